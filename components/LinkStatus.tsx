@@ -1,0 +1,46 @@
+import type { Signal } from '@preact/signals';
+import { t } from '../lib/i18n';
+import type { StatusReply } from '../lib/messages';
+
+/** Where the extension stands with the workspace: loading, linked as someone, not linked, or no answer. */
+export type LinkState =
+  | { kind: 'loading' }
+  | { kind: 'error'; message: string }
+  | { kind: 'ready'; status: StatusReply };
+
+export function LinkStatus(props: { state: Signal<LinkState>; onOpenOptions?: () => void }) {
+  const state = props.state.value;
+  if (state.kind === 'loading') {
+    return (
+      <p class="sr-status" role="status">
+        {t('stateLoading')}
+      </p>
+    );
+  }
+  if (state.kind === 'error') {
+    return (
+      <p class="sr-status sr-status--error" role="alert">
+        {state.message}
+      </p>
+    );
+  }
+  const { me } = state.status;
+  if (me) {
+    return (
+      <p class="sr-status" role="status">
+        {t('linkedAs', me.workspace.name, me.member.name, me.member.role)}
+      </p>
+    );
+  }
+  return (
+    <div class="sr-status" role="status">
+      <p class="sr-status__title">{t('stateNotLinked')}</p>
+      <p>{t('stateNotLinkedHelp')}</p>
+      {props.onOpenOptions && (
+        <button type="button" class="sr-button" onClick={props.onOpenOptions}>
+          {t('actionOpenOptions')}
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,28 @@
+import { signal } from '@preact/signals';
+import { render } from 'preact';
+import { CrmSiteList } from '../../components/CrmSiteList';
+import { type LinkState, LinkStatus } from '../../components/LinkStatus';
+import '../../components/page.css';
+import { ADAPTERS } from '../../lib/crm';
+import { t } from '../../lib/i18n';
+import { askBackground } from '../../lib/platform/messaging';
+
+const link = signal<LinkState>({ kind: 'loading' });
+
+function Options() {
+  return (
+    <main class="sr-page">
+      <h1>{t('optionsTitle')}</h1>
+      <section aria-labelledby="workspace">
+        <h2 id="workspace">{t('optionsWorkspace')}</h2>
+        <LinkStatus state={link} />
+      </section>
+      <CrmSiteList sites={ADAPTERS} />
+    </main>
+  );
+}
+
+render(<Options />, document.getElementById('app')!);
+askBackground({ type: 'status' }).then((answer) => {
+  link.value = answer.ok ? { kind: 'ready', status: answer.reply } : { kind: 'error', message: answer.error };
+});

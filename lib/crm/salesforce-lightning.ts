@@ -1,0 +1,93 @@
+import type { ObjectType, Signals } from '../protocol';
+import { cleanText, type FieldLayout, type FieldLookup, readField } from './fields';
+import { toSalesforceId18 } from './salesforce-id';
+import type { CrmAdapter, RecordRef } from './types';
+
+/** Lightning's API names of the objects we show, with the id prefix each object's records carry. */
+const OBJECTS: Record<string, { objectType: ObjectType; prefix: string }> = {
+  Lead: { objectType: 'lead', prefix: '00Q' },
+  Contact: { objectType: 'contact', prefix: '003' },
+  Opportunity: { objectType: 'deal', prefix: '006' },
+};
+
+// /lightning/r/<Object>/<id>/view, also /lightning/r/<Object>/<id>/related/<list>/view
+const RECORD_PATH =
+  /^\/lightning\/r\/([A-Za-z]+)\/([A-Za-z0-9]{15,18})\/(?:view|related\/[A-Za-z0-9_]+\/view)\/?$/;
+
+/** Console apps keep several records in the DOM; only the active workspace tab's one is the rep's. */
+const ACTIVE_RECORD = [
+  'section.oneConsoleTab div.windowViewMode-maximized.active.lafPageHost',
+  'div.windowViewMode-normal.active',
+];
+
+const VALUE = '.test-id__field-value, [slot="outputField"], lightning-formatted-text, force-lookup a';
+
+const layout: FieldLayout = {
+  labelSelector: 'records-record-layout-item[field-label], .slds-form-element__label',
+  labelText: (label) => cleanText(label.getAttribute('field-label') ?? label.textContent),
+  containerOf: (label) =>
+    label.matches('records-record-layout-item') ? label : label.closest('.slds-form-element'),
+  valueIn: (container) => cleanText(container.querySelector(VALUE)?.textContent),
+};
+
+function field(objectName: string, apiName: string, labels: string[]): FieldLookup {
+  const name = `sfdc:RecordField.${objectName}.${apiName}`;
+  return { anchors: [`[data-target-selection-name="${name}"]`], labels };
+}
+
+function activeRoot(doc: Document): ParentNode {
+  for (const selector of ACTIVE_RECORD) {
+    const root = doc.querySelector(selector);
+    if (root) return root;
+  }
+  return doc;
+}
+
+/** The Salesforce id in a lookup's link, such as a Primary Campaign Source's /lightning/r/701…/view. */
+function lookupId(root: ParentNode, lookup: FieldLookup): string | undefined {
+  for (const selector of lookup.anchors) {
+    const href = root.querySelector(`${selector} force-lookup a[href], ${selector} a[href*="/lightning/r/"]`);
+    const match = href?.getAttribute('href')?.match(/\/lightning\/r\/(?:Campaign\/)?([A-Za-z0-9]{15,18})\//);
+    const id = match?.[1] && toSalesforceId18(match[1]);
+    if (id) return id;
+  }
+  return undefined;
+}
+
+export const salesforceLightning: CrmAdapter = {
+  id: 'salesforce-lightning',
+  crm: 'salesforce',
+  label: 'Salesforce Lightning',
+  matches: ['https://*.lightning.force.com/*'],
+
+  recognise(url: URL): RecordRef | null {
+    const match = url.pathname.match(RECORD_PATH);
+    const object = match?.[1] ? OBJECTS[match[1]] : undefined;
+    const recordId = match?.[2] ? toSalesforceId18(match[2]) : null;
+    if (!object || !recordId?.startsWith(object.prefix)) return null;
+    return { objectType: object.objectType, recordId };
+  },
+
+  readSignals(doc: Document, record: RecordRef): Signals {
+    const objectName = Object.keys(OBJECTS).find((name) => OBJECTS[name]?.objectType === record.objectType);
+    if (!objectName) return {};
+    const root = activeRoot(doc);
+    const campaign = field(objectName, 'CampaignId', ['Primary Campaign Source', 'Campaign']);
+    const signals: Signals = {
+      leadSource: readField(root, field(objectName, 'LeadSource', ['Lead Source']), layout),
+      campaignName:
+        readField(root, campaign, layout) ??
+        readField(root, field(objectName, 'pi__campaign__c', ['Pardot Campaign', 'Campaign']), layout),
+      campaignId: lookupId(root, campaign),
+      utmSource: readField(root, field(objectName, 'pi__utm_source__c', ['Google Analytics Source']), layout),
+      utmMedium: readField(root, field(objectName, 'pi__utm_medium__c', ['Google Analytics Medium']), layout),
+      utmCampaign: readField(
+        root,
+        field(objectName, 'pi__utm_campaign__c', ['Google Analytics Campaign']),
+        layout,
+      ),
+      region: readField(root, field(objectName, 'Region__c', ['Region']), layout),
+    };
+    return Object.fromEntries(Object.entries(signals).filter(([, value]) => value !== undefined));
+  },
+};

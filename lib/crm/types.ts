@@ -1,0 +1,30 @@
+import type { Crm, ObjectType, Signals } from '../protocol';
+
+/** What a record page's URL alone says: which record this is. */
+export interface RecordRef {
+  objectType: ObjectType;
+  recordId: string;
+}
+
+/** A recognised lead page: the record and what the page says about where the lead came from. */
+export interface LeadContext extends RecordRef {
+  crm: Crm;
+  signals: Signals;
+}
+
+/**
+ * One CRM's knowledge of its pages. `id` is the adapter's file name; every adapter is listed in
+ * `lib/crm/index.ts`, and a test fails when a file is not, or has no fixture page.
+ */
+export interface CrmAdapter {
+  id: string;
+  crm: Crm;
+  /** The product name a rep knows, e.g. "Salesforce Lightning". */
+  label: string;
+  /** Match patterns of the hosts its record pages live on (content script matches, host permissions). */
+  matches: string[];
+  /** The record from the URL alone, or null when this is not a record page of this CRM. */
+  recognise(url: URL): RecordRef | null;
+  /** Signals from the rendered record; empty when none can be read (the record still counts). */
+  readSignals(doc: Document, record: RecordRef): Signals;
+}

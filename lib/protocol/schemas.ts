@@ -1,0 +1,258 @@
+import { z } from 'zod';
+import { BriefStatus, Crm, ObjectType, Priority, ResultStatus, Role, Verdict } from './enums';
+import { LIMITS } from './limits';
+import { id, isoDate, isoDateTime, requiredText, text } from './text';
+
+const list = <T extends z.ZodType>(item: T, max: number) => z.array(item).max(max);
+const money = z.number().finite().min(0).max(LIMITS.money);
+const count = z.int().min(0);
+
+/** CRM record and campaign ids: letters, digits and the few separators CRMs use (Close `lead_…`). */
+const crmId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'must be a CRM id');
+
+const recordUrl = z
+  .url({ protocol: /^https?$/, message: 'must be an http(s) address' })
+  .max(LIMITS.url)
+  .refine((value) => value.isWellFormed(), 'must be readable text');
+
+/**
+ * Every object of protocol v1, built with one object constructor: `z.strictObject` for what the
+ * workspace accepts (unknown keys refused, at every depth) and `z.object` for what the extension reads
+ * (unknown keys dropped, at every depth). One description, two strictnesses, one inferred type.
+ */
+function defineProtocol(object: typeof z.object) {
+  const Signals = object({
+    leadSource: text(LIMITS.short).optional(),
+    sourceDetail: text(LIMITS.short).optional(),
+    campaignId: text(LIMITS.short).optional(),
+    campaignName: text(LIMITS.short).optional(),
+    utmSource: text(LIMITS.short).optional(),
+    utmMedium: text(LIMITS.short).optional(),
+    utmCampaign: text(LIMITS.short).optional(),
+    region: text(LIMITS.name).optional(),
+  });
+
+  const Lead = object({
+    crm: Crm,
+    objectType: ObjectType,
+    recordId: crmId,
+    url: recordUrl.optional(),
+  });
+
+  const FeedbackItem = object({
+    id,
+    campaignId: id.nullable(),
+    lead: Lead,
+    signals: Signals,
+    verdict: Verdict,
+    region: requiredText(LIMITS.name).optional(),
+    note: text(LIMITS.note).optional(),
+    createdAt: isoDateTime,
+  });
+
+  const Person = object({ id, name: requiredText(LIMITS.name) });
+
+  const Reply = object({
+    id,
+    feedbackId: id,
+    author: Person,
+    text: requiredText(LIMITS.note),
+    createdAt: isoDateTime,
+  });
+
+  const FeedbackRecord = object({
+    ...FeedbackItem.shape,
+    rep: Person,
+    replies: list(Reply, LIMITS.replies),
+    updatedAt: isoDateTime,
+  });
+
+  const LeadSourceRule = object({
+    value: requiredText(LIMITS.short),
+    detail: requiredText(LIMITS.short).optional(),
+  });
+
+  const MatchRules = object({
+    campaignIds: list(requiredText(LIMITS.short), LIMITS.ruleValues),
+    utmCampaigns: list(requiredText(LIMITS.short), LIMITS.ruleValues),
+    leadSources: list(LeadSourceRule, LIMITS.ruleValues),
+    keywords: list(requiredText(LIMITS.short), LIMITS.ruleValues),
+  });
+
+  const EconomicsInput = object({
+    currency: z.string().regex(/^[A-Z]{3}$/, 'must be a three-letter currency code such as EUR'),
+    budget: money,
+    spendToDate: money,
+    avgDealValue: money,
+    grossMarginPct: z.number().finite().min(0).max(100),
+    /** Null: derive it from the budget, deal value and margin. */
+    breakEvenDeals: count.max(1_000_000).nullable(),
+  });
+
+  const Economics = object({
+    ...EconomicsInput.shape,
+    breakEvenDeals: count.max(1_000_000).nullable(),
+    /** True when breakEvenDeals was computed, false when a marketer entered it. */
+    breakEvenDerived: z.boolean(),
+  });
+
+  const briefFields = {
+    name: requiredText(LIMITS.name),
+    status: BriefStatus,
+    channel: requiredText(LIMITS.name),
+    objective: text(LIMITS.paragraph),
+    audience: text(LIMITS.paragraph),
+    notFor: text(LIMITS.paragraph),
+    keyMessage: text(LIMITS.paragraph),
+    offer: text(LIMITS.paragraph),
+    talkingPoints: list(requiredText(LIMITS.short), LIMITS.listItems),
+    questionsForSales: list(requiredText(LIMITS.short), LIMITS.listItems),
+    priority: Priority,
+    regions: list(requiredText(LIMITS.name), LIMITS.regions),
+    owner: text(LIMITS.name),
+    startsOn: isoDate.nullable(),
+    endsOn: isoDate.nullable(),
+    match: MatchRules,
+  };
+
+  const datesInOrder = (brief: { startsOn?: string | null; endsOn?: string | null }) =>
+    !brief.startsOn || !brief.endsOn || brief.startsOn <= brief.endsOn;
+  const datesMessage = { message: 'the end date is before the start date', path: ['endsOn'] };
+
+  const BriefInput = object({ ...briefFields, economics: EconomicsInput }).refine(datesInOrder, datesMessage);
+  const BriefPatch = object({ ...briefFields, economics: EconomicsInput })
+    .partial()
+    .refine(datesInOrder, datesMessage);
+
+  const VerdictCounts = object(
+    Object.fromEntries(Verdict.options.map((verdict) => [verdict, count])) as Record<Verdict, typeof count>,
+  );
+
+  const Stats = object({
+    /** Leads with at least one verdict; each counted once, by its latest verdict. */
+    leads: count,
+    verdicts: VerdictCounts,
+    won: count,
+    byRegion: list(
+      object({ region: requiredText(LIMITS.name), leads: count, verdicts: VerdictCounts }),
+      LIMITS.regions,
+    ),
+    /** Null when the workspace does not show sellers' names. */
+    topSellers: list(object({ name: requiredText(LIMITS.name), won: count }), 10).nullable(),
+    asOf: isoDateTime,
+  });
+
+  const Brief = object({
+    id,
+    ...briefFields,
+    economics: Economics,
+    updatedAt: isoDateTime,
+    stats: Stats,
+  });
+
+  const Member = object({
+    id,
+    name: requiredText(LIMITS.name),
+    role: Role,
+    region: requiredText(LIMITS.name).nullable(),
+  });
+
+  const Workspace = object({
+    id,
+    name: requiredText(LIMITS.name),
+    regions: list(requiredText(LIMITS.name), LIMITS.regions),
+  });
+
+  const Me = object({ member: Member, workspace: Workspace });
+
+  const LinkRequest = object({ code: requiredText(LIMITS.code) });
+  const LinkResponse = object({
+    token: z.string().regex(/^[A-Za-z0-9_-]{20,64}$/),
+    member: Member,
+    workspace: Workspace,
+  });
+
+  const FeedbackBatchRequest = object({
+    // Items are checked one by one so that one bad item is answered `invalid` and the rest are stored.
+    items: z.array(z.unknown()).min(1).max(LIMITS.batch),
+  });
+  const FeedbackResult = object({
+    id: z.string().max(LIMITS.recordId).nullable(),
+    status: ResultStatus,
+    error: text(LIMITS.paragraph).optional(),
+  });
+  const FeedbackBatchResponse = object({ results: list(FeedbackResult, LIMITS.batch) });
+
+  const ReplyRequest = object({ text: requiredText(LIMITS.note) });
+  const InviteRequest = object({
+    name: requiredText(LIMITS.name),
+    role: Role,
+    region: requiredText(LIMITS.name).optional(),
+  });
+
+  const ErrorEnvelope = object({
+    error: object({
+      code: z.string().regex(/^[a-z][a-z_]{0,63}$/),
+      message: text(LIMITS.paragraph),
+      issues: list(
+        object({ path: z.string().max(LIMITS.short), message: text(LIMITS.short) }),
+        100,
+      ).optional(),
+    }),
+  });
+
+  return {
+    Signals,
+    Lead,
+    FeedbackItem,
+    FeedbackRecord,
+    Reply,
+    Person,
+    MatchRules,
+    EconomicsInput,
+    Economics,
+    BriefInput,
+    BriefPatch,
+    Brief,
+    Stats,
+    VerdictCounts,
+    Member,
+    Workspace,
+    Me,
+    LinkRequest,
+    LinkResponse,
+    FeedbackBatchRequest,
+    FeedbackResult,
+    FeedbackBatchResponse,
+    ReplyRequest,
+    InviteRequest,
+    ErrorEnvelope,
+  };
+}
+
+/** What the workspace accepts: unknown keys are refused. */
+export const requests = defineProtocol(z.strictObject as typeof z.object);
+/** What the extension reads: unknown keys are dropped. */
+export const responses = defineProtocol(z.object);
+
+export type Signals = z.infer<typeof responses.Signals>;
+export type Lead = z.infer<typeof responses.Lead>;
+export type FeedbackItem = z.infer<typeof responses.FeedbackItem>;
+export type FeedbackRecord = z.infer<typeof responses.FeedbackRecord>;
+export type Reply = z.infer<typeof responses.Reply>;
+export type MatchRules = z.infer<typeof responses.MatchRules>;
+export type EconomicsInput = z.infer<typeof responses.EconomicsInput>;
+export type Economics = z.infer<typeof responses.Economics>;
+export type BriefInput = z.infer<typeof requests.BriefInput>;
+export type BriefPatch = z.infer<typeof requests.BriefPatch>;
+export type Brief = z.infer<typeof responses.Brief>;
+export type Stats = z.infer<typeof responses.Stats>;
+export type VerdictCounts = z.infer<typeof responses.VerdictCounts>;
+export type Member = z.infer<typeof responses.Member>;
+export type Workspace = z.infer<typeof responses.Workspace>;
+export type Me = z.infer<typeof responses.Me>;
+export type LinkRequest = z.infer<typeof requests.LinkRequest>;
+export type LinkResponse = z.infer<typeof responses.LinkResponse>;
+export type FeedbackResult = z.infer<typeof responses.FeedbackResult>;
+export type FeedbackBatchResponse = z.infer<typeof responses.FeedbackBatchResponse>;
+export type ErrorEnvelope = z.infer<typeof responses.ErrorEnvelope>;
