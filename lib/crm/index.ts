@@ -14,15 +14,34 @@ const patterns = new Map(
 /** The match patterns of every built-in CRM's hosts: the content script's matches. */
 export const CRM_MATCHES: readonly string[] = [...new Set(ADAPTERS.flatMap((adapter) => adapter.matches))];
 
+function servesHost(adapter: CrmAdapter, url: URL): boolean {
+  const compiled = patterns.get(adapter) ?? adapter.matches.map((p) => new MatchPattern(p));
+  return compiled.some((pattern) => pattern.includes(url));
+}
+
 export function adapterFor(url: URL): CrmAdapter | null {
-  return ADAPTERS.find((adapter) => patterns.get(adapter)?.some((p) => p.includes(url))) ?? null;
+  return ADAPTERS.find((adapter) => servesHost(adapter, url)) ?? null;
 }
 
 /**
- * The lead this page shows, or null when it is not a record page of a CRM we know. Pure: the URL
- * decides whether this is a record; the document only adds signals, and a page whose fields cannot be
- * read (or that throws while we read it) is still the record.
+ * The lead `adapter` sees on this page, or null. The URL decides whether this is a record (host and
+ * path); the document only adds signals, and a page whose fields cannot be read (or that throws while
+ * we read it) is still the record.
  */
+export function detectWith(adapter: CrmAdapter, url: URL, doc: Document): LeadContext | null {
+  if (!servesHost(adapter, url)) return null;
+  const record = adapter.recognise(url);
+  if (!record) return null;
+  let signals = {};
+  try {
+    signals = adapter.readSignals(doc, record);
+  } catch {
+    // A hostile or half-rendered page: the record is still recognised, with no signals.
+  }
+  return { crm: adapter.crm, ...record, signals };
+}
+
+/** The lead this page shows, or null when it is not a record page of a CRM we know. Pure. */
 export function detectLead(url: string, doc: Document): LeadContext | null {
   let parsed: URL;
   try {
@@ -31,13 +50,5 @@ export function detectLead(url: string, doc: Document): LeadContext | null {
     return null;
   }
   const adapter = adapterFor(parsed);
-  const record = adapter?.recognise(parsed);
-  if (!adapter || !record) return null;
-  let signals = {};
-  try {
-    signals = adapter.readSignals(doc, record);
-  } catch {
-    // A hostile or half-rendered page: the record is still recognised, with no signals.
-  }
-  return { crm: adapter.crm, ...record, signals };
+  return adapter ? detectWith(adapter, parsed, doc) : null;
 }

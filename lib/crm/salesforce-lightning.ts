@@ -58,6 +58,7 @@ export const salesforceLightning: CrmAdapter = {
   id: 'salesforce-lightning',
   crm: 'salesforce',
   label: 'Salesforce Lightning',
+  objectTypes: ['lead', 'contact', 'deal'],
   matches: ['https://*.lightning.force.com/*'],
 
   recognise(url: URL): RecordRef | null {

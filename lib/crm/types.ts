@@ -21,6 +21,8 @@ export interface CrmAdapter {
   crm: Crm;
   /** The product name a rep knows, e.g. "Salesforce Lightning". */
   label: string;
+  /** The record types it recognises; each has a fixture page under test/fixtures/crm/<id>/. */
+  objectTypes: readonly ObjectType[];
   /** Match patterns of the hosts its record pages live on (content script matches, host permissions). */
   matches: string[];
   /** The record from the URL alone, or null when this is not a record page of this CRM. */

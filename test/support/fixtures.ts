@@ -1,0 +1,56 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LeadContext } from '../../lib/crm';
+
+export const FIXTURES_DIR = join(import.meta.dirname, '..', 'fixtures', 'crm');
+
+/** A saved CRM page with the URL it lives at, where its structure comes from, and what detection must say. */
+export interface CrmFixture {
+  adapterId: string;
+  name: string;
+  url: string;
+  source: string;
+  expect: LeadContext | null;
+  html: string;
+}
+
+const HEADER = /^<!--fixture\s*([\s\S]*?)-->/;
+
+export function loadFixtures(): CrmFixture[] {
+  return readdirSync(FIXTURES_DIR, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .flatMap((dir) =>
+      readdirSync(join(FIXTURES_DIR, dir.name))
+        .filter((file) => file.endsWith('.html'))
+        .map((file) => {
+          const html = readFileSync(join(FIXTURES_DIR, dir.name, file), 'utf8');
+          const header = html.match(HEADER)?.[1];
+          if (!header) throw new Error(`${dir.name}/${file} has no <!--fixture {…}--> header`);
+          const meta = JSON.parse(header) as Omit<CrmFixture, 'adapterId' | 'name' | 'html'>;
+          return { adapterId: dir.name, name: file.replace(/\.html$/, ''), html, ...meta };
+        }),
+    );
+}
+
+/**
+ * Parses a fixture as a browser would, declarative shadow roots included (DOMParser leaves
+ * `<template shadowrootmode>` as a template; a browser loading the page attaches the shadow root).
+ */
+export function parseFixture(html: string): Document {
+  const doc = new DOMParser().parseFromString(html, 'text/html');
+  attachDeclarativeShadowRoots(doc);
+  return doc;
+}
+
+function attachDeclarativeShadowRoots(root: ParentNode): void {
+  for (const template of root.querySelectorAll<HTMLTemplateElement>('template[shadowrootmode]')) {
+    const host = template.parentElement;
+    if (!host) continue;
+    const shadow = host.attachShadow({
+      mode: template.getAttribute('shadowrootmode') === 'closed' ? 'closed' : 'open',
+    });
+    shadow.append(template.content.cloneNode(true));
+    template.remove();
+    attachDeclarativeShadowRoots(shadow);
+  }
+}

@@ -1,0 +1,110 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ADAPTERS, CRM_MATCHES, detectLead, detectWith } from '../../../lib/crm';
+import { loadFixtures, parseFixture } from '../../support/fixtures';
+
+const fixtures = loadFixtures();
+const CRM_DIR = join(import.meta.dirname, '..', '..', '..', 'lib', 'crm');
+
+describe('every saved CRM page', () => {
+  it.each(fixtures.map((f) => [`${f.adapterId}/${f.name}`, f] as const))(
+    '%s is detected as its header says',
+    (_, fixture) => {
+      expect(fixture.source.length).toBeGreaterThan(20);
+      expect(detectLead(fixture.url, parseFixture(fixture.html))).toEqual(fixture.expect);
+    },
+  );
+
+  it.each(
+    ADAPTERS.flatMap((adapter) =>
+      fixtures
+        .filter((f) => f.adapterId !== adapter.id)
+        .map((f) => [adapter.id, `${f.adapterId}/${f.name}`, adapter, f] as const),
+    ),
+  )('%s sees nothing on %s', (_a, _f, adapter, fixture) => {
+    expect(detectWith(adapter, new URL(fixture.url), parseFixture(fixture.html))).toBeNull();
+  });
+});
+
+describe('the adapter registry', () => {
+  const adapterFiles = readdirSync(CRM_DIR).filter((file) =>
+    /:\s*CrmAdapter\s*=/.test(readFileSync(join(CRM_DIR, file), 'utf8')),
+  );
+
+  it('lists every adapter file, under the file name as its id', () => {
+    expect(adapterFiles.length).toBeGreaterThan(0);
+    expect(ADAPTERS.map((a) => `${a.id}.ts`).sort()).toEqual(adapterFiles.sort());
+  });
+
+  it.each(ADAPTERS.map((a) => [a.id, a] as const))(
+    '%s has a fixture page for each record type it claims',
+    (_, adapter) => {
+      const seen = new Set(
+        fixtures.filter((f) => f.adapterId === adapter.id).map((f) => f.expect?.objectType),
+      );
+      for (const objectType of adapter.objectTypes)
+        expect(seen, `${adapter.id}: no ${objectType} fixture`).toContain(objectType);
+    },
+  );
+
+  it('puts every adapter host in the content script matches', () => {
+    for (const adapter of ADAPTERS) for (const match of adapter.matches) expect(CRM_MATCHES).toContain(match);
+  });
+});
+
+describe('record URLs that are not records', () => {
+  const doc = parseFixture('<!doctype html><body></body>');
+  it.each([
+    [
+      'a look-alike host',
+      'https://acme.lightning.force.com.evil.example/lightning/r/Lead/00Q5g00000A1b2cEAB/view',
+    ],
+    ['plain HTTP', 'http://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2cEAB/view'],
+    ['the setup pages', 'https://acme.lightning.force.com/lightning/setup/SetupOneHome/home'],
+    ['the home page', 'https://acme.lightning.force.com/lightning/page/home'],
+    ['an id of the wrong length', 'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2/view'],
+    [
+      'an 18-character id with a wrong checksum',
+      'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2cAAA/view',
+    ],
+    ['a Contact id under Lead', 'https://acme.lightning.force.com/lightning/r/Lead/0035g00000Ab3DeAAJ/view'],
+    [
+      'an object we do not show',
+      'https://acme.lightning.force.com/lightning/r/Account/0015g00000Ab3DeAAJ/view',
+    ],
+    ['a record edit dialog', 'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2cEAB/edit'],
+    ['not a URL', 'lightning/r/Lead/00Q5g00000A1b2cEAB/view'],
+  ])('%s', (_, url) => {
+    expect(detectLead(url, doc)).toBeNull();
+  });
+
+  it('normalises a 15-character id to 18 characters', () => {
+    const lead = detectLead('https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2c/view', doc);
+    expect(lead?.recordId).toBe('00Q5g00000A1b2cEAB');
+  });
+
+  it('still recognises the record when reading the page throws', () => {
+    const hostile = parseFixture('<!doctype html><body></body>');
+    Object.defineProperty(hostile, 'querySelector', {
+      value: () => {
+        throw new Error('hostile');
+      },
+    });
+    Object.defineProperty(hostile, 'querySelectorAll', {
+      value: () => {
+        throw new Error('hostile');
+      },
+    });
+    const lead = detectLead(
+      'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2cEAB/view',
+      hostile,
+    );
+    expect(lead).toEqual({
+      crm: 'salesforce',
+      objectType: 'lead',
+      recordId: '00Q5g00000A1b2cEAB',
+      signals: {},
+    });
+  });
+});
