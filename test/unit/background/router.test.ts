@@ -1,0 +1,108 @@
+import { describe, expect, it, vi } from 'vitest';
+import { type BackgroundDeps, handleMessage } from '../../../lib/background/router';
+import { adapterFor } from '../../../lib/crm';
+import type { SenderInfo } from '../../../lib/messages';
+import { openSameroomDb } from '../../../lib/store/db';
+
+const OURS = { id: 'sameroom-test-id', origin: 'chrome-extension://sameroom-test-id/' };
+const OPTIONS_PAGE: SenderInfo = { id: OURS.id, url: `${OURS.origin}options.html`, hasTab: true };
+const CRM_TAB: SenderInfo = {
+  id: OURS.id,
+  url: 'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2cEAB/view',
+  hasTab: true,
+};
+
+function deps(overrides: Partial<BackgroundDeps> = {}): BackgroundDeps {
+  return {
+    ours: OURS,
+    isCrmUrl: (url) => adapterFor(url) !== null,
+    db: openSameroomDb,
+    openOptions: vi.fn(async () => undefined),
+    ...overrides,
+  };
+}
+
+describe('messages to the background', () => {
+  it('answers "not linked" when its database holds no link', async () => {
+    expect(await handleMessage({ type: 'status' }, CRM_TAB, deps())).toEqual({
+      ok: true,
+      reply: { linked: false, me: null },
+    });
+  });
+
+  it('answers who is linked once its database holds a link', async () => {
+    const db = await openSameroomDb();
+    const member = {
+      id: '9c1d3f7a-2b4e-4c6d-8e0f-1a2b3c4d5e6f',
+      name: 'Ana Ruiz',
+      role: 'rep' as const,
+      region: 'Iberia',
+    };
+    const workspace = {
+      id: '3f2e1d0c-9b8a-4765-8432-10fedcba9876',
+      name: 'Acme Robotics',
+      regions: ['Iberia'],
+    };
+    await db.put(
+      'link',
+      {
+        token: 'a'.repeat(43),
+        member,
+        workspace,
+        workspaceUrl: 'https://sameroom.acme.test',
+        linkedAt: '2026-11-22T09:00:00Z',
+      },
+      'current',
+    );
+    const answer = await handleMessage({ type: 'status' }, OPTIONS_PAGE, deps());
+    expect(answer).toEqual({ ok: true, reply: { linked: true, me: { member, workspace } } });
+    expect(JSON.stringify(answer)).not.toContain('a'.repeat(43));
+  });
+
+  it('opens the options page for a content script on a CRM site', async () => {
+    const openOptions = vi.fn(async () => undefined);
+    expect(await handleMessage({ type: 'openOptions' }, CRM_TAB, deps({ openOptions }))).toEqual({
+      ok: true,
+      reply: { ok: true },
+    });
+    expect(openOptions).toHaveBeenCalledOnce();
+  });
+
+  it.each([
+    ['another extension', { ...OPTIONS_PAGE, id: 'someone-else' }],
+    ['a page that is not a CRM site', { ...CRM_TAB, url: 'https://evil.example/lightning/r/Lead/x/view' }],
+    ['a CRM URL with no tab (not a content script)', { ...CRM_TAB, hasTab: false }],
+    ['a sender without a URL', { id: OURS.id, hasTab: true }],
+    ['a sender with a malformed URL', { ...CRM_TAB, url: 'not a url' }],
+  ])('refuses %s', async (_, sender) => {
+    const openOptions = vi.fn(async () => undefined);
+    const answer = await handleMessage({ type: 'openOptions' }, sender as SenderInfo, deps({ openOptions }));
+    expect(answer).toEqual({ ok: false, error: 'That request is not allowed from here.' });
+    expect(openOptions).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['no type', {}],
+    ['an unknown type', { type: 'getToken' }],
+    ['extra keys', { type: 'status', token: 'x' }],
+    ['a string', 'status'],
+    ['null', null],
+  ])('refuses a message with %s', async (_, message) => {
+    expect(await handleMessage(message, OPTIONS_PAGE, deps())).toEqual({
+      ok: false,
+      error: 'Sameroom did not understand that request.',
+    });
+  });
+
+  it('turns a failure into words instead of throwing', async () => {
+    const answer = await handleMessage(
+      { type: 'status' },
+      CRM_TAB,
+      deps({ db: () => Promise.reject(new Error('QuotaExceededError: the disk is full')) }),
+    );
+    expect(answer).toEqual({
+      ok: false,
+      error: 'Sameroom could not do that: QuotaExceededError: the disk is full',
+    });
+  });
+});
