@@ -16,7 +16,9 @@ export const CRM_MATCHES: readonly string[] = [...new Set(ADAPTERS.flatMap((adap
 
 function servesHost(adapter: CrmAdapter, url: URL): boolean {
   const compiled = patterns.get(adapter) ?? adapter.matches.map((p) => new MatchPattern(p));
-  return compiled.some((pattern) => pattern.includes(url));
+  // A string, not the URL: for a URL object the library tests `instanceof Location`, which throws in a
+  // service worker (workers have no Location).
+  return compiled.some((pattern) => pattern.includes(url.href));
 }
 
 export function adapterFor(url: URL): CrmAdapter | null {

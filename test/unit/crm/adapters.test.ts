@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ADAPTERS, CRM_MATCHES, detectLead, detectWith } from '../../../lib/crm';
+import { ADAPTERS, adapterFor, CRM_MATCHES, detectLead, detectWith } from '../../../lib/crm';
 import { loadFixtures, parseFixture } from '../../support/fixtures';
 
 const fixtures = loadFixtures();
@@ -47,6 +47,18 @@ describe('the adapter registry', () => {
         expect(seen, `${adapter.id}: no ${objectType} fixture`).toContain(objectType);
     },
   );
+
+  it('matches hosts in a service worker, where there is no Location', () => {
+    const location = Object.getOwnPropertyDescriptor(globalThis, 'Location');
+    Reflect.deleteProperty(globalThis, 'Location');
+    try {
+      expect(adapterFor(new URL('https://acme.lightning.force.com/lightning/page/home'))?.id).toBe(
+        'salesforce-lightning',
+      );
+    } finally {
+      if (location) Object.defineProperty(globalThis, 'Location', location);
+    }
+  });
 
   it('puts every adapter host in the content script matches', () => {
     for (const adapter of ADAPTERS) for (const match of adapter.matches) expect(CRM_MATCHES).toContain(match);

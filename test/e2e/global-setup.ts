@@ -1,0 +1,33 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { CERT_FILE, E2E_DIR, KEY_FILE, ROOT } from './harness/paths';
+
+/**
+ * Once per end-to-end run: build both extensions as a user would get them, and make the self-signed
+ * certificate the fixture server presents at the CRMs' real hostnames.
+ */
+export default function setup(): void {
+  mkdirSync(E2E_DIR, { recursive: true });
+  if (process.env.SAMEROOM_E2E_SKIP_BUILD !== '1') {
+    for (const args of [['build'], ['build', '-b', 'firefox']]) {
+      execFileSync('npx', ['wxt', ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    }
+  }
+  if (!existsSync(CERT_FILE) || !existsSync(KEY_FILE)) {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '30',
+        '-subj',
+        '/CN=sameroom-fixtures',
+      ].concat(['-keyout', KEY_FILE, '-out', CERT_FILE]),
+      { stdio: 'ignore' },
+    );
+  }
+}

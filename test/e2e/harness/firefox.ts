@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import puppeteer, { type Browser } from 'puppeteer-core';
+import { FIREFOX, FIREFOX_BUILD } from './paths';
+
+export interface FirefoxSession {
+  browser: Browser;
+  /** moz-extension://<uuid>/ — pinned, so tests can open the extension's pages. */
+  extensionOrigin: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Firefox ESR with the built extension installed as a temporary add-on. CRM hostnames resolve to
+ * 127.0.0.1 (`network.dns.localDomains`), where the fixture server must listen on port 443.
+ */
+export async function launchFirefox(options: { hosts: string[] }): Promise<FirefoxSession> {
+  const manifest = JSON.parse(readFileSync(join(FIREFOX_BUILD, 'manifest.json'), 'utf8'));
+  const geckoId: string = manifest.browser_specific_settings.gecko.id;
+  const uuid = randomUUID();
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX,
+    headless: true,
+    acceptInsecureCerts: true,
+    extraPrefsFirefox: {
+      'network.dns.localDomains': options.hosts.join(','),
+      'extensions.webextensions.uuids': JSON.stringify({ [geckoId]: uuid }),
+      'extensions.webextOptionalPermissionPrompts': false,
+    },
+  });
+  await browser.installExtension(FIREFOX_BUILD);
+  return { browser, extensionOrigin: `moz-extension://${uuid}/`, close: () => browser.close() };
+}

@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { type CrmFixture, loadFixtures } from '../../support/fixtures';
+import { CERT_FILE, KEY_FILE } from './paths';
+
+export interface FixtureServer {
+  port: number;
+  /** Every hostname a fixture lives at, for the browsers' name resolution. */
+  hosts: string[];
+  /** The fixture's real URL, by `<adapter>/<name>`. */
+  url(fixture: string): string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the saved CRM pages over HTTPS at the URLs they were saved from. The browsers resolve those
+ * hostnames to this server, so the extension's real match patterns are what decides where it runs.
+ */
+export async function startFixtureServer(port = 0): Promise<FixtureServer> {
+  const fixtures = loadFixtures();
+  const byKey = new Map(fixtures.map((f) => [`${f.adapterId}/${f.name}`, f]));
+  const byLocation = new Map<string, CrmFixture>();
+  for (const fixture of fixtures) {
+    const url = new URL(fixture.url);
+    byLocation.set(`${url.host}${url.pathname}`, fixture);
+  }
+
+  const server = createServer(
+    { cert: readFileSync(CERT_FILE), key: readFileSync(KEY_FILE) },
+    (request, response) => {
+      const url = new URL(request.url ?? '/', `https://${request.headers.host ?? 'localhost'}`);
+      const fixture = byLocation.get(`${url.host}${url.pathname}`);
+      if (!fixture) {
+        response.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
+        response.end(
+          `<!doctype html><title>Not found</title><h1>No fixture at ${url.host}${url.pathname}</h1>`,
+        );
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      response.end(fixture.html);
+    },
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    hosts: [...new Set(fixtures.map((f) => new URL(f.url).host))],
+    url(key) {
+      const fixture = byKey.get(key);
+      if (!fixture) throw new Error(`no fixture ${key}`);
+      return fixture.url;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CRM_MATCHES } from '../../lib/crm';
+import { CHROME_BUILD, FIREFOX_BUILD } from './harness/paths';
+
+/** What DESIGN.md allows a built manifest to ask for; anything else fails. */
+const ALLOWED_PERMISSIONS = ['alarms', 'scripting', 'storage'];
+const ALLOWED_KEYS = [
+  'manifest_version',
+  'name',
+  'description',
+  'version',
+  'permissions',
+  'host_permissions',
+  'background',
+  'action',
+  'options_ui',
+  'content_scripts',
+  'web_accessible_resources',
+  'browser_specific_settings',
+];
+
+const builds = [
+  ['Chrome', CHROME_BUILD],
+  ['Firefox', FIREFOX_BUILD],
+] as const;
+
+describe.each(builds)('the %s build', (browserName, dir) => {
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+
+  it('is Manifest V3 with only the allowed keys', () => {
+    expect(manifest.manifest_version).toBe(3);
+    expect(Object.keys(manifest).filter((key) => !ALLOWED_KEYS.includes(key))).toEqual([]);
+  });
+
+  it('asks for storage, alarms and scripting, and nothing else', () => {
+    expect([...manifest.permissions].sort()).toEqual(ALLOWED_PERMISSIONS);
+    expect(manifest.optional_permissions).toBeUndefined();
+    expect(manifest.optional_host_permissions).toBeUndefined();
+  });
+
+  it("reaches only the built-in CRMs' hosts: no workspace, localhost or fixture host", () => {
+    expect([...manifest.host_permissions].sort()).toEqual([...CRM_MATCHES].sort());
+    const everyPattern = [
+      ...manifest.host_permissions,
+      ...manifest.content_scripts.flatMap((script: { matches: string[] }) => script.matches),
+      ...manifest.web_accessible_resources.flatMap((resource: { matches: string[] }) => resource.matches),
+    ];
+    for (const pattern of everyPattern) {
+      expect(CRM_MATCHES, pattern).toContain(pattern);
+      expect(pattern).not.toMatch(/localhost|127\.0\.0\.1|<all_urls>|^\*:\/\/\*\//);
+    }
+  });
+
+  it('runs its content script on every built-in CRM', () => {
+    expect(manifest.content_scripts).toHaveLength(1);
+    expect([...manifest.content_scripts[0].matches].sort()).toEqual([...CRM_MATCHES].sort());
+  });
+
+  it('names its Firefox add-on id and minimum version only where Firefox reads them', () => {
+    if (browserName === 'Firefox') {
+      expect(manifest.browser_specific_settings.gecko).toEqual({
+        id: 'sameroom@sameroom.app',
+        strict_min_version: '128.0',
+      });
+    } else {
+      expect(manifest.browser_specific_settings).toBeUndefined();
+    }
+  });
+});

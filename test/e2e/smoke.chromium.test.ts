@@ -1,0 +1,49 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ChromiumSession, launchChromium } from './harness/chromium';
+import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
+
+let server: FixtureServer;
+let chromium: ChromiumSession;
+let page: Page;
+
+beforeAll(async () => {
+  server = await startFixtureServer();
+  chromium = await launchChromium({ hosts: server.hosts, port: server.port });
+  page = await chromium.context.newPage();
+});
+
+afterAll(async () => {
+  await chromium?.close();
+  await server?.close();
+});
+
+describe('Chromium: the built extension on Salesforce Lightning', () => {
+  it('docks the panel on a lead page and says it is not linked yet', async () => {
+    await page.goto(server.url('salesforce-lightning/lead'));
+    const panel = page.locator('sameroom-panel aside');
+    await panel.waitFor({ timeout: 10_000 });
+    expect(await panel.getAttribute('aria-label')).toBe('Sameroom: campaign brief');
+    await expect.poll(() => panel.textContent()).toContain('Salesforce Lightning · Lead');
+    await expect.poll(() => panel.textContent()).toContain('Not linked to a workspace');
+  });
+
+  it('mounts nothing on a list view', async () => {
+    await page.goto(server.url('salesforce-lightning/list-view'));
+    await page.waitForLoadState('load');
+    await page.waitForTimeout(1_500);
+    expect(await page.locator('sameroom-panel').count()).toBe(0);
+  });
+
+  it('follows the single-page app from a lead to a list view and back', async () => {
+    await page.goto(server.url('salesforce-lightning/lead'));
+    await page.locator('sameroom-panel aside').waitFor();
+    await page.evaluate(() => history.pushState({}, '', '/lightning/o/Lead/list?filterName=Recent'));
+    await page.locator('sameroom-panel').waitFor({ state: 'detached', timeout: 5_000 });
+    await page.evaluate(() => history.pushState({}, '', '/lightning/r/Opportunity/0065g00000Qr7StAAJ/view'));
+    await expect
+      .poll(() => page.locator('sameroom-panel aside').textContent())
+      .toContain('Salesforce Lightning · Deal');
+    expect(await page.locator('sameroom-panel').count()).toBe(1);
+  });
+});

@@ -1,0 +1,35 @@
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FirefoxSession, launchFirefox } from './harness/firefox';
+import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
+
+let server: FixtureServer;
+let firefox: FirefoxSession;
+let page: Page;
+
+beforeAll(async () => {
+  // Firefox resolves the CRM hostnames to 127.0.0.1 and speaks HTTPS on the default port.
+  server = await startFixtureServer(443);
+  firefox = await launchFirefox({ hosts: server.hosts });
+  page = await firefox.browser.newPage();
+});
+
+afterAll(async () => {
+  await firefox?.close();
+  await server?.close();
+});
+
+describe('Firefox: the built extension on Salesforce Lightning', () => {
+  it('docks the panel on a lead page and says it is not linked yet', async () => {
+    await page.goto(server.url('salesforce-lightning/lead'));
+    const panel = await page.waitForSelector('sameroom-panel >>> aside', { timeout: 10_000 });
+    expect(await panel?.evaluate((el) => el.getAttribute('aria-label'))).toBe('Sameroom: campaign brief');
+    await expect.poll(() => panel?.evaluate((el) => el.textContent)).toContain('Not linked to a workspace');
+  });
+
+  it('mounts nothing on a list view', async () => {
+    await page.goto(server.url('salesforce-lightning/list-view'));
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await page.$('sameroom-panel')).toBeNull();
+  });
+});
