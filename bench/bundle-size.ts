@@ -1,0 +1,51 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, normalize } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { BenchRow } from './row';
+
+/** Each entry, with the KB (gzipped) it may weigh. The content script loads on every CRM page. */
+const ENTRIES = [
+  { name: 'content script', files: ['content-scripts/crm.js', 'content-scripts/crm.css'], budgetKb: 60 },
+  { name: 'background', files: ['background.js'], budgetKb: 80 },
+  { name: 'popup', files: ['popup.html'], budgetKb: 80 },
+  { name: 'options', files: ['options.html'], budgetKb: 80 },
+];
+
+const IMPORT = /(?:import|export)\s*(?:[^'"]*?\bfrom\s*)?["']([^"']+\.(?:js|css))["']/g;
+const HTML_ASSET = /<(?:script[^>]*\bsrc|link[^>]*\bhref)="([^"]+\.(?:js|css))"/g;
+
+/** The file and every file it loads (static imports, page scripts, modulepreloads, stylesheets). */
+function closure(buildDir: string, entry: string): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file) || !existsSync(join(buildDir, file))) return;
+    seen.add(file);
+    const source = readFileSync(join(buildDir, file), 'utf8');
+    const pattern = file.endsWith('.html') ? HTML_ASSET : IMPORT;
+    for (const match of source.matchAll(pattern)) {
+      const target = match[1]!;
+      visit(target.startsWith('/') ? target.slice(1) : normalize(join(dirname(file), target)));
+    }
+  };
+  visit(entry);
+  return [...seen];
+}
+
+export function bundleSizeRows(builds: Record<string, string>): BenchRow[] {
+  return Object.entries(builds).flatMap(([browserName, buildDir]) =>
+    ENTRIES.map((entry) => {
+      const files = new Set(entry.files.flatMap((file) => closure(buildDir, file)));
+      const bytes = [...files].reduce(
+        (sum, file) => sum + gzipSync(readFileSync(join(buildDir, file)), { level: 9 }).length,
+        0,
+      );
+      return {
+        name: `${entry.name} gzipped (${browserName})`,
+        value: Math.round((bytes / 1024) * 10) / 10,
+        unit: 'KB',
+        budget: entry.budgetKb,
+        better: 'lower' as const,
+      };
+    }),
+  );
+}

@@ -1,0 +1,51 @@
+/**
+ * `npm run bench`: builds what it measures, prints a table of figures with their budgets, writes them to
+ * bench/results.json, and exits non-zero when a figure is over its budget.
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { bundleSizeRows } from './bundle-size';
+import { type BenchRow, withinBudget } from './row';
+
+const ROOT = join(import.meta.dirname, '..');
+
+function build(): void {
+  for (const args of [['build'], ['build', '-b', 'firefox']]) {
+    execFileSync('npx', ['wxt', ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+}
+
+function printTable(rows: BenchRow[]): void {
+  const lines = rows.map((row) => [
+    row.name,
+    `${row.value} ${row.unit}`,
+    `${row.better === 'lower' ? '≤' : '≥'} ${row.budget} ${row.unit}`,
+    withinBudget(row) ? 'ok' : 'OVER BUDGET',
+  ]);
+  const header = ['figure', 'measured', 'budget', ''];
+  const widths = header.map((_, i) => Math.max(header[i]!.length, ...lines.map((line) => line[i]!.length)));
+  const format = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  console.log(format(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const line of lines) console.log(format(line));
+}
+
+build();
+const rows: BenchRow[] = [
+  ...bundleSizeRows({
+    Chrome: join(ROOT, '.output', 'chrome-mv3'),
+    Firefox: join(ROOT, '.output', 'firefox-mv3'),
+  }),
+];
+printTable(rows);
+writeFileSync(
+  join(ROOT, 'bench', 'results.json'),
+  `${JSON.stringify({ measuredAt: new Date().toISOString(), machine: { cpus: cpus().length, node: process.version }, rows }, null, 2)}\n`,
+);
+process.exit(rows.every(withinBudget) ? 0 : 1);

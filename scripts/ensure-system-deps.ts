@@ -1,0 +1,80 @@
+/**
+ * Runs before `npm test`: the end-to-end tests need Debian's Chromium and Firefox ESR, PostgreSQL's
+ * server binaries and openssl. Installs what is missing (apt-get as root, or `sudo -n`), or stops with
+ * the exact command to run. Never lets the tests skip for want of a browser or a database.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+
+interface Requirement {
+  what: string;
+  aptPackage: string;
+  present(): boolean;
+}
+
+function onPath(command: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+function postgresBinaries(): boolean {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return false;
+  return readdirSync(root).some((version) => existsSync(`${root}/${version}/bin/initdb`));
+}
+
+const REQUIREMENTS: Requirement[] = [
+  {
+    what: 'Chromium',
+    aptPackage: 'chromium',
+    present: () => existsSync(process.env.SAMEROOM_CHROMIUM ?? '/usr/bin/chromium'),
+  },
+  {
+    what: 'Firefox ESR',
+    aptPackage: 'firefox-esr',
+    present: () => existsSync(process.env.SAMEROOM_FIREFOX ?? '/usr/bin/firefox-esr'),
+  },
+  { what: 'PostgreSQL', aptPackage: 'postgresql', present: postgresBinaries },
+  { what: 'openssl', aptPackage: 'openssl', present: () => onPath('openssl') },
+];
+
+function missing(): Requirement[] {
+  return REQUIREMENTS.filter((requirement) => !requirement.present());
+}
+
+function install(packages: string[]): boolean {
+  const isRoot = process.getuid?.() === 0;
+  const canSudo = !isRoot && spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status === 0;
+  if (!onPath('apt-get') || (!isRoot && !canSudo)) return false;
+  const prefix = isRoot ? [] : ['sudo', '-n'];
+  const run = (args: string[]) => {
+    const [command, ...rest] = [...prefix, ...args];
+    execFileSync(command!, rest, {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+  };
+  console.log(`Installing ${packages.join(', ')} with apt-get…`);
+  run(['apt-get', 'update', '-qq']);
+  run(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...packages]);
+  return true;
+}
+
+const needed = missing();
+if (needed.length > 0) {
+  const packages = needed.map((requirement) => requirement.aptPackage);
+  let installed = false;
+  try {
+    installed = install(packages);
+  } catch (error) {
+    console.error(`apt-get failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const still = missing();
+  if (!installed || still.length > 0) {
+    const names = (installed ? still : needed).map((requirement) => requirement.what).join(', ');
+    console.error(
+      `\nThe tests need ${names}, which this machine does not have.\n` +
+        `Install them, then run npm test again:\n\n    sudo apt-get update && sudo apt-get install -y ${packages.join(' ')}\n`,
+    );
+    process.exit(1);
+  }
+}
