@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type Brief,
+  type BriefInput,
+  type BriefPatch,
+  deriveBreakEvenDeals,
+  requests,
+} from '../../lib/protocol';
+import type { Sql } from '../db/database';
+import { ApiError, notFound } from '../errors';
+import { loadStats } from './stats';
+import { nextChange } from './workspace';
+
+interface BriefRow {
+  id: string;
+  data: BriefInput;
+  updated_at: Date;
+}
+
+function toBrief(row: BriefRow, stats: Brief['stats']): Brief {
+  const { economics, ...fields } = row.data;
+  const derived = economics.breakEvenDeals === null;
+  return {
+    id: row.id,
+    ...fields,
+    economics: {
+      ...economics,
+      breakEvenDeals: derived ? deriveBreakEvenDeals(economics) : economics.breakEvenDeals,
+      breakEvenDerived: derived,
+    },
+    updatedAt: row.updated_at.toISOString(),
+    stats,
+  };
+}
+
+/** Briefs with their stats: every non-draft one for reps, drafts too for marketers writing them. */
+export async function listCampaigns(
+  sql: Sql,
+  options: { includeDrafts: boolean; showSellers: boolean },
+): Promise<Brief[]> {
+  const rows = await sql.query<BriefRow>(
+    `SELECT id, data, updated_at FROM briefs ${options.includeDrafts ? '' : "WHERE status <> 'draft'"}
+      ORDER BY (data->>'priority') = 'high' DESC, updated_at DESC`,
+  );
+  const stats = await loadStats(sql, options.showSellers);
+  return rows.map((row) => toBrief(row, stats(row.id)));
+}
+
+export async function getBrief(sql: Sql, id: string, showSellers: boolean): Promise<Brief> {
+  const [row] = await sql.query<BriefRow>('SELECT id, data, updated_at FROM briefs WHERE id = $1', [id]);
+  if (!row) throw notFound('That campaign');
+  return toBrief(row, (await loadStats(sql, showSellers, [id]))(id));
+}
+
+export async function createBrief(sql: Sql, input: BriefInput): Promise<string> {
+  const id = randomUUID();
+  await sql.query('INSERT INTO briefs (id, status, data) VALUES ($1, $2, $3)', [
+    id,
+    input.status,
+    JSON.stringify(input),
+  ]);
+  await nextChange(sql);
+  return id;
+}
+
+/** Applies a patch to a brief; the result is checked whole, so a patch cannot make a brief invalid. */
+export async function patchBrief(sql: Sql, id: string, patch: BriefPatch): Promise<void> {
+  const [row] = await sql.query<BriefRow>(
+    'SELECT id, data, updated_at FROM briefs WHERE id = $1 FOR UPDATE',
+    [id],
+  );
+  if (!row) throw notFound('That campaign');
+  const merged = requests.BriefInput.safeParse({ ...row.data, ...patch });
+  if (!merged.success)
+    throw ApiError.badInput(merged.error, 'The campaign would not be valid after this change.');
+  await sql.query('UPDATE briefs SET status = $2, data = $3, updated_at = now() WHERE id = $1', [
+    id,
+    merged.data.status,
+    JSON.stringify(merged.data),
+  ]);
+  await nextChange(sql);
+}

@@ -1,0 +1,38 @@
+import type { FeedbackRecord } from '../../lib/protocol';
+
+/**
+ * A cell as text a spreadsheet shows and never runs: cells that start like a formula (= + - @, or a
+ * tab or carriage return) get a leading apostrophe; quotes are doubled.
+ */
+export function csvCell(value: string | number | null | undefined): string {
+  let text = value === null || value === undefined ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+const COLUMNS: Array<[string, (item: FeedbackRecord) => string | undefined | null]> = [
+  ['id', (i) => i.id],
+  ['created_at', (i) => i.createdAt],
+  ['campaign_id', (i) => i.campaignId ?? 'unmatched'],
+  ['verdict', (i) => i.verdict],
+  ['region', (i) => i.region],
+  ['rep', (i) => i.rep.name],
+  ['crm', (i) => i.lead.crm],
+  ['object_type', (i) => i.lead.objectType],
+  ['record_id', (i) => i.lead.recordId],
+  ['record_url', (i) => i.lead.url],
+  ['lead_source', (i) => i.signals.leadSource],
+  ['source_detail', (i) => i.signals.sourceDetail],
+  ['crm_campaign', (i) => i.signals.campaignName ?? i.signals.campaignId],
+  ['utm_source', (i) => i.signals.utmSource],
+  ['utm_medium', (i) => i.signals.utmMedium],
+  ['utm_campaign', (i) => i.signals.utmCampaign],
+  ['note', (i) => i.note],
+  ['replies', (i) => i.replies.map((r) => `${r.author.name}: ${r.text}`).join(' | ')],
+];
+
+export function feedbackCsv(items: FeedbackRecord[]): string {
+  const lines = [COLUMNS.map(([name]) => name).join(',')];
+  for (const item of items) lines.push(COLUMNS.map(([, read]) => csvCell(read(item))).join(','));
+  return `${lines.join('\r\n')}\r\n`;
+}

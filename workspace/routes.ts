@@ -1,0 +1,288 @@
+import type { Context } from 'hono';
+import { z } from 'zod';
+import { type Brief, LIMITS, type Member, type Role, requests, responses, Verdict } from '../lib/protocol';
+import type { Database } from './db/database';
+import { createBrief, getBrief, listCampaigns, patchBrief } from './domain/briefs';
+import { feedbackCsv } from './domain/csv';
+import { addReply, ingest, listFeedback, parseCursor } from './domain/feedback';
+import {
+  createMember,
+  issueCode,
+  loadWorkspace,
+  me,
+  redeemCode,
+  removeMember,
+  toMember,
+} from './domain/workspace';
+import { ApiError, forbidden } from './errors';
+import { hit } from './rate-limit';
+
+export interface WorkspaceConfig {
+  db: Database;
+  /** How a join link starts, e.g. https://sameroom.acme.example */
+  publicUrl(c: Context): string;
+  clientIp(c: Context): string;
+  linkAttempts: { limit: number; windowSeconds: number };
+}
+
+export interface RouteContext<Body> {
+  c: Context;
+  config: WorkspaceConfig;
+  /** The signed-in member; null only on public routes. */
+  member: Member;
+  body: Body;
+}
+
+export type Access = 'public' | readonly Role[];
+const EVERYONE: readonly Role[] = ['rep', 'marketer', 'admin'];
+const MARKETING: readonly Role[] = ['marketer', 'admin'];
+const ADMINS: readonly Role[] = ['admin'];
+
+export interface Route<Body = unknown> {
+  method: 'get' | 'post' | 'patch' | 'delete';
+  /** Hono's form: /api/v1/members/:id */
+  path: string;
+  access: Access;
+  summary: string;
+  request?: z.ZodType<Body>;
+  query?: z.ZodType;
+  response?: z.ZodType;
+  status?: number;
+  handle(context: RouteContext<Body>): Promise<Response>;
+}
+
+const route = <Body>(definition: Route<Body>): Route => definition as Route;
+
+const uuid = z.uuid();
+function idParam(c: Context): string {
+  const id = c.req.param('id');
+  if (!uuid.safeParse(id).success)
+    throw new ApiError(404, 'not_found', 'That does not exist in this workspace.');
+  return id!;
+}
+
+const JoinAnswer = z.object({ member: responses.Member, code: z.string(), joinUrl: z.string() });
+const CampaignsQuery = z.object({ include: z.enum(['drafts']).optional() });
+const FeedbackQuery = z.strictObject({
+  mine: z.literal('1').optional(),
+  since: z.string().max(LIMITS.short).optional(),
+  campaign: z.union([z.uuid(), z.literal('unmatched')]).optional(),
+  verdict: Verdict.optional(),
+  region: z.string().max(LIMITS.name).optional(),
+  rep: z.uuid().optional(),
+  from: z.iso.date().optional(),
+  to: z.iso.date().optional(),
+  format: z.enum(['json', 'csv']).optional(),
+  limit: z.coerce.number().int().min(1).max(LIMITS.page).optional(),
+});
+
+function joinUrl(config: WorkspaceConfig, c: Context, code: string): string {
+  return `${config.publicUrl(c).replace(/\/$/, '')}/join#${code}`;
+}
+
+function etagFor(version: number, includeDrafts: boolean): string {
+  return `"v${version}${includeDrafts ? '-drafts' : ''}"`;
+}
+
+/** Every route of the workspace API: who may call it, what it takes and gives. The OpenAPI document is made from this. */
+export const ROUTES: Route[] = [
+  route({
+    method: 'post',
+    path: '/api/v1/link',
+    access: 'public',
+    summary: 'Trade a one-time code from a join link for a bearer token.',
+    request: requests.LinkRequest,
+    response: responses.LinkResponse,
+    async handle({ c, config, body }) {
+      await hit(
+        config.db,
+        `link:${config.clientIp(c)}`,
+        config.linkAttempts.limit,
+        config.linkAttempts.windowSeconds,
+      );
+      return c.json(await config.db.transaction((tx) => redeemCode(tx, body.code)));
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/v1/me',
+    access: EVERYONE,
+    summary: 'Who the token belongs to, and the workspace with its regions.',
+    response: responses.Me,
+    async handle({ c, config, member }) {
+      return c.json(await me(config.db, member.id));
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/v1/campaigns',
+    access: EVERYONE,
+    summary:
+      'Every non-draft brief with its status and stats (drafts too with include=drafts, for marketers). ETag: the stats version.',
+    query: CampaignsQuery,
+    async handle({ c, config, member }) {
+      const query = CampaignsQuery.safeParse(c.req.query());
+      if (!query.success) throw ApiError.badInput(query.error);
+      const includeDrafts = query.data.include === 'drafts';
+      if (includeDrafts && !MARKETING.includes(member.role)) throw forbidden();
+      const [{ stats_version: version } = { stats_version: 0 }] = await config.db.query<{
+        stats_version: number;
+      }>('SELECT stats_version FROM workspace');
+      const etag = etagFor(Number(version), includeDrafts);
+      c.header('ETag', etag);
+      c.header('Cache-Control', 'no-cache');
+      if (c.req.header('If-None-Match') === etag) return c.body(null, 304);
+      const workspace = await loadWorkspace(config.db);
+      const campaigns: Brief[] = await listCampaigns(config.db, {
+        includeDrafts,
+        showSellers: workspace.showSellers,
+      });
+      return c.json({ campaigns });
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/v1/campaigns',
+    access: MARKETING,
+    summary: 'Write a new brief.',
+    request: requests.BriefInput,
+    response: responses.Brief,
+    status: 201,
+    async handle({ c, config, body }) {
+      const brief = await config.db.transaction(async (tx) => {
+        const id = await createBrief(tx, body);
+        return getBrief(tx, id, (await loadWorkspace(tx)).showSellers);
+      });
+      return c.json(brief, 201);
+    },
+  }),
+  route({
+    method: 'patch',
+    path: '/api/v1/campaigns/:id',
+    access: MARKETING,
+    summary: 'Change some fields of a brief; the result must be a valid brief.',
+    request: requests.BriefPatch,
+    response: responses.Brief,
+    async handle({ c, config, body }) {
+      const id = idParam(c);
+      const brief = await config.db.transaction(async (tx) => {
+        await patchBrief(tx, id, body);
+        return getBrief(tx, id, (await loadWorkspace(tx)).showSellers);
+      });
+      return c.json(brief);
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/v1/feedback',
+    access: EVERYONE,
+    summary:
+      'Send up to 100 feedback items; each is answered created, duplicate, conflict or invalid, in order.',
+    request: requests.FeedbackBatchRequest,
+    response: responses.FeedbackBatchResponse,
+    async handle({ c, config, member, body }) {
+      const results = await config.db.transaction((tx) => ingest(tx, member, body.items));
+      return c.json({ results });
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/v1/feedback',
+    access: EVERYONE,
+    summary:
+      'mine=1: your own items changed after the cursor. Otherwise (marketers): all items, filtered by campaign, verdict, region, rep, from, to; format=csv for a spreadsheet.',
+    query: FeedbackQuery,
+    async handle({ c, config, member }) {
+      const query = FeedbackQuery.safeParse(c.req.query());
+      if (!query.success) throw ApiError.badInput(query.error);
+      const mine = query.data.mine === '1';
+      if (!mine && !MARKETING.includes(member.role)) throw forbidden();
+      const since = parseCursor(query.data.since);
+      if (!since) throw new ApiError(400, 'bad_cursor', 'The cursor is not one this workspace gave out.');
+      const csv = query.data.format === 'csv';
+      const page = await listFeedback(config.db, {
+        ...(mine ? { memberId: member.id } : {}),
+        ...(query.data.campaign
+          ? { campaign: query.data.campaign === 'unmatched' ? null : query.data.campaign }
+          : {}),
+        ...(query.data.verdict ? { verdict: query.data.verdict } : {}),
+        ...(query.data.region ? { region: query.data.region } : {}),
+        ...(query.data.rep ? { rep: query.data.rep } : {}),
+        ...(query.data.from ? { from: query.data.from } : {}),
+        ...(query.data.to ? { to: query.data.to } : {}),
+        since,
+        limit: csv ? 100_000 : (query.data.limit ?? LIMITS.page),
+      });
+      if (!csv) return c.json(page);
+      c.header('Content-Type', 'text/csv; charset=utf-8');
+      c.header('Content-Disposition', 'attachment; filename="sameroom-feedback.csv"');
+      return c.body(feedbackCsv(page.items));
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/v1/feedback/:id/replies',
+    access: MARKETING,
+    summary: "Reply to a rep's feedback; the rep's extension pulls it by cursor.",
+    request: requests.ReplyRequest,
+    status: 201,
+    async handle({ c, config, member, body }) {
+      const id = idParam(c);
+      const replyId = await config.db.transaction((tx) => addReply(tx, member, id, body.text));
+      return c.json({ id: replyId }, 201);
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/v1/members',
+    access: ADMINS,
+    summary: 'The team.',
+    async handle({ c, config }) {
+      const rows = await config.db.query<{ id: string; name: string; role: Role; region: string | null }>(
+        'SELECT id, name, role, region FROM members WHERE removed_at IS NULL ORDER BY name',
+      );
+      return c.json({ members: rows.map(toMember) });
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/v1/invites',
+    access: ADMINS,
+    summary: 'Add a member; answers their join link with a one-time code valid for 7 days.',
+    request: requests.InviteRequest,
+    response: JoinAnswer,
+    status: 201,
+    async handle({ c, config, body }) {
+      const { member, code } = await config.db.transaction((tx) => createMember(tx, body));
+      return c.json({ member, code, joinUrl: joinUrl(config, c, code) }, 201);
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/v1/members/:id/codes',
+    access: ADMINS,
+    summary: 'A fresh one-time code for an existing member (a new browser, a lost link).',
+    response: JoinAnswer,
+    status: 201,
+    async handle({ c, config }) {
+      const id = idParam(c);
+      const code = await config.db.transaction((tx) => issueCode(tx, id));
+      const info = await me(config.db, id);
+      return c.json({ member: info.member, code, joinUrl: joinUrl(config, c, code) }, 201);
+    },
+  }),
+  route({
+    method: 'delete',
+    path: '/api/v1/members/:id',
+    access: ADMINS,
+    summary: 'Remove a member: their tokens stop working at once; their feedback stays.',
+    status: 204,
+    async handle({ c, config, member }) {
+      const id = idParam(c);
+      if (id === member.id)
+        throw new ApiError(409, 'self_removal', 'You cannot remove yourself; ask another admin.');
+      await config.db.transaction((tx) => removeMember(tx, id));
+      return c.body(null, 204);
+    },
+  }),
+];
