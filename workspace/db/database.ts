@@ -5,6 +5,8 @@ import pg from 'pg';
 /** Something that runs SQL: the database itself, or one transaction on it. */
 export interface Sql {
   query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
+  /** Several statements without parameters (a migration file), through the simple query protocol. */
+  exec(text: string): Promise<void>;
 }
 
 /** PostgreSQL, embedded (PGlite in a data folder) or a real server: one dialect, one interface. */
@@ -22,9 +24,12 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
 async function openPglite(dataDir: string | null): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir ?? undefined);
-  const wrap = (runner: Pick<PGlite, 'query'>): Sql => ({
+  const wrap = (runner: Pick<PGlite, 'query' | 'exec'>): Sql => ({
     async query<Row>(text: string, params: unknown[] = []) {
       return (await runner.query<Row>(text, params)).rows;
+    },
+    async exec(text: string) {
+      await runner.exec(text);
     },
   });
   return {
@@ -43,6 +48,9 @@ async function openPostgres(url: string): Promise<Database> {
     async query<Row>(text: string, params: unknown[] = []) {
       return (await pool.query(text, params)).rows as Row[];
     },
+    async exec(text: string) {
+      await pool.query(text);
+    },
     async transaction(work) {
       const client = await pool.connect();
       try {
@@ -50,6 +58,9 @@ async function openPostgres(url: string): Promise<Database> {
         const result = await work({
           query: async <Row>(text: string, params: unknown[] = []) =>
             (await client.query(text, params)).rows as Row[],
+          exec: async (text: string) => {
+            await client.query(text);
+          },
         });
         await client.query('COMMIT');
         return result;

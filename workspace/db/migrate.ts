@@ -24,7 +24,7 @@ export async function migrate(db: Database): Promise<string[]> {
     const applied: string[] = [];
     for (const file of files) {
       if (done.has(file)) continue;
-      await tx.query(readFileSync(join(MIGRATIONS, file), 'utf8'));
+      await tx.exec(readFileSync(join(MIGRATIONS, file), 'utf8'));
       await tx.query('INSERT INTO schema_migrations (version) VALUES ($1)', [file]);
       applied.push(file);
     }
