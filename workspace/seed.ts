@@ -27,7 +27,10 @@ function random(seed: number) {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
   const weighted = <T>(entries: ReadonlyArray<readonly [T, number]>): T => {
     let roll = next() * entries.reduce((sum, [, weight]) => sum + weight, 0);
-    for (const [value, weight] of entries) if ((roll -= weight) < 0) return value;
+    for (const [value, weight] of entries) {
+      roll -= weight;
+      if (roll < 0) return value;
+    }
     return entries.at(-1)![0];
   };
   return { next, pick, weighted };
