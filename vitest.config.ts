@@ -15,6 +15,16 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'workspace',
+          include: ['test/workspace/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/workspace/postgres-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',

@@ -61,6 +61,8 @@ export function createApp(config: WorkspaceConfig): Hono {
   app.onError((error, c) => {
     if (error instanceof ApiError) {
       if (error.retryAfterSeconds) c.header('Retry-After', String(error.retryAfterSeconds));
+      // The rest of an oversized body is never read: this connection cannot carry another request.
+      if (error.status === 413) c.header('Connection', 'close');
       return c.json(error.envelope(), error.status);
     }
     console.error('workspace: unexpected error', error);

@@ -1,0 +1,413 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toSalesforceId18 } from '../../lib/crm/salesforce-id';
+import { type FeedbackItem, readCampaigns, readFeedbackPage, responses } from '../../lib/protocol';
+import { briefInput, feedbackItem } from '../support/examples';
+import { DATABASES, startTestWorkspace, type TestWorkspace } from './harness';
+
+function item(campaignId: string | null, overrides: Partial<FeedbackItem> = {}): FeedbackItem {
+  return feedbackItem({ id: randomUUID(), campaignId, ...overrides });
+}
+
+describe.each(DATABASES)('the workspace API on %s', (kind) => {
+  let ws: TestWorkspace;
+  let marketer: { id: string; token: string };
+  let rep: { id: string; token: string };
+  let campaignId: string;
+
+  beforeAll(async () => {
+    ws = await startTestWorkspace(kind);
+    marketer = await ws.join('marketer', 'Mara Jensen');
+    rep = await ws.join('rep', 'Ana Ruiz', 'Iberia');
+    const created = await ws.call('POST', '/api/v1/campaigns', { token: marketer.token, body: briefInput() });
+    expect(created.status).toBe(201);
+    campaignId = ((await created.json()) as { id: string }).id;
+  });
+
+  afterAll(async () => {
+    await ws?.destroy();
+  });
+
+  const send = (token: string, items: unknown[]) =>
+    ws.call('POST', '/api/v1/feedback', { token, body: { items } });
+  const countFeedback = async () =>
+    Number((await ws.db.query<{ n: number }>('SELECT count(*)::int AS n FROM feedback'))[0]!.n);
+
+  describe('linking', () => {
+    it('trades a code for a token once; the code is then used up', async () => {
+      const invite = await ws.call('POST', '/api/v1/invites', {
+        token: ws.adminToken,
+        body: { name: 'Liam', role: 'rep' },
+      });
+      const { code, joinUrl } = (await invite.json()) as { code: string; joinUrl: string };
+      expect(joinUrl).toBe(`${ws.url}/join#${code}`);
+      const first = await ws.call('POST', '/api/v1/link', { body: { code } });
+      expect(first.status).toBe(200);
+      const linked = responses.LinkResponse.parse(await first.json());
+      expect(linked.member).toMatchObject({ name: 'Liam', role: 'rep' });
+      expect(linked.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      const again = await ws.call('POST', '/api/v1/link', { body: { code } });
+      expect(again.status).toBe(401);
+      expect(((await again.json()) as { error: { code: string } }).error.code).toBe('used_code');
+    });
+
+    it('refuses an unknown code and an expired one, each with its own words', async () => {
+      const unknown = await ws.call('POST', '/api/v1/link', { body: { code: 'not-a-real-code-at-all' } });
+      expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('bad_code');
+      const invite = await ws.call('POST', '/api/v1/invites', {
+        token: ws.adminToken,
+        body: { name: 'Old', role: 'rep' },
+      });
+      const { code, member } = (await invite.json()) as { code: string; member: { id: string } };
+      await ws.db.query("UPDATE codes SET expires_at = now() - interval '1 second' WHERE member_id = $1", [
+        member.id,
+      ]);
+      const expired = await ws.call('POST', '/api/v1/link', { body: { code } });
+      expect(expired.status).toBe(401);
+      const error = ((await expired.json()) as { error: { code: string; message: string } }).error;
+      expect(error.code).toBe('expired_code');
+      expect(error.message).toMatch(/ask your workspace admin/);
+    });
+
+    it('keeps only hashes of tokens and codes', async () => {
+      const tokens = await ws.db.query<{ hash: Uint8Array }>('SELECT hash FROM tokens');
+      for (const { hash } of tokens) {
+        expect(Buffer.from(hash)).toHaveLength(32);
+        expect(Buffer.from(hash).toString('base64url')).not.toBe(rep.token);
+      }
+    });
+
+    it('answers /me with the member and the workspace', async () => {
+      const me = responses.Me.parse(await (await ws.call('GET', '/api/v1/me', { token: rep.token })).json());
+      expect(me.member).toEqual({ id: rep.id, name: 'Ana Ruiz', role: 'rep', region: 'Iberia' });
+      expect(me.workspace.name).toBe('Sameroom workspace');
+    });
+  });
+
+  describe('campaigns', () => {
+    it('shows reps every non-draft brief with derived break-even, and hides drafts', async () => {
+      await ws.call('POST', '/api/v1/campaigns', {
+        token: marketer.token,
+        body: briefInput({ name: 'Secret draft', status: 'draft' }),
+      });
+      const read = readCampaigns(
+        await (await ws.call('GET', '/api/v1/campaigns', { token: rep.token })).json(),
+      );
+      expect(read.ok && read.rejected).toEqual([]);
+      const names = read.ok ? read.items.map((b) => b.name) : [];
+      expect(names).toContain('Hannover Messe 2026');
+      expect(names).not.toContain('Secret draft');
+      const brief = read.ok ? read.items.find((b) => b.id === campaignId) : undefined;
+      expect(brief?.economics).toMatchObject({ breakEvenDeals: 12, breakEvenDerived: true });
+      const drafts = await ws.call('GET', '/api/v1/campaigns?include=drafts', { token: rep.token });
+      expect(drafts.status).toBe(403);
+      const all = readCampaigns(
+        await (await ws.call('GET', '/api/v1/campaigns?include=drafts', { token: marketer.token })).json(),
+      );
+      expect(all.ok && all.items.map((b) => b.name)).toContain('Secret draft');
+    });
+
+    it('answers 304 while nothing changed, and a new ETag after feedback arrives', async () => {
+      const first = await ws.call('GET', '/api/v1/campaigns', { token: rep.token });
+      const etag = first.headers.get('ETag')!;
+      expect(etag).toMatch(/^"v\d+"$/);
+      const same = await ws.call('GET', '/api/v1/campaigns', {
+        token: rep.token,
+        headers: { 'If-None-Match': etag },
+      });
+      expect(same.status).toBe(304);
+      await send(rep.token, [item(campaignId)]);
+      const changed = await ws.call('GET', '/api/v1/campaigns', {
+        token: rep.token,
+        headers: { 'If-None-Match': etag },
+      });
+      expect(changed.status).toBe(200);
+      expect(changed.headers.get('ETag')).not.toBe(etag);
+    });
+
+    it('patches a brief and refuses a patch that would make it invalid', async () => {
+      const ok = await ws.call('PATCH', `/api/v1/campaigns/${campaignId}`, {
+        token: marketer.token,
+        body: { priority: 'low' },
+      });
+      expect(ok.status).toBe(200);
+      expect(((await ok.json()) as { priority: string }).priority).toBe('low');
+      const bad = await ws.call('PATCH', `/api/v1/campaigns/${campaignId}`, {
+        token: marketer.token,
+        body: { endsOn: '2020-01-01' },
+      });
+      expect(bad.status).toBe(422);
+      const missing = await ws.call('PATCH', `/api/v1/campaigns/${randomUUID()}`, {
+        token: marketer.token,
+        body: { priority: 'low' },
+      });
+      expect(missing.status).toBe(404);
+    });
+  });
+
+  describe('feedback ingest', () => {
+    it('stores each item once: created, then duplicate with nothing stored, conflict for other content', async () => {
+      const first = item(campaignId);
+      const before = await countFeedback();
+      const created = await send(rep.token, [first]);
+      expect(await created.json()).toEqual({ results: [{ id: first.id, status: 'created' }] });
+      const duplicate = await send(rep.token, [first]);
+      expect(await duplicate.json()).toEqual({ results: [{ id: first.id, status: 'duplicate' }] });
+      const conflict = await send(rep.token, [{ ...first, verdict: 'spam' }]);
+      expect(((await conflict.json()) as { results: Array<{ status: string }> }).results[0]?.status).toBe(
+        'conflict',
+      );
+      expect(await countFeedback()).toBe(before + 1);
+    });
+
+    it('treats the same item from another member as a conflict, not a duplicate', async () => {
+      const shared = item(campaignId);
+      await send(rep.token, [shared]);
+      const other = await send(marketer.token, [shared]);
+      expect(((await other.json()) as { results: Array<{ status: string }> }).results[0]?.status).toBe(
+        'conflict',
+      );
+    });
+
+    it('answers invalid items with their reason, in order, and stores the valid ones', async () => {
+      const good = item(campaignId);
+      const unknownCampaign = item(randomUUID());
+      const before = await countFeedback();
+      const response = await send(rep.token, [
+        { ...item(campaignId), verdict: 'maybe' },
+        good,
+        'garbage',
+        { ...item(campaignId), leadName: 'Jane Doe' },
+        unknownCampaign,
+      ]);
+      expect(response.status).toBe(200);
+      const { results } = (await response.json()) as {
+        results: Array<{ id: string | null; status: string; error?: string }>;
+      };
+      expect(results.map((r) => r.status)).toEqual(['invalid', 'created', 'invalid', 'invalid', 'invalid']);
+      expect(results[0]?.error).toMatch(/verdict/);
+      expect(results[2]?.id).toBeNull();
+      expect(results[4]).toMatchObject({ id: unknownCampaign.id, error: expect.stringMatching(/campaign/) });
+      expect(await countFeedback()).toBe(before + 1);
+    });
+
+    it.each([
+      ['no items', { items: [] }, 422],
+      ['101 items', { items: Array.from({ length: 101 }, () => feedbackItem()) }, 422],
+      ['items as an object', { items: { 0: 1 } }, 422],
+      ['an extra key', { items: [feedbackItem()], admin: true }, 422],
+      ['a body that is not JSON', 'items=1', 400],
+      ['a body over one megabyte', { items: [{ note: 'x'.repeat(1_100_000) }] }, 413],
+    ])('refuses a batch with %s, storing nothing', async (_, body, status) => {
+      const before = await countFeedback();
+      const response = await ws.call('POST', '/api/v1/feedback', { token: rep.token, body });
+      expect(response.status).toBe(status);
+      const error = ((await response.json()) as { error: { code: string; message: string } }).error;
+      expect(error.message.length).toBeGreaterThan(5);
+      expect(await countFeedback()).toBe(before);
+    });
+
+    it('stores SQL metacharacters and unicode as the rep typed them', async () => {
+      const note = "Robert'); DROP TABLE feedback;-- \\ $1 %_ 👍🏽 مرحبا e\u0301";
+      const hostile = item(campaignId, { note, signals: { leadSource: "O'Brien & Sons; --" } });
+      await send(rep.token, [hostile]);
+      const page = readFeedbackPage(
+        await (await ws.call('GET', '/api/v1/feedback?mine=1&since=0', { token: rep.token })).json(),
+      );
+      const stored = page.ok ? page.items.find((i) => i.id === hostile.id) : undefined;
+      expect(stored?.note).toBe(note);
+      expect(stored?.signals.leadSource).toBe("O'Brien & Sons; --");
+    });
+  });
+
+  describe('stats', () => {
+    it('counts each lead once by its latest verdict, Salesforce 15- and 18-character ids alike', async () => {
+      const brief = await ws.call('POST', '/api/v1/campaigns', {
+        token: marketer.token,
+        body: briefInput({ name: 'Stats check' }),
+      });
+      const id = ((await brief.json()) as { id: string }).id;
+      const lead = (recordId: string) => ({
+        crm: 'salesforce' as const,
+        objectType: 'lead' as const,
+        recordId,
+      });
+      const id15 = '00Q5g0000STAT01';
+      const id18 = toSalesforceId18(id15)!;
+      await send(rep.token, [
+        item(id, { lead: lead(id15), verdict: 'not_ready', createdAt: '2026-11-01T09:00:00Z' }),
+        item(id, { lead: lead(id18), verdict: 'won', createdAt: '2026-11-10T09:00:00Z' }),
+        // arrives last but happened first: changes nothing
+        item(id, { lead: lead(id18), verdict: 'spam', createdAt: '2026-10-01T09:00:00Z' }),
+        item(id, { lead: lead('00Q5g0000STAT02'), verdict: 'good_fit', region: 'DACH' }),
+      ]);
+      const read = readCampaigns(
+        await (await ws.call('GET', '/api/v1/campaigns', { token: rep.token })).json(),
+      );
+      const stats = read.ok ? read.items.find((b) => b.id === id)?.stats : undefined;
+      expect(stats).toMatchObject({
+        leads: 2,
+        won: 1,
+        verdicts: { won: 1, good_fit: 1, not_ready: 0, spam: 0 },
+      });
+      expect(stats?.byRegion).toEqual([
+        expect.objectContaining({
+          region: 'DACH',
+          leads: 2,
+          verdicts: expect.objectContaining({ won: 1, good_fit: 1 }),
+        }),
+      ]);
+      expect(stats?.topSellers).toEqual([{ name: 'Ana Ruiz', won: 1 }]);
+    });
+  });
+
+  describe('replies and the change cursor', () => {
+    it("brings a marketer's reply to the rep's next pull, and never shows a rep another rep's items", async () => {
+      const other = await ws.join('rep', 'Jonas Weber', 'DACH');
+      const mine = item(campaignId, { note: 'Only for my eyes' });
+      await send(rep.token, [mine]);
+      const start = await (
+        await ws.call('GET', '/api/v1/feedback?mine=1&since=0', { token: rep.token })
+      ).json();
+      const cursor = (start as { cursor: string }).cursor;
+      const reply = await ws.call('POST', `/api/v1/feedback/${mine.id}/replies`, {
+        token: marketer.token,
+        body: { text: 'Thanks — tightening the audience.' },
+      });
+      expect(reply.status).toBe(201);
+      const next = readFeedbackPage(
+        await (await ws.call('GET', `/api/v1/feedback?mine=1&since=${cursor}`, { token: rep.token })).json(),
+      );
+      expect(next.ok && next.items.map((i) => i.id)).toEqual([mine.id]);
+      expect(next.ok && next.items[0]?.replies.map((r) => [r.author.name, r.text])).toEqual([
+        ['Mara Jensen', 'Thanks — tightening the audience.'],
+      ]);
+      const theirs = readFeedbackPage(
+        await (await ws.call('GET', '/api/v1/feedback?mine=1&since=0', { token: other.token })).json(),
+      );
+      expect(theirs.ok && theirs.items).toEqual([]);
+      expect((await ws.call('GET', '/api/v1/feedback', { token: other.token })).status).toBe(403);
+      const badCursor = await ws.call('GET', '/api/v1/feedback?mine=1&since=DROP', { token: rep.token });
+      expect(badCursor.status).toBe(400);
+    });
+
+    it('pages through a batch that shares one change number without losing an item', async () => {
+      const pager = await ws.join('rep', 'Pager');
+      const batch = Array.from({ length: 7 }, () => item(campaignId));
+      await send(pager.token, batch);
+      const seen: string[] = [];
+      let cursor = '0';
+      for (let page = 0; page < 10; page++) {
+        const body = readFeedbackPage(
+          await (
+            await ws.call('GET', `/api/v1/feedback?mine=1&since=${cursor}&limit=3`, { token: pager.token })
+          ).json(),
+        );
+        if (!body.ok || body.items.length === 0) break;
+        seen.push(...body.items.map((i) => i.id));
+        cursor = body.cursor!;
+      }
+      expect(seen.sort()).toEqual(batch.map((i) => i.id).sort());
+    });
+  });
+
+  describe('marketing views', () => {
+    it('filters all items and exports CSV with formula cells neutralised', async () => {
+      const formula = item(campaignId, {
+        note: '=HYPERLINK("http://evil.example","click")',
+        region: 'Iberia',
+      });
+      await send(rep.token, [formula]);
+      const filtered = readFeedbackPage(
+        await (
+          await ws.call('GET', `/api/v1/feedback?campaign=${campaignId}&region=Iberia`, {
+            token: marketer.token,
+          })
+        ).json(),
+      );
+      expect(
+        filtered.ok && filtered.items.every((i) => i.campaignId === campaignId && i.region === 'Iberia'),
+      ).toBe(true);
+      const csv = await ws.call('GET', `/api/v1/feedback?campaign=${campaignId}&format=csv`, {
+        token: marketer.token,
+      });
+      expect(csv.headers.get('Content-Type')).toMatch(/text\/csv/);
+      const text = await csv.text();
+      expect(text.split('\r\n')[0]).toMatch(/^id,created_at,campaign_id,verdict/);
+      expect(text).toContain(`"'=HYPERLINK(""http://evil.example"",""click"")"`);
+      expect(text).not.toMatch(/,=HYPERLINK/);
+    });
+  });
+
+  describe('the team', () => {
+    it('removing a member stops their token at once and keeps their feedback', async () => {
+      const leaving = await ws.join('rep', 'Leaving');
+      const theirs = item(campaignId);
+      await send(leaving.token, [theirs]);
+      expect(
+        (await ws.call('DELETE', `/api/v1/members/${leaving.id}`, { token: ws.adminToken })).status,
+      ).toBe(204);
+      expect((await ws.call('GET', '/api/v1/me', { token: leaving.token })).status).toBe(401);
+      const all = readFeedbackPage(
+        await (await ws.call('GET', '/api/v1/feedback', { token: marketer.token })).json(),
+      );
+      expect(all.ok && all.items.some((i) => i.id === theirs.id)).toBe(true);
+    });
+
+    it('issues a fresh code for an existing member', async () => {
+      const response = await ws.call('POST', `/api/v1/members/${rep.id}/codes`, { token: ws.adminToken });
+      expect(response.status).toBe(201);
+      const { code } = (await response.json()) as { code: string };
+      expect((await ws.call('POST', '/api/v1/link', { body: { code } })).status).toBe(200);
+    });
+  });
+
+  describe('HTTP', () => {
+    it('answers CORS for any origin with bearer tokens, never cookies', async () => {
+      const preflight = await ws.call('OPTIONS', '/api/v1/campaigns', {
+        headers: {
+          Origin: 'chrome-extension://abcdefghijklmnop',
+          'Access-Control-Request-Method': 'GET',
+          'Access-Control-Request-Headers': 'authorization,if-none-match',
+        },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('Access-Control-Allow-Origin')).toBe('*');
+      expect(preflight.headers.get('Access-Control-Allow-Headers')?.toLowerCase()).toContain('authorization');
+      expect(preflight.headers.get('Access-Control-Allow-Credentials')).toBeNull();
+      const get = await ws.call('GET', '/api/v1/campaigns', {
+        token: rep.token,
+        headers: { Origin: 'moz-extension://x' },
+      });
+      expect(get.headers.get('Access-Control-Expose-Headers')).toMatch(/ETag/);
+    });
+
+    it('answers unknown addresses and bad ids with the error envelope', async () => {
+      const unknown = await ws.call('GET', '/api/v1/nothing', { token: rep.token });
+      expect(unknown.status).toBe(404);
+      expect(responses.ErrorEnvelope.safeParse(await unknown.json()).success).toBe(true);
+      const badId = await ws.call('POST', "/api/v1/feedback/1' OR '1'='1/replies", {
+        token: marketer.token,
+        body: { text: 'x' },
+      });
+      expect(badId.status).toBe(404);
+    });
+
+    it('serves its health and an OpenAPI document naming every route', async () => {
+      expect(await (await ws.call('GET', '/healthz')).json()).toEqual({ ok: true });
+      const doc = (await (await ws.call('GET', '/api/v1/openapi.json')).json()) as {
+        openapi: string;
+        paths: Record<string, object>;
+      };
+      expect(doc.openapi).toBe('3.0.3');
+      expect(Object.keys(doc.paths)).toEqual(
+        expect.arrayContaining([
+          '/api/v1/link',
+          '/api/v1/campaigns',
+          '/api/v1/feedback',
+          '/api/v1/feedback/{id}/replies',
+        ]),
+      );
+    });
+  });
+});

@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { inject } from 'vitest';
+import type { Role } from '../../lib/protocol';
+import { type RunningWorkspace, type ServeOptions, startWorkspace } from '../../workspace/server';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+export const DATABASES: DatabaseKind[] = ['pglite', 'postgres'];
+
+/** A fresh, empty database on the test PostgreSQL server. */
+export async function freshPostgresDatabase(): Promise<string> {
+  const base = inject('postgresUrl');
+  const name = `sameroom_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: `${base}/postgres` });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  return `${base}/${name}`;
+}
+
+export interface TestWorkspace extends RunningWorkspace {
+  dataDir: string;
+  databaseUrl: string | undefined;
+  /** Calls the API; `token` signs in. */
+  call(
+    method: string,
+    path: string,
+    options?: { token?: string | null; body?: unknown; headers?: Record<string, string> },
+  ): Promise<Response>;
+  /** The first admin's token. */
+  adminToken: string;
+  /** A new member of this role, signed in: their id and token. */
+  join(role: Role, name?: string, region?: string): Promise<{ id: string; token: string }>;
+  /** Stops the server (keeping its data) and starts it again on the same data. */
+  restart(): Promise<TestWorkspace>;
+  /** Stops the server and throws its data away. */
+  destroy(): Promise<void>;
+}
+
+export async function startTestWorkspace(
+  kind: DatabaseKind,
+  { adminToken: knownAdminToken, ...options }: Partial<ServeOptions> & { adminToken?: string } = {},
+): Promise<TestWorkspace> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sameroom-ws-'));
+  const databaseUrl =
+    kind === 'postgres' ? (options.databaseUrl ?? (await freshPostgresDatabase())) : undefined;
+  const running = await startWorkspace({
+    port: 0,
+    linkAttempts: { limit: 1_000, windowSeconds: 600 },
+    log: () => undefined,
+    ...options,
+    dataDir,
+    databaseUrl,
+  });
+  const call: TestWorkspace['call'] = (method, path, { token, body, headers } = {}) =>
+    fetch(`${running.url}${path}`, {
+      method,
+      headers: {
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        ...headers,
+      },
+      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+    });
+  const link = async (code: string) => {
+    const response = await call('POST', '/api/v1/link', { body: { code } });
+    if (response.status !== 200) throw new Error(`link failed: ${response.status} ${await response.text()}`);
+    return ((await response.json()) as { token: string }).token;
+  };
+  const adminCode = running.adminJoinUrl?.split('#')[1];
+  const adminToken = knownAdminToken ?? (adminCode ? await link(adminCode) : '');
+  const workspace: TestWorkspace = {
+    ...running,
+    dataDir,
+    databaseUrl,
+    call,
+    adminToken,
+    async join(role, name = `Test ${role}`, region) {
+      const response = await call('POST', '/api/v1/invites', {
+        token: adminToken,
+        body: { name, role, ...(region ? { region } : {}) },
+      });
+      const invite = (await response.json()) as { member: { id: string }; code: string };
+      return { id: invite.member.id, token: await link(invite.code) };
+    },
+    async restart() {
+      await running.close();
+      return startTestWorkspace(kind, {
+        ...options,
+        dataDir,
+        ...(databaseUrl ? { databaseUrl } : {}),
+        adminToken,
+      });
+    },
+    async destroy() {
+      await running.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return workspace;
+}
