@@ -1,0 +1,118 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readCampaigns } from '../../lib/protocol';
+import { startTestWorkspace, type TestWorkspace } from './harness';
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, '..', '..');
+
+/** `npm run workspace -- …` as a person types it; resolves with its output lines, or rejects with its error. */
+async function workspaceCli(...args: string[]): Promise<string[]> {
+  const { stdout } = await run('npx', ['tsx', 'workspace/cli.ts', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: '' },
+  });
+  return stdout.trim().split('\n');
+}
+
+async function cliError(...args: string[]): Promise<string> {
+  try {
+    await workspaceCli(...args);
+  } catch (error) {
+    return (error as { stderr: string }).stderr;
+  }
+  throw new Error('the command succeeded');
+}
+
+const folders: string[] = [];
+function folder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sameroom-cli-'));
+  folders.push(dir);
+  return dir;
+}
+
+let server: TestWorkspace | undefined;
+afterAll(async () => {
+  await server?.close();
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the workspace CLI', () => {
+  it('invites with no server running, backs up, and restores into a new data folder where the code still works', async () => {
+    const data = folder();
+    const lines = await workspaceCli(
+      'invite',
+      '--name',
+      'Ana Ruiz',
+      '--role',
+      'rep',
+      '--region',
+      'Iberia',
+      '--data',
+      data,
+    );
+    const code = lines.at(-1)!;
+    expect(code).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(lines.at(-2)).toBe(`http://localhost:8787/join#${code}`);
+    expect(lines[0]).toMatch(/^Invited Ana Ruiz \(rep, Iberia\), member [0-9a-f-]{36}\.$/);
+
+    const file = join(folder(), 'backup.jsonl');
+    expect((await workspaceCli('backup', file, '--data', data)).at(-1)).toMatch(/^Backed up \d+ rows/);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+
+    const restored = folder();
+    expect((await workspaceCli('restore', file, '--data', restored)).at(-1)).toMatch(/^Restored \d+ rows/);
+    server = await startTestWorkspace('pglite', { dataDir: restored, adminToken: 'unused' });
+    expect(server.adminJoinUrl).toBeNull(); // the workspace came from the backup, not a first start
+    const link = await server.call('POST', '/api/v1/link', { body: { code } });
+    expect(link.status).toBe(200);
+    expect(((await link.json()) as { member: { name: string } }).member.name).toBe('Ana Ruiz');
+  });
+
+  it('reaches a running server through its socket: invite, code, seed-demo, and refuses to restore under it', async () => {
+    const data = server!.dataDir;
+    expect(statSync(server!.socketPath).mode & 0o777).toBe(0o600);
+    const invite = await workspaceCli(
+      'invite',
+      '--name',
+      'Mara Jensen',
+      '--role',
+      'marketer',
+      '--data',
+      data,
+    );
+    const memberId = invite[0]!.match(/member ([0-9a-f-]{36})/)![1]!;
+    expect(invite.at(-2)).toBe(`${server!.url}/join#${invite.at(-1)}`);
+    const fresh = await workspaceCli('code', '--member', memberId, '--data', data);
+    const linked = await server!.call('POST', '/api/v1/link', { body: { code: fresh.at(-1) } });
+    expect(linked.status).toBe(200);
+    const token = ((await linked.json()) as { token: string }).token;
+
+    expect((await workspaceCli('seed-demo', '--data', data)).at(-1)).toMatch(
+      /^Seeded 2 marketers, 6 reps, 6 briefs, 320 verdicts/,
+    );
+    const campaigns = readCampaigns(await (await server!.call('GET', '/api/v1/campaigns', { token })).json());
+    expect(campaigns.ok && campaigns.items.map((b) => b.channel).sort()).toEqual([
+      'Direct mail',
+      'Paid search',
+      'Radio',
+      'Trade show',
+      'Webinar',
+    ]);
+    expect(campaigns.ok && campaigns.items.reduce((sum, b) => sum + b.stats.leads, 0)).toBeGreaterThan(200);
+    expect((await workspaceCli('seed-demo', '--data', data)).at(-1)).toMatch(/already has campaigns/);
+
+    expect(await cliError('restore', join(data, 'none.jsonl'), '--data', data)).toMatch(/server is running/);
+  });
+
+  it('explains its usage when a command is wrong', async () => {
+    expect(await cliError('invite', '--name', 'X', '--role', 'owner', '--data', folder())).toMatch(
+      /Usage:[\s\S]*role/,
+    );
+    expect(await cliError('code', '--member', 'not-an-id', '--data', folder())).toMatch(/Usage:/);
+  });
+});
