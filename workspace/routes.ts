@@ -4,7 +4,7 @@ import { type Brief, LIMITS, type Member, type Role, requests, responses, Verdic
 import type { Database } from './db/database';
 import { createBrief, getBrief, listCampaigns, patchBrief } from './domain/briefs';
 import { feedbackCsv } from './domain/csv';
-import { addReply, ingest, listFeedback, parseCursor } from './domain/feedback';
+import { addReply, ingest, listFeedback, parseCursor, prepareBatch } from './domain/feedback';
 import {
   createMember,
   issueCode,
@@ -181,7 +181,8 @@ export const ROUTES: Route[] = [
     request: requests.FeedbackBatchRequest,
     response: responses.FeedbackBatchResponse,
     async handle({ c, config, member, body }) {
-      const results = await config.db.transaction((tx) => ingest(tx, member, body.items));
+      const batch = prepareBatch(body.items);
+      const results = await config.db.transaction((tx) => ingest(tx, member, batch));
       return c.json({ results });
     },
   }),

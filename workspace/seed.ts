@@ -9,7 +9,7 @@ import {
 } from '../lib/protocol';
 import type { Database } from './db/database';
 import { createBrief } from './domain/briefs';
-import { addReply, ingest } from './domain/feedback';
+import { addReply, ingest, prepareBatch } from './domain/feedback';
 import { createMember, loadWorkspace } from './domain/workspace';
 
 export const DEMO_REGIONS = ['DACH', 'Nordics', 'UK & Ireland', 'Iberia', 'North America'];
@@ -337,7 +337,7 @@ export async function seedDemo(db: Database): Promise<string> {
     const stored: string[] = [];
     for (const [rep, repItems] of byRep) {
       for (let i = 0; i < repItems.length; i += 100) {
-        const results = await ingest(tx, rep, repItems.slice(i, i + 100));
+        const results = await ingest(tx, rep, prepareBatch(repItems.slice(i, i + 100)));
         stored.push(...results.filter((r) => r.status === 'created').map((r) => r.id!));
       }
     }

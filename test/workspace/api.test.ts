@@ -160,6 +160,15 @@ describe.each(DATABASES)('the workspace API on %s', (kind) => {
       expect(await countFeedback()).toBe(before + 1);
     });
 
+    it('answers an id repeated within one batch like a resend: duplicate when the same, conflict when not', async () => {
+      const once = item(campaignId);
+      const before = await countFeedback();
+      const response = await send(rep.token, [once, once, { ...once, verdict: 'spam' }]);
+      const { results } = (await response.json()) as { results: Array<{ status: string }> };
+      expect(results.map((r) => r.status)).toEqual(['created', 'duplicate', 'conflict']);
+      expect(await countFeedback()).toBe(before + 1);
+    });
+
     it('treats the same item from another member as a conflict, not a duplicate', async () => {
       const shared = item(campaignId);
       await send(rep.token, [shared]);

@@ -28,7 +28,7 @@ function idOf(raw: unknown): string | null {
 }
 
 interface LatestRow {
-  feedback_id: string;
+  lead_key: string;
   campaign_key: string;
   verdict: Verdict;
   region: string;
@@ -36,49 +36,146 @@ interface LatestRow {
   created_at: Date;
 }
 
-async function addCount(
-  sql: Sql,
-  campaignKey: string,
-  region: string,
-  verdict: Verdict,
-  delta: number,
-): Promise<void> {
-  await sql.query(
-    `INSERT INTO verdict_counts (campaign_key, region, verdict, leads) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (campaign_key, region, verdict) DO UPDATE SET leads = verdict_counts.leads + EXCLUDED.leads`,
-    [campaignKey, region, verdict, delta],
-  );
+interface Stored {
+  item: FeedbackItem;
+  key: string;
+  hash: Buffer;
 }
 
-async function addWin(sql: Sql, campaignKey: string, memberId: string, delta: number): Promise<void> {
-  await sql.query(
-    `INSERT INTO seller_wins (campaign_key, member_id, won) VALUES ($1, $2, $3)
-     ON CONFLICT (campaign_key, member_id) DO UPDATE SET won = seller_wins.won + EXCLUDED.won`,
-    [campaignKey, memberId, delta],
-  );
-}
+/** Sums of +1/-1 moves, by key, so each rollup row is written once per batch. */
+class Deltas {
+  readonly counts = new Map<
+    string,
+    { campaignKey: string; region: string; verdict: Verdict; delta: number }
+  >();
+  readonly wins = new Map<string, { campaignKey: string; memberId: string; delta: number }>();
 
-/** Moves a lead's one count from its previous latest verdict (if any) to this item, when this item is later. */
-async function updateRollups(sql: Sql, key: string, item: FeedbackItem, memberId: string): Promise<void> {
-  const [previous] = await sql.query<LatestRow>('SELECT * FROM lead_latest WHERE lead_key = $1 FOR UPDATE', [
-    key,
-  ]);
-  const createdAt = new Date(item.createdAt);
-  if (previous && previous.created_at > createdAt) return; // an older verdict arriving late changes nothing
-  const next = { campaignKey: item.campaignId ?? '', region: item.region ?? '', verdict: item.verdict };
-  if (previous) {
-    await addCount(sql, previous.campaign_key, previous.region, previous.verdict, -1);
-    if (previous.verdict === 'won') await addWin(sql, previous.campaign_key, previous.member_id, -1);
+  move(
+    from: Omit<LatestRow, 'lead_key' | 'created_at'> | undefined,
+    to: Omit<LatestRow, 'lead_key' | 'created_at'>,
+  ): void {
+    if (from) this.add(from, -1);
+    this.add(to, 1);
   }
-  await addCount(sql, next.campaignKey, next.region, next.verdict, 1);
-  if (next.verdict === 'won') await addWin(sql, next.campaignKey, memberId, 1);
-  await sql.query(
-    `INSERT INTO lead_latest (lead_key, feedback_id, campaign_key, verdict, region, member_id, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
-     ON CONFLICT (lead_key) DO UPDATE SET feedback_id = $2, campaign_key = $3, verdict = $4, region = $5,
-       member_id = $6, created_at = $7`,
-    [key, item.id, next.campaignKey, next.verdict, next.region, memberId, createdAt],
+
+  private add(row: Omit<LatestRow, 'lead_key' | 'created_at'>, delta: number): void {
+    const countKey = JSON.stringify([row.campaign_key, row.region, row.verdict]);
+    const count = this.counts.get(countKey) ?? {
+      campaignKey: row.campaign_key,
+      region: row.region,
+      verdict: row.verdict,
+      delta: 0,
+    };
+    count.delta += delta;
+    this.counts.set(countKey, count);
+    if (row.verdict !== 'won') return;
+    const winKey = JSON.stringify([row.campaign_key, row.member_id]);
+    const win = this.wins.get(winKey) ?? { campaignKey: row.campaign_key, memberId: row.member_id, delta: 0 };
+    win.delta += delta;
+    this.wins.set(winKey, win);
+  }
+}
+
+/**
+ * Moves each lead's one count to its latest verdict. Set-based: one read of the leads' current latest
+ * verdicts (locked), then one write per rollup table, whatever the batch size.
+ */
+async function updateRollups(tx: Sql, stored: Stored[], memberId: string): Promise<void> {
+  const latestInBatch = new Map<string, Stored>();
+  for (const entry of stored) {
+    const current = latestInBatch.get(entry.key);
+    if (!current || entry.item.createdAt > current.item.createdAt) latestInBatch.set(entry.key, entry);
+  }
+  const keys = [...latestInBatch.keys()].sort();
+  const previous = new Map(
+    (
+      await tx.query<LatestRow>(
+        'SELECT lead_key, campaign_key, verdict, region, member_id, created_at FROM lead_latest WHERE lead_key = ANY($1) ORDER BY lead_key FOR UPDATE',
+        [keys],
+      )
+    ).map((row) => [row.lead_key, row]),
   );
+  const deltas = new Deltas();
+  const latest: Array<LatestRow & { feedback_id: string }> = [];
+  for (const key of keys) {
+    const { item } = latestInBatch.get(key)!;
+    const before = previous.get(key);
+    const createdAt = new Date(item.createdAt);
+    if (before && before.created_at > createdAt) continue; // an older verdict arriving late changes nothing
+    const next = {
+      campaign_key: item.campaignId ?? '',
+      region: item.region ?? '',
+      verdict: item.verdict,
+      member_id: memberId,
+    };
+    deltas.move(before, next);
+    latest.push({ lead_key: key, feedback_id: item.id, ...next, created_at: createdAt });
+  }
+  if (latest.length === 0) return;
+  await tx.query(
+    `INSERT INTO lead_latest (lead_key, feedback_id, campaign_key, verdict, region, member_id, created_at)
+     SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::timestamptz[])
+     ON CONFLICT (lead_key) DO UPDATE SET feedback_id = EXCLUDED.feedback_id, campaign_key = EXCLUDED.campaign_key,
+       verdict = EXCLUDED.verdict, region = EXCLUDED.region, member_id = EXCLUDED.member_id, created_at = EXCLUDED.created_at`,
+    [
+      latest.map((r) => r.lead_key),
+      latest.map((r) => r.feedback_id),
+      latest.map((r) => r.campaign_key),
+      latest.map((r) => r.verdict),
+      latest.map((r) => r.region),
+      latest.map((r) => r.member_id),
+      latest.map((r) => r.created_at.toISOString()),
+    ],
+  );
+  const counts = [...deltas.counts.values()].filter((c) => c.delta !== 0);
+  if (counts.length > 0) {
+    await tx.query(
+      `INSERT INTO verdict_counts (campaign_key, region, verdict, leads)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[])
+       ON CONFLICT (campaign_key, region, verdict) DO UPDATE SET leads = verdict_counts.leads + EXCLUDED.leads`,
+      [
+        counts.map((c) => c.campaignKey),
+        counts.map((c) => c.region),
+        counts.map((c) => c.verdict),
+        counts.map((c) => c.delta),
+      ],
+    );
+  }
+  const wins = [...deltas.wins.values()].filter((w) => w.delta !== 0);
+  if (wins.length > 0) {
+    await tx.query(
+      `INSERT INTO seller_wins (campaign_key, member_id, won)
+       SELECT * FROM unnest($1::text[], $2::uuid[], $3::int[])
+       ON CONFLICT (campaign_key, member_id) DO UPDATE SET won = seller_wins.won + EXCLUDED.won`,
+      [wins.map((w) => w.campaignKey), wins.map((w) => w.memberId), wins.map((w) => w.delta)],
+    );
+  }
+}
+
+function invalid(
+  raw: unknown,
+  error: { issues: Array<{ path: PropertyKey[]; message: string }> },
+): FeedbackResult {
+  const problem = error.issues[0];
+  const where = problem?.path.map(String).join('.');
+  return {
+    id: idOf(raw),
+    status: 'invalid',
+    error: `${where ? `${where}: ` : ''}${problem?.message ?? 'invalid'}`,
+  };
+}
+
+/** A batch checked and hashed: work done before the transaction, so the workspace lock is held briefly. */
+export type PreparedBatch = Array<FeedbackResult | Stored>;
+
+const isStored = (entry: FeedbackResult | Stored): entry is Stored => 'item' in entry;
+
+export function prepareBatch(rawItems: unknown[]): PreparedBatch {
+  return rawItems.map((raw) => {
+    const parsed = requests.FeedbackItem.safeParse(raw);
+    if (!parsed.success) return invalid(raw, parsed.error);
+    return { item: parsed.data, key: leadKey(parsed.data.lead), hash: canonicalHash(parsed.data) };
+  });
 }
 
 /**
@@ -86,83 +183,108 @@ async function updateRollups(sql: Sql, key: string, item: FeedbackItem, memberId
  * Results come in the order of the items: created, duplicate (same id, same content: nothing stored),
  * conflict (same id, other content), or invalid (with the reason) while the valid items are stored.
  */
-export async function ingest(tx: Sql, member: Member, rawItems: unknown[]): Promise<FeedbackResult[]> {
-  const { changeSeq } = await nextChange(tx);
+export async function ingest(tx: Sql, member: Member, batch: PreparedBatch): Promise<FeedbackResult[]> {
+  const results = [...batch];
+
+  const named = [
+    ...new Set(results.filter(isStored).flatMap((s) => (s.item.campaignId ? [s.item.campaignId] : []))),
+  ];
   const campaigns = new Set(
-    (await tx.query<{ id: string }>("SELECT id FROM briefs WHERE status <> 'draft'")).map((row) => row.id),
+    (
+      await tx.query<{ id: string }>(
+        "SELECT id FROM briefs WHERE id = ANY($1::uuid[]) AND status <> 'draft'",
+        [named],
+      )
+    ).map((r) => r.id),
   );
-  const results: FeedbackResult[] = [];
-  for (const raw of rawItems) {
-    const parsed = requests.FeedbackItem.safeParse(raw);
-    if (!parsed.success) {
-      const problem = parsed.error.issues[0];
-      const where = problem?.path.map(String).join('.');
-      results.push({
-        id: idOf(raw),
-        status: 'invalid',
-        error: `${where ? `${where}: ` : ''}${problem?.message ?? 'invalid'}`,
-      });
-      continue;
-    }
-    const item = parsed.data;
-    if (item.campaignId && !campaigns.has(item.campaignId)) {
-      results.push({
-        id: item.id,
+  // One id twice in one batch: the first occurrence decides, later ones are answered like a resend.
+  const seen = new Set<string>();
+  const candidates: Stored[] = [];
+  for (const [index, entry] of results.entries()) {
+    if (!isStored(entry)) continue;
+    if (entry.item.campaignId && !campaigns.has(entry.item.campaignId)) {
+      results[index] = {
+        id: entry.item.id,
         status: 'invalid',
         error: 'campaignId: no such campaign in this workspace',
-      });
-      continue;
+      };
+    } else if (!seen.has(entry.item.id)) {
+      seen.add(entry.item.id);
+      candidates.push(entry);
     }
-    const hash = canonicalHash(item);
-    const key = leadKey(item.lead);
-    const inserted = await tx.query(
-      `INSERT INTO feedback (id, member_id, campaign_id, lead_key, crm, object_type, record_id, url, signals, verdict,
-                             region, note, created_at, hash, change_seq)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-       ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [
-        item.id,
-        member.id,
-        item.campaignId,
-        key,
-        item.lead.crm,
-        item.lead.objectType,
-        item.lead.recordId,
-        item.lead.url ?? null,
-        JSON.stringify(item.signals),
-        item.verdict,
-        item.region ?? null,
-        item.note ?? null,
-        item.createdAt,
-        hash,
-        changeSeq,
-      ],
-    );
-    if (inserted.length === 0) {
-      const [existing] = await tx.query<{ hash: Uint8Array; member_id: string }>(
-        'SELECT hash, member_id FROM feedback WHERE id = $1',
-        [item.id],
-      );
-      const same = existing && existing.member_id === member.id && Buffer.from(existing.hash).equals(hash);
-      results.push(
-        same
-          ? { id: item.id, status: 'duplicate' }
-          : {
-              id: item.id,
-              status: 'conflict',
-              error: 'an item with this id and other content is already stored',
-            },
-      );
-      continue;
-    }
-    await updateRollups(tx, key, item, member.id);
-    await tx.query(
-      'INSERT INTO webhook_queue (feedback_id) SELECT $1 FROM workspace WHERE webhook_url IS NOT NULL',
-      [item.id],
-    );
-    results.push({ id: item.id, status: 'created' });
   }
-  return results;
+
+  // Taken last before writing: from here to commit, ingests take turns on the workspace row.
+  const { changeSeq } = await nextChange(tx);
+  const rows = candidates.map(({ item, key, hash }) => ({
+    id: item.id,
+    member_id: member.id,
+    campaign_id: item.campaignId,
+    lead_key: key,
+    crm: item.lead.crm,
+    object_type: item.lead.objectType,
+    record_id: item.lead.recordId,
+    url: item.lead.url ?? null,
+    signals: item.signals,
+    verdict: item.verdict,
+    region: item.region ?? null,
+    note: item.note ?? null,
+    created_at: item.createdAt,
+    hash: `\\x${hash.toString('hex')}`,
+    change_seq: changeSeq,
+  }));
+  const inserted = new Set(
+    rows.length === 0
+      ? []
+      : (
+          await tx.query<{ id: string }>(
+            `INSERT INTO feedback (id, member_id, campaign_id, lead_key, crm, object_type, record_id, url, signals, verdict,
+                                   region, note, created_at, hash, change_seq)
+             SELECT id, member_id, campaign_id, lead_key, crm, object_type, record_id, url, signals, verdict,
+                    region, note, created_at, hash, change_seq
+               FROM jsonb_populate_recordset(null::feedback, $1::jsonb)
+             ON CONFLICT (id) DO NOTHING RETURNING id`,
+            [JSON.stringify(rows)],
+          )
+        ).map((r) => r.id),
+  );
+  const stored = candidates.filter((c) => inserted.has(c.item.id));
+  await updateRollups(tx, stored, member.id);
+  if (stored.length > 0) {
+    await tx.query(
+      'INSERT INTO webhook_queue (feedback_id) SELECT unnest($1::uuid[]) FROM workspace WHERE webhook_url IS NOT NULL',
+      [stored.map((s) => s.item.id)],
+    );
+  }
+
+  const resentIds = results
+    .filter(isStored)
+    .map((s) => s.item.id)
+    .filter((id) => !inserted.has(id));
+  const existing = new Map(
+    (
+      await tx.query<{ id: string; hash: Uint8Array; member_id: string }>(
+        'SELECT id, hash, member_id FROM feedback WHERE id = ANY($1::uuid[])',
+        [resentIds],
+      )
+    ).map((row) => [row.id, row]),
+  );
+  const firstHash = new Map(candidates.map((c) => [c.item.id, c.hash]));
+  const createdNow = new Set<string>();
+  return results.map((entry) => {
+    if (!isStored(entry)) return entry;
+    const id = entry.item.id;
+    if (inserted.has(id) && !createdNow.has(id)) {
+      createdNow.add(id);
+      return { id, status: 'created' };
+    }
+    const row =
+      existing.get(id) ?? (inserted.has(id) ? { hash: firstHash.get(id)!, member_id: member.id } : undefined);
+    const same = row && row.member_id === member.id && Buffer.from(row.hash).equals(entry.hash);
+    return same
+      ? { id, status: 'duplicate' }
+      : { id, status: 'conflict', error: 'an item with this id and other content is already stored' };
+  });
 }
 
 export interface FeedbackFilter {

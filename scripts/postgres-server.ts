@@ -1,0 +1,59 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Debian's PostgreSQL server binaries, newest version first. */
+function postgresBin(): string {
+  const root = '/usr/lib/postgresql';
+  const versions = readdirSync(root).sort((a, b) => Number(b) - Number(a));
+  if (!versions[0]) throw new Error('PostgreSQL is not installed: run npm test (its pretest installs it).');
+  return join(root, versions[0], 'bin');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A throwaway PostgreSQL server for tests and benchmarks: initdb in a scratch folder (as the `postgres`
+ * user when we are root, since PostgreSQL refuses to run as root), on a free loopback port.
+ */
+export async function startPostgresServer(): Promise<{ url: string; stop(): void }> {
+  const bin = postgresBin();
+  const dir = mkdtempSync(join(tmpdir(), 'sameroom-pg-'));
+  const asRoot = process.getuid?.() === 0;
+  const run = (command: string, args: string[]) => {
+    const [file, argv] = asRoot
+      ? ['runuser', ['-u', 'postgres', '--', join(bin, command), ...args]]
+      : [join(bin, command), args];
+    return spawnSync(file, argv as string[], { stdio: 'pipe' });
+  };
+  if (asRoot) {
+    chownSync(
+      dir,
+      Number(execFileSync('id', ['-u', 'postgres']).toString()),
+      Number(execFileSync('id', ['-g', 'postgres']).toString()),
+    );
+  }
+  const port = await freePort();
+  const data = join(dir, 'data');
+  const init = run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
+  if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
+  const start = run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start']);
+  if (start.status !== 0) throw new Error(`PostgreSQL did not start: ${start.stderr}`);
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}`,
+    stop() {
+      const stop = run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+      if (stop.status === 0) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
