@@ -8,6 +8,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { bundleSizeRows } from './bundle-size';
 import { type BenchRow, withinBudget } from './row';
+import { workspaceRows } from './workspace';
 
 const ROOT = join(import.meta.dirname, '..');
 
@@ -42,6 +43,7 @@ const rows: BenchRow[] = [
     Chrome: join(ROOT, '.output', 'chrome-mv3'),
     Firefox: join(ROOT, '.output', 'firefox-mv3'),
   }),
+  ...(await workspaceRows()),
 ];
 printTable(rows);
 writeFileSync(

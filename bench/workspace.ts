@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { startPostgresServer } from '../scripts/postgres-server';
+import { briefInput, feedbackItem } from '../test/support/examples';
+import { createBrief } from '../workspace/domain/briefs';
+import { rebuildRollups } from '../workspace/domain/rollups';
+import { createMember } from '../workspace/domain/workspace';
+import { type RunningWorkspace, startWorkspace } from '../workspace/server';
+import type { BenchRow } from './row';
+
+const CLIENTS = 4;
+const BATCHES = 200; // of 100 items: 20,000 items
+
+async function freshDatabase(serverUrl: string): Promise<string> {
+  const name = `bench_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const admin = new pg.Client({ connectionString: `${serverUrl}/postgres` });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  return `${serverUrl}/${name}`;
+}
+
+async function withWorkspace<T>(
+  databaseUrl: string | undefined,
+  work: (ws: RunningWorkspace, token: string) => Promise<T>,
+): Promise<T> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sameroom-bench-'));
+  const ws = await startWorkspace({ dataDir, databaseUrl, port: 0, log: () => undefined });
+  try {
+    const code = ws.adminJoinUrl!.split('#')[1];
+    const linked = await fetch(`${ws.url}/api/v1/link`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code }),
+    });
+    const { token } = (await linked.json()) as { token: string };
+    return await work(ws, token);
+  } finally {
+    await ws.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Items per second through POST /api/v1/feedback: 4 clients, batches of 100, each item a new lead verdict. */
+async function ingestRate(ws: RunningWorkspace, token: string): Promise<number> {
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const brief = await fetch(`${ws.url}/api/v1/campaigns`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify(briefInput()),
+  });
+  const { id: campaignId } = (await brief.json()) as { id: string };
+  const bodies = Array.from({ length: BATCHES }, (_, batch) =>
+    JSON.stringify({
+      items: Array.from({ length: 100 }, (_, n) =>
+        feedbackItem({
+          id: randomUUID(),
+          campaignId,
+          lead: { crm: 'hubspot', objectType: 'contact', recordId: String(batch * 100 + n) },
+        }),
+      ),
+    }),
+  );
+  let next = 0;
+  let stored = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (next < bodies.length) {
+        const body = bodies[next++]!;
+        const response = await fetch(`${ws.url}/api/v1/feedback`, { method: 'POST', headers, body });
+        const { results } = (await response.json()) as { results: Array<{ status: string }> };
+        stored += results.filter((r) => r.status === 'created').length;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  if (stored !== BATCHES * 100) throw new Error(`ingest stored ${stored} of ${BATCHES * 100} items`);
+  return Math.round(stored / seconds);
+}
+
+/** GET /api/v1/campaigns with 50 campaigns whose stats cover 1,000,000 feedback rows: median and p95 in ms. */
+async function campaignsLatency(
+  ws: RunningWorkspace,
+  token: string,
+): Promise<{ median: number; p95: number }> {
+  await ws.db.transaction(async (tx) => {
+    for (let n = 0; n < 20; n++) await createMember(tx, { name: `Rep ${n}`, role: 'rep', region: 'DACH' });
+    for (let n = 0; n < 50; n++) await createBrief(tx, briefInput({ name: `Campaign ${n}` }));
+  });
+  await ws.db.exec(`
+    INSERT INTO feedback (id, member_id, campaign_id, lead_key, crm, object_type, record_id, signals, verdict, region,
+                          created_at, hash, change_seq)
+    SELECT gen_random_uuid(), m.ids[1 + g % m.n], b.ids[1 + (g / 7) % b.n], 'hubspot:contact:' || (g % 400000),
+           'hubspot', 'contact', (g % 400000)::text, '{}'::jsonb,
+           (ARRAY['good_fit','wrong_audience','tire_kicker','not_ready','bad_contact','spam','won','lost'])[1 + (g * 31) % 8],
+           (ARRAY['DACH','Nordics','Iberia','UK & Ireland','North America'])[1 + (g * 17) % 5],
+           timestamptz '2026-01-01' + make_interval(secs => g), sha256(g::text::bytea), 1
+      FROM generate_series(1, 1000000) AS g,
+           (SELECT array_agg(id) AS ids, count(*)::int AS n FROM members WHERE role = 'rep') AS m,
+           (SELECT array_agg(id) AS ids, count(*)::int AS n FROM briefs) AS b;
+    ANALYZE;
+  `);
+  await ws.db.transaction((tx) => rebuildRollups(tx));
+  const timings: number[] = [];
+  for (let n = 0; n < 35; n++) {
+    const started = performance.now();
+    const response = await fetch(`${ws.url}/api/v1/campaigns`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const body = (await response.json()) as { campaigns: unknown[] };
+    if (body.campaigns.length !== 50) throw new Error(`expected 50 campaigns, got ${body.campaigns.length}`);
+    if (n >= 5) timings.push(performance.now() - started); // the first five warm the caches
+  }
+  timings.sort((a, b) => a - b);
+  const at = (q: number) =>
+    Math.round(timings[Math.min(timings.length - 1, Math.floor(q * timings.length))]! * 10) / 10;
+  return { median: at(0.5), p95: at(0.95) };
+}
+
+export async function workspaceRows(): Promise<BenchRow[]> {
+  const postgres = await startPostgresServer();
+  try {
+    const pglite = await withWorkspace(undefined, ingestRate);
+    const server = await withWorkspace(await freshDatabase(postgres.url), ingestRate);
+    const latency = await withWorkspace(await freshDatabase(postgres.url), campaignsLatency);
+    return [
+      {
+        name: 'ingest, batches of 100 (PGlite)',
+        value: pglite,
+        unit: 'items/s',
+        budget: 2_000,
+        better: 'higher',
+      },
+      {
+        name: 'ingest, batches of 100 (PostgreSQL)',
+        value: server,
+        unit: 'items/s',
+        budget: 5_000,
+        better: 'higher',
+      },
+      {
+        name: 'campaigns, 50 over 1M feedback, median (PostgreSQL)',
+        value: latency.median,
+        unit: 'ms',
+        budget: 200,
+        better: 'lower',
+      },
+      {
+        name: 'campaigns, 50 over 1M feedback, p95 (PostgreSQL)',
+        value: latency.p95,
+        unit: 'ms',
+        budget: 200,
+        better: 'lower',
+      },
+    ];
+  } finally {
+    postgres.stop();
+  }
+}
