@@ -234,6 +234,45 @@ export const ROUTES: Route[] = [
     },
   }),
   route({
+    method: 'patch',
+    path: '/api/v1/workspace',
+    access: ADMINS,
+    summary: "The workspace's name, region list, whether sellers are named in stats, and the team webhook.",
+    request: requests.WorkspaceSettings,
+    response: responses.Workspace,
+    async handle({ c, config, body }) {
+      await config.db.transaction(async (tx) => {
+        if (body.name !== undefined) await tx.query('UPDATE workspace SET name = $1', [body.name]);
+        if (body.regions !== undefined)
+          await tx.query('UPDATE workspace SET regions = $1', [JSON.stringify(body.regions)]);
+        if (body.showSellers !== undefined)
+          await tx.query('UPDATE workspace SET show_sellers = $1', [body.showSellers]);
+        if (body.webhookUrl !== undefined)
+          await tx.query('UPDATE workspace SET webhook_url = $1', [body.webhookUrl]);
+        await tx.query('UPDATE workspace SET stats_version = stats_version + 1');
+      });
+      const { showSellers: _, ...workspace } = await loadWorkspace(config.db);
+      return c.json(workspace);
+    },
+  }),
+  route({
+    method: 'patch',
+    path: '/api/v1/members/:id',
+    access: ADMINS,
+    summary: "A member's default region.",
+    request: requests.MemberPatch,
+    response: responses.Member,
+    async handle({ c, config, body }) {
+      const id = idParam(c);
+      const rows = await config.db.query<{ id: string; name: string; role: Role; region: string | null }>(
+        'UPDATE members SET region = $2 WHERE id = $1 AND removed_at IS NULL RETURNING id, name, role, region',
+        [id, body.region],
+      );
+      if (!rows[0]) throw new ApiError(404, 'not_found', 'That member does not exist in this workspace.');
+      return c.json(toMember(rows[0]));
+    },
+  }),
+  route({
     method: 'get',
     path: '/api/v1/members',
     access: ADMINS,

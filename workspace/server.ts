@@ -12,6 +12,7 @@ import { migrate } from './db/migrate';
 import { createWorkspaceIfEmpty } from './domain/workspace';
 import { forgetOldWindows } from './rate-limit';
 import type { WorkspaceConfig } from './routes';
+import { deliverWebhooks } from './webhook';
 
 export interface ServeOptions {
   /** The data folder: PGlite's files (without databaseUrl) and the control socket. */
@@ -27,6 +28,8 @@ export interface ServeOptions {
   /** How join links start; by default the address this server answers at. */
   publicUrl?: string | undefined;
   linkAttempts?: { limit: number; windowSeconds: number };
+  /** How often the webhook queue is looked at. */
+  webhookIntervalMs?: number;
   /** Printed on first start: the admin's join link. */
   log?: (line: string) => void;
 }
@@ -136,6 +139,15 @@ export async function startWorkspace(options: ServeOptions): Promise<RunningWork
 
   const sweep = setInterval(() => void forgetOldWindows(db).catch(() => undefined), 3_600_000);
   sweep.unref();
+  let delivering: Promise<unknown> | null = null;
+  const webhooks = setInterval(() => {
+    delivering ??= deliverWebhooks(db)
+      .catch((error: unknown) => console.error('workspace: webhook delivery failed', error))
+      .finally(() => {
+        delivering = null;
+      });
+  }, options.webhookIntervalMs ?? 2_000);
+  webhooks.unref();
 
   return {
     url: ownUrl,
@@ -145,6 +157,8 @@ export async function startWorkspace(options: ServeOptions): Promise<RunningWork
     adminJoinUrl,
     async close() {
       clearInterval(sweep);
+      clearInterval(webhooks);
+      await delivering;
       await closeServer(control);
       await closeServer(server);
       rmSync(socketPath, { force: true });

@@ -190,6 +190,25 @@ function defineProtocol(object: typeof z.object) {
     region: requiredText(LIMITS.name).optional(),
   });
 
+  /** Admins: the workspace's name, region list, whether sellers are named in stats, the team webhook. */
+  const WorkspaceSettings = object({
+    name: requiredText(LIMITS.name),
+    regions: list(requiredText(LIMITS.name), LIMITS.regions),
+    showSellers: z.boolean(),
+    webhookUrl: z
+      .url({ protocol: /^https?$/, message: 'must be a web address' })
+      .max(LIMITS.url)
+      .refine(
+        (value) =>
+          value.startsWith('https://') || /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?\//.test(value),
+        'must use HTTPS (plain HTTP only for localhost)',
+      )
+      .nullable(),
+  }).partial();
+
+  /** Admins: a member's default region. */
+  const MemberPatch = object({ region: requiredText(LIMITS.name).nullable() });
+
   const ErrorEnvelope = object({
     error: object({
       code: z.string().regex(/^[a-z][a-z_]{0,63}$/),
@@ -226,6 +245,8 @@ function defineProtocol(object: typeof z.object) {
     FeedbackBatchResponse,
     ReplyRequest,
     InviteRequest,
+    WorkspaceSettings,
+    MemberPatch,
     ErrorEnvelope,
   };
 }
@@ -256,3 +277,4 @@ export type LinkResponse = z.infer<typeof responses.LinkResponse>;
 export type FeedbackResult = z.infer<typeof responses.FeedbackResult>;
 export type FeedbackBatchResponse = z.infer<typeof responses.FeedbackBatchResponse>;
 export type ErrorEnvelope = z.infer<typeof responses.ErrorEnvelope>;
+export type WorkspaceSettings = z.infer<typeof requests.WorkspaceSettings>;

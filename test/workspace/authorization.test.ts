@@ -27,6 +27,8 @@ const MATRIX: Record<string, { allowed: Caller[]; body?: () => unknown; query?: 
   'GET /api/v1/feedback?mine=1': { allowed: ['rep', 'marketer', 'admin'], query: '?mine=1&since=0' },
   'POST /api/v1/feedback/{id}/replies': { allowed: ['marketer', 'admin'], body: () => ({ text: 'Thanks' }) },
   'GET /api/v1/members': { allowed: ['admin'] },
+  'PATCH /api/v1/workspace': { allowed: ['admin'], body: () => ({ regions: ['DACH', 'Iberia'] }) },
+  'PATCH /api/v1/members/{id}': { allowed: ['admin'], body: () => ({ region: 'DACH' }) },
   'POST /api/v1/invites': { allowed: ['admin'], body: () => ({ name: 'New rep', role: 'rep' }) },
   'POST /api/v1/members/{id}/codes': { allowed: ['admin'] },
   'DELETE /api/v1/members/{id}': { allowed: ['admin'] },
@@ -64,7 +66,7 @@ beforeAll(async () => {
   // Each call removes or re-codes a member of its own, so the callers above keep working.
   const spare = async () => (await ws.join('rep', 'Spare')).id;
   const spares: string[] = [];
-  for (let i = 0; i < CALLERS.length * 2; i++) spares.push(await spare());
+  for (let i = 0; i < CALLERS.length * 3; i++) spares.push(await spare());
   ID_FOR['/api/v1/members/{id}/codes'] = () => spares[0]!;
   ID_FOR['/api/v1/members/{id}'] = () => spares.pop()!;
 
