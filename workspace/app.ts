@@ -1,11 +1,12 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { getCookie } from 'hono/cookie';
 import { cors } from 'hono/cors';
 import { LIMITS, type Member } from '../lib/protocol';
-import { authenticate } from './domain/workspace';
+import { authenticate, sessionMember } from './domain/workspace';
 import { ApiError, forbidden, unauthorized } from './errors';
 import { openApiDocument } from './openapi';
-import { ROUTES, type Route, type WorkspaceConfig } from './routes';
+import { ROUTES, type Route, SESSION_COOKIE, type WorkspaceConfig } from './routes';
 
 function bearerToken(header: string | undefined): string | null {
   const match = header?.match(/^Bearer ([A-Za-z0-9_-]{20,64})$/);
@@ -21,13 +22,25 @@ async function readJson(request: Request): Promise<unknown> {
   }
 }
 
-async function signedInMember(
-  config: WorkspaceConfig,
-  header: string | undefined,
-  route: Route,
-): Promise<Member> {
-  const token = bearerToken(header);
-  const member = token ? await authenticate(config.db, token) : null;
+/**
+ * The dashboard's cookie counts only on requests from the dashboard itself: never cross-site (the
+ * browser says so in Sec-Fetch-Site), never from another origin. Other callers use bearer tokens.
+ */
+function fromOwnOrigin(c: Context, config: WorkspaceConfig): boolean {
+  const site = c.req.header('Sec-Fetch-Site');
+  if (site && site !== 'same-origin') return false;
+  const origin = c.req.header('Origin');
+  return !origin || origin === new URL(c.req.url).origin || origin === new URL(config.publicUrl(c)).origin;
+}
+
+async function signedInMember(config: WorkspaceConfig, c: Context, route: Route): Promise<Member> {
+  const token = bearerToken(c.req.header('Authorization'));
+  const session = token ? undefined : getCookie(c, SESSION_COOKIE);
+  const member = token
+    ? await authenticate(config.db, token)
+    : session && fromOwnOrigin(c, config)
+      ? await sessionMember(config.db, session)
+      : null;
   if (!member) throw unauthorized();
   if (route.access !== 'public' && !route.access.includes(member.role)) throw forbidden();
   return member;
@@ -90,9 +103,7 @@ export function createApp(config: WorkspaceConfig): Hono {
   for (const route of ROUTES) {
     app.on(route.method.toUpperCase(), route.path, async (c) => {
       const member =
-        route.access === 'public'
-          ? (null as unknown as Member)
-          : await signedInMember(config, c.req.header('Authorization'), route);
+        route.access === 'public' ? (null as unknown as Member) : await signedInMember(config, c, route);
       let body: unknown;
       if (route.request) {
         const parsed = route.request.safeParse(await readJson(c.req.raw));

@@ -1,17 +1,22 @@
 import type { Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { type Brief, LIMITS, type Member, type Role, requests, responses, Verdict } from '../lib/protocol';
 import type { Database } from './db/database';
 import { createBrief, getBrief, listCampaigns, patchBrief } from './domain/briefs';
 import { feedbackCsv } from './domain/csv';
 import { addReply, ingest, listFeedback, parseCursor, prepareBatch } from './domain/feedback';
+import { feedbackMatrix } from './domain/matrix';
 import {
   createMember,
+  endSession,
   issueCode,
   loadWorkspace,
   me,
   redeemCode,
   removeMember,
+  SESSION_DAYS,
+  startSession,
   toMember,
 } from './domain/workspace';
 import { ApiError, forbidden } from './errors';
@@ -76,6 +81,16 @@ const FeedbackQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(LIMITS.page).optional(),
 });
 
+const MatrixQuery = z.strictObject({
+  from: z.iso.date().optional(),
+  to: z.iso.date().optional(),
+  region: z.string().max(LIMITS.name).optional(),
+  channel: z.string().max(LIMITS.name).optional(),
+  rep: z.uuid().optional(),
+});
+
+export const SESSION_COOKIE = 'sameroom_session';
+
 function joinUrl(config: WorkspaceConfig, c: Context, code: string): string {
   return `${config.publicUrl(c).replace(/\/$/, '')}/join#${code}`;
 }
@@ -101,6 +116,45 @@ export const ROUTES: Route[] = [
         config.linkAttempts.windowSeconds,
       );
       return c.json(await config.db.transaction((tx) => redeemCode(tx, body.code)));
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/v1/session',
+    access: 'public',
+    summary:
+      "Sign in to the dashboard with a marketer's or admin's join-link code: an HttpOnly, SameSite=Strict cookie for 30 days.",
+    request: requests.LinkRequest,
+    response: responses.Me,
+    async handle({ c, config, body }) {
+      await hit(
+        config.db,
+        `link:${config.clientIp(c)}`,
+        config.linkAttempts.limit,
+        config.linkAttempts.windowSeconds,
+      );
+      const { session, ...signedIn } = await config.db.transaction((tx) => startSession(tx, body.code));
+      setCookie(c, SESSION_COOKIE, session, {
+        httpOnly: true,
+        sameSite: 'Strict',
+        secure: config.publicUrl(c).startsWith('https:'),
+        path: '/',
+        maxAge: SESSION_DAYS * 86_400,
+      });
+      return c.json(signedIn);
+    },
+  }),
+  route({
+    method: 'delete',
+    path: '/api/v1/session',
+    access: 'public',
+    summary: 'Sign out of the dashboard.',
+    status: 204,
+    async handle({ c, config }) {
+      const session = getCookie(c, SESSION_COOKIE);
+      if (session) await endSession(config.db, session);
+      deleteCookie(c, SESSION_COOKIE, { path: '/' });
+      return c.body(null, 204);
     },
   }),
   route({
@@ -218,6 +272,19 @@ export const ROUTES: Route[] = [
       c.header('Content-Type', 'text/csv; charset=utf-8');
       c.header('Content-Disposition', 'attachment; filename="sameroom-feedback.csv"');
       return c.body(feedbackCsv(page.items));
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/v1/feedback/matrix',
+    access: MARKETING,
+    summary:
+      'Campaign × verdict: leads counted once by their latest verdict within the filters; campaignId null is Unmatched.',
+    query: MatrixQuery,
+    async handle({ c, config }) {
+      const query = MatrixQuery.safeParse(c.req.query());
+      if (!query.success) throw ApiError.badInput(query.error);
+      return c.json({ cells: await feedbackMatrix(config.db, query.data) });
     },
   }),
   route({

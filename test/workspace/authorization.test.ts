@@ -15,7 +15,13 @@ const MATRIX: Record<string, { allowed: Caller[]; body?: () => unknown; query?: 
     allowed: ['none', 'bad', 'revoked', 'rep', 'marketer', 'admin'],
     body: () => ({ code: 'x' }),
   },
+  'POST /api/v1/session': {
+    allowed: ['none', 'bad', 'revoked', 'rep', 'marketer', 'admin'],
+    body: () => ({ code: 'x' }),
+  },
+  'DELETE /api/v1/session': { allowed: ['none', 'bad', 'revoked', 'rep', 'marketer', 'admin'] },
   'GET /api/v1/me': { allowed: ['rep', 'marketer', 'admin'] },
+  'GET /api/v1/feedback/matrix': { allowed: ['marketer', 'admin'] },
   'GET /api/v1/campaigns': { allowed: ['rep', 'marketer', 'admin'] },
   'POST /api/v1/campaigns': { allowed: ['marketer', 'admin'], body: () => briefInput() },
   'PATCH /api/v1/campaigns/{id}': { allowed: ['marketer', 'admin'], body: () => ({ priority: 'low' }) },
@@ -99,7 +105,7 @@ describe('the authorization matrix', () => {
         token: tokens[caller],
         ...(body ? { body: body() } : {}),
       });
-      if (row === 'POST /api/v1/link') {
+      if (row === 'POST /api/v1/link' || row === 'POST /api/v1/session') {
         expect(response.status).toBe(401); // a made-up code is refused, whoever asks; no token is needed to ask
       } else if (allowed.includes(caller)) {
         expect(response.status, `${row} as ${caller}: ${await response.clone().text()}`).toBeLessThan(300);

@@ -73,10 +73,10 @@ export async function issueCode(sql: Sql, memberId: string): Promise<string> {
   return code;
 }
 
-/** Trades a one-time code for a bearer token. The code is used up whether or not the caller keeps the token. */
-export async function redeemCode(sql: Sql, code: string): Promise<{ token: string } & Me> {
-  const [found] = await sql.query<{ member_id: string; used: boolean; expired: boolean }>(
-    `SELECT c.member_id, c.used_at IS NOT NULL AS used, c.expires_at < now() AS expired
+/** Uses up a one-time code, when `allow` accepts its member; returns the member's id. */
+async function useCode(sql: Sql, code: string, allow: (role: Role) => boolean = () => true): Promise<string> {
+  const [found] = await sql.query<{ member_id: string; role: Role; used: boolean; expired: boolean }>(
+    `SELECT c.member_id, m.role, c.used_at IS NOT NULL AS used, c.expires_at < now() AS expired
        FROM codes c JOIN members m ON m.id = c.member_id
       WHERE c.hash = $1 AND m.removed_at IS NULL
       FOR UPDATE OF c`,
@@ -96,13 +96,50 @@ export async function redeemCode(sql: Sql, code: string): Promise<{ token: strin
       'expired_code',
       'This code has expired: ask your workspace admin for a new link.',
     );
+  if (!allow(found.role)) {
+    throw new ApiError(
+      403,
+      'dashboard_role',
+      "The dashboard is for marketers and admins: paste this link into Sameroom's options instead.",
+    );
+  }
   await sql.query('UPDATE codes SET used_at = now() WHERE hash = $1', [hashSecret(code)]);
+  return found.member_id;
+}
+
+/** Trades a one-time code for a bearer token. The code is used up whether or not the caller keeps the token. */
+export async function redeemCode(sql: Sql, code: string): Promise<{ token: string } & Me> {
+  const memberId = await useCode(sql, code);
   const token = newSecret();
-  await sql.query('INSERT INTO tokens (hash, member_id) VALUES ($1, $2)', [
-    hashSecret(token),
-    found.member_id,
-  ]);
-  return { token, ...(await me(sql, found.member_id)) };
+  await sql.query('INSERT INTO tokens (hash, member_id) VALUES ($1, $2)', [hashSecret(token), memberId]);
+  return { token, ...(await me(sql, memberId)) };
+}
+
+export const SESSION_DAYS = 30;
+
+/** Trades a marketer's or admin's one-time code for a dashboard session (the cookie's secret). */
+export async function startSession(sql: Sql, code: string): Promise<{ session: string } & Me> {
+  const memberId = await useCode(sql, code, (role) => role !== 'rep');
+  const session = newSecret();
+  await sql.query(
+    `INSERT INTO sessions (hash, member_id, expires_at) VALUES ($1, $2, now() + interval '${SESSION_DAYS} days')`,
+    [hashSecret(session), memberId],
+  );
+  return { session, ...(await me(sql, memberId)) };
+}
+
+export async function endSession(sql: Sql, session: string): Promise<void> {
+  await sql.query('DELETE FROM sessions WHERE hash = $1', [hashSecret(session)]);
+}
+
+/** The member a dashboard session belongs to, or null when it is unknown, expired or its member removed. */
+export async function sessionMember(sql: Sql, session: string): Promise<Member | null> {
+  const [row] = await sql.query<MemberRow>(
+    `SELECT m.id, m.name, m.role, m.region FROM sessions s JOIN members m ON m.id = s.member_id
+      WHERE s.hash = $1 AND s.expires_at > now() AND m.removed_at IS NULL`,
+    [hashSecret(session)],
+  );
+  return row ? toMember(row) : null;
 }
 
 export async function me(sql: Sql, memberId: string): Promise<Me> {

@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { briefInput, feedbackItem } from '../support/examples';
+import { startTestWorkspace, type TestWorkspace } from './harness';
+
+let ws: TestWorkspace;
+beforeAll(async () => {
+  ws = await startTestWorkspace('pglite');
+});
+afterAll(async () => {
+  await ws?.destroy();
+});
+
+async function invite(role: 'rep' | 'marketer'): Promise<string> {
+  const response = await ws.call('POST', '/api/v1/invites', {
+    token: ws.adminToken,
+    body: { name: `A ${role}`, role },
+  });
+  return ((await response.json()) as { code: string }).code;
+}
+
+async function signIn(code: string): Promise<{ response: Response; cookie: string }> {
+  const response = await ws.call('POST', '/api/v1/session', { body: { code } });
+  return { response, cookie: (response.headers.get('Set-Cookie') ?? '').split(';')[0]! };
+}
+
+describe('dashboard sessions', () => {
+  it("signs a marketer in with an HttpOnly, SameSite=Strict cookie of 30 days that works from the dashboard's own origin", async () => {
+    const { response, cookie } = await signIn(await invite('marketer'));
+    expect(response.status).toBe(200);
+    const setCookie = response.headers.get('Set-Cookie')!;
+    expect(setCookie).toMatch(/^sameroom_session=[A-Za-z0-9_-]{43};/);
+    expect(setCookie).toMatch(/HttpOnly/);
+    expect(setCookie).toMatch(/SameSite=Strict/);
+    expect(setCookie).toMatch(/Max-Age=2592000/);
+    const me = await ws.call('GET', '/api/v1/me', {
+      headers: { Cookie: cookie, 'Sec-Fetch-Site': 'same-origin' },
+    });
+    expect(me.status).toBe(200);
+    const posted = await ws.call('POST', '/api/v1/campaigns', {
+      body: briefInput(),
+      headers: { Cookie: cookie, Origin: ws.url, 'Sec-Fetch-Site': 'same-origin' },
+    });
+    expect(posted.status).toBe(201);
+  });
+
+  it('ignores the cookie on requests from another site or origin', async () => {
+    const { cookie } = await signIn(await invite('marketer'));
+    for (const headers of <Array<Record<string, string>>>[
+      { Cookie: cookie, Origin: 'https://evil.example' },
+      { Cookie: cookie, 'Sec-Fetch-Site': 'cross-site' },
+      { Cookie: cookie, 'Sec-Fetch-Site': 'same-site' },
+    ]) {
+      expect((await ws.call('GET', '/api/v1/me', { headers })).status).toBe(401);
+    }
+  });
+
+  it("refuses a rep's code without using it up, so the rep can still link the extension", async () => {
+    const code = await invite('rep');
+    const { response } = await signIn(code);
+    expect(response.status).toBe(403);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/options/);
+    expect((await ws.call('POST', '/api/v1/link', { body: { code } })).status).toBe(200);
+  });
+
+  it('signs out: the cookie is cleared and the session ends', async () => {
+    const { cookie } = await signIn(await invite('marketer'));
+    const out = await ws.call('DELETE', '/api/v1/session', { headers: { Cookie: cookie } });
+    expect(out.status).toBe(204);
+    expect(out.headers.get('Set-Cookie')).toMatch(/sameroom_session=;.*Max-Age=0/);
+    expect((await ws.call('GET', '/api/v1/me', { headers: { Cookie: cookie } })).status).toBe(401);
+  });
+});
+
+describe('the feedback matrix', () => {
+  it('counts each lead once by its latest verdict, per campaign, with an Unmatched column, within the filters', async () => {
+    const marketer = await ws.join('marketer');
+    const rep = await ws.join('rep', 'R', 'DACH');
+    const brief = await ws.call('POST', '/api/v1/campaigns', {
+      token: marketer.token,
+      body: briefInput({ channel: 'Radio' }),
+    });
+    const campaignId = ((await brief.json()) as { id: string }).id;
+    const lead = (recordId: string) => ({ crm: 'zoho' as const, objectType: 'lead' as const, recordId });
+    await ws.call('POST', '/api/v1/feedback', {
+      token: rep.token,
+      body: {
+        items: [
+          feedbackItem({
+            id: randomUUID(),
+            campaignId,
+            lead: lead('1'),
+            verdict: 'not_ready',
+            createdAt: '2026-03-01T10:00:00Z',
+          }),
+          feedbackItem({
+            id: randomUUID(),
+            campaignId,
+            lead: lead('1'),
+            verdict: 'won',
+            createdAt: '2026-03-05T10:00:00Z',
+          }),
+          feedbackItem({
+            id: randomUUID(),
+            campaignId,
+            lead: lead('2'),
+            verdict: 'spam',
+            createdAt: '2026-03-02T10:00:00Z',
+          }),
+          feedbackItem({
+            id: randomUUID(),
+            campaignId: null,
+            lead: lead('3'),
+            verdict: 'good_fit',
+            createdAt: '2026-03-03T10:00:00Z',
+          }),
+        ],
+      },
+    });
+    const matrix = async (query: string) =>
+      (
+        (await (
+          await ws.call('GET', `/api/v1/feedback/matrix${query}`, { token: marketer.token })
+        ).json()) as { cells: unknown[] }
+      ).cells;
+    expect(await matrix('?from=2026-03-01&to=2026-03-31')).toEqual(
+      expect.arrayContaining([
+        { campaignId, verdict: 'won', leads: 1 },
+        { campaignId, verdict: 'spam', leads: 1 },
+        { campaignId: null, verdict: 'good_fit', leads: 1 },
+      ]),
+    );
+    expect(await matrix('?from=2026-03-01&to=2026-03-31')).toHaveLength(3);
+    // Up to 3 March the lead's latest verdict was "not ready".
+    expect(await matrix('?from=2026-03-01&to=2026-03-03&channel=Radio')).toEqual(
+      expect.arrayContaining([
+        { campaignId, verdict: 'not_ready', leads: 1 },
+        { campaignId, verdict: 'spam', leads: 1 },
+      ]),
+    );
+    expect(await matrix('?channel=Trade%20show&from=2026-03-01&to=2026-03-31')).toEqual([]);
+  });
+});
