@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
 import { cors } from 'hono/cors';
 import { LIMITS, type Member } from '../lib/protocol';
+import { serveDashboard } from './dashboard-assets';
 import { authenticate, sessionMember } from './domain/workspace';
 import { ApiError, forbidden, unauthorized } from './errors';
 import { openApiDocument } from './openapi';
@@ -99,6 +100,7 @@ export function createApp(config: WorkspaceConfig): Hono {
     }
   });
   app.get('/api/v1/openapi.json', (c) => c.json(openApi));
+  serveDashboard(app);
 
   for (const route of ROUTES) {
     app.on(route.method.toUpperCase(), route.path, async (c) => {

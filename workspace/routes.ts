@@ -74,6 +74,7 @@ const FeedbackQuery = z.strictObject({
   campaign: z.union([z.uuid(), z.literal('unmatched')]).optional(),
   verdict: Verdict.optional(),
   region: z.string().max(LIMITS.name).optional(),
+  channel: z.string().max(LIMITS.name).optional(),
   rep: z.uuid().optional(),
   from: z.iso.date().optional(),
   to: z.iso.date().optional(),
@@ -262,6 +263,7 @@ export const ROUTES: Route[] = [
           : {}),
         ...(query.data.verdict ? { verdict: query.data.verdict } : {}),
         ...(query.data.region ? { region: query.data.region } : {}),
+        ...(query.data.channel ? { channel: query.data.channel } : {}),
         ...(query.data.rep ? { rep: query.data.rep } : {}),
         ...(query.data.from ? { from: query.data.from } : {}),
         ...(query.data.to ? { to: query.data.to } : {}),
@@ -342,8 +344,8 @@ export const ROUTES: Route[] = [
   route({
     method: 'get',
     path: '/api/v1/members',
-    access: ADMINS,
-    summary: 'The team.',
+    access: MARKETING,
+    summary: 'The team (marketers see it to filter feedback by rep).',
     async handle({ c, config }) {
       const rows = await config.db.query<{ id: string; name: string; role: Role; region: string | null }>(
         'SELECT id, name, role, region FROM members WHERE removed_at IS NULL ORDER BY name',

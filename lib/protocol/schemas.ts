@@ -4,7 +4,11 @@ import { LIMITS } from './limits';
 import { id, isoDate, isoDateTime, requiredText, text } from './text';
 
 const list = <T extends z.ZodType>(item: T, max: number) => z.array(item).max(max);
-const money = z.number().finite().min(0).max(LIMITS.money);
+const money = z
+  .number({ error: 'must be a number' })
+  .finite()
+  .min(0, 'must not be negative')
+  .max(LIMITS.money);
 const count = z.int().min(0);
 
 /** CRM record and campaign ids: letters, digits and the few separators CRMs use (Close `lead_…`). */
@@ -84,7 +88,7 @@ function defineProtocol(object: typeof z.object) {
     budget: money,
     spendToDate: money,
     avgDealValue: money,
-    grossMarginPct: z.number().finite().min(0).max(100),
+    grossMarginPct: z.number({ error: 'must be a number' }).finite().min(0).max(100, 'must be at most 100 %'),
     /** Null: derive it from the budget, deal value and margin. */
     breakEvenDeals: count.max(1_000_000).nullable(),
   });

@@ -292,6 +292,7 @@ export interface FeedbackFilter {
   campaign?: string | null; // null: unmatched only
   verdict?: Verdict;
   region?: string;
+  channel?: string;
   rep?: string;
   from?: string;
   to?: string;
@@ -352,9 +353,14 @@ export async function listFeedback(
   else if (filter.campaign) add('f.campaign_id = ?', filter.campaign);
   if (filter.verdict) add('f.verdict = ?', filter.verdict);
   if (filter.region) add('f.region = ?', filter.region);
+  if (filter.channel)
+    add(
+      "EXISTS (SELECT 1 FROM briefs b WHERE b.id = f.campaign_id AND b.data->>'channel' = ?)",
+      filter.channel,
+    );
   if (filter.rep) add('f.member_id = ?', filter.rep);
   if (filter.from) add('f.created_at >= ?', filter.from);
-  if (filter.to) add('f.created_at < ?', filter.to);
+  if (filter.to) add("f.created_at < ?::date + interval '1 day'", filter.to);
   params.push(filter.limit);
   const rows = await sql.query<FeedbackRow>(
     `SELECT f.id, f.campaign_id, f.crm, f.object_type, f.record_id, f.url, f.signals, f.verdict, f.region, f.note,
