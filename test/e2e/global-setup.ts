@@ -3,14 +3,18 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { CERT_FILE, E2E_DIR, KEY_FILE, ROOT } from './harness/paths';
 
 /**
- * Once per end-to-end run: build both extensions as a user would get them, and make the self-signed
+ * Once per end-to-end run: build both extensions and the dashboard as users get them, and make the self-signed
  * certificate the fixture server presents at the CRMs' real hostnames.
  */
 export default function setup(): void {
   mkdirSync(E2E_DIR, { recursive: true });
   if (process.env.SAMEROOM_E2E_SKIP_BUILD !== '1') {
-    for (const args of [['build'], ['build', '-b', 'firefox']]) {
-      execFileSync('npx', ['wxt', ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    for (const args of [
+      ['wxt', 'build'],
+      ['wxt', 'build', '-b', 'firefox'],
+      ['vite', 'build', '--config', 'workspace/dashboard/vite.config.ts'],
+    ]) {
+      execFileSync('npx', args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
     }
   }
   if (!existsSync(CERT_FILE) || !existsSync(KEY_FILE)) {

@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFeedbackPage } from '../../lib/protocol';
+import { feedbackItem } from '../support/examples';
+import { startTestWorkspace, type TestWorkspace } from '../workspace/harness';
+import { CHROMIUM } from './harness/paths';
+
+let ws: TestWorkspace;
+let browser: Browser;
+let page: Page;
+let rep: { id: string; token: string };
+
+beforeAll(async () => {
+  ws = await startTestWorkspace('pglite', { webhookIntervalMs: 3_600_000 });
+  await ws.call('PATCH', '/api/v1/workspace', {
+    token: ws.adminToken,
+    body: { regions: ['DACH', 'Iberia'] },
+  });
+  rep = await ws.join('rep', 'Ana Ruiz', 'Iberia');
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  page = await browser.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await ws?.destroy();
+});
+
+describe('the marketing dashboard in Chromium', () => {
+  it('signs a marketer in with a join link and shows the campaigns page', async () => {
+    const invite = await ws.call('POST', '/api/v1/invites', {
+      token: ws.adminToken,
+      body: { name: 'Mara Jensen', role: 'marketer' },
+    });
+    const { joinUrl } = (await invite.json()) as { joinUrl: string };
+    await page.goto(joinUrl);
+    await page.getByRole('heading', { name: 'Campaigns' }).waitFor();
+    expect(page.url()).toBe(`${ws.url}/`);
+    await page.getByText('Mara Jensen (marketer)').waitFor();
+    const cookies = await page.context().cookies();
+    expect(cookies.find((c) => c.name === 'sameroom_session')).toMatchObject({
+      httpOnly: true,
+      sameSite: 'Strict',
+    });
+  });
+
+  it('writes a brief, shows what is missing, keeps what was typed, and derives break-even', async () => {
+    await page.getByRole('link', { name: 'New campaign' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Hannover Messe 2026');
+    await page.getByRole('button', { name: 'Save campaign' }).click();
+    await page.getByRole('alert').getByText('Some fields need attention').waitFor();
+    expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe('Hannover Messe 2026');
+
+    await page.getByLabel('Status').selectOption('active');
+    await page.getByLabel('Channel').fill('Trade show');
+    await page.getByLabel('Regions').fill('DACH');
+    await page.getByLabel('Objective').fill('Book site assessments with plant managers.');
+    await page.getByLabel('Talking points').fill('Zero-downtime install\nPayback under 14 months');
+    await page.getByLabel('Budget').fill('120000');
+    await page.getByLabel('Average deal value').fill('25000');
+    await page.getByLabel('Gross margin (%)').fill('40');
+    await page.getByText('Derived break-even: ⌈120,000 EUR ÷ (25,000 EUR × 40 %)⌉ = 12 sales').waitFor();
+    await page.getByLabel('utm_campaign values').fill('hm26');
+    await page.getByRole('button', { name: 'Save campaign' }).click();
+    await page.getByRole('link', { name: 'Hannover Messe 2026' }).waitFor();
+    await page.getByText('0 of 12 sales needed').waitFor();
+  });
+
+  it("shows a rep's feedback in the matrix, drills down to it, and sends a reply the rep pulls", async () => {
+    const campaigns = (await (await ws.call('GET', '/api/v1/campaigns', { token: rep.token })).json()) as {
+      campaigns: Array<{ id: string }>;
+    };
+    const campaignId = campaigns.campaigns[0]!.id;
+    const item = feedbackItem({
+      id: randomUUID(),
+      campaignId,
+      verdict: 'tire_kicker',
+      note: '=SUM(A1) asked only about price',
+      region: 'Iberia',
+    });
+    await ws.call('POST', '/api/v1/feedback', { token: rep.token, body: { items: [item] } });
+
+    await page.getByRole('link', { name: 'Feedback', exact: true }).click();
+    const cell = page.getByRole('button', { name: '1 Tire-kicker on Hannover Messe 2026' });
+    await cell.click();
+    await page.getByText('=SUM(A1) asked only about price').waitFor();
+    await page.getByLabel('Reply to Ana Ruiz').fill('Thanks — we are testing a price-first landing page.');
+    await page.getByRole('button', { name: 'Send reply' }).click();
+    await page
+      .getByRole('list', { name: 'Replies' })
+      .getByText('Thanks — we are testing a price-first landing page.')
+      .waitFor();
+
+    const pulled = readFeedbackPage(
+      await (await ws.call('GET', '/api/v1/feedback?mine=1&since=0', { token: rep.token })).json(),
+    );
+    expect(pulled.ok && pulled.items[0]?.replies.map((r) => [r.author.name, r.text])).toEqual([
+      ['Mara Jensen', 'Thanks — we are testing a price-first landing page.'],
+    ]);
+
+    await page.getByLabel('Region').selectOption('DACH');
+    await page.getByText('Leads by their latest verdict').waitFor();
+    await expect.poll(() => cell.count()).toBe(0);
+  });
+
+  it('exports CSV with formula cells neutralised', async () => {
+    await page.getByLabel('Region').selectOption('');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Export CSV' }).click(),
+    ]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv.split('\r\n')[0]).toMatch(/^id,created_at,campaign_id,verdict/);
+    expect(csv).toContain("'=SUM(A1) asked only about price");
+  });
+
+  it('signs out, after which the dashboard asks for a join link', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByText('You are not signed in').waitFor();
+    await page.reload();
+    await page.getByText('You are not signed in').waitFor();
+  });
+});
