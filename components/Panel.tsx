@@ -1,47 +1,178 @@
-import { type Signal, useSignal } from '@preact/signals';
+import type { Signal } from '@preact/signals';
 import type { LeadContext } from '../lib/crm';
 import { objectTypeLabel, t } from '../lib/i18n';
-import { type LinkState, LinkStatus } from './LinkStatus';
+import type { CacheInfo, LeadView } from '../lib/messages';
+import { BriefView } from './BriefView';
+import { NoMatch } from './NoMatch';
+
+export type PanelState =
+  | { kind: 'loading' }
+  | { kind: 'error'; message: string }
+  | { kind: 'view'; view: LeadView };
+
+/** Remembered per CRM: how wide the panel is and whether it is folded to its strip. */
+export interface PanelPrefs {
+  width: number;
+  collapsed: boolean;
+}
+export const PANEL_WIDTH = { min: 260, max: 640, default: 340, step: 16 } as const;
 
 export interface PanelProps {
   lead: Signal<LeadContext | null>;
   crmLabel: Signal<string>;
-  link: Signal<LinkState>;
+  state: Signal<PanelState>;
+  prefs: Signal<PanelPrefs>;
+  onPrefs: (prefs: PanelPrefs) => void;
   onOpenOptions: () => void;
+  onPick: (campaignId: string | null) => void;
+}
+
+const clampWidth = (width: number) => Math.round(Math.min(PANEL_WIDTH.max, Math.max(PANEL_WIDTH.min, width)));
+
+function badgeOf(state: PanelState): string | null {
+  if (state.kind === 'error') return '!';
+  if (state.kind !== 'view') return null;
+  if (state.view.state === 'noMatch') return '?';
+  if (state.view.state === 'notLinked' || state.view.state === 'unavailable') return '!';
+  return state.view.cache.offlineSince ? '!' : null;
+}
+
+function CacheLine(props: { cache: CacheInfo }) {
+  const asOf = new Date(props.cache.fetchedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return (
+    <footer class="sr-panel__footer">
+      {props.cache.offlineSince ? (
+        <p role="status" class="sr-warning">
+          {t('cacheOffline', asOf, props.cache.problem ?? '')}
+        </p>
+      ) : (
+        <p class="sr-muted">{t('cacheAsOf', asOf)}</p>
+      )}
+      {props.cache.skipped > 0 && <p class="sr-warning">{t('cacheSkipped', props.cache.skipped)}</p>}
+    </footer>
+  );
+}
+
+function Body(props: PanelProps & { lead: Signal<LeadContext | null> }) {
+  const state = props.state.value;
+  if (state.kind === 'loading') {
+    return (
+      <p class="sr-status" role="status">
+        {t('stateLoading')}
+      </p>
+    );
+  }
+  if (state.kind === 'error') {
+    return (
+      <p class="sr-status sr-status--error" role="alert">
+        {state.message}
+      </p>
+    );
+  }
+  const view = state.view;
+  switch (view.state) {
+    case 'notLinked':
+      return (
+        <div class="sr-status" role="status">
+          <p class="sr-status__title">{t('stateNotLinked')}</p>
+          <p>{t('stateNotLinkedHelp')}</p>
+          <button type="button" class="sr-button" onClick={props.onOpenOptions}>
+            {t('actionOpenOptions')}
+          </button>
+        </div>
+      );
+    case 'unavailable':
+      return (
+        <div class="sr-status" role="alert">
+          <p class="sr-status__title">{t('stateUnavailable')}</p>
+          <p>{view.message}</p>
+        </div>
+      );
+    case 'matched':
+      return (
+        <>
+          <BriefView brief={view.brief} reason={view.reason} onForgetPick={() => props.onPick(null)} />
+          <CacheLine cache={view.cache} />
+        </>
+      );
+    case 'noMatch':
+      return (
+        <>
+          <NoMatch lead={props.lead.value!} choices={view.choices} onPick={props.onPick} />
+          <CacheLine cache={view.cache} />
+        </>
+      );
+  }
 }
 
 /** The panel docked at the right of a CRM record page, like VS Code's side bar. */
 export function Panel(props: PanelProps) {
-  const collapsed = useSignal(false);
   const lead = props.lead.value;
   if (!lead) return null;
+  const prefs = props.prefs.value;
+  const badge = badgeOf(props.state.value);
+  const setWidth = (width: number) => props.onPrefs({ ...prefs, width: clampWidth(width) });
+  const toggle = () => props.onPrefs({ ...prefs, collapsed: !prefs.collapsed });
   return (
-    <aside class={collapsed.value ? 'sr-panel sr-panel--collapsed' : 'sr-panel'} aria-label={t('panelLabel')}>
+    <aside
+      class={prefs.collapsed ? 'sr-panel sr-panel--collapsed' : 'sr-panel'}
+      style={prefs.collapsed ? undefined : { width: `${prefs.width}px` }}
+      aria-label={t('panelLabel')}
+    >
+      {!prefs.collapsed && (
+        // biome-ignore lint/a11y/useSemanticElements: a focusable separator is the ARIA pattern for a splitter
+        <div
+          class="sr-panel__resize"
+          role="separator"
+          aria-orientation="vertical"
+          aria-label={t('resizePanel')}
+          aria-valuemin={PANEL_WIDTH.min}
+          aria-valuemax={PANEL_WIDTH.max}
+          aria-valuenow={prefs.width}
+          tabIndex={0}
+          onKeyDown={(event) => {
+            if (event.key === 'ArrowLeft') setWidth(prefs.width + PANEL_WIDTH.step);
+            else if (event.key === 'ArrowRight') setWidth(prefs.width - PANEL_WIDTH.step);
+            else return;
+            event.preventDefault();
+          }}
+          onPointerDown={(event) => {
+            const handle = event.currentTarget;
+            handle.setPointerCapture(event.pointerId);
+            const move = (moved: PointerEvent) => setWidth(window.innerWidth - moved.clientX);
+            const stop = () => {
+              handle.removeEventListener('pointermove', move);
+              handle.removeEventListener('pointerup', stop);
+            };
+            handle.addEventListener('pointermove', move);
+            handle.addEventListener('pointerup', stop);
+          }}
+        />
+      )}
       <header class="sr-panel__header">
         <button
           type="button"
           class="sr-panel__toggle"
-          aria-expanded={!collapsed.value}
-          aria-label={collapsed.value ? t('panelExpand') : t('panelCollapse')}
-          title={collapsed.value ? t('panelExpand') : t('panelCollapse')}
-          onClick={() => {
-            collapsed.value = !collapsed.value;
-          }}
+          aria-expanded={!prefs.collapsed}
+          aria-label={prefs.collapsed ? t('panelExpand') : t('panelCollapse')}
+          title={prefs.collapsed ? t('panelExpand') : t('panelCollapse')}
+          onClick={toggle}
         >
-          {collapsed.value ? '‹' : '›'}
+          {prefs.collapsed ? '‹' : '›'}
+          {prefs.collapsed && badge && <span class="sr-badge">{badge}</span>}
         </button>
-        {!collapsed.value && (
+        {!prefs.collapsed && (
           <div class="sr-panel__heading">
-            <h2 class="sr-panel__title">{t('appName')}</h2>
+            <p class="sr-panel__title">{t('appName')}</p>
             <p class="sr-panel__record">
               {t('panelRecord', props.crmLabel.value, objectTypeLabel(lead.objectType))}
             </p>
           </div>
         )}
       </header>
-      {!collapsed.value && (
+      {!prefs.collapsed && (
         <div class="sr-panel__body">
-          <LinkStatus state={props.link} onOpenOptions={props.onOpenOptions} />
+          <Body {...props} />
         </div>
       )}
     </aside>

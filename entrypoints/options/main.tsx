@@ -1,6 +1,7 @@
 import { signal } from '@preact/signals';
 import { render } from 'preact';
 import { CrmSiteList } from '../../components/CrmSiteList';
+import { LinkForm } from '../../components/LinkForm';
 import { type LinkState, LinkStatus } from '../../components/LinkStatus';
 import '../../components/page.css';
 import { ADAPTERS } from '../../lib/crm';
@@ -9,6 +10,13 @@ import { askBackground } from '../../lib/platform/messaging';
 
 const link = signal<LinkState>({ kind: 'loading' });
 
+async function linkWith(joinLink: string): Promise<string | null> {
+  const answer = await askBackground({ type: 'link', joinLink });
+  if (!answer.ok) return answer.error;
+  link.value = { kind: 'ready', status: answer.reply };
+  return null;
+}
+
 function Options() {
   return (
     <main class="sr-page">
@@ -16,6 +24,7 @@ function Options() {
       <section aria-labelledby="workspace">
         <h2 id="workspace">{t('optionsWorkspace')}</h2>
         <LinkStatus state={link} />
+        {link.value.kind === 'ready' && <LinkForm onLink={linkWith} />}
       </section>
       <CrmSiteList sites={ADAPTERS} />
     </main>

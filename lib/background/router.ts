@@ -8,12 +8,21 @@ import {
   type StatusReply,
 } from '../messages';
 import type { SameroomDb } from '../store/db';
+import { WorkspaceError } from '../workspace/client';
+import { leadView, pickCampaign } from './lead';
+import { linkWorkspace } from './link';
 
 export interface BackgroundDeps {
   ours: { id: string; origin: string };
   isCrmUrl(url: URL): boolean;
   db(): Promise<IDBPDatabase<SameroomDb>>;
   openOptions(): Promise<void>;
+  now?: () => Date;
+  fetchFn?: typeof fetch;
+}
+
+function context(deps: BackgroundDeps): { now: Date; fetchFn?: typeof fetch } {
+  return { now: deps.now?.() ?? new Date(), ...(deps.fetchFn ? { fetchFn: deps.fetchFn } : {}) };
 }
 
 async function status(deps: BackgroundDeps): Promise<StatusReply> {
@@ -46,11 +55,20 @@ export async function handleMessage(
       case 'openOptions':
         await deps.openOptions();
         return { ok: true, reply: { ok: true } };
+      case 'link':
+        return { ok: true, reply: await linkWorkspace(await deps.db(), message, context(deps)) };
+      case 'lead':
+        return { ok: true, reply: await leadView(await deps.db(), message.lead, context(deps)) };
+      case 'pick':
+        return {
+          ok: true,
+          reply: await pickCampaign(await deps.db(), message.lead, message.campaignId, context(deps)),
+        };
     }
   } catch (error) {
-    return {
-      ok: false,
-      error: `Sameroom could not do that: ${error instanceof Error ? error.message : String(error)}`,
-    };
+    const text = error instanceof Error ? error.message : String(error);
+    // Linking errors are already a person's words (a bad code, an unreachable workspace).
+    if (error instanceof WorkspaceError || message.type === 'link') return { ok: false, error: text };
+    return { ok: false, error: `Sameroom could not do that: ${text}` };
   }
 }

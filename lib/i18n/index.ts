@@ -1,4 +1,4 @@
-import type { ObjectType } from '../protocol';
+import type { ObjectType, Signals, Verdict } from '../protocol';
 import { en, type MessageKey } from './en';
 
 export type { MessageKey } from './en';
@@ -20,4 +20,34 @@ const OBJECT_KEYS: Record<ObjectType, MessageKey> = {
 
 export function objectTypeLabel(objectType: ObjectType): string {
   return t(OBJECT_KEYS[objectType]);
+}
+
+const VERDICT_KEYS: Record<Verdict, MessageKey> = {
+  good_fit: 'verdictGoodFit',
+  wrong_audience: 'verdictWrongAudience',
+  tire_kicker: 'verdictTireKicker',
+  not_ready: 'verdictNotReady',
+  bad_contact: 'verdictBadContact',
+  spam: 'verdictSpam',
+  won: 'verdictWon',
+  lost: 'verdictLost',
+};
+
+export function verdictLabel(verdict: Verdict): string {
+  return t(VERDICT_KEYS[verdict]);
+}
+
+const SIGNAL_KEYS: Record<keyof Signals, MessageKey> = {
+  leadSource: 'signalLeadSource',
+  sourceDetail: 'signalSourceDetail',
+  campaignId: 'signalCampaignId',
+  campaignName: 'signalCampaignName',
+  utmSource: 'signalUtmSource',
+  utmMedium: 'signalUtmMedium',
+  utmCampaign: 'signalUtmCampaign',
+  region: 'signalRegion',
+};
+
+export function signalLabel(signal: keyof Signals): string {
+  return t(SIGNAL_KEYS[signal]);
 }

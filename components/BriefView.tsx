@@ -1,0 +1,161 @@
+import type { MatchReason } from '../lib/campaigns';
+import { t, verdictLabel } from '../lib/i18n';
+import { type Brief, VERDICTS } from '../lib/protocol';
+
+function reasonText(reason: MatchReason): string {
+  switch (reason.kind) {
+    case 'pick':
+      return t('reasonPick');
+    case 'campaignId':
+      return t('reasonCampaignId', reason.signal);
+    case 'utmCampaign':
+      return t('reasonUtmCampaign', reason.signal);
+    case 'leadSource':
+      return t('reasonLeadSource', reason.signal);
+    case 'keyword':
+      return t('reasonKeyword', reason.rule, reason.signal);
+  }
+}
+
+function money(amount: number, currency: string): string {
+  try {
+    return new Intl.NumberFormat(undefined, { style: 'currency', currency, maximumFractionDigits: 0 }).format(
+      amount,
+    );
+  } catch {
+    return `${amount} ${currency}`;
+  }
+}
+
+function Section(props: { id: string; title: string; children: preact.ComponentChildren }) {
+  return (
+    <section class="sr-section" aria-labelledby={props.id}>
+      <h3 id={props.id} class="sr-section__title">
+        {props.title}
+      </h3>
+      {props.children}
+    </section>
+  );
+}
+
+/** The campaign's brief: why it exists, for whom, what to say, what it costs and how it is going. */
+export function BriefView(props: { brief: Brief; reason: MatchReason; onForgetPick?: () => void }) {
+  const { brief, reason } = props;
+  const { economics, stats } = brief;
+  const needed = economics.breakEvenDeals;
+  const topRegions = stats.byRegion.slice(0, 3);
+  return (
+    <article class="sr-brief" aria-labelledby="sr-brief-name">
+      <h2 id="sr-brief-name" class="sr-brief__name">
+        {brief.name}
+      </h2>
+      <p class="sr-brief__meta">
+        <span>{brief.channel}</span> ·{' '}
+        <span class={`sr-priority sr-priority--${brief.priority}`}>{t('briefPriority', brief.priority)}</span>
+      </p>
+      {brief.status === 'paused' && <p class="sr-banner">{t('briefPaused')}</p>}
+      {brief.status === 'ended' && <p class="sr-banner">{t('briefEnded')}</p>}
+      <p class="sr-reason">
+        {reasonText(reason)}{' '}
+        {reason.kind === 'pick' && props.onForgetPick && (
+          <button type="button" class="sr-link" onClick={props.onForgetPick}>
+            {t('pickUndo')}
+          </button>
+        )}
+      </p>
+      {brief.objective && (
+        <Section id="sr-why" title={t('sectionWhy')}>
+          <p>{brief.objective}</p>
+        </Section>
+      )}
+      {brief.audience && (
+        <Section id="sr-audience" title={t('sectionAudience')}>
+          <p>{brief.audience}</p>
+        </Section>
+      )}
+      {brief.notFor && (
+        <Section id="sr-notfor" title={t('sectionNotFor')}>
+          <p>{brief.notFor}</p>
+        </Section>
+      )}
+      {brief.keyMessage && (
+        <Section id="sr-message" title={t('sectionMessage')}>
+          <p class="sr-quote">{brief.keyMessage}</p>
+        </Section>
+      )}
+      {brief.offer && (
+        <Section id="sr-offer" title={t('sectionOffer')}>
+          <p>{brief.offer}</p>
+        </Section>
+      )}
+      {brief.talkingPoints.length > 0 && (
+        <Section id="sr-points" title={t('sectionTalkingPoints')}>
+          <ul>
+            {brief.talkingPoints.map((point) => (
+              <li key={point}>{point}</li>
+            ))}
+          </ul>
+        </Section>
+      )}
+      {brief.questionsForSales.length > 0 && (
+        <Section id="sr-questions" title={t('sectionQuestions')}>
+          <ul>
+            {brief.questionsForSales.map((question) => (
+              <li key={question}>{question}</li>
+            ))}
+          </ul>
+        </Section>
+      )}
+      <Section id="sr-economics" title={t('sectionEconomics')}>
+        <p>
+          {t(
+            'economicsBudget',
+            money(economics.budget, economics.currency),
+            money(economics.spendToDate, economics.currency),
+          )}
+        </p>
+        {needed === null ? (
+          <p>{t('economicsBreakEvenUnknown')}</p>
+        ) : (
+          <div class="sr-progress">
+            <progress
+              max={Math.max(needed, 1)}
+              value={Math.min(stats.won, Math.max(needed, 1))}
+              aria-label={t('economicsBreakEven', stats.won, needed)}
+            />
+            <span>{t('economicsBreakEven', stats.won, needed)}</span>
+          </div>
+        )}
+      </Section>
+      <Section id="sr-progress" title={t('sectionProgress')}>
+        {stats.leads === 0 ? (
+          <p>{t('progressNone')}</p>
+        ) : (
+          <>
+            <p>{t('progressLeads', stats.leads)}</p>
+            <ul class="sr-verdicts">
+              {VERDICTS.filter((verdict) => stats.verdicts[verdict] > 0).map((verdict) => (
+                <li key={verdict}>
+                  <span class={`sr-dot sr-verdict--${verdict}`} aria-hidden="true" /> {verdictLabel(verdict)}:{' '}
+                  {stats.verdicts[verdict]}
+                </li>
+              ))}
+            </ul>
+            {topRegions.length > 0 && (
+              <p>
+                {t('progressTopRegions')}:{' '}
+                {topRegions.map((region) => `${region.region} (${region.leads})`).join(', ')}
+              </p>
+            )}
+            {stats.topSellers && stats.topSellers.length > 0 && (
+              <p>
+                {t('progressTopSellers')}:{' '}
+                {stats.topSellers.map((seller) => `${seller.name} (${seller.won})`).join(', ')}
+              </p>
+            )}
+          </>
+        )}
+      </Section>
+    </article>
+  );
+}

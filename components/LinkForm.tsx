@@ -1,0 +1,47 @@
+import { useSignal } from '@preact/signals';
+import { t } from '../lib/i18n';
+
+/** Paste a join link, press Link. What was typed stays in the box when linking fails. */
+export function LinkForm(props: { onLink: (joinLink: string) => Promise<string | null> }) {
+  const joinLink = useSignal('');
+  const error = useSignal<string | null>(null);
+  const busy = useSignal(false);
+  return (
+    <form
+      class="sr-form"
+      aria-labelledby="link-title"
+      onSubmit={async (event) => {
+        event.preventDefault();
+        busy.value = true;
+        error.value = await props.onLink(joinLink.value.trim());
+        busy.value = false;
+      }}
+    >
+      <h3 id="link-title">{t('optionsLinkTitle')}</h3>
+      <label for="join-link">{t('optionsJoinLink')}</label>
+      <p id="join-link-help" class="sr-help">
+        {t('optionsLinkHelp')}
+      </p>
+      <input
+        id="join-link"
+        type="url"
+        autocomplete="off"
+        spellcheck={false}
+        aria-describedby={error.value ? 'join-link-error' : 'join-link-help'}
+        aria-invalid={error.value ? true : undefined}
+        value={joinLink.value}
+        onInput={(event) => {
+          joinLink.value = (event.currentTarget as HTMLInputElement).value;
+        }}
+      />
+      {error.value && (
+        <p id="join-link-error" role="alert" class="sr-status--error">
+          {error.value}
+        </p>
+      )}
+      <button type="submit" class="sr-button" disabled={busy.value || joinLink.value.trim() === ''}>
+        {busy.value ? t('optionsLinking') : t('optionsLinkAction')}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,59 @@
+import type { IDBPDatabase } from 'idb';
+import type { CacheInfo } from '../messages';
+import type { CampaignCache, LinkRecord, SameroomDb } from '../store/db';
+import { WorkspaceClient, WorkspaceError } from '../workspace/client';
+
+/** Briefs younger than this are shown without asking the workspace; older ones are revalidated by ETag. */
+export const FRESH_MS = 10_000;
+/** A lead page waits at most this long for a revalidation before showing the cache. */
+export const LEAD_PAGE_WAIT_MS = 3_000;
+
+export interface CampaignsState {
+  cache: CampaignCache | null;
+  info: CacheInfo | null;
+  /** Set when there is nothing to show: no cache and no answer. */
+  problem: string | null;
+}
+
+function info(cache: CampaignCache, offlineSince: string | null, problem: string | null): CacheInfo {
+  return { fetchedAt: cache.fetchedAt, offlineSince, problem, skipped: cache.rejected.length };
+}
+
+/**
+ * The briefs to show: from the cache while fresh, else revalidated with the workspace (304 keeps the
+ * cache). When the workspace cannot be reached, the cache is shown with its age and the reason.
+ */
+export async function currentCampaigns(
+  db: IDBPDatabase<SameroomDb>,
+  link: LinkRecord,
+  options: { now: Date; fetchFn?: typeof fetch; timeoutMs?: number; force?: boolean },
+): Promise<CampaignsState> {
+  const stored = await db.get('campaigns', 'current');
+  const cache = stored?.workspaceUrl === link.workspaceUrl ? stored : undefined;
+  if (cache && !options.force && options.now.getTime() - Date.parse(cache.fetchedAt) < FRESH_MS) {
+    return { cache, info: info(cache, null, null), problem: null };
+  }
+  const client = new WorkspaceClient(link.workspaceUrl, link.token, options.fetchFn);
+  try {
+    const answer = await client.campaigns(cache?.etag ?? null, options.timeoutMs);
+    const fetchedAt = options.now.toISOString();
+    const next: CampaignCache = answer.notModified
+      ? { ...cache!, fetchedAt }
+      : answer.read.ok
+        ? {
+            workspaceUrl: link.workspaceUrl,
+            etag: answer.etag,
+            fetchedAt,
+            briefs: answer.read.items,
+            rejected: answer.read.rejected,
+          }
+        : cache!;
+    await db.put('campaigns', next, 'current');
+    return { cache: next, info: info(next, null, null), problem: null };
+  } catch (error) {
+    const message =
+      error instanceof WorkspaceError ? error.message : 'The workspace could not be asked for campaigns.';
+    if (!cache) return { cache: null, info: null, problem: message };
+    return { cache, info: info(cache, options.now.toISOString(), message), problem: null };
+  }
+}

@@ -1,0 +1,49 @@
+import type { IDBPDatabase } from 'idb';
+import { matchCampaign } from '../campaigns';
+import { leadKeyOf } from '../campaigns/lead-key';
+import type { LeadContext } from '../crm';
+import type { LeadView } from '../messages';
+import type { SameroomDb } from '../store/db';
+import { currentCampaigns, LEAD_PAGE_WAIT_MS } from './campaigns';
+
+/** What the panel shows for this lead: its campaign and why, or the campaigns to pick from. */
+export async function leadView(
+  db: IDBPDatabase<SameroomDb>,
+  lead: LeadContext,
+  options: { now: Date; fetchFn?: typeof fetch },
+): Promise<LeadView> {
+  const link = await db.get('link', 'current');
+  if (!link) return { state: 'notLinked' };
+  const campaigns = await currentCampaigns(db, link, { ...options, timeoutMs: LEAD_PAGE_WAIT_MS });
+  if (!campaigns.cache || !campaigns.info) {
+    return { state: 'unavailable', message: campaigns.problem ?? 'The campaigns are not available yet.' };
+  }
+  const pick = await db.get('picks', leadKeyOf(lead));
+  const match = matchCampaign(campaigns.cache.briefs, lead.signals, pick?.campaignId);
+  if (match)
+    return {
+      state: 'matched',
+      ...match,
+      cache: campaigns.info,
+      me: { member: link.member, workspace: link.workspace },
+    };
+  return {
+    state: 'noMatch',
+    cache: campaigns.info,
+    choices: campaigns.cache.briefs
+      .filter((brief) => brief.status !== 'draft')
+      .map((brief) => ({ id: brief.id, name: brief.name, channel: brief.channel, status: brief.status })),
+  };
+}
+
+/** Remembers the rep's campaign for this record (null forgets it), then shows the lead again. */
+export async function pickCampaign(
+  db: IDBPDatabase<SameroomDb>,
+  lead: LeadContext,
+  campaignId: string | null,
+  options: { now: Date; fetchFn?: typeof fetch },
+): Promise<LeadView> {
+  if (campaignId) await db.put('picks', { campaignId, pickedAt: options.now.toISOString() }, leadKeyOf(lead));
+  else await db.delete('picks', leadKeyOf(lead));
+  return leadView(db, lead, options);
+}

@@ -1,0 +1,26 @@
+import type { IDBPDatabase } from 'idb';
+import type { StatusReply } from '../messages';
+import type { SameroomDb } from '../store/db';
+import { WorkspaceClient } from '../workspace/client';
+import { parseJoinLink } from '../workspace/join-link';
+import { currentCampaigns } from './campaigns';
+
+/**
+ * Links the extension to a workspace: trades the join link's code for a token (the workspace answers
+ * CORS, so no host permission is needed), keeps the token in IndexedDB only, and fetches the briefs.
+ */
+export async function linkWorkspace(
+  db: IDBPDatabase<SameroomDb>,
+  input: { joinLink: string; code?: string | undefined },
+  options: { now: Date; fetchFn?: typeof fetch },
+): Promise<StatusReply> {
+  const parsed = parseJoinLink(input.joinLink, input.code);
+  if (!parsed.ok) throw new Error(parsed.problem);
+  const linked = await new WorkspaceClient(parsed.link.workspaceUrl, null, options.fetchFn).link(
+    parsed.link.code,
+  );
+  const record = { ...linked, workspaceUrl: parsed.link.workspaceUrl, linkedAt: options.now.toISOString() };
+  await db.put('link', record, 'current');
+  await currentCampaigns(db, record, { ...options, force: true });
+  return { linked: true, me: { member: linked.member, workspace: linked.workspace } };
+}

@@ -1,0 +1,123 @@
+import { type Brief, type LinkResponse, type ListRead, type Me, readCampaigns, responses } from '../protocol';
+
+/** What went wrong talking to the workspace, in words a rep can act on. */
+export class WorkspaceError extends Error {
+  constructor(
+    readonly kind: 'offline' | 'notWorkspace' | 'unauthorized' | 'badCode' | 'refused' | 'server',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Every request gives up before 25 seconds: a hanging server must not hold the panel or the worker. */
+export const REQUEST_TIMEOUT_MS = 25_000;
+
+export type CampaignsAnswer =
+  | { notModified: true }
+  | { notModified: false; etag: string | null; read: ListRead<Brief> };
+
+/** The workspace API as the background uses it: bearer token, no cookies, JSON checked on the way in. */
+export class WorkspaceClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string | null = null,
+    private readonly fetchFn: typeof fetch = (...args) => fetch(...args),
+  ) {}
+
+  private async request(
+    method: string,
+    path: string,
+    options: { body?: unknown; headers?: Record<string, string>; timeoutMs?: number } = {},
+  ) {
+    let response: Response;
+    try {
+      response = await this.fetchFn(`${this.baseUrl}${path}`, {
+        method,
+        credentials: 'omit',
+        headers: {
+          ...(this.token ? { Authorization: `Bearer ${this.token}` } : {}),
+          ...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+          ...options.headers,
+        },
+        ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+        signal: AbortSignal.timeout(options.timeoutMs ?? REQUEST_TIMEOUT_MS),
+      });
+    } catch {
+      throw new WorkspaceError(
+        'offline',
+        `The workspace at ${this.baseUrl} cannot be reached. Check the address and your connection.`,
+      );
+    }
+    return response;
+  }
+
+  private async json(response: Response): Promise<unknown> {
+    try {
+      return await response.json();
+    } catch {
+      throw new WorkspaceError(
+        'notWorkspace',
+        `${this.baseUrl} answered, but it is not a Sameroom workspace.`,
+      );
+    }
+  }
+
+  private async fail(response: Response): Promise<never> {
+    const envelope = responses.ErrorEnvelope.safeParse(await response.json().catch(() => null));
+    if (!envelope.success) {
+      throw new WorkspaceError(
+        response.status >= 500 ? 'server' : 'notWorkspace',
+        response.status >= 500
+          ? `The workspace failed to answer (${response.status}). Try again shortly.`
+          : `${this.baseUrl} answered ${response.status}, but it is not a Sameroom workspace.`,
+      );
+    }
+    const { code, message } = envelope.data.error;
+    if (code.endsWith('_code')) throw new WorkspaceError('badCode', message);
+    if (response.status === 401)
+      throw new WorkspaceError(
+        'unauthorized',
+        'The workspace no longer accepts this link: link Sameroom again in its options.',
+      );
+    if (response.status >= 500) throw new WorkspaceError('server', message);
+    throw new WorkspaceError('refused', message);
+  }
+
+  async link(code: string): Promise<LinkResponse> {
+    const response = await this.request('POST', '/api/v1/link', { body: { code } });
+    if (!response.ok) return this.fail(response);
+    const parsed = responses.LinkResponse.safeParse(await this.json(response));
+    if (!parsed.success)
+      throw new WorkspaceError(
+        'notWorkspace',
+        `${this.baseUrl} answered, but it is not a Sameroom workspace.`,
+      );
+    return parsed.data;
+  }
+
+  async me(): Promise<Me> {
+    const response = await this.request('GET', '/api/v1/me');
+    if (!response.ok) return this.fail(response);
+    const parsed = responses.Me.safeParse(await this.json(response));
+    if (!parsed.success)
+      throw new WorkspaceError('notWorkspace', 'The workspace sent an answer Sameroom cannot read.');
+    return parsed.data;
+  }
+
+  async campaigns(etag: string | null, timeoutMs?: number): Promise<CampaignsAnswer> {
+    const response = await this.request('GET', '/api/v1/campaigns', {
+      headers: etag ? { 'If-None-Match': etag } : {},
+      ...(timeoutMs ? { timeoutMs } : {}),
+    });
+    if (response.status === 304) return { notModified: true };
+    if (!response.ok) return this.fail(response);
+    const read = readCampaigns(await this.json(response));
+    if (!read.ok)
+      throw new WorkspaceError(
+        'notWorkspace',
+        `The workspace sent campaigns Sameroom cannot read: ${read.problem}.`,
+      );
+    return { notModified: false, etag: response.headers.get('ETag'), read };
+  }
+}
