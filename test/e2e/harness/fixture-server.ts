@@ -10,6 +10,8 @@ export interface FixtureServer {
   hosts: string[];
   /** The fixture's real URL, by `<adapter>/<name>`. */
   url(fixture: string): string;
+  /** The fixture's page, for tests that render it in place as a single-page app would. */
+  html(fixture: string): string;
   close(): Promise<void>;
 }
 
@@ -53,6 +55,11 @@ export async function startFixtureServer(port = 0): Promise<FixtureServer> {
       const fixture = byKey.get(key);
       if (!fixture) throw new Error(`no fixture ${key}`);
       return fixture.url;
+    },
+    html(key) {
+      const fixture = byKey.get(key);
+      if (!fixture) throw new Error(`no fixture ${key}`);
+      return fixture.html;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -1,0 +1,139 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { briefInput } from '../support/examples';
+import { startTestWorkspace, type TestWorkspace } from '../workspace/harness';
+import { type ChromiumSession, launchChromium } from './harness/chromium';
+import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
+
+let server: FixtureServer;
+let ws: TestWorkspace;
+let chromium: ChromiumSession;
+let page: Page;
+let hannoverId: string;
+let marketerToken: string;
+
+beforeAll(async () => {
+  server = await startFixtureServer();
+  ws = await startTestWorkspace('pglite');
+  const marketer = await ws.join('marketer', 'Mara Jensen');
+  marketerToken = marketer.token;
+  const post = async (body: unknown) =>
+    (
+      (await (await ws.call('POST', '/api/v1/campaigns', { token: marketer.token, body })).json()) as {
+        id: string;
+      }
+    ).id;
+  hannoverId = await post(
+    briefInput({ match: { campaignIds: [], utmCampaigns: ['hm26'], leadSources: [], keywords: [] } }),
+  );
+  await post(
+    briefInput({
+      name: 'Partner referrals Q4',
+      keyMessage: 'Your partner already vouched for us.',
+      match: { campaignIds: ['7015g000000XyZaAAK'], utmCampaigns: [], leadSources: [], keywords: [] },
+    }),
+  );
+  chromium = await launchChromium({ hosts: server.hosts, port: server.port });
+  page = await chromium.context.newPage();
+});
+
+afterAll(async () => {
+  await chromium?.close();
+  await ws?.destroy().catch(() => undefined); // the last test stops the workspace itself
+  await server?.close();
+});
+
+const panel = () => page.locator('sameroom-panel aside');
+
+describe('Chromium: a rep links Sameroom and sees the campaign on Salesforce lead pages', () => {
+  it('tells an unlinked rep how to link', async () => {
+    await page.goto(server.url('salesforce-lightning/lead'));
+    await expect.poll(() => panel().textContent()).toContain('Not linked to a workspace');
+  });
+
+  it('refuses a malformed join link in Options with words, keeping what was typed', async () => {
+    const options = await chromium.context.newPage();
+    await options.goto(`chrome-extension://${chromium.extensionId}/options.html`);
+    await options.getByLabel('Join link').fill('http://example.com/join#abc');
+    await options.getByRole('button', { name: 'Link' }).click();
+    await options.getByRole('alert').getByText('must use HTTPS').waitFor();
+    expect(await options.getByLabel('Join link').inputValue()).toBe('http://example.com/join#abc');
+    await options.close();
+  });
+
+  it('links with a join link in Options and says as whom', async () => {
+    const invite = await ws.call('POST', '/api/v1/invites', {
+      token: ws.adminToken,
+      body: { name: 'Ana Ruiz', role: 'rep', region: 'Iberia' },
+    });
+    const { joinUrl } = (await invite.json()) as { joinUrl: string };
+    const options = await chromium.context.newPage();
+    await options.goto(`chrome-extension://${chromium.extensionId}/options.html`);
+    await options.getByLabel('Join link').fill(joinUrl);
+    await options.getByRole('button', { name: 'Link' }).click();
+    await options.getByText('Linked to Sameroom workspace as Ana Ruiz (rep)').waitFor();
+    await options.close();
+  });
+
+  it('shows the brief of the campaign the lead came from, and why', async () => {
+    await page.goto(server.url('salesforce-lightning/lead'));
+    await expect.poll(() => panel().locator('h2').first().textContent()).toBe('Hannover Messe 2026');
+    const text = await panel().textContent();
+    expect(text).toContain('Matched by utm_campaign “hm26”.');
+    expect(text).toContain('Retrofit without stopping the line.');
+    expect(text).toContain('0 of 12 sales needed');
+  });
+
+  it('follows the single-page app to another record and shows its campaign; nothing on a list view', async () => {
+    // As Lightning does: render the next record in place, then move the URL.
+    const opportunity = server.html('salesforce-lightning/opportunity');
+    await page.evaluate((html) => {
+      const next = new DOMParser().parseFromString(html, 'text/html');
+      for (const child of [...document.body.children]) if (child.tagName !== 'SAMEROOM-PANEL') child.remove();
+      document.body.prepend(...next.body.children);
+      history.pushState({}, '', '/lightning/r/Opportunity/0065g00000Qr7StAAJ/view');
+    }, opportunity);
+    await expect.poll(() => panel().locator('h2').first().textContent()).toBe('Partner referrals Q4');
+    expect(await panel().textContent()).toContain('Matched by the CRM campaign id “7015g000000XyZaAAK”.');
+    expect(await page.locator('sameroom-panel').count()).toBe(1);
+    await page.evaluate(() => history.pushState({}, '', '/lightning/o/Lead/list?filterName=Recent'));
+    await page.locator('sameroom-panel').waitFor({ state: 'detached' });
+  });
+
+  it('shows a change to the brief after a refresh', async () => {
+    const patched = await ws.call('PATCH', `/api/v1/campaigns/${hannoverId}`, {
+      token: marketerToken,
+      body: { keyMessage: 'Retrofit over one weekend.' },
+    });
+    expect(patched.status).toBe(200);
+    // The cache is fresh for 10 s; after that a lead page revalidates it by ETag.
+    await page.waitForTimeout(10_500);
+    await page.goto(server.url('salesforce-lightning/lead'));
+    await expect
+      .poll(() => panel().textContent(), { timeout: 10_000 })
+      .toContain('Retrofit over one weekend.');
+  });
+
+  it('offers the campaigns to pick from when nothing matches, and remembers the pick', async () => {
+    await page.goto(server.url('salesforce-lightning/contact-localised'));
+    await expect.poll(() => panel().textContent()).toContain('No campaign matched this lead');
+    expect(await panel().locator('dl').textContent()).toContain('Messe');
+    await panel()
+      .getByLabel('Campaign for this lead')
+      .selectOption({ label: 'Partner referrals Q4 — Trade show' });
+    await panel().getByRole('button', { name: 'Use this campaign' }).click();
+    await expect.poll(() => panel().textContent()).toContain('You picked this campaign for this record.');
+    await page.reload();
+    await expect.poll(() => panel().locator('h2').first().textContent()).toBe('Partner referrals Q4');
+  });
+
+  it('keeps showing the cached brief, with its age, when the workspace is down', async () => {
+    await ws.close();
+    await page.waitForTimeout(10_500);
+    await page.goto(server.url('salesforce-lightning/lead'));
+    await expect
+      .poll(() => panel().textContent(), { timeout: 15_000 })
+      .toContain('Offline — showing campaigns as of');
+    expect(await panel().locator('h2').first().textContent()).toBe('Hannover Messe 2026');
+  });
+});
