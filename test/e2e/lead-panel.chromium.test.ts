@@ -82,6 +82,13 @@ describe('Chromium: a rep links Sameroom and sees the campaign on Salesforce lea
     expect(text).toContain('Matched by utm_campaign “hm26”.');
     expect(text).toContain('Retrofit without stopping the line.');
     expect(text).toContain('0 of 12 sales needed');
+    // Docked at the right edge over the page, full height, like VS Code's side bar.
+    const box = await panel().boundingBox();
+    const viewport = page.viewportSize()!;
+    expect(box && Math.round(box.x + box.width)).toBe(viewport.width);
+    expect(box?.y).toBe(0);
+    expect(box?.height).toBe(viewport.height);
+    expect(await panel().evaluate((el) => getComputedStyle(el).fontFamily)).toMatch(/system-ui/);
   });
 
   it('follows the single-page app to another record and shows its campaign; nothing on a list view', async () => {
