@@ -1,6 +1,7 @@
 import type { Signal } from '@preact/signals';
 import { t } from '../lib/i18n';
 import type { StatusReply } from '../lib/messages';
+import { StatusLine } from './StatusLine';
 
 /** Where the extension stands with the workspace: loading, linked as someone, not linked, or no answer. */
 export type LinkState =
@@ -10,20 +11,8 @@ export type LinkState =
 
 export function LinkStatus(props: { state: Signal<LinkState>; onOpenOptions?: () => void }) {
   const state = props.state.value;
-  if (state.kind === 'loading') {
-    return (
-      <p class="sr-status" role="status">
-        {t('stateLoading')}
-      </p>
-    );
-  }
-  if (state.kind === 'error') {
-    return (
-      <p class="sr-status sr-status--error" role="alert">
-        {state.message}
-      </p>
-    );
-  }
+  if (state.kind === 'loading') return <StatusLine />;
+  if (state.kind === 'error') return <StatusLine error={state.message} />;
   const { me } = state.status;
   if (me) {
     return (

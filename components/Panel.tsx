@@ -4,6 +4,7 @@ import { objectTypeLabel, t } from '../lib/i18n';
 import type { CacheInfo, LeadView } from '../lib/messages';
 import { BriefView } from './BriefView';
 import { NoMatch } from './NoMatch';
+import { StatusLine } from './StatusLine';
 
 export type PanelState =
   | { kind: 'loading' }
@@ -55,20 +56,8 @@ function CacheLine(props: { cache: CacheInfo }) {
 
 function Body(props: PanelProps & { lead: Signal<LeadContext | null> }) {
   const state = props.state.value;
-  if (state.kind === 'loading') {
-    return (
-      <p class="sr-status" role="status">
-        {t('stateLoading')}
-      </p>
-    );
-  }
-  if (state.kind === 'error') {
-    return (
-      <p class="sr-status sr-status--error" role="alert">
-        {state.message}
-      </p>
-    );
-  }
+  if (state.kind === 'loading') return <StatusLine />;
+  if (state.kind === 'error') return <StatusLine error={state.message} />;
   const view = state.view;
   switch (view.state) {
     case 'notLinked':

@@ -92,6 +92,12 @@ const MatrixQuery = z.strictObject({
 
 export const SESSION_COOKIE = 'sameroom_session';
 
+/** Codes are guessed through link and sign-in alike: both count against one limit per client address. */
+function limitCodeAttempts(config: WorkspaceConfig, c: Context): Promise<void> {
+  const { limit, windowSeconds } = config.linkAttempts;
+  return hit(config.db, `link:${config.clientIp(c)}`, limit, windowSeconds);
+}
+
 function joinUrl(config: WorkspaceConfig, c: Context, code: string): string {
   return `${config.publicUrl(c).replace(/\/$/, '')}/join#${code}`;
 }
@@ -110,12 +116,7 @@ export const ROUTES: Route[] = [
     request: requests.LinkRequest,
     response: responses.LinkResponse,
     async handle({ c, config, body }) {
-      await hit(
-        config.db,
-        `link:${config.clientIp(c)}`,
-        config.linkAttempts.limit,
-        config.linkAttempts.windowSeconds,
-      );
+      await limitCodeAttempts(config, c);
       return c.json(await config.db.transaction((tx) => redeemCode(tx, body.code)));
     },
   }),
@@ -128,12 +129,7 @@ export const ROUTES: Route[] = [
     request: requests.LinkRequest,
     response: responses.Me,
     async handle({ c, config, body }) {
-      await hit(
-        config.db,
-        `link:${config.clientIp(c)}`,
-        config.linkAttempts.limit,
-        config.linkAttempts.windowSeconds,
-      );
+      await limitCodeAttempts(config, c);
       const { session, ...signedIn } = await config.db.transaction((tx) => startSession(tx, body.code));
       setCookie(c, SESSION_COOKIE, session, {
         httpOnly: true,

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
+import { makeSelfSignedCertificate } from '../support/certificate';
 import { CERT_FILE, E2E_DIR, KEY_FILE, ROOT } from './harness/paths';
 
 /**
@@ -17,21 +18,6 @@ export default function setup(): void {
       execFileSync('npx', args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
     }
   }
-  if (!existsSync(CERT_FILE) || !existsSync(KEY_FILE)) {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '30',
-        '-subj',
-        '/CN=sameroom-fixtures',
-      ].concat(['-keyout', KEY_FILE, '-out', CERT_FILE]),
-      { stdio: 'ignore' },
-    );
-  }
+  if (!existsSync(CERT_FILE) || !existsSync(KEY_FILE))
+    makeSelfSignedCertificate(CERT_FILE, KEY_FILE, 'sameroom-fixtures');
 }

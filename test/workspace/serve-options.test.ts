@@ -1,35 +1,15 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { get } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { makeSelfSignedCertificate } from '../support/certificate';
 import { startTestWorkspace, type TestWorkspace } from './harness';
 
 const scratch = mkdtempSync(join(tmpdir(), 'sameroom-tls-'));
 const cert = join(scratch, 'cert.pem');
 const key = join(scratch, 'key.pem');
-execFileSync(
-  'openssl',
-  [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-days',
-    '1',
-    '-subj',
-    '/CN=localhost',
-    '-keyout',
-    key,
-    '-out',
-    cert,
-  ],
-  {
-    stdio: 'ignore',
-  },
-);
+makeSelfSignedCertificate(cert, key);
 
 const running: TestWorkspace[] = [];
 afterAll(async () => {

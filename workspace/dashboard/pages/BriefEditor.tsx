@@ -165,33 +165,19 @@ export function BriefEditor(props: { id: string | null }) {
       </div>
     );
   };
-  const text = (name: FieldName, label: string, hint?: string) =>
-    field(
-      name,
-      label,
-      <input
-        id={`f-${name}`}
-        value={form.value[name]}
-        onInput={set(name)}
-        aria-invalid={Boolean(errorFor(name))}
-        aria-describedby={errorFor(name) ? `e-${name}` : hint ? `h-${name}` : undefined}
-      />,
-      hint,
-    );
-  const area = (name: FieldName, label: string, hint?: string) =>
-    field(
-      name,
-      label,
-      <textarea
-        id={`f-${name}`}
-        rows={3}
-        value={form.value[name]}
-        onInput={set(name)}
-        aria-invalid={Boolean(errorFor(name))}
-        aria-describedby={errorFor(name) ? `e-${name}` : hint ? `h-${name}` : undefined}
-      />,
-      hint,
-    );
+  /** A one-line input or a paragraph, wired to its error or hint for screen readers. */
+  const control = (multiline: boolean) => (name: FieldName, label: string, hint?: string) => {
+    const shared = {
+      id: `f-${name}`,
+      value: form.value[name],
+      onInput: set(name),
+      'aria-invalid': Boolean(errorFor(name)),
+      'aria-describedby': errorFor(name) ? `e-${name}` : hint ? `h-${name}` : undefined,
+    };
+    return field(name, label, multiline ? <textarea rows={3} {...shared} /> : <input {...shared} />, hint);
+  };
+  const text = control(false);
+  const area = control(true);
   const select = (name: FieldName, label: string, options: readonly string[]) =>
     field(
       name,
