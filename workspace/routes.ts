@@ -299,6 +299,26 @@ export const ROUTES: Route[] = [
     },
   }),
   route({
+    method: 'get',
+    path: '/api/v1/workspace',
+    access: ADMINS,
+    summary: "The workspace's settings: name, regions, whether sellers are named in stats, the team webhook.",
+    async handle({ c, config }) {
+      const [row] = await config.db.query<{
+        name: string;
+        regions: string[];
+        show_sellers: boolean;
+        webhook_url: string | null;
+      }>('SELECT name, regions, show_sellers, webhook_url FROM workspace');
+      return c.json({
+        name: row?.name,
+        regions: row?.regions,
+        showSellers: row?.show_sellers,
+        webhookUrl: row?.webhook_url ?? null,
+      });
+    },
+  }),
+  route({
     method: 'patch',
     path: '/api/v1/workspace',
     access: ADMINS,

@@ -33,6 +33,7 @@ const MATRIX: Record<string, { allowed: Caller[]; body?: () => unknown; query?: 
   'GET /api/v1/feedback?mine=1': { allowed: ['rep', 'marketer', 'admin'], query: '?mine=1&since=0' },
   'POST /api/v1/feedback/{id}/replies': { allowed: ['marketer', 'admin'], body: () => ({ text: 'Thanks' }) },
   'GET /api/v1/members': { allowed: ['marketer', 'admin'] },
+  'GET /api/v1/workspace': { allowed: ['admin'] },
   'PATCH /api/v1/workspace': { allowed: ['admin'], body: () => ({ regions: ['DACH', 'Iberia'] }) },
   'PATCH /api/v1/members/{id}': { allowed: ['admin'], body: () => ({ region: 'DACH' }) },
   'POST /api/v1/invites': { allowed: ['admin'], body: () => ({ name: 'New rep', role: 'rep' }) },

@@ -85,3 +85,18 @@ describe('the team webhook', () => {
     ]);
   });
 });
+
+describe('workspace settings', () => {
+  it('shows admins the current webhook and whether sellers are named, after they change them', async () => {
+    await ws.call('PATCH', '/api/v1/workspace', {
+      token: ws.adminToken,
+      body: { webhookUrl: chatUrl, showSellers: false },
+    });
+    const settings = await (await ws.call('GET', '/api/v1/workspace', { token: ws.adminToken })).json();
+    expect(settings).toMatchObject({ webhookUrl: chatUrl, showSellers: false });
+    await ws.call('PATCH', '/api/v1/workspace', { token: ws.adminToken, body: { webhookUrl: null } });
+    expect(await (await ws.call('GET', '/api/v1/workspace', { token: ws.adminToken })).json()).toMatchObject({
+      webhookUrl: null,
+    });
+  });
+});

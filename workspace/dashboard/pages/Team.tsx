@@ -36,6 +36,7 @@ export function Team() {
   const invite = useSignal({ name: '', role: 'rep', region: '' });
   const newRegion = useSignal('');
   const webhook = useSignal<string | null>(null);
+  const showSellers = useSignal(true);
   const regions = me.value?.workspace.regions ?? [];
 
   const load = async () => {
@@ -45,6 +46,13 @@ export function Team() {
   };
   useEffect(() => {
     void load();
+    void api<{ webhookUrl: string | null; showSellers: boolean }>('GET', '/api/v1/workspace').then(
+      (answer) => {
+        if (!answer.ok) return;
+        webhook.value = answer.data.webhookUrl ?? '';
+        showSellers.value = answer.data.showSellers;
+      },
+    );
   }, []);
 
   async function settings(body: Record<string, unknown>) {
@@ -236,6 +244,21 @@ export function Team() {
             Add region
           </button>
         </form>
+      </section>
+
+      <section aria-labelledby="sellers-title">
+        <h2 id="sellers-title">Sellers in stats</h2>
+        <label>
+          <input
+            type="checkbox"
+            checked={showSellers.value}
+            onChange={async (e) => {
+              const checked = e.currentTarget.checked;
+              if (await settings({ showSellers: checked })) showSellers.value = checked;
+            }}
+          />{' '}
+          Name the top sellers of each campaign in the reps' panel
+        </label>
       </section>
 
       <section aria-labelledby="chat-title">
