@@ -1,11 +1,29 @@
 import { MatchPattern } from 'wxt/utils/match-patterns';
+import { attio } from './attio';
+import { close } from './close';
+import { dynamics } from './dynamics';
+import { freshsales } from './freshsales';
+import { hubspot } from './hubspot';
+import { pipedrive } from './pipedrive';
+import { salesforceClassic } from './salesforce-classic';
 import { salesforceLightning } from './salesforce-lightning';
 import type { CrmAdapter, LeadContext } from './types';
+import { zoho } from './zoho';
 
 export type { CrmAdapter, LeadContext, RecordRef } from './types';
 
 /** Every built-in CRM adapter. Adding a CRM is adding its file and one line here. */
-export const ADAPTERS: readonly CrmAdapter[] = [salesforceLightning];
+export const ADAPTERS: readonly CrmAdapter[] = [
+  salesforceLightning,
+  salesforceClassic,
+  hubspot,
+  pipedrive,
+  dynamics,
+  zoho,
+  close,
+  freshsales,
+  attio,
+];
 
 const patterns = new Map(
   ADAPTERS.map((adapter) => [adapter, adapter.matches.map((p) => new MatchPattern(p))]),

@@ -1,5 +1,6 @@
 import type { ObjectType, Signals } from '../protocol';
 import { cleanText, type FieldLayout, type FieldLookup, readField } from './fields';
+import { found } from './layouts';
 import { toSalesforceId18 } from './salesforce-id';
 import type { CrmAdapter, RecordRef } from './types';
 
@@ -89,6 +90,6 @@ export const salesforceLightning: CrmAdapter = {
       ),
       region: readField(root, field(objectName, 'Region__c', ['Region']), layout),
     };
-    return Object.fromEntries(Object.entries(signals).filter(([, value]) => value !== undefined));
+    return found(signals);
   },
 };

@@ -87,6 +87,31 @@ describe('record URLs that are not records', () => {
     ],
     ['a record edit dialog', 'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2cEAB/edit'],
     ['not a URL', 'lightning/r/Lead/00Q5g00000A1b2cEAB/view'],
+    ['a HubSpot look-alike host', 'https://app.hubspot.com.evil.example/contacts/1/record/0-1/51234'],
+    ['a HubSpot marketing site', 'https://www.hubspot.com/contacts/1/record/0-1/51234'],
+    ['a HubSpot id that is not a number', 'https://app.hubspot.com/contacts/1/record/0-1/abc'],
+    [
+      'a Dynamics look-alike host',
+      'https://contoso.crm4.dynamics.com.evil.example/main.aspx?pagetype=entityrecord&etn=lead&id=5e1a3c2b-7d4f-4a6e-9b8c-1d2e3f4a5b6c',
+    ],
+    [
+      'a Dynamics record without an id',
+      'https://contoso.crm4.dynamics.com/main.aspx?pagetype=entityrecord&etn=lead',
+    ],
+    [
+      'a Dynamics entity we do not show',
+      'https://contoso.crm4.dynamics.com/main.aspx?pagetype=entityrecord&etn=account&id=5e1a3c2b-7d4f-4a6e-9b8c-1d2e3f4a5b6c',
+    ],
+    ['a Zoho look-alike host', 'https://crm.zoho.com.evil.example/crm/org1/tab/Leads/4876876000001234567'],
+    ['a Zoho module we do not show', 'https://crm.zoho.com/crm/org1/tab/Accounts/4876876000001234567'],
+    ['a Close id of the wrong shape', 'https://app.close.com/lead/4kQ2z9Yw7XnB1cD3eF5gH7/'],
+    [
+      'a Freshsales look-alike host',
+      'https://acme.myfreshworks.com.evil.example/crm/sales/contacts/16000123456',
+    ],
+    ['a Pipedrive lead id that is not a UUID', 'https://acme.pipedrive.com/leads/inbox/12345'],
+    ['an Attio id that is not a UUID', 'https://app.attio.com/acme/person/jane-doe'],
+    ['a Salesforce Classic edit page', 'https://acme.my.salesforce.com/00Q5g00000A1b2c/e'],
   ])('%s', (_, url) => {
     expect(detectLead(url, doc)).toBeNull();
   });

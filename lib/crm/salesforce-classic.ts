@@ -1,0 +1,47 @@
+import type { ObjectType, Signals } from '../protocol';
+import { cleanText, type FieldLayout, readField } from './fields';
+import { found, valueText } from './layouts';
+import { toSalesforceId18 } from './salesforce-id';
+import type { CrmAdapter, RecordRef } from './types';
+
+/** Classic shows the record at /<id>; the id's prefix says which object it is. */
+const PREFIXES: Record<string, ObjectType> = { '00Q': 'lead', '003': 'contact', '006': 'deal' };
+const RECORD_PATH = /^\/([A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?)\/?$/;
+
+// Classic detail pages: a td.labelCol cell, its value in the neighbouring td.dataCol (Salesforce
+// Inspector Reloaded, addon/inspect-inline.js).
+const layout: FieldLayout = {
+  labelSelector: 'td.labelCol',
+  labelText: (label) => cleanText(label.textContent),
+  containerOf: (label) => label,
+  valueIn: (cell) => {
+    const value = cell.nextElementSibling;
+    return value?.matches('td.dataCol') ? valueText(value) : undefined;
+  },
+};
+
+const field = (...labels: string[]) => ({ anchors: [], labels });
+
+export const salesforceClassic: CrmAdapter = {
+  id: 'salesforce-classic',
+  crm: 'salesforce',
+  label: 'Salesforce Classic',
+  objectTypes: ['lead', 'contact', 'deal'],
+  matches: ['https://*.salesforce.com/*'],
+
+  recognise(url: URL): RecordRef | null {
+    const candidate = url.pathname.match(RECORD_PATH)?.[1];
+    const recordId = candidate ? toSalesforceId18(candidate) : null;
+    const objectType = recordId ? PREFIXES[recordId.slice(0, 3)] : undefined;
+    return recordId && objectType ? { objectType, recordId } : null;
+  },
+
+  readSignals(doc: Document): Signals {
+    return found({
+      leadSource: readField(doc, field('Lead Source'), layout),
+      campaignName: readField(doc, field('Primary Campaign Source', 'Campaign'), layout),
+      utmCampaign: readField(doc, field('Google Analytics Campaign'), layout),
+      region: readField(doc, field('Region'), layout),
+    });
+  },
+};
