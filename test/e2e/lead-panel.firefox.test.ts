@@ -1,0 +1,89 @@
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { briefInput } from '../support/examples';
+import { startTestWorkspace, type TestWorkspace } from '../workspace/harness';
+import { type FirefoxSession, launchFirefox } from './harness/firefox';
+import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
+
+let server: FixtureServer;
+let ws: TestWorkspace;
+let firefox: FirefoxSession;
+let page: Page;
+
+const rules = (utmCampaigns: string[]) => ({ campaignIds: [], utmCampaigns, leadSources: [], keywords: [] });
+
+beforeAll(async () => {
+  server = await startFixtureServer(443);
+  ws = await startTestWorkspace('pglite');
+  const marketer = await ws.join('marketer');
+  await ws.call('POST', '/api/v1/campaigns', {
+    token: marketer.token,
+    body: briefInput({ match: rules(['hm26']) }),
+  });
+  await ws.call('POST', '/api/v1/campaigns', {
+    token: marketer.token,
+    body: briefInput({ name: 'Retrofit search — Q4', channel: 'Paid search', match: rules(['retrofit-q4']) }),
+  });
+  firefox = await launchFirefox({ hosts: server.hosts });
+  page = await firefox.browser.newPage();
+});
+
+afterAll(async () => {
+  await firefox?.close();
+  await ws?.destroy();
+  await server?.close();
+});
+
+/** The tab showing one of our pages: Firefox reports it as about:blank until it has loaded. */
+async function extensionPage(path: string): Promise<Page> {
+  const wanted = `${firefox.extensionOrigin}${path}`;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    for (const candidate of await firefox.browser.pages()) {
+      const href = await candidate.evaluate(() => location.href).catch(() => '');
+      if (href.startsWith(wanted)) return candidate;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`no tab opened ${wanted}`);
+}
+
+async function panelHeading(): Promise<string | null | undefined> {
+  const heading = await page.$('sameroom-panel >>> aside h2');
+  return heading?.evaluate((el) => el.textContent);
+}
+
+describe('Firefox: link in Options, then the campaign on Salesforce and HubSpot', () => {
+  it('opens Options from the panel of an unlinked lead page, and links there with a join link', async () => {
+    const invite = await ws.call('POST', '/api/v1/invites', {
+      token: ws.adminToken,
+      body: { name: 'Ana Ruiz', role: 'rep' },
+    });
+    const { joinUrl } = (await invite.json()) as { joinUrl: string };
+    await page.goto(server.url('salesforce-lightning/lead'));
+    // Firefox's WebDriver will not navigate to moz-extension:// pages; a rep clicks through the panel anyway.
+    // Polled: waitForSelector watches the page's own DOM, not changes inside the panel's shadow root.
+    await expect.poll(() => page.$('sameroom-panel >>> .sr-button'), { timeout: 15_000 }).toBeTruthy();
+    await (await page.$('sameroom-panel >>> .sr-button'))?.click();
+    const options = await extensionPage('options.html');
+    const input = await options.waitForSelector('#join-link');
+    await input?.type(joinUrl);
+    await options.click('form.sr-form button[type="submit"]');
+    await options.waitForFunction(
+      () => document.body.textContent?.includes('Linked to Sameroom workspace as Ana Ruiz (rep)'),
+      {
+        timeout: 15_000,
+      },
+    );
+    await options.close();
+  });
+
+  it('shows the brief on a Salesforce Lightning lead', async () => {
+    await page.goto(server.url('salesforce-lightning/lead'));
+    await expect.poll(panelHeading, { timeout: 15_000 }).toBe('Hannover Messe 2026');
+  });
+
+  it('shows the brief on a HubSpot contact', async () => {
+    await page.goto(server.url('hubspot/contact'));
+    await expect.poll(panelHeading, { timeout: 15_000 }).toBe('Retrofit search — Q4');
+  });
+});
