@@ -21,6 +21,9 @@ export default defineContentScript({
 });
 
 const DEFAULT_PREFS: PanelPrefs = { width: PANEL_WIDTH.default, collapsed: false };
+/** After a navigation the CRM may still be rendering the record: re-read it on changes for this long. */
+const RENDER_WAIT_MS = 5_000;
+const RENDER_DEBOUNCE_MS = 200;
 
 /** One panel per tab: mounted on record pages, removed elsewhere, refreshed when the URL changes. */
 class PanelMount {
@@ -30,11 +33,56 @@ class PanelMount {
   private readonly crmLabel = signal('');
   private readonly state = signal<PanelState>({ kind: 'loading' });
   private readonly prefs = signal<PanelPrefs>(DEFAULT_PREFS);
+  private stopWatching: (() => void) | null = null;
+  private requests = 0;
 
   constructor(private readonly ctx: ContentScriptContext) {}
 
+  /**
+   * Re-reads the record while the CRM renders it (bounded in time, debounced), and asks again when
+   * what the page says about the lead changes. Stops at the next navigation.
+   */
+  private watchRender(url: string, generation: number, seen: LeadContext): void {
+    this.stopWatching?.();
+    let last = JSON.stringify(seen.signals);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const observer = new MutationObserver((mutations) => {
+      if (mutations.every((m) => m.target === this.ui?.shadowHost)) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        if (generation !== this.generation) return;
+        const lead = detectLead(url, document);
+        if (!lead || JSON.stringify(lead.signals) === last) return;
+        last = JSON.stringify(lead.signals);
+        this.lead.value = lead;
+        void this.ask(lead, generation);
+      }, RENDER_DEBOUNCE_MS);
+    });
+    observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+    const stop = () => {
+      clearTimeout(timer);
+      clearTimeout(deadline);
+      observer.disconnect();
+      if (this.stopWatching === stop) this.stopWatching = null;
+    };
+    const deadline = setTimeout(stop, RENDER_WAIT_MS);
+    this.stopWatching = stop;
+    this.ctx.onInvalidated(stop);
+  }
+
+  private async ask(lead: LeadContext, generation: number): Promise<void> {
+    const request = ++this.requests;
+    const answer = await askBackground({ type: 'lead', lead });
+    // The rep moved on, or the page was read again since: this answer is stale.
+    if (generation !== this.generation || request !== this.requests) return;
+    this.state.value = answer.ok
+      ? { kind: 'view', view: answer.reply }
+      : { kind: 'error', message: answer.error };
+  }
+
   async show(url: string): Promise<void> {
     const generation = ++this.generation;
+    this.stopWatching?.();
     const lead = detectLead(url, document);
     if (!lead) {
       const ui = this.ui;
@@ -48,19 +96,18 @@ class PanelMount {
     this.state.value = { kind: 'loading' };
     this.prefs.value = await loadPanelPrefs(lead.crm, DEFAULT_PREFS);
     if (!this.ui) await this.mount();
-    const answer = await askBackground({ type: 'lead', lead });
-    if (generation !== this.generation) return; // the rep moved on; this answer is for another page
-    this.state.value = answer.ok
-      ? { kind: 'view', view: answer.reply }
-      : { kind: 'error', message: answer.error };
+    if (generation !== this.generation) return;
+    this.watchRender(url, generation, lead);
+    await this.ask(lead, generation);
   }
 
   private async pick(campaignId: string | null): Promise<void> {
     const lead = this.lead.value;
     if (!lead) return;
     const generation = this.generation;
+    const request = ++this.requests;
     const answer = await askBackground({ type: 'pick', lead, campaignId });
-    if (generation !== this.generation) return;
+    if (generation !== this.generation || request !== this.requests) return;
     this.state.value = answer.ok
       ? { kind: 'view', view: answer.reply }
       : { kind: 'error', message: answer.error };

@@ -107,6 +107,23 @@ describe('Chromium: a rep links Sameroom and sees the campaign on Salesforce lea
     await page.locator('sameroom-panel').waitFor({ state: 'detached' });
   });
 
+  it('reads a record the CRM renders only after the URL changed', async () => {
+    await page.goto(server.url('salesforce-lightning/lead'));
+    await expect.poll(() => panel().locator('h2').first().textContent()).toBe('Hannover Messe 2026');
+    const opportunity = server.html('salesforce-lightning/opportunity');
+    await page.evaluate((html) => {
+      for (const child of [...document.body.children]) if (child.tagName !== 'SAMEROOM-PANEL') child.remove();
+      history.pushState({}, '', '/lightning/r/Opportunity/0065g00000Qr7StAAJ/view');
+      // Lightning fetches the record, then renders it a moment later.
+      setTimeout(() => {
+        document.body.prepend(...new DOMParser().parseFromString(html, 'text/html').body.children);
+      }, 700);
+    }, opportunity);
+    await expect
+      .poll(() => panel().locator('h2').first().textContent(), { timeout: 5_000 })
+      .toBe('Partner referrals Q4');
+  });
+
   it('shows a change to the brief after a refresh', async () => {
     const patched = await ws.call('PATCH', `/api/v1/campaigns/${hannoverId}`, {
       token: marketerToken,
