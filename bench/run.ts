@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { bundleSizeRows } from './bundle-size';
+import { leadPanelRows } from './lead-panel';
 import { type BenchRow, withinBudget } from './row';
 import { workspaceRows } from './workspace';
 
@@ -44,6 +45,7 @@ const rows: BenchRow[] = [
     Firefox: join(ROOT, '.output', 'firefox-mv3'),
   }),
   ...(await workspaceRows()),
+  ...(await leadPanelRows()),
 ];
 printTable(rows);
 writeFileSync(
