@@ -1,6 +1,7 @@
 import type { MatchReason } from '../lib/campaigns';
 import { t, verdictLabel } from '../lib/i18n';
-import { type Brief, VERDICTS } from '../lib/protocol';
+import type { Brief } from '../lib/protocol';
+import { VERDICTS } from '../lib/protocol/constants';
 
 function reasonText(reason: MatchReason): string {
   switch (reason.kind) {

@@ -53,6 +53,11 @@ describe.each(builds)('the %s build', (browserName, dir) => {
     }
   });
 
+  it('keeps zod out of the content script, which loads on every CRM page', () => {
+    const contentScript = readFileSync(join(dir, manifest.content_scripts[0].js[0]), 'utf8');
+    expect(contentScript).not.toContain('ZodError');
+  });
+
   it('runs its content script on every built-in CRM', () => {
     expect(manifest.content_scripts).toHaveLength(1);
     expect([...manifest.content_scripts[0].matches].sort()).toEqual([...CRM_MATCHES].sort());
