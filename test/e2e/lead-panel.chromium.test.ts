@@ -91,6 +91,25 @@ describe('Chromium: a rep links Sameroom and sees the campaign on Salesforce lea
     expect(await panel().evaluate((el) => getComputedStyle(el).fontFamily)).toMatch(/system-ui/);
   });
 
+  it("keeps keys typed in the panel from the CRM's keyboard shortcuts, and is usable by keyboard", async () => {
+    await page.evaluate(() => {
+      (window as unknown as { crmKeys: string[] }).crmKeys = [];
+      document.addEventListener('keydown', (event) =>
+        (window as unknown as { crmKeys: string[] }).crmKeys.push(event.key),
+      );
+    });
+    const separator = panel().getByRole('separator', { name: 'Resize the Sameroom panel' });
+    const before = Number(await separator.getAttribute('aria-valuenow'));
+    await separator.focus();
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('j');
+    await expect.poll(async () => Number(await separator.getAttribute('aria-valuenow'))).toBe(before + 16);
+    expect(await page.evaluate(() => (window as unknown as { crmKeys: string[] }).crmKeys)).toEqual([]);
+    await panel().getByRole('button', { name: 'Collapse the Sameroom panel' }).press('Enter');
+    await panel().getByRole('button', { name: 'Expand the Sameroom panel' }).press('Enter');
+    await panel().getByRole('button', { name: 'Collapse the Sameroom panel' }).waitFor();
+  });
+
   it('follows the single-page app to another record and shows its campaign; nothing on a list view', async () => {
     // As Lightning does: render the next record in place, then move the URL.
     const opportunity = server.html('salesforce-lightning/opportunity');
