@@ -112,7 +112,13 @@ export function createApp(config: WorkspaceConfig): Hono {
         if (!parsed.success) throw ApiError.badInput(parsed.error);
         body = parsed.data;
       }
-      return route.handle({ c, config, member, body });
+      let query: unknown;
+      if (route.query) {
+        const parsed = route.query.safeParse(c.req.query());
+        if (!parsed.success) throw ApiError.badInput(parsed.error, 'The query string is not valid.');
+        query = parsed.data;
+      }
+      return route.handle({ c, config, member, body, query });
     });
   }
   return app;

@@ -30,12 +30,15 @@ export interface WorkspaceConfig {
   linkAttempts: { limit: number; windowSeconds: number };
 }
 
-export interface RouteContext<Body> {
+export interface RouteContext<Body, Query> {
   c: Context;
   config: WorkspaceConfig;
   /** The signed-in member; null only on public routes. */
   member: Member;
+  /** The request body, checked against `request`. */
   body: Body;
+  /** The query string, checked against `query`. */
+  query: Query;
 }
 
 export type Access = 'public' | readonly Role[];
@@ -43,20 +46,20 @@ const EVERYONE: readonly Role[] = ['rep', 'marketer', 'admin'];
 const MARKETING: readonly Role[] = ['marketer', 'admin'];
 const ADMINS: readonly Role[] = ['admin'];
 
-export interface Route<Body = unknown> {
+export interface Route<Body = unknown, Query = unknown> {
   method: 'get' | 'post' | 'patch' | 'delete';
   /** Hono's form: /api/v1/members/:id */
   path: string;
   access: Access;
   summary: string;
   request?: z.ZodType<Body>;
-  query?: z.ZodType;
+  query?: z.ZodType<Query>;
   response?: z.ZodType;
   status?: number;
-  handle(context: RouteContext<Body>): Promise<Response>;
+  handle(context: RouteContext<Body, Query>): Promise<Response>;
 }
 
-const route = <Body>(definition: Route<Body>): Route => definition as Route;
+const route = <Body, Query = unknown>(definition: Route<Body, Query>): Route => definition as Route;
 
 const uuid = z.uuid();
 function idParam(c: Context): string {
@@ -171,10 +174,8 @@ export const ROUTES: Route[] = [
     summary:
       'Every non-draft brief with its status and stats (drafts too with include=drafts, for marketers). ETag: the stats version.',
     query: CampaignsQuery,
-    async handle({ c, config, member }) {
-      const query = CampaignsQuery.safeParse(c.req.query());
-      if (!query.success) throw ApiError.badInput(query.error);
-      const includeDrafts = query.data.include === 'drafts';
+    async handle({ c, config, member, query }) {
+      const includeDrafts = query.include === 'drafts';
       if (includeDrafts && !MARKETING.includes(member.role)) throw forbidden();
       const [{ stats_version: version } = { stats_version: 0 }] = await config.db.query<{
         stats_version: number;
@@ -244,27 +245,23 @@ export const ROUTES: Route[] = [
     summary:
       'mine=1: your own items changed after the cursor. Otherwise (marketers): all items, filtered by campaign, verdict, region, rep, from, to; format=csv for a spreadsheet.',
     query: FeedbackQuery,
-    async handle({ c, config, member }) {
-      const query = FeedbackQuery.safeParse(c.req.query());
-      if (!query.success) throw ApiError.badInput(query.error);
-      const mine = query.data.mine === '1';
+    async handle({ c, config, member, query }) {
+      const mine = query.mine === '1';
       if (!mine && !MARKETING.includes(member.role)) throw forbidden();
-      const since = parseCursor(query.data.since);
+      const since = parseCursor(query.since);
       if (!since) throw new ApiError(400, 'bad_cursor', 'The cursor is not one this workspace gave out.');
-      const csv = query.data.format === 'csv';
+      const csv = query.format === 'csv';
       const page = await listFeedback(config.db, {
         ...(mine ? { memberId: member.id } : {}),
-        ...(query.data.campaign
-          ? { campaign: query.data.campaign === 'unmatched' ? null : query.data.campaign }
-          : {}),
-        ...(query.data.verdict ? { verdict: query.data.verdict } : {}),
-        ...(query.data.region ? { region: query.data.region } : {}),
-        ...(query.data.channel ? { channel: query.data.channel } : {}),
-        ...(query.data.rep ? { rep: query.data.rep } : {}),
-        ...(query.data.from ? { from: query.data.from } : {}),
-        ...(query.data.to ? { to: query.data.to } : {}),
+        ...(query.campaign ? { campaign: query.campaign === 'unmatched' ? null : query.campaign } : {}),
+        ...(query.verdict ? { verdict: query.verdict } : {}),
+        ...(query.region ? { region: query.region } : {}),
+        ...(query.channel ? { channel: query.channel } : {}),
+        ...(query.rep ? { rep: query.rep } : {}),
+        ...(query.from ? { from: query.from } : {}),
+        ...(query.to ? { to: query.to } : {}),
         since,
-        limit: csv ? 100_000 : (query.data.limit ?? LIMITS.page),
+        limit: csv ? 100_000 : (query.limit ?? LIMITS.page),
       });
       if (!csv) return c.json(page);
       c.header('Content-Type', 'text/csv; charset=utf-8');
@@ -279,10 +276,8 @@ export const ROUTES: Route[] = [
     summary:
       'Campaign × verdict: leads counted once by their latest verdict within the filters; campaignId null is Unmatched.',
     query: MatrixQuery,
-    async handle({ c, config }) {
-      const query = MatrixQuery.safeParse(c.req.query());
-      if (!query.success) throw ApiError.badInput(query.error);
-      return c.json({ cells: await feedbackMatrix(config.db, query.data) });
+    async handle({ c, config, query }) {
+      return c.json({ cells: await feedbackMatrix(config.db, query) });
     },
   }),
   route({
