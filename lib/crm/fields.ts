@@ -46,9 +46,15 @@ export function openShadowRoots(root: ParentNode): ShadowRoot[] {
   return found;
 }
 
+/** CRMs keep hidden tabs and previews of other records in the DOM (HubSpot does): skip what is hidden. */
+function hidden(element: Element): boolean {
+  return element.closest('[hidden], [aria-hidden="true"], [inert]') !== null;
+}
+
 function byAnchor(root: ParentNode, lookup: FieldLookup, layout: FieldLayout): string | undefined {
   for (const selector of lookup.anchors) {
     for (const container of root.querySelectorAll(selector)) {
+      if (hidden(container)) continue;
       const value = layout.valueIn(container);
       if (value) return value;
     }
@@ -59,6 +65,7 @@ function byAnchor(root: ParentNode, lookup: FieldLookup, layout: FieldLayout): s
 function byLabel(root: ParentNode, lookup: FieldLookup, layout: FieldLayout): string | undefined {
   const wanted = new Set(lookup.labels.map((label) => label.toLowerCase()));
   for (const label of root.querySelectorAll(layout.labelSelector)) {
+    if (hidden(label)) continue;
     const text = layout.labelText(label)?.toLowerCase();
     if (!text || !wanted.has(text)) continue;
     const container = layout.containerOf(label);
