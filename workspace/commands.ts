@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Role, requests } from '../lib/protocol';
 import { backup, restore } from './backup';
 import type { Database } from './db/database';
-import { createMember, issueCode } from './domain/workspace';
+import { createMember, issueCode, joinUrl } from './domain/workspace';
 import { seedDemo } from './seed';
 
 /** What the CLI can ask, whether of a running server (through its socket) or of the database directly. */
@@ -22,7 +22,7 @@ export type Command = z.infer<typeof Command>;
 
 /** Runs a command and returns the lines to print; the last line of invite and code is the code alone. */
 export async function runCommand(db: Database, command: Command, publicUrl: string): Promise<string[]> {
-  const join = (code: string) => `${publicUrl.replace(/\/$/, '')}/join#${code}`;
+  const join = (code: string) => joinUrl(publicUrl, code);
   switch (command.command) {
     case 'invite': {
       const input = requests.InviteRequest.parse({

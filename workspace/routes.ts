@@ -11,6 +11,7 @@ import {
   createMember,
   endSession,
   issueCode,
+  joinUrl,
   loadWorkspace,
   me,
   redeemCode,
@@ -99,10 +100,6 @@ export const SESSION_COOKIE = 'sameroom_session';
 function limitCodeAttempts(config: WorkspaceConfig, c: Context): Promise<void> {
   const { limit, windowSeconds } = config.linkAttempts;
   return hit(config.db, `link:${config.clientIp(c)}`, limit, windowSeconds);
-}
-
-function joinUrl(config: WorkspaceConfig, c: Context, code: string): string {
-  return `${config.publicUrl(c).replace(/\/$/, '')}/join#${code}`;
 }
 
 function etagFor(version: number, includeDrafts: boolean): string {
@@ -374,7 +371,7 @@ export const ROUTES: Route[] = [
     status: 201,
     async handle({ c, config, body }) {
       const { member, code } = await config.db.transaction((tx) => createMember(tx, body));
-      return c.json({ member, code, joinUrl: joinUrl(config, c, code) }, 201);
+      return c.json({ member, code, joinUrl: joinUrl(config.publicUrl(c), code) }, 201);
     },
   }),
   route({
@@ -388,7 +385,7 @@ export const ROUTES: Route[] = [
       const id = idParam(c);
       const code = await config.db.transaction((tx) => issueCode(tx, id));
       const info = await me(config.db, id);
-      return c.json({ member: info.member, code, joinUrl: joinUrl(config, c, code) }, 201);
+      return c.json({ member: info.member, code, joinUrl: joinUrl(config.publicUrl(c), code) }, 201);
     },
   }),
   route({

@@ -9,7 +9,7 @@ import { createApp } from './app';
 import { Command, runCommand } from './commands';
 import { type Database, openDatabase } from './db/database';
 import { migrate } from './db/migrate';
-import { createWorkspaceIfEmpty } from './domain/workspace';
+import { createWorkspaceIfEmpty, joinUrl } from './domain/workspace';
 import { forgetOldWindows } from './rate-limit';
 import type { WorkspaceConfig } from './routes';
 import { deliverWebhooks } from './webhook';
@@ -111,7 +111,7 @@ export async function startWorkspace(options: ServeOptions): Promise<RunningWork
     adminName: 'Admin',
     regions: [],
   });
-  const adminJoinUrl = first ? `${publicUrl}/join#${first.code}` : null;
+  const adminJoinUrl = first ? joinUrl(publicUrl, first.code) : null;
   if (adminJoinUrl) {
     log(
       'A new workspace was created. Open this link to sign in as its first admin (valid for 7 days, once):',

@@ -21,7 +21,8 @@ export function describeIssues(error: z.ZodError): string[] {
   });
 }
 
-function idOf(entry: unknown): string | null {
+/** The `id` of an entry that failed validation, if it has a readable one, for reporting. */
+export function idOf(entry: unknown): string | null {
   if (typeof entry !== 'object' || entry === null || !Object.hasOwn(entry, 'id')) return null;
   const value = (entry as { id: unknown }).id;
   return typeof value === 'string' ? value.slice(0, LIMITS.recordId) : null;

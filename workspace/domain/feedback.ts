@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { leadKeyOf } from '../../lib/campaigns/lead-key';
 import { toSalesforceId18 } from '../../lib/crm/salesforce-id';
 import {
   type FeedbackItem,
   type FeedbackRecord,
   type FeedbackResult,
+  idOf,
   LIMITS,
   type Member,
   requests,
@@ -18,13 +20,7 @@ import { nextChange } from './workspace';
 export function leadKey(lead: FeedbackItem['lead']): string {
   const recordId =
     lead.crm === 'salesforce' ? (toSalesforceId18(lead.recordId) ?? lead.recordId) : lead.recordId;
-  return `${lead.crm}:${lead.objectType}:${recordId}`;
-}
-
-function idOf(raw: unknown): string | null {
-  if (typeof raw !== 'object' || raw === null || !Object.hasOwn(raw, 'id')) return null;
-  const id = (raw as { id: unknown }).id;
-  return typeof id === 'string' ? id.slice(0, LIMITS.recordId) : null;
+  return leadKeyOf({ ...lead, recordId });
 }
 
 interface LatestRow {

@@ -6,6 +6,11 @@ import { ApiError, notFound } from '../errors';
 
 export const CODE_LIFETIME_DAYS = 7;
 
+/** The link a new member opens (marketers) or pastes into Sameroom's options (reps). */
+export function joinUrl(publicUrl: string, code: string): string {
+  return `${publicUrl.replace(/\/$/, '')}/join#${code}`;
+}
+
 interface WorkspaceRow {
   id: string;
   name: string;
