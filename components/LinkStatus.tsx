@@ -1,6 +1,6 @@
 import type { Signal } from '@preact/signals';
 import { t } from '../lib/i18n';
-import type { StatusReply } from '../lib/messages';
+import type { Envelope, StatusReply } from '../lib/messages';
 import { StatusLine } from './StatusLine';
 
 /** Where the extension stands with the workspace: loading, linked as someone, not linked, or no answer. */
@@ -8,6 +8,11 @@ export type LinkState =
   | { kind: 'loading' }
   | { kind: 'error'; message: string }
   | { kind: 'ready'; status: StatusReply };
+
+/** The background's answer to `status`, as what to show. */
+export function linkStateOf(answer: Envelope<StatusReply>): LinkState {
+  return answer.ok ? { kind: 'ready', status: answer.reply } : { kind: 'error', message: answer.error };
+}
 
 export function LinkStatus(props: { state: Signal<LinkState>; onOpenOptions?: () => void }) {
   const state = props.state.value;

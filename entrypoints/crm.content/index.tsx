@@ -6,6 +6,7 @@ import { defineContentScript } from 'wxt/utils/define-content-script';
 import { PANEL_WIDTH, Panel, type PanelPrefs, type PanelState } from '../../components/Panel';
 import '../../components/panel.css';
 import { adapterFor, CRM_MATCHES, detectLead, type LeadContext } from '../../lib/crm';
+import type { Message } from '../../lib/messages';
 import { askBackground } from '../../lib/platform/messaging';
 import { loadPanelPrefs, savePanelPrefs } from '../../lib/platform/panel-prefs';
 
@@ -55,7 +56,7 @@ class PanelMount {
         if (!lead || JSON.stringify(lead.signals) === last) return;
         last = JSON.stringify(lead.signals);
         this.lead.value = lead;
-        void this.ask(lead, generation);
+        void this.ask({ type: 'lead', lead }, generation);
       }, RENDER_DEBOUNCE_MS);
     });
     observer.observe(document.body, { childList: true, subtree: true, characterData: true });
@@ -70,10 +71,10 @@ class PanelMount {
     this.ctx.onInvalidated(stop);
   }
 
-  private async ask(lead: LeadContext, generation: number): Promise<void> {
+  /** Asks what to show for the lead (or records a pick), unless the rep has moved on or asked again since. */
+  private async ask(message: Extract<Message, { type: 'lead' | 'pick' }>, generation: number): Promise<void> {
     const request = ++this.requests;
-    const answer = await askBackground({ type: 'lead', lead });
-    // The rep moved on, or the page was read again since: this answer is stale.
+    const answer = await askBackground(message);
     if (generation !== this.generation || request !== this.requests) return;
     this.state.value = answer.ok
       ? { kind: 'view', view: answer.reply }
@@ -94,23 +95,13 @@ class PanelMount {
     this.lead.value = lead;
     this.crmLabel.value = adapterFor(new URL(url))?.label ?? lead.crm;
     this.state.value = { kind: 'loading' };
-    this.prefs.value = await loadPanelPrefs(lead.crm, DEFAULT_PREFS);
-    if (!this.ui) await this.mount();
+    if (!this.ui) {
+      this.prefs.value = await loadPanelPrefs(lead.crm, DEFAULT_PREFS);
+      await this.mount();
+    }
     if (generation !== this.generation) return;
     this.watchRender(url, generation, lead);
-    await this.ask(lead, generation);
-  }
-
-  private async pick(campaignId: string | null): Promise<void> {
-    const lead = this.lead.value;
-    if (!lead) return;
-    const generation = this.generation;
-    const request = ++this.requests;
-    const answer = await askBackground({ type: 'pick', lead, campaignId });
-    if (generation !== this.generation || request !== this.requests) return;
-    this.state.value = answer.ok
-      ? { kind: 'view', view: answer.reply }
-      : { kind: 'error', message: answer.error };
+    await this.ask({ type: 'lead', lead }, generation);
   }
 
   private async mount(): Promise<void> {
@@ -134,7 +125,10 @@ class PanelMount {
               if (crm) void savePanelPrefs(crm, prefs);
             }}
             onOpenOptions={() => void askBackground({ type: 'openOptions' })}
-            onPick={(campaignId) => void this.pick(campaignId)}
+            onPick={(campaignId) => {
+              const lead = this.lead.value;
+              if (lead) void this.ask({ type: 'pick', lead, campaignId }, this.generation);
+            }}
           />,
           container,
         );

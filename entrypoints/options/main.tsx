@@ -2,7 +2,7 @@ import { signal } from '@preact/signals';
 import { render } from 'preact';
 import { CrmSiteList } from '../../components/CrmSiteList';
 import { LinkForm } from '../../components/LinkForm';
-import { type LinkState, LinkStatus } from '../../components/LinkStatus';
+import { type LinkState, LinkStatus, linkStateOf } from '../../components/LinkStatus';
 import '../../components/page.css';
 import { ADAPTERS } from '../../lib/crm';
 import { t } from '../../lib/i18n';
@@ -33,5 +33,5 @@ function Options() {
 
 render(<Options />, document.getElementById('app')!);
 askBackground({ type: 'status' }).then((answer) => {
-  link.value = answer.ok ? { kind: 'ready', status: answer.reply } : { kind: 'error', message: answer.error };
+  link.value = linkStateOf(answer);
 });

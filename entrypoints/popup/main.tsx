@@ -1,6 +1,6 @@
 import { signal } from '@preact/signals';
 import { render } from 'preact';
-import { type LinkState, LinkStatus } from '../../components/LinkStatus';
+import { type LinkState, LinkStatus, linkStateOf } from '../../components/LinkStatus';
 import '../../components/page.css';
 import { t } from '../../lib/i18n';
 import { askBackground } from '../../lib/platform/messaging';
@@ -21,5 +21,5 @@ function Popup() {
 
 render(<Popup />, document.getElementById('app')!);
 askBackground({ type: 'status' }).then((answer) => {
-  link.value = answer.ok ? { kind: 'ready', status: answer.reply } : { kind: 'error', message: answer.error };
+  link.value = linkStateOf(answer);
 });

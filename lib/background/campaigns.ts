@@ -37,17 +37,16 @@ export async function currentCampaigns(
   try {
     const answer = await client.campaigns(cache?.etag ?? null, options.timeoutMs);
     const fetchedAt = options.now.toISOString();
+    // A 304 only answers an ETag, which only a cache of this workspace holds.
     const next: CampaignCache = answer.notModified
       ? { ...cache!, fetchedAt }
-      : answer.read.ok
-        ? {
-            workspaceUrl: link.workspaceUrl,
-            etag: answer.etag,
-            fetchedAt,
-            briefs: answer.read.items,
-            rejected: answer.read.rejected,
-          }
-        : cache!;
+      : {
+          workspaceUrl: link.workspaceUrl,
+          etag: answer.etag,
+          fetchedAt,
+          briefs: answer.briefs,
+          rejected: answer.rejected,
+        };
     await db.put('campaigns', next, 'current');
     return { cache: next, info: info(next, null, null), problem: null };
   } catch (error) {

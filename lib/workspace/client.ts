@@ -1,4 +1,4 @@
-import { type Brief, type LinkResponse, type ListRead, type Me, readCampaigns, responses } from '../protocol';
+import { type Brief, type LinkResponse, type Me, type Rejected, readCampaigns, responses } from '../protocol';
 
 /** What went wrong talking to the workspace, in words a rep can act on. */
 export class WorkspaceError extends Error {
@@ -15,7 +15,7 @@ export const REQUEST_TIMEOUT_MS = 25_000;
 
 export type CampaignsAnswer =
   | { notModified: true }
-  | { notModified: false; etag: string | null; read: ListRead<Brief> };
+  | { notModified: false; etag: string | null; briefs: Brief[]; rejected: Rejected[] };
 
 /** The workspace API as the background uses it: bearer token, no cookies, JSON checked on the way in. */
 export class WorkspaceClient {
@@ -118,6 +118,11 @@ export class WorkspaceClient {
         'notWorkspace',
         `The workspace sent campaigns Sameroom cannot read: ${read.problem}.`,
       );
-    return { notModified: false, etag: response.headers.get('ETag'), read };
+    return {
+      notModified: false,
+      etag: response.headers.get('ETag'),
+      briefs: read.items,
+      rejected: read.rejected,
+    };
   }
 }
