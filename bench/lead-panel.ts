@@ -1,5 +1,5 @@
 import { chromium as playwright } from 'playwright-core';
-import { launchChromium } from '../test/e2e/harness/chromium';
+import { hostResolverRules, launchChromium, linkInOptions } from '../test/e2e/harness/chromium';
 import { startFixtureServer } from '../test/e2e/harness/fixture-server';
 import { CHROMIUM } from '../test/e2e/harness/paths';
 import { briefInput } from '../test/support/examples';
@@ -85,12 +85,7 @@ export async function leadPanelRows(): Promise<BenchRow[]> {
       body: { name: 'Bench', role: 'rep' },
     });
     const { joinUrl } = (await invite.json()) as { joinUrl: string };
-    const options = await browser.context.newPage();
-    await options.goto(`chrome-extension://${browser.extensionId}/options.html`);
-    await options.getByLabel('Join link').fill(joinUrl);
-    await options.getByRole('button', { name: 'Link' }).click();
-    await options.getByText('Linked to').waitFor();
-    await options.close();
+    await linkInOptions(browser, joinUrl);
 
     const page = await browser.context.newPage();
     await page.addInitScript(WATCH_BRIEF);
@@ -147,7 +142,7 @@ export async function leadPanelRows(): Promise<BenchRow[]> {
       args: [
         '--no-sandbox',
         '--disable-gpu',
-        `--host-resolver-rules=${server.hosts.map((h) => `MAP ${h} 127.0.0.1:${server.port}`).join(', ')}`,
+        `--host-resolver-rules=${hostResolverRules(server.hosts, server.port)}`,
         '--ignore-certificate-errors',
       ],
     });

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { startPostgresServer } from '../scripts/postgres-server';
+import { createDatabase, startPostgresServer } from '../scripts/postgres-server';
 import { briefInput, feedbackItem } from '../test/support/examples';
 import { createBrief } from '../workspace/domain/briefs';
 import { rebuildRollups } from '../workspace/domain/rollups';
@@ -13,15 +12,6 @@ import type { BenchRow } from './row';
 
 const CLIENTS = 4;
 const BATCHES = 200; // of 100 items: 20,000 items
-
-async function freshDatabase(serverUrl: string): Promise<string> {
-  const name = `bench_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  const admin = new pg.Client({ connectionString: `${serverUrl}/postgres` });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  return `${serverUrl}/${name}`;
-}
 
 async function withWorkspace<T>(
   databaseUrl: string | undefined,
@@ -125,8 +115,8 @@ export async function workspaceRows(): Promise<BenchRow[]> {
   const postgres = await startPostgresServer();
   try {
     const pglite = await withWorkspace(undefined, ingestRate);
-    const server = await withWorkspace(await freshDatabase(postgres.url), ingestRate);
-    const latency = await withWorkspace(await freshDatabase(postgres.url), campaignsLatency);
+    const server = await withWorkspace(await createDatabase(postgres.url, 'bench'), ingestRate);
+    const latency = await withWorkspace(await createDatabase(postgres.url, 'bench'), campaignsLatency);
     return [
       {
         name: 'ingest, batches of 100 (PGlite)',

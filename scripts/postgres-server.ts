@@ -1,8 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 
 /** Debian's PostgreSQL server binaries, newest version first. */
 function postgresBin(): string {
@@ -56,4 +58,14 @@ export async function startPostgresServer(): Promise<{ url: string; stop(): void
       if (stop.status === 0) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A fresh, empty database on `serverUrl` (one of `startPostgresServer`'s): its connection URL. */
+export async function createDatabase(serverUrl: string, prefix = 'sameroom'): Promise<string> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: `${serverUrl}/postgres` });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  return `${serverUrl}/${name}`;
 }

@@ -6,7 +6,7 @@ import { type Brief, readCampaigns } from '../../lib/protocol';
 import { briefInput } from '../support/examples';
 import { loadFixtures } from '../support/fixtures';
 import { startTestWorkspace, type TestWorkspace } from '../workspace/harness';
-import { type ChromiumSession, launchChromium } from './harness/chromium';
+import { type ChromiumSession, launchChromium, linkInOptions } from './harness/chromium';
 import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
 
 const fixtures = loadFixtures();
@@ -58,12 +58,7 @@ beforeAll(async () => {
     body: { name: 'Ana Ruiz', role: 'rep' },
   });
   const { joinUrl } = (await invite.json()) as { joinUrl: string };
-  const options = await chromium.context.newPage();
-  await options.goto(`chrome-extension://${chromium.extensionId}/options.html`);
-  await options.getByLabel('Join link').fill(joinUrl);
-  await options.getByRole('button', { name: 'Link' }).click();
-  await options.getByText('Linked to').waitFor();
-  await options.close();
+  await linkInOptions(chromium, joinUrl);
   page = await chromium.context.newPage();
 });
 

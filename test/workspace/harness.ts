@@ -1,24 +1,17 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { inject } from 'vitest';
 import type { Role } from '../../lib/protocol';
+import { createDatabase } from '../../scripts/postgres-server';
 import { type RunningWorkspace, type ServeOptions, startWorkspace } from '../../workspace/server';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 export const DATABASES: DatabaseKind[] = ['pglite', 'postgres'];
 
 /** A fresh, empty database on the test PostgreSQL server. */
-export async function freshPostgresDatabase(): Promise<string> {
-  const base = inject('postgresUrl');
-  const name = `sameroom_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: `${base}/postgres` });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  return `${base}/${name}`;
+export function freshPostgresDatabase(): Promise<string> {
+  return createDatabase(inject('postgresUrl'));
 }
 
 export interface TestWorkspace extends RunningWorkspace {

@@ -14,13 +14,28 @@ export interface ChromiumSession {
  * Debian's Chromium with the built extension loaded, as a rep's browser would have it. CRM hostnames
  * resolve to the local fixture server; its self-signed certificate is accepted.
  */
+/** Chromium's --host-resolver-rules value that sends every CRM hostname to the local fixture server. */
+export function hostResolverRules(hosts: string[], port: number): string {
+  return hosts.map((host) => `MAP ${host} 127.0.0.1:${port}`).join(', ');
+}
+
+/** Links the extension as a rep would: the join link pasted into Sameroom's options page. */
+export async function linkInOptions(session: ChromiumSession, joinUrl: string): Promise<void> {
+  const options = await session.context.newPage();
+  await options.goto(`chrome-extension://${session.extensionId}/options.html`);
+  await options.getByLabel('Join link').fill(joinUrl);
+  await options.getByRole('button', { name: 'Link' }).click();
+  await options.getByText('Linked to').waitFor();
+  await options.close();
+}
+
 export async function launchChromium(options: {
   hosts: string[];
   port: number;
   profile?: string;
 }): Promise<ChromiumSession> {
   const profile = options.profile ?? mkdtempSync(join(E2E_DIR, 'chromium-'));
-  const rules = options.hosts.map((host) => `MAP ${host} 127.0.0.1:${options.port}`).join(', ');
+  const rules = hostResolverRules(options.hosts, options.port);
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: false,

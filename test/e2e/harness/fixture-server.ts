@@ -28,6 +28,12 @@ export async function startFixtureServer(port = 0): Promise<FixtureServer> {
     byLocation.set(`${url.host}${url.pathname}`, fixture);
   }
 
+  const fixture = (key: string) => {
+    const found = byKey.get(key);
+    if (!found) throw new Error(`no fixture ${key}`);
+    return found;
+  };
+
   const server = createServer(
     { cert: readFileSync(CERT_FILE), key: readFileSync(KEY_FILE) },
     (request, response) => {
@@ -51,16 +57,8 @@ export async function startFixtureServer(port = 0): Promise<FixtureServer> {
   return {
     port: (server.address() as AddressInfo).port,
     hosts: [...new Set(fixtures.map((f) => new URL(f.url).host))],
-    url(key) {
-      const fixture = byKey.get(key);
-      if (!fixture) throw new Error(`no fixture ${key}`);
-      return fixture.url;
-    },
-    html(key) {
-      const fixture = byKey.get(key);
-      if (!fixture) throw new Error(`no fixture ${key}`);
-      return fixture.html;
-    },
+    url: (key) => fixture(key).url,
+    html: (key) => fixture(key).html,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
