@@ -14,6 +14,7 @@ import {
 import type { Sql } from '../db/database';
 import { notFound } from '../errors';
 import { canonicalHash } from './canonical';
+import { addPeriodFilter, Conditions, type PeriodFilter } from './feedback-filter';
 import { nextChange } from './workspace';
 
 /** One lead, whatever page or id form it was seen on: Salesforce ids count in their 18-character form. */
@@ -283,15 +284,10 @@ export async function ingest(tx: Sql, member: Member, batch: PreparedBatch): Pro
   });
 }
 
-export interface FeedbackFilter {
+export interface FeedbackFilter extends PeriodFilter {
   memberId?: string;
   campaign?: string | null; // null: unmatched only
   verdict?: Verdict;
-  region?: string;
-  channel?: string;
-  rep?: string;
-  from?: string;
-  to?: string;
   since: Cursor;
   limit: number;
 }
@@ -338,32 +334,21 @@ export async function listFeedback(
   sql: Sql,
   filter: FeedbackFilter,
 ): Promise<{ items: FeedbackRecord[]; cursor: string }> {
-  const where = ['(f.change_seq, f.id) > ($1::bigint, $2::uuid)'];
-  const params: unknown[] = [filter.since.seq, filter.since.id];
-  const add = (clause: string, value: unknown) => {
-    params.push(value);
-    where.push(clause.replace('?', `$${params.length}`));
-  };
-  if (filter.memberId) add('f.member_id = ?', filter.memberId);
-  if (filter.campaign === null) where.push('f.campaign_id IS NULL');
-  else if (filter.campaign) add('f.campaign_id = ?', filter.campaign);
-  if (filter.verdict) add('f.verdict = ?', filter.verdict);
-  if (filter.region) add('f.region = ?', filter.region);
-  if (filter.channel)
-    add(
-      "EXISTS (SELECT 1 FROM briefs b WHERE b.id = f.campaign_id AND b.data->>'channel' = ?)",
-      filter.channel,
-    );
-  if (filter.rep) add('f.member_id = ?', filter.rep);
-  if (filter.from) add('f.created_at >= ?', filter.from);
-  if (filter.to) add("f.created_at < ?::date + interval '1 day'", filter.to);
+  const conditions = new Conditions([filter.since.seq, filter.since.id]);
+  conditions.clauses.push('(f.change_seq, f.id) > ($1::bigint, $2::uuid)');
+  if (filter.memberId) conditions.add('f.member_id = ?', filter.memberId);
+  if (filter.campaign === null) conditions.clauses.push('f.campaign_id IS NULL');
+  else if (filter.campaign) conditions.add('f.campaign_id = ?', filter.campaign);
+  if (filter.verdict) conditions.add('f.verdict = ?', filter.verdict);
+  addPeriodFilter(conditions, filter);
+  const params = conditions.params;
   params.push(filter.limit);
   const rows = await sql.query<FeedbackRow>(
     `SELECT f.id, f.campaign_id, f.crm, f.object_type, f.record_id, f.url, f.signals, f.verdict, f.region, f.note,
             f.created_at, f.member_id, m.name AS member_name, f.change_seq,
             greatest(f.received_at, coalesce((SELECT max(r.created_at) FROM replies r WHERE r.feedback_id = f.id), f.received_at)) AS updated_at
        FROM feedback f JOIN members m ON m.id = f.member_id
-      WHERE ${where.join(' AND ')}
+      ${conditions.where()}
       ORDER BY f.change_seq, f.id
       LIMIT $${params.length}`,
     params,
