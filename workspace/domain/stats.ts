@@ -18,10 +18,11 @@ export async function loadStats(
   showSellers: boolean,
   campaignKeys?: string[],
 ): Promise<(key: string) => Stats> {
-  const filter = campaignKeys ? 'WHERE campaign_key = ANY($1)' : '';
-  const params = campaignKeys ? [campaignKeys] : [];
+  // All campaigns, or only these: one parameter that may be null.
+  const params = [campaignKeys ?? null];
   const counts = await sql.query<{ campaign_key: string; region: string; verdict: Verdict; leads: number }>(
-    `SELECT campaign_key, region, verdict, leads FROM verdict_counts ${filter} ${filter ? 'AND' : 'WHERE'} leads > 0`,
+    `SELECT campaign_key, region, verdict, leads FROM verdict_counts
+      WHERE leads > 0 AND ($1::text[] IS NULL OR campaign_key = ANY($1))`,
     params,
   );
   const sellers = showSellers
@@ -30,7 +31,7 @@ export async function loadStats(
            SELECT s.campaign_key, m.name, s.won,
                   row_number() OVER (PARTITION BY s.campaign_key ORDER BY s.won DESC, m.name) AS rank
              FROM seller_wins s JOIN members m ON m.id = s.member_id
-            ${filter ? filter.replace('campaign_key', 's.campaign_key') : ''} ${filter ? 'AND' : 'WHERE'} s.won > 0) ranked
+            WHERE s.won > 0 AND ($1::text[] IS NULL OR s.campaign_key = ANY($1))) ranked
           WHERE rank <= 5`,
         params,
       )
