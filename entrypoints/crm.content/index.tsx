@@ -37,7 +37,9 @@ class PanelMount {
   private stopWatching: (() => void) | null = null;
   private requests = 0;
 
-  constructor(private readonly ctx: ContentScriptContext) {}
+  constructor(private readonly ctx: ContentScriptContext) {
+    ctx.onInvalidated(() => this.stopWatching?.());
+  }
 
   /**
    * Re-reads the record while the CRM renders it (bounded in time, debounced), and asks again when
@@ -68,7 +70,6 @@ class PanelMount {
     };
     const deadline = setTimeout(stop, RENDER_WAIT_MS);
     this.stopWatching = stop;
-    this.ctx.onInvalidated(stop);
   }
 
   /** Asks what to show for the lead (or records a pick), unless the rep has moved on or asked again since. */
