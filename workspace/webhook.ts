@@ -1,3 +1,5 @@
+import { verdictLabel } from '../lib/i18n';
+import type { Verdict } from '../lib/protocol';
 import type { Database } from './db/database';
 
 const BATCH = 20;
@@ -9,22 +11,11 @@ export function escapeSlack(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-const VERDICT_WORDS: Record<string, string> = {
-  good_fit: 'Good fit',
-  wrong_audience: 'Wrong audience',
-  tire_kicker: 'Tire-kicker (price only)',
-  not_ready: 'Not ready',
-  bad_contact: 'Bad contact data',
-  spam: 'Spam / fake',
-  won: 'Won',
-  lost: 'Lost',
-};
-
 interface Due {
   queue_id: number;
   attempts: number;
   webhook_url: string;
-  verdict: string;
+  verdict: Verdict;
   note: string | null;
   region: string | null;
   rep: string;
@@ -33,7 +24,7 @@ interface Due {
 
 export function webhookText(due: Omit<Due, 'queue_id' | 'attempts' | 'webhook_url'>): string {
   const parts = [
-    `*${escapeSlack(due.rep)}*: ${VERDICT_WORDS[due.verdict] ?? escapeSlack(due.verdict)}`,
+    `*${escapeSlack(due.rep)}*: ${verdictLabel(due.verdict)}`,
     `on ${due.campaign ? `“${escapeSlack(due.campaign)}”` : 'a lead no campaign matched'}`,
     due.region ? `(${escapeSlack(due.region)})` : '',
   ].filter(Boolean);
