@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { MatchReason } from './campaigns';
-import type { Brief, Me } from './protocol';
-import { Crm, LIMITS, ObjectType, responses } from './protocol';
+import type { Brief, FeedbackItem, Me, Reply } from './protocol';
+import { Crm, LIMITS, ObjectType, responses, Verdict } from './protocol';
 
 /** A recognised lead page, as the content script reports it. */
 export const LeadMessage = z.strictObject({
@@ -10,6 +10,19 @@ export const LeadMessage = z.strictObject({
   recordId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/),
   signals: responses.Signals,
 });
+
+/** A verdict as the rep clicked it. The id is made at the click: it is the item's idempotency key. */
+export const VerdictMessage = z.strictObject({
+  type: z.literal('verdict'),
+  id: z.uuid(),
+  lead: LeadMessage,
+  url: z.string().max(LIMITS.url).optional(),
+  campaignId: z.uuid().nullable(),
+  verdict: Verdict,
+  note: z.string().max(LIMITS.note).optional(),
+  region: z.string().max(LIMITS.name).optional(),
+});
+export type VerdictInput = Omit<z.infer<typeof VerdictMessage>, 'type'>;
 
 /**
  * Messages to the background. Each names who may send it: extension pages (popup, options), content
@@ -25,6 +38,21 @@ export const Message = z.discriminatedUnion('type', [
   }),
   z.strictObject({ type: z.literal('lead'), lead: LeadMessage }),
   z.strictObject({ type: z.literal('pick'), lead: LeadMessage, campaignId: z.uuid().nullable() }),
+  VerdictMessage,
+  z.strictObject({ type: z.literal('undo'), id: z.uuid() }),
+  z.strictObject({ type: z.literal('history'), lead: LeadMessage }),
+  z.strictObject({ type: z.literal('outbox') }),
+  z.strictObject({ type: z.literal('syncNow') }),
+  z.strictObject({
+    type: z.literal('resend'),
+    id: z.uuid(),
+    verdict: Verdict.optional(),
+    note: z.string().max(LIMITS.note).optional(),
+    region: z.string().max(LIMITS.name).optional(),
+  }),
+  z.strictObject({ type: z.literal('discard'), id: z.uuid() }),
+  z.strictObject({ type: z.literal('repliesSeen') }),
+  z.strictObject({ type: z.literal('campaigns') }),
 ]);
 export type Message = z.infer<typeof Message>;
 export type MessageType = Message['type'];
@@ -37,6 +65,15 @@ export const ALLOWED_SENDERS: Record<MessageType, readonly SenderKind[]> = {
   link: ['extensionPage'],
   lead: ['contentScript'],
   pick: ['contentScript'],
+  verdict: ['contentScript', 'extensionPage'],
+  undo: ['contentScript', 'extensionPage'],
+  history: ['contentScript'],
+  outbox: ['extensionPage'],
+  syncNow: ['contentScript', 'extensionPage'],
+  resend: ['extensionPage'],
+  discard: ['extensionPage'],
+  repliesSeen: ['extensionPage'],
+  campaigns: ['extensionPage'],
 };
 
 export const StatusReply = z.object({
@@ -62,12 +99,82 @@ export interface CampaignChoice {
   status: Brief['status'];
 }
 
+/** One verdict the rep gave, wherever it is: held for undo, waiting, failed, or accepted. */
+export interface HistoryEntry {
+  id: string;
+  verdict: FeedbackItem['verdict'];
+  note: string | null;
+  region: string | null;
+  createdAt: string;
+  status: 'held' | 'pending' | 'dead' | 'sent';
+  /** While held: until when Undo works. */
+  undoUntil: string | null;
+  problem: string | null;
+  replies: Reply[];
+}
+
+/** The verdict form's starting point: the workspace's regions and the one to preset. */
+export interface VerdictSetup {
+  regions: string[];
+  region: string | null;
+}
+
 /** What the panel shows for a lead. */
 export type LeadView =
   | { state: 'notLinked' }
-  | { state: 'matched'; brief: Brief; reason: MatchReason; cache: CacheInfo; me: Me }
-  | { state: 'noMatch'; choices: CampaignChoice[]; cache: CacheInfo }
+  | {
+      state: 'matched';
+      brief: Brief;
+      reason: MatchReason;
+      cache: CacheInfo;
+      me: Me;
+      setup: VerdictSetup;
+      history: HistoryEntry[];
+    }
+  | {
+      state: 'noMatch';
+      choices: CampaignChoice[];
+      cache: CacheInfo;
+      setup: VerdictSetup;
+      history: HistoryEntry[];
+    }
   | { state: 'unavailable'; message: string };
+
+/** A dead-lettered verdict, with what the popup needs to show and fix it. */
+export interface DeadLetter extends HistoryEntry {
+  campaignId: string | null;
+  campaignName: string | null;
+  lead: FeedbackItem['lead'];
+}
+
+export interface ReplyNotice {
+  feedbackId: string;
+  verdict: FeedbackItem['verdict'];
+  lead: FeedbackItem['lead'];
+  reply: Reply;
+}
+
+export interface OutboxStatus {
+  linked: boolean;
+  held: number;
+  pending: number;
+  dead: DeadLetter[];
+  /** Verdicts made for a workspace this browser is no longer linked to: kept, not sent. */
+  otherWorkspace: number;
+  lastSyncAt: string | null;
+  lastError: string | null;
+  paused: boolean;
+  retryAt: string | null;
+  newReplies: ReplyNotice[];
+}
+
+/** The popup's verdict form: every campaign in the cache, and the rep's regions. */
+export interface CampaignList {
+  linked: boolean;
+  choices: CampaignChoice[];
+  setup: VerdictSetup;
+  fetchedAt: string | null;
+}
 
 export interface Replies {
   status: StatusReply;
@@ -75,6 +182,15 @@ export interface Replies {
   link: StatusReply;
   lead: LeadView;
   pick: LeadView;
+  verdict: HistoryEntry;
+  undo: { undone: boolean };
+  history: HistoryEntry[];
+  outbox: OutboxStatus;
+  syncNow: OutboxStatus;
+  resend: HistoryEntry;
+  discard: OutboxStatus;
+  repliesSeen: OutboxStatus;
+  campaigns: CampaignList;
 }
 
 export type ReplyTo<T extends MessageType> = Replies[T];

@@ -3,6 +3,8 @@ import { matchCampaign } from '../campaigns';
 import { leadKeyOf } from '../campaigns/lead-key';
 import type { LeadContext } from '../crm';
 import type { LeadView } from '../messages';
+import { leadHistory } from '../outbox/outbox';
+import { presetRegion } from '../outbox/region';
 import type { SameroomDb } from '../store/db';
 import { currentCampaigns, LEAD_PAGE_WAIT_MS } from './campaigns';
 
@@ -20,16 +22,22 @@ export async function leadView(
   }
   const pick = await db.get('picks', leadKeyOf(lead));
   const match = matchCampaign(campaigns.cache.briefs, lead.signals, pick?.campaignId);
+  const setup = { regions: link.workspace.regions, region: presetRegion(lead.signals.region, link) };
+  const history = await leadHistory(db, lead);
   if (match)
     return {
       state: 'matched',
       ...match,
       cache: campaigns.info,
       me: { member: link.member, workspace: link.workspace },
+      setup,
+      history,
     };
   return {
     state: 'noMatch',
     cache: campaigns.info,
+    setup,
+    history,
     choices: campaigns.cache.briefs
       .filter((brief) => brief.status !== 'draft')
       .map((brief) => ({ id: brief.id, name: brief.name, channel: brief.channel, status: brief.status })),

@@ -21,6 +21,10 @@ export async function linkWorkspace(
   );
   const record = { ...linked, workspaceUrl: parsed.link.workspaceUrl, linkedAt: options.now.toISOString() };
   await db.put('link', record, 'current');
+  // Linking again un-pauses sync for this workspace: its waiting verdicts go out with the new token.
+  const sync = await db.get('sync', 'current');
+  if (sync?.workspaceUrl === record.workspaceUrl)
+    await db.put('sync', { ...sync, paused: false, failures: 0, retryAt: null, lastError: null }, 'current');
   await currentCampaigns(db, record, { ...options, force: true });
   return { linked: true, me: { member: linked.member, workspace: linked.workspace } };
 }

@@ -7,18 +7,32 @@ import {
   type SenderInfo,
   type StatusReply,
 } from '../messages';
+import {
+  discardDead,
+  leadHistory,
+  markRepliesSeen,
+  outboxStatus,
+  resendDead,
+  undoVerdict,
+} from '../outbox/outbox';
 import type { SameroomDb } from '../store/db';
 import { WorkspaceError } from '../workspace/client';
 import { leadView, pickCampaign } from './lead';
 import { linkWorkspace } from './link';
+import { campaignList, verdict } from './verdicts';
 
 export interface BackgroundDeps {
   ours: { id: string; origin: string };
   isCrmUrl(url: URL): boolean;
   db(): Promise<IDBPDatabase<SameroomDb>>;
   openOptions(): Promise<void>;
+  /** Runs sync now (one run at a time); `force` skips the backoff wait. */
+  sync(force: boolean): Promise<unknown>;
+  /** The outbox changed: update the badge and schedule the next sync. */
+  outboxChanged(): void;
   now?: () => Date;
   fetchFn?: typeof fetch;
+  newId?: () => string;
 }
 
 function context(deps: BackgroundDeps): { now: Date; fetchFn?: typeof fetch } {
@@ -55,8 +69,12 @@ export async function handleMessage(
       case 'openOptions':
         await deps.openOptions();
         return { ok: true, reply: { ok: true } };
-      case 'link':
-        return { ok: true, reply: await linkWorkspace(await deps.db(), message, context(deps)) };
+      case 'link': {
+        const linked = await linkWorkspace(await deps.db(), message, context(deps));
+        // Verdicts waiting for this workspace (a paused sync, an earlier link) go out now.
+        void deps.sync(true);
+        return { ok: true, reply: linked };
+      }
       case 'lead':
         return { ok: true, reply: await leadView(await deps.db(), message.lead, context(deps)) };
       case 'pick':
@@ -64,6 +82,42 @@ export async function handleMessage(
           ok: true,
           reply: await pickCampaign(await deps.db(), message.lead, message.campaignId, context(deps)),
         };
+      case 'verdict': {
+        const { type: _type, ...input } = message;
+        const saved = await verdict(await deps.db(), input, context(deps).now);
+        deps.outboxChanged();
+        return { ok: true, reply: saved };
+      }
+      case 'undo': {
+        const undone = await undoVerdict(await deps.db(), message.id, context(deps).now);
+        deps.outboxChanged();
+        return { ok: true, reply: { undone } };
+      }
+      case 'history':
+        return { ok: true, reply: await leadHistory(await deps.db(), message.lead) };
+      case 'outbox':
+        return { ok: true, reply: await outboxStatus(await deps.db()) };
+      case 'syncNow':
+        await deps.sync(true);
+        deps.outboxChanged();
+        return { ok: true, reply: await outboxStatus(await deps.db()) };
+      case 'resend': {
+        const { type: _type, id, ...fix } = message;
+        const newId = deps.newId?.() ?? crypto.randomUUID();
+        const entry = await resendDead(await deps.db(), id, fix, context(deps).now, newId);
+        deps.outboxChanged();
+        return { ok: true, reply: entry };
+      }
+      case 'discard':
+        await discardDead(await deps.db(), message.id);
+        deps.outboxChanged();
+        return { ok: true, reply: await outboxStatus(await deps.db()) };
+      case 'repliesSeen':
+        await markRepliesSeen(await deps.db());
+        deps.outboxChanged();
+        return { ok: true, reply: await outboxStatus(await deps.db()) };
+      case 'campaigns':
+        return { ok: true, reply: await campaignList(await deps.db(), context(deps)) };
     }
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);

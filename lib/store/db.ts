@@ -1,5 +1,5 @@
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
-import type { Brief, LinkResponse, Rejected } from '../protocol';
+import type { Brief, FeedbackItem, LinkResponse, Rejected, Reply } from '../protocol';
 
 export type LinkRecord = LinkResponse & { workspaceUrl: string; linkedAt: string };
 
@@ -13,24 +13,76 @@ export interface CampaignCache {
   rejected: Rejected[];
 }
 
+/**
+ * A verdict not yet accepted by the workspace. `held` until the undo window closes, then `pending`
+ * until the workspace answers for it; `dead` when it answered `invalid` or `conflict`.
+ */
+export interface OutboxEntry {
+  /** Exactly what was first sent, and what every retry sends again. */
+  item: FeedbackItem;
+  /** Items go only to the workspace they were made for. */
+  workspaceUrl: string;
+  leadKey: string;
+  campaignName: string | null;
+  state: 'held' | 'pending' | 'dead';
+  heldUntil: string;
+  queuedAt: string;
+  attempts: number;
+  /** Dead: the workspace's reason. Pending: why the last try failed. */
+  problem: string | null;
+}
+
+/** A verdict the workspace accepted, with the replies marketing wrote on it. */
+export interface SentEntry {
+  item: FeedbackItem;
+  workspaceUrl: string;
+  leadKey: string;
+  sentAt: string;
+  replies: Reply[];
+  /** How many of `replies` the rep has seen in the popup. */
+  repliesSeen: number;
+}
+
+/** Where sync stands: the reply cursor, the last run, and why it is waiting if it is. */
+export interface SyncState {
+  workspaceUrl: string;
+  cursor: string;
+  lastSyncAt: string | null;
+  lastError: string | null;
+  /** The workspace refused the token: nothing is sent until the rep links again. */
+  paused: boolean;
+  /** Failed runs in a row, for the backoff; reset by any answer. */
+  failures: number;
+  retryAt: string | null;
+}
+
 /** The background's own database: the only place the token lives. */
 export interface SameroomDb extends DBSchema {
   link: { key: 'current'; value: LinkRecord };
   campaigns: { key: 'current'; value: CampaignCache };
   /** The rep's campaign pick for a record no rule matched, by lead key. */
   picks: { key: string; value: { campaignId: string; pickedAt: string } };
+  outbox: { key: string; value: OutboxEntry; indexes: { 'by-lead': string } };
+  sent: { key: string; value: SentEntry; indexes: { 'by-lead': string } };
+  sync: { key: 'current'; value: SyncState };
 }
 
 export const DB_NAME = 'sameroom';
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
-export function openSameroomDb(): Promise<IDBPDatabase<SameroomDb>> {
-  return openDB<SameroomDb>(DB_NAME, DB_VERSION, {
+/** Opens (and upgrades) the database. Each version's step runs once, in order, on whatever it finds. */
+export function openSameroomDb(name = DB_NAME): Promise<IDBPDatabase<SameroomDb>> {
+  return openDB<SameroomDb>(name, DB_VERSION, {
     upgrade(db, oldVersion) {
       if (oldVersion < 1) {
         db.createObjectStore('link');
         db.createObjectStore('campaigns');
         db.createObjectStore('picks');
+      }
+      if (oldVersion < 2) {
+        db.createObjectStore('outbox', { keyPath: 'item.id' }).createIndex('by-lead', 'leadKey');
+        db.createObjectStore('sent', { keyPath: 'item.id' }).createIndex('by-lead', 'leadKey');
+        db.createObjectStore('sync');
       }
     },
   });

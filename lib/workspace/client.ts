@@ -1,13 +1,45 @@
-import { type Brief, type LinkResponse, type Me, type Rejected, readCampaigns, responses } from '../protocol';
+import {
+  type Brief,
+  type FeedbackItem,
+  type FeedbackRecord,
+  type FeedbackResult,
+  type LinkResponse,
+  type Me,
+  type Rejected,
+  readCampaigns,
+  readFeedbackPage,
+  responses,
+} from '../protocol';
 
 /** What went wrong talking to the workspace, in words a rep can act on. */
 export class WorkspaceError extends Error {
   constructor(
-    readonly kind: 'offline' | 'notWorkspace' | 'unauthorized' | 'badCode' | 'refused' | 'server',
+    readonly kind: 'offline' | 'notWorkspace' | 'unauthorized' | 'badCode' | 'refused' | 'busy' | 'server',
     message: string,
+    /** From `Retry-After` on 429 and 503: how long the workspace asked us to wait. */
+    readonly retryAfterMs: number | null = null,
   ) {
     super(message);
   }
+
+  /** Worth trying again later: no answer, a timeout, 408, 429 or 5xx (and an unreadable answer). */
+  get retryable(): boolean {
+    return (
+      this.kind === 'offline' ||
+      this.kind === 'busy' ||
+      this.kind === 'server' ||
+      this.kind === 'notWorkspace'
+    );
+  }
+}
+
+/** `Retry-After` as seconds or an HTTP date, in milliseconds from `now`; null when absent or unreadable. */
+export function retryAfterMs(header: string | null, now = Date.now()): number | null {
+  if (!header) return null;
+  const trimmed = header.trim();
+  if (/^\d{1,9}$/.test(trimmed)) return Number(trimmed) * 1000;
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
 
 /** Every request gives up before 25 seconds: a hanging server must not hold the panel or the worker. */
@@ -64,23 +96,32 @@ export class WorkspaceClient {
   }
 
   private async fail(response: Response): Promise<never> {
+    const wait = retryAfterMs(response.headers.get('Retry-After'));
     const envelope = responses.ErrorEnvelope.safeParse(await response.json().catch(() => null));
+    if (response.status === 408 || response.status === 429) {
+      throw new WorkspaceError(
+        'busy',
+        envelope.success ? envelope.data.error.message : `The workspace is busy (${response.status}).`,
+        wait,
+      );
+    }
     if (!envelope.success) {
       throw new WorkspaceError(
         response.status >= 500 ? 'server' : 'notWorkspace',
         response.status >= 500
           ? `The workspace failed to answer (${response.status}). Try again shortly.`
           : `${this.baseUrl} answered ${response.status}, but it is not a Sameroom workspace.`,
+        wait,
       );
     }
     const { code, message } = envelope.data.error;
     if (code.endsWith('_code')) throw new WorkspaceError('badCode', message);
-    if (response.status === 401)
+    if (response.status === 401 || response.status === 403)
       throw new WorkspaceError(
         'unauthorized',
         'The workspace no longer accepts this link: link Sameroom again in its options.',
       );
-    if (response.status >= 500) throw new WorkspaceError('server', message);
+    if (response.status >= 500) throw new WorkspaceError('server', message, wait);
     throw new WorkspaceError('refused', message);
   }
 
@@ -124,5 +165,28 @@ export class WorkspaceClient {
       briefs: read.items,
       rejected: read.rejected,
     };
+  }
+
+  /** POST /api/v1/feedback: one answer per item, in order. */
+  async postFeedback(items: FeedbackItem[]): Promise<FeedbackResult[]> {
+    const response = await this.request('POST', '/api/v1/feedback', { body: { items } });
+    if (!response.ok) return this.fail(response);
+    const parsed = responses.FeedbackBatchResponse.safeParse(await this.json(response));
+    if (!parsed.success || parsed.data.results.length !== items.length)
+      throw new WorkspaceError('notWorkspace', 'The workspace sent an answer Sameroom cannot read.');
+    return parsed.data.results;
+  }
+
+  /** GET /api/v1/feedback?mine=1: the rep's own items changed after the cursor, with their replies. */
+  async myFeedbackSince(cursor: string): Promise<{ items: FeedbackRecord[]; cursor: string }> {
+    const response = await this.request('GET', `/api/v1/feedback?mine=1&since=${encodeURIComponent(cursor)}`);
+    if (!response.ok) return this.fail(response);
+    const read = readFeedbackPage(await this.json(response));
+    if (!read.ok)
+      throw new WorkspaceError(
+        'notWorkspace',
+        `The workspace sent replies Sameroom cannot read: ${read.problem}.`,
+      );
+    return { items: read.items, cursor: read.cursor ?? cursor };
   }
 }

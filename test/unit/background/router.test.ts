@@ -18,6 +18,8 @@ function deps(overrides: Partial<BackgroundDeps> = {}): BackgroundDeps {
     isCrmUrl: (url) => adapterFor(url) !== null,
     db: openSameroomDb,
     openOptions: vi.fn(async () => undefined),
+    sync: vi.fn(async () => undefined),
+    outboxChanged: vi.fn(),
     ...overrides,
   };
 }

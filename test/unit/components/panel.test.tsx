@@ -13,6 +13,7 @@ const LEAD: LeadContext = {
   signals: { leadSource: 'Web' },
 };
 const CACHE: CacheInfo = { fetchedAt: '2026-11-22T09:00:00Z', offlineSince: null, problem: null, skipped: 0 };
+const VERDICT_SETUP = { setup: { regions: ['Iberia', 'DACH'], region: 'Iberia' }, history: [] };
 const ME = {
   member: { id: '9c1d3f7a-2b4e-4c6d-8e0f-1a2b3c4d5e6f', name: 'Ana', role: 'rep' as const, region: null },
   workspace: { id: '3f2e1d0c-9b8a-4765-8432-10fedcba9876', name: 'Acme', regions: [] },
@@ -67,6 +68,7 @@ describe('the panel', () => {
         reason: { kind: 'utmCampaign', rule: 'hm26', signal: 'HM26' },
         cache: CACHE,
         me: ME,
+        ...VERDICT_SETUP,
       },
     });
     const text = container.textContent ?? '';
@@ -90,7 +92,14 @@ describe('the panel', () => {
     };
     const { container } = mount({
       kind: 'view',
-      view: { state: 'matched', brief: paused, reason: { kind: 'pick' }, cache: offline, me: ME },
+      view: {
+        state: 'matched',
+        brief: paused,
+        reason: { kind: 'pick' },
+        cache: offline,
+        me: ME,
+        ...VERDICT_SETUP,
+      },
     });
     expect(container.textContent).toContain('This campaign is paused.');
     expect(container.querySelector('.sr-panel__footer [role="status"]')?.textContent).toMatch(
@@ -104,6 +113,7 @@ describe('the panel', () => {
       view: {
         state: 'noMatch',
         cache: CACHE,
+        ...VERDICT_SETUP,
         choices: [{ id: 'c1', name: 'Spring webinar', channel: 'Webinar', status: 'active' }],
       },
     });
@@ -121,7 +131,14 @@ describe('the panel', () => {
     const hostile = brief({ name: '<img src=x onerror=alert(1)>', keyMessage: '<script>alert(1)</script>' });
     const { container, props } = mount({
       kind: 'view',
-      view: { state: 'matched', brief: hostile, reason: { kind: 'pick' }, cache: CACHE, me: ME },
+      view: {
+        state: 'matched',
+        brief: hostile,
+        reason: { kind: 'pick' },
+        cache: CACHE,
+        me: ME,
+        ...VERDICT_SETUP,
+      },
     });
     props.crmLabel.value = '<b>bold</b>';
     await tick();
@@ -132,7 +149,7 @@ describe('the panel', () => {
   it('collapses to a strip with a badge and remembers it through onPrefs', async () => {
     const { container, props } = mount({
       kind: 'view',
-      view: { state: 'noMatch', cache: CACHE, choices: [] },
+      view: { state: 'noMatch', cache: CACHE, choices: [], ...VERDICT_SETUP },
     });
     const toggle = () => container.querySelector<HTMLButtonElement>('.sr-panel__toggle')!;
     expect(toggle().getAttribute('aria-expanded')).toBe('true');

@@ -1,0 +1,76 @@
+import type { IDBPDatabase } from 'idb';
+import type { OutboxStatus } from '../messages';
+import { outboxStatus } from '../outbox/outbox';
+import { type SyncReport, singleFlight, syncOutbox } from '../outbox/sync';
+import type { BadgeState } from '../platform/badge';
+import type { SameroomDb } from '../store/db';
+import { currentCampaigns } from './campaigns';
+
+export interface SyncRunnerDeps {
+  db(): Promise<IDBPDatabase<SameroomDb>>;
+  wakeAt(at: Date, run: () => void): void;
+  showBadge(state: BadgeState): Promise<void>;
+  now?: () => Date;
+  fetchFn?: typeof fetch;
+}
+
+export function badgeOf(status: OutboxStatus): BadgeState {
+  const unsent = status.held + status.pending;
+  return { unsent, warning: status.dead.length > 0 || status.paused || (!status.linked && unsent > 0) };
+}
+
+/**
+ * The background's sync: one run at a time, the badge kept true after every change, and the next run
+ * scheduled for when something becomes due. Alarms and the browser's start also refresh the briefs.
+ */
+export function createSyncRunner(deps: SyncRunnerDeps) {
+  const now = () => deps.now?.() ?? new Date();
+  let forceNext = false;
+
+  async function refreshBadge(): Promise<OutboxStatus> {
+    const status = await outboxStatus(await deps.db());
+    await deps.showBadge(badgeOf(status)).catch(() => undefined);
+    return status;
+  }
+
+  const flight = singleFlight(async (): Promise<SyncReport> => {
+    const force = forceNext;
+    forceNext = false;
+    const report = await syncOutbox(await deps.db(), {
+      now,
+      force,
+      ...(deps.fetchFn ? { fetchFn: deps.fetchFn } : {}),
+    });
+    if (report.nextRunAt) deps.wakeAt(new Date(report.nextRunAt), () => void run());
+    await refreshBadge();
+    return report;
+  });
+
+  function run(force = false): Promise<SyncReport> {
+    forceNext ||= force;
+    return flight();
+  }
+
+  return {
+    run,
+    /** On an alarm or the browser's start: sync, and refresh the briefs if they are stale. */
+    async onTrigger(): Promise<void> {
+      const db = await deps.db();
+      const link = await db.get('link', 'current');
+      await Promise.allSettled([
+        run(),
+        link
+          ? currentCampaigns(db, link, { now: now(), ...(deps.fetchFn ? { fetchFn: deps.fetchFn } : {}) })
+          : null,
+      ]);
+    },
+    /** After a save, an undo or a fix: the badge now, and a run when the undo window closes. */
+    async changed(): Promise<void> {
+      const db = await deps.db();
+      const held = (await db.getAll('outbox')).filter((entry) => entry.state !== 'dead');
+      const next = held.map((entry) => entry.heldUntil).sort()[0];
+      if (next) deps.wakeAt(new Date(next), () => void run());
+      await refreshBadge();
+    },
+  };
+}

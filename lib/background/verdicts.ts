@@ -1,0 +1,32 @@
+import type { IDBPDatabase } from 'idb';
+import type { CampaignList, VerdictInput } from '../messages';
+import { saveVerdict } from '../outbox/outbox';
+import type { SameroomDb } from '../store/db';
+import { currentCampaigns, LEAD_PAGE_WAIT_MS } from './campaigns';
+
+/** Saves the rep's verdict for the linked workspace. Refused with words when nothing is linked. */
+export async function verdict(db: IDBPDatabase<SameroomDb>, input: VerdictInput, now: Date) {
+  const link = await db.get('link', 'current');
+  if (!link)
+    throw new Error('Sameroom is not linked to a workspace: link it in Options, then send the verdict.');
+  return saveVerdict(db, input, link, now);
+}
+
+/** The popup's campaign list: every non-draft brief in the cache (revalidated if stale), and the regions. */
+export async function campaignList(
+  db: IDBPDatabase<SameroomDb>,
+  options: { now: Date; fetchFn?: typeof fetch },
+): Promise<CampaignList> {
+  const link = await db.get('link', 'current');
+  if (!link) return { linked: false, choices: [], setup: { regions: [], region: null }, fetchedAt: null };
+  const campaigns = await currentCampaigns(db, link, { ...options, timeoutMs: LEAD_PAGE_WAIT_MS });
+  if (!campaigns.cache) throw new Error(campaigns.problem ?? 'The campaigns are not available yet.');
+  return {
+    linked: true,
+    choices: campaigns.cache.briefs
+      .filter((brief) => brief.status !== 'draft')
+      .map((brief) => ({ id: brief.id, name: brief.name, channel: brief.channel, status: brief.status })),
+    setup: { regions: link.workspace.regions, region: link.member.region },
+    fetchedAt: campaigns.cache.fetchedAt,
+  };
+}

@@ -1,0 +1,252 @@
+import type { IDBPDatabase } from 'idb';
+import { leadKeyOf } from '../campaigns/lead-key';
+import type { DeadLetter, HistoryEntry, OutboxStatus, ReplyNotice, VerdictInput } from '../messages';
+import { type FeedbackItem, requests } from '../protocol';
+import { describeIssues } from '../protocol/read';
+import type { LinkRecord, OutboxEntry, SameroomDb, SentEntry, SyncState } from '../store/db';
+import { presetRegion } from './region';
+
+/** How long a saved verdict is held back from sync, so the rep can undo it. */
+export const UNDO_MS = 10_000;
+
+/** Only the address of the record: a query string may carry a search or a person's details. */
+function recordUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return undefined;
+    return `${parsed.origin}${parsed.pathname}${parsed.hash}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The protocol item for a verdict, checked as the workspace will check it. Throws words on bad input. */
+export function buildItem(input: VerdictInput, link: LinkRecord, now: Date): FeedbackItem {
+  const note = input.note?.trim();
+  const region = input.region?.trim() || presetRegion(input.lead.signals.region, link);
+  const url = recordUrl(input.url);
+  const candidate = {
+    id: input.id,
+    campaignId: input.campaignId,
+    lead: {
+      crm: input.lead.crm,
+      objectType: input.lead.objectType,
+      recordId: input.lead.recordId,
+      ...(url ? { url } : {}),
+    },
+    signals: input.lead.signals,
+    verdict: input.verdict,
+    ...(region ? { region } : {}),
+    ...(note ? { note } : {}),
+    createdAt: now.toISOString(),
+  };
+  const parsed = requests.FeedbackItem.safeParse(candidate);
+  if (!parsed.success)
+    throw new Error(`This verdict cannot be sent: ${describeIssues(parsed.error).join('; ')}`);
+  return parsed.data;
+}
+
+/**
+ * Saves a verdict to the outbox and resolves only once IndexedDB has committed it with strict
+ * durability: the panel says "Saved" after this and not before. Saving the same id twice (a message
+ * retried after the worker died) returns the first save.
+ */
+export async function saveVerdict(
+  db: IDBPDatabase<SameroomDb>,
+  input: VerdictInput,
+  link: LinkRecord,
+  now: Date,
+): Promise<HistoryEntry> {
+  const item = buildItem(input, link, now);
+  const campaignName =
+    (input.campaignId &&
+      (await db.get('campaigns', 'current'))?.briefs.find((b) => b.id === input.campaignId)?.name) ||
+    null;
+  const tx = db.transaction(['outbox', 'sent'], 'readwrite', { durability: 'strict' });
+  const earlier =
+    (await tx.objectStore('outbox').get(item.id)) ?? (await tx.objectStore('sent').get(item.id));
+  const entry: OutboxEntry = {
+    item,
+    workspaceUrl: link.workspaceUrl,
+    leadKey: leadKeyOf(item.lead),
+    campaignName,
+    state: 'held',
+    heldUntil: new Date(now.getTime() + UNDO_MS).toISOString(),
+    queuedAt: now.toISOString(),
+    attempts: 0,
+    problem: null,
+  };
+  if (!earlier) await tx.objectStore('outbox').put(entry);
+  await tx.done;
+  return historyEntry(earlier ?? entry);
+}
+
+/** Takes a verdict back while its undo window is open. False once it is too late (it may be on its way). */
+export async function undoVerdict(db: IDBPDatabase<SameroomDb>, id: string, now: Date): Promise<boolean> {
+  const tx = db.transaction('outbox', 'readwrite', { durability: 'strict' });
+  const entry = await tx.store.get(id);
+  const undoable = entry?.state === 'held' && now.getTime() < Date.parse(entry.heldUntil);
+  if (undoable) await tx.store.delete(id);
+  await tx.done;
+  return undoable;
+}
+
+function isSent(entry: OutboxEntry | SentEntry): entry is SentEntry {
+  return 'sentAt' in entry;
+}
+
+export function historyEntry(entry: OutboxEntry | SentEntry): HistoryEntry {
+  const { item } = entry;
+  return {
+    id: item.id,
+    verdict: item.verdict,
+    note: item.note ?? null,
+    region: item.region ?? null,
+    createdAt: item.createdAt,
+    status: isSent(entry) ? 'sent' : entry.state,
+    undoUntil: isSent(entry) || entry.state !== 'held' ? null : entry.heldUntil,
+    problem: isSent(entry) ? null : entry.problem,
+    replies: isSent(entry) ? entry.replies : [],
+  };
+}
+
+/** Every verdict on this lead, newest first: waiting, failed and sent, with marketing's replies. */
+export async function leadHistory(
+  db: IDBPDatabase<SameroomDb>,
+  lead: {
+    crm: FeedbackItem['lead']['crm'];
+    objectType: FeedbackItem['lead']['objectType'];
+    recordId: string;
+  },
+): Promise<HistoryEntry[]> {
+  const key = leadKeyOf(lead);
+  const tx = db.transaction(['outbox', 'sent'], 'readonly');
+  const [queued, sent] = await Promise.all([
+    tx.objectStore('outbox').index('by-lead').getAll(key),
+    tx.objectStore('sent').index('by-lead').getAll(key),
+  ]);
+  return [...queued, ...sent].map(historyEntry).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+}
+
+function deadLetter(entry: OutboxEntry): DeadLetter {
+  return {
+    ...historyEntry(entry),
+    campaignId: entry.item.campaignId,
+    campaignName: entry.campaignName,
+    lead: entry.item.lead,
+  };
+}
+
+/** What the popup shows: what waits, what failed and why, when sync last ran, and new replies. */
+export async function outboxStatus(db: IDBPDatabase<SameroomDb>): Promise<OutboxStatus> {
+  const link = await db.get('link', 'current');
+  const [entries, sent, sync] = await Promise.all([
+    db.getAll('outbox'),
+    db.getAll('sent'),
+    db.get('sync', 'current'),
+  ]);
+  const here = (entry: { workspaceUrl: string }) => !link || entry.workspaceUrl === link.workspaceUrl;
+  const mine = entries.filter(here);
+  const newReplies: ReplyNotice[] = sent
+    .filter(here)
+    .flatMap((entry) =>
+      entry.replies.slice(entry.repliesSeen).map((reply) => ({
+        feedbackId: entry.item.id,
+        verdict: entry.item.verdict,
+        lead: entry.item.lead,
+        reply,
+      })),
+    )
+    .sort((a, b) => b.reply.createdAt.localeCompare(a.reply.createdAt));
+  const current = sync && link && sync.workspaceUrl === link.workspaceUrl ? sync : null;
+  return {
+    linked: Boolean(link),
+    held: mine.filter((entry) => entry.state === 'held').length,
+    pending: mine.filter((entry) => entry.state === 'pending').length,
+    dead: mine.filter((entry) => entry.state === 'dead').map(deadLetter),
+    otherWorkspace: entries.length - mine.length,
+    lastSyncAt: current?.lastSyncAt ?? null,
+    lastError: current?.lastError ?? null,
+    paused: current?.paused ?? false,
+    retryAt: current?.retryAt ?? null,
+    newReplies,
+  };
+}
+
+/** Marks every reply shown so far as seen. */
+export async function markRepliesSeen(db: IDBPDatabase<SameroomDb>): Promise<void> {
+  const tx = db.transaction('sent', 'readwrite');
+  for (const entry of await tx.store.getAll()) {
+    if (entry.repliesSeen < entry.replies.length)
+      await tx.store.put({ ...entry, repliesSeen: entry.replies.length });
+  }
+  await tx.done;
+}
+
+/**
+ * A dead-lettered verdict the rep corrected goes out again under a new id (the workspace has already
+ * judged the old id), straight to pending. The old entry is removed in the same transaction.
+ */
+export async function resendDead(
+  db: IDBPDatabase<SameroomDb>,
+  id: string,
+  fix: { verdict?: FeedbackItem['verdict']; note?: string; region?: string },
+  now: Date,
+  newId: string,
+): Promise<HistoryEntry> {
+  const tx = db.transaction('outbox', 'readwrite', { durability: 'strict' });
+  const entry = await tx.store.get(id);
+  if (entry?.state !== 'dead') throw new Error('That verdict is no longer in the failed list.');
+  const { note: _note, region: _region, ...rest } = entry.item;
+  const note = (fix.note ?? entry.item.note ?? '').trim();
+  const region = (fix.region ?? entry.item.region ?? '').trim();
+  const candidate = {
+    ...rest,
+    id: newId,
+    verdict: fix.verdict ?? entry.item.verdict,
+    ...(note ? { note } : {}),
+    ...(region ? { region } : {}),
+    createdAt: now.toISOString(),
+  };
+  const parsed = requests.FeedbackItem.safeParse(candidate);
+  if (!parsed.success) {
+    tx.abort();
+    await tx.done.catch(() => undefined);
+    throw new Error(`This verdict still cannot be sent: ${describeIssues(parsed.error).join('; ')}`);
+  }
+  const next: OutboxEntry = {
+    ...entry,
+    item: parsed.data,
+    state: 'pending',
+    heldUntil: now.toISOString(),
+    queuedAt: now.toISOString(),
+    attempts: 0,
+    problem: null,
+  };
+  await tx.store.delete(id);
+  await tx.store.put(next);
+  await tx.done;
+  return historyEntry(next);
+}
+
+export async function discardDead(db: IDBPDatabase<SameroomDb>, id: string): Promise<void> {
+  const tx = db.transaction('outbox', 'readwrite', { durability: 'strict' });
+  const entry = await tx.store.get(id);
+  if (entry?.state === 'dead') await tx.store.delete(id);
+  await tx.done;
+}
+
+/** The sync state for this link's workspace: a new link to another workspace starts from scratch. */
+export function syncStateFor(stored: SyncState | undefined, workspaceUrl: string): SyncState {
+  if (stored?.workspaceUrl === workspaceUrl) return stored;
+  return {
+    workspaceUrl,
+    cursor: '0',
+    lastSyncAt: null,
+    lastError: null,
+    paused: false,
+    failures: 0,
+    retryAt: null,
+  };
+}

@@ -1,0 +1,352 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { linkWorkspace } from '../../../lib/background/link';
+import {
+  discardDead,
+  leadHistory,
+  markRepliesSeen,
+  outboxStatus,
+  resendDead,
+  saveVerdict,
+  UNDO_MS,
+  undoVerdict,
+} from '../../../lib/outbox/outbox';
+import { BACKOFF, backoffMs, singleFlight, syncOutbox } from '../../../lib/outbox/sync';
+import { openSameroomDb } from '../../../lib/store/db';
+import { errorResponse, fakeWorkspace, LINK, verdictInput, WORKSPACE } from './fake-workspace';
+
+const START = new Date('2026-11-22T09:00:00.000Z');
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(START);
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+async function setup(options: { held?: boolean } = {}) {
+  const db = await openSameroomDb();
+  await db.put('link', LINK, 'current');
+  const ws = fakeWorkspace();
+  const saved = await saveVerdict(db, verdictInput(), LINK, new Date());
+  if (!options.held) vi.advanceTimersByTime(UNDO_MS);
+  const sync = (extra: { force?: boolean; random?: () => number } = {}) =>
+    syncOutbox(db, { now: () => new Date(), fetchFn: ws.fetchFn, random: () => 1, ...extra });
+  return { db, ws, saved, sync };
+}
+
+describe('saving a verdict', () => {
+  it('keeps exactly what will be sent: the id made at the click, the preset region, the record URL without its query', async () => {
+    const { db, saved } = await setup({ held: true });
+    const [entry] = await db.getAll('outbox');
+    expect(entry?.item).toMatchObject({
+      id: saved.id,
+      verdict: 'good_fit',
+      region: 'DACH',
+      note: 'Wants a demo.',
+      lead: { url: 'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2cEAB/view' },
+      createdAt: START.toISOString(),
+    });
+    expect(saved).toMatchObject({
+      status: 'held',
+      undoUntil: new Date(START.getTime() + UNDO_MS).toISOString(),
+    });
+  });
+
+  it('commits with strict durability before it answers', async () => {
+    const db = await openSameroomDb();
+    const spy = vi.spyOn(db, 'transaction');
+    await saveVerdict(db, verdictInput(), LINK, new Date());
+    expect(spy).toHaveBeenCalledWith(['outbox', 'sent'], 'readwrite', { durability: 'strict' });
+  });
+
+  it('answers the first save when the same click arrives twice (a retried message)', async () => {
+    const db = await openSameroomDb();
+    const input = verdictInput();
+    const first = await saveVerdict(db, input, LINK, new Date());
+    vi.advanceTimersByTime(2_000);
+    const second = await saveVerdict(db, { ...input, note: 'changed' }, LINK, new Date());
+    expect(second).toEqual(first);
+    expect(await db.count('outbox')).toBe(1);
+  });
+
+  it('refuses, in words, a verdict the workspace would refuse', async () => {
+    const db = await openSameroomDb();
+    await expect(
+      saveVerdict(db, verdictInput({ note: 'x'.repeat(2_001) }), LINK, new Date()),
+    ).rejects.toThrow(/This verdict cannot be sent: note/);
+    expect(await db.count('outbox')).toBe(0);
+  });
+
+  it('takes the rep’s default region when the lead’s region is not on the workspace’s list', async () => {
+    const db = await openSameroomDb();
+    const input = verdictInput();
+    input.lead.signals.region = 'Atlantis';
+    await saveVerdict(db, input, LINK, new Date());
+    expect((await db.getAll('outbox'))[0]?.item.region).toBe('Iberia');
+  });
+});
+
+describe('the undo window', () => {
+  it('holds the item back from sync for 10 seconds, then sends it', async () => {
+    const { ws, sync } = await setup({ held: true });
+    const report = await sync();
+    expect(ws.posts).toHaveLength(0);
+    expect(report.nextRunAt).toBe(new Date(START.getTime() + UNDO_MS).toISOString());
+    vi.advanceTimersByTime(UNDO_MS);
+    expect((await sync()).sent).toBe(1);
+    expect(ws.posts).toHaveLength(1);
+  });
+
+  it('sends nothing after Undo within the window, and refuses Undo once it closed', async () => {
+    const { db, ws, saved, sync } = await setup({ held: true });
+    vi.advanceTimersByTime(UNDO_MS - 1);
+    expect(await undoVerdict(db, saved.id, new Date())).toBe(true);
+    vi.advanceTimersByTime(60_000);
+    await sync();
+    expect(ws.posts).toHaveLength(0);
+    const late = await saveVerdict(db, verdictInput(), LINK, new Date());
+    vi.advanceTimersByTime(UNDO_MS);
+    expect(await undoVerdict(db, late.id, new Date())).toBe(false);
+  });
+});
+
+describe('sync: the workspace’s answers', () => {
+  it('created: the item leaves the outbox and shows as sent in the lead’s history', async () => {
+    const { db, saved, sync } = await setup();
+    expect((await sync()).sent).toBe(1);
+    expect(await db.count('outbox')).toBe(0);
+    const history = await leadHistory(db, {
+      crm: 'salesforce',
+      objectType: 'lead',
+      recordId: '00Q5g00000A1b2cEAB',
+    });
+    expect(history.map((entry) => [entry.id, entry.status])).toEqual([[saved.id, 'sent']]);
+  });
+
+  it('duplicate counts as delivered', async () => {
+    const { db, ws, sync } = await setup();
+    ws.answer((items) =>
+      Response.json({ results: items.map((item) => ({ id: item.id, status: 'duplicate' })) }),
+    );
+    expect((await sync()).sent).toBe(1);
+    expect(await db.count('outbox')).toBe(0);
+  });
+
+  it.each(['invalid', 'conflict'] as const)(
+    '%s: dead-lettered with the reason, not retried',
+    async (status) => {
+      const { db, ws, sync } = await setup();
+      ws.answer((items) =>
+        Response.json({
+          results: items.map((item) => ({
+            id: item.id,
+            status,
+            error: `region: not on the list (${status})`,
+          })),
+        }),
+      );
+      expect((await sync()).dead).toBe(1);
+      const status1 = await outboxStatus(db);
+      expect(status1.dead).toHaveLength(1);
+      expect(status1.dead[0]?.problem).toBe(`region: not on the list (${status})`);
+      vi.advanceTimersByTime(3_600_000);
+      await sync();
+      expect(ws.posts).toHaveLength(1);
+    },
+  );
+
+  it.each([
+    ['a network error', () => new TypeError('Failed to fetch')],
+    ['a timeout', () => new DOMException('The operation timed out.', 'TimeoutError')],
+    ['408', () => errorResponse(408, 'timeout')],
+    ['429', () => errorResponse(429, 'rate_limited')],
+    ['500', () => errorResponse(500, 'internal')],
+    ['502 from a proxy (not JSON)', () => new Response('<html>Bad gateway</html>', { status: 502 })],
+    ['503', () => errorResponse(503, 'unavailable')],
+    ['an unreadable answer', () => new Response('{"results": 12}', { status: 200 })],
+  ])('%s: kept, retried after a capped, jittered backoff, resent unchanged', async (_name, answer) => {
+    const { db, ws, sync } = await setup();
+    ws.answer(answer(), answer());
+    const first = await sync();
+    expect(first.sent).toBe(0);
+    expect(first.waiting).toBe(1);
+    expect(first.nextRunAt).toBe(new Date(Date.now() + BACKOFF.baseMs).toISOString());
+    expect((await db.getAll('outbox'))[0]).toMatchObject({ state: 'pending', attempts: 1 });
+    // Before the backoff ends nothing is tried; after it, the second failure doubles the wait.
+    await sync();
+    expect(ws.posts).toHaveLength(1);
+    vi.advanceTimersByTime(BACKOFF.baseMs);
+    const second = await sync();
+    expect(second.nextRunAt).toBe(new Date(Date.now() + 2 * BACKOFF.baseMs).toISOString());
+    vi.advanceTimersByTime(2 * BACKOFF.baseMs);
+    expect((await sync()).sent).toBe(1);
+    expect(ws.posts).toHaveLength(3);
+    expect(ws.posts[2]).toEqual(ws.posts[0]);
+    expect(await db.count('outbox')).toBe(0);
+  });
+
+  it('honours Retry-After on 429 and 503 when it is longer than the backoff', async () => {
+    const { ws, sync } = await setup();
+    ws.answer(errorResponse(429, 'rate_limited', { 'Retry-After': '120' }));
+    expect((await sync()).nextRunAt).toBe(new Date(Date.now() + 120_000).toISOString());
+    vi.advanceTimersByTime(120_000);
+    ws.answer(
+      errorResponse(503, 'unavailable', { 'Retry-After': new Date(Date.now() + 300_000).toUTCString() }),
+    );
+    expect((await sync()).nextRunAt).toBe(new Date(Date.now() + 300_000).toISOString());
+  });
+
+  it('never waits more than the cap, with full jitter below it', () => {
+    expect(backoffMs(1, () => 0)).toBe(0);
+    expect(backoffMs(3, () => 0.5)).toBe(4_000);
+    expect(backoffMs(40, () => 1)).toBe(BACKOFF.capMs);
+  });
+
+  it.each([401, 403])('%s: pauses without using an attempt until the rep links again', async (status) => {
+    const { db, ws, sync } = await setup();
+    ws.answer(errorResponse(status, status === 401 ? 'unauthorized' : 'forbidden'));
+    const report = await sync();
+    expect(report).toMatchObject({ paused: true, nextRunAt: null });
+    expect(report.problem).toMatch(/link Sameroom again/);
+    expect((await db.getAll('outbox'))[0]).toMatchObject({ state: 'held', attempts: 0 });
+    expect((await outboxStatus(db)).paused).toBe(true);
+    vi.advanceTimersByTime(3_600_000);
+    await sync({ force: true });
+    expect(ws.posts).toHaveLength(1);
+
+    const linkFetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      if (String(input).endsWith('/api/v1/link')) return Response.json(LINK);
+      if (String(input).endsWith('/api/v1/campaigns')) return Response.json({ campaigns: [] });
+      return ws.fetchFn(input, init);
+    }) as typeof fetch;
+    await linkWorkspace(
+      db,
+      { joinLink: `${WORKSPACE}/join#AbCdEfGhIjKlMnOpQrStUv` },
+      { now: new Date(), fetchFn: linkFetch },
+    );
+    expect((await sync()).sent).toBe(1);
+  });
+
+  it('dead-letters a batch the workspace refuses as a whole (400, 413, 422)', async () => {
+    const { db, ws, sync } = await setup();
+    ws.answer(errorResponse(422, 'invalid_body'));
+    expect((await sync()).dead).toBe(1);
+    expect((await outboxStatus(db)).dead[0]?.problem).toBe('The workspace says invalid_body.');
+  });
+
+  it('keeps an item the answer does not account for, without spinning', async () => {
+    const { db, ws, sync } = await setup();
+    ws.answer(
+      Response.json({ results: [{ id: '00000000-0000-4000-8000-000000000000', status: 'created' }] }),
+    );
+    await sync();
+    expect(ws.posts).toHaveLength(1);
+    expect(await db.count('outbox')).toBe(1);
+  });
+
+  it('sends in batches of at most 100, oldest first', async () => {
+    const { db, ws, sync } = await setup();
+    for (let i = 0; i < 249; i++) {
+      await saveVerdict(db, verdictInput(), LINK, new Date());
+      vi.advanceTimersByTime(1);
+    }
+    vi.advanceTimersByTime(UNDO_MS);
+    expect((await sync()).sent).toBe(250);
+    expect(ws.posts.map((batch) => batch.length)).toEqual([100, 100, 50]);
+    const times = ws.posts.flat().map((item) => item.createdAt);
+    expect(times).toEqual([...times].sort());
+  });
+
+  it('sends nothing made for another workspace, and keeps it', async () => {
+    const { db, ws, sync } = await setup();
+    await db.put('link', { ...LINK, workspaceUrl: 'https://other.example.com' }, 'current');
+    await sync();
+    expect(ws.posts).toHaveLength(0);
+    expect((await outboxStatus(db)).otherWorkspace).toBe(1);
+  });
+});
+
+describe('dead letters', () => {
+  it('a fixed verdict goes out again under a new id; a discarded one is gone', async () => {
+    const { db, ws, sync } = await setup();
+    ws.answer((items) =>
+      Response.json({ results: items.map((item) => ({ id: item.id, status: 'invalid', error: 'bad' })) }),
+    );
+    await sync();
+    const [dead] = (await outboxStatus(db)).dead;
+    const newId = '5f0c2a1e-0000-4000-8000-00000000abcd';
+    const fixed = await resendDead(
+      db,
+      dead!.id,
+      { note: 'Fixed note', region: 'Nordics' },
+      new Date(),
+      newId,
+    );
+    expect(fixed).toMatchObject({ id: newId, status: 'pending', note: 'Fixed note', region: 'Nordics' });
+    expect((await sync()).sent).toBe(1);
+    expect(ws.posts[1]?.[0]).toMatchObject({ id: newId, note: 'Fixed note' });
+
+    ws.answer((items) =>
+      Response.json({ results: items.map((item) => ({ id: item.id, status: 'conflict' })) }),
+    );
+    await saveVerdict(db, verdictInput(), LINK, new Date());
+    vi.advanceTimersByTime(UNDO_MS);
+    await sync();
+    const [second] = (await outboxStatus(db)).dead;
+    await discardDead(db, second!.id);
+    expect((await outboxStatus(db)).dead).toEqual([]);
+  });
+});
+
+describe('replies', () => {
+  it('pulls the rep’s items by cursor and shows new replies once', async () => {
+    const { db, ws, saved, sync } = await setup();
+    await sync();
+    const sent = (await db.getAll('sent'))[0]!;
+    const reply = {
+      id: '3a3a3a3a-0000-4000-8000-000000000001',
+      feedbackId: saved.id,
+      author: { id: '4b4b4b4b-0000-4000-8000-000000000001', name: 'Mara Jensen' },
+      text: 'Thanks — we will pass on the demo request.',
+      createdAt: '2026-11-22T09:30:00.000Z',
+    };
+    ws.setRecords([
+      {
+        ...sent.item,
+        rep: { id: LINK.member.id, name: 'Ana Ruiz' },
+        replies: [reply],
+        updatedAt: reply.createdAt,
+      },
+    ]);
+    await sync();
+    expect(ws.pulls).toEqual(['0', '0']);
+    const status = await outboxStatus(db);
+    expect(status.newReplies.map((notice) => notice.reply.text)).toEqual([reply.text]);
+    const history = await leadHistory(db, sent.item.lead);
+    expect(history[0]?.replies[0]?.text).toBe(reply.text);
+    await markRepliesSeen(db);
+    expect((await outboxStatus(db)).newReplies).toEqual([]);
+    await sync();
+    expect(ws.pulls.at(-1)).toBe('1');
+  });
+});
+
+describe('one run at a time', () => {
+  it('a call during a run waits for it and runs once more', async () => {
+    let runs = 0;
+    let release!: () => void;
+    const run = singleFlight(async () => {
+      runs++;
+      if (runs === 1) await new Promise<void>((resolve) => (release = resolve));
+      return runs;
+    });
+    const first = run();
+    const second = run();
+    const third = run();
+    release();
+    expect(await first).toBe(1);
+    expect(await second).toBe(2);
+    expect(await third).toBe(2);
+  });
+});
