@@ -1,10 +1,13 @@
 import type { Signal } from '@preact/signals';
 import type { LeadContext } from '../lib/crm';
 import { objectTypeLabel, t } from '../lib/i18n';
-import type { CacheInfo, LeadView } from '../lib/messages';
+import type { CacheInfo, HistoryEntry, LeadView, VerdictSetup } from '../lib/messages';
+import type { Verdict } from '../lib/protocol';
 import { BriefView } from './BriefView';
 import { NoMatch } from './NoMatch';
 import { StatusLine } from './StatusLine';
+import { type SendState, VerdictForm } from './VerdictForm';
+import { VerdictHistory } from './VerdictHistory';
 
 export type PanelState =
   | { kind: 'loading' }
@@ -26,6 +29,11 @@ export interface PanelProps {
   onPrefs: (prefs: PanelPrefs) => void;
   onOpenOptions: () => void;
   onPick: (campaignId: string | null) => void;
+  /** This lead's verdicts, kept fresh by the content script. */
+  history: Signal<HistoryEntry[]>;
+  sending: Signal<SendState>;
+  onVerdict: (verdict: Verdict, note: string, region: string) => Promise<boolean>;
+  onUndo: (id: string) => void;
 }
 
 const clampWidth = (width: number) => Math.round(Math.min(PANEL_WIDTH.max, Math.max(PANEL_WIDTH.min, width)));
@@ -52,6 +60,34 @@ function CacheLine(props: { cache: CacheInfo }) {
       {props.cache.skipped > 0 && <p class="sr-warning">{t('cacheSkipped', props.cache.skipped)}</p>}
     </footer>
   );
+}
+
+function Verdicts(props: PanelProps & { setup: VerdictSetup }) {
+  return (
+    <>
+      <VerdictForm
+        setup={props.setup}
+        history={props.history.value}
+        sending={props.sending.value}
+        onSend={props.onVerdict}
+        onUndo={props.onUndo}
+      />
+      <VerdictHistory entries={props.history.value} />
+    </>
+  );
+}
+
+/** Digits 1–8 click the verdict buttons while focus is in the panel, but not while typing a note. */
+function onPanelKey(event: KeyboardEvent): void {
+  if (!/^[1-8]$/.test(event.key) || event.altKey || event.ctrlKey || event.metaKey) return;
+  const target = event.target as HTMLElement | null;
+  if (target && /^(TEXTAREA|INPUT|SELECT)$/.test(target.tagName)) return;
+  const panel = event.currentTarget as HTMLElement;
+  const button = panel.querySelector<HTMLButtonElement>(`[data-verdict-key="${event.key}"]`);
+  if (!button || button.disabled) return;
+  event.preventDefault();
+  button.focus();
+  button.click();
 }
 
 function Body(props: PanelProps & { lead: Signal<LeadContext | null> }) {
@@ -81,6 +117,7 @@ function Body(props: PanelProps & { lead: Signal<LeadContext | null> }) {
       return (
         <>
           <BriefView brief={view.brief} reason={view.reason} onForgetPick={() => props.onPick(null)} />
+          <Verdicts {...props} setup={view.setup} />
           <CacheLine cache={view.cache} />
         </>
       );
@@ -88,6 +125,7 @@ function Body(props: PanelProps & { lead: Signal<LeadContext | null> }) {
       return (
         <>
           <NoMatch lead={props.lead.value!} choices={view.choices} onPick={props.onPick} />
+          <Verdicts {...props} setup={view.setup} />
           <CacheLine cache={view.cache} />
         </>
       );
@@ -107,6 +145,7 @@ export function Panel(props: PanelProps) {
       class={prefs.collapsed ? 'sr-panel sr-panel--collapsed' : 'sr-panel'}
       style={prefs.collapsed ? undefined : { width: `${prefs.width}px` }}
       aria-label={t('panelLabel')}
+      onKeyDown={onPanelKey}
     >
       {!prefs.collapsed && (
         // biome-ignore lint/a11y/useSemanticElements: a focusable separator is the ARIA pattern for a splitter

@@ -5,10 +5,13 @@ import { createShadowRootUi, type ShadowRootContentScriptUi } from 'wxt/utils/co
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { PANEL_WIDTH, Panel, type PanelPrefs, type PanelState } from '../../components/Panel';
 import '../../components/panel.css';
+import type { SendState } from '../../components/VerdictForm';
+import { leadKeyOf } from '../../lib/campaigns/lead-key';
 import { adapterFor, CRM_MATCHES, detectLead, type LeadContext } from '../../lib/crm';
-import type { Message } from '../../lib/messages';
+import type { HistoryEntry, Message } from '../../lib/messages';
 import { askBackground } from '../../lib/platform/messaging';
 import { loadPanelPrefs, savePanelPrefs } from '../../lib/platform/panel-prefs';
+import type { Verdict } from '../../lib/protocol';
 
 export default defineContentScript({
   matches: [...CRM_MATCHES],
@@ -25,6 +28,7 @@ const DEFAULT_PREFS: PanelPrefs = { width: PANEL_WIDTH.default, collapsed: false
 /** After a navigation the CRM may still be rendering the record: re-read it on changes for this long. */
 const RENDER_WAIT_MS = 5_000;
 const RENDER_DEBOUNCE_MS = 200;
+const HISTORY_POLL_MS = { busy: 1_000, idle: 30_000 } as const;
 
 /** One panel per tab: mounted on record pages, removed elsewhere, refreshed when the URL changes. */
 class PanelMount {
@@ -34,11 +38,85 @@ class PanelMount {
   private readonly crmLabel = signal('');
   private readonly state = signal<PanelState>({ kind: 'loading' });
   private readonly prefs = signal<PanelPrefs>(DEFAULT_PREFS);
+  private readonly history = signal<HistoryEntry[]>([]);
+  private readonly sending = signal<SendState>({ kind: 'idle' });
   private stopWatching: (() => void) | null = null;
   private requests = 0;
+  private pollTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly ctx: ContentScriptContext) {
-    ctx.onInvalidated(() => this.stopWatching?.());
+    ctx.onInvalidated(() => {
+      this.stopWatching?.();
+      clearTimeout(this.pollTimer);
+    });
+  }
+
+  /**
+   * Follows this lead's verdicts: every second while one is saved but not yet accepted (to say
+   * "Sent"), else every 30 seconds (for marketing's replies).
+   */
+  private pollHistory(generation: number): void {
+    clearTimeout(this.pollTimer);
+    const busy = this.history.value.some((entry) => entry.status === 'held' || entry.status === 'pending');
+    this.pollTimer = setTimeout(
+      async () => {
+        const lead = this.lead.value;
+        if (!lead || generation !== this.generation) return;
+        const answer = await askBackground({ type: 'history', lead });
+        if (generation !== this.generation) return;
+        if (answer.ok) this.history.value = answer.reply;
+        this.pollHistory(generation);
+      },
+      busy ? HISTORY_POLL_MS.busy : HISTORY_POLL_MS.idle,
+    );
+  }
+
+  private async sendVerdict(verdict: Verdict, note: string, region: string): Promise<boolean> {
+    const lead = this.lead.value;
+    const state = this.state.value;
+    if (!lead || state.kind !== 'view') return false;
+    const generation = this.generation;
+    this.sending.value = { kind: 'saving' };
+    const answer = await askBackground({
+      type: 'verdict',
+      id: crypto.randomUUID(),
+      lead,
+      url: location.href,
+      campaignId: state.view.state === 'matched' ? state.view.brief.id : null,
+      verdict,
+      ...(note.trim() ? { note } : {}),
+      region,
+    });
+    if (generation !== this.generation) return answer.ok;
+    if (!answer.ok) {
+      this.sending.value = { kind: 'error', message: answer.error };
+      return false;
+    }
+    this.history.value = [
+      answer.reply,
+      ...this.history.value.filter((entry) => entry.id !== answer.reply.id),
+    ];
+    this.sending.value = { kind: 'saved', id: answer.reply.id };
+    this.pollHistory(generation);
+    return true;
+  }
+
+  private async undo(id: string): Promise<void> {
+    const entry = this.history.value.find((candidate) => candidate.id === id);
+    const answer = await askBackground({ type: 'undo', id });
+    if (!answer.ok) {
+      this.sending.value = { kind: 'error', message: answer.error };
+      return;
+    }
+    if (answer.reply.undone && entry) {
+      this.history.value = this.history.value.filter((candidate) => candidate.id !== id);
+      this.sending.value = {
+        kind: 'undone',
+        verdict: entry.verdict,
+        note: entry.note ?? '',
+        region: entry.region ?? '',
+      };
+    }
   }
 
   /**
@@ -80,6 +158,10 @@ class PanelMount {
     this.state.value = answer.ok
       ? { kind: 'view', view: answer.reply }
       : { kind: 'error', message: answer.error };
+    if (answer.ok && 'history' in answer.reply) {
+      this.history.value = answer.reply.history;
+      this.pollHistory(generation);
+    }
   }
 
   async show(url: string): Promise<void> {
@@ -87,11 +169,16 @@ class PanelMount {
     this.stopWatching?.();
     const lead = detectLead(url, document);
     if (!lead) {
+      clearTimeout(this.pollTimer);
       const ui = this.ui;
       this.ui = null;
       ui?.remove();
       this.lead.value = null;
       return;
+    }
+    if (leadKeyOf(lead) !== (this.lead.value && leadKeyOf(this.lead.value))) {
+      this.history.value = [];
+      this.sending.value = { kind: 'idle' };
     }
     this.lead.value = lead;
     this.crmLabel.value = adapterFor(new URL(url))?.label ?? lead.crm;
@@ -130,6 +217,10 @@ class PanelMount {
               const lead = this.lead.value;
               if (lead) void this.ask({ type: 'pick', lead, campaignId }, this.generation);
             }}
+            history={this.history}
+            sending={this.sending}
+            onVerdict={(verdict, note, region) => this.sendVerdict(verdict, note, region)}
+            onUndo={(id) => void this.undo(id)}
           />,
           container,
         );

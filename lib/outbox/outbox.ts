@@ -24,7 +24,9 @@ function recordUrl(url: string | undefined): string | undefined {
 /** The protocol item for a verdict, checked as the workspace will check it. Throws words on bad input. */
 export function buildItem(input: VerdictInput, link: LinkRecord, now: Date): FeedbackItem {
   const note = input.note?.trim();
-  const region = input.region?.trim() || presetRegion(input.lead.signals.region, link);
+  // No region given: the preset. An empty one: the rep chose "No region".
+  const region =
+    input.region === undefined ? presetRegion(input.lead.signals.region, link) : input.region.trim();
   const url = recordUrl(input.url);
   const candidate = {
     id: input.id,

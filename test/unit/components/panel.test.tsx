@@ -2,8 +2,9 @@ import { signal } from '@preact/signals';
 import { render } from 'preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Panel, type PanelPrefs, type PanelState } from '../../../components/Panel';
+import type { SendState } from '../../../components/VerdictForm';
 import type { LeadContext } from '../../../lib/crm';
-import type { CacheInfo } from '../../../lib/messages';
+import type { CacheInfo, HistoryEntry } from '../../../lib/messages';
 import { brief } from '../../support/examples';
 
 const LEAD: LeadContext = {
@@ -32,6 +33,10 @@ function mount(state: PanelState, prefs: PanelPrefs = { width: 340, collapsed: f
     }),
     onOpenOptions: vi.fn(),
     onPick: vi.fn(),
+    history: signal<HistoryEntry[]>([]),
+    sending: signal<SendState>({ kind: 'idle' }),
+    onVerdict: vi.fn(async (_verdict: string, _note: string, _region: string) => true),
+    onUndo: vi.fn(),
   };
   render(<Panel {...props} />, container);
   return { container, props };
@@ -171,5 +176,123 @@ describe('the panel', () => {
     await tick();
     expect(props.onPrefs).toHaveBeenLastCalledWith({ width: 624, collapsed: false });
     expect(container.querySelector('aside')?.getAttribute('style')).toContain('width: 624px');
+  });
+
+  describe('verdicts', () => {
+    const matched = (): PanelState => ({
+      kind: 'view',
+      view: {
+        state: 'matched',
+        brief: brief(),
+        reason: { kind: 'pick' },
+        cache: CACHE,
+        me: ME,
+        ...VERDICT_SETUP,
+      },
+    });
+    const buttons = (container: HTMLElement) => [
+      ...container.querySelectorAll<HTMLButtonElement>('.sr-verdict__button'),
+    ];
+    const entry = (overrides: Partial<HistoryEntry> = {}): HistoryEntry => ({
+      id: 'e1',
+      verdict: 'tire_kicker',
+      note: 'Only asked for the price.',
+      region: 'Iberia',
+      createdAt: '2026-11-22T09:00:00.000Z',
+      status: 'held',
+      undoUntil: new Date(Date.now() + 8_000).toISOString(),
+      problem: null,
+      replies: [],
+      ...overrides,
+    });
+
+    it('shows the eight verdicts in order with their keys, and one click sends the note and the preset region', async () => {
+      const { container, props } = mount(matched());
+      expect(buttons(container).map((b) => b.textContent)).toEqual([
+        '1 Good fit',
+        '2 Wrong audience',
+        '3 Tire-kicker (price only)',
+        '4 Not ready',
+        '5 Bad contact data',
+        '6 Spam / fake',
+        '7 Won',
+        '8 Lost',
+      ]);
+      expect(container.querySelector<HTMLSelectElement>('.sr-verdict select')?.value).toBe('Iberia');
+      const note = container.querySelector('textarea')!;
+      note.value = 'Only asked for the price.';
+      note.dispatchEvent(new Event('input'));
+      buttons(container)[2]!.click();
+      await tick();
+      expect(props.onVerdict).toHaveBeenCalledWith('tire_kicker', 'Only asked for the price.', 'Iberia');
+      expect(note.value).toBe('');
+    });
+
+    it('digits 1–8 pick a verdict while the panel has focus, but type into the note', async () => {
+      const { container, props } = mount(matched());
+      const aside = container.querySelector('aside')!;
+      aside.dispatchEvent(new KeyboardEvent('keydown', { key: '7', bubbles: true }));
+      expect(props.onVerdict).toHaveBeenCalledWith('won', '', 'Iberia');
+      container
+        .querySelector('textarea')!
+        .dispatchEvent(new KeyboardEvent('keydown', { key: '8', bubbles: true }));
+      expect(props.onVerdict).toHaveBeenCalledTimes(1);
+    });
+
+    it('keeps the note when saving fails, and says why', async () => {
+      const { container, props } = mount(matched());
+      props.onVerdict.mockResolvedValueOnce(false);
+      const note = container.querySelector('textarea')!;
+      note.value = 'Call back in May.';
+      note.dispatchEvent(new Event('input'));
+      buttons(container)[3]!.click();
+      props.sending.value = { kind: 'error', message: "Sameroom's background did not answer." };
+      await tick();
+      expect(note.value).toBe('Call back in May.');
+      expect(container.querySelector('[role="alert"]')?.textContent).toBe(
+        "Sameroom's background did not answer.",
+      );
+    });
+
+    it('says Saved with Undo, then Sent, and lists the history with replies', async () => {
+      const { container, props } = mount(matched());
+      props.history.value = [entry()];
+      props.sending.value = { kind: 'saved', id: 'e1' };
+      await tick();
+      const status = () => container.querySelector('.sr-verdict__status')?.textContent;
+      expect(status()).toMatch(/^Saved\. Undo \([89] s\)$/);
+      container.querySelector<HTMLButtonElement>('.sr-verdict__status button')!.click();
+      expect(props.onUndo).toHaveBeenCalledWith('e1');
+      props.history.value = [
+        entry({
+          status: 'sent',
+          undoUntil: null,
+          replies: [
+            {
+              id: 'r1',
+              feedbackId: 'e1',
+              author: { id: 'm1', name: 'Mara Jensen' },
+              text: 'Thanks, we will tighten the targeting.',
+              createdAt: '2026-11-22T10:00:00.000Z',
+            },
+          ],
+        }),
+      ];
+      await tick();
+      expect(status()).toBe('Sent to the workspace.');
+      const history = container.querySelector('.sr-history')!.textContent;
+      expect(history).toContain('Tire-kicker (price only)');
+      expect(history).toContain('Only asked for the price.');
+      expect(history).toContain('Mara Jensen: Thanks, we will tighten the targeting.');
+    });
+
+    it('puts the note back after Undo', async () => {
+      const { container, props } = mount(matched());
+      props.sending.value = { kind: 'undone', verdict: 'spam', note: 'Looked fake.', region: 'DACH' };
+      await tick();
+      expect(container.querySelector('textarea')!.value).toBe('Looked fake.');
+      expect(container.querySelector<HTMLSelectElement>('.sr-verdict select')!.value).toBe('DACH');
+      expect(container.querySelector('.sr-verdict__status')?.textContent).toContain('nothing was sent');
+    });
   });
 });

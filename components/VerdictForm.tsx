@@ -1,0 +1,143 @@
+import { useSignal } from '@preact/signals';
+import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
+import { t, verdictLabel } from '../lib/i18n';
+import type { HistoryEntry, VerdictSetup } from '../lib/messages';
+import type { Verdict } from '../lib/protocol';
+import { VERDICTS } from '../lib/protocol/constants';
+import { LIMITS } from '../lib/protocol/limits';
+
+/** Where the last click stands, as the panel tells the rep. */
+export type SendState =
+  | { kind: 'idle' }
+  | { kind: 'saving' }
+  | { kind: 'saved'; id: string }
+  | { kind: 'undone'; verdict: Verdict; note: string; region: string }
+  | { kind: 'error'; message: string };
+
+export interface VerdictFormProps {
+  setup: VerdictSetup;
+  /** The saved item, to follow it from "Saved" to "Sent". */
+  history: HistoryEntry[];
+  sending: SendState;
+  onSend: (verdict: Verdict, note: string, region: string) => Promise<boolean>;
+  onUndo: (id: string) => void;
+}
+
+function secondsLeft(until: string): number {
+  return Math.max(0, Math.ceil((Date.parse(until) - Date.now()) / 1000));
+}
+
+function SentStatus(props: { entry: HistoryEntry | undefined; onUndo: (id: string) => void }) {
+  const entry = props.entry;
+  const [, tick] = useState(0);
+  useEffect(() => {
+    if (entry?.status !== 'held') return;
+    const timer = setInterval(() => tick((n) => n + 1), 1_000);
+    return () => clearInterval(timer);
+  }, [entry?.status]);
+  if (!entry) return <p class="sr-muted">{t('verdictSaved')}</p>;
+  switch (entry.status) {
+    case 'held': {
+      const left = entry.undoUntil ? secondsLeft(entry.undoUntil) : 0;
+      return (
+        <p>
+          {t('verdictSaved')}{' '}
+          {left > 0 && (
+            <button type="button" class="sr-link" onClick={() => props.onUndo(entry.id)}>
+              {t('verdictUndo', left)}
+            </button>
+          )}
+        </p>
+      );
+    }
+    case 'pending':
+      return <p>{entry.problem ? t('verdictRetrying', entry.problem) : t('verdictSending')}</p>;
+    case 'sent':
+      return <p>{t('verdictSent')}</p>;
+    case 'dead':
+      return <p class="sr-warning">{t('verdictDead', entry.problem ?? '')}</p>;
+  }
+}
+
+/**
+ * The rep's verdict: an optional note and region, then one click (or digit 1–8) sends. The note is
+ * cleared only once the background has saved the verdict, and comes back on Undo.
+ */
+export function VerdictForm(props: VerdictFormProps) {
+  const note = useSignal('');
+  const region = useSignal(props.setup.region ?? '');
+  const sending = props.sending;
+  useLayoutEffect(() => {
+    if (sending.kind === 'undone') {
+      note.value = sending.note;
+      region.value = sending.region;
+    }
+  }, [sending]);
+  const send = async (verdict: Verdict) => {
+    if (sending.kind === 'saving') return;
+    if (await props.onSend(verdict, note.value, region.value)) note.value = '';
+  };
+  return (
+    <section class="sr-verdict" aria-labelledby="sr-verdict-title">
+      <h3 id="sr-verdict-title" class="sr-section__title">
+        {t('verdictTitle')}
+      </h3>
+      <label class="sr-field">
+        <span>{t('verdictNote')}</span>
+        <textarea
+          rows={2}
+          maxLength={LIMITS.note}
+          value={note.value}
+          onInput={(event) => {
+            note.value = event.currentTarget.value;
+          }}
+        />
+      </label>
+      {props.setup.regions.length > 0 && (
+        <label class="sr-field">
+          <span>{t('verdictRegion')}</span>
+          <select
+            value={region.value}
+            onChange={(event) => {
+              region.value = event.currentTarget.value;
+            }}
+          >
+            <option value="">{t('verdictNoRegion')}</option>
+            {props.setup.regions.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      <div class="sr-verdict__buttons" role="group" aria-label={t('verdictButtons')}>
+        {VERDICTS.map((verdict, index) => (
+          <button
+            key={verdict}
+            type="button"
+            class="sr-verdict__button"
+            data-verdict-key={index + 1}
+            aria-keyshortcuts={String(index + 1)}
+            disabled={sending.kind === 'saving'}
+            onClick={() => void send(verdict)}
+          >
+            <kbd aria-hidden="true">{index + 1}</kbd> {verdictLabel(verdict)}
+          </button>
+        ))}
+      </div>
+      <div class="sr-verdict__status" role="status" aria-live="polite">
+        {sending.kind === 'saving' && <p class="sr-muted">{t('verdictSaving')}</p>}
+        {sending.kind === 'saved' && (
+          <SentStatus entry={props.history.find((entry) => entry.id === sending.id)} onUndo={props.onUndo} />
+        )}
+        {sending.kind === 'undone' && <p>{t('verdictUndone')}</p>}
+      </div>
+      {sending.kind === 'error' && (
+        <p class="sr-error" role="alert">
+          {sending.message}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,46 @@
+import { t, verdictLabel } from '../lib/i18n';
+import type { HistoryEntry } from '../lib/messages';
+
+function statusText(entry: HistoryEntry): string {
+  switch (entry.status) {
+    case 'held':
+      return t('historyHeld');
+    case 'pending':
+      return t('historyPending');
+    case 'dead':
+      return t('historyDead');
+    case 'sent':
+      return t('historySent');
+  }
+}
+
+const when = (iso: string) =>
+  new Date(iso).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+
+/** This lead's verdicts, newest first, with where each stands and marketing's replies. */
+export function VerdictHistory(props: { entries: HistoryEntry[] }) {
+  if (props.entries.length === 0) return null;
+  return (
+    <section class="sr-section sr-history" aria-labelledby="sr-history-title">
+      <h3 id="sr-history-title" class="sr-section__title">
+        {t('historyTitle')}
+      </h3>
+      <ol>
+        {props.entries.map((entry) => (
+          <li key={entry.id}>
+            <p>
+              <strong>{verdictLabel(entry.verdict)}</strong> · {when(entry.createdAt)} ·{' '}
+              <span class={entry.status === 'dead' ? 'sr-warning' : 'sr-muted'}>{statusText(entry)}</span>
+            </p>
+            {entry.note && <p class="sr-quote">{entry.note}</p>}
+            {entry.replies.map((reply) => (
+              <p key={reply.id} class="sr-reply">
+                <span class="sr-reply__author">{t('historyReply', reply.author.name)}</span> {reply.text}
+              </p>
+            ))}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
