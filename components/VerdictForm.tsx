@@ -111,7 +111,8 @@ export function VerdictForm(props: VerdictFormProps) {
           </select>
         </label>
       )}
-      <div class="sr-verdict__buttons" role="group" aria-label={t('verdictButtons')}>
+      <fieldset class="sr-verdict__buttons">
+        <legend class="sr-visually-hidden">{t('verdictButtons')}</legend>
         {VERDICTS.map((verdict, index) => (
           <button
             key={verdict}
@@ -122,10 +123,10 @@ export function VerdictForm(props: VerdictFormProps) {
             disabled={sending.kind === 'saving'}
             onClick={() => void send(verdict)}
           >
-            <kbd aria-hidden="true">{index + 1}</kbd> {verdictLabel(verdict)}
+            <kbd>{index + 1}</kbd> {verdictLabel(verdict)}
           </button>
         ))}
-      </div>
+      </fieldset>
       <div class="sr-verdict__status" role="status" aria-live="polite">
         {sending.kind === 'saving' && <p class="sr-muted">{t('verdictSaving')}</p>}
         {sending.kind === 'saved' && (
