@@ -1,25 +1,138 @@
 import { signal } from '@preact/signals';
 import { render } from 'preact';
 import { type LinkState, LinkStatus, linkStateOf } from '../../components/LinkStatus';
+import { type DeadLetterFix, OutboxView } from '../../components/OutboxView';
+import { QuickVerdict, type QuickVerdictInput } from '../../components/QuickVerdict';
+import { StatusLine } from '../../components/StatusLine';
 import '../../components/page.css';
-import { t } from '../../lib/i18n';
+import { recordFromUrl } from '../../lib/crm';
+import { t, verdictLabel } from '../../lib/i18n';
+import type { CampaignList, HistoryEntry, OutboxStatus } from '../../lib/messages';
 import { askBackground } from '../../lib/platform/messaging';
 
 const link = signal<LinkState>({ kind: 'loading' });
+const campaigns = signal<CampaignList | { error: string } | null>(null);
+const outbox = signal<OutboxStatus | { error: string } | null>(null);
+const syncing = signal(false);
+const saved = signal<{ entry: HistoryEntry; undone: boolean } | null>(null);
+
+const openOptions = () => void askBackground({ type: 'openOptions' }).then(() => window.close());
+
+async function refreshOutbox(): Promise<void> {
+  const answer = await askBackground({ type: 'outbox' });
+  outbox.value = answer.ok ? answer.reply : { error: answer.error };
+}
+
+async function sendVerdict(input: QuickVerdictInput): Promise<string | null> {
+  const record = recordFromUrl(input.leadLink);
+  if (!record) return t('quickLeadUnknown');
+  const answer = await askBackground({
+    type: 'verdict',
+    id: crypto.randomUUID(),
+    lead: { ...record, signals: {} },
+    url: input.leadLink.trim(),
+    campaignId: input.campaignId,
+    verdict: input.verdict,
+    ...(input.note.trim() ? { note: input.note } : {}),
+    region: input.region,
+  });
+  if (!answer.ok) return answer.error;
+  saved.value = { entry: answer.reply, undone: false };
+  await refreshOutbox();
+  return null;
+}
+
+async function resend(id: string, fix: DeadLetterFix): Promise<string | null> {
+  const answer = await askBackground({ type: 'resend', id, ...fix });
+  if (!answer.ok) return answer.error;
+  await refreshOutbox();
+  return null;
+}
+
+function SavedLine() {
+  const current = saved.value;
+  if (!current) return null;
+  if (current.undone) return <p role="status">{t('quickUndone')}</p>;
+  const open = current.entry.undoUntil && Date.parse(current.entry.undoUntil) > Date.now();
+  return (
+    <p role="status">
+      {t('quickSaved', verdictLabel(current.entry.verdict))}{' '}
+      {open && (
+        <button
+          type="button"
+          class="sr-link"
+          onClick={async () => {
+            const answer = await askBackground({ type: 'undo', id: current.entry.id });
+            if (answer.ok && answer.reply.undone) saved.value = { ...current, undone: true };
+            await refreshOutbox();
+          }}
+        >
+          {t('quickUndo')}
+        </button>
+      )}
+    </p>
+  );
+}
 
 function Popup() {
+  const list = campaigns.value;
+  const status = outbox.value;
+  const linked = link.value.kind === 'ready' && link.value.status.linked;
   return (
     <main class="sr-page sr-page--popup">
       <h1>{t('popupTitle')}</h1>
-      <LinkStatus
-        state={link}
-        onOpenOptions={() => void askBackground({ type: 'openOptions' }).then(() => window.close())}
-      />
+      <LinkStatus state={link} onOpenOptions={openOptions} />
+      {linked &&
+        (list === null ? (
+          <StatusLine />
+        ) : 'error' in list ? (
+          <StatusLine error={list.error} />
+        ) : (
+          <QuickVerdict campaigns={list} onSend={sendVerdict} />
+        ))}
+      <SavedLine />
+      {status === null ? (
+        <StatusLine />
+      ) : 'error' in status ? (
+        <StatusLine error={status.error} />
+      ) : (
+        <OutboxView
+          status={status}
+          setup={list && !('error' in list) ? list.setup : { regions: [], region: null }}
+          syncing={syncing.value}
+          onSyncNow={async () => {
+            syncing.value = true;
+            const answer = await askBackground({ type: 'syncNow' });
+            outbox.value = answer.ok ? answer.reply : { error: answer.error };
+            syncing.value = false;
+          }}
+          onResend={resend}
+          onDiscard={async (id) => {
+            const answer = await askBackground({ type: 'discard', id });
+            outbox.value = answer.ok ? answer.reply : { error: answer.error };
+          }}
+          onOpenOptions={openOptions}
+        />
+      )}
+      <p>
+        <button type="button" class="sr-link" onClick={openOptions}>
+          {t('actionOpenOptions')}
+        </button>
+      </p>
     </main>
   );
 }
 
 render(<Popup />, document.getElementById('app')!);
-askBackground({ type: 'status' }).then((answer) => {
+askBackground({ type: 'status' }).then(async (answer) => {
   link.value = linkStateOf(answer);
+  if (!answer.ok || !answer.reply.linked) return;
+  const list = await askBackground({ type: 'campaigns' });
+  campaigns.value = list.ok ? list.reply : { error: list.error };
+});
+refreshOutbox().then(() => {
+  // Replies shown once count as seen: the badge and the next popup stop calling them new.
+  const status = outbox.value;
+  if (status && !('error' in status) && status.newReplies.length > 0)
+    void askBackground({ type: 'repliesSeen' });
 });

@@ -7,7 +7,7 @@ import { hubspot } from './hubspot';
 import { pipedrive } from './pipedrive';
 import { salesforceClassic } from './salesforce-classic';
 import { salesforceLightning } from './salesforce-lightning';
-import type { CrmAdapter, LeadContext } from './types';
+import type { CrmAdapter, LeadContext, RecordRef } from './types';
 import { zoho } from './zoho';
 
 export type { CrmAdapter, LeadContext, RecordRef } from './types';
@@ -71,4 +71,17 @@ export function detectLead(url: string, doc: Document): LeadContext | null {
   }
   const adapter = adapterFor(parsed);
   return adapter ? detectWith(adapter, parsed, doc) : null;
+}
+
+/** The record a pasted CRM address points at (the popup's verdict form), or null. */
+export function recordFromUrl(text: string): (RecordRef & { crm: LeadContext['crm'] }) | null {
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    return null;
+  }
+  const adapter = adapterFor(url);
+  const record = adapter?.recognise(url);
+  return adapter && record ? { crm: adapter.crm, ...record } : null;
 }

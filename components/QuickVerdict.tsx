@@ -1,0 +1,152 @@
+import { useSignal } from '@preact/signals';
+import { t, verdictLabel } from '../lib/i18n';
+import type { CampaignList } from '../lib/messages';
+import type { Verdict } from '../lib/protocol';
+import { VERDICTS } from '../lib/protocol/constants';
+import { LIMITS } from '../lib/protocol/limits';
+
+export interface QuickVerdictInput {
+  campaignId: string;
+  leadLink: string;
+  verdict: Verdict;
+  note: string;
+  region: string;
+}
+
+/**
+ * A verdict without a lead page open: find the campaign in the cached briefs, paste the lead's CRM
+ * address, pick the verdict. What was typed stays until the background has saved it.
+ */
+export function QuickVerdict(props: {
+  campaigns: CampaignList;
+  onSend: (input: QuickVerdictInput) => Promise<string | null>;
+}) {
+  const search = useSignal('');
+  const campaignId = useSignal('');
+  const leadLink = useSignal('');
+  const verdict = useSignal<Verdict>('good_fit');
+  const note = useSignal('');
+  const region = useSignal(props.campaigns.setup.region ?? '');
+  const problem = useSignal<string | null>(null);
+  const busy = useSignal(false);
+  const words = search.value.trim().toLowerCase();
+  const shown = props.campaigns.choices.filter(
+    (choice) => !words || `${choice.name} ${choice.channel}`.toLowerCase().includes(words),
+  );
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    if (!campaignId.value) {
+      problem.value = t('quickPickCampaign');
+      return;
+    }
+    busy.value = true;
+    problem.value = await props.onSend({
+      campaignId: campaignId.value,
+      leadLink: leadLink.value,
+      verdict: verdict.value,
+      note: note.value,
+      region: region.value,
+    });
+    busy.value = false;
+    if (!problem.value) {
+      note.value = '';
+      leadLink.value = '';
+    }
+  };
+  return (
+    <form class="sr-form" onSubmit={submit} aria-labelledby="sr-quick-title">
+      <h2 id="sr-quick-title">{t('quickTitle')}</h2>
+      <label>
+        {t('quickSearch')}
+        <input
+          type="search"
+          value={search.value}
+          onInput={(event) => {
+            search.value = event.currentTarget.value;
+          }}
+        />
+      </label>
+      <label>
+        {t('quickCampaign')}
+        <select
+          size={Math.min(6, Math.max(2, shown.length))}
+          value={campaignId.value}
+          onChange={(event) => {
+            campaignId.value = event.currentTarget.value;
+          }}
+        >
+          {shown.map((choice) => (
+            <option key={choice.id} value={choice.id}>
+              {choice.name} · {choice.channel}
+            </option>
+          ))}
+        </select>
+      </label>
+      {shown.length === 0 && <p class="sr-muted">{t('quickNoCampaigns')}</p>}
+      <label>
+        {t('quickLead')}
+        <input
+          type="url"
+          required
+          placeholder="https://…"
+          value={leadLink.value}
+          onInput={(event) => {
+            leadLink.value = event.currentTarget.value;
+          }}
+        />
+      </label>
+      <label>
+        {t('quickVerdict')}
+        <select
+          value={verdict.value}
+          onChange={(event) => {
+            verdict.value = event.currentTarget.value as Verdict;
+          }}
+        >
+          {VERDICTS.map((value) => (
+            <option key={value} value={value}>
+              {verdictLabel(value)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('verdictNote')}
+        <textarea
+          rows={2}
+          maxLength={LIMITS.note}
+          value={note.value}
+          onInput={(event) => {
+            note.value = event.currentTarget.value;
+          }}
+        />
+      </label>
+      {props.campaigns.setup.regions.length > 0 && (
+        <label>
+          {t('verdictRegion')}
+          <select
+            value={region.value}
+            onChange={(event) => {
+              region.value = event.currentTarget.value;
+            }}
+          >
+            <option value="">{t('verdictNoRegion')}</option>
+            {props.campaigns.setup.regions.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      <button type="submit" class="sr-button" disabled={busy.value}>
+        {busy.value ? t('verdictSaving') : t('quickSend')}
+      </button>
+      {problem.value && (
+        <p class="sr-error" role="alert">
+          {problem.value}
+        </p>
+      )}
+    </form>
+  );
+}
