@@ -67,6 +67,8 @@ export function VerdictForm(props: VerdictFormProps) {
   const note = useSignal('');
   const region = useSignal(props.setup.region ?? '');
   const sending = props.sending;
+  // The rep's default region is offered even when the workspace lists none.
+  const regions = [...new Set([...props.setup.regions, ...(props.setup.region ? [props.setup.region] : [])])];
   useLayoutEffect(() => {
     if (sending.kind === 'undone') {
       note.value = sending.note;
@@ -93,7 +95,7 @@ export function VerdictForm(props: VerdictFormProps) {
           }}
         />
       </label>
-      {props.setup.regions.length > 0 && (
+      {regions.length > 0 && (
         <label class="sr-field">
           <span>{t('verdictRegion')}</span>
           <select
@@ -103,7 +105,7 @@ export function VerdictForm(props: VerdictFormProps) {
             }}
           >
             <option value="">{t('verdictNoRegion')}</option>
-            {props.setup.regions.map((name) => (
+            {regions.map((name) => (
               <option key={name} value={name}>
                 {name}
               </option>

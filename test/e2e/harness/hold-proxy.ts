@@ -1,0 +1,57 @@
+import { createServer, request, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A loopback HTTP proxy in front of the workspace that can hold the workspace's answer to
+ * `POST /api/v1/feedback`: the request reaches the workspace (which stores it), but the extension
+ * hears nothing until the held connection is dropped. It records every feedback body it forwarded.
+ */
+export async function startHoldProxy(target: () => string) {
+  const held: ServerResponse[] = [];
+  const feedbackPosts: string[] = [];
+  let holding = false;
+  const server = createServer((incoming, outgoing) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const isFeedbackPost = incoming.method === 'POST' && incoming.url?.startsWith('/api/v1/feedback');
+      if (isFeedbackPost) feedbackPosts.push(body.toString());
+      const hold = holding && isFeedbackPost;
+      const upstream = request(
+        `${target()}${incoming.url}`,
+        { method: incoming.method, headers: { ...incoming.headers, host: new URL(target()).host } },
+        (answer) => {
+          if (hold) {
+            answer.resume();
+            held.push(outgoing);
+            return;
+          }
+          outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(outgoing);
+        },
+      );
+      upstream.on('error', () => outgoing.destroy());
+      upstream.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    feedbackPosts,
+    held,
+    hold(on: boolean) {
+      holding = on;
+    },
+    /** Drops every held connection without an answer, as a dying network would. */
+    dropHeld() {
+      for (const response of held.splice(0)) response.socket?.destroy();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,187 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FeedbackRecord } from '../../lib/protocol';
+import { briefInput } from '../support/examples';
+import { startTestWorkspace, type TestWorkspace } from '../workspace/harness';
+import { type ChromiumSession, launchChromium, linkInOptions } from './harness/chromium';
+import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
+import { startHoldProxy } from './harness/hold-proxy';
+import { E2E_DIR } from './harness/paths';
+
+let server: FixtureServer;
+let ws: TestWorkspace;
+let proxy: Awaited<ReturnType<typeof startHoldProxy>>;
+let chromium: ChromiumSession;
+let page: Page;
+let marketer: { id: string; token: string };
+let hannoverId: string;
+const profile = mkdtempSync(join(E2E_DIR, 'chromium-verdicts-'));
+
+beforeAll(async () => {
+  server = await startFixtureServer();
+  proxy = await startHoldProxy(() => ws.url);
+  ws = await startTestWorkspace('pglite', { publicUrl: proxy.url });
+  marketer = await ws.join('marketer', 'Mara Jensen');
+  const created = await ws.call('POST', '/api/v1/campaigns', {
+    token: marketer.token,
+    body: briefInput({ match: { campaignIds: [], utmCampaigns: ['hm26'], leadSources: [], keywords: [] } }),
+  });
+  hannoverId = ((await created.json()) as { id: string }).id;
+  const invite = await ws.call('POST', '/api/v1/invites', {
+    token: ws.adminToken,
+    body: { name: 'Ana Ruiz', role: 'rep', region: 'Iberia' },
+  });
+  chromium = await launchChromium({ hosts: server.hosts, port: server.port, profile });
+  await linkInOptions(chromium, ((await invite.json()) as { joinUrl: string }).joinUrl);
+  page = await chromium.context.newPage();
+});
+
+afterAll(async () => {
+  await chromium?.close();
+  await ws?.destroy();
+  await proxy?.close();
+  await server?.close();
+  rmSync(profile, { recursive: true, force: true });
+});
+
+const panel = () => page.locator('sameroom-panel aside');
+const status = () => panel().locator('.sr-verdict__status');
+
+async function received(): Promise<FeedbackRecord[]> {
+  const answer = await ws.call('GET', '/api/v1/feedback', { token: marketer.token });
+  return ((await answer.json()) as { items: FeedbackRecord[] }).items;
+}
+
+async function openLead(): Promise<void> {
+  await page.goto(server.url('salesforce-lightning/lead'));
+  await expect.poll(() => panel().locator('h2').first().textContent()).toBe('Hannover Messe 2026');
+}
+
+describe('Chromium: one-click verdicts reach the workspace, and replies come back', () => {
+  it('sends a verdict clicked on a Salesforce lead: Saved, then Sent; the workspace has it once', async () => {
+    await openLead();
+    await panel().getByLabel('Note for marketing (optional)').fill('Only asked for the price list.');
+    expect(await panel().getByLabel('Region').inputValue()).toBe('Iberia');
+    await panel()
+      .getByRole('button', { name: /Tire-kicker/ })
+      .click();
+    await expect.poll(() => status().textContent()).toMatch(/^Saved\. Undo \(\d+ s\)$/);
+    expect(await panel().getByLabel('Note for marketing (optional)').inputValue()).toBe('');
+    await expect.poll(() => status().textContent(), { timeout: 20_000 }).toBe('Sent to the workspace.');
+    const items = await received();
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({
+      campaignId: hannoverId,
+      verdict: 'tire_kicker',
+      note: 'Only asked for the price list.',
+      region: 'Iberia',
+      rep: { name: 'Ana Ruiz' },
+      lead: { crm: 'salesforce', objectType: 'lead' },
+    });
+    expect(await panel().locator('.sr-history').textContent()).toContain('Tire-kicker (price only)');
+  });
+
+  it("shows a marketer's reply in the popup and in the panel", async () => {
+    const [item] = await received();
+    const reply = await ws.call('POST', `/api/v1/feedback/${item!.id}/replies`, {
+      token: marketer.token,
+      body: { text: 'Thanks, we will drop the price from the ad.' },
+    });
+    expect(reply.status).toBe(201);
+    const popup = await chromium.context.newPage();
+    await popup.goto(`chrome-extension://${chromium.extensionId}/popup.html`);
+    await popup.getByRole('button', { name: 'Sync now' }).click();
+    await popup.getByText('New replies (1)').waitFor();
+    await popup.getByText('Thanks, we will drop the price from the ad.').waitFor();
+    await popup.close();
+    await openLead();
+    await expect
+      .poll(() => panel().locator('.sr-history').textContent())
+      .toContain('Mara Jensen: Thanks, we will drop the price from the ad.');
+  });
+
+  it('sends nothing after Undo within 10 s (a digit key picks the verdict), and gives the note back', async () => {
+    await openLead();
+    await panel().getByLabel('Note for marketing (optional)').fill('Signed on the spot!');
+    await panel().getByRole('heading', { name: 'Your verdict on this lead' }).click();
+    await panel()
+      .getByRole('button', { name: /Good fit/ })
+      .focus();
+    await page.keyboard.press('7');
+    await expect.poll(() => status().textContent()).toMatch(/^Saved\. Undo/);
+    await status().getByRole('button', { name: /Undo/ }).click();
+    await expect.poll(() => status().textContent()).toContain('nothing was sent');
+    expect(await panel().getByLabel('Note for marketing (optional)').inputValue()).toBe(
+      'Signed on the spot!',
+    );
+    await page.waitForTimeout(12_000);
+    expect((await received()).map((item) => item.verdict)).toEqual(['tire_kicker']);
+  });
+
+  it('with the workspace stopped says Saved, then sends after it returns, with no duplicate', async () => {
+    await openLead();
+    await ws.close();
+    await panel()
+      .getByRole('button', { name: /Not ready/ })
+      .click();
+    await expect.poll(() => status().textContent()).toMatch(/^Saved\./);
+    await expect.poll(() => status().textContent(), { timeout: 20_000 }).toMatch(/^Saved — will retry: /);
+    ws = await startTestWorkspace('pglite', {
+      dataDir: ws.dataDir,
+      adminToken: ws.adminToken,
+      publicUrl: proxy.url,
+    });
+    await expect.poll(() => status().textContent(), { timeout: 45_000 }).toBe('Sent to the workspace.');
+    const notReady = (await received()).filter((item) => item.verdict === 'not_ready');
+    expect(notReady).toHaveLength(1);
+  });
+
+  it('resumes after its service worker is killed while the answer is held open; nothing lost or doubled', async () => {
+    await openLead();
+    proxy.hold(true);
+    const postsBefore = proxy.feedbackPosts.length;
+    await panel()
+      .getByRole('button', { name: /Bad contact data/ })
+      .click();
+    await expect.poll(() => status().textContent()).toMatch(/^Saved\./);
+    await expect.poll(() => proxy.held.length, { timeout: 20_000 }).toBe(1);
+    // The workspace stored the item; the extension never heard so. Now its worker dies.
+    const cdp = await chromium.context.newCDPSession(page);
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    const worker = targetInfos.find(
+      (target) =>
+        target.type === 'service_worker' &&
+        target.url.startsWith(`chrome-extension://${chromium.extensionId}/`),
+    );
+    expect(worker).toBeDefined();
+    await cdp.send('Target.closeTarget', { targetId: worker!.targetId });
+    proxy.hold(false);
+    proxy.dropHeld();
+    await expect.poll(() => status().textContent(), { timeout: 45_000 }).toBe('Sent to the workspace.');
+    const sent = proxy.feedbackPosts.slice(postsBefore);
+    expect(sent.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(sent).size).toBe(1); // resent exactly as first sent
+    expect((await received()).filter((item) => item.verdict === 'bad_contact')).toHaveLength(1);
+  });
+
+  it('keeps a verdict through a SIGKILL of the browser right after Saved, and sends it after relaunch', async () => {
+    await openLead();
+    await panel().getByRole('button', { name: /Spam/ }).click();
+    await expect.poll(() => status().textContent()).toMatch(/^Saved\./);
+    execFileSync('pkill', ['-KILL', '-f', `user-data-dir=${profile}`]);
+    await chromium.close().catch(() => undefined);
+    expect((await received()).filter((item) => item.verdict === 'spam')).toHaveLength(0);
+    chromium = await launchChromium({ hosts: server.hosts, port: server.port, profile });
+    await expect
+      .poll(async () => (await received()).filter((item) => item.verdict === 'spam').length, {
+        timeout: 60_000,
+      })
+      .toBe(1);
+    page = await chromium.context.newPage();
+    await openLead();
+    expect(await panel().locator('.sr-history').textContent()).toContain('Spam / fake');
+  });
+});
