@@ -9,6 +9,7 @@ let server: FixtureServer;
 let ws: TestWorkspace;
 let firefox: FirefoxSession;
 let page: Page;
+let marketerToken: string;
 
 const rules = (utmCampaigns: string[]) => ({ campaignIds: [], utmCampaigns, leadSources: [], keywords: [] });
 
@@ -16,6 +17,7 @@ beforeAll(async () => {
   server = await startFixtureServer(443);
   ws = await startTestWorkspace('pglite');
   const marketer = await ws.join('marketer');
+  marketerToken = marketer.token;
   await ws.call('POST', '/api/v1/campaigns', {
     token: marketer.token,
     body: briefInput({ match: rules(['hm26']) }),
@@ -52,7 +54,7 @@ async function panelHeading(): Promise<string | null | undefined> {
   return heading?.evaluate((el) => el.textContent);
 }
 
-describe('Firefox: link in Options, then the campaign on Salesforce and HubSpot', () => {
+describe('Firefox: link in Options, the campaign on Salesforce and HubSpot, and a verdict', () => {
   it('opens Options from the panel of an unlinked lead page, and links there with a join link', async () => {
     const invite = await ws.call('POST', '/api/v1/invites', {
       token: ws.adminToken,
@@ -85,5 +87,22 @@ describe('Firefox: link in Options, then the campaign on Salesforce and HubSpot'
   it('shows the brief on a HubSpot contact', async () => {
     await page.goto(server.url('hubspot/contact'));
     await expect.poll(panelHeading, { timeout: 15_000 }).toBe('Retrofit search — Q4');
+  });
+
+  it('sends a verdict clicked on the HubSpot contact: Saved, then Sent, and the workspace has it', async () => {
+    await page.goto(server.url('hubspot/contact'));
+    await expect.poll(panelHeading, { timeout: 15_000 }).toBe('Retrofit search — Q4');
+    const note = await page.$('sameroom-panel >>> .sr-verdict textarea');
+    await note?.type('Wants a retrofit quote for two lines.');
+    await (await page.$('sameroom-panel >>> [data-verdict-key="1"]'))?.click();
+    const status = async () =>
+      (await page.$('sameroom-panel >>> .sr-verdict__status'))?.evaluate((el) => el.textContent);
+    await expect.poll(status, { timeout: 5_000 }).toMatch(/^Saved\./);
+    await expect.poll(status, { timeout: 25_000 }).toBe('Sent to the workspace.');
+    const answer = await ws.call('GET', '/api/v1/feedback', { token: marketerToken });
+    const { items } = (await answer.json()) as { items: Array<{ verdict: string; note?: string }> };
+    expect(items).toEqual([
+      expect.objectContaining({ verdict: 'good_fit', note: 'Wants a retrofit quote for two lines.' }),
+    ]);
   });
 });
