@@ -107,4 +107,85 @@ describe('messages to the background', () => {
       error: 'Sameroom could not do that: QuotaExceededError: the disk is full',
     });
   });
+
+  describe('verdicts', () => {
+    const verdict = (overrides: Record<string, unknown> = {}) => ({
+      type: 'verdict',
+      id: '6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+      lead: { crm: 'salesforce', objectType: 'lead', recordId: '00Q5g00000A1b2cEAB', signals: {} },
+      campaignId: null,
+      verdict: 'good_fit',
+      ...overrides,
+    });
+
+    it('saves a verdict from a content script, says when Undo ends, and reports the change', async () => {
+      const db = await openSameroomDb();
+      await db.put('link', LINK_RECORD, 'current');
+      const outboxChanged = vi.fn();
+      const answer = await handleMessage(verdict(), CRM_TAB, deps({ outboxChanged, now: () => NOW }));
+      expect(answer).toMatchObject({
+        ok: true,
+        reply: {
+          status: 'held',
+          undoUntil: new Date(NOW.getTime() + 10_000).toISOString(),
+          region: 'Iberia',
+        },
+      });
+      expect(outboxChanged).toHaveBeenCalledOnce();
+      expect(await db.count('outbox')).toBe(1);
+    });
+
+    it('refuses a verdict with words when nothing is linked, saving nothing', async () => {
+      const answer = await handleMessage(verdict(), CRM_TAB, deps());
+      expect(answer).toEqual({
+        ok: false,
+        error:
+          'Sameroom could not do that: Sameroom is not linked to a workspace: link it in Options, then send the verdict.',
+      });
+    });
+
+    it.each([
+      ['a verdict that is not on the list', verdict({ verdict: 'meh' })],
+      ['an id that is not a UUID', verdict({ id: '1' })],
+      ['an unknown key', verdict({ token: 'x' })],
+    ])('refuses %s', async (_, message) => {
+      expect(await handleMessage(message, CRM_TAB, deps())).toEqual({
+        ok: false,
+        error: 'Sameroom did not understand that request.',
+      });
+    });
+
+    it.each([
+      ['outbox', { type: 'outbox' }],
+      ['resend', { type: 'resend', id: '6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d' }],
+      ['discard', { type: 'discard', id: '6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d' }],
+      ['campaigns', { type: 'campaigns' }],
+    ])('answers %s only to extension pages', async (_, message) => {
+      expect(await handleMessage(message, CRM_TAB, deps())).toEqual({
+        ok: false,
+        error: 'That request is not allowed from here.',
+      });
+    });
+
+    it('runs sync on "Sync now", forced past any backoff', async () => {
+      const sync = vi.fn(async () => undefined);
+      const answer = await handleMessage({ type: 'syncNow' }, OPTIONS_PAGE, deps({ sync }));
+      expect(sync).toHaveBeenCalledWith(true);
+      expect(answer).toMatchObject({ ok: true, reply: { linked: false, pending: 0, held: 0 } });
+    });
+  });
 });
+
+const NOW = new Date('2026-11-22T09:00:00.000Z');
+const LINK_RECORD = {
+  token: 'a'.repeat(43),
+  member: {
+    id: '9c1d3f7a-2b4e-4c6d-8e0f-1a2b3c4d5e6f',
+    name: 'Ana Ruiz',
+    role: 'rep' as const,
+    region: 'Iberia',
+  },
+  workspace: { id: '3f2e1d0c-9b8a-4765-8432-10fedcba9876', name: 'Acme Robotics', regions: ['Iberia'] },
+  workspaceUrl: 'https://sameroom.acme.test',
+  linkedAt: '2026-11-22T08:00:00Z',
+};
