@@ -33,6 +33,8 @@ export async function launchChromium(options: {
   hosts: string[];
   port: number;
   profile?: string;
+  /** A visible window (npm start with a display); tests run headless. */
+  headless?: boolean;
 }): Promise<ChromiumSession> {
   const profile = options.profile ?? mkdtempSync(join(E2E_DIR, 'chromium-'));
   const rules = hostResolverRules(options.hosts, options.port);
@@ -40,8 +42,11 @@ export async function launchChromium(options: {
     executablePath: CHROMIUM,
     headless: false,
     ignoreHTTPSErrors: true,
+    // Whoever launched the browser decides what Ctrl+C does (npm start closes the workspace too).
+    handleSIGINT: false,
+    handleSIGTERM: false,
     args: [
-      '--headless=new',
+      ...(options.headless === false ? [] : ['--headless=new']),
       '--no-sandbox',
       `--disable-extensions-except=${CHROME_BUILD}`,
       `--load-extension=${CHROME_BUILD}`,

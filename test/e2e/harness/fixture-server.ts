@@ -19,7 +19,10 @@ export interface FixtureServer {
  * Serves the saved CRM pages over HTTPS at the URLs they were saved from. The browsers resolve those
  * hostnames to this server, so the extension's real match patterns are what decides where it runs.
  */
-export async function startFixtureServer(port = 0): Promise<FixtureServer> {
+export async function startFixtureServer(
+  port = 0,
+  tls: { certFile: string; keyFile: string } = { certFile: CERT_FILE, keyFile: KEY_FILE },
+): Promise<FixtureServer> {
   const fixtures = loadFixtures();
   const byKey = new Map(fixtures.map((f) => [`${f.adapterId}/${f.name}`, f]));
   const byLocation = new Map<string, CrmFixture>();
@@ -35,7 +38,7 @@ export async function startFixtureServer(port = 0): Promise<FixtureServer> {
   };
 
   const server = createServer(
-    { cert: readFileSync(CERT_FILE), key: readFileSync(KEY_FILE) },
+    { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) },
     (request, response) => {
       const url = new URL(request.url ?? '/', `https://${request.headers.host ?? 'localhost'}`);
       const fixture = byLocation.get(`${url.host}${url.pathname}`);
