@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { bundleSizeRows } from './bundle-size';
 import { leadPanelRows } from './lead-panel';
 import { type BenchRow, withinBudget } from './row';
+import { verdictRows } from './verdicts';
 import { workspaceRows } from './workspace';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -46,6 +47,7 @@ const rows: BenchRow[] = [
   }),
   ...(await workspaceRows()),
   ...(await leadPanelRows()),
+  ...(await verdictRows()),
 ];
 printTable(rows);
 writeFileSync(

@@ -113,7 +113,10 @@ export function historyEntry(entry: OutboxEntry | SentEntry): HistoryEntry {
   };
 }
 
-/** Every verdict on this lead, newest first: waiting, failed and sent, with marketing's replies. */
+/** The panel lists this many of a lead's verdicts, newest first. */
+export const HISTORY_SHOWN = 20;
+
+/** The latest verdicts on this lead, newest first: waiting, failed and sent, with marketing's replies. */
 export async function leadHistory(
   db: IDBPDatabase<SameroomDb>,
   lead: {
@@ -128,7 +131,10 @@ export async function leadHistory(
     tx.objectStore('outbox').index('by-lead').getAll(key),
     tx.objectStore('sent').index('by-lead').getAll(key),
   ]);
-  return [...queued, ...sent].map(historyEntry).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  return [...queued, ...sent]
+    .map(historyEntry)
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+    .slice(0, HISTORY_SHOWN);
 }
 
 function deadLetter(entry: OutboxEntry): DeadLetter {

@@ -10,7 +10,12 @@ export async function startHoldProxy(target: () => string) {
   const held: ServerResponse[] = [];
   const feedbackPosts: string[] = [];
   let holding = false;
+  let refusing = false;
   const server = createServer((incoming, outgoing) => {
+    if (refusing) {
+      outgoing.socket?.destroy();
+      return;
+    }
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('end', () => {
@@ -43,6 +48,10 @@ export async function startHoldProxy(target: () => string) {
     held,
     hold(on: boolean) {
       holding = on;
+    },
+    /** Drops every connection at once, as a workspace that is down would look. */
+    refuse(on: boolean) {
+      refusing = on;
     },
     /** Drops every held connection without an answer, as a dying network would. */
     dropHeld() {
