@@ -6,18 +6,40 @@ import { CRM_MATCHES } from './lib/crm';
 export const GECKO_ID = 'sameroom@sameroom.app';
 
 /** The only API permissions DESIGN.md allows; a test fails on anything else in a built manifest. */
-export const PERMISSIONS = ['storage', 'alarms', 'scripting'];
+export const PERMISSIONS = ['storage', 'alarms', 'scripting', 'activeTab'];
+
+/**
+ * Test builds only (SAMEROOM_TEST_HOSTS, set by the e2e setup): the custom CRM sites the tests add,
+ * granted at install so no permission dialog is needed. Production builds list none.
+ */
+const TEST_HOSTS = (process.env.SAMEROOM_TEST_HOSTS ?? '').split(',').filter(Boolean);
 
 export default defineConfig({
   imports: false,
+  // Test builds go beside the release builds, so a test can prove the release manifests list no test host.
+  outDir: TEST_HOSTS.length > 0 ? '.output/test' : '.output',
   modules: ['@wxt-dev/webextension-polyfill'],
   manifestVersion: 3,
   vite: () => ({ plugins: [preact()] }),
   manifest: ({ browser }) => ({
-    name: 'Sameroom',
-    description: "Shows the campaign behind each CRM lead and sends the rep's verdict back to marketing.",
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
     permissions: PERMISSIONS,
-    host_permissions: [...CRM_MATCHES],
+    host_permissions: [...CRM_MATCHES, ...TEST_HOSTS],
+    // Custom CRM sites: asked for one site at a time, in Options, when the rep adds it.
+    optional_host_permissions: ['https://*/*', 'http://*/*'],
+    default_locale: 'en',
+    commands: {
+      'toggle-panel': {
+        suggested_key: { default: 'Alt+Shift+S' },
+        description: '__MSG_commandTogglePanel__',
+      },
+      'focus-verdicts': {
+        suggested_key: { default: 'Alt+Shift+V' },
+        description: '__MSG_commandFocusVerdicts__',
+      },
+    },
+    ...(browser === 'firefox' ? {} : { storage: { managed_schema: 'managed-schema.json' } }),
     ...(browser === 'firefox'
       ? { browser_specific_settings: { gecko: { id: GECKO_ID, strict_min_version: '128.0' } } }
       : {}),

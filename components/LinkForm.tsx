@@ -2,8 +2,9 @@ import { useSignal } from '@preact/signals';
 import { t } from '../lib/i18n';
 
 /** Paste a join link, press Link. What was typed stays in the box when linking fails. */
-export function LinkForm(props: { onLink: (joinLink: string) => Promise<string | null> }) {
+export function LinkForm(props: { onLink: (joinLink: string, code: string) => Promise<string | null> }) {
   const joinLink = useSignal('');
+  const code = useSignal('');
   const error = useSignal<string | null>(null);
   const busy = useSignal(false);
   return (
@@ -13,7 +14,7 @@ export function LinkForm(props: { onLink: (joinLink: string) => Promise<string |
       onSubmit={async (event) => {
         event.preventDefault();
         busy.value = true;
-        error.value = await props.onLink(joinLink.value.trim());
+        error.value = await props.onLink(joinLink.value.trim(), code.value.trim());
         busy.value = false;
       }}
     >
@@ -32,6 +33,17 @@ export function LinkForm(props: { onLink: (joinLink: string) => Promise<string |
         value={joinLink.value}
         onInput={(event) => {
           joinLink.value = (event.currentTarget as HTMLInputElement).value;
+        }}
+      />
+      <label for="join-code">{t('optionsCodeApart')}</label>
+      <input
+        id="join-code"
+        type="text"
+        autocomplete="off"
+        spellcheck={false}
+        value={code.value}
+        onInput={(event) => {
+          code.value = (event.currentTarget as HTMLInputElement).value;
         }}
       />
       {error.value && (

@@ -53,6 +53,7 @@ export const Message = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('discard'), id: z.uuid() }),
   z.strictObject({ type: z.literal('repliesSeen') }),
   z.strictObject({ type: z.literal('campaigns') }),
+  z.strictObject({ type: z.literal('unlink') }),
 ]);
 export type Message = z.infer<typeof Message>;
 export type MessageType = Message['type'];
@@ -74,6 +75,7 @@ export const ALLOWED_SENDERS: Record<MessageType, readonly SenderKind[]> = {
   discard: ['extensionPage'],
   repliesSeen: ['extensionPage'],
   campaigns: ['extensionPage'],
+  unlink: ['extensionPage'],
 };
 
 export const StatusReply = z.object({
@@ -191,6 +193,7 @@ export interface Replies {
   discard: OutboxStatus;
   repliesSeen: OutboxStatus;
   campaigns: CampaignList;
+  unlink: OutboxStatus;
 }
 
 export type ReplyTo<T extends MessageType> = Replies[T];

@@ -7,10 +7,20 @@ import { PANEL_WIDTH, Panel, type PanelPrefs, type PanelState } from '../../comp
 import '../../components/panel.css';
 import type { SendState } from '../../components/VerdictForm';
 import { leadKeyOf } from '../../lib/campaigns/lead-key';
-import { adapterFor, CRM_MATCHES, detectLead, type LeadContext } from '../../lib/crm';
+import {
+  ADAPTERS,
+  activeAdapters,
+  adapterFor,
+  CRM_MATCHES,
+  type CrmAdapter,
+  detectLead,
+  type LeadContext,
+} from '../../lib/crm';
 import type { HistoryEntry, Message } from '../../lib/messages';
+import { onPanelCommand, type PanelCommand } from '../../lib/platform/commands';
 import { askBackground } from '../../lib/platform/messaging';
 import { loadPanelPrefs, savePanelPrefs } from '../../lib/platform/panel-prefs';
+import { loadSettings, settingsItem } from '../../lib/platform/settings';
 import type { Verdict } from '../../lib/protocol';
 
 export default defineContentScript({
@@ -18,7 +28,15 @@ export default defineContentScript({
   cssInjectionMode: 'ui',
   runAt: 'document_idle',
   async main(ctx) {
-    const panel = new PanelMount(ctx);
+    const { settings } = await loadSettings(ADAPTERS.map((adapter) => adapter.id));
+    const panel = new PanelMount(ctx, activeAdapters(settings));
+    // Switched off in Options (or a custom site removed): the panel goes at once; switched on: it comes.
+    const unwatch = settingsItem.watch(async () => {
+      panel.adapters = activeAdapters((await loadSettings(ADAPTERS.map((adapter) => adapter.id))).settings);
+      void panel.show(location.href);
+    });
+    ctx.onInvalidated(unwatch);
+    ctx.onInvalidated(onPanelCommand((command) => panel.command(command)));
     ctx.addEventListener(window, 'wxt:locationchange', ({ newUrl }) => void panel.show(newUrl.href));
     await panel.show(location.href);
   },
@@ -44,7 +62,10 @@ class PanelMount {
   private requests = 0;
   private pollTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly ctx: ContentScriptContext) {
+  constructor(
+    private readonly ctx: ContentScriptContext,
+    public adapters: CrmAdapter[],
+  ) {
     ctx.onInvalidated(() => {
       this.stopWatching?.();
       clearTimeout(this.pollTimer);
@@ -69,6 +90,20 @@ class PanelMount {
       },
       busy ? HISTORY_POLL_MS.busy : HISTORY_POLL_MS.idle,
     );
+  }
+
+  /** The keyboard commands: fold or unfold the panel; jump to the verdict buttons (unfolding first). */
+  command(command: PanelCommand): void {
+    const crm = this.lead.value?.crm;
+    if (!this.ui || !crm) return;
+    const prefs = this.prefs.value;
+    const collapsed = command === 'toggle-panel' ? !prefs.collapsed : false;
+    this.prefs.value = { ...prefs, collapsed };
+    void savePanelPrefs(crm, this.prefs.value);
+    if (command === 'focus-verdicts') {
+      // After the unfolded panel has rendered.
+      setTimeout(() => this.ui?.shadow.querySelector<HTMLElement>('[data-verdict-key="1"]')?.focus(), 0);
+    }
   }
 
   private async sendVerdict(verdict: Verdict, note: string, region: string): Promise<boolean> {
@@ -132,7 +167,7 @@ class PanelMount {
       clearTimeout(timer);
       timer = setTimeout(() => {
         if (generation !== this.generation) return;
-        const lead = detectLead(url, document);
+        const lead = detectLead(url, document, this.adapters);
         if (!lead || JSON.stringify(lead.signals) === last) return;
         last = JSON.stringify(lead.signals);
         this.lead.value = lead;
@@ -167,7 +202,7 @@ class PanelMount {
   async show(url: string): Promise<void> {
     const generation = ++this.generation;
     this.stopWatching?.();
-    const lead = detectLead(url, document);
+    const lead = detectLead(url, document, this.adapters);
     if (!lead) {
       clearTimeout(this.pollTimer);
       const ui = this.ui;
@@ -181,7 +216,7 @@ class PanelMount {
       this.sending.value = { kind: 'idle' };
     }
     this.lead.value = lead;
-    this.crmLabel.value = adapterFor(new URL(url))?.label ?? lead.crm;
+    this.crmLabel.value = adapterFor(new URL(url), this.adapters)?.label ?? lead.crm;
     this.state.value = { kind: 'loading' };
     if (!this.ui) {
       this.prefs.value = await loadPanelPrefs(lead.crm, DEFAULT_PREFS);

@@ -1,37 +1,127 @@
 import { signal } from '@preact/signals';
 import { render } from 'preact';
 import { CrmSiteList } from '../../components/CrmSiteList';
+import type { CustomSiteProblems } from '../../components/CustomSiteForm';
 import { LinkForm } from '../../components/LinkForm';
 import { type LinkState, LinkStatus, linkStateOf } from '../../components/LinkStatus';
+import { PrivacySection } from '../../components/PrivacySection';
+import { type Shortcut, ShortcutsSection } from '../../components/ShortcutsSection';
 import '../../components/page.css';
 import { ADAPTERS } from '../../lib/crm';
 import { t } from '../../lib/i18n';
+import type { OutboxStatus } from '../../lib/messages';
+import { openShortcutSettings, shortcuts } from '../../lib/platform/commands';
+import { registerSite, removeSite, requestSiteAccess } from '../../lib/platform/custom-sites';
 import { askBackground } from '../../lib/platform/messaging';
+import { loadSettings, saveSettings } from '../../lib/platform/settings';
+import { DEFAULT_SETTINGS, type ManagedSettings, type Settings } from '../../lib/settings';
+import { checkCustomSite } from '../../lib/settings/custom-site';
 
+const BUILT_IN = ADAPTERS.map((adapter) => adapter.id);
 const link = signal<LinkState>({ kind: 'loading' });
+const settings = signal<Settings>(DEFAULT_SETTINGS);
+const managed = signal<ManagedSettings>({});
+const keys = signal<Shortcut[]>([]);
+const outbox = signal<OutboxStatus | null>(null);
 
-async function linkWith(joinLink: string): Promise<string | null> {
-  const answer = await askBackground({ type: 'link', joinLink });
+async function refresh(): Promise<void> {
+  const loaded = await loadSettings(BUILT_IN);
+  settings.value = loaded.settings;
+  managed.value = loaded.managed;
+}
+
+async function linkWith(joinLink: string, code: string): Promise<string | null> {
+  const answer = await askBackground({ type: 'link', joinLink, ...(code ? { code } : {}) });
   if (!answer.ok) return answer.error;
   link.value = { kind: 'ready', status: answer.reply };
   return null;
 }
 
+async function unlink(): Promise<void> {
+  const answer = await askBackground({ type: 'unlink' });
+  if (answer.ok) outbox.value = answer.reply;
+  link.value = linkStateOf(await askBackground({ type: 'status' }));
+}
+
+/** Validates, then asks for the site's permission before any await (the click's gesture), then keeps it. */
+function addSite(input: unknown): Promise<CustomSiteProblems | null> {
+  const checked = checkCustomSite(input, crypto.randomUUID());
+  if (!checked.ok) return Promise.resolve(checked.problems);
+  const site = checked.site;
+  return requestSiteAccess(site).then(async (granted) => {
+    if (!granted) return { '': t('customSiteDenied') };
+    await registerSite(site);
+    const next = await saveSettings((current) => ({
+      ...current,
+      customSites: [...current.customSites, site],
+    }));
+    settings.value = { ...settings.value, customSites: next.customSites };
+    return null;
+  });
+}
+
 function Options() {
+  const status = link.value.kind === 'ready' ? link.value.status : null;
+  const waiting = outbox.value ? outbox.value.held + outbox.value.pending + outbox.value.otherWorkspace : 0;
   return (
     <main class="sr-page">
       <h1>{t('optionsTitle')}</h1>
       <section aria-labelledby="workspace">
         <h2 id="workspace">{t('optionsWorkspace')}</h2>
         <LinkStatus state={link} />
-        {link.value.kind === 'ready' && <LinkForm onLink={linkWith} />}
+        {managed.value.workspaceUrl && (
+          <p class="sr-locked">{t('optionsWorkspaceLocked', managed.value.workspaceUrl)}</p>
+        )}
+        {status?.linked && (
+          <button type="button" class="sr-button sr-button--secondary" onClick={() => void unlink()}>
+            {t('optionsUnlink')}
+          </button>
+        )}
+        {waiting > 0 && !status?.linked && <p class="sr-warning">{t('optionsUnsentKept', waiting)}</p>}
+        {status && <LinkForm onLink={linkWith} />}
       </section>
-      <CrmSiteList sites={ADAPTERS} />
+      <CrmSiteList
+        sites={ADAPTERS}
+        settings={settings}
+        locked={Boolean(managed.value.enabledCrms)}
+        onToggle={async (id, on) => {
+          await saveSettings((current) => ({
+            ...current,
+            enabledCrms: { ...current.enabledCrms, [id]: on },
+          }));
+          await refresh();
+        }}
+        onAdd={addSite}
+        onRemove={async (site) => {
+          await removeSite(site);
+          await saveSettings((current) => ({
+            ...current,
+            customSites: current.customSites.filter((candidate) => candidate.id !== site.id),
+          }));
+          await refresh();
+        }}
+      />
+      <PrivacySection
+        sendRecordUrl={settings.value.sendRecordUrl}
+        locked={managed.value.sendRecordUrl !== undefined}
+        onChange={async (on) => {
+          await saveSettings((current) => ({ ...current, sendRecordUrl: on }));
+          await refresh();
+        }}
+      />
+      <ShortcutsSection shortcuts={keys.value} onChange={() => void openShortcutSettings()} />
     </main>
   );
 }
 
 render(<Options />, document.getElementById('app')!);
+void refresh();
+void shortcuts().then((list) => {
+  keys.value = list;
+});
 askBackground({ type: 'status' }).then((answer) => {
   link.value = linkStateOf(answer);
+});
+askBackground({ type: 'outbox' }).then((answer) => {
+  if (answer.ok) outbox.value = answer.reply;
 });

@@ -2,7 +2,7 @@ import type { IDBPDatabase } from 'idb';
 import type { StatusReply } from '../messages';
 import type { SameroomDb } from '../store/db';
 import { WorkspaceClient } from '../workspace/client';
-import { parseJoinLink } from '../workspace/join-link';
+import { parseJoinLink, parseWorkspaceUrl } from '../workspace/join-link';
 import { currentCampaigns } from './campaigns';
 
 /**
@@ -12,10 +12,15 @@ import { currentCampaigns } from './campaigns';
 export async function linkWorkspace(
   db: IDBPDatabase<SameroomDb>,
   input: { joinLink: string; code?: string | undefined },
-  options: { now: Date; fetchFn?: typeof fetch },
+  options: { now: Date; fetchFn?: typeof fetch; requiredWorkspace?: string | undefined },
 ): Promise<StatusReply> {
   const parsed = parseJoinLink(input.joinLink, input.code);
   if (!parsed.ok) throw new Error(parsed.problem);
+  const required = options.requiredWorkspace ? parseWorkspaceUrl(options.requiredWorkspace) : null;
+  if (required?.ok && required.url !== parsed.link.workspaceUrl)
+    throw new Error(
+      `Your organisation's administrator set the workspace to ${required.url}; this join link is for ${parsed.link.workspaceUrl}.`,
+    );
   const linked = await new WorkspaceClient(parsed.link.workspaceUrl, null, options.fetchFn).link(
     parsed.link.code,
   );
@@ -27,4 +32,17 @@ export async function linkWorkspace(
     await db.put('sync', { ...sync, paused: false, failures: 0, retryAt: null, lastError: null }, 'current');
   await currentCampaigns(db, record, { ...options, force: true });
   return { linked: true, me: { member: linked.member, workspace: linked.workspace } };
+}
+
+/**
+ * Forgets the workspace: the token and the cached briefs go; unsent verdicts stay in the outbox, to be
+ * sent if this browser links to the same workspace again, and never to another one.
+ */
+export async function unlinkWorkspace(db: IDBPDatabase<SameroomDb>): Promise<void> {
+  const tx = db.transaction(['link', 'campaigns'], 'readwrite', { durability: 'strict' });
+  await Promise.all([
+    tx.objectStore('link').delete('current'),
+    tx.objectStore('campaigns').delete('current'),
+  ]);
+  await tx.done;
 }

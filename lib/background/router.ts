@@ -18,12 +18,17 @@ import {
 import type { SameroomDb } from '../store/db';
 import { WorkspaceError } from '../workspace/client';
 import { leadView, pickCampaign } from './lead';
-import { linkWorkspace } from './link';
+import { linkWorkspace, unlinkWorkspace } from './link';
 import { campaignList, verdict } from './verdicts';
 
 export interface BackgroundDeps {
   ours: { id: string; origin: string };
-  isCrmUrl(url: URL): boolean;
+  /** Whether a content script on this URL is one of ours: an enabled built-in CRM or a custom site. */
+  isCrmUrl(url: URL): boolean | Promise<boolean>;
+  /** Whether verdicts carry the record's address (Options → Privacy); yes when not given. */
+  sendRecordUrl?: () => Promise<boolean>;
+  /** The workspace an admin preset through managed storage, if any: linking elsewhere is refused. */
+  managedWorkspaceUrl?: () => Promise<string | undefined>;
   db(): Promise<IDBPDatabase<SameroomDb>>;
   openOptions(): Promise<void>;
   /** Runs sync now (one run at a time); `force` skips the backoff wait. */
@@ -58,7 +63,13 @@ export async function handleMessage(
   const parsed = Message.safeParse(raw);
   if (!parsed.success) return { ok: false, error: 'Sameroom did not understand that request.' };
   const message = parsed.data;
-  const kind = classifySender(sender, deps.ours, deps.isCrmUrl);
+  let crmUrl = false;
+  try {
+    crmUrl = sender.url ? await deps.isCrmUrl(new URL(sender.url)) : false;
+  } catch {
+    crmUrl = false;
+  }
+  const kind = classifySender(sender, deps.ours, () => crmUrl);
   if (!kind || !ALLOWED_SENDERS[message.type].includes(kind)) {
     return { ok: false, error: 'That request is not allowed from here.' };
   }
@@ -70,7 +81,10 @@ export async function handleMessage(
         await deps.openOptions();
         return { ok: true, reply: { ok: true } };
       case 'link': {
-        const linked = await linkWorkspace(await deps.db(), message, context(deps));
+        const linked = await linkWorkspace(await deps.db(), message, {
+          ...context(deps),
+          requiredWorkspace: await deps.managedWorkspaceUrl?.(),
+        });
         // Verdicts waiting for this workspace (a paused sync, an earlier link) go out now.
         void deps.sync(true);
         return { ok: true, reply: linked };
@@ -83,8 +97,9 @@ export async function handleMessage(
           reply: await pickCampaign(await deps.db(), message.lead, message.campaignId, context(deps)),
         };
       case 'verdict': {
-        const { type: _type, ...input } = message;
-        const saved = await verdict(await deps.db(), input, context(deps).now);
+        const { type: _type, url, ...input } = message;
+        const withUrl = url && (await (deps.sendRecordUrl?.() ?? true)) ? { ...input, url } : input;
+        const saved = await verdict(await deps.db(), withUrl, context(deps).now);
         deps.outboxChanged();
         return { ok: true, reply: saved };
       }
@@ -114,6 +129,10 @@ export async function handleMessage(
         return { ok: true, reply: await outboxStatus(await deps.db()) };
       case 'repliesSeen':
         await markRepliesSeen(await deps.db());
+        deps.outboxChanged();
+        return { ok: true, reply: await outboxStatus(await deps.db()) };
+      case 'unlink':
+        await unlinkWorkspace(await deps.db());
         deps.outboxChanged();
         return { ok: true, reply: await outboxStatus(await deps.db()) };
       case 'campaigns':

@@ -1,6 +1,8 @@
 import { MatchPattern } from 'wxt/utils/match-patterns';
+import { crmEnabled, type Settings } from '../settings';
 import { attio } from './attio';
 import { close } from './close';
+import { customAdapter } from './custom';
 import { dynamics } from './dynamics';
 import { freshsales } from './freshsales';
 import { hubspot } from './hubspot';
@@ -32,15 +34,31 @@ const patterns = new Map(
 /** The match patterns of every built-in CRM's hosts: the content script's matches. */
 export const CRM_MATCHES: readonly string[] = [...new Set(ADAPTERS.flatMap((adapter) => adapter.matches))];
 
+function compile(adapter: CrmAdapter): MatchPattern[] {
+  try {
+    return adapter.matches.map((p) => new MatchPattern(p));
+  } catch {
+    return []; // a custom site with a pattern the browser would refuse matches nothing
+  }
+}
+
 function servesHost(adapter: CrmAdapter, url: URL): boolean {
-  const compiled = patterns.get(adapter) ?? adapter.matches.map((p) => new MatchPattern(p));
+  const compiled = patterns.get(adapter) ?? compile(adapter);
   // A string, not the URL: for a URL object the library tests `instanceof Location`, which throws in a
   // service worker (workers have no Location).
   return compiled.some((pattern) => pattern.includes(url.href));
 }
 
-export function adapterFor(url: URL): CrmAdapter | null {
-  return ADAPTERS.find((adapter) => servesHost(adapter, url)) ?? null;
+export function adapterFor(url: URL, adapters: readonly CrmAdapter[] = ADAPTERS): CrmAdapter | null {
+  return adapters.find((adapter) => servesHost(adapter, url)) ?? null;
+}
+
+/** The adapters in force: the built-in CRMs that are switched on, then the team's custom sites. */
+export function activeAdapters(settings: Settings): CrmAdapter[] {
+  return [
+    ...ADAPTERS.filter((adapter) => crmEnabled(settings, adapter.id)),
+    ...settings.customSites.map(customAdapter),
+  ];
 }
 
 /**
@@ -62,14 +80,18 @@ export function detectWith(adapter: CrmAdapter, url: URL, doc: Document): LeadCo
 }
 
 /** The lead this page shows, or null when it is not a record page of a CRM we know. Pure. */
-export function detectLead(url: string, doc: Document): LeadContext | null {
+export function detectLead(
+  url: string,
+  doc: Document,
+  adapters: readonly CrmAdapter[] = ADAPTERS,
+): LeadContext | null {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     return null;
   }
-  const adapter = adapterFor(parsed);
+  const adapter = adapterFor(parsed, adapters);
   return adapter ? detectWith(adapter, parsed, doc) : null;
 }
 

@@ -1,11 +1,31 @@
 import type { ObjectType, Signals, Verdict } from '../protocol';
 import { en, type MessageKey } from './en';
+import { es } from './es';
 
 export type { MessageKey } from './en';
 
+export const LANGUAGES = { en, es } as const;
+export type Language = keyof typeof LANGUAGES;
+
+/** The browser's language when we have it, else English. Pure: every context has `navigator`. */
+export function uiLanguage(preferred: readonly string[] = globalThis.navigator?.languages ?? []): Language {
+  for (const tag of preferred) {
+    const base = tag.toLowerCase().split('-')[0];
+    if (base && base in LANGUAGES) return base as Language;
+  }
+  return 'en';
+}
+
+let language: Language = uiLanguage();
+
+/** For tests and previews: show every string in this language from now on. */
+export function setLanguage(next: Language): void {
+  language = next;
+}
+
 /** The text for `key`, with `$1`, `$2`, … replaced by `substitutions` (as plain text, never markup). */
 export function t(key: MessageKey, ...substitutions: Array<string | number>): string {
-  return en[key].replace(/\$(\d)/g, (placeholder, digit: string) => {
+  return LANGUAGES[language][key].replace(/\$(\d)/g, (placeholder, digit: string) => {
     const value = substitutions[Number(digit) - 1];
     return value === undefined ? placeholder : String(value);
   });

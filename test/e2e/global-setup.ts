@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { makeSelfSignedCertificate } from '../support/certificate';
-import { CERT_FILE, E2E_DIR, KEY_FILE, ROOT } from './harness/paths';
+import { CERT_FILE, CUSTOM_SITE_MATCH, E2E_DIR, KEY_FILE, ROOT } from './harness/paths';
 
 /**
  * Once per end-to-end run: build both extensions and the dashboard as users get them, and make the self-signed
@@ -17,6 +17,11 @@ export default function setup(): void {
     ]) {
       execFileSync('npx', args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
     }
+    execFileSync('npx', ['wxt', 'build'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, SAMEROOM_TEST_HOSTS: CUSTOM_SITE_MATCH },
+    });
   }
   if (!existsSync(CERT_FILE) || !existsSync(KEY_FILE))
     makeSelfSignedCertificate(CERT_FILE, KEY_FILE, 'sameroom-fixtures');

@@ -2,10 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CRM_MATCHES } from '../../lib/crm';
-import { CHROME_BUILD, FIREFOX_BUILD } from './harness/paths';
+import { CHROME_BUILD, CHROME_TEST_BUILD, CUSTOM_SITE_MATCH, FIREFOX_BUILD } from './harness/paths';
 
 /** What DESIGN.md allows a built manifest to ask for; anything else fails. */
-const ALLOWED_PERMISSIONS = ['alarms', 'scripting', 'storage'];
+const ALLOWED_PERMISSIONS = ['activeTab', 'alarms', 'scripting', 'storage'];
+/** Custom CRM sites: one site at a time, asked for in Options when the rep adds it. */
+const OPTIONAL_HOSTS = ['http://*/*', 'https://*/*'];
 const ALLOWED_KEYS = [
   'manifest_version',
   'name',
@@ -19,6 +21,10 @@ const ALLOWED_KEYS = [
   'content_scripts',
   'web_accessible_resources',
   'browser_specific_settings',
+  'optional_host_permissions',
+  'commands',
+  'default_locale',
+  'storage',
 ];
 
 const builds = [
@@ -34,10 +40,32 @@ describe.each(builds)('the %s build', (browserName, dir) => {
     expect(Object.keys(manifest).filter((key) => !ALLOWED_KEYS.includes(key))).toEqual([]);
   });
 
-  it('asks for storage, alarms and scripting, and nothing else', () => {
+  it('asks for storage, alarms, scripting and activeTab; custom sites only as optional hosts', () => {
     expect([...manifest.permissions].sort()).toEqual(ALLOWED_PERMISSIONS);
     expect(manifest.optional_permissions).toBeUndefined();
-    expect(manifest.optional_host_permissions).toBeUndefined();
+    expect([...manifest.optional_host_permissions].sort()).toEqual(OPTIONAL_HOSTS);
+  });
+
+  it('names itself and its keyboard commands in English and Spanish, with Alt+Shift+S for the panel', () => {
+    expect(manifest.name).toBe('__MSG_extName__');
+    expect(manifest.default_locale).toBe('en');
+    expect(manifest.commands['toggle-panel'].suggested_key.default).toBe('Alt+Shift+S');
+    expect(Object.keys(manifest.commands).sort()).toEqual(['focus-verdicts', 'toggle-panel']);
+    for (const language of ['en', 'es']) {
+      const messages = JSON.parse(readFileSync(join(dir, '_locales', language, 'messages.json'), 'utf8'));
+      expect(messages.extName.message).toBe('Sameroom');
+      expect(messages.commandTogglePanel.message).toBeTruthy();
+    }
+  });
+
+  it('gives admins a managed-storage schema where the browser reads one', () => {
+    if (browserName === 'Chrome') {
+      expect(manifest.storage).toEqual({ managed_schema: 'managed-schema.json' });
+      const schema = JSON.parse(readFileSync(join(dir, 'managed-schema.json'), 'utf8'));
+      expect(Object.keys(schema.properties).sort()).toEqual(['enabledCrms', 'sendRecordUrl', 'workspaceUrl']);
+    } else {
+      expect(manifest.storage).toBeUndefined();
+    }
   });
 
   it("reaches only the built-in CRMs' hosts: no workspace, localhost or fixture host", () => {
@@ -71,6 +99,17 @@ describe.each(builds)('the %s build', (browserName, dir) => {
       });
     } else {
       expect(manifest.browser_specific_settings).toBeUndefined();
+    }
+  });
+});
+
+describe('the Chrome test build', () => {
+  it('lists the custom-site fixture host that the release builds do not', () => {
+    const test = JSON.parse(readFileSync(join(CHROME_TEST_BUILD, 'manifest.json'), 'utf8'));
+    expect(test.host_permissions).toContain(CUSTOM_SITE_MATCH);
+    for (const [, dir] of builds) {
+      const release = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+      expect(release.host_permissions).not.toContain(CUSTOM_SITE_MATCH);
     }
   });
 });

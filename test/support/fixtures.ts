@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import type { LeadContext } from '../../lib/crm';
 
 export const FIXTURES_DIR = join(import.meta.dirname, '..', 'fixtures', 'crm');
+/** Pages of CRMs that are not built in, read through custom sites a test adds in Options. */
+export const CUSTOM_SITES_DIR = join(import.meta.dirname, '..', 'fixtures', 'custom-sites');
 
 /** A saved CRM page with the URL it lives at, where its structure comes from, and what detection must say. */
 export interface CrmFixture {
@@ -16,14 +18,14 @@ export interface CrmFixture {
 
 const HEADER = /^<!--fixture\s*([\s\S]*?)-->/;
 
-export function loadFixtures(): CrmFixture[] {
-  return readdirSync(FIXTURES_DIR, { withFileTypes: true })
+export function loadFixtures(root = FIXTURES_DIR): CrmFixture[] {
+  return readdirSync(root, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .flatMap((dir) =>
-      readdirSync(join(FIXTURES_DIR, dir.name))
+      readdirSync(join(root, dir.name))
         .filter((file) => file.endsWith('.html'))
         .map((file) => {
-          const html = readFileSync(join(FIXTURES_DIR, dir.name, file), 'utf8');
+          const html = readFileSync(join(root, dir.name, file), 'utf8');
           const header = html.match(HEADER)?.[1];
           if (!header) throw new Error(`${dir.name}/${file} has no <!--fixture {…}--> header`);
           const meta = JSON.parse(header) as Omit<CrmFixture, 'adapterId' | 'name' | 'html'>;

@@ -1,5 +1,22 @@
-import { describe, expect, it } from 'vitest';
-import { t } from '../../lib/i18n';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LANGUAGES, setLanguage, t, uiLanguage } from '../../lib/i18n';
+import { en } from '../../lib/i18n/en';
+import { localeMessages } from '../../lib/i18n/locales';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+afterEach(() => setLanguage('en'));
+
+/** Every source file that may show text: where a key must be used to count as used. */
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sources(path);
+    return /\.(ts|tsx)$/.test(name) ? [path] : [];
+  });
+}
 
 describe('text', () => {
   it('fills placeholders in order, as plain text', () => {
@@ -9,4 +26,53 @@ describe('text', () => {
   it('leaves a placeholder with no value visible rather than inventing one', () => {
     expect(t('panelRecord', 'Salesforce')).toBe('Salesforce · $2');
   });
+
+  it('speaks Spanish to a Spanish browser, English otherwise', () => {
+    expect(uiLanguage(['es-MX', 'en'])).toBe('es');
+    expect(uiLanguage(['fr-FR', 'de'])).toBe('en');
+    setLanguage('es');
+    expect(t('linkedAs', 'Acme', 'Ana Ruiz', 'rep')).toBe('Vinculado a Acme como Ana Ruiz (rep)');
+  });
+});
+
+describe('the dictionaries', () => {
+  const keys = Object.keys(en).sort();
+
+  it.each(Object.keys(LANGUAGES))(
+    '%s has every key and no other, each with the same placeholders',
+    (language) => {
+      const dictionary = LANGUAGES[language as keyof typeof LANGUAGES] as Record<string, string>;
+      expect(Object.keys(dictionary).sort()).toEqual(keys);
+      for (const key of keys) {
+        const placeholders = (text: string) => [...text.matchAll(/\$\d/g)].map((m) => m[0]).sort();
+        expect(placeholders(dictionary[key]!), key).toEqual(
+          placeholders((en as Record<string, string>)[key]!),
+        );
+        expect(dictionary[key]!.trim(), key).not.toBe('');
+      }
+    },
+  );
+
+  it('has no key that no code uses', () => {
+    const code = [
+      ...sources(join(ROOT, 'components')),
+      ...sources(join(ROOT, 'entrypoints')),
+      ...sources(join(ROOT, 'lib')).filter((file) => !/lib\/i18n\/(en|es)\.ts$/.test(file)),
+      join(ROOT, 'wxt.config.ts'),
+    ]
+      .map((file) => readFileSync(file, 'utf8'))
+      .join('\n');
+    const unused = keys.filter((key) => !code.includes(`'${key}'`) && !code.includes(`__MSG_${key}__`));
+    expect(unused).toEqual([]);
+  });
+
+  it.each(Object.keys(LANGUAGES))(
+    'public/_locales/%s/messages.json matches lib/i18n (run npm run locales)',
+    (language) => {
+      const file = join(ROOT, 'public', '_locales', language, 'messages.json');
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(
+        localeMessages(language as keyof typeof LANGUAGES),
+      );
+    },
+  );
 });

@@ -35,6 +35,8 @@ export async function launchChromium(options: {
   profile?: string;
   /** A visible window (npm start with a display); tests run headless. */
   headless?: boolean;
+  /** The unpacked extension to load: the release build unless a test needs the test build. */
+  extension?: string;
 }): Promise<ChromiumSession> {
   const profile = options.profile ?? mkdtempSync(join(E2E_DIR, 'chromium-'));
   const rules = hostResolverRules(options.hosts, options.port);
@@ -48,8 +50,8 @@ export async function launchChromium(options: {
     args: [
       ...(options.headless === false ? [] : ['--headless=new']),
       '--no-sandbox',
-      `--disable-extensions-except=${CHROME_BUILD}`,
-      `--load-extension=${CHROME_BUILD}`,
+      `--disable-extensions-except=${options.extension ?? CHROME_BUILD}`,
+      `--load-extension=${options.extension ?? CHROME_BUILD}`,
       `--host-resolver-rules=${rules}`,
       '--ignore-certificate-errors',
       '--disable-background-networking',

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { type CrmFixture, loadFixtures } from '../../support/fixtures';
+import { type CrmFixture, CUSTOM_SITES_DIR, loadFixtures } from '../../support/fixtures';
 import { CERT_FILE, KEY_FILE } from './paths';
 
 export interface FixtureServer {
@@ -23,7 +23,7 @@ export async function startFixtureServer(
   port = 0,
   tls: { certFile: string; keyFile: string } = { certFile: CERT_FILE, keyFile: KEY_FILE },
 ): Promise<FixtureServer> {
-  const fixtures = loadFixtures();
+  const fixtures = [...loadFixtures(), ...loadFixtures(CUSTOM_SITES_DIR)];
   const byKey = new Map(fixtures.map((f) => [`${f.adapterId}/${f.name}`, f]));
   const byLocation = new Map<string, CrmFixture>();
   for (const fixture of fixtures) {

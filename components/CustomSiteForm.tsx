@@ -1,0 +1,133 @@
+import { useSignal } from '@preact/signals';
+import { objectTypeLabel, signalLabel, t } from '../lib/i18n';
+import type { ObjectType } from '../lib/protocol';
+import { OBJECT_TYPES } from '../lib/protocol/constants';
+
+/** Problems by field path ("match", "fields.region.selector"), or a general one under "". */
+export type CustomSiteProblems = Record<string, string>;
+
+const FIELDS = ['leadSource', 'campaignName', 'utmCampaign', 'region'] as const;
+
+function Problem(props: { problems: CustomSiteProblems; path: string }) {
+  const text = props.problems[props.path];
+  return text ? (
+    <span class="sr-error" id={`problem-${props.path}`}>
+      {text}
+    </span>
+  ) : null;
+}
+
+/**
+ * Describe a CRM Sameroom does not know: where its pages are, how a record's URL carries its id, and
+ * optionally how to read the signals. Adding asks the browser for access to the site.
+ */
+export function CustomSiteForm(props: { onAdd: (input: unknown) => Promise<CustomSiteProblems | null> }) {
+  const label = useSignal('');
+  const match = useSignal('');
+  const recordUrl = useSignal('');
+  const objectType = useSignal<ObjectType>('person');
+  const fields = useSignal<Record<string, { selector: string; label: string }>>(
+    Object.fromEntries(FIELDS.map((field) => [field, { selector: '', label: '' }])),
+  );
+  const problems = useSignal<CustomSiteProblems>({});
+  const added = useSignal(false);
+  const text = (value: { value: string }, path: string, name: string, placeholder?: string) => (
+    <label>
+      {name}
+      <input
+        type="text"
+        spellcheck={false}
+        value={value.value}
+        placeholder={placeholder}
+        aria-invalid={problems.value[path] ? true : undefined}
+        aria-describedby={problems.value[path] ? `problem-${path}` : undefined}
+        onInput={(event) => {
+          value.value = event.currentTarget.value;
+        }}
+      />
+      <Problem problems={problems.value} path={path} />
+    </label>
+  );
+  return (
+    <form
+      class="sr-form"
+      aria-labelledby="custom-site-title"
+      onSubmit={(event) => {
+        event.preventDefault();
+        added.value = false;
+        // No await before onAdd: it asks for the site's permission, which needs this click.
+        void props
+          .onAdd({
+            label: label.value,
+            match: match.value,
+            recordUrl: recordUrl.value,
+            objectType: objectType.value,
+            fields: fields.value,
+          })
+          .then((result) => {
+            problems.value = result ?? {};
+            if (!result) {
+              added.value = true;
+              label.value = '';
+              match.value = '';
+              recordUrl.value = '';
+            }
+          });
+      }}
+    >
+      <h3 id="custom-site-title">{t('customSiteAdd')}</h3>
+      {text(label, 'label', t('customSiteName'), 'Twenty (self-hosted)')}
+      {text(match, 'match', t('customSiteMatch'), 'https://crm.example.com/*')}
+      {text(recordUrl, 'recordUrl', t('customSiteRecordUrl'), '/objects/people/(?<id>[0-9a-f-]{36})')}
+      <label>
+        {t('customSiteObjectType')}
+        <select
+          value={objectType.value}
+          onChange={(event) => {
+            objectType.value = event.currentTarget.value as ObjectType;
+          }}
+        >
+          {OBJECT_TYPES.map((type) => (
+            <option key={type} value={type}>
+              {objectTypeLabel(type)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <fieldset>
+        <legend>{t('customSiteFields')}</legend>
+        {FIELDS.map((field) => (
+          <div key={field} class="sr-field-rule">
+            <strong>{signalLabel(field)}</strong>
+            {(['selector', 'label'] as const).map((kind) => (
+              <label key={kind}>
+                {kind === 'selector' ? t('customSiteSelector') : t('customSiteLabel')}
+                <input
+                  type="text"
+                  spellcheck={false}
+                  value={fields.value[field]![kind]}
+                  onInput={(event) => {
+                    fields.value = {
+                      ...fields.value,
+                      [field]: { ...fields.value[field]!, [kind]: event.currentTarget.value },
+                    };
+                  }}
+                />
+                <Problem problems={problems.value} path={`fields.${field}.${kind}`} />
+              </label>
+            ))}
+          </div>
+        ))}
+      </fieldset>
+      <button type="submit" class="sr-button">
+        {t('customSiteAddAction')}
+      </button>
+      {problems.value[''] && (
+        <p role="alert" class="sr-error">
+          {problems.value['']}
+        </p>
+      )}
+      {added.value && <p role="status">{t('customSiteAdded')}</p>}
+    </form>
+  );
+}

@@ -1,0 +1,72 @@
+import type { CustomSite, FieldRule } from '../settings';
+import { cleanText, openShadowRoots } from './fields';
+import { valueText } from './layouts';
+import type { CrmAdapter, RecordRef } from './types';
+
+/** The same shape the protocol accepts for a record id. */
+const RECORD_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
+const LABELS = 'label, dt, th, td, span, div, p, strong, b';
+
+/** The value beside a visible label: the control a <label for> names, else the next element. */
+function besideLabel(root: ParentNode, wanted: string): string | undefined {
+  const target = wanted.trim().toLowerCase();
+  for (const element of root.querySelectorAll(LABELS)) {
+    if (element.children.length > 0) continue;
+    if (cleanText(element.textContent)?.toLowerCase().replace(/:$/, '') !== target) continue;
+    const forId = element instanceof HTMLLabelElement ? element.htmlFor : '';
+    const value = forId
+      ? valueText(element.ownerDocument.getElementById(forId))
+      : valueText(element.nextElementSibling);
+    if (value) return value;
+  }
+  return undefined;
+}
+
+function readRule(doc: Document, rule: FieldRule | undefined): string | undefined {
+  if (!rule) return undefined;
+  for (const root of [doc, ...openShadowRoots(doc)]) {
+    if (rule.selector) {
+      let value: string | undefined;
+      try {
+        value = valueText(root.querySelector(rule.selector));
+      } catch {
+        return undefined; // a selector the page's document cannot parse reads nothing
+      }
+      if (value) return value;
+    }
+    if (rule.label) {
+      const value = besideLabel(root, rule.label);
+      if (value) return value;
+    }
+  }
+  return undefined;
+}
+
+/** An adapter built from a custom site's settings, read the way the built-in ones are. */
+export function customAdapter(site: CustomSite): CrmAdapter {
+  let pattern: RegExp | null = null;
+  try {
+    pattern = new RegExp(site.recordUrl);
+  } catch {
+    pattern = null;
+  }
+  return {
+    id: `custom:${site.id}`,
+    crm: 'custom',
+    label: site.label,
+    objectTypes: [site.objectType],
+    matches: [site.match],
+    recognise(url: URL): RecordRef | null {
+      const id = pattern?.exec(url.href)?.groups?.id;
+      return id && RECORD_ID.test(id) ? { objectType: site.objectType, recordId: id } : null;
+    },
+    readSignals(doc: Document) {
+      const signals: Record<string, string> = {};
+      for (const [key, rule] of Object.entries(site.fields)) {
+        const value = readRule(doc, rule);
+        if (value) signals[key] = value;
+      }
+      return signals;
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { browser } from 'wxt/browser';
+
+/** The manifest's keyboard commands for the panel. */
+export const PANEL_COMMANDS = ['toggle-panel', 'focus-verdicts'] as const;
+export type PanelCommand = (typeof PANEL_COMMANDS)[number];
+
+/** In the background: a command goes to the content script of the active tab. */
+export function listenForCommands(): void {
+  browser.commands.onCommand.addListener(async (command) => {
+    if (!(PANEL_COMMANDS as readonly string[]).includes(command)) return;
+    const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
+    if (tab?.id !== undefined)
+      await browser.tabs.sendMessage(tab.id, { panelCommand: command }).catch(() => undefined);
+  });
+}
+
+/** In the content script: commands from our own background only. */
+export function onPanelCommand(handle: (command: PanelCommand) => void): () => void {
+  const listener = (message: unknown, sender: { id?: string; tab?: unknown }) => {
+    if (sender.id !== browser.runtime.id || sender.tab) return;
+    const command = (message as { panelCommand?: unknown } | null)?.panelCommand;
+    if ((PANEL_COMMANDS as readonly unknown[]).includes(command)) handle(command as PanelCommand);
+  };
+  browser.runtime.onMessage.addListener(listener);
+  return () => browser.runtime.onMessage.removeListener(listener);
+}
+
+export async function shortcuts(): Promise<Array<{ description: string; keys: string }>> {
+  const all = await browser.commands.getAll();
+  return all
+    .filter((command) => (PANEL_COMMANDS as readonly string[]).includes(command.name ?? ''))
+    .map((command) => ({
+      description: command.description ?? command.name ?? '',
+      keys: command.shortcut ?? '',
+    }));
+}
+
+/** Opens the browser's own page for changing extension shortcuts. */
+export async function openShortcutSettings(): Promise<void> {
+  const commands = browser.commands as typeof browser.commands & {
+    openShortcutSettings?: () => Promise<void>;
+  };
+  if (commands.openShortcutSettings) return commands.openShortcutSettings();
+  const firefox = browser.runtime.getURL('/').startsWith('moz-extension:');
+  await browser.tabs.create({ url: firefox ? 'about:addons' : 'chrome://extensions/shortcuts' });
+}

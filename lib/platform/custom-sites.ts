@@ -1,0 +1,53 @@
+import { browser } from 'wxt/browser';
+import type { CustomSite } from '../settings';
+
+/** The content script WXT builds from entrypoints/crm.content; custom sites run the same one. */
+const CONTENT_SCRIPT = 'content-scripts/crm.js';
+const scriptId = (site: CustomSite) => `sameroom-custom-${site.id}`;
+
+/**
+ * Asks for access to the site's pages. Must be the first thing a click handler does: browsers only
+ * show the prompt for a user gesture, and an `await` before it loses the gesture.
+ */
+export function requestSiteAccess(site: CustomSite): Promise<boolean> {
+  return browser.permissions.request({ origins: [site.match] });
+}
+
+/** Runs the content script on the site from now on, across browser restarts. */
+export async function registerSite(site: CustomSite): Promise<void> {
+  const existing = await browser.scripting.getRegisteredContentScripts({ ids: [scriptId(site)] });
+  if (existing.length > 0) await browser.scripting.unregisterContentScripts({ ids: [scriptId(site)] });
+  await browser.scripting.registerContentScripts([
+    {
+      id: scriptId(site),
+      matches: [site.match],
+      js: [CONTENT_SCRIPT],
+      runAt: 'document_idle',
+      persistAcrossSessions: true,
+    },
+  ]);
+}
+
+/** Stops running on the site and gives its permission back. */
+export async function removeSite(site: CustomSite): Promise<void> {
+  const existing = await browser.scripting.getRegisteredContentScripts({ ids: [scriptId(site)] });
+  if (existing.length > 0) await browser.scripting.unregisterContentScripts({ ids: [scriptId(site)] });
+  await browser.permissions.remove({ origins: [site.match] }).catch(() => false);
+}
+
+/**
+ * At every start of the background: each custom site with its permission still granted has its
+ * script registered, and scripts of removed sites are gone.
+ */
+export async function syncSiteScripts(sites: CustomSite[]): Promise<void> {
+  const registered = await browser.scripting.getRegisteredContentScripts();
+  const wanted = new Set(sites.map(scriptId));
+  const stale = registered
+    .map((script) => script.id)
+    .filter((id) => id.startsWith('sameroom-custom-') && !wanted.has(id));
+  if (stale.length > 0) await browser.scripting.unregisterContentScripts({ ids: stale });
+  for (const site of sites) {
+    if (registered.some((script) => script.id === scriptId(site))) continue;
+    if (await browser.permissions.contains({ origins: [site.match] })) await registerSite(site);
+  }
+}

@@ -1,0 +1,46 @@
+import { browser } from 'wxt/browser';
+import { storage } from 'wxt/utils/storage';
+import {
+  DEFAULT_SETTINGS,
+  effectiveSettings,
+  type ManagedSettings,
+  migrateSettingsV1,
+  SETTINGS_VERSION,
+  type Settings,
+  type SettingsV1,
+} from '../settings';
+
+/** Versioned through WXT storage: an older stored object is migrated the first time it is read. */
+export const settingsItem = storage.defineItem<Settings>('local:settings', {
+  fallback: DEFAULT_SETTINGS,
+  version: SETTINGS_VERSION,
+  migrations: { 2: (old: SettingsV1) => migrateSettingsV1(old) },
+});
+
+/** What the admin preset; empty where there is no policy (or the browser has no managed storage). */
+export async function managedSettings(): Promise<ManagedSettings> {
+  try {
+    const raw = (await browser.storage.managed.get(null)) as Record<string, unknown>;
+    const managed: ManagedSettings = {};
+    if (typeof raw.workspaceUrl === 'string') managed.workspaceUrl = raw.workspaceUrl;
+    if (Array.isArray(raw.enabledCrms))
+      managed.enabledCrms = raw.enabledCrms.filter((v) => typeof v === 'string');
+    if (typeof raw.sendRecordUrl === 'boolean') managed.sendRecordUrl = raw.sendRecordUrl;
+    return managed;
+  } catch {
+    return {};
+  }
+}
+
+export async function loadSettings(
+  builtIn: readonly string[],
+): Promise<{ settings: Settings; managed: ManagedSettings }> {
+  const [user, managed] = await Promise.all([settingsItem.getValue(), managedSettings()]);
+  return { settings: effectiveSettings(user, managed, builtIn), managed };
+}
+
+export async function saveSettings(change: (current: Settings) => Settings): Promise<Settings> {
+  const next = change(await settingsItem.getValue());
+  await settingsItem.setValue(next);
+  return next;
+}

@@ -1,0 +1,72 @@
+/**
+ * The rep's settings, as stored in `browser.storage.local` (content scripts read them, so they never
+ * hold a secret). Plain types and pure functions only: the content script imports this module and
+ * stays free of zod; `custom-site.ts` validates what the options page saves.
+ */
+import type { ObjectType } from '../protocol';
+
+/** How a custom site shows one signal: a CSS selector of its value, or the label beside it. */
+export interface FieldRule {
+  selector?: string;
+  label?: string;
+}
+
+/** A CRM Sameroom does not know, described by the team: where its records live and how to read them. */
+export interface CustomSite {
+  id: string;
+  label: string;
+  /** A match pattern of its pages, e.g. https://crm.example.com/* (also the host permission asked for). */
+  match: string;
+  /** A regular expression over the record page's URL with a named group `id`. */
+  recordUrl: string;
+  objectType: ObjectType;
+  fields: Partial<Record<'leadSource' | 'campaignName' | 'utmCampaign' | 'region', FieldRule>>;
+}
+
+export const SETTINGS_VERSION = 2;
+
+export interface Settings {
+  /** Built-in adapters by id; missing means on. */
+  enabledCrms: Record<string, boolean>;
+  /** Whether a verdict carries the record's address (without its query string). */
+  sendRecordUrl: boolean;
+  customSites: CustomSite[];
+}
+
+/** Version 1 only had the on/off switches of the built-in CRMs. */
+export interface SettingsV1 {
+  crms: Record<string, boolean>;
+}
+
+export const DEFAULT_SETTINGS: Settings = { enabledCrms: {}, sendRecordUrl: true, customSites: [] };
+
+export function migrateSettingsV1(old: SettingsV1 | null | undefined): Settings {
+  return { ...DEFAULT_SETTINGS, enabledCrms: { ...(old?.crms ?? {}) } };
+}
+
+/** What an admin preset through `storage.managed`; each key present is locked in Options. */
+export interface ManagedSettings {
+  workspaceUrl?: string;
+  /** The built-in CRMs that are on; every other is off. */
+  enabledCrms?: string[];
+  sendRecordUrl?: boolean;
+}
+
+/** The settings in force: the rep's, with whatever the admin preset taking precedence. */
+export function effectiveSettings(
+  user: Settings,
+  managed: ManagedSettings,
+  builtIn: readonly string[],
+): Settings {
+  return {
+    ...user,
+    enabledCrms: managed.enabledCrms
+      ? Object.fromEntries(builtIn.map((id) => [id, managed.enabledCrms!.includes(id)]))
+      : user.enabledCrms,
+    sendRecordUrl: managed.sendRecordUrl ?? user.sendRecordUrl,
+  };
+}
+
+export function crmEnabled(settings: Settings, adapterId: string): boolean {
+  return settings.enabledCrms[adapterId] !== false;
+}
