@@ -10,10 +10,13 @@ export function LinkForm(props: { onLink: (joinLink: string, code: string) => Pr
   return (
     <form
       class="sr-form"
+      // Our own messages say what is wrong with a link; the browser's URL check would say less.
+      noValidate
       aria-labelledby="link-title"
       onSubmit={async (event) => {
         event.preventDefault();
         busy.value = true;
+        error.value = null;
         error.value = await props.onLink(joinLink.value.trim(), code.value.trim());
         busy.value = false;
       }}

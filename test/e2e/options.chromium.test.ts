@@ -1,0 +1,192 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FeedbackRecord } from '../../lib/protocol';
+import { briefInput } from '../support/examples';
+import { startTestWorkspace, type TestWorkspace } from '../workspace/harness';
+import { type ChromiumSession, launchChromium } from './harness/chromium';
+import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
+import { startHoldProxy } from './harness/hold-proxy';
+import { CHROME_TEST_BUILD } from './harness/paths';
+
+let server: FixtureServer;
+let ws: TestWorkspace;
+let proxy: Awaited<ReturnType<typeof startHoldProxy>>;
+let chromium: ChromiumSession;
+let options: Page;
+let page: Page;
+let marketerToken: string;
+
+beforeAll(async () => {
+  server = await startFixtureServer();
+  proxy = await startHoldProxy(() => ws.url);
+  ws = await startTestWorkspace('pglite', { publicUrl: proxy.url });
+  const marketer = await ws.join('marketer', 'Mara Jensen');
+  marketerToken = marketer.token;
+  await ws.call('POST', '/api/v1/campaigns', {
+    token: marketer.token,
+    body: briefInput({ match: { campaignIds: [], utmCampaigns: ['hm26'], leadSources: [], keywords: [] } }),
+  });
+  chromium = await launchChromium({ hosts: server.hosts, port: server.port, extension: CHROME_TEST_BUILD });
+  options = await chromium.context.newPage();
+  await options.goto(`chrome-extension://${chromium.extensionId}/options.html`);
+  page = await chromium.context.newPage();
+});
+
+afterAll(async () => {
+  await chromium?.close();
+  await ws?.destroy();
+  await proxy?.close();
+  await server?.close();
+});
+
+async function invite(): Promise<string> {
+  const answer = await ws.call('POST', '/api/v1/invites', {
+    token: ws.adminToken,
+    body: { name: 'Ana Ruiz', role: 'rep', region: 'Iberia' },
+  });
+  return ((await answer.json()) as { joinUrl: string }).joinUrl;
+}
+
+async function tryLink(joinLink: string): Promise<string> {
+  await options.getByLabel('Join link').fill(joinLink);
+  await options.getByRole('button', { name: 'Link', exact: true }).click();
+  const alert = options.getByRole('alert');
+  await alert.waitFor();
+  return (await alert.textContent()) ?? '';
+}
+
+async function received(): Promise<FeedbackRecord[]> {
+  const answer = await ws.call('GET', '/api/v1/feedback', { token: marketerToken });
+  return ((await answer.json()) as { items: FeedbackRecord[] }).items;
+}
+
+const panel = () => page.locator('sameroom-panel aside');
+const CODE = 'AbCdEfGhIjKlMnOpQrStUvWxYz012345';
+
+describe('Chromium: Options links with clear errors, and sets up CRM sites and privacy', () => {
+  it.each([
+    ['a malformed link', 'not a link at all', /join link|address/i],
+    ['a plain-HTTP address that is not localhost', `http://sameroom.example.com/join#${CODE}`, /HTTPS/],
+    ['an unreachable workspace', `http://127.0.0.1:9/join#${CODE}`, /cannot be reached/],
+    ['something that is not a Sameroom workspace', `https://acme.lightning.force.com/join#${CODE}`, /not a Sameroom workspace/],
+    ['a bad code', () => `${proxy.url}/join#${CODE}`, /This code is not valid/],
+  ])('says what is wrong with %s, keeping what was typed', async (_name, link, message) => {
+    const joinLink = typeof link === 'function' ? link() : link;
+    expect(await tryLink(joinLink)).toMatch(message);
+    expect(await options.getByLabel('Join link').inputValue()).toBe(joinLink);
+  });
+
+  it('says a used code and an expired code apart', async () => {
+    const used = await invite();
+    await ws.call('POST', '/api/v1/link', { body: { code: used.split('#')[1] } });
+    expect(await tryLink(used)).toMatch(/already been used|used/i);
+    const expired = await invite();
+    await ws.db.query("UPDATE codes SET expires_at = now() - interval '1 day' WHERE used_at IS NULL");
+    expect(await tryLink(expired)).toMatch(/expired/);
+  });
+
+  it('links, and the token is in no storage area, page or message reply', async () => {
+    await options.getByLabel('Join link').fill(await invite());
+    await options.getByRole('button', { name: 'Link', exact: true }).click();
+    await options.getByText('Linked to Sameroom workspace as Ana Ruiz (rep)').waitFor();
+    // The background's own database (same origin as this page) is the only place the token may be.
+    const found = await options.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open('sameroom');
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      const token = await new Promise<string>((resolve) => {
+        const request = db.transaction('link').objectStore('link').get('current');
+        request.onsuccess = () => resolve(request.result.token);
+      });
+      db.close();
+      const areas = await Promise.all([
+        chrome.storage.local.get(null),
+        chrome.storage.sync.get(null),
+        chrome.storage.session.get(null),
+      ]);
+      const status = await chrome.runtime.sendMessage({ type: 'status' });
+      return { token, storage: JSON.stringify(areas), status: JSON.stringify(status), page: document.documentElement.outerHTML };
+    });
+    expect(found.token).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    expect(found.storage).not.toContain(found.token);
+    expect(found.status).not.toContain(found.token);
+    expect(found.page).not.toContain(found.token);
+    await page.goto(server.url('salesforce-lightning/lead'));
+    await expect.poll(() => panel().locator('h2').first().textContent()).toBe('Hannover Messe 2026');
+    const crmPage = await page.evaluate(
+      () => document.documentElement.outerHTML + (document.querySelector('sameroom-panel')?.shadowRoot?.innerHTML ?? ''),
+    );
+    expect(crmPage).not.toContain(found.token);
+  });
+
+  it('switches a built-in CRM off and on', async () => {
+    await options.reload();
+    await options.getByRole('checkbox', { name: 'Salesforce Lightning' }).uncheck();
+    await page.reload();
+    await page.waitForTimeout(1_000);
+    expect(await page.locator('sameroom-panel').count()).toBe(0);
+    await options.getByRole('checkbox', { name: 'Salesforce Lightning' }).check();
+    await page.reload();
+    await expect.poll(() => panel().locator('h2').first().textContent()).toBe('Hannover Messe 2026');
+  });
+
+  it('adds a custom site that then shows the panel, and removing it stops that', async () => {
+    await options.getByLabel('Name').fill('Twenty');
+    await options.getByLabel('Pages (match pattern)').fill('https://twenty.acme-internal.test');
+    await options.getByLabel('Record URL (regular expression with (?<id>…))').fill('/object/person/([0-9a-f-]{36})');
+    await options.getByRole('button', { name: 'Add site' }).click();
+    await options.getByText('must be a match pattern for one site').waitFor();
+    await options.getByText('must be a regular expression with a named group').waitFor();
+    await options.getByLabel('Pages (match pattern)').fill('https://twenty.acme-internal.test/*');
+    await options.getByLabel('Record URL (regular expression with (?<id>…))').fill('/object/person/(?<id>[0-9a-f-]{36})');
+    await options.getByLabel('Records are').selectOption('person');
+    const utm = options.locator('.sr-field-rule').filter({ hasText: 'utm_campaign' });
+    await utm.getByLabel('or the label beside it').fill('UTM campaign');
+    const source = options.locator('.sr-field-rule').filter({ hasText: 'Lead source' });
+    await source.getByLabel('CSS selector').fill('[data-field="leadSource"] .field-value');
+    await options.getByRole('button', { name: 'Add site' }).click();
+    await options.getByText('Added. Sameroom now runs on this site').waitFor();
+
+    await page.goto(server.url('twenty/person'));
+    await expect.poll(() => panel().locator('h2').first().textContent(), { timeout: 15_000 }).toBe('Hannover Messe 2026');
+    expect(await panel().textContent()).toContain('Matched by utm_campaign “hm26”.');
+
+    await options.getByRole('button', { name: 'Remove Twenty' }).click();
+    await options.getByText('No custom sites yet.').waitFor();
+    await page.reload();
+    await page.waitForTimeout(1_000);
+    expect(await page.locator('sameroom-panel').count()).toBe(0);
+  });
+
+  it('leaves the record address out of verdicts when privacy says so', async () => {
+    await options.getByRole('checkbox', { name: 'Send the record’s address with each verdict' }).uncheck();
+    expect(await options.locator('#privacy ~ ul, section[aria-labelledby="privacy"] ul').textContent()).not.toContain(
+      'address in your CRM',
+    );
+    await page.goto(server.url('salesforce-lightning/lead'));
+    await panel().getByRole('button', { name: /Won/ }).click();
+    await expect.poll(async () => (await received()).length, { timeout: 25_000 }).toBe(1);
+    expect((await received())[0]?.lead.url).toBeUndefined();
+    await options.getByRole('checkbox', { name: 'Send the record’s address with each verdict' }).check();
+  });
+
+  it('unlinks keeping an unsent verdict, which goes out after linking to the same workspace again', async () => {
+    proxy.refuse(true);
+    await page.goto(server.url('salesforce-lightning/lead'));
+    await panel().getByRole('button', { name: /Lost/ }).click();
+    await expect.poll(() => panel().locator('.sr-verdict__status').textContent()).toMatch(/^Saved\./);
+    await options.reload();
+    await options.getByRole('button', { name: 'Unlink' }).click();
+    await options.getByText('Not linked to a workspace').waitFor();
+    await options.getByText('1 unsent verdicts are kept').waitFor();
+    proxy.refuse(false);
+    await options.getByLabel('Join link').fill(await invite());
+    await options.getByRole('button', { name: 'Link', exact: true }).click();
+    await options.getByText(/^Linked to /).waitFor();
+    await expect
+      .poll(async () => (await received()).filter((item) => item.verdict === 'lost').length, { timeout: 30_000 })
+      .toBe(1);
+  });
+});
