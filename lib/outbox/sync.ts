@@ -159,8 +159,8 @@ export async function syncOutbox(db: IDBPDatabase<SameroomDb>, options: SyncOpti
     await db.put('sync', state, 'current');
   }
 
-  const left = (await db.getAll('outbox')).filter(
-    (entry) => entry.workspaceUrl === link.workspaceUrl && entry.state !== 'dead',
+  const left = (await db.getAllFromIndex('outbox', 'by-workspace', link.workspaceUrl)).filter(
+    (entry) => entry.state !== 'dead',
   );
   const heldUntil = left
     .filter((entry) => entry.state === 'held')
@@ -205,7 +205,7 @@ async function sendDue(
   let state = initial;
   for (;;) {
     const now = options.now();
-    const batch = (await db.getAll('outbox'))
+    const batch = (await db.getAllFromIndex('outbox', 'by-workspace', state.workspaceUrl))
       .filter((entry) => due(entry, state.workspaceUrl, now))
       .sort((a, b) => a.queuedAt.localeCompare(b.queuedAt))
       .slice(0, LIMITS.batch);

@@ -62,18 +62,18 @@ export interface SameroomDb extends DBSchema {
   campaigns: { key: 'current'; value: CampaignCache };
   /** The rep's campaign pick for a record no rule matched, by lead key. */
   picks: { key: string; value: { campaignId: string; pickedAt: string } };
-  outbox: { key: string; value: OutboxEntry; indexes: { 'by-lead': string } };
+  outbox: { key: string; value: OutboxEntry; indexes: { 'by-lead': string; 'by-workspace': string } };
   sent: { key: string; value: SentEntry; indexes: { 'by-lead': string } };
   sync: { key: 'current'; value: SyncState };
 }
 
 export const DB_NAME = 'sameroom';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 /** Opens (and upgrades) the database. Each version's step runs once, in order, on whatever it finds. */
 export function openSameroomDb(name = DB_NAME): Promise<IDBPDatabase<SameroomDb>> {
   return openDB<SameroomDb>(name, DB_VERSION, {
-    upgrade(db, oldVersion) {
+    upgrade(db, oldVersion, _newVersion, transaction) {
       if (oldVersion < 1) {
         db.createObjectStore('link');
         db.createObjectStore('campaigns');
@@ -83,6 +83,10 @@ export function openSameroomDb(name = DB_NAME): Promise<IDBPDatabase<SameroomDb>
         db.createObjectStore('outbox', { keyPath: 'item.id' }).createIndex('by-lead', 'leadKey');
         db.createObjectStore('sent', { keyPath: 'item.id' }).createIndex('by-lead', 'leadKey');
         db.createObjectStore('sync');
+      }
+      if (oldVersion < 3) {
+        // Sync and the popup read one workspace's items; earlier versions filtered them in memory.
+        transaction.objectStore('outbox').createIndex('by-workspace', 'workspaceUrl');
       }
     },
   });

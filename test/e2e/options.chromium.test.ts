@@ -68,7 +68,11 @@ describe('Chromium: Options links with clear errors, and sets up CRM sites and p
     ['a malformed link', 'not a link at all', /join link|address/i],
     ['a plain-HTTP address that is not localhost', `http://sameroom.example.com/join#${CODE}`, /HTTPS/],
     ['an unreachable workspace', `http://127.0.0.1:9/join#${CODE}`, /cannot be reached/],
-    ['something that is not a Sameroom workspace', `https://acme.lightning.force.com/join#${CODE}`, /not a Sameroom workspace/],
+    [
+      'something that is not a Sameroom workspace',
+      `https://acme.lightning.force.com/join#${CODE}`,
+      /not a Sameroom workspace/,
+    ],
     ['a bad code', () => `${proxy.url}/join#${CODE}`, /This code is not valid/],
   ])('says what is wrong with %s, keeping what was typed', async (_name, link, message) => {
     const joinLink = typeof link === 'function' ? link() : link;
@@ -101,13 +105,27 @@ describe('Chromium: Options links with clear errors, and sets up CRM sites and p
         request.onsuccess = () => resolve(request.result.token);
       });
       db.close();
+      type Area = { get(keys: null): Promise<unknown> };
+      const chrome = (
+        globalThis as unknown as {
+          chrome: {
+            storage: { local: Area; sync: Area; session: Area };
+            runtime: { sendMessage(message: unknown): Promise<unknown> };
+          };
+        }
+      ).chrome;
       const areas = await Promise.all([
         chrome.storage.local.get(null),
         chrome.storage.sync.get(null),
         chrome.storage.session.get(null),
       ]);
       const status = await chrome.runtime.sendMessage({ type: 'status' });
-      return { token, storage: JSON.stringify(areas), status: JSON.stringify(status), page: document.documentElement.outerHTML };
+      return {
+        token,
+        storage: JSON.stringify(areas),
+        status: JSON.stringify(status),
+        page: document.documentElement.outerHTML,
+      };
     });
     expect(found.token).toMatch(/^[A-Za-z0-9_-]{20,}$/);
     expect(found.storage).not.toContain(found.token);
@@ -116,7 +134,9 @@ describe('Chromium: Options links with clear errors, and sets up CRM sites and p
     await page.goto(server.url('salesforce-lightning/lead'));
     await expect.poll(() => panel().locator('h2').first().textContent()).toBe('Hannover Messe 2026');
     const crmPage = await page.evaluate(
-      () => document.documentElement.outerHTML + (document.querySelector('sameroom-panel')?.shadowRoot?.innerHTML ?? ''),
+      () =>
+        document.documentElement.outerHTML +
+        (document.querySelector('sameroom-panel')?.shadowRoot?.innerHTML ?? ''),
     );
     expect(crmPage).not.toContain(found.token);
   });
@@ -135,12 +155,16 @@ describe('Chromium: Options links with clear errors, and sets up CRM sites and p
   it('adds a custom site that then shows the panel, and removing it stops that', async () => {
     await options.getByLabel('Name').fill('Twenty');
     await options.getByLabel('Pages (match pattern)').fill('https://twenty.acme-internal.test');
-    await options.getByLabel('Record URL (regular expression with (?<id>…))').fill('/object/person/([0-9a-f-]{36})');
+    await options
+      .getByLabel('Record URL (regular expression with (?<id>…))')
+      .fill('/object/person/([0-9a-f-]{36})');
     await options.getByRole('button', { name: 'Add site' }).click();
     await options.getByText('must be a match pattern for one site').waitFor();
     await options.getByText('must be a regular expression with a named group').waitFor();
     await options.getByLabel('Pages (match pattern)').fill('https://twenty.acme-internal.test/*');
-    await options.getByLabel('Record URL (regular expression with (?<id>…))').fill('/object/person/(?<id>[0-9a-f-]{36})');
+    await options
+      .getByLabel('Record URL (regular expression with (?<id>…))')
+      .fill('/object/person/(?<id>[0-9a-f-]{36})');
     await options.getByLabel('Records are').selectOption('person');
     const utm = options.locator('.sr-field-rule').filter({ hasText: 'utm_campaign' });
     await utm.getByLabel('or the label beside it').fill('UTM campaign');
@@ -150,7 +174,9 @@ describe('Chromium: Options links with clear errors, and sets up CRM sites and p
     await options.getByText('Added. Sameroom now runs on this site').waitFor();
 
     await page.goto(server.url('twenty/person'));
-    await expect.poll(() => panel().locator('h2').first().textContent(), { timeout: 15_000 }).toBe('Hannover Messe 2026');
+    await expect
+      .poll(() => panel().locator('h2').first().textContent(), { timeout: 15_000 })
+      .toBe('Hannover Messe 2026');
     expect(await panel().textContent()).toContain('Matched by utm_campaign “hm26”.');
 
     await options.getByRole('button', { name: 'Remove Twenty' }).click();
@@ -162,9 +188,9 @@ describe('Chromium: Options links with clear errors, and sets up CRM sites and p
 
   it('leaves the record address out of verdicts when privacy says so', async () => {
     await options.getByRole('checkbox', { name: 'Send the record’s address with each verdict' }).uncheck();
-    expect(await options.locator('#privacy ~ ul, section[aria-labelledby="privacy"] ul').textContent()).not.toContain(
-      'address in your CRM',
-    );
+    expect(
+      await options.locator('#privacy ~ ul, section[aria-labelledby="privacy"] ul').textContent(),
+    ).not.toContain('address in your CRM');
     await page.goto(server.url('salesforce-lightning/lead'));
     await panel().getByRole('button', { name: /Won/ }).click();
     await expect.poll(async () => (await received()).length, { timeout: 25_000 }).toBe(1);
@@ -186,7 +212,9 @@ describe('Chromium: Options links with clear errors, and sets up CRM sites and p
     await options.getByRole('button', { name: 'Link', exact: true }).click();
     await options.getByText(/^Linked to /).waitFor();
     await expect
-      .poll(async () => (await received()).filter((item) => item.verdict === 'lost').length, { timeout: 30_000 })
+      .poll(async () => (await received()).filter((item) => item.verdict === 'lost').length, {
+        timeout: 30_000,
+      })
       .toBe(1);
   });
 });

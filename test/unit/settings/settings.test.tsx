@@ -1,0 +1,128 @@
+import { signal } from '@preact/signals';
+import { render } from 'preact';
+import { describe, expect, it, vi } from 'vitest';
+import { CrmSiteList } from '../../../components/CrmSiteList';
+import { PrivacySection } from '../../../components/PrivacySection';
+import { ADAPTERS, activeAdapters, detectLead } from '../../../lib/crm';
+import { customAdapter } from '../../../lib/crm/custom';
+import { DEFAULT_SETTINGS, effectiveSettings } from '../../../lib/settings';
+import { checkCustomSite } from '../../../lib/settings/custom-site';
+import { CUSTOM_SITES_DIR, loadFixtures, parseFixture } from '../../support/fixtures';
+
+const TWENTY = {
+  label: 'Twenty',
+  match: 'https://twenty.acme-internal.test/*',
+  recordUrl: '/object/person/(?<id>[0-9a-f-]{36})',
+  objectType: 'person',
+  fields: {
+    leadSource: { selector: '[data-field="leadSource"] .field-value', label: '' },
+    utmCampaign: { selector: '', label: 'UTM campaign' },
+    region: { selector: '', label: '' },
+  },
+};
+
+describe('custom sites', () => {
+  it('accepts a well-described site, dropping empty rules', () => {
+    const checked = checkCustomSite(TWENTY, 'site-1');
+    expect(checked).toEqual({
+      ok: true,
+      site: {
+        id: 'site-1',
+        label: 'Twenty',
+        match: 'https://twenty.acme-internal.test/*',
+        recordUrl: '/object/person/(?<id>[0-9a-f-]{36})',
+        objectType: 'person',
+        fields: {
+          leadSource: { selector: '[data-field="leadSource"] .field-value' },
+          utmCampaign: { label: 'UTM campaign' },
+        },
+      },
+    });
+  });
+
+  it.each([
+    ['a pattern for every site', { match: 'https://*/*' }, 'match'],
+    ['a pattern that is not one', { match: 'twenty.acme-internal.test' }, 'match'],
+    ['a record URL without an id group', { recordUrl: '/object/person/([0-9a-f-]{36})' }, 'recordUrl'],
+    ['a record URL that is not a regular expression', { recordUrl: '/object/(?<id>[' }, 'recordUrl'],
+    [
+      'a selector that is not one',
+      { fields: { region: { selector: 'div[', label: '' } } },
+      'fields.region.selector',
+    ],
+    ['no name', { label: '  ' }, 'label'],
+  ])('refuses %s, saying where', (_name, change, path) => {
+    const checked = checkCustomSite({ ...TWENTY, ...change }, 'site-1');
+    expect(checked.ok).toBe(false);
+    if (!checked.ok) expect(Object.keys(checked.problems)).toContain(path);
+  });
+
+  it('reads the record and its signals from a custom site’s page', () => {
+    const checked = checkCustomSite(TWENTY, 'site-1');
+    if (!checked.ok) throw new Error('invalid');
+    const [fixture] = loadFixtures(CUSTOM_SITES_DIR);
+    const lead = detectLead(fixture!.url, parseFixture(fixture!.html), [customAdapter(checked.site)]);
+    expect(lead).toEqual(fixture!.expect);
+    // Not a record page of the site, or another site: nothing.
+    expect(
+      customAdapter(checked.site).recognise(new URL('https://twenty.acme-internal.test/objects/people')),
+    ).toBeNull();
+    expect(
+      detectLead('https://other.test/object/person/x', parseFixture(fixture!.html), [
+        customAdapter(checked.site),
+      ]),
+    ).toBeNull();
+  });
+
+  it('runs only on the built-in CRMs that are switched on, and on custom sites', () => {
+    const checked = checkCustomSite(TWENTY, 'site-1');
+    if (!checked.ok) throw new Error('invalid');
+    const active = activeAdapters({
+      ...DEFAULT_SETTINGS,
+      enabledCrms: { hubspot: false },
+      customSites: [checked.site],
+    });
+    expect(active.map((adapter) => adapter.id)).not.toContain('hubspot');
+    expect(active.map((adapter) => adapter.id)).toContain('custom:site-1');
+    expect(active).toHaveLength(ADAPTERS.length);
+  });
+});
+
+describe('managed settings', () => {
+  const ids = ADAPTERS.map((adapter) => adapter.id);
+
+  it('take precedence over the rep’s: only the listed CRMs are on, URL privacy as set', () => {
+    const user = { ...DEFAULT_SETTINGS, enabledCrms: { zoho: false }, sendRecordUrl: true };
+    const settings = effectiveSettings(user, { enabledCrms: ['hubspot', 'zoho'], sendRecordUrl: false }, ids);
+    expect(
+      Object.entries(settings.enabledCrms)
+        .filter(([, on]) => on)
+        .map(([id]) => id),
+    ).toEqual(['hubspot', 'zoho']);
+    expect(settings.sendRecordUrl).toBe(false);
+    expect(effectiveSettings(user, {}, ids)).toEqual(user);
+  });
+
+  it('show locked in Options, with who set them', () => {
+    const container = document.createElement('div');
+    render(
+      <>
+        <CrmSiteList
+          sites={ADAPTERS}
+          settings={signal(DEFAULT_SETTINGS)}
+          locked
+          onToggle={vi.fn()}
+          onAdd={vi.fn()}
+          onRemove={vi.fn()}
+        />
+        <PrivacySection sendRecordUrl={false} locked onChange={vi.fn()} />
+      </>,
+      container,
+    );
+    const switches = [...container.querySelectorAll<HTMLInputElement>('input[type="checkbox"]')];
+    expect(switches.length).toBe(ADAPTERS.length + 1);
+    expect(switches.every((input) => input.disabled)).toBe(true);
+    expect(container.textContent).toContain('Set by your organisation’s administrator');
+    expect(container.textContent).not.toContain('address in your CRM');
+  });
+});

@@ -1,0 +1,103 @@
+import { openDB } from 'idb';
+import { describe, expect, it } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { outboxStatus } from '../../../lib/outbox/outbox';
+import { syncOutbox } from '../../../lib/outbox/sync';
+import { settingsItem } from '../../../lib/platform/settings';
+import { DEFAULT_SETTINGS } from '../../../lib/settings';
+import { DB_NAME, openSameroomDb } from '../../../lib/store/db';
+import { fakeWorkspace, LINK } from '../outbox/fake-workspace';
+
+/** The database as version 1 left it: link, campaign cache and picks. Frozen: never edit. */
+async function createV1(): Promise<void> {
+  const db = await openDB(DB_NAME, 1, {
+    upgrade(raw) {
+      raw.createObjectStore('link');
+      raw.createObjectStore('campaigns');
+      raw.createObjectStore('picks');
+    },
+  });
+  await db.put('link', LINK, 'current');
+  await db.put(
+    'picks',
+    { campaignId: '0b7a4c1e-5d2f-4a3b-9c8d-7e6f5a4b3c2d', pickedAt: '2026-11-01T00:00:00Z' },
+    'salesforce:lead:00Q5g00000A1b2cEAB',
+  );
+  db.close();
+}
+
+/** Version 2 added the outbox, the sent verdicts and the sync state. Frozen: never edit. */
+async function createV2WithUnsent(): Promise<string[]> {
+  await createV1();
+  const db = await openDB(DB_NAME, 2, {
+    upgrade(raw) {
+      raw.createObjectStore('outbox', { keyPath: 'item.id' }).createIndex('by-lead', 'leadKey');
+      raw.createObjectStore('sent', { keyPath: 'item.id' }).createIndex('by-lead', 'leadKey');
+      raw.createObjectStore('sync');
+    },
+  });
+  const ids = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222'];
+  for (const [index, id] of ids.entries()) {
+    await db.put('outbox', {
+      item: {
+        id,
+        campaignId: null,
+        lead: { crm: 'hubspot', objectType: 'contact', recordId: `5123${index}` },
+        signals: {},
+        verdict: 'not_ready',
+        createdAt: '2026-11-20T10:00:00.000Z',
+      },
+      workspaceUrl: LINK.workspaceUrl,
+      leadKey: `hubspot:contact:5123${index}`,
+      campaignName: null,
+      state: index === 0 ? 'pending' : 'held',
+      heldUntil: '2026-11-20T10:00:10.000Z',
+      queuedAt: '2026-11-20T10:00:00.000Z',
+      attempts: 3,
+      problem: 'The workspace could not be reached.',
+    });
+  }
+  db.close();
+  return ids;
+}
+
+describe('IndexedDB schema upgrades', () => {
+  it('keeps the link and the picks of a version 1 database', async () => {
+    await createV1();
+    const db = await openSameroomDb();
+    expect(db.version).toBe(3);
+    expect((await db.get('link', 'current'))?.token).toBe(LINK.token);
+    expect(await db.count('picks')).toBe(1);
+    expect(await db.count('outbox')).toBe(0);
+  });
+
+  it('keeps the unsent verdicts of a version 2 database, and sends them after the upgrade', async () => {
+    const ids = await createV2WithUnsent();
+    const db = await openSameroomDb();
+    const kept = await db.getAllFromIndex('outbox', 'by-workspace', LINK.workspaceUrl);
+    expect(kept.map((entry) => entry.item.id).sort()).toEqual(ids);
+    expect((await outboxStatus(db)).pending).toBe(1);
+    const ws = fakeWorkspace();
+    const report = await syncOutbox(db, { now: () => new Date('2026-11-22T09:00:00Z'), fetchFn: ws.fetchFn });
+    expect(report.sent).toBe(2);
+    expect(
+      ws.posts
+        .flat()
+        .map((item) => item.id)
+        .sort(),
+    ).toEqual(ids);
+  });
+});
+
+describe('settings versions', () => {
+  it('upgrades a version 1 settings object (CRM switches only) to version 2', async () => {
+    await fakeBrowser.storage.local.set({ settings: { crms: { hubspot: false } }, settings$: { v: 1 } });
+    await settingsItem.migrate(); // as at the start of any part of the extension after an update
+    expect(await settingsItem.getValue()).toEqual({ ...DEFAULT_SETTINGS, enabledCrms: { hubspot: false } });
+    expect((await fakeBrowser.storage.local.get('settings$')).settings$).toEqual({ v: 2 });
+  });
+
+  it('starts a new install at version 2 with the defaults', async () => {
+    expect(await settingsItem.getValue()).toEqual(DEFAULT_SETTINGS);
+  });
+});
