@@ -4,10 +4,12 @@ import { type LinkState, LinkStatus, linkStateOf } from '../../components/LinkSt
 import { type DeadLetterFix, OutboxView } from '../../components/OutboxView';
 import { QuickVerdict, type QuickVerdictInput } from '../../components/QuickVerdict';
 import { StatusLine } from '../../components/StatusLine';
+import { TabCheckView } from '../../components/TabCheckView';
 import '../../components/page.css';
 import { recordFromUrl } from '../../lib/crm';
 import { t, verdictLabel } from '../../lib/i18n';
 import type { CampaignList, HistoryEntry, OutboxStatus } from '../../lib/messages';
+import { checkActiveTab } from '../../lib/platform/check-tab';
 import { askBackground } from '../../lib/platform/messaging';
 
 const link = signal<LinkState>({ kind: 'loading' });
@@ -114,6 +116,7 @@ function Popup() {
           onOpenOptions={openOptions}
         />
       )}
+      <TabCheckView onCheck={checkActiveTab} />
       <p>
         <button type="button" class="sr-link" onClick={openOptions}>
           {t('actionOpenOptions')}

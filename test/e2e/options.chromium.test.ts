@@ -217,4 +217,58 @@ describe('Chromium: Options links with clear errors, and sets up CRM sites and p
       })
       .toBe(1);
   });
+
+  it('checks the tab under the popup: the site, the record and the signals its settings read', async () => {
+    await page.goto(server.url('salesforce-lightning/lead'));
+    await page.bringToFront();
+    // A popup window over the browser window, as the toolbar button opens it.
+    const [worker] = chromium.context.serviceWorkers();
+    await worker!.evaluate((url) => {
+      (globalThis as unknown as { chrome: { windows: { create(o: object): Promise<unknown> } } }).chrome.windows.create({
+        url,
+        type: 'popup',
+      });
+    }, `chrome-extension://${chromium.extensionId}/popup.html`);
+    await expect.poll(() => chromium.context.pages().some((p) => p.url().endsWith('/popup.html'))).toBe(true);
+    const popup = chromium.context.pages().find((p) => p.url().endsWith('/popup.html'))!;
+    await popup.getByRole('button', { name: 'Check this tab' }).click();
+    const result = popup.locator('.sr-check');
+    await result.waitFor();
+    expect(await result.textContent()).toContain('Salesforce Lightning · Lead 00Q5g00000A1b2cEAB');
+    expect(await result.textContent()).toContain('hm26');
+    await popup.close();
+  });
+
+  it('lists its keyboard commands in Options; the panel folds and jumps to the verdicts on command', async () => {
+    await options.reload();
+    const keys = await options.locator('section[aria-labelledby="shortcuts"]').textContent();
+    expect(keys).toContain('Show or hide the Sameroom panel: Alt+Shift+S');
+    expect(keys).toContain('Jump to the verdict buttons in the Sameroom panel');
+    await page.goto(server.url('salesforce-lightning/lead'));
+    await expect.poll(() => panel().locator('h2').first().textContent()).toBe('Hannover Messe 2026');
+    await page.bringToFront();
+    // What the background does on the browser's command (headless Chromium cannot press browser shortcuts).
+    const [worker] = chromium.context.serviceWorkers();
+    const send = (command: string) =>
+      worker!.evaluate(async (panelCommand) => {
+        const chrome = (
+          globalThis as unknown as {
+            chrome: {
+              tabs: {
+                query(q: object): Promise<Array<{ id: number }>>;
+                sendMessage(id: number, m: object): Promise<unknown>;
+              };
+            };
+          }
+        ).chrome;
+        const [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
+        await chrome.tabs.sendMessage(tab!.id, { panelCommand });
+      }, command);
+    await send('toggle-panel');
+    await panel().getByRole('button', { name: 'Expand the Sameroom panel' }).waitFor();
+    await send('focus-verdicts');
+    await expect
+      .poll(() => page.evaluate(() => document.querySelector('sameroom-panel')?.shadowRoot?.activeElement?.textContent))
+      .toBe('1 Good fit');
+  });
 });

@@ -1,0 +1,22 @@
+import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
+import { ADAPTERS, activeAdapters, adapterFor, detectLead } from '../lib/crm';
+import type { TabCheck } from '../lib/platform/check-tab';
+import { loadSettings } from '../lib/platform/settings';
+
+/**
+ * Injected by the popup's "Check this tab": what Sameroom's settings read on this page. The answer is
+ * left on the isolated world's global, where the popup's second injection picks it up.
+ */
+export default defineUnlistedScript(() => {
+  const check = async (): Promise<TabCheck> => {
+    const { settings } = await loadSettings(ADAPTERS.map((adapter) => adapter.id));
+    const adapters = activeAdapters(settings);
+    const adapter = adapterFor(new URL(location.href), adapters);
+    return {
+      url: location.href,
+      site: adapter?.label ?? null,
+      lead: detectLead(location.href, document, adapters),
+    };
+  };
+  (globalThis as { __sameroomCheck?: Promise<TabCheck> }).__sameroomCheck = check();
+});
