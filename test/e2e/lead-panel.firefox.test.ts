@@ -54,8 +54,8 @@ async function panelHeading(): Promise<string | null | undefined> {
   return heading?.evaluate((el) => el.textContent);
 }
 
-describe('Firefox: link in Options, the campaign on Salesforce and HubSpot, and a verdict', () => {
-  it('opens Options from the panel of an unlinked lead page, and links there with a join link', async () => {
+describe('Firefox: a custom site and a link in Options, the campaign on Salesforce, HubSpot and the custom site, and a verdict', () => {
+  it('opens Options from the panel of an unlinked lead page, adds a custom site there (its panel appears), and links', async () => {
     const invite = await ws.call('POST', '/api/v1/invites', {
       token: ws.adminToken,
       body: { name: 'Ana Ruiz', role: 'rep' },
@@ -67,6 +67,31 @@ describe('Firefox: link in Options, the campaign on Salesforce and HubSpot, and 
     await expect.poll(() => page.$('sameroom-panel >>> .sr-button'), { timeout: 15_000 }).toBeTruthy();
     await (await page.$('sameroom-panel >>> .sr-button'))?.click();
     const options = await extensionPage('options.html');
+    // A custom site first (Firefox grants its permission without a prompt under the test profile's pref).
+    const site = await options.$$('form[aria-labelledby="custom-site-title"] input');
+    await site[0]!.type('Twenty');
+    await site[1]!.type('https://twenty.acme-internal.test/*');
+    await site[2]!.type('/object/person/(?<id>[0-9a-f-]{36})');
+    await site[8]!.type('UTM campaign');
+    await options.click('form[aria-labelledby="custom-site-title"] button[type="submit"]');
+    await options.waitForFunction(
+      () => document.body.textContent?.includes('Added. Sameroom now runs on this site'),
+      {
+        timeout: 15_000,
+      },
+    );
+    const twenty = await firefox.browser.newPage();
+    await twenty.goto(server.url('twenty/person'));
+    await expect
+      .poll(
+        async () =>
+          (await twenty.$('sameroom-panel >>> .sr-status__title'))?.evaluate((el) => el.textContent),
+        {
+          timeout: 15_000,
+        },
+      )
+      .toBe('Not linked to a workspace');
+    await twenty.close();
     const input = await options.waitForSelector('#join-link');
     await input?.type(joinUrl);
     await options.click('form.sr-form button[type="submit"]');
@@ -81,6 +106,11 @@ describe('Firefox: link in Options, the campaign on Salesforce and HubSpot, and 
 
   it('shows the brief on a Salesforce Lightning lead', async () => {
     await page.goto(server.url('salesforce-lightning/lead'));
+    await expect.poll(panelHeading, { timeout: 15_000 }).toBe('Hannover Messe 2026');
+  });
+
+  it('shows the brief on the custom site added in Options', async () => {
+    await page.goto(server.url('twenty/person'));
     await expect.poll(panelHeading, { timeout: 15_000 }).toBe('Hannover Messe 2026');
   });
 

@@ -224,7 +224,9 @@ describe('Chromium: Options links with clear errors, and sets up CRM sites and p
     // A popup window over the browser window, as the toolbar button opens it.
     const [worker] = chromium.context.serviceWorkers();
     await worker!.evaluate((url) => {
-      (globalThis as unknown as { chrome: { windows: { create(o: object): Promise<unknown> } } }).chrome.windows.create({
+      (
+        globalThis as unknown as { chrome: { windows: { create(o: object): Promise<unknown> } } }
+      ).chrome.windows.create({
         url,
         type: 'popup',
       });
@@ -268,7 +270,9 @@ describe('Chromium: Options links with clear errors, and sets up CRM sites and p
     await panel().getByRole('button', { name: 'Expand the Sameroom panel' }).waitFor();
     await send('focus-verdicts');
     await expect
-      .poll(() => page.evaluate(() => document.querySelector('sameroom-panel')?.shadowRoot?.activeElement?.textContent))
+      .poll(() =>
+        page.evaluate(() => document.querySelector('sameroom-panel')?.shadowRoot?.activeElement?.textContent),
+      )
       .toBe('1 Good fit');
   });
 });
