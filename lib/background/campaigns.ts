@@ -1,4 +1,5 @@
 import type { IDBPDatabase } from 'idb';
+import { t } from '../i18n';
 import type { CacheInfo } from '../messages';
 import type { CampaignCache, LinkRecord, SameroomDb } from '../store/db';
 import { WorkspaceClient, WorkspaceError } from '../workspace/client';
@@ -50,8 +51,7 @@ export async function currentCampaigns(
     await db.put('campaigns', next, 'current');
     return { cache: next, info: info(next, null, null), problem: null };
   } catch (error) {
-    const message =
-      error instanceof WorkspaceError ? error.message : 'The workspace could not be asked for campaigns.';
+    const message = error instanceof WorkspaceError ? error.message : t('errCampaignsUnreachable');
     if (!cache) return { cache: null, info: null, problem: message };
     return { cache, info: info(cache, options.now.toISOString(), message), problem: null };
   }

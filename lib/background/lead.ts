@@ -2,6 +2,7 @@ import type { IDBPDatabase } from 'idb';
 import { matchCampaign } from '../campaigns';
 import { leadKeyOf } from '../campaigns/lead-key';
 import type { LeadContext } from '../crm';
+import { t } from '../i18n';
 import type { LeadView } from '../messages';
 import { leadHistory } from '../outbox/outbox';
 import { presetRegion } from '../outbox/region';
@@ -18,7 +19,7 @@ export async function leadView(
   if (!link) return { state: 'notLinked' };
   const campaigns = await currentCampaigns(db, link, { ...options, timeoutMs: LEAD_PAGE_WAIT_MS });
   if (!campaigns.cache || !campaigns.info) {
-    return { state: 'unavailable', message: campaigns.problem ?? 'The campaigns are not available yet.' };
+    return { state: 'unavailable', message: campaigns.problem ?? t('errNoCampaigns') };
   }
   const pick = await db.get('picks', leadKeyOf(lead));
   const match = matchCampaign(campaigns.cache.briefs, lead.signals, pick?.campaignId);

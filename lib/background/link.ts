@@ -1,4 +1,5 @@
 import type { IDBPDatabase } from 'idb';
+import { t } from '../i18n';
 import type { StatusReply } from '../messages';
 import type { SameroomDb } from '../store/db';
 import { WorkspaceClient } from '../workspace/client';
@@ -18,9 +19,7 @@ export async function linkWorkspace(
   if (!parsed.ok) throw new Error(parsed.problem);
   const required = options.requiredWorkspace ? parseWorkspaceUrl(options.requiredWorkspace) : null;
   if (required?.ok && required.url !== parsed.link.workspaceUrl)
-    throw new Error(
-      `Your organisation's administrator set the workspace to ${required.url}; this join link is for ${parsed.link.workspaceUrl}.`,
-    );
+    throw new Error(t('errManagedWorkspace', required.url, parsed.link.workspaceUrl));
   const linked = await new WorkspaceClient(parsed.link.workspaceUrl, null, options.fetchFn).link(
     parsed.link.code,
   );

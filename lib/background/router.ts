@@ -1,4 +1,5 @@
 import type { IDBPDatabase } from 'idb';
+import { t } from '../i18n';
 import {
   ALLOWED_SENDERS,
   classifySender,
@@ -61,7 +62,7 @@ export async function handleMessage(
   deps: BackgroundDeps,
 ): Promise<Envelope<unknown>> {
   const parsed = Message.safeParse(raw);
-  if (!parsed.success) return { ok: false, error: 'Sameroom did not understand that request.' };
+  if (!parsed.success) return { ok: false, error: t('errNotUnderstood') };
   const message = parsed.data;
   let crmUrl = false;
   try {
@@ -71,7 +72,7 @@ export async function handleMessage(
   }
   const kind = classifySender(sender, deps.ours, () => crmUrl);
   if (!kind || !ALLOWED_SENDERS[message.type].includes(kind)) {
-    return { ok: false, error: 'That request is not allowed from here.' };
+    return { ok: false, error: t('errNotAllowed') };
   }
   try {
     switch (message.type) {
@@ -142,6 +143,6 @@ export async function handleMessage(
     const text = error instanceof Error ? error.message : String(error);
     // Linking errors are already a person's words (a bad code, an unreachable workspace).
     if (error instanceof WorkspaceError || message.type === 'link') return { ok: false, error: text };
-    return { ok: false, error: `Sameroom could not do that: ${text}` };
+    return { ok: false, error: t('errCouldNot', text) };
   }
 }

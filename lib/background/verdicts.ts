@@ -1,4 +1,5 @@
 import type { IDBPDatabase } from 'idb';
+import { t } from '../i18n';
 import type { CampaignList, VerdictInput } from '../messages';
 import { saveVerdict } from '../outbox/outbox';
 import type { SameroomDb } from '../store/db';
@@ -7,8 +8,7 @@ import { currentCampaigns, LEAD_PAGE_WAIT_MS } from './campaigns';
 /** Saves the rep's verdict for the linked workspace. Refused with words when nothing is linked. */
 export async function verdict(db: IDBPDatabase<SameroomDb>, input: VerdictInput, now: Date) {
   const link = await db.get('link', 'current');
-  if (!link)
-    throw new Error('Sameroom is not linked to a workspace: link it in Options, then send the verdict.');
+  if (!link) throw new Error(t('errNotLinkedVerdict'));
   return saveVerdict(db, input, link, now);
 }
 
@@ -20,7 +20,7 @@ export async function campaignList(
   const link = await db.get('link', 'current');
   if (!link) return { linked: false, choices: [], setup: { regions: [], region: null }, fetchedAt: null };
   const campaigns = await currentCampaigns(db, link, { ...options, timeoutMs: LEAD_PAGE_WAIT_MS });
-  if (!campaigns.cache) throw new Error(campaigns.problem ?? 'The campaigns are not available yet.');
+  if (!campaigns.cache) throw new Error(campaigns.problem ?? t('errNoCampaigns'));
   return {
     linked: true,
     choices: campaigns.cache.briefs

@@ -1,5 +1,6 @@
 import type { IDBPDatabase } from 'idb';
 import { leadKeyOf } from '../campaigns/lead-key';
+import { t } from '../i18n';
 import type { DeadLetter, HistoryEntry, OutboxStatus, ReplyNotice, VerdictInput } from '../messages';
 import { type FeedbackItem, requests } from '../protocol';
 import { describeIssues } from '../protocol/read';
@@ -44,8 +45,7 @@ export function buildItem(input: VerdictInput, link: LinkRecord, now: Date): Fee
     createdAt: now.toISOString(),
   };
   const parsed = requests.FeedbackItem.safeParse(candidate);
-  if (!parsed.success)
-    throw new Error(`This verdict cannot be sent: ${describeIssues(parsed.error).join('; ')}`);
+  if (!parsed.success) throw new Error(t('errVerdictInvalid', describeIssues(parsed.error).join('; ')));
   return parsed.data;
 }
 
@@ -205,7 +205,7 @@ export async function resendDead(
 ): Promise<HistoryEntry> {
   const tx = db.transaction('outbox', 'readwrite', { durability: 'strict' });
   const entry = await tx.store.get(id);
-  if (entry?.state !== 'dead') throw new Error('That verdict is no longer in the failed list.');
+  if (entry?.state !== 'dead') throw new Error(t('errDeadGone'));
   const { note: _note, region: _region, ...rest } = entry.item;
   const note = (fix.note ?? entry.item.note ?? '').trim();
   const region = (fix.region ?? entry.item.region ?? '').trim();
@@ -221,7 +221,7 @@ export async function resendDead(
   if (!parsed.success) {
     tx.abort();
     await tx.done.catch(() => undefined);
-    throw new Error(`This verdict still cannot be sent: ${describeIssues(parsed.error).join('; ')}`);
+    throw new Error(t('errVerdictStillInvalid', describeIssues(parsed.error).join('; ')));
   }
   const next: OutboxEntry = {
     ...entry,

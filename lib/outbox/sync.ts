@@ -1,5 +1,6 @@
 import type { IDBPDatabase } from 'idb';
 import { leadKeyOf } from '../campaigns/lead-key';
+import { t } from '../i18n';
 import { type FeedbackResult, LIMITS } from '../protocol';
 import type { LinkRecord, OutboxEntry, SameroomDb, SentEntry, SyncState } from '../store/db';
 import { WorkspaceClient, WorkspaceError } from '../workspace/client';
@@ -68,11 +69,7 @@ async function settle(
       await tx.objectStore('outbox').delete(entry.item.id);
       sent++;
     } else {
-      const problem =
-        result.error ??
-        (result.status === 'conflict'
-          ? 'The workspace already holds a different verdict under this id.'
-          : 'The workspace refused this verdict.');
+      const problem = result.error ?? (result.status === 'conflict' ? t('errConflict') : t('errRefused'));
       await tx.objectStore('outbox').put({ ...entry, state: 'dead', problem });
       dead++;
     }
@@ -140,7 +137,7 @@ export async function syncOutbox(db: IDBPDatabase<SameroomDb>, options: SyncOpti
   const random = options.random ?? Math.random;
   const link: LinkRecord | undefined = await db.get('link', 'current');
   const report: SyncReport = { sent: 0, dead: 0, waiting: 0, nextRunAt: null, paused: false, problem: null };
-  if (!link) return { ...report, problem: 'Not linked to a workspace.' };
+  if (!link) return { ...report, problem: t('errNotLinked') };
   let state = syncStateFor(await db.get('sync', 'current'), link.workspaceUrl);
   const now = options.now();
   const waitingUntil = state.retryAt && !options.force && Date.parse(state.retryAt) > now.getTime();
@@ -179,10 +176,7 @@ export async function syncOutbox(db: IDBPDatabase<SameroomDb>, options: SyncOpti
 
 /** The state after a failed request: paused for a refused link, else backed off. */
 function failed(state: SyncState, error: unknown, now: Date, random: () => number): SyncState {
-  const problem =
-    error instanceof WorkspaceError
-      ? error.message
-      : 'The workspace could not be reached. Sameroom will retry.';
+  const problem = error instanceof WorkspaceError ? error.message : t('errWillRetry');
   if (error instanceof WorkspaceError && error.kind === 'unauthorized') {
     return { ...state, paused: true, lastError: problem, retryAt: null };
   }

@@ -1,5 +1,6 @@
 import { browser } from 'wxt/browser';
 import type { LeadContext } from '../crm';
+import { t } from '../i18n';
 
 /** What Sameroom reads on a tab: which site's settings apply there, and the lead they find. */
 export interface TabCheck {
@@ -15,7 +16,7 @@ export interface TabCheck {
 export async function checkActiveTab(): Promise<TabCheck> {
   const window = await browser.windows.getLastFocused({ windowTypes: ['normal'] });
   const [tab] = await browser.tabs.query({ active: true, windowId: window.id });
-  if (tab?.id === undefined) throw new Error('There is no tab to check.');
+  if (tab?.id === undefined) throw new Error(t('checkNoTab'));
   const target = { tabId: tab.id };
   try {
     await browser.scripting.executeScript({ target, files: ['/check-tab.js'] });
@@ -25,6 +26,6 @@ export async function checkActiveTab(): Promise<TabCheck> {
     });
     return answer?.result as TabCheck;
   } catch {
-    throw new Error('Sameroom cannot read this tab (a browser page, or a site it may not open).');
+    throw new Error(t('checkCannotRead'));
   }
 }

@@ -1,5 +1,6 @@
 import { MatchPattern } from 'wxt/utils/match-patterns';
 import { z } from 'zod';
+import { t } from '../i18n';
 import { ObjectType } from '../protocol';
 import type { CustomSite } from './index';
 
@@ -37,7 +38,7 @@ const rule = z
       .string()
       .trim()
       .max(300)
-      .refine((v) => !v || isSelector(v), 'is not a CSS selector')
+      .refine((v) => !v || isSelector(v), t('customSiteBadSelector'))
       .optional(),
     label: z.string().trim().max(120).optional(),
   })
@@ -48,16 +49,9 @@ const rule = z
 
 /** What the options page's form sends; each problem is said in words beside its field. */
 export const CustomSiteInput = z.object({
-  label: z.string().trim().min(1, 'Give the site a name').max(60),
-  match: z
-    .string()
-    .trim()
-    .refine(isSiteMatch, 'must be a match pattern for one site, such as https://crm.example.com/*'),
-  recordUrl: z
-    .string()
-    .trim()
-    .max(500)
-    .refine(hasIdGroup, 'must be a regular expression with a named group (?<id>…) around the record id'),
+  label: z.string().trim().min(1, t('customSiteNeedsName')).max(60),
+  match: z.string().trim().refine(isSiteMatch, t('customSiteBadMatch')),
+  recordUrl: z.string().trim().max(500).refine(hasIdGroup, t('customSiteBadRecordUrl')),
   objectType: ObjectType,
   fields: z.object({
     leadSource: rule.optional(),

@@ -1,3 +1,4 @@
+import { t } from '../i18n';
 import {
   type Brief,
   type FeedbackItem,
@@ -76,10 +77,7 @@ export class WorkspaceClient {
         signal: AbortSignal.timeout(options.timeoutMs ?? REQUEST_TIMEOUT_MS),
       });
     } catch {
-      throw new WorkspaceError(
-        'offline',
-        `The workspace at ${this.baseUrl} cannot be reached. Check the address and your connection.`,
-      );
+      throw new WorkspaceError('offline', t('errOffline', this.baseUrl));
     }
     return response;
   }
@@ -88,10 +86,7 @@ export class WorkspaceClient {
     try {
       return await response.json();
     } catch {
-      throw new WorkspaceError(
-        'notWorkspace',
-        `${this.baseUrl} answered, but it is not a Sameroom workspace.`,
-      );
+      throw new WorkspaceError('notWorkspace', t('errNotWorkspace', this.baseUrl));
     }
   }
 
@@ -101,7 +96,7 @@ export class WorkspaceClient {
     if (response.status === 408 || response.status === 429) {
       throw new WorkspaceError(
         'busy',
-        envelope.success ? envelope.data.error.message : `The workspace is busy (${response.status}).`,
+        envelope.success ? envelope.data.error.message : t('errBusy', response.status),
         wait,
       );
     }
@@ -109,18 +104,18 @@ export class WorkspaceClient {
       throw new WorkspaceError(
         response.status >= 500 ? 'server' : 'notWorkspace',
         response.status >= 500
-          ? `The workspace failed to answer (${response.status}). Try again shortly.`
-          : `${this.baseUrl} answered ${response.status}, but it is not a Sameroom workspace.`,
+          ? t('errServer', response.status)
+          : t('errNotWorkspaceStatus', this.baseUrl, response.status),
         wait,
       );
     }
     const { code, message } = envelope.data.error;
-    if (code.endsWith('_code')) throw new WorkspaceError('badCode', message);
+    // The workspace words these in its own language; the rep reads them in theirs.
+    if (code === 'used_code') throw new WorkspaceError('badCode', t('errUsedCode'));
+    if (code === 'expired_code') throw new WorkspaceError('badCode', t('errExpiredCode'));
+    if (code.endsWith('_code')) throw new WorkspaceError('badCode', t('errBadCode'));
     if (response.status === 401 || response.status === 403)
-      throw new WorkspaceError(
-        'unauthorized',
-        'The workspace no longer accepts this link: link Sameroom again in its options.',
-      );
+      throw new WorkspaceError('unauthorized', t('errUnauthorized'));
     if (response.status >= 500) throw new WorkspaceError('server', message, wait);
     throw new WorkspaceError('refused', message);
   }
@@ -129,11 +124,7 @@ export class WorkspaceClient {
     const response = await this.request('POST', '/api/v1/link', { body: { code } });
     if (!response.ok) return this.fail(response);
     const parsed = responses.LinkResponse.safeParse(await this.json(response));
-    if (!parsed.success)
-      throw new WorkspaceError(
-        'notWorkspace',
-        `${this.baseUrl} answered, but it is not a Sameroom workspace.`,
-      );
+    if (!parsed.success) throw new WorkspaceError('notWorkspace', t('errNotWorkspace', this.baseUrl));
     return parsed.data;
   }
 
@@ -141,8 +132,7 @@ export class WorkspaceClient {
     const response = await this.request('GET', '/api/v1/me');
     if (!response.ok) return this.fail(response);
     const parsed = responses.Me.safeParse(await this.json(response));
-    if (!parsed.success)
-      throw new WorkspaceError('notWorkspace', 'The workspace sent an answer Sameroom cannot read.');
+    if (!parsed.success) throw new WorkspaceError('notWorkspace', t('errUnreadable'));
     return parsed.data;
   }
 
@@ -154,11 +144,7 @@ export class WorkspaceClient {
     if (response.status === 304) return { notModified: true };
     if (!response.ok) return this.fail(response);
     const read = readCampaigns(await this.json(response));
-    if (!read.ok)
-      throw new WorkspaceError(
-        'notWorkspace',
-        `The workspace sent campaigns Sameroom cannot read: ${read.problem}.`,
-      );
+    if (!read.ok) throw new WorkspaceError('notWorkspace', t('errUnreadableCampaigns', read.problem));
     return {
       notModified: false,
       etag: response.headers.get('ETag'),
@@ -173,7 +159,7 @@ export class WorkspaceClient {
     if (!response.ok) return this.fail(response);
     const parsed = responses.FeedbackBatchResponse.safeParse(await this.json(response));
     if (!parsed.success || parsed.data.results.length !== items.length)
-      throw new WorkspaceError('notWorkspace', 'The workspace sent an answer Sameroom cannot read.');
+      throw new WorkspaceError('notWorkspace', t('errUnreadable'));
     return parsed.data.results;
   }
 
@@ -182,11 +168,7 @@ export class WorkspaceClient {
     const response = await this.request('GET', `/api/v1/feedback?mine=1&since=${encodeURIComponent(cursor)}`);
     if (!response.ok) return this.fail(response);
     const read = readFeedbackPage(await this.json(response));
-    if (!read.ok)
-      throw new WorkspaceError(
-        'notWorkspace',
-        `The workspace sent replies Sameroom cannot read: ${read.problem}.`,
-      );
+    if (!read.ok) throw new WorkspaceError('notWorkspace', t('errUnreadableReplies', read.problem));
     return { items: read.items, cursor: read.cursor ?? cursor };
   }
 }

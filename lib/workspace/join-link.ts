@@ -1,3 +1,4 @@
+import { t } from '../i18n';
 /** Where a join link points: the workspace's address and the one-time code. */
 export interface JoinLink {
   workspaceUrl: string;
@@ -20,13 +21,13 @@ export function parseWorkspaceUrl(input: string): { ok: true; url: string } | { 
   } catch {
     return {
       ok: false,
-      problem: 'That is not a web address. Paste the join link your workspace admin sent you.',
+      problem: t('joinNotAddress'),
     };
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLocal(url.hostname))) {
     return {
       ok: false,
-      problem: 'The workspace must use HTTPS (plain HTTP only on this computer, localhost).',
+      problem: t('joinNeedsHttps'),
     };
   }
   return { ok: true, url: url.origin };
@@ -40,9 +41,8 @@ export function parseJoinLink(input: string, separateCode?: string): JoinLinkRes
   if (!code)
     return {
       ok: false,
-      problem: 'This link has no code. Paste the whole join link, including the part after #.',
+      problem: t('joinNoCode'),
     };
-  if (!CODE.test(code))
-    return { ok: false, problem: 'The code is not complete. Copy the whole join link again.' };
+  if (!CODE.test(code)) return { ok: false, problem: t('joinShortCode') };
   return { ok: true, link: { workspaceUrl: address.url, code } };
 }
