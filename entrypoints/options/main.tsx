@@ -8,7 +8,7 @@ import { PrivacySection } from '../../components/PrivacySection';
 import { type Shortcut, ShortcutsSection } from '../../components/ShortcutsSection';
 import '../../components/page.css';
 import { ADAPTERS } from '../../lib/crm';
-import { t } from '../../lib/i18n';
+import { currentLanguage, t } from '../../lib/i18n';
 import type { OutboxStatus } from '../../lib/messages';
 import { openShortcutSettings, shortcuts } from '../../lib/platform/commands';
 import { registerSite, removeSite, requestSiteAccess } from '../../lib/platform/custom-sites';
@@ -114,6 +114,8 @@ function Options() {
   );
 }
 
+document.title = t('optionsTitle');
+document.documentElement.lang = currentLanguage();
 render(<Options />, document.getElementById('app')!);
 void refresh();
 void shortcuts().then((list) => {

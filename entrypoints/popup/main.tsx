@@ -7,7 +7,7 @@ import { StatusLine } from '../../components/StatusLine';
 import { TabCheckView } from '../../components/TabCheckView';
 import '../../components/page.css';
 import { recordFromUrl } from '../../lib/crm';
-import { t, verdictLabel } from '../../lib/i18n';
+import { currentLanguage, t, verdictLabel } from '../../lib/i18n';
 import type { CampaignList, HistoryEntry, OutboxStatus } from '../../lib/messages';
 import { checkActiveTab } from '../../lib/platform/check-tab';
 import { askBackground } from '../../lib/platform/messaging';
@@ -126,6 +126,8 @@ function Popup() {
   );
 }
 
+document.title = t('popupTitle');
+document.documentElement.lang = currentLanguage();
 render(<Popup />, document.getElementById('app')!);
 askBackground({ type: 'status' }).then(async (answer) => {
   link.value = linkStateOf(answer);

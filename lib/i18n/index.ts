@@ -18,6 +18,11 @@ export function uiLanguage(preferred: readonly string[] = globalThis.navigator?.
 
 let language: Language = uiLanguage();
 
+/** The language strings are shown in, for pages' `lang`. */
+export function currentLanguage(): Language {
+  return language;
+}
+
 /** For tests and previews: show every string in this language from now on. */
 export function setLanguage(next: Language): void {
   language = next;

@@ -55,6 +55,25 @@ async function received(): Promise<FeedbackRecord[]> {
   return ((await answer.json()) as { items: FeedbackRecord[] }).items;
 }
 
+/** The toolbar badge: its text, and whether it has the warning colour. */
+async function badge(): Promise<{ text: string; warning: boolean }> {
+  const [worker] = chromium.context.serviceWorkers();
+  return worker!.evaluate(async () => {
+    const action = (
+      globalThis as unknown as {
+        chrome: {
+          action: {
+            getBadgeText(o: object): Promise<string>;
+            getBadgeBackgroundColor(o: object): Promise<number[]>;
+          };
+        };
+      }
+    ).chrome.action;
+    const [text, colour] = await Promise.all([action.getBadgeText({}), action.getBadgeBackgroundColor({})]);
+    return { text, warning: colour[0] === 0xb3 && colour[1] === 0x26 };
+  });
+}
+
 async function openLead(): Promise<void> {
   await page.goto(server.url('salesforce-lightning/lead'));
   await expect.poll(() => panel().locator('h2').first().textContent()).toBe('Hannover Messe 2026');
@@ -121,6 +140,43 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
     expect((await received()).map((item) => item.verdict)).toEqual(['tire_kicker']);
   });
 
+  it('lists a verdict the workspace refused in the popup with the reason; fixed and resent, it arrives', async () => {
+    await openLead();
+    await ws.call('PATCH', `/api/v1/campaigns/${hannoverId}`, {
+      token: marketer.token,
+      body: { status: 'draft' },
+    });
+    await panel()
+      .getByRole('button', { name: /Wrong audience/ })
+      .click();
+    await expect
+      .poll(() => status().textContent(), { timeout: 20_000 })
+      .toContain('The workspace did not accept it: campaignId: no such campaign in this workspace');
+    expect(await badge()).toEqual({ text: '!', warning: true });
+    await ws.call('PATCH', `/api/v1/campaigns/${hannoverId}`, {
+      token: marketer.token,
+      body: { status: 'active' },
+    });
+    const popup = await chromium.context.newPage();
+    await popup.goto(`chrome-extension://${chromium.extensionId}/popup.html`);
+    await popup.getByText('Not accepted (1)').waitFor();
+    await popup.getByText('The workspace said: campaignId: no such campaign in this workspace').waitFor();
+    await popup
+      .locator('.sr-dead')
+      .getByLabel('Note for marketing (optional)')
+      .fill('Resent after the campaign came back.');
+    await popup.getByRole('button', { name: 'Fix and resend' }).click();
+    await expect
+      .poll(async () => (await received()).filter((item) => item.verdict === 'wrong_audience').length, {
+        timeout: 20_000,
+      })
+      .toBe(1);
+    const resent = (await received()).find((item) => item.verdict === 'wrong_audience');
+    expect(resent?.note).toBe('Resent after the campaign came back.');
+    await popup.close();
+    await expect.poll(badge, { timeout: 10_000 }).toEqual({ text: '', warning: false });
+  });
+
   it('with the workspace stopped says Saved, then sends after it returns, with no duplicate', async () => {
     await openLead();
     await ws.close();
@@ -129,6 +185,7 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
       .click();
     await expect.poll(() => status().textContent()).toMatch(/^Saved\./);
     await expect.poll(() => status().textContent(), { timeout: 20_000 }).toMatch(/^Saved — will retry: /);
+    expect(await badge()).toEqual({ text: '1', warning: false });
     ws = await startTestWorkspace('pglite', {
       dataDir: ws.dataDir,
       adminToken: ws.adminToken,
