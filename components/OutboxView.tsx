@@ -2,8 +2,7 @@ import { useSignal } from '@preact/signals';
 import { objectTypeLabel, t, verdictLabel } from '../lib/i18n';
 import type { DeadLetter, OutboxStatus, VerdictSetup } from '../lib/messages';
 import type { Verdict } from '../lib/protocol';
-import { VERDICTS } from '../lib/protocol/constants';
-import { LIMITS } from '../lib/protocol/limits';
+import { NoteField, RegionSelect, VerdictSelect } from './VerdictFields';
 
 const time = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
@@ -34,48 +33,9 @@ function DeadLetterItem(props: {
         {objectTypeLabel(entry.lead.objectType)} {entry.lead.recordId}
       </p>
       <p class="sr-error">{t('outboxDeadReason', entry.problem ?? '')}</p>
-      <label>
-        {t('quickVerdict')}
-        <select
-          value={verdict.value}
-          onChange={(event) => {
-            verdict.value = event.currentTarget.value as Verdict;
-          }}
-        >
-          {VERDICTS.map((value) => (
-            <option key={value} value={value}>
-              {verdictLabel(value)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        {t('verdictNote')}
-        <textarea
-          rows={2}
-          maxLength={LIMITS.note}
-          value={note.value}
-          onInput={(event) => {
-            note.value = event.currentTarget.value;
-          }}
-        />
-      </label>
-      <label>
-        {t('verdictRegion')}
-        <select
-          value={region.value}
-          onChange={(event) => {
-            region.value = event.currentTarget.value;
-          }}
-        >
-          <option value="">{t('verdictNoRegion')}</option>
-          {regions.map((name) => (
-            <option key={name} value={name}>
-              {name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <VerdictSelect value={verdict} />
+      <NoteField value={note} />
+      <RegionSelect value={region} regions={regions} />
       <div class="sr-actions">
         <button
           type="button"

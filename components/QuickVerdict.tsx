@@ -1,9 +1,8 @@
 import { useSignal } from '@preact/signals';
-import { t, verdictLabel } from '../lib/i18n';
+import { t } from '../lib/i18n';
 import type { CampaignList } from '../lib/messages';
 import type { Verdict } from '../lib/protocol';
-import { VERDICTS } from '../lib/protocol/constants';
-import { LIMITS } from '../lib/protocol/limits';
+import { NoteField, RegionSelect, VerdictSelect } from './VerdictFields';
 
 export interface QuickVerdictInput {
   campaignId: string;
@@ -95,49 +94,10 @@ export function QuickVerdict(props: {
           }}
         />
       </label>
-      <label>
-        {t('quickVerdict')}
-        <select
-          value={verdict.value}
-          onChange={(event) => {
-            verdict.value = event.currentTarget.value as Verdict;
-          }}
-        >
-          {VERDICTS.map((value) => (
-            <option key={value} value={value}>
-              {verdictLabel(value)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        {t('verdictNote')}
-        <textarea
-          rows={2}
-          maxLength={LIMITS.note}
-          value={note.value}
-          onInput={(event) => {
-            note.value = event.currentTarget.value;
-          }}
-        />
-      </label>
+      <VerdictSelect value={verdict} />
+      <NoteField value={note} />
       {props.campaigns.setup.regions.length > 0 && (
-        <label>
-          {t('verdictRegion')}
-          <select
-            value={region.value}
-            onChange={(event) => {
-              region.value = event.currentTarget.value;
-            }}
-          >
-            <option value="">{t('verdictNoRegion')}</option>
-            {props.campaigns.setup.regions.map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <RegionSelect value={region} regions={props.campaigns.setup.regions} />
       )}
       <button type="submit" class="sr-button" disabled={busy.value}>
         {busy.value ? t('verdictSaving') : t('quickSend')}

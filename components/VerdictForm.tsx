@@ -4,7 +4,7 @@ import { t, verdictLabel } from '../lib/i18n';
 import type { HistoryEntry, VerdictSetup } from '../lib/messages';
 import type { Verdict } from '../lib/protocol';
 import { VERDICTS } from '../lib/protocol/constants';
-import { LIMITS } from '../lib/protocol/limits';
+import { NoteField, RegionSelect } from './VerdictFields';
 
 /** Where the last click stands, as the panel tells the rep. */
 export type SendState =
@@ -84,35 +84,8 @@ export function VerdictForm(props: VerdictFormProps) {
       <h3 id="sr-verdict-title" class="sr-section__title">
         {t('verdictTitle')}
       </h3>
-      <label class="sr-field">
-        <span>{t('verdictNote')}</span>
-        <textarea
-          rows={2}
-          maxLength={LIMITS.note}
-          value={note.value}
-          onInput={(event) => {
-            note.value = event.currentTarget.value;
-          }}
-        />
-      </label>
-      {regions.length > 0 && (
-        <label class="sr-field">
-          <span>{t('verdictRegion')}</span>
-          <select
-            value={region.value}
-            onChange={(event) => {
-              region.value = event.currentTarget.value;
-            }}
-          >
-            <option value="">{t('verdictNoRegion')}</option>
-            {regions.map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </label>
-      )}
+      <NoteField value={note} class="sr-field" />
+      {regions.length > 0 && <RegionSelect value={region} regions={regions} class="sr-field" />}
       <fieldset class="sr-verdict__buttons">
         <legend class="sr-visually-hidden">{t('verdictButtons')}</legend>
         {VERDICTS.map((verdict, index) => (

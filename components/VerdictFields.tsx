@@ -1,0 +1,65 @@
+import type { Signal } from '@preact/signals';
+import { t, verdictLabel } from '../lib/i18n';
+import type { Verdict } from '../lib/protocol';
+import { VERDICTS } from '../lib/protocol/constants';
+import { LIMITS } from '../lib/protocol/limits';
+
+/** The rep's note for marketing, bounded as the protocol bounds it. */
+export function NoteField(props: { value: Signal<string>; class?: string }) {
+  return (
+    <label class={props.class}>
+      <span>{t('verdictNote')}</span>
+      <textarea
+        rows={2}
+        maxLength={LIMITS.note}
+        value={props.value.value}
+        onInput={(event) => {
+          props.value.value = event.currentTarget.value;
+        }}
+      />
+    </label>
+  );
+}
+
+/** The verdict's region: one of the workspace's, or none. */
+export function RegionSelect(props: { value: Signal<string>; regions: readonly string[]; class?: string }) {
+  return (
+    <label class={props.class}>
+      <span>{t('verdictRegion')}</span>
+      <select
+        value={props.value.value}
+        onChange={(event) => {
+          props.value.value = event.currentTarget.value;
+        }}
+      >
+        <option value="">{t('verdictNoRegion')}</option>
+        {props.regions.map((name) => (
+          <option key={name} value={name}>
+            {name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** The eight verdicts as a list to choose from (the panel has buttons instead). */
+export function VerdictSelect(props: { value: Signal<Verdict> }) {
+  return (
+    <label>
+      <span>{t('quickVerdict')}</span>
+      <select
+        value={props.value.value}
+        onChange={(event) => {
+          props.value.value = event.currentTarget.value as Verdict;
+        }}
+      >
+        {VERDICTS.map((value) => (
+          <option key={value} value={value}>
+            {verdictLabel(value)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
