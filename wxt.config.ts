@@ -41,7 +41,17 @@ export default defineConfig({
     },
     ...(browser === 'firefox' ? {} : { storage: { managed_schema: 'managed-schema.json' } }),
     ...(browser === 'firefox'
-      ? { browser_specific_settings: { gecko: { id: GECKO_ID, strict_min_version: '128.0' } } }
+      ? {
+          browser_specific_settings: {
+            gecko: {
+              id: GECKO_ID,
+              strict_min_version: '128.0',
+              // Verdicts carry what the CRM page says about the lead's origin and, unless turned off in
+              // Options, the record's address: both go to the team's workspace.
+              data_collection_permissions: { required: ['websiteContent', 'websiteActivity'] },
+            },
+          },
+        }
       : {}),
   }),
 });

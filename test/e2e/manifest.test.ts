@@ -96,6 +96,7 @@ describe.each(builds)('the %s build', (browserName, dir) => {
       expect(manifest.browser_specific_settings.gecko).toEqual({
         id: 'sameroom@sameroom.app',
         strict_min_version: '128.0',
+        data_collection_permissions: { required: ['websiteContent', 'websiteActivity'] },
       });
     } else {
       expect(manifest.browser_specific_settings).toBeUndefined();

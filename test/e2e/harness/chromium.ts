@@ -37,6 +37,7 @@ export async function launchChromium(options: {
   headless?: boolean;
   /** The unpacked extension to load: the release build unless a test needs the test build. */
   extension?: string;
+  withoutWorker?: boolean;
 }): Promise<ChromiumSession> {
   const profile = options.profile ?? mkdtempSync(join(E2E_DIR, 'chromium-'));
   const rules = hostResolverRules(options.hosts, options.port);
@@ -61,9 +62,12 @@ export async function launchChromium(options: {
       '--disable-gpu',
     ],
   });
+  // An extension without a background (the bench's empty content script) has no worker and no id to find.
   const worker =
-    context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
-  const extensionId = new URL(worker.url()).host;
+    options.withoutWorker === true
+      ? null
+      : (context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 })));
+  const extensionId = worker ? new URL(worker.url()).host : '';
   return {
     context,
     extensionId,
