@@ -32,6 +32,8 @@ export interface PanelProps {
   /** This lead's verdicts, kept fresh by the content script. */
   history: Signal<HistoryEntry[]>;
   sending: Signal<SendState>;
+  /** The unsent note for this lead. */
+  note: Signal<string>;
   onVerdict: (verdict: Verdict, note: string, region: string) => Promise<boolean>;
   onUndo: (id: string) => void;
 }
@@ -71,6 +73,7 @@ function Verdicts(props: PanelProps & { setup: VerdictSetup }) {
         sending={props.sending.value}
         onSend={props.onVerdict}
         onUndo={props.onUndo}
+        note={props.note}
       />
       <VerdictHistory entries={props.history.value} />
     </>

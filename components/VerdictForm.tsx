@@ -1,4 +1,4 @@
-import { useSignal } from '@preact/signals';
+import { type Signal, useSignal } from '@preact/signals';
 import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import { t, verdictLabel } from '../lib/i18n';
 import type { HistoryEntry, VerdictSetup } from '../lib/messages';
@@ -21,6 +21,8 @@ export interface VerdictFormProps {
   sending: SendState;
   onSend: (verdict: Verdict, note: string, region: string) => Promise<boolean>;
   onUndo: (id: string) => void;
+  /** The note being typed: kept by the content script per lead, so navigating away does not lose it. */
+  note: Signal<string>;
 }
 
 function secondsLeft(until: string): number {
@@ -64,7 +66,7 @@ function SentStatus(props: { entry: HistoryEntry | undefined; onUndo: (id: strin
  * cleared only once the background has saved the verdict, and comes back on Undo.
  */
 export function VerdictForm(props: VerdictFormProps) {
-  const note = useSignal('');
+  const note = props.note;
   const region = useSignal(props.setup.region ?? '');
   const sending = props.sending;
   // The rep's default region is offered even when the workspace lists none.

@@ -58,6 +58,9 @@ class PanelMount {
   private readonly prefs = signal<PanelPrefs>(DEFAULT_PREFS);
   private readonly history = signal<HistoryEntry[]>([]);
   private readonly sending = signal<SendState>({ kind: 'idle' });
+  /** The note being typed, and the notes left unsent on other leads of this tab, by lead key. */
+  private readonly note = signal('');
+  private readonly drafts = new Map<string, string>();
   private stopWatching: (() => void) | null = null;
   private requests = 0;
   private pollTimer: ReturnType<typeof setTimeout> | undefined;
@@ -211,9 +214,12 @@ class PanelMount {
       this.lead.value = null;
       return;
     }
-    if (leadKeyOf(lead) !== (this.lead.value && leadKeyOf(this.lead.value))) {
+    const previous = this.lead.value && leadKeyOf(this.lead.value);
+    if (leadKeyOf(lead) !== previous) {
       this.history.value = [];
       this.sending.value = { kind: 'idle' };
+      if (previous) this.drafts.set(previous, this.note.value);
+      this.note.value = this.drafts.get(leadKeyOf(lead)) ?? '';
     }
     this.lead.value = lead;
     this.crmLabel.value = adapterFor(new URL(url), this.adapters)?.label ?? lead.crm;
@@ -254,6 +260,7 @@ class PanelMount {
             }}
             history={this.history}
             sending={this.sending}
+            note={this.note}
             onVerdict={(verdict, note, region) => this.sendVerdict(verdict, note, region)}
             onUndo={(id) => void this.undo(id)}
           />,

@@ -140,6 +140,23 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
     expect((await received()).map((item) => item.verdict)).toEqual(['tire_kicker']);
   });
 
+  it('keeps a half-typed note when the rep moves to another record and comes back', async () => {
+    await openLead();
+    const note = () => panel().getByLabel('Note for marketing (optional)');
+    await note().fill('Call back after the fair.');
+    const opportunity = server.html('salesforce-lightning/opportunity');
+    await page.evaluate((html) => {
+      for (const child of [...document.body.children]) if (child.tagName !== 'SAMEROOM-PANEL') child.remove();
+      document.body.prepend(...new DOMParser().parseFromString(html, 'text/html').body.children);
+      history.pushState({}, '', '/lightning/r/Opportunity/0065g00000Qr7StAAJ/view');
+    }, opportunity);
+    await expect.poll(() => panel().textContent()).toContain('Opportunity');
+    await expect.poll(() => note().inputValue()).toBe('');
+    await page.evaluate(() => history.pushState({}, '', '/lightning/r/Lead/00Q5g00000A1b2cEAB/view'));
+    await expect.poll(() => note().inputValue()).toBe('Call back after the fair.');
+    await note().fill('');
+  });
+
   it('lists a verdict the workspace refused in the popup with the reason; fixed and resent, it arrives', async () => {
     await openLead();
     await ws.call('PATCH', `/api/v1/campaigns/${hannoverId}`, {

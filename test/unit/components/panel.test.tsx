@@ -35,6 +35,7 @@ function mount(state: PanelState, prefs: PanelPrefs = { width: 340, collapsed: f
     onPick: vi.fn(),
     history: signal<HistoryEntry[]>([]),
     sending: signal<SendState>({ kind: 'idle' }),
+    note: signal(''),
     onVerdict: vi.fn(async (_verdict: string, _note: string, _region: string) => true),
     onUndo: vi.fn(),
   };
@@ -284,6 +285,19 @@ describe('the panel', () => {
       expect(history).toContain('Tire-kicker (price only)');
       expect(history).toContain('Only asked for the price.');
       expect(history).toContain('Mara Jensen: Thanks, we will tighten the targeting.');
+    });
+
+    it('keeps the note in the signal the content script holds per lead, through a reload of the view', async () => {
+      const { container, props } = mount(matched());
+      const note = container.querySelector('textarea')!;
+      note.value = 'Half-typed thought';
+      note.dispatchEvent(new Event('input'));
+      expect(props.note.value).toBe('Half-typed thought');
+      props.state.value = { kind: 'loading' };
+      await tick();
+      props.state.value = matched();
+      await tick();
+      expect(container.querySelector('textarea')!.value).toBe('Half-typed thought');
     });
 
     it('puts the note back after Undo', async () => {
