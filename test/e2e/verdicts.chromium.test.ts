@@ -150,7 +150,7 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
       document.body.prepend(...new DOMParser().parseFromString(html, 'text/html').body.children);
       history.pushState({}, '', '/lightning/r/Opportunity/0065g00000Qr7StAAJ/view');
     }, opportunity);
-    await expect.poll(() => panel().textContent()).toContain('Opportunity');
+    await expect.poll(() => panel().textContent()).toContain('Salesforce Lightning · Deal');
     await expect.poll(() => note().inputValue()).toBe('');
     await page.evaluate(() => history.pushState({}, '', '/lightning/r/Lead/00Q5g00000A1b2cEAB/view'));
     await expect.poll(() => note().inputValue()).toBe('Call back after the fair.');
