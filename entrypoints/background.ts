@@ -1,7 +1,7 @@
 import { defineBackground } from 'wxt/utils/define-background';
 import { handleMessage } from '../lib/background/router';
 import { createSyncRunner } from '../lib/background/sync-runner';
-import { ADAPTERS, activeAdapters, adapterFor } from '../lib/crm';
+import { activeAdapters, adapterFor } from '../lib/crm';
 import { showBadge } from '../lib/platform/badge';
 import { listenForCommands } from '../lib/platform/commands';
 import { syncSiteScripts } from '../lib/platform/custom-sites';
@@ -10,7 +10,7 @@ import { loadSettings, managedSettings } from '../lib/platform/settings';
 import { listenForSyncTriggers, wakeAt } from '../lib/platform/sync-triggers';
 import { openSameroomDb } from '../lib/store/db';
 
-const currentSettings = async () => (await loadSettings(ADAPTERS.map((adapter) => adapter.id))).settings;
+const currentSettings = async () => (await loadSettings()).settings;
 
 export default defineBackground({
   type: 'module',

@@ -1,5 +1,5 @@
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
-import { ADAPTERS, activeAdapters, adapterFor, detectLead } from '../lib/crm';
+import { activeAdapters, adapterFor, detectLead } from '../lib/crm';
 import type { TabCheck } from '../lib/platform/check-tab';
 import { loadSettings } from '../lib/platform/settings';
 
@@ -9,7 +9,7 @@ import { loadSettings } from '../lib/platform/settings';
  */
 export default defineUnlistedScript(() => {
   const check = async (): Promise<TabCheck> => {
-    const { settings } = await loadSettings(ADAPTERS.map((adapter) => adapter.id));
+    const { settings } = await loadSettings();
     const adapters = activeAdapters(settings);
     const adapter = adapterFor(new URL(location.href), adapters);
     return {

@@ -8,7 +8,6 @@ import '../../components/panel.css';
 import type { SendState } from '../../components/VerdictForm';
 import { leadKeyOf } from '../../lib/campaigns/lead-key';
 import {
-  ADAPTERS,
   activeAdapters,
   adapterFor,
   CRM_MATCHES,
@@ -28,11 +27,11 @@ export default defineContentScript({
   cssInjectionMode: 'ui',
   runAt: 'document_idle',
   async main(ctx) {
-    const { settings } = await loadSettings(ADAPTERS.map((adapter) => adapter.id));
+    const { settings } = await loadSettings();
     const panel = new PanelMount(ctx, activeAdapters(settings));
     // Switched off in Options (or a custom site removed): the panel goes at once; switched on: it comes.
     const unwatch = settingsItem.watch(async () => {
-      panel.adapters = activeAdapters((await loadSettings(ADAPTERS.map((adapter) => adapter.id))).settings);
+      panel.adapters = activeAdapters((await loadSettings()).settings);
       void panel.show(location.href);
     });
     ctx.onInvalidated(unwatch);

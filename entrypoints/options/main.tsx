@@ -17,7 +17,6 @@ import { loadSettings, saveSettings } from '../../lib/platform/settings';
 import { DEFAULT_SETTINGS, type ManagedSettings, type Settings } from '../../lib/settings';
 import { checkCustomSite } from '../../lib/settings/custom-site';
 
-const BUILT_IN = ADAPTERS.map((adapter) => adapter.id);
 const link = signal<LinkState>({ kind: 'loading' });
 const settings = signal<Settings>(DEFAULT_SETTINGS);
 const managed = signal<ManagedSettings>({});
@@ -25,7 +24,7 @@ const keys = signal<Shortcut[]>([]);
 const outbox = signal<OutboxStatus | null>(null);
 
 async function refresh(): Promise<void> {
-  const loaded = await loadSettings(BUILT_IN);
+  const loaded = await loadSettings();
   settings.value = loaded.settings;
   managed.value = loaded.managed;
 }

@@ -1,5 +1,6 @@
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
+import { ADAPTERS } from '../crm';
 import {
   DEFAULT_SETTINGS,
   effectiveSettings,
@@ -32,10 +33,10 @@ export async function managedSettings(): Promise<ManagedSettings> {
   }
 }
 
-export async function loadSettings(
-  builtIn: readonly string[],
-): Promise<{ settings: Settings; managed: ManagedSettings }> {
+/** The settings in force (the rep's under the admin's presets), and the presets themselves. */
+export async function loadSettings(): Promise<{ settings: Settings; managed: ManagedSettings }> {
   const [user, managed] = await Promise.all([settingsItem.getValue(), managedSettings()]);
+  const builtIn = ADAPTERS.map((adapter) => adapter.id);
   return { settings: effectiveSettings(user, managed, builtIn), managed };
 }
 
