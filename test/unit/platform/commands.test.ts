@@ -11,7 +11,10 @@ describe('keyboard commands reaching the panel', () => {
     await fakeBrowser.runtime.onMessage.trigger({ panelCommand: 'focus-verdicts' }, { id: 'someone-else' });
     await fakeBrowser.runtime.onMessage.trigger(
       { panelCommand: 'focus-verdicts' },
-      { id: ours, tab: { id: 3 } },
+      {
+        id: ours,
+        tab: { id: 3, index: 0, highlighted: true, active: true, pinned: false, incognito: false },
+      },
     );
     await fakeBrowser.runtime.onMessage.trigger({ panelCommand: 'delete-everything' }, { id: ours });
     expect(handle.mock.calls).toEqual([['toggle-panel']]);
