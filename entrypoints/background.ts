@@ -6,11 +6,9 @@ import { showBadge } from '../lib/platform/badge';
 import { listenForCommands } from '../lib/platform/commands';
 import { syncSiteScripts } from '../lib/platform/custom-sites';
 import { listenForMessages, openOptionsPage, ourExtension } from '../lib/platform/runtime';
-import { loadSettings, managedSettings } from '../lib/platform/settings';
+import { cachedSettings } from '../lib/platform/settings';
 import { listenForSyncTriggers, wakeAt } from '../lib/platform/sync-triggers';
 import { openSameroomDb } from '../lib/store/db';
-
-const currentSettings = async () => (await loadSettings()).settings;
 
 export default defineBackground({
   type: 'module',
@@ -18,13 +16,14 @@ export default defineBackground({
     let db: ReturnType<typeof openSameroomDb> | undefined;
     const openDb = () => (db ??= openSameroomDb());
     const sync = createSyncRunner({ db: openDb, wakeAt, showBadge });
+    const settings = cachedSettings();
     // Listeners are registered synchronously: a worker woken by an event must find them at once.
     listenForMessages((message, sender) =>
       handleMessage(message, sender, {
         ours: ourExtension(),
-        isCrmUrl: async (url) => adapterFor(url, activeAdapters(await currentSettings())) !== null,
-        sendRecordUrl: async () => (await currentSettings()).sendRecordUrl,
-        managedWorkspaceUrl: async () => (await managedSettings()).workspaceUrl,
+        isCrmUrl: async (url) => adapterFor(url, activeAdapters((await settings()).settings)) !== null,
+        sendRecordUrl: async () => (await settings()).settings.sendRecordUrl,
+        managedWorkspaceUrl: async () => (await settings()).managed.workspaceUrl,
         db: openDb,
         openOptions: openOptionsPage,
         sync: (force) => sync.run(force),
@@ -34,8 +33,8 @@ export default defineBackground({
     const triggers = listenForSyncTriggers(() => void sync.onTrigger());
     listenForCommands();
     // Custom sites' content scripts persist, but are re-checked against the settings at every start.
-    void currentSettings()
-      .then((settings) => syncSiteScripts(settings.customSites))
+    void settings()
+      .then((current) => syncSiteScripts(current.settings.customSites))
       .catch(() => undefined);
     // Every start of the worker: alarms re-armed, the outbox drained, the briefs refreshed if stale.
     void triggers.arm();

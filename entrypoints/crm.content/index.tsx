@@ -19,7 +19,7 @@ import type { HistoryEntry, Message } from '../../lib/messages';
 import { onPanelCommand, type PanelCommand } from '../../lib/platform/commands';
 import { askBackground } from '../../lib/platform/messaging';
 import { loadPanelPrefs, savePanelPrefs } from '../../lib/platform/panel-prefs';
-import { loadSettings, settingsItem } from '../../lib/platform/settings';
+import { loadSettings, watchSettings } from '../../lib/platform/settings';
 import type { Verdict } from '../../lib/protocol';
 
 export default defineContentScript({
@@ -29,8 +29,9 @@ export default defineContentScript({
   async main(ctx) {
     const { settings } = await loadSettings();
     const panel = new PanelMount(ctx, activeAdapters(settings));
-    // Switched off in Options (or a custom site removed): the panel goes at once; switched on: it comes.
-    const unwatch = settingsItem.watch(async () => {
+    // Switched off in Options or by the admin (or a custom site removed): the panel goes at once;
+    // switched on: it comes.
+    const unwatch = watchSettings(async () => {
       panel.adapters = activeAdapters((await loadSettings()).settings);
       void panel.show(location.href);
     });

@@ -27,38 +27,52 @@ export const ADAPTERS: readonly CrmAdapter[] = [
   attio,
 ];
 
-const patterns = new Map(
-  ADAPTERS.map((adapter) => [adapter, adapter.matches.map((p) => new MatchPattern(p))]),
-);
-
 /** The match patterns of every built-in CRM's hosts: the content script's matches. */
 export const CRM_MATCHES: readonly string[] = [...new Set(ADAPTERS.flatMap((adapter) => adapter.matches))];
 
-function compile(adapter: CrmAdapter): MatchPattern[] {
-  try {
-    return adapter.matches.map((p) => new MatchPattern(p));
-  } catch {
-    return []; // a custom site with a pattern the browser would refuse matches nothing
+/** Each adapter's patterns, compiled the first time it is asked about (custom sites' too). */
+const patterns = new WeakMap<CrmAdapter, MatchPattern[]>();
+
+function compiled(adapter: CrmAdapter): MatchPattern[] {
+  let found = patterns.get(adapter);
+  if (!found) {
+    try {
+      found = adapter.matches.map((p) => new MatchPattern(p));
+    } catch {
+      found = []; // a custom site with a pattern the browser would refuse matches nothing
+    }
+    patterns.set(adapter, found);
   }
+  return found;
 }
 
 function servesHost(adapter: CrmAdapter, url: URL): boolean {
-  const compiled = patterns.get(adapter) ?? compile(adapter);
   // A string, not the URL: for a URL object the library tests `instanceof Location`, which throws in a
   // service worker (workers have no Location).
-  return compiled.some((pattern) => pattern.includes(url.href));
+  return compiled(adapter).some((pattern) => pattern.includes(url.href));
 }
 
 export function adapterFor(url: URL, adapters: readonly CrmAdapter[] = ADAPTERS): CrmAdapter | null {
   return adapters.find((adapter) => servesHost(adapter, url)) ?? null;
 }
 
-/** The adapters in force: the built-in CRMs that are switched on, then the team's custom sites. */
+const active = new WeakMap<Settings, CrmAdapter[]>();
+
+/**
+ * The adapters in force: the built-in CRMs that are switched on, then the team's custom sites. The
+ * same settings object (the background keeps one until they change) gives the same adapters, so each
+ * custom site's patterns are compiled once.
+ */
 export function activeAdapters(settings: Settings): CrmAdapter[] {
-  return [
-    ...ADAPTERS.filter((adapter) => crmEnabled(settings, adapter.id)),
-    ...settings.customSites.map(customAdapter),
-  ];
+  let adapters = active.get(settings);
+  if (!adapters) {
+    adapters = [
+      ...ADAPTERS.filter((adapter) => crmEnabled(settings, adapter.id)),
+      ...settings.customSites.map(customAdapter),
+    ];
+    active.set(settings, adapters);
+  }
+  return adapters;
 }
 
 /**

@@ -40,6 +40,35 @@ export async function loadSettings(): Promise<{ settings: Settings; managed: Man
   return { settings: effectiveSettings(user, managed, builtIn), managed };
 }
 
+/**
+ * Calls back whenever the settings in force may have changed: the rep's (Options) or the admin's
+ * (managed storage). Returns the way to stop.
+ */
+export function watchSettings(callback: () => void): () => void {
+  const listener = (changes: Record<string, unknown>, area: string) => {
+    if (area === 'managed' || (area === 'local' && Object.hasOwn(changes, 'settings'))) callback();
+  };
+  browser.storage.onChanged.addListener(listener);
+  return () => browser.storage.onChanged.removeListener(listener);
+}
+
+/**
+ * The settings in force, read once and again only after they change: the background asks on every
+ * message (is this sender on a CRM site?) and should not read two storage areas each time. Call it
+ * synchronously at start, so its change listener is registered with the others.
+ */
+export function cachedSettings(): () => Promise<{ settings: Settings; managed: ManagedSettings }> {
+  let cached: Promise<{ settings: Settings; managed: ManagedSettings }> | undefined;
+  watchSettings(() => {
+    cached = undefined;
+  });
+  return () =>
+    (cached ??= loadSettings().catch((error: unknown) => {
+      cached = undefined; // a failed read is tried again next time, not remembered
+      throw error;
+    }));
+}
+
 export async function saveSettings(change: (current: Settings) => Settings): Promise<Settings> {
   const next = change(await settingsItem.getValue());
   await settingsItem.setValue(next);

@@ -5,6 +5,7 @@ import { CrmSiteList } from '../../../components/CrmSiteList';
 import { PrivacySection } from '../../../components/PrivacySection';
 import { ADAPTERS, activeAdapters, detectLead } from '../../../lib/crm';
 import { customAdapter } from '../../../lib/crm/custom';
+import { cachedSettings, settingsItem } from '../../../lib/platform/settings';
 import { DEFAULT_SETTINGS, effectiveSettings } from '../../../lib/settings';
 import { checkCustomSite } from '../../../lib/settings/custom-site';
 import { CUSTOM_SITES_DIR, loadFixtures, parseFixture } from '../../support/fixtures';
@@ -124,5 +125,16 @@ describe('managed settings', () => {
     expect(switches.every((input) => input.disabled)).toBe(true);
     expect(container.textContent).toContain('Set by your organisation’s administrator');
     expect(container.textContent).not.toContain('address in your CRM');
+  });
+});
+
+describe("the background's settings", () => {
+  it('are read once, and read again after the rep changes them', async () => {
+    const settings = cachedSettings();
+    const first = settings();
+    expect(settings()).toBe(first);
+    expect((await first).settings.sendRecordUrl).toBe(true);
+    await settingsItem.setValue({ ...DEFAULT_SETTINGS, sendRecordUrl: false });
+    await expect.poll(async () => (await settings()).settings.sendRecordUrl).toBe(false);
   });
 });
