@@ -24,8 +24,6 @@ function DeadLetterItem(props: {
   const note = useSignal(entry.note ?? '');
   const region = useSignal(entry.region ?? '');
   const problem = useSignal<string | null>(null);
-  const regions =
-    entry.region && !props.regions.includes(entry.region) ? [...props.regions, entry.region] : props.regions;
   return (
     <li class="sr-dead">
       <p>
@@ -35,7 +33,7 @@ function DeadLetterItem(props: {
       <p class="sr-error">{t('outboxDeadReason', entry.problem ?? '')}</p>
       <VerdictSelect value={verdict} />
       <NoteField value={note} />
-      <RegionSelect value={region} regions={regions} />
+      <RegionSelect value={region} regions={props.regions} keep={entry.region} />
       <div class="sr-actions">
         <button
           type="button"

@@ -21,8 +21,18 @@ export function NoteField(props: { value: Signal<string>; class?: string }) {
   );
 }
 
-/** The verdict's region: one of the workspace's, or none. */
-export function RegionSelect(props: { value: Signal<string>; regions: readonly string[]; class?: string }) {
+/**
+ * The verdict's region: one of the workspace's, or none. `keep` (a preset or an earlier choice) is
+ * offered even when the workspace does not list it, so the select shows what will be sent.
+ */
+export function RegionSelect(props: {
+  value: Signal<string>;
+  regions: readonly string[];
+  keep?: string | null;
+  class?: string;
+}) {
+  const regions =
+    props.keep && !props.regions.includes(props.keep) ? [...props.regions, props.keep] : props.regions;
   return (
     <label class={props.class}>
       <span>{t('verdictRegion')}</span>
@@ -33,7 +43,7 @@ export function RegionSelect(props: { value: Signal<string>; regions: readonly s
         }}
       >
         <option value="">{t('verdictNoRegion')}</option>
-        {props.regions.map((name) => (
+        {regions.map((name) => (
           <option key={name} value={name}>
             {name}
           </option>

@@ -69,8 +69,6 @@ export function VerdictForm(props: VerdictFormProps) {
   const note = props.note;
   const region = useSignal(props.setup.region ?? '');
   const sending = props.sending;
-  // The rep's default region is offered even when the workspace lists none.
-  const regions = [...new Set([...props.setup.regions, ...(props.setup.region ? [props.setup.region] : [])])];
   useLayoutEffect(() => {
     if (sending.kind === 'undone') {
       note.value = sending.note;
@@ -87,7 +85,14 @@ export function VerdictForm(props: VerdictFormProps) {
         {t('verdictTitle')}
       </h3>
       <NoteField value={note} class="sr-field" />
-      {regions.length > 0 && <RegionSelect value={region} regions={regions} class="sr-field" />}
+      {(props.setup.regions.length > 0 || props.setup.region) && (
+        <RegionSelect
+          value={region}
+          regions={props.setup.regions}
+          keep={props.setup.region}
+          class="sr-field"
+        />
+      )}
       <fieldset class="sr-verdict__buttons">
         <legend class="sr-visually-hidden">{t('verdictButtons')}</legend>
         {VERDICTS.map((verdict, index) => (
