@@ -96,8 +96,12 @@ export function QuickVerdict(props: {
       </label>
       <VerdictSelect value={verdict} />
       <NoteField value={note} />
-      {props.campaigns.setup.regions.length > 0 && (
-        <RegionSelect value={region} regions={props.campaigns.setup.regions} />
+      {(props.campaigns.setup.regions.length > 0 || props.campaigns.setup.region) && (
+        <RegionSelect
+          value={region}
+          regions={props.campaigns.setup.regions}
+          keep={props.campaigns.setup.region}
+        />
       )}
       <button type="submit" class="sr-button" disabled={busy.value}>
         {busy.value ? t('verdictSaving') : t('quickSend')}
