@@ -3,9 +3,10 @@ import { matchCampaign } from '../campaigns';
 import { leadKeyOf } from '../campaigns/lead-key';
 import type { LeadContext } from '../crm';
 import { t } from '../i18n';
-import type { LeadView } from '../messages';
+import type { CampaignChoice, LeadView } from '../messages';
 import { leadHistory } from '../outbox/outbox';
 import { presetRegion } from '../outbox/region';
+import type { Brief } from '../protocol';
 import type { SameroomDb } from '../store/db';
 import { currentCampaigns, LEAD_PAGE_WAIT_MS } from './campaigns';
 
@@ -39,10 +40,15 @@ export async function leadView(
     cache: campaigns.info,
     setup,
     history,
-    choices: campaigns.cache.briefs
-      .filter((brief) => brief.status !== 'draft')
-      .map((brief) => ({ id: brief.id, name: brief.name, channel: brief.channel, status: brief.status })),
+    choices: campaignChoices(campaigns.cache.briefs),
   };
+}
+
+/** The campaigns a rep can pick from: every brief that is not a draft, as the pickers list them. */
+export function campaignChoices(briefs: Brief[]): CampaignChoice[] {
+  return briefs
+    .filter((brief) => brief.status !== 'draft')
+    .map((brief) => ({ id: brief.id, name: brief.name, channel: brief.channel, status: brief.status }));
 }
 
 /** Remembers the rep's campaign for this record (null forgets it), then shows the lead again. */

@@ -4,6 +4,7 @@ import type { CampaignList, VerdictInput } from '../messages';
 import { saveVerdict } from '../outbox/outbox';
 import type { SameroomDb } from '../store/db';
 import { currentCampaigns, LEAD_PAGE_WAIT_MS } from './campaigns';
+import { campaignChoices } from './lead';
 
 /** Saves the rep's verdict for the linked workspace. Refused with words when nothing is linked. */
 export async function verdict(db: IDBPDatabase<SameroomDb>, input: VerdictInput, now: Date) {
@@ -23,9 +24,7 @@ export async function campaignList(
   if (!campaigns.cache) throw new Error(campaigns.problem ?? t('errNoCampaigns'));
   return {
     linked: true,
-    choices: campaigns.cache.briefs
-      .filter((brief) => brief.status !== 'draft')
-      .map((brief) => ({ id: brief.id, name: brief.name, channel: brief.channel, status: brief.status })),
+    choices: campaignChoices(campaigns.cache.briefs),
     setup: { regions: link.workspace.regions, region: link.member.region },
     fetchedAt: campaigns.cache.fetchedAt,
   };
