@@ -63,11 +63,7 @@ function build(): void {
     execFileSync('npm', ['run', '-s', script], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
-async function startDemoWorkspace(): Promise<{
-  workspace: RunningWorkspace;
-  signIn: string;
-  repJoin: string;
-}> {
+async function startDemoWorkspace(): Promise<{ workspace: RunningWorkspace; signIn: string }> {
   const port = Number(values.port);
   let workspace: RunningWorkspace;
   try {
@@ -85,7 +81,7 @@ async function startDemoWorkspace(): Promise<{
   const signIn =
     workspace.adminJoinUrl ??
     (await runCommand(workspace.db, { command: 'code', member: admin!.id }, workspace.url))[0]!;
-  return { workspace, signIn, repJoin: '' };
+  return { workspace, signIn };
 }
 
 async function isLinked(session: ChromiumSession): Promise<boolean> {

@@ -35,8 +35,8 @@ export interface SyncReport {
   problem: string | null;
 }
 
-function due(entry: OutboxEntry, workspaceUrl: string, now: Date): boolean {
-  if (entry.workspaceUrl !== workspaceUrl) return false;
+/** Due to be sent: pending, or held past its undo window. (The caller reads one workspace's items.) */
+function due(entry: OutboxEntry, now: Date): boolean {
   return (
     entry.state === 'pending' || (entry.state === 'held' && Date.parse(entry.heldUntil) <= now.getTime())
   );
@@ -200,7 +200,7 @@ async function sendDue(
   for (;;) {
     const now = options.now();
     const batch = (await db.getAllFromIndex('outbox', 'by-workspace', state.workspaceUrl))
-      .filter((entry) => due(entry, state.workspaceUrl, now))
+      .filter((entry) => due(entry, now))
       .sort((a, b) => a.queuedAt.localeCompare(b.queuedAt))
       .slice(0, LIMITS.batch);
     if (batch.length === 0) return { ...state, failures: 0, retryAt: null, lastError: null };
@@ -240,21 +240,19 @@ async function sendDue(
 export function singleFlight<T>(run: () => Promise<T>): () => Promise<T> {
   let current: Promise<T> | null = null;
   let queued: Promise<T> | null = null;
+  const start = (): Promise<T> => {
+    current = run().finally(() => {
+      current = null;
+    });
+    return current;
+  };
   return () => {
-    if (!current) {
-      current = run().finally(() => {
-        current = null;
-      });
-      return current;
-    }
+    if (!current) return start();
     queued ??= current
       .catch(() => undefined)
       .then(() => {
         queued = null;
-        current = run().finally(() => {
-          current = null;
-        });
-        return current;
+        return start();
       });
     return queued;
   };
