@@ -6,7 +6,7 @@ import { showBadge } from '../lib/platform/badge';
 import { listenForCommands } from '../lib/platform/commands';
 import { syncSiteScripts } from '../lib/platform/custom-sites';
 import { listenForMessages, openOptionsPage, ourExtension } from '../lib/platform/runtime';
-import { cachedSettings } from '../lib/platform/settings';
+import { cachedSettings, loadSettings, managedSettings } from '../lib/platform/settings';
 import { listenForSyncTriggers, wakeAt } from '../lib/platform/sync-triggers';
 import { openSameroomDb } from '../lib/store/db';
 
@@ -21,9 +21,14 @@ export default defineBackground({
     listenForMessages((message, sender) =>
       handleMessage(message, sender, {
         ours: ourExtension(),
-        isCrmUrl: async (url) => adapterFor(url, activeAdapters((await settings()).settings)) !== null,
-        sendRecordUrl: async () => (await settings()).settings.sendRecordUrl,
-        managedWorkspaceUrl: async () => (await settings()).managed.workspaceUrl,
+        // Cached, as every message asks; a refusal is checked against a fresh read, so a site added a
+        // moment ago is never turned away by a change event that has not arrived yet.
+        isCrmUrl: async (url) =>
+          adapterFor(url, activeAdapters((await settings()).settings)) !== null ||
+          adapterFor(url, activeAdapters((await loadSettings()).settings)) !== null,
+        // Read fresh: a verdict sent right after the rep turned this off must not carry the address.
+        sendRecordUrl: async () => (await loadSettings()).settings.sendRecordUrl,
+        managedWorkspaceUrl: async () => (await managedSettings()).workspaceUrl,
         db: openDb,
         openOptions: openOptionsPage,
         sync: (force) => sync.run(force),
