@@ -5,23 +5,55 @@ import type { CrmAdapter, RecordRef } from './types';
 
 const HOST = /^[a-z0-9-]+\.crm\d*\.dynamics\.com$/;
 const ENTITIES: Record<string, ObjectType> = { lead: 'lead', contact: 'contact', opportunity: 'deal' };
+// Ids come bare, in braces, URL-encoded (%7B…%7D, microsoft/EasyRepro Api/Pages/Entity.cs) and in
+// either case.
 const GUID = /^\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$/i;
 
+/**
+ * The value of one field control. An option set is a <select> whose selected option is the value
+ * (microsoft/EasyRepro WebClient.cs GetValue(OptionSet)); the refreshed UI renders it as a Fluent
+ * combobox whose value attribute holds the chosen option's text, with every option in a listbox
+ * beside it (ewingjm/power-playwright OptionSetControl.cs). Text inputs carry their value; other
+ * controls (lookups, read-only text) show it as text.
+ */
+function controlValue(container: Element): string | undefined {
+  const self = (selector: string) =>
+    container.matches(selector) ? container : container.querySelector(selector);
+  const select = self('select');
+  if (select) return valueText(select);
+  const combobox = self('[role="combobox"]');
+  if (combobox) {
+    return combobox instanceof HTMLInputElement
+      ? valueText(combobox)
+      : cleanText(combobox.getAttribute('value') ?? combobox.textContent);
+  }
+  // A lookup shows its chosen record as a link tag (EasyRepro: …fieldControl-LookupResultsDropdown_<f>_selected_tag).
+  const lookup = self('[data-id*="_selected_tag"]');
+  if (lookup) return valueText(lookup);
+  const input = self('input:not([type="hidden"]), textarea');
+  const typed = input ? valueText(input) : undefined;
+  if (typed) return typed;
+  const field = self('[data-id*=".fieldControl"]:not([role="listbox"])');
+  return field && field !== input ? valueText(field) : undefined;
+}
+
 // Unified Interface forms mark each field with data-id from its logical name:
-// <f>-FieldSectionItemContainer, <f>.fieldControl…, label ids …<f>-field-label (microsoft/EasyRepro).
+// <f>-FieldSectionItemContainer, <f>.fieldControl…, label ids …<f>-field-label (microsoft/EasyRepro
+// Api.UCI/DTO/AppElementReference.cs).
 const layout: FieldLayout = {
   labelSelector: 'label[id$="-field-label"]',
   labelText: (label) => cleanText(label.textContent),
   containerOf: (label) => label.closest('[data-id$="-FieldSectionItemContainer"]'),
-  valueIn: (container) =>
-    container.matches('[data-id*=".fieldControl"]')
-      ? valueText(container)
-      : valueText(container.querySelector('[data-id*=".fieldControl"]')),
+  valueIn: controlValue,
 };
 
 function attribute(name: string, ...labels: string[]): FieldLookup {
   return {
-    anchors: [`[data-id="${name}.fieldControl-option-set-container"]`, `[data-id^="${name}.fieldControl"]`],
+    anchors: [
+      `[data-id="${name}.fieldControl-option-set-container"]`,
+      `[data-id="${name}-FieldSectionItemContainer"]`,
+      `[data-id^="${name}.fieldControl"]`,
+    ],
     labels,
   };
 }
@@ -30,15 +62,18 @@ export const dynamics: CrmAdapter = {
   id: 'dynamics',
   crm: 'dynamics',
   label: 'Dynamics 365',
+  version: '2',
   objectTypes: ['lead', 'contact', 'deal'],
   matches: ['https://*.dynamics.com/*'],
 
   recognise(url: URL): RecordRef | null {
     if (!HOST.test(url.hostname) || url.pathname.toLowerCase() !== '/main.aspx') return null;
-    // Parameters come in any order, and some apps put them after the hash.
-    const params = new URLSearchParams(url.search || url.hash.replace(/^#/, ''));
+    // Parameters come in any order (appid= or appname= or neither), and some apps put them after the
+    // hash. Names are matched whatever their case, as the server does.
+    const raw = new URLSearchParams(url.search || url.hash.replace(/^#/, ''));
+    const params = new Map([...raw].map(([key, value]) => [key.toLowerCase(), value]));
     const objectType = ENTITIES[params.get('etn')?.toLowerCase() ?? ''];
-    const id = params.get('id')?.match(GUID)?.[1];
+    const id = params.get('id')?.trim().match(GUID)?.[1];
     if (params.get('pagetype')?.toLowerCase() !== 'entityrecord' || !objectType || !id) return null;
     return { objectType, recordId: id.toLowerCase() };
   },
@@ -46,10 +81,22 @@ export const dynamics: CrmAdapter = {
   readSignals(doc: Document): Signals {
     const root = doc.querySelector('[data-id="editFormRoot"]') ?? doc;
     return found({
-      leadSource: readField(root, attribute('leadsourcecode', 'Lead Source'), layout),
-      campaignName: readField(root, attribute('campaignid', 'Source Campaign', 'Campaign'), layout),
+      leadSource: readField(
+        root,
+        attribute('leadsourcecode', 'Lead Source', 'Origen del cliente potencial'),
+        layout,
+      ),
+      campaignName: readField(
+        root,
+        attribute('campaignid', 'Source Campaign', 'Campaign', 'Campaña de origen', 'Campaña'),
+        layout,
+      ),
       utmCampaign: readField(root, attribute('msdyncrm_utmcampaign', 'UTM Campaign'), layout),
-      region: readField(root, attribute('address1_stateorprovince', 'State/Province'), layout),
+      region: readField(
+        root,
+        attribute('address1_stateorprovince', 'State/Province', 'Estado o provincia'),
+        layout,
+      ),
     });
   },
 };

@@ -21,6 +21,8 @@ export interface FieldLayout {
 
 const MAX_VALUE = 200;
 const MAX_SHADOW_HOSTS = 2_000;
+/** Our own panel's host element (entrypoints/crm.content): its shadow root is never the CRM's page. */
+export const OUR_PANEL = 'sameroom-panel';
 
 export function cleanText(raw: string | null | undefined): string | undefined {
   const value = raw?.replace(/\s+/g, ' ').trim();
@@ -28,7 +30,11 @@ export function cleanText(raw: string | null | undefined): string | undefined {
   return value.length > MAX_VALUE ? value.slice(0, MAX_VALUE) : value;
 }
 
-/** Open shadow roots below `root`, breadth-first and bounded, so a hostile page cannot stall us. */
+/**
+ * Open shadow roots below `root`, breadth-first and bounded, so a hostile page cannot stall us. Our
+ * own panel's is left out: what it shows (a brief, the signals it read) must never be read back as
+ * the lead's.
+ */
 export function openShadowRoots(root: ParentNode): ShadowRoot[] {
   const found: ShadowRoot[] = [];
   const queue: ParentNode[] = [root];
@@ -37,7 +43,7 @@ export function openShadowRoots(root: ParentNode): ShadowRoot[] {
     const node = queue.shift()!;
     for (const element of node.querySelectorAll('*')) {
       if (++visited > MAX_SHADOW_HOSTS) break;
-      if (element.shadowRoot) {
+      if (element.shadowRoot && element.localName !== OUR_PANEL) {
         found.push(element.shadowRoot);
         queue.push(element.shadowRoot);
       }

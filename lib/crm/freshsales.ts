@@ -3,9 +3,16 @@ import { readField } from './fields';
 import { found, labelledLayout } from './layouts';
 import type { CrmAdapter, RecordRef } from './types';
 
+/**
+ * Freshsales on myfreshworks.com has no Leads module (a lead is a contact with a lifecycle stage):
+ * records are /crm/sales/<contacts|deals>/<id>, and /crm/sales/contacts/view/<viewId> is a list.
+ * The classic *.freshsales.io keeps /leads/<id> beside /contacts/<id> and /deals/<id>; its
+ * /leads/view/<viewId> is a list (public integration code and Freshsales' API docs).
+ */
 const TYPES: Record<string, ObjectType> = { contacts: 'contact', leads: 'lead', deals: 'deal' };
-// /crm/sales/contacts/<id> is a record; /crm/sales/contacts/view/<viewId> is a list.
-const RECORD = /^\/crm\/sales\/(contacts|leads|deals)\/(\d{1,20})\/?$/;
+const FRESHWORKS_RECORD = /^\/crm\/sales\/(contacts|deals)\/(\d{1,20})\/?$/;
+const CLASSIC_RECORD = /^\/(leads|contacts|deals)\/(\d{1,20})\/?$/;
+const CLASSIC_HOST = /\.freshsales\.io$/;
 
 // Fields: "Source" (lead_source_id) and "Campaign" (campaign_id) per Freshsales' API docs; the
 // label/value markup is our reading of its record page.
@@ -16,20 +23,22 @@ export const freshsales: CrmAdapter = {
   id: 'freshsales',
   crm: 'freshsales',
   label: 'Freshsales',
+  version: '2',
   objectTypes: ['contact', 'lead', 'deal'],
-  matches: ['https://*.myfreshworks.com/*'],
+  matches: ['https://*.myfreshworks.com/*', 'https://*.freshsales.io/*'],
 
   recognise(url: URL): RecordRef | null {
-    const record = url.pathname.match(RECORD);
+    const pattern = CLASSIC_HOST.test(url.hostname) ? CLASSIC_RECORD : FRESHWORKS_RECORD;
+    const record = url.pathname.match(pattern);
     return record ? { objectType: TYPES[record[1]!]!, recordId: record[2]! } : null;
   },
 
   readSignals(doc: Document): Signals {
     return found({
-      leadSource: readField(doc, field('Source', 'Lead source'), layout),
-      campaignName: readField(doc, field('Campaign'), layout),
+      leadSource: readField(doc, field('Source', 'Lead source', 'Origen'), layout),
+      campaignName: readField(doc, field('Campaign', 'Campaña'), layout),
       utmCampaign: readField(doc, field('UTM campaign'), layout),
-      region: readField(doc, field('Territory', 'Region'), layout),
+      region: readField(doc, field('Territory', 'Region', 'Territorio', 'Región'), layout),
     });
   },
 };

@@ -29,6 +29,7 @@ export const hubspot: CrmAdapter = {
   id: 'hubspot',
   crm: 'hubspot',
   label: 'HubSpot',
+  version: '2',
   objectTypes: ['contact', 'deal', 'lead'],
   matches: ['https://*.hubspot.com/*'],
 
@@ -46,20 +47,32 @@ export const hubspot: CrmAdapter = {
     return found({
       leadSource: readField(
         root,
-        property('hs_analytics_source', 'Original Source', 'Original source'),
+        property('hs_analytics_source', 'Original Source', 'Original source', 'Fuente original'),
         layout,
       ),
       sourceDetail: readField(
         root,
-        property('hs_analytics_source_data_1', 'Original Source Drill-Down 1'),
+        property(
+          'hs_analytics_source_data_1',
+          'Original Source Drill-Down 1',
+          'Desglose 1 de la fuente original',
+        ),
         layout,
       ),
       utmCampaign:
         readField(root, property('utm_campaign', 'UTM campaign', 'utm_campaign'), layout) ??
-        readField(root, property('hs_analytics_source_data_2', 'Original Source Drill-Down 2'), layout),
+        readField(
+          root,
+          property(
+            'hs_analytics_source_data_2',
+            'Original Source Drill-Down 2',
+            'Desglose 2 de la fuente original',
+          ),
+          layout,
+        ),
       utmSource: readField(root, property('utm_source', 'UTM source', 'utm_source'), layout),
       utmMedium: readField(root, property('utm_medium', 'UTM medium', 'utm_medium'), layout),
-      region: readField(root, property('region', 'Region'), layout),
+      region: readField(root, property('region', 'Region', 'Región'), layout),
     });
   },
 };

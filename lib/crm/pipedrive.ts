@@ -7,8 +7,9 @@ const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const LEAD = new RegExp(`^/leads/inbox/(${UUID})/?$`, 'i');
 const PERSON_OR_DEAL = /^\/(person|deal)\/(\d{1,15})\/?$/;
 
-// Field rows: a label and its value in one row (the structure is our reading of Pipedrive's detail
-// sidebar; the field names "Source origin"/"Source channel" are from Pipedrive's changelog).
+// Company subdomains and app.pipedrive.com both serve records; lead ids are UUIDs, person and deal
+// ids numbers. Field rows: a label and its value in one row (the structure is our reading of
+// Pipedrive's detail sidebar; "Source origin"/"Source channel" are from Pipedrive's changelog).
 const layout = labelledLayout({
   container: '[data-testid="field"]',
   label: '[data-testid="field-label"]',
@@ -20,6 +21,7 @@ export const pipedrive: CrmAdapter = {
   id: 'pipedrive',
   crm: 'pipedrive',
   label: 'Pipedrive',
+  version: '2',
   objectTypes: ['lead', 'person', 'deal'],
   matches: ['https://*.pipedrive.com/*'],
 
@@ -34,11 +36,11 @@ export const pipedrive: CrmAdapter = {
   readSignals(doc: Document): Signals {
     // Persons carry no source fields: their record is still recognised, with no signals.
     return found({
-      leadSource: readField(doc, field('Source channel'), layout),
-      sourceDetail: readField(doc, field('Source origin'), layout),
-      campaignName: readField(doc, field('Campaign'), layout),
+      leadSource: readField(doc, field('Source channel', 'Canal de origen'), layout),
+      sourceDetail: readField(doc, field('Source origin', 'Origen de la fuente'), layout),
+      campaignName: readField(doc, field('Campaign', 'Campaña'), layout),
       utmCampaign: readField(doc, field('UTM campaign', 'utm_campaign'), layout),
-      region: readField(doc, field('Region'), layout),
+      region: readField(doc, field('Region', 'Región'), layout),
     });
   },
 };

@@ -26,8 +26,18 @@ export const salesforceClassic: CrmAdapter = {
   id: 'salesforce-classic',
   crm: 'salesforce',
   label: 'Salesforce Classic',
+  version: '2',
   objectTypes: ['lead', 'contact', 'deal'],
-  matches: ['https://*.salesforce.com/*'],
+  // Classic shows records at /<id> on the org's own hosts: commercial, Government Cloud, the
+  // cloudforce.com domain, and the My Domain of Hyperforce China (Salesforce Inspector Reloaded
+  // addon/manifest.json, addon/background.js and addon/popup.js; forcedotcom/sfdx-core
+  // test/unit/util/sfdcUrlTest.ts). *.salesforce-setup.com only serves Setup: not matched.
+  matches: [
+    'https://*.salesforce.com/*',
+    'https://*.salesforce.mil/*',
+    'https://*.cloudforce.com/*',
+    'https://*.my.sfcrmproducts.cn/*',
+  ],
 
   recognise(url: URL): RecordRef | null {
     const candidate = url.pathname.match(RECORD_PATH)?.[1];
@@ -38,10 +48,14 @@ export const salesforceClassic: CrmAdapter = {
 
   readSignals(doc: Document): Signals {
     return found({
-      leadSource: readField(doc, field('Lead Source'), layout),
-      campaignName: readField(doc, field('Primary Campaign Source', 'Campaign'), layout),
+      leadSource: readField(doc, field('Lead Source', 'Origen del candidato'), layout),
+      campaignName: readField(
+        doc,
+        field('Primary Campaign Source', 'Campaign', 'Origen de la campaña principal', 'Campaña'),
+        layout,
+      ),
       utmCampaign: readField(doc, field('Google Analytics Campaign'), layout),
-      region: readField(doc, field('Region'), layout),
+      region: readField(doc, field('Region', 'Región'), layout),
     });
   },
 };

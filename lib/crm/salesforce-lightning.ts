@@ -14,6 +14,9 @@ const OBJECTS: Record<string, { objectType: ObjectType; prefix: string }> = {
 // /lightning/r/<Object>/<id>/view, also /lightning/r/<Object>/<id>/related/<list>/view
 const RECORD_PATH =
   /^\/lightning\/r\/([A-Za-z]+)\/([A-Za-z0-9]{15,18})\/(?:view|related\/[A-Za-z0-9_]+\/view)\/?$/;
+// The older Lightning address /one/one.app#/sObject/<id>/view names no object: the id's prefix does
+// (Salesforce Inspector Reloaded, addon/popup.js).
+const ONE_APP_HASH = /^#\/sObject\/([A-Za-z0-9]{15,18})(?:\/view)?\/?(?:\?.*)?$/;
 
 /** Console apps keep several records in the DOM; only the active workspace tab's one is the rep's. */
 const ACTIVE_RECORD = [
@@ -59,10 +62,26 @@ export const salesforceLightning: CrmAdapter = {
   id: 'salesforce-lightning',
   crm: 'salesforce',
   label: 'Salesforce Lightning',
+  version: '2',
   objectTypes: ['lead', 'contact', 'deal'],
-  matches: ['https://*.lightning.force.com/*'],
+  // Where Lightning records live: commercial, Government Cloud (.mil), Hyperforce China, and behind
+  // Microsoft Defender for Cloud Apps (Salesforce Inspector Reloaded addon/manifest.json and
+  // addon/popup.js; forcedotcom/sfdx-core test/unit/util/sfdcUrlTest.ts). Setup, Visualforce and
+  // Experience Cloud hosts hold no lead records.
+  matches: [
+    'https://*.lightning.force.com/*',
+    'https://*.lightning.force.mil/*',
+    'https://*.lightning.crmforce.mil/*',
+    'https://*.lightning.sfcrmapps.cn/*',
+    'https://*.lightning.force.com.mcas.ms/*',
+  ],
 
   recognise(url: URL): RecordRef | null {
+    if (url.pathname === '/one/one.app') {
+      const recordId = toSalesforceId18(url.hash.match(ONE_APP_HASH)?.[1] ?? '');
+      const object = Object.values(OBJECTS).find((candidate) => recordId?.startsWith(candidate.prefix));
+      return recordId && object ? { objectType: object.objectType, recordId } : null;
+    }
     const match = url.pathname.match(RECORD_PATH);
     const object = match?.[1] ? OBJECTS[match[1]] : undefined;
     const recordId = match?.[2] ? toSalesforceId18(match[2]) : null;
@@ -74,9 +93,18 @@ export const salesforceLightning: CrmAdapter = {
     const objectName = Object.keys(OBJECTS).find((name) => OBJECTS[name]?.objectType === record.objectType);
     if (!objectName) return {};
     const root = activeRoot(doc);
-    const campaign = field(objectName, 'CampaignId', ['Primary Campaign Source', 'Campaign']);
+    const campaign = field(objectName, 'CampaignId', [
+      'Primary Campaign Source',
+      'Campaign',
+      'Origen de la campaña principal',
+      'Campaña',
+    ]);
     const signals: Signals = {
-      leadSource: readField(root, field(objectName, 'LeadSource', ['Lead Source']), layout),
+      leadSource: readField(
+        root,
+        field(objectName, 'LeadSource', ['Lead Source', 'Origen del candidato']),
+        layout,
+      ),
       campaignName:
         readField(root, campaign, layout) ??
         readField(root, field(objectName, 'pi__campaign__c', ['Pardot Campaign', 'Campaign']), layout),
@@ -88,7 +116,7 @@ export const salesforceLightning: CrmAdapter = {
         field(objectName, 'pi__utm_campaign__c', ['Google Analytics Campaign']),
         layout,
       ),
-      region: readField(root, field(objectName, 'Region__c', ['Region']), layout),
+      region: readField(root, field(objectName, 'Region__c', ['Region', 'Región']), layout),
     };
     return found(signals);
   },

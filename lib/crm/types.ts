@@ -21,6 +21,11 @@ export interface CrmAdapter {
   crm: Crm;
   /** The product name a rep knows, e.g. "Salesforce Lightning". */
   label: string;
+  /**
+   * Bumped whenever what the adapter recognises or reads changes, so a page report says which
+   * adapter saw the page (custom sites have none).
+   */
+  version?: string;
   /** The record types it recognises; each has a fixture page under test/fixtures/crm/<id>/. */
   objectTypes: readonly ObjectType[];
   /** Match patterns of the hosts its record pages live on (content script matches, host permissions). */

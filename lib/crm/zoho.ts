@@ -1,34 +1,64 @@
 import type { ObjectType, Signals } from '../protocol';
-import { type FieldLookup, readField } from './fields';
-import { found, labelledLayout } from './layouts';
+import { cleanText, type FieldLayout, type FieldLookup, readField } from './fields';
+import { found, valueText } from './layouts';
 import type { CrmAdapter, RecordRef } from './types';
 
+/** Deals are the Potentials module in record URLs (b310-digital/better-hotkeys-for-zoho-crm, src/services/UrlService.ts). */
 const MODULES: Record<string, ObjectType> = {
   Leads: 'lead',
   Contacts: 'contact',
   Deals: 'deal',
   Potentials: 'deal',
 };
-const RECORD = /^\/crm\/org\d+\/tab\/(Leads|Contacts|Deals|Potentials)\/(\d{6,25})\/?$/;
+/**
+ * /crm/org<n>/tab/<Module>/<id>, or /crm/tab/<Module>/<id> without the org segment (the same
+ * repository builds both); inside Zoho One the same path follows /zohoone/<org>/home/cxapp/ (or
+ * cxapp-spaces/<space>/).
+ */
+const RECORD =
+  /^(?:\/zohoone\/[A-Za-z0-9_-]+\/home\/cxapp(?:-spaces\/[A-Za-z0-9_-]+)?)?\/crm\/(?:org\d+\/)?tab\/(Leads|Contacts|Deals|Potentials)\/(\d{6,25})\/?$/;
 
-// Detail view rows: label and value side by side, the value marked with the field's API name in
-// data-zcqa (Zoho's UI uses data-zcqa attributes; their exact values here are our reading).
-const layout = labelledLayout({ container: '.dv-field', label: '.dv-label', value: '.dv-value' });
-function field(apiName: string, ...labels: string[]): FieldLookup {
-  return { anchors: [`[data-zcqa="detailView_${apiName}"]`], labels };
+// The detail view marks each field's label with data-zcqa="dtVw_lbl_<COLUMN>" (the field's column
+// name, which an admin renaming the label does not change), inside a .cxDvBcInfoFormRow that holds
+// the value in .cxDvInfoValue (Zoho CRM's crux-detailpage-sections component template).
+const ROW = '.cxDvBcInfoFormRow';
+const VALUE = '.cxDvInfoValue';
+const layout: FieldLayout = {
+  labelSelector: '[data-zcqa^="dtVw_lbl_"]',
+  // Some layouts print the label with a trailing colon.
+  labelText: (label) => cleanText(label.textContent)?.replace(/\s*:$/, ''),
+  containerOf: (label) => label.closest(ROW),
+  valueIn: (container) => {
+    const row = container.matches(ROW) ? container : container.closest(ROW);
+    return valueText(row?.querySelector(VALUE));
+  },
+};
+
+function field(column: string, ...labels: string[]): FieldLookup {
+  return { anchors: [`[data-zcqa="dtVw_lbl_${column}"]`], labels };
 }
 
 export const zoho: CrmAdapter = {
   id: 'zoho',
   crm: 'zoho',
   label: 'Zoho CRM',
+  version: '2',
   objectTypes: ['lead', 'contact', 'deal'],
+  // Every data centre and its sandbox (better-hotkeys-for-zoho-crm public/manifest.json), and Zoho One.
   matches: [
     'https://crm.zoho.com/*',
     'https://crm.zoho.eu/*',
     'https://crm.zoho.in/*',
     'https://crm.zoho.com.au/*',
     'https://crm.zoho.jp/*',
+    'https://crm.zoho.com.cn/*',
+    'https://crmsandbox.zoho.com/*',
+    'https://crmsandbox.zoho.eu/*',
+    'https://crmsandbox.zoho.in/*',
+    'https://crmsandbox.zoho.com.au/*',
+    'https://crmsandbox.zoho.jp/*',
+    'https://crmsandbox.zoho.com.cn/*',
+    'https://one.zoho.com/*',
   ],
 
   recognise(url: URL): RecordRef | null {
@@ -38,10 +68,10 @@ export const zoho: CrmAdapter = {
 
   readSignals(doc: Document): Signals {
     return found({
-      leadSource: readField(doc, field('Lead_Source', 'Lead Source'), layout),
-      campaignName: readField(doc, field('Campaign_Source', 'Campaign Source'), layout),
-      utmCampaign: readField(doc, field('UTM_Campaign', 'UTM Campaign'), layout),
-      region: readField(doc, field('State', 'State'), layout),
+      leadSource: readField(doc, field('LEADSOURCE', 'Lead Source', 'Fuente de Posible cliente'), layout),
+      campaignName: readField(doc, field('CAMPAIGNID', 'Campaign Source', 'Fuente de campaña'), layout),
+      utmCampaign: readField(doc, field('UTM_CAMPAIGN', 'UTM Campaign'), layout),
+      region: readField(doc, field('STATE', 'State', 'Estado'), layout),
     });
   },
 };

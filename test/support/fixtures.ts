@@ -37,10 +37,13 @@ export function loadFixtures(root = FIXTURES_DIR): CrmFixture[] {
 /**
  * Parses a fixture as a browser would, declarative shadow roots included (DOMParser leaves
  * `<template shadowrootmode>` as a template; a browser loading the page attaches the shadow root).
+ * happy-dom's parser also marks the wrong option of a `<select>` as chosen when the markup says
+ * `<option selected>`; a browser chooses that option, so we choose it again here.
  */
 export function parseFixture(html: string): Document {
   const doc = new DOMParser().parseFromString(html, 'text/html');
   attachDeclarativeShadowRoots(doc);
+  for (const option of doc.querySelectorAll<HTMLOptionElement>('option[selected]')) option.selected = true;
   return doc;
 }
 

@@ -63,6 +63,40 @@ describe('the adapter registry', () => {
   it('puts every adapter host in the content script matches', () => {
     for (const adapter of ADAPTERS) for (const match of adapter.matches) expect(CRM_MATCHES).toContain(match);
   });
+
+  it('gives every built-in adapter a version, for page reports', () => {
+    for (const adapter of ADAPTERS) expect(adapter.version, adapter.id).toMatch(/^\d+$/);
+  });
+
+  it('asks for no Salesforce host where records do not live (Setup, Visualforce, Experience Builder)', () => {
+    for (const match of CRM_MATCHES)
+      expect(match).not.toMatch(
+        /salesforce-setup|visualforce|\.vf\.force|\.visual\.force|builder\.salesforce-experience/,
+      );
+  });
+});
+
+describe('our own panel', () => {
+  it("is never read as the CRM's page, even when it shows a field the adapter looks for", () => {
+    const url = 'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2cEAB/view';
+    const doc = parseFixture(`<!doctype html><body>
+      <sameroom-panel><template shadowrootmode="open">
+        <records-record-layout-item field-label="Lead Source">
+          <div data-target-selection-name="sfdc:RecordField.Lead.LeadSource">
+            <span class="test-id__field-value">Trade Show</span>
+          </div>
+        </records-record-layout-item>
+      </template></sameroom-panel>
+      <other-widget><template shadowrootmode="open">
+        <records-record-layout-item field-label="Region">
+          <div data-target-selection-name="sfdc:RecordField.Lead.Region__c">
+            <span class="test-id__field-value">DACH</span>
+          </div>
+        </records-record-layout-item>
+      </template></other-widget>
+    </body>`);
+    expect(detectLead(url, doc)?.signals).toEqual({ region: 'DACH' });
+  });
 });
 
 describe('record URLs that are not records', () => {
@@ -112,8 +146,61 @@ describe('record URLs that are not records', () => {
     ['a Pipedrive lead id that is not a UUID', 'https://acme.pipedrive.com/leads/inbox/12345'],
     ['an Attio id that is not a UUID', 'https://app.attio.com/acme/person/jane-doe'],
     ['a Salesforce Classic edit page', 'https://acme.my.salesforce.com/00Q5g00000A1b2c/e'],
+    ['Salesforce Setup on its own domain', 'https://acme.my.salesforce-setup.com/00Q5g00000A1b2c'],
+    ['a Visualforce page', 'https://acme--c.vf.force.com/apex/Page?id=00Q5g00000A1b2cEAB'],
+    [
+      'a Lightning look-alike of a Government Cloud host',
+      'https://acme.lightning.crmforce.mil.evil.example/lightning/r/Lead/00Q5g00000A1b2cEAB/view',
+    ],
+    [
+      'a one.app address of an Account',
+      'https://acme.lightning.force.com/one/one.app#/sObject/0015g00000Ab3DeAAJ/view',
+    ],
+    [
+      'a Close id as short as our old pattern allowed',
+      'https://app.close.com/lead/lead_4kQ2z9Yw7XnB1cD3eF5gH74kQ2z9Yw7XnB1cD3eF5g/',
+    ],
+    [
+      'a Close opportunity',
+      'https://app.close.com/opportunity/oppo_70jZ5hiVt5X31MZ3vJ0R0GJMqJEihkoF7TtSVFbN2ty/',
+    ],
+    ['an Attio company', 'https://app.attio.com/acme/company/8a7b6c5d-4e3f-4a2b-9c1d-0e9f8a7b6c5d/overview'],
+    [
+      'an Attio notes list whose query names a note',
+      'https://app.attio.com/acme/notes/notes?modal=note&id=05649629-8d0c-4b6a-a2b6-a0f9d95effa6',
+    ],
+    [
+      'a Zoho Accounts record inside Zoho One',
+      'https://one.zoho.com/zohoone/acme/home/cxapp/crm/org749642405/tab/Accounts/4876876000000333333',
+    ],
+    ['a Zoho One page that is not CRM', 'https://one.zoho.com/zohoone/acme/home/cxapp/people/zpeoplehr/zp'],
+    ['a HubSpot ticket', 'https://app.hubspot.com/contacts/4412345/record/0-5/222'],
+    ['a Freshsales contacts list on the classic host', 'https://acme.freshsales.io/contacts/view/8000328941'],
+    [
+      'a Dynamics record on a look-alike path',
+      'https://contoso.crm.dynamics.com/main.aspx/x?pagetype=entityrecord&etn=lead&id=5e1a3c2b-7d4f-4a6e-9b8c-1d2e3f4a5b6c',
+    ],
   ])('%s', (_, url) => {
     expect(detectLead(url, doc)).toBeNull();
+  });
+
+  it.each([
+    [
+      'the app given by appname=',
+      'appname=msdyn_SalesHub&pagetype=entityrecord&etn=lead&id=7c2b1a0f-3e4d-4c5b-8a69-0f1e2d3c4b5a',
+    ],
+    ['no app at all', 'pagetype=entityrecord&etn=lead&id=7c2b1a0f-3e4d-4c5b-8a69-0f1e2d3c4b5a'],
+    [
+      'the id URL-encoded in braces, upper case',
+      'etn=lead&pagetype=entityrecord&id=%7B7C2B1A0F-3E4D-4C5B-8A69-0F1E2D3C4B5A%7D',
+    ],
+    [
+      'parameter names in another case',
+      'pageType=EntityRecord&etn=Lead&ID=7C2B1A0F-3E4D-4C5B-8A69-0F1E2D3C4B5A',
+    ],
+  ])('recognises a Dynamics record with %s, as the same lead', (_, query) => {
+    const lead = detectLead(`https://contoso.crm4.dynamics.com/main.aspx?${query}`, doc);
+    expect(lead).toMatchObject({ objectType: 'lead', recordId: '7c2b1a0f-3e4d-4c5b-8a69-0f1e2d3c4b5a' });
   });
 
   it('normalises a 15-character id to 18 characters', () => {
