@@ -24,7 +24,8 @@ function Problem(props: { problems: CustomSiteProblems; path: string }) {
 export function CustomSiteForm(props: { onAdd: (input: unknown) => Promise<CustomSiteProblems | null> }) {
   const label = useSignal('');
   const match = useSignal('');
-  const recordUrl = useSignal('');
+  const recordPattern = useSignal('');
+  const recordQuery = useSignal('');
   const objectType = useSignal<ObjectType>('person');
   const fields = useSignal<Record<string, { selector: string; label: string }>>(
     Object.fromEntries(FIELDS.map((field) => [field, { selector: '', label: '' }])),
@@ -40,7 +41,7 @@ export function CustomSiteForm(props: { onAdd: (input: unknown) => Promise<Custo
         value={value.value}
         placeholder={placeholder}
         aria-invalid={problems.value[path] ? true : undefined}
-        aria-describedby={problems.value[path] ? `problem-${path}` : undefined}
+        aria-describedby={problems.value[path] ? `problem-${path} custom-site-help` : 'custom-site-help'}
         onInput={(event) => {
           value.value = event.currentTarget.value;
         }}
@@ -60,7 +61,8 @@ export function CustomSiteForm(props: { onAdd: (input: unknown) => Promise<Custo
           .onAdd({
             label: label.value,
             match: match.value,
-            recordUrl: recordUrl.value,
+            recordPattern: recordPattern.value,
+            recordQuery: recordQuery.value,
             objectType: objectType.value,
             fields: fields.value,
           })
@@ -70,15 +72,20 @@ export function CustomSiteForm(props: { onAdd: (input: unknown) => Promise<Custo
               added.value = true;
               label.value = '';
               match.value = '';
-              recordUrl.value = '';
+              recordPattern.value = '';
+              recordQuery.value = '';
             }
           });
       }}
     >
       <h3 id="custom-site-title">{t('customSiteAdd')}</h3>
+      <p id="custom-site-help" class="sr-muted">
+        {t('customSiteHelp')}
+      </p>
       {text(label, 'label', t('customSiteName'), 'Twenty (self-hosted)')}
       {text(match, 'match', t('customSiteMatch'), 'https://crm.example.com/*')}
-      {text(recordUrl, 'recordUrl', t('customSiteRecordUrl'), '/objects/people/(?<id>[0-9a-f-]{36})')}
+      {text(recordPattern, 'recordPattern', t('customSiteRecordUrl'), '/objects/people/(?<id>[0-9a-f-]{36})')}
+      {text(recordQuery, 'recordQuery', t('customSiteQuery'), 'lid')}
       <label>
         {t('customSiteObjectType')}
         <select

@@ -16,6 +16,7 @@ import { askBackground } from '../../lib/platform/messaging';
 import { loadSettings, saveSettings } from '../../lib/platform/settings';
 import { DEFAULT_SETTINGS, type ManagedSettings, type Settings } from '../../lib/settings';
 import { checkCustomSite } from '../../lib/settings/custom-site';
+import { SiteNotices } from './SiteNotices';
 
 const link = signal<LinkState>({ kind: 'loading' });
 const settings = signal<Settings>(DEFAULT_SETTINGS);
@@ -79,6 +80,7 @@ function Options() {
         {waiting > 0 && !status?.linked && <p class="sr-warning">{t('optionsUnsentKept', waiting)}</p>}
         {status && <LinkForm onLink={linkWith} />}
       </section>
+      <SiteNotices sites={settings.value.customSites} />
       <CrmSiteList
         sites={ADAPTERS}
         settings={settings}

@@ -1,4 +1,5 @@
 import type { CustomSite, FieldRule } from '../settings';
+import { compileRecordPattern, type RecordPattern, recordIdIn } from '../settings/record-pattern';
 import { cleanText, openShadowRoots } from './fields';
 import { valueText } from './layouts';
 import type { CrmAdapter, RecordRef } from './types';
@@ -42,22 +43,23 @@ function readRule(doc: Document, rule: FieldRule | undefined): string | undefine
   return undefined;
 }
 
-/** An adapter built from a custom site's settings, read the way the built-in ones are. */
+/**
+ * An adapter built from a custom site's settings, read the way the built-in ones are. A site an
+ * earlier version saved that today's rules refuse (`attention`) serves no page until it is added again.
+ */
 export function customAdapter(site: CustomSite): CrmAdapter {
-  let pattern: RegExp | null = null;
-  try {
-    pattern = new RegExp(site.recordUrl);
-  } catch {
-    pattern = null;
-  }
+  const compiled = site.attention ? null : compileRecordPattern(site.recordPattern);
+  const pattern: RecordPattern | null = compiled?.ok ? compiled.pattern : null;
   return {
     id: `custom:${site.id}`,
     crm: 'custom',
     label: site.label,
     objectTypes: [site.objectType],
-    matches: [site.match],
+    // Only HTTPS, whatever an older version stored: a page over plain HTTP is never a custom site.
+    matches: pattern && site.match.startsWith('https://') ? [site.match] : [],
     recognise(url: URL): RecordRef | null {
-      const id = pattern?.exec(url.href)?.groups?.id;
+      if (!pattern || url.protocol !== 'https:') return null;
+      const id = recordIdIn(pattern, url, site.recordQuery ?? []);
       return id && RECORD_ID.test(id) ? { objectType: site.objectType, recordId: id } : null;
     },
     readSignals(doc: Document) {

@@ -205,6 +205,27 @@ export const en = {
   customSiteBadMatch: 'must be a match pattern for one site, such as https://crm.example.com/*',
   customSiteBadRecordUrl: 'must be a regular expression with a named group (?<id>…) around the record id',
   customSiteBadSelector: 'is not a CSS selector',
+  customSiteNeedsHttps:
+    'must be an HTTPS site, such as https://crm.example.com/*: Sameroom does not run on plain HTTP pages',
+  customSiteTooWide:
+    'covers every site under a public suffix (such as *.com or *.co.uk): name your CRM’s own domain, such as https://*.crm.example.com/*',
+  customSitePatternSyntax:
+    'is not a pattern Sameroom can run safely (RE2 syntax): lookarounds (?=…), backreferences \\1 and repeats over 1000 are not supported',
+  customSitePatternWholeUrl:
+    'runs on the page’s path only: leave out https:// and the host, such as /leads/(?<id>\\d+)',
+  customSitePatternLong: 'is too long: 500 characters at most',
+  customSiteBadQuery: 'name at most 5 query parameters (letters, digits, _ . - [ ]), separated by commas',
+  customSiteQuery: 'Query parameters the pattern also reads (optional, such as lid, tab)',
+  customSiteHelp:
+    'Sameroom runs only on HTTPS pages. The record pattern (RE2 syntax, no lookarounds or backreferences) is matched against the page’s path, such as /leads/(?<id>\\d+). If your CRM puts the record id in the query string, name those parameters: the pattern then sees them after the path, as /servlet?lid=123.',
+  siteAttentionHttp:
+    '$1 no longer runs: Sameroom now works only on HTTPS pages. Remove it and add it again with an https:// address.',
+  siteAttentionPublicSuffix:
+    '$1 no longer runs: its pages ($2) cover every site under a public suffix. Remove it and add it again with your CRM’s own domain.',
+  siteAttentionNotPattern:
+    '$1 no longer runs: its pages ($2) are not a pattern for one site. Remove it and add it again.',
+  siteAttentionPattern:
+    '$1 no longer runs: its record pattern read the whole address (or could take too long); patterns now run on the page’s path only. Remove it and add it again.',
   objectLead: 'Lead',
   objectContact: 'Contact',
   objectDeal: 'Deal',

@@ -216,6 +216,28 @@ export const es: Record<MessageKey, string> = {
   customSiteBadRecordUrl:
     'debe ser una expresión regular con un grupo con nombre (?<id>…) alrededor del id de la ficha',
   customSiteBadSelector: 'no es un selector CSS',
+  customSiteNeedsHttps:
+    'debe ser un sitio HTTPS, como https://crm.example.com/*: Sameroom no funciona en páginas HTTP sin cifrar',
+  customSiteTooWide:
+    'abarca todos los sitios bajo un sufijo público (como *.com o *.co.uk): indica el dominio propio de tu CRM, como https://*.crm.example.com/*',
+  customSitePatternSyntax:
+    'no es un patrón que Sameroom pueda ejecutar con seguridad (sintaxis RE2): no se admiten búsquedas alrededor (?=…), referencias \\1 ni repeticiones de más de 1000',
+  customSitePatternWholeUrl:
+    'se aplica solo a la ruta de la página: quita https:// y el dominio, como /leads/(?<id>\\d+)',
+  customSitePatternLong: 'es demasiado largo: 500 caracteres como máximo',
+  customSiteBadQuery:
+    'indica como máximo 5 parámetros de consulta (letras, cifras, _ . - [ ]), separados por comas',
+  customSiteQuery: 'Parámetros de consulta que el patrón también lee (opcional, como lid, tab)',
+  customSiteHelp:
+    'Sameroom solo funciona en páginas HTTPS. El patrón de la ficha (sintaxis RE2, sin búsquedas alrededor ni referencias) se compara con la ruta de la página, como /leads/(?<id>\\d+). Si tu CRM pone el id de la ficha en la consulta, indica esos parámetros: el patrón los ve después de la ruta, como /servlet?lid=123.',
+  siteAttentionHttp:
+    '$1 ya no funciona: Sameroom ahora solo funciona en páginas HTTPS. Quítalo y vuelve a añadirlo con una dirección https://.',
+  siteAttentionPublicSuffix:
+    '$1 ya no funciona: sus páginas ($2) abarcan todos los sitios bajo un sufijo público. Quítalo y vuelve a añadirlo con el dominio propio de tu CRM.',
+  siteAttentionNotPattern:
+    '$1 ya no funciona: sus páginas ($2) no son un patrón de un solo sitio. Quítalo y vuelve a añadirlo.',
+  siteAttentionPattern:
+    '$1 ya no funciona: su patrón de ficha leía la dirección entera (o podía tardar demasiado); los patrones ahora se aplican solo a la ruta de la página. Quítalo y vuelve a añadirlo.',
   objectLead: 'Lead',
   objectContact: 'Contacto',
   objectDeal: 'Oportunidad',

@@ -37,17 +37,21 @@ export async function removeSite(site: CustomSite): Promise<void> {
 
 /**
  * At every start of the background: each custom site with its permission still granted has its
- * script registered, and scripts of removed sites are gone.
+ * script registered for exactly its pattern, and scripts of removed sites, or of sites an earlier
+ * version saved that today's rules refuse (`attention`), are gone.
  */
 export async function syncSiteScripts(sites: CustomSite[]): Promise<void> {
   const registered = await browser.scripting.getRegisteredContentScripts();
-  const wanted = new Set(sites.map(scriptId));
+  const running = sites.filter((site) => !site.attention);
+  const wanted = new Set(running.map(scriptId));
   const stale = registered
     .map((script) => script.id)
     .filter((id) => id.startsWith('sameroom-custom-') && !wanted.has(id));
   if (stale.length > 0) await browser.scripting.unregisterContentScripts({ ids: stale });
-  for (const site of sites) {
-    if (registered.some((script) => script.id === scriptId(site))) continue;
+  for (const site of running) {
+    const script = registered.find((candidate) => candidate.id === scriptId(site));
+    // A site migrated from *:// to https:// keeps its id: its script is registered again, narrower.
+    if (script && script.matches?.length === 1 && script.matches[0] === site.match) continue;
     if (await browser.permissions.contains({ origins: [site.match] })) await registerSite(site);
   }
 }

@@ -9,13 +9,20 @@ import {
   SETTINGS_VERSION,
   type Settings,
   type SettingsV1,
+  type SettingsV2,
 } from '../settings';
+import { migrateSettingsV2 } from '../settings/site-rules';
 
 /** Versioned through WXT storage: an older stored object is migrated the first time it is read. */
 export const settingsItem = storage.defineItem<Settings>('local:settings', {
   fallback: DEFAULT_SETTINGS,
   version: SETTINGS_VERSION,
-  migrations: { 2: (old: SettingsV1) => migrateSettingsV1(old) },
+  migrations: {
+    2: (old: SettingsV1) => migrateSettingsV1(old),
+    // Issue 13: custom sites HTTPS only, patterns on the path in RE2; a site that no longer fits is
+    // kept with the reason, for Options to say.
+    3: (old: SettingsV2) => migrateSettingsV2(old),
+  },
 });
 
 /** What the admin preset; empty where there is no policy (or the browser has no managed storage). */

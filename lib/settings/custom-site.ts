@@ -1,27 +1,26 @@
-import { MatchPattern } from 'wxt/utils/match-patterns';
 import { z } from 'zod';
-import { t } from '../i18n';
+import { type MessageKey, t } from '../i18n';
 import { ObjectType } from '../protocol';
 import type { CustomSite } from './index';
+import {
+  type MatchProblem,
+  matchProblem,
+  type PatternProblem,
+  patternProblem,
+  QUERY_NAME,
+} from './site-rules';
 
-/** A match pattern for one site's pages: http(s), a real host (a leading *. is fine), any path. */
-function isSiteMatch(value: string): boolean {
-  try {
-    new MatchPattern(value);
-  } catch {
-    return false;
-  }
-  const parts = value.match(/^(https?|\*):\/\/([^/]+)\/.*$/);
-  return Boolean(parts && parts[2] !== '*' && !parts[2]!.includes(':'));
-}
+const MATCH_MESSAGES: Record<MatchProblem, MessageKey> = {
+  notPattern: 'customSiteBadMatch',
+  http: 'customSiteNeedsHttps',
+  publicSuffix: 'customSiteTooWide',
+};
 
-function hasIdGroup(value: string): boolean {
-  try {
-    return new RegExp(value).source.includes('(?<id>');
-  } catch {
-    return false;
-  }
-}
+const PATTERN_MESSAGES: Record<PatternProblem, MessageKey> = {
+  syntax: 'customSitePatternSyntax',
+  noId: 'customSiteBadRecordUrl',
+  wholeUrl: 'customSitePatternWholeUrl',
+};
 
 function isSelector(value: string): boolean {
   try {
@@ -50,8 +49,31 @@ const rule = z
 /** What the options page's form sends; each problem is said in words beside its field. */
 export const CustomSiteInput = z.object({
   label: z.string().trim().min(1, t('customSiteNeedsName')).max(60),
-  match: z.string().trim().refine(isSiteMatch, t('customSiteBadMatch')),
-  recordUrl: z.string().trim().max(500).refine(hasIdGroup, t('customSiteBadRecordUrl')),
+  match: z
+    .string()
+    .trim()
+    .superRefine((value, ctx) => {
+      const problem = matchProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: t(MATCH_MESSAGES[problem]) });
+    }),
+  recordPattern: z
+    .string()
+    .trim()
+    .max(500, t('customSitePatternLong'))
+    .superRefine((value, ctx) => {
+      const problem = patternProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: t(PATTERN_MESSAGES[problem]) });
+    }),
+  /** Names typed in one field, separated by commas or spaces. */
+  recordQuery: z
+    .string()
+    .max(300)
+    .optional()
+    .transform((value) => [...new Set((value ?? '').split(/[\s,]+/).filter(Boolean))])
+    .refine(
+      (names) => names.length <= 5 && names.every((name) => QUERY_NAME.test(name)),
+      t('customSiteBadQuery'),
+    ),
   objectType: ObjectType,
   fields: z.object({
     leadSource: rule.optional(),

@@ -11,19 +11,29 @@ export interface FieldRule {
   label?: string;
 }
 
+/**
+ * Why a custom site saved by an earlier version no longer runs (issue 13): plain HTTP, a wildcard over
+ * a public suffix, or a record pattern that read the whole address or could backtrack. Kept and shown
+ * in Options, never silently dropped, until the rep removes it and adds it again.
+ */
+export type SiteAttention = 'http' | 'publicSuffix' | 'notPattern' | 'pattern';
+
 /** A CRM Sameroom does not know, described by the team: where its records live and how to read them. */
 export interface CustomSite {
   id: string;
   label: string;
-  /** A match pattern of its pages, e.g. https://crm.example.com/* (also the host permission asked for). */
+  /** A match pattern of its HTTPS pages, e.g. https://crm.example.com/* (also the host permission asked for). */
   match: string;
-  /** A regular expression over the record page's URL with a named group `id`. */
-  recordUrl: string;
+  /** An RE2 pattern over the record page's path (and `recordQuery`) with a named group `id`. */
+  recordPattern: string;
+  /** Query parameters the pattern also sees, for a CRM that puts the record id there (`?lid=…`). */
+  recordQuery: string[];
   objectType: ObjectType;
   fields: Partial<Record<'leadSource' | 'campaignName' | 'utmCampaign' | 'region', FieldRule>>;
+  attention?: SiteAttention;
 }
 
-export const SETTINGS_VERSION = 2;
+export const SETTINGS_VERSION = 3;
 
 export interface Settings {
   /** Built-in adapters by id; missing means on. */
@@ -33,6 +43,22 @@ export interface Settings {
   customSites: CustomSite[];
 }
 
+/** Version 2's custom sites: any scheme, and a JavaScript regular expression over the whole URL. */
+export interface CustomSiteV2 {
+  id: string;
+  label: string;
+  match: string;
+  recordUrl: string;
+  objectType: ObjectType;
+  fields: CustomSite['fields'];
+}
+
+export interface SettingsV2 {
+  enabledCrms: Record<string, boolean>;
+  sendRecordUrl: boolean;
+  customSites: CustomSiteV2[];
+}
+
 /** Version 1 only had the on/off switches of the built-in CRMs. */
 export interface SettingsV1 {
   crms: Record<string, boolean>;
@@ -40,8 +66,8 @@ export interface SettingsV1 {
 
 export const DEFAULT_SETTINGS: Settings = { enabledCrms: {}, sendRecordUrl: true, customSites: [] };
 
-export function migrateSettingsV1(old: SettingsV1 | null | undefined): Settings {
-  return { ...DEFAULT_SETTINGS, enabledCrms: { ...(old?.crms ?? {}) } };
+export function migrateSettingsV1(old: SettingsV1 | null | undefined): SettingsV2 {
+  return { ...DEFAULT_SETTINGS, enabledCrms: { ...(old?.crms ?? {}) }, customSites: [] };
 }
 
 /** What an admin preset through `storage.managed`; each key present is locked in Options. */

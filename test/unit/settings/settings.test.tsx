@@ -13,7 +13,8 @@ import { CUSTOM_SITES_DIR, loadFixtures, parseFixture } from '../../support/fixt
 const TWENTY = {
   label: 'Twenty',
   match: 'https://twenty.acme-internal.test/*',
-  recordUrl: '/object/person/(?<id>[0-9a-f-]{36})',
+  recordPattern: '/object/person/(?<id>[0-9a-f-]{36})',
+  recordQuery: '',
   objectType: 'person',
   fields: {
     leadSource: { selector: '[data-field="leadSource"] .field-value', label: '' },
@@ -31,7 +32,8 @@ describe('custom sites', () => {
         id: 'site-1',
         label: 'Twenty',
         match: 'https://twenty.acme-internal.test/*',
-        recordUrl: '/object/person/(?<id>[0-9a-f-]{36})',
+        recordPattern: '/object/person/(?<id>[0-9a-f-]{36})',
+        recordQuery: [],
         objectType: 'person',
         fields: {
           leadSource: { selector: '[data-field="leadSource"] .field-value' },
@@ -44,8 +46,12 @@ describe('custom sites', () => {
   it.each([
     ['a pattern for every site', { match: 'https://*/*' }, 'match'],
     ['a pattern that is not one', { match: 'twenty.acme-internal.test' }, 'match'],
-    ['a record URL without an id group', { recordUrl: '/object/person/([0-9a-f-]{36})' }, 'recordUrl'],
-    ['a record URL that is not a regular expression', { recordUrl: '/object/(?<id>[' }, 'recordUrl'],
+    [
+      'a record pattern without an id group',
+      { recordPattern: '/object/person/([0-9a-f-]{36})' },
+      'recordPattern',
+    ],
+    ['a record pattern that is not one', { recordPattern: '/object/(?<id>[' }, 'recordPattern'],
     [
       'a selector that is not one',
       { fields: { region: { selector: 'div[', label: '' } } },

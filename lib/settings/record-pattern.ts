@@ -1,0 +1,46 @@
+import { RE2JS } from 're2js';
+
+/**
+ * A custom site's record pattern, run by RE2 (re2js): matching takes time linear in the address
+ * whatever the rep typed, so a pattern can never hang a CRM tab. RE2 has no backreferences or
+ * lookarounds; a pattern that needs them is refused when it is saved.
+ */
+export type RecordPattern = RE2JS;
+
+export type PatternCheck = { ok: true; pattern: RecordPattern } | { ok: false; problem: 'syntax' | 'noId' };
+
+export function compileRecordPattern(source: string): PatternCheck {
+  let pattern: RE2JS;
+  try {
+    pattern = RE2JS.compile(source);
+  } catch {
+    return { ok: false, problem: 'syntax' };
+  }
+  return Object.hasOwn(pattern.namedGroups(), 'id') ? { ok: true, pattern } : { ok: false, problem: 'noId' };
+}
+
+/**
+ * What the pattern runs on: the path, then `?name=value&…` for the named query parameters the site
+ * needs, in the order named. Never the host, the rest of the query or the fragment: a pattern cannot
+ * be satisfied by something an attacker adds to a link (`?x=/lead/123`, `#/lead/123`).
+ */
+export function recordSubject(url: URL, query: readonly string[] = []): string {
+  const picked = new URLSearchParams();
+  for (const name of query) {
+    const value = url.searchParams.get(name);
+    if (value !== null) picked.append(name, value);
+  }
+  const params = picked.toString();
+  return params ? `${url.pathname}?${params}` : url.pathname;
+}
+
+/** The record id the pattern finds in the page's address, or undefined. */
+export function recordIdIn(
+  pattern: RecordPattern,
+  url: URL,
+  query: readonly string[] = [],
+): string | undefined {
+  // re2js types exec() as any[]; at run time it is shaped like RegExpExecArray, named groups included.
+  const found = pattern.exec(recordSubject(url, query)) as RegExpExecArray | null;
+  return found?.groups?.id || undefined;
+}

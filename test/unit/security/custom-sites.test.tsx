@@ -1,0 +1,213 @@
+import { render } from 'preact';
+import { describe, expect, it } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { SiteNotices } from '../../../entrypoints/options/SiteNotices';
+import { activeAdapters, detectLead } from '../../../lib/crm';
+import { customAdapter } from '../../../lib/crm/custom';
+import { settingsItem } from '../../../lib/platform/settings';
+import { type CustomSite, DEFAULT_SETTINGS } from '../../../lib/settings';
+import { checkCustomSite } from '../../../lib/settings/custom-site';
+import { isPublicSuffix } from '../../../lib/settings/public-suffix';
+
+const SITE = {
+  label: 'Acme CRM',
+  match: 'https://crm.acme-internal.test/*',
+  recordPattern: '/lead/(?<id>\\d+)',
+  recordQuery: '',
+  objectType: 'lead',
+  fields: {},
+};
+
+function site(change: Record<string, unknown> = {}): CustomSite {
+  const checked = checkCustomSite({ ...SITE, ...change }, 'site-1');
+  if (!checked.ok) throw new Error(JSON.stringify(checked.problems));
+  return checked.site;
+}
+
+const recordAt = (url: string, custom = site()) => customAdapter(custom).recognise(new URL(url))?.recordId;
+
+describe('custom sites are HTTPS only', () => {
+  it.each([
+    ['plain HTTP', 'http://crm.acme-internal.test/*'],
+    ['any scheme', '*://crm.acme-internal.test/*'],
+  ])('refuses %s, saying to use HTTPS', (_, match) => {
+    const checked = checkCustomSite({ ...SITE, match }, 'site-1');
+    expect(checked).toEqual({
+      ok: false,
+      problems: { match: expect.stringContaining('must be an HTTPS site') },
+    });
+  });
+
+  it('never reads a record from a page over plain HTTP, even on a site saved before', () => {
+    const old: CustomSite = { ...site(), match: '*://crm.acme-internal.test/*' };
+    expect(customAdapter(old).matches).toEqual([]);
+    expect(recordAt('http://crm.acme-internal.test/lead/42', old)).toBeUndefined();
+    expect(recordAt('https://crm.acme-internal.test/lead/42')).toBe('42');
+  });
+});
+
+describe('a wildcard never covers a public suffix', () => {
+  it.each([
+    'https://*.com/*',
+    'https://*.co.uk/*',
+    'https://*.com.au/*',
+    'https://*.github.io/*',
+    'https://*.test/*',
+  ])('refuses %s', (match) => {
+    const checked = checkCustomSite({ ...SITE, match }, 'site-1');
+    expect(checked.ok).toBe(false);
+    if (!checked.ok) expect(checked.problems.match).toContain('public suffix');
+  });
+
+  it.each(['https://*.acme.co.uk/*', 'https://*.crm.example.com/*', 'https://*.acme.github.io/*'])(
+    'accepts %s, below a registrable domain',
+    (match) => {
+      expect(checkCustomSite({ ...SITE, match }, 'site-1').ok).toBe(true);
+    },
+  );
+
+  it('knows the shapes a public suffix takes', () => {
+    expect(['com', 'uk', 'co.uk', 'gov.br', 'ac.jp', 'herokuapp.com'].map(isPublicSuffix)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(['example.com', 'acme.co.uk', 'salesforce.com', 'app.herokuapp.com'].map(isPublicSuffix)).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
+  });
+});
+
+describe('the record pattern runs on the path, never the whole address', () => {
+  it.each([
+    ['in the query string', 'https://crm.acme-internal.test/home?next=/lead/42'],
+    ['in the fragment', 'https://crm.acme-internal.test/home#/lead/42'],
+    ['in the host', 'https://crm.acme-internal.test.evil.example/x?/lead/42'],
+  ])('finds no record named only %s', (_, url) => {
+    expect(recordAt(url)).toBeUndefined();
+  });
+
+  it('refuses a pattern written for the whole address, saying why', () => {
+    const checked = checkCustomSite(
+      { ...SITE, recordPattern: 'https://crm\\.acme-internal\\.test/lead/(?<id>\\d+)' },
+      'site-1',
+    );
+    expect(checked).toEqual({ ok: false, problems: { recordPattern: expect.stringContaining('path only') } });
+  });
+
+  it('sees the query parameters the site names, and only those', () => {
+    const classic = site({ recordPattern: '^/servlet\\?lid=(?<id>\\w+)$', recordQuery: 'lid' });
+    expect(classic.recordQuery).toEqual(['lid']);
+    expect(recordAt('https://crm.acme-internal.test/servlet?utm=1&lid=00Q5g0&x=y', classic)).toBe('00Q5g0');
+    expect(recordAt('https://crm.acme-internal.test/servlet?id=00Q5g0', classic)).toBeUndefined();
+  });
+
+  it.each([
+    ['too many names', 'a, b, c, d, e, f'],
+    ['a name with a space inside a word', 'l id=1'],
+  ])('refuses query parameters with %s', (_, recordQuery) => {
+    const checked = checkCustomSite({ ...SITE, recordQuery }, 'site-1');
+    expect(checked.ok).toBe(false);
+    if (!checked.ok) expect(Object.keys(checked.problems)).toEqual(['recordQuery']);
+  });
+});
+
+describe('a pattern runs in linear time or is refused', () => {
+  it.each([
+    ['a backreference', '/lead/(?<id>\\d+)/\\1'],
+    ['a lookahead', '/lead/(?=\\d)(?<id>\\d+)'],
+    ['a lookbehind', '/lead/(?<!x)(?<id>\\d+)'],
+  ])('refuses %s, which only a backtracking engine runs', (_, recordPattern) => {
+    const checked = checkCustomSite({ ...SITE, recordPattern }, 'site-1');
+    expect(checked).toEqual({ ok: false, problems: { recordPattern: expect.stringContaining('RE2') } });
+  });
+
+  it('runs a pattern that would backtrack for ages in JavaScript in a blink', () => {
+    // (a+)+ against a run of a's that then fails is the textbook catastrophic case for RegExp.
+    const evil = site({ recordPattern: '/(a+)+(?<id>b)' });
+    const started = performance.now();
+    expect(recordAt(`https://crm.acme-internal.test/${'a'.repeat(5_000)}!`, evil)).toBeUndefined();
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+});
+
+describe('custom sites saved by version 2', () => {
+  const V2_SITE = {
+    id: 'old',
+    label: 'Old',
+    match: 'https://crm.acme-internal.test/*',
+    recordUrl: '/lead/(?<id>\\d+)',
+    objectType: 'lead',
+    fields: { region: { label: 'Region' } },
+  };
+
+  async function migrated(sites: object[]) {
+    await fakeBrowser.storage.local.set({
+      settings: { ...DEFAULT_SETTINGS, sendRecordUrl: false, customSites: sites },
+      settings$: { v: 2 },
+    });
+    await settingsItem.migrate();
+    return settingsItem.getValue();
+  }
+
+  it('keep working when they fit today’s rules, *:// narrowed to https://', async () => {
+    const settings = await migrated([
+      V2_SITE,
+      { ...V2_SITE, id: 'any', match: '*://other.acme-internal.test/*' },
+    ]);
+    expect(settings.sendRecordUrl).toBe(false);
+    expect(settings.customSites).toEqual([
+      { ...V2_SITE, recordUrl: undefined, recordPattern: '/lead/(?<id>\\d+)', recordQuery: [] },
+      {
+        ...V2_SITE,
+        id: 'any',
+        match: 'https://other.acme-internal.test/*',
+        recordUrl: undefined,
+        recordPattern: '/lead/(?<id>\\d+)',
+        recordQuery: [],
+      },
+    ]);
+    const lead = detectLead(
+      'https://crm.acme-internal.test/lead/42',
+      document,
+      activeAdapters({ ...settings, enabledCrms: {} }),
+    );
+    expect(lead).toMatchObject({ crm: 'custom', recordId: '42' });
+  });
+
+  it('are kept, marked with why they stopped, when they do not (never dropped)', async () => {
+    const settings = await migrated([
+      { ...V2_SITE, id: 'http', match: 'http://crm.acme-internal.test/*' },
+      { ...V2_SITE, id: 'wide', match: 'https://*.co.uk/*' },
+      { ...V2_SITE, id: 'url', recordUrl: '^https://crm\\.acme-internal\\.test/lead/(?<id>\\d+)' },
+      { ...V2_SITE, id: 'query', recordUrl: '\\?lead=(?<id>\\d+)' },
+      { ...V2_SITE, id: 'backref', recordUrl: '/lead/(?<id>\\d+)/\\1' },
+    ]);
+    expect(settings.customSites.map((s) => [s.id, s.attention])).toEqual([
+      ['http', 'http'],
+      ['wide', 'publicSuffix'],
+      ['url', 'pattern'],
+      ['query', 'pattern'],
+      ['backref', 'pattern'],
+    ]);
+    for (const kept of settings.customSites) expect(customAdapter(kept).matches).toEqual([]);
+    // Options says, for each, that it stopped and what to do.
+    const container = document.createElement('div');
+    render(<SiteNotices sites={settings.customSites} />, container);
+    const notices = [...container.querySelectorAll('li')].map((li) => li.textContent);
+    expect(notices).toHaveLength(5);
+    expect(notices[0]).toBe(
+      'Old no longer runs: Sameroom now works only on HTTPS pages. Remove it and add it again with an https:// address.',
+    );
+    expect(notices[1]).toContain('(https://*.co.uk/*) cover every site under a public suffix');
+    expect(notices.slice(2).every((text) => text?.includes('patterns now run on the page’s path only'))).toBe(
+      true,
+    );
+  });
+});
