@@ -81,6 +81,8 @@ export const ALLOWED_SENDERS: Record<MessageType, readonly SenderKind[]> = {
 export const StatusReply = z.object({
   linked: z.boolean(),
   me: responses.Me.nullable(),
+  /** Why Sameroom is not linked when it did not come from the rep (the admin's policy changed). */
+  notice: z.string().nullable().optional(),
 });
 export type StatusReply = z.infer<typeof StatusReply>;
 
@@ -193,7 +195,13 @@ export interface Replies {
   discard: OutboxStatus;
   repliesSeen: OutboxStatus;
   campaigns: CampaignList;
-  unlink: OutboxStatus;
+  unlink: UnlinkReply;
+}
+
+/** After Unlink: the outbox as it stands, and whether the workspace revoked the token (or why not). */
+export interface UnlinkReply extends OutboxStatus {
+  revoked: boolean;
+  revokeProblem: string | null;
 }
 
 export type ReplyTo<T extends MessageType> = Replies[T];

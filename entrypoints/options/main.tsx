@@ -16,6 +16,7 @@ import { askBackground } from '../../lib/platform/messaging';
 import { loadSettings, saveSettings } from '../../lib/platform/settings';
 import { DEFAULT_SETTINGS, type ManagedSettings, type Settings } from '../../lib/settings';
 import { checkCustomSite } from '../../lib/settings/custom-site';
+import { parseWorkspaceUrl } from '../../lib/workspace/join-link';
 import { SiteNotices } from './SiteNotices';
 
 const link = signal<LinkState>({ kind: 'loading' });
@@ -23,6 +24,8 @@ const settings = signal<Settings>(DEFAULT_SETTINGS);
 const managed = signal<ManagedSettings>({});
 const keys = signal<Shortcut[]>([]);
 const outbox = signal<OutboxStatus | null>(null);
+/** What Unlink did on the workspace's side: revoked, or why it could not be told. */
+const unlinked = signal<string | null>(null);
 
 async function refresh(): Promise<void> {
   const loaded = await loadSettings();
@@ -34,12 +37,18 @@ async function linkWith(joinLink: string, code: string): Promise<string | null> 
   const answer = await askBackground({ type: 'link', joinLink, ...(code ? { code } : {}) });
   if (!answer.ok) return answer.error;
   link.value = { kind: 'ready', status: answer.reply };
+  unlinked.value = null;
   return null;
 }
 
 async function unlink(): Promise<void> {
   const answer = await askBackground({ type: 'unlink' });
-  if (answer.ok) outbox.value = answer.reply;
+  if (answer.ok) {
+    outbox.value = answer.reply;
+    unlinked.value = answer.reply.revoked
+      ? t('unlinkRevoked')
+      : t('unlinkNotRevoked', answer.reply.revokeProblem ?? '');
+  }
   link.value = linkStateOf(await askBackground({ type: 'status' }));
 }
 
@@ -69,9 +78,19 @@ function Options() {
       <section aria-labelledby="workspace">
         <h2 id="workspace">{t('optionsWorkspace')}</h2>
         <LinkStatus state={link} />
-        {managed.value.workspaceUrl && (
-          <p class="sr-locked">{t('optionsWorkspaceLocked', managed.value.workspaceUrl)}</p>
+        {managed.value.workspaceUrl !== undefined && (
+          <p class="sr-locked">
+            {parseWorkspaceUrl(managed.value.workspaceUrl).ok
+              ? t('optionsWorkspaceLocked', managed.value.workspaceUrl)
+              : t('optionsWorkspaceInvalid', managed.value.workspaceUrl)}
+          </p>
         )}
+        {status?.notice && (
+          <p class="sr-warning" role="alert">
+            {status.notice}
+          </p>
+        )}
+        {unlinked.value && !status?.linked && <p role="status">{unlinked.value}</p>}
         {status?.linked && (
           <button type="button" class="sr-button sr-button--secondary" onClick={() => void unlink()}>
             {t('optionsUnlink')}

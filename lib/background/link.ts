@@ -1,8 +1,9 @@
 import type { IDBPDatabase } from 'idb';
 import { t } from '../i18n';
 import type { StatusReply } from '../messages';
+import { syncStateFor } from '../outbox/outbox';
 import type { SameroomDb } from '../store/db';
-import { WorkspaceClient } from '../workspace/client';
+import { WorkspaceClient, WorkspaceError } from '../workspace/client';
 import { parseJoinLink, parseWorkspaceUrl } from '../workspace/join-link';
 import { currentCampaigns } from './campaigns';
 
@@ -17,7 +18,10 @@ export async function linkWorkspace(
 ): Promise<StatusReply> {
   const parsed = parseJoinLink(input.joinLink, input.code);
   if (!parsed.ok) throw new Error(parsed.problem);
-  const required = options.requiredWorkspace ? parseWorkspaceUrl(options.requiredWorkspace) : null;
+  // A policy that is there but cannot be read refuses every link: it never falls back to "any workspace".
+  const required =
+    options.requiredWorkspace !== undefined ? parseWorkspaceUrl(options.requiredWorkspace) : null;
+  if (required && !required.ok) throw new Error(t('errManagedWorkspaceInvalid', options.requiredWorkspace!));
   if (required?.ok && required.url !== parsed.link.workspaceUrl)
     throw new Error(t('errManagedWorkspace', required.url, parsed.link.workspaceUrl));
   const linked = await new WorkspaceClient(parsed.link.workspaceUrl, null, options.fetchFn).link(
@@ -33,15 +37,73 @@ export async function linkWorkspace(
   return { linked: true, me: { member: linked.member, workspace: linked.workspace } };
 }
 
+/** How long Unlink waits for the workspace to revoke the token before saying it could not. */
+export const REVOKE_TIMEOUT_MS = 5_000;
+
 /**
- * Forgets the workspace: the token and the cached briefs go; unsent verdicts stay in the outbox, to be
- * sent if this browser links to the same workspace again, and never to another one.
+ * Forgets the link here, in one strict transaction: the token and the cached briefs go; unsent
+ * verdicts stay in the outbox, to be sent if this browser links to the same workspace again, and never
+ * to another one. `notice` is left on the sync state for Options to say why (a policy's unlink).
  */
-export async function unlinkWorkspace(db: IDBPDatabase<SameroomDb>): Promise<void> {
-  const tx = db.transaction(['link', 'campaigns'], 'readwrite', { durability: 'strict' });
+async function forgetLink(db: IDBPDatabase<SameroomDb>, notice: string | null) {
+  const tx = db.transaction(['link', 'campaigns', 'sync'], 'readwrite', { durability: 'strict' });
+  const link = await tx.objectStore('link').get('current');
+  const stored = await tx.objectStore('sync').get('current');
+  const sync = link ? syncStateFor(stored, link.workspaceUrl) : stored;
   await Promise.all([
     tx.objectStore('link').delete('current'),
     tx.objectStore('campaigns').delete('current'),
+    sync
+      ? tx
+          .objectStore('sync')
+          .put({ ...sync, paused: notice !== null || sync.paused, lastError: notice }, 'current')
+      : null,
   ]);
   await tx.done;
+  return link;
+}
+
+/**
+ * The rep's Unlink: forgotten here first (so it holds whatever the network does), then the workspace
+ * is asked to revoke the token, best effort. Says whether the workspace was told.
+ */
+export async function unlinkWorkspace(
+  db: IDBPDatabase<SameroomDb>,
+  options: { fetchFn?: typeof fetch } = {},
+): Promise<{ revoked: boolean; problem: string | null }> {
+  const link = await forgetLink(db, null);
+  if (!link) return { revoked: true, problem: null };
+  try {
+    await new WorkspaceClient(link.workspaceUrl, link.token, options.fetchFn).revokeToken(REVOKE_TIMEOUT_MS);
+    return { revoked: true, problem: null };
+  } catch (error) {
+    return { revoked: false, problem: error instanceof WorkspaceError ? error.message : String(error) };
+  }
+}
+
+/**
+ * Holds the link to the admin's policy (issue 13), at start and whenever the policy changes: a link to
+ * another workspace than the policy's, or under a policy whose address cannot be read, is unlinked
+ * with a message; unsent verdicts are kept. Returns that message, or null when the link may stay.
+ */
+export async function enforceWorkspacePolicy(
+  db: IDBPDatabase<SameroomDb>,
+  requiredWorkspace: string | undefined,
+  options: { fetchFn?: typeof fetch } = {},
+): Promise<string | null> {
+  if (requiredWorkspace === undefined) return null;
+  const link = await db.get('link', 'current');
+  if (!link) return null;
+  const required = parseWorkspaceUrl(requiredWorkspace);
+  if (required.ok && required.url === link.workspaceUrl) return null;
+  const notice = required.ok
+    ? t('policyUnlinked', link.workspaceUrl, required.url)
+    : t('policyUnlinkedInvalid', link.workspaceUrl, requiredWorkspace);
+  const forgotten = await forgetLink(db, notice);
+  // The token is no use to this browser any more: the workspace is asked to drop it, best effort.
+  if (forgotten)
+    await new WorkspaceClient(forgotten.workspaceUrl, forgotten.token, options.fetchFn)
+      .revokeToken(REVOKE_TIMEOUT_MS)
+      .catch(() => undefined);
+  return notice;
 }

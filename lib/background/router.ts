@@ -46,10 +46,12 @@ function context(deps: BackgroundDeps): { now: Date; fetchFn?: typeof fetch } {
 }
 
 async function status(deps: BackgroundDeps): Promise<StatusReply> {
-  const link = await (await deps.db()).get('link', 'current');
-  return link
-    ? { linked: true, me: { member: link.member, workspace: link.workspace } }
-    : { linked: false, me: null };
+  const db = await deps.db();
+  const link = await db.get('link', 'current');
+  if (link) return { linked: true, me: { member: link.member, workspace: link.workspace } };
+  // A paused sync with words and no link: the admin's policy unlinked it (a rep's Unlink clears them).
+  const sync = await db.get('sync', 'current');
+  return { linked: false, me: null, ...(sync?.paused && sync.lastError ? { notice: sync.lastError } : {}) };
 }
 
 /**
@@ -132,10 +134,14 @@ export async function handleMessage(
         await markRepliesSeen(await deps.db());
         deps.outboxChanged();
         return { ok: true, reply: await outboxStatus(await deps.db()) };
-      case 'unlink':
-        await unlinkWorkspace(await deps.db());
+      case 'unlink': {
+        const { revoked, problem } = await unlinkWorkspace(await deps.db(), context(deps));
         deps.outboxChanged();
-        return { ok: true, reply: await outboxStatus(await deps.db()) };
+        return {
+          ok: true,
+          reply: { ...(await outboxStatus(await deps.db())), revoked, revokeProblem: problem },
+        };
+      }
       case 'campaigns':
         return { ok: true, reply: await campaignList(await deps.db(), context(deps)) };
     }

@@ -226,6 +226,17 @@ export const en = {
     '$1 no longer runs: its pages ($2) are not a pattern for one site. Remove it and add it again.',
   siteAttentionPattern:
     '$1 no longer runs: its record pattern read the whole address (or could take too long); patterns now run on the page’s path only. Remove it and add it again.',
+  errManagedWorkspaceInvalid:
+    'Your organisation’s administrator set a workspace address Sameroom cannot read ($1), so linking is refused. Ask your administrator to fix the policy.',
+  optionsWorkspaceInvalid:
+    'Your organisation’s administrator set a workspace address Sameroom cannot read: $1. Linking is refused until the policy is fixed.',
+  policyUnlinked:
+    'Sameroom was unlinked from $1 because your organisation’s administrator set the workspace to $2. Unsent verdicts for $1 are kept.',
+  policyUnlinkedInvalid:
+    'Sameroom was unlinked from $1 because your organisation’s administrator set a workspace address it cannot read ($2). Unsent verdicts are kept.',
+  unlinkRevoked: 'Unlinked. The workspace no longer accepts this browser’s link.',
+  unlinkNotRevoked:
+    'Unlinked in this browser, but the workspace could not be told ($1). Ask your workspace admin to remove this browser’s access.',
   objectLead: 'Lead',
   objectContact: 'Contact',
   objectDeal: 'Deal',

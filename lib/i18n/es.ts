@@ -238,6 +238,17 @@ export const es: Record<MessageKey, string> = {
     '$1 ya no funciona: sus páginas ($2) no son un patrón de un solo sitio. Quítalo y vuelve a añadirlo.',
   siteAttentionPattern:
     '$1 ya no funciona: su patrón de ficha leía la dirección entera (o podía tardar demasiado); los patrones ahora se aplican solo a la ruta de la página. Quítalo y vuelve a añadirlo.',
+  errManagedWorkspaceInvalid:
+    'La administración de tu organización fijó una dirección de espacio de trabajo que Sameroom no puede leer ($1), así que se rechaza la vinculación. Pide que corrijan la política.',
+  optionsWorkspaceInvalid:
+    'La administración de tu organización fijó una dirección de espacio de trabajo que Sameroom no puede leer: $1. Se rechaza la vinculación hasta que se corrija la política.',
+  policyUnlinked:
+    'Sameroom se desvinculó de $1 porque la administración de tu organización fijó el espacio de trabajo en $2. Se conservan los veredictos sin enviar de $1.',
+  policyUnlinkedInvalid:
+    'Sameroom se desvinculó de $1 porque la administración de tu organización fijó una dirección de espacio de trabajo que no puede leer ($2). Se conservan los veredictos sin enviar.',
+  unlinkRevoked: 'Desvinculado. El espacio de trabajo ya no acepta el vínculo de este navegador.',
+  unlinkNotRevoked:
+    'Desvinculado en este navegador, pero no se pudo avisar al espacio de trabajo ($1). Pide a quien lo administra que retire el acceso de este navegador.',
   objectLead: 'Lead',
   objectContact: 'Contacto',
   objectDeal: 'Oportunidad',

@@ -25,16 +25,31 @@ export const settingsItem = storage.defineItem<Settings>('local:settings', {
   },
 });
 
+/**
+ * A policy as the admin wrote it, failing closed (issue 13): a key that is present but malformed
+ * locks its setting to the cautious side instead of being ignored. A workspace that is not a string
+ * is kept as text that is no address, so every link is refused; a malformed list of CRMs turns them
+ * all off; a malformed privacy switch sends no record address.
+ */
+export function readManaged(raw: Record<string, unknown>): ManagedSettings {
+  const managed: ManagedSettings = {};
+  if (Object.hasOwn(raw, 'workspaceUrl'))
+    managed.workspaceUrl =
+      typeof raw.workspaceUrl === 'string' ? raw.workspaceUrl : (JSON.stringify(raw.workspaceUrl) ?? '');
+  if (Object.hasOwn(raw, 'enabledCrms'))
+    managed.enabledCrms = Array.isArray(raw.enabledCrms)
+      ? raw.enabledCrms.filter((v): v is string => typeof v === 'string')
+      : [];
+  if (Object.hasOwn(raw, 'sendRecordUrl'))
+    managed.sendRecordUrl = typeof raw.sendRecordUrl === 'boolean' ? raw.sendRecordUrl : false;
+  return managed;
+}
+
 /** What the admin preset; empty where there is no policy (or the browser has no managed storage). */
 export async function managedSettings(): Promise<ManagedSettings> {
   try {
     const raw = (await browser.storage.managed.get(null)) as Record<string, unknown>;
-    const managed: ManagedSettings = {};
-    if (typeof raw.workspaceUrl === 'string') managed.workspaceUrl = raw.workspaceUrl;
-    if (Array.isArray(raw.enabledCrms))
-      managed.enabledCrms = raw.enabledCrms.filter((v) => typeof v === 'string');
-    if (typeof raw.sendRecordUrl === 'boolean') managed.sendRecordUrl = raw.sendRecordUrl;
-    return managed;
+    return readManaged(raw);
   } catch {
     return {};
   }

@@ -72,6 +72,7 @@ export function migrateSettingsV1(old: SettingsV1 | null | undefined): SettingsV
 
 /** What an admin preset through `storage.managed`; each key present is locked in Options. */
 export interface ManagedSettings {
+  /** As the policy wrote it; a value that is not an address refuses every link (fails closed). */
   workspaceUrl?: string;
   /** The built-in CRMs that are on; every other is off. */
   enabledCrms?: string[];

@@ -153,6 +153,16 @@ export class WorkspaceClient {
     };
   }
 
+  /**
+   * DELETE /api/v1/tokens/current: the workspace stops accepting this token (Unlink). A 401 means it
+   * already does not, which is what was asked.
+   */
+  async revokeToken(timeoutMs?: number): Promise<void> {
+    const response = await this.request('DELETE', '/api/v1/tokens/current', timeoutMs ? { timeoutMs } : {});
+    if (response.status === 204 || response.status === 401) return;
+    return this.fail(response);
+  }
+
   /** POST /api/v1/feedback: one answer per item, in order. */
   async postFeedback(items: FeedbackItem[]): Promise<FeedbackResult[]> {
     const response = await this.request('POST', '/api/v1/feedback', { body: { items } });
