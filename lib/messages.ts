@@ -214,11 +214,13 @@ export interface SenderInfo {
   id?: string;
   url?: string;
   hasTab: boolean;
+  /** 0 for a tab's top frame. Our content scripts run only there (no `allFrames`). */
+  frameId?: number;
 }
 
 /**
  * Who sent this: one of our extension pages (our id, a URL under our origin), a content script on a
- * CRM site (our id, a tab, a URL the site check accepts), or nobody we answer.
+ * CRM site (our id, a tab's top frame, a URL the site check accepts), or nobody we answer.
  */
 export function classifySender(
   sender: SenderInfo,
@@ -233,6 +235,7 @@ export function classifySender(
     return null;
   }
   if (`${url.protocol}//${url.host}` === ours.origin.replace(/\/$/, '')) return 'extensionPage';
-  if (sender.hasTab && isCrmUrl(url)) return 'contentScript';
+  // A frame is never our content script: a CRM page framed by another site must not speak for it.
+  if (sender.hasTab && (sender.frameId ?? 0) === 0 && isCrmUrl(url)) return 'contentScript';
   return null;
 }
