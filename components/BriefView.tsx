@@ -40,7 +40,13 @@ function Section(props: { id: string; title: string; children: preact.ComponentC
 }
 
 /** The campaign's brief: why it exists, for whom, what to say, what it costs and how it is going. */
-export function BriefView(props: { brief: Brief; reason: MatchReason; onForgetPick?: () => void }) {
+export function BriefView(props: {
+  brief: Brief;
+  reason: MatchReason;
+  onForgetPick?: () => void;
+  /** The rep says the match is wrong: the panel offers to report the page. */
+  onWrongMatch?: () => void;
+}) {
   const { brief, reason } = props;
   const { economics, stats } = brief;
   const needed = economics.breakEvenDeals;
@@ -61,6 +67,11 @@ export function BriefView(props: { brief: Brief; reason: MatchReason; onForgetPi
         {reason.kind === 'pick' && props.onForgetPick && (
           <button type="button" class="sr-link" onClick={props.onForgetPick}>
             {t('pickUndo')}
+          </button>
+        )}{' '}
+        {reason.kind !== 'pick' && props.onWrongMatch && (
+          <button type="button" class="sr-link" onClick={props.onWrongMatch}>
+            {t('reportWrongMatch')}
           </button>
         )}
       </p>

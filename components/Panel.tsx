@@ -1,5 +1,6 @@
-import type { Signal } from '@preact/signals';
+import { type Signal, useSignal } from '@preact/signals';
 import type { LeadContext } from '../lib/crm';
+import { pageReport } from '../lib/crm/outline';
 import { objectTypeLabel, t } from '../lib/i18n';
 import type { CacheInfo, HistoryEntry, LeadView, VerdictSetup } from '../lib/messages';
 import type { Verdict } from '../lib/protocol';
@@ -36,6 +37,50 @@ export interface PanelProps {
   note: Signal<string>;
   onVerdict: (verdict: Verdict, note: string, region: string) => Promise<boolean>;
   onUndo: (id: string) => void;
+  /** The redacted report of the page to copy ("Report this page"); by default, of the page the panel is on. */
+  reportPage?: () => string | null;
+}
+
+const reportThisPage = () => pageReport(location.href, document);
+
+/**
+ * "Report this page": copies a redacted outline of the CRM page (lib/crm/outline.ts) for the team to
+ * send in, and shows it too, so the rep can copy it by hand where the browser refuses.
+ */
+function ReportPage(props: { intro: string; reportPage: () => string | null }) {
+  const report = useSignal<string | null>(null);
+  const copied = useSignal<boolean | null>(null);
+  const copy = async () => {
+    const text = props.reportPage() ?? t('reportUnavailable');
+    report.value = text;
+    try {
+      await navigator.clipboard.writeText(text);
+      copied.value = true;
+    } catch {
+      copied.value = false;
+    }
+  };
+  return (
+    <section class="sr-section sr-report" aria-labelledby="sr-report-title">
+      <h3 id="sr-report-title" class="sr-section__title">
+        {t('reportTitle')}
+      </h3>
+      <p>{props.intro}</p>
+      <button type="button" class="sr-button" onClick={() => void copy()}>
+        {t('reportAction')}
+      </button>
+      {copied.value !== null && (
+        <p role="status" class={copied.value ? 'sr-muted' : 'sr-warning'}>
+          {copied.value ? t('reportCopied') : t('reportCopyFailed')}
+        </p>
+      )}
+      {report.value && (
+        <div class="sr-field">
+          <textarea readOnly rows={6} aria-label={t('reportOutline')} value={report.value} />
+        </div>
+      )}
+    </section>
+  );
 }
 
 const clampWidth = (width: number) => Math.round(Math.min(PANEL_WIDTH.max, Math.max(PANEL_WIDTH.min, width)));
@@ -94,7 +139,9 @@ function onPanelKey(event: KeyboardEvent): void {
 }
 
 function Body(props: PanelProps & { lead: Signal<LeadContext | null> }) {
+  const wrongMatch = useSignal(false);
   const state = props.state.value;
+  const reportPage = props.reportPage ?? reportThisPage;
   if (state.kind === 'loading') return <StatusLine />;
   if (state.kind === 'error') return <StatusLine error={state.message} />;
   const view = state.view;
@@ -119,7 +166,15 @@ function Body(props: PanelProps & { lead: Signal<LeadContext | null> }) {
     case 'matched':
       return (
         <>
-          <BriefView brief={view.brief} reason={view.reason} onForgetPick={() => props.onPick(null)} />
+          <BriefView
+            brief={view.brief}
+            reason={view.reason}
+            onForgetPick={() => props.onPick(null)}
+            onWrongMatch={() => {
+              wrongMatch.value = true;
+            }}
+          />
+          {wrongMatch.value && <ReportPage intro={t('reportWrongMatchHelp')} reportPage={reportPage} />}
           <Verdicts {...props} setup={view.setup} />
           <CacheLine cache={view.cache} />
         </>
@@ -128,6 +183,9 @@ function Body(props: PanelProps & { lead: Signal<LeadContext | null> }) {
       return (
         <>
           <NoMatch lead={props.lead.value!} choices={view.choices} onPick={props.onPick} />
+          {Object.keys(props.lead.value!.signals).length === 0 && (
+            <ReportPage intro={t('reportNoSignals')} reportPage={reportPage} />
+          )}
           <Verdicts {...props} setup={view.setup} />
           <CacheLine cache={view.cache} />
         </>
@@ -203,7 +261,8 @@ export function Panel(props: PanelProps) {
       </header>
       {!prefs.collapsed && (
         <div class="sr-panel__body">
-          <Body {...props} />
+          {/* A new record starts with its report closed. */}
+          <Body key={`${lead.crm}:${lead.objectType}:${lead.recordId}`} {...props} />
         </div>
       )}
     </aside>

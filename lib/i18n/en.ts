@@ -29,6 +29,17 @@ export const en = {
   pickPlaceholder: 'Choose a campaign…',
   pickAction: 'Use this campaign',
   pickUndo: 'Forget my pick',
+  reportTitle: 'Report this page',
+  reportNoSignals:
+    'Sameroom recognised this record but read nothing on it. Copy a report of how the page is built and send it to your Sameroom admin, so the CRM can be read better. It holds no field values, names or e-mail addresses.',
+  reportWrongMatch: 'Wrong match?',
+  reportWrongMatchHelp:
+    'If Sameroom read this page wrong, copy a report of how the page is built and send it to your Sameroom admin. It holds no field values, names or e-mail addresses.',
+  reportAction: 'Copy page report',
+  reportCopied: 'Copied. Paste it into a message to your Sameroom admin.',
+  reportCopyFailed: 'The browser did not allow copying: select the report below and copy it.',
+  reportOutline: 'Page report',
+  reportUnavailable: 'Sameroom cannot describe this page.',
   reasonPick: 'You picked this campaign for this record.',
   reasonCampaignId: 'Matched by the CRM campaign id “$1”.',
   reasonUtmCampaign: 'Matched by utm_campaign “$1”.',

@@ -34,6 +34,17 @@ export const es: Record<MessageKey, string> = {
   pickPlaceholder: 'Elige una campaña…',
   pickAction: 'Usar esta campaña',
   pickUndo: 'Olvidar mi elección',
+  reportTitle: 'Informar sobre esta página',
+  reportNoSignals:
+    'Sameroom reconoció este registro pero no leyó nada en él. Copia un informe de cómo está hecha la página y envíalo a quien administra Sameroom, para que el CRM se lea mejor. No contiene valores de campos, nombres ni direcciones de correo.',
+  reportWrongMatch: '¿No es la campaña correcta?',
+  reportWrongMatchHelp:
+    'Si Sameroom leyó mal esta página, copia un informe de cómo está hecha y envíalo a quien administra Sameroom. No contiene valores de campos, nombres ni direcciones de correo.',
+  reportAction: 'Copiar el informe de la página',
+  reportCopied: 'Copiado. Pégalo en un mensaje para quien administra Sameroom.',
+  reportCopyFailed: 'El navegador no permitió copiar: selecciona el informe de abajo y cópialo.',
+  reportOutline: 'Informe de la página',
+  reportUnavailable: 'Sameroom no puede describir esta página.',
   reasonPick: 'Elegiste esta campaña para esta ficha.',
   reasonCampaignId: 'Coincide por el id de campaña del CRM «$1».',
   reasonUtmCampaign: 'Coincide por utm_campaign «$1».',
