@@ -5,10 +5,13 @@
  * where there is a display, otherwise a headless tour that prints what the panel showed and what the
  * workspace received, with screenshots in .sameroom/. Stays up until Ctrl+C.
  *
- * Options: --port N (workspace, default 8787), --data DIR (default .sameroom/start), --skip-build.
+ * Options: --port N (workspace, default 8787), --data DIR (default .sameroom/start), --skip-build,
+ * --debug, --help. Flags are checked, the data folder claimed and the port tried before anything is
+ * built; SIGINT and SIGTERM stop the browser, the fixture server and the workspace it started.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
@@ -17,17 +20,72 @@ import { type FixtureServer, startFixtureServer } from '../test/e2e/harness/fixt
 import { CHROMIUM, ROOT } from '../test/e2e/harness/paths';
 import { makeSelfSignedCertificate } from '../test/support/certificate';
 import { runCommand } from '../workspace/commands';
+import {
+  claimDataFolder,
+  type DataFolderClaim,
+  DataFolderInUse,
+  ownerOnlyFolder,
+} from '../workspace/data-folder';
 import { type RunningWorkspace, startWorkspace } from '../workspace/server';
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string', default: '8787' },
-    data: { type: 'string', default: '.sameroom/start' },
-    'skip-build': { type: 'boolean', default: false },
-  },
-});
+const HELP = `Usage: npm start [-- FLAGS]
+
+Builds Sameroom, starts its workspace with demo data, serves demo CRM pages and opens Chromium with the
+extension linked. Without a display it takes a headless tour and saves screenshots in DIR/tour/.
+
+Flags:
+  --port N       the workspace's port (default 8787)
+  --data DIR     the data folder: database, backups, browser profile, screenshots (default .sameroom/start)
+  --skip-build   use the extension and dashboard as last built
+  --debug        print stack traces with errors
+  --help         show this help`;
+
+function fail(message: string): never {
+  console.error(`\n${message}\n`);
+  process.exit(1);
+}
+
+function readFlags() {
+  try {
+    const { values } = parseArgs({
+      options: {
+        port: { type: 'string', default: '8787' },
+        data: { type: 'string', default: '.sameroom/start' },
+        'skip-build': { type: 'boolean', default: false },
+        debug: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    });
+    return values;
+  } catch (error) {
+    const message = (error as Error).message.split('\n')[0]!.replace(/\. To specify.*$/, '.');
+    return fail(`${message} See: npm start -- --help`);
+  }
+}
+
+const values = readFlags();
+if (values.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+const port = Number(values.port);
+if (!/^\d+$/.test(values.port!) || port > 65_535)
+  fail(`--port must be a port number from 0 to 65535, not "${values.port}". See: npm start -- --help`);
 const dataDir = resolve(ROOT, values.data!);
-const SCREENSHOTS = resolve(ROOT, '.sameroom');
+const SCREENSHOTS = join(dataDir, 'tour');
+
+/** What this run started, stopped in reverse order on Ctrl+C, SIGTERM or a failure. */
+const started: Array<() => Promise<unknown>> = [];
+let stopping = false;
+async function stopAll(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    for (const stop of started.reverse()) await stop().catch(() => undefined);
+  }
+  process.exit(code);
+}
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
 /** The demo lead pages the tour opens, one per CRM. */
 const TOUR = [
   ['salesforce-lightning/lead', 'Salesforce Lightning lead'],
@@ -36,11 +94,6 @@ const TOUR = [
   ['dynamics/lead', 'Dynamics 365 lead'],
   ['zoho/lead', 'Zoho CRM lead'],
 ] as const;
-
-function fail(message: string): never {
-  console.error(`\n${message}\n`);
-  process.exit(1);
-}
 
 function checkTools(): void {
   if (!existsSync(CHROMIUM))
@@ -63,16 +116,37 @@ function build(): void {
     execFileSync('npm', ['run', '-s', script], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
-async function startDemoWorkspace(): Promise<{ workspace: RunningWorkspace; signIn: string }> {
-  const port = Number(values.port);
-  let workspace: RunningWorkspace;
+/** Says at once, before any build, when the port is taken. */
+function checkPortFree(): Promise<void> {
+  if (port === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () =>
+      fail(`Port ${port} is taken by another program. Stop it, or run: npm start -- --port ${port + 1}`),
+    );
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}
+
+async function claim(): Promise<DataFolderClaim> {
   try {
-    workspace = await startWorkspace({ dataDir, port, log: () => undefined });
+    return await claimDataFolder(dataDir, 'npm start');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
-      fail(`Port ${port} is taken (is Sameroom already running?). Stop it, or run: npm start -- --port 8788`);
+    if (error instanceof DataFolderInUse)
+      fail(
+        error.owner?.role === 'npm start'
+          ? `Sameroom is already running on ${dataDir}: PID ${error.owner.pid}${error.owner.url ? `, workspace and dashboard at ${error.owner.url}` : ''}. Use that one, stop it (kill ${error.owner.pid}), or run another with --data DIR --port N.`
+          : error.message,
+      );
     throw error;
   }
+}
+
+async function startDemoWorkspace(
+  folder: DataFolderClaim,
+): Promise<{ workspace: RunningWorkspace; signIn: string }> {
+  const workspace = await startWorkspace({ dataDir, port, claim: folder, log: () => undefined });
+  started.push(() => workspace.close());
   const seeded = await runCommand(workspace.db, { command: 'seed-demo' }, workspace.url);
   if (!seeded[0]?.startsWith('This workspace already')) console.log(`Demo data: ${seeded[0]}`);
   const [admin] = await workspace.db.query<{ id: string }>(
@@ -158,14 +232,18 @@ async function tour(
 
 async function main(): Promise<void> {
   checkTools();
+  const folder = await claim();
+  started.push(() => folder.release());
+  await checkPortFree();
   if (!values['skip-build']) build();
-  mkdirSync(dataDir, { recursive: true });
+  ownerOnlyFolder(SCREENSHOTS);
   const certFile = join(dataDir, 'crm-cert.pem');
   const keyFile = join(dataDir, 'crm-key.pem');
   if (!existsSync(certFile)) makeSelfSignedCertificate(certFile, keyFile);
 
-  const { workspace, signIn } = await startDemoWorkspace();
+  const { workspace, signIn } = await startDemoWorkspace(folder);
   const fixtures = await startFixtureServer(0, { certFile, keyFile });
+  started.push(() => fixtures.close());
   const display = Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
   const session = await launchChromium({
     hosts: fixtures.hosts,
@@ -173,6 +251,7 @@ async function main(): Promise<void> {
     profile: join(dataDir, 'browser'),
     headless: !display,
   });
+  started.push(() => session.close());
   if (!(await isLinked(session))) {
     const [, joinLink] = await runCommand(
       workspace.db,
@@ -200,15 +279,13 @@ Sameroom is running.
   Sign in to the dashboard (one-time link): ${signIn}
   Demo CRM pages, in the Sameroom browser: ${TOUR.map(([fixture]) => fixtures.url(fixture)).join(' ')}
 Press Ctrl+C to stop.`);
-
-  const stop = async () => {
-    await session.close().catch(() => undefined);
-    await fixtures.close();
-    await workspace.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
 }
 
-await main();
+await main().catch(async (error: unknown) => {
+  if (values.debug) console.error(error);
+  else
+    console.error(
+      `\n${error instanceof Error ? error.message : String(error)}\n(run again with --debug for details)\n`,
+    );
+  await stopAll(1);
+});

@@ -1,7 +1,19 @@
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  fsyncSync,
+  linkSync,
+  openSync,
+  unlinkSync,
+} from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Database } from './db/database';
+import { migrate } from './db/migrate';
 
 /** Tables in the order a restore fills them (parents before children), with the key a dump pages by. */
 const TABLES: Array<[table: string, key: string]> = [
@@ -22,35 +34,120 @@ const TABLES: Array<[table: string, key: string]> = [
 ];
 const PAGE = 5_000;
 
+/** The file exists already: a backup never overwrites one (nor follows a link planted in its place). */
+export class BackupExists extends Error {
+  constructor(readonly file: string) {
+    super(`${file} already exists: a backup never overwrites a file. Choose another name.`);
+    this.name = 'BackupExists';
+  }
+}
+
 /**
- * Writes every table as JSON lines: a header, then `{"table": …, "rows": [...]}` pages. The same file
- * restores into PGlite or a PostgreSQL server.
+ * Writes every table as JSON lines: a header, then `{"table": …, "rows": [...]}` pages, all read in one
+ * snapshot (one repeatable-read transaction), so the file is consistent while the workspace keeps
+ * taking verdicts. The same file restores into PGlite or a PostgreSQL server.
+ *
+ * It writes a fresh owner-only file beside the target (O_EXCL|O_NOFOLLOW: never an existing file or a
+ * link), syncs it, and only then gives it the target's name with link(2), which fails rather than
+ * replace a file: a backup killed half-way leaves no file under the target's name.
  */
 export async function backup(db: Database, file: string): Promise<{ rows: number }> {
-  const out = createWriteStream(file, { mode: 0o600 });
+  if (existsSync(file)) throw new BackupExists(file);
+  const partial = `${file}.partial-${randomBytes(6).toString('hex')}`;
+  const fd = openSync(
+    partial,
+    constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+    0o600,
+  );
+  const out = createWriteStream('', { fd, autoClose: false });
   const write = async (line: unknown) => {
     if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, 'drain');
   };
-  let total = 0;
-  await write({ format: 'sameroom-backup', version: 1, createdAt: new Date().toISOString() });
-  for (const [table] of TABLES) {
-    for (let offset = 0; ; offset += PAGE) {
-      const rows = await db.query<{ row: unknown }>(
-        `SELECT row_to_json(t) AS row FROM (SELECT * FROM ${table} ORDER BY ${TABLES.find(([t]) => t === table)![1]} LIMIT ${PAGE} OFFSET ${offset}) t`,
-      );
-      if (rows.length === 0) break;
-      total += rows.length;
-      await write({ table, rows: rows.map((r) => r.row) });
-      if (rows.length < PAGE) break;
+  try {
+    const total = await db.transaction(async (tx) => {
+      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      let rows = 0;
+      await write({ format: 'sameroom-backup', version: 1, createdAt: new Date().toISOString() });
+      for (const [table, key] of TABLES) {
+        // A backup before a migration meets the older schema: a table a later migration adds is not there.
+        const [exists] = await tx.query<{ name: string | null }>('SELECT to_regclass($1)::text AS name', [
+          table,
+        ]);
+        if (!exists?.name) continue;
+        for (let offset = 0; ; offset += PAGE) {
+          const page = await tx.query<{ row: unknown }>(
+            `SELECT row_to_json(t) AS row FROM (SELECT * FROM ${table} ORDER BY ${key} LIMIT ${PAGE} OFFSET ${offset}) t`,
+          );
+          if (page.length === 0) break;
+          rows += page.length;
+          await write({ table, rows: page.map((r) => r.row) });
+          if (page.length < PAGE) break;
+        }
+      }
+      return rows;
+    });
+    out.end();
+    await once(out, 'finish');
+    fsyncSync(fd);
+    closeSync(fd);
+    try {
+      linkSync(partial, file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new BackupExists(file);
+      throw error;
     }
+    return { rows: total };
+  } catch (error) {
+    out.destroy();
+    try {
+      closeSync(fd);
+    } catch {
+      // closed already
+    }
+    throw error;
+  } finally {
+    unlinkSync(partial);
   }
-  out.end();
-  await once(out, 'finish');
-  return { rows: total };
 }
 
-/** Restores a backup into an empty database (one whose workspace is not yet set up), in one transaction. */
+/** The newest migration the backed-up database had: its rows are shaped for that schema. */
+async function backupSchema(file: string): Promise<string | undefined> {
+  const lines = createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY });
+  try {
+    for await (const line of lines) {
+      if (!line.trim()) continue;
+      let entry: { table?: string; rows?: Array<{ version?: string }> };
+      try {
+        entry = JSON.parse(line) as typeof entry;
+      } catch {
+        return undefined; // said by restore itself, line by line
+      }
+      if (entry.table === 'schema_migrations')
+        return entry.rows
+          ?.map((row) => row.version ?? '')
+          .sort()
+          .at(-1);
+      if (entry.table) return undefined;
+    }
+    return undefined;
+  } finally {
+    lines.close();
+  }
+}
+
+/**
+ * Restores a backup into an empty database (one whose workspace is not yet set up): the schema is
+ * brought to the backup's version, the rows go in in one transaction, and then the migrations since
+ * run on them as on any upgrade.
+ */
 export async function restore(db: Database, file: string): Promise<{ rows: number }> {
+  await migrate(db, { upTo: await backupSchema(file) });
+  const restored = await restoreRows(db, file);
+  await migrate(db);
+  return restored;
+}
+
+async function restoreRows(db: Database, file: string): Promise<{ rows: number }> {
   const lines = createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY });
   return db.transaction(async (tx) => {
     const [existing] = await tx.query('SELECT 1 FROM workspace');
@@ -63,7 +160,14 @@ export async function restore(db: Database, file: string): Promise<{ rows: numbe
     let total = 0;
     for await (const line of lines) {
       if (!line.trim()) continue;
-      const entry = JSON.parse(line) as { format?: string; table?: string; rows?: unknown[] };
+      let entry: { format?: string; table?: string; rows?: unknown[] };
+      try {
+        entry = JSON.parse(line) as typeof entry;
+      } catch {
+        throw new Error(
+          `This backup has a line that is not JSON${header ? '; it may be damaged' : ': it is not a Sameroom backup'}.`,
+        );
+      }
       if (!header) {
         if (entry.format !== 'sameroom-backup') throw new Error('This file is not a Sameroom backup.');
         header = true;

@@ -1,50 +1,197 @@
 /**
- * `npm run workspace -- [serve] [--data DIR] [--port N] [--tls-cert F --tls-key F] [--trust-proxy]`
- * `npm run workspace -- invite --name NAME --role rep|marketer|admin [--region R]`
- * `npm run workspace -- code --member ID` | `seed-demo` | `backup FILE` | `restore FILE`
+ * `npm run workspace -- [COMMAND] [FLAGS]`: serves the team's workspace, or runs one command on it.
+ * `npm run workspace -- --help` lists them; `npm run workspace -- COMMAND --help` explains one.
  *
- * Commands go to a running server through the Unix socket in its data folder; with none running, they
- * open the database themselves. DATABASE_URL selects a PostgreSQL server instead of embedded PGlite.
+ * Commands go to a running server through the Unix socket in its data folder. With none running they
+ * claim the data folder and open the database themselves; when another process holds the folder and its
+ * socket does not answer, they refuse in one line naming it. Every mistake is one line naming the
+ * problem and the fix; `--debug` adds the stack trace.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { request } from 'node:http';
-import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Command, runCommand } from './commands';
-import { openDatabase } from './db/database';
-import { migrate } from './db/migrate';
-import { createWorkspaceIfEmpty } from './domain/workspace';
-import { SOCKET_NAME, startWorkspace } from './server';
+import { listBackups } from './backups';
+import type { Command } from './commands';
+import { DataFolderInUse, SOCKET_NAME } from './data-folder';
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    data: { type: 'string', default: '.sameroom/workspace' },
-    port: { type: 'string', default: '8787' },
-    host: { type: 'string', default: '127.0.0.1' },
-    'tls-cert': { type: 'string' },
-    'tls-key': { type: 'string' },
-    'trust-proxy': { type: 'boolean', default: false },
-    'public-url': { type: 'string' },
-    name: { type: 'string' },
-    role: { type: 'string' },
-    region: { type: 'string' },
-    member: { type: 'string' },
+// The database, the server and the schemas load only once the command line is known to be right, so a
+// mistyped flag is answered at once.
+
+type Flag = { type: 'string' | 'boolean'; default?: string | boolean; help: string; value?: string };
+
+const COMMON: Record<string, Flag> = {
+  data: {
+    type: 'string',
+    default: '.sameroom/workspace',
+    value: 'DIR',
+    help: 'the data folder (database, socket, backups)',
   },
-});
+  debug: { type: 'boolean', default: false, help: 'print stack traces with errors' },
+  help: { type: 'boolean', default: false, help: 'show this help' },
+};
+const SERVE: Record<string, Flag> = {
+  port: { type: 'string', default: '8787', value: 'N', help: 'the port to serve on (0: any free port)' },
+  host: { type: 'string', default: '127.0.0.1', value: 'ADDR', help: 'the address to listen on' },
+  'tls-cert': { type: 'string', value: 'FILE', help: 'serve HTTPS with this certificate (with --tls-key)' },
+  'tls-key': { type: 'string', value: 'FILE', help: 'the certificate’s private key (with --tls-cert)' },
+  'trust-proxy': {
+    type: 'boolean',
+    default: false,
+    help: 'behind a reverse proxy: client and public URL from X-Forwarded-*',
+  },
+  'public-url': { type: 'string', value: 'URL', help: 'how join links start (default: the address served)' },
+  'backup-every': {
+    type: 'string',
+    default: '24',
+    value: 'HOURS',
+    help: 'hours between automatic backups (0: off)',
+  },
+  'keep-backups': { type: 'string', default: '7', value: 'N', help: 'how many automatic backups to keep' },
+};
 
-const dataDir = resolve(values.data!);
-const databaseUrl = process.env.DATABASE_URL || undefined;
-const [verb = 'serve', argument] = positionals;
+interface Verb {
+  usage: string;
+  summary: string;
+  flags: Record<string, Flag>;
+  /** How many positional arguments it takes at most. */
+  positionals: number;
+}
 
-function fail(message: string): never {
-  console.error(message);
-  process.exit(1);
+const VERBS: Record<string, Verb> = {
+  serve: {
+    usage:
+      'serve [--port N] [--host ADDR] [--tls-cert FILE --tls-key FILE] [--trust-proxy] [--public-url URL]',
+    summary: 'serve the API and the marketing dashboard (the default command)',
+    flags: SERVE,
+    positionals: 0,
+  },
+  invite: {
+    usage: 'invite --name NAME --role rep|marketer|admin [--region R]',
+    summary: 'add a team member and print their join link, then the code alone',
+    flags: {
+      name: { type: 'string', value: 'NAME', help: 'the member’s name' },
+      role: { type: 'string', value: 'ROLE', help: 'rep, marketer or admin' },
+      region: { type: 'string', value: 'R', help: 'the rep’s region (optional)' },
+      'public-url': SERVE['public-url']!,
+    },
+    positionals: 0,
+  },
+  code: {
+    usage: 'code --member ID',
+    summary: 'a fresh join code for a member (their older unused codes stop working)',
+    flags: {
+      member: { type: 'string', value: 'ID', help: 'the member’s id' },
+      'public-url': SERVE['public-url']!,
+    },
+    positionals: 0,
+  },
+  'seed-demo': {
+    usage: 'seed-demo',
+    summary: 'fill an empty workspace with a demo team, briefs and verdicts',
+    flags: {},
+    positionals: 0,
+  },
+  backup: {
+    usage: 'backup FILE',
+    summary: 'write a consistent backup to FILE (never overwrites a file)',
+    flags: {},
+    positionals: 1,
+  },
+  restore: {
+    usage: 'restore [FILE] --data NEW_FOLDER',
+    summary: 'restore a backup into an empty data folder; without FILE, list the automatic backups',
+    flags: {},
+    positionals: 1,
+  },
+};
+
+class UsageError extends Error {}
+
+function flagLines(flags: Record<string, Flag>): string[] {
+  return Object.entries(flags).map(([name, flag]) => {
+    const left = `  --${name}${flag.value ? ` ${flag.value}` : ''}`;
+    const fallback = flag.default !== undefined && flag.type === 'string' ? ` (default ${flag.default})` : '';
+    return `${left.padEnd(28)} ${flag.help}${fallback}`;
+  });
+}
+
+function help(verb?: string): string {
+  if (verb && VERBS[verb]) {
+    const v = VERBS[verb]!;
+    return [
+      `Usage: npm run workspace -- ${v.usage}`,
+      '',
+      `${v.summary}.`,
+      '',
+      'Flags:',
+      ...flagLines({ ...v.flags, ...COMMON }),
+    ].join('\n');
+  }
+  return [
+    'Usage: npm run workspace -- [COMMAND] [FLAGS]',
+    '',
+    'Commands:',
+    ...Object.entries(VERBS).map(([name, v]) => `  ${name.padEnd(12)} ${v.summary}`),
+    '',
+    'Flags for every command:',
+    ...flagLines(COMMON),
+    '',
+    'Serve flags:',
+    ...flagLines(SERVE),
+    '',
+    'DATABASE_URL=postgres://… uses that PostgreSQL server instead of the embedded database.',
+    'npm run workspace -- COMMAND --help explains one command.',
+  ].join('\n');
+}
+
+function parse(argv: string[]) {
+  const verbName = argv[0] && !argv[0].startsWith('-') ? argv[0] : 'serve';
+  const verb = VERBS[verbName];
+  if (!verb)
+    throw new UsageError(
+      `Unknown command "${verbName}". Commands: ${Object.keys(VERBS).join(', ')} (npm run workspace -- --help).`,
+    );
+  const rest = argv[0] === verbName ? argv.slice(1) : argv;
+  const flags = { ...verb.flags, ...COMMON };
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      strict: true,
+      options: Object.fromEntries(
+        Object.entries(flags).map(([name, f]) => [
+          name,
+          { type: f.type, ...(f.default !== undefined ? { default: f.default } : {}) },
+        ]),
+      ) as Parameters<typeof parseArgs>[0] extends infer O
+        ? O extends { options?: infer P }
+          ? P
+          : never
+        : never,
+    });
+  } catch (error) {
+    const message = (error as Error).message.split('\n')[0]!.replace(/\. To specify.*$/, '.');
+    throw new UsageError(`${message} See: npm run workspace -- ${verbName} --help`);
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  if (parsed.positionals.length > verb.positionals)
+    throw new UsageError(
+      `"${verbName}" takes ${verb.positionals ? 'one file' : 'no arguments'}, not "${parsed.positionals.join(' ')}". See: npm run workspace -- ${verbName} --help`,
+    );
+  return { verbName, verb, values, positionals: parsed.positionals };
+}
+
+function wholeNumber(flag: string, text: string, min: number, max: number, what: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isInteger(value) || value < min || value > max)
+    throw new UsageError(`--${flag} must be ${what}, not "${text}".`);
+  return value;
 }
 
 /** Sends the command to a running server; null when none answers on the socket. */
-function viaSocket(command: Command): Promise<string[] | null> {
+function viaSocket(dataDir: string, command: Command): Promise<string[] | null> {
   const socketPath = join(dataDir, SOCKET_NAME);
   if (!existsSync(socketPath)) return Promise.resolve(null);
   return new Promise((done, reject) => {
@@ -57,104 +204,193 @@ function viaSocket(command: Command): Promise<string[] | null> {
           body += chunk;
         });
         response.on('end', () => {
-          const answer = JSON.parse(body) as { lines?: string[]; error?: string };
-          if (answer.error) reject(new Error(answer.error));
-          else done(answer.lines ?? []);
+          try {
+            const answer = JSON.parse(body) as { lines?: string[]; error?: string };
+            if (answer.error) reject(new Error(answer.error));
+            else done(answer.lines ?? []);
+          } catch {
+            reject(new Error('The running workspace gave an answer that is not JSON.'));
+          }
         });
       },
     );
-    call.on('error', () => done(null)); // a socket left by a server that died: open the database ourselves
+    call.on('error', () => done(null)); // a socket left by a server that died: try the database ourselves
     call.end(JSON.stringify(command));
   });
 }
 
-function serverRunning(): Promise<boolean> {
-  const socketPath = join(dataDir, SOCKET_NAME);
-  if (!existsSync(socketPath)) return Promise.resolve(false);
-  return new Promise((done) => {
-    const socket = connect(socketPath, () => {
-      socket.end();
-      done(true);
-    });
-    socket.on('error', () => done(false));
-  });
-}
-
-async function direct(command: Command): Promise<string[]> {
-  mkdirSync(dataDir, { recursive: true });
-  const db = await openDatabase({ databaseUrl, dataDir: join(dataDir, 'db') });
+async function direct(dataDir: string, command: Command, publicUrl: string): Promise<string[]> {
+  const { claimDataFolder } = await import('./data-folder');
+  const { openDatabase } = await import('./db/database');
+  const { migrate } = await import('./db/migrate');
+  const { createWorkspaceIfEmpty } = await import('./domain/workspace');
+  const { runCommand } = await import('./commands');
+  const claim = await claimDataFolder(dataDir, `the workspace CLI (${command.command})`);
   try {
-    await migrate(db);
-    if (command.command !== 'restore') {
-      await createWorkspaceIfEmpty(db, { name: 'Sameroom workspace', adminName: 'Admin', regions: [] });
+    const db = await openDatabase({
+      databaseUrl: process.env.DATABASE_URL || undefined,
+      dataDir: join(dataDir, 'db'),
+    });
+    try {
+      if (command.command !== 'restore') {
+        // restore brings the schema to the backup's version itself, then migrates on from there
+        await migrate(db);
+        await createWorkspaceIfEmpty(db, { name: 'Sameroom workspace', adminName: 'Admin', regions: [] });
+      }
+      return await runCommand(db, command, publicUrl);
+    } finally {
+      await db.close();
     }
-    return await runCommand(db, command, values['public-url'] ?? `http://localhost:${values.port}`);
   } finally {
-    await db.close();
+    await claim.release();
   }
 }
 
-async function main(): Promise<void> {
-  if (verb === 'serve') {
-    const port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535)
-      fail(`--port must be a port number, not ${values.port}`);
-    if (Boolean(values['tls-cert']) !== Boolean(values['tls-key']))
-      fail('--tls-cert and --tls-key go together.');
-    mkdirSync(dataDir, { recursive: true });
-    const workspace = await startWorkspace({
+function listedBackups(dataDir: string): string[] {
+  const backups = listBackups(dataDir);
+  if (backups.length === 0) return [`No automatic backups in ${join(dataDir, 'backups')}.`];
+  return [
+    `Automatic backups in ${join(dataDir, 'backups')}, newest first:`,
+    ...backups.map(
+      (b) => `  ${b.file}  ${b.createdAt.toISOString()}  ${b.reason}  ${Math.ceil(b.bytes / 1024)} KB`,
+    ),
+    'Restore one into a new, empty data folder:',
+    `  npm run workspace -- restore ${backups[0]!.file} --data ${dataDir}-restored`,
+  ];
+}
+
+async function serve(dataDir: string, values: Record<string, string | boolean | undefined>): Promise<void> {
+  const port = wholeNumber('port', String(values.port), 0, 65_535, 'a port number from 0 to 65535');
+  const everyHours = Number(values['backup-every']);
+  if (!Number.isFinite(everyHours) || everyHours < 0)
+    throw new UsageError(`--backup-every must be hours (0 or more), not "${values['backup-every']}".`);
+  const keep = wholeNumber(
+    'keep-backups',
+    String(values['keep-backups']),
+    1,
+    1_000,
+    'a whole number from 1 to 1000',
+  );
+  if (Boolean(values['tls-cert']) !== Boolean(values['tls-key']))
+    throw new UsageError('--tls-cert and --tls-key go together.');
+  for (const flag of ['tls-cert', 'tls-key'] as const)
+    if (values[flag] && !existsSync(String(values[flag])))
+      throw new UsageError(`--${flag}: no file at ${values[flag]}.`);
+  if (values['public-url']) {
+    try {
+      new URL(String(values['public-url']));
+    } catch {
+      throw new UsageError(
+        `--public-url must be an address such as https://sameroom.example.com, not "${values['public-url']}".`,
+      );
+    }
+  }
+  const { claimDataFolder } = await import('./data-folder');
+  const { ensureDashboardBuilt } = await import('./dashboard-build');
+  const { startWorkspace } = await import('./server');
+  // The folder first: a second server is refused at once, before any build.
+  const claim = await claimDataFolder(dataDir, 'a workspace server');
+  const databaseUrl = process.env.DATABASE_URL || undefined;
+  let workspace: Awaited<ReturnType<typeof startWorkspace>>;
+  try {
+    ensureDashboardBuilt();
+    workspace = await startWorkspace({
+      claim,
       dataDir,
       databaseUrl,
       port,
-      host: values.host!,
-      tlsCert: values['tls-cert'],
-      tlsKey: values['tls-key'],
-      trustProxy: values['trust-proxy']!,
-      publicUrl: values['public-url'],
+      host: String(values.host),
+      tlsCert: values['tls-cert'] as string | undefined,
+      tlsKey: values['tls-key'] as string | undefined,
+      trustProxy: Boolean(values['trust-proxy']),
+      publicUrl: values['public-url'] as string | undefined,
+      backups: { everyMs: everyHours * 3_600_000, keep },
     });
-    console.log(
-      `Sameroom workspace at ${workspace.url} (${databaseUrl ? 'PostgreSQL server' : `PGlite in ${dataDir}`}).`,
-    );
-    const stop = async () => {
-      await workspace.close();
-      process.exit(0);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+  } catch (error) {
+    await claim.release();
+    throw error;
+  }
+  console.log(
+    `Sameroom workspace at ${workspace.url} (${databaseUrl ? 'PostgreSQL server' : `PGlite in ${dataDir}`}).`,
+  );
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await workspace.close();
+    await claim.release();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { verbName, values, positionals } = parse(argv);
+  if (values.help) {
+    console.log(help(argv[0] === verbName ? verbName : undefined));
     return;
   }
+  const dataDir = resolve(String(values.data));
+  process.umask(0o077); // the data folder, database files, socket and backups are the owner's alone
+  if (verbName === 'serve') return serve(dataDir, values);
+
+  const publicUrl = (values['public-url'] as string | undefined) ?? 'http://localhost:8787';
+  const [argument] = positionals;
+  if (verbName === 'restore' && !argument) {
+    for (const line of listedBackups(dataDir)) console.log(line);
+    return;
+  }
+  if (verbName === 'restore') {
+    // Checked before anything is created: a missing file leaves no empty data folder behind.
+    if (!existsSync(resolve(argument!))) throw new UsageError(`No backup at ${resolve(argument!)}.`);
+    if (existsSync(join(dataDir, 'db')))
+      throw new UsageError(
+        `${dataDir} already holds a database: restore into a new folder, e.g. --data ${dataDir}-restored.`,
+      );
+  }
   const input =
-    verb === 'invite'
+    verbName === 'invite'
       ? {
-          command: verb,
+          command: verbName,
           name: values.name,
           role: values.role,
           ...(values.region ? { region: values.region } : {}),
         }
-      : verb === 'code'
-        ? { command: verb, member: values.member }
-        : verb === 'backup' || verb === 'restore'
-          ? { command: verb, file: argument ? resolve(argument) : undefined }
-          : { command: verb };
+      : verbName === 'code'
+        ? { command: verbName, member: values.member }
+        : verbName === 'backup' || verbName === 'restore'
+          ? { command: verbName, file: argument ? resolve(argument) : undefined }
+          : { command: verbName };
+  const { Command } = await import('./commands');
   const parsed = Command.safeParse(input);
   if (!parsed.success) {
-    fail(
-      `Usage:\n  workspace [serve] [--data DIR] [--port N] [--tls-cert FILE --tls-key FILE] [--trust-proxy]\n` +
-        `  workspace invite --name NAME --role rep|marketer|admin [--region R]\n  workspace code --member ID\n` +
-        `  workspace seed-demo\n  workspace backup FILE\n  workspace restore FILE\n` +
-        `(${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'command'}: ${issue.message}`).join('; ')})`,
-    );
+    const problems = parsed.error.issues
+      .map((issue) => `${issue.path.join('.') || 'command'}: ${issue.message}`)
+      .join('; ');
+    throw new UsageError(`Usage: npm run workspace -- ${VERBS[verbName]!.usage} (${problems})`);
   }
-  if (parsed.data.command === 'restore' && (await serverRunning())) {
-    fail(
-      'A workspace server is running on this data folder: stop it, then restore into an empty data folder.',
-    );
+  let lines = parsed.data.command === 'restore' ? null : await viaSocket(dataDir, parsed.data);
+  if (!lines) {
+    try {
+      lines = await direct(dataDir, parsed.data, publicUrl);
+    } catch (error) {
+      if (error instanceof DataFolderInUse && parsed.data.command === 'restore')
+        throw new UsageError(
+          `${error.message.replace(/ Stop it.*$/, '')} Stop it, then restore into a new, empty data folder.`,
+        );
+      throw error;
+    }
   }
-  const lines =
-    (parsed.data.command === 'restore' ? null : await viaSocket(parsed.data)) ?? (await direct(parsed.data));
   for (const line of lines) console.log(line);
 }
 
-main().catch((error: unknown) =>
-  fail(`workspace: ${error instanceof Error ? error.message : String(error)}`),
-);
+const argv = process.argv.slice(2);
+main(argv).catch((error: unknown) => {
+  const debug = argv.includes('--debug');
+  const message = error instanceof Error ? error.message : String(error);
+  if (debug && error instanceof Error && !(error instanceof UsageError)) console.error(error.stack);
+  else if (error instanceof DataFolderInUse || error instanceof UsageError) console.error(message);
+  else console.error(`workspace: ${message}${debug ? '' : '\n(run again with --debug for details)'}`);
+  process.exit(1);
+});

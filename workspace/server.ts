@@ -1,14 +1,27 @@
 import { chmodSync, existsSync, readFileSync, rmSync } from 'node:fs';
-import { createServer as createHttpServer, type Server } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import type { Context } from 'hono';
 import { createApp } from './app';
+import {
+  type BackupPolicy,
+  DEFAULT_BACKUP_POLICY,
+  listBackups,
+  scheduleBackups,
+  writeAutomaticBackup,
+} from './backups';
 import { Command, runCommand } from './commands';
+import { claimDataFolder, type DataFolderClaim, SOCKET_NAME } from './data-folder';
 import { type Database, openDatabase } from './db/database';
-import { migrate } from './db/migrate';
+import { migrate, pendingMigrations } from './db/migrate';
 import { createWorkspaceIfEmpty, joinUrl } from './domain/workspace';
 import { forgetOldWindows } from './rate-limit';
 import type { WorkspaceConfig } from './routes';
@@ -32,6 +45,33 @@ export interface ServeOptions {
   webhookIntervalMs?: number;
   /** Printed on first start: the admin's join link. */
   log?: (line: string) => void;
+  /** Automatic backups in the data folder (before migrations, and on this schedule). */
+  backups?: BackupPolicy;
+  /** The data folder, already claimed by the caller (npm start claims it before it builds). */
+  claim?: DataFolderClaim;
+  /** What the claim says holds the folder, when startWorkspace claims it. */
+  role?: string;
+}
+
+/** The database could not be opened: said in plain words, with the newest backup and how to restore it. */
+export class DatabaseUnreadable extends Error {
+  constructor(dataDir: string, dbPath: string, reason: string) {
+    const [newest] = listBackups(dataDir);
+    super(
+      `The database in ${dbPath} could not be opened (${reason}). Nothing in ${dataDir} was changed or removed.\n` +
+        (newest
+          ? `The newest backup is ${newest.file} (${newest.createdAt.toISOString()}). Restore it into a new folder and start from there:\n` +
+            `  npm run workspace -- restore ${newest.file} --data ${dataDir}-restored\n` +
+            `  npm run workspace -- --data ${dataDir}-restored`
+          : `There is no automatic backup in ${join(dataDir, 'backups')}. If you keep backups elsewhere: npm run workspace -- restore FILE --data NEW_FOLDER`),
+    );
+    this.name = 'DatabaseUnreadable';
+  }
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return text.split('\n')[0]!.slice(0, 300);
 }
 
 export interface RunningWorkspace {
@@ -44,7 +84,7 @@ export interface RunningWorkspace {
   close(): Promise<void>;
 }
 
-export const SOCKET_NAME = 'workspace.sock';
+export { SOCKET_NAME };
 
 function listen(server: Server, port: number | string, host?: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -61,15 +101,58 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
-/** Opens the database, migrates it, sets up the workspace on first start, and serves the API. */
+/**
+ * Claims the data folder, binds the port (answering 503 while it starts), opens the database (saying
+ * plainly when it cannot), backs it up before pending migrations, migrates it, sets up the workspace on
+ * first start, and serves the API and the control socket.
+ */
 export async function startWorkspace(options: ServeOptions): Promise<RunningWorkspace> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const db = await openDatabase({
-    databaseUrl: options.databaseUrl,
-    dataDir: options.inMemory ? null : join(options.dataDir, 'db'),
-  });
-  await migrate(db);
+  // Everything we create (database files, socket, backups) is the owner's alone from the start.
+  process.umask(0o077);
+  const claim =
+    options.claim ?? (await claimDataFolder(options.dataDir, options.role ?? 'a workspace server'));
+  const cleanup: Array<() => Promise<unknown>> = [
+    () => (options.claim ? Promise.resolve() : claim.release()),
+  ];
+  const undo = async () => {
+    for (const step of cleanup.reverse()) await step().catch(() => undefined);
+  };
+  try {
+    return await serve(options, log, claim, cleanup);
+  } catch (error) {
+    await undo();
+    throw error;
+  }
+}
 
+async function openOrExplain(options: ServeOptions): Promise<Database> {
+  const dbPath = join(options.dataDir, 'db');
+  try {
+    const db = await openDatabase({
+      databaseUrl: options.databaseUrl,
+      dataDir: options.inMemory ? null : dbPath,
+    });
+    try {
+      await db.query('SELECT 1');
+    } catch (error) {
+      await db.close().catch(() => undefined);
+      throw error;
+    }
+    return db;
+  } catch (error) {
+    if (options.databaseUrl)
+      throw new Error(`The PostgreSQL server in DATABASE_URL could not be reached: ${firstLine(error)}`);
+    throw new DatabaseUnreadable(options.dataDir, dbPath, firstLine(error));
+  }
+}
+
+async function serve(
+  options: ServeOptions,
+  log: (line: string) => void,
+  claim: DataFolderClaim,
+  cleanup: Array<() => Promise<unknown>>,
+): Promise<RunningWorkspace> {
   const tls = options.tlsCert && options.tlsKey;
   const server = tls
     ? (createHttpsServer({
@@ -77,10 +160,33 @@ export async function startWorkspace(options: ServeOptions): Promise<RunningWork
         key: readFileSync(options.tlsKey!),
       }) as unknown as Server)
     : createHttpServer();
+  // The port first: a taken port is said before the database is touched, and a client that comes early
+  // is told to come back rather than left hanging.
+  let handle: (request: IncomingMessage, response: ServerResponse) => void = (_request, response) => {
+    response.writeHead(503, { 'content-type': 'application/json', 'retry-after': '2' });
+    response.end(
+      JSON.stringify({
+        error: { code: 'starting', message: 'The workspace is starting; try again in a moment.' },
+      }),
+    );
+  };
+  server.on('request', (request, response) => handle(request, response));
   await listen(server, options.port, options.host ?? '127.0.0.1');
+  cleanup.push(() => closeServer(server));
   const port = (server.address() as AddressInfo).port;
   const ownUrl = `${tls ? 'https' : 'http'}://${options.host && options.host !== '0.0.0.0' ? options.host : 'localhost'}:${port}`;
   const publicUrl = options.publicUrl ?? ownUrl;
+  claim.setUrl(ownUrl);
+
+  const db = await openOrExplain(options);
+  cleanup.push(() => db.close());
+  const backups = options.backups ?? DEFAULT_BACKUP_POLICY;
+  const pending = options.inMemory ? [] : await pendingMigrations(db);
+  if (pending.length > 0) {
+    const file = await writeAutomaticBackup(db, options.dataDir, 'before-migration', backups.keep);
+    log(`Backed up the workspace to ${file} before migrating (${pending.join(', ')}).`);
+  }
+  await migrate(db);
 
   const config: WorkspaceConfig = {
     db,
@@ -104,13 +210,12 @@ export async function startWorkspace(options: ServeOptions): Promise<RunningWork
     },
     linkAttempts: options.linkAttempts ?? { limit: 20, windowSeconds: 600 },
   };
-  server.on('request', getRequestListener(createApp(config).fetch));
-
   const first = await createWorkspaceIfEmpty(db, {
     name: 'Sameroom workspace',
     adminName: 'Admin',
     regions: [],
   });
+  handle = getRequestListener(createApp(config).fetch);
   const adminJoinUrl = first ? joinUrl(publicUrl, first.code) : null;
   if (adminJoinUrl) {
     log(
@@ -140,6 +245,9 @@ export async function startWorkspace(options: ServeOptions): Promise<RunningWork
   const sweep = setInterval(() => void forgetOldWindows(db).catch(() => undefined), 3_600_000);
   sweep.unref();
   let delivering: Promise<unknown> | null = null;
+  const stopBackups = options.inMemory
+    ? async () => undefined
+    : scheduleBackups(db, options.dataDir, backups, (line) => console.error(line));
   const webhooks = setInterval(() => {
     delivering ??= deliverWebhooks(db)
       .catch((error: unknown) => console.error('workspace: webhook delivery failed', error))
@@ -159,10 +267,12 @@ export async function startWorkspace(options: ServeOptions): Promise<RunningWork
       clearInterval(sweep);
       clearInterval(webhooks);
       await delivering;
+      await stopBackups();
       await closeServer(control);
       await closeServer(server);
       rmSync(socketPath, { force: true });
       await db.close();
+      if (!options.claim) await claim.release();
     },
   };
 }

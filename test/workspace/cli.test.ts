@@ -106,7 +106,12 @@ describe('the workspace CLI', () => {
     expect(campaigns.ok && campaigns.items.reduce((sum, b) => sum + b.stats.leads, 0)).toBeGreaterThan(200);
     expect((await workspaceCli('seed-demo', '--data', data)).at(-1)).toMatch(/already has campaigns/);
 
-    expect(await cliError('restore', join(data, 'none.jsonl'), '--data', data)).toMatch(/server is running/);
+    expect(await cliError('restore', join(data, 'none.jsonl'), '--data', data)).toMatch(/^No backup at /);
+    const file = join(folder(), 'backup.jsonl');
+    await workspaceCli('backup', file, '--data', data);
+    expect(await cliError('restore', file, '--data', data)).toMatch(
+      /already holds a database: restore into a new folder/,
+    );
   });
 
   it('explains its usage when a command is wrong', async () => {

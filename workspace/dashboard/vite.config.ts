@@ -7,6 +7,17 @@ export default defineConfig({
   root: import.meta.dirname,
   base: '/',
   plugins: [preact()],
-  build: { outDir: join(import.meta.dirname, '..', '..', '.output', 'dashboard'), emptyOutDir: true },
+  build: {
+    outDir: join(import.meta.dirname, '..', '..', '.output', 'dashboard'),
+    emptyOutDir: true,
+    rollupOptions: {
+      // zod's published files carry /* @__PURE__ */ comments where Rollup cannot use them: harmless,
+      // and not ours to fix, so they do not reach the build output.
+      onLog(level, log, handler) {
+        if (log.code === 'INVALID_ANNOTATION' && log.id?.includes('node_modules')) return;
+        handler(level, log);
+      },
+    },
+  },
   logLevel: 'warn',
 });

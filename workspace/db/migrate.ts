@@ -4,15 +4,35 @@ import type { Database } from './database';
 
 const MIGRATIONS = join(import.meta.dirname, 'migrations');
 
+function migrationFiles(): string[] {
+  return readdirSync(MIGRATIONS)
+    .filter((file) => /^\d{3}_[a-z0-9_]+\.sql$/.test(file))
+    .sort();
+}
+
+/**
+ * The migrations `migrate` would apply, on a database that already holds a workspace (empty on a new
+ * database): a backup is written before they run.
+ */
+export async function pendingMigrations(db: Database): Promise<string[]> {
+  const [table] = await db.query<{ name: string | null }>(
+    "SELECT to_regclass('schema_migrations')::text AS name",
+  );
+  if (!table?.name) return [];
+  const done = new Set(
+    (await db.query<{ version: string }>('SELECT version FROM schema_migrations')).map((r) => r.version),
+  );
+  return migrationFiles().filter((file) => !done.has(file));
+}
+
 /**
  * Applies the versioned migrations not yet applied, in order, each in its own transaction. The same
  * files run on PGlite and on a PostgreSQL server. Several instances starting at once take turns
  * through an advisory lock.
  */
-export async function migrate(db: Database): Promise<string[]> {
-  const files = readdirSync(MIGRATIONS)
-    .filter((file) => /^\d{3}_[a-z0-9_]+\.sql$/.test(file))
-    .sort();
+export async function migrate(db: Database, options: { upTo?: string } = {}): Promise<string[]> {
+  // `upTo` leaves a database as an older version did (tests of what happens when it is upgraded).
+  const files = migrationFiles().filter((file) => !options.upTo || file <= options.upTo);
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock(4242001)');
     await tx.query(

@@ -1,0 +1,167 @@
+/**
+ * One owner per data folder. PGlite admits one process per folder, and nothing in it stops a second:
+ * two processes on one folder each keep their own state, and what one of them acknowledged is gone
+ * after a restart. So before anything opens the database, the process claims the folder.
+ *
+ * Two locks, each for what it is good at:
+ * - On Linux, an abstract Unix socket named after the folder's real path: the kernel gives it to one
+ *   process and takes it back the moment that process dies (SIGKILL and power loss included), with no
+ *   file to go stale and no window for two claimants to race.
+ * - proper-lockfile's lock directory in the folder, kept fresh while we run: it works on every system
+ *   and across hosts sharing the folder, and goes stale ~30 s after its holder stops updating it. A lock
+ *   left on this host by a dead process is taken over at once: holding the host lock proves it is dead.
+ *
+ * `owner.json` beside the lock names the holder (PID, host, start, what it is, where it serves), so a
+ * refusal can say who holds the folder and what to do.
+ */
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import lockfile from 'proper-lockfile';
+
+export interface DataFolderOwner {
+  pid: number;
+  host: string;
+  startedAt: string;
+  /** What holds it: "workspace server", "npm start", "workspace CLI (backup)", … */
+  role: string;
+  /** Where it serves, once it does. */
+  url?: string;
+}
+
+export interface DataFolderClaim {
+  dataDir: string;
+  owner: DataFolderOwner;
+  /** Records where the holder serves, for the next refusal's message. */
+  setUrl(url: string): void;
+  release(): Promise<void>;
+}
+
+/** Another process holds the folder. The message names it and says what to do. */
+export class DataFolderInUse extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly owner: DataFolderOwner | null,
+  ) {
+    super(inUseMessage(dataDir, owner));
+    this.name = 'DataFolderInUse';
+  }
+}
+
+/** The control socket a running server answers the CLI on. */
+export const SOCKET_NAME = 'workspace.sock';
+const OWNER_FILE = 'owner.json';
+const LOCK_DIR = 'owner.lock';
+const STALE_MS = 30_000;
+const UPDATE_MS = 5_000;
+
+function inUseMessage(dataDir: string, owner: DataFolderOwner | null): string {
+  if (!owner)
+    return `The data folder ${dataDir} is in use by another Sameroom process (it is still starting). Stop it, or use another --data folder.`;
+  const where = owner.url ? `, serving ${owner.url}` : '';
+  const host = owner.host === hostname() ? '' : ` on host ${owner.host}`;
+  return `The data folder ${dataDir} is in use by ${owner.role} (PID ${owner.pid}${host}, since ${owner.startedAt}${where}). Stop it (kill ${owner.pid}), or use another --data folder.`;
+}
+
+export function readOwner(dataDir: string): DataFolderOwner | null {
+  try {
+    return JSON.parse(readFileSync(join(dataDir, OWNER_FILE), 'utf8')) as DataFolderOwner;
+  } catch {
+    return null;
+  }
+}
+
+/** The folder for our data, created readable by its owner only, and tightened if it was not. */
+export function ownerOnlyFolder(path: string): void {
+  mkdirSync(path, { recursive: true, mode: 0o700 });
+  chmodSync(path, 0o700);
+}
+
+/** Holds the kernel's lock on this host, or says who does. Linux only: null elsewhere. */
+async function hostLock(dataDir: string): Promise<Server | null> {
+  if (process.platform !== 'linux') return null;
+  const name = `\0sameroom-data-${createHash('sha256').update(realpathSync(dataDir)).digest('hex').slice(0, 40)}`;
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new DataFolderInUse(dataDir, readOwner(dataDir)) : error),
+    );
+    server.listen({ path: name }, resolve);
+  });
+  server.unref();
+  return server;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function fileLock(dataDir: string, heldOnHost: boolean): Promise<() => Promise<void>> {
+  const options = {
+    lockfilePath: join(dataDir, LOCK_DIR),
+    realpath: false,
+    stale: STALE_MS,
+    update: UPDATE_MS,
+    onCompromised: (error: Error) =>
+      console.error(`workspace: the lock on ${dataDir} was lost (${error.message}); stop this process.`),
+  };
+  try {
+    return await lockfile.lock(dataDir, options);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+    const owner = readOwner(dataDir);
+    // On this host the kernel's lock is ours, so whoever left this lock directory is gone; without
+    // that lock (not Linux), only a holder whose PID no longer runs is.
+    const dead = owner?.host === hostname() && (heldOnHost || !alive(owner.pid));
+    if (!dead) throw new DataFolderInUse(dataDir, owner);
+    rmSync(join(dataDir, LOCK_DIR), { recursive: true, force: true });
+    return lockfile.lock(dataDir, options);
+  }
+}
+
+/**
+ * Claims `dataDir` for this process, creating it (owner-only) when missing. Throws DataFolderInUse
+ * when another live process holds it.
+ */
+export async function claimDataFolder(dataDir: string, role: string): Promise<DataFolderClaim> {
+  ownerOnlyFolder(dataDir);
+  const host = await hostLock(dataDir);
+  let unlock: () => Promise<void>;
+  try {
+    unlock = await fileLock(dataDir, host !== null);
+  } catch (error) {
+    host?.close();
+    throw error;
+  }
+  const owner: DataFolderOwner = {
+    pid: process.pid,
+    host: hostname(),
+    startedAt: new Date().toISOString(),
+    role,
+  };
+  const write = () => writeFileSync(join(dataDir, OWNER_FILE), `${JSON.stringify(owner)}\n`, { mode: 0o600 });
+  write();
+  let released = false;
+  return {
+    dataDir,
+    owner,
+    setUrl(url) {
+      owner.url = url;
+      write();
+    },
+    async release() {
+      if (released) return;
+      released = true;
+      rmSync(join(dataDir, OWNER_FILE), { force: true });
+      await unlock().catch(() => undefined);
+      host?.close();
+    },
+  };
+}
