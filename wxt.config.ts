@@ -27,7 +27,7 @@ export default defineConfig({
     permissions: PERMISSIONS,
     host_permissions: [...CRM_MATCHES, ...TEST_HOSTS],
     // Custom CRM sites: asked for one site at a time, in Options, when the rep adds it.
-    optional_host_permissions: ['https://*/*', 'http://*/*'],
+    optional_host_permissions: ['https://*/*'],
     default_locale: 'en',
     commands: {
       'toggle-panel': {

@@ -1,4 +1,5 @@
 import { defineBackground } from 'wxt/utils/define-background';
+import { enforceWorkspacePolicy } from '../lib/background/link';
 import { handleMessage } from '../lib/background/router';
 import { createSyncRunner } from '../lib/background/sync-runner';
 import { activeAdapters, adapterFor } from '../lib/crm';
@@ -6,7 +7,7 @@ import { showBadge } from '../lib/platform/badge';
 import { listenForCommands } from '../lib/platform/commands';
 import { syncSiteScripts } from '../lib/platform/custom-sites';
 import { listenForMessages, openOptionsPage, ourExtension } from '../lib/platform/runtime';
-import { cachedSettings, loadSettings, managedSettings } from '../lib/platform/settings';
+import { cachedSettings, loadSettings, managedSettings, watchSettings } from '../lib/platform/settings';
 import { listenForSyncTriggers, wakeAt } from '../lib/platform/sync-triggers';
 import { openSameroomDb } from '../lib/store/db';
 
@@ -35,6 +36,13 @@ export default defineBackground({
         outboxChanged: () => void sync.changed(),
       }),
     );
+    // A link the admin's policy does not allow is undone at start and at every change of the policy.
+    const holdToPolicy = () =>
+      managedSettings()
+        .then(async (managed) => enforceWorkspacePolicy(await openDb(), managed.workspaceUrl))
+        .then((notice) => (notice ? sync.changed() : undefined))
+        .catch(() => undefined);
+    watchSettings(() => void holdToPolicy());
     const triggers = listenForSyncTriggers(() => void sync.onTrigger());
     listenForCommands();
     // Custom sites' content scripts persist, but are re-checked against the settings at every start.
@@ -43,6 +51,6 @@ export default defineBackground({
       .catch(() => undefined);
     // Every start of the worker: alarms re-armed, the outbox drained, the briefs refreshed if stale.
     void triggers.arm();
-    void sync.onTrigger();
+    void holdToPolicy().then(() => sync.onTrigger());
   },
 });

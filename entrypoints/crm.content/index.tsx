@@ -15,6 +15,7 @@ import {
   detectLead,
   type LeadContext,
 } from '../../lib/crm';
+import { pageReport } from '../../lib/crm/outline';
 import type { HistoryEntry, Message } from '../../lib/messages';
 import { onPanelCommand, type PanelCommand } from '../../lib/platform/commands';
 import { askBackground } from '../../lib/platform/messaging';
@@ -263,6 +264,7 @@ class PanelMount {
             note={this.note}
             onVerdict={(verdict, note, region) => this.sendVerdict(verdict, note, region)}
             onUndo={(id) => void this.undo(id)}
+            reportPage={() => pageReport(location.href, document, this.adapters)}
           />,
           container,
         );

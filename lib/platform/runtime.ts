@@ -12,7 +12,12 @@ export function ourExtension(): { id: string; origin: string } {
  */
 export function listenForMessages(handle: (message: unknown, sender: SenderInfo) => Promise<unknown>): void {
   browser.runtime.onMessage.addListener((message, sender) =>
-    handle(message, { id: sender.id, url: sender.url, hasTab: sender.tab !== undefined }),
+    handle(message, {
+      id: sender.id,
+      url: sender.url,
+      hasTab: sender.tab !== undefined,
+      frameId: sender.frameId,
+    }),
   );
 }
 

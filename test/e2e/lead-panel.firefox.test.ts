@@ -72,7 +72,7 @@ describe('Firefox: a custom site and a link in Options, the campaign on Salesfor
     await site[0]!.type('Twenty');
     await site[1]!.type('https://twenty.acme-internal.test/*');
     await site[2]!.type('/object/person/(?<id>[0-9a-f-]{36})');
-    await site[8]!.type('UTM campaign');
+    await site[9]!.type('UTM campaign');
     await options.click('form[aria-labelledby="custom-site-title"] button[type="submit"]');
     await options.waitForFunction(
       () => document.body.textContent?.includes('Added. Sameroom now runs on this site'),

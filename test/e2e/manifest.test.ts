@@ -7,7 +7,7 @@ import { CHROME_BUILD, CHROME_TEST_BUILD, CUSTOM_SITE_MATCH, FIREFOX_BUILD } fro
 /** What DESIGN.md allows a built manifest to ask for; anything else fails. */
 const ALLOWED_PERMISSIONS = ['activeTab', 'alarms', 'scripting', 'storage'];
 /** Custom CRM sites: one site at a time, asked for in Options when the rep adds it. */
-const OPTIONAL_HOSTS = ['http://*/*', 'https://*/*'];
+const OPTIONAL_HOSTS = ['https://*/*'];
 const ALLOWED_KEYS = [
   'manifest_version',
   'name',

@@ -1,5 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { E2E_DIR, ROOT } from './harness/paths';
@@ -13,13 +13,13 @@ afterAll(() => {
 });
 
 /** Runs `npm start`'s script without a display, as on a fresh server, collecting what it prints. */
-function start(env: Record<string, string> = {}) {
+function start(env: Record<string, string> = {}, args = ['--skip-build', '--port', '0', '--data', data]) {
   const { DISPLAY: _display, WAYLAND_DISPLAY: _wayland, ...rest } = process.env;
-  const spawned = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'scripts/start.ts', '--skip-build', '--port', '0', '--data', data],
-    { cwd: ROOT, env: { ...rest, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const spawned = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts', ...args], {
+    cwd: ROOT,
+    env: { ...rest, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output = { stdout: '', stderr: '' };
   spawned.stdout.on('data', (chunk: Buffer) => {
     output.stdout += chunk.toString();
@@ -32,6 +32,33 @@ function start(env: Record<string, string> = {}) {
 }
 
 describe('npm start', () => {
+  it('answers --help, and a wrong flag or value in one line before anything is built or claimed', async () => {
+    const help = start({}, ['--help']);
+    expect(await help.exited).toBe(0);
+    for (const flag of ['--port N', '--data DIR', '--skip-build', '--debug'])
+      expect(help.output.stdout).toContain(flag);
+    const fresh = join(data, 'never-made');
+    for (const [args, message] of [
+      [['--bogus'], "Unknown option '--bogus'. See: npm start -- --help"],
+      [['--prot', '8788'], "Unknown option '--prot'. See: npm start -- --help"],
+      [
+        ['--port', 'abc'],
+        '--port must be a port number from 0 to 65535, not "abc". See: npm start -- --help',
+      ],
+      [
+        ['--port', '80000'],
+        '--port must be a port number from 0 to 65535, not "80000". See: npm start -- --help',
+      ],
+    ] as const) {
+      const began = Date.now();
+      const run = start({}, [...args, '--data', fresh]);
+      expect(await run.exited).toBe(1);
+      expect(run.output.stderr.trim()).toBe(message);
+      expect(Date.now() - began).toBeLessThan(5_000);
+    }
+    expect(existsSync(fresh)).toBe(false);
+  });
+
   it('says how to install Chromium when it is missing', async () => {
     const run = start({ SAMEROOM_CHROMIUM: '/nonexistent/chromium' });
     expect(await run.exited).toBe(1);
@@ -56,14 +83,27 @@ describe('npm start', () => {
     expect(out).toContain('…then “Sent to the workspace.”');
     expect(out).toContain('The workspace received: good_fit on “Hannover Messe 2026” from Demo Rep');
     for (const file of ['tour-1-salesforce-lightning-lead.png', 'tour-verdict-sent.png'])
-      expect(statSync(join(ROOT, '.sameroom', file)).mtimeMs).toBeGreaterThan(began);
+      expect(statSync(join(data, 'tour', file)).mtimeMs).toBeGreaterThan(began);
     // It stays up: the dashboard answers, and the sign-in link is a join link for it.
     const dashboard = out.match(/Workspace and dashboard: (\S+)/)![1]!;
     expect((await fetch(`${dashboard}/healthz`)).status).toBe(200);
     expect(out).toMatch(
       new RegExp(`Sign in to the dashboard \\(one-time link\\): ${dashboard}/join#\\S{20,}`),
     );
-    run.spawned.kill('SIGINT');
+    // A second npm start on the same folder says at once what runs there, and where.
+    const began2 = Date.now();
+    const second = start();
+    expect(await second.exited).toBe(1);
+    expect(second.output.stderr).toMatch(
+      new RegExp(`Sameroom is already running on ${data}: PID \\d+, workspace and dashboard at ${dashboard}`),
+    );
+    expect(Date.now() - began2).toBeLessThan(5_000);
+
+    // SIGTERM to npm start's own process (what a process manager sends) stops all it started.
+    run.spawned.kill('SIGTERM');
     expect(await run.exited).toBe(0);
+    await expect(fetch(`${dashboard}/healthz`)).rejects.toThrow();
+    expect(existsSync(join(data, 'owner.json'))).toBe(false);
+    expect(execFileSync('ps', ['-eo', 'args']).toString()).not.toContain(join(data, 'browser'));
   });
 });

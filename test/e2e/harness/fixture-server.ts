@@ -28,7 +28,7 @@ export async function startFixtureServer(
   const byLocation = new Map<string, CrmFixture>();
   for (const fixture of fixtures) {
     const url = new URL(fixture.url);
-    byLocation.set(`${url.host}${url.pathname}`, fixture);
+    byLocation.set(`${url.host}${url.pathname}${url.search}`, fixture);
   }
 
   const fixture = (key: string) => {
@@ -41,7 +41,7 @@ export async function startFixtureServer(
     { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) },
     (request, response) => {
       const url = new URL(request.url ?? '/', `https://${request.headers.host ?? 'localhost'}`);
-      const fixture = byLocation.get(`${url.host}${url.pathname}`);
+      const fixture = byLocation.get(`${url.host}${url.pathname}${url.search}`);
       if (!fixture) {
         response.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
         response.end(
