@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -51,6 +51,7 @@ export async function startPostgresServer(): Promise<{ url: string; stop(): void
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
   const start = run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start']);
   if (start.status !== 0) throw new Error(`PostgreSQL did not start: ${start.stderr}`);
+  watchOwner(process.pid, asRoot, join(bin, 'pg_ctl'), data, dir);
   return {
     url: `postgres://postgres@127.0.0.1:${port}`,
     stop() {
@@ -58,6 +59,16 @@ export async function startPostgresServer(): Promise<{ url: string; stop(): void
       if (stop.status === 0) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A watchdog apart from us: when our process is gone (killed with SIGKILL, a test run interrupted), it
+ * stops the server and removes its folder, so no killed run leaves a PostgreSQL server behind.
+ */
+function watchOwner(owner: number, asRoot: boolean, pgCtl: string, data: string, dir: string): void {
+  const stop = `${asRoot ? 'runuser -u postgres -- ' : ''}${pgCtl} -D '${data}' -m immediate -w stop`;
+  const script = `while kill -0 ${owner} 2>/dev/null; do sleep 1; done; if [ -d '${data}' ]; then ${stop} >/dev/null 2>&1; rm -rf '${dir}'; fi`;
+  spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' }).unref();
 }
 
 /** A fresh, empty database on `serverUrl` (one of `startPostgresServer`'s): its connection URL. */
