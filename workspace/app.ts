@@ -3,8 +3,9 @@ import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
 import { cors } from 'hono/cors';
 import { LIMITS, type Member } from '../lib/protocol';
+import { sessionMember } from './auth/sessions';
+import { authenticate } from './auth/tokens';
 import { serveDashboard } from './dashboard-assets';
-import { authenticate, sessionMember } from './domain/workspace';
 import { ApiError, forbidden, unauthorized } from './errors';
 import { openApiDocument } from './openapi';
 import { ROUTES, type Route, SESSION_COOKIE, type WorkspaceConfig } from './routes';
@@ -34,17 +35,22 @@ function fromOwnOrigin(c: Context, config: WorkspaceConfig): boolean {
   return !origin || origin === new URL(c.req.url).origin || origin === new URL(config.publicUrl(c)).origin;
 }
 
-async function signedInMember(config: WorkspaceConfig, c: Context, route: Route): Promise<Member> {
+/** Who is calling: by bearer token (with the token's id) or by the dashboard's cookie (no token id). */
+async function signedIn(
+  config: WorkspaceConfig,
+  c: Context,
+  route: Route,
+): Promise<{ member: Member; tokenId: string | null }> {
   const token = bearerToken(c.req.header('Authorization'));
   const session = token ? undefined : getCookie(c, SESSION_COOKIE);
-  const member = token
-    ? await authenticate(config.db, token)
+  const found = token
+    ? await authenticate(config.db, token, config.tokenMaxIdleDays)
     : session && fromOwnOrigin(c, config)
-      ? await sessionMember(config.db, session)
+      ? { member: await sessionMember(config.db, session), tokenId: null }
       : null;
-  if (!member) throw unauthorized();
-  if (route.access !== 'public' && !route.access.includes(member.role)) throw forbidden();
-  return member;
+  if (!found?.member) throw unauthorized();
+  if (route.access !== 'public' && !route.access.includes(found.member.role)) throw forbidden();
+  return { member: found.member, tokenId: found.tokenId };
 }
 
 /** The workspace's HTTP API: CORS for bearer tokens (never cookies), a body limit, the error envelope. */
@@ -104,8 +110,11 @@ export function createApp(config: WorkspaceConfig): Hono {
 
   for (const route of ROUTES) {
     app.on(route.method.toUpperCase(), route.path, async (c) => {
-      const member =
-        route.access === 'public' ? (null as unknown as Member) : await signedInMember(config, c, route);
+      const { member, tokenId } =
+        route.access === 'public'
+          ? { member: null as unknown as Member, tokenId: null }
+          : await signedIn(config, c, route);
+      if (route.secret) c.header('Cache-Control', 'no-store');
       let body: unknown;
       if (route.request) {
         const parsed = route.request.safeParse(await readJson(c.req.raw));
@@ -118,7 +127,7 @@ export function createApp(config: WorkspaceConfig): Hono {
         if (!parsed.success) throw ApiError.badInput(parsed.error, 'The query string is not valid.');
         query = parsed.data;
       }
-      return route.handle({ c, config, member, body, query });
+      return route.handle({ c, config, member, tokenId, body, query });
     });
   }
   return app;

@@ -2,24 +2,15 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { type Brief, LIMITS, type Member, type Role, requests, responses, Verdict } from '../lib/protocol';
+import { issueCode, joinUrl } from './auth/codes';
+import { endSession, SESSION_DAYS, startSession } from './auth/sessions';
+import { browserSummary, linkedBrowsers, redeemCode, revokeMemberToken, revokeToken } from './auth/tokens';
 import type { Database } from './db/database';
 import { createBrief, getBrief, listCampaigns, patchBrief } from './domain/briefs';
 import { feedbackCsv } from './domain/csv';
 import { addReply, ingest, listFeedback, parseCursor, prepareBatch } from './domain/feedback';
 import { feedbackMatrix } from './domain/matrix';
-import {
-  createMember,
-  endSession,
-  issueCode,
-  joinUrl,
-  loadWorkspace,
-  me,
-  redeemCode,
-  removeMember,
-  SESSION_DAYS,
-  startSession,
-  toMember,
-} from './domain/workspace';
+import { createMember, loadWorkspace, me, removeMember, toMember } from './domain/workspace';
 import { ApiError, forbidden } from './errors';
 import { hit } from './rate-limit';
 
@@ -29,6 +20,8 @@ export interface WorkspaceConfig {
   publicUrl(c: Context): string;
   clientIp(c: Context): string;
   linkAttempts: { limit: number; windowSeconds: number };
+  /** Tokens unused for this many days stop working (default 90). */
+  tokenMaxIdleDays?: number;
 }
 
 export interface RouteContext<Body, Query> {
@@ -36,6 +29,8 @@ export interface RouteContext<Body, Query> {
   config: WorkspaceConfig;
   /** The signed-in member; null only on public routes. */
   member: Member;
+  /** The id of the bearer token the caller used; null for the dashboard's cookie and public routes. */
+  tokenId: string | null;
   /** The request body, checked against `request`. */
   body: Body;
   /** The query string, checked against `query`. */
@@ -57,14 +52,16 @@ export interface Route<Body = unknown, Query = unknown> {
   query?: z.ZodType<Query>;
   response?: z.ZodType;
   status?: number;
+  /** Its answer carries a token, a code or a token's id: Cache-Control no-store, kept by no cache. */
+  secret?: true;
   handle(context: RouteContext<Body, Query>): Promise<Response>;
 }
 
 const route = <Body, Query = unknown>(definition: Route<Body, Query>): Route => definition as Route;
 
 const uuid = z.uuid();
-function idParam(c: Context): string {
-  const id = c.req.param('id');
+function idParam(c: Context, name = 'id'): string {
+  const id = c.req.param(name);
   if (!uuid.safeParse(id).success)
     throw new ApiError(404, 'not_found', 'That does not exist in this workspace.');
   return id!;
@@ -110,6 +107,7 @@ function etagFor(version: number, includeDrafts: boolean): string {
 export const ROUTES: Route[] = [
   route({
     method: 'post',
+    secret: true,
     path: '/api/v1/link',
     access: 'public',
     summary: 'Trade a one-time code from a join link for a bearer token.',
@@ -117,11 +115,13 @@ export const ROUTES: Route[] = [
     response: responses.LinkResponse,
     async handle({ c, config, body }) {
       await limitCodeAttempts(config, c);
-      return c.json(await config.db.transaction((tx) => redeemCode(tx, body.code)));
+      const browser = browserSummary(c.req.header('User-Agent'));
+      return c.json(await config.db.transaction((tx) => redeemCode(tx, body.code, browser)));
     },
   }),
   route({
     method: 'post',
+    secret: true,
     path: '/api/v1/session',
     access: 'public',
     summary:
@@ -151,6 +151,19 @@ export const ROUTES: Route[] = [
       const session = getCookie(c, SESSION_COOKIE);
       if (session) await endSession(config.db, session);
       deleteCookie(c, SESSION_COOKIE, { path: '/' });
+      return c.body(null, 204);
+    },
+  }),
+  route({
+    method: 'delete',
+    path: '/api/v1/tokens/current',
+    access: EVERYONE,
+    summary: 'Unlink: revokes the bearer token this request carries; it is refused from then on.',
+    status: 204,
+    async handle({ c, config, tokenId }) {
+      if (!tokenId)
+        throw new ApiError(400, 'no_token', 'Only a bearer token can be revoked this way; sign out instead.');
+      await revokeToken(config.db, tokenId);
       return c.body(null, 204);
     },
   }),
@@ -363,6 +376,7 @@ export const ROUTES: Route[] = [
   }),
   route({
     method: 'post',
+    secret: true,
     path: '/api/v1/invites',
     access: ADMINS,
     summary: 'Add a member; answers their join link with a one-time code valid for 7 days.',
@@ -376,6 +390,7 @@ export const ROUTES: Route[] = [
   }),
   route({
     method: 'post',
+    secret: true,
     path: '/api/v1/members/:id/codes',
     access: ADMINS,
     summary: 'A fresh one-time code for an existing member (a new browser, a lost link).',
@@ -386,6 +401,29 @@ export const ROUTES: Route[] = [
       const code = await config.db.transaction((tx) => issueCode(tx, id));
       const info = await me(config.db, id);
       return c.json({ member: info.member, code, joinUrl: joinUrl(config.publicUrl(c), code) }, 201);
+    },
+  }),
+  route({
+    method: 'get',
+    secret: true,
+    path: '/api/v1/members/:id/tokens',
+    access: ADMINS,
+    summary: "A member's linked browsers: when each was linked and last used, and a short browser name.",
+    response: responses.LinkedBrowsers,
+    async handle({ c, config }) {
+      const browsers = await linkedBrowsers(config.db, idParam(c), config.tokenMaxIdleDays);
+      return c.json({ browsers });
+    },
+  }),
+  route({
+    method: 'delete',
+    path: '/api/v1/members/:id/tokens/:tokenId',
+    access: ADMINS,
+    summary: "Revoke one of a member's linked browsers; that browser must be linked again.",
+    status: 204,
+    async handle({ c, config }) {
+      await revokeMemberToken(config.db, idParam(c), idParam(c, 'tokenId'));
+      return c.body(null, 204);
     },
   }),
   route({

@@ -210,6 +210,16 @@ function defineProtocol(object: typeof z.object) {
       .nullable(),
   }).partial();
 
+  /** Admins: one browser a member linked (one bearer token), named by the token's id, never its secret. */
+  const LinkedBrowser = object({
+    id,
+    /** A short summary of the User-Agent at link time, e.g. "Firefox 128 on Linux". */
+    browser: text(LIMITS.short).nullable(),
+    createdAt: isoDateTime,
+    lastUsedAt: isoDateTime.nullable(),
+  });
+  const LinkedBrowsers = object({ browsers: z.array(LinkedBrowser) });
+
   /** Admins: a member's default region. */
   const MemberPatch = object({ region: requiredText(LIMITS.name).nullable() });
 
@@ -251,6 +261,8 @@ function defineProtocol(object: typeof z.object) {
     InviteRequest,
     WorkspaceSettings,
     MemberPatch,
+    LinkedBrowser,
+    LinkedBrowsers,
     ErrorEnvelope,
   };
 }
@@ -280,5 +292,6 @@ export type LinkRequest = z.infer<typeof requests.LinkRequest>;
 export type LinkResponse = z.infer<typeof responses.LinkResponse>;
 export type FeedbackResult = z.infer<typeof responses.FeedbackResult>;
 export type FeedbackBatchResponse = z.infer<typeof responses.FeedbackBatchResponse>;
+export type LinkedBrowser = z.infer<typeof responses.LinkedBrowser>;
 export type ErrorEnvelope = z.infer<typeof responses.ErrorEnvelope>;
 export type WorkspaceSettings = z.infer<typeof requests.WorkspaceSettings>;

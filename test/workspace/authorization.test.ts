@@ -39,10 +39,14 @@ const MATRIX: Record<string, { allowed: Caller[]; body?: () => unknown; query?: 
   'POST /api/v1/invites': { allowed: ['admin'], body: () => ({ name: 'New rep', role: 'rep' }) },
   'POST /api/v1/members/{id}/codes': { allowed: ['admin'] },
   'DELETE /api/v1/members/{id}': { allowed: ['admin'] },
+  'DELETE /api/v1/tokens/current': { allowed: ['rep', 'marketer', 'admin'] },
+  'GET /api/v1/members/{id}/tokens': { allowed: ['admin'] },
+  'DELETE /api/v1/members/{id}/tokens/{tokenId}': { allowed: ['admin'] },
 };
 
 /** What each route's {id} is: a real one, so an allowed caller gets past the role check to a real answer. */
 const ID_FOR: Record<string, () => string> = {};
+const TOKEN_ID_FOR: Record<string, () => string> = {};
 
 let ws: TestWorkspace;
 const tokens: Record<Caller, string | null> = {
@@ -76,6 +80,13 @@ beforeAll(async () => {
   for (let i = 0; i < CALLERS.length * 3; i++) spares.push(await spare());
   ID_FOR['/api/v1/members/{id}/codes'] = () => spares[0]!;
   ID_FOR['/api/v1/members/{id}'] = () => spares.pop()!;
+  ID_FOR['/api/v1/members/{id}/tokens'] = () => spares[0]!;
+  const linked = await ws.join('rep', 'Linked');
+  const [token] = await ws.db.query<{ id: string }>('SELECT id FROM tokens WHERE member_id = $1', [
+    linked.id,
+  ]);
+  ID_FOR['/api/v1/members/{id}/tokens/{tokenId}'] = () => linked.id;
+  TOKEN_ID_FOR['/api/v1/members/{id}/tokens/{tokenId}'] = () => token!.id;
 
   const doc = (await (await ws.call('GET', '/api/v1/openapi.json')).json()) as {
     paths: Record<string, Record<string, unknown>>;
@@ -101,9 +112,14 @@ describe('the authorization matrix', () => {
     async (row, caller) => {
       const { allowed, body, query } = MATRIX[row]!;
       const [method, pattern] = row.replace(/\?.*$/, '').split(' ') as [string, string];
-      const path = pattern.replace('{id}', ID_FOR[pattern]?.() ?? randomUUID()) + (query ?? '');
+      const path =
+        pattern
+          .replace('{id}', ID_FOR[pattern]?.() ?? randomUUID())
+          .replace('{tokenId}', TOKEN_ID_FOR[pattern]?.() ?? randomUUID()) + (query ?? '');
+      // Unlinking revokes the caller's own token: an allowed caller unlinks a browser of its own.
+      const unlinks = row === 'DELETE /api/v1/tokens/current' && allowed.includes(caller);
       const response = await ws.call(method, path, {
-        token: tokens[caller],
+        token: unlinks ? (await ws.join(caller as 'rep' | 'marketer' | 'admin')).token : tokens[caller],
         ...(body ? { body: body() } : {}),
       });
       if (row === 'POST /api/v1/link' || row === 'POST /api/v1/session') {
