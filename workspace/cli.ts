@@ -92,6 +92,13 @@ const VERBS: Record<string, Verb> = {
     flags: {},
     positionals: 0,
   },
+  verify: {
+    usage: 'verify',
+    summary:
+      'check that the rollups (latest verdict per lead, counts, wins) agree with a rebuild from the verdicts',
+    flags: {},
+    positionals: 0,
+  },
   backup: {
     usage: 'backup FILE',
     summary: 'write a consistent backup to FILE (never overwrites a file)',
@@ -383,6 +390,7 @@ async function main(argv: string[]): Promise<void> {
     }
   }
   for (const line of lines) console.log(line);
+  if (parsed.data.command === 'verify' && lines[0]?.startsWith('Rollups differ')) process.exitCode = 1;
 }
 
 const argv = process.argv.slice(2);

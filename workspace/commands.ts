@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Role, requests } from '../lib/protocol';
 import { backup, restore } from './backup';
 import type { Database } from './db/database';
+import { rollupDifferences } from './domain/rollups';
 import { createMember, issueCode, joinUrl } from './domain/workspace';
 import { seedDemo } from './seed';
 
@@ -15,6 +16,7 @@ export const Command = z.discriminatedUnion('command', [
   }),
   z.strictObject({ command: z.literal('code'), member: z.uuid() }),
   z.strictObject({ command: z.literal('seed-demo') }),
+  z.strictObject({ command: z.literal('verify') }),
   z.strictObject({ command: z.literal('backup'), file: z.string() }),
   z.strictObject({ command: z.literal('restore'), file: z.string() }),
 ]);
@@ -44,6 +46,18 @@ export async function runCommand(db: Database, command: Command, publicUrl: stri
     case 'seed-demo': {
       const summary = await seedDemo(db);
       return [summary];
+    }
+    case 'verify': {
+      const [counts] = await db.query<{ feedback: number; leads: number }>(
+        'SELECT (SELECT count(*) FROM feedback)::int AS feedback, (SELECT count(*) FROM lead_latest)::int AS leads',
+      );
+      const differences = await db.transaction(async (tx) => {
+        await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+        return rollupDifferences(tx);
+      });
+      return differences.length === 0
+        ? [`Rollups agree with a rebuild from ${counts!.feedback} verdicts on ${counts!.leads} leads.`]
+        : ['Rollups differ from a rebuild from the feedback:', ...differences.map((d) => `  ${d}`)];
     }
     case 'backup': {
       const { rows } = await backup(db, command.file);

@@ -18,3 +18,41 @@ export async function rebuildRollups(tx: Sql): Promise<void> {
     UPDATE workspace SET stats_version = stats_version + 1;
   `);
 }
+
+/**
+ * Where the rollups kept by ingest differ from a rebuild from the feedback, row by row (empty when
+ * they agree). Reads only: `npm run workspace -- verify` and the chaos suite ask it after every round.
+ */
+export async function rollupDifferences(tx: Sql): Promise<string[]> {
+  const rebuiltLatest = `SELECT DISTINCT ON (lead_key) lead_key, id AS feedback_id, coalesce(campaign_id::text, '') AS campaign_key, verdict, coalesce(region, '') AS region, member_id
+      FROM feedback ORDER BY lead_key, created_at DESC, received_at DESC`;
+  const checks: Array<[name: string, kept: string, rebuilt: string]> = [
+    [
+      'lead_latest',
+      'SELECT lead_key, feedback_id, campaign_key, verdict, region, member_id FROM lead_latest',
+      rebuiltLatest,
+    ],
+    [
+      'verdict_counts',
+      'SELECT campaign_key, region, verdict, leads FROM verdict_counts WHERE leads <> 0',
+      `SELECT campaign_key, region, verdict, count(*) AS leads FROM (${rebuiltLatest}) l GROUP BY campaign_key, region, verdict`,
+    ],
+    [
+      'seller_wins',
+      'SELECT campaign_key, member_id, won FROM seller_wins WHERE won <> 0',
+      `SELECT campaign_key, member_id, count(*) AS won FROM (${rebuiltLatest}) l WHERE verdict = 'won' GROUP BY campaign_key, member_id`,
+    ],
+  ];
+  const differences: string[] = [];
+  for (const [name, kept, rebuilt] of checks) {
+    const [row] = await tx.query<{ extra: number; missing: number }>(
+      `SELECT (SELECT count(*) FROM ((${kept}) EXCEPT (${rebuilt})) a)::int AS extra,
+              (SELECT count(*) FROM ((${rebuilt}) EXCEPT (${kept})) b)::int AS missing`,
+    );
+    if (row && (row.extra > 0 || row.missing > 0))
+      differences.push(
+        `${name}: ${row.extra} rows kept that a rebuild does not have, ${row.missing} rebuilt rows missing`,
+      );
+  }
+  return differences;
+}

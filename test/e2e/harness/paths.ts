@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
-export const CHROME_BUILD = join(ROOT, '.output', 'chrome-mv3');
+/** The release build; SAMEROOM_CHROME_BUILD points elsewhere (a build of another checkout). */
+export const CHROME_BUILD = process.env.SAMEROOM_CHROME_BUILD ?? join(ROOT, '.output', 'chrome-mv3');
 /** The test build (SAMEROOM_TEST_HOSTS): grants the custom-site fixture host at install. */
 export const CHROME_TEST_BUILD = join(ROOT, '.output', 'test', 'chrome-mv3');
 /** The custom CRM site the tests add in Options; only the test build lists it. */
