@@ -5,6 +5,7 @@ import { type Brief, LIMITS, type Member, type Role, requests, responses, Verdic
 import { issueCode, joinUrl } from './auth/codes';
 import { endSession, SESSION_DAYS, startSession } from './auth/sessions';
 import { browserSummary, linkedBrowsers, redeemCode, revokeMemberToken, revokeToken } from './auth/tokens';
+import { rateLimitSubject } from './client-address';
 import type { Database } from './db/database';
 import { createBrief, getBrief, listCampaigns, patchBrief } from './domain/briefs';
 import { feedbackCsv } from './domain/csv';
@@ -13,6 +14,7 @@ import { feedbackMatrix } from './domain/matrix';
 import { createMember, loadWorkspace, me, removeMember, toMember } from './domain/workspace';
 import { ApiError, forbidden } from './errors';
 import { hit } from './rate-limit';
+import { checkWebhookTarget, WebhookTargetRefused } from './webhook-target';
 
 export interface WorkspaceConfig {
   db: Database;
@@ -20,6 +22,8 @@ export interface WorkspaceConfig {
   publicUrl(c: Context): string;
   clientIp(c: Context): string;
   linkAttempts: { limit: number; windowSeconds: number };
+  /** Webhooks may reach loopback, private and link-local addresses (an operator's choice; default no). */
+  allowLocalWebhooks?: boolean;
   /** Tokens unused for this many days stop working (default 90). */
   tokenMaxIdleDays?: number;
 }
@@ -96,7 +100,7 @@ export const SESSION_COOKIE = 'sameroom_session';
 /** Codes are guessed through link and sign-in alike: both count against one limit per client address. */
 function limitCodeAttempts(config: WorkspaceConfig, c: Context): Promise<void> {
   const { limit, windowSeconds } = config.linkAttempts;
-  return hit(config.db, `link:${config.clientIp(c)}`, limit, windowSeconds);
+  return hit(config.db, `link:${rateLimitSubject(config.clientIp(c))}`, limit, windowSeconds);
 }
 
 function etagFor(version: number, includeDrafts: boolean): string {
@@ -331,6 +335,19 @@ export const ROUTES: Route[] = [
     request: requests.WorkspaceSettings,
     response: responses.Workspace,
     async handle({ c, config, body }) {
+      if (body.webhookUrl) {
+        try {
+          await checkWebhookTarget(body.webhookUrl, config.allowLocalWebhooks ?? false);
+        } catch (error) {
+          throw new ApiError(
+            422,
+            'webhook_not_public',
+            error instanceof WebhookTargetRefused
+              ? error.message
+              : `The webhook's host could not be found (${error instanceof Error ? error.message : String(error)}).`,
+          );
+        }
+      }
       await config.db.transaction(async (tx) => {
         if (body.name !== undefined) await tx.query('UPDATE workspace SET name = $1', [body.name]);
         if (body.regions !== undefined)

@@ -1,6 +1,10 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP } from 'node:net';
 import { verdictLabel } from '../lib/i18n';
 import type { Verdict } from '../lib/protocol';
 import type { Database } from './db/database';
+import { nonPublicKind, publicOnlyLookup, WebhookTargetRefused } from './webhook-target';
 
 const BATCH = 20;
 const MAX_ATTEMPTS = 12;
@@ -36,45 +40,75 @@ export function backoffSeconds(attempts: number): number {
   return Math.min(3_600, 10 * 2 ** Math.max(0, attempts - 1));
 }
 
+/** Posts `body` as JSON; answers the status. Redirects are not followed: a 3xx is a failure. */
+export type WebhookPost = (url: string, body: string) => Promise<number>;
+
+/**
+ * Posts to a public address only (unless `allowLocal`): IP literals are checked here, host names in the
+ * connection's own DNS lookup, so the address checked is the address connected to.
+ */
+export function postToPublicAddress(allowLocal: boolean, timeoutMs = TIMEOUT_MS): WebhookPost {
+  return (url, body) =>
+    new Promise((resolve, reject) => {
+      const target = new URL(url);
+      const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
+      const kind = isIP(host) && !allowLocal ? nonPublicKind(host) : null;
+      if (kind) return reject(new WebhookTargetRefused(host, host, kind));
+      const request = (target.protocol === 'https:' ? httpsRequest : httpRequest)(
+        target,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+          agent: false,
+          signal: AbortSignal.timeout(timeoutMs),
+          ...(allowLocal ? {} : { lookup: publicOnlyLookup as never }),
+        },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      );
+      request.on('error', reject);
+      request.end(body);
+    });
+}
+
 /**
  * One pass of the webhook queue: posts due messages (Slack-compatible `{ text }`), deletes the delivered,
  * reschedules the failed with backoff, and gives up after 12 tries (kept with the last error). Runs apart
- * from ingest, which only queues, so a slow chat server never slows feedback down.
+ * from ingest, which only queues, so a slow chat server never slows feedback down. Due rows are claimed
+ * in one statement that skips rows another instance holds, so each message goes out from one instance.
  */
 export async function deliverWebhooks(
   db: Database,
-  post: typeof fetch = fetch,
+  options: { allowLocal?: boolean; post?: WebhookPost } = {},
 ): Promise<{ sent: number; failed: number }> {
+  const post = options.post ?? postToPublicAddress(options.allowLocal ?? false);
   const due = await db.query<Due>(
-    `SELECT q.id AS queue_id, q.attempts, w.webhook_url, f.verdict, f.note, f.region, m.name AS rep, b.data->>'name' AS campaign
-       FROM webhook_queue q
-       JOIN feedback f ON f.id = q.feedback_id
+    `WITH claimed AS (
+       UPDATE webhook_queue SET next_attempt_at = now() + interval '1 minute', attempts = attempts + 1
+        WHERE id IN (SELECT id FROM webhook_queue
+                      WHERE next_attempt_at <= now() AND attempts < $1
+                        AND EXISTS (SELECT 1 FROM workspace WHERE webhook_url IS NOT NULL)
+                      ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
+        RETURNING id, attempts, feedback_id)
+     SELECT c.id AS queue_id, c.attempts, w.webhook_url, f.verdict, f.note, f.region, m.name AS rep, b.data->>'name' AS campaign
+       FROM claimed c
+       JOIN feedback f ON f.id = c.feedback_id
        JOIN members m ON m.id = f.member_id
        LEFT JOIN briefs b ON b.id = f.campaign_id
        CROSS JOIN workspace w
-      WHERE q.next_attempt_at <= now() AND q.attempts < $1 AND w.webhook_url IS NOT NULL
-      ORDER BY q.id LIMIT $2`,
+      ORDER BY c.id`,
     [MAX_ATTEMPTS, BATCH],
   );
   let sent = 0;
   let failed = 0;
   for (const message of due) {
-    // Claim it first: another instance running this pass skips what is no longer due.
-    const claimed = await db.query(
-      `UPDATE webhook_queue SET next_attempt_at = now() + interval '1 minute', attempts = attempts + 1
-        WHERE id = $1 AND next_attempt_at <= now() RETURNING id`,
-      [message.queue_id],
-    );
-    if (claimed.length === 0) continue;
     let error: string | null = null;
     try {
-      const response = await post(message.webhook_url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ text: webhookText(message) }),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-      if (!response.ok) error = `HTTP ${response.status}`;
+      const status = await post(message.webhook_url, JSON.stringify({ text: webhookText(message) }));
+      if (status >= 300 && status < 400) error = `HTTP ${status} (redirects are not followed)`;
+      else if (status < 200 || status >= 300) error = `HTTP ${status}`;
     } catch (caught) {
       error = caught instanceof Error ? caught.message : String(caught);
     }
@@ -84,7 +118,7 @@ export async function deliverWebhooks(
     } else {
       await db.query(
         `UPDATE webhook_queue SET last_error = $2, next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1`,
-        [message.queue_id, error.slice(0, 500), backoffSeconds(message.attempts + 1)],
+        [message.queue_id, error.slice(0, 500), backoffSeconds(message.attempts)],
       );
       failed++;
     }

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverWebhooks } from '../../workspace/webhook';
 import { briefInput, feedbackItem } from '../support/examples';
-import { startTestWorkspace, type TestWorkspace } from './harness';
+import { DATABASES, startTestWorkspace, type TestWorkspace } from './harness';
 
 let ws: TestWorkspace;
 let chat: Server;
@@ -49,10 +49,9 @@ describe('the team webhook', () => {
   });
 
   it('posts new feedback as escaped text, retries a failing server with backoff, and sends each item once', async () => {
-    expect(
-      (await ws.call('PATCH', '/api/v1/workspace', { token: ws.adminToken, body: { webhookUrl: chatUrl } }))
-        .status,
-    ).toBe(200);
+    // The chat server is on loopback: only an operator's allowLocalWebhooks lets it be saved and reached.
+    await ws.db.query('UPDATE workspace SET webhook_url = $1', [chatUrl]);
+    const deliver = () => deliverWebhooks(ws.db, { allowLocal: true });
     const marketer = await ws.join('marketer');
     const rep = await ws.join('rep', 'Ana <b>Ruiz</b>', 'Iberia');
     const brief = await ws.call('POST', '/api/v1/campaigns', {
@@ -69,17 +68,17 @@ describe('the team webhook', () => {
     await ws.call('POST', '/api/v1/feedback', { token: rep.token, body: { items: [item] } });
 
     failNext = 1;
-    expect(await deliverWebhooks(ws.db)).toEqual({ sent: 0, failed: 1 });
+    expect(await deliver()).toEqual({ sent: 0, failed: 1 });
     const [queued] = await ws.db.query<{ attempts: number; last_error: string; wait: number }>(
       'SELECT attempts, last_error, extract(epoch FROM next_attempt_at - now())::int AS wait FROM webhook_queue',
     );
     expect(queued).toMatchObject({ attempts: 1, last_error: 'HTTP 503' });
     expect(queued!.wait).toBeGreaterThan(5);
-    expect(await deliverWebhooks(ws.db)).toEqual({ sent: 0, failed: 0 }); // not due yet
+    expect(await deliver()).toEqual({ sent: 0, failed: 0 }); // not due yet
 
     await ws.db.query('UPDATE webhook_queue SET next_attempt_at = now()');
-    expect(await deliverWebhooks(ws.db)).toEqual({ sent: 1, failed: 0 });
-    expect(await deliverWebhooks(ws.db)).toEqual({ sent: 0, failed: 0 });
+    expect(await deliver()).toEqual({ sent: 1, failed: 0 });
+    expect(await deliver()).toEqual({ sent: 0, failed: 0 });
     expect(received).toEqual([
       '*Ana &lt;b&gt;Ruiz&lt;/b&gt;*: Tire-kicker (price only) on “Spring &amp; &lt;Co&gt;” (DACH)\n> Ping &lt;!channel&gt; &lt;http://evil.example|click&gt;',
     ]);
@@ -88,15 +87,121 @@ describe('the team webhook', () => {
 
 describe('workspace settings', () => {
   it('shows admins the current webhook and whether sellers are named, after they change them', async () => {
-    await ws.call('PATCH', '/api/v1/workspace', {
+    const hook = 'https://8.8.8.8/hook';
+    const saved = await ws.call('PATCH', '/api/v1/workspace', {
       token: ws.adminToken,
-      body: { webhookUrl: chatUrl, showSellers: false },
+      body: { webhookUrl: hook, showSellers: false },
     });
+    expect(saved.status).toBe(200);
     const settings = await (await ws.call('GET', '/api/v1/workspace', { token: ws.adminToken })).json();
-    expect(settings).toMatchObject({ webhookUrl: chatUrl, showSellers: false });
+    expect(settings).toMatchObject({ webhookUrl: hook, showSellers: false });
     await ws.call('PATCH', '/api/v1/workspace', { token: ws.adminToken, body: { webhookUrl: null } });
     expect(await (await ws.call('GET', '/api/v1/workspace', { token: ws.adminToken })).json()).toMatchObject({
       webhookUrl: null,
     });
+  });
+});
+
+describe('webhook targets (SSRF)', () => {
+  it.each([
+    ['https://127.0.0.1/hook', /127\.0\.0\.1 is a loopback address/],
+    ['http://127.0.0.1:9/hook', /loopback/],
+    ['https://localhost/hook', /localhost is at (127\.0\.0\.1|::1), a loopback address/],
+    ['https://[::1]/hook', /loopback/],
+    ['https://[::ffff:127.0.0.1]/hook', /IPv4-mapped/],
+    ['https://10.1.2.3/hook', /private/],
+    ['https://172.16.0.1/hook', /private/],
+    ['https://192.168.1.1/hook', /private/],
+    ['https://[fd00::1]/hook', /private/],
+    ['https://169.254.169.254/latest/meta-data', /link-local/],
+    ['https://[fe80::1]/hook', /link-local/],
+    ['https://0.0.0.0/hook', /reserved/],
+  ])('refuses to save %s, saying why', async (webhookUrl, why) => {
+    const response = await ws.call('PATCH', '/api/v1/workspace', {
+      token: ws.adminToken,
+      body: { webhookUrl },
+    });
+    expect(response.status).toBe(422);
+    const { error } = (await response.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe('webhook_not_public');
+    expect(error.message).toMatch(/must reach a public server/);
+    expect(error.message).toMatch(why);
+    expect(error.message).toMatch(/--allow-local-webhooks/);
+  });
+
+  async function queueOne(): Promise<void> {
+    const rep = await ws.join('rep');
+    await ws.db.query('DELETE FROM webhook_queue');
+    await ws.call('POST', '/api/v1/feedback', {
+      token: rep.token,
+      body: { items: [feedbackItem({ id: randomUUID(), campaignId: null })] },
+    });
+  }
+
+  it('never reaches a loopback listener through a redirect', async () => {
+    let reached = 0;
+    const listener = createServer((_request, response) => {
+      reached++;
+      response.writeHead(200).end();
+    });
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const redirector = createServer((_request, response) => {
+      response
+        .writeHead(307, { Location: `http://127.0.0.1:${(listener.address() as AddressInfo).port}/` })
+        .end();
+    });
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+    try {
+      await ws.db.query('UPDATE workspace SET webhook_url = $1', [
+        `http://127.0.0.1:${(redirector.address() as AddressInfo).port}/hook`,
+      ]);
+      await queueOne();
+      // Even with local webhooks allowed (so the redirector itself is reached), the redirect is not followed.
+      expect(await deliverWebhooks(ws.db, { allowLocal: true })).toEqual({ sent: 0, failed: 1 });
+      expect(reached).toBe(0);
+      const [queued] = await ws.db.query<{ last_error: string }>('SELECT last_error FROM webhook_queue');
+      expect(queued?.last_error).toMatch(/HTTP 307 \(redirects are not followed\)/);
+    } finally {
+      listener.close();
+      redirector.close();
+    }
+  });
+
+  it('checks the address again when it connects: a host that now resolves to loopback is not reached', async () => {
+    const before = received.length;
+    // As if the name had resolved to a public address when saved and to loopback now (DNS rebinding).
+    await ws.db.query('UPDATE workspace SET webhook_url = $1', [chatUrl.replace('127.0.0.1', 'localhost')]);
+    await queueOne();
+    expect(await deliverWebhooks(ws.db)).toEqual({ sent: 0, failed: 1 });
+    expect(received.length).toBe(before);
+    const [queued] = await ws.db.query<{ last_error: string }>('SELECT last_error FROM webhook_queue');
+    expect(queued?.last_error).toMatch(/localhost is at .*a loopback address/);
+    await ws.db.query('UPDATE workspace SET webhook_url = NULL');
+  });
+});
+
+describe.each(DATABASES)('the webhook queue on %s', (kind) => {
+  it('sends each message once when passes run at the same time', async () => {
+    const queueWs = await startTestWorkspace(kind, { webhookIntervalMs: 3_600_000 });
+    try {
+      const rep = await queueWs.join('rep');
+      await queueWs.db.query('UPDATE workspace SET webhook_url = $1', ['https://8.8.8.8/hook']);
+      const items = Array.from({ length: 30 }, () => feedbackItem({ id: randomUUID(), campaignId: null }));
+      await queueWs.call('POST', '/api/v1/feedback', { token: rep.token, body: { items } });
+      const posted: string[] = [];
+      const post = async (_url: string, body: string) => {
+        posted.push(body);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return 200;
+      };
+      const passes = await Promise.all(
+        Array.from({ length: 4 }, () => deliverWebhooks(queueWs.db, { post })),
+      );
+      const again = await deliverWebhooks(queueWs.db, { post });
+      expect(passes.reduce((sum, pass) => sum + pass.sent, 0) + again.sent).toBe(30);
+      expect(posted).toHaveLength(30);
+    } finally {
+      await queueWs.destroy();
+    }
   });
 });
