@@ -3,12 +3,13 @@ import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
 import { cors } from 'hono/cors';
 import { LIMITS, type Member } from '../lib/protocol';
+import { fromOwnOrigin, sessionCookieName } from './auth/same-origin';
 import { sessionMember } from './auth/sessions';
 import { authenticate } from './auth/tokens';
 import { serveDashboard } from './dashboard-assets';
 import { ApiError, forbidden, unauthorized } from './errors';
 import { openApiDocument } from './openapi';
-import { ROUTES, type Route, SESSION_COOKIE, type WorkspaceConfig } from './routes';
+import { ROUTES, type Route, type WorkspaceConfig } from './routes';
 
 function bearerToken(header: string | undefined): string | null {
   const match = header?.match(/^Bearer ([A-Za-z0-9_-]{20,64})$/);
@@ -24,17 +25,6 @@ async function readJson(request: Request): Promise<unknown> {
   }
 }
 
-/**
- * The dashboard's cookie counts only on requests from the dashboard itself: never cross-site (the
- * browser says so in Sec-Fetch-Site), never from another origin. Other callers use bearer tokens.
- */
-function fromOwnOrigin(c: Context, config: WorkspaceConfig): boolean {
-  const site = c.req.header('Sec-Fetch-Site');
-  if (site && site !== 'same-origin') return false;
-  const origin = c.req.header('Origin');
-  return !origin || origin === new URL(c.req.url).origin || origin === new URL(config.publicUrl(c)).origin;
-}
-
 /** Who is calling: by bearer token (with the token's id) or by the dashboard's cookie (no token id). */
 async function signedIn(
   config: WorkspaceConfig,
@@ -42,10 +32,10 @@ async function signedIn(
   route: Route,
 ): Promise<{ member: Member; tokenId: string | null }> {
   const token = bearerToken(c.req.header('Authorization'));
-  const session = token ? undefined : getCookie(c, SESSION_COOKIE);
+  const session = token ? undefined : getCookie(c, sessionCookieName(config.publicUrl(c)));
   const found = token
     ? await authenticate(config.db, token, config.tokenMaxIdleDays)
-    : session && fromOwnOrigin(c, config)
+    : session && fromOwnOrigin(c, config.publicUrl(c))
       ? { member: await sessionMember(config.db, session), tokenId: null }
       : null;
   if (!found?.member) throw unauthorized();
@@ -115,6 +105,13 @@ export function createApp(config: WorkspaceConfig): Hono {
           ? { member: null as unknown as Member, tokenId: null }
           : await signedIn(config, c, route);
       if (route.secret) c.header('Cache-Control', 'no-store');
+      if (route.sameOriginJson) {
+        const type = c.req.header('Content-Type') ?? '';
+        if (!/^application\/json\s*(;|$)/i.test(type))
+          throw new ApiError(415, 'json_only', 'Send this as application/json.');
+        if (!fromOwnOrigin(c, config.publicUrl(c)))
+          throw new ApiError(403, 'cross_origin', "Sign in from the dashboard's own address.");
+      }
       let body: unknown;
       if (route.request) {
         const parsed = route.request.safeParse(await readJson(c.req.raw));

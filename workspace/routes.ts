@@ -3,6 +3,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { type Brief, LIMITS, type Member, type Role, requests, responses, Verdict } from '../lib/protocol';
 import { issueCode, joinUrl } from './auth/codes';
+import { sessionCookieName } from './auth/same-origin';
 import { endSession, SESSION_DAYS, startSession } from './auth/sessions';
 import { browserSummary, linkedBrowsers, redeemCode, revokeMemberToken, revokeToken } from './auth/tokens';
 import { rateLimitSubject } from './client-address';
@@ -58,6 +59,11 @@ export interface Route<Body = unknown, Query = unknown> {
   status?: number;
   /** Its answer carries a token, a code or a token's id: Cache-Control no-store, kept by no cache. */
   secret?: true;
+  /**
+   * Only JSON from the dashboard's own origin (415 for other bodies, 403 cross-site): a form another
+   * site posts can never set the cookie.
+   */
+  sameOriginJson?: true;
   handle(context: RouteContext<Body, Query>): Promise<Response>;
 }
 
@@ -95,8 +101,6 @@ const MatrixQuery = z.strictObject({
   rep: z.uuid().optional(),
 });
 
-export const SESSION_COOKIE = 'sameroom_session';
-
 /** Codes are guessed through link and sign-in alike: both count against one limit per client address. */
 function limitCodeAttempts(config: WorkspaceConfig, c: Context): Promise<void> {
   const { limit, windowSeconds } = config.linkAttempts;
@@ -126,19 +130,21 @@ export const ROUTES: Route[] = [
   route({
     method: 'post',
     secret: true,
+    sameOriginJson: true,
     path: '/api/v1/session',
     access: 'public',
     summary:
-      "Sign in to the dashboard with a marketer's or admin's join-link code: an HttpOnly, SameSite=Strict cookie for 30 days.",
+      "Sign in to the dashboard with a marketer's or admin's join-link code: an HttpOnly, SameSite=Strict cookie for 30 days (__Host- prefixed and Secure under HTTPS). JSON from the dashboard's own origin only.",
     request: requests.LinkRequest,
     response: responses.Me,
     async handle({ c, config, body }) {
       await limitCodeAttempts(config, c);
+      const publicUrl = config.publicUrl(c);
       const { session, ...signedIn } = await config.db.transaction((tx) => startSession(tx, body.code));
-      setCookie(c, SESSION_COOKIE, session, {
+      setCookie(c, sessionCookieName(publicUrl), session, {
         httpOnly: true,
         sameSite: 'Strict',
-        secure: config.publicUrl(c).startsWith('https:'),
+        secure: publicUrl.startsWith('https:'),
         path: '/',
         maxAge: SESSION_DAYS * 86_400,
       });
@@ -152,9 +158,10 @@ export const ROUTES: Route[] = [
     summary: 'Sign out of the dashboard.',
     status: 204,
     async handle({ c, config }) {
-      const session = getCookie(c, SESSION_COOKIE);
+      const name = sessionCookieName(config.publicUrl(c));
+      const session = getCookie(c, name);
       if (session) await endSession(config.db, session);
-      deleteCookie(c, SESSION_COOKIE, { path: '/' });
+      deleteCookie(c, name, { path: '/', secure: name.startsWith('__Host-') });
       return c.body(null, 204);
     },
   }),

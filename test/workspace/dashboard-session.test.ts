@@ -63,6 +63,67 @@ describe('dashboard sessions', () => {
     expect((await ws.call('POST', '/api/v1/link', { body: { code } })).status).toBe(200);
   });
 
+  it('refuses a sign-in that is not JSON (415) or comes from another origin or site (403), setting no cookie', async () => {
+    const code = await invite('marketer');
+    // A cross-site HTML form can post text/plain (no preflight): it must never sign anyone in.
+    const form = await ws.call('POST', '/api/v1/session', {
+      body: JSON.stringify({ code }),
+      headers: {
+        'Content-Type': 'text/plain',
+        Origin: 'https://evil.example',
+        'Sec-Fetch-Site': 'cross-site',
+      },
+    });
+    expect(form.status).toBe(415);
+    expect(form.headers.get('Set-Cookie')).toBeNull();
+    for (const headers of <Array<Record<string, string>>>[
+      { Origin: 'https://evil.example' },
+      { 'Sec-Fetch-Site': 'cross-site' },
+    ]) {
+      const response = await ws.call('POST', '/api/v1/session', { body: { code }, headers });
+      expect(response.status).toBe(403);
+      expect(response.headers.get('Set-Cookie')).toBeNull();
+    }
+    // None of these used the code up.
+    const own = await ws.call('POST', '/api/v1/session', {
+      body: { code },
+      headers: { Origin: ws.url, 'Sec-Fetch-Site': 'same-origin' },
+    });
+    expect(own.status).toBe(200);
+    expect(own.headers.get('Cache-Control')).toBe('no-store');
+  });
+
+  it('under HTTPS (behind a TLS proxy) names the cookie __Host- and marks it Secure; the dashboard works with it', async () => {
+    const tls = await startTestWorkspace('pglite', { trustProxy: 1 });
+    try {
+      const https = { 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'sameroom.acme.example' };
+      const invited = await tls.call('POST', '/api/v1/invites', {
+        token: tls.adminToken,
+        body: { name: 'M', role: 'marketer' },
+      });
+      const { code } = (await invited.json()) as { code: string };
+      const response = await tls.call('POST', '/api/v1/session', { body: { code }, headers: https });
+      expect(response.status).toBe(200);
+      const setCookie = response.headers.get('Set-Cookie')!;
+      expect(setCookie).toMatch(/^__Host-sameroom_session=[A-Za-z0-9_-]{43};/);
+      expect(setCookie).toMatch(/; Secure/);
+      expect(setCookie).toMatch(/; Path=\//);
+      expect(setCookie).not.toMatch(/Domain=/i);
+      const cookie = setCookie.split(';')[0]!;
+      const me = await tls.call('GET', '/api/v1/me', {
+        headers: { ...https, Cookie: cookie, 'Sec-Fetch-Site': 'same-origin' },
+      });
+      expect(me.status).toBe(200);
+      // The plain name is not read under HTTPS: a cookie set over plain HTTP cannot stand in for it.
+      const plain = await tls.call('GET', '/api/v1/me', {
+        headers: { ...https, Cookie: cookie.replace('__Host-', ''), 'Sec-Fetch-Site': 'same-origin' },
+      });
+      expect(plain.status).toBe(401);
+    } finally {
+      await tls.destroy();
+    }
+  });
+
   it('signs out: the cookie is cleared and the session ends', async () => {
     const { cookie } = await signIn(await invite('marketer'));
     const out = await ws.call('DELETE', '/api/v1/session', { headers: { Cookie: cookie } });
