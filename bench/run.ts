@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { bundleSizeRows } from './bundle-size';
+import { chaosRows } from './chaos';
 import { leadPanelRows } from './lead-panel';
 import { type BenchRow, withinBudget } from './row';
 import { verdictRows } from './verdicts';
@@ -48,6 +49,7 @@ const rows: BenchRow[] = [
   ...(await workspaceRows()),
   ...(await leadPanelRows()),
   ...(await verdictRows()),
+  ...chaosRows(),
 ];
 printTable(rows);
 writeFileSync(

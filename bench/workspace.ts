@@ -8,6 +8,7 @@ import { createBrief } from '../workspace/domain/briefs';
 import { rebuildRollups } from '../workspace/domain/rollups';
 import { createMember } from '../workspace/domain/workspace';
 import { type RunningWorkspace, startWorkspace } from '../workspace/server';
+import { type LoadFigures, runLoad } from './load';
 import type { BenchRow } from './row';
 
 const CLIENTS = 4;
@@ -117,7 +118,52 @@ export async function workspaceRows(): Promise<BenchRow[]> {
     const pglite = await withWorkspace(undefined, ingestRate);
     const server = await withWorkspace(await createDatabase(postgres.url, 'bench'), ingestRate);
     const latency = await withWorkspace(await createDatabase(postgres.url, 'bench'), campaignsLatency);
+    const load = { clients: 50, seconds: 30 };
+    const loads: Array<[string, LoadFigures]> = [
+      ['PGlite', await withWorkspace(undefined, (ws) => runLoad(ws, load))],
+      [
+        'PostgreSQL',
+        await withWorkspace(await createDatabase(postgres.url, 'bench'), (ws) => runLoad(ws, load)),
+      ],
+    ];
+    const loadRows = loads.flatMap(([database, figures]): BenchRow[] => {
+      const name = (what: string) => `load, 50 clients for 30 s, ${what} (${database})`;
+      if (figures.itemsAcknowledged === 0) throw new Error(`load on ${database}: nothing was acknowledged`);
+      return [
+        {
+          name: name('5xx answers'),
+          value: figures.serverErrors,
+          unit: 'answers',
+          budget: 0,
+          better: 'lower',
+        },
+        {
+          name: name('unexpected answers'),
+          value: figures.unexpected,
+          unit: 'answers',
+          budget: 0,
+          better: 'lower',
+        },
+        {
+          name: name('verdicts lost'),
+          value: figures.lost,
+          unit: `of ${figures.itemsAcknowledged}`,
+          budget: 0,
+          better: 'lower',
+        },
+        {
+          name: name('verdicts doubled'),
+          value: figures.duplicated,
+          unit: 'verdicts',
+          budget: 0,
+          better: 'lower',
+        },
+        { name: name('p50 latency'), value: figures.p50Ms, unit: 'ms', budget: 250, better: 'lower' },
+        { name: name('p99 latency'), value: figures.p99Ms, unit: 'ms', budget: 1_000, better: 'lower' },
+      ];
+    });
     return [
+      ...loadRows,
       {
         name: 'ingest, batches of 100 (PGlite)',
         value: pglite,

@@ -1,0 +1,44 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ChaosFigures } from '../test/chaos/run-chaos';
+import type { BenchRow } from './row';
+
+const RESULTS = join(import.meta.dirname, 'chaos-results.json');
+
+/**
+ * The last full chaos run's figures (`npm run chaos` writes them; a run takes about half an hour, so the
+ * bench reports it rather than repeating it). No results, or a run of fewer than 100 rounds, is over
+ * budget: the figure was not measured.
+ */
+export function chaosRows(): BenchRow[] {
+  if (!existsSync(RESULTS))
+    throw new Error('No chaos results: run `npm run chaos` first (it writes bench/chaos-results.json).');
+  const figures = JSON.parse(readFileSync(RESULTS, 'utf8')) as ChaosFigures & { finishedAt: string };
+  const name = (what: string) => `chaos, seed ${figures.seed} (${figures.finishedAt.slice(0, 10)}): ${what}`;
+  return [
+    { name: name('rounds'), value: figures.rounds, unit: 'rounds', budget: 100, better: 'higher' },
+    {
+      name: name('verdicts saved'),
+      value: figures.verdicts,
+      unit: 'verdicts',
+      budget: 100,
+      better: 'higher',
+    },
+    { name: name('lost'), value: figures.lost, unit: 'verdicts', budget: 0, better: 'lower' },
+    { name: name('duplicated'), value: figures.duplicated, unit: 'verdicts', budget: 0, better: 'lower' },
+    {
+      name: name('stored after Undo'),
+      value: figures.undoneStored,
+      unit: 'verdicts',
+      budget: 0,
+      better: 'lower',
+    },
+    {
+      name: name('rollup mismatches'),
+      value: figures.rollupMismatches,
+      unit: 'rounds',
+      budget: 0,
+      better: 'lower',
+    },
+  ];
+}
