@@ -12,6 +12,7 @@ import { createBrief, getBrief, listCampaigns, patchBrief } from './domain/brief
 import { feedbackCsv } from './domain/csv';
 import { addReply, ingest, listFeedback, parseCursor, prepareBatch } from './domain/feedback';
 import { feedbackMatrix } from './domain/matrix';
+import { checkVerdictData } from './domain/verdict-data';
 import { createMember, loadWorkspace, me, removeMember, toMember } from './domain/workspace';
 import { ApiError, forbidden } from './errors';
 import { hit } from './rate-limit';
@@ -254,7 +255,7 @@ export const ROUTES: Route[] = [
     request: requests.FeedbackBatchRequest,
     response: responses.FeedbackBatchResponse,
     async handle({ c, config, member, body }) {
-      const batch = prepareBatch(body.items);
+      const batch = checkVerdictData(prepareBatch(body.items));
       const results = await config.db.transaction((tx) => ingest(tx, member, batch));
       return c.json({ results });
     },

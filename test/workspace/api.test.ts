@@ -216,6 +216,52 @@ describe.each(DATABASES)('the workspace API on %s', (kind) => {
       expect(await countFeedback()).toBe(before);
     });
 
+    it('answers invalid a verdict from the future or a record address off its CRM; stores addresses without their fragment', async () => {
+      const soon = new Date(Date.now() + 4 * 60_000).toISOString();
+      const later = new Date(Date.now() + 6 * 60_000).toISOString();
+      const lead = (crm: 'salesforce' | 'custom', url: string) => ({
+        crm,
+        objectType: 'lead' as const,
+        recordId: '00Q5g00000A1b2cEAB',
+        url,
+      });
+      const sf = 'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2cEAB/view';
+      const items = [
+        item(campaignId, { createdAt: soon }),
+        item(campaignId, { createdAt: later }),
+        item(campaignId, { lead: lead('salesforce', 'https://evil.example/lightning/r/Lead/x/view') }),
+        item(campaignId, { lead: lead('salesforce', `${sf}#secret-fragment`) }),
+        item(campaignId, { lead: lead('custom', 'https://crm.acme.example/leads/7#tab=notes') }),
+        item(campaignId, { lead: lead('custom', 'http://crm.acme.example/leads/7') }),
+      ];
+      const response = await send(rep.token, items);
+      const { results } = (await response.json()) as { results: Array<{ status: string; error?: string }> };
+      expect(results.map((r) => r.status)).toEqual([
+        'created',
+        'invalid',
+        'invalid',
+        'created',
+        'created',
+        'invalid',
+      ]);
+      expect(results[1]?.error).toMatch(/createdAt: is more than 5 minutes in the future/);
+      expect(results[2]?.error).toMatch(/lead\.url: is not an address of salesforce/);
+      expect(results[5]?.error).toMatch(/lead\.url: must be an https address/);
+      const stored = await ws.db.query<{ id: string; url: string }>(
+        'SELECT id, url FROM feedback WHERE id = ANY($1::uuid[])',
+        [[items[3]!.id, items[4]!.id]],
+      );
+      expect(Object.fromEntries(stored.map((r) => [r.id, r.url]))).toEqual({
+        [items[3]!.id]: sf,
+        [items[4]!.id]: 'https://crm.acme.example/leads/7',
+      });
+      // A resend of the same item (fragment and all) is a duplicate, not a conflict.
+      const again = await send(rep.token, [items[3]]);
+      expect(((await again.json()) as { results: Array<{ status: string }> }).results[0]?.status).toBe(
+        'duplicate',
+      );
+    });
+
     it('stores SQL metacharacters and unicode as the rep typed them', async () => {
       const note = "Robert'); DROP TABLE feedback;-- \\ $1 %_ 👍🏽 مرحبا e\u0301";
       const hostile = item(campaignId, { note, signals: { leadSource: "O'Brien & Sons; --" } });
