@@ -18,6 +18,7 @@ import {
   scheduleBackups,
   writeAutomaticBackup,
 } from './backups';
+import { clientAddressReader, type TrustProxy } from './client-address';
 import { Command, runCommand } from './commands';
 import { claimDataFolder, type DataFolderClaim, SOCKET_NAME } from './data-folder';
 import { type Database, openDatabase } from './db/database';
@@ -37,7 +38,11 @@ export interface ServeOptions {
   host?: string;
   tlsCert?: string | undefined;
   tlsKey?: string | undefined;
-  trustProxy?: boolean;
+  /**
+   * Behind reverse proxies: how many stand in front (true is one), or their addresses (CIDR allowed).
+   * The client address is read from the right of X-Forwarded-For, never its client-written left end.
+   */
+  trustProxy?: TrustProxy;
   /** How join links start; by default the address this server answers at. */
   publicUrl?: string | undefined;
   linkAttempts?: { limit: number; windowSeconds: number };
@@ -199,15 +204,7 @@ async function serve(
       }
       return new URL(c.req.url).origin;
     },
-    clientIp: (c: Context) => {
-      if (options.trustProxy) {
-        const forwarded = c.req.header('X-Forwarded-For')?.split(',')[0]?.trim();
-        if (forwarded) return forwarded;
-      }
-      const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)
-        ?.incoming;
-      return incoming?.socket?.remoteAddress ?? 'unknown';
-    },
+    clientIp: clientAddressReader(options.trustProxy),
     linkAttempts: options.linkAttempts ?? { limit: 20, windowSeconds: 600 },
   };
   const first = await createWorkspaceIfEmpty(db, {
