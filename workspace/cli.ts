@@ -38,7 +38,23 @@ const SERVE: Record<string, Flag> = {
   'trust-proxy': {
     type: 'boolean',
     default: false,
-    help: 'behind a reverse proxy: client and public URL from X-Forwarded-*',
+    help: 'behind one reverse proxy: the client is the rightmost X-Forwarded-For entry, the public URL from X-Forwarded-*',
+  },
+  'trusted-proxies': {
+    type: 'string',
+    value: 'N|ADDRS',
+    help: 'behind several proxies: how many, or their addresses (comma-separated, CIDR allowed); implies --trust-proxy',
+  },
+  'token-idle-days': {
+    type: 'string',
+    default: '90',
+    value: 'DAYS',
+    help: 'tokens unused this long stop working',
+  },
+  'allow-local-webhooks': {
+    type: 'boolean',
+    default: false,
+    help: 'let the team webhook reach loopback and private addresses',
   },
   'public-url': { type: 'string', value: 'URL', help: 'how join links start (default: the address served)' },
   'backup-every': {
@@ -278,6 +294,22 @@ async function serve(dataDir: string, values: Record<string, string | boolean | 
     1_000,
     'a whole number from 1 to 1000',
   );
+  const tokenMaxIdleDays = wholeNumber(
+    'token-idle-days',
+    String(values['token-idle-days']),
+    1,
+    36_500,
+    'a number of days from 1',
+  );
+  const proxies = values['trusted-proxies'] as string | undefined;
+  const trustProxy = proxies
+    ? /^\d+$/.test(proxies)
+      ? Number(proxies)
+      : proxies
+          .split(',')
+          .map((address) => address.trim())
+          .filter(Boolean)
+    : Boolean(values['trust-proxy']);
   if (Boolean(values['tls-cert']) !== Boolean(values['tls-key']))
     throw new UsageError('--tls-cert and --tls-key go together.');
   for (const flag of ['tls-cert', 'tls-key'] as const)
@@ -309,7 +341,9 @@ async function serve(dataDir: string, values: Record<string, string | boolean | 
       host: String(values.host),
       tlsCert: values['tls-cert'] as string | undefined,
       tlsKey: values['tls-key'] as string | undefined,
-      trustProxy: Boolean(values['trust-proxy']),
+      trustProxy,
+      tokenMaxIdleDays,
+      allowLocalWebhooks: Boolean(values['allow-local-webhooks']),
       publicUrl: values['public-url'] as string | undefined,
       backups: { everyMs: everyHours * 3_600_000, keep },
     });

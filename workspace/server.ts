@@ -43,6 +43,10 @@ export interface ServeOptions {
    * The client address is read from the right of X-Forwarded-For, never its client-written left end.
    */
   trustProxy?: TrustProxy;
+  /** Webhooks may reach loopback, private and link-local addresses (default false). */
+  allowLocalWebhooks?: boolean;
+  /** Tokens unused for this many days stop working (default 90). */
+  tokenMaxIdleDays?: number;
   /** How join links start; by default the address this server answers at. */
   publicUrl?: string | undefined;
   linkAttempts?: { limit: number; windowSeconds: number };
@@ -206,6 +210,8 @@ async function serve(
     },
     clientIp: clientAddressReader(options.trustProxy),
     linkAttempts: options.linkAttempts ?? { limit: 20, windowSeconds: 600 },
+    allowLocalWebhooks: options.allowLocalWebhooks ?? false,
+    tokenMaxIdleDays: options.tokenMaxIdleDays ?? 90,
   };
   const first = await createWorkspaceIfEmpty(db, {
     name: 'Sameroom workspace',
@@ -246,7 +252,7 @@ async function serve(
     ? async () => undefined
     : scheduleBackups(db, options.dataDir, backups, (line) => console.error(line));
   const webhooks = setInterval(() => {
-    delivering ??= deliverWebhooks(db)
+    delivering ??= deliverWebhooks(db, { allowLocal: options.allowLocalWebhooks ?? false })
       .catch((error: unknown) => console.error('workspace: webhook delivery failed', error))
       .finally(() => {
         delivering = null;
