@@ -12,6 +12,8 @@ export function CrmSiteList(props: {
   locked: boolean;
   onToggle: (id: string, on: boolean) => void;
   onAdd: (input: unknown) => Promise<CustomSiteProblems | null>;
+  /** The rep started on the custom-site form. */
+  onEdit?: () => void;
   onRemove: (site: CustomSite) => void;
 }) {
   const settings = props.settings.value;
@@ -51,7 +53,7 @@ export function CrmSiteList(props: {
           ))}
         </ul>
       )}
-      <CustomSiteForm onAdd={props.onAdd} />
+      <CustomSiteForm onAdd={props.onAdd} onEdit={props.onEdit} />
     </section>
   );
 }

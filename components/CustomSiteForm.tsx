@@ -21,7 +21,11 @@ function Problem(props: { problems: CustomSiteProblems; path: string }) {
  * Describe a CRM Sameroom does not know: where its pages are, how a record's URL carries its id, and
  * optionally how to read the signals. Adding asks the browser for access to the site.
  */
-export function CustomSiteForm(props: { onAdd: (input: unknown) => Promise<CustomSiteProblems | null> }) {
+export function CustomSiteForm(props: {
+  onAdd: (input: unknown) => Promise<CustomSiteProblems | null>;
+  /** The rep started on the form (focus inside it): what checking it needs can load now. */
+  onEdit?: () => void;
+}) {
   const label = useSignal('');
   const match = useSignal('');
   const recordPattern = useSignal('');
@@ -53,6 +57,7 @@ export function CustomSiteForm(props: { onAdd: (input: unknown) => Promise<Custo
     <form
       class="sr-form"
       aria-labelledby="custom-site-title"
+      onFocusIn={props.onEdit}
       onSubmit={(event) => {
         event.preventDefault();
         added.value = false;

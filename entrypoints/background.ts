@@ -2,7 +2,7 @@ import { defineBackground } from 'wxt/utils/define-background';
 import { enforceWorkspacePolicy } from '../lib/background/link';
 import { handleMessage } from '../lib/background/router';
 import { createSyncRunner } from '../lib/background/sync-runner';
-import { activeAdapters, adapterFor } from '../lib/crm';
+import { servesCrm } from '../lib/crm';
 import { showBadge } from '../lib/platform/badge';
 import { listenForCommands } from '../lib/platform/commands';
 import { syncSiteScripts } from '../lib/platform/custom-sites';
@@ -25,8 +25,9 @@ export default defineBackground({
         // Cached, as every message asks; a refusal is checked against a fresh read, so a site added a
         // moment ago is never turned away by a change event that has not arrived yet.
         isCrmUrl: async (url) =>
-          adapterFor(url, activeAdapters((await settings()).settings)) !== null ||
-          adapterFor(url, activeAdapters((await loadSettings()).settings)) !== null,
+          servesCrm(url, (await settings()).settings) || servesCrm(url, (await loadSettings()).settings),
+        // From memory: the content script asks this instead of reading managed storage (issue 11).
+        enabledCrms: async () => (await settings()).settings.enabledCrms,
         // Read fresh: a verdict sent right after the rep turned this off must not carry the address.
         sendRecordUrl: async () => (await loadSettings()).settings.sendRecordUrl,
         managedWorkspaceUrl: async () => (await managedSettings()).workspaceUrl,

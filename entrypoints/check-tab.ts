@@ -1,5 +1,6 @@
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
-import { activeAdapters, adapterFor, detectLead } from '../lib/crm';
+import { adapterFor, detectLead } from '../lib/crm';
+import { activeAdapters } from '../lib/crm/custom';
 import type { TabCheck } from '../lib/platform/check-tab';
 import { loadSettings } from '../lib/platform/settings';
 

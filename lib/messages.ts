@@ -54,6 +54,7 @@ export const Message = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('repliesSeen') }),
   z.strictObject({ type: z.literal('campaigns') }),
   z.strictObject({ type: z.literal('unlink') }),
+  z.strictObject({ type: z.literal('enabledCrms') }),
 ]);
 export type Message = z.infer<typeof Message>;
 export type MessageType = Message['type'];
@@ -76,6 +77,7 @@ export const ALLOWED_SENDERS: Record<MessageType, readonly SenderKind[]> = {
   repliesSeen: ['extensionPage'],
   campaigns: ['extensionPage'],
   unlink: ['extensionPage'],
+  enabledCrms: ['contentScript'],
 };
 
 export const StatusReply = z.object({
@@ -196,6 +198,8 @@ export interface Replies {
   repliesSeen: OutboxStatus;
   campaigns: CampaignList;
   unlink: UnlinkReply;
+  /** The built-in CRMs' switches in force, the admin's policy applied (missing means on). */
+  enabledCrms: Record<string, boolean>;
 }
 
 /** After Unlink: the outbox as it stands, and whether the workspace revoked the token (or why not). */
@@ -207,7 +211,11 @@ export interface UnlinkReply extends OutboxStatus {
 export type ReplyTo<T extends MessageType> = Replies[T];
 
 /** Every reply carries either the answer or an error a person can act on. */
-export type Envelope<T> = { ok: true; reply: T } | { ok: false; error: string };
+/**
+ * A reply, or why there is none. `off`: the sender is our content script on a page no CRM in force
+ * serves (switched off in Options or by the admin), so it takes its panel down.
+ */
+export type Envelope<T> = { ok: true; reply: T } | { ok: false; error: string; off?: true };
 
 /** What the background knows of a message's sender, from `runtime.MessageSender`. */
 export interface SenderInfo {

@@ -15,7 +15,6 @@ import { registerSite, removeSite, requestSiteAccess } from '../../lib/platform/
 import { askBackground } from '../../lib/platform/messaging';
 import { loadSettings, saveSettings } from '../../lib/platform/settings';
 import { DEFAULT_SETTINGS, type ManagedSettings, type Settings } from '../../lib/settings';
-import { checkCustomSite } from '../../lib/settings/custom-site';
 import { parseWorkspaceUrl } from '../../lib/workspace/join-link';
 import { SiteNotices } from './SiteNotices';
 
@@ -52,9 +51,24 @@ async function unlink(): Promise<void> {
   link.value = linkStateOf(await askBackground({ type: 'status' }));
 }
 
+type SiteValidator = typeof import('../../lib/settings/custom-site');
+let validator: Promise<SiteValidator> | undefined;
+let loadedValidator: SiteValidator | undefined;
+
+/**
+ * The custom-site validator carries the RE2 engine (a third of this page's weight): it loads when the
+ * rep starts on the form, so that checking the site at the click needs no await.
+ */
+function loadValidator(): Promise<SiteValidator> {
+  validator ??= import('../../lib/settings/custom-site').then((module) => (loadedValidator = module));
+  return validator;
+}
+
 /** Validates, then asks for the site's permission before any await (the click's gesture), then keeps it. */
 function addSite(input: unknown): Promise<CustomSiteProblems | null> {
-  const checked = checkCustomSite(input, crypto.randomUUID());
+  // Not loaded yet (the form sent without a focus): a browser may then refuse the prompt, never the site.
+  if (!loadedValidator) return loadValidator().then(() => addSite(input));
+  const checked = loadedValidator.checkCustomSite(input, crypto.randomUUID());
   if (!checked.ok) return Promise.resolve(checked.problems);
   const site = checked.site;
   return requestSiteAccess(site).then(async (granted) => {
@@ -112,6 +126,7 @@ function Options() {
           await refresh();
         }}
         onAdd={addSite}
+        onEdit={() => void loadValidator()}
         onRemove={async (site) => {
           await removeSite(site);
           await saveSettings((current) => ({

@@ -28,6 +28,8 @@ export interface BackgroundDeps {
   isCrmUrl(url: URL): boolean | Promise<boolean>;
   /** Whether verdicts carry the record's address (Options → Privacy); yes when not given. */
   sendRecordUrl?: () => Promise<boolean>;
+  /** The built-in CRMs' switches in force (the admin's policy over the rep's), from memory. */
+  enabledCrms?: () => Promise<Record<string, boolean>>;
   /** The workspace an admin preset through managed storage, if any: linking elsewhere is refused. */
   managedWorkspaceUrl?: () => Promise<string | undefined>;
   db(): Promise<IDBPDatabase<SameroomDb>>;
@@ -74,7 +76,14 @@ export async function handleMessage(
   }
   const kind = classifySender(sender, deps.ours, () => crmUrl);
   if (!kind || !ALLOWED_SENDERS[message.type].includes(kind)) {
-    return { ok: false, error: t('errNotAllowed') };
+    // Our own content script (our id, a tab's top frame) on a page the settings in force do not serve.
+    const off =
+      !kind &&
+      sender.id === deps.ours.id &&
+      sender.hasTab &&
+      (sender.frameId ?? 0) === 0 &&
+      /^https?:\/\//.test(sender.url ?? '');
+    return { ok: false, error: t('errNotAllowed'), ...(off ? { off: true as const } : {}) };
   }
   try {
     switch (message.type) {
@@ -144,6 +153,8 @@ export async function handleMessage(
       }
       case 'campaigns':
         return { ok: true, reply: await campaignList(await deps.db(), context(deps)) };
+      case 'enabledCrms':
+        return { ok: true, reply: (await deps.enabledCrms?.()) ?? {} };
     }
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);

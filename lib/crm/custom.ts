@@ -1,6 +1,7 @@
-import type { CustomSite, FieldRule } from '../settings';
+import { type CustomSite, customSiteMatches, type FieldRule, type Settings } from '../settings';
 import { compileRecordPattern, type RecordPattern, recordIdIn } from '../settings/record-pattern';
 import { cleanText, openShadowRoots } from './fields';
+import { enabledAdapters } from './index';
 import { valueText } from './layouts';
 import type { CrmAdapter, RecordRef } from './types';
 
@@ -56,7 +57,7 @@ export function customAdapter(site: CustomSite): CrmAdapter {
     label: site.label,
     objectTypes: [site.objectType],
     // Only HTTPS, whatever an older version stored: a page over plain HTTP is never a custom site.
-    matches: pattern && site.match.startsWith('https://') ? [site.match] : [],
+    matches: pattern ? customSiteMatches(site) : [],
     recognise(url: URL): RecordRef | null {
       if (!pattern || url.protocol !== 'https:') return null;
       const id = recordIdIn(pattern, url, site.recordQuery ?? []);
@@ -71,4 +72,19 @@ export function customAdapter(site: CustomSite): CrmAdapter {
       return signals;
     },
   };
+}
+
+const active = new WeakMap<Settings, CrmAdapter[]>();
+
+/**
+ * The adapters in force: the built-in CRMs that are switched on, then the team's custom sites. The
+ * same settings object gives the same adapters, so each custom site's pattern is compiled once.
+ */
+export function activeAdapters(settings: Settings): CrmAdapter[] {
+  let adapters = active.get(settings);
+  if (!adapters) {
+    adapters = [...enabledAdapters(settings), ...settings.customSites.map(customAdapter)];
+    active.set(settings, adapters);
+  }
+  return adapters;
 }

@@ -1,8 +1,7 @@
 import { MatchPattern } from 'wxt/utils/match-patterns';
-import { crmEnabled, type Settings } from '../settings';
+import { type CustomSite, crmEnabled, customSiteMatches, type Settings } from '../settings';
 import { attio } from './attio';
 import { close } from './close';
-import { customAdapter } from './custom';
 import { dynamics } from './dynamics';
 import { freshsales } from './freshsales';
 import { hubspot } from './hubspot';
@@ -56,23 +55,48 @@ export function adapterFor(url: URL, adapters: readonly CrmAdapter[] = ADAPTERS)
   return adapters.find((adapter) => servesHost(adapter, url)) ?? null;
 }
 
-const active = new WeakMap<Settings, CrmAdapter[]>();
+const enabled = new WeakMap<Settings, CrmAdapter[]>();
 
 /**
- * The adapters in force: the built-in CRMs that are switched on, then the team's custom sites. The
- * same settings object (the background keeps one until they change) gives the same adapters, so each
- * custom site's patterns are compiled once.
+ * The built-in CRMs that are switched on. Custom sites' adapters (and the RE2 engine their record
+ * patterns need) live in `./custom`, imported only where a custom site's page is read, so the
+ * built-in content script, the background and the popup stay free of it.
  */
-export function activeAdapters(settings: Settings): CrmAdapter[] {
-  let adapters = active.get(settings);
+export function enabledAdapters(settings: Settings): CrmAdapter[] {
+  let adapters = enabled.get(settings);
   if (!adapters) {
-    adapters = [
-      ...ADAPTERS.filter((adapter) => crmEnabled(settings, adapter.id)),
-      ...settings.customSites.map(customAdapter),
-    ];
-    active.set(settings, adapters);
+    adapters = ADAPTERS.filter((adapter) => crmEnabled(settings, adapter.id));
+    enabled.set(settings, adapters);
   }
   return adapters;
+}
+
+/** Each custom site's host patterns, compiled the first time it is asked about. */
+const sitePatterns = new WeakMap<CustomSite, MatchPattern[]>();
+
+function servesSiteHost(site: CustomSite, url: URL): boolean {
+  let found = sitePatterns.get(site);
+  if (!found) {
+    try {
+      found = customSiteMatches(site).map((p) => new MatchPattern(p));
+    } catch {
+      found = [];
+    }
+    sitePatterns.set(site, found);
+  }
+  return found.some((pattern) => pattern.includes(url.href));
+}
+
+/**
+ * Whether a page at this address is one Sameroom serves under these settings: a built-in CRM that is
+ * on, or a custom site. By host only, the way content scripts are matched: the background asks this
+ * of every content script's message and needs no record pattern for it.
+ */
+export function servesCrm(url: URL, settings: Settings): boolean {
+  return (
+    adapterFor(url, enabledAdapters(settings)) !== null ||
+    settings.customSites.some((site) => servesSiteHost(site, url))
+  );
 }
 
 /**

@@ -1,8 +1,11 @@
 import { browser } from 'wxt/browser';
 import type { CustomSite } from '../settings';
 
-/** The content script WXT builds from entrypoints/crm.content; custom sites run the same one. */
-const CONTENT_SCRIPT = 'content-scripts/crm.js';
+/**
+ * The content script WXT builds from entrypoints/custom-site.content: the CRM content script with
+ * custom sites' adapters, and the RE2 engine their record patterns need, which built-in CRMs do without.
+ */
+const CONTENT_SCRIPT = 'content-scripts/custom-site.js';
 const scriptId = (site: CustomSite) => `sameroom-custom-${site.id}`;
 
 /**
@@ -50,8 +53,15 @@ export async function syncSiteScripts(sites: CustomSite[]): Promise<void> {
   if (stale.length > 0) await browser.scripting.unregisterContentScripts({ ids: stale });
   for (const site of running) {
     const script = registered.find((candidate) => candidate.id === scriptId(site));
-    // A site migrated from *:// to https:// keeps its id: its script is registered again, narrower.
-    if (script && script.matches?.length === 1 && script.matches[0] === site.match) continue;
+    // A site migrated from *:// to https:// keeps its id: its script is registered again, narrower;
+    // one an earlier version registered with the CRM content script gets the custom sites' one.
+    if (
+      script?.matches?.length === 1 &&
+      script.matches[0] === site.match &&
+      script.js?.length === 1 &&
+      script.js[0]?.endsWith(CONTENT_SCRIPT)
+    )
+      continue;
     if (await browser.permissions.contains({ origins: [site.match] })) await registerSite(site);
   }
 }

@@ -55,6 +55,14 @@ export async function managedSettings(): Promise<ManagedSettings> {
   }
 }
 
+/**
+ * The rep's settings alone, from `storage.local`: what the content script starts from. It never reads
+ * managed storage (slow or silent there, issue 11); the background answers for the admin's presets.
+ */
+export function loadRepSettings(): Promise<Settings> {
+  return settingsItem.getValue();
+}
+
 /** The settings in force (the rep's under the admin's presets), and the presets themselves. */
 export async function loadSettings(): Promise<{ settings: Settings; managed: ManagedSettings }> {
   const [user, managed] = await Promise.all([settingsItem.getValue(), managedSettings()]);

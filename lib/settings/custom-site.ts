@@ -2,13 +2,8 @@ import { z } from 'zod';
 import { type MessageKey, t } from '../i18n';
 import { ObjectType } from '../protocol';
 import type { CustomSite } from './index';
-import {
-  type MatchProblem,
-  matchProblem,
-  type PatternProblem,
-  patternProblem,
-  QUERY_NAME,
-} from './site-rules';
+import { patternProblem } from './record-pattern';
+import { type MatchProblem, matchProblem, type PatternProblem, QUERY_NAME } from './site-rules';
 
 const MATCH_MESSAGES: Record<MatchProblem, MessageKey> = {
   notPattern: 'customSiteBadMatch',

@@ -97,3 +97,11 @@ export function effectiveSettings(
 export function crmEnabled(settings: Settings, adapterId: string): boolean {
   return settings.enabledCrms[adapterId] !== false;
 }
+
+/**
+ * The pages a custom site serves: its one HTTPS match pattern, or none when an earlier version saved
+ * it under rules that no longer hold (`attention`), or over plain HTTP.
+ */
+export function customSiteMatches(site: CustomSite): string[] {
+  return !site.attention && site.match.startsWith('https://') ? [site.match] : [];
+}

@@ -1,4 +1,5 @@
 import { RE2JS } from 're2js';
+import { type PatternProblem, readsWholeUrl } from './site-rules';
 
 /**
  * A custom site's record pattern, run by RE2 (re2js): matching takes time linear in the address
@@ -17,6 +18,13 @@ export function compileRecordPattern(source: string): PatternCheck {
     return { ok: false, problem: 'syntax' };
   }
   return Object.hasOwn(pattern.namedGroups(), 'id') ? { ok: true, pattern } : { ok: false, problem: 'noId' };
+}
+
+/** What is wrong with a record pattern the rep typed, or null when RE2 runs it on the path. */
+export function patternProblem(source: string): PatternProblem | null {
+  if (readsWholeUrl(source)) return 'wholeUrl';
+  const compiled = compileRecordPattern(source);
+  return compiled.ok ? null : compiled.problem;
 }
 
 /**

@@ -1,11 +1,11 @@
 import { MatchPattern } from 'wxt/utils/match-patterns';
 import type { CustomSite, CustomSiteV2, Settings, SettingsV2, SiteAttention } from './index';
 import { isPublicSuffix } from './public-suffix';
-import { compileRecordPattern } from './record-pattern';
 
 /**
- * What a custom site may be (issue 13), free of zod so the content script can run the settings'
- * migration: one HTTPS site, a wildcard only below a registrable domain, a pattern RE2 runs.
+ * What a custom site may be (issue 13), free of zod and of the RE2 engine so every part of the
+ * extension can run the settings' migration: one HTTPS site, a wildcard only below a registrable
+ * domain, a pattern on the path. Whether RE2 compiles a pattern is `record-pattern.ts`'s question.
  */
 export type MatchProblem = 'notPattern' | 'http' | 'publicSuffix';
 
@@ -26,14 +26,21 @@ export function matchProblem(value: string): MatchProblem | null {
 export type PatternProblem = 'syntax' | 'noId' | 'wholeUrl';
 
 /** A pattern that names the scheme or host was written for the whole URL; it now runs on the path. */
-function readsWholeUrl(source: string): boolean {
+export function readsWholeUrl(source: string): boolean {
   return /(^|[^\\])(\\\/|\/){2}/.test(source) || /https?:/i.test(source);
 }
 
-export function patternProblem(source: string): PatternProblem | null {
-  if (readsWholeUrl(source)) return 'wholeUrl';
-  const compiled = compileRecordPattern(source);
-  return compiled.ok ? null : compiled.problem;
+/**
+ * What a version 2 pattern (a JavaScript regular expression) uses that RE2 refuses or that reads
+ * what anyone can add to a link: backreferences, lookarounds, escapes RE2 spells otherwise (`\u`,
+ * `\c`, `\0`), `[^]`, a query or a fragment. Without the RE2 engine: the migration runs in the
+ * background and the built-in content script, which do not carry it. A pattern this misses but RE2
+ * still refuses matches nothing (`customAdapter` fails closed).
+ */
+const NOT_RE2 = /\\[1-9kuc0]|\(\?<?[=!]|\[\^\]|\\\?|#/;
+
+function migratesAsIs(source: string): boolean {
+  return !readsWholeUrl(source) && !NOT_RE2.test(source) && /\(\?P?<id>/.test(source);
 }
 
 /** A query parameter's name as a pattern may name it. */
@@ -55,8 +62,7 @@ export function migrateCustomSite(old: CustomSiteV2): CustomSite {
     fields: old.fields,
   };
   const wrongMatch = matchProblem(match);
-  // A query or fragment in the old pattern read what anyone can add to a link: it must be redone.
-  const wrongPattern = patternProblem(old.recordUrl) !== null || /\\\?|#/.test(old.recordUrl);
+  const wrongPattern = !migratesAsIs(old.recordUrl);
   const attention: SiteAttention | null = wrongMatch ?? (wrongPattern ? 'pattern' : null);
   return attention ? { ...site, attention } : site;
 }

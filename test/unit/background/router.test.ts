@@ -70,9 +70,27 @@ describe('messages to the background', () => {
     expect(openOptions).toHaveBeenCalledOnce();
   });
 
+  it('tells a content script which CRMs are on under the admin’s policy, from memory', async () => {
+    const enabledCrms = vi.fn(async () => ({ hubspot: false, 'salesforce-lightning': true }));
+    expect(await handleMessage({ type: 'enabledCrms' }, CRM_TAB, deps({ enabledCrms }))).toEqual({
+      ok: true,
+      reply: { hubspot: false, 'salesforce-lightning': true },
+    });
+  });
+
+  it('refuses our content script on a page Sameroom does not serve, saying it is off there', async () => {
+    const openOptions = vi.fn(async () => undefined);
+    const sender = { ...CRM_TAB, url: 'https://evil.example/lightning/r/Lead/x/view' };
+    expect(await handleMessage({ type: 'openOptions' }, sender, deps({ openOptions }))).toEqual({
+      ok: false,
+      error: 'That request is not allowed from here.',
+      off: true,
+    });
+    expect(openOptions).not.toHaveBeenCalled();
+  });
+
   it.each([
     ['another extension', { ...OPTIONS_PAGE, id: 'someone-else' }],
-    ['a page that is not a CRM site', { ...CRM_TAB, url: 'https://evil.example/lightning/r/Lead/x/view' }],
     ['a CRM URL with no tab (not a content script)', { ...CRM_TAB, hasTab: false }],
     ['a sender without a URL', { id: OURS.id, hasTab: true }],
     ['a sender with a malformed URL', { ...CRM_TAB, url: 'not a url' }],

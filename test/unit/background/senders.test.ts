@@ -26,6 +26,7 @@ const MESSAGES: Record<MessageType, Record<string, unknown>> = {
   repliesSeen: { type: 'repliesSeen' },
   campaigns: { type: 'campaigns' },
   unlink: { type: 'unlink' },
+  enabledCrms: { type: 'enabledCrms' },
 };
 
 const SENDERS = {
@@ -71,7 +72,11 @@ const MAY_SEND: Record<MessageType, SenderName[]> = {
   repliesSeen: PAGES,
   campaigns: PAGES,
   unlink: PAGES,
+  enabledCrms: CRM,
 };
+
+/** Senders that can only be our own content script, on a page no CRM in force serves: told it is off. */
+const OFF_HERE: SenderName[] = ['a content script on a non-CRM tab', 'a look-alike of our origin'];
 
 function deps(): BackgroundDeps & { touched: ReturnType<typeof vi.fn> } {
   const touched = vi.fn();
@@ -111,7 +116,8 @@ describe('who may send each message to the background', () => {
     if (allowed) {
       expect(answer).not.toEqual(NOT_ALLOWED);
     } else {
-      expect(answer).toEqual(NOT_ALLOWED);
+      // Our content script on a page Sameroom does not serve (switched off) is told so, to hide its panel.
+      expect(answer).toEqual(OFF_HERE.includes(sender) ? { ...NOT_ALLOWED, off: true } : NOT_ALLOWED);
       // Refused before anything happens: no database, no network, no sync, no page opened.
       expect(background.touched).not.toHaveBeenCalled();
     }

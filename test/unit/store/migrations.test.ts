@@ -4,7 +4,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { outboxStatus } from '../../../lib/outbox/outbox';
 import { syncOutbox } from '../../../lib/outbox/sync';
 import { settingsItem } from '../../../lib/platform/settings';
-import { DEFAULT_SETTINGS } from '../../../lib/settings';
+import { DEFAULT_SETTINGS, SETTINGS_VERSION } from '../../../lib/settings';
 import { DB_NAME, openSameroomDb } from '../../../lib/store/db';
 import { fakeWorkspace, LINK } from '../outbox/fake-workspace';
 
@@ -90,11 +90,11 @@ describe('IndexedDB schema upgrades', () => {
 });
 
 describe('settings versions', () => {
-  it('upgrades a version 1 settings object (CRM switches only) to version 2', async () => {
+  it('upgrades a version 1 settings object (CRM switches only) to the current version', async () => {
     await fakeBrowser.storage.local.set({ settings: { crms: { hubspot: false } }, settings$: { v: 1 } });
     await settingsItem.migrate(); // as at the start of any part of the extension after an update
     expect(await settingsItem.getValue()).toEqual({ ...DEFAULT_SETTINGS, enabledCrms: { hubspot: false } });
-    expect((await fakeBrowser.storage.local.get('settings$')).settings$).toEqual({ v: 2 });
+    expect((await fakeBrowser.storage.local.get('settings$')).settings$).toEqual({ v: SETTINGS_VERSION });
   });
 
   it('starts a new install at version 2 with the defaults', async () => {

@@ -1,0 +1,49 @@
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import type { CrmAdapter } from '../../lib/crm';
+import { onPanelCommand } from '../../lib/platform/commands';
+import { askBackground } from '../../lib/platform/messaging';
+import { loadRepSettings, watchSettings } from '../../lib/platform/settings';
+import type { Settings } from '../../lib/settings';
+import { PanelMount } from './panel-mount';
+
+/**
+ * Runs the panel on this page: detection starts from the rep's settings in `storage.local` alone, and
+ * the background's word on the admin's policy is applied whenever it arrives. Nothing on the way from
+ * "record recognised" to "panel on screen" waits for managed storage: in Chromium its first read from
+ * a content script can take seconds, and never returns on a busy page (issue 11).
+ */
+export async function startPanel(
+  ctx: ContentScriptContext,
+  adaptersFor: (settings: Settings) => CrmAdapter[],
+  css?: string,
+): Promise<void> {
+  let rep = await loadRepSettings();
+  /** The built-in CRMs on under the admin's policy, as the background says; 'off' for this page. */
+  let policy: Settings['enabledCrms'] | 'off' | null = null;
+  const panel = new PanelMount(ctx, adaptersFor(rep), css);
+  const apply = () => {
+    const adapters = policy === 'off' ? [] : adaptersFor(policy ? { ...rep, enabledCrms: policy } : rep);
+    const same =
+      adapters.length === panel.adapters.length && adapters.every((a, i) => a.id === panel.adapters[i]?.id);
+    panel.adapters = adapters;
+    if (!same) void panel.show(location.href);
+  };
+  const askPolicy = async () => {
+    const answer = await askBackground({ type: 'enabledCrms' });
+    if (answer.ok) policy = answer.reply;
+    else if (answer.off) policy = 'off';
+    else return; // no background to ask: the rep's settings stand
+    apply();
+  };
+  // Switched off in Options or by the admin (or a custom site removed): the panel goes; on: it comes.
+  const unwatch = watchSettings(async () => {
+    rep = await loadRepSettings();
+    apply();
+    await askPolicy();
+  });
+  ctx.onInvalidated(unwatch);
+  ctx.onInvalidated(onPanelCommand((command) => panel.command(command)));
+  ctx.addEventListener(window, 'wxt:locationchange', ({ newUrl }) => void panel.show(newUrl.href));
+  void askPolicy();
+  await panel.show(location.href);
+}

@@ -1,0 +1,81 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { startPanel } from '../../../entrypoints/crm.content/start-panel';
+import { enabledAdapters } from '../../../lib/crm';
+import type { Envelope } from '../../../lib/messages';
+import { settingsItem } from '../../../lib/platform/settings';
+import { DEFAULT_SETTINGS } from '../../../lib/settings';
+
+const LEAD_PAGE = 'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2cEAB/view';
+const NOT_ALLOWED = { ok: false as const, error: 'That request is not allowed from here.' };
+
+let ctx: ContentScriptContext;
+/** What the background answers, by message type; a type left out is never answered. */
+let background: Record<string, Envelope<unknown>>;
+const asked: string[] = [];
+
+beforeEach(() => {
+  (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(LEAD_PAGE);
+  document.body.innerHTML = '<main><h1>Ada Lovelace</h1></main>';
+  // Chromium on a busy page (issue 11): the admin's policy never arrives in the content script.
+  vi.spyOn(fakeBrowser.storage.managed, 'get').mockReturnValue(new Promise(() => {}));
+  background = { lead: { ok: true, reply: { state: 'notLinked' } }, enabledCrms: { ok: true, reply: {} } };
+  asked.length = 0;
+  vi.spyOn(fakeBrowser.runtime, 'sendMessage').mockImplementation(async (message: unknown) => {
+    const type = (message as { type: string }).type;
+    asked.push(type);
+    return background[type] ?? new Promise(() => {});
+  });
+  ctx = new ContentScriptContext('crm', { matches: [], cssInjectionMode: 'manual' });
+});
+
+afterEach(() => {
+  ctx.abort();
+  vi.restoreAllMocks();
+});
+
+const panel = () => document.querySelector('sameroom-panel');
+const panelText = () => panel()?.shadowRoot?.textContent ?? '';
+
+describe('the panel shows at once (issue 11)', () => {
+  it('mounts on a lead page while managed storage never answers', async () => {
+    await startPanel(ctx, enabledAdapters);
+    expect(panel()).not.toBeNull();
+    await vi.waitFor(() => expect(panelText()).toContain('Link Sameroom'));
+    expect(fakeBrowser.storage.managed.get).not.toHaveBeenCalled();
+  });
+
+  it('mounts while the background has not answered anything yet', async () => {
+    background = {};
+    void startPanel(ctx, enabledAdapters);
+    await vi.waitFor(() => expect(panel()).not.toBeNull());
+    expect(asked).toEqual(expect.arrayContaining(['enabledCrms', 'lead']));
+  });
+
+  it('comes down when the background says the admin turned this CRM off', async () => {
+    background = { lead: { ...NOT_ALLOWED, off: true }, enabledCrms: { ...NOT_ALLOWED, off: true } };
+    await startPanel(ctx, enabledAdapters);
+    await vi.waitFor(() => expect(panel()).toBeNull());
+  });
+
+  it('stays down where the admin turned it off, as the background says, though the rep has it on', async () => {
+    background.enabledCrms = { ok: true, reply: { 'salesforce-lightning': false } };
+    await startPanel(ctx, enabledAdapters);
+    await vi.waitFor(() => expect(panel()).toBeNull());
+  });
+
+  it('comes up where the admin turned on a CRM the rep had switched off', async () => {
+    await settingsItem.setValue({ ...DEFAULT_SETTINGS, enabledCrms: { 'salesforce-lightning': false } });
+    background.enabledCrms = { ok: true, reply: { 'salesforce-lightning': true } };
+    await startPanel(ctx, enabledAdapters);
+    await vi.waitFor(() => expect(panel()).not.toBeNull());
+  });
+
+  it('keeps the panel when there is no background to ask', async () => {
+    background.enabledCrms = { ok: false, error: 'No answer' };
+    await startPanel(ctx, enabledAdapters);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(panel()).not.toBeNull();
+  });
+});
