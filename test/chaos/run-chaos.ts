@@ -278,6 +278,7 @@ export async function runChaos(options: {
         proxy.fault('pass');
       }
 
+      const struck = Date.now();
       // Healed: the rep presses Sync now, and everything Saved must arrive exactly once.
       await until(
         `round ${round}'s verdicts to arrive`,
@@ -289,6 +290,7 @@ export async function runChaos(options: {
         120_000,
         1_500,
       );
+      const arrived = Date.now();
       const text = await storedNotes();
       const lost = saved.filter((note) => occurrences(text, note) === 0);
       const doubled = saved.filter((note) => occurrences(text, note) > 1);
@@ -304,7 +306,7 @@ export async function runChaos(options: {
       figures.rollupMismatches += rollupsAgree ? 0 : 1;
       figures.outboxLeft = await outboxCount();
       log(
-        `round ${round}/${options.rounds} ${strike}: saved ${roundNotes.length}, undone ${clicks - roundNotes.length}; ` +
+        `round ${round}/${options.rounds} ${strike} (arrived ${((arrived - struck) / 1000).toFixed(1)} s after the strike, checked in ${((Date.now() - arrived) / 1000).toFixed(1)} s): saved ${roundNotes.length}, undone ${clicks - roundNotes.length}; ` +
           `totals ${saved.length} stored once, lost ${lost.length}, doubled ${doubled.length}, undone stored ${undoneStored.length}, ` +
           `rollups ${rollupsAgree ? 'agree' : `differ (${verify.join(' ')})`}`,
       );
