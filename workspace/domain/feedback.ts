@@ -187,11 +187,12 @@ export async function ingest(tx: Sql, member: Member, batch: PreparedBatch): Pro
     ...new Set(results.filter(isStored).flatMap((s) => (s.item.campaignId ? [s.item.campaignId] : []))),
   ];
   const campaigns = new Set(
-    (
-      await tx.query<{ id: string }>(
-        "SELECT id FROM briefs WHERE id = ANY($1::uuid[]) AND status <> 'draft'",
-        [named],
-      )
+    (named.length === 0
+      ? []
+      : await tx.query<{ id: string }>(
+          "SELECT id FROM briefs WHERE id = ANY($1::uuid[]) AND status <> 'draft'",
+          [named],
+        )
     ).map((r) => r.id),
   );
   // One id twice in one batch: the first occurrence decides, later ones are answered like a resend.
@@ -212,7 +213,7 @@ export async function ingest(tx: Sql, member: Member, batch: PreparedBatch): Pro
   }
 
   // Taken last before writing: from here to commit, ingests take turns on the workspace row.
-  const { changeSeq } = await nextChange(tx);
+  const { changeSeq, webhook } = await nextChange(tx);
   const rows = candidates.map(({ item, key, hash }) => ({
     id: item.id,
     member_id: member.id,
@@ -247,11 +248,12 @@ export async function ingest(tx: Sql, member: Member, batch: PreparedBatch): Pro
   );
   const stored = candidates.filter((c) => inserted.has(c.item.id));
   await updateRollups(tx, stored, member.id);
-  if (stored.length > 0) {
-    await tx.query(
-      'INSERT INTO webhook_queue (feedback_id) SELECT unnest($1::uuid[]) FROM workspace WHERE webhook_url IS NOT NULL',
-      [stored.map((s) => s.item.id)],
-    );
+  // From here to commit every round trip holds the workspace row: each one skipped when it has nothing
+  // to do is ingest throughput.
+  if (stored.length > 0 && webhook) {
+    await tx.query('INSERT INTO webhook_queue (feedback_id) SELECT unnest($1::uuid[])', [
+      stored.map((s) => s.item.id),
+    ]);
   }
 
   const resentIds = results
@@ -259,11 +261,12 @@ export async function ingest(tx: Sql, member: Member, batch: PreparedBatch): Pro
     .map((s) => s.item.id)
     .filter((id) => !inserted.has(id));
   const existing = new Map(
-    (
-      await tx.query<{ id: string; hash: Uint8Array; member_id: string }>(
-        'SELECT id, hash, member_id FROM feedback WHERE id = ANY($1::uuid[])',
-        [resentIds],
-      )
+    (resentIds.length === 0
+      ? []
+      : await tx.query<{ id: string; hash: Uint8Array; member_id: string }>(
+          'SELECT id, hash, member_id FROM feedback WHERE id = ANY($1::uuid[])',
+          [resentIds],
+        )
     ).map((row) => [row.id, row]),
   );
   const firstHash = new Map(candidates.map((c) => [c.item.id, c.hash]));

@@ -85,9 +85,9 @@ export async function removeMember(sql: Sql, memberId: string): Promise<void> {
 }
 
 /** Bumps the campaigns ETag and returns the next change-cursor value, under the workspace row's lock. */
-export async function nextChange(sql: Sql): Promise<{ changeSeq: number }> {
-  const [row] = await sql.query<{ change_seq: number }>(
-    'UPDATE workspace SET stats_version = stats_version + 1, change_seq = change_seq + 1 RETURNING change_seq',
+export async function nextChange(sql: Sql): Promise<{ changeSeq: number; webhook: boolean }> {
+  const [row] = await sql.query<{ change_seq: number; webhook: boolean }>(
+    'UPDATE workspace SET stats_version = stats_version + 1, change_seq = change_seq + 1 RETURNING change_seq, webhook_url IS NOT NULL AS webhook',
   );
-  return { changeSeq: Number(row!.change_seq) };
+  return { changeSeq: Number(row!.change_seq), webhook: row!.webhook };
 }
