@@ -2,6 +2,7 @@ import type { MatchReason } from '../lib/campaigns';
 import { t, verdictLabel } from '../lib/i18n';
 import type { Brief } from '../lib/protocol';
 import { VERDICTS } from '../lib/protocol/constants';
+import { FoldSection as Section } from './FoldSection';
 
 function reasonText(reason: MatchReason): string {
   switch (reason.kind) {
@@ -26,17 +27,6 @@ function money(amount: number, currency: string): string {
   } catch {
     return `${amount} ${currency}`;
   }
-}
-
-function Section(props: { id: string; title: string; children: preact.ComponentChildren }) {
-  return (
-    <section class="sr-section" aria-labelledby={props.id}>
-      <h3 id={props.id} class="sr-section__title">
-        {props.title}
-      </h3>
-      {props.children}
-    </section>
-  );
 }
 
 /** The campaign's brief: why it exists, for whom, what to say, what it costs and how it is going. */
@@ -76,32 +66,32 @@ export function BriefView(props: {
         )}
       </p>
       {brief.objective && (
-        <Section id="sr-why" title={t('sectionWhy')}>
+        <Section id="why" title={t('sectionWhy')}>
           <p>{brief.objective}</p>
         </Section>
       )}
       {brief.audience && (
-        <Section id="sr-audience" title={t('sectionAudience')}>
+        <Section id="audience" title={t('sectionAudience')}>
           <p>{brief.audience}</p>
         </Section>
       )}
       {brief.notFor && (
-        <Section id="sr-notfor" title={t('sectionNotFor')}>
+        <Section id="notFor" title={t('sectionNotFor')}>
           <p>{brief.notFor}</p>
         </Section>
       )}
       {brief.keyMessage && (
-        <Section id="sr-message" title={t('sectionMessage')}>
+        <Section id="message" title={t('sectionMessage')}>
           <p class="sr-quote">{brief.keyMessage}</p>
         </Section>
       )}
       {brief.offer && (
-        <Section id="sr-offer" title={t('sectionOffer')}>
+        <Section id="offer" title={t('sectionOffer')}>
           <p>{brief.offer}</p>
         </Section>
       )}
       {brief.talkingPoints.length > 0 && (
-        <Section id="sr-points" title={t('sectionTalkingPoints')}>
+        <Section id="points" title={t('sectionTalkingPoints')}>
           <ul>
             {brief.talkingPoints.map((point) => (
               <li key={point}>{point}</li>
@@ -110,7 +100,7 @@ export function BriefView(props: {
         </Section>
       )}
       {brief.questionsForSales.length > 0 && (
-        <Section id="sr-questions" title={t('sectionQuestions')}>
+        <Section id="questions" title={t('sectionQuestions')}>
           <ul>
             {brief.questionsForSales.map((question) => (
               <li key={question}>{question}</li>
@@ -118,7 +108,7 @@ export function BriefView(props: {
           </ul>
         </Section>
       )}
-      <Section id="sr-economics" title={t('sectionEconomics')}>
+      <Section id="economics" title={t('sectionEconomics')}>
         <p>
           {t(
             'economicsBudget',
@@ -139,7 +129,7 @@ export function BriefView(props: {
           </div>
         )}
       </Section>
-      <Section id="sr-progress" title={t('sectionProgress')}>
+      <Section id="progress" title={t('sectionProgress')}>
         {stats.leads === 0 ? (
           <p>{t('progressNone')}</p>
         ) : (

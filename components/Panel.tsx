@@ -1,10 +1,12 @@
 import { type Signal, useSignal } from '@preact/signals';
+import type { ComponentChildren } from 'preact';
 import type { LeadContext } from '../lib/crm';
 import { pageReport } from '../lib/crm/outline';
 import { objectTypeLabel, t } from '../lib/i18n';
 import type { CacheInfo, HistoryEntry, LeadView, VerdictSetup } from '../lib/messages';
 import type { Verdict } from '../lib/protocol';
 import { BriefView } from './BriefView';
+import { FoldContext, type Folds, type SectionId } from './FoldSection';
 import { NoMatch } from './NoMatch';
 import { StatusLine } from './StatusLine';
 import { type SendState, VerdictForm } from './VerdictForm';
@@ -22,12 +24,22 @@ export interface PanelPrefs {
 }
 export const PANEL_WIDTH = { min: 260, max: 640, default: 340, step: 16 } as const;
 
+/** Remembered for every CRM: the sections the rep folded, and whether the note and region are open. */
+export interface PanelLayout {
+  closed: SectionId[];
+  noteOpen: boolean;
+}
+export const DEFAULT_LAYOUT: PanelLayout = { closed: [], noteOpen: false };
+
 export interface PanelProps {
   lead: Signal<LeadContext | null>;
   crmLabel: Signal<string>;
   state: Signal<PanelState>;
   prefs: Signal<PanelPrefs>;
   onPrefs: (prefs: PanelPrefs) => void;
+  /** Folded sections and the note's box; without them the panel keeps its own until it is closed. */
+  layout?: Signal<PanelLayout>;
+  onLayout?: (layout: PanelLayout) => void;
   onOpenOptions: () => void;
   onPick: (campaignId: string | null) => void;
   /** This lead's verdicts, kept fresh by the content script. */
@@ -85,13 +97,21 @@ function ReportPage(props: { intro: string; reportPage: () => string | null }) {
 
 const clampWidth = (width: number) => Math.round(Math.min(PANEL_WIDTH.max, Math.max(PANEL_WIDTH.min, width)));
 
-function badgeOf(state: PanelState): string | null {
-  if (state.kind === 'error') return '!';
+/** What the folded panel's badge says: something needs the rep, or how many verdicts here are unsent. */
+function badgeOf(state: PanelState, history: HistoryEntry[]): { text: string; description: string } | null {
+  const attention = (text: string) => ({ text, description: t('panelNeedsAttention') });
+  if (state.kind === 'error') return attention('!');
   if (state.kind !== 'view') return null;
-  if (state.view.state === 'noMatch') return '?';
-  if (state.view.state === 'notLinked' || state.view.state === 'unavailable') return '!';
-  return state.view.cache.offlineSince ? '!' : null;
+  if (state.view.state === 'noMatch') return attention('?');
+  if (state.view.state === 'notLinked' || state.view.state === 'unavailable') return attention('!');
+  if (state.view.cache.offlineSince || history.some((entry) => entry.status === 'dead'))
+    return attention('!');
+  const unsent = history.filter((entry) => entry.status === 'held' || entry.status === 'pending').length;
+  return unsent > 0 ? { text: String(unsent), description: t('panelUnsent', unsent) } : null;
 }
+
+/** Sameroom's mark, two rooms that overlap, drawn in CSS (page text may hold markup; the panel holds none). */
+const Mark = () => <span class="sr-mark" aria-hidden="true" />;
 
 function CacheLine(props: { cache: CacheInfo }) {
   const asOf = new Date(props.cache.fetchedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
@@ -109,20 +129,27 @@ function CacheLine(props: { cache: CacheInfo }) {
   );
 }
 
-function Verdicts(props: PanelProps & { setup: VerdictSetup }) {
+type BodyProps = PanelProps & { layout: Signal<PanelLayout>; onLayout: (layout: PanelLayout) => void };
+
+/** The verdict bar, outside the scrolling body so the one click is always on screen. */
+function VerdictBar(props: BodyProps & { setup: VerdictSetup }) {
   return (
-    <>
-      <VerdictForm
-        setup={props.setup}
-        history={props.history.value}
-        sending={props.sending.value}
-        onSend={props.onVerdict}
-        onUndo={props.onUndo}
-        note={props.note}
-      />
-      <VerdictHistory entries={props.history.value} />
-    </>
+    <VerdictForm
+      setup={props.setup}
+      history={props.history.value}
+      sending={props.sending.value}
+      onSend={props.onVerdict}
+      onUndo={props.onUndo}
+      note={props.note}
+      moreOpen={props.layout.value.noteOpen}
+      onMoreOpen={(noteOpen) => props.onLayout({ ...props.layout.value, noteOpen })}
+    />
   );
+}
+
+/** The panel's one scroll container. */
+function Scroll(props: { children: ComponentChildren }) {
+  return <div class="sr-panel__body">{props.children}</div>;
 }
 
 /** Digits 1–8 click the verdict buttons while focus is in the panel, but not while typing a note. */
@@ -138,67 +165,104 @@ function onPanelKey(event: KeyboardEvent): void {
   button.click();
 }
 
-function Body(props: PanelProps & { lead: Signal<LeadContext | null> }) {
+function Body(props: BodyProps) {
   const wrongMatch = useSignal(false);
   const state = props.state.value;
   const reportPage = props.reportPage ?? reportThisPage;
-  if (state.kind === 'loading') return <StatusLine />;
-  if (state.kind === 'error') return <StatusLine error={state.message} />;
+  if (state.kind === 'loading')
+    return (
+      <Scroll>
+        <StatusLine />
+      </Scroll>
+    );
+  if (state.kind === 'error')
+    return (
+      <Scroll>
+        <StatusLine error={state.message} />
+      </Scroll>
+    );
   const view = state.view;
   switch (view.state) {
     case 'notLinked':
       return (
-        <div class="sr-status" role="status">
-          <p class="sr-status__title">{t('stateNotLinked')}</p>
-          <p>{t('stateNotLinkedHelp')}</p>
-          <button type="button" class="sr-button" onClick={props.onOpenOptions}>
-            {t('actionOpenOptions')}
-          </button>
-        </div>
+        <Scroll>
+          <div class="sr-status" role="status">
+            <p class="sr-status__title">{t('stateNotLinked')}</p>
+            <p>{t('stateNotLinkedHelp')}</p>
+            <button type="button" class="sr-button" onClick={props.onOpenOptions}>
+              {t('actionOpenOptions')}
+            </button>
+          </div>
+        </Scroll>
       );
     case 'unavailable':
       return (
-        <div class="sr-status" role="alert">
-          <p class="sr-status__title">{t('stateUnavailable')}</p>
-          <p>{view.message}</p>
-        </div>
+        <Scroll>
+          <div class="sr-status" role="alert">
+            <p class="sr-status__title">{t('stateUnavailable')}</p>
+            <p>{view.message}</p>
+          </div>
+        </Scroll>
       );
     case 'matched':
       return (
         <>
-          <BriefView
-            brief={view.brief}
-            reason={view.reason}
-            onForgetPick={() => props.onPick(null)}
-            onWrongMatch={() => {
-              wrongMatch.value = true;
-            }}
-          />
-          {wrongMatch.value && <ReportPage intro={t('reportWrongMatchHelp')} reportPage={reportPage} />}
-          <Verdicts {...props} setup={view.setup} />
-          <CacheLine cache={view.cache} />
+          <Scroll>
+            <BriefView
+              brief={view.brief}
+              reason={view.reason}
+              onForgetPick={() => props.onPick(null)}
+              onWrongMatch={() => {
+                wrongMatch.value = true;
+              }}
+            />
+            {wrongMatch.value && <ReportPage intro={t('reportWrongMatchHelp')} reportPage={reportPage} />}
+            <VerdictHistory entries={props.history.value} />
+            <CacheLine cache={view.cache} />
+          </Scroll>
+          <VerdictBar {...props} setup={view.setup} />
         </>
       );
     case 'noMatch':
       return (
         <>
-          <NoMatch lead={props.lead.value!} choices={view.choices} onPick={props.onPick} />
-          {Object.keys(props.lead.value!.signals).length === 0 && (
-            <ReportPage intro={t('reportNoSignals')} reportPage={reportPage} />
-          )}
-          <Verdicts {...props} setup={view.setup} />
-          <CacheLine cache={view.cache} />
+          <Scroll>
+            <NoMatch lead={props.lead.value!} choices={view.choices} onPick={props.onPick} />
+            {Object.keys(props.lead.value!.signals).length === 0 && (
+              <ReportPage intro={t('reportNoSignals')} reportPage={reportPage} />
+            )}
+            <VerdictHistory entries={props.history.value} />
+            <CacheLine cache={view.cache} />
+          </Scroll>
+          <VerdictBar {...props} setup={view.setup} />
         </>
       );
   }
 }
 
-/** The panel docked at the right of a CRM record page, like VS Code's side bar. */
+/**
+ * The panel docked at the right of a CRM record page, like VS Code's side bar: a header, one scrolling
+ * body, and the verdict bar at the foot; folded, an activity bar with the mark and a badge.
+ */
 export function Panel(props: PanelProps) {
+  const ownLayout = useSignal(DEFAULT_LAYOUT);
   const lead = props.lead.value;
   if (!lead) return null;
+  const layout = props.layout ?? ownLayout;
+  const onLayout = (next: PanelLayout) => {
+    if (props.onLayout) props.onLayout(next);
+    else ownLayout.value = next;
+  };
+  const folds: Folds = {
+    closed: layout.value.closed,
+    onFold: (id, open) =>
+      onLayout({
+        ...layout.value,
+        closed: open ? layout.value.closed.filter((closed) => closed !== id) : [...layout.value.closed, id],
+      }),
+  };
   const prefs = props.prefs.value;
-  const badge = badgeOf(props.state.value);
+  const badge = prefs.collapsed ? badgeOf(props.state.value, props.history.value) : null;
   const setWidth = (width: number) => props.onPrefs({ ...prefs, width: clampWidth(width) });
   const toggle = () => props.onPrefs({ ...prefs, collapsed: !prefs.collapsed });
   return (
@@ -238,32 +302,61 @@ export function Panel(props: PanelProps) {
           }}
         />
       )}
-      <header class="sr-panel__header">
-        <button
-          type="button"
-          class="sr-panel__toggle"
-          aria-expanded={!prefs.collapsed}
-          aria-label={prefs.collapsed ? t('panelExpand') : t('panelCollapse')}
-          title={prefs.collapsed ? t('panelExpand') : t('panelCollapse')}
-          onClick={toggle}
-        >
-          {prefs.collapsed ? '‹' : '›'}
-          {prefs.collapsed && badge && <span class="sr-badge">{badge}</span>}
-        </button>
-        {!prefs.collapsed && (
+      {prefs.collapsed ? (
+        <div class="sr-panel__activity">
+          <button
+            type="button"
+            class="sr-panel__toggle"
+            aria-expanded={false}
+            aria-label={t('panelExpand')}
+            aria-describedby={badge ? 'sr-badge-text' : undefined}
+            title={badge ? `${t('panelExpand')}: ${badge.description}` : t('panelExpand')}
+            onClick={toggle}
+          >
+            <Mark />
+            {badge && (
+              <span class="sr-badge" aria-hidden="true">
+                {badge.text}
+              </span>
+            )}
+          </button>
+          {badge && (
+            <span id="sr-badge-text" class="sr-visually-hidden">
+              {badge.description}
+            </span>
+          )}
+        </div>
+      ) : (
+        <header class="sr-panel__header">
+          <Mark />
           <div class="sr-panel__heading">
             <p class="sr-panel__title">{t('appName')}</p>
             <p class="sr-panel__record">
               {t('panelRecord', props.crmLabel.value, objectTypeLabel(lead.objectType))}
             </p>
           </div>
-        )}
-      </header>
+          <button
+            type="button"
+            class="sr-panel__toggle"
+            aria-expanded={true}
+            aria-label={t('panelCollapse')}
+            title={t('panelCollapse')}
+            onClick={toggle}
+          >
+            ›
+          </button>
+        </header>
+      )}
       {!prefs.collapsed && (
-        <div class="sr-panel__body">
+        <FoldContext.Provider value={folds}>
           {/* A new record starts with its report closed. */}
-          <Body key={`${lead.crm}:${lead.objectType}:${lead.recordId}`} {...props} />
-        </div>
+          <Body
+            key={`${lead.crm}:${lead.objectType}:${lead.recordId}`}
+            {...props}
+            layout={layout}
+            onLayout={onLayout}
+          />
+        </FoldContext.Provider>
       )}
     </aside>
   );

@@ -1,15 +1,21 @@
 import type { Signal } from '@preact/signals';
+import type { Ref } from 'preact';
 import { t, verdictLabel } from '../lib/i18n';
 import type { Verdict } from '../lib/protocol';
 import { VERDICTS } from '../lib/protocol/constants';
 import { LIMITS } from '../lib/protocol/limits';
 
 /** The rep's note for marketing, bounded as the protocol bounds it. */
-export function NoteField(props: { value: Signal<string>; class?: string }) {
+export function NoteField(props: {
+  value: Signal<string>;
+  class?: string;
+  inputRef?: Ref<HTMLTextAreaElement>;
+}) {
   return (
     <label class={props.class}>
       <span>{t('verdictNote')}</span>
       <textarea
+        ref={props.inputRef}
         rows={2}
         maxLength={LIMITS.note}
         value={props.value.value}

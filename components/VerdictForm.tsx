@@ -1,6 +1,6 @@
 import { type Signal, useSignal } from '@preact/signals';
-import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
-import { t, verdictLabel } from '../lib/i18n';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { t, verdictLabel, verdictShortLabel } from '../lib/i18n';
 import type { HistoryEntry, VerdictSetup } from '../lib/messages';
 import type { Verdict } from '../lib/protocol';
 import { VERDICTS } from '../lib/protocol/constants';
@@ -23,6 +23,9 @@ export interface VerdictFormProps {
   onUndo: (id: string) => void;
   /** The note being typed: kept by the content script per lead, so navigating away does not lose it. */
   note: Signal<string>;
+  /** Whether the rep left the note and region open (remembered by the panel). */
+  moreOpen: boolean;
+  onMoreOpen: (open: boolean) => void;
 }
 
 function secondsLeft(until: string): number {
@@ -62,50 +65,81 @@ function SentStatus(props: { entry: HistoryEntry | undefined; onUndo: (id: strin
 }
 
 /**
- * The rep's verdict: an optional note and region, then one click (or digit 1–8) sends. The note is
- * cleared only once the background has saved the verdict, and comes back on Undo.
+ * The rep's verdict, docked at the foot of the panel so it never scrolls away: eight compact buttons
+ * (or digits 1–8), the note and region one click away above them, and where the last click stands
+ * beside them. The note is cleared only once the background has saved the verdict, and comes back on
+ * Undo; a written note keeps its box open.
  */
 export function VerdictForm(props: VerdictFormProps) {
   const note = props.note;
   const region = useSignal(props.setup.region ?? '');
   const sending = props.sending;
+  const noteBox = useRef<HTMLTextAreaElement>(null);
+  // A note left written on this lead opens the box, so the rep sees it before the next click.
+  const more = useSignal(props.moreOpen || note.value !== '');
+  const open = more.value;
   useLayoutEffect(() => {
     if (sending.kind === 'undone') {
       note.value = sending.note;
       region.value = sending.region;
+      if (sending.note) more.value = true;
     }
   }, [sending]);
   const send = async (verdict: Verdict) => {
     if (sending.kind === 'saving') return;
     if (await props.onSend(verdict, note.value, region.value)) note.value = '';
   };
+  const toggle = () => {
+    // Folding keeps a written note: it stays in the box (and the signal), shown again on opening.
+    more.value = !open;
+    props.onMoreOpen(!open);
+    if (!open) setTimeout(() => noteBox.current?.focus(), 0);
+  };
   return (
     <section class="sr-verdict" aria-labelledby="sr-verdict-title">
-      <h3 id="sr-verdict-title" class="sr-section__title">
-        {t('verdictTitle')}
-      </h3>
-      <NoteField value={note} class="sr-field" />
-      {(props.setup.regions.length > 0 || props.setup.region) && (
-        <RegionSelect
-          value={region}
-          regions={props.setup.regions}
-          keep={props.setup.region}
-          class="sr-field"
-        />
-      )}
+      <div id="sr-verdict-more" class="sr-verdict__more" hidden={!open}>
+        <NoteField value={note} class="sr-field" inputRef={noteBox} />
+        {(props.setup.regions.length > 0 || props.setup.region) && (
+          <RegionSelect
+            value={region}
+            regions={props.setup.regions}
+            keep={props.setup.region}
+            class="sr-field"
+          />
+        )}
+      </div>
+      <div class="sr-verdict__head">
+        <h3 id="sr-verdict-title" class="sr-section__title">
+          {t('verdictTitle')}
+        </h3>
+        <button
+          type="button"
+          class="sr-verdict__more-toggle"
+          aria-expanded={open}
+          aria-controls="sr-verdict-more"
+          aria-label={!open && note.value ? t('verdictMoreDraft') : t('verdictMore')}
+          title={t('verdictMore')}
+          onClick={toggle}
+        >
+          {t('verdictMoreShort')}
+          {note.value && <span class="sr-verdict__draft" aria-hidden="true" />}
+        </button>
+      </div>
       <fieldset class="sr-verdict__buttons">
         <legend class="sr-visually-hidden">{t('verdictButtons')}</legend>
         {VERDICTS.map((verdict, index) => (
           <button
             key={verdict}
             type="button"
-            class="sr-verdict__button"
+            class={`sr-verdict__button sr-verdict__button--${verdict}`}
             data-verdict-key={index + 1}
             aria-keyshortcuts={String(index + 1)}
+            aria-label={verdictLabel(verdict)}
+            title={verdictLabel(verdict)}
             disabled={sending.kind === 'saving'}
             onClick={() => void send(verdict)}
           >
-            <kbd>{index + 1}</kbd> {verdictLabel(verdict)}
+            <kbd>{index + 1}</kbd> {verdictShortLabel(verdict)}
           </button>
         ))}
       </fieldset>

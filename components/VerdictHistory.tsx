@@ -1,5 +1,6 @@
 import { t, verdictLabel } from '../lib/i18n';
 import type { HistoryEntry } from '../lib/messages';
+import { FoldSection } from './FoldSection';
 
 function statusText(entry: HistoryEntry): string {
   switch (entry.status) {
@@ -21,10 +22,7 @@ const when = (iso: string) =>
 export function VerdictHistory(props: { entries: HistoryEntry[] }) {
   if (props.entries.length === 0) return null;
   return (
-    <section class="sr-section sr-history" aria-labelledby="sr-history-title">
-      <h3 id="sr-history-title" class="sr-section__title">
-        {t('historyTitle')}
-      </h3>
+    <FoldSection id="history" class="sr-history" title={t('historyTitle')}>
       <ol>
         {props.entries.map((entry) => (
           <li key={entry.id}>
@@ -41,6 +39,6 @@ export function VerdictHistory(props: { entries: HistoryEntry[] }) {
           </li>
         ))}
       </ol>
-    </section>
+    </FoldSection>
   );
 }

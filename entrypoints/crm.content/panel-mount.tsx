@@ -2,7 +2,14 @@ import { signal } from '@preact/signals';
 import { render } from 'preact';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { createShadowRootUi, type ShadowRootContentScriptUi } from 'wxt/utils/content-script-ui/shadow-root';
-import { PANEL_WIDTH, Panel, type PanelPrefs, type PanelState } from '../../components/Panel';
+import {
+  DEFAULT_LAYOUT,
+  PANEL_WIDTH,
+  Panel,
+  type PanelLayout,
+  type PanelPrefs,
+  type PanelState,
+} from '../../components/Panel';
 import type { SendState } from '../../components/VerdictForm';
 import { leadKeyOf } from '../../lib/campaigns/lead-key';
 import { adapterFor, type CrmAdapter, detectLead, type LeadContext } from '../../lib/crm';
@@ -10,7 +17,12 @@ import { pageReport } from '../../lib/crm/outline';
 import type { HistoryEntry, Message } from '../../lib/messages';
 import type { PanelCommand } from '../../lib/platform/commands';
 import { askBackground } from '../../lib/platform/messaging';
-import { loadPanelPrefs, savePanelPrefs } from '../../lib/platform/panel-prefs';
+import {
+  loadPanelLayout,
+  loadPanelPrefs,
+  savePanelLayout,
+  savePanelPrefs,
+} from '../../lib/platform/panel-prefs';
 import type { Verdict } from '../../lib/protocol';
 
 const DEFAULT_PREFS: PanelPrefs = { width: PANEL_WIDTH.default, collapsed: false };
@@ -28,6 +40,7 @@ export class PanelMount {
   private readonly crmLabel = signal('');
   private readonly state = signal<PanelState>({ kind: 'loading' });
   private readonly prefs = signal<PanelPrefs>(DEFAULT_PREFS);
+  private readonly layout = signal<PanelLayout>(DEFAULT_LAYOUT);
   private readonly history = signal<HistoryEntry[]>([]);
   private readonly sending = signal<SendState>({ kind: 'idle' });
   /** The note being typed, and the notes left unsent on other leads of this tab, by lead key. */
@@ -209,9 +222,13 @@ export class PanelMount {
     this.state.value = { kind: 'loading' };
     if (!this.ui) {
       // One mount at a time: a show() called meanwhile (a navigation, the settings' answer) waits for it.
-      this.mounting ??= loadPanelPrefs(lead.crm, DEFAULT_PREFS)
-        .then((prefs) => {
+      this.mounting ??= Promise.all([
+        loadPanelPrefs(lead.crm, DEFAULT_PREFS),
+        loadPanelLayout(DEFAULT_LAYOUT),
+      ])
+        .then(([prefs, layout]) => {
           this.prefs.value = prefs;
+          this.layout.value = layout;
           return this.mount();
         })
         .finally(() => {
@@ -244,6 +261,11 @@ export class PanelMount {
               this.prefs.value = prefs;
               const crm = this.lead.value?.crm;
               if (crm) void savePanelPrefs(crm, prefs);
+            }}
+            layout={this.layout}
+            onLayout={(layout) => {
+              this.layout.value = layout;
+              void savePanelLayout(layout);
             }}
             onOpenOptions={() => void askBackground({ type: 'openOptions' })}
             onPick={(campaignId) => {

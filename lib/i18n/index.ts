@@ -62,6 +62,22 @@ export function verdictLabel(verdict: Verdict): string {
   return t(VERDICT_KEYS[verdict]);
 }
 
+const VERDICT_SHORT_KEYS: Record<Verdict, MessageKey> = {
+  good_fit: 'verdictShortGoodFit',
+  wrong_audience: 'verdictShortWrongAudience',
+  tire_kicker: 'verdictShortTireKicker',
+  not_ready: 'verdictShortNotReady',
+  bad_contact: 'verdictShortBadContact',
+  spam: 'verdictShortSpam',
+  won: 'verdictShortWon',
+  lost: 'verdictShortLost',
+};
+
+/** The verdict in a word or two, for the panel's narrow buttons (their accessible name stays the full label). */
+export function verdictShortLabel(verdict: Verdict): string {
+  return t(VERDICT_SHORT_KEYS[verdict]);
+}
+
 const SIGNAL_KEYS: Record<keyof Signals, MessageKey> = {
   leadSource: 'signalLeadSource',
   sourceDetail: 'signalSourceDetail',

@@ -1,9 +1,12 @@
 import { storage } from 'wxt/utils/storage';
-import type { PanelPrefs } from '../../components/Panel';
+import type { PanelLayout, PanelPrefs } from '../../components/Panel';
 import type { Crm } from '../protocol';
 
 /** Panel width and fold, per CRM (a rep may want it wide in Salesforce and folded in HubSpot). */
 const prefsItem = storage.defineItem<Partial<Record<Crm, PanelPrefs>>>('local:panelPrefs', { fallback: {} });
+
+/** The brief's folded sections and the note's box, the same in every CRM: they follow how the rep reads. */
+const layoutItem = storage.defineItem<PanelLayout | null>('local:panelLayout', { fallback: null });
 
 export async function loadPanelPrefs(crm: Crm, fallback: PanelPrefs): Promise<PanelPrefs> {
   return (await prefsItem.getValue())[crm] ?? fallback;
@@ -11,4 +14,13 @@ export async function loadPanelPrefs(crm: Crm, fallback: PanelPrefs): Promise<Pa
 
 export async function savePanelPrefs(crm: Crm, prefs: PanelPrefs): Promise<void> {
   await prefsItem.setValue({ ...(await prefsItem.getValue()), [crm]: prefs });
+}
+
+export async function loadPanelLayout(fallback: PanelLayout): Promise<PanelLayout> {
+  const stored = await layoutItem.getValue();
+  return stored && Array.isArray(stored.closed) ? { ...fallback, ...stored } : fallback;
+}
+
+export async function savePanelLayout(layout: PanelLayout): Promise<void> {
+  await layoutItem.setValue(layout);
 }

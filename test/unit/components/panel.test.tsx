@@ -209,15 +209,25 @@ describe('the panel', () => {
 
     it('shows the eight verdicts in order with their keys, and one click sends the note and the preset region', async () => {
       const { container, props } = mount(matched());
-      expect(buttons(container).map((b) => b.textContent)).toEqual([
-        '1 Good fit',
-        '2 Wrong audience',
-        '3 Tire-kicker (price only)',
-        '4 Not ready',
-        '5 Bad contact data',
-        '6 Spam / fake',
-        '7 Won',
-        '8 Lost',
+      expect(buttons(container).map((b) => b.getAttribute('aria-label'))).toEqual([
+        'Good fit',
+        'Wrong audience',
+        'Tire-kicker (price only)',
+        'Not ready',
+        'Bad contact data',
+        'Spam / fake',
+        'Won',
+        'Lost',
+      ]);
+      expect(buttons(container).map((b) => b.getAttribute('aria-keyshortcuts'))).toEqual([
+        '1',
+        '2',
+        '3',
+        '4',
+        '5',
+        '6',
+        '7',
+        '8',
       ]);
       expect(container.querySelector<HTMLSelectElement>('.sr-verdict select')?.value).toBe('Iberia');
       const note = container.querySelector('textarea')!;
