@@ -199,6 +199,8 @@ function defineProtocol(object: typeof z.object) {
     name: requiredText(LIMITS.name),
     regions: list(requiredText(LIMITS.name), LIMITS.regions),
     showSellers: z.boolean(),
+    /** Campaigns and channels whose tire-kicker share is above this (0 to 1) are flagged on Insights. */
+    tireKickerThreshold: z.number().finite().min(0).max(1),
     webhookUrl: z
       .url({ protocol: /^https?$/, message: 'must be a web address' })
       .max(LIMITS.url)
@@ -209,6 +211,89 @@ function defineProtocol(object: typeof z.object) {
       )
       .nullable(),
   }).partial();
+
+  /** Marketers: what the Insights page shows, for the filters it names (issue 15). */
+  const InsightCounts = { leads: count, goodFit: count, won: count, tireKickers: count };
+  const Rate = z.number().min(0).max(1);
+  const Money = z.number().finite().min(0).nullable();
+  const Insights = object({
+    filter: object({
+      from: isoDate.optional(),
+      to: isoDate.optional(),
+      region: z.string().optional(),
+      channel: z.string().optional(),
+      rep: id.optional(),
+    }),
+    asOf: isoDateTime,
+    /** Rates under this many leads are marked as a small sample. */
+    smallSample: count,
+    tireKickerThreshold: Rate,
+    /** Leads counted in the filters: each once, by its latest verdict there; `unmatched` had no campaign. */
+    leads: count,
+    unmatched: count,
+    campaigns: list(object({ id, name: z.string(), channel: z.string(), status: BriefStatus }), 10_000),
+    channels: list(
+      object({
+        channel: z.string(),
+        ...InsightCounts,
+        goodFitRate: Rate.nullable(),
+        tireKickerShare: Rate.nullable(),
+        flagged: z.boolean(),
+        /** Money is to date and whole (every lead, every region): null when its campaigns mix currencies. */
+        currency: z.string().nullable(),
+        spend: Money,
+        goodFitToDate: count,
+        wonToDate: count,
+        costPerGoodFit: Money,
+        costPerWon: Money,
+      }),
+      10_000,
+    ),
+    payback: list(
+      object({
+        campaignId: id,
+        ...InsightCounts,
+        goodFitRate: Rate.nullable(),
+        tireKickerShare: Rate.nullable(),
+        flagged: z.boolean(),
+        currency: z.string(),
+        spend: Money,
+        goodFitToDate: count,
+        wonToDate: count,
+        costPerGoodFit: Money,
+        costPerWon: Money,
+        breakEven: object({
+          status: z.enum(['reached', 'on_track', 'behind', 'not_started', 'unknown']),
+          needed: count.nullable(),
+          won: count,
+          /** Sales the pace so far projects by endsOn; null without dates. */
+          projected: count.nullable(),
+          endsOn: isoDate.nullable(),
+        }),
+      }),
+      10_000,
+    ),
+    heatMap: list(
+      object({ campaignId: id.nullable(), region: z.string().nullable(), leads: count, goodFit: count }),
+      100_000,
+    ),
+    /** Null when the workspace does not name sellers. */
+    sellers: list(
+      object({
+        memberId: id,
+        name: z.string(),
+        campaignId: id.nullable(),
+        leads: count,
+        goodFit: count,
+        won: count,
+      }),
+      100_000,
+    ).nullable(),
+    trend: list(
+      object({ campaignId: id.nullable(), week: isoDate, verdict: Verdict, leads: count }),
+      100_000,
+    ),
+  });
 
   /** Admins: one browser a member linked (one bearer token), named by the token's id, never its secret. */
   const LinkedBrowser = object({
@@ -264,6 +349,7 @@ function defineProtocol(object: typeof z.object) {
     LinkedBrowser,
     LinkedBrowsers,
     ErrorEnvelope,
+    Insights,
   };
 }
 
@@ -295,3 +381,8 @@ export type FeedbackBatchResponse = z.infer<typeof responses.FeedbackBatchRespon
 export type LinkedBrowser = z.infer<typeof responses.LinkedBrowser>;
 export type ErrorEnvelope = z.infer<typeof responses.ErrorEnvelope>;
 export type WorkspaceSettings = z.infer<typeof requests.WorkspaceSettings>;
+export type Insights = z.infer<typeof responses.Insights>;
+/** Verdicts that say a lead was our kind of people: judged a good fit, or it went on to a deal. */
+export const GOOD_FIT_VERDICTS = ['good_fit', 'won', 'lost'] as const satisfies readonly Verdict[];
+/** Rates over fewer leads than this are marked "small sample" on Insights. */
+export const SMALL_SAMPLE = 10;

@@ -1,0 +1,144 @@
+import type { Insights } from '../../lib/protocol';
+import { csvCell } from './csv';
+
+export const INSIGHT_NAMES = ['channels', 'campaigns', 'heat_map', 'sellers', 'trend'] as const;
+export type InsightName = (typeof INSIGHT_NAMES)[number];
+
+const COLUMNS = [
+  'insight',
+  'campaign',
+  'channel',
+  'region',
+  'rep',
+  'week',
+  'verdict',
+  'leads',
+  'good_fit',
+  'good_fit_rate',
+  'won',
+  'tire_kickers',
+  'tire_kicker_share',
+  'flagged',
+  'small_sample',
+  'currency',
+  'spend_to_date',
+  'good_fit_to_date',
+  'won_to_date',
+  'cost_per_good_fit',
+  'cost_per_won',
+  'break_even',
+  'break_even_needed',
+  'break_even_projected',
+  'ends_on',
+] as const;
+type Line = Partial<Record<(typeof COLUMNS)[number], string | number | boolean | null>>;
+
+const share = (value: number | null) => (value === null ? null : value.toFixed(3));
+
+/**
+ * What the Insights page shows as one spreadsheet table: one row per bar, cell or point, the
+ * `insight` column saying which chart it belongs to, names instead of ids. `only` keeps one chart.
+ */
+export function insightsCsv(insights: Insights, only?: InsightName): string {
+  const name = new Map(insights.campaigns.map((c) => [c.id, c.name]));
+  const campaign = (id: string | null) => (id === null ? 'Unmatched' : (name.get(id) ?? id));
+  const small = (leads: number) => leads < insights.smallSample;
+  const lines: Line[] = [];
+  const want = (insight: InsightName) => !only || only === insight;
+  if (want('channels')) {
+    for (const c of insights.channels) {
+      lines.push({
+        insight: 'channels',
+        channel: c.channel,
+        leads: c.leads,
+        good_fit: c.goodFit,
+        good_fit_rate: share(c.goodFitRate),
+        won: c.won,
+        tire_kickers: c.tireKickers,
+        tire_kicker_share: share(c.tireKickerShare),
+        flagged: c.flagged,
+        small_sample: small(c.leads),
+        currency: c.currency,
+        spend_to_date: c.spend,
+        good_fit_to_date: c.goodFitToDate,
+        won_to_date: c.wonToDate,
+        cost_per_good_fit: c.costPerGoodFit,
+        cost_per_won: c.costPerWon,
+      });
+    }
+  }
+  if (want('campaigns')) {
+    for (const c of insights.payback) {
+      lines.push({
+        insight: 'campaigns',
+        campaign: campaign(c.campaignId),
+        channel: insights.campaigns.find((x) => x.id === c.campaignId)?.channel ?? null,
+        leads: c.leads,
+        good_fit: c.goodFit,
+        good_fit_rate: share(c.goodFitRate),
+        won: c.won,
+        tire_kickers: c.tireKickers,
+        tire_kicker_share: share(c.tireKickerShare),
+        flagged: c.flagged,
+        small_sample: small(c.leads),
+        currency: c.currency,
+        spend_to_date: c.spend,
+        good_fit_to_date: c.goodFitToDate,
+        won_to_date: c.wonToDate,
+        cost_per_good_fit: c.costPerGoodFit,
+        cost_per_won: c.costPerWon,
+        break_even: c.breakEven.status,
+        break_even_needed: c.breakEven.needed,
+        break_even_projected: c.breakEven.projected,
+        ends_on: c.breakEven.endsOn,
+      });
+    }
+  }
+  if (want('heat_map')) {
+    for (const c of insights.heatMap) {
+      lines.push({
+        insight: 'heat_map',
+        campaign: campaign(c.campaignId),
+        region: c.region ?? 'No region',
+        leads: c.leads,
+        good_fit: c.goodFit,
+        good_fit_rate: share(c.leads ? c.goodFit / c.leads : null),
+        small_sample: small(c.leads),
+      });
+    }
+  }
+  if (want('sellers')) {
+    for (const s of insights.sellers ?? []) {
+      lines.push({
+        insight: 'sellers',
+        campaign: campaign(s.campaignId),
+        rep: s.name,
+        leads: s.leads,
+        good_fit: s.goodFit,
+        won: s.won,
+        small_sample: small(s.leads),
+      });
+    }
+  }
+  if (want('trend')) {
+    for (const t of insights.trend) {
+      lines.push({
+        insight: 'trend',
+        campaign: campaign(t.campaignId),
+        week: t.week,
+        verdict: t.verdict,
+        leads: t.leads,
+      });
+    }
+  }
+  const rows = [COLUMNS.join(',')];
+  for (const line of lines) {
+    rows.push(
+      COLUMNS.map((column) => {
+        const value = line[column];
+        return csvCell(typeof value === 'boolean' ? (value ? 'yes' : 'no') : value);
+      }).join(','),
+    );
+  }
+  return `${rows.join('\r\n')}\r\n`;
+}

@@ -1,0 +1,369 @@
+import {
+  type BriefInput,
+  type BriefStatus,
+  deriveBreakEvenDeals,
+  GOOD_FIT_VERDICTS,
+  type Insights,
+  SMALL_SAMPLE,
+  type Verdict,
+} from '../../lib/protocol';
+import type { Sql } from '../db/database';
+import { addPeriodFilter, Conditions, type PeriodFilter } from './feedback-filter';
+import { loadWorkspace } from './workspace';
+
+/**
+ * The Insights page (issue 15): the questions sales and marketing ask, answered from the verdicts.
+ *
+ * Every count takes each lead once, by its latest verdict **within the filters**, exactly as the
+ * feedback matrix does, so both pages agree on the same filters. "Latest within the period" means the
+ * last verdict given between `from` and `to` (inclusive), in that region, on that channel's campaigns,
+ * by that rep: a lead judged a good fit in March and won in May counts as a good fit for March alone
+ * and as won for the year. Unfiltered, that is the `lead_latest` rollup, read as it is.
+ *
+ * Money is different: a campaign's spend is only known to date and whole, so costs and break-even use
+ * every lead a campaign has had (the rollup), not the filtered counts; the channel filter still picks
+ * which campaigns are shown. When no filter is set the two agree.
+ */
+
+export type InsightFilter = PeriodFilter;
+type Row = Record<string, unknown>;
+
+const GOOD_FIT = `verdict IN (${GOOD_FIT_VERDICTS.map((v) => `'${v}'`).join(', ')})`;
+const COUNTS = `count(*)::int AS leads,
+  (count(*) FILTER (WHERE ${GOOD_FIT}))::int AS good_fit,
+  (count(*) FILTER (WHERE verdict = 'won'))::int AS won,
+  (count(*) FILTER (WHERE verdict = 'tire_kicker'))::int AS tire_kickers`;
+
+function isFiltered(filter: InsightFilter): boolean {
+  return Boolean(filter.from || filter.to || filter.region || filter.channel || filter.rep);
+}
+
+/**
+ * The leads in the filters, each once, by its latest verdict there: `l(lead_key, campaign_id, verdict,
+ * region, member_id, created_at)`. Unfiltered it is the rollup ingest keeps, with no scan of feedback.
+ */
+function latest(filter: InsightFilter): { sql: string; params: unknown[] } {
+  if (!isFiltered(filter)) {
+    return {
+      sql: `SELECT lead_key, nullif(campaign_key, '')::uuid AS campaign_id, verdict, nullif(region, '') AS region,
+                   member_id, created_at FROM lead_latest`,
+      params: [],
+    };
+  }
+  const conditions = addPeriodFilter(new Conditions(), filter);
+  return {
+    sql: `SELECT DISTINCT ON (f.lead_key) f.lead_key, f.campaign_id, f.verdict, f.region, f.member_id, f.created_at
+            FROM feedback f ${conditions.where()}
+           ORDER BY f.lead_key, f.created_at DESC, f.received_at DESC`,
+    params: conditions.params,
+  };
+}
+
+const int = (value: unknown) => Number(value ?? 0);
+const rate = (part: number, whole: number) => (whole > 0 ? part / whole : null);
+const per = (spend: number | null, count: number) =>
+  spend === null || count === 0 ? null : Math.round((spend / count) * 100) / 100;
+
+interface CampaignRow {
+  id: string;
+  status: BriefStatus;
+  data: BriefInput;
+}
+
+/** Non-draft campaigns (drafts too when they have leads), in the channel filter. */
+async function loadCampaigns(sql: Sql, filter: InsightFilter): Promise<CampaignRow[]> {
+  return sql.query<CampaignRow>(
+    `SELECT id, status, data FROM briefs b
+      WHERE ($1::text IS NULL OR data->>'channel' = $1)
+        AND (status <> 'draft' OR EXISTS (SELECT 1 FROM lead_latest l WHERE l.campaign_key = b.id::text))
+      ORDER BY data->>'name', id`,
+    [filter.channel ?? null],
+  );
+}
+
+/** Each campaign's leads to date, all regions and reps: what its whole spend bought. */
+async function countsToDate(sql: Sql): Promise<Map<string, { goodFit: number; won: number }>> {
+  const rows = await sql.query<{ campaign_key: string; good_fit: number; won: number }>(
+    `SELECT campaign_key, (sum(leads) FILTER (WHERE ${GOOD_FIT}))::int AS good_fit,
+            (sum(leads) FILTER (WHERE verdict = 'won'))::int AS won
+       FROM verdict_counts WHERE campaign_key <> '' GROUP BY campaign_key`,
+  );
+  return new Map(rows.map((r) => [r.campaign_key, { goodFit: int(r.good_fit), won: int(r.won) }]));
+}
+
+function countsOf(row: Row | undefined) {
+  return {
+    leads: int(row?.leads),
+    goodFit: int(row?.good_fit),
+    won: int(row?.won),
+    tireKickers: int(row?.tire_kickers),
+  };
+}
+
+export async function tireKickerThreshold(sql: Sql): Promise<number> {
+  const [row] = await sql.query<{ threshold: number }>(
+    'SELECT tire_kicker_threshold::float8 AS threshold FROM workspace LIMIT 1',
+  );
+  return Number(row?.threshold ?? 0.3);
+}
+
+export async function setTireKickerThreshold(sql: Sql, threshold: number): Promise<void> {
+  await sql.query('UPDATE workspace SET tire_kicker_threshold = $1', [threshold]);
+}
+
+/** How many leads the filters hold, and how many of them no campaign matched. */
+export async function leadTotals(
+  sql: Sql,
+  filter: InsightFilter,
+): Promise<{ leads: number; unmatched: number }> {
+  const l = latest(filter);
+  const [row] = await sql.query<Row>(
+    `SELECT count(*)::int AS leads, (count(*) FILTER (WHERE campaign_id IS NULL))::int AS unmatched
+       FROM (${l.sql}) l`,
+    l.params,
+  );
+  return { leads: int(row?.leads), unmatched: int(row?.unmatched) };
+}
+
+/**
+ * Channels with their good-fit rate and won deals in the filters, their tire-kicker share (flagged
+ * above the threshold), and what a good-fit lead and a won deal cost to date.
+ */
+export async function channelRanking(
+  sql: Sql,
+  filter: InsightFilter,
+  threshold: number,
+): Promise<Insights['channels']> {
+  const l = latest(filter);
+  const [rows, campaigns, toDate] = await Promise.all([
+    sql.query<Row & { channel: string }>(
+      `SELECT b.data->>'channel' AS channel, ${COUNTS}
+         FROM (${l.sql}) l JOIN briefs b ON b.id = l.campaign_id
+        GROUP BY 1 ORDER BY 1`,
+      l.params,
+    ),
+    loadCampaigns(sql, filter),
+    countsToDate(sql),
+  ]);
+  const byChannel = new Map<string, Insights['channels'][number]>();
+  const money = new Map<string, { currencies: Set<string>; spend: number; goodFit: number; won: number }>();
+  for (const campaign of campaigns) {
+    const channel = campaign.data.channel;
+    const entry = money.get(channel) ?? { currencies: new Set(), spend: 0, goodFit: 0, won: 0 };
+    entry.currencies.add(campaign.data.economics.currency);
+    entry.spend += campaign.data.economics.spendToDate;
+    entry.goodFit += toDate.get(campaign.id)?.goodFit ?? 0;
+    entry.won += toDate.get(campaign.id)?.won ?? 0;
+    money.set(channel, entry);
+  }
+  const channels = new Set([...money.keys(), ...rows.map((r) => r.channel)]);
+  for (const channel of channels) {
+    const counts = countsOf(rows.find((r) => r.channel === channel));
+    const m = money.get(channel);
+    const currency = m && m.currencies.size === 1 ? [...m.currencies][0]! : null;
+    const spend = currency && m ? m.spend : null;
+    const share = rate(counts.tireKickers, counts.leads);
+    byChannel.set(channel, {
+      channel,
+      ...counts,
+      goodFitRate: rate(counts.goodFit, counts.leads),
+      tireKickerShare: share,
+      flagged: share !== null && share > threshold,
+      currency,
+      spend,
+      goodFitToDate: m?.goodFit ?? 0,
+      wonToDate: m?.won ?? 0,
+      costPerGoodFit: per(spend, m?.goodFit ?? 0),
+      costPerWon: per(spend, m?.won ?? 0),
+    });
+  }
+  return [...byChannel.values()].sort(
+    (a, b) =>
+      (b.goodFitRate ?? -1) - (a.goodFitRate ?? -1) || b.won - a.won || a.channel.localeCompare(b.channel),
+  );
+}
+
+/**
+ * Whether a campaign has paid for itself: reached when its won deals reach break-even; on track when
+ * the pace so far (won ÷ days since it started) projects to reach it by its end date; behind when it
+ * does not, or it ended short; not started before its start date; unknown without a break-even.
+ */
+export function breakEvenStatus(
+  economics: BriefInput['economics'],
+  dates: { startsOn: string | null; endsOn: string | null },
+  won: number,
+  today: string,
+): Insights['payback'][number]['breakEven'] {
+  const needed =
+    economics.breakEvenDeals === null ? deriveBreakEvenDeals(economics) : economics.breakEvenDeals;
+  const { startsOn, endsOn } = dates;
+  const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
+  let projected: number | null = null;
+  if (startsOn && endsOn && today >= startsOn) {
+    // Days counted inclusively: a campaign on its first day has run one day.
+    const elapsed = Math.min(day(today), day(endsOn)) - day(startsOn) + 1;
+    const total = day(endsOn) - day(startsOn) + 1;
+    projected = Math.floor((won / elapsed) * total);
+  }
+  const base = { needed, won, projected, endsOn };
+  if (needed === null) return { status: 'unknown', ...base };
+  if (won >= needed) return { status: 'reached', ...base };
+  if (startsOn && today < startsOn) return { status: 'not_started', ...base };
+  if (projected === null) return { status: 'unknown', ...base };
+  if (endsOn && today <= endsOn && projected >= needed) return { status: 'on_track', ...base };
+  return { status: 'behind', ...base };
+}
+
+/**
+ * Each campaign: its counts in the filters and tire-kicker share (flagged above the threshold), what a
+ * good-fit lead and a won deal cost it to date, and its break-even status.
+ */
+export async function campaignPayback(
+  sql: Sql,
+  filter: InsightFilter,
+  threshold: number,
+  today: string,
+): Promise<Insights['payback']> {
+  const l = latest(filter);
+  const [rows, campaigns, toDate] = await Promise.all([
+    sql.query<Row & { campaign_id: string }>(
+      `SELECT campaign_id, ${COUNTS} FROM (${l.sql}) l WHERE campaign_id IS NOT NULL GROUP BY campaign_id ORDER BY campaign_id`,
+      l.params,
+    ),
+    loadCampaigns(sql, filter),
+    countsToDate(sql),
+  ]);
+  const byId = new Map(rows.map((r) => [r.campaign_id, r]));
+  return campaigns.map((campaign) => {
+    const counts = countsOf(byId.get(campaign.id));
+    const { economics, startsOn, endsOn } = campaign.data;
+    const whole = toDate.get(campaign.id) ?? { goodFit: 0, won: 0 };
+    const share = rate(counts.tireKickers, counts.leads);
+    return {
+      campaignId: campaign.id,
+      ...counts,
+      goodFitRate: rate(counts.goodFit, counts.leads),
+      tireKickerShare: share,
+      flagged: share !== null && share > threshold,
+      currency: economics.currency,
+      spend: economics.spendToDate,
+      goodFitToDate: whole.goodFit,
+      wonToDate: whole.won,
+      costPerGoodFit: per(economics.spendToDate, whole.goodFit),
+      costPerWon: per(economics.spendToDate, whole.won),
+      breakEven: breakEvenStatus(economics, { startsOn, endsOn }, whole.won, today),
+    };
+  });
+}
+
+/** Campaign × region: leads and good fits in the filters (region null: none given). */
+export async function regionHeatMap(sql: Sql, filter: InsightFilter): Promise<Insights['heatMap']> {
+  const l = latest(filter);
+  const rows = await sql.query<Row & { campaign_id: string | null; region: string | null }>(
+    `SELECT campaign_id, region, ${COUNTS} FROM (${l.sql}) l GROUP BY campaign_id, region
+      ORDER BY campaign_id NULLS LAST, region NULLS LAST`,
+    l.params,
+  );
+  return rows.map((r) => ({
+    campaignId: r.campaign_id,
+    region: r.region,
+    leads: int(r.leads),
+    goodFit: int(r.good_fit),
+  }));
+}
+
+/** Reps × campaign: leads judged, good fits and won deals in the filters; null when sellers go unnamed. */
+export async function sellersByCampaign(
+  sql: Sql,
+  filter: InsightFilter,
+  showSellers: boolean,
+): Promise<Insights['sellers']> {
+  if (!showSellers) return null;
+  const l = latest(filter);
+  const rows = await sql.query<Row & { member_id: string; name: string; campaign_id: string | null }>(
+    `SELECT c.member_id, m.name, c.campaign_id, c.leads, c.good_fit, c.won FROM (
+       SELECT member_id, campaign_id, ${COUNTS} FROM (${l.sql}) l GROUP BY member_id, campaign_id) c
+       JOIN members m ON m.id = c.member_id
+      ORDER BY c.won DESC, c.good_fit DESC, m.name, c.member_id, c.campaign_id NULLS LAST`,
+    l.params,
+  );
+  return rows.map((r) => ({
+    memberId: r.member_id,
+    name: r.name,
+    campaignId: r.campaign_id,
+    leads: int(r.leads),
+    goodFit: int(r.good_fit),
+    won: int(r.won),
+  }));
+}
+
+/**
+ * Weekly verdict mix per campaign: the same leads, each in the week (Monday, UTC) of its latest verdict
+ * in the filters, so the weeks add up to the totals. Without `from`, the 12 weeks up to `to` or today.
+ */
+export async function weeklyTrend(
+  sql: Sql,
+  filter: InsightFilter,
+  today: string,
+): Promise<Insights['trend']> {
+  const l = latest(filter);
+  const params = [...l.params];
+  let since = '';
+  if (!filter.from) {
+    params.push(filter.to ?? today);
+    since = `WHERE l.created_at >= date_trunc('week', $${params.length}::date - 77)::date::timestamptz`;
+  }
+  const rows = await sql.query<{ campaign_id: string | null; week: string; verdict: Verdict; leads: number }>(
+    `SELECT campaign_id, to_char(date_trunc('week', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS week,
+            verdict, count(*)::int AS leads
+       FROM (${l.sql}) l ${since}
+      GROUP BY 1, 2, 3 ORDER BY 2, 1, 3`,
+    params,
+  );
+  return rows.map((r) => ({
+    campaignId: r.campaign_id,
+    week: r.week,
+    verdict: r.verdict,
+    leads: int(r.leads),
+  }));
+}
+
+/** Every insight for the filters, in one answer; `today` (YYYY-MM-DD, UTC) is there for tests. */
+export async function insights(
+  sql: Sql,
+  filter: InsightFilter,
+  today = new Date().toISOString().slice(0, 10),
+): Promise<Insights> {
+  const [workspace, threshold, campaigns] = await Promise.all([
+    loadWorkspace(sql),
+    tireKickerThreshold(sql),
+    loadCampaigns(sql, filter),
+  ]);
+  const [totals, channels, payback, heatMap, sellers, trend] = await Promise.all([
+    leadTotals(sql, filter),
+    channelRanking(sql, filter, threshold),
+    campaignPayback(sql, filter, threshold, today),
+    regionHeatMap(sql, filter),
+    sellersByCampaign(sql, filter, workspace.showSellers),
+    weeklyTrend(sql, filter, today),
+  ]);
+  const shown = Object.fromEntries(Object.entries(filter).filter(([, value]) => value));
+  return {
+    filter: shown,
+    asOf: new Date().toISOString(),
+    smallSample: SMALL_SAMPLE,
+    tireKickerThreshold: threshold,
+    ...totals,
+    campaigns: campaigns.map((c) => ({
+      id: c.id,
+      name: c.data.name,
+      channel: c.data.channel,
+      status: c.status,
+    })),
+    channels,
+    payback,
+    heatMap,
+    sellers,
+    trend,
+  };
+}
