@@ -9,11 +9,18 @@ import { authenticate } from './auth/tokens';
 import { serveDashboard } from './dashboard-assets';
 import { ApiError, forbidden, unauthorized } from './errors';
 import { openApiDocument } from './openapi';
+import { hit } from './rate-limit';
 import { ROUTES, type Route, type WorkspaceConfig } from './routes';
 
 function bearerToken(header: string | undefined): string | null {
   const match = header?.match(/^Bearer ([A-Za-z0-9_-]{20,64})$/);
   return match?.[1] ?? null;
+}
+
+/** Host's name without its port, lower case; IPv6 kept in brackets. */
+function hostName(header: string | undefined): string | null {
+  const match = header?.trim().match(/^(\[[0-9a-fA-F:.]+\]|[^:[\]]+)(?::\d{1,5})?$/);
+  return match ? match[1]!.toLowerCase() : null;
 }
 
 async function readJson(request: Request): Promise<unknown> {
@@ -39,6 +46,17 @@ async function signedIn(
       ? { member: await sessionMember(config.db, session), tokenId: null }
       : null;
   if (!found?.member) throw unauthorized();
+  if (config.tokenRequests) {
+    // Per token, in the database: every instance behind a load balancer counts the same requests.
+    const { limit, windowSeconds } = config.tokenRequests;
+    await hit(
+      config.db,
+      found.tokenId ? `token:${found.tokenId}` : `member:${found.member.id}`,
+      limit,
+      windowSeconds,
+      'Too many requests with this sign-in: wait a little and try again.',
+    );
+  }
   if (route.access !== 'public' && !route.access.includes(found.member.role)) throw forbidden();
   return { member: found.member, tokenId: found.tokenId };
 }
@@ -47,6 +65,25 @@ async function signedIn(
 export function createApp(config: WorkspaceConfig): Hono {
   const app = new Hono();
   const openApi = openApiDocument(ROUTES);
+
+  const allowed = config.allowedHosts;
+  if (allowed) {
+    app.use('*', async (c, next) => {
+      const host = hostName(c.req.header('Host'));
+      if (!host || !allowed.has(host)) {
+        throw new ApiError(
+          421,
+          'wrong_host',
+          `This workspace does not answer to "${(host ?? '').slice(0, 100)}": open it at localhost, or start it with --public-url naming this address.`,
+        );
+      }
+      await next();
+    });
+  }
+  app.use('*', async (c, next) => {
+    await next();
+    if (config.https?.(c)) c.header('Strict-Transport-Security', 'max-age=31536000');
+  });
 
   app.use(
     '/api/v1/*',

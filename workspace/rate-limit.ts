@@ -5,7 +5,13 @@ import { ApiError } from './errors';
  * Fixed-window counters in the database, so every instance behind a load balancer counts the same.
  * Throws 429 with Retry-After once `key` has been hit `limit` times in the current window.
  */
-export async function hit(sql: Sql, key: string, limit: number, windowSeconds: number): Promise<void> {
+export async function hit(
+  sql: Sql,
+  key: string,
+  limit: number,
+  windowSeconds: number,
+  message = 'Too many attempts: wait a little and try again.',
+): Promise<void> {
   const [row] = await sql.query<{ count: number; retry_after: number }>(
     `INSERT INTO rate_limits (key, window_start, count)
      VALUES ($1, to_timestamp(floor(extract(epoch FROM now()) / $2) * $2), 1)
@@ -14,13 +20,7 @@ export async function hit(sql: Sql, key: string, limit: number, windowSeconds: n
     [key, windowSeconds],
   );
   if (row && row.count > limit) {
-    throw new ApiError(
-      429,
-      'rate_limited',
-      'Too many attempts: wait a little and try again.',
-      undefined,
-      Math.max(1, row.retry_after),
-    );
+    throw new ApiError(429, 'rate_limited', message, undefined, Math.max(1, row.retry_after));
   }
 }
 

@@ -9,8 +9,16 @@ import { browserSummary, linkedBrowsers, redeemCode, revokeMemberToken, revokeTo
 import { rateLimitSubject } from './client-address';
 import type { Database } from './db/database';
 import { createBrief, getBrief, listCampaigns, patchBrief } from './domain/briefs';
-import { feedbackCsv } from './domain/csv';
-import { addReply, ingest, listFeedback, parseCursor, prepareBatch } from './domain/feedback';
+import { feedbackCsvHeader, feedbackCsvRows } from './domain/csv';
+import {
+  addReply,
+  type Cursor,
+  type FeedbackFilter,
+  ingest,
+  listFeedback,
+  parseCursor,
+  prepareBatch,
+} from './domain/feedback';
 import { feedbackMatrix } from './domain/matrix';
 import { checkVerdictData } from './domain/verdict-data';
 import { createMember, loadWorkspace, me, removeMember, toMember } from './domain/workspace';
@@ -23,7 +31,13 @@ export interface WorkspaceConfig {
   /** How a join link starts, e.g. https://sameroom.acme.example */
   publicUrl(c: Context): string;
   clientIp(c: Context): string;
+  /** Whether the client reached us over HTTPS (here, or at a trusted proxy): Strict-Transport-Security. */
+  https?(c: Context): boolean;
+  /** Host names accepted in Host (a loopback server's, against DNS rebinding); null: any. */
+  allowedHosts?: ReadonlySet<string> | null;
   linkAttempts: { limit: number; windowSeconds: number };
+  /** API requests per bearer token (or dashboard member) per window. */
+  tokenRequests?: { limit: number; windowSeconds: number };
   /** Webhooks may reach loopback, private and link-local addresses (an operator's choice; default no). */
   allowLocalWebhooks?: boolean;
   /** Tokens unused for this many days stop working (default 90). */
@@ -106,6 +120,36 @@ const MatrixQuery = z.strictObject({
 function limitCodeAttempts(config: WorkspaceConfig, c: Context): Promise<void> {
   const { limit, windowSeconds } = config.linkAttempts;
   return hit(config.db, `link:${rateLimitSubject(config.clientIp(c))}`, limit, windowSeconds);
+}
+
+/** Rows per query of a CSV export. */
+export const CSV_PAGE_ROWS = 500;
+
+/**
+ * A CSV export read a page at a time as the client takes it (pull), so neither memory nor the first
+ * byte waits for the whole export. Paged by the feed's cursor: an item replied to while the export runs
+ * moves to the feed's end and is written again there, with its reply. A database error mid-export aborts
+ * the response rather than end it short.
+ */
+function feedbackCsvStream(
+  db: Database,
+  filter: Omit<FeedbackFilter, 'since' | 'limit'>,
+  since: Cursor,
+): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let cursor: Cursor | null = since;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(encoder.encode(feedbackCsvHeader()));
+    },
+    async pull(controller) {
+      if (!cursor) return;
+      const page = await listFeedback(db, { ...filter, since: cursor, limit: CSV_PAGE_ROWS });
+      if (page.items.length > 0) controller.enqueue(encoder.encode(feedbackCsvRows(page.items)));
+      cursor = page.items.length < CSV_PAGE_ROWS ? null : parseCursor(page.cursor);
+      if (!cursor) controller.close();
+    },
+  });
 }
 
 function etagFor(version: number, includeDrafts: boolean): string {
@@ -272,8 +316,7 @@ export const ROUTES: Route[] = [
       if (!mine && !MARKETING.includes(member.role)) throw forbidden();
       const since = parseCursor(query.since);
       if (!since) throw new ApiError(400, 'bad_cursor', 'The cursor is not one this workspace gave out.');
-      const csv = query.format === 'csv';
-      const page = await listFeedback(config.db, {
+      const filter = {
         ...(mine ? { memberId: member.id } : {}),
         ...(query.campaign ? { campaign: query.campaign === 'unmatched' ? null : query.campaign } : {}),
         ...(query.verdict ? { verdict: query.verdict } : {}),
@@ -282,13 +325,12 @@ export const ROUTES: Route[] = [
         ...(query.rep ? { rep: query.rep } : {}),
         ...(query.from ? { from: query.from } : {}),
         ...(query.to ? { to: query.to } : {}),
-        since,
-        limit: csv ? 100_000 : (query.limit ?? LIMITS.page),
-      });
-      if (!csv) return c.json(page);
+      };
+      if (query.format !== 'csv')
+        return c.json(await listFeedback(config.db, { ...filter, since, limit: query.limit ?? LIMITS.page }));
       c.header('Content-Type', 'text/csv; charset=utf-8');
       c.header('Content-Disposition', 'attachment; filename="sameroom-feedback.csv"');
-      return c.body(feedbackCsv(page.items));
+      return c.body(feedbackCsvStream(config.db, filter, since));
     },
   }),
   route({

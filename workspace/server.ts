@@ -18,7 +18,7 @@ import {
   scheduleBackups,
   writeAutomaticBackup,
 } from './backups';
-import { clientAddressReader, type TrustProxy } from './client-address';
+import { clientAddressReader, normalizeAddress, type TrustProxy } from './client-address';
 import { Command, runCommand } from './commands';
 import { claimDataFolder, type DataFolderClaim, SOCKET_NAME } from './data-folder';
 import { type Database, openDatabase } from './db/database';
@@ -50,6 +50,13 @@ export interface ServeOptions {
   /** How join links start; by default the address this server answers at. */
   publicUrl?: string | undefined;
   linkAttempts?: { limit: number; windowSeconds: number };
+  /** API requests per bearer token (and per dashboard member) in a window (default 600 a minute). */
+  tokenRequests?: { limit: number; windowSeconds: number };
+  /** Open connections at most; more are closed as they come (default 500). */
+  maxConnections?: number;
+  /** A client must have sent its headers within this many ms (default 10 s) and its whole request within requestTimeoutMs (30 s). */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
   /** How often the webhook queue is looked at. */
   webhookIntervalMs?: number;
   /** Printed on first start: the admin's join link. */
@@ -76,6 +83,34 @@ export class DatabaseUnreadable extends Error {
     );
     this.name = 'DatabaseUnreadable';
   }
+}
+
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
+
+function isLoopback(host: string): boolean {
+  const bare = normalizeAddress(host);
+  return LOOPBACK_NAMES.has(bare) || /^127\.\d+\.\d+\.\d+$/.test(bare);
+}
+
+/** Plain HTTP only on loopback, or behind a proxy that ends TLS: tokens and codes never cross a network in clear. */
+function refusePlainHttpOnNetwork(options: ServeOptions): void {
+  const host = options.host ?? '127.0.0.1';
+  if (options.tlsCert && options.tlsKey) return;
+  if (options.trustProxy || isLoopback(host)) return;
+  throw new Error(
+    `Refusing to serve plain HTTP on ${host}: tokens would cross the network in clear. Give --tls-cert and --tls-key, or --trust-proxy behind a reverse proxy that serves HTTPS, or listen on 127.0.0.1.`,
+  );
+}
+
+/**
+ * The host names a loopback server answers to: a page whose own name was rebound to 127.0.0.1 (DNS
+ * rebinding) sends its name in Host and is refused. Any port: the name is what rebinding cannot forge.
+ */
+function allowedHosts(host: string, publicUrl: string | undefined): ReadonlySet<string> | null {
+  if (!isLoopback(host)) return null;
+  const names = new Set(['localhost', '127.0.0.1', '[::1]']);
+  if (publicUrl) names.add(new URL(publicUrl).hostname.toLowerCase());
+  return names;
 }
 
 function firstLine(error: unknown): string {
@@ -117,6 +152,7 @@ function closeServer(server: Server): Promise<void> {
  */
 export async function startWorkspace(options: ServeOptions): Promise<RunningWorkspace> {
   const log = options.log ?? ((line: string) => console.log(line));
+  refusePlainHttpOnNetwork(options);
   // Everything we create (database files, socket, backups) is the owner's alone from the start.
   process.umask(0o077);
   const claim =
@@ -162,13 +198,22 @@ async function serve(
   claim: DataFolderClaim,
   cleanup: Array<() => Promise<unknown>>,
 ): Promise<RunningWorkspace> {
-  const tls = options.tlsCert && options.tlsKey;
+  const tls = Boolean(options.tlsCert && options.tlsKey);
+  // A client that never finishes its headers (slowloris) or its body is cut off, checked every second.
+  const headersTimeout = options.headersTimeoutMs ?? 10_000;
+  const timeouts = {
+    headersTimeout,
+    requestTimeout: Math.max(headersTimeout, options.requestTimeoutMs ?? 30_000),
+    connectionsCheckingInterval: Math.min(1_000, headersTimeout),
+  };
   const server = tls
     ? (createHttpsServer({
+        ...timeouts,
         cert: readFileSync(options.tlsCert!),
         key: readFileSync(options.tlsKey!),
       }) as unknown as Server)
-    : createHttpServer();
+    : createHttpServer(timeouts);
+  server.maxConnections = options.maxConnections ?? 500;
   // The port first: a taken port is said before the database is touched, and a client that comes early
   // is told to come back rather than left hanging.
   let handle: (request: IncomingMessage, response: ServerResponse) => void = (_request, response) => {
@@ -209,7 +254,13 @@ async function serve(
       return new URL(c.req.url).origin;
     },
     clientIp: clientAddressReader(options.trustProxy),
+    https: (c: Context) =>
+      tls ||
+      (Boolean(options.trustProxy) &&
+        c.req.header('X-Forwarded-Proto')?.split(',')[0]?.trim().toLowerCase() === 'https'),
+    allowedHosts: allowedHosts(options.host ?? '127.0.0.1', options.publicUrl),
     linkAttempts: options.linkAttempts ?? { limit: 20, windowSeconds: 600 },
+    tokenRequests: options.tokenRequests ?? { limit: 600, windowSeconds: 60 },
     allowLocalWebhooks: options.allowLocalWebhooks ?? false,
     tokenMaxIdleDays: options.tokenMaxIdleDays ?? 90,
   };

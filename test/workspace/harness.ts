@@ -43,6 +43,7 @@ export async function startTestWorkspace(
   const running = await startWorkspace({
     port: 0,
     linkAttempts: { limit: 1_000, windowSeconds: 600 },
+    tokenRequests: { limit: 100_000, windowSeconds: 60 },
     log: () => undefined,
     ...options,
     dataDir,

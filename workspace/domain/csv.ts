@@ -31,8 +31,16 @@ const COLUMNS: Array<[string, (item: FeedbackRecord) => string | undefined | nul
   ['replies', (i) => i.replies.map((r) => `${r.author.name}: ${r.text}`).join(' | ')],
 ];
 
+/** The header line, CRLF-terminated. */
+export function feedbackCsvHeader(): string {
+  return `${COLUMNS.map(([name]) => name).join(',')}\r\n`;
+}
+
+/** Rows for these items, each CRLF-terminated: an export is its header, then rows a page at a time. */
+export function feedbackCsvRows(items: FeedbackRecord[]): string {
+  return items.map((item) => `${COLUMNS.map(([, read]) => csvCell(read(item))).join(',')}\r\n`).join('');
+}
+
 export function feedbackCsv(items: FeedbackRecord[]): string {
-  const lines = [COLUMNS.map(([name]) => name).join(',')];
-  for (const item of items) lines.push(COLUMNS.map(([, read]) => csvCell(read(item))).join(','));
-  return `${lines.join('\r\n')}\r\n`;
+  return feedbackCsvHeader() + feedbackCsvRows(items);
 }

@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CSV_PAGE_ROWS } from '../../workspace/routes';
+import { feedbackItem } from '../support/examples';
+import { DATABASES, startTestWorkspace, type TestWorkspace } from './harness';
+
+describe.each(DATABASES)('on %s', (kind) => {
+  let ws: TestWorkspace;
+  beforeAll(async () => {
+    ws = await startTestWorkspace(kind, { tokenRequests: { limit: 40, windowSeconds: 3_600 } });
+  });
+  afterAll(async () => {
+    await ws?.destroy();
+  });
+
+  it('the CSV export streams every row, a page at a time: chunked, no Content-Length', async () => {
+    const rep = await ws.join('rep', 'Exporter');
+    const total = CSV_PAGE_ROWS * 2 + 37;
+    const ids: string[] = [];
+    for (let sent = 0; sent < total; sent += 100) {
+      const items = Array.from({ length: Math.min(100, total - sent) }, (_, n) =>
+        feedbackItem({
+          id: randomUUID(),
+          campaignId: null,
+          lead: { crm: 'hubspot', objectType: 'contact', recordId: `export-${sent + n}` },
+          createdAt: new Date(Date.now() - 60_000).toISOString(),
+        }),
+      );
+      ids.push(...items.map((item) => item.id));
+      const posted = await ws.call('POST', '/api/v1/feedback', { token: rep.token, body: { items } });
+      expect(posted.status).toBe(200);
+    }
+    const csv = await ws.call('GET', '/api/v1/feedback?format=csv', { token: ws.adminToken });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('Content-Type')).toMatch(/^text\/csv/);
+    expect(csv.headers.get('Content-Length')).toBeNull();
+    expect(csv.headers.get('Transfer-Encoding')).toBe('chunked');
+    const lines = (await csv.text()).split('\r\n');
+    expect(lines[0]).toMatch(/^id,created_at,campaign_id,verdict/);
+    expect(lines.at(-1)).toBe('');
+    const exported = lines.slice(1, -1).map((line) => line.split(',')[0]);
+    expect(exported).toHaveLength(total);
+    expect(new Set(exported)).toEqual(new Set(ids));
+  });
+
+  it('limits requests per token: 429 with Retry-After past the limit, other tokens unaffected', async () => {
+    const busy = await ws.join('rep', 'Busy');
+    const calm = await ws.join('rep', 'Calm');
+    for (let n = 0; n < 40; n++)
+      expect((await ws.call('GET', '/api/v1/me', { token: busy.token })).status).toBe(200);
+    const limited = await ws.call('GET', '/api/v1/me', { token: busy.token });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('Retry-After'))).toBeGreaterThanOrEqual(1);
+    expect(Number(limited.headers.get('Retry-After'))).toBeLessThanOrEqual(3_600);
+    expect(await limited.json()).toMatchObject({ error: { code: 'rate_limited' } });
+    expect((await ws.call('GET', '/api/v1/me', { token: calm.token })).status).toBe(200);
+    // Counted in the database: a second server on the same data would refuse this token too.
+    const [row] = await ws.db.query<{ count: number }>(
+      "SELECT sum(count)::int AS count FROM rate_limits WHERE key LIKE 'token:%' AND count > 40",
+    );
+    expect(row?.count).toBeGreaterThan(40);
+  });
+});

@@ -1,0 +1,174 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { type IncomingHttpHeaders, request } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeSelfSignedCertificate } from '../support/certificate';
+import { startTestWorkspace, type TestWorkspace } from './harness';
+
+const scratch = mkdtempSync(join(tmpdir(), 'sameroom-http-'));
+const cert = join(scratch, 'cert.pem');
+const key = join(scratch, 'key.pem');
+makeSelfSignedCertificate(cert, key);
+
+const running: TestWorkspace[] = [];
+afterAll(async () => {
+  for (const ws of running) await ws.destroy();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+async function start(options: Parameters<typeof startTestWorkspace>[1] = {}): Promise<TestWorkspace> {
+  const ws = await startTestWorkspace('pglite', { adminToken: 'unused', inMemory: true, ...options });
+  running.push(ws);
+  return ws;
+}
+
+/** A GET with headers fetch will not send as given (Host), over HTTP or HTTPS. */
+function get(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+  const send = url.startsWith('https:') ? httpsRequest : request;
+  return new Promise((resolve, reject) => {
+    send(url, { headers, ca: readFileSync(cert), agent: false }, (response) => {
+      let body = '';
+      response.on('data', (chunk) => {
+        body += chunk;
+      });
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, body }),
+      );
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+function open(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => resolve(socket));
+    socket.on('error', reject);
+  });
+}
+
+/** What the server sent on this socket before it closed it, or null if it is still open after `ms`. */
+function answerBeforeClose(socket: Socket, ms: number): Promise<string | null> {
+  let answer = '';
+  socket.on('data', (chunk) => {
+    answer += chunk;
+  });
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(null), ms);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(answer);
+    });
+  });
+}
+
+describe('connections', () => {
+  it('cuts off a client that never finishes its headers (slowloris) with 408', async () => {
+    const ws = await start({ headersTimeoutMs: 1_000 });
+    const socket = await open(ws.port);
+    socket.on('error', () => undefined);
+    socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n');
+    // A header line now and then keeps the connection busy but never ends the request.
+    const trickle = setInterval(() => socket.write('X-Slow: 1\r\n'), 200);
+    const started = Date.now();
+    const answer = await answerBeforeClose(socket, 8_000);
+    clearInterval(trickle);
+    socket.destroy();
+    expect(answer, 'the connection was still open after 8 s').not.toBeNull();
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('closes connections beyond maxConnections, and takes new ones once others end', async () => {
+    const ws = await start({ maxConnections: 2 });
+    const first = await open(ws.port);
+    const second = await open(ws.port);
+    const third = await open(ws.port);
+    third.on('error', () => undefined);
+    third.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    const refused = await answerBeforeClose(third, 3_000);
+    expect(refused, 'the third connection was served').toBe('');
+    first.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await get(`${ws.url}/healthz`)).status).toBe(200);
+    second.destroy();
+  });
+});
+
+describe('Strict-Transport-Security', () => {
+  it('is sent under TLS', async () => {
+    const ws = await start({ tlsCert: cert, tlsKey: key });
+    const answer = await get(`${ws.url}/healthz`);
+    expect(answer.status).toBe(200);
+    expect(answer.headers['strict-transport-security']).toBe('max-age=31536000');
+  });
+
+  it('is sent behind a trusted proxy that says the client came over HTTPS, and only then', async () => {
+    const proxied = await start({ trustProxy: 1 });
+    const viaHttps = await get(`${proxied.url}/healthz`, { 'X-Forwarded-Proto': 'https' });
+    expect(viaHttps.headers['strict-transport-security']).toBe('max-age=31536000');
+    const viaHttp = await get(`${proxied.url}/healthz`, { 'X-Forwarded-Proto': 'http' });
+    expect(viaHttp.headers['strict-transport-security']).toBeUndefined();
+
+    const direct = await start();
+    const forged = await get(`${direct.url}/healthz`, { 'X-Forwarded-Proto': 'https' });
+    expect(forged.headers['strict-transport-security']).toBeUndefined();
+  });
+});
+
+describe('the Host allow-list on a loopback address (DNS rebinding)', () => {
+  it('answers localhost, 127.0.0.1, [::1] and the public URL’s host; any other Host gets 421', async () => {
+    const ws = await start({ publicUrl: 'https://sameroom.acme.example' });
+    for (const host of [
+      `localhost:${ws.port}`,
+      `127.0.0.1:${ws.port}`,
+      `[::1]:${ws.port}`,
+      'LOCALHOST',
+      'sameroom.acme.example',
+    ]) {
+      expect((await get(`${ws.url}/healthz`, { Host: host })).status, host).toBe(200);
+    }
+    for (const host of [`rebound.evil.example:${ws.port}`, 'localhost.evil.example', '127.0.0.2']) {
+      const answer = await get(`${ws.url}/api/v1/openapi.json`, { Host: host });
+      expect(answer.status, host).toBe(421);
+      expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'wrong_host' } });
+    }
+  });
+
+  it('does not apply off loopback (behind a proxy on 0.0.0.0)', async () => {
+    const ws = await start({ host: '0.0.0.0', trustProxy: 1 });
+    const answer = await get(`http://127.0.0.1:${ws.port}/healthz`, { Host: 'sameroom.acme.example' });
+    expect(answer.status).toBe(200);
+  });
+});
+
+describe('plain HTTP off loopback', () => {
+  it('is refused with one plain line, and allowed with TLS or behind a trusted proxy', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sameroom-plain-'));
+    try {
+      const refused = startTestWorkspace('pglite', { host: '0.0.0.0', dataDir, adminToken: 'unused' });
+      await expect(refused).rejects.toThrow(/^Refusing to serve plain HTTP on 0\.0\.0\.0: [^\n]*--tls-cert/);
+      await expect(refused.catch((error: Error) => error.message)).resolves.not.toContain('\n');
+      // The data folder was left free.
+      running.push(
+        await startTestWorkspace('pglite', {
+          dataDir,
+          tlsCert: cert,
+          tlsKey: key,
+          host: '0.0.0.0',
+          adminToken: 'unused',
+        }),
+      );
+    } finally {
+      await running.pop()?.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+    expect((await start({ host: '0.0.0.0', trustProxy: 1 })).port).toBeGreaterThan(0);
+  });
+});
