@@ -5,6 +5,7 @@ import { api } from './api';
 import { BriefEditor } from './pages/BriefEditor';
 import { Campaigns, link } from './pages/Campaigns';
 import { Feedback } from './pages/Feedback';
+import { Insights } from './pages/Insights';
 import { Join } from './pages/Join';
 import { Team } from './pages/Team';
 import { loadMe, me, navigate, path } from './state';
@@ -15,6 +16,7 @@ function Page() {
   const edit = current.match(/^\/campaigns\/([0-9a-f-]{36})$/);
   if (edit) return <BriefEditor key={edit[1]} id={edit[1]!} />;
   if (current === '/feedback') return <Feedback />;
+  if (current === '/insights') return <Insights />;
   if (current === '/team') return <Team />;
   return <Campaigns />;
 }
@@ -46,6 +48,7 @@ function App() {
         <nav aria-label="Dashboard">
           {nav('/', 'Campaigns')}
           {nav('/feedback', 'Feedback')}
+          {nav('/insights', 'Insights')}
           {me.value.member.role === 'admin' && nav('/team', 'Team')}
         </nav>
         <span class="who">

@@ -1,23 +1,11 @@
 import { type Signal, useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
-import {
-  type FeedbackRecord,
-  type Member,
-  readFeedbackPage,
-  VERDICTS,
-  type Verdict,
-} from '../../../lib/protocol';
+import { type FeedbackRecord, readFeedbackPage, VERDICTS, type Verdict } from '../../../lib/protocol';
 import { api } from '../api';
 import { VERDICT_LABELS } from '../charts';
-import { campaigns, loadCampaigns, me } from '../state';
+import { FilterForm, type Filters, NO_FILTERS, query } from '../filters';
+import { campaigns } from '../state';
 
-interface Filters {
-  from: string;
-  to: string;
-  region: string;
-  channel: string;
-  rep: string;
-}
 interface Cell {
   campaignId: string | null;
   verdict: Verdict;
@@ -25,17 +13,9 @@ interface Cell {
 }
 const UNMATCHED = 'unmatched';
 
-function query(filters: Filters, extra: Record<string, string> = {}): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries({ ...filters, ...extra })) if (value) params.set(key, value);
-  const text = params.toString();
-  return text ? `?${text}` : '';
-}
-
 export function Feedback() {
-  const filters = useSignal<Filters>({ from: '', to: '', region: '', channel: '', rep: '' });
+  const filters = useSignal<Filters>(NO_FILTERS);
   const cells = useSignal<Cell[] | null>(null);
-  const reps = useSignal<Member[]>([]);
   const problem = useSignal<string | null>(null);
   const selected = useSignal<{ campaign: string; verdict: Verdict } | null>(null);
 
@@ -47,19 +27,9 @@ export function Feedback() {
     } else problem.value = answer.message;
   }
   useEffect(() => {
-    void loadCampaigns();
-    void api<{ members: Member[] }>('GET', '/api/v1/members').then((answer) => {
-      if (answer.ok) reps.value = answer.data.members.filter((m) => m.role === 'rep');
-    });
-  }, []);
-  useEffect(() => {
     void refresh();
   }, [filters.value]);
 
-  const set = (key: keyof Filters) => (event: Event) => {
-    selected.value = null;
-    filters.value = { ...filters.value, [key]: (event.currentTarget as HTMLInputElement).value };
-  };
   const columns = [
     ...campaigns.value
       .filter((b) => b.status !== 'draft' || cells.value?.some((c) => c.campaignId === b.id))
@@ -69,7 +39,6 @@ export function Feedback() {
   ];
   const count = (campaign: string, verdict: Verdict) =>
     cells.value?.find((c) => (c.campaignId ?? UNMATCHED) === campaign && c.verdict === verdict)?.leads ?? 0;
-  const channels = [...new Set(campaigns.value.map((b) => b.channel))].sort();
 
   return (
     <main class="page">
@@ -83,43 +52,12 @@ export function Feedback() {
           Export CSV
         </a>
       </div>
-      <form class="filters" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          From <input type="date" value={filters.value.from} onInput={set('from')} />
-        </label>
-        <label>
-          To <input type="date" value={filters.value.to} onInput={set('to')} />
-        </label>
-        <label>
-          Region
-          <select value={filters.value.region} onChange={set('region')}>
-            <option value="">All regions</option>
-            {(me.value?.workspace.regions ?? []).map((region) => (
-              <option key={region}>{region}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Channel
-          <select value={filters.value.channel} onChange={set('channel')}>
-            <option value="">All channels</option>
-            {channels.map((channel) => (
-              <option key={channel}>{channel}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Rep
-          <select value={filters.value.rep} onChange={set('rep')}>
-            <option value="">All reps</option>
-            {reps.value.map((rep) => (
-              <option key={rep.id} value={rep.id}>
-                {rep.name}
-              </option>
-            ))}
-          </select>
-        </label>
-      </form>
+      <FilterForm
+        filters={filters}
+        onChange={() => {
+          selected.value = null;
+        }}
+      />
       {problem.value && (
         <p role="alert" class="error">
           {problem.value}
