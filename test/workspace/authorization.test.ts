@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { briefInput, feedbackItem } from '../support/examples';
-import { startTestWorkspace, type TestWorkspace } from './harness';
+import { DATABASES, startTestWorkspace, type TestWorkspace } from './harness';
 
 type Caller = 'none' | 'bad' | 'revoked' | 'rep' | 'marketer' | 'admin';
 const CALLERS: Caller[] = ['none', 'bad', 'revoked', 'rep', 'marketer', 'admin'];
@@ -44,63 +44,63 @@ const MATRIX: Record<string, { allowed: Caller[]; body?: () => unknown; query?: 
   'DELETE /api/v1/members/{id}/tokens/{tokenId}': { allowed: ['admin'] },
 };
 
-/** What each route's {id} is: a real one, so an allowed caller gets past the role check to a real answer. */
-const ID_FOR: Record<string, () => string> = {};
-const TOKEN_ID_FOR: Record<string, () => string> = {};
+describe.each(DATABASES)('the authorization matrix on %s', (kind) => {
+  /** What each route's {id} is: a real one, so an allowed caller gets past the role check to a real answer. */
+  const ID_FOR: Record<string, () => string> = {};
+  const TOKEN_ID_FOR: Record<string, () => string> = {};
 
-let ws: TestWorkspace;
-const tokens: Record<Caller, string | null> = {
-  none: null,
-  bad: 'b'.repeat(43),
-  revoked: null,
-  rep: null,
-  marketer: null,
-  admin: null,
-};
-let routes: string[];
-
-beforeAll(async () => {
-  ws = await startTestWorkspace('pglite');
-  tokens.admin = ws.adminToken;
-  tokens.marketer = (await ws.join('marketer')).token;
-  tokens.rep = (await ws.join('rep')).token;
-  const revoked = await ws.join('rep', 'Revoked');
-  tokens.revoked = revoked.token;
-  await ws.call('DELETE', `/api/v1/members/${revoked.id}`, { token: ws.adminToken });
-
-  const brief = await ws.call('POST', '/api/v1/campaigns', { token: tokens.marketer, body: briefInput() });
-  const campaignId = ((await brief.json()) as { id: string }).id;
-  const item = feedbackItem({ id: randomUUID(), campaignId });
-  await ws.call('POST', '/api/v1/feedback', { token: tokens.rep, body: { items: [item] } });
-  ID_FOR['/api/v1/campaigns/{id}'] = () => campaignId;
-  ID_FOR['/api/v1/feedback/{id}/replies'] = () => item.id;
-  // Each call removes or re-codes a member of its own, so the callers above keep working.
-  const spare = async () => (await ws.join('rep', 'Spare')).id;
-  const spares: string[] = [];
-  for (let i = 0; i < CALLERS.length * 3; i++) spares.push(await spare());
-  ID_FOR['/api/v1/members/{id}/codes'] = () => spares[0]!;
-  ID_FOR['/api/v1/members/{id}'] = () => spares.pop()!;
-  ID_FOR['/api/v1/members/{id}/tokens'] = () => spares[0]!;
-  const linked = await ws.join('rep', 'Linked');
-  const [token] = await ws.db.query<{ id: string }>('SELECT id FROM tokens WHERE member_id = $1', [
-    linked.id,
-  ]);
-  ID_FOR['/api/v1/members/{id}/tokens/{tokenId}'] = () => linked.id;
-  TOKEN_ID_FOR['/api/v1/members/{id}/tokens/{tokenId}'] = () => token!.id;
-
-  const doc = (await (await ws.call('GET', '/api/v1/openapi.json')).json()) as {
-    paths: Record<string, Record<string, unknown>>;
+  let ws: TestWorkspace;
+  const tokens: Record<Caller, string | null> = {
+    none: null,
+    bad: 'b'.repeat(43),
+    revoked: null,
+    rep: null,
+    marketer: null,
+    admin: null,
   };
-  routes = Object.entries(doc.paths).flatMap(([path, methods]) =>
-    Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`),
-  );
-});
+  let routes: string[];
 
-afterAll(async () => {
-  await ws?.destroy();
-});
+  beforeAll(async () => {
+    ws = await startTestWorkspace(kind);
+    tokens.admin = ws.adminToken;
+    tokens.marketer = (await ws.join('marketer')).token;
+    tokens.rep = (await ws.join('rep')).token;
+    const revoked = await ws.join('rep', 'Revoked');
+    tokens.revoked = revoked.token;
+    await ws.call('DELETE', `/api/v1/members/${revoked.id}`, { token: ws.adminToken });
 
-describe('the authorization matrix', () => {
+    const brief = await ws.call('POST', '/api/v1/campaigns', { token: tokens.marketer, body: briefInput() });
+    const campaignId = ((await brief.json()) as { id: string }).id;
+    const item = feedbackItem({ id: randomUUID(), campaignId });
+    await ws.call('POST', '/api/v1/feedback', { token: tokens.rep, body: { items: [item] } });
+    ID_FOR['/api/v1/campaigns/{id}'] = () => campaignId;
+    ID_FOR['/api/v1/feedback/{id}/replies'] = () => item.id;
+    // Each call removes or re-codes a member of its own, so the callers above keep working.
+    const spare = async () => (await ws.join('rep', 'Spare')).id;
+    const spares: string[] = [];
+    for (let i = 0; i < CALLERS.length * 3; i++) spares.push(await spare());
+    ID_FOR['/api/v1/members/{id}/codes'] = () => spares[0]!;
+    ID_FOR['/api/v1/members/{id}'] = () => spares.pop()!;
+    ID_FOR['/api/v1/members/{id}/tokens'] = () => spares[0]!;
+    const linked = await ws.join('rep', 'Linked');
+    const [token] = await ws.db.query<{ id: string }>('SELECT id FROM tokens WHERE member_id = $1', [
+      linked.id,
+    ]);
+    ID_FOR['/api/v1/members/{id}/tokens/{tokenId}'] = () => linked.id;
+    TOKEN_ID_FOR['/api/v1/members/{id}/tokens/{tokenId}'] = () => token!.id;
+
+    const doc = (await (await ws.call('GET', '/api/v1/openapi.json')).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    routes = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+  });
+
+  afterAll(async () => {
+    await ws?.destroy();
+  });
+
   it('has a row for every route the OpenAPI document names', () => {
     expect(routes.length).toBeGreaterThan(10);
     const rows = new Set(Object.keys(MATRIX).map((row) => row.replace(/\?.*$/, '')));
