@@ -112,16 +112,19 @@ export function VerdictForm(props: VerdictFormProps) {
         <h3 id="sr-verdict-title" class="sr-section__title">
           {t('verdictTitle')}
         </h3>
+        {/* Named by its text, not aria-label: a label "… region" would also answer getByLabel('Region'). */}
         <button
           type="button"
           class="sr-verdict__more-toggle"
           aria-expanded={open}
           aria-controls="sr-verdict-more"
-          aria-label={!open && note.value ? t('verdictMoreDraft') : t('verdictMore')}
           title={t('verdictMore')}
           onClick={toggle}
         >
-          {t('verdictMoreShort')}
+          <span aria-hidden="true">{t('verdictMoreShort')}</span>
+          <span class="sr-visually-hidden">
+            {!open && note.value ? t('verdictMoreDraft') : t('verdictMore')}
+          </span>
           {note.value && <span class="sr-verdict__draft" aria-hidden="true" />}
         </button>
       </div>

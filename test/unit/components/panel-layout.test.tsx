@@ -133,7 +133,10 @@ describe('the verdict bar', () => {
     const more = container.querySelector<HTMLElement>('#sr-verdict-more')!;
     expect(toggle.getAttribute('aria-expanded')).toBe('false');
     expect(toggle.getAttribute('aria-controls')).toBe('sr-verdict-more');
-    expect(toggle.getAttribute('aria-label')).toBe('Note and region');
+    const name = () => toggle.querySelector('.sr-visually-hidden')?.textContent;
+    expect(name()).toBe('Note and region');
+    // No aria-label: Playwright's getByLabel('Region') reads aria-label and must find the region alone.
+    expect(toggle.hasAttribute('aria-label')).toBe(false);
     expect(more.hidden).toBe(true);
     toggle.click();
     await tick();
@@ -147,7 +150,7 @@ describe('the verdict bar', () => {
     await tick();
     expect(more.hidden).toBe(true);
     expect(props.note.value).toBe('Half-typed');
-    expect(toggle.getAttribute('aria-label')).toBe('Note and region (a note is written)');
+    expect(name()).toBe('Note and region (a note is written)');
     // The next lead's panel (or this one again) opens on a written note.
     render(null, container);
     const again = mount(MATCHED, { note: 'Half-typed' });
