@@ -92,12 +92,17 @@ function isLoopback(host: string): boolean {
   return LOOPBACK_NAMES.has(bare) || /^127\.\d+\.\d+\.\d+$/.test(bare);
 }
 
+/** Said in one line by the CLI: the operator's flags, not a fault. */
+export class PlainHttpRefused extends Error {
+  override name = 'PlainHttpRefused';
+}
+
 /** Plain HTTP only on loopback, or behind a proxy that ends TLS: tokens and codes never cross a network in clear. */
 function refusePlainHttpOnNetwork(options: ServeOptions): void {
   const host = options.host ?? '127.0.0.1';
   if (options.tlsCert && options.tlsKey) return;
   if (options.trustProxy || isLoopback(host)) return;
-  throw new Error(
+  throw new PlainHttpRefused(
     `Refusing to serve plain HTTP on ${host}: tokens would cross the network in clear. Give --tls-cert and --tls-key, or --trust-proxy behind a reverse proxy that serves HTTPS, or listen on 127.0.0.1.`,
   );
 }
