@@ -19,7 +19,14 @@ async function withWorkspace<T>(
   work: (ws: RunningWorkspace, token: string) => Promise<T>,
 ): Promise<T> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sameroom-bench-'));
-  const ws = await startWorkspace({ dataDir, databaseUrl, port: 0, log: () => undefined });
+  // The bench measures the workspace, not its per-token limit (600 a minute).
+  const ws = await startWorkspace({
+    dataDir,
+    databaseUrl,
+    port: 0,
+    log: () => undefined,
+    tokenRequests: { limit: 1_000_000, windowSeconds: 60 },
+  });
   try {
     const code = ws.adminJoinUrl!.split('#')[1];
     const linked = await fetch(`${ws.url}/api/v1/link`, {

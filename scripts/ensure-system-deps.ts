@@ -37,8 +37,14 @@ const REQUIREMENTS: Requirement[] = [
   { what: 'openssl', aptPackage: 'openssl', present: () => onPath('openssl') },
 ];
 
+// `npm start` needs only some of them: their apt package names as arguments (none: all of them).
+const wanted = process.argv.slice(2);
+const NEEDED = REQUIREMENTS.filter(
+  (requirement) => wanted.length === 0 || wanted.includes(requirement.aptPackage),
+);
+
 function missing(): Requirement[] {
-  return REQUIREMENTS.filter((requirement) => !requirement.present());
+  return NEEDED.filter((requirement) => !requirement.present());
 }
 
 function install(packages: string[]): boolean {
@@ -72,8 +78,8 @@ if (needed.length > 0) {
   if (!installed || still.length > 0) {
     const names = (installed ? still : needed).map((requirement) => requirement.what).join(', ');
     console.error(
-      `\nThe tests need ${names}, which this machine does not have.\n` +
-        `Install them, then run npm test again:\n\n    sudo apt-get update && sudo apt-get install -y ${packages.join(' ')}\n`,
+      `\nSameroom needs ${names}, which this machine does not have.\n` +
+        `Install them, then run the command again:\n\n    sudo apt-get update && sudo apt-get install -y ${packages.join(' ')}\n`,
     );
     process.exit(1);
   }

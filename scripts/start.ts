@@ -168,6 +168,21 @@ async function isLinked(session: ChromiumSession): Promise<boolean> {
   return linked;
 }
 
+/** What each tour stop shows, so a lead no campaign claims reads as a feature, not a failure. */
+function story(reason: string | undefined): string {
+  if (!reason)
+    return 'What this shows: a lead no campaign claims. The rep picks the campaign in the panel, and the pick is remembered for this record.';
+  if (reason.startsWith('Matched by utm_campaign'))
+    return 'What this shows: the campaign found by the utm_campaign the CRM recorded for the lead.';
+  if (reason.startsWith('Matched by the lead source'))
+    return 'What this shows: the campaign found by the lead source field.';
+  if (reason.startsWith('Matched by the keyword'))
+    return 'What this shows: the campaign found by a keyword in what the page says about the lead’s origin.';
+  if (reason.startsWith('Matched by the CRM campaign id'))
+    return 'What this shows: the campaign found by the CRM’s own campaign id.';
+  return 'What this shows: the campaign the rep picked for this record earlier.';
+}
+
 async function panelText(page: Page): Promise<string> {
   const panel = page.locator('sameroom-panel aside');
   await panel.locator('h2').first().waitFor({ timeout: 15_000 });
@@ -194,13 +209,15 @@ async function tour(
     const file = join(SCREENSHOTS, `tour-${index + 1}-${fixture.replace('/', '-')}.png`);
     await page.screenshot({ path: file });
     console.log(
-      `  ${label}: the panel shows “${heading}”${reason ? ` — ${reason}` : ''}\n    screenshot ${file}`,
+      `  ${label}: the panel shows “${heading}”${reason ? ` — ${reason}` : ''}\n    ${story(reason)}\n    screenshot ${file}`,
     );
   }
   await page.goto(fixtures.url('salesforce-lightning/lead'));
   await panelText(page);
   const panel = page.locator('sameroom-panel aside');
   const note = 'Demo: asked for the retrofit assessment at the booth.';
+  const more = panel.locator('.sr-verdict__more-toggle'); // note and region sit behind the verdict bar's toggle
+  if ((await more.getAttribute('aria-expanded')) !== 'true') await more.click();
   await panel.getByLabel('Note for marketing (optional)').fill(note);
   await panel.getByRole('button', { name: /Good fit/ }).click();
   const status = panel.locator('.sr-verdict__status');

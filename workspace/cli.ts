@@ -432,7 +432,12 @@ main(argv).catch((error: unknown) => {
   const debug = argv.includes('--debug');
   const message = error instanceof Error ? error.message : String(error);
   if (debug && error instanceof Error && !(error instanceof UsageError)) console.error(error.stack);
-  else if (error instanceof DataFolderInUse || error instanceof UsageError) console.error(message);
+  else if (
+    error instanceof DataFolderInUse ||
+    error instanceof UsageError ||
+    (error as Error).name === 'PlainHttpRefused'
+  )
+    console.error(message);
   else console.error(`workspace: ${message}${debug ? '' : '\n(run again with --debug for details)'}`);
   process.exit(1);
 });

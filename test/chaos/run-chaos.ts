@@ -230,6 +230,8 @@ export async function runChaos(options: {
       const roundNotes: string[] = [];
       for (let k = 1; k <= clicks; k++) {
         const note = `chaos ${options.seed}/${round}/${k}.`;
+        const more = panel().locator('.sr-verdict__more-toggle');
+        if ((await more.getAttribute('aria-expanded')) !== 'true') await more.click();
         await panel().getByLabel('Note for marketing (optional)').fill(note);
         await panel()
           .getByRole('button', { name: VERDICT_BUTTONS[random(VERDICT_BUTTONS.length)]! })

@@ -122,6 +122,8 @@ describe('Firefox: a custom site and a link in Options, the campaign on Salesfor
   it('sends a verdict clicked on the HubSpot contact: Saved, then Sent, and the workspace has it', async () => {
     await page.goto(server.url('hubspot/contact'));
     await expect.poll(panelHeading, { timeout: 15_000 }).toBe('Retrofit search — Q4');
+    const more = await page.$('sameroom-panel >>> .sr-verdict__more-toggle');
+    if ((await more?.evaluate((el) => el.getAttribute('aria-expanded'))) !== 'true') await more?.click();
     const note = await page.$('sameroom-panel >>> .sr-verdict textarea');
     await note?.type('Wants a retrofit quote for two lines.');
     await (await page.$('sameroom-panel >>> [data-verdict-key="1"]'))?.click();

@@ -50,6 +50,12 @@ afterAll(async () => {
 const panel = () => page.locator('sameroom-panel aside');
 const status = () => panel().locator('.sr-verdict__status');
 
+/** Note and region sit behind the verdict bar's "Note" toggle; opens it unless it is open. */
+async function openNote(): Promise<void> {
+  const toggle = panel().locator('.sr-verdict__more-toggle');
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+}
+
 async function received(): Promise<FeedbackRecord[]> {
   const answer = await ws.call('GET', '/api/v1/feedback', { token: marketer.token });
   return ((await answer.json()) as { items: FeedbackRecord[] }).items;
@@ -82,6 +88,7 @@ async function openLead(): Promise<void> {
 describe('Chromium: one-click verdicts reach the workspace, and replies come back', () => {
   it('sends a verdict clicked on a Salesforce lead: Saved, then Sent; the workspace has it once', async () => {
     await openLead();
+    await openNote();
     await panel().getByLabel('Note for marketing (optional)').fill('Only asked for the price list.');
     expect(await panel().getByLabel('Region').inputValue()).toBe('Iberia');
     await panel()
@@ -124,6 +131,7 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
 
   it('sends nothing after Undo within 10 s (a digit key picks the verdict), and gives the note back', async () => {
     await openLead();
+    await openNote();
     await panel().getByLabel('Note for marketing (optional)').fill('Signed on the spot!');
     await panel().getByRole('heading', { name: 'Your verdict on this lead' }).click();
     await panel()
@@ -142,6 +150,7 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
 
   it('keeps a half-typed note when the rep moves to another record and comes back', async () => {
     await openLead();
+    await openNote();
     const note = () => panel().getByLabel('Note for marketing (optional)');
     await note().fill('Call back after the fair.');
     const opportunity = server.html('salesforce-lightning/opportunity');

@@ -10,7 +10,6 @@ import { listBackups } from '../../workspace/backups';
 import { claimDataFolder, DataFolderInUse } from '../../workspace/data-folder';
 import { openDatabase } from '../../workspace/db/database';
 import { migrate } from '../../workspace/db/migrate';
-import { createWorkspaceIfEmpty } from '../../workspace/domain/workspace';
 import { startWorkspace } from '../../workspace/server';
 import { feedbackItem } from '../support/examples';
 import { startTestWorkspace, type TestWorkspace } from './harness';
@@ -220,7 +219,10 @@ describe('backups', () => {
     // A database as the previous version left it: schema 1, with a workspace in it.
     const old = await openDatabase({ dataDir: join(dataDir, 'db') });
     await migrate(old, { upTo: '001_init.sql' });
-    await createWorkspaceIfEmpty(old, { name: 'Old', adminName: 'Admin', regions: [] });
+    // As schema 1 wrote them (today's code writes columns later migrations add).
+    await old.exec(
+      "INSERT INTO workspace (id, name) VALUES (gen_random_uuid(), 'Old'); INSERT INTO members (id, name, role) VALUES (gen_random_uuid(), 'Admin', 'admin');",
+    );
     await old.close();
 
     const lines: string[] = [];

@@ -1,0 +1,60 @@
+/**
+ * Runs before `npm start` and `npm test` on any machine, a fresh clone included, so that those two
+ * commands are all a new user types: installs the project's dependencies when node_modules is missing
+ * or older than package-lock.json (`npm ci`), then the system packages the command needs
+ * (scripts/ensure-system-deps.ts: Debian's packages through apt-get, or the one command to run).
+ * Plain JavaScript: it runs before tsx is installed.
+ *
+ *   node scripts/prepare.mjs start   Chromium and openssl
+ *   node scripts/prepare.mjs test    Chromium, Firefox ESR, PostgreSQL and openssl
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const purpose = process.argv[2] === 'start' ? 'start' : 'test';
+
+const STAMP = join(ROOT, 'node_modules', '.sameroom-lock-hash');
+const lockHash = () =>
+  createHash('sha256')
+    .update(readFileSync(join(ROOT, 'package-lock.json')))
+    .digest('hex');
+
+/**
+ * Stale when the packages are missing, or were installed from another package-lock.json than today's
+ * (compared by content: `npm run lockfile` rewrites the file without changing what it installs).
+ * node_modules installed by hand or by CI's `npm ci` without our stamp counts as installed from it.
+ */
+function dependenciesStale() {
+  if (!existsSync(join(ROOT, 'node_modules', '.bin', 'tsx'))) return true;
+  if (!existsSync(STAMP)) {
+    writeFileSync(STAMP, lockHash());
+    return false;
+  }
+  return readFileSync(STAMP, 'utf8') !== lockHash();
+}
+
+if (dependenciesStale()) {
+  console.log('Installing the project’s dependencies (npm ci)…');
+  const ci = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: ROOT, stdio: 'inherit' });
+  if (ci.status !== 0) {
+    console.error('\nnpm ci failed (see above). Fix what it says, then run the command again.\n');
+    process.exit(1);
+  }
+  writeFileSync(STAMP, lockHash());
+}
+
+const deps = spawnSync(
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    join(ROOT, 'scripts', 'ensure-system-deps.ts'),
+    ...(purpose === 'start' ? ['chromium', 'openssl'] : []),
+  ],
+  { cwd: ROOT, stdio: 'inherit' },
+);
+process.exit(deps.status ?? 1);
