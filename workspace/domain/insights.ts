@@ -7,7 +7,7 @@ import {
   SMALL_SAMPLE,
   type Verdict,
 } from '../../lib/protocol';
-import type { Sql } from '../db/database';
+import type { Database, Sql } from '../db/database';
 import { addPeriodFilter, Conditions, type PeriodFilter } from './feedback-filter';
 import { loadWorkspace } from './workspace';
 
@@ -38,11 +38,19 @@ function isFiltered(filter: InsightFilter): boolean {
   return Boolean(filter.from || filter.to || filter.region || filter.channel || filter.rep);
 }
 
+/** Where an insight reads its leads from: a query with its parameters. */
+interface Leads {
+  sql: string;
+  params: unknown[];
+}
+
 /**
  * The leads in the filters, each once, by its latest verdict there: `l(lead_key, campaign_id, verdict,
  * region, member_id, created_at)`. Unfiltered it is the rollup ingest keeps, with no scan of feedback.
+ * Lead keys are compared bytewise (COLLATE "C"): any stable order finds each lead's latest row, and a
+ * language collation made the sort several times slower.
  */
-function latest(filter: InsightFilter): { sql: string; params: unknown[] } {
+function latest(filter: InsightFilter): Leads {
   if (!isFiltered(filter)) {
     return {
       sql: `SELECT lead_key, nullif(campaign_key, '')::uuid AS campaign_id, verdict, nullif(region, '') AS region,
@@ -52,9 +60,10 @@ function latest(filter: InsightFilter): { sql: string; params: unknown[] } {
   }
   const conditions = addPeriodFilter(new Conditions(), filter);
   return {
-    sql: `SELECT DISTINCT ON (f.lead_key) f.lead_key, f.campaign_id, f.verdict, f.region, f.member_id, f.created_at
+    sql: `SELECT DISTINCT ON (f.lead_key COLLATE "C") f.lead_key, f.campaign_id, f.verdict, f.region, f.member_id,
+                 f.created_at
             FROM feedback f ${conditions.where()}
-           ORDER BY f.lead_key, f.created_at DESC, f.received_at DESC`,
+           ORDER BY f.lead_key COLLATE "C", f.created_at DESC, f.received_at DESC`,
     params: conditions.params,
   };
 }
@@ -115,8 +124,9 @@ export async function setTireKickerThreshold(sql: Sql, threshold: number): Promi
 export async function leadTotals(
   sql: Sql,
   filter: InsightFilter,
+  leads = latest(filter),
 ): Promise<{ leads: number; unmatched: number }> {
-  const l = latest(filter);
+  const l = leads;
   const [row] = await sql.query<Row>(
     `SELECT count(*)::int AS leads, (count(*) FILTER (WHERE campaign_id IS NULL))::int AS unmatched
        FROM (${l.sql}) l`,
@@ -133,8 +143,9 @@ export async function channelRanking(
   sql: Sql,
   filter: InsightFilter,
   threshold: number,
+  leads = latest(filter),
 ): Promise<Insights['channels']> {
-  const l = latest(filter);
+  const l = leads;
   const [rows, campaigns, toDate] = await Promise.all([
     sql.query<Row & { channel: string }>(
       `SELECT b.data->>'channel' AS channel, ${COUNTS}
@@ -223,8 +234,9 @@ export async function campaignPayback(
   filter: InsightFilter,
   threshold: number,
   today: string,
+  leads = latest(filter),
 ): Promise<Insights['payback']> {
-  const l = latest(filter);
+  const l = leads;
   const [rows, campaigns, toDate] = await Promise.all([
     sql.query<Row & { campaign_id: string }>(
       `SELECT campaign_id, ${COUNTS} FROM (${l.sql}) l WHERE campaign_id IS NOT NULL GROUP BY campaign_id ORDER BY campaign_id`,
@@ -257,8 +269,12 @@ export async function campaignPayback(
 }
 
 /** Campaign × region: leads and good fits in the filters (region null: none given). */
-export async function regionHeatMap(sql: Sql, filter: InsightFilter): Promise<Insights['heatMap']> {
-  const l = latest(filter);
+export async function regionHeatMap(
+  sql: Sql,
+  filter: InsightFilter,
+  leads = latest(filter),
+): Promise<Insights['heatMap']> {
+  const l = leads;
   const rows = await sql.query<Row & { campaign_id: string | null; region: string | null }>(
     `SELECT campaign_id, region, ${COUNTS} FROM (${l.sql}) l GROUP BY campaign_id, region
       ORDER BY campaign_id NULLS LAST, region NULLS LAST`,
@@ -277,9 +293,10 @@ export async function sellersByCampaign(
   sql: Sql,
   filter: InsightFilter,
   showSellers: boolean,
+  leads = latest(filter),
 ): Promise<Insights['sellers']> {
   if (!showSellers) return null;
-  const l = latest(filter);
+  const l = leads;
   const rows = await sql.query<Row & { member_id: string; name: string; campaign_id: string | null }>(
     `SELECT c.member_id, m.name, c.campaign_id, c.leads, c.good_fit, c.won FROM (
        SELECT member_id, campaign_id, ${COUNTS} FROM (${l.sql}) l GROUP BY member_id, campaign_id) c
@@ -305,8 +322,9 @@ export async function weeklyTrend(
   sql: Sql,
   filter: InsightFilter,
   today: string,
+  leads = latest(filter),
 ): Promise<Insights['trend']> {
-  const l = latest(filter);
+  const l = leads;
   const params = [...l.params];
   let since = '';
   if (!filter.from) {
@@ -328,42 +346,56 @@ export async function weeklyTrend(
   }));
 }
 
-/** Every insight for the filters, in one answer; `today` (YYYY-MM-DD, UTC) is there for tests. */
+/**
+ * Every insight for the filters, in one answer; `today` (YYYY-MM-DD, UTC) is there for tests. Filtered,
+ * the leads are picked once into a temporary table that every insight reads, instead of six times.
+ */
 export async function insights(
-  sql: Sql,
+  db: Database,
   filter: InsightFilter,
   today = new Date().toISOString().slice(0, 10),
 ): Promise<Insights> {
-  const [workspace, threshold, campaigns] = await Promise.all([
-    loadWorkspace(sql),
-    tireKickerThreshold(sql),
-    loadCampaigns(sql, filter),
-  ]);
-  const [totals, channels, payback, heatMap, sellers, trend] = await Promise.all([
-    leadTotals(sql, filter),
-    channelRanking(sql, filter, threshold),
-    campaignPayback(sql, filter, threshold, today),
-    regionHeatMap(sql, filter),
-    sellersByCampaign(sql, filter, workspace.showSellers),
-    weeklyTrend(sql, filter, today),
-  ]);
-  const shown = Object.fromEntries(Object.entries(filter).filter(([, value]) => value));
-  return {
-    filter: shown,
-    asOf: new Date().toISOString(),
-    smallSample: SMALL_SAMPLE,
-    tireKickerThreshold: threshold,
-    ...totals,
-    campaigns: campaigns.map((c) => ({
-      id: c.id,
-      name: c.data.name,
-      channel: c.data.channel,
-      status: c.status,
-    })),
-    channels,
-    payback,
-    heatMap,
-    sellers,
-    trend,
-  };
+  return db.transaction(async (sql) => {
+    let leads = latest(filter);
+    if (isFiltered(filter)) {
+      await sql.query(
+        `CREATE TEMPORARY TABLE insight_leads (lead_key text, campaign_id uuid, verdict text, region text,
+                                               member_id uuid, created_at timestamptz) ON COMMIT DROP`,
+      );
+      await sql.query(`INSERT INTO insight_leads ${leads.sql}`, leads.params);
+      leads = { sql: 'SELECT * FROM insight_leads', params: [] };
+    }
+    const [workspace, threshold, campaigns] = await Promise.all([
+      loadWorkspace(sql),
+      tireKickerThreshold(sql),
+      loadCampaigns(sql, filter),
+    ]);
+    const [totals, channels, payback, heatMap, sellers, trend] = await Promise.all([
+      leadTotals(sql, filter, leads),
+      channelRanking(sql, filter, threshold, leads),
+      campaignPayback(sql, filter, threshold, today, leads),
+      regionHeatMap(sql, filter, leads),
+      sellersByCampaign(sql, filter, workspace.showSellers, leads),
+      weeklyTrend(sql, filter, today, leads),
+    ]);
+    const shown = Object.fromEntries(Object.entries(filter).filter(([, value]) => value));
+    return {
+      filter: shown,
+      asOf: new Date().toISOString(),
+      smallSample: SMALL_SAMPLE,
+      tireKickerThreshold: threshold,
+      ...totals,
+      campaigns: campaigns.map((c) => ({
+        id: c.id,
+        name: c.data.name,
+        channel: c.data.channel,
+        status: c.status,
+      })),
+      channels,
+      payback,
+      heatMap,
+      sellers,
+      trend,
+    };
+  });
 }
