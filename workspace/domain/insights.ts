@@ -29,10 +29,11 @@ export type InsightFilter = PeriodFilter;
 type Row = Record<string, unknown>;
 
 const GOOD_FIT = `verdict IN (${GOOD_FIT_VERDICTS.map((v) => `'${v}'`).join(', ')})`;
-const COUNTS = `count(*)::int AS leads,
-  (count(*) FILTER (WHERE ${GOOD_FIT}))::int AS good_fit,
-  (count(*) FILTER (WHERE verdict = 'won'))::int AS won,
-  (count(*) FILTER (WHERE verdict = 'tire_kicker'))::int AS tire_kickers`;
+/** Over leads `l` with `n` (how many leads a row stands for: 1 per lead, more in the rollup). */
+const COUNTS = `coalesce(sum(n), 0)::int AS leads,
+  coalesce(sum(n) FILTER (WHERE ${GOOD_FIT}), 0)::int AS good_fit,
+  coalesce(sum(n) FILTER (WHERE verdict = 'won'), 0)::int AS won,
+  coalesce(sum(n) FILTER (WHERE verdict = 'tire_kicker'), 0)::int AS tire_kickers`;
 
 function isFiltered(filter: InsightFilter): boolean {
   return Boolean(filter.from || filter.to || filter.region || filter.channel || filter.rep);
@@ -46,25 +47,37 @@ interface Leads {
 
 /**
  * The leads in the filters, each once, by its latest verdict there: `l(lead_key, campaign_id, verdict,
- * region, member_id, created_at)`. Unfiltered it is the rollup ingest keeps, with no scan of feedback.
- * Lead keys are compared bytewise (COLLATE "C"): any stable order finds each lead's latest row, and a
- * language collation made the sort several times slower.
+ * region, member_id, created_at, n = 1)`. Unfiltered it is the rollup ingest keeps, with no scan of
+ * feedback. Lead keys are compared bytewise (COLLATE "C"): no language rules are needed to group a lead.
  */
 function latest(filter: InsightFilter): Leads {
   if (!isFiltered(filter)) {
     return {
       sql: `SELECT lead_key, nullif(campaign_key, '')::uuid AS campaign_id, verdict, nullif(region, '') AS region,
-                   member_id, created_at FROM lead_latest`,
+                   member_id, created_at, 1 AS n FROM lead_latest`,
       params: [],
     };
   }
   const conditions = addPeriodFilter(new Conditions(), filter);
   return {
     sql: `SELECT DISTINCT ON (f.lead_key COLLATE "C") f.lead_key, f.campaign_id, f.verdict, f.region, f.member_id,
-                 f.created_at
+                 f.created_at, 1 AS n
             FROM feedback f ${conditions.where()}
            ORDER BY f.lead_key COLLATE "C", f.created_at DESC, f.received_at DESC`,
     params: conditions.params,
+  };
+}
+
+/**
+ * The same leads counted by campaign, region and verdict: `l(campaign_id, region, verdict, n)`.
+ * Unfiltered that is the `verdict_counts` rollup, a few hundred rows however much feedback there is.
+ */
+function counted(filter: InsightFilter): Leads {
+  if (isFiltered(filter)) return latest(filter);
+  return {
+    sql: `SELECT nullif(campaign_key, '')::uuid AS campaign_id, nullif(region, '') AS region, verdict, leads AS n
+            FROM verdict_counts WHERE leads > 0`,
+    params: [],
   };
 }
 
@@ -124,11 +137,11 @@ export async function setTireKickerThreshold(sql: Sql, threshold: number): Promi
 export async function leadTotals(
   sql: Sql,
   filter: InsightFilter,
-  leads = latest(filter),
+  leads = counted(filter),
 ): Promise<{ leads: number; unmatched: number }> {
   const l = leads;
   const [row] = await sql.query<Row>(
-    `SELECT count(*)::int AS leads, (count(*) FILTER (WHERE campaign_id IS NULL))::int AS unmatched
+    `SELECT coalesce(sum(n), 0)::int AS leads, coalesce(sum(n) FILTER (WHERE campaign_id IS NULL), 0)::int AS unmatched
        FROM (${l.sql}) l`,
     l.params,
   );
@@ -143,7 +156,7 @@ export async function channelRanking(
   sql: Sql,
   filter: InsightFilter,
   threshold: number,
-  leads = latest(filter),
+  leads = counted(filter),
 ): Promise<Insights['channels']> {
   const l = leads;
   const [rows, campaigns, toDate] = await Promise.all([
@@ -234,7 +247,7 @@ export async function campaignPayback(
   filter: InsightFilter,
   threshold: number,
   today: string,
-  leads = latest(filter),
+  leads = counted(filter),
 ): Promise<Insights['payback']> {
   const l = leads;
   const [rows, campaigns, toDate] = await Promise.all([
@@ -272,7 +285,7 @@ export async function campaignPayback(
 export async function regionHeatMap(
   sql: Sql,
   filter: InsightFilter,
-  leads = latest(filter),
+  leads = counted(filter),
 ): Promise<Insights['heatMap']> {
   const l = leads;
   const rows = await sql.query<Row & { campaign_id: string | null; region: string | null }>(
@@ -333,7 +346,7 @@ export async function weeklyTrend(
   }
   const rows = await sql.query<{ campaign_id: string | null; week: string; verdict: Verdict; leads: number }>(
     `SELECT campaign_id, to_char(date_trunc('week', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS week,
-            verdict, count(*)::int AS leads
+            verdict, sum(n)::int AS leads
        FROM (${l.sql}) l ${since}
       GROUP BY 1, 2, 3 ORDER BY 2, 1, 3`,
     params,
@@ -356,13 +369,14 @@ export async function insights(
   today = new Date().toISOString().slice(0, 10),
 ): Promise<Insights> {
   return db.transaction(async (sql) => {
-    let leads = latest(filter);
+    let leads: Leads | undefined;
     if (isFiltered(filter)) {
+      const picked = latest(filter);
       await sql.query(
         `CREATE TEMPORARY TABLE insight_leads (lead_key text, campaign_id uuid, verdict text, region text,
-                                               member_id uuid, created_at timestamptz) ON COMMIT DROP`,
+                                               member_id uuid, created_at timestamptz, n int) ON COMMIT DROP`,
       );
-      await sql.query(`INSERT INTO insight_leads ${leads.sql}`, leads.params);
+      await sql.query(`INSERT INTO insight_leads ${picked.sql}`, picked.params);
       leads = { sql: 'SELECT * FROM insight_leads', params: [] };
     }
     const [workspace, threshold, campaigns] = await Promise.all([
