@@ -18,6 +18,7 @@ import {
   regionHeatMap,
   sellersByCampaign,
   weeklyTrend,
+  withInsightSettings,
 } from '../workspace/domain/insights';
 import { rebuildRollups } from '../workspace/domain/rollups';
 import { createMember } from '../workspace/domain/workspace';
@@ -61,8 +62,6 @@ export async function fill(db: Sql & { transaction<T>(work: (tx: Sql) => Promise
   await db.exec('VACUUM ANALYZE');
 }
 
-type Insight = (sql: Sql, filter: InsightFilter) => Promise<unknown>;
-
 export async function insightsRows(): Promise<BenchRow[]> {
   const postgres = await startPostgresServer();
   const dataDir = mkdtempSync(join(tmpdir(), 'sameroom-bench-'));
@@ -85,22 +84,29 @@ export async function insightsRows(): Promise<BenchRow[]> {
         { rep: rep!.id },
         { from: '2026-01-15', to: '2026-02-15', region: 'DACH', channel: 'Search', rep: rep!.id },
       ];
-      const measured: Array<[string, Insight]> = [
-        ['lead totals', leadTotals],
-        ['channels ranked, with costs', (sql, f) => channelRanking(sql, f, 0.3)],
-        ['campaigns: tire-kickers, costs, break-even', (sql, f) => campaignPayback(sql, f, 0.3, TODAY)],
-        ['campaign × region heat map', regionHeatMap],
-        ['reps × campaign', (sql, f) => sellersByCampaign(sql, f, true)],
-        ['weekly verdict mix', (sql, f) => weeklyTrend(sql, f, TODAY)],
-        ['all insights in one answer', (sql, f) => insights(sql, f, TODAY)],
+      // Each insight alone, in the transaction settings the route gives it; then the whole answer.
+      const alone =
+        (insight: (sql: Sql, filter: InsightFilter) => Promise<unknown>) => (filter: InsightFilter) =>
+          withInsightSettings(ws.db, (sql) => insight(sql, filter));
+      const measured: Array<[string, (filter: InsightFilter) => Promise<unknown>]> = [
+        ['lead totals', alone(leadTotals)],
+        ['channels ranked, with costs', alone((sql, f) => channelRanking(sql, f, 0.3))],
+        [
+          'campaigns: tire-kickers, costs, break-even',
+          alone((sql, f) => campaignPayback(sql, f, 0.3, TODAY)),
+        ],
+        ['campaign × region heat map', alone(regionHeatMap)],
+        ['reps × campaign', alone((sql, f) => sellersByCampaign(sql, f, true))],
+        ['weekly verdict mix', alone((sql, f) => weeklyTrend(sql, f, TODAY))],
+        ['all insights in one answer', (f) => insights(ws.db, f, TODAY)],
       ];
       const rows: BenchRow[] = [];
       for (const [name, run] of measured) {
         const timings: number[] = [];
-        for (let n = 0; n < 5 * filters.length + 30; n++) {
+        for (let n = 0; n < 5 * filters.length; n++) {
           const filter = filters[n % filters.length]!;
           const started = performance.now();
-          await run(ws.db, filter);
+          await run(filter);
           if (n >= filters.length) timings.push(performance.now() - started); // one round warms the caches
         }
         timings.sort((a, b) => a - b);

@@ -9,6 +9,7 @@ import {
   responses,
 } from '../../lib/protocol';
 import { breakEvenStatus, insights, setTireKickerThreshold } from '../../workspace/domain/insights';
+import { openApiDocument } from '../../workspace/openapi';
 import type { WorkspaceConfig } from '../../workspace/routes';
 import { INSIGHT_ROUTES } from '../../workspace/routes-insights';
 import { briefInput, feedbackItem } from '../support/examples';
@@ -277,6 +278,7 @@ describe.each(DATABASES)('insights on %s', (kind) => {
     const hidden = await insights(ws.db, {}, TODAY);
     expect(hidden.sellers).toBeNull();
     const csv = await routeAnswer('/api/v1/insights.csv');
+    expect(csv).toMatch(/^insight,.*\r\nchannels,/s);
     expect(csv).not.toMatch(/Ana Ruiz|Ben Okafor/);
     await ws.call('PATCH', '/api/v1/workspace', { token: ws.adminToken, body: { showSellers: true } });
   });
@@ -313,6 +315,18 @@ describe.each(DATABASES)('insights on %s', (kind) => {
     const all = await routeAnswer('/api/v1/insights?format=csv');
     expect(all).toMatch(/\r\ncampaigns,Webinar Q2,Webinar,.*,reached,2,/);
     expect(all).toMatch(/\r\nsellers,Hannover Messe,,,Ben Okafor,/);
+  });
+});
+
+describe('the insight routes in the API description', () => {
+  it('describe their filters and answer', () => {
+    const document = openApiDocument(INSIGHT_ROUTES) as unknown as {
+      paths: Record<string, { get: { parameters: Array<{ name: string }> } }>;
+    };
+    expect(Object.keys(document.paths)).toEqual(['/api/v1/insights', '/api/v1/insights.csv']);
+    expect(document.paths['/api/v1/insights']!.get.parameters.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['from', 'to', 'region', 'channel', 'rep']),
+    );
   });
 });
 
