@@ -32,9 +32,14 @@ export const salesforceClassic: CrmAdapter = {
   // cloudforce.com domain, and the My Domain of Hyperforce China (Salesforce Inspector Reloaded
   // addon/manifest.json, addon/background.js and addon/popup.js; forcedotcom/sfdx-core
   // test/unit/util/sfdcUrlTest.ts). *.salesforce-setup.com only serves Setup: not matched.
+  // Least privilege: records live under the org's My Domain (<name>.my.salesforce.com, sandboxes
+  // <name>--<sandbox>.sandbox.my.salesforce.com). Enhanced domains are enforced since Winter '24 and
+  // instanced hosts (eu55.salesforce.com) redirect there (Salesforce Help, "Review Recommended
+  // Practices for a My Domain Change" and "Set the My Domain Login Policy"), so not all of
+  // *.salesforce.com (login, help, trailhead, …).
   matches: [
-    'https://*.salesforce.com/*',
-    'https://*.salesforce.mil/*',
+    'https://*.my.salesforce.com/*',
+    'https://*.my.salesforce.mil/*',
     'https://*.cloudforce.com/*',
     'https://*.my.sfcrmproducts.cn/*',
   ],

@@ -146,6 +146,10 @@ describe('record URLs that are not records', () => {
     ['a Pipedrive lead id that is not a UUID', 'https://acme.pipedrive.com/leads/inbox/12345'],
     ['an Attio id that is not a UUID', 'https://app.attio.com/acme/person/jane-doe'],
     ['a Salesforce Classic edit page', 'https://acme.my.salesforce.com/00Q5g00000A1b2c/e'],
+    // Least privilege: no records live on Salesforce's own sites, only under an org's My Domain.
+    ['Salesforce Help', 'https://help.salesforce.com/00Q5g00000A1b2c'],
+    ['the Salesforce login page', 'https://login.salesforce.com/00Q5g00000A1b2c'],
+    ['an instanced host (it redirects to the My Domain)', 'https://eu55.salesforce.com/00Q5g00000A1b2c'],
     ['Salesforce Setup on its own domain', 'https://acme.my.salesforce-setup.com/00Q5g00000A1b2c'],
     ['a Visualforce page', 'https://acme--c.vf.force.com/apex/Page?id=00Q5g00000A1b2cEAB'],
     [
