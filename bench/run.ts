@@ -8,6 +8,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { bundleSizeRows } from './bundle-size';
 import { chaosRows } from './chaos';
+import { insightsRows } from './insights';
 import { leadPanelRows } from './lead-panel';
 import { type BenchRow, withinBudget } from './row';
 import { verdictRows } from './verdicts';
@@ -47,6 +48,7 @@ const rows: BenchRow[] = [
     Firefox: join(ROOT, '.output', 'firefox-mv3'),
   }),
   ...(await workspaceRows()),
+  ...(await insightsRows()),
   ...(await leadPanelRows()),
   ...(await verdictRows()),
   ...chaosRows(),

@@ -10,20 +10,15 @@ import { rateLimitSubject } from './client-address';
 import type { Database } from './db/database';
 import { createBrief, getBrief, listCampaigns, patchBrief } from './domain/briefs';
 import { feedbackCsvHeader, feedbackCsvRows } from './domain/csv';
-import {
-  addReply,
-  type Cursor,
-  type FeedbackFilter,
-  ingest,
-  listFeedback,
-  parseCursor,
-  prepareBatch,
-} from './domain/feedback';
+import { addReply, type Cursor, type FeedbackFilter, listFeedback, parseCursor } from './domain/feed';
+import { ingest, prepareBatch } from './domain/ingest';
+import { setTireKickerThreshold, tireKickerThreshold } from './domain/insights';
 import { feedbackMatrix } from './domain/matrix';
 import { checkVerdictData } from './domain/verdict-data';
 import { createMember, loadWorkspace, me, removeMember, toMember } from './domain/workspace';
 import { ApiError, forbidden } from './errors';
 import { hit } from './rate-limit';
+import { INSIGHT_ROUTES } from './routes-insights';
 import { checkWebhookTarget, WebhookTargetRefused } from './webhook-target';
 
 export interface WorkspaceConfig {
@@ -374,6 +369,7 @@ export const ROUTES: Route[] = [
         regions: row?.regions,
         showSellers: row?.show_sellers,
         webhookUrl: row?.webhook_url ?? null,
+        tireKickerThreshold: await tireKickerThreshold(config.db),
       });
     },
   }),
@@ -406,6 +402,8 @@ export const ROUTES: Route[] = [
           await tx.query('UPDATE workspace SET show_sellers = $1', [body.showSellers]);
         if (body.webhookUrl !== undefined)
           await tx.query('UPDATE workspace SET webhook_url = $1', [body.webhookUrl]);
+        if (body.tireKickerThreshold !== undefined)
+          await setTireKickerThreshold(tx, body.tireKickerThreshold);
         await tx.query('UPDATE workspace SET stats_version = stats_version + 1');
       });
       const { showSellers: _, ...workspace } = await loadWorkspace(config.db);
@@ -507,4 +505,5 @@ export const ROUTES: Route[] = [
       return c.body(null, 204);
     },
   }),
+  ...INSIGHT_ROUTES,
 ];

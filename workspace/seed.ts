@@ -9,7 +9,8 @@ import {
 } from '../lib/protocol';
 import type { Database } from './db/database';
 import { createBrief } from './domain/briefs';
-import { addReply, ingest, prepareBatch } from './domain/feedback';
+import { addReply } from './domain/feed';
+import { ingest, prepareBatch } from './domain/ingest';
 import { createMember, loadWorkspace } from './domain/workspace';
 
 export const DEMO_REGIONS = ['DACH', 'Nordics', 'UK & Ireland', 'Iberia', 'North America'];

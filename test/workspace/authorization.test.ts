@@ -22,6 +22,8 @@ const MATRIX: Record<string, { allowed: Caller[]; body?: () => unknown; query?: 
   'DELETE /api/v1/session': { allowed: ['none', 'bad', 'revoked', 'rep', 'marketer', 'admin'] },
   'GET /api/v1/me': { allowed: ['rep', 'marketer', 'admin'] },
   'GET /api/v1/feedback/matrix': { allowed: ['marketer', 'admin'] },
+  'GET /api/v1/insights': { allowed: ['marketer', 'admin'] },
+  'GET /api/v1/insights.csv': { allowed: ['marketer', 'admin'] },
   'GET /api/v1/campaigns': { allowed: ['rep', 'marketer', 'admin'] },
   'POST /api/v1/campaigns': { allowed: ['marketer', 'admin'], body: () => briefInput() },
   'PATCH /api/v1/campaigns/{id}': { allowed: ['marketer', 'admin'], body: () => ({ priority: 'low' }) },

@@ -347,3 +347,30 @@ describe('break-even wording rules', () => {
     ).toBe('reached');
   });
 });
+
+describe('the insight routes in the running workspace', () => {
+  let ws: TestWorkspace;
+  afterAll(async () => {
+    await ws?.destroy();
+  });
+
+  it('answer marketers (JSON and CSV), refuse reps, and take the team’s tire-kicker threshold', async () => {
+    ws = await startTestWorkspace('pglite');
+    const marketer = await ws.join('marketer');
+    const rep = await ws.join('rep');
+    const answer = await ws.call('GET', '/api/v1/insights', { token: marketer.token });
+    expect(answer.status).toBe(200);
+    expect(responses.Insights.safeParse(await answer.json()).success).toBe(true);
+    expect(
+      (await ws.call('GET', '/api/v1/insights.csv', { token: marketer.token })).headers.get('content-type'),
+    ).toMatch(/^text\/csv/);
+    expect((await ws.call('GET', '/api/v1/insights', { token: rep.token })).status).toBe(403);
+    const patched = await ws.call('PATCH', '/api/v1/workspace', {
+      token: ws.adminToken,
+      body: { tireKickerThreshold: 0.25 },
+    });
+    expect(patched.status).toBe(200);
+    const settings = await ws.call('GET', '/api/v1/workspace', { token: ws.adminToken });
+    expect(((await settings.json()) as { tireKickerThreshold: number }).tireKickerThreshold).toBe(0.25);
+  });
+});

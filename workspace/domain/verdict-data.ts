@@ -1,7 +1,7 @@
 import { adapterFor } from '../../lib/crm';
 import type { FeedbackItem } from '../../lib/protocol';
 import { canonicalHash } from './canonical';
-import type { PreparedBatch } from './feedback';
+import type { PreparedBatch } from './ingest';
 
 /** How far ahead of the server's clock a verdict's createdAt may be (clock skew, not the future). */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;

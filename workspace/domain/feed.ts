@@ -1,0 +1,149 @@
+/**
+ * The feed: verdicts read back by cursor (a rep's own, or all of them for marketing, filtered), and
+ * marketing's replies, which move an item up the feed.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  type FeedbackItem,
+  type FeedbackRecord,
+  LIMITS,
+  type Member,
+  type Verdict,
+} from '../../lib/protocol';
+import type { Sql } from '../db/database';
+import { notFound } from '../errors';
+import { addPeriodFilter, Conditions, type PeriodFilter } from './feedback-filter';
+import { nextChange } from './workspace';
+
+export interface FeedbackFilter extends PeriodFilter {
+  memberId?: string;
+  campaign?: string | null; // null: unmatched only
+  verdict?: Verdict;
+  since: Cursor;
+  limit: number;
+}
+
+/** Where a reader stands in the change feed: the last change number and item id it has seen. */
+export interface Cursor {
+  seq: number;
+  id: string;
+}
+
+const START: Cursor = { seq: 0, id: '00000000-0000-0000-0000-000000000000' };
+
+/** "0" (from the start) or "<seq>.<uuid>" as a previous answer gave it; null when malformed. */
+export function parseCursor(text: string | undefined): Cursor | null {
+  if (!text || text === '0') return START;
+  const match = text.match(/^(\d{1,15})\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/);
+  return match ? { seq: Number(match[1]), id: match[2]! } : null;
+}
+
+function formatCursor(cursor: Cursor): string {
+  return cursor === START ? '0' : `${cursor.seq}.${cursor.id}`;
+}
+
+interface FeedbackRow {
+  id: string;
+  campaign_id: string | null;
+  crm: FeedbackItem['lead']['crm'];
+  object_type: FeedbackItem['lead']['objectType'];
+  record_id: string;
+  url: string | null;
+  signals: FeedbackItem['signals'];
+  verdict: Verdict;
+  region: string | null;
+  note: string | null;
+  created_at: Date;
+  member_id: string;
+  member_name: string;
+  change_seq: number;
+  updated_at: Date;
+}
+
+/** Items changed (created or replied to) after the cursor, oldest change first, with their replies. */
+export async function listFeedback(
+  sql: Sql,
+  filter: FeedbackFilter,
+): Promise<{ items: FeedbackRecord[]; cursor: string }> {
+  const conditions = new Conditions([filter.since.seq, filter.since.id]);
+  conditions.clauses.push('(f.change_seq, f.id) > ($1::bigint, $2::uuid)');
+  if (filter.memberId) conditions.add('f.member_id = ?', filter.memberId);
+  if (filter.campaign === null) conditions.clauses.push('f.campaign_id IS NULL');
+  else if (filter.campaign) conditions.add('f.campaign_id = ?', filter.campaign);
+  if (filter.verdict) conditions.add('f.verdict = ?', filter.verdict);
+  addPeriodFilter(conditions, filter);
+  const params = conditions.params;
+  params.push(filter.limit);
+  const rows = await sql.query<FeedbackRow>(
+    `SELECT f.id, f.campaign_id, f.crm, f.object_type, f.record_id, f.url, f.signals, f.verdict, f.region, f.note,
+            f.created_at, f.member_id, m.name AS member_name, f.change_seq,
+            greatest(f.received_at, coalesce((SELECT max(r.created_at) FROM replies r WHERE r.feedback_id = f.id), f.received_at)) AS updated_at
+       FROM feedback f JOIN members m ON m.id = f.member_id
+      ${conditions.where()}
+      ORDER BY f.change_seq, f.id
+      LIMIT $${params.length}`,
+    params,
+  );
+  const replies = rows.length
+    ? await sql.query<{
+        id: string;
+        feedback_id: string;
+        author_id: string;
+        author_name: string;
+        text: string;
+        created_at: Date;
+      }>(
+        `SELECT r.id, r.feedback_id, r.author_id, m.name AS author_name, r.text, r.created_at
+           FROM replies r JOIN members m ON m.id = r.author_id
+          WHERE r.feedback_id = ANY($1) ORDER BY r.created_at, r.id`,
+        [rows.map((row) => row.id)],
+      )
+    : [];
+  const items = rows.map(
+    (row): FeedbackRecord => ({
+      id: row.id,
+      campaignId: row.campaign_id,
+      lead: {
+        crm: row.crm,
+        objectType: row.object_type,
+        recordId: row.record_id,
+        ...(row.url ? { url: row.url } : {}),
+      },
+      signals: row.signals,
+      verdict: row.verdict,
+      ...(row.region ? { region: row.region } : {}),
+      ...(row.note !== null ? { note: row.note } : {}),
+      createdAt: row.created_at.toISOString(),
+      rep: { id: row.member_id, name: row.member_name },
+      replies: replies
+        .filter((reply) => reply.feedback_id === row.id)
+        .slice(-LIMITS.replies)
+        .map((reply) => ({
+          id: reply.id,
+          feedbackId: reply.feedback_id,
+          author: { id: reply.author_id, name: reply.author_name },
+          text: reply.text,
+          createdAt: reply.created_at.toISOString(),
+        })),
+      updatedAt: new Date(row.updated_at).toISOString(),
+    }),
+  );
+  const last = rows.at(-1);
+  return { items, cursor: formatCursor(last ? { seq: Number(last.change_seq), id: last.id } : filter.since) };
+}
+
+/** A marketer's reply; the item moves past every rep's cursor so its rep pulls the reply. */
+export async function addReply(tx: Sql, author: Member, feedbackId: string, text: string): Promise<string> {
+  const [item] = await tx.query('SELECT id FROM feedback WHERE id = $1 FOR UPDATE', [feedbackId]);
+  if (!item) throw notFound('That feedback item');
+  const { changeSeq } = await nextChange(tx);
+  const id = randomUUID();
+  await tx.query('INSERT INTO replies (id, feedback_id, author_id, text) VALUES ($1, $2, $3, $4)', [
+    id,
+    feedbackId,
+    author.id,
+    text,
+  ]);
+  await tx.query('UPDATE feedback SET change_seq = $2 WHERE id = $1', [feedbackId, changeSeq]);
+  return id;
+}
