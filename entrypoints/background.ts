@@ -7,7 +7,13 @@ import { showBadge } from '../lib/platform/badge';
 import { listenForCommands } from '../lib/platform/commands';
 import { syncSiteScripts } from '../lib/platform/custom-sites';
 import { listenForMessages, openOptionsPage, ourExtension } from '../lib/platform/runtime';
-import { cachedSettings, loadSettings, managedSettings, watchSettings } from '../lib/platform/settings';
+import {
+  cachedSettings,
+  loadSettings,
+  managedSettings,
+  settingsNow,
+  watchSettings,
+} from '../lib/platform/settings';
 import { listenForSyncTriggers, wakeAt } from '../lib/platform/sync-triggers';
 import { openSameroomDb } from '../lib/store/db';
 
@@ -18,6 +24,8 @@ export default defineBackground({
     const openDb = () => (db ??= openSameroomDb());
     const sync = createSyncRunner({ db: openDb, wakeAt, showBadge });
     const settings = cachedSettings();
+    // What content scripts wait on is answered without waiting for managed storage (issue 11).
+    const now = settingsNow(settings);
     // Listeners are registered synchronously: a worker woken by an event must find them at once.
     listenForMessages((message, sender) =>
       handleMessage(message, sender, {
@@ -25,9 +33,10 @@ export default defineBackground({
         // Cached, as every message asks; a refusal is checked against a fresh read, so a site added a
         // moment ago is never turned away by a change event that has not arrived yet.
         isCrmUrl: async (url) =>
-          servesCrm(url, (await settings()).settings) || servesCrm(url, (await loadSettings()).settings),
-        // From memory: the content script asks this instead of reading managed storage (issue 11).
-        enabledCrms: async () => (await settings()).settings.enabledCrms,
+          servesCrm(url, await now()) || servesCrm(url, (await loadSettings()).settings),
+        // From memory: the content script asks this instead of reading managed storage (issue 11); the
+        // fresh read's answer follows through the settings watch when it differs.
+        enabledCrms: async () => (await now()).enabledCrms,
         // Read fresh: a verdict sent right after the rep turned this off must not carry the address.
         sendRecordUrl: async () => (await loadSettings()).settings.sendRecordUrl,
         managedWorkspaceUrl: async () => (await managedSettings()).workspaceUrl,

@@ -26,6 +26,12 @@ export const settingsItem = storage.defineItem<Settings>('local:settings', {
 });
 
 /**
+ * The admin's presets as last read: managed storage answers in seconds on the first read after the
+ * browser starts (Chromium), so the background answers from these until the fresh read is in.
+ */
+const managedSeen = storage.defineItem<ManagedSettings>('local:managedSeen', { fallback: {} });
+
+/**
  * A policy as the admin wrote it, failing closed (issue 13): a key that is present but malformed
  * locks its setting to the cautious side instead of being ignored. A workspace that is not a string
  * is kept as text that is no address, so every link is refused; a malformed list of CRMs turns them
@@ -76,7 +82,13 @@ export async function loadSettings(): Promise<{ settings: Settings; managed: Man
  */
 export function watchSettings(callback: () => void): () => void {
   const listener = (changes: Record<string, unknown>, area: string) => {
-    if (area === 'managed' || (area === 'local' && Object.hasOwn(changes, 'settings'))) callback();
+    // managedSeen changes when a fresh read of the policy differs from the one last seen: a policy
+    // changed while the browser was closed reaches content scripts that started from the old one.
+    if (
+      area === 'managed' ||
+      (area === 'local' && (Object.hasOwn(changes, 'settings') || Object.hasOwn(changes, 'managedSeen')))
+    )
+      callback();
   };
   browser.storage.onChanged.addListener(listener);
   return () => browser.storage.onChanged.removeListener(listener);
@@ -93,10 +105,36 @@ export function cachedSettings(): () => Promise<{ settings: Settings; managed: M
     cached = undefined;
   });
   return () =>
-    (cached ??= loadSettings().catch((error: unknown) => {
-      cached = undefined; // a failed read is tried again next time, not remembered
-      throw error;
-    }));
+    (cached ??= loadSettings()
+      .then((current) => {
+        void managedSeen.setValue(current.managed).catch(() => undefined);
+        return current;
+      })
+      .catch((error: unknown) => {
+        cached = undefined; // a failed read is tried again next time, not remembered
+        throw error;
+      }));
+}
+
+/**
+ * The settings in force without waiting for managed storage (issue 11): the full read once it is in,
+ * and until then the rep's settings under the presets as last seen. What a content script waits on
+ * (is this a CRM page, which CRMs are on) is answered in milliseconds after the browser starts; a
+ * policy that changed while the browser was closed applies a moment later, when the fresh read lands
+ * and the content script is told.
+ */
+export function settingsNow(
+  full: () => Promise<{ settings: Settings; managed: ManagedSettings }>,
+): () => Promise<Settings> {
+  const builtIn = ADAPTERS.map((adapter) => adapter.id);
+  return () => {
+    const fresh = full().then((current) => current.settings);
+    const lastSeen = Promise.all([settingsItem.getValue(), managedSeen.getValue()]).then(([user, managed]) =>
+      effectiveSettings(user, managed, builtIn),
+    );
+    // A finished full read resolves in a microtask and wins; a pending one loses to two local reads.
+    return Promise.race([fresh, lastSeen.catch(() => fresh)]);
+  };
 }
 
 export async function saveSettings(change: (current: Settings) => Settings): Promise<Settings> {
