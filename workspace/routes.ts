@@ -88,6 +88,21 @@ function idParam(c: Context, name = 'id'): string {
 }
 
 const JoinAnswer = z.object({ member: responses.Member, code: z.string(), joinUrl: z.string() });
+// What the routes below answer, for the API description (a client generated from it gets their types).
+const CampaignsAnswer = z.object({ campaigns: z.array(responses.Brief) });
+const FeedbackPage = z.object({ items: z.array(responses.FeedbackRecord), cursor: z.string() });
+const MatrixAnswer = z.object({
+  cells: z.array(z.object({ campaignId: z.uuid().nullable(), verdict: Verdict, leads: z.number().int() })),
+});
+const ReplyCreated = z.object({ id: z.uuid() });
+const WorkspaceAnswer = z.object({
+  name: z.string(),
+  regions: z.array(z.string()),
+  showSellers: z.boolean(),
+  webhookUrl: z.string().nullable(),
+  tireKickerThreshold: z.number(),
+});
+const MembersAnswer = z.object({ members: z.array(responses.Member) });
 const CampaignsQuery = z.object({ include: z.enum(['drafts']).optional() });
 const FeedbackQuery = z.strictObject({
   mine: z.literal('1').optional(),
@@ -231,6 +246,7 @@ export const ROUTES: Route[] = [
   route({
     method: 'get',
     path: '/api/v1/campaigns',
+    response: CampaignsAnswer,
     access: EVERYONE,
     summary:
       'Every non-draft brief with its status and stats (drafts too with include=drafts, for marketers). ETag: the stats version.',
@@ -302,6 +318,7 @@ export const ROUTES: Route[] = [
   route({
     method: 'get',
     path: '/api/v1/feedback',
+    response: FeedbackPage,
     access: EVERYONE,
     summary:
       'mine=1: your own items changed after the cursor. Otherwise (marketers): all items, filtered by campaign, verdict, region, rep, from, to; format=csv for a spreadsheet.',
@@ -331,6 +348,7 @@ export const ROUTES: Route[] = [
   route({
     method: 'get',
     path: '/api/v1/feedback/matrix',
+    response: MatrixAnswer,
     access: MARKETING,
     summary:
       'Campaign × verdict: leads counted once by their latest verdict within the filters; campaignId null is Unmatched.',
@@ -342,6 +360,7 @@ export const ROUTES: Route[] = [
   route({
     method: 'post',
     path: '/api/v1/feedback/:id/replies',
+    response: ReplyCreated,
     access: MARKETING,
     summary: "Reply to a rep's feedback; the rep's extension pulls it by cursor.",
     request: requests.ReplyRequest,
@@ -355,6 +374,7 @@ export const ROUTES: Route[] = [
   route({
     method: 'get',
     path: '/api/v1/workspace',
+    response: WorkspaceAnswer,
     access: ADMINS,
     summary: "The workspace's settings: name, regions, whether sellers are named in stats, the team webhook.",
     async handle({ c, config }) {
@@ -430,6 +450,7 @@ export const ROUTES: Route[] = [
   route({
     method: 'get',
     path: '/api/v1/members',
+    response: MembersAnswer,
     access: MARKETING,
     summary: 'The team (marketers see it to filter feedback by rep).',
     async handle({ c, config }) {
