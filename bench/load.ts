@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { briefInput, feedbackItem } from '../test/support/examples';
+import { linkWithCode } from '../test/support/link';
 import type { RunningWorkspace } from '../workspace/server';
 
 export interface LoadFigures {
@@ -31,14 +32,7 @@ export async function runLoad(
   options: { clients: number; seconds: number; batch?: number; adminToken?: string },
 ): Promise<LoadFigures> {
   const batchSize = options.batch ?? 20;
-  const link = async (code: string) => {
-    const answer = await fetch(`${ws.url}/api/v1/link`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ code }),
-    });
-    return ((await answer.json()) as { token: string }).token;
-  };
+  const link = (code: string) => linkWithCode(ws.url, code);
   const admin = options.adminToken ?? (await link(ws.adminJoinUrl!.split('#')[1]!));
   const adminHeaders = { authorization: `Bearer ${admin}`, 'content-type': 'application/json' };
   const brief = await fetch(`${ws.url}/api/v1/campaigns`, {

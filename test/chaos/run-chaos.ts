@@ -21,6 +21,7 @@ import { type FixtureServer, startFixtureServer } from '../e2e/harness/fixture-s
 import { CERT_FILE, E2E_DIR, KEY_FILE } from '../e2e/harness/paths';
 import { makeSelfSignedCertificate } from '../support/certificate';
 import { briefInput } from '../support/examples';
+import { linkWithCode } from '../support/link';
 import { type ChaosProxy, type Fault, startChaosProxy } from './chaos-proxy';
 import { WorkspaceProcess } from './workspace-process';
 
@@ -133,14 +134,7 @@ export async function runChaos(options: {
     workspace = new WorkspaceProcess(join(scratch, 'workspace'), port, proxy.url);
     await workspace.start();
     const ws = workspace;
-    const link = async (code: string) => {
-      const answer = await fetch(`${ws.url}/api/v1/link`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ code }),
-      });
-      return ((await answer.json()) as { token: string }).token;
-    };
+    const link = (code: string) => linkWithCode(ws.url, code);
     const marketer = await link(
       (await ws.command('invite', '--name', 'Mara Jensen', '--role', 'marketer')).at(-1)!,
     );

@@ -12,6 +12,7 @@ import { openDatabase } from '../../workspace/db/database';
 import { migrate } from '../../workspace/db/migrate';
 import { startWorkspace } from '../../workspace/server';
 import { feedbackItem } from '../support/examples';
+import { linkWithCode } from '../support/link';
 import { startTestWorkspace, type TestWorkspace } from './harness';
 
 const run = promisify(execFile);
@@ -89,7 +90,7 @@ describe('one owner per data folder', () => {
   it('a second server process exits in one line, and what the first acknowledged survives its restart', async () => {
     const dataDir = folder();
     const { child, url } = await serveInChild(dataDir);
-    const token = await linkToken(url, await adminCode(dataDir));
+    const token = await linkWithCode(url, await adminCode(dataDir));
     const items = Array.from({ length: 20 }, (_, n) =>
       feedbackItem({
         id: randomUUID(),
@@ -118,7 +119,7 @@ describe('one owner per data folder', () => {
   it('takes over at once from a server killed with SIGKILL mid-ingest, with every acknowledged verdict', async () => {
     const dataDir = folder();
     const { child, url } = await serveInChild(dataDir);
-    const token = await linkToken(url, await adminCode(dataDir));
+    const token = await linkWithCode(url, await adminCode(dataDir));
     const acknowledged: string[] = [];
     let batch = 0;
     const sending = (async () => {
@@ -303,16 +304,6 @@ async function adminCode(dataDir: string): Promise<string> {
     .trim()
     .split('\n')
     .at(-1)!;
-}
-
-async function linkToken(url: string, code: string): Promise<string> {
-  const response = await fetch(`${url}/api/v1/link`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ code }),
-  });
-  if (response.status !== 200) throw new Error(`link: ${response.status} ${await response.text()}`);
-  return ((await response.json()) as { token: string }).token;
 }
 
 async function postItems(url: string, token: string, items: unknown[]): Promise<string[]> {

@@ -8,7 +8,7 @@ import { migrate } from '../../workspace/db/migrate';
 import { startTestWorkspace } from './harness';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const ROWS = 60_000;
+const ROWS = 25_000;
 const folders: string[] = [];
 afterAll(() => {
   for (const dir of folders) rmSync(dir, { recursive: true, force: true });
