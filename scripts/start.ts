@@ -58,7 +58,10 @@ function readFlags() {
     });
     return values;
   } catch (error) {
-    const message = (error as Error).message.split('\n')[0]!.replace(/\.? To specify.*$/, '').replace(/\.?$/, '.');
+    const message = (error as Error).message
+      .split('\n')[0]!
+      .replace(/\.? To specify.*$/, '')
+      .replace(/\.?$/, '.');
     return fail(`${message} See: npm start -- --help`);
   }
 }

@@ -195,7 +195,10 @@ function parse(argv: string[]) {
         : never,
     });
   } catch (error) {
-    const message = (error as Error).message.split('\n')[0]!.replace(/\.? To specify.*$/, '').replace(/\.?$/, '.');
+    const message = (error as Error).message
+      .split('\n')[0]!
+      .replace(/\.? To specify.*$/, '')
+      .replace(/\.?$/, '.');
     throw new UsageError(`${message} See: npm run workspace -- ${verbName} --help`);
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;

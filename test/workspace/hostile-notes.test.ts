@@ -105,7 +105,7 @@ describe('hostile notes through the workspace', () => {
       const cell = row[header!.indexOf('note')]!;
       // A spreadsheet shows it as typed; one that starts like a formula is kept from running.
       const stored = note.trim();
-    expect(cell).toBe(/^[=+\-@\t\r]/.test(stored) ? `'${stored}` : stored);
+      expect(cell).toBe(/^[=+\-@\t\r]/.test(stored) ? `'${stored}` : stored);
     },
   );
 
