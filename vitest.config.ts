@@ -3,9 +3,6 @@ import { WxtVitest } from 'wxt/testing/vitest-plugin';
 
 export default defineConfig({
   test: {
-    // Two cores, but the workspace tests mostly wait on child processes, PostgreSQL and sockets: three
-    // files at a time keep `npm test` well inside its 15 minutes (end-to-end files still run one by one).
-    maxWorkers: 3,
     projects: [
       {
         plugins: [WxtVitest()],
