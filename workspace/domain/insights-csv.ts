@@ -39,6 +39,43 @@ const share = (value: number | null) => (value === null ? null : value.toFixed(3
  * What the Insights page shows as one spreadsheet table: one row per bar, cell or point, the
  * `insight` column saying which chart it belongs to, names instead of ids. `only` keeps one chart.
  */
+/** The columns a channel and a campaign share: counts beside rates, and what a result cost. */
+function outcomeColumns(
+  c: {
+    leads: number;
+    goodFit: number;
+    goodFitRate: number | null;
+    won: number;
+    tireKickers: number;
+    tireKickerShare: number | null;
+    flagged: boolean;
+    currency: string | null;
+    spend: number | null;
+    goodFitToDate: number;
+    wonToDate: number;
+    costPerGoodFit: number | null;
+    costPerWon: number | null;
+  },
+  smallSample: number,
+) {
+  return {
+    leads: c.leads,
+    good_fit: c.goodFit,
+    good_fit_rate: share(c.goodFitRate),
+    won: c.won,
+    tire_kickers: c.tireKickers,
+    tire_kicker_share: share(c.tireKickerShare),
+    flagged: c.flagged,
+    small_sample: c.leads < smallSample,
+    currency: c.currency,
+    spend_to_date: c.spend,
+    good_fit_to_date: c.goodFitToDate,
+    won_to_date: c.wonToDate,
+    cost_per_good_fit: c.costPerGoodFit,
+    cost_per_won: c.costPerWon,
+  };
+}
+
 export function insightsCsv(insights: Insights, only?: InsightName): string {
   const name = new Map(insights.campaigns.map((c) => [c.id, c.name]));
   const campaign = (id: string | null) => (id === null ? 'Unmatched' : (name.get(id) ?? id));
@@ -50,20 +87,7 @@ export function insightsCsv(insights: Insights, only?: InsightName): string {
       lines.push({
         insight: 'channels',
         channel: c.channel,
-        leads: c.leads,
-        good_fit: c.goodFit,
-        good_fit_rate: share(c.goodFitRate),
-        won: c.won,
-        tire_kickers: c.tireKickers,
-        tire_kicker_share: share(c.tireKickerShare),
-        flagged: c.flagged,
-        small_sample: small(c.leads),
-        currency: c.currency,
-        spend_to_date: c.spend,
-        good_fit_to_date: c.goodFitToDate,
-        won_to_date: c.wonToDate,
-        cost_per_good_fit: c.costPerGoodFit,
-        cost_per_won: c.costPerWon,
+        ...outcomeColumns(c, insights.smallSample),
       });
     }
   }
@@ -73,20 +97,7 @@ export function insightsCsv(insights: Insights, only?: InsightName): string {
         insight: 'campaigns',
         campaign: campaign(c.campaignId),
         channel: insights.campaigns.find((x) => x.id === c.campaignId)?.channel ?? null,
-        leads: c.leads,
-        good_fit: c.goodFit,
-        good_fit_rate: share(c.goodFitRate),
-        won: c.won,
-        tire_kickers: c.tireKickers,
-        tire_kicker_share: share(c.tireKickerShare),
-        flagged: c.flagged,
-        small_sample: small(c.leads),
-        currency: c.currency,
-        spend_to_date: c.spend,
-        good_fit_to_date: c.goodFitToDate,
-        won_to_date: c.wonToDate,
-        cost_per_good_fit: c.costPerGoodFit,
-        cost_per_won: c.costPerWon,
+        ...outcomeColumns(c, insights.smallSample),
         break_even: c.breakEven.status,
         break_even_needed: c.breakEven.needed,
         break_even_projected: c.breakEven.projected,
