@@ -127,12 +127,19 @@ export function settingsNow(
   full: () => Promise<{ settings: Settings; managed: ManagedSettings }>,
 ): () => Promise<Settings> {
   const builtIn = ADAPTERS.map((adapter) => adapter.id);
+  // The full read that has landed, so every later message is answered without touching storage.
+  let landed: { read: ReturnType<typeof full>; settings: Settings } | null = null;
   return () => {
-    const fresh = full().then((current) => current.settings);
+    const read = full();
+    if (landed?.read === read) return Promise.resolve(landed.settings);
+    const fresh = read.then((current) => {
+      landed = { read, settings: current.settings };
+      return current.settings;
+    });
     const lastSeen = Promise.all([settingsItem.getValue(), managedSeen.getValue()]).then(([user, managed]) =>
       effectiveSettings(user, managed, builtIn),
     );
-    // A finished full read resolves in a microtask and wins; a pending one loses to two local reads.
+    // Until the full read lands, whichever answers first: two local reads usually do.
     return Promise.race([fresh, lastSeen.catch(() => fresh)]);
   };
 }

@@ -8,12 +8,10 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { BackupExists, backup } from '../../workspace/backup';
 import { listBackups } from '../../workspace/backups';
 import { claimDataFolder, DataFolderInUse } from '../../workspace/data-folder';
-import { openDatabase } from '../../workspace/db/database';
-import { migrate } from '../../workspace/db/migrate';
 import { startWorkspace } from '../../workspace/server';
 import { feedbackItem } from '../support/examples';
 import { linkWithCode } from '../support/link';
-import { startTestWorkspace, type TestWorkspace } from './harness';
+import { schemaOneDatabase, startTestWorkspace, type TestWorkspace } from './harness';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -218,13 +216,7 @@ describe('backups', () => {
   it('are written before a migration, kept to the newest N, and restore names them', async () => {
     const dataDir = folder();
     // A database as the previous version left it: schema 1, with a workspace in it.
-    const old = await openDatabase({ dataDir: join(dataDir, 'db') });
-    await migrate(old, { upTo: '001_init.sql' });
-    // As schema 1 wrote them (today's code writes columns later migrations add).
-    await old.exec(
-      "INSERT INTO workspace (id, name) VALUES (gen_random_uuid(), 'Old'); INSERT INTO members (id, name, role) VALUES (gen_random_uuid(), 'Admin', 'admin');",
-    );
-    await old.close();
+    await (await schemaOneDatabase(dataDir, 'Old')).close();
 
     const lines: string[] = [];
     const ws = await startTestWorkspace('pglite', {

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { inject } from 'vitest';
 import type { Role } from '../../lib/protocol';
 import { createDatabase } from '../../scripts/postgres-server';
+import { type Database, openDatabase } from '../../workspace/db/database';
+import { migrate } from '../../workspace/db/migrate';
 import { type RunningWorkspace, type ServeOptions, startWorkspace } from '../../workspace/server';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -95,4 +97,17 @@ export async function startTestWorkspace(
     },
   };
   return workspace;
+}
+
+/**
+ * A data folder's database as schema 1 left it, with a workspace and its admin written as schema 1
+ * wrote them (today's code writes columns later migrations add). Returns it open, for more rows.
+ */
+export async function schemaOneDatabase(dataDir: string, workspaceName: string): Promise<Database> {
+  const db = await openDatabase({ dataDir: join(dataDir, 'db') });
+  await migrate(db, { upTo: '001_init.sql' });
+  await db.exec(
+    `INSERT INTO workspace (id, name) VALUES (gen_random_uuid(), '${workspaceName}'); INSERT INTO members (id, name, role) VALUES (gen_random_uuid(), 'Admin', 'admin');`,
+  );
+  return db;
 }

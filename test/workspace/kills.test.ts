@@ -3,9 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../workspace/db/database';
-import { migrate } from '../../workspace/db/migrate';
-import { startTestWorkspace } from './harness';
+import { schemaOneDatabase, startTestWorkspace } from './harness';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const ROWS = 25_000;
@@ -18,12 +16,7 @@ afterAll(() => {
 async function oldFolderWithData(): Promise<string> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sameroom-kills-'));
   folders.push(dataDir);
-  const db = await openDatabase({ dataDir: join(dataDir, 'db') });
-  await migrate(db, { upTo: '001_init.sql' });
-  // As schema 1 wrote them (today's code writes columns later migrations add).
-  await db.exec(
-    "INSERT INTO workspace (id, name) VALUES (gen_random_uuid(), 'Killed'); INSERT INTO members (id, name, role) VALUES (gen_random_uuid(), 'Admin', 'admin');",
-  );
+  const db = await schemaOneDatabase(dataDir, 'Killed');
   await db.exec(`
     INSERT INTO feedback (id, member_id, lead_key, crm, object_type, record_id, signals, verdict, created_at, hash, change_seq)
     SELECT gen_random_uuid(), (SELECT id FROM members LIMIT 1), 'hubspot:contact:' || g, 'hubspot', 'contact', g::text,
