@@ -188,9 +188,10 @@ describe('Chromium: Options links with clear errors, and sets up CRM sites and p
 
   it('leaves the record address out of verdicts when privacy says so', async () => {
     await options.getByRole('checkbox', { name: 'Send the record’s address with each verdict' }).uncheck();
-    expect(
-      await options.locator('#privacy ~ ul, section[aria-labelledby="privacy"] ul').textContent(),
-    ).not.toContain('address in your CRM');
+    // The list re-renders after the switch is saved: wait for it rather than read it in the same tick.
+    await expect
+      .poll(() => options.locator('#privacy ~ ul, section[aria-labelledby="privacy"] ul').textContent())
+      .not.toContain('address in your CRM');
     await page.goto(server.url('salesforce-lightning/lead'));
     await panel().getByRole('button', { name: /Won/ }).click();
     await expect.poll(async () => (await received()).length, { timeout: 25_000 }).toBe(1);
