@@ -1,13 +1,99 @@
 import { z } from 'zod';
-import { responses } from '../lib/protocol';
+import { requests, responses } from '../lib/protocol';
 import type { Route } from './routes';
 
-function schema(type: z.ZodType, io: 'input' | 'output') {
-  return z.toJSONSchema(type, { io, unrepresentable: 'any', target: 'openapi-3.0' });
+type JsonSchema = Record<string, unknown>;
+
+/**
+ * A protocol schema in OpenAPI 3.0's dialect. A transform's output cannot be described in JSON Schema
+ * (zod gives `{}`), and the protocol's only transform is text's trim: it is described by its input.
+ */
+function schema(type: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  return z.toJSONSchema(type, {
+    io,
+    unrepresentable: 'any',
+    target: 'openapi-3.0',
+    override(ctx) {
+      const def = ctx.zodSchema._zod.def as { type: string; in?: z.ZodType; out?: z.ZodType };
+      if (io === 'output' && def.type === 'pipe' && def.out?._zod.def.type === 'transform')
+        Object.assign(ctx.jsonSchema, schema(def.in!, 'input'));
+    },
+  }) as JsonSchema;
+}
+
+/** The protocol's own names for its schemas (lib/protocol's `requests` and `responses`). */
+const PROTOCOL_NAMES = new Map<z.ZodType, string>([
+  ...Object.entries(requests).map(([name, type]) => [type as z.ZodType, name] as const),
+  ...Object.entries(responses).map(([name, type]) => [type as z.ZodType, name] as const),
+]);
+
+const pascal = (name: string) => name[0]!.toUpperCase() + name.slice(1);
+
+/** The error responses, by status; each answers the error envelope. */
+const ERRORS = {
+  400: [
+    'BadRequest',
+    'The body is not JSON, or the request cannot be served as asked (e.g. a cursor this workspace did not give out).',
+  ],
+  401: [
+    'Unauthorized',
+    'No valid bearer token or dashboard session (or a join code that is not valid, used, replaced or expired).',
+  ],
+  403: [
+    'Forbidden',
+    "The caller's role does not allow this (or the request did not come from the dashboard's own origin).",
+  ],
+  404: ['NotFound', 'Nothing with that id in this workspace.'],
+  409: ['Conflict', 'The request conflicts with the workspace as it is.'],
+  413: ['TooLarge', 'The request body is larger than the workspace takes.'],
+  415: ['UnsupportedMediaType', 'Only application/json is taken here.'],
+  422: ['BadInput', 'The body or query string does not match the schema: `error.issues` lists where.'],
+  429: [
+    'TooManyRequests',
+    'Too many requests (or join-code attempts from this address): wait for Retry-After seconds.',
+  ],
+} as const satisfies Record<number, readonly [string, string]>;
+
+type ErrorStatus = keyof typeof ERRORS;
+
+/** The 4xx statuses a route can answer: its own, and those its access, body, query and path bring. */
+export function errorStatuses(route: Route): ErrorStatus[] {
+  const statuses = new Set<ErrorStatus>(route.errors ?? []);
+  if (route.access !== 'public') {
+    statuses.add(401);
+    statuses.add(429);
+    if (route.access.length < 3) statuses.add(403);
+  }
+  if (route.request) {
+    statuses.add(400);
+    statuses.add(413);
+    statuses.add(422);
+  }
+  if (route.query) statuses.add(422);
+  if (route.path.includes('/:')) statuses.add(404);
+  if (route.sameOriginJson) {
+    statuses.add(403);
+    statuses.add(415);
+  }
+  return [...statuses].sort((a, b) => a - b);
 }
 
 /** The OpenAPI 3 description of the workspace API, made from the route table and the protocol schemas. */
 export function openApiDocument(routes: Route[]) {
+  const schemas: Record<string, JsonSchema> = {
+    ErrorEnvelope: schema(responses.ErrorEnvelope, 'output'),
+  };
+  const namedAs = new Map<string, { type: z.ZodType; io: 'input' | 'output' }>();
+  /** A $ref to the schema under its protocol name, or under the operation's name when it has none. */
+  const named = (type: z.ZodType, io: 'input' | 'output', fallback: string) => {
+    const name = PROTOCOL_NAMES.get(type) ?? fallback;
+    const earlier = namedAs.get(name);
+    if (earlier && (earlier.type !== type || earlier.io !== io)) throw new Error(`Two schemas named ${name}`);
+    namedAs.set(name, { type, io });
+    schemas[name] ??= schema(type, io);
+    return { $ref: `#/components/schemas/${name}` };
+  };
+  const used = new Set<ErrorStatus>();
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const path = route.path.replace(/:(\w+)/g, '{$1}');
@@ -23,8 +109,13 @@ export function openApiDocument(routes: Route[]) {
         parameters.push({ name, in: 'query', required: false, schema: property as never });
       }
     }
+    const errors = errorStatuses(route);
+    for (const status of errors) used.add(status);
+    const shape = (route.query as unknown as { shape?: Record<string, z.ZodType> } | undefined)?.shape;
+    const csv = route.path.endsWith('.csv') || shape?.format?.safeParse('csv').success === true;
     paths[path] ??= {};
     paths[path][route.method] = {
+      operationId: route.operationId,
       summary: route.summary,
       'x-sameroom-access': route.access === 'public' ? ['public'] : [...route.access],
       ...(route.access === 'public' ? { security: [] } : {}),
@@ -33,29 +124,68 @@ export function openApiDocument(routes: Route[]) {
         ? {
             requestBody: {
               required: true,
-              content: { 'application/json': { schema: schema(route.request, 'input') } },
+              content: {
+                'application/json': {
+                  schema: named(route.request, 'input', `${pascal(route.operationId)}Request`),
+                },
+              },
             },
           }
         : {}),
       responses: {
         [String(route.status ?? 200)]: {
-          description: 'OK',
-          ...(route.response
-            ? { content: { 'application/json': { schema: schema(route.response, 'output') } } }
+          description: route.status === 204 ? 'Done; no body.' : 'OK',
+          ...(route.response || csv
+            ? {
+                content: {
+                  ...(route.response
+                    ? {
+                        'application/json': {
+                          schema: named(route.response, 'output', `${pascal(route.operationId)}Response`),
+                        },
+                      }
+                    : {}),
+                  ...(csv ? { 'text/csv': { schema: { type: 'string' } } } : {}),
+                },
+              }
             : {}),
         },
+        ...Object.fromEntries(
+          errors.map((status) => [String(status), { $ref: `#/components/responses/${ERRORS[status][0]}` }]),
+        ),
         default: {
           description:
-            'An error: 400/422 bad input, 401/403, 404, 409, 413, 429 and 503 with Retry-After, 5xx.',
-          content: { 'application/json': { schema: schema(responses.ErrorEnvelope, 'output') } },
+            'Any other error, in the same envelope: 421 (a Host this workspace does not answer to), 5xx and 503 with Retry-After.',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' } } },
         },
       },
     };
   }
   return {
     openapi: '3.0.3',
-    info: { title: 'Sameroom workspace API', version: '1' },
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    info: {
+      title: 'Sameroom workspace API',
+      version: '1',
+      description:
+        "The team's workspace: reps' extensions link with a join code, read briefs and send verdicts; marketers read and reply to them.",
+      license: { name: 'UNLICENSED: proprietary, all rights reserved' },
+    },
+    servers: [{ url: '/', description: 'The workspace that served this document.' }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas,
+      responses: Object.fromEntries(
+        [...used]
+          .sort((a, b) => a - b)
+          .map((status) => [
+            ERRORS[status][0],
+            {
+              description: ERRORS[status][1],
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' } } },
+            },
+          ]),
+      ),
+    },
     security: [{ bearer: [] }],
     paths,
   };

@@ -38,6 +38,7 @@ export const INSIGHT_ROUTES: Route[] = [
   {
     method: 'get',
     path: '/api/v1/insights',
+    operationId: 'getInsights',
     access: MARKETING,
     summary:
       'Insights for the filters: channels ranked by good-fit rate and won deals with costs, campaign × region good-fit rates, tire-kicker shares flagged above the threshold, break-even per campaign, reps × campaign, weekly verdict mix. Leads count once, by their latest verdict within the filters; format=csv for a spreadsheet.',
@@ -51,6 +52,7 @@ export const INSIGHT_ROUTES: Route[] = [
   {
     method: 'get',
     path: '/api/v1/insights.csv',
+    operationId: 'getInsightsCsv',
     access: MARKETING,
     summary: 'The insights as one CSV table (an `insight` column names the chart); insight= keeps one chart.',
     query: InsightsQuery,

@@ -61,8 +61,15 @@ export interface Route<Body = unknown, Query = unknown> {
   method: 'get' | 'post' | 'patch' | 'delete';
   /** Hono's form: /api/v1/members/:id */
   path: string;
+  /** The operation's name in the API description and generated clients: unique, camelCase. */
+  operationId: string;
   access: Access;
   summary: string;
+  /**
+   * The 4xx statuses its own handler answers (or its sign-in or rate limit, on a public route). Those
+   * that access, a body, a query or a path id bring are added from the rest of the entry.
+   */
+  errors?: readonly (400 | 401 | 403 | 404 | 409 | 422 | 429)[];
   request?: z.ZodType<Body>;
   query?: z.ZodType<Query>;
   response?: z.ZodType;
@@ -172,6 +179,8 @@ export const ROUTES: Route[] = [
     method: 'post',
     secret: true,
     path: '/api/v1/link',
+    operationId: 'linkBrowser',
+    errors: [401, 429],
     access: 'public',
     summary: 'Trade a one-time code from a join link for a bearer token.',
     request: requests.LinkRequest,
@@ -187,6 +196,8 @@ export const ROUTES: Route[] = [
     secret: true,
     sameOriginJson: true,
     path: '/api/v1/session',
+    operationId: 'signIn',
+    errors: [401, 403, 429],
     access: 'public',
     summary:
       "Sign in to the dashboard with a marketer's or admin's join-link code: an HttpOnly, SameSite=Strict cookie for 30 days (__Host- prefixed and Secure under HTTPS). JSON from the dashboard's own origin only.",
@@ -209,6 +220,7 @@ export const ROUTES: Route[] = [
   route({
     method: 'delete',
     path: '/api/v1/session',
+    operationId: 'signOut',
     access: 'public',
     summary: 'Sign out of the dashboard.',
     status: 204,
@@ -223,6 +235,8 @@ export const ROUTES: Route[] = [
   route({
     method: 'delete',
     path: '/api/v1/tokens/current',
+    operationId: 'unlink',
+    errors: [400],
     access: EVERYONE,
     summary: 'Unlink: revokes the bearer token this request carries; it is refused from then on.',
     status: 204,
@@ -236,6 +250,7 @@ export const ROUTES: Route[] = [
   route({
     method: 'get',
     path: '/api/v1/me',
+    operationId: 'getMe',
     access: EVERYONE,
     summary: 'Who the token belongs to, and the workspace with its regions.',
     response: responses.Me,
@@ -246,6 +261,8 @@ export const ROUTES: Route[] = [
   route({
     method: 'get',
     path: '/api/v1/campaigns',
+    operationId: 'listCampaigns',
+    errors: [403],
     response: CampaignsAnswer,
     access: EVERYONE,
     summary:
@@ -272,6 +289,7 @@ export const ROUTES: Route[] = [
   route({
     method: 'post',
     path: '/api/v1/campaigns',
+    operationId: 'createCampaign',
     access: MARKETING,
     summary: 'Write a new brief.',
     request: requests.BriefInput,
@@ -288,6 +306,7 @@ export const ROUTES: Route[] = [
   route({
     method: 'patch',
     path: '/api/v1/campaigns/:id',
+    operationId: 'updateCampaign',
     access: MARKETING,
     summary: 'Change some fields of a brief; the result must be a valid brief.',
     request: requests.BriefPatch,
@@ -304,6 +323,7 @@ export const ROUTES: Route[] = [
   route({
     method: 'post',
     path: '/api/v1/feedback',
+    operationId: 'sendFeedback',
     access: EVERYONE,
     summary:
       'Send up to 100 feedback items; each is answered created, duplicate, conflict or invalid, in order.',
@@ -318,6 +338,8 @@ export const ROUTES: Route[] = [
   route({
     method: 'get',
     path: '/api/v1/feedback',
+    operationId: 'listFeedback',
+    errors: [400, 403],
     response: FeedbackPage,
     access: EVERYONE,
     summary:
@@ -348,6 +370,7 @@ export const ROUTES: Route[] = [
   route({
     method: 'get',
     path: '/api/v1/feedback/matrix',
+    operationId: 'getFeedbackMatrix',
     response: MatrixAnswer,
     access: MARKETING,
     summary:
@@ -360,6 +383,7 @@ export const ROUTES: Route[] = [
   route({
     method: 'post',
     path: '/api/v1/feedback/:id/replies',
+    operationId: 'replyToFeedback',
     response: ReplyCreated,
     access: MARKETING,
     summary: "Reply to a rep's feedback; the rep's extension pulls it by cursor.",
@@ -374,6 +398,7 @@ export const ROUTES: Route[] = [
   route({
     method: 'get',
     path: '/api/v1/workspace',
+    operationId: 'getWorkspace',
     response: WorkspaceAnswer,
     access: ADMINS,
     summary: "The workspace's settings: name, regions, whether sellers are named in stats, the team webhook.",
@@ -396,6 +421,7 @@ export const ROUTES: Route[] = [
   route({
     method: 'patch',
     path: '/api/v1/workspace',
+    operationId: 'updateWorkspace',
     access: ADMINS,
     summary: "The workspace's name, region list, whether sellers are named in stats, and the team webhook.",
     request: requests.WorkspaceSettings,
@@ -433,6 +459,7 @@ export const ROUTES: Route[] = [
   route({
     method: 'patch',
     path: '/api/v1/members/:id',
+    operationId: 'updateMember',
     access: ADMINS,
     summary: "A member's default region.",
     request: requests.MemberPatch,
@@ -450,6 +477,7 @@ export const ROUTES: Route[] = [
   route({
     method: 'get',
     path: '/api/v1/members',
+    operationId: 'listMembers',
     response: MembersAnswer,
     access: MARKETING,
     summary: 'The team (marketers see it to filter feedback by rep).',
@@ -464,6 +492,7 @@ export const ROUTES: Route[] = [
     method: 'post',
     secret: true,
     path: '/api/v1/invites',
+    operationId: 'inviteMember',
     access: ADMINS,
     summary: 'Add a member; answers their join link with a one-time code valid for 7 days.',
     request: requests.InviteRequest,
@@ -478,6 +507,7 @@ export const ROUTES: Route[] = [
     method: 'post',
     secret: true,
     path: '/api/v1/members/:id/codes',
+    operationId: 'issueJoinCode',
     access: ADMINS,
     summary: 'A fresh one-time code for an existing member (a new browser, a lost link).',
     response: JoinAnswer,
@@ -493,6 +523,7 @@ export const ROUTES: Route[] = [
     method: 'get',
     secret: true,
     path: '/api/v1/members/:id/tokens',
+    operationId: 'listLinkedBrowsers',
     access: ADMINS,
     summary: "A member's linked browsers: when each was linked and last used, and a short browser name.",
     response: responses.LinkedBrowsers,
@@ -504,6 +535,7 @@ export const ROUTES: Route[] = [
   route({
     method: 'delete',
     path: '/api/v1/members/:id/tokens/:tokenId',
+    operationId: 'revokeLinkedBrowser',
     access: ADMINS,
     summary: "Revoke one of a member's linked browsers; that browser must be linked again.",
     status: 204,
@@ -515,6 +547,8 @@ export const ROUTES: Route[] = [
   route({
     method: 'delete',
     path: '/api/v1/members/:id',
+    operationId: 'removeMember',
+    errors: [409],
     access: ADMINS,
     summary: 'Remove a member: their tokens stop working at once; their feedback stays.',
     status: 204,
