@@ -30,7 +30,12 @@ export function setLanguage(next: Language): void {
 
 /** The text for `key`, with `$1`, `$2`, … replaced by `substitutions` (as plain text, never markup). */
 export function t(key: MessageKey, ...substitutions: Array<string | number>): string {
-  return LANGUAGES[language][key].replace(/\$(\d)/g, (placeholder, digit: string) => {
+  return fill(LANGUAGES[language][key], substitutions);
+}
+
+/** `text` with `$1`, `$2`, … replaced by `substitutions`; a placeholder with no value stays visible. */
+export function fill(text: string, substitutions: ReadonlyArray<string | number>): string {
+  return text.replace(/\$(\d)/g, (placeholder, digit: string) => {
     const value = substitutions[Number(digit) - 1];
     return value === undefined ? placeholder : String(value);
   });

@@ -86,7 +86,7 @@ describe('the marketing dashboard in Chromium', () => {
     await ws.call('POST', '/api/v1/feedback', { token: rep.token, body: { items: [item] } });
 
     await page.getByRole('link', { name: 'Feedback', exact: true }).click();
-    const cell = page.getByRole('button', { name: '1 Tire-kicker on Hannover Messe 2026' });
+    const cell = page.getByRole('button', { name: '1 Tire-kicker (price only) on Hannover Messe 2026' });
     await cell.click();
     await page.getByText('=SUM(A1) asked only about price').waitFor();
     await page.getByLabel('Reply to Ana Ruiz').fill('Thanks — we are testing a price-first landing page.');

@@ -1,4 +1,6 @@
-import { responses } from '../../lib/protocol';
+import type { z } from 'zod';
+import { td } from '../../lib/i18n/dashboard';
+import { describeIssues, type ListRead, responses } from '../../lib/protocol';
 
 /** An answer the dashboard can show: the workspace's own words on failure. */
 export type Answer<T> =
@@ -9,8 +11,40 @@ export interface Issue {
   message: string;
 }
 
-/** Calls the workspace API with the session cookie (same origin only). */
-export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<Answer<T>> {
+/**
+ * Calls the workspace API with the session cookie (same origin only) and parses what comes back with
+ * `schema`: an answer that does not fit is a failure with a clear message, never data cast to a type.
+ */
+export async function api<S extends z.ZodType>(
+  method: string,
+  path: string,
+  schema: S,
+  body?: unknown,
+): Promise<Answer<z.output<S>>> {
+  const answer = await request(method, path, body);
+  if (!answer.ok) return answer;
+  const read = schema.safeParse(answer.data);
+  if (read.success) return { ok: true, data: read.data, status: answer.status };
+  return unreadable(answer.status, describeIssues(read.error));
+}
+
+/**
+ * GETs a list with the protocol's list reader: entries that do not fit are skipped and counted, the
+ * rest kept; an answer that is not such a list at all is a failure.
+ */
+export async function apiList<T>(
+  path: string,
+  reader: (json: unknown) => ListRead<T>,
+): Promise<Answer<{ items: T[]; skipped: number }>> {
+  const answer = await request('GET', path);
+  if (!answer.ok) return answer;
+  const read = reader(answer.data);
+  if (!read.ok) return unreadable(answer.status, [read.problem]);
+  return { ok: true, data: { items: read.items, skipped: read.rejected.length }, status: answer.status };
+}
+
+/** The call itself: JSON (or nothing, for 204) on success, the workspace's own words on failure. */
+async function request(method: string, path: string, body?: unknown): Promise<Answer<unknown>> {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -20,21 +54,25 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch {
-    return {
-      ok: false,
-      status: 0,
-      message: 'The workspace cannot be reached. Check your connection and try again.',
-      issues: [],
-    };
+    return { ok: false, status: 0, message: td('errUnreachable'), issues: [] };
   }
-  if (response.status === 204) return { ok: true, data: undefined as T, status: 204 };
-  const json: unknown = await response.json().catch(() => null);
-  if (response.ok) return { ok: true, data: json as T, status: response.status };
+  const json: unknown = response.status === 204 ? undefined : await response.json().catch(() => null);
+  if (response.ok) return { ok: true, data: json, status: response.status };
   const envelope = responses.ErrorEnvelope.safeParse(json);
   return {
     ok: false,
     status: response.status,
-    message: envelope.success ? envelope.data.error.message : `The workspace answered ${response.status}.`,
+    message: envelope.success ? envelope.data.error.message : td('errStatus', response.status),
     issues: envelope.success ? (envelope.data.error.issues ?? []) : [],
+  };
+}
+
+/** A successful status with a body the dashboard cannot read: said plainly, with what did not fit. */
+export function unreadable(status: number, problems: string[]): Answer<never> {
+  return {
+    ok: false,
+    status,
+    message: td('errUnreadable', problems.slice(0, 3).join('; ') || td('errUnreadableUnknown')),
+    issues: [],
   };
 }

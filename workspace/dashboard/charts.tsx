@@ -1,41 +1,38 @@
-import { type Stats, VERDICTS, type Verdict } from '../../lib/protocol';
+import { verdictLabel } from '../../lib/i18n';
+import { td } from '../../lib/i18n/dashboard';
+import { type Stats, VERDICTS } from '../../lib/protocol';
 
-export const VERDICT_LABELS: Record<Verdict, string> = {
-  good_fit: 'Good fit',
-  wrong_audience: 'Wrong audience',
-  tire_kicker: 'Tire-kicker',
-  not_ready: 'Not ready',
-  bad_contact: 'Bad contact',
-  spam: 'Spam / fake',
-  won: 'Won',
-  lost: 'Lost',
-};
+/*
+ * The campaigns list's small charts, drawn in SVG with sizes as attributes: no inline styles, so the
+ * page needs nothing but its stylesheet.
+ */
 
 /** The verdict mix of a campaign as one stacked bar, with the numbers in its accessible name. */
 export function VerdictMix(props: { stats: Stats }) {
   const total = props.stats.leads;
-  const summary = VERDICTS.filter((v) => props.stats.verdicts[v] > 0)
-    .map((v) => `${VERDICT_LABELS[v]} ${props.stats.verdicts[v]}`)
-    .join(', ');
-  if (total === 0) return <span class="muted">No verdicts yet</span>;
+  const present = VERDICTS.filter((v) => props.stats.verdicts[v] > 0);
+  const summary = present.map((v) => `${verdictLabel(v)} ${props.stats.verdicts[v]}`).join(', ');
+  if (total === 0) return <span class="muted">{td('mixNone')}</span>;
+  let x = 0;
   return (
-    <div class="mix" role="img" aria-label={`Verdicts on ${total} leads: ${summary}`} title={summary}>
-      {VERDICTS.map((verdict) =>
-        props.stats.verdicts[verdict] > 0 ? (
-          <span
-            key={verdict}
-            class={`mix__part verdict--${verdict}`}
-            style={{ width: `${(props.stats.verdicts[verdict] / total) * 100}%` }}
-          />
-        ) : null,
-      )}
-    </div>
+    <span class="mix-wrap" role="img" aria-label={td('mixLabel', total, summary)} title={summary}>
+      <svg class="mix" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">
+        {present.map((verdict) => {
+          const width = (props.stats.verdicts[verdict] / total) * 100;
+          const part = (
+            <rect key={verdict} x={x} y={0} width={width} height={10} class={`verdict--${verdict}`} />
+          );
+          x += width;
+          return part;
+        })}
+      </svg>
+    </span>
   );
 }
 
 /** "7 of 12 sales needed" with a bar. */
 export function BreakEven(props: { won: number; needed: number | null }) {
-  if (props.needed === null) return <span class="muted">Break-even unknown (no deal value or margin)</span>;
+  if (props.needed === null) return <span class="muted">{td('breakEvenUnknownShort')}</span>;
   const share = props.needed === 0 ? 1 : Math.min(1, props.won / props.needed);
   return (
     <div class="breakeven">
@@ -46,11 +43,11 @@ export function BreakEven(props: { won: number; needed: number | null }) {
         aria-valuemax={props.needed}
         aria-valuenow={props.won}
       >
-        <span style={{ width: `${share * 100}%` }} class={share >= 1 ? 'breakeven__done' : ''} />
+        <svg viewBox="0 0 100 8" preserveAspectRatio="none" aria-hidden="true">
+          <rect x={0} y={0} width={share * 100} height={8} class={share >= 1 ? 'breakeven__done' : ''} />
+        </svg>
       </div>
-      <span>
-        {props.won} of {props.needed} sales needed
-      </span>
+      <span>{td('breakEvenOf', props.won, props.needed)}</span>
     </div>
   );
 }

@@ -1,73 +1,48 @@
-import { type Signal, useSignal } from '@preact/signals';
-import { useEffect } from 'preact/hooks';
-import type { Member } from '../../lib/protocol';
-import { api } from './api';
-import { campaigns, loadCampaigns, me } from './state';
-
-/** The dashboard's filters: the feedback matrix and Insights take the same ones. */
-export interface Filters {
-  from: string;
-  to: string;
-  region: string;
-  channel: string;
-  rep: string;
-}
-export const NO_FILTERS: Filters = { from: '', to: '', region: '', channel: '', rep: '' };
-
-/** The filters (and any extra parameters) as a query string, empty ones left out. */
-export function query(filters: Filters, extra: Record<string, string> = {}): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries({ ...filters, ...extra })) if (value) params.set(key, value);
-  const text = params.toString();
-  return text ? `?${text}` : '';
-}
+import type { Signal } from '@preact/signals';
+import { td } from '../../lib/i18n/dashboard';
+import { createFiltersModel, type Filters } from './filters-model';
+import { useModel } from './use-model';
 
 /** Period, region, channel and rep; `onChange` runs before the new filters are set. */
 export function FilterForm(props: { filters: Signal<Filters>; onChange?: () => void }) {
-  const { filters } = props;
-  const reps = useSignal<Member[]>([]);
-  useEffect(() => {
-    void loadCampaigns();
-    void api<{ members: Member[] }>('GET', '/api/v1/members').then((answer) => {
-      if (answer.ok) reps.value = answer.data.members.filter((m) => m.role === 'rep');
-    });
-  }, []);
-  const set = (key: keyof Filters) => (event: Event) => {
-    props.onChange?.();
-    filters.value = { ...filters.value, [key]: (event.currentTarget as HTMLInputElement).value };
-  };
-  const channels = [...new Set(campaigns.value.map((b) => b.channel))].sort();
+  const model = useModel(
+    () => createFiltersModel(props.filters, props.onChange),
+    (m) => m.load(),
+  );
+  const { filters } = model;
+  const set = (key: keyof Filters) => (event: Event) =>
+    model.set(key, (event.currentTarget as HTMLInputElement).value);
   return (
-    <form class="filters" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
+    <form class="filters" aria-label={td('filtersLabel')} onSubmit={(e) => e.preventDefault()}>
       <label>
-        From <input type="date" value={filters.value.from} onInput={set('from')} />
+        {td('filtersFrom')} <input type="date" value={filters.value.from} onInput={set('from')} />
       </label>
       <label>
-        To <input type="date" value={filters.value.to} onInput={set('to')} />
+        {td('filtersTo')} <input type="date" value={filters.value.to} onInput={set('to')} />
       </label>
       <label>
-        Region
+        {td('filtersRegion')}
         <select value={filters.value.region} onChange={set('region')}>
-          <option value="">All regions</option>
-          {(me.value?.workspace.regions ?? []).map((region) => (
+          <option value="">{td('filtersAllRegions')}</option>
+          {model.regions.value.map((region) => (
             <option key={region}>{region}</option>
           ))}
         </select>
       </label>
       <label>
-        Channel
+        {td('filtersChannel')}
         <select value={filters.value.channel} onChange={set('channel')}>
-          <option value="">All channels</option>
-          {channels.map((channel) => (
+          <option value="">{td('filtersAllChannels')}</option>
+          {model.channels.value.map((channel) => (
             <option key={channel}>{channel}</option>
           ))}
         </select>
       </label>
       <label>
-        Rep
+        {td('filtersRep')}
         <select value={filters.value.rep} onChange={set('rep')}>
-          <option value="">All reps</option>
-          {reps.value.map((rep) => (
+          <option value="">{td('filtersAllReps')}</option>
+          {model.reps.value.map((rep) => (
             <option key={rep.id} value={rep.id}>
               {rep.name}
             </option>

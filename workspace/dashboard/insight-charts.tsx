@@ -1,22 +1,15 @@
 import { useSignal } from '@preact/signals';
 import type { ComponentChildren } from 'preact';
+import { verdictLabel } from '../../lib/i18n';
+import { td } from '../../lib/i18n/dashboard';
 import { VERDICTS, type Verdict } from '../../lib/protocol';
-import { VERDICT_LABELS } from './charts';
+import { percent } from './pages/insights-model';
 
 /*
  * Small SVG charts for Insights (issue 15), written here rather than taken from a charting library:
  * they need bars, a grid and stacked columns, and each comes with its own table; a library would
  * weigh more than the whole dashboard and set inline styles. Colours come from dashboard.css classes.
  */
-
-export const percent = (rate: number | null) => (rate === null ? '–' : `${Math.round(rate * 100)} %`);
-
-export function money(amount: number | null, currency: string | null): string {
-  if (amount === null || currency === null) return '–';
-  return new Intl.NumberFormat(undefined, { style: 'currency', currency, maximumFractionDigits: 0 }).format(
-    amount,
-  );
-}
 
 const clip = (text: string, max = 26) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
@@ -43,11 +36,11 @@ export function Chart(props: {
             shown.value = !shown.value;
           }}
         >
-          {shown.value ? 'Hide table' : 'Show table'}
+          {shown.value ? td('chartHideTable') : td('chartShowTable')}
         </button>
         {props.csv && (
           <a class="button button--secondary" href={props.csv} download>
-            CSV
+            {td('csv')}
           </a>
         )}
       </div>
@@ -110,8 +103,8 @@ export function Bars(props: { bars: Bar[]; max: number; threshold?: number }) {
             />
             <text x={LABEL + TRACK + 8} y={y + 15}>
               {bar.text}
-              {bar.small ? ' · small sample' : ''}
-              {bar.flagged ? ' · flagged' : ''}
+              {bar.small ? ` · ${td('smallSample')}` : ''}
+              {bar.flagged ? ` · ${td('chartFlagged')}` : ''}
             </text>
           </g>
         );
@@ -126,7 +119,7 @@ export function Bars(props: { bars: Bar[]; max: number; threshold?: number }) {
             class="threshold"
           />
           <text x={LABEL + scale(props.threshold)} y={height - 2} class="threshold__label">
-            threshold {percent(props.threshold)}
+            {td('chartThreshold', percent(props.threshold))}
           </text>
         </g>
       )}
@@ -213,12 +206,9 @@ export function VerdictLegend(props: { verdicts: Verdict[] }) {
     <>
       {props.verdicts.map((v) => (
         <Swatch key={v} class={`verdict--${v}`}>
-          {VERDICT_LABELS[v]}
+          {verdictLabel(v)}
         </Swatch>
       ))}
     </>
   );
 }
-
-/** The heat-map band of a good-fit rate: 0 (under 20 %) to 4 (80 % and more). */
-export const heatBand = (rate: number) => Math.min(4, Math.floor(rate * 5));

@@ -1,14 +1,22 @@
 import { render } from 'preact';
 import { useEffect } from 'preact/hooks';
 import './dashboard.css';
-import { api } from './api';
+import { currentLanguage } from '../../lib/i18n';
+import { td } from '../../lib/i18n/dashboard';
+import logo from './favicon.svg';
 import { BriefEditor } from './pages/BriefEditor';
 import { Campaigns, link } from './pages/Campaigns';
 import { Feedback } from './pages/Feedback';
 import { Insights } from './pages/Insights';
 import { Join } from './pages/Join';
 import { Team } from './pages/Team';
-import { loadMe, me, navigate, path } from './state';
+import { Problem } from './problem';
+import { loadMe, me, path, sessionProblem, signOut } from './state';
+import { roleLabel } from './words';
+
+// The browser's language (English when it is neither English nor Spanish), for every string below.
+document.documentElement.lang = currentLanguage();
+document.title = td('documentTitle');
 
 function Page() {
   const current = path.value;
@@ -26,15 +34,27 @@ function App() {
     if (path.value !== '/join') void loadMe();
   }, []);
   if (path.value === '/join') return <Join />;
-  if (me.value === undefined) return <p role="status">Loading…</p>;
-  if (me.value === null) {
+  if (sessionProblem.value) {
     return (
       <main class="page page--narrow">
-        <h1>Sameroom</h1>
-        <p>You are not signed in. Open the join link your workspace admin sent you to sign in.</p>
+        <h1>{td('appName')}</h1>
+        <Problem message={sessionProblem.value} />
+        <button type="button" class="button" onClick={() => void loadMe()}>
+          {td('tryAgain')}
+        </button>
       </main>
     );
   }
+  if (me.value === undefined) return <p role="status">{td('loading')}</p>;
+  if (me.value === null) {
+    return (
+      <main class="page page--narrow">
+        <h1>{td('appName')}</h1>
+        <p>{td('signedOut')}</p>
+      </main>
+    );
+  }
+  const { member, workspace } = me.value;
   const nav = (to: string, label: string) => (
     <a href={to} onClick={link(to)} aria-current={path.value === to ? 'page' : undefined}>
       {label}
@@ -43,27 +63,20 @@ function App() {
   return (
     <>
       <header class="top">
-        <strong class="brand">Sameroom</strong>
-        <span class="muted">{me.value.workspace.name}</span>
-        <nav aria-label="Dashboard">
-          {nav('/', 'Campaigns')}
-          {nav('/feedback', 'Feedback')}
-          {nav('/insights', 'Insights')}
-          {me.value.member.role === 'admin' && nav('/team', 'Team')}
-        </nav>
-        <span class="who">
-          {me.value.member.name} ({me.value.member.role})
+        {/* The product is the mark; the workspace is named once, in words. */}
+        <span class="brand">
+          <img src={logo} alt={td('appName')} width={24} height={24} />
+          <strong>{workspace.name}</strong>
         </span>
-        <button
-          type="button"
-          class="button button--secondary"
-          onClick={async () => {
-            await api('DELETE', '/api/v1/session');
-            me.value = null;
-            navigate('/');
-          }}
-        >
-          Sign out
+        <nav aria-label={td('navLabel')}>
+          {nav('/', td('campaignsTitle'))}
+          {nav('/feedback', td('feedbackTitle'))}
+          {nav('/insights', td('insightsTitle'))}
+          {member.role === 'admin' && nav('/team', td('teamTitle'))}
+        </nav>
+        <span class="who">{td('headerWho', member.name, roleLabel(member.role))}</span>
+        <button type="button" class="button button--secondary" onClick={() => void signOut()}>
+          {td('signOut')}
         </button>
       </header>
       <Page />

@@ -1,33 +1,49 @@
 import { signal } from '@preact/signals';
+import { td } from '../../lib/i18n/dashboard';
 import type { Brief, Me } from '../../lib/protocol';
 import { readCampaigns } from '../../lib/protocol';
-import { api } from './api';
+import { api, apiList } from './api';
+import { MeAnswer, NoContent } from './schemas';
 
+/**
+ * The dashboard's shared state: who is signed in, the campaigns, the page shown. Plain signals and
+ * actions, no markup: main.tsx and the pages render them.
+ */
+
+/** undefined while asking; null when signed out. */
 export const me = signal<Me | null | undefined>(undefined);
+/** Why the dashboard could not learn who is signed in (not "signed out": an error to show). */
+export const sessionProblem = signal<string | null>(null);
 export const campaigns = signal<Brief[]>([]);
-export const path = signal(location.pathname);
+export const path = signal(globalThis.location?.pathname ?? '/');
 
 export function navigate(to: string): void {
   if (to !== location.pathname + location.search) history.pushState(null, '', to);
   path.value = location.pathname;
 }
-addEventListener('popstate', () => {
+globalThis.addEventListener?.('popstate', () => {
   path.value = location.pathname;
 });
 
 export async function loadMe(): Promise<void> {
-  const answer = await api<Me>('GET', '/api/v1/me');
-  me.value = answer.ok ? answer.data : null;
+  sessionProblem.value = null;
+  const answer = await api('GET', '/api/v1/me', MeAnswer);
+  if (answer.ok) me.value = answer.data;
+  else if (answer.status === 401 || answer.status === 403) me.value = null;
+  else sessionProblem.value = answer.message;
+}
+
+/** Signs out; signed out here even when the workspace cannot be told. */
+export async function signOut(): Promise<void> {
+  await api('DELETE', '/api/v1/session', NoContent);
+  me.value = null;
+  navigate('/');
 }
 
 /** Every brief, drafts included; a brief the dashboard cannot read is reported, not shown broken. */
 export async function loadCampaigns(): Promise<string | null> {
-  const answer = await api('GET', '/api/v1/campaigns?include=drafts');
+  const answer = await apiList('/api/v1/campaigns?include=drafts', readCampaigns);
   if (!answer.ok) return answer.message;
-  const read = readCampaigns(answer.data);
-  if (!read.ok) return read.problem;
-  campaigns.value = read.items;
-  return read.rejected.length
-    ? `${read.rejected.length} campaigns could not be read and are not shown.`
-    : null;
+  campaigns.value = answer.data.items;
+  return answer.data.skipped ? td('campaignsSkipped', answer.data.skipped) : null;
 }

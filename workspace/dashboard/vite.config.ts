@@ -10,6 +10,9 @@ export default defineConfig({
   build: {
     outDir: join(import.meta.dirname, '..', '..', '.output', 'dashboard'),
     emptyOutDir: true,
+    // Every asset (the favicon, the header's mark) is a file under /assets, served with its own
+    // Content-Type: never a data: URI.
+    assetsInlineLimit: 0,
     rollupOptions: {
       // zod's published files carry /* @__PURE__ */ comments where Rollup cannot use them: harmless,
       // and not ours to fix, so they do not reach the build output.

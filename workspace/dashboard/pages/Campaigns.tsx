@@ -1,64 +1,58 @@
-import { useSignal } from '@preact/signals';
-import { useEffect } from 'preact/hooks';
+import { td } from '../../../lib/i18n/dashboard';
 import { BreakEven, VerdictMix } from '../charts';
-import { campaigns, loadCampaigns, navigate } from '../state';
+import { Problem } from '../problem';
+import { navigate } from '../state';
+import { useModel } from '../use-model';
+import { createCampaignsModel } from './campaigns-model';
 
 export function Campaigns() {
-  const problem = useSignal<string | null>(null);
-  const loading = useSignal(true);
-  useEffect(() => {
-    void loadCampaigns().then((message) => {
-      problem.value = message;
-      loading.value = false;
-    });
-  }, []);
+  const model = useModel(createCampaignsModel, (m) => m.load());
+  const { loading, problem, rows } = model;
   return (
     <main class="page">
       <div class="page__head">
-        <h1>Campaigns</h1>
+        <h1>{td('campaignsTitle')}</h1>
         <a class="button" href="/campaigns/new" onClick={link('/campaigns/new')}>
-          New campaign
+          {td('campaignsNew')}
         </a>
       </div>
-      {problem.value && (
-        <p role="alert" class="error">
-          {problem.value}
-        </p>
-      )}
+      <Problem message={problem.value} />
       {loading.value ? (
-        <p role="status">Loading campaigns…</p>
-      ) : campaigns.value.length === 0 ? (
-        <p>No campaigns yet. Write the first brief so reps see why their leads exist.</p>
+        <p role="status">{td('campaignsLoading')}</p>
+      ) : rows.value.length === 0 ? (
+        problem.value ? null : (
+          <p>{td('campaignsEmpty')}</p>
+        )
       ) : (
         <table class="table">
           <thead>
             <tr>
-              <th scope="col">Campaign</th>
-              <th scope="col">Status</th>
-              <th scope="col">Channel</th>
-              <th scope="col">Priority</th>
-              <th scope="col">Verdict mix</th>
-              <th scope="col">Break-even</th>
+              <th scope="col">{td('campaignsColCampaign')}</th>
+              <th scope="col">{td('campaignsColStatus')}</th>
+              <th scope="col">{td('campaignsColChannel')}</th>
+              <th scope="col">{td('campaignsColPriority')}</th>
+              <th scope="col">{td('campaignsColMix')}</th>
+              <th scope="col">{td('campaignsColBreakEven')}</th>
             </tr>
           </thead>
           <tbody>
-            {campaigns.value.map((brief) => (
-              <tr key={brief.id}>
+            {rows.value.map((row) => (
+              <tr key={row.id}>
                 <th scope="row">
-                  <a href={`/campaigns/${brief.id}`} onClick={link(`/campaigns/${brief.id}`)}>
-                    {brief.name}
+                  <a href={row.href} onClick={link(row.href)}>
+                    {row.name}
                   </a>
                 </th>
                 <td>
-                  <span class={`badge badge--${brief.status}`}>{brief.status}</span>
+                  <span class={`badge badge--${row.status}`}>{row.statusLabel}</span>
                 </td>
-                <td>{brief.channel}</td>
-                <td>{brief.priority}</td>
+                <td>{row.channel}</td>
+                <td>{row.priorityLabel}</td>
                 <td>
-                  <VerdictMix stats={brief.stats} />
+                  <VerdictMix stats={row.stats} />
                 </td>
                 <td>
-                  <BreakEven won={brief.stats.won} needed={brief.economics.breakEvenDeals} />
+                  <BreakEven won={row.stats.won} needed={row.breakEvenDeals} />
                 </td>
               </tr>
             ))}

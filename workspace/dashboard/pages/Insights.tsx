@@ -1,124 +1,57 @@
 import { useSignal } from '@preact/signals';
-import { useEffect } from 'preact/hooks';
+import { verdictLabel } from '../../../lib/i18n';
+import { td } from '../../../lib/i18n/dashboard';
+import { FilterForm } from '../filters';
+import { Bars, Chart, Progress, Swatch, VerdictLegend, WeeklyColumns } from '../insight-charts';
+import { Problem } from '../problem';
+import { useModel, useRefresh } from '../use-model';
 import {
-  GOOD_FIT_VERDICTS,
-  type Insights as InsightsAnswer,
-  responses,
-  VERDICTS,
-  type Verdict,
-} from '../../../lib/protocol';
-import { api } from '../api';
-import { VERDICT_LABELS } from '../charts';
-import { FilterForm, type Filters, NO_FILTERS, query } from '../filters';
-import {
-  Bars,
-  Chart,
-  heatBand,
+  breakEvenWords,
+  channelBars,
+  createInsightsModel,
+  createThresholdModel,
+  goodFitWords,
+  heatMap,
+  type Insights as InsightsData,
   money,
-  Progress,
+  nameOf,
   percent,
-  Swatch,
-  VerdictLegend,
-  WeeklyColumns,
-  type WeekMix,
-} from '../insight-charts';
-import { me } from '../state';
-
-type Payback = InsightsAnswer['payback'][number];
-
-const GOOD_FIT_WORDS = GOOD_FIT_VERDICTS.map((v) => VERDICT_LABELS[v].toLowerCase()).join(', ');
-const dateText = (iso: string | null) =>
-  iso
-    ? new Date(`${iso}T00:00:00Z`).toLocaleDateString(undefined, {
-        day: 'numeric',
-        month: 'short',
-        timeZone: 'UTC',
-      })
-    : '';
-
-/** Break-even in words: never "9 of 2". */
-function breakEvenWords(p: Payback): { label: string; sentence: string } {
-  const { status, needed, won, projected, endsOn } = p.breakEven;
-  const sales = (n: number) => `${n} ${n === 1 ? 'sale' : 'sales'}`;
-  switch (status) {
-    case 'reached':
-      return { label: 'Reached', sentence: `${sales(won)} won; ${needed} needed to pay for itself.` };
-    case 'on_track':
-      return {
-        label: 'On track',
-        sentence: `${won} of ${sales(needed ?? 0)} needed; at this pace ${projected} by ${dateText(endsOn)}.`,
-      };
-    case 'behind':
-      return {
-        label: 'Behind',
-        sentence: `${won} of ${sales(needed ?? 0)} needed; at this pace ${projected ?? won} by ${dateText(endsOn)}.`,
-      };
-    case 'not_started':
-      return { label: 'Not started', sentence: `${sales(needed ?? 0)} needed; no pace yet.` };
-    default:
-      return {
-        label: 'Unknown',
-        sentence:
-          needed === null
-            ? 'No deal value or margin in the brief: break-even cannot be said.'
-            : `${won} of ${sales(needed)} needed; no start and end dates to project a pace.`,
-      };
-  }
-}
+  sellerTotals,
+  tireKickerRows,
+  trendWeeks,
+} from './insights-model';
 
 export function Insights() {
-  const filters = useSignal<Filters>(NO_FILTERS);
-  const answer = useSignal<InsightsAnswer | null>(null);
-  const problem = useSignal<string | null>(null);
-
-  async function refresh() {
-    const got = await api('GET', `/api/v1/insights${query(filters.value)}`);
-    if (!got.ok) {
-      problem.value = got.message;
-      return;
-    }
-    const read = responses.Insights.safeParse(got.data);
-    if (read.success) {
-      answer.value = read.data;
-      problem.value = null;
-    } else problem.value = 'The workspace sent insights this dashboard cannot read.';
-  }
-  useEffect(() => {
-    void refresh();
-  }, [filters.value]);
-
-  const csv = (insight?: string) => `/api/v1/insights.csv${query(filters.value, insight ? { insight } : {})}`;
-  const data = answer.value;
+  const model = useModel(createInsightsModel);
+  useRefresh(model.filters.value, model.refresh);
+  const data = model.answer.value;
   return (
     <main class="page">
       <div class="page__head">
-        <h1>Insights</h1>
-        <a class="button button--secondary" href={csv()} download>
-          Export CSV
+        <h1>{td('insightsTitle')}</h1>
+        <a class="button button--secondary" href={model.csv()} download>
+          {td('exportCsv')}
         </a>
       </div>
-      <FilterForm filters={filters} />
-      {problem.value && (
-        <p role="alert" class="error">
-          {problem.value}
-        </p>
-      )}
+      <FilterForm filters={model.filters} />
+      <Problem message={model.problem.value} />
       {data === null ? (
-        <p role="status">Loading insights…</p>
+        model.problem.value ? null : (
+          <p role="status">{td('insightsLoading')}</p>
+        )
       ) : (
         <>
           <p class="muted">
-            {data.leads} leads, each counted once by its latest verdict in these filters
-            {data.unmatched > 0 && ` (${data.unmatched} matched no campaign)`}. Good fit: {GOOD_FIT_WORDS}.
-            Rates over fewer than {data.smallSample} leads are marked small sample. Costs and break-even use
-            each campaign's whole spend and every sale to date, whatever the filters.
+            {td('insightsIntroLeads', data.leads)}
+            {data.unmatched > 0 && td('insightsIntroUnmatched', data.unmatched)}.{' '}
+            {td('insightsIntroRest', goodFitWords(), data.smallSample)}
           </p>
-          <Channels data={data} csv={csv('channels')} />
-          <HeatMap data={data} csv={csv('heat_map')} />
-          <TireKickers data={data} csv={csv('campaigns')} onSaved={refresh} />
-          <BreakEven data={data} csv={csv('campaigns')} />
-          <Sellers data={data} csv={csv('sellers')} />
-          <Trend data={data} csv={csv('trend')} />
+          <Channels data={data} csv={model.csv('channels')} />
+          <HeatMap data={data} csv={model.csv('heat_map')} />
+          <TireKickers data={data} csv={model.csv('campaigns')} onSaved={model.refresh} />
+          <BreakEven data={data} csv={model.csv('campaigns')} />
+          <Sellers data={data} csv={model.csv('sellers')} />
+          <Trend data={data} csv={model.csv('trend')} />
         </>
       )}
     </main>
@@ -126,29 +59,27 @@ export function Insights() {
 }
 
 interface Part {
-  data: InsightsAnswer;
+  data: InsightsData;
   csv: string;
 }
 
-const nameOf = (data: InsightsAnswer, id: string | null) =>
-  id === null ? 'Unmatched' : (data.campaigns.find((c) => c.id === id)?.name ?? 'Unknown campaign');
+const smallMark = (leads: number, data: InsightsData) =>
+  leads < data.smallSample ? ` (${td('smallSample')})` : '';
 
 function Channels({ data, csv }: Part) {
-  const small = (n: number) => n < data.smallSample;
-  const byWon = [...data.channels].sort((a, b) => b.won - a.won || a.channel.localeCompare(b.channel));
-  const maxWon = Math.max(1, ...data.channels.map((c) => c.won));
+  const bars = channelBars(data);
   const table = (
     <table class="table">
-      <caption>Channels, ranked by good-fit rate</caption>
+      <caption>{td('channelsCaption')}</caption>
       <thead>
         <tr>
-          <th scope="col">Channel</th>
-          <th scope="col">Leads</th>
-          <th scope="col">Good fit</th>
-          <th scope="col">Won</th>
-          <th scope="col">Spend to date</th>
-          <th scope="col">Per good-fit lead</th>
-          <th scope="col">Per won deal</th>
+          <th scope="col">{td('colChannel')}</th>
+          <th scope="col">{td('colLeads')}</th>
+          <th scope="col">{td('colGoodFit')}</th>
+          <th scope="col">{td('colWon')}</th>
+          <th scope="col">{td('colSpend')}</th>
+          <th scope="col">{td('colPerGoodFit')}</th>
+          <th scope="col">{td('colPerWon')}</th>
         </tr>
       </thead>
       <tbody>
@@ -157,13 +88,13 @@ function Channels({ data, csv }: Part) {
             <th scope="row">{c.channel}</th>
             <td>
               {c.leads}
-              {small(c.leads) && ' (small sample)'}
+              {smallMark(c.leads, data)}
             </td>
             <td>
               {c.goodFit} ({percent(c.goodFitRate)})
             </td>
             <td>{c.won}</td>
-            <td>{c.currency ? money(c.spend, c.currency) : 'mixed currencies'}</td>
+            <td>{c.currency ? money(c.spend, c.currency) : td('mixedCurrencies')}</td>
             <td>{money(c.costPerGoodFit, c.currency)}</td>
             <td>{money(c.costPerWon, c.currency)}</td>
           </tr>
@@ -174,111 +105,83 @@ function Channels({ data, csv }: Part) {
   return (
     <Chart
       id="channels"
-      title="Which channel brings our kind of people"
+      title={td('channelsTitle')}
       csv={csv}
       table={table}
       legend={
         <>
-          <Swatch class="bar">good-fit rate (left) · won deals (right)</Swatch>
-          <Swatch class="bar bar--small">fewer than {data.smallSample} leads: small sample</Swatch>
+          <Swatch class="bar">{td('channelsLegend')}</Swatch>
+          <Swatch class="bar bar--small">{td('legendSmallSampleUnder', data.smallSample)}</Swatch>
         </>
       }
     >
       {data.channels.length === 0 ? (
-        <p>No campaigns in these filters.</p>
+        <p>{td('channelsEmpty')}</p>
       ) : (
         <div class="chart__pair">
-          <Bars
-            max={1}
-            bars={data.channels.map((c) => ({
-              key: c.channel,
-              label: c.channel,
-              value: c.goodFitRate ?? 0,
-              text: `${percent(c.goodFitRate)} · ${c.goodFit} of ${c.leads}`,
-              small: small(c.leads),
-            }))}
-          />
-          <Bars
-            max={maxWon}
-            bars={byWon.map((c) => ({
-              key: c.channel,
-              label: c.channel,
-              value: c.won,
-              text: `${c.won} won · ${money(c.costPerWon, c.currency)} each`,
-              small: small(c.leads),
-            }))}
-          />
+          <Bars max={1} bars={bars.rate} />
+          <Bars max={bars.maxWon} bars={bars.won} />
         </div>
       )}
     </Chart>
   );
 }
 
+const HEAT_BANDS = ['0–19 %', '20–39 %', '40–59 %', '60–79 %', '80–100 %'];
+
 function HeatMap({ data, csv }: Part) {
-  const regions = [...new Set(data.heatMap.map((c) => c.region))].sort((a, b) =>
-    a === null ? 1 : b === null ? -1 : a.localeCompare(b),
-  );
-  const campaigns = [...new Set(data.heatMap.map((c) => c.campaignId))];
-  const cell = (campaign: string | null, region: string | null) =>
-    data.heatMap.find((c) => c.campaignId === campaign && c.region === region);
+  const map = heatMap(data);
   return (
     <section class="chart" aria-labelledby="heat-title">
       <div class="chart__head">
-        <h2 id="heat-title">Which campaign worked in which region</h2>
+        <h2 id="heat-title">{td('heatTitle')}</h2>
         <a class="button button--secondary" href={csv} download>
-          CSV
+          {td('csv')}
         </a>
       </div>
       <div class="legend">
-        {['0–19 %', '20–39 %', '40–59 %', '60–79 %', '80–100 %'].map((label, band) => (
-          <Swatch key={label} class={`heat--${band}`}>
-            {label} good fit
+        {HEAT_BANDS.map((band, index) => (
+          <Swatch key={band} class={`heat--${index}`}>
+            {td('heatBand', band)}
           </Swatch>
         ))}
-        <Swatch class="heat--small">* small sample</Swatch>
+        <Swatch class="heat--small">* {td('smallSample')}</Swatch>
       </div>
-      {campaigns.length === 0 ? (
-        <p>No leads in these filters.</p>
+      {map.rows.length === 0 ? (
+        <p>{td('heatEmpty')}</p>
       ) : (
         <div class="scroll">
           <table class="table heat">
-            <caption>Good-fit rate by campaign and region, with good fits of leads judged</caption>
+            <caption>{td('heatCaption')}</caption>
             <thead>
               <tr>
-                <th scope="col">Campaign</th>
-                {regions.map((r) => (
+                <th scope="col">{td('colCampaign')}</th>
+                {map.regions.map((r) => (
                   <th scope="col" key={r ?? ''}>
-                    {r ?? 'No region'}
+                    {r ?? td('noRegionTitle')}
                   </th>
                 ))}
               </tr>
             </thead>
             <tbody>
-              {campaigns.map((campaign) => (
-                <tr key={campaign ?? ''}>
-                  <th scope="row">{nameOf(data, campaign)}</th>
-                  {regions.map((region) => {
-                    const c = cell(campaign, region);
-                    if (!c)
-                      return (
-                        <td key={region ?? ''} class="muted">
-                          –
-                        </td>
-                      );
-                    const small = c.leads < data.smallSample;
-                    return (
-                      <td
-                        key={region ?? ''}
-                        class={`heat--${heatBand(c.goodFit / c.leads)}${small ? ' heat--small' : ''}`}
-                      >
-                        {percent(c.goodFit / c.leads)}{' '}
+              {map.rows.map((row) => (
+                <tr key={row.campaignId ?? ''}>
+                  <th scope="row">{row.name}</th>
+                  {row.cells.map((c) =>
+                    c.rate === null ? (
+                      <td key={c.region ?? ''} class="muted">
+                        –
+                      </td>
+                    ) : (
+                      <td key={c.region ?? ''} class={`heat--${c.band}${c.small ? ' heat--small' : ''}`}>
+                        {percent(c.rate)}{' '}
                         <span class="heat__count">
                           {c.goodFit}/{c.leads}
-                          {small && <abbr title="small sample">*</abbr>}
+                          {c.small && <abbr title={td('smallSample')}>*</abbr>}
                         </span>
                       </td>
-                    );
-                  })}
+                    ),
+                  )}
                 </tr>
               ))}
             </tbody>
@@ -290,39 +193,30 @@ function HeatMap({ data, csv }: Part) {
 }
 
 function TireKickers({ data, csv, onSaved }: Part & { onSaved: () => Promise<void> }) {
-  const small = (n: number) => n < data.smallSample;
-  const shown = data.payback.filter((p) => p.leads > 0);
-  const max = Math.max(data.tireKickerThreshold, ...shown.map((p) => p.tireKickerShare ?? 0), 0.1);
+  const { rows, max } = tireKickerRows(data);
   const table = (
     <table class="table">
-      <caption>Tire-kicker share, flagged above {percent(data.tireKickerThreshold)}</caption>
+      <caption>{td('tireCaption', percent(data.tireKickerThreshold))}</caption>
       <thead>
         <tr>
-          <th scope="col">Campaign or channel</th>
-          <th scope="col">Tire-kickers</th>
-          <th scope="col">Leads</th>
-          <th scope="col">Share</th>
-          <th scope="col">Flag</th>
+          <th scope="col">{td('colCampaignOrChannel')}</th>
+          <th scope="col">{td('colTireKickers')}</th>
+          <th scope="col">{td('colLeads')}</th>
+          <th scope="col">{td('colShare')}</th>
+          <th scope="col">{td('colFlag')}</th>
         </tr>
       </thead>
       <tbody>
-        {[
-          ...shown.map((p) => ({ key: p.campaignId, name: nameOf(data, p.campaignId), ...p })),
-          ...data.channels.map((c) => ({
-            key: `channel:${c.channel}`,
-            name: `${c.channel} (channel)`,
-            ...c,
-          })),
-        ].map((row) => (
+        {rows.map((row) => (
           <tr key={row.key}>
             <th scope="row">{row.name}</th>
             <td>{row.tireKickers}</td>
             <td>
               {row.leads}
-              {small(row.leads) && ' (small sample)'}
+              {smallMark(row.leads, data)}
             </td>
-            <td>{percent(row.tireKickerShare)}</td>
-            <td>{row.flagged ? 'Above threshold' : ''}</td>
+            <td>{percent(row.share)}</td>
+            <td>{row.flagged ? td('tireAbove') : ''}</td>
           </tr>
         ))}
       </tbody>
@@ -331,34 +225,31 @@ function TireKickers({ data, csv, onSaved }: Part & { onSaved: () => Promise<voi
   return (
     <Chart
       id="tire-kickers"
-      title="Where the tire-kickers come from"
+      title={td('tireTitle')}
       csv={csv}
       table={table}
       legend={
         <>
-          <Swatch class="bar">share of leads judged tire-kickers</Swatch>
-          <Swatch class="bar bar--flagged">above the threshold</Swatch>
-          <Swatch class="bar bar--small">small sample</Swatch>
-          <ThresholdSetting threshold={data.tireKickerThreshold} onSaved={onSaved} />
+          <Swatch class="bar">{td('tireLegendShare')}</Swatch>
+          <Swatch class="bar bar--flagged">{td('tireLegendAbove')}</Swatch>
+          <Swatch class="bar bar--small">{td('smallSample')}</Swatch>
+          <ThresholdSetting
+            key={data.tireKickerThreshold}
+            threshold={data.tireKickerThreshold}
+            onSaved={onSaved}
+          />
         </>
       }
     >
       <Bars
         max={max}
         threshold={data.tireKickerThreshold}
-        bars={[
-          ...shown.map((p) => ({ key: p.campaignId, label: nameOf(data, p.campaignId), ...p })),
-          ...data.channels.map((c) => ({
-            key: `channel:${c.channel}`,
-            label: `${c.channel} (channel)`,
-            ...c,
-          })),
-        ].map((row) => ({
+        bars={rows.map((row) => ({
           key: row.key,
-          label: row.label,
-          value: row.tireKickerShare ?? 0,
-          text: `${percent(row.tireKickerShare)} · ${row.tireKickers} of ${row.leads}`,
-          small: small(row.leads),
+          label: row.name,
+          value: row.share ?? 0,
+          text: td('insightsRateBar', percent(row.share), row.tireKickers, row.leads),
+          small: row.small,
           flagged: row.flagged,
         }))}
       />
@@ -368,42 +259,35 @@ function TireKickers({ data, csv, onSaved }: Part & { onSaved: () => Promise<voi
 
 /** Admins set the threshold; marketers see it. */
 function ThresholdSetting(props: { threshold: number; onSaved: () => Promise<void> }) {
-  const value = useSignal(String(Math.round(props.threshold * 100)));
-  const problem = useSignal<string | null>(null);
-  if (me.value?.member.role !== 'admin')
-    return <span class="legend__item">Threshold: {percent(props.threshold)}</span>;
-  async function save(event: Event) {
-    event.preventDefault();
-    const answer = await api('PATCH', '/api/v1/workspace', {
-      tireKickerThreshold: Number(value.value) / 100,
-    });
-    problem.value = answer.ok ? null : answer.message;
-    if (answer.ok) await props.onSaved();
-  }
+  const model = useModel(() => createThresholdModel(props.threshold, props.onSaved));
+  if (!model.canEdit.value)
+    return <span class="legend__item">{td('thresholdShown', percent(props.threshold))}</span>;
   return (
-    <form class="legend__item threshold-form" onSubmit={save}>
+    <form
+      class="legend__item threshold-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void model.save();
+      }}
+    >
       <label>
-        Flag above{' '}
+        {td('thresholdFlagAbove')}{' '}
         <input
           type="number"
           min={0}
           max={100}
           step={1}
-          value={value.value}
+          value={model.value.value}
           onInput={(e) => {
-            value.value = (e.currentTarget as HTMLInputElement).value;
+            model.value.value = (e.currentTarget as HTMLInputElement).value;
           }}
         />{' '}
         %
       </label>
       <button type="submit" class="button button--secondary">
-        Save
+        {td('save')}
       </button>
-      {problem.value && (
-        <span role="alert" class="error">
-          {problem.value}
-        </span>
-      )}
+      <Problem inline message={model.problem.value} />
     </form>
   );
 }
@@ -412,31 +296,29 @@ function BreakEven({ data, csv }: Part) {
   return (
     <section class="chart" aria-labelledby="payback-title">
       <div class="chart__head">
-        <h2 id="payback-title">Which campaigns have paid for themselves</h2>
+        <h2 id="payback-title">{td('paybackTitle')}</h2>
         <a class="button button--secondary" href={csv} download>
-          CSV
+          {td('csv')}
         </a>
       </div>
       <div class="legend">
-        <Swatch class="progress--reached">reached</Swatch>
-        <Swatch class="progress--on_track">on track</Swatch>
-        <Swatch class="progress--behind">behind</Swatch>
-        <Swatch class="progress__projected">projected by the end date at this pace</Swatch>
-        <Swatch class="progress__needed-swatch">sales needed</Swatch>
+        <Swatch class="progress--reached">{td('paybackLegendReached')}</Swatch>
+        <Swatch class="progress--on_track">{td('paybackLegendOnTrack')}</Swatch>
+        <Swatch class="progress--behind">{td('paybackLegendBehind')}</Swatch>
+        <Swatch class="progress__projected">{td('paybackLegendProjected')}</Swatch>
+        <Swatch class="progress__needed-swatch">{td('paybackLegendNeeded')}</Swatch>
       </div>
       <div class="scroll">
         <table class="table">
-          <caption>
-            Break-even per campaign: sales won to date against sales needed, and costs to date
-          </caption>
+          <caption>{td('paybackCaption')}</caption>
           <thead>
             <tr>
-              <th scope="col">Campaign</th>
-              <th scope="col">Break-even</th>
-              <th scope="col">Progress</th>
-              <th scope="col">Spend to date</th>
-              <th scope="col">Per good-fit lead</th>
-              <th scope="col">Per won deal</th>
+              <th scope="col">{td('colCampaign')}</th>
+              <th scope="col">{td('colBreakEven')}</th>
+              <th scope="col">{td('colProgress')}</th>
+              <th scope="col">{td('colSpend')}</th>
+              <th scope="col">{td('colPerGoodFit')}</th>
+              <th scope="col">{td('colPerWon')}</th>
             </tr>
           </thead>
           <tbody>
@@ -455,10 +337,11 @@ function BreakEven({ data, csv }: Part) {
                   <td>{money(p.spend, p.currency)}</td>
                   <td>
                     {money(p.costPerGoodFit, p.currency)}{' '}
-                    <span class="muted">({p.goodFitToDate} good fit)</span>
+                    <span class="muted">({td('paybackGoodFitToDate', p.goodFitToDate)})</span>
                   </td>
                   <td>
-                    {money(p.costPerWon, p.currency)} <span class="muted">({p.wonToDate} won)</span>
+                    {money(p.costPerWon, p.currency)}{' '}
+                    <span class="muted">({td('paybackWonToDate', p.wonToDate)})</span>
                   </td>
                 </tr>
               );
@@ -474,30 +357,22 @@ function Sellers({ data, csv }: Part) {
   if (data.sellers === null) {
     return (
       <section class="chart" aria-labelledby="sellers-title">
-        <h2 id="sellers-title">Who sells each campaign well</h2>
-        <p>This workspace does not name sellers. An admin can turn naming on in the workspace settings.</p>
+        <h2 id="sellers-title">{td('sellersTitle')}</h2>
+        <p>{td('sellersHidden')}</p>
       </section>
     );
   }
-  const reps = new Map<string, { name: string; leads: number; goodFit: number; won: number }>();
-  for (const s of data.sellers) {
-    const rep = reps.get(s.memberId) ?? { name: s.name, leads: 0, goodFit: 0, won: 0 };
-    rep.leads += s.leads;
-    rep.goodFit += s.goodFit;
-    rep.won += s.won;
-    reps.set(s.memberId, rep);
-  }
-  const totals = [...reps.entries()].sort(([, a], [, b]) => b.won - a.won || a.name.localeCompare(b.name));
+  const totals = sellerTotals(data);
   const table = (
     <table class="table">
-      <caption>Reps × campaign: leads judged, good fit, won</caption>
+      <caption>{td('sellersCaption')}</caption>
       <thead>
         <tr>
-          <th scope="col">Rep</th>
-          <th scope="col">Campaign</th>
-          <th scope="col">Leads judged</th>
-          <th scope="col">Good fit</th>
-          <th scope="col">Won</th>
+          <th scope="col">{td('colRep')}</th>
+          <th scope="col">{td('colCampaign')}</th>
+          <th scope="col">{td('colLeadsJudged')}</th>
+          <th scope="col">{td('colGoodFit')}</th>
+          <th scope="col">{td('colWon')}</th>
         </tr>
       </thead>
       <tbody>
@@ -507,7 +382,7 @@ function Sellers({ data, csv }: Part) {
             <td>{nameOf(data, s.campaignId)}</td>
             <td>
               {s.leads}
-              {s.leads < data.smallSample && ' (small sample)'}
+              {smallMark(s.leads, data)}
             </td>
             <td>
               {s.goodFit} ({percent(s.leads ? s.goodFit / s.leads : null)})
@@ -521,25 +396,23 @@ function Sellers({ data, csv }: Part) {
   return (
     <Chart
       id="sellers"
-      title="Who sells each campaign well"
+      title={td('sellersTitle')}
       csv={csv}
       table={table}
       legend={
         <>
-          <Swatch class="bar">
-            won deals per rep, all campaigns in the filters (the table splits them by campaign)
-          </Swatch>
-          <Swatch class="bar bar--small">small sample</Swatch>
+          <Swatch class="bar">{td('sellersLegend')}</Swatch>
+          <Swatch class="bar bar--small">{td('smallSample')}</Swatch>
         </>
       }
     >
       <Bars
-        max={Math.max(1, ...totals.map(([, r]) => r.won))}
-        bars={totals.map(([id, r]) => ({
-          key: id,
+        max={Math.max(1, ...totals.map((r) => r.won))}
+        bars={totals.map((r) => ({
+          key: r.memberId,
           label: r.name,
           value: r.won,
-          text: `${r.won} won · ${r.goodFit} good fit of ${r.leads}`,
+          text: td('sellersBar', r.won, r.goodFit, r.leads),
           small: r.leads < data.smallSample,
         }))}
       />
@@ -549,30 +422,16 @@ function Sellers({ data, csv }: Part) {
 
 function Trend({ data, csv }: Part) {
   const campaign = useSignal('');
-  const picked = data.trend.filter(
-    (t) => !campaign.value || (t.campaignId ?? 'unmatched') === campaign.value,
-  );
-  const weeks: WeekMix[] = [];
-  for (const t of picked) {
-    let week = weeks.find((w) => w.week === t.week);
-    if (!week) {
-      week = { week: t.week, counts: {} };
-      weeks.push(week);
-    }
-    week.counts[t.verdict] = (week.counts[t.verdict] ?? 0) + t.leads;
-  }
-  weeks.sort((a, b) => a.week.localeCompare(b.week));
-  const present: Verdict[] = VERDICTS.filter((v) => weeks.some((w) => w.counts[v]));
-  const options = [...new Set(data.trend.map((t) => t.campaignId ?? 'unmatched'))];
+  const { weeks, present, options } = trendWeeks(data, campaign.value);
   const table = (
     <table class="table">
-      <caption>Leads by the week of their latest verdict (weeks start on Monday)</caption>
+      <caption>{td('trendCaption')}</caption>
       <thead>
         <tr>
-          <th scope="col">Week of</th>
+          <th scope="col">{td('colWeekOf')}</th>
           {present.map((v) => (
             <th scope="col" key={v}>
-              {VERDICT_LABELS[v]}
+              {verdictLabel(v)}
             </th>
           ))}
         </tr>
@@ -592,35 +451,35 @@ function Trend({ data, csv }: Part) {
   return (
     <Chart
       id="trend"
-      title="Weekly verdict mix"
+      title={td('trendTitle')}
       csv={csv}
       table={table}
       legend={
         <>
           <label class="legend__item">
-            Campaign{' '}
+            {td('colCampaign')}{' '}
             <select
               value={campaign.value}
               onChange={(e) => {
                 campaign.value = (e.currentTarget as HTMLSelectElement).value;
               }}
             >
-              <option value="">All campaigns</option>
-              {options.map((id) => (
-                <option key={id} value={id}>
-                  {nameOf(data, id === 'unmatched' ? null : id)}
+              <option value="">{td('trendAllCampaigns')}</option>
+              {options.map((option) => (
+                <option key={option.id} value={option.id}>
+                  {option.name}
                 </option>
               ))}
             </select>
           </label>
           <VerdictLegend verdicts={present} />
           {!data.filter.from && (
-            <span class="legend__item muted">the 12 weeks to {data.filter.to ?? 'today'}</span>
+            <span class="legend__item muted">{td('trendWeeksTo', data.filter.to ?? td('trendToday'))}</span>
           )}
         </>
       }
     >
-      {weeks.length === 0 ? <p>No verdicts in these weeks.</p> : <WeeklyColumns weeks={weeks} />}
+      {weeks.length === 0 ? <p>{td('trendEmpty')}</p> : <WeeklyColumns weeks={weeks} />}
     </Chart>
   );
 }

@@ -1,38 +1,24 @@
-import { useSignal } from '@preact/signals';
-import { useEffect } from 'preact/hooks';
-import type { Me } from '../../../lib/protocol';
-import { api } from '../api';
-import { me, navigate } from '../state';
+import { td } from '../../../lib/i18n/dashboard';
+import { useModel } from '../use-model';
+import { createJoinModel } from './join-model';
 
-/** /join#<code>: trades the one-time code for a dashboard session, then opens the campaigns. */
+/** /join#<code>: signs in with the code in the address, then opens the campaigns. */
 export function Join() {
-  const error = useSignal<string | null>(null);
-  useEffect(() => {
-    const code = decodeURIComponent(location.hash.slice(1));
+  const model = useModel(createJoinModel, (m) => {
+    const hash = location.hash;
     // The code is spent once used: keep it out of the address bar and the history.
     history.replaceState(null, '', '/join');
-    if (!code) {
-      error.value = 'This link has no code in it. Ask your workspace admin for a new join link.';
-      return;
-    }
-    void api<Me>('POST', '/api/v1/session', { code }).then((answer) => {
-      if (!answer.ok) {
-        error.value = answer.message;
-        return;
-      }
-      me.value = answer.data;
-      navigate('/');
-    });
-  }, []);
+    return m.join(hash);
+  });
   return (
     <main class="page page--narrow">
-      <h1>Signing in to Sameroom</h1>
-      {error.value ? (
+      <h1>{td('joinTitle')}</h1>
+      {model.error.value ? (
         <p role="alert" class="error">
-          {error.value}
+          {model.error.value}
         </p>
       ) : (
-        <p role="status">Checking your join link…</p>
+        <p role="status">{td('joinChecking')}</p>
       )}
     </main>
   );

@@ -1,0 +1,41 @@
+import { computed, type Signal, signal } from '@preact/signals';
+import type { Member } from '../../lib/protocol';
+import { api } from './api';
+import { MembersAnswer } from './schemas';
+import { campaigns, loadCampaigns, me } from './state';
+
+/** The dashboard's filters: the feedback matrix and Insights take the same ones. */
+export interface Filters {
+  from: string;
+  to: string;
+  region: string;
+  channel: string;
+  rep: string;
+}
+export const NO_FILTERS: Filters = { from: '', to: '', region: '', channel: '', rep: '' };
+
+/** The filters (and any extra parameters) as a query string, empty ones left out. */
+export function query(filters: Filters, extra: Record<string, string> = {}): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries({ ...filters, ...extra })) if (value) params.set(key, value);
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+/** The choices the filter form offers, and setting one; `onChange` runs before the new filters are set. */
+export function createFiltersModel(filters: Signal<Filters>, onChange?: () => void) {
+  const reps = signal<Member[]>([]);
+  const regions = computed(() => me.value?.workspace.regions ?? []);
+  const channels = computed(() => [...new Set(campaigns.value.map((b) => b.channel))].sort());
+  async function load(): Promise<void> {
+    const [, answer] = await Promise.all([loadCampaigns(), api('GET', '/api/v1/members', MembersAnswer)]);
+    // The rep list only narrows a filter: without it the form still works, so no error is shown.
+    if (answer.ok) reps.value = answer.data.members.filter((m) => m.role === 'rep');
+  }
+  function set(key: keyof Filters, value: string): void {
+    onChange?.();
+    filters.value = { ...filters.value, [key]: value };
+  }
+  return { filters, reps, regions, channels, load, set };
+}
+export type FiltersModel = ReturnType<typeof createFiltersModel>;

@@ -1,0 +1,203 @@
+import { computed, signal } from '@preact/signals';
+import { currentLanguage } from '../../../lib/i18n';
+import { td } from '../../../lib/i18n/dashboard';
+import { type Brief, deriveBreakEvenDeals, requests } from '../../../lib/protocol';
+import { api, type Issue } from '../api';
+import { BriefSaved } from '../schemas';
+import { campaigns, loadCampaigns, me, navigate } from '../state';
+
+/** The form's fields, all as typed text: nothing the marketer typed is lost when validation fails. */
+export const FIELDS = [
+  'name',
+  'status',
+  'channel',
+  'priority',
+  'owner',
+  'regions',
+  'startsOn',
+  'endsOn',
+  'objective',
+  'audience',
+  'notFor',
+  'keyMessage',
+  'offer',
+  'talkingPoints',
+  'questionsForSales',
+  'currency',
+  'budget',
+  'spendToDate',
+  'avgDealValue',
+  'grossMarginPct',
+  'breakEvenDeals',
+  'campaignIds',
+  'utmCampaigns',
+  'leadSources',
+  'keywords',
+] as const;
+export type FieldName = (typeof FIELDS)[number];
+export type Form = Record<FieldName, string>;
+
+const lines = (text: string) =>
+  text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+export const number = (text: string) =>
+  text.trim() === '' ? Number.NaN : Number(text.replace(/[\s,]/g, ''));
+
+export function toForm(brief?: Brief): Form {
+  return {
+    name: brief?.name ?? '',
+    status: brief?.status ?? 'draft',
+    channel: brief?.channel ?? '',
+    priority: brief?.priority ?? 'normal',
+    owner: brief?.owner ?? me.value?.member.name ?? '',
+    regions: (brief?.regions ?? []).join('\n'),
+    startsOn: brief?.startsOn ?? '',
+    endsOn: brief?.endsOn ?? '',
+    objective: brief?.objective ?? '',
+    audience: brief?.audience ?? '',
+    notFor: brief?.notFor ?? '',
+    keyMessage: brief?.keyMessage ?? '',
+    offer: brief?.offer ?? '',
+    talkingPoints: (brief?.talkingPoints ?? []).join('\n'),
+    questionsForSales: (brief?.questionsForSales ?? []).join('\n'),
+    currency: brief?.economics.currency ?? 'EUR',
+    budget: String(brief?.economics.budget ?? ''),
+    spendToDate: String(brief?.economics.spendToDate ?? 0),
+    avgDealValue: String(brief?.economics.avgDealValue ?? ''),
+    grossMarginPct: String(brief?.economics.grossMarginPct ?? ''),
+    breakEvenDeals:
+      brief && !brief.economics.breakEvenDerived ? String(brief.economics.breakEvenDeals ?? '') : '',
+    campaignIds: (brief?.match.campaignIds ?? []).join('\n'),
+    utmCampaigns: (brief?.match.utmCampaigns ?? []).join('\n'),
+    leadSources: (brief?.match.leadSources ?? [])
+      .map((s) => (s.detail ? `${s.value} | ${s.detail}` : s.value))
+      .join('\n'),
+    keywords: (brief?.match.keywords ?? []).join('\n'),
+  };
+}
+
+export function fromForm(form: Form): unknown {
+  return {
+    name: form.name,
+    status: form.status,
+    channel: form.channel,
+    priority: form.priority,
+    owner: form.owner,
+    regions: lines(form.regions),
+    startsOn: form.startsOn || null,
+    endsOn: form.endsOn || null,
+    objective: form.objective,
+    audience: form.audience,
+    notFor: form.notFor,
+    keyMessage: form.keyMessage,
+    offer: form.offer,
+    talkingPoints: lines(form.talkingPoints),
+    questionsForSales: lines(form.questionsForSales),
+    economics: {
+      currency: form.currency.trim().toUpperCase(),
+      budget: number(form.budget),
+      spendToDate: number(form.spendToDate),
+      avgDealValue: number(form.avgDealValue),
+      grossMarginPct: number(form.grossMarginPct),
+      breakEvenDeals: form.breakEvenDeals.trim() === '' ? null : number(form.breakEvenDeals),
+    },
+    match: {
+      campaignIds: lines(form.campaignIds),
+      utmCampaigns: lines(form.utmCampaigns),
+      leadSources: lines(form.leadSources).map((line) => {
+        const [value = '', detail] = line.split('|').map((part) => part.trim());
+        return detail ? { value, detail } : { value };
+      }),
+      keywords: lines(form.keywords),
+    },
+  };
+}
+
+/** The form field an issue is about: "economics.budget" → budget, "match.leadSources.2.detail" → leadSources. */
+export function fieldOf(path: string): string {
+  const names = path
+    .split('.')
+    .filter((part) => !/^\d+$/.test(part) && part !== 'value' && part !== 'detail');
+  return names.at(-1) ?? 'name';
+}
+
+const amount = (value: number, currency: string) =>
+  Number.isFinite(value) ? `${value.toLocaleString(currentLanguage())} ${currency}` : '…';
+
+/**
+ * Writing or editing a brief: every field as typed text, checked against the protocol's BriefInput
+ * before it is sent, the workspace's issues shown beside their fields, break-even derived as typed.
+ */
+export function createBriefEditorModel(id: string | null) {
+  const existing = id ? campaigns.value.find((b) => b.id === id) : undefined;
+  const form = signal<Form>(toForm(existing));
+  const name = signal(existing?.name ?? null);
+  const issues = signal<Issue[]>([]);
+  const message = signal<string | null>(null);
+  const saving = signal(false);
+
+  /** Opened by its address before the campaigns were read: read them, then fill the form. */
+  async function load(): Promise<void> {
+    if (!id || existing) return;
+    const problem = await loadCampaigns();
+    const found = campaigns.value.find((b) => b.id === id);
+    if (found) {
+      form.value = toForm(found);
+      name.value = found.name;
+    } else message.value = problem ?? td('briefMissing');
+  }
+
+  function set(field: FieldName, value: string): void {
+    form.value = { ...form.value, [field]: value };
+  }
+  const errorFor = (field: FieldName) => issues.value.find((issue) => fieldOf(issue.path) === field);
+
+  /** The break-even the figures typed so far give, in words. */
+  const derived = computed(() => {
+    const f = form.value;
+    const budget = number(f.budget);
+    const deal = number(f.avgDealValue);
+    const margin = number(f.grossMarginPct);
+    if (!Number.isFinite(budget) || !Number.isFinite(deal) || !Number.isFinite(margin))
+      return td('briefDerivedNone');
+    const deals = deriveBreakEvenDeals({ budget, avgDealValue: deal, grossMarginPct: margin });
+    if (deals === null) return td('briefDerivedNone');
+    return td('briefDerived', amount(budget, f.currency), amount(deal, f.currency), margin, deals);
+  });
+
+  const regionsHint = computed(() =>
+    td('briefRegionsHint', me.value?.workspace.regions.join(', ') || td('briefRegionsNone')),
+  );
+  const title = computed(() => (id ? td('briefEditTitle', name.value ?? '…') : td('briefNewTitle')));
+
+  async function save(): Promise<void> {
+    message.value = null;
+    const input = requests.BriefInput.safeParse(fromForm(form.value));
+    if (!input.success) {
+      issues.value = input.error.issues.map((issue) => ({
+        path: issue.path.map(String).join('.'),
+        message: issue.message,
+      }));
+      message.value = td('briefNeedsAttention');
+      return;
+    }
+    issues.value = [];
+    saving.value = true;
+    const answer = id
+      ? await api('PATCH', `/api/v1/campaigns/${id}`, BriefSaved, input.data)
+      : await api('POST', '/api/v1/campaigns', BriefSaved, input.data);
+    saving.value = false;
+    if (!answer.ok) {
+      issues.value = answer.issues;
+      message.value = answer.message;
+      return;
+    }
+    await loadCampaigns();
+    navigate('/');
+  }
+
+  return { form, issues, message, saving, derived, regionsHint, title, load, set, errorFor, save };
+}
+export type BriefEditorModel = ReturnType<typeof createBriefEditorModel>;

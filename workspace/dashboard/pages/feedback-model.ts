@@ -1,0 +1,125 @@
+import { computed, signal } from '@preact/signals';
+import { verdictLabel } from '../../../lib/i18n';
+import { td } from '../../../lib/i18n/dashboard';
+import { type FeedbackRecord, readFeedbackPage, type Verdict } from '../../../lib/protocol';
+import { api, apiList } from '../api';
+import { type Filters, NO_FILTERS, query } from '../filters-model';
+import { MatrixAnswer, type MatrixCell, ReplyCreated } from '../schemas';
+import { campaigns } from '../state';
+
+/** The matrix column of leads no campaign claimed. */
+export const UNMATCHED = 'unmatched';
+
+export interface Column {
+  key: string;
+  name: string;
+}
+
+/** The feedback matrix: campaign × verdict under the filters, and the cell chosen to drill into. */
+export function createFeedbackModel() {
+  const filters = signal<Filters>(NO_FILTERS);
+  /** null until the first answer. */
+  const cells = signal<MatrixCell[] | null>(null);
+  const problem = signal<string | null>(null);
+  const selected = signal<{ campaign: string; verdict: Verdict } | null>(null);
+
+  /** Active campaigns (drafts only once they have leads) in the chosen channel, then Unmatched. */
+  const columns = computed<Column[]>(() => [
+    ...campaigns.value
+      .filter((b) => b.status !== 'draft' || cells.value?.some((c) => c.campaignId === b.id))
+      .filter((b) => !filters.value.channel || b.channel === filters.value.channel)
+      .map((b) => ({ key: b.id, name: b.name })),
+    { key: UNMATCHED, name: td('feedbackUnmatched') },
+  ]);
+
+  const count = (campaign: string, verdict: Verdict): number =>
+    cells.value?.find((c) => (c.campaignId ?? UNMATCHED) === campaign && c.verdict === verdict)?.leads ?? 0;
+
+  const columnName = (key: string) => columns.value.find((c) => c.key === key)?.name ?? '';
+
+  /** What the chosen cell's list is called, and where its items are read from. */
+  const drill = computed(() => {
+    const chosen = selected.value;
+    if (!chosen) return null;
+    return {
+      key: `${chosen.campaign}:${chosen.verdict}:${query(filters.value)}`,
+      title: td('feedbackCellTitle', verdictLabel(chosen.verdict), columnName(chosen.campaign)),
+      path: `/api/v1/feedback${query(filters.value, { campaign: chosen.campaign, verdict: chosen.verdict })}`,
+    };
+  });
+
+  const csvHref = computed(() => `/api/v1/feedback${query(filters.value, { format: 'csv' })}`);
+
+  async function refresh(): Promise<void> {
+    const answer = await api('GET', `/api/v1/feedback/matrix${query(filters.value)}`, MatrixAnswer);
+    if (answer.ok) {
+      cells.value = answer.data.cells;
+      problem.value = null;
+    } else problem.value = answer.message;
+  }
+
+  function select(campaign: string, verdict: Verdict): void {
+    selected.value = { campaign, verdict };
+  }
+
+  return {
+    filters,
+    cells,
+    problem,
+    selected,
+    columns,
+    count,
+    drill,
+    csvHref,
+    refresh,
+    select,
+    /** A filter is about to change: the chosen cell no longer means the same leads. */
+    clearSelection: () => {
+      selected.value = null;
+    },
+    cellLabel: (leads: number, verdict: Verdict, column: Column) =>
+      td('feedbackCellLabel', leads, verdictLabel(verdict), column.name),
+  };
+}
+export type FeedbackModel = ReturnType<typeof createFeedbackModel>;
+
+/** The feedback items behind one cell, newest first. */
+export function createItemsModel(path: string) {
+  const items = signal<FeedbackRecord[] | null>(null);
+  const problem = signal<string | null>(null);
+  async function load(): Promise<void> {
+    const answer = await apiList(path, readFeedbackPage);
+    if (!answer.ok) {
+      problem.value = answer.message;
+      return;
+    }
+    items.value = [...answer.data.items].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    problem.value = answer.data.skipped ? td('feedbackSkipped', answer.data.skipped) : null;
+  }
+  return { items, problem, load };
+}
+export type ItemsModel = ReturnType<typeof createItemsModel>;
+
+/** A reply to one item; on failure the typed reply stays in the box. */
+export function createReplyModel(itemId: string, reload: () => Promise<void>) {
+  const text = signal('');
+  const problem = signal<string | null>(null);
+  const sending = signal(false);
+  const canSend = computed(() => !sending.value && text.value.trim() !== '');
+  async function send(): Promise<void> {
+    sending.value = true;
+    const answer = await api('POST', `/api/v1/feedback/${itemId}/replies`, ReplyCreated, {
+      text: text.value,
+    });
+    sending.value = false;
+    if (!answer.ok) {
+      problem.value = answer.message;
+      return;
+    }
+    text.value = '';
+    problem.value = null;
+    await reload();
+  }
+  return { text, problem, sending, canSend, send };
+}
+export type ReplyModel = ReturnType<typeof createReplyModel>;

@@ -1,0 +1,84 @@
+import { td } from '../../../../lib/i18n/dashboard';
+import { Problem } from '../../problem';
+import type { SettingsModel } from './settings-model';
+
+/** The workspace's regions, whether sellers are named, and the team chat webhook. */
+export function Settings({ model }: { model: SettingsModel }) {
+  return (
+    <section aria-labelledby="settings-title">
+      <h2 id="settings-title">{td('settingsTitle')}</h2>
+      <Problem message={model.problem.value} />
+      <h3 id="regions-title">{td('regionsTitle')}</h3>
+      <ul class="chips" aria-labelledby="regions-title">
+        {model.regions.value.map((region) => (
+          <li key={region}>
+            {region}{' '}
+            <button
+              type="button"
+              class="chip-remove"
+              aria-label={td('regionsRemove', region)}
+              onClick={() => void model.removeRegion(region)}
+            >
+              ×
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form
+        class="inline-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void model.addRegion();
+        }}
+      >
+        <label>
+          {td('regionsNew')}{' '}
+          <input
+            value={model.newRegion.value}
+            onInput={(e) => {
+              model.newRegion.value = e.currentTarget.value;
+            }}
+          />
+        </label>
+        <button type="submit" class="button button--secondary" disabled={!model.canAddRegion.value}>
+          {td('regionsAdd')}
+        </button>
+      </form>
+
+      <h3>{td('sellersSettingTitle')}</h3>
+      <label>
+        <input
+          type="checkbox"
+          checked={model.showSellers.value}
+          onChange={(e) => void model.setShowSellers(e.currentTarget.checked)}
+        />{' '}
+        {td('sellersSetting')}
+      </label>
+
+      <h3>{td('chatTitle')}</h3>
+      <form
+        class="inline-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void model.saveWebhook();
+        }}
+      >
+        <label>
+          {td('chatWebhook')}
+          <input
+            type="url"
+            placeholder="https://hooks.slack.com/services/…"
+            value={model.webhook.value ?? ''}
+            onInput={(e) => {
+              model.webhook.value = e.currentTarget.value;
+            }}
+          />
+        </label>
+        <button type="submit" class="button button--secondary" disabled={model.webhook.value === null}>
+          {td('chatSave')}
+        </button>
+      </form>
+      {model.saved.value && <p role="status">{td('settingsSaved')}</p>}
+    </section>
+  );
+}

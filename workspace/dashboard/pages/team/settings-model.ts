@@ -1,0 +1,69 @@
+import { computed, signal } from '@preact/signals';
+import type { WorkspaceSettings } from '../../../../lib/protocol';
+import { api } from '../../api';
+import { WorkspaceAnswer, WorkspacePatched } from '../../schemas';
+import { me } from '../../state';
+
+/** The workspace's settings: its regions, whether sellers are named, the team chat webhook. */
+export function createSettingsModel() {
+  /** null until the settings are read. */
+  const webhook = signal<string | null>(null);
+  const showSellers = signal(true);
+  const newRegion = signal('');
+  const problem = signal<string | null>(null);
+  const saved = signal(false);
+  const regions = computed(() => me.value?.workspace.regions ?? []);
+  const canAddRegion = computed(() => newRegion.value.trim() !== '');
+
+  async function load(): Promise<void> {
+    const answer = await api('GET', '/api/v1/workspace', WorkspaceAnswer);
+    if (!answer.ok) {
+      problem.value = answer.message;
+      return;
+    }
+    webhook.value = answer.data.webhookUrl ?? '';
+    showSellers.value = answer.data.showSellers;
+  }
+
+  /** Saves some settings; the header's workspace (name, regions) follows the answer. */
+  async function save(body: WorkspaceSettings): Promise<boolean> {
+    saved.value = false;
+    const answer = await api('PATCH', '/api/v1/workspace', WorkspacePatched, body);
+    if (!answer.ok) {
+      problem.value = answer.message;
+      return false;
+    }
+    problem.value = null;
+    saved.value = true;
+    if (me.value) me.value = { ...me.value, workspace: answer.data };
+    return true;
+  }
+
+  async function addRegion(): Promise<void> {
+    if (await save({ regions: [...regions.value, newRegion.value.trim()] })) newRegion.value = '';
+  }
+  const removeRegion = (region: string) => save({ regions: regions.value.filter((r) => r !== region) });
+  async function setShowSellers(checked: boolean): Promise<void> {
+    if (await save({ showSellers: checked })) showSellers.value = checked;
+  }
+  const saveWebhook = async () => {
+    if (webhook.value !== null) await save({ webhookUrl: webhook.value.trim() || null });
+  };
+
+  return {
+    webhook,
+    showSellers,
+    newRegion,
+    problem,
+    saved,
+    regions,
+    canAddRegion,
+    load,
+    save,
+    addRegion,
+    removeRegion,
+    setShowSellers,
+    saveWebhook,
+  };
+}
+export type SettingsModel = ReturnType<typeof createSettingsModel>;

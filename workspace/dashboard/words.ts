@@ -1,0 +1,25 @@
+import { currentLanguage } from '../../lib/i18n';
+import type { DashboardKey } from '../../lib/i18n/dashboard';
+import { td } from '../../lib/i18n/dashboard';
+import type { BriefStatus, Priority, Role } from '../../lib/protocol';
+
+/** The dashboard's words for the protocol's enums (the verdicts' come from lib/i18n's `verdictLabel`). */
+const STATUS: Record<BriefStatus, DashboardKey> = {
+  draft: 'statusDraft',
+  active: 'statusActive',
+  paused: 'statusPaused',
+  ended: 'statusEnded',
+};
+const PRIORITY: Record<Priority, DashboardKey> = {
+  high: 'priorityHigh',
+  normal: 'priorityNormal',
+  low: 'priorityLow',
+};
+const ROLE: Record<Role, DashboardKey> = { rep: 'roleRep', marketer: 'roleMarketer', admin: 'roleAdmin' };
+
+export const statusLabel = (status: BriefStatus) => td(STATUS[status]);
+export const priorityLabel = (priority: Priority) => td(PRIORITY[priority]);
+export const roleLabel = (role: Role) => td(ROLE[role]);
+
+/** A date and time in the reader's language. */
+export const dateTimeText = (iso: string) => new Date(iso).toLocaleString(currentLanguage());
