@@ -85,12 +85,22 @@ export function openApiDocument(routes: Route[]) {
   };
   const namedAs = new Map<string, { type: z.ZodType; io: 'input' | 'output' }>();
   /** A $ref to the schema under its protocol name, or under the operation's name when it has none. */
-  const named = (type: z.ZodType, io: 'input' | 'output', fallback: string) => {
+  const named = (type: z.ZodType, io: 'input' | 'output', fallback: string): { $ref: string } => {
     const name = PROTOCOL_NAMES.get(type) ?? fallback;
     const earlier = namedAs.get(name);
     if (earlier && (earlier.type !== type || earlier.io !== io)) throw new Error(`Two schemas named ${name}`);
     namedAs.set(name, { type, io });
-    schemas[name] ??= schema(type, io);
+    if (!schemas[name]) {
+      schemas[name] = schema(type, io);
+      // A batch's items are checked one by one (a bad one is answered `invalid`, the rest are stored),
+      // so its schema takes anything; what a client sends is a FeedbackItem.
+      if (type === requests.FeedbackBatchRequest)
+        (schemas[name].properties as { items: { items: unknown } }).items.items = named(
+          requests.FeedbackItem,
+          'input',
+          'FeedbackItem',
+        );
+    }
     return { $ref: `#/components/schemas/${name}` };
   };
   const used = new Set<ErrorStatus>();
