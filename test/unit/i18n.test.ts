@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LANGUAGES, setLanguage, t, uiLanguage } from '../../lib/i18n';
+import { LANGUAGES, setLanguage, t, uiLanguage, verdictLabel } from '../../lib/i18n';
+import { DASHBOARD_LANGUAGES } from '../../lib/i18n/dashboard';
+import { dashboardEn } from '../../lib/i18n/dashboard-en';
 import { en } from '../../lib/i18n/en';
 import { localeMessages } from '../../lib/i18n/locales';
 
@@ -75,4 +77,43 @@ describe('the dictionaries', () => {
       );
     },
   );
+});
+
+describe("the dashboard's dictionaries", () => {
+  const keys = Object.keys(dashboardEn).sort();
+  const placeholders = (text: string) => [...text.matchAll(/\$\d/g)].map((m) => m[0]).sort();
+
+  it.each(Object.keys(DASHBOARD_LANGUAGES))(
+    '%s has every key and no other, each with the same placeholders',
+    (language) => {
+      const dictionary = DASHBOARD_LANGUAGES[language as keyof typeof DASHBOARD_LANGUAGES];
+      expect(Object.keys(dictionary).sort()).toEqual(keys);
+      for (const key of keys) {
+        const text = (dictionary as Record<string, string>)[key]!;
+        expect(placeholders(text), key).toEqual(placeholders((dashboardEn as Record<string, string>)[key]!));
+        expect(text.trim(), key).not.toBe('');
+      }
+    },
+  );
+
+  it('has no key the dashboard does not use', () => {
+    const code = sources(join(ROOT, 'workspace', 'dashboard'))
+      .map((file) => readFileSync(file, 'utf8'))
+      .join('\n');
+    expect(keys.filter((key) => !code.includes(`'${key}'`))).toEqual([]);
+  });
+
+  it("words verdicts only through the extension's dictionary, so the dashboard and the panel agree", () => {
+    const code = sources(join(ROOT, 'workspace', 'dashboard'))
+      .map((file) => readFileSync(file, 'utf8'))
+      .join('\n');
+    expect(code).not.toMatch(/VERDICT_LABELS|'Tire-kicker'|'Bad contact'/);
+    for (const language of Object.keys(LANGUAGES) as Array<keyof typeof LANGUAGES>) {
+      setLanguage(language);
+      const words = Object.values(DASHBOARD_LANGUAGES[language]);
+      for (const verdict of ['tire_kicker', 'bad_contact', 'wrong_audience', 'not_ready'] as const) {
+        expect(words, `${language} ${verdict}`).not.toContain(verdictLabel(verdict));
+      }
+    }
+  });
 });

@@ -1,0 +1,93 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { setLanguage } from '../../../lib/i18n';
+import {
+  createBriefEditorModel,
+  fieldOf,
+  fromForm,
+  toForm,
+} from '../../../workspace/dashboard/pages/brief-editor-model';
+import { campaigns, me } from '../../../workspace/dashboard/state';
+import { brief, briefInput } from '../../support/examples';
+import { CAMPAIGN_ID, meAnswer, stubWorkspace } from './workspace-double';
+
+beforeEach(() => {
+  me.value = meAnswer();
+  campaigns.value = [];
+  history.replaceState(null, '', '/campaigns/new');
+});
+afterEach(() => {
+  vi.unstubAllGlobals();
+  setLanguage('en');
+});
+
+describe('the brief editor model', () => {
+  it('turns a brief into text fields and back without losing anything', () => {
+    expect(fromForm(toForm(brief()))).toEqual(briefInput());
+  });
+
+  it('places an issue on its field', () => {
+    expect(fieldOf('economics.budget')).toBe('budget');
+    expect(fieldOf('match.leadSources.2.detail')).toBe('leadSources');
+  });
+
+  it('derives break-even as the figures are typed, in the reader’s language', () => {
+    const model = createBriefEditorModel(null);
+    expect(model.title.value).toBe('New campaign');
+    expect(model.form.value.owner).toBe('Mara Jensen');
+    expect(model.derived.value).toMatch(/^Break-even: enter/);
+    model.set('budget', '120000');
+    model.set('avgDealValue', '25000');
+    model.set('grossMarginPct', '40');
+    expect(model.derived.value).toBe('Derived break-even: ⌈120,000 EUR ÷ (25,000 EUR × 40 %)⌉ = 12 sales');
+    setLanguage('es');
+    model.set('budget', '120001');
+    expect(model.derived.value).toBe(
+      'Punto de equilibrio calculado: ⌈120.001 EUR ÷ (25.000 EUR × 40 %)⌉ = 13 ventas',
+    );
+  });
+
+  it('checks the brief before sending it, keeping what was typed', async () => {
+    const { calls } = stubWorkspace({});
+    const model = createBriefEditorModel(null);
+    model.set('name', 'Hannover Messe 2026');
+    await model.save();
+    expect(calls).toHaveLength(0);
+    expect(model.message.value).toBe('Some fields need attention before this campaign can be saved.');
+    expect(model.errorFor('budget')).toBeDefined();
+    expect(model.form.value.name).toBe('Hannover Messe 2026');
+  });
+
+  it("shows the workspace's issues, and an unreadable saved brief as an error rather than success", async () => {
+    let answer: { status: number; json: unknown } = {
+      status: 422,
+      json: {
+        error: {
+          code: 'invalid',
+          message: 'Check the brief.',
+          issues: [{ path: 'economics.currency', message: 'Unknown currency' }],
+        },
+      },
+    };
+    stubWorkspace({ 'POST /api/v1/campaigns': () => answer });
+    const model = createBriefEditorModel(null);
+    for (const [key, value] of Object.entries(toForm(brief()))) model.set(key as never, value);
+    await model.save();
+    expect(model.message.value).toBe('Check the brief.');
+    expect(model.errorFor('currency')?.message).toBe('Unknown currency');
+    answer = { status: 201, json: { id: CAMPAIGN_ID } };
+    await model.save();
+    expect(model.message.value).toMatch(/cannot read/);
+    expect(location.pathname).toBe('/campaigns/new');
+  });
+
+  it('reads the campaigns when opened by address, and says when the campaign is gone', async () => {
+    stubWorkspace({ 'GET /api/v1/campaigns': { json: { campaigns: [brief()] } } });
+    const found = createBriefEditorModel(CAMPAIGN_ID);
+    await found.load();
+    expect(found.title.value).toBe('Edit “Hannover Messe 2026”');
+    expect(found.form.value.channel).toBe('Trade show');
+    const gone = createBriefEditorModel('99999999-9999-4999-8999-999999999999');
+    await gone.load();
+    expect(gone.message.value).toBe('This campaign does not exist (any more).');
+  });
+});

@@ -1,0 +1,137 @@
+import { render } from 'preact';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Feedback } from '../../../workspace/dashboard/pages/Feedback';
+import {
+  createFeedbackModel,
+  createItemsModel,
+  createReplyModel,
+  UNMATCHED,
+} from '../../../workspace/dashboard/pages/feedback-model';
+import { campaigns, me } from '../../../workspace/dashboard/state';
+import { brief } from '../../support/examples';
+import { CAMPAIGN_ID, feedbackRecord, meAnswer, settle, stubWorkspace } from './workspace-double';
+
+beforeEach(() => {
+  me.value = meAnswer();
+  campaigns.value = [
+    brief(),
+    brief({ id: '44444444-4444-4444-8444-444444444444', name: 'Draft', status: 'draft' }),
+  ];
+});
+afterEach(() => {
+  vi.unstubAllGlobals();
+  render(null, document.body);
+});
+
+describe('the feedback model', () => {
+  it('reads the matrix: active campaigns and Unmatched as columns, counts per cell', async () => {
+    stubWorkspace({
+      'GET /api/v1/feedback/matrix': {
+        json: {
+          cells: [
+            { campaignId: CAMPAIGN_ID, verdict: 'tire_kicker', leads: 3 },
+            { campaignId: null, verdict: 'spam', leads: 1 },
+          ],
+        },
+      },
+    });
+    const model = createFeedbackModel();
+    await model.refresh();
+    expect(model.problem.value).toBeNull();
+    expect(model.columns.value.map((c) => c.name)).toEqual(['Hannover Messe 2026', 'Unmatched']);
+    expect(model.count(CAMPAIGN_ID, 'tire_kicker')).toBe(3);
+    expect(model.count(UNMATCHED, 'spam')).toBe(1);
+    expect(model.count(CAMPAIGN_ID, 'won')).toBe(0);
+    // The verdict is worded as the panel words it.
+    expect(model.cellLabel(3, 'tire_kicker', model.columns.value[0]!)).toBe(
+      '3 Tire-kicker (price only) on Hannover Messe 2026',
+    );
+  });
+
+  it('drills into a cell with the filters, and forgets it when a filter changes', () => {
+    const model = createFeedbackModel();
+    model.filters.value = { ...model.filters.value, region: 'DACH' };
+    model.select(CAMPAIGN_ID, 'won');
+    expect(model.drill.value).toMatchObject({
+      title: 'Won on Hannover Messe 2026',
+      path: `/api/v1/feedback?region=DACH&campaign=${CAMPAIGN_ID}&verdict=won`,
+    });
+    expect(model.csvHref.value).toBe('/api/v1/feedback?region=DACH&format=csv');
+    model.clearSelection();
+    expect(model.drill.value).toBeNull();
+  });
+
+  it('shows an error, not a matrix, when the matrix answer is malformed', async () => {
+    stubWorkspace({ 'GET /api/v1/feedback/matrix': { json: { cells: 'lots' } } });
+    const model = createFeedbackModel();
+    await model.refresh();
+    expect(model.cells.value).toBeNull();
+    expect(model.problem.value).toMatch(/cannot read/);
+  });
+
+  it("lists a cell's items newest first and says how many could not be read", async () => {
+    stubWorkspace({
+      'GET /api/v1/feedback': {
+        json: {
+          items: [
+            feedbackRecord({
+              id: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa',
+              createdAt: '2026-11-01T00:00:00.000Z',
+            }),
+            feedbackRecord({
+              id: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb',
+              createdAt: '2026-11-02T00:00:00.000Z',
+            }),
+            { id: 'cccccccc-cccc-4ccc-8ccc-cccccccccccc', verdict: 'maybe' },
+          ],
+          cursor: '1.x',
+        },
+      },
+    });
+    const items = createItemsModel('/api/v1/feedback?verdict=won');
+    await items.load();
+    expect(items.items.value?.map((i) => i.createdAt.slice(0, 10))).toEqual(['2026-11-02', '2026-11-01']);
+    expect(items.problem.value).toBe('1 feedback items could not be read and are not shown.');
+  });
+
+  it('keeps a reply the workspace refused in the box, and empties it once sent', async () => {
+    let accept = false;
+    stubWorkspace({
+      'POST /api/v1/feedback/item-1/replies': () =>
+        accept
+          ? { status: 201, json: { id: 'dddddddd-dddd-4ddd-8ddd-dddddddddddd' } }
+          : { status: 422, json: { error: { code: 'invalid', message: 'Too long.' } } },
+    });
+    const reload = vi.fn(async () => {});
+    const reply = createReplyModel('item-1', reload);
+    expect(reply.canSend.value).toBe(false);
+    reply.text.value = 'Thanks';
+    await reply.send();
+    expect(reply.problem.value).toBe('Too long.');
+    expect(reply.text.value).toBe('Thanks');
+    accept = true;
+    await reply.send();
+    expect(reply.text.value).toBe('');
+    expect(reload).toHaveBeenCalledOnce();
+  });
+});
+
+describe('the feedback page', () => {
+  it('shows the error state, not a crash or a blank, when the workspace sends a malformed matrix', async () => {
+    stubWorkspace({
+      'GET /api/v1/feedback/matrix': {
+        json: { cells: [{ campaignId: null, verdict: 'good_fit', leads: -1.5 }] },
+      },
+      'GET /api/v1/campaigns': { json: { campaigns: [brief()] } },
+      'GET /api/v1/members': { json: { members: [] } },
+    });
+    render(<Feedback />, document.body);
+    await settle();
+    await settle();
+    const alert = document.body.querySelector('[role="alert"]');
+    expect(alert?.textContent).toMatch(/^The workspace sent an answer this dashboard cannot read/);
+    expect(document.body.querySelector('h1')?.textContent).toBe('Feedback');
+    expect(document.body.querySelector('table')).toBeNull();
+    expect(document.body.querySelector('[role="status"]')).toBeNull();
+  });
+});

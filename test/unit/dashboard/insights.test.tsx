@@ -1,0 +1,159 @@
+import { render } from 'preact';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { setLanguage } from '../../../lib/i18n';
+import { Insights } from '../../../workspace/dashboard/pages/Insights';
+import {
+  breakEvenWords,
+  channelBars,
+  createInsightsModel,
+  createThresholdModel,
+  heatMap,
+  sellerTotals,
+  tireKickerRows,
+  trendWeeks,
+} from '../../../workspace/dashboard/pages/insights-model';
+import { campaigns, me } from '../../../workspace/dashboard/state';
+import { CAMPAIGN_ID, insightsAnswer, meAnswer, settle, stubWorkspace } from './workspace-double';
+
+beforeEach(() => {
+  me.value = meAnswer();
+  campaigns.value = [];
+});
+afterEach(() => {
+  vi.unstubAllGlobals();
+  setLanguage('en');
+  render(null, document.body);
+});
+
+type Payback = ReturnType<typeof insightsAnswer>['payback'][number];
+const payback = (breakEven: Partial<Payback['breakEven']>): Payback => ({
+  ...insightsAnswer().payback[0]!,
+  breakEven: { ...insightsAnswer().payback[0]!.breakEven, ...breakEven },
+});
+
+describe('the insights model', () => {
+  it('reads the answer for the filters', async () => {
+    const { calls } = stubWorkspace({ 'GET /api/v1/insights': { json: insightsAnswer() } });
+    const model = createInsightsModel();
+    model.filters.value = { ...model.filters.value, channel: 'Trade show' };
+    await model.refresh();
+    expect(calls[0]?.path).toBe('/api/v1/insights?channel=Trade+show');
+    expect(model.answer.value?.leads).toBe(14);
+    expect(model.csv('trend')).toBe('/api/v1/insights.csv?channel=Trade+show&insight=trend');
+  });
+
+  it('keeps the error state, and no half-read answer, when insights are malformed', async () => {
+    stubWorkspace({ 'GET /api/v1/insights': { json: { ...insightsAnswer(), tireKickerThreshold: 7 } } });
+    const model = createInsightsModel();
+    await model.refresh();
+    expect(model.answer.value).toBeNull();
+    expect(model.problem.value).toMatch(/cannot read \(tireKickerThreshold: /);
+  });
+
+  it('says break-even in words, never "9 of 2"', () => {
+    expect(breakEvenWords(payback({ status: 'reached', won: 13, needed: 12 }))).toEqual({
+      label: 'Reached',
+      sentence: '13 sales won; 12 needed to pay for itself.',
+    });
+    expect(breakEvenWords(payback({ status: 'behind' })).sentence).toBe(
+      '2 of 12 sales needed; at this pace 5 by Jun 30.',
+    );
+    expect(breakEvenWords(payback({ status: 'not_started', needed: 1 })).sentence).toBe(
+      '1 sale needed; no pace yet.',
+    );
+    expect(breakEvenWords(payback({ status: 'unknown', needed: null })).sentence).toMatch(/cannot be said/);
+    setLanguage('es');
+    expect(breakEvenWords(payback({ status: 'behind' }))).toEqual({
+      label: 'Con retraso',
+      sentence: '2 de 12 ventas necesarias; a este ritmo, 5 para el 30 jun.',
+    });
+  });
+
+  it('derives every chart from the answer', () => {
+    const data = insightsAnswer();
+    expect(channelBars(data).rate[0]).toMatchObject({
+      label: 'Trade show',
+      value: 0.5,
+      text: '50 % · 6 of 12',
+    });
+    const map = heatMap(data);
+    expect(map.regions).toEqual(['DACH', 'Iberia', null]);
+    expect(map.rows.map((r) => r.name)).toEqual(['Hannover Messe 2026', 'Unmatched']);
+    expect(map.rows[0]?.cells.map((c) => [c.rate, c.band, c.small])).toEqual([
+      [0.5, 2, false],
+      [null, 0, false],
+      [0.5, 2, true],
+    ]);
+    expect(tireKickerRows(data).rows.map((r) => [r.name, r.flagged])).toEqual([
+      ['Hannover Messe 2026', true],
+      ['Trade show (channel)', true],
+    ]);
+    expect(sellerTotals(data)).toEqual([
+      { memberId: expect.any(String), name: 'Ana Ruiz', leads: 14, goodFit: 6, won: 3 },
+    ]);
+    const all = trendWeeks(data, '');
+    expect(all.weeks.map((w) => [w.week, w.counts])).toEqual([
+      ['2026-11-09', { tire_kicker: 2 }],
+      ['2026-11-16', { good_fit: 4 }],
+    ]);
+    expect(all.present).toEqual(['good_fit', 'tire_kicker']);
+    expect(trendWeeks(data, 'unmatched').weeks).toEqual([{ week: '2026-11-16', counts: { good_fit: 1 } }]);
+    expect(trendWeeks(data, CAMPAIGN_ID).options.map((o) => o.name)).toEqual([
+      'Hannover Messe 2026',
+      'Unmatched',
+    ]);
+  });
+
+  it('lets admins save the threshold, and shows what the workspace refused', async () => {
+    stubWorkspace({
+      'PATCH /api/v1/workspace': (body) =>
+        (body as { tireKickerThreshold: number }).tireKickerThreshold > 1
+          ? { status: 422, json: { error: { code: 'invalid', message: 'At most 100 %.' } } }
+          : { json: meAnswer().workspace },
+    });
+    const saved = vi.fn(async () => {});
+    const model = createThresholdModel(0.25, saved);
+    expect(model.canEdit.value).toBe(true);
+    expect(model.value.value).toBe('25');
+    model.value.value = '140';
+    await model.save();
+    expect(model.problem.value).toBe('At most 100 %.');
+    model.value.value = '30';
+    await model.save();
+    expect(model.problem.value).toBeNull();
+    expect(saved).toHaveBeenCalledOnce();
+    me.value = meAnswer('marketer');
+    expect(model.canEdit.value).toBe(false);
+  });
+});
+
+describe('the insights page', () => {
+  it('renders the charts from a good answer, in Spanish for a Spanish reader', async () => {
+    setLanguage('es');
+    stubWorkspace({
+      'GET /api/v1/insights': { json: insightsAnswer() },
+      'GET /api/v1/campaigns': { json: { campaigns: [] } },
+      'GET /api/v1/members': { json: { members: [] } },
+    });
+    render(<Insights />, document.body);
+    await settle();
+    await settle();
+    const headings = [...document.body.querySelectorAll('h2')].map((h) => h.textContent);
+    expect(headings).toContain('Qué canal trae a nuestro tipo de cliente');
+    expect(document.body.textContent).toContain('Curioso (solo precio)');
+  });
+
+  it('shows the error state when the workspace sends malformed insights', async () => {
+    stubWorkspace({
+      'GET /api/v1/insights': { json: { leads: 'many' } },
+      'GET /api/v1/campaigns': { json: { campaigns: [] } },
+      'GET /api/v1/members': { json: { members: [] } },
+    });
+    render(<Insights />, document.body);
+    await settle();
+    await settle();
+    expect(document.body.querySelector('[role="alert"]')?.textContent).toMatch(/cannot read/);
+    expect(document.body.querySelector('.chart')).toBeNull();
+    expect(document.body.querySelector('[role="status"]')).toBeNull();
+  });
+});

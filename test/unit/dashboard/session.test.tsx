@@ -1,0 +1,90 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createCampaignsModel } from '../../../workspace/dashboard/pages/campaigns-model';
+import { createJoinModel } from '../../../workspace/dashboard/pages/join-model';
+import { campaigns, loadMe, me, path, sessionProblem, signOut } from '../../../workspace/dashboard/state';
+import { brief } from '../../support/examples';
+import { meAnswer, stubWorkspace } from './workspace-double';
+
+beforeEach(() => {
+  me.value = undefined;
+  sessionProblem.value = null;
+  campaigns.value = [];
+  history.replaceState(null, '', '/join');
+  path.value = '/join';
+});
+afterEach(() => vi.unstubAllGlobals());
+
+describe('who is signed in', () => {
+  it('reads the member, or signed out on 401', async () => {
+    stubWorkspace({ 'GET /api/v1/me': { json: meAnswer() } });
+    await loadMe();
+    expect(me.value?.workspace.name).toBe('Acme');
+    stubWorkspace({
+      'GET /api/v1/me': { status: 401, json: { error: { code: 'unauthorized', message: 'Sign in.' } } },
+    });
+    await loadMe();
+    expect(me.value).toBeNull();
+  });
+
+  it('shows an error, not "signed out", when the answer is malformed', async () => {
+    stubWorkspace({ 'GET /api/v1/me': { json: { member: { name: 'Mara' } } } });
+    await loadMe();
+    expect(me.value).toBeUndefined();
+    expect(sessionProblem.value).toMatch(/cannot read/);
+  });
+
+  it('signs out even when the workspace cannot be told', async () => {
+    me.value = meAnswer();
+    stubWorkspace({ 'DELETE /api/v1/session': 'offline' });
+    await signOut();
+    expect(me.value).toBeNull();
+    expect(path.value).toBe('/');
+  });
+});
+
+describe('joining', () => {
+  it('needs a code', async () => {
+    const model = createJoinModel();
+    await model.join('');
+    expect(model.error.value).toMatch(/no code/);
+  });
+
+  it('signs in with the code and opens the campaigns', async () => {
+    const { calls } = stubWorkspace({ 'POST /api/v1/session': { json: meAnswer() } });
+    const model = createJoinModel();
+    await model.join('#abc%20def');
+    expect(calls[0]?.body).toEqual({ code: 'abc def' });
+    expect(me.value?.member.name).toBe('Mara Jensen');
+    expect(path.value).toBe('/');
+  });
+
+  it('stays on the join page with an error when the session answer is malformed', async () => {
+    stubWorkspace({ 'POST /api/v1/session': { json: { ok: true } } });
+    const model = createJoinModel();
+    await model.join('#abc');
+    expect(me.value).toBeUndefined();
+    expect(model.error.value).toMatch(/cannot read/);
+    expect(path.value).toBe('/join');
+  });
+});
+
+describe('the campaigns list', () => {
+  it('shows the briefs it can read, with words for status and priority, and counts the others', async () => {
+    stubWorkspace({ 'GET /api/v1/campaigns': { json: { campaigns: [brief(), { id: 'x' }] } } });
+    const model = createCampaignsModel();
+    await model.load();
+    expect(model.loading.value).toBe(false);
+    expect(model.rows.value.map((r) => [r.name, r.statusLabel, r.priorityLabel])).toEqual([
+      ['Hannover Messe 2026', 'active', 'high'],
+    ]);
+    expect(model.problem.value).toBe('1 campaigns could not be read and are not shown.');
+  });
+
+  it('shows the error state for an answer that is no list of campaigns', async () => {
+    stubWorkspace({ 'GET /api/v1/campaigns': { json: [] } });
+    const model = createCampaignsModel();
+    await model.load();
+    expect(model.rows.value).toEqual([]);
+    expect(model.problem.value).toMatch(/cannot read \(the answer is not a JSON object\)/);
+  });
+});

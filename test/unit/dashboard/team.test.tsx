@@ -1,0 +1,158 @@
+import { render } from 'preact';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Team } from '../../../workspace/dashboard/pages/Team';
+import { createInvitesModel } from '../../../workspace/dashboard/pages/team/invites-model';
+import { createShownLink } from '../../../workspace/dashboard/pages/team/join-link';
+import { createMembersModel } from '../../../workspace/dashboard/pages/team/members-model';
+import { createSettingsModel } from '../../../workspace/dashboard/pages/team/settings-model';
+import { me } from '../../../workspace/dashboard/state';
+import { ADMIN_ID, meAnswer, REP_ID, settle, stubWorkspace } from './workspace-double';
+
+const ana = { id: REP_ID, name: 'Ana Ruiz', role: 'rep' as const, region: 'Nordics' };
+const mara = { id: ADMIN_ID, name: 'Mara Jensen', role: 'admin' as const, region: null };
+const joined = (member: typeof ana) => ({ member, code: 'c0de', joinUrl: 'https://ws.example/join#c0de' });
+
+beforeEach(() => {
+  me.value = meAnswer();
+});
+afterEach(() => {
+  vi.unstubAllGlobals();
+  render(null, document.body);
+});
+
+describe('team members', () => {
+  it('lists members, offers their region even when the workspace dropped it, and never removes oneself', async () => {
+    stubWorkspace({ 'GET /api/v1/members': { json: { members: [mara, ana] } } });
+    const model = createMembersModel(createShownLink());
+    await model.load();
+    expect(model.members.value?.map((m) => m.name)).toEqual(['Mara Jensen', 'Ana Ruiz']);
+    expect(model.regionChoices(ana)).toEqual(['DACH', 'Iberia', 'Nordics']);
+    expect(model.removable(mara)).toBe(false);
+    expect(model.removable(ana)).toBe(true);
+  });
+
+  it('shows a new join link, and the error state for a malformed member list', async () => {
+    stubWorkspace({
+      'GET /api/v1/members': { json: { members: [{ ...ana, role: 'boss' }] } },
+      [`POST /api/v1/members/${REP_ID}/codes`]: { status: 201, json: joined(ana) },
+    });
+    const shown = createShownLink();
+    const model = createMembersModel(shown);
+    await model.load();
+    expect(model.members.value).toBeNull();
+    expect(model.problem.value).toMatch(/cannot read \(members\.0\.role/);
+    await model.newJoinLink(ana);
+    expect(shown.value).toEqual({ name: 'Ana Ruiz', url: 'https://ws.example/join#c0de' });
+    expect(model.problem.value).toBeNull();
+  });
+});
+
+describe('invites', () => {
+  it('keeps what was typed when refused; shows the link, empties the form and reloads members when accepted', async () => {
+    let refuse = true;
+    const { calls } = stubWorkspace({
+      'POST /api/v1/invites': () =>
+        refuse
+          ? { status: 409, json: { error: { code: 'exists', message: 'Ana Ruiz is already a member.' } } }
+          : { status: 201, json: joined(ana) },
+    });
+    const shown = createShownLink();
+    const reload = vi.fn(async () => {});
+    const model = createInvitesModel(shown, reload);
+    model.set('name', 'Ana Ruiz');
+    model.set('region', 'Iberia');
+    await model.send();
+    expect(model.problem.value).toBe('Ana Ruiz is already a member.');
+    expect(model.form.value).toEqual({ name: 'Ana Ruiz', role: 'rep', region: 'Iberia' });
+    refuse = false;
+    await model.send();
+    expect(calls.at(-1)?.body).toEqual({ name: 'Ana Ruiz', role: 'rep', region: 'Iberia' });
+    expect(shown.value?.url).toBe('https://ws.example/join#c0de');
+    expect(model.form.value).toEqual({ name: '', role: 'rep', region: '' });
+    expect(reload).toHaveBeenCalledOnce();
+  });
+
+  it('treats a malformed invite answer as an error, not a link', async () => {
+    stubWorkspace({ 'POST /api/v1/invites': { status: 201, json: { member: ana } } });
+    const shown = createShownLink();
+    const model = createInvitesModel(shown, async () => {});
+    model.set('name', 'Ana Ruiz');
+    await model.send();
+    expect(shown.value).toBeNull();
+    expect(model.problem.value).toMatch(/cannot read/);
+  });
+});
+
+describe('workspace settings', () => {
+  it('reads the settings, adds and removes regions, and the header follows', async () => {
+    stubWorkspace({
+      'GET /api/v1/workspace': {
+        json: {
+          name: 'Acme',
+          regions: ['DACH'],
+          showSellers: false,
+          webhookUrl: null,
+          tireKickerThreshold: 0.25,
+        },
+      },
+      'PATCH /api/v1/workspace': (body) => ({
+        json: { ...meAnswer().workspace, ...(body as object) },
+      }),
+    });
+    const model = createSettingsModel();
+    await model.load();
+    expect(model.webhook.value).toBe('');
+    expect(model.showSellers.value).toBe(false);
+    model.newRegion.value = ' Nordics ';
+    await model.addRegion();
+    expect(me.value?.workspace.regions).toEqual(['DACH', 'Iberia', 'Nordics']);
+    expect(model.newRegion.value).toBe('');
+    await model.removeRegion('DACH');
+    expect(model.regions.value).toEqual(['Iberia', 'Nordics']);
+    await model.setShowSellers(true);
+    expect(model.showSellers.value).toBe(true);
+  });
+
+  it('says why the settings cannot be shown when their answer is malformed', async () => {
+    stubWorkspace({ 'GET /api/v1/workspace': { json: { name: 'Acme' } } });
+    const model = createSettingsModel();
+    await model.load();
+    expect(model.webhook.value).toBeNull();
+    expect(model.problem.value).toMatch(/cannot read/);
+  });
+});
+
+describe('the team page', () => {
+  it('has three parts (members, invites, settings); a malformed member list is an error in its part only', async () => {
+    stubWorkspace({
+      'GET /api/v1/members': { json: { members: 'everyone' } },
+      'GET /api/v1/workspace': {
+        json: {
+          name: 'Acme',
+          regions: ['DACH'],
+          showSellers: true,
+          webhookUrl: null,
+          tireKickerThreshold: 0.25,
+        },
+      },
+    });
+    render(<Team />, document.body);
+    await settle();
+    await settle();
+    expect([...document.body.querySelectorAll('h2')].map((h) => h.textContent)).toEqual([
+      'Members',
+      'Invite someone',
+      'Workspace settings',
+    ]);
+    const alerts = [...document.body.querySelectorAll('[role="alert"]')];
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.closest('section')?.querySelector('h2')?.textContent).toBe('Members');
+  });
+
+  it('tells a marketer only admins manage the team', () => {
+    me.value = meAnswer('marketer');
+    stubWorkspace({});
+    render(<Team />, document.body);
+    expect(document.body.textContent).toContain('Only admins manage the team.');
+  });
+});
