@@ -57,7 +57,9 @@ export default defineConfig({
           browser_specific_settings: {
             gecko: {
               id: GECKO_ID,
-              strict_min_version: '128.0',
+              // 140 (an ESR) is the first Firefox that knows data_collection_permissions. Firefox for
+              // Android is not declared (no gecko_android): Sameroom is built and tested for desktop only.
+              strict_min_version: '140.0',
               // Verdicts carry what the CRM page says about the lead's origin and, unless turned off in
               // Options, the record's address: both go to the team's workspace.
               data_collection_permissions: { required: ['websiteContent', 'websiteActivity'] },

@@ -95,7 +95,7 @@ describe.each(builds)('the %s build', (browserName, dir) => {
     if (browserName === 'Firefox') {
       expect(manifest.browser_specific_settings.gecko).toEqual({
         id: 'sameroom@sameroom.app',
-        strict_min_version: '128.0',
+        strict_min_version: '140.0',
         data_collection_permissions: { required: ['websiteContent', 'websiteActivity'] },
       });
     } else {
