@@ -51,7 +51,7 @@ export function serveDashboard(app: Hono, dir = DASHBOARD_DIR): void {
       ...SECURITY_HEADERS,
     });
   });
-  for (const page of ['/', '/join', '/feedback', '/team', '/campaigns/*']) {
+  for (const page of ['/', '/join', '/feedback', '/insights', '/team', '/campaigns/*']) {
     app.get(page, (c) => {
       if (!index) {
         return c.text(
