@@ -1,7 +1,8 @@
 import type { IDBPDatabase } from 'idb';
 import { leadKeyOf } from '../campaigns/lead-key';
+import { toSalesforceId18 } from '../crm/salesforce-id';
 import { t } from '../i18n';
-import { type FeedbackResult, LIMITS } from '../protocol';
+import { type FeedbackItem, type FeedbackResult, LIMITS } from '../protocol';
 import type { LinkRecord, OutboxEntry, SameroomDb, SentEntry, SyncState } from '../store/db';
 import { WorkspaceClient, WorkspaceError } from '../workspace/client';
 import { syncStateFor } from './outbox';
@@ -10,6 +11,11 @@ import { syncStateFor } from './outbox';
 export const BACKOFF = { baseMs: 2_000, capMs: 5 * 60_000 } as const;
 /** Reply pages pulled in one run at most; the next run goes on from the cursor. */
 const MAX_REPLY_PAGES = 20;
+/**
+ * Batches on their way at once, at most: the workspace stores one while the next is sent and the
+ * last is settled here. Batches in flight never share a lead (see `sendDue`).
+ */
+export const LANES = 3;
 
 export function backoffMs(failures: number, random: () => number): number {
   const ceiling = Math.min(BACKOFF.capMs, BACKOFF.baseMs * 2 ** Math.max(0, failures - 1));
@@ -42,7 +48,10 @@ function due(entry: OutboxEntry, now: Date): boolean {
   );
 }
 
-/** Applies the workspace's answer for one batch in one transaction: delivered items move to `sent`. */
+/**
+ * Applies the workspace's answer for one batch in one transaction: delivered items move to `sent`.
+ * Its requests go out together (IndexedDB runs them in order), not one round trip after another.
+ */
 async function settle(
   db: IDBPDatabase<SameroomDb>,
   batch: OutboxEntry[],
@@ -50,14 +59,27 @@ async function settle(
   now: Date,
 ): Promise<{ sent: number; dead: number }> {
   const tx = db.transaction(['outbox', 'sent'], 'readwrite', { durability: 'strict' });
-  let sent = 0;
+  const outbox = tx.objectStore('outbox');
+  const sentStore = tx.objectStore('sent');
+  const delivered: OutboxEntry[] = [];
+  const writes: Array<Promise<unknown>> = [];
   let dead = 0;
   for (const [index, entry] of batch.entries()) {
     const result = results[index];
     if (!result || result.id !== entry.item.id) continue; // unanswered: stays pending
     if (result.status === 'created' || result.status === 'duplicate') {
-      const known = await tx.objectStore('sent').get(entry.item.id);
-      const record: SentEntry = known ?? {
+      delivered.push(entry);
+    } else {
+      const problem = result.error ?? (result.status === 'conflict' ? t('errConflict') : t('errRefused'));
+      writes.push(outbox.put({ ...entry, state: 'dead', problem }));
+      dead++;
+    }
+  }
+  // An item already in `sent` (pulled with its replies before this answer) keeps its record.
+  const known = await Promise.all(delivered.map((entry) => sentStore.getKey(entry.item.id)));
+  for (const [index, entry] of delivered.entries()) {
+    if (known[index] === undefined) {
+      const record: SentEntry = {
         item: entry.item,
         workspaceUrl: entry.workspaceUrl,
         leadKey: entry.leadKey,
@@ -65,17 +87,12 @@ async function settle(
         replies: [],
         repliesSeen: 0,
       };
-      await tx.objectStore('sent').put(record);
-      await tx.objectStore('outbox').delete(entry.item.id);
-      sent++;
-    } else {
-      const problem = result.error ?? (result.status === 'conflict' ? t('errConflict') : t('errRefused'));
-      await tx.objectStore('outbox').put({ ...entry, state: 'dead', problem });
-      dead++;
+      writes.push(sentStore.put(record));
     }
+    writes.push(outbox.delete(entry.item.id));
   }
-  await tx.done;
-  return { sent, dead };
+  await Promise.all([...writes, tx.done]);
+  return { sent: delivered.length, dead };
 }
 
 /** Marks a batch as tried: attempts counted and the reason kept, or moved to dead letters. */
@@ -85,11 +102,12 @@ async function markBatch(
   change: (entry: OutboxEntry) => OutboxEntry,
 ): Promise<void> {
   const tx = db.transaction('outbox', 'readwrite', { durability: 'strict' });
-  for (const entry of batch) {
-    const current = await tx.store.get(entry.item.id);
-    if (current) await tx.store.put(change(current));
-  }
-  await tx.done;
+  const current = await Promise.all(batch.map((entry) => tx.store.get(entry.item.id)));
+  await Promise.all([...current.flatMap((entry) => (entry ? [tx.store.put(change(entry))] : [])), tx.done]);
+}
+
+function sameReplies(a: SentEntry['replies'], b: SentEntry['replies']): boolean {
+  return a.length === b.length && (a.length === 0 || JSON.stringify(a) === JSON.stringify(b));
 }
 
 /** Pulls the rep's items changed since the cursor and keeps their replies. */
@@ -103,24 +121,30 @@ async function pullReplies(
   for (let page = 0; page < MAX_REPLY_PAGES; page++) {
     const answer = await client.myFeedbackSince(cursor);
     const tx = db.transaction('sent', 'readwrite');
-    for (const record of answer.items) {
-      const known = await tx.store.get(record.id);
+    const known = await Promise.all(answer.items.map((record) => tx.store.get(record.id)));
+    const writes: Array<Promise<unknown>> = [];
+    for (const [index, record] of answer.items.entries()) {
       const { rep: _rep, replies, updatedAt: _updatedAt, ...item } = record;
-      await tx.store.put(
-        known
-          ? { ...known, replies }
-          : {
-              item,
-              workspaceUrl: state.workspaceUrl,
-              leadKey: leadKeyOf(item.lead),
-              sentAt: now.toISOString(),
-              replies,
-              // Items from before this browser knew them: their replies are not news.
-              repliesSeen: replies.length,
-            },
+      const before = known[index];
+      // Most of a page is often items this run just sent, with no replies yet: nothing to write.
+      if (before && sameReplies(before.replies, replies)) continue;
+      writes.push(
+        tx.store.put(
+          before
+            ? { ...before, replies }
+            : {
+                item,
+                workspaceUrl: state.workspaceUrl,
+                leadKey: leadKeyOf(item.lead),
+                sentAt: now.toISOString(),
+                replies,
+                // Items from before this browser knew them: their replies are not news.
+                repliesSeen: replies.length,
+              },
+        ),
       );
     }
-    await tx.done;
+    await Promise.all([...writes, tx.done]);
     cursor = answer.cursor;
     if (answer.items.length < LIMITS.page) break;
   }
@@ -128,8 +152,9 @@ async function pullReplies(
 }
 
 /**
- * One sync run: sends what is due in batches of 100, settles each item by the workspace's answer,
- * then pulls replies by cursor. An item leaves the outbox only once the workspace answered for it.
+ * One sync run: sends what is due in batches of 100 (up to LANES at once, each lead's items in
+ * order), settles each item by the workspace's answer, then pulls replies by cursor. An item leaves
+ * the outbox only once the workspace answered for it.
  * Network errors, timeouts, 408, 429 and 5xx back off (honouring Retry-After); 401/403 pause until
  * the rep links again, using up no attempt; a batch refused as a whole is dead-lettered with the reason.
  */
@@ -149,7 +174,7 @@ export async function syncOutbox(db: IDBPDatabase<SameroomDb>, options: SyncOpti
       try {
         state = { ...state, cursor: await pullReplies(db, client, state, options.now()) };
       } catch (error) {
-        state = failed(state, error, options.now(), random);
+        state = failed(state, [error], options.now(), random);
       }
     }
     state = { ...state, lastSyncAt: options.now().toISOString() };
@@ -159,11 +184,14 @@ export async function syncOutbox(db: IDBPDatabase<SameroomDb>, options: SyncOpti
   const left = (await db.getAllFromIndex('outbox', 'by-workspace', link.workspaceUrl)).filter(
     (entry) => entry.state !== 'dead',
   );
+  // Items due but unsent (a failure stopped the lanes before their batch) wait for the backoff like
+  // pending ones: the end of their undo window, already past, is no time to run again.
+  const end = options.now();
   const heldUntil = left
-    .filter((entry) => entry.state === 'held')
+    .filter((entry) => entry.state === 'held' && !due(entry, end))
     .map((entry) => entry.heldUntil)
     .sort()[0];
-  const retryAt = left.some((entry) => entry.state === 'pending') ? state.retryAt : null;
+  const retryAt = left.some((entry) => due(entry, end)) ? state.retryAt : null;
   const next = [heldUntil, retryAt].filter((at): at is string => Boolean(at)).sort()[0] ?? null;
   return {
     ...report,
@@ -174,20 +202,73 @@ export async function syncOutbox(db: IDBPDatabase<SameroomDb>, options: SyncOpti
   };
 }
 
-/** The state after a failed request: paused for a refused link, else backed off. */
-function failed(state: SyncState, error: unknown, now: Date, random: () => number): SyncState {
-  const problem = error instanceof WorkspaceError ? error.message : t('errWillRetry');
-  if (error instanceof WorkspaceError && error.kind === 'unauthorized') {
-    return { ...state, paused: true, lastError: problem, retryAt: null };
-  }
+/** What a failed request says to the rep: the workspace's words, or "will retry". */
+function problemOf(error: unknown): string {
+  return error instanceof WorkspaceError ? error.message : t('errWillRetry');
+}
+
+const isUnauthorized = (error: unknown) => error instanceof WorkspaceError && error.kind === 'unauthorized';
+
+/**
+ * The state after a run's failed requests (one per lane at most): paused for a refused link, else
+ * backed off once for the run, for at least the longest Retry-After any of them was given.
+ */
+function failed(state: SyncState, errors: unknown[], now: Date, random: () => number): SyncState {
+  const refused = errors.find(isUnauthorized);
+  if (refused) return { ...state, paused: true, lastError: problemOf(refused), retryAt: null };
   const failures = state.failures + 1;
   const wait = Math.max(
     backoffMs(failures, random),
-    error instanceof WorkspaceError ? (error.retryAfterMs ?? 0) : 0,
+    ...errors.map((error) => (error instanceof WorkspaceError ? (error.retryAfterMs ?? 0) : 0)),
   );
-  return { ...state, failures, lastError: problem, retryAt: new Date(now.getTime() + wait).toISOString() };
+  return {
+    ...state,
+    failures,
+    lastError: problemOf(errors[0]),
+    retryAt: new Date(now.getTime() + wait).toISOString(),
+  };
 }
 
+/**
+ * The lead an item counts for on the workspace (which reads Salesforce ids in their 18-character
+ * form), so two spellings of one record are never in two batches at once.
+ */
+function orderKey(lead: FeedbackItem['lead']): string {
+  const recordId =
+    lead.crm === 'salesforce' ? (toSalesforceId18(lead.recordId) ?? lead.recordId) : lead.recordId;
+  return leadKeyOf({ ...lead, recordId });
+}
+
+/** Queue order. (ISO times compare as strings; no locale rules needed.) */
+function byQueue(a: OutboxEntry, b: OutboxEntry): number {
+  return a.queuedAt < b.queuedAt ? -1 : a.queuedAt > b.queuedAt ? 1 : 0;
+}
+
+/** One run's sending: what it learnt, across its rounds. */
+interface Sending {
+  /** Ids taken this run (sent, or left for the next run): never taken twice in one run. */
+  taken: Set<string>;
+  /** Leads with an item the workspace left unanswered: their later items wait for the next run. */
+  blocked: Set<string>;
+  /** Failed requests that end the run (retryable, or a refused link). */
+  errors: unknown[];
+  /** Some batch was answered. */
+  answered: boolean;
+}
+
+/**
+ * Sends what is due, at most LANES batches of up to 100 on their way at once, keeping each lead's
+ * order: a batch takes a lead's oldest waiting items (as many as fit), and no other batch takes that
+ * lead until the workspace has answered it. So an item never reaches the workspace before an older
+ * item of its lead, whatever the lanes do. The answer releases the lead before the batch is settled
+ * here, so the next batch of the same lead is on its way while this one's transaction commits.
+ *
+ * The outbox is read once per round, not once per batch; a second round only sends what became due
+ * during the first (a fixed dead letter). Nothing is marked in flight in IndexedDB: if the worker
+ * dies, every unsettled item is still held or pending and goes again, and the workspace answers
+ * `duplicate` for what it already has. A retryable failure or a refused link stops every lane from
+ * taking another batch (batches already on their way are settled by their answers).
+ */
 async function sendDue(
   db: IDBPDatabase<SameroomDb>,
   client: WorkspaceClient,
@@ -196,41 +277,129 @@ async function sendDue(
   options: SyncOptions,
   random: () => number,
 ): Promise<SyncState> {
-  let state = initial;
-  for (;;) {
+  const sending: Sending = { taken: new Set(), blocked: new Set(), errors: [], answered: false };
+  while (sending.errors.length === 0) {
     const now = options.now();
-    const batch = (await db.getAllFromIndex('outbox', 'by-workspace', state.workspaceUrl))
-      .filter((entry) => due(entry, now))
-      .sort((a, b) => a.queuedAt.localeCompare(b.queuedAt))
-      .slice(0, LIMITS.batch);
-    if (batch.length === 0) return { ...state, failures: 0, retryAt: null, lastError: null };
+    const queue = (await db.getAllFromIndex('outbox', 'by-workspace', initial.workspaceUrl))
+      .filter((entry) => due(entry, now) && !sending.taken.has(entry.item.id))
+      .sort(byQueue);
+    if (queue.length === 0) break;
+    for (const entry of queue) sending.taken.add(entry.item.id);
+    await sendRound(db, client, queue, sending, report, options);
+  }
+  const settled = sending.answered ? { ...initial, failures: 0 } : initial;
+  if (sending.errors.length > 0) return failed(settled, sending.errors, options.now(), random);
+  return { ...initial, failures: 0, retryAt: null, lastError: null };
+}
+
+async function sendRound(
+  db: IDBPDatabase<SameroomDb>,
+  client: WorkspaceClient,
+  queue: OutboxEntry[],
+  sending: Sending,
+  report: SyncReport,
+  options: SyncOptions,
+): Promise<void> {
+  // Each lead's items in queue order; leads in the order of their oldest item.
+  const byLead = new Map<string, OutboxEntry[]>();
+  const order = new Map<OutboxEntry, number>();
+  for (const [index, entry] of queue.entries()) {
+    const key = orderKey(entry.item.lead);
+    const items = byLead.get(key);
+    if (items) items.push(entry);
+    else byLead.set(key, [entry]);
+    order.set(entry, index);
+  }
+  const busy = new Set<string>(); // leads of the batches on their way
+  let active = 0;
+  let stopped = false;
+  let wake = () => {};
+  const broken: unknown[] = [];
+
+  const take = (): { batch: OutboxEntry[]; leads: string[] } | null => {
+    const batch: OutboxEntry[] = [];
+    const leads: string[] = [];
+    for (const [key, items] of byLead) {
+      if (batch.length === LIMITS.batch) break;
+      if (busy.has(key)) continue;
+      if (sending.blocked.has(key)) {
+        byLead.delete(key);
+        continue;
+      }
+      batch.push(...items.splice(0, LIMITS.batch - batch.length));
+      leads.push(key);
+      if (items.length === 0) byLead.delete(key);
+    }
+    if (batch.length === 0) return null;
+    // In queue order within the batch too: the workspace stores a batch in one transaction, in order.
+    batch.sort((a, b) => order.get(a)! - order.get(b)!);
+    return { batch, leads };
+  };
+
+  const lane = async (batch: OutboxEntry[], leads: string[]): Promise<void> => {
+    const release = () => {
+      for (const key of leads) busy.delete(key);
+      wake();
+    };
     let results: FeedbackResult[];
     try {
       results = await client.postFeedback(batch.map((entry) => entry.item));
     } catch (error) {
       if (error instanceof WorkspaceError && !error.retryable && error.kind !== 'unauthorized') {
         // 400, 404, 413, 422: the workspace will refuse these again; the rep decides what to do.
+        release();
         await markBatch(db, batch, (entry) => ({ ...entry, state: 'dead', problem: error.message }));
         report.dead += batch.length;
-        continue;
+        return;
       }
-      state = failed(state, error, options.now(), random);
-      if (!state.paused) {
+      // Every lane stops taking batches; this batch's leads stay busy for the rest of the run.
+      stopped = true;
+      sending.errors.push(error);
+      if (!isUnauthorized(error)) {
+        const problem = problemOf(error);
         await markBatch(db, batch, (entry) => ({
           ...entry,
           state: 'pending',
           attempts: entry.attempts + 1,
-          problem: state.lastError,
+          problem,
         }));
       }
-      return state;
+      return;
     }
+    sending.answered = true;
+    for (const [index, entry] of batch.entries()) {
+      if (results[index]?.id !== entry.item.id) sending.blocked.add(orderKey(entry.item.lead));
+    }
+    // The workspace has stored this batch: the next one of these leads may go while it is settled.
+    release();
     const settled = await settle(db, batch, results, options.now());
     report.sent += settled.sent;
     report.dead += settled.dead;
-    state = { ...state, failures: 0, retryAt: null, lastError: null };
-    if (settled.sent + settled.dead === 0) return state; // answers that match nothing: do not spin
+  };
+
+  for (;;) {
+    while (!stopped && active < LANES) {
+      const next = take();
+      if (!next) break;
+      for (const key of next.leads) busy.add(key);
+      active++;
+      void lane(next.batch, next.leads)
+        .catch((error: unknown) => {
+          // IndexedDB failed: no more batches, and the run ends with this error once the lanes are done.
+          stopped = true;
+          broken.push(error);
+        })
+        .finally(() => {
+          active--;
+          wake();
+        });
+    }
+    if (active === 0) break;
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+    });
   }
+  if (broken.length > 0) throw broken[0];
 }
 
 /**

@@ -3,7 +3,8 @@
  * outbox-drain.test.ts: as in bench/verdicts.ts, where the extension runs in the browser and the
  * workspace in Node, the sync's client work and the workspace's work run side by side, not on one
  * event loop. Prints `{ url, adminToken, campaignId }` as one JSON line, then answers each line of
- * stdin (`{ sql, params }`) with the rows as one JSON line; stops when stdin closes.
+ * stdin (`{ sql, params }`) with the rows as one JSON line (`{}`: the CPU ms it has used); stops when
+ * stdin closes.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,11 @@ import { createInterface } from 'node:readline';
 import { startWorkspace } from '../../workspace/server';
 import { briefInput } from '../support/examples';
 import { linkWithCode } from '../support/link';
+
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sameroom-drain-'));
 const running = await startWorkspace({
@@ -31,8 +37,10 @@ const campaignId = ((await brief.json()) as { id: string }).id;
 process.stdout.write(`${JSON.stringify({ url: running.url, adminToken, campaignId })}\n`);
 
 for await (const line of createInterface({ input: process.stdin })) {
-  const { sql, params } = JSON.parse(line) as { sql: string; params: unknown[] };
-  process.stdout.write(`${JSON.stringify(await running.db.query(sql, params))}\n`);
+  const { sql, params } = JSON.parse(line) as { sql?: string; params?: unknown[] };
+  // No SQL: the CPU time this process has used so far, in ms.
+  const answer = sql ? await running.db.query(sql, params) : cpuMs();
+  process.stdout.write(`${JSON.stringify(answer)}\n`);
 }
 await running.close();
 rmSync(dataDir, { recursive: true, force: true });

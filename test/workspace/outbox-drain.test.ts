@@ -38,6 +38,14 @@ async function query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
   return JSON.parse(await nextLine()) as T[];
 }
 
+/** CPU ms used so far: by this process (the extension's side), and by the workspace's. */
+async function cpu(): Promise<{ here: number; workspace: number }> {
+  server.stdin.write('{}\n');
+  const workspace = JSON.parse(await nextLine()) as number;
+  const { user, system } = process.cpuUsage();
+  return { here: (user + system) / 1000, workspace };
+}
+
 beforeAll(async () => {
   server = spawn(process.execPath, ['--import', 'tsx', 'test/workspace/drain-server.ts'], {
     cwd: ROOT,
@@ -115,7 +123,14 @@ describe.each([
   ['40 leads, interleaved', (n: number) => `00Q5g00000A1b${String(n % 40).padStart(3, '0')}EAB`],
 ])('%s', (name, recordIdOf) => {
   it(`delivers ${QUEUED} queued verdicts in one sync, each stored exactly once`, async () => {
-    const figures: Array<{ delivered: number; whole: number; inFetch: number; posts: number }> = [];
+    const figures: Array<{
+      delivered: number;
+      whole: number;
+      inFetch: number;
+      posts: number;
+      cpuHere: number;
+      cpuWorkspace: number;
+    }> = [];
     for (let round = 0; round < ROUNDS; round++) {
       const rep = `Drain ${randomUUID().slice(0, 8)}`;
       const { db, link } = await linkedDb(rep);
@@ -141,14 +156,18 @@ describe.each([
         }
         return response;
       };
+      const cpuBefore = await cpu();
       const started = performance.now();
       const report = await syncOutbox(db, { now: () => new Date(), fetchFn, force: true });
       const finished = performance.now();
+      const cpuAfter = await cpu();
       figures.push({
         delivered: Math.round(lastAnswer - started),
         whole: Math.round(finished - started),
         inFetch: Math.round(inFetch),
         posts,
+        cpuHere: Math.round(cpuAfter.here - cpuBefore.here),
+        cpuWorkspace: Math.round(cpuAfter.workspace - cpuBefore.workspace),
       });
 
       expect(report).toMatchObject({ sent: QUEUED, dead: 0, waiting: 0, problem: null });
@@ -161,7 +180,7 @@ describe.each([
       db.close();
     }
     console.log(
-      `[outbox-drain] ${name}: ${QUEUED} delivered in ${median(figures.map((f) => f.delivered))} ms (median of ${ROUNDS}: ${figures.map((f) => f.delivered).join(', ')}); whole sync run with the reply pull ${median(figures.map((f) => f.whole))} ms; POSTs ${figures[0]?.posts}, time spent waiting on them, summed ${median(figures.map((f) => f.inFetch))} ms`,
+      `[outbox-drain] ${name}: ${QUEUED} delivered in ${median(figures.map((f) => f.delivered))} ms (median of ${ROUNDS}: ${figures.map((f) => f.delivered).join(', ')}); whole sync run with the reply pull ${median(figures.map((f) => f.whole))} ms; POSTs ${figures[0]?.posts}, time spent waiting on them, summed ${median(figures.map((f) => f.inFetch))} ms; CPU for the whole run: here ${median(figures.map((f) => f.cpuHere))} ms, workspace ${median(figures.map((f) => f.cpuWorkspace))} ms`,
     );
   });
 });

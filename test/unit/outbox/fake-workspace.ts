@@ -36,60 +36,81 @@ export function verdictInput(overrides: Partial<VerdictInput> = {}): VerdictInpu
   };
 }
 
-type Answer = Response | Error | ((items: FeedbackItem[]) => Response | Error);
+/** An answer; a function may take its time, and `undefined` from it means the usual answer. */
+type Answer =
+  | Response
+  | Error
+  | ((items: FeedbackItem[]) => Response | Error | undefined | Promise<Response | Error | undefined>);
 
 /**
  * A workspace that answers `POST /api/v1/feedback` from a script of answers (then "created" for
- * everything) and `GET /api/v1/feedback?mine=1` from a list of records, recording what it received.
+ * everything) and `GET /api/v1/feedback?mine=1` from a list of records, recording what it received,
+ * and when: `events` lists each POST's arrival and answer in order, `maxInFlight` the most at once.
  */
 export function fakeWorkspace() {
   const posts: FeedbackItem[][] = [];
   const pulls: string[] = [];
   const script: Answer[] = [];
+  const events: Array<{ post: number; kind: 'received' | 'answered' }> = [];
+  let inFlight = 0;
   let records: FeedbackRecord[] = [];
   const stored = new Map<string, string>();
-  const fetchFn = (async (input: RequestInfo | URL, init?: RequestInit) => {
-    const url = new URL(String(input));
-    if (init?.method === 'POST' && url.pathname === '/api/v1/feedback') {
-      const items = (JSON.parse(String(init.body)) as { items: FeedbackItem[] }).items;
-      posts.push(items);
-      let answer = script.shift();
-      if (typeof answer === 'function') answer = answer(items);
-      if (answer instanceof Error) throw answer;
-      if (answer) return answer;
-      const results = items.map((item) => {
-        const body = JSON.stringify(item);
-        const status = !stored.has(item.id)
-          ? 'created'
-          : stored.get(item.id) === body
-            ? 'duplicate'
-            : 'conflict';
-        if (status === 'created') stored.set(item.id, body);
-        return { id: item.id, status };
-      });
-      return Response.json({ results });
-    }
-    if (url.pathname === '/api/v1/feedback' && url.searchParams.get('mine') === '1') {
-      const since = url.searchParams.get('since') ?? '0';
-      pulls.push(since);
-      const next = records.filter((_, index) => index >= Number(since));
-      return Response.json({ items: next, cursor: String(records.length) });
-    }
-    return Response.json({ error: { code: 'not_found', message: 'No such route.' } }, { status: 404 });
-  }) as typeof fetch;
-  return {
-    fetchFn,
+  /** Stores the items as the workspace does (each id once) and answers for each. */
+  const respond = (items: FeedbackItem[]): Response => {
+    const results = items.map((item) => {
+      const body = JSON.stringify(item);
+      const status = !stored.has(item.id)
+        ? 'created'
+        : stored.get(item.id) === body
+          ? 'duplicate'
+          : 'conflict';
+      if (status === 'created') stored.set(item.id, body);
+      return { id: item.id, status };
+    });
+    return Response.json({ results });
+  };
+  const workspace = {
+    fetchFn: (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = new URL(String(input));
+      if (init?.method === 'POST' && url.pathname === '/api/v1/feedback') {
+        const items = (JSON.parse(String(init.body)) as { items: FeedbackItem[] }).items;
+        const post = posts.push(items) - 1;
+        events.push({ post, kind: 'received' });
+        inFlight++;
+        workspace.maxInFlight = Math.max(workspace.maxInFlight, inFlight);
+        try {
+          let answer = script.shift();
+          if (typeof answer === 'function') answer = await answer(items);
+          if (answer instanceof Error) throw answer;
+          return answer ?? respond(items);
+        } finally {
+          inFlight--;
+          events.push({ post, kind: 'answered' });
+        }
+      }
+      if (url.pathname === '/api/v1/feedback' && url.searchParams.get('mine') === '1') {
+        const since = url.searchParams.get('since') ?? '0';
+        pulls.push(since);
+        const next = records.filter((_, index) => index >= Number(since));
+        return Response.json({ items: next, cursor: String(records.length) });
+      }
+      return Response.json({ error: { code: 'not_found', message: 'No such route.' } }, { status: 404 });
+    }) as typeof fetch,
     posts,
     pulls,
-    /** The next answers to POST /feedback, in order. */
+    events,
+    maxInFlight: 0,
+    /** The next answers to POST /feedback, in the order the POSTs arrive. */
     answer(...answers: Answer[]) {
       script.push(...answers);
     },
+    respond,
     setRecords(next: FeedbackRecord[]) {
       records = next;
     },
     stored,
   };
+  return workspace;
 }
 
 export function errorResponse(status: number, code: string, headers: Record<string, string> = {}): Response {
