@@ -40,6 +40,17 @@ export default defineConfig({
     host_permissions: [...CRM_MATCHES, ...TEST_HOSTS],
     // Custom CRM sites: asked for one site at a time, in Options, when the rep adds it.
     optional_host_permissions: ['https://*/*'],
+    // The panel view, framed into CRM pages by the content script (docs/architecture.md, "The panel").
+    // Custom sites are https origins only known at run time, which a manifest cannot list; the frame's
+    // URL is unguessable (Chromium: a per-session dynamic id; Firefox: a per-install UUID), and a view
+    // shows only what the background binds to its own tab, where our content script found a record.
+    web_accessible_resources: [
+      {
+        resources: ['panel.html'],
+        matches: [...new Set([...CRM_MATCHES, ...TEST_HOSTS, 'https://*/*'])],
+        ...(browser === 'firefox' ? {} : { use_dynamic_url: true }),
+      },
+    ],
     default_locale: 'en',
     commands: {
       'toggle-panel': {

@@ -49,8 +49,8 @@ export interface PanelProps {
   note: Signal<string>;
   onVerdict: (verdict: Verdict, note: string, region: string) => Promise<boolean>;
   onUndo: (id: string) => void;
-  /** The redacted report of the page to copy ("Report this page"); by default, of the page the panel is on. */
-  reportPage?: () => string | null;
+  /** The redacted report of the page to copy ("Report this page"), as the page's content script makes it. */
+  reportPage?: () => string | null | Promise<string | null>;
 }
 
 const reportThisPage = () => pageReport(location.href, document);
@@ -59,11 +59,11 @@ const reportThisPage = () => pageReport(location.href, document);
  * "Report this page": copies a redacted outline of the CRM page (lib/crm/outline.ts) for the team to
  * send in, and shows it too, so the rep can copy it by hand where the browser refuses.
  */
-function ReportPage(props: { intro: string; reportPage: () => string | null }) {
+function ReportPage(props: { intro: string; reportPage: () => string | null | Promise<string | null> }) {
   const report = useSignal<string | null>(null);
   const copied = useSignal<boolean | null>(null);
   const copy = async () => {
-    const text = props.reportPage() ?? t('reportUnavailable');
+    const text = (await props.reportPage()) ?? t('reportUnavailable');
     report.value = text;
     try {
       await navigator.clipboard.writeText(text);
@@ -268,7 +268,6 @@ export function Panel(props: PanelProps) {
   return (
     <aside
       class={prefs.collapsed ? 'sr-panel sr-panel--collapsed' : 'sr-panel'}
-      style={prefs.collapsed ? undefined : { width: `${prefs.width}px` }}
       aria-label={t('panelLabel')}
       onKeyDown={onPanelKey}
     >
@@ -288,17 +287,6 @@ export function Panel(props: PanelProps) {
             else if (event.key === 'ArrowRight') setWidth(prefs.width - PANEL_WIDTH.step);
             else return;
             event.preventDefault();
-          }}
-          onPointerDown={(event) => {
-            const handle = event.currentTarget;
-            handle.setPointerCapture(event.pointerId);
-            const move = (moved: PointerEvent) => setWidth(window.innerWidth - moved.clientX);
-            const stop = () => {
-              handle.removeEventListener('pointermove', move);
-              handle.removeEventListener('pointerup', stop);
-            };
-            handle.addEventListener('pointermove', move);
-            handle.addEventListener('pointerup', stop);
           }}
         />
       )}

@@ -1,11 +1,16 @@
+import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { enforceWorkspacePolicy } from '../lib/background/link';
+import { PanelSessions } from '../lib/background/panels';
 import { handleMessage } from '../lib/background/router';
 import { createSyncRunner } from '../lib/background/sync-runner';
 import { servesCrm } from '../lib/crm';
+import { type Envelope, type LeadView, Message, type SenderInfo } from '../lib/messages';
+import { leadHistory } from '../lib/outbox/outbox';
 import { showBadge } from '../lib/platform/badge';
 import { listenForCommands } from '../lib/platform/commands';
 import { syncSiteScripts } from '../lib/platform/custom-sites';
+import { listenForPanels } from '../lib/platform/panels';
 import { listenForMessages, openOptionsPage, ourExtension } from '../lib/platform/runtime';
 import {
   cachedSettings,
@@ -22,12 +27,20 @@ export default defineBackground({
   main() {
     let db: ReturnType<typeof openSameroomDb> | undefined;
     const openDb = () => (db ??= openSameroomDb());
-    const sync = createSyncRunner({ db: openDb, wakeAt, showBadge });
+    // The panel views in CRM tabs: told of every change to their lead's verdicts, after a sync too.
+    let panels: PanelSessions | undefined;
+    const sync = createSyncRunner({
+      db: openDb,
+      wakeAt,
+      showBadge: async (state) => {
+        await showBadge(state);
+        void panels?.refreshHistory();
+      },
+    });
     const settings = cachedSettings();
     // What content scripts wait on is answered without waiting for managed storage (issue 11).
     const now = settingsNow(settings);
-    // Listeners are registered synchronously: a worker woken by an event must find them at once.
-    listenForMessages((message, sender) =>
+    const handle = (message: unknown, sender: SenderInfo) =>
       handleMessage(message, sender, {
         ours: ourExtension(),
         // Cached, as every message asks; a refusal is checked against a fresh read, so a site added a
@@ -40,12 +53,41 @@ export default defineBackground({
         // Read fresh: a verdict sent right after the rep turned this off must not carry the address.
         sendRecordUrl: async () => (await loadSettings()).settings.sendRecordUrl,
         managedWorkspaceUrl: async () => (await managedSettings()).workspaceUrl,
+        panelCommand: (tabId, command) => panels?.command(tabId, command),
         db: openDb,
         openOptions: openOptionsPage,
         sync: (force) => sync.run(force),
-        outboxChanged: () => void sync.changed(),
-      }),
-    );
+        outboxChanged: () => {
+          void sync.changed();
+          void panels?.refreshHistory();
+        },
+      });
+    const ours = ourExtension();
+    // The view's requests are answered as an extension page's: the port was checked when it connected.
+    const viewSender: SenderInfo = { id: ours.id, url: `${ours.origin}panel.html`, hasTab: false };
+    panels = new PanelSessions({
+      ask: (message: Message) => handle(message, viewSender),
+      history: async (lead) => leadHistory(await openDb(), lead),
+      askPage: (tabId, question) =>
+        browser.tabs.sendMessage(tabId, question, { frameId: 0 }).catch(() => undefined),
+    });
+    const sessions = panels;
+    // Listeners are registered synchronously: a worker woken by an event must find them at once.
+    listenForMessages(async (message, sender) => {
+      // A content script's lead: its panel view shows the skeleton now, and what to show once it is known.
+      const parsed = Message.safeParse(message);
+      const lead = parsed.success && parsed.data.type === 'lead' ? parsed.data : null;
+      const tabId = sender.tabId;
+      const fromPage = lead && tabId !== undefined && sender.url && (sender.frameId ?? 0) === 0;
+      if (fromPage) sessions.leadArrived(tabId, lead.lead, sender.url!, lead.label ?? lead.lead.crm);
+      const answer = await handle(message, sender);
+      if (fromPage) {
+        if (answer.ok) sessions.shown(tabId, lead.lead, answer as Envelope<LeadView>);
+        else sessions.gone(tabId);
+      }
+      return answer;
+    });
+    listenForPanels(sessions);
     // A link the admin's policy does not allow is undone at start and at every change of the policy.
     const holdToPolicy = () =>
       managedSettings()

@@ -36,7 +36,12 @@ export const Message = z.discriminatedUnion('type', [
     joinLink: z.string().max(LIMITS.url),
     code: z.string().max(LIMITS.code).optional(),
   }),
-  z.strictObject({ type: z.literal('lead'), lead: LeadMessage }),
+  z.strictObject({
+    type: z.literal('lead'),
+    lead: LeadMessage,
+    /** The CRM's name as the rep knows it ("Salesforce Lightning"), for the panel's header. */
+    label: z.string().max(LIMITS.name).optional(),
+  }),
   z.strictObject({ type: z.literal('pick'), lead: LeadMessage, campaignId: z.uuid().nullable() }),
   VerdictMessage,
   z.strictObject({ type: z.literal('undo'), id: z.uuid() }),
@@ -55,6 +60,8 @@ export const Message = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('campaigns') }),
   z.strictObject({ type: z.literal('unlink') }),
   z.strictObject({ type: z.literal('enabledCrms') }),
+  /** A keyboard command the content script received, for its tab's panel view. */
+  z.strictObject({ type: z.literal('panelCommand'), command: z.enum(['toggle-panel', 'focus-verdicts']) }),
 ]);
 export type Message = z.infer<typeof Message>;
 export type MessageType = Message['type'];
@@ -62,22 +69,24 @@ export type MessageType = Message['type'];
 export type SenderKind = 'extensionPage' | 'contentScript';
 
 export const ALLOWED_SENDERS: Record<MessageType, readonly SenderKind[]> = {
-  status: ['extensionPage', 'contentScript'],
-  openOptions: ['extensionPage', 'contentScript'],
+  status: ['extensionPage'],
+  openOptions: ['extensionPage'],
   link: ['extensionPage'],
-  lead: ['contentScript'],
-  pick: ['contentScript'],
-  verdict: ['contentScript', 'extensionPage'],
-  undo: ['contentScript', 'extensionPage'],
-  history: ['contentScript'],
+  // The content script reports its lead; the panel view (an extension page) asks through the background.
+  lead: ['contentScript', 'extensionPage'],
+  pick: ['extensionPage'],
+  verdict: ['extensionPage'],
+  undo: ['extensionPage'],
+  history: ['extensionPage'],
   outbox: ['extensionPage'],
-  syncNow: ['contentScript', 'extensionPage'],
+  syncNow: ['extensionPage'],
   resend: ['extensionPage'],
   discard: ['extensionPage'],
   repliesSeen: ['extensionPage'],
   campaigns: ['extensionPage'],
   unlink: ['extensionPage'],
   enabledCrms: ['contentScript'],
+  panelCommand: ['contentScript'],
 };
 
 export const StatusReply = z.object({
@@ -200,6 +209,7 @@ export interface Replies {
   unlink: UnlinkReply;
   /** The built-in CRMs' switches in force, the admin's policy applied (missing means on). */
   enabledCrms: Record<string, boolean>;
+  panelCommand: { ok: true };
 }
 
 /** After Unlink: the outbox as it stands, and whether the workspace revoked the token (or why not). */
@@ -222,6 +232,8 @@ export interface SenderInfo {
   id?: string;
   url?: string;
   hasTab: boolean;
+  /** The sender's tab, when it has one. */
+  tabId?: number;
   /** 0 for a tab's top frame. Our content scripts run only there (no `allFrames`). */
   frameId?: number;
 }

@@ -1,10 +1,10 @@
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import type { CrmAdapter } from '../../lib/crm';
 import { onPanelCommand } from '../../lib/platform/commands';
-import { askBackground } from '../../lib/platform/messaging';
+import { sendToBackground } from '../../lib/platform/send';
 import { loadRepSettings, watchSettings } from '../../lib/platform/settings';
 import type { Settings } from '../../lib/settings';
-import { PanelMount } from './panel-mount';
+import { FrameHost } from './frame-host';
 
 /**
  * Runs the panel on this page: detection starts from the rep's settings in `storage.local` alone, and
@@ -15,12 +15,11 @@ import { PanelMount } from './panel-mount';
 export async function startPanel(
   ctx: ContentScriptContext,
   adaptersFor: (settings: Settings) => CrmAdapter[],
-  css?: string,
 ): Promise<void> {
   let rep = await loadRepSettings();
   /** The built-in CRMs on under the admin's policy, as the background says; 'off' for this page. */
   let policy: Settings['enabledCrms'] | 'off' | null = null;
-  const panel = new PanelMount(ctx, adaptersFor(rep), css);
+  const panel = new FrameHost(ctx, adaptersFor(rep));
   const apply = () => {
     const adapters = policy === 'off' ? [] : adaptersFor(policy ? { ...rep, enabledCrms: policy } : rep);
     const same =
@@ -29,9 +28,9 @@ export async function startPanel(
     if (!same) void panel.show(location.href);
   };
   const askPolicy = async () => {
-    const answer = await askBackground({ type: 'enabledCrms' });
-    if (answer.ok) policy = answer.reply;
-    else if (answer.off) policy = 'off';
+    const answer = await sendToBackground({ type: 'enabledCrms' });
+    if (answer?.ok) policy = answer.reply;
+    else if (answer?.off) policy = 'off';
     else return; // no background to ask: the rep's settings stand
     apply();
   };

@@ -1,5 +1,4 @@
 import { defineContentScript } from 'wxt/utils/define-content-script';
-import css from '../../components/panel.css?inline';
 import { adapterFor } from '../../lib/crm';
 import { activeAdapters } from '../../lib/crm/custom';
 import type { Settings } from '../../lib/settings';
@@ -8,13 +7,11 @@ import { startPanel } from '../crm.content/start-panel';
 /**
  * Custom sites' content script, registered per site by lib/platform/custom-sites.ts: the CRM content
  * script with the custom sites' adapters, which carry the RE2 engine the built-in one does without.
- * Its styles travel inside it: a custom site is no host the stylesheet could be web-accessible to.
  */
 export default defineContentScript({
   registration: 'runtime',
-  cssInjectionMode: 'manual',
   runAt: 'document_idle',
-  main: (ctx) => startPanel(ctx, customAdaptersHere, css),
+  main: (ctx) => startPanel(ctx, customAdaptersHere),
 });
 
 /** A custom site on a built-in CRM's host that is on is served by the built-in content script. */

@@ -16,6 +16,7 @@ import {
   resendDead,
   undoVerdict,
 } from '../outbox/outbox';
+import type { PanelCommand } from '../platform/commands';
 import type { SameroomDb } from '../store/db';
 import { WorkspaceError } from '../workspace/client';
 import { leadView, pickCampaign } from './lead';
@@ -28,6 +29,8 @@ export interface BackgroundDeps {
   isCrmUrl(url: URL): boolean | Promise<boolean>;
   /** Whether verdicts carry the record's address (Options → Privacy); yes when not given. */
   sendRecordUrl?: () => Promise<boolean>;
+  /** A keyboard command for the panel view in this tab. */
+  panelCommand?(tabId: number, command: PanelCommand): void;
   /** The built-in CRMs' switches in force (the admin's policy over the rep's), from memory. */
   enabledCrms?: () => Promise<Record<string, boolean>>;
   /** The workspace an admin preset through managed storage, if any: linking elsewhere is refused. */
@@ -155,6 +158,9 @@ export async function handleMessage(
         return { ok: true, reply: await campaignList(await deps.db(), context(deps)) };
       case 'enabledCrms':
         return { ok: true, reply: (await deps.enabledCrms?.()) ?? {} };
+      case 'panelCommand':
+        if (sender.tabId !== undefined) deps.panelCommand?.(sender.tabId, message.command);
+        return { ok: true, reply: { ok: true } };
     }
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);

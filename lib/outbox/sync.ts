@@ -287,8 +287,9 @@ async function sendDue(
     for (const entry of queue) sending.taken.add(entry.item.id);
     await sendRound(db, client, queue, sending, report, options);
   }
-  const settled = sending.answered ? { ...initial, failures: 0 } : initial;
-  if (sending.errors.length > 0) return failed(settled, sending.errors, options.now(), random);
+  // Any answer resets the count of failures in a row, as it did when batches went one by one.
+  const base = sending.answered ? { ...initial, failures: 0 } : initial;
+  if (sending.errors.length > 0) return failed(base, sending.errors, options.now(), random);
   return { ...initial, failures: 0, retryAt: null, lastError: null };
 }
 

@@ -4,13 +4,18 @@ import { browser } from 'wxt/browser';
 export const PANEL_COMMANDS = ['toggle-panel', 'focus-verdicts'] as const;
 export type PanelCommand = (typeof PANEL_COMMANDS)[number];
 
-/** In the background: a command goes to the content script of the active tab. */
+/**
+ * In the background: a command goes to the content script of the active tab, which moves focus into the
+ * panel's frame and passes the command on to the panel view (through the background, `panelCommand`).
+ */
 export function listenForCommands(): void {
   browser.commands.onCommand.addListener(async (command) => {
     if (!(PANEL_COMMANDS as readonly string[]).includes(command)) return;
     const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
     if (tab?.id !== undefined)
-      await browser.tabs.sendMessage(tab.id, { panelCommand: command }).catch(() => undefined);
+      await browser.tabs
+        .sendMessage(tab.id, { panelCommand: command }, { frameId: 0 })
+        .catch(() => undefined);
   });
 }
 

@@ -24,3 +24,8 @@ export async function loadPanelLayout(fallback: PanelLayout): Promise<PanelLayou
 export async function savePanelLayout(layout: PanelLayout): Promise<void> {
   await layoutItem.setValue(layout);
 }
+
+/** Calls `onChange` with every CRM's panel prefs whenever they change (the view and the frame's host). */
+export function watchPanelPrefs(onChange: (all: Partial<Record<Crm, PanelPrefs>>) => void): () => void {
+  return prefsItem.watch((value) => onChange(value ?? {}));
+}

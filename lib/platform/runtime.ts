@@ -16,6 +16,7 @@ export function listenForMessages(handle: (message: unknown, sender: SenderInfo)
       id: sender.id,
       url: sender.url,
       hasTab: sender.tab !== undefined,
+      ...(sender.tab?.id !== undefined ? { tabId: sender.tab.id } : {}),
       frameId: sender.frameId,
     }),
   );

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { type ChromiumSession, launchChromium, linkInOptions } from '../e2e/harness/chromium';
 import { type FixtureServer, startFixtureServer } from '../e2e/harness/fixture-server';
+import { panelAside } from '../e2e/harness/panel';
 import { CERT_FILE, E2E_DIR, KEY_FILE } from '../e2e/harness/paths';
 import { makeSelfSignedCertificate } from '../support/certificate';
 import { briefInput } from '../support/examples';
@@ -171,11 +172,11 @@ export async function runChaos(options: {
     const occurrences = (text: string, note: string) => text.split(note).length - 1;
     const saved: string[] = [];
     const undone: string[] = [];
-    const panel = () => page.locator('sameroom-panel aside');
-    const status = () => panel().locator('.sr-verdict__status');
+    const panel = () => panelAside(page);
+    const status = async () => (await panel()).locator('.sr-verdict__status');
     const openLead = async () => {
       await page.goto(fixtures!.url('salesforce-lightning/lead'));
-      await panel().locator('h2').first().waitFor({ timeout: 30_000 });
+      await (await panel()).locator('h2').first().waitFor({ timeout: 30_000 });
     };
     const relaunch = async () => {
       execFileSync('pkill', ['-KILL', '-f', `user-data-dir=${profile}`]);
@@ -224,23 +225,27 @@ export async function runChaos(options: {
       const roundNotes: string[] = [];
       for (let k = 1; k <= clicks; k++) {
         const note = `chaos ${options.seed}/${round}/${k}.`;
-        const more = panel().locator('.sr-verdict__more-toggle');
+        const more = (await panel()).locator('.sr-verdict__more-toggle');
         if ((await more.getAttribute('aria-expanded')) !== 'true') await more.click();
-        await panel().getByLabel('Note for marketing (optional)').fill(note);
-        await panel()
+        await (await panel()).getByLabel('Note for marketing (optional)').fill(note);
+        await (await panel())
           .getByRole('button', { name: VERDICT_BUTTONS[random(VERDICT_BUTTONS.length)]! })
           .click();
-        await until('Saved', async () => /^Saved\./.test((await status().textContent()) ?? ''), 10_000);
+        await until(
+          'Saved',
+          async () => /^Saved\./.test((await (await status()).textContent()) ?? ''),
+          10_000,
+        );
         const savedAt = Date.now();
         // Undo at the edge of its 10 s window: sometimes in time, sometimes a moment too late.
         if (random(4) === 0) {
           await sleep(Math.max(0, savedAt + 9_400 + random(900) - Date.now()));
-          await panel()
+          await (await panel())
             .getByRole('button', { name: /^Undo/ })
             .click({ timeout: 500 })
             .catch(() => undefined);
           await sleep(300);
-          if ((await status().textContent())?.startsWith('Undone')) {
+          if ((await (await status()).textContent())?.startsWith('Undone')) {
             undone.push(note);
             continue;
           }

@@ -8,6 +8,7 @@ import { loadFixtures } from '../support/fixtures';
 import { startTestWorkspace, type TestWorkspace } from '../workspace/harness';
 import { type ChromiumSession, launchChromium, linkInOptions } from './harness/chromium';
 import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
+import { panelAside } from './harness/panel';
 
 const fixtures = loadFixtures();
 const records = fixtures.filter((f) => f.expect !== null);
@@ -78,7 +79,7 @@ describe('Chromium: every CRM at its real hostname', () => {
     async (_, fixture) => {
       await page.goto(fixture.url);
       const expected = matchCampaign(briefs, fixture.expect!.signals)?.brief.name;
-      const panel = page.locator('sameroom-panel aside');
+      const panel = await panelAside(page);
       await expect
         .poll(() => panel.locator('h2').first().textContent(), { timeout: 10_000 })
         .toBe(expected ?? 'No campaign matched this lead');

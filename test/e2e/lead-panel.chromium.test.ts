@@ -4,6 +4,7 @@ import { briefInput } from '../support/examples';
 import { startTestWorkspace, type TestWorkspace } from '../workspace/harness';
 import { type ChromiumSession, launchChromium } from './harness/chromium';
 import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
+import { panelAside } from './harness/panel';
 
 let server: FixtureServer;
 let ws: TestWorkspace;
@@ -43,12 +44,12 @@ afterAll(async () => {
   await server?.close();
 });
 
-const panel = () => page.locator('sameroom-panel aside');
+const panel = () => panelAside(page);
 
 describe('Chromium: a rep links Sameroom and sees the campaign on Salesforce lead pages', () => {
   it('tells an unlinked rep how to link', async () => {
     await page.goto(server.url('salesforce-lightning/lead'));
-    await expect.poll(() => panel().textContent()).toContain('Not linked to a workspace');
+    await expect.poll(async () => (await panel()).textContent()).toContain('Not linked to a workspace');
   });
 
   it('refuses a malformed join link in Options with words, keeping what was typed', async () => {
@@ -77,18 +78,20 @@ describe('Chromium: a rep links Sameroom and sees the campaign on Salesforce lea
 
   it('shows the brief of the campaign the lead came from, and why', async () => {
     await page.goto(server.url('salesforce-lightning/lead'));
-    await expect.poll(() => panel().locator('h2').first().textContent()).toBe('Hannover Messe 2026');
-    const text = await panel().textContent();
+    await expect
+      .poll(async () => (await panel()).locator('h2').first().textContent())
+      .toBe('Hannover Messe 2026');
+    const text = await (await panel()).textContent();
     expect(text).toContain('Matched by utm_campaign “hm26”.');
     expect(text).toContain('Retrofit without stopping the line.');
     expect(text).toContain('0 of 12 sales needed');
     // Docked at the right edge over the page, full height, like VS Code's side bar.
-    const box = await panel().boundingBox();
+    const box = await (await panel()).boundingBox();
     const viewport = page.viewportSize()!;
     expect(box && Math.round(box.x + box.width)).toBe(viewport.width);
     expect(box?.y).toBe(0);
     expect(box?.height).toBe(viewport.height);
-    expect(await panel().evaluate((el) => getComputedStyle(el).fontFamily)).toMatch(/system-ui/);
+    expect(await (await panel()).evaluate((el) => getComputedStyle(el).fontFamily)).toMatch(/system-ui/);
   });
 
   it("keeps keys typed in the panel from the CRM's keyboard shortcuts, and is usable by keyboard", async () => {
@@ -98,16 +101,16 @@ describe('Chromium: a rep links Sameroom and sees the campaign on Salesforce lea
         (window as unknown as { crmKeys: string[] }).crmKeys.push(event.key),
       );
     });
-    const separator = panel().getByRole('separator', { name: 'Resize the Sameroom panel' });
+    const separator = (await panel()).getByRole('separator', { name: 'Resize the Sameroom panel' });
     const before = Number(await separator.getAttribute('aria-valuenow'));
     await separator.focus();
     await page.keyboard.press('ArrowLeft');
     await page.keyboard.press('j');
     await expect.poll(async () => Number(await separator.getAttribute('aria-valuenow'))).toBe(before + 16);
     expect(await page.evaluate(() => (window as unknown as { crmKeys: string[] }).crmKeys)).toEqual([]);
-    await panel().getByRole('button', { name: 'Collapse the Sameroom panel' }).press('Enter');
-    await panel().getByRole('button', { name: 'Expand the Sameroom panel' }).press('Enter');
-    await panel().getByRole('button', { name: 'Collapse the Sameroom panel' }).waitFor();
+    await (await panel()).getByRole('button', { name: 'Collapse the Sameroom panel' }).press('Enter');
+    await (await panel()).getByRole('button', { name: 'Expand the Sameroom panel' }).press('Enter');
+    await (await panel()).getByRole('button', { name: 'Collapse the Sameroom panel' }).waitFor();
   });
 
   it('follows the single-page app to another record and shows its campaign; nothing on a list view', async () => {
@@ -119,8 +122,12 @@ describe('Chromium: a rep links Sameroom and sees the campaign on Salesforce lea
       document.body.prepend(...next.body.children);
       history.pushState({}, '', '/lightning/r/Opportunity/0065g00000Qr7StAAJ/view');
     }, opportunity);
-    await expect.poll(() => panel().locator('h2').first().textContent()).toBe('Partner referrals Q4');
-    expect(await panel().textContent()).toContain('Matched by the CRM campaign id “7015g000000XyZaAAK”.');
+    await expect
+      .poll(async () => (await panel()).locator('h2').first().textContent())
+      .toBe('Partner referrals Q4');
+    expect(await (await panel()).textContent()).toContain(
+      'Matched by the CRM campaign id “7015g000000XyZaAAK”.',
+    );
     expect(await page.locator('sameroom-panel').count()).toBe(1);
     await page.evaluate(() => history.pushState({}, '', '/lightning/o/Lead/list?filterName=Recent'));
     await page.locator('sameroom-panel').waitFor({ state: 'detached' });
@@ -128,7 +135,9 @@ describe('Chromium: a rep links Sameroom and sees the campaign on Salesforce lea
 
   it('reads a record the CRM renders only after the URL changed', async () => {
     await page.goto(server.url('salesforce-lightning/lead'));
-    await expect.poll(() => panel().locator('h2').first().textContent()).toBe('Hannover Messe 2026');
+    await expect
+      .poll(async () => (await panel()).locator('h2').first().textContent())
+      .toBe('Hannover Messe 2026');
     const opportunity = server.html('salesforce-lightning/opportunity');
     await page.evaluate((html) => {
       for (const child of [...document.body.children]) if (child.tagName !== 'SAMEROOM-PANEL') child.remove();
@@ -139,7 +148,7 @@ describe('Chromium: a rep links Sameroom and sees the campaign on Salesforce lea
       }, 700);
     }, opportunity);
     await expect
-      .poll(() => panel().locator('h2').first().textContent(), { timeout: 5_000 })
+      .poll(async () => (await panel()).locator('h2').first().textContent(), { timeout: 5_000 })
       .toBe('Partner referrals Q4');
   });
 
@@ -153,21 +162,25 @@ describe('Chromium: a rep links Sameroom and sees the campaign on Salesforce lea
     await page.waitForTimeout(10_500);
     await page.goto(server.url('salesforce-lightning/lead'));
     await expect
-      .poll(() => panel().textContent(), { timeout: 10_000 })
+      .poll(async () => (await panel()).textContent(), { timeout: 10_000 })
       .toContain('Retrofit over one weekend.');
   });
 
   it('offers the campaigns to pick from when nothing matches, and remembers the pick', async () => {
     await page.goto(server.url('salesforce-lightning/contact-localised'));
-    await expect.poll(() => panel().textContent()).toContain('No campaign matched this lead');
-    expect(await panel().locator('dl').textContent()).toContain('Messe');
-    await panel()
+    await expect.poll(async () => (await panel()).textContent()).toContain('No campaign matched this lead');
+    expect(await (await panel()).locator('dl').textContent()).toContain('Messe');
+    await (await panel())
       .getByLabel('Campaign for this lead')
       .selectOption({ label: 'Partner referrals Q4 — Trade show' });
-    await panel().getByRole('button', { name: 'Use this campaign' }).click();
-    await expect.poll(() => panel().textContent()).toContain('You picked this campaign for this record.');
+    await (await panel()).getByRole('button', { name: 'Use this campaign' }).click();
+    await expect
+      .poll(async () => (await panel()).textContent())
+      .toContain('You picked this campaign for this record.');
     await page.reload();
-    await expect.poll(() => panel().locator('h2').first().textContent()).toBe('Partner referrals Q4');
+    await expect
+      .poll(async () => (await panel()).locator('h2').first().textContent())
+      .toBe('Partner referrals Q4');
   });
 
   it('keeps showing the cached brief, with its age, when the workspace is down', async () => {
@@ -175,8 +188,8 @@ describe('Chromium: a rep links Sameroom and sees the campaign on Salesforce lea
     await page.waitForTimeout(10_500);
     await page.goto(server.url('salesforce-lightning/lead'));
     await expect
-      .poll(() => panel().textContent(), { timeout: 15_000 })
+      .poll(async () => (await panel()).textContent(), { timeout: 15_000 })
       .toContain('Offline — showing campaigns as of');
-    expect(await panel().locator('h2').first().textContent()).toBe('Hannover Messe 2026');
+    expect(await (await panel()).locator('h2').first().textContent()).toBe('Hannover Messe 2026');
   });
 });

@@ -73,12 +73,24 @@ describe.each(builds)('the %s build', (browserName, dir) => {
     const everyPattern = [
       ...manifest.host_permissions,
       ...manifest.content_scripts.flatMap((script: { matches: string[] }) => script.matches),
-      ...manifest.web_accessible_resources.flatMap((resource: { matches: string[] }) => resource.matches),
     ];
     for (const pattern of everyPattern) {
       expect(CRM_MATCHES, pattern).toContain(pattern);
       expect(pattern).not.toMatch(/localhost|127\.0\.0\.1|<all_urls>|^\*:\/\/\*\//);
     }
+  });
+
+  it('lets pages frame the panel view and nothing else: on the CRMs and, for custom sites, https pages', () => {
+    // A custom site is an https origin the rep adds at run time (optional_host_permissions), which a
+    // manifest cannot list. The view shows only what the background binds to its own tab.
+    expect(manifest.web_accessible_resources).toEqual([
+      {
+        resources: ['panel.html'],
+        matches: [...new Set([...CRM_MATCHES, 'https://*/*'])],
+        ...(browserName === 'Firefox' ? {} : { use_dynamic_url: true }),
+      },
+    ]);
+    expect(manifest.optional_host_permissions).toEqual(['https://*/*']);
   });
 
   it('keeps zod out of the content script, which loads on every CRM page', () => {

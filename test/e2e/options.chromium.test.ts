@@ -6,6 +6,7 @@ import { startTestWorkspace, type TestWorkspace } from '../workspace/harness';
 import { type ChromiumSession, launchChromium } from './harness/chromium';
 import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
 import { startHoldProxy } from './harness/hold-proxy';
+import { panelAside, panelFrame } from './harness/panel';
 import { CHROME_TEST_BUILD } from './harness/paths';
 
 let server: FixtureServer;
@@ -60,7 +61,7 @@ async function received(): Promise<FeedbackRecord[]> {
   return ((await answer.json()) as { items: FeedbackRecord[] }).items;
 }
 
-const panel = () => page.locator('sameroom-panel aside');
+const panel = () => panelAside(page);
 const CODE = 'AbCdEfGhIjKlMnOpQrStUvWxYz012345';
 
 describe('Chromium: Options links with clear errors, and sets up CRM sites and privacy', () => {
@@ -132,12 +133,12 @@ describe('Chromium: Options links with clear errors, and sets up CRM sites and p
     expect(found.status).not.toContain(found.token);
     expect(found.page).not.toContain(found.token);
     await page.goto(server.url('salesforce-lightning/lead'));
-    await expect.poll(() => panel().locator('h2').first().textContent()).toBe('Hannover Messe 2026');
-    const crmPage = await page.evaluate(
-      () =>
-        document.documentElement.outerHTML +
-        (document.querySelector('sameroom-panel')?.shadowRoot?.innerHTML ?? ''),
-    );
+    await expect
+      .poll(async () => (await panel()).locator('h2').first().textContent())
+      .toBe('Hannover Messe 2026');
+    const crmPage =
+      (await page.evaluate(() => document.documentElement.outerHTML)) +
+      (await (await panelFrame(page)).content());
     expect(crmPage).not.toContain(found.token);
   });
 
@@ -149,7 +150,9 @@ describe('Chromium: Options links with clear errors, and sets up CRM sites and p
     expect(await page.locator('sameroom-panel').count()).toBe(0);
     await options.getByRole('checkbox', { name: 'Salesforce Lightning' }).check();
     await page.reload();
-    await expect.poll(() => panel().locator('h2').first().textContent()).toBe('Hannover Messe 2026');
+    await expect
+      .poll(async () => (await panel()).locator('h2').first().textContent())
+      .toBe('Hannover Messe 2026');
   });
 
   it('adds a custom site that then shows the panel, and removing it stops that', async () => {
@@ -175,9 +178,9 @@ describe('Chromium: Options links with clear errors, and sets up CRM sites and p
 
     await page.goto(server.url('twenty/person'));
     await expect
-      .poll(() => panel().locator('h2').first().textContent(), { timeout: 15_000 })
+      .poll(async () => (await panel()).locator('h2').first().textContent(), { timeout: 15_000 })
       .toBe('Hannover Messe 2026');
-    expect(await panel().textContent()).toContain('Matched by utm_campaign “hm26”.');
+    expect(await (await panel()).textContent()).toContain('Matched by utm_campaign “hm26”.');
 
     await options.getByRole('button', { name: 'Remove Twenty' }).click();
     await options.getByText('No custom sites yet.').waitFor();
@@ -193,7 +196,7 @@ describe('Chromium: Options links with clear errors, and sets up CRM sites and p
       .poll(() => options.locator('#privacy ~ ul, section[aria-labelledby="privacy"] ul').textContent())
       .not.toContain('address in your CRM');
     await page.goto(server.url('salesforce-lightning/lead'));
-    await panel().getByRole('button', { name: /Won/ }).click();
+    await (await panel()).getByRole('button', { name: /Won/ }).click();
     await expect.poll(async () => (await received()).length, { timeout: 25_000 }).toBe(1);
     expect((await received())[0]?.lead.url).toBeUndefined();
     await options.getByRole('checkbox', { name: 'Send the record’s address with each verdict' }).check();
@@ -202,8 +205,10 @@ describe('Chromium: Options links with clear errors, and sets up CRM sites and p
   it('unlinks keeping an unsent verdict, which goes out after linking to the same workspace again', async () => {
     proxy.refuse(true);
     await page.goto(server.url('salesforce-lightning/lead'));
-    await panel().getByRole('button', { name: /Lost/ }).click();
-    await expect.poll(() => panel().locator('.sr-verdict__status').textContent()).toMatch(/^Saved\./);
+    await (await panel()).getByRole('button', { name: /Lost/ }).click();
+    await expect
+      .poll(async () => (await panel()).locator('.sr-verdict__status').textContent())
+      .toMatch(/^Saved\./);
     await options.reload();
     await options.getByRole('button', { name: 'Unlink' }).click();
     await options.getByText('Not linked to a workspace').waitFor();
@@ -248,7 +253,9 @@ describe('Chromium: Options links with clear errors, and sets up CRM sites and p
     expect(keys).toContain('Show or hide the Sameroom panel: Alt+Shift+S');
     expect(keys).toContain('Jump to the verdict buttons in the Sameroom panel');
     await page.goto(server.url('salesforce-lightning/lead'));
-    await expect.poll(() => panel().locator('h2').first().textContent()).toBe('Hannover Messe 2026');
+    await expect
+      .poll(async () => (await panel()).locator('h2').first().textContent())
+      .toBe('Hannover Messe 2026');
     await page.bringToFront();
     // What the background does on the browser's command (headless Chromium cannot press browser shortcuts).
     const [worker] = chromium.context.serviceWorkers();
@@ -268,12 +275,10 @@ describe('Chromium: Options links with clear errors, and sets up CRM sites and p
         await chrome.tabs.sendMessage(tab!.id, { panelCommand });
       }, command);
     await send('toggle-panel');
-    await panel().getByRole('button', { name: 'Expand the Sameroom panel' }).waitFor();
+    await (await panel()).getByRole('button', { name: 'Expand the Sameroom panel' }).waitFor();
     await send('focus-verdicts');
     await expect
-      .poll(() =>
-        page.evaluate(() => document.querySelector('sameroom-panel')?.shadowRoot?.activeElement?.textContent),
-      )
+      .poll(async () => (await panelFrame(page)).evaluate(() => document.activeElement?.textContent))
       .toBe('1 Good fit');
   });
 });

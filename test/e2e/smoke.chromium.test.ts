@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChromiumSession, launchChromium } from './harness/chromium';
 import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
+import { hasPanel, panelAside } from './harness/panel';
 
 let server: FixtureServer;
 let chromium: ChromiumSession;
@@ -21,7 +22,7 @@ afterAll(async () => {
 describe('Chromium: the built extension on Salesforce Lightning', () => {
   it('docks the panel on a lead page and says it is not linked yet', async () => {
     await page.goto(server.url('salesforce-lightning/lead'));
-    const panel = page.locator('sameroom-panel aside');
+    const panel = await panelAside(page);
     await panel.waitFor({ timeout: 10_000 });
     expect(await panel.getAttribute('aria-label')).toBe('Sameroom: campaign brief');
     await expect.poll(() => panel.textContent()).toContain('Salesforce Lightning · Lead');
@@ -37,12 +38,13 @@ describe('Chromium: the built extension on Salesforce Lightning', () => {
 
   it('follows the single-page app from a lead to a list view and back', async () => {
     await page.goto(server.url('salesforce-lightning/lead'));
-    await page.locator('sameroom-panel aside').waitFor();
+    await (await panelAside(page)).waitFor();
     await page.evaluate(() => history.pushState({}, '', '/lightning/o/Lead/list?filterName=Recent'));
     await page.locator('sameroom-panel').waitFor({ state: 'detached', timeout: 5_000 });
+    await expect.poll(() => hasPanel(page)).toBe(false);
     await page.evaluate(() => history.pushState({}, '', '/lightning/r/Opportunity/0065g00000Qr7StAAJ/view'));
     await expect
-      .poll(() => page.locator('sameroom-panel aside').textContent())
+      .poll(async () => (await panelAside(page)).textContent())
       .toContain('Salesforce Lightning · Deal');
     expect(await page.locator('sameroom-panel').count()).toBe(1);
   });

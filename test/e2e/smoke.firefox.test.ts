@@ -2,6 +2,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FirefoxSession, launchFirefox } from './harness/firefox';
 import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
+import { inPanel } from './harness/panel-firefox';
 
 let server: FixtureServer;
 let firefox: FirefoxSession;
@@ -22,7 +23,7 @@ afterAll(async () => {
 describe('Firefox: the built extension on Salesforce Lightning', () => {
   it('docks the panel on a lead page and says it is not linked yet', async () => {
     await page.goto(server.url('salesforce-lightning/lead'));
-    const panel = await page.waitForSelector('sameroom-panel >>> aside', { timeout: 10_000 });
+    const panel = await inPanel(page, 'aside');
     expect(await panel?.evaluate((el) => el.getAttribute('aria-label'))).toBe('Sameroom: campaign brief');
     await expect.poll(() => panel?.evaluate((el) => el.textContent)).toContain('Not linked to a workspace');
   });
@@ -31,5 +32,6 @@ describe('Firefox: the built extension on Salesforce Lightning', () => {
     await page.goto(server.url('salesforce-lightning/list-view'));
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(await page.$('sameroom-panel')).toBeNull();
+    expect(page.frames().some((frame) => frame.url().includes('/panel.html'))).toBe(false);
   });
 });

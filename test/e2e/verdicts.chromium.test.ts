@@ -9,6 +9,7 @@ import { startTestWorkspace, type TestWorkspace } from '../workspace/harness';
 import { type ChromiumSession, launchChromium, linkInOptions } from './harness/chromium';
 import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
 import { startHoldProxy } from './harness/hold-proxy';
+import { panelAside } from './harness/panel';
 import { E2E_DIR } from './harness/paths';
 
 let server: FixtureServer;
@@ -47,12 +48,12 @@ afterAll(async () => {
   rmSync(profile, { recursive: true, force: true });
 });
 
-const panel = () => page.locator('sameroom-panel aside');
-const status = () => panel().locator('.sr-verdict__status');
+const panel = () => panelAside(page);
+const status = async () => (await panel()).locator('.sr-verdict__status');
 
 /** Note and region sit behind the verdict bar's "Note" toggle; opens it unless it is open. */
 async function openNote(): Promise<void> {
-  const toggle = panel().locator('.sr-verdict__more-toggle');
+  const toggle = (await panel()).locator('.sr-verdict__more-toggle');
   if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
 }
 
@@ -82,21 +83,23 @@ async function badge(): Promise<{ text: string; warning: boolean }> {
 
 async function openLead(): Promise<void> {
   await page.goto(server.url('salesforce-lightning/lead'));
-  await expect.poll(() => panel().locator('h2').first().textContent()).toBe('Hannover Messe 2026');
+  await expect
+    .poll(async () => (await panel()).locator('h2').first().textContent())
+    .toBe('Hannover Messe 2026');
 }
 
 describe('Chromium: one-click verdicts reach the workspace, and replies come back', () => {
   it('sends a verdict clicked on a Salesforce lead: Saved, then Sent; the workspace has it once', async () => {
     await openLead();
     await openNote();
-    await panel().getByLabel('Note for marketing (optional)').fill('Only asked for the price list.');
-    expect(await panel().getByLabel('Region').inputValue()).toBe('Iberia');
-    await panel()
-      .getByRole('button', { name: /Tire-kicker/ })
-      .click();
-    await expect.poll(() => status().textContent()).toMatch(/^Saved\. Undo \(\d+ s\)$/);
-    expect(await panel().getByLabel('Note for marketing (optional)').inputValue()).toBe('');
-    await expect.poll(() => status().textContent(), { timeout: 20_000 }).toBe('Sent to the workspace.');
+    await (await panel()).getByLabel('Note for marketing (optional)').fill('Only asked for the price list.');
+    expect(await (await panel()).getByLabel('Region').inputValue()).toBe('Iberia');
+    await (await panel()).getByRole('button', { name: /Tire-kicker/ }).click();
+    await expect.poll(async () => (await status()).textContent()).toMatch(/^Saved\. Undo \(\d+ s\)$/);
+    expect(await (await panel()).getByLabel('Note for marketing (optional)').inputValue()).toBe('');
+    await expect
+      .poll(async () => (await status()).textContent(), { timeout: 20_000 })
+      .toBe('Sent to the workspace.');
     const items = await received();
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({
@@ -107,7 +110,7 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
       rep: { name: 'Ana Ruiz' },
       lead: { crm: 'salesforce', objectType: 'lead' },
     });
-    expect(await panel().locator('.sr-history').textContent()).toContain('Tire-kicker (price only)');
+    expect(await (await panel()).locator('.sr-history').textContent()).toContain('Tire-kicker (price only)');
   });
 
   it("shows a marketer's reply in the popup and in the panel", async () => {
@@ -125,23 +128,21 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
     await popup.close();
     await openLead();
     await expect
-      .poll(() => panel().locator('.sr-history').textContent())
+      .poll(async () => (await panel()).locator('.sr-history').textContent())
       .toContain('Mara Jensen: Thanks, we will drop the price from the ad.');
   });
 
   it('sends nothing after Undo within 10 s (a digit key picks the verdict), and gives the note back', async () => {
     await openLead();
     await openNote();
-    await panel().getByLabel('Note for marketing (optional)').fill('Signed on the spot!');
-    await panel().getByRole('heading', { name: 'Your verdict on this lead' }).click();
-    await panel()
-      .getByRole('button', { name: /Good fit/ })
-      .focus();
+    await (await panel()).getByLabel('Note for marketing (optional)').fill('Signed on the spot!');
+    await (await panel()).getByRole('heading', { name: 'Your verdict on this lead' }).click();
+    await (await panel()).getByRole('button', { name: /Good fit/ }).focus();
     await page.keyboard.press('7');
-    await expect.poll(() => status().textContent()).toMatch(/^Saved\. Undo/);
-    await status().getByRole('button', { name: /Undo/ }).click();
-    await expect.poll(() => status().textContent()).toContain('nothing was sent');
-    expect(await panel().getByLabel('Note for marketing (optional)').inputValue()).toBe(
+    await expect.poll(async () => (await status()).textContent()).toMatch(/^Saved\. Undo/);
+    await (await status()).getByRole('button', { name: /Undo/ }).click();
+    await expect.poll(async () => (await status()).textContent()).toContain('nothing was sent');
+    expect(await (await panel()).getByLabel('Note for marketing (optional)').inputValue()).toBe(
       'Signed on the spot!',
     );
     await page.waitForTimeout(12_000);
@@ -151,19 +152,19 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
   it('keeps a half-typed note when the rep moves to another record and comes back', async () => {
     await openLead();
     await openNote();
-    const note = () => panel().getByLabel('Note for marketing (optional)');
-    await note().fill('Call back after the fair.');
+    const note = async () => (await panel()).getByLabel('Note for marketing (optional)');
+    await (await note()).fill('Call back after the fair.');
     const opportunity = server.html('salesforce-lightning/opportunity');
     await page.evaluate((html) => {
       for (const child of [...document.body.children]) if (child.tagName !== 'SAMEROOM-PANEL') child.remove();
       document.body.prepend(...new DOMParser().parseFromString(html, 'text/html').body.children);
       history.pushState({}, '', '/lightning/r/Opportunity/0065g00000Qr7StAAJ/view');
     }, opportunity);
-    await expect.poll(() => panel().textContent()).toContain('Salesforce Lightning · Deal');
-    await expect.poll(() => note().inputValue()).toBe('');
+    await expect.poll(async () => (await panel()).textContent()).toContain('Salesforce Lightning · Deal');
+    await expect.poll(async () => (await note()).inputValue()).toBe('');
     await page.evaluate(() => history.pushState({}, '', '/lightning/r/Lead/00Q5g00000A1b2cEAB/view'));
-    await expect.poll(() => note().inputValue()).toBe('Call back after the fair.');
-    await note().fill('');
+    await expect.poll(async () => (await note()).inputValue()).toBe('Call back after the fair.');
+    await (await note()).fill('');
   });
 
   it('lists a verdict the workspace refused in the popup with the reason; fixed and resent, it arrives', async () => {
@@ -172,11 +173,9 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
       token: marketer.token,
       body: { status: 'draft' },
     });
-    await panel()
-      .getByRole('button', { name: /Wrong audience/ })
-      .click();
+    await (await panel()).getByRole('button', { name: /Wrong audience/ }).click();
     await expect
-      .poll(() => status().textContent(), { timeout: 20_000 })
+      .poll(async () => (await status()).textContent(), { timeout: 20_000 })
       .toContain('The workspace did not accept it: campaignId: no such campaign in this workspace');
     expect(await badge()).toEqual({ text: '!', warning: true });
     await ws.call('PATCH', `/api/v1/campaigns/${hannoverId}`, {
@@ -206,18 +205,20 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
   it('with the workspace stopped says Saved, then sends after it returns, with no duplicate', async () => {
     await openLead();
     await ws.close();
-    await panel()
-      .getByRole('button', { name: /Not ready/ })
-      .click();
-    await expect.poll(() => status().textContent()).toMatch(/^Saved\./);
-    await expect.poll(() => status().textContent(), { timeout: 20_000 }).toMatch(/^Saved — will retry: /);
+    await (await panel()).getByRole('button', { name: /Not ready/ }).click();
+    await expect.poll(async () => (await status()).textContent()).toMatch(/^Saved\./);
+    await expect
+      .poll(async () => (await status()).textContent(), { timeout: 20_000 })
+      .toMatch(/^Saved — will retry: /);
     expect(await badge()).toEqual({ text: '1', warning: false });
     ws = await startTestWorkspace('pglite', {
       dataDir: ws.dataDir,
       adminToken: ws.adminToken,
       publicUrl: proxy.url,
     });
-    await expect.poll(() => status().textContent(), { timeout: 45_000 }).toBe('Sent to the workspace.');
+    await expect
+      .poll(async () => (await status()).textContent(), { timeout: 45_000 })
+      .toBe('Sent to the workspace.');
     const notReady = (await received()).filter((item) => item.verdict === 'not_ready');
     expect(notReady).toHaveLength(1);
   });
@@ -226,10 +227,8 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
     await openLead();
     proxy.hold(true);
     const postsBefore = proxy.feedbackPosts.length;
-    await panel()
-      .getByRole('button', { name: /Bad contact data/ })
-      .click();
-    await expect.poll(() => status().textContent()).toMatch(/^Saved\./);
+    await (await panel()).getByRole('button', { name: /Bad contact data/ }).click();
+    await expect.poll(async () => (await status()).textContent()).toMatch(/^Saved\./);
     await expect.poll(() => proxy.held.length, { timeout: 20_000 }).toBe(1);
     // The workspace stored the item; the extension never heard so. Now its worker dies.
     const cdp = await chromium.context.newCDPSession(page);
@@ -243,7 +242,9 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
     await cdp.send('Target.closeTarget', { targetId: worker!.targetId });
     proxy.hold(false);
     proxy.dropHeld();
-    await expect.poll(() => status().textContent(), { timeout: 45_000 }).toBe('Sent to the workspace.');
+    await expect
+      .poll(async () => (await status()).textContent(), { timeout: 45_000 })
+      .toBe('Sent to the workspace.');
     const sent = proxy.feedbackPosts.slice(postsBefore);
     expect(sent.length).toBeGreaterThanOrEqual(2);
     expect(new Set(sent).size).toBe(1); // resent exactly as first sent
@@ -252,8 +253,8 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
 
   it('keeps a verdict through a SIGKILL of the browser right after Saved, and sends it after relaunch', async () => {
     await openLead();
-    await panel().getByRole('button', { name: /Spam/ }).click();
-    await expect.poll(() => status().textContent()).toMatch(/^Saved\./);
+    await (await panel()).getByRole('button', { name: /Spam/ }).click();
+    await expect.poll(async () => (await status()).textContent()).toMatch(/^Saved\./);
     execFileSync('pkill', ['-KILL', '-f', `user-data-dir=${profile}`]);
     await chromium.close().catch(() => undefined);
     expect((await received()).filter((item) => item.verdict === 'spam')).toHaveLength(0);
@@ -265,6 +266,6 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
       .toBe(1);
     page = await chromium.context.newPage();
     await openLead();
-    expect(await panel().locator('.sr-history').textContent()).toContain('Spam / fake');
+    expect(await (await panel()).locator('.sr-history').textContent()).toContain('Spam / fake');
   });
 });

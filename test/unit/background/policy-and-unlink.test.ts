@@ -8,11 +8,8 @@ import { openSameroomDb } from '../../../lib/store/db';
 
 const OURS = { id: 'sameroom-test-id', origin: 'chrome-extension://sameroom-test-id/' };
 const OPTIONS_PAGE: SenderInfo = { id: OURS.id, url: `${OURS.origin}options.html`, hasTab: true };
-const CRM_TAB: SenderInfo = {
-  id: OURS.id,
-  url: 'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2cEAB/view',
-  hasTab: true,
-};
+/** The panel view framed into a CRM tab: its requests reach the router as an extension page's. */
+const PANEL_VIEW: SenderInfo = { id: OURS.id, url: `${OURS.origin}panel.html`, hasTab: false };
 const NOW = new Date('2026-11-22T09:00:00.000Z');
 const TOKEN = 't'.repeat(43);
 const LINK_RECORD = {
@@ -77,7 +74,7 @@ async function linkedWithOneVerdict() {
     },
     'current',
   );
-  expect(await handleMessage(VERDICT, CRM_TAB, deps())).toMatchObject({ ok: true });
+  expect(await handleMessage(VERDICT, PANEL_VIEW, deps())).toMatchObject({ ok: true });
   return db;
 }
 

@@ -6,6 +6,8 @@ import { openSameroomDb } from '../../../lib/store/db';
 
 const OURS = { id: 'sameroom-test-id', origin: 'chrome-extension://sameroom-test-id/' };
 const OPTIONS_PAGE: SenderInfo = { id: OURS.id, url: `${OURS.origin}options.html`, hasTab: true };
+/** The panel view framed into a CRM tab: its requests reach the router as an extension page's. */
+const PANEL_VIEW: SenderInfo = { id: OURS.id, url: `${OURS.origin}panel.html`, hasTab: false };
 const CRM_TAB: SenderInfo = {
   id: OURS.id,
   url: 'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2cEAB/view',
@@ -26,7 +28,7 @@ function deps(overrides: Partial<BackgroundDeps> = {}): BackgroundDeps {
 
 describe('messages to the background', () => {
   it('answers "not linked" when its database holds no link', async () => {
-    expect(await handleMessage({ type: 'status' }, CRM_TAB, deps())).toEqual({
+    expect(await handleMessage({ type: 'status' }, PANEL_VIEW, deps())).toEqual({
       ok: true,
       reply: { linked: false, me: null },
     });
@@ -61,9 +63,9 @@ describe('messages to the background', () => {
     expect(JSON.stringify(answer)).not.toContain('a'.repeat(43));
   });
 
-  it('opens the options page for a content script on a CRM site', async () => {
+  it('opens the options page for the panel view', async () => {
     const openOptions = vi.fn(async () => undefined);
-    expect(await handleMessage({ type: 'openOptions' }, CRM_TAB, deps({ openOptions }))).toEqual({
+    expect(await handleMessage({ type: 'openOptions' }, PANEL_VIEW, deps({ openOptions }))).toEqual({
       ok: true,
       reply: { ok: true },
     });
@@ -81,7 +83,7 @@ describe('messages to the background', () => {
   it('refuses our content script on a page Sameroom does not serve, saying it is off there', async () => {
     const openOptions = vi.fn(async () => undefined);
     const sender = { ...CRM_TAB, url: 'https://evil.example/lightning/r/Lead/x/view' };
-    expect(await handleMessage({ type: 'openOptions' }, sender, deps({ openOptions }))).toEqual({
+    expect(await handleMessage({ type: 'enabledCrms' }, sender, deps({ openOptions }))).toEqual({
       ok: false,
       error: 'That request is not allowed from here.',
       off: true,
@@ -117,7 +119,7 @@ describe('messages to the background', () => {
   it('turns a failure into words instead of throwing', async () => {
     const answer = await handleMessage(
       { type: 'status' },
-      CRM_TAB,
+      PANEL_VIEW,
       deps({ db: () => Promise.reject(new Error('QuotaExceededError: the disk is full')) }),
     );
     expect(answer).toEqual({
@@ -136,11 +138,11 @@ describe('messages to the background', () => {
       ...overrides,
     });
 
-    it('saves a verdict from a content script, says when Undo ends, and reports the change', async () => {
+    it('saves a verdict from the panel view, says when Undo ends, and reports the change', async () => {
       const db = await openSameroomDb();
       await db.put('link', LINK_RECORD, 'current');
       const outboxChanged = vi.fn();
-      const answer = await handleMessage(verdict(), CRM_TAB, deps({ outboxChanged, now: () => NOW }));
+      const answer = await handleMessage(verdict(), PANEL_VIEW, deps({ outboxChanged, now: () => NOW }));
       expect(answer).toMatchObject({
         ok: true,
         reply: {
@@ -154,7 +156,7 @@ describe('messages to the background', () => {
     });
 
     it('refuses a verdict with words when nothing is linked, saving nothing', async () => {
-      const answer = await handleMessage(verdict(), CRM_TAB, deps());
+      const answer = await handleMessage(verdict(), PANEL_VIEW, deps());
       expect(answer).toEqual({
         ok: false,
         error:
@@ -167,7 +169,7 @@ describe('messages to the background', () => {
       ['an id that is not a UUID', verdict({ id: '1' })],
       ['an unknown key', verdict({ token: 'x' })],
     ])('refuses %s', async (_, message) => {
-      expect(await handleMessage(message, CRM_TAB, deps())).toEqual({
+      expect(await handleMessage(message, PANEL_VIEW, deps())).toEqual({
         ok: false,
         error: 'Sameroom did not understand that request.',
       });

@@ -27,11 +27,14 @@ const MESSAGES: Record<MessageType, Record<string, unknown>> = {
   campaigns: { type: 'campaigns' },
   unlink: { type: 'unlink' },
   enabledCrms: { type: 'enabledCrms' },
+  panelCommand: { type: 'panelCommand', command: 'focus-verdicts' },
 };
 
 const SENDERS = {
   'the popup': { id: OURS.id, url: `${OURS.origin}popup.html`, hasTab: false },
   'the options page': { id: OURS.id, url: `${OURS.origin}options.html`, hasTab: true, frameId: 0 },
+  // The panel view's requests reach the router as an extension page's, once its port was checked.
+  'the panel view': { id: OURS.id, url: `${OURS.origin}panel.html`, hasTab: false },
   'a content script on a CRM tab': { id: OURS.id, url: CRM_URL, hasTab: true, frameId: 0 },
   'a content script on a non-CRM tab': { id: OURS.id, url: 'https://news.example/article', hasTab: true },
   'another extension’s page': {
@@ -52,27 +55,32 @@ const SENDERS = {
 } satisfies Record<string, SenderInfo>;
 type SenderName = keyof typeof SENDERS;
 
-const PAGES: SenderName[] = ['the popup', 'the options page'];
+const PAGES: SenderName[] = ['the popup', 'the options page', 'the panel view'];
 const CRM: SenderName[] = ['a content script on a CRM tab'];
 
-/** Who may send what: the rule as a person would state it, not read back from ALLOWED_SENDERS. */
+/**
+ * Who may send what: the rule as a person would state it, not read back from ALLOWED_SENDERS. The
+ * content script only reports its lead and passes keyboard commands on; everything a rep does in the
+ * panel comes from the panel view, an extension page the CRM page cannot reach (issue 11).
+ */
 const MAY_SEND: Record<MessageType, SenderName[]> = {
-  status: [...PAGES, ...CRM],
-  openOptions: [...PAGES, ...CRM],
+  status: PAGES,
+  openOptions: PAGES,
   link: PAGES,
-  lead: CRM,
-  pick: CRM,
-  verdict: [...PAGES, ...CRM],
-  undo: [...PAGES, ...CRM],
-  history: CRM,
+  lead: [...PAGES, ...CRM],
+  pick: PAGES,
+  verdict: PAGES,
+  undo: PAGES,
+  history: PAGES,
   outbox: PAGES,
-  syncNow: [...PAGES, ...CRM],
+  syncNow: PAGES,
   resend: PAGES,
   discard: PAGES,
   repliesSeen: PAGES,
   campaigns: PAGES,
   unlink: PAGES,
   enabledCrms: CRM,
+  panelCommand: CRM,
 };
 
 /** Senders that can only be our own content script, on a page no CRM in force serves: told it is off. */

@@ -3,8 +3,6 @@ import { join } from 'node:path';
 import { signal } from '@preact/signals';
 import { render } from 'preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { ContentScriptContext } from 'wxt/utils/content-script-context';
 import {
   DEFAULT_LAYOUT,
   PANEL_WIDTH,
@@ -14,11 +12,10 @@ import {
   type PanelState,
 } from '../../../components/Panel';
 import type { SendState } from '../../../components/VerdictForm';
-import { startPanel } from '../../../entrypoints/crm.content/start-panel';
-import { enabledAdapters, type LeadContext } from '../../../lib/crm';
+import type { LeadContext } from '../../../lib/crm';
 import { setLanguage, verdictLabel } from '../../../lib/i18n';
 import type { CacheInfo, HistoryEntry, LeadView } from '../../../lib/messages';
-import { loadPanelLayout } from '../../../lib/platform/panel-prefs';
+import { loadPanelLayout, savePanelLayout } from '../../../lib/platform/panel-prefs';
 import { VERDICTS } from '../../../lib/protocol/constants';
 import { brief } from '../../support/examples';
 
@@ -51,7 +48,13 @@ const MATCHED: PanelState = { kind: 'view', view: matchedView() };
 
 function mount(
   state: PanelState,
-  options: { prefs?: PanelPrefs; layout?: PanelLayout; note?: string; history?: HistoryEntry[] } = {},
+  options: {
+    prefs?: PanelPrefs;
+    layout?: PanelLayout;
+    onLayout?: (layout: PanelLayout) => void;
+    note?: string;
+    history?: HistoryEntry[];
+  } = {},
 ) {
   const container = document.createElement('div');
   document.body.append(container);
@@ -64,6 +67,7 @@ function mount(
     layout: signal(options.layout ?? DEFAULT_LAYOUT),
     onLayout: vi.fn((next: PanelLayout) => {
       props.layout.value = next;
+      options.onLayout?.(next);
     }),
     onOpenOptions: vi.fn(),
     onPick: vi.fn(),
@@ -281,36 +285,26 @@ describe('folding sections', () => {
     expect(container.querySelector<HTMLElement>('#sr-verdict-more')!.hidden).toBe(false);
   });
 
-  it('restores the folds from storage when the content script mounts the panel again', async () => {
-    (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(
-      'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2cEAB/view',
-    );
-    document.body.innerHTML = '<main><h1>Ada Lovelace</h1></main>';
-    vi.spyOn(fakeBrowser.runtime, 'sendMessage').mockImplementation(async (message: unknown) => {
-      const type = (message as { type: string }).type;
-      if (type === 'lead') return { ok: true, reply: matchedView() };
-      if (type === 'enabledCrms') return { ok: true, reply: {} };
-      return new Promise(() => {});
-    });
-    const shadow = () => document.querySelector('sameroom-panel')!.shadowRoot!;
-    const first = new ContentScriptContext('crm', { matches: [], cssInjectionMode: 'manual' });
-    await startPanel(first, enabledAdapters);
-    await vi.waitFor(() => expect(shadow().querySelector('h2')?.textContent).toBe('Hannover Messe 2026'));
-    fold(shadow(), 'Key message').click();
-    shadow().querySelector<HTMLButtonElement>('.sr-verdict__more-toggle')!.click();
+  it('restores the folds from storage when the panel view opens again', async () => {
+    // As entrypoints/panel/main.tsx does: the layout is read from storage and saved on every change.
+    const open = async () => {
+      const layout = signal(await loadPanelLayout(DEFAULT_LAYOUT));
+      return mount(MATCHED, { layout: layout.value, onLayout: (next) => void savePanelLayout(next) });
+    };
+    const first = await open();
+    fold(first.container, 'Key message').click();
+    first.container.querySelector<HTMLButtonElement>('.sr-verdict__more-toggle')!.click();
     await vi.waitFor(async () =>
       expect(await loadPanelLayout(DEFAULT_LAYOUT)).toEqual({ closed: ['message'], noteOpen: true }),
     );
-    first.abort();
-    document.querySelector('sameroom-panel')?.remove();
+    render(null, first.container);
 
-    const second = new ContentScriptContext('crm', { matches: [], cssInjectionMode: 'manual' });
-    await startPanel(second, enabledAdapters);
-    await vi.waitFor(() => expect(shadow().querySelector('h2')?.textContent).toBe('Hannover Messe 2026'));
-    expect(fold(shadow(), 'Key message').getAttribute('aria-expanded')).toBe('false');
-    expect(fold(shadow(), 'Offer').getAttribute('aria-expanded')).toBe('true');
-    expect(shadow().querySelector('.sr-verdict__more-toggle')?.getAttribute('aria-expanded')).toBe('true');
-    second.abort();
+    const second = await open();
+    expect(fold(second.container, 'Key message').getAttribute('aria-expanded')).toBe('false');
+    expect(fold(second.container, 'Offer').getAttribute('aria-expanded')).toBe('true');
+    expect(second.container.querySelector('.sr-verdict__more-toggle')?.getAttribute('aria-expanded')).toBe(
+      'true',
+    );
   });
 });
 

@@ -28,6 +28,16 @@ beforeEach(() => {
     return background[type] ?? new Promise(() => {});
   });
   ctx = new ContentScriptContext('crm', { matches: [], cssInjectionMode: 'manual' });
+  roots = [];
+  const attach = HTMLElement.prototype.attachShadow;
+  vi.spyOn(HTMLElement.prototype, 'attachShadow').mockImplementation(function (
+    this: HTMLElement,
+    init: ShadowRootInit,
+  ) {
+    const root = attach.call(this, init);
+    roots.push({ root, mode: init.mode });
+    return root;
+  });
 });
 
 afterEach(() => {
@@ -36,14 +46,27 @@ afterEach(() => {
 });
 
 const panel = () => document.querySelector('sameroom-panel');
-const panelText = () => panel()?.shadowRoot?.textContent ?? '';
+/** The shadow roots the content script attached, with how: the page gets no handle on a closed one. */
+let roots: Array<{ root: ShadowRoot; mode: ShadowRootMode }> = [];
+const frame = () => roots.at(-1)?.root.querySelector('iframe') ?? null;
 
 describe('the panel shows at once (issue 11)', () => {
-  it('mounts on a lead page while managed storage never answers', async () => {
+  it('frames the panel view on a lead page while managed storage never answers, out of the page’s reach', async () => {
     await startPanel(ctx, enabledAdapters);
     expect(panel()).not.toBeNull();
-    await vi.waitFor(() => expect(panelText()).toContain('Link Sameroom'));
+    expect(panel()!.shadowRoot).toBeNull();
+    expect(roots.map((r) => r.mode)).toEqual(['closed']);
+    expect(new URL(frame()!.src).pathname).toBe('/panel.html');
+    expect(panel()!.textContent).toBe('');
+    expect(asked).toContain('lead');
     expect(fakeBrowser.storage.managed.get).not.toHaveBeenCalled();
+  });
+
+  it('puts the frame back when the page removes it', async () => {
+    await startPanel(ctx, enabledAdapters);
+    const host = panel()!;
+    host.remove();
+    await vi.waitFor(() => expect(panel()).toBe(host));
   });
 
   it('mounts while the background has not answered anything yet', async () => {

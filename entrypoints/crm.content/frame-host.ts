@@ -1,0 +1,229 @@
+import { browser } from 'wxt/browser';
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { leadKeyOf } from '../../lib/campaigns/lead-key';
+import { adapterFor, type CrmAdapter, detectLead, type LeadContext } from '../../lib/crm';
+import { pageReport } from '../../lib/crm/outline';
+import type { PageQuestion } from '../../lib/panel-port';
+import type { PanelCommand } from '../../lib/platform/commands';
+import { loadPanelPrefs, savePanelPrefs, watchPanelPrefs } from '../../lib/platform/panel-prefs';
+import { sendToBackground } from '../../lib/platform/send';
+
+/** Kept in step with components/Panel.tsx (not imported: the content script carries no UI code). */
+const WIDTH = { min: 260, max: 640, default: 340, folded: 48 } as const;
+/** After a navigation the CRM may still be rendering the record: re-read it on changes for this long. */
+const RENDER_WAIT_MS = 5_000;
+const RENDER_DEBOUNCE_MS = 200;
+const IMPORTANT = 'important';
+
+type Prefs = { width: number; collapsed: boolean };
+
+/** Inline styles through CSSOM: a page's `style-src` CSP governs style attributes and elements, not these. */
+function styled(element: HTMLElement, styles: Record<string, string>): void {
+  for (const [name, value] of Object.entries(styles)) element.style.setProperty(name, value, IMPORTANT);
+}
+
+const clamp = (width: number) => Math.round(Math.min(WIDTH.max, Math.max(WIDTH.min, width)));
+
+/**
+ * The content script's part of the panel: it recognises the lead, tells the background, and hosts the
+ * panel's frame (an extension page the CRM page cannot read) with its resize handle, docked at the right.
+ * The frame sits in a closed shadow root and is put back if the page removes it.
+ */
+export class FrameHost {
+  private host: HTMLElement | null = null;
+  private frame: HTMLIFrameElement | null = null;
+  private handle: HTMLElement | null = null;
+  private lead: LeadContext | null = null;
+  private label = '';
+  private prefs: Prefs = { width: WIDTH.default, collapsed: false };
+  private generation = 0;
+  private mounting: Promise<void> | null = null;
+  private stopWatching: (() => void) | null = null;
+
+  constructor(
+    private readonly ctx: ContentScriptContext,
+    public adapters: CrmAdapter[],
+  ) {
+    ctx.onInvalidated(() => {
+      this.stopWatching?.();
+      this.host?.remove();
+    });
+    ctx.onInvalidated(
+      watchPanelPrefs((all) => {
+        const mine = this.lead && all[this.lead.crm];
+        if (mine) this.applyPrefs(mine);
+      }),
+    );
+    const answer = (message: unknown, sender: { id?: string; tab?: unknown }) => {
+      // Questions come from our background only (it has no tab); anything else is not answered.
+      if (sender.id !== browser.runtime.id || sender.tab) return undefined;
+      const question = (message as Partial<PageQuestion> | null)?.sameroom;
+      if (question === 'lead')
+        return Promise.resolve(this.lead ? { lead: this.lead, url: location.href, label: this.label } : null);
+      if (question === 'report') return Promise.resolve(pageReport(location.href, document, this.adapters));
+      return undefined;
+    };
+    browser.runtime.onMessage.addListener(answer);
+    ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(answer));
+  }
+
+  /** A keyboard command: focus moves into the frame for the verdicts; the view does the rest. */
+  command(command: PanelCommand): void {
+    if (!this.lead) return;
+    if (command === 'focus-verdicts') this.frame?.focus();
+    void sendToBackground({ type: 'panelCommand', command });
+  }
+
+  async show(url: string): Promise<void> {
+    const generation = ++this.generation;
+    this.stopWatching?.();
+    const lead = detectLead(url, document, this.adapters);
+    if (!lead) {
+      // A frame still being mounted for an earlier address comes down once it is there.
+      await this.mounting;
+      if (generation !== this.generation) return;
+      this.lead = null;
+      this.host?.remove();
+      this.host = null;
+      this.frame = null;
+      return;
+    }
+    const crmChanged = this.lead?.crm !== lead.crm;
+    this.lead = lead;
+    this.label = adapterFor(new URL(url), this.adapters)?.label ?? lead.crm;
+    void this.tell(lead, generation);
+    if (!this.host || crmChanged) {
+      this.mounting ??= this.mount(lead).finally(() => {
+        this.mounting = null;
+      });
+      await this.mounting;
+    }
+    if (generation !== this.generation) return;
+    this.watchRender(url, generation, lead);
+  }
+
+  /** Tells the background the lead; if it says Sameroom is off here, the frame goes. */
+  private async tell(lead: LeadContext, generation: number): Promise<void> {
+    const answer = await sendToBackground({ type: 'lead', lead, label: this.label });
+    if (generation !== this.generation || !answer || answer.ok || !answer.off) return;
+    this.adapters = [];
+    void this.show(location.href);
+  }
+
+  private applyPrefs(prefs: Prefs): void {
+    this.prefs = prefs;
+    if (this.host) styled(this.host, { width: `${prefs.collapsed ? WIDTH.folded : clamp(prefs.width)}px` });
+    if (this.handle) styled(this.handle, { display: prefs.collapsed ? 'none' : 'block' });
+  }
+
+  private async mount(lead: LeadContext): Promise<void> {
+    const prefs = await loadPanelPrefs(lead.crm, { width: WIDTH.default, collapsed: false });
+    if (this.host) {
+      this.applyPrefs(prefs);
+      return;
+    }
+    const host = document.createElement('sameroom-panel');
+    // Closed: the page's scripts get no handle on the frame or the handle through the host.
+    const root = host.attachShadow({ mode: 'closed' });
+    const frame = document.createElement('iframe');
+    frame.src = browser.runtime.getURL('/panel.html');
+    frame.title = 'Sameroom';
+    // "Report this page" copies its outline from inside the frame.
+    frame.allow = 'clipboard-write';
+    const handle = document.createElement('div');
+    styled(host, {
+      all: 'initial',
+      position: 'fixed',
+      top: '0',
+      right: '0',
+      height: '100vh',
+      'z-index': '2147483000',
+      display: 'block',
+      'box-shadow': '-2px 0 8px rgb(0 0 0 / 0.12)',
+    });
+    styled(frame, { border: '0', width: '100%', height: '100%', display: 'block', 'color-scheme': 'normal' });
+    styled(handle, {
+      position: 'absolute',
+      left: '-3px',
+      top: '0',
+      bottom: '0',
+      width: '8px',
+      cursor: 'col-resize',
+      'z-index': '1',
+    });
+    this.dragToResize(handle, frame);
+    root.append(frame, handle);
+    this.host = host;
+    this.frame = frame;
+    this.handle = handle;
+    this.applyPrefs(prefs);
+    document.body.append(host);
+    this.keepAttached(host);
+  }
+
+  /** Dragging the frame's left edge sets the width; the view is told through the saved prefs. */
+  private dragToResize(handle: HTMLElement, frame: HTMLIFrameElement): void {
+    handle.addEventListener('pointerdown', (event) => {
+      if (!event.isTrusted || !this.lead) return;
+      const crm = this.lead.crm;
+      handle.setPointerCapture(event.pointerId);
+      // The frame would swallow the pointer while it crosses it.
+      styled(frame, { 'pointer-events': 'none' });
+      const move = (moved: PointerEvent) => {
+        if (moved.isTrusted)
+          this.applyPrefs({ width: clamp(window.innerWidth - moved.clientX), collapsed: false });
+      };
+      const stop = () => {
+        handle.removeEventListener('pointermove', move);
+        handle.removeEventListener('pointerup', stop);
+        handle.removeEventListener('pointercancel', stop);
+        styled(frame, { 'pointer-events': 'auto' });
+        void savePanelPrefs(crm, this.prefs);
+      };
+      handle.addEventListener('pointermove', move);
+      handle.addEventListener('pointerup', stop);
+      handle.addEventListener('pointercancel', stop);
+    });
+  }
+
+  /**
+   * Re-reads the record while the CRM renders it (bounded in time, debounced), and tells the background
+   * when what the page says about the lead changes. Stops at the next navigation.
+   */
+  private watchRender(url: string, generation: number, seen: LeadContext): void {
+    this.stopWatching?.();
+    let last = JSON.stringify(seen.signals);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const observer = new MutationObserver((mutations) => {
+      if (mutations.every((m) => m.target === this.host)) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        if (generation !== this.generation) return;
+        const lead = detectLead(url, document, this.adapters);
+        if (!lead || leadKeyOf(lead) !== leadKeyOf(seen) || JSON.stringify(lead.signals) === last) return;
+        last = JSON.stringify(lead.signals);
+        this.lead = lead;
+        void this.tell(lead, generation);
+      }, RENDER_DEBOUNCE_MS);
+    });
+    observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+    const stop = () => {
+      clearTimeout(timer);
+      clearTimeout(deadline);
+      observer.disconnect();
+      if (this.stopWatching === stop) this.stopWatching = null;
+    };
+    const deadline = setTimeout(stop, RENDER_WAIT_MS);
+    this.stopWatching = stop;
+  }
+
+  /** CRMs re-render their pages and may drop our node: put the panel back when they do. */
+  private keepAttached(host: HTMLElement): void {
+    const observer = new MutationObserver(() => {
+      if (this.host !== host) observer.disconnect();
+      else if (!host.isConnected) document.body.append(host);
+    });
+    observer.observe(document.body, { childList: true });
+    this.ctx.onInvalidated(() => observer.disconnect());
+  }
+}

@@ -1,0 +1,211 @@
+import { signal } from '@preact/signals';
+import { render } from 'preact';
+import { browser } from 'wxt/browser';
+import { DEFAULT_LAYOUT, PANEL_WIDTH, Panel, type PanelPrefs, type PanelState } from '../../components/Panel';
+import '../../components/panel.css';
+import type { SendState } from '../../components/VerdictForm';
+import { leadKeyOf } from '../../lib/campaigns/lead-key';
+import type { LeadContext } from '../../lib/crm';
+import { currentLanguage, t } from '../../lib/i18n';
+import type { Envelope, HistoryEntry } from '../../lib/messages';
+import { PANEL_PORT, type PanelPush, type PanelRequest } from '../../lib/panel-port';
+import {
+  loadPanelLayout,
+  loadPanelPrefs,
+  savePanelLayout,
+  savePanelPrefs,
+  watchPanelPrefs,
+} from '../../lib/platform/panel-prefs';
+import type { Verdict } from '../../lib/protocol';
+import './view.css';
+
+/**
+ * The panel as an isolated view: an extension page the content script frames into the CRM page. The
+ * page's scripts cannot read it or click in it; it talks only to the background, over one port, which
+ * pushes the lead, what to show, its history and keyboard commands.
+ */
+const DEFAULT_PREFS: PanelPrefs = { width: PANEL_WIDTH.default, collapsed: false };
+const RECONNECT_MS = 200;
+
+const lead = signal<LeadContext | null>(null);
+const crmLabel = signal('');
+const state = signal<PanelState>({ kind: 'loading' });
+const prefs = signal<PanelPrefs>(DEFAULT_PREFS);
+const layout = signal(DEFAULT_LAYOUT);
+const history = signal<HistoryEntry[]>([]);
+const sending = signal<SendState>({ kind: 'idle' });
+/** The note being typed, and the notes left unsent on other leads of this tab, by lead key. */
+const note = signal('');
+const drafts = new Map<string, string>();
+
+let port: ReturnType<typeof browser.runtime.connect> | null = null;
+let nextId = 1;
+const waiting = new Map<number, (envelope: Envelope<unknown>) => void>();
+
+function ask<T>(request: PanelRequest): Promise<Envelope<T>> {
+  const id = nextId++;
+  return new Promise((resolve) => {
+    if (!port) {
+      resolve({ ok: false, error: t('stateNoAnswer') });
+      return;
+    }
+    waiting.set(id, resolve as (envelope: Envelope<unknown>) => void);
+    try {
+      port.postMessage({ ...request, id });
+    } catch {
+      waiting.delete(id);
+      resolve({ ok: false, error: t('stateNoAnswer') });
+    }
+  });
+}
+
+async function onShow(push: Extract<PanelPush, { kind: 'show' }>): Promise<void> {
+  const previous = lead.value;
+  const next = push.lead;
+  if (!next) {
+    lead.value = null;
+    return;
+  }
+  const previousKey = previous && leadKeyOf(previous);
+  if (leadKeyOf(next) !== previousKey) {
+    history.value = [];
+    sending.value = { kind: 'idle' };
+    if (previousKey) drafts.set(previousKey, note.value);
+    note.value = drafts.get(leadKeyOf(next)) ?? '';
+  }
+  if (next.crm !== previous?.crm) prefs.value = await loadPanelPrefs(next.crm, DEFAULT_PREFS);
+  lead.value = next;
+  crmLabel.value = push.crmLabel;
+  state.value = push.state;
+  if (push.state.kind === 'view' && 'history' in push.state.view) history.value = push.state.view.history;
+}
+
+function onPush(push: PanelPush): void {
+  switch (push.kind) {
+    case 'show':
+      void onShow(push);
+      return;
+    case 'history':
+      if (lead.value && leadKeyOf(lead.value) === push.leadKey) history.value = push.entries;
+      return;
+    case 'reply':
+      waiting.get(push.id)?.(push.envelope);
+      waiting.delete(push.id);
+      return;
+    case 'command':
+      command(push.command);
+      return;
+  }
+}
+
+function connect(): void {
+  const connected = browser.runtime.connect({ name: PANEL_PORT });
+  port = connected;
+  connected.onMessage.addListener((message) => onPush(message as PanelPush));
+  // The worker stopped (or was updated): what was asked gets an answer, and the view connects again.
+  connected.onDisconnect.addListener(() => {
+    if (port === connected) port = null;
+    for (const resolve of waiting.values()) resolve({ ok: false, error: t('stateNoAnswer') });
+    waiting.clear();
+    setTimeout(connect, RECONNECT_MS);
+  });
+}
+
+function command(name: 'toggle-panel' | 'focus-verdicts'): void {
+  const crm = lead.value?.crm;
+  if (!crm) return;
+  const collapsed = name === 'toggle-panel' ? !prefs.value.collapsed : false;
+  prefs.value = { ...prefs.value, collapsed };
+  void savePanelPrefs(crm, prefs.value);
+  if (name === 'focus-verdicts') {
+    // After the unfolded panel has rendered.
+    setTimeout(() => document.querySelector<HTMLElement>('[data-verdict-key="1"]')?.focus(), 0);
+  }
+}
+
+async function sendVerdict(verdict: Verdict, text: string, region: string): Promise<boolean> {
+  const current = lead.value;
+  if (!current || state.value.kind !== 'view') return false;
+  sending.value = { kind: 'saving' };
+  const answer = await ask<HistoryEntry>({
+    kind: 'verdict',
+    verdictId: crypto.randomUUID(),
+    verdict,
+    note: text,
+    region,
+  });
+  if (lead.value !== current && (!lead.value || leadKeyOf(lead.value) !== leadKeyOf(current)))
+    return answer.ok;
+  if (!answer.ok) {
+    sending.value = { kind: 'error', message: answer.error };
+    return false;
+  }
+  history.value = [answer.reply, ...history.value.filter((entry) => entry.id !== answer.reply.id)];
+  sending.value = { kind: 'saved', id: answer.reply.id };
+  return true;
+}
+
+async function undo(id: string): Promise<void> {
+  const entry = history.value.find((candidate) => candidate.id === id);
+  const answer = await ask<{ undone: boolean }>({ kind: 'undo', verdictId: id });
+  if (!answer.ok) {
+    sending.value = { kind: 'error', message: answer.error };
+    return;
+  }
+  if (answer.reply.undone && entry) {
+    history.value = history.value.filter((candidate) => candidate.id !== id);
+    sending.value = {
+      kind: 'undone',
+      verdict: entry.verdict,
+      note: entry.note ?? '',
+      region: entry.region ?? '',
+    };
+  }
+}
+
+async function reportPage(): Promise<string | null> {
+  const answer = await ask<string | null>({ kind: 'report' });
+  return answer.ok ? answer.reply : null;
+}
+
+document.documentElement.lang = currentLanguage();
+void loadPanelLayout(DEFAULT_LAYOUT).then((stored) => {
+  layout.value = stored;
+});
+// The content script's resize handle saves the width; the view keeps its separator's value in step.
+watchPanelPrefs((all) => {
+  const crm = lead.value?.crm;
+  const mine = crm && all[crm];
+  if (mine) prefs.value = mine;
+});
+connect();
+
+render(
+  <Panel
+    lead={lead}
+    crmLabel={crmLabel}
+    state={state}
+    prefs={prefs}
+    onPrefs={(next) => {
+      prefs.value = next;
+      const crm = lead.value?.crm;
+      if (crm) void savePanelPrefs(crm, next);
+    }}
+    layout={layout}
+    onLayout={(next) => {
+      layout.value = next;
+      void savePanelLayout(next);
+    }}
+    onOpenOptions={() => void ask({ kind: 'openOptions' })}
+    onPick={(campaignId) => {
+      void ask({ kind: 'pick', campaignId });
+    }}
+    history={history}
+    sending={sending}
+    note={note}
+    onVerdict={sendVerdict}
+    onUndo={(id) => void undo(id)}
+    reportPage={reportPage}
+  />,
+  document.getElementById('app')!,
+);

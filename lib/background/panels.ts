@@ -1,0 +1,234 @@
+import { leadKeyOf } from '../campaigns/lead-key';
+import type { LeadContext } from '../crm';
+import { t } from '../i18n';
+import type { Envelope, HistoryEntry, LeadView, Message } from '../messages';
+import type { PageQuestion, PanelAsk, PanelPush } from '../panel-port';
+import type { PanelCommand } from '../platform/commands';
+
+/** The few things of a `runtime.Port` the sessions use, so tests can hand in their own. */
+export interface ViewPort {
+  postMessage(message: PanelPush): void;
+  onMessage: { addListener(listener: (message: unknown) => void): void };
+  onDisconnect: { addListener(listener: () => void): void };
+  disconnect(): void;
+}
+
+export interface PanelSessionDeps {
+  /** Answers a message as the background answers an extension page's (lib/background/router.ts). */
+  ask(message: Message): Promise<Envelope<unknown>>;
+  /** This lead's verdicts, as the outbox has them. */
+  history(lead: LeadContext): Promise<HistoryEntry[]>;
+  /** Asks the content script in the tab's top frame about its page; undefined when none answers. */
+  askPage(tabId: number, question: PageQuestion): Promise<unknown>;
+}
+
+interface Session {
+  lead: LeadContext | null;
+  url: string;
+  crmLabel: string;
+  view: LeadView | null;
+  /** The problem in words when the view could not be had. */
+  error: string | null;
+  ports: Set<ViewPort>;
+  /** What the views were last sent about the history, to push only changes. */
+  lastHistory: string;
+}
+
+const isPageLead = (raw: unknown): raw is { lead: LeadContext; url: string; label: string } =>
+  typeof raw === 'object' &&
+  raw !== null &&
+  typeof (raw as { url?: unknown }).url === 'string' &&
+  typeof (raw as { label?: unknown }).label === 'string' &&
+  typeof (raw as { lead?: unknown }).lead === 'object';
+
+/**
+ * The panel views framed into CRM tabs, one session per tab. The content script reports the lead
+ * (`lead` messages); the view, an extension page the CRM page cannot read, connects a port and gets
+ * pushed what to show: the lead, the brief, the history and its changes. Nothing here polls.
+ */
+export class PanelSessions {
+  private readonly sessions = new Map<number, Session>();
+
+  constructor(private readonly deps: PanelSessionDeps) {}
+
+  private session(tabId: number): Session {
+    let session = this.sessions.get(tabId);
+    if (!session) {
+      session = {
+        lead: null,
+        url: '',
+        crmLabel: '',
+        view: null,
+        error: null,
+        ports: new Set(),
+        lastHistory: '',
+      };
+      this.sessions.set(tabId, session);
+    }
+    return session;
+  }
+
+  private push(session: Session, message: PanelPush): void {
+    for (const port of session.ports) {
+      try {
+        port.postMessage(message);
+      } catch {
+        session.ports.delete(port);
+      }
+    }
+  }
+
+  private pushShow(session: Session): void {
+    const state = session.error
+      ? ({ kind: 'error', message: session.error } as const)
+      : session.view
+        ? ({ kind: 'view', view: session.view } as const)
+        : ({ kind: 'loading' } as const);
+    if (session.view && 'history' in session.view) session.lastHistory = JSON.stringify(session.view.history);
+    this.push(session, {
+      kind: 'show',
+      lead: session.lead,
+      url: session.url,
+      crmLabel: session.crmLabel,
+      state,
+    });
+  }
+
+  /**
+   * The content script recognised a lead (or read more of it as the page rendered). A new record shows
+   * the skeleton at once; the view follows when `shown` has it.
+   */
+  leadArrived(tabId: number, lead: LeadContext, url: string, crmLabel: string): void {
+    const session = this.session(tabId);
+    const sameRecord = session.lead !== null && leadKeyOf(session.lead) === leadKeyOf(lead);
+    session.lead = lead;
+    session.url = url;
+    session.crmLabel = crmLabel;
+    if (!sameRecord) {
+      session.view = null;
+      session.error = null;
+      this.pushShow(session);
+    }
+  }
+
+  /** What to show for the tab's lead, unless the tab has moved to another record since it was asked. */
+  shown(tabId: number, lead: LeadContext, answer: Envelope<LeadView>): void {
+    const session = this.sessions.get(tabId);
+    if (!session?.lead || leadKeyOf(session.lead) !== leadKeyOf(lead)) return;
+    session.view = answer.ok ? answer.reply : null;
+    session.error = answer.ok ? null : answer.error;
+    this.pushShow(session);
+  }
+
+  /** The tab left its record, or its page is no longer served: the view shows nothing. */
+  gone(tabId: number): void {
+    const session = this.sessions.get(tabId);
+    if (!session) return;
+    session.lead = null;
+    session.view = null;
+    session.error = null;
+    this.pushShow(session);
+  }
+
+  closed(tabId: number): void {
+    this.sessions.delete(tabId);
+  }
+
+  /** A keyboard command for the tab's panel. */
+  command(tabId: number, command: PanelCommand): void {
+    const session = this.sessions.get(tabId);
+    if (session) this.push(session, { kind: 'command', command });
+  }
+
+  /**
+   * A view connected from the tab: it is sent what the tab shows now, and the content script is asked
+   * for its lead (a worker that was stopped has forgotten it; a page that changed has a new one).
+   */
+  connect(tabId: number, port: ViewPort): void {
+    const session = this.session(tabId);
+    session.ports.add(port);
+    port.onDisconnect.addListener(() => session.ports.delete(port));
+    port.onMessage.addListener((raw) => void this.request(tabId, port, raw));
+    if (session.lead) this.pushShow(session);
+    void this.deps.askPage(tabId, { sameroom: 'lead' }).then(async (answer) => {
+      if (!isPageLead(answer)) return;
+      const known = session.lead && leadKeyOf(session.lead) === leadKeyOf(answer.lead) && session.view;
+      this.leadArrived(tabId, answer.lead, answer.url, answer.label);
+      if (known) return;
+      const view = await this.deps.ask({ type: 'lead', lead: answer.lead });
+      this.shown(tabId, answer.lead, view as Envelope<LeadView>);
+    });
+  }
+
+  /** After anything that may change verdicts (a click, an undo, a sync): each view gets its lead's history. */
+  async refreshHistory(): Promise<void> {
+    for (const session of this.sessions.values()) {
+      const lead = session.lead;
+      if (!lead || session.ports.size === 0) continue;
+      const entries = await this.deps.history(lead);
+      const text = JSON.stringify(entries);
+      if (text === session.lastHistory || session.lead !== lead) continue;
+      session.lastHistory = text;
+      this.push(session, { kind: 'history', leadKey: leadKeyOf(lead), entries });
+    }
+  }
+
+  private async request(tabId: number, port: ViewPort, raw: unknown): Promise<void> {
+    const ask = raw as PanelAsk;
+    if (typeof ask !== 'object' || ask === null || typeof ask.id !== 'number') return;
+    const envelope = await this.answer(tabId, ask).catch(
+      (error: unknown): Envelope<unknown> => ({ ok: false, error: t('errCouldNot', String(error)) }),
+    );
+    try {
+      port.postMessage({ kind: 'reply', id: ask.id, envelope });
+    } catch {
+      // The view went away meanwhile.
+    }
+  }
+
+  private async answer(tabId: number, ask: PanelAsk): Promise<Envelope<unknown>> {
+    const session = this.session(tabId);
+    const lead = session.lead;
+    switch (ask.kind) {
+      case 'openOptions':
+        return this.deps.ask({ type: 'openOptions' });
+      case 'report': {
+        const report = await this.deps.askPage(tabId, { sameroom: 'report' });
+        return { ok: true, reply: typeof report === 'string' ? report : null };
+      }
+      case 'undo': {
+        const answer = await this.deps.ask({ type: 'undo', id: ask.verdictId });
+        void this.refreshHistory();
+        return answer;
+      }
+      case 'pick': {
+        if (!lead) return { ok: false, error: t('stateNoAnswer') };
+        const answer = (await this.deps.ask({
+          type: 'pick',
+          lead,
+          campaignId: ask.campaignId,
+        })) as Envelope<LeadView>;
+        this.shown(tabId, lead, answer);
+        return answer;
+      }
+      case 'verdict': {
+        const view = session.view;
+        if (!lead || !view) return { ok: false, error: t('stateNoAnswer') };
+        const answer = await this.deps.ask({
+          type: 'verdict',
+          id: ask.verdictId,
+          lead,
+          url: session.url,
+          campaignId: view.state === 'matched' ? view.brief.id : null,
+          verdict: ask.verdict,
+          ...(ask.note.trim() ? { note: ask.note } : {}),
+          region: ask.region,
+        });
+        void this.refreshHistory();
+        return answer;
+      }
+      default:
+        return { ok: false, error: t('errNotUnderstood') };
+    }
+  }
+}

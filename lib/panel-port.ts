@@ -1,0 +1,36 @@
+import type { PanelState } from '../components/Panel';
+import type { LeadContext } from './crm';
+import type { Envelope, HistoryEntry } from './messages';
+import type { PanelCommand } from './platform/commands';
+import type { Verdict } from './protocol';
+
+/**
+ * The panel view (entrypoints/panel, an extension page framed into the CRM page) and the background
+ * talk over one port per frame, named PANEL_PORT. The background binds the port to the frame's tab and
+ * pushes what the view shows; the view asks for the rep's actions. The CRM page is in neither.
+ */
+export const PANEL_PORT = 'sameroom-panel';
+
+/** What the background pushes to the view. */
+export type PanelPush =
+  /** The lead on the tab's page (null: none, the frame is about to go), and what to show for it. */
+  | { kind: 'show'; lead: LeadContext | null; url: string; crmLabel: string; state: PanelState }
+  /** This lead's verdicts changed (saved, sent, undone, a reply arrived). */
+  | { kind: 'history'; leadKey: string; entries: HistoryEntry[] }
+  /** A keyboard command the browser gave while the tab was in front. */
+  | { kind: 'command'; command: PanelCommand }
+  /** The answer to one of the view's requests. */
+  | { kind: 'reply'; id: number; envelope: Envelope<unknown> };
+
+/** What the view asks of the background, for the lead it is showing. */
+export type PanelRequest =
+  | { kind: 'verdict'; verdictId: string; verdict: Verdict; note: string; region: string }
+  | { kind: 'undo'; verdictId: string }
+  | { kind: 'pick'; campaignId: string | null }
+  | { kind: 'report' }
+  | { kind: 'openOptions' };
+
+export type PanelAsk = PanelRequest & { id: number };
+
+/** What the content script answers when the background asks it about its page. */
+export type PageQuestion = { sameroom: 'lead' } | { sameroom: 'report' };

@@ -1,0 +1,29 @@
+import type { Frame, Locator, Page } from 'playwright-core';
+
+/** The panel view's frame: an extension page the content script frames into the CRM page (issue 11). */
+export const isPanelFrame = (frame: Frame) =>
+  /^(chrome|moz)-extension:\/\/[^/]+\/panel\.html/.test(frame.url());
+
+/**
+ * The panel as the rep sees it, looked at from the extension's side: its frame sits in a closed shadow
+ * root the page (and a page-side locator) cannot enter, so the test finds it among the tab's frames.
+ */
+export async function panelFrame(page: Page, timeout = 10_000): Promise<Frame> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const frame = page.frames().find(isPanelFrame);
+    if (frame && !frame.isDetached()) return frame;
+    if (Date.now() > deadline) throw new Error(`no panel frame on ${page.url()} within ${timeout} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** The panel's `<aside>`, in the frame the tab has now. */
+export async function panelAside(page: Page, timeout?: number): Promise<Locator> {
+  return (await panelFrame(page, timeout)).locator('aside');
+}
+
+/** Whether the page has a panel frame at all (none on pages that are not records). */
+export function hasPanel(page: Page): boolean {
+  return page.frames().some(isPanelFrame);
+}

@@ -1,0 +1,201 @@
+import { describe, expect, it, vi } from 'vitest';
+import { PanelSessions, type ViewPort } from '../../../lib/background/panels';
+import type { LeadContext } from '../../../lib/crm';
+import type { Envelope, HistoryEntry, LeadView, Message } from '../../../lib/messages';
+import type { PanelAsk, PanelPush } from '../../../lib/panel-port';
+import { brief } from '../../support/examples';
+
+const LEAD: LeadContext = {
+  crm: 'salesforce',
+  objectType: 'lead',
+  recordId: '00Q5g00000A1b2cEAB',
+  signals: {},
+};
+const OTHER: LeadContext = { ...LEAD, recordId: '00Q5g00000B9z8yEAB' };
+const URL_A = 'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2cEAB/view';
+const BRIEF = brief();
+const MATCHED: LeadView = {
+  state: 'matched',
+  brief: BRIEF,
+  reason: { kind: 'pick' },
+  cache: { fetchedAt: '2026-11-22T09:00:00Z', offlineSince: null, problem: null, skipped: 0 },
+  me: {
+    member: { id: '9c1d3f7a-2b4e-4c6d-8e0f-1a2b3c4d5e6f', name: 'Ana', role: 'rep', region: null },
+    workspace: { id: '3f2e1d0c-9b8a-4765-8432-10fedcba9876', name: 'Acme', regions: [] },
+  },
+  setup: { regions: [], region: null },
+  history: [],
+};
+const ENTRY: HistoryEntry = {
+  id: '6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+  verdict: 'good_fit',
+  note: null,
+  region: null,
+  createdAt: '2026-11-22T09:00:00Z',
+  status: 'held',
+  undoUntil: '2026-11-22T09:00:10Z',
+  problem: null,
+  replies: [],
+};
+
+/** A view's port: what it was pushed, and a way to send it a request as the view would. */
+function viewPort() {
+  const pushed: PanelPush[] = [];
+  let onMessage: (message: unknown) => void = () => undefined;
+  let onDisconnect: () => void = () => undefined;
+  const port: ViewPort = {
+    postMessage: (message) => void pushed.push(message),
+    onMessage: {
+      addListener: (listener) => {
+        onMessage = listener;
+      },
+    },
+    onDisconnect: {
+      addListener: (listener) => {
+        onDisconnect = listener;
+      },
+    },
+    disconnect: () => onDisconnect(),
+  };
+  const reply = async (ask: PanelAsk) => {
+    onMessage(ask);
+    await vi.waitFor(() => expect(pushed.some((p) => p.kind === 'reply' && p.id === ask.id)).toBe(true));
+    return (pushed.find((p) => p.kind === 'reply' && p.id === ask.id) as { envelope: Envelope<unknown> })
+      .envelope;
+  };
+  return { port, pushed, reply, close: () => onDisconnect() };
+}
+
+function sessions(page: unknown = null) {
+  const asked: Message[] = [];
+  const ask = vi.fn(async (message: Message): Promise<Envelope<unknown>> => {
+    asked.push(message);
+    if (message.type === 'lead' || message.type === 'pick') return { ok: true, reply: MATCHED };
+    if (message.type === 'verdict') return { ok: true, reply: ENTRY };
+    return { ok: true, reply: { ok: true } };
+  });
+  const history = vi.fn(async (_lead: LeadContext) => [ENTRY]);
+  const askPage = vi.fn(async (_tab: number, question: { sameroom: string }) =>
+    question.sameroom === 'report' ? 'outline' : page,
+  );
+  return { panels: new PanelSessions({ ask, history, askPage }), asked, ask, history, askPage };
+}
+
+const shows = (pushed: PanelPush[]) =>
+  pushed.filter((p): p is Extract<PanelPush, { kind: 'show' }> => p.kind === 'show');
+
+describe('the panel views, bound to their tabs', () => {
+  it('shows the skeleton for a new record at once, then what to show, to that tab only', () => {
+    const { panels } = sessions();
+    const mine = viewPort();
+    const other = viewPort();
+    panels.connect(1, mine.port);
+    panels.connect(2, other.port);
+    panels.leadArrived(1, LEAD, URL_A, 'Salesforce Lightning');
+    expect(shows(mine.pushed).at(-1)).toMatchObject({ lead: LEAD, state: { kind: 'loading' } });
+    panels.shown(1, LEAD, { ok: true, reply: MATCHED });
+    expect(shows(mine.pushed).at(-1)).toMatchObject({
+      crmLabel: 'Salesforce Lightning',
+      state: { kind: 'view', view: { state: 'matched' } },
+    });
+    expect(shows(other.pushed)).toEqual([]);
+  });
+
+  it('ignores what to show for a record the tab has left meanwhile', () => {
+    const { panels } = sessions();
+    const view = viewPort();
+    panels.connect(1, view.port);
+    panels.leadArrived(1, LEAD, URL_A, 'Salesforce Lightning');
+    panels.leadArrived(1, OTHER, URL_A, 'Salesforce Lightning');
+    panels.shown(1, LEAD, { ok: true, reply: MATCHED });
+    expect(shows(view.pushed).at(-1)).toMatchObject({ lead: OTHER, state: { kind: 'loading' } });
+  });
+
+  it('does not flash the skeleton when the page says more about the same record', () => {
+    const { panels } = sessions();
+    const view = viewPort();
+    panels.connect(1, view.port);
+    panels.leadArrived(1, LEAD, URL_A, 'Salesforce Lightning');
+    panels.shown(1, LEAD, { ok: true, reply: MATCHED });
+    const before = view.pushed.length;
+    panels.leadArrived(1, { ...LEAD, signals: { leadSource: 'Web' } }, URL_A, 'Salesforce Lightning');
+    expect(view.pushed.length).toBe(before);
+  });
+
+  it('asks the page for its lead when a view connects (a stopped worker has forgotten it)', async () => {
+    const { panels, askPage } = sessions({ lead: LEAD, url: URL_A, label: 'Salesforce Lightning' });
+    const view = viewPort();
+    panels.connect(7, view.port);
+    expect(askPage).toHaveBeenCalledWith(7, { sameroom: 'lead' });
+    await vi.waitFor(() =>
+      expect(shows(view.pushed).at(-1)).toMatchObject({ lead: LEAD, state: { kind: 'view' } }),
+    );
+  });
+
+  it("sends a verdict for the tab's own lead, address and campaign, whatever else the view says", async () => {
+    const { panels, asked } = sessions();
+    const view = viewPort();
+    panels.connect(1, view.port);
+    panels.leadArrived(1, LEAD, URL_A, 'Salesforce Lightning');
+    panels.shown(1, LEAD, { ok: true, reply: MATCHED });
+    const answer = await view.reply({
+      id: 1,
+      kind: 'verdict',
+      verdictId: ENTRY.id,
+      verdict: 'good_fit',
+      note: '  ',
+      region: 'Iberia',
+      // A view cannot name another record: extra fields are not read.
+      ...({ lead: OTHER } as object),
+    } as PanelAsk);
+    expect(answer).toEqual({ ok: true, reply: ENTRY });
+    expect(asked.at(-1)).toEqual({
+      type: 'verdict',
+      id: ENTRY.id,
+      lead: LEAD,
+      url: URL_A,
+      campaignId: BRIEF.id,
+      verdict: 'good_fit',
+      region: 'Iberia',
+    });
+  });
+
+  it('refuses a verdict when the tab has no lead, with words', async () => {
+    const { panels, asked } = sessions();
+    const view = viewPort();
+    panels.connect(1, view.port);
+    const answer = await view.reply({
+      id: 1,
+      kind: 'verdict',
+      verdictId: ENTRY.id,
+      verdict: 'good_fit',
+      note: '',
+      region: '',
+    });
+    expect(answer).toMatchObject({ ok: false, error: expect.any(String) });
+    expect(asked.filter((m) => m.type === 'verdict')).toEqual([]);
+  });
+
+  it('pushes a lead’s history only when it changed, and not to views that left', async () => {
+    const { panels, history } = sessions();
+    const view = viewPort();
+    panels.connect(1, view.port);
+    panels.leadArrived(1, LEAD, URL_A, 'Salesforce Lightning');
+    await panels.refreshHistory();
+    await panels.refreshHistory();
+    expect(view.pushed.filter((p) => p.kind === 'history')).toHaveLength(1);
+    view.close();
+    history.mockResolvedValue([{ ...ENTRY, status: 'sent' }]);
+    await panels.refreshHistory();
+    expect(view.pushed.filter((p) => p.kind === 'history')).toHaveLength(1);
+  });
+
+  it('passes a keyboard command to the tab’s view, and the page’s report to the view that asks', async () => {
+    const { panels } = sessions();
+    const view = viewPort();
+    panels.connect(3, view.port);
+    panels.command(3, 'focus-verdicts');
+    expect(view.pushed).toContainEqual({ kind: 'command', command: 'focus-verdicts' });
+    expect(await view.reply({ id: 9, kind: 'report' })).toEqual({ ok: true, reply: 'outline' });
+  });
+});
