@@ -4,6 +4,7 @@ import { briefInput } from '../support/examples';
 import { startTestWorkspace, type TestWorkspace } from '../workspace/harness';
 import { type FirefoxSession, launchFirefox } from './harness/firefox';
 import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
+import { inPanel, panelText } from './harness/panel-firefox';
 
 let server: FixtureServer;
 let ws: TestWorkspace;
@@ -49,10 +50,7 @@ async function extensionPage(path: string): Promise<Page> {
   throw new Error(`no tab opened ${wanted}`);
 }
 
-async function panelHeading(): Promise<string | null | undefined> {
-  const heading = await page.$('sameroom-panel >>> aside h2');
-  return heading?.evaluate((el) => el.textContent);
-}
+const panelHeading = () => panelText(page, 'aside h2');
 
 describe('Firefox: a custom site and a link in Options, the campaign on Salesforce, HubSpot and the custom site, and a verdict', () => {
   it('opens Options from the panel of an unlinked lead page, adds a custom site there (its panel appears), and links', async () => {
@@ -64,8 +62,7 @@ describe('Firefox: a custom site and a link in Options, the campaign on Salesfor
     await page.goto(server.url('salesforce-lightning/lead'));
     // Firefox's WebDriver will not navigate to moz-extension:// pages; a rep clicks through the panel anyway.
     // Polled: waitForSelector watches the page's own DOM, not changes inside the panel's shadow root.
-    await expect.poll(() => page.$('sameroom-panel >>> .sr-button'), { timeout: 15_000 }).toBeTruthy();
-    await (await page.$('sameroom-panel >>> .sr-button'))?.click();
+    await (await inPanel(page, '.sr-button')).click();
     const options = await extensionPage('options.html');
     // A custom site first (Firefox grants its permission without a prompt under the test profile's pref).
     const site = await options.$$('form[aria-labelledby="custom-site-title"] input');
@@ -83,13 +80,7 @@ describe('Firefox: a custom site and a link in Options, the campaign on Salesfor
     const twenty = await firefox.browser.newPage();
     await twenty.goto(server.url('twenty/person'));
     await expect
-      .poll(
-        async () =>
-          (await twenty.$('sameroom-panel >>> .sr-status__title'))?.evaluate((el) => el.textContent),
-        {
-          timeout: 15_000,
-        },
-      )
+      .poll(() => panelText(twenty, '.sr-status__title'), { timeout: 15_000 })
       .toBe('Not linked to a workspace');
     await twenty.close();
     const input = await options.waitForSelector('#join-link');
@@ -122,13 +113,12 @@ describe('Firefox: a custom site and a link in Options, the campaign on Salesfor
   it('sends a verdict clicked on the HubSpot contact: Saved, then Sent, and the workspace has it', async () => {
     await page.goto(server.url('hubspot/contact'));
     await expect.poll(panelHeading, { timeout: 15_000 }).toBe('Retrofit search — Q4');
-    const more = await page.$('sameroom-panel >>> .sr-verdict__more-toggle');
+    const more = await inPanel(page, '.sr-verdict__more-toggle');
     if ((await more?.evaluate((el) => el.getAttribute('aria-expanded'))) !== 'true') await more?.click();
-    const note = await page.$('sameroom-panel >>> .sr-verdict textarea');
+    const note = await inPanel(page, '.sr-verdict textarea');
     await note?.type('Wants a retrofit quote for two lines.');
-    await (await page.$('sameroom-panel >>> [data-verdict-key="1"]'))?.click();
-    const status = async () =>
-      (await page.$('sameroom-panel >>> .sr-verdict__status'))?.evaluate((el) => el.textContent);
+    await (await inPanel(page, '[data-verdict-key="1"]')).click();
+    const status = () => panelText(page, '.sr-verdict__status');
     await expect.poll(status, { timeout: 5_000 }).toMatch(/^Saved\./);
     await expect.poll(status, { timeout: 25_000 }).toBe('Sent to the workspace.');
     const answer = await ws.call('GET', '/api/v1/feedback', { token: marketerToken });

@@ -2,7 +2,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FirefoxSession, launchFirefox } from './harness/firefox';
 import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
-import { inPanel } from './harness/panel-firefox';
+import { findPanelFrame, inPanel } from './harness/panel-firefox';
 
 let server: FixtureServer;
 let firefox: FirefoxSession;
@@ -32,6 +32,6 @@ describe('Firefox: the built extension on Salesforce Lightning', () => {
     await page.goto(server.url('salesforce-lightning/list-view'));
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(await page.$('sameroom-panel')).toBeNull();
-    expect(page.frames().some((frame) => frame.url().includes('/panel.html'))).toBe(false);
+    expect(await findPanelFrame(page)).toBeUndefined();
   });
 });
