@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
 import { type ChromiumSession, launchChromium, linkInOptions } from '../test/e2e/harness/chromium';
 import { type FixtureServer, startFixtureServer } from '../test/e2e/harness/fixture-server';
+import { panelAside } from '../test/e2e/harness/panel';
 import { CHROMIUM, ROOT } from '../test/e2e/harness/paths';
 import { makeSelfSignedCertificate } from '../test/support/certificate';
 import { runCommand } from '../workspace/commands';
@@ -187,7 +188,7 @@ function story(reason: string | undefined): string {
 }
 
 async function panelText(page: Page): Promise<string> {
-  const panel = page.locator('sameroom-panel aside');
+  const panel = await panelAside(page, 15_000);
   await panel.locator('h2').first().waitFor({ timeout: 15_000 });
   return (await panel.locator('h2').first().textContent())?.trim() ?? '';
 }
@@ -204,9 +205,11 @@ async function tour(
     await page.goto(fixtures.url(fixture));
     const heading = await panelText(page).catch(() => '(the panel did not appear)');
     const reason = (
-      await page
-        .locator('sameroom-panel .sr-reason')
-        .textContent()
+      await (
+        await panelAside(page)
+      )
+        .locator('.sr-reason')
+        .textContent({ timeout: 2_000 })
         .catch(() => null)
     )?.trim();
     const file = join(SCREENSHOTS, `tour-${index + 1}-${fixture.replace('/', '-')}.png`);
@@ -217,7 +220,7 @@ async function tour(
   }
   await page.goto(fixtures.url('salesforce-lightning/lead'));
   await panelText(page);
-  const panel = page.locator('sameroom-panel aside');
+  const panel = await panelAside(page);
   const note = 'Demo: asked for the retrofit assessment at the booth.';
   const more = panel.locator('.sr-verdict__more-toggle'); // note and region sit behind the verdict bar's toggle
   if ((await more.getAttribute('aria-expanded')) !== 'true') await more.click();

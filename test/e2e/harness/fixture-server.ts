@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { cspFor } from '../../fixtures/csp';
 import { type CrmFixture, CUSTOM_SITES_DIR, loadFixtures } from '../../support/fixtures';
 import { CERT_FILE, KEY_FILE } from './paths';
 
@@ -49,7 +50,12 @@ export async function startFixtureServer(
         );
         return;
       }
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      const csp = cspFor(url.hostname);
+      response.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+        ...(csp ? { 'content-security-policy': csp } : {}),
+      });
       response.end(fixture.html);
     },
   );

@@ -1,0 +1,93 @@
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SALESFORCE_LIGHTNING_CSP, STRICTEST_CSP } from '../fixtures/csp';
+import { briefInput } from '../support/examples';
+import { startTestWorkspace, type TestWorkspace } from '../workspace/harness';
+import { type FirefoxSession, launchFirefox } from './harness/firefox';
+import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
+import { attackPanel, catchShadowRoots } from './harness/hostile-page';
+import { panelFrame, panelText } from './harness/panel-firefox';
+
+let server: FixtureServer;
+let ws: TestWorkspace;
+let firefox: FirefoxSession;
+let page: Page;
+
+const rules = (utmCampaigns: string[]) => ({ campaignIds: [], utmCampaigns, leadSources: [], keywords: [] });
+const SECRETS = ['Hannover Messe 2026', 'Retrofit without stopping the line.', 'Retrofit search — Q4'];
+
+beforeAll(async () => {
+  server = await startFixtureServer(443);
+  ws = await startTestWorkspace('pglite');
+  const marketer = await ws.join('marketer');
+  for (const body of [
+    briefInput({ match: rules(['hm26']) }),
+    briefInput({ name: 'Retrofit search — Q4', channel: 'Paid search', match: rules(['retrofit-q4']) }),
+  ])
+    await ws.call('POST', '/api/v1/campaigns', { token: marketer.token, body });
+  const invite = await ws.call('POST', '/api/v1/invites', {
+    token: ws.adminToken,
+    body: { name: 'Ana Ruiz', role: 'rep' },
+  });
+  const { joinUrl } = (await invite.json()) as { joinUrl: string };
+  firefox = await launchFirefox({ hosts: server.hosts });
+  page = await firefox.browser.newPage();
+  // Linked as a rep would: the panel of an unlinked lead page opens Options.
+  await page.goto(server.url('hubspot/contact'));
+  const frame = await panelFrame(page, 15_000);
+  await (await frame.waitForSelector('.sr-button', { timeout: 15_000 }))!.click();
+  const options = await optionsTab();
+  await (await options.waitForSelector('#join-link'))!.type(joinUrl);
+  await options.click('form.sr-form button[type="submit"]');
+  await options.waitForFunction(() => document.body.textContent?.includes('Linked to'), { timeout: 15_000 });
+  await options.close();
+  await page.evaluateOnNewDocument(catchShadowRoots);
+});
+
+afterAll(async () => {
+  await firefox?.close();
+  await ws?.destroy();
+  await server?.close();
+});
+
+async function optionsTab(): Promise<Page> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    for (const candidate of await firefox.browser.pages()) {
+      const href = await candidate.evaluate(() => location.href).catch(() => '');
+      if (href.startsWith(`${firefox.extensionOrigin}options.html`)) return candidate;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error('Options did not open');
+}
+
+describe('Firefox: a hostile CRM page under its real Content-Security-Policy', () => {
+  it("shows the brief on Salesforce Lightning under Lightning's policy and gives the page nothing", async () => {
+    const response = await page.goto(server.url('salesforce-lightning/lead'));
+    expect(response?.headers()['content-security-policy']).toBe(SALESFORCE_LIGHTNING_CSP);
+    await expect.poll(() => panelText(page, 'aside h2'), { timeout: 15_000 }).toBe('Hannover Messe 2026');
+    const report = await page.evaluate(attackPanel, SECRETS);
+    expect(report).toEqual({
+      host: true,
+      openShadowRoot: false,
+      caughtRootWithFrame: false,
+      readableFrames: 0,
+      chromeRuntime: false,
+      leaked: [],
+      panelUrlInTimeline: false,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const frame = await panelFrame(page);
+    expect(await frame.$$('.sr-history li')).toHaveLength(0);
+    expect(await panelText(page, '.sr-verdict__status')).not.toMatch(/Saved/);
+  });
+
+  it('shows the brief on HubSpot under a policy that allows no frames at all', async () => {
+    const response = await page.goto(server.url('hubspot/contact'));
+    expect(response?.headers()['content-security-policy']).toBe(STRICTEST_CSP);
+    await expect.poll(() => panelText(page, 'aside h2'), { timeout: 15_000 }).toBe('Retrofit search — Q4');
+    expect((await page.evaluate(attackPanel, SECRETS)).leaked).toEqual([]);
+    const response2 = await ws.call('GET', '/api/v1/feedback', { token: ws.adminToken });
+    expect(((await response2.json()) as { items: unknown[] }).items).toEqual([]);
+  });
+});
