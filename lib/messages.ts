@@ -24,70 +24,9 @@ export const VerdictMessage = z.strictObject({
 });
 export type VerdictInput = Omit<z.infer<typeof VerdictMessage>, 'type'>;
 
-/**
- * Messages to the background. Each names who may send it: extension pages (popup, options), content
- * scripts on an enabled CRM site, or both. The background refuses anything else.
- */
-export const Message = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('status') }),
-  z.strictObject({ type: z.literal('openOptions') }),
-  z.strictObject({
-    type: z.literal('link'),
-    joinLink: z.string().max(LIMITS.url),
-    code: z.string().max(LIMITS.code).optional(),
-  }),
-  z.strictObject({
-    type: z.literal('lead'),
-    lead: LeadMessage,
-    /** The CRM's name as the rep knows it ("Salesforce Lightning"), for the panel's header. */
-    label: z.string().max(LIMITS.name).optional(),
-  }),
-  z.strictObject({ type: z.literal('pick'), lead: LeadMessage, campaignId: z.uuid().nullable() }),
-  VerdictMessage,
-  z.strictObject({ type: z.literal('undo'), id: z.uuid() }),
-  z.strictObject({ type: z.literal('history'), lead: LeadMessage }),
-  z.strictObject({ type: z.literal('outbox') }),
-  z.strictObject({ type: z.literal('syncNow') }),
-  z.strictObject({
-    type: z.literal('resend'),
-    id: z.uuid(),
-    verdict: Verdict.optional(),
-    note: z.string().max(LIMITS.note).optional(),
-    region: z.string().max(LIMITS.name).optional(),
-  }),
-  z.strictObject({ type: z.literal('discard'), id: z.uuid() }),
-  z.strictObject({ type: z.literal('repliesSeen') }),
-  z.strictObject({ type: z.literal('campaigns') }),
-  z.strictObject({ type: z.literal('unlink') }),
-  z.strictObject({ type: z.literal('enabledCrms') }),
-  /** A keyboard command the content script received, for its tab's panel view. */
-  z.strictObject({ type: z.literal('panelCommand'), command: z.enum(['toggle-panel', 'focus-verdicts']) }),
-]);
-export type Message = z.infer<typeof Message>;
-export type MessageType = Message['type'];
+export type { Message, MessageType, ReplyTo } from './background/registry';
 
 export type SenderKind = 'extensionPage' | 'contentScript';
-
-export const ALLOWED_SENDERS: Record<MessageType, readonly SenderKind[]> = {
-  status: ['extensionPage'],
-  openOptions: ['extensionPage'],
-  link: ['extensionPage'],
-  // The content script reports its lead; the panel view (an extension page) asks through the background.
-  lead: ['contentScript', 'extensionPage'],
-  pick: ['extensionPage'],
-  verdict: ['extensionPage'],
-  undo: ['extensionPage'],
-  history: ['extensionPage'],
-  outbox: ['extensionPage'],
-  syncNow: ['extensionPage'],
-  resend: ['extensionPage'],
-  discard: ['extensionPage'],
-  repliesSeen: ['extensionPage'],
-  campaigns: ['extensionPage'],
-  unlink: ['extensionPage'],
-  enabledCrms: ['contentScript'],
-  panelCommand: ['contentScript'],
-};
 
 export const StatusReply = z.object({
   linked: z.boolean(),
@@ -191,34 +130,11 @@ export interface CampaignList {
   fetchedAt: string | null;
 }
 
-export interface Replies {
-  status: StatusReply;
-  openOptions: { ok: true };
-  link: StatusReply;
-  lead: LeadView;
-  pick: LeadView;
-  verdict: HistoryEntry;
-  undo: { undone: boolean };
-  history: HistoryEntry[];
-  outbox: OutboxStatus;
-  syncNow: OutboxStatus;
-  resend: HistoryEntry;
-  discard: OutboxStatus;
-  repliesSeen: OutboxStatus;
-  campaigns: CampaignList;
-  unlink: UnlinkReply;
-  /** The built-in CRMs' switches in force, the admin's policy applied (missing means on). */
-  enabledCrms: Record<string, boolean>;
-  panelCommand: { ok: true };
-}
-
 /** After Unlink: the outbox as it stands, and whether the workspace revoked the token (or why not). */
 export interface UnlinkReply extends OutboxStatus {
   revoked: boolean;
   revokeProblem: string | null;
 }
-
-export type ReplyTo<T extends MessageType> = Replies[T];
 
 /** Every reply carries either the answer or an error a person can act on. */
 /**

@@ -1,4 +1,5 @@
 import type { IDBPDatabase } from 'idb';
+import { RepError } from '../errors';
 import { t } from '../i18n';
 import type { StatusReply } from '../messages';
 import { syncStateFor } from '../outbox/outbox';
@@ -17,13 +18,14 @@ export async function linkWorkspace(
   options: { now: Date; fetchFn?: typeof fetch; requiredWorkspace?: string | undefined },
 ): Promise<StatusReply> {
   const parsed = parseJoinLink(input.joinLink, input.code);
-  if (!parsed.ok) throw new Error(parsed.problem);
+  if (!parsed.ok) throw new RepError(parsed.problem);
   // A policy that is there but cannot be read refuses every link: it never falls back to "any workspace".
   const required =
     options.requiredWorkspace !== undefined ? parseWorkspaceUrl(options.requiredWorkspace) : null;
-  if (required && !required.ok) throw new Error(t('errManagedWorkspaceInvalid', options.requiredWorkspace!));
+  if (required && !required.ok)
+    throw new RepError(t('errManagedWorkspaceInvalid', options.requiredWorkspace!));
   if (required?.ok && required.url !== parsed.link.workspaceUrl)
-    throw new Error(t('errManagedWorkspace', required.url, parsed.link.workspaceUrl));
+    throw new RepError(t('errManagedWorkspace', required.url, parsed.link.workspaceUrl));
   const linked = await new WorkspaceClient(parsed.link.workspaceUrl, null, options.fetchFn).link(
     parsed.link.code,
   );

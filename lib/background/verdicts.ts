@@ -1,4 +1,5 @@
 import type { IDBPDatabase } from 'idb';
+import { RepError } from '../errors';
 import { t } from '../i18n';
 import type { CampaignList, VerdictInput } from '../messages';
 import { saveVerdict } from '../outbox/outbox';
@@ -9,7 +10,7 @@ import { campaignChoices } from './lead';
 /** Saves the rep's verdict for the linked workspace. Refused with words when nothing is linked. */
 export async function verdict(db: IDBPDatabase<SameroomDb>, input: VerdictInput, now: Date) {
   const link = await db.get('link', 'current');
-  if (!link) throw new Error(t('errNotLinkedVerdict'));
+  if (!link) throw new RepError(t('errNotLinkedVerdict'));
   return saveVerdict(db, input, link, now);
 }
 

@@ -1,5 +1,6 @@
 import type { IDBPDatabase } from 'idb';
 import { leadKeyOf } from '../campaigns/lead-key';
+import { RepError } from '../errors';
 import { t } from '../i18n';
 import type { DeadLetter, HistoryEntry, OutboxStatus, ReplyNotice, VerdictInput } from '../messages';
 import { type FeedbackItem, requests } from '../protocol';
@@ -45,7 +46,7 @@ export function buildItem(input: VerdictInput, link: LinkRecord, now: Date): Fee
     createdAt: now.toISOString(),
   };
   const parsed = requests.FeedbackItem.safeParse(candidate);
-  if (!parsed.success) throw new Error(t('errVerdictInvalid', describeIssues(parsed.error).join('; ')));
+  if (!parsed.success) throw new RepError(t('errVerdictInvalid', describeIssues(parsed.error).join('; ')));
   return parsed.data;
 }
 
@@ -205,7 +206,7 @@ export async function resendDead(
 ): Promise<HistoryEntry> {
   const tx = db.transaction('outbox', 'readwrite', { durability: 'strict' });
   const entry = await tx.store.get(id);
-  if (entry?.state !== 'dead') throw new Error(t('errDeadGone'));
+  if (entry?.state !== 'dead') throw new RepError(t('errDeadGone'));
   const { note: _note, region: _region, ...rest } = entry.item;
   const note = (fix.note ?? entry.item.note ?? '').trim();
   const region = (fix.region ?? entry.item.region ?? '').trim();
@@ -221,7 +222,7 @@ export async function resendDead(
   if (!parsed.success) {
     tx.abort();
     await tx.done.catch(() => undefined);
-    throw new Error(t('errVerdictStillInvalid', describeIssues(parsed.error).join('; ')));
+    throw new RepError(t('errVerdictStillInvalid', describeIssues(parsed.error).join('; ')));
   }
   const next: OutboxEntry = {
     ...entry,

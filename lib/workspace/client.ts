@@ -1,3 +1,4 @@
+import { RepError } from '../errors';
 import { t } from '../i18n';
 import {
   type Brief,
@@ -13,7 +14,7 @@ import {
 } from '../protocol';
 
 /** What went wrong talking to the workspace, in words a rep can act on. */
-export class WorkspaceError extends Error {
+export class WorkspaceError extends RepError {
   constructor(
     readonly kind: 'offline' | 'notWorkspace' | 'unauthorized' | 'badCode' | 'refused' | 'busy' | 'server',
     message: string,

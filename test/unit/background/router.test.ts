@@ -155,12 +155,12 @@ describe('messages to the background', () => {
       expect(await db.count('outbox')).toBe(1);
     });
 
-    it('refuses a verdict with words when nothing is linked, saving nothing', async () => {
+    it('refuses a verdict with words when nothing is linked, saving nothing, worded once', async () => {
       const answer = await handleMessage(verdict(), PANEL_VIEW, deps());
+      // Already worded for the rep: passed on as it is, not wrapped in "could not do that".
       expect(answer).toEqual({
         ok: false,
-        error:
-          'Sameroom could not do that: Sameroom is not linked to a workspace: link it in Options, then send the verdict.',
+        error: 'Sameroom is not linked to a workspace: link it in Options, then send the verdict.',
       });
     });
 

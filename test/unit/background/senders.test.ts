@@ -131,3 +131,15 @@ describe('who may send each message to the background', () => {
     }
   });
 });
+
+describe('the message registry', () => {
+  it('names, for every message the background takes, its shape, its senders and its handler', async () => {
+    const { REGISTRY } = await import('../../../lib/background/registry');
+    expect(Object.keys(REGISTRY).sort()).toEqual(Object.keys(MESSAGES).sort());
+    for (const [type, registered] of Object.entries(REGISTRY)) {
+      expect(registered.schema.safeParse(MESSAGES[type as MessageType]).success, type).toBe(true);
+      expect(registered.senders.length, type).toBeGreaterThan(0);
+      expect(typeof registered.handle, type).toBe('function');
+    }
+  });
+});

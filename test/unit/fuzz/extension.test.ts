@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
+import { Message } from '../../../lib/background/registry';
 import { handleMessage } from '../../../lib/background/router';
 import { ADAPTERS, adapterFor, detectLead } from '../../../lib/crm';
 import { customAdapter } from '../../../lib/crm/custom';
-import { Message, type SenderInfo } from '../../../lib/messages';
+import type { SenderInfo } from '../../../lib/messages';
 import { checkCustomSite } from '../../../lib/settings/custom-site';
 import { openSameroomDb } from '../../../lib/store/db';
 import { loadFixtures } from '../../support/fixtures';

@@ -1,0 +1,188 @@
+import { z } from 'zod';
+import type { LeadView, OutboxStatus, SenderInfo, SenderKind, StatusReply, UnlinkReply } from '../messages';
+import { LeadMessage, VerdictMessage } from '../messages';
+import {
+  discardDead,
+  leadHistory,
+  markRepliesSeen,
+  outboxStatus,
+  resendDead,
+  undoVerdict,
+} from '../outbox/outbox';
+import { PANEL_COMMANDS } from '../platform/commands';
+import { LIMITS, Verdict } from '../protocol';
+import { leadView, pickCampaign } from './lead';
+import { linkWorkspace, unlinkWorkspace } from './link';
+import type { BackgroundDeps } from './router';
+import { campaignList, verdict } from './verdicts';
+
+/** One kind of message to the background: its shape, who may send it, and how it is answered. */
+interface Entry<S extends z.ZodObject, R> {
+  schema: S;
+  senders: readonly SenderKind[];
+  handle(message: z.infer<S>, sender: SenderInfo, deps: BackgroundDeps): Promise<R>;
+}
+
+const entry = <S extends z.ZodObject, R>(
+  schema: S,
+  senders: readonly SenderKind[],
+  handle: (message: z.infer<S>, sender: SenderInfo, deps: BackgroundDeps) => Promise<R>,
+): Entry<S, R> => ({ schema, senders, handle });
+
+const only = <T extends string>(type: T) => z.strictObject({ type: z.literal(type) });
+
+function context(deps: BackgroundDeps): { now: Date; fetchFn?: typeof fetch } {
+  return { now: deps.now?.() ?? new Date(), ...(deps.fetchFn ? { fetchFn: deps.fetchFn } : {}) };
+}
+
+async function status(deps: BackgroundDeps): Promise<StatusReply> {
+  const db = await deps.db();
+  const link = await db.get('link', 'current');
+  if (link) return { linked: true, me: { member: link.member, workspace: link.workspace } };
+  // A paused sync with words and no link: the admin's policy unlinked it (a rep's Unlink clears them).
+  const sync = await db.get('sync', 'current');
+  return { linked: false, me: null, ...(sync?.paused && sync.lastError ? { notice: sync.lastError } : {}) };
+}
+
+const PAGES = ['extensionPage'] as const;
+const CONTENT = ['contentScript'] as const;
+
+/**
+ * Every message the background takes, in one place. Extension pages are the popup, Options and the
+ * panel view (framed into CRM pages, out of their reach); the content script only reports its lead and
+ * its page's policy question, and passes keyboard commands on.
+ */
+export const REGISTRY = {
+  status: entry(only('status'), PAGES, (_m, _s, deps) => status(deps)),
+  openOptions: entry(only('openOptions'), PAGES, async (_m, _s, deps) => {
+    await deps.openOptions();
+    return { ok: true as const };
+  }),
+  link: entry(
+    z.strictObject({
+      type: z.literal('link'),
+      joinLink: z.string().max(LIMITS.url),
+      code: z.string().max(LIMITS.code).optional(),
+    }),
+    PAGES,
+    async (message, _s, deps): Promise<StatusReply> => {
+      const linked = await linkWorkspace(await deps.db(), message, {
+        ...context(deps),
+        requiredWorkspace: await deps.managedWorkspaceUrl?.(),
+      });
+      // Verdicts waiting for this workspace (a paused sync, an earlier link) go out now.
+      void deps.sync(true);
+      return linked;
+    },
+  ),
+  lead: entry(
+    z.strictObject({
+      type: z.literal('lead'),
+      lead: LeadMessage,
+      /** The CRM's name as the rep knows it ("Salesforce Lightning"), for the panel's header. */
+      label: z.string().max(LIMITS.name).optional(),
+    }),
+    // The content script reports its lead; the panel view asks through the background's sessions.
+    [...CONTENT, ...PAGES],
+    async (message, _s, deps): Promise<LeadView> => leadView(await deps.db(), message.lead, context(deps)),
+  ),
+  pick: entry(
+    z.strictObject({ type: z.literal('pick'), lead: LeadMessage, campaignId: z.uuid().nullable() }),
+    PAGES,
+    async (message, _s, deps): Promise<LeadView> =>
+      pickCampaign(await deps.db(), message.lead, message.campaignId, context(deps)),
+  ),
+  verdict: entry(VerdictMessage, PAGES, async (message, _s, deps) => {
+    const { type: _type, url, ...input } = message;
+    const withUrl = url && (await (deps.sendRecordUrl?.() ?? true)) ? { ...input, url } : input;
+    const saved = await verdict(await deps.db(), withUrl, context(deps).now);
+    deps.outboxChanged();
+    return saved;
+  }),
+  undo: entry(z.strictObject({ type: z.literal('undo'), id: z.uuid() }), PAGES, async (message, _s, deps) => {
+    const undone = await undoVerdict(await deps.db(), message.id, context(deps).now);
+    deps.outboxChanged();
+    return { undone };
+  }),
+  history: entry(
+    z.strictObject({ type: z.literal('history'), lead: LeadMessage }),
+    PAGES,
+    async (message, _s, deps) => leadHistory(await deps.db(), message.lead),
+  ),
+  outbox: entry(
+    only('outbox'),
+    PAGES,
+    async (_m, _s, deps): Promise<OutboxStatus> => outboxStatus(await deps.db()),
+  ),
+  syncNow: entry(only('syncNow'), PAGES, async (_m, _s, deps): Promise<OutboxStatus> => {
+    await deps.sync(true);
+    deps.outboxChanged();
+    return outboxStatus(await deps.db());
+  }),
+  resend: entry(
+    z.strictObject({
+      type: z.literal('resend'),
+      id: z.uuid(),
+      verdict: Verdict.optional(),
+      note: z.string().max(LIMITS.note).optional(),
+      region: z.string().max(LIMITS.name).optional(),
+    }),
+    PAGES,
+    async (message, _s, deps) => {
+      const { type: _type, id, ...fix } = message;
+      const newId = deps.newId?.() ?? crypto.randomUUID();
+      const entry = await resendDead(await deps.db(), id, fix, context(deps).now, newId);
+      deps.outboxChanged();
+      return entry;
+    },
+  ),
+  discard: entry(
+    z.strictObject({ type: z.literal('discard'), id: z.uuid() }),
+    PAGES,
+    async (message, _s, deps): Promise<OutboxStatus> => {
+      await discardDead(await deps.db(), message.id);
+      deps.outboxChanged();
+      return outboxStatus(await deps.db());
+    },
+  ),
+  repliesSeen: entry(only('repliesSeen'), PAGES, async (_m, _s, deps): Promise<OutboxStatus> => {
+    await markRepliesSeen(await deps.db());
+    deps.outboxChanged();
+    return outboxStatus(await deps.db());
+  }),
+  campaigns: entry(only('campaigns'), PAGES, async (_m, _s, deps) =>
+    campaignList(await deps.db(), context(deps)),
+  ),
+  unlink: entry(only('unlink'), PAGES, async (_m, _s, deps): Promise<UnlinkReply> => {
+    const { revoked, problem } = await unlinkWorkspace(await deps.db(), context(deps));
+    deps.outboxChanged();
+    return { ...(await outboxStatus(await deps.db())), revoked, revokeProblem: problem };
+  }),
+  /** The built-in CRMs' switches in force, the admin's policy applied (missing means on). */
+  enabledCrms: entry(
+    only('enabledCrms'),
+    CONTENT,
+    async (_m, _s, deps): Promise<Record<string, boolean>> => (await deps.enabledCrms?.()) ?? {},
+  ),
+  /** A keyboard command the content script received, for its tab's panel view. */
+  panelCommand: entry(
+    z.strictObject({ type: z.literal('panelCommand'), command: z.enum(PANEL_COMMANDS) }),
+    CONTENT,
+    async (message, sender, deps) => {
+      if (sender.tabId !== undefined) deps.panelCommand?.(sender.tabId, message.command);
+      return { ok: true as const };
+    },
+  ),
+};
+
+type Registry = typeof REGISTRY;
+export type MessageType = keyof Registry;
+export type Message = { [K in MessageType]: z.infer<Registry[K]['schema']> }[MessageType];
+export type ReplyTo<T extends MessageType> = Awaited<ReturnType<Registry[T]['handle']>>;
+
+const schemas = Object.values(REGISTRY).map((registered) => registered.schema) as unknown as [
+  Registry[MessageType]['schema'],
+  ...Registry[MessageType]['schema'][],
+];
+/** Any message the background takes, checked by its `type`. */
+export const Message: z.ZodType<Message> = z.discriminatedUnion('type', schemas) as never;
