@@ -1,8 +1,8 @@
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import type { CrmAdapter } from '../../lib/crm';
 import { onPanelCommand } from '../../lib/platform/commands';
+import { loadRepSettings, watchSettings } from '../../lib/platform/rep-settings';
 import { sendToBackground } from '../../lib/platform/send';
-import { loadRepSettings, watchSettings } from '../../lib/platform/settings';
 import type { Settings } from '../../lib/settings';
 import { FrameHost } from './frame-host';
 

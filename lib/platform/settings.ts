@@ -12,6 +12,7 @@ import {
   type SettingsV2,
 } from '../settings';
 import { migrateSettingsV2 } from '../settings/site-rules';
+import { watchSettings } from './rep-settings';
 
 /** Versioned through WXT storage: an older stored object is migrated the first time it is read. */
 export const settingsItem = storage.defineItem<Settings>('local:settings', {
@@ -61,37 +62,13 @@ export async function managedSettings(): Promise<ManagedSettings> {
   }
 }
 
-/**
- * The rep's settings alone, from `storage.local`: what the content script starts from. It never reads
- * managed storage (slow or silent there, issue 11); the background answers for the admin's presets.
- */
-export function loadRepSettings(): Promise<Settings> {
-  return settingsItem.getValue();
-}
+export { loadRepSettings, watchSettings } from './rep-settings';
 
 /** The settings in force (the rep's under the admin's presets), and the presets themselves. */
 export async function loadSettings(): Promise<{ settings: Settings; managed: ManagedSettings }> {
   const [user, managed] = await Promise.all([settingsItem.getValue(), managedSettings()]);
   const builtIn = ADAPTERS.map((adapter) => adapter.id);
   return { settings: effectiveSettings(user, managed, builtIn), managed };
-}
-
-/**
- * Calls back whenever the settings in force may have changed: the rep's (Options) or the admin's
- * (managed storage). Returns the way to stop.
- */
-export function watchSettings(callback: () => void): () => void {
-  const listener = (changes: Record<string, unknown>, area: string) => {
-    // managedSeen changes when a fresh read of the policy differs from the one last seen: a policy
-    // changed while the browser was closed reaches content scripts that started from the old one.
-    if (
-      area === 'managed' ||
-      (area === 'local' && (Object.hasOwn(changes, 'settings') || Object.hasOwn(changes, 'managedSeen')))
-    )
-      callback();
-  };
-  browser.storage.onChanged.addListener(listener);
-  return () => browser.storage.onChanged.removeListener(listener);
 }
 
 /**
