@@ -41,9 +41,12 @@ export async function handleMessage(
   const parsed = Message.safeParse(raw);
   if (!parsed.success) return { ok: false, error: t('errNotUnderstood') };
   const message = parsed.data as Message;
+  // Our own pages are known by their origin: asking whether they are a CRM page would read the settings
+  // afresh (managed storage: seconds on the first read after the browser starts, issue 11).
+  const ownPage = sender.id === deps.ours.id && sender.url?.startsWith(deps.ours.origin) === true;
   let crmUrl = false;
   try {
-    crmUrl = sender.url ? await deps.isCrmUrl(new URL(sender.url)) : false;
+    crmUrl = sender.url && !ownPage ? await deps.isCrmUrl(new URL(sender.url)) : false;
   } catch {
     crmUrl = false;
   }

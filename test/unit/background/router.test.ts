@@ -209,3 +209,12 @@ const LINK_RECORD = {
   workspaceUrl: 'https://sameroom.acme.test',
   linkedAt: '2026-11-22T08:00:00Z',
 };
+
+describe('answers from memory', () => {
+  it('answers our own pages without asking whether they are a CRM page (a fresh settings read is slow)', async () => {
+    const isCrmUrl = vi.fn(() => new Promise<boolean>(() => {}));
+    const answer = await handleMessage({ type: 'status' }, PANEL_VIEW, { ...deps(), isCrmUrl });
+    expect(answer).toMatchObject({ ok: true, reply: { linked: false } });
+    expect(isCrmUrl).not.toHaveBeenCalled();
+  });
+});
