@@ -3,11 +3,15 @@ export interface BenchRow {
   name: string;
   value: number;
   unit: string;
-  budget: number;
+  /** null: the figure is reported, with no budget to meet. */
+  budget: number | null;
   /** Whether a figure under the budget ("lower") or over it ("higher") is within budget. */
   better: 'lower' | 'higher';
+  /** How the figure was taken, when the name cannot say it all (baseline, granularity, samples). */
+  note?: string;
 }
 
 export function withinBudget(row: BenchRow): boolean {
+  if (row.budget === null) return true;
   return row.better === 'lower' ? row.value <= row.budget : row.value >= row.budget;
 }

@@ -26,7 +26,7 @@ function printTable(rows: BenchRow[]): void {
   const lines = rows.map((row) => [
     row.name,
     `${row.value} ${row.unit}`,
-    `${row.better === 'lower' ? '≤' : '≥'} ${row.budget} ${row.unit}`,
+    row.budget === null ? 'reported' : `${row.better === 'lower' ? '≤' : '≥'} ${row.budget} ${row.unit}`,
     withinBudget(row) ? 'ok' : 'OVER BUDGET',
   ]);
   const header = ['figure', 'measured', 'budget', ''];
@@ -39,6 +39,9 @@ function printTable(rows: BenchRow[]): void {
   console.log(format(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const line of lines) console.log(format(line));
+  const notes = rows.filter((row) => row.note);
+  if (notes.length > 0) console.log('\nHow they were taken:');
+  for (const row of notes) console.log(`- ${row.name}: ${row.note}`);
 }
 
 build();
