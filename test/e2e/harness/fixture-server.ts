@@ -1,9 +1,31 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { cspFor } from '../../fixtures/csp';
 import { type CrmFixture, CUSTOM_SITES_DIR, loadFixtures } from '../../support/fixtures';
 import { CERT_FILE, KEY_FILE } from './paths';
+
+/** One stylesheet per CRM that makes its saved pages look like that CRM in demos and screenshots. */
+const DEMO_LOOK_DIR = join(import.meta.dirname, '..', '..', 'fixtures', 'demo-look');
+const DEMO_LOOK_PATH = /^\/__demo\/([a-z0-9-]+)\.css$/;
+
+function demoLook(adapterId: string): string | null {
+  const file = join(DEMO_LOOK_DIR, `${adapterId}.css`);
+  return existsSync(file) ? readFileSync(file, 'utf8') : null;
+}
+
+/**
+ * The page with its CRM's demo stylesheet linked from its own origin (the pages' Content-Security-Policy
+ * allows styles from 'self' only). The markup the adapters read is left as it is.
+ */
+function withDemoLook(fixture: CrmFixture): string {
+  if (!existsSync(join(DEMO_LOOK_DIR, `${fixture.adapterId}.css`))) return fixture.html;
+  return fixture.html.replace(
+    '</head>',
+    `<link rel="stylesheet" href="/__demo/${fixture.adapterId}.css"></head>`,
+  );
+}
 
 export interface FixtureServer {
   port: number;
@@ -42,6 +64,13 @@ export async function startFixtureServer(
     { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) },
     (request, response) => {
       const url = new URL(request.url ?? '/', `https://${request.headers.host ?? 'localhost'}`);
+      const look = url.pathname.match(DEMO_LOOK_PATH);
+      const css = look ? demoLook(look[1]!) : null;
+      if (css !== null) {
+        response.writeHead(200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'no-store' });
+        response.end(css);
+        return;
+      }
       const fixture = byLocation.get(`${url.host}${url.pathname}${url.search}`);
       if (!fixture) {
         response.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
@@ -56,7 +85,7 @@ export async function startFixtureServer(
         'cache-control': 'no-store',
         ...(csp ? { 'content-security-policy': csp } : {}),
       });
-      response.end(fixture.html);
+      response.end(withDemoLook(fixture));
     },
   );
   await new Promise<void>((resolve, reject) => {
