@@ -4,11 +4,12 @@ import type { LeadContext } from '../lib/crm';
 import { pageReport } from '../lib/crm/outline';
 import { objectTypeLabel, t } from '../lib/i18n';
 import type { CacheInfo, HistoryEntry, LeadView, VerdictSetup } from '../lib/messages';
-import type { Verdict } from '../lib/protocol';
+import type { Answer, Verdict } from '../lib/protocol';
 import { BriefView } from './BriefView';
 import { FoldContext, type Folds, type SectionId } from './FoldSection';
 import { NoMatch } from './NoMatch';
 import { StatusLine } from './StatusLine';
+import type { Answers } from './VerdictFields';
 import { type SendState, VerdictForm } from './VerdictForm';
 import { VerdictHistory } from './VerdictHistory';
 
@@ -47,7 +48,9 @@ export interface PanelProps {
   sending: Signal<SendState>;
   /** The unsent note for this lead. */
   note: Signal<string>;
-  onVerdict: (verdict: Verdict, note: string, region: string) => Promise<boolean>;
+  /** The unsent answers to the brief's questions for this lead, by question. */
+  answers?: Signal<Answers>;
+  onVerdict: (verdict: Verdict, note: string, region: string, answers: Answer[]) => Promise<boolean>;
   onUndo: (id: string) => void;
   /** The redacted report of the page to copy ("Report this page"), as the page's content script makes it. */
   reportPage?: () => string | null | Promise<string | null>;
@@ -132,7 +135,7 @@ function CacheLine(props: { cache: CacheInfo }) {
 type BodyProps = PanelProps & { layout: Signal<PanelLayout>; onLayout: (layout: PanelLayout) => void };
 
 /** The verdict bar, outside the scrolling body so the one click is always on screen. */
-function VerdictBar(props: BodyProps & { setup: VerdictSetup }) {
+function VerdictBar(props: BodyProps & { setup: VerdictSetup; questions?: readonly string[] }) {
   return (
     <VerdictForm
       setup={props.setup}
@@ -141,6 +144,8 @@ function VerdictBar(props: BodyProps & { setup: VerdictSetup }) {
       onSend={props.onVerdict}
       onUndo={props.onUndo}
       note={props.note}
+      {...(props.answers ? { answers: props.answers } : {})}
+      questions={props.questions ?? []}
       moreOpen={props.layout.value.noteOpen}
       onMoreOpen={(noteOpen) => props.onLayout({ ...props.layout.value, noteOpen })}
     />
@@ -220,7 +225,7 @@ function Body(props: BodyProps) {
             <VerdictHistory entries={props.history.value} />
             <CacheLine cache={view.cache} />
           </Scroll>
-          <VerdictBar {...props} setup={view.setup} />
+          <VerdictBar {...props} setup={view.setup} questions={view.brief.questionsForSales} />
         </>
       );
     case 'noMatch':

@@ -27,6 +27,39 @@ export function NoteField(props: {
   );
 }
 
+/** Answers being typed, by question. */
+export type Answers = Readonly<Record<string, string>>;
+
+/**
+ * The brief's questions for sales, each with an optional one-line answer (Tab moves between them;
+ * digits type, never pick a verdict, while one has focus). Never required.
+ */
+export function AnswerFields(props: {
+  questions: readonly string[];
+  value: Signal<Answers>;
+  class?: string;
+}) {
+  return (
+    <fieldset class="sr-answers">
+      <legend>{t('verdictAnswers')}</legend>
+      {props.questions.map((question) => (
+        <label key={question} class={props.class}>
+          <span>{question}</span>
+          <input
+            type="text"
+            maxLength={LIMITS.short}
+            placeholder={t('verdictAnswerOptional')}
+            value={props.value.value[question] ?? ''}
+            onInput={(event) => {
+              props.value.value = { ...props.value.value, [question]: event.currentTarget.value };
+            }}
+          />
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
 /**
  * The verdict's region: one of the workspace's, or none. `keep` (a preset or an earlier choice) is
  * offered even when the workspace does not list it, so the select shows what will be sent.

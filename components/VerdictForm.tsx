@@ -2,16 +2,16 @@ import { type Signal, useSignal } from '@preact/signals';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { t, verdictLabel, verdictShortLabel } from '../lib/i18n';
 import type { HistoryEntry, VerdictSetup } from '../lib/messages';
-import type { Verdict } from '../lib/protocol';
+import type { Answer, Verdict } from '../lib/protocol';
 import { VERDICTS } from '../lib/protocol/constants';
-import { NoteField, RegionSelect } from './VerdictFields';
+import { AnswerFields, type Answers, NoteField, RegionSelect } from './VerdictFields';
 
 /** Where the last click stands, as the panel tells the rep. */
 export type SendState =
   | { kind: 'idle' }
   | { kind: 'saving' }
   | { kind: 'saved'; id: string }
-  | { kind: 'undone'; verdict: Verdict; note: string; region: string }
+  | { kind: 'undone'; verdict: Verdict; note: string; region: string; answers?: Answer[] }
   | { kind: 'error'; message: string };
 
 export interface VerdictFormProps {
@@ -19,10 +19,14 @@ export interface VerdictFormProps {
   /** The saved item, to follow it from "Saved" to "Sent". */
   history: HistoryEntry[];
   sending: SendState;
-  onSend: (verdict: Verdict, note: string, region: string) => Promise<boolean>;
+  onSend: (verdict: Verdict, note: string, region: string, answers: Answer[]) => Promise<boolean>;
   onUndo: (id: string) => void;
   /** The note being typed: kept by the content script per lead, so navigating away does not lose it. */
   note: Signal<string>;
+  /** The brief's questions for sales: each gets an optional short answer beside the note. */
+  questions?: readonly string[];
+  /** The answers being typed, by question: kept per lead like the note. */
+  answers?: Signal<Answers>;
   /** Whether the rep left the note and region open (remembered by the panel). */
   moreOpen: boolean;
   onMoreOpen: (open: boolean) => void;
@@ -73,21 +77,34 @@ function SentStatus(props: { entry: HistoryEntry | undefined; onUndo: (id: strin
 export function VerdictForm(props: VerdictFormProps) {
   const note = props.note;
   const region = useSignal(props.setup.region ?? '');
+  const ownAnswers = useSignal<Answers>({});
+  const answers = props.answers ?? ownAnswers;
+  const questions = props.questions ?? [];
   const sending = props.sending;
   const noteBox = useRef<HTMLTextAreaElement>(null);
-  // A note left written on this lead opens the box, so the rep sees it before the next click.
-  const more = useSignal(props.moreOpen || note.value !== '');
+  // Answers to questions this brief does not ask (a draft from another campaign) are not shown or sent.
+  const answered = questions.some((question) => answers.value[question]?.trim());
+  const drafted = note.value !== '' || answered;
+  // A note or answer left written on this lead opens the box, so the rep sees it before the next click.
+  const more = useSignal(props.moreOpen || drafted);
   const open = more.value;
   useLayoutEffect(() => {
     if (sending.kind === 'undone') {
       note.value = sending.note;
       region.value = sending.region;
-      if (sending.note) more.value = true;
+      answers.value = Object.fromEntries((sending.answers ?? []).map((a) => [a.question, a.answer]));
+      if (sending.note || sending.answers?.length) more.value = true;
     }
   }, [sending]);
   const send = async (verdict: Verdict) => {
     if (sending.kind === 'saving') return;
-    if (await props.onSend(verdict, note.value, region.value)) note.value = '';
+    const given = questions
+      .map((question) => ({ question, answer: answers.value[question] ?? '' }))
+      .filter(({ answer }) => answer.trim() !== '');
+    if (await props.onSend(verdict, note.value, region.value, given)) {
+      note.value = '';
+      answers.value = {};
+    }
   };
   const toggle = () => {
     // Folding keeps a written note: it stays in the box (and the signal), shown again on opening.
@@ -99,6 +116,7 @@ export function VerdictForm(props: VerdictFormProps) {
     <section class="sr-verdict" aria-labelledby="sr-verdict-title">
       <div id="sr-verdict-more" class="sr-verdict__more" hidden={!open}>
         <NoteField value={note} class="sr-field" inputRef={noteBox} />
+        {questions.length > 0 && <AnswerFields questions={questions} value={answers} class="sr-field" />}
         {(props.setup.regions.length > 0 || props.setup.region) && (
           <RegionSelect
             value={region}
@@ -123,9 +141,9 @@ export function VerdictForm(props: VerdictFormProps) {
         >
           <span aria-hidden="true">{t('verdictMoreShort')}</span>
           <span class="sr-visually-hidden">
-            {!open && note.value ? t('verdictMoreDraft') : t('verdictMore')}
+            {!open && drafted ? t('verdictMoreDraft') : t('verdictMore')}
           </span>
-          {note.value && <span class="sr-verdict__draft" aria-hidden="true" />}
+          {drafted && <span class="sr-verdict__draft" aria-hidden="true" />}
         </button>
       </div>
       <fieldset class="sr-verdict__buttons">

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { MatchReason } from './campaigns';
-import type { Brief, FeedbackItem, Me, Reply } from './protocol';
+import type { Answer, Brief, FeedbackItem, Me, Reply } from './protocol';
 import { Crm, LIMITS, ObjectType, responses, Verdict } from './protocol';
 
 /** A recognised lead page, as the content script reports it. */
@@ -21,6 +21,11 @@ export const VerdictMessage = z.strictObject({
   verdict: Verdict,
   note: z.string().max(LIMITS.note).optional(),
   region: z.string().max(LIMITS.name).optional(),
+  /** The rep's answers to the brief's questions for sales; blank ones are left out of the item. */
+  answers: z
+    .array(z.strictObject({ question: z.string().max(LIMITS.short), answer: z.string().max(LIMITS.short) }))
+    .max(LIMITS.listItems)
+    .optional(),
 });
 export type VerdictInput = Omit<z.infer<typeof VerdictMessage>, 'type'>;
 
@@ -59,6 +64,8 @@ export interface HistoryEntry {
   verdict: FeedbackItem['verdict'];
   note: string | null;
   region: string | null;
+  /** The rep's answers to the brief's questions (absent on entries from before answers existed). */
+  answers?: Answer[];
   createdAt: string;
   status: 'held' | 'pending' | 'dead' | 'sent';
   /** While held: until when Undo works. */

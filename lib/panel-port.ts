@@ -2,7 +2,7 @@ import type { PanelState } from '../components/Panel';
 import type { LeadContext } from './crm';
 import type { Envelope, HistoryEntry } from './messages';
 import type { PanelCommand } from './platform/commands';
-import type { Verdict } from './protocol';
+import type { Answer, Verdict } from './protocol';
 
 /**
  * The panel view (entrypoints/panel, an extension page framed into the CRM page) and the background
@@ -24,7 +24,15 @@ export type PanelPush =
 
 /** What the view asks of the background, for the lead it is showing. */
 export type PanelRequest =
-  | { kind: 'verdict'; verdictId: string; verdict: Verdict; note: string; region: string }
+  | {
+      kind: 'verdict';
+      verdictId: string;
+      verdict: Verdict;
+      note: string;
+      region: string;
+      /** The rep's answers to the brief's questions, blank ones included (the outbox leaves them out). */
+      answers?: Answer[];
+    }
   | { kind: 'undo'; verdictId: string }
   | { kind: 'pick'; campaignId: string | null }
   | { kind: 'report' }

@@ -3,6 +3,7 @@ import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { DEFAULT_LAYOUT, PANEL_WIDTH, Panel, type PanelPrefs, type PanelState } from '../../components/Panel';
 import '../../components/panel.css';
+import type { Answers } from '../../components/VerdictFields';
 import type { SendState } from '../../components/VerdictForm';
 import { leadKeyOf } from '../../lib/campaigns/lead-key';
 import type { LeadContext } from '../../lib/crm';
@@ -16,7 +17,7 @@ import {
   savePanelPrefs,
   watchPanelPrefs,
 } from '../../lib/platform/panel-prefs';
-import type { Verdict } from '../../lib/protocol';
+import type { Answer, Verdict } from '../../lib/protocol';
 import './view.css';
 
 /**
@@ -34,9 +35,10 @@ const prefs = signal<PanelPrefs>(DEFAULT_PREFS);
 const layout = signal(DEFAULT_LAYOUT);
 const history = signal<HistoryEntry[]>([]);
 const sending = signal<SendState>({ kind: 'idle' });
-/** The note being typed, and the notes left unsent on other leads of this tab, by lead key. */
+/** The note and answers being typed, and those left unsent on other leads of this tab, by lead key. */
 const note = signal('');
-const drafts = new Map<string, string>();
+const answers = signal<Answers>({});
+const drafts = new Map<string, { note: string; answers: Answers }>();
 
 let port: ReturnType<typeof browser.runtime.connect> | null = null;
 let nextId = 1;
@@ -70,8 +72,10 @@ async function onShow(push: Extract<PanelPush, { kind: 'show' }>): Promise<void>
   if (leadKeyOf(next) !== previousKey) {
     history.value = [];
     sending.value = { kind: 'idle' };
-    if (previousKey) drafts.set(previousKey, note.value);
-    note.value = drafts.get(leadKeyOf(next)) ?? '';
+    if (previousKey) drafts.set(previousKey, { note: note.value, answers: answers.value });
+    const draft = drafts.get(leadKeyOf(next));
+    note.value = draft?.note ?? '';
+    answers.value = draft?.answers ?? {};
   }
   if (next.crm !== previous?.crm) prefs.value = await loadPanelPrefs(next.crm, DEFAULT_PREFS);
   lead.value = next;
@@ -123,7 +127,12 @@ function command(name: 'toggle-panel' | 'focus-verdicts'): void {
   }
 }
 
-async function sendVerdict(verdict: Verdict, text: string, region: string): Promise<boolean> {
+async function sendVerdict(
+  verdict: Verdict,
+  text: string,
+  region: string,
+  given: Answer[],
+): Promise<boolean> {
   const current = lead.value;
   if (!current || state.value.kind !== 'view') return false;
   sending.value = { kind: 'saving' };
@@ -133,6 +142,7 @@ async function sendVerdict(verdict: Verdict, text: string, region: string): Prom
     verdict,
     note: text,
     region,
+    answers: given,
   });
   if (lead.value !== current && (!lead.value || leadKeyOf(lead.value) !== leadKeyOf(current)))
     return answer.ok;
@@ -159,6 +169,7 @@ async function undo(id: string): Promise<void> {
       verdict: entry.verdict,
       note: entry.note ?? '',
       region: entry.region ?? '',
+      answers: entry.answers ?? [],
     };
   }
 }
@@ -203,6 +214,7 @@ render(
     history={history}
     sending={sending}
     note={note}
+    answers={answers}
     onVerdict={sendVerdict}
     onUndo={(id) => void undo(id)}
     reportPage={reportPage}

@@ -223,6 +223,7 @@ export class PanelSessions {
           verdict: ask.verdict,
           ...(ask.note.trim() ? { note: ask.note } : {}),
           region: ask.region,
+          ...(ask.answers?.some((a) => a.answer.trim()) ? { answers: ask.answers } : {}),
         });
         void this.refreshHistory();
         return answer;

@@ -101,6 +101,8 @@ export const en = {
   optionsLinking: 'Linking…',
   verdictTitle: 'Your verdict on this lead',
   verdictNote: 'Note for marketing (optional)',
+  verdictAnswers: 'What marketing wants to learn (optional)',
+  verdictAnswerOptional: 'Your answer (optional)',
   verdictRegion: 'Region',
   verdictNoRegion: 'No region',
   verdictButtons: 'Verdict: one click sends (keys 1–8)',

@@ -106,6 +106,8 @@ export const es: Record<MessageKey, string> = {
   optionsLinking: 'Vinculando…',
   verdictTitle: 'Tu veredicto sobre este lead',
   verdictNote: 'Nota para marketing (opcional)',
+  verdictAnswers: 'Lo que marketing quiere saber (opcional)',
+  verdictAnswerOptional: 'Tu respuesta (opcional)',
   verdictRegion: 'Región',
   verdictNoRegion: 'Sin región',
   verdictButtons: 'Veredicto: un clic lo envía (teclas 1–8)',

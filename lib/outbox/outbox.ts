@@ -30,6 +30,10 @@ export function buildItem(input: VerdictInput, link: LinkRecord, now: Date): Fee
   const region =
     input.region === undefined ? presetRegion(input.lead.signals.region, link) : input.region.trim();
   const url = recordUrl(input.url);
+  // Only what the rep answered: a blank answer (or question) is not sent.
+  const answers = (input.answers ?? [])
+    .map(({ question, answer }) => ({ question: question.trim(), answer: answer.trim() }))
+    .filter(({ question, answer }) => question && answer);
   const candidate = {
     id: input.id,
     campaignId: input.campaignId,
@@ -43,6 +47,7 @@ export function buildItem(input: VerdictInput, link: LinkRecord, now: Date): Fee
     verdict: input.verdict,
     ...(region ? { region } : {}),
     ...(note ? { note } : {}),
+    ...(answers.length > 0 ? { answers } : {}),
     createdAt: now.toISOString(),
   };
   const parsed = requests.FeedbackItem.safeParse(candidate);
@@ -106,6 +111,7 @@ export function historyEntry(entry: OutboxEntry | SentEntry): HistoryEntry {
     verdict: item.verdict,
     note: item.note ?? null,
     region: item.region ?? null,
+    ...(item.answers ? { answers: item.answers } : {}),
     createdAt: item.createdAt,
     status: isSent(entry) ? 'sent' : entry.state,
     undoUntil: isSent(entry) || entry.state !== 'held' ? null : entry.heldUntil,

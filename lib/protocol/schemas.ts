@@ -43,6 +43,9 @@ function defineProtocol(object: typeof z.object) {
     url: recordUrl.optional(),
   });
 
+  /** A rep's answer to one of the brief's questionsForSales, with the question as the rep saw it. */
+  const Answer = object({ question: requiredText(LIMITS.short), answer: requiredText(LIMITS.short) });
+
   const FeedbackItem = object({
     id,
     campaignId: id.nullable(),
@@ -51,6 +54,8 @@ function defineProtocol(object: typeof z.object) {
     verdict: Verdict,
     region: requiredText(LIMITS.name).optional(),
     note: text(LIMITS.note).optional(),
+    /** Optional (older extensions send none): only questions the rep answered. */
+    answers: list(Answer, LIMITS.listItems).optional(),
     createdAt: isoDateTime,
   });
 
@@ -295,6 +300,54 @@ function defineProtocol(object: typeof z.object) {
     ),
   });
 
+  /**
+   * Marketers: the reps' answers to the briefs' questionsForSales (issue 15), per campaign and
+   * question, newest first, each with the lead's latest verdict (any campaign, any time) beside it.
+   */
+  const QuestionAnswers = object({
+    filter: object({
+      campaign: id.optional(),
+      from: isoDate.optional(),
+      to: isoDate.optional(),
+      region: z.string().optional(),
+      channel: z.string().optional(),
+      rep: id.optional(),
+    }),
+    /** Answers kept per question (the newest); `total` counts them all. */
+    perQuestion: count,
+    campaigns: list(
+      object({
+        campaignId: id,
+        name: z.string(),
+        questions: list(
+          object({
+            question: z.string(),
+            /** False for a question the brief no longer asks. */
+            asked: z.boolean(),
+            total: count,
+            answers: list(
+              object({
+                feedbackId: id,
+                answer: z.string(),
+                /** The lead's latest verdict. */
+                verdict: Verdict,
+                /** The verdict given with this answer. */
+                answeredWith: Verdict,
+                region: z.string().nullable(),
+                rep: Person,
+                lead: Lead,
+                createdAt: isoDateTime,
+              }),
+              1_000,
+            ),
+          }),
+          10_000,
+        ),
+      }),
+      10_000,
+    ),
+  });
+
   /** Admins: one browser a member linked (one bearer token), named by the token's id, never its secret. */
   const LinkedBrowser = object({
     id,
@@ -322,6 +375,7 @@ function defineProtocol(object: typeof z.object) {
   return {
     Signals,
     Lead,
+    Answer,
     FeedbackItem,
     FeedbackRecord,
     Reply,
@@ -350,6 +404,7 @@ function defineProtocol(object: typeof z.object) {
     LinkedBrowsers,
     ErrorEnvelope,
     Insights,
+    QuestionAnswers,
   };
 }
 
@@ -360,6 +415,7 @@ export const responses = defineProtocol(z.object);
 
 export type Signals = z.infer<typeof responses.Signals>;
 export type Lead = z.infer<typeof responses.Lead>;
+export type Answer = z.infer<typeof responses.Answer>;
 export type FeedbackItem = z.infer<typeof responses.FeedbackItem>;
 export type FeedbackRecord = z.infer<typeof responses.FeedbackRecord>;
 export type Reply = z.infer<typeof responses.Reply>;
@@ -382,6 +438,7 @@ export type LinkedBrowser = z.infer<typeof responses.LinkedBrowser>;
 export type ErrorEnvelope = z.infer<typeof responses.ErrorEnvelope>;
 export type WorkspaceSettings = z.infer<typeof requests.WorkspaceSettings>;
 export type Insights = z.infer<typeof responses.Insights>;
+export type QuestionAnswers = z.infer<typeof responses.QuestionAnswers>;
 /** Verdicts that say a lead was our kind of people: judged a good fit, or it went on to a deal. */
 export const GOOD_FIT_VERDICTS = ['good_fit', 'won', 'lost'] as const satisfies readonly Verdict[];
 /** Rates over fewer leads than this are marked "small sample" on Insights. */

@@ -160,6 +160,20 @@ describe('the panel views, bound to their tabs', () => {
     });
   });
 
+  it("passes the rep's answers on with the verdict, and none when every answer is blank", async () => {
+    const { panels, asked } = sessions();
+    const view = viewPort();
+    panels.connect(1, view.port);
+    panels.leadArrived(1, LEAD, URL_A, 'Salesforce Lightning');
+    panels.shown(1, LEAD, { ok: true, reply: MATCHED });
+    const answers = [{ question: 'Did they mention a 2027 budget?', answer: 'Yes' }];
+    const ask = { kind: 'verdict', verdictId: ENTRY.id, verdict: 'won', note: '', region: '' } as const;
+    await view.reply({ id: 1, ...ask, answers });
+    expect(asked.at(-1)).toMatchObject({ type: 'verdict', verdict: 'won', answers });
+    await view.reply({ id: 2, ...ask, answers: [{ question: 'Q', answer: '  ' }] });
+    expect(asked.at(-1)).not.toHaveProperty('answers');
+  });
+
   it('refuses a verdict when the tab has no lead, with words', async () => {
     const { panels, asked } = sessions();
     const view = viewPort();

@@ -155,6 +155,20 @@ describe('messages to the background', () => {
       expect(await db.count('outbox')).toBe(1);
     });
 
+    it("saves the rep's answers with the verdict, and refuses more answers than a brief has questions", async () => {
+      const db = await openSameroomDb();
+      await db.put('link', LINK_RECORD, 'current');
+      const answers = [{ question: 'Did they mention a 2027 budget?', answer: 'Yes' }];
+      const answer = await handleMessage(verdict({ answers }), PANEL_VIEW, deps({ now: () => NOW }));
+      expect(answer).toMatchObject({ ok: true, reply: { answers } });
+      expect((await db.getAll('outbox'))[0]?.item.answers).toEqual(answers);
+      const tooMany = Array.from({ length: 21 }, (_, n) => ({ question: `Q${n}`, answer: 'A' }));
+      expect(await handleMessage(verdict({ answers: tooMany }), PANEL_VIEW, deps())).toEqual({
+        ok: false,
+        error: 'Sameroom did not understand that request.',
+      });
+    });
+
     it('refuses a verdict with words when nothing is linked, saving nothing, worded once', async () => {
       const answer = await handleMessage(verdict(), PANEL_VIEW, deps());
       // Already worded for the rep: passed on as it is, not wrapped in "could not do that".

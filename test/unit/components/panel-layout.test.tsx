@@ -165,11 +165,11 @@ describe('the verdict bar', () => {
   it('digits 1–8 pick a verdict from anywhere in the panel, but not while typing the note or choosing a region', async () => {
     const { container, props } = mount(MATCHED);
     key(fold(container, 'Talking points'), '3');
-    expect(props.onVerdict).toHaveBeenLastCalledWith('tire_kicker', '', 'Iberia');
+    expect(props.onVerdict).toHaveBeenLastCalledWith('tire_kicker', '', 'Iberia', []);
     key(container.querySelector('.sr-panel__body h2')!, '8');
-    expect(props.onVerdict).toHaveBeenLastCalledWith('lost', '', 'Iberia');
+    expect(props.onVerdict).toHaveBeenLastCalledWith('lost', '', 'Iberia', []);
     key(container.querySelector('.sr-verdict__more-toggle')!, '1');
-    expect(props.onVerdict).toHaveBeenLastCalledWith('good_fit', '', 'Iberia');
+    expect(props.onVerdict).toHaveBeenLastCalledWith('good_fit', '', 'Iberia', []);
     expect(props.onVerdict).toHaveBeenCalledTimes(3);
     key(container.querySelector('.sr-verdict textarea')!, '5');
     key(container.querySelector('.sr-verdict select')!, '6');

@@ -36,7 +36,14 @@ function mount(state: PanelState, prefs: PanelPrefs = { width: 340, collapsed: f
     history: signal<HistoryEntry[]>([]),
     sending: signal<SendState>({ kind: 'idle' }),
     note: signal(''),
-    onVerdict: vi.fn(async (_verdict: string, _note: string, _region: string) => true),
+    onVerdict: vi.fn(
+      async (
+        _verdict: string,
+        _note: string,
+        _region: string,
+        _answers: Array<{ question: string; answer: string }>,
+      ) => true,
+    ),
     onUndo: vi.fn(),
   };
   render(<Panel {...props} />, container);
@@ -234,7 +241,7 @@ describe('the panel', () => {
       note.dispatchEvent(new Event('input'));
       buttons(container)[2]!.click();
       await tick();
-      expect(props.onVerdict).toHaveBeenCalledWith('tire_kicker', 'Only asked for the price.', 'Iberia');
+      expect(props.onVerdict).toHaveBeenCalledWith('tire_kicker', 'Only asked for the price.', 'Iberia', []);
       expect(note.value).toBe('');
     });
 
@@ -242,7 +249,7 @@ describe('the panel', () => {
       const { container, props } = mount(matched());
       const aside = container.querySelector('aside')!;
       aside.dispatchEvent(new KeyboardEvent('keydown', { key: '7', bubbles: true }));
-      expect(props.onVerdict).toHaveBeenCalledWith('won', '', 'Iberia');
+      expect(props.onVerdict).toHaveBeenCalledWith('won', '', 'Iberia', []);
       container
         .querySelector('textarea')!
         .dispatchEvent(new KeyboardEvent('keydown', { key: '8', bubbles: true }));
@@ -316,6 +323,94 @@ describe('the panel', () => {
       expect(container.querySelector('textarea')!.value).toBe('Looked fake.');
       expect(container.querySelector<HTMLSelectElement>('.sr-verdict select')!.value).toBe('DACH');
       expect(container.querySelector('.sr-verdict__status')?.textContent).toContain('nothing was sent');
+    });
+
+    describe("answers to marketing's questions", () => {
+      const QUESTION = 'Did they mention a 2027 budget?';
+      const mountWithAnswers = () => mount(matched());
+      const answerBox = (container: HTMLElement) =>
+        [...container.querySelectorAll<HTMLLabelElement>('.sr-answers label')]
+          .find((label) => label.textContent?.includes(QUESTION))
+          ?.querySelector('input');
+
+      it("lists the brief's questions in the note's area, each with an optional one-line answer", async () => {
+        const { container } = mountWithAnswers();
+        const more = container.querySelector<HTMLElement>('#sr-verdict-more')!;
+        expect(more.hidden).toBe(true);
+        expect(more.querySelector('.sr-answers legend')?.textContent).toBe(
+          'What marketing wants to learn (optional)',
+        );
+        const input = answerBox(container)!;
+        expect(input.required).toBe(false);
+        expect(input.maxLength).toBe(200);
+        container.querySelector<HTMLButtonElement>('.sr-verdict__more-toggle')!.click();
+        await tick();
+        expect(more.hidden).toBe(false);
+      });
+
+      it('sends what was answered with the verdict and clears it once saved; one click still sends the verdict alone', async () => {
+        const { container, props } = mountWithAnswers();
+        buttons(container)[0]!.click();
+        await tick();
+        expect(props.onVerdict).toHaveBeenLastCalledWith('good_fit', '', 'Iberia', []);
+        const input = answerBox(container)!;
+        input.value = 'Yes, 50k in Q1';
+        input.dispatchEvent(new Event('input'));
+        buttons(container)[6]!.click();
+        await tick();
+        expect(props.onVerdict).toHaveBeenLastCalledWith('won', '', 'Iberia', [
+          { question: QUESTION, answer: 'Yes, 50k in Q1' },
+        ]);
+        expect(answerBox(container)!.value).toBe('');
+      });
+
+      it('keeps a half-typed answer when saving fails, types digits into it, and marks the folded area as drafted', async () => {
+        const { container, props } = mountWithAnswers();
+        props.onVerdict.mockResolvedValueOnce(false);
+        const input = answerBox(container)!;
+        input.value = 'Maybe';
+        input.dispatchEvent(new Event('input'));
+        input.dispatchEvent(new KeyboardEvent('keydown', { key: '3', bubbles: true }));
+        expect(props.onVerdict).not.toHaveBeenCalled();
+        await tick();
+        expect(container.querySelector('.sr-verdict__draft')).not.toBeNull();
+        buttons(container)[3]!.click();
+        await tick();
+        expect(answerBox(container)!.value).toBe('Maybe');
+      });
+
+      it('takes its answers from the signal the view keeps per lead, and puts them back after Undo', async () => {
+        const container = document.createElement('div');
+        document.body.append(container);
+        const answers = signal<Record<string, string>>({ [QUESTION]: 'Left from before' });
+        const { props } = mount(matched());
+        document.body.innerHTML = '';
+        document.body.append(container);
+        render(<Panel {...props} answers={answers} />, container);
+        const more = container.querySelector<HTMLElement>('#sr-verdict-more')!;
+        // A drafted answer opens the area, so the rep sees it before the next click.
+        expect(more.hidden).toBe(false);
+        expect(answerBox(container)!.value).toBe('Left from before');
+        answers.value = {};
+        props.sending.value = {
+          kind: 'undone',
+          verdict: 'spam',
+          note: '',
+          region: 'DACH',
+          answers: [{ question: QUESTION, answer: 'No budget' }],
+        };
+        await tick();
+        expect(answers.value).toEqual({ [QUESTION]: 'No budget' });
+        expect(answerBox(container)!.value).toBe('No budget');
+      });
+
+      it('shows no questions when the lead matched no campaign', () => {
+        const { container } = mount({
+          kind: 'view',
+          view: { state: 'noMatch', choices: [], cache: CACHE, ...VERDICT_SETUP },
+        });
+        expect(container.querySelector('.sr-answers')).toBeNull();
+      });
     });
   });
 });

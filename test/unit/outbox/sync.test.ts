@@ -87,6 +87,41 @@ describe('saving a verdict', () => {
   });
 });
 
+describe("answers to marketing's questions", () => {
+  const BUDGET = 'Did they mention a 2027 budget?';
+
+  it('keeps only what was answered, trimmed, in the item and the history, and sends it', async () => {
+    const db = await openSameroomDb();
+    await db.put('link', LINK, 'current');
+    const ws = fakeWorkspace();
+    const saved = await saveVerdict(
+      db,
+      verdictInput({
+        answers: [
+          { question: BUDGET, answer: '  Yes, 50k  ' },
+          { question: 'Who signs off?', answer: '   ' },
+        ],
+      }),
+      LINK,
+      new Date(),
+    );
+    const [entry] = await db.getAll('outbox');
+    expect(entry?.item.answers).toEqual([{ question: BUDGET, answer: 'Yes, 50k' }]);
+    expect(saved.answers).toEqual([{ question: BUDGET, answer: 'Yes, 50k' }]);
+    vi.advanceTimersByTime(UNDO_MS);
+    await syncOutbox(db, { now: () => new Date(), fetchFn: ws.fetchFn, random: () => 1 });
+    expect(ws.posts[0]?.[0]?.answers).toEqual([{ question: BUDGET, answer: 'Yes, 50k' }]);
+  });
+
+  it('sends no answers field at all when none was answered (as older versions sent)', async () => {
+    const db = await openSameroomDb();
+    await db.put('link', LINK, 'current');
+    await saveVerdict(db, verdictInput({ answers: [{ question: BUDGET, answer: '' }] }), LINK, new Date());
+    const [entry] = await db.getAll('outbox');
+    expect(entry && 'answers' in entry.item).toBe(false);
+  });
+});
+
 describe('the undo window', () => {
   it('holds the item back from sync for 10 seconds, then sends it', async () => {
     const { ws, sync } = await setup({ held: true });
