@@ -30,11 +30,17 @@ export async function linkWorkspace(
     parsed.link.code,
   );
   const record = { ...linked, workspaceUrl: parsed.link.workspaceUrl, linkedAt: options.now.toISOString() };
-  await db.put('link', record, 'current');
+  // Strict: "Linked" is said only once the token is on disk. With the default durability a browser
+  // closed a moment after linking came back unlinked, the workspace's code already used up.
+  const tx = db.transaction(['link', 'sync'], 'readwrite', { durability: 'strict' });
+  await tx.objectStore('link').put(record, 'current');
   // Linking again un-pauses sync for this workspace: its waiting verdicts go out with the new token.
-  const sync = await db.get('sync', 'current');
+  const sync = await tx.objectStore('sync').get('current');
   if (sync?.workspaceUrl === record.workspaceUrl)
-    await db.put('sync', { ...sync, paused: false, failures: 0, retryAt: null, lastError: null }, 'current');
+    await tx
+      .objectStore('sync')
+      .put({ ...sync, paused: false, failures: 0, retryAt: null, lastError: null }, 'current');
+  await tx.done;
   await currentCampaigns(db, record, { ...options, force: true });
   return { linked: true, me: { member: linked.member, workspace: linked.workspace } };
 }

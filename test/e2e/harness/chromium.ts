@@ -25,7 +25,8 @@ export async function linkInOptions(session: ChromiumSession, joinUrl: string): 
   await options.goto(`chrome-extension://${session.extensionId}/options.html`);
   await options.getByLabel('Join link').fill(joinUrl);
   await options.getByRole('button', { name: 'Link' }).click();
-  await options.getByText('Linked to').waitFor();
+  // Exact: "Not linked to a workspace" also holds "linked to", which a substring match would take.
+  await options.getByText(/^Linked to .+ as /).waitFor();
   await options.close();
 }
 
