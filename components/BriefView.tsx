@@ -1,6 +1,6 @@
 import type { MatchReason } from '../lib/campaigns';
 import { t, verdictLabel } from '../lib/i18n';
-import type { Brief } from '../lib/protocol';
+import { type Brief, GOOD_FIT_VERDICTS, type VerdictCounts } from '../lib/protocol';
 import { VERDICTS } from '../lib/protocol/constants';
 import { FoldSection as Section } from './FoldSection';
 
@@ -29,6 +29,14 @@ function money(amount: number, currency: string): string {
   }
 }
 
+/** Leads judged our kind of people (good fit, won or lost), as a share of the leads counted. */
+function goodFitRate(verdicts: VerdictCounts, leads: number): string {
+  const good = GOOD_FIT_VERDICTS.reduce((sum, verdict) => sum + verdicts[verdict], 0);
+  return new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 0 }).format(
+    good / leads,
+  );
+}
+
 /** The campaign's brief: why it exists, for whom, what to say, what it costs and how it is going. */
 export function BriefView(props: {
   brief: Brief;
@@ -36,11 +44,14 @@ export function BriefView(props: {
   onForgetPick?: () => void;
   /** The rep says the match is wrong: the panel offers to report the page. */
   onWrongMatch?: () => void;
+  /** The rep's region: its good-fit rate is shown beside the overall one. */
+  region?: string | null;
 }) {
   const { brief, reason } = props;
   const { economics, stats } = brief;
   const needed = economics.breakEvenDeals;
   const topRegions = stats.byRegion.slice(0, 3);
+  const mine = props.region ? stats.byRegion.find((r) => r.region === props.region) : undefined;
   return (
     <article class="sr-brief" aria-labelledby="sr-brief-name">
       <h2 id="sr-brief-name" class="sr-brief__name">
@@ -135,6 +146,13 @@ export function BriefView(props: {
         ) : (
           <>
             <p>{t('progressLeads', stats.leads)}</p>
+            <p class="sr-goodfit">
+              {t('progressGoodFit', goodFitRate(stats.verdicts, stats.leads))}
+              {props.region &&
+                (mine && mine.leads > 0
+                  ? ` · ${t('progressGoodFitRegion', props.region, goodFitRate(mine.verdicts, mine.leads), mine.leads)}`
+                  : ` · ${t('progressGoodFitRegionNone', props.region)}`)}
+            </p>
             <ul class="sr-verdicts">
               {VERDICTS.filter((verdict) => stats.verdicts[verdict] > 0).map((verdict) => (
                 <li key={verdict}>

@@ -216,6 +216,7 @@ function Body(props: BodyProps) {
             <BriefView
               brief={view.brief}
               reason={view.reason}
+              region={view.me.member.region ?? view.setup.region}
               onForgetPick={() => props.onPick(null)}
               onWrongMatch={() => {
                 wrongMatch.value = true;
