@@ -232,6 +232,9 @@ async function tour(
     '  Clicked “Good fit” on the Salesforce lead: the panel says “Saved.” and offers Undo for 10 s.',
   );
   await status.getByText('Sent to the workspace.').waitFor({ timeout: 30_000 });
+  // The pointer onto the brief, off the verdict bar that moved under it, so no button looks hovered.
+  const brief = await panel.locator('h2').first().boundingBox();
+  if (brief) await page.mouse.move(brief.x + 10, brief.y + brief.height / 2, { steps: 5 });
   await page.screenshot({ path: join(SCREENSHOTS, 'tour-verdict-sent.png') });
   console.log('  …then “Sent to the workspace.”');
   const [received] = await workspace.db.query<{
@@ -249,6 +252,45 @@ async function tour(
     received
       ? `  The workspace received: ${received.verdict} on “${received.name}” from ${received.rep}${received.region ? ` (${received.region})` : ''}, with the note.`
       : '  The workspace has not received the verdict.',
+  );
+  await page.close();
+  await dashboardTour(session, workspace);
+}
+
+/** The dashboard's pages the tour photographs, with a text that says each has its figures. */
+const DASHBOARD_PAGES = [
+  ['Insights', /leads, each counted once/],
+  ['Feedback', /Leads by their latest verdict/],
+] as const;
+
+/**
+ * The marketing dashboard in the same browser, signed in as the first marketer with a one-time code of
+ * their own (the admin's sign-in link printed at the end stays unused), with screenshots of its pages.
+ */
+async function dashboardTour(session: ChromiumSession, workspace: RunningWorkspace): Promise<void> {
+  const [marketer] = await workspace.db.query<{ id: string; name: string }>(
+    "SELECT id, name FROM members WHERE role = 'marketer' AND removed_at IS NULL ORDER BY created_at LIMIT 1",
+  );
+  if (!marketer) {
+    console.log('  The workspace has no marketer, so the tour leaves the dashboard out.');
+    return;
+  }
+  const [signIn] = await runCommand(workspace.db, { command: 'code', member: marketer.id }, workspace.url);
+  const page = await session.context.newPage();
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(signIn!);
+  await page.getByRole('heading', { name: 'Campaigns', exact: true }).waitFor({ timeout: 30_000 });
+  const files: string[] = [];
+  for (const [name, ready] of DASHBOARD_PAGES) {
+    await page.getByRole('link', { name, exact: true }).click();
+    await page.getByRole('heading', { name, exact: true }).waitFor();
+    await page.getByText(ready).first().waitFor({ timeout: 30_000 });
+    const file = join(SCREENSHOTS, `tour-dashboard-${name.toLowerCase()}.png`);
+    await page.screenshot({ path: file });
+    files.push(file);
+  }
+  console.log(
+    `  The dashboard, signed in as ${marketer.name} (marketer): ${DASHBOARD_PAGES.map(([name]) => name).join(' and ')}.\n    screenshots ${files.join(' ')}`,
   );
   await page.close();
 }
