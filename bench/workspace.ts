@@ -14,7 +14,7 @@ import type { BenchRow } from './row';
 const CLIENTS = 4;
 const BATCHES = 200; // of 100 items: 20,000 items
 
-async function withWorkspace<T>(
+export async function withWorkspace<T>(
   databaseUrl: string | undefined,
   work: (ws: RunningWorkspace, token: string) => Promise<T>,
 ): Promise<T> {
@@ -43,7 +43,7 @@ async function withWorkspace<T>(
 }
 
 /** Items per second through POST /api/v1/feedback: 4 clients, batches of 100, each item a new lead verdict. */
-async function ingestRate(ws: RunningWorkspace, token: string): Promise<number> {
+export async function ingestRate(ws: RunningWorkspace, token: string): Promise<number> {
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const brief = await fetch(`${ws.url}/api/v1/campaigns`, {
     method: 'POST',
@@ -203,4 +203,23 @@ export async function workspaceRows(): Promise<BenchRow[]> {
   } finally {
     postgres.stop();
   }
+}
+
+/** Ingest alone on both databases, `rounds` times each: `npx tsx bench/workspace.ts ingest [rounds]`. */
+export async function ingestRates(rounds = 1): Promise<{ pglite: number[]; postgres: number[] }> {
+  const postgres = await startPostgresServer();
+  try {
+    const rates = { pglite: [] as number[], postgres: [] as number[] };
+    for (let n = 0; n < rounds; n++) {
+      rates.pglite.push(await withWorkspace(undefined, ingestRate));
+      rates.postgres.push(await withWorkspace(await createDatabase(postgres.url, 'bench'), ingestRate));
+    }
+    return rates;
+  } finally {
+    postgres.stop();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}` && process.argv[2] === 'ingest') {
+  console.log(JSON.stringify(await ingestRates(Number(process.argv[3] ?? 3))));
 }

@@ -331,7 +331,7 @@ export const ROUTES: Route[] = [
     response: responses.FeedbackBatchResponse,
     async handle({ c, config, member, body }) {
       const batch = checkVerdictData(prepareBatch(body.items));
-      const results = await config.db.transaction((tx) => ingest(tx, member, batch));
+      const results = await ingest(config.db, member, batch);
       return c.json({ results });
     },
   }),

@@ -7,8 +7,6 @@ import { toSalesforceId18 } from '../../lib/crm/salesforce-id';
 import { type FeedbackItem, type FeedbackResult, idOf, type Member, requests } from '../../lib/protocol';
 import type { Sql } from '../db/database';
 import { canonicalHash } from './canonical';
-import { updateRollups } from './rollups';
-import { nextChange } from './workspace';
 
 /** One lead, whatever page or id form it was seen on: Salesforce ids count in their 18-character form. */
 export function leadKey(lead: FeedbackItem['lead']): string {
@@ -54,107 +52,86 @@ export function prepareBatch(rawItems: unknown[]): PreparedBatch {
  * Stores a batch of feedback, each item exactly once, and updates the rollups in the same transaction.
  * Results come in the order of the items: created, duplicate (same id, same content: nothing stored),
  * conflict (same id, other content), or invalid (with the reason) while the valid items are stored.
+ *
+ * Ingests take turns on the workspace row (the change cursor must commit in order), so what runs from
+ * taking it to committing is ingest throughput: one call (ingest_batch) does all the work set-based,
+ * whatever the batch size. Given the database rather than a transaction, that call is a transaction
+ * of its own, which commits the moment it ends: the row is never held while this process answers.
  */
-export async function ingest(tx: Sql, member: Member, batch: PreparedBatch): Promise<FeedbackResult[]> {
+export async function ingest(sql: Sql, member: Member, batch: PreparedBatch): Promise<FeedbackResult[]> {
   const results = [...batch];
-
-  const named = [
-    ...new Set(results.filter(isStored).flatMap((s) => (s.item.campaignId ? [s.item.campaignId] : []))),
-  ];
-  const campaigns = new Set(
-    (named.length === 0
-      ? []
-      : await tx.query<{ id: string }>(
-          "SELECT id FROM briefs WHERE id = ANY($1::uuid[]) AND status <> 'draft'",
-          [named],
-        )
-    ).map((r) => r.id),
+  const entries = results.filter(isStored);
+  // One call, one round trip (ingest_batch, migration 005): it takes the workspace row, from which
+  // ingests take turns until commit, then stores what is new and moves the rollups in one statement.
+  const rows = await sql.query<{ item_id: string; item_stored: boolean }>(
+    'SELECT item_id, item_stored FROM ingest_batch($1::jsonb, $2::uuid)',
+    [
+      JSON.stringify(
+        entries.map(({ item, key, hash }, n) => ({
+          n,
+          id: item.id,
+          campaign_id: item.campaignId,
+          lead_key: key,
+          crm: item.lead.crm,
+          object_type: item.lead.objectType,
+          record_id: item.lead.recordId,
+          url: item.lead.url ?? null,
+          signals: item.signals,
+          verdict: item.verdict,
+          region: item.region ?? null,
+          note: item.note ?? null,
+          created_at: item.createdAt,
+          hash: `\\x${hash.toString('hex')}`,
+        })),
+      ),
+      member.id,
+    ],
   );
+  // Ids and campaigns come back as the database writes UUIDs: in lower case.
+  const inserted = new Set(rows.filter((r) => r.item_stored).map((r) => r.item_id));
+  const unknownCampaigns = new Set(rows.filter((r) => !r.item_stored).map((r) => r.item_id));
   // One id twice in one batch: the first occurrence decides, later ones are answered like a resend.
-  const seen = new Set<string>();
-  const candidates: Stored[] = [];
+  // Ids are compared as the database compares UUIDs, whatever their case.
+  const idOf = (entry: Stored) => entry.item.id.toLowerCase();
+  const firstHash = new Map<string, Buffer>();
   for (const [index, entry] of results.entries()) {
     if (!isStored(entry)) continue;
-    if (entry.item.campaignId && !campaigns.has(entry.item.campaignId)) {
+    if (entry.item.campaignId && unknownCampaigns.has(entry.item.campaignId.toLowerCase())) {
       results[index] = {
         id: entry.item.id,
         status: 'invalid',
         error: 'campaignId: no such campaign in this workspace',
       };
-    } else if (!seen.has(entry.item.id)) {
-      seen.add(entry.item.id);
-      candidates.push(entry);
+    } else if (!firstHash.has(idOf(entry))) {
+      firstHash.set(idOf(entry), entry.hash);
     }
-  }
-
-  // Taken last before writing: from here to commit, ingests take turns on the workspace row.
-  const { changeSeq, webhook } = await nextChange(tx);
-  const rows = candidates.map(({ item, key, hash }) => ({
-    id: item.id,
-    member_id: member.id,
-    campaign_id: item.campaignId,
-    lead_key: key,
-    crm: item.lead.crm,
-    object_type: item.lead.objectType,
-    record_id: item.lead.recordId,
-    url: item.lead.url ?? null,
-    signals: item.signals,
-    verdict: item.verdict,
-    region: item.region ?? null,
-    note: item.note ?? null,
-    created_at: item.createdAt,
-    hash: `\\x${hash.toString('hex')}`,
-    change_seq: changeSeq,
-  }));
-  const inserted = new Set(
-    rows.length === 0
-      ? []
-      : (
-          await tx.query<{ id: string }>(
-            `INSERT INTO feedback (id, member_id, campaign_id, lead_key, crm, object_type, record_id, url, signals, verdict,
-                                   region, note, created_at, hash, change_seq)
-             SELECT id, member_id, campaign_id, lead_key, crm, object_type, record_id, url, signals, verdict,
-                    region, note, created_at, hash, change_seq
-               FROM jsonb_populate_recordset(null::feedback, $1::jsonb)
-             ON CONFLICT (id) DO NOTHING RETURNING id`,
-            [JSON.stringify(rows)],
-          )
-        ).map((r) => r.id),
-  );
-  const stored = candidates.filter((c) => inserted.has(c.item.id));
-  await updateRollups(tx, stored, member.id);
-  // From here to commit every round trip holds the workspace row: each one skipped when it has nothing
-  // to do is ingest throughput.
-  if (stored.length > 0 && webhook) {
-    await tx.query('INSERT INTO webhook_queue (feedback_id) SELECT unnest($1::uuid[])', [
-      stored.map((s) => s.item.id),
-    ]);
   }
 
   const resentIds = results
     .filter(isStored)
-    .map((s) => s.item.id)
+    .map(idOf)
     .filter((id) => !inserted.has(id));
   const existing = new Map(
     (resentIds.length === 0
       ? []
-      : await tx.query<{ id: string; hash: Uint8Array; member_id: string }>(
-          'SELECT id, hash, member_id FROM feedback WHERE id = ANY($1::uuid[])',
+      : await sql.query<{ id: string; hash: Uint8Array; member_id: string }>(
+          'SELECT id::text, hash, member_id FROM feedback WHERE id = ANY($1::uuid[])',
           [resentIds],
         )
     ).map((row) => [row.id, row]),
   );
-  const firstHash = new Map(candidates.map((c) => [c.item.id, c.hash]));
   const createdNow = new Set<string>();
   return results.map((entry) => {
     if (!isStored(entry)) return entry;
     const id = entry.item.id;
-    if (inserted.has(id) && !createdNow.has(id)) {
-      createdNow.add(id);
+    const key = idOf(entry);
+    if (inserted.has(key) && !createdNow.has(key)) {
+      createdNow.add(key);
       return { id, status: 'created' };
     }
     const row =
-      existing.get(id) ?? (inserted.has(id) ? { hash: firstHash.get(id)!, member_id: member.id } : undefined);
+      existing.get(key) ??
+      (inserted.has(key) ? { hash: firstHash.get(key)!, member_id: member.id } : undefined);
     const same = row && row.member_id === member.id && Buffer.from(row.hash).equals(entry.hash);
     return same
       ? { id, status: 'duplicate' }
