@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LIMITS, type Role, responses } from '../lib/protocol';
+import { questionAnswers } from './domain/answers';
 import { type InsightFilter, insights } from './domain/insights';
 import { INSIGHT_NAMES, insightsCsv } from './domain/insights-csv';
 import type { Route, RouteContext } from './routes';
@@ -17,6 +18,16 @@ const InsightsQuery = z.strictObject({
   insight: z.enum(INSIGHT_NAMES).optional(),
 });
 type InsightsQuery = z.infer<typeof InsightsQuery>;
+
+const AnswersQuery = z.strictObject({
+  campaign: z.uuid().optional(),
+  from: z.iso.date().optional(),
+  to: z.iso.date().optional(),
+  region: z.string().max(LIMITS.name).optional(),
+  channel: z.string().max(LIMITS.name).optional(),
+  rep: z.uuid().optional(),
+});
+type AnswersQuery = z.infer<typeof AnswersQuery>;
 
 function filterOf(query: InsightsQuery): InsightFilter {
   const { from, to, region, channel, rep } = query;
@@ -57,5 +68,19 @@ export const INSIGHT_ROUTES: Route[] = [
     summary: 'The insights as one CSV table (an `insight` column names the chart); insight= keeps one chart.',
     query: InsightsQuery,
     handle: answerCsv,
+  } as Route,
+  {
+    method: 'get',
+    path: '/api/v1/answers',
+    operationId: 'listAnswers',
+    access: MARKETING,
+    summary:
+      "The reps' answers to the briefs' questions for sales, per campaign and question, newest first, each with the lead's latest verdict; filtered by campaign, from, to, region, channel, rep.",
+    query: AnswersQuery,
+    response: responses.QuestionAnswers,
+    async handle({ c, config, query }: RouteContext<unknown, AnswersQuery>) {
+      const { campaign, from, to, region, channel, rep } = query;
+      return c.json(await questionAnswers(config.db, { campaign, from, to, region, channel, rep }));
+    },
   } as Route,
 ];

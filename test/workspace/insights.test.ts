@@ -323,7 +323,11 @@ describe('the insight routes in the API description', () => {
     const document = openApiDocument(INSIGHT_ROUTES) as unknown as {
       paths: Record<string, { get: { parameters: Array<{ name: string }> } }>;
     };
-    expect(Object.keys(document.paths)).toEqual(['/api/v1/insights', '/api/v1/insights.csv']);
+    expect(Object.keys(document.paths)).toEqual([
+      '/api/v1/insights',
+      '/api/v1/insights.csv',
+      '/api/v1/answers',
+    ]);
     expect(document.paths['/api/v1/insights']!.get.parameters.map((p) => p.name)).toEqual(
       expect.arrayContaining(['from', 'to', 'region', 'channel', 'rep']),
     );

@@ -26,6 +26,7 @@ describe('the route table', () => {
       ['get', '/api/v1/workspace'],
       ['get', '/api/v1/members'],
       ['get', '/api/v1/insights'],
+      ['get', '/api/v1/answers'],
     ])('%s %s', async (method, path) => {
       ws ??= await startTestWorkspace('pglite');
       const route = ROUTES.find((r) => r.method === method && r.path === path)!;

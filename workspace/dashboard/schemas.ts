@@ -49,3 +49,6 @@ export const BriefSaved = responses.Brief;
 
 /** GET /api/v1/insights */
 export const InsightsAnswer = responses.Insights;
+
+/** GET /api/v1/answers */
+export const AnswersAnswer = responses.QuestionAnswers;

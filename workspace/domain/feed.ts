@@ -53,6 +53,7 @@ interface FeedbackRow {
   verdict: Verdict;
   region: string | null;
   note: string | null;
+  answers: FeedbackItem['answers'] | null;
   created_at: Date;
   member_id: string;
   member_name: string;
@@ -76,7 +77,7 @@ export async function listFeedback(
   params.push(filter.limit);
   const rows = await sql.query<FeedbackRow>(
     `SELECT f.id, f.campaign_id, f.crm, f.object_type, f.record_id, f.url, f.signals, f.verdict, f.region, f.note,
-            f.created_at, f.member_id, m.name AS member_name, f.change_seq,
+            f.answers, f.created_at, f.member_id, m.name AS member_name, f.change_seq,
             greatest(f.received_at, coalesce((SELECT max(r.created_at) FROM replies r WHERE r.feedback_id = f.id), f.received_at)) AS updated_at
        FROM feedback f JOIN members m ON m.id = f.member_id
       ${conditions.where()}
@@ -113,6 +114,7 @@ export async function listFeedback(
       verdict: row.verdict,
       ...(row.region ? { region: row.region } : {}),
       ...(row.note !== null ? { note: row.note } : {}),
+      ...(row.answers ? { answers: row.answers } : {}),
       createdAt: row.created_at.toISOString(),
       rep: { id: row.member_id, name: row.member_name },
       replies: replies

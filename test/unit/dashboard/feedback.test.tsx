@@ -1,7 +1,11 @@
+import { signal } from '@preact/signals';
 import { render } from 'preact';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { QuestionAnswers } from '../../../lib/protocol';
+import { NO_FILTERS } from '../../../workspace/dashboard/filters-model';
 import { Feedback } from '../../../workspace/dashboard/pages/Feedback';
 import {
+  createAnswersModel,
   createFeedbackModel,
   createItemsModel,
   createReplyModel,
@@ -9,7 +13,7 @@ import {
 } from '../../../workspace/dashboard/pages/feedback-model';
 import { campaigns, me } from '../../../workspace/dashboard/state';
 import { brief } from '../../support/examples';
-import { CAMPAIGN_ID, feedbackRecord, meAnswer, settle, stubWorkspace } from './workspace-double';
+import { CAMPAIGN_ID, feedbackRecord, meAnswer, REP_ID, settle, stubWorkspace } from './workspace-double';
 
 beforeEach(() => {
   me.value = meAnswer();
@@ -113,6 +117,91 @@ describe('the feedback model', () => {
     await reply.send();
     expect(reply.text.value).toBe('');
     expect(reload).toHaveBeenCalledOnce();
+  });
+});
+
+describe("the answers to marketing's questions", () => {
+  const answer = (
+    n: number,
+    text: string,
+    verdict: 'won' | 'good_fit' | 'tire_kicker',
+    answeredWith = verdict,
+  ) => ({
+    feedbackId: `aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaa${n}`,
+    answer: text,
+    verdict,
+    answeredWith,
+    region: n === 2 ? null : 'DACH',
+    rep: { id: REP_ID, name: 'Ana Ruiz' },
+    lead: { crm: 'hubspot' as const, objectType: 'contact' as const, recordId: `100${n}` },
+    createdAt: `2026-05-0${n}T10:00:00.000Z`,
+  });
+  const REPORT: QuestionAnswers = {
+    filter: { region: 'DACH' },
+    perQuestion: 200,
+    campaigns: [
+      {
+        campaignId: CAMPAIGN_ID,
+        name: 'Hannover Messe 2026',
+        questions: [
+          {
+            question: 'Did they mention a 2027 budget?',
+            asked: true,
+            total: 2,
+            answers: [answer(5, 'No budget', 'tire_kicker'), answer(4, 'Yes, 50k', 'won', 'good_fit')],
+          },
+          { question: 'Old question', asked: false, total: 3, answers: [answer(2, 'Maybe', 'good_fit')] },
+        ],
+      },
+    ],
+  };
+
+  it('asks with the filters and the chosen campaign, and groups per campaign and question with the latest verdict', async () => {
+    const { calls } = stubWorkspace({ 'GET /api/v1/answers': { json: REPORT } });
+    const filters = signal({ ...NO_FILTERS, region: 'DACH' });
+    const model = createAnswersModel(filters);
+    expect(model.choices.value).toEqual([{ id: CAMPAIGN_ID, name: 'Hannover Messe 2026' }]);
+    model.campaign.value = CAMPAIGN_ID;
+    await model.refresh();
+    expect(calls.at(-1)?.path).toBe(`/api/v1/answers?region=DACH&campaign=${CAMPAIGN_ID}`);
+    expect(model.problem.value).toBeNull();
+    const groups = model.groups.value;
+    expect(groups.map((g) => [g.campaign, g.question, g.dropped, g.more])).toEqual([
+      ['Hannover Messe 2026', 'Did they mention a 2027 budget?', null, null],
+      ['Hannover Messe 2026', 'Old question', 'no longer asked', '1 of 3 answers shown (the newest)'],
+    ]);
+    expect(groups[0]!.answers.map((a) => [a.answer, a.verdictText])).toEqual([
+      ['No budget', 'Tire-kicker (price only)'],
+      ['Yes, 50k', 'Won'],
+    ]);
+    expect(groups[0]!.answers[0]!.detail).not.toContain('answered with');
+    expect(groups[0]!.answers[1]!.detail).toMatch(/^Ana Ruiz · .+ · DACH · answered with Good fit$/);
+    expect(groups[1]!.answers[0]!.detail).toMatch(/ · no region$/);
+  });
+
+  it('says why, and shows no answers, when the workspace sends what the route does not describe', async () => {
+    stubWorkspace({ 'GET /api/v1/answers': { json: { campaigns: 'many' } } });
+    const model = createAnswersModel(signal(NO_FILTERS));
+    await model.refresh();
+    expect(model.report.value).toBeNull();
+    expect(model.groups.value).toEqual([]);
+    expect(model.problem.value).toMatch(/cannot read/);
+  });
+
+  it('shows on the feedback page, under the matrix', async () => {
+    stubWorkspace({
+      'GET /api/v1/feedback/matrix': { json: { cells: [] } },
+      'GET /api/v1/answers': { json: REPORT },
+      'GET /api/v1/campaigns': { json: { campaigns: [brief()] } },
+      'GET /api/v1/members': { json: { members: [] } },
+    });
+    render(<Feedback />, document.body);
+    await settle();
+    await settle();
+    const section = document.body.querySelector('section.answers')!;
+    expect(section.querySelector('h2')?.textContent).toBe('Answers to your questions');
+    expect(section.querySelectorAll('.answers__question')).toHaveLength(2);
+    expect(section.querySelector('li')?.textContent).toContain('Tire-kicker (price only) · No budget');
   });
 });
 

@@ -19,6 +19,7 @@ const READS: Array<[method: string, path: string, schema: z.ZodType]> = [
   ['post', '/api/v1/campaigns', dashboard.BriefSaved],
   ['patch', '/api/v1/campaigns/:id', dashboard.BriefSaved],
   ['get', '/api/v1/insights', dashboard.InsightsAnswer],
+  ['get', '/api/v1/answers', dashboard.AnswersAnswer],
 ];
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' });

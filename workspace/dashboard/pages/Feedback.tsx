@@ -2,10 +2,16 @@ import { objectTypeLabel, signalLabel, verdictLabel } from '../../../lib/i18n';
 import { td } from '../../../lib/i18n/dashboard';
 import { type FeedbackRecord, type Signals, VERDICTS } from '../../../lib/protocol';
 import { FilterForm } from '../filters';
+import type { Filters } from '../filters-model';
 import { Problem } from '../problem';
 import { useModel, useRefresh } from '../use-model';
 import { dateTimeText } from '../words';
-import { createFeedbackModel, createItemsModel, createReplyModel } from './feedback-model';
+import {
+  createAnswersModel,
+  createFeedbackModel,
+  createItemsModel,
+  createReplyModel,
+} from './feedback-model';
 
 export function Feedback() {
   const model = useModel(createFeedbackModel);
@@ -74,7 +80,79 @@ export function Feedback() {
         </div>
       )}
       {drill.value && <Items key={drill.value.key} title={drill.value.title} path={drill.value.path} />}
+      <Answers filters={model.filters} />
     </main>
+  );
+}
+
+/** The reps' answers to the campaigns' questions, per campaign and question, under the page's filters. */
+function Answers(props: { filters: { readonly value: Filters } }) {
+  const model = useModel(() => createAnswersModel(props.filters));
+  useRefresh(`${JSON.stringify(props.filters.value)}:${model.campaign.value}`, model.refresh);
+  const groups = model.groups.value;
+  return (
+    <section class="answers" aria-labelledby="answers-title">
+      <h2 id="answers-title">{td('answersTitle')}</h2>
+      <p class="muted">{td('answersIntro')}</p>
+      <label>
+        <span>{td('answersCampaign')}</span>
+        <select
+          value={model.campaign.value}
+          onChange={(event) => {
+            model.campaign.value = event.currentTarget.value;
+          }}
+        >
+          <option value="">{td('answersAllCampaigns')}</option>
+          {model.choices.value.map((choice) => (
+            <option key={choice.id} value={choice.id}>
+              {choice.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <Problem message={model.problem.value} />
+      {model.report.value === null ? (
+        model.problem.value ? null : (
+          <p role="status">{td('loading')}</p>
+        )
+      ) : groups.length === 0 ? (
+        <p class="muted">{td('answersNone')}</p>
+      ) : (
+        groups.map((group) => (
+          <section
+            key={group.key}
+            class="answers__question"
+            aria-label={`${group.campaign}: ${group.question}`}
+          >
+            <h3>
+              <span class="muted">{group.campaign}</span> · {group.question}
+              {group.dropped && <span class="muted"> ({group.dropped})</span>}
+            </h3>
+            <ul>
+              {group.answers.map((line) => (
+                <li key={line.key}>
+                  <span class={`dot verdict--${line.verdict}`} aria-hidden="true" />{' '}
+                  <strong>{line.verdictText}</strong> · {line.answer}{' '}
+                  <span class="muted">
+                    ({line.detail}
+                    {line.url && (
+                      <>
+                        {' · '}
+                        <a href={line.url} target="_blank" rel="noreferrer noopener">
+                          {td('answersRecord')}
+                        </a>
+                      </>
+                    )}
+                    )
+                  </span>
+                </li>
+              ))}
+            </ul>
+            {group.more && <p class="muted">{group.more}</p>}
+          </section>
+        ))
+      )}
+    </section>
   );
 }
 

@@ -1,11 +1,17 @@
 import { computed, signal } from '@preact/signals';
 import { verdictLabel } from '../../../lib/i18n';
 import { td } from '../../../lib/i18n/dashboard';
-import { type FeedbackRecord, readFeedbackPage, type Verdict } from '../../../lib/protocol';
+import {
+  type FeedbackRecord,
+  type QuestionAnswers,
+  readFeedbackPage,
+  type Verdict,
+} from '../../../lib/protocol';
 import { api, apiList } from '../api';
 import { type Filters, NO_FILTERS, query } from '../filters-model';
-import { MatrixAnswer, type MatrixCell, ReplyCreated } from '../schemas';
+import { AnswersAnswer, MatrixAnswer, type MatrixCell, ReplyCreated } from '../schemas';
 import { campaigns } from '../state';
+import { dateTimeText } from '../words';
 
 /** The matrix column of leads no campaign claimed. */
 export const UNMATCHED = 'unmatched';
@@ -82,6 +88,84 @@ export function createFeedbackModel() {
   };
 }
 export type FeedbackModel = ReturnType<typeof createFeedbackModel>;
+
+/** One answer as the page lists it: what the rep said, beside the lead's latest verdict. */
+export interface AnswerLine {
+  key: string;
+  answer: string;
+  verdict: Verdict;
+  verdictText: string;
+  /** "Ana Ruiz · 4 May 2026, 10:00 · DACH", and the verdict given with the answer when it has changed since. */
+  detail: string;
+  url: string | null;
+}
+
+/** One campaign's question with its answers, newest first. */
+export interface QuestionGroup {
+  key: string;
+  campaign: string;
+  question: string;
+  /** "No longer asked" for a question the brief has dropped; null otherwise. */
+  dropped: string | null;
+  /** "2 of 240 answers shown" when the workspace kept only the newest; null when all are here. */
+  more: string | null;
+  answers: AnswerLine[];
+}
+
+/**
+ * The reps' answers to the campaigns' questions for sales, under the page's filters (and the campaign
+ * it names): grouped per campaign and question, each answer beside the lead's latest verdict.
+ */
+export function createAnswersModel(filters: { readonly value: Filters }) {
+  /** null until the first answer. */
+  const report = signal<QuestionAnswers | null>(null);
+  const problem = signal<string | null>(null);
+  /** One campaign's answers only (its id), or every campaign's (''). */
+  const campaign = signal('');
+  /** The campaigns that ask questions, to choose from (drafts take no verdicts). */
+  const choices = computed(() =>
+    campaigns.value
+      .filter((b) => b.status !== 'draft' && b.questionsForSales.length > 0)
+      .map((b) => ({ id: b.id, name: b.name })),
+  );
+
+  const groups = computed<QuestionGroup[]>(() =>
+    (report.value?.campaigns ?? []).flatMap((campaign) =>
+      campaign.questions.map((q, index) => ({
+        key: `${campaign.campaignId}:${index}`,
+        campaign: campaign.name,
+        question: q.question,
+        dropped: q.asked ? null : td('answersDropped'),
+        more: q.total > q.answers.length ? td('answersMore', q.answers.length, q.total) : null,
+        answers: q.answers.map((a) => ({
+          key: a.feedbackId,
+          answer: a.answer,
+          verdict: a.verdict,
+          verdictText: verdictLabel(a.verdict),
+          detail: [
+            a.rep.name,
+            dateTimeText(a.createdAt),
+            a.region ?? td('noRegion'),
+            ...(a.answeredWith !== a.verdict ? [td('answersGivenWith', verdictLabel(a.answeredWith))] : []),
+          ].join(' · '),
+          url: a.lead.url ?? null,
+        })),
+      })),
+    ),
+  );
+
+  async function refresh(): Promise<void> {
+    const extra: Record<string, string> = campaign.value ? { campaign: campaign.value } : {};
+    const answer = await api('GET', `/api/v1/answers${query(filters.value, extra)}`, AnswersAnswer);
+    if (answer.ok) {
+      report.value = answer.data;
+      problem.value = null;
+    } else problem.value = answer.message;
+  }
+
+  return { report, problem, campaign, choices, groups, refresh };
+}
+export type AnswersModel = ReturnType<typeof createAnswersModel>;
 
 /** The feedback items behind one cell, newest first. */
 export function createItemsModel(path: string) {
