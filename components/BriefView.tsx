@@ -1,7 +1,7 @@
 import type { MatchReason } from '../lib/campaigns';
 import { t, verdictLabel } from '../lib/i18n';
-import { type Brief, GOOD_FIT_VERDICTS, type VerdictCounts } from '../lib/protocol';
-import { VERDICTS } from '../lib/protocol/constants';
+import type { Brief, VerdictCounts } from '../lib/protocol';
+import { GOOD_FIT_VERDICTS, VERDICTS } from '../lib/protocol/constants';
 import { FoldSection as Section } from './FoldSection';
 
 function reasonText(reason: MatchReason): string {

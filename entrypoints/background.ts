@@ -28,6 +28,8 @@ export default defineBackground({
   main() {
     let db: ReturnType<typeof openSameroomDb> | undefined;
     const openDb = () => (db ??= openSameroomDb());
+    // Opened now, not on the first message: a lead page after the browser starts should not wait for it.
+    void openDb().catch(() => undefined);
     // The panel views in CRM tabs: told of every change to their lead's verdicts, after a sync too.
     let panels: PanelSessions | undefined;
     const sync = createSyncRunner({
@@ -55,6 +57,7 @@ export default defineBackground({
         sendRecordUrl: async () => (await loadSettings()).settings.sendRecordUrl,
         managedWorkspaceUrl: async () => (await managedSettings()).workspaceUrl,
         panelCommand: (tabId, command) => panels?.command(tabId, command),
+        campaignsRefreshed: () => void panels?.refreshViews(),
         db: openDb,
         openOptions: openOptionsPage,
         sync: (force) => sync.run(force),
@@ -80,10 +83,12 @@ export default defineBackground({
       const lead = parsed.success && parsed.data.type === 'lead' ? parsed.data : null;
       const tabId = sender.tabId;
       const fromPage = lead && tabId !== undefined && sender.url && (sender.frameId ?? 0) === 0;
-      if (fromPage) sessions.leadArrived(tabId, lead.lead, sender.url!, lead.label ?? lead.lead.crm);
+      const asked = fromPage
+        ? sessions.leadArrived(tabId, lead.lead, sender.url!, lead.label ?? lead.lead.crm)
+        : 0;
       const answer = await handle(message, sender);
       if (fromPage) {
-        if (answer.ok) sessions.shown(tabId, lead.lead, answer as Envelope<LeadView>);
+        if (answer.ok) sessions.shown(tabId, lead.lead, answer as Envelope<LeadView>, asked);
         else sessions.gone(tabId);
       }
       return answer;

@@ -56,3 +56,49 @@ export async function currentCampaigns(
     return { cache, info: info(cache, options.now.toISOString(), message), problem: null };
   }
 }
+
+/** The revalidation behind the pages (one at a time), and how the last one ended. */
+let behind: { running: Promise<CampaignsState> | null; triedAt: number; offline: CacheInfo | null } = {
+  running: null,
+  triedAt: 0,
+  offline: null,
+};
+
+/** For tests: forget the revalidation behind. */
+export function resetRevalidation(): void {
+  behind = { running: null, triedAt: 0, offline: null };
+}
+
+/**
+ * The briefs for a lead page or the popup, at once (issue 11: nothing on the way to the panel waits
+ * for the network): the cache as it is, and when it is stale a revalidation behind it, at most one per
+ * FRESH_MS, after which `onRefreshed` is called so open panels are shown the new briefs (or that the
+ * workspace is out of reach). Without a cache there is nothing to show, so the workspace is waited for.
+ */
+export async function campaignsAtOnce(
+  db: IDBPDatabase<SameroomDb>,
+  link: LinkRecord,
+  options: { now: Date; fetchFn?: typeof fetch; onRefreshed?: () => void },
+): Promise<CampaignsState> {
+  const stored = await db.get('campaigns', 'current');
+  const cache = stored?.workspaceUrl === link.workspaceUrl ? stored : undefined;
+  if (!cache) return currentCampaigns(db, link, { ...options, timeoutMs: LEAD_PAGE_WAIT_MS });
+  const now = options.now.getTime();
+  const stale = now - Date.parse(cache.fetchedAt) >= FRESH_MS;
+  if (stale && !behind.running && now - behind.triedAt >= FRESH_MS) {
+    behind.triedAt = now;
+    const running = currentCampaigns(db, link, { ...options, timeoutMs: LEAD_PAGE_WAIT_MS });
+    behind.running = running;
+    void running
+      .then((state) => {
+        behind.offline = state.info?.offlineSince ? state.info : null;
+        options.onRefreshed?.();
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        if (behind.running === running) behind.running = null;
+      });
+  }
+  const offline = stale && behind.offline?.fetchedAt === cache.fetchedAt ? behind.offline : null;
+  return { cache, info: offline ?? info(cache, null, null), problem: null };
+}

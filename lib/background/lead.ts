@@ -8,17 +8,17 @@ import { leadHistory } from '../outbox/outbox';
 import { presetRegion } from '../outbox/region';
 import type { Brief } from '../protocol';
 import type { SameroomDb } from '../store/db';
-import { currentCampaigns, LEAD_PAGE_WAIT_MS } from './campaigns';
+import { campaignsAtOnce } from './campaigns';
 
 /** What the panel shows for this lead: its campaign and why, or the campaigns to pick from. */
 export async function leadView(
   db: IDBPDatabase<SameroomDb>,
   lead: LeadContext,
-  options: { now: Date; fetchFn?: typeof fetch },
+  options: { now: Date; fetchFn?: typeof fetch; onRefreshed?: () => void },
 ): Promise<LeadView> {
   const link = await db.get('link', 'current');
   if (!link) return { state: 'notLinked' };
-  const campaigns = await currentCampaigns(db, link, { ...options, timeoutMs: LEAD_PAGE_WAIT_MS });
+  const campaigns = await campaignsAtOnce(db, link, options);
   if (!campaigns.cache || !campaigns.info) {
     return { state: 'unavailable', message: campaigns.problem ?? t('errNoCampaigns') };
   }

@@ -32,6 +32,9 @@ interface Session {
   ports: Set<ViewPort>;
   /** What the views were last sent about the history, to push only changes. */
   lastHistory: string;
+  /** Each question for what to show is numbered; an answer older than the one shown is dropped. */
+  asked: number;
+  applied: number;
 }
 
 const isPageLead = (raw: unknown): raw is { lead: LeadContext; url: string; label: string } =>
@@ -62,6 +65,8 @@ export class PanelSessions {
         error: null,
         ports: new Set(),
         lastHistory: '',
+        asked: 0,
+        applied: 0,
       };
       this.sessions.set(tabId, session);
     }
@@ -98,8 +103,9 @@ export class PanelSessions {
    * The content script recognised a lead (or read more of it as the page rendered). A new record shows
    * the skeleton at once; the view follows when `shown` has it.
    */
-  leadArrived(tabId: number, lead: LeadContext, url: string, crmLabel: string): void {
+  leadArrived(tabId: number, lead: LeadContext, url: string, crmLabel: string): number {
     const session = this.session(tabId);
+    const asked = ++session.asked;
     const sameRecord = session.lead !== null && leadKeyOf(session.lead) === leadKeyOf(lead);
     session.lead = lead;
     session.url = url;
@@ -109,12 +115,19 @@ export class PanelSessions {
       session.error = null;
       this.pushShow(session);
     }
+    return asked;
   }
 
-  /** What to show for the tab's lead, unless the tab has moved to another record since it was asked. */
-  shown(tabId: number, lead: LeadContext, answer: Envelope<LeadView>): void {
+  /**
+   * What to show for the tab's lead, unless the tab has moved to another record since it was asked, or
+   * a later question (numbered by `leadArrived` or `ask`) has been answered already.
+   */
+  shown(tabId: number, lead: LeadContext, answer: Envelope<LeadView>, asked?: number): void {
     const session = this.sessions.get(tabId);
     if (!session?.lead || leadKeyOf(session.lead) !== leadKeyOf(lead)) return;
+    const number = asked ?? ++session.asked;
+    if (number < session.applied) return;
+    session.applied = number;
     session.view = answer.ok ? answer.reply : null;
     session.error = answer.ok ? null : answer.error;
     this.pushShow(session);
@@ -153,11 +166,28 @@ export class PanelSessions {
     void this.deps.askPage(tabId, { sameroom: 'lead' }).then(async (answer) => {
       if (!isPageLead(answer)) return;
       const known = session.lead && leadKeyOf(session.lead) === leadKeyOf(answer.lead) && session.view;
-      this.leadArrived(tabId, answer.lead, answer.url, answer.label);
+      const asked = this.leadArrived(tabId, answer.lead, answer.url, answer.label);
       if (known) return;
       const view = await this.deps.ask({ type: 'lead', lead: answer.lead });
-      this.shown(tabId, answer.lead, view as Envelope<LeadView>);
+      this.shown(tabId, answer.lead, view as Envelope<LeadView>, asked);
     });
+  }
+
+  /**
+   * The briefs changed behind the pages (or the workspace went out of reach): each view is shown its
+   * lead again, if what it would show differs.
+   */
+  async refreshViews(): Promise<void> {
+    // Every tab with a lead, framed yet or not: a view that connects later is sent what the tab has.
+    for (const [tabId, session] of this.sessions) {
+      const lead = session.lead;
+      if (!lead) continue;
+      const asked = ++session.asked;
+      const answer = (await this.deps.ask({ type: 'lead', lead })) as Envelope<LeadView>;
+      const before = JSON.stringify(session.error ?? session.view);
+      const after = JSON.stringify(answer.ok ? answer.reply : answer.error);
+      if (before !== after) this.shown(tabId, lead, answer, asked);
+    }
   }
 
   /** After anything that may change verdicts (a click, an undo, a sync): each view gets its lead's history. */
@@ -203,12 +233,13 @@ export class PanelSessions {
       }
       case 'pick': {
         if (!lead) return { ok: false, error: t('stateNoAnswer') };
+        const asked = ++session.asked;
         const answer = (await this.deps.ask({
           type: 'pick',
           lead,
           campaignId: ask.campaignId,
         })) as Envelope<LeadView>;
-        this.shown(tabId, lead, answer);
+        this.shown(tabId, lead, answer, asked);
         return answer;
       }
       case 'verdict': {

@@ -31,8 +31,12 @@ const entry = <S extends z.ZodObject, R>(
 
 const only = <T extends string>(type: T) => z.strictObject({ type: z.literal(type) });
 
-function context(deps: BackgroundDeps): { now: Date; fetchFn?: typeof fetch } {
-  return { now: deps.now?.() ?? new Date(), ...(deps.fetchFn ? { fetchFn: deps.fetchFn } : {}) };
+function context(deps: BackgroundDeps): { now: Date; fetchFn?: typeof fetch; onRefreshed?: () => void } {
+  return {
+    now: deps.now?.() ?? new Date(),
+    ...(deps.fetchFn ? { fetchFn: deps.fetchFn } : {}),
+    ...(deps.campaignsRefreshed ? { onRefreshed: deps.campaignsRefreshed } : {}),
+  };
 }
 
 async function status(deps: BackgroundDeps): Promise<StatusReply> {

@@ -12,6 +12,8 @@ export interface BackgroundDeps {
   isCrmUrl(url: URL): boolean | Promise<boolean>;
   /** Whether verdicts carry the record's address (Options → Privacy); yes when not given. */
   sendRecordUrl?: () => Promise<boolean>;
+  /** The briefs were revalidated behind the pages (new briefs, or the workspace out of reach). */
+  campaignsRefreshed?(): void;
   /** A keyboard command for the panel view in this tab. */
   panelCommand?(tabId: number, command: PanelCommand): void;
   /** The built-in CRMs' switches in force (the admin's policy over the rep's), from memory. */

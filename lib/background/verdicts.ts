@@ -4,7 +4,7 @@ import { t } from '../i18n';
 import type { CampaignList, VerdictInput } from '../messages';
 import { saveVerdict } from '../outbox/outbox';
 import type { SameroomDb } from '../store/db';
-import { currentCampaigns, LEAD_PAGE_WAIT_MS } from './campaigns';
+import { campaignsAtOnce } from './campaigns';
 import { campaignChoices } from './lead';
 
 /** Saves the rep's verdict for the linked workspace. Refused with words when nothing is linked. */
@@ -21,7 +21,7 @@ export async function campaignList(
 ): Promise<CampaignList> {
   const link = await db.get('link', 'current');
   if (!link) return { linked: false, choices: [], setup: { regions: [], region: null }, fetchedAt: null };
-  const campaigns = await currentCampaigns(db, link, { ...options, timeoutMs: LEAD_PAGE_WAIT_MS });
+  const campaigns = await campaignsAtOnce(db, link, options);
   if (!campaigns.cache) throw new Error(campaigns.problem ?? t('errNoCampaigns'));
   return {
     linked: true,

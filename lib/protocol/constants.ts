@@ -25,6 +25,12 @@ export const VERDICTS = [
   'won',
   'lost',
 ] as const;
+/** The verdicts that count as the lead being "our kind of people". */
+export const GOOD_FIT_VERDICTS = [
+  'good_fit',
+  'won',
+  'lost',
+] as const satisfies readonly (typeof VERDICTS)[number][];
 export const BRIEF_STATUSES = ['draft', 'active', 'paused', 'ended'] as const;
 export const PRIORITIES = ['high', 'normal', 'low'] as const;
 export const ROLES = ['rep', 'marketer', 'admin'] as const;

@@ -440,6 +440,6 @@ export type WorkspaceSettings = z.infer<typeof requests.WorkspaceSettings>;
 export type Insights = z.infer<typeof responses.Insights>;
 export type QuestionAnswers = z.infer<typeof responses.QuestionAnswers>;
 /** Verdicts that say a lead was our kind of people: judged a good fit, or it went on to a deal. */
-export const GOOD_FIT_VERDICTS = ['good_fit', 'won', 'lost'] as const satisfies readonly Verdict[];
+export { GOOD_FIT_VERDICTS } from './constants';
 /** Rates over fewer leads than this are marked "small sample" on Insights. */
 export const SMALL_SAMPLE = 10;

@@ -213,3 +213,26 @@ describe('the panel views, bound to their tabs', () => {
     expect(await view.reply({ id: 9, kind: 'report' })).toEqual({ ok: true, reply: 'outline' });
   });
 });
+
+describe('what to show, when the briefs change behind the pages', () => {
+  it('updates a tab whose view has not connected yet, and never goes back to an older answer', () => {
+    const { panels } = sessions();
+    const asked = panels.leadArrived(1, LEAD, URL_A, 'Salesforce Lightning');
+    const newer: LeadView = { ...MATCHED, brief: { ...BRIEF, keyMessage: 'Retrofit over one weekend.' } };
+    // The revalidation's answer lands first; the lead message's older answer after it.
+    panels.shown(1, LEAD, { ok: true, reply: newer }, asked + 1);
+    panels.shown(1, LEAD, { ok: true, reply: MATCHED }, asked);
+    const view = viewPort();
+    panels.connect(1, view.port);
+    expect(shows(view.pushed)[0]).toMatchObject({
+      state: { kind: 'view', view: { brief: { keyMessage: 'Retrofit over one weekend.' } } },
+    });
+  });
+
+  it('recomputes every tab with a lead when the briefs were revalidated', async () => {
+    const { panels, ask } = sessions();
+    panels.leadArrived(4, LEAD, URL_A, 'Salesforce Lightning');
+    await panels.refreshViews();
+    expect(ask).toHaveBeenCalledWith({ type: 'lead', lead: LEAD });
+  });
+});

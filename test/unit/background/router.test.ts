@@ -3,6 +3,7 @@ import { type BackgroundDeps, handleMessage } from '../../../lib/background/rout
 import { adapterFor } from '../../../lib/crm';
 import type { SenderInfo } from '../../../lib/messages';
 import { openSameroomDb } from '../../../lib/store/db';
+import { brief } from '../../support/examples';
 
 const OURS = { id: 'sameroom-test-id', origin: 'chrome-extension://sameroom-test-id/' };
 const OPTIONS_PAGE: SenderInfo = { id: OURS.id, url: `${OURS.origin}options.html`, hasTab: true };
@@ -230,5 +231,39 @@ describe('answers from memory', () => {
     const answer = await handleMessage({ type: 'status' }, PANEL_VIEW, { ...deps(), isCrmUrl });
     expect(answer).toMatchObject({ ok: true, reply: { linked: false } });
     expect(isCrmUrl).not.toHaveBeenCalled();
+  });
+});
+
+describe('a lead page never waits for the workspace when it has briefs to show', () => {
+  const LEAD = { crm: 'salesforce', objectType: 'lead', recordId: '00Q5g00000A1b2cEAB', signals: {} };
+  const staleCache = (name: string) => ({
+    workspaceUrl: LINK_RECORD.workspaceUrl,
+    etag: '"v1"',
+    fetchedAt: '2026-11-22T08:00:00.000Z', // an hour old: stale
+    briefs: [brief({ name, status: 'active' })],
+    rejected: [],
+  });
+
+  it('shows the cached brief at once, revalidates behind, and says when that is done', async () => {
+    const db = await openSameroomDb();
+    await db.put('link', LINK_RECORD, 'current');
+    await db.put('campaigns', staleCache('Hannover Messe 2026'), 'current');
+    let answerWorkspace: (response: Response) => void = () => undefined;
+    const fetchFn = vi.fn(() => new Promise<Response>((resolve) => (answerWorkspace = resolve)));
+    const campaignsRefreshed = vi.fn();
+    const pick = { type: 'pick', lead: LEAD, campaignId: null };
+    const shown = await handleMessage(pick, PANEL_VIEW, {
+      ...deps({ now: () => NOW, fetchFn: fetchFn as unknown as typeof fetch }),
+      campaignsRefreshed,
+    });
+    // Answered while the workspace has not said a word.
+    expect(shown).toMatchObject({ ok: true, reply: { state: 'noMatch' } });
+    expect(fetchFn).toHaveBeenCalledOnce();
+    expect(campaignsRefreshed).not.toHaveBeenCalled();
+    answerWorkspace(new Response(null, { status: 304, headers: { etag: '"v1"' } }));
+    await vi.waitFor(() => expect(campaignsRefreshed).toHaveBeenCalledOnce());
+    // Revalidated: fresh again, so the next page asks nobody.
+    await handleMessage(pick, PANEL_VIEW, { ...deps({ now: () => NOW, fetchFn: fetchFn as never }) });
+    expect(fetchFn).toHaveBeenCalledOnce();
   });
 });
