@@ -30,6 +30,7 @@ const TABLES: Array<[table: string, key: string]> = [
   ['lead_latest', 'lead_key'],
   ['verdict_counts', 'campaign_key, region, verdict'],
   ['seller_wins', 'campaign_key, member_id'],
+  ['insight_facts', 'feedback_id'],
   ['webhook_queue', 'id'],
 ];
 const PAGE = 5_000;

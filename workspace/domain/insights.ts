@@ -48,9 +48,12 @@ interface Leads {
 /**
  * The leads in the filters, each once, by its latest verdict there: `l(lead_key, campaign_id, verdict,
  * region, member_id, created_at, n = 1)`. Unfiltered it is the rollup ingest keeps, with no scan of
- * feedback. Lead keys are compared bytewise (COLLATE "C"): no language rules are needed to group a lead.
+ * feedback. Filtered it is one scan of insight_facts (migration 006), no sort by lead: a verdict is its
+ * lead's latest within the filters when it is in them and the lead's next verdict with the same values
+ * of the filtered attributes (region, channel, rep: the pointer named after them) came after the
+ * period's end, or never.
  */
-function latest(filter: InsightFilter): Leads {
+export function latest(filter: InsightFilter): Leads {
   if (!isFiltered(filter)) {
     return {
       sql: `SELECT lead_key, nullif(campaign_key, '')::uuid AS campaign_id, verdict, nullif(region, '') AS region,
@@ -59,11 +62,13 @@ function latest(filter: InsightFilter): Leads {
     };
   }
   const conditions = addPeriodFilter(new Conditions(), filter);
+  const same = `${filter.region ? 'r' : ''}${filter.channel ? 'c' : ''}${filter.rep ? 'p' : ''}`;
+  const next = `f.next_${same || 'any'}`;
+  if (filter.to) conditions.add(`(${next} IS NULL OR ${next} >= ?::date + interval '1 day')`, filter.to);
+  else conditions.clauses.push(`${next} IS NULL`);
   return {
-    sql: `SELECT DISTINCT ON (f.lead_key COLLATE "C") f.lead_key, f.campaign_id, f.verdict, f.region, f.member_id,
-                 f.created_at, 1 AS n
-            FROM feedback f ${conditions.where()}
-           ORDER BY f.lead_key COLLATE "C", f.created_at DESC, f.received_at DESC`,
+    sql: `SELECT f.lead_key, f.campaign_id, f.verdict, f.region, f.member_id, f.created_at, 1 AS n
+            FROM insight_facts f ${conditions.where()}`,
     params: conditions.params,
   };
 }

@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { VERDICTS } from '../../lib/protocol';
+import { type InsightFilter, latest } from '../../workspace/domain/insights';
+import { rebuildRollups, rollupDifferences } from '../../workspace/domain/rollups';
+import { briefInput, feedbackItem } from '../support/examples';
+import { DATABASES, startTestWorkspace, type TestWorkspace } from './harness';
+
+/**
+ * insight_facts (migration 006) against the definition it replaces: each lead once, by its latest
+ * verdict among those in the filters, found by sorting the feedback by lead. Verdicts on shared leads,
+ * from several reps, regions and campaigns, arriving out of order, then a campaign moved to another
+ * channel: every filter answers the same leads, and the facts equal a rebuild.
+ */
+describe.each(DATABASES)('insight facts on %s', (kind) => {
+  let ws: TestWorkspace;
+  afterAll(async () => {
+    await ws?.destroy();
+  });
+
+  const definition = (filter: InsightFilter) => {
+    const params: unknown[] = [];
+    const where: string[] = [];
+    const add = (clause: string, value: unknown) => {
+      params.push(value);
+      where.push(clause.replace('?', `$${params.length}`));
+    };
+    if (filter.from) add('f.created_at >= ?::date', filter.from);
+    if (filter.to) add("f.created_at < ?::date + interval '1 day'", filter.to);
+    if (filter.region) add('f.region = ?', filter.region);
+    if (filter.channel)
+      add(
+        "EXISTS (SELECT 1 FROM briefs b WHERE b.id = f.campaign_id AND b.data->>'channel' = ?)",
+        filter.channel,
+      );
+    if (filter.rep) add('f.member_id = ?::uuid', filter.rep);
+    return {
+      sql: `SELECT DISTINCT ON (f.lead_key) f.lead_key, f.campaign_id, f.verdict, f.region, f.member_id, f.created_at
+              FROM feedback f ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+             ORDER BY f.lead_key, f.created_at DESC, f.received_at DESC, f.id DESC`,
+      params,
+    };
+  };
+  const rows = async (query: { sql: string; params: unknown[] }) =>
+    (
+      await ws.db.query<Record<string, unknown>>(
+        `SELECT lead_key, campaign_id::text, verdict, region, member_id::text, created_at FROM (${query.sql}) l
+          ORDER BY lead_key`,
+        query.params,
+      )
+    ).map((r) => ({ ...r, created_at: new Date(r.created_at as string).toISOString() }));
+
+  it('answers every filter with the leads the definition picks, before and after a campaign changes channel', async () => {
+    ws = await startTestWorkspace(kind);
+    const marketer = await ws.join('marketer');
+    const reps = [
+      await ws.join('rep', 'A', 'DACH'),
+      await ws.join('rep', 'B', 'Iberia'),
+      await ws.join('rep', 'C'),
+    ];
+    const campaigns: Array<string | null> = [null];
+    for (const [name, channel] of [
+      ['One', 'Webinar'],
+      ['Two', 'Webinar'],
+      ['Three', 'Search'],
+    ] as const) {
+      const response = await ws.call('POST', '/api/v1/campaigns', {
+        token: marketer.token,
+        body: briefInput({ name, channel }),
+      });
+      campaigns.push(((await response.json()) as { id: string }).id);
+    }
+    let state = 11;
+    const next = (n: number) => {
+      state = (state + 0x6d2b79f5) >>> 0;
+      let t = Math.imul(state ^ (state >>> 15), state | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) % n;
+    };
+    for (let batch = 0; batch < 10; batch++) {
+      const rep = reps[next(reps.length)]!;
+      const items = Array.from({ length: 30 }, () =>
+        feedbackItem({
+          id: randomUUID(),
+          campaignId: campaigns[next(campaigns.length)]!,
+          lead: { crm: 'pipedrive', objectType: 'deal', recordId: String(next(25)) },
+          verdict: VERDICTS[next(VERDICTS.length)]!,
+          region: ['DACH', 'Iberia', 'Nordics'][next(3)]!,
+          // 20 days in May, in any order: late arrivals move pointers of verdicts stored earlier
+          createdAt: new Date(Date.UTC(2026, 4, 1) + next(20 * 86_400) * 1_000 + next(1_000)).toISOString(),
+        }),
+      );
+      const response = await ws.call('POST', '/api/v1/feedback', { token: rep.token, body: { items } });
+      expect(response.status).toBe(200);
+    }
+    const filters: InsightFilter[] = [
+      { from: '2026-05-05', to: '2026-05-12' },
+      { to: '2026-05-09' },
+      { from: '2026-05-10' },
+      { region: 'Iberia' },
+      { channel: 'Webinar' },
+      { rep: reps[1]!.id },
+      { region: 'DACH', channel: 'Webinar' },
+      { region: 'Nordics', rep: reps[0]!.id },
+      { channel: 'Search', rep: reps[2]!.id, to: '2026-05-15' },
+      { from: '2026-05-03', to: '2026-05-17', region: 'DACH', channel: 'Webinar', rep: reps[0]!.id },
+    ];
+    const check = async () => {
+      expect(await ws.db.transaction((tx) => rollupDifferences(tx))).toEqual([]);
+      for (const filter of filters)
+        expect(await rows(latest(filter))).toEqual(await rows(definition(filter)));
+    };
+    await check();
+    // Campaign Two leaves the webinars: the channel pointers of its leads move with it.
+    const moved = await ws.call('PATCH', `/api/v1/campaigns/${campaigns[2]}`, {
+      token: marketer.token,
+      body: { channel: 'Search' },
+    });
+    expect(moved.status).toBe(200);
+    await check();
+    await ws.db.transaction((tx) => rebuildRollups(tx));
+    await check();
+  });
+});
