@@ -175,6 +175,11 @@ export function BriefView(props: {
             )}
           </>
         )}
+        {brief.usefulAnswer && (
+          <p class="sr-useful">
+            {t('progressUseful', brief.usefulAnswer.question, brief.usefulAnswer.answer)}
+          </p>
+        )}
       </Section>
     </article>
   );

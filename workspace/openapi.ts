@@ -111,7 +111,8 @@ export function openApiDocument(routes: Route[]) {
       name: match[1],
       in: 'path',
       required: true,
-      schema: { type: 'string', format: 'uuid' },
+      // Ids are uuids; an `index` is a place in a list (an answer's, in its feedback item).
+      schema: match[1] === 'index' ? { type: 'integer', minimum: 0 } : { type: 'string', format: 'uuid' },
     }));
     if (route.query) {
       const query = schema(route.query, 'input') as { properties?: Record<string, unknown> };

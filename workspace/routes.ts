@@ -14,6 +14,7 @@ import { addReply, type Cursor, type FeedbackFilter, listFeedback, parseCursor }
 import { ingest, prepareBatch } from './domain/ingest';
 import { setTireKickerThreshold, tireKickerThreshold } from './domain/insights';
 import { feedbackMatrix } from './domain/matrix';
+import { markUseful, unmarkUseful } from './domain/useful-answers';
 import { checkVerdictData } from './domain/verdict-data';
 import { createMember, loadWorkspace, me, removeMember, toMember } from './domain/workspace';
 import { ApiError, forbidden } from './errors';
@@ -167,6 +168,14 @@ function feedbackCsvStream(
       if (!cursor) controller.close();
     },
   });
+}
+
+/** An answer's place in its feedback item's answers, from the path (404 when it is not one). */
+function indexParam(c: Context): number {
+  const index = c.req.param('index') ?? '';
+  if (!/^\d{1,4}$/.test(index))
+    throw new ApiError(404, 'not_found', 'That answer does not exist in this workspace.');
+  return Number(index);
 }
 
 function etagFor(version: number, includeDrafts: boolean): string {
@@ -393,6 +402,36 @@ export const ROUTES: Route[] = [
       const id = idParam(c);
       const replyId = await config.db.transaction((tx) => addReply(tx, member, id, body.text));
       return c.json({ id: replyId }, 201);
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/v1/feedback/:id/answers/:index/useful',
+    operationId: 'markAnswerUseful',
+    errors: [404],
+    response: responses.UsefulMark,
+    access: MARKETING,
+    summary:
+      "Mark a rep's answer useful (index: its place in the feedback item's answers); marking again keeps the first mark. Each brief in GET /api/v1/campaigns carries its campaign's most recently marked answer, without the rep's name.",
+    async handle({ c, config, member }) {
+      const id = idParam(c);
+      const index = indexParam(c);
+      return c.json(await config.db.transaction((tx) => markUseful(tx, member.id, id, index)));
+    },
+  }),
+  route({
+    method: 'delete',
+    path: '/api/v1/feedback/:id/answers/:index/useful',
+    operationId: 'unmarkAnswerUseful',
+    errors: [404],
+    access: MARKETING,
+    summary: 'Take the useful mark off an answer (an answer not marked is fine).',
+    status: 204,
+    async handle({ c, config }) {
+      const id = idParam(c);
+      const index = indexParam(c);
+      await config.db.transaction((tx) => unmarkUseful(tx, id, index));
+      return c.body(null, 204);
     },
   }),
   route({

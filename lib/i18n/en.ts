@@ -69,6 +69,7 @@ export const en = {
   progressGoodFitRegionNone: 'none judged in $1 yet',
   progressTopRegions: 'Top regions',
   progressTopSellers: 'Top sellers',
+  progressUseful: 'Marketing found this useful: $1 — $2',
   cacheAsOf: 'Campaigns as of $1',
   cacheOffline: 'Offline — showing campaigns as of $1. $2',
   cacheSkipped: '$1 campaigns could not be read and are not shown.',

@@ -74,6 +74,7 @@ export const es: Record<MessageKey, string> = {
   progressGoodFitRegionNone: 'ninguno valorado aún en $1',
   progressTopRegions: 'Regiones principales',
   progressTopSellers: 'Mejores comerciales',
+  progressUseful: 'A marketing le resultó útil: $1 — $2',
   cacheAsOf: 'Campañas a las $1',
   cacheOffline: 'Sin conexión: campañas a las $1. $2',
   cacheSkipped: '$1 campañas no se pudieron leer y no se muestran.',

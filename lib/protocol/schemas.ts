@@ -151,12 +151,27 @@ function defineProtocol(object: typeof z.object) {
     asOf: isoDateTime,
   });
 
+  /**
+   * The answer to one of the brief's questions that marketing most recently marked useful (issue 15),
+   * shown to reps on the panel; never a rep's name.
+   */
+  const UsefulAnswer = object({
+    question: requiredText(LIMITS.short),
+    answer: requiredText(LIMITS.short),
+    markedAt: isoDateTime,
+  });
+
+  /** Marketers: one answer marked useful, by its feedback item and its place in the item's answers. */
+  const UsefulMark = object({ feedbackId: id, index: count, markedAt: isoDateTime });
+
   const Brief = object({
     id,
     ...briefFields,
     economics: Economics,
     updatedAt: isoDateTime,
     stats: Stats,
+    /** Optional: absent until marketing marks an answer useful (and from workspaces before that). */
+    usefulAnswer: UsefulAnswer.optional(),
   });
 
   const Member = object({
@@ -328,7 +343,11 @@ function defineProtocol(object: typeof z.object) {
             answers: list(
               object({
                 feedbackId: id,
+                /** The answer's place in the feedback item's answers (to mark it useful). */
+                index: count,
                 answer: z.string(),
+                /** Marked useful by marketing: the panel shows the campaign's most recently marked. */
+                useful: z.boolean(),
                 /** The lead's latest verdict. */
                 verdict: Verdict,
                 /** The verdict given with this answer. */
@@ -386,6 +405,8 @@ function defineProtocol(object: typeof z.object) {
     BriefInput,
     BriefPatch,
     Brief,
+    UsefulAnswer,
+    UsefulMark,
     Stats,
     VerdictCounts,
     Member,
@@ -425,6 +446,8 @@ export type Economics = z.infer<typeof responses.Economics>;
 export type BriefInput = z.infer<typeof requests.BriefInput>;
 export type BriefPatch = z.infer<typeof requests.BriefPatch>;
 export type Brief = z.infer<typeof responses.Brief>;
+export type UsefulAnswer = z.infer<typeof responses.UsefulAnswer>;
+export type UsefulMark = z.infer<typeof responses.UsefulMark>;
 export type Stats = z.infer<typeof responses.Stats>;
 export type VerdictCounts = z.infer<typeof responses.VerdictCounts>;
 export type Member = z.infer<typeof responses.Member>;

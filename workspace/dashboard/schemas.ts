@@ -52,3 +52,5 @@ export const InsightsAnswer = responses.Insights;
 
 /** GET /api/v1/answers */
 export const AnswersAnswer = responses.QuestionAnswers;
+/** POST /api/v1/feedback/:id/answers/:index/useful */
+export const UsefulMarkAnswer = responses.UsefulMark;

@@ -20,6 +20,8 @@ interface AnswerRow {
   asked: string[] | null;
   question: string;
   answer: string;
+  answer_index: number;
+  useful: boolean;
   answered_with: Verdict;
   verdict: Verdict;
   region: string | null;
@@ -44,12 +46,14 @@ export async function questionAnswers(sql: Sql, filter: AnswerFilter): Promise<Q
   const rows = await sql.query<AnswerRow>(
     `SELECT f.id::text AS feedback_id, f.campaign_id::text AS campaign_id, b.data->>'name' AS campaign_name,
             b.data->'questionsForSales' AS asked, a.value->>'question' AS question, a.value->>'answer' AS answer,
+            (a.place - 1)::int AS answer_index,
+            EXISTS (SELECT 1 FROM useful_answers u WHERE u.feedback_id = f.id AND u.answer_index = a.place - 1) AS useful,
             f.verdict AS answered_with, latest.verdict, f.region, f.member_id::text AS member_id,
             m.name AS member_name, f.crm, f.object_type, f.record_id, f.url, f.created_at
        FROM feedback f
        JOIN briefs b ON b.id = f.campaign_id
        JOIN members m ON m.id = f.member_id
-       CROSS JOIN LATERAL jsonb_array_elements(f.answers) AS a(value)
+       CROSS JOIN LATERAL jsonb_array_elements(f.answers) WITH ORDINALITY AS a(value, place)
        CROSS JOIN LATERAL (SELECT l.verdict FROM feedback l WHERE l.lead_key = f.lead_key
                             ORDER BY l.created_at DESC, l.id DESC LIMIT 1) latest
       ${conditions.where()}
@@ -84,7 +88,9 @@ export async function questionAnswers(sql: Sql, filter: AnswerFilter): Promise<Q
     if (group.answers.length >= ANSWERS_PER_QUESTION) continue;
     group.answers.push({
       feedbackId: row.feedback_id,
+      index: Number(row.answer_index),
       answer: row.answer,
+      useful: row.useful === true,
       verdict: row.verdict,
       answeredWith: row.answered_with,
       region: row.region,

@@ -9,6 +9,7 @@ import {
 import type { Sql } from '../db/database';
 import { ApiError, notFound } from '../errors';
 import { loadStats } from './stats';
+import { newestUsefulAnswers } from './useful-answers';
 import { nextChange } from './workspace';
 
 interface BriefRow {
@@ -17,7 +18,7 @@ interface BriefRow {
   updated_at: Date;
 }
 
-function toBrief(row: BriefRow, stats: Brief['stats']): Brief {
+function toBrief(row: BriefRow, stats: Brief['stats'], usefulAnswer?: Brief['usefulAnswer']): Brief {
   const { economics, ...fields } = row.data;
   const derived = economics.breakEvenDeals === null;
   return {
@@ -30,6 +31,7 @@ function toBrief(row: BriefRow, stats: Brief['stats']): Brief {
     },
     updatedAt: row.updated_at.toISOString(),
     stats,
+    ...(usefulAnswer ? { usefulAnswer } : {}),
   };
 }
 
@@ -43,13 +45,15 @@ export async function listCampaigns(
       ORDER BY (data->>'priority') = 'high' DESC, updated_at DESC`,
   );
   const stats = await loadStats(sql, options.showSellers);
-  return rows.map((row) => toBrief(row, stats(row.id)));
+  const useful = await newestUsefulAnswers(sql);
+  return rows.map((row) => toBrief(row, stats(row.id), useful.get(row.id)));
 }
 
 export async function getBrief(sql: Sql, id: string, showSellers: boolean): Promise<Brief> {
   const [row] = await sql.query<BriefRow>('SELECT id, data, updated_at FROM briefs WHERE id = $1', [id]);
   if (!row) throw notFound('That campaign');
-  return toBrief(row, (await loadStats(sql, showSellers, [id]))(id));
+  const useful = await newestUsefulAnswers(sql, [id]);
+  return toBrief(row, (await loadStats(sql, showSellers, [id]))(id), useful.get(id));
 }
 
 export async function createBrief(sql: Sql, input: BriefInput): Promise<string> {

@@ -43,3 +43,30 @@ describe('how the campaign is going', () => {
     expect(progress(null)).toMatch(/^Good fit: 58\s?% of leads$/);
   });
 });
+
+describe('the answer marketing found useful', () => {
+  it("shows the campaign's useful answer under how it is going, and nothing when there is none", () => {
+    render(
+      <BriefView
+        brief={brief({
+          usefulAnswer: {
+            question: 'Did they mention a 2027 budget?',
+            answer: 'Yes, about 50k',
+            markedAt: '2026-05-21T09:00:00.000Z',
+          },
+        })}
+        reason={{ kind: 'pick' }}
+        region={null}
+      />,
+      document.body,
+    );
+    const useful = document.body.querySelector('#progress .sr-useful, .sr-useful');
+    expect(useful?.textContent).toBe(
+      'Marketing found this useful: Did they mention a 2027 budget? — Yes, about 50k',
+    );
+    render(null, document.body);
+    render(<BriefView brief={brief()} reason={{ kind: 'pick' }} region={null} />, document.body);
+    expect(document.body.querySelector('.sr-useful')).toBeNull();
+    expect(document.body.textContent).not.toContain('Marketing found this useful');
+  });
+});

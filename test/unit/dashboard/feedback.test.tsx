@@ -128,7 +128,9 @@ describe("the answers to marketing's questions", () => {
     answeredWith = verdict,
   ) => ({
     feedbackId: `aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaa${n}`,
+    index: 0,
     answer: text,
+    useful: n === 4,
     verdict,
     answeredWith,
     region: n === 2 ? null : 'DACH',
@@ -179,6 +181,44 @@ describe("the answers to marketing's questions", () => {
     expect(groups[1]!.answers[0]!.detail).toMatch(/ · no region$/);
   });
 
+  it('marks an answer useful and takes the mark off, showing what the workspace said', async () => {
+    const path = (n: number) => `/api/v1/feedback/aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaa${n}/answers/0/useful`;
+    const { calls } = stubWorkspace({
+      'GET /api/v1/answers': { json: REPORT },
+      [`POST ${path(5)}`]: {
+        json: {
+          feedbackId: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaa5',
+          index: 0,
+          markedAt: '2026-05-21T09:00:00.000Z',
+        },
+      },
+      [`DELETE ${path(4)}`]: { status: 204 },
+    });
+    const model = createAnswersModel(signal(NO_FILTERS));
+    await model.refresh();
+    const lines = () => model.groups.value[0]!.answers;
+    expect(lines().map((a) => [a.answer, a.useful, a.usefulLabel])).toEqual([
+      ['No budget', false, 'Useful to reps: No budget'],
+      ['Yes, 50k', true, 'Useful to reps: Yes, 50k'],
+    ]);
+
+    const marking = model.toggleUseful(lines()[0]!);
+    expect(model.toggling.value.has(lines()[0]!.key)).toBe(true);
+    await marking;
+    expect(calls.at(-1)).toMatchObject({ method: 'POST', path: path(5) });
+    expect(model.toggling.value.size).toBe(0);
+    await model.toggleUseful(lines()[1]!);
+    expect(calls.at(-1)).toMatchObject({ method: 'DELETE', path: path(4) });
+    expect(lines().map((a) => a.useful)).toEqual([true, false]);
+    expect(model.problem.value).toBeNull();
+
+    // Refused: the mark stays as it was and the workspace's words are shown.
+    await model.toggleUseful(lines()[1]!);
+    expect(calls.at(-1)).toMatchObject({ method: 'POST', path: path(4) });
+    expect(lines().map((a) => a.useful)).toEqual([true, false]);
+    expect(model.problem.value).toBe('That does not exist in this workspace.');
+  });
+
   it('says why, and shows no answers, when the workspace sends what the route does not describe', async () => {
     stubWorkspace({ 'GET /api/v1/answers': { json: { campaigns: 'many' } } });
     const model = createAnswersModel(signal(NO_FILTERS));
@@ -202,6 +242,15 @@ describe("the answers to marketing's questions", () => {
     expect(section.querySelector('h2')?.textContent).toBe('Answers to your questions');
     expect(section.querySelectorAll('.answers__question')).toHaveLength(2);
     expect(section.querySelector('li')?.textContent).toContain('Tire-kicker (price only) · No budget');
+    const toggles = [...section.querySelectorAll<HTMLButtonElement>('button.answers__toggle')];
+    expect(
+      toggles.map((b) => [b.textContent, b.getAttribute('aria-pressed'), b.getAttribute('aria-label')]),
+    ).toEqual([
+      ['Useful', 'false', 'Useful to reps: No budget'],
+      ['Useful', 'true', 'Useful to reps: Yes, 50k'],
+      ['Useful', 'false', 'Useful to reps: Maybe'],
+    ]);
+    expect(toggles[0]!.type).toBe('button');
   });
 });
 

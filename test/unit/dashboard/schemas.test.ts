@@ -20,6 +20,7 @@ const READS: Array<[method: string, path: string, schema: z.ZodType]> = [
   ['patch', '/api/v1/campaigns/:id', dashboard.BriefSaved],
   ['get', '/api/v1/insights', dashboard.InsightsAnswer],
   ['get', '/api/v1/answers', dashboard.AnswersAnswer],
+  ['post', '/api/v1/feedback/:id/answers/:index/useful', dashboard.UsefulMarkAnswer],
 ];
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' });
@@ -32,7 +33,11 @@ describe("the dashboard's answer schemas", () => {
   });
 
   it('reads no-content answers only as no content', () => {
-    for (const path of ['/api/v1/session', '/api/v1/members/:id']) {
+    for (const path of [
+      '/api/v1/session',
+      '/api/v1/members/:id',
+      '/api/v1/feedback/:id/answers/:index/useful',
+    ]) {
       expect([...ROUTES].find((r) => r.method === 'delete' && r.path === path)?.status).toBe(204);
     }
     expect(dashboard.NoContent.safeParse(undefined).success).toBe(true);

@@ -130,7 +130,18 @@ function Answers(props: { filters: { readonly value: Filters } }) {
             </h3>
             <ul>
               {group.answers.map((line) => (
-                <li key={line.key}>
+                <li key={line.key} class={line.useful ? 'answers__useful' : undefined}>
+                  <button
+                    type="button"
+                    class="answers__toggle"
+                    aria-pressed={line.useful}
+                    aria-label={line.usefulLabel}
+                    title={td('answersUsefulHint')}
+                    disabled={model.toggling.value.has(line.key)}
+                    onClick={() => void model.toggleUseful(line)}
+                  >
+                    {td('answersUseful')}
+                  </button>{' '}
                   <span class={`dot verdict--${line.verdict}`} aria-hidden="true" />{' '}
                   <strong>{line.verdictText}</strong> · {line.answer}{' '}
                   <span class="muted">

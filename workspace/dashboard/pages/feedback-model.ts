@@ -9,7 +9,14 @@ import {
 } from '../../../lib/protocol';
 import { api, apiList } from '../api';
 import { type Filters, NO_FILTERS, query } from '../filters-model';
-import { AnswersAnswer, MatrixAnswer, type MatrixCell, ReplyCreated } from '../schemas';
+import {
+  AnswersAnswer,
+  MatrixAnswer,
+  type MatrixCell,
+  NoContent,
+  ReplyCreated,
+  UsefulMarkAnswer,
+} from '../schemas';
 import { campaigns } from '../state';
 import { dateTimeText } from '../words';
 
@@ -92,7 +99,14 @@ export type FeedbackModel = ReturnType<typeof createFeedbackModel>;
 /** One answer as the page lists it: what the rep said, beside the lead's latest verdict. */
 export interface AnswerLine {
   key: string;
+  /** The feedback item and the answer's place in its answers: what marking it useful names. */
+  feedbackId: string;
+  index: number;
   answer: string;
+  /** Marked useful: the campaign's most recently marked answer is shown to reps on its brief. */
+  useful: boolean;
+  /** The toggle's accessible name: "Useful to reps: <answer>". */
+  usefulLabel: string;
   verdict: Verdict;
   verdictText: string;
   /** "Ana Ruiz · 4 May 2026, 10:00 · DACH", and the verdict given with the answer when it has changed since. */
@@ -138,8 +152,12 @@ export function createAnswersModel(filters: { readonly value: Filters }) {
         dropped: q.asked ? null : td('answersDropped'),
         more: q.total > q.answers.length ? td('answersMore', q.answers.length, q.total) : null,
         answers: q.answers.map((a) => ({
-          key: a.feedbackId,
+          key: `${a.feedbackId}:${a.index}`,
+          feedbackId: a.feedbackId,
+          index: a.index,
           answer: a.answer,
+          useful: a.useful,
+          usefulLabel: td('answersUsefulLabel', a.answer),
           verdict: a.verdict,
           verdictText: verdictLabel(a.verdict),
           detail: [
@@ -163,7 +181,41 @@ export function createAnswersModel(filters: { readonly value: Filters }) {
     } else problem.value = answer.message;
   }
 
-  return { report, problem, campaign, choices, groups, refresh };
+  /** Answers whose mark is being changed (their line keys): the toggle waits for the workspace. */
+  const toggling = signal<ReadonlySet<string>>(new Set());
+
+  /** Marks an answer useful, or takes the mark off; the list shows the workspace's answer, not a guess. */
+  async function toggleUseful(line: AnswerLine): Promise<void> {
+    if (toggling.value.has(line.key)) return;
+    toggling.value = new Set([...toggling.value, line.key]);
+    const path = `/api/v1/feedback/${line.feedbackId}/answers/${line.index}/useful`;
+    const answer = line.useful
+      ? await api('DELETE', path, NoContent)
+      : await api('POST', path, UsefulMarkAnswer);
+    toggling.value = new Set([...toggling.value].filter((key) => key !== line.key));
+    if (!answer.ok) {
+      problem.value = answer.message;
+      return;
+    }
+    problem.value = null;
+    const useful = !line.useful;
+    const current = report.value;
+    if (!current) return;
+    report.value = {
+      ...current,
+      campaigns: current.campaigns.map((c) => ({
+        ...c,
+        questions: c.questions.map((q) => ({
+          ...q,
+          answers: q.answers.map((a) =>
+            a.feedbackId === line.feedbackId && a.index === line.index ? { ...a, useful } : a,
+          ),
+        })),
+      })),
+    };
+  }
+
+  return { report, problem, campaign, choices, groups, refresh, toggling, toggleUseful };
 }
 export type AnswersModel = ReturnType<typeof createAnswersModel>;
 
