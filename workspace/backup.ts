@@ -16,7 +16,7 @@ import type { Database } from './db/database';
 import { migrate } from './db/migrate';
 
 /** Tables in the order a restore fills them (parents before children), with the key a dump pages by. */
-const TABLES: Array<[table: string, key: string]> = [
+export const TABLES: Array<[table: string, key: string]> = [
   ['schema_migrations', 'version'],
   ['workspace', 'id'],
   ['members', 'id'],
@@ -31,6 +31,7 @@ const TABLES: Array<[table: string, key: string]> = [
   ['verdict_counts', 'campaign_key, region, verdict'],
   ['seller_wins', 'campaign_key, member_id'],
   ['insight_facts', 'feedback_id'],
+  ['useful_answers', 'feedback_id, answer_index'],
   ['webhook_queue', 'id'],
 ];
 const PAGE = 5_000;
