@@ -34,6 +34,9 @@ const MATRIX: Record<string, { allowed: Caller[]; body?: () => unknown; query?: 
   'GET /api/v1/feedback': { allowed: ['marketer', 'admin'] },
   'GET /api/v1/feedback?mine=1': { allowed: ['rep', 'marketer', 'admin'], query: '?mine=1&since=0' },
   'POST /api/v1/feedback/{id}/replies': { allowed: ['marketer', 'admin'], body: () => ({ text: 'Thanks' }) },
+  'GET /api/v1/answers': { allowed: ['marketer', 'admin'] },
+  'POST /api/v1/feedback/{id}/answers/{index}/useful': { allowed: ['marketer', 'admin'] },
+  'DELETE /api/v1/feedback/{id}/answers/{index}/useful': { allowed: ['marketer', 'admin'] },
   'GET /api/v1/members': { allowed: ['marketer', 'admin'] },
   'GET /api/v1/workspace': { allowed: ['admin'] },
   'PATCH /api/v1/workspace': { allowed: ['admin'], body: () => ({ regions: ['DACH', 'Iberia'] }) },
@@ -73,10 +76,14 @@ describe.each(DATABASES)('the authorization matrix on %s', (kind) => {
 
     const brief = await ws.call('POST', '/api/v1/campaigns', { token: tokens.marketer, body: briefInput() });
     const campaignId = ((await brief.json()) as { id: string }).id;
-    const item = feedbackItem({ id: randomUUID(), campaignId });
+    const item = {
+      ...feedbackItem({ id: randomUUID(), campaignId }),
+      answers: [{ question: 'Which line would you retrofit first?', answer: 'Line 2, the oldest.' }],
+    };
     await ws.call('POST', '/api/v1/feedback', { token: tokens.rep, body: { items: [item] } });
     ID_FOR['/api/v1/campaigns/{id}'] = () => campaignId;
     ID_FOR['/api/v1/feedback/{id}/replies'] = () => item.id;
+    ID_FOR['/api/v1/feedback/{id}/answers/{index}/useful'] = () => item.id;
     // Each call removes or re-codes a member of its own, so the callers above keep working.
     const spare = async () => (await ws.join('rep', 'Spare')).id;
     const spares: string[] = [];
@@ -117,7 +124,8 @@ describe.each(DATABASES)('the authorization matrix on %s', (kind) => {
       const path =
         pattern
           .replace('{id}', ID_FOR[pattern]?.() ?? randomUUID())
-          .replace('{tokenId}', TOKEN_ID_FOR[pattern]?.() ?? randomUUID()) + (query ?? '');
+          .replace('{tokenId}', TOKEN_ID_FOR[pattern]?.() ?? randomUUID())
+          .replace('{index}', '0') + (query ?? '');
       // Unlinking revokes the caller's own token: an allowed caller unlinks a browser of its own.
       const unlinks = row === 'DELETE /api/v1/tokens/current' && allowed.includes(caller);
       const response = await ws.call(method, path, {
