@@ -4,7 +4,7 @@ import type { Frame, Page } from 'playwright-core';
 import { type ChromiumSession, launchChromium, linkInOptions } from '../test/e2e/harness/chromium';
 import { type FixtureServer, startFixtureServer } from '../test/e2e/harness/fixture-server';
 import { startHoldProxy } from '../test/e2e/harness/hold-proxy';
-import { isPanelFrame } from '../test/e2e/harness/panel';
+import { panelFrame } from '../test/e2e/harness/panel';
 import { E2E_DIR } from '../test/e2e/harness/paths';
 import { briefInput } from '../test/support/examples';
 import { startTestWorkspace, type TestWorkspace } from '../test/workspace/harness';
@@ -92,16 +92,8 @@ export async function startBenchEnv(): Promise<BenchEnv> {
   }
 }
 
-/** The panel's frame in this tab, once the content script has framed it in. */
-export async function panelFrameOf(page: Page, timeout = 15_000): Promise<Frame> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const frame = page.frames().find(isPanelFrame);
-    if (frame && !frame.isDetached()) return frame;
-    if (Date.now() > deadline) throw new Error(`no panel frame on ${page.url()} within ${timeout} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+/** The panel's frame in this tab, once the content script has framed it in (looked for every 5 ms). */
+export const panelFrameOf = (page: Page, timeout = 15_000): Promise<Frame> => panelFrame(page, timeout, 5);
 
 /**
  * Functions evaluated in a page are written as source text: tsx (esbuild's keepNames) would wrap named

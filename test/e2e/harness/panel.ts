@@ -8,13 +8,13 @@ export const isPanelFrame = (frame: Frame) =>
  * The panel as the rep sees it, looked at from the extension's side: its frame sits in a closed shadow
  * root the page (and a page-side locator) cannot enter, so the test finds it among the tab's frames.
  */
-export async function panelFrame(page: Page, timeout = 10_000): Promise<Frame> {
+export async function panelFrame(page: Page, timeout = 10_000, pollMs = 25): Promise<Frame> {
   const deadline = Date.now() + timeout;
   for (;;) {
     const frame = page.frames().find(isPanelFrame);
     if (frame && !frame.isDetached()) return frame;
     if (Date.now() > deadline) throw new Error(`no panel frame on ${page.url()} within ${timeout} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }
 
