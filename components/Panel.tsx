@@ -152,6 +152,14 @@ function VerdictBar(props: BodyProps & { setup: VerdictSetup; questions?: readon
   );
 }
 
+/**
+ * The history, read here and not in the body: a click changes it twice ("Saved", then the pushed
+ * history), and only this list and the verdict bar should render again, not the whole brief.
+ */
+function HistoryOf(props: { history: Signal<HistoryEntry[]> }) {
+  return <VerdictHistory entries={props.history.value} />;
+}
+
 /** The panel's one scroll container. */
 function Scroll(props: { children: ComponentChildren }) {
   return <div class="sr-panel__body">{props.children}</div>;
@@ -223,7 +231,7 @@ function Body(props: BodyProps) {
               }}
             />
             {wrongMatch.value && <ReportPage intro={t('reportWrongMatchHelp')} reportPage={reportPage} />}
-            <VerdictHistory entries={props.history.value} />
+            <HistoryOf history={props.history} />
             <CacheLine cache={view.cache} />
           </Scroll>
           <VerdictBar {...props} setup={view.setup} questions={view.brief.questionsForSales} />
@@ -237,7 +245,7 @@ function Body(props: BodyProps) {
             {Object.keys(props.lead.value!.signals).length === 0 && (
               <ReportPage intro={t('reportNoSignals')} reportPage={reportPage} />
             )}
-            <VerdictHistory entries={props.history.value} />
+            <HistoryOf history={props.history} />
             <CacheLine cache={view.cache} />
           </Scroll>
           <VerdictBar {...props} setup={view.setup} />

@@ -53,8 +53,9 @@ export default defineBackground({
         // From memory: the content script asks this instead of reading managed storage (issue 11); the
         // fresh read's answer follows through the settings watch when it differs.
         enabledCrms: async () => (await now()).enabledCrms,
-        // Read fresh: a verdict sent right after the rep turned this off must not carry the address.
-        sendRecordUrl: async () => (await loadSettings()).settings.sendRecordUrl,
+        // From the settings in force, which every change to either storage area throws away at once
+        // (a fresh read here cost each click a storage round trip, issue 11).
+        sendRecordUrl: async () => (await settings()).settings.sendRecordUrl,
         managedWorkspaceUrl: async () => (await managedSettings()).workspaceUrl,
         panelCommand: (tabId, command) => panels?.command(tabId, command),
         campaignsRefreshed: () => void panels?.refreshViews(),

@@ -2,6 +2,7 @@ import type { IDBPDatabase } from 'idb';
 import { t } from '../i18n';
 import type { CacheInfo } from '../messages';
 import type { CampaignCache, LinkRecord, SameroomDb } from '../store/db';
+import { keepCampaigns, keptCampaigns } from '../store/kept';
 import { WorkspaceClient, WorkspaceError } from '../workspace/client';
 
 /** Briefs younger than this are shown without asking the workspace; older ones are revalidated by ETag. */
@@ -29,7 +30,7 @@ export async function currentCampaigns(
   link: LinkRecord,
   options: { now: Date; fetchFn?: typeof fetch; timeoutMs?: number; force?: boolean },
 ): Promise<CampaignsState> {
-  const stored = await db.get('campaigns', 'current');
+  const stored = await keptCampaigns(db);
   const cache = stored?.workspaceUrl === link.workspaceUrl ? stored : undefined;
   if (cache && !options.force && options.now.getTime() - Date.parse(cache.fetchedAt) < FRESH_MS) {
     return { cache, info: info(cache, null, null), problem: null };
@@ -49,6 +50,7 @@ export async function currentCampaigns(
           rejected: answer.rejected,
         };
     await db.put('campaigns', next, 'current');
+    keepCampaigns(db, next);
     return { cache: next, info: info(next, null, null), problem: null };
   } catch (error) {
     const message = error instanceof WorkspaceError ? error.message : t('errCampaignsUnreachable');
@@ -80,7 +82,7 @@ export async function campaignsAtOnce(
   link: LinkRecord,
   options: { now: Date; fetchFn?: typeof fetch; onRefreshed?: () => void },
 ): Promise<CampaignsState> {
-  const stored = await db.get('campaigns', 'current');
+  const stored = await keptCampaigns(db);
   const cache = stored?.workspaceUrl === link.workspaceUrl ? stored : undefined;
   if (!cache) return currentCampaigns(db, link, { ...options, timeoutMs: LEAD_PAGE_WAIT_MS });
   const now = options.now.getTime();

@@ -8,6 +8,7 @@ import { leadHistory } from '../outbox/outbox';
 import { presetRegion } from '../outbox/region';
 import type { Brief } from '../protocol';
 import type { SameroomDb } from '../store/db';
+import { keptLink } from '../store/kept';
 import { campaignsAtOnce } from './campaigns';
 
 /** What the panel shows for this lead: its campaign and why, or the campaigns to pick from. */
@@ -16,7 +17,7 @@ export async function leadView(
   lead: LeadContext,
   options: { now: Date; fetchFn?: typeof fetch; onRefreshed?: () => void },
 ): Promise<LeadView> {
-  const link = await db.get('link', 'current');
+  const link = await keptLink(db);
   if (!link) return { state: 'notLinked' };
   const campaigns = await campaignsAtOnce(db, link, options);
   if (!campaigns.cache || !campaigns.info) {

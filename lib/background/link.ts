@@ -4,6 +4,7 @@ import { t } from '../i18n';
 import type { StatusReply } from '../messages';
 import { syncStateFor } from '../outbox/outbox';
 import type { SameroomDb } from '../store/db';
+import { forgetKept, keepLink, keptLink } from '../store/kept';
 import { WorkspaceClient, WorkspaceError } from '../workspace/client';
 import { parseJoinLink, parseWorkspaceUrl } from '../workspace/join-link';
 import { currentCampaigns } from './campaigns';
@@ -41,6 +42,7 @@ export async function linkWorkspace(
       .objectStore('sync')
       .put({ ...sync, paused: false, failures: 0, retryAt: null, lastError: null }, 'current');
   await tx.done;
+  keepLink(db, record);
   await currentCampaigns(db, record, { ...options, force: true });
   return { linked: true, me: { member: linked.member, workspace: linked.workspace } };
 }
@@ -68,6 +70,7 @@ async function forgetLink(db: IDBPDatabase<SameroomDb>, notice: string | null) {
       : null,
   ]);
   await tx.done;
+  forgetKept(db, 'link', 'campaigns');
   return link;
 }
 
@@ -100,7 +103,7 @@ export async function enforceWorkspacePolicy(
   options: { fetchFn?: typeof fetch } = {},
 ): Promise<string | null> {
   if (requiredWorkspace === undefined) return null;
-  const link = await db.get('link', 'current');
+  const link = await keptLink(db);
   if (!link) return null;
   const required = parseWorkspaceUrl(requiredWorkspace);
   if (required.ok && required.url === link.workspaceUrl) return null;

@@ -2,6 +2,7 @@ import { leadKeyOf } from '../campaigns/lead-key';
 import type { LeadContext } from '../crm';
 import { t } from '../i18n';
 import type { Envelope, HistoryEntry, LeadView, Message } from '../messages';
+import { singleFlight } from '../outbox/sync';
 import type { PageQuestion, PanelAsk, PanelPush } from '../panel-port';
 import type { PanelCommand } from '../platform/commands';
 
@@ -190,8 +191,14 @@ export class PanelSessions {
     }
   }
 
-  /** After anything that may change verdicts (a click, an undo, a sync): each view gets its lead's history. */
-  async refreshHistory(): Promise<void> {
+  /**
+   * After anything that may change verdicts (a click, an undo, a sync): each view gets its lead's
+   * history. A click asks for this three times over (its save, the badge, the view's answer); asks
+   * while a pass runs share one more pass after it.
+   */
+  readonly refreshHistory = singleFlight(() => this.pushHistories());
+
+  private async pushHistories(): Promise<void> {
     for (const session of this.sessions.values()) {
       const lead = session.lead;
       if (!lead || session.ports.size === 0) continue;

@@ -11,6 +11,7 @@ import {
 } from '../outbox/outbox';
 import { PANEL_COMMANDS } from '../platform/commands';
 import { LIMITS, Verdict } from '../protocol';
+import { keptLink } from '../store/kept';
 import { leadView, pickCampaign } from './lead';
 import { linkWorkspace, unlinkWorkspace } from './link';
 import type { BackgroundDeps } from './router';
@@ -41,7 +42,7 @@ function context(deps: BackgroundDeps): { now: Date; fetchFn?: typeof fetch; onR
 
 async function status(deps: BackgroundDeps): Promise<StatusReply> {
   const db = await deps.db();
-  const link = await db.get('link', 'current');
+  const link = await keptLink(db);
   if (link) return { linked: true, me: { member: link.member, workspace: link.workspace } };
   // A paused sync with words and no link: the admin's policy unlinked it (a rep's Unlink clears them).
   const sync = await db.get('sync', 'current');

@@ -4,6 +4,7 @@ import { outboxStatus } from '../outbox/outbox';
 import { type SyncReport, singleFlight, syncOutbox } from '../outbox/sync';
 import type { BadgeState } from '../platform/badge';
 import type { SameroomDb } from '../store/db';
+import { keptLink } from '../store/kept';
 import { currentCampaigns } from './campaigns';
 
 export interface SyncRunnerDeps {
@@ -46,6 +47,14 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
     return report;
   });
 
+  const changed = singleFlight(async (): Promise<void> => {
+    const db = await deps.db();
+    const held = (await db.getAll('outbox')).filter((entry) => entry.state !== 'dead');
+    const next = held.map((entry) => entry.heldUntil).sort()[0];
+    if (next) deps.wakeAt(new Date(next), () => void run());
+    await refreshBadge();
+  });
+
   function run(force = false): Promise<SyncReport> {
     forceNext ||= force;
     return flight();
@@ -56,7 +65,7 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
     /** On an alarm or the browser's start: sync, and refresh the briefs if they are stale. */
     async onTrigger(): Promise<void> {
       const db = await deps.db();
-      const link = await db.get('link', 'current');
+      const link = await keptLink(db);
       await Promise.allSettled([
         run(),
         link
@@ -64,13 +73,11 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
           : null,
       ]);
     },
-    /** After a save, an undo or a fix: the badge now, and a run when the undo window closes. */
-    async changed(): Promise<void> {
-      const db = await deps.db();
-      const held = (await db.getAll('outbox')).filter((entry) => entry.state !== 'dead');
-      const next = held.map((entry) => entry.heldUntil).sort()[0];
-      if (next) deps.wakeAt(new Date(next), () => void run());
-      await refreshBadge();
-    },
+    /**
+     * After a save, an undo or a fix: the badge now, and a run when the undo window closes. Clicks in
+     * quick succession share a pass (each reads the whole outbox), so they do not queue up behind the
+     * next click's save.
+     */
+    changed,
   };
 }

@@ -4,12 +4,13 @@ import { t } from '../i18n';
 import type { CampaignList, VerdictInput } from '../messages';
 import { saveVerdict } from '../outbox/outbox';
 import type { SameroomDb } from '../store/db';
+import { keptLink } from '../store/kept';
 import { campaignsAtOnce } from './campaigns';
 import { campaignChoices } from './lead';
 
 /** Saves the rep's verdict for the linked workspace. Refused with words when nothing is linked. */
 export async function verdict(db: IDBPDatabase<SameroomDb>, input: VerdictInput, now: Date) {
-  const link = await db.get('link', 'current');
+  const link = await keptLink(db);
   if (!link) throw new RepError(t('errNotLinkedVerdict'));
   return saveVerdict(db, input, link, now);
 }
@@ -19,7 +20,7 @@ export async function campaignList(
   db: IDBPDatabase<SameroomDb>,
   options: { now: Date; fetchFn?: typeof fetch },
 ): Promise<CampaignList> {
-  const link = await db.get('link', 'current');
+  const link = await keptLink(db);
   if (!link) return { linked: false, choices: [], setup: { regions: [], region: null }, fetchedAt: null };
   const campaigns = await campaignsAtOnce(db, link, options);
   if (!campaigns.cache) throw new Error(campaigns.problem ?? t('errNoCampaigns'));

@@ -6,6 +6,7 @@ import type { DeadLetter, HistoryEntry, OutboxStatus, ReplyNotice, VerdictInput 
 import { type FeedbackItem, requests } from '../protocol';
 import { describeIssues } from '../protocol/read';
 import type { LinkRecord, OutboxEntry, SameroomDb, SentEntry, SyncState } from '../store/db';
+import { keptCampaigns, keptLink } from '../store/kept';
 import { presetRegion } from './region';
 
 /** How long a saved verdict is held back from sync, so the rep can undo it. */
@@ -68,12 +69,14 @@ export async function saveVerdict(
 ): Promise<HistoryEntry> {
   const item = buildItem(input, link, now);
   const campaignName =
-    (input.campaignId &&
-      (await db.get('campaigns', 'current'))?.briefs.find((b) => b.id === input.campaignId)?.name) ||
+    (input.campaignId && (await keptCampaigns(db))?.briefs.find((b) => b.id === input.campaignId)?.name) ||
     null;
   const tx = db.transaction(['outbox', 'sent'], 'readwrite', { durability: 'strict' });
-  const earlier =
-    (await tx.objectStore('outbox').get(item.id)) ?? (await tx.objectStore('sent').get(item.id));
+  const [queued, sent] = await Promise.all([
+    tx.objectStore('outbox').get(item.id),
+    tx.objectStore('sent').get(item.id),
+  ]);
+  const earlier = queued ?? sent;
   const entry: OutboxEntry = {
     item,
     workspaceUrl: link.workspaceUrl,
@@ -155,7 +158,7 @@ function deadLetter(entry: OutboxEntry): DeadLetter {
 
 /** What the popup shows: what waits, what failed and why, when sync last ran, and new replies. */
 export async function outboxStatus(db: IDBPDatabase<SameroomDb>): Promise<OutboxStatus> {
-  const link = await db.get('link', 'current');
+  const link = await keptLink(db);
   const [entries, sent, sync] = await Promise.all([
     db.getAll('outbox'),
     db.getAll('sent'),

@@ -4,6 +4,7 @@ import { toSalesforceId18 } from '../crm/salesforce-id';
 import { t } from '../i18n';
 import { type FeedbackItem, type FeedbackResult, LIMITS } from '../protocol';
 import type { LinkRecord, OutboxEntry, SameroomDb, SentEntry, SyncState } from '../store/db';
+import { keptLink } from '../store/kept';
 import { WorkspaceClient, WorkspaceError } from '../workspace/client';
 import { syncStateFor } from './outbox';
 
@@ -160,7 +161,7 @@ async function pullReplies(
  */
 export async function syncOutbox(db: IDBPDatabase<SameroomDb>, options: SyncOptions): Promise<SyncReport> {
   const random = options.random ?? Math.random;
-  const link: LinkRecord | undefined = await db.get('link', 'current');
+  const link: LinkRecord | undefined = await keptLink(db);
   const report: SyncReport = { sent: 0, dead: 0, waiting: 0, nextRunAt: null, paused: false, problem: null };
   if (!link) return { ...report, problem: t('errNotLinked') };
   let state = syncStateFor(await db.get('sync', 'current'), link.workspaceUrl);

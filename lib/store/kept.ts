@@ -1,0 +1,68 @@
+import type { IDBPDatabase } from 'idb';
+import type { CampaignCache, LinkRecord, SameroomDb } from './db';
+
+/**
+ * The link and the briefs' cache, kept in the background's memory once read (issue 11): a lead page,
+ * a click and the popup read them on every message, and a read from IndexedDB (a structured clone of
+ * every brief) cost milliseconds each time. The background is the only writer of both records, and
+ * every write goes through `forgetKept` or `keep` once it has committed, so memory never holds what
+ * the disk does not. What is returned is shared: callers must not change it.
+ */
+interface Kept {
+  link?: Promise<LinkRecord | undefined>;
+  campaigns?: Promise<CampaignCache | undefined>;
+}
+
+const kept = new WeakMap<IDBPDatabase<SameroomDb>, Kept>();
+
+function keptFor(db: IDBPDatabase<SameroomDb>): Kept {
+  let entry = kept.get(db);
+  if (!entry) {
+    entry = {};
+    kept.set(db, entry);
+  }
+  return entry;
+}
+
+function remembered<K extends keyof Kept>(
+  db: IDBPDatabase<SameroomDb>,
+  store: K,
+  read: () => NonNullable<Kept[K]>,
+): NonNullable<Kept[K]> {
+  const entry = keptFor(db);
+  const existing = entry[store];
+  if (existing) return existing as NonNullable<Kept[K]>;
+  const reading = read();
+  entry[store] = reading;
+  // A failed read is tried again next time, not remembered.
+  reading.catch(() => {
+    if (entry[store] === reading) delete entry[store];
+  });
+  return reading;
+}
+
+/** The link to the workspace, or undefined when none. */
+export function keptLink(db: IDBPDatabase<SameroomDb>): Promise<LinkRecord | undefined> {
+  return remembered(db, 'link', () => db.get('link', 'current'));
+}
+
+/** The briefs' cache as last stored, of whichever workspace it was fetched from. */
+export function keptCampaigns(db: IDBPDatabase<SameroomDb>): Promise<CampaignCache | undefined> {
+  return remembered(db, 'campaigns', () => db.get('campaigns', 'current'));
+}
+
+/** After a committed write of the link: memory holds what was written. */
+export function keepLink(db: IDBPDatabase<SameroomDb>, link: LinkRecord): void {
+  keptFor(db).link = Promise.resolve(link);
+}
+
+/** After a committed write of the briefs' cache: memory holds what was written. */
+export function keepCampaigns(db: IDBPDatabase<SameroomDb>, cache: CampaignCache): void {
+  keptFor(db).campaigns = Promise.resolve(cache);
+}
+
+/** After a committed write that changed these records: the next read goes to the disk. */
+export function forgetKept(db: IDBPDatabase<SameroomDb>, ...stores: Array<keyof Kept>): void {
+  const entry = keptFor(db);
+  for (const store of stores) delete entry[store];
+}
