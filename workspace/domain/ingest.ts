@@ -61,11 +61,11 @@ export function prepareBatch(rawItems: unknown[]): PreparedBatch {
 export async function ingest(sql: Sql, member: Member, batch: PreparedBatch): Promise<FeedbackResult[]> {
   const results = [...batch];
   const entries = results.filter(isStored);
-  // One call, one round trip (ingest_batch, migration 005; through ingest_batch_answers, migration 007,
-  // which stores the items' answers in the same transaction): it takes the workspace row, from which
-  // ingests take turns until commit, then stores what is new and moves the rollups in one statement.
+  // One call, one round trip (ingest_batch, migrations 005, 006 and 010): it takes the workspace row,
+  // from which ingests take turns until commit, then stores what is new, answers included, and moves the
+  // rollups in one statement.
   const rows = await sql.query<{ item_id: string; item_stored: boolean }>(
-    'SELECT item_id, item_stored FROM ingest_batch_answers($1::jsonb, $2::uuid)',
+    'SELECT item_id, item_stored FROM ingest_batch($1::jsonb, $2::uuid)',
     [
       JSON.stringify(
         entries.map(({ item, key, hash }, n) => ({
