@@ -19,22 +19,27 @@ function reasonText(reason: MatchReason): string {
   }
 }
 
+/** Formatters by currency: building one loads locale data, and a lead → lead move renders several. */
+const MONEY = new Map<string, Intl.NumberFormat | null>();
+const PERCENT = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 0 });
+
 function money(amount: number, currency: string): string {
-  try {
-    return new Intl.NumberFormat(undefined, { style: 'currency', currency, maximumFractionDigits: 0 }).format(
-      amount,
-    );
-  } catch {
-    return `${amount} ${currency}`;
+  let format = MONEY.get(currency);
+  if (format === undefined) {
+    try {
+      format = new Intl.NumberFormat(undefined, { style: 'currency', currency, maximumFractionDigits: 0 });
+    } catch {
+      format = null; // not a currency code Intl knows
+    }
+    MONEY.set(currency, format);
   }
+  return format ? format.format(amount) : `${amount} ${currency}`;
 }
 
 /** Leads judged our kind of people (good fit, won or lost), as a share of the leads counted. */
 function goodFitRate(verdicts: VerdictCounts, leads: number): string {
   const good = GOOD_FIT_VERDICTS.reduce((sum, verdict) => sum + verdicts[verdict], 0);
-  return new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 0 }).format(
-    good / leads,
-  );
+  return PERCENT.format(good / leads);
 }
 
 /** The campaign's brief: why it exists, for whom, what to say, what it costs and how it is going. */

@@ -15,8 +15,9 @@ function statusText(entry: HistoryEntry): string {
   }
 }
 
-const when = (iso: string) =>
-  new Date(iso).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+/** One formatter for every entry: `toLocaleString` with options builds a new one per call, twice a click. */
+const WHEN = new Intl.DateTimeFormat([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+const when = (iso: string) => WHEN.format(new Date(iso));
 
 /** This lead's verdicts, newest first, with where each stands and marketing's replies. */
 export function VerdictHistory(props: { entries: HistoryEntry[] }) {

@@ -84,9 +84,21 @@ async function onShow(push: Extract<PanelPush, { kind: 'show' }>): Promise<void>
   if (push.state.kind === 'view' && 'history' in push.state.view) history.value = push.state.view.history;
 }
 
+/**
+ * Moving from one record to another, the skeleton waits for the next frame: the brief from the cache
+ * usually comes before it, and drawing the skeleton first would hold the brief back by a whole render.
+ * Without the brief by then, the skeleton is drawn, still within a frame.
+ */
+let skeletonFrame = 0;
+
 function onPush(push: PanelPush): void {
   switch (push.kind) {
     case 'show':
+      cancelAnimationFrame(skeletonFrame);
+      if (push.state.kind === 'loading' && push.lead && lead.value) {
+        skeletonFrame = requestAnimationFrame(() => void onShow(push));
+        return;
+      }
       void onShow(push);
       return;
     case 'history':

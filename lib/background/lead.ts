@@ -23,10 +23,10 @@ export async function leadView(
   if (!campaigns.cache || !campaigns.info) {
     return { state: 'unavailable', message: campaigns.problem ?? t('errNoCampaigns') };
   }
-  const pick = await db.get('picks', leadKeyOf(lead));
+  // Both read the disk, neither needs the other: a lead → lead move waits for the slower one only.
+  const [pick, history] = await Promise.all([db.get('picks', leadKeyOf(lead)), leadHistory(db, lead)]);
   const match = matchCampaign(campaigns.cache.briefs, lead.signals, pick?.campaignId);
   const setup = { regions: link.workspace.regions, region: presetRegion(lead.signals.region, link) };
-  const history = await leadHistory(db, lead);
   if (match)
     return {
       state: 'matched',
