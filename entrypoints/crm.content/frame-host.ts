@@ -5,7 +5,12 @@ import { adapterFor, type CrmAdapter, detectLead, type LeadContext } from '../..
 import { pageReport } from '../../lib/crm/outline';
 import type { PageQuestion } from '../../lib/panel-port';
 import type { PanelCommand } from '../../lib/platform/commands';
-import { loadPanelPrefs, savePanelPrefs, watchPanelPrefs } from '../../lib/platform/panel-prefs';
+import {
+  type AllPrefs,
+  loadPanelPrefs,
+  savePanelPrefs,
+  watchPanelPrefs,
+} from '../../lib/platform/panel-prefs';
 import { sendToBackground } from '../../lib/platform/send';
 
 /** Kept in step with components/Panel.tsx (not imported: the content script carries no UI code). */
@@ -43,6 +48,8 @@ export class FrameHost {
   constructor(
     private readonly ctx: ContentScriptContext,
     public adapters: CrmAdapter[],
+    /** The prefs read started with the settings' read, for the first mount. */
+    private startPrefs?: Promise<AllPrefs>,
   ) {
     ctx.onInvalidated(() => {
       this.stopWatching?.();
@@ -117,7 +124,10 @@ export class FrameHost {
   }
 
   private async mount(lead: LeadContext): Promise<void> {
-    const prefs = await loadPanelPrefs(lead.crm, { width: WIDTH.default, collapsed: false });
+    const fallback = { width: WIDTH.default, collapsed: false };
+    const first = this.startPrefs?.catch(() => undefined);
+    this.startPrefs = undefined;
+    const prefs = first ? ((await first)?.[lead.crm] ?? fallback) : await loadPanelPrefs(lead.crm, fallback);
     if (this.host) {
       this.applyPrefs(prefs);
       return;
@@ -190,26 +200,37 @@ export class FrameHost {
   }
 
   /**
-   * Re-reads the record while the CRM renders it (bounded in time, debounced), and tells the background
-   * when what the page says about the lead changes. Stops at the next navigation.
+   * Re-reads the record while the CRM renders it (for RENDER_WAIT_MS after a navigation), and tells the
+   * background when what the page says about the lead changes. Stops at the next navigation.
+   *
+   * The observer is a trigger, not a subscription: at the first change it is disconnected, the record is
+   * read RENDER_DEBOUNCE_MS later, and only then is the page observed again. A busy page (a live feed
+   * adding nodes every frame) thus costs one mutation record per pass instead of one per node, and its
+   * record is still re-read while it churns: a debounce would wait for a quiet moment that never comes.
    */
   private watchRender(url: string, generation: number, seen: LeadContext): void {
     this.stopWatching?.();
     let last = JSON.stringify(seen.signals);
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const observer = new MutationObserver((mutations) => {
-      if (mutations.every((m) => m.target === this.host)) return;
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        if (generation !== this.generation) return;
-        const lead = detectLead(url, document, this.adapters);
-        if (!lead || leadKeyOf(lead) !== leadKeyOf(seen) || JSON.stringify(lead.signals) === last) return;
+    const watch = () =>
+      observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+    const reread = () => {
+      timer = undefined;
+      if (generation !== this.generation) return;
+      const lead = detectLead(url, document, this.adapters);
+      if (lead && leadKeyOf(lead) === leadKeyOf(seen) && JSON.stringify(lead.signals) !== last) {
         last = JSON.stringify(lead.signals);
         this.lead = lead;
         void this.tell(lead, generation);
-      }, RENDER_DEBOUNCE_MS);
+      }
+      watch();
+    };
+    const observer = new MutationObserver((mutations) => {
+      if (timer !== undefined || mutations.every((m) => m.target === this.host)) return;
+      observer.disconnect();
+      timer = setTimeout(reread, RENDER_DEBOUNCE_MS);
     });
-    observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+    watch();
     const stop = () => {
       clearTimeout(timer);
       clearTimeout(deadline);

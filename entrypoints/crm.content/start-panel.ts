@@ -1,6 +1,7 @@
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import type { CrmAdapter } from '../../lib/crm';
 import { onPanelCommand } from '../../lib/platform/commands';
+import { allPrefs } from '../../lib/platform/panel-prefs';
 import { loadRepSettings, watchSettings } from '../../lib/platform/rep-settings';
 import { sendToBackground } from '../../lib/platform/send';
 import type { Settings } from '../../lib/settings';
@@ -16,10 +17,12 @@ export async function startPanel(
   ctx: ContentScriptContext,
   adaptersFor: (settings: Settings) => CrmAdapter[],
 ): Promise<void> {
+  // Both reads at once: the frame's width and fold are needed the moment the record is recognised.
+  const prefs = allPrefs();
   let rep = await loadRepSettings();
   /** The built-in CRMs on under the admin's policy, as the background says; 'off' for this page. */
   let policy: Settings['enabledCrms'] | 'off' | null = null;
-  const panel = new FrameHost(ctx, adaptersFor(rep));
+  const panel = new FrameHost(ctx, adaptersFor(rep), prefs);
   const apply = () => {
     const adapters = policy === 'off' ? [] : adaptersFor(policy ? { ...rep, enabledCrms: policy } : rep);
     const same =

@@ -10,13 +10,14 @@ const PREFS_KEY = 'panelPrefs';
 /** The brief's folded sections and the note's box, the same in every CRM: they follow how the rep reads. */
 const LAYOUT_KEY = 'panelLayout';
 
-type AllPrefs = Partial<Record<Crm, PanelPrefs>>;
+export type AllPrefs = Partial<Record<Crm, PanelPrefs>>;
 
 async function read<T>(key: string): Promise<T | undefined> {
   return (await browser.storage.local.get(key))[key] as T | undefined;
 }
 
-async function allPrefs(): Promise<AllPrefs> {
+/** Every CRM's panel prefs: the content script starts this read beside the settings' (one wait, not two). */
+export async function allPrefs(): Promise<AllPrefs> {
   const stored = await read<AllPrefs>(PREFS_KEY);
   return stored && typeof stored === 'object' ? stored : {};
 }

@@ -102,3 +102,39 @@ describe('the panel shows at once (issue 11)', () => {
     expect(panel()).not.toBeNull();
   });
 });
+
+describe('the record read again while the CRM renders it', () => {
+  /** What the content script told the background, in order. */
+  const leads = () =>
+    vi
+      .mocked(fakeBrowser.runtime.sendMessage)
+      .mock.calls.map(([message]) => message as { type: string; lead?: { signals: Record<string, string> } })
+      .filter((message) => message.type === 'lead');
+
+  it('reads the fields a busy page renders late, while it keeps churning', async () => {
+    await startPanel(ctx, enabledAdapters);
+    expect(leads()).toHaveLength(1);
+    // A live feed: nodes every 16 ms, never a quiet moment for a debounce to wait for.
+    const feed = document.body.appendChild(document.createElement('ul'));
+    const churn = setInterval(() => {
+      for (let i = 0; i < 20; i++) feed.prepend(document.createElement('li'));
+      while (feed.children.length > 60) feed.lastElementChild!.remove();
+    }, 16);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      document.body.insertAdjacentHTML(
+        'beforeend',
+        `<records-record-layout-item field-label="Lead Source">
+           <div data-target-selection-name="sfdc:RecordField.Lead.LeadSource">
+             <span class="test-id__field-value">Trade Show</span>
+           </div>
+         </records-record-layout-item>`,
+      );
+      await vi.waitFor(() => expect(leads().at(-1)?.lead?.signals.leadSource).toBe('Trade Show'), {
+        timeout: 2_000,
+      });
+    } finally {
+      clearInterval(churn);
+    }
+  });
+});
