@@ -150,7 +150,6 @@ export async function restore(db: Database, file: string): Promise<{ rows: numbe
 }
 
 async function restoreRows(db: Database, file: string): Promise<{ rows: number }> {
-  const lines = createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY });
   return db.transaction(async (tx) => {
     const [existing] = await tx.query('SELECT 1 FROM workspace');
     if (existing)
@@ -158,6 +157,9 @@ async function restoreRows(db: Database, file: string): Promise<{ rows: number }
         'This database already holds a workspace: restore into an empty data folder or database.',
       );
     await tx.query('DELETE FROM schema_migrations');
+    // Opened where it is read: lines the file gives before the loop below listens are lost, and once
+    // the file has closed the loop would wait for ever (a small backup, a PostgreSQL round trip away).
+    const lines = createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY });
     let header = false;
     let total = 0;
     for await (const line of lines) {
