@@ -34,30 +34,34 @@ const COUNTS = `coalesce(sum(n), 0)::int AS leads,
   coalesce(sum(n) FILTER (WHERE ${GOOD_FIT}), 0)::int AS good_fit,
   coalesce(sum(n) FILTER (WHERE verdict = 'won'), 0)::int AS won,
   coalesce(sum(n) FILTER (WHERE verdict = 'tire_kicker'), 0)::int AS tire_kickers`;
+/** A verdict's week: its Monday, UTC, as insight_counts keeps it (migration 009). */
+const WEEK = "date_trunc('week', f.created_at AT TIME ZONE 'UTC')::date";
 
 function isFiltered(filter: InsightFilter): boolean {
   return Boolean(filter.from || filter.to || filter.region || filter.channel || filter.rep);
 }
 
-/** Where an insight reads its leads from: a query with its parameters. */
-interface Leads {
+/**
+ * Where an insight reads its leads from: a query with its parameters, giving rows
+ * `l(campaign_id, region, member_id, verdict, week, n)`, `n` leads each.
+ */
+export interface Leads {
   sql: string;
   params: unknown[];
 }
 
 /**
  * The leads in the filters, each once, by its latest verdict there: `l(lead_key, campaign_id, verdict,
- * region, member_id, created_at, n = 1)`. Unfiltered it is the rollup ingest keeps, with no scan of
- * feedback. Filtered it is one scan of insight_facts (migration 006), no sort by lead: a verdict is its
- * lead's latest within the filters when it is in them and the lead's next verdict with the same values
- * of the filtered attributes (region, channel, rep: the pointer named after them) came after the
- * period's end, or never.
+ * region, member_id, created_at, week, n = 1)`. Unfiltered it is the lead_latest rollup. Filtered it is
+ * one scan of insight_facts (migration 006), no sort by lead: a verdict is its lead's latest within the
+ * filters when it is in them and the lead's next verdict with the same values of the filtered
+ * attributes (region, channel, rep: the pointer named after them) came after the period's end, or never.
  */
 export function latest(filter: InsightFilter): Leads {
   if (!isFiltered(filter)) {
     return {
-      sql: `SELECT lead_key, nullif(campaign_key, '')::uuid AS campaign_id, verdict, nullif(region, '') AS region,
-                   member_id, created_at, 1 AS n FROM lead_latest`,
+      sql: `SELECT f.lead_key, nullif(f.campaign_key, '')::uuid AS campaign_id, f.verdict, nullif(f.region, '') AS region,
+                   f.member_id, f.created_at, ${WEEK} AS week, 1 AS n FROM lead_latest f`,
       params: [],
     };
   }
@@ -67,22 +71,77 @@ export function latest(filter: InsightFilter): Leads {
   if (filter.to) conditions.add(`(${next} IS NULL OR ${next} >= ?::date + interval '1 day')`, filter.to);
   else conditions.clauses.push(`${next} IS NULL`);
   return {
-    sql: `SELECT f.lead_key, f.campaign_id, f.verdict, f.region, f.member_id, f.created_at, 1 AS n
+    sql: `SELECT f.lead_key, f.campaign_id, f.verdict, f.region, f.member_id, f.created_at, ${WEEK} AS week, 1 AS n
             FROM insight_facts f ${conditions.where()}`,
     params: conditions.params,
   };
 }
 
+/** The one filter attribute set, as insight_counts names its scope ('a' for none); null for several. */
+function scopeOf(filter: InsightFilter): 'a' | 'r' | 'c' | 'p' | null {
+  const set = [filter.region && 'r', filter.channel && 'c', filter.rep && 'p'].filter((s) => s) as Array<
+    'r' | 'c' | 'p'
+  >;
+  if (set.length > 1) return null;
+  return set[0] ?? 'a';
+}
+
 /**
- * The same leads counted by campaign, region and verdict: `l(campaign_id, region, verdict, n)`.
- * Unfiltered that is the `verdict_counts` rollup, a few hundred rows however much feedback there is.
+ * Whether the period runs to the latest verdict or beyond (no `to`, or `to` on or after the day of the
+ * newest verdict): then no verdict has a next one after the period's end, and a verdict is its lead's
+ * latest within the filters exactly when its pointer is empty, as insight_counts counts them.
  */
-function counted(filter: InsightFilter): Leads {
-  if (isFiltered(filter)) return latest(filter);
+async function runsToLatest(sql: Sql, filter: InsightFilter): Promise<boolean> {
+  if (!filter.to) return true;
+  const [row] = await sql.query<{ beyond: boolean | null }>(
+    "SELECT max(created_at) < $1::date + interval '1 day' AS beyond FROM insight_facts",
+    [filter.to],
+  );
+  return row?.beyond !== false;
+}
+
+/**
+ * The leads in the filters, counted: from insight_counts (migration 009) when the filters name at most
+ * one of region, channel and rep and the period runs to the latest verdict, a few thousand rows however
+ * much feedback there is (a period's first days up to its first Monday come from insight_facts, the
+ * counts being by week); otherwise `latest`, one row per lead.
+ */
+export async function countedLeads(sql: Sql, filter: InsightFilter): Promise<Leads> {
+  const scope = scopeOf(filter);
+  if (scope === null || !(await runsToLatest(sql, filter))) return latest(filter);
+  const params: unknown[] = [];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  let key = "c.filter_key = ''";
+  let fact = 'f.next_any IS NULL';
+  if (scope === 'r') {
+    const region = param(filter.region);
+    key = `c.filter_key = ${region}`;
+    fact = `f.region = ${region} AND f.next_r IS NULL`;
+  } else if (scope === 'c') {
+    const channel = param(filter.channel);
+    key = `c.filter_key IN (SELECT b.id::text FROM briefs b WHERE b.data->>'channel' = ${channel})`;
+    fact = `f.campaign_id IN (SELECT b.id FROM briefs b WHERE b.data->>'channel' = ${channel}) AND f.next_c IS NULL`;
+  } else if (scope === 'p') {
+    const rep = param(filter.rep);
+    key = `c.filter_key = ${rep}::uuid::text`;
+    fact = `f.member_id = ${rep}::uuid AND f.next_p IS NULL`;
+  }
+  const counts = `SELECT nullif(c.campaign_key, '')::uuid AS campaign_id, nullif(c.region, '') AS region, c.member_id,
+                         c.verdict, c.week, c.leads AS n
+                    FROM insight_counts c WHERE c.scope = '${scope}' AND ${key} AND c.leads <> 0`;
+  if (!filter.from) return { sql: counts, params };
+  // The counts from the first Monday (UTC) on or after `from`; the days before it from the facts.
+  const from = param(filter.from);
+  const monday = `date_trunc('week', (${from}::date::timestamptz AT TIME ZONE 'UTC') + interval '7 days' - interval '1 microsecond')`;
   return {
-    sql: `SELECT nullif(campaign_key, '')::uuid AS campaign_id, nullif(region, '') AS region, verdict, leads AS n
-            FROM verdict_counts WHERE leads > 0`,
-    params: [],
+    sql: `${counts} AND c.week >= ${monday}::date
+          UNION ALL
+          SELECT f.campaign_id, f.region, f.member_id, f.verdict, ${WEEK} AS week, 1 AS n FROM insight_facts f
+           WHERE f.created_at >= ${from}::date AND f.created_at < (${monday} AT TIME ZONE 'UTC') AND ${fact}`,
+    params,
   };
 }
 
@@ -102,7 +161,7 @@ async function loadCampaigns(sql: Sql, filter: InsightFilter): Promise<CampaignR
   return sql.query<CampaignRow>(
     `SELECT id, status, data FROM briefs b
       WHERE ($1::text IS NULL OR data->>'channel' = $1)
-        AND (status <> 'draft' OR EXISTS (SELECT 1 FROM lead_latest l WHERE l.campaign_key = b.id::text))
+        AND (status <> 'draft' OR EXISTS (SELECT 1 FROM verdict_counts v WHERE v.campaign_key = b.id::text AND v.leads > 0))
       ORDER BY data->>'name', id`,
     [filter.channel ?? null],
   );
@@ -138,40 +197,84 @@ export async function setTireKickerThreshold(sql: Sql, threshold: number): Promi
   await sql.query('UPDATE workspace SET tire_kicker_threshold = $1', [threshold]);
 }
 
-/** How many leads the filters hold, and how many of them no campaign matched. */
-export async function leadTotals(
+/** One insight's rows as SQL over the counted leads `l`, and the order they come in. */
+interface Shape {
+  select: string;
+  order: string;
+}
+type Param = (value: unknown) => string;
+
+const TOTALS: Shape = {
+  select: `SELECT coalesce(sum(n), 0)::int AS leads,
+                  coalesce(sum(n) FILTER (WHERE campaign_id IS NULL), 0)::int AS unmatched FROM l`,
+  order: '',
+};
+const CHANNELS: Shape = {
+  select: `SELECT b.data->>'channel' AS channel, ${COUNTS} FROM l JOIN briefs b ON b.id = l.campaign_id GROUP BY 1`,
+  order: 'channel',
+};
+const CAMPAIGNS: Shape = {
+  select: `SELECT campaign_id, ${COUNTS} FROM l WHERE campaign_id IS NOT NULL GROUP BY campaign_id`,
+  order: 'campaign_id',
+};
+const HEAT_MAP: Shape = {
+  select: `SELECT campaign_id, region, ${COUNTS} FROM l GROUP BY campaign_id, region`,
+  order: 'campaign_id NULLS LAST, region NULLS LAST',
+};
+const SELLERS: Shape = {
+  select: `SELECT c.member_id, m.name, c.campaign_id, c.leads, c.good_fit, c.won FROM (
+             SELECT member_id, campaign_id, ${COUNTS} FROM l GROUP BY member_id, campaign_id) c
+             JOIN members m ON m.id = c.member_id`,
+  order: 'won DESC, good_fit DESC, name, member_id, campaign_id NULLS LAST',
+};
+/** Without `from`, the 12 weeks up to `to` or today. */
+function trendShape(filter: InsightFilter, today: string, param: Param): Shape {
+  const since = filter.from
+    ? ''
+    : `WHERE week >= date_trunc('week', (${param(filter.to ?? today)}::date - 77)::timestamp)::date`;
+  return {
+    select: `SELECT campaign_id, to_char(week, 'YYYY-MM-DD') AS week, verdict, sum(n)::int AS leads
+               FROM l ${since} GROUP BY campaign_id, l.week, verdict`,
+    order: 'week, campaign_id, verdict',
+  };
+}
+
+/** Parameters after the leads' own, numbered on. */
+function paramsAfter(leads: Leads): { params: unknown[]; param: Param } {
+  const params = [...leads.params];
+  return {
+    params,
+    param: (value) => {
+      params.push(value);
+      return `$${params.length}`;
+    },
+  };
+}
+
+/** One insight's rows: its shape over the leads, in order. */
+async function rowsOf<R extends Row>(
   sql: Sql,
-  filter: InsightFilter,
-  leads = counted(filter),
-): Promise<{ leads: number; unmatched: number }> {
-  const l = leads;
-  const [row] = await sql.query<Row>(
-    `SELECT coalesce(sum(n), 0)::int AS leads, coalesce(sum(n) FILTER (WHERE campaign_id IS NULL), 0)::int AS unmatched
-       FROM (${l.sql}) l`,
-    l.params,
+  leads: Leads,
+  shape: Shape | ((param: Param) => Shape),
+): Promise<R[]> {
+  const { params, param } = paramsAfter(leads);
+  const { select, order } = typeof shape === 'function' ? shape(param) : shape;
+  return sql.query<R>(
+    `WITH l AS (${leads.sql}) SELECT * FROM (${select}) t ${order ? `ORDER BY ${order}` : ''}`,
+    params,
   );
+}
+
+function totalsOf(row: Row | undefined): { leads: number; unmatched: number } {
   return { leads: int(row?.leads), unmatched: int(row?.unmatched) };
 }
 
-/**
- * Channels with their good-fit rate and won deals in the filters, their tire-kicker share (flagged
- * above the threshold), and what a good-fit lead and a won deal cost to date.
- */
-export async function channelRanking(
-  sql: Sql,
-  filter: InsightFilter,
+function channelsOf(
+  rows: Array<Row & { channel: string }>,
+  campaigns: CampaignRow[],
+  toDate: Map<string, { goodFit: number; won: number }>,
   threshold: number,
-  leads = counted(filter),
-): Promise<Insights['channels']> {
-  const l = leads;
-  const rows = await sql.query<Row & { channel: string }>(
-    `SELECT b.data->>'channel' AS channel, ${COUNTS}
-         FROM (${l.sql}) l JOIN briefs b ON b.id = l.campaign_id
-        GROUP BY 1 ORDER BY 1`,
-    l.params,
-  );
-  const campaigns = await loadCampaigns(sql, filter);
-  const toDate = await countsToDate(sql);
+): Insights['channels'] {
   const byChannel = new Map<string, Insights['channels'][number]>();
   const money = new Map<string, { currencies: Set<string>; spend: number; goodFit: number; won: number }>();
   for (const campaign of campaigns) {
@@ -208,6 +311,95 @@ export async function channelRanking(
     (a, b) =>
       (b.goodFitRate ?? -1) - (a.goodFitRate ?? -1) || b.won - a.won || a.channel.localeCompare(b.channel),
   );
+}
+
+function paybackOf(
+  rows: Array<Row & { campaign_id: string }>,
+  campaigns: CampaignRow[],
+  toDate: Map<string, { goodFit: number; won: number }>,
+  threshold: number,
+  today: string,
+): Insights['payback'] {
+  const byId = new Map(rows.map((r) => [r.campaign_id, r]));
+  return campaigns.map((campaign) => {
+    const counts = countsOf(byId.get(campaign.id));
+    const { economics, startsOn, endsOn } = campaign.data;
+    const whole = toDate.get(campaign.id) ?? { goodFit: 0, won: 0 };
+    const share = rate(counts.tireKickers, counts.leads);
+    return {
+      campaignId: campaign.id,
+      ...counts,
+      goodFitRate: rate(counts.goodFit, counts.leads),
+      tireKickerShare: share,
+      flagged: share !== null && share > threshold,
+      currency: economics.currency,
+      spend: economics.spendToDate,
+      goodFitToDate: whole.goodFit,
+      wonToDate: whole.won,
+      costPerGoodFit: per(economics.spendToDate, whole.goodFit),
+      costPerWon: per(economics.spendToDate, whole.won),
+      breakEven: breakEvenStatus(economics, { startsOn, endsOn }, whole.won, today),
+    };
+  });
+}
+
+function heatMapOf(
+  rows: Array<Row & { campaign_id: string | null; region: string | null }>,
+): Insights['heatMap'] {
+  return rows.map((r) => ({
+    campaignId: r.campaign_id,
+    region: r.region,
+    leads: int(r.leads),
+    goodFit: int(r.good_fit),
+  }));
+}
+
+function sellersOf(rows: Array<Row & { member_id: string; name: string; campaign_id: string | null }>) {
+  return rows.map((r) => ({
+    memberId: r.member_id,
+    name: r.name,
+    campaignId: r.campaign_id,
+    leads: int(r.leads),
+    goodFit: int(r.good_fit),
+    won: int(r.won),
+  }));
+}
+
+function trendOf(rows: Array<Row & { campaign_id: string | null; week: string; verdict: Verdict }>) {
+  return rows.map((r) => ({
+    campaignId: r.campaign_id,
+    week: r.week,
+    verdict: r.verdict,
+    leads: int(r.leads),
+  }));
+}
+
+/** How many leads the filters hold, and how many of them no campaign matched. */
+export async function leadTotals(
+  sql: Sql,
+  filter: InsightFilter,
+  leads?: Leads,
+): Promise<{ leads: number; unmatched: number }> {
+  const [row] = await rowsOf(sql, leads ?? (await countedLeads(sql, filter)), TOTALS);
+  return totalsOf(row);
+}
+
+/**
+ * Channels with their good-fit rate and won deals in the filters, their tire-kicker share (flagged
+ * above the threshold), and what a good-fit lead and a won deal cost to date.
+ */
+export async function channelRanking(
+  sql: Sql,
+  filter: InsightFilter,
+  threshold: number,
+  leads?: Leads,
+): Promise<Insights['channels']> {
+  const rows = await rowsOf<Row & { channel: string }>(
+    sql,
+    leads ?? (await countedLeads(sql, filter)),
+    CHANNELS,
+  );
+  return channelsOf(rows, await loadCampaigns(sql, filter), await countsToDate(sql), threshold);
 }
 
 /**
@@ -250,56 +442,23 @@ export async function campaignPayback(
   filter: InsightFilter,
   threshold: number,
   today: string,
-  leads = counted(filter),
+  leads?: Leads,
 ): Promise<Insights['payback']> {
-  const l = leads;
-  const rows = await sql.query<Row & { campaign_id: string }>(
-    `SELECT campaign_id, ${COUNTS} FROM (${l.sql}) l WHERE campaign_id IS NOT NULL GROUP BY campaign_id ORDER BY campaign_id`,
-    l.params,
+  const rows = await rowsOf<Row & { campaign_id: string }>(
+    sql,
+    leads ?? (await countedLeads(sql, filter)),
+    CAMPAIGNS,
   );
-  const campaigns = await loadCampaigns(sql, filter);
-  const toDate = await countsToDate(sql);
-  const byId = new Map(rows.map((r) => [r.campaign_id, r]));
-  return campaigns.map((campaign) => {
-    const counts = countsOf(byId.get(campaign.id));
-    const { economics, startsOn, endsOn } = campaign.data;
-    const whole = toDate.get(campaign.id) ?? { goodFit: 0, won: 0 };
-    const share = rate(counts.tireKickers, counts.leads);
-    return {
-      campaignId: campaign.id,
-      ...counts,
-      goodFitRate: rate(counts.goodFit, counts.leads),
-      tireKickerShare: share,
-      flagged: share !== null && share > threshold,
-      currency: economics.currency,
-      spend: economics.spendToDate,
-      goodFitToDate: whole.goodFit,
-      wonToDate: whole.won,
-      costPerGoodFit: per(economics.spendToDate, whole.goodFit),
-      costPerWon: per(economics.spendToDate, whole.won),
-      breakEven: breakEvenStatus(economics, { startsOn, endsOn }, whole.won, today),
-    };
-  });
+  return paybackOf(rows, await loadCampaigns(sql, filter), await countsToDate(sql), threshold, today);
 }
 
 /** Campaign × region: leads and good fits in the filters (region null: none given). */
 export async function regionHeatMap(
   sql: Sql,
   filter: InsightFilter,
-  leads = counted(filter),
+  leads?: Leads,
 ): Promise<Insights['heatMap']> {
-  const l = leads;
-  const rows = await sql.query<Row & { campaign_id: string | null; region: string | null }>(
-    `SELECT campaign_id, region, ${COUNTS} FROM (${l.sql}) l GROUP BY campaign_id, region
-      ORDER BY campaign_id NULLS LAST, region NULLS LAST`,
-    l.params,
-  );
-  return rows.map((r) => ({
-    campaignId: r.campaign_id,
-    region: r.region,
-    leads: int(r.leads),
-    goodFit: int(r.good_fit),
-  }));
+  return heatMapOf(await rowsOf(sql, leads ?? (await countedLeads(sql, filter)), HEAT_MAP));
 }
 
 /** Reps × campaign: leads judged, good fits and won deals in the filters; null when sellers go unnamed. */
@@ -307,25 +466,10 @@ export async function sellersByCampaign(
   sql: Sql,
   filter: InsightFilter,
   showSellers: boolean,
-  leads = latest(filter),
+  leads?: Leads,
 ): Promise<Insights['sellers']> {
   if (!showSellers) return null;
-  const l = leads;
-  const rows = await sql.query<Row & { member_id: string; name: string; campaign_id: string | null }>(
-    `SELECT c.member_id, m.name, c.campaign_id, c.leads, c.good_fit, c.won FROM (
-       SELECT member_id, campaign_id, ${COUNTS} FROM (${l.sql}) l GROUP BY member_id, campaign_id) c
-       JOIN members m ON m.id = c.member_id
-      ORDER BY c.won DESC, c.good_fit DESC, m.name, c.member_id, c.campaign_id NULLS LAST`,
-    l.params,
-  );
-  return rows.map((r) => ({
-    memberId: r.member_id,
-    name: r.name,
-    campaignId: r.campaign_id,
-    leads: int(r.leads),
-    goodFit: int(r.good_fit),
-    won: int(r.won),
-  }));
+  return sellersOf(await rowsOf(sql, leads ?? (await countedLeads(sql, filter)), SELLERS));
 }
 
 /**
@@ -336,46 +480,37 @@ export async function weeklyTrend(
   sql: Sql,
   filter: InsightFilter,
   today: string,
-  leads = latest(filter),
+  leads?: Leads,
 ): Promise<Insights['trend']> {
-  const l = leads;
-  const params = [...l.params];
-  let since = '';
-  if (!filter.from) {
-    params.push(filter.to ?? today);
-    since = `WHERE l.created_at >= date_trunc('week', $${params.length}::date - 77)::date::timestamptz`;
-  }
-  const rows = await sql.query<{ campaign_id: string | null; week: string; verdict: Verdict; leads: number }>(
-    `SELECT campaign_id, to_char(date_trunc('week', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS week,
-            verdict, sum(n)::int AS leads
-       FROM (${l.sql}) l ${since}
-      GROUP BY 1, 2, 3 ORDER BY 2, 1, 3`,
-    params,
+  return trendOf(
+    await rowsOf(sql, leads ?? (await countedLeads(sql, filter)), (param) =>
+      trendShape(filter, today, param),
+    ),
   );
-  return rows.map((r) => ({
-    campaignId: r.campaign_id,
-    week: r.week,
-    verdict: r.verdict,
-    leads: int(r.leads),
-  }));
 }
 
 /**
- * Runs insight queries in one transaction tuned for them: sorts of a few hundred thousand leads in
- * memory rather than on disk, and no JIT compilation, which costs more than it saves on queries this
- * short.
+ * Runs insight queries in one transaction tuned for them: one snapshot for all of them (repeatable
+ * read: whether the period runs to the latest verdict is decided in the snapshot the counts are read
+ * in), hashes of a few hundred thousand leads in memory rather than on disk, and no JIT compilation,
+ * which costs more than it saves on queries this short.
  */
 export function withInsightSettings<T>(db: Database, work: (sql: Sql) => Promise<T>): Promise<T> {
   return db.transaction(async (sql) => {
+    await sql.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
     await sql.query("SET LOCAL work_mem = '64MB'");
     await sql.query('SET LOCAL jit = off');
     return work(sql);
   });
 }
 
+/** json columns: parsed by node-postgres and PGlite alike, but a string is parsed here to be sure. */
+const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
+
 /**
- * Every insight for the filters, in one answer; `today` (YYYY-MM-DD, UTC) is there for tests. Filtered,
- * the leads are picked once into a temporary table that every insight reads, instead of six times.
+ * Every insight for the filters, in one answer; `today` (YYYY-MM-DD, UTC) is there for tests. The
+ * leads are read once, grouped by campaign, region, rep, verdict and week, and every insight's rows are
+ * made from that in the same statement.
  */
 export async function insights(
   db: Database,
@@ -383,44 +518,43 @@ export async function insights(
   today = new Date().toISOString().slice(0, 10),
 ): Promise<Insights> {
   return withInsightSettings(db, async (sql) => {
-    let leads: Leads | undefined;
-    if (isFiltered(filter)) {
-      const picked = latest(filter);
-      await sql.query(
-        `CREATE TEMPORARY TABLE insight_leads (lead_key text, campaign_id uuid, verdict text, region text,
-                                               member_id uuid, created_at timestamptz, n int) ON COMMIT DROP`,
-      );
-      await sql.query(`INSERT INTO insight_leads ${picked.sql}`, picked.params);
-      leads = { sql: 'SELECT * FROM insight_leads', params: [] };
-    }
-    // One after another: a transaction's connection answers one query at a time.
+    const leads = await countedLeads(sql, filter);
+    const { params, param } = paramsAfter(leads);
+    const list = ({ select, order }: Shape) =>
+      `(SELECT coalesce(json_agg(t ORDER BY ${order}), '[]') FROM (${select}) t)`;
+    const [rows] = await sql.query<
+      Record<'totals' | 'channels' | 'payback' | 'heat_map' | 'sellers' | 'trend', unknown>
+    >(
+      `WITH l AS MATERIALIZED (
+         SELECT campaign_id, region, member_id, verdict, week, sum(n)::int AS n FROM (${leads.sql}) s
+          GROUP BY campaign_id, region, member_id, verdict, week)
+       SELECT (SELECT row_to_json(t) FROM (${TOTALS.select}) t) AS totals, ${list(CHANNELS)} AS channels,
+              ${list(CAMPAIGNS)} AS payback, ${list(HEAT_MAP)} AS heat_map, ${list(SELLERS)} AS sellers,
+              ${list(trendShape(filter, today, param))} AS trend`,
+      params,
+    );
     const workspace = await loadWorkspace(sql);
     const threshold = await tireKickerThreshold(sql);
     const campaigns = await loadCampaigns(sql, filter);
-    const totals = await leadTotals(sql, filter, leads);
-    const channels = await channelRanking(sql, filter, threshold, leads);
-    const payback = await campaignPayback(sql, filter, threshold, today, leads);
-    const heatMap = await regionHeatMap(sql, filter, leads);
-    const sellers = await sellersByCampaign(sql, filter, workspace.showSellers, leads);
-    const trend = await weeklyTrend(sql, filter, today, leads);
+    const toDate = await countsToDate(sql);
     const shown = Object.fromEntries(Object.entries(filter).filter(([, value]) => value));
     return {
       filter: shown,
       asOf: new Date().toISOString(),
       smallSample: SMALL_SAMPLE,
       tireKickerThreshold: threshold,
-      ...totals,
+      ...totalsOf(json(rows?.totals)),
       campaigns: campaigns.map((c) => ({
         id: c.id,
         name: c.data.name,
         channel: c.data.channel,
         status: c.status,
       })),
-      channels,
-      payback,
-      heatMap,
-      sellers,
-      trend,
+      channels: channelsOf(json(rows?.channels), campaigns, toDate, threshold),
+      payback: paybackOf(json(rows?.payback), campaigns, toDate, threshold, today),
+      heatMap: heatMapOf(json(rows?.heat_map)),
+      sellers: workspace.showSellers ? sellersOf(json(rows?.sellers)) : null,
+      trend: trendOf(json(rows?.trend)),
     };
   });
 }
