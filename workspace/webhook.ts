@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import { verdictLabel } from '../lib/i18n';
-import type { Verdict } from '../lib/protocol';
+import type { FeedbackItem, Verdict } from '../lib/protocol';
 import type { Database } from './db/database';
 import { nonPublicKind, publicOnlyLookup, WebhookTargetRefused } from './webhook-target';
 
@@ -24,6 +24,7 @@ interface Due {
   region: string | null;
   rep: string;
   campaign: string | null;
+  answers?: FeedbackItem['answers'] | null;
 }
 
 export function webhookText(due: Omit<Due, 'queue_id' | 'attempts' | 'webhook_url'>): string {
@@ -32,7 +33,19 @@ export function webhookText(due: Omit<Due, 'queue_id' | 'attempts' | 'webhook_ur
     `on ${due.campaign ? `“${escapeSlack(due.campaign)}”` : 'a lead no campaign matched'}`,
     due.region ? `(${escapeSlack(due.region)})` : '',
   ].filter(Boolean);
-  return `${parts.join(' ')}${due.note ? `\n> ${escapeSlack(due.note).replace(/\n/g, '\n> ')}` : ''}`;
+  const line = (text: string) => escapeSlack(text).replace(/\s*\n\s*/g, ' ');
+  const answers = (due.answers ?? []).map((a) => `\n• ${line(a.question)}: ${line(a.answer)}`).join('');
+  return `${parts.join(' ')}${due.note ? `\n> ${escapeSlack(due.note).replace(/\n/g, '\n> ')}` : ''}${answers}`;
+}
+
+/**
+ * The JSON posted: Slack-compatible `{ text }`, and the rep's answers to the brief's questions as
+ * `answers` ({ question, answer }[]) for a receiver that reads them, only when the item has some: a
+ * message without answers is what it always was.
+ */
+export function webhookBody(due: Omit<Due, 'queue_id' | 'attempts' | 'webhook_url'>): string {
+  const text = webhookText(due);
+  return JSON.stringify(due.answers?.length ? { text, answers: due.answers } : { text });
 }
 
 /** Seconds until the next try: 10 s doubling, at most an hour. */
@@ -74,7 +87,7 @@ export function postToPublicAddress(allowLocal: boolean, timeoutMs = TIMEOUT_MS)
 }
 
 /**
- * One pass of the webhook queue: posts due messages (Slack-compatible `{ text }`), deletes the delivered,
+ * One pass of the webhook queue: posts due messages (webhookBody), deletes the delivered,
  * reschedules the failed with backoff, and gives up after 12 tries (kept with the last error). Runs apart
  * from ingest, which only queues, so a slow chat server never slows feedback down. Due rows are claimed
  * in one statement that skips rows another instance holds, so each message goes out from one instance.
@@ -92,7 +105,8 @@ export async function deliverWebhooks(
                         AND EXISTS (SELECT 1 FROM workspace WHERE webhook_url IS NOT NULL)
                       ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
         RETURNING id, attempts, feedback_id)
-     SELECT c.id AS queue_id, c.attempts, w.webhook_url, f.verdict, f.note, f.region, m.name AS rep, b.data->>'name' AS campaign
+     SELECT c.id AS queue_id, c.attempts, w.webhook_url, f.verdict, f.note, f.region, m.name AS rep, b.data->>'name' AS campaign,
+            f.answers
        FROM claimed c
        JOIN feedback f ON f.id = c.feedback_id
        JOIN members m ON m.id = f.member_id
@@ -106,7 +120,7 @@ export async function deliverWebhooks(
   for (const message of due) {
     let error: string | null = null;
     try {
-      const status = await post(message.webhook_url, JSON.stringify({ text: webhookText(message) }));
+      const status = await post(message.webhook_url, webhookBody(message));
       if (status >= 300 && status < 400) error = `HTTP ${status} (redirects are not followed)`;
       else if (status < 200 || status >= 300) error = `HTTP ${status}`;
     } catch (caught) {

@@ -29,6 +29,8 @@ const COLUMNS: Array<[string, (item: FeedbackRecord) => string | undefined | nul
   ['utm_campaign', (i) => i.signals.utmCampaign],
   ['note', (i) => i.note],
   ['replies', (i) => i.replies.map((r) => `${r.author.name}: ${r.text}`).join(' | ')],
+  // Last, so a spreadsheet or script reading the columns before by place reads them as it did.
+  ['answers', (i) => i.answers?.map((a) => `${a.question}: ${a.answer}`).join(' | ')],
 ];
 
 /** The header line, CRLF-terminated. */
