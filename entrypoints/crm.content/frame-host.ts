@@ -81,6 +81,21 @@ export class FrameHost {
     void sendToBackground({ type: 'panelCommand', command });
   }
 
+  /**
+   * Before the page has parsed (the content script runs at document_start): when the address is a
+   * record's, the frame starts loading now, beside the CRM's own page, instead of after it. The lead
+   * is not told and not answered for until `show` has read the DOM, so the view shows nothing of
+   * this page before then, and nothing of the tab's page before.
+   */
+  prepare(url: string): void {
+    const lead = detectLead(url, document, this.adapters);
+    if (!lead || this.host || this.mounting) return;
+    this.label = adapterFor(new URL(url), this.adapters)?.label ?? lead.crm;
+    this.mounting = this.mount(lead).finally(() => {
+      this.mounting = null;
+    });
+  }
+
   async show(url: string): Promise<void> {
     const generation = ++this.generation;
     this.stopWatching?.();
@@ -95,17 +110,22 @@ export class FrameHost {
       this.frame = null;
       return;
     }
-    const crmChanged = this.lead?.crm !== lead.crm;
+    const crmChanged = this.lead !== null && this.lead.crm !== lead.crm;
     this.lead = lead;
     this.label = adapterFor(new URL(url), this.adapters)?.label ?? lead.crm;
     void this.tell(lead, generation);
+    // A page that rewrote its whole document (document.open) took the frame with it.
+    if (this.host && !this.host.isConnected) (document.body ?? document.documentElement).append(this.host);
     if (!this.host || crmChanged) {
       this.mounting ??= this.mount(lead).finally(() => {
         this.mounting = null;
       });
       await this.mounting;
+    } else if (this.mounting) {
+      await this.mounting; // prepared early, still reading its width and fold
     }
     if (generation !== this.generation) return;
+    if (this.host) styled(this.host, { visibility: 'visible' });
     this.watchRender(url, generation, lead);
   }
 
@@ -123,13 +143,20 @@ export class FrameHost {
     if (this.handle) styled(this.handle, { display: prefs.collapsed ? 'none' : 'block' });
   }
 
+  /**
+   * Frames the view: at once and hidden (the frame starts loading now), sized to the rep's stored width
+   * and fold for this CRM; `show` reveals it once the record is read, so a folded panel never flashes
+   * open and a CRM the rep switched off never shows a frame prepared before the settings were read.
+   */
   private async mount(lead: LeadContext): Promise<void> {
     const fallback = { width: WIDTH.default, collapsed: false };
     const first = this.startPrefs?.catch(() => undefined);
     this.startPrefs = undefined;
-    const prefs = first ? ((await first)?.[lead.crm] ?? fallback) : await loadPanelPrefs(lead.crm, fallback);
+    const stored = first
+      ? first.then((all) => all?.[lead.crm] ?? fallback)
+      : loadPanelPrefs(lead.crm, fallback).catch(() => fallback);
     if (this.host) {
-      this.applyPrefs(prefs);
+      this.applyPrefs(await stored);
       return;
     }
     const host = document.createElement('sameroom-panel');
@@ -149,6 +176,7 @@ export class FrameHost {
       height: '100vh',
       'z-index': '2147483000',
       display: 'block',
+      visibility: 'hidden',
       'box-shadow': '-2px 0 8px rgb(0 0 0 / 0.12)',
       // The skeleton: the docked strip in the panel's own colour from the moment the record is
       // recognised, before the view's page has loaded into the frame.
@@ -169,9 +197,10 @@ export class FrameHost {
     this.host = host;
     this.frame = frame;
     this.handle = handle;
-    this.applyPrefs(prefs);
-    document.body.append(host);
+    // Before the page has parsed there is no body yet: the root element holds the frame then.
+    (document.body ?? document.documentElement).append(host);
     this.keepAttached(host);
+    this.applyPrefs(await stored);
   }
 
   /** Dragging the frame's left edge sets the width; the view is told through the saved prefs. */
@@ -245,9 +274,10 @@ export class FrameHost {
   private keepAttached(host: HTMLElement): void {
     const observer = new MutationObserver(() => {
       if (this.host !== host) observer.disconnect();
-      else if (!host.isConnected) document.body.append(host);
+      else if (!host.isConnected) parent.append(host);
     });
-    observer.observe(document.body, { childList: true });
+    const parent = host.parentNode ?? document.documentElement;
+    observer.observe(parent, { childList: true });
     this.ctx.onInvalidated(() => observer.disconnect());
   }
 }

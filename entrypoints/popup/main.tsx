@@ -129,10 +129,12 @@ function Popup() {
 document.title = t('popupTitle');
 document.documentElement.lang = currentLanguage();
 render(<Popup />, document.getElementById('app')!);
+// Asked together, not one after the other: the campaigns are shown once the status says linked.
+const asking = askBackground({ type: 'campaigns' });
 askBackground({ type: 'status' }).then(async (answer) => {
   link.value = linkStateOf(answer);
   if (!answer.ok || !answer.reply.linked) return;
-  const list = await askBackground({ type: 'campaigns' });
+  const list = await asking;
   campaigns.value = list.ok ? list.reply : { error: list.error };
 });
 refreshOutbox().then(() => {
