@@ -162,8 +162,14 @@ async function sendVerdict(
     sending.value = { kind: 'error', message: answer.error };
     return false;
   }
-  history.value = [answer.reply, ...history.value.filter((entry) => entry.id !== answer.reply.id)];
   sending.value = { kind: 'saved', id: answer.reply.id };
+  // "Saved." first, on its own: the history list (and the undo countdown it feeds) renders a frame
+  // later, so the click's answer is not held back by redrawing every verdict on this lead.
+  const saved = answer.reply;
+  requestAnimationFrame(() => {
+    if (lead.value && leadKeyOf(lead.value) === leadKeyOf(current))
+      history.value = [saved, ...history.value.filter((entry) => entry.id !== saved.id)];
+  });
   return true;
 }
 
