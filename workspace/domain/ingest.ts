@@ -5,7 +5,7 @@
 import { leadKeyOf } from '../../lib/campaigns/lead-key';
 import { toSalesforceId18 } from '../../lib/crm/salesforce-id';
 import { type FeedbackItem, type FeedbackResult, idOf, type Member, requests } from '../../lib/protocol';
-import type { Sql } from '../db/database';
+import type { Database, Sql } from '../db/database';
 import { canonicalHash } from './canonical';
 
 /** One lead, whatever page or id form it was seen on: Salesforce ids count in their 18-character form. */
@@ -48,6 +48,107 @@ export function prepareBatch(rawItems: unknown[]): PreparedBatch {
   });
 }
 
+/** One item as ingest_batch reads it (migration 010), with its member: JSON text, so that the items of
+ * several requests join into one call by concatenation. What an item does not have is left out (the
+ * function reads it as null): less to parse while the workspace row is held. */
+function itemJson({ item, key, hash }: Stored, member: Member): string {
+  return JSON.stringify({
+    id: item.id,
+    member_id: member.id,
+    campaign_id: item.campaignId ?? undefined,
+    lead_key: key,
+    crm: item.lead.crm,
+    object_type: item.lead.objectType,
+    record_id: item.lead.recordId,
+    url: item.lead.url,
+    signals: item.signals,
+    verdict: item.verdict,
+    region: item.region,
+    note: item.note,
+    answers: item.answers?.length ? item.answers : undefined,
+    created_at: item.createdAt,
+    hash: `\\x${hash.toString('hex')}`,
+  });
+}
+
+/** What a call did with each item: stored now, refused (its campaign is unknown or a draft), or neither
+ * (its id was stored before, or earlier in the same call). */
+type Placed = 'stored' | 'unknown_campaign' | undefined;
+
+interface Waiting {
+  items: string[];
+  settle(placed: Placed[]): void;
+  fail(error: unknown): void;
+}
+
+/** The requests waiting for a call on one database (or transaction), and how many calls it has running. */
+interface Turns {
+  running: number;
+  waiting: Waiting[];
+}
+
+/** On a PostgreSQL server, one call holding the workspace row and one waiting for it keep the row busy;
+ * PGlite runs one statement at a time. The rest wait here and go together in the next call. */
+const callsAtOnce = (sql: Sql) => ((sql as Partial<Database>).kind === 'postgres' ? 2 : 1);
+/** How many items one call may take: the row is held for all of them. */
+const ITEMS_PER_CALL = 1_000;
+const turns = new WeakMap<Sql, Turns>();
+
+async function call(sql: Sql, group: Waiting[]): Promise<void> {
+  const rows = await sql.query<{ item_n: number; item_stored: boolean }>(
+    'SELECT item_n, item_stored FROM ingest_batch($1::jsonb)',
+    [`[${group.map((waiting) => waiting.items.join(',')).join(',')}]`],
+  );
+  // Places are 1, 2, ... across the group, in the order of its requests and of their items.
+  const placed = group.map((waiting) => new Array<Placed>(waiting.items.length));
+  const starts = group.map((_, index) =>
+    group.slice(0, index).reduce((sum, waiting) => sum + waiting.items.length, 0),
+  );
+  for (const row of rows) {
+    let owner = group.length - 1;
+    while (starts[owner]! >= row.item_n) owner--;
+    placed[owner]![row.item_n - 1 - starts[owner]!] = row.item_stored ? 'stored' : 'unknown_campaign';
+  }
+  for (const [index, waiting] of group.entries()) waiting.settle(placed[index]!);
+}
+
+function next(sql: Sql, queue: Turns): void {
+  while (queue.running < callsAtOnce(sql) && queue.waiting.length > 0) {
+    // The first waiting request, and those after it that fit.
+    let taken = 1;
+    let count = queue.waiting[0]!.items.length;
+    while (taken < queue.waiting.length && count + queue.waiting[taken]!.items.length <= ITEMS_PER_CALL) {
+      count += queue.waiting[taken++]!.items.length;
+    }
+    const group = queue.waiting.splice(0, taken);
+    queue.running++;
+    call(sql, group)
+      // A call for several requests that fails is made again for each alone: one request's failure is
+      // never another's.
+      .catch((error) =>
+        group.length === 1
+          ? group[0]!.fail(error)
+          : group.reduce(
+              (done, waiting) => done.then(() => call(sql, [waiting]).catch(waiting.fail)),
+              Promise.resolve(),
+            ),
+      )
+      .finally(() => {
+        queue.running--;
+        next(sql, queue);
+      });
+  }
+}
+
+/** Stores items (itemJson) through ingest_batch, with the items of requests that wait at the same time. */
+function store(sql: Sql, items: string[]): Promise<Placed[]> {
+  const queue = turns.get(sql) ?? { running: 0, waiting: [] };
+  turns.set(sql, queue);
+  const promise = new Promise<Placed[]>((settle, fail) => queue.waiting.push({ items, settle, fail }));
+  next(sql, queue);
+  return promise;
+}
+
 /**
  * Stores a batch of feedback, each item exactly once, and updates the rollups in the same transaction.
  * Results come in the order of the items: created, duplicate (same id, same content: nothing stored),
@@ -55,64 +156,23 @@ export function prepareBatch(rawItems: unknown[]): PreparedBatch {
  *
  * Ingests take turns on the workspace row (the change cursor must commit in order), so what runs from
  * taking it to committing is ingest throughput: one call (ingest_batch) does all the work set-based,
- * whatever the batch size. Given the database rather than a transaction, that call is a transaction
- * of its own, which commits the moment it ends: the row is never held while this process answers.
+ * and requests that arrive while it runs share the next call. Given the database rather than a
+ * transaction, that call is a transaction of its own, which commits the moment it ends: the row is
+ * never held while this process answers.
  */
 export async function ingest(sql: Sql, member: Member, batch: PreparedBatch): Promise<FeedbackResult[]> {
-  const results = [...batch];
-  const entries = results.filter(isStored);
-  // One call, one round trip (ingest_batch, migrations 005, 006 and 010): it takes the workspace row,
-  // from which ingests take turns until commit, then stores what is new, answers included, and moves the
-  // rollups in one statement.
-  const rows = await sql.query<{ item_id: string; item_stored: boolean }>(
-    'SELECT item_id, item_stored FROM ingest_batch($1::jsonb, $2::uuid)',
-    [
-      JSON.stringify(
-        entries.map(({ item, key, hash }, n) => ({
-          n,
-          id: item.id,
-          campaign_id: item.campaignId,
-          lead_key: key,
-          crm: item.lead.crm,
-          object_type: item.lead.objectType,
-          record_id: item.lead.recordId,
-          url: item.lead.url ?? null,
-          signals: item.signals,
-          verdict: item.verdict,
-          region: item.region ?? null,
-          note: item.note ?? null,
-          answers: item.answers?.length ? item.answers : null,
-          created_at: item.createdAt,
-          hash: `\\x${hash.toString('hex')}`,
-        })),
-      ),
-      member.id,
-    ],
-  );
-  // Ids and campaigns come back as the database writes UUIDs: in lower case.
-  const inserted = new Set(rows.filter((r) => r.item_stored).map((r) => r.item_id));
-  const unknownCampaigns = new Set(rows.filter((r) => !r.item_stored).map((r) => r.item_id));
-  // One id twice in one batch: the first occurrence decides, later ones are answered like a resend.
-  // Ids are compared as the database compares UUIDs, whatever their case.
+  const entries = batch.filter(isStored);
+  const placed =
+    entries.length === 0
+      ? []
+      : await store(
+          sql,
+          entries.map((entry) => itemJson(entry, member)),
+        );
+  // Items not stored now and not refused: their id is stored (before, or earlier in this call), with the
+  // same content and member (duplicate) or not (conflict). Ids compare as the database compares UUIDs.
   const idOf = (entry: Stored) => entry.item.id.toLowerCase();
-  const firstHash = new Map<string, Buffer>();
-  for (const [index, entry] of results.entries()) {
-    if (!isStored(entry)) continue;
-    if (entry.item.campaignId && unknownCampaigns.has(entry.item.campaignId.toLowerCase())) {
-      results[index] = {
-        id: entry.item.id,
-        status: 'invalid',
-        error: 'campaignId: no such campaign in this workspace',
-      };
-    } else if (!firstHash.has(idOf(entry))) {
-      firstHash.set(idOf(entry), entry.hash);
-    }
-  }
-
-  const resentIds = results
-    .filter(isStored)
-    .map(idOf)
-    .filter((id) => !inserted.has(id));
+  const resentIds = entries.filter((_, index) => placed[index] === undefined).map(idOf);
   const existing = new Map(
     (resentIds.length === 0
       ? []
@@ -122,18 +182,15 @@ export async function ingest(sql: Sql, member: Member, batch: PreparedBatch): Pr
         )
     ).map((row) => [row.id, row]),
   );
-  const createdNow = new Set<string>();
-  return results.map((entry) => {
+  let index = 0;
+  return batch.map((entry) => {
     if (!isStored(entry)) return entry;
     const id = entry.item.id;
-    const key = idOf(entry);
-    if (inserted.has(key) && !createdNow.has(key)) {
-      createdNow.add(key);
-      return { id, status: 'created' };
-    }
-    const row =
-      existing.get(key) ??
-      (inserted.has(key) ? { hash: firstHash.get(key)!, member_id: member.id } : undefined);
+    const outcome = placed[index++];
+    if (outcome === 'stored') return { id, status: 'created' };
+    if (outcome === 'unknown_campaign')
+      return { id, status: 'invalid', error: 'campaignId: no such campaign in this workspace' };
+    const row = existing.get(idOf(entry));
     const same = row && row.member_id === member.id && Buffer.from(row.hash).equals(entry.hash);
     return same
       ? { id, status: 'duplicate' }
