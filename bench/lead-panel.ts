@@ -75,7 +75,7 @@ const LONG_TASKS = `
  * notes, per brief name, the epoch time the heading showed it, rendered (it has layout boxes), in the
  * DOM, and at the frame's next animation frame, the one that paints it.
  */
-export const WATCH_BRIEF = `
+const WATCH_BRIEF = `
   if (location.protocol === 'chrome-extension:' && location.pathname === '/panel.html') {
     const seen = (window.__briefSeen = {});
     const epoch = () => performance.timeOrigin + performance.now();

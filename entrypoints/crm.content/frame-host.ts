@@ -81,21 +81,6 @@ export class FrameHost {
     void sendToBackground({ type: 'panelCommand', command });
   }
 
-  /**
-   * Before the page has parsed (the content script runs at document_start): when the address is a
-   * record's, the frame starts loading now, beside the CRM's own page, instead of after it. The lead
-   * is not told and not answered for until `show` has read the DOM, so the view shows nothing of
-   * this page before then, and nothing of the tab's page before.
-   */
-  prepare(url: string): void {
-    const lead = detectLead(url, document, this.adapters);
-    if (!lead || this.host || this.mounting) return;
-    this.label = adapterFor(new URL(url), this.adapters)?.label ?? lead.crm;
-    this.mounting = this.mount(lead).finally(() => {
-      this.mounting = null;
-    });
-  }
-
   async show(url: string): Promise<void> {
     const generation = ++this.generation;
     this.stopWatching?.();
@@ -110,22 +95,17 @@ export class FrameHost {
       this.frame = null;
       return;
     }
-    const crmChanged = this.lead !== null && this.lead.crm !== lead.crm;
+    const crmChanged = this.lead?.crm !== lead.crm;
     this.lead = lead;
     this.label = adapterFor(new URL(url), this.adapters)?.label ?? lead.crm;
     void this.tell(lead, generation);
-    // A page that rewrote its whole document (document.open) took the frame with it.
-    if (this.host && !this.host.isConnected) (document.body ?? document.documentElement).append(this.host);
     if (!this.host || crmChanged) {
       this.mounting ??= this.mount(lead).finally(() => {
         this.mounting = null;
       });
       await this.mounting;
-    } else if (this.mounting) {
-      await this.mounting; // prepared early, still reading its width and fold
     }
     if (generation !== this.generation) return;
-    if (this.host) styled(this.host, { visibility: 'visible' });
     this.watchRender(url, generation, lead);
   }
 
@@ -143,20 +123,13 @@ export class FrameHost {
     if (this.handle) styled(this.handle, { display: prefs.collapsed ? 'none' : 'block' });
   }
 
-  /**
-   * Frames the view: at once and hidden (the frame starts loading now), sized to the rep's stored width
-   * and fold for this CRM; `show` reveals it once the record is read, so a folded panel never flashes
-   * open and a CRM the rep switched off never shows a frame prepared before the settings were read.
-   */
   private async mount(lead: LeadContext): Promise<void> {
     const fallback = { width: WIDTH.default, collapsed: false };
     const first = this.startPrefs?.catch(() => undefined);
     this.startPrefs = undefined;
-    const stored = first
-      ? first.then((all) => all?.[lead.crm] ?? fallback)
-      : loadPanelPrefs(lead.crm, fallback).catch(() => fallback);
+    const prefs = first ? ((await first)?.[lead.crm] ?? fallback) : await loadPanelPrefs(lead.crm, fallback);
     if (this.host) {
-      this.applyPrefs(await stored);
+      this.applyPrefs(prefs);
       return;
     }
     const host = document.createElement('sameroom-panel');
@@ -176,7 +149,6 @@ export class FrameHost {
       height: '100vh',
       'z-index': '2147483000',
       display: 'block',
-      visibility: 'hidden',
       'box-shadow': '-2px 0 8px rgb(0 0 0 / 0.12)',
       // The skeleton: the docked strip in the panel's own colour from the moment the record is
       // recognised, before the view's page has loaded into the frame.
@@ -197,10 +169,9 @@ export class FrameHost {
     this.host = host;
     this.frame = frame;
     this.handle = handle;
-    // Before the page has parsed there is no body yet: the root element holds the frame then.
-    (document.body ?? document.documentElement).append(host);
+    this.applyPrefs(prefs);
+    document.body.append(host);
     this.keepAttached(host);
-    this.applyPrefs(await stored);
   }
 
   /** Dragging the frame's left edge sets the width; the view is told through the saved prefs. */
@@ -233,14 +204,17 @@ export class FrameHost {
    * background when what the page says about the lead changes. Stops at the next navigation.
    *
    * The observer is a trigger, not a subscription: at the first change it is disconnected, the record is
-   * read RENDER_DEBOUNCE_MS later, and only then is the page observed again. A busy page (a live feed
-   * adding nodes every frame) thus costs one mutation record per pass instead of one per node, and its
-   * record is still re-read while it churns: a debounce would wait for a quiet moment that never comes.
+   * read a moment later, and only then is the page observed again. A busy page (a live feed adding nodes
+   * every frame) thus costs one mutation record per pass instead of one per node, and its record is
+   * still re-read while it churns: a debounce would wait for a quiet moment that never comes. Each read
+   * walks the page (fields may sit in shadow roots), so the moment doubles after every read (200 ms,
+   * 400, 800, …): a page that keeps changing is read four or five times in all, not 25.
    */
   private watchRender(url: string, generation: number, seen: LeadContext): void {
     this.stopWatching?.();
     let last = JSON.stringify(seen.signals);
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let wait = RENDER_DEBOUNCE_MS;
     const watch = () =>
       observer.observe(document.body, { childList: true, subtree: true, characterData: true });
     const reread = () => {
@@ -257,7 +231,8 @@ export class FrameHost {
     const observer = new MutationObserver((mutations) => {
       if (timer !== undefined || mutations.every((m) => m.target === this.host)) return;
       observer.disconnect();
-      timer = setTimeout(reread, RENDER_DEBOUNCE_MS);
+      timer = setTimeout(reread, wait);
+      wait *= 2;
     });
     watch();
     const stop = () => {
@@ -274,10 +249,9 @@ export class FrameHost {
   private keepAttached(host: HTMLElement): void {
     const observer = new MutationObserver(() => {
       if (this.host !== host) observer.disconnect();
-      else if (!host.isConnected) parent.append(host);
+      else if (!host.isConnected) document.body.append(host);
     });
-    const parent = host.parentNode ?? document.documentElement;
-    observer.observe(parent, { childList: true });
+    observer.observe(document.body, { childList: true });
     this.ctx.onInvalidated(() => observer.disconnect());
   }
 }

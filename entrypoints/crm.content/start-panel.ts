@@ -4,7 +4,7 @@ import { onPanelCommand } from '../../lib/platform/commands';
 import { allPrefs } from '../../lib/platform/panel-prefs';
 import { loadRepSettings, watchSettings } from '../../lib/platform/rep-settings';
 import { sendToBackground } from '../../lib/platform/send';
-import { DEFAULT_SETTINGS, type Settings } from '../../lib/settings';
+import type { Settings } from '../../lib/settings';
 import { FrameHost } from './frame-host';
 
 /**
@@ -19,26 +19,16 @@ export async function startPanel(
 ): Promise<void> {
   // Both reads at once: the frame's width and fold are needed the moment the record is recognised.
   const prefs = allPrefs();
-  const reading = loadRepSettings();
-  // At document_start a record's address starts the view's frame loading, hidden, beside the CRM's own
-  // page and the settings' read (issue 11: the frame's cold load was most of the first page's wait).
-  // Any built-in CRM may be the one: a frame the rep's settings turn out not to want is taken down
-  // unseen when the page has parsed.
-  const panel = new FrameHost(ctx, adaptersFor(DEFAULT_SETTINGS), prefs);
-  const parsing = document.readyState === 'loading';
-  let parsed = !parsing;
-  if (parsing) panel.prepare(location.href);
-  let rep = await reading;
-  panel.adapters = adaptersFor(rep);
+  let rep = await loadRepSettings();
   /** The built-in CRMs on under the admin's policy, as the background says; 'off' for this page. */
   let policy: Settings['enabledCrms'] | 'off' | null = null;
+  const panel = new FrameHost(ctx, adaptersFor(rep), prefs);
   const apply = () => {
     const adapters = policy === 'off' ? [] : adaptersFor(policy ? { ...rep, enabledCrms: policy } : rep);
     const same =
       adapters.length === panel.adapters.length && adapters.every((a, i) => a.id === panel.adapters[i]?.id);
     panel.adapters = adapters;
-    // Before the page has parsed, its record is not read: the show at DOMContentLoaded applies them.
-    if (!same && parsed) void panel.show(location.href);
+    if (!same) void panel.show(location.href);
   };
   const askPolicy = async () => {
     const answer = await sendToBackground({ type: 'enabledCrms' });
@@ -57,12 +47,5 @@ export async function startPanel(
   ctx.onInvalidated(onPanelCommand((command) => panel.command(command)));
   ctx.addEventListener(window, 'wxt:locationchange', ({ newUrl }) => void panel.show(newUrl.href));
   void askPolicy();
-  if (parsing && document.readyState === 'loading') {
-    // The record is read once the page has parsed.
-    await new Promise<void>((resolve) =>
-      document.addEventListener('DOMContentLoaded', () => resolve(), { once: true }),
-    );
-  }
-  parsed = true;
   await panel.show(location.href);
 }

@@ -157,25 +157,18 @@ export class PanelSessions {
   /**
    * A view connected from the tab: it is sent what the tab shows now, and the content script is asked
    * for its lead (a worker that was stopped has forgotten it; a page that changed has a new one).
-   * What the tab showed is sent at once only while the tab is still at the address it was told for
-   * (`tabUrl`): a view framed into a new page before its record was read (at document_start) must not
-   * show the page before's record.
    */
-  connect(tabId: number, port: ViewPort, tabUrl?: string): void {
+  connect(tabId: number, port: ViewPort): void {
     const session = this.session(tabId);
     session.ports.add(port);
     port.onDisconnect.addListener(() => session.ports.delete(port));
     port.onMessage.addListener((raw) => void this.request(tabId, port, raw));
-    const current = session.lead !== null && tabUrl !== undefined && tabUrl === session.url;
-    if (current) this.pushShow(session);
+    if (session.lead) this.pushShow(session);
     void this.deps.askPage(tabId, { sameroom: 'lead' }).then(async (answer) => {
       if (!isPageLead(answer)) return;
       const known = session.lead && leadKeyOf(session.lead) === leadKeyOf(answer.lead) && session.view;
       const asked = this.leadArrived(tabId, answer.lead, answer.url, answer.label);
-      if (known) {
-        if (!current && session.ports.has(port)) this.pushShow(session);
-        return;
-      }
+      if (known) return;
       const view = await this.deps.ask({ type: 'lead', lead: answer.lead });
       this.shown(tabId, answer.lead, view as Envelope<LeadView>, asked);
     });

@@ -25,7 +25,7 @@ export function listenForPanels(sessions: PanelSessions): void {
       port.disconnect();
       return;
     }
-    sessions.connect(tabId, port as unknown as ViewPort, port.sender.tab?.url);
+    sessions.connect(tabId, port as unknown as ViewPort);
   });
   browser.tabs.onRemoved.addListener((tabId) => sessions.closed(tabId));
 }

@@ -89,8 +89,8 @@ describe('the panel views, bound to their tabs', () => {
     const { panels } = sessions();
     const mine = viewPort();
     const other = viewPort();
-    panels.connect(1, mine.port, URL_A);
-    panels.connect(2, other.port, URL_A);
+    panels.connect(1, mine.port);
+    panels.connect(2, other.port);
     panels.leadArrived(1, LEAD, URL_A, 'Salesforce Lightning');
     expect(shows(mine.pushed).at(-1)).toMatchObject({ lead: LEAD, state: { kind: 'loading' } });
     panels.shown(1, LEAD, { ok: true, reply: MATCHED });
@@ -104,7 +104,7 @@ describe('the panel views, bound to their tabs', () => {
   it('ignores what to show for a record the tab has left meanwhile', () => {
     const { panels } = sessions();
     const view = viewPort();
-    panels.connect(1, view.port, URL_A);
+    panels.connect(1, view.port);
     panels.leadArrived(1, LEAD, URL_A, 'Salesforce Lightning');
     panels.leadArrived(1, OTHER, URL_A, 'Salesforce Lightning');
     panels.shown(1, LEAD, { ok: true, reply: MATCHED });
@@ -114,7 +114,7 @@ describe('the panel views, bound to their tabs', () => {
   it('does not flash the skeleton when the page says more about the same record', () => {
     const { panels } = sessions();
     const view = viewPort();
-    panels.connect(1, view.port, URL_A);
+    panels.connect(1, view.port);
     panels.leadArrived(1, LEAD, URL_A, 'Salesforce Lightning');
     panels.shown(1, LEAD, { ok: true, reply: MATCHED });
     const before = view.pushed.length;
@@ -125,7 +125,7 @@ describe('the panel views, bound to their tabs', () => {
   it('asks the page for its lead when a view connects (a stopped worker has forgotten it)', async () => {
     const { panels, askPage } = sessions({ lead: LEAD, url: URL_A, label: 'Salesforce Lightning' });
     const view = viewPort();
-    panels.connect(7, view.port, URL_A);
+    panels.connect(7, view.port);
     expect(askPage).toHaveBeenCalledWith(7, { sameroom: 'lead' });
     await vi.waitFor(() =>
       expect(shows(view.pushed).at(-1)).toMatchObject({ lead: LEAD, state: { kind: 'view' } }),
@@ -135,7 +135,7 @@ describe('the panel views, bound to their tabs', () => {
   it("sends a verdict for the tab's own lead, address and campaign, whatever else the view says", async () => {
     const { panels, asked } = sessions();
     const view = viewPort();
-    panels.connect(1, view.port, URL_A);
+    panels.connect(1, view.port);
     panels.leadArrived(1, LEAD, URL_A, 'Salesforce Lightning');
     panels.shown(1, LEAD, { ok: true, reply: MATCHED });
     const answer = await view.reply({
@@ -163,7 +163,7 @@ describe('the panel views, bound to their tabs', () => {
   it("passes the rep's answers on with the verdict, and none when every answer is blank", async () => {
     const { panels, asked } = sessions();
     const view = viewPort();
-    panels.connect(1, view.port, URL_A);
+    panels.connect(1, view.port);
     panels.leadArrived(1, LEAD, URL_A, 'Salesforce Lightning');
     panels.shown(1, LEAD, { ok: true, reply: MATCHED });
     const answers = [{ question: 'Did they mention a 2027 budget?', answer: 'Yes' }];
@@ -177,7 +177,7 @@ describe('the panel views, bound to their tabs', () => {
   it('refuses a verdict when the tab has no lead, with words', async () => {
     const { panels, asked } = sessions();
     const view = viewPort();
-    panels.connect(1, view.port, URL_A);
+    panels.connect(1, view.port);
     const answer = await view.reply({
       id: 1,
       kind: 'verdict',
@@ -193,7 +193,7 @@ describe('the panel views, bound to their tabs', () => {
   it('pushes a lead’s history only when it changed, and not to views that left', async () => {
     const { panels, history } = sessions();
     const view = viewPort();
-    panels.connect(1, view.port, URL_A);
+    panels.connect(1, view.port);
     panels.leadArrived(1, LEAD, URL_A, 'Salesforce Lightning');
     await panels.refreshHistory();
     await panels.refreshHistory();
@@ -207,7 +207,7 @@ describe('the panel views, bound to their tabs', () => {
   it('passes a keyboard command to the tab’s view, and the page’s report to the view that asks', async () => {
     const { panels } = sessions();
     const view = viewPort();
-    panels.connect(3, view.port, URL_A);
+    panels.connect(3, view.port);
     panels.command(3, 'focus-verdicts');
     expect(view.pushed).toContainEqual({ kind: 'command', command: 'focus-verdicts' });
     expect(await view.reply({ id: 9, kind: 'report' })).toEqual({ ok: true, reply: 'outline' });
@@ -215,28 +215,6 @@ describe('the panel views, bound to their tabs', () => {
 });
 
 describe('what to show, when the briefs change behind the pages', () => {
-  it('shows a view framed into a new page nothing of the page before, until the page has read its record', async () => {
-    const { panels, askPage } = sessions();
-    panels.leadArrived(1, LEAD, URL_A, 'Salesforce Lightning');
-    panels.shown(1, LEAD, { ok: true, reply: MATCHED });
-    // The tab went to another page; its content script framed the view at document_start.
-    askPage.mockResolvedValue(null);
-    const early = viewPort();
-    panels.connect(
-      1,
-      early.port,
-      'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000B9z8yEAB/view',
-    );
-    await vi.waitFor(() => expect(askPage).toHaveBeenCalled());
-    expect(shows(early.pushed)).toEqual([]);
-    // The page reloaded at the same address: the record it had is its own, shown once the page says so.
-    askPage.mockResolvedValue({ lead: LEAD, url: URL_A, label: 'Salesforce Lightning' });
-    const reloaded = viewPort();
-    panels.connect(1, reloaded.port, `${URL_A}#reloaded`);
-    await vi.waitFor(() => expect(shows(reloaded.pushed)).toHaveLength(1));
-    expect(shows(reloaded.pushed)[0]).toMatchObject({ lead: LEAD, state: { kind: 'view' } });
-  });
-
   it('updates a tab whose view has not connected yet, and never goes back to an older answer', () => {
     const { panels } = sessions();
     const asked = panels.leadArrived(1, LEAD, URL_A, 'Salesforce Lightning');
@@ -245,7 +223,7 @@ describe('what to show, when the briefs change behind the pages', () => {
     panels.shown(1, LEAD, { ok: true, reply: newer }, asked + 1);
     panels.shown(1, LEAD, { ok: true, reply: MATCHED }, asked);
     const view = viewPort();
-    panels.connect(1, view.port, URL_A);
+    panels.connect(1, view.port);
     expect(shows(view.pushed)[0]).toMatchObject({
       state: { kind: 'view', view: { brief: { keyMessage: 'Retrofit over one weekend.' } } },
     });

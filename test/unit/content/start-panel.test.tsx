@@ -138,24 +138,3 @@ describe('the record read again while the CRM renders it', () => {
     }
   });
 });
-
-describe('the frame before the page has parsed (document_start)', () => {
-  it('starts loading the view for a record address, and tells nothing until the record is read', async () => {
-    const { FrameHost } = await import('../../../entrypoints/crm.content/frame-host');
-    const host = new FrameHost(ctx, enabledAdapters(DEFAULT_SETTINGS));
-    document.body.remove(); // not parsed yet: no body
-    host.prepare(LEAD_PAGE);
-    await vi.waitFor(() => expect(frame()).not.toBeNull());
-    expect(panel()?.parentElement).toBe(document.documentElement);
-    expect(asked).not.toContain('lead');
-    // The background asks the page for its lead: none yet, so the view shows nothing of the tab's page before.
-    const listeners = (
-      fakeBrowser.runtime.onMessage as unknown as { trigger(...args: unknown[]): Promise<unknown[]> }
-    ).trigger({ sameroom: 'lead' }, { id: fakeBrowser.runtime.id });
-    expect((await listeners).filter((answer) => answer !== undefined)).toEqual([null]);
-    document.documentElement.append(document.createElement('body'));
-    await host.show(LEAD_PAGE);
-    expect(asked).toContain('lead');
-    expect(document.querySelectorAll('sameroom-panel')).toHaveLength(1);
-  });
-});
