@@ -24,11 +24,12 @@ import { DATABASES, freshPostgresDatabase, startTestWorkspace, type TestWorkspac
 const TODAY = '2026-05-25';
 
 /**
- * insight_counts (migration 009) against the definition: each lead once, by its latest verdict among
- * those in the filters, found by sorting the feedback by lead, then counted by campaign, region, rep,
- * verdict and week. Every filter the counts answer (none, one of region / channel / rep, a period that
- * runs to the latest verdict, from a Monday or mid-week) and some they leave to the facts, through late
- * arrivals, a campaign moved to another channel, a rebuild and a restore.
+ * insight_counts (migration 009) and insight_days (migration 011) against the definition: each lead
+ * once, by its latest verdict among those in the filters, found by sorting the feedback by lead, then
+ * counted by campaign, region, rep, verdict and week. Every filter the counts answer (none, one of region / channel / rep, a period that
+ * runs to the latest verdict, from a Monday or mid-week) and those the days answer (periods that end
+ * before the latest verdict, several attributes), through late arrivals, a campaign moved to another
+ * channel, a rebuild and a restore.
  */
 describe.each(DATABASES)('insight counts on %s', (kind) => {
   let ws: TestWorkspace;
@@ -113,30 +114,66 @@ describe.each(DATABASES)('insight counts on %s', (kind) => {
       const response = await ws.call('POST', '/api/v1/feedback', { token: rep.token, body: { items } });
       expect(response.status).toBe(200);
     }
+    // Verdicts on the edges of days (UTC), the last one sent first: a period ending 11 May keeps the
+    // first, whose next verdict came at midnight; one ending 12 May keeps the last.
+    const edges = ['2026-05-12T23:59:59.999Z', '2026-05-11T23:59:59.999Z', '2026-05-12T00:00:00.000Z'];
+    for (const [n, createdAt] of edges.entries()) {
+      const items = [
+        feedbackItem({
+          id: randomUUID(),
+          campaignId: campaigns[1]!,
+          lead: { crm: 'pipedrive', objectType: 'deal', recordId: 'edge' },
+          verdict: VERDICTS[n]!,
+          region: 'DACH',
+          createdAt,
+        }),
+      ];
+      const response = await ws.call('POST', '/api/v1/feedback', { token: reps[0]!.token, body: { items } });
+      expect(response.status).toBe(200);
+    }
     const rep = reps[1]!.id;
-    // Each with whether insight_counts answers it (the rest read insight_facts).
-    const filters: Array<[InsightFilter, boolean]> = [
-      [{}, true],
-      [{ region: 'Iberia' }, true],
-      [{ channel: 'Webinar' }, true],
-      [{ rep }, true],
-      [{ from: '2026-05-11' }, true], // a Monday
-      [{ from: '2026-05-06' }, true], // a Wednesday: its days to Monday from the facts
-      [{ from: '2026-05-09', to: '2026-05-31' }, true],
-      [{ to: '2026-06-30' }, true],
-      [{ from: '2026-05-07', region: 'DACH' }, true],
-      [{ from: '2026-05-13', to: '2026-05-31', channel: 'Webinar' }, true],
-      [{ from: '2026-05-05', rep }, true],
-      [{ to: '2026-05-12' }, false], // ends before the latest verdict
-      [{ from: '2026-05-03', to: '2026-05-15', region: 'Iberia' }, false],
-      [{ region: 'DACH', channel: 'Search' }, false],
-      [{ channel: 'Search', rep }, false],
+    // Each with what answers it: insight_counts (a period that runs to the latest verdict, one attribute
+    // at most), insight_days (migration 011: a period that ends before the latest verdict, several
+    // attributes), or both (a period from mid-week: its days to Monday from insight_days).
+    const filters: Array<[InsightFilter, 'counts' | 'days' | 'both']> = [
+      [{}, 'counts'],
+      [{ region: 'Iberia' }, 'counts'],
+      [{ channel: 'Webinar' }, 'counts'],
+      [{ rep }, 'counts'],
+      [{ from: '2026-05-11' }, 'counts'], // a Monday
+      [{ from: '2026-05-06' }, 'both'], // a Wednesday
+      [{ from: '2026-05-09', to: '2026-05-31' }, 'both'],
+      [{ to: '2026-06-30' }, 'counts'],
+      [{ from: '2026-05-07', region: 'DACH' }, 'both'],
+      [{ from: '2026-05-13', to: '2026-05-31', channel: 'Webinar' }, 'both'],
+      [{ from: '2026-05-05', rep }, 'both'],
+      // Periods that end before the latest verdict (21 May): a closed week, weeks cut mid-week, `to` alone,
+      // one day, with each attribute and with several.
+      [{ to: '2026-05-12' }, 'days'],
+      [{ to: '2026-05-11' }, 'days'],
+      [{ from: '2026-05-12', to: '2026-05-12', region: 'DACH' }, 'days'],
+      [{ to: '2026-04-30' }, 'days'], // before any verdict
+      [{ from: '2026-05-04', to: '2026-05-10' }, 'days'],
+      [{ from: '2026-05-06', to: '2026-05-14' }, 'days'],
+      [{ from: '2026-05-08', to: '2026-05-08' }, 'days'],
+      [{ to: '2026-05-14', region: 'DACH' }, 'days'],
+      [{ from: '2026-05-02', to: '2026-05-16', channel: 'Webinar' }, 'days'],
+      [{ from: '2026-05-05', to: '2026-05-19', rep }, 'days'],
+      [{ from: '2026-05-03', to: '2026-05-15', region: 'Iberia' }, 'days'],
+      // Several attributes: insight_days whatever the period.
+      [{ region: 'DACH', channel: 'Search' }, 'days'],
+      [{ region: 'Iberia', channel: 'Webinar', from: '2026-05-06' }, 'days'],
+      [{ channel: 'Search', rep }, 'days'],
+      [{ region: 'Iberia', rep, to: '2026-05-13' }, 'days'],
+      [{ from: '2026-05-05', to: '2026-05-18', region: 'DACH', channel: 'Webinar', rep }, 'days'],
     ];
     const check = async (db: Database) => {
       expect(await db.transaction((tx) => rollupDifferences(tx))).toEqual([]);
-      for (const [filter, counted] of filters) {
+      for (const [filter, source] of filters) {
         const leads = await db.transaction((tx) => countedLeads(tx, filter));
-        expect(leads.sql.includes('insight_counts'), JSON.stringify(filter)).toBe(counted);
+        const read = [leads.sql.includes('insight_counts'), leads.sql.includes('insight_days')];
+        expect(read, JSON.stringify(filter)).toEqual([source !== 'days', source !== 'counts']);
+        expect(leads.sql, JSON.stringify(filter)).not.toContain('insight_facts');
         expect(await tally(db, leads), JSON.stringify(filter)).toEqual(await tally(db, definition(filter)));
       }
     };
@@ -161,6 +198,9 @@ describe.each(DATABASES)('insight counts on %s', (kind) => {
     await check(copy);
     const counts = 'SELECT * FROM insight_counts WHERE leads <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7';
     expect(await copy.query(counts)).toEqual(await ws.db.query(counts));
+    const days =
+      'SELECT * FROM insight_days WHERE verdicts <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13';
+    expect(await copy.query(days)).toEqual(await ws.db.query(days));
 
     // Facts removed leave the counts too (nothing removes them today; the trigger is there for it).
     await copy.query(
@@ -173,6 +213,13 @@ describe.each(DATABASES)('insight counts on %s', (kind) => {
                                      EXCEPT SELECT * FROM insight_counts WHERE leads <> 0) b)::int AS missing`,
     );
     expect(left).toEqual({ extra: 0, missing: 0 });
+    const [leftDays] = await copy.query<{ extra: number; missing: number }>(
+      `SELECT (SELECT count(*) FROM (SELECT * FROM insight_days WHERE verdicts <> 0
+                                     EXCEPT SELECT * FROM insight_days_from_facts) a)::int AS extra,
+              (SELECT count(*) FROM (SELECT * FROM insight_days_from_facts
+                                     EXCEPT SELECT * FROM insight_days WHERE verdicts <> 0) b)::int AS missing`,
+    );
+    expect(leftDays).toEqual({ extra: 0, missing: 0 });
   });
 
   it('give the same answer in one statement as each insight asked alone', async () => {

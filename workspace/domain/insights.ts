@@ -27,6 +27,7 @@ import { loadWorkspace } from './workspace';
 
 export type InsightFilter = PeriodFilter;
 type Row = Record<string, unknown>;
+type Param = (value: unknown) => string;
 
 const GOOD_FIT = `verdict IN (${GOOD_FIT_VERDICTS.map((v) => `'${v}'`).join(', ')})`;
 /** Over leads `l` with `n` (how many leads a row stands for: 1 per lead, more in the rollup). */
@@ -66,8 +67,7 @@ export function latest(filter: InsightFilter): Leads {
     };
   }
   const conditions = addPeriodFilter(new Conditions(), filter);
-  const same = `${filter.region ? 'r' : ''}${filter.channel ? 'c' : ''}${filter.rep ? 'p' : ''}`;
-  const next = `f.next_${same || 'any'}`;
+  const next = `f.${pointerOf(filter)}`;
   if (filter.to) conditions.add(`(${next} IS NULL OR ${next} >= ?::date + interval '1 day')`, filter.to);
   else conditions.clauses.push(`${next} IS NULL`);
   return {
@@ -100,47 +100,66 @@ async function runsToLatest(sql: Sql, filter: InsightFilter): Promise<boolean> {
   return row?.beyond !== false;
 }
 
+/** The pointer of insight_facts and insight_days for the filtered attributes (region, channel, rep). */
+function pointerOf(filter: InsightFilter): string {
+  const same = `${filter.region ? 'r' : ''}${filter.channel ? 'c' : ''}${filter.rep ? 'p' : ''}`;
+  return `next_${same || 'any'}`;
+}
+
+/**
+ * The leads in the filters, counted by day from insight_days (migration 011): the rows of the period's
+ * days in the region, channel and rep, whose pointer for the filtered attributes is after the period's
+ * last day ('infinity' when there is no next verdict), as `latest` picks the facts. `before` ends the
+ * period on the day before a Monday instead, when insight_counts has the weeks from there.
+ */
+function dailyLeads(filter: InsightFilter, param: Param, before?: string): string {
+  const where: string[] = [];
+  if (filter.from) where.push(`d.day >= ${param(filter.from)}::date`);
+  if (before) where.push(`d.day < ${before}`);
+  if (filter.to) where.push(`d.day <= ${param(filter.to)}::date`);
+  if (filter.region) where.push(`d.region = ${param(filter.region)}`);
+  if (filter.channel)
+    where.push(
+      `d.campaign_key IN (SELECT b.id::text FROM briefs b WHERE b.data->>'channel' = ${param(filter.channel)})`,
+    );
+  if (filter.rep) where.push(`d.member_id = ${param(filter.rep)}::uuid`);
+  const next = `d.${pointerOf(filter)}`;
+  where.push(filter.to ? `${next} > ${param(filter.to)}::date` : `${next} = 'infinity'`);
+  return `SELECT nullif(d.campaign_key, '')::uuid AS campaign_id, nullif(d.region, '') AS region, d.member_id, d.verdict,
+                 date_trunc('week', d.day::timestamp)::date AS week, d.verdicts AS n
+            FROM insight_days d WHERE ${where.join(' AND ')} AND d.verdicts <> 0`;
+}
+
 /**
  * The leads in the filters, counted: from insight_counts (migration 009) when the filters name at most
  * one of region, channel and rep and the period runs to the latest verdict, a few thousand rows however
- * much feedback there is (a period's first days up to its first Monday come from insight_facts, the
- * counts being by week); otherwise `latest`, one row per lead.
+ * much feedback there is (a period's first days up to its first Monday from insight_days, the counts
+ * being by week); otherwise from insight_days (migration 011), the period's days.
  */
 export async function countedLeads(sql: Sql, filter: InsightFilter): Promise<Leads> {
-  const scope = scopeOf(filter);
-  if (scope === null || !(await runsToLatest(sql, filter))) return latest(filter);
   const params: unknown[] = [];
   const param = (value: unknown) => {
     params.push(value);
     return `$${params.length}`;
   };
+  const scope = scopeOf(filter);
+  if (scope === null || !(await runsToLatest(sql, filter))) return { sql: dailyLeads(filter, param), params };
   let key = "c.filter_key = ''";
-  let fact = 'f.next_any IS NULL';
-  if (scope === 'r') {
-    const region = param(filter.region);
-    key = `c.filter_key = ${region}`;
-    fact = `f.region = ${region} AND f.next_r IS NULL`;
-  } else if (scope === 'c') {
-    const channel = param(filter.channel);
-    key = `c.filter_key IN (SELECT b.id::text FROM briefs b WHERE b.data->>'channel' = ${channel})`;
-    fact = `f.campaign_id IN (SELECT b.id FROM briefs b WHERE b.data->>'channel' = ${channel}) AND f.next_c IS NULL`;
-  } else if (scope === 'p') {
-    const rep = param(filter.rep);
-    key = `c.filter_key = ${rep}::uuid::text`;
-    fact = `f.member_id = ${rep}::uuid AND f.next_p IS NULL`;
-  }
+  if (scope === 'r') key = `c.filter_key = ${param(filter.region)}`;
+  else if (scope === 'c')
+    key = `c.filter_key IN (SELECT b.id::text FROM briefs b WHERE b.data->>'channel' = ${param(filter.channel)})`;
+  else if (scope === 'p') key = `c.filter_key = ${param(filter.rep)}::uuid::text`;
   const counts = `SELECT nullif(c.campaign_key, '')::uuid AS campaign_id, nullif(c.region, '') AS region, c.member_id,
                          c.verdict, c.week, c.leads AS n
                     FROM insight_counts c WHERE c.scope = '${scope}' AND ${key} AND c.leads <> 0`;
   if (!filter.from) return { sql: counts, params };
-  // The counts from the first Monday (UTC) on or after `from`; the days before it from the facts.
   const from = param(filter.from);
-  const monday = `date_trunc('week', (${from}::date::timestamptz AT TIME ZONE 'UTC') + interval '7 days' - interval '1 microsecond')`;
+  if (new Date(`${filter.from}T00:00:00Z`).getUTCDay() === 1)
+    return { sql: `${counts} AND c.week >= ${from}::date`, params };
+  // The counts from the first Monday (UTC) after `from`; the days before it from insight_days.
+  const monday = `date_trunc('week', (${from}::date + 6)::timestamp)::date`;
   return {
-    sql: `${counts} AND c.week >= ${monday}::date
-          UNION ALL
-          SELECT f.campaign_id, f.region, f.member_id, f.verdict, ${WEEK} AS week, 1 AS n FROM insight_facts f
-           WHERE f.created_at >= ${from}::date AND f.created_at < (${monday} AT TIME ZONE 'UTC') AND ${fact}`,
+    sql: `${counts} AND c.week >= ${monday} UNION ALL ${dailyLeads({ ...filter, to: undefined }, param, monday)}`,
     params,
   };
 }
@@ -202,7 +221,6 @@ interface Shape {
   select: string;
   order: string;
 }
-type Param = (value: unknown) => string;
 
 const TOTALS: Shape = {
   select: `SELECT coalesce(sum(n), 0)::int AS leads,
@@ -500,6 +518,7 @@ export function withInsightSettings<T>(db: Database, work: (sql: Sql) => Promise
     await sql.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
     await sql.query("SET LOCAL work_mem = '64MB'");
     await sql.query('SET LOCAL jit = off');
+    await sql.query('SET LOCAL max_parallel_workers_per_gather = 0');
     return work(sql);
   });
 }

@@ -5,7 +5,8 @@ import type { Sql } from '../db/database';
 // lead_latest, counted once in verdict_counts by campaign, region and verdict, and in seller_wins when
 // won; for the Insights page, each verdict with its next-verdict pointers in insight_facts, and from
 // those, by triggers, the leads counted by their latest verdict in each scope in insight_counts,
-// 009_insight_counts.sql), and rebuilt
+// 009_insight_counts.sql, and the verdicts counted by day and next-verdict days in insight_days,
+// 011_insight_days.sql), and rebuilt
 // from the feedback itself here (rebuildRollups, rollupDifferences), which is how the first is checked.
 
 /**
@@ -15,7 +16,7 @@ import type { Sql } from '../db/database';
  */
 export async function rebuildRollups(tx: Sql): Promise<void> {
   await tx.exec(`
-    TRUNCATE lead_latest, verdict_counts, seller_wins, insight_facts, insight_counts;
+    TRUNCATE lead_latest, verdict_counts, seller_wins, insight_facts, insight_counts, insight_days;
     INSERT INTO lead_latest (lead_key, feedback_id, campaign_key, verdict, region, member_id, created_at)
       SELECT DISTINCT ON (lead_key) lead_key, id, coalesce(campaign_id::text, ''), verdict, coalesce(region, ''), member_id, created_at
         FROM feedback ORDER BY lead_key, created_at DESC, received_at DESC, id DESC;
@@ -23,7 +24,7 @@ export async function rebuildRollups(tx: Sql): Promise<void> {
       SELECT campaign_key, region, verdict, count(*) FROM lead_latest GROUP BY campaign_key, region, verdict;
     INSERT INTO seller_wins (campaign_key, member_id, won)
       SELECT campaign_key, member_id, count(*) FROM lead_latest WHERE verdict = 'won' GROUP BY campaign_key, member_id;
-    -- insight_counts fills as the facts go in (triggers, migration 009).
+    -- insight_counts and insight_days fill as the facts go in (triggers, migrations 009 and 011).
     INSERT INTO insight_facts SELECT * FROM insight_facts_from_feedback;
     UPDATE workspace SET stats_version = stats_version + 1;
   `);
@@ -63,6 +64,12 @@ export async function rollupDifferences(tx: Sql): Promise<string[]> {
       `SELECT scope, filter_key, campaign_key, region, member_id, week, verdict, leads FROM insight_counts
         WHERE leads <> 0`,
       'SELECT * FROM insight_counts_from_feedback',
+    ],
+    [
+      'insight_days',
+      `SELECT day, campaign_key, region, member_id, verdict, next_any, next_r, next_c, next_p, next_rc, next_rp,
+              next_cp, next_rcp, verdicts FROM insight_days WHERE verdicts <> 0`,
+      'SELECT * FROM insight_days_from_feedback',
     ],
   ];
   const differences: string[] = [];
