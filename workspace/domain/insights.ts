@@ -57,6 +57,8 @@ export interface Leads {
  * one scan of insight_facts (migration 006), no sort by lead: a verdict is its lead's latest within the
  * filters when it is in them and the lead's next verdict with the same values of the filtered
  * attributes (region, channel, rep: the pointer named after them) came after the period's end, or never.
+ * The page reads counts instead (`countedLeads`); this is the row per lead they are counted from, which
+ * test/workspace/insight-facts.test.ts holds to the definition.
  */
 export function latest(filter: InsightFilter): Leads {
   if (!isFiltered(filter)) {
