@@ -56,3 +56,26 @@ export function bundleSizeRows(builds: Record<string, string>): BenchRow[] {
     }),
   );
 }
+
+/**
+ * The dashboard's JavaScript, gzipped: every script its page loads (issue 15: under 100 KB, with the
+ * Insights page's charts, which are our own small SVG components).
+ */
+export function dashboardSizeRows(buildDir: string): BenchRow[] {
+  const scripts = closure(buildDir, 'index.html').filter((file) => file.endsWith('.js'));
+  if (scripts.length === 0) throw new Error(`no dashboard scripts under ${buildDir}: build it first`);
+  const bytes = scripts.reduce(
+    (sum, file) => sum + gzipSync(readFileSync(join(buildDir, file)), { level: 9 }).length,
+    0,
+  );
+  return [
+    {
+      name: 'dashboard JavaScript gzipped',
+      value: Math.round((bytes / 1024) * 10) / 10,
+      unit: 'KB',
+      budget: 100,
+      better: 'lower',
+      note: `${scripts.length} script(s) loaded by the dashboard's page (vite build of workspace/dashboard)`,
+    },
+  ];
+}

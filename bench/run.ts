@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { bundleSizeRows } from './bundle-size';
+import { bundleSizeRows, dashboardSizeRows } from './bundle-size';
 import { chaosRows } from './chaos';
 import { insightsRows } from './insights';
 import { leadPanelRows } from './lead-panel';
@@ -22,6 +22,10 @@ function build(): void {
   for (const args of [['build'], ['build', '-b', 'firefox']]) {
     execFileSync('npx', ['wxt', ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   }
+  execFileSync('npx', ['vite', 'build', '--config', 'workspace/dashboard/vite.config.ts'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 function printTable(rows: BenchRow[]): void {
@@ -59,6 +63,7 @@ const rows: BenchRow[] = [
     Chrome: join(ROOT, '.output', 'chrome-mv3'),
     Firefox: join(ROOT, '.output', 'firefox-mv3'),
   }),
+  ...dashboardSizeRows(join(ROOT, '.output', 'dashboard')),
   ...chaosRows(),
 ];
 // Each group's figures are saved as soon as they are in: a long run stopped halfway keeps what it measured.
