@@ -16,7 +16,12 @@ function statusText(entry: HistoryEntry): string {
 }
 
 /** One formatter for every entry: `toLocaleString` with options builds a new one per call, twice a click. */
-const WHEN = new Intl.DateTimeFormat([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+const WHEN = new Intl.DateTimeFormat([], {
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
 const when = (iso: string) => WHEN.format(new Date(iso));
 
 /** This lead's verdicts, newest first, with where each stands and marketing's replies. */
