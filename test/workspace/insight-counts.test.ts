@@ -18,8 +18,9 @@ import {
   withInsightSettings,
 } from '../../workspace/domain/insights';
 import { rebuildRollups, rollupDifferences } from '../../workspace/domain/rollups';
-import { briefInput, feedbackItem } from '../support/examples';
+import { feedbackItem } from '../support/examples';
 import { DATABASES, freshPostgresDatabase, startTestWorkspace, type TestWorkspace } from './harness';
+import { seedInsights } from './insight-seed';
 
 const TODAY = '2026-05-25';
 
@@ -73,47 +74,7 @@ describe.each(DATABASES)('insight counts on %s', (kind) => {
 
   it('count every filter as the definition does, before and after a channel change, a rebuild and a restore', async () => {
     ws = await startTestWorkspace(kind);
-    const marketer = await ws.join('marketer');
-    const reps = [
-      await ws.join('rep', 'A', 'DACH'),
-      await ws.join('rep', 'B', 'Iberia'),
-      await ws.join('rep', 'C'),
-    ];
-    const campaigns: Array<string | null> = [null];
-    for (const [name, channel] of [
-      ['One', 'Webinar'],
-      ['Two', 'Webinar'],
-      ['Three', 'Search'],
-    ] as const) {
-      const response = await ws.call('POST', '/api/v1/campaigns', {
-        token: marketer.token,
-        body: briefInput({ name, channel }),
-      });
-      campaigns.push(((await response.json()) as { id: string }).id);
-    }
-    let state = 23;
-    const next = (n: number) => {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = Math.imul(state ^ (state >>> 15), state | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) % n;
-    };
-    for (let batch = 0; batch < 10; batch++) {
-      const rep = reps[next(reps.length)]!;
-      const items = Array.from({ length: 30 }, () =>
-        feedbackItem({
-          id: randomUUID(),
-          campaignId: campaigns[next(campaigns.length)]!,
-          lead: { crm: 'pipedrive', objectType: 'deal', recordId: String(next(25)) },
-          verdict: VERDICTS[next(VERDICTS.length)]!,
-          region: ['DACH', 'Iberia', 'Nordics'][next(3)]!,
-          // 20 days from Friday 1 May, in any order: late arrivals take verdicts out of the counts
-          createdAt: new Date(Date.UTC(2026, 4, 1) + next(20 * 86_400) * 1_000 + next(1_000)).toISOString(),
-        }),
-      );
-      const response = await ws.call('POST', '/api/v1/feedback', { token: rep.token, body: { items } });
-      expect(response.status).toBe(200);
-    }
+    const { marketer, reps, campaigns } = await seedInsights(ws, 23);
     // Verdicts on the edges of days (UTC), the last one sent first: a period ending 11 May keeps the
     // first, whose next verdict came at midnight; one ending 12 May keeps the last.
     const edges = ['2026-05-12T23:59:59.999Z', '2026-05-11T23:59:59.999Z', '2026-05-12T00:00:00.000Z'];

@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { VERDICTS } from '../../lib/protocol';
 import { type InsightFilter, latest } from '../../workspace/domain/insights';
 import { rebuildRollups, rollupDifferences } from '../../workspace/domain/rollups';
-import { briefInput, feedbackItem } from '../support/examples';
 import { DATABASES, startTestWorkspace, type TestWorkspace } from './harness';
+import { seedInsights } from './insight-seed';
 
 /**
  * insight_facts (migration 006) against the definition it replaces: each lead once, by its latest
@@ -52,47 +50,7 @@ describe.each(DATABASES)('insight facts on %s', (kind) => {
 
   it('answers every filter with the leads the definition picks, before and after a campaign changes channel', async () => {
     ws = await startTestWorkspace(kind);
-    const marketer = await ws.join('marketer');
-    const reps = [
-      await ws.join('rep', 'A', 'DACH'),
-      await ws.join('rep', 'B', 'Iberia'),
-      await ws.join('rep', 'C'),
-    ];
-    const campaigns: Array<string | null> = [null];
-    for (const [name, channel] of [
-      ['One', 'Webinar'],
-      ['Two', 'Webinar'],
-      ['Three', 'Search'],
-    ] as const) {
-      const response = await ws.call('POST', '/api/v1/campaigns', {
-        token: marketer.token,
-        body: briefInput({ name, channel }),
-      });
-      campaigns.push(((await response.json()) as { id: string }).id);
-    }
-    let state = 11;
-    const next = (n: number) => {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = Math.imul(state ^ (state >>> 15), state | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) % n;
-    };
-    for (let batch = 0; batch < 10; batch++) {
-      const rep = reps[next(reps.length)]!;
-      const items = Array.from({ length: 30 }, () =>
-        feedbackItem({
-          id: randomUUID(),
-          campaignId: campaigns[next(campaigns.length)]!,
-          lead: { crm: 'pipedrive', objectType: 'deal', recordId: String(next(25)) },
-          verdict: VERDICTS[next(VERDICTS.length)]!,
-          region: ['DACH', 'Iberia', 'Nordics'][next(3)]!,
-          // 20 days in May, in any order: late arrivals move pointers of verdicts stored earlier
-          createdAt: new Date(Date.UTC(2026, 4, 1) + next(20 * 86_400) * 1_000 + next(1_000)).toISOString(),
-        }),
-      );
-      const response = await ws.call('POST', '/api/v1/feedback', { token: rep.token, body: { items } });
-      expect(response.status).toBe(200);
-    }
+    const { marketer, reps, campaigns } = await seedInsights(ws, 11);
     const filters: InsightFilter[] = [
       { from: '2026-05-05', to: '2026-05-12' },
       { to: '2026-05-09' },
