@@ -1,7 +1,6 @@
 import { type Signal, useSignal } from '@preact/signals';
 import type { ComponentChildren } from 'preact';
 import type { LeadContext } from '../lib/crm';
-import { pageReport } from '../lib/crm/outline';
 import { objectTypeLabel, t } from '../lib/i18n';
 import type { CacheInfo, HistoryEntry, LeadView, VerdictSetup } from '../lib/messages';
 import type { Answer, Verdict } from '../lib/protocol';
@@ -56,7 +55,12 @@ export interface PanelProps {
   reportPage?: () => string | null | Promise<string | null>;
 }
 
-const reportThisPage = () => pageReport(location.href, document);
+/**
+ * Without a way to ask the page (a preview, a test), there is no report to copy. The view asks the
+ * page's content script through the background; the panel does not read pages itself, so it loads no
+ * CRM adapters (they were a third of its first module graph, on every cold start of a lead page).
+ */
+const noReport = () => null;
 
 /**
  * "Report this page": copies a redacted outline of the CRM page (lib/crm/outline.ts) for the team to
@@ -181,7 +185,7 @@ function onPanelKey(event: KeyboardEvent): void {
 function Body(props: BodyProps) {
   const wrongMatch = useSignal(false);
   const state = props.state.value;
-  const reportPage = props.reportPage ?? reportThisPage;
+  const reportPage = props.reportPage ?? noReport;
   if (state.kind === 'loading')
     return (
       <Scroll>
