@@ -101,13 +101,12 @@ async function call(sql: Sql, group: Waiting[]): Promise<void> {
   );
   // Places are 1, 2, ... across the group, in the order of its requests and of their items.
   const placed = group.map((waiting) => new Array<Placed>(waiting.items.length));
-  const starts = group.map((_, index) =>
-    group.slice(0, index).reduce((sum, waiting) => sum + waiting.items.length, 0),
+  const places = group.flatMap((waiting, owner) =>
+    waiting.items.map((_, position) => [owner, position] as const),
   );
   for (const row of rows) {
-    let owner = group.length - 1;
-    while (starts[owner]! >= row.item_n) owner--;
-    placed[owner]![row.item_n - 1 - starts[owner]!] = row.item_stored ? 'stored' : 'unknown_campaign';
+    const [owner, position] = places[row.item_n - 1]!;
+    placed[owner]![position] = row.item_stored ? 'stored' : 'unknown_campaign';
   }
   for (const [index, waiting] of group.entries()) waiting.settle(placed[index]!);
 }
