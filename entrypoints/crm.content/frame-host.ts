@@ -5,12 +5,7 @@ import { adapterFor, type CrmAdapter, detectLead, type LeadContext } from '../..
 import { pageReport } from '../../lib/crm/outline';
 import type { PageQuestion } from '../../lib/panel-port';
 import type { PanelCommand } from '../../lib/platform/commands';
-import {
-  type AllPrefs,
-  loadPanelPrefs,
-  savePanelPrefs,
-  watchPanelPrefs,
-} from '../../lib/platform/panel-prefs';
+import { type AllPrefs, allPrefs, savePanelPrefs, watchPanelPrefs } from '../../lib/platform/panel-prefs';
 import { sendToBackground } from '../../lib/platform/send';
 
 /** Kept in step with components/Panel.tsx (not imported: the content script carries no UI code). */
@@ -125,9 +120,10 @@ export class FrameHost {
 
   private async mount(lead: LeadContext): Promise<void> {
     const fallback = { width: WIDTH.default, collapsed: false };
-    const first = this.startPrefs?.catch(() => undefined);
+    // The first mount uses the read started beside the settings' (a failed one leaves the defaults).
+    const all = this.startPrefs?.catch((): AllPrefs => ({})) ?? allPrefs();
     this.startPrefs = undefined;
-    const prefs = first ? ((await first)?.[lead.crm] ?? fallback) : await loadPanelPrefs(lead.crm, fallback);
+    const prefs = (await all)[lead.crm] ?? fallback;
     if (this.host) {
       this.applyPrefs(prefs);
       return;
