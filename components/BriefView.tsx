@@ -1,5 +1,6 @@
 import type { MatchReason } from '../lib/campaigns';
 import { t, verdictLabel } from '../lib/i18n';
+import { formatMoney, formatPercent } from '../lib/i18n/formats';
 import type { Brief, VerdictCounts } from '../lib/protocol';
 import { GOOD_FIT_VERDICTS, VERDICTS } from '../lib/protocol/constants';
 import { FoldSection as Section } from './FoldSection';
@@ -19,27 +20,10 @@ function reasonText(reason: MatchReason): string {
   }
 }
 
-/** Formatters by currency: building one loads locale data, and a lead → lead move renders several. */
-const MONEY = new Map<string, Intl.NumberFormat | null>();
-const PERCENT = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 0 });
-
-function money(amount: number, currency: string): string {
-  let format = MONEY.get(currency);
-  if (format === undefined) {
-    try {
-      format = new Intl.NumberFormat(undefined, { style: 'currency', currency, maximumFractionDigits: 0 });
-    } catch {
-      format = null; // not a currency code Intl knows
-    }
-    MONEY.set(currency, format);
-  }
-  return format ? format.format(amount) : `${amount} ${currency}`;
-}
-
 /** Leads judged our kind of people (good fit, won or lost), as a share of the leads counted. */
 function goodFitRate(verdicts: VerdictCounts, leads: number): string {
   const good = GOOD_FIT_VERDICTS.reduce((sum, verdict) => sum + verdicts[verdict], 0);
-  return PERCENT.format(good / leads);
+  return formatPercent(good / leads);
 }
 
 /** The campaign's brief: why it exists, for whom, what to say, what it costs and how it is going. */
@@ -128,8 +112,8 @@ export function BriefView(props: {
         <p>
           {t(
             'economicsBudget',
-            money(economics.budget, economics.currency),
-            money(economics.spendToDate, economics.currency),
+            formatMoney(economics.budget, economics.currency),
+            formatMoney(economics.spendToDate, economics.currency),
           )}
         </p>
         {needed === null ? (

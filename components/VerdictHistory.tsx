@@ -1,4 +1,5 @@
 import { t, verdictLabel } from '../lib/i18n';
+import { formatWhen } from '../lib/i18n/formats';
 import type { HistoryEntry } from '../lib/messages';
 import { FoldSection } from './FoldSection';
 
@@ -15,15 +16,6 @@ function statusText(entry: HistoryEntry): string {
   }
 }
 
-/** One formatter for every entry: `toLocaleString` with options builds a new one per call, twice a click. */
-const WHEN = new Intl.DateTimeFormat([], {
-  month: 'short',
-  day: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-});
-const when = (iso: string) => WHEN.format(new Date(iso));
-
 /** This lead's verdicts, newest first, with where each stands and marketing's replies. */
 export function VerdictHistory(props: { entries: HistoryEntry[] }) {
   if (props.entries.length === 0) return null;
@@ -33,7 +25,7 @@ export function VerdictHistory(props: { entries: HistoryEntry[] }) {
         {props.entries.map((entry) => (
           <li key={entry.id}>
             <p>
-              <strong>{verdictLabel(entry.verdict)}</strong> · {when(entry.createdAt)} ·{' '}
+              <strong>{verdictLabel(entry.verdict)}</strong> · {formatWhen(entry.createdAt)} ·{' '}
               <span class={entry.status === 'dead' ? 'sr-warning' : 'sr-muted'}>{statusText(entry)}</span>
             </p>
             {entry.note && <p class="sr-quote">{entry.note}</p>}

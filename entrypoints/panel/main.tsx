@@ -8,11 +8,13 @@ import type { SendState } from '../../components/VerdictForm';
 import { leadKeyOf } from '../../lib/campaigns/lead-key';
 import type { LeadContext } from '../../lib/crm';
 import { currentLanguage, t } from '../../lib/i18n';
+import { warmFormats } from '../../lib/i18n/formats';
 import type { Envelope, HistoryEntry } from '../../lib/messages';
 import { PANEL_PORT, type PanelPush, type PanelRequest } from '../../lib/panel-port';
 import {
+  type AllPrefs,
+  allPrefs,
   loadPanelLayout,
-  loadPanelPrefs,
   savePanelLayout,
   savePanelPrefs,
   watchPanelPrefs,
@@ -39,6 +41,9 @@ const sending = signal<SendState>({ kind: 'idle' });
 const note = signal('');
 const answers = signal<Answers>({});
 const drafts = new Map<string, { note: string; answers: Answers }>();
+/** Every CRM's width and fold: read once as the view loads (beside the port's first answer, not after
+ * it), then kept in step by the storage watch. */
+let knownPrefs: Promise<AllPrefs> = allPrefs().catch((): AllPrefs => ({}));
 
 let port: ReturnType<typeof browser.runtime.connect> | null = null;
 let nextId = 1;
@@ -77,7 +82,7 @@ async function onShow(push: Extract<PanelPush, { kind: 'show' }>): Promise<void>
     note.value = draft?.note ?? '';
     answers.value = draft?.answers ?? {};
   }
-  if (next.crm !== previous?.crm) prefs.value = await loadPanelPrefs(next.crm, DEFAULT_PREFS);
+  if (next.crm !== previous?.crm) prefs.value = (await knownPrefs)[next.crm] ?? DEFAULT_PREFS;
   lead.value = next;
   crmLabel.value = push.crmLabel;
   state.value = push.state;
@@ -203,11 +208,15 @@ void loadPanelLayout(DEFAULT_LAYOUT).then((stored) => {
 });
 // The content script's resize handle saves the width; the view keeps its separator's value in step.
 watchPanelPrefs((all) => {
+  knownPrefs = Promise.resolve(all);
   const crm = lead.value?.crm;
   const mine = crm && all[crm];
   if (mine) prefs.value = mine;
 });
 connect();
+// Formatters built while the background answers, not in the first render (the background has
+// usually loaded ICU's locale data into this process already: lib/i18n/formats.ts).
+warmFormats();
 
 render(
   <Panel

@@ -16,15 +16,13 @@ async function read<T>(key: string): Promise<T | undefined> {
   return (await browser.storage.local.get(key))[key] as T | undefined;
 }
 
-/** Every CRM's panel prefs: the content script starts this read beside the settings' (one wait, not two). */
+/**
+ * Every CRM's panel prefs (width and fold, per CRM: a rep may want it wide in Salesforce and folded in
+ * HubSpot). The content script starts this read beside the settings', the view as it loads.
+ */
 export async function allPrefs(): Promise<AllPrefs> {
   const stored = await read<AllPrefs>(PREFS_KEY);
   return stored && typeof stored === 'object' ? stored : {};
-}
-
-/** Panel width and fold, per CRM (a rep may want it wide in Salesforce and folded in HubSpot). */
-export async function loadPanelPrefs(crm: Crm, fallback: PanelPrefs): Promise<PanelPrefs> {
-  return (await allPrefs())[crm] ?? fallback;
 }
 
 export async function savePanelPrefs(crm: Crm, prefs: PanelPrefs): Promise<void> {

@@ -1,0 +1,66 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+const originals = { NumberFormat: Intl.NumberFormat, DateTimeFormat: Intl.DateTimeFormat };
+
+/** Counts the formatters built from now on (a spy cannot stand in for a constructor here). */
+function countBuilt(name: keyof typeof originals): { count: number } {
+  const built = { count: 0 };
+  Object.defineProperty(Intl, name, {
+    configurable: true,
+    writable: true,
+    value: new Proxy(originals[name], {
+      construct(target, args) {
+        built.count++;
+        return Reflect.construct(target, args);
+      },
+    }),
+  });
+  return built;
+}
+
+afterEach(() => {
+  Object.assign(Intl, originals);
+  vi.resetModules();
+});
+
+describe('formats', () => {
+  it('formats money, a share and a time, and shows a code Intl does not know as written', async () => {
+    const { formatMoney, formatPercent, formatWhen } = await import('../../../lib/i18n/formats');
+    expect(formatMoney(12_000, 'EUR')).toMatch(/12,000/);
+    expect(formatMoney(12_000, 'EUR')).toMatch(/€/);
+    expect(formatMoney(5, 'NOT-A-CODE')).toBe('5 NOT-A-CODE');
+    expect(formatPercent(0.25)).toMatch(/25\s?%/);
+    expect(formatWhen('2026-03-04T10:30:00.000Z')).toMatch(/Mar/);
+  });
+
+  it('builds each formatter once, however often it is used', async () => {
+    const built = countBuilt('NumberFormat');
+    const { formatMoney, formatPercent } = await import('../../../lib/i18n/formats');
+    for (let n = 0; n < 5; n++) {
+      formatMoney(n, 'USD');
+      formatPercent(n / 10);
+    }
+    expect(built.count).toBe(2);
+  });
+
+  // The first Intl formatter in a fresh extension process loads ICU's data (tens of ms in the panel's
+  // frame after browser start): nothing may build one while the view's modules load.
+  it('the panel view and the popup build no formatter while their modules load', async () => {
+    const numbers = countBuilt('NumberFormat');
+    const dates = countBuilt('DateTimeFormat');
+    await import('../../../components/Panel');
+    await import('../../../components/BriefView');
+    await import('../../../components/VerdictHistory');
+    await import('../../../components/OutboxView');
+    expect(numbers.count).toBe(0);
+    expect(dates.count).toBe(0);
+  });
+
+  it('warmFormats builds them ahead of their first use', async () => {
+    const { warmFormats, formatPercent } = await import('../../../lib/i18n/formats');
+    warmFormats();
+    const built = countBuilt('NumberFormat');
+    formatPercent(0.5);
+    expect(built.count).toBe(0);
+  });
+});
