@@ -143,6 +143,50 @@ describe.each(DATABASES)('tokens and codes on %s', (kind) => {
     expect((await ws.call('GET', '/api/v1/me', { token })).status).toBe(401);
   });
 
+  it('checks a token and counts its request in one statement: 429 past the limit, refused tokens not counted', async () => {
+    const rep = await invite();
+    const token = await link(rep.code);
+    const requests = { limit: 2, windowSeconds: 3_600 };
+    const counted = async () =>
+      (
+        await ws.db.query<{ count: number }>(
+          "SELECT coalesce(sum(r.count), 0)::int AS count FROM rate_limits r JOIN tokens t ON r.key = 'token:' || t.id WHERE t.member_id = $1",
+          [rep.id],
+        )
+      )[0]!.count;
+    expect((await authenticate(ws.db, token, 90, requests))?.member.id).toBe(rep.id);
+    expect((await authenticate(ws.db, token, 90, requests))?.member.id).toBe(rep.id);
+    expect(await counted()).toBe(2);
+    const refused = await authenticate(ws.db, token, 90, requests).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(refused).toMatchObject({ status: 429, code: 'rate_limited' });
+    expect((refused as { retryAfterSeconds: number }).retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    expect((refused as { retryAfterSeconds: number }).retryAfterSeconds).toBeLessThanOrEqual(3_600);
+    expect(await counted()).toBe(3);
+    // Without a limit the token is checked and nothing is counted.
+    expect(await authenticate(ws.db, token, 90)).not.toBeNull();
+    expect(await counted()).toBe(3);
+
+    // A revoked token, and a removed member's token, are refused before anything is counted.
+    const other = await invite('Counted');
+    const revoked = await link(other.code);
+    await ws.db.query('UPDATE tokens SET revoked_at = now() WHERE member_id = $1', [other.id]);
+    expect(await authenticate(ws.db, revoked, 90, requests)).toBeNull();
+    const removed = await invite('Removed');
+    const removedToken = await link(removed.code);
+    await ws.db.query('UPDATE members SET removed_at = now() WHERE id = $1', [removed.id]);
+    expect(await authenticate(ws.db, removedToken, 90, requests)).toBeNull();
+    const [{ n }] = (await ws.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM rate_limits r JOIN tokens t ON r.key = 'token:' || t.id WHERE t.member_id IN ($1, $2)",
+      [other.id, removed.id],
+    )) as [{ n: number }];
+    expect(n).toBe(0);
+    expect((await ws.call('GET', '/api/v1/me', { token: revoked })).status).toBe(401);
+    expect((await ws.call('GET', '/api/v1/me', { token: removedToken })).status).toBe(401);
+  });
+
   it('of many parallel redemptions of one code, exactly one wins', async () => {
     const rep = await invite();
     const answers = await Promise.all(

@@ -2,6 +2,7 @@ import type { LinkedBrowser, Me, Member, Role } from '../../lib/protocol';
 import type { Sql } from '../db/database';
 import { me } from '../domain/workspace';
 import { notFound } from '../errors';
+import { RETRY_AFTER, refuseOver, WINDOW_START } from '../rate-limit';
 import { useCode } from './codes';
 import { hashSecret, newSecret } from './secrets';
 
@@ -56,32 +57,56 @@ interface TokenMemberRow {
   name: string;
   role: Role;
   region: string | null;
+  count: number | null;
+  retry_after: number | null;
 }
+
+/** What a token may do per window (counted per token in rate_limits, shared by every process). */
+export interface TokenRequests {
+  limit: number;
+  windowSeconds: number;
+}
+
+export const TOO_MANY_REQUESTS = 'Too many requests with this sign-in: wait a little and try again.';
 
 /**
  * The member a bearer token belongs to and the token's id, or null for an unknown, revoked, idle-expired
- * or removed member's token. Records the use when the last one recorded is over a minute old.
+ * or removed member's token. Records the use when the last one recorded is over a minute old. Given
+ * `requests`, the same statement counts the request against the token's window (rate_limits key
+ * `token:<id>`, as ../rate-limit.ts counts) and a request past the limit is refused 429 with Retry-After:
+ * one round trip per request, and a token that is refused is not counted.
  */
 export async function authenticate(
   sql: Sql,
   token: string,
   maxIdleDays: number = DEFAULT_TOKEN_IDLE_DAYS,
+  requests?: TokenRequests,
 ): Promise<{ member: Member; tokenId: string } | null> {
   const [row] = await sql.query<TokenMemberRow>(
-    `SELECT t.id AS token_id, m.id, m.name, m.role, m.region,
-            coalesce(t.last_used_at < now() - make_interval(secs => $3), true) AS stale
-       FROM tokens t JOIN members m ON m.id = t.member_id
-      WHERE t.hash = $1 AND t.revoked_at IS NULL AND m.removed_at IS NULL
-        AND coalesce(t.last_used_at, t.created_at) > now() - make_interval(days => $2::int)`,
-    [hashSecret(token), maxIdleDays, TOKEN_TOUCH_SECONDS],
+    `WITH found AS (
+       SELECT t.id AS token_id, m.id, m.name, m.role, m.region,
+              coalesce(t.last_used_at < now() - make_interval(secs => $3), true) AS stale
+         FROM tokens t JOIN members m ON m.id = t.member_id
+        WHERE t.hash = $1 AND t.revoked_at IS NULL AND m.removed_at IS NULL
+          AND coalesce(t.last_used_at, t.created_at) > now() - make_interval(days => $2::int)
+     ),
+     touched AS (
+       UPDATE tokens SET last_used_at = now()
+        WHERE id = (SELECT f.token_id FROM found f WHERE f.stale)
+          AND coalesce(last_used_at < now() - make_interval(secs => $3), true)
+     ),
+     counted AS (
+       INSERT INTO rate_limits (key, window_start, count)
+       SELECT 'token:' || f.token_id, ${WINDOW_START('$4::int')}, 1 FROM found f WHERE $4::int > 0
+       ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1
+       RETURNING count, ${RETRY_AFTER('$4::int')} AS retry_after
+     )
+     SELECT f.*, c.count, c.retry_after FROM found f LEFT JOIN counted c ON true`,
+    [hashSecret(token), maxIdleDays, TOKEN_TOUCH_SECONDS, requests?.windowSeconds ?? 0],
   );
   if (!row) return null;
-  if (row.stale) {
-    await sql.query(
-      `UPDATE tokens SET last_used_at = now()
-        WHERE id = $1 AND coalesce(last_used_at < now() - make_interval(secs => $2), true)`,
-      [row.token_id, TOKEN_TOUCH_SECONDS],
-    );
+  if (requests && row.count !== null) {
+    refuseOver({ count: row.count, retry_after: row.retry_after ?? 1 }, requests.limit, TOO_MANY_REQUESTS);
   }
   return {
     member: { id: row.id, name: row.name, role: row.role, region: row.region },
