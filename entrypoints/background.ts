@@ -23,6 +23,7 @@ import {
 } from '../lib/platform/settings';
 import { listenForSyncTriggers, wakeAt } from '../lib/platform/sync-triggers';
 import { openSameroomDb } from '../lib/store/db';
+import { keepAtStart } from '../lib/store/kept';
 
 export default defineBackground({
   type: 'module',
@@ -32,8 +33,11 @@ export default defineBackground({
     warmFormats();
     let db: ReturnType<typeof openSameroomDb> | undefined;
     const openDb = () => (db ??= openSameroomDb());
-    // Opened now, not on the first message: a lead page after the browser starts should not wait for it.
-    void openDb().catch(() => undefined);
+    // Opened now, with the link and the briefs read into memory, not on the first message: a lead page
+    // or the popup after the browser starts should not wait for a cold IndexedDB.
+    void openDb()
+      .then(keepAtStart)
+      .catch(() => undefined);
     // The panel views in CRM tabs: told of every change to their lead's verdicts, after a sync too.
     let panels: PanelSessions | undefined;
     const sync = createSyncRunner({

@@ -8,14 +8,30 @@ import { leadHistory } from '../outbox/outbox';
 import { presetRegion } from '../outbox/region';
 import type { Brief } from '../protocol';
 import type { SameroomDb } from '../store/db';
-import { keptLink } from '../store/kept';
+import { keepPick, keptLink, keptPicks } from '../store/kept';
 import { campaignsAtOnce } from './campaigns';
 
-/** What the panel shows for this lead: its campaign and why, or the campaigns to pick from. */
+type ViewOptions = { now: Date; fetchFn?: typeof fetch; onRefreshed?: () => void };
+
+/** What the panel shows for this lead: its campaign and why, or the campaigns to pick from; its history. */
 export async function leadView(
   db: IDBPDatabase<SameroomDb>,
   lead: LeadContext,
-  options: { now: Date; fetchFn?: typeof fetch; onRefreshed?: () => void },
+  options: ViewOptions,
+): Promise<LeadView> {
+  const [view, history] = await Promise.all([leadBrief(db, lead, options), leadHistory(db, lead)]);
+  return view.state === 'matched' || view.state === 'noMatch' ? { ...view, history } : view;
+}
+
+/**
+ * `leadView` without the history, from memory alone once the worker has read the link, the briefs and
+ * the picks: the panel's sessions push the history after it, so a move to another record waits for no
+ * IndexedDB read (issue 11).
+ */
+export async function leadBrief(
+  db: IDBPDatabase<SameroomDb>,
+  lead: LeadContext,
+  options: ViewOptions,
 ): Promise<LeadView> {
   const link = await keptLink(db);
   if (!link) return { state: 'notLinked' };
@@ -23,8 +39,7 @@ export async function leadView(
   if (!campaigns.cache || !campaigns.info) {
     return { state: 'unavailable', message: campaigns.problem ?? t('errNoCampaigns') };
   }
-  // Both read the disk, neither needs the other: a lead → lead move waits for the slower one only.
-  const [pick, history] = await Promise.all([db.get('picks', leadKeyOf(lead)), leadHistory(db, lead)]);
+  const pick = (await keptPicks(db)).get(leadKeyOf(lead));
   const match = matchCampaign(campaigns.cache.briefs, lead.signals, pick?.campaignId);
   const setup = { regions: link.workspace.regions, region: presetRegion(lead.signals.region, link) };
   if (match)
@@ -34,13 +49,11 @@ export async function leadView(
       cache: campaigns.info,
       me: { member: link.member, workspace: link.workspace },
       setup,
-      history,
     };
   return {
     state: 'noMatch',
     cache: campaigns.info,
     setup,
-    history,
     choices: campaignChoices(campaigns.cache.briefs),
   };
 }
@@ -59,7 +72,10 @@ export async function pickCampaign(
   campaignId: string | null,
   options: { now: Date; fetchFn?: typeof fetch },
 ): Promise<LeadView> {
-  if (campaignId) await db.put('picks', { campaignId, pickedAt: options.now.toISOString() }, leadKeyOf(lead));
-  else await db.delete('picks', leadKeyOf(lead));
+  const key = leadKeyOf(lead);
+  const pick = campaignId ? { campaignId, pickedAt: options.now.toISOString() } : null;
+  if (pick) await db.put('picks', pick, key);
+  else await db.delete('picks', key);
+  keepPick(db, key, pick);
   return leadView(db, lead, options);
 }

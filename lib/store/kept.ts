@@ -2,15 +2,19 @@ import type { IDBPDatabase } from 'idb';
 import type { CampaignCache, LinkRecord, SameroomDb } from './db';
 
 /**
- * The link and the briefs' cache, kept in the background's memory once read (issue 11): a lead page,
- * a click and the popup read them on every message, and a read from IndexedDB (a structured clone of
+ * The link, the briefs' cache and the rep's picks, kept in the background's memory once read (issue
+ * 11): a lead page, a click and the popup read them on every message, and a read from IndexedDB (a structured clone of
  * every brief) cost milliseconds each time. The background is the only writer of both records, and
  * every write goes through `forgetKept` or `keep` once it has committed, so memory never holds what
  * the disk does not. What is returned is shared: callers must not change it.
  */
+type Pick = SameroomDb['picks']['value'];
+
 interface Kept {
   link?: Promise<LinkRecord | undefined>;
   campaigns?: Promise<CampaignCache | undefined>;
+  /** Every record's pick, by lead key: a few per rep, and read on every move between records. */
+  picks?: Promise<Map<string, Pick>>;
 }
 
 const kept = new WeakMap<IDBPDatabase<SameroomDb>, Kept>();
@@ -51,6 +55,27 @@ export function keptCampaigns(db: IDBPDatabase<SameroomDb>): Promise<CampaignCac
   return remembered(db, 'campaigns', () => db.get('campaigns', 'current'));
 }
 
+/** The rep's campaign picks, by lead key. */
+export function keptPicks(db: IDBPDatabase<SameroomDb>): Promise<Map<string, Pick>> {
+  return remembered(db, 'picks', async () => {
+    const store = db.transaction('picks').store;
+    const [keys, values] = await Promise.all([store.getAllKeys(), store.getAll()]);
+    return new Map(keys.map((key, index) => [key, values[index]!]));
+  });
+}
+
+/** After a committed write of one record's pick (null: forgotten): memory holds what was written. */
+export function keepPick(db: IDBPDatabase<SameroomDb>, leadKey: string, pick: Pick | null): void {
+  const picks = keptFor(db).picks;
+  if (!picks) return;
+  keptFor(db).picks = picks.then((all) => {
+    const next = new Map(all);
+    if (pick) next.set(leadKey, pick);
+    else next.delete(leadKey);
+    return next;
+  });
+}
+
 /** After a committed write of the link: memory holds what was written. */
 export function keepLink(db: IDBPDatabase<SameroomDb>, link: LinkRecord): void {
   keptFor(db).link = Promise.resolve(link);
@@ -65,4 +90,12 @@ export function keepCampaigns(db: IDBPDatabase<SameroomDb>, cache: CampaignCache
 export function forgetKept(db: IDBPDatabase<SameroomDb>, ...stores: Array<keyof Kept>): void {
   const entry = keptFor(db);
   for (const store of stores) delete entry[store];
+}
+
+/**
+ * Reads them into memory as the worker starts: after a browser start the first lead page's view and the
+ * popup then find them there, instead of waiting on a cold IndexedDB read (issue 11).
+ */
+export async function keepAtStart(db: IDBPDatabase<SameroomDb>): Promise<void> {
+  await Promise.all([keptLink(db), keptCampaigns(db), keptPicks(db)]);
 }
