@@ -90,14 +90,15 @@ export type LeadView =
       cache: CacheInfo;
       me: Me;
       setup: VerdictSetup;
-      history: HistoryEntry[];
+      /** With the view when asked for both (a pick); the panel's sessions push it on its own otherwise. */
+      history?: HistoryEntry[];
     }
   | {
       state: 'noMatch';
       choices: CampaignChoice[];
       cache: CacheInfo;
       setup: VerdictSetup;
-      history: HistoryEntry[];
+      history?: HistoryEntry[];
     }
   | { state: 'unavailable'; message: string };
 

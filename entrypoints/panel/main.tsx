@@ -86,7 +86,9 @@ async function onShow(push: Extract<PanelPush, { kind: 'show' }>): Promise<void>
   lead.value = next;
   crmLabel.value = push.crmLabel;
   state.value = push.state;
-  if (push.state.kind === 'view' && 'history' in push.state.view) history.value = push.state.view.history;
+  const shownHistory =
+    push.state.kind === 'view' && 'history' in push.state.view ? push.state.view.history : undefined;
+  if (shownHistory) history.value = shownHistory;
 }
 
 /**
@@ -95,10 +97,14 @@ async function onShow(push: Extract<PanelPush, { kind: 'show' }>): Promise<void>
  * Without the brief by then, the skeleton is drawn, still within a frame.
  */
 let skeletonFrame = 0;
+/** The record of the latest 'show', from the moment it arrives: its history (pushed after it) is taken
+ * even before `lead` is set, which waits for the CRM's prefs. */
+let shownKey: string | null = null;
 
 function onPush(push: PanelPush): void {
   switch (push.kind) {
     case 'show':
+      shownKey = push.lead && leadKeyOf(push.lead);
       cancelAnimationFrame(skeletonFrame);
       if (push.state.kind === 'loading' && push.lead && lead.value) {
         skeletonFrame = requestAnimationFrame(() => void onShow(push));
@@ -107,7 +113,7 @@ function onPush(push: PanelPush): void {
       void onShow(push);
       return;
     case 'history':
-      if (lead.value && leadKeyOf(lead.value) === push.leadKey) history.value = push.entries;
+      if (push.leadKey === shownKey) history.value = push.entries;
       return;
     case 'reply':
       waiting.get(push.id)?.(push.envelope);

@@ -90,7 +90,8 @@ export class PanelSessions {
       : session.view
         ? ({ kind: 'view', view: session.view } as const)
         : ({ kind: 'loading' } as const);
-    if (session.view && 'history' in session.view) session.lastHistory = JSON.stringify(session.view.history);
+    const history = session.view && 'history' in session.view ? session.view.history : undefined;
+    if (history) session.lastHistory = JSON.stringify(history);
     this.push(session, {
       kind: 'show',
       lead: session.lead,
@@ -114,6 +115,8 @@ export class PanelSessions {
     if (!sameRecord) {
       session.view = null;
       session.error = null;
+      // A view moving to another record starts that record's history empty.
+      session.lastHistory = '[]';
       this.pushShow(session);
     }
     return asked;
@@ -132,6 +135,11 @@ export class PanelSessions {
     session.view = answer.ok ? answer.reply : null;
     session.error = answer.ok ? null : answer.error;
     this.pushShow(session);
+    // A view without its history (leadBrief) is on screen first; the history, read from the outbox,
+    // follows it.
+    const view = session.view;
+    if (view && (view.state === 'matched' || view.state === 'noMatch') && !view.history)
+      void this.pushHistory(session).catch(() => undefined);
   }
 
   /** The tab left its record, or its page is no longer served: the view shows nothing. */
@@ -164,6 +172,9 @@ export class PanelSessions {
     port.onDisconnect.addListener(() => session.ports.delete(port));
     port.onMessage.addListener((raw) => void this.request(tabId, port, raw));
     if (session.lead) this.pushShow(session);
+    // A new view has no history yet, whatever earlier views were sent.
+    session.lastHistory = '';
+    void this.pushHistory(session).catch(() => undefined);
     void this.deps.askPage(tabId, { sameroom: 'lead' }).then(async (answer) => {
       if (!isPageLead(answer)) return;
       const known = session.lead && leadKeyOf(session.lead) === leadKeyOf(answer.lead) && session.view;
@@ -199,15 +210,18 @@ export class PanelSessions {
   readonly refreshHistory = singleFlight(() => this.pushHistories());
 
   private async pushHistories(): Promise<void> {
-    for (const session of this.sessions.values()) {
-      const lead = session.lead;
-      if (!lead || session.ports.size === 0) continue;
-      const entries = await this.deps.history(lead);
-      const text = JSON.stringify(entries);
-      if (text === session.lastHistory || session.lead !== lead) continue;
-      session.lastHistory = text;
-      this.push(session, { kind: 'history', leadKey: leadKeyOf(lead), entries });
-    }
+    for (const session of this.sessions.values()) await this.pushHistory(session);
+  }
+
+  /** The session's lead's history to its views, when it differs from what they were last sent. */
+  private async pushHistory(session: Session): Promise<void> {
+    const lead = session.lead;
+    if (!lead || session.ports.size === 0) return;
+    const entries = await this.deps.history(lead);
+    const text = JSON.stringify(entries);
+    if (text === session.lastHistory || session.lead !== lead) return;
+    session.lastHistory = text;
+    this.push(session, { kind: 'history', leadKey: leadKeyOf(lead), entries });
   }
 
   private async request(tabId: number, port: ViewPort, raw: unknown): Promise<void> {

@@ -12,7 +12,7 @@ import {
 import { PANEL_COMMANDS } from '../platform/commands';
 import { LIMITS, Verdict } from '../protocol';
 import { keptLink } from '../store/kept';
-import { leadView, pickCampaign } from './lead';
+import { leadBrief, pickCampaign } from './lead';
 import { linkWorkspace, unlinkWorkspace } from './link';
 import type { BackgroundDeps } from './router';
 import { campaignList, verdict } from './verdicts';
@@ -87,9 +87,10 @@ export const REGISTRY = {
       /** The CRM's name as the rep knows it ("Salesforce Lightning"), for the panel's header. */
       label: z.string().max(LIMITS.name).optional(),
     }),
-    // The content script reports its lead; the panel view asks through the background's sessions.
+    // The content script reports its lead; the panel view asks through the background's sessions,
+    // which push the lead's history after the view (PanelSessions.shown).
     [...CONTENT, ...PAGES],
-    async (message, _s, deps): Promise<LeadView> => leadView(await deps.db(), message.lead, context(deps)),
+    async (message, _s, deps): Promise<LeadView> => leadBrief(await deps.db(), message.lead, context(deps)),
   ),
   pick: entry(
     z.strictObject({ type: z.literal('pick'), lead: LeadMessage, campaignId: z.uuid().nullable() }),

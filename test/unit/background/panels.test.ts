@@ -190,6 +190,36 @@ describe('the panel views, bound to their tabs', () => {
     expect(asked.filter((m) => m.type === 'verdict')).toEqual([]);
   });
 
+  it('shows a view that came without its history first, then pushes that history', async () => {
+    const { panels } = sessions();
+    const view = viewPort();
+    panels.connect(1, view.port);
+    panels.leadArrived(1, LEAD, URL_A, 'Salesforce Lightning');
+    const { history: _none, ...briefOnly } = MATCHED as Extract<LeadView, { state: 'matched' }>;
+    panels.shown(1, LEAD, { ok: true, reply: briefOnly });
+    const shown = view.pushed.findIndex((p) => p.kind === 'show' && p.state.kind === 'view');
+    expect(shown).toBeGreaterThan(-1);
+    await vi.waitFor(() => expect(view.pushed.some((p) => p.kind === 'history')).toBe(true));
+    const history = view.pushed.findIndex((p) => p.kind === 'history');
+    expect(history).toBeGreaterThan(shown);
+    expect(view.pushed[history]).toMatchObject({ entries: [ENTRY] });
+  });
+
+  it('sends a view that connects later its lead’s history, whatever earlier views were sent', async () => {
+    const { panels } = sessions();
+    const first = viewPort();
+    panels.connect(1, first.port);
+    panels.leadArrived(1, LEAD, URL_A, 'Salesforce Lightning');
+    await panels.refreshHistory();
+    expect(first.pushed.filter((p) => p.kind === 'history')).toHaveLength(1);
+    first.close();
+    const reloaded = viewPort();
+    panels.connect(1, reloaded.port);
+    await vi.waitFor(() =>
+      expect(reloaded.pushed.find((p) => p.kind === 'history')).toMatchObject({ entries: [ENTRY] }),
+    );
+  });
+
   it('pushes a lead’s history only when it changed, and not to views that left', async () => {
     const { panels, history } = sessions();
     const view = viewPort();
