@@ -2,7 +2,7 @@ import type { LinkedBrowser, Me, Member, Role } from '../../lib/protocol';
 import type { Sql } from '../db/database';
 import { me } from '../domain/workspace';
 import { notFound } from '../errors';
-import { RETRY_AFTER, refuseOver, WINDOW_START } from '../rate-limit';
+import { refuseOver } from '../rate-limit';
 import { useCode } from './codes';
 import { hashSecret, newSecret } from './secrets';
 
@@ -52,7 +52,6 @@ export async function issueToken(sql: Sql, memberId: string, browser: string | n
 
 interface TokenMemberRow {
   token_id: string;
-  stale: boolean;
   id: string;
   name: string;
   role: Role;
@@ -82,28 +81,13 @@ export async function authenticate(
   maxIdleDays: number = DEFAULT_TOKEN_IDLE_DAYS,
   requests?: TokenRequests,
 ): Promise<{ member: Member; tokenId: string } | null> {
-  const [row] = await sql.query<TokenMemberRow>(
-    `WITH found AS (
-       SELECT t.id AS token_id, m.id, m.name, m.role, m.region,
-              coalesce(t.last_used_at < now() - make_interval(secs => $3), true) AS stale
-         FROM tokens t JOIN members m ON m.id = t.member_id
-        WHERE t.hash = $1 AND t.revoked_at IS NULL AND m.removed_at IS NULL
-          AND coalesce(t.last_used_at, t.created_at) > now() - make_interval(days => $2::int)
-     ),
-     touched AS (
-       UPDATE tokens SET last_used_at = now()
-        WHERE id = (SELECT f.token_id FROM found f WHERE f.stale)
-          AND coalesce(last_used_at < now() - make_interval(secs => $3), true)
-     ),
-     counted AS (
-       INSERT INTO rate_limits (key, window_start, count)
-       SELECT 'token:' || f.token_id, ${WINDOW_START('$4::int')}, 1 FROM found f WHERE $4::int > 0
-       ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1
-       RETURNING count, ${RETRY_AFTER('$4::int')} AS retry_after
-     )
-     SELECT f.*, c.count, c.retry_after FROM found f LEFT JOIN counted c ON true`,
-    [hashSecret(token), maxIdleDays, TOKEN_TOUCH_SECONDS, requests?.windowSeconds ?? 0],
-  );
+  // token_request (migration 012): one statement, planned once per connection.
+  const [row] = await sql.query<TokenMemberRow>('SELECT * FROM token_request($1, $2, $3, $4)', [
+    hashSecret(token),
+    maxIdleDays,
+    TOKEN_TOUCH_SECONDS,
+    requests?.windowSeconds ?? 0,
+  ]);
   if (!row) return null;
   if (requests && row.count !== null) {
     refuseOver({ count: row.count, retry_after: row.retry_after ?? 1 }, requests.limit, TOO_MANY_REQUESTS);
