@@ -9,6 +9,7 @@ import { servesCrm } from '../lib/crm';
 import { warmFormats } from '../lib/i18n/formats';
 import type { Envelope, LeadView, SenderInfo } from '../lib/messages';
 import { leadHistory } from '../lib/outbox/outbox';
+import { afterQuiet } from '../lib/outbox/sync';
 import { showBadge } from '../lib/platform/badge';
 import { listenForCommands } from '../lib/platform/commands';
 import { syncSiteScripts } from '../lib/platform/custom-sites';
@@ -24,6 +25,10 @@ import {
 import { listenForSyncTriggers, wakeAt } from '../lib/platform/sync-triggers';
 import { openSameroomDb } from '../lib/store/db';
 import { keepAtStart } from '../lib/store/kept';
+
+/** How long the outbox's bookkeeping waits for a burst of clicks to pause, and at most. */
+const OUTBOX_QUIET_MS = 100;
+const OUTBOX_QUIET_MAX_MS = 500;
 
 export default defineBackground({
   type: 'module',
@@ -48,6 +53,10 @@ export default defineBackground({
         void panels?.refreshHistory();
       },
     });
+    // After a save, an undo or a fix: the badge, the next wake-up and (through the badge) every view's
+    // history, once a burst of clicks has paused, so that none of it holds the next click's save back.
+    // A view shows its own click's verdict at once.
+    const outboxChanged = afterQuiet(() => sync.changed(), OUTBOX_QUIET_MS, OUTBOX_QUIET_MAX_MS);
     const settings = cachedSettings();
     // What content scripts wait on is answered without waiting for managed storage (issue 11).
     const now = settingsNow(settings);
@@ -70,10 +79,7 @@ export default defineBackground({
         db: openDb,
         openOptions: openOptionsPage,
         sync: (force) => sync.run(force),
-        outboxChanged: () => {
-          void sync.changed();
-          void panels?.refreshHistory();
-        },
+        outboxChanged,
       });
     const ours = ourExtension();
     // The view's requests are answered as an extension page's: the port was checked when it connected.

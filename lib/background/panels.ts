@@ -204,8 +204,9 @@ export class PanelSessions {
 
   /**
    * After anything that may change verdicts (a click, an undo, a sync): each view gets its lead's
-   * history. A click asks for this three times over (its save, the badge, the view's answer); asks
-   * while a pass runs share one more pass after it.
+   * history. The background calls this whenever it refreshes the badge, which follows every change to
+   * the outbox (entrypoints/background.ts); a view shows its own click's verdict itself. Asks while a
+   * pass runs share one more pass after it.
    */
   readonly refreshHistory = singleFlight(() => this.pushHistories());
 
@@ -248,9 +249,7 @@ export class PanelSessions {
         return { ok: true, reply: typeof report === 'string' ? report : null };
       }
       case 'undo': {
-        const answer = await this.deps.ask({ type: 'undo', id: ask.verdictId });
-        void this.refreshHistory();
-        return answer;
+        return this.deps.ask({ type: 'undo', id: ask.verdictId });
       }
       case 'pick': {
         if (!lead) return { ok: false, error: t('stateNoAnswer') };
@@ -266,7 +265,7 @@ export class PanelSessions {
       case 'verdict': {
         const view = session.view;
         if (!lead || !view) return { ok: false, error: t('stateNoAnswer') };
-        const answer = await this.deps.ask({
+        return this.deps.ask({
           type: 'verdict',
           id: ask.verdictId,
           lead,
@@ -277,8 +276,6 @@ export class PanelSessions {
           region: ask.region,
           ...(ask.answers?.some((a) => a.answer.trim()) ? { answers: ask.answers } : {}),
         });
-        void this.refreshHistory();
-        return answer;
       }
       default:
         return { ok: false, error: t('errNotUnderstood') };

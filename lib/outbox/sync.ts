@@ -428,3 +428,23 @@ export function singleFlight<T>(run: () => Promise<T>): () => Promise<T> {
     return queued;
   };
 }
+
+/**
+ * Runs `run` once changes have stopped for `quietMs`, and at the latest `maxMs` after the first change
+ * of a burst. The bookkeeping after a click (the badge, every view's history, the next wake-up) each
+ * read the whole outbox: done after every click, they held the next click's save back behind them.
+ */
+export function afterQuiet(run: () => Promise<unknown>, quietMs: number, maxMs: number): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let firstAt = 0;
+  const fire = () => {
+    timer = undefined;
+    void run().catch(() => undefined);
+  };
+  return () => {
+    const now = Date.now();
+    if (timer === undefined) firstAt = now;
+    else clearTimeout(timer);
+    timer = setTimeout(fire, Math.max(0, Math.min(quietMs, firstAt + maxMs - now)));
+  };
+}

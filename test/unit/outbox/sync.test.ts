@@ -10,7 +10,7 @@ import {
   UNDO_MS,
   undoVerdict,
 } from '../../../lib/outbox/outbox';
-import { BACKOFF, backoffMs, singleFlight, syncOutbox } from '../../../lib/outbox/sync';
+import { afterQuiet, BACKOFF, backoffMs, singleFlight, syncOutbox } from '../../../lib/outbox/sync';
 import { openSameroomDb } from '../../../lib/store/db';
 import { errorResponse, fakeWorkspace, LINK, verdictInput, WORKSPACE } from './fake-workspace';
 
@@ -383,5 +383,52 @@ describe('one run at a time', () => {
     expect(await first).toBe(1);
     expect(await second).toBe(2);
     expect(await third).toBe(2);
+  });
+});
+
+describe('afterQuiet: the bookkeeping after a burst of clicks', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('runs once after the clicks stop, not once per click', async () => {
+    const run = vi.fn(async () => undefined);
+    const changed = afterQuiet(run, 100, 500);
+    for (let n = 0; n < 5; n++) {
+      changed();
+      await vi.advanceTimersByTimeAsync(20);
+    }
+    expect(run).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(run).toHaveBeenCalledOnce();
+    changed();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(run).toHaveBeenCalledTimes(2);
+  });
+
+  it('runs at the latest maxMs after the first change of a burst that does not stop', async () => {
+    const run = vi.fn(async () => undefined);
+    const changed = afterQuiet(run, 100, 500);
+    for (let n = 0; n < 30; n++) {
+      changed();
+      await vi.advanceTimersByTimeAsync(50);
+    }
+    // 1.5 s of clicks every 50 ms: a pass every 500 ms, not none until they stop.
+    expect(run).toHaveBeenCalledTimes(3);
+  });
+
+  it('keeps going after a pass that failed', async () => {
+    const run = vi.fn(async () => {
+      throw new Error('IndexedDB went away');
+    });
+    const changed = afterQuiet(run, 100, 500);
+    changed();
+    await vi.advanceTimersByTimeAsync(100);
+    changed();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(run).toHaveBeenCalledTimes(2);
   });
 });
