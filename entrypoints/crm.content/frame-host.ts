@@ -147,8 +147,10 @@ export class FrameHost {
       display: 'block',
       'box-shadow': '-2px 0 8px rgb(0 0 0 / 0.12)',
       // The skeleton: the docked strip in the panel's own colour from the moment the record is
-      // recognised, before the view's page has loaded into the frame.
-      background: matchMedia('(prefers-color-scheme: dark)').matches ? '#181818' : '#f3f3f3',
+      // recognised, before the view's page has loaded into the frame. By the colour scheme in CSS, not
+      // matchMedia in script, which made a busy page recompute its style (issue 11).
+      'color-scheme': 'light dark',
+      background: 'light-dark(#f3f3f3, #181818)',
     });
     styled(frame, { border: '0', width: '100%', height: '100%', display: 'block', 'color-scheme': 'normal' });
     styled(handle, {

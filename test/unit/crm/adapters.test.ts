@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { MatchPattern } from 'wxt/utils/match-patterns';
 import { ADAPTERS, adapterFor, CRM_MATCHES, detectLead, detectWith } from '../../../lib/crm';
 import { loadFixtures, parseFixture } from '../../support/fixtures';
 
@@ -234,5 +235,23 @@ describe('record URLs that are not records', () => {
       recordId: '00Q5g00000A1b2cEAB',
       signals: {},
     });
+  });
+});
+
+describe('reading the same page again', () => {
+  // The match-pattern library builds its regular expressions on every test; a busy page is read
+  // several times at one address (issue 11).
+  it('tests the address against the match patterns once, not on every read', () => {
+    const url = 'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2cEAB/view';
+    const doc = new DOMParser().parseFromString('<main></main>', 'text/html');
+    expect(detectLead(url, doc)).toMatchObject({ crm: 'salesforce' });
+    const tests = vi.spyOn(MatchPattern.prototype, 'includes');
+    for (let n = 0; n < 5; n++) expect(detectLead(url, doc)).toMatchObject({ crm: 'salesforce' });
+    expect(tests).not.toHaveBeenCalled();
+    expect(
+      detectLead('https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2cEAB/edit', doc),
+    ).not.toBeUndefined();
+    expect(tests).toHaveBeenCalled();
+    tests.mockRestore();
   });
 });
