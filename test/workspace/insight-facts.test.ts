@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
+import { VERDICTS } from '../../lib/protocol';
 import { type InsightFilter, latest } from '../../workspace/domain/insights';
 import { rebuildRollups, rollupDifferences } from '../../workspace/domain/rollups';
+import { feedbackItem } from '../support/examples';
 import { DATABASES, startTestWorkspace, type TestWorkspace } from './harness';
 import { seedInsights } from './insight-seed';
 
@@ -78,5 +81,49 @@ describe.each(DATABASES)('insight facts on %s', (kind) => {
     await check();
     await ws.db.transaction((tx) => rebuildRollups(tx));
     await check();
+  });
+
+  it('moves the pointers of a lead with a long history from its verdicts since the call’s earliest (migration 013)', async () => {
+    // Over the verdicts of the seed, one lead in batches, each later than the last, then late arrivals
+    // between and before them, instants shared with stored verdicts, and a batch spanning the whole
+    // history; two reps, two regions, two channels, and no campaign.
+    const own = await startTestWorkspace(kind);
+    try {
+      const { campaigns } = await seedInsights(own, 12);
+      const reps = [await own.join('rep', 'Long A', 'DACH'), await own.join('rep', 'Long B')];
+      const at = (second: number) => new Date(Date.UTC(2026, 5, 1) + second * 1_000).toISOString();
+      let n = 0;
+      const send = async (rep: { token: string }, seconds: number[]) => {
+        const items = seconds.map((second) =>
+          feedbackItem({
+            id: randomUUID(),
+            campaignId: campaigns[n % campaigns.length]!,
+            lead: { crm: 'pipedrive', objectType: 'deal', recordId: 'long-history' },
+            verdict: VERDICTS[n % VERDICTS.length]!,
+            region: ['DACH', 'Iberia'][n++ % 2]!,
+            createdAt: at(second),
+          }),
+        );
+        const response = await own.call('POST', '/api/v1/feedback', { token: rep.token, body: { items } });
+        expect(response.status).toBe(200);
+        expect(await own.db.transaction((tx) => rollupDifferences(tx))).toEqual([]);
+      };
+      for (let batch = 0; batch < 4; batch++)
+        await send(
+          reps[batch % 2]!,
+          Array.from({ length: 50 }, (_, k) => 1_000 * batch + 10 * k),
+        );
+      await send(reps[0]!, [2_505, 15, 1_000, 3_990, 3_990]); // late, between, and equal instants
+      await send(reps[1]!, [5, 3_000, 4_500]); // before everything, equal to a stored one, and after
+      // Across the whole history.
+      await send(
+        reps[0]!,
+        Array.from({ length: 40 }, (_, k) => 7 + 113 * k),
+      );
+      await own.db.transaction((tx) => rebuildRollups(tx));
+      expect(await own.db.transaction((tx) => rollupDifferences(tx))).toEqual([]);
+    } finally {
+      await own.destroy();
+    }
   });
 });
