@@ -1,6 +1,14 @@
 import type { Frame, Page } from 'playwright-core';
 import { toSalesforceId18 } from '../lib/crm/salesforce-id';
-import { type BenchEnv, evaluateSource, LEAD, quantile, startBenchEnv, waitForBrief } from './browser-env';
+import {
+  type BenchEnv,
+  clockOffset,
+  evaluateSource,
+  LEAD,
+  quantile,
+  startBenchEnv,
+  waitForBrief,
+} from './browser-env';
 import type { BenchRow } from './row';
 
 const CLICKS = 60;
@@ -101,8 +109,9 @@ async function feedbackCount(env: BenchEnv): Promise<number> {
 
 /**
  * With the queue filled and every undo window closed: lets the workspace be reached again, presses
- * "Sync now" in the popup, and times until the workspace's database holds `expected` verdicts (polled
- * every POLL_MS). The clock starts before the workspace is reachable, so nothing sent is missed.
+ * "Sync now" in the popup, and times from the click's event in the popup (not from before Playwright's
+ * click, whose checks took tens of ms on a busy machine) until the workspace's database holds
+ * `expected` verdicts (polled every POLL_MS). The workspace is reachable before the click.
  */
 async function drain(
   env: BenchEnv,
@@ -117,17 +126,31 @@ async function drain(
   const before = await feedbackCount(env);
   if (before !== expected - queued)
     throw new Error(`${before} verdicts arrived before Sync now, ${expected - queued} expected`);
-  const started = performance.now();
+  // The click's moment on the popup's clock, from a listener that runs before the popup's own.
+  await evaluateSource<void>(
+    popup,
+    `(() => {
+      window.__syncClickedAt = null;
+      addEventListener('click', () => {
+        window.__syncClickedAt ??= performance.timeOrigin + performance.now();
+      }, { capture: true });
+    })()`,
+  );
+  const offset = await clockOffset(popup);
   env.proxy.refuse(false);
+  const started = Date.now();
   await syncNow.click();
   for (;;) {
     const count = await feedbackCount(env);
     if (count === expected) break;
     if (count > expected) throw new Error(`${count} verdicts arrived, ${expected} expected`);
-    if (performance.now() - started > 60_000) throw new Error(`only ${count} of ${expected} arrived`);
+    if (Date.now() - started > 60_000) throw new Error(`only ${count} of ${expected} arrived`);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
-  return performance.now() - started;
+  const stored = Date.now();
+  const clicked = await evaluateSource<number | null>(popup, 'window.__syncClickedAt');
+  if (clicked === null) throw new Error('the popup saw no click on "Sync now"');
+  return stored - (clicked - offset);
 }
 
 /** Verdicts in real Chromium against the real workspace: click → "Saved", and draining a long outbox. */
@@ -189,7 +212,7 @@ export async function verdictRows(options: VerdictOptions = {}): Promise<BenchRo
         unit: 'ms',
         budget: 1_000,
         better: 'lower',
-        note: `until the workspace's database holds them all (polled every ${POLL_MS} ms)`,
+        note: `from the click's event in the popup until the workspace's database holds them all (polled every ${POLL_MS} ms); each lead's batches go one after another`,
       },
       {
         name: `${queued} queued verdicts over ${leads} leads delivered to a local workspace after "Sync now"`,
@@ -197,7 +220,7 @@ export async function verdictRows(options: VerdictOptions = {}): Promise<BenchRo
         unit: 'ms',
         budget: 1_000,
         better: 'lower',
-        note: `${queued / leads} clicked on each of ${leads} lead records; until the workspace's database holds them all (polled every ${POLL_MS} ms)`,
+        note: `${queued / leads} clicked on each of ${leads} lead records; from the click's event in the popup until the workspace's database holds them all (polled every ${POLL_MS} ms)`,
       },
     ];
   } finally {
