@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalHash, canonicalJson } from '../../workspace/domain/canonical';
@@ -40,6 +41,18 @@ describe('canonical JSON', () => {
   it('hashes a verdict as it always has: a resend stays a duplicate across versions', () => {
     expect(canonicalHash(feedbackItem()).toString('hex')).toBe(
       '8e9efdb138677b00ef78c2a5b63f2ab4300eb7d6af7091bb1aa7b1d74946f24e',
+    );
+  });
+
+  it('hashes the UTF-8 bytes of the canonical JSON, as a Hash object did, for any readable text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'grapheme-ascii' }), (note, region) => {
+        const item = feedbackItem({ note, region: `${region}Zürich ✓ 𝄞` });
+        expect(canonicalHash(item)).toEqual(
+          createHash('sha256').update(canonicalJson(item), 'utf8').digest(),
+        );
+      }),
+      { numRuns: 500 },
     );
   });
 });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * JSON with object keys sorted at every depth: the same item always gives the same bytes. Written as
@@ -24,6 +24,7 @@ export function canonicalJson(value: unknown): string {
   return `${out}}`;
 }
 
+/** SHA-256 of the canonical JSON's UTF-8 bytes, by the one-shot crypto.hash: no Hash object per item. */
 export function canonicalHash(value: unknown): Buffer {
-  return createHash('sha256').update(canonicalJson(value), 'utf8').digest();
+  return hash('sha256', canonicalJson(value), 'buffer');
 }
