@@ -1,12 +1,13 @@
 import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { leadKeyOf } from '../../lib/campaigns/lead-key';
-import { adapterFor, type CrmAdapter, detectLead, type LeadContext } from '../../lib/crm';
+import { adapterFor, type CrmAdapter, detectLead, type LeadContext, recordCrm } from '../../lib/crm';
 import { pageReport } from '../../lib/crm/outline';
 import type { PageQuestion } from '../../lib/panel-port';
 import type { PanelCommand } from '../../lib/platform/commands';
 import { type AllPrefs, allPrefs, savePanelPrefs, watchPanelPrefs } from '../../lib/platform/panel-prefs';
 import { sendToBackground } from '../../lib/platform/send';
+import type { Crm } from '../../lib/protocol';
 
 /** Kept in step with components/Panel.tsx (not imported: the content script carries no UI code). */
 const WIDTH = { min: 260, max: 640, default: 340, folded: 48 } as const;
@@ -34,6 +35,8 @@ export class FrameHost {
   private frame: HTMLIFrameElement | null = null;
   private handle: HTMLElement | null = null;
   private lead: LeadContext | null = null;
+  /** The CRM the frame is up for (its width and fold are that CRM's). */
+  private shownCrm: Crm | null = null;
   private label = '';
   private prefs: Prefs = { width: WIDTH.default, collapsed: false };
   private generation = 0;
@@ -52,7 +55,7 @@ export class FrameHost {
     });
     ctx.onInvalidated(
       watchPanelPrefs((all) => {
-        const mine = this.lead && all[this.lead.crm];
+        const mine = this.shownCrm && all[this.shownCrm];
         if (mine) this.applyPrefs(mine);
       }),
     );
@@ -79,28 +82,32 @@ export class FrameHost {
   async show(url: string): Promise<void> {
     const generation = ++this.generation;
     this.stopWatching?.();
-    const lead = detectLead(url, document, this.adapters);
+    // The address says whether this is a record: the frame goes up on that, and the page is read for
+    // signals (a walk of the whole page, tens of ms on a busy one) while the frame loads.
+    const crm = recordCrm(url, this.adapters);
+    if (crm && (!this.host || this.shownCrm !== crm)) {
+      this.shownCrm = crm;
+      this.mounting ??= this.mount(crm).finally(() => {
+        this.mounting = null;
+      });
+      await this.mounting;
+      if (generation !== this.generation) return;
+    }
+    const lead = crm ? detectLead(url, document, this.adapters) : null;
     if (!lead) {
       // A frame still being mounted for an earlier address comes down once it is there.
       await this.mounting;
       if (generation !== this.generation) return;
       this.lead = null;
+      this.shownCrm = null;
       this.host?.remove();
       this.host = null;
       this.frame = null;
       return;
     }
-    const crmChanged = this.lead?.crm !== lead.crm;
     this.lead = lead;
     this.label = adapterFor(new URL(url), this.adapters)?.label ?? lead.crm;
     void this.tell(lead, generation);
-    if (!this.host || crmChanged) {
-      this.mounting ??= this.mount(lead).finally(() => {
-        this.mounting = null;
-      });
-      await this.mounting;
-    }
-    if (generation !== this.generation) return;
     this.watchRender(url, generation, lead);
   }
 
@@ -118,12 +125,12 @@ export class FrameHost {
     if (this.handle) styled(this.handle, { display: prefs.collapsed ? 'none' : 'block' });
   }
 
-  private async mount(lead: LeadContext): Promise<void> {
+  private async mount(crm: Crm): Promise<void> {
     const fallback = { width: WIDTH.default, collapsed: false };
     // The first mount uses the read started beside the settings' (a failed one leaves the defaults).
     const all = this.startPrefs?.catch((): AllPrefs => ({})) ?? allPrefs();
     this.startPrefs = undefined;
-    const prefs = (await all)[lead.crm] ?? fallback;
+    const prefs = (await all)[crm] ?? fallback;
     if (this.host) {
       this.applyPrefs(prefs);
       return;

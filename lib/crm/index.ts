@@ -142,6 +142,24 @@ export function detectLead(
   return adapter ? detectWith(adapter, parsed, doc) : null;
 }
 
+/**
+ * The CRM whose record this address is, from the address alone (no reading of the page), or null: the
+ * content script puts the panel's frame up on this before it walks the page for signals.
+ */
+export function recordCrm(
+  url: string,
+  adapters: readonly CrmAdapter[] = ADAPTERS,
+): LeadContext['crm'] | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  const adapter = adapterFor(parsed, adapters);
+  return adapter?.recognise(parsed) ? adapter.crm : null;
+}
+
 /** The record a pasted CRM address points at (the popup's verdict form), or null. */
 export function recordFromUrl(text: string): (RecordRef & { crm: LeadContext['crm'] }) | null {
   let url: URL;

@@ -62,6 +62,21 @@ describe('the panel shows at once (issue 11)', () => {
     expect(fakeBrowser.storage.managed.get).not.toHaveBeenCalled();
   });
 
+  it('puts the frame up before it walks the page for the lead’s signals', async () => {
+    const order: string[] = [];
+    const adapters = (settings: Parameters<typeof enabledAdapters>[0]) =>
+      enabledAdapters(settings).map((adapter) => ({
+        ...adapter,
+        readSignals: (doc: Document, record: Parameters<typeof adapter.readSignals>[1]) => {
+          order.push(frame() ? 'read after the frame' : 'read before the frame');
+          return adapter.readSignals(doc, record);
+        },
+      }));
+    await startPanel(ctx, adapters);
+    expect(frame()).not.toBeNull();
+    expect(order[0]).toBe('read after the frame');
+  });
+
   it('puts the frame back when the page removes it', async () => {
     await startPanel(ctx, enabledAdapters);
     const host = panel()!;
