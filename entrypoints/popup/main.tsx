@@ -6,7 +6,6 @@ import { QuickVerdict, type QuickVerdictInput } from '../../components/QuickVerd
 import { StatusLine } from '../../components/StatusLine';
 import { TabCheckView } from '../../components/TabCheckView';
 import '../../components/page.css';
-import { recordFromUrl } from '../../lib/crm';
 import { currentLanguage, t, verdictLabel } from '../../lib/i18n';
 import type { CampaignList, HistoryEntry, OutboxStatus } from '../../lib/messages';
 import { checkActiveTab } from '../../lib/platform/check-tab';
@@ -26,6 +25,8 @@ async function refreshOutbox(): Promise<void> {
 }
 
 async function sendVerdict(input: QuickVerdictInput): Promise<string | null> {
+  // The CRM adapters load when a verdict is sent, not with the popup: its first open waits for less.
+  const { recordFromUrl } = await import('../../lib/crm');
   const record = recordFromUrl(input.leadLink);
   if (!record) return t('quickLeadUnknown');
   const answer = await askBackground({
@@ -128,16 +129,19 @@ function Popup() {
 
 document.title = t('popupTitle');
 document.documentElement.lang = currentLanguage();
-render(<Popup />, document.getElementById('app')!);
-// Asked together, not one after the other: the campaigns are shown once the status says linked.
+// Asked before the first render, and together, not one after the other: the background answers while
+// the popup draws its skeleton, and the campaigns are shown once the status says linked.
 const asking = askBackground({ type: 'campaigns' });
-askBackground({ type: 'status' }).then(async (answer) => {
+const status = askBackground({ type: 'status' });
+const outboxRead = refreshOutbox();
+render(<Popup />, document.getElementById('app')!);
+status.then(async (answer) => {
   link.value = linkStateOf(answer);
   if (!answer.ok || !answer.reply.linked) return;
   const list = await asking;
   campaigns.value = list.ok ? list.reply : { error: list.error };
 });
-refreshOutbox().then(() => {
+outboxRead.then(() => {
   // Replies shown once count as seen: the badge and the next popup stop calling them new.
   const status = outbox.value;
   if (status && !('error' in status) && status.newReplies.length > 0)

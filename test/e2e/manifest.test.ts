@@ -98,6 +98,26 @@ describe.each(builds)('the %s build', (browserName, dir) => {
     expect(contentScript).not.toContain('ZodError');
   });
 
+  // The popup and the panel view open cold after a browser start (issue 11): the CRM adapters (every
+  // CRM's patterns and readers) load when the popup sends a verdict, never with either page.
+  it('loads no CRM adapter with the popup or the panel view', () => {
+    for (const page of ['popup.html', 'panel.html']) {
+      const html = readFileSync(join(dir, page), 'utf8');
+      const pending = [...html.matchAll(/(?:src|href)="\/(chunks\/[^"]+\.js)"/g)].map((m) => m[1]!);
+      const loaded = new Set<string>();
+      while (pending.length > 0) {
+        const file = pending.pop()!;
+        if (loaded.has(file)) continue;
+        loaded.add(file);
+        const code = readFileSync(join(dir, file), 'utf8');
+        expect(code, `${page} loads ${file}`).not.toContain('force.com');
+        // Static imports only: a dynamic import() loads later, when it is called.
+        for (const m of code.matchAll(/(?:from|import)\s*"\.\/([^"]+\.js)"/g)) pending.push(`chunks/${m[1]}`);
+      }
+      expect(loaded.size).toBeGreaterThan(1);
+    }
+  });
+
   it('runs its content script on every built-in CRM', () => {
     expect(manifest.content_scripts).toHaveLength(1);
     expect([...manifest.content_scripts[0].matches].sort()).toEqual([...CRM_MATCHES].sort());
