@@ -3,7 +3,7 @@ import { defineBackground } from 'wxt/utils/define-background';
 import { enforceWorkspacePolicy } from '../lib/background/link';
 import { PanelSessions } from '../lib/background/panels';
 import { Message } from '../lib/background/registry';
-import { handleMessage } from '../lib/background/router';
+import { type BackgroundDeps, handleMessage, handleParsed } from '../lib/background/router';
 import { createSyncRunner } from '../lib/background/sync-runner';
 import { servesCrm } from '../lib/crm';
 import { warmFormats } from '../lib/i18n/formats';
@@ -60,28 +60,28 @@ export default defineBackground({
     const settings = cachedSettings();
     // What content scripts wait on is answered without waiting for managed storage (issue 11).
     const now = settingsNow(settings);
-    const handle = (message: unknown, sender: SenderInfo) =>
-      handleMessage(message, sender, {
-        ours: ourExtension(),
-        // Cached, as every message asks; a refusal is checked against a fresh read, so a site added a
-        // moment ago is never turned away by a change event that has not arrived yet.
-        isCrmUrl: async (url) =>
-          servesCrm(url, await now()) || servesCrm(url, (await loadSettings()).settings),
-        // From memory: the content script asks this instead of reading managed storage (issue 11); the
-        // fresh read's answer follows through the settings watch when it differs.
-        enabledCrms: async () => (await now()).enabledCrms,
-        // From the settings in force, which every change to either storage area throws away at once
-        // (a fresh read here cost each click a storage round trip, issue 11).
-        sendRecordUrl: async () => (await settings()).settings.sendRecordUrl,
-        managedWorkspaceUrl: async () => (await managedSettings()).workspaceUrl,
-        panelCommand: (tabId, command) => panels?.command(tabId, command),
-        campaignsRefreshed: () => void panels?.refreshViews(),
-        db: openDb,
-        openOptions: openOptionsPage,
-        sync: (force) => sync.run(force),
-        outboxChanged,
-      });
     const ours = ourExtension();
+    // Built once: every message is answered with the same dependencies.
+    const deps: BackgroundDeps = {
+      ours,
+      // Cached, as every message asks; a refusal is checked against a fresh read, so a site added a
+      // moment ago is never turned away by a change event that has not arrived yet.
+      isCrmUrl: async (url) => servesCrm(url, await now()) || servesCrm(url, (await loadSettings()).settings),
+      // From memory: the content script asks this instead of reading managed storage (issue 11); the
+      // fresh read's answer follows through the settings watch when it differs.
+      enabledCrms: async () => (await now()).enabledCrms,
+      // From the settings in force, which every change to either storage area throws away at once
+      // (a fresh read here cost each click a storage round trip, issue 11).
+      sendRecordUrl: async () => (await settings()).settings.sendRecordUrl,
+      managedWorkspaceUrl: async () => (await managedSettings()).workspaceUrl,
+      panelCommand: (tabId, command) => panels?.command(tabId, command),
+      campaignsRefreshed: () => void panels?.refreshViews(),
+      db: openDb,
+      openOptions: openOptionsPage,
+      sync: (force) => sync.run(force),
+      outboxChanged,
+    };
+    const handle = (message: unknown, sender: SenderInfo) => handleMessage(message, sender, deps);
     // The view's requests are answered as an extension page's: the port was checked when it connected.
     const viewSender: SenderInfo = { id: ours.id, url: `${ours.origin}panel.html`, hasTab: false };
     panels = new PanelSessions({
@@ -94,14 +94,16 @@ export default defineBackground({
     // Listeners are registered synchronously: a worker woken by an event must find them at once.
     listenForMessages(async (message, sender) => {
       // A content script's lead: its panel view shows the skeleton now, and what to show once it is known.
+      // Checked once, here: the answer below takes the checked message.
       const parsed = Message.safeParse(message);
-      const lead = parsed.success && parsed.data.type === 'lead' ? parsed.data : null;
+      if (!parsed.success) return handle(message, sender);
+      const lead = parsed.data.type === 'lead' ? parsed.data : null;
       const tabId = sender.tabId;
       const fromPage = lead && tabId !== undefined && sender.url && (sender.frameId ?? 0) === 0;
       const asked = fromPage
         ? sessions.leadArrived(tabId, lead.lead, sender.url!, lead.label ?? lead.lead.crm)
         : 0;
-      const answer = await handle(message, sender);
+      const answer = await handleParsed(parsed.data as Message, sender, deps);
       if (fromPage) {
         if (answer.ok) sessions.shown(tabId, lead.lead, answer as Envelope<LeadView>, asked);
         else sessions.gone(tabId);

@@ -36,7 +36,16 @@ interface Session {
   /** Each question for what to show is numbered; an answer older than the one shown is dropped. */
   asked: number;
   applied: number;
+  /** The skeleton waiting to be pushed for a new record, unless what to show comes first. */
+  skeleton?: ReturnType<typeof setTimeout>;
 }
+
+/**
+ * How long a new record's skeleton waits for what to show. The background answers from memory within a
+ * few ms, and a skeleton pushed first cost every move between records a second message and a second
+ * render in the view; a slow answer (a worker just woken) still gets the skeleton.
+ */
+export const SKELETON_AFTER_MS = 100;
 
 const isPageLead = (raw: unknown): raw is { lead: LeadContext; url: string; label: string } =>
   typeof raw === 'object' &&
@@ -102,8 +111,8 @@ export class PanelSessions {
   }
 
   /**
-   * The content script recognised a lead (or read more of it as the page rendered). A new record shows
-   * the skeleton at once; the view follows when `shown` has it.
+   * The content script recognised a lead (or read more of it as the page rendered). A new record's view
+   * follows when `shown` has it, and the skeleton only if that takes longer than SKELETON_AFTER_MS.
    */
   leadArrived(tabId: number, lead: LeadContext, url: string, crmLabel: string): number {
     const session = this.session(tabId);
@@ -117,7 +126,10 @@ export class PanelSessions {
       session.error = null;
       // A view moving to another record starts that record's history empty.
       session.lastHistory = '[]';
-      this.pushShow(session);
+      clearTimeout(session.skeleton);
+      session.skeleton = setTimeout(() => {
+        if (session.asked === asked && session.applied < asked) this.pushShow(session);
+      }, SKELETON_AFTER_MS);
     }
     return asked;
   }
@@ -132,6 +144,7 @@ export class PanelSessions {
     const number = asked ?? ++session.asked;
     if (number < session.applied) return;
     session.applied = number;
+    clearTimeout(session.skeleton);
     session.view = answer.ok ? answer.reply : null;
     session.error = answer.ok ? null : answer.error;
     this.pushShow(session);
@@ -146,6 +159,7 @@ export class PanelSessions {
   gone(tabId: number): void {
     const session = this.sessions.get(tabId);
     if (!session) return;
+    clearTimeout(session.skeleton);
     session.lead = null;
     session.view = null;
     session.error = null;
@@ -153,6 +167,7 @@ export class PanelSessions {
   }
 
   closed(tabId: number): void {
+    clearTimeout(this.sessions.get(tabId)?.skeleton);
     this.sessions.delete(tabId);
   }
 

@@ -42,7 +42,15 @@ export async function handleMessage(
 ): Promise<Envelope<unknown>> {
   const parsed = Message.safeParse(raw);
   if (!parsed.success) return { ok: false, error: t('errNotUnderstood') };
-  const message = parsed.data as Message;
+  return handleParsed(parsed.data as Message, sender, deps);
+}
+
+/** `handleMessage` for a message already checked against its schema (`Message.safeParse`). */
+export async function handleParsed(
+  message: Message,
+  sender: SenderInfo,
+  deps: BackgroundDeps,
+): Promise<Envelope<unknown>> {
   // Our own pages are known by their origin: asking whether they are a CRM page would read the settings
   // afresh (managed storage: seconds on the first read after the browser starts, issue 11).
   const ownPage = sender.id === deps.ours.id && sender.url?.startsWith(deps.ours.origin) === true;

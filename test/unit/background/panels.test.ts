@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { PanelSessions, type ViewPort } from '../../../lib/background/panels';
+import { PanelSessions, SKELETON_AFTER_MS, type ViewPort } from '../../../lib/background/panels';
 import type { LeadContext } from '../../../lib/crm';
 import type { Envelope, HistoryEntry, LeadView, Message } from '../../../lib/messages';
 import type { PanelAsk, PanelPush } from '../../../lib/panel-port';
@@ -85,30 +85,55 @@ const shows = (pushed: PanelPush[]) =>
   pushed.filter((p): p is Extract<PanelPush, { kind: 'show' }> => p.kind === 'show');
 
 describe('the panel views, bound to their tabs', () => {
-  it('shows the skeleton for a new record at once, then what to show, to that tab only', () => {
+  it('shows a new record’s view to that tab only, without a skeleton first when it follows at once', () => {
     const { panels } = sessions();
     const mine = viewPort();
     const other = viewPort();
     panels.connect(1, mine.port);
     panels.connect(2, other.port);
     panels.leadArrived(1, LEAD, URL_A, 'Salesforce Lightning');
-    expect(shows(mine.pushed).at(-1)).toMatchObject({ lead: LEAD, state: { kind: 'loading' } });
     panels.shown(1, LEAD, { ok: true, reply: MATCHED });
-    expect(shows(mine.pushed).at(-1)).toMatchObject({
+    expect(shows(mine.pushed)).toHaveLength(1);
+    expect(shows(mine.pushed)[0]).toMatchObject({
+      lead: LEAD,
       crmLabel: 'Salesforce Lightning',
       state: { kind: 'view', view: { state: 'matched' } },
     });
     expect(shows(other.pushed)).toEqual([]);
   });
 
-  it('ignores what to show for a record the tab has left meanwhile', () => {
-    const { panels } = sessions();
-    const view = viewPort();
-    panels.connect(1, view.port);
-    panels.leadArrived(1, LEAD, URL_A, 'Salesforce Lightning');
-    panels.leadArrived(1, OTHER, URL_A, 'Salesforce Lightning');
-    panels.shown(1, LEAD, { ok: true, reply: MATCHED });
-    expect(shows(view.pushed).at(-1)).toMatchObject({ lead: OTHER, state: { kind: 'loading' } });
+  it('shows the skeleton when what to show is slow to come, then the view', async () => {
+    vi.useFakeTimers();
+    try {
+      const { panels } = sessions();
+      const view = viewPort();
+      panels.connect(1, view.port);
+      panels.leadArrived(1, LEAD, URL_A, 'Salesforce Lightning');
+      expect(shows(view.pushed)).toEqual([]);
+      await vi.advanceTimersByTimeAsync(SKELETON_AFTER_MS);
+      expect(shows(view.pushed).at(-1)).toMatchObject({ lead: LEAD, state: { kind: 'loading' } });
+      panels.shown(1, LEAD, { ok: true, reply: MATCHED });
+      expect(shows(view.pushed).at(-1)).toMatchObject({ state: { kind: 'view' } });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('ignores what to show for a record the tab has left meanwhile', async () => {
+    vi.useFakeTimers();
+    try {
+      const { panels } = sessions();
+      const view = viewPort();
+      panels.connect(1, view.port);
+      panels.leadArrived(1, LEAD, URL_A, 'Salesforce Lightning');
+      panels.leadArrived(1, OTHER, URL_A, 'Salesforce Lightning');
+      panels.shown(1, LEAD, { ok: true, reply: MATCHED });
+      await vi.advanceTimersByTimeAsync(SKELETON_AFTER_MS);
+      expect(shows(view.pushed).at(-1)).toMatchObject({ lead: OTHER, state: { kind: 'loading' } });
+      expect(shows(view.pushed).some((p) => p.state.kind === 'view')).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('does not flash the skeleton when the page says more about the same record', () => {
