@@ -1,10 +1,9 @@
 import { useSignal } from '@preact/signals';
 import { objectTypeLabel, t, verdictLabel } from '../lib/i18n';
+import { formatTime } from '../lib/i18n/formats';
 import type { DeadLetter, OutboxStatus, VerdictSetup } from '../lib/messages';
 import type { Verdict } from '../lib/protocol';
 import { NoteField, RegionSelect, VerdictSelect } from './VerdictFields';
-
-const time = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
 export interface DeadLetterFix {
   verdict: Verdict;
@@ -82,7 +81,7 @@ export function OutboxView(props: {
       <h2 id="sr-outbox-title">{t('outboxTitle')}</h2>
       <p role="status">
         {waiting === 0 ? t('outboxEmpty') : t('outboxWaiting', waiting)}{' '}
-        {status.lastSyncAt ? t('outboxLastSync', time(status.lastSyncAt)) : t('outboxNeverSynced')}
+        {status.lastSyncAt ? t('outboxLastSync', formatTime(status.lastSyncAt)) : t('outboxNeverSynced')}
       </p>
       {status.paused && (
         <div role="alert" class="sr-error">
@@ -94,7 +93,7 @@ export function OutboxView(props: {
       )}
       {!status.paused && status.lastError && waiting > 0 && (
         <p class="sr-warning">
-          {t('outboxRetrying', status.lastError, status.retryAt ? time(status.retryAt) : '')}
+          {t('outboxRetrying', status.lastError, status.retryAt ? formatTime(status.retryAt) : '')}
         </p>
       )}
       {status.otherWorkspace > 0 && (

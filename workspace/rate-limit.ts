@@ -1,6 +1,8 @@
 import type { Sql } from './db/database';
 import { ApiError } from './errors';
 
+const TOO_MANY_ATTEMPTS = 'Too many attempts: wait a little and try again.';
+
 /**
  * Fixed-window counters in the database, so every instance behind a load balancer counts the same.
  * Throws 429 with Retry-After once `key` has been hit `limit` times in the current window.
@@ -10,29 +12,23 @@ export async function hit(
   key: string,
   limit: number,
   windowSeconds: number,
-  message = 'Too many attempts: wait a little and try again.',
+  message = TOO_MANY_ATTEMPTS,
 ): Promise<void> {
   const [row] = await sql.query<{ count: number; retry_after: number }>(
-    `INSERT INTO rate_limits (key, window_start, count) VALUES ($1, ${WINDOW_START('$2')}, 1)
+    `INSERT INTO rate_limits (key, window_start, count)
+     VALUES ($1, to_timestamp(floor(extract(epoch FROM now()) / $2) * $2), 1)
      ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1
-     RETURNING count, ${RETRY_AFTER('$2')} AS retry_after`,
+     RETURNING count, ceil(extract(epoch FROM window_start) + $2 - extract(epoch FROM now()))::int AS retry_after`,
     [key, windowSeconds],
   );
   if (row) refuseOver(row, limit, message);
 }
 
-/** The SQL for the start of the current window of `seconds` (a parameter's placeholder). */
-export const WINDOW_START = (seconds: string) =>
-  `to_timestamp(floor(extract(epoch FROM now()) / ${seconds}) * ${seconds})`;
-/** The SQL for the seconds left in the window of a rate_limits row being returned. */
-export const RETRY_AFTER = (seconds: string) =>
-  `ceil(extract(epoch FROM window_start) + ${seconds} - extract(epoch FROM now()))::int`;
-
 /** 429 with Retry-After when a window's count (this hit included) is past the limit. */
 export function refuseOver(
   row: { count: number; retry_after: number },
   limit: number,
-  message = 'Too many attempts: wait a little and try again.',
+  message: string,
 ): void {
   if (row.count > limit) {
     throw new ApiError(429, 'rate_limited', message, undefined, Math.max(1, row.retry_after));

@@ -9,6 +9,7 @@
 const money = new Map<string, Intl.NumberFormat | null>();
 let percent: Intl.NumberFormat | undefined;
 let when: Intl.DateTimeFormat | undefined;
+let time: Intl.DateTimeFormat | undefined;
 
 /** `amount` in `currency`, whole units; a code Intl does not know is shown as written after the amount. */
 export function formatMoney(amount: number, currency: string): string {
@@ -39,6 +40,12 @@ export function formatWhen(iso: string): string {
     minute: '2-digit',
   });
   return when.format(new Date(iso));
+}
+
+/** An ISO time as its time of day (hours and minutes). */
+export function formatTime(iso: string): string {
+  time ??= new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit' });
+  return time.format(new Date(iso));
 }
 
 /** Builds the formatters ahead of their first use (see above). */

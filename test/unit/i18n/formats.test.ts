@@ -25,12 +25,16 @@ afterEach(() => {
 
 describe('formats', () => {
   it('formats money, a share and a time, and shows a code Intl does not know as written', async () => {
-    const { formatMoney, formatPercent, formatWhen } = await import('../../../lib/i18n/formats');
+    const { formatMoney, formatPercent, formatTime, formatWhen } = await import('../../../lib/i18n/formats');
     expect(formatMoney(12_000, 'EUR')).toMatch(/12,000/);
     expect(formatMoney(12_000, 'EUR')).toMatch(/€/);
     expect(formatMoney(5, 'NOT-A-CODE')).toBe('5 NOT-A-CODE');
     expect(formatPercent(0.25)).toMatch(/25\s?%/);
     expect(formatWhen('2026-03-04T10:30:00.000Z')).toMatch(/Mar/);
+    const iso = '2026-03-04T10:30:00.000Z';
+    expect(formatTime(iso)).toBe(
+      new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }),
+    );
   });
 
   it('builds each formatter once, however often it is used', async () => {
