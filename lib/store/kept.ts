@@ -36,13 +36,20 @@ function remembered<K extends keyof Kept>(
   const entry = keptFor(db);
   const existing = entry[store];
   if (existing) return existing as NonNullable<Kept[K]>;
-  const reading = read();
-  entry[store] = reading;
-  // A failed read is tried again next time, not remembered.
-  reading.catch(() => {
-    if (entry[store] === reading) delete entry[store];
+  return hold(entry, store, read());
+}
+
+/** Holds `value` as what memory has for `store`; a failed read is tried again next time, not remembered. */
+function hold<K extends keyof Kept>(
+  entry: Kept,
+  store: K,
+  value: NonNullable<Kept[K]>,
+): NonNullable<Kept[K]> {
+  entry[store] = value;
+  value.catch(() => {
+    if (entry[store] === value) delete entry[store];
   });
-  return reading;
+  return value;
 }
 
 /** The link to the workspace, or undefined when none. */
@@ -66,14 +73,19 @@ export function keptPicks(db: IDBPDatabase<SameroomDb>): Promise<Map<string, Pic
 
 /** After a committed write of one record's pick (null: forgotten): memory holds what was written. */
 export function keepPick(db: IDBPDatabase<SameroomDb>, leadKey: string, pick: Pick | null): void {
-  const picks = keptFor(db).picks;
+  const entry = keptFor(db);
+  const picks = entry.picks;
   if (!picks) return;
-  keptFor(db).picks = picks.then((all) => {
-    const next = new Map(all);
-    if (pick) next.set(leadKey, pick);
-    else next.delete(leadKey);
-    return next;
-  });
+  hold(
+    entry,
+    'picks',
+    picks.then((all) => {
+      const next = new Map(all);
+      if (pick) next.set(leadKey, pick);
+      else next.delete(leadKey);
+      return next;
+    }),
+  );
 }
 
 /** After a committed write of the link: memory holds what was written. */

@@ -3,7 +3,7 @@ import { leadBrief, leadView, pickCampaign } from '../../../lib/background/lead'
 import { linkWorkspace, unlinkWorkspace } from '../../../lib/background/link';
 import { verdict } from '../../../lib/background/verdicts';
 import { openSameroomDb } from '../../../lib/store/db';
-import { keepAtStart, keptCampaigns, keptLink } from '../../../lib/store/kept';
+import { keepAtStart, keepPick, keptCampaigns, keptLink, keptPicks } from '../../../lib/store/kept';
 import { brief } from '../../support/examples';
 import { LINK, verdictInput, WORKSPACE } from '../outbox/fake-workspace';
 
@@ -147,5 +147,22 @@ describe('the link and the briefs kept in memory (issue 11)', () => {
     expect(await leadBrief(again, other, { now: NOW })).toMatchObject({ state: 'matched' });
     await pickCampaign(db, other, null, { now: NOW });
     expect(await leadBrief(db, other, { now: NOW })).toMatchObject({ state: 'noMatch' });
+  });
+
+  it('reads the picks again after a failed read, even when a pick was written while it was on its way', async () => {
+    const db = await openSameroomDb();
+    await db.put('picks', { campaignId: 'c-1', pickedAt: NOW.toISOString() }, 'lead-a');
+    const transaction = db.transaction.bind(db);
+    db.transaction = (() => {
+      throw new Error('IndexedDB went away');
+    }) as unknown as typeof db.transaction;
+    const failing = keptPicks(db);
+    // A pick committed while that read is still on its way.
+    keepPick(db, 'lead-b', { campaignId: 'c-2', pickedAt: NOW.toISOString() });
+    await expect(failing).rejects.toThrow('IndexedDB went away');
+    db.transaction = transaction;
+    await db.put('picks', { campaignId: 'c-2', pickedAt: NOW.toISOString() }, 'lead-b');
+    const picks = await keptPicks(db);
+    expect([...picks.keys()].sort()).toEqual(['lead-a', 'lead-b']);
   });
 });
