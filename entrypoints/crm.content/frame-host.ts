@@ -1,7 +1,7 @@
 import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { leadKeyOf } from '../../lib/campaigns/lead-key';
-import { adapterFor, type CrmAdapter, detectLead, type LeadContext, recordCrm } from '../../lib/crm';
+import { adapterFor, type CrmAdapter, detectLead, type LeadContext, recordFromUrl } from '../../lib/crm';
 import { pageReport } from '../../lib/crm/outline';
 import type { PageQuestion } from '../../lib/panel-port';
 import type { PanelCommand } from '../../lib/platform/commands';
@@ -84,7 +84,7 @@ export class FrameHost {
     this.stopWatching?.();
     // The address says whether this is a record: the frame goes up on that, and the page is read for
     // signals (a walk of the whole page, tens of ms on a busy one) while the frame loads.
-    const crm = recordCrm(url, this.adapters);
+    const crm = recordFromUrl(url, this.adapters)?.crm ?? null;
     if (crm && (!this.host || this.shownCrm !== crm)) {
       this.shownCrm = crm;
       this.mounting ??= this.mount(crm).finally(() => {

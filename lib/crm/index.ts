@@ -143,32 +143,21 @@ export function detectLead(
 }
 
 /**
- * The CRM whose record this address is, from the address alone (no reading of the page), or null: the
- * content script puts the panel's frame up on this before it walks the page for signals.
+ * The record an address points at, from the address alone (no reading of any page), or null: one pasted
+ * in the popup's verdict form, or the page's own, on which the content script puts the panel's frame up
+ * before it walks the page for signals.
  */
-export function recordCrm(
-  url: string,
+export function recordFromUrl(
+  text: string,
   adapters: readonly CrmAdapter[] = ADAPTERS,
-): LeadContext['crm'] | null {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return null;
-  }
-  const adapter = adapterFor(parsed, adapters);
-  return adapter?.recognise(parsed) ? adapter.crm : null;
-}
-
-/** The record a pasted CRM address points at (the popup's verdict form), or null. */
-export function recordFromUrl(text: string): (RecordRef & { crm: LeadContext['crm'] }) | null {
+): (RecordRef & { crm: LeadContext['crm'] }) | null {
   let url: URL;
   try {
     url = new URL(text.trim());
   } catch {
     return null;
   }
-  const adapter = adapterFor(url);
+  const adapter = adapterFor(url, adapters);
   const record = adapter?.recognise(url);
   return adapter && record ? { crm: adapter.crm, ...record } : null;
 }
