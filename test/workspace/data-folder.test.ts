@@ -139,9 +139,11 @@ describe('one owner per data folder', () => {
       }
     })();
     await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // Listened for before the kill: the child can be gone before the batch on its way has failed.
+    const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await sending;
-    await new Promise((resolve) => child.once('exit', resolve));
+    await exited;
     expect(acknowledged.length).toBeGreaterThan(0);
 
     const started = Date.now();
