@@ -1,11 +1,13 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { makeSelfSignedCertificate } from '../support/certificate';
-import { CERT_FILE, CUSTOM_SITE_MATCH, E2E_DIR, KEY_FILE, ROOT } from './harness/paths';
+import { CERT_FILE, CHROME_TEST_BUILD, CUSTOM_SITE_MATCH, E2E_DIR, KEY_FILE, ROOT } from './harness/paths';
+import { makeTestBuild } from './harness/test-build';
 
-function build(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+function build(args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn('npx', args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
     child.on('error', reject);
     child.on('exit', (code) =>
       code === 0 ? resolve() : reject(new Error(`npx ${args.join(' ')} failed (exit ${code})`)),
@@ -24,7 +26,9 @@ export default async function setup(): Promise<void> {
     const dashboard = build(['vite', 'build', '--config', 'workspace/dashboard/vite.config.ts']);
     await build(['wxt', 'build']);
     await build(['wxt', 'build', '-b', 'firefox']);
-    await build(['wxt', 'build'], { ...process.env, SAMEROOM_TEST_HOSTS: CUSTOM_SITE_MATCH });
+    // The Chrome test build differs from the release build in its manifest alone (wxt.config.ts's
+    // SAMEROOM_TEST_HOSTS): a patched copy of it, not a third build.
+    makeTestBuild(join(ROOT, '.output', 'chrome-mv3'), CHROME_TEST_BUILD, [CUSTOM_SITE_MATCH]);
     await dashboard;
   }
   if (!existsSync(CERT_FILE) || !existsSync(KEY_FILE))

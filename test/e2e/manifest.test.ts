@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CRM_MATCHES } from '../../lib/crm';
-import { CHROME_BUILD, CHROME_TEST_BUILD, CUSTOM_SITE_MATCH, FIREFOX_BUILD } from './harness/paths';
+import { CHROME_BUILD, CHROME_TEST_BUILD, CUSTOM_SITE_MATCH, FIREFOX_BUILD, ROOT } from './harness/paths';
+import { testManifest } from './harness/test-build';
 
 /** What DESIGN.md allows a built manifest to ask for; anything else fails. */
 const ALLOWED_PERMISSIONS = ['activeTab', 'alarms', 'scripting', 'storage'];
@@ -144,5 +145,30 @@ describe('the Chrome test build', () => {
       const release = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
       expect(release.host_permissions).not.toContain(CUSTOM_SITE_MATCH);
     }
+  });
+
+  // The e2e setup patches a copy of the release build (harness/test-build.ts) instead of running
+  // `wxt build` with SAMEROOM_TEST_HOSTS: the patch must be what wxt.config.ts does with that variable.
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    vi.resetModules();
+  });
+  it('is the release manifest with the host added where wxt.config.ts adds SAMEROOM_TEST_HOSTS', async () => {
+    // Made from this checkout's release build (SAMEROOM_CHROME_BUILD may name another).
+    const release = JSON.parse(readFileSync(join(ROOT, '.output', 'chrome-mv3', 'manifest.json'), 'utf8'));
+    const patched = testManifest(release, [CUSTOM_SITE_MATCH]);
+    expect(JSON.parse(readFileSync(join(CHROME_TEST_BUILD, 'manifest.json'), 'utf8'))).toEqual(patched);
+    vi.resetModules();
+    vi.stubEnv('SAMEROOM_TEST_HOSTS', CUSTOM_SITE_MATCH);
+    const { default: config } = await import('../../wxt.config');
+    expect(config.outDir).toBe('.output/test');
+    const manifest = (config.manifest as (env: { browser: string }) => Record<string, unknown>)({
+      browser: 'chrome',
+    });
+    // Every field wxt.config.ts writes (WXT adds the entrypoints' own) is as the patch made it.
+    for (const key of Object.keys(manifest)) expect(patched[key], key).toEqual(manifest[key]);
+    expect(Object.keys(manifest)).toEqual(
+      expect.arrayContaining(['host_permissions', 'web_accessible_resources']),
+    );
   });
 });
