@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 
 /** Something that runs SQL: the database itself, or one transaction on it. */
@@ -21,22 +21,87 @@ export interface Database extends Sql {
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
 
+/** An error from the database thread, with the fields PostgreSQL reported (code, detail, ...). */
+function errorFrom(plain: { name: string; message: string }): Error {
+  return Object.assign(new Error(plain.message), plain);
+}
+
+interface ThreadAnswer {
+  id: number;
+  ok: boolean;
+  value?: unknown;
+  error?: { name: string; message: string };
+}
+
+/**
+ * PGlite on a worker thread of its own (./pglite-thread.mjs): its WebAssembly runs beside the thread that
+ * parses, checks and answers requests instead of taking turns with it. Transactions stay as they were
+ * in one thread: the thread holds PGlite's transaction open (and with it PGlite's lock) until the work
+ * given here ends, so its statements run alone and in order. If the thread dies, every call waiting on
+ * it fails with the reason, and so does every later call.
+ */
 async function openPglite(dataDir: string | null): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const db = await PGlite.create(dataDir ?? undefined);
-  const wrap = (runner: Pick<PGlite, 'query' | 'exec'>): Sql => ({
-    async query<Row>(text: string, params: unknown[] = []) {
-      return (await runner.query<Row>(text, params)).rows;
-    },
+  const thread = new Worker(new URL('./pglite-thread.mjs', import.meta.url), { workerData: { dataDir } });
+  const waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  let nextId = 1;
+  let gone: Error | null = null;
+  const failAll = (error: Error) => {
+    gone ??= error;
+    for (const call of waiting.values()) call.reject(gone);
+    waiting.clear();
+  };
+  thread.on('message', (message: ThreadAnswer) => {
+    const call = waiting.get(message.id);
+    waiting.delete(message.id);
+    if (waiting.size === 0) thread.unref();
+    if (message.ok) call?.resolve(message.value);
+    else call?.reject(errorFrom(message.error!));
+  });
+  thread.on('error', (error) => failAll(error));
+  thread.on('exit', (code) => failAll(new Error(`the database thread stopped (exit code ${code})`)));
+  const ask = <T>(message: Record<string, unknown>, id = nextId++): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      if (gone) return reject(gone);
+      waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      // The process stays alive while a call waits for the thread, and only then.
+      thread.ref();
+      if (id !== 0) thread.postMessage({ ...message, id });
+    });
+  // Id 0 is the thread's answer once PGlite is open (or could not be).
+  try {
+    await ask({}, 0);
+  } catch (error) {
+    await thread.terminate();
+    throw error;
+  }
+  const sql = (tx?: number): Sql => ({
+    query: <Row>(text: string, params: unknown[] = []) => ask<Row[]>({ op: 'query', text, params, tx }),
     async exec(text: string) {
-      await runner.exec(text);
+      await ask({ op: 'exec', text, tx });
     },
   });
   return {
     kind: 'pglite',
-    ...wrap(db),
-    transaction: (work) => db.transaction((tx) => work(wrap(tx))),
-    close: () => db.close(),
+    ...sql(),
+    async transaction(work) {
+      const tx = await ask<number>({ op: 'begin' });
+      let result: Awaited<ReturnType<typeof work>>;
+      try {
+        result = await work(sql(tx));
+      } catch (error) {
+        await ask({ op: 'end', tx, commit: false }).catch(() => undefined);
+        throw error;
+      }
+      await ask({ op: 'end', tx, commit: true });
+      return result;
+    },
+    async close() {
+      if (gone) return;
+      await ask({ op: 'close' });
+      gone = new Error('the database is closed');
+      await thread.terminate();
+    },
   };
 }
 

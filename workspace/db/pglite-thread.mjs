@@ -1,0 +1,134 @@
+// PGlite on a thread of its own (see ./database.ts, openPglite): the embedded database's work (WebAssembly,
+// a third to two thirds of an ingest's time) no longer runs on the thread that answers HTTP, so requests
+// are parsed, checked and answered while the database runs the previous call.
+//
+// Plain JavaScript, not TypeScript: a worker thread is started by Node itself, under whatever runs the
+// workspace (tsx, vitest, node), so this file must need no transform.
+//
+// Messages in: { id, op: 'query', text, params, tx } | { id, op: 'exec', text, tx } | { id, op: 'begin' }
+//   | { id, op: 'end', tx, commit } | { id, op: 'close' }
+// Messages out: { id, ok: true, value } | { id, ok: false, error: { name, message, ...fields } }
+import { parentPort, workerData } from 'node:worker_threads';
+import { PGlite } from '@electric-sql/pglite';
+
+/** The fields of PostgreSQL's error report that callers read (code, detail, ...), copied as they are. */
+const ERROR_FIELDS = [
+  'code',
+  'detail',
+  'hint',
+  'position',
+  'where',
+  'schema',
+  'table',
+  'column',
+  'constraint',
+];
+
+function errorOf(error) {
+  const plain = {
+    name: error instanceof Error ? error.name : 'Error',
+    message: error instanceof Error ? error.message : String(error),
+  };
+  for (const field of ERROR_FIELDS) if (error?.[field] !== undefined) plain[field] = error[field];
+  return plain;
+}
+
+const port = parentPort;
+const reply = (id, promise) =>
+  promise.then(
+    (value) => port.postMessage({ id, ok: true, value }),
+    (error) => port.postMessage({ id, ok: false, error: errorOf(error) }),
+  );
+
+let db;
+try {
+  db = await PGlite.create(workerData.dataDir ?? undefined);
+} catch (error) {
+  port.postMessage({ id: 0, ok: false, error: errorOf(error) });
+  process.exit(1);
+}
+port.postMessage({ id: 0, ok: true, value: null });
+
+/** Open transactions by id: the PGlite transaction's runner, and how to end it. */
+const transactions = new Map();
+let nextTx = 1;
+
+function begin(id) {
+  const tx = nextTx++;
+  // The transaction stays open (holding PGlite's lock, as in one thread) until the caller ends it.
+  db.transaction(
+    (runner) =>
+      new Promise((end, fail) => {
+        transactions.set(tx, { runner, end, fail });
+        port.postMessage({ id, ok: true, value: tx });
+      }),
+  ).then(
+    () => {
+      const ending = transactions.get(tx);
+      transactions.delete(tx);
+      ending?.ended.resolve();
+    },
+    (error) => {
+      const ending = transactions.get(tx);
+      transactions.delete(tx);
+      if (ending?.ended) ending.ended.reject(error);
+      // A transaction that failed before it began (BEGIN refused): its caller is told here.
+      else port.postMessage({ id, ok: false, error: errorOf(error) });
+    },
+  );
+}
+
+function runnerOf(tx) {
+  if (tx === undefined) return db;
+  const open = transactions.get(tx);
+  if (!open) throw new Error(`transaction ${tx} is not open`);
+  return open.runner;
+}
+
+port.on('message', (message) => {
+  const { id, op } = message;
+  try {
+    if (op === 'query')
+      reply(
+        id,
+        runnerOf(message.tx)
+          .query(message.text, message.params)
+          .then((result) => result.rows),
+      );
+    else if (op === 'exec')
+      reply(
+        id,
+        runnerOf(message.tx)
+          .exec(message.text)
+          .then(() => null),
+      );
+    else if (op === 'begin') begin(id);
+    else if (op === 'end') {
+      const open = transactions.get(message.tx);
+      if (!open) throw new Error(`transaction ${message.tx} is not open`);
+      const ended = {};
+      const done = new Promise((resolve, reject) => Object.assign(ended, { resolve, reject }));
+      open.ended = ended;
+      // PGlite commits when the work resolves and rolls back when it rejects.
+      if (message.commit) open.end();
+      else open.fail(new Error('rolled back'));
+      reply(
+        id,
+        done.then(
+          () => null,
+          (error) => {
+            if (!message.commit) return null; // the rollback asked for
+            throw error;
+          },
+        ),
+      );
+    } else if (op === 'close')
+      reply(
+        id,
+        db.close().then(() => null),
+      );
+    else throw new Error(`unknown operation ${op}`);
+  } catch (error) {
+    port.postMessage({ id, ok: false, error: errorOf(error) });
+  }
+});
