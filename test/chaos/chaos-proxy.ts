@@ -25,6 +25,13 @@ export type Fault =
 export interface ChaosProxy {
   url: string;
   fault(fault: Fault): void;
+  /**
+   * Arms `fault` to begin with the next feedback batch, which meets it (verdicts wait out their Undo
+   * window before they are sent, so a fault begun at once would be over before any batch came). Resolves
+   * when it has begun; `disarm` takes it back if no batch came.
+   */
+  armFault(fault: Fault): Promise<void>;
+  disarm(): void;
   /** Called as each feedback batch is forwarded (the chaos suite kills the workspace mid-batch here). */
   onFeedbackPost(hook: (() => void) | null): void;
   feedbackPosts(): number;
@@ -35,10 +42,16 @@ const HANG_MS = 3_000;
 
 export async function startChaosProxy(target: () => string): Promise<ChaosProxy> {
   let fault: Fault = 'pass';
+  let armed: { fault: Fault; struck(): void } | null = null;
   let hook: (() => void) | null = null;
   let posts = 0;
   const hanging = new Set<ServerResponse>();
   const server = createServer((incoming, outgoing) => {
+    if (armed && incoming.method === 'POST' && incoming.url?.startsWith('/api/v1/feedback')) {
+      fault = armed.fault;
+      armed.struck();
+      armed = null;
+    }
     if (fault === 'offline' || fault === 'reset') {
       outgoing.socket?.destroy();
       return;
@@ -102,6 +115,14 @@ export async function startChaosProxy(target: () => string): Promise<ChaosProxy>
     url: `http://127.0.0.1:${port}`,
     fault(next) {
       fault = next;
+    },
+    armFault(next) {
+      return new Promise<void>((struck) => {
+        armed = { fault: next, struck };
+      });
+    },
+    disarm() {
+      armed = null;
     },
     onFeedbackPost(next) {
       hook = next;

@@ -60,6 +60,10 @@ export interface ChaosFigures {
   rollupMismatches: number;
   outboxLeft: number;
   strikes: Partial<Record<Strike, number>>;
+  /** Network faults that began with a feedback batch (which met the fault). */
+  faultsMet: number;
+  /** Network faults in rounds with verdicts to send that no batch met: each one a round that tested less. */
+  faultsMissed: number;
   seconds: number;
 }
 
@@ -126,6 +130,8 @@ export async function runChaos(options: {
     rollupMismatches: 0,
     outboxLeft: 0,
     strikes: {},
+    faultsMet: 0,
+    faultsMissed: 0,
     seconds: 0,
   };
   try {
@@ -219,6 +225,7 @@ export async function runChaos(options: {
 
     for (let round = 1; round <= options.rounds; round++) {
       const strike = STRIKES[random(STRIKES.length)]!;
+      let faultNote = '';
       figures.strikes[strike] = (figures.strikes[strike] ?? 0) + 1;
       await openLead();
       const clicks = 1 + random(2);
@@ -274,7 +281,21 @@ export async function runChaos(options: {
         await sleep(500 + random(1_500));
         await ws.start();
       } else {
-        proxy.fault(strike);
+        // The fault begins with the first batch sent once the Undo window is over, so that batch meets it
+        // (begun at once, it ended before anything was sent). When everything of the round is stored
+        // already (the Undo wait of a later click outlasted an earlier one's window) or was undone, no
+        // batch is coming: it begins now.
+        const begun = proxy.armFault(strike).then(() => true);
+        const text = await storedNotes();
+        const waiting = roundNotes.some((note) => occurrences(text, note) === 0);
+        const met = waiting && (await Promise.race([begun, sleep(15_000).then(() => false)]));
+        if (!met) {
+          proxy.disarm();
+          proxy.fault(strike);
+        }
+        if (met) figures.faultsMet++;
+        else if (waiting) figures.faultsMissed++;
+        faultNote = met ? ', a batch met it' : waiting ? ', NO BATCH MET IT' : ', nothing left to send';
         await sleep(2_000 + random(2_000));
         proxy.fault('pass');
       }
@@ -307,7 +328,7 @@ export async function runChaos(options: {
       figures.rollupMismatches += rollupsAgree ? 0 : 1;
       figures.outboxLeft = await outboxCount();
       log(
-        `round ${round}/${options.rounds} ${strike} (arrived ${((arrived - struck) / 1000).toFixed(1)} s after the strike, checked in ${((Date.now() - arrived) / 1000).toFixed(1)} s): saved ${roundNotes.length}, undone ${clicks - roundNotes.length}; ` +
+        `round ${round}/${options.rounds} ${strike}${faultNote} (arrived ${((arrived - struck) / 1000).toFixed(1)} s after the strike, checked in ${((Date.now() - arrived) / 1000).toFixed(1)} s): saved ${roundNotes.length}, undone ${clicks - roundNotes.length}; ` +
           `totals ${saved.length} stored once, lost ${lost.length}, doubled ${doubled.length}, undone stored ${undoneStored.length}, ` +
           `rollups ${rollupsAgree ? 'agree' : `differ (${verify.join(' ')})`}`,
       );

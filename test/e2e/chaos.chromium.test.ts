@@ -16,6 +16,8 @@ it(`survives 10 rounds of kills and network faults with nothing lost, doubled or
     undoneStored: 0,
     rollupMismatches: 0,
     outboxLeft: 0,
+    // Every network fault in a round with verdicts to send met a feedback batch.
+    faultsMissed: 0,
   });
   expect(figures.verdicts).toBeGreaterThanOrEqual(10);
 });
