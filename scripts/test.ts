@@ -41,7 +41,7 @@ const report = (file: string) => `--outputFile.json=reports/${file}`;
 const built = { SAMEROOM_E2E_SKIP_BUILD: '1' };
 const results: boolean[] = [];
 
-results.push(await vitest('unit', ['--project', 'unit', report('unit.json')]));
+results.push(await vitest('unit', ['--project', 'unit', '--maxWorkers=2', report('unit.json')]));
 
 const buildStarted = Date.now();
 const buildsMade = await buildForEndToEnd().then(

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Database, openDatabase } from '../../workspace/db/database';
+import { type Database, openDatabase, threadFlags } from '../../workspace/db/database';
 
 /**
  * PGlite runs on a worker thread of its own (workspace/db/pglite-thread.mjs). What callers saw when it
@@ -97,5 +97,22 @@ describe('PGlite on its own thread', () => {
       timeout: 60_000,
     });
     expect(output.trim()).toBe('answer 7');
+  });
+
+  it("starts the thread without the process's loaders and --input-type, keeping the other flags", () => {
+    expect(
+      threadFlags([
+        '--require',
+        '/x/preflight.cjs',
+        '--import',
+        'file:///x/loader.mjs',
+        '--max-old-space-size=4096',
+        '--input-type=module',
+        '-r',
+        'y',
+        '--loader=z',
+        '--enable-source-maps',
+      ]),
+    ).toEqual(['--max-old-space-size=4096', '--enable-source-maps']);
   });
 });

@@ -34,6 +34,23 @@ interface ThreadAnswer {
 }
 
 /**
+ * Node's flags for the database thread: without those that load code into every thread (--import,
+ * --require, --loader) and --input-type, which only a script given as text may carry (a thread started
+ * under `node --input-type=module -e …` would refuse to start with it).
+ */
+export function threadFlags(flags: string[]): string[] {
+  const kept: string[] = [];
+  for (let index = 0; index < flags.length; index++) {
+    const flag = flags[index]!;
+    const name = flag.split('=')[0]!;
+    if (!['--import', '--require', '-r', '--loader', '--experimental-loader', '--input-type'].includes(name))
+      kept.push(flag);
+    else if (!flag.includes('=')) index++; // its value is the next one
+  }
+  return kept;
+}
+
+/**
  * PGlite on a worker thread of its own (./pglite-thread.mjs): its WebAssembly runs beside the thread that
  * parses, checks and answers requests instead of taking turns with it. Transactions stay as they were
  * in one thread: the thread holds PGlite's transaction open (and with it PGlite's lock) until the work
@@ -42,7 +59,11 @@ interface ThreadAnswer {
  */
 async function openPglite(dataDir: string | null): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const thread = new Worker(new URL('./pglite-thread.mjs', import.meta.url), { workerData: { dataDir } });
+  const thread = new Worker(new URL('./pglite-thread.mjs', import.meta.url), {
+    workerData: { dataDir },
+    // Plain JavaScript: the loaders the process runs under (tsx, vitest) would cost each thread ~80 ms.
+    execArgv: threadFlags(process.execArgv),
+  });
   const waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   let nextId = 1;
   let gone: Error | null = null;
