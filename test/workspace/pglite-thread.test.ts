@@ -74,6 +74,12 @@ describe('PGlite on its own thread', () => {
     expect(await db.query('SELECT n FROM t WHERE id = 5')).toEqual([{ n: 20 }]);
   });
 
+  it("says why a database cannot be opened in PGlite's words, not only that its thread ended", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sameroom-bad-db-'));
+    writeFileSync(join(dataDir, 'PG_VERSION'), '99\n'); // a data folder of a PostgreSQL this is not
+    await expect(openDatabase({ dataDir })).rejects.toThrow(/PGlite/);
+  });
+
   it('refuses calls once closed, in plain words', async () => {
     const other = await openDatabase({ dataDir: null });
     await other.close();

@@ -40,14 +40,13 @@ const reply = (id, promise) =>
     (error) => port.postMessage({ id, ok: false, error: errorOf(error) }),
   );
 
-let db;
-try {
-  db = await PGlite.create(workerData.dataDir ?? undefined);
-} catch (error) {
+// Id 0 answers the opening. A database that cannot be opened is said with PGlite's own words, and the
+// thread then has nothing to wait for: the caller ends it.
+const db = await PGlite.create(workerData.dataDir ?? undefined).catch((error) => {
   port.postMessage({ id: 0, ok: false, error: errorOf(error) });
-  process.exit(1);
-}
-port.postMessage({ id: 0, ok: true, value: null });
+  return null;
+});
+if (db) port.postMessage({ id: 0, ok: true, value: null });
 
 /** Open transactions by id: the PGlite transaction's runner, and how to end it. */
 const transactions = new Map();
@@ -85,50 +84,51 @@ function runnerOf(tx) {
   return open.runner;
 }
 
-port.on('message', (message) => {
-  const { id, op } = message;
-  try {
-    if (op === 'query')
-      reply(
-        id,
-        runnerOf(message.tx)
-          .query(message.text, message.params)
-          .then((result) => result.rows),
-      );
-    else if (op === 'exec')
-      reply(
-        id,
-        runnerOf(message.tx)
-          .exec(message.text)
-          .then(() => null),
-      );
-    else if (op === 'begin') begin(id);
-    else if (op === 'end') {
-      const open = transactions.get(message.tx);
-      if (!open) throw new Error(`transaction ${message.tx} is not open`);
-      const ended = {};
-      const done = new Promise((resolve, reject) => Object.assign(ended, { resolve, reject }));
-      open.ended = ended;
-      // PGlite commits when the work resolves and rolls back when it rejects.
-      if (message.commit) open.end();
-      else open.fail(new Error('rolled back'));
-      reply(
-        id,
-        done.then(
-          () => null,
-          (error) => {
-            if (!message.commit) return null; // the rollback asked for
-            throw error;
-          },
-        ),
-      );
-    } else if (op === 'close')
-      reply(
-        id,
-        db.close().then(() => null),
-      );
-    else throw new Error(`unknown operation ${op}`);
-  } catch (error) {
-    port.postMessage({ id, ok: false, error: errorOf(error) });
-  }
-});
+if (db)
+  port.on('message', (message) => {
+    const { id, op } = message;
+    try {
+      if (op === 'query')
+        reply(
+          id,
+          runnerOf(message.tx)
+            .query(message.text, message.params)
+            .then((result) => result.rows),
+        );
+      else if (op === 'exec')
+        reply(
+          id,
+          runnerOf(message.tx)
+            .exec(message.text)
+            .then(() => null),
+        );
+      else if (op === 'begin') begin(id);
+      else if (op === 'end') {
+        const open = transactions.get(message.tx);
+        if (!open) throw new Error(`transaction ${message.tx} is not open`);
+        const ended = {};
+        const done = new Promise((resolve, reject) => Object.assign(ended, { resolve, reject }));
+        open.ended = ended;
+        // PGlite commits when the work resolves and rolls back when it rejects.
+        if (message.commit) open.end();
+        else open.fail(new Error('rolled back'));
+        reply(
+          id,
+          done.then(
+            () => null,
+            (error) => {
+              if (!message.commit) return null; // the rollback asked for
+              throw error;
+            },
+          ),
+        );
+      } else if (op === 'close')
+        reply(
+          id,
+          db.close().then(() => null),
+        );
+      else throw new Error(`unknown operation ${op}`);
+    } catch (error) {
+      port.postMessage({ id, ok: false, error: errorOf(error) });
+    }
+  });
