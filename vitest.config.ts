@@ -29,7 +29,8 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['test/e2e/global-setup.ts'],
-          // One browser at a time: the fixture server binds port 443 and the machine has two cores.
+          // One browser at a time: Firefox's fixture server binds port 443 and the machine has two cores
+          // (npm test runs the chaos rounds, which mostly wait, beside the workspace suite: scripts/test.ts).
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 180_000,

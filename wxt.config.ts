@@ -9,8 +9,10 @@ export const GECKO_ID = 'sameroom@sameroom.app';
 export const PERMISSIONS = ['storage', 'alarms', 'scripting', 'activeTab'];
 
 /**
- * Test builds only (SAMEROOM_TEST_HOSTS, set by the e2e setup): the custom CRM sites the tests add,
- * granted at install so no permission dialog is needed. Production builds list none.
+ * Test builds only (SAMEROOM_TEST_HOSTS): the custom CRM sites the tests add, granted at install so no
+ * permission dialog is needed. Production builds list none. The e2e setup makes its test build by
+ * patching the release build's manifest the same way (test/e2e/harness/test-build.ts, whose test checks
+ * it against this config), so what this changes must stay in the manifest.
  */
 const TEST_HOSTS = (process.env.SAMEROOM_TEST_HOSTS ?? '').split(',').filter(Boolean);
 
