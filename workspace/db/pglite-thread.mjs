@@ -48,31 +48,28 @@ const db = await PGlite.create(workerData.dataDir ?? undefined).catch((error) =>
 });
 if (db) port.postMessage({ id: 0, ok: true, value: null });
 
-/** Open transactions by id: the PGlite transaction's runner, and how to end it. */
+/** Open transactions by id: the PGlite transaction's runner, how to end it, and its outcome. */
 const transactions = new Map();
 let nextTx = 1;
 
 function begin(id) {
   const tx = nextTx++;
-  // The transaction stays open (holding PGlite's lock, as in one thread) until the caller ends it.
-  db.transaction(
+  const open = {};
+  // The transaction stays open (holding PGlite's lock, as in one thread) until the caller ends it:
+  // PGlite commits when the work given to it resolves and rolls back when it rejects.
+  open.finished = db.transaction(
     (runner) =>
       new Promise((end, fail) => {
-        transactions.set(tx, { runner, end, fail });
+        Object.assign(open, { runner, end, fail });
+        transactions.set(tx, open);
         port.postMessage({ id, ok: true, value: tx });
       }),
-  ).then(
-    () => {
-      const ending = transactions.get(tx);
-      transactions.delete(tx);
-      ending?.ended.resolve();
-    },
+  );
+  open.finished.then(
+    () => transactions.delete(tx),
     (error) => {
-      const ending = transactions.get(tx);
-      transactions.delete(tx);
-      if (ending?.ended) ending.ended.reject(error);
       // A transaction that failed before it began (BEGIN refused): its caller is told here.
-      else port.postMessage({ id, ok: false, error: errorOf(error) });
+      if (!transactions.delete(tx)) port.postMessage({ id, ok: false, error: errorOf(error) });
     },
   );
 }
@@ -106,22 +103,23 @@ if (db)
       else if (op === 'end') {
         const open = transactions.get(message.tx);
         if (!open) throw new Error(`transaction ${message.tx} is not open`);
-        const ended = {};
-        const done = new Promise((resolve, reject) => Object.assign(ended, { resolve, reject }));
-        open.ended = ended;
-        // PGlite commits when the work resolves and rolls back when it rejects.
-        if (message.commit) open.end();
-        else open.fail(new Error('rolled back'));
-        reply(
-          id,
-          done.then(
-            () => null,
-            (error) => {
-              if (!message.commit) return null; // the rollback asked for
-              throw error;
-            },
-          ),
-        );
+        if (message.commit) {
+          open.end();
+          reply(
+            id,
+            open.finished.then(() => null),
+          );
+        } else {
+          open.fail(new Error('rolled back'));
+          // The rollback asked for: done, whatever PGlite said about it.
+          reply(
+            id,
+            open.finished.then(
+              () => null,
+              () => null,
+            ),
+          );
+        }
       } else if (op === 'close')
         reply(
           id,
