@@ -16,13 +16,11 @@ import { buildForEndToEnd } from '../test/e2e/harness/builds';
 
 const CHAOS = 'test/e2e/chaos.chromium.test.ts';
 
-function vitest(name: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<boolean> {
+/** Runs `command args` with its output shown; true when it passed. */
+function run(name: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<boolean> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn('npx', ['vitest', 'run', ...args, '--reporter=default', '--reporter=json'], {
-      stdio: 'inherit',
-      env: { ...process.env, ...env },
-    });
+    const child = spawn(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
     child.on('error', (error) => {
       console.error(`${name}: ${error.message}`);
       resolve(false);
@@ -37,11 +35,29 @@ function vitest(name: string, args: string[], env: NodeJS.ProcessEnv = {}): Prom
   });
 }
 
-const report = (file: string) => `--outputFile.json=reports/${file}`;
-const built = { SAMEROOM_E2E_SKIP_BUILD: '1' };
+/** The unit and workspace suites as their own npm scripts run them (one place for their flags). */
+const script = (name: string) => run(name, 'npm', ['run', `test:${name}`]);
+/** End-to-end files on the builds made above, with their own report. */
+const endToEnd = (name: string, args: string[], file: string) =>
+  run(
+    name,
+    'npx',
+    [
+      'vitest',
+      'run',
+      '--project',
+      'e2e',
+      ...args,
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=reports/${file}`,
+    ],
+    { SAMEROOM_E2E_SKIP_BUILD: '1' },
+  );
+
 const results: boolean[] = [];
 
-results.push(await vitest('unit', ['--project', 'unit', '--maxWorkers=2', report('unit.json')]));
+results.push(await script('unit'));
 
 const buildStarted = Date.now();
 const buildsMade = await buildForEndToEnd().then(
@@ -56,17 +72,11 @@ results.push(buildsMade);
 
 results.push(
   ...(await Promise.all([
-    vitest('workspace', ['--project', 'workspace', '--maxWorkers=2', report('workspace.json')]),
-    buildsMade
-      ? vitest('chaos (10 rounds)', ['--project', 'e2e', CHAOS, report('chaos.json')], built)
-      : Promise.resolve(false),
+    script('workspace'),
+    buildsMade ? endToEnd('chaos (10 rounds)', [CHAOS], 'chaos.json') : Promise.resolve(false),
   ])),
 );
 
-results.push(
-  buildsMade
-    ? await vitest('end to end', ['--project', 'e2e', '--exclude', CHAOS, report('e2e.json')], built)
-    : false,
-);
+results.push(buildsMade ? await endToEnd('end to end', ['--exclude', CHAOS], 'e2e.json') : false);
 
 process.exit(results.every(Boolean) ? 0 : 1);
