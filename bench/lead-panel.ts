@@ -311,7 +311,7 @@ async function launchEmptyExtension(env: BenchEnv): Promise<{ session: ChromiumS
       manifest_version: 3,
       name: 'Empty content script',
       version: '1.0',
-      content_scripts: [{ matches: [...CRM_MATCHES], js: ['empty.js'], run_at: 'document_idle' }],
+      content_scripts: [{ matches: [...CRM_MATCHES], js: ['empty.js'], run_at: 'document_start' }],
     }),
   );
   const session = await launchChromium({

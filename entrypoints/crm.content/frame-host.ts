@@ -25,6 +25,27 @@ function styled(element: HTMLElement, styles: Record<string, string>): void {
 
 const clamp = (width: number) => Math.round(Math.min(WIDTH.max, Math.max(WIDTH.min, width)));
 
+/** Resolves once the page's DOM is parsed (at once on a parsed page, as after an SPA navigation). */
+function domParsed(): Promise<void> {
+  if (document.readyState !== 'loading') return Promise.resolve();
+  return new Promise((resolve) =>
+    document.addEventListener('DOMContentLoaded', () => resolve(), { once: true }),
+  );
+}
+
+/** The page's body, as soon as the parser has made it: a script run at document_start may come first. */
+export function bodyOf(page: Document): Promise<HTMLElement> {
+  if (page.body) return Promise.resolve(page.body);
+  return new Promise((resolve) => {
+    const observer = new MutationObserver(() => {
+      if (!page.body) return;
+      observer.disconnect();
+      resolve(page.body);
+    });
+    observer.observe(page.documentElement, { childList: true });
+  });
+}
+
 /**
  * The content script's part of the panel: it recognises the lead, tells the background, and hosts the
  * panel's frame (an extension page the CRM page cannot read) with its resize handle, docked at the right.
@@ -79,6 +100,19 @@ export class FrameHost {
     void sendToBackground({ type: 'panelCommand', command });
   }
 
+  /**
+   * Puts the frame up hidden when these adapters (the settings' defaults) take the address for a record,
+   * so that its page loads while the rep's settings are read; show() then reveals it or takes it down.
+   */
+  preload(url: string, adapters: CrmAdapter[]): void {
+    const crm = recordFromUrl(url, adapters)?.crm;
+    if (!crm || this.host || this.mounting) return;
+    this.shownCrm = crm;
+    this.mounting = this.mount(crm, { hidden: true }).finally(() => {
+      this.mounting = null;
+    });
+  }
+
   async show(url: string): Promise<void> {
     const generation = ++this.generation;
     this.stopWatching?.();
@@ -91,6 +125,12 @@ export class FrameHost {
         this.mounting = null;
       });
       await this.mounting;
+      if (generation !== this.generation) return;
+    }
+    if (crm && this.host) styled(this.host, { visibility: 'visible' });
+    // Mounted from the address alone, maybe while the page still parses: its fields are read once parsed.
+    if (crm) {
+      await domParsed();
       if (generation !== this.generation) return;
     }
     const lead = crm ? detectLead(url, document, this.adapters) : null;
@@ -125,14 +165,14 @@ export class FrameHost {
     if (this.handle) styled(this.handle, { display: prefs.collapsed ? 'none' : 'block' });
   }
 
-  private async mount(crm: Crm): Promise<void> {
+  private async mount(crm: Crm, { hidden = false } = {}): Promise<void> {
     const fallback = { width: WIDTH.default, collapsed: false };
     // The first mount uses the read started beside the settings' (a failed one leaves the defaults).
     const all = this.startPrefs?.catch((): AllPrefs => ({})) ?? allPrefs();
     this.startPrefs = undefined;
-    const prefs = (await all)[crm] ?? fallback;
+    const prefs = all.then((every) => every[crm] ?? fallback);
     if (this.host) {
-      this.applyPrefs(prefs);
+      this.applyPrefs(await prefs);
       return;
     }
     const host = document.createElement('sameroom-panel');
@@ -152,6 +192,7 @@ export class FrameHost {
       height: '100vh',
       'z-index': '2147483000',
       display: 'block',
+      visibility: hidden ? 'hidden' : 'visible',
       'box-shadow': '-2px 0 8px rgb(0 0 0 / 0.12)',
       // The skeleton: the docked strip in the panel's own colour from the moment the record is
       // recognised, before the view's page has loaded into the frame. By the colour scheme in CSS, not
@@ -174,9 +215,12 @@ export class FrameHost {
     this.host = host;
     this.frame = frame;
     this.handle = handle;
-    this.applyPrefs(prefs);
-    document.body.append(host);
+    // Hidden, the frame goes in at once and its page starts loading; it takes its width and fold
+    // before it is revealed. Shown, it goes in with them.
+    if (!hidden) this.applyPrefs(await prefs);
+    (await bodyOf(document)).append(host);
     this.keepAttached(host);
+    if (hidden) this.applyPrefs(await prefs);
   }
 
   /** Dragging the frame's left edge sets the width; the view is told through the saved prefs. */

@@ -5,7 +5,8 @@ import { startPanel } from './start-panel';
 /** The built-in CRMs' content script. Custom sites get entrypoints/custom-site.content instead. */
 export default defineContentScript({
   matches: [...CRM_MATCHES],
-  // As soon as the DOM is parsed (DOMContentLoaded): the record's render is watched for 5 s after.
-  runAt: 'document_end',
+  // As the page starts to parse: on a record's address the frame goes up at once, so the panel's page
+  // loads while the CRM's does; the record is read when the DOM is parsed, and its render watched 5 s.
+  runAt: 'document_start',
   main: (ctx) => startPanel(ctx, enabledAdapters),
 });

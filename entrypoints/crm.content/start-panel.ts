@@ -4,7 +4,7 @@ import { onPanelCommand } from '../../lib/platform/commands';
 import { allPrefs } from '../../lib/platform/panel-prefs';
 import { loadRepSettings, watchSettings } from '../../lib/platform/rep-settings';
 import { sendToBackground } from '../../lib/platform/send';
-import type { Settings } from '../../lib/settings';
+import { DEFAULT_SETTINGS, type Settings } from '../../lib/settings';
 import { FrameHost } from './frame-host';
 
 /**
@@ -19,10 +19,15 @@ export async function startPanel(
 ): Promise<void> {
   // Both reads at once: the frame's width and fold are needed the moment the record is recognised.
   const prefs = allPrefs();
-  let rep = await loadRepSettings();
+  const settings = loadRepSettings();
+  // On a record's address the frame goes up hidden while the settings are read (tens of ms after a
+  // browser start), so that the panel's page loads beside the CRM's; show() reveals it or takes it down.
+  const panel = new FrameHost(ctx, [], prefs);
+  panel.preload(location.href, adaptersFor(DEFAULT_SETTINGS));
+  let rep = await settings;
+  panel.adapters = adaptersFor(rep);
   /** The built-in CRMs on under the admin's policy, as the background says; 'off' for this page. */
   let policy: Settings['enabledCrms'] | 'off' | null = null;
-  const panel = new FrameHost(ctx, adaptersFor(rep), prefs);
   const apply = () => {
     const adapters = policy === 'off' ? [] : adaptersFor(policy ? { ...rep, enabledCrms: policy } : rep);
     const same =

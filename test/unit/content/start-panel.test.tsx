@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { bodyOf } from '../../../entrypoints/crm.content/frame-host';
 import { startPanel } from '../../../entrypoints/crm.content/start-panel';
 import { enabledAdapters } from '../../../lib/crm';
 import type { Envelope } from '../../../lib/messages';
-import { settingsItem } from '../../../lib/platform/settings';
-import { DEFAULT_SETTINGS } from '../../../lib/settings';
+import { DEFAULT_SETTINGS, SETTINGS_VERSION, type Settings } from '../../../lib/settings';
 
 const LEAD_PAGE = 'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2cEAB/view';
 const NOT_ALLOWED = { ok: false as const, error: 'That request is not allowed from here.' };
@@ -104,7 +104,7 @@ describe('the panel shows at once (issue 11)', () => {
   });
 
   it('comes up where the admin turned on a CRM the rep had switched off', async () => {
-    await settingsItem.setValue({ ...DEFAULT_SETTINGS, enabledCrms: { 'salesforce-lightning': false } });
+    await repSettings({ ...DEFAULT_SETTINGS, enabledCrms: { 'salesforce-lightning': false } });
     background.enabledCrms = { ok: true, reply: { 'salesforce-lightning': true } };
     await startPanel(ctx, enabledAdapters);
     await vi.waitFor(() => expect(panel()).not.toBeNull());
@@ -115,6 +115,84 @@ describe('the panel shows at once (issue 11)', () => {
     await startPanel(ctx, enabledAdapters);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(panel()).not.toBeNull();
+  });
+});
+
+/** Holds the rep's settings read (storage.local 'settings') until `release()`: a browser start's slow read. */
+function holdSettingsRead(): { release(): void } {
+  const read = fakeBrowser.storage.local.get.bind(fakeBrowser.storage.local);
+  let release = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  vi.spyOn(fakeBrowser.storage.local, 'get').mockImplementation((async (keys: unknown) => {
+    if (Array.isArray(keys) && keys.includes('settings')) await held;
+    return read(keys as string[]);
+  }) as typeof fakeBrowser.storage.local.get);
+  return { release };
+}
+
+/** The rep's settings as the background stores them (the item's version beside it), read or not yet. */
+const repSettings = (settings: Settings) =>
+  fakeBrowser.storage.local.set({ settings, settings$: { v: SETTINGS_VERSION } });
+
+const visibility = () => (panel() as HTMLElement | null)?.style.getPropertyValue('visibility');
+
+describe('the frame starts loading with the page (issue 11)', () => {
+  it('goes up hidden from the address while the rep’s settings are read, and shows once they are', async () => {
+    const settings = holdSettingsRead();
+    const started = startPanel(ctx, enabledAdapters);
+    await vi.waitFor(() => expect(frame()).not.toBeNull());
+    expect(visibility()).toBe('hidden');
+    expect(asked).not.toContain('lead');
+    settings.release();
+    await started;
+    expect(visibility()).toBe('visible');
+    expect(asked).toContain('lead');
+  });
+
+  it('never shows on a CRM the rep switched off: the hidden frame comes down', async () => {
+    await repSettings({ ...DEFAULT_SETTINGS, enabledCrms: { 'salesforce-lightning': false } });
+    background.enabledCrms = { ok: true, reply: { 'salesforce-lightning': false } };
+    const settings = holdSettingsRead();
+    const started = startPanel(ctx, enabledAdapters);
+    await vi.waitFor(() => expect(frame()).not.toBeNull());
+    const seen: string[] = [];
+    const watch = new MutationObserver(() => seen.push(visibility() ?? 'gone'));
+    watch.observe(document.body, { subtree: true, childList: true, attributes: true });
+    settings.release();
+    await started;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    watch.disconnect();
+    expect(panel()).toBeNull();
+    expect(seen).not.toContain('visible');
+    expect(asked).not.toContain('lead');
+  });
+
+  it('puts the frame up while the page still parses, and reads the record once the DOM is parsed', async () => {
+    Object.defineProperty(document, 'readyState', { configurable: true, get: () => 'loading' });
+    try {
+      const started = startPanel(ctx, enabledAdapters);
+      await vi.waitFor(() => expect(frame()).not.toBeNull());
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(asked).not.toContain('lead');
+      Object.defineProperty(document, 'readyState', { configurable: true, get: () => 'interactive' });
+      document.dispatchEvent(new Event('DOMContentLoaded'));
+      await started;
+      expect(asked).toContain('lead');
+      expect(visibility()).toBe('visible');
+    } finally {
+      delete (document as { readyState?: unknown }).readyState;
+    }
+  });
+
+  it('waits for the parser to make the body when it starts before there is one', async () => {
+    const page = document.implementation.createHTMLDocument('');
+    page.body.remove();
+    const body = bodyOf(page);
+    const made = page.createElement('body');
+    page.documentElement.append(made);
+    expect(await body).toBe(made);
   });
 });
 
