@@ -1,7 +1,5 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { makeSelfSignedCertificate } from '../support/certificate';
 import { buildForEndToEnd } from './harness/builds';
-import { CERT_FILE, E2E_DIR, KEY_FILE } from './harness/paths';
+import { ensureFixtureCertificate } from './harness/fixture-server';
 
 /**
  * Once per end-to-end run: build both extensions and the dashboard as users get them (unless the caller
@@ -9,8 +7,6 @@ import { CERT_FILE, E2E_DIR, KEY_FILE } from './harness/paths';
  * presents at the CRMs' real hostnames.
  */
 export default async function setup(): Promise<void> {
-  mkdirSync(E2E_DIR, { recursive: true });
+  ensureFixtureCertificate();
   if (process.env.SAMEROOM_E2E_SKIP_BUILD !== '1') await buildForEndToEnd();
-  if (!existsSync(CERT_FILE) || !existsSync(KEY_FILE))
-    makeSelfSignedCertificate(CERT_FILE, KEY_FILE, 'sameroom-fixtures');
 }

@@ -1,10 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { cspFor } from '../../fixtures/csp';
+import { makeSelfSignedCertificate } from '../../support/certificate';
 import { type CrmFixture, CUSTOM_SITES_DIR, loadFixtures } from '../../support/fixtures';
-import { CERT_FILE, KEY_FILE } from './paths';
+import { CERT_FILE, E2E_DIR, KEY_FILE } from './paths';
 
 /** One stylesheet per CRM that makes its saved pages look like that CRM in demos and screenshots. */
 const DEMO_LOOK_DIR = join(import.meta.dirname, '..', '..', 'fixtures', 'demo-look');
@@ -38,6 +39,13 @@ export interface FixtureServer {
   close(): Promise<void>;
 }
 
+/** The self-signed certificate the fixture server presents at the CRMs' hostnames, made once per clone. */
+export function ensureFixtureCertificate(): void {
+  mkdirSync(E2E_DIR, { recursive: true });
+  if (!existsSync(CERT_FILE) || !existsSync(KEY_FILE))
+    makeSelfSignedCertificate(CERT_FILE, KEY_FILE, 'sameroom-fixtures');
+}
+
 /**
  * Serves the saved CRM pages over HTTPS at the URLs they were saved from. The browsers resolve those
  * hostnames to this server, so the extension's real match patterns are what decides where it runs.
@@ -46,6 +54,8 @@ export async function startFixtureServer(
   port = 0,
   tls: { certFile: string; keyFile: string } = { certFile: CERT_FILE, keyFile: KEY_FILE },
 ): Promise<FixtureServer> {
+  // The bench starts this server without the end-to-end set-up: on a fresh clone there is no certificate.
+  if (tls.certFile === CERT_FILE) ensureFixtureCertificate();
   const fixtures = [...loadFixtures(), ...loadFixtures(CUSTOM_SITES_DIR)];
   const byKey = new Map(fixtures.map((f) => [`${f.adapterId}/${f.name}`, f]));
   const byLocation = new Map<string, CrmFixture>();
