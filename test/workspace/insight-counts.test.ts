@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { VERDICTS } from '../../lib/protocol';
 import { backup, restore } from '../../workspace/backup';
-import { type Database, openDatabase } from '../../workspace/db/database';
+import { type Database, openDatabase, type Sql } from '../../workspace/db/database';
 import {
   campaignPayback,
   channelRanking,
@@ -181,6 +181,47 @@ describe.each(DATABASES)('insight counts on %s', (kind) => {
                                      EXCEPT SELECT * FROM insight_days WHERE verdicts <> 0) b)::int AS missing`,
     );
     expect(leftDays).toEqual({ extra: 0, missing: 0 });
+  });
+
+  it('read the facts for nothing but the latest instant, whatever the filters (no index by rep needed)', async () => {
+    const rep = (await ws.db.query<{ id: string }>("SELECT id FROM members WHERE name = 'B'"))[0]!.id;
+    const statements: string[] = [];
+    const recorded = (sql: Sql): Sql => ({
+      query: (text, params) => {
+        statements.push(text);
+        return sql.query(text, params);
+      },
+      exec: (text) => {
+        statements.push(text);
+        return sql.exec(text);
+      },
+    });
+    const db: Database = {
+      ...ws.db,
+      ...recorded(ws.db),
+      transaction: (work) => ws.db.transaction((tx) => work(recorded(tx))),
+    };
+    const periods = [
+      {},
+      { from: '2026-05-06' },
+      { to: '2026-05-12' },
+      { from: '2026-05-03', to: '2026-05-15' },
+    ];
+    const attributes = [
+      {},
+      { rep },
+      { region: 'DACH' },
+      { channel: 'Search' },
+      { region: 'DACH', rep },
+      { channel: 'Search', rep },
+    ];
+    for (const period of periods) {
+      for (const attribute of attributes) await insights(db, { ...period, ...attribute }, TODAY);
+    }
+    const facts = new Set(statements.filter((text) => /\binsight_facts\b/.test(text)));
+    expect([...facts]).toEqual([
+      "SELECT max(created_at) < $1::date + interval '1 day' AS beyond FROM insight_facts",
+    ]);
   });
 
   it('give the same answer in one statement as each insight asked alone', async () => {
