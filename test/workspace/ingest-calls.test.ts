@@ -8,7 +8,7 @@ import { briefInput, feedbackItem } from '../support/examples';
 import { DATABASES, startTestWorkspace, type TestWorkspace } from './harness';
 
 /**
- * Requests that wait for their turn at the same time share one ingest_batch call (migration 010): each
+ * Requests that wait for their turn at the same time share one call of the ingest function (ingest_batch, migration 010; ingest_items since 015): each
  * still gets the answers it would get alone, in its own order, and the rollups equal a rebuild.
  */
 describe.each(DATABASES)('ingest calls shared by waiting requests on %s', (kind) => {
@@ -17,11 +17,11 @@ describe.each(DATABASES)('ingest calls shared by waiting requests on %s', (kind)
     await ws?.destroy();
   });
 
-  /** The database, counting the ingest_batch calls made through it. */
+  /** The database, counting the ingest_items calls made through it. */
   const counting = (db: Database) => {
     const counted = { calls: 0, db: { ...db } as Database };
     counted.db.query = (text, params) => {
-      if (text.includes('ingest_batch')) counted.calls++;
+      if (text.includes('ingest_items')) counted.calls++;
       return db.query(text, params);
     };
     return counted;

@@ -48,7 +48,7 @@ export function prepareBatch(rawItems: unknown[]): PreparedBatch {
   });
 }
 
-/** One item as ingest_batch reads it (migration 015), with its member: a JSON array, its fields by
+/** One item as ingest_items reads it (migration 015), with its member: a JSON array, its fields by
  * position (names would be a third of what the server reads and parses), as text, so that the items of
  * several requests join into one call by concatenation. */
 function itemJson({ item, key, hash }: Stored, member: Member): string {
@@ -96,7 +96,7 @@ const turns = new WeakMap<Sql, Turns>();
 
 async function call(sql: Sql, group: Waiting[]): Promise<void> {
   const [places] = await sql.query<{ stored: number[]; refused: number[] }>(
-    'SELECT stored, refused FROM ingest_batch($1::jsonb)',
+    'SELECT stored, refused FROM ingest_items($1::jsonb)',
     [`[${group.map((waiting) => waiting.items.join(',')).join(',')}]`],
   );
   // Places are 1, 2, ... across the group, in the order of its requests and of their items.
@@ -141,7 +141,7 @@ function next(sql: Sql, queue: Turns): void {
   }
 }
 
-/** Stores items (itemJson) through ingest_batch, with the items of requests that wait at the same time. */
+/** Stores items (itemJson) through ingest_items, with the items of requests that wait at the same time. */
 function store(sql: Sql, items: string[]): Promise<Placed[]> {
   const queue = turns.get(sql) ?? { running: 0, waiting: [] };
   turns.set(sql, queue);
@@ -156,7 +156,7 @@ function store(sql: Sql, items: string[]): Promise<Placed[]> {
  * conflict (same id, other content), or invalid (with the reason) while the valid items are stored.
  *
  * Ingests take turns on the workspace row (the change cursor must commit in order), so what runs from
- * taking it to committing is ingest throughput: one call (ingest_batch) does all the work set-based,
+ * taking it to committing is ingest throughput: one call (ingest_items) does all the work set-based,
  * and requests that arrive while it runs share the next call. Given the database rather than a
  * transaction, that call is a transaction of its own, which commits the moment it ends: the row is
  * never held while this process answers.

@@ -1,7 +1,7 @@
 import type { Sql } from '../db/database';
 
 // The rollups two ways, side by side: kept incrementally by ingest, in the database function
-// ingest_batch (../db/migrations/005_ingest.sql and 006_insight_facts.sql: each lead's latest verdict in
+// ingest_items (../db/migrations/005_ingest.sql and 006_insight_facts.sql: each lead's latest verdict in
 // lead_latest, counted once in verdict_counts by campaign, region and verdict, and in seller_wins when
 // won; for the Insights page, each verdict with its next-verdict pointers in insight_facts, and from
 // those, by triggers, the leads counted by their latest verdict in each scope in insight_counts,

@@ -5,13 +5,13 @@
 -- position (->>), which are also a third fewer bytes (355 against 537 an item) for the workspace to
 -- write; and a row per item is a message per item for the workspace to read.
 --
--- An item is now an array: id, member, campaign (null for none), lead key, crm, object type, record id,
--- url, signals, verdict, region, note, answers (null for none), createdAt, and the canonical hash in
--- base64. The answer is one row: the places stored now, and those refused for a campaign that is unknown
--- or a draft. A workspace from before this schema asks for the old columns (item_n, item_stored), so its
--- call fails before anything is stored. What is stored and answered is as in schema 14.
-DROP FUNCTION ingest_batch(jsonb);
-CREATE FUNCTION ingest_batch(batch jsonb) RETURNS TABLE (stored int[], refused int[])
+-- ingest_items takes an item as an array: id, member, campaign (null for none), lead key, crm, object
+-- type, record id, url, signals, verdict, region, note, answers (null for none), createdAt, and the
+-- canonical hash in base64. The answer is one row: the places stored now, and those refused for a
+-- campaign that is unknown or a draft. What is stored and answered is as ingest_batch's (schema 14).
+-- ingest_batch stays as it was: a process of the version before, still running while the others restart
+-- one by one (docs/deployment.md, "Upgrades"), keeps storing through it on this schema.
+CREATE FUNCTION ingest_items(batch jsonb) RETURNS TABLE (stored int[], refused int[])
 LANGUAGE plpgsql AS $$
 DECLARE
   seq bigint;

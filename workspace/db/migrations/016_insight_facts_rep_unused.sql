@@ -1,6 +1,5 @@
--- Sameroom workspace, schema 15, second part (applied after 015_ingest_items_by_position, in name order).
--- Ingest throughput on a PostgreSQL server (issue 10): every new verdict wrote an entry in each index of
--- insight_facts, and insight_facts_rep (schema 9: rep and instant, with seven columns included) is the
+-- Sameroom workspace, schema 16. Ingest throughput on a PostgreSQL server (issue 10): every new verdict
+-- wrote an entry in each index of insight_facts, and insight_facts_rep (schema 9: rep and instant, with seven columns included) is the
 -- widest of them and read by no query since schema 11. It served the Insights filters with a rep and a
 -- period from the index alone; those filters read insight_days now (workspace/domain/insights.ts,
 -- countedLeads), and the latest verdict's instant is read through insight_facts_created. The page's
