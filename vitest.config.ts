@@ -18,7 +18,7 @@ export default defineConfig({
           name: 'workspace',
           include: ['test/workspace/**/*.test.ts'],
           environment: 'node',
-          globalSetup: ['test/workspace/postgres-setup.ts'],
+          globalSetup: ['test/workspace/postgres-setup.ts', 'test/workspace/pglite-template.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
@@ -14,6 +14,15 @@ export const DATABASES: DatabaseKind[] = ['pglite', 'postgres'];
 /** A fresh, empty database on the test PostgreSQL server. */
 export function freshPostgresDatabase(): Promise<string> {
   return createDatabase(inject('postgresUrl'));
+}
+
+/** The migrated PGlite template in a run of the workspace tests; none elsewhere (the bench, e2e). */
+function pgliteTemplate(): string | undefined {
+  try {
+    return inject('pgliteTemplate');
+  } catch {
+    return undefined;
+  }
 }
 
 export interface TestWorkspace extends RunningWorkspace {
@@ -40,6 +49,9 @@ export async function startTestWorkspace(
   { adminToken: knownAdminToken, ...options }: Partial<ServeOptions> & { adminToken?: string } = {},
 ): Promise<TestWorkspace> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sameroom-ws-'));
+  // A fresh embedded workspace starts from a copy of the migrated template (./pglite-template.ts).
+  const template = kind === 'pglite' && !options.dataDir && !options.inMemory ? pgliteTemplate() : undefined;
+  if (template) cpSync(template, join(dataDir, 'db'), { recursive: true });
   const databaseUrl =
     kind === 'postgres' ? (options.databaseUrl ?? (await freshPostgresDatabase())) : undefined;
   const running = await startWorkspace({
