@@ -127,9 +127,9 @@ export class FrameHost {
       await this.mounting;
       if (generation !== this.generation) return;
     }
-    if (crm && this.host) styled(this.host, { visibility: 'visible' });
-    // Mounted from the address alone, maybe while the page still parses: its fields are read once parsed.
     if (crm) {
+      if (this.host) styled(this.host, { visibility: 'visible' });
+      // Mounted from the address alone, maybe while the page still parses: its fields are read once parsed.
       await domParsed();
       if (generation !== this.generation) return;
     }

@@ -11,16 +11,19 @@
  * Seeded (mulberry32), so a failing seed replays the same choices.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { type ChromiumSession, launchChromium, linkInOptions } from '../e2e/harness/chromium';
-import { type FixtureServer, startFixtureServer } from '../e2e/harness/fixture-server';
+import {
+  ensureFixtureCertificate,
+  type FixtureServer,
+  startFixtureServer,
+} from '../e2e/harness/fixture-server';
 import { panelAside } from '../e2e/harness/panel';
-import { CERT_FILE, E2E_DIR, KEY_FILE } from '../e2e/harness/paths';
-import { makeSelfSignedCertificate } from '../support/certificate';
+import { E2E_DIR } from '../e2e/harness/paths';
 import { briefInput } from '../support/examples';
 import { linkWithCode } from '../support/link';
 import { type ChaosProxy, type Fault, startChaosProxy } from './chaos-proxy';
@@ -110,9 +113,7 @@ export async function runChaos(options: {
   const log = options.log ?? (() => undefined);
   const random = mulberry32(options.seed);
   const began = Date.now();
-  mkdirSync(E2E_DIR, { recursive: true });
-  if (!existsSync(CERT_FILE) || !existsSync(KEY_FILE))
-    makeSelfSignedCertificate(CERT_FILE, KEY_FILE, 'sameroom-fixtures');
+  ensureFixtureCertificate();
   const scratch = mkdtempSync(join(tmpdir(), 'sameroom-chaos-'));
   const profile = mkdtempSync(join(E2E_DIR, 'chromium-chaos-'));
   let fixtures: FixtureServer | undefined;

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../../workspace/db/database';
-import { migrate } from '../../workspace/db/migrate';
+import { migrate, migrationFiles, migrationText } from '../../workspace/db/migrate';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const MIGRATIONS = join(ROOT, 'workspace', 'db', 'migrations');
 
 /**
  * Once per run of the workspace tests: a PGlite database with every migration applied, which each test's
@@ -17,8 +16,7 @@ const MIGRATIONS = join(ROOT, 'workspace', 'db', 'migrations');
  */
 export default async function setup(project: TestProject): Promise<void> {
   const hash = createHash('sha256');
-  for (const file of readdirSync(MIGRATIONS).sort())
-    hash.update(file).update(readFileSync(join(MIGRATIONS, file)));
+  for (const file of migrationFiles()) hash.update(file).update(migrationText(file));
   const template = join(ROOT, '.sameroom', 'test-templates', hash.digest('hex').slice(0, 16), 'db');
   if (!existsSync(template)) {
     const building = `${template}.${process.pid}`;

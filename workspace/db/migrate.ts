@@ -4,10 +4,16 @@ import type { Database } from './database';
 
 const MIGRATIONS = join(import.meta.dirname, 'migrations');
 
-function migrationFiles(): string[] {
+/** The migrations, in the order they apply: their file names are their versions. */
+export function migrationFiles(): string[] {
   return readdirSync(MIGRATIONS)
     .filter((file) => /^\d{3}_[a-z0-9_]+\.sql$/.test(file))
     .sort();
+}
+
+/** A migration's SQL. */
+export function migrationText(file: string): string {
+  return readFileSync(join(MIGRATIONS, file), 'utf8');
 }
 
 /**
@@ -44,7 +50,7 @@ export async function migrate(db: Database, options: { upTo?: string } = {}): Pr
     const applied: string[] = [];
     for (const file of files) {
       if (done.has(file)) continue;
-      await tx.exec(readFileSync(join(MIGRATIONS, file), 'utf8'));
+      await tx.exec(migrationText(file));
       await tx.query('INSERT INTO schema_migrations (version) VALUES ($1)', [file]);
       applied.push(file);
     }
