@@ -1,8 +1,12 @@
 /**
  * Reads the test runners' JSON reports and prints one line, `N passed, N failed`. Fails when a report
- * is missing, when any test failed or was skipped, or when no test ran at all.
+ * is missing, when any test failed or was skipped, when a file failed outside its tests (a failing
+ * `beforeAll` marks the tests under it skipped, not failed), or when no test ran at all. Above that line
+ * it names each test that did not pass and each error outside a test (from reports/suite-errors/, which
+ * scripts/suite-errors-reporter.ts writes), since CI shows only the output's end.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 
 interface VitestJsonReport {
   numPassedTests: number;
@@ -10,12 +14,20 @@ interface VitestJsonReport {
   numPendingTests: number;
   numTodoTests: number;
   numTotalTests: number;
+  testResults?: Array<{
+    name: string;
+    status: string;
+    message?: string;
+    assertionResults: Array<{ fullName: string; status: string; failureMessages?: string[] }>;
+  }>;
 }
 
 let passed = 0;
 let failed = 0;
 let skipped = 0;
 const problems: string[] = [];
+/** The first lines of an error, enough to say what it was. */
+const firstLines = (text: string) => text.split('\n').slice(0, 6).join('\n    ');
 
 for (const file of process.argv.slice(2)) {
   if (!existsSync(file)) {
@@ -27,6 +39,26 @@ for (const file of process.argv.slice(2)) {
   failed += report.numFailedTests;
   skipped += report.numPendingTests + report.numTodoTests;
   if (report.numTotalTests === 0) problems.push(`${file} ran no test`);
+  for (const result of report.testResults ?? []) {
+    const name = relative(process.cwd(), result.name);
+    if (result.status === 'failed' && result.assertionResults.every((test) => test.status !== 'failed')) {
+      const why = result.message ? `:\n    ${firstLines(result.message)}` : ' (its error is below)';
+      problems.push(`${file}: ${name} failed outside its tests${why}`);
+    }
+    for (const test of result.assertionResults) {
+      if (test.status === 'passed') continue;
+      const why = test.failureMessages?.[0];
+      console.error(`${test.status}: ${name} > ${test.fullName}${why ? `\n    ${firstLines(why)}` : ''}`);
+    }
+  }
+}
+
+// What scripts/suite-errors-reporter.ts wrote: errors of hooks and files, which the JSON leaves out.
+const suiteErrors = 'reports/suite-errors';
+if (existsSync(suiteErrors)) {
+  for (const name of readdirSync(suiteErrors).sort()) {
+    problems.push(readFileSync(join(suiteErrors, name), 'utf8').trimEnd());
+  }
 }
 
 if (skipped > 0) problems.push(`${skipped} tests were skipped; every test must run`);

@@ -12,6 +12,7 @@
  * failed (the reports say what failed where); the exit code is 1 when any did.
  */
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { buildForEndToEnd } from '../test/e2e/harness/builds';
 
 const CHAOS = 'test/e2e/chaos.chromium.test.ts';
@@ -49,11 +50,15 @@ const endToEnd = (name: string, args: string[], file: string) =>
       'e2e',
       ...args,
       '--reporter=default',
+      '--reporter=./scripts/suite-errors-reporter.ts',
       '--reporter=json',
       `--outputFile.json=reports/${file}`,
     ],
     { SAMEROOM_E2E_SKIP_BUILD: '1' },
   );
+
+// Errors outside tests from an earlier run would be read as this run's (scripts/test-summary.ts).
+rmSync('reports/suite-errors', { recursive: true, force: true });
 
 const results: boolean[] = [];
 
