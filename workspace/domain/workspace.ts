@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Me, Member, Role, Workspace } from '../../lib/protocol';
 import { issueCode } from '../auth/codes';
-import type { Sql } from '../db/database';
+import type { Database, Sql } from '../db/database';
 import { ApiError, notFound } from '../errors';
 
 export { CODE_LIFETIME_DAYS, issueCode, joinUrl } from '../auth/codes';
@@ -31,21 +31,29 @@ export async function loadWorkspace(sql: Sql): Promise<Workspace & { showSellers
   return { id: row.id, name: row.name, regions: row.regions, showSellers: row.show_sellers };
 }
 
+/** The advisory lock the first start takes (migrations take 4242001: workspace/db/migrate.ts). */
+const FIRST_START_LOCK = 4242002;
+
 /**
  * On an empty database: creates the workspace and its first admin, and returns that admin's one-time
- * code. Null when the workspace already exists.
+ * code. Null when the workspace already exists. Processes starting together on one database take turns
+ * through an advisory lock (as migrations do), so one makes the workspace and the others find it: a
+ * check and an insert alone let two of them both see none and both make one.
  */
 export async function createWorkspaceIfEmpty(
-  sql: Sql,
+  db: Database,
   options: { name: string; adminName: string; regions: string[] },
 ): Promise<{ code: string; member: Member } | null> {
-  const inserted = await sql.query(
-    `INSERT INTO workspace (id, name, regions)
-     SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM workspace) RETURNING id`,
-    [randomUUID(), options.name, JSON.stringify(options.regions)],
-  );
-  if (inserted.length === 0) return null;
-  return createMember(sql, { name: options.adminName, role: 'admin' });
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [FIRST_START_LOCK]);
+    const inserted = await tx.query(
+      `INSERT INTO workspace (id, name, regions)
+       SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM workspace) RETURNING id`,
+      [randomUUID(), options.name, JSON.stringify(options.regions)],
+    );
+    if (inserted.length === 0) return null;
+    return createMember(tx, { name: options.adminName, role: 'admin' });
+  });
 }
 
 /** A new member and their first one-time code. */
