@@ -99,6 +99,10 @@ export function cachedSettings(): () => Promise<{ settings: Settings; managed: M
  * (is this a CRM page, which CRMs are on) is answered in milliseconds after the browser starts; a
  * policy that changed while the browser was closed applies a moment later, when the fresh read lands
  * and the content script is told.
+ *
+ * Both are read once per state of the settings (`full` gives a new read after every change): in
+ * Chromium the full read lands about 4 s after the worker starts, and reading the last-seen presets
+ * again for every message until then cost each move between records 5–20 ms.
  */
 export function settingsNow(
   full: () => Promise<{ settings: Settings; managed: ManagedSettings }>,
@@ -106,18 +110,23 @@ export function settingsNow(
   const builtIn = ADAPTERS.map((adapter) => adapter.id);
   // The full read that has landed, so every later message is answered without touching storage.
   let landed: { read: ReturnType<typeof full>; settings: Settings } | null = null;
+  // Until then: that read, and the settings as last seen, read once beside it.
+  let pending: { read: ReturnType<typeof full>; answer: Promise<Settings> } | null = null;
   return () => {
     const read = full();
     if (landed?.read === read) return Promise.resolve(landed.settings);
-    const fresh = read.then((current) => {
-      landed = { read, settings: current.settings };
-      return current.settings;
-    });
-    const lastSeen = Promise.all([settingsItem.getValue(), managedSeen.getValue()]).then(([user, managed]) =>
-      effectiveSettings(user, managed, builtIn),
-    );
-    // Until the full read lands, whichever answers first: two local reads usually do.
-    return Promise.race([fresh, lastSeen.catch(() => fresh)]);
+    if (pending?.read !== read) {
+      const fresh = read.then((current) => {
+        landed = { read, settings: current.settings };
+        return current.settings;
+      });
+      const lastSeen = Promise.all([settingsItem.getValue(), managedSeen.getValue()]).then(
+        ([user, managed]) => effectiveSettings(user, managed, builtIn),
+      );
+      // Whichever answers first: the two local reads usually do.
+      pending = { read, answer: Promise.race([fresh, lastSeen.catch(() => fresh)]) };
+    }
+    return pending.answer;
   };
 }
 
