@@ -32,7 +32,8 @@ export interface BenchEnv {
 export async function startBenchEnv(): Promise<BenchEnv> {
   const server = await startFixtureServer();
   const proxy = await startHoldProxy(() => ws.url);
-  const ws = await startTestWorkspace('pglite', { publicUrl: proxy.url });
+  // As `npm start` runs it: with ingest warmed up as it starts (workspace/domain/ingest.ts).
+  const ws = await startTestWorkspace('pglite', { publicUrl: proxy.url, warmUp: true });
   const profile = mkdtempSync(join(E2E_DIR, 'chromium-bench-'));
   try {
     const marketer = await ws.join('marketer');

@@ -23,6 +23,7 @@ import { Command, runCommand } from './commands';
 import { claimDataFolder, type DataFolderClaim, SOCKET_NAME } from './data-folder';
 import { type Database, openDatabase } from './db/database';
 import { migrate, pendingMigrations } from './db/migrate';
+import { warmIngest } from './domain/ingest';
 import { createWorkspaceIfEmpty, joinUrl } from './domain/workspace';
 import { forgetOldWindows } from './rate-limit';
 import type { WorkspaceConfig } from './routes';
@@ -59,6 +60,11 @@ export interface ServeOptions {
   requestTimeoutMs?: number;
   /** How often the webhook queue is looked at. */
   webhookIntervalMs?: number;
+  /**
+   * On PGlite, run ingest once on made-up verdicts, rolled back, as the server starts (default true):
+   * the first real ingests after a start then run at full speed (workspace/domain/ingest.ts).
+   */
+  warmUp?: boolean;
   /** Printed on first start: the admin's join link. */
   log?: (line: string) => void;
   /** Automatic backups in the data folder (before migrations, and on this schedule). */
@@ -274,6 +280,10 @@ async function serve(
     adminName: 'Admin',
     regions: [],
   });
+  // On the workspace made above, beside the first requests (PGlite runs one statement at a time: they
+  // take turns with it). The start does not wait for it; close() does.
+  const warming =
+    db.kind === 'pglite' && (options.warmUp ?? true) ? warmIngest(db).catch(() => undefined) : null;
   handle = getRequestListener(createApp(config).fetch);
   const adminJoinUrl = first ? joinUrl(publicUrl, first.code) : null;
   if (adminJoinUrl) {
@@ -330,6 +340,7 @@ async function serve(
       await closeServer(control);
       await closeServer(server);
       rmSync(socketPath, { force: true });
+      await warming;
       await db.close();
       if (!options.claim) await claim.release();
     },

@@ -59,6 +59,8 @@ export async function startTestWorkspace(
     linkAttempts: { limit: 1_000, windowSeconds: 600 },
     tokenRequests: { limit: 100_000, windowSeconds: 60 },
     log: () => undefined,
+    // Each of the suite's many starts would spend about 0.3 s of CPU on it; warm-up.test.ts runs it.
+    warmUp: false,
     ...options,
     dataDir,
     databaseUrl,
