@@ -284,6 +284,7 @@ async function serve(
   // take turns with it). The start does not wait for it; close() does.
   const warming =
     db.kind === 'pglite' && (options.warmUp ?? true) ? warmIngest(db).catch(() => undefined) : null;
+  cleanup.push(async () => warming); // a start that fails after this closes the database after it
   handle = getRequestListener(createApp(config).fetch);
   const adminJoinUrl = first ? joinUrl(publicUrl, first.code) : null;
   if (adminJoinUrl) {
