@@ -3,7 +3,7 @@
  * is missing, when any test failed or was skipped, when a file failed outside its tests (a failing
  * `beforeAll` marks the tests under it skipped, not failed), or when no test ran at all. Above that line
  * it names each test that did not pass and each error outside a test (from reports/suite-errors/, which
- * scripts/suite-errors-reporter.ts writes), since CI shows only the output's end.
+ * scripts/suite-errors-reporter.ts writes), and each test over 30 s, since CI shows only the output's end.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -18,10 +18,18 @@ interface VitestJsonReport {
     name: string;
     status: string;
     message?: string;
-    assertionResults: Array<{ fullName: string; status: string; failureMessages?: string[] }>;
+    assertionResults: Array<{
+      fullName: string;
+      status: string;
+      duration?: number | null;
+      failureMessages?: string[];
+    }>;
   }>;
 }
 
+/** A test this slow is worth a look even when it passes (a 44 s pause once made npm test run long). */
+const SLOW_MS = 30_000;
+const slow: string[] = [];
 let passed = 0;
 let failed = 0;
 let skipped = 0;
@@ -46,6 +54,8 @@ for (const file of process.argv.slice(2)) {
       problems.push(`${file}: ${name} failed outside its tests${why}`);
     }
     for (const test of result.assertionResults) {
+      if ((test.duration ?? 0) > SLOW_MS)
+        slow.push(`slow (${Math.round(test.duration! / 1000)} s): ${name} > ${test.fullName}`);
       if (test.status === 'passed') continue;
       const why = test.failureMessages?.[0];
       console.error(`${test.status}: ${name} > ${test.fullName}${why ? `\n    ${firstLines(why)}` : ''}`);
@@ -61,6 +71,7 @@ if (existsSync(suiteErrors)) {
   }
 }
 
+for (const line of slow) console.error(line);
 if (skipped > 0) problems.push(`${skipped} tests were skipped; every test must run`);
 for (const problem of problems) console.error(problem);
 console.log(`${passed} passed, ${failed} failed`);
