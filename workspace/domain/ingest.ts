@@ -2,6 +2,7 @@
  * Ingest: a batch of verdicts checked and hashed outside the transaction, then stored each exactly once
  * with the rollups moved in the same transaction (./rollups.ts keeps them; ./feed.ts reads them back).
  */
+import { randomUUID } from 'node:crypto';
 import { leadKeyOf } from '../../lib/campaigns/lead-key';
 import { toSalesforceId18 } from '../../lib/crm/salesforce-id';
 import { type FeedbackItem, type FeedbackResult, idOf, type Member, requests } from '../../lib/protocol';
@@ -94,10 +95,19 @@ const callsAtOnce = (sql: Sql) => ((sql as Partial<Database>).kind === 'postgres
 const ITEMS_PER_CALL = 1_000;
 const turns = new WeakMap<Sql, Turns>();
 
-async function call(sql: Sql, group: Waiting[]): Promise<void> {
+/** One call of ingest_items on items as itemJson writes them: the places (1, 2, ...) stored and refused. */
+async function ingestItems(sql: Sql, items: string[]): Promise<{ stored: number[]; refused: number[] }> {
   const [places] = await sql.query<{ stored: number[]; refused: number[] }>(
     'SELECT stored, refused FROM ingest_items($1::jsonb)',
-    [`[${group.map((waiting) => waiting.items.join(',')).join(',')}]`],
+    [`[${items.join(',')}]`],
+  );
+  return places!;
+}
+
+async function call(sql: Sql, group: Waiting[]): Promise<void> {
+  const places = await ingestItems(
+    sql,
+    group.flatMap((waiting) => waiting.items),
   );
   // Places are 1, 2, ... across the group, in the order of its requests and of their items.
   const owners = group.flatMap((waiting, owner) =>
@@ -108,8 +118,8 @@ async function call(sql: Sql, group: Waiting[]): Promise<void> {
     const [owner, position] = owners[n - 1]!;
     placed[owner]![position] = outcome;
   };
-  for (const n of places!.stored) mark(n, 'stored');
-  for (const n of places!.refused) mark(n, 'unknown_campaign');
+  for (const n of places.stored) mark(n, 'stored');
+  for (const n of places.refused) mark(n, 'unknown_campaign');
   for (const [index, waiting] of group.entries()) waiting.settle(placed[index]!);
 }
 
@@ -211,14 +221,14 @@ const WARM_UP_CALLS = 4;
  */
 export async function warmIngest(db: Database): Promise<void> {
   const rolledBack = new Error('warm-up: rolled back');
-  const memberId = crypto.randomUUID();
+  const memberId = randomUUID();
   try {
     await db.transaction(async (tx) => {
       await tx.query("INSERT INTO members (id, name, role) VALUES ($1, 'warm-up', 'rep')", [memberId]);
       for (let n = 0; n < WARM_UP_CALLS; n++) {
         const items = Array.from({ length: 100 }, (_, i) => {
           const item: FeedbackItem = {
-            id: crypto.randomUUID(),
+            id: randomUUID(),
             campaignId: null,
             lead: {
               crm: 'hubspot',
@@ -231,7 +241,7 @@ export async function warmIngest(db: Database): Promise<void> {
           };
           return itemJson({ item, key: leadKey(item.lead), hash: canonicalHash(item) }, memberId);
         });
-        await tx.query('SELECT stored, refused FROM ingest_items($1::jsonb)', [`[${items.join(',')}]`]);
+        await ingestItems(tx, items);
       }
       throw rolledBack;
     });
