@@ -9,6 +9,17 @@ export interface Sql {
   exec(text: string): Promise<void>;
 }
 
+/**
+ * The advisory locks that make processes starting together on one database take turns: one table of
+ * them, so no two uses share a number.
+ */
+export const ADVISORY_LOCK = {
+  /** Applying migrations (./migrate.ts). */
+  migrations: 4242001,
+  /** Making the workspace and its first admin on an empty database (../domain/workspace.ts). */
+  firstStart: 4242002,
+} as const;
+
 /** PostgreSQL, embedded (PGlite in a data folder) or a real server: one dialect, one interface. */
 export interface Database extends Sql {
   kind: 'pglite' | 'postgres';

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Database } from './database';
+import { ADVISORY_LOCK, type Database } from './database';
 
 const MIGRATIONS = join(import.meta.dirname, 'migrations');
 
@@ -40,7 +40,7 @@ export async function migrate(db: Database, options: { upTo?: string } = {}): Pr
   // `upTo` leaves a database as an older version did (tests of what happens when it is upgraded).
   const files = migrationFiles().filter((file) => !options.upTo || file <= options.upTo);
   return db.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock(4242001)');
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCK.migrations]);
     await tx.query(
       'CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
     );

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Me, Member, Role, Workspace } from '../../lib/protocol';
 import { issueCode } from '../auth/codes';
-import type { Database, Sql } from '../db/database';
+import { ADVISORY_LOCK, type Database, type Sql } from '../db/database';
 import { ApiError, notFound } from '../errors';
 
 export { CODE_LIFETIME_DAYS, issueCode, joinUrl } from '../auth/codes';
@@ -31,9 +31,6 @@ export async function loadWorkspace(sql: Sql): Promise<Workspace & { showSellers
   return { id: row.id, name: row.name, regions: row.regions, showSellers: row.show_sellers };
 }
 
-/** The advisory lock the first start takes (migrations take 4242001: workspace/db/migrate.ts). */
-const FIRST_START_LOCK = 4242002;
-
 /**
  * On an empty database: creates the workspace and its first admin, and returns that admin's one-time
  * code. Null when the workspace already exists. Processes starting together on one database take turns
@@ -45,7 +42,7 @@ export async function createWorkspaceIfEmpty(
   options: { name: string; adminName: string; regions: string[] },
 ): Promise<{ code: string; member: Member } | null> {
   return db.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [FIRST_START_LOCK]);
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCK.firstStart]);
     const inserted = await tx.query(
       `INSERT INTO workspace (id, name, regions)
        SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM workspace) RETURNING id`,
