@@ -1,6 +1,7 @@
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import type { CrmAdapter } from '../../lib/crm';
 import { onPanelCommand } from '../../lib/platform/commands';
+import { watchLocation } from '../../lib/platform/location-watch';
 import { allPrefs } from '../../lib/platform/panel-prefs';
 import { loadRepSettings, watchSettings } from '../../lib/platform/rep-settings';
 import { sendToBackground } from '../../lib/platform/send';
@@ -50,7 +51,8 @@ export async function startPanel(
   });
   ctx.onInvalidated(unwatch);
   ctx.onInvalidated(onPanelCommand((command) => panel.command(command)));
-  ctx.addEventListener(window, 'wxt:locationchange', ({ newUrl }) => void panel.show(newUrl.href));
+  // A single-page CRM moving between records: at once, in every browser the manifest allows.
+  watchLocation(ctx.signal, (url) => void panel.show(url.href));
   void askPolicy();
   await panel.show(location.href);
 }

@@ -15,7 +15,11 @@ export interface FirefoxSession {
  * Firefox ESR with the built extension installed as a temporary add-on. CRM hostnames resolve to
  * 127.0.0.1 (`network.dns.localDomains`), where the fixture server must listen on port 443.
  */
-export async function launchFirefox(options: { hosts: string[] }): Promise<FirefoxSession> {
+export async function launchFirefox(options: {
+  hosts: string[];
+  /** More preferences, e.g. a web API switched off to stand for an older Firefox the manifest allows. */
+  prefs?: Record<string, unknown>;
+}): Promise<FirefoxSession> {
   const manifest = JSON.parse(readFileSync(join(FIREFOX_BUILD, 'manifest.json'), 'utf8'));
   const geckoId: string = manifest.browser_specific_settings.gecko.id;
   const uuid = randomUUID();
@@ -28,6 +32,7 @@ export async function launchFirefox(options: { hosts: string[] }): Promise<Firef
       'network.dns.localDomains': options.hosts.join(','),
       'extensions.webextensions.uuids': JSON.stringify({ [geckoId]: uuid }),
       'extensions.webextOptionalPermissionPrompts': false,
+      ...options.prefs,
     },
   });
   await browser.installExtension(FIREFOX_BUILD);

@@ -138,6 +138,62 @@ const repSettings = (settings: Settings) =>
 
 const visibility = () => (panel() as HTMLElement | null)?.style.getPropertyValue('visibility');
 
+describe('moving between records in a single-page CRM', () => {
+  const OPPORTUNITY = 'https://acme.lightning.force.com/lightning/r/Opportunity/0065g00000Qr7StAAJ/view';
+  const leadsAsked = () =>
+    vi
+      .mocked(fakeBrowser.runtime.sendMessage)
+      .mock.calls.map(([message]) => message as { type: string; lead?: { recordId: string } })
+      .filter((message) => message.type === 'lead')
+      .map((message) => message.lead?.recordId);
+
+  it('tells the background the next record within a frame, in a browser without the Navigation API', async () => {
+    // Firefox 140–146 (the manifest allows 140) has no Navigation API; neither has this test's window.
+    expect((window as Window & { navigation?: unknown }).navigation).toBeUndefined();
+    await startPanel(ctx, enabledAdapters);
+    expect(leadsAsked()).toEqual(['00Q5g00000A1b2cEAB']);
+    // As Lightning does: the next record rendered in place, and the address pushed.
+    document.body.prepend(
+      Object.assign(document.createElement('main'), { textContent: 'Wind farm retrofit' }),
+    );
+    history.pushState({}, '', OPPORTUNITY);
+    const pushed = performance.now();
+    await vi.waitFor(() => expect(leadsAsked()).toEqual(['00Q5g00000A1b2cEAB', '0065g00000Qr7StAAJ']), {
+      timeout: 900,
+      interval: 5,
+    });
+    // WXT's own watcher, without the API, looked once a second.
+    expect(performance.now() - pushed).toBeLessThan(100);
+  });
+
+  it('goes from a list back to a record without reading the panel’s width from storage again', async () => {
+    await fakeBrowser.storage.local.set({ panelPrefs: { salesforce: { width: 420, collapsed: false } } });
+    await startPanel(ctx, enabledAdapters);
+    await vi.waitFor(() => expect(visibility()).toBe('visible'));
+    expect((panel() as HTMLElement).style.getPropertyValue('width')).toBe('420px');
+    const get = vi.spyOn(fakeBrowser.storage.local, 'get');
+    document.body.prepend(document.createElement('table'));
+    history.pushState({}, '', 'https://acme.lightning.force.com/lightning/o/Lead/list?filterName=Recent');
+    await vi.waitFor(() => expect(panel()).toBeNull());
+    document.body.prepend(document.createElement('main'));
+    history.pushState({}, '', LEAD_PAGE);
+    await vi.waitFor(() => expect(panel()).not.toBeNull());
+    expect((panel() as HTMLElement).style.getPropertyValue('width')).toBe('420px');
+    expect(get).not.toHaveBeenCalledWith('panelPrefs');
+    // A width changed meanwhile (dragged in another tab) is the one the next mount takes.
+    await fakeBrowser.storage.local.set({ panelPrefs: { salesforce: { width: 500, collapsed: false } } });
+    document.body.prepend(document.createElement('table'));
+    history.pushState({}, '', 'https://acme.lightning.force.com/lightning/o/Lead/list?filterName=Recent');
+    await vi.waitFor(() => expect(panel()).toBeNull());
+    document.body.prepend(document.createElement('main'));
+    history.pushState({}, '', LEAD_PAGE);
+    await vi.waitFor(() =>
+      expect((panel() as HTMLElement | null)?.style.getPropertyValue('width')).toBe('500px'),
+    );
+    expect(get).not.toHaveBeenCalledWith('panelPrefs');
+  });
+});
+
 describe('the frame starts loading with the page (issue 11)', () => {
   it('goes up hidden from the address while the rep’s settings are read, and shows once they are', async () => {
     const settings = holdSettingsRead();

@@ -1,0 +1,57 @@
+/** How often the address is checked when nothing else says it moved (an address changed with no DOM change). */
+export const BACKSTOP_MS = 1_000;
+
+interface NavigateEventLike extends Event {
+  destination: { url: string };
+}
+
+/**
+ * Calls `moved` with the page's new address after each same-document navigation: a single-page CRM
+ * moving between records with `pushState`, back and forward, or a new hash. Stops when `signal` aborts.
+ *
+ * The Navigation API says so as it happens (Chromium; Firefox from 147). Firefox 140–146, which the
+ * manifest allows, has none, and WXT's location watcher then polls once a second: the panel stayed on
+ * the previous record for up to a second, and a verdict clicked meanwhile was bound to that record.
+ * Without the API: back, forward and hash changes come by their events; a `pushState` comes with the
+ * next record's DOM, so the address is checked at the first DOM change and then at most once a frame
+ * while the page keeps changing (the observer is disconnected until the next frame: a busy page costs
+ * one mutation record per frame); and a check every second catches an address moved with no DOM change.
+ */
+export function watchLocation(signal: AbortSignal, moved: (url: URL) => void, win: Window = window): void {
+  let last = win.location.href;
+  const check = (href: string = win.location.href) => {
+    if (signal.aborted || href === last) return;
+    last = href;
+    moved(new URL(href));
+  };
+  const navigation = (win as Window & { navigation?: EventTarget }).navigation;
+  if (typeof navigation?.addEventListener === 'function') {
+    // Fired as the navigation starts, before the address changes: the destination is the new address.
+    navigation.addEventListener('navigate', (event) => check((event as NavigateEventLike).destination.url), {
+      signal,
+    });
+    return;
+  }
+  win.addEventListener('popstate', () => check(), { signal });
+  win.addEventListener('hashchange', () => check(), { signal });
+  let frame: number | undefined;
+  const observer = new MutationObserver(() => {
+    observer.disconnect();
+    check();
+    frame = win.requestAnimationFrame(() => {
+      frame = undefined;
+      check();
+      observe();
+    });
+  });
+  const observe = () => {
+    if (!signal.aborted) observer.observe(win.document, { childList: true, subtree: true });
+  };
+  observe();
+  const backstop = win.setInterval(() => check(), BACKSTOP_MS);
+  signal.addEventListener('abort', () => {
+    observer.disconnect();
+    if (frame !== undefined) win.cancelAnimationFrame(frame);
+    win.clearInterval(backstop);
+  });
+}
