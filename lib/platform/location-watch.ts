@@ -1,17 +1,14 @@
 /** How often the address is checked when nothing else says it moved (an address changed with no DOM change). */
 export const BACKSTOP_MS = 1_000;
 
-interface NavigateEventLike extends Event {
-  destination: { url: string };
-}
-
 /**
  * Calls `moved` with the page's new address after each same-document navigation: a single-page CRM
  * moving between records with `pushState`, back and forward, or a new hash. Stops when `signal` aborts.
  *
- * The Navigation API says so as it happens (Chromium; Firefox from 147). Firefox 140–146, which the
- * manifest allows, has none, and WXT's location watcher then polls once a second: the panel stayed on
- * the previous record for up to a second, and a verdict clicked meanwhile was bound to that record.
+ * The Navigation API says so as it happens (`currententrychange`: Chromium, Firefox from 147). Firefox
+ * 140–146, which the manifest allows, has none, and WXT's location watcher then polls once a second:
+ * the panel stayed on the previous record for up to a second, and a verdict clicked meanwhile was bound
+ * to that record.
  * Without the API: back, forward and hash changes come by their events; a `pushState` comes with the
  * next record's DOM, so the address is checked at the first DOM change and then at most once a frame
  * while the page keeps changing (the observer is disconnected until the next frame: a busy page costs
@@ -26,10 +23,10 @@ export function watchLocation(signal: AbortSignal, moved: (url: URL) => void, wi
   };
   const navigation = (win as Window & { navigation?: EventTarget }).navigation;
   if (typeof navigation?.addEventListener === 'function') {
-    // Fired as the navigation starts, before the address changes: the destination is the new address.
-    navigation.addEventListener('navigate', (event) => check((event as NavigateEventLike).destination.url), {
-      signal,
-    });
+    // Once this document's address has changed, not when a navigation starts ('navigate', which WXT
+    // took): that one also fires for a load of another page, which the page's "leave this page?"
+    // prompt may still cancel, and which brings its own content script anyway.
+    navigation.addEventListener('currententrychange', () => check(), { signal });
     return;
   }
   win.addEventListener('popstate', () => check(), { signal });

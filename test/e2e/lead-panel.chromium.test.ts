@@ -152,6 +152,43 @@ describe('Chromium: a rep links Sameroom and sees the campaign on Salesforce lea
       .toBe('Partner referrals Q4');
   });
 
+  it('stays on the record when the rep cancels leaving it for another record’s page', async () => {
+    const heading = async () => (await panel()).locator('h2').first().textContent();
+    await page.goto(server.url('salesforce-lightning/lead'));
+    await expect.poll(heading).toBe('Hannover Messe 2026');
+    // An unsaved edit: the CRM asks before the page is left, and the rep chooses to stay.
+    await page.evaluate((href) => {
+      addEventListener('beforeunload', (event) => event.preventDefault());
+      const away = Object.assign(document.createElement('a'), { href, id: 'away', textContent: 'Wind deal' });
+      document.body.prepend(away);
+    }, server.url('salesforce-lightning/opportunity'));
+    const prompted = new Promise<string>((resolve) =>
+      page.once('dialog', (dialog) => void dialog.dismiss().then(() => resolve(dialog.type()))),
+    );
+    await page.click('#away', { noWaitAfter: true });
+    expect(await prompted).toBe('beforeunload');
+    await page.waitForTimeout(500);
+    expect(page.url()).toBe(server.url('salesforce-lightning/lead'));
+    // The lead the content script holds (and would tell the background): still this one.
+    const worker = chromium.context.serviceWorkers()[0]!;
+    const held = await worker.evaluate(async (url) => {
+      const { tabs } = (
+        globalThis as unknown as {
+          chrome: {
+            tabs: {
+              query(query: object): Promise<Array<{ id?: number; url?: string }>>;
+              sendMessage(tabId: number, message: unknown, options: object): Promise<unknown>;
+            };
+          };
+        }
+      ).chrome;
+      const tab = (await tabs.query({})).find((candidate) => candidate.url === url);
+      return tabs.sendMessage(tab!.id!, { sameroom: 'lead' }, { frameId: 0 });
+    }, page.url());
+    expect((held as { lead: { recordId: string } }).lead.recordId).toBe('00Q5g00000A1b2cEAB');
+    await expect.poll(heading).toBe('Hannover Messe 2026');
+  });
+
   it('shows a change to the brief after a refresh', async () => {
     const patched = await ws.call('PATCH', `/api/v1/campaigns/${hannoverId}`, {
       token: marketerToken,

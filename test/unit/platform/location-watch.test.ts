@@ -94,10 +94,11 @@ describe('without the Navigation API (Firefox 140–146)', () => {
 });
 
 describe('with the Navigation API (Chromium, Firefox 147 and later)', () => {
-  it('takes the destination of each navigate event, and polls nothing', () => {
+  const setURL = (url: string) =>
+    (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(url);
+
+  it('moves when this document’s address changed, and polls nothing', () => {
     const navigation = new EventTarget();
-    const navigate = (url: string) =>
-      navigation.dispatchEvent(Object.assign(new Event('navigate'), { destination: { url } }));
     const setInterval = vi.spyOn(window, 'setInterval');
     const observe = vi.spyOn(MutationObserver.prototype, 'observe');
     watchLocation(
@@ -105,13 +106,30 @@ describe('with the Navigation API (Chromium, Firefox 147 and later)', () => {
       (url) => moves.push(url.href),
       Object.assign(Object.create(window), { navigation }),
     );
-    navigate(OPPORTUNITY);
-    navigate(OPPORTUNITY);
-    navigate(LEAD);
+    setURL(OPPORTUNITY);
+    navigation.dispatchEvent(new Event('currententrychange'));
+    navigation.dispatchEvent(new Event('currententrychange'));
+    setURL(LEAD);
+    navigation.dispatchEvent(new Event('currententrychange'));
     stop.abort();
-    navigate(OPPORTUNITY);
+    setURL(OPPORTUNITY);
+    navigation.dispatchEvent(new Event('currententrychange'));
     expect(moves).toEqual([OPPORTUNITY, LEAD]);
     expect(setInterval).not.toHaveBeenCalled();
     expect(observe).not.toHaveBeenCalled();
+  });
+
+  it('stays on this record when a load of another page only starts (the page may still cancel it)', () => {
+    const navigation = new EventTarget();
+    watchLocation(
+      stop.signal,
+      (url) => moves.push(url.href),
+      Object.assign(Object.create(window), { navigation }),
+    );
+    // A link to another record's page: "navigate" fires before the page's "leave this page?" prompt.
+    navigation.dispatchEvent(
+      Object.assign(new Event('navigate'), { destination: { url: OPPORTUNITY, sameDocument: false } }),
+    );
+    expect(moves).toEqual([]);
   });
 });
