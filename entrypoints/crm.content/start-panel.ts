@@ -53,6 +53,12 @@ export async function startPanel(
   ctx.onInvalidated(onPanelCommand((command) => panel.command(command)));
   // A single-page CRM moving between records: at once, in every browser the manifest allows.
   watchLocation(ctx.signal, (url) => void panel.show(url.href));
+  // Back to a page kept in the back/forward cache (Firefox keeps CRM pages with the panel's frame;
+  // Chromium keeps no page that embeds an extension frame): the background's session for this tab has
+  // since taken the lead of the page the rep went to, and a verdict would be bound to that one.
+  ctx.addEventListener(window, 'pageshow', (event) => {
+    if (event.persisted) void panel.show(location.href);
+  });
   void askPolicy();
   await panel.show(location.href);
 }

@@ -194,6 +194,25 @@ describe('moving between records in a single-page CRM', () => {
   });
 });
 
+describe('back to a page kept in the back/forward cache', () => {
+  it('tells the background its lead again, which the page the rep went to had replaced', async () => {
+    await startPanel(ctx, enabledAdapters);
+    const leads = () => asked.filter((type) => type === 'lead').length;
+    expect(leads()).toBe(1);
+    // happy-dom's PageTransitionEvent leaves `persisted` out: the event as a browser fires it.
+    const pageshow = (persisted: boolean) => Object.assign(new Event('pageshow'), { persisted });
+    window.dispatchEvent(pageshow(false));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(leads()).toBe(1);
+    window.dispatchEvent(pageshow(true));
+    await vi.waitFor(() => expect(leads()).toBe(2));
+    expect(vi.mocked(fakeBrowser.runtime.sendMessage).mock.calls.at(-1)?.[0]).toMatchObject({
+      type: 'lead',
+      lead: { recordId: '00Q5g00000A1b2cEAB' },
+    });
+  });
+});
+
 describe('the frame starts loading with the page (issue 11)', () => {
   it('goes up hidden from the address while the rep’s settings are read, and shows once they are', async () => {
     const settings = holdSettingsRead();
