@@ -306,13 +306,30 @@ export class FrameHost {
     this.stopWatching = stop;
   }
 
-  /** CRMs re-render their pages and may drop our node: put the panel back when they do. */
+  /**
+   * CRMs re-render their pages and may drop our node: put the panel back when they do. Some replace the
+   * whole `<body>` on each move (Turbo Drive does, and a custom site may use it): the root is watched for
+   * that, and the new body from then on.
+   */
   private keepAttached(host: HTMLElement): void {
+    let body = document.body;
     const observer = new MutationObserver(() => {
-      if (this.host !== host) observer.disconnect();
-      else if (!host.isConnected) document.body.append(host);
+      if (this.host !== host) {
+        observer.disconnect();
+        return;
+      }
+      if (document.body && document.body !== body) {
+        observer.disconnect();
+        body = document.body;
+        watch();
+      }
+      if (!host.isConnected) document.body?.append(host);
     });
-    observer.observe(document.body, { childList: true });
+    const watch = () => {
+      observer.observe(document.documentElement, { childList: true });
+      observer.observe(body, { childList: true });
+    };
+    watch();
     this.ctx.onInvalidated(() => observer.disconnect());
   }
 }

@@ -189,6 +189,21 @@ describe('Chromium: a rep links Sameroom and sees the campaign on Salesforce lea
     await expect.poll(heading).toBe('Hannover Messe 2026');
   });
 
+  it('comes back when a site replaces its whole body on each move, as Turbo Drive does', async () => {
+    await page.goto(server.url('salesforce-lightning/lead'));
+    await expect
+      .poll(async () => (await panel()).locator('h2').first().textContent())
+      .toBe('Hannover Messe 2026');
+    await page.evaluate((html) => {
+      document.body.replaceWith(new DOMParser().parseFromString(html, 'text/html').body);
+      history.pushState({}, '', '/lightning/r/Opportunity/0065g00000Qr7StAAJ/view');
+    }, server.html('salesforce-lightning/opportunity'));
+    await expect
+      .poll(async () => (await panel()).locator('h2').first().textContent())
+      .toBe('Partner referrals Q4');
+    expect(await page.locator('body > sameroom-panel').count()).toBe(1);
+  });
+
   it('shows a change to the brief after a refresh', async () => {
     const patched = await ws.call('PATCH', `/api/v1/campaigns/${hannoverId}`, {
       token: marketerToken,

@@ -84,6 +84,22 @@ describe('the panel shows at once (issue 11)', () => {
     await vi.waitFor(() => expect(panel()).toBe(host));
   });
 
+  it('puts the frame back when the page replaces its whole body, as Turbo Drive does on each move', async () => {
+    await startPanel(ctx, enabledAdapters);
+    const host = panel()!;
+    const next = document.createElement('body');
+    next.innerHTML = '<main><h1>Ada Lovelace</h1></main>';
+    document.body.replaceWith(next);
+    await vi.waitFor(() => expect(panel()).toBe(host));
+    expect(host.parentElement).toBe(next);
+    // And again: the new body is the one watched now.
+    const third = document.createElement('body');
+    document.body.replaceWith(third);
+    await vi.waitFor(() => expect(host.parentElement).toBe(third));
+    host.remove();
+    await vi.waitFor(() => expect(panel()).toBe(host));
+  });
+
   it('mounts while the background has not answered anything yet', async () => {
     background = {};
     void startPanel(ctx, enabledAdapters);
