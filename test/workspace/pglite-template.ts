@@ -28,8 +28,16 @@ export default async function setup(project: TestProject): Promise<void> {
     } finally {
       await db.close();
     }
-    // Whole or not at all: a run stopped halfway leaves no template behind under its name.
-    renameSync(building, template);
+    // Whole or not at all: a run stopped halfway leaves no template behind under its name. Two runs may
+    // build it at once (npm test runs the chaos rounds, an e2e file, beside the workspace suite): the
+    // first one's stays, and the other throws its copy away.
+    try {
+      renameSync(building, template);
+    } catch (error) {
+      rmSync(building, { recursive: true, force: true });
+      const code = (error as NodeJS.ErrnoException).code;
+      if (!existsSync(template) || (code !== 'ENOTEMPTY' && code !== 'EEXIST')) throw error;
+    }
   }
   project.provide('pgliteTemplate', template);
 }
