@@ -1,4 +1,4 @@
-import { signal } from '@preact/signals';
+import { effect, signal } from '@preact/signals';
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { DEFAULT_LAYOUT, PANEL_WIDTH, Panel, type PanelPrefs, type PanelState } from '../../components/Panel';
@@ -11,6 +11,7 @@ import { currentLanguage, t } from '../../lib/i18n';
 import { warmFormats } from '../../lib/i18n/formats';
 import type { Envelope, HistoryEntry } from '../../lib/messages';
 import { PANEL_PORT, type PanelPush, type PanelRequest } from '../../lib/panel-port';
+import { type Draft, keepDraft, loadDraft } from '../../lib/platform/drafts';
 import {
   type AllPrefs,
   allPrefs,
@@ -40,7 +41,16 @@ const sending = signal<SendState>({ kind: 'idle' });
 /** The note and answers being typed, and those left unsent on other leads of this tab, by lead key. */
 const note = signal('');
 const answers = signal<Answers>({});
-const drafts = new Map<string, { note: string; answers: Answers }>();
+const drafts = new Map<string, Draft>();
+/** The lead whose note and answers are being typed now; they are kept for it as they change. */
+let draftKey: string | null = null;
+let draftTimer: ReturnType<typeof setTimeout> | undefined;
+const DRAFT_WRITE_MS = 150;
+const writeDraft = () => {
+  clearTimeout(draftTimer);
+  draftTimer = undefined;
+  if (draftKey) void keepDraft(draftKey, { note: note.value, answers: answers.value });
+};
 /** Every CRM's width and fold: read once as the view loads (beside the port's first answer, not after
  * it), then kept in step by the storage watch. */
 let knownPrefs: Promise<AllPrefs> = allPrefs().catch((): AllPrefs => ({}));
@@ -78,9 +88,21 @@ async function onShow(push: Extract<PanelPush, { kind: 'show' }>): Promise<void>
     history.value = [];
     sending.value = { kind: 'idle' };
     if (previousKey) drafts.set(previousKey, { note: note.value, answers: answers.value });
-    const draft = drafts.get(leadKeyOf(next));
+    if (draftTimer !== undefined) writeDraft();
+    const key = leadKeyOf(next);
+    const draft = drafts.get(key);
+    draftKey = key;
     note.value = draft?.note ?? '';
     answers.value = draft?.answers ?? {};
+    // A frame the CRM dropped and the content script put back is a new view: its draft is stored.
+    if (!draft)
+      void loadDraft(key).then((stored) => {
+        const untouched = note.value === '' && Object.keys(answers.value).length === 0;
+        if (stored && draftKey === key && untouched) {
+          note.value = stored.note;
+          answers.value = stored.answers;
+        }
+      });
   }
   if (next.crm !== previous?.crm) prefs.value = (await knownPrefs)[next.crm] ?? DEFAULT_PREFS;
   lead.value = next;
@@ -218,6 +240,18 @@ watchPanelPrefs((all) => {
   const crm = lead.value?.crm;
   const mine = crm && all[crm];
   if (mine) prefs.value = mine;
+});
+// What the rep types is kept for the lead as they type (and forgotten once its verdict is saved, which
+// empties both), and at once when the frame goes.
+effect(() => {
+  note.value;
+  answers.value;
+  if (!draftKey) return;
+  clearTimeout(draftTimer);
+  draftTimer = setTimeout(writeDraft, DRAFT_WRITE_MS);
+});
+addEventListener('pagehide', () => {
+  if (draftTimer !== undefined) writeDraft();
 });
 connect();
 // Formatters built while the background answers, not in the first render (the background has

@@ -167,6 +167,24 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
     await (await note()).fill('');
   });
 
+  it('keeps a half-typed note when the CRM drops the panel and it comes back as a new frame', async () => {
+    await openLead();
+    await openNote();
+    const note = async () => (await panel()).getByLabel('Note for marketing (optional)');
+    await (await note()).fill('Ask about the second line.');
+    // The CRM re-renders and takes our node with it; the content script puts it back, and the frame
+    // loads its page again.
+    const before = await (await panel()).evaluate(() => performance.timeOrigin);
+    await page.evaluate(() => document.querySelector('sameroom-panel')?.remove());
+    await expect.poll(async () => (await panel()).evaluate(() => performance.timeOrigin)).not.toBe(before);
+    await expect
+      .poll(async () => (await panel()).locator('h2').first().textContent())
+      .toBe('Hannover Messe 2026');
+    await openNote();
+    await expect.poll(async () => (await note()).inputValue()).toBe('Ask about the second line.');
+    await (await note()).fill('');
+  });
+
   it('lists a verdict the workspace refused in the popup with the reason; fixed and resent, it arrives', async () => {
     await openLead();
     await ws.call('PATCH', `/api/v1/campaigns/${hannoverId}`, {
