@@ -67,14 +67,15 @@ export class FrameHost {
    * Every CRM's width and fold as last read or changed: an SPA move from a list back to a record mounts
    * the frame without a storage round trip (100–300 ms measured in Firefox on a busy machine).
    */
-  private knownPrefs: Promise<AllPrefs> | null = null;
+  private knownPrefs: Promise<AllPrefs> | null;
 
   constructor(
     private readonly ctx: ContentScriptContext,
     public adapters: CrmAdapter[],
     /** The prefs read started with the settings' read, for the first mount. */
-    private startPrefs?: Promise<AllPrefs>,
+    startPrefs?: Promise<AllPrefs>,
   ) {
+    this.knownPrefs = startPrefs ?? null;
     ctx.onInvalidated(() => {
       this.stopWatching?.();
       this.host?.remove();
@@ -175,13 +176,12 @@ export class FrameHost {
     const fallback = { width: WIDTH.default, collapsed: false };
     // The first mount uses the read started beside the settings'; later ones what is known since (the
     // prefs watch keeps it). A failed read leaves the defaults, and the next mount reads again.
-    this.knownPrefs ??= this.startPrefs ?? allPrefs();
+    this.knownPrefs ??= allPrefs();
     const known = this.knownPrefs;
     const all = known.catch((): AllPrefs => {
       if (this.knownPrefs === known) this.knownPrefs = null;
       return {};
     });
-    this.startPrefs = undefined;
     const prefs = all.then((every) => every[crm] ?? fallback);
     if (this.host) {
       this.applyPrefs(await prefs);

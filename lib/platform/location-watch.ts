@@ -16,7 +16,8 @@ export const BACKSTOP_MS = 1_000;
  */
 export function watchLocation(signal: AbortSignal, moved: (url: URL) => void, win: Window = window): void {
   let last = win.location.href;
-  const check = (href: string = win.location.href) => {
+  const check = () => {
+    const href = win.location.href;
     if (signal.aborted || href === last) return;
     last = href;
     moved(new URL(href));
