@@ -88,7 +88,13 @@ export async function saveVerdict(
     attempts: 0,
     problem: null,
   };
-  if (!earlier) await tx.objectStore('outbox').put(entry);
+  // The commit is asked for with the write, not after its answer: one round trip to the browser's
+  // IndexedDB less before "Saved". A failed write aborts the transaction, and `done` says so.
+  if (!earlier)
+    tx.objectStore('outbox')
+      .put(entry)
+      .catch(() => undefined);
+  tx.commit();
   await tx.done;
   return historyEntry(earlier ?? entry);
 }
