@@ -6,7 +6,7 @@ import { startTestWorkspace, type TestWorkspace } from '../workspace/harness';
 import { type ChromiumSession, launchChromium, linkInOptions } from './harness/chromium';
 import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
 import { attackPanel, catchShadowRoots } from './harness/hostile-page';
-import { panelAside, panelFrame } from './harness/panel';
+import { panelAside, panelFrame, renderRecordInPlace } from './harness/panel';
 
 let server: FixtureServer;
 let ws: TestWorkspace;
@@ -83,11 +83,7 @@ describe('Chromium: a hostile CRM page under its real Content-Security-Policy', 
 
   it('moving the page to another record shows that record in the panel, still out of the page’s reach', async () => {
     const opportunity = server.html('salesforce-lightning/opportunity');
-    await page.evaluate((html) => {
-      for (const child of [...document.body.children]) if (child.tagName !== 'SAMEROOM-PANEL') child.remove();
-      document.body.prepend(...new DOMParser().parseFromString(html, 'text/html').body.children);
-      history.pushState({}, '', '/lightning/r/Opportunity/0065g00000Qr7StAAJ/view');
-    }, opportunity);
+    await renderRecordInPlace(page, opportunity, '/lightning/r/Opportunity/0065g00000Qr7StAAJ/view');
     await expect.poll(heading, { timeout: 10_000 }).toBe('Partner referrals Q4');
     // The opportunity's own page names the trade show in its campaign field: that is the CRM's text.
     const report = await page.evaluate(

@@ -4,7 +4,7 @@ import { briefInput } from '../support/examples';
 import { startTestWorkspace, type TestWorkspace } from '../workspace/harness';
 import { type ChromiumSession, launchChromium } from './harness/chromium';
 import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
-import { panelAside } from './harness/panel';
+import { panelAside, renderRecordInPlace } from './harness/panel';
 
 let server: FixtureServer;
 let ws: TestWorkspace;
@@ -115,13 +115,11 @@ describe('Chromium: a rep links Sameroom and sees the campaign on Salesforce lea
 
   it('follows the single-page app to another record and shows its campaign; nothing on a list view', async () => {
     // As Lightning does: render the next record in place, then move the URL.
-    const opportunity = server.html('salesforce-lightning/opportunity');
-    await page.evaluate((html) => {
-      const next = new DOMParser().parseFromString(html, 'text/html');
-      for (const child of [...document.body.children]) if (child.tagName !== 'SAMEROOM-PANEL') child.remove();
-      document.body.prepend(...next.body.children);
-      history.pushState({}, '', '/lightning/r/Opportunity/0065g00000Qr7StAAJ/view');
-    }, opportunity);
+    await renderRecordInPlace(
+      page,
+      server.html('salesforce-lightning/opportunity'),
+      '/lightning/r/Opportunity/0065g00000Qr7StAAJ/view',
+    );
     await expect
       .poll(async () => (await panel()).locator('h2').first().textContent())
       .toBe('Partner referrals Q4');

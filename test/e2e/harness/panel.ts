@@ -27,3 +27,18 @@ export async function panelAside(page: Page, timeout?: number): Promise<Locator>
 export function hasPanel(page: Page): boolean {
   return page.frames().some(isPanelFrame);
 }
+
+/**
+ * Moves the tab to another record as Lightning does: the next record's page rendered in place (our
+ * panel's host left where it is), then its address pushed. `html` is a fixture page, `path` its address.
+ */
+export async function renderRecordInPlace(page: Page, html: string, path: string): Promise<void> {
+  await page.evaluate(
+    ({ html, path }) => {
+      for (const child of [...document.body.children]) if (child.tagName !== 'SAMEROOM-PANEL') child.remove();
+      document.body.prepend(...new DOMParser().parseFromString(html, 'text/html').body.children);
+      history.pushState({}, '', path);
+    },
+    { html, path },
+  );
+}
