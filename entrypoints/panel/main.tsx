@@ -57,23 +57,69 @@ let knownPrefs: Promise<AllPrefs> = allPrefs().catch((): AllPrefs => ({}));
 
 let port: ReturnType<typeof browser.runtime.connect> | null = null;
 let nextId = 1;
-const waiting = new Map<number, (envelope: Envelope<unknown>) => void>();
+/** An answer, or none: the worker went away (stopped, crashed, updated) with the request, or before it. */
+type Answered<T> = Envelope<T> | { ok: false; error: string; lost: true };
+const waiting = new Map<number, (envelope: Answered<unknown>) => void>();
+const lost = (): { ok: false; error: string; lost: true } => ({
+  ok: false,
+  error: t('stateNoAnswer'),
+  lost: true,
+});
 
-function ask<T>(request: PanelRequest): Promise<Envelope<T>> {
+function ask<T>(request: PanelRequest): Promise<Answered<T>> {
   const id = nextId++;
   return new Promise((resolve) => {
     if (!port) {
-      resolve({ ok: false, error: t('stateNoAnswer') });
+      resolve(lost());
       return;
     }
-    waiting.set(id, resolve as (envelope: Envelope<unknown>) => void);
+    waiting.set(id, resolve as (envelope: Answered<unknown>) => void);
     try {
       port.postMessage({ ...request, id });
     } catch {
       waiting.delete(id);
-      resolve({ ok: false, error: t('stateNoAnswer') });
+      resolve(lost());
     }
   });
+}
+
+/** How long a verdict whose answer was lost waits for the worker to be back on its lead, in all. */
+const RESEND_WITHIN_MS = 10_000;
+/** Views waiting for the background to show this lead's brief again (after a worker restart). */
+const backOnLead = new Set<{ key: string; resolve: () => void }>();
+
+function whenShownAgain(key: string, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const waiter = {
+      key,
+      resolve: () => {
+        clearTimeout(timer);
+        backOnLead.delete(waiter);
+        resolve(true);
+      },
+    };
+    const timer = setTimeout(() => {
+      backOnLead.delete(waiter);
+      resolve(false);
+    }, timeoutMs);
+    backOnLead.add(waiter);
+  });
+}
+
+/**
+ * A verdict, asked until it has an answer. When the worker goes away with it (it may have stored it
+ * or not), the same request, with the same id, is sent again once the background shows this lead's
+ * brief again: the background stores an id once and answers a repeat with the first save, so the
+ * verdict is stored once and the rep sees "Saved." instead of an error and a second click.
+ */
+async function askVerdict(request: Extract<PanelRequest, { kind: 'verdict' }>, key: string) {
+  const until = Date.now() + RESEND_WITHIN_MS;
+  for (;;) {
+    const answer = await ask<HistoryEntry>(request);
+    if (!('lost' in answer)) return answer;
+    const left = until - Date.now();
+    if (left <= 0 || !(await whenShownAgain(key, left))) return answer;
+  }
 }
 
 async function onShow(push: Extract<PanelPush, { kind: 'show' }>): Promise<void> {
@@ -108,6 +154,10 @@ async function onShow(push: Extract<PanelPush, { kind: 'show' }>): Promise<void>
   lead.value = next;
   crmLabel.value = push.crmLabel;
   state.value = push.state;
+  if (push.state.kind === 'view') {
+    const key = leadKeyOf(next);
+    for (const waiter of backOnLead) if (waiter.key === key) waiter.resolve();
+  }
   const shownHistory =
     push.state.kind === 'view' && 'history' in push.state.view ? push.state.view.history : undefined;
   if (shownHistory) history.value = shownHistory;
@@ -154,7 +204,7 @@ function connect(): void {
   // The worker stopped (or was updated): what was asked gets an answer, and the view connects again.
   connected.onDisconnect.addListener(() => {
     if (port === connected) port = null;
-    for (const resolve of waiting.values()) resolve({ ok: false, error: t('stateNoAnswer') });
+    for (const resolve of waiting.values()) resolve(lost());
     waiting.clear();
     setTimeout(connect, RECONNECT_MS);
   });
@@ -181,14 +231,10 @@ async function sendVerdict(
   const current = lead.value;
   if (!current || state.value.kind !== 'view') return false;
   sending.value = { kind: 'saving' };
-  const answer = await ask<HistoryEntry>({
-    kind: 'verdict',
-    verdictId: crypto.randomUUID(),
-    verdict,
-    note: text,
-    region,
-    answers: given,
-  });
+  const answer = await askVerdict(
+    { kind: 'verdict', verdictId: crypto.randomUUID(), verdict, note: text, region, answers: given },
+    leadKeyOf(current),
+  );
   if (lead.value !== current && (!lead.value || leadKeyOf(lead.value) !== leadKeyOf(current)))
     return answer.ok;
   if (!answer.ok) {

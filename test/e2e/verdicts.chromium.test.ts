@@ -9,7 +9,7 @@ import { startTestWorkspace, type TestWorkspace } from '../workspace/harness';
 import { type ChromiumSession, launchChromium, linkInOptions } from './harness/chromium';
 import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
 import { startHoldProxy } from './harness/hold-proxy';
-import { panelAside } from './harness/panel';
+import { panelAside, renderRecordInPlace } from './harness/panel';
 import { E2E_DIR } from './harness/paths';
 
 let server: FixtureServer;
@@ -154,12 +154,11 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
     await openNote();
     const note = async () => (await panel()).getByLabel('Note for marketing (optional)');
     await (await note()).fill('Call back after the fair.');
-    const opportunity = server.html('salesforce-lightning/opportunity');
-    await page.evaluate((html) => {
-      for (const child of [...document.body.children]) if (child.tagName !== 'SAMEROOM-PANEL') child.remove();
-      document.body.prepend(...new DOMParser().parseFromString(html, 'text/html').body.children);
-      history.pushState({}, '', '/lightning/r/Opportunity/0065g00000Qr7StAAJ/view');
-    }, opportunity);
+    await renderRecordInPlace(
+      page,
+      server.html('salesforce-lightning/opportunity'),
+      '/lightning/r/Opportunity/0065g00000Qr7StAAJ/view',
+    );
     await expect.poll(async () => (await panel()).textContent()).toContain('Salesforce Lightning · Deal');
     await expect.poll(async () => (await note()).inputValue()).toBe('');
     await page.evaluate(() => history.pushState({}, '', '/lightning/r/Lead/00Q5g00000A1b2cEAB/view'));
@@ -267,6 +266,35 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
     expect(sent.length).toBeGreaterThanOrEqual(2);
     expect(new Set(sent).size).toBe(1); // resent exactly as first sent
     expect((await received()).filter((item) => item.verdict === 'bad_contact')).toHaveLength(1);
+  });
+
+  it('saves a verdict clicked as its service worker dies once the worker is back: Saved, stored once', async () => {
+    await openLead();
+    await openNote();
+    const note = 'Clicked as the worker went away.';
+    await (await panel()).getByLabel('Note for marketing (optional)').fill(note);
+    const button = (await panel()).getByRole('button', { name: /Wrong audience/ });
+    const cdp = await chromium.context.newCDPSession(page);
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    const worker = targetInfos.find(
+      (target) =>
+        target.type === 'service_worker' &&
+        target.url.startsWith(`chrome-extension://${chromium.extensionId}/`),
+    );
+    expect(worker).toBeDefined();
+    // The click lands while the view's port is gone (it reconnects 200 ms later) or on the dying one.
+    await cdp.send('Target.closeTarget', { targetId: worker!.targetId });
+    await button.click();
+    await expect
+      .poll(async () => (await status()).textContent(), { timeout: 15_000 })
+      .toMatch(/^Saved\. Undo/);
+    await expect
+      .poll(async () => (await received()).filter((item) => item.note === note).length, { timeout: 45_000 })
+      .toBe(1);
+    await expect
+      .poll(async () => (await status()).textContent(), { timeout: 20_000 })
+      .toBe('Sent to the workspace.');
+    expect((await received()).filter((item) => item.note === note)).toHaveLength(1);
   });
 
   it('keeps a verdict through a SIGKILL of the browser right after Saved, and sends it after relaunch', async () => {
