@@ -9,7 +9,7 @@ import '../../components/page.css';
 import { currentLanguage, t, verdictLabel } from '../../lib/i18n';
 import type { CampaignList, HistoryEntry, OutboxStatus } from '../../lib/messages';
 import { checkActiveTab } from '../../lib/platform/check-tab';
-import { askBackground } from '../../lib/platform/messaging';
+import { askBackground, askRepeatable } from '../../lib/platform/messaging';
 
 const link = signal<LinkState>({ kind: 'loading' });
 const campaigns = signal<CampaignList | { error: string } | null>(null);
@@ -29,7 +29,8 @@ async function sendVerdict(input: QuickVerdictInput): Promise<string | null> {
   const { recordFromUrl } = await import('../../lib/crm');
   const record = recordFromUrl(input.leadLink);
   if (!record) return t('quickLeadUnknown');
-  const answer = await askBackground({
+  // Sent again with its id if the worker goes away with it: stored once, whatever happened to the first.
+  const answer = await askRepeatable({
     type: 'verdict',
     id: crypto.randomUUID(),
     lead: { ...record, signals: {} },

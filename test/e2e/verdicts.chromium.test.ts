@@ -297,6 +297,40 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
     expect((await received()).filter((item) => item.note === note)).toHaveLength(1);
   });
 
+  it("takes a verdict in the popup's quick form with its worker just gone: Saved, stored once", async () => {
+    const popup = await chromium.context.newPage();
+    try {
+      await popup.goto(`chrome-extension://${chromium.extensionId}/popup.html`);
+      const note = 'Quick verdict from the popup.';
+      const select = (label: RegExp) => popup.locator('label', { hasText: label }).locator('select');
+      await select(/^Campaign/).selectOption(hannoverId);
+      await popup.getByLabel("The lead's address in your CRM").fill(server.url('salesforce-lightning/lead'));
+      await select(/^Verdict/).selectOption('good_fit');
+      await popup.getByLabel('Note for marketing (optional)').fill(note);
+      const cdp = await chromium.context.newCDPSession(popup);
+      const { targetInfos } = await cdp.send('Target.getTargets');
+      const worker = targetInfos.find(
+        (target) =>
+          target.type === 'service_worker' &&
+          target.url.startsWith(`chrome-extension://${chromium.extensionId}/`),
+      );
+      await cdp.send('Target.closeTarget', { targetId: worker!.targetId });
+      await popup.getByRole('button', { name: 'Send verdict' }).click();
+      await popup.getByText(/^Saved: Good fit\./).waitFor({ timeout: 15_000 });
+      await expect
+        .poll(async () => (await received()).filter((item) => item.note === note).length, { timeout: 45_000 })
+        .toBe(1);
+      const [item] = (await received()).filter((entry) => entry.note === note);
+      expect(item).toMatchObject({
+        campaignId: hannoverId,
+        verdict: 'good_fit',
+        lead: { crm: 'salesforce' },
+      });
+    } finally {
+      await popup.close();
+    }
+  });
+
   it('keeps a verdict through a SIGKILL of the browser right after Saved, and sends it after relaunch', async () => {
     await openLead();
     await (await panel()).getByRole('button', { name: /Spam/ }).click();
