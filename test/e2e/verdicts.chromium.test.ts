@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeedbackRecord } from '../../lib/protocol';
 import { briefInput } from '../support/examples';
 import { startTestWorkspace, type TestWorkspace } from '../workspace/harness';
-import { type ChromiumSession, launchChromium, linkInOptions } from './harness/chromium';
+import { type ChromiumSession, closeServiceWorker, launchChromium, linkInOptions } from './harness/chromium';
 import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
 import { startHoldProxy } from './harness/hold-proxy';
 import { panelAside, renderRecordInPlace } from './harness/panel';
@@ -248,15 +248,7 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
     await expect.poll(async () => (await status()).textContent()).toMatch(/^Saved\./);
     await expect.poll(() => proxy.held.length, { timeout: 20_000 }).toBe(1);
     // The workspace stored the item; the extension never heard so. Now its worker dies.
-    const cdp = await chromium.context.newCDPSession(page);
-    const { targetInfos } = await cdp.send('Target.getTargets');
-    const worker = targetInfos.find(
-      (target) =>
-        target.type === 'service_worker' &&
-        target.url.startsWith(`chrome-extension://${chromium.extensionId}/`),
-    );
-    expect(worker).toBeDefined();
-    await cdp.send('Target.closeTarget', { targetId: worker!.targetId });
+    await closeServiceWorker(chromium, page);
     proxy.hold(false);
     proxy.dropHeld();
     await expect
@@ -274,16 +266,8 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
     const note = 'Clicked as the worker went away.';
     await (await panel()).getByLabel('Note for marketing (optional)').fill(note);
     const button = (await panel()).getByRole('button', { name: /Wrong audience/ });
-    const cdp = await chromium.context.newCDPSession(page);
-    const { targetInfos } = await cdp.send('Target.getTargets');
-    const worker = targetInfos.find(
-      (target) =>
-        target.type === 'service_worker' &&
-        target.url.startsWith(`chrome-extension://${chromium.extensionId}/`),
-    );
-    expect(worker).toBeDefined();
     // The click lands while the view's port is gone (it reconnects 200 ms later) or on the dying one.
-    await cdp.send('Target.closeTarget', { targetId: worker!.targetId });
+    await closeServiceWorker(chromium, page);
     await button.click();
     await expect
       .poll(async () => (await status()).textContent(), { timeout: 15_000 })
@@ -307,14 +291,7 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
       await popup.getByLabel("The lead's address in your CRM").fill(server.url('salesforce-lightning/lead'));
       await select(/^Verdict/).selectOption('good_fit');
       await popup.getByLabel('Note for marketing (optional)').fill(note);
-      const cdp = await chromium.context.newCDPSession(popup);
-      const { targetInfos } = await cdp.send('Target.getTargets');
-      const worker = targetInfos.find(
-        (target) =>
-          target.type === 'service_worker' &&
-          target.url.startsWith(`chrome-extension://${chromium.extensionId}/`),
-      );
-      await cdp.send('Target.closeTarget', { targetId: worker!.targetId });
+      await closeServiceWorker(chromium, popup);
       await popup.getByRole('button', { name: 'Send verdict' }).click();
       await popup.getByText(/^Saved: Good fit\./).waitFor({ timeout: 15_000 });
       await expect

@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { CHROME_BUILD, CHROMIUM, E2E_DIR } from './paths';
 
 export interface ChromiumSession {
@@ -77,4 +77,21 @@ export async function launchChromium(options: {
       if (!options.profile) rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** Closes the extension's service worker (through `page`'s DevTools session), as when Chromium stops it. */
+export async function closeServiceWorker(session: ChromiumSession, page: Page): Promise<void> {
+  const cdp = await session.context.newCDPSession(page);
+  try {
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    const worker = targetInfos.find(
+      (target) =>
+        target.type === 'service_worker' &&
+        target.url.startsWith(`chrome-extension://${session.extensionId}/`),
+    );
+    if (!worker) throw new Error("the extension's service worker is not running");
+    await cdp.send('Target.closeTarget', { targetId: worker.targetId });
+  } finally {
+    await cdp.detach().catch(() => undefined);
+  }
 }
