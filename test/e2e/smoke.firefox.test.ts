@@ -61,6 +61,21 @@ async function movesOf(on: Page): Promise<number[]> {
   return moves;
 }
 
+/**
+ * The moves followed at once, not at the next poll of the address: polled once a second (WXT's watcher
+ * without the Navigation API), a move takes 0–1 s (667–960 ms measured). Five of six under 300 ms and
+ * none over 800 ms happen by chance to a poll under 1 % of the time. One slow move is let through: on a
+ * loaded CI machine one took 436 ms while the others took tens.
+ */
+function expectPrompt(moves: number[]): void {
+  const sorted = [...moves].sort((a, b) => a - b);
+  expect(
+    sorted.slice(0, -1).every((ms) => ms < 300),
+    `moves ${moves.join(', ')} ms`,
+  ).toBe(true);
+  expect(sorted.at(-1)).toBeLessThan(800);
+}
+
 describe('Firefox: the built extension on Salesforce Lightning', () => {
   it('docks the panel on a lead page and says it is not linked yet', async () => {
     await page.goto(server.url('salesforce-lightning/lead'));
@@ -77,9 +92,7 @@ describe('Firefox: the built extension on Salesforce Lightning', () => {
   });
 
   it('follows the CRM between a record and a list without a reload, at once', async () => {
-    const moves = await movesOf(page);
-    // Each well under the second a poll of the address would take (WXT's watcher without the API).
-    for (const ms of moves) expect(ms).toBeLessThan(300);
+    expectPrompt(await movesOf(page));
   });
 });
 
@@ -99,9 +112,6 @@ describe('Firefox without the Navigation API (as 140–146, which the manifest a
     expect(await tab.evaluate(() => typeof (window as Window & { navigation?: unknown }).navigation)).toBe(
       'undefined',
     );
-    const moves = await movesOf(tab);
-    // Polled once a second, as before, each move took 0–1 s (667–960 ms measured): six quick ones by chance
-    // are well under 1 %.
-    for (const ms of moves) expect(ms).toBeLessThan(300);
+    expectPrompt(await movesOf(tab));
   });
 });
