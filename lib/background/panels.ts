@@ -38,6 +38,8 @@ interface Session {
   applied: number;
   /** The skeleton waiting to be pushed for a new record, unless what to show comes first. */
   skeleton?: ReturnType<typeof setTimeout>;
+  /** Verdicts waiting for the session's lead and view (a worker just started is asking the page). */
+  waiting: Set<() => void>;
 }
 
 /**
@@ -46,6 +48,12 @@ interface Session {
  * render in the view; a slow answer (a worker just woken) still gets the skeleton.
  */
 export const SKELETON_AFTER_MS = 100;
+
+/**
+ * How long a view's verdict waits for a worker that has just started (after the last one stopped or
+ * died) to learn the tab's lead from its content script again, before it is refused.
+ */
+export const VIEW_WAIT_MS = 5_000;
 
 const isPageLead = (raw: unknown): raw is { lead: LeadContext; url: string; label: string } =>
   typeof raw === 'object' &&
@@ -62,7 +70,10 @@ const isPageLead = (raw: unknown): raw is { lead: LeadContext; url: string; labe
 export class PanelSessions {
   private readonly sessions = new Map<number, Session>();
 
-  constructor(private readonly deps: PanelSessionDeps) {}
+  constructor(
+    private readonly deps: PanelSessionDeps,
+    private readonly viewWaitMs = VIEW_WAIT_MS,
+  ) {}
 
   private session(tabId: number): Session {
     let session = this.sessions.get(tabId);
@@ -77,6 +88,7 @@ export class PanelSessions {
         lastHistory: '',
         asked: 0,
         applied: 0,
+        waiting: new Set(),
       };
       this.sessions.set(tabId, session);
     }
@@ -94,6 +106,7 @@ export class PanelSessions {
   }
 
   private pushShow(session: Session): void {
+    for (const wake of [...session.waiting]) wake();
     const state = session.error
       ? ({ kind: 'error', message: session.error } as const)
       : session.view
@@ -253,6 +266,23 @@ export class PanelSessions {
     }
   }
 
+  /** The session's lead and view: at once, or once they come (within viewWaitMs), or nulls. */
+  private async leadAndView(session: Session): Promise<{ lead: LeadContext | null; view: LeadView | null }> {
+    const deadline = Date.now() + this.viewWaitMs;
+    while (!(session.lead && session.view) && Date.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          session.waiting.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, deadline - Date.now());
+        session.waiting.add(wake);
+      });
+    }
+    return { lead: session.lead, view: session.view };
+  }
+
   private async answer(tabId: number, ask: PanelAsk): Promise<Envelope<unknown>> {
     const session = this.session(tabId);
     const lead = session.lead;
@@ -278,7 +308,8 @@ export class PanelSessions {
         return answer;
       }
       case 'verdict': {
-        const view = session.view;
+        // A worker that has just started knows the tab's lead once its content script has answered.
+        const { lead, view } = await this.leadAndView(session);
         if (!lead || !view) return { ok: false, error: t('stateNoAnswer') };
         return this.deps.ask({
           type: 'verdict',

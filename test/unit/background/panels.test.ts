@@ -66,7 +66,7 @@ function viewPort() {
   return { port, pushed, reply, close: () => onDisconnect() };
 }
 
-function sessions(page: unknown = null) {
+function sessions(page: unknown = null, viewWaitMs?: number) {
   const asked: Message[] = [];
   const ask = vi.fn(async (message: Message): Promise<Envelope<unknown>> => {
     asked.push(message);
@@ -78,7 +78,7 @@ function sessions(page: unknown = null) {
   const askPage = vi.fn(async (_tab: number, question: { sameroom: string }) =>
     question.sameroom === 'report' ? 'outline' : page,
   );
-  return { panels: new PanelSessions({ ask, history, askPage }), asked, ask, history, askPage };
+  return { panels: new PanelSessions({ ask, history, askPage }, viewWaitMs), asked, ask, history, askPage };
 }
 
 const shows = (pushed: PanelPush[]) =>
@@ -199,8 +199,8 @@ describe('the panel views, bound to their tabs', () => {
     expect(asked.at(-1)).not.toHaveProperty('answers');
   });
 
-  it('refuses a verdict when the tab has no lead, with words', async () => {
-    const { panels, asked } = sessions();
+  it('refuses a verdict when the tab has no lead (none comes within the wait), with words', async () => {
+    const { panels, asked } = sessions(null, 20);
     const view = viewPort();
     panels.connect(1, view.port);
     const answer = await view.reply({
@@ -213,6 +213,31 @@ describe('the panel views, bound to their tabs', () => {
     });
     expect(answer).toMatchObject({ ok: false, error: expect.any(String) });
     expect(asked.filter((m) => m.type === 'verdict')).toEqual([]);
+  });
+
+  it('holds a verdict a view sends a worker that has just started until the page has told it the lead', async () => {
+    // The worker stopped; the view connected again and sent its verdict at once. The new worker asks
+    // the content script for the tab's lead, which answers a moment later.
+    let answerPage: (lead: unknown) => void = () => undefined;
+    const { panels, asked, askPage } = sessions();
+    askPage.mockImplementation(() => new Promise((resolve) => (answerPage = resolve)));
+    const view = viewPort();
+    panels.connect(1, view.port);
+    const answer = view.reply({
+      id: 1,
+      kind: 'verdict',
+      verdictId: ENTRY.id,
+      verdict: 'good_fit',
+      note: '',
+      region: '',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(asked.filter((m) => m.type === 'verdict')).toEqual([]);
+    answerPage({ lead: LEAD, url: URL_A, label: 'Salesforce Lightning' });
+    expect(await answer).toEqual({ ok: true, reply: ENTRY });
+    expect(asked.filter((m) => m.type === 'verdict')).toMatchObject([
+      { id: ENTRY.id, lead: LEAD, campaignId: BRIEF.id },
+    ]);
   });
 
   it('shows a view that came without its history first, then pushes that history', async () => {
