@@ -81,6 +81,16 @@ function sessions(page: unknown = null, viewWaitMs?: number) {
   return { panels: new PanelSessions({ ask, history, askPage }, viewWaitMs), asked, ask, history, askPage };
 }
 
+/** A plain verdict as the view asks for it. */
+const GOOD_FIT: PanelAsk = {
+  id: 1,
+  kind: 'verdict',
+  verdictId: ENTRY.id,
+  verdict: 'good_fit',
+  note: '',
+  region: '',
+};
+
 const shows = (pushed: PanelPush[]) =>
   pushed.filter((p): p is Extract<PanelPush, { kind: 'show' }> => p.kind === 'show');
 
@@ -203,14 +213,7 @@ describe('the panel views, bound to their tabs', () => {
     const { panels, asked } = sessions(null, 20);
     const view = viewPort();
     panels.connect(1, view.port);
-    const answer = await view.reply({
-      id: 1,
-      kind: 'verdict',
-      verdictId: ENTRY.id,
-      verdict: 'good_fit',
-      note: '',
-      region: '',
-    });
+    const answer = await view.reply(GOOD_FIT);
     expect(answer).toMatchObject({ ok: false, error: expect.any(String) });
     expect(asked.filter((m) => m.type === 'verdict')).toEqual([]);
   });
@@ -223,14 +226,7 @@ describe('the panel views, bound to their tabs', () => {
     askPage.mockImplementation(() => new Promise((resolve) => (answerPage = resolve)));
     const view = viewPort();
     panels.connect(1, view.port);
-    const answer = view.reply({
-      id: 1,
-      kind: 'verdict',
-      verdictId: ENTRY.id,
-      verdict: 'good_fit',
-      note: '',
-      region: '',
-    });
+    const answer = view.reply(GOOD_FIT);
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(asked.filter((m) => m.type === 'verdict')).toEqual([]);
     answerPage({ lead: LEAD, url: URL_A, label: 'Salesforce Lightning' });
