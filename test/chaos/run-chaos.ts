@@ -16,7 +16,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { type ChromiumSession, launchChromium, linkInOptions } from '../e2e/harness/chromium';
+import {
+  type ChromiumSession,
+  closeServiceWorker,
+  launchChromium,
+  linkInOptions,
+} from '../e2e/harness/chromium';
 import {
   ensureFixtureCertificate,
   type FixtureServer,
@@ -191,17 +196,8 @@ export async function runChaos(options: {
       chromium = await launchChromium({ hosts: fixtures!.hosts, port: fixtures!.port, profile });
       page = await chromium.context.newPage();
     };
-    const killWorker = async () => {
-      const cdp = await chromium!.context.newCDPSession(page);
-      const { targetInfos } = await cdp.send('Target.getTargets');
-      const worker = targetInfos.find(
-        (target) =>
-          target.type === 'service_worker' &&
-          target.url.startsWith(`chrome-extension://${chromium!.extensionId}/`),
-      );
-      if (worker) await cdp.send('Target.closeTarget', { targetId: worker.targetId });
-      await cdp.detach().catch(() => undefined);
-    };
+    // A worker that is already stopped is as good as killed.
+    const killWorker = () => closeServiceWorker(chromium!, page);
     const outboxCount = async (): Promise<number> => {
       const extensionPage = await chromium!.context.newPage();
       try {

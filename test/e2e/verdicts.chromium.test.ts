@@ -248,7 +248,7 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
     await expect.poll(async () => (await status()).textContent()).toMatch(/^Saved\./);
     await expect.poll(() => proxy.held.length, { timeout: 20_000 }).toBe(1);
     // The workspace stored the item; the extension never heard so. Now its worker dies.
-    await closeServiceWorker(chromium, page);
+    expect(await closeServiceWorker(chromium, page)).toBe(true);
     proxy.hold(false);
     proxy.dropHeld();
     await expect
@@ -267,7 +267,7 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
     await (await panel()).getByLabel('Note for marketing (optional)').fill(note);
     const button = (await panel()).getByRole('button', { name: /Wrong audience/ });
     // The click lands while the view's port is gone (it reconnects 200 ms later) or on the dying one.
-    await closeServiceWorker(chromium, page);
+    expect(await closeServiceWorker(chromium, page)).toBe(true);
     await button.click();
     await expect
       .poll(async () => (await status()).textContent(), { timeout: 15_000 })
@@ -291,7 +291,7 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
       await popup.getByLabel("The lead's address in your CRM").fill(server.url('salesforce-lightning/lead'));
       await select(/^Verdict/).selectOption('good_fit');
       await popup.getByLabel('Note for marketing (optional)').fill(note);
-      await closeServiceWorker(chromium, popup);
+      expect(await closeServiceWorker(chromium, popup)).toBe(true);
       await popup.getByRole('button', { name: 'Send verdict' }).click();
       await popup.getByText(/^Saved: Good fit\./).waitFor({ timeout: 15_000 });
       await expect

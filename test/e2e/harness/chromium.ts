@@ -79,8 +79,11 @@ export async function launchChromium(options: {
   };
 }
 
-/** Closes the extension's service worker (through `page`'s DevTools session), as when Chromium stops it. */
-export async function closeServiceWorker(session: ChromiumSession, page: Page): Promise<void> {
+/**
+ * Closes the extension's service worker (through `page`'s DevTools session), as when Chromium stops it.
+ * False when none was running.
+ */
+export async function closeServiceWorker(session: ChromiumSession, page: Page): Promise<boolean> {
   const cdp = await session.context.newCDPSession(page);
   try {
     const { targetInfos } = await cdp.send('Target.getTargets');
@@ -89,8 +92,9 @@ export async function closeServiceWorker(session: ChromiumSession, page: Page): 
         target.type === 'service_worker' &&
         target.url.startsWith(`chrome-extension://${session.extensionId}/`),
     );
-    if (!worker) throw new Error("the extension's service worker is not running");
+    if (!worker) return false;
     await cdp.send('Target.closeTarget', { targetId: worker.targetId });
+    return true;
   } finally {
     await cdp.detach().catch(() => undefined);
   }
