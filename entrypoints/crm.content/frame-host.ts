@@ -25,9 +25,8 @@ function styled(element: HTMLElement, styles: Record<string, string>): void {
 
 const clamp = (width: number) => Math.round(Math.min(WIDTH.max, Math.max(WIDTH.min, width)));
 
-/** Resolves once the page's DOM is parsed (at once on a parsed page, as after an SPA navigation). */
+/** Resolves once the page's DOM is parsed. */
 function domParsed(): Promise<void> {
-  if (document.readyState !== 'loading') return Promise.resolve();
   return new Promise((resolve) =>
     document.addEventListener('DOMContentLoaded', () => resolve(), { once: true }),
   );
@@ -136,9 +135,13 @@ export class FrameHost {
     }
     if (crm) {
       if (this.host) styled(this.host, { visibility: 'visible' });
-      // Mounted from the address alone, maybe while the page still parses: its fields are read once parsed.
-      await domParsed();
-      if (generation !== this.generation) return;
+      // Mounted from the address alone, maybe while the page still parses: its fields are read once
+      // parsed. On a parsed page (an SPA move) nothing is awaited: the background is told within the
+      // page's pushState, before the browser handles the move's commit (lib/platform/location-watch.ts).
+      if (document.readyState === 'loading') {
+        await domParsed();
+        if (generation !== this.generation) return;
+      }
     }
     const lead = crm ? detectLead(url, document, this.adapters) : null;
     if (!lead) {

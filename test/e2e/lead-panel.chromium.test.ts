@@ -46,6 +46,25 @@ afterAll(async () => {
 
 const panel = () => panelAside(page);
 
+/** The lead the page's content script holds, asked as the background asks it. */
+async function heldLead(): Promise<unknown> {
+  const worker = chromium.context.serviceWorkers()[0]!;
+  return worker.evaluate(async (url) => {
+    const { tabs } = (
+      globalThis as unknown as {
+        chrome: {
+          tabs: {
+            query(query: object): Promise<Array<{ id?: number; url?: string }>>;
+            sendMessage(tabId: number, message: unknown, options: object): Promise<unknown>;
+          };
+        };
+      }
+    ).chrome;
+    const tab = (await tabs.query({})).find((candidate) => candidate.url === url);
+    return tabs.sendMessage(tab!.id!, { sameroom: 'lead' }, { frameId: 0 });
+  }, page.url());
+}
+
 describe('Chromium: a rep links Sameroom and sees the campaign on Salesforce lead pages', () => {
   it('tells an unlinked rep how to link', async () => {
     await page.goto(server.url('salesforce-lightning/lead'));
@@ -168,22 +187,26 @@ describe('Chromium: a rep links Sameroom and sees the campaign on Salesforce lea
     await page.waitForTimeout(500);
     expect(page.url()).toBe(server.url('salesforce-lightning/lead'));
     // The lead the content script holds (and would tell the background): still this one.
-    const worker = chromium.context.serviceWorkers()[0]!;
-    const held = await worker.evaluate(async (url) => {
-      const { tabs } = (
-        globalThis as unknown as {
-          chrome: {
-            tabs: {
-              query(query: object): Promise<Array<{ id?: number; url?: string }>>;
-              sendMessage(tabId: number, message: unknown, options: object): Promise<unknown>;
-            };
-          };
-        }
-      ).chrome;
-      const tab = (await tabs.query({})).find((candidate) => candidate.url === url);
-      return tabs.sendMessage(tab!.id!, { sameroom: 'lead' }, { frameId: 0 });
-    }, page.url());
+    const held = await heldLead();
     expect((held as { lead: { recordId: string } }).lead.recordId).toBe('00Q5g00000A1b2cEAB');
+    await expect.poll(heading).toBe('Hannover Messe 2026');
+  });
+
+  it('stays on the record when the page itself cancels a move within the app', async () => {
+    const heading = async () => (await panel()).locator('h2').first().textContent();
+    await page.goto(server.url('salesforce-lightning/lead'));
+    await expect.poll(heading).toBe('Hannover Messe 2026');
+    // The content script is told of a move as it starts (the Navigation API's "navigate", inside
+    // pushState); a page's own listener may cancel it after, and the address then never moves.
+    const moved = await page.evaluate(() => {
+      const navigation = (window as unknown as { navigation: EventTarget }).navigation;
+      navigation.addEventListener('navigate', (event) => event.preventDefault(), { once: true });
+      history.pushState({}, '', '/lightning/r/Opportunity/0065g00000Qr7StAAJ/view');
+      return location.pathname;
+    });
+    expect(moved).toBe('/lightning/r/Lead/00Q5g00000A1b2cEAB/view');
+    await page.waitForTimeout(300);
+    expect(((await heldLead()) as { lead: { recordId: string } }).lead.recordId).toBe('00Q5g00000A1b2cEAB');
     await expect.poll(heading).toBe('Hannover Messe 2026');
   });
 

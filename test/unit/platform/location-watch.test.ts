@@ -119,6 +119,39 @@ describe('with the Navigation API (Chromium, Firefox 147 and later)', () => {
     expect(observe).not.toHaveBeenCalled();
   });
 
+  const navigateTo = (url: string, sameDocument: boolean) =>
+    Object.assign(new Event('navigate'), { destination: { url, sameDocument } });
+
+  it('moves as a pushState starts, before the address changes, and once', () => {
+    const navigation = new EventTarget();
+    watchLocation(
+      stop.signal,
+      (url) => moves.push(url.href),
+      Object.assign(Object.create(window), { navigation }),
+    );
+    // Inside pushState: "navigate" first, with the address still the previous record's.
+    navigation.dispatchEvent(navigateTo(OPPORTUNITY, true));
+    expect(moves).toEqual([OPPORTUNITY]);
+    expect(location.href).toBe(LEAD);
+    // Then the commit: the same move, not told again.
+    setURL(OPPORTUNITY);
+    navigation.dispatchEvent(new Event('currententrychange'));
+    expect(moves).toEqual([OPPORTUNITY]);
+  });
+
+  it('goes back to the document’s address when the page cancels a move it started', async () => {
+    const navigation = new EventTarget();
+    watchLocation(
+      stop.signal,
+      (url) => moves.push(url.href),
+      Object.assign(Object.create(window), { navigation }),
+    );
+    navigation.dispatchEvent(navigateTo(OPPORTUNITY, true));
+    // The page's own "navigate" listener called preventDefault(): the address never moved.
+    await Promise.resolve();
+    expect(moves).toEqual([OPPORTUNITY, LEAD]);
+  });
+
   it('stays on this record when a load of another page only starts (the page may still cancel it)', () => {
     const navigation = new EventTarget();
     watchLocation(
