@@ -11,6 +11,9 @@ import type { CampaignList, HistoryEntry, OutboxStatus } from '../../lib/message
 import { checkActiveTab } from '../../lib/platform/check-tab';
 import { askBackground, askRepeatable } from '../../lib/platform/messaging';
 
+/** How long the first render waits for the background's answers before it draws the skeleton. */
+const FIRST_RENDER_WAIT_MS = 150;
+
 const link = signal<LinkState>({ kind: 'loading' });
 const campaigns = signal<CampaignList | { error: string } | null>(null);
 const outbox = signal<OutboxStatus | { error: string } | null>(null);
@@ -130,18 +133,24 @@ function Popup() {
 
 document.title = t('popupTitle');
 document.documentElement.lang = currentLanguage();
-// Asked before the first render, and together, not one after the other: the background answers while
-// the popup draws its skeleton, and the campaigns are shown once the status says linked.
+// Asked before the first render, and together, not one after the other.
 const asking = askBackground({ type: 'campaigns' });
 const status = askBackground({ type: 'status' });
 const outboxRead = refreshOutbox();
-render(<Popup />, document.getElementById('app')!);
-status.then(async (answer) => {
+const shown = status.then(async (answer) => {
   link.value = linkStateOf(answer);
   if (!answer.ok || !answer.reply.linked) return;
   const list = await asking;
   campaigns.value = list.ok ? list.reply : { error: list.error };
 });
+// The first render waits a moment for the answers, so that the popup draws once, with them. Drawn
+// first as a skeleton, the popup's first layout (its fonts looked up, 50-100 ms after a browser start)
+// held the answers, which had come back within 10 ms, behind it, and a second render followed (issue 11).
+// A background slower than that gets the skeleton.
+void Promise.race([
+  Promise.allSettled([shown, outboxRead]),
+  new Promise((resolve) => setTimeout(resolve, FIRST_RENDER_WAIT_MS)),
+]).then(() => render(<Popup />, document.getElementById('app')!));
 outboxRead.then(() => {
   // Replies shown once count as seen: the badge and the next popup stop calling them new.
   const status = outbox.value;
