@@ -63,7 +63,7 @@ export async function fill(db: Sql & { transaction<T>(work: (tx: Sql) => Promise
 }
 
 export async function insightsRows(): Promise<BenchRow[]> {
-  const postgres = await startPostgresServer();
+  const postgres = await startPostgresServer({ durable: true });
   const dataDir = mkdtempSync(join(tmpdir(), 'sameroom-bench-'));
   try {
     const ws = await startWorkspace({

@@ -175,7 +175,7 @@ async function campaignsLatency(
 }
 
 export async function workspaceRows(): Promise<BenchRow[]> {
-  const postgres = await startPostgresServer();
+  const postgres = await startPostgresServer({ durable: true });
   try {
     const pglite = await withWorkspace(undefined, ingestRate);
     const server = await withWorkspace(await createDatabase(postgres.url, 'bench'), ingestRate);
@@ -267,7 +267,7 @@ export async function workspaceRows(): Promise<BenchRow[]> {
 
 /** Ingest alone on both databases, `rounds` times each: `npx tsx bench/workspace.ts ingest [rounds]`. */
 export async function ingestRates(rounds = 1): Promise<{ pglite: number[]; postgres: number[] }> {
-  const postgres = await startPostgresServer();
+  const postgres = await startPostgresServer({ durable: true });
   try {
     const rates = { pglite: [] as number[], postgres: [] as number[] };
     for (let n = 0; n < rounds; n++) {

@@ -27,7 +27,12 @@ function freePort(): Promise<number> {
  * A throwaway PostgreSQL server for tests and benchmarks: initdb in a scratch folder (as the `postgres`
  * user when we are root, since PostgreSQL refuses to run as root), on a free loopback port.
  */
-export async function startPostgresServer(): Promise<{ url: string; stop(): void }> {
+export async function startPostgresServer({
+  durable = false,
+}: {
+  /** fsync on, as a real server runs (the bench); tests run without it, for speed. */
+  durable?: boolean;
+} = {}): Promise<{ url: string; stop(): void }> {
   const bin = postgresBin();
   const dir = mkdtempSync(join(tmpdir(), 'sameroom-pg-'));
   const asRoot = process.getuid?.() === 0;
@@ -48,7 +53,7 @@ export async function startPostgresServer(): Promise<{ url: string; stop(): void
   const data = join(dir, 'data');
   const init = run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=${durable ? 'on' : 'off'} -c max_connections=200`;
   const start = run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start']);
   if (start.status !== 0) throw new Error(`PostgreSQL did not start: ${start.stderr}`);
   watchOwner(process.pid, asRoot, join(bin, 'pg_ctl'), data, dir);
