@@ -21,6 +21,7 @@ import {
   watchPanelPrefs,
 } from '../../lib/platform/panel-prefs';
 import type { Answer, Verdict } from '../../lib/protocol';
+import { type Wakers, wakeAll, wokenWithin } from '../../lib/wakers';
 import './view.css';
 
 /**
@@ -85,25 +86,15 @@ function ask<T>(request: PanelRequest): Promise<Answered<T>> {
 
 /** How long a verdict whose answer was lost waits for the worker to be back on its lead, in all. */
 const RESEND_WITHIN_MS = 10_000;
-/** Views waiting for the background to show this lead's brief again (after a worker restart). */
-const backOnLead = new Set<{ key: string; resolve: () => void }>();
+/** Verdicts waiting for the background to show a lead's brief again (after a worker restart). */
+const briefShown: Wakers = new Set();
+/** The lead whose brief the view last showed. */
+let briefKey: string | null = null;
 
-function whenShownAgain(key: string, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const waiter = {
-      key,
-      resolve: () => {
-        clearTimeout(timer);
-        backOnLead.delete(waiter);
-        resolve(true);
-      },
-    };
-    const timer = setTimeout(() => {
-      backOnLead.delete(waiter);
-      resolve(false);
-    }, timeoutMs);
-    backOnLead.add(waiter);
-  });
+/** True once the background shows this lead's brief again (another lead's: the wait goes on), by `until`. */
+async function briefShownAgain(key: string, until: number): Promise<boolean> {
+  while (await wokenWithin(briefShown, until - Date.now())) if (briefKey === key) return true;
+  return false;
 }
 
 /**
@@ -117,8 +108,7 @@ async function askVerdict(request: Extract<PanelRequest, { kind: 'verdict' }>, k
   for (;;) {
     const answer = await ask<HistoryEntry>(request);
     if (!('lost' in answer)) return answer;
-    const left = until - Date.now();
-    if (left <= 0 || !(await whenShownAgain(key, left))) return answer;
+    if (!(await briefShownAgain(key, until))) return answer;
   }
 }
 
@@ -155,8 +145,8 @@ async function onShow(push: Extract<PanelPush, { kind: 'show' }>): Promise<void>
   crmLabel.value = push.crmLabel;
   state.value = push.state;
   if (push.state.kind === 'view') {
-    const key = leadKeyOf(next);
-    for (const waiter of backOnLead) if (waiter.key === key) waiter.resolve();
+    briefKey = leadKeyOf(next);
+    wakeAll(briefShown);
   }
   const shownHistory =
     push.state.kind === 'view' && 'history' in push.state.view ? push.state.view.history : undefined;

@@ -5,6 +5,7 @@ import type { Envelope, HistoryEntry, LeadView, Message } from '../messages';
 import { singleFlight } from '../outbox/sync';
 import type { PageQuestion, PanelAsk, PanelPush } from '../panel-port';
 import type { PanelCommand } from '../platform/commands';
+import { type Wakers, wakeAll, wokenWithin } from '../wakers';
 
 /** The few things of a `runtime.Port` the sessions use, so tests can hand in their own. */
 export interface ViewPort {
@@ -39,7 +40,7 @@ interface Session {
   /** The skeleton waiting to be pushed for a new record, unless what to show comes first. */
   skeleton?: ReturnType<typeof setTimeout>;
   /** Verdicts waiting for the session's lead and view (a worker just started is asking the page). */
-  waiting: Set<() => void>;
+  waiting: Wakers;
 }
 
 /**
@@ -106,7 +107,7 @@ export class PanelSessions {
   }
 
   private pushShow(session: Session): void {
-    for (const wake of [...session.waiting]) wake();
+    wakeAll(session.waiting);
     const state = session.error
       ? ({ kind: 'error', message: session.error } as const)
       : session.view
@@ -270,15 +271,7 @@ export class PanelSessions {
   private async leadAndView(session: Session): Promise<{ lead: LeadContext | null; view: LeadView | null }> {
     const deadline = Date.now() + this.viewWaitMs;
     while (!(session.lead && session.view) && Date.now() < deadline) {
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          clearTimeout(timer);
-          session.waiting.delete(wake);
-          resolve();
-        };
-        const timer = setTimeout(wake, deadline - Date.now());
-        session.waiting.add(wake);
-      });
+      await wokenWithin(session.waiting, deadline - Date.now());
     }
     return { lead: session.lead, view: session.view };
   }
