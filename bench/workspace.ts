@@ -17,7 +17,8 @@ const BATCHES = 200; // of 100 items: 20,000 items
 const WARM_UP_BATCHES = 50;
 const INGEST_NOTE =
   '20,000 new lead verdicts through POST /api/v1/feedback from 4 clients in the bench process, after 5,000 ' +
-  'unmeasured ones through the same path (the steady pace of a running workspace); each item checked stored';
+  'unmeasured ones through the same path (the steady pace of a running workspace); each item checked stored; ' +
+  'the PostgreSQL server runs with fsync on';
 
 export async function withWorkspace<T>(
   databaseUrl: string | undefined,
