@@ -96,16 +96,24 @@ describe('without the Navigation API (Firefox 140–146)', () => {
 describe('with the Navigation API (Chromium, Firefox 147 and later)', () => {
   const setURL = (url: string) =>
     (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(url);
+  const navigateTo = (url: string, sameDocument: boolean) =>
+    Object.assign(new Event('navigate'), { destination: { url, sameDocument } });
 
-  it('moves when this document’s address changed, and polls nothing', () => {
+  /** Watches this window as if it had the Navigation API: the stand-in for `window.navigation`. */
+  function watchWithNavigationApi(): EventTarget {
     const navigation = new EventTarget();
-    const setInterval = vi.spyOn(window, 'setInterval');
-    const observe = vi.spyOn(MutationObserver.prototype, 'observe');
     watchLocation(
       stop.signal,
       (url) => moves.push(url.href),
       Object.assign(Object.create(window), { navigation }),
     );
+    return navigation;
+  }
+
+  it('moves when this document’s address changed, and polls nothing', () => {
+    const setInterval = vi.spyOn(window, 'setInterval');
+    const observe = vi.spyOn(MutationObserver.prototype, 'observe');
+    const navigation = watchWithNavigationApi();
     setURL(OPPORTUNITY);
     navigation.dispatchEvent(new Event('currententrychange'));
     navigation.dispatchEvent(new Event('currententrychange'));
@@ -119,16 +127,8 @@ describe('with the Navigation API (Chromium, Firefox 147 and later)', () => {
     expect(observe).not.toHaveBeenCalled();
   });
 
-  const navigateTo = (url: string, sameDocument: boolean) =>
-    Object.assign(new Event('navigate'), { destination: { url, sameDocument } });
-
   it('moves as a pushState starts, before the address changes, and once', () => {
-    const navigation = new EventTarget();
-    watchLocation(
-      stop.signal,
-      (url) => moves.push(url.href),
-      Object.assign(Object.create(window), { navigation }),
-    );
+    const navigation = watchWithNavigationApi();
     // Inside pushState: "navigate" first, with the address still the previous record's.
     navigation.dispatchEvent(navigateTo(OPPORTUNITY, true));
     expect(moves).toEqual([OPPORTUNITY]);
@@ -140,12 +140,7 @@ describe('with the Navigation API (Chromium, Firefox 147 and later)', () => {
   });
 
   it('goes back to the document’s address when the page cancels a move it started', async () => {
-    const navigation = new EventTarget();
-    watchLocation(
-      stop.signal,
-      (url) => moves.push(url.href),
-      Object.assign(Object.create(window), { navigation }),
-    );
+    const navigation = watchWithNavigationApi();
     navigation.dispatchEvent(navigateTo(OPPORTUNITY, true));
     // The page's own "navigate" listener called preventDefault(): the address never moved.
     await Promise.resolve();
@@ -153,16 +148,9 @@ describe('with the Navigation API (Chromium, Firefox 147 and later)', () => {
   });
 
   it('stays on this record when a load of another page only starts (the page may still cancel it)', () => {
-    const navigation = new EventTarget();
-    watchLocation(
-      stop.signal,
-      (url) => moves.push(url.href),
-      Object.assign(Object.create(window), { navigation }),
-    );
+    const navigation = watchWithNavigationApi();
     // A link to another record's page: "navigate" fires before the page's "leave this page?" prompt.
-    navigation.dispatchEvent(
-      Object.assign(new Event('navigate'), { destination: { url: OPPORTUNITY, sameDocument: false } }),
-    );
+    navigation.dispatchEvent(navigateTo(OPPORTUNITY, false));
     expect(moves).toEqual([]);
   });
 });
