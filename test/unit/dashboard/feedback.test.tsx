@@ -13,7 +13,7 @@ import {
 } from '../../../workspace/dashboard/pages/feedback-model';
 import { campaigns, me } from '../../../workspace/dashboard/state';
 import { brief } from '../../support/examples';
-import { CAMPAIGN_ID, feedbackRecord, meAnswer, REP_ID, settle, stubWorkspace } from './workspace-double';
+import { CAMPAIGN_ID, feedbackRecord, meAnswer, REP_ID, stubWorkspace } from './workspace-double';
 
 beforeEach(() => {
   me.value = meAnswer();
@@ -236,9 +236,11 @@ describe("the answers to marketing's questions", () => {
       'GET /api/v1/members': { json: { members: [] } },
     });
     render(<Feedback />, document.body);
-    await settle();
-    await settle();
-    const section = document.body.querySelector('section.answers')!;
+    const section = await vi.waitFor(() => {
+      const found = document.body.querySelector('section.answers');
+      if (!found?.querySelector('.answers__question')) throw new Error('no answers shown yet');
+      return found;
+    });
     expect(section.querySelector('h2')?.textContent).toBe('Answers to your questions');
     expect(section.querySelectorAll('.answers__question')).toHaveLength(2);
     expect(section.querySelector('li')?.textContent).toContain('Tire-kicker (price only) · No budget');
@@ -264,9 +266,12 @@ describe('the feedback page', () => {
       'GET /api/v1/members': { json: { members: [] } },
     });
     render(<Feedback />, document.body);
-    await settle();
-    await settle();
-    const alert = document.body.querySelector('[role="alert"]');
+    // The answer is read and refused a few tasks later on a loaded machine: wait for the alert.
+    const alert = await vi.waitFor(() => {
+      const found = document.body.querySelector('[role="alert"]');
+      if (!found) throw new Error('no alert yet');
+      return found;
+    });
     expect(alert?.textContent).toMatch(/^The workspace sent an answer this dashboard cannot read/);
     expect(document.body.querySelector('h1')?.textContent).toBe('Feedback');
     expect(document.body.querySelector('table')).toBeNull();

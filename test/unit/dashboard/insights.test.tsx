@@ -13,7 +13,7 @@ import {
   trendWeeks,
 } from '../../../workspace/dashboard/pages/insights-model';
 import { campaigns, me } from '../../../workspace/dashboard/state';
-import { CAMPAIGN_ID, insightsAnswer, meAnswer, settle, stubWorkspace } from './workspace-double';
+import { CAMPAIGN_ID, insightsAnswer, meAnswer, stubWorkspace } from './workspace-double';
 
 beforeEach(() => {
   me.value = meAnswer();
@@ -136,10 +136,11 @@ describe('the insights page', () => {
       'GET /api/v1/members': { json: { members: [] } },
     });
     render(<Insights />, document.body);
-    await settle();
-    await settle();
-    const headings = [...document.body.querySelectorAll('h2')].map((h) => h.textContent);
-    expect(headings).toContain('Qué canal trae a nuestro tipo de cliente');
+    await vi.waitFor(() =>
+      expect([...document.body.querySelectorAll('h2')].map((h) => h.textContent)).toContain(
+        'Qué canal trae a nuestro tipo de cliente',
+      ),
+    );
     expect(document.body.textContent).toContain('Curioso (solo precio)');
   });
 
@@ -150,9 +151,9 @@ describe('the insights page', () => {
       'GET /api/v1/members': { json: { members: [] } },
     });
     render(<Insights />, document.body);
-    await settle();
-    await settle();
-    expect(document.body.querySelector('[role="alert"]')?.textContent).toMatch(/cannot read/);
+    await vi.waitFor(() =>
+      expect(document.body.querySelector('[role="alert"]')?.textContent).toMatch(/cannot read/),
+    );
     expect(document.body.querySelector('.chart')).toBeNull();
     expect(document.body.querySelector('[role="status"]')).toBeNull();
   });

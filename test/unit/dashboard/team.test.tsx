@@ -6,7 +6,7 @@ import { createShownLink } from '../../../workspace/dashboard/pages/team/join-li
 import { createMembersModel } from '../../../workspace/dashboard/pages/team/members-model';
 import { createSettingsModel } from '../../../workspace/dashboard/pages/team/settings-model';
 import { me } from '../../../workspace/dashboard/state';
-import { ADMIN_ID, meAnswer, REP_ID, settle, stubWorkspace } from './workspace-double';
+import { ADMIN_ID, meAnswer, REP_ID, stubWorkspace } from './workspace-double';
 
 const ana = { id: REP_ID, name: 'Ana Ruiz', role: 'rep' as const, region: 'Nordics' };
 const mara = { id: ADMIN_ID, name: 'Mara Jensen', role: 'admin' as const, region: null };
@@ -137,8 +137,7 @@ describe('the team page', () => {
       },
     });
     render(<Team />, document.body);
-    await settle();
-    await settle();
+    await vi.waitFor(() => expect(document.body.querySelectorAll('[role="alert"]')).toHaveLength(1));
     expect([...document.body.querySelectorAll('h2')].map((h) => h.textContent)).toEqual([
       'Members',
       'Invite someone',
