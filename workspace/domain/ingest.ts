@@ -82,13 +82,9 @@ interface Waiting {
   fail(error: unknown): void;
 }
 
-/** The requests waiting for a call on one database (or transaction), and how many calls it has running. */
-interface Turns {
-  running: number;
-  waiting: Waiting[];
-}
-
 /**
+ * The requests waiting for a call on one database (or transaction), and whether a call is running.
+ *
  * One call at a time per process: the others wait here and go together in the next call. PGlite runs
  * one statement at a time anyway. On a PostgreSQL server a second call used to go out at once and wait
  * there for the workspace row, taking only the requests that had arrived by then (about 120 items a
@@ -97,7 +93,11 @@ interface Turns {
  * per item than three of 100 with their commits. Bench, 20,000 items after a warm-up, 4 clients:
  * 14,300-16,300 items/s with two calls at once, 14,200-19,300 with one (5 runs each).
  */
-const CALLS_AT_ONCE = 1;
+interface Turns {
+  busy: boolean;
+  waiting: Waiting[];
+}
+
 /** How many items one call may take: the row is held for all of them. */
 const ITEMS_PER_CALL = 1_000;
 const turns = new WeakMap<Sql, Turns>();
@@ -131,36 +131,35 @@ async function call(sql: Sql, group: Waiting[]): Promise<void> {
 }
 
 function next(sql: Sql, queue: Turns): void {
-  while (queue.running < CALLS_AT_ONCE && queue.waiting.length > 0) {
-    // The first waiting request, and those after it that fit.
-    let taken = 1;
-    let count = queue.waiting[0]!.items.length;
-    while (taken < queue.waiting.length && count + queue.waiting[taken]!.items.length <= ITEMS_PER_CALL) {
-      count += queue.waiting[taken++]!.items.length;
-    }
-    const group = queue.waiting.splice(0, taken);
-    queue.running++;
-    call(sql, group)
-      // A call for several requests that fails is made again for each alone: one request's failure is
-      // never another's.
-      .catch((error) =>
-        group.length === 1
-          ? group[0]!.fail(error)
-          : group.reduce(
-              (done, waiting) => done.then(() => call(sql, [waiting]).catch(waiting.fail)),
-              Promise.resolve(),
-            ),
-      )
-      .finally(() => {
-        queue.running--;
-        next(sql, queue);
-      });
+  if (queue.busy || queue.waiting.length === 0) return;
+  // The first waiting request, and those after it that fit.
+  let taken = 1;
+  let count = queue.waiting[0]!.items.length;
+  while (taken < queue.waiting.length && count + queue.waiting[taken]!.items.length <= ITEMS_PER_CALL) {
+    count += queue.waiting[taken++]!.items.length;
   }
+  const group = queue.waiting.splice(0, taken);
+  queue.busy = true;
+  call(sql, group)
+    // A call for several requests that fails is made again for each alone: one request's failure is
+    // never another's.
+    .catch((error) =>
+      group.length === 1
+        ? group[0]!.fail(error)
+        : group.reduce(
+            (done, waiting) => done.then(() => call(sql, [waiting]).catch(waiting.fail)),
+            Promise.resolve(),
+          ),
+    )
+    .finally(() => {
+      queue.busy = false;
+      next(sql, queue);
+    });
 }
 
 /** Stores items (itemJson) through ingest_items, with the items of requests that wait at the same time. */
 function store(sql: Sql, items: string[]): Promise<Placed[]> {
-  const queue = turns.get(sql) ?? { running: 0, waiting: [] };
+  const queue = turns.get(sql) ?? { busy: false, waiting: [] };
   turns.set(sql, queue);
   const promise = new Promise<Placed[]>((settle, fail) => queue.waiting.push({ items, settle, fail }));
   next(sql, queue);
