@@ -103,6 +103,3 @@ export function insightsAnswer(overrides: Partial<Insights> = {}): Insights {
     ...overrides,
   };
 }
-
-/** Lets pending promises and signal effects settle. */
-export const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
