@@ -19,5 +19,8 @@ it(`survives 10 rounds of kills and network faults with nothing lost, doubled or
     // Every network fault in a round with verdicts to send met a feedback batch.
     faultsMissed: 0,
   });
-  expect(figures.verdicts).toBeGreaterThanOrEqual(10);
+  // Every round clicked once or twice; an Undo at the edge of its window takes some of them back, so
+  // the verdicts kept can be fewer than the rounds (seed 1328979628 kept 9 of its clicks).
+  expect(figures.verdicts + figures.undone).toBeGreaterThanOrEqual(10);
+  expect(figures.verdicts).toBeGreaterThan(0);
 });
