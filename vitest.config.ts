@@ -36,6 +36,9 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 180_000,
+          // expect.poll waits 1 s by default: a real browser on a loaded 2-core machine can take longer
+          // to show what a step asked for (the first page after launch, a cold service worker).
+          expect: { poll: { timeout: 10_000 } },
         },
       },
     ],

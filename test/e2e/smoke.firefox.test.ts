@@ -49,12 +49,12 @@ function moveTo(on: Page, fixture: string, panelThere: boolean): Promise<number>
   );
 }
 
-/** Lead → list view → lead, three times: each move's ms until the panel came down or went up. */
+/** Lead → list view → lead, five times: each move's ms until the panel came down or went up. */
 async function movesOf(on: Page): Promise<number[]> {
   await on.goto(server.url('salesforce-lightning/lead'));
   await inPanel(on, 'aside');
   const moves: number[] = [];
-  for (let round = 0; round < 3; round++) {
+  for (let round = 0; round < 5; round++) {
     moves.push(await moveTo(on, 'salesforce-lightning/list-view', false));
     moves.push(await moveTo(on, 'salesforce-lightning/lead', true));
   }
@@ -63,17 +63,16 @@ async function movesOf(on: Page): Promise<number[]> {
 
 /**
  * The moves followed at once, not at the next poll of the address: polled once a second (WXT's watcher
- * without the Navigation API), a move takes 0–1 s (667–960 ms measured). Five of six under 300 ms and
- * none over 800 ms happen by chance to a poll under 1 % of the time. One slow move is let through: on a
- * loaded CI machine one took 436 ms while the others took tens.
+ * without the Navigation API), a move takes 0–1 s (667–960 ms measured), so eight of ten under 300 ms
+ * happen by chance to a poll about once in 600 runs, and with a median under 150 ms rarer still. Two
+ * slow moves are let through: on a loaded CI machine one took 436 ms while the others took tens, and a
+ * busy spell can take two.
  */
 function expectPrompt(moves: number[]): void {
   const sorted = [...moves].sort((a, b) => a - b);
-  expect(
-    sorted.slice(0, -1).every((ms) => ms < 300),
-    `moves ${moves.join(', ')} ms`,
-  ).toBe(true);
-  expect(sorted.at(-1)).toBeLessThan(800);
+  const said = `moves ${moves.join(', ')} ms`;
+  expect(sorted.filter((ms) => ms < 300).length, said).toBeGreaterThanOrEqual(8);
+  expect(sorted[Math.floor(sorted.length / 2)], said).toBeLessThan(150);
 }
 
 describe('Firefox: the built extension on Salesforce Lightning', () => {
