@@ -35,6 +35,8 @@ export interface ChaosProxy {
   /** Called as each feedback batch is forwarded (the chaos suite kills the workspace mid-batch here). */
   onFeedbackPost(hook: (() => void) | null): void;
   feedbackPosts(): number;
+  /** Feedback batches forwarded whose answer has not gone back to the extension yet. */
+  feedbackInFlight(): number;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export async function startChaosProxy(target: () => string): Promise<ChaosProxy>
   let armed: { fault: Fault; struck(): void } | null = null;
   let hook: (() => void) | null = null;
   let posts = 0;
+  let inFlight = 0;
   const hanging = new Set<ServerResponse>();
   const server = createServer((incoming, outgoing) => {
     if (armed && incoming.method === 'POST' && incoming.url?.startsWith('/api/v1/feedback')) {
@@ -73,6 +76,8 @@ export async function startChaosProxy(target: () => string): Promise<ChaosProxy>
       }
       if (isFeedbackPost) {
         posts++;
+        inFlight++;
+        outgoing.once('close', () => inFlight--);
         hook?.();
       }
       const upstream = request(
@@ -128,6 +133,7 @@ export async function startChaosProxy(target: () => string): Promise<ChaosProxy>
       hook = next;
     },
     feedbackPosts: () => posts,
+    feedbackInFlight: () => inFlight,
     close: () =>
       new Promise<void>((resolve) => {
         for (const response of hanging) response.socket?.destroy();

@@ -244,12 +244,27 @@ export async function runChaos(options: {
         // Undo at the edge of its 10 s window: sometimes in time, sometimes a moment too late.
         if (random(4) === 0) {
           await sleep(Math.max(0, savedAt + 9_400 + random(900) - Date.now()));
-          await (await panel())
+          const clicked = await (await panel())
             .getByRole('button', { name: /^Undo/ })
             .click({ timeout: 500 })
-            .catch(() => undefined);
-          await sleep(300);
-          if ((await (await status()).textContent())?.startsWith('Undone')) {
+            .then(
+              () => true,
+              () => false, // the window closed first: no Undo asked
+            );
+          // An Undo in time shows "Undone" once the worker's strict delete has committed, which on a
+          // loaded machine can take longer than a moment; one too late leaves "Saved." as it was.
+          const shown =
+            clicked &&
+            (await until(
+              'Undone',
+              async () => (await (await status()).textContent())?.startsWith('Undone') ?? false,
+              3_000,
+              50,
+            ).then(
+              () => true,
+              () => false,
+            ));
+          if (shown) {
             undone.push(note);
             continue;
           }
@@ -283,6 +298,14 @@ export async function runChaos(options: {
         // already (the Undo wait of a later click outlasted an earlier one's window) or was undone, no
         // batch is coming: it begins now.
         const begun = proxy.armFault(strike).then(() => true);
+        // A batch already on its way when the fault was armed passed it by: what it carried counts as
+        // stored before the fault, not as waiting for it.
+        await until(
+          'the batch on its way to be answered',
+          async () => proxy!.feedbackInFlight() === 0,
+          10_000,
+          20,
+        );
         const text = await storedNotes();
         const waiting = roundNotes.some((note) => occurrences(text, note) === 0);
         const met = waiting && (await Promise.race([begun, sleep(15_000).then(() => false)]));
