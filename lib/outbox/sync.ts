@@ -179,7 +179,7 @@ export async function syncOutbox(db: IDBPDatabase<SameroomDb>, options: SyncOpti
       }
     }
     state = { ...state, lastSyncAt: options.now().toISOString() };
-    await db.put('sync', state, 'current');
+    await keepRunState(db, link, state);
   }
 
   const left = (await db.getAllFromIndex('outbox', 'by-workspace', link.workspaceUrl)).filter(
@@ -201,6 +201,19 @@ export async function syncOutbox(db: IDBPDatabase<SameroomDb>, options: SyncOpti
     paused: state.paused,
     problem: state.lastError,
   };
+}
+
+/**
+ * Keeps what the run learnt (cursor, backoff, a refused link's pause), unless the rep linked again or
+ * unlinked while it ran: then the sync state is the new link's (un-paused) or the unlink's (its notice),
+ * and a run with the old token must not write over it.
+ */
+async function keepRunState(db: IDBPDatabase<SameroomDb>, link: LinkRecord, state: SyncState): Promise<void> {
+  const tx = db.transaction(['link', 'sync'], 'readwrite', { durability: 'strict' });
+  const now = await tx.objectStore('link').get('current');
+  if (now?.token === link.token && now.workspaceUrl === link.workspaceUrl)
+    await tx.objectStore('sync').put(state, 'current');
+  await tx.done;
 }
 
 /** What a failed request says to the rep: the workspace's words, or "will retry". */
@@ -266,7 +279,7 @@ interface Sending {
  *
  * The outbox is read once per round, not once per batch; a second round only sends what became due
  * during the first (a fixed dead letter). Nothing is marked in flight in IndexedDB: if the worker
- * dies, every unsettled item is still held or pending and goes again, and the workspace answers
+ * dies, every unsettled item is still pending (taken items stop being held first, `takeHeld`) and goes again, and the workspace answers
  * `duplicate` for what it already has. A retryable failure or a refused link stops every lane from
  * taking another batch (batches already on their way are settled by their answers).
  */
@@ -281,9 +294,13 @@ async function sendDue(
   const sending: Sending = { taken: new Set(), blocked: new Set(), errors: [], answered: false };
   while (sending.errors.length === 0) {
     const now = options.now();
-    const queue = (await db.getAllFromIndex('outbox', 'by-workspace', initial.workspaceUrl))
-      .filter((entry) => due(entry, now) && !sending.taken.has(entry.item.id))
-      .sort(byQueue);
+    const queue = await takeHeld(
+      db,
+      (await db.getAllFromIndex('outbox', 'by-workspace', initial.workspaceUrl))
+        .filter((entry) => due(entry, now) && !sending.taken.has(entry.item.id))
+        .sort(byQueue),
+      now,
+    );
     if (queue.length === 0) break;
     for (const entry of queue) sending.taken.add(entry.item.id);
     await sendRound(db, client, queue, sending, report, options);
@@ -292,6 +309,33 @@ async function sendDue(
   const base = sending.answered ? { ...initial, failures: 0 } : initial;
   if (sending.errors.length > 0) return failed(base, sending.errors, options.now(), random);
   return { ...initial, failures: 0, retryAt: null, lastError: null };
+}
+
+/**
+ * Items whose undo window is over stop being held before they are sent, in one transaction: Undo
+ * (which takes back only a held item, inside its window) and this run then agree on who has it, even
+ * when the clock steps back while the batch is on its way. An item undone meanwhile is not sent.
+ */
+async function takeHeld(
+  db: IDBPDatabase<SameroomDb>,
+  queue: OutboxEntry[],
+  now: Date,
+): Promise<OutboxEntry[]> {
+  if (!queue.some((entry) => entry.state === 'held')) return queue;
+  const tx = db.transaction('outbox', 'readwrite', { durability: 'strict' });
+  const current = await Promise.all(queue.map((entry) => tx.store.get(entry.item.id)));
+  const taken: OutboxEntry[] = [];
+  const writes: Array<Promise<unknown>> = [];
+  for (const entry of current) {
+    if (!entry || !due(entry, now)) continue;
+    if (entry.state === 'held') {
+      const pending: OutboxEntry = { ...entry, state: 'pending' };
+      writes.push(tx.store.put(pending));
+      taken.push(pending);
+    } else taken.push(entry);
+  }
+  await Promise.all([...writes, tx.done]);
+  return taken;
 }
 
 async function sendRound(

@@ -244,7 +244,7 @@ describe('sync: the workspace’s answers', () => {
     const report = await sync();
     expect(report).toMatchObject({ paused: true, nextRunAt: null });
     expect(report.problem).toMatch(/link Sameroom again/);
-    expect((await db.getAll('outbox'))[0]).toMatchObject({ state: 'held', attempts: 0 });
+    expect((await db.getAll('outbox'))[0]).toMatchObject({ state: 'pending', attempts: 0 });
     expect((await outboxStatus(db)).paused).toBe(true);
     vi.advanceTimersByTime(3_600_000);
     await sync({ force: true });
@@ -261,6 +261,42 @@ describe('sync: the workspace’s answers', () => {
       { now: new Date(), fetchFn: linkFetch },
     );
     expect((await sync()).sent).toBe(1);
+  });
+
+  it('leaves sync going when the rep links again while a run is refused with the old token', async () => {
+    const { db, ws } = await setup();
+    const fresh = { ...LINK, token: 'tok_bbbbbbbbbbbbbbbbbbbbbbbb' };
+    const linkFetch = (async (input: RequestInfo | URL) => {
+      if (String(input).endsWith('/api/v1/link')) return Response.json(fresh);
+      return Response.json({ campaigns: [] });
+    }) as typeof fetch;
+    // The old token is refused, and the rep links again before that answer is back.
+    const refusedWhileRelinking = (async () => {
+      await linkWorkspace(
+        db,
+        { joinLink: `${WORKSPACE}/join#AbCdEfGhIjKlMnOpQrStUv` },
+        { now: new Date(), fetchFn: linkFetch },
+      );
+      return errorResponse(401, 'unauthorized');
+    }) as typeof fetch;
+    await syncOutbox(db, { now: () => new Date(), fetchFn: refusedWhileRelinking, random: () => 1 });
+    expect((await outboxStatus(db)).paused).toBe(false);
+    const report = await syncOutbox(db, { now: () => new Date(), fetchFn: ws.fetchFn, random: () => 1 });
+    expect(report).toMatchObject({ sent: 1, paused: false });
+  });
+
+  it('takes an item out of Undo’s reach before sending it, even when the clock steps back meanwhile', async () => {
+    const { db, ws, saved } = await setup();
+    let undone: boolean | null = null;
+    const stepsBack = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      if (init?.method === 'POST') undone = await undoVerdict(db, saved.id, new Date(Date.now() - 2_000));
+      return ws.fetchFn(input, init);
+    }) as typeof fetch;
+    const report = await syncOutbox(db, { now: () => new Date(), fetchFn: stepsBack, random: () => 1 });
+    expect(undone).toBe(false);
+    expect(report.sent).toBe(1);
+    expect(ws.posts).toHaveLength(1);
+    expect(await db.count('sent')).toBe(1);
   });
 
   it('dead-letters a batch the workspace refuses as a whole (400, 413, 422)', async () => {
