@@ -90,9 +90,15 @@ export function VerdictForm(props: VerdictFormProps) {
   const open = more.value;
   useLayoutEffect(() => {
     if (sending.kind === 'undone') {
-      note.value = sending.note;
+      // Back in the box, before anything the rep has written since "Saved." (which stays).
+      const since = note.value.trim();
+      note.value = since && since !== sending.note.trim() ? `${sending.note}\n\n${note.value}` : sending.note;
       region.value = sending.region;
-      answers.value = Object.fromEntries((sending.answers ?? []).map((a) => [a.question, a.answer]));
+      const typed = Object.entries(answers.value).filter(([, answer]) => answer.trim() !== '');
+      answers.value = {
+        ...Object.fromEntries((sending.answers ?? []).map((a) => [a.question, a.answer])),
+        ...Object.fromEntries(typed),
+      };
       if (sending.note || sending.answers?.length) more.value = true;
     }
   }, [sending]);
@@ -101,9 +107,12 @@ export function VerdictForm(props: VerdictFormProps) {
     const given = questions
       .map((question) => ({ question, answer: answers.value[question] ?? '' }))
       .filter(({ answer }) => answer.trim() !== '');
-    if (await props.onSend(verdict, note.value, region.value, given)) {
-      note.value = '';
-      answers.value = {};
+    const sent = note.value;
+    const sentAnswers = answers.value;
+    if (await props.onSend(verdict, sent, region.value, given)) {
+      // What the rep typed while it was saving is not what was sent: it stays.
+      if (note.value === sent) note.value = '';
+      if (answers.value === sentAnswers) answers.value = {};
     }
   };
   const toggle = () => {

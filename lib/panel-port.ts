@@ -22,10 +22,15 @@ export type PanelPush =
   /** The answer to one of the view's requests. */
   | { kind: 'reply'; id: number; envelope: Envelope<unknown> };
 
-/** What the view asks of the background, for the lead it is showing. */
+/**
+ * What the view asks of the background, for the lead it is showing. A verdict or a pick names that
+ * lead (its key): the tab may have moved to another record before the background reads the request,
+ * and a verdict for one record must never be stored for the next.
+ */
 export type PanelRequest =
   | {
       kind: 'verdict';
+      leadKey: string;
       verdictId: string;
       verdict: Verdict;
       note: string;
@@ -34,7 +39,7 @@ export type PanelRequest =
       answers?: Answer[];
     }
   | { kind: 'undo'; verdictId: string }
-  | { kind: 'pick'; campaignId: string | null }
+  | { kind: 'pick'; leadKey: string; campaignId: string | null }
   | { kind: 'report' }
   | { kind: 'openOptions' };
 

@@ -220,13 +220,26 @@ async function sendVerdict(
 ): Promise<boolean> {
   const current = lead.value;
   if (!current || state.value.kind !== 'view') return false;
+  const key = leadKeyOf(current);
   sending.value = { kind: 'saving' };
   const answer = await askVerdict(
-    { kind: 'verdict', verdictId: crypto.randomUUID(), verdict, note: text, region, answers: given },
-    leadKeyOf(current),
+    {
+      kind: 'verdict',
+      leadKey: key,
+      verdictId: crypto.randomUUID(),
+      verdict,
+      note: text,
+      region,
+      answers: given,
+    },
+    key,
   );
-  if (lead.value !== current && (!lead.value || leadKeyOf(lead.value) !== leadKeyOf(current)))
-    return answer.ok;
+  if (!lead.value || leadKeyOf(lead.value) !== key) {
+    // The view moved to another record meanwhile: the box holds that record's note now, and keeps it.
+    // Saved, what was sent is no longer a draft of the record it was sent for; refused, it still is.
+    if (answer.ok) forgetSent(key, text, given);
+    return false;
+  }
   if (!answer.ok) {
     sending.value = { kind: 'error', message: answer.error };
     return false;
@@ -242,9 +255,27 @@ async function sendVerdict(
   return true;
 }
 
+/** Drops a record's kept draft once a verdict has taken it, unless the rep has written more since. */
+function forgetSent(key: string, text: string, given: Answer[]): void {
+  const draft = drafts.get(key);
+  const sentAnswers = JSON.stringify(given.map(({ question, answer }) => [question, answer]));
+  const draftAnswers = JSON.stringify(
+    Object.entries(draft?.answers ?? {}).filter(([, answer]) => answer.trim() !== ''),
+  );
+  if (draft && (draft.note !== text || draftAnswers !== sentAnswers)) return;
+  drafts.delete(key);
+  void keepDraft(key, { note: '', answers: {} });
+}
+
 async function undo(id: string): Promise<void> {
   const entry = history.value.find((candidate) => candidate.id === id);
-  const answer = await ask<{ undone: boolean }>({ kind: 'undo', verdictId: id });
+  const key = lead.value && leadKeyOf(lead.value);
+  // Asked again, as a verdict is, when the worker went away with it: a repeat of an Undo that was done
+  // is answered "undone", so the note comes back either way.
+  const until = Date.now() + RESEND_WITHIN_MS;
+  let answer = await ask<{ undone: boolean }>({ kind: 'undo', verdictId: id });
+  while ('lost' in answer && key && (await briefShownAgain(key, until)))
+    answer = await ask<{ undone: boolean }>({ kind: 'undo', verdictId: id });
   if (!answer.ok) {
     sending.value = { kind: 'error', message: answer.error };
     return;
@@ -312,7 +343,8 @@ render(
     }}
     onOpenOptions={() => void ask({ kind: 'openOptions' })}
     onPick={(campaignId) => {
-      void ask({ kind: 'pick', campaignId });
+      const current = lead.value;
+      if (current) void ask({ kind: 'pick', leadKey: leadKeyOf(current), campaignId });
     }}
     history={history}
     sending={sending}

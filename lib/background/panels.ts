@@ -291,6 +291,7 @@ export class PanelSessions {
       }
       case 'pick': {
         if (!lead) return { ok: false, error: t('stateNoAnswer') };
+        if (leadKeyOf(lead) !== ask.leadKey) return { ok: false, error: t('errRecordMoved') };
         const asked = ++session.asked;
         const answer = (await this.deps.ask({
           type: 'pick',
@@ -304,6 +305,7 @@ export class PanelSessions {
         // A worker that has just started knows the tab's lead once its content script has answered.
         const { lead, view } = await this.leadAndView(session);
         if (!lead || !view) return { ok: false, error: t('stateNoAnswer') };
+        if (leadKeyOf(lead) !== ask.leadKey) return { ok: false, error: t('errRecordMoved') };
         return this.deps.ask({
           type: 'verdict',
           id: ask.verdictId,

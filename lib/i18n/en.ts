@@ -220,6 +220,8 @@ export const en = {
   errNoCampaigns: 'The campaigns are not available yet.',
   errCampaignsUnreachable: 'The workspace could not be asked for campaigns.',
   errNotUnderstood: 'Sameroom did not understand that request.',
+  errRecordMoved:
+    'The page moved to another record before this was saved: nothing was saved. Your note is kept with the record you were on.',
   errNotAllowed: 'That request is not allowed from here.',
   errCouldNot: 'Sameroom could not do that: $1',
   errVerdictInvalid: 'This verdict cannot be sent: $1',

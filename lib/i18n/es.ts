@@ -229,6 +229,8 @@ export const es: Record<MessageKey, string> = {
   errNoCampaigns: 'Las campañas aún no están disponibles.',
   errCampaignsUnreachable: 'No se pudieron pedir las campañas al espacio de trabajo.',
   errNotUnderstood: 'Sameroom no entendió esa petición.',
+  errRecordMoved:
+    'La página pasó a otro registro antes de guardar: no se guardó nada. Tu nota sigue con el registro en el que estabas.',
   errNotAllowed: 'Esa petición no está permitida desde aquí.',
   errCouldNot: 'Sameroom no pudo hacerlo: $1',
   errVerdictInvalid: 'Este veredicto no se puede enviar: $1',

@@ -99,14 +99,21 @@ export async function saveVerdict(
   return historyEntry(earlier ?? entry);
 }
 
-/** Takes a verdict back while its undo window is open. False once it is too late (it may be on its way). */
+/**
+ * Takes a verdict back while its undo window is open. False once it is too late (it may be on its way).
+ * A repeat (the view asks again when the worker went away with its first Undo) finds the verdict in
+ * neither the outbox nor the sent ones: undone already, and said so.
+ */
 export async function undoVerdict(db: IDBPDatabase<SameroomDb>, id: string, now: Date): Promise<boolean> {
-  const tx = db.transaction('outbox', 'readwrite', { durability: 'strict' });
-  const entry = await tx.store.get(id);
+  const tx = db.transaction(['outbox', 'sent'], 'readwrite', { durability: 'strict' });
+  const [entry, sentKey] = await Promise.all([
+    tx.objectStore('outbox').get(id),
+    tx.objectStore('sent').getKey(id),
+  ]);
   const undoable = entry?.state === 'held' && now.getTime() < Date.parse(entry.heldUntil);
-  if (undoable) await tx.store.delete(id);
+  if (undoable) await tx.objectStore('outbox').delete(id);
   await tx.done;
-  return undoable;
+  return undoable || (!entry && sentKey === undefined);
 }
 
 function isSent(entry: OutboxEntry | SentEntry): entry is SentEntry {

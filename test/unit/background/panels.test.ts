@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { PanelSessions, SKELETON_AFTER_MS, type ViewPort } from '../../../lib/background/panels';
+import { leadKeyOf } from '../../../lib/campaigns/lead-key';
 import type { LeadContext } from '../../../lib/crm';
 import type { Envelope, HistoryEntry, LeadView, Message } from '../../../lib/messages';
 import type { PanelAsk, PanelPush } from '../../../lib/panel-port';
@@ -85,6 +86,7 @@ function sessions(page: unknown = null, viewWaitMs?: number) {
 const GOOD_FIT: PanelAsk = {
   id: 1,
   kind: 'verdict',
+  leadKey: leadKeyOf(LEAD),
   verdictId: ENTRY.id,
   verdict: 'good_fit',
   note: '',
@@ -176,6 +178,7 @@ describe('the panel views, bound to their tabs', () => {
     const answer = await view.reply({
       id: 1,
       kind: 'verdict',
+      leadKey: leadKeyOf(LEAD),
       verdictId: ENTRY.id,
       verdict: 'good_fit',
       note: '  ',
@@ -202,11 +205,40 @@ describe('the panel views, bound to their tabs', () => {
     panels.leadArrived(1, LEAD, URL_A, 'Salesforce Lightning');
     panels.shown(1, LEAD, { ok: true, reply: MATCHED });
     const answers = [{ question: 'Did they mention a 2027 budget?', answer: 'Yes' }];
-    const ask = { kind: 'verdict', verdictId: ENTRY.id, verdict: 'won', note: '', region: '' } as const;
+    const ask = {
+      kind: 'verdict',
+      leadKey: leadKeyOf(LEAD),
+      verdictId: ENTRY.id,
+      verdict: 'won',
+      note: '',
+      region: '',
+    } as const;
     await view.reply({ id: 1, ...ask, answers });
     expect(asked.at(-1)).toMatchObject({ type: 'verdict', verdict: 'won', answers });
     await view.reply({ id: 2, ...ask, answers: [{ question: 'Q', answer: '  ' }] });
     expect(asked.at(-1)).not.toHaveProperty('answers');
+  });
+
+  it('refuses a verdict the view asked for the record the tab has just left, and stores nothing', async () => {
+    const { panels, asked } = sessions();
+    const view = viewPort();
+    panels.connect(1, view.port);
+    panels.leadArrived(1, LEAD, URL_A, 'Salesforce Lightning');
+    panels.shown(1, LEAD, { ok: true, reply: MATCHED });
+    // The page moves on before the view is told: its click was for LEAD.
+    panels.leadArrived(
+      1,
+      OTHER,
+      'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000B9z8yEAB/view',
+      'Salesforce Lightning',
+    );
+    const answer = view.reply({ ...GOOD_FIT, note: 'about the first lead' });
+    panels.shown(1, OTHER, { ok: true, reply: MATCHED });
+    expect(await answer).toMatchObject({ ok: false, error: expect.stringMatching(/another record/) });
+    expect(asked.some((message) => message.type === 'verdict')).toBe(false);
+    const pick = await view.reply({ id: 2, kind: 'pick', leadKey: leadKeyOf(LEAD), campaignId: null });
+    expect(pick).toMatchObject({ ok: false });
+    expect(asked.some((message) => message.type === 'pick')).toBe(false);
   });
 
   it('refuses a verdict when the tab has no lead (none comes within the wait), with words', async () => {

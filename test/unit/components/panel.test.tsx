@@ -325,6 +325,34 @@ describe('the panel', () => {
       expect(container.querySelector('.sr-verdict__status')?.textContent).toContain('nothing was sent');
     });
 
+    it('puts the note back after Undo before what the rep has written since, which stays', async () => {
+      const { container, props } = mount(matched());
+      const box = container.querySelector('textarea')!;
+      box.value = 'A second thought, typed after Saved.';
+      box.dispatchEvent(new Event('input'));
+      props.sending.value = { kind: 'undone', verdict: 'spam', note: 'Looked fake.', region: 'DACH' };
+      await tick();
+      expect(container.querySelector('textarea')!.value).toBe(
+        'Looked fake.\n\nA second thought, typed after Saved.',
+      );
+    });
+
+    it('keeps what the rep typed while the verdict was saving', async () => {
+      let finish: (saved: boolean) => void = () => undefined;
+      const { container, props } = mount(matched());
+      props.onVerdict.mockImplementation(() => new Promise<boolean>((resolve) => (finish = resolve)));
+      const box = container.querySelector('textarea')!;
+      box.value = 'Sent with the verdict.';
+      box.dispatchEvent(new Event('input'));
+      container.querySelector<HTMLButtonElement>('[data-verdict-key="1"]')!.click();
+      await tick();
+      box.value = 'Sent with the verdict. And one more thing';
+      box.dispatchEvent(new Event('input'));
+      finish(true);
+      await tick();
+      expect(props.note.value).toBe('Sent with the verdict. And one more thing');
+    });
+
     describe("answers to marketing's questions", () => {
       const QUESTION = 'Did they mention a 2027 budget?';
       const mountWithAnswers = () => mount(matched());

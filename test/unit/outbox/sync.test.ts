@@ -137,6 +137,8 @@ describe('the undo window', () => {
     const { db, ws, saved, sync } = await setup({ held: true });
     vi.advanceTimersByTime(UNDO_MS - 1);
     expect(await undoVerdict(db, saved.id, new Date())).toBe(true);
+    // Asked again (the worker went away with the first answer): undone already, and said so.
+    expect(await undoVerdict(db, saved.id, new Date())).toBe(true);
     vi.advanceTimersByTime(60_000);
     await sync();
     expect(ws.posts).toHaveLength(0);
