@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LIMITS, type Role, responses } from '../lib/protocol';
+import { isoDate } from '../lib/protocol/text';
 import { questionAnswers } from './domain/answers';
 import { type InsightFilter, insights } from './domain/insights';
 import { INSIGHT_NAMES, insightsCsv } from './domain/insights-csv';
@@ -8,8 +9,8 @@ import type { Route, RouteContext } from './routes';
 const MARKETING: readonly Role[] = ['marketer', 'admin'];
 
 const InsightsQuery = z.strictObject({
-  from: z.iso.date().optional(),
-  to: z.iso.date().optional(),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
   region: z.string().max(LIMITS.name).optional(),
   channel: z.string().max(LIMITS.name).optional(),
   rep: z.uuid().optional(),
@@ -21,8 +22,8 @@ type InsightsQuery = z.infer<typeof InsightsQuery>;
 
 const AnswersQuery = z.strictObject({
   campaign: z.uuid().optional(),
-  from: z.iso.date().optional(),
-  to: z.iso.date().optional(),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
   region: z.string().max(LIMITS.name).optional(),
   channel: z.string().max(LIMITS.name).optional(),
   rep: z.uuid().optional(),

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { type Brief, LIMITS, type Member, type Role, requests, responses, Verdict } from '../lib/protocol';
+import { isoDate } from '../lib/protocol/text';
 import { issueCode, joinUrl } from './auth/codes';
 import { sessionCookieName } from './auth/same-origin';
 import { endSession, SESSION_DAYS, startSession } from './auth/sessions';
@@ -120,15 +121,15 @@ const FeedbackQuery = z.strictObject({
   region: z.string().max(LIMITS.name).optional(),
   channel: z.string().max(LIMITS.name).optional(),
   rep: z.uuid().optional(),
-  from: z.iso.date().optional(),
-  to: z.iso.date().optional(),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
   format: z.enum(['json', 'csv']).optional(),
   limit: z.coerce.number().int().min(1).max(LIMITS.page).optional(),
 });
 
 const MatrixQuery = z.strictObject({
-  from: z.iso.date().optional(),
-  to: z.iso.date().optional(),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
   region: z.string().max(LIMITS.name).optional(),
   channel: z.string().max(LIMITS.name).optional(),
   rep: z.uuid().optional(),

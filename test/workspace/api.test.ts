@@ -255,6 +255,21 @@ describe.each(DATABASES)('the workspace API on %s', (kind) => {
         [items[3]!.id]: sf,
         [items[4]!.id]: 'https://crm.acme.example/leads/7',
       });
+      // Year 0000 passes the ISO format but not PostgreSQL: that item is invalid, its batch is stored,
+      // and a period starting then is a 422, never a 500.
+      const yearZero = [item(campaignId, { createdAt: '0000-01-01T00:00:00.000Z' }), item(campaignId)];
+      const zero = (await (await send(rep.token, yearZero)).json()) as {
+        results: Array<{ status: string; error?: string }>;
+      };
+      expect(zero.results.map((r) => r.status)).toEqual(['invalid', 'created']);
+      expect(zero.results[0]?.error).toMatch(/createdAt: must be in year 0001 or later/);
+      for (const path of [
+        '/api/v1/insights',
+        '/api/v1/feedback/matrix',
+        '/api/v1/answers',
+        '/api/v1/feedback',
+      ])
+        expect((await ws.call('GET', `${path}?from=0000-01-01`, { token: marketer.token })).status).toBe(422);
       // A resend of the same item (fragment and all) is a duplicate, not a conflict.
       const again = await send(rep.token, [items[3]]);
       expect(((await again.json()) as { results: Array<{ status: string }> }).results[0]?.status).toBe(
