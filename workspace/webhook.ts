@@ -9,6 +9,11 @@ import { nonPublicKind, publicOnlyLookup, WebhookTargetRefused } from './webhook
 const BATCH = 20;
 const MAX_ATTEMPTS = 12;
 const TIMEOUT_MS = 10_000;
+/**
+ * How long a claim holds a message from other instances: renewed just before its post, so it covers
+ * that post (10 s at most) with room to spare, however long the pass's earlier posts took.
+ */
+const CLAIM_SECONDS = 300;
 
 /** Slack's mrkdwn control characters as entities: no mentions, links or markup can be smuggled in a note. */
 export function escapeSlack(text: string): string {
@@ -99,7 +104,7 @@ export async function deliverWebhooks(
   const post = options.post ?? postToPublicAddress(options.allowLocal ?? false);
   const due = await db.query<Due>(
     `WITH claimed AS (
-       UPDATE webhook_queue SET next_attempt_at = now() + interval '1 minute', attempts = attempts + 1
+       UPDATE webhook_queue SET next_attempt_at = now() + make_interval(secs => $3), attempts = attempts + 1
         WHERE id IN (SELECT id FROM webhook_queue
                       WHERE next_attempt_at <= now() AND attempts < $1
                         AND EXISTS (SELECT 1 FROM workspace WHERE webhook_url IS NOT NULL)
@@ -113,11 +118,18 @@ export async function deliverWebhooks(
        LEFT JOIN briefs b ON b.id = f.campaign_id
        CROSS JOIN workspace w
       ORDER BY c.id`,
-    [MAX_ATTEMPTS, BATCH],
+    [MAX_ATTEMPTS, BATCH, CLAIM_SECONDS],
   );
   let sent = 0;
   let failed = 0;
   for (const message of due) {
+    // Still ours (no other instance took it after an earlier post of this pass ran long): held anew.
+    const held = await db.query(
+      `UPDATE webhook_queue SET next_attempt_at = now() + make_interval(secs => $3)
+        WHERE id = $1 AND attempts = $2 RETURNING id`,
+      [message.queue_id, message.attempts, CLAIM_SECONDS],
+    );
+    if (held.length === 0) continue;
     let error: string | null = null;
     try {
       const status = await post(message.webhook_url, webhookBody(message));

@@ -204,4 +204,43 @@ describe.each(DATABASES)('the webhook queue on %s', (kind) => {
       await queueWs.destroy();
     }
   });
+
+  it('sends each message once when a pass runs longer than its claim and another pass takes the rest', async () => {
+    const queueWs = await startTestWorkspace(kind, { webhookIntervalMs: 3_600_000 });
+    try {
+      const rep = await queueWs.join('rep');
+      await queueWs.db.query('UPDATE workspace SET webhook_url = $1', ['https://8.8.8.8/hook']);
+      const items = Array.from({ length: 5 }, (_, n) =>
+        feedbackItem({ id: randomUUID(), campaignId: null, note: `message ${n}` }),
+      );
+      await queueWs.call('POST', '/api/v1/feedback', { token: rep.token, body: { items } });
+      const posted: string[] = [];
+      let other: Promise<{ sent: number }> | null = null;
+      const slow = async (_url: string, body: string) => {
+        posted.push(body);
+        // The chat server is so slow that this pass's claim on the rest runs out (not on this message,
+        // held anew just before its post), and another instance's pass claims them and posts them.
+        other ??= queueWs.db
+          .query(
+            "UPDATE webhook_queue SET next_attempt_at = now() - interval '1 second' WHERE id > (SELECT min(id) FROM webhook_queue)",
+          )
+          .then(() =>
+            deliverWebhooks(queueWs.db, {
+              post: async (_url, body) => {
+                posted.push(body);
+                return 200;
+              },
+            }),
+          );
+        await other;
+        return 200;
+      };
+      const first = await deliverWebhooks(queueWs.db, { post: slow });
+      expect(first.sent + (await other!).sent).toBe(5);
+      expect(posted).toHaveLength(5);
+      expect(new Set(posted).size).toBe(5);
+    } finally {
+      await queueWs.destroy();
+    }
+  });
 });

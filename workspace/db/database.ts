@@ -138,7 +138,9 @@ async function openPglite(dataDir: string | null): Promise<Database> {
 }
 
 async function openPostgres(url: string): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // UTC whatever the server or the database is set to: Insights count by UTC day and week, and the
+  // filters' dates compare with instants in the session's zone (PGlite's sessions are UTC already).
+  const pool = new pg.Pool({ connectionString: url, max: 10, options: '-c TimeZone=UTC' });
   await pool.query('SELECT 1');
   return {
     kind: 'postgres',

@@ -77,10 +77,12 @@ export async function patchBrief(sql: Sql, id: string, patch: BriefPatch): Promi
   const merged = requests.BriefInput.safeParse({ ...row.data, ...patch });
   if (!merged.success)
     throw ApiError.badInput(merged.error, 'The campaign would not be valid after this change.');
+  // The workspace row first, as ingest takes it: a new channel moves the campaign's leads' pointers
+  // (a trigger on briefs), which must not interleave with an ingest writing those leads' facts.
+  await nextChange(sql);
   await sql.query('UPDATE briefs SET status = $2, data = $3, updated_at = now() WHERE id = $1', [
     id,
     merged.data.status,
     JSON.stringify(merged.data),
   ]);
-  await nextChange(sql);
 }
