@@ -51,6 +51,40 @@ export class BackupExists extends Error {
 }
 
 /**
+ * JSON lines into an open file. A failed write (a full disk: ENOSPC, EFBIG) rejects the next write or
+ * the end: the stream's error is always listened for, so it never goes unheard and stops the process
+ * (it did while a backup awaited the database between two short writes).
+ */
+export function jsonLinesTo(fd: number): {
+  write(line: unknown): Promise<void>;
+  end(): Promise<void>;
+  destroy(): void;
+} {
+  const out = createWriteStream('', { fd, autoClose: false });
+  let failure: Error | null = null;
+  out.on('error', (error) => {
+    failure ??= error;
+  });
+  const check = () => {
+    if (failure) throw failure;
+  };
+  return {
+    async write(line) {
+      check();
+      if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, 'drain');
+      check();
+    },
+    async end() {
+      check();
+      out.end();
+      await once(out, 'finish');
+      check();
+    },
+    destroy: () => out.destroy(),
+  };
+}
+
+/**
  * Writes every table as JSON lines: a header, then `{"table": …, "rows": [...]}` pages, all read in one
  * snapshot (one repeatable-read transaction), so the file is consistent while the workspace keeps
  * taking verdicts. The same file restores into PGlite or a PostgreSQL server.
@@ -67,10 +101,8 @@ export async function backup(db: Database, file: string): Promise<{ rows: number
     constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
     0o600,
   );
-  const out = createWriteStream('', { fd, autoClose: false });
-  const write = async (line: unknown) => {
-    if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, 'drain');
-  };
+  const out = jsonLinesTo(fd);
+  const write = out.write;
   try {
     const total = await db.transaction(async (tx) => {
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
@@ -94,8 +126,7 @@ export async function backup(db: Database, file: string): Promise<{ rows: number
       }
       return rows;
     });
-    out.end();
-    await once(out, 'finish');
+    await out.end();
     fsyncSync(fd);
     closeSync(fd);
     try {
