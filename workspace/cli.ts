@@ -7,7 +7,7 @@
  * socket does not answer, they refuse in one line naming it. Every mistake is one line naming the
  * problem and the fix; `--debug` adds the stack trace.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -253,19 +253,28 @@ async function direct(dataDir: string, command: Command, publicUrl: string): Pro
   const { runCommand } = await import('./commands');
   const claim = await claimDataFolder(dataDir, `the workspace CLI (${command.command})`);
   try {
-    const db = await openDatabase({
-      databaseUrl: process.env.DATABASE_URL || undefined,
-      dataDir: join(dataDir, 'db'),
-    });
+    // An embedded restore builds its database beside the folder's place for it and moves it there
+    // only once every row is in: a restore that fails (a damaged file) or is killed leaves no
+    // half-made database that a start would take for the workspace, and can simply be run again.
+    const embeddedRestore = command.command === 'restore' && !process.env.DATABASE_URL;
+    const dbDir = join(dataDir, embeddedRestore ? 'db.restoring' : 'db');
+    if (embeddedRestore) rmSync(dbDir, { recursive: true, force: true }); // a restore stopped before
+    const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir: dbDir });
+    let lines: string[] | null = null;
     try {
       if (command.command !== 'restore') {
         // restore brings the schema to the backup's version itself, then migrates on from there
         await migrate(db);
         await createWorkspaceIfEmpty(db, { name: 'Sameroom workspace', adminName: 'Admin', regions: [] });
       }
-      return await runCommand(db, command, publicUrl);
+      lines = await runCommand(db, command, publicUrl);
+      return lines;
     } finally {
       await db.close();
+      if (embeddedRestore) {
+        if (lines) renameSync(dbDir, join(dataDir, 'db'));
+        else rmSync(dbDir, { recursive: true, force: true });
+      }
     }
   } finally {
     await claim.release();

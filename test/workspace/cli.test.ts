@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -65,6 +65,15 @@ describe('the workspace CLI', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
 
     const restored = folder();
+    // A damaged copy fails, and leaves no half-made database behind: the good one then restores there.
+    const damaged = join(folder(), 'damaged.jsonl');
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(
+      damaged,
+      `${text.slice(0, text.lastIndexOf('\n', text.length - 2) + 1)}{"table": "feedback", "rows": [`,
+    );
+    expect(await cliError('restore', damaged, '--data', restored)).not.toBe('');
+    expect(existsSync(join(restored, 'db'))).toBe(false);
     expect((await workspaceCli('restore', file, '--data', restored)).at(-1)).toMatch(/^Restored \d+ rows/);
     server = await startTestWorkspace('pglite', { dataDir: restored, adminToken: 'unused' });
     expect(server.adminJoinUrl).toBeNull(); // the workspace came from the backup, not a first start
