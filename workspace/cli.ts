@@ -248,7 +248,8 @@ function viaSocket(dataDir: string, command: Command): Promise<string[] | null> 
 async function direct(dataDir: string, command: Command, publicUrl: string): Promise<string[]> {
   const { claimDataFolder } = await import('./data-folder');
   const { openDatabase } = await import('./db/database');
-  const { migrate } = await import('./db/migrate');
+  const { migrate, pendingMigrations } = await import('./db/migrate');
+  const { DEFAULT_BACKUP_POLICY, writeAutomaticBackup } = await import('./backups');
   const { createWorkspaceIfEmpty } = await import('./domain/workspace');
   const { runCommand } = await import('./commands');
   const claim = await claimDataFolder(dataDir, `the workspace CLI (${command.command})`);
@@ -262,12 +263,24 @@ async function direct(dataDir: string, command: Command, publicUrl: string): Pro
     const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir: dbDir });
     let lines: string[] | null = null;
     try {
+      const notes: string[] = [];
       if (command.command !== 'restore') {
+        // As a server's start does: a backup first, when this code brings migrations the folder lacks.
+        const pending = await pendingMigrations(db);
+        if (pending.length > 0) {
+          const file = await writeAutomaticBackup(
+            db,
+            dataDir,
+            'before-migration',
+            DEFAULT_BACKUP_POLICY.keep,
+          );
+          notes.push(`Backed up the workspace to ${file} before migrating (${pending.join(', ')}).`);
+        }
         // restore brings the schema to the backup's version itself, then migrates on from there
         await migrate(db);
         await createWorkspaceIfEmpty(db, { name: 'Sameroom workspace', adminName: 'Admin', regions: [] });
       }
-      lines = await runCommand(db, command, publicUrl);
+      lines = [...notes, ...(await runCommand(db, command, publicUrl))];
       return lines;
     } finally {
       await db.close();

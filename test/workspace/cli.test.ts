@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readCampaigns } from '../../lib/protocol';
-import { startTestWorkspace, type TestWorkspace } from './harness';
+import { schemaOneDatabase, startTestWorkspace, type TestWorkspace } from './harness';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -80,6 +80,17 @@ describe('the workspace CLI', () => {
     const link = await server.call('POST', '/api/v1/link', { body: { code } });
     expect(link.status).toBe(200);
     expect(((await link.json()) as { member: { name: string } }).member.name).toBe('Ana Ruiz');
+  });
+
+  it('backs up a data folder from before this code before migrating it, as a server start does', async () => {
+    const data = folder();
+    await (await schemaOneDatabase(data, 'Older')).close();
+    const lines = await workspaceCli('verify', '--data', data);
+    expect(lines[0]).toMatch(/^Backed up the workspace to .*before-migration\.jsonl before migrating \(002_/);
+    expect(
+      readdirSync(join(data, 'backups')).filter((name) => name.endsWith('before-migration.jsonl')),
+    ).toHaveLength(1);
+    expect(lines.at(-1)).toMatch(/^Rollups agree/);
   });
 
   it('reaches a running server through its socket: invite, code, seed-demo, and refuses to restore under it', async () => {
