@@ -35,13 +35,19 @@ export class WorkspaceError extends RepError {
   }
 }
 
-/** `Retry-After` as seconds or an HTTP date, in milliseconds from `now`; null when absent or unreadable. */
+/**
+ * The longest `Retry-After` honoured: the workspace asks for an hour at most (its rate-limit windows); a
+ * proxy asking for days would stall every verdict until the rep pressed "Sync now".
+ */
+export const MAX_RETRY_AFTER_MS = 3_600_000;
+
+/** `Retry-After` as seconds or an HTTP date, in milliseconds from `now` (an hour at most); null when absent or unreadable. */
 export function retryAfterMs(header: string | null, now = Date.now()): number | null {
   if (!header) return null;
   const trimmed = header.trim();
-  if (/^\d{1,9}$/.test(trimmed)) return Number(trimmed) * 1000;
+  if (/^\d{1,9}$/.test(trimmed)) return Math.min(Number(trimmed) * 1000, MAX_RETRY_AFTER_MS);
   const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? null : Math.max(0, date - now);
+  return Number.isNaN(date) ? null : Math.min(Math.max(0, date - now), MAX_RETRY_AFTER_MS);
 }
 
 /** Every request gives up before 25 seconds: a hanging server must not hold the panel or the worker. */

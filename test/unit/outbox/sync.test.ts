@@ -232,6 +232,10 @@ describe('sync: the workspace’s answers', () => {
       errorResponse(503, 'unavailable', { 'Retry-After': new Date(Date.now() + 300_000).toUTCString() }),
     );
     expect((await sync()).nextRunAt).toBe(new Date(Date.now() + 300_000).toISOString());
+    // A proxy asking for days is held to an hour: verdicts do not wait on it until "Sync now".
+    vi.advanceTimersByTime(300_000);
+    ws.answer(errorResponse(503, 'unavailable', { 'Retry-After': String(7 * 86_400) }));
+    expect((await sync()).nextRunAt).toBe(new Date(Date.now() + 3_600_000).toISOString());
   });
 
   it('never waits more than the cap, with full jitter below it', () => {
