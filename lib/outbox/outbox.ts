@@ -105,12 +105,19 @@ export async function saveVerdict(
  * neither the outbox nor the sent ones: undone already, and said so.
  */
 export async function undoVerdict(db: IDBPDatabase<SameroomDb>, id: string, now: Date): Promise<boolean> {
-  const tx = db.transaction(['outbox', 'sent'], 'readwrite', { durability: 'strict' });
-  const [entry, sentKey] = await Promise.all([
+  const tx = db.transaction(['outbox', 'sent', 'sync'], 'readwrite', { durability: 'strict' });
+  const [entry, sentKey, sync] = await Promise.all([
     tx.objectStore('outbox').get(id),
     tx.objectStore('sent').getKey(id),
+    tx.objectStore('sync').get('current'),
   ]);
-  const undoable = entry?.state === 'held' && now.getTime() < Date.parse(entry.heldUntil);
+  // Taken by sync (its window had ended when sync looked), whatever the clock says now.
+  const taken =
+    entry !== undefined &&
+    sync?.workspaceUrl === entry.workspaceUrl &&
+    sync.takenUntil !== undefined &&
+    entry.heldUntil <= sync.takenUntil;
+  const undoable = entry?.state === 'held' && !taken && now.getTime() < Date.parse(entry.heldUntil);
   if (undoable) await tx.objectStore('outbox').delete(id);
   await tx.done;
   return undoable || (!entry && sentKey === undefined);

@@ -210,9 +210,21 @@ export async function syncOutbox(db: IDBPDatabase<SameroomDb>, options: SyncOpti
  */
 async function keepRunState(db: IDBPDatabase<SameroomDb>, link: LinkRecord, state: SyncState): Promise<void> {
   const tx = db.transaction(['link', 'sync'], 'readwrite', { durability: 'strict' });
-  const now = await tx.objectStore('link').get('current');
-  if (now?.token === link.token && now.workspaceUrl === link.workspaceUrl)
-    await tx.objectStore('sync').put(state, 'current');
+  const [now, stored] = await Promise.all([
+    tx.objectStore('link').get('current'),
+    tx.objectStore('sync').get('current'),
+  ]);
+  if (now?.token === link.token && now.workspaceUrl === link.workspaceUrl) {
+    // What this run took stays taken, whatever it read as it started.
+    const taken = [
+      state.takenUntil,
+      stored?.workspaceUrl === state.workspaceUrl ? stored.takenUntil : undefined,
+    ]
+      .filter((at): at is string => Boolean(at))
+      .sort()
+      .at(-1);
+    await tx.objectStore('sync').put(taken ? { ...state, takenUntil: taken } : state, 'current');
+  }
   await tx.done;
 }
 
@@ -279,7 +291,7 @@ interface Sending {
  *
  * The outbox is read once per round, not once per batch; a second round only sends what became due
  * during the first (a fixed dead letter). Nothing is marked in flight in IndexedDB: if the worker
- * dies, every unsettled item is still pending (taken items stop being held first, `takeHeld`) and goes again, and the workspace answers
+ * dies, every unsettled item is still held or pending and goes again, and the workspace answers
  * `duplicate` for what it already has. A retryable failure or a refused link stops every lane from
  * taking another batch (batches already on their way are settled by their answers).
  */
@@ -294,14 +306,11 @@ async function sendDue(
   const sending: Sending = { taken: new Set(), blocked: new Set(), errors: [], answered: false };
   while (sending.errors.length === 0) {
     const now = options.now();
-    const queue = await takeHeld(
-      db,
-      (await db.getAllFromIndex('outbox', 'by-workspace', initial.workspaceUrl))
-        .filter((entry) => due(entry, now) && !sending.taken.has(entry.item.id))
-        .sort(byQueue),
-      now,
-    );
+    const queue = (await db.getAllFromIndex('outbox', 'by-workspace', initial.workspaceUrl))
+      .filter((entry) => due(entry, now) && !sending.taken.has(entry.item.id))
+      .sort(byQueue);
     if (queue.length === 0) break;
+    await markTaken(db, initial.workspaceUrl, queue, now);
     for (const entry of queue) sending.taken.add(entry.item.id);
     await sendRound(db, client, queue, sending, report, options);
   }
@@ -312,30 +321,22 @@ async function sendDue(
 }
 
 /**
- * Items whose undo window is over stop being held before they are sent, in one transaction: Undo
- * (which takes back only a held item, inside its window) and this run then agree on who has it, even
- * when the clock steps back while the batch is on its way. An item undone meanwhile is not sent.
+ * Before a round sends verdicts whose undo window is over, sync notes that it has taken every one that
+ * ended by now (`takenUntil`, one small write): Undo refuses those, even when the clock steps back while
+ * they are on their way.
  */
-async function takeHeld(
+async function markTaken(
   db: IDBPDatabase<SameroomDb>,
+  workspaceUrl: string,
   queue: OutboxEntry[],
   now: Date,
-): Promise<OutboxEntry[]> {
-  if (!queue.some((entry) => entry.state === 'held')) return queue;
-  const tx = db.transaction('outbox', 'readwrite', { durability: 'strict' });
-  const current = await Promise.all(queue.map((entry) => tx.store.get(entry.item.id)));
-  const taken: OutboxEntry[] = [];
-  const writes: Array<Promise<unknown>> = [];
-  for (const entry of current) {
-    if (!entry || !due(entry, now)) continue;
-    if (entry.state === 'held') {
-      const pending: OutboxEntry = { ...entry, state: 'pending' };
-      writes.push(tx.store.put(pending));
-      taken.push(pending);
-    } else taken.push(entry);
-  }
-  await Promise.all([...writes, tx.done]);
-  return taken;
+): Promise<void> {
+  if (!queue.some((entry) => entry.state === 'held')) return;
+  const tx = db.transaction('sync', 'readwrite', { durability: 'strict' });
+  const state = syncStateFor(await tx.store.get('current'), workspaceUrl);
+  const at = now.toISOString();
+  if (!state.takenUntil || state.takenUntil < at) await tx.store.put({ ...state, takenUntil: at }, 'current');
+  await tx.done;
 }
 
 async function sendRound(

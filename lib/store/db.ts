@@ -54,6 +54,11 @@ export interface SyncState {
   /** Failed runs in a row, for the backoff; reset by any answer. */
   failures: number;
   retryAt: string | null;
+  /**
+   * Sync has taken every held verdict whose undo window ended by this instant (it only grows): Undo
+   * refuses them even when the clock has stepped back since, as they may be on their way.
+   */
+  takenUntil?: string;
 }
 
 /** The background's own database: the only place the token lives. */

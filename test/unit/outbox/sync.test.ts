@@ -250,7 +250,7 @@ describe('sync: the workspace’s answers', () => {
     const report = await sync();
     expect(report).toMatchObject({ paused: true, nextRunAt: null });
     expect(report.problem).toMatch(/link Sameroom again/);
-    expect((await db.getAll('outbox'))[0]).toMatchObject({ state: 'pending', attempts: 0 });
+    expect((await db.getAll('outbox'))[0]).toMatchObject({ state: 'held', attempts: 0 });
     expect((await outboxStatus(db)).paused).toBe(true);
     vi.advanceTimersByTime(3_600_000);
     await sync({ force: true });
