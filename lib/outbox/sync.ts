@@ -215,15 +215,9 @@ async function keepRunState(db: IDBPDatabase<SameroomDb>, link: LinkRecord, stat
     tx.objectStore('sync').get('current'),
   ]);
   if (now?.token === link.token && now.workspaceUrl === link.workspaceUrl) {
-    // What this run took stays taken, whatever it read as it started.
-    const taken = [
-      state.takenUntil,
-      stored?.workspaceUrl === state.workspaceUrl ? stored.takenUntil : undefined,
-    ]
-      .filter((at): at is string => Boolean(at))
-      .sort()
-      .at(-1);
-    await tx.objectStore('sync').put(taken ? { ...state, takenUntil: taken } : state, 'current');
+    // What this run took stays taken: markTaken wrote it to the stored state after the run read its own.
+    const takenUntil = stored?.workspaceUrl === state.workspaceUrl ? stored.takenUntil : state.takenUntil;
+    await tx.objectStore('sync').put({ ...state, takenUntil }, 'current');
   }
   await tx.done;
 }

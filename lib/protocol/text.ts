@@ -22,14 +22,14 @@ export function requiredText(max: number) {
 }
 
 /** Year 0000 passes the ISO formats but not PostgreSQL ("date/time field value out of range"). */
-const yearZero = (value: string) => !value.startsWith('0000');
+const notYearZero = (value: string) => !value.startsWith('0000');
 const fromYearOne = { message: 'must be in year 0001 or later' };
 
 /** A calendar date, YYYY-MM-DD. */
-export const isoDate = z.iso.date().refine(yearZero, fromYearOne);
+export const isoDate = z.iso.date().refine(notYearZero, fromYearOne);
 
 /** An instant with its offset, as JSON.stringify(new Date()) gives it. */
-export const isoDateTime = z.iso.datetime({ offset: true }).refine(yearZero, fromYearOne);
+export const isoDateTime = z.iso.datetime({ offset: true }).refine(notYearZero, fromYearOne);
 
 /** Workspace-made ids (briefs, members, feedback items) are UUIDs. */
 export const id = z.uuid();
