@@ -1,7 +1,9 @@
-import { useSignal } from '@preact/signals';
+import { useSignal, useSignalEffect } from '@preact/signals';
+import { useRef } from 'preact/hooks';
 import { t } from '../lib/i18n';
 import type { CampaignList } from '../lib/messages';
 import type { Verdict } from '../lib/protocol';
+import type { Draft } from '../lib/store/drafts';
 import { NoteField, RegionSelect, VerdictSelect } from './VerdictFields';
 
 export interface QuickVerdictInput {
@@ -14,18 +16,44 @@ export interface QuickVerdictInput {
 
 /**
  * A verdict without a lead page open: find the campaign in the cached briefs, paste the lead's CRM
- * address, pick the verdict. What was typed stays until the background has saved it.
+ * address, pick the verdict. What was typed stays until the background has saved it, and is handed to
+ * `onDraft` as it changes: the popup closes whenever the rep clicks elsewhere, and opens with `kept`.
  */
 export function QuickVerdict(props: {
   campaigns: CampaignList;
   onSend: (input: QuickVerdictInput) => Promise<string | null>;
+  kept?: Draft | null;
+  onDraft?: (draft: Draft) => void;
 }) {
+  const kept = props.kept?.quick;
   const search = useSignal('');
-  const campaignId = useSignal('');
-  const leadLink = useSignal('');
-  const verdict = useSignal<Verdict>('good_fit');
-  const note = useSignal('');
-  const region = useSignal(props.campaigns.setup.region ?? '');
+  // A campaign kept from before that the cached briefs no longer have is not picked.
+  const keptCampaign = props.campaigns.choices.some((choice) => choice.id === kept?.campaignId);
+  const campaignId = useSignal(keptCampaign ? kept!.campaignId : '');
+  const leadLink = useSignal(kept?.leadLink ?? '');
+  const verdict = useSignal<Verdict>(kept?.verdict ?? 'good_fit');
+  const note = useSignal(props.kept?.note ?? '');
+  const region = useSignal(kept?.region ?? props.campaigns.setup.region ?? '');
+  const draft = (): Draft => ({
+    note: note.value,
+    answers: {},
+    quick: {
+      campaignId: campaignId.value,
+      leadLink: leadLink.value,
+      verdict: verdict.value,
+      region: region.value,
+    },
+  });
+  // Handed on at every change from what the form opened with (what was kept, or the defaults).
+  const handed = useRef<string | null>(null);
+  handed.current ??= JSON.stringify(draft());
+  useSignalEffect(() => {
+    const now = draft();
+    const text = JSON.stringify(now);
+    if (text === handed.current) return;
+    handed.current = text;
+    props.onDraft?.(now);
+  });
   const problem = useSignal<string | null>(null);
   const busy = useSignal(false);
   const words = search.value.trim().toLowerCase();

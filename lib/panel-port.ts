@@ -3,6 +3,7 @@ import type { LeadContext } from './crm';
 import type { Envelope, HistoryEntry } from './messages';
 import type { PanelCommand } from './platform/commands';
 import type { Answer, Verdict } from './protocol';
+import type { Draft } from './store/drafts';
 
 /**
  * The panel view (entrypoints/panel, an extension page framed into the CRM page) and the background
@@ -41,7 +42,10 @@ export type PanelRequest =
   | { kind: 'undo'; verdictId: string }
   | { kind: 'pick'; leadKey: string; campaignId: string | null }
   | { kind: 'report' }
-  | { kind: 'openOptions' };
+  | { kind: 'openOptions' }
+  /** The note and answers kept for a lead (null: none), and keeping them as the rep types. */
+  | { kind: 'draft'; leadKey: string }
+  | { kind: 'keepDraft'; leadKey: string; draft: Draft };
 
 export type PanelAsk = PanelRequest & { id: number };
 

@@ -11,7 +11,6 @@ import { currentLanguage, t } from '../../lib/i18n';
 import { warmFormats } from '../../lib/i18n/formats';
 import type { Envelope, HistoryEntry } from '../../lib/messages';
 import { PANEL_PORT, type PanelPush, type PanelRequest } from '../../lib/panel-port';
-import { type Draft, keepDraft, loadDraft } from '../../lib/platform/drafts';
 import {
   type AllPrefs,
   allPrefs,
@@ -21,6 +20,7 @@ import {
   watchPanelPrefs,
 } from '../../lib/platform/panel-prefs';
 import type { Answer, Verdict } from '../../lib/protocol';
+import type { Draft } from '../../lib/store/drafts';
 import { type Wakers, wakeAll, wokenWithin } from '../../lib/wakers';
 import './view.css';
 
@@ -45,13 +45,50 @@ const answers = signal<Answers>({});
 const drafts = new Map<string, Draft>();
 /** The lead whose note and answers are being typed now; they are kept for it as they change. */
 let draftKey: string | null = null;
+/**
+ * The lead whose kept draft has been read (or found to be none). Until then nothing is written for it:
+ * a write of what this view has would replace what an earlier frame, or the browser before it crashed,
+ * kept.
+ */
+let draftRead: string | null = null;
 let draftTimer: ReturnType<typeof setTimeout> | undefined;
 const DRAFT_WRITE_MS = 150;
 const writeDraft = () => {
   clearTimeout(draftTimer);
   draftTimer = undefined;
-  if (draftKey) void keepDraft(draftKey, { note: note.value, answers: answers.value });
+  if (draftKey && draftRead === draftKey) keepDraft(draftKey, { note: note.value, answers: answers.value });
 };
+/** Drafts sent to be kept whose answer the worker took with it: sent again once it is back. */
+const unkept = new Map<string, Draft>();
+
+/** Kept by the background, in its database: a browser that crashes or closes gives it back. */
+function keepDraft(key: string, draft: Draft): void {
+  unkept.set(key, draft);
+  void ask({ kind: 'keepDraft', leadKey: key, draft }).then((answer) => {
+    if (!('lost' in answer) && unkept.get(key) === draft) unkept.delete(key);
+  });
+}
+
+/**
+ * Reads the draft kept for the lead now shown, and adds it to what is in the box: all of it when the
+ * rep has typed nothing yet, and ahead of what they typed when they have (a frame that just loaded).
+ * Asked again when the worker went away with the question, at the next connection.
+ */
+async function readDraft(key: string): Promise<void> {
+  const answer = await ask<Draft | null>({ kind: 'draft', leadKey: key });
+  if (draftKey !== key || 'lost' in answer) return;
+  const stored = answer.ok ? answer.reply : null;
+  draftRead = key;
+  if (stored) {
+    const typed = note.value;
+    if (!typed.includes(stored.note)) note.value = typed === '' ? stored.note : `${stored.note}\n${typed}`;
+    const typedAnswers = Object.entries(answers.value).filter(([, answer]) => answer !== '');
+    answers.value = { ...stored.answers, ...Object.fromEntries(typedAnswers) };
+  }
+  // What the rep typed while it was read was not written: it is now, with the kept draft in it.
+  const now = { note: note.value, answers: answers.value };
+  if (JSON.stringify(now) !== JSON.stringify(stored ?? { note: '', answers: {} })) writeDraft();
+}
 /** Every CRM's width and fold: read once as the view loads (beside the port's first answer, not after
  * it), then kept in step by the storage watch. */
 let knownPrefs: Promise<AllPrefs> = allPrefs().catch((): AllPrefs => ({}));
@@ -128,17 +165,12 @@ async function onShow(push: Extract<PanelPush, { kind: 'show' }>): Promise<void>
     const key = leadKeyOf(next);
     const draft = drafts.get(key);
     draftKey = key;
+    draftRead = draft ? key : null;
     note.value = draft?.note ?? '';
     answers.value = draft?.answers ?? {};
-    // A frame the CRM dropped and the content script put back is a new view: its draft is stored.
-    if (!draft)
-      void loadDraft(key).then((stored) => {
-        const untouched = note.value === '' && Object.keys(answers.value).length === 0;
-        if (stored && draftKey === key && untouched) {
-          note.value = stored.note;
-          answers.value = stored.answers;
-        }
-      });
+    // A frame the CRM dropped and the content script put back is a new view, and a browser started
+    // again a new page: the draft is in the background's database.
+    if (!draft) void readDraft(key);
   }
   if (next.crm !== previous?.crm) prefs.value = (await knownPrefs)[next.crm] ?? DEFAULT_PREFS;
   lead.value = next;
@@ -191,6 +223,9 @@ function connect(): void {
   const connected = browser.runtime.connect({ name: PANEL_PORT });
   port = connected;
   connected.onMessage.addListener((message) => onPush(message as PanelPush));
+  // What the last worker took with it: drafts it did not answer for, and the shown lead's kept draft.
+  for (const [key, draft] of unkept) keepDraft(key, draft);
+  if (draftKey && draftRead !== draftKey) void readDraft(draftKey);
   // The worker stopped (or was updated): what was asked gets an answer, and the view connects again.
   connected.onDisconnect.addListener(() => {
     if (port === connected) port = null;
@@ -264,7 +299,7 @@ function forgetSent(key: string, text: string, given: Answer[]): void {
   );
   if (draft && (draft.note !== text || draftAnswers !== sentAnswers)) return;
   drafts.delete(key);
-  void keepDraft(key, { note: '', answers: {} });
+  keepDraft(key, { note: '', answers: {} });
 }
 
 async function undo(id: string): Promise<void> {

@@ -10,6 +10,7 @@ import { currentLanguage, t, verdictLabel } from '../../lib/i18n';
 import type { CampaignList, HistoryEntry, OutboxStatus } from '../../lib/messages';
 import { checkActiveTab } from '../../lib/platform/check-tab';
 import { askBackground, askRepeatable } from '../../lib/platform/messaging';
+import type { Draft } from '../../lib/store/drafts';
 
 /** How long the first render waits for the background's answers before it draws the skeleton. */
 const FIRST_RENDER_WAIT_MS = 150;
@@ -19,6 +20,10 @@ const campaigns = signal<CampaignList | { error: string } | null>(null);
 const outbox = signal<OutboxStatus | { error: string } | null>(null);
 const syncing = signal(false);
 const saved = signal<{ entry: HistoryEntry; undone: boolean } | null>(null);
+/** What the rep had typed in the quick form when the popup last closed. */
+let keptQuick: Draft | null = null;
+/** Kept as it is typed, not when the popup closes: it closes at any click outside it. */
+const keepQuick = (draft: Draft) => void askBackground({ type: 'keepDraft', key: 'quick', draft });
 
 const openOptions = () => void askBackground({ type: 'openOptions' }).then(() => window.close());
 
@@ -95,7 +100,7 @@ function Popup() {
         ) : 'error' in list ? (
           <StatusLine error={list.error} />
         ) : (
-          <QuickVerdict campaigns={list} onSend={sendVerdict} />
+          <QuickVerdict campaigns={list} onSend={sendVerdict} kept={keptQuick} onDraft={keepQuick} />
         ))}
       <SavedLine />
       {status === null ? (
@@ -137,10 +142,12 @@ document.documentElement.lang = currentLanguage();
 const asking = askBackground({ type: 'campaigns' });
 const status = askBackground({ type: 'status' });
 const outboxRead = refreshOutbox();
+const draftRead = askBackground({ type: 'draft', key: 'quick' });
 const shown = status.then(async (answer) => {
   link.value = linkStateOf(answer);
   if (!answer.ok || !answer.reply.linked) return;
-  const list = await asking;
+  const [list, draft] = await Promise.all([asking, draftRead]);
+  keptQuick = draft.ok ? draft.reply : null;
   campaigns.value = list.ok ? list.reply : { error: list.error };
 });
 // The first render waits a moment for the answers, so that the popup draws once, with them. Drawn

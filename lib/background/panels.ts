@@ -5,6 +5,7 @@ import type { Envelope, HistoryEntry, LeadView, Message } from '../messages';
 import { singleFlight } from '../outbox/sync';
 import type { PageQuestion, PanelAsk, PanelPush } from '../panel-port';
 import type { PanelCommand } from '../platform/commands';
+import { leadDraftKey } from '../store/drafts';
 import { type Wakers, wakeAll, wokenWithin } from '../wakers';
 
 /** The few things of a `runtime.Port` the sessions use, so tests can hand in their own. */
@@ -289,6 +290,11 @@ export class PanelSessions {
       case 'undo': {
         return this.deps.ask({ type: 'undo', id: ask.verdictId });
       }
+      // Any lead's: the view keeps the drafts of records the tab has moved away from, too.
+      case 'draft':
+        return this.deps.ask({ type: 'draft', key: leadDraftKey(ask.leadKey) });
+      case 'keepDraft':
+        return this.deps.ask({ type: 'keepDraft', key: leadDraftKey(ask.leadKey), draft: ask.draft });
       case 'pick': {
         if (!lead) return { ok: false, error: t('stateNoAnswer') };
         if (leadKeyOf(lead) !== ask.leadKey) return { ok: false, error: t('errRecordMoved') };

@@ -11,6 +11,7 @@ import {
 } from '../outbox/outbox';
 import { PANEL_COMMANDS } from '../platform/commands';
 import { LIMITS, Verdict } from '../protocol';
+import { Draft, DraftKey, keepDraft, keptDraft } from '../store/drafts';
 import { keptLink } from '../store/kept';
 import { leadBrief, pickCampaign } from './lead';
 import { linkWorkspace, unlinkWorkspace } from './link';
@@ -156,6 +157,20 @@ export const REGISTRY = {
     deps.outboxChanged();
     return outboxStatus(await deps.db());
   }),
+  /** What the rep typed and did not send, where they typed it (a lead's panel, the popup's form). */
+  draft: entry(
+    z.strictObject({ type: z.literal('draft'), key: DraftKey }),
+    PAGES,
+    async (message, _s, deps): Promise<Draft | null> => keptDraft(await deps.db(), message.key),
+  ),
+  keepDraft: entry(
+    z.strictObject({ type: z.literal('keepDraft'), key: DraftKey, draft: Draft }),
+    PAGES,
+    async (message, _s, deps) => {
+      await keepDraft(await deps.db(), message.key, message.draft, context(deps).now);
+      return { ok: true as const };
+    },
+  ),
   campaigns: entry(only('campaigns'), PAGES, async (_m, _s, deps) =>
     campaignList(await deps.db(), context(deps)),
   ),

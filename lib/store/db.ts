@@ -1,5 +1,6 @@
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
 import type { Brief, FeedbackItem, LinkResponse, Rejected, Reply } from '../protocol';
+import type { Draft } from './drafts';
 
 export type LinkRecord = LinkResponse & { workspaceUrl: string; linkedAt: string };
 
@@ -70,10 +71,16 @@ export interface SameroomDb extends DBSchema {
   outbox: { key: string; value: OutboxEntry; indexes: { 'by-lead': string; 'by-workspace': string } };
   sent: { key: string; value: SentEntry; indexes: { 'by-lead': string } };
   sync: { key: 'current'; value: SyncState };
+  /**
+   * What the rep typed and has not sent, by where it was typed: a lead's note and answers by the lead's
+   * key (`lead:` and the key), the popup's quick form as `quick`. Kept on disk, so a browser that
+   * crashes or is closed gives them back.
+   */
+  drafts: { key: string; value: Draft & { keptAt: string } };
 }
 
 export const DB_NAME = 'sameroom';
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 /** Opens (and upgrades) the database. Each version's step runs once, in order, on whatever it finds. */
 export function openSameroomDb(name = DB_NAME): Promise<IDBPDatabase<SameroomDb>> {
@@ -92,6 +99,10 @@ export function openSameroomDb(name = DB_NAME): Promise<IDBPDatabase<SameroomDb>
       if (oldVersion < 3) {
         // Sync and the popup read one workspace's items; earlier versions filtered them in memory.
         transaction.objectStore('outbox').createIndex('by-workspace', 'workspaceUrl');
+      }
+      if (oldVersion < 4) {
+        // Drafts were in storage.session until version 4, which the browser empties when it closes.
+        db.createObjectStore('drafts');
       }
     },
   });

@@ -110,6 +110,32 @@ describe('Firefox: a custom site and a link in Options, the campaign on Salesfor
     await expect.poll(panelHeading, { timeout: 15_000 }).toBe('Retrofit search — Q4');
   });
 
+  it('gives back a half-typed note after the page is reloaded (a new frame reads the kept draft)', async () => {
+    await page.goto(server.url('hubspot/contact'));
+    await expect.poll(panelHeading, { timeout: 15_000 }).toBe('Retrofit search — Q4');
+    const openMore = async () => {
+      const more = await inPanel(page, '.sr-verdict__more-toggle');
+      if ((await more.evaluate((el) => el.getAttribute('aria-expanded'))) !== 'true') await more.click();
+    };
+    const noteText = async () =>
+      (await inPanel(page, '.sr-verdict textarea')).evaluate((el) => (el as HTMLTextAreaElement).value);
+    await openMore();
+    await (await inPanel(page, '.sr-verdict textarea')).type('Call back after the fair.');
+    // Written 150 ms after the last keystroke, and at once when the frame goes.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await page.reload();
+    await expect.poll(panelHeading, { timeout: 15_000 }).toBe('Retrofit search — Q4');
+    await openMore();
+    await expect.poll(noteText).toBe('Call back after the fair.');
+    // Emptied, the draft is gone: the verdict below is sent with its own note only.
+    await (await inPanel(page, '.sr-verdict textarea')).evaluate((el) => {
+      const box = el as HTMLTextAreaElement;
+      box.value = '';
+      box.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  });
+
   it('sends a verdict clicked on the HubSpot contact: Saved, then Sent, and the workspace has it', async () => {
     await page.goto(server.url('hubspot/contact'));
     await expect.poll(panelHeading, { timeout: 15_000 }).toBe('Retrofit search — Q4');

@@ -325,4 +325,68 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
     await openLead();
     expect(await (await panel()).locator('.sr-history').textContent()).toContain('Spam / fake');
   });
+
+  it("gives back a half-typed note and the popup's half-filled form after the browser was SIGKILLed", async () => {
+    await openLead();
+    await openNote();
+    const note = async () => (await panel()).getByLabel('Note for marketing (optional)');
+    await (await note()).fill('Wants a demo for the plant in Porto, call Tuesday.');
+    const popup = await chromium.context.newPage();
+    await popup.goto(`chrome-extension://${chromium.extensionId}/popup.html`);
+    const leadLink = server.url('salesforce-lightning/lead');
+    await popup.getByLabel("The lead's address in your CRM").fill(leadLink);
+    await popup.getByLabel('Note for marketing (optional)').fill('Met at the booth, price only.');
+    await popup
+      .locator('label', { hasText: /^Verdict/ })
+      .locator('select')
+      .selectOption('tire_kicker');
+    // Kept once the worker's database has both (the panel writes 150 ms after the last keystroke).
+    const [worker] = chromium.context.serviceWorkers();
+    await expect
+      .poll(() =>
+        worker!.evaluate(
+          () =>
+            new Promise<number>((resolve, reject) => {
+              const open = indexedDB.open('sameroom');
+              open.onerror = () => reject(open.error);
+              open.onsuccess = () => {
+                const count = open.result.transaction('drafts').objectStore('drafts').count();
+                count.onsuccess = () => resolve(count.result);
+              };
+            }),
+        ),
+      )
+      .toBe(2);
+    execFileSync('pkill', ['-KILL', '-f', `user-data-dir=${profile}`]);
+    await chromium.close().catch(() => undefined);
+    chromium = await launchChromium({ hosts: server.hosts, port: server.port, profile });
+    page = await chromium.context.newPage();
+    await openLead();
+    await openNote();
+    await expect
+      .poll(async () => (await note()).inputValue())
+      .toBe('Wants a demo for the plant in Porto, call Tuesday.');
+    const reopened = await chromium.context.newPage();
+    await reopened.goto(`chrome-extension://${chromium.extensionId}/popup.html`);
+    expect(await reopened.getByLabel("The lead's address in your CRM").inputValue()).toBe(leadLink);
+    expect(await reopened.getByLabel('Note for marketing (optional)').inputValue()).toBe(
+      'Met at the booth, price only.',
+    );
+    expect(
+      await reopened
+        .locator('label', { hasText: /^Verdict/ })
+        .locator('select')
+        .inputValue(),
+    ).toBe('tire_kicker');
+    // Sent, the popup's draft is gone; emptied, the panel's is.
+    await reopened
+      .locator('label', { hasText: /^Campaign/ })
+      .locator('select')
+      .selectOption(hannoverId);
+    await reopened.getByRole('button', { name: 'Send verdict' }).click();
+    await reopened.getByText(/^Saved: Tire-kicker/).waitFor();
+    expect(await reopened.getByLabel("The lead's address in your CRM").inputValue()).toBe('');
+    await reopened.close();
+    await (await note()).fill('');
+  });
 });

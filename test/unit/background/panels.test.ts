@@ -320,6 +320,18 @@ describe('the panel views, bound to their tabs', () => {
     expect(view.pushed).toContainEqual({ kind: 'command', command: 'focus-verdicts' });
     expect(await view.reply({ id: 9, kind: 'report' })).toEqual({ ok: true, reply: 'outline' });
   });
+
+  it('keeps and reads a draft for any lead the view names, as the background keeps drafts', async () => {
+    const { panels, asked } = sessions();
+    const view = viewPort();
+    panels.connect(4, view.port);
+    const draft = { note: 'Call back after the fair.', answers: {} };
+    // The tab may be on another record by now: the view keeps the draft of the one it left, too.
+    await view.reply({ id: 1, kind: 'keepDraft', leadKey: leadKeyOf(OTHER), draft });
+    await view.reply({ id: 2, kind: 'draft', leadKey: leadKeyOf(LEAD) });
+    expect(asked).toContainEqual({ type: 'keepDraft', key: `lead:${leadKeyOf(OTHER)}`, draft });
+    expect(asked).toContainEqual({ type: 'draft', key: `lead:${leadKeyOf(LEAD)}` });
+  });
 });
 
 describe('what to show, when the briefs change behind the pages', () => {

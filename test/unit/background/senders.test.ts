@@ -25,6 +25,12 @@ const MESSAGES: Record<MessageType, Record<string, unknown>> = {
   discard: { type: 'discard', id: ID },
   repliesSeen: { type: 'repliesSeen' },
   campaigns: { type: 'campaigns' },
+  draft: { type: 'draft', key: 'quick' },
+  keepDraft: {
+    type: 'keepDraft',
+    key: 'lead:salesforce:lead:00Q5g00000A1b2cEAB',
+    draft: { note: 'x', answers: {} },
+  },
   unlink: { type: 'unlink' },
   enabledCrms: { type: 'enabledCrms' },
   panelCommand: { type: 'panelCommand', command: 'focus-verdicts' },
@@ -78,6 +84,9 @@ const MAY_SEND: Record<MessageType, SenderName[]> = {
   discard: PAGES,
   repliesSeen: PAGES,
   campaigns: PAGES,
+  // What a rep typed is read and kept by the pages they typed it in; a CRM page never sees it.
+  draft: PAGES,
+  keepDraft: PAGES,
   unlink: PAGES,
   enabledCrms: CRM,
   panelCommand: CRM,

@@ -61,11 +61,32 @@ async function createV2WithUnsent(): Promise<string[]> {
   return ids;
 }
 
+/** Version 3 indexed the outbox by workspace. Frozen: never edit. */
+async function createV3WithUnsent(): Promise<string[]> {
+  const ids = await createV2WithUnsent();
+  const db = await openDB(DB_NAME, 3, {
+    upgrade(_raw, _old, _new, transaction) {
+      transaction.objectStore('outbox').createIndex('by-workspace', 'workspaceUrl');
+    },
+  });
+  db.close();
+  return ids;
+}
+
 describe('IndexedDB schema upgrades', () => {
+  it('keeps the unsent verdicts of a version 3 database and adds an empty drafts store', async () => {
+    const ids = await createV3WithUnsent();
+    const db = await openSameroomDb();
+    expect(db.version).toBe(4);
+    const kept = await db.getAllFromIndex('outbox', 'by-workspace', LINK.workspaceUrl);
+    expect(kept.map((entry) => entry.item.id).sort()).toEqual(ids);
+    expect(await db.count('drafts')).toBe(0);
+  });
+
   it('keeps the link and the picks of a version 1 database', async () => {
     await createV1();
     const db = await openSameroomDb();
-    expect(db.version).toBe(3);
+    expect(db.version).toBe(4);
     expect((await db.get('link', 'current'))?.token).toBe(LINK.token);
     expect(await db.count('picks')).toBe(1);
     expect(await db.count('outbox')).toBe(0);

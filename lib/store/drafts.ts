@@ -1,0 +1,68 @@
+import type { IDBPDatabase } from 'idb';
+import { z } from 'zod';
+import { LIMITS, Verdict } from '../protocol';
+import type { SameroomDb } from './db';
+
+/** Where a draft was typed: a lead's panel (`lead:` and the lead's key) or the popup's quick form. */
+export const DraftKey = z.union([
+  z.literal('quick'),
+  z
+    .string()
+    .startsWith('lead:')
+    .max(5 + LIMITS.recordId + LIMITS.short),
+]);
+export type DraftKey = z.infer<typeof DraftKey>;
+
+export const leadDraftKey = (leadKey: string): DraftKey => `lead:${leadKey}`;
+
+/**
+ * A note and answers typed and not sent yet; the popup's quick form keeps its other fields with them.
+ * The limits are the fields' own (what a field cannot hold, a draft need not either).
+ */
+export const Draft = z.strictObject({
+  note: z.string().max(LIMITS.note),
+  /** By question. */
+  answers: z
+    .record(z.string().max(LIMITS.short), z.string().max(LIMITS.short))
+    .refine((answers) => Object.keys(answers).length <= LIMITS.listItems * 5, 'too many answers'),
+  quick: z
+    .strictObject({
+      campaignId: z.string().max(LIMITS.recordId),
+      leadLink: z.string().max(LIMITS.url),
+      verdict: Verdict,
+      region: z.string().max(LIMITS.name),
+    })
+    .optional(),
+});
+export type Draft = z.infer<typeof Draft>;
+
+/** Nothing typed: kept as no draft at all. */
+export const isEmptyDraft = (draft: Draft): boolean =>
+  draft.note === '' &&
+  Object.values(draft.answers).every((answer) => answer === '') &&
+  (!draft.quick || (draft.quick.leadLink === '' && draft.quick.campaignId === ''));
+
+/** The draft kept for `key`, or null. A stored value that no longer reads as a draft is none. */
+export async function keptDraft(db: IDBPDatabase<SameroomDb>, key: DraftKey): Promise<Draft | null> {
+  const stored = await db.get('drafts', key);
+  if (!stored) return null;
+  const { keptAt: _keptAt, ...draft } = stored;
+  const read = Draft.safeParse(draft);
+  return read.success ? read.data : null;
+}
+
+/**
+ * Keeps the draft for `key`; an empty one removes it. The default (relaxed) durability is enough: the
+ * write reaches the operating system before it is answered, so a browser that crashes keeps it, and
+ * the next keystroke writes it again anyway. Writes for one key are applied in the order they are made
+ * (IndexedDB runs read-write transactions on one store in the order they were created).
+ */
+export async function keepDraft(
+  db: IDBPDatabase<SameroomDb>,
+  key: DraftKey,
+  draft: Draft,
+  now: Date,
+): Promise<void> {
+  if (isEmptyDraft(draft)) await db.delete('drafts', key);
+  else await db.put('drafts', { ...draft, keptAt: now.toISOString() }, key);
+}

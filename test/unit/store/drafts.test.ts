@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { type BackgroundDeps, handleMessage } from '../../../lib/background/router';
+import { adapterFor } from '../../../lib/crm';
+import type { SenderInfo } from '../../../lib/messages';
+import { LIMITS } from '../../../lib/protocol';
+import { openSameroomDb } from '../../../lib/store/db';
+import { keepDraft, keptDraft, leadDraftKey } from '../../../lib/store/drafts';
+
+const LEAD = leadDraftKey('salesforce:lead:00Q5g00000A1b2cEAB');
+const NOW = new Date('2026-12-03T10:00:00Z');
+const OURS = { id: 'sameroom-test-id', origin: 'chrome-extension://sameroom-test-id/' };
+const POPUP: SenderInfo = { id: OURS.id, url: `${OURS.origin}popup.html`, hasTab: false };
+
+describe('what a rep typed and did not send, kept in the background’s database', () => {
+  it('gives back what was kept for a lead, and nothing for another', async () => {
+    const db = await openSameroomDb();
+    await keepDraft(db, LEAD, { note: 'Ask about the second line.', answers: { 'Budget?': 'Q3' } }, NOW);
+    expect(await keptDraft(db, LEAD)).toEqual({
+      note: 'Ask about the second line.',
+      answers: { 'Budget?': 'Q3' },
+    });
+    expect(await keptDraft(db, leadDraftKey('salesforce:opportunity:0065g00000Qr7StAAJ'))).toBeNull();
+  });
+
+  it('survives the database being closed and opened again (a browser that crashed and started again)', async () => {
+    const first = await openSameroomDb();
+    await keepDraft(first, LEAD, { note: 'Call back after the fair.', answers: {} }, NOW);
+    first.close();
+    const again = await openSameroomDb();
+    expect(await keptDraft(again, LEAD)).toEqual({ note: 'Call back after the fair.', answers: {} });
+  });
+
+  it('forgets a draft emptied (as a saved verdict empties it), blank answers included', async () => {
+    const db = await openSameroomDb();
+    await keepDraft(db, LEAD, { note: 'Call back.', answers: {} }, NOW);
+    await keepDraft(db, LEAD, { note: '', answers: { 'Budget?': '' } }, NOW);
+    expect(await keptDraft(db, LEAD)).toBeNull();
+    expect(await db.count('drafts')).toBe(0);
+  });
+
+  it('keeps the popup’s quick form with the lead’s address typed or a campaign picked, and no note', async () => {
+    const db = await openSameroomDb();
+    const quick = {
+      campaignId: '',
+      leadLink: 'https://acme.my.salesforce.com/00Q5g00000A1b2cEAB',
+      verdict: 'spam',
+      region: '',
+    } as const;
+    await keepDraft(db, 'quick', { note: '', answers: {}, quick }, NOW);
+    expect((await keptDraft(db, 'quick'))?.quick).toEqual(quick);
+  });
+
+  it('takes nothing stored in another shape', async () => {
+    const db = await openSameroomDb();
+    await db.put('drafts', { note: 42, answers: {}, keptAt: NOW.toISOString() } as never, LEAD);
+    expect(await keptDraft(db, LEAD)).toBeNull();
+  });
+});
+
+describe('drafts through the background’s messages', () => {
+  const deps = (): BackgroundDeps => ({
+    ours: OURS,
+    isCrmUrl: (url) => adapterFor(url) !== null,
+    db: openSameroomDb,
+    openOptions: async () => undefined,
+    sync: async () => undefined,
+    outboxChanged: () => undefined,
+  });
+
+  it('keeps and gives back a draft for the popup, and refuses one longer than the note field allows', async () => {
+    const draft = { note: 'Half a thought', answers: {} };
+    expect(await handleMessage({ type: 'keepDraft', key: 'quick', draft }, POPUP, deps())).toEqual({
+      ok: true,
+      reply: { ok: true },
+    });
+    expect(await handleMessage({ type: 'draft', key: 'quick' }, POPUP, deps())).toEqual({
+      ok: true,
+      reply: draft,
+    });
+    const tooLong = { note: 'x'.repeat(LIMITS.note + 1), answers: {} };
+    const refused = await handleMessage({ type: 'keepDraft', key: 'quick', draft: tooLong }, POPUP, deps());
+    expect(refused.ok).toBe(false);
+    expect(await handleMessage({ type: 'draft', key: 'quick' }, POPUP, deps())).toEqual({
+      ok: true,
+      reply: draft,
+    });
+  });
+
+  it('refuses a key that names neither a lead nor the popup', async () => {
+    const answer = await handleMessage({ type: 'draft', key: 'link' }, POPUP, deps());
+    expect(answer.ok).toBe(false);
+  });
+});
