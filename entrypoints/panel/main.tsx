@@ -10,6 +10,7 @@ import type { LeadContext } from '../../lib/crm';
 import { currentLanguage, t } from '../../lib/i18n';
 import { warmFormats } from '../../lib/i18n/formats';
 import type { Envelope, HistoryEntry } from '../../lib/messages';
+import { VerdictIds } from '../../lib/outbox/verdict-ids';
 import { PANEL_PORT, type PanelPush, type PanelRequest } from '../../lib/panel-port';
 import {
   type AllPrefs,
@@ -247,6 +248,9 @@ function command(name: 'toggle-panel' | 'focus-verdicts'): void {
   }
 }
 
+/** A verdict clicked again after its answer was lost for good goes with the same id: stored once. */
+const verdictIds = new VerdictIds();
+
 async function sendVerdict(
   verdict: Verdict,
   text: string,
@@ -257,18 +261,13 @@ async function sendVerdict(
   if (!current || state.value.kind !== 'view') return false;
   const key = leadKeyOf(current);
   sending.value = { kind: 'saving' };
+  const what = JSON.stringify([key, verdict, text, region, given]);
+  const verdictId = verdictIds.idFor(what);
   const answer = await askVerdict(
-    {
-      kind: 'verdict',
-      leadKey: key,
-      verdictId: crypto.randomUUID(),
-      verdict,
-      note: text,
-      region,
-      answers: given,
-    },
+    { kind: 'verdict', leadKey: key, verdictId, verdict, note: text, region, answers: given },
     key,
   );
+  verdictIds.settle(what, verdictId, !('lost' in answer));
   if (!lead.value || leadKeyOf(lead.value) !== key) {
     // The view moved to another record meanwhile: the box holds that record's note now, and keeps it.
     // Saved, what was sent is no longer a draft of the record it was sent for; refused, it still is.

@@ -8,6 +8,7 @@ import { TabCheckView } from '../../components/TabCheckView';
 import '../../components/page.css';
 import { currentLanguage, t, verdictLabel } from '../../lib/i18n';
 import type { CampaignList, HistoryEntry, OutboxStatus } from '../../lib/messages';
+import { VerdictIds } from '../../lib/outbox/verdict-ids';
 import { checkActiveTab } from '../../lib/platform/check-tab';
 import { askBackground, askRepeatable } from '../../lib/platform/messaging';
 import type { Draft } from '../../lib/store/drafts';
@@ -32,15 +33,26 @@ async function refreshOutbox(): Promise<void> {
   outbox.value = answer.ok ? answer.reply : { error: answer.error };
 }
 
+const verdictIds = new VerdictIds();
+
 async function sendVerdict(input: QuickVerdictInput): Promise<string | null> {
   // The CRM adapters load when a verdict is sent, not with the popup: its first open waits for less.
   const { recordFromUrl } = await import('../../lib/crm');
   const record = recordFromUrl(input.leadLink);
   if (!record) return t('quickLeadUnknown');
-  // Sent again with its id if the worker goes away with it: stored once, whatever happened to the first.
+  // Sent again with its id if the worker goes away with it, and with the same id when the rep sends
+  // it again after no answer came at all: stored once, whatever happened to the first.
+  const what = JSON.stringify([
+    input.leadLink.trim(),
+    input.campaignId,
+    input.verdict,
+    input.note,
+    input.region,
+  ]);
+  const id = verdictIds.idFor(what);
   const answer = await askRepeatable({
     type: 'verdict',
-    id: crypto.randomUUID(),
+    id,
     lead: { ...record, signals: {} },
     url: input.leadLink.trim(),
     campaignId: input.campaignId,
@@ -48,6 +60,7 @@ async function sendVerdict(input: QuickVerdictInput): Promise<string | null> {
     ...(input.note.trim() ? { note: input.note } : {}),
     region: input.region,
   });
+  verdictIds.settle(what, id, !('lost' in answer));
   if (!answer.ok) return answer.error;
   saved.value = { entry: answer.reply, undone: false };
   await refreshOutbox();

@@ -21,11 +21,12 @@ export async function askBackground<T extends Message>(message: T): Promise<Enve
 export async function askRepeatable<T extends Message>(
   message: T,
   { tries = 3, gapMs = 200 } = {},
-): Promise<Envelope<ReplyTo<T['type']>>> {
+): Promise<Envelope<ReplyTo<T['type']>> | { ok: false; error: string; lost: true }> {
   for (let attempt = 1; ; attempt++) {
     const answer = await sendToBackground(message);
     if (answer) return answer;
-    if (attempt >= tries) return { ok: false, error: t('stateNoAnswer') };
+    // `lost`: it may have been stored or not; the same message again is safe (VerdictIds).
+    if (attempt >= tries) return { ok: false, error: t('stateNoAnswer'), lost: true };
     await new Promise((resolve) => setTimeout(resolve, gapMs));
   }
 }

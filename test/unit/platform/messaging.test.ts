@@ -68,7 +68,11 @@ describe('asking with a message that is safe to repeat (a verdict by its id)', (
       deliveries++;
       return undefined;
     });
-    expect(await askRepeatable(verdict(), { tries: 3, gapMs: 1 })).toEqual({ ok: false, error: NO_ANSWER });
+    expect(await askRepeatable(verdict(), { tries: 3, gapMs: 1 })).toEqual({
+      ok: false,
+      error: NO_ANSWER,
+      lost: true,
+    });
     expect(deliveries).toBe(3);
   });
 
