@@ -5,7 +5,14 @@ import { t } from '../i18n';
 import type { DeadLetter, HistoryEntry, OutboxStatus, ReplyNotice, VerdictInput } from '../messages';
 import { type FeedbackItem, requests } from '../protocol';
 import { describeIssues } from '../protocol/read';
-import type { LinkRecord, OutboxEntry, SameroomDb, SentEntry, SyncState } from '../store/db';
+import {
+  type LinkRecord,
+  type OutboxEntry,
+  type SameroomDb,
+  type SentEntry,
+  type SyncState,
+  withUnseenMark,
+} from '../store/db';
 import { keptCampaigns, keptLink } from '../store/kept';
 import { presetRegion } from './region';
 
@@ -181,7 +188,7 @@ export async function outboxStatus(db: IDBPDatabase<SameroomDb>): Promise<Outbox
   const link = await keptLink(db);
   const [entries, sent, sync] = await Promise.all([
     db.getAll('outbox'),
-    db.getAll('sent'),
+    db.getAllFromIndex('sent', 'by-unseen', 1),
     db.get('sync', 'current'),
   ]);
   const here = (entry: { workspaceUrl: string }) => !link || entry.workspaceUrl === link.workspaceUrl;
@@ -215,11 +222,11 @@ export async function outboxStatus(db: IDBPDatabase<SameroomDb>): Promise<Outbox
 /** Marks every reply shown so far as seen. */
 export async function markRepliesSeen(db: IDBPDatabase<SameroomDb>): Promise<void> {
   const tx = db.transaction('sent', 'readwrite');
-  for (const entry of await tx.store.getAll()) {
-    if (entry.repliesSeen < entry.replies.length)
-      await tx.store.put({ ...entry, repliesSeen: entry.replies.length });
-  }
-  await tx.done;
+  const unseen = await tx.store.index('by-unseen').getAll(1);
+  await Promise.all([
+    ...unseen.map((entry) => tx.store.put(withUnseenMark({ ...entry, repliesSeen: entry.replies.length }))),
+    tx.done,
+  ]);
 }
 
 /**

@@ -3,7 +3,14 @@ import { leadKeyOf } from '../campaigns/lead-key';
 import { toSalesforceId18 } from '../crm/salesforce-id';
 import { t } from '../i18n';
 import { type FeedbackItem, type FeedbackResult, LIMITS } from '../protocol';
-import type { LinkRecord, OutboxEntry, SameroomDb, SentEntry, SyncState } from '../store/db';
+import {
+  type LinkRecord,
+  type OutboxEntry,
+  type SameroomDb,
+  type SentEntry,
+  type SyncState,
+  withUnseenMark,
+} from '../store/db';
 import { keptLink } from '../store/kept';
 import { WorkspaceClient, WorkspaceError } from '../workspace/client';
 import { syncStateFor } from './outbox';
@@ -88,7 +95,7 @@ async function settle(
         replies: [],
         repliesSeen: 0,
       };
-      writes.push(sentStore.put(record));
+      writes.push(sentStore.put(withUnseenMark(record)));
     }
     writes.push(outbox.delete(entry.item.id));
   }
@@ -131,17 +138,19 @@ async function pullReplies(
       if (before && sameReplies(before.replies, replies)) continue;
       writes.push(
         tx.store.put(
-          before
-            ? { ...before, replies }
-            : {
-                item,
-                workspaceUrl: state.workspaceUrl,
-                leadKey: leadKeyOf(item.lead),
-                sentAt: now.toISOString(),
-                replies,
-                // Items from before this browser knew them: their replies are not news.
-                repliesSeen: replies.length,
-              },
+          withUnseenMark(
+            before
+              ? { ...before, replies }
+              : {
+                  item,
+                  workspaceUrl: state.workspaceUrl,
+                  leadKey: leadKeyOf(item.lead),
+                  sentAt: now.toISOString(),
+                  replies,
+                  // Items from before this browser knew them: their replies are not news.
+                  repliesSeen: replies.length,
+                },
+          ),
         ),
       );
     }

@@ -42,6 +42,17 @@ export interface SentEntry {
   replies: Reply[];
   /** How many of `replies` the rep has seen in the popup. */
   repliesSeen: number;
+  /**
+   * 1 while some reply is unseen, absent otherwise (`withUnseenMark`): the `by-unseen` index holds only
+   * these, so the badge and the popup read the few with news, not every verdict ever sent.
+   */
+  unseen?: 1;
+}
+
+/** The entry with its `unseen` mark set from its replies: every write to `sent` goes through this. */
+export function withUnseenMark(entry: SentEntry): SentEntry {
+  const { unseen: _unseen, ...rest } = entry;
+  return entry.replies.length > entry.repliesSeen ? { ...rest, unseen: 1 } : rest;
 }
 
 /** Where sync stands: the reply cursor, the last run, and why it is waiting if it is. */
@@ -69,7 +80,7 @@ export interface SameroomDb extends DBSchema {
   /** The rep's campaign pick for a record no rule matched, by lead key. */
   picks: { key: string; value: { campaignId: string; pickedAt: string } };
   outbox: { key: string; value: OutboxEntry; indexes: { 'by-lead': string; 'by-workspace': string } };
-  sent: { key: string; value: SentEntry; indexes: { 'by-lead': string } };
+  sent: { key: string; value: SentEntry; indexes: { 'by-lead': string; 'by-unseen': number } };
   sync: { key: 'current'; value: SyncState };
   /**
    * What the rep typed and has not sent, by where it was typed: a lead's note and answers by the lead's
@@ -80,7 +91,7 @@ export interface SameroomDb extends DBSchema {
 }
 
 export const DB_NAME = 'sameroom';
-export const DB_VERSION = 4;
+export const DB_VERSION = 5;
 
 /** Opens (and upgrades) the database. Each version's step runs once, in order, on whatever it finds. */
 export function openSameroomDb(name = DB_NAME): Promise<IDBPDatabase<SameroomDb>> {
@@ -103,6 +114,17 @@ export function openSameroomDb(name = DB_NAME): Promise<IDBPDatabase<SameroomDb>
       if (oldVersion < 4) {
         // Drafts were in storage.session until version 4, which the browser empties when it closes.
         db.createObjectStore('drafts');
+      }
+      if (oldVersion < 5) {
+        // Until version 5 the badge and the popup read every sent verdict to find unseen replies.
+        const sent = transaction.objectStore('sent');
+        sent.createIndex('by-unseen', 'unseen');
+        void sent.openCursor().then(async function mark(cursor): Promise<void> {
+          if (!cursor) return;
+          const marked = withUnseenMark(cursor.value);
+          if (marked.unseen !== cursor.value.unseen) await cursor.update(marked);
+          await mark(await cursor.continue());
+        });
       }
     },
   });

@@ -1,7 +1,7 @@
 import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { outboxStatus } from '../../../lib/outbox/outbox';
+import { markRepliesSeen, outboxStatus } from '../../../lib/outbox/outbox';
 import { syncOutbox } from '../../../lib/outbox/sync';
 import { settingsItem } from '../../../lib/platform/settings';
 import { DEFAULT_SETTINGS, SETTINGS_VERSION } from '../../../lib/settings';
@@ -73,11 +73,60 @@ async function createV3WithUnsent(): Promise<string[]> {
   return ids;
 }
 
+/** Version 4 added the drafts. Frozen: never edit. Two sent verdicts: one reply unseen, one seen. */
+async function createV4WithReplies(): Promise<void> {
+  await createV3WithUnsent();
+  const db = await openDB(DB_NAME, 4, {
+    upgrade(raw) {
+      raw.createObjectStore('drafts');
+    },
+  });
+  const reply = (id: string, feedbackId: string) => ({
+    id,
+    feedbackId,
+    author: { id: '5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e', name: 'Mara Jensen' },
+    text: 'Thanks, noted.',
+    createdAt: '2026-11-21T10:00:00.000Z',
+  });
+  for (const [index, seen] of [0, 1].entries()) {
+    const id = `3333333${index}-3333-4333-8333-333333333333`;
+    await db.put('sent', {
+      item: {
+        id,
+        campaignId: null,
+        lead: { crm: 'hubspot', objectType: 'contact', recordId: `6123${index}` },
+        signals: {},
+        verdict: 'good_fit',
+        createdAt: '2026-11-20T10:00:00.000Z',
+      },
+      workspaceUrl: LINK.workspaceUrl,
+      leadKey: `hubspot:contact:6123${index}`,
+      sentAt: '2026-11-20T10:01:00.000Z',
+      replies: [reply(`4444444${index}-4444-4444-8444-444444444444`, id)],
+      repliesSeen: seen,
+    });
+  }
+  db.close();
+}
+
 describe('IndexedDB schema upgrades', () => {
+  it('marks the sent verdicts of a version 4 database that have unseen replies, and only those', async () => {
+    await createV4WithReplies();
+    const db = await openSameroomDb();
+    expect(db.version).toBe(5);
+    expect(await db.count('sent')).toBe(2);
+    const unseen = await db.getAllFromIndex('sent', 'by-unseen', 1);
+    expect(unseen.map((entry) => entry.leadKey)).toEqual(['hubspot:contact:61230']);
+    expect((await outboxStatus(db)).newReplies).toHaveLength(1);
+    await markRepliesSeen(db);
+    expect(await db.countFromIndex('sent', 'by-unseen', 1)).toBe(0);
+    expect((await outboxStatus(db)).newReplies).toEqual([]);
+  });
+
   it('keeps the unsent verdicts of a version 3 database and adds an empty drafts store', async () => {
     const ids = await createV3WithUnsent();
     const db = await openSameroomDb();
-    expect(db.version).toBe(4);
+    expect(db.version).toBe(5);
     const kept = await db.getAllFromIndex('outbox', 'by-workspace', LINK.workspaceUrl);
     expect(kept.map((entry) => entry.item.id).sort()).toEqual(ids);
     expect(await db.count('drafts')).toBe(0);
@@ -86,7 +135,7 @@ describe('IndexedDB schema upgrades', () => {
   it('keeps the link and the picks of a version 1 database', async () => {
     await createV1();
     const db = await openSameroomDb();
-    expect(db.version).toBe(4);
+    expect(db.version).toBe(5);
     expect((await db.get('link', 'current'))?.token).toBe(LINK.token);
     expect(await db.count('picks')).toBe(1);
     expect(await db.count('outbox')).toBe(0);
