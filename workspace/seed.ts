@@ -283,13 +283,15 @@ function recordId(crm: Crm, n: number): string {
 
 /** Fills an empty workspace with a demo team, briefs across channels, a few hundred verdicts and replies. */
 export async function seedDemo(db: Database): Promise<string> {
-  const [{ count } = { count: 0 }] = await db.query<{ count: number }>(
-    'SELECT count(*)::int AS count FROM briefs',
-  );
-  if (Number(count) > 0)
-    return 'This workspace already has campaigns; seed-demo only fills an empty workspace.';
   const rng = random(2026);
   const summary = await db.transaction(async (tx) => {
+    // Two seeds at once on one PostgreSQL (two CLI calls, two starts) take turns on the workspace row,
+    // so the second sees the first's briefs instead of seeding beside it.
+    await tx.query('SELECT 1 FROM workspace FOR UPDATE');
+    const [{ count } = { count: 0 }] = await tx.query<{ count: number }>(
+      'SELECT count(*)::int AS count FROM briefs',
+    );
+    if (Number(count) > 0) return null;
     await tx.query("UPDATE workspace SET regions = $1 WHERE regions = '[]'::jsonb", [
       JSON.stringify(DEMO_REGIONS),
     ]);
@@ -351,6 +353,8 @@ export async function seedDemo(db: Database): Promise<string> {
     }
     return `Seeded ${marketers.length} marketers, ${reps.length} reps, ${briefs.length} briefs, ${items} verdicts and ${replies} replies.`;
   });
+  if (summary === null)
+    return 'This workspace already has campaigns; seed-demo only fills an empty workspace.';
   await loadWorkspace(db);
   return summary;
 }
