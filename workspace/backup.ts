@@ -12,8 +12,8 @@ import {
   unlinkSync,
 } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { Database } from './db/database';
-import { migrate } from './db/migrate';
+import { ADVISORY_LOCK, type Database, type Sql } from './db/database';
+import { migrateIn } from './db/migrate';
 
 /** Tables in the order a restore fills them (parents before children), with the key a dump pages by. */
 export const TABLES: Array<[table: string, key: string]> = [
@@ -180,53 +180,58 @@ async function backupSchema(file: string): Promise<string | undefined> {
  * run on them as on any upgrade.
  */
 export async function restore(db: Database, file: string): Promise<{ rows: number }> {
-  await migrate(db, { upTo: await backupSchema(file) });
-  const restored = await restoreRows(db, file);
-  await migrate(db);
-  return restored;
+  const upTo = await backupSchema(file);
+  // One transaction holding the locks a starting server takes (migrations, then the first start's):
+  // a server starting on the same database meanwhile waits, then finds the restored workspace, or
+  // made its own first and the restore refuses. Done in steps, the two made two workspaces.
+  return db.transaction(async (tx) => {
+    await migrateIn(tx, { upTo });
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCK.firstStart]);
+    const restored = await restoreRows(tx, file);
+    await migrateIn(tx);
+    return restored;
+  });
 }
 
-async function restoreRows(db: Database, file: string): Promise<{ rows: number }> {
-  return db.transaction(async (tx) => {
-    const [existing] = await tx.query('SELECT 1 FROM workspace');
-    if (existing)
-      throw new Error(
-        'This database already holds a workspace: restore into an empty data folder or database.',
-      );
-    await tx.query('DELETE FROM schema_migrations');
-    // Opened where it is read: lines the file gives before the loop below listens are lost, and once
-    // the file has closed the loop would wait for ever (a small backup, a PostgreSQL round trip away).
-    const lines = createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY });
-    let header = false;
-    let total = 0;
-    for await (const line of lines) {
-      if (!line.trim()) continue;
-      let entry: { format?: string; table?: string; rows?: unknown[] };
-      try {
-        entry = JSON.parse(line) as typeof entry;
-      } catch {
-        throw new Error(
-          `This backup has a line that is not JSON${header ? '; it may be damaged' : ': it is not a Sameroom backup'}.`,
-        );
-      }
-      if (!header) {
-        if (entry.format !== 'sameroom-backup') throw new Error('This file is not a Sameroom backup.');
-        header = true;
-        continue;
-      }
-      if (!entry.table || !TABLES.some(([t]) => t === entry.table) || !Array.isArray(entry.rows)) {
-        throw new Error('This backup has a line that is not a table page; it may be damaged.');
-      }
-      await tx.query(
-        `INSERT INTO ${entry.table} SELECT * FROM json_populate_recordset(null::${entry.table}, $1)`,
-        [JSON.stringify(entry.rows)],
-      );
-      total += entry.rows.length;
-    }
-    if (!header) throw new Error('This file is empty or not a Sameroom backup.');
-    await tx.query(
-      "SELECT setval(pg_get_serial_sequence('webhook_queue', 'id'), coalesce((SELECT max(id) FROM webhook_queue), 0) + 1, false)",
+async function restoreRows(tx: Sql, file: string): Promise<{ rows: number }> {
+  const [existing] = await tx.query('SELECT 1 FROM workspace');
+  if (existing)
+    throw new Error(
+      'This database already holds a workspace: restore into an empty data folder or database.',
     );
-    return { rows: total };
-  });
+  await tx.query('DELETE FROM schema_migrations');
+  // Opened where it is read: lines the file gives before the loop below listens are lost, and once
+  // the file has closed the loop would wait for ever (a small backup, a PostgreSQL round trip away).
+  const lines = createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY });
+  let header = false;
+  let total = 0;
+  for await (const line of lines) {
+    if (!line.trim()) continue;
+    let entry: { format?: string; table?: string; rows?: unknown[] };
+    try {
+      entry = JSON.parse(line) as typeof entry;
+    } catch {
+      throw new Error(
+        `This backup has a line that is not JSON${header ? '; it may be damaged' : ': it is not a Sameroom backup'}.`,
+      );
+    }
+    if (!header) {
+      if (entry.format !== 'sameroom-backup') throw new Error('This file is not a Sameroom backup.');
+      header = true;
+      continue;
+    }
+    if (!entry.table || !TABLES.some(([t]) => t === entry.table) || !Array.isArray(entry.rows)) {
+      throw new Error('This backup has a line that is not a table page; it may be damaged.');
+    }
+    await tx.query(
+      `INSERT INTO ${entry.table} SELECT * FROM json_populate_recordset(null::${entry.table}, $1)`,
+      [JSON.stringify(entry.rows)],
+    );
+    total += entry.rows.length;
+  }
+  if (!header) throw new Error('This file is empty or not a Sameroom backup.');
+  await tx.query(
+    "SELECT setval(pg_get_serial_sequence('webhook_queue', 'id'), coalesce((SELECT max(id) FROM webhook_queue), 0) + 1, false)",
+  );
+  return { rows: total };
 }

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ADVISORY_LOCK, type Database } from './database';
+import { ADVISORY_LOCK, type Database, type Sql } from './database';
 
 const MIGRATIONS = join(import.meta.dirname, 'migrations');
 
@@ -37,23 +37,29 @@ export async function pendingMigrations(db: Database): Promise<string[]> {
  * through an advisory lock.
  */
 export async function migrate(db: Database, options: { upTo?: string } = {}): Promise<string[]> {
+  return db.transaction((tx) => migrateIn(tx, options));
+}
+
+/**
+ * `migrate` inside a transaction the caller holds (a restore's, which must move the schema and put the
+ * rows back as one step). The advisory lock is held until that transaction ends.
+ */
+export async function migrateIn(tx: Sql, options: { upTo?: string } = {}): Promise<string[]> {
   // `upTo` leaves a database as an older version did (tests of what happens when it is upgraded).
   const files = migrationFiles().filter((file) => !options.upTo || file <= options.upTo);
-  return db.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCK.migrations]);
-    await tx.query(
-      'CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
-    );
-    const done = new Set(
-      (await tx.query<{ version: string }>('SELECT version FROM schema_migrations')).map((r) => r.version),
-    );
-    const applied: string[] = [];
-    for (const file of files) {
-      if (done.has(file)) continue;
-      await tx.exec(migrationText(file));
-      await tx.query('INSERT INTO schema_migrations (version) VALUES ($1)', [file]);
-      applied.push(file);
-    }
-    return applied;
-  });
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCK.migrations]);
+  await tx.query(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+  );
+  const done = new Set(
+    (await tx.query<{ version: string }>('SELECT version FROM schema_migrations')).map((r) => r.version),
+  );
+  const applied: string[] = [];
+  for (const file of files) {
+    if (done.has(file)) continue;
+    await tx.exec(migrationText(file));
+    await tx.query('INSERT INTO schema_migrations (version) VALUES ($1)', [file]);
+    applied.push(file);
+  }
+  return applied;
 }
