@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { MatchReason } from './campaigns';
 import type { Answer, Brief, FeedbackItem, Me, Reply } from './protocol';
 import { Crm, LIMITS, ObjectType, responses, Verdict } from './protocol';
+import { DraftKey } from './store/drafts';
 
 /** A recognised lead page, as the content script reports it. */
 export const LeadMessage = z.strictObject({
@@ -26,8 +27,10 @@ export const VerdictMessage = z.strictObject({
     .array(z.strictObject({ question: z.string().max(LIMITS.short), answer: z.string().max(LIMITS.short) }))
     .max(LIMITS.listItems)
     .optional(),
+  /** Where it was typed: that draft is forgotten once the verdict is saved, if it holds only what was sent. */
+  draft: DraftKey.optional(),
 });
-export type VerdictInput = Omit<z.infer<typeof VerdictMessage>, 'type'>;
+export type VerdictInput = Omit<z.infer<typeof VerdictMessage>, 'type' | 'draft'>;
 
 export type { Message, MessageType, ReplyTo } from './background/registry';
 

@@ -21,6 +21,8 @@ import {
   watchPanelPrefs,
 } from '../../lib/platform/panel-prefs';
 import type { Answer, Verdict } from '../../lib/protocol';
+import { LIMITS } from '../../lib/protocol/limits';
+import { draftWasSent } from '../../lib/store/draft-text';
 import type { Draft } from '../../lib/store/drafts';
 import { type Wakers, wakeAll, wokenWithin } from '../../lib/wakers';
 import './view.css';
@@ -43,7 +45,8 @@ const sending = signal<SendState>({ kind: 'idle' });
 /** The note and answers being typed, and those left unsent on other leads of this tab, by lead key. */
 const note = signal('');
 const answers = signal<Answers>({});
-const drafts = new Map<string, Draft>();
+/** `read`: the lead's kept draft had been read into the box when the view left it (see draftRead). */
+const drafts = new Map<string, { draft: Draft; read: boolean }>();
 /** The lead whose note and answers are being typed now; they are kept for it as they change. */
 let draftKey: string | null = null;
 /**
@@ -82,7 +85,8 @@ async function readDraft(key: string): Promise<void> {
   draftRead = key;
   if (stored) {
     const typed = note.value;
-    if (!typed.includes(stored.note)) note.value = typed === '' ? stored.note : `${stored.note}\n${typed}`;
+    if (!typed.includes(stored.note))
+      note.value = (typed === '' ? stored.note : `${stored.note}\n${typed}`).slice(0, LIMITS.note);
     const typedAnswers = Object.entries(answers.value).filter(([, answer]) => answer !== '');
     answers.value = { ...stored.answers, ...Object.fromEntries(typedAnswers) };
   }
@@ -161,17 +165,22 @@ async function onShow(push: Extract<PanelPush, { kind: 'show' }>): Promise<void>
   if (leadKeyOf(next) !== previousKey) {
     history.value = [];
     sending.value = { kind: 'idle' };
-    if (previousKey) drafts.set(previousKey, { note: note.value, answers: answers.value });
+    if (previousKey)
+      drafts.set(previousKey, {
+        draft: { note: note.value, answers: answers.value },
+        read: draftRead === previousKey,
+      });
     if (draftTimer !== undefined) writeDraft();
     const key = leadKeyOf(next);
-    const draft = drafts.get(key);
+    const cached = drafts.get(key);
     draftKey = key;
-    draftRead = draft ? key : null;
-    note.value = draft?.note ?? '';
-    answers.value = draft?.answers ?? {};
+    draftRead = cached?.read ? key : null;
+    note.value = cached?.draft.note ?? '';
+    answers.value = cached?.draft.answers ?? {};
     // A frame the CRM dropped and the content script put back is a new view, and a browser started
-    // again a new page: the draft is in the background's database.
-    if (!draft) void readDraft(key);
+    // again a new page: the draft is in the background's database. A lead left before its read was
+    // answered is read again, with what was typed on it meanwhile kept after the kept note.
+    if (!cached?.read) void readDraft(key);
   }
   if (next.crm !== previous?.crm) prefs.value = (await knownPrefs)[next.crm] ?? DEFAULT_PREFS;
   lead.value = next;
@@ -289,16 +298,23 @@ async function sendVerdict(
   return true;
 }
 
-/** Drops a record's kept draft once a verdict has taken it, unless the rep has written more since. */
+/**
+ * Drops what a saved verdict sent from the draft of the record the view has left, unless the rep has
+ * written more since: the draft the view keeps for it, or the box itself when the view shows no record
+ * now (a list page). What is on disk the background forgets after the save (`forgetSentDraft`).
+ */
 function forgetSent(key: string, text: string, given: Answer[]): void {
-  const draft = drafts.get(key);
-  const sentAnswers = JSON.stringify(given.map(({ question, answer }) => [question, answer]));
-  const draftAnswers = JSON.stringify(
-    Object.entries(draft?.answers ?? {}).filter(([, answer]) => answer.trim() !== ''),
-  );
-  if (draft && (draft.note !== text || draftAnswers !== sentAnswers)) return;
-  drafts.delete(key);
-  keepDraft(key, { note: '', answers: {} });
+  const sent = { note: text, answers: given };
+  const cached = drafts.get(key);
+  if (cached) {
+    if (!draftWasSent(cached.draft, sent)) return;
+    drafts.delete(key);
+    // Read, the box was what is on disk; unread, the disk may hold an older note the rep never saw.
+    if (cached.read) keepDraft(key, { note: '', answers: {} });
+  } else if (draftKey === key && draftWasSent({ note: note.value, answers: answers.value }, sent)) {
+    note.value = '';
+    answers.value = {};
+  }
 }
 
 async function undo(id: string): Promise<void> {

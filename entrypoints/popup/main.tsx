@@ -59,6 +59,7 @@ async function sendVerdict(input: QuickVerdictInput): Promise<string | null> {
     verdict: input.verdict,
     ...(input.note.trim() ? { note: input.note } : {}),
     region: input.region,
+    draft: 'quick',
   });
   verdictIds.settle(what, id, !('lost' in answer));
   if (!answer.ok) return answer.error;

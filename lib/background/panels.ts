@@ -322,6 +322,7 @@ export class PanelSessions {
           ...(ask.note.trim() ? { note: ask.note } : {}),
           region: ask.region,
           ...(ask.answers?.some((a) => a.answer.trim()) ? { answers: ask.answers } : {}),
+          draft: leadDraftKey(ask.leadKey),
         });
       }
       default:

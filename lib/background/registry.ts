@@ -11,7 +11,7 @@ import {
 } from '../outbox/outbox';
 import { PANEL_COMMANDS } from '../platform/commands';
 import { LIMITS, Verdict } from '../protocol';
-import { Draft, DraftKey, keepDraft, keptDraft } from '../store/drafts';
+import { Draft, DraftKey, forgetSentDraft, keepDraft, keptDraft } from '../store/drafts';
 import { keptLink } from '../store/kept';
 import { leadBrief, pickCampaign } from './lead';
 import { linkWorkspace, unlinkWorkspace } from './link';
@@ -100,10 +100,19 @@ export const REGISTRY = {
       pickCampaign(await deps.db(), message.lead, message.campaignId, context(deps)),
   ),
   verdict: entry(VerdictMessage, PAGES, async (message, _s, deps) => {
-    const { type: _type, url, ...input } = message;
+    const { type: _type, url, draft, ...input } = message;
     const withUrl = url && (await (deps.sendRecordUrl?.() ?? true)) ? { ...input, url } : input;
-    const saved = await verdict(await deps.db(), withUrl, context(deps).now);
+    const db = await deps.db();
+    const saved = await verdict(db, withUrl, context(deps).now);
     deps.outboxChanged();
+    // After "Saved" is answered, not before it: the click waits for the save alone.
+    if (draft)
+      void forgetSentDraft(
+        db,
+        draft,
+        { note: input.note, answers: input.answers, url },
+        context(deps).now,
+      ).catch(() => undefined);
     return saved;
   }),
   undo: entry(z.strictObject({ type: z.literal('undo'), id: z.uuid() }), PAGES, async (message, _s, deps) => {

@@ -2,6 +2,7 @@ import type { IDBPDatabase } from 'idb';
 import { z } from 'zod';
 import { LIMITS, Verdict } from '../protocol';
 import type { SameroomDb } from './db';
+import { draftWasSent, type SentText } from './draft-text';
 
 /** Where a draft was typed: a lead's panel (`lead:` and the lead's key) or the popup's quick form. */
 export const DraftKey = z.union([
@@ -35,6 +36,8 @@ export const Draft = z.strictObject({
     .optional(),
 });
 export type Draft = z.infer<typeof Draft>;
+export type { SentText } from './draft-text';
+export { draftWasSent } from './draft-text';
 
 /** Nothing typed: kept as no draft at all. */
 export const isEmptyDraft = (draft: Draft): boolean =>
@@ -65,4 +68,30 @@ export async function keepDraft(
 ): Promise<void> {
   if (isEmptyDraft(draft)) await db.delete('drafts', key);
   else await db.put('drafts', { ...draft, keptAt: now.toISOString() }, key);
+}
+
+/** A draft with what was sent taken out: none for a lead; the popup's form keeps its campaign and verdict. */
+const afterSending = (draft: Draft): Draft | null =>
+  draft.quick ? { note: '', answers: {}, quick: { ...draft.quick, leadLink: '' } } : null;
+
+/**
+ * Forgets the draft a saved verdict sent, unless the rep has written more since. The background does
+ * this after each save, for the page that sent it: a popup closed, or a panel frame gone, while the
+ * verdict was saving would otherwise leave the sent note as a draft to be sent again.
+ */
+export async function forgetSentDraft(
+  db: IDBPDatabase<SameroomDb>,
+  key: DraftKey,
+  sent: SentText,
+  now: Date,
+): Promise<void> {
+  const tx = db.transaction('drafts', 'readwrite');
+  const stored = await tx.store.get(key);
+  const read = stored && Draft.safeParse((({ keptAt: _keptAt, ...draft }) => draft)(stored));
+  if (read?.success && draftWasSent(read.data, sent)) {
+    const left = afterSending(read.data);
+    if (left && !isEmptyDraft(left)) await tx.store.put({ ...left, keptAt: now.toISOString() }, key);
+    else await tx.store.delete(key);
+  }
+  await tx.done;
 }

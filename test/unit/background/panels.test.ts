@@ -195,6 +195,8 @@ describe('the panel views, bound to their tabs', () => {
       campaignId: BRIEF.id,
       verdict: 'good_fit',
       region: 'Iberia',
+      // The lead's draft, forgotten once saved if it holds only what was sent.
+      draft: `lead:${leadKeyOf(LEAD)}`,
     });
   });
 

@@ -3,11 +3,13 @@ import { type BackgroundDeps, handleMessage } from '../../../lib/background/rout
 import { adapterFor } from '../../../lib/crm';
 import type { SenderInfo } from '../../../lib/messages';
 import { openSameroomDb } from '../../../lib/store/db';
+import { keepDraft, keptDraft } from '../../../lib/store/drafts';
 import { brief } from '../../support/examples';
 
 const OURS = { id: 'sameroom-test-id', origin: 'chrome-extension://sameroom-test-id/' };
 const OPTIONS_PAGE: SenderInfo = { id: OURS.id, url: `${OURS.origin}options.html`, hasTab: true };
 /** The panel view framed into a CRM tab: its requests reach the router as an extension page's. */
+const POPUP: SenderInfo = { id: OURS.id, url: `${OURS.origin}popup.html`, hasTab: false };
 const PANEL_VIEW: SenderInfo = { id: OURS.id, url: `${OURS.origin}panel.html`, hasTab: false };
 const CRM_TAB: SenderInfo = {
   id: OURS.id,
@@ -154,6 +156,29 @@ describe('messages to the background', () => {
       });
       expect(outboxChanged).toHaveBeenCalledOnce();
       expect(await db.count('outbox')).toBe(1);
+    });
+
+    it("forgets the popup's draft once its verdict is saved (it may have closed meanwhile), keeping the campaign", async () => {
+      const db = await openSameroomDb();
+      await db.put('link', LINK_RECORD, 'current');
+      const url = 'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2cEAB/view';
+      const quick = { campaignId: '', leadLink: url, verdict: 'spam' as const, region: 'Iberia' };
+      await keepDraft(db, 'quick', { note: 'Fake company', answers: {}, quick }, NOW);
+      await handleMessage(
+        verdict({ note: 'Fake company', url, draft: 'quick' }),
+        POPUP,
+        deps({ now: () => NOW }),
+      );
+      await vi.waitFor(async () => expect(await keptDraft(db, 'quick')).toBeNull());
+      // Written on since the click: kept.
+      await keepDraft(db, 'quick', { note: 'Fake company, and a fake phone', answers: {}, quick }, NOW);
+      await handleMessage(
+        verdict({ id: '7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', note: 'Fake company', url, draft: 'quick' }),
+        POPUP,
+        deps({ now: () => NOW }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect((await keptDraft(db, 'quick'))?.note).toBe('Fake company, and a fake phone');
     });
 
     it("saves the rep's answers with the verdict, and refuses more answers than a brief has questions", async () => {

@@ -4,7 +4,7 @@ import { adapterFor } from '../../../lib/crm';
 import type { SenderInfo } from '../../../lib/messages';
 import { LIMITS } from '../../../lib/protocol';
 import { openSameroomDb } from '../../../lib/store/db';
-import { keepDraft, keptDraft, leadDraftKey } from '../../../lib/store/drafts';
+import { draftWasSent, forgetSentDraft, keepDraft, keptDraft, leadDraftKey } from '../../../lib/store/drafts';
 
 const LEAD = leadDraftKey('salesforce:lead:00Q5g00000A1b2cEAB');
 const NOW = new Date('2026-12-03T10:00:00Z');
@@ -89,5 +89,28 @@ describe('drafts through the background’s messages', () => {
   it('refuses a key that names neither a lead nor the popup', async () => {
     const answer = await handleMessage({ type: 'draft', key: 'link' }, POPUP, deps());
     expect(answer.ok).toBe(false);
+  });
+});
+
+describe('a draft forgotten once its verdict is saved', () => {
+  it('counts a draft as sent whatever order its answers were typed in, and blank answers as none', () => {
+    const draft = { note: 'Budget later', answers: { 'Timeline?': 'Q3', 'Budget?': '20k', 'Team?': ' ' } };
+    const given = [
+      { question: 'Budget?', answer: '20k' },
+      { question: 'Timeline?', answer: 'Q3' },
+      { question: 'Team?', answer: '' },
+    ];
+    expect(draftWasSent(draft, { note: 'Budget later', answers: given })).toBe(true);
+    expect(draftWasSent(draft, { note: 'Budget later', answers: given.slice(0, 1) })).toBe(false);
+    expect(draftWasSent(draft, { note: 'Budget', answers: given })).toBe(false);
+  });
+
+  it('forgets a lead’s draft that holds only what was sent, and keeps one written on since', async () => {
+    const db = await openSameroomDb();
+    await keepDraft(db, LEAD, { note: 'Call back.', answers: {} }, NOW);
+    await forgetSentDraft(db, LEAD, { note: 'Call back' }, NOW);
+    expect(await keptDraft(db, LEAD)).not.toBeNull();
+    await forgetSentDraft(db, LEAD, { note: 'Call back.' }, NOW);
+    expect(await keptDraft(db, LEAD)).toBeNull();
   });
 });
