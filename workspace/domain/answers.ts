@@ -55,7 +55,7 @@ export async function questionAnswers(sql: Sql, filter: AnswerFilter): Promise<Q
        JOIN members m ON m.id = f.member_id
        CROSS JOIN LATERAL jsonb_array_elements(f.answers) WITH ORDINALITY AS a(value, place)
        CROSS JOIN LATERAL (SELECT l.verdict FROM feedback l WHERE l.lead_key = f.lead_key
-                            ORDER BY l.created_at DESC, l.id DESC LIMIT 1) latest
+                            ORDER BY l.created_at DESC, l.received_at DESC, l.id DESC LIMIT 1) latest
       ${conditions.where()}
       ORDER BY f.created_at DESC, f.id DESC`,
     conditions.params,

@@ -21,7 +21,7 @@ export async function feedbackMatrix(sql: Sql, filter: MatrixFilter): Promise<Ma
        SELECT DISTINCT ON (f.lead_key) f.campaign_id, f.verdict
          FROM feedback f
         ${conditions.where()}
-        ORDER BY f.lead_key, f.created_at DESC, f.received_at DESC) latest
+        ORDER BY f.lead_key, f.created_at DESC, f.received_at DESC, f.id DESC) latest
      GROUP BY campaign_id, verdict`,
     conditions.params,
   );
