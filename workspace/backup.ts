@@ -11,6 +11,7 @@ import {
   openSync,
   unlinkSync,
 } from 'node:fs';
+import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ADVISORY_LOCK, type Database, type Sql } from './db/database';
 import { migrateIn } from './db/migrate';
@@ -146,6 +147,23 @@ export async function backup(db: Database, file: string): Promise<{ rows: number
     throw error;
   } finally {
     unlinkSync(partial);
+    // The new name (and the partial's removal) are entries of the folder: synced too, so a power cut
+    // after a before-migration backup cannot leave the migration committed and the backup unnamed.
+    syncFolder(dirname(file));
+  }
+}
+
+/** fsync on a folder, where the file system allows it (not every one does; that is not an error). */
+function syncFolder(folder: string): void {
+  try {
+    const fd = openSync(folder, constants.O_RDONLY);
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // EINVAL/EISDIR on file systems that cannot sync a folder.
   }
 }
 
