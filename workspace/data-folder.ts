@@ -15,7 +15,15 @@
  * refusal can say who holds the folder and what to do.
  */
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +32,11 @@ import lockfile from 'proper-lockfile';
 export interface DataFolderOwner {
   pid: number;
   host: string;
+  /**
+   * The holder's network namespace (Linux), where its socket lock lives: only a holder in ours can be
+   * proven dead by that lock being free. Two containers may share a folder and a host name but not it.
+   */
+  netns?: string;
   startedAt: string;
   /** What holds it: "workspace server", "npm start", "workspace CLI (backup)", … */
   role: string;
@@ -94,6 +107,15 @@ async function hostLock(dataDir: string): Promise<Server | null> {
   return server;
 }
 
+/** This process's network namespace ("net:[4026531833]"), or undefined where there is no such thing. */
+function networkNamespace(): string | undefined {
+  try {
+    return readlinkSync('/proc/self/ns/net');
+  } catch {
+    return undefined;
+  }
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -117,9 +139,12 @@ async function fileLock(dataDir: string, heldOnHost: boolean): Promise<() => Pro
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
     const owner = readOwner(dataDir);
-    // On this host the kernel's lock is ours, so whoever left this lock directory is gone; without
-    // that lock (not Linux), only a holder whose PID no longer runs is.
-    const dead = owner?.host === hostname() && (heldOnHost || !alive(owner.pid));
+    // On this host and in this network namespace the kernel's lock is ours, so whoever left this lock
+    // directory is gone; without that lock (not Linux), only a holder whose PID no longer runs is. A
+    // holder in another namespace (another container with our host name) is neither: its lock goes
+    // stale STALE_MS after it stops, and is taken over then.
+    const here = owner?.host === hostname() && owner.netns === networkNamespace();
+    const dead = here && (heldOnHost || !alive(owner.pid));
     if (!dead) throw new DataFolderInUse(dataDir, owner);
     rmSync(join(dataDir, LOCK_DIR), { recursive: true, force: true });
     return lockfile.lock(dataDir, options);
@@ -143,6 +168,7 @@ export async function claimDataFolder(dataDir: string, role: string): Promise<Da
   const owner: DataFolderOwner = {
     pid: process.pid,
     host: hostname(),
+    ...(networkNamespace() ? { netns: networkNamespace() } : {}),
     startedAt: new Date().toISOString(),
     role,
   };

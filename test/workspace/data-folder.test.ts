@@ -1,4 +1,4 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import { linkWithCode } from '../support/link';
 import { schemaOneDatabase, startTestWorkspace, type TestWorkspace } from './harness';
 
 const run = promisify(execFile);
+const canUnshare = spawnSync('unshare', ['-n', 'true']).status === 0;
 const ROOT = join(import.meta.dirname, '..', '..');
 
 const folders: string[] = [];
@@ -158,6 +159,36 @@ describe('one owner per data folder', () => {
       (await again.db.query<{ id: string }>('SELECT id::text FROM feedback')).map((row) => row.id),
     );
     expect(acknowledged.filter((id) => !ids.has(id))).toEqual([]);
+  });
+
+  // Two containers sharing the folder and the host name but not a network namespace (where the
+  // kernel's socket lock lives): each found its socket lock free, so the second took the live lock
+  // over as a dead process's. Reproduced with unshare(1) where this machine allows it (root).
+  it.skipIf(!canUnshare)('refuses a holder in another network namespace on the same host', async () => {
+    const dir = folder();
+    const holder = spawn(
+      'unshare',
+      [
+        '-n',
+        process.execPath,
+        '--import',
+        'tsx',
+        '-e',
+        `import('./workspace/data-folder.ts').then(async ({ claimDataFolder }) => {
+           await claimDataFolder(${JSON.stringify(dir)}, 'workspace server');
+           console.log('held');
+           setInterval(() => undefined, 1000);
+         })`,
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    children.push(holder);
+    await new Promise<void>((resolve, reject) => {
+      holder.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('held') && resolve());
+      holder.on('exit', (code) => reject(new Error(`the holder exited (${code})`)));
+    });
+    await expect(claimDataFolder(dir, 'workspace server')).rejects.toBeInstanceOf(DataFolderInUse);
+    holder.kill('SIGKILL');
   });
 
   it('lets the CLI through a running server’s socket, and refuses when the holder has no socket', async () => {
