@@ -80,7 +80,9 @@ describe('the workspace CLI', () => {
     const link = await server.call('POST', '/api/v1/link', { body: { code } });
     expect(link.status).toBe(200);
     expect(((await link.json()) as { member: { name: string } }).member.name).toBe('Ana Ruiz');
-  });
+    // Five CLI processes and a server, each opening PGlite: 24 s on a quiet machine, and over the
+    // suite's 60 s once in CI beside the chaos rounds.
+  }, 180_000);
 
   it('backs up a data folder from before this code before migrating it, as a server start does', async () => {
     const data = folder();
