@@ -353,7 +353,7 @@ export const ROUTES: Route[] = [
     response: FeedbackPage,
     access: EVERYONE,
     summary:
-      'mine=1: your own items changed after the cursor. Otherwise (marketers): all items, filtered by campaign, verdict, region, rep, from, to; format=csv for a spreadsheet.',
+      'mine=1: your own items changed after the cursor. Otherwise (marketers): all items, filtered by campaign, verdict, region, channel, rep, from, to; format=csv for a spreadsheet.',
     query: FeedbackQuery,
     async handle({ c, config, member, query }) {
       const mine = query.mine === '1';

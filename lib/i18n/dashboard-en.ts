@@ -137,6 +137,7 @@ export const dashboardEn = {
   tireLegendAbove: 'above the threshold',
   thresholdShown: 'Threshold: $1',
   thresholdFlagAbove: 'Flag above',
+  thresholdInvalid: 'Give the threshold as a percentage, such as 30.',
   paybackTitle: 'Which campaigns have paid for themselves',
   paybackCaption: 'Break-even per campaign: sales won to date against sales needed, and costs to date',
   paybackLegendReached: 'reached',

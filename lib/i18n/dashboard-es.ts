@@ -140,6 +140,7 @@ export const dashboardEs: Record<DashboardKey, string> = {
   tireLegendAbove: 'por encima del umbral',
   thresholdShown: 'Umbral: $1',
   thresholdFlagAbove: 'Marcar por encima de',
+  thresholdInvalid: 'Indica el umbral como un porcentaje, por ejemplo 30.',
   paybackTitle: 'Qué campañas ya se han pagado',
   paybackCaption:
     'Punto de equilibrio por campaña: ventas ganadas hasta hoy frente a ventas necesarias, y costes hasta hoy',

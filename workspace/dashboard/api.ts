@@ -43,6 +43,20 @@ export async function apiList<T>(
   return { ok: true, data: { items: read.items, skipped: read.rejected.length }, status: answer.status };
 }
 
+/**
+ * A loader whose answers are applied newest-asked only: a slow answer for filters the form has moved
+ * on from (a region and rep that hit the slow table, then "all reps" that did not) arrives after the
+ * quick one and would otherwise overwrite it. `apply` runs only for the latest call.
+ */
+export function newestOnly<T>(load: () => Promise<T>, apply: (answer: T) => void): () => Promise<void> {
+  let asked = 0;
+  return async () => {
+    const mine = ++asked;
+    const answer = await load();
+    if (mine === asked) apply(answer);
+  };
+}
+
 /** The call itself: JSON (or nothing, for 204) on success, the workspace's own words on failure. */
 async function request(method: string, path: string, body?: unknown): Promise<Answer<unknown>> {
   let response: Response;

@@ -25,17 +25,25 @@ export function query(filters: Filters, extra: Record<string, string> = {}): str
 /** The choices the filter form offers, and setting one; `onChange` runs before the new filters are set. */
 export function createFiltersModel(filters: Signal<Filters>, onChange?: () => void) {
   const reps = signal<Member[]>([]);
+  /** Why the campaigns (and so their channels and columns) could not all be read, or null. */
+  const problem = signal<string | null>(null);
   const regions = computed(() => me.value?.workspace.regions ?? []);
   const channels = computed(() => [...new Set(campaigns.value.map((b) => b.channel))].sort());
   async function load(): Promise<void> {
-    const [, answer] = await Promise.all([loadCampaigns(), api('GET', '/api/v1/members', MembersAnswer)]);
-    // The rep list only narrows a filter: without it the form still works, so no error is shown.
-    if (answer.ok) reps.value = answer.data.members.filter((m) => m.role === 'rep');
+    const [campaignsProblem, answer] = await Promise.all([
+      loadCampaigns(),
+      api('GET', '/api/v1/members', MembersAnswer),
+    ]);
+    // Without the campaigns the matrix has only its Unmatched column: said, not left to be guessed.
+    problem.value = campaignsProblem;
+    // The rep list only narrows a filter: without it the form still works, so no error is shown. Every
+    // member is offered: marketers and admins can send verdicts too.
+    if (answer.ok) reps.value = [...answer.data.members].sort((a, b) => a.name.localeCompare(b.name));
   }
   function set(key: keyof Filters, value: string): void {
     onChange?.();
     filters.value = { ...filters.value, [key]: value };
   }
-  return { filters, reps, regions, channels, load, set };
+  return { filters, reps, problem, regions, channels, load, set };
 }
 export type FiltersModel = ReturnType<typeof createFiltersModel>;

@@ -1,6 +1,7 @@
 import type { Signal } from '@preact/signals';
 import { td } from '../../lib/i18n/dashboard';
 import { createFiltersModel, type Filters } from './filters-model';
+import { Problem } from './problem';
 import { useModel } from './use-model';
 
 /** Period, region, channel and rep; `onChange` runs before the new filters are set. */
@@ -49,6 +50,7 @@ export function FilterForm(props: { filters: Signal<Filters>; onChange?: () => v
           ))}
         </select>
       </label>
+      <Problem message={model.problem.value} />
     </form>
   );
 }

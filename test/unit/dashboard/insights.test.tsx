@@ -42,6 +42,29 @@ describe('the insights model', () => {
     expect(model.csv('trend')).toBe('/api/v1/insights.csv?channel=Trade+show&insight=trend');
   });
 
+  it('shows the answer for the filters asked last, when an earlier, slower one comes back after it', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slow = { ...insightsAnswer(), leads: 99 };
+    const fetch = vi.fn(async (input: string) => {
+      if (input.includes('rep=')) await held;
+      return new Response(JSON.stringify(input.includes('rep=') ? slow : insightsAnswer()), {
+        headers: { 'Content-Type': 'application/json' },
+      });
+    });
+    vi.stubGlobal('fetch', fetch);
+    const model = createInsightsModel();
+    model.filters.value = { ...model.filters.value, region: 'DACH', rep: 'someone' };
+    const first = model.refresh();
+    model.filters.value = { ...model.filters.value, rep: '' };
+    await model.refresh();
+    release();
+    await first;
+    expect(model.answer.value?.leads).toBe(14);
+  });
+
   it('keeps the error state, and no half-read answer, when insights are malformed', async () => {
     stubWorkspace({ 'GET /api/v1/insights': { json: { ...insightsAnswer(), tireKickerThreshold: 7 } } });
     const model = createInsightsModel();
@@ -118,6 +141,10 @@ describe('the insights model', () => {
     model.value.value = '140';
     await model.save();
     expect(model.problem.value).toBe('At most 100 %.');
+    // An emptied box is not 0 % (every campaign with one tire-kicker flagged): nothing is sent.
+    model.value.value = ' ';
+    await model.save();
+    expect(model.problem.value).toBe('Give the threshold as a percentage, such as 30.');
     model.value.value = '30';
     await model.save();
     expect(model.problem.value).toBeNull();

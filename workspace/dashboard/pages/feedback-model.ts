@@ -7,7 +7,7 @@ import {
   readFeedbackPage,
   type Verdict,
 } from '../../../lib/protocol';
-import { api, apiList } from '../api';
+import { api, apiList, newestOnly } from '../api';
 import { type Filters, NO_FILTERS, query } from '../filters-model';
 import {
   AnswersAnswer,
@@ -63,13 +63,15 @@ export function createFeedbackModel() {
 
   const csvHref = computed(() => `/api/v1/feedback${query(filters.value, { format: 'csv' })}`);
 
-  async function refresh(): Promise<void> {
-    const answer = await api('GET', `/api/v1/feedback/matrix${query(filters.value)}`, MatrixAnswer);
-    if (answer.ok) {
-      cells.value = answer.data.cells;
-      problem.value = null;
-    } else problem.value = answer.message;
-  }
+  const refresh = newestOnly(
+    () => api('GET', `/api/v1/feedback/matrix${query(filters.value)}`, MatrixAnswer),
+    (answer) => {
+      if (answer.ok) {
+        cells.value = answer.data.cells;
+        problem.value = null;
+      } else problem.value = answer.message;
+    },
+  );
 
   function select(campaign: string, verdict: Verdict): void {
     selected.value = { campaign, verdict };
@@ -172,14 +174,18 @@ export function createAnswersModel(filters: { readonly value: Filters }) {
     ),
   );
 
-  async function refresh(): Promise<void> {
-    const extra: Record<string, string> = campaign.value ? { campaign: campaign.value } : {};
-    const answer = await api('GET', `/api/v1/answers${query(filters.value, extra)}`, AnswersAnswer);
-    if (answer.ok) {
-      report.value = answer.data;
-      problem.value = null;
-    } else problem.value = answer.message;
-  }
+  const refresh = newestOnly(
+    () => {
+      const extra: Record<string, string> = campaign.value ? { campaign: campaign.value } : {};
+      return api('GET', `/api/v1/answers${query(filters.value, extra)}`, AnswersAnswer);
+    },
+    (answer) => {
+      if (answer.ok) {
+        report.value = answer.data;
+        problem.value = null;
+      } else problem.value = answer.message;
+    },
+  );
 
   /** Answers whose mark is being changed (their line keys): the toggle waits for the workspace. */
   const toggling = signal<ReadonlySet<string>>(new Set());

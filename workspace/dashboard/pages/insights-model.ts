@@ -7,7 +7,7 @@ import {
   VERDICTS,
   type Verdict,
 } from '../../../lib/protocol';
-import { api } from '../api';
+import { api, newestOnly } from '../api';
 import { type Filters, NO_FILTERS, query } from '../filters-model';
 import type { Bar, WeekMix } from '../insight-charts';
 import { InsightsAnswer as InsightsSchema, WorkspacePatched } from '../schemas';
@@ -22,13 +22,15 @@ export function createInsightsModel() {
   /** null until the first answer. */
   const answer = signal<Insights | null>(null);
   const problem = signal<string | null>(null);
-  async function refresh(): Promise<void> {
-    const got = await api('GET', `/api/v1/insights${query(filters.value)}`, InsightsSchema);
-    if (got.ok) {
-      answer.value = got.data;
-      problem.value = null;
-    } else problem.value = got.message;
-  }
+  const refresh = newestOnly(
+    () => api('GET', `/api/v1/insights${query(filters.value)}`, InsightsSchema),
+    (got) => {
+      if (got.ok) {
+        answer.value = got.data;
+        problem.value = null;
+      } else problem.value = got.message;
+    },
+  );
   /** The CSV export of every chart, or of one. */
   const csv = (insight?: string) => `/api/v1/insights.csv${query(filters.value, insight ? { insight } : {})}`;
   return { filters, answer, problem, refresh, csv };
@@ -41,8 +43,14 @@ export function createThresholdModel(threshold: number, onSaved: () => Promise<v
   const problem = signal<string | null>(null);
   const canEdit = computed(() => me.value?.member.role === 'admin');
   async function save(): Promise<void> {
+    // An empty box is not 0 %: that would flag every campaign with a single tire-kicker.
+    const percent = value.value.trim() === '' ? Number.NaN : Number(value.value);
+    if (!Number.isFinite(percent)) {
+      problem.value = td('thresholdInvalid');
+      return;
+    }
     const answer = await api('PATCH', '/api/v1/workspace', WorkspacePatched, {
-      tireKickerThreshold: Number(value.value) / 100,
+      tireKickerThreshold: percent / 100,
     });
     problem.value = answer.ok ? null : answer.message;
     if (answer.ok) await onSaved();
