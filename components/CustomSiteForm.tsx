@@ -36,6 +36,8 @@ export function CustomSiteForm(props: {
   );
   const problems = useSignal<CustomSiteProblems>({});
   const added = useSignal(false);
+  /** An Add under way: a second click would add the site twice (no prompt comes once access is granted). */
+  const busy = useSignal(false);
   const text = (value: { value: string }, path: string, name: string, placeholder?: string) => (
     <label>
       {name}
@@ -60,6 +62,8 @@ export function CustomSiteForm(props: {
       onFocusIn={props.onEdit}
       onSubmit={(event) => {
         event.preventDefault();
+        if (busy.value) return;
+        busy.value = true;
         added.value = false;
         // No await before onAdd: it asks for the site's permission, which needs this click.
         void props
@@ -72,6 +76,7 @@ export function CustomSiteForm(props: {
             fields: fields.value,
           })
           .then((result) => {
+            busy.value = false;
             problems.value = result ?? {};
             if (!result) {
               added.value = true;
@@ -131,7 +136,7 @@ export function CustomSiteForm(props: {
           </div>
         ))}
       </fieldset>
-      <button type="submit" class="sr-button">
+      <button type="submit" class="sr-button" disabled={busy.value}>
         {t('customSiteAddAction')}
       </button>
       {problems.value[''] && (

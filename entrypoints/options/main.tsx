@@ -40,15 +40,21 @@ async function linkWith(joinLink: string, code: string): Promise<string | null> 
   return null;
 }
 
+/** An Unlink under way: the button waits for it (the workspace is given up to 5 s to revoke). */
+const unlinking = signal(false);
+
 async function unlink(): Promise<void> {
+  if (unlinking.value) return;
+  unlinking.value = true;
   const answer = await askBackground({ type: 'unlink' });
-  if (answer.ok) {
-    outbox.value = answer.reply;
-    unlinked.value = answer.reply.revoked
+  unlinked.value = !answer.ok
+    ? answer.error
+    : answer.reply.revoked
       ? t('unlinkRevoked')
       : t('unlinkNotRevoked', answer.reply.revokeProblem ?? '');
-  }
+  if (answer.ok) outbox.value = answer.reply;
   link.value = linkStateOf(await askBackground({ type: 'status' }));
+  unlinking.value = false;
 }
 
 type SiteValidator = typeof import('../../lib/settings/custom-site');
@@ -60,27 +66,43 @@ let loadedValidator: SiteValidator | undefined;
  * rep starts on the form, so that checking the site at the click needs no await.
  */
 function loadValidator(): Promise<SiteValidator> {
-  validator ??= import('../../lib/settings/custom-site').then((module) => (loadedValidator = module));
+  validator ??= import('../../lib/settings/custom-site').then(
+    (module) => (loadedValidator = module),
+    (error: unknown) => {
+      validator = undefined; // tried again at the next focus or Add, not failed for good
+      throw error;
+    },
+  );
   return validator;
 }
 
 /** Validates, then asks for the site's permission before any await (the click's gesture), then keeps it. */
 function addSite(input: unknown): Promise<CustomSiteProblems | null> {
   // Not loaded yet (the form sent without a focus): a browser may then refuse the prompt, never the site.
-  if (!loadedValidator) return loadValidator().then(() => addSite(input));
+  if (!loadedValidator)
+    return loadValidator().then(
+      () => addSite(input),
+      (error: unknown) => ({ '': t('errCouldNot', error instanceof Error ? error.message : String(error)) }),
+    );
   const checked = loadedValidator.checkCustomSite(input, crypto.randomUUID());
   if (!checked.ok) return Promise.resolve(checked.problems);
   const site = checked.site;
-  return requestSiteAccess(site).then(async (granted) => {
-    if (!granted) return { '': t('customSiteDenied') };
-    await registerSite(site);
-    const next = await saveSettings((current) => ({
-      ...current,
-      customSites: [...current.customSites, site],
-    }));
-    settings.value = { ...settings.value, customSites: next.customSites };
-    return null;
-  });
+  // One site per pattern: a second on the same pattern (a corrected copy, a double click) shares its
+  // access, which removing either would take from both.
+  if (settings.value.customSites.some((other) => other.match === site.match))
+    return Promise.resolve({ match: t('customSiteDuplicate') });
+  return requestSiteAccess(site)
+    .then(async (granted): Promise<CustomSiteProblems | null> => {
+      if (!granted) return { '': t('customSiteDenied') };
+      await registerSite(site);
+      const next = await saveSettings((current) => ({
+        ...current,
+        customSites: [...current.customSites, site],
+      }));
+      settings.value = { ...settings.value, customSites: next.customSites };
+      return null;
+    })
+    .catch((error: unknown) => ({ '': t('errCouldNot', error instanceof Error ? error.message : String(error)) }));
 }
 
 function Options() {
@@ -104,9 +126,14 @@ function Options() {
             {status.notice}
           </p>
         )}
-        {unlinked.value && !status?.linked && <p role="status">{unlinked.value}</p>}
+        {unlinked.value && <p role="status">{unlinked.value}</p>}
         {status?.linked && (
-          <button type="button" class="sr-button sr-button--secondary" onClick={() => void unlink()}>
+          <button
+            type="button"
+            class="sr-button sr-button--secondary"
+            disabled={unlinking.value}
+            onClick={() => void unlink()}
+          >
             {t('optionsUnlink')}
           </button>
         )}
@@ -128,7 +155,7 @@ function Options() {
         onAdd={addSite}
         onEdit={() => void loadValidator()}
         onRemove={async (site) => {
-          await removeSite(site);
+          await removeSite(site, settings.value.customSites);
           await saveSettings((current) => ({
             ...current,
             customSites: current.customSites.filter((candidate) => candidate.id !== site.id),

@@ -180,6 +180,7 @@ export const en = {
   customSiteAddAction: 'Add site',
   customSiteAdded: 'Added. Sameroom now runs on this site; reload its open tabs.',
   customSiteDenied: 'The browser did not grant access to this site, so it was not added.',
+  customSiteDuplicate: 'A site with this address pattern is already added: remove it first to change it.',
   privacyTitle: 'Privacy',
   privacySendUrl: 'Send the record’s address with each verdict',
   privacyListTitle: 'What each verdict sends to your workspace',

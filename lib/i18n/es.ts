@@ -185,6 +185,7 @@ export const es: Record<MessageKey, string> = {
   customSiteAddAction: 'Añadir sitio',
   customSiteAdded: 'Añadido. Sameroom ya funciona en este sitio; recarga sus pestañas abiertas.',
   customSiteDenied: 'El navegador no concedió acceso a este sitio, así que no se añadió.',
+  customSiteDuplicate: 'Ya hay un sitio con este patrón de dirección: quítalo primero para cambiarlo.',
   privacyTitle: 'Privacidad',
   privacySendUrl: 'Enviar la dirección de la ficha con cada veredicto',
   privacyListTitle: 'Qué envía cada veredicto a tu espacio de trabajo',

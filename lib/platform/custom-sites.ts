@@ -32,9 +32,12 @@ export async function registerSite(site: CustomSite): Promise<void> {
 }
 
 /** Stops running on the site and gives its permission back. */
-export async function removeSite(site: CustomSite): Promise<void> {
+export async function removeSite(site: CustomSite, others: readonly CustomSite[]): Promise<void> {
   const existing = await browser.scripting.getRegisteredContentScripts({ ids: [scriptId(site)] });
   if (existing.length > 0) await browser.scripting.unregisterContentScripts({ ids: [scriptId(site)] });
+  // The access goes with the last site on its pattern: another site on it (a corrected copy of the one
+  // removed) would stay listed and registered, and never run.
+  if (others.some((other) => other.id !== site.id && other.match === site.match)) return;
   await browser.permissions.remove({ origins: [site.match] }).catch(() => false);
 }
 

@@ -43,6 +43,7 @@ const SHARED_SUFFIXES = new Set([
   'github.io',
   'gitlab.io',
   'herokuapp.com',
+  'myshopify.com',
   'netlify.app',
   'onrender.com',
   'pages.dev',
@@ -51,11 +52,16 @@ const SHARED_SUFFIXES = new Set([
   'workers.dev',
 ]);
 
+/** Suffixes with tenants at every depth (`bucket.s3.amazonaws.com`, `x.eu-west-1.compute.amazonaws.com`). */
+const SHARED_AT_ANY_DEPTH = new Set(['amazonaws.com']);
+
 /** `host` is what follows `*.` in a match pattern, e.g. `co.uk` for `*.co.uk`. */
 export function isPublicSuffix(host: string): boolean {
   const labels = host.toLowerCase().replace(/\.$/, '').split('.');
   if (labels.length <= 1) return true;
-  if (SHARED_SUFFIXES.has(labels.slice(-2).join('.'))) return labels.length === 2;
+  const lastTwo = labels.slice(-2).join('.');
+  if (SHARED_AT_ANY_DEPTH.has(lastTwo)) return true;
+  if (SHARED_SUFFIXES.has(lastTwo)) return labels.length === 2;
   if (labels.length === 2 && /^[a-z]{2}$/.test(labels[1]!) && GENERIC_SECOND_LEVEL.has(labels[0]!))
     return true;
   return false;

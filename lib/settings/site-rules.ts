@@ -19,6 +19,9 @@ export function matchProblem(value: string): MatchProblem | null {
   const host = parts?.[2];
   if (!parts || !host || host === '*' || host.includes(':')) return 'notPattern';
   if (parts[1] !== 'https') return 'http';
+  // A browser takes `*` only as the host's first label: `*.example.*` passed WXT's check and then
+  // failed the permission request itself.
+  if (host.slice(host.startsWith('*.') ? 2 : 0).includes('*')) return 'notPattern';
   if (host.startsWith('*.') && isPublicSuffix(host.slice(2))) return 'publicSuffix';
   return null;
 }

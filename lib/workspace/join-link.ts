@@ -37,7 +37,13 @@ export function parseWorkspaceUrl(input: string): { ok: true; url: string } | { 
 export function parseJoinLink(input: string, separateCode?: string): JoinLinkResult {
   const address = parseWorkspaceUrl(input);
   if (!address.ok) return address;
-  const code = (separateCode ?? decodeURIComponent(new URL(input.trim()).hash.slice(1))).trim();
+  let code: string;
+  try {
+    code = (separateCode ?? decodeURIComponent(new URL(input.trim()).hash.slice(1))).trim();
+  } catch {
+    // A code cut off inside a %-escape ("#abc%"): not a code, and said so as one.
+    return { ok: false, problem: t('joinShortCode') };
+  }
   if (!code)
     return {
       ok: false,

@@ -4,6 +4,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { SiteNotices } from '../../../entrypoints/options/SiteNotices';
 import { detectLead } from '../../../lib/crm';
 import { activeAdapters, customAdapter } from '../../../lib/crm/custom';
+import { removeSite } from '../../../lib/platform/custom-sites';
 import { settingsItem } from '../../../lib/platform/settings';
 import { type CustomSite, DEFAULT_SETTINGS } from '../../../lib/settings';
 import { checkCustomSite } from '../../../lib/settings/custom-site';
@@ -53,6 +54,8 @@ describe('a wildcard never covers a public suffix', () => {
     'https://*.com.au/*',
     'https://*.github.io/*',
     'https://*.test/*',
+    'https://*.myshopify.com/*',
+    'https://*.s3.amazonaws.com/*',
   ])('refuses %s', (match) => {
     const checked = checkCustomSite({ ...SITE, match }, 'site-1');
     expect(checked.ok).toBe(false);
@@ -63,6 +66,14 @@ describe('a wildcard never covers a public suffix', () => {
     'accepts %s, below a registrable domain',
     (match) => {
       expect(checkCustomSite({ ...SITE, match }, 'site-1').ok).toBe(true);
+    },
+  );
+
+  it.each(['https://*.example.*/*', 'https://crm.*.example.com/*', 'https://*.*.example.com/*'])(
+    'refuses %s: a browser takes * only as the first label, and would refuse the permission itself',
+    (match) => {
+      const checked = checkCustomSite({ ...SITE, match }, 'site-1');
+      expect(checked.ok).toBe(false);
     },
   );
 
@@ -209,5 +220,31 @@ describe('custom sites saved by version 2', () => {
     expect(notices.slice(2).every((text) => text?.includes('patterns now run on the page’s path only'))).toBe(
       true,
     );
+  });
+});
+
+describe('removing a custom site', () => {
+  it('keeps the access another site on the same pattern runs on, and gives it up with the last one', async () => {
+    const removed: unknown[] = [];
+    const permissions = fakeBrowser.permissions as unknown as { remove: (p: unknown) => Promise<boolean> };
+    const original = permissions.remove;
+    permissions.remove = async (request) => {
+      removed.push(request);
+      return true;
+    };
+    const scripting = fakeBrowser.scripting as unknown as Record<string, unknown>;
+    const saved = { ...scripting };
+    scripting.getRegisteredContentScripts = async () => [];
+    try {
+      const first = site();
+      const corrected = { ...site({ recordPattern: '/leads/(?<id>\\d+)' }), id: 'site-2' };
+      await removeSite(first, [first, corrected]);
+      expect(removed).toEqual([]);
+      await removeSite(corrected, [corrected]);
+      expect(removed).toEqual([{ origins: [SITE.match] }]);
+    } finally {
+      permissions.remove = original;
+      Object.assign(scripting, saved);
+    }
   });
 });

@@ -144,3 +144,12 @@ describe("the background's settings", () => {
     await expect.poll(async () => (await settings()).settings.sendRecordUrl).toBe(false);
   });
 });
+
+describe('a join link', () => {
+  it('cut off inside a %-escape is told to be incomplete, not "URI malformed"', async () => {
+    const { parseJoinLink } = await import('../../../lib/workspace/join-link');
+    const read = parseJoinLink('https://sameroom.acme.test/join#abc%');
+    expect(read.ok).toBe(false);
+    if (!read.ok) expect(read.problem).not.toMatch(/malformed/i);
+  });
+});
