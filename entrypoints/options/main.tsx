@@ -102,7 +102,9 @@ function addSite(input: unknown): Promise<CustomSiteProblems | null> {
       settings.value = { ...settings.value, customSites: next.customSites };
       return null;
     })
-    .catch((error: unknown) => ({ '': t('errCouldNot', error instanceof Error ? error.message : String(error)) }));
+    .catch((error: unknown) => ({
+      '': t('errCouldNot', error instanceof Error ? error.message : String(error)),
+    }));
 }
 
 function Options() {
