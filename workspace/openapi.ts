@@ -45,6 +45,10 @@ const ERRORS = {
   ],
   404: ['NotFound', 'Nothing with that id in this workspace.'],
   409: ['Conflict', 'The request conflicts with the workspace as it is.'],
+  412: [
+    'PreconditionFailed',
+    'If-Match named a version that is no longer the current one: someone changed it since it was read.',
+  ],
   413: ['TooLarge', 'The request body is larger than the workspace takes.'],
   415: ['UnsupportedMediaType', 'Only application/json is taken here.'],
   422: ['BadInput', 'The body or query string does not match the schema: `error.issues` lists where.'],

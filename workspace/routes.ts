@@ -71,7 +71,7 @@ export interface Route<Body = unknown, Query = unknown> {
    * The 4xx statuses its own handler answers (or its sign-in or rate limit, on a public route). Those
    * that access, a body, a query or a path id bring are added from the rest of the entry.
    */
-  errors?: readonly (400 | 401 | 403 | 404 | 409 | 422 | 429)[];
+  errors?: readonly (400 | 401 | 403 | 404 | 409 | 412 | 422 | 429)[];
   request?: z.ZodType<Body>;
   query?: z.ZodType<Query>;
   response?: z.ZodType;
@@ -318,13 +318,16 @@ export const ROUTES: Route[] = [
     path: '/api/v1/campaigns/:id',
     operationId: 'updateCampaign',
     access: MARKETING,
-    summary: 'Change some fields of a brief; the result must be a valid brief.',
+    summary:
+      "Change some fields of a brief; the result must be a valid brief. With If-Match set to the brief's updatedAt (as read), a brief changed since is answered 412 and left as it is.",
     request: requests.BriefPatch,
     response: responses.Brief,
+    errors: [412],
     async handle({ c, config, body }) {
       const id = idParam(c);
+      const ifMatch = c.req.header('If-Match');
       const brief = await config.db.transaction(async (tx) => {
-        await patchBrief(tx, id, body);
+        await patchBrief(tx, id, body, ifMatch?.replace(/^(W\/)?"|"$/g, ''));
         return getBrief(tx, id, (await loadWorkspace(tx)).showSellers);
       });
       return c.json(brief);

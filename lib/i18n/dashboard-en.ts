@@ -199,6 +199,8 @@ export const dashboardEn = {
   briefNewTitle: 'New campaign',
   briefEditTitle: 'Edit “$1”',
   briefMissing: 'This campaign does not exist (any more).',
+  briefChanged:
+    'Someone changed this campaign after you opened it, so your change was not saved. What you typed is still here: open the campaign again in another tab to see their version, then make your change there.',
   briefNeedsAttention: 'Some fields need attention before this campaign can be saved.',
   briefWhole: 'campaign',
   briefLegendCampaign: 'The campaign',

@@ -206,6 +206,8 @@ export const dashboardEs: Record<DashboardKey, string> = {
   briefNewTitle: 'Nueva campaña',
   briefEditTitle: 'Editar «$1»',
   briefMissing: 'Esta campaña no existe (o ya no existe).',
+  briefChanged:
+    'Alguien cambió esta campaña después de que la abrieras, así que tu cambio no se guardó. Lo que escribiste sigue aquí: abre la campaña en otra pestaña para ver su versión y haz allí tu cambio.',
   briefNeedsAttention: 'Hay campos que revisar antes de poder guardar esta campaña.',
   briefWhole: 'campaña',
   briefLegendCampaign: 'La campaña',

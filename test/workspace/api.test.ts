@@ -143,6 +143,36 @@ describe.each(DATABASES)('the workspace API on %s', (kind) => {
       });
       expect(missing.status).toBe(404);
     });
+
+    it('refuses an edit made on a version of the brief that has changed since (If-Match), changing nothing', async () => {
+      const read = readCampaigns(
+        await (await ws.call('GET', '/api/v1/campaigns?include=drafts', { token: marketer.token })).json(),
+      );
+      const seen = (read.ok ? read.items : []).find((brief) => brief.id === campaignId)!;
+      // A colleague saves first...
+      const theirs = await ws.call('PATCH', `/api/v1/campaigns/${campaignId}`, {
+        token: marketer.token,
+        body: { priority: 'high' },
+        headers: { 'If-Match': `"${seen.updatedAt}"` },
+      });
+      expect(theirs.status).toBe(200);
+      // ...then this edit, made on the version read before theirs, is refused and theirs stays.
+      const mine = await ws.call('PATCH', `/api/v1/campaigns/${campaignId}`, {
+        token: marketer.token,
+        body: { priority: 'low' },
+        headers: { 'If-Match': `"${seen.updatedAt}"` },
+      });
+      expect(mine.status).toBe(412);
+      expect(((await mine.json()) as { error: { code: string } }).error.code).toBe('changed');
+      const now = (await theirs.json()) as { priority: string; updatedAt: string };
+      expect(now.priority).toBe('high');
+      const again = await ws.call('PATCH', `/api/v1/campaigns/${campaignId}`, {
+        token: marketer.token,
+        body: { priority: 'low' },
+        headers: { 'If-Match': `"${now.updatedAt}"` },
+      });
+      expect(again.status).toBe(200);
+    });
   });
 
   describe('feedback ingest', () => {

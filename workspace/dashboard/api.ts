@@ -20,8 +20,9 @@ export async function api<S extends z.ZodType>(
   path: string,
   schema: S,
   body?: unknown,
+  headers: Record<string, string> = {},
 ): Promise<Answer<z.output<S>>> {
-  const answer = await request(method, path, body);
+  const answer = await request(method, path, body, headers);
   if (!answer.ok) return answer;
   const read = schema.safeParse(answer.data);
   if (read.success) return { ok: true, data: read.data, status: answer.status };
@@ -58,13 +59,18 @@ export function newestOnly<T>(load: () => Promise<T>, apply: (answer: T) => void
 }
 
 /** The call itself: JSON (or nothing, for 204) on success, the workspace's own words on failure. */
-async function request(method: string, path: string, body?: unknown): Promise<Answer<unknown>> {
+async function request(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer<unknown>> {
   let response: Response;
   try {
     response = await fetch(path, {
       method,
       credentials: 'same-origin',
-      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      headers: body === undefined ? headers : { ...headers, 'Content-Type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch {

@@ -67,13 +67,24 @@ export async function createBrief(sql: Sql, input: BriefInput): Promise<string> 
   return id;
 }
 
-/** Applies a patch to a brief; the result is checked whole, so a patch cannot make a brief invalid. */
-export async function patchBrief(sql: Sql, id: string, patch: BriefPatch): Promise<void> {
+/**
+ * Applies a patch to a brief; the result is checked whole, so a patch cannot make a brief invalid.
+ * `readAt`, the brief's updatedAt as the caller read it: a brief changed since is left as it is (two
+ * marketers editing one brief, or one in two tabs, would otherwise undo each other's changes).
+ */
+export async function patchBrief(sql: Sql, id: string, patch: BriefPatch, readAt?: string): Promise<void> {
   const [row] = await sql.query<BriefRow>(
     'SELECT id, data, updated_at FROM briefs WHERE id = $1 FOR UPDATE',
     [id],
   );
   if (!row) throw notFound('That campaign');
+  const current = new Date(row.updated_at).toISOString();
+  if (readAt !== undefined && Date.parse(readAt) !== Date.parse(current))
+    throw new ApiError(
+      412,
+      'changed',
+      `This campaign was changed at ${current}, after the version this change was made on: read it again, then make the change there.`,
+    );
   const merged = requests.BriefInput.safeParse({ ...row.data, ...patch });
   if (!merged.success)
     throw ApiError.badInput(merged.error, 'The campaign would not be valid after this change.');

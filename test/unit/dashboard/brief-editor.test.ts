@@ -80,6 +80,24 @@ describe('the brief editor model', () => {
     expect(location.pathname).toBe('/campaigns/new');
   });
 
+  it('names the version it edits, and keeps what was typed when someone changed the brief since', async () => {
+    const opened = { ...brief(), id: CAMPAIGN_ID, updatedAt: '2026-11-20T08:00:00.000Z' };
+    campaigns.value = [opened as never];
+    const { calls } = stubWorkspace({
+      [`PATCH /api/v1/campaigns/${CAMPAIGN_ID}`]: {
+        status: 412,
+        json: { error: { code: 'changed', message: 'This campaign was changed at …' } },
+      },
+    });
+    const model = createBriefEditorModel(CAMPAIGN_ID);
+    model.set('name' as never, 'Hannover Messe 2026, hall 9');
+    await model.save();
+    expect(calls[0]?.method).toBe('PATCH');
+    expect(calls[0]?.headers['If-Match']).toBe('"2026-11-20T08:00:00.000Z"');
+    expect(model.message.value).toMatch(/^Someone changed this campaign after you opened it/);
+    expect(model.form.value.name).toBe('Hannover Messe 2026, hall 9');
+  });
+
   it('reads the campaigns when opened by address, and says when the campaign is gone', async () => {
     stubWorkspace({ 'GET /api/v1/campaigns': { json: { campaigns: [brief()] } } });
     const found = createBriefEditorModel(CAMPAIGN_ID);

@@ -9,12 +9,12 @@ import { feedbackItem } from '../../support/examples';
 export type Reply = { status?: number; json?: unknown } | 'offline' | ((body: unknown) => Reply);
 
 export function stubWorkspace(routes: Record<string, Reply>) {
-  const calls: Array<{ method: string; path: string; body: unknown }> = [];
+  const calls: Array<{ method: string; path: string; body: unknown; headers: Record<string, string> }> = [];
   const fetch = vi.fn(async (input: string, init: RequestInit = {}) => {
     const method = init.method ?? 'GET';
     const path = input.split('?')[0]!;
     const body: unknown = typeof init.body === 'string' ? JSON.parse(init.body) : undefined;
-    calls.push({ method, path: input, body });
+    calls.push({ method, path: input, body, headers: (init.headers ?? {}) as Record<string, string> });
     let reply = routes[`${method} ${path}`] ?? { status: 404, json: notFound };
     while (typeof reply === 'function') reply = reply(body);
     if (reply === 'offline') throw new TypeError('Failed to fetch');

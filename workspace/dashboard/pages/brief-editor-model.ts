@@ -133,6 +133,8 @@ const amount = (value: number, currency: string) =>
 export function createBriefEditorModel(id: string | null) {
   const existing = id ? campaigns.value.find((b) => b.id === id) : undefined;
   const form = signal<Form>(toForm(existing));
+  /** The version the form was filled from: a save of an edit names it, and one changed since is refused. */
+  let readAt = existing?.updatedAt;
   const name = signal(existing?.name ?? null);
   const issues = signal<Issue[]>([]);
   const message = signal<string | null>(null);
@@ -146,6 +148,7 @@ export function createBriefEditorModel(id: string | null) {
     if (found) {
       form.value = toForm(found);
       name.value = found.name;
+      readAt = found.updatedAt;
     } else message.value = problem ?? td('briefMissing');
   }
 
@@ -186,12 +189,18 @@ export function createBriefEditorModel(id: string | null) {
     issues.value = [];
     saving.value = true;
     const answer = id
-      ? await api('PATCH', `/api/v1/campaigns/${id}`, BriefSaved, input.data)
+      ? await api(
+          'PATCH',
+          `/api/v1/campaigns/${id}`,
+          BriefSaved,
+          input.data,
+          readAt ? { 'If-Match': `"${readAt}"` } : {},
+        )
       : await api('POST', '/api/v1/campaigns', BriefSaved, input.data);
     saving.value = false;
     if (!answer.ok) {
       issues.value = answer.issues;
-      message.value = answer.message;
+      message.value = answer.status === 412 ? td('briefChanged') : answer.message;
       return;
     }
     await loadCampaigns();
