@@ -399,12 +399,14 @@ export const ROUTES: Route[] = [
     operationId: 'replyToFeedback',
     response: ReplyCreated,
     access: MARKETING,
-    summary: "Reply to a rep's feedback; the rep's extension pulls it by cursor.",
+    summary:
+      "Reply to a rep's feedback; the rep's extension pulls it by cursor. With an id made by the client, a retry of the same reply is stored once.",
     request: requests.ReplyRequest,
+    errors: [404, 409],
     status: 201,
     async handle({ c, config, member, body }) {
       const id = idParam(c);
-      const replyId = await config.db.transaction((tx) => addReply(tx, member, id, body.text));
+      const replyId = await config.db.transaction((tx) => addReply(tx, member, id, body.text, body.id));
       return c.json({ id: replyId }, 201);
     },
   }),

@@ -207,7 +207,14 @@ function defineProtocol(object: typeof z.object) {
   });
   const FeedbackBatchResponse = object({ results: list(FeedbackResult, LIMITS.batch) });
 
-  const ReplyRequest = object({ text: requiredText(LIMITS.note) });
+  const ReplyRequest = object({
+    text: requiredText(LIMITS.note),
+    /**
+     * Made by the client when the reply is first sent, and sent again with every retry of it: a reply
+     * whose answer was lost is stored once, not again.
+     */
+    id: id.optional(),
+  });
   const InviteRequest = object({
     name: requiredText(LIMITS.name),
     role: Role,

@@ -391,6 +391,31 @@ describe.each(DATABASES)('the workspace API on %s', (kind) => {
       expect(badCursor.status).toBe(400);
     });
 
+    it('stores a reply sent again with its id once (an answer lost on the way), and refuses that id for other text', async () => {
+      const mine = item(campaignId, { id: randomUUID(), note: 'Asked twice' });
+      await send(rep.token, [mine]);
+      const id = randomUUID();
+      const body = { text: 'Noted, thank you.', id };
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const reply = await ws.call('POST', `/api/v1/feedback/${mine.id}/replies`, {
+          token: marketer.token,
+          body,
+        });
+        expect(reply.status).toBe(201);
+        expect(await reply.json()).toEqual({ id });
+      }
+      const other = await ws.call('POST', `/api/v1/feedback/${mine.id}/replies`, {
+        token: marketer.token,
+        body: { text: 'Something else', id },
+      });
+      expect(other.status).toBe(409);
+      const page = readFeedbackPage(
+        await (await ws.call('GET', '/api/v1/feedback?mine=1&since=0', { token: rep.token })).json(),
+      );
+      const replies = page.ok ? page.items.find((i) => i.id === mine.id)?.replies : undefined;
+      expect(replies?.map((r) => r.text)).toEqual(['Noted, thank you.']);
+    });
+
     it('pages through a batch that shares one change number without losing an item', async () => {
       const pager = await ws.join('rep', 'Pager');
       const batch = Array.from({ length: 7 }, () => item(campaignId));

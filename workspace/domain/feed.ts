@@ -11,7 +11,7 @@ import {
   type Verdict,
 } from '../../lib/protocol';
 import type { Sql } from '../db/database';
-import { notFound } from '../errors';
+import { ApiError, notFound } from '../errors';
 import { addPeriodFilter, Conditions, type PeriodFilter } from './feedback-filter';
 import { nextChange } from './workspace';
 
@@ -135,11 +135,33 @@ export async function listFeedback(
 }
 
 /** A marketer's reply; the item moves past every rep's cursor so its rep pulls the reply. */
-export async function addReply(tx: Sql, author: Member, feedbackId: string, text: string): Promise<string> {
+/**
+ * A reply to a feedback item. `replyId`, the client's id for it: sent again (a retry after an answer
+ * that never came), the reply is stored once and its id answered; the same id with anything else is a
+ * conflict.
+ */
+export async function addReply(
+  tx: Sql,
+  author: Member,
+  feedbackId: string,
+  text: string,
+  replyId?: string,
+): Promise<string> {
   const [item] = await tx.query('SELECT id FROM feedback WHERE id = $1 FOR UPDATE', [feedbackId]);
   if (!item) throw notFound('That feedback item');
+  if (replyId) {
+    const [earlier] = await tx.query<{ feedback_id: string; author_id: string; text: string }>(
+      'SELECT feedback_id::text, author_id::text, text FROM replies WHERE id = $1',
+      [replyId],
+    );
+    if (earlier) {
+      if (earlier.feedback_id === feedbackId && earlier.author_id === author.id && earlier.text === text)
+        return replyId;
+      throw new ApiError(409, 'conflict', 'A different reply was already sent with this id.');
+    }
+  }
   const { changeSeq } = await nextChange(tx);
-  const id = randomUUID();
+  const id = replyId ?? randomUUID();
   await tx.query('INSERT INTO replies (id, feedback_id, author_id, text) VALUES ($1, $2, $3, $4)', [
     id,
     feedbackId,

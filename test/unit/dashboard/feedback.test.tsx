@@ -118,6 +118,27 @@ describe('the feedback model', () => {
     expect(reply.text.value).toBe('');
     expect(reload).toHaveBeenCalledOnce();
   });
+
+  it('sends a retried reply with the same id, so the workspace stores it once; new text gets a new one', async () => {
+    let online = false;
+    const { calls } = stubWorkspace({
+      'POST /api/v1/feedback/item-1/replies': () =>
+        online ? { status: 201, json: { id: 'dddddddd-dddd-4ddd-8ddd-dddddddddddd' } } : 'offline',
+    });
+    const reply = createReplyModel(
+      'item-1',
+      vi.fn(async () => {}),
+    );
+    reply.text.value = 'Thanks';
+    await reply.send();
+    online = true;
+    await reply.send();
+    const [first, second] = calls.map((call) => call.body as { id: string });
+    expect(second?.id).toBe(first?.id);
+    reply.text.value = 'Another';
+    await reply.send();
+    expect((calls[2]!.body as { id: string }).id).not.toBe(first?.id);
+  });
 });
 
 describe("the answers to marketing's questions", () => {

@@ -248,16 +248,21 @@ export function createReplyModel(itemId: string, reload: () => Promise<void>) {
   const problem = signal<string | null>(null);
   const sending = signal(false);
   const canSend = computed(() => !sending.value && text.value.trim() !== '');
+  /** The id of the reply being sent, kept across retries of the same text: the workspace stores it once. */
+  let attempt: { text: string; id: string } | null = null;
   async function send(): Promise<void> {
     sending.value = true;
+    if (attempt?.text !== text.value) attempt = { text: text.value, id: crypto.randomUUID() };
     const answer = await api('POST', `/api/v1/feedback/${itemId}/replies`, ReplyCreated, {
-      text: text.value,
+      text: attempt.text,
+      id: attempt.id,
     });
     sending.value = false;
     if (!answer.ok) {
       problem.value = answer.message;
       return;
     }
+    attempt = null;
     text.value = '';
     problem.value = null;
     await reload();
