@@ -34,6 +34,7 @@ export async function linkWorkspace(
   // Strict: "Linked" is said only once the token is on disk. With the default durability a browser
   // closed a moment after linking came back unlinked, the workspace's code already used up.
   const tx = db.transaction(['link', 'sync'], 'readwrite', { durability: 'strict' });
+  const previous = await tx.objectStore('link').get('current');
   await tx.objectStore('link').put(record, 'current');
   // Linking again un-pauses sync for this workspace: its waiting verdicts go out with the new token.
   const sync = await tx.objectStore('sync').get('current');
@@ -43,6 +44,12 @@ export async function linkWorkspace(
       .put({ ...sync, paused: false, failures: 0, retryAt: null, lastError: null }, 'current');
   await tx.done;
   keepLink(db, record);
+  // The link this one replaces is revoked, best effort and not waited for: its token would otherwise
+  // stay live (in the admin's list of browsers) until its idle days ran out.
+  if (previous && previous.token !== record.token)
+    void new WorkspaceClient(previous.workspaceUrl, previous.token, options.fetchFn)
+      .revokeToken(REVOKE_TIMEOUT_MS)
+      .catch(() => undefined);
   await currentCampaigns(db, record, { ...options, force: true });
   return { linked: true, me: { member: linked.member, workspace: linked.workspace } };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RepError } from '../errors';
 import type { LeadView, OutboxStatus, SenderInfo, SenderKind, StatusReply, UnlinkReply } from '../messages';
 import { LeadMessage, VerdictMessage } from '../messages';
 import {
@@ -14,7 +15,7 @@ import { LIMITS, Verdict } from '../protocol';
 import { Draft, DraftKey, forgetSentDraft, keepDraft, keptDraft } from '../store/drafts';
 import { keptLink } from '../store/kept';
 import { leadBrief, pickCampaign } from './lead';
-import { linkWorkspace, unlinkWorkspace } from './link';
+import { enforceWorkspacePolicy, linkWorkspace, unlinkWorkspace } from './link';
 import type { BackgroundDeps } from './router';
 import { campaignList, verdict } from './verdicts';
 
@@ -72,10 +73,20 @@ export const REGISTRY = {
     }),
     PAGES,
     async (message, _s, deps): Promise<StatusReply> => {
-      const linked = await linkWorkspace(await deps.db(), message, {
+      const db = await deps.db();
+      const linked = await linkWorkspace(db, message, {
         ...context(deps),
         requiredWorkspace: await deps.managedWorkspaceUrl?.(),
       });
+      // A policy that arrived while the workspace answered found no link to undo yet: held to it now.
+      if (deps.managedWorkspaceUrl) {
+        const notice = await enforceWorkspacePolicy(
+          db,
+          await deps.managedWorkspaceUrl(),
+          deps.fetchFn ? { fetchFn: deps.fetchFn } : {},
+        );
+        if (notice) throw new RepError(notice);
+      }
       // Verdicts waiting for this workspace (a paused sync, an earlier link) go out now.
       void deps.sync(true);
       return linked;

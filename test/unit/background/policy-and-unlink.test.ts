@@ -205,3 +205,58 @@ describe('Unlink', () => {
     });
   });
 });
+
+describe('linking again', () => {
+  /** A workspace that links with `token` and records what it was asked, with which token. */
+  function linking(token: string) {
+    const calls: Array<{ url: string; method: string; authorization: string | null }> = [];
+    const fetchFn = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = String(input);
+      calls.push({
+        url,
+        method: init?.method ?? 'GET',
+        authorization: new Headers(init?.headers).get('Authorization'),
+      });
+      if (url.endsWith('/api/v1/link')) {
+        const { workspaceUrl: _url, linkedAt: _at, ...answer } = LINK_RECORD;
+        return Response.json({ ...answer, token });
+      }
+      if (url.includes('/api/v1/campaigns')) return Response.json({ campaigns: [] });
+      return new Response(null, { status: 204 });
+    }) as unknown as typeof fetch;
+    return { calls, fetchFn };
+  }
+  const JOIN = { type: 'link', joinLink: `${LINK_RECORD.workspaceUrl}/join#${'c'.repeat(24)}` };
+
+  it('revokes the token the new link replaces, so no stale browser stays live on the workspace', async () => {
+    const db = await openSameroomDb();
+    await db.put('link', LINK_RECORD, 'current');
+    const ws = linking('n'.repeat(43));
+    expect(await handleMessage(JOIN, OPTIONS_PAGE, deps({ fetchFn: ws.fetchFn }))).toMatchObject({
+      ok: true,
+    });
+    await vi.waitFor(() =>
+      expect(ws.calls).toContainEqual({
+        url: `${LINK_RECORD.workspaceUrl}/api/v1/tokens/current`,
+        method: 'DELETE',
+        authorization: `Bearer ${TOKEN}`,
+      }),
+    );
+    expect((await db.get('link', 'current'))?.token).toBe('n'.repeat(43));
+  });
+
+  it('is undone when the admin’s policy for another workspace arrived while the workspace answered', async () => {
+    const db = await openSameroomDb();
+    const ws = linking('n'.repeat(43));
+    // No policy when the link was asked for; one naming another workspace by the time it is stored.
+    const policy = vi.fn<() => Promise<string | undefined>>();
+    policy.mockResolvedValueOnce(undefined).mockResolvedValue('https://sameroom.other.test');
+    const answer = await handleMessage(
+      JOIN,
+      OPTIONS_PAGE,
+      deps({ fetchFn: ws.fetchFn, managedWorkspaceUrl: policy }),
+    );
+    expect(answer).toMatchObject({ ok: false, error: expect.stringContaining('sameroom.other.test') });
+    expect(await db.get('link', 'current')).toBeUndefined();
+  });
+});
