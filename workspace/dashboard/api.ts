@@ -36,12 +36,16 @@ export async function api<S extends z.ZodType>(
 export async function apiList<T>(
   path: string,
   reader: (json: unknown) => ListRead<T>,
-): Promise<Answer<{ items: T[]; skipped: number }>> {
+): Promise<Answer<{ items: T[]; skipped: number; cursor: string | null }>> {
   const answer = await request('GET', path);
   if (!answer.ok) return answer;
   const read = reader(answer.data);
   if (!read.ok) return unreadable(answer.status, [read.problem]);
-  return { ok: true, data: { items: read.items, skipped: read.rejected.length }, status: answer.status };
+  return {
+    ok: true,
+    data: { items: read.items, skipped: read.rejected.length, cursor: read.cursor },
+    status: answer.status,
+  };
 }
 
 /**

@@ -98,6 +98,28 @@ describe('the feedback model', () => {
     expect(items.problem.value).toBe('1 feedback items could not be read and are not shown.');
   });
 
+  it('reads every page of a cell over 500 items, the newest (on the last page) included', async () => {
+    const record = (n: number) =>
+      feedbackRecord({
+        id: `aaaaaaaa-aaaa-4aaa-8aaa-${String(n).padStart(12, '0')}`,
+        createdAt: new Date(Date.UTC(2026, 10, 1) + n * 60_000).toISOString(),
+      });
+    const { calls } = stubWorkspace({
+      'GET /api/v1/feedback': () =>
+        calls.at(-1)!.path.includes('since=')
+          ? { json: { items: [record(500), record(501)], cursor: '3.b' } }
+          : { json: { items: Array.from({ length: 500 }, (_, n) => record(n)), cursor: '2.a' } },
+    });
+    const items = createItemsModel('/api/v1/feedback?verdict=won');
+    await items.load();
+    expect(calls.map((call) => call.path)).toEqual([
+      '/api/v1/feedback?verdict=won',
+      '/api/v1/feedback?verdict=won&since=2.a',
+    ]);
+    expect(items.items.value).toHaveLength(502);
+    expect(items.items.value?.[0]?.id).toBe(record(501).id);
+  });
+
   it('keeps a reply the workspace refused in the box, and empties it once sent', async () => {
     let accept = false;
     stubWorkspace({

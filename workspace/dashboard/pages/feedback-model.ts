@@ -3,6 +3,7 @@ import { verdictLabel } from '../../../lib/i18n';
 import { td } from '../../../lib/i18n/dashboard';
 import {
   type FeedbackRecord,
+  LIMITS,
   type QuestionAnswers,
   readFeedbackPage,
   type Verdict,
@@ -225,18 +226,36 @@ export function createAnswersModel(filters: { readonly value: Filters }) {
 }
 export type AnswersModel = ReturnType<typeof createAnswersModel>;
 
-/** The feedback items behind one cell, newest first. */
+/** Pages of a cell's items read at most: 10,000 items, more than a cell's list is read for. */
+const MAX_ITEM_PAGES = 20;
+
+/**
+ * The feedback items behind one cell, newest first. Pages come oldest change first, so every page is
+ * read (up to MAX_ITEM_PAGES): the first one alone left out the newest items of a cell over 500, and an
+ * item replied to moved to the end, out of the list.
+ */
 export function createItemsModel(path: string) {
   const items = signal<FeedbackRecord[] | null>(null);
   const problem = signal<string | null>(null);
   async function load(): Promise<void> {
-    const answer = await apiList(path, readFeedbackPage);
-    if (!answer.ok) {
-      problem.value = answer.message;
-      return;
+    const read: FeedbackRecord[] = [];
+    let skipped = 0;
+    let cursor: string | null = null;
+    for (let page = 0; page < MAX_ITEM_PAGES; page++) {
+      const separator = path.includes('?') ? '&' : '?';
+      const pagePath: string = cursor ? `${path}${separator}since=${encodeURIComponent(cursor)}` : path;
+      const answer = await apiList(pagePath, readFeedbackPage);
+      if (!answer.ok) {
+        problem.value = answer.message;
+        return;
+      }
+      read.push(...answer.data.items);
+      skipped += answer.data.skipped;
+      cursor = answer.data.cursor;
+      if (!cursor || answer.data.items.length + answer.data.skipped < LIMITS.page) break;
     }
-    items.value = [...answer.data.items].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-    problem.value = answer.data.skipped ? td('feedbackSkipped', answer.data.skipped) : null;
+    items.value = read.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    problem.value = skipped ? td('feedbackSkipped', skipped) : null;
   }
   return { items, problem, load };
 }
