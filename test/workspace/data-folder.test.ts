@@ -1,77 +1,16 @@
-import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { BackupExists, backup } from '../../workspace/backup';
-import { listBackups } from '../../workspace/backups';
+import { describe, expect, it } from 'vitest';
 import { claimDataFolder, DataFolderInUse } from '../../workspace/data-folder';
 import { startWorkspace } from '../../workspace/server';
 import { feedbackItem } from '../support/examples';
 import { linkWithCode } from '../support/link';
-import { schemaOneDatabase, startTestWorkspace, type TestWorkspace } from './harness';
+import { children, cli, folder, ROOT, serveInChild, workspaces } from './data-folder-support';
+import { startTestWorkspace } from './harness';
 
-const run = promisify(execFile);
 const canUnshare = spawnSync('unshare', ['-n', 'true']).status === 0;
-const ROOT = join(import.meta.dirname, '..', '..');
-
-const folders: string[] = [];
-function folder(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sameroom-data-'));
-  folders.push(dir);
-  return dir;
-}
-const children: ChildProcess[] = [];
-let workspaces: TestWorkspace[] = [];
-afterEach(async () => {
-  for (const ws of workspaces) await ws.close().catch(() => undefined);
-  workspaces = [];
-});
-afterAll(() => {
-  for (const child of children) child.kill('SIGKILL');
-  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
-});
-
-/** `npm run workspace -- …` in its own process; resolves with stdout, or rejects with stderr. */
-async function cli(...args: string[]): Promise<string> {
-  try {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'workspace/cli.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: '' },
-    });
-    return stdout;
-  } catch (error) {
-    throw new Error((error as { stderr: string }).stderr.trim());
-  }
-}
-
-/** A workspace server in a child process, as `npm run workspace` runs it; resolves once it serves. */
-function serveInChild(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'workspace/cli.ts', 'serve', '--port', '0', '--data', dataDir],
-    {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const url = out.match(/Sameroom workspace at (http:\/\/\S+) /)?.[1];
-      if (url) resolve({ child, url });
-    });
-    child.stderr!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    child.on('exit', (code) => reject(new Error(`the server exited (${code}): ${out}`)));
-  });
-}
 
 describe('one owner per data folder', () => {
   it('refuses a second server on the same folder, naming the first, and the first keeps serving', async () => {
@@ -199,7 +138,7 @@ describe('one owner per data folder', () => {
       /^Invited Ana Ruiz/,
     );
     await ws.close();
-    workspaces = [];
+    workspaces.length = 0;
 
     const holder = await claimDataFolder(dataDir, 'a test holding the folder');
     try {
@@ -229,104 +168,6 @@ describe('one owner per data folder', () => {
     expect((Date.now() - started) / 4).toBeLessThan(5_000);
   });
 });
-
-describe('backups', () => {
-  it('never overwrite a file or follow a link planted in their place, and are owner-only', async () => {
-    const dir = folder();
-    const ws = await startTestWorkspace('pglite', { dataDir: join(dir, 'data') });
-    workspaces.push(ws);
-    const existing = join(dir, 'existing.jsonl');
-    writeFileSync(existing, 'keep me');
-    await expect(backup(ws.db, existing)).rejects.toBeInstanceOf(BackupExists);
-    const target = join(dir, 'elsewhere.txt');
-    writeFileSync(target, 'not yours');
-    symlinkSync(target, join(dir, 'link.jsonl'));
-    await expect(backup(ws.db, join(dir, 'link.jsonl'))).rejects.toBeInstanceOf(BackupExists);
-    const fresh = join(dir, 'fresh.jsonl');
-    await backup(ws.db, fresh);
-    expect(statSync(fresh).mode & 0o777).toBe(0o600);
-    expect(readdirSync(dir).filter((name) => name.includes('.partial'))).toEqual([]);
-    expect(statSync(ws.dataDir).mode & 0o777).toBe(0o700);
-    expect(statSync(join(ws.dataDir, 'db')).mode & 0o777).toBe(0o700);
-  });
-
-  it('are written before a migration, kept to the newest N, and restore names them', async () => {
-    const dataDir = folder();
-    // A database as the previous version left it: schema 1, with a workspace in it.
-    await (await schemaOneDatabase(dataDir, 'Old')).close();
-
-    const lines: string[] = [];
-    const ws = await startTestWorkspace('pglite', {
-      dataDir,
-      adminToken: 'unused',
-      log: (line) => lines.push(line),
-      backups: { everyMs: 0, keep: 2 },
-    });
-    workspaces.push(ws);
-    const [made] = listBackups(dataDir);
-    expect(made?.reason).toBe('before-migration');
-    expect(lines.join('\n')).toContain(`Backed up the workspace to ${made!.file} before migrating (002_`);
-    expect(statSync(made!.file).mode & 0o777).toBe(0o600);
-    expect(statSync(join(dataDir, 'backups')).mode & 0o777).toBe(0o700);
-    await ws.close();
-    workspaces = [];
-
-    expect(await cli('restore', '--data', dataDir)).toContain(made!.file);
-    const restored = join(folder(), 'restored');
-    expect(await cli('restore', made!.file, '--data', restored)).toMatch(/^Restored \d+ rows/);
-    const back = await startTestWorkspace('pglite', { dataDir: restored, adminToken: 'unused' });
-    workspaces.push(back);
-    expect((await back.db.query<{ name: string }>('SELECT name FROM workspace'))[0]!.name).toBe('Old');
-  });
-
-  it('on a schedule, keeping only the newest N', async () => {
-    const dataDir = folder();
-    const ws = await startTestWorkspace('pglite', { dataDir, backups: { everyMs: 200, keep: 2 } });
-    workspaces.push(ws);
-    await expect.poll(() => listBackups(dataDir).length, { timeout: 10_000 }).toBe(2);
-    const newest = listBackups(dataDir)[0]!.createdAt.getTime();
-    await expect
-      .poll(() => listBackups(dataDir)[0]!.createdAt.getTime(), { timeout: 10_000 })
-      .toBeGreaterThan(newest);
-    expect(listBackups(dataDir).length).toBe(2);
-  });
-
-  it('restore of a missing file says so and leaves no data folder behind', async () => {
-    const dataDir = join(folder(), 'restored');
-    await expect(cli('restore', join(dataDir, 'missing.jsonl'), '--data', dataDir)).rejects.toThrow(
-      /^No backup at /,
-    );
-    expect(existsSync(dataDir)).toBe(false);
-  });
-});
-
-describe('a database that cannot be opened', () => {
-  it('is said in plain words with the path and the newest backup, and the folder is left untouched', async () => {
-    const dataDir = folder();
-    const ws = await startTestWorkspace('pglite', { dataDir, backups: { everyMs: 100, keep: 3 } });
-    await expect.poll(() => listBackups(dataDir).length, { timeout: 10_000 }).toBeGreaterThan(0);
-    await ws.close();
-    // Damage the cluster the way a second owner's writes can: its control file is garbage.
-    writeFileSync(join(dataDir, 'db', 'global', 'pg_control'), Buffer.alloc(8192, 7));
-    const before = readdirSync(join(dataDir, 'db')).sort();
-    const [newest] = listBackups(dataDir);
-    const failed = startWorkspace({ dataDir, port: 0, log: () => undefined });
-    await expect(failed).rejects.toThrow(
-      new RegExp(
-        `^The database in ${join(dataDir, 'db')} could not be opened \\(.*\\)\\. Nothing in ${dataDir} was changed or removed\\.`,
-      ),
-    );
-    await expect(failed).rejects.toThrow(
-      `npm run workspace -- restore ${newest!.file} --data ${dataDir}-restored`,
-    );
-    expect(readdirSync(join(dataDir, 'db')).sort()).toEqual(before);
-    // The failed start let the folder go: the next attempt is not refused as "in use".
-    await expect(startWorkspace({ dataDir, port: 0, log: () => undefined })).rejects.toThrow(
-      /could not be opened/,
-    );
-  });
-});
-
 /** A join code for a new admin, asked of the running server through the CLI. */
 async function adminCode(dataDir: string): Promise<string> {
   return (await cli('invite', '--name', 'Second admin', '--role', 'admin', '--data', dataDir))

@@ -1,0 +1,105 @@
+import { existsSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BackupExists, backup } from '../../workspace/backup';
+import { listBackups } from '../../workspace/backups';
+import { startWorkspace } from '../../workspace/server';
+import { cli, folder, workspaces } from './data-folder-support';
+import { schemaOneDatabase, startTestWorkspace } from './harness';
+
+describe('backups', () => {
+  it('never overwrite a file or follow a link planted in their place, and are owner-only', async () => {
+    const dir = folder();
+    const ws = await startTestWorkspace('pglite', { dataDir: join(dir, 'data') });
+    workspaces.push(ws);
+    const existing = join(dir, 'existing.jsonl');
+    writeFileSync(existing, 'keep me');
+    await expect(backup(ws.db, existing)).rejects.toBeInstanceOf(BackupExists);
+    const target = join(dir, 'elsewhere.txt');
+    writeFileSync(target, 'not yours');
+    symlinkSync(target, join(dir, 'link.jsonl'));
+    await expect(backup(ws.db, join(dir, 'link.jsonl'))).rejects.toBeInstanceOf(BackupExists);
+    const fresh = join(dir, 'fresh.jsonl');
+    await backup(ws.db, fresh);
+    expect(statSync(fresh).mode & 0o777).toBe(0o600);
+    expect(readdirSync(dir).filter((name) => name.includes('.partial'))).toEqual([]);
+    expect(statSync(ws.dataDir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(ws.dataDir, 'db')).mode & 0o777).toBe(0o700);
+  });
+
+  it('are written before a migration, kept to the newest N, and restore names them', async () => {
+    const dataDir = folder();
+    // A database as the previous version left it: schema 1, with a workspace in it.
+    await (await schemaOneDatabase(dataDir, 'Old')).close();
+
+    const lines: string[] = [];
+    const ws = await startTestWorkspace('pglite', {
+      dataDir,
+      adminToken: 'unused',
+      log: (line) => lines.push(line),
+      backups: { everyMs: 0, keep: 2 },
+    });
+    workspaces.push(ws);
+    const [made] = listBackups(dataDir);
+    expect(made?.reason).toBe('before-migration');
+    expect(lines.join('\n')).toContain(`Backed up the workspace to ${made!.file} before migrating (002_`);
+    expect(statSync(made!.file).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dataDir, 'backups')).mode & 0o777).toBe(0o700);
+    await ws.close();
+    workspaces.length = 0;
+
+    expect(await cli('restore', '--data', dataDir)).toContain(made!.file);
+    const restored = join(folder(), 'restored');
+    expect(await cli('restore', made!.file, '--data', restored)).toMatch(/^Restored \d+ rows/);
+    const back = await startTestWorkspace('pglite', { dataDir: restored, adminToken: 'unused' });
+    workspaces.push(back);
+    expect((await back.db.query<{ name: string }>('SELECT name FROM workspace'))[0]!.name).toBe('Old');
+  });
+
+  it('on a schedule, keeping only the newest N', async () => {
+    const dataDir = folder();
+    const ws = await startTestWorkspace('pglite', { dataDir, backups: { everyMs: 200, keep: 2 } });
+    workspaces.push(ws);
+    await expect.poll(() => listBackups(dataDir).length, { timeout: 10_000 }).toBe(2);
+    const newest = listBackups(dataDir)[0]!.createdAt.getTime();
+    await expect
+      .poll(() => listBackups(dataDir)[0]!.createdAt.getTime(), { timeout: 10_000 })
+      .toBeGreaterThan(newest);
+    expect(listBackups(dataDir).length).toBe(2);
+  });
+
+  it('restore of a missing file says so and leaves no data folder behind', async () => {
+    const dataDir = join(folder(), 'restored');
+    await expect(cli('restore', join(dataDir, 'missing.jsonl'), '--data', dataDir)).rejects.toThrow(
+      /^No backup at /,
+    );
+    expect(existsSync(dataDir)).toBe(false);
+  });
+});
+
+describe('a database that cannot be opened', () => {
+  it('is said in plain words with the path and the newest backup, and the folder is left untouched', async () => {
+    const dataDir = folder();
+    const ws = await startTestWorkspace('pglite', { dataDir, backups: { everyMs: 100, keep: 3 } });
+    await expect.poll(() => listBackups(dataDir).length, { timeout: 10_000 }).toBeGreaterThan(0);
+    await ws.close();
+    // Damage the cluster the way a second owner's writes can: its control file is garbage.
+    writeFileSync(join(dataDir, 'db', 'global', 'pg_control'), Buffer.alloc(8192, 7));
+    const before = readdirSync(join(dataDir, 'db')).sort();
+    const [newest] = listBackups(dataDir);
+    const failed = startWorkspace({ dataDir, port: 0, log: () => undefined });
+    await expect(failed).rejects.toThrow(
+      new RegExp(
+        `^The database in ${join(dataDir, 'db')} could not be opened \\(.*\\)\\. Nothing in ${dataDir} was changed or removed\\.`,
+      ),
+    );
+    await expect(failed).rejects.toThrow(
+      `npm run workspace -- restore ${newest!.file} --data ${dataDir}-restored`,
+    );
+    expect(readdirSync(join(dataDir, 'db')).sort()).toEqual(before);
+    // The failed start let the folder go: the next attempt is not refused as "in use".
+    await expect(startWorkspace({ dataDir, port: 0, log: () => undefined })).rejects.toThrow(
+      /could not be opened/,
+    );
+  });
+});

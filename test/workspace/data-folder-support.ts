@@ -1,0 +1,71 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, afterEach } from 'vitest';
+import type { TestWorkspace } from './harness';
+
+/*
+ * What the data-folder tests share: temporary folders, the CLI and a server in child processes, and
+ * their cleanup. Two files (the lock; backups and an unopenable database) so that the suite's two
+ * workers take them side by side: as one file they were the workspace suite's longest run by far.
+ */
+export const run = promisify(execFile);
+export const ROOT = join(import.meta.dirname, '..', '..');
+
+const folders: string[] = [];
+export function folder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sameroom-data-'));
+  folders.push(dir);
+  return dir;
+}
+export const children: ChildProcess[] = [];
+export const workspaces: TestWorkspace[] = [];
+afterEach(async () => {
+  for (const ws of workspaces) await ws.close().catch(() => undefined);
+  workspaces.length = 0;
+});
+afterAll(() => {
+  for (const child of children) child.kill('SIGKILL');
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+});
+
+/** `npm run workspace -- …` in its own process; resolves with stdout, or rejects with stderr. */
+export async function cli(...args: string[]): Promise<string> {
+  try {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'workspace/cli.ts', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: '' },
+    });
+    return stdout;
+  } catch (error) {
+    throw new Error((error as { stderr: string }).stderr.trim());
+  }
+}
+
+/** A workspace server in a child process, as `npm run workspace` runs it; resolves once it serves. */
+export function serveInChild(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'workspace/cli.ts', 'serve', '--port', '0', '--data', dataDir],
+    {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const url = out.match(/Sameroom workspace at (http:\/\/\S+) /)?.[1];
+      if (url) resolve({ child, url });
+    });
+    child.stderr!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    child.on('exit', (code) => reject(new Error(`the server exited (${code}): ${out}`)));
+  });
+}
