@@ -125,6 +125,7 @@ const FeedbackQuery = z.strictObject({
   to: isoDate.optional(),
   format: z.enum(['json', 'csv']).optional(),
   limit: z.coerce.number().int().min(1).max(LIMITS.page).optional(),
+  latest: z.literal('1').optional(),
 });
 
 const MatrixQuery = z.strictObject({
@@ -356,7 +357,7 @@ export const ROUTES: Route[] = [
     response: FeedbackPage,
     access: EVERYONE,
     summary:
-      'mine=1: your own items changed after the cursor. Otherwise (marketers): all items, filtered by campaign, verdict, region, channel, rep, from, to; format=csv for a spreadsheet.',
+      'mine=1: your own items changed after the cursor. Otherwise (marketers): all items, filtered by campaign, verdict, region, channel, rep, from, to; latest=1 keeps only the latest verdict of each lead within the period filters (the leads a matrix cell counts); format=csv for a spreadsheet.',
     query: FeedbackQuery,
     async handle({ c, config, member, query }) {
       const mine = query.mine === '1';
@@ -374,7 +375,14 @@ export const ROUTES: Route[] = [
         ...(query.to ? { to: query.to } : {}),
       };
       if (query.format !== 'csv')
-        return c.json(await listFeedback(config.db, { ...filter, since, limit: query.limit ?? LIMITS.page }));
+        return c.json(
+          await listFeedback(config.db, {
+            ...filter,
+            ...(query.latest === '1' ? { latest: true } : {}),
+            since,
+            limit: query.limit ?? LIMITS.page,
+          }),
+        );
       c.header('Content-Type', 'text/csv; charset=utf-8');
       c.header('Content-Disposition', 'attachment; filename="sameroom-feedback.csv"');
       return c.body(feedbackCsvStream(config.db, filter, since));

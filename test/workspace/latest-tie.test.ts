@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FeedbackItem, Member } from '../../lib/protocol';
 import { questionAnswers } from '../../workspace/domain/answers';
@@ -77,5 +78,44 @@ describe("a lead's latest verdict when two share their instant", () => {
       ),
     );
     expect(new Set(shown.map((pair) => pair.join()))).toEqual(new Set(['1,good_fit', '2,wrong_audience']));
+  });
+
+  it("lists a matrix cell's leads, each by its latest verdict, so the list holds what the cell counts", async () => {
+    const marketer = await ws.join('marketer', 'Mara');
+    const created = await ws.call('POST', '/api/v1/campaigns', {
+      token: marketer.token,
+      body: briefInput({ name: 'Cell campaign' }),
+    });
+    const campaignId = ((await created.json()) as { id: string }).id;
+    const { id } = await ws.join('rep', 'Bo', 'DACH');
+    const bo: Member = { id, name: 'Bo', role: 'rep', region: 'DACH' };
+    const verdict = (recordId: string, verdict: FeedbackItem['verdict'], minute: number) =>
+      feedbackItem({
+        id: randomUUID(),
+        campaignId,
+        lead: { crm: 'pipedrive', objectType: 'person', recordId },
+        verdict,
+        createdAt: new Date(Date.UTC(2026, 10, 3, 9, minute)).toISOString(),
+      });
+    // Lead 10: good fit, then won. Lead 11: good fit only.
+    await ingest(
+      ws.db,
+      bo,
+      prepareBatch([verdict('10', 'good_fit', 0), verdict('10', 'won', 5), verdict('11', 'good_fit', 1)]),
+    );
+    const cell = (await feedbackMatrix(ws.db, {})).find(
+      (c) => c.campaignId === campaignId && c.verdict === 'good_fit',
+    );
+    expect(cell?.leads).toBe(1);
+    const list = async (extra: string) =>
+      (
+        (await (
+          await ws.call('GET', `/api/v1/feedback?campaign=${campaignId}&verdict=good_fit${extra}`, {
+            token: marketer.token,
+          })
+        ).json()) as { items: Array<{ lead: { recordId: string } }> }
+      ).items.map((item) => item.lead.recordId);
+    expect((await list('')).sort()).toEqual(['10', '11']);
+    expect(await list('&latest=1')).toEqual(['11']);
   });
 });

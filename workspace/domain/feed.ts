@@ -19,6 +19,11 @@ export interface FeedbackFilter extends PeriodFilter {
   memberId?: string;
   campaign?: string | null; // null: unmatched only
   verdict?: Verdict;
+  /**
+   * Only each lead's latest verdict within the period filters (the matrix's count): a cell's list then
+   * holds the leads its number counts, not every verdict ever given with that campaign and verdict.
+   */
+  latest?: boolean;
   since: Cursor;
   limit: number;
 }
@@ -73,6 +78,14 @@ export async function listFeedback(
   else if (filter.campaign) conditions.add('f.campaign_id = ?', filter.campaign);
   if (filter.verdict) conditions.add('f.verdict = ?', filter.verdict);
   addPeriodFilter(conditions, filter);
+  if (filter.latest) {
+    // The order of "latest" everywhere: createdAt, then arrival, then id (matrix.ts, rollups.ts).
+    const within = addPeriodFilter(new Conditions(conditions.params), filter);
+    conditions.clauses.push(
+      `f.id IN (SELECT DISTINCT ON (f.lead_key) f.id FROM feedback f ${within.where()}
+                 ORDER BY f.lead_key, f.created_at DESC, f.received_at DESC, f.id DESC)`,
+    );
+  }
   const params = conditions.params;
   params.push(filter.limit);
   const rows = await sql.query<FeedbackRow>(

@@ -58,7 +58,7 @@ describe('the feedback model', () => {
     model.select(CAMPAIGN_ID, 'won');
     expect(model.drill.value).toMatchObject({
       title: 'Won on Hannover Messe 2026',
-      path: `/api/v1/feedback?region=DACH&campaign=${CAMPAIGN_ID}&verdict=won`,
+      path: `/api/v1/feedback?region=DACH&campaign=${CAMPAIGN_ID}&verdict=won&latest=1`,
     });
     expect(model.csvHref.value).toBe('/api/v1/feedback?region=DACH&format=csv');
     model.clearSelection();

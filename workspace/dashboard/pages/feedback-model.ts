@@ -58,7 +58,8 @@ export function createFeedbackModel() {
     return {
       key: `${chosen.campaign}:${chosen.verdict}:${query(filters.value)}`,
       title: td('feedbackCellTitle', verdictLabel(chosen.verdict), columnName(chosen.campaign)),
-      path: `/api/v1/feedback${query(filters.value, { campaign: chosen.campaign, verdict: chosen.verdict })}`,
+      // The leads the cell counts: each by its latest verdict within the filters, as the matrix does.
+      path: `/api/v1/feedback${query(filters.value, { campaign: chosen.campaign, verdict: chosen.verdict, latest: '1' })}`,
     };
   });
 
