@@ -85,30 +85,29 @@ describe('invites', () => {
 
 describe('workspace settings', () => {
   it('reads the settings, adds and removes regions, and the header follows', async () => {
+    // The workspace as it is: another admin added Nordics after this one signed in.
+    let regions = ['DACH', 'Iberia', 'Nordics'];
     stubWorkspace({
-      'GET /api/v1/workspace': {
-        json: {
-          name: 'Acme',
-          regions: ['DACH'],
-          showSellers: false,
-          webhookUrl: null,
-          tireKickerThreshold: 0.25,
-        },
-      },
-      'PATCH /api/v1/workspace': (body) => ({
-        json: { ...meAnswer().workspace, ...(body as object) },
+      'GET /api/v1/workspace': () => ({
+        json: { name: 'Acme', regions, showSellers: false, webhookUrl: null, tireKickerThreshold: 0.25 },
       }),
+      'PATCH /api/v1/workspace': (body) => {
+        regions = (body as { regions?: string[] }).regions ?? regions;
+        return { json: { ...meAnswer().workspace, ...(body as object) } };
+      },
     });
     const model = createSettingsModel();
     await model.load();
     expect(model.webhook.value).toBe('');
     expect(model.showSellers.value).toBe(false);
-    model.newRegion.value = ' Nordics ';
+    expect(model.regions.value).toEqual(['DACH', 'Iberia']);
+    model.newRegion.value = ' France ';
     await model.addRegion();
-    expect(me.value?.workspace.regions).toEqual(['DACH', 'Iberia', 'Nordics']);
+    // Added to the regions the workspace has now, not to those read at sign-in (Nordics stays).
+    expect(me.value?.workspace.regions).toEqual(['DACH', 'Iberia', 'Nordics', 'France']);
     expect(model.newRegion.value).toBe('');
     await model.removeRegion('DACH');
-    expect(model.regions.value).toEqual(['Iberia', 'Nordics']);
+    expect(model.regions.value).toEqual(['Iberia', 'Nordics', 'France']);
     await model.setShowSellers(true);
     expect(model.showSellers.value).toBe(true);
   });

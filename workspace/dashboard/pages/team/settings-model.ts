@@ -39,10 +39,29 @@ export function createSettingsModel() {
     return true;
   }
 
-  async function addRegion(): Promise<void> {
-    if (await save({ regions: [...regions.value, newRegion.value.trim()] })) newRegion.value = '';
+  /**
+   * The regions as the workspace has them now, not as read at sign-in: a region another admin (or this
+   * one, in another tab) added or removed since would otherwise be undone by saving the whole list.
+   */
+  async function currentRegions(): Promise<string[] | null> {
+    const answer = await api('GET', '/api/v1/workspace', WorkspaceAnswer);
+    if (!answer.ok) {
+      problem.value = answer.message;
+      return null;
+    }
+    return answer.data.regions;
   }
-  const removeRegion = (region: string) => save({ regions: regions.value.filter((r) => r !== region) });
+
+  async function addRegion(): Promise<void> {
+    const region = newRegion.value.trim();
+    const now = await currentRegions();
+    if (!now) return;
+    if (await save({ regions: now.includes(region) ? now : [...now, region] })) newRegion.value = '';
+  }
+  async function removeRegion(region: string): Promise<boolean> {
+    const now = await currentRegions();
+    return now !== null && save({ regions: now.filter((r) => r !== region) });
+  }
   async function setShowSellers(checked: boolean): Promise<void> {
     if (await save({ showSellers: checked })) showSellers.value = checked;
   }
