@@ -145,6 +145,8 @@ export interface CampaignList {
 export interface UnlinkReply extends OutboxStatus {
   revoked: boolean;
   revokeProblem: string | null;
+  /** Nothing was linked (a second click, or the admin's policy unlinked it meanwhile): nothing revoked. */
+  wasLinked: boolean;
 }
 
 /** Every reply carries either the answer or an error a person can act on. */

@@ -13,10 +13,13 @@ import type { OutboxStatus } from '../../lib/messages';
 import { openShortcutSettings, shortcuts } from '../../lib/platform/commands';
 import { registerSite, removeSite, requestSiteAccess } from '../../lib/platform/custom-sites';
 import { askBackground } from '../../lib/platform/messaging';
-import { loadSettings, saveSettings } from '../../lib/platform/settings';
+import { loadSettings, saveSettings, watchSettings } from '../../lib/platform/settings';
 import { DEFAULT_SETTINGS, type ManagedSettings, type Settings } from '../../lib/settings';
 import { parseWorkspaceUrl } from '../../lib/workspace/join-link';
 import { SiteNotices } from './SiteNotices';
+
+/** How long after a settings change the link is read again: the background's policy check comes first. */
+const POLICY_SETTLE_MS = 1_000;
 
 const link = signal<LinkState>({ kind: 'loading' });
 const settings = signal<Settings>(DEFAULT_SETTINGS);
@@ -49,9 +52,11 @@ async function unlink(): Promise<void> {
   const answer = await askBackground({ type: 'unlink' });
   unlinked.value = !answer.ok
     ? answer.error
-    : answer.reply.revoked
-      ? t('unlinkRevoked')
-      : t('unlinkNotRevoked', answer.reply.revokeProblem ?? '');
+    : !answer.reply.wasLinked
+      ? t('unlinkNothing')
+      : answer.reply.revoked
+        ? t('unlinkRevoked')
+        : t('unlinkNotRevoked', answer.reply.revokeProblem ?? '');
   if (answer.ok) outbox.value = answer.reply;
   link.value = linkStateOf(await askBackground({ type: 'status' }));
   unlinking.value = false;
@@ -185,8 +190,17 @@ void refresh();
 void shortcuts().then((list) => {
   keys.value = list;
 });
-askBackground({ type: 'status' }).then((answer) => {
-  link.value = linkStateOf(answer);
+const readStatus = () =>
+  askBackground({ type: 'status' }).then((answer) => {
+    link.value = linkStateOf(answer);
+  });
+void readStatus();
+// A policy (or another Options tab) changed the settings while this page is open: shown at once, and
+// the link read again once the background has held it to the new policy, so that no stale Unlink
+// button or link form is left on the page.
+watchSettings(() => {
+  void refresh();
+  setTimeout(() => void readStatus(), POLICY_SETTLE_MS);
 });
 askBackground({ type: 'outbox' }).then((answer) => {
   if (answer.ok) outbox.value = answer.reply;

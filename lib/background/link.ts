@@ -88,14 +88,18 @@ async function forgetLink(db: IDBPDatabase<SameroomDb>, notice: string | null) {
 export async function unlinkWorkspace(
   db: IDBPDatabase<SameroomDb>,
   options: { fetchFn?: typeof fetch } = {},
-): Promise<{ revoked: boolean; problem: string | null }> {
+): Promise<{ revoked: boolean; problem: string | null; wasLinked: boolean }> {
   const link = await forgetLink(db, null);
-  if (!link) return { revoked: true, problem: null };
+  if (!link) return { revoked: false, problem: null, wasLinked: false };
   try {
     await new WorkspaceClient(link.workspaceUrl, link.token, options.fetchFn).revokeToken(REVOKE_TIMEOUT_MS);
-    return { revoked: true, problem: null };
+    return { revoked: true, problem: null, wasLinked: true };
   } catch (error) {
-    return { revoked: false, problem: error instanceof WorkspaceError ? error.message : String(error) };
+    return {
+      revoked: false,
+      problem: error instanceof WorkspaceError ? error.message : String(error),
+      wasLinked: true,
+    };
   }
 }
 

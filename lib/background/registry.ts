@@ -195,9 +195,9 @@ export const REGISTRY = {
     campaignList(await deps.db(), context(deps)),
   ),
   unlink: entry(only('unlink'), PAGES, async (_m, _s, deps): Promise<UnlinkReply> => {
-    const { revoked, problem } = await unlinkWorkspace(await deps.db(), context(deps));
+    const { revoked, problem, wasLinked } = await unlinkWorkspace(await deps.db(), context(deps));
     deps.outboxChanged();
-    return { ...(await outboxStatus(await deps.db())), revoked, revokeProblem: problem };
+    return { ...(await outboxStatus(await deps.db())), revoked, revokeProblem: problem, wasLinked };
   }),
   /** The built-in CRMs' switches in force, the admin's policy applied (missing means on). */
   enabledCrms: entry(

@@ -268,6 +268,7 @@ export const en = {
   policyUnlinkedInvalid:
     'Sameroom was unlinked from $1 because your organisation’s administrator set a workspace address it cannot read ($2). Unsent verdicts are kept.',
   unlinkRevoked: 'Unlinked. The workspace no longer accepts this browser’s link.',
+  unlinkNothing: 'This browser was not linked to a workspace any more, so there was nothing to unlink.',
   unlinkNotRevoked:
     'Unlinked in this browser, but the workspace could not be told ($1). Ask your workspace admin to remove this browser’s access.',
   objectLead: 'Lead',

@@ -280,6 +280,8 @@ export const es: Record<MessageKey, string> = {
   policyUnlinkedInvalid:
     'Sameroom se desvinculó de $1 porque la administración de tu organización fijó una dirección de espacio de trabajo que no puede leer ($2). Se conservan los veredictos sin enviar.',
   unlinkRevoked: 'Desvinculado. El espacio de trabajo ya no acepta el vínculo de este navegador.',
+  unlinkNothing:
+    'Este navegador ya no estaba vinculado a ningún espacio de trabajo, así que no había nada que desvincular.',
   unlinkNotRevoked:
     'Desvinculado en este navegador, pero no se pudo avisar al espacio de trabajo ($1). Pide a quien lo administra que retire el acceso de este navegador.',
   objectLead: 'Lead',

@@ -155,6 +155,15 @@ describe('an existing link when the policy changes', () => {
 });
 
 describe('Unlink', () => {
+  it('says nothing was linked, and claims no revoke, when asked again (a second click, a policy meanwhile)', async () => {
+    await linkedWithOneVerdict();
+    const { calls, fetchFn } = workspace();
+    await handleMessage({ type: 'unlink' }, OPTIONS_PAGE, deps({ fetchFn }));
+    const again = await handleMessage({ type: 'unlink' }, OPTIONS_PAGE, deps({ fetchFn }));
+    expect(again).toMatchObject({ ok: true, reply: { wasLinked: false, revoked: false } });
+    expect(calls).toHaveLength(1);
+  });
+
   it('asks the workspace to revoke the token, then forgets it here, keeping unsent verdicts', async () => {
     const db = await linkedWithOneVerdict();
     const { calls, fetchFn } = workspace();
