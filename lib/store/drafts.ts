@@ -1,4 +1,4 @@
-import type { IDBPDatabase } from 'idb';
+import type { IDBPDatabase, IDBPObjectStore } from 'idb';
 import { z } from 'zod';
 import { LIMITS, Verdict } from '../protocol';
 import type { SameroomDb } from './db';
@@ -36,8 +36,6 @@ export const Draft = z.strictObject({
     .optional(),
 });
 export type Draft = z.infer<typeof Draft>;
-export type { SentText } from './draft-text';
-export { draftWasSent } from './draft-text';
 
 /** Nothing typed: kept as no draft at all. */
 export const isEmptyDraft = (draft: Draft): boolean =>
@@ -45,13 +43,26 @@ export const isEmptyDraft = (draft: Draft): boolean =>
   Object.values(draft.answers).every((answer) => answer === '') &&
   (!draft.quick || (draft.quick.leadLink === '' && draft.quick.campaignId === ''));
 
-/** The draft kept for `key`, or null. A stored value that no longer reads as a draft is none. */
-export async function keptDraft(db: IDBPDatabase<SameroomDb>, key: DraftKey): Promise<Draft | null> {
-  const stored = await db.get('drafts', key);
+type Stored = SameroomDb['drafts']['value'];
+type DraftStore = IDBPObjectStore<SameroomDb, ['drafts'], 'drafts', 'readwrite'>;
+
+/** A stored value as a draft, or null: one that no longer reads as a draft is none. */
+function asDraft(stored: Stored | undefined): Draft | null {
   if (!stored) return null;
   const { keptAt: _keptAt, ...draft } = stored;
   const read = Draft.safeParse(draft);
   return read.success ? read.data : null;
+}
+
+/** Writes `draft` under `key`; an empty one (or none) removes it. */
+async function write(store: DraftStore, key: DraftKey, draft: Draft | null, now: Date): Promise<void> {
+  if (!draft || isEmptyDraft(draft)) await store.delete(key);
+  else await store.put({ ...draft, keptAt: now.toISOString() }, key);
+}
+
+/** The draft kept for `key`, or null. */
+export async function keptDraft(db: IDBPDatabase<SameroomDb>, key: DraftKey): Promise<Draft | null> {
+  return asDraft(await db.get('drafts', key));
 }
 
 /**
@@ -66,8 +77,8 @@ export async function keepDraft(
   draft: Draft,
   now: Date,
 ): Promise<void> {
-  if (isEmptyDraft(draft)) await db.delete('drafts', key);
-  else await db.put('drafts', { ...draft, keptAt: now.toISOString() }, key);
+  const tx = db.transaction('drafts', 'readwrite');
+  await Promise.all([write(tx.store, key, draft, now), tx.done]);
 }
 
 /** A draft with what was sent taken out: none for a lead; the popup's form keeps its campaign and verdict. */
@@ -86,12 +97,7 @@ export async function forgetSentDraft(
   now: Date,
 ): Promise<void> {
   const tx = db.transaction('drafts', 'readwrite');
-  const stored = await tx.store.get(key);
-  const read = stored && Draft.safeParse((({ keptAt: _keptAt, ...draft }) => draft)(stored));
-  if (read?.success && draftWasSent(read.data, sent)) {
-    const left = afterSending(read.data);
-    if (left && !isEmptyDraft(left)) await tx.store.put({ ...left, keptAt: now.toISOString() }, key);
-    else await tx.store.delete(key);
-  }
+  const draft = asDraft(await tx.store.get(key));
+  if (draft && draftWasSent(draft, sent)) await write(tx.store, key, afterSending(draft), now);
   await tx.done;
 }

@@ -4,7 +4,8 @@ import { adapterFor } from '../../../lib/crm';
 import type { SenderInfo } from '../../../lib/messages';
 import { LIMITS } from '../../../lib/protocol';
 import { openSameroomDb } from '../../../lib/store/db';
-import { draftWasSent, forgetSentDraft, keepDraft, keptDraft, leadDraftKey } from '../../../lib/store/drafts';
+import { draftWasSent } from '../../../lib/store/draft-text';
+import { forgetSentDraft, keepDraft, keptDraft, leadDraftKey } from '../../../lib/store/drafts';
 
 const LEAD = leadDraftKey('salesforce:lead:00Q5g00000A1b2cEAB');
 const NOW = new Date('2026-12-03T10:00:00Z');
