@@ -165,10 +165,11 @@ export async function claimDataFolder(dataDir: string, role: string): Promise<Da
     host?.close();
     throw error;
   }
+  const netns = networkNamespace();
   const owner: DataFolderOwner = {
     pid: process.pid,
     host: hostname(),
-    ...(networkNamespace() ? { netns: networkNamespace() } : {}),
+    ...(netns ? { netns } : {}),
     startedAt: new Date().toISOString(),
     role,
   };

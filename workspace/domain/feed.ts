@@ -12,7 +12,7 @@ import {
 } from '../../lib/protocol';
 import type { Sql } from '../db/database';
 import { ApiError, notFound } from '../errors';
-import { addPeriodFilter, Conditions, type PeriodFilter } from './feedback-filter';
+import { addPeriodFilter, Conditions, latestPerLead, type PeriodFilter } from './feedback-filter';
 import { nextChange } from './workspace';
 
 export interface FeedbackFilter extends PeriodFilter {
@@ -79,12 +79,9 @@ export async function listFeedback(
   if (filter.verdict) conditions.add('f.verdict = ?', filter.verdict);
   addPeriodFilter(conditions, filter);
   if (filter.latest) {
-    // The order of "latest" everywhere: createdAt, then arrival, then id (matrix.ts, rollups.ts).
+    // The matrix's count: each lead once, by its latest verdict within the period filters.
     const within = addPeriodFilter(new Conditions(conditions.params), filter);
-    conditions.clauses.push(
-      `f.id IN (SELECT DISTINCT ON (f.lead_key) f.id FROM feedback f ${within.where()}
-                 ORDER BY f.lead_key, f.created_at DESC, f.received_at DESC, f.id DESC)`,
-    );
+    conditions.clauses.push(`f.id IN (${latestPerLead('f.id', within)})`);
   }
   const params = conditions.params;
   params.push(filter.limit);
@@ -147,11 +144,10 @@ export async function listFeedback(
   return { items, cursor: formatCursor(last ? { seq: Number(last.change_seq), id: last.id } : filter.since) };
 }
 
-/** A marketer's reply; the item moves past every rep's cursor so its rep pulls the reply. */
 /**
- * A reply to a feedback item. `replyId`, the client's id for it: sent again (a retry after an answer
- * that never came), the reply is stored once and its id answered; the same id with anything else is a
- * conflict.
+ * A marketer's reply; the item moves past every rep's cursor so its rep pulls the reply. `replyId`, the
+ * client's id for it: sent again (a retry after an answer that never came), the reply is stored once
+ * and its id answered; the same id with anything else is a conflict.
  */
 export async function addReply(
   tx: Sql,

@@ -24,6 +24,15 @@ export class Conditions {
   }
 }
 
+/**
+ * Each lead's latest verdict among the feedback `f` that `conditions` admit, as `columns`: the newest by
+ * createdAt, then the later to arrive, then the greater id (the rollups' order, rollups.ts).
+ */
+export function latestPerLead(columns: string, conditions: Conditions): string {
+  return `SELECT DISTINCT ON (f.lead_key) ${columns} FROM feedback f ${conditions.where()}
+           ORDER BY f.lead_key, f.created_at DESC, f.received_at DESC, f.id DESC`;
+}
+
 /** Feedback `f` in the period (both dates included), region, channel of its campaign, and rep. */
 export function addPeriodFilter(conditions: Conditions, filter: PeriodFilter): Conditions {
   if (filter.from) conditions.add('f.created_at >= ?::date', filter.from);

@@ -1,6 +1,6 @@
 import type { Verdict } from '../../lib/protocol';
 import type { Sql } from '../db/database';
-import { addPeriodFilter, Conditions, type PeriodFilter } from './feedback-filter';
+import { addPeriodFilter, Conditions, latestPerLead, type PeriodFilter } from './feedback-filter';
 
 export type MatrixFilter = PeriodFilter;
 
@@ -17,12 +17,9 @@ export interface MatrixCell {
 export async function feedbackMatrix(sql: Sql, filter: MatrixFilter): Promise<MatrixCell[]> {
   const conditions = addPeriodFilter(new Conditions(), filter);
   const rows = await sql.query<{ campaign_id: string | null; verdict: Verdict; leads: number }>(
-    `SELECT campaign_id, verdict, count(*)::int AS leads FROM (
-       SELECT DISTINCT ON (f.lead_key) f.campaign_id, f.verdict
-         FROM feedback f
-        ${conditions.where()}
-        ORDER BY f.lead_key, f.created_at DESC, f.received_at DESC, f.id DESC) latest
-     GROUP BY campaign_id, verdict`,
+    `SELECT campaign_id, verdict, count(*)::int AS leads
+       FROM (${latestPerLead('f.campaign_id, f.verdict', conditions)}) latest
+      GROUP BY campaign_id, verdict`,
     conditions.params,
   );
   return rows.map((row) => ({ campaignId: row.campaign_id, verdict: row.verdict, leads: Number(row.leads) }));
