@@ -8,6 +8,7 @@ import { PrivacySection } from '../../components/PrivacySection';
 import { type Shortcut, ShortcutsSection } from '../../components/ShortcutsSection';
 import '../../components/page.css';
 import { ADAPTERS } from '../../lib/crm';
+import { inWords } from '../../lib/errors';
 import { currentLanguage, t } from '../../lib/i18n';
 import type { OutboxStatus } from '../../lib/messages';
 import { openShortcutSettings, shortcuts } from '../../lib/platform/commands';
@@ -84,11 +85,7 @@ function loadValidator(): Promise<SiteValidator> {
 /** Validates, then asks for the site's permission before any await (the click's gesture), then keeps it. */
 function addSite(input: unknown): Promise<CustomSiteProblems | null> {
   // Not loaded yet (the form sent without a focus): a browser may then refuse the prompt, never the site.
-  if (!loadedValidator)
-    return loadValidator().then(
-      () => addSite(input),
-      (error: unknown) => ({ '': t('errCouldNot', error instanceof Error ? error.message : String(error)) }),
-    );
+  if (!loadedValidator) return loadValidator().then(() => addSite(input), failedToAdd);
   const checked = loadedValidator.checkCustomSite(input, crypto.randomUUID());
   if (!checked.ok) return Promise.resolve(checked.problems);
   const site = checked.site;
@@ -107,10 +104,11 @@ function addSite(input: unknown): Promise<CustomSiteProblems | null> {
       settings.value = { ...settings.value, customSites: next.customSites };
       return null;
     })
-    .catch((error: unknown) => ({
-      '': t('errCouldNot', error instanceof Error ? error.message : String(error)),
-    }));
+    .catch(failedToAdd);
 }
+
+/** Why an Add failed (a pattern the browser refused, a register or save error), said on the form. */
+const failedToAdd = (error: unknown): CustomSiteProblems => ({ '': inWords(error) });
 
 function Options() {
   const status = link.value.kind === 'ready' ? link.value.status : null;

@@ -1,5 +1,5 @@
 import type { IDBPDatabase } from 'idb';
-import { RepError } from '../errors';
+import { inWords } from '../errors';
 import { t } from '../i18n';
 import { classifySender, type Envelope, type SenderInfo } from '../messages';
 import type { PanelCommand } from '../platform/commands';
@@ -77,9 +77,7 @@ export async function handleParsed(
     };
     return { ok: true, reply: await registered.handle(message, sender, deps) };
   } catch (error) {
-    const text = error instanceof Error ? error.message : String(error);
     // Already worded for the rep (a bad code, nothing linked, an unreachable workspace): as it is.
-    if (error instanceof RepError) return { ok: false, error: text };
-    return { ok: false, error: t('errCouldNot', text) };
+    return { ok: false, error: inWords(error) };
   }
 }
