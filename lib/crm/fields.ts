@@ -36,6 +36,8 @@ export function cleanText(raw: string | null | undefined): string | undefined {
  * the lead's.
  */
 export function openShadowRoots(root: ParentNode): ShadowRoot[] {
+  const known = walked?.get(root);
+  if (known) return known;
   const found: ShadowRoot[] = [];
   const queue: ParentNode[] = [root];
   let visited = 0;
@@ -49,7 +51,26 @@ export function openShadowRoots(root: ParentNode): ShadowRoot[] {
       }
     }
   }
+  walked?.set(root, found);
   return found;
+}
+
+/** The shadow roots found under each root during the current `readingPage`, or null outside one. */
+let walked: Map<ParentNode, ShadowRoot[]> | null = null;
+
+/**
+ * Runs `read` (one synchronous read of a page's fields) with each root's shadow roots looked for once:
+ * a record page read for eight fields, most of them not on it, walked the whole page eight times, tens
+ * of ms on a busy page's main thread (issue 11). The page cannot change during a synchronous read.
+ */
+export function readingPage<T>(read: () => T): T {
+  if (walked) return read();
+  walked = new Map();
+  try {
+    return read();
+  } finally {
+    walked = null;
+  }
 }
 
 /** CRMs keep hidden tabs and previews of other records in the DOM (HubSpot does): skip what is hidden. */

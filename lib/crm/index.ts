@@ -3,6 +3,7 @@ import { type CustomSite, crmEnabled, customSiteMatches, type Settings } from '.
 import { attio } from './attio';
 import { close } from './close';
 import { dynamics } from './dynamics';
+import { readingPage } from './fields';
 import { freshsales } from './freshsales';
 import { hubspot } from './hubspot';
 import { pipedrive } from './pipedrive';
@@ -119,7 +120,7 @@ export function detectWith(adapter: CrmAdapter, url: URL, doc: Document): LeadCo
   if (!record) return null;
   let signals = {};
   try {
-    signals = adapter.readSignals(doc, record);
+    signals = readingPage(() => adapter.readSignals(doc, record));
   } catch {
     // A hostile or half-rendered page: the record is still recognised, with no signals.
   }

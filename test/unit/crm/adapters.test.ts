@@ -100,6 +100,32 @@ describe('our own panel', () => {
   });
 });
 
+describe('reading a record page', () => {
+  it('walks the page for shadow roots once per read, however many fields it lacks', () => {
+    const url = 'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2cEAB/view';
+    const doc = parseFixture(`<!doctype html><body>
+      <other-widget><template shadowrootmode="open">
+        <records-record-layout-item field-label="Region">
+          <div data-target-selection-name="sfdc:RecordField.Lead.Region__c">
+            <span class="test-id__field-value">DACH</span>
+          </div>
+        </records-record-layout-item>
+      </template></other-widget>
+    </body>`);
+    const walk = vi.spyOn(doc, 'querySelectorAll');
+    try {
+      expect(detectLead(url, doc)?.signals).toEqual({ region: 'DACH' });
+      // Every field the page lacks was looked for in the shadow roots: one walk of the page found them.
+      expect(walk.mock.calls.filter(([selector]) => selector === '*')).toHaveLength(1);
+      // A second read walks again: the page may have changed since.
+      detectLead(url, doc);
+      expect(walk.mock.calls.filter(([selector]) => selector === '*')).toHaveLength(2);
+    } finally {
+      walk.mockRestore();
+    }
+  });
+});
+
 describe('record URLs that are not records', () => {
   const doc = parseFixture('<!doctype html><body></body>');
   it.each([
