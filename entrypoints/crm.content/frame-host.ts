@@ -25,14 +25,10 @@ function styled(element: HTMLElement, styles: Record<string, string>): void {
 
 const clamp = (width: number) => Math.round(Math.min(WIDTH.max, Math.max(WIDTH.min, width)));
 
-/**
- * Resolves once the page's DOM is parsed, in a task of its own: resolved within the DOMContentLoaded
- * event, the read of the record ran inside the parser's last task, beside the page's own handlers and
- * the layout Chromium forces there, and made it a long task (over 50 ms) on busy pages (issue 11).
- */
+/** Resolves once the page's DOM is parsed. */
 function domParsed(): Promise<void> {
   return new Promise((resolve) =>
-    document.addEventListener('DOMContentLoaded', () => setTimeout(resolve, 0), { once: true }),
+    document.addEventListener('DOMContentLoaded', () => resolve(), { once: true }),
   );
 }
 
