@@ -77,10 +77,10 @@ describe('the adapter registry', () => {
   });
 });
 
-describe('our own panel', () => {
-  it("is never read as the CRM's page, even when it shows a field the adapter looks for", () => {
-    const url = 'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2cEAB/view';
-    const doc = parseFixture(`<!doctype html><body>
+/** A Lightning lead whose only readable field sits in a widget's open shadow root, beside our panel's. */
+const SHADOW_LEAD = 'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2cEAB/view';
+const shadowLeadPage = () =>
+  parseFixture(`<!doctype html><body>
       <sameroom-panel><template shadowrootmode="open">
         <records-record-layout-item field-label="Lead Source">
           <div data-target-selection-name="sfdc:RecordField.Lead.LeadSource">
@@ -96,29 +96,23 @@ describe('our own panel', () => {
         </records-record-layout-item>
       </template></other-widget>
     </body>`);
-    expect(detectLead(url, doc)?.signals).toEqual({ region: 'DACH' });
+
+describe('our own panel', () => {
+  it("is never read as the CRM's page, even when it shows a field the adapter looks for", () => {
+    expect(detectLead(SHADOW_LEAD, shadowLeadPage())?.signals).toEqual({ region: 'DACH' });
   });
 });
 
 describe('reading a record page', () => {
   it('walks the page for shadow roots once per read, however many fields it lacks', () => {
-    const url = 'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2cEAB/view';
-    const doc = parseFixture(`<!doctype html><body>
-      <other-widget><template shadowrootmode="open">
-        <records-record-layout-item field-label="Region">
-          <div data-target-selection-name="sfdc:RecordField.Lead.Region__c">
-            <span class="test-id__field-value">DACH</span>
-          </div>
-        </records-record-layout-item>
-      </template></other-widget>
-    </body>`);
+    const doc = shadowLeadPage();
     const walk = vi.spyOn(doc, 'querySelectorAll');
     try {
-      expect(detectLead(url, doc)?.signals).toEqual({ region: 'DACH' });
+      expect(detectLead(SHADOW_LEAD, doc)?.signals).toEqual({ region: 'DACH' });
       // Every field the page lacks was looked for in the shadow roots: one walk of the page found them.
       expect(walk.mock.calls.filter(([selector]) => selector === '*')).toHaveLength(1);
       // A second read walks again: the page may have changed since.
-      detectLead(url, doc);
+      detectLead(SHADOW_LEAD, doc);
       expect(walk.mock.calls.filter(([selector]) => selector === '*')).toHaveLength(2);
     } finally {
       walk.mockRestore();
