@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LIMITS, type Role, responses } from '../lib/protocol';
 import { isoDate } from '../lib/protocol/text';
 import { questionAnswers } from './domain/answers';
+import { CSV_BOM } from './domain/csv';
 import { type InsightFilter, insights } from './domain/insights';
 import { INSIGHT_NAMES, insightsCsv } from './domain/insights-csv';
 import type { Route, RouteContext } from './routes';
@@ -42,7 +43,7 @@ async function answerCsv({ c, config, query }: RouteContext<unknown, InsightsQue
     'Content-Disposition',
     `attachment; filename="sameroom-insights${query.insight ? `-${query.insight}` : ''}.csv"`,
   );
-  return c.body(csv);
+  return c.body(CSV_BOM + csv);
 }
 
 /** The Insights page's API (issue 15); registered beside ROUTES, so the OpenAPI document has it too. */

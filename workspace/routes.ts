@@ -10,7 +10,7 @@ import { browserSummary, linkedBrowsers, redeemCode, revokeMemberToken, revokeTo
 import { rateLimitSubject } from './client-address';
 import type { Database } from './db/database';
 import { createBrief, getBrief, listCampaigns, patchBrief } from './domain/briefs';
-import { feedbackCsvHeader, feedbackCsvRows } from './domain/csv';
+import { CSV_BOM, feedbackCsvHeader, feedbackCsvRows } from './domain/csv';
 import { addReply, type Cursor, type FeedbackFilter, listFeedback, parseCursor } from './domain/feed';
 import { ingest, prepareBatch } from './domain/ingest';
 import { setTireKickerThreshold, tireKickerThreshold } from './domain/insights';
@@ -160,7 +160,7 @@ function feedbackCsvStream(
   let cursor: Cursor | null = since;
   return new ReadableStream<Uint8Array>({
     start(controller) {
-      controller.enqueue(encoder.encode(feedbackCsvHeader()));
+      controller.enqueue(encoder.encode(CSV_BOM + feedbackCsvHeader()));
     },
     async pull(controller) {
       if (!cursor) return;

@@ -115,7 +115,8 @@ describe('the marketing dashboard in Chromium', () => {
       page.getByRole('link', { name: 'Export CSV' }).click(),
     ]);
     const csv = readFileSync((await download.path())!, 'utf8');
-    expect(csv.split('\r\n')[0]).toMatch(/^id,created_at,campaign_id,verdict/);
+    // The file starts with the UTF-8 byte order mark, which Excel needs to read it as UTF-8.
+    expect(csv.split('\r\n')[0]).toMatch(/^\uFEFFid,created_at,campaign_id,verdict/);
     expect(csv).toContain("'=SUM(A1) asked only about price");
   });
 

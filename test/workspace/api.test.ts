@@ -457,7 +457,10 @@ describe.each(DATABASES)('the workspace API on %s', (kind) => {
         token: marketer.token,
       });
       expect(csv.headers.get('Content-Type')).toMatch(/text\/csv/);
-      const text = await csv.text();
+      const bytes = Buffer.from(await csv.arrayBuffer());
+      // The UTF-8 byte order mark first, so that Excel reads 'Región' as it is (text() drops it).
+      expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      const text = new TextDecoder().decode(bytes);
       expect(text.split('\r\n')[0]).toMatch(/^id,created_at,campaign_id,verdict/);
       expect(text).toContain(`"'=HYPERLINK(""http://evil.example"",""click"")"`);
       expect(text).not.toMatch(/,=HYPERLINK/);

@@ -365,9 +365,10 @@ describe('the insight routes in the running workspace', () => {
     const answer = await ws.call('GET', '/api/v1/insights', { token: marketer.token });
     expect(answer.status).toBe(200);
     expect(responses.Insights.safeParse(await answer.json()).success).toBe(true);
-    expect(
-      (await ws.call('GET', '/api/v1/insights.csv', { token: marketer.token })).headers.get('content-type'),
-    ).toMatch(/^text\/csv/);
+    const csv = await ws.call('GET', '/api/v1/insights.csv', { token: marketer.token });
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    // The UTF-8 byte order mark first, so that Excel reads 'Región' as it is (text() drops it).
+    expect([...new Uint8Array(await csv.arrayBuffer()).slice(0, 5)]).toEqual([0xef, 0xbb, 0xbf, 0x69, 0x6e]);
     expect((await ws.call('GET', '/api/v1/insights', { token: rep.token })).status).toBe(403);
     const patched = await ws.call('PATCH', '/api/v1/workspace', {
       token: ws.adminToken,

@@ -1,6 +1,14 @@
 import type { FeedbackRecord } from '../../lib/protocol';
 
 /**
+ * What each CSV export starts with: the UTF-8 byte order mark. Without it Excel reads a CSV in the
+ * system's legacy code page, and a region 'Región' or a rep 'Jürgen' opened as 'RegiÃ³n' and
+ * 'JÃ¼rgen'. Google Sheets, Numbers, LibreOffice and Python's `utf-8-sig` read past it, as does
+ * `Response.text()`.
+ */
+export const CSV_BOM = '\uFEFF';
+
+/**
  * A cell as text a spreadsheet shows and never runs: cells that start like a formula (= + - @, or a
  * tab or carriage return) get a leading apostrophe; quotes are doubled.
  */
