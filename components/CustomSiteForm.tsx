@@ -7,6 +7,10 @@ import { OBJECT_TYPES } from '../lib/protocol/constants';
 export type CustomSiteProblems = Record<string, string>;
 
 const FIELDS = ['leadSource', 'campaignName', 'utmCampaign', 'region'] as const;
+type FieldRules = Record<string, { selector: string; label: string }>;
+const NO_FIELD_RULES = (): FieldRules =>
+  Object.fromEntries(FIELDS.map((field) => [field, { selector: '', label: '' }]));
+const DEFAULT_OBJECT_TYPE: ObjectType = 'person';
 
 function Problem(props: { problems: CustomSiteProblems; path: string }) {
   const text = props.problems[props.path];
@@ -30,10 +34,8 @@ export function CustomSiteForm(props: {
   const match = useSignal('');
   const recordPattern = useSignal('');
   const recordQuery = useSignal('');
-  const objectType = useSignal<ObjectType>('person');
-  const fields = useSignal<Record<string, { selector: string; label: string }>>(
-    Object.fromEntries(FIELDS.map((field) => [field, { selector: '', label: '' }])),
-  );
+  const objectType = useSignal<ObjectType>(DEFAULT_OBJECT_TYPE);
+  const fields = useSignal<FieldRules>(NO_FIELD_RULES());
   const problems = useSignal<CustomSiteProblems>({});
   const added = useSignal(false);
   /** An Add under way: a second click would add the site twice (no prompt comes once access is granted). */
@@ -78,12 +80,17 @@ export function CustomSiteForm(props: {
           .then((result) => {
             busy.value = false;
             problems.value = result ?? {};
+            // Added: the form is empty for the next site, whose selectors and record type the one
+            // just added (listed above, with its rules) must not lend it unnoticed. Refused: all that
+            // was typed stays, beside what to change.
             if (!result) {
               added.value = true;
               label.value = '';
               match.value = '';
               recordPattern.value = '';
               recordQuery.value = '';
+              objectType.value = DEFAULT_OBJECT_TYPE;
+              fields.value = NO_FIELD_RULES();
             }
           });
       }}
