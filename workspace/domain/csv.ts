@@ -50,7 +50,3 @@ export function feedbackCsvHeader(): string {
 export function feedbackCsvRows(items: FeedbackRecord[]): string {
   return items.map((item) => `${COLUMNS.map(([, read]) => csvCell(read(item))).join(',')}\r\n`).join('');
 }
-
-export function feedbackCsv(items: FeedbackRecord[]): string {
-  return feedbackCsvHeader() + feedbackCsvRows(items);
-}
