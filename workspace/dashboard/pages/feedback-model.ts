@@ -242,8 +242,8 @@ export function createItemsModel(path: string) {
     const read: FeedbackRecord[] = [];
     let skipped = 0;
     let cursor: string | null = null;
+    const separator = path.includes('?') ? '&' : '?';
     for (let page = 0; page < MAX_ITEM_PAGES; page++) {
-      const separator = path.includes('?') ? '&' : '?';
       const pagePath: string = cursor ? `${path}${separator}since=${encodeURIComponent(cursor)}` : path;
       const answer = await apiList(pagePath, readFeedbackPage);
       if (!answer.ok) {
