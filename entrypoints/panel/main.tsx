@@ -11,7 +11,7 @@ import { currentLanguage, t } from '../../lib/i18n';
 import { warmFormats } from '../../lib/i18n/formats';
 import type { Envelope, HistoryEntry } from '../../lib/messages';
 import { VerdictIds } from '../../lib/outbox/verdict-ids';
-import { PANEL_PORT, type PanelPush, type PanelRequest } from '../../lib/panel-port';
+import type { PanelPush, PanelRequest } from '../../lib/panel-port';
 import {
   type AllPrefs,
   allPrefs,
@@ -20,6 +20,7 @@ import {
   savePanelPrefs,
   watchPanelPrefs,
 } from '../../lib/platform/panel-prefs';
+import { offerViewChannel, pushesInOrder, viewPortName } from '../../lib/platform/view-channel';
 import type { Answer, Verdict } from '../../lib/protocol';
 import { LIMITS } from '../../lib/protocol/limits';
 import { draftWasSent } from '../../lib/store/draft-text';
@@ -230,14 +231,19 @@ function onPush(push: PanelPush): void {
 }
 
 function connect(): void {
-  const connected = browser.runtime.connect({ name: PANEL_PORT });
+  // Chromium: the background's pushes come over a channel of the view's own once it is paired, and those
+  // the runtime port brings late are dropped (lib/platform/view-channel.ts).
+  const pushes = pushesInOrder(onPush);
+  const channel = offerViewChannel(pushes.direct);
+  const connected = browser.runtime.connect({ name: viewPortName(channel?.key ?? null) });
   port = connected;
-  connected.onMessage.addListener((message) => onPush(message as PanelPush));
+  connected.onMessage.addListener((message) => pushes.runtime(message as PanelPush));
   // What the last worker took with it: drafts it did not answer for, and the shown lead's kept draft.
   for (const [key, draft] of unkept) keepDraft(key, draft);
   if (draftKey && draftRead !== draftKey) void readDraft(draftKey);
   // The worker stopped (or was updated): what was asked gets an answer, and the view connects again.
   connected.onDisconnect.addListener(() => {
+    channel?.close();
     if (port === connected) port = null;
     for (const resolve of waiting.values()) resolve(lost());
     waiting.clear();

@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
 import type { PanelSessions, ViewPort } from '../background/panels';
-import { PANEL_PORT } from '../panel-port';
+import { keyOfPortName, listenForViewChannels, ViewChannels } from './view-channel';
 
 /** Our panel view's page: only a port from it, in a tab, is bound to that tab's panel session. */
 export function isPanelView(sender: { id?: string; url?: string; tab?: { id?: number } }): boolean {
@@ -18,14 +18,19 @@ export function isPanelView(sender: { id?: string; url?: string; tab?: { id?: nu
  * extension page) is closed at once; a tab that closes takes its session with it.
  */
 export function listenForPanels(sessions: PanelSessions): void {
+  // Chromium: each view's pushes go over a channel of its own once it is paired (./view-channel.ts).
+  const channels = new ViewChannels();
+  listenForViewChannels(channels);
   browser.runtime.onConnect.addListener((port) => {
-    if (port.name !== PANEL_PORT) return;
+    const key = keyOfPortName(port.name);
+    if (key === undefined) return;
     const tabId = port.sender?.tab?.id;
     if (!port.sender || !isPanelView(port.sender) || tabId === undefined) {
       port.disconnect();
       return;
     }
-    sessions.connect(tabId, port as unknown as ViewPort);
+    const view = port as unknown as ViewPort;
+    sessions.connect(tabId, key ? channels.bind(key, view) : view);
   });
   browser.tabs.onRemoved.addListener((tabId) => sessions.closed(tabId));
 }
