@@ -373,12 +373,13 @@ export const ROUTES: Route[] = [
         ...(query.rep ? { rep: query.rep } : {}),
         ...(query.from ? { from: query.from } : {}),
         ...(query.to ? { to: query.to } : {}),
+        // A matrix cell's leads, each by its latest verdict: in the list and in its CSV alike.
+        ...(query.latest === '1' ? { latest: true } : {}),
       };
       if (query.format !== 'csv')
         return c.json(
           await listFeedback(config.db, {
             ...filter,
-            ...(query.latest === '1' ? { latest: true } : {}),
             since,
             limit: query.limit ?? LIMITS.page,
           }),

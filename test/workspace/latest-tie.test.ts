@@ -117,5 +117,20 @@ describe("a lead's latest verdict when two share their instant", () => {
       ).items.map((item) => item.lead.recordId);
     expect((await list('')).sort()).toEqual(['10', '11']);
     expect(await list('&latest=1')).toEqual(['11']);
+    // The cell's CSV holds the same leads: latest=1 counts there too.
+    const csvRecords = async (extra: string) => {
+      const csv = await ws.call(
+        'GET',
+        `/api/v1/feedback?campaign=${campaignId}&verdict=good_fit&format=csv${extra}`,
+        {
+          token: marketer.token,
+        },
+      );
+      const [header, ...rows] = (await csv.text()).split('\r\n').filter(Boolean);
+      const column = header!.split(',').indexOf('record_id');
+      return rows.map((row) => row.split(',')[column]).sort();
+    };
+    expect(await csvRecords('')).toEqual(['10', '11']);
+    expect(await csvRecords('&latest=1')).toEqual(['11']);
   });
 });
