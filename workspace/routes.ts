@@ -8,7 +8,7 @@ import { sessionCookieName } from './auth/same-origin';
 import { endSession, SESSION_DAYS, startSession } from './auth/sessions';
 import { browserSummary, linkedBrowsers, redeemCode, revokeMemberToken, revokeToken } from './auth/tokens';
 import { rateLimitSubject } from './client-address';
-import type { Database } from './db/database';
+import type { Database, Sql } from './db/database';
 import { createBrief, getBrief, listCampaigns, patchBrief } from './domain/briefs';
 import { CSV_BOM, feedbackCsvHeader, feedbackCsvRows } from './domain/csv';
 import { addReply, type Cursor, type FeedbackFilter, listFeedback, parseCursor } from './domain/feed';
@@ -170,6 +170,24 @@ function feedbackCsvStream(
       if (!cursor) controller.close();
     },
   });
+}
+
+/**
+ * One region added (once) or removed, on the list as it is now: the row is locked from the read to the
+ * write, so a change another admin made meanwhile is kept.
+ */
+async function changeRegions(tx: Sql, add: string | undefined, remove: string | undefined): Promise<void> {
+  const [row] = await tx.query<{ regions: string[] }>('SELECT regions FROM workspace FOR UPDATE');
+  let regions = row?.regions ?? [];
+  if (add !== undefined && !regions.includes(add)) regions = [...regions, add];
+  if (remove !== undefined) regions = regions.filter((region) => region !== remove);
+  if (regions.length > LIMITS.regions)
+    throw new ApiError(
+      422,
+      'bad_input',
+      `The request is not valid. A workspace has at most ${LIMITS.regions} regions; remove one first.`,
+    );
+  await tx.query('UPDATE workspace SET regions = $1', [JSON.stringify(regions)]);
 }
 
 /** An answer's place in its feedback item's answers, from the path (404 when it is not one). */
@@ -498,6 +516,8 @@ export const ROUTES: Route[] = [
         if (body.name !== undefined) await tx.query('UPDATE workspace SET name = $1', [body.name]);
         if (body.regions !== undefined)
           await tx.query('UPDATE workspace SET regions = $1', [JSON.stringify(body.regions)]);
+        if (body.addRegion !== undefined || body.removeRegion !== undefined)
+          await changeRegions(tx, body.addRegion, body.removeRegion);
         if (body.showSellers !== undefined)
           await tx.query('UPDATE workspace SET show_sellers = $1', [body.showSellers]);
         if (body.webhookUrl !== undefined)

@@ -225,6 +225,13 @@ function defineProtocol(object: typeof z.object) {
   const WorkspaceSettings = object({
     name: requiredText(LIMITS.name),
     regions: list(requiredText(LIMITS.name), LIMITS.regions),
+    /**
+     * One region added to the list as the workspace has it when the change is made (once), or removed
+     * from it: two admins changing regions at the same moment each keep their change, where each
+     * sending the whole list would undo the other's.
+     */
+    addRegion: requiredText(LIMITS.name),
+    removeRegion: requiredText(LIMITS.name),
     showSellers: z.boolean(),
     /** Campaigns and channels whose tire-kicker share is above this (0 to 1) are flagged on Insights. */
     tireKickerThreshold: z.number().finite().min(0).max(1),

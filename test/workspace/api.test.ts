@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toSalesforceId18 } from '../../lib/crm/salesforce-id';
-import { type FeedbackItem, readCampaigns, readFeedbackPage, responses } from '../../lib/protocol';
+import { type FeedbackItem, LIMITS, readCampaigns, readFeedbackPage, responses } from '../../lib/protocol';
 import { briefInput, feedbackItem } from '../support/examples';
 import { DATABASES, startTestWorkspace, type TestWorkspace } from './harness';
 
@@ -468,6 +468,42 @@ describe.each(DATABASES)('the workspace API on %s', (kind) => {
   });
 
   describe('the team', () => {
+    it('keeps every region two admins add or remove at the same moment, and refuses one past the limit', async () => {
+      const read = async () =>
+        (
+          (await (await ws.call('GET', '/api/v1/workspace', { token: ws.adminToken })).json()) as {
+            regions: string[];
+          }
+        ).regions;
+      const patch = (body: object) => ws.call('PATCH', '/api/v1/workspace', { token: ws.adminToken, body });
+      const before = await read();
+      const added = ['Benelux', 'Nordics East', 'Alps', 'Baltics', 'Balkans'];
+      const answers = await Promise.all(added.map((region) => patch({ addRegion: region })));
+      expect(answers.map((answer) => answer.status)).toEqual(added.map(() => 200));
+      expect(await read()).toEqual(expect.arrayContaining([...before, ...added]));
+      // Added twice, kept once.
+      await patch({ addRegion: 'Alps' });
+      expect((await read()).filter((region) => region === 'Alps')).toHaveLength(1);
+      await Promise.all([
+        patch({ removeRegion: 'Benelux' }),
+        patch({ removeRegion: 'Alps' }),
+        patch({ addRegion: 'Iceland' }),
+      ]);
+      expect((await read()).sort()).toEqual(
+        [...before, 'Nordics East', 'Baltics', 'Balkans', 'Iceland'].sort(),
+      );
+
+      const full = Array.from({ length: LIMITS.regions }, (_, n) => `Region ${n + 1}`);
+      expect((await patch({ regions: full })).status).toBe(200);
+      const over = await patch({ addRegion: 'One too many' });
+      expect(over.status).toBe(422);
+      expect(((await over.json()) as { error: { message: string } }).error.message).toMatch(
+        new RegExp(`at most ${LIMITS.regions} regions`),
+      );
+      expect(await read()).toEqual(full);
+      await patch({ regions: before });
+    });
+
     it('removing a member stops their token at once and keeps their feedback', async () => {
       const leaving = await ws.join('rep', 'Leaving');
       const theirs = item(campaignId);

@@ -92,10 +92,15 @@ describe('workspace settings', () => {
         json: { name: 'Acme', regions, showSellers: false, webhookUrl: null, tireKickerThreshold: 0.25 },
       }),
       'PATCH /api/v1/workspace': (body) => {
-        regions = (body as { regions?: string[] }).regions ?? regions;
-        return { json: { ...meAnswer().workspace, ...(body as object) } };
+        const { addRegion, removeRegion, ...rest } = body as { addRegion?: string; removeRegion?: string };
+        // As the workspace does: one region added to or removed from the list as it is then.
+        if (addRegion && !regions.includes(addRegion)) regions = [...regions, addRegion];
+        if (removeRegion) regions = regions.filter((region) => region !== removeRegion);
+        patches.push(body);
+        return { json: { ...meAnswer().workspace, ...rest, regions } };
       },
     });
+    const patches: unknown[] = [];
     const model = createSettingsModel();
     await model.load();
     expect(model.webhook.value).toBe('');
@@ -108,6 +113,8 @@ describe('workspace settings', () => {
     expect(model.newRegion.value).toBe('');
     await model.removeRegion('DACH');
     expect(model.regions.value).toEqual(['Iberia', 'Nordics', 'France']);
+    // The change is sent, never the whole list: a list read before another admin's change would undo it.
+    expect(patches).toEqual([{ addRegion: 'France' }, { removeRegion: 'DACH' }]);
     await model.setShowSellers(true);
     expect(model.showSellers.value).toBe(true);
   });

@@ -39,28 +39,13 @@ export function createSettingsModel() {
     return true;
   }
 
-  /**
-   * The regions as the workspace has them now, not as read at sign-in: a region another admin (or this
-   * one, in another tab) added or removed since would otherwise be undone by saving the whole list.
-   */
-  async function currentRegions(): Promise<string[] | null> {
-    const answer = await api('GET', '/api/v1/workspace', WorkspaceAnswer);
-    if (!answer.ok) {
-      problem.value = answer.message;
-      return null;
-    }
-    return answer.data.regions;
-  }
-
+  // One region at a time, added to or removed from the list as the workspace has it then: a region
+  // another admin (or this one, in another tab) added or removed meanwhile is kept.
   async function addRegion(): Promise<void> {
-    const region = newRegion.value.trim();
-    const now = await currentRegions();
-    if (!now) return;
-    if (await save({ regions: now.includes(region) ? now : [...now, region] })) newRegion.value = '';
+    if (await save({ addRegion: newRegion.value.trim() })) newRegion.value = '';
   }
-  async function removeRegion(region: string): Promise<boolean> {
-    const now = await currentRegions();
-    return now !== null && save({ regions: now.filter((r) => r !== region) });
+  function removeRegion(region: string): Promise<boolean> {
+    return save({ removeRegion: region });
   }
   async function setShowSellers(checked: boolean): Promise<void> {
     if (await save({ showSellers: checked })) showSellers.value = checked;
