@@ -13,6 +13,7 @@ import { afterQuiet } from '../lib/outbox/sync';
 import { showBadge } from '../lib/platform/badge';
 import { listenForCommands } from '../lib/platform/commands';
 import { syncSiteScripts } from '../lib/platform/custom-sites';
+import { announceLinkChanged } from '../lib/platform/link-changes';
 import { listenForPanels } from '../lib/platform/panels';
 import { listenForMessages, openOptionsPage, ourExtension } from '../lib/platform/runtime';
 import {
@@ -80,6 +81,7 @@ export default defineBackground({
       openOptions: openOptionsPage,
       sync: (force) => sync.run(force),
       outboxChanged,
+      linkChanged: announceLinkChanged,
     };
     const handle = (message: unknown, sender: SenderInfo) => handleMessage(message, sender, deps);
     // The view's requests are answered as an extension page's: the port was checked when it connected.
@@ -114,7 +116,9 @@ export default defineBackground({
     // A link the admin's policy does not allow is undone at start and at every change of the policy.
     const holdToPolicy = () =>
       managedSettings()
-        .then(async (managed) => enforceWorkspacePolicy(await openDb(), managed.workspaceUrl))
+        .then(async (managed) =>
+          enforceWorkspacePolicy(await openDb(), managed.workspaceUrl, { unlinked: announceLinkChanged }),
+        )
         .then((notice) => (notice ? sync.changed() : undefined))
         .catch(() => undefined);
     watchSettings(() => void holdToPolicy());

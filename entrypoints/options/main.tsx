@@ -13,14 +13,12 @@ import { currentLanguage, t } from '../../lib/i18n';
 import type { OutboxStatus } from '../../lib/messages';
 import { openShortcutSettings, shortcuts } from '../../lib/platform/commands';
 import { registerSite, removeSite, requestSiteAccess } from '../../lib/platform/custom-sites';
+import { onLinkChanged } from '../../lib/platform/link-changes';
 import { askBackground } from '../../lib/platform/messaging';
 import { loadSettings, saveSettings, watchSettings } from '../../lib/platform/settings';
 import { DEFAULT_SETTINGS, type ManagedSettings, type Settings } from '../../lib/settings';
 import { parseWorkspaceUrl } from '../../lib/workspace/join-link';
 import { SiteNotices } from './SiteNotices';
-
-/** How long after a settings change the link is read again: the background's policy check comes first. */
-const POLICY_SETTLE_MS = 1_000;
 
 const link = signal<LinkState>({ kind: 'loading' });
 const settings = signal<Settings>(DEFAULT_SETTINGS);
@@ -193,13 +191,11 @@ const readStatus = () =>
     link.value = linkStateOf(answer);
   });
 void readStatus();
-// A policy (or another Options tab) changed the settings while this page is open: shown at once, and
-// the link read again once the background has held it to the new policy, so that no stale Unlink
-// button or link form is left on the page.
-watchSettings(() => {
-  void refresh();
-  setTimeout(() => void readStatus(), POLICY_SETTLE_MS);
-});
+// A policy (or another Options tab) changed the settings while this page is open: shown at once. The
+// link is read again when the background says it changed (held to a new policy, or linked or unlinked
+// in another tab), so that no stale Unlink button or link form is left on the page.
+watchSettings(() => void refresh());
+onLinkChanged(() => void readStatus());
 askBackground({ type: 'outbox' }).then((answer) => {
   if (answer.ok) outbox.value = answer.reply;
 });

@@ -111,7 +111,7 @@ export async function unlinkWorkspace(
 export async function enforceWorkspacePolicy(
   db: IDBPDatabase<SameroomDb>,
   requiredWorkspace: string | undefined,
-  options: { fetchFn?: typeof fetch } = {},
+  options: { fetchFn?: typeof fetch; unlinked?: () => void } = {},
 ): Promise<string | null> {
   if (requiredWorkspace === undefined) return null;
   const link = await keptLink(db);
@@ -122,6 +122,8 @@ export async function enforceWorkspacePolicy(
     ? t('policyUnlinked', link.workspaceUrl, required.url)
     : t('policyUnlinkedInvalid', link.workspaceUrl, requiredWorkspace);
   const forgotten = await forgetLink(db, notice);
+  // Told before the workspace is (up to REVOKE_TIMEOUT_MS): the pages show the unlinked state at once.
+  if (forgotten) options.unlinked?.();
   // The token is no use to this browser any more: the workspace is asked to drop it, best effort.
   if (forgotten)
     await new WorkspaceClient(forgotten.workspaceUrl, forgotten.token, options.fetchFn)

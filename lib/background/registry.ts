@@ -89,6 +89,7 @@ export const REGISTRY = {
       }
       // Verdicts waiting for this workspace (a paused sync, an earlier link) go out now.
       void deps.sync(true);
+      deps.linkChanged?.();
       return linked;
     },
   ),
@@ -197,6 +198,7 @@ export const REGISTRY = {
   unlink: entry(only('unlink'), PAGES, async (_m, _s, deps): Promise<UnlinkReply> => {
     const { revoked, problem, wasLinked } = await unlinkWorkspace(await deps.db(), context(deps));
     deps.outboxChanged();
+    if (wasLinked) deps.linkChanged?.();
     return { ...(await outboxStatus(await deps.db())), revoked, revokeProblem: problem, wasLinked };
   }),
   /** The built-in CRMs' switches in force, the admin's policy applied (missing means on). */

@@ -26,6 +26,8 @@ export interface BackgroundDeps {
   sync(force: boolean): Promise<unknown>;
   /** The outbox changed: update the badge and schedule the next sync. */
   outboxChanged(): void;
+  /** The link changed (linked, unlinked): the open extension pages read it again. */
+  linkChanged?(): void;
   now?: () => Date;
   fetchFn?: typeof fetch;
   newId?: () => string;

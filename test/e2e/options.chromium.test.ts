@@ -202,7 +202,7 @@ describe('Chromium: Options links with clear errors, and sets up CRM sites and p
     await options.getByRole('checkbox', { name: 'Send the record’s address with each verdict' }).check();
   });
 
-  it('unlinks keeping an unsent verdict, which goes out after linking to the same workspace again', async () => {
+  it('unlinks keeping an unsent verdict, which goes out after linking to the same workspace again; another Options tab follows', async () => {
     proxy.refuse(true);
     await page.goto(server.url('salesforce-lightning/lead'));
     await (await panel()).getByRole('button', { name: /Lost/ }).click();
@@ -210,13 +210,20 @@ describe('Chromium: Options links with clear errors, and sets up CRM sites and p
       .poll(async () => (await panel()).locator('.sr-verdict__status').textContent())
       .toMatch(/^Saved\./);
     await options.reload();
+    // A second Options tab, open all along: it follows the first one's Unlink and Link without a reload.
+    const second = await chromium.context.newPage();
+    await second.goto(`chrome-extension://${chromium.extensionId}/options.html`);
+    await second.getByRole('button', { name: 'Unlink' }).waitFor();
     await options.getByRole('button', { name: 'Unlink' }).click();
     await options.getByText('Not linked to a workspace').waitFor();
     await options.getByText('1 unsent verdicts are kept').waitFor();
+    await second.getByText('Not linked to a workspace').waitFor({ timeout: 5_000 });
     proxy.refuse(false);
     await options.getByLabel('Join link').fill(await invite());
     await options.getByRole('button', { name: 'Link', exact: true }).click();
     await options.getByText(/^Linked to /).waitFor();
+    await second.getByText(/^Linked to /).waitFor({ timeout: 5_000 });
+    await second.close();
     await expect
       .poll(async () => (await received()).filter((item) => item.verdict === 'lost').length, {
         timeout: 30_000,

@@ -113,7 +113,9 @@ describe('a policy fails closed', () => {
 describe('an existing link when the policy changes', () => {
   it('stays when the policy names its workspace, or there is none', async () => {
     const db = await linkedWithOneVerdict();
-    expect(await enforceWorkspacePolicy(db, 'https://sameroom.acme.test/')).toBeNull();
+    const unlinked = vi.fn();
+    expect(await enforceWorkspacePolicy(db, 'https://sameroom.acme.test/', { unlinked })).toBeNull();
+    expect(unlinked).not.toHaveBeenCalled();
     expect(await enforceWorkspacePolicy(db, undefined)).toBeNull();
     expect(await db.get('link', 'current')).toEqual(LINK_RECORD);
   });
@@ -134,7 +136,11 @@ describe('an existing link when the policy changes', () => {
     async (_, policy, notice) => {
       const db = await linkedWithOneVerdict();
       const { calls, fetchFn } = workspace();
-      expect(await enforceWorkspacePolicy(db, policy, { fetchFn })).toBe(notice);
+      // The pages are told once the link is gone, before the workspace is asked to drop the token.
+      const told: number[] = [];
+      const unlinked = () => void told.push(calls.length);
+      expect(await enforceWorkspacePolicy(db, policy, { fetchFn, unlinked })).toBe(notice);
+      expect(told).toEqual([0]);
       expect(await db.get('link', 'current')).toBeUndefined();
       expect(await db.get('campaigns', 'current')).toBeUndefined();
       expect(await db.count('outbox')).toBe(1);
@@ -158,10 +164,13 @@ describe('Unlink', () => {
   it('says nothing was linked, and claims no revoke, when asked again (a second click, a policy meanwhile)', async () => {
     await linkedWithOneVerdict();
     const { calls, fetchFn } = workspace();
-    await handleMessage({ type: 'unlink' }, OPTIONS_PAGE, deps({ fetchFn }));
-    const again = await handleMessage({ type: 'unlink' }, OPTIONS_PAGE, deps({ fetchFn }));
+    const linkChanged = vi.fn();
+    await handleMessage({ type: 'unlink' }, OPTIONS_PAGE, deps({ fetchFn, linkChanged }));
+    const again = await handleMessage({ type: 'unlink' }, OPTIONS_PAGE, deps({ fetchFn, linkChanged }));
     expect(again).toMatchObject({ ok: true, reply: { wasLinked: false, revoked: false } });
     expect(calls).toHaveLength(1);
+    // The open pages are told once: the second Unlink changed nothing.
+    expect(linkChanged).toHaveBeenCalledTimes(1);
   });
 
   it('asks the workspace to revoke the token, then forgets it here, keeping unsent verdicts', async () => {
@@ -241,9 +250,14 @@ describe('linking again', () => {
     const db = await openSameroomDb();
     await db.put('link', LINK_RECORD, 'current');
     const ws = linking('n'.repeat(43));
-    expect(await handleMessage(JOIN, OPTIONS_PAGE, deps({ fetchFn: ws.fetchFn }))).toMatchObject({
-      ok: true,
-    });
+    const linkChanged = vi.fn();
+    expect(await handleMessage(JOIN, OPTIONS_PAGE, deps({ fetchFn: ws.fetchFn, linkChanged }))).toMatchObject(
+      {
+        ok: true,
+      },
+    );
+    // Other open pages (a second Options tab, the popup) are told to read the link again.
+    expect(linkChanged).toHaveBeenCalledTimes(1);
     await vi.waitFor(() =>
       expect(ws.calls).toContainEqual({
         url: `${LINK_RECORD.workspaceUrl}/api/v1/tokens/current`,
