@@ -164,8 +164,8 @@ export function listenForViewChannels(channels: ViewChannels): void {
   worker.addEventListener('message', (event) => {
     const { data, ports, source } = event as MessageEvent & { source: { url?: string } | null };
     const port = ports[0];
-    if (!port || !isOffer(data) || keyOfPortName(viewPortName(data.key)) !== data.key) return;
-    if (!isPanelPage(source?.url)) {
+    if (!port) return;
+    if (!isOffer(data) || keyOfPortName(viewPortName(data.key)) !== data.key || !isPanelPage(source?.url)) {
       port.close();
       return;
     }
@@ -174,22 +174,25 @@ export function listenForViewChannels(channels: ViewChannels): void {
 }
 
 /**
- * In a panel view: the pushes of both ways in arrival order, less those the runtime port brings late. Once
- * a 'show' or 'history' has come over the channel, one of its kind from the runtime port was sent before
- * the pairing, before it: older than what is shown, it is dropped. Replies and commands keep no order.
+ * In a panel view: the pushes of both ways in arrival order, less those the runtime port brings late.
+ * Once paired, the background sends everything over the channel; so once a 'show' or a 'history' has
+ * come over it, a 'show' or 'history' from the runtime port was sent before the pairing, before it:
+ * older than what is shown (a 'show' may carry its lead's history too), it is dropped. Replies and
+ * commands keep no order.
  */
 export function pushesInOrder(onPush: (push: PanelPush) => void): {
   direct(push: PanelPush): void;
   runtime(push: PanelPush): void;
 } {
-  const direct = new Set<PanelPush['kind']>();
+  const stateful = (push: PanelPush) => push.kind === 'show' || push.kind === 'history';
+  let direct = false;
   return {
     direct(push) {
-      direct.add(push.kind);
+      if (stateful(push)) direct = true;
       onPush(push);
     },
     runtime(push) {
-      if ((push.kind === 'show' || push.kind === 'history') && direct.has(push.kind)) return;
+      if (direct && stateful(push)) return;
       onPush(push);
     },
   };

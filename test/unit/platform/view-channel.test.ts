@@ -139,24 +139,33 @@ describe('pairing a view with its channel', () => {
 });
 
 describe('pushes in a view that has a channel', () => {
-  it('drops a show or a history the runtime port brings after one of its kind came over the channel', () => {
+  it('drops a show or a history the runtime port brings after either came over the channel', () => {
     const shown: PanelPush[] = [];
     const pushes = pushesInOrder((push) => shown.push(push));
     pushes.runtime(show('one'));
-    pushes.direct(show('three'));
+    pushes.runtime(history('lead-one'));
+    pushes.direct(show('three')); // paired: from here the background sends over the channel only
     pushes.runtime(show('two')); // sent before 'three', arrived after it
-    pushes.runtime(history('lead-one')); // no history came over the channel yet: the latest one
+    pushes.runtime(history('lead-two')); // sent before the pairing: older than 'three' and its history
     pushes.direct(history('lead-three'));
-    pushes.runtime(history('lead-two'));
     pushes.runtime({ kind: 'command', command: 'toggle-panel' });
     pushes.runtime({ kind: 'reply', id: 4, envelope: { ok: true, reply: null } });
     expect(shown).toEqual([
       show('one'),
-      show('three'),
       history('lead-one'),
+      show('three'),
       history('lead-three'),
       { kind: 'command', command: 'toggle-panel' },
       { kind: 'reply', id: 4, envelope: { ok: true, reply: null } },
     ]);
+  });
+
+  it('takes everything from the runtime port while nothing stateful came over the channel', () => {
+    const shown: PanelPush[] = [];
+    const pushes = pushesInOrder((push) => shown.push(push));
+    pushes.direct({ kind: 'reply', id: 1, envelope: { ok: true, reply: null } });
+    pushes.runtime(show('one'));
+    pushes.runtime(history('lead-one'));
+    expect(shown.map((push) => push.kind)).toEqual(['reply', 'show', 'history']);
   });
 });
