@@ -186,10 +186,14 @@ void refresh();
 void shortcuts().then((list) => {
   keys.value = list;
 });
-const readStatus = () =>
-  askBackground({ type: 'status' }).then((answer) => {
-    link.value = linkStateOf(answer);
+/** Reads the link; of reads that overlap (two changes told at once), only the latest is shown. */
+let statusReads = 0;
+const readStatus = () => {
+  const read = ++statusReads;
+  return askBackground({ type: 'status' }).then((answer) => {
+    if (read === statusReads) link.value = linkStateOf(answer);
   });
+};
 void readStatus();
 // A policy (or another Options tab) changed the settings while this page is open: shown at once. The
 // link is read again when the background says it changed (held to a new policy, or linked or unlinked

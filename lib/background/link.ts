@@ -87,10 +87,12 @@ async function forgetLink(db: IDBPDatabase<SameroomDb>, notice: string | null) {
  */
 export async function unlinkWorkspace(
   db: IDBPDatabase<SameroomDb>,
-  options: { fetchFn?: typeof fetch } = {},
+  options: { fetchFn?: typeof fetch; unlinked?: () => void } = {},
 ): Promise<{ revoked: boolean; problem: string | null; wasLinked: boolean }> {
   const link = await forgetLink(db, null);
   if (!link) return { revoked: false, problem: null, wasLinked: false };
+  // Told before the workspace is (up to REVOKE_TIMEOUT_MS): the pages show the unlinked state at once.
+  options.unlinked?.();
   try {
     await new WorkspaceClient(link.workspaceUrl, link.token, options.fetchFn).revokeToken(REVOKE_TIMEOUT_MS);
     return { revoked: true, problem: null, wasLinked: true };

@@ -80,11 +80,10 @@ export const REGISTRY = {
       });
       // A policy that arrived while the workspace answered found no link to undo yet: held to it now.
       if (deps.managedWorkspaceUrl) {
-        const notice = await enforceWorkspacePolicy(
-          db,
-          await deps.managedWorkspaceUrl(),
-          deps.fetchFn ? { fetchFn: deps.fetchFn } : {},
-        );
+        const notice = await enforceWorkspacePolicy(db, await deps.managedWorkspaceUrl(), {
+          ...(deps.fetchFn ? { fetchFn: deps.fetchFn } : {}),
+          unlinked: () => deps.linkChanged?.(),
+        });
         if (notice) throw new RepError(notice);
       }
       // Verdicts waiting for this workspace (a paused sync, an earlier link) go out now.
@@ -196,9 +195,11 @@ export const REGISTRY = {
     campaignList(await deps.db(), context(deps)),
   ),
   unlink: entry(only('unlink'), PAGES, async (_m, _s, deps): Promise<UnlinkReply> => {
-    const { revoked, problem, wasLinked } = await unlinkWorkspace(await deps.db(), context(deps));
+    const { revoked, problem, wasLinked } = await unlinkWorkspace(await deps.db(), {
+      ...context(deps),
+      unlinked: () => deps.linkChanged?.(),
+    });
     deps.outboxChanged();
-    if (wasLinked) deps.linkChanged?.();
     return { ...(await outboxStatus(await deps.db())), revoked, revokeProblem: problem, wasLinked };
   }),
   /** The built-in CRMs' switches in force, the admin's policy applied (missing means on). */

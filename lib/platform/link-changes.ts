@@ -1,8 +1,8 @@
 import { browser } from 'wxt/browser';
 
 /**
- * The background tells the extension's open pages (Options, the popup) that the link changed: held to
- * a new admin policy, linked or unlinked from another page. Options used to read the link again a
+ * The background tells the extension's open pages that the link changed (Options listens): undone by
+ * the admin's policy, linked or unlinked from another page. Options used to read the link again a
  * second after any settings change, a guess at when the background's policy check had landed; in
  * Chromium that check reads managed storage, which can take longer than that.
  */

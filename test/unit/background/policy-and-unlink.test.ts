@@ -274,12 +274,15 @@ describe('linking again', () => {
     // No policy when the link was asked for; one naming another workspace by the time it is stored.
     const policy = vi.fn<() => Promise<string | undefined>>();
     policy.mockResolvedValueOnce(undefined).mockResolvedValue('https://sameroom.other.test');
+    const linkChanged = vi.fn();
     const answer = await handleMessage(
       JOIN,
       OPTIONS_PAGE,
-      deps({ fetchFn: ws.fetchFn, managedWorkspaceUrl: policy }),
+      deps({ fetchFn: ws.fetchFn, managedWorkspaceUrl: policy, linkChanged }),
     );
     expect(answer).toMatchObject({ ok: false, error: expect.stringContaining('sameroom.other.test') });
     expect(await db.get('link', 'current')).toBeUndefined();
+    // The link stored and undone at once: the open pages are told it is gone.
+    expect(linkChanged).toHaveBeenCalledTimes(1);
   });
 });
