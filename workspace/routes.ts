@@ -186,6 +186,7 @@ async function changeRegions(tx: Sql, add: string | undefined, remove: string | 
       422,
       'bad_input',
       `The request is not valid. A workspace has at most ${LIMITS.regions} regions; remove one first.`,
+      [{ path: 'addRegion', message: `at most ${LIMITS.regions} regions` }],
     );
   await tx.query('UPDATE workspace SET regions = $1', [JSON.stringify(regions)]);
 }

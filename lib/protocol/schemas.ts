@@ -244,7 +244,16 @@ function defineProtocol(object: typeof z.object) {
         'must use HTTPS (plain HTTP only for localhost)',
       )
       .nullable(),
-  }).partial();
+  })
+    .partial()
+    .refine((settings) => settings.regions === undefined || (!settings.addRegion && !settings.removeRegion), {
+      message: 'send the whole list or one change to it, not both',
+      path: ['regions'],
+    })
+    .refine((settings) => !settings.addRegion || settings.addRegion !== settings.removeRegion, {
+      message: 'the same region cannot be added and removed at once',
+      path: ['removeRegion'],
+    });
 
   /** Marketers: what the Insights page shows, for the filters it names (issue 15). */
   const InsightCounts = { leads: count, goodFit: count, won: count, tireKickers: count };

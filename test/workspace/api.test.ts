@@ -501,6 +501,18 @@ describe.each(DATABASES)('the workspace API on %s', (kind) => {
         new RegExp(`at most ${LIMITS.regions} regions`),
       );
       expect(await read()).toEqual(full);
+      // A whole list beside a change, or one region added and removed at once, is refused in words.
+      for (const body of [
+        { regions: ['DACH'], addRegion: 'Iberia' },
+        { addRegion: 'Alps', removeRegion: 'Alps' },
+      ]) {
+        const refused = await patch(body);
+        expect(refused.status).toBe(422);
+        expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(
+          /not both|added and removed at once/,
+        );
+      }
+      expect(await read()).toEqual(full);
       await patch({ regions: before });
     });
 
