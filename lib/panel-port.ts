@@ -21,7 +21,12 @@ export type PanelPush =
   /** A keyboard command the browser gave while the tab was in front. */
   | { kind: 'command'; command: PanelCommand }
   /** The answer to one of the view's requests. */
-  | { kind: 'reply'; id: number; envelope: Envelope<unknown> };
+  | { kind: 'reply'; id: number; envelope: Envelope<unknown> }
+  /**
+   * The runtime port's last push: the view's own channel takes over from here (Chromium,
+   * lib/platform/view-channel.ts). What the channel brought before this arrived waits for it.
+   */
+  | { kind: 'channel' };
 
 /**
  * What the view asks of the background, for the lead it is showing. A verdict or a pick names that

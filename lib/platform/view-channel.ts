@@ -73,15 +73,26 @@ export class ViewChannels {
   }
 
   /**
-   * A view's runtime port, as the sessions see it: its pushes go over the channel once paired. Pushes sent
-   * before that went over the runtime port; the view drops those that arrive after the channel's first.
+   * A view's runtime port, as the sessions see it: its pushes go over the channel once paired, after a
+   * last push over the runtime port that says so (`pushesInOrder` in the view).
    */
   bind(key: string, runtime: ViewPort): ViewPort {
     let channel: ChannelPort | null = null;
     let closed = false;
     const attach = (port: ChannelPort) => {
-      if (closed) port.close();
-      else channel = port;
+      if (closed) {
+        port.close();
+        return;
+      }
+      // The runtime port's last push says so: the view takes the channel's pushes after it, in the order
+      // they were all sent (the runtime port's hop can be 30 ms slower than the channel's).
+      try {
+        runtime.postMessage({ kind: 'channel' });
+      } catch {
+        port.close();
+        return;
+      }
+      channel = port;
     };
     const waiting = this.channels.get(key);
     if (waiting) {
@@ -174,26 +185,29 @@ export function listenForViewChannels(channels: ViewChannels): void {
 }
 
 /**
- * In a panel view: the pushes of both ways in arrival order, less those the runtime port brings late.
- * Once paired, the background sends everything over the channel; so once a 'show' or a 'history' has
- * come over it, a 'show' or 'history' from the runtime port was sent before the pairing, before it:
- * older than what is shown (a 'show' may carry its lead's history too), it is dropped. Replies and
- * commands keep no order.
+ * In a panel view: the pushes of both ways in the order the background sent them. Its runtime port's
+ * last push (`channel`) comes after everything it sent there and before anything over the channel, so
+ * what the channel brings first waits for that push. Dropping late runtime pushes instead lost a 'show'
+ * that a history sent after it overtook, and the view kept its skeleton.
  */
 export function pushesInOrder(onPush: (push: PanelPush) => void): {
   direct(push: PanelPush): void;
   runtime(push: PanelPush): void;
 } {
-  const stateful = (push: PanelPush) => push.kind === 'show' || push.kind === 'history';
-  let direct = false;
+  let switched = false;
+  const held: PanelPush[] = [];
   return {
     direct(push) {
-      if (stateful(push)) direct = true;
-      onPush(push);
+      if (switched) onPush(push);
+      else held.push(push);
     },
     runtime(push) {
-      if (direct && stateful(push)) return;
-      onPush(push);
+      if (push.kind !== 'channel') {
+        onPush(push);
+        return;
+      }
+      switched = true;
+      for (const waiting of held.splice(0)) onPush(waiting);
     },
   };
 }

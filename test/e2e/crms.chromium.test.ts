@@ -81,7 +81,19 @@ describe('Chromium: every CRM at its real hostname', () => {
       const expected = matchCampaign(briefs, fixture.expect!.signals)?.brief.name;
       const panel = await panelAside(page);
       await expect
-        .poll(() => panel.locator('h2').first().textContent(), { timeout: 10_000 })
+        .poll(
+          // Bounded, so that a panel without its heading fails the poll with what it shows instead.
+          () =>
+            panel
+              .locator('h2')
+              .first()
+              .textContent({ timeout: 2_000 })
+              .catch(
+                async () =>
+                  `no heading; the panel says "${await panel.textContent({ timeout: 1_000 }).catch(() => '')}"`,
+              ),
+          { timeout: 10_000 },
+        )
         .toBe(expected ?? 'No campaign matched this lead');
       const label = ADAPTERS.find((a) => a.id === fixture.adapterId)!.label;
       expect(await panel.textContent()).toContain(`${label} · `);

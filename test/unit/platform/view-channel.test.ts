@@ -78,7 +78,8 @@ describe('pairing a view with its channel', () => {
     const channel = channelPort();
     channels.offered(KEY, channel);
     view.postMessage(show('two'));
-    expect(runtime.sent).toEqual([show('one')]);
+    // The runtime port's last push says the channel takes over.
+    expect(runtime.sent).toEqual([show('one'), { kind: 'channel' }]);
     expect(channel.sent).toEqual([show('two')]);
   });
 
@@ -89,7 +90,7 @@ describe('pairing a view with its channel', () => {
     const runtime = runtimePort();
     channels.bind(KEY, runtime).postMessage(show('one'));
     expect(channel.sent).toEqual([show('one')]);
-    expect(runtime.sent).toEqual([]);
+    expect(runtime.sent).toEqual([{ kind: 'channel' }]);
   });
 
   it('never gives one view the channel offered under another key', () => {
@@ -139,33 +140,32 @@ describe('pairing a view with its channel', () => {
 });
 
 describe('pushes in a view that has a channel', () => {
-  it('drops a show or a history the runtime port brings after either came over the channel', () => {
+  it('takes them in the order they were sent: the channel’s first wait for the runtime port’s last', () => {
     const shown: PanelPush[] = [];
     const pushes = pushesInOrder((push) => shown.push(push));
     pushes.runtime(show('one'));
-    pushes.runtime(history('lead-one'));
-    pushes.direct(show('three')); // paired: from here the background sends over the channel only
-    pushes.runtime(show('two')); // sent before 'three', arrived after it
-    pushes.runtime(history('lead-two')); // sent before the pairing: older than 'three' and its history
-    pushes.direct(history('lead-three'));
-    pushes.runtime({ kind: 'command', command: 'toggle-panel' });
-    pushes.runtime({ kind: 'reply', id: 4, envelope: { ok: true, reply: null } });
+    // Sent after the switch, over the channel, and arrived before the runtime port's last pushes.
+    pushes.direct(history('lead-two'));
+    pushes.direct({ kind: 'reply', id: 4, envelope: { ok: true, reply: null } });
+    expect(shown).toEqual([show('one')]);
+    pushes.runtime(show('two')); // sent before the switch: it is the latest show, not a stale one
+    pushes.runtime({ kind: 'channel' });
+    pushes.direct(show('three'));
     expect(shown).toEqual([
       show('one'),
-      history('lead-one'),
-      show('three'),
-      history('lead-three'),
-      { kind: 'command', command: 'toggle-panel' },
+      show('two'),
+      history('lead-two'),
       { kind: 'reply', id: 4, envelope: { ok: true, reply: null } },
+      show('three'),
     ]);
   });
 
-  it('takes everything from the runtime port while nothing stateful came over the channel', () => {
+  it('takes everything from the runtime port while the channel has not taken over', () => {
     const shown: PanelPush[] = [];
     const pushes = pushesInOrder((push) => shown.push(push));
-    pushes.direct({ kind: 'reply', id: 1, envelope: { ok: true, reply: null } });
     pushes.runtime(show('one'));
     pushes.runtime(history('lead-one'));
-    expect(shown.map((push) => push.kind)).toEqual(['reply', 'show', 'history']);
+    pushes.runtime({ kind: 'command', command: 'toggle-panel' });
+    expect(shown.map((push) => push.kind)).toEqual(['show', 'history', 'command']);
   });
 });
