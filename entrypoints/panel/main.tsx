@@ -231,8 +231,8 @@ function onPush(push: PanelPush): void {
 }
 
 function connect(): void {
-  // Chromium: the background's pushes come over a channel of the view's own once it is paired, and those
-  // the runtime port brings late are dropped (lib/platform/view-channel.ts).
+  // Chromium: the background's pushes come over a channel of the view's own once it is paired, taken in
+  // the order they were sent (lib/platform/view-channel.ts).
   const pushes = pushesInOrder(onPush);
   const channel = offerViewChannel(pushes.direct);
   const connected = browser.runtime.connect({ name: viewPortName(channel?.key ?? null) });

@@ -25,13 +25,16 @@ export const PAIR_WAIT_MS = 10_000;
 export const viewPortName = (key: string | null): string =>
   key ? `${PANEL_PORT}${KEY_SEPARATOR}${key}` : PANEL_PORT;
 
+/** A key as the view makes it (`crypto.randomUUID`). */
+const isChannelKey = (key: string): boolean => /^[0-9a-f-]{36}$/.test(key);
+
 /** The key a view's runtime port names; undefined when the port is not a panel view's. */
 export function keyOfPortName(name: string): string | null | undefined {
   if (name === PANEL_PORT) return null;
   const prefix = `${PANEL_PORT}${KEY_SEPARATOR}`;
   if (!name.startsWith(prefix)) return undefined;
   const key = name.slice(prefix.length);
-  return /^[0-9a-f-]{36}$/.test(key) ? key : undefined;
+  return isChannelKey(key) ? key : undefined;
 }
 
 /** The part of a channel's port the pairing uses, so tests can hand in their own. */
@@ -62,8 +65,9 @@ export class ViewChannels {
       view.attach(port);
       return;
     }
-    this.channels.get(key)?.port.close();
-    clearTimeout(this.channels.get(key)?.timer);
+    const earlier = this.channels.get(key);
+    earlier?.port.close();
+    clearTimeout(earlier?.timer);
     const timer = setTimeout(() => {
       if (this.channels.get(key)?.port !== port) return;
       this.channels.delete(key);
@@ -157,7 +161,7 @@ function isPanelPage(url: string | undefined): boolean {
 }
 
 /** The background's service worker, if it is one (Chromium); null for Firefox's event page. */
-function serviceWorkerScope(): (EventTarget & { origin?: string }) | null {
+function serviceWorkerScope(): EventTarget | null {
   const scope = globalThis as unknown as { ServiceWorkerGlobalScope?: new () => unknown };
   return scope.ServiceWorkerGlobalScope && globalThis instanceof scope.ServiceWorkerGlobalScope
     ? (globalThis as unknown as EventTarget)
@@ -176,7 +180,7 @@ export function listenForViewChannels(channels: ViewChannels): void {
     const { data, ports, source } = event as MessageEvent & { source: { url?: string } | null };
     const port = ports[0];
     if (!port) return;
-    if (!isOffer(data) || keyOfPortName(viewPortName(data.key)) !== data.key || !isPanelPage(source?.url)) {
+    if (!isOffer(data) || !isChannelKey(data.key) || !isPanelPage(source?.url)) {
       port.close();
       return;
     }
