@@ -171,6 +171,47 @@ describe('the insights page', () => {
     expect(document.body.textContent).toContain('Curioso (solo precio)');
   });
 
+  it('heads each table with its columns, in order', async () => {
+    stubWorkspace({
+      'GET /api/v1/insights': { json: insightsAnswer() },
+      'GET /api/v1/campaigns': { json: { campaigns: [] } },
+      'GET /api/v1/members': { json: { members: [] } },
+    });
+    render(<Insights />, document.body);
+    await vi.waitFor(() => expect(document.body.querySelector('table')).not.toBeNull());
+    const heads = (caption: string) => {
+      const table = [...document.body.querySelectorAll('table')].find((t) =>
+        t.caption?.textContent?.startsWith(caption),
+      );
+      return [...(table?.querySelectorAll('thead th') ?? [])].map((th) => th.textContent);
+    };
+    expect(heads('Channels, ranked')).toEqual([
+      'Channel',
+      'Leads',
+      'Good fit',
+      'Won',
+      'Spend to date',
+      'Per good-fit lead',
+      'Per won deal',
+    ]);
+    expect(heads('Tire-kicker share')).toEqual([
+      'Campaign or channel',
+      'Tire-kickers',
+      'Leads',
+      'Share',
+      'Flag',
+    ]);
+    expect(heads('Break-even per campaign')).toEqual([
+      'Campaign',
+      'Break-even',
+      'Progress',
+      'Spend to date',
+      'Per good-fit lead',
+      'Per won deal',
+    ]);
+    expect(heads('Reps × campaign')).toEqual(['Rep', 'Campaign', 'Leads judged', 'Good fit', 'Won']);
+  });
+
   it('shows the error state when the workspace sends malformed insights', async () => {
     stubWorkspace({
       'GET /api/v1/insights': { json: { leads: 'many' } },

@@ -1,6 +1,6 @@
 import { useSignal } from '@preact/signals';
 import { verdictLabel } from '../../../lib/i18n';
-import { td } from '../../../lib/i18n/dashboard';
+import { type DashboardKey, td } from '../../../lib/i18n/dashboard';
 import { FilterForm } from '../filters';
 import { Bars, Chart, Progress, Swatch, VerdictLegend, WeeklyColumns } from '../insight-charts';
 import { Problem } from '../problem';
@@ -63,6 +63,21 @@ interface Part {
   csv: string;
 }
 
+/** A table's head: one column header for each dashboard text, in order. */
+function ColumnHeads({ keys }: { keys: DashboardKey[] }) {
+  return (
+    <thead>
+      <tr>
+        {keys.map((key) => (
+          <th scope="col" key={key}>
+            {td(key)}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
 const smallMark = (leads: number, data: InsightsData) =>
   leads < data.smallSample ? ` (${td('smallSample')})` : '';
 
@@ -71,17 +86,9 @@ function Channels({ data, csv }: Part) {
   const table = (
     <table class="table">
       <caption>{td('channelsCaption')}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{td('colChannel')}</th>
-          <th scope="col">{td('colLeads')}</th>
-          <th scope="col">{td('colGoodFit')}</th>
-          <th scope="col">{td('colWon')}</th>
-          <th scope="col">{td('colSpend')}</th>
-          <th scope="col">{td('colPerGoodFit')}</th>
-          <th scope="col">{td('colPerWon')}</th>
-        </tr>
-      </thead>
+      <ColumnHeads
+        keys={['colChannel', 'colLeads', 'colGoodFit', 'colWon', 'colSpend', 'colPerGoodFit', 'colPerWon']}
+      />
       <tbody>
         {data.channels.map((c) => (
           <tr key={c.channel}>
@@ -197,15 +204,7 @@ function TireKickers({ data, csv, onSaved }: Part & { onSaved: () => Promise<voi
   const table = (
     <table class="table">
       <caption>{td('tireCaption', percent(data.tireKickerThreshold))}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{td('colCampaignOrChannel')}</th>
-          <th scope="col">{td('colTireKickers')}</th>
-          <th scope="col">{td('colLeads')}</th>
-          <th scope="col">{td('colShare')}</th>
-          <th scope="col">{td('colFlag')}</th>
-        </tr>
-      </thead>
+      <ColumnHeads keys={['colCampaignOrChannel', 'colTireKickers', 'colLeads', 'colShare', 'colFlag']} />
       <tbody>
         {rows.map((row) => (
           <tr key={row.key}>
@@ -311,16 +310,9 @@ function BreakEven({ data, csv }: Part) {
       <div class="scroll">
         <table class="table">
           <caption>{td('paybackCaption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{td('colCampaign')}</th>
-              <th scope="col">{td('colBreakEven')}</th>
-              <th scope="col">{td('colProgress')}</th>
-              <th scope="col">{td('colSpend')}</th>
-              <th scope="col">{td('colPerGoodFit')}</th>
-              <th scope="col">{td('colPerWon')}</th>
-            </tr>
-          </thead>
+          <ColumnHeads
+            keys={['colCampaign', 'colBreakEven', 'colProgress', 'colSpend', 'colPerGoodFit', 'colPerWon']}
+          />
           <tbody>
             {data.payback.map((p) => {
               const words = breakEvenWords(p);
@@ -366,15 +358,7 @@ function Sellers({ data, csv }: Part) {
   const table = (
     <table class="table">
       <caption>{td('sellersCaption')}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{td('colRep')}</th>
-          <th scope="col">{td('colCampaign')}</th>
-          <th scope="col">{td('colLeadsJudged')}</th>
-          <th scope="col">{td('colGoodFit')}</th>
-          <th scope="col">{td('colWon')}</th>
-        </tr>
-      </thead>
+      <ColumnHeads keys={['colRep', 'colCampaign', 'colLeadsJudged', 'colGoodFit', 'colWon']} />
       <tbody>
         {data.sellers.map((s) => (
           <tr key={`${s.memberId}:${s.campaignId}`}>
