@@ -31,6 +31,7 @@ import { panelAside } from '../e2e/harness/panel';
 import { E2E_DIR } from '../e2e/harness/paths';
 import { briefInput } from '../support/examples';
 import { linkWithCode } from '../support/link';
+import { mulberry32 } from '../support/random';
 import { type ChaosProxy, type Fault, startChaosProxy } from './chaos-proxy';
 import { WorkspaceProcess } from './workspace-process';
 
@@ -73,16 +74,6 @@ export interface ChaosFigures {
   /** Network faults in rounds with verdicts to send that no batch met: each one a round that tested less. */
   faultsMissed: number;
   seconds: number;
-}
-
-function mulberry32(seed: number): (n: number) => number {
-  let state = seed >>> 0;
-  return (n) => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) % n;
-  };
 }
 
 function freePort(): Promise<number> {

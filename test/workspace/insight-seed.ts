@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { VERDICTS } from '../../lib/protocol';
 import { briefInput, feedbackItem } from '../support/examples';
+import { mulberry32 } from '../support/random';
 import type { TestWorkspace } from './harness';
 
 /**
@@ -28,13 +29,7 @@ export async function seedInsights(ws: TestWorkspace, seed: number) {
     });
     campaigns.push(((await response.json()) as { id: string }).id);
   }
-  let state = seed;
-  const next = (n: number) => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) % n;
-  };
+  const next = mulberry32(seed);
   for (let batch = 0; batch < 10; batch++) {
     const rep = reps[next(reps.length)]!;
     const items = Array.from({ length: 30 }, () =>

@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { VERDICTS } from '../../lib/protocol';
 import { rebuildRollups } from '../../workspace/domain/rollups';
 import { briefInput, feedbackItem } from '../support/examples';
+import { mulberry32 } from '../support/random';
 import { startTestWorkspace, type TestWorkspace } from './harness';
 
 describe('rollups kept by ingest', () => {
@@ -27,14 +28,8 @@ describe('rollups kept by ingest', () => {
       });
       campaigns.push(((await response.json()) as { id: string }).id);
     }
-    let state = 7;
-    const next = (n: number) => {
-      // mulberry32: a small generator with well-mixed bits, so the test is the same every run
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = Math.imul(state ^ (state >>> 15), state | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) % n;
-    };
+    // Seeded, so the test is the same every run.
+    const next = mulberry32(7);
     for (let batch = 0; batch < 12; batch++) {
       const rep = reps[next(reps.length)]!;
       const items = Array.from({ length: 40 }, () =>
