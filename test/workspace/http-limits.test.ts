@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeSelfSignedCertificate } from '../support/certificate';
+import { feedbackItem } from '../support/examples';
 import { startTestWorkspace, type TestWorkspace } from './harness';
 
 const scratch = mkdtempSync(join(tmpdir(), 'sameroom-http-'));
@@ -67,6 +68,54 @@ function answerBeforeClose(socket: Socket, ms: number): Promise<string | null> {
     });
   });
 }
+
+/** A POST whose body goes in chunks, with no Content-Length (Transfer-Encoding: chunked). */
+function postChunked(
+  url: string,
+  headers: Record<string, string>,
+  chunks: string[],
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const sent = request(url, { method: 'POST', headers, agent: false }, (response) => {
+      let body = '';
+      response.on('data', (chunk) => {
+        body += chunk;
+      });
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    // The server may answer 413 and close before the last chunk is written.
+    sent.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' ? undefined : reject(error)));
+    for (const chunk of chunks) sent.write(chunk);
+    sent.end();
+  });
+}
+
+describe('request bodies', () => {
+  it('takes a batch sent in chunks without a Content-Length, and refuses one over a megabyte with 413', async () => {
+    const ws = await startTestWorkspace('pglite', { inMemory: true });
+    running.push(ws);
+    const rep = await ws.join('rep');
+    const headers = { authorization: `Bearer ${rep.token}`, 'content-type': 'application/json' };
+    const url = `${ws.url}/api/v1/feedback`;
+    const small = JSON.stringify({ items: [feedbackItem({ campaignId: null })] });
+    const taken = await postChunked(url, headers, [small.slice(0, 40), small.slice(40)]);
+    expect(taken.status).toBe(200);
+    expect(JSON.parse(taken.body).results[0].status).toBe('created');
+
+    const large = JSON.stringify({
+      items: [feedbackItem({ campaignId: null, note: 'x'.repeat(1_100_000) })],
+    });
+    const chunks = Array.from({ length: Math.ceil(large.length / 65_536) }, (_, n) =>
+      large.slice(n * 65_536, (n + 1) * 65_536),
+    );
+    const refused = await postChunked(url, headers, chunks);
+    expect(refused.status).toBe(413);
+    expect(JSON.parse(refused.body).error.code).toBe('too_large');
+    // Only the first batch is stored.
+    const stored = await ws.call('GET', '/api/v1/feedback?mine=1', { token: rep.token });
+    expect(((await stored.json()) as { items: unknown[] }).items).toHaveLength(1);
+  });
+});
 
 describe('connections', () => {
   it('cuts off a client that never finishes its headers (slowloris) with 408', async () => {
