@@ -33,6 +33,31 @@ async function readJson(request: Request): Promise<unknown> {
 }
 
 /**
+ * CORS for calls with bearer tokens (never cookies) from any origin: the extension's pages and workers.
+ * hono/cors answers preflights. On other requests it writes its headers to the response that exists
+ * before the handler runs, and Hono then remakes the handler's response to copy them over, which with
+ * @hono/node-server builds a whole web Response (its body as a web stream) for every answer. Set through
+ * c.header before the handler, the same headers go into the handler's response as it is made, and into
+ * an error's.
+ */
+function crossOrigin(): MiddlewareHandler {
+  const exposed = ['ETag', 'Retry-After'];
+  const preflight = cors({
+    origin: '*',
+    allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowHeaders: ['Authorization', 'Content-Type', 'If-None-Match'],
+    exposeHeaders: exposed,
+    maxAge: 600,
+  });
+  return async (c, next) => {
+    if (c.req.method === 'OPTIONS') return preflight(c, next);
+    c.header('Access-Control-Allow-Origin', '*');
+    c.header('Access-Control-Expose-Headers', exposed.join(','));
+    return next();
+  };
+}
+
+/**
  * Refuses a request body over `maxSize` bytes (413). Hono's bodyLimit asks the request for its body
  * stream to see whether it has one, and that makes @hono/node-server build a whole web Request (an
  * AbortController, the body as a web stream, read back through it) for every request, GETs included,
@@ -98,20 +123,12 @@ export function createApp(config: WorkspaceConfig): Hono {
     });
   }
   app.use('*', async (c, next) => {
-    await next();
+    // Set before the handler, as crossOrigin's headers are: it goes into every answer, errors included.
     if (config.https?.(c)) c.header('Strict-Transport-Security', 'max-age=31536000');
+    await next();
   });
 
-  app.use(
-    '/api/v1/*',
-    cors({
-      origin: '*',
-      allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
-      allowHeaders: ['Authorization', 'Content-Type', 'If-None-Match'],
-      exposeHeaders: ['ETag', 'Retry-After'],
-      maxAge: 600,
-    }),
-  );
+  app.use('/api/v1/*', crossOrigin());
   app.use('/api/v1/*', limitBody(LIMITS.bodyBytes));
 
   app.onError((error, c) => {

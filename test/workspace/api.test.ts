@@ -555,7 +555,19 @@ describe.each(DATABASES)('the workspace API on %s', (kind) => {
         token: rep.token,
         headers: { Origin: 'moz-extension://x' },
       });
-      expect(get.headers.get('Access-Control-Expose-Headers')).toMatch(/ETag/);
+      expect(get.status).toBe(200);
+      expect(get.headers.get('Access-Control-Allow-Origin')).toBe('*');
+      expect(get.headers.get('Access-Control-Expose-Headers')).toBe('ETag,Retry-After');
+      expect(get.headers.get('ETag')).toBeTruthy();
+      // Errors too: the extension reads why it was refused.
+      const refused = await ws.call('POST', '/api/v1/feedback', {
+        token: 'not-a-token',
+        body: { items: [] },
+        headers: { Origin: 'chrome-extension://abcdefghijklmnop' },
+      });
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('Access-Control-Allow-Origin')).toBe('*');
+      expect(refused.headers.get('Access-Control-Expose-Headers')).toBe('ETag,Retry-After');
     });
 
     it('answers unknown addresses and bad ids with the error envelope', async () => {

@@ -156,6 +156,10 @@ describe('Strict-Transport-Security', () => {
     const answer = await get(`${ws.url}/healthz`);
     expect(answer.status).toBe(200);
     expect(answer.headers['strict-transport-security']).toBe('max-age=31536000');
+    // On errors too.
+    const missing = await get(`${ws.url}/api/v1/nothing`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers['strict-transport-security']).toBe('max-age=31536000');
   });
 
   it('is sent behind a trusted proxy that says the client came over HTTPS, and only then', async () => {
