@@ -73,7 +73,7 @@ export default defineBackground({
       enabledCrms: async () => (await now()).enabledCrms,
       // From the settings in force, which every change to either storage area throws away at once
       // (a fresh read here cost each click a storage round trip, issue 11).
-      sendRecordUrl: async () => (await settings()).settings.sendRecordUrl,
+      settings: async () => (await settings()).settings,
       managedWorkspaceUrl: async () => (await managedSettings()).workspaceUrl,
       panelCommand: (tabId, command) => panels?.command(tabId, command),
       campaignsRefreshed: () => void panels?.refreshViews(),

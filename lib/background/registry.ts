@@ -112,9 +112,10 @@ export const REGISTRY = {
   ),
   verdict: entry(VerdictMessage, PAGES, async (message, _s, deps) => {
     const { type: _type, url, draft, ...input } = message;
-    const withUrl = url && (await (deps.sendRecordUrl?.() ?? true)) ? { ...input, url } : input;
+    const settings = await deps.settings?.();
+    const withUrl = url && (settings?.sendRecordUrl ?? true) ? { ...input, url } : input;
     const db = await deps.db();
-    const saved = await verdict(db, withUrl, context(deps).now);
+    const saved = await verdict(db, withUrl, context(deps).now, settings);
     deps.outboxChanged();
     // After "Saved" is answered, not before it: the click waits for the save alone.
     if (draft)

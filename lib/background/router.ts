@@ -3,6 +3,7 @@ import { inWords } from '../errors';
 import { t } from '../i18n';
 import { classifySender, type Envelope, type SenderInfo } from '../messages';
 import type { PanelCommand } from '../platform/commands';
+import type { Settings } from '../settings';
 import type { SameroomDb } from '../store/db';
 import { Message, REGISTRY } from './registry';
 
@@ -10,8 +11,11 @@ export interface BackgroundDeps {
   ours: { id: string; origin: string };
   /** Whether a content script on this URL is one of ours: an enabled built-in CRM or a custom site. */
   isCrmUrl(url: URL): boolean | Promise<boolean>;
-  /** Whether verdicts carry the record's address (Options → Privacy); yes when not given. */
-  sendRecordUrl?: () => Promise<boolean>;
+  /**
+   * The settings in force, from memory: whether verdicts carry the record's address (Options →
+   * Privacy), and the CRMs and custom sites that say what that address is. The defaults when not given.
+   */
+  settings?: () => Promise<Settings>;
   /** The briefs were revalidated behind the pages (new briefs, or the workspace out of reach). */
   campaignsRefreshed?(): void;
   /** A keyboard command for the panel view in this tab. */

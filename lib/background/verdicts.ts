@@ -3,16 +3,25 @@ import { RepError } from '../errors';
 import { t } from '../i18n';
 import type { CampaignList, VerdictInput } from '../messages';
 import { saveVerdict } from '../outbox/outbox';
+import type { Settings } from '../settings';
 import type { SameroomDb } from '../store/db';
 import { keptLink } from '../store/kept';
 import { campaignsAtOnce } from './campaigns';
 import { campaignChoices } from './lead';
 
-/** Saves the rep's verdict for the linked workspace. Refused with words when nothing is linked. */
-export async function verdict(db: IDBPDatabase<SameroomDb>, input: VerdictInput, now: Date) {
+/**
+ * Saves the rep's verdict for the linked workspace, its record address read with the CRMs and custom
+ * sites in `settings`. Refused with words when nothing is linked.
+ */
+export async function verdict(
+  db: IDBPDatabase<SameroomDb>,
+  input: VerdictInput,
+  now: Date,
+  settings?: Settings,
+) {
   const link = await keptLink(db);
   if (!link) throw new RepError(t('errNotLinkedVerdict'));
-  return saveVerdict(db, input, link, now);
+  return saveVerdict(db, input, link, now, settings);
 }
 
 /** The popup's campaign list: every non-draft brief in the cache (revalidated if stale), and the regions. */

@@ -78,6 +78,20 @@ export const dynamics: CrmAdapter = {
     return { objectType, recordId: id.toLowerCase() };
   },
 
+  /** main.aspx?appid=…&pagetype=entityrecord&etn=…&id=…: the record, in the app it was seen in. */
+  address(url: URL, record: RecordRef): string {
+    const raw = new URLSearchParams(url.search || url.hash.replace(/^#/, ''));
+    const appId = [...raw].find(([key]) => key.toLowerCase() === 'appid')?.[1].match(GUID)?.[1];
+    const entity = Object.keys(ENTITIES).find((name) => ENTITIES[name] === record.objectType) ?? 'lead';
+    const params = new URLSearchParams({
+      ...(appId ? { appid: appId.toLowerCase() } : {}),
+      pagetype: 'entityrecord',
+      etn: entity,
+      id: record.recordId,
+    });
+    return `${url.origin}/main.aspx?${params}`;
+  },
+
   readSignals(doc: Document): Signals {
     const root = doc.querySelector('[data-id="editFormRoot"]') ?? doc;
     return found({

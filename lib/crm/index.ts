@@ -1,5 +1,6 @@
 import { MatchPattern } from 'wxt/utils/match-patterns';
-import { type CustomSite, crmEnabled, customSiteMatches, type Settings } from '../settings';
+import { type CustomSite, crmEnabled, customSiteMatches, DEFAULT_SETTINGS, type Settings } from '../settings';
+import { recordSubject } from '../settings/site-rules';
 import { attio } from './attio';
 import { close } from './close';
 import { dynamics } from './dynamics';
@@ -161,4 +162,26 @@ export function recordFromUrl(
   const adapter = adapterFor(url, adapters);
   const record = adapter?.recognise(url);
   return adapter && record ? { crm: adapter.crm, ...record } : null;
+}
+
+/**
+ * The record's own address, as a verdict carries it to the workspace (where marketing opens it): what
+ * names the record and nothing more. A query string may carry a search or a person's details, and a
+ * fragment anything at all, so both go, except where the CRM names its records there: an adapter's
+ * `address` rebuilds those (Dynamics 365's main.aspx?etn=…&id=…, Salesforce's one.app#/sObject/…), and
+ * a custom site keeps the query parameters its record pattern reads. Undefined for anything but http(s).
+ */
+export function recordAddress(text: string, settings: Settings = DEFAULT_SETTINGS): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+  const adapter = adapterFor(url, enabledAdapters(settings));
+  const record = adapter?.address && adapter.recognise(url);
+  if (adapter?.address && record) return adapter.address(url, record);
+  const site = adapter ? undefined : settings.customSites.find((s) => !s.attention && servesSiteHost(s, url));
+  return `${url.origin}${site ? recordSubject(url, site.recordQuery ?? []) : url.pathname}`;
 }

@@ -89,6 +89,12 @@ export const salesforceLightning: CrmAdapter = {
     return { objectType: object.objectType, recordId };
   },
 
+  /** /lightning/r/<Object>/<id>/view, also for a one.app#/sObject/<id> page or a related list. */
+  address(url: URL, record: RecordRef): string {
+    const objectName = Object.keys(OBJECTS).find((name) => OBJECTS[name]?.objectType === record.objectType);
+    return `${url.origin}/lightning/r/${objectName}/${record.recordId}/view`;
+  },
+
   readSignals(doc: Document, record: RecordRef): Signals {
     const objectName = Object.keys(OBJECTS).find((name) => OBJECTS[name]?.objectType === record.objectType);
     if (!objectName) return {};

@@ -32,6 +32,11 @@ export interface CrmAdapter {
   matches: string[];
   /** The record from the URL alone, or null when this is not a record page of this CRM. */
   recognise(url: URL): RecordRef | null;
+  /**
+   * The record's own address, for a CRM that names its records in the query string or the fragment
+   * (which `recordAddress` otherwise drops). Built from the record, never copied from the page.
+   */
+  address?(url: URL, record: RecordRef): string;
   /** Signals from the rendered record; empty when none can be read (the record still counts). */
   readSignals(doc: Document, record: RecordRef): Signals;
 }

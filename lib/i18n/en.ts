@@ -186,7 +186,8 @@ export const en = {
   privacyListTitle: 'What each verdict sends to your workspace',
   privacyCampaign: 'The campaign it is about, or none.',
   privacyRecord: 'Which CRM record it is: the CRM, the record type and its id.',
-  privacyUrl: 'The record’s address in your CRM, without its query string.',
+  privacyUrl:
+    'The record’s address in your CRM: only what names the record, never a search or the rest of its query string.',
   privacySignals:
     'Where the page says the lead came from: lead source and detail, campaign name and id, utm source, medium and campaign, region.',
   privacyVerdict: 'Your verdict, your note, the region you chose, and when you clicked.',

@@ -191,7 +191,8 @@ export const es: Record<MessageKey, string> = {
   privacyListTitle: 'Qué envía cada veredicto a tu espacio de trabajo',
   privacyCampaign: 'La campaña a la que se refiere, o ninguna.',
   privacyRecord: 'Qué ficha del CRM es: el CRM, el tipo de ficha y su id.',
-  privacyUrl: 'La dirección de la ficha en tu CRM, sin su parte de consulta.',
+  privacyUrl:
+    'La dirección de la ficha en tu CRM: solo lo que nombra la ficha, nunca una búsqueda ni el resto de su consulta.',
   privacySignals:
     'De dónde dice la página que vino el lead: origen y detalle, nombre e id de campaña, utm source, medium y campaign, región.',
   privacyVerdict: 'Tu veredicto, tu nota, la región elegida y cuándo hiciste clic.',

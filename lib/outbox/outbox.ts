@@ -1,10 +1,12 @@
 import type { IDBPDatabase } from 'idb';
 import { leadKeyOf } from '../campaigns/lead-key';
+import { recordAddress } from '../crm';
 import { RepError } from '../errors';
 import { t } from '../i18n';
 import type { DeadLetter, HistoryEntry, OutboxStatus, ReplyNotice, VerdictInput } from '../messages';
 import { type FeedbackItem, requests } from '../protocol';
 import { describeIssues } from '../protocol/read';
+import { DEFAULT_SETTINGS, type Settings } from '../settings';
 import {
   type LinkRecord,
   type OutboxEntry,
@@ -19,25 +21,22 @@ import { presetRegion } from './region';
 /** How long a saved verdict is held back from sync, so the rep can undo it. */
 export const UNDO_MS = 10_000;
 
-/** Only the address of the record: a query string may carry a search or a person's details. */
-function recordUrl(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  try {
-    const parsed = new URL(url);
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return undefined;
-    return `${parsed.origin}${parsed.pathname}${parsed.hash}`;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The protocol item for a verdict, checked as the workspace will check it. Throws words on bad input. */
-export function buildItem(input: VerdictInput, link: LinkRecord, now: Date): FeedbackItem {
+/**
+ * The protocol item for a verdict, checked as the workspace will check it. Throws words on bad input.
+ * The page's address becomes the record's own (`recordAddress`), read with the CRMs and custom sites
+ * in `settings`.
+ */
+export function buildItem(
+  input: VerdictInput,
+  link: LinkRecord,
+  now: Date,
+  settings: Settings = DEFAULT_SETTINGS,
+): FeedbackItem {
   const note = input.note?.trim();
   // No region given: the preset. An empty one: the rep chose "No region".
   const region =
     input.region === undefined ? presetRegion(input.lead.signals.region, link) : input.region.trim();
-  const url = recordUrl(input.url);
+  const url = input.url === undefined ? undefined : recordAddress(input.url, settings);
   // Only what the rep answered: a blank answer (or question) is not sent.
   const answers = (input.answers ?? [])
     .map(({ question, answer }) => ({ question: question.trim(), answer: answer.trim() }))
@@ -73,8 +72,9 @@ export async function saveVerdict(
   input: VerdictInput,
   link: LinkRecord,
   now: Date,
+  settings: Settings = DEFAULT_SETTINGS,
 ): Promise<HistoryEntry> {
-  const item = buildItem(input, link, now);
+  const item = buildItem(input, link, now, settings);
   const campaignName =
     (input.campaignId && (await keptCampaigns(db))?.briefs.find((b) => b.id === input.campaignId)?.name) ||
     null;

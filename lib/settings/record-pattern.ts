@@ -1,5 +1,5 @@
 import { RE2JS } from 're2js';
-import { type PatternProblem, readsWholeUrl } from './site-rules';
+import { type PatternProblem, readsWholeUrl, recordSubject } from './site-rules';
 
 /**
  * A custom site's record pattern, run by RE2 (re2js): matching takes time linear in the address
@@ -25,21 +25,6 @@ export function patternProblem(source: string): PatternProblem | null {
   if (readsWholeUrl(source)) return 'wholeUrl';
   const compiled = compileRecordPattern(source);
   return compiled.ok ? null : compiled.problem;
-}
-
-/**
- * What the pattern runs on: the path, then `?name=value&…` for the named query parameters the site
- * needs, in the order named. Never the host, the rest of the query or the fragment: a pattern cannot
- * be satisfied by something an attacker adds to a link (`?x=/lead/123`, `#/lead/123`).
- */
-export function recordSubject(url: URL, query: readonly string[] = []): string {
-  const picked = new URLSearchParams();
-  for (const name of query) {
-    const value = url.searchParams.get(name);
-    if (value !== null) picked.append(name, value);
-  }
-  const params = picked.toString();
-  return params ? `${url.pathname}?${params}` : url.pathname;
 }
 
 /** The record id the pattern finds in the page's address, or undefined. */

@@ -77,3 +77,19 @@ export function migrateSettingsV2(old: SettingsV2 | null | undefined): Settings 
     customSites: (old?.customSites ?? []).map(migrateCustomSite),
   };
 }
+
+/**
+ * What the pattern runs on: the path, then `?name=value&…` for the named query parameters the site
+ * needs, in the order named. Never the host, the rest of the query or the fragment: a pattern cannot
+ * be satisfied by something an attacker adds to a link (`?x=/lead/123`, `#/lead/123`). After the
+ * origin, it is also the record address a verdict carries from the site (`recordAddress` in lib/crm).
+ */
+export function recordSubject(url: URL, query: readonly string[] = []): string {
+  const picked = new URLSearchParams();
+  for (const name of query) {
+    const value = url.searchParams.get(name);
+    if (value !== null) picked.append(name, value);
+  }
+  const params = picked.toString();
+  return params ? `${url.pathname}?${params}` : url.pathname;
+}

@@ -202,6 +202,18 @@ describe('Chromium: Options links with clear errors, and sets up CRM sites and p
     await options.getByRole('checkbox', { name: 'Send the record’s address with each verdict' }).check();
   });
 
+  it('sends a Dynamics 365 verdict with the address that opens its record (etn and id), nothing else of the query', async () => {
+    const before = (await received()).length;
+    await page.goto(server.url('dynamics/lead'));
+    await (await panel()).getByRole('button', { name: /Not ready/ }).click();
+    await expect.poll(async () => (await received()).length, { timeout: 25_000 }).toBe(before + 1);
+    const sent = (await received()).find((item) => item.lead.crm === 'dynamics');
+    expect(sent?.lead.url).toBe(
+      'https://contoso.crm4.dynamics.com/main.aspx?appid=0d3a8f3b-1c2d-4e5f-8a9b-0c1d2e3f4a5b' +
+        '&pagetype=entityrecord&etn=lead&id=5e1a3c2b-7d4f-4a6e-9b8c-1d2e3f4a5b6c',
+    );
+  });
+
   it('unlinks keeping an unsent verdict, which goes out after linking to the same workspace again; another Options tab follows', async () => {
     proxy.refuse(true);
     await page.goto(server.url('salesforce-lightning/lead'));

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { type BackgroundDeps, handleMessage } from '../../../lib/background/router';
 import { adapterFor } from '../../../lib/crm';
 import type { SenderInfo } from '../../../lib/messages';
+import { DEFAULT_SETTINGS, type Settings } from '../../../lib/settings';
 import { openSameroomDb } from '../../../lib/store/db';
 import { keepDraft, keptDraft } from '../../../lib/store/drafts';
 import { brief } from '../../support/examples';
@@ -179,6 +180,24 @@ describe('messages to the background', () => {
       );
       await new Promise((resolve) => setTimeout(resolve, 20));
       expect((await keptDraft(db, 'quick'))?.note).toBe('Fake company, and a fake phone');
+    });
+
+    it('sends the record’s own address, made with the settings in force, or none when Privacy says so', async () => {
+      const db = await openSameroomDb();
+      await db.put('link', LINK_RECORD, 'current');
+      const id = '5e1a3c2b-7d4f-4a6e-9b8c-1d2e3f4a5b6c';
+      const lead = { crm: 'dynamics', objectType: 'lead', recordId: id, signals: {} };
+      const page = `https://contoso.crm4.dynamics.com/main.aspx?pagetype=entityrecord&etn=lead&id=${id}&q=ana`;
+      const saved = async (n: number, settings: Settings) => {
+        const verdictId = `${n}a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d`;
+        const message = verdict({ id: verdictId, lead, url: page });
+        await handleMessage(message, PANEL_VIEW, deps({ now: () => NOW, settings: async () => settings }));
+        return (await db.get('outbox', verdictId))?.item.lead.url;
+      };
+      expect(await saved(1, DEFAULT_SETTINGS)).toBe(
+        `https://contoso.crm4.dynamics.com/main.aspx?pagetype=entityrecord&etn=lead&id=${id}`,
+      );
+      expect(await saved(2, { ...DEFAULT_SETTINGS, sendRecordUrl: false })).toBeUndefined();
     });
 
     it("saves the rep's answers with the verdict, and refuses more answers than a brief has questions", async () => {

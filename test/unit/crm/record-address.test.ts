@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { adapterFor, recordAddress, recordFromUrl } from '../../../lib/crm';
+import { DEFAULT_SETTINGS, type Settings } from '../../../lib/settings';
+import { checkCustomSite } from '../../../lib/settings/custom-site';
+
+const DYNAMICS_ID = '5e1a3c2b-7d4f-4a6e-9b8c-1d2e3f4a5b6c';
+const APP_ID = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+
+function withSite(change: Record<string, unknown>): Settings {
+  const checked = checkCustomSite(
+    {
+      label: 'Acme CRM',
+      match: 'https://crm.acme-internal.test/*',
+      recordPattern: '/servlet\\?lid=(?<id>\\d+)',
+      recordQuery: 'lid',
+      objectType: 'lead',
+      fields: {},
+      ...change,
+    },
+    'site-1',
+  );
+  if (!checked.ok) throw new Error(JSON.stringify(checked.problems));
+  return { ...DEFAULT_SETTINGS, customSites: [checked.site] };
+}
+
+describe('the record address a verdict carries', () => {
+  it.each([
+    [
+      'Dynamics 365: the record from the query, in its app, without the form, the search or the fragment',
+      `https://contoso.crm4.dynamics.com/main.aspx?appid=${APP_ID}&forceUCI=1&pagetype=entityrecord&etn=lead&id=%7B${DYNAMICS_ID.toUpperCase()}%7D&formid=1&q=ana%40example.com#tab=summary`,
+      `https://contoso.crm4.dynamics.com/main.aspx?appid=${APP_ID}&pagetype=entityrecord&etn=lead&id=${DYNAMICS_ID}`,
+    ],
+    [
+      'Dynamics 365: parameters after the hash, an opportunity, no app',
+      `https://contoso.crm.dynamics.com/main.aspx#etn=opportunity&pagetype=entityrecord&id=${DYNAMICS_ID}`,
+      `https://contoso.crm.dynamics.com/main.aspx?pagetype=entityrecord&etn=opportunity&id=${DYNAMICS_ID}`,
+    ],
+    [
+      'Salesforce: the older one.app address, as its Lightning record address (18-character id)',
+      'https://acme.lightning.force.com/one/one.app#/sObject/00Q5g00000A1b2c/view',
+      'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2cEAB/view',
+    ],
+    [
+      'Salesforce: a related list of the record (15-character id), and a search in the query',
+      'https://acme.lightning.force.com/lightning/r/Opportunity/0065g00000XyZ12/related/Contacts/view?q=ana',
+      'https://acme.lightning.force.com/lightning/r/Opportunity/0065g00000XyZ12AAF/view',
+    ],
+    [
+      'HubSpot: the path alone',
+      'https://app.hubspot.com/contacts/1234567/record/0-1/501?search=ana%40example.com#activity',
+      'https://app.hubspot.com/contacts/1234567/record/0-1/501',
+    ],
+    [
+      'a page no CRM claims: the path alone',
+      'https://news.example/article?utm_source=x#top',
+      'https://news.example/article',
+    ],
+  ])('%s', (_what, page, address) => {
+    expect(recordAddress(page)).toBe(address);
+    // What the workspace checks and what marketing opens: the same CRM, the same record.
+    const before = recordFromUrl(page);
+    if (before) {
+      expect(recordFromUrl(address)).toEqual(before);
+      expect(adapterFor(new URL(address))?.crm).toBe(before.crm);
+    }
+  });
+
+  it('keeps only the query parameters a custom site names for its record', () => {
+    const settings = withSite({});
+    expect(
+      recordAddress(
+        'https://crm.acme-internal.test/servlet?view=full&lid=42&q=ana%40example.com#x',
+        settings,
+      ),
+    ).toBe('https://crm.acme-internal.test/servlet?lid=42');
+    // The same page, the site unknown: nothing of the query.
+    expect(recordAddress('https://crm.acme-internal.test/servlet?view=full&lid=42')).toBe(
+      'https://crm.acme-internal.test/servlet',
+    );
+  });
+
+  it('reads a switched-off CRM as a page no CRM claims', () => {
+    const off = { ...DEFAULT_SETTINGS, enabledCrms: { dynamics: false } };
+    expect(
+      recordAddress(
+        `https://contoso.crm4.dynamics.com/main.aspx?pagetype=entityrecord&etn=lead&id=${DYNAMICS_ID}`,
+        off,
+      ),
+    ).toBe('https://contoso.crm4.dynamics.com/main.aspx');
+  });
+
+  it.each(['javascript:alert(1)', 'data:text/html,<p>x', 'not an address', ''])(
+    'gives no address for %j',
+    (page) => {
+      expect(recordAddress(page)).toBeUndefined();
+    },
+  );
+});
