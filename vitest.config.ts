@@ -29,7 +29,7 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
           // The fresh embedded workspaces start from a copy of the migrated PGlite template, as in the
-          // workspace suite: 1.3 s each instead of 5.6 s for initdb, a backup and every migration.
+          // workspace suite: 1.3 s each instead of 5.6 s for initdb and every migration.
           globalSetup: ['test/e2e/global-setup.ts', 'test/workspace/pglite-template.ts'],
           // One browser at a time: Firefox's fixture server binds port 443 and the machine has two cores
           // (npm test runs the chaos rounds, which mostly wait, beside the workspace suite: scripts/test.ts).

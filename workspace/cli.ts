@@ -251,6 +251,7 @@ async function direct(dataDir: string, command: Command, publicUrl: string): Pro
   const { migrate, pendingMigrations } = await import('./db/migrate');
   const { DEFAULT_BACKUP_POLICY, writeAutomaticBackup } = await import('./backups');
   const { createWorkspaceIfEmpty } = await import('./domain/workspace');
+  const { joinUrl } = await import('./auth/codes');
   const { runCommand } = await import('./commands');
   const claim = await claimDataFolder(dataDir, `the workspace CLI (${command.command})`);
   try {
@@ -278,7 +279,18 @@ async function direct(dataDir: string, command: Command, publicUrl: string): Pro
         }
         // restore brings the schema to the backup's version itself, then migrates on from there
         await migrate(db);
-        await createWorkspaceIfEmpty(db, { name: 'Sameroom workspace', adminName: 'Admin', regions: [] });
+        // First on an empty database, the CLI makes the workspace as a server's first start does, and
+        // says its first admin's link as a server does: nobody else could ever sign in as that admin.
+        const first = await createWorkspaceIfEmpty(db, {
+          name: 'Sameroom workspace',
+          adminName: 'Admin',
+          regions: [],
+        });
+        if (first)
+          notes.push(
+            'A new workspace was created. Open this link to sign in as its first admin (valid for 7 days, once):',
+            `  ${joinUrl(publicUrl, first.code)}`,
+          );
       }
       lines = [...notes, ...(await runCommand(db, command, publicUrl))];
       return lines;

@@ -58,7 +58,12 @@ describe('the workspace CLI', () => {
     const code = lines.at(-1)!;
     expect(code).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(lines.at(-2)).toBe(`http://localhost:8787/join#${code}`);
-    expect(lines[0]).toMatch(/^Invited Ana Ruiz \(rep, Iberia\), member [0-9a-f-]{36}\.$/);
+    // The first command on an empty folder made the workspace, and says its first admin's link.
+    expect(lines[0]).toBe(
+      'A new workspace was created. Open this link to sign in as its first admin (valid for 7 days, once):',
+    );
+    expect(lines[1]).toMatch(/^ {2}http:\/\/localhost:8787\/join#[A-Za-z0-9_-]{43}$/);
+    expect(lines[2]).toMatch(/^Invited Ana Ruiz \(rep, Iberia\), member [0-9a-f-]{36}\.$/);
 
     const file = join(folder(), 'backup.jsonl');
     expect((await workspaceCli('backup', file, '--data', data)).at(-1)).toMatch(/^Backed up \d+ rows/);
@@ -80,6 +85,8 @@ describe('the workspace CLI', () => {
     const link = await server.call('POST', '/api/v1/link', { body: { code } });
     expect(link.status).toBe(200);
     expect(((await link.json()) as { member: { name: string } }).member.name).toBe('Ana Ruiz');
+    const admin = await server.call('POST', '/api/v1/link', { body: { code: lines[1]!.split('#')[1] } });
+    expect(((await admin.json()) as { member: { role: string } }).member.role).toBe('admin');
     // Five CLI processes and a server, each opening PGlite: 24 s on a quiet machine, and over the
     // suite's 60 s once in CI beside the chaos rounds.
   }, 180_000);

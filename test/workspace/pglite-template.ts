@@ -10,7 +10,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 /**
  * Once per run of the workspace tests: a PGlite database with every migration applied, which each test's
  * fresh embedded workspace starts from as a copy (test/workspace/harness.ts). Opening a new PGlite folder
- * runs initdb, and a fresh workspace backs up and migrates it: about 5.6 s on this machine against 1.3 s
+ * runs initdb, and a fresh workspace migrates it: about 5.6 s on this machine against 1.3 s
  * from a copy, for each of the suite's embedded workspaces. Kept per set of migrations (by their hash),
  * so a changed migration makes a new one; the tests of a first start give their own data folder.
  */

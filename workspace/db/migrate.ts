@@ -32,7 +32,7 @@ export async function pendingMigrations(db: Database): Promise<string[]> {
 }
 
 /**
- * Applies the versioned migrations not yet applied, in order, each in its own transaction. The same
+ * Applies the versioned migrations not yet applied, in order, in one transaction: all of them or none. The same
  * files run on PGlite and on a PostgreSQL server. Several instances starting at once take turns
  * through an advisory lock.
  */
