@@ -80,16 +80,31 @@ const SCREENSHOTS = join(dataDir, 'tour');
 
 /** What this run started, stopped in reverse order on Ctrl+C, SIGTERM or a failure. */
 const started: Array<() => Promise<unknown>> = [];
-let stopping = false;
+/** When stopping began: Ctrl+C reaches this process twice (from the terminal, and again from npm). */
+let stoppingSince: number | null = null;
+/** A signal this long after the first is the user's second Ctrl+C, not the first one's copy. */
+const INSIST_MS = 2_000;
 async function stopAll(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
+  if (stoppingSince === null) {
+    stoppingSince = Date.now();
     for (const stop of started.reverse()) await stop().catch(() => undefined);
+    if (code === 0) console.log('Stopped.');
   }
   process.exit(code);
 }
-process.on('SIGINT', () => void stopAll(0));
-process.on('SIGTERM', () => void stopAll(0));
+function onSignal(): void {
+  if (stoppingSince === null) {
+    console.log('\nStopping Chromium, the demo CRM pages and the workspace…');
+    void stopAll(0);
+  } else if (Date.now() - stoppingSince > INSIST_MS) {
+    // Asked again while still closing: leave now. The workspace's database is safe to reopen after a
+    // stop like this (it recovers as after a crash), but what it was closing is cut short.
+    console.log('Stopping at once, without waiting for the rest to close.');
+    process.exit(130);
+  }
+}
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
 /** The demo lead pages the tour opens, one per CRM. */
 const TOUR = [
   ['salesforce-lightning/lead', 'Salesforce Lightning lead'],
@@ -120,16 +135,25 @@ function build(): void {
     execFileSync('npm', ['run', '-s', script], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
-/** Says at once, before any build, when the port is taken. */
-function checkPortFree(): Promise<void> {
-  if (port === 0) return Promise.resolve();
+/** Whether the port can be listened on: tried at once, before any build. */
+function portFree(): Promise<boolean> {
+  if (port === 0) return Promise.resolve(true);
   return new Promise((resolve) => {
     const probe = createServer();
-    probe.once('error', () =>
-      fail(`Port ${port} is taken by another program. Stop it, or run: npm start -- --port ${port + 1}`),
-    );
-    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
   });
+}
+
+/** What holds the port: a Sameroom workspace (another npm start, on another data folder), or not. */
+async function portTakenMessage(): Promise<string> {
+  const instead = `Stop it, or run: npm start -- --port ${port + 1}`;
+  const health = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(1_000) })
+    .then((response) => response.json() as Promise<{ ok?: unknown }>)
+    .catch(() => null);
+  return health?.ok === true
+    ? `Port ${port} is taken by another Sameroom workspace (another npm start, on another data folder than ${dataDir}?). ${instead}`
+    : `Port ${port} is taken by another program. ${instead}`;
 }
 
 async function claim(): Promise<DataFolderClaim> {
@@ -209,7 +233,16 @@ async function tour(
         await panelAside(page)
       )
         .locator('.sr-reason')
-        .textContent({ timeout: 2_000 })
+        // Its words, not its buttons' ("Wrong match?").
+        .evaluate(
+          (reason) =>
+            [...reason.childNodes]
+              .filter((node) => node.nodeType === Node.TEXT_NODE)
+              .map((node) => node.textContent)
+              .join(''),
+          undefined,
+          { timeout: 2_000 },
+        )
         .catch(() => null)
     )?.trim();
     const file = join(SCREENSHOTS, `tour-${index + 1}-${fixture.replace('/', '-')}.png`);
@@ -299,7 +332,11 @@ async function main(): Promise<void> {
   checkTools();
   const folder = await claim();
   started.push(() => folder.release());
-  await checkPortFree();
+  if (!(await portFree())) {
+    const message = await portTakenMessage();
+    await folder.release(); // a start that never began leaves the folder as it found it
+    fail(message);
+  }
   if (!values['skip-build']) build();
   ownerOnlyFolder(SCREENSHOTS);
   const certFile = join(dataDir, 'crm-cert.pem');

@@ -7,9 +7,9 @@
  * socket does not answer, they refuse in one line naming it. Every mistake is one line naming the
  * problem and the fix; `--debug` adds the stack trace.
  */
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { listBackups } from './backups';
 import type { Command } from './commands';
@@ -292,6 +292,13 @@ async function direct(dataDir: string, command: Command, publicUrl: string): Pro
             `  ${joinUrl(publicUrl, first.code)}`,
           );
       }
+      // A link made here works only once a server serves this folder: say so, and which folder it is
+      // (npm start's demo workspace keeps its data elsewhere, in .sameroom/start). First, so that the
+      // code stays the last line.
+      if (command.command === 'invite' || command.command === 'code')
+        notes.push(
+          `No server runs on ${dataDir}: its links work once one does (npm run workspace -- --data ${dataDir}).`,
+        );
       lines = [...notes, ...(await runCommand(db, command, publicUrl))];
       return lines;
     } finally {
@@ -419,6 +426,8 @@ async function main(argv: string[]): Promise<void> {
     for (const line of listedBackups(dataDir)) console.log(line);
     return;
   }
+  if (verbName === 'backup' && argument && !existsSync(dirname(resolve(argument))))
+    throw new UsageError(`No folder ${dirname(resolve(argument))} to write the backup in.`);
   if (verbName === 'restore') {
     // Checked before anything is created: a missing file leaves no empty data folder behind.
     if (!existsSync(resolve(argument!))) throw new UsageError(`No backup at ${resolve(argument!)}.`);
@@ -450,9 +459,18 @@ async function main(argv: string[]): Promise<void> {
   }
   let lines = parsed.data.command === 'restore' ? null : await viaSocket(dataDir, parsed.data);
   if (!lines) {
+    const newFolder = !existsSync(dataDir);
     try {
       lines = await direct(dataDir, parsed.data, publicUrl);
     } catch (error) {
+      // A restore that failed (a file that is no backup, a damaged one) leaves no empty folder it made.
+      if (
+        newFolder &&
+        parsed.data.command === 'restore' &&
+        existsSync(dataDir) &&
+        readdirSync(dataDir).length === 0
+      )
+        rmdirSync(dataDir);
       if (error instanceof DataFolderInUse && parsed.data.command === 'restore')
         throw new UsageError(
           `${error.message.replace(/ Stop it.*$/, '')} Stop it, then restore into a new, empty data folder.`,

@@ -5,20 +5,40 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { E2E_DIR, ROOT } from './harness/paths';
 
 const data = mkdtempSync(join(E2E_DIR, 'start-'));
+const otherData = mkdtempSync(join(E2E_DIR, 'start-other-'));
 let child: ChildProcess | undefined;
 
 afterAll(() => {
-  child?.kill('SIGKILL');
+  // An npm start runs in a group of its own: the group goes, the script under npm included.
+  if (child?.pid && child.exitCode === null) {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      child.kill('SIGKILL');
+    }
+  }
   rmSync(data, { recursive: true, force: true });
+  rmSync(otherData, { recursive: true, force: true });
 });
 
-/** Runs `npm start`'s script without a display, as on a fresh server, collecting what it prints. */
-function start(env: Record<string, string> = {}, args = ['--skip-build', '--port', '0', '--data', data]) {
+/**
+ * Runs `npm start`'s script without a display, as on a fresh server, collecting what it prints; with
+ * `npm`, through `npm start` itself, in a process group of its own as a terminal would run it.
+ */
+function start(
+  env: Record<string, string> = {},
+  args = ['--skip-build', '--port', '0', '--data', data],
+  { npm = false } = {},
+) {
   const { DISPLAY: _display, WAYLAND_DISPLAY: _wayland, ...rest } = process.env;
-  const spawned = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts', ...args], {
+  const [command, commandArgs] = npm
+    ? ['npm', ['start', '--', ...args]]
+    : [process.execPath, ['--import', 'tsx', 'scripts/start.ts', ...args]];
+  const spawned = spawn(command, commandArgs, {
     cwd: ROOT,
     env: { ...rest, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: npm,
   });
   const output = { stdout: '', stderr: '' };
   spawned.stdout.on('data', (chunk: Buffer) => {
@@ -69,7 +89,7 @@ describe('npm start', () => {
     timeout: 200_000,
   }, async () => {
     const began = Date.now();
-    const run = start();
+    const run = start({}, undefined, { npm: true });
     child = run.spawned;
     await expect
       .poll(() => run.output.stdout, { timeout: 150_000, interval: 500 })
@@ -77,7 +97,7 @@ describe('npm start', () => {
     const out = run.output.stdout;
     expect(out).toContain('Linked the extension in its options page with a join link, as “Demo Rep”.');
     expect(out).toContain(
-      'Salesforce Lightning lead: the panel shows “Hannover Messe 2026” — Matched by utm_campaign “hm26”.',
+      'Salesforce Lightning lead: the panel shows “Hannover Messe 2026” — Matched by utm_campaign “hm26”.\n',
     );
     expect(out).toContain('HubSpot contact: the panel shows “Retrofit search — Q4”');
     expect(out).toContain('…then “Sent to the workspace.”');
@@ -98,12 +118,24 @@ describe('npm start', () => {
       new RegExp(`Sameroom is already running on ${data}: PID \\d+, workspace and dashboard at ${dashboard}`),
     );
     expect(Date.now() - began2).toBeLessThan(5_000);
+    // One on another folder but the same port says a Sameroom workspace holds it, and leaves its folder
+    // as it found it (no claim left behind).
+    const port = new URL(dashboard).port;
+    const third = start({}, ['--skip-build', '--port', port, '--data', otherData]);
+    expect(await third.exited).toBe(1);
+    expect(third.output.stderr).toContain(`Port ${port} is taken by another Sameroom workspace`);
+    expect(existsSync(join(otherData, 'owner.json'))).toBe(false);
 
-    // SIGTERM to npm start's own process (what a process manager sends) stops all it started.
-    run.spawned.kill('SIGTERM');
+    // Ctrl+C: SIGINT to the whole group, so the script's process gets it twice (from the terminal, and
+    // again from npm). It still closes everything it started, the workspace's database and claim too.
+    process.kill(-run.spawned.pid!, 'SIGINT');
     expect(await run.exited).toBe(0);
     await expect(fetch(`${dashboard}/healthz`)).rejects.toThrow();
+    expect(run.output.stdout).toContain('Stopped.');
     expect(existsSync(join(data, 'owner.json'))).toBe(false);
-    expect(execFileSync('ps', ['-eo', 'args']).toString()).not.toContain(join(data, 'browser'));
+    expect(existsSync(join(data, 'workspace.sock'))).toBe(false);
+    const left = execFileSync('ps', ['-eo', 'args']).toString();
+    expect(left).not.toContain(join(data, 'browser'));
+    expect(left).not.toContain(`--data ${data}`);
   });
 });

@@ -1,9 +1,9 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { readCampaigns } from '../../lib/protocol';
 import { schemaOneDatabase, startTestWorkspace, type TestWorkspace } from './harness';
 
@@ -63,7 +63,11 @@ describe('the workspace CLI', () => {
       'A new workspace was created. Open this link to sign in as its first admin (valid for 7 days, once):',
     );
     expect(lines[1]).toMatch(/^ {2}http:\/\/localhost:8787\/join#[A-Za-z0-9_-]{43}$/);
-    expect(lines[2]).toMatch(/^Invited Ana Ruiz \(rep, Iberia\), member [0-9a-f-]{36}\.$/);
+    // No server runs there: the links work once one does, and the command says so.
+    expect(lines[2]).toBe(
+      `No server runs on ${data}: its links work once one does (npm run workspace -- --data ${data}).`,
+    );
+    expect(lines[3]).toMatch(/^Invited Ana Ruiz \(rep, Iberia\), member [0-9a-f-]{36}\.$/);
 
     const file = join(folder(), 'backup.jsonl');
     expect((await workspaceCli('backup', file, '--data', data)).at(-1)).toMatch(/^Backed up \d+ rows/);
@@ -79,6 +83,15 @@ describe('the workspace CLI', () => {
     );
     expect(await cliError('restore', damaged, '--data', restored)).not.toBe('');
     expect(existsSync(join(restored, 'db'))).toBe(false);
+    // A file that is no backup at all, into a folder that did not exist: refused, and no folder made.
+    const notMade = join(folder(), 'not-made');
+    expect(await cliError('restore', join(ROOT, 'package.json'), '--data', notMade)).toMatch(
+      /not a Sameroom backup/,
+    );
+    expect(existsSync(notMade)).toBe(false);
+    expect(await cliError('backup', join(folder(), 'no-such-folder', 'b.jsonl'), '--data', data)).toBe(
+      `No folder ${join(folders.at(-1)!, 'no-such-folder')} to write the backup in.\n`,
+    );
     expect((await workspaceCli('restore', file, '--data', restored)).at(-1)).toMatch(/^Restored \d+ rows/);
     server = await startTestWorkspace('pglite', { dataDir: restored, adminToken: 'unused' });
     expect(server.adminJoinUrl).toBeNull(); // the workspace came from the backup, not a first start
@@ -142,6 +155,33 @@ describe('the workspace CLI', () => {
       /already holds a database: restore into a new folder/,
     );
   });
+
+  it('stops, closing its database and giving up its folder, on SIGTERM to npm run workspace (as a process manager sends)', async () => {
+    const data = folder();
+    const served = spawn('npm', ['run', 'workspace', '--', '--data', data, '--port', '0'], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => served.on('exit', resolve));
+    let out = '';
+    served.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    await vi.waitFor(() => expect(out).toMatch(/Sameroom workspace at http:\/\/127\.0\.0\.1:\d+ /), {
+      timeout: 60_000,
+      interval: 200,
+    });
+    const url = out.match(/Sameroom workspace at (\S+) /)![1]!;
+    // npm's own process: not the server's (npm runs it through a shell).
+    served.kill('SIGTERM');
+    await exited;
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+    expect(existsSync(join(data, 'owner.json'))).toBe(false);
+    await vi.waitFor(() => expect(execFileSync('ps', ['-eo', 'args']).toString()).not.toContain(data), {
+      timeout: 10_000,
+    });
+  }, 90_000);
 
   it('explains its usage when a command is wrong', async () => {
     expect(await cliError('invite', '--name', 'X', '--role', 'owner', '--data', folder())).toMatch(
