@@ -39,6 +39,11 @@ export function BriefView(props: {
   const { brief, reason } = props;
   const { economics, stats } = brief;
   const needed = economics.breakEvenDeals;
+  // Past break-even (9 won of 2 needed), it has paid for itself: not "9 of 2 sales needed".
+  const breakEven =
+    needed !== null && stats.won > needed
+      ? t('economicsBreakEvenPassed', stats.won, needed)
+      : t('economicsBreakEven', stats.won, needed ?? 0);
   const topRegions = stats.byRegion.slice(0, 3);
   const mine = props.region ? stats.byRegion.find((r) => r.region === props.region) : undefined;
   return (
@@ -123,9 +128,9 @@ export function BriefView(props: {
             <progress
               max={Math.max(needed, 1)}
               value={Math.min(stats.won, Math.max(needed, 1))}
-              aria-label={t('economicsBreakEven', stats.won, needed)}
+              aria-label={breakEven}
             />
-            <span>{t('economicsBreakEven', stats.won, needed)}</span>
+            <span>{breakEven}</span>
           </div>
         )}
       </Section>

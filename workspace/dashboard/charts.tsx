@@ -30,7 +30,7 @@ export function VerdictMix(props: { stats: Stats }) {
   );
 }
 
-/** "7 of 12 sales needed" with a bar. */
+/** "7 of 12 sales needed" with a bar; past it, "Paid for itself: 14 won, 12 needed". */
 export function BreakEven(props: { won: number; needed: number | null }) {
   if (props.needed === null) return <span class="muted">{td('breakEvenUnknownShort')}</span>;
   const share = props.needed === 0 ? 1 : Math.min(1, props.won / props.needed);
@@ -41,13 +41,14 @@ export function BreakEven(props: { won: number; needed: number | null }) {
         role="progressbar"
         aria-valuemin={0}
         aria-valuemax={props.needed}
-        aria-valuenow={props.won}
+        aria-valuenow={Math.min(props.won, props.needed)}
       >
         <svg viewBox="0 0 100 8" preserveAspectRatio="none" aria-hidden="true">
           <rect x={0} y={0} width={share * 100} height={8} class={share >= 1 ? 'breakeven__done' : ''} />
         </svg>
       </div>
-      <span>{td('breakEvenOf', props.won, props.needed)}</span>
+      {/* Past break-even (9 won of 2 needed): said as paid for, not "9 of 2 sales needed". */}
+      <span>{td(props.won > props.needed ? 'breakEvenPassed' : 'breakEvenOf', props.won, props.needed)}</span>
     </div>
   );
 }

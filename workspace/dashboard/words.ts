@@ -1,7 +1,7 @@
 import { currentLanguage } from '../../lib/i18n';
 import type { DashboardKey } from '../../lib/i18n/dashboard';
 import { td } from '../../lib/i18n/dashboard';
-import type { BriefStatus, Priority, Role } from '../../lib/protocol';
+import type { BriefStatus, Crm, Priority, Role } from '../../lib/protocol';
 
 /** The dashboard's words for the protocol's enums (the verdicts' come from lib/i18n's `verdictLabel`). */
 const STATUS: Record<BriefStatus, DashboardKey> = {
@@ -17,6 +17,19 @@ const PRIORITY: Record<Priority, DashboardKey> = {
 };
 const ROLE: Record<Role, DashboardKey> = { rep: 'roleRep', marketer: 'roleMarketer', admin: 'roleAdmin' };
 
+/** The CRMs' own product names (not translated); a custom site is the team's own. */
+const CRM_NAMES: Record<Exclude<Crm, 'custom'>, string> = {
+  salesforce: 'Salesforce',
+  hubspot: 'HubSpot',
+  pipedrive: 'Pipedrive',
+  dynamics: 'Dynamics 365',
+  zoho: 'Zoho CRM',
+  close: 'Close',
+  freshsales: 'Freshsales',
+  attio: 'Attio',
+};
+
+export const crmName = (crm: Crm) => (crm === 'custom' ? td('crmCustom') : CRM_NAMES[crm]);
 export const statusLabel = (status: BriefStatus) => td(STATUS[status]);
 export const priorityLabel = (priority: Priority) => td(PRIORITY[priority]);
 export const roleLabel = (role: Role) => td(ROLE[role]);

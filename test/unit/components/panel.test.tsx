@@ -96,6 +96,26 @@ describe('the panel', () => {
     expect(text).toContain('Good fit: 12');
   });
 
+  it('says a campaign past its break-even has paid for itself, not "14 of 12 sales needed"', () => {
+    const shown = brief();
+    const { container } = mount({
+      kind: 'view',
+      view: {
+        state: 'matched',
+        brief: { ...shown, stats: { ...shown.stats, won: 14 } },
+        reason: { kind: 'utmCampaign', rule: 'hm26', signal: 'HM26' },
+        cache: CACHE,
+        me: ME,
+        ...VERDICT_SETUP,
+      },
+    });
+    expect(container.textContent).toContain('Paid for itself: 14 sales won, 12 needed');
+    expect(container.textContent).not.toContain('of 12 sales needed');
+    expect(container.querySelector('progress')?.getAttribute('aria-label')).toBe(
+      'Paid for itself: 14 sales won, 12 needed',
+    );
+  });
+
   it('says when a campaign is paused or ended, and when it shows an offline cache', () => {
     const paused = brief({ status: 'paused' });
     const offline = {

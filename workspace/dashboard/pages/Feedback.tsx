@@ -5,7 +5,7 @@ import { FilterForm } from '../filters';
 import type { Filters } from '../filters-model';
 import { Problem } from '../problem';
 import { useModel, useRefresh } from '../use-model';
-import { dateTimeText } from '../words';
+import { crmName, dateTimeText } from '../words';
 import {
   createAnswersModel,
   createFeedbackModel,
@@ -194,7 +194,7 @@ function Items(props: { title: string; path: string }) {
 function Item(props: { item: FeedbackRecord; reload: () => Promise<void> }) {
   const { item } = props;
   const reply = useModel(() => createReplyModel(item.id, props.reload));
-  const record = `${item.lead.crm} ${objectTypeLabel(item.lead.objectType)} ${item.lead.recordId}`;
+  const record = `${crmName(item.lead.crm)} ${objectTypeLabel(item.lead.objectType)} ${item.lead.recordId}`;
   return (
     <li class="item">
       <p class="item__head">

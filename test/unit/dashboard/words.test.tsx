@@ -1,0 +1,36 @@
+import { render } from 'preact';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CRMS } from '../../../lib/protocol/constants';
+import { BreakEven } from '../../../workspace/dashboard/charts';
+import { crmName } from '../../../workspace/dashboard/words';
+
+afterEach(() => render(null, document.body));
+
+describe('the dashboard’s words', () => {
+  it('names each CRM as its product is named, a custom site as the team’s own', () => {
+    expect(CRMS.map(crmName)).toEqual([
+      'Salesforce',
+      'HubSpot',
+      'Pipedrive',
+      'Dynamics 365',
+      'Zoho CRM',
+      'Close',
+      'Freshsales',
+      'Attio',
+      'Custom CRM site',
+    ]);
+  });
+
+  it.each([
+    [7, 12, '7 of 12 sales needed', '7'],
+    [12, 12, '12 of 12 sales needed', '12'],
+    // Past it: paid for, not "14 of 12 sales needed"; the bar's value stays within its range.
+    [14, 12, 'Paid for itself: 14 won, 12 needed', '12'],
+  ])('says break-even at %i won of %i needed', (won, needed, text, valueNow) => {
+    render(<BreakEven won={won} needed={needed} />, document.body);
+    expect(document.body.textContent).toBe(text);
+    const bar = document.body.querySelector('[role="progressbar"]');
+    expect(bar?.getAttribute('aria-valuenow')).toBe(valueNow);
+    expect(bar?.getAttribute('aria-valuemax')).toBe(String(needed));
+  });
+});
