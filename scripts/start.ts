@@ -82,15 +82,23 @@ const SCREENSHOTS = join(dataDir, 'tour');
 const started: Array<() => Promise<unknown>> = [];
 /** When stopping began: Ctrl+C reaches this process twice (from the terminal, and again from npm). */
 let stoppingSince: number | null = null;
+/** The one shutdown: a failure it causes in the start still under way (Chromium closed under it) waits for it. */
+let stopped: Promise<void> | null = null;
 /** A signal this long after the first is the user's second Ctrl+C, not the first one's copy. */
 const INSIST_MS = 2_000;
 async function stopAll(code: number): Promise<never> {
-  if (stoppingSince === null) {
+  if (stopped === null) {
     stoppingSince = Date.now();
-    for (const stop of started.reverse()) await stop().catch(() => undefined);
-    if (code === 0) console.log('Stopped.');
+    stopped = (async () => {
+      for (const stop of started.reverse()) await stop().catch(() => undefined);
+      if (code === 0) console.log('Stopped.');
+    })();
+    await stopped;
+    process.exit(code);
   }
-  process.exit(code);
+  // Already stopping: the first caller's code stands, once everything is closed.
+  await stopped;
+  return new Promise<never>(() => undefined);
 }
 function onSignal(): void {
   if (stoppingSince === null) {
@@ -369,11 +377,14 @@ async function main(): Promise<void> {
     await page.goto(fixtures.url('salesforce-lightning/lead'));
   } else {
     await tour(session, fixtures, workspace).catch((error: unknown) => {
+      // Stopped by Ctrl+C meanwhile: its browser was closed under it, which is no news.
+      if (stoppingSince !== null) return;
       console.error(
         `  The tour stopped: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
       );
     });
   }
+  if (stoppingSince !== null) return;
 
   console.log(`
 Sameroom is running.
@@ -384,6 +395,8 @@ Press Ctrl+C to stop.`);
 }
 
 await main().catch(async (error: unknown) => {
+  // Stopped while starting (Ctrl+C): what failed was closed under it, which is no error to report.
+  if (stoppingSince !== null) return stopAll(0);
   if (values.debug) console.error(error);
   else
     console.error(

@@ -292,14 +292,21 @@ async function direct(dataDir: string, command: Command, publicUrl: string): Pro
             `  ${joinUrl(publicUrl, first.code)}`,
           );
       }
-      // A link made here works only once a server serves this folder: say so, and which folder it is
-      // (npm start's demo workspace keeps its data elsewhere, in .sameroom/start). First, so that the
-      // code stays the last line.
-      if (command.command === 'invite' || command.command === 'code')
+      // On PGlite, a link made here works only once a server serves this folder: say so, and which
+      // folder it is (npm start's demo workspace keeps its data elsewhere, in .sameroom/start). First,
+      // so that the code stays the last line. (On a PostgreSQL server, the servers of other folders
+      // share the database and take the link at once.)
+      if (!process.env.DATABASE_URL && (command.command === 'invite' || command.command === 'code'))
         notes.push(
           `No server runs on ${dataDir}: its links work once one does (npm run workspace -- --data ${dataDir}).`,
         );
-      lines = [...notes, ...(await runCommand(db, command, publicUrl))];
+      try {
+        lines = [...notes, ...(await runCommand(db, command, publicUrl))];
+      } catch (error) {
+        // The workspace made above stays, and so must its first admin's link: said before the error.
+        for (const note of notes) console.log(note);
+        throw error;
+      }
       return lines;
     } finally {
       await db.close();

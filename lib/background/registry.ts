@@ -112,7 +112,8 @@ export const REGISTRY = {
   ),
   verdict: entry(VerdictMessage, PAGES, async (message, _s, deps) => {
     const { type: _type, url, draft, ...input } = message;
-    const settings = await deps.settings?.();
+    // Read only when there is an address to make: a verdict without one never waits for the settings.
+    const settings = url ? await deps.settings?.() : undefined;
     const withUrl = url && (settings?.sendRecordUrl ?? true) ? { ...input, url } : input;
     const db = await deps.db();
     const saved = await verdict(db, withUrl, context(deps).now, settings);

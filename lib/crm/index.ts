@@ -1,4 +1,5 @@
 import { MatchPattern } from 'wxt/utils/match-patterns';
+import { LIMITS } from '../protocol/limits';
 import { type CustomSite, crmEnabled, customSiteMatches, DEFAULT_SETTINGS, type Settings } from '../settings';
 import { recordSubject } from '../settings/site-rules';
 import { attio } from './attio';
@@ -164,12 +165,18 @@ export function recordFromUrl(
   return adapter && record ? { crm: adapter.crm, ...record } : null;
 }
 
+/** A custom site's record id as the protocol takes one (lib/protocol's crmId). */
+const ID_VALUE = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
+
 /**
  * The record's own address, as a verdict carries it to the workspace (where marketing opens it): what
  * names the record and nothing more. A query string may carry a search or a person's details, and a
  * fragment anything at all, so both go, except where the CRM names its records there: an adapter's
- * `address` rebuilds those (Dynamics 365's main.aspx?etn=…&id=…, Salesforce's one.app#/sObject/…), and
- * a custom site keeps the query parameters its record pattern reads. Undefined for anything but http(s).
+ * `address` rebuilds those from the record (Dynamics 365's main.aspx?appid&pagetype&etn&id,
+ * Salesforce's one.app#/sObject/…), and a custom site keeps the query parameters its record pattern
+ * reads, each only when its value is an id. A built-in CRM switched off still has its address rebuilt
+ * (a link pasted in the popup), after the team's custom sites. Undefined for anything but http(s), or
+ * past the protocol's length for an address.
  */
 export function recordAddress(text: string, settings: Settings = DEFAULT_SETTINGS): string | undefined {
   let url: URL;
@@ -179,9 +186,21 @@ export function recordAddress(text: string, settings: Settings = DEFAULT_SETTING
     return undefined;
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
-  const adapter = adapterFor(url, enabledAdapters(settings));
-  const record = adapter?.address && adapter.recognise(url);
-  if (adapter?.address && record) return adapter.address(url, record);
-  const site = adapter ? undefined : settings.customSites.find((s) => !s.attention && servesSiteHost(s, url));
-  return `${url.origin}${site ? recordSubject(url, site.recordQuery ?? []) : url.pathname}`;
+  const address = (adapter: CrmAdapter | null) => {
+    const record = adapter?.recognise(url);
+    if (!record) return null;
+    return adapter?.address ? adapter.address(url, record) : `${url.origin}${url.pathname}`;
+  };
+  const site = settings.customSites.find((s) => !s.attention && servesSiteHost(s, url));
+  const found =
+    address(adapterFor(url, enabledAdapters(settings))) ??
+    (site
+      ? `${url.origin}${recordSubject(
+          url,
+          (site.recordQuery ?? []).filter((name) => ID_VALUE.test(url.searchParams.get(name) ?? '')),
+        )}`
+      : null) ??
+    address(adapterFor(url)) ??
+    `${url.origin}${url.pathname}`;
+  return found.length <= LIMITS.url ? found : undefined;
 }

@@ -38,7 +38,7 @@ export const SETTINGS_VERSION = 3;
 export interface Settings {
   /** Built-in adapters by id; missing means on. */
   enabledCrms: Record<string, boolean>;
-  /** Whether a verdict carries the record's address (without its query string). */
+  /** Whether a verdict carries the record's own address (recordAddress in lib/crm: never a search). */
   sendRecordUrl: boolean;
   customSites: CustomSite[];
 }

@@ -138,4 +138,26 @@ describe('npm start', () => {
     expect(left).not.toContain(join(data, 'browser'));
     expect(left).not.toContain(`--data ${data}`);
   });
+
+  it('stopped with Ctrl+C while it starts, still closes all it started and reports no error', {
+    timeout: 120_000,
+  }, async () => {
+    const run = start({}, undefined, { npm: true });
+    child = run.spawned;
+    // Mid-tour (the profile is linked from the run before). What is closed under the start's awaits is
+    // no error.
+    await expect
+      .poll(() => run.output.stdout, { timeout: 90_000, interval: 200 })
+      .toContain('Salesforce Lightning lead: the panel shows');
+    process.kill(-run.spawned.pid!, 'SIGINT');
+    expect(await run.exited).toBe(0);
+    expect(run.output.stdout).toContain('Stopped.');
+    expect(run.output.stderr).not.toContain('run again with --debug');
+    expect(run.output.stderr).not.toContain('The tour stopped');
+    expect(run.output.stdout).not.toContain('Sameroom is running.');
+    expect(existsSync(join(data, 'owner.json'))).toBe(false);
+    const left = execFileSync('ps', ['-eo', 'args']).toString();
+    expect(left).not.toContain(join(data, 'browser'));
+    expect(left).not.toContain(`--data ${data}`);
+  });
 });

@@ -189,4 +189,20 @@ describe('the workspace CLI', () => {
     );
     expect(await cliError('code', '--member', 'not-an-id', '--data', folder())).toMatch(/Usage:/);
   });
+
+  it('says the first admin’s link even when the first command on an empty folder then fails', async () => {
+    const failed = await workspaceCli(
+      'code',
+      '--member',
+      '0b7a4c1e-5d2f-4a3b-9c8d-7e6f5a4b3c2d',
+      '--data',
+      folder(),
+    ).catch((error: { stdout: string; stderr: string }) => error);
+    if (Array.isArray(failed)) throw new Error('the command succeeded');
+    expect(failed.stdout).toContain(
+      'A new workspace was created. Open this link to sign in as its first admin',
+    );
+    expect(failed.stdout).toMatch(/http:\/\/localhost:8787\/join#[A-Za-z0-9_-]{43}/);
+    expect(failed.stderr).not.toBe('');
+  });
 });

@@ -3,6 +3,7 @@ import { type BackgroundDeps, handleMessage } from '../../../lib/background/rout
 import { adapterFor } from '../../../lib/crm';
 import type { SenderInfo } from '../../../lib/messages';
 import { DEFAULT_SETTINGS, type Settings } from '../../../lib/settings';
+import { checkCustomSite } from '../../../lib/settings/custom-site';
 import { openSameroomDb } from '../../../lib/store/db';
 import { keepDraft, keptDraft } from '../../../lib/store/drafts';
 import { brief } from '../../support/examples';
@@ -198,6 +199,30 @@ describe('messages to the background', () => {
         `https://contoso.crm4.dynamics.com/main.aspx?pagetype=entityrecord&etn=lead&id=${id}`,
       );
       expect(await saved(2, { ...DEFAULT_SETTINGS, sendRecordUrl: false })).toBeUndefined();
+      // A custom site of the settings in force keeps the query parameter its record pattern reads.
+      const checked = checkCustomSite(
+        {
+          label: 'Acme CRM',
+          match: 'https://crm.acme-internal.test/*',
+          recordPattern: '/servlet\\?lid=(?<id>\\d+)',
+          recordQuery: 'lid',
+          objectType: 'lead',
+          fields: {},
+        },
+        'site-1',
+      );
+      if (!checked.ok) throw new Error('the site was refused');
+      const site = { ...DEFAULT_SETTINGS, customSites: [checked.site] };
+      const custom = { crm: 'custom', objectType: 'lead', recordId: '42', signals: {} };
+      const verdictId = '3a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+      await handleMessage(
+        verdict({ id: verdictId, lead: custom, url: 'https://crm.acme-internal.test/servlet?q=ana&lid=42' }),
+        PANEL_VIEW,
+        deps({ now: () => NOW, settings: async () => site }),
+      );
+      expect((await db.get('outbox', verdictId))?.item.lead.url).toBe(
+        'https://crm.acme-internal.test/servlet?lid=42',
+      );
     });
 
     it("saves the rep's answers with the verdict, and refuses more answers than a brief has questions", async () => {
