@@ -1,4 +1,6 @@
 import type { Brief, BriefInput, FeedbackItem } from '../../lib/protocol';
+import { DEFAULT_SETTINGS, type Settings } from '../../lib/settings';
+import { checkCustomSite } from '../../lib/settings/custom-site';
 
 /** Valid protocol examples for tests; each call returns a fresh object to change at will. */
 
@@ -82,4 +84,25 @@ export function brief(overrides: Partial<Brief> = {}): Brief {
     },
     ...overrides,
   };
+}
+
+/**
+ * Settings with one custom site as Options saves it (checked): a servlet CRM whose record id is the
+ * `lid` query parameter, unless `change` says otherwise.
+ */
+export function withCustomSite(change: Record<string, unknown> = {}): Settings {
+  const checked = checkCustomSite(
+    {
+      label: 'Acme CRM',
+      match: 'https://crm.acme-internal.test/*',
+      recordPattern: '/servlet\\?lid=(?<id>\\d+)',
+      recordQuery: 'lid',
+      objectType: 'lead',
+      fields: {},
+      ...change,
+    },
+    'site-1',
+  );
+  if (!checked.ok) throw new Error(`the site was refused: ${JSON.stringify(checked.problems)}`);
+  return { ...DEFAULT_SETTINGS, customSites: [checked.site] };
 }

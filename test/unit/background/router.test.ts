@@ -3,10 +3,9 @@ import { type BackgroundDeps, handleMessage } from '../../../lib/background/rout
 import { adapterFor } from '../../../lib/crm';
 import type { SenderInfo } from '../../../lib/messages';
 import { DEFAULT_SETTINGS, type Settings } from '../../../lib/settings';
-import { checkCustomSite } from '../../../lib/settings/custom-site';
 import { openSameroomDb } from '../../../lib/store/db';
 import { keepDraft, keptDraft } from '../../../lib/store/drafts';
-import { brief } from '../../support/examples';
+import { brief, withCustomSite } from '../../support/examples';
 
 const OURS = { id: 'sameroom-test-id', origin: 'chrome-extension://sameroom-test-id/' };
 const OPTIONS_PAGE: SenderInfo = { id: OURS.id, url: `${OURS.origin}options.html`, hasTab: true };
@@ -200,19 +199,7 @@ describe('messages to the background', () => {
       );
       expect(await saved(2, { ...DEFAULT_SETTINGS, sendRecordUrl: false })).toBeUndefined();
       // A custom site of the settings in force keeps the query parameter its record pattern reads.
-      const checked = checkCustomSite(
-        {
-          label: 'Acme CRM',
-          match: 'https://crm.acme-internal.test/*',
-          recordPattern: '/servlet\\?lid=(?<id>\\d+)',
-          recordQuery: 'lid',
-          objectType: 'lead',
-          fields: {},
-        },
-        'site-1',
-      );
-      if (!checked.ok) throw new Error('the site was refused');
-      const site = { ...DEFAULT_SETTINGS, customSites: [checked.site] };
+      const site = withCustomSite();
       const custom = { crm: 'custom', objectType: 'lead', recordId: '42', signals: {} };
       const verdictId = '3a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
       await handleMessage(

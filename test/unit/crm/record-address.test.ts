@@ -1,27 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { adapterFor, recordAddress, recordFromUrl } from '../../../lib/crm';
-import { DEFAULT_SETTINGS, type Settings } from '../../../lib/settings';
-import { checkCustomSite } from '../../../lib/settings/custom-site';
+import { DEFAULT_SETTINGS } from '../../../lib/settings';
+import { withCustomSite } from '../../support/examples';
 
 const DYNAMICS_ID = '5e1a3c2b-7d4f-4a6e-9b8c-1d2e3f4a5b6c';
 const APP_ID = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
-
-function withSite(change: Record<string, unknown>): Settings {
-  const checked = checkCustomSite(
-    {
-      label: 'Acme CRM',
-      match: 'https://crm.acme-internal.test/*',
-      recordPattern: '/servlet\\?lid=(?<id>\\d+)',
-      recordQuery: 'lid',
-      objectType: 'lead',
-      fields: {},
-      ...change,
-    },
-    'site-1',
-  );
-  if (!checked.ok) throw new Error(JSON.stringify(checked.problems));
-  return { ...DEFAULT_SETTINGS, customSites: [checked.site] };
-}
 
 describe('the record address a verdict carries', () => {
   it.each([
@@ -66,7 +49,7 @@ describe('the record address a verdict carries', () => {
   });
 
   it('keeps only the query parameters a custom site names for its record', () => {
-    const settings = withSite({});
+    const settings = withCustomSite();
     expect(
       recordAddress(
         'https://crm.acme-internal.test/servlet?view=full&lid=42&q=ana%40example.com#x',
@@ -94,7 +77,7 @@ describe('the record address a verdict carries', () => {
   });
 
   it('gives no address past the protocol’s length for one', () => {
-    const settings = withSite({});
+    const settings = withCustomSite();
     const long = `https://crm.acme-internal.test/${'a/'.repeat(1_100)}servlet?lid=42`;
     expect(recordAddress(long, settings)).toBeUndefined();
   });
