@@ -9,19 +9,39 @@
  * The chaos rounds spend most of their three minutes waiting (each verdict waits out its 10 s Undo
  * window before it is sent; the browser, the workspace and the proxy use about a quarter of one core),
  * so they run beside the workspace suite rather than after it. Every step runs even when one before it
- * failed (the reports say what failed where); the exit code is 1 when any did.
+ * failed (the reports say what failed where); the exit code is 1 when any did. SIGINT or SIGTERM (a
+ * process manager's or CI's stop, which npm passes on) goes to the running suites, which stop their
+ * browsers and servers; nothing more is started, and the run ends failed.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { buildForEndToEnd } from '../test/e2e/harness/builds';
 
 const CHAOS = 'test/e2e/chaos.chromium.test.ts';
 
+/** The suites running now: a signal to this process (npm test's, from npm) is passed on to them. */
+const running = new Set<ChildProcess>();
+/** Set by a signal: nothing more is started. */
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.on(signal, () => {
+    stopping = true;
+    for (const child of running) child.kill(signal);
+    // Each suite stops its browsers and servers on the signal; the run then ends, failed.
+    void Promise.all([...running].map((child) => new Promise((done) => child.once('exit', done)))).then(() =>
+      process.exit(1),
+    );
+  });
+
 /** Runs `command args` with its output shown; true when it passed. */
 function run(name: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<boolean> {
   const started = Date.now();
+  if (stopping) return Promise.resolve(false);
   return new Promise((resolve) => {
     const child = spawn(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+    running.add(child);
+    child.on('exit', () => running.delete(child));
     child.on('error', (error) => {
       console.error(`${name}: ${error.message}`);
       resolve(false);
@@ -42,9 +62,9 @@ const script = (name: string) => run(name, 'npm', ['run', `test:${name}`]);
 const endToEnd = (name: string, args: string[], file: string) =>
   run(
     name,
-    'npx',
+    // vitest's own script, not npx (whose shell would take a signal meant for vitest).
+    join('node_modules', '.bin', 'vitest'),
     [
-      'vitest',
       'run',
       '--project',
       'e2e',
@@ -65,10 +85,10 @@ const results: boolean[] = [];
 results.push(await script('unit'));
 
 const buildStarted = Date.now();
-const buildsMade = await buildForEndToEnd().then(
+const buildsMade = await (stopping ? Promise.reject(new Error('stopped')) : buildForEndToEnd()).then(
   () => true,
   (error: Error) => {
-    console.error(`The end-to-end builds failed: ${error.message}`);
+    if (!stopping) console.error(`The end-to-end builds failed: ${error.message}`);
     return false;
   },
 );
