@@ -32,6 +32,16 @@ export interface VerdictFormProps {
   onMoreOpen: (open: boolean) => void;
 }
 
+/**
+ * A verdict button's accessible name: its full label, which holds what the button shows, or else what
+ * it shows first ("Wrong aud.: Wrong audience"), so that a rep using voice control can say what they see.
+ */
+function buttonName(verdict: Verdict): string {
+  const full = verdictLabel(verdict);
+  const short = verdictShortLabel(verdict);
+  return full.toLowerCase().includes(short.toLowerCase()) ? full : `${short}: ${full}`;
+}
+
 function secondsLeft(until: string): number {
   return Math.max(0, Math.ceil((Date.parse(until) - Date.now()) / 1000));
 }
@@ -52,7 +62,8 @@ function SentStatus(props: { entry: HistoryEntry | undefined; onUndo: (id: strin
         <p>
           {t('verdictSaved')}{' '}
           {left > 0 && (
-            <button type="button" class="sr-link" onClick={() => props.onUndo(entry.id)}>
+            // Its countdown is not announced each second: the status around it is a live region.
+            <button type="button" class="sr-link" aria-live="off" onClick={() => props.onUndo(entry.id)}>
               {t('verdictUndo', left)}
             </button>
           )}
@@ -82,6 +93,7 @@ export function VerdictForm(props: VerdictFormProps) {
   const questions = props.questions ?? [];
   const sending = props.sending;
   const noteBox = useRef<HTMLTextAreaElement>(null);
+  const form = useRef<HTMLElement>(null);
   // Answers to questions this brief does not ask (a draft from another campaign) are not shown or sent.
   const answered = questions.some((question) => answers.value[question]?.trim());
   const drafted = note.value !== '' || answered;
@@ -100,6 +112,10 @@ export function VerdictForm(props: VerdictFormProps) {
         ...Object.fromEntries(typed),
       };
       if (sending.note || sending.answers?.length) more.value = true;
+      // The Undo button is gone with the focus it had: back to the verdict that was taken back.
+      const active = document.activeElement;
+      if (!active || active === document.body || form.current?.contains(active))
+        form.current?.querySelector<HTMLElement>(`.sr-verdict__button--${sending.verdict}`)?.focus();
     }
   }, [sending]);
   const send = async (verdict: Verdict) => {
@@ -122,7 +138,7 @@ export function VerdictForm(props: VerdictFormProps) {
     if (!open) setTimeout(() => noteBox.current?.focus(), 0);
   };
   return (
-    <section class="sr-verdict" aria-labelledby="sr-verdict-title">
+    <section class="sr-verdict" aria-labelledby="sr-verdict-title" ref={form}>
       <div id="sr-verdict-more" class="sr-verdict__more" hidden={!open}>
         <NoteField value={note} class="sr-field" inputRef={noteBox} />
         {questions.length > 0 && <AnswerFields questions={questions} value={answers} class="sr-field" />}
@@ -164,9 +180,11 @@ export function VerdictForm(props: VerdictFormProps) {
             class={`sr-verdict__button sr-verdict__button--${verdict}`}
             data-verdict-key={index + 1}
             aria-keyshortcuts={String(index + 1)}
-            aria-label={verdictLabel(verdict)}
+            aria-label={buttonName(verdict)}
             title={verdictLabel(verdict)}
-            disabled={sending.kind === 'saving'}
+            // Not `disabled` while it saves: a disabled button drops the keyboard focus it has (the rep
+            // pressed 3, and focus fell to the page's body); send() ignores clicks meanwhile.
+            aria-disabled={sending.kind === 'saving'}
             onClick={() => void send(verdict)}
           >
             <kbd>{index + 1}</kbd> {verdictShortLabel(verdict)}

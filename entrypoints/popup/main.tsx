@@ -1,5 +1,6 @@
 import { signal } from '@preact/signals';
 import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
 import { type LinkState, LinkStatus, linkStateOf } from '../../components/LinkStatus';
 import { type DeadLetterFix, OutboxView } from '../../components/OutboxView';
 import { QuickVerdict, type QuickVerdictInput } from '../../components/QuickVerdict';
@@ -20,7 +21,8 @@ const link = signal<LinkState>({ kind: 'loading' });
 const campaigns = signal<CampaignList | { error: string } | null>(null);
 const outbox = signal<OutboxStatus | { error: string } | null>(null);
 const syncing = signal(false);
-const saved = signal<{ entry: HistoryEntry; undone: boolean } | null>(null);
+/** The last quick verdict saved: undone, or past its Undo (taken too late, or its window gone). */
+const saved = signal<{ entry: HistoryEntry; undone: boolean; late?: boolean } | null>(null);
 /** What the rep had typed in the quick form when the popup last closed. */
 let keptQuick: Draft | null = null;
 /** Kept as it is typed, not when the popup closes: it closes at any click outside it. */
@@ -37,6 +39,8 @@ const verdictIds = new VerdictIds();
 
 async function sendVerdict(input: QuickVerdictInput): Promise<string | null> {
   // The CRM adapters load when a verdict is sent, not with the popup: its first open waits for less.
+  // A new attempt: the last one's "Saved … Undo" line goes, whatever this one's outcome.
+  saved.value = null;
   const { recordFromUrl } = await import('../../lib/crm');
   const record = recordFromUrl(input.leadLink);
   if (!record) return t('quickLeadUnknown');
@@ -77,19 +81,30 @@ async function resend(id: string, fix: DeadLetterFix): Promise<string | null> {
 
 function SavedLine() {
   const current = saved.value;
+  const [, redraw] = useState(0);
+  const until = current && !current.undone ? Date.parse(current.entry.undoUntil ?? '') : Number.NaN;
+  // Its Undo goes when its window does, not at the next redraw for some other reason.
+  useEffect(() => {
+    if (!(until > Date.now())) return;
+    const timer = setTimeout(() => redraw((n) => n + 1), until - Date.now() + 50);
+    return () => clearTimeout(timer);
+  }, [until]);
   if (!current) return null;
   if (current.undone) return <p role="status">{t('quickUndone')}</p>;
-  const open = current.entry.undoUntil && Date.parse(current.entry.undoUntil) > Date.now();
+  const label = verdictLabel(current.entry.verdict);
+  if (current.late) return <p role="status">{t('quickUndoLate', label)}</p>;
+  const open = until > Date.now();
   return (
     <p role="status">
-      {t('quickSaved', verdictLabel(current.entry.verdict))}{' '}
+      {t(open ? 'quickSaved' : 'quickSavedGone', label)}{' '}
       {open && (
         <button
           type="button"
           class="sr-link"
           onClick={async () => {
             const answer = await askBackground({ type: 'undo', id: current.entry.id });
-            if (answer.ok && answer.reply.undone) saved.value = { ...current, undone: true };
+            if (answer.ok)
+              saved.value = answer.reply.undone ? { ...current, undone: true } : { ...current, late: true };
             await refreshOutbox();
           }}
         >

@@ -141,6 +141,8 @@ export const en = {
   quickSaved: 'Saved: $1. It goes to the workspace in 10 seconds.',
   quickUndo: 'Undo',
   quickUndone: 'Undone: nothing was sent.',
+  quickSavedGone: 'Saved: $1. Past its Undo: the outbox below shows it until it is sent.',
+  quickUndoLate: 'Too late to undo: $1 had already gone to the outbox.',
   outboxTitle: 'Outbox',
   outboxEmpty: 'Every verdict has been sent.',
   outboxWaiting: '$1 waiting to send.',

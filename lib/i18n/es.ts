@@ -146,6 +146,9 @@ export const es: Record<MessageKey, string> = {
   quickSaved: 'Guardado: $1. Se envía al espacio de trabajo en 10 segundos.',
   quickUndo: 'Deshacer',
   quickUndone: 'Deshecho: no se envió nada.',
+  quickSavedGone:
+    'Guardado: $1. Ya no se puede deshacer: la bandeja de salida lo muestra hasta que se envíe.',
+  quickUndoLate: 'Demasiado tarde para deshacer: $1 ya había pasado a la bandeja de salida.',
   outboxTitle: 'Bandeja de salida',
   outboxEmpty: 'Todos los veredictos se han enviado.',
   outboxWaiting: '$1 pendientes de envío.',

@@ -140,8 +140,14 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
     await (await panel()).getByRole('button', { name: /Good fit/ }).focus();
     await page.keyboard.press('7');
     await expect.poll(async () => (await status()).textContent()).toMatch(/^Saved\. Undo/);
-    await (await status()).getByRole('button', { name: /Undo/ }).click();
+    // The keyboard focus stayed on the verdict pressed (a disabled button would have dropped it).
+    const won = (await panel()).getByRole('button', { name: /Won/ });
+    expect(await won.evaluate((button) => button === document.activeElement)).toBe(true);
+    await (await status()).getByRole('button', { name: /Undo/ }).focus();
+    await page.keyboard.press('Enter');
     await expect.poll(async () => (await status()).textContent()).toContain('nothing was sent');
+    // Undo's button is gone: the focus is back on the verdict taken back, not on the page's body.
+    expect(await won.evaluate((button) => button === document.activeElement)).toBe(true);
     expect(await (await panel()).getByLabel('Note for marketing (optional)').inputValue()).toBe(
       'Signed on the spot!',
     );
@@ -303,6 +309,14 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
         verdict: 'good_fit',
         lead: { crm: 'salesforce' },
       });
+      // Its Undo went with its window: the line says so, with no Undo left to click.
+      await popup.getByText(/^Saved: Good fit\. Past its Undo/).waitFor({ timeout: 5_000 });
+      expect(await popup.getByRole('button', { name: 'Undo' }).count()).toBe(0);
+      // A next attempt that fails clears that line: the rep sees the failure alone.
+      await popup.getByLabel("The lead's address in your CRM").fill('https://example.com/not-a-record');
+      await popup.getByRole('button', { name: 'Send verdict' }).click();
+      await popup.getByText(/does not recognise that address/).waitFor({ timeout: 5_000 });
+      expect(await popup.getByText(/^Saved:/).count()).toBe(0);
     } finally {
       await popup.close();
     }

@@ -237,10 +237,10 @@ describe('the panel', () => {
       const { container, props } = mount(matched());
       expect(buttons(container).map((b) => b.getAttribute('aria-label'))).toEqual([
         'Good fit',
-        'Wrong audience',
+        'Wrong aud.: Wrong audience',
         'Tire-kicker (price only)',
         'Not ready',
-        'Bad contact data',
+        'Bad data: Bad contact data',
         'Spam / fake',
         'Won',
         'Lost',
@@ -274,6 +274,30 @@ describe('the panel', () => {
         .querySelector('textarea')!
         .dispatchEvent(new KeyboardEvent('keydown', { key: '8', bubbles: true }));
       expect(props.onVerdict).toHaveBeenCalledTimes(1);
+    });
+
+    it('keeps the keyboard focus on the verdict pressed while it saves, and on it again after Undo', async () => {
+      const { container, props } = mount(matched());
+      const tireKicker = buttons(container)[2]!;
+      tireKicker.focus();
+      props.sending.value = { kind: 'saving' };
+      await tick();
+      // Not disabled (which drops the focus): marked so, and a second click meanwhile does nothing.
+      expect(tireKicker.disabled).toBe(false);
+      expect(tireKicker.getAttribute('aria-disabled')).toBe('true');
+      expect(document.activeElement).toBe(tireKicker);
+      buttons(container)[6]!.click();
+      expect(props.onVerdict).not.toHaveBeenCalled();
+      props.history.value = [entry({ verdict: 'tire_kicker' })];
+      props.sending.value = { kind: 'saved', id: 'e1' };
+      await tick();
+      const undo = container.querySelector<HTMLButtonElement>('.sr-verdict__status button')!;
+      // Inside the status live region, its countdown is not read out each second.
+      expect(undo.getAttribute('aria-live')).toBe('off');
+      undo.focus();
+      props.sending.value = { kind: 'undone', verdict: 'tire_kicker', note: '', region: 'Iberia' };
+      await tick();
+      expect(document.activeElement).toBe(tireKicker);
     });
 
     it('keeps the note when saving fails, and says why', async () => {
