@@ -131,8 +131,15 @@ export function OutboxView(props: {
               <li key={notice.reply.id}>
                 <p>
                   <strong>{notice.reply.author.name}</strong>{' '}
-                  {t('outboxReplyOn', verdictLabel(notice.verdict))} {objectTypeLabel(notice.lead.objectType)}{' '}
-                  {notice.lead.recordId}
+                  {t('outboxReplyOn', verdictLabel(notice.verdict))}{' '}
+                  {/* The record's own address when the verdict carried one: the rep opens the lead. */}
+                  {notice.lead.url ? (
+                    <a href={notice.lead.url} target="_blank" rel="noreferrer noopener">
+                      {objectTypeLabel(notice.lead.objectType)} {notice.lead.recordId}
+                    </a>
+                  ) : (
+                    `${objectTypeLabel(notice.lead.objectType)} ${notice.lead.recordId}`
+                  )}
                 </p>
                 <p class="sr-quote">{notice.reply.text}</p>
               </li>

@@ -43,6 +43,8 @@ export interface PanelProps {
   onLayout?: (layout: PanelLayout) => void;
   onOpenOptions: () => void;
   onPick: (campaignId: string | null) => void;
+  /** The lead's replies were shown (its History open): the view tells the background they were seen. */
+  onRepliesShown?: () => void;
   /** This lead's verdicts, kept fresh by the content script. */
   history: Signal<HistoryEntry[]>;
   sending: Signal<SendState>;
@@ -161,8 +163,8 @@ function VerdictBar(props: BodyProps & { setup: VerdictSetup; questions?: readon
  * The history, read here and not in the body: a click changes it twice ("Saved", then the pushed
  * history), and only this list and the verdict bar should render again, not the whole brief.
  */
-function HistoryOf(props: { history: Signal<HistoryEntry[]> }) {
-  return <VerdictHistory entries={props.history.value} />;
+function HistoryOf(props: { history: Signal<HistoryEntry[]>; onRepliesShown?: () => void }) {
+  return <VerdictHistory entries={props.history.value} onRepliesShown={props.onRepliesShown} />;
 }
 
 /** The panel's one scroll container. */
@@ -236,7 +238,7 @@ function Body(props: BodyProps) {
               }}
             />
             {wrongMatch.value && <ReportPage intro={t('reportWrongMatchHelp')} reportPage={reportPage} />}
-            <HistoryOf history={props.history} />
+            <HistoryOf history={props.history} onRepliesShown={props.onRepliesShown} />
             <CacheLine cache={view.cache} />
           </Scroll>
           <VerdictBar {...props} setup={view.setup} questions={view.brief.questionsForSales} />
@@ -250,7 +252,7 @@ function Body(props: BodyProps) {
             {Object.keys(props.lead.value!.signals).length === 0 && (
               <ReportPage intro={t('reportNoSignals')} reportPage={reportPage} />
             )}
-            <HistoryOf history={props.history} />
+            <HistoryOf history={props.history} onRepliesShown={props.onRepliesShown} />
             <CacheLine cache={view.cache} />
           </Scroll>
           <VerdictBar {...props} setup={view.setup} />

@@ -1,7 +1,8 @@
+import { useContext, useEffect } from 'preact/hooks';
 import { t, verdictLabel } from '../lib/i18n';
 import { formatWhen } from '../lib/i18n/formats';
 import type { HistoryEntry } from '../lib/messages';
-import { FoldSection } from './FoldSection';
+import { FoldContext, FoldSection } from './FoldSection';
 
 function statusText(entry: HistoryEntry): string {
   switch (entry.status) {
@@ -17,7 +18,14 @@ function statusText(entry: HistoryEntry): string {
 }
 
 /** This lead's verdicts, newest first, with where each stands and marketing's replies. */
-export function VerdictHistory(props: { entries: HistoryEntry[] }) {
+export function VerdictHistory(props: { entries: HistoryEntry[]; onRepliesShown?: () => void }) {
+  const folds = useContext(FoldContext);
+  const open = !folds.closed.includes('history');
+  const replies = props.entries.reduce((count, entry) => count + entry.replies.length, 0);
+  // Replies in an open History section are in front of the rep: their view marks them seen.
+  useEffect(() => {
+    if (open && replies > 0) props.onRepliesShown?.();
+  }, [open, replies]);
   if (props.entries.length === 0) return null;
   return (
     <FoldSection id="history" class="sr-history" title={t('historyTitle')}>

@@ -50,7 +50,9 @@ export type PanelRequest =
   | { kind: 'openOptions' }
   /** The note and answers kept for a lead (null: none), and keeping them as the rep types. */
   | { kind: 'draft'; leadKey: string }
-  | { kind: 'keepDraft'; leadKey: string; draft: Draft };
+  | { kind: 'keepDraft'; leadKey: string; draft: Draft }
+  /** The lead's replies were on screen in its panel: seen (the toolbar badge and the popup stop counting them). */
+  | { kind: 'repliesSeen'; leadKey: string };
 
 export type PanelAsk = PanelRequest & { id: number };
 

@@ -381,6 +381,28 @@ connect();
 // usually loaded ICU's locale data into this process already: lib/i18n/formats.ts).
 warmFormats();
 
+/**
+ * The lead's replies were rendered in its open History: seen once this tab is in front (a reply pushed
+ * to a tab in the background waits until the rep comes back to it).
+ */
+function repliesShown(): void {
+  const current = lead.value;
+  if (!current) return;
+  const key = leadKeyOf(current);
+  const mark = () => {
+    if (lead.value && leadKeyOf(lead.value) === key) void ask({ kind: 'repliesSeen', leadKey: key });
+  };
+  if (document.visibilityState === 'visible') {
+    mark();
+    return;
+  }
+  document.addEventListener('visibilitychange', function shown() {
+    if (document.visibilityState !== 'visible') return;
+    document.removeEventListener('visibilitychange', shown);
+    mark();
+  });
+}
+
 render(
   <Panel
     lead={lead}
@@ -402,6 +424,7 @@ render(
       const current = lead.value;
       if (current) void ask({ kind: 'pick', leadKey: leadKeyOf(current), campaignId });
     }}
+    onRepliesShown={repliesShown}
     history={history}
     sending={sending}
     note={note}

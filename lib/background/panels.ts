@@ -295,6 +295,10 @@ export class PanelSessions {
         return this.deps.ask({ type: 'draft', key: leadDraftKey(ask.leadKey) });
       case 'keepDraft':
         return this.deps.ask({ type: 'keepDraft', key: leadDraftKey(ask.leadKey), draft: ask.draft });
+      // Only the tab's own lead: a view marks what it showed, never another record's replies.
+      case 'repliesSeen':
+        if (!lead || leadKeyOf(lead) !== ask.leadKey) return { ok: false, error: t('errRecordMoved') };
+        return this.deps.ask({ type: 'repliesSeen', leadKey: ask.leadKey });
       case 'pick': {
         if (!lead) return { ok: false, error: t('stateNoAnswer') };
         if (leadKeyOf(lead) !== ask.leadKey) return { ok: false, error: t('errRecordMoved') };

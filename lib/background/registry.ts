@@ -174,11 +174,16 @@ export const REGISTRY = {
       return outboxStatus(await deps.db());
     },
   ),
-  repliesSeen: entry(only('repliesSeen'), PAGES, async (_m, _s, deps): Promise<OutboxStatus> => {
-    await markRepliesSeen(await deps.db());
-    deps.outboxChanged();
-    return outboxStatus(await deps.db());
-  }),
+  repliesSeen: entry(
+    // Without a lead: every reply the popup listed. With one: those its panel showed.
+    z.strictObject({ type: z.literal('repliesSeen'), leadKey: z.string().max(LIMITS.url).optional() }),
+    PAGES,
+    async (message, _s, deps): Promise<OutboxStatus> => {
+      await markRepliesSeen(await deps.db(), message.leadKey);
+      deps.outboxChanged();
+      return outboxStatus(await deps.db());
+    },
+  ),
   /** What the rep typed and did not send, where they typed it (a lead's panel, the popup's form). */
   draft: entry(
     z.strictObject({ type: z.literal('draft'), key: DraftKey }),

@@ -17,7 +17,11 @@ export interface SyncRunnerDeps {
 
 export function badgeOf(status: OutboxStatus): BadgeState {
   const unsent = status.held + status.pending;
-  return { unsent, warning: status.dead.length > 0 || status.paused || (!status.linked && unsent > 0) };
+  return {
+    unsent,
+    warning: status.dead.length > 0 || status.paused || (!status.linked && unsent > 0),
+    replies: status.newReplies.length,
+  };
 }
 
 /**

@@ -161,6 +161,7 @@ export const en = {
   outboxResend: 'Fix and resend',
   outboxDiscard: 'Discard',
   outboxRepliesTitle: 'New replies ($1)',
+  badgeTitleReplies: 'Sameroom: new replies from marketing ($1)',
   outboxReplyOn: 'replied to your “$1” on',
   optionsLocked: 'Set by your organisation’s administrator; it cannot be changed here.',
   optionsWorkspaceLocked:

@@ -166,6 +166,7 @@ export const es: Record<MessageKey, string> = {
   outboxNoCampaign: 'Sin campaña',
   outboxResend: 'Corregir y reenviar',
   outboxDiscard: 'Descartar',
+  badgeTitleReplies: 'Sameroom: respuestas nuevas de marketing ($1)',
   outboxRepliesTitle: 'Respuestas nuevas ($1)',
   outboxReplyOn: 'respondió a tu «$1» sobre',
   optionsLocked: 'Lo fijó la administración de tu organización; no se puede cambiar aquí.',

@@ -219,10 +219,12 @@ export async function outboxStatus(db: IDBPDatabase<SameroomDb>): Promise<Outbox
   };
 }
 
-/** Marks every reply shown so far as seen. */
-export async function markRepliesSeen(db: IDBPDatabase<SameroomDb>): Promise<void> {
+/** Marks the replies shown so far as seen: every lead's (the popup), or one lead's (its panel). */
+export async function markRepliesSeen(db: IDBPDatabase<SameroomDb>, leadKey?: string): Promise<void> {
   const tx = db.transaction('sent', 'readwrite');
-  const unseen = await tx.store.index('by-unseen').getAll(1);
+  const unseen = (await tx.store.index('by-unseen').getAll(1)).filter(
+    (entry) => leadKey === undefined || entry.leadKey === leadKey,
+  );
   await Promise.all([
     ...unseen.map((entry) => tx.store.put(withUnseenMark({ ...entry, repliesSeen: entry.replies.length }))),
     tx.done,

@@ -126,10 +126,34 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
     await popup.getByText('New replies (1)').waitFor();
     await popup.getByText('Thanks, we will drop the price from the ad.').waitFor();
     await popup.close();
+    // Pulled by that Sync now while the popup was open: still new, and the toolbar badge says so.
+    const badge = async () => {
+      const worker =
+        chromium.context.serviceWorkers()[0] ?? (await chromium.context.waitForEvent('serviceworker'));
+      return worker.evaluate(async () => {
+        type Action = {
+          getBadgeText(details: object): Promise<string>;
+          getTitle(details: object): Promise<string>;
+        };
+        const action = (globalThis as unknown as { chrome: { action: Action } }).chrome.action;
+        return { text: await action.getBadgeText({}), title: await action.getTitle({}) };
+      });
+    };
+    await expect.poll(badge, { timeout: 10_000 }).toEqual({
+      text: '1',
+      title: 'Sameroom: new replies from marketing (1)',
+    });
     await openLead();
     await expect
       .poll(async () => (await panel()).locator('.sr-history').textContent())
       .toContain('Mara Jensen: Thanks, we will drop the price from the ad.');
+    // Read on the lead's panel (its History open): seen, so the badge clears and the popup lists none.
+    await expect.poll(badge, { timeout: 10_000 }).toEqual({ text: '', title: 'Sameroom' });
+    const again = await chromium.context.newPage();
+    await again.goto(`chrome-extension://${chromium.extensionId}/popup.html`);
+    await again.getByText('Every verdict has been sent.').waitFor();
+    expect(await again.getByText(/^New replies/).count()).toBe(0);
+    await again.close();
   });
 
   it('sends nothing after Undo within 10 s (a digit key picks the verdict), and gives the note back', async () => {

@@ -323,6 +323,19 @@ describe('the panel views, bound to their tabs', () => {
     expect(await view.reply({ id: 9, kind: 'report' })).toEqual({ ok: true, reply: 'outline' });
   });
 
+  it('marks the replies of its tab’s own lead seen for a view, never another record’s', async () => {
+    const { panels, asked } = sessions();
+    panels.leadArrived(5, LEAD, URL_A, 'Salesforce Lightning');
+    const view = viewPort();
+    panels.connect(5, view.port);
+    await view.reply({ id: 1, kind: 'repliesSeen', leadKey: leadKeyOf(LEAD) });
+    expect(asked).toContainEqual({ type: 'repliesSeen', leadKey: leadKeyOf(LEAD) });
+    expect(await view.reply({ id: 2, kind: 'repliesSeen', leadKey: leadKeyOf(OTHER) })).toMatchObject({
+      ok: false,
+    });
+    expect(asked.filter((message) => (message as { type: string }).type === 'repliesSeen')).toHaveLength(1);
+  });
+
   it('keeps and reads a draft for any lead the view names, as the background keeps drafts', async () => {
     const { panels, asked } = sessions();
     const view = viewPort();

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { badgeOf, createSyncRunner } from '../../../lib/background/sync-runner';
 import type { OutboxStatus } from '../../../lib/messages';
 import { saveVerdict } from '../../../lib/outbox/outbox';
+import { badgeLook } from '../../../lib/platform/badge';
 import { openSameroomDb } from '../../../lib/store/db';
 import { fakeWorkspace, LINK, verdictInput } from '../outbox/fake-workspace';
 
@@ -20,12 +21,42 @@ const EMPTY: OutboxStatus = {
 
 describe('the badge', () => {
   it('counts unsent verdicts, and warns when something needs the rep', () => {
-    expect(badgeOf(EMPTY)).toEqual({ unsent: 0, warning: false });
-    expect(badgeOf({ ...EMPTY, held: 1, pending: 2 })).toEqual({ unsent: 3, warning: false });
-    expect(badgeOf({ ...EMPTY, paused: true, pending: 1 })).toEqual({ unsent: 1, warning: true });
-    expect(badgeOf({ ...EMPTY, linked: false, pending: 1 })).toEqual({ unsent: 1, warning: true });
+    expect(badgeOf(EMPTY)).toEqual({ unsent: 0, warning: false, replies: 0 });
+    expect(badgeOf({ ...EMPTY, held: 1, pending: 2 })).toEqual({ unsent: 3, warning: false, replies: 0 });
+    expect(badgeOf({ ...EMPTY, paused: true, pending: 1 })).toEqual({ unsent: 1, warning: true, replies: 0 });
+    expect(badgeOf({ ...EMPTY, linked: false, pending: 1 })).toEqual({
+      unsent: 1,
+      warning: true,
+      replies: 0,
+    });
     const dead = { ...EMPTY, dead: [{} as OutboxStatus['dead'][number]] };
     expect(badgeOf(dead).warning).toBe(true);
+  });
+
+  it('shows new replies from marketing when nothing waits or needs the rep, and says so in its tooltip', () => {
+    const replies = (n: number) =>
+      Array.from({ length: n }, () => ({}) as OutboxStatus['newReplies'][number]);
+    expect(badgeOf({ ...EMPTY, newReplies: replies(2) }).replies).toBe(2);
+    expect(badgeLook({ unsent: 0, warning: false, replies: 0 })).toEqual({
+      text: '',
+      color: '#3b6ea5',
+      title: 'Sameroom',
+    });
+    expect(badgeLook({ unsent: 0, warning: false, replies: 2 })).toEqual({
+      text: '2',
+      color: '#2e7d32',
+      title: 'Sameroom: new replies from marketing (2)',
+    });
+    // Unsent verdicts and warnings come first; the replies stay in the tooltip.
+    expect(badgeLook({ unsent: 3, warning: false, replies: 2 })).toMatchObject({
+      text: '3',
+      color: '#3b6ea5',
+    });
+    expect(badgeLook({ unsent: 0, warning: true, replies: 2 })).toEqual({
+      text: '!',
+      color: '#b3261e',
+      title: 'Sameroom: new replies from marketing (2)',
+    });
   });
 });
 
@@ -44,7 +75,7 @@ describe('the sync runner', () => {
     const saved = await saveVerdict(db, verdictInput(), LINK, new Date());
     await runner.changed();
     expect(wakeAt).toHaveBeenCalledWith(new Date(saved.undoUntil!), expect.any(Function));
-    expect(showBadge).toHaveBeenLastCalledWith({ unsent: 1, warning: false });
+    expect(showBadge).toHaveBeenLastCalledWith({ unsent: 1, warning: false, replies: 0 });
   });
 
   it('a run sends what is due and clears the badge', async () => {
@@ -61,6 +92,6 @@ describe('the sync runner', () => {
     });
     await saveVerdict(db, verdictInput(), LINK, new Date());
     expect((await runner.run()).sent).toBe(1);
-    expect(showBadge).toHaveBeenLastCalledWith({ unsent: 0, warning: false });
+    expect(showBadge).toHaveBeenLastCalledWith({ unsent: 0, warning: false, replies: 0 });
   });
 });

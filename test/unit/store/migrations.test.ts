@@ -118,7 +118,10 @@ describe('IndexedDB schema upgrades', () => {
     const unseen = await db.getAllFromIndex('sent', 'by-unseen', 1);
     expect(unseen.map((entry) => entry.leadKey)).toEqual(['hubspot:contact:61230']);
     expect((await outboxStatus(db)).newReplies).toHaveLength(1);
-    await markRepliesSeen(db);
+    // Another lead's panel marks nothing of this one's; its own panel does.
+    await markRepliesSeen(db, 'hubspot:contact:99999');
+    expect(await db.countFromIndex('sent', 'by-unseen', 1)).toBe(1);
+    await markRepliesSeen(db, 'hubspot:contact:61230');
     expect(await db.countFromIndex('sent', 'by-unseen', 1)).toBe(0);
     expect((await outboxStatus(db)).newReplies).toEqual([]);
   });
