@@ -1,6 +1,6 @@
 import { useSignal } from '@preact/signals';
 import { objectTypeLabel, t, verdictLabel } from '../lib/i18n';
-import { formatTime } from '../lib/i18n/formats';
+import { formatClock } from '../lib/i18n/formats';
 import type { DeadLetter, OutboxStatus, VerdictSetup } from '../lib/messages';
 import type { Verdict } from '../lib/protocol';
 import { NoteField, RegionSelect, VerdictSelect } from './VerdictFields';
@@ -81,7 +81,7 @@ export function OutboxView(props: {
       <h2 id="sr-outbox-title">{t('outboxTitle')}</h2>
       <p role="status">
         {waiting === 0 ? t('outboxEmpty') : t('outboxWaiting', waiting)}{' '}
-        {status.lastSyncAt ? t('outboxLastSync', formatTime(status.lastSyncAt)) : t('outboxNeverSynced')}
+        {status.lastSyncAt ? t('outboxLastSync', formatClock(status.lastSyncAt)) : t('outboxNeverSynced')}
       </p>
       {status.paused && (
         <div role="alert" class="sr-error">
@@ -93,7 +93,7 @@ export function OutboxView(props: {
       )}
       {!status.paused && status.lastError && waiting > 0 && (
         <p class="sr-warning">
-          {t('outboxRetrying', status.lastError, status.retryAt ? formatTime(status.retryAt) : '')}
+          {t('outboxRetrying', status.lastError, status.retryAt ? formatClock(status.retryAt) : '')}
         </p>
       )}
       {status.otherWorkspace > 0 && (

@@ -112,8 +112,13 @@ export function QuickVerdict(props: {
       {shown.length === 0 && <p class="sr-muted">{t('quickNoCampaigns')}</p>}
       <label>
         {t('quickLead')}
+        {/* Text, not type=url: a link pasted without https:// is taken (sendVerdict adds it), not
+            refused by the browser's own "Please enter a URL." */}
         <input
-          type="url"
+          type="text"
+          inputMode="url"
+          autoComplete="off"
+          spellcheck={false}
           required
           placeholder="https://…"
           value={leadLink.value}

@@ -42,23 +42,20 @@ async function sendVerdict(input: QuickVerdictInput): Promise<string | null> {
   // A new attempt: the last one's "Saved … Undo" line goes, whatever this one's outcome.
   saved.value = null;
   const { recordFromUrl } = await import('../../lib/crm');
-  const record = recordFromUrl(input.leadLink);
+  // A link copied without its scheme (acme.lightning.force.com/lightning/r/…) is an https one.
+  const pasted = input.leadLink.trim();
+  const leadLink = /^[a-z][a-z0-9+.-]*:\/\//i.test(pasted) ? pasted : `https://${pasted}`;
+  const record = recordFromUrl(leadLink);
   if (!record) return t('quickLeadUnknown');
   // Sent again with its id if the worker goes away with it, and with the same id when the rep sends
   // it again after no answer came at all: stored once, whatever happened to the first.
-  const what = JSON.stringify([
-    input.leadLink.trim(),
-    input.campaignId,
-    input.verdict,
-    input.note,
-    input.region,
-  ]);
+  const what = JSON.stringify([leadLink, input.campaignId, input.verdict, input.note, input.region]);
   const id = verdictIds.idFor(what);
   const answer = await askRepeatable({
     type: 'verdict',
     id,
     lead: { ...record, signals: {} },
-    url: input.leadLink.trim(),
+    url: leadLink,
     campaignId: input.campaignId,
     verdict: input.verdict,
     ...(input.note.trim() ? { note: input.note } : {}),

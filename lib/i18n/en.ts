@@ -150,7 +150,7 @@ export const en = {
   outboxNeverSynced: 'Not synced yet.',
   outboxPaused:
     'The workspace no longer accepts this link. Your verdicts are kept: link Sameroom again in Options and they will be sent.',
-  outboxRetrying: 'Sending failed: $1 Retrying at $2.',
+  outboxRetrying: 'Saved, not sent yet: $1 Sameroom tries again at $2.',
   outboxOtherWorkspace:
     '$1 verdicts were made for another workspace. They are kept and sent only if you link to it again.',
   outboxSyncNow: 'Sync now',

@@ -156,7 +156,7 @@ export const es: Record<MessageKey, string> = {
   outboxNeverSynced: 'Aún sin sincronizar.',
   outboxPaused:
     'El espacio de trabajo ya no acepta este vínculo. Tus veredictos se conservan: vuelve a vincular Sameroom en las opciones y se enviarán.',
-  outboxRetrying: 'El envío falló: $1 Se reintenta a las $2.',
+  outboxRetrying: 'Guardado, aún sin enviar: $1 Sameroom lo intenta de nuevo a las $2.',
   outboxOtherWorkspace:
     '$1 veredictos se hicieron para otro espacio de trabajo. Se conservan y solo se envían si vuelves a vincularte a él.',
   outboxSyncNow: 'Sincronizar ahora',

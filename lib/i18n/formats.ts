@@ -10,6 +10,7 @@ const money = new Map<string, Intl.NumberFormat | null>();
 let percent: Intl.NumberFormat | undefined;
 let when: Intl.DateTimeFormat | undefined;
 let time: Intl.DateTimeFormat | undefined;
+let clock: Intl.DateTimeFormat | undefined;
 
 /** `amount` in `currency`, whole units; a code Intl does not know is shown as written after the amount. */
 export function formatMoney(amount: number, currency: string): string {
@@ -46,6 +47,12 @@ export function formatWhen(iso: string): string {
 export function formatTime(iso: string): string {
   time ??= new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit' });
   return time.format(new Date(iso));
+}
+
+/** A time to the second: the outbox's last sync and next try, often in the same minute. */
+export function formatClock(iso: string): string {
+  clock ??= new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return clock.format(new Date(iso));
 }
 
 /** Builds the formatters ahead of their first use (see above). */

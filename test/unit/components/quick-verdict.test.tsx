@@ -54,7 +54,7 @@ describe("the popup's verdict form, closed and opened again", () => {
       container,
     );
     expect(container.querySelector('textarea')?.value).toBe('Asked for a reseller.');
-    expect(container.querySelector<HTMLInputElement>('input[type="url"]')?.value).toBe(
+    expect(container.querySelector<HTMLInputElement>('input[inputmode="url"]')?.value).toBe(
       'https://acme.example/lead/1',
     );
     const [campaign, verdict] = [...container.querySelectorAll('select')];
