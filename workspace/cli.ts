@@ -251,7 +251,7 @@ async function direct(dataDir: string, command: Command, publicUrl: string): Pro
   const { migrate, pendingMigrations } = await import('./db/migrate');
   const { DEFAULT_BACKUP_POLICY, writeAutomaticBackup } = await import('./backups');
   const { createWorkspaceIfEmpty } = await import('./domain/workspace');
-  const { joinUrl } = await import('./auth/codes');
+  const { firstAdminLines } = await import('./auth/codes');
   const { runCommand } = await import('./commands');
   const claim = await claimDataFolder(dataDir, `the workspace CLI (${command.command})`);
   try {
@@ -286,11 +286,7 @@ async function direct(dataDir: string, command: Command, publicUrl: string): Pro
           adminName: 'Admin',
           regions: [],
         });
-        if (first)
-          notes.push(
-            'A new workspace was created. Open this link to sign in as its first admin (valid for 7 days, once):',
-            `  ${joinUrl(publicUrl, first.code)}`,
-          );
+        if (first) notes.push(...firstAdminLines(publicUrl, first.code));
       }
       // On PGlite, a link made here works only once a server serves this folder: say so, and which
       // folder it is (npm start's demo workspace keeps its data elsewhere, in .sameroom/start). First,

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import type { Context } from 'hono';
 import { createApp } from './app';
+import { firstAdminLines } from './auth/codes';
 import {
   type BackupPolicy,
   DEFAULT_BACKUP_POLICY,
@@ -287,12 +288,7 @@ async function serve(
   cleanup.push(async () => warming); // a start that fails after this closes the database after it
   handle = getRequestListener(createApp(config).fetch);
   const adminJoinUrl = first ? joinUrl(publicUrl, first.code) : null;
-  if (adminJoinUrl) {
-    log(
-      'A new workspace was created. Open this link to sign in as its first admin (valid for 7 days, once):',
-    );
-    log(`  ${adminJoinUrl}`);
-  }
+  if (first) for (const line of firstAdminLines(publicUrl, first.code)) log(line);
 
   // The CLI reaches a running server here: PGlite admits one process, so commands go through us.
   const socketPath = join(options.dataDir, SOCKET_NAME);

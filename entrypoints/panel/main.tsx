@@ -385,21 +385,28 @@ warmFormats();
  * The lead's replies were rendered in its open History: seen once this tab is in front (a reply pushed
  * to a tab in the background waits until the rep comes back to it).
  */
+let repliesWaiting: string | null = null;
 function repliesShown(): void {
   const current = lead.value;
   if (!current) return;
   const key = leadKeyOf(current);
-  const mark = () => {
-    if (lead.value && leadKeyOf(lead.value) === key) void ask({ kind: 'repliesSeen', leadKey: key });
+  const mark = (shown: string) => {
+    if (lead.value && leadKeyOf(lead.value) === shown) void ask({ kind: 'repliesSeen', leadKey: shown });
   };
   if (document.visibilityState === 'visible') {
-    mark();
+    mark(key);
     return;
   }
+  // One listener however many pushes come while the tab is behind: the latest lead shown is marked.
+  const listening = repliesWaiting !== null;
+  repliesWaiting = key;
+  if (listening) return;
   document.addEventListener('visibilitychange', function shown() {
-    if (document.visibilityState !== 'visible') return;
+    if (document.visibilityState !== 'visible' || repliesWaiting === null) return;
     document.removeEventListener('visibilitychange', shown);
-    mark();
+    const waiting = repliesWaiting;
+    repliesWaiting = null;
+    mark(waiting);
   });
 }
 

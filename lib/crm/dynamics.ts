@@ -58,6 +58,16 @@ function attribute(name: string, ...labels: string[]): FieldLookup {
   };
 }
 
+/**
+ * A record page's parameters by lower-cased name. They come in any order (appid= or appname= or
+ * neither), and some apps put them after the hash; names are matched whatever their case, as the
+ * server does.
+ */
+function recordParams(url: URL): Map<string, string> {
+  const raw = new URLSearchParams(url.search || url.hash.replace(/^#/, ''));
+  return new Map([...raw].map(([key, value]) => [key.toLowerCase(), value]));
+}
+
 export const dynamics: CrmAdapter = {
   id: 'dynamics',
   crm: 'dynamics',
@@ -68,10 +78,7 @@ export const dynamics: CrmAdapter = {
 
   recognise(url: URL): RecordRef | null {
     if (!HOST.test(url.hostname) || url.pathname.toLowerCase() !== '/main.aspx') return null;
-    // Parameters come in any order (appid= or appname= or neither), and some apps put them after the
-    // hash. Names are matched whatever their case, as the server does.
-    const raw = new URLSearchParams(url.search || url.hash.replace(/^#/, ''));
-    const params = new Map([...raw].map(([key, value]) => [key.toLowerCase(), value]));
+    const params = recordParams(url);
     const objectType = ENTITIES[params.get('etn')?.toLowerCase() ?? ''];
     const id = params.get('id')?.trim().match(GUID)?.[1];
     if (params.get('pagetype')?.toLowerCase() !== 'entityrecord' || !objectType || !id) return null;
@@ -80,8 +87,7 @@ export const dynamics: CrmAdapter = {
 
   /** main.aspx?appid=…&pagetype=entityrecord&etn=…&id=…: the record, in the app it was seen in. */
   address(url: URL, record: RecordRef): string {
-    const raw = new URLSearchParams(url.search || url.hash.replace(/^#/, ''));
-    const appId = [...raw].find(([key]) => key.toLowerCase() === 'appid')?.[1].match(GUID)?.[1];
+    const appId = recordParams(url).get('appid')?.match(GUID)?.[1];
     const entity = Object.keys(ENTITIES).find((name) => ENTITIES[name] === record.objectType) ?? 'lead';
     const params = new URLSearchParams({
       ...(appId ? { appid: appId.toLowerCase() } : {}),

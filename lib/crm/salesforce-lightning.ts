@@ -18,6 +18,10 @@ const RECORD_PATH =
 // (Salesforce Inspector Reloaded, addon/popup.js).
 const ONE_APP_HASH = /^#\/sObject\/([A-Za-z0-9]{15,18})(?:\/view)?\/?(?:\?.*)?$/;
 
+/** Lightning's API name of the object a record type is (Lead, Contact, Opportunity). */
+const objectNameOf = (objectType: ObjectType) =>
+  Object.keys(OBJECTS).find((name) => OBJECTS[name]?.objectType === objectType);
+
 /** Console apps keep several records in the DOM; only the active workspace tab's one is the rep's. */
 const ACTIVE_RECORD = [
   'section.oneConsoleTab div.windowViewMode-maximized.active.lafPageHost',
@@ -91,12 +95,12 @@ export const salesforceLightning: CrmAdapter = {
 
   /** /lightning/r/<Object>/<id>/view, also for a one.app#/sObject/<id> page or a related list. */
   address(url: URL, record: RecordRef): string {
-    const objectName = Object.keys(OBJECTS).find((name) => OBJECTS[name]?.objectType === record.objectType);
+    const objectName = objectNameOf(record.objectType);
     return `${url.origin}/lightning/r/${objectName}/${record.recordId}/view`;
   },
 
   readSignals(doc: Document, record: RecordRef): Signals {
-    const objectName = Object.keys(OBJECTS).find((name) => OBJECTS[name]?.objectType === record.objectType);
+    const objectName = objectNameOf(record.objectType);
     if (!objectName) return {};
     const root = activeRoot(doc);
     const campaign = field(objectName, 'CampaignId', [

@@ -10,6 +10,14 @@ export function joinUrl(publicUrl: string, code: string): string {
   return `${publicUrl.replace(/\/$/, '')}/join#${code}`;
 }
 
+/** What a first start (the server's or a CLI command's) says about the workspace it has just made. */
+export function firstAdminLines(publicUrl: string, code: string): string[] {
+  return [
+    `A new workspace was created. Open this link to sign in as its first admin (valid for ${CODE_LIFETIME_DAYS} days, once):`,
+    `  ${joinUrl(publicUrl, code)}`,
+  ];
+}
+
 /**
  * A fresh one-time code for an existing member, valid for seven days. Their older unused codes stop
  * working: a link sent again (a new browser, a lost link) leaves only the newest one to leak.
