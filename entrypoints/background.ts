@@ -10,10 +10,10 @@ import { warmFormats } from '../lib/i18n/formats';
 import type { Envelope, LeadView, SenderInfo } from '../lib/messages';
 import { leadHistory } from '../lib/outbox/outbox';
 import { afterQuiet } from '../lib/outbox/sync';
+import { announceLinkChanged, announceOutboxChanged } from '../lib/platform/announcements';
 import { showBadge } from '../lib/platform/badge';
 import { listenForCommands } from '../lib/platform/commands';
 import { syncSiteScripts } from '../lib/platform/custom-sites';
-import { announceLinkChanged } from '../lib/platform/link-changes';
 import { listenForPanels } from '../lib/platform/panels';
 import { listenForMessages, openOptionsPage, ourExtension } from '../lib/platform/runtime';
 import {
@@ -49,9 +49,11 @@ export default defineBackground({
     const sync = createSyncRunner({
       db: openDb,
       wakeAt,
+      // After every sync run and outbox change: the badge, every view's history, an open popup's outbox.
       showBadge: async (state) => {
         await showBadge(state);
         void panels?.refreshHistory();
+        announceOutboxChanged();
       },
     });
     // After a save, an undo or a fix: the badge, the next wake-up and (through the badge) every view's

@@ -9,11 +9,11 @@
  * --debug, --help. Flags are checked, the data folder claimed and the port tried before anything is
  * built; SIGINT and SIGTERM stop the browser, the fixture server and the workspace it started.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, stripVTControlCharacters } from 'node:util';
 import type { Page } from 'playwright-core';
 import { type ChromiumSession, launchChromium, linkInOptions } from '../test/e2e/harness/chromium';
 import { type FixtureServer, startFixtureServer } from '../test/e2e/harness/fixture-server';
@@ -139,8 +139,13 @@ function checkTools(): void {
 
 function build(): void {
   console.log('Building the extension and the dashboard…');
-  for (const script of ['build', 'build:dashboard'])
-    execFileSync('npm', ['run', '-s', script], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  for (const script of ['build', 'build:dashboard']) {
+    // The builders' progress (a spinner's cursor codes in a log file) is kept out; a failure prints it.
+    const built = spawnSync('npm', ['run', '-s', script], { cwd: ROOT, encoding: 'utf8' });
+    if (built.status === 0) continue;
+    const output = stripVTControlCharacters(`${built.stdout ?? ''}${built.stderr ?? ''}`).trim();
+    fail(`npm run ${script} failed${built.error ? ` (${built.error.message})` : ''}:\n${output}`);
+  }
 }
 
 /** Whether the port can be listened on: tried at once, before any build. */
@@ -390,7 +395,8 @@ async function main(): Promise<void> {
 Sameroom is running.
   Workspace and dashboard: ${workspace.url}
   Sign in to the dashboard (one-time link): ${signIn}
-  Demo CRM pages, in the Sameroom browser: ${TOUR.map(([fixture]) => fixtures.url(fixture)).join(' ')}
+  Demo CRM pages, in the Sameroom browser:
+${TOUR.map(([fixture, label]) => `    ${label}: ${fixtures.url(fixture)}`).join('\n')}
 Press Ctrl+C to stop.`);
 }
 

@@ -8,8 +8,9 @@ import { StatusLine } from '../../components/StatusLine';
 import { TabCheckView } from '../../components/TabCheckView';
 import '../../components/page.css';
 import { currentLanguage, t, verdictLabel } from '../../lib/i18n';
-import type { CampaignList, HistoryEntry, OutboxStatus } from '../../lib/messages';
+import type { CampaignList, Envelope, HistoryEntry, OutboxStatus } from '../../lib/messages';
 import { VerdictIds } from '../../lib/outbox/verdict-ids';
+import { onOutboxChanged } from '../../lib/platform/announcements';
 import { checkActiveTab } from '../../lib/platform/check-tab';
 import { askBackground, askRepeatable } from '../../lib/platform/messaging';
 import type { Draft } from '../../lib/store/drafts';
@@ -30,10 +31,14 @@ const keepQuick = (draft: Draft) => void askBackground({ type: 'keepDraft', key:
 
 const openOptions = () => void askBackground({ type: 'openOptions' }).then(() => window.close());
 
-async function refreshOutbox(): Promise<void> {
-  const answer = await askBackground({ type: 'outbox' });
-  outbox.value = answer.ok ? answer.reply : { error: answer.error };
+/** The outbox as the latest of overlapping asks says (an earlier answer arriving late is dropped). */
+let outboxAsks = 0;
+async function showOutbox(asked: Promise<Envelope<OutboxStatus>>): Promise<void> {
+  const mine = ++outboxAsks;
+  const answer = await asked;
+  if (mine === outboxAsks) outbox.value = answer.ok ? answer.reply : { error: answer.error };
 }
+const refreshOutbox = () => showOutbox(askBackground({ type: 'outbox' }));
 
 const verdictIds = new VerdictIds();
 
@@ -140,15 +145,11 @@ function Popup() {
           syncing={syncing.value}
           onSyncNow={async () => {
             syncing.value = true;
-            const answer = await askBackground({ type: 'syncNow' });
-            outbox.value = answer.ok ? answer.reply : { error: answer.error };
+            await showOutbox(askBackground({ type: 'syncNow' }));
             syncing.value = false;
           }}
           onResend={resend}
-          onDiscard={async (id) => {
-            const answer = await askBackground({ type: 'discard', id });
-            outbox.value = answer.ok ? answer.reply : { error: answer.error };
-          }}
+          onDiscard={(id) => showOutbox(askBackground({ type: 'discard', id }))}
           onOpenOptions={openOptions}
         />
       )}
@@ -168,6 +169,8 @@ document.documentElement.lang = currentLanguage();
 const asking = askBackground({ type: 'campaigns' });
 const status = askBackground({ type: 'status' });
 const outboxRead = refreshOutbox();
+// A send that failed (or went through) while the popup is open shows without "Sync now" or reopening.
+onOutboxChanged(() => void refreshOutbox());
 const draftRead = askBackground({ type: 'draft', key: 'quick' });
 const shown = status.then(async (answer) => {
   link.value = linkStateOf(answer);

@@ -214,12 +214,17 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
     await (await note()).fill('');
   });
 
-  it('lists a verdict the workspace refused in the popup with the reason; fixed and resent, it arrives', async () => {
+  it('lists a verdict the workspace refused in the open popup with the reason; fixed and resent, it arrives', async () => {
     await openLead();
     await ws.call('PATCH', `/api/v1/campaigns/${hannoverId}`, {
       token: marketer.token,
       body: { status: 'draft' },
     });
+    // Open before the verdict: the refusal shows in it without "Sync now" or opening it again.
+    const popup = await chromium.context.newPage();
+    await popup.goto(`chrome-extension://${chromium.extensionId}/popup.html`);
+    await popup.getByRole('button', { name: 'Sync now' }).waitFor();
+    await page.bringToFront();
     await (await panel()).getByRole('button', { name: /Wrong audience/ }).click();
     await expect
       .poll(async () => (await status()).textContent(), { timeout: 20_000 })
@@ -229,8 +234,6 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
       token: marketer.token,
       body: { status: 'active' },
     });
-    const popup = await chromium.context.newPage();
-    await popup.goto(`chrome-extension://${chromium.extensionId}/popup.html`);
     await popup.getByText('Not accepted (1)').waitFor();
     await popup.getByText('The workspace said: campaignId: no such campaign in this workspace').waitFor();
     await popup

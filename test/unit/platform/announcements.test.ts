@@ -1,6 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { announceLinkChanged, onLinkChanged } from '../../../lib/platform/link-changes';
+import {
+  announceLinkChanged,
+  announceOutboxChanged,
+  onLinkChanged,
+  onOutboxChanged,
+} from '../../../lib/platform/announcements';
 
 const WORDS = { 'sameroom-link-changed': true };
 
@@ -31,5 +36,25 @@ describe('the link changed, as the background tells the open pages', () => {
     await fakeBrowser.runtime.onMessage.trigger(WORDS, { id: 'someone-else' });
     await fakeBrowser.runtime.onMessage.trigger({ 'sameroom-link-changed': 'yes' }, { id: ours });
     expect(changed).not.toHaveBeenCalled();
+  });
+});
+
+describe('the outbox changed, as the background tells the open popup', () => {
+  const OUTBOX = { 'sameroom-outbox-changed': true };
+
+  it('is said to every open page, and the popup hears it, not the link’s listener', async () => {
+    const sent = vi.spyOn(fakeBrowser.runtime, 'sendMessage').mockRejectedValue(new Error('no receiver'));
+    announceOutboxChanged();
+    expect(sent).toHaveBeenCalledWith(OUTBOX);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const outbox = vi.fn();
+    const link = vi.fn();
+    onOutboxChanged(outbox);
+    onLinkChanged(link);
+    const ours = fakeBrowser.runtime.id;
+    await fakeBrowser.runtime.onMessage.trigger(OUTBOX, { id: ours });
+    await fakeBrowser.runtime.onMessage.trigger(OUTBOX, { id: ours, tab: { id: 3 } as never });
+    expect(outbox).toHaveBeenCalledTimes(1);
+    expect(link).not.toHaveBeenCalled();
   });
 });
