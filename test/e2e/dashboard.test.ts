@@ -103,6 +103,15 @@ describe('the marketing dashboard in Chromium', () => {
       ['Mara Jensen', 'Thanks — we are testing a price-first landing page.'],
     ]);
 
+    // The address names the clicked count: reloaded (or shared), the page shows its list; Back leaves it.
+    expect(new URL(page.url()).search).toBe(`?campaign=${campaignId}&verdict=tire_kicker`);
+    await page.reload();
+    await page.getByText('=SUM(A1) asked only about price').waitFor();
+    await page.goBack();
+    await expect.poll(() => new URL(page.url()).search).toBe('');
+    await expect.poll(() => page.getByText('=SUM(A1) asked only about price').count()).toBe(0);
+    await cell.waitFor();
+
     await page.getByLabel('Region').selectOption('DACH');
     await page.getByText('Leads by their latest verdict').waitFor();
     await expect.poll(() => cell.count()).toBe(0);

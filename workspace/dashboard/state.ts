@@ -18,7 +18,12 @@ export const campaigns = signal<Brief[]>([]);
 export const path = signal(globalThis.location?.pathname ?? '/');
 
 export function navigate(to: string): void {
-  if (to !== location.pathname + location.search) history.pushState(null, '', to);
+  if (to !== location.pathname + location.search) {
+    history.pushState(null, '', to);
+    // What follows the address (the page shown, the feedback page's filters) hears of the move as of
+    // Back and Forward: the Feedback link from a filtered feedback page shows it unfiltered.
+    dispatchEvent(new PopStateEvent('popstate'));
+  }
   path.value = location.pathname;
 }
 globalThis.addEventListener?.('popstate', () => {

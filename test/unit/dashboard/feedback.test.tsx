@@ -9,9 +9,10 @@ import {
   createFeedbackModel,
   createItemsModel,
   createReplyModel,
+  feedbackFromSearch,
   UNMATCHED,
 } from '../../../workspace/dashboard/pages/feedback-model';
-import { campaigns, me } from '../../../workspace/dashboard/state';
+import { campaigns, me, navigate } from '../../../workspace/dashboard/state';
 import { brief } from '../../support/examples';
 import { CAMPAIGN_ID, feedbackRecord, meAnswer, REP_ID, stubWorkspace } from './workspace-double';
 
@@ -63,6 +64,48 @@ describe('the feedback model', () => {
     expect(model.csvHref.value).toBe('/api/v1/feedback?region=DACH&format=csv');
     model.clearSelection();
     expect(model.drill.value).toBeNull();
+  });
+
+  it('takes its filters and chosen cell from the address, leaving out what is not a date, verdict or value', () => {
+    expect(
+      feedbackFromSearch(`?region=DACH&from=2026-05-01&to=May&campaign=${CAMPAIGN_ID}&verdict=won&rep=x`),
+    ).toEqual({
+      filters: { ...NO_FILTERS, region: 'DACH', from: '2026-05-01', rep: 'x' },
+      selected: { campaign: CAMPAIGN_ID, verdict: 'won' },
+    });
+    expect(feedbackFromSearch('?campaign=c&verdict=maybe').selected).toBeNull();
+    expect(feedbackFromSearch(`?channel=${'x'.repeat(201)}`).filters.channel).toBe('');
+    const model = createFeedbackModel(`?region=DACH&campaign=${CAMPAIGN_ID}&verdict=won`);
+    expect(model.drill.value?.path).toBe(
+      `/api/v1/feedback?region=DACH&campaign=${CAMPAIGN_ID}&verdict=won&latest=1`,
+    );
+  });
+
+  it('keeps the address in step: a clicked count is a step Back undoes, a filter replaces the address', () => {
+    history.replaceState(null, '', '/feedback');
+    const model = createFeedbackModel('');
+    const stop = model.followAddress();
+    try {
+      const before = history.length;
+      model.select(CAMPAIGN_ID, 'won');
+      expect(location.pathname + location.search).toBe(`/feedback?campaign=${CAMPAIGN_ID}&verdict=won`);
+      expect(history.length).toBe(before + 1);
+      model.clearSelection();
+      model.filters.value = { ...model.filters.value, region: 'DACH' };
+      expect(location.search).toBe('?region=DACH');
+      expect(history.length).toBe(before + 1);
+      // Back (or Forward) to an address: the page shows what it says.
+      history.replaceState(null, '', `/feedback?channel=Events&campaign=${UNMATCHED}&verdict=spam`);
+      dispatchEvent(new PopStateEvent('popstate'));
+      expect(model.filters.value).toEqual({ ...NO_FILTERS, channel: 'Events' });
+      expect(model.selected.value).toEqual({ campaign: UNMATCHED, verdict: 'spam' });
+      // The Feedback link from a filtered feedback page: unfiltered.
+      navigate('/feedback');
+      expect(model.filters.value).toEqual(NO_FILTERS);
+      expect(model.selected.value).toBeNull();
+    } finally {
+      stop();
+    }
   });
 
   it('shows an error, not a matrix, when the matrix answer is malformed', async () => {

@@ -1,3 +1,4 @@
+import { useEffect } from 'preact/hooks';
 import { objectTypeLabel, signalLabel, verdictLabel } from '../../../lib/i18n';
 import { td } from '../../../lib/i18n/dashboard';
 import { type FeedbackRecord, type Signals, VERDICTS } from '../../../lib/protocol';
@@ -14,8 +15,10 @@ import {
 } from './feedback-model';
 
 export function Feedback() {
-  const model = useModel(createFeedbackModel);
+  const model = useModel(() => createFeedbackModel());
   useRefresh(model.filters.value, model.refresh);
+  // The address says which filters and cell are shown: a shared link or Back shows the same.
+  useEffect(() => model.followAddress(), [model]);
   const { cells, columns, selected, drill } = model;
   return (
     <main class="page">

@@ -1,4 +1,4 @@
-import { computed, signal } from '@preact/signals';
+import { computed, effect, signal } from '@preact/signals';
 import { verdictLabel } from '../../../lib/i18n';
 import { td } from '../../../lib/i18n/dashboard';
 import {
@@ -6,6 +6,7 @@ import {
   LIMITS,
   type QuestionAnswers,
   readFeedbackPage,
+  VERDICTS,
   type Verdict,
 } from '../../../lib/protocol';
 import { api, apiList, newestOnly } from '../api';
@@ -29,13 +30,50 @@ export interface Column {
   name: string;
 }
 
+type Chosen = { campaign: string; verdict: Verdict };
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const FIELD_MAX = 200;
+
+/**
+ * The feedback page's filters and chosen cell from its address (`/feedback?region=DACH&campaign=…&
+ * verdict=won`): what a shared link or Back shows. What is not a date, a verdict or a plain value is
+ * left out, not passed on to the workspace.
+ */
+export function feedbackFromSearch(search: string): { filters: Filters; selected: Chosen | null } {
+  const params = new URLSearchParams(search);
+  const text = (key: string) => {
+    const value = params.get(key)?.trim() ?? '';
+    return value.length <= FIELD_MAX ? value : '';
+  };
+  const day = (key: string) => (DAY.test(text(key)) ? text(key) : '');
+  const filters = {
+    from: day('from'),
+    to: day('to'),
+    region: text('region'),
+    channel: text('channel'),
+    rep: text('rep'),
+  };
+  const verdict = VERDICTS.find((known) => known === text('verdict'));
+  const campaign = text('campaign');
+  return { filters, selected: verdict && campaign ? { campaign, verdict } : null };
+}
+
+/** The feedback page's address for these filters and chosen cell. */
+export function feedbackSearch(filters: Filters, selected: Chosen | null): string {
+  return query(filters, selected ? { campaign: selected.campaign, verdict: selected.verdict } : {});
+}
+
 /** The feedback matrix: campaign × verdict under the filters, and the cell chosen to drill into. */
-export function createFeedbackModel() {
-  const filters = signal<Filters>(NO_FILTERS);
+export function createFeedbackModel(search = globalThis.location?.search ?? '') {
+  const start = feedbackFromSearch(search);
+  const filters = signal<Filters>(start.filters);
   /** null until the first answer. */
   const cells = signal<MatrixCell[] | null>(null);
   const problem = signal<string | null>(null);
-  const selected = signal<{ campaign: string; verdict: Verdict } | null>(null);
+  const selected = signal<Chosen | null>(start.selected);
+  /** The next address change is a step of its own (a clicked count: Back returns to the matrix). */
+  let stepNext = false;
 
   /** Active campaigns (drafts only once they have leads) in the chosen channel, then Unmatched. */
   const columns = computed<Column[]>(() => [
@@ -76,7 +114,34 @@ export function createFeedbackModel() {
   );
 
   function select(campaign: string, verdict: Verdict): void {
+    stepNext = true;
     selected.value = { campaign, verdict };
+  }
+
+  /**
+   * Keeps the page's address in step with its filters and chosen cell, and them with the address when
+   * the rep goes Back or Forward. Returns what stops it (the page unmounted).
+   */
+  function followAddress(): () => void {
+    const stop = effect(() => {
+      const to = `/feedback${feedbackSearch(filters.value, selected.value)}`;
+      const step = stepNext;
+      stepNext = false;
+      if (location.pathname !== '/feedback' || to === location.pathname + location.search) return;
+      if (step) history.pushState(null, '', to);
+      else history.replaceState(null, '', to);
+    });
+    const moved = () => {
+      if (location.pathname !== '/feedback') return;
+      const shown = feedbackFromSearch(location.search);
+      filters.value = shown.filters;
+      selected.value = shown.selected;
+    };
+    addEventListener('popstate', moved);
+    return () => {
+      stop();
+      removeEventListener('popstate', moved);
+    };
   }
 
   return {
@@ -90,6 +155,7 @@ export function createFeedbackModel() {
     csvHref,
     refresh,
     select,
+    followAddress,
     /** A filter is about to change: the chosen cell no longer means the same leads. */
     clearSelection: () => {
       selected.value = null;
