@@ -103,7 +103,9 @@ describe('npm start', () => {
     expect(out).toContain('…then “Sent to the workspace.”');
     expect(out).toContain('The workspace received: good_fit on “Hannover Messe 2026” from Demo Rep');
     // The demo CRM pages one to a line, each with its CRM's name.
-    expect(out).toMatch(/Demo CRM pages, in the Sameroom browser:\n {4}Salesforce Lightning lead: https:\/\/\S+\n {4}HubSpot contact: https:\/\/\S+\n/);
+    expect(out).toMatch(
+      /Demo CRM pages, in the Sameroom browser:\n {4}Salesforce Lightning lead: https:\/\/\S+\n {4}HubSpot contact: https:\/\/\S+\n/,
+    );
     for (const file of ['tour-1-salesforce-lightning-lead.png', 'tour-verdict-sent.png'])
       expect(statSync(join(data, 'tour', file)).mtimeMs).toBeGreaterThan(began);
     // It stays up: the dashboard answers, and the sign-in link is a join link for it.

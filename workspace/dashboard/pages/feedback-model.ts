@@ -10,7 +10,7 @@ import {
   type Verdict,
 } from '../../../lib/protocol';
 import { api, apiList, newestOnly } from '../api';
-import { type Filters, NO_FILTERS, query } from '../filters-model';
+import { type Filters, query } from '../filters-model';
 import {
   AnswersAnswer,
   MatrixAnswer,
