@@ -238,6 +238,8 @@ export const dashboardEn = {
   briefBreakEvenHint: 'Leave empty to derive it from the figures above',
   briefDerivedNone: 'Break-even: enter budget, deal value and margin to derive it.',
   briefDerived: 'Derived break-even: ⌈$1 ÷ ($2 × $3 %)⌉ = $4 sales',
+  briefDerivedTooMany:
+    'Derived break-even: more than $1 sales, which Sameroom does not store: check budget, deal value and margin, or enter the break-even.',
   briefCampaignIds: 'CRM campaign ids',
   briefCampaignIdsHint: 'One per line, such as a Salesforce campaign id',
   briefUtmCampaigns: 'utm_campaign values',

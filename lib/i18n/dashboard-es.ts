@@ -245,6 +245,8 @@ export const dashboardEs: Record<DashboardKey, string> = {
   briefBreakEvenHint: 'Déjalo vacío para calcularlo con las cifras de arriba',
   briefDerivedNone: 'Punto de equilibrio: introduce presupuesto, valor de venta y margen para calcularlo.',
   briefDerived: 'Punto de equilibrio calculado: ⌈$1 ÷ ($2 × $3 %)⌉ = $4 ventas',
+  briefDerivedTooMany:
+    'Punto de equilibrio calculado: más de $1 ventas, que Sameroom no guarda: revisa presupuesto, valor de venta y margen, o introduce el punto de equilibrio.',
   briefCampaignIds: 'Ids de campaña del CRM',
   briefCampaignIdsHint: 'Uno por línea, como un id de campaña de Salesforce',
   briefUtmCampaigns: 'Valores de utm_campaign',

@@ -32,6 +32,8 @@ export const LIMITS = {
   token: 64,
   /** money amounts, in the brief's currency */
   money: 1e12,
+  /** sales a campaign needs to pay for itself, entered or derived */
+  breakEvenDeals: 1_000_000,
   /** the whole request body the workspace accepts, in bytes */
   bodyBytes: 1_048_576,
 } as const;

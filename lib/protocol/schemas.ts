@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deriveBreakEvenDeals } from './economics';
 import { BriefStatus, Crm, ObjectType, Priority, ResultStatus, Role, Verdict } from './enums';
 import { LIMITS } from './limits';
 import { id, isoDate, isoDateTime, requiredText, text } from './text';
@@ -95,12 +96,20 @@ function defineProtocol(object: typeof z.object) {
     avgDealValue: money,
     grossMarginPct: z.number({ error: 'must be a number' }).finite().min(0).max(100, 'must be at most 100 %'),
     /** Null: derive it from the budget, deal value and margin. */
-    breakEvenDeals: count.max(1_000_000).nullable(),
-  });
+    breakEvenDeals: count.max(LIMITS.breakEvenDeals).nullable(),
+  }).refine(
+    // Derived, it is bounded as an entered one is: a brief saved with more could never be read back.
+    (economics) =>
+      economics.breakEvenDeals !== null || (deriveBreakEvenDeals(economics) ?? 0) <= LIMITS.breakEvenDeals,
+    {
+      message: `the budget, deal value and margin need more than ${LIMITS.breakEvenDeals.toLocaleString('en')} sales to break even: check them, or enter the break-even`,
+      path: ['breakEvenDeals'],
+    },
+  );
 
   const Economics = object({
     ...EconomicsInput.shape,
-    breakEvenDeals: count.max(1_000_000).nullable(),
+    breakEvenDeals: count.max(LIMITS.breakEvenDeals).nullable(),
     /** True when breakEvenDeals was computed, false when a marketer entered it. */
     breakEvenDerived: z.boolean(),
   });

@@ -107,6 +107,37 @@ describe.each(DATABASES)('the workspace API on %s', (kind) => {
       expect(all.ok && all.items.map((b) => b.name)).toContain('Secret draft');
     });
 
+    it('refuses a brief whose derived break-even is out of bounds, and reads one stored before as without one', async () => {
+      const economics = { ...briefInput().economics, budget: 1e9, avgDealValue: 1, grossMarginPct: 1 };
+      const refused = await ws.call('POST', '/api/v1/campaigns', {
+        token: marketer.token,
+        body: briefInput({ name: 'Never pays', economics }),
+      });
+      expect(refused.status).toBe(422);
+      expect(JSON.stringify(await refused.json())).toContain('more than 1,000,000 sales to break even');
+      // Stored by a workspace that took it (before the bound): every list of campaigns still reads.
+      const created = await ws.call('POST', '/api/v1/campaigns', {
+        token: marketer.token,
+        body: briefInput({ name: 'Never pays' }),
+      });
+      const { id } = (await created.json()) as { id: string };
+      await ws.db.query(`UPDATE briefs SET data = jsonb_set(data, '{economics}', $1::jsonb) WHERE id = $2`, [
+        JSON.stringify(economics),
+        id,
+      ]);
+      const read = readCampaigns(
+        await (await ws.call('GET', '/api/v1/campaigns?include=drafts', { token: marketer.token })).json(),
+      );
+      expect(read.ok && read.rejected).toEqual([]);
+      const never = read.ok ? read.items.find((b) => b.id === id) : undefined;
+      expect(never?.economics).toMatchObject({ breakEvenDeals: null, breakEvenDerived: true });
+      // Out of the other tests' way: a draft, with figures a brief may hold.
+      await ws.call('PATCH', `/api/v1/campaigns/${id}`, {
+        token: marketer.token,
+        body: { status: 'draft', economics: briefInput().economics },
+      });
+    });
+
     it('answers 304 while nothing changed, and a new ETag after feedback arrives', async () => {
       const first = await ws.call('GET', '/api/v1/campaigns', { token: rep.token });
       const etag = first.headers.get('ETag')!;

@@ -4,6 +4,7 @@ import {
   type BriefInput,
   type BriefPatch,
   deriveBreakEvenDeals,
+  LIMITS,
   requests,
 } from '../../lib/protocol';
 import type { Sql } from '../db/database';
@@ -21,12 +22,19 @@ interface BriefRow {
 function toBrief(row: BriefRow, stats: Brief['stats'], usefulAnswer?: Brief['usefulAnswer']): Brief {
   const { economics, ...fields } = row.data;
   const derived = economics.breakEvenDeals === null;
+  const derivedDeals = derived ? deriveBreakEvenDeals(economics) : null;
   return {
     id: row.id,
     ...fields,
     economics: {
       ...economics,
-      breakEvenDeals: derived ? deriveBreakEvenDeals(economics) : economics.breakEvenDeals,
+      // A brief saved before its derived break-even was bounded (LIMITS.breakEvenDeals) shows none
+      // rather than making every campaign list unreadable.
+      breakEvenDeals: derived
+        ? derivedDeals !== null && derivedDeals <= LIMITS.breakEvenDeals
+          ? derivedDeals
+          : null
+        : economics.breakEvenDeals,
       breakEvenDerived: derived,
     },
     updatedAt: row.updated_at.toISOString(),

@@ -119,6 +119,19 @@ describe('briefs', () => {
     expect(requests.BriefInput.safeParse({ ...briefInput(), ...change }).success).toBe(false);
   });
 
+  it('refuses economics whose derived break-even is more sales than a brief can hold, unless it is entered', () => {
+    const huge = { ...briefInput().economics, budget: 1e9, avgDealValue: 1, grossMarginPct: 1 };
+    const refused = requests.BriefInput.safeParse({ ...briefInput(), economics: huge });
+    expect(refused.error?.issues[0]?.path).toEqual(['economics', 'breakEvenDeals']);
+    expect(refused.error?.issues[0]?.message).toMatch(/more than 1,000,000 sales to break even/);
+    expect(requests.BriefPatch.safeParse({ economics: huge }).success).toBe(false);
+    const entered = { ...huge, breakEvenDeals: LIMITS.breakEvenDeals };
+    expect(requests.BriefInput.safeParse({ ...briefInput(), economics: entered }).success).toBe(true);
+    // At the bound itself it is taken: 1,000,000 sales of 1 at 100 % for a budget of 1,000,000.
+    const atBound = { ...huge, budget: 1e6, grossMarginPct: 100 };
+    expect(requests.BriefInput.safeParse({ ...briefInput(), economics: atBound }).success).toBe(true);
+  });
+
   it('lets a patch change one field and still checks it', () => {
     expect(requests.BriefPatch.safeParse({ priority: 'low' }).success).toBe(true);
     expect(requests.BriefPatch.safeParse({ priority: 'urgent' }).success).toBe(false);

@@ -1,7 +1,7 @@
 import { computed, signal } from '@preact/signals';
 import { currentLanguage } from '../../../lib/i18n';
 import { td } from '../../../lib/i18n/dashboard';
-import { type Brief, deriveBreakEvenDeals, requests } from '../../../lib/protocol';
+import { type Brief, deriveBreakEvenDeals, LIMITS, requests } from '../../../lib/protocol';
 import { api, type Issue } from '../api';
 import { BriefSaved } from '../schemas';
 import { campaigns, loadCampaigns, me, navigate } from '../state';
@@ -167,7 +167,15 @@ export function createBriefEditorModel(id: string | null) {
       return td('briefDerivedNone');
     const deals = deriveBreakEvenDeals({ budget, avgDealValue: deal, grossMarginPct: margin });
     if (deals === null) return td('briefDerivedNone');
-    return td('briefDerived', amount(budget, f.currency), amount(deal, f.currency), margin, deals);
+    if (!(deals <= LIMITS.breakEvenDeals))
+      return td('briefDerivedTooMany', LIMITS.breakEvenDeals.toLocaleString(currentLanguage()));
+    return td(
+      'briefDerived',
+      amount(budget, f.currency),
+      amount(deal, f.currency),
+      margin,
+      deals.toLocaleString(currentLanguage()),
+    );
   });
 
   const regionsHint = computed(() =>
