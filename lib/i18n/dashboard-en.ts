@@ -11,6 +11,8 @@ export const dashboardEn = {
   navLabel: 'Dashboard',
   headerWho: '$1 ($2)',
   signOut: 'Sign out',
+  errSessionEnded:
+    'Your session has ended, so this was not done. Open a join link from your workspace admin in another tab to sign in again, then try again here: what you typed stays on this page.',
   errUnreachable: 'The workspace cannot be reached. Check your connection and try again.',
   errStatus: 'The workspace answered $1.',
   errUnreadable:

@@ -11,6 +11,8 @@ export const dashboardEs: Record<DashboardKey, string> = {
   navLabel: 'Panel',
   headerWho: '$1 ($2)',
   signOut: 'Cerrar sesión',
+  errSessionEnded:
+    'Tu sesión ha terminado y esto no se ha hecho. Abre en otra pestaña un enlace de acceso de tu administrador para volver a entrar y después inténtalo de nuevo aquí: lo que has escrito sigue en esta página.',
   errUnreachable:
     'No se puede contactar con el espacio de trabajo. Comprueba tu conexión y vuelve a intentarlo.',
   errStatus: 'El espacio de trabajo respondió $1.',

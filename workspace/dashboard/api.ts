@@ -86,7 +86,14 @@ async function request(
   return {
     ok: false,
     status: response.status,
-    message: envelope.success ? envelope.data.error.message : td('errStatus', response.status),
+    // The workspace's words for 401 are the extension's ("link the extension again"): here the
+    // session cookie has ended, and the page (and what was typed on it) stays while the user signs in.
+    message:
+      response.status === 401
+        ? td('errSessionEnded')
+        : envelope.success
+          ? envelope.data.error.message
+          : td('errStatus', response.status),
     issues: envelope.success ? (envelope.data.error.issues ?? []) : [],
   };
 }

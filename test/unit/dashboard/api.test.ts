@@ -63,6 +63,25 @@ describe("the dashboard's API calls", () => {
     expect(!bad.ok && bad.message).toBe('The workspace answered 502.');
   });
 
+  it('says a 401 in the words of a signed-in dashboard whose session ended, not the extension’s', async () => {
+    stubWorkspace({
+      'POST /api/v1/campaigns': {
+        status: 401,
+        json: {
+          error: {
+            code: 'unauthorized',
+            message: 'The workspace does not know this token: link the extension again.',
+          },
+        },
+      },
+    });
+    const answer = await api('POST', '/api/v1/campaigns', NoContent, {});
+    expect(answer).toMatchObject({ ok: false, status: 401 });
+    expect(!answer.ok && answer.message).toBe(
+      'Your session has ended, so this was not done. Open a join link from your workspace admin in another tab to sign in again, then try again here: what you typed stays on this page.',
+    );
+  });
+
   it('says the workspace cannot be reached when the network fails', async () => {
     stubWorkspace({ 'GET /api/v1/me': 'offline' });
     const answer = await api('GET', '/api/v1/me', NoContent);
