@@ -71,6 +71,8 @@ export const dashboardEn = {
   feedbackUnmatched: 'Unmatched',
   feedbackCellLabel: '$1 $2 on $3',
   feedbackCellTitle: '$1 on $2',
+  feedbackCellOther:
+    '$1 on a campaign the matrix does not show (not in this workspace, or outside the channel filter)',
   feedbackSkipped: '$1 feedback items could not be read and are not shown.',
   feedbackReplies: 'Replies',
   feedbackReplyTo: 'Reply to $1',

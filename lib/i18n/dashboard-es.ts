@@ -74,6 +74,8 @@ export const dashboardEs: Record<DashboardKey, string> = {
   feedbackUnmatched: 'Sin campaña',
   feedbackCellLabel: '$1 $2 en $3',
   feedbackCellTitle: '$1 en $2',
+  feedbackCellOther:
+    '$1 en una campaña que la matriz no muestra (no está en este espacio de trabajo o queda fuera del filtro de canal)',
   feedbackSkipped: 'No se pudieron leer $1 opiniones y no se muestran.',
   feedbackReplies: 'Respuestas',
   feedbackReplyTo: 'Responder a $1',

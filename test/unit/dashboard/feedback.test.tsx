@@ -73,7 +73,12 @@ describe('the feedback model', () => {
       filters: { ...NO_FILTERS, region: 'DACH', from: '2026-05-01', rep: 'x' },
       selected: { campaign: CAMPAIGN_ID, verdict: 'won' },
     });
-    expect(feedbackFromSearch('?campaign=c&verdict=maybe').selected).toBeNull();
+    expect(feedbackFromSearch(`?campaign=${CAMPAIGN_ID}&verdict=maybe`).selected).toBeNull();
+    expect(feedbackFromSearch('?campaign=not-an-id&verdict=won').selected).toBeNull();
+    const elsewhere = createFeedbackModel('?campaign=99999999-9999-4999-8999-999999999999&verdict=won');
+    expect(elsewhere.drill.value?.title).toBe(
+      'Won on a campaign the matrix does not show (not in this workspace, or outside the channel filter)',
+    );
     expect(feedbackFromSearch(`?channel=${'x'.repeat(201)}`).filters.channel).toBe('');
     const model = createFeedbackModel(`?region=DACH&campaign=${CAMPAIGN_ID}&verdict=won`);
     expect(model.drill.value?.path).toBe(

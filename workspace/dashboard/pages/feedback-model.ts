@@ -33,6 +33,7 @@ export interface Column {
 type Chosen = { campaign: string; verdict: Verdict };
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const FIELD_MAX = 200;
 
 /**
@@ -55,7 +56,8 @@ export function feedbackFromSearch(search: string): { filters: Filters; selected
     rep: text('rep'),
   };
   const verdict = VERDICTS.find((known) => known === text('verdict'));
-  const campaign = text('campaign');
+  // A campaign's id, or the Unmatched column: anything else the workspace would refuse.
+  const campaign = UUID.test(text('campaign')) || text('campaign') === UNMATCHED ? text('campaign') : '';
   return { filters, selected: verdict && campaign ? { campaign, verdict } : null };
 }
 
@@ -95,7 +97,10 @@ export function createFeedbackModel(search = globalThis.location?.search ?? '') 
     if (!chosen) return null;
     return {
       key: `${chosen.campaign}:${chosen.verdict}:${query(filters.value)}`,
-      title: td('feedbackCellTitle', verdictLabel(chosen.verdict), columnName(chosen.campaign)),
+      // A shared address may name a campaign the matrix does not show: said, not "Won on".
+      title: columnName(chosen.campaign)
+        ? td('feedbackCellTitle', verdictLabel(chosen.verdict), columnName(chosen.campaign))
+        : td('feedbackCellOther', verdictLabel(chosen.verdict)),
       // The leads the cell counts: each by its latest verdict within the filters, as the matrix does.
       path: `/api/v1/feedback${query(filters.value, { campaign: chosen.campaign, verdict: chosen.verdict, latest: '1' })}`,
     };
