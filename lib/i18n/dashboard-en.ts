@@ -42,6 +42,7 @@ export const dashboardEn = {
   campaignsNew: 'New campaign',
   campaignsLoading: 'Loading campaigns…',
   campaignsEmpty: 'No campaigns yet. Write the first brief so reps see why their leads exist.',
+  campaignsSkippedOne: 'One campaign could not be read and is not shown.',
   campaignsSkipped: '$1 campaigns could not be read and are not shown.',
   campaignsColCampaign: 'Campaign',
   campaignsColStatus: 'Status',
@@ -73,6 +74,7 @@ export const dashboardEn = {
   feedbackCellTitle: '$1 on $2',
   feedbackCellOther:
     '$1 on a campaign the matrix does not show (not in this workspace, or outside the channel filter)',
+  feedbackSkippedOne: 'One feedback item could not be read and is not shown.',
   feedbackSkipped: '$1 feedback items could not be read and are not shown.',
   feedbackReplies: 'Replies',
   feedbackReplyTo: 'Reply to $1',

@@ -44,6 +44,7 @@ export const dashboardEs: Record<DashboardKey, string> = {
   campaignsLoading: 'Cargando campañas…',
   campaignsEmpty:
     'Aún no hay campañas. Escribe el primer brief para que los comerciales vean por qué existen sus leads.',
+  campaignsSkippedOne: 'No se pudo leer una campaña y no se muestra.',
   campaignsSkipped: 'No se pudieron leer $1 campañas y no se muestran.',
   campaignsColCampaign: 'Campaña',
   campaignsColStatus: 'Estado',
@@ -76,6 +77,7 @@ export const dashboardEs: Record<DashboardKey, string> = {
   feedbackCellTitle: '$1 en $2',
   feedbackCellOther:
     '$1 en una campaña que la matriz no muestra (no está en este espacio de trabajo o queda fuera del filtro de canal)',
+  feedbackSkippedOne: 'No se pudo leer una opinión y no se muestra.',
   feedbackSkipped: 'No se pudieron leer $1 opiniones y no se muestran.',
   feedbackReplies: 'Respuestas',
   feedbackReplyTo: 'Responder a $1',

@@ -1,5 +1,5 @@
 import { signal } from '@preact/signals';
-import { td } from '../../lib/i18n/dashboard';
+import { td, tdCount } from '../../lib/i18n/dashboard';
 import type { Brief, Me } from '../../lib/protocol';
 import { readCampaigns } from '../../lib/protocol';
 import { api, apiList } from './api';
@@ -50,5 +50,5 @@ export async function loadCampaigns(): Promise<string | null> {
   const answer = await apiList('/api/v1/campaigns?include=drafts', readCampaigns);
   if (!answer.ok) return answer.message;
   campaigns.value = answer.data.items;
-  return answer.data.skipped ? td('campaignsSkipped', answer.data.skipped) : null;
+  return answer.data.skipped ? tdCount(answer.data.skipped, 'campaignsSkippedOne', 'campaignsSkipped') : null;
 }

@@ -50,7 +50,7 @@ export async function listCampaigns(
 ): Promise<Brief[]> {
   const rows = await sql.query<BriefRow>(
     `SELECT id, data, updated_at FROM briefs ${options.includeDrafts ? '' : "WHERE status <> 'draft'"}
-      ORDER BY (data->>'priority') = 'high' DESC, updated_at DESC`,
+      ORDER BY (data->>'priority') = 'high' DESC, updated_at DESC, data->>'name', id`,
   );
   const stats = await loadStats(sql, options.showSellers);
   const useful = await newestUsefulAnswers(sql);

@@ -143,7 +143,7 @@ describe('the feedback model', () => {
     const items = createItemsModel('/api/v1/feedback?verdict=won');
     await items.load();
     expect(items.items.value?.map((i) => i.createdAt.slice(0, 10))).toEqual(['2026-11-02', '2026-11-01']);
-    expect(items.problem.value).toBe('1 feedback items could not be read and are not shown.');
+    expect(items.problem.value).toBe('One feedback item could not be read and is not shown.');
   });
 
   it('reads every page of a cell over 500 items, the newest (on the last page) included', async () => {

@@ -77,7 +77,7 @@ describe('the campaigns list', () => {
     expect(model.rows.value.map((r) => [r.name, r.statusLabel, r.priorityLabel])).toEqual([
       ['Hannover Messe 2026', 'active', 'high'],
     ]);
-    expect(model.problem.value).toBe('1 campaigns could not be read and are not shown.');
+    expect(model.problem.value).toBe('One campaign could not be read and is not shown.');
   });
 
   it('shows the error state for an answer that is no list of campaigns', async () => {

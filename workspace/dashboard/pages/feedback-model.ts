@@ -1,6 +1,6 @@
 import { computed, effect, signal } from '@preact/signals';
 import { verdictLabel } from '../../../lib/i18n';
-import { td } from '../../../lib/i18n/dashboard';
+import { td, tdCount } from '../../../lib/i18n/dashboard';
 import {
   type FeedbackRecord,
   LIMITS,
@@ -327,7 +327,7 @@ export function createItemsModel(path: string) {
       if (!cursor || answer.data.items.length + answer.data.skipped < LIMITS.page) break;
     }
     items.value = read.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-    problem.value = skipped ? td('feedbackSkipped', skipped) : null;
+    problem.value = skipped ? tdCount(skipped, 'feedbackSkippedOne', 'feedbackSkipped') : null;
   }
   return { items, problem, load };
 }
