@@ -1,5 +1,5 @@
 import { signal } from '@preact/signals';
-import { td, tdCount } from '../../lib/i18n/dashboard';
+import { tdCount } from '../../lib/i18n/dashboard';
 import type { Brief, Me } from '../../lib/protocol';
 import { readCampaigns } from '../../lib/protocol';
 import { api, apiList } from './api';
