@@ -57,6 +57,7 @@ export const dashboardEn = {
   breakEvenPassed: 'Paid for itself: $1 won, $2 needed',
   breakEvenUnknownShort: 'Break-even unknown (no deal value or margin)',
   filtersLabel: 'Filters',
+  filtersPeriodReversed: 'The “To” date is before the “From” date, so nothing falls in this period.',
   filtersFrom: 'From (UTC)',
   filtersTo: 'To (UTC)',
   filtersRegion: 'Region',

@@ -59,6 +59,8 @@ export const dashboardEs: Record<DashboardKey, string> = {
   breakEvenPassed: 'Ya se ha pagado: $1 ganadas, $2 necesarias',
   breakEvenUnknownShort: 'Punto de equilibrio desconocido (sin valor de venta o margen)',
   filtersLabel: 'Filtros',
+  filtersPeriodReversed:
+    'La fecha «Hasta» es anterior a la fecha «Desde», así que ningún dato cae en este periodo.',
   filtersFrom: 'Desde (UTC)',
   filtersTo: 'Hasta (UTC)',
   filtersRegion: 'Región',

@@ -1,4 +1,5 @@
 import { computed, type Signal, signal } from '@preact/signals';
+import { td } from '../../lib/i18n/dashboard';
 import type { Member } from '../../lib/protocol';
 import { api } from './api';
 import { MembersAnswer } from './schemas';
@@ -44,6 +45,12 @@ export function createFiltersModel(filters: Signal<Filters>, onChange?: () => vo
     onChange?.();
     filters.value = { ...filters.value, [key]: value };
   }
-  return { filters, reps, problem, regions, channels, load, set };
+  /** A period that ends before it starts holds nothing: said beside the dates, not left as zeros. */
+  const periodProblem = computed(() =>
+    filters.value.from && filters.value.to && filters.value.from > filters.value.to
+      ? td('filtersPeriodReversed')
+      : null,
+  );
+  return { filters, reps, problem, periodProblem, regions, channels, load, set };
 }
 export type FiltersModel = ReturnType<typeof createFiltersModel>;

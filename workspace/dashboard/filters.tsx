@@ -50,6 +50,7 @@ export function FilterForm(props: { filters: Signal<Filters>; onChange?: () => v
           ))}
         </select>
       </label>
+      <Problem message={model.periodProblem.value} />
       <Problem message={model.problem.value} />
     </form>
   );
