@@ -95,6 +95,8 @@ describe('the marketing dashboard in Chromium', () => {
       .getByRole('list', { name: 'Replies' })
       .getByText('Thanks — we are testing a price-first landing page.')
       .waitFor();
+    // The keyboard's place is kept: a button that was busy is not disabled, which sent focus to the page.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Send reply');
 
     const pulled = readFeedbackPage(
       await (await ws.call('GET', '/api/v1/feedback?mine=1&since=0', { token: rep.token })).json(),

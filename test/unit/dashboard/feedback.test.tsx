@@ -187,6 +187,12 @@ describe('the feedback model', () => {
     await reply.send();
     expect(reply.text.value).toBe('');
     expect(reload).toHaveBeenCalledOnce();
+    // Its button is never disabled (the keyboard's focus would fall to the page): an empty box, or a
+    // second press while one is on its way, sends nothing.
+    await reply.send();
+    reply.text.value = 'Twice';
+    await Promise.all([reply.send(), reply.send()]);
+    expect(reload).toHaveBeenCalledTimes(2);
   });
 
   it('sends a retried reply with the same id, so the workspace stores it once; new text gets a new one', async () => {

@@ -138,7 +138,7 @@ export function BriefEditor(props: { id: string | null }) {
           {area('keywords', 'briefKeywords', td('hintOnePerLine'))}
         </fieldset>
         <div class="actions">
-          <button type="submit" class="button" disabled={model.saving.value}>
+          <button type="submit" class="button" aria-disabled={model.saving.value}>
             {model.saving.value ? td('briefSaving') : td('briefSave')}
           </button>
           <button type="button" class="button button--secondary" onClick={() => navigate('/')}>

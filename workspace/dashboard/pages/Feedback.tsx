@@ -140,7 +140,7 @@ function Answers(props: { filters: { readonly value: Filters } }) {
                     aria-pressed={line.useful}
                     aria-label={line.usefulLabel}
                     title={td('answersUsefulHint')}
-                    disabled={model.toggling.value.has(line.key)}
+                    aria-disabled={model.toggling.value.has(line.key)}
                     onClick={() => void model.toggleUseful(line)}
                   >
                     {td('answersUseful')}
@@ -245,7 +245,7 @@ function Item(props: { item: FeedbackRecord; reload: () => Promise<void> }) {
           }}
         />
         <Problem message={reply.problem.value} />
-        <button type="submit" class="button" disabled={!reply.canSend.value}>
+        <button type="submit" class="button" aria-disabled={!reply.canSend.value}>
           {reply.sending.value ? td('feedbackSending') : td('feedbackSend')}
         </button>
       </form>

@@ -233,7 +233,7 @@ function TireKickers({ data, csv, onSaved }: Part & { onSaved: () => Promise<voi
           <Swatch class="bar bar--flagged">{td('tireLegendAbove')}</Swatch>
           <Swatch class="bar bar--small">{td('smallSample')}</Swatch>
           <ThresholdSetting
-            key={data.tireKickerThreshold}
+            // Not keyed on the threshold: a save then remounted it, and the keyboard's focus fell to the page.
             threshold={data.tireKickerThreshold}
             onSaved={onSaved}
           />

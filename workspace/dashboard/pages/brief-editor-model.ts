@@ -184,6 +184,7 @@ export function createBriefEditorModel(id: string | null) {
   const title = computed(() => (id ? td('briefEditTitle', name.value ?? '…') : td('briefNewTitle')));
 
   async function save(): Promise<void> {
+    if (saving.value) return;
     message.value = null;
     const input = requests.BriefInput.safeParse(fromForm(form.value));
     if (!input.success) {

@@ -342,6 +342,7 @@ export function createReplyModel(itemId: string, reload: () => Promise<void>) {
   /** The id of the reply being sent, kept across retries of the same text: the workspace stores it once. */
   let attempt: { text: string; id: string } | null = null;
   async function send(): Promise<void> {
+    if (!canSend.value) return;
     sending.value = true;
     if (attempt?.text !== text.value) attempt = { text: text.value, id: crypto.randomUUID() };
     const answer = await api('POST', `/api/v1/feedback/${itemId}/replies`, ReplyCreated, {

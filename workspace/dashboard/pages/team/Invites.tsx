@@ -41,7 +41,7 @@ export function Invites({ model }: { model: InvitesModel }) {
           ))}
         </select>
       </label>
-      <button type="submit" class="button" disabled={model.sending.value}>
+      <button type="submit" class="button" aria-disabled={model.sending.value}>
         {td('inviteAction')}
       </button>
     </form>

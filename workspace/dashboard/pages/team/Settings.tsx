@@ -40,7 +40,7 @@ export function Settings({ model }: { model: SettingsModel }) {
             }}
           />
         </label>
-        <button type="submit" class="button button--secondary" disabled={!model.canAddRegion.value}>
+        <button type="submit" class="button button--secondary" aria-disabled={!model.canAddRegion.value}>
           {td('regionsAdd')}
         </button>
       </form>

@@ -24,6 +24,7 @@ export function createInvitesModel(shown: Signal<ShownLink | null>, onInvited: (
   }
 
   async function send(): Promise<void> {
+    if (sending.value) return;
     const { name, role, region } = form.value;
     sending.value = true;
     const answer = await api('POST', '/api/v1/invites', JoinAnswer, {

@@ -42,6 +42,7 @@ export function createSettingsModel() {
   // One region at a time, added to or removed from the list as the workspace has it then: a region
   // another admin (or this one, in another tab) added or removed meanwhile is kept.
   async function addRegion(): Promise<void> {
+    if (!canAddRegion.value) return;
     if (await save({ addRegion: newRegion.value.trim() })) newRegion.value = '';
   }
   function removeRegion(region: string): Promise<boolean> {
