@@ -211,6 +211,7 @@ export const dashboardEn = {
   briefChanged:
     'Someone changed this campaign after you opened it, so your change was not saved. What you typed is still here: open the campaign again in another tab to see their version, then make your change there.',
   briefNeedsAttention: 'Some fields need attention before this campaign can be saved.',
+  briefLine: '$1 (line $2)',
   briefWhole: 'campaign',
   briefLegendCampaign: 'The campaign',
   briefLegendWhy: 'Why it exists',

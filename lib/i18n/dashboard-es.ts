@@ -219,6 +219,7 @@ export const dashboardEs: Record<DashboardKey, string> = {
   briefChanged:
     'Alguien cambió esta campaña después de que la abrieras, así que tu cambio no se guardó. Lo que escribiste sigue aquí: abre la campaña en otra pestaña para ver su versión y haz allí tu cambio.',
   briefNeedsAttention: 'Hay campos que revisar antes de poder guardar esta campaña.',
+  briefLine: '$1 (línea $2)',
   briefWhole: 'campaña',
   briefLegendCampaign: 'La campaña',
   briefLegendWhy: 'Por qué existe',

@@ -1,4 +1,5 @@
 import type { JSX } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
 import { type DashboardKey, td } from '../../../lib/i18n/dashboard';
 import { BRIEF_STATUSES, PRIORITIES } from '../../../lib/protocol';
 import { navigate } from '../state';
@@ -6,12 +7,55 @@ import { useModel } from '../use-model';
 import { priorityLabel, statusLabel } from '../words';
 import { createBriefEditorModel, type FieldName, fieldOf } from './brief-editor-model';
 
+/** Each field's label, for the list of what needs attention (the protocol's paths are not words). */
+const LABELS: Record<FieldName, DashboardKey> = {
+  name: 'briefName',
+  status: 'briefStatus',
+  channel: 'briefChannel',
+  priority: 'briefPriority',
+  owner: 'briefOwner',
+  regions: 'briefRegions',
+  startsOn: 'briefStartsOn',
+  endsOn: 'briefEndsOn',
+  objective: 'briefObjective',
+  audience: 'briefAudience',
+  notFor: 'briefNotFor',
+  keyMessage: 'briefKeyMessage',
+  offer: 'briefOffer',
+  talkingPoints: 'briefTalkingPoints',
+  questionsForSales: 'briefQuestions',
+  currency: 'briefCurrency',
+  budget: 'briefBudget',
+  spendToDate: 'briefSpendToDate',
+  avgDealValue: 'briefAvgDealValue',
+  grossMarginPct: 'briefGrossMargin',
+  breakEvenDeals: 'briefBreakEvenDeals',
+  campaignIds: 'briefCampaignIds',
+  utmCampaigns: 'briefUtmCampaigns',
+  leadSources: 'briefLeadSources',
+  keywords: 'briefKeywords',
+};
+
+/** "economics.budget" → "Budget", "talkingPoints.2" → "Talking points (line 3)". */
+function labelOf(path: string): string {
+  const field = fieldOf(path) as FieldName;
+  const label = field in LABELS ? td(LABELS[field]) : path;
+  const line = /\.(\d+)(\.|$)/.exec(path)?.[1];
+  return line === undefined ? label : td('briefLine', label, Number(line) + 1);
+}
+
 export function BriefEditor(props: { id: string | null }) {
   const model = useModel(
     () => createBriefEditorModel(props.id),
     (m) => m.load(),
   );
   const { form, issues, message } = model;
+  // A save that needs attention takes the keyboard (and a screen reader) to the list of what and where,
+  // at the top of the form, instead of leaving it on Save at the bottom.
+  const summary = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (message.value) summary.current?.focus();
+  }, [message.value, issues.value]);
   const f = form.value;
   const set = (name: FieldName) => (event: Event) =>
     model.set(name, (event.currentTarget as HTMLInputElement).value);
@@ -75,14 +119,16 @@ export function BriefEditor(props: { id: string | null }) {
         aria-describedby={message.value ? 'form-message' : undefined}
       >
         {message.value && (
-          <div role="alert" id="form-message" class="error">
+          <div role="alert" id="form-message" class="error" tabIndex={-1} ref={summary}>
             <p>{message.value}</p>
             {issues.value.length > 0 && (
               <ul>
                 {issues.value.map((issue) => (
                   <li key={issue.path}>
-                    <a href={`#f-${fieldOf(issue.path)}`}>{issue.path || td('briefWhole')}</a>:{' '}
-                    {issue.message}
+                    <a href={`#f-${fieldOf(issue.path)}`}>
+                      {issue.path ? labelOf(issue.path) : td('briefWhole')}
+                    </a>
+                    : {issue.message}
                   </li>
                 ))}
               </ul>
