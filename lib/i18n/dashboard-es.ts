@@ -35,6 +35,10 @@ export const dashboardEs: Record<DashboardKey, string> = {
   save: 'Guardar',
   cancel: 'Cancelar',
   copy: 'Copiar',
+  copied: 'Copiado',
+  copyFailed:
+    'Este navegador no ha podido copiarlo: el enlace está seleccionado, pulsa Ctrl+C (⌘C en un Mac).',
+  joinLinkDone: 'Hecho',
   csv: 'CSV',
   exportCsv: 'Exportar CSV',
   smallSample: 'muestra pequeña',

@@ -2,7 +2,7 @@ import { render } from 'preact';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Team } from '../../../workspace/dashboard/pages/Team';
 import { createInvitesModel } from '../../../workspace/dashboard/pages/team/invites-model';
-import { createShownLink } from '../../../workspace/dashboard/pages/team/join-link';
+import { createShownLinks } from '../../../workspace/dashboard/pages/team/join-link';
 import { createMembersModel } from '../../../workspace/dashboard/pages/team/members-model';
 import { createSettingsModel } from '../../../workspace/dashboard/pages/team/settings-model';
 import { me } from '../../../workspace/dashboard/state';
@@ -23,7 +23,7 @@ afterEach(() => {
 describe('team members', () => {
   it('lists members, offers their region even when the workspace dropped it, and never removes oneself', async () => {
     stubWorkspace({ 'GET /api/v1/members': { json: { members: [mara, ana] } } });
-    const model = createMembersModel(createShownLink());
+    const model = createMembersModel(createShownLinks());
     await model.load();
     expect(model.members.value?.map((m) => m.name)).toEqual(['Mara Jensen', 'Ana Ruiz']);
     expect(model.regionChoices(ana)).toEqual(['DACH', 'Iberia', 'Nordics']);
@@ -36,14 +36,30 @@ describe('team members', () => {
       'GET /api/v1/members': { json: { members: [{ ...ana, role: 'boss' }] } },
       [`POST /api/v1/members/${REP_ID}/codes`]: { status: 201, json: joined(ana) },
     });
-    const shown = createShownLink();
+    const shown = createShownLinks();
     const model = createMembersModel(shown);
     await model.load();
     expect(model.members.value).toBeNull();
     expect(model.problem.value).toMatch(/cannot read \(members\.0\.role/);
     await model.newJoinLink(ana);
-    expect(shown.value).toEqual({ name: 'Ana Ruiz', url: 'https://ws.example/join#c0de' });
+    expect(shown.links.value).toEqual([{ name: 'Ana Ruiz', url: 'https://ws.example/join#c0de' }]);
     expect(model.problem.value).toBeNull();
+  });
+});
+
+describe('join links just made', () => {
+  it('keeps each until the admin is done with it: a second does not replace the first, a newer one for the same member does', () => {
+    const shown = createShownLinks();
+    const ana = { name: 'Ana Ruiz', url: 'https://ws.example/join#a1' };
+    const nina = { name: 'Nina Berg', url: 'https://ws.example/join#n1' };
+    shown.show(ana);
+    shown.show(nina);
+    expect(shown.links.value).toEqual([nina, ana]);
+    const again = { name: 'Ana Ruiz', url: 'https://ws.example/join#a2' };
+    shown.show(again);
+    expect(shown.links.value).toEqual([again, nina]);
+    shown.done(nina);
+    expect(shown.links.value).toEqual([again]);
   });
 });
 
@@ -56,7 +72,7 @@ describe('invites', () => {
           ? { status: 409, json: { error: { code: 'exists', message: 'Ana Ruiz is already a member.' } } }
           : { status: 201, json: joined(ana) },
     });
-    const shown = createShownLink();
+    const shown = createShownLinks();
     const reload = vi.fn(async () => {});
     const model = createInvitesModel(shown, reload);
     model.set('name', 'Ana Ruiz');
@@ -67,18 +83,18 @@ describe('invites', () => {
     refuse = false;
     await model.send();
     expect(calls.at(-1)?.body).toEqual({ name: 'Ana Ruiz', role: 'rep', region: 'Iberia' });
-    expect(shown.value?.url).toBe('https://ws.example/join#c0de');
+    expect(shown.links.value[0]?.url).toBe('https://ws.example/join#c0de');
     expect(model.form.value).toEqual({ name: '', role: 'rep', region: '' });
     expect(reload).toHaveBeenCalledOnce();
   });
 
   it('treats a malformed invite answer as an error, not a link', async () => {
     stubWorkspace({ 'POST /api/v1/invites': { status: 201, json: { member: ana } } });
-    const shown = createShownLink();
+    const shown = createShownLinks();
     const model = createInvitesModel(shown, async () => {});
     model.set('name', 'Ana Ruiz');
     await model.send();
-    expect(shown.value).toBeNull();
+    expect(shown.links.value).toEqual([]);
     expect(model.problem.value).toMatch(/cannot read/);
   });
 });

@@ -21,7 +21,9 @@ export function Team() {
   return (
     <main class="page">
       <h1>{td('teamTitle')}</h1>
-      {team.shown.value && <JoinLink {...team.shown.value} />}
+      {team.shown.links.value.map((link) => (
+        <JoinLink key={link.url} link={link} onDone={() => team.shown.done(link)} />
+      ))}
       <Members model={team.members} />
       <Invites model={team.invites} />
       <Settings model={team.settings} />

@@ -1,15 +1,15 @@
 import { me } from '../state';
 import { createInvitesModel } from './team/invites-model';
-import { createShownLink } from './team/join-link';
+import { createShownLinks } from './team/join-link';
 import { createMembersModel } from './team/members-model';
 import { createSettingsModel } from './team/settings-model';
 
 /**
  * The Team page's three parts, each with its own model: members, invites, settings. They share only
- * the join link just made (shown above them) and an invite reloads the members.
+ * the join links just made (shown above them) and an invite reloads the members.
  */
 export function createTeamModel() {
-  const shown = createShownLink();
+  const shown = createShownLinks();
   const members = createMembersModel(shown);
   const invites = createInvitesModel(shown, members.load);
   const settings = createSettingsModel();

@@ -1,9 +1,9 @@
-import { computed, type Signal, signal } from '@preact/signals';
+import { computed, signal } from '@preact/signals';
 import type { Role } from '../../../../lib/protocol';
 import { api } from '../../api';
 import { JoinAnswer } from '../../schemas';
 import { me } from '../../state';
-import type { ShownLink } from './join-link';
+import type { ShownLinks } from './join-link';
 
 export interface InviteForm {
   name: string;
@@ -13,7 +13,7 @@ export interface InviteForm {
 const EMPTY: InviteForm = { name: '', role: 'rep', region: '' };
 
 /** Inviting someone: on success their join link is shown and the form emptied; on failure it keeps what was typed. */
-export function createInvitesModel(shown: Signal<ShownLink | null>, onInvited: () => Promise<void>) {
+export function createInvitesModel(shown: ShownLinks, onInvited: () => Promise<void>) {
   const form = signal<InviteForm>(EMPTY);
   const problem = signal<string | null>(null);
   const sending = signal(false);
@@ -38,7 +38,7 @@ export function createInvitesModel(shown: Signal<ShownLink | null>, onInvited: (
       return;
     }
     problem.value = null;
-    shown.value = { name: answer.data.member.name, url: answer.data.joinUrl };
+    shown.show({ name: answer.data.member.name, url: answer.data.joinUrl });
     form.value = EMPTY;
     await onInvited();
   }

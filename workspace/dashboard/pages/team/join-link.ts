@@ -5,4 +5,22 @@ export interface ShownLink {
   name: string;
   url: string;
 }
-export const createShownLink = () => signal<ShownLink | null>(null);
+
+/**
+ * The join links made on this visit, newest first, each kept on screen until the admin is done with
+ * it: a second link (another invite, or "New join link" for someone else) used to replace the first,
+ * which is shown only once. A new link for the same member replaces that member's earlier one.
+ */
+export function createShownLinks() {
+  const links = signal<ShownLink[]>([]);
+  return {
+    links,
+    show(link: ShownLink): void {
+      links.value = [link, ...links.value.filter((shown) => shown.name !== link.name)];
+    },
+    done(link: ShownLink): void {
+      links.value = links.value.filter((shown) => shown !== link);
+    },
+  };
+}
+export type ShownLinks = ReturnType<typeof createShownLinks>;

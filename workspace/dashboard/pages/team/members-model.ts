@@ -1,12 +1,12 @@
-import { computed, type Signal, signal } from '@preact/signals';
+import { computed, signal } from '@preact/signals';
 import type { Member } from '../../../../lib/protocol';
 import { api } from '../../api';
 import { JoinAnswer, MemberPatched, MembersAnswer, NoContent } from '../../schemas';
 import { me } from '../../state';
-import type { ShownLink } from './join-link';
+import type { ShownLinks } from './join-link';
 
 /** The team's members: their default region, a new join link for one, removing one. */
-export function createMembersModel(shown: Signal<ShownLink | null>) {
+export function createMembersModel(shown: ShownLinks) {
   /** null until the first answer. */
   const members = signal<Member[] | null>(null);
   const problem = signal<string | null>(null);
@@ -34,7 +34,7 @@ export function createMembersModel(shown: Signal<ShownLink | null>) {
   async function newJoinLink(member: Member): Promise<void> {
     const answer = await api('POST', `/api/v1/members/${member.id}/codes`, JoinAnswer);
     if (answer.ok) {
-      shown.value = { name: member.name, url: answer.data.joinUrl };
+      shown.show({ name: member.name, url: answer.data.joinUrl });
       problem.value = null;
     } else problem.value = answer.message;
   }
