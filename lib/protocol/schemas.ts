@@ -9,8 +9,8 @@ const money = z
   .number({ error: 'must be a number' })
   .finite()
   .min(0, 'must not be negative')
-  .max(LIMITS.money);
-const count = z.int().min(0);
+  .max(LIMITS.money, `must be at most ${LIMITS.money.toLocaleString('en')}`);
+const count = z.int({ error: 'must be a whole number' }).min(0, 'must not be negative');
 
 /** CRM record and campaign ids: letters, digits and the few separators CRMs use (Close `lead_…`). */
 const crmId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'must be a CRM id');
@@ -96,7 +96,9 @@ function defineProtocol(object: typeof z.object) {
     avgDealValue: money,
     grossMarginPct: z.number({ error: 'must be a number' }).finite().min(0).max(100, 'must be at most 100 %'),
     /** Null: derive it from the budget, deal value and margin. */
-    breakEvenDeals: count.max(LIMITS.breakEvenDeals).nullable(),
+    breakEvenDeals: count
+      .max(LIMITS.breakEvenDeals, `must be at most ${LIMITS.breakEvenDeals.toLocaleString('en')}`)
+      .nullable(),
   }).refine(
     // Derived, it is bounded as an entered one is: a brief saved with more could never be read back.
     (economics) =>
@@ -135,7 +137,16 @@ function defineProtocol(object: typeof z.object) {
 
   const datesInOrder = (brief: { startsOn?: string | null; endsOn?: string | null }) =>
     !brief.startsOn || !brief.endsOn || brief.startsOn <= brief.endsOn;
-  const datesMessage = { message: 'the end date is before the start date', path: ['endsOn'] };
+  const datesMessage = {
+    message: 'the end date is before the start date',
+    path: ['endsOn'],
+    // Said with the brief's other problems, not only once they are all fixed: checked whenever both
+    // dates are there as dates (a check on the whole object is skipped once a field has failed).
+    when: (payload: { value: unknown }) => {
+      const value = payload.value as { startsOn?: unknown; endsOn?: unknown } | null;
+      return isoDate.safeParse(value?.startsOn).success && isoDate.safeParse(value?.endsOn).success;
+    },
+  };
 
   const BriefInput = object({ ...briefFields, economics: EconomicsInput }).refine(datesInOrder, datesMessage);
   const BriefPatch = object({ ...briefFields, economics: EconomicsInput })

@@ -119,6 +119,26 @@ describe('briefs', () => {
     expect(requests.BriefInput.safeParse({ ...briefInput(), ...change }).success).toBe(false);
   });
 
+  it('says the dates are out of order beside the brief’s other problems, in words', () => {
+    const result = requests.BriefInput.safeParse({
+      ...briefInput({ startsOn: '2026-06-01', endsOn: '2026-05-01', name: ' ' }),
+      economics: { ...briefInput().economics, breakEvenDeals: -1, budget: 2e12 },
+    });
+    const said = Object.fromEntries(
+      (result.error?.issues ?? []).map((issue) => [issue.path.join('.'), issue.message]),
+    );
+    expect(said).toMatchObject({
+      endsOn: 'the end date is before the start date',
+      'economics.breakEvenDeals': 'must not be negative',
+      'economics.budget': 'must be at most 1,000,000,000,000',
+    });
+    expect(Object.keys(said)).toContain('name');
+    const fraction = { ...briefInput().economics, breakEvenDeals: 2.5 };
+    expect(
+      requests.BriefInput.safeParse({ ...briefInput(), economics: fraction }).error?.issues[0]?.message,
+    ).toBe('must be a whole number');
+  });
+
   it('refuses economics whose derived break-even is more sales than a brief can hold, unless it is entered', () => {
     const huge = { ...briefInput().economics, budget: 1e9, avgDealValue: 1, grossMarginPct: 1 };
     const refused = requests.BriefInput.safeParse({ ...briefInput(), economics: huge });
