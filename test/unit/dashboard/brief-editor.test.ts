@@ -39,6 +39,16 @@ describe('the brief editor model', () => {
     model.set('avgDealValue', '25000');
     model.set('grossMarginPct', '40');
     expect(model.derived.value).toBe('Derived break-even: ⌈120,000 EUR ÷ (25,000 EUR × 40 %)⌉ = 12 sales');
+    // The currency as it will be saved; and a break-even no brief can hold said as such, not 2e+22.
+    model.set('currency', 'usd');
+    expect(model.derived.value).toContain('120,000 USD');
+    model.set('budget', '1e12');
+    model.set('avgDealValue', '0.0001');
+    expect(model.derived.value).toBe(
+      'Derived break-even: more than 1,000,000 sales, which Sameroom does not store: check budget, deal value and margin, or enter the break-even.',
+    );
+    model.set('currency', 'EUR');
+    model.set('avgDealValue', '25000');
     setLanguage('es');
     model.set('budget', '120001');
     expect(model.derived.value).toBe(

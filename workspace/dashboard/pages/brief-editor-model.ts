@@ -171,8 +171,8 @@ export function createBriefEditorModel(id: string | null) {
       return td('briefDerivedTooMany', LIMITS.breakEvenDeals.toLocaleString(currentLanguage()));
     return td(
       'briefDerived',
-      amount(budget, f.currency),
-      amount(deal, f.currency),
+      amount(budget, f.currency.trim().toUpperCase()),
+      amount(deal, f.currency.trim().toUpperCase()),
       margin,
       deals.toLocaleString(currentLanguage()),
     );
