@@ -210,6 +210,8 @@ export const dashboardEn = {
   chatSave: 'Save webhook',
   briefNewTitle: 'New campaign',
   briefEditTitle: 'Edit “$1”',
+  briefMissingTitle: 'Campaign not found',
+  briefBackToCampaigns: 'Back to the campaigns',
   briefMissing: 'This campaign does not exist (any more).',
   briefChanged:
     'Someone changed this campaign after you opened it, so your change was not saved. What you typed is still here: open the campaign again in another tab to see their version, then make your change there.',

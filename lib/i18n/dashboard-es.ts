@@ -219,6 +219,8 @@ export const dashboardEs: Record<DashboardKey, string> = {
   chatSave: 'Guardar webhook',
   briefNewTitle: 'Nueva campaña',
   briefEditTitle: 'Editar «$1»',
+  briefMissingTitle: 'Campaña no encontrada',
+  briefBackToCampaigns: 'Volver a las campañas',
   briefMissing: 'Esta campaña no existe (o ya no existe).',
   briefChanged:
     'Alguien cambió esta campaña después de que la abrieras, así que tu cambio no se guardó. Lo que escribiste sigue aquí: abre la campaña en otra pestaña para ver su versión y haz allí tu cambio.',

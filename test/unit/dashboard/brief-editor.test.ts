@@ -116,6 +116,9 @@ describe('the brief editor model', () => {
     expect(found.form.value.channel).toBe('Trade show');
     const gone = createBriefEditorModel('99999999-9999-4999-8999-999999999999');
     await gone.load();
-    expect(gone.message.value).toBe('This campaign does not exist (any more).');
+    // Nothing to edit: no form to type into and save as a new campaign.
+    expect(gone.missing.value).toBe(true);
+    expect(gone.message.value).toBeNull();
+    expect(found.missing.value).toBe(false);
   });
 });

@@ -57,6 +57,16 @@ export function BriefEditor(props: { id: string | null }) {
     if (message.value) summary.current?.focus();
   }, [message.value, issues.value]);
   const f = form.value;
+  if (model.missing.value)
+    return (
+      <main class="page">
+        <h1>{td('briefMissingTitle')}</h1>
+        <p role="alert">{td('briefMissing')}</p>
+        <button type="button" class="button button--secondary" onClick={() => navigate('/')}>
+          {td('briefBackToCampaigns')}
+        </button>
+      </main>
+    );
   const set = (name: FieldName) => (event: Event) =>
     model.set(name, (event.currentTarget as HTMLInputElement).value);
 

@@ -141,6 +141,8 @@ export function createBriefEditorModel(id: string | null) {
   const saving = signal(false);
 
   /** Opened by its address before the campaigns were read: read them, then fill the form. */
+  /** Opened by an address whose campaign is not in the workspace: nothing to edit. */
+  const missing = signal(false);
   async function load(): Promise<void> {
     if (!id || existing) return;
     const problem = await loadCampaigns();
@@ -149,7 +151,8 @@ export function createBriefEditorModel(id: string | null) {
       form.value = toForm(found);
       name.value = found.name;
       readAt = found.updatedAt;
-    } else message.value = problem ?? td('briefMissing');
+    } else if (problem) message.value = problem;
+    else missing.value = true;
   }
 
   function set(field: FieldName, value: string): void {
@@ -216,6 +219,6 @@ export function createBriefEditorModel(id: string | null) {
     navigate('/');
   }
 
-  return { form, issues, message, saving, derived, regionsHint, title, load, set, errorFor, save };
+  return { form, issues, message, saving, missing, derived, regionsHint, title, load, set, errorFor, save };
 }
 export type BriefEditorModel = ReturnType<typeof createBriefEditorModel>;
