@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BriefEditor } from '../../../workspace/dashboard/pages/BriefEditor';
 import { campaigns, me } from '../../../workspace/dashboard/state';
+import { brief } from '../../support/examples';
 import { meAnswer } from './workspace-double';
 
 beforeEach(() => {
@@ -37,5 +38,13 @@ describe('the brief editor', () => {
     expect(links).toContain('Average deal value');
     expect(links).toContain('Talking points (line 2)');
     expect(links.join(' ')).not.toMatch(/economics\.|talkingPoints/);
+  });
+
+  it('offers the channels the campaigns already use while one is typed', () => {
+    campaigns.value = [brief(), brief({ id: '44444444-4444-4444-8444-444444444444', channel: 'Webinar' })];
+    render(<BriefEditor id={null} />, document.body);
+    const channel = document.getElementById('f-channel') as HTMLInputElement;
+    const list = document.getElementById(channel.getAttribute('list')!);
+    expect([...list!.querySelectorAll('option')].map((o) => o.value)).toEqual(['Trade show', 'Webinar']);
   });
 });

@@ -93,6 +93,9 @@ export function BriefEditor(props: { id: string | null }) {
       value: f[name],
       onInput: set(name),
       'aria-invalid': Boolean(error),
+      // The channels campaigns already use, offered as it is typed: "Trade show" and "Trade Show" split
+      // every chart by channel in two.
+      list: name === 'channel' ? 'channel-choices' : undefined,
       'aria-describedby': error ? `e-${name}` : hint ? `h-${name}` : undefined,
     };
     return field(name, label, multiline ? <textarea rows={3} {...shared} /> : <input {...shared} />, hint);
@@ -150,6 +153,11 @@ export function BriefEditor(props: { id: string | null }) {
           {text('name', 'briefName')}
           {select('status', 'briefStatus', BRIEF_STATUSES, statusLabel)}
           {text('channel', 'briefChannel', td('briefChannelHint'))}
+          <datalist id="channel-choices">
+            {model.channels.value.map((channel) => (
+              <option key={channel} value={channel} />
+            ))}
+          </datalist>
           {select('priority', 'briefPriority', PRIORITIES, priorityLabel)}
           {text('owner', 'briefOwner')}
           {area('regions', 'briefRegions', model.regionsHint.value)}

@@ -141,6 +141,8 @@ export function createBriefEditorModel(id: string | null) {
   const saving = signal(false);
 
   /** Opened by its address before the campaigns were read: read them, then fill the form. */
+  /** The channels the workspace's campaigns use, to offer while one is typed. */
+  const channels = computed(() => [...new Set(campaigns.value.map((b) => b.channel))].sort());
   /** Opened by an address whose campaign is not in the workspace: nothing to edit. */
   const missing = signal(false);
   async function load(): Promise<void> {
@@ -219,6 +221,20 @@ export function createBriefEditorModel(id: string | null) {
     navigate('/');
   }
 
-  return { form, issues, message, saving, missing, derived, regionsHint, title, load, set, errorFor, save };
+  return {
+    form,
+    issues,
+    message,
+    saving,
+    missing,
+    channels,
+    derived,
+    regionsHint,
+    title,
+    load,
+    set,
+    errorFor,
+    save,
+  };
 }
 export type BriefEditorModel = ReturnType<typeof createBriefEditorModel>;
