@@ -1,4 +1,4 @@
-import { computed, type Signal, signal } from '@preact/signals';
+import { computed, effect, type Signal, signal } from '@preact/signals';
 import { td } from '../../lib/i18n/dashboard';
 import type { Member } from '../../lib/protocol';
 import { api } from './api';
@@ -14,6 +14,54 @@ export interface Filters {
   rep: string;
 }
 export const NO_FILTERS: Filters = { from: '', to: '', region: '', channel: '', rep: '' };
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const FIELD_MAX = 200;
+
+/** A page's filters from its address: what is not a date or a plain value is left out. */
+export function filtersFromSearch(search: string): Filters {
+  const params = new URLSearchParams(search);
+  const text = (key: string) => {
+    const value = params.get(key)?.trim() ?? '';
+    return value.length <= FIELD_MAX ? value : '';
+  };
+  const day = (key: string) => (DAY.test(text(key)) ? text(key) : '');
+  return {
+    from: day('from'),
+    to: day('to'),
+    region: text('region'),
+    channel: text('channel'),
+    rep: text('rep'),
+  };
+}
+
+/**
+ * Keeps `page`'s address in step with what `search` makes of its signals (a step of history when
+ * `step` says so, else the address replaced), and calls `moved` with the address's query when the user
+ * goes Back or Forward to it (or a link navigates there). Returns what stops it.
+ */
+export function keepAddress(
+  page: string,
+  search: () => string,
+  moved: (search: string) => void,
+  step: () => boolean = () => false,
+): () => void {
+  const stop = effect(() => {
+    const to = `${page}${search()}`;
+    const asStep = step();
+    if (location.pathname !== page || to === location.pathname + location.search) return;
+    if (asStep) history.pushState(null, '', to);
+    else history.replaceState(null, '', to);
+  });
+  const onMove = () => {
+    if (location.pathname === page) moved(location.search);
+  };
+  addEventListener('popstate', onMove);
+  return () => {
+    stop();
+    removeEventListener('popstate', onMove);
+  };
+}
 
 /** The filters (and any extra parameters) as a query string, empty ones left out. */
 export function query(filters: Filters, extra: Record<string, string> = {}): string {

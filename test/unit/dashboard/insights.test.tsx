@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setLanguage } from '../../../lib/i18n';
+import { NO_FILTERS } from '../../../workspace/dashboard/filters-model';
 import { Insights } from '../../../workspace/dashboard/pages/Insights';
 import {
   breakEvenWords,
@@ -32,6 +33,24 @@ const payback = (breakEven: Partial<Payback['breakEven']>): Payback => ({
 });
 
 describe('the insights model', () => {
+  it('takes its filters from the address and keeps them there, Back and Forward included', () => {
+    history.replaceState(null, '', '/insights?region=DACH&from=2026-05-01&to=someday');
+    const model = createInsightsModel(location.search);
+    expect(model.filters.value).toEqual({ ...NO_FILTERS, region: 'DACH', from: '2026-05-01' });
+    const stop = model.followAddress();
+    try {
+      expect(location.search).toBe('?from=2026-05-01&region=DACH');
+      model.filters.value = { ...model.filters.value, channel: 'Webinar' };
+      expect(location.search).toBe('?from=2026-05-01&region=DACH&channel=Webinar');
+      history.replaceState(null, '', '/insights?rep=x');
+      dispatchEvent(new PopStateEvent('popstate'));
+      expect(model.filters.value).toEqual({ ...NO_FILTERS, rep: 'x' });
+    } finally {
+      stop();
+      history.replaceState(null, '', '/');
+    }
+  });
+
   it('reads the answer for the filters', async () => {
     const { calls } = stubWorkspace({ 'GET /api/v1/insights': { json: insightsAnswer() } });
     const model = createInsightsModel();

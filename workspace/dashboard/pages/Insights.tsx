@@ -1,4 +1,5 @@
 import { useSignal } from '@preact/signals';
+import { useEffect } from 'preact/hooks';
 import { verdictLabel } from '../../../lib/i18n';
 import { type DashboardKey, td } from '../../../lib/i18n/dashboard';
 import { FilterForm } from '../filters';
@@ -22,8 +23,9 @@ import {
 } from './insights-model';
 
 export function Insights() {
-  const model = useModel(createInsightsModel);
+  const model = useModel(() => createInsightsModel());
   useRefresh(model.filters.value, model.refresh);
+  useEffect(() => model.followAddress(), [model]);
   const data = model.answer.value;
   return (
     <main class="page">

@@ -1,4 +1,4 @@
-import { computed, effect, signal } from '@preact/signals';
+import { computed, signal } from '@preact/signals';
 import { verdictLabel } from '../../../lib/i18n';
 import { td, tdCount } from '../../../lib/i18n/dashboard';
 import {
@@ -10,7 +10,7 @@ import {
   type Verdict,
 } from '../../../lib/protocol';
 import { api, apiList, newestOnly } from '../api';
-import { type Filters, query } from '../filters-model';
+import { type Filters, filtersFromSearch, keepAddress, query } from '../filters-model';
 import {
   AnswersAnswer,
   MatrixAnswer,
@@ -32,9 +32,7 @@ export interface Column {
 
 type Chosen = { campaign: string; verdict: Verdict };
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const FIELD_MAX = 200;
 
 /**
  * The feedback page's filters and chosen cell from its address (`/feedback?region=DACH&campaign=…&
@@ -43,22 +41,11 @@ const FIELD_MAX = 200;
  */
 export function feedbackFromSearch(search: string): { filters: Filters; selected: Chosen | null } {
   const params = new URLSearchParams(search);
-  const text = (key: string) => {
-    const value = params.get(key)?.trim() ?? '';
-    return value.length <= FIELD_MAX ? value : '';
-  };
-  const day = (key: string) => (DAY.test(text(key)) ? text(key) : '');
-  const filters = {
-    from: day('from'),
-    to: day('to'),
-    region: text('region'),
-    channel: text('channel'),
-    rep: text('rep'),
-  };
-  const verdict = VERDICTS.find((known) => known === text('verdict'));
+  const verdict = VERDICTS.find((known) => known === params.get('verdict'));
   // A campaign's id, or the Unmatched column: anything else the workspace would refuse.
-  const campaign = UUID.test(text('campaign')) || text('campaign') === UNMATCHED ? text('campaign') : '';
-  return { filters, selected: verdict && campaign ? { campaign, verdict } : null };
+  const named = params.get('campaign')?.trim() ?? '';
+  const campaign = UUID.test(named) || named === UNMATCHED ? named : '';
+  return { filters: filtersFromSearch(search), selected: verdict && campaign ? { campaign, verdict } : null };
 }
 
 /** The feedback page's address for these filters and chosen cell. */
@@ -128,25 +115,20 @@ export function createFeedbackModel(search = globalThis.location?.search ?? '') 
    * the rep goes Back or Forward. Returns what stops it (the page unmounted).
    */
   function followAddress(): () => void {
-    const stop = effect(() => {
-      const to = `/feedback${feedbackSearch(filters.value, selected.value)}`;
-      const step = stepNext;
-      stepNext = false;
-      if (location.pathname !== '/feedback' || to === location.pathname + location.search) return;
-      if (step) history.pushState(null, '', to);
-      else history.replaceState(null, '', to);
-    });
-    const moved = () => {
-      if (location.pathname !== '/feedback') return;
-      const shown = feedbackFromSearch(location.search);
-      filters.value = shown.filters;
-      selected.value = shown.selected;
-    };
-    addEventListener('popstate', moved);
-    return () => {
-      stop();
-      removeEventListener('popstate', moved);
-    };
+    return keepAddress(
+      '/feedback',
+      () => feedbackSearch(filters.value, selected.value),
+      (search) => {
+        const shown = feedbackFromSearch(search);
+        filters.value = shown.filters;
+        selected.value = shown.selected;
+      },
+      () => {
+        const step = stepNext;
+        stepNext = false;
+        return step;
+      },
+    );
   }
 
   return {

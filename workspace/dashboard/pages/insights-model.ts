@@ -8,7 +8,7 @@ import {
   type Verdict,
 } from '../../../lib/protocol';
 import { api, newestOnly } from '../api';
-import { type Filters, NO_FILTERS, query } from '../filters-model';
+import { type Filters, filtersFromSearch, keepAddress, query } from '../filters-model';
 import type { Bar, WeekMix } from '../insight-charts';
 import { InsightsAnswer as InsightsSchema, WorkspacePatched } from '../schemas';
 import { me } from '../state';
@@ -17,8 +17,8 @@ export type Insights = InsightsAnswer;
 type Payback = Insights['payback'][number];
 
 /** The Insights page: the answer for the filters, or why there is none. */
-export function createInsightsModel() {
-  const filters = signal<Filters>(NO_FILTERS);
+export function createInsightsModel(search = globalThis.location?.search ?? '') {
+  const filters = signal<Filters>(filtersFromSearch(search));
   /** null until the first answer. */
   const answer = signal<Insights | null>(null);
   const problem = signal<string | null>(null);
@@ -33,7 +33,16 @@ export function createInsightsModel() {
   );
   /** The CSV export of every chart, or of one. */
   const csv = (insight?: string) => `/api/v1/insights.csv${query(filters.value, insight ? { insight } : {})}`;
-  return { filters, answer, problem, refresh, csv };
+  /** The address holds the filters: a reload, Back or a shared link shows the same figures. */
+  const followAddress = () =>
+    keepAddress(
+      '/insights',
+      () => query(filters.value),
+      (moved) => {
+        filters.value = filtersFromSearch(moved);
+      },
+    );
+  return { filters, answer, problem, refresh, csv, followAddress };
 }
 export type InsightsModel = ReturnType<typeof createInsightsModel>;
 
