@@ -1,6 +1,7 @@
 import { computed, effect, type Signal, signal } from '@preact/signals';
 import { td } from '../../lib/i18n/dashboard';
 import type { Member } from '../../lib/protocol';
+import { isoDate } from '../../lib/protocol/text';
 import { api } from './api';
 import { MembersAnswer } from './schemas';
 import { campaigns, loadCampaigns, me } from './state';
@@ -15,7 +16,6 @@ export interface Filters {
 }
 export const NO_FILTERS: Filters = { from: '', to: '', region: '', channel: '', rep: '' };
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const FIELD_MAX = 200;
 
 /** A page's filters from its address: what is not a date or a plain value is left out. */
@@ -25,7 +25,8 @@ export function filtersFromSearch(search: string): Filters {
     const value = params.get(key)?.trim() ?? '';
     return value.length <= FIELD_MAX ? value : '';
   };
-  const day = (key: string) => (DAY.test(text(key)) ? text(key) : '');
+  // A date as the workspace's filters take it (lib/protocol's isoDate): anything else would be refused.
+  const day = (key: string) => (isoDate.safeParse(text(key)).success ? text(key) : '');
   return {
     from: day('from'),
     to: day('to'),

@@ -42,7 +42,9 @@ describe('team members', () => {
     expect(model.members.value).toBeNull();
     expect(model.problem.value).toMatch(/cannot read \(members\.0\.role/);
     await model.newJoinLink(ana);
-    expect(shown.links.value).toEqual([{ name: 'Ana Ruiz', url: 'https://ws.example/join#c0de' }]);
+    expect(shown.links.value).toEqual([
+      { memberId: REP_ID, name: 'Ana Ruiz', url: 'https://ws.example/join#c0de' },
+    ]);
     expect(model.problem.value).toBeNull();
   });
 });
@@ -50,16 +52,20 @@ describe('team members', () => {
 describe('join links just made', () => {
   it('keeps each until the admin is done with it: a second does not replace the first, a newer one for the same member does', () => {
     const shown = createShownLinks();
-    const ana = { name: 'Ana Ruiz', url: 'https://ws.example/join#a1' };
-    const nina = { name: 'Nina Berg', url: 'https://ws.example/join#n1' };
+    const ana = { memberId: 'm-ana', name: 'Ana Ruiz', url: 'https://ws.example/join#a1' };
+    const nina = { memberId: 'm-nina', name: 'Nina Berg', url: 'https://ws.example/join#n1' };
     shown.show(ana);
     shown.show(nina);
     expect(shown.links.value).toEqual([nina, ana]);
-    const again = { name: 'Ana Ruiz', url: 'https://ws.example/join#a2' };
+    const again = { ...ana, url: 'https://ws.example/join#a2' };
     shown.show(again);
     expect(shown.links.value).toEqual([again, nina]);
+    // Another member of the same name is another member: both links stay.
+    const otherAna = { memberId: 'm-ana-2', name: 'Ana Ruiz', url: 'https://ws.example/join#b1' };
+    shown.show(otherAna);
+    expect(shown.links.value).toEqual([otherAna, again, nina]);
     shown.done(nina);
-    expect(shown.links.value).toEqual([again]);
+    expect(shown.links.value).toEqual([otherAna, again]);
   });
 });
 

@@ -140,11 +140,11 @@ export function createBriefEditorModel(id: string | null) {
   const message = signal<string | null>(null);
   const saving = signal(false);
 
-  /** Opened by its address before the campaigns were read: read them, then fill the form. */
   /** The channels the workspace's campaigns use, to offer while one is typed. */
   const channels = computed(() => [...new Set(campaigns.value.map((b) => b.channel))].sort());
   /** Opened by an address whose campaign is not in the workspace: nothing to edit. */
   const missing = signal(false);
+  /** Opened by its address before the campaigns were read: read them, then fill the form. */
   async function load(): Promise<void> {
     if (!id || existing) return;
     const problem = await loadCampaigns();
@@ -174,10 +174,12 @@ export function createBriefEditorModel(id: string | null) {
     if (deals === null) return td('briefDerivedNone');
     if (!(deals <= LIMITS.breakEvenDeals))
       return td('briefDerivedTooMany', LIMITS.breakEvenDeals.toLocaleString(currentLanguage()));
+    // As fromForm sends it.
+    const currency = f.currency.trim().toUpperCase();
     return td(
       'briefDerived',
-      amount(budget, f.currency.trim().toUpperCase()),
-      amount(deal, f.currency.trim().toUpperCase()),
+      amount(budget, currency),
+      amount(deal, currency),
       margin,
       deals.toLocaleString(currentLanguage()),
     );

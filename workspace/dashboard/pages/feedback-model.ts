@@ -9,6 +9,7 @@ import {
   VERDICTS,
   type Verdict,
 } from '../../../lib/protocol';
+import { id } from '../../../lib/protocol/text';
 import { api, apiList, newestOnly } from '../api';
 import { type Filters, filtersFromSearch, keepAddress, query } from '../filters-model';
 import {
@@ -32,8 +33,6 @@ export interface Column {
 
 type Chosen = { campaign: string; verdict: Verdict };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * The feedback page's filters and chosen cell from its address (`/feedback?region=DACH&campaign=…&
  * verdict=won`): what a shared link or Back shows. What is not a date, a verdict or a plain value is
@@ -44,7 +43,7 @@ export function feedbackFromSearch(search: string): { filters: Filters; selected
   const verdict = VERDICTS.find((known) => known === params.get('verdict'));
   // A campaign's id, or the Unmatched column: anything else the workspace would refuse.
   const named = params.get('campaign')?.trim() ?? '';
-  const campaign = UUID.test(named) || named === UNMATCHED ? named : '';
+  const campaign = id.safeParse(named).success || named === UNMATCHED ? named : '';
   return { filters: filtersFromSearch(search), selected: verdict && campaign ? { campaign, verdict } : null };
 }
 

@@ -38,7 +38,7 @@ export function createInvitesModel(shown: ShownLinks, onInvited: () => Promise<v
       return;
     }
     problem.value = null;
-    shown.show({ name: answer.data.member.name, url: answer.data.joinUrl });
+    shown.show({ memberId: answer.data.member.id, name: answer.data.member.name, url: answer.data.joinUrl });
     form.value = EMPTY;
     await onInvited();
   }

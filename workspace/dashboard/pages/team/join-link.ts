@@ -2,6 +2,8 @@ import { signal } from '@preact/signals';
 
 /** A join link just made, shown once to pass on to its member: it works one time, for 7 days. */
 export interface ShownLink {
+  /** The member's id: two members may share a name. */
+  memberId: string;
   name: string;
   url: string;
 }
@@ -16,7 +18,7 @@ export function createShownLinks() {
   return {
     links,
     show(link: ShownLink): void {
-      links.value = [link, ...links.value.filter((shown) => shown.name !== link.name)];
+      links.value = [link, ...links.value.filter((shown) => shown.memberId !== link.memberId)];
     },
     done(link: ShownLink): void {
       links.value = links.value.filter((shown) => shown !== link);

@@ -34,7 +34,7 @@ export function createMembersModel(shown: ShownLinks) {
   async function newJoinLink(member: Member): Promise<void> {
     const answer = await api('POST', `/api/v1/members/${member.id}/codes`, JoinAnswer);
     if (answer.ok) {
-      shown.show({ name: member.name, url: answer.data.joinUrl });
+      shown.show({ memberId: member.id, name: member.name, url: answer.data.joinUrl });
       problem.value = null;
     } else problem.value = answer.message;
   }
