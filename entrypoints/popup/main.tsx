@@ -168,7 +168,8 @@ document.documentElement.lang = currentLanguage();
 // Asked before the first render, and together, not one after the other.
 const asking = askBackground({ type: 'campaigns' });
 const status = askBackground({ type: 'status' });
-const outboxRead = refreshOutbox();
+const firstOutbox = askBackground({ type: 'outbox' });
+const outboxRead = showOutbox(firstOutbox);
 // A send that failed (or went through) while the popup is open shows without "Sync now" or reopening.
 onOutboxChanged(() => void refreshOutbox());
 const draftRead = askBackground({ type: 'draft', key: 'quick' });
@@ -187,9 +188,9 @@ void Promise.race([
   Promise.allSettled([shown, outboxRead]),
   new Promise((resolve) => setTimeout(resolve, FIRST_RENDER_WAIT_MS)),
 ]).then(() => render(<Popup />, document.getElementById('app')!));
-outboxRead.then(() => {
-  // Replies shown once count as seen: the badge and the next popup stop calling them new.
-  const status = outbox.value;
-  if (status && !('error' in status) && status.newReplies.length > 0)
-    void askBackground({ type: 'repliesSeen' });
+firstOutbox.then((answer) => {
+  // Replies shown at opening count as seen: the badge and the next popup stop calling them new. By
+  // this first answer itself: a later one (Sync now, an outbox change) may already have replaced it on
+  // screen with replies pulled since, which the rep has not been shown at opening.
+  if (answer.ok && answer.reply.newReplies.length > 0) void askBackground({ type: 'repliesSeen' });
 });
