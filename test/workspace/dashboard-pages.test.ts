@@ -9,16 +9,18 @@ const dir = mkdtempSync(join(tmpdir(), 'sameroom-dashboard-'));
 writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Sameroom</title>');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Every address the dashboard's router shows a page for, read from its source. */
+const source = (file: string) =>
+  readFileSync(join(import.meta.dirname, '../../workspace/dashboard', file), 'utf8');
+/** Every address the dashboard's router shows a page for, and its header links to, read from their source. */
 const routed = [
-  ...readFileSync(join(import.meta.dirname, '../../workspace/dashboard/main.tsx'), 'utf8').matchAll(
-    /current === '(\/[a-z-]*)'|nav\('(\/[a-z-]*)'/g,
-  ),
-].map((match) => match[1] ?? match[2]!);
+  ...source('route.ts').matchAll(/path === '(\/[a-z/-]*)'/g),
+  ...source('main.tsx').matchAll(/nav\('(\/[a-z-]*)'/g),
+].map((match) => match[1]!);
 
 describe('the dashboard pages', () => {
   it('serves index.html at every address the dashboard links to, so a reload or a shared link works', async () => {
     expect(routed).toContain('/insights');
+    expect(routed).toContain('/campaigns/new');
     const app = new Hono();
     serveDashboard(app, dir);
     for (const page of new Set(['/', ...routed, '/campaigns/3f0e2a4c-5b7d-4e8f-9a1b-2c3d4e5f6a7b'])) {

@@ -4,13 +4,14 @@ import './dashboard.css';
 import { currentLanguage } from '../../lib/i18n';
 import { td } from '../../lib/i18n/dashboard';
 import logo from './favicon.svg';
-import { BriefEditor } from './pages/BriefEditor';
+import { BriefEditor, CampaignMissing } from './pages/BriefEditor';
 import { Campaigns, link } from './pages/Campaigns';
 import { Feedback } from './pages/Feedback';
 import { Insights } from './pages/Insights';
 import { Join } from './pages/Join';
 import { Team } from './pages/Team';
 import { Problem } from './problem';
+import { routeOf } from './route';
 import { loadMe, me, path, sessionProblem, signOut } from './state';
 import { roleLabel } from './words';
 
@@ -19,14 +20,21 @@ document.documentElement.lang = currentLanguage();
 document.title = td('documentTitle');
 
 function Page() {
-  const current = path.value;
-  if (current === '/campaigns/new') return <BriefEditor id={null} />;
-  const edit = current.match(/^\/campaigns\/([0-9a-f-]{36})$/);
-  if (edit) return <BriefEditor key={edit[1]} id={edit[1]!} />;
-  if (current === '/feedback') return <Feedback />;
-  if (current === '/insights') return <Insights />;
-  if (current === '/team') return <Team />;
-  return <Campaigns />;
+  const route = routeOf(path.value);
+  switch (route.page) {
+    case 'brief':
+      return <BriefEditor key={route.id ?? 'new'} id={route.id} />;
+    case 'campaignMissing':
+      return <CampaignMissing />;
+    case 'feedback':
+      return <Feedback />;
+    case 'insights':
+      return <Insights />;
+    case 'team':
+      return <Team />;
+    case 'campaigns':
+      return <Campaigns />;
+  }
 }
 
 function App() {

@@ -44,6 +44,19 @@ function labelOf(path: string): string {
   return line === undefined ? label : td('briefLine', label, Number(line) + 1);
 }
 
+/** A campaign address that names none the workspace has (deleted, mistyped, cut off). */
+export function CampaignMissing() {
+  return (
+    <main class="page">
+      <h1>{td('briefMissingTitle')}</h1>
+      <p role="alert">{td('briefMissing')}</p>
+      <button type="button" class="button button--secondary" onClick={() => navigate('/')}>
+        {td('briefBackToCampaigns')}
+      </button>
+    </main>
+  );
+}
+
 export function BriefEditor(props: { id: string | null }) {
   const model = useModel(
     () => createBriefEditorModel(props.id),
@@ -57,16 +70,7 @@ export function BriefEditor(props: { id: string | null }) {
     if (message.value) summary.current?.focus();
   }, [message.value, issues.value]);
   const f = form.value;
-  if (model.missing.value)
-    return (
-      <main class="page">
-        <h1>{td('briefMissingTitle')}</h1>
-        <p role="alert">{td('briefMissing')}</p>
-        <button type="button" class="button button--secondary" onClick={() => navigate('/')}>
-          {td('briefBackToCampaigns')}
-        </button>
-      </main>
-    );
+  if (model.missing.value) return <CampaignMissing />;
   const set = (name: FieldName) => (event: Event) =>
     model.set(name, (event.currentTarget as HTMLInputElement).value);
 
