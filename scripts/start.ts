@@ -368,11 +368,19 @@ async function main(): Promise<void> {
   });
   started.push(() => session.close());
   if (!(await isLinked(session))) {
-    const [, joinLink] = await runCommand(
-      workspace.db,
-      { command: 'invite', name: 'Demo Rep', role: 'rep', region: 'Iberia' },
-      workspace.url,
+    // Demo Rep may be a member already (a browser profile deleted, the data kept): a fresh code, then.
+    const [demoRep] = await workspace.db.query<{ id: string }>(
+      "SELECT id FROM members WHERE name = 'Demo Rep' AND removed_at IS NULL",
     );
+    const joinLink = (
+      await runCommand(
+        workspace.db,
+        demoRep
+          ? { command: 'code', member: demoRep.id }
+          : { command: 'invite', name: 'Demo Rep', role: 'rep', region: 'Iberia' },
+        workspace.url,
+      )
+    ).at(-2);
     await linkInOptions(session, joinLink!);
     console.log('Linked the extension in its options page with a join link, as “Demo Rep”.');
   }

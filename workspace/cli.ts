@@ -231,8 +231,8 @@ function viaSocket(dataDir: string, command: Command): Promise<string[] | null> 
         });
         response.on('end', () => {
           try {
-            const answer = JSON.parse(body) as { lines?: string[]; error?: string };
-            if (answer.error) reject(new Error(answer.error));
+            const answer = JSON.parse(body) as { lines?: string[]; error?: string; refused?: boolean };
+            if (answer.error) reject(answer.refused ? new UsageError(answer.error) : new Error(answer.error));
             else done(answer.lines ?? []);
           } catch {
             reject(new Error('The running workspace gave an answer that is not JSON.'));
@@ -493,6 +493,8 @@ main(argv).catch((error: unknown) => {
   else if (
     error instanceof DataFolderInUse ||
     error instanceof UsageError ||
+    // Worded for the person at the terminal already: a refusal of the workspace's (a name taken).
+    (error as Error).name === 'ApiError' ||
     (error as Error).name === 'PlainHttpRefused'
   )
     console.error(message);

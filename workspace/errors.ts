@@ -4,6 +4,7 @@ import { describeIssues } from '../lib/protocol';
 
 /** An error a client can act on, sent as `{ error: { code, message, issues? } }`. */
 export class ApiError extends Error {
+  override name = 'ApiError';
   constructor(
     readonly status: ContentfulStatusCode,
     readonly code: string,

@@ -569,8 +569,10 @@ export const ROUTES: Route[] = [
     path: '/api/v1/invites',
     operationId: 'inviteMember',
     access: ADMINS,
-    summary: 'Add a member; answers their join link with a one-time code valid for 7 days.',
+    summary:
+      'Add a member; answers their join link with a one-time code valid for 7 days. A current member’s name, in any case, is refused (409 `name_taken`).',
     request: requests.InviteRequest,
+    errors: [409],
     response: JoinAnswer,
     status: 201,
     async handle({ c, config, body }) {

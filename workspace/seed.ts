@@ -4,6 +4,7 @@ import {
   type Crm,
   type FeedbackItem,
   type Member,
+  type Role,
   VERDICTS,
   type Verdict,
 } from '../lib/protocol';
@@ -11,7 +12,7 @@ import type { Database } from './db/database';
 import { createBrief } from './domain/briefs';
 import { addReply } from './domain/feed';
 import { ingest, prepareBatch } from './domain/ingest';
-import { createMember, loadWorkspace } from './domain/workspace';
+import { createMember, loadWorkspace, toMember } from './domain/workspace';
 
 export const DEMO_REGIONS = ['DACH', 'Nordics', 'UK & Ireland', 'Iberia', 'North America'];
 
@@ -295,12 +296,19 @@ export async function seedDemo(db: Database): Promise<string> {
     await tx.query("UPDATE workspace SET regions = $1 WHERE regions = '[]'::jsonb", [
       JSON.stringify(DEMO_REGIONS),
     ]);
+    // Names are unique among current members: one the team has already (invited before the seed) is
+    // that member, whatever their role.
+    const member = async (name: string, role: 'marketer' | 'rep', region?: string) => {
+      const [row] = await tx.query<{ id: string; name: string; role: Role; region: string | null }>(
+        'SELECT id, name, role, region FROM members WHERE lower(name) = lower($1) AND removed_at IS NULL',
+        [name],
+      );
+      return row ? toMember(row) : (await createMember(tx, { name, role, region })).member;
+    };
     const marketers: Member[] = [];
-    for (const name of ['Mara Jensen', 'Tom Okafor'])
-      marketers.push((await createMember(tx, { name, role: 'marketer' })).member);
+    for (const name of ['Mara Jensen', 'Tom Okafor']) marketers.push(await member(name, 'marketer'));
     const reps: Member[] = [];
-    for (const [name, region] of REPS)
-      reps.push((await createMember(tx, { name, role: 'rep', region })).member);
+    for (const [name, region] of REPS) reps.push(await member(name, 'rep', region));
     const briefs: Array<{ id: string; brief: BriefInput }> = [];
     for (const brief of DEMO_BRIEFS) briefs.push({ id: await createBrief(tx, brief), brief });
     const live = briefs.filter(({ brief }) => brief.status !== 'draft');

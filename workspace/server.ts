@@ -26,6 +26,7 @@ import { type Database, openDatabase } from './db/database';
 import { migrate, pendingMigrations } from './db/migrate';
 import { warmIngest } from './domain/ingest';
 import { createWorkspaceIfEmpty, joinUrl } from './domain/workspace';
+import { ApiError } from './errors';
 import { forgetOldWindows } from './rate-limit';
 import type { WorkspaceConfig } from './routes';
 import { deliverWebhooks } from './webhook';
@@ -302,7 +303,11 @@ async function serve(
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ lines }));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      response.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: message }));
+      // Refused in words for the person at the terminal (a name taken), or a fault to look into.
+      const refused = error instanceof ApiError;
+      response
+        .writeHead(400, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: message, refused }));
     }
   });
   await listen(control, socketPath);

@@ -40,12 +40,18 @@ afterAll(async () => {
   await server?.close();
 });
 
+let anaId: string | undefined;
+/** A join link for Ana Ruiz: invited the first time, then a fresh code each time (names are unique). */
 async function invite(): Promise<string> {
-  const answer = await ws.call('POST', '/api/v1/invites', {
-    token: ws.adminToken,
-    body: { name: 'Ana Ruiz', role: 'rep', region: 'Iberia' },
-  });
-  return ((await answer.json()) as { joinUrl: string }).joinUrl;
+  const answer = anaId
+    ? await ws.call('POST', `/api/v1/members/${anaId}/codes`, { token: ws.adminToken })
+    : await ws.call('POST', '/api/v1/invites', {
+        token: ws.adminToken,
+        body: { name: 'Ana Ruiz', role: 'rep', region: 'Iberia' },
+      });
+  const { joinUrl, member } = (await answer.json()) as { joinUrl: string; member: { id: string } };
+  anaId = member.id;
+  return joinUrl;
 }
 
 async function tryLink(joinLink: string): Promise<string> {

@@ -146,13 +146,18 @@ describe('npm start', () => {
   it('stopped with Ctrl+C while it starts, still closes all it started and reports no error', {
     timeout: 120_000,
   }, async () => {
+    // The browser's profile deleted, the workspace's data kept: Demo Rep is a member already (names are
+    // unique) and is linked again with a fresh code.
+    rmSync(join(data, 'browser'), { recursive: true, force: true });
     const run = start({}, undefined, { npm: true });
     child = run.spawned;
-    // Mid-tour (the profile is linked from the run before). What is closed under the start's awaits is
-    // no error.
+    // Mid-tour. What is closed under the start's awaits is no error.
     await expect
       .poll(() => run.output.stdout, { timeout: 90_000, interval: 200 })
       .toContain('Salesforce Lightning lead: the panel shows');
+    expect(run.output.stdout).toContain(
+      'Linked the extension in its options page with a join link, as “Demo Rep”.',
+    );
     process.kill(-run.spawned.pid!, 'SIGINT');
     expect(await run.exited).toBe(0);
     expect(run.output.stdout).toContain('Stopped.');

@@ -561,6 +561,32 @@ describe.each(DATABASES)('the workspace API on %s', (kind) => {
       expect(all.ok && all.items.some((i) => i.id === theirs.id)).toBe(true);
     });
 
+    it("refuses a current member's name in any case, also two invited at once, and frees a removed one's", async () => {
+      const invite = (name: string) =>
+        ws.call('POST', '/api/v1/invites', { token: ws.adminToken, body: { name, role: 'rep' } });
+      const taken = await invite('  ana ruiz ');
+      expect(taken.status).toBe(409);
+      const error = ((await taken.json()) as { error: { code: string; message: string } }).error;
+      expect(error.code).toBe('name_taken');
+      expect(error.message).toBe(
+        'Ana Ruiz is already a member. Add a surname or an initial, so feedback and filters tell the two apart.',
+      );
+      const together = await Promise.all([invite('Noa Berg'), invite('NOA BERG'), invite('Noa Berg')]);
+      expect(together.map((answer) => answer.status).sort()).toEqual([201, 409, 409]);
+      const members = async () =>
+        (
+          (await (await ws.call('GET', '/api/v1/members', { token: ws.adminToken })).json()) as {
+            members: Array<{ id: string; name: string }>;
+          }
+        ).members;
+      const noas = (await members()).filter((member) => member.name.toLowerCase() === 'noa berg');
+      expect(noas).toHaveLength(1);
+      expect(
+        (await ws.call('DELETE', `/api/v1/members/${noas[0]!.id}`, { token: ws.adminToken })).status,
+      ).toBe(204);
+      expect((await invite('Noa Berg')).status).toBe(201);
+    });
+
     it('issues a fresh code for an existing member', async () => {
       const response = await ws.call('POST', `/api/v1/members/${rep.id}/codes`, { token: ws.adminToken });
       expect(response.status).toBe(201);

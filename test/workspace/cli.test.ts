@@ -68,6 +68,9 @@ describe('the workspace CLI', () => {
       `No server runs on ${data}: its links work once one does (npm run workspace -- --data ${data}).`,
     );
     expect(lines[3]).toMatch(/^Invited Ana Ruiz \(rep, Iberia\), member [0-9a-f-]{36}\.$/);
+    expect(await cliError('invite', '--name', 'Ana Ruiz', '--role', 'marketer', '--data', data)).toBe(
+      'Ana Ruiz is already a member. Add a surname or an initial, so feedback and filters tell the two apart.\n',
+    );
 
     const file = join(folder(), 'backup.jsonl');
     expect((await workspaceCli('backup', file, '--data', data)).at(-1)).toMatch(/^Backed up \d+ rows/);
@@ -129,6 +132,10 @@ describe('the workspace CLI', () => {
     );
     const memberId = invite[0]!.match(/member ([0-9a-f-]{36})/)![1]!;
     expect(invite.at(-2)).toBe(`${server!.url}/join#${invite.at(-1)}`);
+    // A current member's name is refused in words, as the dashboard refuses it.
+    expect(await cliError('invite', '--name', 'mara jensen', '--role', 'rep', '--data', data)).toBe(
+      'Mara Jensen is already a member. Add a surname or an initial, so feedback and filters tell the two apart.\n',
+    );
     const fresh = await workspaceCli('code', '--member', memberId, '--data', data);
     const linked = await server!.call('POST', '/api/v1/link', { body: { code: fresh.at(-1) } });
     expect(linked.status).toBe(200);

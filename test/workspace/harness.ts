@@ -44,6 +44,9 @@ export interface TestWorkspace extends RunningWorkspace {
   destroy(): Promise<void>;
 }
 
+/** Members made up by join() in this test file's process: their names are numbered, as names are unique. */
+let joined = 0;
+
 export async function startTestWorkspace(
   kind: DatabaseKind,
   { adminToken: knownAdminToken, ...options }: Partial<ServeOptions> & { adminToken?: string } = {},
@@ -88,7 +91,8 @@ export async function startTestWorkspace(
     databaseUrl,
     call,
     adminToken,
-    async join(role, name = `Test ${role}`, region) {
+    // Member names are unique among current members: each made-up one is numbered.
+    async join(role, name = `Test ${role} ${++joined}`, region) {
       const response = await call('POST', '/api/v1/invites', {
         token: adminToken,
         body: { name, role, ...(region ? { region } : {}) },

@@ -18,6 +18,8 @@ export const ADVISORY_LOCK = {
   migrations: 4242001,
   /** Making the workspace and its first admin on an empty database (../domain/workspace.ts). */
   firstStart: 4242002,
+  /** Adding a member, so that two added at once cannot both take one name (../domain/workspace.ts). */
+  memberNames: 4242003,
 } as const;
 
 /** PostgreSQL, embedded (PGlite in a data folder) or a real server: one dialect, one interface. */

@@ -53,11 +53,29 @@ export async function createWorkspaceIfEmpty(
   });
 }
 
-/** A new member and their first one-time code. */
+/**
+ * A new member and their first one-time code. Names are how the dashboard tells members apart (the
+ * rep filter, feedback, replies, the team list), so a name a current member has, in any case, is
+ * refused; a removed member's name is free again. Run in a transaction: the check and the insert hold
+ * an advisory lock, so two added at once cannot both take one name.
+ */
 export async function createMember(
   sql: Sql,
   input: { name: string; role: Role; region?: string | undefined },
 ): Promise<{ code: string; member: Member }> {
+  await sql.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCK.memberNames]);
+  const [taken] = await sql.query<{ name: string }>(
+    'SELECT name FROM members WHERE lower(name) = lower($1) AND removed_at IS NULL LIMIT 1',
+    [input.name],
+  );
+  if (taken) {
+    throw new ApiError(
+      409,
+      'name_taken',
+      `${taken.name} is already a member. Add a surname or an initial, so feedback and filters tell the two apart.`,
+      [{ path: 'name', message: 'is already a member’s name' }],
+    );
+  }
   const [row] = await sql.query<MemberRow>(
     'INSERT INTO members (id, name, role, region) VALUES ($1, $2, $3, $4) RETURNING id, name, role, region',
     [randomUUID(), input.name, input.role, input.region ?? null],
