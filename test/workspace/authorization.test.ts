@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { briefInput, feedbackItem } from '../support/examples';
 import { DATABASES, startTestWorkspace, type TestWorkspace } from './harness';
 
+/** Invites made by the matrix: numbered, as member names are unique among current members. */
+let invited = 0;
 type Caller = 'none' | 'bad' | 'revoked' | 'rep' | 'marketer' | 'admin';
 const CALLERS: Caller[] = ['none', 'bad', 'revoked', 'rep', 'marketer', 'admin'];
 
@@ -41,7 +43,7 @@ const MATRIX: Record<string, { allowed: Caller[]; body?: () => unknown; query?: 
   'GET /api/v1/workspace': { allowed: ['admin'] },
   'PATCH /api/v1/workspace': { allowed: ['admin'], body: () => ({ regions: ['DACH', 'Iberia'] }) },
   'PATCH /api/v1/members/{id}': { allowed: ['admin'], body: () => ({ region: 'DACH' }) },
-  'POST /api/v1/invites': { allowed: ['admin'], body: () => ({ name: 'New rep', role: 'rep' }) },
+  'POST /api/v1/invites': { allowed: ['admin'], body: () => ({ name: `New rep ${++invited}`, role: 'rep' }) },
   'POST /api/v1/members/{id}/codes': { allowed: ['admin'] },
   'DELETE /api/v1/members/{id}': { allowed: ['admin'] },
   'DELETE /api/v1/tokens/current': { allowed: ['rep', 'marketer', 'admin'] },
@@ -85,7 +87,7 @@ describe.each(DATABASES)('the authorization matrix on %s', (kind) => {
     ID_FOR['/api/v1/feedback/{id}/replies'] = () => item.id;
     ID_FOR['/api/v1/feedback/{id}/answers/{index}/useful'] = () => item.id;
     // Each call removes or re-codes a member of its own, so the callers above keep working.
-    const spare = async () => (await ws.join('rep', 'Spare')).id;
+    const spare = async () => (await ws.join('rep')).id;
     const spares: string[] = [];
     for (let i = 0; i < CALLERS.length * 3; i++) spares.push(await spare());
     ID_FOR['/api/v1/members/{id}/codes'] = () => spares[0]!;

@@ -11,10 +11,12 @@ afterAll(async () => {
   await ws?.destroy();
 });
 
+let invited = 0;
 async function invite(role: 'rep' | 'marketer'): Promise<string> {
   const response = await ws.call('POST', '/api/v1/invites', {
     token: ws.adminToken,
-    body: { name: `A ${role}`, role },
+    // Member names are unique among current members: a made-up one is numbered.
+    body: { name: `A ${role} ${++invited}`, role },
   });
   return ((await response.json()) as { code: string }).code;
 }

@@ -97,6 +97,8 @@ export async function startTestWorkspace(
         token: adminToken,
         body: { name, role, ...(region ? { region } : {}) },
       });
+      if (response.status !== 201)
+        throw new Error(`invite failed: ${response.status} ${await response.text()}`);
       const invite = (await response.json()) as { member: { id: string }; code: string };
       return { id: invite.member.id, token: await link(invite.code) };
     },

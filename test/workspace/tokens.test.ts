@@ -17,7 +17,9 @@ describe.each(DATABASES)('tokens and codes on %s', (kind) => {
     await ws?.destroy();
   });
 
-  async function invite(name = 'Rep'): Promise<{ id: string; code: string }> {
+  let invited = 0;
+  // Member names are unique among current members: a made-up one is numbered.
+  async function invite(name = `Rep ${++invited}`): Promise<{ id: string; code: string }> {
     const response = await ws.call('POST', '/api/v1/invites', {
       token: ws.adminToken,
       body: { name, role: 'rep' },
