@@ -108,6 +108,21 @@ describe('the brief editor model', () => {
     expect(model.form.value.name).toBe('Hannover Messe 2026, hall 9');
   });
 
+  it("says which regions are none of the workspace's, and the one meant when only the case differs", () => {
+    me.value = { ...meAnswer(), workspace: { ...meAnswer().workspace, regions: ['DACH', 'Iberia'] } };
+    const model = createBriefEditorModel(null);
+    model.set('regions', 'DACH\n iberia \nLATAM');
+    expect(model.regionsHint.value).toBe(
+      "One per line. This workspace's regions: DACH, Iberia. Not among them: “iberia” (did you mean “Iberia”?), “LATAM” (an admin adds regions in Team).",
+    );
+    model.set('regions', 'DACH\nIberia');
+    expect(model.regionsHint.value).toBe("One per line. This workspace's regions: DACH, Iberia");
+    // A workspace with no regions yet: any is the team's own word.
+    me.value = { ...meAnswer(), workspace: { ...meAnswer().workspace, regions: [] } };
+    model.set('regions', 'LATAM');
+    expect(model.regionsHint.value).toBe("One per line. This workspace's regions: none yet");
+  });
+
   it('reads the campaigns when opened by address, and says when the campaign is gone', async () => {
     stubWorkspace({ 'GET /api/v1/campaigns': { json: { campaigns: [brief()] } } });
     const found = createBriefEditorModel(CAMPAIGN_ID);

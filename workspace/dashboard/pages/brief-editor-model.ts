@@ -185,9 +185,21 @@ export function createBriefEditorModel(id: string | null) {
     );
   });
 
-  const regionsHint = computed(() =>
-    td('briefRegionsHint', me.value?.workspace.regions.join(', ') || td('briefRegionsNone')),
-  );
+  // A brief's regions are the team's words for where it runs; reps report the workspace's regions. A
+  // line that is none of them is said beside the field (not refused: an admin may add it later), with
+  // the one it differs from only in case, the likely slip.
+  const regionsHint = computed(() => {
+    const known = me.value?.workspace.regions ?? [];
+    const hint = td('briefRegionsHint', known.join(', ') || td('briefRegionsNone'));
+    if (known.length === 0) return hint;
+    const unknown = lines(form.value.regions).filter((region) => !known.includes(region));
+    if (unknown.length === 0) return hint;
+    const named = unknown.map((region) => {
+      const meant = known.find((k) => k.toLocaleLowerCase() === region.toLocaleLowerCase());
+      return meant ? td('briefRegionMeant', region, meant) : td('briefRegionQuoted', region);
+    });
+    return `${hint}. ${td('briefRegionsUnknown', named.join(', '))}`;
+  });
   const title = computed(() => (id ? td('briefEditTitle', name.value ?? '…') : td('briefNewTitle')));
 
   async function save(): Promise<void> {
