@@ -115,13 +115,17 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
 
   it("shows a marketer's reply in the popup and in the panel", async () => {
     const [item] = await received();
+    // The popup open, its outbox shown, before the marketer replies: a reply the background pulled
+    // before the popup opened (a retry's sync, say) would be shown at opening, and so seen (a CI run
+    // met that order).
+    const popup = await chromium.context.newPage();
+    await popup.goto(`chrome-extension://${chromium.extensionId}/popup.html`);
+    await popup.getByText('Every verdict has been sent.').waitFor();
     const reply = await ws.call('POST', `/api/v1/feedback/${item!.id}/replies`, {
       token: marketer.token,
       body: { text: 'Thanks, we will drop the price from the ad.' },
     });
     expect(reply.status).toBe(201);
-    const popup = await chromium.context.newPage();
-    await popup.goto(`chrome-extension://${chromium.extensionId}/popup.html`);
     await popup.getByRole('button', { name: 'Sync now' }).click();
     await popup.getByText('New replies (1)').waitFor();
     await popup.getByText('Thanks, we will drop the price from the ad.').waitFor();
