@@ -190,7 +190,12 @@ void Promise.race([
 ]).then(() => render(<Popup />, document.getElementById('app')!));
 firstOutbox.then((answer) => {
   // Replies shown at opening count as seen: the badge and the next popup stop calling them new. By
-  // this first answer itself: a later one (Sync now, an outbox change) may already have replaced it on
-  // screen with replies pulled since, which the rep has not been shown at opening.
-  if (answer.ok && answer.reply.newReplies.length > 0) void askBackground({ type: 'repliesSeen' });
+  // this first answer itself, and only its replies: a later answer (Sync now, an outbox change) may
+  // already have replaced it on screen, and the background may have pulled more since, which the rep
+  // was not shown at opening.
+  if (answer.ok && answer.reply.newReplies.length > 0)
+    void askBackground({
+      type: 'repliesSeen',
+      replyIds: answer.reply.newReplies.map((notice) => notice.reply.id),
+    });
 });

@@ -175,11 +175,19 @@ export const REGISTRY = {
     },
   ),
   repliesSeen: entry(
-    // Without a lead: every reply the popup listed. With one: those its panel showed.
-    z.strictObject({ type: z.literal('repliesSeen'), leadKey: z.string().max(LIMITS.url).optional() }),
+    // Without a lead: every lead's (the popup). With one: that lead's (its panel). With replyIds: only
+    // up to those shown, so one pulled since the list was read stays new.
+    z.strictObject({
+      type: z.literal('repliesSeen'),
+      leadKey: z.string().max(LIMITS.url).optional(),
+      replyIds: z
+        .array(z.uuid())
+        .max(LIMITS.replies * 100)
+        .optional(),
+    }),
     PAGES,
     async (message, _s, deps): Promise<OutboxStatus> => {
-      await markRepliesSeen(await deps.db(), message.leadKey);
+      await markRepliesSeen(await deps.db(), message.leadKey, message.replyIds);
       deps.outboxChanged();
       return outboxStatus(await deps.db());
     },

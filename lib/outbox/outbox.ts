@@ -219,14 +219,30 @@ export async function outboxStatus(db: IDBPDatabase<SameroomDb>): Promise<Outbox
   };
 }
 
-/** Marks the replies shown so far as seen: every lead's (the popup), or one lead's (its panel). */
-export async function markRepliesSeen(db: IDBPDatabase<SameroomDb>, leadKey?: string): Promise<void> {
+/**
+ * Marks replies seen: every lead's (the popup) or one lead's (its panel); with `replyIds`, only up to the
+ * last of those shown, so a reply pulled after the list was read stays new (a lead's replies are kept in
+ * the order they came, and seen is a count of them).
+ */
+export async function markRepliesSeen(
+  db: IDBPDatabase<SameroomDb>,
+  leadKey?: string,
+  replyIds?: readonly string[],
+): Promise<void> {
+  const shown = replyIds && new Set(replyIds);
   const tx = db.transaction('sent', 'readwrite');
   const unseen = (await tx.store.index('by-unseen').getAll(1)).filter(
     (entry) => leadKey === undefined || entry.leadKey === leadKey,
   );
+  const seenNow = (entry: (typeof unseen)[number]) => {
+    if (!shown) return entry.replies.length;
+    const last = entry.replies.findLastIndex((reply) => shown.has(reply.id));
+    return Math.max(entry.repliesSeen, last + 1);
+  };
   await Promise.all([
-    ...unseen.map((entry) => tx.store.put(withUnseenMark({ ...entry, repliesSeen: entry.replies.length }))),
+    ...unseen
+      .filter((entry) => seenNow(entry) !== entry.repliesSeen)
+      .map((entry) => tx.store.put(withUnseenMark({ ...entry, repliesSeen: seenNow(entry) }))),
     tx.done,
   ]);
 }

@@ -126,6 +126,30 @@ describe('IndexedDB schema upgrades', () => {
     expect((await outboxStatus(db)).newReplies).toEqual([]);
   });
 
+  it('marks seen only the replies shown when told which, so one pulled since stays new', async () => {
+    await createV4WithReplies();
+    const db = await openSameroomDb();
+    const [entry] = await db.getAllFromIndex('sent', 'by-unseen', 1);
+    const shown = (await outboxStatus(db)).newReplies.map((notice) => notice.reply.id);
+    // A second reply pulled after the popup read its list.
+    const later = {
+      ...entry!.replies[0]!,
+      id: '55555555-5555-4555-8555-555555555555',
+      text: 'One more thing.',
+    };
+    await db.put('sent', { ...entry!, replies: [...entry!.replies, later] });
+    await markRepliesSeen(db, undefined, shown);
+    expect((await outboxStatus(db)).newReplies.map((notice) => notice.reply.text)).toEqual([
+      'One more thing.',
+    ]);
+    expect(await db.countFromIndex('sent', 'by-unseen', 1)).toBe(1);
+    // Shown ids already seen change nothing; the rest marked when shown.
+    await markRepliesSeen(db, undefined, shown);
+    expect((await db.get('sent', entry!.item.id))!.repliesSeen).toBe(1);
+    await markRepliesSeen(db, undefined, [later.id]);
+    expect(await db.countFromIndex('sent', 'by-unseen', 1)).toBe(0);
+  });
+
   it('keeps the unsent verdicts of a version 3 database and adds an empty drafts store', async () => {
     const ids = await createV3WithUnsent();
     const db = await openSameroomDb();
