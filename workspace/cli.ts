@@ -7,7 +7,7 @@
  * socket does not answer, they refuse in one line naming it. Every mistake is one line naming the
  * problem and the fix; `--debug` adds the stack trace.
  */
-import { existsSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -56,7 +56,11 @@ const SERVE: Record<string, Flag> = {
     default: false,
     help: 'let the team webhook reach loopback and private addresses',
   },
-  'public-url': { type: 'string', value: 'URL', help: 'how join links start (default: the address served)' },
+  'public-url': {
+    type: 'string',
+    value: 'URL',
+    help: 'how join links start (default: the address served, or last served from this data folder)',
+  },
   'backup-every': {
     type: 'string',
     default: '24',
@@ -217,6 +221,22 @@ function wholeNumber(flag: string, text: string, min: number, max: number, what:
 }
 
 /** Sends the command to a running server; null when none answers on the socket. */
+/** Where the last server on this data folder was reached (its --public-url, else its address). */
+const SERVED_AT = 'served-at.json';
+
+/** The address the last server on this folder served at, for the links a command prints without one;
+ * undefined when none has served here (or the file is not one of ours). */
+function lastServedAt(dataDir: string): string | undefined {
+  try {
+    const { publicUrl } = JSON.parse(readFileSync(join(dataDir, SERVED_AT), 'utf8')) as {
+      publicUrl?: unknown;
+    };
+    return typeof publicUrl === 'string' && URL.canParse(publicUrl) ? publicUrl : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function viaSocket(dataDir: string, command: Command): Promise<string[] | null> {
   const socketPath = join(dataDir, SOCKET_NAME);
   if (!existsSync(socketPath)) return Promise.resolve(null);
@@ -401,6 +421,12 @@ async function serve(dataDir: string, values: Record<string, string | boolean | 
   console.log(
     `Sameroom workspace at ${workspace.url} (${databaseUrl ? 'PostgreSQL server' : `PGlite in ${dataDir}`}).`,
   );
+  // The join links a command prints while no server runs start as this server's do.
+  writeFileSync(
+    join(dataDir, SERVED_AT),
+    JSON.stringify({ publicUrl: (values['public-url'] as string | undefined) ?? workspace.url }),
+    { mode: 0o600 },
+  );
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -423,7 +449,8 @@ async function main(argv: string[]): Promise<void> {
   process.umask(0o077); // the data folder, database files, socket and backups are the owner's alone
   if (verbName === 'serve') return serve(dataDir, values);
 
-  const publicUrl = (values['public-url'] as string | undefined) ?? 'http://localhost:8787';
+  const publicUrl =
+    (values['public-url'] as string | undefined) ?? lastServedAt(dataDir) ?? 'http://localhost:8787';
   const [argument] = positionals;
   if (verbName === 'restore' && !argument) {
     for (const line of listedBackups(dataDir)) console.log(line);

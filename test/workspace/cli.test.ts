@@ -188,6 +188,10 @@ describe('the workspace CLI', () => {
     await vi.waitFor(() => expect(execFileSync('ps', ['-eo', 'args']).toString()).not.toContain(data), {
       timeout: 10_000,
     });
+    // With no server running now, a command's join link starts as that server's did, not with the
+    // default port's.
+    const invite = await workspaceCli('invite', '--name', 'Ana Ruiz', '--role', 'rep', '--data', data);
+    expect(invite.at(-2)).toBe(`${url}/join#${invite.at(-1)}`);
   }, 90_000);
 
   it('explains its usage when a command is wrong', async () => {
