@@ -220,7 +220,6 @@ function wholeNumber(flag: string, text: string, min: number, max: number, what:
   return value;
 }
 
-/** Sends the command to a running server; null when none answers on the socket. */
 /** Where the last server on this data folder was reached (its --public-url, else its address). */
 const SERVED_AT = 'served-at.json';
 
@@ -237,6 +236,7 @@ function lastServedAt(dataDir: string): string | undefined {
   }
 }
 
+/** Sends the command to a running server; null when none answers on the socket. */
 function viaSocket(dataDir: string, command: Command): Promise<string[] | null> {
   const socketPath = join(dataDir, SOCKET_NAME);
   if (!existsSync(socketPath)) return Promise.resolve(null);
