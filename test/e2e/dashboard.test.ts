@@ -58,6 +58,15 @@ describe('the marketing dashboard in Chromium', () => {
 
     await page.getByLabel('Status').selectOption('active');
     await page.getByLabel('Channel').fill('Trade show');
+    // A region that is none of the workspace's is named beside the field, with the one meant.
+    await page.getByLabel('Regions').fill('DACH\ndach');
+    expect(await page.getByLabel('Regions').evaluate((field) => field.getAttribute('aria-describedby'))).toBe(
+      'h-regions',
+    );
+    await page
+      .locator('#h-regions')
+      .getByText('Not among them: “dach” (did you mean “DACH”?) (an admin adds regions in Team).')
+      .waitFor();
     await page.getByLabel('Regions').fill('DACH');
     await page.getByLabel('Objective').fill('Book site assessments with plant managers.');
     await page.getByLabel('Talking points').fill('Zero-downtime install\nPayback under 14 months');
@@ -69,6 +78,11 @@ describe('the marketing dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Save campaign' }).click();
     await page.getByRole('link', { name: 'Hannover Messe 2026' }).waitFor();
     await page.getByText('0 of 12 sales needed').waitFor();
+    // A campaign address that names no campaign (mistyped, cut off) says so, with the way back.
+    await page.goto(`${ws.url}/campaigns/hannover`);
+    await page.getByRole('heading', { name: 'Campaign not found' }).waitFor();
+    await page.getByRole('button', { name: 'Back to the campaigns' }).click();
+    await page.getByRole('link', { name: 'Hannover Messe 2026' }).waitFor();
   });
 
   it("shows a rep's feedback in the matrix, drills down to it, and sends a reply the rep pulls", async () => {
