@@ -569,7 +569,7 @@ describe.each(DATABASES)('the workspace API on %s', (kind) => {
       const error = ((await taken.json()) as { error: { code: string; message: string } }).error;
       expect(error.code).toBe('name_taken');
       expect(error.message).toBe(
-        'Ana Ruiz is already a member. Add a surname or an initial, so feedback and filters tell the two apart.',
+        'Ana Ruiz is already a member. Add a surname or an initial, so feedback and filters tell the two apart; for the same person in a new browser, give them a new join link instead.',
       );
       const together = await Promise.all([invite('Noa Berg'), invite('NOA BERG'), invite('Noa Berg')]);
       expect(together.map((answer) => answer.status).sort()).toEqual([201, 409, 409]);

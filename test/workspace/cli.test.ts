@@ -69,7 +69,7 @@ describe('the workspace CLI', () => {
     );
     expect(lines[3]).toMatch(/^Invited Ana Ruiz \(rep, Iberia\), member [0-9a-f-]{36}\.$/);
     expect(await cliError('invite', '--name', 'Ana Ruiz', '--role', 'marketer', '--data', data)).toBe(
-      'Ana Ruiz is already a member. Add a surname or an initial, so feedback and filters tell the two apart.\n',
+      'Ana Ruiz is already a member. Add a surname or an initial, so feedback and filters tell the two apart; for the same person in a new browser, give them a new join link instead.\n',
     );
 
     const file = join(folder(), 'backup.jsonl');
@@ -134,7 +134,7 @@ describe('the workspace CLI', () => {
     expect(invite.at(-2)).toBe(`${server!.url}/join#${invite.at(-1)}`);
     // A current member's name is refused in words, as the dashboard refuses it.
     expect(await cliError('invite', '--name', 'mara jensen', '--role', 'rep', '--data', data)).toBe(
-      'Mara Jensen is already a member. Add a surname or an initial, so feedback and filters tell the two apart.\n',
+      'Mara Jensen is already a member. Add a surname or an initial, so feedback and filters tell the two apart; for the same person in a new browser, give them a new join link instead.\n',
     );
     const fresh = await workspaceCli('code', '--member', memberId, '--data', data);
     const linked = await server!.call('POST', '/api/v1/link', { body: { code: fresh.at(-1) } });

@@ -72,7 +72,7 @@ export async function createMember(
     throw new ApiError(
       409,
       'name_taken',
-      `${taken.name} is already a member. Add a surname or an initial, so feedback and filters tell the two apart.`,
+      `${taken.name} is already a member. Add a surname or an initial, so feedback and filters tell the two apart; for the same person in a new browser, give them a new join link instead.`,
       [{ path: 'name', message: 'is already a member’s name' }],
     );
   }
