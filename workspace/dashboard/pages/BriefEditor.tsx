@@ -74,11 +74,12 @@ export function BriefEditor(props: { id: string | null }) {
   const set = (name: FieldName) => (event: Event) =>
     model.set(name, (event.currentTarget as HTMLInputElement).value);
 
-  const field = (name: FieldName, label: DashboardKey, input: JSX.Element, hint?: string) => {
+  // Each field's label is LABELS', as the list of what needs attention names it.
+  const field = (name: FieldName, input: JSX.Element, hint?: string) => {
     const error = model.errorFor(name);
     return (
       <div class={error ? 'field field--error' : 'field'}>
-        <label for={`f-${name}`}>{td(label)}</label>
+        <label for={`f-${name}`}>{td(LABELS[name])}</label>
         {input}
         {hint && <small id={`h-${name}`}>{hint}</small>}
         {error && (
@@ -90,7 +91,7 @@ export function BriefEditor(props: { id: string | null }) {
     );
   };
   /** A one-line input or a paragraph, wired to its error or hint for screen readers. */
-  const control = (multiline: boolean) => (name: FieldName, label: DashboardKey, hint?: string) => {
+  const control = (multiline: boolean) => (name: FieldName, hint?: string) => {
     const error = model.errorFor(name);
     const shared = {
       id: `f-${name}`,
@@ -102,19 +103,13 @@ export function BriefEditor(props: { id: string | null }) {
       list: name === 'channel' ? 'channel-choices' : undefined,
       'aria-describedby': error ? `e-${name}` : hint ? `h-${name}` : undefined,
     };
-    return field(name, label, multiline ? <textarea rows={3} {...shared} /> : <input {...shared} />, hint);
+    return field(name, multiline ? <textarea rows={3} {...shared} /> : <input {...shared} />, hint);
   };
   const text = control(false);
   const area = control(true);
-  const select = <T extends string>(
-    name: FieldName,
-    label: DashboardKey,
-    options: readonly T[],
-    word: (option: T) => string,
-  ) =>
+  const select = <T extends string>(name: FieldName, options: readonly T[], word: (option: T) => string) =>
     field(
       name,
-      label,
       <select id={`f-${name}`} value={f[name]} onChange={set(name)}>
         {options.map((option) => (
           <option key={option} value={option}>
@@ -154,56 +149,51 @@ export function BriefEditor(props: { id: string | null }) {
         )}
         <fieldset>
           <legend>{td('briefLegendCampaign')}</legend>
-          {text('name', 'briefName')}
-          {select('status', 'briefStatus', BRIEF_STATUSES, statusLabel)}
-          {text('channel', 'briefChannel', td('briefChannelHint'))}
+          {text('name')}
+          {select('status', BRIEF_STATUSES, statusLabel)}
+          {text('channel', td('briefChannelHint'))}
           <datalist id="channel-choices">
             {model.channels.value.map((channel) => (
               <option key={channel} value={channel} />
             ))}
           </datalist>
-          {select('priority', 'briefPriority', PRIORITIES, priorityLabel)}
-          {text('owner', 'briefOwner')}
-          {area('regions', 'briefRegions', model.regionsHint.value)}
+          {select('priority', PRIORITIES, priorityLabel)}
+          {text('owner')}
+          {area('regions', model.regionsHint.value)}
           {field(
             'startsOn',
-            'briefStartsOn',
             <input id="f-startsOn" type="date" value={f.startsOn} onInput={set('startsOn')} />,
           )}
-          {field(
-            'endsOn',
-            'briefEndsOn',
-            <input id="f-endsOn" type="date" value={f.endsOn} onInput={set('endsOn')} />,
-          )}
+          {field('endsOn', <input id="f-endsOn" type="date" value={f.endsOn} onInput={set('endsOn')} />)}
         </fieldset>
         <fieldset>
           <legend>{td('briefLegendWhy')}</legend>
-          {area('objective', 'briefObjective')}
-          {area('audience', 'briefAudience')}
-          {area('notFor', 'briefNotFor')}
-          {area('keyMessage', 'briefKeyMessage')}
-          {area('offer', 'briefOffer')}
-          {area('talkingPoints', 'briefTalkingPoints', td('hintOnePerLine'))}
-          {area('questionsForSales', 'briefQuestions', td('briefQuestionsHint'))}
+          {area('objective')}
+          {area('audience')}
+          {area('notFor')}
+          {area('keyMessage')}
+          {area('offer')}
+          {area('talkingPoints', td('hintOnePerLine'))}
+          {area('questionsForSales', td('briefQuestionsHint'))}
         </fieldset>
         <fieldset>
           <legend>{td('briefLegendEconomics')}</legend>
-          {text('currency', 'briefCurrency', td('briefCurrencyHint'))}
-          {text('budget', 'briefBudget')}
-          {text('spendToDate', 'briefSpendToDate')}
-          {text('avgDealValue', 'briefAvgDealValue')}
-          {text('grossMarginPct', 'briefGrossMargin')}
-          {text('breakEvenDeals', 'briefBreakEvenDeals', td('briefBreakEvenHint'))}
+          {text('currency', td('briefCurrencyHint'))}
+          {text('budget')}
+          {text('spendToDate')}
+          {text('avgDealValue')}
+          {text('grossMarginPct')}
+          {text('breakEvenDeals', td('briefBreakEvenHint'))}
           <p class="derived" aria-live="polite">
             {model.derived.value}
           </p>
         </fieldset>
         <fieldset>
           <legend>{td('briefLegendMatch')}</legend>
-          {area('campaignIds', 'briefCampaignIds', td('briefCampaignIdsHint'))}
-          {area('utmCampaigns', 'briefUtmCampaigns', td('hintOnePerLine'))}
-          {area('leadSources', 'briefLeadSources', td('briefLeadSourcesHint'))}
-          {area('keywords', 'briefKeywords', td('hintOnePerLine'))}
+          {area('campaignIds', td('briefCampaignIdsHint'))}
+          {area('utmCampaigns', td('hintOnePerLine'))}
+          {area('leadSources', td('briefLeadSourcesHint'))}
+          {area('keywords', td('hintOnePerLine'))}
         </fieldset>
         <div class="actions">
           <button type="submit" class="button" aria-disabled={model.saving.value}>
