@@ -27,6 +27,7 @@ import {
   DataFolderInUse,
   ownerOnlyFolder,
 } from '../workspace/data-folder';
+import { memberNamed } from '../workspace/domain/workspace';
 import { type RunningWorkspace, startWorkspace } from '../workspace/server';
 
 const HELP = `Usage: npm start [-- FLAGS]
@@ -369,9 +370,7 @@ async function main(): Promise<void> {
   started.push(() => session.close());
   if (!(await isLinked(session))) {
     // Demo Rep may be a member already (a browser profile deleted, the data kept): a fresh code, then.
-    const [demoRep] = await workspace.db.query<{ id: string }>(
-      "SELECT id FROM members WHERE name = 'Demo Rep' AND removed_at IS NULL",
-    );
+    const demoRep = await memberNamed(workspace.db, 'Demo Rep');
     const joinLink = (
       await runCommand(
         workspace.db,

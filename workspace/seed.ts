@@ -4,7 +4,6 @@ import {
   type Crm,
   type FeedbackItem,
   type Member,
-  type Role,
   VERDICTS,
   type Verdict,
 } from '../lib/protocol';
@@ -12,7 +11,7 @@ import type { Database } from './db/database';
 import { createBrief } from './domain/briefs';
 import { addReply } from './domain/feed';
 import { ingest, prepareBatch } from './domain/ingest';
-import { createMember, loadWorkspace, toMember } from './domain/workspace';
+import { createMember, loadWorkspace, memberNamed } from './domain/workspace';
 
 export const DEMO_REGIONS = ['DACH', 'Nordics', 'UK & Ireland', 'Iberia', 'North America'];
 
@@ -298,13 +297,8 @@ export async function seedDemo(db: Database): Promise<string> {
     ]);
     // Names are unique among current members: one the team has already (invited before the seed) is
     // that member, whatever their role.
-    const member = async (name: string, role: 'marketer' | 'rep', region?: string) => {
-      const [row] = await tx.query<{ id: string; name: string; role: Role; region: string | null }>(
-        'SELECT id, name, role, region FROM members WHERE lower(name) = lower($1) AND removed_at IS NULL',
-        [name],
-      );
-      return row ? toMember(row) : (await createMember(tx, { name, role, region })).member;
-    };
+    const member = async (name: string, role: 'marketer' | 'rep', region?: string) =>
+      (await memberNamed(tx, name)) ?? (await createMember(tx, { name, role, region })).member;
     const marketers: Member[] = [];
     for (const name of ['Mara Jensen', 'Tom Okafor']) marketers.push(await member(name, 'marketer'));
     const reps: Member[] = [];

@@ -53,6 +53,15 @@ export async function createWorkspaceIfEmpty(
   });
 }
 
+/** The current member with this name, in any case (names are unique among them: createMember). */
+export async function memberNamed(sql: Sql, name: string): Promise<Member | null> {
+  const [row] = await sql.query<MemberRow>(
+    'SELECT id, name, role, region FROM members WHERE lower(name) = lower($1) AND removed_at IS NULL LIMIT 1',
+    [name],
+  );
+  return row ? toMember(row) : null;
+}
+
 /**
  * A new member and their first one-time code. Names are how the dashboard tells members apart (the
  * rep filter, feedback, replies, the team list), so a name a current member has, in any case, is
@@ -64,10 +73,7 @@ export async function createMember(
   input: { name: string; role: Role; region?: string | undefined },
 ): Promise<{ code: string; member: Member }> {
   await sql.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCK.memberNames]);
-  const [taken] = await sql.query<{ name: string }>(
-    'SELECT name FROM members WHERE lower(name) = lower($1) AND removed_at IS NULL LIMIT 1',
-    [input.name],
-  );
+  const taken = await memberNamed(sql, input.name);
   if (taken) {
     throw new ApiError(
       409,
