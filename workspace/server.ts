@@ -23,6 +23,7 @@ import { clientAddressReader, normalizeAddress, type TrustProxy } from './client
 import { Command, runCommand } from './commands';
 import { claimDataFolder, type DataFolderClaim, SOCKET_NAME } from './data-folder';
 import { type Database, openDatabase } from './db/database';
+import { MAINTENANCE_EVERY_MS, scheduleMaintenance } from './db/maintenance';
 import { migrate, pendingMigrations } from './db/migrate';
 import { warmIngest } from './domain/ingest';
 import { createWorkspaceIfEmpty, joinUrl } from './domain/workspace';
@@ -62,6 +63,8 @@ export interface ServeOptions {
   requestTimeoutMs?: number;
   /** How often the webhook queue is looked at. */
   webhookIntervalMs?: number;
+  /** On PGlite, how often its tables are looked at to be analyzed and vacuumed (default a minute). */
+  maintenanceEveryMs?: number;
   /**
    * On PGlite, run ingest once on made-up verdicts, rolled back, as the server starts (default true):
    * the first real ingests after a start then run at full speed (workspace/domain/ingest.ts).
@@ -327,6 +330,11 @@ async function serve(
       });
   }, options.webhookIntervalMs ?? 2_000);
   webhooks.unref();
+  const stopMaintenance = scheduleMaintenance(
+    db,
+    (line) => console.error(line),
+    options.maintenanceEveryMs ?? MAINTENANCE_EVERY_MS,
+  );
 
   return {
     url: ownUrl,
@@ -339,6 +347,7 @@ async function serve(
       clearInterval(webhooks);
       await delivering;
       await stopBackups();
+      await stopMaintenance();
       await closeServer(control);
       await closeServer(server);
       rmSync(socketPath, { force: true });
