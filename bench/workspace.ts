@@ -74,8 +74,8 @@ function post(agent: Agent, url: URL, headers: Record<string, string>, body: str
   });
 }
 
-/** Batches of 100 new lead verdicts under one campaign, their record ids from `first` on. */
-function feedbackBodies(campaignId: string, batches: number, first: number): string[] {
+/** Batches of 100 verdicts under one campaign, on leads with record ids from `first` on. */
+function feedbackBodies(campaignId: string, batches: number, first: number, createdAt?: string): string[] {
   return Array.from({ length: batches }, (_, batch) =>
     JSON.stringify({
       items: Array.from({ length: 100 }, (_, n) =>
@@ -83,6 +83,7 @@ function feedbackBodies(campaignId: string, batches: number, first: number): str
           id: randomUUID(),
           campaignId,
           lead: { crm: 'hubspot', objectType: 'contact', recordId: String(first + batch * 100 + n) },
+          ...(createdAt ? { createdAt } : {}),
         }),
       ),
     }),
@@ -90,12 +91,10 @@ function feedbackBodies(campaignId: string, batches: number, first: number): str
 }
 
 /**
- * Items per second through POST /api/v1/feedback: 4 clients, batches of 100, each item a new lead
- * verdict. A server runs for days: the figure is its steady pace, after WARM_UP_BATCHES unmeasured
- * batches through the same path (the process's JIT, the pool's connections and their plans warm). Cold,
- * the first 20,000 items of a process ran 10-15 % slower.
+ * A campaign of its own, and what posts bodies to POST /api/v1/feedback from CLIENTS clients at once
+ * and answers how many items were stored.
  */
-export async function ingestRate(ws: RunningWorkspace, token: string): Promise<number> {
+async function feedbackPoster(ws: RunningWorkspace, token: string) {
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const brief = await fetch(`${ws.url}/api/v1/campaigns`, {
     method: 'POST',
@@ -105,7 +104,6 @@ export async function ingestRate(ws: RunningWorkspace, token: string): Promise<n
   const { id: campaignId } = (await brief.json()) as { id: string };
   const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
   const url = new URL(`${ws.url}/api/v1/feedback`);
-  /** Posts the bodies from CLIENTS clients at once: the items stored. */
   const run = async (bodies: string[]) => {
     let next = 0;
     let stored = 0;
@@ -122,6 +120,17 @@ export async function ingestRate(ws: RunningWorkspace, token: string): Promise<n
     );
     return stored;
   };
+  return { campaignId, run, close: () => agent.destroy() };
+}
+
+/**
+ * Items per second through POST /api/v1/feedback: 4 clients, batches of 100, each item a new lead
+ * verdict. A server runs for days: the figure is its steady pace, after WARM_UP_BATCHES unmeasured
+ * batches through the same path (the process's JIT, the pool's connections and their plans warm). Cold,
+ * the first 20,000 items of a process ran 10-15 % slower.
+ */
+export async function ingestRate(ws: RunningWorkspace, token: string): Promise<number> {
+  const { campaignId, run, close } = await feedbackPoster(ws, token);
   try {
     const warmUp = feedbackBodies(campaignId, WARM_UP_BATCHES, 0);
     if ((await run(warmUp)) !== WARM_UP_BATCHES * 100) throw new Error('ingest warm-up: not all stored');
@@ -132,7 +141,37 @@ export async function ingestRate(ws: RunningWorkspace, token: string): Promise<n
     if (stored !== BATCHES * 100) throw new Error(`ingest stored ${stored} of ${BATCHES * 100} items`);
     return Math.round(stored / seconds);
   } finally {
-    agent.destroy();
+    close();
+  }
+}
+
+const REJUDGED_LEADS = 25_000;
+const REJUDGE_ROUNDS = 4;
+
+/**
+ * The same REJUDGED_LEADS leads judged again, REJUDGE_ROUNDS rounds a day apart, as ingestRate posts
+ * them: each round's items per second. A round's verdicts move the pointers of the lead's verdict
+ * before (migration 013), which costs more than a new lead's; what must not happen is the pace falling
+ * as the workspace grows (it did, to a seventh by the fourth round of 25,000 on PGlite, before
+ * migration 018).
+ */
+export async function rejudgeRates(ws: RunningWorkspace, token: string): Promise<number[]> {
+  const { campaignId, run, close } = await feedbackPoster(ws, token);
+  try {
+    const rates: number[] = [];
+    for (let round = 0; round < REJUDGE_ROUNDS; round++) {
+      const day = new Date(Date.UTC(2026, 10, 1 + round, 9)).toISOString();
+      const bodies = feedbackBodies(campaignId, REJUDGED_LEADS / 100, 0, day);
+      const started = performance.now();
+      const stored = await run(bodies);
+      const seconds = (performance.now() - started) / 1000;
+      if (stored !== REJUDGED_LEADS)
+        throw new Error(`re-judging stored ${stored} of ${REJUDGED_LEADS} items`);
+      rates.push(Math.round(stored / seconds));
+    }
+    return rates;
+  } finally {
+    close();
   }
 }
 
@@ -180,6 +219,10 @@ export async function workspaceRows(): Promise<BenchRow[]> {
   try {
     const pglite = await withWorkspace(undefined, ingestRate);
     const server = await withWorkspace(await createDatabase(postgres.url, 'bench'), ingestRate);
+    const rejudged = {
+      PGlite: await withWorkspace(undefined, rejudgeRates),
+      PostgreSQL: await withWorkspace(await createDatabase(postgres.url, 'bench'), rejudgeRates),
+    };
     const latency = await withWorkspace(await createDatabase(postgres.url, 'bench'), campaignsLatency);
     const load = { clients: 50, seconds: 30 };
     const loads: Array<[string, LoadFigures]> = [
@@ -246,6 +289,20 @@ export async function workspaceRows(): Promise<BenchRow[]> {
         better: 'higher',
         note: INGEST_NOTE,
       },
+      ...Object.entries(rejudged).map(
+        ([database, rates]): BenchRow => ({
+          name: `ingest, the same 25,000 leads judged again: 4th round's pace against the 2nd's (${database})`,
+          value: Math.round((rates[3]! / rates[1]!) * 100) / 100,
+          unit: '×',
+          budget: 0.7,
+          better: 'higher',
+          note:
+            `rounds a day apart, each 25,000 verdicts as the ingest rows post them: ${rates.join(', ')} items/s ` +
+            '(the 1st judges new leads; from the 2nd on, each verdict moves the pointers of the one before); ' +
+            'before migration 018 the pace fell as the tables grew (4th against 2nd: 0.38 on PGlite, 0.56 on ' +
+            'PostgreSQL; after it 0.79-1.05)',
+        }),
+      ),
       {
         name: 'campaigns, 50 over 1M feedback, median (PostgreSQL)',
         value: latency.median,
@@ -283,4 +340,19 @@ export async function ingestRates(rounds = 1): Promise<{ pglite: number[]; postg
 
 if (import.meta.url === `file://${process.argv[1]}` && process.argv[2] === 'ingest') {
   console.log(JSON.stringify(await ingestRates(Number(process.argv[3] ?? 3))));
+}
+
+/** Leads judged again on both databases: `npx tsx bench/workspace.ts rejudge`. */
+if (import.meta.url === `file://${process.argv[1]}` && process.argv[2] === 'rejudge') {
+  const postgres = await startPostgresServer({ durable: true });
+  try {
+    console.log(
+      JSON.stringify({
+        pglite: await withWorkspace(undefined, rejudgeRates),
+        postgres: await withWorkspace(await createDatabase(postgres.url, 'bench'), rejudgeRates),
+      }),
+    );
+  } finally {
+    postgres.stop();
+  }
 }
