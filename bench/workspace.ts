@@ -300,7 +300,7 @@ export async function workspaceRows(): Promise<BenchRow[]> {
             `rounds a day apart, each 25,000 verdicts as the ingest rows post them: ${rates.join(', ')} items/s ` +
             '(the 1st judges new leads; from the 2nd on, each verdict moves the pointers of the one before); ' +
             'before migration 018 the pace fell as the tables grew (4th against 2nd: 0.38 on PGlite, 0.56 on ' +
-            'PostgreSQL; after it 0.79-1.05)',
+            'PostgreSQL; after it 0.79-1.15)',
         }),
       ),
       {
