@@ -1,21 +1,21 @@
 import type { Database, Sql } from './database';
 
+/** A table to analyze, and whether to vacuum it too. */
+export interface TableDue {
+  table: string;
+  vacuum: boolean;
+}
+
 /**
- * What autovacuum does on a PostgreSQL server, for PGlite, which runs none: its tables were never
- * analyzed, so the planner planned every statement on guesses (a lead judged again read the whole of
- * feedback: migration 018), and never vacuumed, so rows updated in place (each lead's latest verdict,
- * the counts, the workspace row) left their old versions behind for good.
+ * The tables autovacuum would see to on a PostgreSQL server, for PGlite, which runs none: its tables
+ * were never analyzed, so the planner planned every statement on guesses (a lead judged again read the
+ * whole of feedback: migration 018), and never vacuumed, so rows updated in place (each lead's latest
+ * verdict, the counts, the workspace row) left their old versions behind for good.
  *
  * The thresholds are autovacuum's defaults: a table is analyzed once 50 rows and a tenth of it changed
  * since it last was, and vacuumed once 50 rows and a fifth of it are dead, or 1,000 rows and a fifth of
  * it were inserted since its last vacuum (which marks pages all-visible, for index-only scans).
  */
-export interface TableDue {
-  table: string;
-  /** Vacuumed and analyzed; else analyzed only. */
-  vacuum: boolean;
-}
-
 export async function tablesDue(sql: Sql): Promise<TableDue[]> {
   // A backend sends its counts to the shared statistics at most once a second, at a transaction's end,
   // and PGlite's, never idle, may hold the last second's until its next statement: this one's end sends them.
@@ -58,7 +58,7 @@ export function scheduleMaintenance(
     running ??= maintainTables(db)
       .catch((error: unknown) =>
         log(
-          `workspace: vacuuming and analyzing the database failed (tried again in a minute): ${error instanceof Error ? error.message : String(error)}`,
+          `workspace: vacuuming and analyzing the database failed (tried again at the next round): ${error instanceof Error ? error.message : String(error)}`,
         ),
       )
       .finally(() => {
