@@ -352,7 +352,7 @@ export async function workspaceRows(): Promise<BenchRow[]> {
         better: 'lower',
         note:
           'with their facts and latest verdicts, about 900,000 rows, each table paged by its key; the file ' +
-          'checked to hold every verdict (paged by OFFSET, as before: 45.1 s against 15.2 here)',
+          'checked to hold every verdict (paged by OFFSET, one page after the other: 45.1 s; by key: 15.2 s; and each page read while the last is written: 11.5 s)',
       },
       {
         name: 'campaigns, 50 over 1M feedback, median (PostgreSQL)',
