@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { backup } from './backup';
 import { ownerOnlyFolder } from './data-folder';
 import type { Database } from './db/database';
+import { repeatEvery } from './repeat';
 
 export interface BackupPolicy {
   /** How often a scheduled backup is written; 0 turns the schedule off. */
@@ -85,27 +86,19 @@ export function scheduleBackups(
   log: (line: string) => void,
 ): () => Promise<void> {
   if (policy.everyMs <= 0) return async () => undefined;
-  let running: Promise<unknown> | null = null;
   const due = () => {
     const newest = listBackups(dataDir).find((b) => b.reason === 'scheduled');
     return !newest || Date.now() - newest.createdAt.getTime() >= policy.everyMs;
   };
-  const check = () => {
-    if (running || !due()) return;
-    running = writeAutomaticBackup(db, dataDir, 'scheduled', policy.keep)
-      .catch((error: unknown) =>
+  return repeatEvery(
+    async () => {
+      if (!due()) return;
+      await writeAutomaticBackup(db, dataDir, 'scheduled', policy.keep).catch((error: unknown) =>
         log(
           `workspace: the scheduled backup failed: ${error instanceof Error ? error.message : String(error)}`,
         ),
-      )
-      .finally(() => {
-        running = null;
-      });
-  };
-  const timer = setInterval(check, Math.min(policy.everyMs, 3_600_000));
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+      );
+    },
+    Math.min(policy.everyMs, 3_600_000),
+  );
 }

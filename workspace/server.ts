@@ -29,6 +29,7 @@ import { warmIngest } from './domain/ingest';
 import { createWorkspaceIfEmpty, joinUrl } from './domain/workspace';
 import { ApiError } from './errors';
 import { forgetOldWindows } from './rate-limit';
+import { repeatEvery } from './repeat';
 import type { WorkspaceConfig } from './routes';
 import { deliverWebhooks } from './webhook';
 
@@ -318,18 +319,16 @@ async function serve(
 
   const sweep = setInterval(() => void forgetOldWindows(db).catch(() => undefined), 3_600_000);
   sweep.unref();
-  let delivering: Promise<unknown> | null = null;
   const stopBackups = options.inMemory
     ? async () => undefined
     : scheduleBackups(db, options.dataDir, backups, (line) => console.error(line));
-  const webhooks = setInterval(() => {
-    delivering ??= deliverWebhooks(db, { allowLocal: options.allowLocalWebhooks ?? false })
-      .catch((error: unknown) => console.error('workspace: webhook delivery failed', error))
-      .finally(() => {
-        delivering = null;
-      });
-  }, options.webhookIntervalMs ?? 2_000);
-  webhooks.unref();
+  const stopWebhooks = repeatEvery(
+    () =>
+      deliverWebhooks(db, { allowLocal: options.allowLocalWebhooks ?? false }).catch((error: unknown) =>
+        console.error('workspace: webhook delivery failed', error),
+      ),
+    options.webhookIntervalMs ?? 2_000,
+  );
   const stopMaintenance = scheduleMaintenance(
     db,
     (line) => console.error(line),
@@ -344,8 +343,7 @@ async function serve(
     adminJoinUrl,
     async close() {
       clearInterval(sweep);
-      clearInterval(webhooks);
-      await delivering;
+      await stopWebhooks();
       await stopBackups();
       await stopMaintenance();
       await closeServer(control);

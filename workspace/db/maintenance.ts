@@ -1,3 +1,4 @@
+import { repeatEvery } from '../repeat';
 import type { Database, Sql } from './database';
 
 /** A table to analyze, and whether to vacuum it too. */
@@ -53,21 +54,13 @@ export function scheduleMaintenance(
   everyMs = MAINTENANCE_EVERY_MS,
 ): () => Promise<void> {
   if (db.kind !== 'pglite') return async () => undefined;
-  let running: Promise<unknown> | null = null;
-  const timer = setInterval(() => {
-    running ??= maintainTables(db)
-      .catch((error: unknown) =>
+  return repeatEvery(
+    () =>
+      maintainTables(db).catch((error: unknown) =>
         log(
           `workspace: vacuuming and analyzing the database failed (tried again at the next round): ${error instanceof Error ? error.message : String(error)}`,
         ),
-      )
-      .finally(() => {
-        running = null;
-      });
-  }, everyMs);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+      ),
+    everyMs,
+  );
 }
