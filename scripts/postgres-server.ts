@@ -29,12 +29,15 @@ function freePort(): Promise<number> {
  */
 export async function startPostgresServer({
   durable = false,
+  under = tmpdir(),
 }: {
   /** fsync on, as a real server runs (the bench); tests run without it, for speed. */
   durable?: boolean;
+  /** The folder its scratch folder goes in (a small disk of a test's own). */
+  under?: string;
 } = {}): Promise<{ url: string; stop(): void }> {
   const bin = postgresBin();
-  const dir = mkdtempSync(join(tmpdir(), 'sameroom-pg-'));
+  const dir = mkdtempSync(join(under, 'sameroom-pg-'));
   const asRoot = process.getuid?.() === 0;
   const run = (command: string, args: string[]) => {
     const [file, argv] = asRoot

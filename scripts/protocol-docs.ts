@@ -98,7 +98,7 @@ export function protocolMarkdown(document: Document): string {
     "  from `linkBrowser`) or the dashboard's session cookie (from `signIn`). Access names the roles",
     '  allowed: `rep`, `marketer`, `admin`; `public` needs no sign-in.',
     `- **Errors.** Every error answers the error envelope, ${fields(document, { $ref: '#/components/schemas/ErrorEnvelope' })}.`,
-    '  429 and 503 carry `Retry-After`. The statuses:',
+    '  429, 503 and 507 carry `Retry-After`. The statuses:',
     '',
     '| status | response | when |',
     '| --- | --- | --- |',
@@ -109,7 +109,7 @@ export function protocolMarkdown(document: Document): string {
         .find(([, r]) => r.$ref === `#/components/responses/${name}`)?.[0];
       return `| ${status} | \`${name}\` | ${cell(response.description ?? '')} |`;
     }),
-    '| other | `default` | 421 (a Host this workspace does not answer to), 5xx. |',
+    '| other | `default` | 421 (a Host this workspace does not answer to), 5xx; 503 while it starts or opens its database again, 507 while its disk is full (nothing stored). |',
     '',
     '## Operations',
     '',

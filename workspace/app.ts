@@ -7,6 +7,7 @@ import { fromOwnOrigin, sessionCookieName } from './auth/same-origin';
 import { sessionMember } from './auth/sessions';
 import { authenticate, TOO_MANY_REQUESTS } from './auth/tokens';
 import { serveDashboard } from './dashboard-assets';
+import { DatabaseUnavailable } from './db/database';
 import { ApiError, forbidden, unauthorized } from './errors';
 import { openApiDocument } from './openapi';
 import { hit } from './rate-limit';
@@ -130,13 +131,50 @@ export function createApp(config: WorkspaceConfig): Hono {
 
   app.use('/api/v1/*', crossOrigin());
   app.use('/api/v1/*', limitBody(LIMITS.bodyBytes));
+  const disk = config.disk;
+  if (disk) {
+    // Refused before the database meets a full disk (./disk-space.ts); reads go on.
+    app.use('/api/v1/*', async (c, next) => {
+      if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.req.method !== 'OPTIONS' && disk.low())
+        throw disk.refusal();
+      await next();
+    });
+  }
 
+  let diskFullSaidAt = 0;
   app.onError((error, c) => {
     if (error instanceof ApiError) {
       if (error.retryAfterSeconds) c.header('Retry-After', String(error.retryAfterSeconds));
       // The rest of an oversized body is never read: this connection cannot carry another request.
       if (error.status === 413) c.header('Connection', 'close');
       return c.json(error.envelope(), error.status);
+    }
+    if (error instanceof DatabaseUnavailable) {
+      // Said once by the database as it stopped; each request is told, not logged.
+      c.header('Retry-After', error.diskFull ? '60' : '5');
+      return c.json(
+        { error: { code: error.diskFull ? 'disk_full' : 'unavailable', message: error.message } },
+        error.diskFull ? 507 : 503,
+      );
+    }
+    if ((error as { code?: unknown }).code === '53100') {
+      // A PostgreSQL server's disk is full (the embedded database's is DatabaseUnavailable above): the
+      // statement failed whole, and the server goes on once space is freed. Said in one line a minute,
+      // not with the statement's text at each request.
+      if (Date.now() - diskFullSaidAt > 60_000) {
+        diskFullSaidAt = Date.now();
+        console.error(`workspace: the database server's disk is full: ${error.message}`);
+      }
+      c.header('Retry-After', '60');
+      return c.json(
+        {
+          error: {
+            code: 'disk_full',
+            message: `The workspace's database server has no disk space left (${error.message}): nothing was stored, and verdicts wait in the reps' outboxes until space is freed.`,
+          },
+        },
+        507,
+      );
     }
     console.error('workspace: unexpected error', error);
     c.header('Retry-After', '5');

@@ -84,6 +84,8 @@ export function scheduleBackups(
   dataDir: string,
   policy: BackupPolicy,
   log: (line: string) => void,
+  /** True while the disk is nearly full: a backup would take what the database needs, so it waits. */
+  paused: () => boolean = () => false,
 ): () => Promise<void> {
   if (policy.everyMs <= 0) return async () => undefined;
   const due = () => {
@@ -93,6 +95,8 @@ export function scheduleBackups(
   return repeatEvery(
     async () => {
       if (!due()) return;
+      if (paused())
+        return log('workspace: the scheduled backup waits until space is freed: the disk is nearly full.');
       await writeAutomaticBackup(db, dataDir, 'scheduled', policy.keep).catch((error: unknown) =>
         log(
           `workspace: the scheduled backup failed: ${error instanceof Error ? error.message : String(error)}`,

@@ -170,7 +170,7 @@ export function openApiDocument(routes: Route[]) {
         ),
         default: {
           description:
-            'Any other error, in the same envelope: 421 (a Host this workspace does not answer to), 5xx and 503 with Retry-After.',
+            'Any other error, in the same envelope: 421 (a Host this workspace does not answer to), 5xx, 503 (starting, or the database opening again) and 507 (its disk is full: nothing stored) with Retry-After.',
           content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' } } },
         },
       },

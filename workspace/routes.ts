@@ -9,6 +9,7 @@ import { endSession, SESSION_DAYS, startSession } from './auth/sessions';
 import { browserSummary, linkedBrowsers, redeemCode, revokeMemberToken, revokeToken } from './auth/tokens';
 import { rateLimitSubject } from './client-address';
 import type { Database, Sql } from './db/database';
+import type { DiskSpace } from './disk-space';
 import { createBrief, getBrief, listCampaigns, patchBrief } from './domain/briefs';
 import { CSV_BOM, feedbackCsvHeader, feedbackCsvRows } from './domain/csv';
 import { addReply, type Cursor, type FeedbackFilter, listFeedback, parseCursor } from './domain/feed';
@@ -39,6 +40,8 @@ export interface WorkspaceConfig {
   allowLocalWebhooks?: boolean;
   /** Tokens unused for this many days stop working (default 90). */
   tokenMaxIdleDays?: number;
+  /** On PGlite, the free space where its files are: writes are refused (507) while it is low. */
+  disk?: DiskSpace;
 }
 
 export interface RouteContext<Body, Query> {

@@ -25,6 +25,7 @@ import { claimDataFolder, type DataFolderClaim, SOCKET_NAME } from './data-folde
 import { type Database, openDatabase } from './db/database';
 import { MAINTENANCE_EVERY_MS, scheduleMaintenance } from './db/maintenance';
 import { migrate, pendingMigrations } from './db/migrate';
+import { type DiskSpace, diskSpace } from './disk-space';
 import { warmIngest } from './domain/ingest';
 import { createWorkspaceIfEmpty, joinUrl } from './domain/workspace';
 import { ApiError } from './errors';
@@ -66,6 +67,11 @@ export interface ServeOptions {
   webhookIntervalMs?: number;
   /** On PGlite, how often its tables are looked at to be analyzed and vacuumed (default a minute). */
   maintenanceEveryMs?: number;
+  /**
+   * On PGlite, the free space kept in hand where its files are (default 64 MB): below it, writes are
+   * refused with 507 until space is freed (workspace/disk-space.ts).
+   */
+  minFreeDiskBytes?: number;
   /**
    * On PGlite, run ingest once on made-up verdicts, rolled back, as the server starts (default true):
    * the first real ingests after a start then run at full speed (workspace/domain/ingest.ts).
@@ -188,12 +194,15 @@ export async function startWorkspace(options: ServeOptions): Promise<RunningWork
   }
 }
 
-async function openOrExplain(options: ServeOptions): Promise<Database> {
+async function openOrExplain(options: ServeOptions, disk: DiskSpace | undefined): Promise<Database> {
   const dbPath = join(options.dataDir, 'db');
   try {
     const db = await openDatabase({
       databaseUrl: options.databaseUrl,
       dataDir: options.inMemory ? null : dbPath,
+      // A full disk stops PGlite: it is opened again once there is room (db/database.ts).
+      log: (line) => console.error(line),
+      ...(disk ? { roomToOpen: () => !disk.low() } : {}),
     });
     try {
       await db.query('SELECT 1');
@@ -249,7 +258,12 @@ async function serve(
   const publicUrl = options.publicUrl ?? ownUrl;
   claim.setUrl(ownUrl);
 
-  const db = await openOrExplain(options);
+  // On PGlite the data folder's disk is the database's: its free space is watched (./disk-space.ts).
+  const disk =
+    options.databaseUrl || options.inMemory
+      ? undefined
+      : diskSpace(options.dataDir, options.minFreeDiskBytes);
+  const db = await openOrExplain(options, disk);
   cleanup.push(() => db.close());
   const backups = options.backups ?? DEFAULT_BACKUP_POLICY;
   const pending = options.inMemory ? [] : await pendingMigrations(db);
@@ -280,6 +294,7 @@ async function serve(
     tokenRequests: options.tokenRequests ?? { limit: 600, windowSeconds: 60 },
     allowLocalWebhooks: options.allowLocalWebhooks ?? false,
     tokenMaxIdleDays: options.tokenMaxIdleDays ?? 90,
+    ...(disk ? { disk } : {}),
   };
   const first = await createWorkspaceIfEmpty(db, {
     name: 'Sameroom workspace',
@@ -321,7 +336,13 @@ async function serve(
   sweep.unref();
   const stopBackups = options.inMemory
     ? async () => undefined
-    : scheduleBackups(db, options.dataDir, backups, (line) => console.error(line));
+    : scheduleBackups(
+        db,
+        options.dataDir,
+        backups,
+        (line) => console.error(line),
+        () => disk?.low() ?? false,
+      );
   const stopWebhooks = repeatEvery(
     () =>
       deliverWebhooks(db, { allowLocal: options.allowLocalWebhooks ?? false }).catch((error: unknown) =>
@@ -333,6 +354,7 @@ async function serve(
     db,
     (line) => console.error(line),
     options.maintenanceEveryMs ?? MAINTENANCE_EVERY_MS,
+    () => disk?.low() ?? false,
   );
 
   return {

@@ -49,11 +49,22 @@ let joined = 0;
 
 export async function startTestWorkspace(
   kind: DatabaseKind,
-  { adminToken: knownAdminToken, ...options }: Partial<ServeOptions> & { adminToken?: string } = {},
+  {
+    adminToken: knownAdminToken,
+    fromTemplate,
+    ...options
+  }: Partial<ServeOptions> & {
+    adminToken?: string;
+    /** A given dataDir starts from the template too (it must hold no database yet). */
+    fromTemplate?: boolean;
+  } = {},
 ): Promise<TestWorkspace> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sameroom-ws-'));
   // A fresh embedded workspace starts from a copy of the migrated template (./pglite-template.ts).
-  const template = kind === 'pglite' && !options.dataDir && !options.inMemory ? pgliteTemplate() : undefined;
+  const template =
+    kind === 'pglite' && (!options.dataDir || fromTemplate) && !options.inMemory
+      ? pgliteTemplate()
+      : undefined;
   if (template) cpSync(template, join(dataDir, 'db'), { recursive: true });
   const databaseUrl =
     kind === 'postgres' ? (options.databaseUrl ?? (await freshPostgresDatabase())) : undefined;

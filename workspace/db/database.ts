@@ -39,13 +39,6 @@ function errorFrom(plain: { name: string; message: string }): Error {
   return Object.assign(new Error(plain.message), plain);
 }
 
-interface ThreadAnswer {
-  id: number;
-  ok: boolean;
-  value?: unknown;
-  error?: { name: string; message: string };
-}
-
 /**
  * Node's flags for the database thread: without those that load code into every thread (--import,
  * --require, --loader) and --input-type, which only a script given as text may carry (a thread started
@@ -64,14 +57,53 @@ export function threadFlags(flags: string[]): string[] {
 }
 
 /**
- * PGlite on a worker thread of its own (./pglite-thread.mjs): its WebAssembly runs beside the thread that
- * parses, checks and answers requests instead of taking turns with it. Transactions stay as they were
- * in one thread: the thread holds PGlite's transaction open (and with it PGlite's lock) until the work
- * given here ends, so its statements run alone and in order. If the thread dies, every call waiting on
- * it fails with the reason, and so does every later call.
+ * The database cannot answer now: the embedded one stopped on an error it cannot go on from (a full
+ * disk, an I/O error) and opens again by itself once it can. The request that met it stored nothing.
  */
-async function openPglite(dataDir: string | null): Promise<Database> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+export class DatabaseUnavailable extends Error {
+  override name = 'DatabaseUnavailable';
+  constructor(
+    message: string,
+    /** It stopped because its disk is full: it opens again only once there is room. */
+    readonly diskFull: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * PostgreSQL's error classes after which PGlite cannot go on: 53, insufficient resources (53100, disk
+ * full), and 58, system errors (58030, I/O). Measured: after a 53100 on its write-ahead log, PGlite's
+ * next statement, even `SELECT 1`, spun its thread at 100 % for good, so every request waited forever,
+ * freeing the disk changed nothing, and the workspace could not be stopped but by SIGKILL.
+ */
+const FATAL_ERROR_CLASS = /^5[38]/;
+
+/** How long after a stop, or a failed attempt, the embedded database is opened again. */
+export const REOPEN_EVERY_MS = 2_000;
+
+interface ThreadAnswer {
+  id: number;
+  ok: boolean;
+  value?: unknown;
+  error?: { name: string; message: string; code?: string };
+}
+
+/** One PGlite thread: calls to it, and how to end it. */
+interface PgliteThread {
+  ask<T>(message: Record<string, unknown>): Promise<T>;
+  /** Ends the thread at once, even mid-statement: every call waiting on it, and every later one, fails with `reason`. */
+  stop(reason: Error): Promise<void>;
+  /** Closes PGlite (its files as a clean shutdown leaves them) and ends the thread. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts PGlite on a thread of its own and waits until it is open. An answer in a fatal error class
+ * stops the thread before anything else runs on it; `fatal` words the reason the call and every other
+ * one waiting then fail with.
+ */
+async function startThread(dataDir: string | null, fatal: (error: Error) => Error): Promise<PgliteThread> {
   const thread = new Worker(new URL('./pglite-thread.mjs', import.meta.url), {
     workerData: { dataDir },
     // Plain JavaScript: the loaders the process runs under (tsx, vitest) would cost each thread ~80 ms.
@@ -85,12 +117,21 @@ async function openPglite(dataDir: string | null): Promise<Database> {
     for (const call of waiting.values()) call.reject(gone);
     waiting.clear();
   };
+  const stop = async (reason: Error) => {
+    failAll(reason);
+    await thread.terminate();
+  };
   thread.on('message', (message: ThreadAnswer) => {
     const call = waiting.get(message.id);
     waiting.delete(message.id);
     if (waiting.size === 0) thread.unref();
-    if (message.ok) call?.resolve(message.value);
-    else call?.reject(errorFrom(message.error!));
+    if (message.ok) return call?.resolve(message.value);
+    const error = errorFrom(message.error!);
+    if (message.id !== 0 && !gone && FATAL_ERROR_CLASS.test(message.error?.code ?? '')) {
+      const reason = fatal(error);
+      call?.reject(reason);
+      void stop(reason);
+    } else call?.reject(error);
   });
   thread.on('error', (error) => failAll(error));
   thread.on('exit', (code) => failAll(new Error(`the database thread stopped (exit code ${code})`)));
@@ -109,34 +150,126 @@ async function openPglite(dataDir: string | null): Promise<Database> {
     await thread.terminate();
     throw error;
   }
-  const sql = (tx?: number): Sql => ({
-    query: <Row>(text: string, params: unknown[] = []) => ask<Row[]>({ op: 'query', text, params, tx }),
+  return {
+    ask,
+    stop,
+    async close() {
+      if (gone) return;
+      await ask({ op: 'close' });
+      await stop(new Error('the database is closed'));
+    },
+  };
+}
+
+/**
+ * PGlite on a worker thread of its own (./pglite-thread.mjs): its WebAssembly runs beside the thread that
+ * parses, checks and answers requests instead of taking turns with it. Transactions stay as they were
+ * in one thread: the thread holds PGlite's transaction open (and with it PGlite's lock) until the work
+ * given here ends, so its statements run alone and in order. If the thread dies, every call waiting on
+ * it fails with the reason, and so does every later call.
+ *
+ * After an error PGlite cannot go on from (FATAL_ERROR_CLASS: a full disk), its thread is ended at once
+ * and every call fails fast with DatabaseUnavailable; the folder is opened again every REOPEN_EVERY_MS
+ * (PGlite replays its log, as after a kill) once `roomToOpen` says there is room, and calls go on.
+ */
+async function openPglite(dataDir: string | null, options: PgliteOptions = {}): Promise<Database> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const log = options.log ?? (() => undefined);
+  let broken: DatabaseUnavailable | null = null;
+  let closed = false;
+  let reopening: Promise<void> | null = null;
+  let retry: NodeJS.Timeout | undefined;
+  const fatal = (error: Error): Error => {
+    if (broken) return broken;
+    const diskFull = (error as { code?: string }).code === '53100';
+    broken = new DatabaseUnavailable(
+      diskFull
+        ? `The workspace's disk is full: its database could not write (${error.message}). Nothing more is stored until space is freed where its data is kept; it then goes on by itself, and verdicts wait in the reps' outboxes meanwhile.`
+        : `The workspace's database stopped on an error (${error.message}); it is opened again in a moment.`,
+      diskFull,
+    );
+    log(`workspace: ${broken.message}`);
+    // In memory (tests) there is nothing to open again: a new one would be empty.
+    if (dataDir) scheduleReopen();
+    return broken;
+  };
+  const scheduleReopen = () => {
+    clearTimeout(retry);
+    retry = setTimeout(() => {
+      reopening = reopen().finally(() => {
+        reopening = null;
+      });
+    }, REOPEN_EVERY_MS);
+    retry.unref();
+  };
+  const reopen = async () => {
+    if (closed || !broken) return;
+    if (options.roomToOpen && !options.roomToOpen()) return scheduleReopen();
+    // The stopped thread has ended (stop terminates it): one PGlite on the folder at a time.
+    await current.stop(broken);
+    try {
+      const thread = await startThread(dataDir, fatal);
+      if (closed) return await thread.close();
+      current = thread;
+      broken = null;
+      log('workspace: the database is open again; storing goes on.');
+    } catch (error) {
+      log(`workspace: the database could not be opened again (${firstLine(error)}); trying again.`);
+      scheduleReopen();
+    }
+  };
+  let current = await startThread(dataDir, fatal);
+  /** The thread to call, or why there is none now. */
+  const live = (): PgliteThread => {
+    if (closed) throw new Error('the database is closed');
+    if (broken) throw broken;
+    return current;
+  };
+  const sql = (thread: () => PgliteThread, tx?: number): Sql => ({
+    query: async <Row>(text: string, params: unknown[] = []) =>
+      thread().ask<Row[]>({ op: 'query', text, params, tx }),
     async exec(text: string) {
-      await ask({ op: 'exec', text, tx });
+      await thread().ask({ op: 'exec', text, tx });
     },
   });
   return {
     kind: 'pglite',
-    ...sql(),
+    ...sql(live),
     async transaction(work) {
-      const tx = await ask<number>({ op: 'begin' });
+      // A transaction stays on the thread it began on: if that one is stopped, its calls fail.
+      const thread = live();
+      const tx = await thread.ask<number>({ op: 'begin' });
       let result: Awaited<ReturnType<typeof work>>;
       try {
-        result = await work(sql(tx));
+        result = await work(sql(() => thread, tx));
       } catch (error) {
-        await ask({ op: 'end', tx, commit: false }).catch(() => undefined);
+        await thread.ask({ op: 'end', tx, commit: false }).catch(() => undefined);
         throw error;
       }
-      await ask({ op: 'end', tx, commit: true });
+      await thread.ask({ op: 'end', tx, commit: true });
       return result;
     },
     async close() {
-      if (gone) return;
-      await ask({ op: 'close' });
-      gone = new Error('the database is closed');
-      await thread.terminate();
+      if (closed) return;
+      closed = true;
+      clearTimeout(retry);
+      await reopening;
+      if (broken) await current.stop(broken);
+      else await current.close();
     },
   };
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 300);
+}
+
+/** What the embedded database is told of the process around it. */
+export interface PgliteOptions {
+  /** Said when the database stops on a fatal error, and when it is open again. */
+  log?: (line: string) => void;
+  /** False while the disk is too full to open the database again (../disk-space.ts). */
+  roomToOpen?: () => boolean;
 }
 
 async function openPostgres(url: string): Promise<Database> {
@@ -177,9 +310,11 @@ async function openPostgres(url: string): Promise<Database> {
 }
 
 /** A real server when `databaseUrl` is given, else PGlite in `dataDir` (in memory when null: tests). */
-export function openDatabase(options: {
-  databaseUrl?: string | undefined;
-  dataDir: string | null;
-}): Promise<Database> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl) : openPglite(options.dataDir);
+export function openDatabase(
+  options: {
+    databaseUrl?: string | undefined;
+    dataDir: string | null;
+  } & PgliteOptions,
+): Promise<Database> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl) : openPglite(options.dataDir, options);
 }

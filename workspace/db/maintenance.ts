@@ -52,15 +52,16 @@ export function scheduleMaintenance(
   db: Database,
   log: (line: string) => void,
   everyMs = MAINTENANCE_EVERY_MS,
+  /** True while the disk is nearly full: a vacuum writes, so the round is skipped. */
+  paused: () => boolean = () => false,
 ): () => Promise<void> {
   if (db.kind !== 'pglite') return async () => undefined;
-  return repeatEvery(
-    () =>
-      maintainTables(db).catch((error: unknown) =>
-        log(
-          `workspace: vacuuming and analyzing the database failed (tried again at the next round): ${error instanceof Error ? error.message : String(error)}`,
-        ),
+  return repeatEvery(async () => {
+    if (paused()) return;
+    await maintainTables(db).catch((error: unknown) =>
+      log(
+        `workspace: vacuuming and analyzing the database failed (tried again at the next round): ${error instanceof Error ? error.message : String(error)}`,
       ),
-    everyMs,
-  );
+    );
+  }, everyMs);
 }

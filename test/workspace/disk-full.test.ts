@@ -1,0 +1,198 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createDatabase, startPostgresServer } from '../../scripts/postgres-server';
+import { briefInput, feedbackItem } from '../support/examples';
+import { startTestWorkspace, type TestWorkspace } from './harness';
+
+/**
+ * The embedded workspace on a disk that fills up, a real one: a tmpfs of a few hundred MB, filled by a
+ * file as another program on the machine would fill it. Mounting needs root (CI and these machines run
+ * as root); elsewhere the tests say why they are skipped.
+ */
+const mountable = (() => {
+  if (process.platform !== 'linux' || process.getuid?.() !== 0) return false;
+  const probe = mkdtempSync(join(tmpdir(), 'sameroom-mount-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', probe], { stdio: 'ignore' });
+    execFileSync('umount', [probe], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    rmSync(probe, { recursive: true, force: true });
+  }
+})();
+
+const MB = 1024 * 1024;
+const mounts: string[] = [];
+let workspace: TestWorkspace | undefined;
+
+afterEach(async () => {
+  await workspace?.close().catch(() => undefined);
+  workspace = undefined;
+  for (const mount of mounts.splice(0)) {
+    execFileSync('umount', ['-l', mount], { stdio: 'ignore' });
+    rmSync(mount, { recursive: true, force: true });
+  }
+});
+
+/** A disk of `megabytes` of its own. */
+function smallDisk(megabytes: number, mode = '0700'): string {
+  const mount = mkdtempSync(join(tmpdir(), 'sameroom-disk-'));
+  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${megabytes}m,mode=${mode}`, 'tmpfs', mount]);
+  mounts.push(mount);
+  return mount;
+}
+
+const freeBytes = (path: string) => {
+  const stats = statfsSync(path);
+  return stats.bavail * stats.bsize;
+};
+
+/** Fills the disk but `leave` bytes, as another program would: the file is removed to free it again. */
+function fillDisk(mount: string, leave: number): () => void {
+  const file = join(mount, 'filler');
+  writeFileSync(file, Buffer.alloc(Math.max(0, freeBytes(mount) - leave)));
+  return () => rmSync(file);
+}
+
+/** A rep posting batches of verdicts with long notes (that do not compress), and what was acknowledged. */
+async function rep(ws: TestWorkspace) {
+  const { token } = await ws.join('rep');
+  const campaign = await ws.call('POST', '/api/v1/campaigns', { token: ws.adminToken, body: briefInput() });
+  const { id: campaignId } = (await campaign.json()) as { id: string };
+  const acknowledged = new Set<string>();
+  let record = 0;
+  const post = async (items = batch()) => {
+    const response = await ws.call('POST', '/api/v1/feedback', { token, body: { items } });
+    if (response.status === 200)
+      for (const result of ((await response.json()) as { results: Array<{ id: string; status: string }> })
+        .results)
+        if (result.status === 'created' || result.status === 'duplicate') acknowledged.add(result.id);
+    return { response, items };
+  };
+  const batch = () =>
+    Array.from({ length: 100 }, () =>
+      feedbackItem({
+        id: randomUUID(),
+        campaignId,
+        lead: { crm: 'hubspot', objectType: 'contact', recordId: String(++record) },
+        note: randomBytes(900).toString('hex'),
+      }),
+    );
+  /** How many times each acknowledged verdict is stored: every one once. */
+  const storedCounts = async () =>
+    workspace!.db.query<{ times: number; verdicts: number }>(
+      'SELECT n AS times, count(*)::int AS verdicts FROM (SELECT count(*)::int AS n FROM feedback WHERE id = ANY($1::uuid[]) GROUP BY id) t GROUP BY n',
+      [[...acknowledged]],
+    );
+  return { post, batch, acknowledged, storedCounts };
+}
+
+describe.skipIf(!mountable)('the embedded workspace on a disk that fills up (a tmpfs: needs root)', () => {
+  it('refuses writes with 507 while the disk is nearly full, answers reads, and stores again once space is freed', async () => {
+    const disk = smallDisk(160);
+    workspace = await startTestWorkspace('pglite', { dataDir: join(disk, 'data'), fromTemplate: true });
+    const { post, acknowledged, storedCounts } = await rep(workspace);
+    expect((await post()).response.status).toBe(200);
+
+    const free = fillDisk(disk, 40 * MB); // under the 64 MB kept in hand
+    await new Promise((resolve) => setTimeout(resolve, 1_100)); // the free space is read once a second
+    const refused = await post();
+    expect(refused.response.status).toBe(507);
+    expect(refused.response.headers.get('Retry-After')).toBe('60');
+    const { error } = (await refused.response.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe('disk_full');
+    expect(error.message).toMatch(/disk is nearly full \(\d+ MB free where its data is kept, 64 MB needed\)/);
+    // Reads go on: the campaigns and the feed.
+    const campaigns = await workspace.call('GET', '/api/v1/campaigns', { token: workspace.adminToken });
+    expect(campaigns.status).toBe(200);
+
+    free();
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect((await post(refused.items)).response.status).toBe(200);
+    expect(acknowledged.size).toBe(200);
+    expect(await storedCounts()).toEqual([{ times: 1, verdicts: 200 }]);
+  }, 60_000);
+
+  it('meets a full disk in the database without hanging, and goes on by itself once space is freed, every acknowledged verdict stored once', async () => {
+    const disk = smallDisk(160);
+    // Nothing kept in hand: the database itself meets the full disk (another program filled it
+    // between two readings of the free space).
+    workspace = await startTestWorkspace('pglite', {
+      dataDir: join(disk, 'data'),
+      fromTemplate: true,
+      minFreeDiskBytes: 0,
+    });
+    const { post, acknowledged, storedCounts } = await rep(workspace);
+    expect((await post()).response.status).toBe(200);
+    const free = fillDisk(disk, 3 * MB);
+
+    // Batches until the database cannot write: before this change, every request from here on
+    // waited forever (PGlite's thread spinning), freeing the disk changed nothing, and close() hung.
+    let failed: Awaited<ReturnType<typeof post>> | undefined;
+    for (let n = 0; n < 200 && !failed; n++) {
+      const sent = await post();
+      if (sent.response.status !== 200) failed = sent;
+    }
+    expect(failed?.response.status).toBe(507);
+    const { error } = (await failed!.response.json()) as { error: { code: string; message: string } };
+    expect(error).toMatchObject({ code: 'disk_full' });
+    expect(error.message).toMatch(/disk is full: its database could not write/);
+
+    // Answered at once while the disk stays full, not left waiting.
+    const started = performance.now();
+    const again = await post(failed!.items);
+    expect(again.response.status).toBe(507);
+    expect((await workspace.call('GET', '/healthz')).status).toBe(503);
+    expect(performance.now() - started).toBeLessThan(2_000);
+
+    free();
+    // The folder is opened again (PGlite replays its log) and the batch refused goes in.
+    const deadline = Date.now() + 30_000;
+    let status = 0;
+    while (Date.now() < deadline && status !== 200) {
+      status = (await post(failed!.items)).response.status;
+      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(status).toBe(200);
+    expect(await storedCounts()).toEqual([{ times: 1, verdicts: acknowledged.size }]);
+    // What was acknowledged before the disk filled survives a restart as well.
+    workspace = await workspace.restart();
+    expect(await storedCounts()).toEqual([{ times: 1, verdicts: acknowledged.size }]);
+  }, 90_000);
+
+  it('on a PostgreSQL server whose disk fills: 507 in one plain line, and storing goes on once space is freed', async () => {
+    // The server's files on a small disk of their own (its user, postgres, writes there too).
+    const disk = smallDisk(200, '1777');
+    const server = await startPostgresServer({ under: disk });
+    try {
+      workspace = await startTestWorkspace('postgres', { databaseUrl: await createDatabase(server.url) });
+      const { post, acknowledged, storedCounts } = await rep(workspace);
+      expect((await post()).response.status).toBe(200);
+      const free = fillDisk(disk, 3 * MB);
+      let failed: Awaited<ReturnType<typeof post>> | undefined;
+      for (let n = 0; n < 200 && !failed; n++) {
+        const sent = await post();
+        if (sent.response.status !== 200) failed = sent;
+      }
+      expect(failed?.response.status).toBe(507);
+      expect(failed!.response.headers.get('Retry-After')).toBe('60');
+      const { error } = (await failed!.response.json()) as { error: { code: string; message: string } };
+      expect(error.code).toBe('disk_full');
+      expect(error.message).toMatch(/database server has no disk space left \(could not (extend|write to) file/);
+
+      free();
+      expect((await post(failed!.items)).response.status).toBe(200);
+      expect(await storedCounts()).toEqual([{ times: 1, verdicts: acknowledged.size }]);
+      await workspace.close();
+      workspace = undefined;
+    } finally {
+      server.stop();
+    }
+  }, 90_000);
+});
