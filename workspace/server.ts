@@ -22,7 +22,7 @@ import {
 import { clientAddressReader, normalizeAddress, type TrustProxy } from './client-address';
 import { Command, runCommand } from './commands';
 import { claimDataFolder, type DataFolderClaim, SOCKET_NAME } from './data-folder';
-import { type Database, openDatabase } from './db/database';
+import { type Database, DatabaseUnavailable, openDatabase } from './db/database';
 import { MAINTENANCE_EVERY_MS, scheduleMaintenance } from './db/maintenance';
 import { migrate, pendingMigrations } from './db/migrate';
 import { type DiskSpace, diskSpace } from './disk-space';
@@ -345,9 +345,11 @@ async function serve(
       );
   const stopWebhooks = repeatEvery(
     () =>
-      deliverWebhooks(db, { allowLocal: options.allowLocalWebhooks ?? false }).catch((error: unknown) =>
-        console.error('workspace: webhook delivery failed', error),
-      ),
+      deliverWebhooks(db, { allowLocal: options.allowLocalWebhooks ?? false }).catch((error: unknown) => {
+        // Said once by the database as it stopped, not every round until it is open again.
+        if (!(error instanceof DatabaseUnavailable))
+          console.error('workspace: webhook delivery failed', error);
+      }),
     options.webhookIntervalMs ?? 2_000,
   );
   const stopMaintenance = scheduleMaintenance(

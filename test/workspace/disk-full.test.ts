@@ -184,7 +184,9 @@ describe.skipIf(!mountable)('the embedded workspace on a disk that fills up (a t
       expect(failed!.response.headers.get('Retry-After')).toBe('60');
       const { error } = (await failed!.response.json()) as { error: { code: string; message: string } };
       expect(error.code).toBe('disk_full');
-      expect(error.message).toMatch(/database server has no disk space left \(could not (extend|write to) file/);
+      expect(error.message).toMatch(
+        /database server has no disk space left \(could not (extend|write to) file/,
+      );
 
       free();
       expect((await post(failed!.items)).response.status).toBe(200);

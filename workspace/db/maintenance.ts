@@ -1,5 +1,5 @@
 import { repeatEvery } from '../repeat';
-import type { Database, Sql } from './database';
+import { type Database, DatabaseUnavailable, type Sql } from './database';
 
 /** A table to analyze, and whether to vacuum it too. */
 export interface TableDue {
@@ -59,9 +59,12 @@ export function scheduleMaintenance(
   return repeatEvery(async () => {
     if (paused()) return;
     await maintainTables(db).catch((error: unknown) =>
-      log(
-        `workspace: vacuuming and analyzing the database failed (tried again at the next round): ${error instanceof Error ? error.message : String(error)}`,
-      ),
+      // A database that stopped (a full disk) says so once itself.
+      error instanceof DatabaseUnavailable
+        ? undefined
+        : log(
+            `workspace: vacuuming and analyzing the database failed (tried again at the next round): ${error instanceof Error ? error.message : String(error)}`,
+          ),
     );
   }, everyMs);
 }
