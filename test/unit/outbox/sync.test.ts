@@ -201,6 +201,7 @@ describe('sync: the workspace’s answers', () => {
     ['500', () => errorResponse(500, 'internal')],
     ['502 from a proxy (not JSON)', () => new Response('<html>Bad gateway</html>', { status: 502 })],
     ['503', () => errorResponse(503, 'unavailable')],
+    ["507, the workspace's disk full", () => errorResponse(507, 'disk_full')],
     ['an unreadable answer', () => new Response('{"results": 12}', { status: 200 })],
   ])('%s: kept, retried after a capped, jittered backoff, resent unchanged', async (_name, answer) => {
     const { db, ws, sync } = await setup();
@@ -223,7 +224,7 @@ describe('sync: the workspace’s answers', () => {
     expect(await db.count('outbox')).toBe(0);
   });
 
-  it('honours Retry-After on 429 and 503 when it is longer than the backoff', async () => {
+  it('honours Retry-After on 429, 503 and 507 when it is longer than the backoff', async () => {
     const { ws, sync } = await setup();
     ws.answer(errorResponse(429, 'rate_limited', { 'Retry-After': '120' }));
     expect((await sync()).nextRunAt).toBe(new Date(Date.now() + 120_000).toISOString());
@@ -236,6 +237,10 @@ describe('sync: the workspace’s answers', () => {
     vi.advanceTimersByTime(300_000);
     ws.answer(errorResponse(503, 'unavailable', { 'Retry-After': String(7 * 86_400) }));
     expect((await sync()).nextRunAt).toBe(new Date(Date.now() + 3_600_000).toISOString());
+    // A workspace whose disk is full asks for a minute.
+    vi.advanceTimersByTime(3_600_000);
+    ws.answer(errorResponse(507, 'disk_full', { 'Retry-After': '60' }));
+    expect((await sync()).nextRunAt).toBe(new Date(Date.now() + 60_000).toISOString());
   });
 
   it('never waits more than the cap, with full jitter below it', () => {
