@@ -79,8 +79,12 @@ export class DatabaseUnavailable extends Error {
  */
 const FATAL_ERROR_CLASS = /^5[38]/;
 
-/** How long after a stop, or a failed attempt, the embedded database is opened again. */
+/**
+ * How long after a stop the embedded database is opened again; after each attempt that fails (a disk
+ * gone read-only), twice as long, up to REOPEN_AT_MOST_MS.
+ */
 export const REOPEN_EVERY_MS = 2_000;
+const REOPEN_AT_MOST_MS = 60_000;
 
 interface ThreadAnswer {
   id: number;
@@ -169,7 +173,7 @@ async function startThread(dataDir: string | null, fatal: (error: Error) => Erro
  * it fails with the reason, and so does every later call.
  *
  * After an error PGlite cannot go on from (FATAL_ERROR_CLASS: a full disk), its thread is ended at once
- * and every call fails fast with DatabaseUnavailable; the folder is opened again every REOPEN_EVERY_MS
+ * and every call fails fast with DatabaseUnavailable; the folder is opened again after REOPEN_EVERY_MS
  * (PGlite replays its log, as after a kill) once `roomToOpen` says there is room, and calls go on.
  */
 async function openPglite(dataDir: string | null, options: PgliteOptions = {}): Promise<Database> {
@@ -193,13 +197,17 @@ async function openPglite(dataDir: string | null, options: PgliteOptions = {}): 
     if (dataDir) scheduleReopen();
     return broken;
   };
+  let failedAttempts = 0;
   const scheduleReopen = () => {
     clearTimeout(retry);
-    retry = setTimeout(() => {
-      reopening = reopen().finally(() => {
-        reopening = null;
-      });
-    }, REOPEN_EVERY_MS);
+    retry = setTimeout(
+      () => {
+        reopening = reopen().finally(() => {
+          reopening = null;
+        });
+      },
+      Math.min(REOPEN_EVERY_MS * 2 ** failedAttempts, REOPEN_AT_MOST_MS),
+    );
     retry.unref();
   };
   const reopen = async () => {
@@ -212,9 +220,12 @@ async function openPglite(dataDir: string | null, options: PgliteOptions = {}): 
       if (closed) return await thread.close();
       current = thread;
       broken = null;
+      failedAttempts = 0;
       log('workspace: the database is open again; storing goes on.');
     } catch (error) {
-      log(`workspace: the database could not be opened again (${firstLine(error)}); trying again.`);
+      // Said the first time; then tried again less and less often, without a line each time.
+      if (failedAttempts++ === 0)
+        log(`workspace: the database could not be opened again (${firstLine(error)}); trying again.`);
       scheduleReopen();
     }
   };
