@@ -126,7 +126,7 @@ describe.each(DATABASES)('ingest calls shared by waiting requests on %s', (kind)
     // An entry past the checks that the database refuses (a batch prepared elsewhere, a bug): its
     // request fails, alone.
     const [entry] = good(99) as Stored[];
-    const broken: PreparedBatch = [{ ...entry!, item: { ...entry!.item, createdAt: 'not an instant' } }];
+    const broken: PreparedBatch = [{ ...entry!, createdAt: 'not an instant' }];
     const { db } = counting(ws.db);
     const outcomes = await Promise.allSettled([
       ingest(db, member, good(1)),

@@ -20,7 +20,10 @@ export function leadKey(lead: FeedbackItem['lead']): string {
 export interface Stored {
   item: FeedbackItem;
   key: string;
+  /** Of the item as sent: a resent item compares equal, whatever was stored for it. */
   hash: Buffer;
+  /** When the verdict was given, as stored: the item's createdAt, or when it came if that is later. */
+  createdAt: string;
 }
 
 function invalid(
@@ -41,18 +44,28 @@ export type PreparedBatch = Array<FeedbackResult | Stored>;
 
 const isStored = (entry: FeedbackResult | Stored): entry is Stored => 'item' in entry;
 
-export function prepareBatch(rawItems: unknown[]): PreparedBatch {
+/**
+ * Checks and hashes each item of a batch received at `receivedAt`. A verdict cannot have been given
+ * after it came: a createdAt later than that is a rep's clock running ahead (a dual-boot laptop whose
+ * clock keeps local time runs hours off), and stored as it was, it stayed the lead's latest verdict
+ * until that moment came, whatever the team said about the lead meanwhile. It is stored as given when
+ * it came; its hash stays the item's as sent, so the same item sent again is a duplicate.
+ */
+export function prepareBatch(rawItems: unknown[], receivedAt = new Date()): PreparedBatch {
+  const latest = receivedAt.getTime();
   return rawItems.map((raw) => {
     const parsed = requests.FeedbackItem.safeParse(raw);
     if (!parsed.success) return invalid(raw, parsed.error);
-    return { item: parsed.data, key: leadKey(parsed.data.lead), hash: canonicalHash(parsed.data) };
+    const createdAt =
+      Date.parse(parsed.data.createdAt) > latest ? receivedAt.toISOString() : parsed.data.createdAt;
+    return { item: parsed.data, key: leadKey(parsed.data.lead), hash: canonicalHash(parsed.data), createdAt };
   });
 }
 
 /** One item as ingest_items reads it (migration 015), with its member: a JSON array, its fields by
  * position (names would be a third of what the server reads and parses), as text, so that the items of
  * several requests join into one call by concatenation. */
-function itemJson({ item, key, hash }: Stored, memberId: string): string {
+function itemJson({ item, key, hash, createdAt }: Stored, memberId: string): string {
   return JSON.stringify([
     item.id,
     memberId,
@@ -67,7 +80,7 @@ function itemJson({ item, key, hash }: Stored, memberId: string): string {
     item.region ?? null,
     item.note ?? null,
     item.answers?.length ? item.answers : null,
-    item.createdAt,
+    createdAt,
     hash.toString('base64'),
   ]);
 }
@@ -245,7 +258,10 @@ export async function warmIngest(db: Database): Promise<void> {
             verdict: 'good_fit',
             createdAt: new Date(Date.UTC(2000, 0, 1, 0, n, i)).toISOString(),
           };
-          return itemJson({ item, key: leadKey(item.lead), hash: canonicalHash(item) }, memberId);
+          return itemJson(
+            { item, key: leadKey(item.lead), hash: canonicalHash(item), createdAt: item.createdAt },
+            memberId,
+          );
         });
         await ingestItems(tx, items);
       }

@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { rollupDifferences } from '../../workspace/domain/rollups';
+import { briefInput, feedbackItem } from '../support/examples';
+import { DATABASES, startTestWorkspace, type TestWorkspace } from './harness';
+
+const HOUR = 3_600_000;
+
+/**
+ * A rep's clock running ahead: a dual-boot laptop whose hardware clock keeps local time runs hours off,
+ * and a verdict's createdAt is the rep's clock. Stored as sent, a verdict from three hours ahead stayed
+ * the lead's latest for three hours, whatever the team said about the lead meanwhile (an older verdict
+ * arriving later changes nothing), and the Insights counted it in a week to come.
+ */
+describe.each(DATABASES)("a rep's clock running ahead (%s)", (kind) => {
+  let ws: TestWorkspace | undefined;
+  afterEach(async () => {
+    await ws?.destroy();
+    ws = undefined;
+  });
+
+  it('is stored as given when it came: a later verdict on the lead is its latest, and the same item sent again is a duplicate', async () => {
+    ws = await startTestWorkspace(kind);
+    const created = await ws.call('POST', '/api/v1/campaigns', { token: ws.adminToken, body: briefInput() });
+    const { id: campaignId } = (await created.json()) as { id: string };
+    const ahead = await ws.join('rep', 'Ahead', 'DACH');
+    const onTime = await ws.join('rep', 'On time', 'DACH');
+    const lead = { crm: 'hubspot' as const, objectType: 'contact' as const, recordId: '4711' };
+    const send = async (token: string, items: unknown[]) => {
+      const response = await ws!.call('POST', '/api/v1/feedback', { token, body: { items } });
+      expect(response.status).toBe(200);
+      const { results } = (await response.json()) as { results: Array<{ status: string; error?: string }> };
+      return results.map((r) => (r.error ? `${r.status}: ${r.error}` : r.status));
+    };
+
+    const before = Date.now();
+    const early = feedbackItem({
+      id: randomUUID(),
+      campaignId,
+      lead,
+      verdict: 'good_fit',
+      createdAt: new Date(before + 3 * HOUR).toISOString(),
+    });
+    expect(await send(ahead.token, [early])).toEqual(['created']);
+    const after = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const later = feedbackItem({
+      id: randomUUID(),
+      campaignId,
+      lead,
+      verdict: 'wrong_audience',
+      createdAt: new Date().toISOString(),
+    });
+    expect(await send(onTime.token, [later])).toEqual(['created']);
+
+    const [stored] = await ws.db.query<{ created_at: Date }>(
+      'SELECT created_at FROM feedback WHERE id = $1',
+      [early.id],
+    );
+    expect(stored!.created_at.getTime()).toBeGreaterThanOrEqual(before);
+    expect(stored!.created_at.getTime()).toBeLessThanOrEqual(after);
+    const latest = await ws.db.query<{ feedback_id: string; verdict: string }>(
+      'SELECT feedback_id::text, verdict FROM lead_latest',
+    );
+    expect(latest).toEqual([{ feedback_id: later.id, verdict: 'wrong_audience' }]);
+    // The campaign's counts say so too, and every rollup equals a rebuild from the feedback.
+    const campaigns = await ws.call('GET', '/api/v1/campaigns', { token: ws.adminToken });
+    const [brief] = (
+      (await campaigns.json()) as { campaigns: Array<{ stats: { verdicts: Record<string, number> } }> }
+    ).campaigns;
+    expect(brief!.stats.verdicts).toMatchObject({ wrong_audience: 1 });
+    expect(brief!.stats.verdicts.good_fit ?? 0).toBe(0);
+    expect(await rollupDifferences(ws.db)).toEqual([]);
+    // Sent again (its answer lost on the way): the item as sent compares equal.
+    expect(await send(ahead.token, [early])).toEqual(['duplicate']);
+  });
+});
