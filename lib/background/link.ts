@@ -3,9 +3,10 @@ import { RepError } from '../errors';
 import { t } from '../i18n';
 import type { StatusReply } from '../messages';
 import { syncStateFor } from '../outbox/outbox';
-import type { SameroomDb } from '../store/db';
+import type { LinkRecord, SameroomDb } from '../store/db';
 import { forgetKept, keepLink, keptLink } from '../store/kept';
 import { WorkspaceClient, WorkspaceError } from '../workspace/client';
+import { clockCorrection } from '../workspace/clock';
 import { parseJoinLink, parseWorkspaceUrl } from '../workspace/join-link';
 import { currentCampaigns } from './campaigns';
 
@@ -27,10 +28,16 @@ export async function linkWorkspace(
     throw new RepError(t('errManagedWorkspaceInvalid', options.requiredWorkspace!));
   if (required?.ok && required.url !== parsed.link.workspaceUrl)
     throw new RepError(t('errManagedWorkspace', required.url, parsed.link.workspaceUrl));
-  const linked = await new WorkspaceClient(parsed.link.workspaceUrl, null, options.fetchFn).link(
-    parsed.link.code,
-  );
-  const record = { ...linked, workspaceUrl: parsed.link.workspaceUrl, linkedAt: options.now.toISOString() };
+  const client = new WorkspaceClient(parsed.link.workspaceUrl, null, options.fetchFn);
+  const linked = await client.link(parsed.link.code);
+  // From the first verdict on, dated by the workspace's time if this browser's clock is off.
+  const clock = client.clockOffsetMs === null ? 0 : clockCorrection(client.clockOffsetMs);
+  const record: LinkRecord = {
+    ...linked,
+    workspaceUrl: parsed.link.workspaceUrl,
+    linkedAt: options.now.toISOString(),
+    ...(clock ? { clockOffsetMs: clock } : {}),
+  };
   // Strict: "Linked" is said only once the token is on disk. With the default durability a browser
   // closed a moment after linking came back unlinked, the workspace's code already used up.
   const tx = db.transaction(['link', 'sync'], 'readwrite', { durability: 'strict' });

@@ -55,7 +55,8 @@ export function buildItem(
     ...(region ? { region } : {}),
     ...(note ? { note } : {}),
     ...(answers.length > 0 ? { answers } : {}),
-    createdAt: now.toISOString(),
+    // By the workspace's time when this browser's clock is known to be off (lib/workspace/clock.ts).
+    createdAt: new Date(now.getTime() + (link.clockOffsetMs ?? 0)).toISOString(),
   };
   const parsed = requests.FeedbackItem.safeParse(candidate);
   if (!parsed.success) throw new RepError(t('errVerdictInvalid', describeIssues(parsed.error).join('; ')));

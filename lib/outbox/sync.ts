@@ -11,8 +11,9 @@ import {
   type SyncState,
   withUnseenMark,
 } from '../store/db';
-import { keptLink } from '../store/kept';
+import { keepLink, keptLink } from '../store/kept';
 import { WorkspaceClient, WorkspaceError } from '../workspace/client';
+import { clockToKeep } from '../workspace/clock';
 import { syncStateFor } from './outbox';
 
 /** Full-jitter exponential backoff: the first retry within 2 s, never more than 5 minutes apart. */
@@ -188,7 +189,7 @@ export async function syncOutbox(db: IDBPDatabase<SameroomDb>, options: SyncOpti
       }
     }
     state = { ...state, lastSyncAt: options.now().toISOString() };
-    await keepRunState(db, link, state);
+    await keepRunState(db, link, state, client.clockOffsetMs);
   }
 
   const left = (await db.getAllFromIndex('outbox', 'by-workspace', link.workspaceUrl)).filter(
@@ -217,18 +218,31 @@ export async function syncOutbox(db: IDBPDatabase<SameroomDb>, options: SyncOpti
  * unlinked while it ran: then the sync state is the new link's (un-paused) or the unlink's (its notice),
  * and a run with the old token must not write over it.
  */
-async function keepRunState(db: IDBPDatabase<SameroomDb>, link: LinkRecord, state: SyncState): Promise<void> {
+async function keepRunState(
+  db: IDBPDatabase<SameroomDb>,
+  link: LinkRecord,
+  state: SyncState,
+  clockOffsetMs: number | null,
+): Promise<void> {
   const tx = db.transaction(['link', 'sync'], 'readwrite', { durability: 'strict' });
   const [now, stored] = await Promise.all([
     tx.objectStore('link').get('current'),
     tx.objectStore('sync').get('current'),
   ]);
+  let relinked: LinkRecord | null = null;
   if (now?.token === link.token && now.workspaceUrl === link.workspaceUrl) {
     // What this run took stays taken: markTaken wrote it to the stored state after the run read its own.
     const takenUntil = stored?.workspaceUrl === state.workspaceUrl ? stored.takenUntil : state.takenUntil;
     await tx.objectStore('sync').put({ ...state, takenUntil }, 'current');
+    // The workspace's time, as its answers said it: verdicts are dated by it from now on.
+    const correction = clockToKeep(now.clockOffsetMs, clockOffsetMs);
+    if (correction !== null) {
+      relinked = { ...now, clockOffsetMs: correction };
+      await tx.objectStore('link').put(relinked, 'current');
+    }
   }
   await tx.done;
+  if (relinked) keepLink(db, relinked);
 }
 
 /** What a failed request says to the rep: the workspace's words, or "will retry". */

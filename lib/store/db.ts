@@ -2,7 +2,15 @@ import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
 import type { Brief, FeedbackItem, LinkResponse, Rejected, Reply } from '../protocol';
 import type { Draft } from './drafts';
 
-export type LinkRecord = LinkResponse & { workspaceUrl: string; linkedAt: string };
+export type LinkRecord = LinkResponse & {
+  workspaceUrl: string;
+  linkedAt: string;
+  /**
+   * The workspace's clock less this browser's, when they differ by more than CLOCK_TOLERANCE_MS
+   * (lib/workspace/clock.ts): added to each verdict's createdAt. Absent: none known.
+   */
+  clockOffsetMs?: number;
+};
 
 /** The briefs as last fetched, with the ETag to revalidate them by. */
 export interface CampaignCache {

@@ -59,6 +59,12 @@ export type CampaignsAnswer =
 
 /** The workspace API as the background uses it: bearer token, no cookies, JSON checked on the way in. */
 export class WorkspaceClient {
+  /**
+   * The workspace's clock less ours, from the Date of its latest answer (to the second, the time on the
+   * way included); null before any answer carried one (a workspace before it exposed Date).
+   */
+  clockOffsetMs: number | null = null;
+
   constructor(
     private readonly baseUrl: string,
     private readonly token: string | null = null,
@@ -86,6 +92,8 @@ export class WorkspaceClient {
     } catch {
       throw new WorkspaceError('offline', t('errOffline', this.baseUrl));
     }
+    const serverTime = Date.parse(response.headers.get('Date') ?? '');
+    if (!Number.isNaN(serverTime)) this.clockOffsetMs = serverTime - Date.now();
     return response;
   }
 

@@ -620,8 +620,10 @@ describe.each(DATABASES)('the workspace API on %s', (kind) => {
       });
       expect(get.status).toBe(200);
       expect(get.headers.get('Access-Control-Allow-Origin')).toBe('*');
-      expect(get.headers.get('Access-Control-Expose-Headers')).toBe('ETag,Retry-After');
+      expect(get.headers.get('Access-Control-Expose-Headers')).toBe('ETag,Retry-After,Date');
       expect(get.headers.get('ETag')).toBeTruthy();
+      // The workspace's time, which the extension dates verdicts by when the rep's clock is off.
+      expect(Math.abs(Date.parse(get.headers.get('Date')!) - Date.now())).toBeLessThan(2_000);
       // Errors too: the extension reads why it was refused.
       const refused = await ws.call('POST', '/api/v1/feedback', {
         token: 'not-a-token',
@@ -630,7 +632,7 @@ describe.each(DATABASES)('the workspace API on %s', (kind) => {
       });
       expect(refused.status).toBe(401);
       expect(refused.headers.get('Access-Control-Allow-Origin')).toBe('*');
-      expect(refused.headers.get('Access-Control-Expose-Headers')).toBe('ETag,Retry-After');
+      expect(refused.headers.get('Access-Control-Expose-Headers')).toBe('ETag,Retry-After,Date');
     });
 
     it('answers unknown addresses and bad ids with the error envelope', async () => {

@@ -349,6 +349,75 @@ describe('sync: the workspace’s answers', () => {
   });
 });
 
+describe("a rep's clock that is off", () => {
+  const HOUR = 3_600_000;
+  /** The fake workspace's answers, with the Date a workspace's clock `offsetMs` from ours would send. */
+  const dated = (fetchFn: typeof fetch, offsetMs: () => number): typeof fetch =>
+    (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const response = await fetchFn(input, init);
+      const headers = new Headers(response.headers);
+      headers.set('Date', new Date(Date.now() + offsetMs()).toUTCString());
+      return new Response(response.body, { status: response.status, headers });
+    }) as typeof fetch;
+
+  it('dates verdicts by the workspace’s time once an answer showed the clock hours off, and by its own again once it is right', async () => {
+    const { db, ws } = await setup();
+    let offset = -3 * HOUR; // this laptop's clock runs three hours ahead of the workspace's
+    const sync = () =>
+      syncOutbox(db, { now: () => new Date(), fetchFn: dated(ws.fetchFn, () => offset), random: () => 1 });
+    expect((await sync()).sent).toBe(1);
+    const link = await db.get('link', 'current');
+    // The header is to the second: the offset as seen, within it.
+    expect(Math.abs(link!.clockOffsetMs! + 3 * HOUR)).toBeLessThanOrEqual(1_000);
+
+    const saved = await saveVerdict(db, verdictInput(), link!, new Date());
+    const entry = await db.get('outbox', saved.id);
+    expect(Date.parse(entry!.item.createdAt)).toBe(Date.now() + link!.clockOffsetMs!);
+    // The undo window is this browser's own time: ten seconds from the click, whatever the clocks say.
+    expect(saved.undoUntil).toBe(new Date(Date.now() + UNDO_MS).toISOString());
+
+    // The clock set right: a difference of seconds (the header's second, the way there) is no correction.
+    offset = -400;
+    vi.advanceTimersByTime(UNDO_MS);
+    await sync();
+    const righted = await db.get('link', 'current');
+    expect(righted!.clockOffsetMs).toBe(0);
+    const next = await saveVerdict(db, verdictInput(), righted!, new Date());
+    expect((await db.get('outbox', next.id))!.item.createdAt).toBe(new Date().toISOString());
+  });
+
+  it('knows the workspace’s time from the moment the extension links, before any verdict', async () => {
+    const db = await openSameroomDb();
+    const linkFetch = (async (input: RequestInfo | URL) => {
+      const answer = String(input).endsWith('/api/v1/link') ? LINK : { campaigns: [] };
+      return Response.json(answer, { headers: { Date: new Date(Date.now() + 5 * HOUR).toUTCString() } });
+    }) as typeof fetch;
+    await linkWorkspace(
+      db,
+      { joinLink: `${WORKSPACE}/join#AbCdEfGhIjKlMnOpQrStUv` },
+      { now: new Date(), fetchFn: linkFetch },
+    );
+    const link = await db.get('link', 'current');
+    expect(Math.abs(link!.clockOffsetMs! - 5 * HOUR)).toBeLessThanOrEqual(1_000);
+    const saved = await saveVerdict(db, verdictInput(), link!, new Date());
+    expect(Date.parse((await db.get('outbox', saved.id))!.item.createdAt)).toBe(
+      Date.now() + link!.clockOffsetMs!,
+    );
+  });
+
+  it('keeps no correction from a workspace whose answers carry no Date, nor for a difference of seconds', async () => {
+    const { db, ws } = await setup();
+    await syncOutbox(db, { now: () => new Date(), fetchFn: ws.fetchFn, random: () => 1 });
+    expect((await db.get('link', 'current'))!.clockOffsetMs).toBeUndefined();
+    await syncOutbox(db, {
+      now: () => new Date(),
+      fetchFn: dated(ws.fetchFn, () => 20_000),
+      random: () => 1,
+    });
+    expect((await db.get('link', 'current'))!.clockOffsetMs).toBeUndefined();
+  });
+});
+
 describe('dead letters', () => {
   it('a fixed verdict goes out again under a new id; a discarded one is gone', async () => {
     const { db, ws, sync } = await setup();
