@@ -441,4 +441,46 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
     await reopened.close();
     await (await note()).fill('');
   });
+
+  it("dates verdicts by the workspace's time when the browser's clock runs three hours ahead", async () => {
+    const hour = 3_600_000;
+    // The workspace's answers say it is three hours earlier than this browser's clock does.
+    proxy.shiftDate(-3 * hour);
+    try {
+      // A sync hears the workspace's time (here the popup's Sync now); the link keeps the difference.
+      const popup = await chromium.context.newPage();
+      await popup.goto(`chrome-extension://${chromium.extensionId}/popup.html`);
+      await popup.getByRole('button', { name: 'Sync now' }).click();
+      const [worker] = chromium.context.serviceWorkers();
+      await expect
+        .poll(() =>
+          worker!.evaluate(
+            () =>
+              new Promise<number | undefined>((resolve, reject) => {
+                const open = indexedDB.open('sameroom');
+                open.onerror = () => reject(open.error);
+                open.onsuccess = () => {
+                  const read = open.result.transaction('link').objectStore('link').get('current');
+                  read.onsuccess = () => resolve((read.result as { clockOffsetMs?: number }).clockOffsetMs);
+                };
+              }),
+          ),
+        )
+        .toBeLessThan(-3 * hour + 2_000);
+      await popup.close();
+      await openLead();
+      await openNote();
+      const note = 'Dated by the workspace.';
+      await (await panel()).getByLabel('Note for marketing (optional)').fill(note);
+      await (await panel()).getByRole('button', { name: /Good fit/ }).click();
+      await expect
+        .poll(async () => (await status()).textContent(), { timeout: 20_000 })
+        .toBe('Sent to the workspace.');
+      const [item] = (await received()).filter((record) => record.note === note);
+      // As the workspace's clock has it (the Date header is to the second), not three hours ahead.
+      expect(Math.abs(Date.parse(item!.createdAt) - (Date.now() - 3 * hour))).toBeLessThan(60_000);
+    } finally {
+      proxy.shiftDate(0);
+    }
+  });
 });

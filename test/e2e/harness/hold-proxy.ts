@@ -4,13 +4,15 @@ import type { AddressInfo } from 'node:net';
 /**
  * A loopback HTTP proxy in front of the workspace that can hold the workspace's answer to
  * `POST /api/v1/feedback`: the request reaches the workspace (which stores it), but the extension
- * hears nothing until the held connection is dropped. It records every feedback body it forwarded.
+ * hears nothing until the held connection is dropped. It records every feedback body it forwarded, and
+ * can move the time its answers carry (Date).
  */
 export async function startHoldProxy(target: () => string) {
   const held: ServerResponse[] = [];
   const feedbackPosts: string[] = [];
   let holding = false;
   let refusing = false;
+  let dateShiftMs = 0;
   const server = createServer((incoming, outgoing) => {
     if (refusing) {
       outgoing.socket?.destroy();
@@ -32,7 +34,10 @@ export async function startHoldProxy(target: () => string) {
             held.push(outgoing);
             return;
           }
-          outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+          const headers = { ...answer.headers };
+          if (dateShiftMs && headers.date)
+            headers.date = new Date(Date.parse(headers.date) + dateShiftMs).toUTCString();
+          outgoing.writeHead(answer.statusCode ?? 502, headers);
           answer.pipe(outgoing);
         },
       );
@@ -48,6 +53,10 @@ export async function startHoldProxy(target: () => string) {
     held,
     hold(on: boolean) {
       holding = on;
+    },
+    /** Answers with a Date this far from the workspace's, as a browser whose clock is off would see it. */
+    shiftDate(ms: number) {
+      dateShiftMs = ms;
     },
     /** Drops every connection at once, as a workspace that is down would look. */
     refuse(on: boolean) {
