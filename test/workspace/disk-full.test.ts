@@ -84,13 +84,24 @@ async function rep(ws: TestWorkspace) {
         note: randomBytes(900).toString('hex'),
       }),
     );
+  /** Batches until one is not stored (at most 200): that answer, its error and its items. */
+  const postUntilRefused = async () => {
+    for (let n = 0; n < 200; n++) {
+      const sent = await post();
+      if (sent.response.status !== 200) {
+        const { error } = (await sent.response.json()) as { error: { code: string; message: string } };
+        return { ...sent, error };
+      }
+    }
+    throw new Error('200 batches were all stored: the disk never filled');
+  };
   /** How many times each acknowledged verdict is stored: every one once. */
   const storedCounts = async () =>
     workspace!.db.query<{ times: number; verdicts: number }>(
       'SELECT n AS times, count(*)::int AS verdicts FROM (SELECT count(*)::int AS n FROM feedback WHERE id = ANY($1::uuid[]) GROUP BY id) t GROUP BY n',
       [[...acknowledged]],
     );
-  return { post, batch, acknowledged, storedCounts };
+  return { post, postUntilRefused, acknowledged, storedCounts };
 }
 
 describe.skipIf(!mountable)('the embedded workspace on a disk that fills up (a tmpfs: needs root)', () => {
@@ -128,25 +139,20 @@ describe.skipIf(!mountable)('the embedded workspace on a disk that fills up (a t
       fromTemplate: true,
       minFreeDiskBytes: 0,
     });
-    const { post, acknowledged, storedCounts } = await rep(workspace);
+    const { post, postUntilRefused, acknowledged, storedCounts } = await rep(workspace);
     expect((await post()).response.status).toBe(200);
     const free = fillDisk(disk, 3 * MB);
 
     // Batches until the database cannot write: before this change, every request from here on
     // waited forever (PGlite's thread spinning), freeing the disk changed nothing, and close() hung.
-    let failed: Awaited<ReturnType<typeof post>> | undefined;
-    for (let n = 0; n < 200 && !failed; n++) {
-      const sent = await post();
-      if (sent.response.status !== 200) failed = sent;
-    }
-    expect(failed?.response.status).toBe(507);
-    const { error } = (await failed!.response.json()) as { error: { code: string; message: string } };
-    expect(error).toMatchObject({ code: 'disk_full' });
-    expect(error.message).toMatch(/disk is full: its database could not write/);
+    const failed = await postUntilRefused();
+    expect(failed.response.status).toBe(507);
+    expect(failed.error.code).toBe('disk_full');
+    expect(failed.error.message).toMatch(/disk is full: its database could not write/);
 
     // Answered at once while the disk stays full, not left waiting.
     const started = performance.now();
-    const again = await post(failed!.items);
+    const again = await post(failed.items);
     expect(again.response.status).toBe(507);
     expect((await workspace.call('GET', '/healthz')).status).toBe(503);
     expect(performance.now() - started).toBeLessThan(2_000);
@@ -156,7 +162,7 @@ describe.skipIf(!mountable)('the embedded workspace on a disk that fills up (a t
     const deadline = Date.now() + 30_000;
     let status = 0;
     while (Date.now() < deadline && status !== 200) {
-      status = (await post(failed!.items)).response.status;
+      status = (await post(failed.items)).response.status;
       if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 250));
     }
     expect(status).toBe(200);
@@ -172,24 +178,19 @@ describe.skipIf(!mountable)('the embedded workspace on a disk that fills up (a t
     const server = await startPostgresServer({ under: disk });
     try {
       workspace = await startTestWorkspace('postgres', { databaseUrl: await createDatabase(server.url) });
-      const { post, acknowledged, storedCounts } = await rep(workspace);
+      const { post, postUntilRefused, acknowledged, storedCounts } = await rep(workspace);
       expect((await post()).response.status).toBe(200);
       const free = fillDisk(disk, 3 * MB);
-      let failed: Awaited<ReturnType<typeof post>> | undefined;
-      for (let n = 0; n < 200 && !failed; n++) {
-        const sent = await post();
-        if (sent.response.status !== 200) failed = sent;
-      }
-      expect(failed?.response.status).toBe(507);
-      expect(failed!.response.headers.get('Retry-After')).toBe('60');
-      const { error } = (await failed!.response.json()) as { error: { code: string; message: string } };
-      expect(error.code).toBe('disk_full');
-      expect(error.message).toMatch(
+      const failed = await postUntilRefused();
+      expect(failed.response.status).toBe(507);
+      expect(failed.response.headers.get('Retry-After')).toBe('60');
+      expect(failed.error.code).toBe('disk_full');
+      expect(failed.error.message).toMatch(
         /database server has no disk space left \(could not (extend|write to) file/,
       );
 
       free();
-      expect((await post(failed!.items)).response.status).toBe(200);
+      expect((await post(failed.items)).response.status).toBe(200);
       expect(await storedCounts()).toEqual([{ times: 1, verdicts: acknowledged.size }]);
       await workspace.close();
       workspace = undefined;
