@@ -134,10 +134,11 @@ export function createApp(config: WorkspaceConfig): Hono {
   app.use('/api/v1/*', limitBody(LIMITS.bodyBytes));
   const disk = config.disk;
   if (disk) {
-    // Refused before the database meets a full disk (./disk-space.ts); reads go on.
+    // Refused before the database meets a full disk (./disk-space.ts). Reads go on, and so does signing
+    // in and out of the dashboard (a session is a row), so that marketing can still read them.
+    const write = (method: string) => method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
     app.use('/api/v1/*', async (c, next) => {
-      if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.req.method !== 'OPTIONS' && disk.low())
-        throw disk.refusal();
+      if (write(c.req.method) && c.req.path !== '/api/v1/session' && disk.low()) throw disk.refusal();
       await next();
     });
   }

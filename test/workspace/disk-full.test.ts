@@ -119,9 +119,14 @@ describe.skipIf(!mountable)('the embedded workspace on a disk that fills up (a t
     const { error } = (await refused.response.json()) as { error: { code: string; message: string } };
     expect(error.code).toBe('disk_full');
     expect(error.message).toMatch(/disk is nearly full \(\d+ MB free where its data is kept, 64 MB needed\)/);
-    // Reads go on: the campaigns and the feed.
+    // Reads go on, and signing in to the dashboard to read them (here a code that is no code: 401).
     const campaigns = await workspace.call('GET', '/api/v1/campaigns', { token: workspace.adminToken });
     expect(campaigns.status).toBe(200);
+    const signIn = await workspace.call('POST', '/api/v1/session', {
+      body: { code: 'x'.repeat(43) },
+      headers: { Origin: new URL(workspace.url).origin },
+    });
+    expect(signIn.status).toBe(401);
 
     free();
     await new Promise((resolve) => setTimeout(resolve, 1_100));
