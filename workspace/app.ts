@@ -143,7 +143,6 @@ export function createApp(config: WorkspaceConfig): Hono {
     });
   }
 
-  let diskFullSaidAt = 0;
   app.onError((error, c) => {
     if (error instanceof ApiError) {
       if (error.retryAfterSeconds) c.header('Retry-After', String(error.retryAfterSeconds));
@@ -152,30 +151,12 @@ export function createApp(config: WorkspaceConfig): Hono {
       return c.json(error.envelope(), error.status);
     }
     if (error instanceof DatabaseUnavailable) {
-      // Said once by the database as it stopped; each request is told, not logged.
+      // A full disk or a database opening again (db/database.ts), said in the log by the database;
+      // each request is told, not logged.
       c.header('Retry-After', error.diskFull ? '60' : '5');
       return c.json(
         { error: { code: error.diskFull ? 'disk_full' : 'unavailable', message: error.message } },
         error.diskFull ? 507 : 503,
-      );
-    }
-    if ((error as { code?: unknown }).code === '53100') {
-      // A PostgreSQL server's disk is full (the embedded database's is DatabaseUnavailable above): the
-      // statement failed whole, and the server goes on once space is freed. Said in one line a minute,
-      // not with the statement's text at each request.
-      if (Date.now() - diskFullSaidAt > 60_000) {
-        diskFullSaidAt = Date.now();
-        console.error(`workspace: the database server's disk is full: ${error.message}`);
-      }
-      c.header('Retry-After', '60');
-      return c.json(
-        {
-          error: {
-            code: 'disk_full',
-            message: `The workspace's database server has no disk space left (${error.message}): nothing was stored, and verdicts wait in the reps' outboxes until space is freed.`,
-          },
-        },
-        507,
       );
     }
     console.error('workspace: unexpected error', error);

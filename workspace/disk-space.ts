@@ -12,28 +12,25 @@ const READ_EVERY_MS = 1_000;
 
 /** The free space where the embedded database keeps its files, read at most once a second. */
 export interface DiskSpace {
-  /** Bytes free to this process where the data is kept. */
-  free(): number;
   /** Under the reserve: the workspace stores nothing until space is freed. */
   low(): boolean;
   /** The answer to a write while the disk is low: 507, said for the rep and for whoever frees the disk. */
   refusal(): ApiError;
 }
 
-export function diskSpace(path: string, minFree = MIN_FREE_DISK_BYTES, now = Date.now): DiskSpace {
+export function diskSpace(path: string, minFree = MIN_FREE_DISK_BYTES): DiskSpace {
   let readAt = Number.NEGATIVE_INFINITY;
   let bytes = 0;
   const free = () => {
-    if (now() - readAt >= READ_EVERY_MS) {
+    if (Date.now() - readAt >= READ_EVERY_MS) {
       const stats = statfsSync(path);
       bytes = stats.bavail * stats.bsize;
-      readAt = now();
+      readAt = Date.now();
     }
     return bytes;
   };
   const megabytes = (n: number) => `${Math.floor(n / (1024 * 1024))} MB`;
   return {
-    free,
     low: () => free() < minFree,
     refusal: () =>
       new ApiError(

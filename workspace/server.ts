@@ -200,7 +200,7 @@ async function openOrExplain(options: ServeOptions, disk: DiskSpace | undefined)
     const db = await openDatabase({
       databaseUrl: options.databaseUrl,
       dataDir: options.inMemory ? null : dbPath,
-      // A full disk stops PGlite: it is opened again once there is room (db/database.ts).
+      // A full disk, said once (db/database.ts); PGlite stops and opens again once there is room.
       log: (line) => console.error(line),
       ...(disk ? { roomToOpen: () => !disk.low() } : {}),
     });

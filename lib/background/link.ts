@@ -6,7 +6,7 @@ import { syncStateFor } from '../outbox/outbox';
 import type { LinkRecord, SameroomDb } from '../store/db';
 import { forgetKept, keepLink, keptLink } from '../store/kept';
 import { WorkspaceClient, WorkspaceError } from '../workspace/client';
-import { clockCorrection } from '../workspace/clock';
+import { clockToKeep } from '../workspace/clock';
 import { parseJoinLink, parseWorkspaceUrl } from '../workspace/join-link';
 import { currentCampaigns } from './campaigns';
 
@@ -31,7 +31,7 @@ export async function linkWorkspace(
   const client = new WorkspaceClient(parsed.link.workspaceUrl, null, options.fetchFn);
   const linked = await client.link(parsed.link.code);
   // From the first verdict on, dated by the workspace's time if this browser's clock is off.
-  const clock = client.clockOffsetMs === null ? 0 : clockCorrection(client.clockOffsetMs);
+  const clock = clockToKeep(undefined, client.clockOffsetMs);
   const record: LinkRecord = {
     ...linked,
     workspaceUrl: parsed.link.workspaceUrl,

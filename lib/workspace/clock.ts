@@ -10,11 +10,14 @@ export const CLOCK_TOLERANCE_MS = 60_000;
 export const CLOCK_CHANGE_MS = 10_000;
 
 /** The correction to date verdicts by, from an offset seen (workspace less ours): none within the tolerance. */
-export function clockCorrection(offsetMs: number): number {
+function clockCorrection(offsetMs: number): number {
   return Math.abs(offsetMs) > CLOCK_TOLERANCE_MS ? Math.round(offsetMs) : 0;
 }
 
-/** The correction to store on the link after an answer showed `offsetMs`, or null when it stays as it is. */
+/**
+ * The correction to store on the link after an answer showed `offsetMs` (null: none carried a Date),
+ * or null when the one known (none: 0) stays as it is.
+ */
 export function clockToKeep(known: number | undefined, offsetMs: number | null): number | null {
   if (offsetMs === null) return null;
   const next = clockCorrection(offsetMs);

@@ -176,7 +176,7 @@ async function startThread(dataDir: string | null, fatal: (error: Error) => Erro
  * and every call fails fast with DatabaseUnavailable; the folder is opened again after REOPEN_EVERY_MS
  * (PGlite replays its log, as after a kill) once `roomToOpen` says there is room, and calls go on.
  */
-async function openPglite(dataDir: string | null, options: PgliteOptions = {}): Promise<Database> {
+async function openPglite(dataDir: string | null, options: DatabaseOptions = {}): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const log = options.log ?? (() => undefined);
   let broken: DatabaseUnavailable | null = null;
@@ -275,26 +275,52 @@ function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 300);
 }
 
-/** What the embedded database is told of the process around it. */
-export interface PgliteOptions {
-  /** Said when the database stops on a fatal error, and when it is open again. */
+/** What the database is told of the process around it. */
+export interface DatabaseOptions {
+  /** Said when the database stops on a full disk (or another fatal error), and when it is open again. */
   log?: (line: string) => void;
-  /** False while the disk is too full to open the database again (../disk-space.ts). */
+  /** PGlite: false while the disk is too full to open the database again (../disk-space.ts). */
   roomToOpen?: () => boolean;
 }
 
-async function openPostgres(url: string): Promise<Database> {
+async function openPostgres(url: string, options: DatabaseOptions = {}): Promise<Database> {
   // UTC whatever the server or the database is set to: Insights count by UTC day and week, and the
   // filters' dates compare with instants in the session's zone (PGlite's sessions are UTC already).
   const pool = new pg.Pool({ connectionString: url, max: 10, options: '-c TimeZone=UTC' });
   await pool.query('SELECT 1');
+  let diskFullSaidAt = Number.NEGATIVE_INFINITY;
+  /**
+   * A full disk on the server (53100) fails the statement whole, and the server goes on once space is
+   * freed: said as DatabaseUnavailable, as the embedded database's is, and in the log once a minute
+   * rather than with the statement's text at each request.
+   */
+  const told = (error: unknown): unknown => {
+    if ((error as { code?: unknown }).code !== '53100') return error;
+    const { message } = error as Error;
+    if (Date.now() - diskFullSaidAt > 60_000) {
+      diskFullSaidAt = Date.now();
+      options.log?.(`workspace: the database server's disk is full: ${message}`);
+    }
+    return new DatabaseUnavailable(
+      `The workspace's database server has no disk space left (${message}): nothing was stored, and verdicts wait in the reps' outboxes until space is freed.`,
+      true,
+    );
+  };
   return {
     kind: 'postgres',
     async query<Row>(text: string, params: unknown[] = []) {
-      return (await pool.query(text, params)).rows as Row[];
+      try {
+        return (await pool.query(text, params)).rows as Row[];
+      } catch (error) {
+        throw told(error);
+      }
     },
     async exec(text: string) {
-      await pool.query(text);
+      try {
+        await pool.query(text);
+      } catch (error) {
+        throw told(error);
+      }
     },
     async transaction(work) {
       const client = await pool.connect();
@@ -311,7 +337,7 @@ async function openPostgres(url: string): Promise<Database> {
         return result;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
+        throw told(error);
       } finally {
         client.release();
       }
@@ -325,7 +351,9 @@ export function openDatabase(
   options: {
     databaseUrl?: string | undefined;
     dataDir: string | null;
-  } & PgliteOptions,
+  } & DatabaseOptions,
 ): Promise<Database> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl) : openPglite(options.dataDir, options);
+  return options.databaseUrl
+    ? openPostgres(options.databaseUrl, options)
+    : openPglite(options.dataDir, options);
 }
