@@ -3,12 +3,16 @@
  *
  *   1. unit                                                   reports/unit.json
  *   2. the builds the end-to-end tests load (once)
- *   3. the workspace suite, and beside it the 10 chaos rounds  reports/workspace.json, reports/chaos.json
- *   4. the other end-to-end tests, one browser at a time      reports/e2e.json
+ *   3. the workspace suite, and beside it the 10 chaos rounds    reports/workspace.json, reports/chaos.json
+ *      then the verdict tests (Chromium)                          reports/e2e-verdicts.json
+ *   4. the other end-to-end tests, one browser at a time        reports/e2e.json
  *
- * The chaos rounds spend most of their three minutes waiting (each verdict waits out its 10 s Undo
+ * The chaos rounds spend most of their four minutes waiting (each verdict waits out its 10 s Undo
  * window before it is sent; the browser, the workspace and the proxy use about a quarter of one core),
- * so they run beside the workspace suite rather than after it. Every step runs even when one before it
+ * so they run beside the workspace suite rather than after it, and so do the verdict tests after them
+ * (two minutes, nine of their thirteen tests waiting out an Undo window): together they end before the
+ * workspace suite's seven or so minutes do. They are Chromium's, which binds no fixed port (Firefox's
+ * fixture server takes port 443), and no test in them times the browser. Every step runs even when one before it
  * failed (the reports say what failed where); the exit code is 1 when any did. SIGINT or SIGTERM (a
  * process manager's or CI's stop, which npm passes on) goes to the running suites, which stop their
  * browsers and servers; nothing more is started, and the run ends failed.
@@ -19,6 +23,7 @@ import { join } from 'node:path';
 import { buildForEndToEnd } from '../test/e2e/harness/builds';
 
 const CHAOS = 'test/e2e/chaos.chromium.test.ts';
+const VERDICTS = 'test/e2e/verdicts.chromium.test.ts';
 
 /** The suites running now: a signal to this process (npm test's, from npm) is passed on to them. */
 const running = new Set<ChildProcess>();
@@ -95,13 +100,18 @@ const buildsMade = await (stopping ? Promise.reject(new Error('stopped')) : buil
 console.log(`\nbuilds for the end-to-end tests: ${Math.round((Date.now() - buildStarted) / 1000)} s\n`);
 results.push(buildsMade);
 
-results.push(
-  ...(await Promise.all([
-    script('workspace'),
-    buildsMade ? endToEnd('chaos (10 rounds)', [CHAOS], 'chaos.json') : Promise.resolve(false),
-  ])),
-);
+/** The chaos rounds, then the verdict tests: what runs beside the workspace suite. */
+async function besideTheWorkspace(): Promise<boolean[]> {
+  if (!buildsMade) return [false, false];
+  const chaos = await endToEnd('chaos (10 rounds)', [CHAOS], 'chaos.json');
+  return [chaos, await endToEnd('end to end (verdicts)', [VERDICTS], 'e2e-verdicts.json')];
+}
 
-results.push(buildsMade ? await endToEnd('end to end', ['--exclude', CHAOS], 'e2e.json') : false);
+const [workspace, beside] = await Promise.all([script('workspace'), besideTheWorkspace()]);
+results.push(workspace, ...beside);
+
+results.push(
+  buildsMade ? await endToEnd('end to end', ['--exclude', CHAOS, '--exclude', VERDICTS], 'e2e.json') : false,
+);
 
 process.exit(results.every(Boolean) ? 0 : 1);
