@@ -4,14 +4,14 @@
  *   1. unit                                                   reports/unit.json
  *   2. the builds the end-to-end tests load (once)
  *   3. the workspace suite, and beside it the 10 chaos rounds    reports/workspace.json, reports/chaos.json
- *      then the verdict tests (Chromium)                          reports/e2e-verdicts.json
+ *      then the verdict and lead-panel tests in Chromium          reports/e2e-beside.json
  *   4. the other end-to-end tests, one browser at a time        reports/e2e.json
  *
  * The chaos rounds spend most of their four minutes waiting (each verdict waits out its 10 s Undo
  * window before it is sent; the browser, the workspace and the proxy use about a quarter of one core),
- * so they run beside the workspace suite rather than after it, and so do the verdict tests after them
- * (two minutes, nine of their thirteen tests waiting out an Undo window): together they end before the
- * workspace suite's seven or so minutes do. They are Chromium's, which binds no fixed port (Firefox's
+ * so they run beside the workspace suite rather than after it, and so do the verdict and lead-panel tests
+ * after them (three minutes, mostly waiting out Undo windows and cache ages): together they end about
+ * when the workspace suite's seven and a half minutes do (npm test: about 14 minutes instead of 16). They are Chromium's, which binds no fixed port (Firefox's
  * fixture server takes port 443), and no test in them times the browser. Every step runs even when one before it
  * failed (the reports say what failed where); the exit code is 1 when any did. SIGINT or SIGTERM (a
  * process manager's or CI's stop, which npm passes on) goes to the running suites, which stop their
@@ -23,7 +23,8 @@ import { join } from 'node:path';
 import { buildForEndToEnd } from '../test/e2e/harness/builds';
 
 const CHAOS = 'test/e2e/chaos.chromium.test.ts';
-const VERDICTS = 'test/e2e/verdicts.chromium.test.ts';
+/** End-to-end files that run beside the workspace suite, after the chaos rounds. */
+const BESIDE = ['test/e2e/verdicts.chromium.test.ts', 'test/e2e/lead-panel.chromium.test.ts'];
 
 /** The suites running now: a signal to this process (npm test's, from npm) is passed on to them. */
 const running = new Set<ChildProcess>();
@@ -100,18 +101,24 @@ const buildsMade = await (stopping ? Promise.reject(new Error('stopped')) : buil
 console.log(`\nbuilds for the end-to-end tests: ${Math.round((Date.now() - buildStarted) / 1000)} s\n`);
 results.push(buildsMade);
 
-/** The chaos rounds, then the verdict tests: what runs beside the workspace suite. */
+/** The chaos rounds, then the BESIDE files: what runs beside the workspace suite. */
 async function besideTheWorkspace(): Promise<boolean[]> {
   if (!buildsMade) return [false, false];
   const chaos = await endToEnd('chaos (10 rounds)', [CHAOS], 'chaos.json');
-  return [chaos, await endToEnd('end to end (verdicts)', [VERDICTS], 'e2e-verdicts.json')];
+  return [chaos, await endToEnd('end to end (beside the workspace suite)', BESIDE, 'e2e-beside.json')];
 }
 
 const [workspace, beside] = await Promise.all([script('workspace'), besideTheWorkspace()]);
 results.push(workspace, ...beside);
 
 results.push(
-  buildsMade ? await endToEnd('end to end', ['--exclude', CHAOS, '--exclude', VERDICTS], 'e2e.json') : false,
+  buildsMade
+    ? await endToEnd(
+        'end to end',
+        [CHAOS, ...BESIDE].flatMap((file) => ['--exclude', file]),
+        'e2e.json',
+      )
+    : false,
 );
 
 process.exit(results.every(Boolean) ? 0 : 1);
