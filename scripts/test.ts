@@ -4,14 +4,15 @@
  *   1. unit                                                   reports/unit.json
  *   2. the builds the end-to-end tests load (once)
  *   3. the workspace suite, and beside it the 10 chaos rounds    reports/workspace.json, reports/chaos.json
- *      then the verdict and lead-panel tests in Chromium          reports/e2e-beside.json
+ *      then the verdict tests in Chromium                          reports/e2e-beside.json
  *   4. the other end-to-end tests, one browser at a time        reports/e2e.json
  *
  * The chaos rounds spend most of their four minutes waiting (each verdict waits out its 10 s Undo
  * window before it is sent; the browser, the workspace and the proxy use about a quarter of one core),
- * so they run beside the workspace suite rather than after it, and so do the verdict and lead-panel tests
- * after them (three minutes, mostly waiting out Undo windows and cache ages): together they end about
- * when the workspace suite's seven and a half minutes do (npm test: about 14 minutes instead of 16). They are Chromium's, which binds no fixed port (Firefox's
+ * so they run beside the workspace suite rather than after it, and so do the verdict tests after them
+ * (two and a half minutes, mostly waiting out Undo windows): together they end a minute or so before
+ * the workspace suite's seven and a half do (npm test: about 14 minutes instead of 16). With the
+ * lead-panel tests there too, they ended after it (chaos rounds take 4 to 5 minutes), for no gain. They are Chromium's, which binds no fixed port (Firefox's
  * fixture server takes port 443), and no test in them times the browser. Every step runs even when one before it
  * failed (the reports say what failed where); the exit code is 1 when any did. SIGINT or SIGTERM (a
  * process manager's or CI's stop, which npm passes on) goes to the running suites, which stop their
@@ -24,7 +25,7 @@ import { buildForEndToEnd } from '../test/e2e/harness/builds';
 
 const CHAOS = 'test/e2e/chaos.chromium.test.ts';
 /** End-to-end files that run beside the workspace suite, after the chaos rounds. */
-const BESIDE = ['test/e2e/verdicts.chromium.test.ts', 'test/e2e/lead-panel.chromium.test.ts'];
+const BESIDE = ['test/e2e/verdicts.chromium.test.ts'];
 
 /** The suites running now: a signal to this process (npm test's, from npm) is passed on to them. */
 const running = new Set<ChildProcess>();

@@ -16,6 +16,7 @@ import {
   withUnseenMark,
 } from '../store/db';
 import { keptCampaigns, keptLink } from '../store/kept';
+import { workspaceTime } from '../workspace/clock';
 import { presetRegion } from './region';
 
 /** How long a saved verdict is held back from sync, so the rep can undo it. */
@@ -56,7 +57,7 @@ export function buildItem(
     ...(note ? { note } : {}),
     ...(answers.length > 0 ? { answers } : {}),
     // By the workspace's time when this browser's clock is known to be off (lib/workspace/clock.ts).
-    createdAt: new Date(now.getTime() + (link.clockOffsetMs ?? 0)).toISOString(),
+    createdAt: workspaceTime(now, link),
   };
   const parsed = requests.FeedbackItem.safeParse(candidate);
   if (!parsed.success) throw new RepError(t('errVerdictInvalid', describeIssues(parsed.error).join('; ')));
@@ -250,7 +251,8 @@ export async function markRepliesSeen(
 
 /**
  * A dead-lettered verdict the rep corrected goes out again under a new id (the workspace has already
- * judged the old id), straight to pending. The old entry is removed in the same transaction.
+ * judged the old id), straight to pending, dated now by the workspace's time as a new verdict is (the
+ * link's clock correction). The old entry is removed in the same transaction.
  */
 export async function resendDead(
   db: IDBPDatabase<SameroomDb>,
@@ -259,9 +261,11 @@ export async function resendDead(
   now: Date,
   newId: string,
 ): Promise<HistoryEntry> {
-  const tx = db.transaction('outbox', 'readwrite', { durability: 'strict' });
-  const entry = await tx.store.get(id);
+  const tx = db.transaction(['outbox', 'link'], 'readwrite', { durability: 'strict' });
+  const outbox = tx.objectStore('outbox');
+  const entry = await outbox.get(id);
   if (entry?.state !== 'dead') throw new RepError(t('errDeadGone'));
+  const link = await tx.objectStore('link').get('current');
   const { note: _note, region: _region, ...rest } = entry.item;
   const note = (fix.note ?? entry.item.note ?? '').trim();
   const region = (fix.region ?? entry.item.region ?? '').trim();
@@ -271,7 +275,7 @@ export async function resendDead(
     verdict: fix.verdict ?? entry.item.verdict,
     ...(note ? { note } : {}),
     ...(region ? { region } : {}),
-    createdAt: now.toISOString(),
+    createdAt: workspaceTime(now, link),
   };
   const parsed = requests.FeedbackItem.safeParse(candidate);
   if (!parsed.success) {
@@ -288,8 +292,8 @@ export async function resendDead(
     attempts: 0,
     problem: null,
   };
-  await tx.store.delete(id);
-  await tx.store.put(next);
+  await outbox.delete(id);
+  await outbox.put(next);
   await tx.done;
   return historyEntry(next);
 }

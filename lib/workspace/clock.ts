@@ -23,3 +23,8 @@ export function clockToKeep(known: number | undefined, offsetMs: number | null):
   const next = clockCorrection(offsetMs);
   return Math.abs(next - (known ?? 0)) >= CLOCK_CHANGE_MS ? next : null;
 }
+
+/** When a verdict given at `now` (this browser's clock) was given by the workspace's time, as an ISO date. */
+export function workspaceTime(now: Date, link: { clockOffsetMs?: number } | undefined): string {
+  return new Date(now.getTime() + (link?.clockOffsetMs ?? 0)).toISOString();
+}

@@ -135,6 +135,38 @@ describe.skipIf(!mountable)('the embedded workspace on a disk that fills up (a t
     expect(await storedCounts()).toEqual([{ times: 1, verdicts: 200 }]);
   }, 60_000);
 
+  it('refuses writes with 507 while no more files can be made (out of inodes) though bytes are free, and stores again once they can', async () => {
+    const disk = smallDisk(160);
+    workspace = await startTestWorkspace('pglite', { dataDir: join(disk, 'data'), fromTemplate: true });
+    const { post, acknowledged, storedCounts } = await rep(workspace);
+    expect((await post()).response.status).toBe(200);
+
+    // The tmpfs allowed 300 more files than it holds now: PGlite would get ENOSPC on its next new file
+    // (a table's next segment, a log segment) with 100 MB free.
+    const inodes = (limit: number) =>
+      execFileSync('mount', ['-o', `remount,nr_inodes=${limit}`, disk], { stdio: 'ignore' });
+    const used = (() => {
+      const stats = statfsSync(disk);
+      return stats.files - stats.ffree;
+    })();
+    inodes(used + 300);
+    expect(freeBytes(disk)).toBeGreaterThan(64 * MB);
+    await new Promise((resolve) => setTimeout(resolve, 1_100)); // the free space is read once a second
+    const refused = await post();
+    expect(refused.response.status).toBe(507);
+    const { error } = (await refused.response.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe('disk_full');
+    expect(error.message).toMatch(
+      /disk is nearly full \(\d+ more files can be made where its data is kept, 1000 needed\)/,
+    );
+
+    inodes(used + 100_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect((await post(refused.items)).response.status).toBe(200);
+    expect(acknowledged.size).toBe(200);
+    expect(await storedCounts()).toEqual([{ times: 1, verdicts: 200 }]);
+  }, 60_000);
+
   it('meets a full disk in the database without hanging, and goes on by itself once space is freed, every acknowledged verdict stored once', async () => {
     const disk = smallDisk(160);
     // Nothing kept in hand: the database itself meets the full disk (another program filled it

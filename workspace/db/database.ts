@@ -85,6 +85,18 @@ const FATAL_ERROR_CLASS = /^5[38]/;
  */
 export const REOPEN_EVERY_MS = 2_000;
 const REOPEN_AT_MOST_MS = 60_000;
+/**
+ * A database open again for less than this before it stopped again counts as an attempt that failed:
+ * a fault `roomToOpen` cannot see (a quota, a failing disk) made it open, stop and open again every
+ * two seconds, replaying its log each time and saying so in the log.
+ */
+const STAYS_OPEN_MS = 60_000;
+/**
+ * How long opening the folder again may take (PGlite replays its log) before that attempt is given up
+ * and its thread ended: an open that met the full disk again could spin for good, and with it every
+ * later attempt and the server's stop.
+ */
+export const REOPEN_TIMEOUT_MS = 120_000;
 
 interface ThreadAnswer {
   id: number;
@@ -107,7 +119,11 @@ interface PgliteThread {
  * stops the thread before anything else runs on it; `fatal` words the reason the call and every other
  * one waiting then fail with.
  */
-async function startThread(dataDir: string | null, fatal: (error: Error) => Error): Promise<PgliteThread> {
+async function startThread(
+  dataDir: string | null,
+  fatal: (error: Error) => Error,
+  opening: { withinMs?: number; signal?: AbortSignal } = {},
+): Promise<PgliteThread> {
   const thread = new Worker(new URL('./pglite-thread.mjs', import.meta.url), {
     workerData: { dataDir },
     // Plain JavaScript: the loaders the process runs under (tsx, vitest) would cost each thread ~80 ms.
@@ -147,12 +163,26 @@ async function startThread(dataDir: string | null, fatal: (error: Error) => Erro
       thread.ref();
       if (id !== 0) thread.postMessage({ ...message, id });
     });
-  // Id 0 is the thread's answer once PGlite is open (or could not be).
+  // Id 0 is the thread's answer once PGlite is open (or could not be), unless the opening is given up
+  // first: it took longer than `withinMs`, or `signal` said to stop.
+  let slow: NodeJS.Timeout | undefined;
+  const { withinMs, signal } = opening;
+  const givenUp = () => failAll(new Error('the database was closed while it opened'));
   try {
+    signal?.throwIfAborted();
+    signal?.addEventListener('abort', givenUp);
+    if (withinMs !== undefined)
+      slow = setTimeout(
+        () => failAll(new Error(`the database did not open within ${withinMs / 1000} s`)),
+        withinMs,
+      );
     await ask({}, 0);
   } catch (error) {
     await thread.terminate();
     throw error;
+  } finally {
+    clearTimeout(slow);
+    signal?.removeEventListener('abort', givenUp);
   }
   return {
     ask,
@@ -180,11 +210,20 @@ async function openPglite(dataDir: string | null, options: DatabaseOptions = {})
   if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const log = options.log ?? (() => undefined);
   let broken: DatabaseUnavailable | null = null;
+  /** Attempts to open again that failed, or ended in a stop within STAYS_OPEN_MS: the wait doubles. */
+  let failedAttempts = 0;
   let closed = false;
+  /** Gives up an opening under way when the database is closed. */
+  const closing = new AbortController();
+  /** Said once until the database is open again. */
+  let saidNotOpened = false;
   let reopening: Promise<void> | null = null;
   let retry: NodeJS.Timeout | undefined;
+  let openedAt = Date.now();
   const fatal = (error: Error): Error => {
     if (broken) return broken;
+    if (Date.now() - openedAt < STAYS_OPEN_MS) failedAttempts++;
+    else failedAttempts = 0;
     const diskFull = (error as { code?: string }).code === '53100';
     broken = new DatabaseUnavailable(
       diskFull
@@ -197,14 +236,15 @@ async function openPglite(dataDir: string | null, options: DatabaseOptions = {})
     if (dataDir) scheduleReopen();
     return broken;
   };
-  let failedAttempts = 0;
   const scheduleReopen = () => {
     clearTimeout(retry);
     retry = setTimeout(
       () => {
-        reopening = reopen().finally(() => {
-          reopening = null;
-        });
+        reopening = reopen()
+          .catch((error) => log(`workspace: reopening the database failed (${firstLine(error)}).`))
+          .finally(() => {
+            reopening = null;
+          });
       },
       Math.min(REOPEN_EVERY_MS * 2 ** failedAttempts, REOPEN_AT_MOST_MS),
     );
@@ -216,16 +256,23 @@ async function openPglite(dataDir: string | null, options: DatabaseOptions = {})
     // The stopped thread has ended (stop terminates it): one PGlite on the folder at a time.
     await current.stop(broken);
     try {
-      const thread = await startThread(dataDir, fatal);
+      const thread = await startThread(dataDir, fatal, {
+        withinMs: REOPEN_TIMEOUT_MS,
+        signal: closing.signal,
+      });
       if (closed) return await thread.close();
       current = thread;
       broken = null;
-      failedAttempts = 0;
+      openedAt = Date.now();
+      saidNotOpened = false;
       log('workspace: the database is open again; storing goes on.');
     } catch (error) {
+      if (closed) return;
       // Said the first time; then tried again less and less often, without a line each time.
-      if (failedAttempts++ === 0)
+      if (!saidNotOpened)
         log(`workspace: the database could not be opened again (${firstLine(error)}); trying again.`);
+      saidNotOpened = true;
+      failedAttempts++;
       scheduleReopen();
     }
   };
@@ -264,6 +311,7 @@ async function openPglite(dataDir: string | null, options: DatabaseOptions = {})
       if (closed) return;
       closed = true;
       clearTimeout(retry);
+      closing.abort();
       await reopening;
       if (broken) await current.stop(broken);
       else await current.close();

@@ -386,6 +386,25 @@ describe("a rep's clock that is off", () => {
     expect((await db.get('outbox', next.id))!.item.createdAt).toBe(new Date().toISOString());
   });
 
+  it('dates a fixed dead letter by the workspace’s time too, as a new verdict', async () => {
+    const { db, ws } = await setup();
+    ws.answer((items) =>
+      Response.json({ results: items.map((item) => ({ id: item.id, status: 'invalid', error: 'bad' })) }),
+    );
+    const offset = 5 * HOUR; // this laptop's clock runs five hours behind the workspace's
+    await syncOutbox(db, {
+      now: () => new Date(),
+      fetchFn: dated(ws.fetchFn, () => offset),
+      random: () => 1,
+    });
+    const [dead] = (await outboxStatus(db)).dead;
+    const link = await db.get('link', 'current');
+    expect(Math.abs(link!.clockOffsetMs! - offset)).toBeLessThanOrEqual(1_000);
+    await resendDead(db, dead!.id, { note: 'Fixed' }, new Date(), '5f0c2a1e-0000-4000-8000-00000000abce');
+    const fixed = await db.get('outbox', '5f0c2a1e-0000-4000-8000-00000000abce');
+    expect(Date.parse(fixed!.item.createdAt)).toBe(Date.now() + link!.clockOffsetMs!);
+  });
+
   it('knows the workspace’s time from the moment the extension links, before any verdict', async () => {
     const db = await openSameroomDb();
     const linkFetch = (async (input: RequestInfo | URL) => {
