@@ -10,9 +10,13 @@ import { schemaOneDatabase, startTestWorkspace, type TestWorkspace } from './har
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
 
-/** `npm run workspace -- …` as a person types it; resolves with its output lines, or rejects with its error. */
+/**
+ * `npm run workspace -- …` as a person types it, by the command that script runs (`node --import tsx
+ * workspace/cli.ts`; `npx tsx` started a second Node process and took a second longer for each of the
+ * file's 23 commands); resolves with its output lines, or rejects with its error.
+ */
 async function workspaceCli(...args: string[]): Promise<string[]> {
-  const { stdout } = await run('npx', ['tsx', 'workspace/cli.ts', ...args], {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'workspace/cli.ts', ...args], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: '' },
   });
