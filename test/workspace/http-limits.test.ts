@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 async function start(options: Parameters<typeof startTestWorkspace>[1] = {}): Promise<TestWorkspace> {
-  const ws = await startTestWorkspace('pglite', { adminToken: 'unused', inMemory: true, ...options });
+  const ws = await startTestWorkspace('pglite', { adminToken: 'unused', ...options });
   running.push(ws);
   return ws;
 }
@@ -92,7 +92,7 @@ function postChunked(
 
 describe('request bodies', () => {
   it('takes a batch sent in chunks without a Content-Length, and refuses one over a megabyte with 413', async () => {
-    const ws = await startTestWorkspace('pglite', { inMemory: true });
+    const ws = await startTestWorkspace('pglite');
     running.push(ws);
     const rep = await ws.join('rep');
     const headers = { authorization: `Bearer ${rep.token}`, 'content-type': 'application/json' };
