@@ -1,6 +1,6 @@
 /**
  * Runs before `npm test`: the end-to-end tests need Debian's Chromium and Firefox ESR, PostgreSQL's
- * server binaries and openssl. Installs what is missing (apt-get as root, or `sudo -n`), or stops with
+ * server binaries, openssl and strace (one test watches the embedded database's system calls). Installs what is missing (apt-get as root, or `sudo -n`), or stops with
  * the exact command to run. Never lets the tests skip for want of a browser or a database.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -35,6 +35,8 @@ const REQUIREMENTS: Requirement[] = [
   },
   { what: 'PostgreSQL', aptPackage: 'postgresql', present: postgresBinaries },
   { what: 'openssl', aptPackage: 'openssl', present: () => onPath('openssl') },
+  // The tests only: test/workspace/fsync.test.ts watches the embedded database's system calls.
+  { what: 'strace', aptPackage: 'strace', present: () => onPath('strace') },
 ];
 
 // `npm start` needs only some of them: their apt package names as arguments (none: all of them).

@@ -20,6 +20,17 @@ import { syncStateFor } from './outbox';
 export const BACKOFF = { baseMs: 2_000, capMs: 5 * 60_000 } as const;
 /** Reply pages pulled in one run at most; the next run goes on from the cursor. */
 const MAX_REPLY_PAGES = 20;
+
+/**
+ * The most a batch's items may weigh as JSON, in bytes: half the workspace's body limit (and the
+ * 1 MB a reverse proxy such as nginx takes by default). A hundred items with long notes and answers
+ * (about 14 KB each in English, 35 KB in Japanese) came to more, and the workspace's 413 made every
+ * one of them a dead letter.
+ */
+export const BATCH_BYTES = LIMITS.bodyBytes / 2;
+
+const encoder = new TextEncoder();
+const itemBytes = (item: FeedbackItem) => encoder.encode(JSON.stringify(item)).byteLength;
 /**
  * Batches on their way at once, at most: the workspace stores one while the next is sent and the
  * last is settled here. Batches in flight never share a lead (see `sendDue`).
@@ -383,14 +394,29 @@ async function sendRound(
   const take = (): { batch: OutboxEntry[]; leads: string[] } | null => {
     const batch: OutboxEntry[] = [];
     const leads: string[] = [];
+    let bytes = 0;
+    let full = false;
     for (const [key, items] of byLead) {
-      if (batch.length === LIMITS.batch) break;
+      if (full || batch.length === LIMITS.batch) break;
       if (busy.has(key)) continue;
       if (sending.blocked.has(key)) {
         byLead.delete(key);
         continue;
       }
-      batch.push(...items.splice(0, LIMITS.batch - batch.length));
+      // Up to LIMITS.batch items and BATCH_BYTES (at least one item: any one fits); a lead's items
+      // left over go in a later batch, after this one's answer.
+      let taken = 0;
+      while (taken < items.length && batch.length < LIMITS.batch) {
+        const size = itemBytes(items[taken]!.item);
+        if (batch.length > 0 && bytes + size > BATCH_BYTES) {
+          full = true;
+          break;
+        }
+        bytes += size;
+        batch.push(items[taken++]!);
+      }
+      if (taken === 0) break;
+      items.splice(0, taken);
       leads.push(key);
       if (items.length === 0) byLead.delete(key);
     }

@@ -8,6 +8,7 @@
 // Messages in: { id, op: 'query', text, params, tx } | { id, op: 'exec', text, tx } | { id, op: 'begin' }
 //   | { id, op: 'end', tx, commit } | { id, op: 'close' }
 // Messages out: { id, ok: true, value } | { id, ok: false, error: { name, message, ...fields } }
+import { fsyncSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 
@@ -40,9 +41,47 @@ const reply = (id, promise) =>
     (error) => port.postMessage({ id, ok: false, error: errorOf(error) }),
   );
 
+// What PGlite keeps on disk reaches the disk before a commit is answered. As shipped (0.5.16) it runs
+// PostgreSQL with fsync off (`-F` in its start parameters) and its file layer over Node's files
+// (Emscripten's NODEFS) has no fsync: a commit was written to the OS's cache and answered, and nothing
+// ever asked for it to be written through (strace: not one fsync or fdatasync in a run). A SIGKILL
+// lost nothing, since the OS still had the pages; a power cut or a kernel panic lost the verdicts
+// acknowledged in the half minute before it, and a checkpoint whose pages had not reached the disk
+// could leave the folder unreadable. So on a data folder PostgreSQL runs with fsync on and syncs its
+// log by fsync (PGlite's fdatasync does nothing), and NODEFS's files are given the fsync PostgreSQL
+// then calls: Node's, on the file's own descriptor. In memory (tests) there is no disk to reach.
+const EIO = 29; // Emscripten's errno for an I/O error: PostgreSQL then stops rather than go on unsynced.
+const durableStartParams = [
+  ...PGlite.defaultStartParams.filter((param) => param !== '-F'),
+  '-c',
+  'wal_sync_method=fsync',
+];
+
+function syncFilesOf(db) {
+  const { FS } = db.mod;
+  const streamOps = FS.lookupPath(PGlite.paths?.PGDATA ?? '/pglite/data').node.mount.type.stream_ops;
+  streamOps.fsync = (stream) => {
+    // Files have a descriptor of Node's; directories (which PostgreSQL also syncs) have none here.
+    if (stream.nfd === undefined) return 0;
+    try {
+      fsyncSync(stream.nfd);
+    } catch {
+      throw new FS.ErrnoError(EIO);
+    }
+    return 0;
+  };
+}
+
 // Id 0 answers the opening. A database that cannot be opened is said with PGlite's own words, and the
 // thread then has nothing to wait for: the caller ends it.
-const db = await PGlite.create(workerData.dataDir ?? undefined).catch((error) => {
+const { dataDir } = workerData;
+const db = await (dataDir
+  ? PGlite.create(dataDir, { startParams: durableStartParams }).then((opened) => {
+      syncFilesOf(opened);
+      return opened;
+    })
+  : PGlite.create()
+).catch((error) => {
   port.postMessage({ id: 0, ok: false, error: errorOf(error) });
   return null;
 });

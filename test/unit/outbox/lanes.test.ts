@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { leadKeyOf } from '../../../lib/campaigns/lead-key';
 import { saveVerdict, UNDO_MS, undoVerdict } from '../../../lib/outbox/outbox';
-import { BACKOFF, LANES, syncOutbox } from '../../../lib/outbox/sync';
+import { BACKOFF, BATCH_BYTES, LANES, syncOutbox } from '../../../lib/outbox/sync';
 import type { FeedbackItem } from '../../../lib/protocol';
+import { LIMITS } from '../../../lib/protocol';
 import { openSameroomDb } from '../../../lib/store/db';
 import { errorResponse, fakeWorkspace, LINK, verdictInput } from './fake-workspace';
 
@@ -112,6 +113,32 @@ describe('batches in lanes', () => {
       'answered 2',
     ]);
     expectEachLeadInOrder(ws.posts);
+  });
+
+  it('keeps each batch under half the workspace’s body limit when long notes and answers would pass it', async () => {
+    const { db, ws, sync } = await linked();
+    // The longest note and twenty answers in Japanese: about 20 KB an item, 2 MB for a hundred.
+    const long = (length: number) => '営業'.repeat(length / 2);
+    for (let n = 0; n < 100; n++) {
+      const input = verdictInput();
+      input.lead = { ...input.lead, recordId: recordId(n % 7) };
+      input.note = long(LIMITS.note);
+      input.answers = Array.from({ length: LIMITS.listItems }, () => ({
+        question: long(20),
+        answer: long(LIMITS.short),
+      }));
+      await saveVerdict(db, input, LINK, new Date());
+      vi.advanceTimersByTime(1);
+    }
+    vi.advanceTimersByTime(UNDO_MS);
+
+    expect(await sync()).toMatchObject({ sent: 100, dead: 0, waiting: 0, problem: null });
+    const bodies = ws.posts.map((items) => new TextEncoder().encode(JSON.stringify({ items })).byteLength);
+    expect(Math.max(...bodies)).toBeLessThanOrEqual(BATCH_BYTES + 100);
+    expect(BATCH_BYTES).toBe(LIMITS.bodyBytes / 2);
+    expect(ws.posts.flat()).toHaveLength(100);
+    expectEachLeadInOrder(ws.posts);
+    expect(await db.count('outbox')).toBe(0);
   });
 
   it('counts two spellings of one Salesforce record as one lead', async () => {
