@@ -14,7 +14,7 @@ import {
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ADVISORY_LOCK, type Database, type Sql } from './db/database';
-import { migrateIn } from './db/migrate';
+import { migrateIn, migrationFiles } from './db/migrate';
 
 /** Tables in the order a restore fills them (parents before children), with the key a dump pages by. */
 export const TABLES: Array<[table: string, key: string]> = [
@@ -178,8 +178,8 @@ function syncFolder(folder: string): void {
   }
 }
 
-/** The newest migration the backed-up database had: its rows are shaped for that schema. */
-async function backupSchema(file: string): Promise<string | undefined> {
+/** The migrations the backed-up database had, in order: its rows are shaped for the newest. */
+async function backupSchema(file: string): Promise<string[] | undefined> {
   const lines = createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY });
   try {
     for await (const line of lines) {
@@ -190,11 +190,7 @@ async function backupSchema(file: string): Promise<string | undefined> {
       } catch {
         return undefined; // said by restore itself, line by line
       }
-      if (entry.table === 'schema_migrations')
-        return entry.rows
-          ?.map((row) => row.version ?? '')
-          .sort()
-          .at(-1);
+      if (entry.table === 'schema_migrations') return entry.rows?.map((row) => row.version ?? '').sort();
       if (entry.table) return undefined;
     }
     return undefined;
@@ -209,7 +205,16 @@ async function backupSchema(file: string): Promise<string | undefined> {
  * run on them as on any upgrade.
  */
 export async function restore(db: Database, file: string): Promise<{ rows: number }> {
-  const upTo = await backupSchema(file);
+  const versions = await backupSchema(file);
+  // A backup written by a newer version: its rows have columns this one would drop without a word, and
+  // its migrations, restored as done, would never run once this workspace is upgraded.
+  const known = new Set(migrationFiles());
+  const newer = versions?.filter((version) => !known.has(version)) ?? [];
+  if (newer.length > 0)
+    throw new Error(
+      `This backup was written by a newer version of Sameroom (its database has ${newer.join(', ')}, which this version does not know). Restore it with that version or a later one; nothing was restored.`,
+    );
+  const upTo = versions?.at(-1);
   // One transaction holding the locks a starting server takes (migrations, then the first start's):
   // a server starting on the same database meanwhile waits, then finds the restored workspace, or
   // made its own first and the restore refuses. Done in steps, the two made two workspaces.

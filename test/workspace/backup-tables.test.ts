@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backup, REMADE_TABLES, restore, TABLES } from '../../workspace/backup';
@@ -54,6 +55,31 @@ describe('backups', () => {
       }
     } finally {
       await copy?.close();
+    }
+  });
+
+  it('from a newer version are refused by name, and nothing is restored (its columns would be dropped, its migrations never run)', async () => {
+    const file = join(ws.dataDir, 'newer-backup.jsonl');
+    await backup(ws.db, file);
+    // As the next version would write it: a migration this one does not have.
+    const lines = readFileSync(file, 'utf8')
+      .split('\n')
+      .map((line) => {
+        if (!line.includes('"schema_migrations"')) return line;
+        const entry = JSON.parse(line) as { rows: Array<{ version: string; applied_at: string }> };
+        entry.rows.push({ version: '999_from_the_future.sql', applied_at: new Date().toISOString() });
+        return JSON.stringify(entry);
+      });
+    const newer = join(ws.dataDir, 'newer-backup-edited.jsonl');
+    writeFileSync(newer, lines.join('\n'));
+    const copy = await openDatabase({ dataDir: null });
+    try {
+      await expect(restore(copy, newer)).rejects.toThrow(
+        'This backup was written by a newer version of Sameroom (its database has 999_from_the_future.sql, which this version does not know). Restore it with that version or a later one; nothing was restored.',
+      );
+      expect(await copy.query("SELECT to_regclass('public.workspace') AS t")).toEqual([{ t: null }]);
+    } finally {
+      await copy.close();
     }
   });
 });
