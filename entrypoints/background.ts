@@ -24,7 +24,7 @@ import {
   watchSettings,
 } from '../lib/platform/settings';
 import { listenForSyncTriggers, wakeAt } from '../lib/platform/sync-triggers';
-import { openSameroomDb } from '../lib/store/db';
+import { keptDb } from '../lib/store/db';
 import { keepAtStart } from '../lib/store/kept';
 
 /** How long the outbox's bookkeeping waits for a burst of clicks to pause, and at most. */
@@ -37,8 +37,7 @@ export default defineBackground({
     // The panel frame and the popup run in this extension's process, where ICU's locale data loads once:
     // loading it now, as the worker starts, takes 30–140 ms off a view's first render after browser start.
     warmFormats();
-    let db: ReturnType<typeof openSameroomDb> | undefined;
-    const openDb = () => (db ??= openSameroomDb());
+    const openDb = keptDb();
     // Opened now, with the link and the briefs read into memory, not on the first message: a lead page
     // or the popup after the browser starts should not wait for a cold IndexedDB.
     void openDb()

@@ -12,9 +12,9 @@ import {
   withUnseenMark,
 } from '../store/db';
 import { keepLink, keptLink } from '../store/kept';
-import { WorkspaceClient, WorkspaceError } from '../workspace/client';
+import { MAX_RETRY_AFTER_MS, WorkspaceClient, WorkspaceError } from '../workspace/client';
 import { clockToKeep } from '../workspace/clock';
-import { syncStateFor } from './outbox';
+import { syncStateFor, UNDO_MS } from './outbox';
 
 /** Full-jitter exponential backoff: the first retry within 2 s, never more than 5 minutes apart. */
 export const BACKOFF = { baseMs: 2_000, capMs: 5 * 60_000 } as const;
@@ -61,12 +61,27 @@ export interface SyncReport {
   problem: string | null;
 }
 
-/** Due to be sent: pending, or held past its undo window. (The caller reads one workspace's items.) */
+/**
+ * Due to be sent: pending, or held past its undo window. A window that ends further ahead than any
+ * window lasts means the clock was set back since the verdict was saved (a dual-boot laptop put
+ * right): due too, or it waited out the hours the clock went back. (The caller reads one workspace's
+ * items.)
+ */
 function due(entry: OutboxEntry, now: Date): boolean {
-  return (
-    entry.state === 'pending' || (entry.state === 'held' && Date.parse(entry.heldUntil) <= now.getTime())
-  );
+  if (entry.state === 'pending') return true;
+  if (entry.state !== 'held') return false;
+  const left = Date.parse(entry.heldUntil) - now.getTime();
+  return left <= 0 || left > UNDO_MS;
 }
+
+/**
+ * A backoff that ends further ahead than any this code asks for (the clock was set back since): over.
+ */
+const waitsFor = (retryAt: string | null | undefined, now: Date): boolean => {
+  if (!retryAt) return false;
+  const left = Date.parse(retryAt) - now.getTime();
+  return left > 0 && left <= Math.max(BACKOFF.capMs, MAX_RETRY_AFTER_MS);
+};
 
 /**
  * Applies the workspace's answer for one batch in one transaction: delivered items move to `sent`.
@@ -187,7 +202,7 @@ export async function syncOutbox(db: IDBPDatabase<SameroomDb>, options: SyncOpti
   if (!link) return { ...report, problem: t('errNotLinked') };
   let state = syncStateFor(await db.get('sync', 'current'), link.workspaceUrl);
   const now = options.now();
-  const waitingUntil = state.retryAt && !options.force && Date.parse(state.retryAt) > now.getTime();
+  const waitingUntil = !options.force && waitsFor(state.retryAt, now);
 
   if (!state.paused && !waitingUntil) {
     const client = new WorkspaceClient(link.workspaceUrl, link.token, options.fetchFn);
@@ -359,10 +374,12 @@ async function markTaken(
   queue: OutboxEntry[],
   now: Date,
 ): Promise<void> {
-  if (!queue.some((entry) => entry.state === 'held')) return;
+  const held = queue.filter((entry) => entry.state === 'held');
+  if (held.length === 0) return;
   const tx = db.transaction('sync', 'readwrite', { durability: 'strict' });
   const state = syncStateFor(await tx.store.get('current'), workspaceUrl);
-  const at = now.toISOString();
+  // Now, or the end of a window the clock's step back left ahead (due all the same): Undo refuses both.
+  const at = [now.toISOString(), ...held.map((entry) => entry.heldUntil)].sort().at(-1)!;
   if (!state.takenUntil || state.takenUntil < at) await tx.store.put({ ...state, takenUntil: at }, 'current');
   await tx.done;
 }

@@ -101,9 +101,16 @@ export interface SameroomDb extends DBSchema {
 export const DB_NAME = 'sameroom';
 export const DB_VERSION = 5;
 
-/** Opens (and upgrades) the database. Each version's step runs once, in order, on whatever it finds. */
-export function openSameroomDb(name = DB_NAME): Promise<IDBPDatabase<SameroomDb>> {
+/**
+ * Opens (and upgrades) the database. Each version's step runs once, in order, on whatever it finds.
+ * `terminated` is told when the browser closes the connection itself (site data cleared, a disk error).
+ */
+export function openSameroomDb(
+  name = DB_NAME,
+  events: { terminated?: () => void } = {},
+): Promise<IDBPDatabase<SameroomDb>> {
   return openDB<SameroomDb>(name, DB_VERSION, {
+    ...(events.terminated ? { terminated: events.terminated } : {}),
     upgrade(db, oldVersion, _newVersion, transaction) {
       if (oldVersion < 1) {
         db.createObjectStore('link');
@@ -136,4 +143,27 @@ export function openSameroomDb(name = DB_NAME): Promise<IDBPDatabase<SameroomDb>
       }
     },
   });
+}
+
+/**
+ * The database for a context that lives long (the background): opened on first use and kept, and
+ * opened again on the next use after an open that failed or a connection the browser closed. Kept as
+ * it was, one failed open (a disk busy at the browser's start) failed every save, Undo, draft and sync
+ * for as long as the worker lived, which panel traffic can make hours.
+ */
+export function keptDb(open = openSameroomDb): () => Promise<IDBPDatabase<SameroomDb>> {
+  let current: Promise<IDBPDatabase<SameroomDb>> | undefined;
+  return () => {
+    if (current) return current;
+    const opening = open(DB_NAME, {
+      terminated: () => {
+        if (current === opening) current = undefined;
+      },
+    });
+    current = opening;
+    opening.catch(() => {
+      if (current === opening) current = undefined;
+    });
+    return opening;
+  };
 }

@@ -386,6 +386,25 @@ describe("a rep's clock that is off", () => {
     expect((await db.get('outbox', next.id))!.item.createdAt).toBe(new Date().toISOString());
   });
 
+  it('sends a verdict held when the clock was then set back hours, not hours later, and Undo then refuses it', async () => {
+    const { db, ws, saved, sync } = await setup({ held: true });
+    // The laptop's clock was three hours ahead when the rep clicked; it is put right a moment later.
+    vi.setSystemTime(new Date(START.getTime() - 3 * HOUR + 2_000));
+    expect((await sync()).sent).toBe(1);
+    expect(ws.posts.flat().map((item) => item.id)).toEqual([saved.id]);
+    expect(await undoVerdict(db, saved.id, new Date())).toBe(false);
+  });
+
+  it('does not wait out a backoff the clock’s step back left hours ahead', async () => {
+    const { ws, sync } = await setup();
+    ws.answer(() => errorResponse(503, 'unavailable'));
+    const failed = await sync();
+    expect(failed.sent).toBe(0);
+    expect(Date.parse(failed.nextRunAt!)).toBeGreaterThan(Date.now());
+    vi.setSystemTime(new Date(START.getTime() - 3 * HOUR));
+    expect((await sync()).sent).toBe(1);
+  });
+
   it('dates a fixed dead letter by the workspace’s time too, as a new verdict', async () => {
     const { db, ws } = await setup();
     ws.answer((items) =>
