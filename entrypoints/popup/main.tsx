@@ -13,6 +13,7 @@ import { VerdictIds } from '../../lib/outbox/verdict-ids';
 import { onOutboxChanged } from '../../lib/platform/announcements';
 import { checkActiveTab } from '../../lib/platform/check-tab';
 import { askBackground, askRepeatable } from '../../lib/platform/messaging';
+import { quickLeadLink } from '../../lib/store/draft-text';
 import type { Draft } from '../../lib/store/drafts';
 
 /** How long the first render waits for the background's answers before it draws the skeleton. */
@@ -48,8 +49,7 @@ async function sendVerdict(input: QuickVerdictInput): Promise<string | null> {
   saved.value = null;
   const { recordFromUrl } = await import('../../lib/crm');
   // A link copied without its scheme (acme.lightning.force.com/lightning/r/…) is an https one.
-  const pasted = input.leadLink.trim();
-  const leadLink = /^[a-z][a-z0-9+.-]*:\/\//i.test(pasted) ? pasted : `https://${pasted}`;
+  const leadLink = quickLeadLink(input.leadLink);
   const record = recordFromUrl(leadLink);
   if (!record) return t('quickLeadUnknown');
   // Sent again with its id if the worker goes away with it, and with the same id when the rep sends

@@ -13,6 +13,12 @@ export interface SentText {
   url?: string | undefined;
 }
 
+/** The address a lead link typed in the popup stands for: one copied without its scheme is an https one. */
+export function quickLeadLink(typed: string): string {
+  const pasted = typed.trim();
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(pasted) ? pasted : `https://${pasted}`;
+}
+
 /**
  * Whether a draft holds nothing but what a verdict sent, so that forgetting it loses nothing: the same
  * note, and every answer in it that is not blank sent as it is (in any order). A draft with anything
@@ -20,7 +26,8 @@ export interface SentText {
  */
 export function draftWasSent(draft: Draft, sent: SentText): boolean {
   if (draft.note.trim() !== (sent.note ?? '').trim()) return false;
-  if (draft.quick && draft.quick.leadLink.trim() !== (sent.url ?? '').trim()) return false;
+  // The popup sends the link as quickLeadLink makes it, and keeps it as typed.
+  if (draft.quick && quickLeadLink(draft.quick.leadLink) !== (sent.url ?? '').trim()) return false;
   const given = new Map((sent.answers ?? []).map(({ question, answer }) => [question, answer.trim()]));
   return Object.entries(draft.answers).every(
     ([question, answer]) => answer.trim() === '' || given.get(question) === answer.trim(),

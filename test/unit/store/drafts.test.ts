@@ -106,6 +106,26 @@ describe('a draft forgotten once its verdict is saved', () => {
     expect(draftWasSent(draft, { note: 'Budget', answers: given })).toBe(false);
   });
 
+  it('counts the popup’s quick form as sent when its link was typed without https://, as the popup sends it', () => {
+    const quick = {
+      leadLink: ' acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2cEAB/view ',
+      campaignId: '',
+      verdict: 'good_fit',
+      region: '',
+    } as const;
+    const sent = {
+      note: 'Call back',
+      url: 'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2cEAB/view',
+    };
+    expect(draftWasSent({ note: 'Call back', answers: {}, quick }, sent)).toBe(true);
+    expect(
+      draftWasSent(
+        { note: 'Call back', answers: {}, quick: { ...quick, leadLink: 'other.example/x' } },
+        sent,
+      ),
+    ).toBe(false);
+  });
+
   it('forgets a lead’s draft that holds only what was sent, and keeps one written on since', async () => {
     const db = await openSameroomDb();
     await keepDraft(db, LEAD, { note: 'Call back.', answers: {} }, NOW);
