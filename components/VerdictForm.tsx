@@ -14,6 +14,24 @@ export type SendState =
   | { kind: 'undone'; verdict: Verdict; note: string; region: string; answers?: Answer[] }
   | { kind: 'error'; message: string };
 
+/**
+ * Where a click on Undo leaves the panel: the verdict taken back, its note, region and answers given
+ * back to edit; or, too late (sync had taken it as its window ended), said so, as the popup says it,
+ * rather than leaving the rep to believe it was taken back. Null: nothing to say (the verdict is no
+ * longer in the panel's history).
+ */
+export function afterUndo(entry: HistoryEntry | undefined, undone: boolean): SendState | null {
+  if (!entry) return null;
+  if (!undone) return { kind: 'error', message: t('quickUndoLate', verdictLabel(entry.verdict)) };
+  return {
+    kind: 'undone',
+    verdict: entry.verdict,
+    note: entry.note ?? '',
+    region: entry.region ?? '',
+    answers: entry.answers ?? [],
+  };
+}
+
 export interface VerdictFormProps {
   setup: VerdictSetup;
   /** The saved item, to follow it from "Saved" to "Sent". */

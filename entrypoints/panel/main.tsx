@@ -4,7 +4,7 @@ import { browser } from 'wxt/browser';
 import { DEFAULT_LAYOUT, PANEL_WIDTH, Panel, type PanelPrefs, type PanelState } from '../../components/Panel';
 import '../../components/panel.css';
 import type { Answers } from '../../components/VerdictFields';
-import type { SendState } from '../../components/VerdictForm';
+import { afterUndo, type SendState } from '../../components/VerdictForm';
 import { leadKeyOf } from '../../lib/campaigns/lead-key';
 import type { LeadContext } from '../../lib/crm';
 import { currentLanguage, t } from '../../lib/i18n';
@@ -336,16 +336,9 @@ async function undo(id: string): Promise<void> {
     sending.value = { kind: 'error', message: answer.error };
     return;
   }
-  if (answer.reply.undone && entry) {
-    history.value = history.value.filter((candidate) => candidate.id !== id);
-    sending.value = {
-      kind: 'undone',
-      verdict: entry.verdict,
-      note: entry.note ?? '',
-      region: entry.region ?? '',
-      answers: entry.answers ?? [],
-    };
-  }
+  if (answer.reply.undone) history.value = history.value.filter((candidate) => candidate.id !== id);
+  const after = afterUndo(entry, answer.reply.undone);
+  if (after) sending.value = after;
 }
 
 async function reportPage(): Promise<string | null> {

@@ -2,7 +2,7 @@ import { signal } from '@preact/signals';
 import { render } from 'preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Panel, type PanelPrefs, type PanelState } from '../../../components/Panel';
-import type { SendState } from '../../../components/VerdictForm';
+import { afterUndo, type SendState } from '../../../components/VerdictForm';
 import type { LeadContext } from '../../../lib/crm';
 import type { CacheInfo, HistoryEntry } from '../../../lib/messages';
 import { brief } from '../../support/examples';
@@ -313,6 +313,27 @@ describe('the panel', () => {
       expect(container.querySelector('[role="alert"]')?.textContent).toBe(
         "Sameroom's background did not answer.",
       );
+    });
+
+    it('says an Undo came too late, rather than leave the rep to think the verdict was taken back', async () => {
+      const { container, props } = mount(matched());
+      props.history.value = [entry()];
+      props.sending.value = { kind: 'saved', id: 'e1' };
+      await tick();
+      // The background answered undone: false (sync had taken it as its window ended).
+      props.sending.value = afterUndo(entry(), false)!;
+      await tick();
+      expect(container.querySelector('[role="alert"]')?.textContent).toBe(
+        'Too late to undo: Tire-kicker (price only) had already gone to the outbox.',
+      );
+      expect(afterUndo(entry(), true)).toEqual({
+        kind: 'undone',
+        verdict: 'tire_kicker',
+        note: 'Only asked for the price.',
+        region: 'Iberia',
+        answers: [],
+      });
+      expect(afterUndo(undefined, false)).toBeNull();
     });
 
     it('says Saved with Undo, then Sent, and lists the history with replies', async () => {
