@@ -94,6 +94,12 @@ export function jsonLinesTo(fd: number): {
  * link), syncs it, and only then gives it the target's name with link(2), which fails rather than
  * replace a file: a backup killed half-way leaves no file under the target's name.
  */
+/**
+ * The backup format's version: 2 ends with a line `{"end": true, "rows": N}`, which a restore requires;
+ * version 1 (before it) had none, and restores as it did.
+ */
+const BACKUP_VERSION = 2;
+
 export async function backup(db: Database, file: string): Promise<{ rows: number }> {
   if (existsSync(file)) throw new BackupExists(file);
   const partial = `${file}.partial-${randomBytes(6).toString('hex')}`;
@@ -108,7 +114,11 @@ export async function backup(db: Database, file: string): Promise<{ rows: number
     const total = await db.transaction(async (tx) => {
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
       let rows = 0;
-      await write({ format: 'sameroom-backup', version: 1, createdAt: new Date().toISOString() });
+      await write({
+        format: 'sameroom-backup',
+        version: BACKUP_VERSION,
+        createdAt: new Date().toISOString(),
+      });
       for (const [table, key] of TABLES) {
         // A backup before a migration meets the older schema: a table a later migration adds is not there.
         const [exists] = await tx.query<{ name: string | null }>('SELECT to_regclass($1)::text AS name', [
@@ -136,6 +146,8 @@ export async function backup(db: Database, file: string): Promise<{ rows: number
           page = await next;
         }
       }
+      // The last line: a file cut short in a copy, even at a line's end, is told from a whole one.
+      await write({ end: true, rows });
       return rows;
     });
     await out.end();
@@ -238,10 +250,18 @@ async function restoreRows(tx: Sql, file: string): Promise<{ rows: number }> {
   // the file has closed the loop would wait for ever (a small backup, a PostgreSQL round trip away).
   const lines = createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY });
   let header = false;
+  let version = 0;
+  let ended = false;
   let total = 0;
   for await (const line of lines) {
     if (!line.trim()) continue;
-    let entry: { format?: string; table?: string; rows?: unknown[] };
+    let entry: {
+      format?: string;
+      version?: number;
+      table?: string;
+      rows?: unknown[] | number;
+      end?: boolean;
+    };
     try {
       entry = JSON.parse(line) as typeof entry;
     } catch {
@@ -252,6 +272,20 @@ async function restoreRows(tx: Sql, file: string): Promise<{ rows: number }> {
     if (!header) {
       if (entry.format !== 'sameroom-backup') throw new Error('This file is not a Sameroom backup.');
       header = true;
+      version = typeof entry.version === 'number' ? entry.version : 1;
+      if (version > BACKUP_VERSION)
+        throw new Error(
+          'This backup was written by a newer version of Sameroom, in a format this version cannot read. Restore it with that version or a later one; nothing was restored.',
+        );
+      continue;
+    }
+    if (ended) throw new Error('This backup has lines after its last one; it may be damaged.');
+    if (entry.end === true) {
+      if (entry.rows !== total)
+        throw new Error(
+          `This backup says it holds ${entry.rows} rows but holds ${total}; it may be damaged. Nothing was restored.`,
+        );
+      ended = true;
       continue;
     }
     if (!entry.table || !TABLES.some(([t]) => t === entry.table) || !Array.isArray(entry.rows)) {
@@ -264,6 +298,10 @@ async function restoreRows(tx: Sql, file: string): Promise<{ rows: number }> {
     total += entry.rows.length;
   }
   if (!header) throw new Error('This file is empty or not a Sameroom backup.');
+  if (version >= 2 && !ended)
+    throw new Error(
+      'This backup ends before its last line: it was cut short (a copy that did not finish?). Nothing was restored; copy it again from where it was written.',
+    );
   await tx.query(
     "SELECT setval(pg_get_serial_sequence('webhook_queue', 'id'), coalesce((SELECT max(id) FROM webhook_queue), 0) + 1, false)",
   );

@@ -58,6 +58,32 @@ describe('backups', () => {
     }
   });
 
+  it('end with a line that says so: one cut short at a line’s end is refused, and one from before that line restores', async () => {
+    const file = join(ws.dataDir, 'whole-backup.jsonl');
+    await backup(ws.db, file);
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+    expect(JSON.parse(lines.at(-1)!)).toMatchObject({ end: true });
+    const restoreFrom = async (text: string) => {
+      const copy = await openDatabase({ dataDir: null });
+      const written = join(ws.dataDir, `edited-${Math.random().toString(36).slice(2)}.jsonl`);
+      writeFileSync(written, text);
+      try {
+        await restore(copy, written);
+        return (await copy.query<{ n: number }>('SELECT count(*)::int AS n FROM members'))[0]!.n;
+      } finally {
+        await copy.close();
+      }
+    };
+    // Cut after its first table page, as a copy that stopped between two lines would leave it.
+    await expect(restoreFrom(`${lines.slice(0, 3).join('\n')}\n`)).rejects.toThrow(
+      'This backup ends before its last line: it was cut short (a copy that did not finish?). Nothing was restored; copy it again from where it was written.',
+    );
+    // Written before the end line existed (format version 1): restored as before.
+    const header = { ...JSON.parse(lines[0]!), version: 1 };
+    const members = await restoreFrom([JSON.stringify(header), ...lines.slice(1, -1)].join('\n'));
+    expect(members).toBe((await ws.db.query<{ n: number }>('SELECT count(*)::int AS n FROM members'))[0]!.n);
+  });
+
   it('from a newer version are refused by name, and nothing is restored (its columns would be dropped, its migrations never run)', async () => {
     const file = join(ws.dataDir, 'newer-backup.jsonl');
     await backup(ws.db, file);
