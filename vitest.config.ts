@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { WxtVitest } from 'wxt/testing/vitest-plugin';
+import LongestFirst from './test/longest-first';
 
 export default defineConfig({
   test: {
@@ -20,6 +21,7 @@ export default defineConfig({
         test: {
           name: 'workspace',
           include: ['test/workspace/**/*.test.ts'],
+          sequence: { sequencer: LongestFirst },
           environment: 'node',
           globalSetup: ['test/workspace/postgres-setup.ts', 'test/workspace/pglite-template.ts'],
           testTimeout: 60_000,
