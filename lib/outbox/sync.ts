@@ -24,7 +24,7 @@ const MAX_REPLY_PAGES = 20;
 /**
  * The most a batch's items may weigh as JSON, in bytes: half the workspace's body limit (and the
  * 1 MB a reverse proxy such as nginx takes by default). A hundred items with long notes and answers
- * (about 14 KB each in English, 35 KB in Japanese) came to more, and the workspace's 413 made every
+ * (up to about 7 KB each in English, 20 KB in Japanese) came to more, and the workspace's 413 made every
  * one of them a dead letter.
  */
 export const BATCH_BYTES = LIMITS.bodyBytes / 2;
