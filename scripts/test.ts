@@ -10,13 +10,14 @@
  * The chaos rounds spend most of their four minutes waiting (each verdict waits out its 10 s Undo
  * window before it is sent; the browser, the workspace and the proxy use about a quarter of one core),
  * so they run beside the workspace suite rather than after it, and so do the verdict tests after them
- * (two and a half minutes, mostly waiting out Undo windows): together they end a minute or so before
- * the workspace suite's seven and a half do (npm test: about 14 minutes instead of 16). With the
- * lead-panel tests there too, they ended after it (chaos rounds take 4 to 5 minutes), for no gain. They are Chromium's, which binds no fixed port (Firefox's
- * fixture server takes port 443), and no test in them times the browser. Every step runs even when one before it
- * failed (the reports say what failed where); the exit code is 1 when any did. SIGINT or SIGTERM (a
- * process manager's or CI's stop, which npm passes on) goes to the running suites, which stop their
- * browsers and servers; nothing more is started, and the run ends failed.
+ * (two and a half minutes, mostly waiting out Undo windows): together they end about when the
+ * workspace suite does (npm test: about 13 minutes instead of 16). With the lead-panel tests there
+ * too, they ended after it (chaos rounds take 4 to 5 minutes), for no gain. They are Chromium's, which
+ * binds no fixed port (Firefox's fixture server takes port 443), and no test in them times the
+ * browser. Every step runs even when one before it failed (the reports say what failed where); the
+ * exit code is 1 when any did. SIGINT or SIGTERM (a process manager's or CI's stop, which npm passes
+ * on) goes to the running suites, which stop their browsers and servers; nothing more is started, and
+ * the run ends failed.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';

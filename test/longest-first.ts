@@ -4,7 +4,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * The files that take a minute or more (each starts servers and CLI commands as processes of their
  * own), started first, so that the short files fill in around them at the end. On a fresh clone vitest
  * has no timings yet and orders by file size: the workspace suite's 72 s of killed processes started
- * with six minutes gone, and the suite ran on alone for a minute and a half after the rest was done.
+ * with six minutes gone, and the suite then ran on for about a minute after the others had ended.
  */
 const LONGEST = [
   'test/workspace/cli.test.ts',

@@ -86,20 +86,20 @@ export function jsonLinesTo(fd: number): {
 }
 
 /**
- * Writes every table as JSON lines: a header, then `{"table": …, "rows": [...]}` pages, all read in one
- * snapshot (one repeatable-read transaction), so the file is consistent while the workspace keeps
- * taking verdicts. The same file restores into PGlite or a PostgreSQL server.
- *
- * It writes a fresh owner-only file beside the target (O_EXCL|O_NOFOLLOW: never an existing file or a
- * link), syncs it, and only then gives it the target's name with link(2), which fails rather than
- * replace a file: a backup killed half-way leaves no file under the target's name.
- */
-/**
  * The backup format's version: 2 ends with a line `{"end": true, "rows": N}`, which a restore requires;
  * version 1 (before it) had none, and restores as it did.
  */
 const BACKUP_VERSION = 2;
 
+/**
+ * Writes every table as JSON lines: a header, `{"table": …, "rows": [...]}` pages and the end line,
+ * all read in one snapshot (one repeatable-read transaction), so the file is consistent while the
+ * workspace keeps taking verdicts. The same file restores into PGlite or a PostgreSQL server.
+ *
+ * It writes a fresh owner-only file beside the target (O_EXCL|O_NOFOLLOW: never an existing file or a
+ * link), syncs it, and only then gives it the target's name with link(2), which fails rather than
+ * replace a file: a backup killed half-way leaves no file under the target's name.
+ */
 export async function backup(db: Database, file: string): Promise<{ rows: number }> {
   if (existsSync(file)) throw new BackupExists(file);
   const partial = `${file}.partial-${randomBytes(6).toString('hex')}`;
