@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { listBackups } from './backups';
 import type { Command } from './commands';
-import { DataFolderInUse, SOCKET_NAME } from './data-folder';
+import { controlSocket, DataFolderInUse, SOCKET_NAME } from './data-folder';
 
 // The database, the server and the schemas load only once the command line is known to be right, so a
 // mistyped flag is answered at once.
@@ -238,11 +238,16 @@ function lastServedAt(dataDir: string): string | undefined {
 
 /** Sends the command to a running server; null when none answers on the socket. */
 function viaSocket(dataDir: string, command: Command): Promise<string[] | null> {
-  const socketPath = join(dataDir, SOCKET_NAME);
-  if (!existsSync(socketPath)) return Promise.resolve(null);
-  return new Promise((done, reject) => {
+  if (!existsSync(join(dataDir, SOCKET_NAME))) return Promise.resolve(null);
+  const socket = controlSocket(dataDir);
+  return new Promise<string[] | null>((done, reject) => {
     const call = request(
-      { socketPath, path: '/', method: 'POST', headers: { 'content-type': 'application/json' } },
+      {
+        socketPath: socket.address,
+        path: '/',
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+      },
       (response) => {
         let body = '';
         response.setEncoding('utf8');
@@ -262,7 +267,7 @@ function viaSocket(dataDir: string, command: Command): Promise<string[] | null> 
     );
     call.on('error', () => done(null)); // a socket left by a server that died: try the database ourselves
     call.end(JSON.stringify(command));
-  });
+  }).finally(() => socket.done());
 }
 
 async function direct(dataDir: string, command: Command, publicUrl: string): Promise<string[]> {

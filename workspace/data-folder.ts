@@ -17,7 +17,9 @@
 import { createHash } from 'node:crypto';
 import {
   chmodSync,
+  closeSync,
   mkdirSync,
+  openSync,
   readFileSync,
   readlinkSync,
   realpathSync,
@@ -65,6 +67,46 @@ export class DataFolderInUse extends Error {
 
 /** The control socket a running server answers the CLI on. */
 export const SOCKET_NAME = 'workspace.sock';
+/**
+ * The longest path a Unix socket's address holds (sun_path, less its closing NUL): 107 bytes on Linux,
+ * 103 on macOS and the BSDs. Node cuts a longer path short without a word and listens there
+ * ("workspa" in the folder, for a folder path of 95 bytes), so the server then failed to start.
+ */
+const SOCKET_PATH_MAX = process.platform === 'linux' ? 107 : 103;
+
+/** How to reach the control socket, `SOCKET_NAME` in the data folder; done() once it is closed. */
+export interface ControlSocket {
+  /** The socket's path as the data folder names it. */
+  path: string;
+  /** A path for listen() and connect() that reaches it: `path` itself, or one short enough. */
+  address: string;
+  done(): void;
+}
+
+/**
+ * The data folder's control socket. Where its path is too long for a socket's address, Linux reaches it
+ * through an open descriptor of the folder (`/proc/self/fd/N/workspace.sock`, which the kernel
+ * resolves to the folder in both bind and connect); elsewhere a start refuses in words naming the limit.
+ */
+export function controlSocket(dataDir: string): ControlSocket {
+  const path = join(dataDir, SOCKET_NAME);
+  if (Buffer.byteLength(path) <= SOCKET_PATH_MAX) return { path, address: path, done: () => undefined };
+  if (process.platform !== 'linux')
+    throw new Error(
+      `The data folder's path ${dataDir} is too long for its control socket (${Buffer.byteLength(path)} bytes with ${SOCKET_NAME}; at most ${SOCKET_PATH_MAX} here): use a shorter --data folder.`,
+    );
+  const folder = openSync(dataDir, 'r');
+  let open = true;
+  return {
+    path,
+    address: `/proc/self/fd/${folder}/${SOCKET_NAME}`,
+    done() {
+      if (open) closeSync(folder);
+      open = false;
+    },
+  };
+}
+
 const OWNER_FILE = 'owner.json';
 const LOCK_DIR = 'owner.lock';
 const STALE_MS = 30_000;

@@ -21,7 +21,7 @@ import {
 } from './backups';
 import { clientAddressReader, normalizeAddress, type TrustProxy } from './client-address';
 import { Command, runCommand } from './commands';
-import { claimDataFolder, type DataFolderClaim, SOCKET_NAME } from './data-folder';
+import { claimDataFolder, controlSocket, type DataFolderClaim, SOCKET_NAME } from './data-folder';
 import { type Database, DatabaseUnavailable, openDatabase } from './db/database';
 import { MAINTENANCE_EVERY_MS, scheduleMaintenance } from './db/maintenance';
 import { migrate, pendingMigrations } from './db/migrate';
@@ -311,7 +311,9 @@ async function serve(
   if (first) for (const line of firstAdminLines(publicUrl, first.code)) log(line);
 
   // The CLI reaches a running server here: PGlite admits one process, so commands go through us.
-  const socketPath = join(options.dataDir, SOCKET_NAME);
+  const socket = controlSocket(options.dataDir);
+  cleanup.push(async () => socket.done());
+  const socketPath = socket.path;
   if (existsSync(socketPath)) rmSync(socketPath);
   const control = createHttpServer(async (request, response) => {
     const chunks: Buffer[] = [];
@@ -329,7 +331,7 @@ async function serve(
         .end(JSON.stringify({ error: message, refused }));
     }
   });
-  await listen(control, socketPath);
+  await listen(control, socket.address);
   chmodSync(socketPath, 0o600);
 
   const sweep = setInterval(() => void forgetOldWindows(db).catch(() => undefined), 3_600_000);
@@ -373,6 +375,7 @@ async function serve(
       await closeServer(control);
       await closeServer(server);
       rmSync(socketPath, { force: true });
+      socket.done();
       await warming;
       await db.close();
       if (!options.claim) await claim.release();

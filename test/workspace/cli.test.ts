@@ -167,6 +167,23 @@ describe('the workspace CLI', () => {
     );
   });
 
+  it('serves and answers the CLI on a data folder whose path is too long for a socket address', async () => {
+    // 128 bytes with the socket's name: Node cut the path short to 107 without a word, and the start
+    // failed on the missing socket; the CLI then found no server and refused on the folder's lock.
+    const data = join(folder(), 'a-data-folder-deep-in-a-home-directory-'.padEnd(100, 'x'));
+    const deep = await startTestWorkspace('pglite', { dataDir: data, fromTemplate: true });
+    try {
+      expect(Buffer.byteLength(deep.socketPath)).toBeGreaterThan(107);
+      expect(statSync(deep.socketPath).isSocket()).toBe(true);
+      expect(statSync(deep.socketPath).mode & 0o777).toBe(0o600);
+      expect((await workspaceCli('verify', '--data', data)).at(-1)).toMatch(/^Rollups agree/);
+    } finally {
+      await deep.close();
+    }
+    expect(existsSync(deep.socketPath)).toBe(false);
+    expect(readdirSync(data).filter((name) => name.startsWith('works'))).toEqual([]);
+  });
+
   it('stops, closing its database and giving up its folder, on SIGTERM to npm run workspace (as a process manager sends)', async () => {
     const data = folder();
     const served = spawn('npm', ['run', 'workspace', '--', '--data', data, '--port', '0'], {
