@@ -43,8 +43,13 @@ function parseStamp(text: string): Date {
   return new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}.${ms}Z`);
 }
 
-/** The automatic backups in `dataDir`, newest first. */
-export function listBackups(dataDir: string): BackupFile[] {
+/**
+ * The automatic backups in `dataDir`, newest first. A name dated after `now` was written before the
+ * clock was set back (or while it ran ahead): it comes after every backup dated up to now, which were
+ * written since. Ordered by date alone, such a backup stayed "the newest" until the clock caught up:
+ * no scheduled backup was due in the meantime, and one written anyway was the first pruned.
+ */
+export function listBackups(dataDir: string, now: number = Date.now()): BackupFile[] {
   let names: string[];
   try {
     names = readdirSync(backupFolder(dataDir));
@@ -58,10 +63,42 @@ export function listBackups(dataDir: string): BackupFile[] {
       const file = join(backupFolder(dataDir), name);
       return [{ file, createdAt: parseStamp(match[1]!), bytes: statSync(file).size, reason: match[2]! }];
     })
-    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+    .sort(
+      (a, b) =>
+        Number(a.createdAt.getTime() > now) - Number(b.createdAt.getTime() > now) ||
+        b.createdAt.getTime() - a.createdAt.getTime(),
+    );
 }
 
-/** Writes one automatic backup and prunes the oldest past `keep`. Returns its path. */
+/** A backup's file while it is written (backup()): its target's name and `.partial-` with hex. */
+const PARTIAL = /^(sameroom-\d{8}T\d{9}Z-[a-z-]+\.jsonl)\.partial-[0-9a-f]+$/;
+
+/** The automatic backups this process is writing now. */
+const writing = new Set<string>();
+
+/**
+ * Removes what backups killed half-way (SIGKILL, power loss) left in the folder: their partial files,
+ * which no name lists and nothing else removes, each as big as a whole backup. Only the folder's owner
+ * writes automatic backups there, so a partial not being written by this process is such a leftover.
+ */
+function removeLeftovers(dataDir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(backupFolder(dataDir));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const target = name.match(PARTIAL)?.[1];
+    if (target && !writing.has(join(backupFolder(dataDir), target)))
+      rmSync(join(backupFolder(dataDir), name), { force: true });
+  }
+}
+
+/**
+ * Writes one automatic backup and prunes the oldest past `keep` (none with Infinity: a CLI command does
+ * not know how many the folder's server keeps), and what backups killed half-way left. Returns its path.
+ */
 export async function writeAutomaticBackup(
   db: Database,
   dataDir: string,
@@ -69,8 +106,14 @@ export async function writeAutomaticBackup(
   keep: number,
 ): Promise<string> {
   ownerOnlyFolder(backupFolder(dataDir));
+  removeLeftovers(dataDir);
   const file = join(backupFolder(dataDir), `sameroom-${stamp(new Date())}-${reason}.jsonl`);
-  await backup(db, file);
+  writing.add(file);
+  try {
+    await backup(db, file);
+  } finally {
+    writing.delete(file);
+  }
   for (const old of listBackups(dataDir).slice(Math.max(keep, 1))) rmSync(old.file, { force: true });
   return file;
 }
@@ -90,7 +133,8 @@ export function scheduleBackups(
   if (policy.everyMs <= 0) return async () => undefined;
   const due = () => {
     const newest = listBackups(dataDir).find((b) => b.reason === 'scheduled');
-    return !newest || Date.now() - newest.createdAt.getTime() >= policy.everyMs;
+    const age = newest ? Date.now() - newest.createdAt.getTime() : Number.POSITIVE_INFINITY;
+    return age < 0 || age >= policy.everyMs; // dated ahead of the clock: none written since it was set back
   };
   return repeatEvery(
     async () => {

@@ -274,7 +274,7 @@ async function direct(dataDir: string, command: Command, publicUrl: string): Pro
   const { claimDataFolder } = await import('./data-folder');
   const { openDatabase } = await import('./db/database');
   const { migrate, pendingMigrations } = await import('./db/migrate');
-  const { DEFAULT_BACKUP_POLICY, writeAutomaticBackup } = await import('./backups');
+  const { writeAutomaticBackup } = await import('./backups');
   const { createWorkspaceIfEmpty } = await import('./domain/workspace');
   const { firstAdminLines } = await import('./auth/codes');
   const { runCommand } = await import('./commands');
@@ -294,12 +294,9 @@ async function direct(dataDir: string, command: Command, publicUrl: string): Pro
         // As a server's start does: a backup first, when this code brings migrations the folder lacks.
         const pending = await pendingMigrations(db);
         if (pending.length > 0) {
-          const file = await writeAutomaticBackup(
-            db,
-            dataDir,
-            'before-migration',
-            DEFAULT_BACKUP_POLICY.keep,
-          );
+          // Pruning none: the folder's server may keep more than the default (--keep-backups), and
+          // its next backup prunes to its own number.
+          const file = await writeAutomaticBackup(db, dataDir, 'before-migration', Number.POSITIVE_INFINITY);
           notes.push(`Backed up the workspace to ${file} before migrating (${pending.join(', ')}).`);
         }
         // restore brings the schema to the backup's version itself, then migrates on from there

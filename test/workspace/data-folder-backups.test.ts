@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BackupExists, backup } from '../../workspace/backup';
@@ -66,6 +66,60 @@ describe('backups', () => {
       .poll(() => listBackups(dataDir)[0]!.createdAt.getTime(), { timeout: 10_000 })
       .toBeGreaterThan(newest);
     expect(listBackups(dataDir).length).toBe(2);
+  });
+
+  it('on a schedule after the clock was set back, and prune the backup dated ahead of it first', async () => {
+    const dataDir = folder();
+    mkdirSync(join(dataDir, 'backups'), { recursive: true });
+    // Written while the clock ran a year ahead: ordered by date alone it stayed the newest, so no
+    // scheduled backup was due for a year, and one written anyway was the first pruned.
+    const ahead = join(
+      dataDir,
+      'backups',
+      `sameroom-${new Date().getUTCFullYear() + 1}0101T000000000Z-scheduled.jsonl`,
+    );
+    writeFileSync(ahead, '');
+    const ws = await startTestWorkspace('pglite', { dataDir, backups: { everyMs: 200, keep: 1 } });
+    workspaces.push(ws);
+    await expect.poll(() => existsSync(ahead), { timeout: 10_000 }).toBe(false);
+    const [kept] = listBackups(dataDir);
+    expect(kept!.reason).toBe('scheduled');
+    expect(kept!.createdAt.getTime()).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('remove what a backup killed half-way left, and nothing else', async () => {
+    const dataDir = folder();
+    mkdirSync(join(dataDir, 'backups'), { recursive: true });
+    const leftover = join(
+      dataDir,
+      'backups',
+      'sameroom-20261201T030000000Z-scheduled.jsonl.partial-0a1b2c3d4e5f',
+    );
+    const mine = join(dataDir, 'backups', 'notes.jsonl.partial-0a1b2c3d4e5f');
+    writeFileSync(leftover, '{"format":"sameroom-backup"');
+    writeFileSync(mine, 'not a backup of ours');
+    const ws = await startTestWorkspace('pglite', { dataDir, backups: { everyMs: 200, keep: 3 } });
+    workspaces.push(ws);
+    await expect.poll(() => listBackups(dataDir).length, { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(existsSync(leftover)).toBe(false);
+    expect(existsSync(mine)).toBe(true);
+  });
+
+  it('before a migration by the CLI prune none: the server may keep more than the default', async () => {
+    const dataDir = folder();
+    await (await schemaOneDatabase(dataDir, 'Older')).close();
+    mkdirSync(join(dataDir, 'backups'), { recursive: true });
+    // Ten days of a server run with --keep-backups 30.
+    for (let day = 1; day <= 10; day++)
+      writeFileSync(
+        join(dataDir, 'backups', `sameroom-202611${String(day).padStart(2, '0')}T030000000Z-scheduled.jsonl`),
+        '',
+      );
+    expect(await cli('verify', '--data', dataDir)).toMatch(/before migrating/);
+    expect(listBackups(dataDir).map((b) => b.reason)).toEqual([
+      'before-migration',
+      ...Array(10).fill('scheduled'),
+    ]);
   });
 
   it('restore of a missing file says so and leaves no data folder behind', async () => {
