@@ -41,7 +41,10 @@ export class WorkspaceError extends RepError {
  */
 export const MAX_RETRY_AFTER_MS = 3_600_000;
 
-/** `Retry-After` as seconds or an HTTP date, in milliseconds from `now` (an hour at most); null when absent or unreadable. */
+/**
+ * `Retry-After` as seconds or an HTTP date, in milliseconds from `now` (an hour at most); null when absent
+ * or unreadable. A date is on the clock of whoever sent it: `now` is then the answer's own `Date`.
+ */
 export function retryAfterMs(header: string | null, now = Date.now()): number | null {
   if (!header) return null;
   const trimmed = header.trim();
@@ -106,7 +109,13 @@ export class WorkspaceClient {
   }
 
   private async fail(response: Response): Promise<never> {
-    const wait = retryAfterMs(response.headers.get('Retry-After'));
+    // A date is read against the answer's Date, not our clock: a rep's clock an hour behind the
+    // workspace's (a dual-boot laptop's) waited an hour longer than asked, held only by the cap.
+    const sentAt = Date.parse(response.headers.get('Date') ?? '');
+    const wait = retryAfterMs(
+      response.headers.get('Retry-After'),
+      Number.isNaN(sentAt) ? Date.now() : sentAt,
+    );
     const envelope = responses.ErrorEnvelope.safeParse(await response.json().catch(() => null));
     if (response.status === 408 || response.status === 429) {
       throw new WorkspaceError(

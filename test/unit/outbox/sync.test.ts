@@ -241,6 +241,17 @@ describe('sync: the workspace’s answers', () => {
     vi.advanceTimersByTime(3_600_000);
     ws.answer(errorResponse(507, 'disk_full', { 'Retry-After': '60' }));
     expect((await sync()).nextRunAt).toBe(new Date(Date.now() + 60_000).toISOString());
+    // A date is read on the sender's clock, from its Date: here 50 minutes ahead of ours, asking for
+    // five minutes (by our clock 55, and an hour's cap had hidden the rest).
+    vi.advanceTimersByTime(60_000);
+    const theirs = Date.now() - (Date.now() % 1000) + 50 * 60_000;
+    ws.answer(
+      errorResponse(503, 'unavailable', {
+        Date: new Date(theirs).toUTCString(),
+        'Retry-After': new Date(theirs + 300_000).toUTCString(),
+      }),
+    );
+    expect((await sync()).nextRunAt).toBe(new Date(Date.now() + 300_000).toISOString());
   });
 
   it('never waits more than the cap, with full jitter below it', () => {
