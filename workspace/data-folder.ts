@@ -167,14 +167,27 @@ function alive(pid: number): boolean {
   }
 }
 
+/**
+ * What a process does when its lock was lost: the lock directory went, or another process changed it
+ * (on a folder shared between hosts, one that found it stale after our updates failed for STALE_MS, as
+ * on a network file system's outage, and took the folder over). Another process may be writing the
+ * database now, so this one stops at once: a clean close would write the folder too (a checkpoint).
+ * What was acknowledged is on disk already (a commit waits for its fsync).
+ */
+export function stopOnLostLock(dataDir: string, error: Error): never {
+  console.error(
+    `workspace: the lock on ${dataDir} was lost (${error.message}): another process may hold the folder now. Stopped at once, so that two never write it; start again once only one should.`,
+  );
+  process.exit(1);
+}
+
 async function fileLock(dataDir: string, heldOnHost: boolean): Promise<() => Promise<void>> {
   const options = {
     lockfilePath: join(dataDir, LOCK_DIR),
     realpath: false,
     stale: STALE_MS,
     update: UPDATE_MS,
-    onCompromised: (error: Error) =>
-      console.error(`workspace: the lock on ${dataDir} was lost (${error.message}); stop this process.`),
+    onCompromised: (error: Error) => stopOnLostLock(dataDir, error),
   };
   try {
     return await lockfile.lock(dataDir, options);

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { claimDataFolder, DataFolderInUse } from '../../workspace/data-folder';
@@ -52,6 +52,32 @@ describe('one owner per data folder', () => {
     workspaces.push(again);
     const stored = await again.db.query<{ n: number }>('SELECT count(*)::int AS n FROM feedback');
     expect(stored[0]!.n).toBe(20);
+  });
+
+  it('stops at once when its lock is taken over (another host, after a network file system’s outage)', async () => {
+    const dataDir = folder();
+    const { child, url } = await serveInChild(dataDir);
+    const token = await linkWithCode(url, await adminCode(dataDir));
+    const item = feedbackItem({ id: randomUUID(), campaignId: null });
+    expect(await postItems(url, token, [item])).toEqual(['created']);
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    // What a process on another host does once our lock looks stale to it: it removes the lock and
+    // makes its own. Ours is checked every 5 s; before, the server said so in the log and served on.
+    rmSync(join(dataDir, 'owner.lock'), { recursive: true });
+    mkdirSync(join(dataDir, 'owner.lock'));
+    expect(await exited).toBe(1);
+    expect(stderr).toMatch(
+      /the lock on .* was lost \(.*\): another process may hold the folder now\. Stopped at once/,
+    );
+    rmSync(join(dataDir, 'owner.lock'), { recursive: true });
+    const again = await startTestWorkspace('pglite', { dataDir, adminToken: token });
+    workspaces.push(again);
+    const stored = await again.db.query<{ n: number }>('SELECT count(*)::int AS n FROM feedback');
+    expect(stored[0]!.n).toBe(1);
   });
 
   it('takes over at once from a server killed with SIGKILL mid-ingest, with every acknowledged verdict', async () => {
