@@ -109,3 +109,71 @@ describe('backups', () => {
     }
   });
 });
+
+describe('a backup on a PostgreSQL server', () => {
+  it('holds its tables against another process’s migration: a table rewritten under it is not read empty', async () => {
+    const pg = await startTestWorkspace('postgres');
+    const other = await openDatabase({ databaseUrl: pg.databaseUrl!, dataDir: null }); // another process
+    try {
+      await pg.db.exec(`
+        INSERT INTO rate_limits (key, window_start, count)
+        SELECT 'migrated:' || g, timestamptz '2026-12-01', g FROM generate_series(1, 100) AS g;
+      `);
+      // The migration starts as the backup reaches the table (its snapshot taken by then) and is given a
+      // second. Before, it ran through, and the table's rewritten rows, newer than the snapshot, were
+      // not in the backup; now it waits for the backup to end.
+      let migration: Promise<void> | undefined;
+      const db = pg.db;
+      const watched: Database = {
+        kind: db.kind,
+        query: (text, params) => db.query(text, params),
+        exec: (text) => db.exec(text),
+        close: () => db.close(),
+        transaction: (work) =>
+          db.transaction((tx) =>
+            work({
+              async query(text, params) {
+                if (!migration && /FROM rate_limits/.test(text)) {
+                  migration = other.exec('ALTER TABLE rate_limits ALTER COLUMN count TYPE bigint');
+                  await Promise.race([migration, new Promise((resolve) => setTimeout(resolve, 1_000))]);
+                }
+                return tx.query(text, params);
+              },
+              exec: (text) => tx.exec(text),
+            }),
+          ),
+      };
+      const file = join(pg.dataDir, 'during-migration.jsonl');
+      await backup(watched, file);
+      await migration;
+      const pages = readFileSync(file, 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { table?: string; rows?: Array<{ key: string }> })
+        .filter((line) => line.table === 'rate_limits');
+      const rows = pages.flatMap((page) => page.rows!).filter((row) => row.key.startsWith('migrated:'));
+      expect(rows).toHaveLength(100);
+
+      // Begun while a migration holds a table, it waits for it (without holding a table the migration
+      // may want next: the two never deadlock), then reads the table as the migration left it.
+      let locked!: () => void;
+      const held = new Promise<void>((resolve) => {
+        locked = resolve;
+      });
+      const longMigration = other.transaction(async (tx) => {
+        await tx.query('LOCK TABLE feedback IN ACCESS EXCLUSIVE MODE');
+        locked();
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        await tx.query('ALTER TABLE rate_limits ALTER COLUMN count TYPE integer');
+      });
+      await held;
+      const began = Date.now();
+      await backup(db, join(pg.dataDir, 'after-migration.jsonl'));
+      expect(Date.now() - began).toBeGreaterThan(500);
+      await longMigration;
+    } finally {
+      await other.close();
+      await pg.destroy();
+    }
+  });
+});
