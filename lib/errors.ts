@@ -8,8 +8,21 @@ export class RepError extends Error {
   override readonly name: string = 'RepError';
 }
 
-/** An error as the rep reads it: a RepError as it is, anything else as "Could not do that: …". */
+/**
+ * The browser's storage is full: IndexedDB's QuotaExceededError (the profile's quota, or the disk), or
+ * Chromium's "Encountered full disk" when it cannot open its files.
+ */
+function storageFull(error: unknown): boolean {
+  const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
+  return name === 'QuotaExceededError' || (typeof message === 'string' && /full disk|quota/i.test(message));
+}
+
+/**
+ * An error as the rep reads it: a RepError as it is, a full storage as what to do about it, anything
+ * else as "Could not do that: …".
+ */
 export function inWords(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return error instanceof RepError ? text : t('errCouldNot', text);
+  if (error instanceof RepError) return error.message;
+  if (storageFull(error)) return t('errStorageFull');
+  return t('errCouldNot', error instanceof Error ? error.message : String(error));
 }

@@ -1,5 +1,6 @@
 import { leadKeyOf } from '../campaigns/lead-key';
 import type { LeadContext } from '../crm';
+import { inWords } from '../errors';
 import { t } from '../i18n';
 import type { Envelope, HistoryEntry, LeadView, Message } from '../messages';
 import { singleFlight } from '../outbox/sync';
@@ -259,7 +260,7 @@ export class PanelSessions {
     const ask = raw as PanelAsk;
     if (typeof ask !== 'object' || ask === null || typeof ask.id !== 'number') return;
     const envelope = await this.answer(tabId, ask).catch(
-      (error: unknown): Envelope<unknown> => ({ ok: false, error: t('errCouldNot', String(error)) }),
+      (error: unknown): Envelope<unknown> => ({ ok: false, error: inWords(error) }),
     );
     try {
       port.postMessage({ kind: 'reply', id: ask.id, envelope });

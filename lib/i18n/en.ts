@@ -229,6 +229,8 @@ export const en = {
   errRecordMoved:
     'The page moved to another record before this was saved: nothing was saved. Your note is kept with the record you were on.',
   errNotAllowed: 'That request is not allowed from here.',
+  errStorageFull:
+    'This browser has no room left to store it (the disk is full, or its storage for extensions is used up): nothing was saved. Free some space, then try again.',
   errCouldNot: 'Sameroom could not do that: $1',
   errVerdictInvalid: 'This verdict cannot be sent: $1',
   errVerdictStillInvalid: 'This verdict still cannot be sent: $1',

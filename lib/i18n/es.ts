@@ -239,6 +239,8 @@ export const es: Record<MessageKey, string> = {
   errRecordMoved:
     'La página pasó a otro registro antes de guardar: no se guardó nada. Tu nota sigue con el registro en el que estabas.',
   errNotAllowed: 'Esa petición no está permitida desde aquí.',
+  errStorageFull:
+    'Este navegador no tiene espacio para guardarlo (el disco está lleno o su almacenamiento para extensiones se agotó): no se guardó nada. Libera espacio y vuelve a intentarlo.',
   errCouldNot: 'Sameroom no pudo hacerlo: $1',
   errVerdictInvalid: 'Este veredicto no se puede enviar: $1',
   errVerdictStillInvalid: 'Este veredicto sigue sin poder enviarse: $1',

@@ -124,12 +124,32 @@ describe('messages to the background', () => {
     const answer = await handleMessage(
       { type: 'status' },
       PANEL_VIEW,
-      deps({ db: () => Promise.reject(new Error('QuotaExceededError: the disk is full')) }),
+      deps({ db: () => Promise.reject(new Error('Internal error opening backing store')) }),
     );
     expect(answer).toEqual({
       ok: false,
-      error: 'Sameroom could not do that: QuotaExceededError: the disk is full',
+      error: 'Sameroom could not do that: Internal error opening backing store',
     });
+  });
+
+  it('says what to do when the browser has no room left to store anything', async () => {
+    for (const full of [
+      new DOMException('The quota has been exceeded.', 'QuotaExceededError'),
+      Object.assign(new Error('Encountered full disk while opening backing store for indexedDB.open.'), {
+        name: 'UnknownError',
+      }),
+    ]) {
+      const answer = await handleMessage(
+        { type: 'status' },
+        PANEL_VIEW,
+        deps({ db: () => Promise.reject(full) }),
+      );
+      expect(answer).toEqual({
+        ok: false,
+        error:
+          'This browser has no room left to store it (the disk is full, or its storage for extensions is used up): nothing was saved. Free some space, then try again.',
+      });
+    }
   });
 
   describe('verdicts', () => {
