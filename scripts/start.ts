@@ -26,6 +26,7 @@ import {
   type DataFolderClaim,
   DataFolderInUse,
   ownerOnlyFolder,
+  refuseUnreachableSocket,
 } from '../workspace/data-folder';
 import { memberNamed } from '../workspace/domain/workspace';
 import { type RunningWorkspace, startWorkspace } from '../workspace/server';
@@ -172,6 +173,7 @@ async function portTakenMessage(): Promise<string> {
 
 async function claim(): Promise<DataFolderClaim> {
   try {
+    refuseUnreachableSocket(dataDir);
     return await claimDataFolder(dataDir, 'npm start');
   } catch (error) {
     if (error instanceof DataFolderInUse)

@@ -100,7 +100,7 @@ const BACKUP_VERSION = 2;
  * link), syncs it, and only then gives it the target's name with link(2), which fails rather than
  * replace a file: a backup killed half-way leaves no file under the target's name.
  */
-export async function backup(db: Database, file: string): Promise<{ rows: number }> {
+export async function backup(db: Database, file: string, stop?: AbortSignal): Promise<{ rows: number }> {
   if (existsSync(file)) throw new BackupExists(file);
   const partial = `${file}.partial-${randomBytes(6).toString('hex')}`;
   const fd = openSync(
@@ -111,7 +111,7 @@ export async function backup(db: Database, file: string): Promise<{ rows: number
   const out = jsonLinesTo(fd);
   const write = out.write;
   try {
-    const total = await heldAgainstChange(db, async (tx, present) => {
+    const total = await heldAgainstChange(db, stop, async (tx, present) => {
       let rows = 0;
       await write({
         format: 'sameroom-backup',
@@ -193,16 +193,20 @@ const BEGIN_WITHIN_MS = 120_000;
  * the transaction's first SELECT): a table rewritten by another process's migration on the same
  * PostgreSQL (ALTER ... TYPE, a copy renamed into place) after the snapshot looked empty to it, its
  * rows being newer than the snapshot, and the backup said nothing. Now such a migration waits for the
- * backup. Taken without waiting (NOWAIT), and given up and tried again while a migration holds a table,
- * so that the two never wait on each other (a deadlock would fail one of them); a table made or dropped
- * between the list and the locks also starts it again.
+ * backup (and, on that server, requests for the table wait behind it). Taken without waiting (NOWAIT),
+ * and let go and tried again while a migration holds a table: waiting with some locks taken deadlocked
+ * with a migration that wanted those next (PostgreSQL then fails one of the two). A table made or
+ * dropped between the list and the locks also starts it again.
  */
 async function heldAgainstChange<T>(
   db: Database,
+  stop: AbortSignal | undefined,
   read: (tx: Sql, present: string[]) => Promise<T>,
 ): Promise<T> {
   const until = Date.now() + BEGIN_WITHIN_MS;
   for (;;) {
+    // A workspace that stops does not wait out another process's migration for its backup.
+    stop?.throwIfAborted();
     const present = await tablesPresent(db);
     try {
       return await db.transaction(async (tx) => {

@@ -104,13 +104,14 @@ export async function writeAutomaticBackup(
   dataDir: string,
   reason: BackupReason,
   keep: number,
+  stop?: AbortSignal,
 ): Promise<string> {
   ownerOnlyFolder(backupFolder(dataDir));
   removeLeftovers(dataDir);
   const file = join(backupFolder(dataDir), `sameroom-${stamp(new Date())}-${reason}.jsonl`);
   writing.add(file);
   try {
-    await backup(db, file);
+    await backup(db, file, stop);
   } finally {
     writing.delete(file);
   }
@@ -131,22 +132,29 @@ export function scheduleBackups(
   paused: () => boolean = () => false,
 ): () => Promise<void> {
   if (policy.everyMs <= 0) return async () => undefined;
+  const stopping = new AbortController();
   const due = () => {
     const newest = listBackups(dataDir).find((b) => b.reason === 'scheduled');
     const age = newest ? Date.now() - newest.createdAt.getTime() : Number.POSITIVE_INFINITY;
     return age < 0 || age >= policy.everyMs; // dated ahead of the clock: none written since it was set back
   };
-  return repeatEvery(
+  const stop = repeatEvery(
     async () => {
       if (!due()) return;
       if (paused())
         return log('workspace: the scheduled backup waits until space is freed: the disk is nearly full.');
-      await writeAutomaticBackup(db, dataDir, 'scheduled', policy.keep).catch((error: unknown) =>
-        log(
-          `workspace: the scheduled backup failed: ${error instanceof Error ? error.message : String(error)}`,
-        ),
+      await writeAutomaticBackup(db, dataDir, 'scheduled', policy.keep, stopping.signal).catch(
+        (error: unknown) =>
+          stopping.signal.aborted ||
+          log(
+            `workspace: the scheduled backup failed: ${error instanceof Error ? error.message : String(error)}`,
+          ),
       );
     },
     Math.min(policy.everyMs, 3_600_000),
   );
+  return () => {
+    stopping.abort();
+    return stop();
+  };
 }

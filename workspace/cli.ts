@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { listBackups } from './backups';
 import type { Command } from './commands';
-import { controlSocket, DataFolderInUse, SOCKET_NAME } from './data-folder';
+import { controlSocket, DataFolderInUse, refuseUnreachableSocket, SOCKET_NAME } from './data-folder';
 
 // The database, the server and the schemas load only once the command line is known to be right, so a
 // mistyped flag is answered at once.
@@ -397,6 +397,7 @@ async function serve(dataDir: string, values: Record<string, string | boolean | 
   const { ensureDashboardBuilt } = await import('./dashboard-build');
   const { startWorkspace } = await import('./server');
   // The folder first: a second server is refused at once, before any build.
+  refuseUnreachableSocket(dataDir);
   const claim = await claimDataFolder(dataDir, 'a workspace server');
   const databaseUrl = process.env.DATABASE_URL || undefined;
   let workspace: Awaited<ReturnType<typeof startWorkspace>>;

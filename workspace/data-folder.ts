@@ -91,10 +91,7 @@ export interface ControlSocket {
 export function controlSocket(dataDir: string): ControlSocket {
   const path = join(dataDir, SOCKET_NAME);
   if (Buffer.byteLength(path) <= SOCKET_PATH_MAX) return { path, address: path, done: () => undefined };
-  if (process.platform !== 'linux')
-    throw new Error(
-      `The data folder's path ${dataDir} is too long for its control socket (${Buffer.byteLength(path)} bytes with ${SOCKET_NAME}; at most ${SOCKET_PATH_MAX} here): use a shorter --data folder.`,
-    );
+  refuseUnreachableSocket(dataDir);
   const folder = openSync(dataDir, 'r');
   let open = true;
   return {
@@ -105,6 +102,18 @@ export function controlSocket(dataDir: string): ControlSocket {
       open = false;
     },
   };
+}
+
+/**
+ * Refuses, before anything is opened, a data folder whose control socket this system cannot reach:
+ * one whose path is too long for a socket's address, elsewhere than Linux.
+ */
+export function refuseUnreachableSocket(dataDir: string): void {
+  const bytes = Buffer.byteLength(join(dataDir, SOCKET_NAME));
+  if (bytes > SOCKET_PATH_MAX && process.platform !== 'linux')
+    throw new Error(
+      `The data folder's path ${dataDir} is too long for its control socket (${bytes} bytes with ${SOCKET_NAME}; at most ${SOCKET_PATH_MAX} here): use a shorter --data folder.`,
+    );
 }
 
 const OWNER_FILE = 'owner.json';
@@ -181,13 +190,17 @@ export function stopOnLostLock(dataDir: string, error: Error): never {
   process.exit(1);
 }
 
-async function fileLock(dataDir: string, heldOnHost: boolean): Promise<() => Promise<void>> {
+async function fileLock(
+  dataDir: string,
+  heldOnHost: boolean,
+  lost: (error: Error) => void,
+): Promise<() => Promise<void>> {
   const options = {
     lockfilePath: join(dataDir, LOCK_DIR),
     realpath: false,
     stale: STALE_MS,
     update: UPDATE_MS,
-    onCompromised: (error: Error) => stopOnLostLock(dataDir, error),
+    onCompromised: lost,
   };
   try {
     return await lockfile.lock(dataDir, options);
@@ -214,8 +227,13 @@ export async function claimDataFolder(dataDir: string, role: string): Promise<Da
   ownerOnlyFolder(dataDir);
   const host = await hostLock(dataDir);
   let unlock: () => Promise<void>;
+  // proper-lockfile's check of the lock (a stat, then its update) can be under way as we release it:
+  // the stat then meets the lock directory gone, and it says "compromised" after the release.
+  let released = false;
   try {
-    unlock = await fileLock(dataDir, host !== null);
+    unlock = await fileLock(dataDir, host !== null, (error) => {
+      if (!released) stopOnLostLock(dataDir, error);
+    });
   } catch (error) {
     host?.close();
     throw error;
@@ -230,7 +248,6 @@ export async function claimDataFolder(dataDir: string, role: string): Promise<Da
   };
   const write = () => writeFileSync(join(dataDir, OWNER_FILE), `${JSON.stringify(owner)}\n`, { mode: 0o600 });
   write();
-  let released = false;
   return {
     dataDir,
     owner,

@@ -21,7 +21,13 @@ import {
 } from './backups';
 import { clientAddressReader, normalizeAddress, type TrustProxy } from './client-address';
 import { Command, runCommand } from './commands';
-import { claimDataFolder, controlSocket, type DataFolderClaim, SOCKET_NAME } from './data-folder';
+import {
+  claimDataFolder,
+  controlSocket,
+  type DataFolderClaim,
+  refuseUnreachableSocket,
+  SOCKET_NAME,
+} from './data-folder';
 import { type Database, DatabaseUnavailable, openDatabase } from './db/database';
 import { MAINTENANCE_EVERY_MS, scheduleMaintenance } from './db/maintenance';
 import { migrate, pendingMigrations } from './db/migrate';
@@ -176,6 +182,7 @@ function closeServer(server: Server): Promise<void> {
 export async function startWorkspace(options: ServeOptions): Promise<RunningWorkspace> {
   const log = options.log ?? ((line: string) => console.log(line));
   refusePlainHttpOnNetwork(options);
+  refuseUnreachableSocket(options.dataDir);
   // Everything we create (database files, socket, backups) is the owner's alone from the start.
   process.umask(0o077);
   const claim =
@@ -331,6 +338,7 @@ async function serve(
         .end(JSON.stringify({ error: message, refused }));
     }
   });
+  cleanup.push(() => closeServer(control)); // a start that fails from here on closes it (before socket.done)
   await listen(control, socket.address);
   chmodSync(socketPath, 0o600);
 

@@ -154,23 +154,27 @@ describe('a backup on a PostgreSQL server', () => {
       const rows = pages.flatMap((page) => page.rows!).filter((row) => row.key.startsWith('migrated:'));
       expect(rows).toHaveLength(100);
 
-      // Begun while a migration holds a table, it waits for it (without holding a table the migration
-      // may want next: the two never deadlock), then reads the table as the migration left it.
+      // Begun while a migration holds a table late in the backup's list (by name) and will then change
+      // one early in it: a backup that waited for its locks would hold the early ones while waiting for
+      // the late one, and the two would deadlock (PostgreSQL then fails one of them: the migration, or
+      // the backup). It lets go and tries again instead, and reads the tables as the migration left them.
       let locked!: () => void;
       const held = new Promise<void>((resolve) => {
         locked = resolve;
       });
       const longMigration = other.transaction(async (tx) => {
-        await tx.query('LOCK TABLE feedback IN ACCESS EXCLUSIVE MODE');
+        await tx.query('LOCK TABLE webhook_queue IN ACCESS EXCLUSIVE MODE');
         locked();
         await new Promise((resolve) => setTimeout(resolve, 1_000));
-        await tx.query('ALTER TABLE rate_limits ALTER COLUMN count TYPE integer');
+        await tx.query('ALTER TABLE rate_limits ADD COLUMN migrated_at timestamptz');
       });
       await held;
       const began = Date.now();
-      await backup(db, join(pg.dataDir, 'after-migration.jsonl'));
+      const after = join(pg.dataDir, 'after-migration.jsonl');
+      await backup(db, after);
       expect(Date.now() - began).toBeGreaterThan(500);
       await longMigration;
+      expect(readFileSync(after, 'utf8')).toContain('"migrated_at":null');
     } finally {
       await other.close();
       await pg.destroy();

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSyn
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BackupExists, backup } from '../../workspace/backup';
-import { listBackups } from '../../workspace/backups';
+import { listBackups, writeAutomaticBackup } from '../../workspace/backups';
 import { startWorkspace } from '../../workspace/server';
 import { cli, folder, workspaces } from './data-folder-support';
 import { schemaOneDatabase, startTestWorkspace } from './harness';
@@ -25,6 +25,11 @@ describe('backups', () => {
     expect(readdirSync(dir).filter((name) => name.includes('.partial'))).toEqual([]);
     expect(statSync(ws.dataDir).mode & 0o777).toBe(0o700);
     expect(statSync(join(ws.dataDir, 'db')).mode & 0o777).toBe(0o700);
+    // A backup's partial file while it is written is not a leftover to the next one that starts.
+    const first = writeAutomaticBackup(ws.db, ws.dataDir, 'scheduled', 10);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = writeAutomaticBackup(ws.db, ws.dataDir, 'scheduled', 10);
+    for (const file of await Promise.all([first, second])) expect(existsSync(file)).toBe(true);
   });
 
   it('are written before a migration, kept to the newest N, and restore names them', async () => {
