@@ -9,12 +9,17 @@ export class RepError extends Error {
 }
 
 /**
- * The browser's storage is full: IndexedDB's QuotaExceededError (the profile's quota, or the disk), or
- * Chromium's "Encountered full disk" when it cannot open its files.
+ * The browser's storage is full: IndexedDB's QuotaExceededError (the profile's quota), or the disk under
+ * it, as Chromium words it: "Connection is closing because of: IO error: …/000003.log:
+ * FILE_ERROR_NO_SPACE" on a write (its profile on a full disk, test/e2e/full-disk.chromium.test.ts), and
+ * "Encountered full disk" when it cannot open its files.
  */
 function storageFull(error: unknown): boolean {
   const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
-  return name === 'QuotaExceededError' || (typeof message === 'string' && /full disk|quota/i.test(message));
+  return (
+    name === 'QuotaExceededError' ||
+    (typeof message === 'string' && /full disk|quota|no_?space|ENOSPC|disk is full/i.test(message))
+  );
 }
 
 /**

@@ -138,6 +138,13 @@ describe('messages to the background', () => {
       Object.assign(new Error('Encountered full disk while opening backing store for indexedDB.open.'), {
         name: 'UnknownError',
       }),
+      // Chromium 156, its profile on a full disk (test/e2e/full-disk.chromium.test.ts).
+      Object.assign(
+        new Error(
+          'Connection is closing because of: IO error: .../chrome-extension_x_0.indexeddb.leveldb/000003.log: FILE_ERROR_NO_SPACE (ChromeMethodBFE: 3::WritableFileAppend::8)',
+        ),
+        { name: 'UnknownError' },
+      ),
     ]) {
       const answer = await handleMessage(
         { type: 'status' },

@@ -1,0 +1,110 @@
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { t } from '../../lib/i18n';
+import type { FeedbackRecord } from '../../lib/protocol';
+import { briefInput } from '../support/examples';
+import { startTestWorkspace, type TestWorkspace } from '../workspace/harness';
+import { type ChromiumSession, launchChromium, linkInOptions } from './harness/chromium';
+import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
+import { panelAside } from './harness/panel';
+
+/**
+ * The browser's own disk full, a real one: Chromium's profile on a tmpfs of its own, filled by a file as
+ * another program would fill it. Mounting needs root (CI and these machines run as root); elsewhere
+ * the test says why it is skipped.
+ */
+const mountable = (() => {
+  if (process.platform !== 'linux' || process.getuid?.() !== 0) return false;
+  try {
+    execFileSync('mount', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+const disk = mkdtempSync(join(tmpdir(), 'sameroom-browser-disk-'));
+let mounted = false;
+let server: FixtureServer;
+let ws: TestWorkspace;
+let chromium: ChromiumSession;
+let page: Page;
+let marketer: { id: string; token: string };
+
+beforeAll(async () => {
+  if (!mountable) return;
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=400m,mode=0700', 'tmpfs', disk]);
+  mounted = true;
+  server = await startFixtureServer();
+  ws = await startTestWorkspace('pglite');
+  marketer = await ws.join('marketer', 'Mara Jensen');
+  await ws.call('POST', '/api/v1/campaigns', {
+    token: marketer.token,
+    body: briefInput({ match: { campaignIds: [], utmCampaigns: ['hm26'], leadSources: [], keywords: [] } }),
+  });
+  const invite = await ws.call('POST', '/api/v1/invites', {
+    token: ws.adminToken,
+    body: { name: 'Ana Ruiz', role: 'rep', region: 'Iberia' },
+  });
+  chromium = await launchChromium({ hosts: server.hosts, port: server.port, profile: join(disk, 'profile') });
+  await linkInOptions(chromium, ((await invite.json()) as { joinUrl: string }).joinUrl);
+  page = await chromium.context.newPage();
+});
+
+afterAll(async () => {
+  await chromium?.close();
+  await ws?.destroy();
+  await server?.close();
+  if (mounted) execFileSync('umount', ['-l', disk], { stdio: 'ignore' });
+  rmSync(disk, { recursive: true, force: true });
+});
+
+/** Fills the profile's disk to the last byte; the returned function frees it again. */
+function fillDisk(): () => void {
+  const filler = join(disk, 'filler');
+  const { bavail, bsize } = statfsSync(disk);
+  writeFileSync(filler, Buffer.alloc(Math.max(0, bavail * bsize - 1024 * 1024)));
+  try {
+    for (;;) appendFileSync(filler, Buffer.alloc(4096));
+  } catch {
+    // ENOSPC: full
+  }
+  expect(statfsSync(disk).bavail).toBe(0);
+  return () => rmSync(filler);
+}
+
+const panel = () => panelAside(page);
+const note = async () => (await panel()).getByLabel('Note for marketing (optional)');
+
+describe.skipIf(!mountable)('Chromium with its disk full', () => {
+  it('says so when a verdict cannot be saved, keeps the note, and saves and sends it once there is room', async () => {
+    await page.goto(server.url('salesforce-lightning/lead'));
+    await expect
+      .poll(async () => (await panel()).locator('h2').first().textContent())
+      .toBe('Hannover Messe 2026');
+    await (await panel()).locator('.sr-verdict__more-toggle').click();
+    // A long note in Japanese: IndexedDB's log appends into the space its file has left, so a short
+    // verdict was still saved on a disk with no block free; this one needs new blocks.
+    const typed = `価格表だけを求めていました。${'予算はまだ決まっていません。'.repeat(120)}`;
+    const free = fillDisk();
+    await (await note()).fill(typed);
+    await (await panel()).getByRole('button', { name: /Tire-kicker/ }).click();
+    // Chromium said "Connection is closing because of: IO error: …000003.log: FILE_ERROR_NO_SPACE".
+    await (await panel()).getByRole('alert').getByText(t('errStorageFull')).waitFor({ timeout: 10_000 });
+    expect(await (await note()).inputValue()).toBe(typed);
+    expect(await (await panel()).locator('.sr-verdict__status').textContent()).not.toMatch(/Saved/);
+
+    free();
+    await (await panel()).getByRole('button', { name: /Tire-kicker/ }).click();
+    await expect
+      .poll(async () => (await panel()).locator('.sr-verdict__status').textContent(), { timeout: 30_000 })
+      .toBe('Sent to the workspace.');
+    const answer = await ws.call('GET', '/api/v1/feedback', { token: marketer.token });
+    const items = ((await answer.json()) as { items: FeedbackRecord[] }).items;
+    expect(items.map((item) => [item.verdict, item.note])).toEqual([['tire_kicker', typed]]);
+  }, 90_000);
+});
