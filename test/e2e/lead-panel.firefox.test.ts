@@ -1,5 +1,10 @@
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { t } from '../../lib/i18n';
 import { briefInput } from '../support/examples';
 import { startTestWorkspace, type TestWorkspace } from '../workspace/harness';
 import { type FirefoxSession, launchFirefox } from './harness/firefox';
@@ -27,7 +32,13 @@ beforeAll(async () => {
     token: marketer.token,
     body: briefInput({ name: 'Retrofit search — Q4', channel: 'Paid search', match: rules(['retrofit-q4']) }),
   });
-  firefox = await launchFirefox({ hosts: server.hosts });
+  // The profile on a disk of its own, to fill in the last test (root only, as port 443 above).
+  if (mountable) {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=400m,mode=0700', 'tmpfs', disk]);
+    mounted = true;
+  }
+  mkdirSync(join(disk, 'profile'));
+  firefox = await launchFirefox({ hosts: server.hosts, profile: join(disk, 'profile') });
   page = await firefox.browser.newPage();
 });
 
@@ -35,7 +46,27 @@ afterAll(async () => {
   await firefox?.close();
   await ws?.destroy();
   await server?.close();
+  if (mounted) execFileSync('umount', ['-l', disk], { stdio: 'ignore' });
+  rmSync(disk, { recursive: true, force: true });
 });
+
+const mountable = process.platform === 'linux' && process.getuid?.() === 0;
+const disk = mkdtempSync(join(tmpdir(), 'sameroom-firefox-disk-'));
+let mounted = false;
+
+/** Fills the profile's disk to the last byte, as another program would; the returned function frees it. */
+function fillDisk(): () => void {
+  const filler = join(disk, 'filler');
+  const { bavail, bsize } = statfsSync(disk);
+  try {
+    // The browser writes beside us: the last MB goes in small steps, until ENOSPC.
+    writeFileSync(filler, Buffer.alloc(Math.max(0, bavail * bsize - 4 * 1024 * 1024)));
+    for (;;) appendFileSync(filler, Buffer.alloc(4096));
+  } catch {
+    // ENOSPC: full
+  }
+  return () => rmSync(filler);
+}
 
 /** The tab showing one of our pages: Firefox reports it as about:blank until it has loaded. */
 async function extensionPage(path: string): Promise<Page> {
@@ -153,4 +184,36 @@ describe('Firefox: a custom site and a link in Options, the campaign on Salesfor
       expect.objectContaining({ verdict: 'good_fit', note: 'Wants a retrofit quote for two lines.' }),
     ]);
   });
+
+  it.skipIf(!mountable)(
+    'with its disk full, says so when a verdict cannot be saved, keeps the note, and saves and sends it once there is room',
+    async () => {
+      await page.goto(server.url('hubspot/contact'));
+      await expect.poll(panelHeading, { timeout: 15_000 }).toBe('Retrofit search — Q4');
+      const more = await inPanel(page, '.sr-verdict__more-toggle');
+      if ((await more.evaluate((el) => el.getAttribute('aria-expanded'))) !== 'true') await more.click();
+      const typed = `価格表だけを求めていました。${'予算はまだ決まっていません。'.repeat(120)}`;
+      const noteText = async () =>
+        (await inPanel(page, '.sr-verdict textarea')).evaluate((el) => (el as HTMLTextAreaElement).value);
+      const free = fillDisk();
+      await (await inPanel(page, '.sr-verdict textarea')).evaluate((el, text) => {
+        const box = el as HTMLTextAreaElement;
+        box.value = text;
+        box.dispatchEvent(new Event('input', { bubbles: true }));
+      }, typed);
+      await (await inPanel(page, '[data-verdict-key="2"]')).click();
+      await expect.poll(() => panelText(page, '[role=alert]'), { timeout: 10_000 }).toBe(t('errStorageFull'));
+      expect(await noteText()).toBe(typed);
+      expect(await panelText(page, '.sr-verdict__status')).not.toMatch(/Saved/);
+
+      free();
+      await (await inPanel(page, '[data-verdict-key="2"]')).click();
+      const status = () => panelText(page, '.sr-verdict__status');
+      await expect.poll(status, { timeout: 25_000 }).toBe('Sent to the workspace.');
+      const answer = await ws.call('GET', '/api/v1/feedback', { token: marketerToken });
+      const { items } = (await answer.json()) as { items: Array<{ verdict: string; note?: string }> };
+      expect(items.filter((item) => item.note === typed)).toHaveLength(1);
+    },
+    60_000,
+  );
 });

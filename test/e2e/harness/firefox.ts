@@ -19,6 +19,8 @@ export async function launchFirefox(options: {
   hosts: string[];
   /** More preferences, e.g. a web API switched off to stand for an older Firefox the manifest allows. */
   prefs?: Record<string, unknown>;
+  /** The profile's folder (a test's own disk); a temporary one by default. */
+  profile?: string;
 }): Promise<FirefoxSession> {
   const manifest = JSON.parse(readFileSync(join(FIREFOX_BUILD, 'manifest.json'), 'utf8'));
   const geckoId: string = manifest.browser_specific_settings.gecko.id;
@@ -28,6 +30,7 @@ export async function launchFirefox(options: {
     executablePath: FIREFOX,
     headless: true,
     acceptInsecureCerts: true,
+    ...(options.profile ? { userDataDir: options.profile } : {}),
     extraPrefsFirefox: {
       'network.dns.localDomains': options.hosts.join(','),
       'extensions.webextensions.uuids': JSON.stringify({ [geckoId]: uuid }),
