@@ -1,8 +1,9 @@
-import { useSignal, useSignalEffect } from '@preact/signals';
+import { type Signal, useSignal, useSignalEffect } from '@preact/signals';
 import { useRef } from 'preact/hooks';
 import { t } from '../lib/i18n';
 import type { CampaignList } from '../lib/messages';
-import type { Verdict } from '../lib/protocol';
+import { LIMITS, type Verdict } from '../lib/protocol';
+import { withUndone } from '../lib/store/draft-text';
 import type { Draft } from '../lib/store/drafts';
 import { NoteField, RegionSelect, VerdictSelect } from './VerdictFields';
 
@@ -24,6 +25,11 @@ export function QuickVerdict(props: {
   onSend: (input: QuickVerdictInput) => Promise<string | null>;
   kept?: Draft | null;
   onDraft?: (draft: Draft) => void;
+  /**
+   * A verdict taken back by Undo: set by the popup, put back in the form here (and emptied). Where the
+   * rep has begun the next one (another lead's link), its note is shown beside the form instead.
+   */
+  undone?: Signal<QuickVerdictInput | null>;
 }) {
   const kept = props.kept?.quick;
   const search = useSignal('');
@@ -56,6 +62,25 @@ export function QuickVerdict(props: {
   });
   const problem = useSignal<string | null>(null);
   const busy = useSignal(false);
+  /** The note of a verdict undone while the form held the next lead: shown, so it is not lost. */
+  const setAside = useSignal<string | null>(null);
+  useSignalEffect(() => {
+    const back = props.undone?.value;
+    if (!back) return;
+    props.undone!.value = null;
+    const link = leadLink.peek().trim();
+    if (link && link !== back.leadLink.trim()) {
+      if (back.note.trim()) setAside.value = back.note;
+      return;
+    }
+    // Back in the form, before anything the rep has written since "Saved" (which stays), as the panel.
+    note.value = withUndone({ note: note.peek(), answers: {} }, { note: back.note, answers: [] }).note;
+    if (props.campaigns.choices.some((choice) => choice.id === back.campaignId))
+      campaignId.value = back.campaignId;
+    leadLink.value = back.leadLink;
+    verdict.value = back.verdict;
+    region.value = back.region;
+  });
   const words = search.value.trim().toLowerCase();
   const shown = props.campaigns.choices.filter(
     (choice) => !words || `${choice.name} ${choice.channel}`.toLowerCase().includes(words),
@@ -67,17 +92,20 @@ export function QuickVerdict(props: {
       return;
     }
     busy.value = true;
-    problem.value = await props.onSend({
+    const sent = {
       campaignId: campaignId.value,
       leadLink: leadLink.value,
       verdict: verdict.value,
       note: note.value,
       region: region.value,
-    });
+    };
+    problem.value = await props.onSend(sent);
     busy.value = false;
     if (!problem.value) {
-      note.value = '';
-      leadLink.value = '';
+      // What the rep typed while it was saving is not what was sent: it stays.
+      if (note.value === sent.note) note.value = '';
+      if (leadLink.value === sent.leadLink) leadLink.value = '';
+      setAside.value = null;
     }
   };
   return (
@@ -120,6 +148,8 @@ export function QuickVerdict(props: {
           autoComplete="off"
           spellcheck={false}
           required
+          // As long as a link may be (a longer one is refused, and so would be every draft holding it)
+          maxLength={LIMITS.url}
           placeholder="https://…"
           value={leadLink.value}
           onInput={(event) => {
@@ -129,6 +159,11 @@ export function QuickVerdict(props: {
       </label>
       <VerdictSelect value={verdict} />
       <NoteField value={note} />
+      {setAside.value && (
+        <p class="sr-muted" role="status">
+          {t('quickUndoneAside', setAside.value)}
+        </p>
+      )}
       {(props.campaigns.setup.regions.length > 0 || props.campaigns.setup.region) && (
         <RegionSelect
           value={region}

@@ -4,6 +4,7 @@ import { t, verdictLabel, verdictShortLabel } from '../lib/i18n';
 import type { HistoryEntry, VerdictSetup } from '../lib/messages';
 import type { Answer, Verdict } from '../lib/protocol';
 import { VERDICTS } from '../lib/protocol/constants';
+import { withUndone } from '../lib/store/draft-text';
 import { AnswerFields, type Answers, NoteField, RegionSelect } from './VerdictFields';
 
 /** Where the last click stands, as the panel tells the rep. */
@@ -121,14 +122,13 @@ export function VerdictForm(props: VerdictFormProps) {
   useLayoutEffect(() => {
     if (sending.kind === 'undone') {
       // Back in the box, before anything the rep has written since "Saved." (which stays).
-      const since = note.value.trim();
-      note.value = since && since !== sending.note.trim() ? `${sending.note}\n\n${note.value}` : sending.note;
+      const back = withUndone(
+        { note: note.value, answers: answers.value },
+        { note: sending.note, answers: sending.answers ?? [] },
+      );
+      note.value = back.note;
+      answers.value = back.answers;
       region.value = sending.region;
-      const typed = Object.entries(answers.value).filter(([, answer]) => answer.trim() !== '');
-      answers.value = {
-        ...Object.fromEntries((sending.answers ?? []).map((a) => [a.question, a.answer])),
-        ...Object.fromEntries(typed),
-      };
       if (sending.note || sending.answers?.length) more.value = true;
       // The Undo button is gone with the focus it had: back to the verdict that was taken back.
       const active = document.activeElement;

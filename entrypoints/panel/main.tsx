@@ -23,7 +23,7 @@ import {
 import { offerViewChannel, pushesInOrder, viewPortName } from '../../lib/platform/view-channel';
 import type { Answer, Verdict } from '../../lib/protocol';
 import { LIMITS } from '../../lib/protocol/limits';
-import { draftWasSent } from '../../lib/store/draft-text';
+import { draftWasSent, withUndone } from '../../lib/store/draft-text';
 import type { Draft } from '../../lib/store/drafts';
 import { type Wakers, wakeAll, wokenWithin } from '../../lib/wakers';
 import './view.css';
@@ -332,6 +332,12 @@ async function undo(id: string): Promise<void> {
   let answer = await ask<{ undone: boolean }>({ kind: 'undo', verdictId: id });
   while ('lost' in answer && key && (await briefShownAgain(key, until)))
     answer = await ask<{ undone: boolean }>({ kind: 'undo', verdictId: id });
+  if (key && (!lead.value || leadKeyOf(lead.value) !== key)) {
+    // The view moved to another record while Undo was asked: the verdict's note goes back to the draft
+    // of the record it was for, not into the box of this one (where the next click would send it).
+    if (answer.ok && answer.reply.undone && entry) giveBack(key, entry);
+    return;
+  }
   if (!answer.ok) {
     sending.value = { kind: 'error', message: answer.error };
     return;
@@ -339,6 +345,16 @@ async function undo(id: string): Promise<void> {
   if (answer.reply.undone) history.value = history.value.filter((candidate) => candidate.id !== id);
   const after = afterUndo(entry, answer.reply.undone);
   if (after) sending.value = after;
+}
+
+/** An undone verdict's note and answers, back in the draft of the record the view has left. */
+function giveBack(key: string, entry: HistoryEntry): void {
+  const cached = drafts.get(key) ?? { draft: { note: '', answers: {} }, read: false };
+  const draft = withUndone(cached.draft, { note: entry.note ?? '', answers: entry.answers ?? [] });
+  drafts.set(key, { draft, read: cached.read });
+  // Read, the box was what is on disk; unread, the disk may hold a note the rep never saw (read and
+  // added to this one when the view comes back to the record).
+  if (cached.read) keepDraft(key, draft);
 }
 
 async function reportPage(): Promise<string | null> {

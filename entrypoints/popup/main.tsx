@@ -24,7 +24,17 @@ const campaigns = signal<CampaignList | { error: string } | null>(null);
 const outbox = signal<OutboxStatus | { error: string } | null>(null);
 const syncing = signal(false);
 /** The last quick verdict saved: undone, or past its Undo (taken too late, or its window gone). */
-const saved = signal<{ entry: HistoryEntry; undone: boolean; late?: boolean } | null>(null);
+const saved = signal<{
+  entry: HistoryEntry;
+  /** What the form sent: put back in it on Undo. */
+  input: QuickVerdictInput;
+  undone: boolean;
+  late?: boolean;
+  /** Undo's own failure, said beside it. */
+  error?: string;
+} | null>(null);
+/** The verdict Undo took back, for the form to take in. */
+const undone = signal<QuickVerdictInput | null>(null);
 /** What the rep had typed in the quick form when the popup last closed. */
 let keptQuick: Draft | null = null;
 /** Kept as it is typed, not when the popup closes: it closes at any click outside it. */
@@ -69,7 +79,7 @@ async function sendVerdict(input: QuickVerdictInput): Promise<string | null> {
   });
   verdictIds.settle(what, id, !('lost' in answer));
   if (!answer.ok) return answer.error;
-  saved.value = { entry: answer.reply, undone: false };
+  saved.value = { entry: answer.reply, input, undone: false };
   await refreshOutbox();
   return null;
 }
@@ -105,13 +115,23 @@ function SavedLine() {
           class="sr-link"
           onClick={async () => {
             const answer = await askBackground({ type: 'undo', id: current.entry.id });
-            if (answer.ok)
-              saved.value = answer.reply.undone ? { ...current, undone: true } : { ...current, late: true };
+            if (!answer.ok) saved.value = { ...current, error: answer.error };
+            else if (!answer.reply.undone) saved.value = { ...current, late: true };
+            else {
+              saved.value = { ...current, undone: true };
+              undone.value = current.input;
+            }
             await refreshOutbox();
           }}
         >
           {t('quickUndo')}
         </button>
+      )}
+      {current.error && (
+        <span class="sr-error" role="alert">
+          {' '}
+          {current.error}
+        </span>
       )}
     </p>
   );
@@ -131,7 +151,13 @@ function Popup() {
         ) : 'error' in list ? (
           <StatusLine error={list.error} />
         ) : (
-          <QuickVerdict campaigns={list} onSend={sendVerdict} kept={keptQuick} onDraft={keepQuick} />
+          <QuickVerdict
+            campaigns={list}
+            onSend={sendVerdict}
+            kept={keptQuick}
+            onDraft={keepQuick}
+            undone={undone}
+          />
         ))}
       <SavedLine />
       {status === null ? (

@@ -33,3 +33,21 @@ export function draftWasSent(draft: Draft, sent: SentText): boolean {
     ([question, answer]) => answer.trim() === '' || given.get(question) === answer.trim(),
   );
 }
+
+/**
+ * A draft with an undone verdict's note and answers back in it, before what the rep has written since
+ * (which stays): the note first, then theirs after a blank line (once, when they typed it again); an
+ * answer they have written since wins over the undone one.
+ */
+export function withUndone(since: Draft, undone: { note: string; answers: readonly Answer[] }): Draft {
+  const typed = since.note.trim();
+  const typedAnswers = Object.entries(since.answers).filter(([, answer]) => answer.trim() !== '');
+  return {
+    ...since,
+    note: typed && typed !== undone.note.trim() ? `${undone.note}\n\n${since.note}` : undone.note,
+    answers: {
+      ...Object.fromEntries(undone.answers.map(({ question, answer }) => [question, answer])),
+      ...Object.fromEntries(typedAnswers),
+    },
+  };
+}

@@ -1,6 +1,7 @@
+import { signal } from '@preact/signals';
 import { render } from 'preact';
 import { describe, expect, it, vi } from 'vitest';
-import { QuickVerdict } from '../../../components/QuickVerdict';
+import { QuickVerdict, type QuickVerdictInput } from '../../../components/QuickVerdict';
 
 describe("the popup's verdict form", () => {
   it('shows the region it will send, even one the workspace does not list', () => {
@@ -93,5 +94,80 @@ describe("the popup's verdict form, closed and opened again", () => {
       container,
     );
     expect(container.querySelector('select')?.value).toBe('');
+  });
+});
+
+describe("the popup's verdict form, sent and undone", () => {
+  const campaigns = {
+    linked: true as const,
+    choices: [{ id: 'c1', name: 'Spring webinar', channel: 'Webinar', status: 'active' as const }],
+    setup: { regions: [], region: null },
+    fetchedAt: null,
+  };
+  const sent = {
+    campaignId: 'c1',
+    leadLink: 'https://acme.example/lead/1',
+    verdict: 'wrong_audience' as const,
+    note: 'Asked for a reseller.',
+    region: '',
+  };
+  const type = (field: HTMLInputElement | HTMLTextAreaElement, text: string) => {
+    field.value = text;
+    field.dispatchEvent(new Event('input', { bubbles: true }));
+  };
+  const fields = (container: HTMLElement) => ({
+    note: container.querySelector('textarea')!,
+    link: container.querySelector<HTMLInputElement>('input[inputmode="url"]')!,
+  });
+
+  it('keeps what the rep typed while the verdict was saving', async () => {
+    const container = document.createElement('div');
+    let answer!: (problem: string | null) => void;
+    const onSend = vi.fn(() => new Promise<string | null>((resolve) => (answer = resolve)));
+    render(
+      <QuickVerdict
+        campaigns={campaigns}
+        onSend={onSend}
+        kept={{ note: sent.note, answers: {}, quick: sent }}
+      />,
+      container,
+    );
+    container.querySelector('form')!.dispatchEvent(new Event('submit', { cancelable: true }));
+    await vi.waitFor(() => expect(onSend).toHaveBeenCalledWith(sent));
+    type(fields(container).note, 'And a second thought.');
+    answer(null);
+    await vi.waitFor(() => expect(fields(container).link.value).toBe(''));
+    expect(fields(container).note.value).toBe('And a second thought.');
+  });
+
+  it('takes an undone verdict back into the form, before what was typed since', async () => {
+    const container = document.createElement('div');
+    const undone = signal<QuickVerdictInput | null>(null);
+    render(
+      <QuickVerdict campaigns={campaigns} onSend={vi.fn(async () => null)} undone={undone} />,
+      container,
+    );
+    type(fields(container).note, 'Typed after Saved.');
+    undone.value = sent;
+    await vi.waitFor(() => expect(fields(container).link.value).toBe(sent.leadLink));
+    expect(fields(container).note.value).toBe('Asked for a reseller.\n\nTyped after Saved.');
+    const [campaign, verdict] = [...container.querySelectorAll('select')];
+    expect([campaign?.value, verdict?.value]).toEqual(['c1', 'wrong_audience']);
+    expect(undone.value).toBeNull();
+  });
+
+  it('shows the note of an undone verdict beside the form when the rep has begun the next lead', async () => {
+    const container = document.createElement('div');
+    const undone = signal<QuickVerdictInput | null>(null);
+    render(
+      <QuickVerdict campaigns={campaigns} onSend={vi.fn(async () => null)} undone={undone} />,
+      container,
+    );
+    type(fields(container).link, 'https://acme.example/lead/2');
+    type(fields(container).note, 'About lead 2.');
+    undone.value = sent;
+    await vi.waitFor(() => expect(container.textContent).toContain('Asked for a reseller.'));
+    expect(fields(container).link.value).toBe('https://acme.example/lead/2');
+    expect(fields(container).note.value).toBe('About lead 2.');
   });
 });

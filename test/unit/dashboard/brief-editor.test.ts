@@ -11,6 +11,7 @@ import { brief, briefInput } from '../../support/examples';
 import { CAMPAIGN_ID, meAnswer, stubWorkspace } from './workspace-double';
 
 beforeEach(() => {
+  sessionStorage.clear();
   me.value = meAnswer();
   campaigns.value = [];
   history.replaceState(null, '', '/campaigns/new');
@@ -106,6 +107,37 @@ describe('the brief editor model', () => {
     expect(calls[0]?.headers['If-Match']).toBe('"2026-11-20T08:00:00.000Z"');
     expect(model.message.value).toMatch(/^Someone changed this campaign after you opened it/);
     expect(model.form.value.name).toBe('Hannover Messe 2026, hall 9');
+  });
+
+  it('keeps what is typed in the tab until saved or cancelled, with the version it was typed over', async () => {
+    const opened = { ...brief(), id: CAMPAIGN_ID, updatedAt: '2026-11-20T08:00:00.000Z' };
+    campaigns.value = [opened as never];
+    const typing = createBriefEditorModel(CAMPAIGN_ID);
+    typing.set('name' as never, 'Hannover Messe 2026, hall 9');
+    // A link to another page, Back or a reload, and the campaigns read again meanwhile (someone saved
+    // the brief since): the editor opened again gives back what was typed, over the version it was.
+    campaigns.value = [{ ...opened, updatedAt: '2026-11-21T09:00:00.000Z' } as never];
+    const { calls } = stubWorkspace({ [`PATCH /api/v1/campaigns/${CAMPAIGN_ID}`]: { json: opened } });
+    const again = createBriefEditorModel(CAMPAIGN_ID);
+    expect(again.form.value.name).toBe('Hannover Messe 2026, hall 9');
+    await again.save();
+    expect(calls[0]?.headers['If-Match']).toBe('"2026-11-20T08:00:00.000Z"');
+    // Saved: nothing kept; a new campaign's form starts empty.
+    expect(createBriefEditorModel(CAMPAIGN_ID).form.value.name).toBe('Hannover Messe 2026');
+    const fresh = createBriefEditorModel(null);
+    fresh.set('name' as never, 'Spring webinar');
+    expect(createBriefEditorModel(null).form.value.name).toBe('Spring webinar');
+    fresh.cancel();
+    expect(createBriefEditorModel(null).form.value.name).toBe('');
+  });
+
+  it('opened by address, fills in the brief around what was typed before the campaigns arrived', async () => {
+    stubWorkspace({ 'GET /api/v1/campaigns': { json: { campaigns: [brief()] } } });
+    const early = createBriefEditorModel(CAMPAIGN_ID);
+    early.set('name' as never, 'Typed before the campaigns came');
+    await early.load();
+    expect(early.form.value.name).toBe('Typed before the campaigns came');
+    expect(early.form.value.channel).toBe('Trade show');
   });
 
   it("says which regions are none of the workspace's, and the one meant when only the case differs", () => {

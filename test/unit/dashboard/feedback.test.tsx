@@ -14,9 +14,10 @@ import {
 } from '../../../workspace/dashboard/pages/feedback-model';
 import { campaigns, me, navigate } from '../../../workspace/dashboard/state';
 import { brief } from '../../support/examples';
-import { CAMPAIGN_ID, feedbackRecord, meAnswer, REP_ID, stubWorkspace } from './workspace-double';
+import { CAMPAIGN_ID, feedbackRecord, meAnswer, REP_ID, type Reply, stubWorkspace } from './workspace-double';
 
 beforeEach(() => {
+  sessionStorage.clear();
   me.value = meAnswer();
   campaigns.value = [
     brief(),
@@ -193,6 +194,47 @@ describe('the feedback model', () => {
     reply.text.value = 'Twice';
     await Promise.all([reply.send(), reply.send()]);
     expect(reload).toHaveBeenCalledTimes(2);
+  });
+
+  it('keeps a reply being typed in the tab until it is sent: another cell, page or a reload gives it back', async () => {
+    let answer: ((reply: Reply) => void) | undefined;
+    stubWorkspace({
+      'POST /api/v1/feedback/item-2/replies': () =>
+        new Promise<Reply>((resolve) => {
+          answer = resolve;
+        }),
+    });
+    const typing = createReplyModel(
+      'item-2',
+      vi.fn(async () => {}),
+    );
+    typing.text.value = 'Can you ask which hall they visited?';
+    // The drill-down rebuilt (another cell, Back, a reload): a new model for the same item.
+    const again = createReplyModel(
+      'item-2',
+      vi.fn(async () => {}),
+    );
+    expect(again.text.value).toBe('Can you ask which hall they visited?');
+    expect(
+      createReplyModel(
+        'item-3',
+        vi.fn(async () => {}),
+      ).text.value,
+    ).toBe('');
+    // Typed on while it was sending: what was not sent stays, in the box and in the tab.
+    const sending = again.send();
+    await vi.waitFor(() => expect(answer).toBeDefined());
+    again.text.value = 'Can you ask which hall they visited? And when?';
+    answer!({ status: 201, json: { id: 'dddddddd-dddd-4ddd-8ddd-dddddddddddd' } });
+    await sending;
+    expect(again.text.value).toBe('Can you ask which hall they visited? And when?');
+    again.text.value = '';
+    expect(
+      createReplyModel(
+        'item-2',
+        vi.fn(async () => {}),
+      ).text.value,
+    ).toBe('');
   });
 
   it('sends a retried reply with the same id, so the workspace stores it once; new text gets a new one', async () => {

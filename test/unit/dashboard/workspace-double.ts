@@ -4,9 +4,13 @@ import { feedbackItem } from '../../support/examples';
 
 /**
  * The workspace as the dashboard's fetch sees it: answers by "METHOD /path" (query left out), each a
- * JSON body with a status, a function of the request, or a network failure. Every call is recorded.
+ * JSON body with a status, a function of the request (answering at once or later), or a network failure.
+ * Every call is recorded.
  */
-export type Reply = { status?: number; json?: unknown } | 'offline' | ((body: unknown) => Reply);
+export type Reply =
+  | { status?: number; json?: unknown }
+  | 'offline'
+  | ((body: unknown) => Reply | Promise<Reply>);
 
 export function stubWorkspace(routes: Record<string, Reply>) {
   const calls: Array<{ method: string; path: string; body: unknown; headers: Record<string, string> }> = [];
@@ -16,7 +20,7 @@ export function stubWorkspace(routes: Record<string, Reply>) {
     const body: unknown = typeof init.body === 'string' ? JSON.parse(init.body) : undefined;
     calls.push({ method, path: input, body, headers: (init.headers ?? {}) as Record<string, string> });
     let reply = routes[`${method} ${path}`] ?? { status: 404, json: notFound };
-    while (typeof reply === 'function') reply = reply(body);
+    while (typeof reply === 'function') reply = await reply(body);
     if (reply === 'offline') throw new TypeError('Failed to fetch');
     const status = reply.status ?? 200;
     return new Response(status === 204 ? null : JSON.stringify(reply.json ?? null), {

@@ -4,7 +4,7 @@ import { adapterFor } from '../../../lib/crm';
 import type { SenderInfo } from '../../../lib/messages';
 import { LIMITS } from '../../../lib/protocol';
 import { openSameroomDb } from '../../../lib/store/db';
-import { draftWasSent } from '../../../lib/store/draft-text';
+import { draftWasSent, withUndone } from '../../../lib/store/draft-text';
 import { forgetSentDraft, keepDraft, keptDraft, leadDraftKey } from '../../../lib/store/drafts';
 
 const LEAD = leadDraftKey('salesforce:lead:00Q5g00000A1b2cEAB');
@@ -133,5 +133,26 @@ describe('a draft forgotten once its verdict is saved', () => {
     expect(await keptDraft(db, LEAD)).not.toBeNull();
     await forgetSentDraft(db, LEAD, { note: 'Call back.' }, NOW);
     expect(await keptDraft(db, LEAD)).toBeNull();
+  });
+});
+
+describe('an undone verdict back in a draft', () => {
+  const undone = { note: 'Asked for a reseller.', answers: [{ question: 'Budget?', answer: 'Q3' }] };
+
+  it('puts its note and answers back, before what was written since, which stays', () => {
+    expect(withUndone({ note: '', answers: {} }, undone)).toEqual({
+      note: 'Asked for a reseller.',
+      answers: { 'Budget?': 'Q3' },
+    });
+    expect(
+      withUndone({ note: 'Typed after Saved.', answers: { 'Budget?': 'Q4', 'Team?': '' } }, undone),
+    ).toEqual({
+      note: 'Asked for a reseller.\n\nTyped after Saved.',
+      answers: { 'Budget?': 'Q4' },
+    });
+    // The same note typed again is not doubled.
+    expect(withUndone({ note: ' Asked for a reseller. ', answers: {} }, undone).note).toBe(
+      'Asked for a reseller.',
+    );
   });
 });

@@ -199,7 +199,7 @@ export function BriefEditor(props: { id: string | null }) {
           <button type="submit" class="button" aria-disabled={model.saving.value}>
             {model.saving.value ? td('briefSaving') : td('briefSave')}
           </button>
-          <button type="button" class="button button--secondary" onClick={() => navigate('/')}>
+          <button type="button" class="button button--secondary" onClick={model.cancel}>
             {td('cancel')}
           </button>
         </div>

@@ -1,8 +1,9 @@
-import { computed, signal } from '@preact/signals';
+import { computed, effect, signal } from '@preact/signals';
 import { currentLanguage } from '../../../lib/i18n';
 import { td } from '../../../lib/i18n/dashboard';
 import { type Brief, deriveBreakEvenDeals, LIMITS, requests } from '../../../lib/protocol';
 import { api, type Issue } from '../api';
+import { readKept, writeKept } from '../kept-text';
 import { BriefSaved } from '../schemas';
 import { campaigns, loadCampaigns, me, navigate } from '../state';
 
@@ -135,6 +136,21 @@ export function createBriefEditorModel(id: string | null) {
   const form = signal<Form>(toForm(existing));
   /** The version the form was filled from: a save of an edit names it, and one changed since is refused. */
   let readAt = existing?.updatedAt;
+  /**
+   * The form as the brief fills it. One that differs is kept in the tab (../kept-text.ts) until saved or
+   * cancelled, with the version it was typed over: a save of it over a brief changed since is refused.
+   */
+  let filled = JSON.stringify(form.value);
+  const keptAs = `brief.${id ?? 'new'}`;
+  const kept = readKept<{ form: Form; readAt?: string }>(keptAs);
+  if (kept) {
+    form.value = kept.form;
+    readAt = kept.readAt;
+  }
+  effect(() => {
+    const typed = form.value;
+    writeKept(keptAs, JSON.stringify(typed) === filled ? null : { form: typed, readAt });
+  });
   const name = signal(existing?.name ?? null);
   const issues = signal<Issue[]>([]);
   const message = signal<string | null>(null);
@@ -150,9 +166,14 @@ export function createBriefEditorModel(id: string | null) {
     const problem = await loadCampaigns();
     const found = campaigns.value.find((b) => b.id === id);
     if (found) {
-      form.value = toForm(found);
+      // The brief's fields, with what was typed before it arrived over them (kept in the tab with the
+      // version it was typed over, or typed meanwhile into the empty form).
+      const blank = JSON.parse(filled) as Form;
+      const typed = Object.entries(form.value).filter(([field, text]) => text !== blank[field as FieldName]);
+      filled = JSON.stringify(toForm(found));
       name.value = found.name;
-      readAt = found.updatedAt;
+      readAt = kept?.readAt ?? found.updatedAt;
+      form.value = { ...toForm(found), ...Object.fromEntries(typed) };
     } else if (problem) message.value = problem;
     else missing.value = true;
   }
@@ -231,7 +252,16 @@ export function createBriefEditorModel(id: string | null) {
       message.value = answer.status === 412 ? td('briefChanged') : answer.message;
       return;
     }
+    writeKept(keptAs, null);
+    filled = JSON.stringify(form.value);
     await loadCampaigns();
+    navigate('/');
+  }
+
+  /** Cancel: what was typed is given up, as the rep asked. */
+  function cancel(): void {
+    writeKept(keptAs, null);
+    filled = JSON.stringify(form.value);
     navigate('/');
   }
 
@@ -249,6 +279,7 @@ export function createBriefEditorModel(id: string | null) {
     set,
     errorFor,
     save,
+    cancel,
   };
 }
 export type BriefEditorModel = ReturnType<typeof createBriefEditorModel>;

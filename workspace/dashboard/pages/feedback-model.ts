@@ -12,6 +12,7 @@ import {
 import { id } from '../../../lib/protocol/text';
 import { api, apiList, newestOnly } from '../api';
 import { type Filters, filtersFromSearch, keepAddress, query } from '../filters-model';
+import { keepTyped } from '../kept-text';
 import {
   AnswersAnswer,
   MatrixAnswer,
@@ -314,9 +315,13 @@ export function createItemsModel(path: string) {
 }
 export type ItemsModel = ReturnType<typeof createItemsModel>;
 
-/** A reply to one item; on failure the typed reply stays in the box. */
+/**
+ * A reply to one item; on failure the typed reply stays in the box, and until it is sent it is kept in
+ * the tab (./kept-text.ts): another cell, filter or page, or a reload, gives it back.
+ */
 export function createReplyModel(itemId: string, reload: () => Promise<void>) {
   const text = signal('');
+  keepTyped(`reply.${itemId}`, text, (typed) => typed.trim() !== '');
   const problem = signal<string | null>(null);
   const sending = signal(false);
   const canSend = computed(() => !sending.value && text.value.trim() !== '');
@@ -335,8 +340,9 @@ export function createReplyModel(itemId: string, reload: () => Promise<void>) {
       problem.value = answer.message;
       return;
     }
+    // What was typed while it was sending is not what was sent: it stays.
+    if (text.value === attempt.text) text.value = '';
     attempt = null;
-    text.value = '';
     problem.value = null;
     await reload();
   }
