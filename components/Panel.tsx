@@ -50,6 +50,8 @@ export interface PanelProps {
   sending: Signal<SendState>;
   /** The unsent note for this lead. */
   note: Signal<string>;
+  /** Why the note could not be kept in the browser (its storage full), while it cannot. */
+  notKept?: Signal<string | null>;
   /** The unsent answers to the brief's questions for this lead, by question. */
   answers?: Signal<Answers>;
   onVerdict: (verdict: Verdict, note: string, region: string, answers: Answer[]) => Promise<boolean>;
@@ -151,6 +153,7 @@ function VerdictBar(props: BodyProps & { setup: VerdictSetup; questions?: readon
       onSend={props.onVerdict}
       onUndo={props.onUndo}
       note={props.note}
+      notKept={props.notKept?.value ?? null}
       {...(props.answers ? { answers: props.answers } : {})}
       questions={props.questions ?? []}
       moreOpen={props.layout.value.noteOpen}

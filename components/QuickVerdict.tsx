@@ -31,6 +31,8 @@ export function QuickVerdict(props: {
    * rep has begun the next one (another lead's link), its note is shown beside the form instead.
    */
   undone?: Signal<QuickVerdictInput | null>;
+  /** Why what is typed could not be kept in the browser (its storage full), while it cannot. */
+  notKept?: string | null;
 }) {
   const kept = props.kept?.quick;
   const search = useSignal('');
@@ -159,7 +161,7 @@ export function QuickVerdict(props: {
         />
       </label>
       <VerdictSelect value={verdict} />
-      <NoteField value={note} />
+      <NoteField value={note} notKept={props.notKept} />
       {setAside.value && (
         <p class="sr-muted" role="status">
           {t('quickUndoneAside', setAside.value)}

@@ -10,6 +10,8 @@ export function NoteField(props: {
   value: Signal<string>;
   class?: string;
   inputRef?: Ref<HTMLTextAreaElement>;
+  /** Why what is typed is not kept in the browser (its storage full): said under the box. */
+  notKept?: string | null | undefined;
 }) {
   return (
     <label class={props.class}>
@@ -23,6 +25,11 @@ export function NoteField(props: {
           props.value.value = event.currentTarget.value;
         }}
       />
+      {props.notKept && (
+        <span class="sr-warning" role="status">
+          {t('draftNotKept', props.notKept)}
+        </span>
+      )}
     </label>
   );
 }

@@ -42,6 +42,8 @@ export interface VerdictFormProps {
   onUndo: (id: string) => void;
   /** The note being typed: kept by the content script per lead, so navigating away does not lose it. */
   note: Signal<string>;
+  /** Why the note being typed could not be kept in the browser, while it cannot. */
+  notKept?: string | null;
   /** The brief's questions for sales: each gets an optional short answer beside the note. */
   questions?: readonly string[];
   /** The answers being typed, by question: kept per lead like the note. */
@@ -158,7 +160,7 @@ export function VerdictForm(props: VerdictFormProps) {
   return (
     <section class="sr-verdict" aria-labelledby="sr-verdict-title" ref={form}>
       <div id="sr-verdict-more" class="sr-verdict__more" hidden={!open}>
-        <NoteField value={note} class="sr-field" inputRef={noteBox} />
+        <NoteField value={note} class="sr-field" inputRef={noteBox} notKept={props.notKept} />
         {questions.length > 0 && <AnswerFields questions={questions} value={answers} class="sr-field" />}
         {(props.setup.regions.length > 0 || props.setup.region) && (
           <RegionSelect

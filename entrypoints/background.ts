@@ -79,6 +79,7 @@ export default defineBackground({
       panelCommand: (tabId, command) => panels?.command(tabId, command),
       campaignsRefreshed: () => void panels?.refreshViews(),
       db: openDb,
+      dbFailed: openDb.failed,
       openOptions: openOptionsPage,
       sync: (force) => sync.run(force),
       outboxChanged,

@@ -29,5 +29,10 @@ function storageFull(error: unknown): boolean {
 export function inWords(error: unknown): string {
   if (error instanceof RepError) return error.message;
   if (storageFull(error)) return t('errStorageFull');
-  return t('errCouldNot', error instanceof Error ? error.message : String(error));
+  // The database unusable after a failed write on a full disk: Chromium's, opened again while the disk
+  // still is ("Internal error opening backing store"); Firefox's ("A mutation operation was attempted on
+  // a database that did not allow mutations", an InvalidStateError, also met in private windows).
+  const text = error instanceof Error ? error.message : String(error);
+  if (/error opening backing store|did not allow mutations/i.test(text)) return t('errStorageOpen');
+  return t('errCouldNot', text);
 }

@@ -65,12 +65,16 @@ const writeDraft = () => {
 };
 /** Drafts sent to be kept whose answer the worker took with it: sent again once it is back. */
 const unkept = new Map<string, Draft>();
+/** Why the last draft could not be kept (the browser's storage full): said under the note. */
+const notKept = signal<string | null>(null);
 
 /** Kept by the background, in its database: a browser that crashes or closes gives it back. */
 function keepDraft(key: string, draft: Draft): void {
   unkept.set(key, draft);
   void ask({ kind: 'keepDraft', leadKey: key, draft }).then((answer) => {
-    if (!('lost' in answer) && unkept.get(key) === draft) unkept.delete(key);
+    if ('lost' in answer) return;
+    if (unkept.get(key) === draft) unkept.delete(key);
+    notKept.value = answer.ok ? null : answer.error;
   });
 }
 
@@ -282,7 +286,7 @@ async function sendVerdict(
     { kind: 'verdict', leadKey: key, verdictId, verdict, note: text, region, answers: given },
     key,
   );
-  verdictIds.settle(what, verdictId, !('lost' in answer));
+  verdictIds.settle(what, verdictId, answer.ok);
   if (!lead.value || leadKeyOf(lead.value) !== key) {
     // The view moved to another record meanwhile: the box holds that record's note now, and keeps it.
     // Saved, what was sent is no longer a draft of the record it was sent for; refused, it still is.
@@ -444,6 +448,7 @@ render(
     history={history}
     sending={sending}
     note={note}
+    notKept={notKept}
     answers={answers}
     onVerdict={sendVerdict}
     onUndo={(id) => void undo(id)}

@@ -37,8 +37,13 @@ const saved = signal<{
 const undone = signal<QuickVerdictInput | null>(null);
 /** What the rep had typed in the quick form when the popup last closed. */
 let keptQuick: Draft | null = null;
+/** Why the form could not be kept (the browser's storage full): said under the note. */
+const quickNotKept = signal<string | null>(null);
 /** Kept as it is typed, not when the popup closes: it closes at any click outside it. */
-const keepQuick = (draft: Draft) => void askBackground({ type: 'keepDraft', key: 'quick', draft });
+const keepQuick = (draft: Draft) =>
+  void askBackground({ type: 'keepDraft', key: 'quick', draft }).then((answer) => {
+    quickNotKept.value = answer.ok ? null : answer.error;
+  });
 
 const openOptions = () => void askBackground({ type: 'openOptions' }).then(() => window.close());
 
@@ -77,7 +82,7 @@ async function sendVerdict(input: QuickVerdictInput): Promise<string | null> {
     region: input.region,
     draft: 'quick',
   });
-  verdictIds.settle(what, id, !('lost' in answer));
+  verdictIds.settle(what, id, answer.ok);
   if (!answer.ok) return answer.error;
   saved.value = { entry: answer.reply, input, undone: false };
   await refreshOutbox();
@@ -157,6 +162,7 @@ function Popup() {
             kept={keptQuick}
             onDraft={keepQuick}
             undone={undone}
+            notKept={quickNotKept.value}
           />
         ))}
       <SavedLine />

@@ -4,7 +4,7 @@ import { t } from '../i18n';
 import { classifySender, type Envelope, type SenderInfo } from '../messages';
 import type { PanelCommand } from '../platform/commands';
 import type { Settings } from '../settings';
-import type { SameroomDb } from '../store/db';
+import { connectionBroken, type SameroomDb } from '../store/db';
 import { Message, REGISTRY } from './registry';
 
 export interface BackgroundDeps {
@@ -25,6 +25,8 @@ export interface BackgroundDeps {
   /** The workspace an admin preset through managed storage, if any: linking elsewhere is refused. */
   managedWorkspaceUrl?: () => Promise<string | undefined>;
   db(): Promise<IDBPDatabase<SameroomDb>>;
+  /** A handler failed: the database opens again on its next use when the error was the connection's. */
+  dbFailed?(error: unknown): void;
   openOptions(): Promise<void>;
   /** Runs sync now (one run at a time); `force` skips the backoff wait. */
   sync(force: boolean): Promise<unknown>;
@@ -77,12 +79,26 @@ export async function handleParsed(
       /^https?:\/\//.test(sender.url ?? '');
     return { ok: false, error: t('errNotAllowed'), ...(off ? { off: true as const } : {}) };
   }
+  const registered = REGISTRY[message.type] as {
+    handle(message: Message, sender: SenderInfo, deps: BackgroundDeps): Promise<unknown>;
+  };
   try {
-    const registered = REGISTRY[message.type] as {
-      handle(message: Message, sender: SenderInfo, deps: BackgroundDeps): Promise<unknown>;
-    };
     return { ok: true, reply: await registered.handle(message, sender, deps) };
   } catch (error) {
+    deps.dbFailed?.(error);
+    // A connection that went bad (a write failed on a full disk) fails every use until a new one is
+    // opened: the request is made once more on a new one, so that the rep's click after freeing space
+    // works (nothing of the failed attempt was committed). Not a link: its code is used up by then.
+    if (deps.dbFailed && connectionBroken(error) && message.type !== 'link')
+      try {
+        return { ok: true, reply: await registered.handle(message, sender, deps) };
+      } catch (again) {
+        deps.dbFailed(again);
+        // A full disk said by the first attempt is what the rep can act on; the second's error is then
+        // only that the database could not be opened again.
+        const first = inWords(error);
+        return { ok: false, error: first === t('errStorageFull') ? first : inWords(again) };
+      }
     // Already worded for the rep (a bad code, nothing linked, an unreachable workspace): as it is.
     return { ok: false, error: inWords(error) };
   }

@@ -232,6 +232,9 @@ export const en = {
   errNotAllowed: 'That request is not allowed from here.',
   errStorageFull:
     'This browser has no room left to store it (the disk is full, or its storage for extensions is used up): nothing was saved. Free some space, then try again.',
+  draftNotKept: 'Not kept in this browser, only on this page while it stays open: $1',
+  errStorageOpen:
+    'This browser could not use its storage for Sameroom (a full disk does this): nothing was saved. Free some space, then try again; if it goes on, restart the browser.',
   errCouldNot: 'Sameroom could not do that: $1',
   errVerdictInvalid: 'This verdict cannot be sent: $1',
   errVerdictStillInvalid: 'This verdict still cannot be sent: $1',

@@ -242,6 +242,9 @@ export const es: Record<MessageKey, string> = {
   errNotAllowed: 'Esa petición no está permitida desde aquí.',
   errStorageFull:
     'Este navegador no tiene espacio para guardarlo (el disco está lleno o su almacenamiento para extensiones se agotó): no se guardó nada. Libera espacio y vuelve a intentarlo.',
+  draftNotKept: 'No se guarda en este navegador, solo en esta página mientras siga abierta: $1',
+  errStorageOpen:
+    'Este navegador no pudo usar su almacenamiento para Sameroom (un disco lleno lo provoca): no se guardó nada. Libera espacio y vuelve a intentarlo; si continúa, reinicia el navegador.',
   errCouldNot: 'Sameroom no pudo hacerlo: $1',
   errVerdictInvalid: 'Este veredicto no se puede enviar: $1',
   errVerdictStillInvalid: 'Este veredicto sigue sin poder enviarse: $1',

@@ -151,9 +151,9 @@ export function openSameroomDb(
  * it was, one failed open (a disk busy at the browser's start) failed every save, Undo, draft and sync
  * for as long as the worker lived, which panel traffic can make hours.
  */
-export function keptDb(open = openSameroomDb): () => Promise<IDBPDatabase<SameroomDb>> {
+export function keptDb(open = openSameroomDb): KeptDb {
   let current: Promise<IDBPDatabase<SameroomDb>> | undefined;
-  return () => {
+  const db = () => {
     if (current) return current;
     const opening = open(DB_NAME, {
       terminated: () => {
@@ -166,4 +166,34 @@ export function keptDb(open = openSameroomDb): () => Promise<IDBPDatabase<Samero
     });
     return opening;
   };
+  db.failed = (error: unknown) => {
+    if (!connectionBroken(error) || !current) return;
+    const broken = current;
+    current = undefined;
+    void broken.then((connection) => connection.close()).catch(() => undefined);
+  };
+  return db;
+}
+
+/** The background's database, and what to tell it when an operation on it failed. */
+export interface KeptDb {
+  (): Promise<IDBPDatabase<SameroomDb>>;
+  /** An operation failed: on an error of the connection itself, the next use opens a new one. */
+  failed(error: unknown): void;
+}
+
+/**
+ * An error of the connection, not of one operation: it goes on failing every later one until the
+ * connection is opened again. Firefox's, after a write failed on a full disk ("A mutation operation was
+ * attempted on a database that did not allow mutations", an InvalidStateError: every save failed with
+ * it after space was freed, until the browser restarted); a connection closing or closed (Chromium's
+ * "Connection is closing because of: IO error …" on a full disk). The same three messages a public
+ * IndexedDB wrapper (Google's) treats as one class.
+ */
+export function connectionBroken(error: unknown): boolean {
+  const message = (error as { message?: unknown } | null)?.message;
+  return (
+    typeof message === 'string' &&
+    /did not allow mutations|connection is closing|closed database|database is closed/i.test(message)
+  );
 }

@@ -1,9 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { type BackgroundDeps, handleMessage } from '../../../lib/background/router';
 import { adapterFor } from '../../../lib/crm';
+import { t } from '../../../lib/i18n';
 import type { SenderInfo } from '../../../lib/messages';
 import { DEFAULT_SETTINGS, type Settings } from '../../../lib/settings';
-import { openSameroomDb } from '../../../lib/store/db';
+import { keptDb, openSameroomDb } from '../../../lib/store/db';
 import { keepDraft, keptDraft } from '../../../lib/store/drafts';
 import { brief, withCustomSite } from '../../support/examples';
 
@@ -124,11 +125,11 @@ describe('messages to the background', () => {
     const answer = await handleMessage(
       { type: 'status' },
       PANEL_VIEW,
-      deps({ db: () => Promise.reject(new Error('Internal error opening backing store')) }),
+      deps({ db: () => Promise.reject(new Error('The database connection is closing.')) }),
     );
     expect(answer).toEqual({
       ok: false,
-      error: 'Sameroom could not do that: Internal error opening backing store',
+      error: 'Sameroom could not do that: The database connection is closing.',
     });
   });
 
@@ -157,6 +158,61 @@ describe('messages to the background', () => {
           'This browser has no room left to store it (the disk is full, or its storage for extensions is used up): nothing was saved. Free some space, then try again.',
       });
     }
+  });
+
+  it('says what to do when the browser cannot open its storage again (Chromium, on a full disk)', async () => {
+    const answer = await handleMessage(
+      { type: 'status' },
+      PANEL_VIEW,
+      deps({
+        db: () =>
+          Promise.reject(
+            Object.assign(new Error('Internal error opening backing store for indexedDB.open.'), {
+              name: 'UnknownError',
+            }),
+          ),
+      }),
+    );
+    expect(answer).toEqual({ ok: false, error: t('errStorageOpen') });
+    // Firefox, its profile on a full disk (lead-panel.firefox.test.ts).
+    const firefox = await handleMessage(
+      { type: 'status' },
+      PANEL_VIEW,
+      deps({
+        db: () =>
+          Promise.reject(
+            new DOMException(
+              'A mutation operation was attempted on a database that did not allow mutations.',
+              'InvalidStateError',
+            ),
+          ),
+      }),
+    );
+    expect(firefox).toEqual({ ok: false, error: t('errStorageOpen') });
+  });
+
+  it('makes a request once more on a new connection when the old one went bad (Firefox, after a full disk)', async () => {
+    const broken = new DOMException(
+      'A mutation operation was attempted on a database that did not allow mutations.',
+      'InvalidStateError',
+    );
+    let uses = 0;
+    const db = keptDb(openSameroomDb);
+    const dbFailed = vi.fn((error: unknown) => db.failed(error));
+    const answer = await handleMessage(
+      { type: 'status' },
+      PANEL_VIEW,
+      deps({ db: () => (++uses === 1 ? Promise.reject(broken) : db()), dbFailed }),
+    );
+    expect(answer).toEqual({ ok: true, reply: { linked: false, me: null } });
+    expect(dbFailed).toHaveBeenCalledWith(broken);
+    // An error of one operation is said at once, not made again.
+    const refused = await handleMessage(
+      { type: 'status' },
+      PANEL_VIEW,
+      deps({ db: () => Promise.reject(new Error('The disk was busy')), dbFailed }),
+    );
+    expect(refused).toEqual({ ok: false, error: 'Sameroom could not do that: The disk was busy' });
   });
 
   describe('verdicts', () => {

@@ -171,3 +171,20 @@ describe("the popup's verdict form, sent and undone", () => {
     expect(fields(container).note.value).toBe('About lead 2.');
   });
 });
+
+describe("the popup's verdict form, its storage full", () => {
+  it('says under the note that what is typed is kept only while the popup is open', () => {
+    const container = document.createElement('div');
+    render(
+      <QuickVerdict
+        campaigns={{ linked: true, choices: [], setup: { regions: [], region: null }, fetchedAt: null }}
+        onSend={vi.fn(async () => null)}
+        notKept="This browser has no room left to store it."
+      />,
+      container,
+    );
+    expect(container.querySelector('label .sr-warning')?.textContent).toBe(
+      'Not kept in this browser, only on this page while it stays open: This browser has no room left to store it.',
+    );
+  });
+});

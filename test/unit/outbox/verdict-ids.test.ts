@@ -14,7 +14,16 @@ describe('the id a verdict is sent with', () => {
     expect(verdicts.idFor('good_fit|Wants a demo')).toBe(first);
   });
 
-  it('is new for the same verdict once an answer came, and for anything changed', () => {
+  it('stays the same for the same verdict clicked again after an error (it may have been stored)', () => {
+    const verdicts = ids();
+    const first = verdicts.idFor('good_fit|Wants a demo');
+    verdicts.settle('good_fit|Wants a demo', first, false);
+    expect(verdicts.idFor('good_fit|Wants a demo')).toBe(first);
+    verdicts.settle('good_fit|Wants a demo', first, true);
+    expect(verdicts.idFor('good_fit|Wants a demo')).not.toBe(first);
+  });
+
+  it('is new for the same verdict once it was saved, and for anything changed', () => {
     const verdicts = ids();
     const first = verdicts.idFor('good_fit|');
     verdicts.settle('good_fit|', first, false);

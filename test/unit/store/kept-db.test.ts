@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keptDb, openSameroomDb } from '../../../lib/store/db';
+import { connectionBroken, keptDb, openSameroomDb } from '../../../lib/store/db';
 
 describe('the background’s database', () => {
   it('is opened once and kept', async () => {
@@ -39,5 +39,42 @@ describe('the background’s database', () => {
     const second = await db();
     expect(second).not.toBe(first);
     expect(await second.count('outbox')).toBe(0);
+  });
+});
+
+describe('the background’s database after an error of its connection', () => {
+  it('is opened again on the next use (Firefox, after a write failed on a full disk)', async () => {
+    let opens = 0;
+    const db = keptDb((name, events) => {
+      opens++;
+      return openSameroomDb(name, events);
+    });
+    const first = await db();
+    // An error of one operation keeps the connection.
+    db.failed(new DOMException('Key already exists in the object store.', 'ConstraintError'));
+    expect(await db()).toBe(first);
+    db.failed(
+      new DOMException(
+        'A mutation operation was attempted on a database that did not allow mutations.',
+        'InvalidStateError',
+      ),
+    );
+    const second = await db();
+    expect(second).not.toBe(first);
+    expect(opens).toBe(2);
+    await second.put('link', { workspaceUrl: 'https://example.test' } as never, 'current');
+  });
+
+  it('knows the errors of a connection from those of an operation', () => {
+    for (const message of [
+      'A mutation operation was attempted on a database that did not allow mutations.',
+      'The database connection is closing.',
+      "Failed to execute 'transaction' on 'IDBDatabase': The database connection is closing.",
+      'Connection is closing because of: IO error: .../000003.log: FILE_ERROR_NO_SPACE',
+      "Can't start a transaction on a closed database",
+    ])
+      expect(connectionBroken(new Error(message))).toBe(true);
+    expect(connectionBroken(new Error('Key already exists in the object store.'))).toBe(false);
+    expect(connectionBroken(null)).toBe(false);
   });
 });
