@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -11,22 +11,9 @@ import { startTestWorkspace, type TestWorkspace } from '../workspace/harness';
 import { type ChromiumSession, launchChromium, linkInOptions } from './harness/chromium';
 import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
 import { panelAside } from './harness/panel';
+import { canMount, fillDisk } from './harness/small-disk';
 
-/**
- * The browser's own disk full, a real one: Chromium's profile on a tmpfs of its own, filled by a file as
- * another program would fill it. Mounting needs root (CI and these machines run as root); elsewhere
- * the test says why it is skipped.
- */
-const mountable = (() => {
-  if (process.platform !== 'linux' || process.getuid?.() !== 0) return false;
-  try {
-    execFileSync('mount', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
+const mountable = canMount;
 const disk = mkdtempSync(join(tmpdir(), 'sameroom-browser-disk-'));
 let mounted = false;
 let server: FixtureServer;
@@ -63,20 +50,6 @@ afterAll(async () => {
   rmSync(disk, { recursive: true, force: true });
 });
 
-/** Fills the profile's disk to the last byte; the returned function frees it again. */
-function fillDisk(): () => void {
-  const filler = join(disk, 'filler');
-  const { bavail, bsize } = statfsSync(disk);
-  try {
-    // The browser writes beside us: the last MB goes in small steps, until ENOSPC.
-    writeFileSync(filler, Buffer.alloc(Math.max(0, bavail * bsize - 4 * 1024 * 1024)));
-    for (;;) appendFileSync(filler, Buffer.alloc(4096));
-  } catch {
-    // ENOSPC: full
-  }
-  return () => rmSync(filler);
-}
-
 const panel = () => panelAside(page);
 const note = async () => (await panel()).getByLabel('Note for marketing (optional)');
 
@@ -90,7 +63,7 @@ describe.skipIf(!mountable)('Chromium with its disk full', () => {
     // A long note in Japanese: IndexedDB's log appends into the space its file has left, so a short
     // verdict was still saved on a disk with no block free; this one needs new blocks.
     const typed = `価格表だけを求めていました。${'予算はまだ決まっていません。'.repeat(120)}`;
-    const free = fillDisk();
+    const free = fillDisk(disk);
     // Chromium said "Connection is closing because of: IO error: …000003.log: FILE_ERROR_NO_SPACE" in
     // every run here; in one CI run the first click was refused otherwise, or saved in room the files
     // had. Clicked until one is refused; every verdict saved must be stored once.

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
@@ -10,6 +10,7 @@ import { startTestWorkspace, type TestWorkspace } from '../workspace/harness';
 import { type FirefoxSession, launchFirefox } from './harness/firefox';
 import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
 import { inPanel, panelText } from './harness/panel-firefox';
+import { canMount, fillDisk } from './harness/small-disk';
 
 let server: FixtureServer;
 let ws: TestWorkspace;
@@ -50,23 +51,9 @@ afterAll(async () => {
   rmSync(disk, { recursive: true, force: true });
 });
 
-const mountable = process.platform === 'linux' && process.getuid?.() === 0;
+const mountable = canMount;
 const disk = mkdtempSync(join(tmpdir(), 'sameroom-firefox-disk-'));
 let mounted = false;
-
-/** Fills the profile's disk to the last byte, as another program would; the returned function frees it. */
-function fillDisk(): () => void {
-  const filler = join(disk, 'filler');
-  const { bavail, bsize } = statfsSync(disk);
-  try {
-    // The browser writes beside us: the last MB goes in small steps, until ENOSPC.
-    writeFileSync(filler, Buffer.alloc(Math.max(0, bavail * bsize - 4 * 1024 * 1024)));
-    for (;;) appendFileSync(filler, Buffer.alloc(4096));
-  } catch {
-    // ENOSPC: full
-  }
-  return () => rmSync(filler);
-}
 
 /** The tab showing one of our pages: Firefox reports it as about:blank until it has loaded. */
 async function extensionPage(path: string): Promise<Page> {
@@ -195,7 +182,7 @@ describe('Firefox: a custom site and a link in Options, the campaign on Salesfor
       const typed = `価格表だけを求めていました。${'予算はまだ決まっていません。'.repeat(120)}`;
       const noteText = async () =>
         (await inPanel(page, '.sr-verdict textarea')).evaluate((el) => (el as HTMLTextAreaElement).value);
-      const free = fillDisk();
+      const free = fillDisk(disk);
       // Firefox's database (SQLite) writes into room its files already have (its write-ahead log): some
       // verdicts may still be saved on the full disk, truly (and are sent). Clicked until one is
       // refused: in most runs within a few clicks, in some not within 30 (then nothing is refused).
