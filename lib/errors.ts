@@ -14,7 +14,7 @@ export class RepError extends Error {
  * FILE_ERROR_NO_SPACE" on a write (its profile on a full disk, test/e2e/full-disk.chromium.test.ts), and
  * "Encountered full disk" when it cannot open its files.
  */
-function storageFull(error: unknown): boolean {
+export function storageFull(error: unknown): boolean {
   const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
   return (
     name === 'QuotaExceededError' ||

@@ -1,5 +1,5 @@
 import type { IDBPDatabase } from 'idb';
-import { inWords } from '../errors';
+import { inWords, storageFull } from '../errors';
 import { t } from '../i18n';
 import { classifySender, type Envelope, type SenderInfo } from '../messages';
 import type { PanelCommand } from '../platform/commands';
@@ -96,8 +96,7 @@ export async function handleParsed(
         deps.dbFailed(again);
         // A full disk said by the first attempt is what the rep can act on; the second's error is then
         // only that the database could not be opened again.
-        const first = inWords(error);
-        return { ok: false, error: first === t('errStorageFull') ? first : inWords(again) };
+        return { ok: false, error: inWords(storageFull(error) ? error : again) };
       }
     // Already worded for the rep (a bad code, nothing linked, an unreachable workspace): as it is.
     return { ok: false, error: inWords(error) };

@@ -109,13 +109,9 @@ export class WorkspaceClient {
   }
 
   private async fail(response: Response): Promise<never> {
-    // A date is read against the answer's Date, not our clock: a rep's clock an hour behind the
-    // workspace's (a dual-boot laptop's) waited an hour longer than asked, held only by the cap.
-    const sentAt = Date.parse(response.headers.get('Date') ?? '');
-    const wait = retryAfterMs(
-      response.headers.get('Retry-After'),
-      Number.isNaN(sentAt) ? Date.now() : sentAt,
-    );
+    // A date is read on the sender's clock (the offset request() took from this answer's Date), not
+    // ours: a rep's clock an hour behind the workspace's waited an hour longer than asked.
+    const wait = retryAfterMs(response.headers.get('Retry-After'), Date.now() + (this.clockOffsetMs ?? 0));
     const envelope = responses.ErrorEnvelope.safeParse(await response.json().catch(() => null));
     if (response.status === 408 || response.status === 429) {
       throw new WorkspaceError(
