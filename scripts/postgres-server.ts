@@ -79,12 +79,26 @@ function watchOwner(owner: number, asRoot: boolean, pgCtl: string, data: string,
   spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' }).unref();
 }
 
-/** A fresh, empty database on `serverUrl` (one of `startPostgresServer`'s): its connection URL. */
+/**
+ * A fresh, empty database on `serverUrl` (one of `startPostgresServer`'s): its connection URL. As a
+ * managed PostgreSQL (RDS, Cloud SQL, Azure, Supabase) gives it: reached as a role of its own that owns
+ * the database and is not a superuser, cannot create databases or roles and cannot bypass row security,
+ * so that every test and bench row meets the privileges a team's database has, not the server's own.
+ */
 export async function createDatabase(serverUrl: string, prefix = 'sameroom'): Promise<string> {
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: `${serverUrl}/postgres` });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  return `${serverUrl}/${name}`;
+  try {
+    await admin.query(
+      `CREATE ROLE ${name} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS`,
+    );
+    await admin.query(`CREATE DATABASE ${name} OWNER ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.username = name;
+  url.pathname = `/${name}`;
+  return url.toString();
 }
