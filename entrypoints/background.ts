@@ -14,6 +14,7 @@ import { announceLinkChanged, announceOutboxChanged } from '../lib/platform/anno
 import { showBadge } from '../lib/platform/badge';
 import { listenForCommands } from '../lib/platform/commands';
 import { syncSiteScripts } from '../lib/platform/custom-sites';
+import { runInOpenTabs } from '../lib/platform/open-tabs';
 import { listenForPanels } from '../lib/platform/panels';
 import { listenForMessages, openOptionsPage, ourExtension } from '../lib/platform/runtime';
 import {
@@ -126,6 +127,12 @@ export default defineBackground({
     watchSettings(() => void holdToPolicy());
     const triggers = listenForSyncTriggers(() => void sync.onTrigger());
     listenForCommands();
+    // Installed or updated: CRM tabs open since before get the panel without a reload.
+    browser.runtime.onInstalled.addListener(({ reason }) => {
+      void settings()
+        .then((current) => runInOpenTabs(reason, current.settings.customSites))
+        .catch(() => undefined);
+    });
     // Custom sites' content scripts persist, but are re-checked against the settings at every start.
     void settings()
       .then((current) => syncSiteScripts(current.settings.customSites))

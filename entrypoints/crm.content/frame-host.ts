@@ -75,9 +75,12 @@ export class FrameHost {
     startPrefs?: Promise<AllPrefs>,
   ) {
     this.knownPrefs = startPrefs ?? null;
+    // This script is cut off (Sameroom updated or removed): its panel goes, and is not put back.
     ctx.onInvalidated(() => {
       this.stopWatching?.();
-      this.host?.remove();
+      const host = this.host;
+      this.host = null;
+      host?.remove();
     });
     ctx.onInvalidated(
       watchPanelPrefs((all) => {
@@ -233,6 +236,9 @@ export class FrameHost {
     // Hidden, the frame goes in at once and its page starts loading; it takes its width and fold
     // before it is revealed. Shown, it goes in with them.
     if (!hidden) this.applyPrefs(await prefs);
+    // A panel of a version before an update stays behind in Firefox, whose script went with the old
+    // version and cannot take it down (Firefox runs the new one in open tabs itself): one panel a page.
+    for (const left of document.querySelectorAll('sameroom-panel')) left.remove();
     (await bodyOf(document)).append(host);
     this.keepAttached(host);
     if (hidden) this.applyPrefs(await prefs);

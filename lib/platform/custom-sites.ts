@@ -5,7 +5,7 @@ import type { CustomSite } from '../settings';
  * The content script WXT builds from entrypoints/custom-site.content: the CRM content script with
  * custom sites' adapters, and the RE2 engine their record patterns need, which built-in CRMs do without.
  */
-const CONTENT_SCRIPT = 'content-scripts/custom-site.js';
+export const CONTENT_SCRIPT = 'content-scripts/custom-site.js';
 const scriptId = (site: CustomSite) => `sameroom-custom-${site.id}`;
 
 /**

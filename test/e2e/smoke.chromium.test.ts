@@ -1,8 +1,8 @@
-import type { Page } from 'playwright-core';
+import type { Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChromiumSession, launchChromium } from './harness/chromium';
 import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
-import { hasPanel, panelAside } from './harness/panel';
+import { hasPanel, isPanelFrame, panelAside } from './harness/panel';
 
 let server: FixtureServer;
 let chromium: ChromiumSession;
@@ -47,5 +47,49 @@ describe('Chromium: the built extension on Salesforce Lightning', () => {
       .poll(async () => (await panelAside(page)).textContent())
       .toContain('Salesforce Lightning · Deal');
     expect(await page.locator('sameroom-panel').count()).toBe(1);
+  });
+});
+
+/** Reloads the extension as an update from the store does: a new worker, new code, the tabs left open. */
+async function updateExtension(): Promise<Worker> {
+  const [old] = chromium.context.serviceWorkers();
+  const next = chromium.context.waitForEvent('serviceworker', { timeout: 15_000 });
+  // The worker goes with the reload: its evaluation never answers.
+  void old!
+    .evaluate(() =>
+      (globalThis as unknown as { chrome: { runtime: { reload(): void } } }).chrome.runtime.reload(),
+    )
+    .catch(() => undefined);
+  return next;
+}
+
+describe('Chromium: Sameroom updated while CRM tabs are open', () => {
+  it('puts the panel back in a lead tab opened before the update, without a reload', async () => {
+    const tab = await chromium.context.newPage();
+    await tab.goto(server.url('salesforce-lightning/lead'));
+    await expect
+      .poll(async () => (await panelAside(tab)).textContent())
+      .toContain('Salesforce Lightning · Lead');
+    // Marks the document: a reload would lose it.
+    await tab.evaluate(() => {
+      (window as { sameroomTestMark?: boolean }).sameroomTestMark = true;
+    });
+    const oldFrame = tab.frames().find(isPanelFrame)!;
+
+    await updateExtension();
+
+    // The old frame goes with the old extension; a new one comes up on the same document.
+    await expect.poll(() => oldFrame.isDetached(), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(async () => (await panelAside(tab)).textContent(), { timeout: 10_000 })
+      .toContain('Salesforce Lightning · Lead');
+    expect(await tab.evaluate(() => (window as { sameroomTestMark?: boolean }).sameroomTestMark)).toBe(true);
+    expect(await tab.locator('sameroom-panel').count()).toBe(1);
+    // And it follows the CRM's next move, as a panel put up by the manifest does.
+    await tab.evaluate(() => history.pushState({}, '', '/lightning/r/Opportunity/0065g00000Qr7StAAJ/view'));
+    await expect
+      .poll(async () => (await panelAside(tab)).textContent())
+      .toContain('Salesforce Lightning · Deal');
+    await tab.close();
   });
 });

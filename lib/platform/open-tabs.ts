@@ -1,0 +1,50 @@
+import { browser } from 'wxt/browser';
+import { CRM_MATCHES } from '../crm';
+import type { CustomSite } from '../settings';
+import { CONTENT_SCRIPT as CUSTOM_SITE_SCRIPT } from './custom-sites';
+
+/** The built-in CRMs' content script, as WXT builds entrypoints/crm.content, and the custom sites'. */
+const CRM_SCRIPT = '/content-scripts/crm.js';
+const SITE_SCRIPT = `/${CUSTOM_SITE_SCRIPT}` as const;
+
+/** Why the extension's worker started: the reasons runtime.onInstalled gives that put new code in place. */
+export type InstalledReason =
+  | 'install'
+  | 'update'
+  | 'browser_update'
+  | 'chrome_update'
+  | 'shared_module_update';
+
+/**
+ * After Sameroom is installed or updated, Chromium runs its content scripts only in pages loaded from
+ * then on: a CRM tab open since before (a rep keeps one open for days, and the store updates extensions
+ * in the background) lost its panel at the update, its old script cut off from the new extension, and
+ * got none at install, until the rep reloaded it. The scripts are run in those tabs now. Firefox runs
+ * a new version's content scripts in open tabs itself, so there this does nothing.
+ */
+export async function runInOpenTabs(
+  reason: InstalledReason,
+  customSites: readonly CustomSite[],
+): Promise<void> {
+  if (reason !== 'install' && reason !== 'update') return;
+  if (browser.runtime.getURL('/').startsWith('moz-extension:')) return;
+  const run = async (matches: string[], file: typeof CRM_SCRIPT | typeof SITE_SCRIPT) => {
+    // Tabs the extension may not read (a custom site whose access was withdrawn) are simply not listed.
+    const tabs = matches.length === 0 ? [] : await browser.tabs.query({ url: matches }).catch(() => []);
+    await Promise.all(
+      tabs.map((tab) =>
+        tab.id === undefined || tab.discarded
+          ? undefined
+          : browser.scripting
+              .executeScript({ target: { tabId: tab.id }, files: [file] })
+              // A tab closed or navigated away meanwhile, or an error page: nothing to run in.
+              .catch(() => undefined),
+      ),
+    );
+  };
+  await run([...CRM_MATCHES], CRM_SCRIPT);
+  await run(
+    customSites.filter((site) => !site.attention).map((site) => site.match),
+    SITE_SCRIPT,
+  );
+}

@@ -1,0 +1,80 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { runInOpenTabs } from '../../../lib/platform/open-tabs';
+import type { CustomSite } from '../../../lib/settings';
+
+/** What runInOpenTabs asked of the browser: the tabs' patterns it queried, the files it ran where. */
+function watchBrowser(tabs: Array<{ id?: number; url: string; discarded?: boolean }>) {
+  const queried: string[][] = [];
+  const ran: Array<{ tabId: number; file: string }> = [];
+  const fake = fakeBrowser as unknown as {
+    tabs: Record<string, unknown>;
+    scripting: Record<string, unknown>;
+  };
+  const saved = { query: fake.tabs.query, executeScript: fake.scripting.executeScript };
+  fake.tabs.query = async ({ url }: { url: string[] }) => {
+    queried.push(url);
+    return tabs.filter((tab) =>
+      url.some((pattern) => new URL(tab.url).host.endsWith(pattern.split('/')[2]!.replace('*.', ''))),
+    );
+  };
+  fake.scripting.executeScript = async ({
+    target,
+    files,
+  }: {
+    target: { tabId: number };
+    files: string[];
+  }) => {
+    if (target.tabId === 13) throw new Error('Cannot access contents of the page');
+    ran.push({ tabId: target.tabId, file: files[0]! });
+    return [];
+  };
+  return {
+    queried,
+    ran,
+    restore: () => {
+      fake.tabs.query = saved.query;
+      fake.scripting.executeScript = saved.executeScript;
+    },
+  };
+}
+
+let restore: () => void = () => undefined;
+afterEach(() => restore());
+
+const site = (match: string, attention = false) => ({ id: match, match, attention }) as unknown as CustomSite;
+
+describe('runInOpenTabs: CRM tabs open before an install or an update get the content script', () => {
+  it('runs the CRM script in open CRM tabs and the custom-site script in custom sites, after install and update', async () => {
+    for (const reason of ['install', 'update'] as const) {
+      const watched = watchBrowser([
+        { id: 1, url: 'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2cEAB/view' },
+        { id: 2, url: 'https://twenty.acme-internal.test/object/person/1' },
+        { id: 3, url: 'https://app.hubspot.com/contacts/1/record/0-1/2', discarded: true },
+        { id: 13, url: 'https://app.close.com/lead/lead_x/' },
+      ]);
+      restore = watched.restore;
+      await runInOpenTabs(reason, [
+        site('https://twenty.acme-internal.test/*'),
+        site('https://old.test/*', true),
+      ]);
+      expect(watched.ran).toEqual([
+        { tabId: 1, file: '/content-scripts/crm.js' },
+        { tabId: 2, file: '/content-scripts/custom-site.js' },
+      ]);
+      // A site the rules now refuse is not run.
+      expect(watched.queried[1]).toEqual(['https://twenty.acme-internal.test/*']);
+      restore();
+    }
+  });
+
+  it('does nothing when the browser, not Sameroom, was updated', async () => {
+    const watched = watchBrowser([
+      { id: 1, url: 'https://acme.lightning.force.com/lightning/r/Lead/x/view' },
+    ]);
+    restore = watched.restore;
+    await runInOpenTabs('chrome_update', []);
+    expect(watched.queried).toEqual([]);
+    expect(watched.ran).toEqual([]);
+  });
+});
