@@ -15,9 +15,15 @@ export const dashboardEn = {
     'Your session has ended, so this was not done. Open a join link from your workspace admin in another tab to sign in again, then try again here: what you typed stays on this page.',
   errUnreachable: 'The workspace cannot be reached. Check your connection and try again.',
   errStatus: 'The workspace answered $1.',
+  errServerDown:
+    'The workspace did not answer ($1): it may be restarting or overloaded. Try again in a minute; what you typed stays on this page. If this stays, tell your workspace admin.',
   errUnreadable:
     'The workspace sent an answer this dashboard cannot read ($1). Reload the page; if this stays, tell your workspace admin.',
   errUnreadableUnknown: 'not what was expected',
+  errWebPage:
+    'The workspace’s address answered with a web page (HTTP $1), not the workspace: a proxy or a sign-in page may be in between. Sign in again in another tab if one asks you to, then try again here; if this stays, tell your workspace admin.',
+  errRedirected:
+    'The workspace’s address sent this request on to another page: a sign-in in front of the workspace may have ended, so this was not done. Sign in again in another tab, then try again here: what you typed stays on this page.',
   roleRep: 'rep',
   roleMarketer: 'marketer',
   roleAdmin: 'admin',

@@ -16,9 +16,15 @@ export const dashboardEs: Record<DashboardKey, string> = {
   errUnreachable:
     'No se puede contactar con el espacio de trabajo. Comprueba tu conexión y vuelve a intentarlo.',
   errStatus: 'El espacio de trabajo respondió $1.',
+  errServerDown:
+    'El espacio de trabajo no respondió ($1): puede que se esté reiniciando o esté sobrecargado. Vuelve a intentarlo en un minuto; lo que escribiste sigue en esta página. Si continúa, avisa a quien administra el espacio de trabajo.',
   errUnreadable:
     'El espacio de trabajo envió una respuesta que este panel no puede leer ($1). Recarga la página; si sigue así, avisa al administrador de tu espacio de trabajo.',
   errUnreadableUnknown: 'no es lo esperado',
+  errWebPage:
+    'La dirección del espacio de trabajo respondió con una página web (HTTP $1) y no el espacio de trabajo: puede haber un proxy o una página de inicio de sesión en medio. Inicia sesión de nuevo en otra pestaña si te lo pide y vuelve a intentarlo aquí; si sigue pasando, avisa al administrador de tu espacio de trabajo.',
+  errRedirected:
+    'La dirección del espacio de trabajo envió esta petición a otra página: puede que haya terminado un inicio de sesión delante del espacio de trabajo, así que esto no se ha hecho. Inicia sesión de nuevo en otra pestaña y vuelve a intentarlo aquí: lo que has escrito sigue en esta página.',
   roleRep: 'comercial',
   roleMarketer: 'marketing',
   roleAdmin: 'administrador',

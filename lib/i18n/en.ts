@@ -211,6 +211,10 @@ export const en = {
   errServer: 'The workspace failed to answer ($1). Try again shortly.',
   errNotWorkspace: '$1 answered, but it is not a Sameroom workspace.',
   errNotWorkspaceStatus: '$1 answered $2, but it is not a Sameroom workspace.',
+  errWebPage:
+    '$1 answered with a web page (HTTP $2), not Sameroom: a proxy, a firewall or a sign-in page may be in between. Check the address, or ask your IT team to let Sameroom reach it.',
+  errRedirected:
+    '$1 sent Sameroom on to another page (a sign-in page or a proxy in between?). Sameroom only talks to the workspace itself: check the address, or ask your IT team to let Sameroom reach it without signing in.',
   errUnauthorized: 'The workspace no longer accepts this link: link Sameroom again in its options.',
   errUnreadable: 'The workspace sent an answer Sameroom cannot read.',
   errUnreadableCampaigns: 'The workspace sent campaigns Sameroom cannot read: $1.',

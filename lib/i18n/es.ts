@@ -217,6 +217,10 @@ export const es: Record<MessageKey, string> = {
   errServer: 'El espacio de trabajo no respondió ($1). Inténtalo de nuevo en un momento.',
   errNotWorkspace: '$1 respondió, pero no es un espacio de trabajo de Sameroom.',
   errNotWorkspaceStatus: '$1 respondió $2, pero no es un espacio de trabajo de Sameroom.',
+  errWebPage:
+    '$1 respondió con una página web (HTTP $2), no con Sameroom: puede haber un proxy, un cortafuegos o una página de inicio de sesión en medio. Revisa la dirección o pide a tu equipo de TI que deje llegar a Sameroom.',
+  errRedirected:
+    '$1 envió a Sameroom a otra página (¿una página de inicio de sesión o un proxy en medio?). Sameroom solo habla con el propio espacio de trabajo: revisa la dirección o pide a tu equipo de TI que deje llegar a Sameroom sin iniciar sesión.',
   errUnauthorized:
     'El espacio de trabajo ya no acepta este vínculo: vuelve a vincular Sameroom en sus opciones.',
   errUnreadable: 'El espacio de trabajo envió una respuesta que Sameroom no puede leer.',

@@ -13,6 +13,31 @@ export type ListRead<T> =
   | { ok: true; items: T[]; rejected: Rejected[]; cursor: string | null }
   | { ok: false; problem: string };
 
+/**
+ * A redirect, as fetch hands it back when told not to follow (`redirect: 'manual'`): opaque in a browser,
+ * as it came in Node. 304 (Not Modified) is not one.
+ */
+export function isRedirect(response: Response): boolean {
+  return response.type === 'opaqueredirect' || [301, 302, 303, 307, 308].includes(response.status);
+}
+
+/**
+ * An answer that is not JSON but a web page: whatever stands in front of the workspace (a proxy's block
+ * page, a sign-in page, an index page served for every path), labelled HTML or not.
+ */
+export function isWebPage(response: Response, text: string): boolean {
+  return /html/i.test(response.headers.get('Content-Type') ?? '') || text.trimStart().startsWith('<');
+}
+
+/** `text` as JSON; undefined (which JSON cannot be) when it is not JSON, an empty body included. */
+export function readJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** "talkingPoints.2: Too big: …" lines, at most ten. */
 export function describeIssues(error: z.ZodError): string[] {
   return error.issues.slice(0, 10).map((issue) => {

@@ -5,11 +5,14 @@ import {
   type FeedbackItem,
   type FeedbackRecord,
   type FeedbackResult,
+  isRedirect,
+  isWebPage,
   type LinkResponse,
   type Me,
   type Rejected,
   readCampaigns,
   readFeedbackPage,
+  readJson,
   responses,
 } from '../protocol';
 
@@ -91,28 +94,46 @@ export class WorkspaceClient {
         },
         ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
         signal: AbortSignal.timeout(options.timeoutMs ?? REQUEST_TIMEOUT_MS),
+        // Never followed: a sign-in page or a proxy in front of the workspace would get the token (as
+        // Chromium before 119 sent it on), and its answer would be taken for the workspace's.
+        redirect: 'manual',
       });
     } catch {
       throw new WorkspaceError('offline', t('errOffline', this.baseUrl));
     }
+    if (isRedirect(response)) throw new WorkspaceError('notWorkspace', t('errRedirected', this.baseUrl));
     const serverTime = Date.parse(response.headers.get('Date') ?? '');
     if (!Number.isNaN(serverTime)) this.clockOffsetMs = serverTime - Date.now();
     return response;
   }
 
-  private async json(response: Response): Promise<unknown> {
+  /** The body as text; one cut off on its way (the connection dropped, the time ran out) is no answer. */
+  private async text(response: Response): Promise<string> {
     try {
-      return await response.json();
+      return await response.text();
     } catch {
-      throw new WorkspaceError('notWorkspace', t('errNotWorkspace', this.baseUrl));
+      throw new WorkspaceError('offline', t('errOffline', this.baseUrl));
     }
+  }
+
+  private async json(response: Response): Promise<unknown> {
+    const text = await this.text(response);
+    const json = readJson(text);
+    if (json !== undefined) return json;
+    throw new WorkspaceError(
+      'notWorkspace',
+      isWebPage(response, text)
+        ? t('errWebPage', this.baseUrl, response.status)
+        : t('errNotWorkspace', this.baseUrl),
+    );
   }
 
   private async fail(response: Response): Promise<never> {
     // A date is read on the sender's clock (the offset request() took from this answer's Date), not
     // ours: a rep's clock an hour behind the workspace's waited an hour longer than asked.
     const wait = retryAfterMs(response.headers.get('Retry-After'), Date.now() + (this.clockOffsetMs ?? 0));
-    const envelope = responses.ErrorEnvelope.safeParse(await response.json().catch(() => null));
+    const text = await response.text().catch(() => '');
+    const envelope = responses.ErrorEnvelope.safeParse(readJson(text));
     if (response.status === 408 || response.status === 429) {
       throw new WorkspaceError(
         'busy',
@@ -125,7 +146,9 @@ export class WorkspaceClient {
         response.status >= 500 ? 'server' : 'notWorkspace',
         response.status >= 500
           ? t('errServer', response.status)
-          : t('errNotWorkspaceStatus', this.baseUrl, response.status),
+          : isWebPage(response, text)
+            ? t('errWebPage', this.baseUrl, response.status)
+            : t('errNotWorkspaceStatus', this.baseUrl, response.status),
         wait,
       );
     }

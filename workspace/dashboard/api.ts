@@ -1,6 +1,13 @@
 import type { z } from 'zod';
 import { td } from '../../lib/i18n/dashboard';
-import { describeIssues, type ListRead, responses } from '../../lib/protocol';
+import {
+  describeIssues,
+  isRedirect,
+  isWebPage,
+  type ListRead,
+  readJson,
+  responses,
+} from '../../lib/protocol';
 
 /** An answer the dashboard can show: the workspace's own words on failure. */
 export type Answer<T> =
@@ -76,12 +83,31 @@ async function request(
       credentials: 'same-origin',
       headers: body === undefined ? headers : { ...headers, 'Content-Type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      // A sign-in proxy in front of the workspace sends an ended sign-in to its login page: followed,
+      // that page (another origin, no CORS) failed as "cannot be reached".
+      redirect: 'manual',
     });
   } catch {
     return { ok: false, status: 0, message: td('errUnreachable'), issues: [] };
   }
-  const json: unknown = response.status === 204 ? undefined : await response.json().catch(() => null);
-  if (response.ok) return { ok: true, data: json, status: response.status };
+  if (isRedirect(response))
+    return { ok: false, status: response.status, message: td('errRedirected'), issues: [] };
+  if (response.status === 204) return { ok: true, data: undefined, status: 204 };
+  let text: string;
+  try {
+    text = await response.text();
+  } catch {
+    // The connection dropped while the answer came.
+    return { ok: false, status: response.status, message: td('errUnreachable'), issues: [] };
+  }
+  const json = readJson(text);
+  // HTML where JSON belongs: a proxy's block page, a sign-in page, an index page served for every path.
+  if (json === undefined && isWebPage(response, text) && response.status < 500)
+    return { ok: false, status: response.status, message: td('errWebPage', response.status), issues: [] };
+  if (response.ok)
+    return json === undefined
+      ? unreadable(response.status, [])
+      : { ok: true, data: json, status: response.status };
   const envelope = responses.ErrorEnvelope.safeParse(json);
   return {
     ok: false,
@@ -93,7 +119,10 @@ async function request(
         ? td('errSessionEnded')
         : envelope.success
           ? envelope.data.error.message
-          : td('errStatus', response.status),
+          : // Not the workspace's own words: a proxy's 502 or 504 while it restarts, a balancer's 503.
+            response.status >= 500
+            ? td('errServerDown', response.status)
+            : td('errStatus', response.status),
     issues: envelope.success ? (envelope.data.error.issues ?? []) : [],
   };
 }

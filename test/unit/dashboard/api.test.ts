@@ -60,7 +60,7 @@ describe("the dashboard's API calls", () => {
       issues: [{ path: 'name', message: 'Required' }],
     });
     const bad = await api('GET', '/api/v1/me', NoContent);
-    expect(!bad.ok && bad.message).toBe('The workspace answered 502.');
+    expect(!bad.ok && bad.message).toMatch(/^The workspace did not answer \(502\): it may be restarting/);
   });
 
   it('says a 401 in the words of a signed-in dashboard whose session ended, not the extension’s', async () => {
@@ -105,5 +105,111 @@ describe("the dashboard's API calls", () => {
     expect(read.ok && read.data.skipped).toBe(1);
     const wrong = await apiList('/api/v1/other', readCampaigns);
     expect(!wrong.ok && wrong.message).toMatch(/cannot read \(the answer has no "campaigns" list\)/);
+  });
+
+  describe('when something between the page and the workspace answers', () => {
+    const page = (status: number) =>
+      new Response('<!DOCTYPE html><html><body>Access denied</body></html>', {
+        status,
+        headers: { 'Content-Type': 'text/html' },
+      });
+    /** The browser's fetch: a redirect is followed unless the call says `manual`, and the sign-in
+     * page on another origin answers without CORS, a network error to fetch. */
+    const network = (answer: () => Response) => {
+      const asked: string[] = [];
+      vi.stubGlobal('fetch', async (input: string, init: RequestInit = {}) => {
+        asked.push(input);
+        const response = answer();
+        if (response.status < 300 || response.status > 399) return response;
+        if (init.redirect !== 'manual') throw new TypeError('Failed to fetch');
+        const opaque = new Response(null);
+        Object.defineProperties(opaque, {
+          type: { value: 'opaqueredirect' },
+          status: { value: 0 },
+          ok: { value: false },
+        });
+        return opaque;
+      });
+      return asked;
+    };
+
+    it.each([
+      ['an index page for every path (200)', 200],
+      ['a proxy’s block page (403)', 403],
+    ])('%s: says a web page answered, and what may be in between', async (_name, status) => {
+      network(() => page(status));
+      const answer = await api('GET', '/api/v1/feedback/matrix', MatrixAnswer);
+      expect(answer).toMatchObject({ ok: false, status });
+      expect(!answer.ok && answer.message).toBe(
+        `The workspace’s address answered with a web page (HTTP ${status}), not the workspace: a proxy or a sign-in page may be in between. Sign in again in another tab if one asks you to, then try again here; if this stays, tell your workspace admin.`,
+      );
+    });
+
+    it('a list answered by a web page says the same', async () => {
+      network(() => page(200));
+      const read = await apiList('/api/v1/campaigns', readCampaigns);
+      expect(!read.ok && read.message).toMatch(
+        /^The workspace’s address answered with a web page \(HTTP 200\)/,
+      );
+    });
+
+    it('says it in Spanish to a Spanish reader', async () => {
+      setLanguage('es');
+      network(() => page(200));
+      const answer = await api('GET', '/api/v1/feedback/matrix', MatrixAnswer);
+      expect(!answer.ok && answer.message).toMatch(
+        /^La dirección del espacio de trabajo respondió con una página web/,
+      );
+    });
+
+    it('a sign-in page in front of the workspace: says so, not that the workspace cannot be reached', async () => {
+      network(
+        () =>
+          new Response(null, { status: 302, headers: { Location: 'https://login.example.com/authorize' } }),
+      );
+      const answer = await api('POST', '/api/v1/campaigns', NoContent, {});
+      expect(answer).toMatchObject({ ok: false });
+      expect(!answer.ok && answer.message).toBe(
+        'The workspace’s address sent this request on to another page: a sign-in in front of the workspace may have ended, so this was not done. Sign in again in another tab, then try again here: what you typed stays on this page.',
+      );
+    });
+
+    it('nginx’s page while the workspace restarts (502) and an empty 503 say it may be restarting, with the status', async () => {
+      network(() => page(502));
+      const nginx = await api('GET', '/api/v1/me', NoContent);
+      expect(!nginx.ok && nginx.message).toMatch(
+        /^The workspace did not answer \(502\): it may be restarting/,
+      );
+      network(() => new Response(null, { status: 503 }));
+      const empty = await api('GET', '/api/v1/me', NoContent);
+      expect(!empty.ok && empty.message).toMatch(/^The workspace did not answer \(503\)/);
+    });
+
+    it('a body cut off on its way is a connection that failed, not an answer', async () => {
+      network(() => {
+        const body = new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode('{"cells":['));
+            controller.error(new TypeError('network error'));
+          },
+        });
+        return new Response(body, { headers: { 'Content-Type': 'application/json' } });
+      });
+      const answer = await api('GET', '/api/v1/feedback/matrix', MatrixAnswer);
+      expect(!answer.ok && answer.message).toMatch(/cannot be reached/);
+    });
+
+    it('an empty 200 is an answer it cannot read, said without a validator’s words', async () => {
+      network(() => new Response(null, { status: 200 }));
+      const answer = await api('GET', '/api/v1/feedback/matrix', MatrixAnswer);
+      expect(!answer.ok && answer.message).toBe(
+        'The workspace sent an answer this dashboard cannot read (not what was expected). Reload the page; if this stays, tell your workspace admin.',
+      );
+    });
+
+    it('takes the workspace’s JSON even when it comes labelled text/html', async () => {
+      network(() => new Response('{"cells":[]}', { headers: { 'Content-Type': 'text/html' } }));
+      expect(await api('GET', '/api/v1/feedback/matrix', MatrixAnswer)).toMatchObject({ ok: true });
+    });
   });
 });
