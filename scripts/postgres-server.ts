@@ -1,6 +1,6 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,14 @@ function postgresBin(): string {
   const versions = readdirSync(root).sort((a, b) => Number(b) - Number(a));
   if (!versions[0]) throw new Error('PostgreSQL is not installed: run npm test (its pretest installs it).');
   return join(root, versions[0], 'bin');
+}
+
+/** The system's `postgres` user, which the server runs as when we are root. */
+function postgresUser(): { uid: number; gid: number } {
+  return {
+    uid: Number(execFileSync('id', ['-u', 'postgres']).toString()),
+    gid: Number(execFileSync('id', ['-g', 'postgres']).toString()),
+  };
 }
 
 function freePort(): Promise<number> {
@@ -30,11 +38,17 @@ function freePort(): Promise<number> {
 export async function startPostgresServer({
   durable = false,
   under = tmpdir(),
+  tls,
 }: {
   /** fsync on, as a real server runs (the bench); tests run without it, for speed. */
   durable?: boolean;
   /** The folder its scratch folder goes in (a small disk of a test's own). */
   under?: string;
+  /**
+   * TLS with this certificate and key (PEM files), and encrypted connections only, as a managed
+   * database takes them: a connection without TLS is refused by the server's access rules.
+   */
+  tls?: { cert: string; key: string };
 } = {}): Promise<{ url: string; stop(): void }> {
   const bin = postgresBin();
   const dir = mkdtempSync(join(under, 'sameroom-pg-'));
@@ -45,18 +59,23 @@ export async function startPostgresServer({
       : [join(bin, command), args];
     return spawnSync(file, argv as string[], { stdio: 'pipe' });
   };
-  if (asRoot) {
-    chownSync(
-      dir,
-      Number(execFileSync('id', ['-u', 'postgres']).toString()),
-      Number(execFileSync('id', ['-g', 'postgres']).toString()),
-    );
-  }
+  if (asRoot) chownSync(dir, postgresUser().uid, postgresUser().gid);
   const port = await freePort();
   const data = join(dir, 'data');
   const init = run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=${durable ? 'on' : 'off'} -c max_connections=200`;
+  let options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=${durable ? 'on' : 'off'} -c max_connections=200`;
+  if (tls) {
+    // In the data folder, where the server's user owns them (it refuses a key others can read).
+    copyFileSync(tls.cert, join(data, 'server.crt'));
+    copyFileSync(tls.key, join(data, 'server.key'));
+    writeFileSync(join(data, 'pg_hba.conf'), 'local all all trust\nhostssl all all 127.0.0.1/32 trust\n');
+    for (const file of ['server.crt', 'server.key', 'pg_hba.conf']) {
+      chmodSync(join(data, file), 0o600);
+      if (asRoot) chownSync(join(data, file), postgresUser().uid, postgresUser().gid);
+    }
+    options += ' -c ssl=on';
+  }
   const start = run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start']);
   if (start.status !== 0) throw new Error(`PostgreSQL did not start: ${start.stderr}`);
   watchOwner(process.pid, asRoot, join(bin, 'pg_ctl'), data, dir);

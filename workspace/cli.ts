@@ -525,7 +525,8 @@ main(argv).catch((error: unknown) => {
     error instanceof UsageError ||
     // Worded for the person at the terminal already: a refusal of the workspace's (a name taken).
     (error as Error).name === 'ApiError' ||
-    (error as Error).name === 'PlainHttpRefused'
+    (error as Error).name === 'PlainHttpRefused' ||
+    (error as Error).name === 'DatabaseServerProblem'
   )
     console.error(message);
   else console.error(`workspace: ${message}${debug ? '' : '\n(run again with --debug for details)'}`);

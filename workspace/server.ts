@@ -31,6 +31,7 @@ import {
 import { type Database, DatabaseUnavailable, openDatabase } from './db/database';
 import { MAINTENANCE_EVERY_MS, scheduleMaintenance } from './db/maintenance';
 import { migrate, pendingMigrations } from './db/migrate';
+import { DatabaseServerProblem } from './db/server-problems';
 import { type DiskSpace, diskSpace } from './disk-space';
 import { warmIngest } from './domain/ingest';
 import { createWorkspaceIfEmpty, joinUrl } from './domain/workspace';
@@ -45,6 +46,8 @@ export interface ServeOptions {
   dataDir: string;
   /** null: an in-memory PGlite (tests) */
   databaseUrl?: string | undefined;
+  /** How long a start waits for a PostgreSQL server that is not up yet (30 s). */
+  databaseWaitMs?: number;
   inMemory?: boolean;
   port: number;
   host?: string;
@@ -210,6 +213,7 @@ async function openOrExplain(options: ServeOptions, disk: DiskSpace | undefined)
       // A full disk, said once (db/database.ts); PGlite stops and opens again once there is room.
       log: (line) => console.error(line),
       ...(disk ? { roomToOpen: () => !disk.low() } : {}),
+      ...(options.databaseWaitMs === undefined ? {} : { connectWaitMs: options.databaseWaitMs }),
     });
     try {
       await db.query('SELECT 1');
@@ -219,6 +223,7 @@ async function openOrExplain(options: ServeOptions, disk: DiskSpace | undefined)
     }
     return db;
   } catch (error) {
+    if (error instanceof DatabaseServerProblem) throw error;
     if (options.databaseUrl)
       throw new Error(`The PostgreSQL server in DATABASE_URL could not be reached: ${firstLine(error)}`);
     throw new DatabaseUnreadable(options.dataDir, dbPath, firstLine(error));

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
+import { explainServerProblem, serverOf, startingUp } from './server-problems';
 
 /** Something that runs SQL: the database itself, or one transaction on it. */
 export interface Sql {
@@ -329,13 +330,44 @@ export interface DatabaseOptions {
   log?: (line: string) => void;
   /** PGlite: false while the disk is too full to open the database again (../disk-space.ts). */
   roomToOpen?: () => boolean;
+  /** PostgreSQL server: how long a start waits for a server that is not up yet (30 s). */
+  connectWaitMs?: number;
+}
+
+/**
+ * Connects once before the pool is made, so that a server that cannot be used is said in words that
+ * name the fix (./server-problems.ts), and a server still starting (a container started beside the
+ * workspace, a database restarting) is waited for, up to `connectWaitMs` (30 s), rather than failing the
+ * start. A host that never answers is given up after 10 s a try.
+ */
+async function firstConnection(url: string, options: DatabaseOptions): Promise<void> {
+  const deadline = Date.now() + (options.connectWaitMs ?? 30_000);
+  let said = false;
+  for (;;) {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+    try {
+      await client.connect();
+      return;
+    } catch (error) {
+      if (!startingUp(error) || Date.now() >= deadline) throw explainServerProblem(error, url) ?? error;
+      if (!said) options.log?.(`workspace: waiting for the PostgreSQL server at ${serverOf(url).where}…`);
+      said = true;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
 }
 
 async function openPostgres(url: string, options: DatabaseOptions = {}): Promise<Database> {
   // UTC whatever the server or the database is set to: Insights count by UTC day and week, and the
   // filters' dates compare with instants in the session's zone (PGlite's sessions are UTC already).
+  await firstConnection(url, options);
   const pool = new pg.Pool({ connectionString: url, max: 10, options: '-c TimeZone=UTC' });
-  await pool.query('SELECT 1');
+  await pool.query('SELECT 1').catch(async (error) => {
+    await pool.end().catch(() => undefined);
+    throw explainServerProblem(error, url) ?? error;
+  });
   let diskFullSaidAt = Number.NEGATIVE_INFINITY;
   /**
    * A full disk on the server (53100) fails the statement whole, and the server goes on once space is
@@ -343,6 +375,8 @@ async function openPostgres(url: string, options: DatabaseOptions = {}): Promise
    * rather than with the statement's text at each request.
    */
   const told = (error: unknown): unknown => {
+    // A privilege the role lacks (a managed database's role that may not create in schema public).
+    if ((error as { code?: unknown }).code === '42501') return explainServerProblem(error, url) ?? error;
     if ((error as { code?: unknown }).code !== '53100') return error;
     const { message } = error as Error;
     if (Date.now() - diskFullSaidAt > 60_000) {
