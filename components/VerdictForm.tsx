@@ -54,13 +54,14 @@ export interface VerdictFormProps {
 }
 
 /**
- * A verdict button's accessible name: its full label, which holds what the button shows, or else what
- * it shows first ("Wrong aud.: Wrong audience"), so that a rep using voice control can say what they see.
+ * A verdict button's accessible name: its key and full label, which holds what the button shows, or else
+ * what it shows first ("2 Wrong aud.: Wrong audience"), so that a rep using voice control can say what
+ * they see, digit included (WCAG 2.5.3; axe-core's label-content-name-mismatch).
  */
-function buttonName(verdict: Verdict): string {
+function buttonName(verdict: Verdict, key: number): string {
   const full = verdictLabel(verdict);
   const short = verdictShortLabel(verdict);
-  return full.toLowerCase().includes(short.toLowerCase()) ? full : `${short}: ${full}`;
+  return `${key} ${full.toLowerCase().includes(short.toLowerCase()) ? full : `${short}: ${full}`}`;
 }
 
 function secondsLeft(until: string): number {
@@ -200,7 +201,7 @@ export function VerdictForm(props: VerdictFormProps) {
             class={`sr-verdict__button sr-verdict__button--${verdict}`}
             data-verdict-key={index + 1}
             aria-keyshortcuts={String(index + 1)}
-            aria-label={buttonName(verdict)}
+            aria-label={buttonName(verdict, index + 1)}
             title={verdictLabel(verdict)}
             // Not `disabled` while it saves: a disabled button drops the keyboard focus it has (the rep
             // pressed 3, and focus fell to the page's body); send() ignores clicks meanwhile.

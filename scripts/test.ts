@@ -26,7 +26,11 @@ import { buildForEndToEnd } from '../test/e2e/harness/builds';
 
 const CHAOS = 'test/e2e/chaos.chromium.test.ts';
 /** End-to-end files that run beside the workspace suite, after the chaos rounds. */
-const BESIDE = ['test/e2e/verdicts.chromium.test.ts', 'test/e2e/full-disk.chromium.test.ts'];
+const BESIDE = [
+  'test/e2e/verdicts.chromium.test.ts',
+  'test/e2e/full-disk.chromium.test.ts',
+  'test/e2e/accessibility.chromium.test.ts',
+];
 
 /** The suites running now: a signal to this process (npm test's, from npm) is passed on to them. */
 const running = new Set<ChildProcess>();

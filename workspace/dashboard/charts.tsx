@@ -1,3 +1,4 @@
+import { useId } from 'preact/hooks';
 import { verdictLabel } from '../../lib/i18n';
 import { td } from '../../lib/i18n/dashboard';
 import { type Stats, VERDICTS } from '../../lib/protocol';
@@ -32,6 +33,7 @@ export function VerdictMix(props: { stats: Stats }) {
 
 /** "7 of 12 sales needed" with a bar; past it, "Paid for itself: 14 won, 12 needed". */
 export function BreakEven(props: { won: number; needed: number | null }) {
+  const words = useId();
   if (props.needed === null) return <span class="muted">{td('breakEvenUnknownShort')}</span>;
   const share = props.needed === 0 ? 1 : Math.min(1, props.won / props.needed);
   return (
@@ -39,6 +41,7 @@ export function BreakEven(props: { won: number; needed: number | null }) {
       <div
         class="breakeven__bar"
         role="progressbar"
+        aria-labelledby={words}
         aria-valuemin={0}
         aria-valuemax={props.needed}
         aria-valuenow={Math.min(props.won, props.needed)}
@@ -48,7 +51,9 @@ export function BreakEven(props: { won: number; needed: number | null }) {
         </svg>
       </div>
       {/* Past break-even (9 won of 2 needed): said as paid for, not "9 of 2 sales needed". */}
-      <span>{td(props.won > props.needed ? 'breakEvenPassed' : 'breakEvenOf', props.won, props.needed)}</span>
+      <span id={words}>
+        {td(props.won > props.needed ? 'breakEvenPassed' : 'breakEvenOf', props.won, props.needed)}
+      </span>
     </div>
   );
 }

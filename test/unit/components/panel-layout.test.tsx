@@ -201,14 +201,14 @@ describe('the verdict bar', () => {
       }
       if (language === 'en') {
         expect(narrow.map(([, name]) => name)).toEqual([
-          'Good fit',
-          'Wrong aud.: Wrong audience',
-          'Tire-kicker (price only)',
-          'Not ready',
-          'Bad data: Bad contact data',
-          'Spam / fake',
-          'Won',
-          'Lost',
+          '1 Good fit',
+          '2 Wrong aud.: Wrong audience',
+          '3 Tire-kicker (price only)',
+          '4 Not ready',
+          '5 Bad data: Bad contact data',
+          '6 Spam / fake',
+          '7 Won',
+          '8 Lost',
         ]);
         expect(narrow.map(([text]) => text)).toEqual([
           '1 Good fit',

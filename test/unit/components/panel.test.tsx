@@ -236,14 +236,14 @@ describe('the panel', () => {
     it('shows the eight verdicts in order with their keys, and one click sends the note and the preset region', async () => {
       const { container, props } = mount(matched());
       expect(buttons(container).map((b) => b.getAttribute('aria-label'))).toEqual([
-        'Good fit',
-        'Wrong aud.: Wrong audience',
-        'Tire-kicker (price only)',
-        'Not ready',
-        'Bad data: Bad contact data',
-        'Spam / fake',
-        'Won',
-        'Lost',
+        '1 Good fit',
+        '2 Wrong aud.: Wrong audience',
+        '3 Tire-kicker (price only)',
+        '4 Not ready',
+        '5 Bad data: Bad contact data',
+        '6 Spam / fake',
+        '7 Won',
+        '8 Lost',
       ]);
       expect(buttons(container).map((b) => b.getAttribute('aria-keyshortcuts'))).toEqual([
         '1',
