@@ -5,16 +5,17 @@ import type { CrmAdapter, RecordRef } from './types';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 /**
- * People at /<workspace>/person/<id>; deals under the plural object slug, /<workspace>/deals/record/<id>
- * (also /deals/<id>), each with a tab after it (/overview, /notes…). Companies (singular /company/)
- * are not leads. A note opened in a modal adds ?modal=note&id=<note id>: only the path names the
- * record (Attio's API web_url and public integration code).
+ * People at /<workspace>/person/<id>, and under the plural object slug as /<workspace>/people/record/<id>
+ * (the generic /<object>/record/<id> form public integration code also links people with); deals at
+ * /<workspace>/deals/record/<id> (also /deals/<id>), each with a tab after it (/overview, /notes…).
+ * Companies (/company/, /companies/) are not leads. A note opened in a modal adds ?modal=note&id=<note
+ * id>: only the path names the record (Attio's API web_url and public integration code).
  */
 const RECORD = new RegExp(
-  `^/[A-Za-z0-9_-]{1,64}/(person|deals)/(?:record/)?(${UUID})(?:/[A-Za-z0-9_/-]*)?$`,
+  `^/[A-Za-z0-9_-]{1,64}/(person|deals|people(?=/record/))/(?:record/)?(${UUID})(?:/[A-Za-z0-9_/-]*)?$`,
   'i',
 );
-const TYPES: Record<string, ObjectType> = { person: 'person', deals: 'deal' };
+const TYPES: Record<string, ObjectType> = { person: 'person', people: 'person', deals: 'deal' };
 
 // Attributes in the record's sidebar: a name over a value (our reading of Attio's record page).
 const layout = labelledLayout({
@@ -31,7 +32,7 @@ export const attio: CrmAdapter = {
   id: 'attio',
   crm: 'attio',
   label: 'Attio',
-  version: '2',
+  version: '3',
   objectTypes: ['person', 'deal'],
   matches: ['https://app.attio.com/*'],
 

@@ -191,6 +191,14 @@ describe('record URLs that are not records', () => {
     ],
     ['an Attio company', 'https://app.attio.com/acme/company/8a7b6c5d-4e3f-4a2b-9c1d-0e9f8a7b6c5d/overview'],
     [
+      'an Attio company under its plural object slug',
+      'https://app.attio.com/acme/companies/record/8a7b6c5d-4e3f-4a2b-9c1d-0e9f8a7b6c5d/overview',
+    ],
+    [
+      'the Attio people slug without /record/ (only the object form names a person there)',
+      'https://app.attio.com/acme/people/5c4b3a29-1807-4f6e-9d5c-4b3a29180706',
+    ],
+    [
       'an Attio notes list whose query names a note',
       'https://app.attio.com/acme/notes/notes?modal=note&id=05649629-8d0c-4b6a-a2b6-a0f9d95effa6',
     ],
