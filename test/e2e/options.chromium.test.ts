@@ -78,7 +78,9 @@ describe('Chromium: Options links with clear errors, and sets up CRM sites and p
     [
       'something that is not a Sameroom workspace',
       `https://acme.lightning.force.com/join#${CODE}`,
-      /not a Sameroom workspace/,
+      // A web page where the workspace's JSON belongs: said as such, with a proxy or sign-in page as
+      // the likely cause (lib/protocol/read.ts isWebPage).
+      /answered with a web page \(HTTP \d+\), not Sameroom/,
     ],
     ['a bad code', () => `${proxy.url}/join#${CODE}`, /This code is not valid/],
   ])('says what is wrong with %s, keeping what was typed', async (_name, link, message) => {
