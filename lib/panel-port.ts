@@ -18,6 +18,11 @@ export type PanelPush =
   | { kind: 'show'; lead: LeadContext | null; url: string; crmLabel: string; state: PanelState }
   /** This lead's verdicts changed (saved, sent, undone, a reply arrived). */
   | { kind: 'history'; leadKey: string; entries: HistoryEntry[] }
+  /**
+   * What another view kept for a lead as the rep typed (the same record open in another tab): newer
+   * than what this view shows for it.
+   */
+  | { kind: 'draft'; leadKey: string; draft: Draft }
   /** A keyboard command the browser gave while the tab was in front. */
   | { kind: 'command'; command: PanelCommand }
   /** The answer to one of the view's requests. */

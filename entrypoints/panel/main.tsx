@@ -56,12 +56,21 @@ let draftKey: string | null = null;
  * kept.
  */
 let draftRead: string | null = null;
+/**
+ * What is kept for `draftKey` as this view knows it (written from here, or pushed from another tab on
+ * the record): not written again, so a view shown another tab's text never echoes it back over what
+ * the rep types there next. A box that differs holds typing not kept yet.
+ */
+let keptText: string | null = null;
+const draftText = (draft: Draft) => JSON.stringify({ note: draft.note, answers: draft.answers });
 let draftTimer: ReturnType<typeof setTimeout> | undefined;
 const DRAFT_WRITE_MS = 150;
 const writeDraft = () => {
   clearTimeout(draftTimer);
   draftTimer = undefined;
-  if (draftKey && draftRead === draftKey) keepDraft(draftKey, { note: note.value, answers: answers.value });
+  if (!draftKey || draftRead !== draftKey) return;
+  const draft = { note: note.value, answers: answers.value };
+  if (draftText(draft) !== keptText) keepDraft(draftKey, draft);
 };
 /** Drafts sent to be kept whose answer the worker took with it: sent again once it is back. */
 const unkept = new Map<string, Draft>();
@@ -75,6 +84,7 @@ function keepDraft(key: string, draft: Draft): void {
     if ('lost' in answer) return;
     if (unkept.get(key) === draft) unkept.delete(key);
     notKept.value = answer.ok ? null : answer.error;
+    if (answer.ok && key === draftKey) keptText = draftText(draft);
   });
 }
 
@@ -85,9 +95,15 @@ function keepDraft(key: string, draft: Draft): void {
  */
 async function readDraft(key: string): Promise<void> {
   const answer = await ask<Draft | null>({ kind: 'draft', leadKey: key });
-  if (draftKey !== key || 'lost' in answer) return;
-  const stored = answer.ok ? answer.reply : null;
+  // Read already: another tab's draft, pushed meanwhile, is newer than this answer (takeDraft).
+  if (draftKey !== key || draftRead === key || 'lost' in answer) return;
+  addKept(key, answer.ok ? answer.reply : null);
+}
+
+/** The draft kept for the lead shown, added to what was typed in the box before it was read. */
+function addKept(key: string, stored: Draft | null): void {
   draftRead = key;
+  keptText = draftText(stored ?? { note: '', answers: {} });
   if (stored) {
     const typed = note.value;
     if (!typed.includes(stored.note))
@@ -96,9 +112,26 @@ async function readDraft(key: string): Promise<void> {
     answers.value = { ...stored.answers, ...Object.fromEntries(typedAnswers) };
   }
   // What the rep typed while it was read was not written: it is now, with the kept draft in it.
-  const now = { note: note.value, answers: answers.value };
-  if (JSON.stringify(now) !== JSON.stringify(stored ?? { note: '', answers: {} })) writeDraft();
+  writeDraft();
 }
+
+/**
+ * What another view kept for a lead (the record open in another tab): it takes the place of the older
+ * text this view shows, which would otherwise be written back over it or sent again. What was typed
+ * here and not kept yet stays, after it, as a read adds it (see readDraft).
+ */
+function takeDraft(key: string, draft: Draft): void {
+  if (key !== draftKey) {
+    if (drafts.get(key)?.read) drafts.set(key, { draft, read: true });
+    return;
+  }
+  if (draftRead === key && draftText({ note: note.value, answers: answers.value }) === keptText) {
+    note.value = '';
+    answers.value = {};
+  }
+  addKept(key, draft);
+}
+
 /** Every CRM's width and fold: read once as the view loads (beside the port's first answer, not after
  * it), then kept in step by the storage watch. */
 let knownPrefs: Promise<AllPrefs> = allPrefs().catch((): AllPrefs => ({}));
@@ -180,6 +213,7 @@ async function onShow(push: Extract<PanelPush, { kind: 'show' }>): Promise<void>
     const cached = drafts.get(key);
     draftKey = key;
     draftRead = cached?.read ? key : null;
+    keptText = cached?.read ? draftText(cached.draft) : null;
     note.value = cached?.draft.note ?? '';
     answers.value = cached?.draft.answers ?? {};
     // A frame the CRM dropped and the content script put back is a new view, and a browser started
@@ -223,6 +257,9 @@ function onPush(push: PanelPush): void {
       return;
     case 'history':
       if (push.leadKey === shownKey) history.value = push.entries;
+      return;
+    case 'draft':
+      takeDraft(push.leadKey, push.draft);
       return;
     case 'reply':
       waiting.get(push.id)?.(push.envelope);

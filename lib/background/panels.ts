@@ -98,8 +98,9 @@ export class PanelSessions {
     return session;
   }
 
-  private push(session: Session, message: PanelPush): void {
+  private push(session: Session, message: PanelPush, except?: ViewPort): void {
     for (const port of session.ports) {
+      if (port === except) continue;
       try {
         port.postMessage(message);
       } catch {
@@ -259,7 +260,7 @@ export class PanelSessions {
   private async request(tabId: number, port: ViewPort, raw: unknown): Promise<void> {
     const ask = raw as PanelAsk;
     if (typeof ask !== 'object' || ask === null || typeof ask.id !== 'number') return;
-    const envelope = await this.answer(tabId, ask).catch(
+    const envelope = await this.answer(tabId, port, ask).catch(
       (error: unknown): Envelope<unknown> => ({ ok: false, error: inWords(error) }),
     );
     try {
@@ -278,7 +279,7 @@ export class PanelSessions {
     return { lead: session.lead, view: session.view };
   }
 
-  private async answer(tabId: number, ask: PanelAsk): Promise<Envelope<unknown>> {
+  private async answer(tabId: number, from: ViewPort, ask: PanelAsk): Promise<Envelope<unknown>> {
     const session = this.session(tabId);
     const lead = session.lead;
     switch (ask.kind) {
@@ -294,8 +295,18 @@ export class PanelSessions {
       // Any lead's: the view keeps the drafts of records the tab has moved away from, too.
       case 'draft':
         return this.deps.ask({ type: 'draft', key: leadDraftKey(ask.leadKey) });
-      case 'keepDraft':
-        return this.deps.ask({ type: 'keepDraft', key: leadDraftKey(ask.leadKey), draft: ask.draft });
+      case 'keepDraft': {
+        const kept = await this.deps.ask({
+          type: 'keepDraft',
+          key: leadDraftKey(ask.leadKey),
+          draft: ask.draft,
+        });
+        // The same record open in other tabs: their views show it too, or they would write their older
+        // text back over it, or send again a note this view has sent.
+        const pushed: PanelPush = { kind: 'draft', leadKey: ask.leadKey, draft: ask.draft };
+        if (kept.ok) for (const other of this.sessions.values()) this.push(other, pushed, from);
+        return kept;
+      }
       // Only the tab's own lead: a view marks what it showed, never another record's replies.
       case 'repliesSeen':
         if (!lead || leadKeyOf(lead) !== ask.leadKey) return { ok: false, error: t('errRecordMoved') };

@@ -347,6 +347,31 @@ describe('the panel views, bound to their tabs', () => {
     expect(asked).toContainEqual({ type: 'keepDraft', key: `lead:${leadKeyOf(OTHER)}`, draft });
     expect(asked).toContainEqual({ type: 'draft', key: `lead:${leadKeyOf(LEAD)}` });
   });
+
+  it('shows a draft kept in one view to every other view (the record open in another tab), not back to it', async () => {
+    const { panels, ask } = sessions();
+    const typing = viewPort();
+    const sameTab = viewPort();
+    const otherTab = viewPort();
+    panels.connect(1, typing.port);
+    panels.connect(1, sameTab.port);
+    panels.connect(2, otherTab.port);
+    const draft = { note: 'Budget approved.', answers: { 'Budget?': 'Q3' } };
+    await typing.reply({ id: 1, kind: 'keepDraft', leadKey: leadKeyOf(LEAD), draft });
+    const pushed = { kind: 'draft', leadKey: leadKeyOf(LEAD), draft };
+    expect(sameTab.pushed).toContainEqual(pushed);
+    expect(otherTab.pushed).toContainEqual(pushed);
+    expect(typing.pushed.filter((push) => push.kind === 'draft')).toEqual([]);
+    // Not kept (the browser's storage full): the other views keep what they show.
+    ask.mockResolvedValueOnce({ ok: false, error: 'full' });
+    await typing.reply({
+      id: 2,
+      kind: 'keepDraft',
+      leadKey: leadKeyOf(LEAD),
+      draft: { note: 'x', answers: {} },
+    });
+    expect(otherTab.pushed.filter((push) => push.kind === 'draft')).toHaveLength(1);
+  });
 });
 
 describe('what to show, when the briefs change behind the pages', () => {

@@ -1,0 +1,228 @@
+/**
+ * One lead open in two tabs (from an email and from a list view), as reps have it all day: the real
+ * panel view (entrypoints/panel/main.tsx) loaded once per tab, each bound through its own port to the
+ * background's sessions, which answer from the real router and an IndexedDB of their own.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { browser } from 'wxt/browser';
+import { PanelSessions, type ViewPort } from '../../lib/background/panels';
+import { type BackgroundDeps, handleMessage } from '../../lib/background/router';
+import { leadKeyOf } from '../../lib/campaigns/lead-key';
+import { adapterFor, type LeadContext } from '../../lib/crm';
+import type { LeadView, Message, SenderInfo } from '../../lib/messages';
+import { leadHistory } from '../../lib/outbox/outbox';
+import { openSameroomDb } from '../../lib/store/db';
+import { keptDraft, leadDraftKey } from '../../lib/store/drafts';
+import { brief } from '../support/examples';
+import { LINK } from './outbox/fake-workspace';
+
+const LEAD: LeadContext = {
+  crm: 'salesforce',
+  objectType: 'lead',
+  recordId: '00Q5g00000A1b2cEAB',
+  signals: {},
+};
+const URL_A = 'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2cEAB/view';
+const OURS = { id: 'sameroom-test-id', origin: 'chrome-extension://sameroom-test-id/' };
+const PANEL_VIEW: SenderInfo = { id: OURS.id, url: `${OURS.origin}panel.html`, hasTab: false };
+const MATCHED: LeadView = {
+  state: 'matched',
+  brief: brief({ questionsForSales: [] }),
+  reason: { kind: 'pick' },
+  cache: { fetchedAt: '2026-11-22T09:00:00Z', offlineSince: null, problem: null, skipped: 0 },
+  me: { member: LINK.member, workspace: LINK.workspace },
+  setup: { regions: [], region: null },
+};
+
+/** A port's two ends; what one posts reaches the other a task later, copied, as a browser's does. */
+function wire() {
+  const listeners = {
+    view: [] as Array<(m: unknown) => void>,
+    background: [] as Array<(m: unknown) => void>,
+  };
+  const gone: Array<() => void> = [];
+  let open = true;
+  const deliver = (to: Array<(m: unknown) => void>, message: unknown) => {
+    if (!open) throw new Error('Attempting to use a disconnected port object');
+    const copy = structuredClone(message);
+    setTimeout(() => {
+      if (open) for (const listener of to) listener(copy);
+    }, 0);
+  };
+  const close = () => {
+    if (!open) return;
+    open = false;
+    for (const listener of gone) listener();
+  };
+  const background: ViewPort = {
+    postMessage: (message) => deliver(listeners.view, message),
+    onMessage: { addListener: (listener) => void listeners.background.push(listener) },
+    onDisconnect: { addListener: (listener) => void gone.push(listener) },
+    disconnect: close,
+  };
+  const view = {
+    name: 'sameroom-panel',
+    postMessage: (message: unknown) => deliver(listeners.background, message),
+    onMessage: { addListener: (listener: (m: unknown) => void) => void listeners.view.push(listener) },
+    onDisconnect: { addListener: () => undefined },
+    disconnect: close,
+  };
+  return { background, view, close };
+}
+
+let panels: PanelSessions;
+const closers: Array<() => void> = [];
+
+beforeEach(async () => {
+  const db = await openSameroomDb();
+  await db.put('link', LINK, 'current');
+  const deps: BackgroundDeps = {
+    ours: OURS,
+    isCrmUrl: (url) => adapterFor(url) !== null,
+    db: openSameroomDb,
+    openOptions: async () => undefined,
+    sync: async () => undefined,
+    // As entrypoints/background.ts: every change to the outbox reaches every view's history.
+    outboxChanged: () => void panels.refreshHistory(),
+  };
+  panels = new PanelSessions({
+    ask: async (message: Message) =>
+      message.type === 'lead' ? { ok: true, reply: MATCHED } : handleMessage(message, PANEL_VIEW, deps),
+    history: async (lead) => leadHistory(await openSameroomDb(), lead),
+    askPage: async () => ({ lead: LEAD, url: URL_A, label: 'Salesforce Lightning' }),
+  });
+});
+
+afterEach(() => {
+  for (const close of closers.splice(0)) close();
+  document.body.innerHTML = '';
+  vi.restoreAllMocks();
+});
+
+/** A tab on the lead: its panel view loaded fresh, connected, and shown the lead with its brief. */
+async function openTab(tabId: number) {
+  const container = document.createElement('div');
+  container.id = 'app';
+  document.body.append(container);
+  // Firefox's event page: no channel of the view's own, everything over the port.
+  vi.spyOn(browser.runtime, 'getManifest').mockReturnValue({ background: {} } as never);
+  vi.spyOn(browser.runtime, 'connect').mockImplementation(() => {
+    const port = wire();
+    closers.push(port.close);
+    panels.connect(tabId, port.background);
+    return port.view as unknown as ReturnType<typeof browser.runtime.connect>;
+  });
+  vi.resetModules();
+  await import('../../entrypoints/panel/main');
+  container.id = `tab-${tabId}`;
+  await vi.waitFor(() => expect(container.querySelector('.sr-verdict__button--good_fit')).not.toBeNull());
+  const box = () => container.querySelector('textarea')!;
+  return {
+    box,
+    type(text: string) {
+      box().value = text;
+      box().dispatchEvent(new Event('input', { bubbles: true }));
+    },
+    click(verdict: string) {
+      container.querySelector<HTMLButtonElement>(`.sr-verdict__button--${verdict}`)!.click();
+    },
+    quotes: () => [...container.querySelectorAll('.sr-history .sr-quote')].map((quote) => quote.textContent),
+    undo() {
+      [...container.querySelectorAll<HTMLButtonElement>('button')]
+        .find((button) => button.textContent?.startsWith('Undo'))!
+        .click();
+    },
+  };
+}
+
+const kept = async () => (await keptDraft(await openSameroomDb(), leadDraftKey(leadKeyOf(LEAD))))?.note;
+const saved = async () =>
+  (await leadHistory(await openSameroomDb(), LEAD)).map((entry) => ({
+    verdict: entry.verdict,
+    note: entry.note,
+  }));
+
+/** As long as a rep takes to go from one tab to the other. */
+const switchTabs = () => new Promise((resolve) => setTimeout(resolve, 300));
+/** Where every word a rep typed must be: in a verdict saved, or in the draft the lead's next view opens. */
+async function everything() {
+  const next = await openTab(9);
+  // The new view reads the lead's draft once shown: on a loaded machine the answer comes later.
+  const stored = (await kept()) ?? '';
+  await vi.waitFor(() => expect(next.box().value).toBe(stored), { timeout: 5_000 });
+  return [...(await saved()).map((entry) => entry.note), next.box().value].join('\n');
+}
+
+describe('one lead open in two tabs', () => {
+  it('shows what was typed in one tab in the other, and keeps both when the rep goes on there', async () => {
+    const a = await openTab(1);
+    const b = await openTab(2);
+    a.type('Budget approved.');
+    await vi.waitFor(async () => expect(await kept()).toBe('Budget approved.'));
+    await switchTabs();
+    // The rep goes on typing after what the other tab shows (on a loaded machine the push may take
+    // longer than the switch: waited for, not assumed).
+    await vi.waitFor(() => expect(b.box().value).toBe('Budget approved.'));
+    b.type(`${b.box().value} Wants a demo in May.`.trim());
+    await vi.waitFor(async () => expect(await kept()).toContain('Wants a demo in May.'));
+    await switchTabs();
+    await vi.waitFor(() => expect(a.box().value).toBe('Budget approved. Wants a demo in May.'));
+    expect(await everything()).toBe('Budget approved. Wants a demo in May.');
+  });
+
+  it('empties the other tab’s box of a note sent from one, so it is not sent again', async () => {
+    const a = await openTab(1);
+    a.type('Budget approved.');
+    await vi.waitFor(async () => expect(await kept()).toBe('Budget approved.'));
+    const b = await openTab(2);
+    await vi.waitFor(() => expect(b.box().value).toBe('Budget approved.'));
+    a.click('good_fit');
+    await vi.waitFor(() => expect(a.box().value).toBe(''));
+    // The other tab's history shows the verdict, and its box no longer holds the note it took.
+    await vi.waitFor(() => expect(b.quotes()).toEqual(['Budget approved.']));
+    await switchTabs();
+    await vi.waitFor(() => expect(b.box().value).toBe(''));
+    // Another verdict from that tab goes without it.
+    b.click('tire_kicker');
+    await vi.waitFor(async () => expect(await saved()).toHaveLength(2));
+    expect(await saved()).toContainEqual({ verdict: 'tire_kicker', note: null });
+  });
+
+  it('keeps what the other tab added when one sends the note both showed', async () => {
+    const a = await openTab(1);
+    a.type('Budget approved.');
+    await vi.waitFor(async () => expect(await kept()).toBe('Budget approved.'));
+    const b = await openTab(2);
+    await vi.waitFor(() => expect(b.box().value).toBe('Budget approved.'));
+    b.type('Budget approved. Ask for Jo, the plant manager.');
+    await vi.waitFor(async () => expect(await kept()).toContain('Ask for Jo'));
+    await switchTabs();
+    a.click('good_fit');
+    await vi.waitFor(async () => expect(await saved()).toHaveLength(1));
+    await switchTabs();
+    expect(await everything()).toContain('Ask for Jo, the plant manager.');
+  });
+
+  it('gives an undone note back without dropping what the other tab typed since', async () => {
+    const a = await openTab(1);
+    a.type('Budget approved.');
+    a.click('good_fit');
+    await vi.waitFor(async () => expect(await saved()).toHaveLength(1));
+    const b = await openTab(2);
+    b.type('Wrong region, pass to DACH.');
+    b.click('wrong_audience');
+    await vi.waitFor(async () => expect(await saved()).toHaveLength(2));
+    b.type('Call again in June.');
+    await vi.waitFor(async () => expect(await kept()).toBe('Call again in June.'));
+    await switchTabs();
+    a.undo();
+    await vi.waitFor(async () =>
+      expect(await saved()).toEqual([{ verdict: 'wrong_audience', note: 'Wrong region, pass to DACH.' }]),
+    );
+    // The undone note goes back into the lead's draft, after what the other tab typed since.
+    await vi.waitFor(async () => expect(await kept()).toContain('Budget approved.'));
+    const all = await everything();
+    expect(all).toContain('Budget approved.');
+    expect(all).toContain('Call again in June.');
+  });
+});
