@@ -1,6 +1,10 @@
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { CRM_MATCHES, enabledAdapters } from '../../lib/crm';
+import { markStarting } from '../../lib/platform/script-restarts';
 import { startPanel } from './start-panel';
+
+// Before WXT's context announces this copy: an older copy takes that word from us alone.
+markStarting();
 
 /** The built-in CRMs' content script. Custom sites get entrypoints/custom-site.content instead. */
 export default defineContentScript({

@@ -4,6 +4,7 @@ import { onPanelCommand } from '../../lib/platform/commands';
 import { watchLocation } from '../../lib/platform/location-watch';
 import { allPrefs } from '../../lib/platform/panel-prefs';
 import { loadRepSettings, watchSettings } from '../../lib/platform/rep-settings';
+import { refuseForgedRestarts } from '../../lib/platform/script-restarts';
 import { sendToBackground } from '../../lib/platform/send';
 import { DEFAULT_SETTINGS, type Settings } from '../../lib/settings';
 import { FrameHost } from './frame-host';
@@ -18,6 +19,8 @@ export async function startPanel(
   ctx: ContentScriptContext,
   adaptersFor: (settings: Settings) => CrmAdapter[],
 ): Promise<void> {
+  // A page's script cannot stop this copy by saying a newer one started.
+  refuseForgedRestarts(ctx);
   // Both reads at once: the frame's width and fold are needed the moment the record is recognised.
   const prefs = allPrefs();
   const settings = loadRepSettings();

@@ -1,8 +1,12 @@
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { adapterFor } from '../../lib/crm';
 import { activeAdapters } from '../../lib/crm/custom';
+import { markStarting } from '../../lib/platform/script-restarts';
 import type { Settings } from '../../lib/settings';
 import { startPanel } from '../crm.content/start-panel';
+
+// Before WXT's context announces this copy: an older copy takes that word from us alone.
+markStarting();
 
 /**
  * Custom sites' content script, registered per site by lib/platform/custom-sites.ts: the CRM content

@@ -5,7 +5,7 @@ import { briefInput } from '../support/examples';
 import { startTestWorkspace, type TestWorkspace } from '../workspace/harness';
 import { type ChromiumSession, launchChromium, linkInOptions } from './harness/chromium';
 import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
-import { attackPanel, catchShadowRoots } from './harness/hostile-page';
+import { attackPanel, catchShadowRoots, forgeScriptStarted } from './harness/hostile-page';
 import { panelAside, panelFrame, renderRecordInPlace } from './harness/panel';
 
 let server: FixtureServer;
@@ -79,6 +79,14 @@ describe('Chromium: a hostile CRM page under its real Content-Security-Policy', 
     await page.waitForTimeout(500);
     expect(await frame.locator('.sr-history li').count()).toBe(0);
     expect(await frame.locator('.sr-verdict__status').textContent()).not.toMatch(/Saved/);
+  });
+
+  it('a page saying a newer copy of our script started does not take the panel down', async () => {
+    await page.evaluate(forgeScriptStarted, chromium.extensionId);
+    await page.waitForTimeout(500);
+    expect(await page.locator('sameroom-panel').count()).toBe(1);
+    expect(await heading()).toBe('Hannover Messe 2026');
+    // And the panel still follows the record (the next test's move).
   });
 
   it('moving the page to another record shows that record in the panel, still out of the page’s reach', async () => {

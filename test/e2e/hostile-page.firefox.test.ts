@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SALESFORCE_LIGHTNING_CSP, STRICTEST_CSP } from '../fixtures/csp';
@@ -5,8 +7,9 @@ import { briefInput } from '../support/examples';
 import { startTestWorkspace, type TestWorkspace } from '../workspace/harness';
 import { type FirefoxSession, launchFirefox } from './harness/firefox';
 import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
-import { attackPanel, catchShadowRoots } from './harness/hostile-page';
+import { attackPanel, catchShadowRoots, forgeScriptStarted } from './harness/hostile-page';
 import { panelFrame, panelText } from './harness/panel-firefox';
+import { FIREFOX_BUILD } from './harness/paths';
 
 let server: FixtureServer;
 let ws: TestWorkspace;
@@ -80,6 +83,14 @@ describe('Firefox: a hostile CRM page under its real Content-Security-Policy', (
     const frame = await panelFrame(page);
     expect(await frame.$$('.sr-history li')).toHaveLength(0);
     expect(await panelText(page, '.sr-verdict__status')).not.toMatch(/Saved/);
+  });
+
+  it('a page saying a newer copy of our script started does not take the panel down', async () => {
+    const manifest = JSON.parse(readFileSync(join(FIREFOX_BUILD, 'manifest.json'), 'utf8'));
+    await page.evaluate(forgeScriptStarted, manifest.browser_specific_settings.gecko.id as string);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await page.evaluate(() => document.querySelectorAll('sameroom-panel').length)).toBe(1);
+    expect(await panelText(page, 'aside h2')).toBe('Hannover Messe 2026');
   });
 
   it('shows the brief on HubSpot under a policy that allows no frames at all', async () => {

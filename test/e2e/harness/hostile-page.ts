@@ -109,3 +109,17 @@ export function attackPanel(secrets: string[]): HostileReport {
     panelUrlInTimeline: performance.getEntries().some((entry) => entry.name.includes('panel.html')),
   };
 }
+
+/**
+ * In the page's world: says, as WXT's context says it on the document, that a newer copy of each of our
+ * content scripts started, which stops the older copy (the event's name holds the extension's id, which
+ * is public: the Web Store's in Chromium, the add-on id in Firefox).
+ */
+export function forgeScriptStarted(extensionId: string): void {
+  for (const name of ['crm', 'custom-site'])
+    document.dispatchEvent(
+      new CustomEvent(`${extensionId}:${name}:wxt:content-script-started`, {
+        detail: { contentScriptName: name, messageId: 'the-page' },
+      }),
+    );
+}
