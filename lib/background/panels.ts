@@ -6,7 +6,7 @@ import type { Envelope, HistoryEntry, LeadView, Message } from '../messages';
 import { singleFlight } from '../outbox/sync';
 import type { PageQuestion, PanelAsk, PanelPush } from '../panel-port';
 import type { PanelCommand } from '../platform/commands';
-import { leadDraftKey } from '../store/drafts';
+import { type Draft, leadDraftKey } from '../store/drafts';
 import { type Wakers, wakeAll, wokenWithin } from '../wakers';
 
 /** The few things of a `runtime.Port` the sessions use, so tests can hand in their own. */
@@ -279,6 +279,15 @@ export class PanelSessions {
     return { lead: session.lead, view: session.view };
   }
 
+  /** The lead's draft as kept now, pushed to every view but `from`. */
+  private async showDraftElsewhere(leadKey: string, from: ViewPort): Promise<void> {
+    const kept = await this.deps.ask({ type: 'draft', key: leadDraftKey(leadKey) }).catch(() => null);
+    if (!kept?.ok) return;
+    const draft = (kept.reply as Draft | null) ?? { note: '', answers: {} };
+    const pushed: PanelPush = { kind: 'draft', leadKey, draft };
+    for (const other of this.sessions.values()) this.push(other, pushed, from);
+  }
+
   private async answer(tabId: number, from: ViewPort, ask: PanelAsk): Promise<Envelope<unknown>> {
     const session = this.session(tabId);
     const lead = session.lead;
@@ -328,7 +337,7 @@ export class PanelSessions {
         const { lead, view } = await this.leadAndView(session);
         if (!lead || !view) return { ok: false, error: t('stateNoAnswer') };
         if (leadKeyOf(lead) !== ask.leadKey) return { ok: false, error: t('errRecordMoved') };
-        return this.deps.ask({
+        const saved = await this.deps.ask({
           type: 'verdict',
           id: ask.verdictId,
           lead,
@@ -340,6 +349,11 @@ export class PanelSessions {
           ...(ask.answers?.some((a) => a.answer.trim()) ? { answers: ask.answers } : {}),
           draft: leadDraftKey(ask.leadKey),
         });
+        // The note is sent and taken out of the lead's draft: the record open in other tabs shows the
+        // draft as it is now, so that it is not sent again from there, even when this view goes before
+        // it writes its emptied box (its tab closed at the click).
+        if (saved.ok) void this.showDraftElsewhere(ask.leadKey, from);
+        return saved;
       }
       default:
         return { ok: false, error: t('errNotUnderstood') };

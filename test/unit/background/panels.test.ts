@@ -187,7 +187,7 @@ describe('the panel views, bound to their tabs', () => {
       ...({ lead: OTHER } as object),
     } as PanelAsk);
     expect(answer).toEqual({ ok: true, reply: ENTRY });
-    expect(asked.at(-1)).toEqual({
+    expect(asked.filter((message) => message.type === 'verdict').at(-1)).toEqual({
       type: 'verdict',
       id: ENTRY.id,
       lead: LEAD,
@@ -216,9 +216,13 @@ describe('the panel views, bound to their tabs', () => {
       region: '',
     } as const;
     await view.reply({ id: 1, ...ask, answers });
-    expect(asked.at(-1)).toMatchObject({ type: 'verdict', verdict: 'won', answers });
+    expect(asked.filter((message) => message.type === 'verdict').at(-1)).toMatchObject({
+      type: 'verdict',
+      verdict: 'won',
+      answers,
+    });
     await view.reply({ id: 2, ...ask, answers: [{ question: 'Q', answer: '  ' }] });
-    expect(asked.at(-1)).not.toHaveProperty('answers');
+    expect(asked.filter((message) => message.type === 'verdict').at(-1)).not.toHaveProperty('answers');
   });
 
   it('refuses a verdict the view asked for the record the tab has just left, and stores nothing', async () => {
@@ -371,6 +375,29 @@ describe('the panel views, bound to their tabs', () => {
       draft: { note: 'x', answers: {} },
     });
     expect(otherTab.pushed.filter((push) => push.kind === 'draft')).toHaveLength(1);
+  });
+
+  it('shows the lead’s draft as kept after a saved verdict to every other view, whatever the sending view does next', async () => {
+    const { panels, ask } = sessions();
+    const sending = viewPort();
+    const otherTab = viewPort();
+    panels.connect(1, sending.port);
+    panels.connect(2, otherTab.port);
+    panels.leadArrived(1, LEAD, URL_A, 'Salesforce Lightning');
+    panels.shown(1, LEAD, { ok: true, reply: MATCHED });
+    // The note went with the verdict: the lead's draft is empty now (the sending tab may close at once).
+    ask.mockImplementation(async (message: Message) =>
+      message.type === 'verdict' ? { ok: true, reply: ENTRY } : { ok: true, reply: null },
+    );
+    await sending.reply({ ...GOOD_FIT, note: 'Budget approved.' });
+    await vi.waitFor(() =>
+      expect(otherTab.pushed).toContainEqual({
+        kind: 'draft',
+        leadKey: leadKeyOf(LEAD),
+        draft: { note: '', answers: {} },
+      }),
+    );
+    expect(sending.pushed.filter((push) => push.kind === 'draft')).toEqual([]);
   });
 });
 
