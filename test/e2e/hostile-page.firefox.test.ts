@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SALESFORCE_LIGHTNING_CSP, STRICTEST_CSP } from '../fixtures/csp';
 import { briefInput } from '../support/examples';
 import { startTestWorkspace, type TestWorkspace } from '../workspace/harness';
-import { type FirefoxSession, launchFirefox } from './harness/firefox';
+import { extensionPage, type FirefoxSession, launchFirefox } from './harness/firefox';
 import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
 import { attackPanel, catchShadowRoots, forgeScriptStarted } from './harness/hostile-page';
 import { panelFrame, panelText } from './harness/panel-firefox';
@@ -39,7 +39,7 @@ beforeAll(async () => {
   await page.goto(server.url('hubspot/contact'));
   const frame = await panelFrame(page, 15_000);
   await (await frame.waitForSelector('.sr-button', { timeout: 15_000 }))!.click();
-  const options = await optionsTab();
+  const options = await extensionPage(firefox, 'options.html');
   await (await options.waitForSelector('#join-link'))!.type(joinUrl);
   await options.click('form.sr-form button[type="submit"]');
   await options.waitForFunction(() => document.body.textContent?.includes('Linked to'), { timeout: 15_000 });
@@ -52,17 +52,6 @@ afterAll(async () => {
   await ws?.destroy();
   await server?.close();
 });
-
-async function optionsTab(): Promise<Page> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    for (const candidate of await firefox.browser.pages()) {
-      const href = await candidate.evaluate(() => location.href).catch(() => '');
-      if (href.startsWith(`${firefox.extensionOrigin}options.html`)) return candidate;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error('Options did not open');
-}
 
 describe('Firefox: a hostile CRM page under its real Content-Security-Policy', () => {
   it("shows the brief on Salesforce Lightning under Lightning's policy and gives the page nothing", async () => {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { t } from '../../lib/i18n';
 import { briefInput } from '../support/examples';
 import { startTestWorkspace, type TestWorkspace } from '../workspace/harness';
-import { type FirefoxSession, launchFirefox } from './harness/firefox';
+import { extensionPage, type FirefoxSession, launchFirefox } from './harness/firefox';
 import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
 import { inPanel, panelText } from './harness/panel-firefox';
 import { canMount, fillDisk } from './harness/small-disk';
@@ -55,19 +55,6 @@ const mountable = canMount;
 const disk = mkdtempSync(join(tmpdir(), 'sameroom-firefox-disk-'));
 let mounted = false;
 
-/** The tab showing one of our pages: Firefox reports it as about:blank until it has loaded. */
-async function extensionPage(path: string): Promise<Page> {
-  const wanted = `${firefox.extensionOrigin}${path}`;
-  for (let attempt = 0; attempt < 50; attempt++) {
-    for (const candidate of await firefox.browser.pages()) {
-      const href = await candidate.evaluate(() => location.href).catch(() => '');
-      if (href.startsWith(wanted)) return candidate;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`no tab opened ${wanted}`);
-}
-
 const panelHeading = () => panelText(page, 'aside h2');
 
 describe('Firefox: a custom site and a link in Options, the campaign on Salesforce, HubSpot and the custom site, and a verdict', () => {
@@ -81,7 +68,7 @@ describe('Firefox: a custom site and a link in Options, the campaign on Salesfor
     // Firefox's WebDriver will not navigate to moz-extension:// pages; a rep clicks through the panel anyway.
     // Polled: waitForSelector watches the page's own DOM, not changes inside the panel's shadow root.
     await (await inPanel(page, '.sr-button')).click();
-    const options = await extensionPage('options.html');
+    const options = await extensionPage(firefox, 'options.html');
     // A custom site first (Firefox grants its permission without a prompt under the test profile's pref).
     const site = await options.$$('form[aria-labelledby="custom-site-title"] input');
     await site[0]!.type('Twenty');

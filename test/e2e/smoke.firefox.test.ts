@@ -1,6 +1,6 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FirefoxSession, launchFirefox } from './harness/firefox';
+import { extensionPage, type FirefoxSession, launchFirefox } from './harness/firefox';
 import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
 import { findPanelFrame, inPanel, panelText } from './harness/panel-firefox';
 
@@ -115,19 +115,6 @@ describe('Firefox without the Navigation API (as 140–146, which the manifest a
   });
 });
 
-/** The tab showing one of our pages: Firefox reports it as about:blank until it has loaded. */
-async function extensionPage(path: string): Promise<Page> {
-  const wanted = `${firefox.extensionOrigin}${path}`;
-  for (let attempt = 0; attempt < 50; attempt++) {
-    for (const candidate of await firefox.browser.pages()) {
-      const href = await candidate.evaluate(() => location.href).catch(() => '');
-      if (href.startsWith(wanted)) return candidate;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`no tab opened ${wanted}`);
-}
-
 describe('Firefox: Sameroom updated while CRM tabs are open', () => {
   it('puts the panel back in a lead tab opened before the update, without a reload', async () => {
     const tab = await firefox.browser.newPage();
@@ -143,7 +130,7 @@ describe('Firefox: Sameroom updated while CRM tabs are open', () => {
     // An update as Firefox applies one: the extension reloaded, its pages and scripts started anew.
     // Asked from Options, opened as a rep opens it (WebDriver navigates to none of our pages).
     await (await inPanel(tab, '.sr-button')).click();
-    const options = await extensionPage('options.html');
+    const options = await extensionPage(firefox, 'options.html');
     void options
       .evaluate(() =>
         (globalThis as unknown as { browser: { runtime: { reload(): void } } }).browser.runtime.reload(),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import puppeteer, { type Browser } from 'puppeteer-core';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { FIREFOX, FIREFOX_BUILD } from './paths';
 
 export interface FirefoxSession {
@@ -40,4 +40,20 @@ export async function launchFirefox(options: {
   });
   await browser.installExtension(FIREFOX_BUILD);
   return { browser, extensionOrigin: `moz-extension://${uuid}/`, close: () => browser.close() };
+}
+
+/**
+ * The tab showing one of our pages (`options.html`, opened as a rep opens it: Firefox's WebDriver
+ * navigates to none of them). Firefox reports such a tab as about:blank until it has loaded.
+ */
+export async function extensionPage(firefox: FirefoxSession, path: string): Promise<Page> {
+  const wanted = `${firefox.extensionOrigin}${path}`;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    for (const candidate of await firefox.browser.pages()) {
+      const href = await candidate.evaluate(() => location.href).catch(() => '');
+      if (href.startsWith(wanted)) return candidate;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`no tab opened ${wanted}`);
 }
