@@ -7,6 +7,19 @@ import { CONTENT_SCRIPT as CUSTOM_SITE_SCRIPT } from './custom-sites';
 const CRM_SCRIPT = '/content-scripts/crm.js';
 const SITE_SCRIPT = `/${CUSTOM_SITE_SCRIPT}` as const;
 
+/**
+ * Whether a copy of our content script of this version already runs in the tab: it answers our
+ * messages (a copy cut off by an update does not). One loaded while the extension was being installed,
+ * or at a browser start that reports an install (an extension loaded from the command line), would
+ * otherwise be replaced by a second copy under the rep's hands.
+ */
+async function runsThere(tabId: number): Promise<boolean> {
+  return browser.tabs.sendMessage(tabId, { sameroom: 'lead' }, { frameId: 0 }).then(
+    () => true,
+    () => false,
+  );
+}
+
 /** Why the extension's worker started: the reasons runtime.onInstalled gives that put new code in place. */
 export type InstalledReason =
   | 'install'
@@ -32,14 +45,13 @@ export async function runInOpenTabs(
     // Tabs the extension may not read (a custom site whose access was withdrawn) are simply not listed.
     const tabs = matches.length === 0 ? [] : await browser.tabs.query({ url: matches }).catch(() => []);
     await Promise.all(
-      tabs.map((tab) =>
-        tab.id === undefined || tab.discarded
-          ? undefined
-          : browser.scripting
-              .executeScript({ target: { tabId: tab.id }, files: [file] })
-              // A tab closed or navigated away meanwhile, or an error page: nothing to run in.
-              .catch(() => undefined),
-      ),
+      tabs.map(async (tab) => {
+        if (tab.id === undefined || tab.discarded || (await runsThere(tab.id))) return;
+        await browser.scripting
+          .executeScript({ target: { tabId: tab.id }, files: [file] })
+          // A tab closed or navigated away meanwhile, or an error page: nothing to run in.
+          .catch(() => undefined);
+      }),
     );
   };
   await run([...CRM_MATCHES], CRM_SCRIPT);

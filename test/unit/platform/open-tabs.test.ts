@@ -4,14 +4,27 @@ import { runInOpenTabs } from '../../../lib/platform/open-tabs';
 import type { CustomSite } from '../../../lib/settings';
 
 /** What runInOpenTabs asked of the browser: the tabs' patterns it queried, the files it ran where. */
-function watchBrowser(tabs: Array<{ id?: number; url: string; discarded?: boolean }>) {
+function watchBrowser(
+  tabs: Array<{ id?: number; url: string; discarded?: boolean }>,
+  /** Tabs where a copy of ours already runs and answers. */
+  running: number[] = [],
+) {
   const queried: string[][] = [];
   const ran: Array<{ tabId: number; file: string }> = [];
   const fake = fakeBrowser as unknown as {
     tabs: Record<string, unknown>;
     scripting: Record<string, unknown>;
   };
-  const saved = { query: fake.tabs.query, executeScript: fake.scripting.executeScript };
+  const saved = {
+    query: fake.tabs.query,
+    sendMessage: fake.tabs.sendMessage,
+    executeScript: fake.scripting.executeScript,
+  };
+  fake.tabs.sendMessage = async (tabId: number) => {
+    if (!running.includes(tabId))
+      throw new Error('Could not establish connection. Receiving end does not exist.');
+    return null;
+  };
   fake.tabs.query = async ({ url }: { url: string[] }) => {
     queried.push(url);
     return tabs.filter((tab) =>
@@ -34,6 +47,7 @@ function watchBrowser(tabs: Array<{ id?: number; url: string; discarded?: boolea
     ran,
     restore: () => {
       fake.tabs.query = saved.query;
+      fake.tabs.sendMessage = saved.sendMessage;
       fake.scripting.executeScript = saved.executeScript;
     },
   };
@@ -66,6 +80,19 @@ describe('runInOpenTabs: CRM tabs open before an install or an update get the co
       expect(watched.queried[1]).toEqual(['https://twenty.acme-internal.test/*']);
       restore();
     }
+  });
+
+  it('leaves a tab where a copy of ours already answers (loaded while Sameroom was installed)', async () => {
+    const watched = watchBrowser(
+      [
+        { id: 1, url: 'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2cEAB/view' },
+        { id: 4, url: 'https://app.hubspot.com/contacts/1/record/0-1/2' },
+      ],
+      [1],
+    );
+    restore = watched.restore;
+    await runInOpenTabs('install', []);
+    expect(watched.ran).toEqual([{ tabId: 4, file: '/content-scripts/crm.js' }]);
   });
 
   it('does nothing when the browser, not Sameroom, was updated', async () => {
