@@ -9,9 +9,9 @@ const SITE_SCRIPT = `/${CUSTOM_SITE_SCRIPT}` as const;
 
 /**
  * Whether a copy of our content script of this version already runs in the tab: it answers our
- * messages (a copy cut off by an update does not). One loaded while the extension was being installed,
- * or at a browser start that reports an install (an extension loaded from the command line), would
- * otherwise be replaced by a second copy under the rep's hands.
+ * messages (a copy cut off by an update does not). One loaded with the page before onInstalled ran
+ * would otherwise be replaced by a second copy under the rep's hands (the chaos rounds met it after a
+ * browser killed and relaunched with the extension loaded from the command line).
  */
 async function runsThere(tabId: number): Promise<boolean> {
   return browser.tabs.sendMessage(tabId, { sameroom: 'lead' }, { frameId: 0 }).then(
