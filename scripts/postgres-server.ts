@@ -59,7 +59,8 @@ export async function startPostgresServer({
       : [join(bin, command), args];
     return spawnSync(file, argv as string[], { stdio: 'pipe' });
   };
-  if (asRoot) chownSync(dir, postgresUser().uid, postgresUser().gid);
+  const owner = asRoot ? postgresUser() : null;
+  if (owner) chownSync(dir, owner.uid, owner.gid);
   const port = await freePort();
   const data = join(dir, 'data');
   const init = run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
@@ -72,7 +73,7 @@ export async function startPostgresServer({
     writeFileSync(join(data, 'pg_hba.conf'), 'local all all trust\nhostssl all all 127.0.0.1/32 trust\n');
     for (const file of ['server.crt', 'server.key', 'pg_hba.conf']) {
       chmodSync(join(data, file), 0o600);
-      if (asRoot) chownSync(join(data, file), postgresUser().uid, postgresUser().gid);
+      if (owner) chownSync(join(data, file), owner.uid, owner.gid);
     }
     options += ' -c ssl=on';
   }

@@ -63,13 +63,15 @@ let draftRead: string | null = null;
  */
 let keptText: string | null = null;
 const draftText = (draft: Draft) => JSON.stringify({ note: draft.note, answers: draft.answers });
+/** What the box and the answers hold now. */
+const shownDraft = (): Draft => ({ note: note.value, answers: answers.value });
 let draftTimer: ReturnType<typeof setTimeout> | undefined;
 const DRAFT_WRITE_MS = 150;
 const writeDraft = () => {
   clearTimeout(draftTimer);
   draftTimer = undefined;
   if (!draftKey || draftRead !== draftKey) return;
-  const draft = { note: note.value, answers: answers.value };
+  const draft = shownDraft();
   if (draftText(draft) !== keptText) keepDraft(draftKey, draft);
 };
 /** Drafts sent to be kept whose answer the worker took with it: sent again once it is back. */
@@ -125,7 +127,7 @@ function takeDraft(key: string, draft: Draft): void {
     if (drafts.get(key)?.read) drafts.set(key, { draft, read: true });
     return;
   }
-  if (draftRead === key && draftText({ note: note.value, answers: answers.value }) === keptText) {
+  if (draftRead === key && draftText(shownDraft()) === keptText) {
     note.value = '';
     answers.value = {};
   }
@@ -205,7 +207,7 @@ async function onShow(push: Extract<PanelPush, { kind: 'show' }>): Promise<void>
     sending.value = { kind: 'idle' };
     if (previousKey)
       drafts.set(previousKey, {
-        draft: { note: note.value, answers: answers.value },
+        draft: shownDraft(),
         read: draftRead === previousKey,
       });
     if (draftTimer !== undefined) writeDraft();
@@ -358,7 +360,7 @@ function forgetSent(key: string, text: string, given: Answer[]): void {
     drafts.delete(key);
     // Read, the box was what is on disk; unread, the disk may hold an older note the rep never saw.
     if (cached.read) keepDraft(key, { note: '', answers: {} });
-  } else if (draftKey === key && draftWasSent({ note: note.value, answers: answers.value }, sent)) {
+  } else if (draftKey === key && draftWasSent(shownDraft(), sent)) {
     note.value = '';
     answers.value = {};
   }

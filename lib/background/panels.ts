@@ -279,13 +279,16 @@ export class PanelSessions {
     return { lead: session.lead, view: session.view };
   }
 
+  /** A lead's draft, to every view but `from` (the record open in other tabs). */
+  private pushDraft(leadKey: string, draft: Draft, from: ViewPort): void {
+    const pushed: PanelPush = { kind: 'draft', leadKey, draft };
+    for (const other of this.sessions.values()) this.push(other, pushed, from);
+  }
+
   /** The lead's draft as kept now, pushed to every view but `from`. */
   private async showDraftElsewhere(leadKey: string, from: ViewPort): Promise<void> {
     const kept = await this.deps.ask({ type: 'draft', key: leadDraftKey(leadKey) }).catch(() => null);
-    if (!kept?.ok) return;
-    const draft = (kept.reply as Draft | null) ?? { note: '', answers: {} };
-    const pushed: PanelPush = { kind: 'draft', leadKey, draft };
-    for (const other of this.sessions.values()) this.push(other, pushed, from);
+    if (kept?.ok) this.pushDraft(leadKey, (kept.reply as Draft | null) ?? { note: '', answers: {} }, from);
   }
 
   private async answer(tabId: number, from: ViewPort, ask: PanelAsk): Promise<Envelope<unknown>> {
@@ -312,8 +315,7 @@ export class PanelSessions {
         });
         // The same record open in other tabs: their views show it too, or they would write their older
         // text back over it, or send again a note this view has sent.
-        const pushed: PanelPush = { kind: 'draft', leadKey: ask.leadKey, draft: ask.draft };
-        if (kept.ok) for (const other of this.sessions.values()) this.push(other, pushed, from);
+        if (kept.ok) this.pushDraft(ask.leadKey, ask.draft, from);
         return kept;
       }
       // Only the tab's own lead: a view marks what it showed, never another record's replies.

@@ -1,5 +1,6 @@
 import { browser } from 'wxt/browser';
 import { CRM_MATCHES } from '../crm';
+import type { PageQuestion } from '../panel-port';
 import type { CustomSite } from '../settings';
 import { CONTENT_SCRIPT as CUSTOM_SITE_SCRIPT } from './custom-sites';
 
@@ -14,7 +15,8 @@ const SITE_SCRIPT = `/${CUSTOM_SITE_SCRIPT}` as const;
  * browser killed and relaunched with the extension loaded from the command line).
  */
 async function runsThere(tabId: number): Promise<boolean> {
-  return browser.tabs.sendMessage(tabId, { sameroom: 'lead' }, { frameId: 0 }).then(
+  const question: PageQuestion = { sameroom: 'lead' };
+  return browser.tabs.sendMessage(tabId, question, { frameId: 0 }).then(
     () => true,
     () => false,
   );

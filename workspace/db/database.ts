@@ -362,12 +362,9 @@ async function firstConnection(url: string, options: DatabaseOptions): Promise<v
 async function openPostgres(url: string, options: DatabaseOptions = {}): Promise<Database> {
   // UTC whatever the server or the database is set to: Insights count by UTC day and week, and the
   // filters' dates compare with instants in the session's zone (PGlite's sessions are UTC already).
+  // The server answered (or the start failed, said in words): the pool connects as it is used.
   await firstConnection(url, options);
   const pool = new pg.Pool({ connectionString: url, max: 10, options: '-c TimeZone=UTC' });
-  await pool.query('SELECT 1').catch(async (error) => {
-    await pool.end().catch(() => undefined);
-    throw explainServerProblem(error, url) ?? error;
-  });
   let diskFullSaidAt = Number.NEGATIVE_INFINITY;
   /**
    * A full disk on the server (53100) fails the statement whole, and the server goes on once space is

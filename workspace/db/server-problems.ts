@@ -8,7 +8,7 @@ export class DatabaseServerProblem extends Error {
   override name = 'DatabaseServerProblem';
 }
 
-/** Where DATABASE_URL points, without its password: "user@host:port/database". */
+/** Where DATABASE_URL points ("host:port"), its user and its database, never its password. */
 export function serverOf(url: string): { where: string; user: string; database: string } {
   try {
     const parsed = new URL(url);
