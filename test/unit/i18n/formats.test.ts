@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 const originals = { NumberFormat: Intl.NumberFormat, DateTimeFormat: Intl.DateTimeFormat };
 
@@ -18,10 +18,9 @@ function countBuilt(name: keyof typeof originals): { count: number } {
   return built;
 }
 
-afterEach(() => {
-  Object.assign(Intl, originals);
-  vi.resetModules();
-});
+// Each test imports the formats module afresh (other files in its thread may have loaded it already).
+beforeEach(() => vi.resetModules());
+afterEach(() => Object.assign(Intl, originals));
 
 describe('formats', () => {
   it('formats money, a share and a time, and shows a code Intl does not know as written', async () => {
