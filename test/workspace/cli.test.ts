@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { readCampaigns } from '../../lib/protocol';
-import { schemaOneDatabase, startTestWorkspace, type TestWorkspace } from './harness';
+import { schemaOneDatabase, seedFromTemplate, startTestWorkspace, type TestWorkspace } from './harness';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -185,7 +185,7 @@ describe('the workspace CLI', () => {
   });
 
   it('stops, closing its database and giving up its folder, on SIGTERM to npm run workspace (as a process manager sends)', async () => {
-    const data = folder();
+    const data = seedFromTemplate(folder());
     const served = spawn('npm', ['run', 'workspace', '--', '--data', data, '--port', '0'], {
       cwd: ROOT,
       env: { ...process.env, DATABASE_URL: '' },
@@ -222,13 +222,14 @@ describe('the workspace CLI', () => {
     expect(await cliError('code', '--member', 'not-an-id', '--data', folder())).toMatch(/Usage:/);
   });
 
-  it('says the first admin’s link even when the first command on an empty folder then fails', async () => {
+  it('says the first admin’s link even when the first command on a new workspace then fails', async () => {
+    // Its database made from the template: the first test makes one in an empty folder itself.
     const failed = await workspaceCli(
       'code',
       '--member',
       '0b7a4c1e-5d2f-4a3b-9c8d-7e6f5a4b3c2d',
       '--data',
-      folder(),
+      seedFromTemplate(folder()),
     ).catch((error: { stdout: string; stderr: string }) => error);
     if (Array.isArray(failed)) throw new Error('the command succeeded');
     expect(failed.stdout).toContain(

@@ -10,7 +10,7 @@ import { schemaOneDatabase, startTestWorkspace } from './harness';
 describe('backups', () => {
   it('never overwrite a file or follow a link planted in their place, and are owner-only', async () => {
     const dir = folder();
-    const ws = await startTestWorkspace('pglite', { dataDir: join(dir, 'data') });
+    const ws = await startTestWorkspace('pglite', { dataDir: join(dir, 'data'), fromTemplate: true });
     workspaces.push(ws);
     const existing = join(dir, 'existing.jsonl');
     writeFileSync(existing, 'keep me');
@@ -63,7 +63,11 @@ describe('backups', () => {
 
   it('on a schedule, keeping only the newest N', async () => {
     const dataDir = folder();
-    const ws = await startTestWorkspace('pglite', { dataDir, backups: { everyMs: 200, keep: 2 } });
+    const ws = await startTestWorkspace('pglite', {
+      dataDir,
+      fromTemplate: true,
+      backups: { everyMs: 200, keep: 2 },
+    });
     workspaces.push(ws);
     await expect.poll(() => listBackups(dataDir).length, { timeout: 10_000 }).toBe(2);
     const newest = listBackups(dataDir)[0]!.createdAt.getTime();
@@ -86,7 +90,11 @@ describe('backups', () => {
     const notOurs = join(backups, 'notes.jsonl.partial-0a1b2c3d4e5f');
     writeFileSync(leftover, '{"format":"sameroom-backup"');
     writeFileSync(notOurs, 'not a backup of ours');
-    const ws = await startTestWorkspace('pglite', { dataDir, backups: { everyMs: 200, keep: 1 } });
+    const ws = await startTestWorkspace('pglite', {
+      dataDir,
+      fromTemplate: true,
+      backups: { everyMs: 200, keep: 1 },
+    });
     workspaces.push(ws);
     await expect.poll(() => existsSync(ahead), { timeout: 10_000 }).toBe(false);
     const [kept] = listBackups(dataDir);
@@ -125,7 +133,11 @@ describe('backups', () => {
 describe('a database that cannot be opened', () => {
   it('is said in plain words with the path and the newest backup, and the folder is left untouched', async () => {
     const dataDir = folder();
-    const ws = await startTestWorkspace('pglite', { dataDir, backups: { everyMs: 100, keep: 3 } });
+    const ws = await startTestWorkspace('pglite', {
+      dataDir,
+      fromTemplate: true,
+      backups: { everyMs: 100, keep: 3 },
+    });
     await expect.poll(() => listBackups(dataDir).length, { timeout: 10_000 }).toBeGreaterThan(0);
     await ws.close();
     // Damage the cluster the way a second owner's writes can: its control file is garbage.

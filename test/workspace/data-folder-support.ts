@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach } from 'vitest';
-import type { TestWorkspace } from './harness';
+import { seedFromTemplate, type TestWorkspace } from './harness';
 
 /*
  * What the data-folder tests share: temporary folders, the CLI and a server in child processes, and
@@ -20,6 +20,9 @@ export function folder(): string {
   folders.push(dir);
   return dir;
 }
+/** A temporary data folder whose database is a copy of the migrated template (./harness.ts). */
+export const seededFolder = (): string => seedFromTemplate(folder());
+
 export const children: ChildProcess[] = [];
 export const workspaces: TestWorkspace[] = [];
 afterEach(async () => {

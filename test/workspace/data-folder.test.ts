@@ -7,7 +7,7 @@ import { claimDataFolder, DataFolderInUse } from '../../workspace/data-folder';
 import { startWorkspace } from '../../workspace/server';
 import { feedbackItem } from '../support/examples';
 import { linkWithCode } from '../support/link';
-import { children, cli, folder, ROOT, serveInChild, workspaces } from './data-folder-support';
+import { children, cli, folder, ROOT, seededFolder, serveInChild, workspaces } from './data-folder-support';
 import { startTestWorkspace } from './harness';
 
 const canUnshare = spawnSync('unshare', ['-n', 'true']).status === 0;
@@ -15,7 +15,7 @@ const canUnshare = spawnSync('unshare', ['-n', 'true']).status === 0;
 describe('one owner per data folder', () => {
   it('refuses a second server on the same folder, naming the first, and the first keeps serving', async () => {
     const dataDir = folder();
-    const first = await startTestWorkspace('pglite', { dataDir });
+    const first = await startTestWorkspace('pglite', { dataDir, fromTemplate: true });
     workspaces.push(first);
     const second = startWorkspace({ dataDir, port: 0, log: () => undefined });
     await expect(second).rejects.toBeInstanceOf(DataFolderInUse);
@@ -26,7 +26,7 @@ describe('one owner per data folder', () => {
   });
 
   it('a second server process exits in one line, and what the first acknowledged survives its restart', async () => {
-    const dataDir = folder();
+    const dataDir = seededFolder();
     const { child, url } = await serveInChild(dataDir);
     const token = await linkWithCode(url, await adminCode(dataDir));
     const items = Array.from({ length: 20 }, (_, n) =>
@@ -55,7 +55,7 @@ describe('one owner per data folder', () => {
   });
 
   it('stops at once when its lock is taken over (another host, after a network file system’s outage)', async () => {
-    const dataDir = folder();
+    const dataDir = seededFolder();
     const { child, url } = await serveInChild(dataDir);
     const token = await linkWithCode(url, await adminCode(dataDir));
     const item = feedbackItem({ id: randomUUID(), campaignId: null });
@@ -81,7 +81,7 @@ describe('one owner per data folder', () => {
   });
 
   it('takes over at once from a server killed with SIGKILL mid-ingest, with every acknowledged verdict', async () => {
-    const dataDir = folder();
+    const dataDir = seededFolder();
     const { child, url } = await serveInChild(dataDir);
     const token = await linkWithCode(url, await adminCode(dataDir));
     const acknowledged: string[] = [];
@@ -158,7 +158,7 @@ describe('one owner per data folder', () => {
 
   it('lets the CLI through a running server’s socket, and refuses when the holder has no socket', async () => {
     const dataDir = folder();
-    const ws = await startTestWorkspace('pglite', { dataDir });
+    const ws = await startTestWorkspace('pglite', { dataDir, fromTemplate: true });
     workspaces.push(ws);
     expect(await cli('invite', '--name', 'Ana Ruiz', '--role', 'rep', '--data', dataDir)).toMatch(
       /^Invited Ana Ruiz/,

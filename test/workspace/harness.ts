@@ -25,6 +25,19 @@ function pgliteTemplate(): string | undefined {
   }
 }
 
+/**
+ * Puts a copy of the migrated template into `dataDir` as its database, as a fresh workspace start in
+ * these tests does: for a folder a child process or the CLI opens first (a database made there would
+ * cost each about 4 s of initdb and migrations). What a first start does besides (the workspace and
+ * its first admin) is still done by whatever opens it. Without a template (outside the workspace
+ * suite) the folder is left empty, to be made by its first opener.
+ */
+export function seedFromTemplate(dataDir: string): string {
+  const template = pgliteTemplate();
+  if (template) cpSync(template, join(dataDir, 'db'), { recursive: true });
+  return dataDir;
+}
+
 export interface TestWorkspace extends RunningWorkspace {
   dataDir: string;
   databaseUrl: string | undefined;
@@ -61,11 +74,7 @@ export async function startTestWorkspace(
 ): Promise<TestWorkspace> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sameroom-ws-'));
   // A fresh embedded workspace starts from a copy of the migrated template (./pglite-template.ts).
-  const template =
-    kind === 'pglite' && (!options.dataDir || fromTemplate) && !options.inMemory
-      ? pgliteTemplate()
-      : undefined;
-  if (template) cpSync(template, join(dataDir, 'db'), { recursive: true });
+  if (kind === 'pglite' && (!options.dataDir || fromTemplate) && !options.inMemory) seedFromTemplate(dataDir);
   const databaseUrl =
     kind === 'postgres' ? (options.databaseUrl ?? (await freshPostgresDatabase())) : undefined;
   const running = await startWorkspace({
