@@ -3,29 +3,29 @@
  *
  *   1. unit                                                   reports/unit.json
  *   2. the builds the end-to-end tests load (once)
- *   3. the workspace suite, and beside it the 10 chaos rounds    reports/workspace.json, reports/chaos.json
- *      then the verdict tests in Chromium                          reports/e2e-beside.json
+ *   3. at once: the workspace suite                           reports/workspace.json
+ *               the 10 chaos rounds                           reports/chaos.json
+ *               the verdict, full-disk and Options tests      reports/e2e-beside.json
  *   4. the other end-to-end tests, one browser at a time        reports/e2e.json
  *
- * The chaos rounds spend most of their four minutes waiting (each verdict waits out its 10 s Undo
- * window before it is sent; the browser, the workspace and the proxy use about a quarter of one core),
- * so they run beside the workspace suite rather than after it, and so do the verdict tests after them
- * (two and a half minutes, mostly waiting out Undo windows): together they end about when the
- * workspace suite does (npm test: about 13 minutes instead of 16). With the lead-panel tests there
- * too, they ended after it (chaos rounds take 4 to 5 minutes), for no gain. They are Chromium's, which
- * binds no fixed port (Firefox's fixture server takes port 443), and no test in them times the
- * browser. Every step runs even when one before it failed (the reports say what failed where); the
- * exit code is 1 when any did. SIGINT or SIGTERM (a process manager's or CI's stop, which npm passes
- * on) goes to the running suites, which stop their browsers and servers; nothing more is started, and
- * the run ends failed.
+ * The chaos rounds and the BESIDE files spend most of their four and four and a half minutes waiting
+ * (each verdict waits out its 10 s Undo window before it is sent; a browser, the workspace and the
+ * proxy use about a quarter of one core), so each runs in a Chromium of its own beside the workspace
+ * suite, which keeps the two cores busy: together they end about when the workspace suite does.
+ * They are Chromium's, which binds no fixed port (Firefox's fixture server takes port 443), and no test
+ * in them times the browser. Every step runs even when one before it failed (the reports say what
+ * failed where); the exit code is 1 when any did. SIGINT or SIGTERM (a process manager's or CI's stop,
+ * which npm passes on) goes to the running suites, which stop their browsers and servers; nothing more
+ * is started, and the run ends failed.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildForEndToEnd } from '../test/e2e/harness/builds';
+import { ensureFixtureCertificate } from '../test/e2e/harness/fixture-server';
 
 const CHAOS = 'test/e2e/chaos.chromium.test.ts';
-/** End-to-end files that run beside the workspace suite, after the chaos rounds. */
+/** End-to-end files that run beside the workspace suite and the chaos rounds. */
 const BESIDE = [
   'test/e2e/verdicts.chromium.test.ts',
   'test/e2e/full-disk.chromium.test.ts',
@@ -109,15 +109,15 @@ const buildsMade = await (stopping ? Promise.reject(new Error('stopped')) : buil
 console.log(`\nbuilds for the end-to-end tests: ${Math.round((Date.now() - buildStarted) / 1000)} s\n`);
 results.push(buildsMade);
 
-/** The chaos rounds, then the BESIDE files: what runs beside the workspace suite. */
-async function besideTheWorkspace(): Promise<boolean[]> {
-  if (!buildsMade) return [false, false];
-  const chaos = await endToEnd('chaos (10 rounds)', [CHAOS], 'chaos.json');
-  return [chaos, await endToEnd('end to end (beside the workspace suite)', BESIDE, 'e2e-beside.json')];
-}
-
-const [workspace, beside] = await Promise.all([script('workspace'), besideTheWorkspace()]);
-results.push(workspace, ...beside);
+// Made once here: the two end-to-end runs below would each make it at once on a fresh clone.
+if (buildsMade) ensureFixtureCertificate();
+results.push(
+  ...(await Promise.all([
+    script('workspace'),
+    buildsMade ? endToEnd('chaos (10 rounds)', [CHAOS], 'chaos.json') : false,
+    buildsMade ? endToEnd('end to end (beside the workspace suite)', BESIDE, 'e2e-beside.json') : false,
+  ])),
+);
 
 results.push(
   buildsMade
