@@ -68,7 +68,14 @@ async function rep(ws: TestWorkspace) {
   const acknowledged = new Set<string>();
   let record = 0;
   const post = async (items = batch()) => {
-    const response = await ws.call('POST', '/api/v1/feedback', { token, body: { items } });
+    // A batch whose connection was reset is sent again, as the extension's outbox does (stored once by
+    // its ids). fillDisk blocks this process (the workspace's too) for seconds on a loaded machine: the
+    // next request could go out on a kept-alive socket the server closed as idle in the same turn.
+    const send = () => ws.call('POST', '/api/v1/feedback', { token, body: { items } });
+    const response = await send().catch((error: Error & { cause?: { code?: string } }) => {
+      if (error.cause?.code !== 'ECONNRESET') throw error;
+      return send();
+    });
     if (response.status === 200)
       for (const result of ((await response.json()) as { results: Array<{ id: string; status: string }> })
         .results)

@@ -234,3 +234,47 @@ describe('a PostgreSQL server the workspace cannot use as DATABASE_URL says', ()
     }
   });
 });
+
+describe('a PostgreSQL server that ends the workspace’s connections (a restart, a failover, an idle timeout)', () => {
+  it('goes on serving: the next request connects again, and the log says so once', async () => {
+    // The database's own lines go to the server's standard error.
+    const said = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const lines = () => said.mock.calls.map(([line]) => String(line));
+    const databaseUrl = await freshPostgresDatabase();
+    const ws = await startTestWorkspace('postgres', { databaseUrl });
+    try {
+      // Several requests at once: the pool keeps several idle connections after them.
+      const reads = await Promise.all(
+        Array.from({ length: 4 }, () => ws.call('GET', '/api/v1/campaigns', { token: ws.adminToken })),
+      );
+      expect(reads.map((read) => read.status)).toEqual([200, 200, 200, 200]);
+      // What a server's restart or a failover does to them: ended by the server, as an administrator would.
+      const admin = new pg.Client({ connectionString: `${inject('postgresUrl')}/postgres` });
+      await admin.connect();
+      try {
+        const name = new URL(databaseUrl).pathname.slice(1);
+        const ended = await admin.query<{ n: number }>(
+          'SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = $1',
+          [name],
+        );
+        expect(ended.rows[0]!.n).toBeGreaterThan(0);
+      } finally {
+        await admin.end();
+      }
+      // Before, the pool's 'error' event for an idle connection was heard by no one: the process ended.
+      await vi.waitFor(() =>
+        expect(lines()).toContainEqual(
+          expect.stringMatching(
+            /^workspace: the database server closed an idle connection \(terminating connection due to administrator command\); the next request connects again\.$/,
+          ),
+        ),
+      );
+      expect(lines().filter((line) => line.includes('closed an idle connection'))).toHaveLength(1);
+      const brief = await ws.call('POST', '/api/v1/campaigns', { token: ws.adminToken, body: briefInput() });
+      expect(brief.status).toBe(201);
+    } finally {
+      said.mockRestore();
+      await ws.close();
+    }
+  });
+});

@@ -365,6 +365,18 @@ async function openPostgres(url: string, options: DatabaseOptions = {}): Promise
   // The server answered (or the start failed, said in words): the pool connects as it is used.
   await firstConnection(url, options);
   const pool = new pg.Pool({ connectionString: url, max: 10, options: '-c TimeZone=UTC' });
+  // An idle connection the server ends (its restart or upgrade, a failover, pg_terminate_backend, a
+  // proxy's idle timeout) is an 'error' event of the pool, which drops it and connects anew at the next
+  // query. Unheard, that event ended the workspace's process: a managed database's maintenance window
+  // stopped the team's workspace. Said in the log once a minute.
+  let idleLostSaidAt = Number.NEGATIVE_INFINITY;
+  pool.on('error', (error) => {
+    if (Date.now() - idleLostSaidAt < 60_000) return;
+    idleLostSaidAt = Date.now();
+    options.log?.(
+      `workspace: the database server closed an idle connection (${error.message}); the next request connects again.`,
+    );
+  });
   let diskFullSaidAt = Number.NEGATIVE_INFINITY;
   /**
    * A full disk on the server (53100) fails the statement whole, and the server goes on once space is
