@@ -4,7 +4,7 @@ import { t } from '../lib/i18n';
 import type { CampaignList } from '../lib/messages';
 import type { Verdict } from '../lib/protocol';
 import { LIMITS } from '../lib/protocol/limits';
-import { withUndone } from '../lib/store/draft-text';
+import { noteTooLong, withUndone } from '../lib/store/draft-text';
 import type { Draft } from '../lib/store/drafts';
 import { NoteField, RegionSelect, VerdictSelect } from './VerdictFields';
 
@@ -94,6 +94,8 @@ export function QuickVerdict(props: {
       problem.value = t('quickPickCampaign');
       return;
     }
+    // The note's box says how much to shorten.
+    if (noteTooLong(note.value)) return;
     busy.value = true;
     const sent = {
       campaignId: campaignId.value,

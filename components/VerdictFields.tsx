@@ -4,8 +4,16 @@ import { t, verdictLabel } from '../lib/i18n';
 import type { Verdict } from '../lib/protocol';
 import { VERDICTS } from '../lib/protocol/constants';
 import { LIMITS } from '../lib/protocol/limits';
+import { noteTooLong } from '../lib/store/draft-text';
 
-/** The rep's note for marketing, bounded as the protocol bounds it. */
+/** A count as the rep's language writes it (2,150). */
+const formatCount = (n: number) => n.toLocaleString();
+
+/**
+ * The rep's note for marketing, bounded as the protocol bounds it: typing stops at the bound. A note
+ * put back longer (an undone verdict's before what was written since) is shown whole, with how much
+ * to shorten before it can be sent.
+ */
 export function NoteField(props: {
   value: Signal<string>;
   class?: string;
@@ -25,6 +33,11 @@ export function NoteField(props: {
           props.value.value = event.currentTarget.value;
         }}
       />
+      {noteTooLong(props.value.value) && (
+        <span class="sr-warning" role="status">
+          {t('noteTooLong', formatCount(props.value.value.length), formatCount(LIMITS.note))}
+        </span>
+      )}
       {props.notKept && (
         <span class="sr-warning" role="status">
           {t('draftNotKept', props.notKept)}

@@ -4,7 +4,7 @@ import { t, verdictLabel, verdictShortLabel } from '../lib/i18n';
 import type { HistoryEntry, VerdictSetup } from '../lib/messages';
 import type { Answer, Verdict } from '../lib/protocol';
 import { VERDICTS } from '../lib/protocol/constants';
-import { withUndone } from '../lib/store/draft-text';
+import { noteTooLong, withUndone } from '../lib/store/draft-text';
 import { AnswerFields, type Answers, NoteField, RegionSelect } from './VerdictFields';
 
 /** Where the last click stands, as the panel tells the rep. */
@@ -141,6 +141,13 @@ export function VerdictForm(props: VerdictFormProps) {
   }, [sending]);
   const send = async (verdict: Verdict) => {
     if (sending.kind === 'saving') return;
+    if (noteTooLong(note.value)) {
+      // The box says how much to shorten: shown, with the keyboard in it.
+      more.value = true;
+      props.onMoreOpen(true);
+      setTimeout(() => noteBox.current?.focus(), 0);
+      return;
+    }
     const given = questions
       .map((question) => ({ question, answer: answers.value[question] ?? '' }))
       .filter(({ answer }) => answer.trim() !== '');

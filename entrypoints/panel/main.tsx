@@ -22,8 +22,7 @@ import {
 } from '../../lib/platform/panel-prefs';
 import { offerViewChannel, pushesInOrder, viewPortName } from '../../lib/platform/view-channel';
 import type { Answer, Verdict } from '../../lib/protocol';
-import { LIMITS } from '../../lib/protocol/limits';
-import { draftWasSent, withUndone } from '../../lib/store/draft-text';
+import { DRAFT_NOTE_LIMIT, draftWasSent, withUndone } from '../../lib/store/draft-text';
 import type { Draft } from '../../lib/store/drafts';
 import { type Wakers, wakeAll, wokenWithin } from '../../lib/wakers';
 import './view.css';
@@ -74,19 +73,36 @@ const writeDraft = () => {
   const draft = shownDraft();
   if (draftText(draft) !== keptText) keepDraft(draftKey, draft);
 };
-/** Drafts sent to be kept whose answer the worker took with it: sent again once it is back. */
+/**
+ * Drafts not kept yet: sent again when the worker took the answer with it (once it is back), and
+ * every KEEP_RETRY_MS while the browser refuses them (its storage full), until it takes them.
+ */
 const unkept = new Map<string, Draft>();
 /** Why the last draft could not be kept (the browser's storage full): said under the note. */
 const notKept = signal<string | null>(null);
+const KEEP_RETRY_MS = 3_000;
+/** Whether a retry of the unkept drafts is due. */
+let keepRetrying = false;
 
 /** Kept by the background, in its database: a browser that crashes or closes gives it back. */
 function keepDraft(key: string, draft: Draft): void {
   unkept.set(key, draft);
   void ask({ kind: 'keepDraft', leadKey: key, draft }).then((answer) => {
     if ('lost' in answer) return;
-    if (unkept.get(key) === draft) unkept.delete(key);
     notKept.value = answer.ok ? null : answer.error;
-    if (answer.ok && key === draftKey) keptText = draftText(draft);
+    if (!answer.ok) {
+      // Without it, a draft refused once stayed unkept after space was freed, until the next keystroke.
+      if (!keepRetrying) {
+        keepRetrying = true;
+        setTimeout(() => {
+          keepRetrying = false;
+          for (const [again, unsaved] of unkept) keepDraft(again, unsaved);
+        }, KEEP_RETRY_MS);
+      }
+      return;
+    }
+    if (unkept.get(key) === draft) unkept.delete(key);
+    if (key === draftKey) keptText = draftText(draft);
   });
 }
 
@@ -102,6 +118,21 @@ async function readDraft(key: string): Promise<void> {
   addKept(key, answer.ok ? answer.reply : null);
 }
 
+/**
+ * After the worker was gone: what another tab kept for the shown lead meanwhile was pushed to no one
+ * here. Read again, it takes the place of the older text, as a push would have (takeDraft); without
+ * it, this view's next keystroke wrote its older text over the other tab's.
+ */
+async function rereadDraft(key: string): Promise<void> {
+  const known = keptText;
+  const answer = await ask<Draft | null>({ kind: 'draft', leadKey: key });
+  if (draftKey !== key || draftRead !== key || 'lost' in answer || !answer.ok) return;
+  const stored = answer.reply ?? { note: '', answers: {} };
+  // Unchanged since this view last knew it, or changed by this view itself meanwhile.
+  if (keptText !== known || draftText(stored) === known || unkept.has(key)) return;
+  takeDraft(key, stored);
+}
+
 /** The draft kept for the lead shown, added to what was typed in the box before it was read. */
 function addKept(key: string, stored: Draft | null): void {
   draftRead = key;
@@ -109,7 +140,7 @@ function addKept(key: string, stored: Draft | null): void {
   if (stored) {
     const typed = note.value;
     if (!typed.includes(stored.note))
-      note.value = (typed === '' ? stored.note : `${stored.note}\n${typed}`).slice(0, LIMITS.note);
+      note.value = (typed === '' ? stored.note : `${stored.note}\n${typed}`).slice(0, DRAFT_NOTE_LIMIT);
     const typedAnswers = Object.entries(answers.value).filter(([, answer]) => answer !== '');
     answers.value = { ...stored.answers, ...Object.fromEntries(typedAnswers) };
   }
@@ -284,6 +315,7 @@ function connect(): void {
   // What the last worker took with it: drafts it did not answer for, and the shown lead's kept draft.
   for (const [key, draft] of unkept) keepDraft(key, draft);
   if (draftKey && draftRead !== draftKey) void readDraft(draftKey);
+  else if (draftKey) void rereadDraft(draftKey);
   // The worker stopped (or was updated): what was asked gets an answer, and the view connects again.
   connected.onDisconnect.addListener(() => {
     channel?.close();

@@ -39,11 +39,29 @@ const undone = signal<QuickVerdictInput | null>(null);
 let keptQuick: Draft | null = null;
 /** Why the form could not be kept (the browser's storage full): said under the note. */
 const quickNotKept = signal<string | null>(null);
+/** The form as last typed, until the background has kept it. */
+let quickUnkept: Draft | null = null;
+/** While the browser refuses to keep the form (its storage full), it is tried again this often. */
+const KEEP_RETRY_MS = 3_000;
+/** Whether a retry of the unkept form is due. */
+let quickRetrying = false;
 /** Kept as it is typed, not when the popup closes: it closes at any click outside it. */
-const keepQuick = (draft: Draft) =>
+function keepQuick(draft: Draft): void {
+  quickUnkept = draft;
   void askBackground({ type: 'keepDraft', key: 'quick', draft }).then((answer) => {
+    // Typed again since: the newer form's answer says.
+    if (quickUnkept !== draft) return;
     quickNotKept.value = answer.ok ? null : answer.error;
+    if (answer.ok) quickUnkept = null;
+    else if (!quickRetrying) {
+      quickRetrying = true;
+      setTimeout(() => {
+        quickRetrying = false;
+        if (quickUnkept) keepQuick(quickUnkept);
+      }, KEEP_RETRY_MS);
+    }
   });
+}
 
 const openOptions = () => void askBackground({ type: 'openOptions' }).then(() => window.close());
 

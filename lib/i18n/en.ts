@@ -237,6 +237,8 @@ export const en = {
   errStorageFull:
     'This browser has no room left to store it (the disk is full, or its storage for extensions is used up): nothing was saved. Free some space, then try again.',
   draftNotKept: 'Not kept in this browser, only on this page while it stays open: $1',
+  noteTooLong:
+    'This note has $1 characters; a verdict’s note holds up to $2. Shorten it to send the verdict (it is kept meanwhile).',
   errStorageOpen:
     'This browser could not use its storage for Sameroom (a full disk does this): nothing was saved. Free some space, then try again; if it goes on, restart the browser.',
   errCouldNot: 'Sameroom could not do that: $1',

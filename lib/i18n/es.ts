@@ -247,6 +247,8 @@ export const es: Record<MessageKey, string> = {
   errStorageFull:
     'Este navegador no tiene espacio para guardarlo (el disco está lleno o su almacenamiento para extensiones se agotó): no se guardó nada. Libera espacio y vuelve a intentarlo.',
   draftNotKept: 'No se guarda en este navegador, solo en esta página mientras siga abierta: $1',
+  noteTooLong:
+    'Esta nota tiene $1 caracteres; la nota de un veredicto admite hasta $2. Acórtala para enviar el veredicto (mientras tanto se guarda).',
   errStorageOpen:
     'Este navegador no pudo usar su almacenamiento para Sameroom (un disco lleno lo provoca): no se guardó nada. Libera espacio y vuelve a intentarlo; si continúa, reinicia el navegador.',
   errCouldNot: 'Sameroom no pudo hacerlo: $1',

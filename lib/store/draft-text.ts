@@ -1,10 +1,22 @@
 import type { Answer } from '../protocol';
+import { LIMITS } from '../protocol/limits';
 import type { Draft } from './drafts';
 
 /*
  * Kept apart from ./drafts.ts (its schema is zod's): the panel view compares drafts too, and zod is
  * 100 KB the view would load before its first render.
  */
+
+/**
+ * A draft's note may be longer than a verdict's: an undone verdict's note goes back in the box before
+ * what the rep wrote since, and a kept draft before what was typed while it was read. Nothing of
+ * either is cut off to fit (the box then says how much to shorten before sending); this bound is
+ * only against a draft grown without end, and no typing reaches it.
+ */
+export const DRAFT_NOTE_LIMIT = 10 * LIMITS.note;
+
+/** Whether a note is too long to go with a verdict. */
+export const noteTooLong = (note: string): boolean => note.length > LIMITS.note;
 
 /** What a verdict sent: its note, its answers (blank ones may be left out) and, from the popup, its address. */
 export interface SentText {
@@ -44,7 +56,10 @@ export function withUndone(since: Draft, undone: { note: string; answers: readon
   const typedAnswers = Object.entries(since.answers).filter(([, answer]) => answer.trim() !== '');
   return {
     ...since,
-    note: typed && typed !== undone.note.trim() ? `${undone.note}\n\n${since.note}` : undone.note,
+    note: (typed && typed !== undone.note.trim() ? `${undone.note}\n\n${since.note}` : undone.note).slice(
+      0,
+      DRAFT_NOTE_LIMIT,
+    ),
     answers: {
       ...Object.fromEntries(undone.answers.map(({ question, answer }) => [question, answer])),
       ...Object.fromEntries(typedAnswers),

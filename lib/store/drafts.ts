@@ -2,7 +2,7 @@ import type { IDBPDatabase, IDBPObjectStore } from 'idb';
 import { z } from 'zod';
 import { LIMITS, Verdict } from '../protocol';
 import type { SameroomDb } from './db';
-import { draftWasSent, type SentText } from './draft-text';
+import { DRAFT_NOTE_LIMIT, draftWasSent, type SentText } from './draft-text';
 
 /** Where a draft was typed: a lead's panel (`lead:` and the lead's key) or the popup's quick form. */
 export const DraftKey = z.union([
@@ -18,10 +18,11 @@ export const leadDraftKey = (leadKey: string): DraftKey => `lead:${leadKey}`;
 
 /**
  * A note and answers typed and not sent yet; the popup's quick form keeps its other fields with them.
- * The limits are the fields' own (what a field cannot hold, a draft need not either).
+ * The limits are the fields' own (what a field cannot hold, a draft need not either), but for the
+ * note: an Undo or a kept draft put back before what was typed can make it longer than a verdict's.
  */
 export const Draft = z.strictObject({
-  note: z.string().max(LIMITS.note),
+  note: z.string().max(DRAFT_NOTE_LIMIT),
   /** By question. */
   answers: z
     .record(z.string().max(LIMITS.short), z.string().max(LIMITS.short))

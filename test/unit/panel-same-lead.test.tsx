@@ -41,6 +41,8 @@ function wire() {
     background: [] as Array<(m: unknown) => void>,
   };
   const gone: Array<() => void> = [];
+  /** The view's listeners: told only when the worker goes (restart), not when a test ends. */
+  const viewGone: Array<() => void> = [];
   let open = true;
   const deliver = (to: Array<(m: unknown) => void>, message: unknown) => {
     if (!open) throw new Error('Attempting to use a disconnected port object');
@@ -64,14 +66,23 @@ function wire() {
     name: 'sameroom-panel',
     postMessage: (message: unknown) => deliver(listeners.background, message),
     onMessage: { addListener: (listener: (m: unknown) => void) => void listeners.view.push(listener) },
-    onDisconnect: { addListener: () => undefined },
+    onDisconnect: { addListener: (listener: () => void) => void viewGone.push(listener) },
     disconnect: close,
   };
-  return { background, view, close };
+  /** The service worker stopped: both ends are told, and the view connects again. */
+  const restart = () => {
+    close();
+    for (const listener of viewGone) listener();
+  };
+  return { background, view, close, restart };
 }
 
 let panels: PanelSessions;
 const closers: Array<() => void> = [];
+/** The ports of the views opened, by tab: the newest last. */
+const ports = new Map<number, Array<ReturnType<typeof wire>>>();
+/** How many keepDraft requests to refuse next, as a browser with its storage full does. */
+let refuseKeeps = 0;
 
 beforeEach(async () => {
   const db = await openSameroomDb();
@@ -86,14 +97,22 @@ beforeEach(async () => {
     outboxChanged: () => void panels.refreshHistory(),
   };
   panels = new PanelSessions({
-    ask: async (message: Message) =>
-      message.type === 'lead' ? { ok: true, reply: MATCHED } : handleMessage(message, PANEL_VIEW, deps),
+    ask: async (message: Message) => {
+      if (message.type === 'lead') return { ok: true, reply: MATCHED };
+      if (message.type === 'keepDraft' && refuseKeeps > 0) {
+        refuseKeeps--;
+        return { ok: false, error: 'This browser has no room left to store it.' };
+      }
+      return handleMessage(message, PANEL_VIEW, deps);
+    },
     history: async (lead) => leadHistory(await openSameroomDb(), lead),
     askPage: async () => ({ lead: LEAD, url: URL_A, label: 'Salesforce Lightning' }),
   });
 });
 
 afterEach(() => {
+  refuseKeeps = 0;
+  ports.clear();
   for (const close of closers.splice(0)) close();
   document.body.innerHTML = '';
   vi.restoreAllMocks();
@@ -109,6 +128,7 @@ async function openTab(tabId: number) {
   vi.spyOn(browser.runtime, 'connect').mockImplementation(() => {
     const port = wire();
     closers.push(port.close);
+    ports.set(tabId, [...(ports.get(tabId) ?? []), port]);
     panels.connect(tabId, port.background);
     return port.view as unknown as ReturnType<typeof browser.runtime.connect>;
   });
@@ -119,6 +139,10 @@ async function openTab(tabId: number) {
   const box = () => container.querySelector('textarea')!;
   return {
     box,
+    /** What is said under the note. */
+    warnings: () => [...container.querySelectorAll('.sr-warning')].map((warning) => warning.textContent),
+    /** Its tab's service worker stops; the view connects again on its own. */
+    restartWorker: () => ports.get(tabId)!.at(-1)!.restart(),
     type(text: string) {
       box().value = text;
       box().dispatchEvent(new Event('input', { bubbles: true }));
@@ -224,5 +248,52 @@ describe('one lead open in two tabs', () => {
     const all = await everything();
     expect(all).toContain('Budget approved.');
     expect(all).toContain('Call again in June.');
+  });
+
+  it('takes what the other tab kept while its worker was away, rather than write its older text over it', async () => {
+    const a = await openTab(1);
+    const b = await openTab(2);
+    a.type('Budget approved.');
+    await vi.waitFor(() => expect(b.box().value).toBe('Budget approved.'));
+    // Tab 2's worker restarts; meanwhile tab 1 keeps more, and its push reaches no view of tab 2.
+    b.restartWorker();
+    a.type('Budget approved. Ask for Jo.');
+    await vi.waitFor(async () => expect(await kept()).toBe('Budget approved. Ask for Jo.'));
+    // Connected again, tab 2 shows what was kept (before, it kept showing the older text, and the
+    // rep's next keystroke there wrote it over tab 1's).
+    await vi.waitFor(() => expect(b.box().value).toBe('Budget approved. Ask for Jo.'));
+    b.type(`${b.box().value} Demo in May.`);
+    await vi.waitFor(async () => expect(await kept()).toBe('Budget approved. Ask for Jo. Demo in May.'));
+    expect(await everything()).toBe('Budget approved. Ask for Jo. Demo in May.');
+  });
+});
+
+describe('a draft the browser could not keep', () => {
+  it('is kept once the browser takes it again, without another keystroke', async () => {
+    const a = await openTab(1);
+    refuseKeeps = 1;
+    a.type('Wants a call on Monday.');
+    await vi.waitFor(() => expect(a.warnings().join(' ')).toContain('Not kept in this browser'));
+    expect(await kept()).toBeUndefined();
+    // Before, it stayed unkept until the rep typed again: lost with a crash meanwhile.
+    await vi.waitFor(async () => expect(await kept()).toBe('Wants a call on Monday.'), { timeout: 6_000 });
+    await vi.waitFor(() => expect(a.warnings().join(' ')).not.toContain('Not kept in this browser'));
+  });
+
+  it('keeps whole an undone note put back before what was typed since, longer together than a verdict takes', async () => {
+    const a = await openTab(1);
+    const first = `Budget approved: ${'x'.repeat(1_900)}`;
+    a.type(first);
+    a.click('good_fit');
+    await vi.waitFor(async () => expect(await saved()).toHaveLength(1));
+    const since = `Call again in June: ${'y'.repeat(1_500)}`;
+    a.type(since);
+    await vi.waitFor(async () => expect(await kept()).toBe(since));
+    a.undo();
+    await vi.waitFor(async () => expect(await saved()).toEqual([]));
+    // Before, the draft refused a note over 2,000 characters: the box showed it, the browser kept none.
+    await vi.waitFor(async () => expect(await kept()).toBe(`${first}\n\n${since}`));
+    expect(a.warnings().join(' ')).toContain('Shorten it to send the verdict');
+    expect(await everything()).toBe(`${first}\n\n${since}`);
   });
 });

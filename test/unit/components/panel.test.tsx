@@ -402,6 +402,37 @@ describe('the panel', () => {
       );
     });
 
+    it('keeps every word of a note put back longer than a verdict takes, says how much to shorten, and sends nothing until it fits', async () => {
+      const { container, props } = mount(matched());
+      const box = () => container.querySelector('textarea')!;
+      const since = `Typed after Saved: ${'y'.repeat(1_500)}`;
+      box().value = since;
+      box().dispatchEvent(new Event('input'));
+      const undone = `Looked fake: ${'x'.repeat(1_900)}`;
+      props.sending.value = { kind: 'undone', verdict: 'spam', note: undone, region: 'DACH' };
+      await tick();
+      // Before, the box held it whole but the kept draft and the verdict refused it (over 2,000).
+      expect(box().value).toBe(`${undone}\n\n${since}`);
+      const warning = [...container.querySelectorAll('.sr-warning')].find((el) =>
+        el.textContent?.includes('characters'),
+      );
+      expect(warning?.textContent).toBe(
+        `This note has ${(undone.length + 2 + since.length).toLocaleString()} characters; a verdict’s note holds up to ${(2_000).toLocaleString()}. Shorten it to send the verdict (it is kept meanwhile).`,
+      );
+      buttons(container)[0]!.click();
+      await tick();
+      await tick();
+      expect(props.onVerdict).not.toHaveBeenCalled();
+      expect(document.activeElement).toBe(box());
+      box().value = 'Looked fake.';
+      box().dispatchEvent(new Event('input'));
+      await tick();
+      expect(container.textContent).not.toContain('Shorten it');
+      buttons(container)[0]!.click();
+      await tick();
+      expect(props.onVerdict).toHaveBeenCalledWith('good_fit', 'Looked fake.', 'DACH', []);
+    });
+
     it('keeps what the rep typed while the verdict was saving', async () => {
       let finish: (saved: boolean) => void = () => undefined;
       const { container, props } = mount(matched());

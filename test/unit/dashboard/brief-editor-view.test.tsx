@@ -23,7 +23,7 @@ describe('the brief editor', () => {
       input(id).dispatchEvent(new Event('input', { bubbles: true }));
     };
     type('f-avgDealValue', 'lots');
-    type('f-talkingPoints', 'Fast\n' + 'x'.repeat(300));
+    type('f-talkingPoints', `Fast\n${'x'.repeat(300)}`);
     const save = document.querySelector<HTMLButtonElement>('button[type="submit"]')!;
     save.focus();
     document.querySelector('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));

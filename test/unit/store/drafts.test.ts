@@ -4,8 +4,8 @@ import { adapterFor } from '../../../lib/crm';
 import type { SenderInfo } from '../../../lib/messages';
 import { LIMITS } from '../../../lib/protocol';
 import { openSameroomDb } from '../../../lib/store/db';
-import { draftWasSent, withUndone } from '../../../lib/store/draft-text';
-import { forgetSentDraft, keepDraft, keptDraft, leadDraftKey } from '../../../lib/store/drafts';
+import { DRAFT_NOTE_LIMIT, draftWasSent, noteTooLong, withUndone } from '../../../lib/store/draft-text';
+import { Draft, forgetSentDraft, keepDraft, keptDraft, leadDraftKey } from '../../../lib/store/drafts';
 
 const LEAD = leadDraftKey('salesforce:lead:00Q5g00000A1b2cEAB');
 const NOW = new Date('2026-12-03T10:00:00Z');
@@ -68,7 +68,7 @@ describe('drafts through the background’s messages', () => {
     outboxChanged: () => undefined,
   });
 
-  it('keeps and gives back a draft for the popup, and refuses one longer than the note field allows', async () => {
+  it('keeps and gives back a draft for the popup, and refuses one longer than a draft can be', async () => {
     const draft = { note: 'Half a thought', answers: {} };
     expect(await handleMessage({ type: 'keepDraft', key: 'quick', draft }, POPUP, deps())).toEqual({
       ok: true,
@@ -78,7 +78,13 @@ describe('drafts through the background’s messages', () => {
       ok: true,
       reply: draft,
     });
-    const tooLong = { note: 'x'.repeat(LIMITS.note + 1), answers: {} };
+    // Longer than a verdict's note is kept (an Undo puts one back before what was typed since)...
+    const twoNotes = { note: 'x'.repeat(2 * LIMITS.note + 2), answers: {} };
+    const kept = await handleMessage({ type: 'keepDraft', key: 'quick', draft: twoNotes }, POPUP, deps());
+    expect(kept.ok).toBe(true);
+    await handleMessage({ type: 'keepDraft', key: 'quick', draft }, POPUP, deps());
+    // ... but not without end.
+    const tooLong = { note: 'x'.repeat(DRAFT_NOTE_LIMIT + 1), answers: {} };
     const refused = await handleMessage({ type: 'keepDraft', key: 'quick', draft: tooLong }, POPUP, deps());
     expect(refused.ok).toBe(false);
     expect(await handleMessage({ type: 'draft', key: 'quick' }, POPUP, deps())).toEqual({
@@ -150,6 +156,17 @@ describe('an undone verdict back in a draft', () => {
       note: 'Asked for a reseller.\n\nTyped after Saved.',
       answers: { 'Budget?': 'Q4' },
     });
+    // Nothing cut off when the two together are longer than a verdict's note: a draft keeps it whole.
+    const long = withUndone(
+      { note: 'b'.repeat(LIMITS.note), answers: {} },
+      {
+        note: 'a'.repeat(LIMITS.note),
+        answers: [],
+      },
+    );
+    expect(long.note).toBe(`${'a'.repeat(LIMITS.note)}\n\n${'b'.repeat(LIMITS.note)}`);
+    expect(noteTooLong(long.note)).toBe(true);
+    expect(Draft.safeParse(long).success).toBe(true);
     // The same note typed again is not doubled.
     expect(withUndone({ note: ' Asked for a reseller. ', answers: {} }, undone).note).toBe(
       'Asked for a reseller.',

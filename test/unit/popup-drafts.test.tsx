@@ -1,0 +1,83 @@
+/**
+ * The popup's quick form, as entrypoints/popup/main.tsx runs it, against the real router and an
+ * IndexedDB of its own: what the rep types there is kept in the background's database.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { browser } from 'wxt/browser';
+import { type BackgroundDeps, handleMessage } from '../../lib/background/router';
+import { adapterFor } from '../../lib/crm';
+import type { CampaignList, Message, SenderInfo } from '../../lib/messages';
+import { openSameroomDb } from '../../lib/store/db';
+import { keptDraft } from '../../lib/store/drafts';
+import { LINK } from './outbox/fake-workspace';
+
+const OURS = { id: 'sameroom-test-id', origin: 'chrome-extension://sameroom-test-id/' };
+const CAMPAIGNS: CampaignList = {
+  linked: true,
+  choices: [{ id: 'c1', name: 'Spring webinar', channel: 'Webinar', status: 'active' }],
+  setup: { regions: [], region: null },
+  fetchedAt: '2026-12-05T09:00:00Z',
+};
+const POPUP: SenderInfo = { id: OURS.id, url: `${OURS.origin}popup.html`, hasTab: false };
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  document.body.innerHTML = '';
+});
+
+/** The popup opened, its messages answered by the router; `refuseKeeps` keepDraft requests refused first. */
+async function openPopup(refuseKeeps: number) {
+  const db = await openSameroomDb();
+  await db.put('link', LINK, 'current');
+  const deps: BackgroundDeps = {
+    ours: OURS,
+    isCrmUrl: (url) => adapterFor(url) !== null,
+    db: openSameroomDb,
+    openOptions: async () => undefined,
+    sync: async () => undefined,
+    outboxChanged: () => undefined,
+  };
+  let refuse = refuseKeeps;
+  vi.spyOn(browser.runtime, 'sendMessage').mockImplementation((async (message: Message) => {
+    // The workspace's campaigns, as cached (the router would ask the workspace for them).
+    if (message.type === 'campaigns') return { ok: true, reply: CAMPAIGNS };
+    if (message.type === 'keepDraft' && refuse > 0) {
+      refuse--;
+      return { ok: false, error: 'This browser has no room left to store it.' };
+    }
+    return handleMessage(message, POPUP, deps);
+  }) as never);
+  const app = document.createElement('div');
+  app.id = 'app';
+  document.body.append(app);
+  vi.resetModules();
+  await import('../../entrypoints/popup/main');
+  const note = await vi.waitFor(() => {
+    const box = app.querySelector<HTMLTextAreaElement>('.sr-form textarea');
+    if (!box) throw new Error('no quick form yet');
+    return box;
+  });
+  return {
+    type(text: string) {
+      note.value = text;
+      note.dispatchEvent(new Event('input', { bubbles: true }));
+    },
+    warnings: () => [...app.querySelectorAll('.sr-warning')].map((warning) => warning.textContent).join(' '),
+  };
+}
+
+const kept = async () => (await keptDraft(await openSameroomDb(), 'quick'))?.note;
+
+describe('the popup’s quick form', () => {
+  it('is kept once the browser takes it again, without another keystroke', async () => {
+    const popup = await openPopup(1);
+    popup.type('Met at the fair, wants pricing.');
+    await vi.waitFor(() => expect(popup.warnings()).toContain('Not kept in this browser'));
+    expect(await kept()).toBeUndefined();
+    // Before, it stayed unkept until the rep typed again: lost when the popup closed meanwhile.
+    await vi.waitFor(async () => expect(await kept()).toBe('Met at the fair, wants pricing.'), {
+      timeout: 6_000,
+    });
+    await vi.waitFor(() => expect(popup.warnings()).not.toContain('Not kept in this browser'));
+  });
+});
