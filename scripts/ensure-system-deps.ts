@@ -1,7 +1,7 @@
 /**
  * Runs before `npm test`: the end-to-end tests need Debian's Chromium and Firefox ESR, PostgreSQL's
- * server binaries, openssl, strace (one test watches the embedded database's system calls) and nginx
- * (one runs the workspace behind it). Installs what is missing (apt-get as root, or `sudo -n`), or stops with
+ * server binaries, openssl, strace (one test watches the embedded database's system calls), nginx
+ * (one runs the workspace behind it) and PgBouncer (one runs it through that). Installs what is missing (apt-get as root, or `sudo -n`), or stops with
  * the exact command to run. Never lets the tests skip for want of a browser or a database.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -41,6 +41,12 @@ const REQUIREMENTS: Requirement[] = [
   // The tests only: test/workspace/reverse-proxy.test.ts runs the workspace behind docs/deployment.md's
   // nginx. Debian puts it in /usr/sbin, which is not on an ordinary user's PATH.
   { what: 'nginx', aptPackage: 'nginx', present: () => onPath('nginx') || existsSync('/usr/sbin/nginx') },
+  // The tests only: test/workspace/pgbouncer.test.ts runs the workspace through it. In /usr/sbin too.
+  {
+    what: 'PgBouncer',
+    aptPackage: 'pgbouncer',
+    present: () => onPath('pgbouncer') || existsSync('/usr/sbin/pgbouncer'),
+  },
 ];
 
 // `npm start` needs only some of them: their apt package names as arguments (none: all of them).
