@@ -19,10 +19,32 @@ const SECURITY_HEADERS = {
   'Referrer-Policy': 'no-referrer',
 };
 
+/**
+ * A read that finds nothing where a file was listed: the dashboard being built again as the workspace
+ * starts (its build empties the folder first). The start goes on with what is there; before, it failed
+ * on the vanished file.
+ */
+function gone(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
 function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (error) {
+    if (gone(error)) return [];
+    throw error;
+  }
+  return names.flatMap((name) => {
     const path = join(dir, name);
-    return statSync(path).isDirectory() ? files(path) : [path];
+    try {
+      return statSync(path).isDirectory() ? files(path) : [path];
+    } catch (error) {
+      if (gone(error)) return [];
+      throw error;
+    }
   });
 }
 
@@ -35,8 +57,15 @@ export function serveDashboard(app: Hono, dir = DASHBOARD_DIR): void {
   const assets = new Map<string, { body: Buffer; type: string }>();
   if (built) {
     for (const file of files(dir)) {
+      let body: Buffer;
+      try {
+        body = readFileSync(file);
+      } catch (error) {
+        if (gone(error)) continue;
+        throw error;
+      }
       assets.set(`/${relative(dir, file).split('\\').join('/')}`, {
-        body: readFileSync(file),
+        body,
         type: TYPES[extname(file)] ?? 'application/octet-stream',
       });
     }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hono } from 'hono';
@@ -27,6 +27,23 @@ describe('the dashboard pages', () => {
       const response = await app.request(page);
       expect(response.status, page).toBe(200);
       expect(response.headers.get('content-type'), page).toMatch(/text\/html/);
+    }
+  });
+
+  it('starts while the dashboard is being built again: a file listed and gone is left out, not a failed start', async () => {
+    const building = mkdtempSync(join(tmpdir(), 'sameroom-dashboard-building-'));
+    try {
+      writeFileSync(join(building, 'index.html'), '<!doctype html><title>Sameroom</title>');
+      mkdirSync(join(building, 'assets'));
+      // What a build that empties the folder leaves between listing a file and reading it: a name
+      // that no longer leads to a file.
+      symlinkSync(join(building, 'assets', 'removed-by-the-build.js'), join(building, 'assets', 'main.js'));
+      const app = new Hono();
+      serveDashboard(app, building);
+      expect((await app.request('/')).status).toBe(200);
+      expect((await app.request('/assets/main.js')).status).toBe(404);
+    } finally {
+      rmSync(building, { recursive: true, force: true });
     }
   });
 });
