@@ -2,11 +2,11 @@
  * `npm test`: every suite, each writing its JSON report to reports/ (CI's .ci/run sums them).
  *
  *   1. unit                                                   reports/unit.json
- *   2. the builds the end-to-end tests load (once)
- *   3. at once: the workspace suite                           reports/workspace.json
+ *   2. the workspace suite, beside the builds the end-to-end    reports/workspace.json
+ *      tests load (once), and once they are made, beside it:
  *               the 10 chaos rounds                           reports/chaos.json
- *               the verdict, full-disk and Options tests      reports/e2e-beside.json
- *   4. the other end-to-end tests, one browser at a time        reports/e2e.json
+ *               the BESIDE files (Chromium's, and no browser)  reports/e2e-beside.json
+ *   3. the other end-to-end tests, one browser at a time        reports/e2e.json
  *
  * The chaos rounds and the BESIDE files spend most of their four and four and a half minutes waiting
  * (each verdict waits out its 10 s Undo window before it is sent; a browser, the workspace and the
@@ -25,13 +25,23 @@ import { buildForEndToEnd } from '../test/e2e/harness/builds';
 import { ensureFixtureCertificate } from '../test/e2e/harness/fixture-server';
 
 const CHAOS = 'test/e2e/chaos.chromium.test.ts';
-/** End-to-end files that run beside the workspace suite and the chaos rounds. */
+/**
+ * End-to-end files that run beside the workspace suite and the chaos rounds: Chromium's, and those
+ * with no browser, none timing anything. The verdict, full-disk and Options tests (four and a half
+ * minutes, mostly waiting out Undo windows), then the short ones, which end about when the chaos
+ * rounds do, well before the workspace suite. The accessibility audit, busy on the CPU for its 20 s,
+ * slowed the workspace suite beside it and runs after instead.
+ */
 const BESIDE = [
   'test/e2e/verdicts.chromium.test.ts',
   'test/e2e/full-disk.chromium.test.ts',
-  // About a minute, mostly waiting out Undo windows; the accessibility audit, busy on the CPU for its
-  // 20 s, slowed the workspace suite beside it and runs after instead.
   'test/e2e/options.chromium.test.ts',
+  'test/e2e/crms.chromium.test.ts',
+  'test/e2e/smoke.chromium.test.ts',
+  'test/e2e/hostile-page.chromium.test.ts',
+  'test/e2e/dashboard.test.ts',
+  'test/e2e/manifest.test.ts',
+  'test/e2e/addons-linter.test.ts',
 ];
 
 /** The suites running now: a signal to this process (npm test's, from npm) is passed on to them. */
@@ -98,6 +108,9 @@ const results: boolean[] = [];
 
 results.push(await script('unit'));
 
+// The workspace suite needs no build: it starts now, beside the builds.
+const workspace = script('workspace');
+
 const buildStarted = Date.now();
 const buildsMade = await (stopping ? Promise.reject(new Error('stopped')) : buildForEndToEnd()).then(
   () => true,
@@ -113,7 +126,7 @@ results.push(buildsMade);
 if (buildsMade) ensureFixtureCertificate();
 results.push(
   ...(await Promise.all([
-    script('workspace'),
+    workspace,
     buildsMade ? endToEnd('chaos (10 rounds)', [CHAOS], 'chaos.json') : false,
     buildsMade ? endToEnd('end to end (beside the workspace suite)', BESIDE, 'e2e-beside.json') : false,
   ])),
