@@ -59,7 +59,10 @@ describe('backups', () => {
     const back = await startTestWorkspace('pglite', { dataDir: restored, adminToken: 'unused' });
     workspaces.push(back);
     expect((await back.db.query<{ name: string }>('SELECT name FROM workspace'))[0]!.name).toBe('Old');
-  });
+    // A database made twice (schema 1, then the restore's), two starts and two CLI processes, each opening
+    // PGlite: 15-35 s, and over the suite's 60 s in a fresh clone's npm test, where it starts as the
+    // builds and the browsers' runs do.
+  }, 180_000);
 
   it('on a schedule, keeping only the newest N', async () => {
     const dataDir = folder();
@@ -119,7 +122,7 @@ describe('backups', () => {
       'before-migration',
       ...Array(10).fill('scheduled'),
     ]);
-  });
+  }, 120_000);
 
   it('restore of a missing file says so and leaves no data folder behind', async () => {
     const dataDir = join(folder(), 'restored');
