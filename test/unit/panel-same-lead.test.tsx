@@ -6,14 +6,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { browser } from 'wxt/browser';
 import { PanelSessions, type ViewPort } from '../../lib/background/panels';
-import { type BackgroundDeps, handleMessage } from '../../lib/background/router';
+import { handleMessage } from '../../lib/background/router';
 import { leadKeyOf } from '../../lib/campaigns/lead-key';
-import { adapterFor, type LeadContext } from '../../lib/crm';
+import type { LeadContext } from '../../lib/crm';
 import type { LeadView, Message, SenderInfo } from '../../lib/messages';
 import { leadHistory } from '../../lib/outbox/outbox';
 import { openSameroomDb } from '../../lib/store/db';
 import { keptDraft, leadDraftKey } from '../../lib/store/drafts';
 import { brief } from '../support/examples';
+import { backgroundDeps, OURS } from './background/deps';
 import { LINK } from './outbox/fake-workspace';
 
 const LEAD: LeadContext = {
@@ -23,7 +24,6 @@ const LEAD: LeadContext = {
   signals: {},
 };
 const URL_A = 'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2cEAB/view';
-const OURS = { id: 'sameroom-test-id', origin: 'chrome-extension://sameroom-test-id/' };
 const PANEL_VIEW: SenderInfo = { id: OURS.id, url: `${OURS.origin}panel.html`, hasTab: false };
 const MATCHED: LeadView = {
   state: 'matched',
@@ -87,15 +87,8 @@ let refuseKeeps = 0;
 beforeEach(async () => {
   const db = await openSameroomDb();
   await db.put('link', LINK, 'current');
-  const deps: BackgroundDeps = {
-    ours: OURS,
-    isCrmUrl: (url) => adapterFor(url) !== null,
-    db: openSameroomDb,
-    openOptions: async () => undefined,
-    sync: async () => undefined,
-    // As entrypoints/background.ts: every change to the outbox reaches every view's history.
-    outboxChanged: () => void panels.refreshHistory(),
-  };
+  // As entrypoints/background.ts: every change to the outbox reaches every view's history.
+  const deps = backgroundDeps({ outboxChanged: () => void panels.refreshHistory() });
   panels = new PanelSessions({
     ask: async (message: Message) => {
       if (message.type === 'lead') return { ok: true, reply: MATCHED };

@@ -4,14 +4,13 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { browser } from 'wxt/browser';
-import { type BackgroundDeps, handleMessage } from '../../lib/background/router';
-import { adapterFor } from '../../lib/crm';
+import { handleMessage } from '../../lib/background/router';
 import type { CampaignList, Message, SenderInfo } from '../../lib/messages';
 import { openSameroomDb } from '../../lib/store/db';
 import { keptDraft } from '../../lib/store/drafts';
+import { backgroundDeps, OURS } from './background/deps';
 import { LINK } from './outbox/fake-workspace';
 
-const OURS = { id: 'sameroom-test-id', origin: 'chrome-extension://sameroom-test-id/' };
 const CAMPAIGNS: CampaignList = {
   linked: true,
   choices: [{ id: 'c1', name: 'Spring webinar', channel: 'Webinar', status: 'active' }],
@@ -29,14 +28,7 @@ afterEach(() => {
 async function openPopup(refuseKeeps: number) {
   const db = await openSameroomDb();
   await db.put('link', LINK, 'current');
-  const deps: BackgroundDeps = {
-    ours: OURS,
-    isCrmUrl: (url) => adapterFor(url) !== null,
-    db: openSameroomDb,
-    openOptions: async () => undefined,
-    sync: async () => undefined,
-    outboxChanged: () => undefined,
-  };
+  const deps = backgroundDeps();
   let refuse = refuseKeeps;
   vi.spyOn(browser.runtime, 'sendMessage').mockImplementation((async (message: Message) => {
     // The workspace's campaigns, as cached (the router would ask the workspace for them).

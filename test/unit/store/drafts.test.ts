@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { type BackgroundDeps, handleMessage } from '../../../lib/background/router';
-import { adapterFor } from '../../../lib/crm';
+import { handleMessage } from '../../../lib/background/router';
 import type { SenderInfo } from '../../../lib/messages';
 import { LIMITS } from '../../../lib/protocol';
 import { openSameroomDb } from '../../../lib/store/db';
 import { DRAFT_NOTE_LIMIT, draftWasSent, noteTooLong, withUndone } from '../../../lib/store/draft-text';
 import { Draft, forgetSentDraft, keepDraft, keptDraft, leadDraftKey } from '../../../lib/store/drafts';
+import { backgroundDeps, OURS } from '../background/deps';
 
 const LEAD = leadDraftKey('salesforce:lead:00Q5g00000A1b2cEAB');
 const NOW = new Date('2026-12-03T10:00:00Z');
-const OURS = { id: 'sameroom-test-id', origin: 'chrome-extension://sameroom-test-id/' };
 const POPUP: SenderInfo = { id: OURS.id, url: `${OURS.origin}popup.html`, hasTab: false };
 
 describe('what a rep typed and did not send, kept in the background’s database', () => {
@@ -59,14 +58,7 @@ describe('what a rep typed and did not send, kept in the background’s database
 });
 
 describe('drafts through the background’s messages', () => {
-  const deps = (): BackgroundDeps => ({
-    ours: OURS,
-    isCrmUrl: (url) => adapterFor(url) !== null,
-    db: openSameroomDb,
-    openOptions: async () => undefined,
-    sync: async () => undefined,
-    outboxChanged: () => undefined,
-  });
+  const deps = () => backgroundDeps();
 
   it('keeps and gives back a draft for the popup, and refuses one longer than a draft can be', async () => {
     const draft = { note: 'Half a thought', answers: {} };
