@@ -12,10 +12,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { freePort } from '../../scripts/postgres-server';
 import {
   type ChromiumSession,
   closeServiceWorker,
@@ -74,15 +74,6 @@ export interface ChaosFigures {
   /** Network faults in rounds with verdicts to send that no batch met: each one a round that tested less. */
   faultsMissed: number;
   seconds: number;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

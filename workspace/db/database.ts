@@ -359,6 +359,16 @@ async function firstConnection(url: string, options: DatabaseOptions): Promise<v
   }
 }
 
+/** A log line said at most once a minute (the first at once): for what repeats with every request. */
+function oncePerMinute(log: ((line: string) => void) | undefined): (line: string) => void {
+  let saidAt = Number.NEGATIVE_INFINITY;
+  return (line) => {
+    if (Date.now() - saidAt < 60_000) return;
+    saidAt = Date.now();
+    log?.(line);
+  };
+}
+
 async function openPostgres(url: string, options: DatabaseOptions = {}): Promise<Database> {
   // The server answered (or the start failed, said in words): the pool connects as it is used.
   await firstConnection(url, options);
@@ -378,15 +388,13 @@ async function openPostgres(url: string, options: DatabaseOptions = {}): Promise
   // proxy's idle timeout) is an 'error' event of the pool, which drops it and connects anew at the next
   // query. Unheard, that event ended the workspace's process: a managed database's maintenance window
   // stopped the team's workspace. Said in the log once a minute.
-  let idleLostSaidAt = Number.NEGATIVE_INFINITY;
+  const sayIdleLost = oncePerMinute(options.log);
   pool.on('error', (error) => {
-    if (Date.now() - idleLostSaidAt < 60_000) return;
-    idleLostSaidAt = Date.now();
-    options.log?.(
+    sayIdleLost(
       `workspace: the database server closed an idle connection (${error.message}); the next request connects again.`,
     );
   });
-  let diskFullSaidAt = Number.NEGATIVE_INFINITY;
+  const sayDiskFull = oncePerMinute(options.log);
   /**
    * A full disk on the server (53100) fails the statement whole, and the server goes on once space is
    * freed: said as DatabaseUnavailable, as the embedded database's is, and in the log once a minute
@@ -397,10 +405,7 @@ async function openPostgres(url: string, options: DatabaseOptions = {}): Promise
     if ((error as { code?: unknown }).code === '42501') return explainServerProblem(error, url) ?? error;
     if ((error as { code?: unknown }).code !== '53100') return error;
     const { message } = error as Error;
-    if (Date.now() - diskFullSaidAt > 60_000) {
-      diskFullSaidAt = Date.now();
-      options.log?.(`workspace: the database server's disk is full: ${message}`);
-    }
+    sayDiskFull(`workspace: the database server's disk is full: ${message}`);
     return new DatabaseUnavailable(
       `The workspace's database server has no disk space left (${message}): nothing was stored, and verdicts wait in the reps' outboxes until space is freed.`,
       true,
