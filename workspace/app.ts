@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
@@ -66,11 +67,7 @@ function crossOrigin(): MiddlewareHandler {
  * instead of reading the body from Node's request as `text()` does on its own. Here a body that declares
  * its length is checked from the header alone (Node's parser reads exactly that many bytes); only a body
  * sent without one (chunked) is counted, by bodyLimit, as it arrives.
- *
- * A declared body up to four times the limit is read and dropped before the 413: a reverse proxy (nginx)
- * writes the whole body before it reads the answer, and a connection closed on bytes not yet read is
- * reset, so the proxy lost the 413 and answered 502 (test/workspace/reverse-proxy.test.ts).
- * docs/deployment.md's nginx passes bodies up to 2 MB; a far larger one is not worth reading.
+ * The rest of a refused body is read by readRestOfBody before the 413 goes.
  */
 function limitBody(maxSize: number): MiddlewareHandler {
   const tooLarge = () => {
@@ -82,11 +79,41 @@ function limitBody(maxSize: number): MiddlewareHandler {
     const length = c.req.header('Content-Length');
     if (length === undefined || c.req.header('Transfer-Encoding') !== undefined) return counted(c, next);
     const declared = Number.parseInt(length, 10);
-    if (declared > maxSize) {
-      if (declared <= maxSize * 4) await c.req.raw.body?.pipeTo(new WritableStream()).catch(() => undefined);
-      tooLarge();
-    }
+    if (declared > maxSize) tooLarge();
     return next();
+  };
+}
+
+/**
+ * Reads and drops what is left of a request body its answer did not need (a 401, a 413, a 507 on a
+ * full disk: decided from the headers), before the answer goes. A client, or a reverse proxy (nginx),
+ * writes the whole body before it reads the answer, and a connection closed on bytes not yet read is
+ * reset: the proxy lost the answer and said 502 (test/workspace/reverse-proxy.test.ts), and a client on a
+ * slow or busy link saw a network failure, because @hono/node-server gives the rest of the body 500 ms
+ * and then closes (test/workspace/http-limits.test.ts). A body far over the limit (more than `maxBytes`)
+ * is not worth reading: its answer says Connection: close. A client that stops sending is cut off by the
+ * server's request timeout.
+ */
+function readRestOfBody(maxBytes: number): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    // Node's request, under @hono/node-server; absent in app.request() (tests).
+    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+    if (!incoming || incoming.complete || incoming.destroyed) return;
+    if (Number(c.req.header('Content-Length')) > maxBytes) return;
+    await new Promise<void>((resolve) => {
+      let read = 0;
+      const done = () => {
+        incoming.off('data', counted).off('end', done).off('close', done).off('error', done);
+        resolve();
+      };
+      const counted = (chunk: Buffer) => {
+        read += chunk.length;
+        if (read > maxBytes) done();
+      };
+      incoming.on('data', counted).once('end', done).once('close', done).once('error', done);
+      incoming.resume();
+    });
   };
 }
 
@@ -119,6 +146,7 @@ export function createApp(config: WorkspaceConfig): Hono {
   const app = new Hono();
   const openApi = openApiDocument(ROUTES);
 
+  app.use('*', readRestOfBody(LIMITS.bodyBytes * 4));
   const allowed = config.allowedHosts;
   if (allowed) {
     app.use('*', async (c, next) => {

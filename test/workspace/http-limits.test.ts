@@ -115,6 +115,48 @@ describe('request bodies', () => {
     const stored = await ws.call('GET', '/api/v1/feedback?mine=1', { token: rep.token });
     expect(((await stored.json()) as { items: unknown[] }).items).toHaveLength(1);
   });
+
+  it('answers a batch refused before its body is read (a wrong token) once the body is in, without resetting the connection, however slowly it comes', async () => {
+    // A rep's batch on a slow or busy link: the answer (401 here; 507 on a full disk) is decided from the
+    // headers. Cutting the connection while the body still comes resets it, and the client sees a
+    // network failure instead of the answer (found under load in disk-full.test.ts: ECONNRESET).
+    const ws = await start();
+    const body = JSON.stringify({ items: [feedbackItem({ campaignId: null, note: 'x'.repeat(200_000) })] });
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const sent = request(
+        `${ws.url}/api/v1/feedback`,
+        {
+          method: 'POST',
+          agent: false,
+          headers: {
+            authorization: 'Bearer not-a-token',
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+          },
+        },
+        (response) => {
+          let text = '';
+          response.on('data', (chunk) => {
+            text += chunk;
+          });
+          // Taken once the connection is done: a connection closed before the whole body was written
+          // is a request cut off (a browser's fetch fails with it).
+          response.on('end', () =>
+            sent.once('close', () =>
+              sent.writableFinished
+                ? resolve({ status: response.statusCode ?? 0, body: text })
+                : reject(new Error('the connection was closed before the body was written')),
+            ),
+          );
+        },
+      );
+      sent.on('error', reject);
+      sent.write(body.slice(0, 1_000));
+      setTimeout(() => sent.end(body.slice(1_000)), 1_500);
+    });
+    expect(answer.status).toBe(401);
+    expect(JSON.parse(answer.body).error.code).toBe('unauthorized');
+  });
 });
 
 describe('connections', () => {
