@@ -372,17 +372,20 @@ function oncePerMinute(log: ((line: string) => void) | undefined): (line: string
 async function openPostgres(url: string, options: DatabaseOptions = {}): Promise<Database> {
   // The server answered (or the start failed, said in words): the pool connects as it is used.
   await firstConnection(url, options);
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
   // UTC whatever the server or the database is set to: Insights count by UTC day and week, and the
   // filters' dates compare with instants in the session's zone (PGlite's sessions are UTC already).
-  // Set on each new connection, before the query it was opened for (a client runs its queries in
-  // order), not as the `options` startup parameter: PgBouncer before 1.20 (Debian 12's, and many
-  // hosted poolers') refuses a connection that sends one, so the workspace could not start behind
-  // it. PgBouncer tracks TimeZone and sets it again on each server connection it lends this client,
-  // in transaction pooling too.
-  pool.on('connect', (client) => {
-    // A connection that cannot take it fails its first query too, which says why.
-    client.query("SET TIME ZONE 'UTC'").catch(() => undefined);
+  // Set on each new connection before the pool lends it (pg-pool awaits onConnect; a connection that
+  // cannot take it fails the query it was opened for, with the reason), not as the `options` startup
+  // parameter: PgBouncer before 1.20 (Debian 12's, and many hosted poolers') refuses a connection that
+  // sends one, so the workspace could not start behind it. PgBouncer tracks TimeZone and sets it again
+  // on each server connection it lends this client, in transaction pooling too. (Set from the pool's
+  // 'connect' event instead, it raced the first query: pg warns of a query sent while another runs.)
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    onConnect: async (client) => {
+      await client.query("SET TIME ZONE 'UTC'");
+    },
   });
   // An idle connection the server ends (its restart or upgrade, a failover, pg_terminate_backend, a
   // proxy's idle timeout) is an 'error' event of the pool, which drops it and connects anew at the next
