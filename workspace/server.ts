@@ -41,6 +41,9 @@ import { repeatEvery } from './repeat';
 import type { WorkspaceConfig } from './routes';
 import { deliverWebhooks } from './webhook';
 
+/** How long a proxy's idle connection is kept open: above the 60 s idle timeouts of common balancers. */
+const PROXY_KEEP_ALIVE_MS = 65_000;
+
 export interface ServeOptions {
   /** The data folder: PGlite's files (without databaseUrl) and the control socket. */
   dataDir: string;
@@ -252,6 +255,11 @@ async function serve(
       }) as unknown as Server)
     : createHttpServer(timeouts);
   server.maxConnections = options.maxConnections ?? 500;
+  // Behind a proxy or load balancer the connections are its own, few and reused: it keeps one idle until
+  // its own timeout (AWS ALB's and nginx's upstream keepalive: 60 s) and may send a request on it just as
+  // Node's 5 s close it, which the balancer answers 502 (a POST is not retried). Kept open longer than
+  // theirs; direct clients, many browsers, keep Node's 5 s (test/workspace/http-limits.test.ts).
+  if (options.trustProxy) server.keepAliveTimeout = PROXY_KEEP_ALIVE_MS;
   // The port first: a taken port is said before the database is touched, and a client that comes early
   // is told to come back rather than left hanging.
   let handle: (request: IncomingMessage, response: ServerResponse) => void = (_request, response) => {

@@ -190,6 +190,40 @@ describe('connections', () => {
     expect((await get(`${ws.url}/healthz`)).status).toBe(200);
     second.destroy();
   });
+
+  it('keeps a proxy’s idle connection open past a load balancer’s idle timeout, and a direct client’s for 5 s', async () => {
+    // A load balancer (AWS ALB: 60 s; nginx's upstream keepalive: 60 s) reuses an idle connection to
+    // the workspace until its own timeout. Node's 5 s closed it first, and a request sent on it as it
+    // closed was lost: the balancer answered 502. Behind a proxy the workspace keeps it open longer;
+    // direct clients (many browsers) keep Node's 5 s.
+    const served = (socket: Socket) =>
+      new Promise<string>((resolve) => {
+        let answer = '';
+        const read = (chunk: Buffer) => {
+          answer += chunk;
+          if (!answer.includes('\r\n\r\n')) return;
+          socket.off('data', read);
+          resolve(answer.split('\r\n')[0]!);
+        };
+        socket.on('data', read);
+        socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n');
+      });
+    const [proxied, direct] = await Promise.all([start({ trustProxy: 1 }), start()]);
+    const [fromProxy, fromBrowser] = await Promise.all([open(proxied.port), open(direct.port)]);
+    fromProxy.on('error', () => undefined);
+    fromBrowser.on('error', () => undefined);
+    expect(await served(fromProxy)).toBe('HTTP/1.1 200 OK');
+    expect(await served(fromBrowser)).toBe('HTTP/1.1 200 OK');
+    const closed = (socket: Socket) =>
+      new Promise<boolean>((resolve) => socket.once('close', () => resolve(true)));
+    const browserClosed = closed(fromBrowser);
+    const proxyClosed = closed(fromProxy);
+    await new Promise((resolve) => setTimeout(resolve, 6_500));
+    expect(await Promise.race([browserClosed, Promise.resolve(false)])).toBe(true);
+    expect(await Promise.race([proxyClosed, Promise.resolve(false)])).toBe(false);
+    expect(await served(fromProxy)).toBe('HTTP/1.1 200 OK');
+    fromProxy.destroy();
+  });
 });
 
 describe('Strict-Transport-Security', () => {
