@@ -58,8 +58,23 @@ export function backoffSeconds(attempts: number): number {
   return Math.min(3_600, 10 * 2 ** Math.max(0, attempts - 1));
 }
 
-/** Posts `body` as JSON; answers the status. Redirects are not followed: a 3xx is a failure. */
-export type WebhookPost = (url: string, body: string) => Promise<number>;
+/**
+ * Posts `body` as JSON; answers the status, and the wait a 429 or 503 asks for (Retry-After, seconds).
+ * Redirects are not followed: a 3xx is a failure.
+ */
+export type WebhookPost = (
+  url: string,
+  body: string,
+) => Promise<{ status: number; retryAfterSeconds: number | null }>;
+
+/** Retry-After as seconds from now (delta-seconds or an HTTP date), or null when absent or unreadable. */
+export function retryAfterSeconds(header: string | undefined, now = Date.now()): number | null {
+  if (!header) return null;
+  const value = header.trim();
+  if (/^\d+$/.test(value)) return Number(value);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now) / 1000));
+}
 
 /**
  * Posts to a public address only (unless `allowLocal`): IP literals are checked here, host names in the
@@ -83,7 +98,11 @@ export function postToPublicAddress(allowLocal: boolean, timeoutMs = TIMEOUT_MS)
         },
         (response) => {
           response.resume();
-          resolve(response.statusCode ?? 0);
+          const header = response.headers['retry-after'];
+          resolve({
+            status: response.statusCode ?? 0,
+            retryAfterSeconds: retryAfterSeconds(Array.isArray(header) ? header[0] : header),
+          });
         },
       );
       request.on('error', reject);
@@ -96,11 +115,16 @@ export function postToPublicAddress(allowLocal: boolean, timeoutMs = TIMEOUT_MS)
  * reschedules the failed with backoff, and gives up after 12 tries (kept with the last error). Runs apart
  * from ingest, which only queues, so a slow chat server never slows feedback down. Due rows are claimed
  * in one statement that skips rows another instance holds, so each message goes out from one instance.
+ *
+ * A chat server that says to wait (429 or 503 with Retry-After: Slack takes about a message a second
+ * from one webhook) is waited for: the pass ends, and this message and the rest of the pass's go out
+ * after the wait, none of them counted as a try. Posted on regardless, a burst of verdicts met 429 on
+ * most of its messages at every pass and each one's tries ran out, so the team's chat lost them.
  */
 export async function deliverWebhooks(
   db: Database,
   options: { allowLocal?: boolean; post?: WebhookPost } = {},
-): Promise<{ sent: number; failed: number }> {
+): Promise<{ sent: number; failed: number; waiting?: number }> {
   const post = options.post ?? postToPublicAddress(options.allowLocal ?? false);
   const due = await db.query<Due>(
     `WITH claimed AS (
@@ -122,7 +146,7 @@ export async function deliverWebhooks(
   );
   let sent = 0;
   let failed = 0;
-  for (const message of due) {
+  for (const [index, message] of due.entries()) {
     // Still ours (no other instance took it after an earlier post of this pass ran long): held anew.
     const held = await db.query(
       `UPDATE webhook_queue SET next_attempt_at = now() + make_interval(secs => $3)
@@ -132,7 +156,27 @@ export async function deliverWebhooks(
     if (held.length === 0) continue;
     let error: string | null = null;
     try {
-      const status = await post(message.webhook_url, webhookBody(message));
+      const { status, retryAfterSeconds: wait } = await post(message.webhook_url, webhookBody(message));
+      if ((status === 429 || status === 503) && wait !== null) {
+        // Given back, this message and the rest of the pass's, as they were before this pass claimed them,
+        // due once the wait is over (at most an hour); each only while this pass still holds it.
+        const seconds = Math.min(3_600, Math.max(1, wait));
+        const rest = due.slice(index);
+        await db.query(
+          `UPDATE webhook_queue q SET attempts = q.attempts - 1, next_attempt_at = now() + make_interval(secs => $3),
+                  last_error = CASE WHEN q.id = $4 THEN $5 ELSE q.last_error END
+             FROM unnest($1::bigint[], $2::int[]) AS held(id, attempts)
+            WHERE q.id = held.id AND q.attempts = held.attempts`,
+          [
+            rest.map((m) => m.queue_id),
+            rest.map((m) => m.attempts),
+            seconds,
+            message.queue_id,
+            `HTTP ${status}: the chat server asked to wait ${seconds} s`,
+          ],
+        );
+        return { sent, failed, waiting: rest.length };
+      }
       if (status >= 300 && status < 400) error = `HTTP ${status} (redirects are not followed)`;
       else if (status < 200 || status >= 300) error = `HTTP ${status}`;
     } catch (caught) {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliverWebhooks } from '../../workspace/webhook';
+import { deliverWebhooks, retryAfterSeconds } from '../../workspace/webhook';
 import { briefInput, feedbackItem } from '../support/examples';
 import { DATABASES, startTestWorkspace, type TestWorkspace } from './harness';
 
@@ -11,6 +11,8 @@ let chat: Server;
 let chatUrl: string;
 const received: string[] = [];
 let failNext = 0;
+/** Answers 429 with Retry-After: 1 (as Slack does past about a message a second) from the nth post on. */
+let limitFrom = Number.POSITIVE_INFINITY;
 
 beforeAll(async () => {
   chat = createServer((request, response) => {
@@ -22,6 +24,10 @@ beforeAll(async () => {
       if (failNext > 0) {
         failNext--;
         response.writeHead(503).end();
+        return;
+      }
+      if (--limitFrom <= 0) {
+        response.writeHead(429, { 'Retry-After': '1' }).end('rate_limited');
         return;
       }
       received.push((JSON.parse(body) as { text: string }).text);
@@ -81,6 +87,52 @@ describe('the team webhook', () => {
     expect(await deliver()).toEqual({ sent: 0, failed: 0 });
     expect(received).toEqual([
       '*Ana &lt;b&gt;Ruiz&lt;/b&gt;*: Tire-kicker (price only) on “Spring &amp; &lt;Co&gt;” (DACH)\n> Ping &lt;!channel&gt; &lt;http://evil.example|click&gt;',
+    ]);
+  });
+});
+
+describe('a chat server that says to wait (429 with Retry-After)', () => {
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    const now = Date.parse('2026-12-05T12:00:00Z');
+    expect(retryAfterSeconds('1', now)).toBe(1);
+    expect(retryAfterSeconds(' 120 ', now)).toBe(120);
+    expect(retryAfterSeconds('Sat, 05 Dec 2026 12:00:30 GMT', now)).toBe(30);
+    expect(retryAfterSeconds('Sat, 05 Dec 2026 11:59:00 GMT', now)).toBe(0);
+    expect(retryAfterSeconds(undefined, now)).toBeNull();
+    expect(retryAfterSeconds('soon', now)).toBeNull();
+  });
+
+  it('is waited for: the pass stops, nothing is counted as a try, and every message goes out after the wait', async () => {
+    await ws.db.query('UPDATE workspace SET webhook_url = $1', [chatUrl]);
+    await ws.db.query('DELETE FROM webhook_queue');
+    received.length = 0;
+    const rep = await ws.join('rep', 'Burst Rep', 'DACH');
+    const items = Array.from({ length: 5 }, (_, n) =>
+      feedbackItem({ id: randomUUID(), campaignId: null, note: `burst ${n}` }),
+    );
+    await ws.call('POST', '/api/v1/feedback', { token: rep.token, body: { items } });
+    const deliver = () => deliverWebhooks(ws.db, { allowLocal: true });
+
+    limitFrom = 2; // the first post goes through, the second is told to wait a second
+    expect(await deliver()).toEqual({ sent: 1, failed: 0, waiting: 4 });
+    const queued = await ws.db.query<{ attempts: number; wait: number; last_error: string | null }>(
+      'SELECT attempts, extract(epoch FROM next_attempt_at - now()) AS wait, last_error FROM webhook_queue ORDER BY id',
+    );
+    expect(queued.map((q) => q.attempts)).toEqual([0, 0, 0, 0]);
+    for (const q of queued) expect(Number(q.wait)).toBeGreaterThan(0);
+    for (const q of queued) expect(Number(q.wait)).toBeLessThanOrEqual(1);
+    expect(queued[0]!.last_error).toBe('HTTP 429: the chat server asked to wait 1 s');
+    expect(await deliver()).toEqual({ sent: 0, failed: 0 }); // within the wait: nothing is posted
+
+    limitFrom = Number.POSITIVE_INFINITY;
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect(await deliver()).toEqual({ sent: 4, failed: 0 });
+    expect(received.map((text) => text.split('\n> ')[1])).toEqual([
+      'burst 0',
+      'burst 1',
+      'burst 2',
+      'burst 3',
+      'burst 4',
     ]);
   });
 });
@@ -192,7 +244,7 @@ describe.each(DATABASES)('the webhook queue on %s', (kind) => {
       const post = async (_url: string, body: string) => {
         posted.push(body);
         await new Promise((resolve) => setTimeout(resolve, 5));
-        return 200;
+        return { status: 200, retryAfterSeconds: null };
       };
       const passes = await Promise.all(
         Array.from({ length: 4 }, () => deliverWebhooks(queueWs.db, { post })),
@@ -228,12 +280,12 @@ describe.each(DATABASES)('the webhook queue on %s', (kind) => {
             deliverWebhooks(queueWs.db, {
               post: async (_url, body) => {
                 posted.push(body);
-                return 200;
+                return { status: 200, retryAfterSeconds: null };
               },
             }),
           );
         await other;
-        return 200;
+        return { status: 200, retryAfterSeconds: null };
       };
       const first = await deliverWebhooks(queueWs.db, { post: slow });
       expect(first.sent + (await other!).sent).toBe(5);
