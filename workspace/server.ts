@@ -41,6 +41,8 @@ import { repeatEvery } from './repeat';
 import type { WorkspaceConfig } from './routes';
 import { deliverWebhooks } from './webhook';
 
+/** How long the requests under way get to finish when the workspace stops. */
+const STOP_DRAIN_MS = 5_000;
 /** How long a proxy's idle connection is kept open: above the 60 s idle timeouts of common balancers. */
 const PROXY_KEEP_ALIVE_MS = 65_000;
 
@@ -173,10 +175,21 @@ function listen(server: Server, port: number | string, host?: string): Promise<v
   });
 }
 
-function closeServer(server: Server): Promise<void> {
+/**
+ * Stops taking connections and closes the idle ones; the requests under way get `drainMs` to finish
+ * (their connections are closed as each goes idle), then whatever is left is cut.
+ */
+function closeServer(server: Server, drainMs = 0): Promise<void> {
   return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
+    const cut = setTimeout(() => server.closeAllConnections(), drainMs);
+    server.close(() => {
+      clearInterval(sweep);
+      clearTimeout(cut);
+      resolve();
+    });
+    server.closeIdleConnections();
+    if (drainMs <= 0) server.closeAllConnections();
   });
 }
 
@@ -394,7 +407,10 @@ async function serve(
       await stopBackups();
       await stopMaintenance();
       await closeServer(control);
-      await closeServer(server);
+      // A stop (Ctrl+C, a process manager's SIGTERM in a rolling upgrade) lets the requests under way
+      // finish: cut mid-way, a client could not tell whether its request was done (a marketer's reply
+      // said failed and was stored; a rep's batch was sent again).
+      await closeServer(server, STOP_DRAIN_MS);
       rmSync(socketPath, { force: true });
       socket.done();
       await warming;

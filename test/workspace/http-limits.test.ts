@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { type IncomingHttpHeaders, request } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -223,6 +224,53 @@ describe('connections', () => {
     expect(await Promise.race([proxyClosed, Promise.resolve(false)])).toBe(false);
     expect(await served(fromProxy)).toBe('HTTP/1.1 200 OK');
     fromProxy.destroy();
+  });
+});
+
+describe('stopping', () => {
+  it('lets a request under way finish (Ctrl+C, a rolling upgrade’s SIGTERM), and what it acknowledged is kept', async () => {
+    const ws = await startTestWorkspace('pglite');
+    const rep = await ws.join('rep');
+    const item = feedbackItem({ id: randomUUID(), campaignId: null });
+    const body = JSON.stringify({ items: [item] });
+    let stopped: Promise<TestWorkspace> | undefined;
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const sent = request(
+        `${ws.url}/api/v1/feedback`,
+        {
+          method: 'POST',
+          agent: false,
+          headers: {
+            authorization: `Bearer ${rep.token}`,
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+          },
+        },
+        (response) => {
+          let text = '';
+          response.on('data', (chunk) => {
+            text += chunk;
+          });
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+        },
+      );
+      sent.on('error', reject);
+      sent.write(body.slice(0, 40));
+      // The server is told to stop while the batch is still arriving, then the rest of it comes.
+      setTimeout(() => {
+        stopped = ws.restart();
+        setTimeout(() => sent.end(body.slice(40)), 300);
+      }, 100);
+    });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body).results).toEqual([{ id: item.id, status: 'created' }]);
+    const again = await stopped!;
+    running.push(again);
+    const stored = await again.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM feedback WHERE id = $1',
+      [item.id],
+    );
+    expect(stored).toEqual([{ n: 1 }]);
   });
 });
 
