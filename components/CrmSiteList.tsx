@@ -10,6 +10,10 @@ export function CrmSiteList(props: {
   settings: Signal<Settings>;
   /** Set by the admin through managed storage: the switches are shown but cannot be changed. */
   locked: boolean;
+  /** The CRMs whose pages the browser does not let Sameroom read (lib/platform/crm-access.ts). */
+  withheld?: ReadonlySet<string>;
+  /** Asks the browser for a withheld CRM's pages: called first thing in the click. */
+  onAllow?: (site: CrmAdapter) => void;
   onToggle: (id: string, on: boolean) => void;
   onAdd: (input: unknown) => Promise<CustomSiteProblems | null>;
   /** The rep started on the custom-site form. */
@@ -35,6 +39,18 @@ export function CrmSiteList(props: {
               <strong>{site.label}</strong>
             </label>{' '}
             <code>{site.matches.join(', ')}</code>
+            {crmEnabled(settings, site.id) && props.withheld?.has(site.id) && (
+              <p class="sr-warning" role="status">
+                {t('crmAccessWithheld', site.label)}{' '}
+                <button
+                  type="button"
+                  class="sr-button sr-button--secondary"
+                  onClick={() => props.onAllow?.(site)}
+                >
+                  {t('crmAccessAllow', site.label)}
+                </button>
+              </p>
+            )}
           </li>
         ))}
       </ul>

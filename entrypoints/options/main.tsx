@@ -13,6 +13,7 @@ import { currentLanguage, t } from '../../lib/i18n';
 import type { OutboxStatus } from '../../lib/messages';
 import { onLinkChanged } from '../../lib/platform/announcements';
 import { openShortcutSettings, shortcuts } from '../../lib/platform/commands';
+import { allowCrm, watchAccess, withheldCrms } from '../../lib/platform/crm-access';
 import { registerSite, removeSite, requestSiteAccess } from '../../lib/platform/custom-sites';
 import { askBackground } from '../../lib/platform/messaging';
 import { loadSettings, saveSettings, watchSettings } from '../../lib/platform/settings';
@@ -25,6 +26,13 @@ const settings = signal<Settings>(DEFAULT_SETTINGS);
 const managed = signal<ManagedSettings>({});
 const keys = signal<Shortcut[]>([]);
 const outbox = signal<OutboxStatus | null>(null);
+/** The built-in CRMs whose pages the browser does not let Sameroom read. */
+const withheld = signal<ReadonlySet<string>>(new Set());
+const readAccess = () =>
+  withheldCrms(ADAPTERS).then((ids) => {
+    withheld.value = ids;
+  });
+
 /** What Unlink did on the workspace's side: revoked, or why it could not be told. */
 const unlinked = signal<string | null>(null);
 
@@ -148,6 +156,8 @@ function Options() {
         sites={ADAPTERS}
         settings={settings}
         locked={Boolean(managed.value.enabledCrms)}
+        withheld={withheld.value}
+        onAllow={(site) => void allowCrm(site).then(readAccess)}
         onToggle={async (id, on) => {
           await saveSettings((current) => ({
             ...current,
@@ -183,6 +193,8 @@ document.title = t('optionsTitle');
 document.documentElement.lang = currentLanguage();
 render(<Options />, document.getElementById('app')!);
 void refresh();
+void readAccess();
+watchAccess(() => void readAccess());
 void shortcuts().then((list) => {
   keys.value = list;
 });

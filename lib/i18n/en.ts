@@ -21,6 +21,9 @@ export const en = {
   optionsWorkspace: 'Workspace',
   optionsCrmSites: 'CRM sites',
   optionsCrmSitesHelp: 'Sameroom shows its panel on record pages of these CRMs.',
+  crmAccessWithheld:
+    'This browser does not let Sameroom read $1 pages (its site access for Sameroom leaves them out), so no panel shows there.',
+  crmAccessAllow: 'Allow on $1',
   popupTitle: 'Sameroom',
   stateUnavailable: 'Campaigns are not available',
   stateNoMatch: 'No campaign matched this lead',

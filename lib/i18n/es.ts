@@ -26,6 +26,9 @@ export const es: Record<MessageKey, string> = {
   optionsWorkspace: 'Espacio de trabajo',
   optionsCrmSites: 'Sitios de CRM',
   optionsCrmSitesHelp: 'Sameroom muestra su panel en las fichas de estos CRM.',
+  crmAccessWithheld:
+    'Este navegador no deja a Sameroom leer las páginas de $1 (su acceso a sitios para Sameroom las excluye), así que allí no aparece el panel.',
+  crmAccessAllow: 'Permitir en $1',
   popupTitle: 'Sameroom',
   stateUnavailable: 'Las campañas no están disponibles',
   stateNoMatch: 'Ninguna campaña corresponde a este lead',

@@ -152,6 +152,9 @@ describe('Chromium: Options links with clear errors, and sets up CRM sites and p
 
   it('switches a built-in CRM off and on', async () => {
     await options.reload();
+    // Every built-in CRM's pages are Sameroom's to read as installed: no CRM is said to be withheld.
+    await expect.poll(() => options.getByRole('checkbox').count()).toBeGreaterThan(5);
+    expect(await options.textContent('body')).not.toContain('does not let Sameroom read');
     await options.getByRole('checkbox', { name: 'Salesforce Lightning' }).uncheck();
     await page.reload();
     await page.waitForTimeout(1_000);

@@ -1,5 +1,6 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADAPTERS } from '../../lib/crm';
 import { extensionPage, type FirefoxSession, launchFirefox } from './harness/firefox';
 import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
 import { findPanelFrame, inPanel, panelText } from './harness/panel-firefox';
@@ -142,6 +143,46 @@ describe('Firefox: Sameroom updated while CRM tabs are open', () => {
       .toContain('Salesforce Lightning · Lead');
     expect(await tab.evaluate(() => (window as { sameroomTestMark?: boolean }).sameroomTestMark)).toBe(true);
     expect(await tab.evaluate(() => document.querySelectorAll('sameroom-panel').length)).toBe(1);
+    await tab.close();
+  });
+});
+
+describe('Firefox: a rep who turned off Sameroom’s access to a CRM’s pages (about:addons)', () => {
+  it('is told in Options which CRM shows no panel and why, and one click on Allow brings the panel back', async () => {
+    const lightning = ADAPTERS.find((adapter) => adapter.id === 'salesforce-lightning')!;
+    const tab = await firefox.browser.newPage();
+    await tab.goto(server.url('salesforce-lightning/lead'));
+    await (await inPanel(tab, '.sr-button')).click();
+    const options = await extensionPage(firefox, 'options.html');
+    const told = () =>
+      options.evaluate(() => document.body.textContent?.includes('does not let Sameroom read') ?? false);
+    expect(await told()).toBe(false);
+    // What the rep's switch for these sites in about:addons does.
+    await options.evaluate(
+      (origins) =>
+        (
+          globalThis as unknown as { browser: { permissions: { remove(p: object): Promise<boolean> } } }
+        ).browser.permissions.remove({ origins }),
+      lightning.matches,
+    );
+    await expect.poll(told).toBe(true);
+    expect(await options.evaluate(() => document.body.textContent)).toContain(
+      'This browser does not let Sameroom read Salesforce Lightning pages',
+    );
+    // And indeed no panel on a lead page now.
+    const lead = await firefox.browser.newPage();
+    await lead.goto(server.url('salesforce-lightning/lead'));
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await lead.$('sameroom-panel')).toBeNull();
+
+    // One click (the test profile's pref grants without the prompt a rep would answer).
+    await options.click('::-p-text(Allow on Salesforce Lightning)');
+    await expect.poll(told).toBe(false);
+    await lead.reload();
+    await expect
+      .poll(() => panelText(lead, 'aside'), { timeout: 15_000 })
+      .toContain('Not linked to a workspace');
+    await lead.close();
     await tab.close();
   });
 });

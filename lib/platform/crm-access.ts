@@ -1,0 +1,35 @@
+import { browser } from 'wxt/browser';
+import type { CrmAdapter } from '../crm';
+
+/**
+ * The built-in CRMs whose pages the browser does not let Sameroom read. The manifest asks for them,
+ * but a rep can withhold them afterwards (Chrome's site access "On click" or "On specific sites",
+ * Firefox's switches in about:addons), and then the content script never runs there: no panel, and
+ * nothing said why. Their ids.
+ */
+export async function withheldCrms(sites: readonly CrmAdapter[]): Promise<Set<string>> {
+  const withheld = new Set<string>();
+  for (const site of sites) {
+    const granted = await browser.permissions.contains({ origins: site.matches }).catch(() => true);
+    if (!granted) withheld.add(site.id);
+  }
+  return withheld;
+}
+
+/**
+ * Asks the browser to let Sameroom read the CRM's pages again. Must be the first thing a click handler
+ * does: browsers only show the prompt for a user gesture, and an `await` before it loses the gesture.
+ */
+export function allowCrm(site: CrmAdapter): Promise<boolean> {
+  return browser.permissions.request({ origins: site.matches });
+}
+
+/** Calls `changed` when the rep grants or withdraws a site's access (in this page or the browser's). */
+export function watchAccess(changed: () => void): () => void {
+  browser.permissions.onAdded.addListener(changed);
+  browser.permissions.onRemoved.addListener(changed);
+  return () => {
+    browser.permissions.onAdded.removeListener(changed);
+    browser.permissions.onRemoved.removeListener(changed);
+  };
+}

@@ -1,0 +1,33 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { ADAPTERS } from '../../../lib/crm';
+import { allowCrm, withheldCrms } from '../../../lib/platform/crm-access';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('the built-in CRMs whose pages the browser does not let Sameroom read', () => {
+  it('are those whose patterns are not all granted (a rep withheld them after install)', async () => {
+    const lightning = ADAPTERS.find((adapter) => adapter.id === 'salesforce-lightning')!;
+    const contains = vi
+      .spyOn(fakeBrowser.permissions, 'contains')
+      .mockImplementation(
+        async ({ origins }) => !origins?.some((origin) => lightning.matches.includes(origin)),
+      );
+    expect([...(await withheldCrms(ADAPTERS))]).toEqual(['salesforce-lightning']);
+    expect(contains).toHaveBeenCalledTimes(ADAPTERS.length);
+  });
+
+  it('count as granted when the browser cannot say: no warning without a cause', async () => {
+    vi.spyOn(fakeBrowser.permissions, 'contains').mockRejectedValue(new Error('not implemented'));
+    expect(await withheldCrms(ADAPTERS)).toEqual(new Set());
+  });
+
+  it('are asked for with all of the CRM’s patterns at once, one prompt', async () => {
+    const request = vi.spyOn(fakeBrowser.permissions, 'request').mockResolvedValue(true);
+    const hubspot = ADAPTERS.find((adapter) => adapter.id === 'hubspot')!;
+    expect(await allowCrm(hubspot)).toBe(true);
+    expect(request).toHaveBeenCalledWith({ origins: hubspot.matches });
+  });
+});
