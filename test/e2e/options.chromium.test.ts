@@ -1,3 +1,5 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeedbackRecord } from '../../lib/protocol';
@@ -7,7 +9,7 @@ import { type ChromiumSession, launchChromium } from './harness/chromium';
 import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
 import { startHoldProxy } from './harness/hold-proxy';
 import { panelAside, panelFrame } from './harness/panel';
-import { CHROME_TEST_BUILD } from './harness/paths';
+import { CHROME_TEST_BUILD, E2E_DIR } from './harness/paths';
 
 let server: FixtureServer;
 let ws: TestWorkspace;
@@ -310,5 +312,35 @@ describe('Chromium: Options links with clear errors, and sets up CRM sites and p
     await expect
       .poll(async () => (await panelFrame(page)).evaluate(() => document.activeElement?.textContent))
       .toBe('1 Good fit');
+  });
+});
+
+describe('Chromium with Sameroom’s site access set to "On click" (chrome://extensions)', () => {
+  it('names the CRMs whose pages it may not read, with an Allow button, and indeed shows no panel there', async () => {
+    // The browser's own setting, as chrome://extensions writes it into the profile's preferences.
+    const profile = mkdtempSync(join(E2E_DIR, 'chromium-on-click-'));
+    const first = await launchChromium({ hosts: server.hosts, port: server.port, profile });
+    const id = first.extensionId;
+    await first.close();
+    const file = join(profile, 'Default', 'Preferences');
+    const preferences = JSON.parse(readFileSync(file, 'utf8'));
+    preferences.extensions.settings[id].withholding_permissions = true;
+    writeFileSync(file, JSON.stringify(preferences));
+    const onClick = await launchChromium({ hosts: server.hosts, port: server.port, profile });
+    try {
+      const settings = await onClick.context.newPage();
+      await settings.goto(`chrome-extension://${onClick.extensionId}/options.html`);
+      await expect
+        .poll(() => settings.textContent('body'))
+        .toContain('This browser does not let Sameroom read Salesforce Lightning pages');
+      await settings.getByRole('button', { name: 'Allow on Salesforce Lightning' }).waitFor();
+      const lead = await onClick.context.newPage();
+      await lead.goto(server.url('salesforce-lightning/lead'));
+      await lead.waitForTimeout(1_500);
+      expect(await lead.locator('sameroom-panel').count()).toBe(0);
+    } finally {
+      await onClick.close();
+      rmSync(profile, { recursive: true, force: true });
+    }
   });
 });
