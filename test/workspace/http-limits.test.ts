@@ -91,6 +91,52 @@ function postChunked(
   });
 }
 
+/**
+ * A POST with a Content-Length whose body goes in two parts: the first `first` characters, then the rest
+ * `pauseMs` later (`meanwhile` runs at the pause's start). Its answer once the connection is done; a
+ * connection closed before the whole body was written is a request cut off (a browser's fetch fails).
+ */
+function postInTwoParts(
+  url: string,
+  token: string,
+  body: string,
+  { first, pauseMs, meanwhile }: { first: number; pauseMs: number; meanwhile?: () => void },
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const sent = request(
+      url,
+      {
+        method: 'POST',
+        agent: false,
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (response) => {
+        let text = '';
+        response.on('data', (chunk) => {
+          text += chunk;
+        });
+        response.on('end', () =>
+          sent.once('close', () =>
+            sent.writableFinished
+              ? resolve({ status: response.statusCode ?? 0, body: text })
+              : reject(new Error('the connection was closed before the body was written')),
+          ),
+        );
+      },
+    );
+    sent.on('error', reject);
+    sent.write(body.slice(0, first));
+    setTimeout(() => {
+      meanwhile?.();
+      setTimeout(() => sent.end(body.slice(first)), pauseMs);
+    }, 100);
+  });
+}
+
 describe('request bodies', () => {
   it('takes a batch sent in chunks without a Content-Length, and refuses one over a megabyte with 413', async () => {
     const ws = await startTestWorkspace('pglite');
@@ -123,37 +169,9 @@ describe('request bodies', () => {
     // network failure instead of the answer (found under load in disk-full.test.ts: ECONNRESET).
     const ws = await start();
     const body = JSON.stringify({ items: [feedbackItem({ campaignId: null, note: 'x'.repeat(200_000) })] });
-    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const sent = request(
-        `${ws.url}/api/v1/feedback`,
-        {
-          method: 'POST',
-          agent: false,
-          headers: {
-            authorization: 'Bearer not-a-token',
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(body),
-          },
-        },
-        (response) => {
-          let text = '';
-          response.on('data', (chunk) => {
-            text += chunk;
-          });
-          // Taken once the connection is done: a connection closed before the whole body was written
-          // is a request cut off (a browser's fetch fails with it).
-          response.on('end', () =>
-            sent.once('close', () =>
-              sent.writableFinished
-                ? resolve({ status: response.statusCode ?? 0, body: text })
-                : reject(new Error('the connection was closed before the body was written')),
-            ),
-          );
-        },
-      );
-      sent.on('error', reject);
-      sent.write(body.slice(0, 1_000));
-      setTimeout(() => sent.end(body.slice(1_000)), 1_500);
+    const answer = await postInTwoParts(`${ws.url}/api/v1/feedback`, 'not-a-token', body, {
+      first: 1_000,
+      pauseMs: 1_500,
     });
     expect(answer.status).toBe(401);
     expect(JSON.parse(answer.body).error.code).toBe('unauthorized');
@@ -234,33 +252,13 @@ describe('stopping', () => {
     const item = feedbackItem({ id: randomUUID(), campaignId: null });
     const body = JSON.stringify({ items: [item] });
     let stopped: Promise<TestWorkspace> | undefined;
-    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const sent = request(
-        `${ws.url}/api/v1/feedback`,
-        {
-          method: 'POST',
-          agent: false,
-          headers: {
-            authorization: `Bearer ${rep.token}`,
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(body),
-          },
-        },
-        (response) => {
-          let text = '';
-          response.on('data', (chunk) => {
-            text += chunk;
-          });
-          response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
-        },
-      );
-      sent.on('error', reject);
-      sent.write(body.slice(0, 40));
-      // The server is told to stop while the batch is still arriving, then the rest of it comes.
-      setTimeout(() => {
+    // The server is told to stop while the batch is still arriving, then the rest of it comes.
+    const answer = await postInTwoParts(`${ws.url}/api/v1/feedback`, rep.token, body, {
+      first: 40,
+      pauseMs: 300,
+      meanwhile: () => {
         stopped = ws.restart();
-        setTimeout(() => sent.end(body.slice(40)), 300);
-      }, 100);
+      },
     });
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.body).results).toEqual([{ id: item.id, status: 'created' }]);
