@@ -3,6 +3,7 @@ import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import { verdictLabel } from '../lib/i18n';
 import type { FeedbackItem, Verdict } from '../lib/protocol';
+import { retryAfterMs } from '../lib/workspace/client';
 import type { Database } from './db/database';
 import { nonPublicKind, publicOnlyLookup, WebhookTargetRefused } from './webhook-target';
 
@@ -67,13 +68,13 @@ export type WebhookPost = (
   body: string,
 ) => Promise<{ status: number; retryAfterSeconds: number | null }>;
 
-/** Retry-After as seconds from now (delta-seconds or an HTTP date), or null when absent or unreadable. */
+/**
+ * Retry-After in whole seconds from now, or null when absent or unreadable: the extension's reading of
+ * it (lib/workspace/client.ts: seconds or an HTTP date, an hour at most).
+ */
 export function retryAfterSeconds(header: string | undefined, now = Date.now()): number | null {
-  if (!header) return null;
-  const value = header.trim();
-  if (/^\d+$/.test(value)) return Number(value);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now) / 1000));
+  const ms = retryAfterMs(header ?? null, now);
+  return ms === null ? null : Math.ceil(ms / 1000);
 }
 
 /**
