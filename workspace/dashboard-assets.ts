@@ -20,31 +20,24 @@ const SECURITY_HEADERS = {
 };
 
 /**
- * A read that finds nothing where a file was listed: the dashboard being built again as the workspace
- * starts (its build empties the folder first). The start goes on with what is there; before, it failed
- * on the vanished file.
+ * A read, or `otherwise` when it finds nothing where a file was listed: the dashboard being built again as
+ * the workspace starts (its build empties the folder first). The start goes on with what is there; before,
+ * it failed on the vanished file.
  */
-function gone(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' || code === 'ENOTDIR';
+function unlessGone<T>(read: () => T, otherwise: T): T {
+  try {
+    return read();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return otherwise;
+    throw error;
+  }
 }
 
 function files(dir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch (error) {
-    if (gone(error)) return [];
-    throw error;
-  }
-  return names.flatMap((name) => {
+  return unlessGone(() => readdirSync(dir), []).flatMap((name) => {
     const path = join(dir, name);
-    try {
-      return statSync(path).isDirectory() ? files(path) : [path];
-    } catch (error) {
-      if (gone(error)) return [];
-      throw error;
-    }
+    return unlessGone(() => (statSync(path).isDirectory() ? files(path) : [path]), []);
   });
 }
 
@@ -57,13 +50,8 @@ export function serveDashboard(app: Hono, dir = DASHBOARD_DIR): void {
   const assets = new Map<string, { body: Buffer; type: string }>();
   if (built) {
     for (const file of files(dir)) {
-      let body: Buffer;
-      try {
-        body = readFileSync(file);
-      } catch (error) {
-        if (gone(error)) continue;
-        throw error;
-      }
+      const body = unlessGone<Buffer | null>(() => readFileSync(file), null);
+      if (!body) continue;
       assets.set(`/${relative(dir, file).split('\\').join('/')}`, {
         body,
         type: TYPES[extname(file)] ?? 'application/octet-stream',
