@@ -157,7 +157,7 @@ function Options() {
         settings={settings}
         locked={Boolean(managed.value.enabledCrms)}
         withheld={withheld.value}
-        onAllow={(site) => void allowCrm(site).then(readAccess)}
+        onAllow={(site) => void allowCrm(site)}
         onToggle={async (id, on) => {
           await saveSettings((current) => ({
             ...current,
@@ -194,6 +194,7 @@ document.documentElement.lang = currentLanguage();
 render(<Options />, document.getElementById('app')!);
 void refresh();
 void readAccess();
+// Read again on every grant or withdrawal: the Allow button's, or the browser's own settings page.
 watchAccess(() => void readAccess());
 void shortcuts().then((list) => {
   keys.value = list;
