@@ -14,7 +14,7 @@ import { announceLinkChanged, announceOutboxChanged } from '../lib/platform/anno
 import { showBadge } from '../lib/platform/badge';
 import { listenForCommands } from '../lib/platform/commands';
 import { syncSiteScripts } from '../lib/platform/custom-sites';
-import { runInOpenTabs } from '../lib/platform/open-tabs';
+import { runInAllowedTabs, runInOpenTabs } from '../lib/platform/open-tabs';
 import { listenForPanels } from '../lib/platform/panels';
 import { listenForMessages, openOptionsPage, ourExtension } from '../lib/platform/runtime';
 import {
@@ -132,6 +132,10 @@ export default defineBackground({
       void settings()
         .then((current) => runInOpenTabs(reason, current.settings.customSites))
         .catch(() => undefined);
+    });
+    // A CRM's pages allowed again: its open tabs get the panel without a reload.
+    browser.permissions.onAdded.addListener(({ origins }) => {
+      void runInAllowedTabs(origins).catch(() => undefined);
     });
     // Custom sites' content scripts persist, but are re-checked against the settings at every start.
     void settings()

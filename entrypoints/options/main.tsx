@@ -16,6 +16,7 @@ import { openShortcutSettings, shortcuts } from '../../lib/platform/commands';
 import { allowCrm, watchAccess, withheldCrms } from '../../lib/platform/crm-access';
 import { registerSite, removeSite, requestSiteAccess } from '../../lib/platform/custom-sites';
 import { askBackground } from '../../lib/platform/messaging';
+import { runSiteInOpenTabs } from '../../lib/platform/open-tabs';
 import { loadSettings, saveSettings, watchSettings } from '../../lib/platform/settings';
 import { DEFAULT_SETTINGS, type ManagedSettings, type Settings } from '../../lib/settings';
 import { parseWorkspaceUrl } from '../../lib/workspace/join-link';
@@ -108,6 +109,8 @@ function addSite(input: unknown): Promise<CustomSiteProblems | null> {
         customSites: [...current.customSites, site],
       }));
       settings.value = { ...settings.value, customSites: next.customSites };
+      // Kept: the site's tabs open already get the panel (its script reads the site from the settings).
+      void runSiteInOpenTabs(site).catch(() => undefined);
       return null;
     })
     .catch(failedToAdd);

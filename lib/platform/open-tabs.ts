@@ -30,6 +30,24 @@ export type InstalledReason =
   | 'chrome_update'
   | 'shared_module_update';
 
+/** Runs `file` in the open tabs on `matches` where no copy of ours answers. */
+async function runWhereMissing(
+  matches: string[],
+  file: typeof CRM_SCRIPT | typeof SITE_SCRIPT,
+): Promise<void> {
+  // Tabs the extension may not read (a custom site whose access was withdrawn) are simply not listed.
+  const tabs = matches.length === 0 ? [] : await browser.tabs.query({ url: matches }).catch(() => []);
+  await Promise.all(
+    tabs.map(async (tab) => {
+      if (tab.id === undefined || tab.discarded || (await runsThere(tab.id))) return;
+      await browser.scripting
+        .executeScript({ target: { tabId: tab.id }, files: [file] })
+        // A tab closed or navigated away meanwhile, or an error page: nothing to run in.
+        .catch(() => undefined);
+    }),
+  );
+}
+
 /**
  * After Sameroom is installed or updated, Chromium runs its content scripts only in pages loaded from
  * then on: a CRM tab open since before (a rep keeps one open for days, and the store updates extensions
@@ -43,22 +61,25 @@ export async function runInOpenTabs(
 ): Promise<void> {
   if (reason !== 'install' && reason !== 'update') return;
   if (browser.runtime.getURL('/').startsWith('moz-extension:')) return;
-  const run = async (matches: string[], file: typeof CRM_SCRIPT | typeof SITE_SCRIPT) => {
-    // Tabs the extension may not read (a custom site whose access was withdrawn) are simply not listed.
-    const tabs = matches.length === 0 ? [] : await browser.tabs.query({ url: matches }).catch(() => []);
-    await Promise.all(
-      tabs.map(async (tab) => {
-        if (tab.id === undefined || tab.discarded || (await runsThere(tab.id))) return;
-        await browser.scripting
-          .executeScript({ target: { tabId: tab.id }, files: [file] })
-          // A tab closed or navigated away meanwhile, or an error page: nothing to run in.
-          .catch(() => undefined);
-      }),
-    );
-  };
-  await run([...CRM_MATCHES], CRM_SCRIPT);
-  await run(
+  await runWhereMissing([...CRM_MATCHES], CRM_SCRIPT);
+  await runWhereMissing(
     customSites.filter((site) => !site.attention).map((site) => site.match),
     SITE_SCRIPT,
   );
+}
+
+/**
+ * Pages allowed again (Allow in Options or the popup, the browser's site access turned back on): neither
+ * browser runs content scripts in tabs loaded before the grant, so the CRM tab the rep allowed from
+ * kept showing no panel until reloaded. The CRM script is run in open CRM tabs that lack it (a custom
+ * site's grant comes before the site is kept: runSiteInOpenTabs follows its keeping).
+ */
+export async function runInAllowedTabs(origins: readonly string[] | undefined): Promise<void> {
+  if (!origins?.length) return;
+  await runWhereMissing([...CRM_MATCHES], CRM_SCRIPT);
+}
+
+/** A custom site just added: its open tabs get the panel without a reload. */
+export function runSiteInOpenTabs(site: CustomSite): Promise<void> {
+  return runWhereMissing([site.match], SITE_SCRIPT);
 }

@@ -168,7 +168,7 @@ describe('Chromium: Options links with clear errors, and sets up CRM sites and p
       .toBe('Hannover Messe 2026');
   });
 
-  it('adds a custom site that then shows the panel, and removing it stops that', async () => {
+  it('adds a custom site whose open tab then shows the panel, and removing it stops that', async () => {
     await options.getByLabel('Name').fill('Twenty');
     await options.getByLabel('Pages (match pattern)').fill('https://twenty.acme-internal.test');
     await options
@@ -186,10 +186,10 @@ describe('Chromium: Options links with clear errors, and sets up CRM sites and p
     await utm.getByLabel('or the label beside it').fill('UTM campaign');
     const source = options.locator('.sr-field-rule').filter({ hasText: 'Lead source' });
     await source.getByLabel('CSS selector').fill('[data-field="leadSource"] .field-value');
+    // A tab on the site open before it is added gets the panel without a reload.
+    await page.goto(server.url('twenty/person'));
     await options.getByRole('button', { name: 'Add site' }).click();
     await options.getByText('Added. Sameroom now runs on this site').waitFor();
-
-    await page.goto(server.url('twenty/person'));
     await expect
       .poll(async () => (await panel()).locator('h2').first().textContent(), { timeout: 15_000 })
       .toBe('Hannover Messe 2026');

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { runInOpenTabs } from '../../../lib/platform/open-tabs';
+import { runInAllowedTabs, runInOpenTabs, runSiteInOpenTabs } from '../../../lib/platform/open-tabs';
 import type { CustomSite } from '../../../lib/settings';
 
 /** What runInOpenTabs asked of the browser: the tabs' patterns it queried, the files it ran where. */
@@ -103,5 +103,36 @@ describe('runInOpenTabs: CRM tabs open before an install or an update get the co
     await runInOpenTabs('chrome_update', []);
     expect(watched.queried).toEqual([]);
     expect(watched.ran).toEqual([]);
+  });
+});
+
+describe('runInAllowedTabs and runSiteInOpenTabs: tabs open before pages were allowed get the panel', () => {
+  const tabs = [
+    { id: 1, url: 'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2cEAB/view' },
+    { id: 2, url: 'https://twenty.acme-internal.test/object/person/1' },
+    { id: 4, url: 'https://app.hubspot.com/contacts/1/record/0-1/2' },
+  ];
+
+  it('runs the CRM script where it is missing once pages are allowed again', async () => {
+    const watched = watchBrowser(tabs, [4]);
+    restore = watched.restore;
+    await runInAllowedTabs(['https://*.lightning.force.com/*']);
+    expect(watched.ran).toEqual([{ tabId: 1, file: '/content-scripts/crm.js' }]);
+  });
+
+  it('does nothing for a grant without pages', async () => {
+    const watched = watchBrowser(tabs);
+    restore = watched.restore;
+    await runInAllowedTabs(undefined);
+    await runInAllowedTabs([]);
+    expect(watched.queried).toEqual([]);
+  });
+
+  it('runs the custom-site script in the open tabs of a site just added', async () => {
+    const watched = watchBrowser(tabs);
+    restore = watched.restore;
+    await runSiteInOpenTabs(site('https://twenty.acme-internal.test/*'));
+    expect(watched.queried).toEqual([['https://twenty.acme-internal.test/*']]);
+    expect(watched.ran).toEqual([{ tabId: 2, file: '/content-scripts/custom-site.js' }]);
   });
 });
