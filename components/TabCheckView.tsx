@@ -4,7 +4,14 @@ import type { TabCheck } from '../lib/platform/check-tab';
 import type { Signals } from '../lib/protocol';
 
 /** "Check this tab": what Sameroom's settings read on the page the rep is looking at. */
-export function TabCheckView(props: { onCheck: () => Promise<TabCheck> }) {
+export function TabCheckView(props: {
+  onCheck: () => Promise<TabCheck>;
+  /**
+   * Options, where a withheld CRM's Allow is (a prompt asked for from the popup opens under it in
+   * Firefox, unseen until the popup closes).
+   */
+  onOpenOptions: () => void;
+}) {
   const result = useSignal<TabCheck | { error: string } | null>(null);
   const current = result.value;
   return (
@@ -28,7 +35,17 @@ export function TabCheckView(props: { onCheck: () => Promise<TabCheck> }) {
       )}
       {current && !('error' in current) && (
         <div role="status" class="sr-check">
-          {!current.site ? (
+          {current.withheld && (
+            <p class="sr-warning">
+              {t('crmAccessWithheld', current.withheld.label)}{' '}
+              <button type="button" class="sr-button sr-button--secondary" onClick={props.onOpenOptions}>
+                {t('actionOpenOptions')}
+              </button>
+            </p>
+          )}
+          {current.switchedOff ? (
+            <p>{t('checkSwitchedOff', current.switchedOff)}</p>
+          ) : !current.site ? (
             <p>{t('checkNoSite')}</p>
           ) : !current.lead ? (
             <p>{t('checkNoRecord', current.site)}</p>

@@ -1,7 +1,5 @@
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
-import { adapterFor, detectLead } from '../lib/crm';
-import { activeAdapters } from '../lib/crm/custom';
-import type { TabCheck } from '../lib/platform/check-tab';
+import { checkPage, type PageCheck } from '../lib/crm/custom';
 import { loadSettings } from '../lib/platform/settings';
 
 /**
@@ -9,15 +7,7 @@ import { loadSettings } from '../lib/platform/settings';
  * left on the isolated world's global, where the popup's second injection picks it up.
  */
 export default defineUnlistedScript(() => {
-  const check = async (): Promise<TabCheck> => {
-    const { settings } = await loadSettings();
-    const adapters = activeAdapters(settings);
-    const adapter = adapterFor(new URL(location.href), adapters);
-    return {
-      url: location.href,
-      site: adapter?.label ?? null,
-      lead: detectLead(location.href, document, adapters),
-    };
-  };
-  (globalThis as { __sameroomCheck?: Promise<TabCheck> }).__sameroomCheck = check();
+  const check = async (): Promise<PageCheck> =>
+    checkPage(location.href, document, (await loadSettings()).settings);
+  (globalThis as { __sameroomCheck?: Promise<PageCheck> }).__sameroomCheck = check();
 });

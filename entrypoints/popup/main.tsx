@@ -203,7 +203,7 @@ function Popup() {
           onOpenOptions={openOptions}
         />
       )}
-      <TabCheckView onCheck={checkActiveTab} />
+      <TabCheckView onCheck={checkActiveTab} onOpenOptions={openOptions} />
       <p>
         <button type="button" class="sr-link" onClick={openOptions}>
           {t('actionOpenOptions')}

@@ -1,9 +1,9 @@
 import { type CustomSite, customSiteMatches, type FieldRule, type Settings } from '../settings';
 import { compileRecordPattern, type RecordPattern, recordIdIn } from '../settings/record-pattern';
 import { cleanText, openShadowRoots } from './fields';
-import { enabledAdapters } from './index';
+import { ADAPTERS, adapterFor, detectLead, enabledAdapters } from './index';
 import { valueText } from './layouts';
-import type { CrmAdapter, RecordRef } from './types';
+import type { CrmAdapter, LeadContext, RecordRef } from './types';
 
 /** The same shape the protocol accepts for a record id. */
 const RECORD_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
@@ -87,4 +87,30 @@ export function activeAdapters(settings: Settings): CrmAdapter[] {
     active.set(settings, adapters);
   }
   return adapters;
+}
+
+/** What the settings read on a page: the popup's "Check this tab" (lib/platform/check-tab.ts). */
+export interface PageCheck {
+  url: string;
+  /** The site whose settings apply (a built-in CRM switched on, or a custom site): its name. */
+  site: string | null;
+  lead: LeadContext | null;
+  /** The built-in CRM whose pages these are (its id), switched on or off. */
+  crm: string | null;
+  /** The built-in CRM's name when the rep switched it off in Options: nothing runs here. */
+  switchedOff: string | null;
+}
+
+export function checkPage(href: string, document: Document, settings: Settings): PageCheck {
+  const adapters = activeAdapters(settings);
+  const url = new URL(href);
+  const adapter = adapterFor(url, adapters);
+  const builtIn = adapterFor(url, ADAPTERS);
+  return {
+    url: href,
+    site: adapter?.label ?? null,
+    lead: detectLead(href, document, adapters),
+    crm: builtIn?.id ?? null,
+    switchedOff: adapter === null && builtIn !== null ? builtIn.label : null,
+  };
 }

@@ -208,6 +208,7 @@ export const en = {
   checkAction: 'Check this tab',
   checkNoSite: 'Sameroom does not run on this site. Add it as a custom site in Options.',
   checkNoRecord: '$1, but not a record page Sameroom recognises.',
+  checkSwitchedOff: '$1 is switched off in Options: Sameroom does not run on its pages.',
   checkRecord: '$1 · $2 $3',
   errOffline: 'The workspace at $1 cannot be reached. Check the address and your connection.',
   errBusy: 'The workspace is busy ($1). Sameroom will try again.',

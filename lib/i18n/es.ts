@@ -214,6 +214,7 @@ export const es: Record<MessageKey, string> = {
   checkAction: 'Comprobar esta pestaña',
   checkNoSite: 'Sameroom no funciona en este sitio. Añádelo como sitio propio en las opciones.',
   checkNoRecord: '$1, pero no es una ficha que Sameroom reconozca.',
+  checkSwitchedOff: '$1 está desactivado en las opciones: Sameroom no funciona en sus páginas.',
   checkRecord: '$1 · $2 $3',
   errOffline: 'No se puede contactar con el espacio de trabajo en $1. Revisa la dirección y tu conexión.',
   errBusy: 'El espacio de trabajo está ocupado ($1). Sameroom lo volverá a intentar.',

@@ -1,12 +1,16 @@
 import { browser } from 'wxt/browser';
-import type { LeadContext } from '../crm';
+import { ADAPTERS, type CrmAdapter } from '../crm';
+import type { PageCheck } from '../crm/custom';
 import { t } from '../i18n';
+import { withheldCrms } from './crm-access';
 
 /** What Sameroom reads on a tab: which site's settings apply there, and the lead they find. */
-export interface TabCheck {
-  url: string;
-  site: string | null;
-  lead: LeadContext | null;
+export interface TabCheck extends PageCheck {
+  /**
+   * The built-in CRM whose pages the browser does not let Sameroom read (site access withheld): the
+   * popup could read the tab only through the toolbar click's one-time access, and no panel shows.
+   */
+  withheld?: CrmAdapter;
 }
 
 /**
@@ -24,7 +28,11 @@ export async function checkActiveTab(): Promise<TabCheck> {
       target,
       func: () => (globalThis as { __sameroomCheck?: Promise<unknown> }).__sameroomCheck,
     });
-    return answer?.result as TabCheck;
+    const check = answer?.result as PageCheck;
+    const crm = ADAPTERS.find((adapter) => adapter.id === check.crm);
+    if (crm && !check.switchedOff && (await withheldCrms([crm])).has(crm.id))
+      return { ...check, withheld: crm };
+    return check;
   } catch {
     throw new Error(t('checkCannotRead'));
   }

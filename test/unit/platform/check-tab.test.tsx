@@ -1,0 +1,134 @@
+import { render } from 'preact';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { TabCheckView } from '../../../components/TabCheckView';
+import { ADAPTERS } from '../../../lib/crm';
+import { checkPage, type PageCheck } from '../../../lib/crm/custom';
+import { checkActiveTab } from '../../../lib/platform/check-tab';
+import { DEFAULT_SETTINGS } from '../../../lib/settings';
+import { loadFixtures, parseFixture } from '../../support/fixtures';
+
+const lightning = loadFixtures().find((f) => f.adapterId === 'salesforce-lightning' && f.expect)!;
+
+describe('checkPage: what the settings read on a page', () => {
+  it('names a switched-on CRM and its record', () => {
+    const check = checkPage(lightning.url, parseFixture(lightning.html), DEFAULT_SETTINGS);
+    expect(check).toMatchObject({
+      site: 'Salesforce Lightning',
+      crm: 'salesforce-lightning',
+      switchedOff: null,
+      lead: lightning.expect,
+    });
+  });
+
+  it('says a CRM the rep switched off is off, rather than a site to add as a custom one', () => {
+    const off = { ...DEFAULT_SETTINGS, enabledCrms: { 'salesforce-lightning': false } };
+    const check = checkPage(lightning.url, parseFixture(lightning.html), off);
+    expect(check).toMatchObject({ site: null, lead: null, crm: 'salesforce-lightning' });
+    expect(check.switchedOff).toBe('Salesforce Lightning');
+  });
+
+  it('knows no CRM on other sites', () => {
+    const check = checkPage('https://example.org/lead/1', parseFixture('<p>hi</p>'), DEFAULT_SETTINGS);
+    expect(check).toMatchObject({ site: null, crm: null, switchedOff: null, lead: null });
+  });
+});
+
+describe('checkActiveTab: a CRM whose pages the browser withholds', () => {
+  const fake = fakeBrowser as unknown as Record<string, Record<string, unknown>>;
+  const saved = {
+    getLastFocused: fake.windows!.getLastFocused,
+    query: fake.tabs!.query,
+    executeScript: fake.scripting!.executeScript,
+    contains: fake.permissions!.contains,
+  };
+  afterEach(() => {
+    fake.windows!.getLastFocused = saved.getLastFocused;
+    fake.tabs!.query = saved.query;
+    fake.scripting!.executeScript = saved.executeScript;
+    fake.permissions!.contains = saved.contains;
+  });
+
+  /** A tab whose injected check answers `page`; the browser grants the patterns in `granted`. */
+  function tabAnswering(page: PageCheck, granted: boolean) {
+    fake.windows!.getLastFocused = async () => ({ id: 1 });
+    fake.tabs!.query = async () => [{ id: 7, windowId: 1, active: true }];
+    fake.scripting!.executeScript = async ({ files }: { files?: string[] }) =>
+      files ? [] : [{ frameId: 0, result: page }];
+    const asked: string[][] = [];
+    fake.permissions!.contains = async ({ origins }: { origins: string[] }) => {
+      asked.push(origins);
+      return granted;
+    };
+    return asked;
+  }
+
+  const page = (over: Partial<PageCheck> = {}): PageCheck => ({
+    url: lightning.url,
+    site: 'Salesforce Lightning',
+    lead: null,
+    crm: 'salesforce-lightning',
+    switchedOff: null,
+    ...over,
+  });
+
+  it('names the CRM when its patterns are not granted (the toolbar click let the popup read the tab)', async () => {
+    const asked = tabAnswering(page(), false);
+    const check = await checkActiveTab();
+    expect(check.withheld?.id).toBe('salesforce-lightning');
+    expect(asked).toEqual([ADAPTERS.find((a) => a.id === 'salesforce-lightning')!.matches]);
+  });
+
+  it('names none when they are granted, or when the CRM is switched off or not a built-in one', async () => {
+    tabAnswering(page(), true);
+    expect((await checkActiveTab()).withheld).toBeUndefined();
+    const asked = tabAnswering(page({ site: null, switchedOff: 'Salesforce Lightning' }), false);
+    expect((await checkActiveTab()).withheld).toBeUndefined();
+    tabAnswering(page({ site: 'Twenty', crm: null }), false);
+    expect((await checkActiveTab()).withheld).toBeUndefined();
+    expect(asked).toEqual([]);
+  });
+});
+
+describe('TabCheckView', () => {
+  async function checked(answer: Awaited<ReturnType<typeof checkActiveTab>>) {
+    const container = document.createElement('div');
+    const onOpenOptions = vi.fn();
+    render(<TabCheckView onCheck={async () => answer} onOpenOptions={onOpenOptions} />, container);
+    container.querySelector('button')!.click();
+    await vi.waitFor(() => expect(container.querySelector('.sr-check')).not.toBeNull());
+    return { container, onOpenOptions };
+  }
+
+  it('says a withheld CRM shows no panel, with the way to Options where Allow is', async () => {
+    const withheld = ADAPTERS.find((a) => a.id === 'salesforce-lightning')!;
+    const { container, onOpenOptions } = await checked({
+      url: lightning.url,
+      site: 'Salesforce Lightning',
+      lead: lightning.expect,
+      crm: withheld.id,
+      switchedOff: null,
+      withheld,
+    });
+    const text = container.querySelector('.sr-check')!.textContent!;
+    expect(text).toContain('This browser does not let Sameroom read Salesforce Lightning pages');
+    expect(text).toContain('Salesforce Lightning · Lead');
+    [...container.querySelectorAll<HTMLButtonElement>('.sr-check button')]
+      .find((button) => button.textContent === 'Open Sameroom options')!
+      .click();
+    expect(onOpenOptions).toHaveBeenCalledOnce();
+  });
+
+  it('says a switched-off CRM is off in Options', async () => {
+    const { container } = await checked({
+      url: lightning.url,
+      site: null,
+      lead: null,
+      crm: 'salesforce-lightning',
+      switchedOff: 'Salesforce Lightning',
+    });
+    expect(container.querySelector('.sr-check')!.textContent).toBe(
+      'Salesforce Lightning is switched off in Options: Sameroom does not run on its pages.',
+    );
+  });
+});
