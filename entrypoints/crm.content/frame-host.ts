@@ -14,6 +14,10 @@ const WIDTH = { min: 260, max: 640, default: 340, folded: 48 } as const;
 /** After a navigation the CRM may still be rendering the record: re-read it on changes for this long. */
 const RENDER_WAIT_MS = 5_000;
 const RENDER_DEBOUNCE_MS = 200;
+/** The panel removed again within this long of being put back is put back later (keepAttached). */
+const PUT_BACK_QUIET_MS = 1_000;
+const PUT_BACK_FIRST_WAIT_MS = 100;
+const PUT_BACK_LONGEST_WAIT_MS = 10_000;
 const IMPORTANT = 'important';
 
 type Prefs = { width: number; collapsed: boolean };
@@ -319,9 +323,24 @@ export class FrameHost {
    * CRMs re-render their pages and may drop our node: put the panel back when they do. Some replace the
    * whole `<body>` on each move (Turbo Drive does, and a custom site may use it): the root is watched for
    * that, and the new body from then on.
+   *
+   * A page whose own observer removes the panel each time it appears (a hostile page, or a framework that
+   * owns the body) made the two observers hand it back and forth in one endless run of microtasks: the
+   * tab froze for good. Put back at once after a quiet second; removed again sooner, it is put back from
+   * a timer, waiting twice as long each time (100 ms up to 10 s), so the page's task always ends and the
+   * frame's view is not reloaded more than that.
    */
   private keepAttached(host: HTMLElement): void {
     let body = document.body;
+    let lastPutBack = Number.NEGATIVE_INFINITY;
+    let wait = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const putBack = () => {
+      timer = undefined;
+      if (this.host !== host || host.isConnected || !document.body) return;
+      document.body.append(host);
+      lastPutBack = performance.now();
+    };
     const observer = new MutationObserver(() => {
       if (this.host !== host) {
         observer.disconnect();
@@ -332,13 +351,23 @@ export class FrameHost {
         body = document.body;
         watch();
       }
-      if (!host.isConnected) document.body?.append(host);
+      if (host.isConnected || timer !== undefined) return;
+      if (performance.now() - lastPutBack > PUT_BACK_QUIET_MS) {
+        wait = 0;
+        putBack();
+      } else {
+        wait = Math.min(Math.max(wait * 2, PUT_BACK_FIRST_WAIT_MS), PUT_BACK_LONGEST_WAIT_MS);
+        timer = setTimeout(putBack, wait);
+      }
     });
     const watch = () => {
       observer.observe(document.documentElement, { childList: true });
       observer.observe(body, { childList: true });
     };
     watch();
-    this.ctx.onInvalidated(() => observer.disconnect());
+    this.ctx.onInvalidated(() => {
+      observer.disconnect();
+      clearTimeout(timer);
+    });
   }
 }

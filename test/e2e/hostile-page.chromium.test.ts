@@ -5,7 +5,13 @@ import { briefInput } from '../support/examples';
 import { startTestWorkspace, type TestWorkspace } from '../workspace/harness';
 import { type ChromiumSession, launchChromium, linkInOptions } from './harness/chromium';
 import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
-import { attackPanel, catchShadowRoots, forgeScriptStarted } from './harness/hostile-page';
+import {
+  attackPanel,
+  catchShadowRoots,
+  fightPanel,
+  forgeScriptStarted,
+  type PanelFight,
+} from './harness/hostile-page';
 import { panelAside, panelFrame, renderRecordInPlace } from './harness/panel';
 
 let server: FixtureServer;
@@ -108,6 +114,27 @@ describe('Chromium: a hostile CRM page under its real Content-Security-Policy', 
     expect(response?.headers()['content-security-policy']).toBe(STRICTEST_CSP);
     await expect.poll(heading, { timeout: 15_000 }).toBe('Retrofit search — Q4');
     expect((await page.evaluate(attackPanel, SECRETS)).leaked).toEqual([]);
+  });
+
+  it('a page that removes the panel each time it appears stays responsive, and has the panel once it stops', async () => {
+    const fighter = await chromium.context.newPage();
+    try {
+      await fighter.addInitScript(fightPanel);
+      await fighter.goto(server.url('salesforce-lightning/lead'), { timeout: 10_000 });
+      await fighter.waitForTimeout(3_000);
+      // The page answers (it froze for good before), and the panel was put back, but not without pause.
+      const removed = await fighter.evaluate(() => (window as unknown as PanelFight).panelsRemoved);
+      expect(removed).toBeGreaterThan(2);
+      expect(removed).toBeLessThan(10);
+      await fighter.evaluate(() => (window as unknown as PanelFight).stopFighting());
+      await expect
+        .poll(async () => (await panelAside(fighter, 15_000)).locator('h2').first().textContent(), {
+          timeout: 15_000,
+        })
+        .toBe('Hannover Messe 2026');
+    } finally {
+      await fighter.close();
+    }
   });
 
   it('nothing reached the workspace', async () => {

@@ -7,7 +7,13 @@ import { briefInput } from '../support/examples';
 import { startTestWorkspace, type TestWorkspace } from '../workspace/harness';
 import { extensionPage, type FirefoxSession, launchFirefox } from './harness/firefox';
 import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
-import { attackPanel, catchShadowRoots, forgeScriptStarted } from './harness/hostile-page';
+import {
+  attackPanel,
+  catchShadowRoots,
+  fightPanel,
+  forgeScriptStarted,
+  type PanelFight,
+} from './harness/hostile-page';
 import { panelFrame, panelText } from './harness/panel-firefox';
 import { FIREFOX_BUILD } from './harness/paths';
 
@@ -80,6 +86,24 @@ describe('Firefox: a hostile CRM page under its real Content-Security-Policy', (
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await page.evaluate(() => document.querySelectorAll('sameroom-panel').length)).toBe(1);
     expect(await panelText(page, 'aside h2')).toBe('Hannover Messe 2026');
+  });
+
+  it('a page that removes the panel each time it appears stays responsive, and has the panel once it stops', async () => {
+    const fighter = await firefox.browser.newPage();
+    try {
+      await fighter.evaluateOnNewDocument(fightPanel);
+      await fighter.goto(server.url('salesforce-lightning/lead'), { timeout: 10_000 });
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      const removed = await fighter.evaluate(() => (window as unknown as PanelFight).panelsRemoved);
+      expect(removed).toBeGreaterThan(2);
+      expect(removed).toBeLessThan(10);
+      await fighter.evaluate(() => (window as unknown as PanelFight).stopFighting());
+      await expect
+        .poll(() => panelText(fighter, 'aside h2'), { timeout: 15_000 })
+        .toBe('Hannover Messe 2026');
+    } finally {
+      await fighter.close();
+    }
   });
 
   it('shows the brief on HubSpot under a policy that allows no frames at all', async () => {

@@ -123,3 +123,29 @@ export function forgeScriptStarted(extensionId: string): void {
       }),
     );
 }
+
+/** What fightPanel leaves on the page's window. */
+export interface PanelFight {
+  panelsRemoved: number;
+  stopFighting(): void;
+}
+
+/**
+ * An init script: the page removes every `<sameroom-panel>` the moment it appears, from a
+ * MutationObserver of its own (as a hostile page would, or a framework that owns the whole body), until
+ * `stopFighting()`. Against a panel put back from an observer at once, the two made an endless run of
+ * microtasks and the tab froze.
+ */
+export function fightPanel(): void {
+  const fight = window as unknown as PanelFight;
+  fight.panelsRemoved = 0;
+  const observer = new MutationObserver(() => {
+    for (const panel of document.querySelectorAll('sameroom-panel')) {
+      panel.remove();
+      fight.panelsRemoved++;
+    }
+  });
+  // The document, not its root element: init scripts may run before the root exists.
+  observer.observe(document, { childList: true, subtree: true });
+  fight.stopFighting = () => observer.disconnect();
+}
