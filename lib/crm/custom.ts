@@ -95,8 +95,8 @@ export interface PageCheck {
   /** The site whose settings apply (a built-in CRM switched on, or a custom site): its name. */
   site: string | null;
   lead: LeadContext | null;
-  /** The built-in CRM whose pages these are (its id), switched on or off. */
-  crm: string | null;
+  /** The built-in CRM whose pages these are, switched on or off: its id, name and pages. */
+  crm: Pick<CrmAdapter, 'id' | 'label' | 'matches'> | null;
   /** The built-in CRM's name when the rep switched it off in Options: nothing runs here. */
   switchedOff: string | null;
 }
@@ -110,7 +110,7 @@ export function checkPage(href: string, document: Document, settings: Settings):
     url: href,
     site: adapter?.label ?? null,
     lead: detectLead(href, document, adapters),
-    crm: builtIn?.id ?? null,
+    crm: builtIn ? { id: builtIn.id, label: builtIn.label, matches: builtIn.matches } : null,
     switchedOff: adapter === null && builtIn !== null ? builtIn.label : null,
   };
 }

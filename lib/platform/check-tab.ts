@@ -1,8 +1,6 @@
 import { browser } from 'wxt/browser';
-import { ADAPTERS, type CrmAdapter } from '../crm';
 import type { PageCheck } from '../crm/custom';
 import { t } from '../i18n';
-import { withheldCrms } from './crm-access';
 
 /** What Sameroom reads on a tab: which site's settings apply there, and the lead they find. */
 export interface TabCheck extends PageCheck {
@@ -10,7 +8,7 @@ export interface TabCheck extends PageCheck {
    * The built-in CRM whose pages the browser does not let Sameroom read (site access withheld): the
    * popup could read the tab only through the toolbar click's one-time access, and no panel shows.
    */
-  withheld?: CrmAdapter;
+  withheld?: NonNullable<PageCheck['crm']>;
 }
 
 /**
@@ -29,9 +27,11 @@ export async function checkActiveTab(): Promise<TabCheck> {
       func: () => (globalThis as { __sameroomCheck?: Promise<unknown> }).__sameroomCheck,
     });
     const check = answer?.result as PageCheck;
-    const crm = ADAPTERS.find((adapter) => adapter.id === check.crm);
-    if (crm && !check.switchedOff && (await withheldCrms([crm])).has(crm.id))
-      return { ...check, withheld: crm };
+    // The CRM's patterns come with the answer: the popup loads no adapter.
+    if (check.crm && !check.switchedOff) {
+      const granted = await browser.permissions.contains({ origins: check.crm.matches }).catch(() => true);
+      if (!granted) return { ...check, withheld: check.crm };
+    }
     return check;
   } catch {
     throw new Error(t('checkCannotRead'));

@@ -9,13 +9,15 @@ import { DEFAULT_SETTINGS } from '../../../lib/settings';
 import { loadFixtures, parseFixture } from '../../support/fixtures';
 
 const lightning = loadFixtures().find((f) => f.adapterId === 'salesforce-lightning' && f.expect)!;
+const LIGHTNING = ADAPTERS.find((adapter) => adapter.id === 'salesforce-lightning')!;
+const lightningCrm = { id: LIGHTNING.id, label: LIGHTNING.label, matches: LIGHTNING.matches };
 
 describe('checkPage: what the settings read on a page', () => {
   it('names a switched-on CRM and its record', () => {
     const check = checkPage(lightning.url, parseFixture(lightning.html), DEFAULT_SETTINGS);
     expect(check).toMatchObject({
       site: 'Salesforce Lightning',
-      crm: 'salesforce-lightning',
+      crm: { id: 'salesforce-lightning', label: 'Salesforce Lightning', matches: LIGHTNING.matches },
       switchedOff: null,
       lead: lightning.expect,
     });
@@ -24,7 +26,7 @@ describe('checkPage: what the settings read on a page', () => {
   it('says a CRM the rep switched off is off, rather than a site to add as a custom one', () => {
     const off = { ...DEFAULT_SETTINGS, enabledCrms: { 'salesforce-lightning': false } };
     const check = checkPage(lightning.url, parseFixture(lightning.html), off);
-    expect(check).toMatchObject({ site: null, lead: null, crm: 'salesforce-lightning' });
+    expect(check).toMatchObject({ site: null, lead: null, crm: { id: 'salesforce-lightning' } });
     expect(check.switchedOff).toBe('Salesforce Lightning');
   });
 
@@ -67,7 +69,7 @@ describe('checkActiveTab: a CRM whose pages the browser withholds', () => {
     url: lightning.url,
     site: 'Salesforce Lightning',
     lead: null,
-    crm: 'salesforce-lightning',
+    crm: lightningCrm,
     switchedOff: null,
     ...over,
   });
@@ -76,7 +78,7 @@ describe('checkActiveTab: a CRM whose pages the browser withholds', () => {
     const asked = tabAnswering(page(), false);
     const check = await checkActiveTab();
     expect(check.withheld?.id).toBe('salesforce-lightning');
-    expect(asked).toEqual([ADAPTERS.find((a) => a.id === 'salesforce-lightning')!.matches]);
+    expect(asked).toEqual([LIGHTNING.matches]);
   });
 
   it('names none when they are granted, or when the CRM is switched off or not a built-in one', async () => {
@@ -101,14 +103,13 @@ describe('TabCheckView', () => {
   }
 
   it('says a withheld CRM shows no panel, with the way to Options where Allow is', async () => {
-    const withheld = ADAPTERS.find((a) => a.id === 'salesforce-lightning')!;
     const { container, onOpenOptions } = await checked({
       url: lightning.url,
       site: 'Salesforce Lightning',
       lead: lightning.expect,
-      crm: withheld.id,
+      crm: lightningCrm,
       switchedOff: null,
-      withheld,
+      withheld: lightningCrm,
     });
     const text = container.querySelector('.sr-check')!.textContent!;
     expect(text).toContain('This browser does not let Sameroom read Salesforce Lightning pages');
@@ -124,7 +125,7 @@ describe('TabCheckView', () => {
       url: lightning.url,
       site: null,
       lead: null,
-      crm: 'salesforce-lightning',
+      crm: lightningCrm,
       switchedOff: 'Salesforce Lightning',
     });
     expect(container.querySelector('.sr-check')!.textContent).toBe(
