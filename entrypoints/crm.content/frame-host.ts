@@ -27,6 +27,26 @@ function styled(element: HTMLElement, styles: Record<string, string>): void {
   for (const [name, value] of Object.entries(styles)) element.style.setProperty(name, value, IMPORTANT);
 }
 
+/** Shows the host in the top layer, where the browser has popovers; elsewhere it stays fixed in the page. */
+function inTopLayer(host: HTMLElement): void {
+  if (typeof host.showPopover !== 'function' || host.matches(':popover-open')) return;
+  try {
+    host.showPopover();
+  } catch {
+    // Not connected, or a browser that refuses it here: fixed in the page, as without popovers.
+  }
+}
+
+/** In the page but taken out of the top layer (by the page's `hidePopover()`). */
+function outOfTopLayer(host: HTMLElement): boolean {
+  if (typeof host.showPopover !== 'function') return false;
+  try {
+    return !host.matches(':popover-open');
+  } catch {
+    return false;
+  }
+}
+
 const clamp = (width: number) => Math.round(Math.min(WIDTH.max, Math.max(WIDTH.min, width)));
 
 /** Resolves once the page's DOM is parsed. */
@@ -198,6 +218,12 @@ export class FrameHost {
       return;
     }
     const host = document.createElement('sameroom-panel');
+    // In the top layer (a manual popover, shown once in the page): docked to the viewport whatever the
+    // page's styles do to its ancestors. Under a body with a transform, filter, `will-change` or
+    // `contain` (a custom site, a zoom widget), a fixed element is placed in the body's box instead, and
+    // the panel scrolled away with a scrolling page, its verdicts out of sight. Its display is ours
+    // (below), so a browser without popovers, or the moment before it is shown, keeps it fixed as before.
+    host.setAttribute('popover', 'manual');
     // Closed: the page's scripts get no handle on the frame or the handle through the host.
     const root = host.attachShadow({ mode: 'closed' });
     const frame = document.createElement('iframe');
@@ -244,6 +270,7 @@ export class FrameHost {
     // version and cannot take it down (Firefox runs the new one in open tabs itself): one panel a page.
     for (const left of document.querySelectorAll('sameroom-panel')) left.remove();
     (await bodyOf(document)).append(host);
+    inTopLayer(host);
     this.keepAttached(host);
     if (hidden) this.applyPrefs(await prefs);
   }
@@ -328,18 +355,31 @@ export class FrameHost {
    * owns the body) made the two observers hand it back and forth in one endless run of microtasks: the
    * tab froze for good. Put back at once after a quiet second; removed again sooner, it is put back from
    * a timer, waiting twice as long each time (100 ms up to 10 s), so the page's task always ends and the
-   * frame's view is not reloaded more than that.
+   * frame's view is not reloaded more than that. The same for a page that takes it out of the top
+   * layer (`hidePopover()`).
    */
   private keepAttached(host: HTMLElement): void {
     let body = document.body;
     let lastPutBack = Number.NEGATIVE_INFINITY;
     let wait = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    const inPlace = () => host.isConnected && !outOfTopLayer(host);
     const putBack = () => {
       timer = undefined;
-      if (this.host !== host || host.isConnected || !document.body) return;
-      document.body.append(host);
+      if (this.host !== host || inPlace() || !document.body) return;
+      if (!host.isConnected) document.body.append(host);
+      inTopLayer(host);
       lastPutBack = performance.now();
+    };
+    const putBackSoon = () => {
+      if (this.host !== host || inPlace() || timer !== undefined) return;
+      if (performance.now() - lastPutBack > PUT_BACK_QUIET_MS) {
+        wait = 0;
+        putBack();
+      } else {
+        wait = Math.min(Math.max(wait * 2, PUT_BACK_FIRST_WAIT_MS), PUT_BACK_LONGEST_WAIT_MS);
+        timer = setTimeout(putBack, wait);
+      }
     };
     const observer = new MutationObserver(() => {
       if (this.host !== host) {
@@ -351,14 +391,11 @@ export class FrameHost {
         body = document.body;
         watch();
       }
-      if (host.isConnected || timer !== undefined) return;
-      if (performance.now() - lastPutBack > PUT_BACK_QUIET_MS) {
-        wait = 0;
-        putBack();
-      } else {
-        wait = Math.min(Math.max(wait * 2, PUT_BACK_FIRST_WAIT_MS), PUT_BACK_LONGEST_WAIT_MS);
-        timer = setTimeout(putBack, wait);
-      }
+      putBackSoon();
+    });
+    // Taken out of the top layer by the page (its toggle event comes in a task of its own).
+    host.addEventListener('toggle', () => {
+      if (host.isConnected) putBackSoon();
     });
     const watch = () => {
       observer.observe(document.documentElement, { childList: true });

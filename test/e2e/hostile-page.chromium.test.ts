@@ -10,7 +10,10 @@ import {
   catchShadowRoots,
   fightPanel,
   forgeScriptStarted,
+  hidePanelPopover,
   type PanelFight,
+  panelInTopLayer,
+  scrollUnderStyledBody,
 } from './harness/hostile-page';
 import { panelAside, panelFrame, renderRecordInPlace } from './harness/panel';
 
@@ -134,6 +137,34 @@ describe('Chromium: a hostile CRM page under its real Content-Security-Policy', 
         .toBe('Hannover Messe 2026');
     } finally {
       await fighter.close();
+    }
+  });
+
+  it('keeps the panel docked to the viewport under a body whose styles move fixed elements, and in the top layer', async () => {
+    for (const style of [
+      'transform:translateZ(0)',
+      'filter:opacity(1)',
+      'will-change:transform',
+      'contain:paint',
+    ]) {
+      const fresh = await chromium.context.newPage();
+      try {
+        await fresh.goto(server.url('salesforce-lightning/lead'));
+        await expect
+          .poll(async () => (await panelAside(fresh, 15_000)).locator('h2').first().textContent(), {
+            timeout: 15_000,
+          })
+          .toBe('Hannover Messe 2026');
+        // Scrolled 2,000 px: the panel stays at the viewport's top, its verdicts in sight.
+        expect(await fresh.evaluate(scrollUnderStyledBody, style)).toEqual({ top: 0, scrollY: 2000 });
+        if (style !== 'contain:paint') continue;
+        // Taken out of the top layer by the page's script, it goes back.
+        expect(await fresh.evaluate(hidePanelPopover)).toBe(false);
+        await expect.poll(() => fresh.evaluate(panelInTopLayer), { timeout: 5_000 }).toBe(true);
+        expect(await fresh.evaluate(scrollUnderStyledBody, style)).toEqual({ top: 0, scrollY: 2000 });
+      } finally {
+        await fresh.close();
+      }
     }
   });
 

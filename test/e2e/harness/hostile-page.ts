@@ -149,3 +149,34 @@ export function fightPanel(): void {
   observer.observe(document, { childList: true, subtree: true });
   fight.stopFighting = () => observer.disconnect();
 }
+
+/**
+ * In the page's world: makes the document scroll, gives the body `style` (a transform, a filter, …,
+ * which make a fixed element's place the body's box rather than the viewport), scrolls 2,000 px down
+ * and answers where the panel's host is in the viewport.
+ */
+export async function scrollUnderStyledBody(style: string): Promise<{ top: number; scrollY: number }> {
+  for (const element of [document.documentElement, document.body]) {
+    element.style.setProperty('overflow', 'visible', 'important');
+    element.style.setProperty('height', 'auto', 'important');
+  }
+  document.body.style.setProperty('min-height', '6000px', 'important');
+  const [name, value] = style.split(':') as [string, string];
+  document.body.style.setProperty(name, value);
+  window.scrollTo(0, 2000);
+  await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  const host = document.querySelector('sameroom-panel');
+  return { top: host ? Math.round(host.getBoundingClientRect().top) : Number.NaN, scrollY: window.scrollY };
+}
+
+/** In the page's world: takes the panel out of the top layer, as a page's script could. */
+export function hidePanelPopover(): boolean {
+  const host = document.querySelector('sameroom-panel') as HTMLElement | null;
+  host?.hidePopover();
+  return host?.matches(':popover-open') ?? false;
+}
+
+/** In the page's world: whether the panel is in the page and shown in the top layer. */
+export function panelInTopLayer(): boolean {
+  return document.querySelector('sameroom-panel')?.matches(':popover-open') ?? false;
+}
