@@ -5,16 +5,8 @@ import { briefInput } from '../support/examples';
 import { startTestWorkspace, type TestWorkspace } from '../workspace/harness';
 import { type ChromiumSession, launchChromium, linkInOptions } from './harness/chromium';
 import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
-import {
-  attackPanel,
-  catchShadowRoots,
-  fightPanel,
-  forgeScriptStarted,
-  hidePanelPopover,
-  type PanelFight,
-  panelInTopLayer,
-  scrollUnderStyledBody,
-} from './harness/hostile-page';
+import { type LeadTab, panelDockedUnderStyledBodies, panelOutlastsAFight } from './harness/hostile-checks';
+import { attackPanel, catchShadowRoots, forgeScriptStarted } from './harness/hostile-page';
 import { panelAside, panelFrame, renderRecordInPlace } from './harness/panel';
 
 let server: FixtureServer;
@@ -64,6 +56,18 @@ afterAll(async () => {
 });
 
 const heading = async () => (await panelAside(page)).locator('h2').first().textContent();
+
+/** A new tab of the linked browser, for the checks both browsers share. */
+async function leadTab(): Promise<LeadTab> {
+  const tab = await chromium.context.newPage();
+  return {
+    beforeScripts: (script) => tab.addInitScript(script),
+    goto: (url, options) => tab.goto(url, options),
+    evaluate: (fn, arg) => tab.evaluate(fn as never, arg),
+    heading: async () => (await panelAside(tab, 15_000)).locator('h2').first().textContent(),
+    close: () => tab.close(),
+  };
+}
 
 describe('Chromium: a hostile CRM page under its real Content-Security-Policy', () => {
   it("shows the brief on Salesforce Lightning under Lightning's policy", async () => {
@@ -120,52 +124,11 @@ describe('Chromium: a hostile CRM page under its real Content-Security-Policy', 
   });
 
   it('a page that removes the panel each time it appears stays responsive, and has the panel once it stops', async () => {
-    const fighter = await chromium.context.newPage();
-    try {
-      await fighter.addInitScript(fightPanel);
-      await fighter.goto(server.url('salesforce-lightning/lead'), { timeout: 10_000 });
-      await fighter.waitForTimeout(3_000);
-      // The page answers (it froze for good before), and the panel was put back, but not without pause.
-      const removed = await fighter.evaluate(() => (window as unknown as PanelFight).panelsRemoved);
-      expect(removed).toBeGreaterThan(2);
-      expect(removed).toBeLessThan(10);
-      await fighter.evaluate(() => (window as unknown as PanelFight).stopFighting());
-      await expect
-        .poll(async () => (await panelAside(fighter, 15_000)).locator('h2').first().textContent(), {
-          timeout: 15_000,
-        })
-        .toBe('Hannover Messe 2026');
-    } finally {
-      await fighter.close();
-    }
+    await panelOutlastsAFight(await leadTab(), server.url('salesforce-lightning/lead'));
   });
 
   it('keeps the panel docked to the viewport under a body whose styles move fixed elements, and in the top layer', async () => {
-    for (const style of [
-      'transform:translateZ(0)',
-      'filter:opacity(1)',
-      'will-change:transform',
-      'contain:paint',
-    ]) {
-      const fresh = await chromium.context.newPage();
-      try {
-        await fresh.goto(server.url('salesforce-lightning/lead'));
-        await expect
-          .poll(async () => (await panelAside(fresh, 15_000)).locator('h2').first().textContent(), {
-            timeout: 15_000,
-          })
-          .toBe('Hannover Messe 2026');
-        // Scrolled 2,000 px: the panel stays at the viewport's top, its verdicts in sight.
-        expect(await fresh.evaluate(scrollUnderStyledBody, style)).toEqual({ top: 0, scrollY: 2000 });
-        if (style !== 'contain:paint') continue;
-        // Taken out of the top layer by the page's script, it goes back.
-        expect(await fresh.evaluate(hidePanelPopover)).toBe(false);
-        await expect.poll(() => fresh.evaluate(panelInTopLayer), { timeout: 5_000 }).toBe(true);
-        expect(await fresh.evaluate(scrollUnderStyledBody, style)).toEqual({ top: 0, scrollY: 2000 });
-      } finally {
-        await fresh.close();
-      }
-    }
+    await panelDockedUnderStyledBodies(leadTab, server.url('salesforce-lightning/lead'));
   });
 
   it('nothing reached the workspace', async () => {

@@ -7,16 +7,8 @@ import { briefInput } from '../support/examples';
 import { startTestWorkspace, type TestWorkspace } from '../workspace/harness';
 import { extensionPage, type FirefoxSession, launchFirefox } from './harness/firefox';
 import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
-import {
-  attackPanel,
-  catchShadowRoots,
-  fightPanel,
-  forgeScriptStarted,
-  hidePanelPopover,
-  type PanelFight,
-  panelInTopLayer,
-  scrollUnderStyledBody,
-} from './harness/hostile-page';
+import { type LeadTab, panelDockedUnderStyledBodies, panelOutlastsAFight } from './harness/hostile-checks';
+import { attackPanel, catchShadowRoots, forgeScriptStarted } from './harness/hostile-page';
 import { panelFrame, panelText } from './harness/panel-firefox';
 import { FIREFOX_BUILD } from './harness/paths';
 
@@ -27,6 +19,18 @@ let page: Page;
 
 const rules = (utmCampaigns: string[]) => ({ campaignIds: [], utmCampaigns, leadSources: [], keywords: [] });
 const SECRETS = ['Hannover Messe 2026', 'Retrofit without stopping the line.', 'Retrofit search — Q4'];
+
+/** A new tab of the linked browser, for the checks both browsers share. */
+async function leadTab(): Promise<LeadTab> {
+  const tab = await firefox.browser.newPage();
+  return {
+    beforeScripts: (script) => tab.evaluateOnNewDocument(script),
+    goto: (url, options) => tab.goto(url, options),
+    evaluate: (fn, arg) => tab.evaluate(fn as never, arg),
+    heading: () => panelText(tab, 'aside h2'),
+    close: () => tab.close(),
+  };
+}
 
 beforeAll(async () => {
   server = await startFixtureServer(443);
@@ -92,47 +96,11 @@ describe('Firefox: a hostile CRM page under its real Content-Security-Policy', (
   });
 
   it('a page that removes the panel each time it appears stays responsive, and has the panel once it stops', async () => {
-    const fighter = await firefox.browser.newPage();
-    try {
-      await fighter.evaluateOnNewDocument(fightPanel);
-      await fighter.goto(server.url('salesforce-lightning/lead'), { timeout: 10_000 });
-      await new Promise((resolve) => setTimeout(resolve, 3_000));
-      const removed = await fighter.evaluate(() => (window as unknown as PanelFight).panelsRemoved);
-      expect(removed).toBeGreaterThan(2);
-      expect(removed).toBeLessThan(10);
-      await fighter.evaluate(() => (window as unknown as PanelFight).stopFighting());
-      await expect
-        .poll(() => panelText(fighter, 'aside h2'), { timeout: 15_000 })
-        .toBe('Hannover Messe 2026');
-    } finally {
-      await fighter.close();
-    }
+    await panelOutlastsAFight(await leadTab(), server.url('salesforce-lightning/lead'));
   });
 
   it('keeps the panel docked to the viewport under a body whose styles move fixed elements, and in the top layer', async () => {
-    for (const style of [
-      'transform:translateZ(0)',
-      'filter:opacity(1)',
-      'will-change:transform',
-      'contain:paint',
-    ]) {
-      const fresh = await firefox.browser.newPage();
-      try {
-        await fresh.goto(server.url('salesforce-lightning/lead'));
-        await expect
-          .poll(() => panelText(fresh, 'aside h2'), { timeout: 15_000 })
-          .toBe('Hannover Messe 2026');
-        // Scrolled 2,000 px: the panel stays at the viewport's top, its verdicts in sight.
-        expect(await fresh.evaluate(scrollUnderStyledBody, style)).toEqual({ top: 0, scrollY: 2000 });
-        if (style !== 'contain:paint') continue;
-        // Taken out of the top layer by the page's script, it goes back.
-        expect(await fresh.evaluate(hidePanelPopover)).toBe(false);
-        await expect.poll(() => fresh.evaluate(panelInTopLayer), { timeout: 5_000 }).toBe(true);
-        expect(await fresh.evaluate(scrollUnderStyledBody, style)).toEqual({ top: 0, scrollY: 2000 });
-      } finally {
-        await fresh.close();
-      }
-    }
+    await panelDockedUnderStyledBodies(leadTab, server.url('salesforce-lightning/lead'));
   });
 
   it('shows the brief on HubSpot under a policy that allows no frames at all', async () => {

@@ -1,0 +1,69 @@
+import { expect } from 'vitest';
+import {
+  fightPanel,
+  hidePanelPopover,
+  type PanelFight,
+  panelInTopLayer,
+  scrollUnderStyledBody,
+} from './hostile-page';
+
+/** A new tab, as either browser's driver gives it (Playwright in Chromium, Puppeteer in Firefox). */
+export interface LeadTab {
+  /** Runs `script` in the page's world before each document's own scripts. */
+  beforeScripts(script: () => void): Promise<unknown>;
+  goto(url: string, options?: { timeout: number }): Promise<unknown>;
+  evaluate<T, A = undefined>(fn: (arg: A) => T | Promise<T>, arg?: A): Promise<T>;
+  /** The heading of the brief in the panel's frame, or null while there is none. */
+  heading(): Promise<string | null>;
+  close(): Promise<void>;
+}
+
+const BRIEF = 'Hannover Messe 2026';
+const BODY_STYLES = [
+  'transform:translateZ(0)',
+  'filter:opacity(1)',
+  'will-change:transform',
+  'contain:paint',
+];
+
+/**
+ * A page that removes the panel each time it appears (fightPanel) on the lead page at `url`: it still
+ * answers after 3 s (it froze for good when the panel was put back at once), the panel was put back,
+ * with pauses, and once the page stops the panel is back with the brief.
+ */
+export async function panelOutlastsAFight(tab: LeadTab, url: string): Promise<void> {
+  try {
+    await tab.beforeScripts(fightPanel);
+    await tab.goto(url, { timeout: 10_000 });
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const removed = await tab.evaluate(() => (window as unknown as PanelFight).panelsRemoved);
+    expect(removed).toBeGreaterThan(2);
+    expect(removed).toBeLessThan(10);
+    await tab.evaluate(() => (window as unknown as PanelFight).stopFighting());
+    await expect.poll(() => tab.heading(), { timeout: 15_000 }).toBe(BRIEF);
+  } finally {
+    await tab.close();
+  }
+}
+
+/**
+ * Under a body whose styles make a fixed element's place the body's box, scrolled 2,000 px, the panel
+ * stays at the viewport's top, its verdicts in sight; taken out of the top layer by the page, it goes
+ * back. A new tab from `open` for each style.
+ */
+export async function panelDockedUnderStyledBodies(open: () => Promise<LeadTab>, url: string): Promise<void> {
+  for (const style of BODY_STYLES) {
+    const tab = await open();
+    try {
+      await tab.goto(url);
+      await expect.poll(() => tab.heading(), { timeout: 15_000 }).toBe(BRIEF);
+      expect(await tab.evaluate(scrollUnderStyledBody, style)).toEqual({ top: 0, scrollY: 2000 });
+      if (style !== BODY_STYLES.at(-1)) continue;
+      expect(await tab.evaluate(hidePanelPopover)).toBe(false);
+      await expect.poll(() => tab.evaluate(panelInTopLayer), { timeout: 5_000 }).toBe(true);
+      expect(await tab.evaluate(scrollUnderStyledBody, style)).toEqual({ top: 0, scrollY: 2000 });
+    } finally {
+      await tab.close();
+    }
+  }
+}
