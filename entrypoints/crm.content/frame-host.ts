@@ -27,6 +27,22 @@ function styled(element: HTMLElement, styles: Record<string, string>): void {
   for (const [name, value] of Object.entries(styles)) element.style.setProperty(name, value, IMPORTANT);
 }
 
+/**
+ * A printed CRM page (a rep printing a lead or a deal to take to the customer) carried the panel: the
+ * campaign's brief on paper, its audience, economics and talking points, over the page's right side.
+ * A sheet in the shadow root hides the host in print (a `:host` rule marked important there wins over
+ * the host's own inline style; a constructed sheet is CSSOM, which no page's `style-src` refuses).
+ */
+function leftOutOfPrint(root: ShadowRoot): void {
+  try {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync('@media print { :host { display: none !important; } }');
+    root.adoptedStyleSheets = [sheet];
+  } catch {
+    // A browser without constructed sheets: the panel prints with the page, as before.
+  }
+}
+
 /** Shows the host in the top layer, where the browser has popovers; elsewhere it stays fixed in the page. */
 function inTopLayer(host: HTMLElement): void {
   if (typeof host.showPopover !== 'function' || host.matches(':popover-open')) return;
@@ -226,6 +242,7 @@ export class FrameHost {
     host.setAttribute('popover', 'manual');
     // Closed: the page's scripts get no handle on the frame or the handle through the host.
     const root = host.attachShadow({ mode: 'closed' });
+    leftOutOfPrint(root);
     const frame = document.createElement('iframe');
     frame.src = browser.runtime.getURL('/panel.html');
     frame.title = 'Sameroom';

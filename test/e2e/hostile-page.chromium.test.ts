@@ -5,7 +5,12 @@ import { briefInput } from '../support/examples';
 import { startTestWorkspace, type TestWorkspace } from '../workspace/harness';
 import { type ChromiumSession, launchChromium, linkInOptions } from './harness/chromium';
 import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
-import { type LeadTab, panelDockedUnderStyledBodies, panelOutlastsAFight } from './harness/hostile-checks';
+import {
+  type LeadTab,
+  panelDockedUnderStyledBodies,
+  panelLeftOutOfPrint,
+  panelOutlastsAFight,
+} from './harness/hostile-checks';
 import { attackPanel, catchShadowRoots, forgeScriptStarted } from './harness/hostile-page';
 import { panelAside, panelFrame, renderRecordInPlace } from './harness/panel';
 
@@ -64,6 +69,7 @@ async function leadTab(): Promise<LeadTab> {
     beforeScripts: (script) => tab.addInitScript(script),
     goto: (url, options) => tab.goto(url, options),
     evaluate: (fn, arg) => tab.evaluate(fn as never, arg),
+    media: (type) => tab.emulateMedia({ media: type }),
     heading: async () => (await panelAside(tab, 15_000)).locator('h2').first().textContent(),
     close: () => tab.close(),
   };
@@ -125,6 +131,10 @@ describe('Chromium: a hostile CRM page under its real Content-Security-Policy', 
 
   it('a page that removes the panel each time it appears stays responsive, and has the panel once it stops', async () => {
     await panelOutlastsAFight(await leadTab(), server.url('salesforce-lightning/lead'));
+  });
+
+  it('leaves the panel out of the printed page (the brief is not on paper), under the CRM’s policy', async () => {
+    await panelLeftOutOfPrint(await leadTab(), server.url('salesforce-lightning/lead'));
   });
 
   it('keeps the panel docked to the viewport under a body whose styles move fixed elements, and in the top layer', async () => {

@@ -21,7 +21,7 @@ const rules = (utmCampaigns: string[]) => ({ campaignIds: [], utmCampaigns, lead
 const SECRETS = ['Hannover Messe 2026', 'Retrofit without stopping the line.', 'Retrofit search — Q4'];
 
 /** A new tab of the linked browser, for the checks both browsers share. */
-async function leadTab(): Promise<LeadTab> {
+async function leadTab(): Promise<Omit<LeadTab, 'media'>> {
   const tab = await firefox.browser.newPage();
   return {
     beforeScripts: (script) => tab.evaluateOnNewDocument(script),

@@ -13,6 +13,11 @@ export interface LeadTab {
   beforeScripts(script: () => void): Promise<unknown>;
   goto(url: string, options?: { timeout: number }): Promise<unknown>;
   evaluate<T, A = undefined>(fn: (arg: A) => T | Promise<T>, arg?: A): Promise<T>;
+  /**
+   * Lays the page out as for `type` media (print: as the browser prints it). Chromium's driver only:
+   * Puppeteer has no media emulation over WebDriver BiDi, which drives Firefox.
+   */
+  media(type: 'print' | 'screen'): Promise<void>;
   /** The heading of the brief in the panel's frame, or null while there is none. */
   heading(): Promise<string | null>;
   close(): Promise<void>;
@@ -31,7 +36,7 @@ const BODY_STYLES = [
  * answers after 3 s (it froze for good when the panel was put back at once), the panel was put back,
  * with pauses, and once the page stops the panel is back with the brief.
  */
-export async function panelOutlastsAFight(tab: LeadTab, url: string): Promise<void> {
+export async function panelOutlastsAFight(tab: Omit<LeadTab, 'media'>, url: string): Promise<void> {
   try {
     await tab.beforeScripts(fightPanel);
     await tab.goto(url, { timeout: 10_000 });
@@ -51,7 +56,10 @@ export async function panelOutlastsAFight(tab: LeadTab, url: string): Promise<vo
  * stays at the viewport's top, its verdicts in sight; taken out of the top layer by the page, it goes
  * back. A new tab from `open` for each style.
  */
-export async function panelDockedUnderStyledBodies(open: () => Promise<LeadTab>, url: string): Promise<void> {
+export async function panelDockedUnderStyledBodies(
+  open: () => Promise<Omit<LeadTab, 'media'>>,
+  url: string,
+): Promise<void> {
   for (const style of BODY_STYLES) {
     const tab = await open();
     try {
@@ -65,5 +73,28 @@ export async function panelDockedUnderStyledBodies(open: () => Promise<LeadTab>,
     } finally {
       await tab.close();
     }
+  }
+}
+
+/**
+ * Printed, the lead page at `url` (under its CRM's real policy) leaves the panel out: the brief is not
+ * on paper and the page's right side is not covered. On screen again, it is back.
+ */
+export async function panelLeftOutOfPrint(tab: LeadTab, url: string): Promise<void> {
+  const display = () =>
+    tab.evaluate(() => {
+      const host = document.querySelector('sameroom-panel');
+      return host ? getComputedStyle(host).display : null;
+    });
+  try {
+    await tab.goto(url);
+    await expect.poll(() => tab.heading(), { timeout: 15_000 }).toBe(BRIEF);
+    expect(await display()).toBe('block');
+    await tab.media('print');
+    expect(await display()).toBe('none');
+    await tab.media('screen');
+    expect(await display()).toBe('block');
+  } finally {
+    await tab.close();
   }
 }
