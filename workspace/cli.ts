@@ -384,15 +384,6 @@ async function serve(dataDir: string, values: Record<string, string | boolean | 
   for (const flag of ['tls-cert', 'tls-key'] as const)
     if (values[flag] && !existsSync(String(values[flag])))
       throw new UsageError(`--${flag}: no file at ${values[flag]}.`);
-  if (values['public-url']) {
-    try {
-      new URL(String(values['public-url']));
-    } catch {
-      throw new UsageError(
-        `--public-url must be an address such as https://sameroom.example.com, not "${values['public-url']}".`,
-      );
-    }
-  }
   const { claimDataFolder } = await import('./data-folder');
   const { ensureDashboardBuilt } = await import('./dashboard-build');
   const { startWorkspace } = await import('./server');
@@ -442,12 +433,33 @@ async function serve(dataDir: string, values: Record<string, string | boolean | 
   process.on('SIGTERM', () => void stop());
 }
 
+/**
+ * --public-url, where given: an http(s) address with nothing after the host. The workspace is served
+ * from `/` and the extension keeps only a join link's origin, so behind a proxy at a path
+ * (https://tools.example.com/sameroom) join links pointed at the path while the extension called the
+ * host's root, and the dashboard asked the root for its files: refused here, in one line.
+ */
+function checkPublicUrl(value: unknown): void {
+  if (value === undefined) return;
+  const text = String(value);
+  const url = URL.canParse(text) ? new URL(text) : null;
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
+    throw new UsageError(
+      `--public-url must be an address such as https://sameroom.example.com, not "${text}".`,
+    );
+  if (url.pathname !== '/' || url.search || url.hash)
+    throw new UsageError(
+      `--public-url must be the root of a host name, such as ${url.origin}, not "${text}": the workspace is served from "/" of a host (a name of its own, such as sameroom.example.com), not from a path under another site.`,
+    );
+}
+
 async function main(argv: string[]): Promise<void> {
   const { verbName, values, positionals } = parse(argv);
   if (values.help) {
     console.log(help(argv[0] === verbName ? verbName : undefined));
     return;
   }
+  checkPublicUrl(values['public-url']);
   const dataDir = resolve(String(values.data));
   process.umask(0o077); // the data folder, database files, socket and backups are the owner's alone
   if (verbName === 'serve') return serve(dataDir, values);
