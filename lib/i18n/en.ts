@@ -271,7 +271,7 @@ export const en = {
   customSiteBadQuery: 'name at most 5 query parameters (letters, digits, _ . - [ ]), separated by commas',
   customSiteQuery: 'Query parameters the pattern also reads (optional, such as lid, tab)',
   customSiteHelp:
-    'Sameroom runs only on HTTPS pages. The record pattern (RE2 syntax, no lookarounds or backreferences) is matched against the page’s path, such as /leads/(?<id>\\d+). If your CRM puts the record id in the query string, name those parameters: the pattern then sees them after the path, as /servlet?lid=123.',
+    'Sameroom runs only on HTTPS pages. The record pattern (RE2 syntax, no lookarounds or backreferences) is matched against the page’s path, such as /leads/(?<id>\\d+). If your CRM puts the record id in the query string, name those parameters: the pattern then sees them after the path, as /servlet?lid=123. If its pages route by the address’s fragment (SuiteCRM 8, Odoo before 17), start the pattern with #: it then runs on the fragment alone, such as #/leads/record/(?<id>[0-9a-f-]{36}).',
   siteAttentionHttp:
     '$1 no longer runs: Sameroom now works only on HTTPS pages. Remove it and add it again with an https:// address.',
   siteAttentionPublicSuffix:

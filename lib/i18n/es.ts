@@ -284,7 +284,7 @@ export const es: Record<MessageKey, string> = {
     'indica como máximo 5 parámetros de consulta (letras, cifras, _ . - [ ]), separados por comas',
   customSiteQuery: 'Parámetros de consulta que el patrón también lee (opcional, como lid, tab)',
   customSiteHelp:
-    'Sameroom solo funciona en páginas HTTPS. El patrón de la ficha (sintaxis RE2, sin búsquedas alrededor ni referencias) se compara con la ruta de la página, como /leads/(?<id>\\d+). Si tu CRM pone el id de la ficha en la consulta, indica esos parámetros: el patrón los ve después de la ruta, como /servlet?lid=123.',
+    'Sameroom solo funciona en páginas HTTPS. El patrón de la ficha (sintaxis RE2, sin búsquedas alrededor ni referencias) se compara con la ruta de la página, como /leads/(?<id>\\d+). Si tu CRM pone el id de la ficha en la consulta, indica esos parámetros: el patrón los ve después de la ruta, como /servlet?lid=123. Si sus páginas se guían por el fragmento de la dirección (SuiteCRM 8, Odoo antes de la 17), empieza el patrón con #: entonces se compara solo con el fragmento, como #/leads/record/(?<id>[0-9a-f-]{36}).',
   siteAttentionHttp:
     '$1 ya no funciona: Sameroom ahora solo funciona en páginas HTTPS. Quítalo y vuelve a añadirlo con una dirección https://.',
   siteAttentionPublicSuffix:

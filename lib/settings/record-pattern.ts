@@ -1,5 +1,5 @@
 import { RE2JS } from 're2js';
-import { type PatternProblem, readsWholeUrl, recordSubject } from './site-rules';
+import { type PatternProblem, readsFragment, readsWholeUrl, recordSubject } from './site-rules';
 
 /**
  * A custom site's record pattern, run by RE2 (re2js): matching takes time linear in the address
@@ -33,7 +33,8 @@ export function recordIdIn(
   url: URL,
   query: readonly string[] = [],
 ): string | undefined {
+  const subject = readsFragment(pattern.pattern()) ? url.hash : recordSubject(url, query);
   // re2js types exec() as any[]; at run time it is shaped like RegExpExecArray, named groups included.
-  const found = pattern.exec(recordSubject(url, query)) as RegExpExecArray | null;
+  const found = pattern.exec(subject) as RegExpExecArray | null;
   return found?.groups?.id || undefined;
 }

@@ -79,10 +79,21 @@ export function migrateSettingsV2(old: SettingsV2 | null | undefined): Settings 
 }
 
 /**
+ * A pattern written for the address's fragment (it starts with `#`, or `^#`): for CRMs whose pages route by it,
+ * as SuiteCRM 8 does (`/#/contacts/record/<id>`, SuiteCRM-Core#822) and Odoo before 17
+ * (`/web#id=5&view_type=form&model=crm.lead`, OCA/crm#141). There the fragment is the page's own
+ * route, so what it names is the record the page shows.
+ */
+export function readsFragment(source: string): boolean {
+  return /^\^?#/.test(source);
+}
+
+/**
  * What the pattern runs on: the path, then `?name=value&…` for the named query parameters the site
  * needs, in the order named. Never the host, the rest of the query or the fragment: a pattern cannot
  * be satisfied by something an attacker adds to a link (`?x=/lead/123`, `#/lead/123`). After the
  * origin, it is also the record address a verdict carries from the site (`recordAddress` in lib/crm).
+ * A pattern that reads the fragment (`readsFragment`) runs on the fragment alone, `#` included.
  */
 export function recordSubject(url: URL, query: readonly string[] = []): string {
   const picked = new URLSearchParams();

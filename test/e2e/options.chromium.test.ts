@@ -202,6 +202,38 @@ describe('Chromium: Options links with clear errors, and sets up CRM sites and p
     expect(await page.locator('sameroom-panel').count()).toBe(0);
   });
 
+  it('adds a custom site whose pages route by the fragment (as SuiteCRM 8 does): the panel follows it', async () => {
+    await options.getByLabel('Name').fill('Twenty by fragment');
+    await options.getByLabel('Pages (match pattern)').fill('https://twenty.acme-internal.test/*');
+    await options
+      .getByLabel('Record URL (regular expression with (?<id>…))')
+      .fill('^#/person/(?<id>[0-9a-f-]{36})$');
+    await options.getByLabel('Records are').selectOption('person');
+    const utm = options.locator('.sr-field-rule').filter({ hasText: 'utm_campaign' });
+    await utm.getByLabel('or the label beside it').fill('UTM campaign');
+    await options.getByRole('button', { name: 'Add site' }).click();
+    await options.getByText('Added. Sameroom now runs on this site').waitFor();
+
+    const record = '#/person/5b7c9d1e-2f3a-4b5c-8d6e-7f8091a2b3c4';
+    await page.goto(`${server.url('twenty/person')}${record}`);
+    await expect
+      .poll(async () => (await panel()).locator('h2').first().textContent(), { timeout: 15_000 })
+      .toBe('Hannover Messe 2026');
+    // The fragment is the record, not the path: moved to a page that names none, the panel goes.
+    await page.evaluate(() => {
+      location.hash = '#/settings';
+    });
+    await expect.poll(() => page.locator('sameroom-panel').count(), { timeout: 5_000 }).toBe(0);
+    await page.evaluate((hash) => {
+      location.hash = hash;
+    }, record);
+    await expect
+      .poll(async () => (await panel()).locator('h2').first().textContent(), { timeout: 15_000 })
+      .toBe('Hannover Messe 2026');
+    await options.getByRole('button', { name: 'Remove Twenty by fragment' }).click();
+    await options.getByText('No custom sites yet.').waitFor();
+  });
+
   it('leaves the record address out of verdicts when privacy says so', async () => {
     await options.getByRole('checkbox', { name: 'Send the record’s address with each verdict' }).uncheck();
     // The list re-renders after the switch is saved: wait for it rather than read it in the same tick.

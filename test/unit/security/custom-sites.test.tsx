@@ -129,6 +129,29 @@ describe('the record pattern runs on the path, never the whole address', () => {
   });
 });
 
+describe('a pattern that starts with # runs on the fragment alone, for CRMs that route by it', () => {
+  const suite = site({ recordPattern: '^#/(?:leads|contacts)/record/(?<id>[0-9a-f-]{36})$' });
+  const odoo = site({ recordPattern: '^#id=(?<id>\\d+)&(?:.*&)?model=crm\\.lead(?:&|$)' });
+  const uuid = '6f1c0a5e-2b7d-4c1e-9f3a-8d2b1c0e4f5a';
+
+  it('finds SuiteCRM 8’s and Odoo’s record in the fragment', () => {
+    expect(recordAt(`https://crm.acme-internal.test/#/leads/record/${uuid}`, suite)).toBe(uuid);
+    expect(
+      recordAt(
+        'https://crm.acme-internal.test/web#id=42&cids=1&menu_id=7&model=crm.lead&view_type=form',
+        odoo,
+      ),
+    ).toBe('42');
+    expect(recordAt('https://crm.acme-internal.test/web#id=42&model=res.partner', odoo)).toBeUndefined();
+  });
+
+  it('never reads the path or the query for it, nor the fragment for a path pattern', () => {
+    expect(recordAt(`https://crm.acme-internal.test/leads/record/${uuid}`, suite)).toBeUndefined();
+    expect(recordAt(`https://crm.acme-internal.test/x?h=%23/leads/record/${uuid}`, suite)).toBeUndefined();
+    expect(recordAt('https://crm.acme-internal.test/home#/lead/42')).toBeUndefined();
+  });
+});
+
 describe('a pattern runs in linear time or is refused', () => {
   it.each([
     ['a backreference', '/lead/(?<id>\\d+)/\\1'],
