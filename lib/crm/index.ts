@@ -1,7 +1,7 @@
 import { MatchPattern } from 'wxt/utils/match-patterns';
 import { LIMITS } from '../protocol/limits';
 import { type CustomSite, crmEnabled, customSiteMatches, DEFAULT_SETTINGS, type Settings } from '../settings';
-import { recordSubject } from '../settings/site-rules';
+import { readsFragment, recordSubject } from '../settings/site-rules';
 import { attio } from './attio';
 import { close } from './close';
 import { dynamics } from './dynamics';
@@ -192,8 +192,12 @@ export function recordAddress(text: string, settings: Settings = DEFAULT_SETTING
     return adapter?.address ? adapter.address(url, record) : `${url.origin}${url.pathname}`;
   };
   const site = settings.customSites.find((s) => !s.attention && servesSiteHost(s, url));
+  const builtIn = address(adapterFor(url, enabledAdapters(settings)));
+  // A custom site that names its records in the fragment: the workspace keeps no fragment, and the path
+  // alone (SuiteCRM 8's is "/") would open the CRM's home as if it were the record.
+  if (!builtIn && site && readsFragment(site.recordPattern)) return undefined;
   const found =
-    address(adapterFor(url, enabledAdapters(settings))) ??
+    builtIn ??
     (site
       ? `${url.origin}${recordSubject(
           url,

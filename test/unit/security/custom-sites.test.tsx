@@ -2,7 +2,7 @@ import { render } from 'preact';
 import { describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { SiteNotices } from '../../../entrypoints/options/SiteNotices';
-import { detectLead } from '../../../lib/crm';
+import { detectLead, recordAddress } from '../../../lib/crm';
 import { activeAdapters, customAdapter } from '../../../lib/crm/custom';
 import { removeSite } from '../../../lib/platform/custom-sites';
 import { settingsItem } from '../../../lib/platform/settings';
@@ -143,6 +143,15 @@ describe('a pattern that starts with # runs on the fragment alone, for CRMs that
       ),
     ).toBe('42');
     expect(recordAt('https://crm.acme-internal.test/web#id=42&model=res.partner', odoo)).toBeUndefined();
+  });
+
+  it('gives its verdicts no address: the workspace keeps no fragment, and the path is the CRM’s home', () => {
+    const settings = { ...DEFAULT_SETTINGS, customSites: [suite] };
+    expect(recordAddress(`https://crm.acme-internal.test/#/leads/record/${uuid}`, settings)).toBeUndefined();
+    const paths = { ...DEFAULT_SETTINGS, customSites: [site()] };
+    expect(recordAddress('https://crm.acme-internal.test/lead/42#x', paths)).toBe(
+      'https://crm.acme-internal.test/lead/42',
+    );
   });
 
   it('never reads the path or the query for it, nor the fragment for a path pattern', () => {
