@@ -168,6 +168,15 @@ describe('Chromium: Options links with clear errors, and sets up CRM sites and p
       .toBe('Hannover Messe 2026');
   });
 
+  /** The custom-site form filled in for the Twenty fixture: its pages, `recordPattern`, people, utm_campaign. */
+  async function describeTwenty(recordPattern: string): Promise<void> {
+    await options.getByLabel('Pages (match pattern)').fill('https://twenty.acme-internal.test/*');
+    await options.getByLabel('Record URL (regular expression with (?<id>…))').fill(recordPattern);
+    await options.getByLabel('Records are').selectOption('person');
+    const utm = options.locator('.sr-field-rule').filter({ hasText: 'utm_campaign' });
+    await utm.getByLabel('or the label beside it').fill('UTM campaign');
+  }
+
   it('adds a custom site whose open tab then shows the panel, and removing it stops that', async () => {
     await options.getByLabel('Name').fill('Twenty');
     await options.getByLabel('Pages (match pattern)').fill('https://twenty.acme-internal.test');
@@ -177,13 +186,7 @@ describe('Chromium: Options links with clear errors, and sets up CRM sites and p
     await options.getByRole('button', { name: 'Add site' }).click();
     await options.getByText('must be a match pattern for one site').waitFor();
     await options.getByText('must be a regular expression with a named group').waitFor();
-    await options.getByLabel('Pages (match pattern)').fill('https://twenty.acme-internal.test/*');
-    await options
-      .getByLabel('Record URL (regular expression with (?<id>…))')
-      .fill('/object/person/(?<id>[0-9a-f-]{36})');
-    await options.getByLabel('Records are').selectOption('person');
-    const utm = options.locator('.sr-field-rule').filter({ hasText: 'utm_campaign' });
-    await utm.getByLabel('or the label beside it').fill('UTM campaign');
+    await describeTwenty('/object/person/(?<id>[0-9a-f-]{36})');
     const source = options.locator('.sr-field-rule').filter({ hasText: 'Lead source' });
     await source.getByLabel('CSS selector').fill('[data-field="leadSource"] .field-value');
     // A tab on the site open before it is added gets the panel without a reload.
@@ -204,13 +207,7 @@ describe('Chromium: Options links with clear errors, and sets up CRM sites and p
 
   it('adds a custom site whose pages route by the fragment (as SuiteCRM 8 does): the panel follows it', async () => {
     await options.getByLabel('Name').fill('Twenty by fragment');
-    await options.getByLabel('Pages (match pattern)').fill('https://twenty.acme-internal.test/*');
-    await options
-      .getByLabel('Record URL (regular expression with (?<id>…))')
-      .fill('^#/person/(?<id>[0-9a-f-]{36})$');
-    await options.getByLabel('Records are').selectOption('person');
-    const utm = options.locator('.sr-field-rule').filter({ hasText: 'utm_campaign' });
-    await utm.getByLabel('or the label beside it').fill('UTM campaign');
+    await describeTwenty('^#/person/(?<id>[0-9a-f-]{36})$');
     await options.getByRole('button', { name: 'Add site' }).click();
     await options.getByText('Added. Sameroom now runs on this site').waitFor();
 
