@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import type { PageCheck } from '../crm/custom';
 import { t } from '../i18n';
+import { mayRead } from './crm-access';
 
 /** What Sameroom reads on a tab: which site's settings apply there, and the lead they find. */
 export interface TabCheck extends PageCheck {
@@ -28,10 +29,8 @@ export async function checkActiveTab(): Promise<TabCheck> {
     });
     const check = answer?.result as PageCheck;
     // The CRM's patterns come with the answer: the popup loads no adapter.
-    if (check.crm && !check.switchedOff) {
-      const granted = await browser.permissions.contains({ origins: check.crm.matches }).catch(() => true);
-      if (!granted) return { ...check, withheld: check.crm };
-    }
+    if (check.crm && !check.switchedOff && !(await mayRead(check.crm)))
+      return { ...check, withheld: check.crm };
     return check;
   } catch {
     throw new Error(t('checkCannotRead'));

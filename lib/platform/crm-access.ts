@@ -9,11 +9,13 @@ import type { CrmAdapter } from '../crm';
  */
 export async function withheldCrms(sites: readonly CrmAdapter[]): Promise<Set<string>> {
   const withheld = new Set<string>();
-  for (const site of sites) {
-    const granted = await browser.permissions.contains({ origins: site.matches }).catch(() => true);
-    if (!granted) withheld.add(site.id);
-  }
+  for (const site of sites) if (!(await mayRead(site))) withheld.add(site.id);
   return withheld;
+}
+
+/** Whether the browser lets Sameroom read all of a CRM's pages (a failed question counts as yes). */
+export function mayRead(site: Pick<CrmAdapter, 'matches'>): Promise<boolean> {
+  return browser.permissions.contains({ origins: site.matches }).catch(() => true);
 }
 
 /**
