@@ -43,23 +43,21 @@ function leftOutOfPrint(root: ShadowRoot): void {
   }
 }
 
+/**
+ * Not in the top layer where the browser has one (never shown yet, or taken out by the page's
+ * `hidePopover()`); a browser without popovers knows no `:popover-open` and is never asked.
+ */
+function outOfTopLayer(host: HTMLElement): boolean {
+  return typeof host.showPopover === 'function' && !host.matches(':popover-open');
+}
+
 /** Shows the host in the top layer, where the browser has popovers; elsewhere it stays fixed in the page. */
 function inTopLayer(host: HTMLElement): void {
-  if (typeof host.showPopover !== 'function' || host.matches(':popover-open')) return;
+  if (!outOfTopLayer(host)) return;
   try {
     host.showPopover();
   } catch {
     // Not connected, or a browser that refuses it here: fixed in the page, as without popovers.
-  }
-}
-
-/** In the page but taken out of the top layer (by the page's `hidePopover()`). */
-function outOfTopLayer(host: HTMLElement): boolean {
-  if (typeof host.showPopover !== 'function') return false;
-  try {
-    return !host.matches(':popover-open');
-  } catch {
-    return false;
   }
 }
 

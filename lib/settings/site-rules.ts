@@ -79,10 +79,11 @@ export function migrateSettingsV2(old: SettingsV2 | null | undefined): Settings 
 }
 
 /**
- * A pattern written for the address's fragment (it starts with `#`, or `^#`): for CRMs whose pages route by it,
- * as SuiteCRM 8 does (`/#/contacts/record/<id>`, SuiteCRM-Core#822) and Odoo before 17
+ * A pattern written for the address's fragment (it starts with `#`, or `^#`): for CRMs whose pages
+ * route by it, as SuiteCRM 8 does (`/#/contacts/record/<id>`, SuiteCRM-Core#822) and Odoo before 17
  * (`/web#id=5&view_type=form&model=crm.lead`, OCA/crm#141). There the fragment is the page's own
- * route, so what it names is the record the page shows.
+ * route, so what it names is the record the page shows. Such a pattern runs on the fragment alone,
+ * `#` included (`recordIdIn`), never on `recordSubject`.
  */
 export function readsFragment(source: string): boolean {
   return /^\^?#/.test(source);
@@ -93,7 +94,6 @@ export function readsFragment(source: string): boolean {
  * needs, in the order named. Never the host, the rest of the query or the fragment: a pattern cannot
  * be satisfied by something an attacker adds to a link (`?x=/lead/123`, `#/lead/123`). After the
  * origin, it is also the record address a verdict carries from the site (`recordAddress` in lib/crm).
- * A pattern that reads the fragment (`readsFragment`) runs on the fragment alone, `#` included.
  */
 export function recordSubject(url: URL, query: readonly string[] = []): string {
   const picked = new URLSearchParams();
