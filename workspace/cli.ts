@@ -300,7 +300,7 @@ async function direct(dataDir: string, command: Command, publicUrl: string): Pro
           notes.push(`Backed up the workspace to ${file} before migrating (${pending.join(', ')}).`);
         }
         // restore brings the schema to the backup's version itself, then migrates on from there
-        await migrate(db);
+        await migrate(db, { log: (line) => console.error(line) });
         // First on an empty database, the CLI makes the workspace as a server's first start does, and
         // says its first admin's link as a server does: nobody else could ever sign in as that admin.
         const first = await createWorkspaceIfEmpty(db, {

@@ -304,7 +304,7 @@ async function serve(
     const file = await writeAutomaticBackup(db, options.dataDir, 'before-migration', backups.keep);
     log(`Backed up the workspace to ${file} before migrating (${pending.join(', ')}).`);
   }
-  await migrate(db);
+  await migrate(db, { log });
 
   const config: WorkspaceConfig = {
     db,
