@@ -11,7 +11,7 @@ import { serveDashboard } from './dashboard-assets';
 import { DatabaseUnavailable } from './db/database';
 import { ApiError, forbidden, unauthorized } from './errors';
 import { openApiDocument } from './openapi';
-import { hit } from './rate-limit';
+import { hit, MemoryWindows } from './rate-limit';
 import { ROUTES, type Route, type WorkspaceConfig } from './routes';
 
 function bearerToken(header: string | undefined): string | null {
@@ -122,20 +122,28 @@ async function signedIn(
   config: WorkspaceConfig,
   c: Context,
   route: Route,
+  memory: MemoryWindows,
 ): Promise<{ member: Member; tokenId: string | null }> {
   const token = bearerToken(c.req.header('Authorization'));
   const session = token ? undefined : getCookie(c, sessionCookieName(config.publicUrl(c)));
+  // While the disk is nearly full a read writes nothing: neither the token's use nor its count, which
+  // this process keeps in memory meanwhile (./rate-limit.ts, MemoryWindows).
+  const low = config.disk?.low() ?? false;
   const found = token
     ? // The token checked and the request counted against it in one statement (auth/tokens.ts).
-      await authenticate(config.db, token, config.tokenMaxIdleDays, config.tokenRequests)
+      await authenticate(config.db, token, config.tokenMaxIdleDays, low ? undefined : config.tokenRequests, {
+        touch: !low,
+      })
     : session && fromOwnOrigin(c, config.publicUrl(c))
       ? { member: await sessionMember(config.db, session), tokenId: null }
       : null;
   if (!found?.member) throw unauthorized();
-  if (config.tokenRequests && !found.tokenId) {
+  if (config.tokenRequests && (low || !found.tokenId)) {
     // Per member for the dashboard, in the database: every instance behind a load balancer counts the same.
     const { limit, windowSeconds } = config.tokenRequests;
-    await hit(config.db, `member:${found.member.id}`, limit, windowSeconds, TOO_MANY_REQUESTS);
+    const key = found.tokenId ? `token:${found.tokenId}` : `member:${found.member.id}`;
+    if (low) memory.hit(key, limit, windowSeconds, TOO_MANY_REQUESTS);
+    else await hit(config.db, key, limit, windowSeconds, TOO_MANY_REQUESTS);
   }
   if (route.access !== 'public' && !route.access.includes(found.member.role)) throw forbidden();
   return { member: found.member, tokenId: found.tokenId };
@@ -145,6 +153,7 @@ async function signedIn(
 export function createApp(config: WorkspaceConfig): Hono {
   const app = new Hono();
   const openApi = openApiDocument(ROUTES);
+  const memoryWindows = new MemoryWindows();
 
   app.use('*', readRestOfBody(LIMITS.bodyBytes * 4));
   const allowed = config.allowedHosts;
@@ -224,7 +233,7 @@ export function createApp(config: WorkspaceConfig): Hono {
       const { member, tokenId } =
         route.access === 'public'
           ? { member: null as unknown as Member, tokenId: null }
-          : await signedIn(config, c, route);
+          : await signedIn(config, c, route, memoryWindows);
       if (route.secret) c.header('Cache-Control', 'no-store');
       if (route.sameOriginJson) {
         const type = c.req.header('Content-Type') ?? '';

@@ -39,3 +39,35 @@ export function refuseOver(
 export async function forgetOldWindows(sql: Sql): Promise<void> {
   await sql.query("DELETE FROM rate_limits WHERE window_start < now() - interval '1 day'");
 }
+
+/** Past this many keys, windows that ended are dropped as the next is counted. */
+const MEMORY_KEYS = 10_000;
+
+/**
+ * Fixed windows counted in this process's memory, for while the disk is nearly full: counted in the
+ * database, every signed-in read wrote a row (and its log record) into the reserve kept for the verdicts
+ * that come once space is freed. Each process counts its own meanwhile, so a limit holds per process.
+ */
+export class MemoryWindows {
+  private readonly windows = new Map<string, { start: number; count: number }>();
+
+  /** As `hit`: 429 with Retry-After once `key` has been hit `limit` times in the current window. */
+  hit(
+    key: string,
+    limit: number,
+    windowSeconds: number,
+    message = TOO_MANY_ATTEMPTS,
+    now = Date.now(),
+  ): void {
+    const length = windowSeconds * 1000;
+    const start = Math.floor(now / length) * length;
+    const window = this.windows.get(key);
+    const count = window?.start === start ? window.count + 1 : 1;
+    if (!window && this.windows.size >= MEMORY_KEYS) {
+      for (const [other, { start: began }] of this.windows)
+        if (began + length <= now) this.windows.delete(other);
+    }
+    this.windows.set(key, { start, count });
+    refuseOver({ count, retry_after: Math.ceil((start + length - now) / 1000) }, limit, message);
+  }
+}

@@ -137,6 +137,36 @@ describe.skipIf(!mountable)('the embedded workspace on a disk that fills up (a t
     expect(await storedCounts()).toEqual([{ times: 1, verdicts: 200 }]);
   }, 60_000);
 
+  it('writes nothing for a read while the disk is nearly full, and still limits a token’s requests', async () => {
+    const disk = smallDisk(160);
+    workspace = await startTestWorkspace('pglite', {
+      dataDir: join(disk, 'data'),
+      fromTemplate: true,
+      // A day's window: a minute's could start anew between the requests.
+      tokenRequests: { limit: 50, windowSeconds: 86_400 },
+    });
+    const { token } = await workspace.join('rep');
+    fillDisk(disk, 40 * MB);
+    await new Promise((resolve) => setTimeout(resolve, 1_100)); // the free space is read once a second
+    const logged = async () =>
+      (await workspace!.db.query<{ lsn: string }>('SELECT pg_current_wal_insert_lsn()::text AS lsn'))[0]!.lsn;
+    const read = async (times: number) => {
+      for (let n = 0; n < times; n++)
+        expect((await workspace!.call('GET', '/api/v1/campaigns', { token })).status).toBe(200);
+    };
+    // The first reads may tidy pages the join left (PostgreSQL prunes a page's dead rows as it reads
+    // it, and logs that): once, not per request.
+    await read(5);
+    const before = await logged();
+    await read(45);
+    // Counted in memory meanwhile: the 51st of the window is refused as it would be on a roomy disk.
+    const over = await workspace.call('GET', '/api/v1/campaigns', { token });
+    expect(over.status).toBe(429);
+    expect(Number(over.headers.get('Retry-After'))).toBeGreaterThan(0);
+    // Nothing written: not the count, not the token's use.
+    expect(await logged()).toBe(before);
+  }, 60_000);
+
   it('refuses writes with 507 while no more files can be made (out of inodes) though bytes are free, and stores again once they can', async () => {
     const disk = smallDisk(160);
     workspace = await startTestWorkspace('pglite', { dataDir: join(disk, 'data'), fromTemplate: true });

@@ -9,6 +9,8 @@ import { hashSecret, newSecret } from './secrets';
 export const DEFAULT_TOKEN_IDLE_DAYS = 90;
 /** last_used_at is written at most this often per token: not a write per request. */
 export const TOKEN_TOUCH_SECONDS = 60;
+/** An interval no recorded use is older than (int4's largest: 68 years). */
+const NEVER_SECONDS = 2_147_483_647;
 
 /** "Firefox 128 on Linux": enough for an admin to tell a member's browsers apart, nothing more. */
 export function browserSummary(userAgent: string | undefined): string | null {
@@ -80,12 +82,14 @@ export async function authenticate(
   token: string,
   maxIdleDays: number = DEFAULT_TOKEN_IDLE_DAYS,
   requests?: TokenRequests,
+  { touch = true }: { touch?: boolean } = {},
 ): Promise<{ member: Member; tokenId: string } | null> {
-  // token_request (migration 012): one statement, planned once per connection.
+  // token_request (migration 012): one statement, planned once per connection. Without `touch` (the disk
+  // nearly full) the use is not recorded: its last record is older than the longest interval there is.
   const [row] = await sql.query<TokenMemberRow>('SELECT * FROM token_request($1, $2, $3, $4)', [
     hashSecret(token),
     maxIdleDays,
-    TOKEN_TOUCH_SECONDS,
+    touch ? TOKEN_TOUCH_SECONDS : NEVER_SECONDS,
     requests?.windowSeconds ?? 0,
   ]);
   if (!row) return null;
