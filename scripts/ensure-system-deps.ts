@@ -1,7 +1,8 @@
 /**
  * Runs before `npm test`: the end-to-end tests need Debian's Chromium and Firefox ESR, PostgreSQL's
  * server binaries, openssl, strace (one test watches the embedded database's system calls), nginx
- * (one runs the workspace behind it) and PgBouncer (one runs it through that). Installs what is missing (apt-get as root, or `sudo -n`), or stops with
+ * (one runs the workspace behind it), PgBouncer (one runs it through that) and exFAT's tools (one writes a
+ * backup to an exFAT drive). Installs what is missing (apt-get as root, or `sudo -n`), or stops with
  * the exact command to run. Never lets the tests skip for want of a browser or a database.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -46,6 +47,13 @@ const REQUIREMENTS: Requirement[] = [
     what: 'PgBouncer',
     aptPackage: 'pgbouncer',
     present: () => onPath('pgbouncer') || existsSync('/usr/sbin/pgbouncer'),
+  },
+  // The tests only: test/workspace/backup-exfat.test.ts writes a backup to an exFAT drive (no hard links).
+  { what: 'exFAT tools', aptPackage: 'exfatprogs', present: () => existsSync('/usr/sbin/mkfs.exfat') },
+  {
+    what: 'exFAT through FUSE',
+    aptPackage: 'exfat-fuse',
+    present: () => existsSync('/usr/sbin/mount.exfat-fuse') || onPath('mount.exfat-fuse'),
   },
 ];
 

@@ -8,8 +8,10 @@ import {
   existsSync,
   fsyncSync,
   linkSync,
+  lstatSync,
   openSync,
-  unlinkSync,
+  renameSync,
+  rmSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -149,12 +151,7 @@ export async function backup(db: Database, file: string, stop?: AbortSignal): Pr
     await out.end();
     fsyncSync(fd);
     closeSync(fd);
-    try {
-      linkSync(partial, file);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new BackupExists(file);
-      throw error;
-    }
+    nameWithoutReplacing(partial, file);
     return { rows: total };
   } catch (error) {
     out.destroy();
@@ -165,11 +162,35 @@ export async function backup(db: Database, file: string, stop?: AbortSignal): Pr
     }
     throw error;
   } finally {
-    unlinkSync(partial);
+    // Gone when it was given the target's name by rename.
+    rmSync(partial, { force: true });
     // The new name (and the partial's removal) are entries of the folder: synced too, so a power cut
     // after a before-migration backup cannot leave the migration committed and the backup unnamed.
     syncFolder(dirname(file));
   }
+}
+
+/** link(2) refused by the file system itself: it has no hard links (exFAT and FAT drives, many SMB mounts). */
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
+
+/**
+ * Gives the written file `file`'s name, never replacing a file there: link(2) fails rather than replace.
+ * A file system without hard links (a backup to a USB drive formatted exFAT, which refused it with
+ * EPERM) gets a rename once the name is seen free: only a file made under that very name in between
+ * could be replaced, and automatic backups' names are the folder owner's alone, to the millisecond.
+ */
+function nameWithoutReplacing(partial: string, file: string): void {
+  try {
+    linkSync(partial, file);
+    return;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (code === 'EEXIST') throw new BackupExists(file);
+    if (!NO_HARD_LINKS.has(code)) throw error;
+  }
+  // lstat: a link planted there, even one to nothing, is a file not to replace.
+  if (lstatSync(file, { throwIfNoEntry: false })) throw new BackupExists(file);
+  renameSync(partial, file);
 }
 
 /** The tables of TABLES the database has (a backup before a migration meets an older schema). */
