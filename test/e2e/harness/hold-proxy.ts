@@ -5,11 +5,13 @@ import type { AddressInfo } from 'node:net';
  * A loopback HTTP proxy in front of the workspace that can hold the workspace's answer to
  * `POST /api/v1/feedback`: the request reaches the workspace (which stores it), but the extension
  * hears nothing until the held connection is dropped. It records every feedback body it forwarded, and
- * can move the time its answers carry (Date).
+ * can move the time its answers carry (Date). The last 200 requests' methods and paths are kept.
  */
 export async function startHoldProxy(target: () => string) {
   const held: ServerResponse[] = [];
   const feedbackPosts: string[] = [];
+  /** The last requests forwarded or held, newest last (the bench waits for the extension's start-up sync). */
+  const requests: Array<{ method: string; path: string; at: number }> = [];
   let holding = false;
   let refusing = false;
   let dateShiftMs = 0;
@@ -19,6 +21,8 @@ export async function startHoldProxy(target: () => string) {
       return;
     }
     const chunks: Buffer[] = [];
+    requests.push({ method: incoming.method ?? '', path: incoming.url ?? '', at: Date.now() });
+    if (requests.length > 200) requests.shift();
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('end', () => {
       const body = Buffer.concat(chunks);
@@ -50,6 +54,7 @@ export async function startHoldProxy(target: () => string) {
   return {
     url: `http://127.0.0.1:${port}`,
     feedbackPosts,
+    requests,
     held,
     hold(on: boolean) {
       holding = on;
