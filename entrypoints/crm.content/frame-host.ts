@@ -246,6 +246,12 @@ export class FrameHost {
     frame.title = 'Sameroom';
     // "Report this page" copies its outline from inside the frame.
     frame.allow = 'clipboard-write';
+    // A page that makes itself cross-origin isolated (COOP with COEP, for SharedArrayBuffer) lets in only
+    // frames whose documents take its embedder policy, which an extension page cannot: Chromium showed
+    // its error page in the panel's place. A credentialless frame needs no such policy; the view keeps
+    // nothing in web storage (the background holds it all), so its storage being its own goes unseen.
+    // Firefox lets the extension's frame in either way and knows no such attribute.
+    if (self.crossOriginIsolated) frame.setAttribute('credentialless', '');
     const handle = document.createElement('div');
     styled(host, {
       all: 'initial',

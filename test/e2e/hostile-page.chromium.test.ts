@@ -10,6 +10,7 @@ import {
   panelDockedUnderStyledBodies,
   panelLeftOutOfPrint,
   panelOutlastsAFight,
+  panelUnderCrossOriginIsolation,
 } from './harness/hostile-checks';
 import { attackPanel, catchShadowRoots, forgeScriptStarted } from './harness/hostile-page';
 import { panelAside, panelFrame, renderRecordInPlace } from './harness/panel';
@@ -139,6 +140,10 @@ describe('Chromium: a hostile CRM page under its real Content-Security-Policy', 
 
   it('keeps the panel docked to the viewport under a body whose styles move fixed elements, and in the top layer', async () => {
     await panelDockedUnderStyledBodies(leadTab, server.url('salesforce-lightning/lead'));
+  });
+
+  it('shows the brief on a page that makes itself cross-origin isolated (COOP and COEP)', async () => {
+    await panelUnderCrossOriginIsolation(leadTab, server, server.url('salesforce-lightning/lead'));
   });
 
   it('nothing reached the workspace', async () => {

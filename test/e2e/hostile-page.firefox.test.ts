@@ -7,7 +7,12 @@ import { briefInput } from '../support/examples';
 import { startTestWorkspace, type TestWorkspace } from '../workspace/harness';
 import { extensionPage, type FirefoxSession, launchFirefox } from './harness/firefox';
 import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
-import { type LeadTab, panelDockedUnderStyledBodies, panelOutlastsAFight } from './harness/hostile-checks';
+import {
+  type LeadTab,
+  panelDockedUnderStyledBodies,
+  panelOutlastsAFight,
+  panelUnderCrossOriginIsolation,
+} from './harness/hostile-checks';
 import { attackPanel, catchShadowRoots, forgeScriptStarted } from './harness/hostile-page';
 import { panelFrame, panelText } from './harness/panel-firefox';
 import { FIREFOX_BUILD } from './harness/paths';
@@ -101,6 +106,10 @@ describe('Firefox: a hostile CRM page under its real Content-Security-Policy', (
 
   it('keeps the panel docked to the viewport under a body whose styles move fixed elements, and in the top layer', async () => {
     await panelDockedUnderStyledBodies(leadTab, server.url('salesforce-lightning/lead'));
+  });
+
+  it('shows the brief on a page that makes itself cross-origin isolated (COOP and COEP)', async () => {
+    await panelUnderCrossOriginIsolation(leadTab, server, server.url('salesforce-lightning/lead'));
   });
 
   it('shows the brief on HubSpot under a policy that allows no frames at all', async () => {

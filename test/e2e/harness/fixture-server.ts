@@ -36,6 +36,8 @@ export interface FixtureServer {
   url(fixture: string): string;
   /** The fixture's page, for tests that render it in place as a single-page app would. */
   html(fixture: string): string;
+  /** Response headers every page carries besides its own (a CRM's isolation headers), until taken out. */
+  extraHeaders: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -70,6 +72,8 @@ export async function startFixtureServer(
     return found;
   };
 
+  /** Headers every page answer carries besides its own, until a test takes them out again. */
+  const extraHeaders: Record<string, string> = {};
   const server = createServer(
     { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) },
     (request, response) => {
@@ -94,6 +98,7 @@ export async function startFixtureServer(
         'content-type': 'text/html; charset=utf-8',
         'cache-control': 'no-store',
         ...(csp ? { 'content-security-policy': csp } : {}),
+        ...extraHeaders,
       });
       response.end(withDemoLook(fixture));
     },
@@ -105,6 +110,7 @@ export async function startFixtureServer(
   return {
     port: (server.address() as AddressInfo).port,
     hosts: [...new Set(fixtures.map((f) => new URL(f.url).host))],
+    extraHeaders,
     url: (key) => fixture(key).url,
     html: (key) => fixture(key).html,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

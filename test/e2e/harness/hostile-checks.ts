@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import type { FixtureServer } from './fixture-server';
 import {
   fightPanel,
   hidePanelPopover,
@@ -96,5 +97,32 @@ export async function panelLeftOutOfPrint(tab: LeadTab, url: string): Promise<vo
     expect(await display()).toBe('block');
   } finally {
     await tab.close();
+  }
+}
+
+/**
+ * A CRM page that makes itself cross-origin isolated (COOP same-origin with COEP require-corp or
+ * credentialless, as an app does for SharedArrayBuffer or precise timers): a frame whose document does
+ * not take the embedder's policy is blocked, and Chromium showed its error page where the panel was,
+ * with no word of why. The brief shows under both policies, in a new tab from `open` for each.
+ */
+export async function panelUnderCrossOriginIsolation(
+  open: () => Promise<Omit<LeadTab, 'media'>>,
+  server: FixtureServer,
+  url: string,
+): Promise<void> {
+  for (const embedder of ['require-corp', 'credentialless']) {
+    const tab = await open();
+    server.extraHeaders['cross-origin-opener-policy'] = 'same-origin';
+    server.extraHeaders['cross-origin-embedder-policy'] = embedder;
+    try {
+      await tab.goto(url);
+      expect(await tab.evaluate(() => self.crossOriginIsolated)).toBe(true);
+      await expect.poll(() => tab.heading(), { timeout: 15_000 }).toBe(BRIEF);
+    } finally {
+      delete server.extraHeaders['cross-origin-opener-policy'];
+      delete server.extraHeaders['cross-origin-embedder-policy'];
+      await tab.close();
+    }
   }
 }
