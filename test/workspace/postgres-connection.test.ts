@@ -277,4 +277,46 @@ describe('a PostgreSQL server that ends the workspace’s connections (a restart
       await ws.close();
     }
   });
+
+  it('answers the requests lent a connection the server is ending, on another one', async () => {
+    // A server under load ends its sessions one by one: a CI run lent a request a connection whose end
+    // the pool had not heard of yet, and answered it 500 with the server up. Made certain here: each
+    // idle connection's server process is stopped, told to end (the signal waits), and let go once the
+    // requests went out on them: each request meets "terminating connection due to administrator
+    // command" (57P01), as the server ran nothing of it.
+    const said = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const databaseUrl = await freshPostgresDatabase();
+    const ws = await startTestWorkspace('postgres', { databaseUrl });
+    const admin = new pg.Client({ connectionString: `${inject('postgresUrl')}/postgres` });
+    await admin.connect();
+    const stopped: number[] = [];
+    try {
+      const reads = await Promise.all(
+        Array.from({ length: 4 }, () => ws.call('GET', '/api/v1/campaigns', { token: ws.adminToken })),
+      );
+      expect(reads.map((read) => read.status)).toEqual([200, 200, 200, 200]);
+      const { rows } = await admin.query<{ pid: number }>(
+        "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND state = 'idle'",
+        [new URL(databaseUrl).pathname.slice(1)],
+      );
+      expect(rows.length).toBeGreaterThanOrEqual(4);
+      for (const { pid } of rows) {
+        process.kill(pid, 'SIGSTOP');
+        stopped.push(pid);
+        await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+      }
+      const answers = Promise.all([
+        ...Array.from({ length: 3 }, () => ws.call('GET', '/api/v1/campaigns', { token: ws.adminToken })),
+        ws.call('POST', '/api/v1/campaigns', { token: ws.adminToken, body: briefInput() }),
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      for (const pid of stopped.splice(0)) process.kill(pid, 'SIGCONT');
+      expect((await answers).map((answer) => answer.status)).toEqual([200, 200, 200, 201]);
+    } finally {
+      for (const pid of stopped) process.kill(pid, 'SIGCONT');
+      await admin.end();
+      said.mockRestore();
+      await ws.close();
+    }
+  });
 });

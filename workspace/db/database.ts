@@ -359,6 +359,31 @@ async function firstConnection(url: string, options: DatabaseOptions): Promise<v
   }
 }
 
+/** Connections the workspace keeps to a PostgreSQL server, per process. */
+const POOL_SIZE = 10;
+
+/** The server ended the session (administrator command, crash, shutdown): what was running is rolled back. */
+const SESSION_ENDED = new Set(['57P01', '57P02', '57P03']);
+
+/** A statement that did not run: its connection was ended by the server, or known dead before it went. */
+function endedBeforeRun(error: unknown): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return (
+    SESSION_ENDED.has(String(code)) ||
+    /not queryable|Client was closed and is not queryable/i.test(String(message))
+  );
+}
+
+/** The connection itself failed (ended by the server, reset, closed), not the statement. */
+function connectionLost(error: unknown): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return (
+    endedBeforeRun(error) ||
+    ['ECONNRESET', 'EPIPE'].includes(String(code)) ||
+    /Connection terminated|connection error/i.test(String(message))
+  );
+}
+
 /** A log line said at most once a minute (the first at once): for what repeats with every request. */
 function oncePerMinute(log: ((line: string) => void) | undefined): (line: string) => void {
   let saidAt = Number.NEGATIVE_INFINITY;
@@ -382,7 +407,7 @@ async function openPostgres(url: string, options: DatabaseOptions = {}): Promise
   // 'connect' event instead, it raced the first query: pg warns of a query sent while another runs.)
   const pool = new pg.Pool({
     connectionString: url,
-    max: 10,
+    max: POOL_SIZE,
     onConnect: async (client) => {
       await client.query("SET TIME ZONE 'UTC'");
     },
@@ -414,26 +439,46 @@ async function openPostgres(url: string, options: DatabaseOptions = {}): Promise
       true,
     );
   };
+  /**
+   * A statement on a connection the server had ended (its restart, a failover, `pg_terminate_backend`)
+   * while the pool held it idle: the pool hears of the end only when the connection's socket is read, so
+   * after a restart a request could be lent a dead one and be answered 500 with the server back up. Made
+   * again on another connection when the server said it ended the connection (57P01-57P03: it ran
+   * nothing of the statement, or rolled it back) or the connection was known dead before it was sent;
+   * the pool drops the dead one, and each of its idle ones may have been ended by the same restart.
+   */
+  const again = async <T>(run: () => Promise<T>): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await run();
+      } catch (error) {
+        if (attempt > POOL_SIZE || !endedBeforeRun(error)) throw told(error);
+      }
+    }
+  };
   return {
     kind: 'postgres',
-    async query<Row>(text: string, params: unknown[] = []) {
-      try {
-        return (await pool.query(text, params)).rows as Row[];
-      } catch (error) {
-        throw told(error);
-      }
-    },
-    async exec(text: string) {
-      try {
+    query: <Row>(text: string, params: unknown[] = []) =>
+      again(async () => (await pool.query(text, params)).rows as Row[]),
+    exec: (text: string) =>
+      again(async () => {
         await pool.query(text);
-      } catch (error) {
-        throw told(error);
-      }
-    },
+      }),
     async transaction(work) {
-      const client = await pool.connect();
+      // A connection found dead at BEGIN ran nothing: another one is taken (each of the pool's idle ones
+      // may have been ended by the same restart).
+      let client = await pool.connect();
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await client.query('BEGIN');
+          break;
+        } catch (error) {
+          client.release(error as Error);
+          if (attempt > POOL_SIZE || !connectionLost(error)) throw told(error);
+          client = await pool.connect();
+        }
+      }
       try {
-        await client.query('BEGIN');
         const result = await work({
           query: async <Row>(text: string, params: unknown[] = []) =>
             (await client.query(text, params)).rows as Row[],
