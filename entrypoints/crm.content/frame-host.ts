@@ -51,6 +51,20 @@ function outOfTopLayer(host: HTMLElement): boolean {
   return typeof host.showPopover === 'function' && !host.matches(':popover-open');
 }
 
+/**
+ * Cancels the zoom the host inherits: a page (or a zoom extension) that sets CSS `zoom` on `<html>` or
+ * `<body>` scaled the panel with it, the top layer notwithstanding: at 1.5 its height was one and a half
+ * viewports and the verdict bar below the fold; at 0.8 it ended a fifth above the window's bottom, its
+ * words smaller than the browser's. Where the browser cannot say the zoom (no `currentCSSZoom`), left be.
+ */
+function unzoomed(host: HTMLElement): void {
+  const parent = host.parentElement as (HTMLElement & { currentCSSZoom?: number }) | null;
+  const inherited = parent?.currentCSSZoom;
+  if (typeof inherited !== 'number' || !(inherited > 0)) return;
+  const zoom = Math.abs(inherited - 1) < 0.001 ? '1' : String(1 / inherited);
+  if (host.style.getPropertyValue('zoom') !== zoom) styled(host, { zoom });
+}
+
 /** Shows the host in the top layer, where the browser has popovers; elsewhere it stays fixed in the page. */
 function inTopLayer(host: HTMLElement): void {
   if (!outOfTopLayer(host)) return;
@@ -292,6 +306,7 @@ export class FrameHost {
     for (const left of document.querySelectorAll('sameroom-panel')) left.remove();
     (await bodyOf(document)).append(host);
     inTopLayer(host);
+    unzoomed(host);
     this.keepAttached(host);
     if (hidden) this.applyPrefs(await prefs);
   }
@@ -390,6 +405,7 @@ export class FrameHost {
       if (this.host !== host || inPlace() || !document.body) return;
       if (!host.isConnected) document.body.append(host);
       inTopLayer(host);
+      unzoomed(host);
       lastPutBack = performance.now();
     };
     const putBackSoon = () => {
@@ -418,14 +434,34 @@ export class FrameHost {
     host.addEventListener('toggle', () => {
       if (host.isConnected) putBackSoon();
     });
+    // A zoom set or changed on <html> or <body> (a zoom extension's key, a page's text-size setting), by
+    // their style or class or a sheet the page has loaded by then: undone at the next frame, once a frame
+    // however often the page sets their attributes.
+    let zoomFrame: number | undefined;
+    const unzoomSoon = () => {
+      if (this.host !== host) {
+        zoomed.disconnect();
+        return;
+      }
+      zoomFrame ??= requestAnimationFrame(() => {
+        zoomFrame = undefined;
+        unzoomed(host);
+      });
+    };
+    const zoomed = new MutationObserver(unzoomSoon);
+    this.ctx.addEventListener(window, 'load', unzoomSoon);
     const watch = () => {
       observer.observe(document.documentElement, { childList: true });
       observer.observe(body, { childList: true });
+      for (const target of [document.documentElement, body])
+        zoomed.observe(target, { attributes: true, attributeFilter: ['style', 'class'] });
     };
     watch();
     this.ctx.onInvalidated(() => {
       observer.disconnect();
+      zoomed.disconnect();
       clearTimeout(timer);
+      if (zoomFrame !== undefined) cancelAnimationFrame(zoomFrame);
     });
   }
 }

@@ -8,6 +8,7 @@ import { type FixtureServer, startFixtureServer } from './harness/fixture-server
 import {
   type LeadTab,
   panelDockedUnderStyledBodies,
+  panelFitsAZoomedPage,
   panelLeftOutOfPrint,
   panelOutlastsAFight,
   panelUnderCrossOriginIsolation,
@@ -144,6 +145,10 @@ describe('Chromium: a hostile CRM page under its real Content-Security-Policy', 
 
   it('shows the brief on a page that makes itself cross-origin isolated (COOP and COEP)', async () => {
     await panelUnderCrossOriginIsolation(leadTab, server, server.url('salesforce-lightning/lead'));
+  });
+
+  it('keeps the panel to the window on a page zoomed by CSS (its verdicts in sight)', async () => {
+    await panelFitsAZoomedPage(await leadTab(), server.url('salesforce-lightning/lead'));
   });
 
   it('nothing reached the workspace', async () => {

@@ -10,6 +10,7 @@ import { type FixtureServer, startFixtureServer } from './harness/fixture-server
 import {
   type LeadTab,
   panelDockedUnderStyledBodies,
+  panelFitsAZoomedPage,
   panelOutlastsAFight,
   panelUnderCrossOriginIsolation,
 } from './harness/hostile-checks';
@@ -110,6 +111,10 @@ describe('Firefox: a hostile CRM page under its real Content-Security-Policy', (
 
   it('shows the brief on a page that makes itself cross-origin isolated (COOP and COEP)', async () => {
     await panelUnderCrossOriginIsolation(leadTab, server, server.url('salesforce-lightning/lead'));
+  });
+
+  it('keeps the panel to the window on a page zoomed by CSS (its verdicts in sight)', async () => {
+    await panelFitsAZoomedPage(await leadTab(), server.url('salesforce-lightning/lead'));
   });
 
   it('shows the brief on HubSpot under a policy that allows no frames at all', async () => {

@@ -126,3 +126,60 @@ export async function panelUnderCrossOriginIsolation(
     }
   }
 }
+
+/** The panel host's box against the window, as the page sees it. */
+function panelBox(): { height: number; bottom: number; width: number; window: number } {
+  const box = document.querySelector('sameroom-panel')!.getBoundingClientRect();
+  return {
+    height: Math.round(box.height),
+    bottom: Math.round(box.bottom),
+    width: Math.round(box.width),
+    window: innerHeight,
+  };
+}
+
+/**
+ * A page zoomed by CSS `zoom` on `<html>` or `<body>` (a zoom extension, a page's text-size setting):
+ * the panel scaled with it, one and a half windows high at 1.5 with its verdict bar below the fold, and
+ * short of the window's bottom at 0.8. It spans the window exactly, whatever the zoom and however it
+ * was set: at the page's start, later by style, and by a class its sheet zooms.
+ */
+export async function panelFitsAZoomedPage(tab: Omit<LeadTab, 'media'>, url: string): Promise<void> {
+  const fits = async () => {
+    await expect
+      .poll(
+        async () => {
+          const box = await tab.evaluate(panelBox);
+          return Math.abs(box.height - box.window) <= 1 && Math.abs(box.bottom - box.window) <= 1;
+        },
+        { timeout: 5_000 },
+      )
+      .toBe(true);
+  };
+  try {
+    await tab.beforeScripts(() => {
+      document.addEventListener('DOMContentLoaded', () => {
+        document.documentElement.style.setProperty('zoom', '1.5');
+      });
+    });
+    await tab.goto(url);
+    await expect.poll(() => tab.heading(), { timeout: 15_000 }).toBe(BRIEF);
+    expect(await tab.evaluate(() => getComputedStyle(document.documentElement).zoom)).toBe('1.5');
+    await fits();
+    await tab.evaluate(() => {
+      document.documentElement.style.removeProperty('zoom');
+      document.body.style.setProperty('zoom', '0.8');
+    });
+    await fits();
+    await tab.evaluate(() => {
+      document.body.style.removeProperty('zoom');
+      document.head.append(
+        Object.assign(document.createElement('style'), { textContent: '.zoomed { zoom: 1.25 }' }),
+      );
+      document.documentElement.classList.add('zoomed');
+    });
+    await fits();
+  } finally {
+    await tab.close();
+  }
+}
