@@ -535,6 +535,7 @@ main(argv).catch((error: unknown) => {
   else if (
     error instanceof DataFolderInUse ||
     error instanceof UsageError ||
+    (error as Error).name === 'DataFolderUnusable' ||
     // Worded for the person at the terminal already: a refusal of the workspace's (a name taken).
     (error as Error).name === 'ApiError' ||
     (error as Error).name === 'PlainHttpRefused' ||

@@ -16,19 +16,23 @@
  */
 import { createHash } from 'node:crypto';
 import {
+  accessSync,
   chmodSync,
   closeSync,
+  constants,
+  existsSync,
   mkdirSync,
   openSync,
   readFileSync,
   readlinkSync,
   realpathSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { hostname, userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
 import lockfile from 'proper-lockfile';
 
 export interface DataFolderOwner {
@@ -139,8 +143,54 @@ export function readOwner(dataDir: string): DataFolderOwner | null {
 
 /** The folder for our data, created readable by its owner only, and tightened if it was not. */
 export function ownerOnlyFolder(path: string): void {
-  mkdirSync(path, { recursive: true, mode: 0o700 });
-  chmodSync(path, 0o700);
+  try {
+    mkdirSync(path, { recursive: true, mode: 0o700 });
+    chmodSync(path, 0o700);
+  } catch (error) {
+    throw unusable(path, error) ?? error;
+  }
+}
+
+/** A data folder that cannot be made or written here, in words that say what to do. */
+export class DataFolderUnusable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DataFolderUnusable';
+  }
+}
+
+/**
+ * Why `path` could not be made or claimed, asked of the path itself or the nearest folder above it that
+ * exists (a recursive mkdir under a read-only mount says ENOENT), or null for another reason.
+ */
+function unusable(path: string, error: unknown): DataFolderUnusable | null {
+  let existing = path;
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  let code = (error as NodeJS.ErrnoException).code;
+  if (existing === path && !statSync(path).isDirectory()) code = 'ENOTDIR';
+  else {
+    try {
+      accessSync(existing, constants.W_OK);
+    } catch (denied) {
+      code = (denied as NodeJS.ErrnoException).code ?? code;
+    }
+  }
+  const elsewhere = 'or give another folder with --data';
+  if (code === 'EROFS')
+    return new DataFolderUnusable(
+      `The data folder ${path} is on a read-only file system: nothing can be stored there. A disk the system remounted read-only after errors says so in its kernel log (dmesg): check the disk, then start again, ${elsewhere}.`,
+    );
+  if (code === 'EACCES' || code === 'EPERM')
+    return new DataFolderUnusable(
+      `This user (${userInfo().username}) may not write the data folder ${path} (permission denied): run the workspace as the folder's owner, ${elsewhere}.`,
+    );
+  if (code === 'ENOTDIR' || code === 'EEXIST')
+    return new DataFolderUnusable(`${path} is not a folder: give a folder with --data.`);
+  if (code === 'ENOSPC')
+    return new DataFolderUnusable(
+      `There is no room to make the data folder ${path}: its disk is full. Free some space, ${elsewhere}.`,
+    );
+  return null;
 }
 
 /** Holds the kernel's lock on this host, or says who does. Linux only: null elsewhere. */
