@@ -152,4 +152,25 @@ describe('a join link', () => {
     expect(read.ok).toBe(false);
     if (!read.ok) expect(read.problem).not.toMatch(/malformed/i);
   });
+
+  it('is read as it was sent from what mail clients and mail security make of it', async () => {
+    const { parseJoinLink } = await import('../../../lib/workspace/join-link');
+    const code = 'qtaTOLH4EHHjO0SRKCMzX1ABFjoJemU4JESds597rys';
+    const link = `https://sameroom.acme.test/join#${code}`;
+    const expected = { ok: true, link: { workspaceUrl: 'https://sameroom.acme.test', code } };
+    for (const pasted of [
+      link,
+      // Plain-text mail writes links in angle brackets; a sentence ends after it.
+      `<${link}>`,
+      ` "${link}". `,
+      `(${link})`,
+      // Outlook with Microsoft Defender's Safe Links: the whole link in the `url` parameter.
+      `https://eur01.safelinks.protection.outlook.com/?url=${encodeURIComponent(link)}&data=05%7C02%7Cana%40acme.test%7C1f2e%7C0%7C0%7C638&sdata=Zm9v%2BYmFy&reserved=0`,
+      // Google's redirect (a link opened from Gmail or Docs).
+      `https://www.google.com/url?q=${encodeURIComponent(link)}&sa=D&source=editors&ust=1764900000000&usg=AOvVaw0`,
+    ])
+      expect(parseJoinLink(pasted)).toEqual(expected);
+    // A Safe Links address without the link in it is not taken for a workspace (there is no code).
+    expect(parseJoinLink('https://eur01.safelinks.protection.outlook.com/?data=05%7C02').ok).toBe(false);
+  });
 });
