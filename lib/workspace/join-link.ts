@@ -35,11 +35,49 @@ export function parseWorkspaceUrl(input: string): { ok: true; url: string } | { 
 
 /** Hosts that wrap a link clicked in mail: the link itself is in their query. */
 const WRAPPERS: Array<{ host: RegExp; path: RegExp; param: string }> = [
+  // Proofpoint URL Defense v1: https://urldefense.proofpoint.com/v1/url?u=…
+  { host: /^urldefense\.proofpoint\.com$/i, path: /^\/v1\/url$/, param: 'u' },
   // Microsoft Defender for Office 365's Safe Links (Outlook): https://eur01.safelinks.protection.outlook.com/?url=…
   { host: /(^|\.)safelinks\.protection\.outlook\.com$/i, path: /^\/$/, param: 'url' },
   // Google's redirect (Gmail, search results): https://www.google.com/url?q=…
   { host: /^www\.google\.[a-z.]+$/i, path: /^\/url$/, param: 'q' },
 ];
+
+/** Proofpoint's run lengths after `**`: A is 2, B is 3, and so on through the base64url alphabet. */
+const RUNS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * The link inside one of Proofpoint URL Defense's (as its own decoder reads them, help.proofpoint.com's
+ * URLDefenseDecode.py), or null. v2: `urldefense.proofpoint.com/v2/url?u=https-3A__host_join-23CODE&d=…`,
+ * `_` for `/` and `-XX` for `%XX`. v3: `urldefense.com/v3/__https://host/join*CODE__;Iw!!…`, each `*` (or
+ * `**` and a run length) taking the next characters of the base64 after `__;`.
+ */
+function urlDefense(url: URL, text: string): string | null {
+  if (!/^urldefense(\.proofpoint)?\.com$/i.test(url.hostname)) return null;
+  try {
+    if (url.pathname === '/v2/url') {
+      const inner = url.searchParams.get('u');
+      return inner ? decodeURIComponent(inner.replaceAll('_', '/').replaceAll('-', '%')) : null;
+    }
+    const v3 = /\/v3\/__(.+?)__;([A-Za-z0-9_-]*)!/.exec(text);
+    if (!v3) return null;
+    const replaced = atob(
+      v3[2]!
+        .replaceAll('-', '+')
+        .replaceAll('_', '/')
+        .padEnd(Math.ceil(v3[2]!.length / 4) * 4, '='),
+    );
+    let at = 0;
+    return v3[1]!.replace(/\*(\*.)?/g, (token) => {
+      const length = token.length === 1 ? 1 : RUNS.indexOf(token[2]!) + 2;
+      const run = replaced.slice(at, at + length);
+      at += length;
+      return run;
+    });
+  } catch {
+    return null;
+  }
+}
 
 /**
  * The join link as it was sent, from what a rep pasted: the link copied out of a mail client comes in
@@ -61,7 +99,7 @@ export function unwrapJoinLink(input: string): string {
       return text;
     }
     const wrapper = WRAPPERS.find((w) => w.host.test(url.hostname) && w.path.test(url.pathname));
-    const inner = wrapper ? url.searchParams.get(wrapper.param) : null;
+    const inner = wrapper ? url.searchParams.get(wrapper.param) : urlDefense(url, text);
     if (!inner) return text;
     text = inner.trim();
   }

@@ -166,10 +166,23 @@ describe('a join link', () => {
       `(${link})`,
       // Outlook with Microsoft Defender's Safe Links: the whole link in the `url` parameter.
       `https://eur01.safelinks.protection.outlook.com/?url=${encodeURIComponent(link)}&data=05%7C02%7Cana%40acme.test%7C1f2e%7C0%7C0%7C638&sdata=Zm9v%2BYmFy&reserved=0`,
+      // Proofpoint URL Defense, v2 (`_` for `/`, `-XX` for `%XX`) and v3 (`*` for `#`, given after `__;`).
+      `https://urldefense.proofpoint.com/v2/url?u=https-3A__sameroom.acme.test_join-23${code.replaceAll('-', '-2D').replaceAll('_', '-5F')}&d=DwMFaQ&c=euGZstcaTDllvimEN8b7jXrwqOf-v5A_CdpgnVfiiMM&r=abc&m=def&s=ghi&e=`,
+      `https://urldefense.com/v3/__https://sameroom.acme.test/join*${code}__;Iw!!Fjc1LPEtn8I!abcDEF$`,
       // Google's redirect (a link opened from Gmail or Docs).
       `https://www.google.com/url?q=${encodeURIComponent(link)}&sa=D&source=editors&ust=1764900000000&usg=AOvVaw0`,
     ])
       expect(parseJoinLink(pasted)).toEqual(expected);
+    // Proofpoint v3 as its decoder reads it: a real rewritten link (a public sample) and a run (`**B`: 3).
+    const { unwrapJoinLink } = await import('../../../lib/workspace/join-link');
+    expect(
+      unwrapJoinLink(
+        'https://urldefense.com/v3/__https://storage.example.test/o/owa*2Findex.html?alt=media&token=02497332*vicky@example.test__;JSM!!Fjc1LPEtn8I!x$',
+      ),
+    ).toBe('https://storage.example.test/o/owa%2Findex.html?alt=media&token=02497332#vicky@example.test');
+    expect(unwrapJoinLink('https://urldefense.com/v3/__https://h.example.test/a**B__;IyVA!!x$')).toBe(
+      'https://h.example.test/a#%@',
+    );
     // A Safe Links address without the link in it is not taken for a workspace (there is no code).
     expect(parseJoinLink('https://eur01.safelinks.protection.outlook.com/?data=05%7C02').ok).toBe(false);
   });
