@@ -234,7 +234,11 @@ export function createApp(config: WorkspaceConfig): Hono {
         route.access === 'public'
           ? { member: null as unknown as Member, tokenId: null }
           : await signedIn(config, c, route, memoryWindows);
+      // A member's answer is theirs: a reverse proxy or CDN told to cache the API (nginx's proxy_cache_valid
+      // caches whatever a response does not forbid, Authorization or not) must not keep one rep's verdicts
+      // and replies for the next caller. A route whose answer may be revalidated says `private, no-cache`.
       if (route.secret) c.header('Cache-Control', 'no-store');
+      else if (route.access !== 'public') c.header('Cache-Control', 'private, no-store');
       if (route.sameOriginJson) {
         const type = c.req.header('Content-Type') ?? '';
         if (!/^application\/json\s*(;|$)/i.test(type))

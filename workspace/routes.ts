@@ -309,7 +309,8 @@ export const ROUTES: Route[] = [
       }>('SELECT stats_version FROM workspace');
       const etag = etagFor(Number(version), includeDrafts);
       c.header('ETag', etag);
-      c.header('Cache-Control', 'no-cache');
+      // Kept by the rep's browser only, and asked again each time (the ETag answers 304 when unchanged).
+      c.header('Cache-Control', 'private, no-cache');
       if (c.req.header('If-None-Match') === etag) return c.body(null, 304);
       const workspace = await loadWorkspace(config.db);
       const campaigns: Brief[] = await listCampaigns(config.db, {

@@ -85,6 +85,26 @@ describe.each(DATABASES)('tokens and codes on %s', (kind) => {
     expect(await lastUsed()).toBeGreaterThan(old + 100_000);
   });
 
+  it('keeps every signed-in answer out of shared caches: a rep’s verdicts are not kept for the next caller', async () => {
+    const rep = await invite();
+    const token = await link(rep.code, CHROME_UA);
+    for (const path of ['/api/v1/me', '/api/v1/feedback?mine=1&since=0', '/api/v1/insights'])
+      expect(
+        (
+          await ws.call('GET', path, { token: path === '/api/v1/insights' ? ws.adminToken : token })
+        ).headers.get('Cache-Control'),
+        path,
+      ).toBe('private, no-store');
+    // The briefs are asked again with their ETag, kept by the rep's own browser only.
+    const campaigns = await ws.call('GET', '/api/v1/campaigns', { token });
+    expect(campaigns.headers.get('Cache-Control')).toBe('private, no-cache');
+    const again = await ws.call('GET', '/api/v1/campaigns', {
+      token,
+      headers: { 'If-None-Match': campaigns.headers.get('ETag')! },
+    });
+    expect([again.status, again.headers.get('Cache-Control')]).toEqual([304, 'private, no-cache']);
+  });
+
   it("lets an admin list a member's linked browsers (never a hash) and revoke one", async () => {
     const rep = await invite();
     const firefox = await link(rep.code, FIREFOX_UA);
