@@ -306,7 +306,6 @@ export class FrameHost {
     for (const left of document.querySelectorAll('sameroom-panel')) left.remove();
     (await bodyOf(document)).append(host);
     inTopLayer(host);
-    unzoomed(host);
     this.keepAttached(host);
     if (hidden) this.applyPrefs(await prefs);
   }
@@ -405,7 +404,7 @@ export class FrameHost {
       if (this.host !== host || inPlace() || !document.body) return;
       if (!host.isConnected) document.body.append(host);
       inTopLayer(host);
-      unzoomed(host);
+      unzoomSoon();
       lastPutBack = performance.now();
     };
     const putBackSoon = () => {
@@ -436,9 +435,10 @@ export class FrameHost {
     });
     // A zoom set or changed on <html> or <body> (a zoom extension's key, a page's text-size setting), by
     // their style or class or a sheet the page has loaded by then: undone at the next frame, once a frame
-    // however often the page sets their attributes.
+    // however often the page sets their attributes. Read in a frame, where the page's style is computed
+    // anyway: read as the host went in, it made a page still parsing compute its style once more.
     let zoomFrame: number | undefined;
-    const unzoomSoon = () => {
+    const unzoomSoon = (): void => {
       if (this.host !== host) {
         zoomed.disconnect();
         return;
@@ -457,6 +457,7 @@ export class FrameHost {
         zoomed.observe(target, { attributes: true, attributeFilter: ['style', 'class'] });
     };
     watch();
+    unzoomSoon();
     this.ctx.onInvalidated(() => {
       observer.disconnect();
       zoomed.disconnect();
