@@ -368,10 +368,7 @@ const SESSION_ENDED = new Set(['57P01', '57P02', '57P03']);
 /** A statement that did not run: its connection was ended by the server, or known dead before it went. */
 function endedBeforeRun(error: unknown): boolean {
   const { code, message } = error as { code?: unknown; message?: unknown };
-  return (
-    SESSION_ENDED.has(String(code)) ||
-    /not queryable|Client was closed and is not queryable/i.test(String(message))
-  );
+  return SESSION_ENDED.has(String(code)) || /is not queryable/i.test(String(message));
 }
 
 /** The connection itself failed (ended by the server, reset, closed), not the statement. */
