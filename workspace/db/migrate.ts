@@ -86,7 +86,7 @@ export async function migrate(db: Database, options: MigrateOptions = {}): Promi
   }
 }
 
-/** The oldest transaction open on the server, in words (", the oldest open for 42 s: SELECT ..."). */
+/** The oldest transaction open on the server, in words (" (the oldest transaction open, process 7, began 42 s ago: SELECT …)"). */
 async function oldestTransaction(db: Database): Promise<string> {
   try {
     const [oldest] = await db.query<{ pid: number; seconds: number; query: string }>(
