@@ -40,7 +40,7 @@ const WRAPPERS: Array<{ host: RegExp; path: RegExp; param: string }> = [
   // Microsoft Defender for Office 365's Safe Links (Outlook): https://eur01.safelinks.protection.outlook.com/?url=…
   { host: /(^|\.)safelinks\.protection\.outlook\.com$/i, path: /^\/$/, param: 'url' },
   // Google's redirect (Gmail, search results): https://www.google.com/url?q=…
-  { host: /^www\.google\.[a-z.]+$/i, path: /^\/url$/, param: 'q' },
+  { host: /^www\.google\.(com|[a-z]{2}|co\.[a-z]{2}|com\.[a-z]{2})$/i, path: /^\/url$/, param: 'q' },
 ];
 
 /** Proofpoint's run lengths after `**`: A is 2, B is 3, and so on through the base64url alphabet. */
