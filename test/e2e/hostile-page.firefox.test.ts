@@ -7,13 +7,7 @@ import { briefInput } from '../support/examples';
 import { startTestWorkspace, type TestWorkspace } from '../workspace/harness';
 import { extensionPage, type FirefoxSession, launchFirefox } from './harness/firefox';
 import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
-import {
-  type LeadTab,
-  panelDockedUnderStyledBodies,
-  panelFitsAZoomedPage,
-  panelOutlastsAFight,
-  panelUnderCrossOriginIsolation,
-} from './harness/hostile-checks';
+import { itChecksWhatBothBrowsersShare, type LeadTab } from './harness/hostile-checks';
 import { attackPanel, catchShadowRoots, forgeScriptStarted } from './harness/hostile-page';
 import { panelFrame, panelText } from './harness/panel-firefox';
 import { FIREFOX_BUILD } from './harness/paths';
@@ -101,21 +95,7 @@ describe('Firefox: a hostile CRM page under its real Content-Security-Policy', (
     expect(await panelText(page, 'aside h2')).toBe('Hannover Messe 2026');
   });
 
-  it('a page that removes the panel each time it appears stays responsive, and has the panel once it stops', async () => {
-    await panelOutlastsAFight(await leadTab(), server.url('salesforce-lightning/lead'));
-  });
-
-  it('keeps the panel docked to the viewport under a body whose styles move fixed elements, and in the top layer', async () => {
-    await panelDockedUnderStyledBodies(leadTab, server.url('salesforce-lightning/lead'));
-  });
-
-  it('shows the brief on a page that makes itself cross-origin isolated (COOP and COEP)', async () => {
-    await panelUnderCrossOriginIsolation(leadTab, server, server.url('salesforce-lightning/lead'));
-  });
-
-  it('keeps the panel to the window on a page zoomed by CSS (its verdicts in sight)', async () => {
-    await panelFitsAZoomedPage(await leadTab(), server.url('salesforce-lightning/lead'));
-  });
+  itChecksWhatBothBrowsersShare(leadTab, () => server);
 
   it('shows the brief on HubSpot under a policy that allows no frames at all', async () => {
     const response = await page.goto(server.url('hubspot/contact'));

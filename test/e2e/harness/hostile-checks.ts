@@ -1,4 +1,4 @@
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
 import type { FixtureServer } from './fixture-server';
 import {
   fightPanel,
@@ -37,7 +37,7 @@ const BODY_STYLES = [
  * answers after 3 s (it froze for good when the panel was put back at once), the panel was put back,
  * with pauses, and once the page stops the panel is back with the brief.
  */
-export async function panelOutlastsAFight(tab: Omit<LeadTab, 'media'>, url: string): Promise<void> {
+async function panelOutlastsAFight(tab: Omit<LeadTab, 'media'>, url: string): Promise<void> {
   try {
     await tab.beforeScripts(fightPanel);
     await tab.goto(url, { timeout: 10_000 });
@@ -57,7 +57,7 @@ export async function panelOutlastsAFight(tab: Omit<LeadTab, 'media'>, url: stri
  * stays at the viewport's top, its verdicts in sight; taken out of the top layer by the page, it goes
  * back. A new tab from `open` for each style.
  */
-export async function panelDockedUnderStyledBodies(
+async function panelDockedUnderStyledBodies(
   open: () => Promise<Omit<LeadTab, 'media'>>,
   url: string,
 ): Promise<void> {
@@ -106,7 +106,7 @@ export async function panelLeftOutOfPrint(tab: LeadTab, url: string): Promise<vo
  * not take the embedder's policy is blocked, and Chromium showed its error page where the panel was,
  * with no word of why. The brief shows under both policies, in a new tab from `open` for each.
  */
-export async function panelUnderCrossOriginIsolation(
+async function panelUnderCrossOriginIsolation(
   open: () => Promise<Omit<LeadTab, 'media'>>,
   server: FixtureServer,
   url: string,
@@ -144,7 +144,7 @@ function panelBox(): { height: number; bottom: number; width: number; window: nu
  * short of the window's bottom at 0.8. It spans the window exactly, whatever the zoom and however it
  * was set: at the page's start, later by style, and by a class its sheet zooms.
  */
-export async function panelFitsAZoomedPage(tab: Omit<LeadTab, 'media'>, url: string): Promise<void> {
+async function panelFitsAZoomedPage(tab: Omit<LeadTab, 'media'>, url: string): Promise<void> {
   const fits = async () => {
     await expect
       .poll(
@@ -182,4 +182,32 @@ export async function panelFitsAZoomedPage(tab: Omit<LeadTab, 'media'>, url: str
   } finally {
     await tab.close();
   }
+}
+
+/**
+ * The checks of this file that both browsers run the same way, declared as tests of the `describe`
+ * they are called in, on Salesforce Lightning's lead page (whose brief is BRIEF) in new tabs from
+ * `open`. `server` is asked as each test runs: the fixture server starts in the file's beforeAll.
+ */
+export function itChecksWhatBothBrowsersShare(
+  open: () => Promise<Omit<LeadTab, 'media'>>,
+  server: () => FixtureServer,
+): void {
+  const lead = () => server().url('salesforce-lightning/lead');
+
+  it('a page that removes the panel each time it appears stays responsive, and has the panel once it stops', async () => {
+    await panelOutlastsAFight(await open(), lead());
+  });
+
+  it('keeps the panel docked to the viewport under a body whose styles move fixed elements, and in the top layer', async () => {
+    await panelDockedUnderStyledBodies(open, lead());
+  });
+
+  it('shows the brief on a page that makes itself cross-origin isolated (COOP and COEP)', async () => {
+    await panelUnderCrossOriginIsolation(open, server(), lead());
+  });
+
+  it('keeps the panel to the window on a page zoomed by CSS (its verdicts in sight)', async () => {
+    await panelFitsAZoomedPage(await open(), lead());
+  });
 }
