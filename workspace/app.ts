@@ -140,6 +140,7 @@ async function signedIn(
   if (!found?.member) throw unauthorized();
   if (config.tokenRequests && (low || !found.tokenId)) {
     // Per member for the dashboard, in the database: every instance behind a load balancer counts the same.
+    // A token's requests too while the disk is low, counted then in this process's memory.
     const { limit, windowSeconds } = config.tokenRequests;
     const key = found.tokenId ? `token:${found.tokenId}` : `member:${found.member.id}`;
     if (low) memory.hit(key, limit, windowSeconds, TOO_MANY_REQUESTS);
