@@ -1,6 +1,7 @@
 import { MatchPattern } from 'wxt/utils/match-patterns';
 import { LIMITS } from '../protocol/limits';
 import { type CustomSite, crmEnabled, customSiteMatches, DEFAULT_SETTINGS, type Settings } from '../settings';
+import { compileRecordPattern, recordMatchIn } from '../settings/record-pattern';
 import { readsFragment, recordSubject } from '../settings/site-rules';
 import { attio } from './attio';
 import { close } from './close';
@@ -169,12 +170,25 @@ export function recordFromUrl(
 const ID_VALUE = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
 
 /**
+ * A fragment-routed custom site's record address: the path, and the part of the fragment its record
+ * pattern matched, which names the record (SuiteCRM 8's `/#/leads/record/<id>`, Odoo's
+ * `/web#id=42&model=crm.lead`); the path alone would open the CRM's home. Undefined when the pattern
+ * finds no id there (then the address is not the record's, and the verdict carries none).
+ */
+function fragmentAddress(site: CustomSite, url: URL): string | undefined {
+  const compiled = compileRecordPattern(site.recordPattern);
+  const match = compiled.ok ? recordMatchIn(compiled.pattern, url) : undefined;
+  return match && ID_VALUE.test(match.id) ? `${url.origin}${url.pathname}${match.matched}` : undefined;
+}
+
+/**
  * The record's own address, as a verdict carries it to the workspace (where marketing opens it): what
  * names the record and nothing more. A query string may carry a search or a person's details, and a
  * fragment anything at all, so both go, except where the CRM names its records there: an adapter's
  * `address` rebuilds those from the record (Dynamics 365's main.aspx?appid&pagetype&etn&id,
  * Salesforce's one.app#/sObject/…), and a custom site keeps the query parameters its record pattern
- * reads, each only when its value is an id. A built-in CRM switched off still has its address rebuilt
+ * reads, each only when its value is an id, or, where its pattern runs on the fragment, the part of the
+ * fragment the pattern matched (`fragmentAddress`). A built-in CRM switched off still has its address rebuilt
  * (a link pasted in the popup), after the team's custom sites. Undefined for anything but http(s), or
  * past the protocol's length for an address.
  */
@@ -193,11 +207,10 @@ export function recordAddress(text: string, settings: Settings = DEFAULT_SETTING
   };
   const site = settings.customSites.find((s) => !s.attention && servesSiteHost(s, url));
   const builtIn = address(adapterFor(url, enabledAdapters(settings)));
-  // A custom site that names its records in the fragment: the workspace keeps no fragment, and the path
-  // alone (SuiteCRM 8's is "/") would open the CRM's home as if it were the record.
-  if (!builtIn && site && readsFragment(site.recordPattern)) return undefined;
+  // A custom site that names its records in the fragment: the route there, or no address at all.
   const found =
     builtIn ??
+    (site && readsFragment(site.recordPattern) ? (fragmentAddress(site, url) ?? '') : null) ??
     (site
       ? `${url.origin}${recordSubject(
           url,
@@ -206,5 +219,5 @@ export function recordAddress(text: string, settings: Settings = DEFAULT_SETTING
       : null) ??
     address(adapterFor(url)) ??
     `${url.origin}${url.pathname}`;
-  return found.length <= LIMITS.url ? found : undefined;
+  return found && found.length <= LIMITS.url ? found : undefined;
 }

@@ -207,7 +207,7 @@ describe('Chromium: Options links with clear errors, and sets up CRM sites and p
     expect(await page.locator('sameroom-panel').count()).toBe(0);
   });
 
-  it('adds a custom site whose pages route by the fragment (as SuiteCRM 8 does): the panel follows it', async () => {
+  it('adds a custom site whose pages route by the fragment (as SuiteCRM 8 does): the panel follows it, and its verdicts carry that route', async () => {
     await options.getByLabel('Name').fill('Twenty by fragment');
     await describeTwenty('^#/person/(?<id>[0-9a-f-]{36})$');
     await options.getByRole('button', { name: 'Add site' }).click();
@@ -229,6 +229,12 @@ describe('Chromium: Options links with clear errors, and sets up CRM sites and p
     await expect
       .poll(async () => (await panel()).locator('h2').first().textContent(), { timeout: 15_000 })
       .toBe('Hannover Messe 2026');
+    // Marketing opens the record from the verdict: the route in the fragment, not the CRM's home.
+    await (await panel()).getByRole('button', { name: /Won/ }).click();
+    const fromSite = async () => (await received()).find((item) => item.lead.crm === 'custom');
+    await expect.poll(fromSite, { timeout: 25_000 }).toBeTruthy();
+    const shown = new URL(page.url());
+    expect((await fromSite())?.lead.url).toBe(`${shown.origin}${shown.pathname}${record}`);
     await options.getByRole('button', { name: 'Remove Twenty by fragment' }).click();
     await options.getByText('No custom sites yet.').waitFor();
   });
@@ -239,10 +245,13 @@ describe('Chromium: Options links with clear errors, and sets up CRM sites and p
     await expect
       .poll(() => options.locator('#privacy ~ ul, section[aria-labelledby="privacy"] ul').textContent())
       .not.toContain('address in your CRM');
+    const before = (await received()).length;
     await page.goto(server.url('salesforce-lightning/lead'));
     await (await panel()).getByRole('button', { name: /Won/ }).click();
-    await expect.poll(async () => (await received()).length, { timeout: 25_000 }).toBe(1);
-    expect((await received())[0]?.lead.url).toBeUndefined();
+    await expect.poll(async () => (await received()).length, { timeout: 25_000 }).toBe(before + 1);
+    const sent = (await received()).find((item) => item.lead.crm === 'salesforce');
+    expect(sent).toBeDefined();
+    expect(sent?.lead.url).toBeUndefined();
     await options.getByRole('checkbox', { name: 'Send the record’s address with each verdict' }).check();
   });
 

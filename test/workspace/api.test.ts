@@ -277,7 +277,7 @@ describe.each(DATABASES)('the workspace API on %s', (kind) => {
       expect(await countFeedback()).toBe(before);
     });
 
-    it('stores a verdict from a clock running ahead as given when it came, answers invalid a record address off its CRM, and stores addresses without their fragment', async () => {
+    it('stores a verdict from a clock running ahead as given when it came, answers invalid a record address off its CRM, and stores addresses without their fragment but a custom site’s route to the record', async () => {
       const sentAt = Date.now();
       const soon = new Date(sentAt + 4 * 60_000).toISOString();
       const later = new Date(sentAt + 365 * 86_400_000).toISOString();
@@ -295,6 +295,12 @@ describe.each(DATABASES)('the workspace API on %s', (kind) => {
         item(campaignId, { lead: lead('salesforce', `${sf}#secret-fragment`) }),
         item(campaignId, { lead: lead('custom', 'https://crm.acme.example/leads/7#tab=notes') }),
         item(campaignId, { lead: lead('custom', 'http://crm.acme.example/leads/7') }),
+        // A fragment-routed custom site (SuiteCRM 8): its record's route is the fragment, and is kept.
+        item(campaignId, {
+          lead: lead('custom', 'https://crm.acme.example/#/leads/record/00Q5g00000A1b2cEAB'),
+        }),
+        // A built-in CRM's never is, whatever it holds.
+        item(campaignId, { lead: lead('salesforce', `${sf}#00Q5g00000A1b2cEAB`) }),
       ];
       const response = await send(rep.token, items);
       const { results } = (await response.json()) as { results: Array<{ status: string; error?: string }> };
@@ -305,6 +311,8 @@ describe.each(DATABASES)('the workspace API on %s', (kind) => {
         'created',
         'created',
         'invalid',
+        'created',
+        'created',
       ]);
       // Dated minutes and a year ahead: neither is the lead's latest until then (clock-ahead.test.ts).
       const ahead = await ws.db.query<{ created_at: Date }>(
@@ -316,11 +324,13 @@ describe.each(DATABASES)('the workspace API on %s', (kind) => {
       expect(results[5]?.error).toMatch(/lead\.url: must be an https address/);
       const stored = await ws.db.query<{ id: string; url: string }>(
         'SELECT id, url FROM feedback WHERE id = ANY($1::uuid[])',
-        [[items[3]!.id, items[4]!.id]],
+        [[items[3]!.id, items[4]!.id, items[6]!.id, items[7]!.id]],
       );
       expect(Object.fromEntries(stored.map((r) => [r.id, r.url]))).toEqual({
         [items[3]!.id]: sf,
         [items[4]!.id]: 'https://crm.acme.example/leads/7',
+        [items[6]!.id]: 'https://crm.acme.example/#/leads/record/00Q5g00000A1b2cEAB',
+        [items[7]!.id]: sf,
       });
       // Year 0000 passes the ISO format but not PostgreSQL: that item is invalid, its batch is stored,
       // and a period starting then is a 422, never a 500.

@@ -4,15 +4,18 @@ import { canonicalHash } from './canonical';
 import type { PreparedBatch } from './ingest';
 
 /**
- * Why this item's data cannot be true, or null; `url` is the record address to store (no fragment).
- * A createdAt ahead of the server's clock is not refused: it is stored as the time it came
- * (./ingest.ts, prepareBatch). Refused (more than 5 minutes ahead, until this was changed), every
+ * Why this item's data cannot be true, or null; `url` is the record address to store: without its
+ * fragment, unless a custom site names its records there (SuiteCRM 8's `/#/leads/record/<id>`, Odoo's
+ * `/web#id=42&model=crm.lead`), where the extension sends the part its record pattern matched, which
+ * holds the record id; any other fragment goes (it may carry anything: a search, a token). A createdAt
+ * ahead of the server's clock is not refused: it is stored as the time it came (./ingest.ts,
+ * prepareBatch). Refused (more than 5 minutes ahead, until this was changed), every
  * verdict of a rep whose clock ran ahead became a dead letter that no resend could cure.
  */
 function problem(item: FeedbackItem): { error: string } | { url: string | undefined } {
   if (!item.lead.url) return { url: undefined };
   const url = new URL(item.lead.url);
-  url.hash = '';
+  if (item.lead.crm !== 'custom' || !url.hash.includes(item.lead.recordId)) url.hash = '';
   if (item.lead.crm === 'custom') {
     if (url.protocol !== 'https:') return { error: 'lead.url: must be an https address' };
   } else if (adapterFor(url)?.crm !== item.lead.crm) {
@@ -24,7 +27,7 @@ function problem(item: FeedbackItem): { error: string } | { url: string | undefi
 /**
  * Checks what the schema cannot: a verdict's record address is on its CRM's hosts (the built-in
  * adapters' match patterns; any https address for a custom site). Addresses are stored without their
- * fragment.
+ * fragment, but for a custom site's that holds the record id (`problem`).
  */
 export function checkVerdictData(batch: PreparedBatch): PreparedBatch {
   return batch.map((entry) => {

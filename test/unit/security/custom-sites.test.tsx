@@ -145,9 +145,21 @@ describe('a pattern that starts with # runs on the fragment alone, for CRMs that
     expect(recordAt('https://crm.acme-internal.test/web#id=42&model=res.partner', odoo)).toBeUndefined();
   });
 
-  it('gives its verdicts no address: the workspace keeps no fragment, and the path is the CRM’s home', () => {
+  it('gives its verdicts the route in the fragment as their address, never the path alone', () => {
     const settings = { ...DEFAULT_SETTINGS, customSites: [suite] };
-    expect(recordAddress(`https://crm.acme-internal.test/#/leads/record/${uuid}`, settings)).toBeUndefined();
+    expect(recordAddress(`https://crm.acme-internal.test/#/leads/record/${uuid}`, settings)).toBe(
+      `https://crm.acme-internal.test/#/leads/record/${uuid}`,
+    );
+    // Odoo's: what the pattern matched (the record and its model), not the rest of the fragment.
+    expect(
+      recordAddress('https://crm.acme-internal.test/web#id=42&cids=1&model=crm.lead&view_type=form', {
+        ...DEFAULT_SETTINGS,
+        customSites: [odoo],
+      }),
+    ).toBe('https://crm.acme-internal.test/web#id=42&cids=1&model=crm.lead&');
+    // The CRM's home, or a page whose fragment names no record: no address (the path is not the record).
+    expect(recordAddress('https://crm.acme-internal.test/#/leads/list?q=ana', settings)).toBeUndefined();
+    expect(recordAddress('https://crm.acme-internal.test/', settings)).toBeUndefined();
     const paths = { ...DEFAULT_SETTINGS, customSites: [site()] };
     expect(recordAddress('https://crm.acme-internal.test/lead/42#x', paths)).toBe(
       'https://crm.acme-internal.test/lead/42',
