@@ -434,9 +434,10 @@ export class FrameHost {
       if (host.isConnected) putBackSoon();
     });
     // A zoom set or changed on <html> or <body> (a zoom extension's key, a page's text-size setting), by
-    // their style or class or a sheet the page has loaded by then: undone at the next frame, once a frame
-    // however often the page sets their attributes. Read in a frame, where the page's style is computed
-    // anyway: read as the host went in, it made a page still parsing compute its style once more.
+    // their style or class, or by a sheet the page adds to (or takes from) its <head> later, once loaded:
+    // undone at the next frame, once a frame however often the page does so. Read in a frame, where the
+    // page's style is computed anyway: read as the host went in, it made a page still parsing compute its
+    // style once more.
     let zoomFrame: number | undefined;
     const unzoomSoon = (): void => {
       if (this.host !== host) {
@@ -450,17 +451,24 @@ export class FrameHost {
     };
     const zoomed = new MutationObserver(unzoomSoon);
     this.ctx.addEventListener(window, 'load', unzoomSoon);
+    // A <link> sheet applies when it has loaded, after the mutation that added it (load does not bubble).
+    const sheetLoaded = (event: Event) => {
+      if (event.target instanceof HTMLLinkElement) unzoomSoon();
+    };
+    document.addEventListener('load', sheetLoaded, true);
     const watch = () => {
       observer.observe(document.documentElement, { childList: true });
       observer.observe(body, { childList: true });
       for (const target of [document.documentElement, body])
         zoomed.observe(target, { attributes: true, attributeFilter: ['style', 'class'] });
+      if (document.head) zoomed.observe(document.head, { childList: true });
     };
     watch();
     unzoomSoon();
     this.ctx.onInvalidated(() => {
       observer.disconnect();
       zoomed.disconnect();
+      document.removeEventListener('load', sheetLoaded, true);
       clearTimeout(timer);
       if (zoomFrame !== undefined) cancelAnimationFrame(zoomFrame);
     });

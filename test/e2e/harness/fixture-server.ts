@@ -10,6 +10,11 @@ import { CERT_FILE, E2E_DIR, KEY_FILE } from './paths';
 /** One stylesheet per CRM that makes its saved pages look like that CRM in demos and screenshots. */
 const DEMO_LOOK_DIR = join(import.meta.dirname, '..', '..', 'fixtures', 'demo-look');
 const DEMO_LOOK_PATH = /^\/__demo\/([a-z0-9-]+)\.css$/;
+/**
+ * A sheet that zooms the page's root (or, given `?class=name`, what has that class), for a page that
+ * zooms itself by a sheet it links (hostile-checks.ts): the CRMs' policies refuse inline `<style>`.
+ */
+const ZOOM_SHEET_PATH = /^\/__zoom\/(\d(?:\.\d+)?)\.css$/;
 
 function demoLook(adapterId: string): string | null {
   const file = join(DEMO_LOOK_DIR, `${adapterId}.css`);
@@ -80,6 +85,13 @@ export async function startFixtureServer(
       const url = new URL(request.url ?? '/', `https://${request.headers.host ?? 'localhost'}`);
       const look = url.pathname.match(DEMO_LOOK_PATH);
       const css = look ? demoLook(look[1]!) : null;
+      const zoom = url.pathname.match(ZOOM_SHEET_PATH)?.[1];
+      if (zoom) {
+        response.writeHead(200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'no-store' });
+        const name = url.searchParams.get('class');
+        response.end(`${name && /^[a-z-]+$/.test(name) ? `.${name}` : 'html'} { zoom: ${zoom} }`);
+        return;
+      }
       if (css !== null) {
         response.writeHead(200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'no-store' });
         response.end(css);

@@ -142,7 +142,8 @@ function panelBox(): { height: number; bottom: number; width: number; window: nu
  * A page zoomed by CSS `zoom` on `<html>` or `<body>` (a zoom extension, a page's text-size setting):
  * the panel scaled with it, one and a half windows high at 1.5 with its verdict bar below the fold, and
  * short of the window's bottom at 0.8. It spans the window exactly, whatever the zoom and however it
- * was set: at the page's start, later by style, and by a class its sheet zooms.
+ * was set: at the page's start, later by style, by a class its sheet zooms, and by a sheet alone (a
+ * `<style>` or a linked sheet the page adds to its head).
  */
 async function panelFitsAZoomedPage(tab: Omit<LeadTab, 'media'>, url: string): Promise<void> {
   const fits = async () => {
@@ -171,13 +172,35 @@ async function panelFitsAZoomedPage(tab: Omit<LeadTab, 'media'>, url: string): P
       document.body.style.setProperty('zoom', '0.8');
     });
     await fits();
-    await tab.evaluate(() => {
-      document.body.style.removeProperty('zoom');
-      document.head.append(
-        Object.assign(document.createElement('style'), { textContent: '.zoomed { zoom: 1.25 }' }),
+    // Sheets the page links (its policy, as the CRMs' do, refuses an inline <style>): one zooming by a
+    // class it then sets, and one zooming the root by itself, no attribute of <html> or <body> changing,
+    // which applies only once loaded; then taken out again.
+    const zoom = () => tab.evaluate(() => getComputedStyle(document.documentElement).zoom);
+    const link = (href: string) =>
+      tab.evaluate(
+        (url) =>
+          new Promise<void>((resolve, reject) => {
+            const sheet = Object.assign(document.createElement('link'), { rel: 'stylesheet', href: url });
+            sheet.addEventListener('load', () => resolve());
+            sheet.addEventListener('error', () => reject(new Error(`${url} did not load`)));
+            document.head.append(sheet);
+          }),
+        href,
       );
-      document.documentElement.classList.add('zoomed');
-    });
+    await tab.evaluate(() => document.body.style.removeProperty('zoom'));
+    await link('/__zoom/1.25.css?class=zoomed');
+    await tab.evaluate(() => document.documentElement.classList.add('zoomed'));
+    expect(await zoom()).toBe('1.25');
+    await fits();
+    await tab.evaluate(() => document.documentElement.classList.remove('zoomed'));
+    await fits();
+    // Past the frames that the class's change asked for: what follows is the sheet's doing alone.
+    await tab.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200)));
+    await link('/__zoom/0.75.css');
+    expect(await zoom()).toBe('0.75');
+    await fits();
+    await tab.evaluate(() => document.querySelector('link[href="/__zoom/0.75.css"]')?.remove());
+    expect(await zoom()).toBe('1');
     await fits();
   } finally {
     await tab.close();
