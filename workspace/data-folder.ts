@@ -33,6 +33,7 @@ import {
 import { createServer, type Server } from 'node:net';
 import { hostname, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
+import { getSystemErrorName } from 'node:util';
 import lockfile from 'proper-lockfile';
 
 export interface DataFolderOwner {
@@ -234,10 +235,25 @@ function alive(pid: number): boolean {
  * What was acknowledged is on disk already (a commit waits for its fsync).
  */
 export function stopOnLostLock(dataDir: string, error: Error): never {
-  console.error(
-    `workspace: the lock on ${dataDir} was lost (${error.message}): another process may hold the folder now. Stopped at once, so that two never write it; start again once only one should.`,
-  );
+  console.error(lostLockMessage(dataDir, error));
   process.exit(1);
+}
+
+/**
+ * Why the lock was lost, in words: its disk turned read-only or failed under it (the lock's update is a
+ * write, and the first to meet the disk's state when no request is writing), or another process took it.
+ */
+export function lostLockMessage(dataDir: string, error: Error): string {
+  // proper-lockfile hands over the file system's error with its code replaced (ECOMPROMISED): its errno
+  // still says what the system said.
+  const { errno, code: given } = error as NodeJS.ErrnoException;
+  const code = typeof errno === 'number' && errno < 0 ? getSystemErrorName(errno) : given;
+  const acknowledged = 'Every verdict it acknowledged is on the disk (a commit waits for it to be written).';
+  if (code === 'EROFS')
+    return `workspace: the disk of the data folder ${dataDir} has become read-only (${error.message}): nothing more can be stored there, so the workspace stopped. ${acknowledged} A disk the system remounted read-only after errors says so in its kernel log (dmesg): check the disk (fsck), then start again.`;
+  if (code === 'EIO')
+    return `workspace: the disk of the data folder ${dataDir} failed a write (${error.message}), so the workspace stopped. ${acknowledged} Check the disk (its kernel log, dmesg), then start again.`;
+  return `workspace: the lock on ${dataDir} was lost (${error.message}): another process may hold the folder now. Stopped at once, so that two never write it; start again once only one should.`;
 }
 
 async function fileLock(

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { BackupExists, backup } from '../../workspace/backup';
 import { listBackups, writeAutomaticBackup } from '../../workspace/backups';
 import { startWorkspace } from '../../workspace/server';
+import { briefInput } from '../support/examples';
 import { cli, folder, workspaces } from './data-folder-support';
 import { schemaOneDatabase, startTestWorkspace } from './harness';
 
@@ -130,6 +131,25 @@ describe('backups', () => {
       /^No backup at /,
     );
     expect(existsSync(dataDir)).toBe(false);
+  });
+});
+
+describe('a database left by a power cut or a disk gone read-only', () => {
+  it('opens with PostgreSQL’s lock file left empty (as such a disk leaves a file just made), its data there', async () => {
+    const dataDir = folder();
+    const ws = await startTestWorkspace('pglite', { dataDir, fromTemplate: true });
+    const created = await ws.call('POST', '/api/v1/campaigns', {
+      token: ws.adminToken,
+      body: briefInput({ name: 'Kept through a power cut' }),
+    });
+    expect(created.status).toBe(201);
+    await ws.close();
+    // PostgreSQL refused to start on it ("bogus data in lock file"), a whole database unopened.
+    writeFileSync(join(dataDir, 'db', 'postmaster.pid'), '');
+    const again = await startTestWorkspace('pglite', { dataDir, adminToken: ws.adminToken });
+    workspaces.push(again);
+    const briefs = await again.db.query<{ name: string }>("SELECT data->>'name' AS name FROM briefs");
+    expect(briefs.map((brief) => brief.name)).toContain('Kept through a power cut');
   });
 });
 

@@ -8,7 +8,8 @@
 // Messages in: { id, op: 'query', text, params, tx } | { id, op: 'exec', text, tx } | { id, op: 'begin' }
 //   | { id, op: 'end', tx, commit } | { id, op: 'close' }
 // Messages out: { id, ok: true, value } | { id, ok: false, error: { name, message, ...fields } }
-import { fsyncSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 
@@ -72,12 +73,62 @@ function syncFilesOf(db) {
   };
 }
 
+/**
+ * Every file and folder under `path` written through to the disk. PostgreSQL writes its control file as
+ * it starts (the database "in production" since a checkpoint), and PGlite makes a new database's files
+ * (its initdb), before the fsync above is in place: those writes sat in the OS's cache. A disk that went
+ * read-only (or a power cut) in the half minute after a start lost them, and the control file on the
+ * disk still said the database had been shut down cleanly: PostgreSQL then replayed none of its log, and
+ * the verdicts acknowledged since the start were gone (test/workspace/disk-readonly.test.ts). So the
+ * folder is synced once it is open, before anything is stored. A file that cannot be synced fails the
+ * opening; a folder may not be (Windows cannot sync one).
+ */
+function syncTree(path) {
+  for (const entry of readdirSync(path, { withFileTypes: true })) {
+    if (entry.isDirectory()) syncTree(join(path, entry.name));
+    else if (entry.isFile()) syncFile(join(path, entry.name));
+  }
+  try {
+    syncFile(path);
+  } catch {
+    // A folder this system cannot sync: its files are.
+  }
+}
+
+function syncFile(path) {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * PostgreSQL's lock file, left empty (or cut short) by a disk that went read-only or a power cut soon
+ * after it was made: PostgreSQL refuses to start on it ("bogus data in lock file"), and the workspace
+ * could not open a database that was whole. The data folder is this process's alone by now
+ * (../data-folder.ts), so such a file is a leftover; one that names a process is left to PostgreSQL.
+ */
+function removeUnreadableLockFile(dbDir) {
+  const file = join(dbDir, 'postmaster.pid');
+  let text;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return; // none
+  }
+  if (!/^\d+\n/.test(text)) rmSync(file, { force: true });
+}
+
 // Id 0 answers the opening. A database that cannot be opened is said with PGlite's own words, and the
 // thread then has nothing to wait for: the caller ends it.
 const { dataDir } = workerData;
+if (dataDir) removeUnreadableLockFile(dataDir);
 const db = await (dataDir
   ? PGlite.create(dataDir, { startParams: durableStartParams }).then((opened) => {
       syncFilesOf(opened);
+      syncTree(dataDir);
       return opened;
     })
   : PGlite.create()
