@@ -188,9 +188,9 @@ function fragmentAddress(site: CustomSite, url: URL): string | undefined {
  * `address` rebuilds those from the record (Dynamics 365's main.aspx?appid&pagetype&etn&id,
  * Salesforce's one.app#/sObject/…), and a custom site keeps the query parameters its record pattern
  * reads, each only when its value is an id, or, where its pattern runs on the fragment, the part of the
- * fragment the pattern matched (`fragmentAddress`). A built-in CRM switched off still has its address rebuilt
- * (a link pasted in the popup), after the team's custom sites. Undefined for anything but http(s), or
- * past the protocol's length for an address.
+ * fragment the pattern matched (`fragmentAddress`). A built-in CRM switched off still has its address
+ * rebuilt (a link pasted in the popup), after the team's custom sites. Undefined for anything but
+ * http(s), or past the protocol's length for an address.
  */
 export function recordAddress(text: string, settings: Settings = DEFAULT_SETTINGS): string | undefined {
   let url: URL;

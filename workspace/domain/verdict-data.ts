@@ -9,8 +9,8 @@ import type { PreparedBatch } from './ingest';
  * `/web#id=42&model=crm.lead`), where the extension sends the part its record pattern matched, which
  * holds the record id; any other fragment goes (it may carry anything: a search, a token). A createdAt
  * ahead of the server's clock is not refused: it is stored as the time it came (./ingest.ts,
- * prepareBatch). Refused (more than 5 minutes ahead, until this was changed), every
- * verdict of a rep whose clock ran ahead became a dead letter that no resend could cure.
+ * prepareBatch). Refused (more than 5 minutes ahead, until this was changed), every verdict of a rep
+ * whose clock ran ahead became a dead letter that no resend could cure.
  */
 function problem(item: FeedbackItem): { error: string } | { url: string | undefined } {
   if (!item.lead.url) return { url: undefined };
