@@ -248,9 +248,10 @@ export function lostLockMessage(dataDir: string, error: Error): string {
   // still says what the system said.
   const { errno, code: given } = error as NodeJS.ErrnoException;
   const code = typeof errno === 'number' && errno < 0 ? getSystemErrorName(errno) : given;
-  const acknowledged = 'Every verdict it acknowledged is on the disk (a commit waits for it to be written).';
+  // Said alike whether the database is in the folder (PGlite) or on a PostgreSQL server.
+  const acknowledged = 'Every verdict it acknowledged was stored before it answered.';
   if (code === 'EROFS')
-    return `workspace: the disk of the data folder ${dataDir} has become read-only (${error.message}): nothing more can be stored there, so the workspace stopped. ${acknowledged} A disk the system remounted read-only after errors says so in its kernel log (dmesg): check the disk (fsck), then start again.`;
+    return `workspace: the disk of the data folder ${dataDir} has become read-only (${error.message}): the workspace can keep nothing there any more, so it stopped. ${acknowledged} A disk the system remounted read-only after errors says so in its kernel log (dmesg): check the disk (fsck), then start again.`;
   if (code === 'EIO')
     return `workspace: the disk of the data folder ${dataDir} failed a write (${error.message}), so the workspace stopped. ${acknowledged} Check the disk (its kernel log, dmesg), then start again.`;
   return `workspace: the lock on ${dataDir} was lost (${error.message}): another process may hold the folder now. Stopped at once, so that two never write it; start again once only one should.`;

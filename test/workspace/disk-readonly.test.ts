@@ -101,7 +101,7 @@ describe.skipIf(!mounted)(
       // Before, it said another process might hold the folder.
       expect(await exited).toBe(1);
       expect(stderr).toMatch(
-        /the disk of the data folder .* has become read-only \(EROFS[^)]*\): nothing more can be stored there, so the workspace stopped\. Every verdict it acknowledged is on the disk/,
+        /the disk of the data folder .* has become read-only \(EROFS[^)]*\): the workspace can keep nothing there any more, so it stopped\. Every verdict it acknowledged was stored before it answered\./,
       );
       expect(stderr).toContain('dmesg');
       expect(stderr).not.toContain('another process may hold the folder');
