@@ -44,7 +44,9 @@ export const zoho: CrmAdapter = {
   label: 'Zoho CRM',
   version: '2',
   objectTypes: ['lead', 'contact', 'deal'],
-  // Every data centre and its sandbox (better-hotkeys-for-zoho-crm public/manifest.json), and Zoho One.
+  // Every data centre and its sandbox (better-hotkeys-for-zoho-crm public/manifest.json), and Zoho One;
+  // the later centres in Canada, Saudi Arabia and the UK, whose CRM web hosts public integration code
+  // uses and measured (docs/crm-support.md): not zoho.ca but zohocloud.ca for Canada.
   matches: [
     'https://crm.zoho.com/*',
     'https://crm.zoho.eu/*',
@@ -52,6 +54,10 @@ export const zoho: CrmAdapter = {
     'https://crm.zoho.com.au/*',
     'https://crm.zoho.jp/*',
     'https://crm.zoho.com.cn/*',
+    'https://crm.zohocloud.ca/*',
+    'https://crm.zoho.sa/*',
+    'https://crm.zoho.uk/*',
+    'https://crmsandbox.zoho.uk/*',
     'https://crmsandbox.zoho.com/*',
     'https://crmsandbox.zoho.eu/*',
     'https://crmsandbox.zoho.in/*',

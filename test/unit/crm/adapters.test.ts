@@ -236,6 +236,20 @@ describe('record URLs that are not records', () => {
     expect(lead).toMatchObject({ objectType: 'lead', recordId: '7c2b1a0f-3e4d-4c5b-8a69-0f1e2d3c4b5a' });
   });
 
+  it.each([
+    ['Canada (zohocloud.ca)', 'https://crm.zohocloud.ca/crm/org110000402423/tab/Deals/4150868000000225013'],
+    ['Saudi Arabia', 'https://crm.zoho.sa/crm/tab/Leads/4150868000000225013'],
+    ['the UK', 'https://crm.zoho.uk/crm/org20098765/tab/Contacts/4150868000000225013'],
+    ['the UK’s sandbox', 'https://crmsandbox.zoho.uk/crm/org20098765/tab/Leads/4150868000000225013'],
+  ])('recognises a Zoho CRM record in its data centre in %s', (_, url) => {
+    expect(detectLead(url, doc)).toMatchObject({ crm: 'zoho', recordId: '4150868000000225013' });
+    expect(CRM_MATCHES.some((match) => new MatchPattern(match).includes(url))).toBe(true);
+  });
+
+  it('takes no Zoho host that is not one (zoho.ca does not resolve: Canada is zohocloud.ca)', () => {
+    expect(detectLead('https://crm.zoho.ca/crm/tab/Leads/4150868000000225013', doc)).toBeNull();
+  });
+
   it('normalises a 15-character id to 18 characters', () => {
     const lead = detectLead('https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2c/view', doc);
     expect(lead?.recordId).toBe('00Q5g00000A1b2cEAB');
