@@ -3,7 +3,14 @@ import { cleanText, type FieldLayout, type FieldLookup, readField } from './fiel
 import { found, valueText } from './layouts';
 import type { CrmAdapter, RecordRef } from './types';
 
-const HOST = /^[a-z0-9-]+\.crm\d*\.dynamics\.com$/;
+/**
+ * <org>.crm<N>.dynamics.com in the commercial regions and US Government (GCC, crm9), and the sovereign
+ * clouds' own hosts: US Government GCC High (crm.microsoftdynamics.us), DoD (crm.appsplatform.us) and
+ * China, run by 21Vianet (crm.dynamics.cn). Microsoft's discovery hosts and Dynamics helpers' manifests
+ * list them (docs/crm-support.md).
+ */
+const HOST =
+  /^[a-z0-9-]+\.(?:crm\d*\.dynamics\.com|crm\.microsoftdynamics\.us|crm\.appsplatform\.us|crm\.dynamics\.cn)$/;
 const ENTITIES: Record<string, ObjectType> = { lead: 'lead', contact: 'contact', opportunity: 'deal' };
 // Ids come bare, in braces, URL-encoded (%7B…%7D, microsoft/EasyRepro Api/Pages/Entity.cs) and in
 // either case.
@@ -74,7 +81,12 @@ export const dynamics: CrmAdapter = {
   label: 'Dynamics 365',
   version: '2',
   objectTypes: ['lead', 'contact', 'deal'],
-  matches: ['https://*.dynamics.com/*'],
+  matches: [
+    'https://*.dynamics.com/*',
+    'https://*.crm.microsoftdynamics.us/*',
+    'https://*.crm.appsplatform.us/*',
+    'https://*.crm.dynamics.cn/*',
+  ],
 
   recognise(url: URL): RecordRef | null {
     if (!HOST.test(url.hostname) || url.pathname.toLowerCase() !== '/main.aspx') return null;
