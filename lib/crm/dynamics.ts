@@ -7,10 +7,11 @@ import type { CrmAdapter, RecordRef } from './types';
  * <org>.crm<N>.dynamics.com in the commercial regions and US Government (GCC, crm9), and the sovereign
  * clouds' own hosts: US Government GCC High (crm.microsoftdynamics.us), DoD (crm.appsplatform.us) and
  * China, run by 21Vianet (crm.dynamics.cn). Microsoft's discovery hosts and Dynamics helpers' manifests
- * list them (docs/crm-support.md).
+ * list them (docs/crm-support.md). A company whose Defender for Cloud Apps watches the session (its
+ * Conditional Access App Control) sees the commercial host with `.mcas.ms` after it, the proxy's.
  */
 const HOST =
-  /^[a-z0-9-]+\.(?:crm\d*\.dynamics\.com|crm\.microsoftdynamics\.us|crm\.appsplatform\.us|crm\.dynamics\.cn)$/;
+  /^[a-z0-9-]+\.(?:crm\d*\.dynamics\.com(?:\.mcas\.ms)?|crm\.microsoftdynamics\.us|crm\.appsplatform\.us|crm\.dynamics\.cn)$/;
 const ENTITIES: Record<string, ObjectType> = { lead: 'lead', contact: 'contact', opportunity: 'deal' };
 // Ids come bare, in braces, URL-encoded (%7B…%7D, microsoft/EasyRepro Api/Pages/Entity.cs) and in
 // either case.
@@ -83,6 +84,7 @@ export const dynamics: CrmAdapter = {
   objectTypes: ['lead', 'contact', 'deal'],
   matches: [
     'https://*.dynamics.com/*',
+    'https://*.dynamics.com.mcas.ms/*',
     'https://*.crm.microsoftdynamics.us/*',
     'https://*.crm.appsplatform.us/*',
     'https://*.crm.dynamics.cn/*',

@@ -251,7 +251,8 @@ describe('record URLs that are not records', () => {
     ['US Government DoD', 'https://contoso.crm.appsplatform.us'],
     ['China (21Vianet)', 'https://contoso.crm.dynamics.cn'],
     ['US Government GCC', 'https://contoso.crm9.dynamics.com'],
-  ])('recognises a Dynamics 365 record in its sovereign cloud: %s', (_, origin) => {
+    ['behind Defender for Cloud Apps (its session proxy)', 'https://contoso.crm6.dynamics.com.mcas.ms'],
+  ])('recognises a Dynamics 365 record in its cloud or proxy: %s', (_, origin) => {
     const url = `${origin}/main.aspx?appid=0d3a8f3b-1c2d-4e5f-8a9b-0c1d2e3f4a5b&pagetype=entityrecord&etn=lead&id=7c2b1a0f-3e4d-4c5b-8a69-0f1e2d3c4b5a`;
     expect(detectLead(url, doc)).toMatchObject({
       crm: 'dynamics',
@@ -267,6 +268,9 @@ describe('record URLs that are not records', () => {
       detectLead(`https://contoso.crm.microsoftdynamics.us.evil.example/main.aspx?${query}`, doc),
     ).toBeNull();
     expect(detectLead(`https://crm.dynamics.cn/main.aspx?${query}`, doc)).toBeNull();
+    expect(
+      detectLead(`https://contoso.crm.dynamics.com.mcas.ms.evil.example/main.aspx?${query}`, doc),
+    ).toBeNull();
   });
 
   it('takes no Zoho host that is not one (zoho.ca does not resolve: Canada is zohocloud.ca)', () => {
