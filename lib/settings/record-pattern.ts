@@ -33,22 +33,8 @@ export function recordIdIn(
   url: URL,
   query: readonly string[] = [],
 ): string | undefined {
-  return recordMatchIn(pattern, url, query)?.id;
-}
-
-/**
- * The record id the pattern finds in the page's address and the text it matched, or undefined. For a
- * pattern that runs on the fragment, that text is the part of the fragment that names the record (its
- * route: `#/leads/record/<id>`), which the record's address keeps (`recordAddress` in lib/crm).
- */
-export function recordMatchIn(
-  pattern: RecordPattern,
-  url: URL,
-  query: readonly string[] = [],
-): { id: string; matched: string } | undefined {
   const subject = readsFragment(pattern.pattern()) ? url.hash : recordSubject(url, query);
   // re2js types exec() as any[]; at run time it is shaped like RegExpExecArray, named groups included.
   const found = pattern.exec(subject) as RegExpExecArray | null;
-  const id = found?.groups?.id;
-  return id ? { id, matched: found[0] } : undefined;
+  return found?.groups?.id || undefined;
 }

@@ -6,11 +6,11 @@ import type { PreparedBatch } from './ingest';
 /**
  * Why this item's data cannot be true, or null; `url` is the record address to store: without its
  * fragment, unless a custom site names its records there (SuiteCRM 8's `/#/leads/record/<id>`, Odoo's
- * `/web#id=42&model=crm.lead`), where the extension sends the part its record pattern matched, which
- * holds the record id; any other fragment goes (it may carry anything: a search, a token). A createdAt
- * ahead of the server's clock is not refused: it is stored as the time it came (./ingest.ts,
- * prepareBatch). Refused (more than 5 minutes ahead, until this was changed), every verdict of a rep
- * whose clock ran ahead became a dead letter that no resend could cure.
+ * `/web#id=42&model=crm.lead`): the extension sends that route when it holds the record id, and the
+ * workspace keeps it on the same condition; any other fragment goes (it may carry anything: a search,
+ * a token). A createdAt ahead of the server's clock is not refused: it is stored as the time it came
+ * (./ingest.ts, prepareBatch). Refused (more than 5 minutes ahead, until this was changed), every
+ * verdict of a rep whose clock ran ahead became a dead letter that no resend could cure.
  */
 function problem(item: FeedbackItem): { error: string } | { url: string | undefined } {
   if (!item.lead.url) return { url: undefined };

@@ -147,21 +147,19 @@ describe('a pattern that starts with # runs on the fragment alone, for CRMs that
 
   it('gives its verdicts the route in the fragment as their address, never the path alone', () => {
     const settings = { ...DEFAULT_SETTINGS, customSites: [suite] };
-    expect(recordAddress(`https://crm.acme-internal.test/#/leads/record/${uuid}`, settings)).toBe(
-      `https://crm.acme-internal.test/#/leads/record/${uuid}`,
-    );
-    // Odoo's: what the pattern matched (the record and its model), not the rest of the fragment.
+    const record = `https://crm.acme-internal.test/#/leads/record/${uuid}`;
+    expect(recordAddress(record, settings, uuid)).toBe(record);
+    // Odoo's: the route names the record with its model and view, all of it kept.
+    const odooPage = 'https://crm.acme-internal.test/web#id=42&cids=1&model=crm.lead&view_type=form';
+    expect(recordAddress(odooPage, { ...DEFAULT_SETTINGS, customSites: [odoo] }, '42')).toBe(odooPage);
+    // A fragment without the record (a list, a search), or no record to look for: no address at all.
     expect(
-      recordAddress('https://crm.acme-internal.test/web#id=42&cids=1&model=crm.lead&view_type=form', {
-        ...DEFAULT_SETTINGS,
-        customSites: [odoo],
-      }),
-    ).toBe('https://crm.acme-internal.test/web#id=42&cids=1&model=crm.lead&');
-    // The CRM's home, or a page whose fragment names no record: no address (the path is not the record).
-    expect(recordAddress('https://crm.acme-internal.test/#/leads/list?q=ana', settings)).toBeUndefined();
-    expect(recordAddress('https://crm.acme-internal.test/', settings)).toBeUndefined();
+      recordAddress('https://crm.acme-internal.test/#/leads/list?q=ana', settings, uuid),
+    ).toBeUndefined();
+    expect(recordAddress('https://crm.acme-internal.test/', settings, uuid)).toBeUndefined();
+    expect(recordAddress(record, settings)).toBeUndefined();
     const paths = { ...DEFAULT_SETTINGS, customSites: [site()] };
-    expect(recordAddress('https://crm.acme-internal.test/lead/42#x', paths)).toBe(
+    expect(recordAddress('https://crm.acme-internal.test/lead/42#x', paths, '42')).toBe(
       'https://crm.acme-internal.test/lead/42',
     );
   });
