@@ -41,6 +41,7 @@ const BESIDE = [
   'test/e2e/hostile-page.chromium.test.ts',
   'test/e2e/dashboard.test.ts',
   'test/e2e/manifest.test.ts',
+  'test/e2e/bundle-size.test.ts',
   'test/e2e/addons-linter.test.ts',
 ];
 
