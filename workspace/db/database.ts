@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, utimesSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { explainServerProblem, serverOf, startingUp } from './server-problems';
@@ -284,11 +284,31 @@ async function openPglite(dataDir: string | null, options: DatabaseOptions = {})
     if (broken) throw broken;
     return current;
   };
+  /**
+   * A call that failed on a folder the system has made read-only (a disk remounted after errors) is
+   * said to `options.diskReadOnly` at once: nothing can be stored any more, and the server stops
+   * rather than answer every write 500 until its lock's update fails too, 30 s later. PostgreSQL words
+   * a file it may not write as 42501 (and I/O errors as class 58); the folder's own times are then
+   * touched to ask the system, since ext4's emergency read-only leaves the mount saying "rw" and
+   * access(2) saying yes.
+   */
+  const watched = <T>(call: Promise<T>): Promise<T> =>
+    call.catch((error: unknown) => {
+      const code = (error as { code?: string }).code ?? '';
+      if (dataDir && options.diskReadOnly && (code === '42501' || code.startsWith('58')))
+        try {
+          const now = new Date();
+          utimesSync(dataDir, now, now);
+        } catch (refused) {
+          if ((refused as NodeJS.ErrnoException).code === 'EROFS') options.diskReadOnly(refused as Error);
+        }
+      throw error;
+    });
   const sql = (thread: () => PgliteThread, tx?: number): Sql => ({
     query: async <Row>(text: string, params: unknown[] = []) =>
-      thread().ask<Row[]>({ op: 'query', text, params, tx }),
+      watched(thread().ask<Row[]>({ op: 'query', text, params, tx })),
     async exec(text: string) {
-      await thread().ask({ op: 'exec', text, tx });
+      await watched(thread().ask({ op: 'exec', text, tx }));
     },
   });
   return {
@@ -305,7 +325,7 @@ async function openPglite(dataDir: string | null, options: DatabaseOptions = {})
         await thread.ask({ op: 'end', tx, commit: false }).catch(() => undefined);
         throw error;
       }
-      await thread.ask({ op: 'end', tx, commit: true });
+      await watched(thread.ask({ op: 'end', tx, commit: true }));
       return result;
     },
     async close() {
@@ -330,6 +350,8 @@ export interface DatabaseOptions {
   log?: (line: string) => void;
   /** PGlite: false while the disk is too full to open the database again (../disk-space.ts). */
   roomToOpen?: () => boolean;
+  /** PGlite: told when a call failed on a data folder the system has made read-only (EROFS). */
+  diskReadOnly?: (error: Error) => void;
   /** PostgreSQL server: how long a start waits for a server that is not up yet (30 s). */
   connectWaitMs?: number;
 }
