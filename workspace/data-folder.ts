@@ -228,14 +228,15 @@ function alive(pid: number): boolean {
 }
 
 /**
- * What a process does when its lock was lost: the lock directory went, or another process changed it
- * (on a folder shared between hosts, one that found it stale after our updates failed for STALE_MS, as
- * on a network file system's outage, and took the folder over). Another process may be writing the
- * database now, so this one stops at once: a clean close would write the folder too (a checkpoint).
- * What was acknowledged is on disk already (a commit waits for its fsync).
+ * What a process does when the data folder is no longer its own to write: its lock was lost (the lock
+ * directory went, or another process changed it: on a folder shared between hosts, one that found it
+ * stale after our updates failed for STALE_MS, as on a network file system's outage, and took the
+ * folder over), or its disk turned read-only under the database (server.ts). Another process may be
+ * writing the database now, so this one stops at once: a clean close would write the folder too (a
+ * checkpoint). What was acknowledged is on disk already (a commit waits for its fsync).
  */
-export function stopOnLostLock(dataDir: string, error: Error): never {
-  console.error(lostLockMessage(dataDir, error));
+export function stopOnFolderLost(dataDir: string, error: Error): never {
+  console.error(folderLostMessage(dataDir, error));
   process.exit(1);
 }
 
@@ -243,7 +244,7 @@ export function stopOnLostLock(dataDir: string, error: Error): never {
  * Why the lock was lost, in words: its disk turned read-only or failed under it (the lock's update is a
  * write, and the first to meet the disk's state when no request is writing), or another process took it.
  */
-export function lostLockMessage(dataDir: string, error: Error): string {
+export function folderLostMessage(dataDir: string, error: Error): string {
   // proper-lockfile hands over the file system's error with its code replaced (ECOMPROMISED): its errno
   // still says what the system said.
   const { errno, code: given } = error as NodeJS.ErrnoException;
@@ -299,7 +300,7 @@ export async function claimDataFolder(dataDir: string, role: string): Promise<Da
   let released = false;
   try {
     unlock = await fileLock(dataDir, host !== null, (error) => {
-      if (!released) stopOnLostLock(dataDir, error);
+      if (!released) stopOnFolderLost(dataDir, error);
     });
   } catch (error) {
     host?.close();

@@ -27,7 +27,7 @@ import {
   type DataFolderClaim,
   refuseUnreachableSocket,
   SOCKET_NAME,
-  stopOnLostLock,
+  stopOnFolderLost,
 } from './data-folder';
 import { type Database, DatabaseUnavailable, openDatabase } from './db/database';
 import { MAINTENANCE_EVERY_MS, scheduleMaintenance } from './db/maintenance';
@@ -230,8 +230,8 @@ async function openOrExplain(options: ServeOptions, disk: DiskSpace | undefined)
       // A full disk, said once (db/database.ts); PGlite stops and opens again once there is room.
       log: (line) => console.error(line),
       ...(disk ? { roomToOpen: () => !disk.low() } : {}),
-      // The disk turned read-only under the database: said as a lost lock on it is, and stopped.
-      diskReadOnly: (error) => stopOnLostLock(options.dataDir, error),
+      // The disk turned read-only under the database: stopped in the words a lost lock on it gets.
+      diskReadOnly: (error) => stopOnFolderLost(options.dataDir, error),
       ...(options.databaseWaitMs === undefined ? {} : { connectWaitMs: options.databaseWaitMs }),
     });
     try {

@@ -213,9 +213,12 @@ export function recordAddress(
   const site = settings.customSites.find((s) => !s.attention && servesSiteHost(s, url));
   const builtIn = address(adapterFor(url, enabledAdapters(settings)));
   // A custom site that names its records in the fragment: the route there, or no address at all.
+  if (!builtIn && site && readsFragment(site.recordPattern)) {
+    const route = fragmentAddress(url, recordId);
+    return route && route.length <= LIMITS.url ? route : undefined;
+  }
   const found =
     builtIn ??
-    (site && readsFragment(site.recordPattern) ? (fragmentAddress(url, recordId) ?? '') : null) ??
     (site
       ? `${url.origin}${recordSubject(
           url,
@@ -224,5 +227,5 @@ export function recordAddress(
       : null) ??
     address(adapterFor(url)) ??
     `${url.origin}${url.pathname}`;
-  return found && found.length <= LIMITS.url ? found : undefined;
+  return found.length <= LIMITS.url ? found : undefined;
 }

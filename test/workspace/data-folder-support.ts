@@ -72,3 +72,22 @@ export function serveInChild(dataDir: string): Promise<{ child: ChildProcess; ur
     child.on('exit', (code) => reject(new Error(`the server exited (${code}): ${out}`)));
   });
 }
+
+/** A join code for a new admin, asked of the running server through the CLI. */
+export async function adminCode(dataDir: string): Promise<string> {
+  return (await cli('invite', '--name', 'Second admin', '--role', 'admin', '--data', dataDir))
+    .trim()
+    .split('\n')
+    .at(-1)!;
+}
+
+/** The statuses of a batch the server answered 200; a rejection for any other answer. */
+export async function postItems(url: string, token: string, items: unknown[]): Promise<string[]> {
+  const response = await fetch(`${url}/api/v1/feedback`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ items }),
+  });
+  if (response.status !== 200) throw new Error(`feedback: ${response.status}`);
+  return ((await response.json()) as { results: Array<{ status: string }> }).results.map((r) => r.status);
+}

@@ -7,7 +7,17 @@ import { claimDataFolder, DataFolderInUse } from '../../workspace/data-folder';
 import { startWorkspace } from '../../workspace/server';
 import { feedbackItem } from '../support/examples';
 import { linkWithCode } from '../support/link';
-import { children, cli, folder, ROOT, seededFolder, serveInChild, workspaces } from './data-folder-support';
+import {
+  adminCode,
+  children,
+  cli,
+  folder,
+  postItems,
+  ROOT,
+  seededFolder,
+  serveInChild,
+  workspaces,
+} from './data-folder-support';
 import { startTestWorkspace } from './harness';
 
 const canUnshare = spawnSync('unshare', ['-n', 'true']).status === 0;
@@ -203,20 +213,3 @@ describe('one owner per data folder', () => {
     expect((Date.now() - started) / 7).toBeLessThan(5_000);
   });
 });
-/** A join code for a new admin, asked of the running server through the CLI. */
-async function adminCode(dataDir: string): Promise<string> {
-  return (await cli('invite', '--name', 'Second admin', '--role', 'admin', '--data', dataDir))
-    .trim()
-    .split('\n')
-    .at(-1)!;
-}
-
-async function postItems(url: string, token: string, items: unknown[]): Promise<string[]> {
-  const response = await fetch(`${url}/api/v1/feedback`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ items }),
-  });
-  if (response.status !== 200) throw new Error(`feedback: ${response.status}`);
-  return ((await response.json()) as { results: Array<{ status: string }> }).results.map((r) => r.status);
-}

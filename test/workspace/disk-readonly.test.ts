@@ -6,7 +6,7 @@ import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { feedbackItem } from '../support/examples';
 import { linkWithCode } from '../support/link';
-import { cli, serveInChild, workspaces } from './data-folder-support';
+import { adminCode, postItems, serveInChild, workspaces } from './data-folder-support';
 import { seedFromTemplate, startTestWorkspace } from './harness';
 
 /**
@@ -50,14 +50,6 @@ afterAll(() => {
   rmSync(image, { recursive: true, force: true });
 });
 
-async function post(url: string, token: string, items: unknown[]): Promise<Response> {
-  return fetch(`${url}/api/v1/feedback`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ items }),
-  });
-}
-
 const batch = (from: number) =>
   Array.from({ length: 50 }, (_, n) =>
     feedbackItem({
@@ -78,18 +70,11 @@ describe.skipIf(!mounted)(
         stderr += chunk.toString();
       });
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-      const code = (await cli('invite', '--name', 'Second admin', '--role', 'admin', '--data', dataDir))
-        .trim()
-        .split('\n')
-        .at(-1)!;
-      const token = await linkWithCode(url, code);
+      const token = await linkWithCode(url, await adminCode(dataDir));
       const acknowledged: string[] = [];
       for (let n = 0; n < 3; n++) {
         const items = batch(n * 50);
-        const response = await post(url, token, items);
-        expect(response.status).toBe(200);
-        const { results } = (await response.json()) as { results: Array<{ status: string }> };
-        expect(results.every((result) => result.status === 'created')).toBe(true);
+        expect(await postItems(url, token, items)).toEqual(Array(50).fill('created'));
         acknowledged.push(...items.map((item) => item.id));
       }
 
@@ -97,8 +82,11 @@ describe.skipIf(!mounted)(
       writeFileSync(trigger(), '1');
       const failedAt = Date.now();
       // A batch sent now is not acknowledged (the server answers it as failed, or has stopped).
-      const late = await post(url, token, batch(1_000)).catch(() => null);
-      expect(late?.status).not.toBe(200);
+      const late = await postItems(url, token, batch(1_000)).then(
+        () => 'acknowledged',
+        (error: Error) => error.message,
+      );
+      expect(late).not.toBe('acknowledged');
       // At the first write it meets, not when its lock's update gives up 30 s later (answering every
       // write 500 meanwhile); and not saying, as before, that another process might hold the folder.
       expect(await exited).toBe(1);
