@@ -442,6 +442,7 @@ export class FrameHost {
     const unzoomSoon = (): void => {
       if (this.host !== host) {
         zoomed.disconnect();
+        resized?.disconnect();
         return;
       }
       zoomFrame ??= requestAnimationFrame(() => {
@@ -456,6 +457,14 @@ export class FrameHost {
       if (event.target instanceof HTMLLinkElement) unzoomSoon();
     };
     document.addEventListener('load', sheetLoaded, true);
+    // Any other way (a rule inserted into a sheet, a constructed sheet adopted, a zoom animated): the
+    // host's size in device pixels moves with the zoom it inherits, so a change of it says so.
+    const resized = typeof ResizeObserver === 'function' ? new ResizeObserver(unzoomSoon) : null;
+    try {
+      resized?.observe(host, { box: 'device-pixel-content-box' });
+    } catch {
+      resized?.observe(host);
+    }
     const watch = () => {
       observer.observe(document.documentElement, { childList: true });
       observer.observe(body, { childList: true });
@@ -468,6 +477,7 @@ export class FrameHost {
     this.ctx.onInvalidated(() => {
       observer.disconnect();
       zoomed.disconnect();
+      resized?.disconnect();
       document.removeEventListener('load', sheetLoaded, true);
       clearTimeout(timer);
       if (zoomFrame !== undefined) cancelAnimationFrame(zoomFrame);

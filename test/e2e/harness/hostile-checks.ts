@@ -142,8 +142,9 @@ function panelBox(): { height: number; bottom: number; width: number; window: nu
  * A page zoomed by CSS `zoom` on `<html>` or `<body>` (a zoom extension, a page's text-size setting):
  * the panel scaled with it, one and a half windows high at 1.5 with its verdict bar below the fold, and
  * short of the window's bottom at 0.8. It spans the window exactly, whatever the zoom and however it
- * was set: at the page's start, later by style, by a class its sheet zooms, and by a sheet alone (a
- * `<style>` or a linked sheet the page adds to its head).
+ * was set: at the page's start, later by style, by a class its sheet zooms, by a sheet alone (a
+ * `<style>` or a linked sheet the page adds to its head), and through the CSSOM alone (a rule inserted
+ * into a sheet, a constructed sheet adopted).
  */
 async function panelFitsAZoomedPage(tab: Omit<LeadTab, 'media'>, url: string): Promise<void> {
   const fits = async () => {
@@ -200,6 +201,34 @@ async function panelFitsAZoomedPage(tab: Omit<LeadTab, 'media'>, url: string): P
     expect(await zoom()).toBe('0.75');
     await fits();
     await tab.evaluate(() => document.querySelector('link[href="/__zoom/0.75.css"]')?.remove());
+    expect(await zoom()).toBe('1');
+    await fits();
+    // Through the CSSOM alone, no element or attribute changing: a rule inserted into a sheet the page
+    // has, then deleted; a sheet constructed and adopted, then dropped.
+    await tab.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200)));
+    const rule = (text: string | null) =>
+      tab.evaluate((text) => {
+        const sheet = [...document.styleSheets].find((each) => each.href?.includes('class=zoomed'))!;
+        if (text) sheet.insertRule(text, sheet.cssRules.length);
+        else sheet.deleteRule(sheet.cssRules.length - 1);
+      }, text);
+    await rule('html { zoom: 1.4 }');
+    expect(await zoom()).toBe('1.4');
+    await fits();
+    await rule(null);
+    expect(await zoom()).toBe('1');
+    await fits();
+    await tab.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200)));
+    await tab.evaluate(() => {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync('html { zoom: 0.9 }');
+      document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+    });
+    expect(await zoom()).toBe('0.9');
+    await fits();
+    await tab.evaluate(() => {
+      document.adoptedStyleSheets = [];
+    });
     expect(await zoom()).toBe('1');
     await fits();
   } finally {
