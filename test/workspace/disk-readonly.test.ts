@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../workspace/db/database';
 import { feedbackItem } from '../support/examples';
 import { linkWithCode } from '../support/link';
 import { adminCode, postItems, serveInChild, workspaces } from './data-folder-support';
@@ -110,5 +111,31 @@ describe.skipIf(!mounted)(
       );
       expect(stored[0]).toEqual({ n: 150, distinct: 150 });
     }, 90_000);
+
+    it('is said at once when the first call to fail is an error of class 58 (what a failing disk gives first), not 30 s later', async () => {
+      // Mounted again after the check above.
+      const dataDir = seedFromTemplate(join(mount, 'io-error'));
+      let told: NodeJS.ErrnoException | undefined;
+      const db = await openDatabase({
+        dataDir,
+        diskReadOnly: (error) => {
+          told = error;
+        },
+      });
+      try {
+        await db.query('SELECT 1');
+        writeFileSync(trigger(), '1');
+        // Class 58, a system error, from PostgreSQL itself: a file it could not open (58P01), as a write
+        // the disk failed is 58030. It stops the database's thread, so the error the call gets carries
+        // no code of PostgreSQL's: the disk is asked about as it stops.
+        await expect(db.query("COPY (SELECT 1) TO '/no/such/folder/x'")).rejects.toThrow();
+        expect(told?.code).toBe('EROFS');
+      } finally {
+        await db.close().catch(() => undefined);
+        execFileSync('umount', [mount]);
+        spawnSync('e2fsck', ['-fy', file]);
+        mountDisk();
+      }
+    }, 60_000);
   },
 );

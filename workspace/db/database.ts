@@ -221,8 +221,26 @@ async function openPglite(dataDir: string | null, options: DatabaseOptions = {})
   let reopening: Promise<void> | null = null;
   let retry: NodeJS.Timeout | undefined;
   let openedAt = Date.now();
+  /**
+   * Asks the system whether the data folder's disk has become read-only (a disk remounted after errors)
+   * and, if so, says it to `options.diskReadOnly` at once: nothing can be stored any more, and the server
+   * stops rather than answer every write until its lock's update fails too, 30 s later. The folder's own
+   * times are touched to ask, since ext4's emergency read-only leaves the mount saying "rw" and
+   * access(2) saying yes.
+   */
+  const askDisk = () => {
+    if (!dataDir || !options.diskReadOnly) return;
+    try {
+      const now = new Date();
+      utimesSync(dataDir, now, now);
+    } catch (refused) {
+      if ((refused as NodeJS.ErrnoException).code === 'EROFS') options.diskReadOnly(refused as Error);
+    }
+  };
   const fatal = (error: Error): Error => {
     if (broken) return broken;
+    // An I/O error (class 58) is what a failing disk gives first, before the system makes it read-only.
+    askDisk();
     if (Date.now() - openedAt < STAYS_OPEN_MS) failedAttempts++;
     else failedAttempts = 0;
     const diskFull = (error as { code?: string }).code === '53100';
@@ -285,23 +303,12 @@ async function openPglite(dataDir: string | null, options: DatabaseOptions = {})
     return current;
   };
   /**
-   * A call that failed on a folder the system has made read-only (a disk remounted after errors) is
-   * said to `options.diskReadOnly` at once: nothing can be stored any more, and the server stops
-   * rather than answer every write 500 until its lock's update fails too, 30 s later. PostgreSQL words
-   * a file it may not write as 42501 (and I/O errors as class 58); the folder's own times are then
-   * touched to ask the system, since ext4's emergency read-only leaves the mount saying "rw" and
-   * access(2) saying yes.
+   * A call that failed on a folder the system has made read-only: PostgreSQL words a file it may not
+   * write as 42501 (an I/O error, class 58, stops the thread and is asked about in `fatal`).
    */
   const watched = <T>(call: Promise<T>): Promise<T> =>
     call.catch((error: unknown) => {
-      const code = (error as { code?: string }).code ?? '';
-      if (dataDir && options.diskReadOnly && (code === '42501' || code.startsWith('58')))
-        try {
-          const now = new Date();
-          utimesSync(dataDir, now, now);
-        } catch (refused) {
-          if ((refused as NodeJS.ErrnoException).code === 'EROFS') options.diskReadOnly(refused as Error);
-        }
+      if ((error as { code?: string }).code === '42501') askDisk();
       throw error;
     });
   const sql = (thread: () => PgliteThread, tx?: number): Sql => ({
