@@ -399,16 +399,23 @@ export class FrameHost {
     let wait = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const inPlace = () => host.isConnected && !outOfTopLayer(host);
+    /** Once another host has taken this one's place (or the script is stopped): all of this goes. */
+    const gone = new AbortController();
+    const stale = () => {
+      if (this.host === host) return false;
+      release();
+      return true;
+    };
     const putBack = () => {
       timer = undefined;
-      if (this.host !== host || inPlace() || !document.body) return;
+      if (stale() || inPlace() || !document.body) return;
       if (!host.isConnected) document.body.append(host);
       inTopLayer(host);
       unzoomSoon();
       lastPutBack = performance.now();
     };
     const putBackSoon = () => {
-      if (this.host !== host || inPlace() || timer !== undefined) return;
+      if (stale() || inPlace() || timer !== undefined) return;
       if (performance.now() - lastPutBack > PUT_BACK_QUIET_MS) {
         wait = 0;
         putBack();
@@ -418,10 +425,7 @@ export class FrameHost {
       }
     };
     const observer = new MutationObserver(() => {
-      if (this.host !== host) {
-        observer.disconnect();
-        return;
-      }
+      if (stale()) return;
       if (document.body && document.body !== body) {
         observer.disconnect();
         body = document.body;
@@ -430,9 +434,13 @@ export class FrameHost {
       putBackSoon();
     });
     // Taken out of the top layer by the page (its toggle event comes in a task of its own).
-    host.addEventListener('toggle', () => {
-      if (host.isConnected) putBackSoon();
-    });
+    host.addEventListener(
+      'toggle',
+      () => {
+        if (host.isConnected) putBackSoon();
+      },
+      { signal: gone.signal },
+    );
     // A zoom set or changed on <html> or <body> (a zoom extension's key, a page's text-size setting), by
     // their style or class, or by a sheet the page adds to (or takes from) its <head> later, once loaded:
     // undone at the next frame, once a frame however often the page does so. Read in a frame, where the
@@ -440,23 +448,19 @@ export class FrameHost {
     // style once more.
     let zoomFrame: number | undefined;
     const unzoomSoon = (): void => {
-      if (this.host !== host) {
-        zoomed.disconnect();
-        resized?.disconnect();
-        return;
-      }
+      if (stale()) return;
       zoomFrame ??= requestAnimationFrame(() => {
         zoomFrame = undefined;
         unzoomed(host);
       });
     };
     const zoomed = new MutationObserver(unzoomSoon);
-    this.ctx.addEventListener(window, 'load', unzoomSoon);
+    window.addEventListener('load', unzoomSoon, { signal: gone.signal });
     // A <link> sheet applies when it has loaded, after the mutation that added it (load does not bubble).
     const sheetLoaded = (event: Event) => {
       if (event.target instanceof HTMLLinkElement) unzoomSoon();
     };
-    document.addEventListener('load', sheetLoaded, true);
+    document.addEventListener('load', sheetLoaded, { capture: true, signal: gone.signal });
     // Any other way (a rule inserted into a sheet, a constructed sheet adopted, a zoom animated): the
     // host's size in device pixels moves with the zoom it inherits, so a change of it says so.
     const resized = typeof ResizeObserver === 'function' ? new ResizeObserver(unzoomSoon) : null;
@@ -472,15 +476,20 @@ export class FrameHost {
         zoomed.observe(target, { attributes: true, attributeFilter: ['style', 'class'] });
       if (document.head) zoomed.observe(document.head, { childList: true });
     };
-    watch();
-    unzoomSoon();
-    this.ctx.onInvalidated(() => {
+    // Each host's watchers end with it: an SPA CRM moving record, list, record... mounts a host each
+    // time, and their listeners (one runs at every image's load) outlived them until the script stopped.
+    const release = () => {
+      if (gone.signal.aborted) return;
+      gone.abort();
+      forget();
       observer.disconnect();
       zoomed.disconnect();
       resized?.disconnect();
-      document.removeEventListener('load', sheetLoaded, true);
       clearTimeout(timer);
       if (zoomFrame !== undefined) cancelAnimationFrame(zoomFrame);
-    });
+    };
+    const forget = this.ctx.onInvalidated(release);
+    watch();
+    unzoomSoon();
   }
 }

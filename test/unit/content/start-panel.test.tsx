@@ -208,6 +208,31 @@ describe('moving between records in a single-page CRM', () => {
     );
     expect(get).not.toHaveBeenCalledWith('panelPrefs');
   });
+
+  it('leaves no listener of a panel it took down behind: record, list, record, five times over', async () => {
+    const onDocument = vi.spyOn(document, 'addEventListener');
+    const onWindow = vi.spyOn(window, 'addEventListener');
+    await startPanel(ctx, enabledAdapters);
+    await vi.waitFor(() => expect(panel()).not.toBeNull());
+    for (let n = 0; n < 5; n++) {
+      document.body.prepend(document.createElement('table'));
+      history.pushState({}, '', 'https://acme.lightning.force.com/lightning/o/Lead/list?filterName=Recent');
+      await vi.waitFor(() => expect(panel()).toBeNull());
+      document.body.prepend(document.createElement('main'));
+      history.pushState({}, '', LEAD_PAGE);
+      await vi.waitFor(() => expect(panel()).not.toBeNull());
+    }
+    // The `load` listeners each panel adds (a sheet the page links, the page's own load): still
+    // listening, only the panel's on the page now. They ran at every image's load, each holding its
+    // panel, until the script stopped.
+    const listening = (calls: Array<Parameters<typeof document.addEventListener>>) =>
+      calls.filter(
+        ([type, , options]) =>
+          type === 'load' && !(typeof options === 'object' && options.signal?.aborted === true),
+      ).length;
+    expect(listening(onDocument.mock.calls)).toBe(1);
+    expect(listening(onWindow.mock.calls)).toBe(1);
+  });
 });
 
 describe('back to a page kept in the back/forward cache', () => {
