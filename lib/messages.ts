@@ -9,6 +9,8 @@ export const LeadMessage = z.strictObject({
   crm: Crm,
   objectType: ObjectType,
   recordId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/),
+  /** A fragment-routed custom site's route to the record (lib/crm/types.ts, RecordRef). */
+  route: z.string().startsWith('#').max(LIMITS.url).optional(),
   signals: responses.Signals,
 });
 

@@ -1,5 +1,6 @@
+import { LIMITS } from '../protocol/limits';
 import { type CustomSite, customSiteMatches, type FieldRule, type Settings } from '../settings';
-import { compileRecordPattern, type RecordPattern, recordIdIn } from '../settings/record-pattern';
+import { compileRecordPattern, type RecordPattern, recordIn } from '../settings/record-pattern';
 import { cleanText, openShadowRoots } from './fields';
 import { ADAPTERS, adapterFor, detectLead, enabledAdapters } from './index';
 import { valueText } from './layouts';
@@ -60,8 +61,10 @@ export function customAdapter(site: CustomSite): CrmAdapter {
     matches: pattern ? customSiteMatches(site) : [],
     recognise(url: URL): RecordRef | null {
       if (!pattern || url.protocol !== 'https:') return null;
-      const id = recordIdIn(pattern, url, site.recordQuery ?? []);
-      return id && RECORD_ID.test(id) ? { objectType: site.objectType, recordId: id } : null;
+      const found = recordIn(pattern, url, site.recordQuery ?? []);
+      if (!found || !RECORD_ID.test(found.id)) return null;
+      const record = { objectType: site.objectType, recordId: found.id };
+      return found.route && found.route.length <= LIMITS.url ? { ...record, route: found.route } : record;
     },
     readSignals(doc: Document) {
       const signals: Record<string, string> = {};

@@ -169,17 +169,26 @@ export function recordFromUrl(
 const ID_VALUE = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
 
 /**
- * A fragment-routed custom site's record address: the path and the fragment, which is the page's own
- * route there (SuiteCRM 8's `/#/leads/record/<id>`, Odoo's `/web#id=42&model=crm.lead&view_type=form`),
- * when it holds the record id; the path alone would open the CRM's home. Undefined otherwise (a list,
- * a search: then the verdict carries no address). Not by running the site's pattern again: RE2 would
- * double the background's and Options' code (bench: 72 KB to 117 KB gzipped), and the content script
- * ran it already to find this very id.
+ * A fragment-routed custom site's record address: the path and the record's route in the fragment
+ * (SuiteCRM 8's `/#/leads/record/<id>`, Odoo's `/web#id=42&model=crm.lead&`): what the site's pattern
+ * matched there, as the content script found it (`RecordRef.route`), when it holds the record id; the
+ * path alone would open the CRM's home. The rest of the fragment goes (a search, a person's details, a
+ * token). Not the address's own fragment, which may be gone: Chromium tells the background a content
+ * script's address without it (`MessageSender.url`). Undefined otherwise (a list, a search: then the
+ * verdict carries no address). Not by running the site's pattern again: RE2 would double the
+ * background's and Options' code (bench: 72 KB to 117 KB gzipped), and the content script ran it.
  */
-function fragmentAddress(url: URL, recordId: string | undefined): string | undefined {
-  return recordId && ID_VALUE.test(recordId) && url.hash.includes(recordId)
-    ? `${url.origin}${url.pathname}${url.hash}`
+function fragmentAddress(url: URL, record: Partial<RecordRef> | undefined): string | undefined {
+  const { recordId, route } = record ?? {};
+  return recordId && route?.startsWith('#') && ID_VALUE.test(recordId) && idIn(route, recordId)
+    ? `${url.origin}${url.pathname}${route}`
     : undefined;
+}
+
+/** Whether `id` is in `text` as a whole token (not a part of a longer id, or of a word). */
+export function idIn(text: string, id: string): boolean {
+  const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?<![A-Za-z0-9_.:-])${escaped}(?![A-Za-z0-9_.:-])`).test(text);
 }
 
 /**
@@ -196,7 +205,7 @@ function fragmentAddress(url: URL, recordId: string | undefined): string | undef
 export function recordAddress(
   text: string,
   settings: Settings = DEFAULT_SETTINGS,
-  recordId?: string,
+  record?: Partial<RecordRef>,
 ): string | undefined {
   let url: URL;
   try {
@@ -214,7 +223,7 @@ export function recordAddress(
   const builtIn = address(adapterFor(url, enabledAdapters(settings)));
   // A custom site that names its records in the fragment: the route there, or no address at all.
   if (!builtIn && site && readsFragment(site.recordPattern)) {
-    const route = fragmentAddress(url, recordId);
+    const route = fragmentAddress(url, record);
     return route && route.length <= LIMITS.url ? route : undefined;
   }
   const found =

@@ -4,6 +4,12 @@ import type { Crm, ObjectType, Signals } from '../protocol';
 export interface RecordRef {
   objectType: ObjectType;
   recordId: string;
+  /**
+   * A fragment-routed custom site's route to the record (SuiteCRM 8's `#/leads/record/<id>`): the part
+   * of the address's fragment that the site's pattern matched, the record's address there; nothing else
+   * of the fragment (a search, a token) goes with a verdict.
+   */
+  route?: string;
 }
 
 /** A recognised lead page: the record and what the page says about where the lead came from. */

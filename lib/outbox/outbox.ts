@@ -37,7 +37,7 @@ export function buildItem(
   // No region given: the preset. An empty one: the rep chose "No region".
   const region =
     input.region === undefined ? presetRegion(input.lead.signals.region, link) : input.region.trim();
-  const url = input.url === undefined ? undefined : recordAddress(input.url, settings, input.lead.recordId);
+  const url = input.url === undefined ? undefined : recordAddress(input.url, settings, input.lead);
   // Only what the rep answered: a blank answer (or question) is not sent.
   const answers = (input.answers ?? [])
     .map(({ question, answer }) => ({ question: question.trim(), answer: answer.trim() }))

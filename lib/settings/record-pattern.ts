@@ -33,8 +33,22 @@ export function recordIdIn(
   url: URL,
   query: readonly string[] = [],
 ): string | undefined {
-  const subject = readsFragment(pattern.pattern()) ? url.hash : recordSubject(url, query);
+  return recordIn(pattern, url, query)?.id;
+}
+
+/**
+ * The record the pattern finds in the page's address: its id and, for a pattern that runs on the
+ * fragment, the route there (what it matched, from the fragment's start), or null.
+ */
+export function recordIn(
+  pattern: RecordPattern,
+  url: URL,
+  query: readonly string[] = [],
+): { id: string; route?: string } | null {
+  const fragment = readsFragment(pattern.pattern());
   // re2js types exec() as any[]; at run time it is shaped like RegExpExecArray, named groups included.
-  const found = pattern.exec(subject) as RegExpExecArray | null;
-  return found?.groups?.id || undefined;
+  const found = pattern.exec(fragment ? url.hash : recordSubject(url, query)) as RegExpExecArray | null;
+  const id = found?.groups?.id;
+  if (!id) return null;
+  return fragment && found.index === 0 ? { id, route: found[0] } : { id };
 }

@@ -301,6 +301,17 @@ describe.each(DATABASES)('the workspace API on %s', (kind) => {
         }),
         // A built-in CRM's never is, whatever it holds.
         item(campaignId, { lead: lead('salesforce', `${sf}#00Q5g00000A1b2cEAB`) }),
+        // A custom site's fragment that holds the id only inside something else (a token): it goes.
+        item(campaignId, {
+          lead: {
+            ...lead('custom', 'https://crm.acme.example/leads/7#tab=notes&token=a7f3c9'),
+            recordId: '7',
+          },
+        }),
+        // One that holds it as a whole token (Odoo's route): kept.
+        item(campaignId, {
+          lead: { ...lead('custom', 'https://crm.acme.example/web#id=7&model=crm.lead&'), recordId: '7' },
+        }),
       ];
       const response = await send(rep.token, items);
       const { results } = (await response.json()) as { results: Array<{ status: string; error?: string }> };
@@ -311,6 +322,8 @@ describe.each(DATABASES)('the workspace API on %s', (kind) => {
         'created',
         'created',
         'invalid',
+        'created',
+        'created',
         'created',
         'created',
       ]);
@@ -324,13 +337,15 @@ describe.each(DATABASES)('the workspace API on %s', (kind) => {
       expect(results[5]?.error).toMatch(/lead\.url: must be an https address/);
       const stored = await ws.db.query<{ id: string; url: string }>(
         'SELECT id, url FROM feedback WHERE id = ANY($1::uuid[])',
-        [[items[3]!.id, items[4]!.id, items[6]!.id, items[7]!.id]],
+        [[items[3]!.id, items[4]!.id, items[6]!.id, items[7]!.id, items[8]!.id, items[9]!.id]],
       );
       expect(Object.fromEntries(stored.map((r) => [r.id, r.url]))).toEqual({
         [items[3]!.id]: sf,
         [items[4]!.id]: 'https://crm.acme.example/leads/7',
         [items[6]!.id]: 'https://crm.acme.example/#/leads/record/00Q5g00000A1b2cEAB',
         [items[7]!.id]: sf,
+        [items[8]!.id]: 'https://crm.acme.example/leads/7',
+        [items[9]!.id]: 'https://crm.acme.example/web#id=7&model=crm.lead&',
       });
       // Year 0000 passes the ISO format but not PostgreSQL: that item is invalid, its batch is stored,
       // and a period starting then is a 422, never a 500.

@@ -1,4 +1,4 @@
-import { adapterFor } from '../../lib/crm';
+import { adapterFor, idIn } from '../../lib/crm';
 import type { FeedbackItem } from '../../lib/protocol';
 import { canonicalHash } from './canonical';
 import type { PreparedBatch } from './ingest';
@@ -6,16 +6,16 @@ import type { PreparedBatch } from './ingest';
 /**
  * Why this item's data cannot be true, or null; `url` is the record address to store: without its
  * fragment, unless a custom site names its records there (SuiteCRM 8's `/#/leads/record/<id>`, Odoo's
- * `/web#id=42&model=crm.lead`): the extension sends that route when it holds the record id, and the
- * workspace keeps it on the same condition; any other fragment goes (it may carry anything: a search,
- * a token). A createdAt ahead of the server's clock is not refused: it is stored as the time it came
+ * `/web#id=42&model=crm.lead`): the extension sends the route the site's pattern matched there, and the
+ * workspace keeps a fragment only when it holds the record id as a whole token (`7` is not in
+ * `#token=a7f`); any other fragment goes (it may carry anything: a search, a token). A createdAt ahead of the server's clock is not refused: it is stored as the time it came
  * (./ingest.ts, prepareBatch). Refused (more than 5 minutes ahead, until this was changed), every
  * verdict of a rep whose clock ran ahead became a dead letter that no resend could cure.
  */
 function problem(item: FeedbackItem): { error: string } | { url: string | undefined } {
   if (!item.lead.url) return { url: undefined };
   const url = new URL(item.lead.url);
-  if (item.lead.crm !== 'custom' || !url.hash.includes(item.lead.recordId)) url.hash = '';
+  if (item.lead.crm !== 'custom' || !idIn(url.hash, item.lead.recordId)) url.hash = '';
   if (item.lead.crm === 'custom') {
     if (url.protocol !== 'https:') return { error: 'lead.url: must be an https address' };
   } else if (adapterFor(url)?.crm !== item.lead.crm) {

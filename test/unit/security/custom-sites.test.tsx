@@ -147,19 +147,34 @@ describe('a pattern that starts with # runs on the fragment alone, for CRMs that
 
   it('gives its verdicts the route in the fragment as their address, never the path alone', () => {
     const settings = { ...DEFAULT_SETTINGS, customSites: [suite] };
+    const found = (page: string, at = suite) => customAdapter(at).recognise(new URL(page)) ?? undefined;
     const record = `https://crm.acme-internal.test/#/leads/record/${uuid}`;
-    expect(recordAddress(record, settings, uuid)).toBe(record);
-    // Odoo's: the route names the record with its model and view, all of it kept.
+    expect(found(record)).toEqual({ objectType: 'lead', recordId: uuid, route: `#/leads/record/${uuid}` });
+    expect(recordAddress(record, settings, found(record))).toBe(record);
+    // Odoo's: the route names the record with its model, as far as the pattern reads it.
+    const odooSettings = { ...DEFAULT_SETTINGS, customSites: [odoo] };
     const odooPage = 'https://crm.acme-internal.test/web#id=42&cids=1&model=crm.lead&view_type=form';
-    expect(recordAddress(odooPage, { ...DEFAULT_SETTINGS, customSites: [odoo] }, '42')).toBe(odooPage);
-    // A fragment without the record (a list, a search), or no record to look for: no address at all.
-    expect(
-      recordAddress('https://crm.acme-internal.test/#/leads/list?q=ana', settings, uuid),
-    ).toBeUndefined();
-    expect(recordAddress('https://crm.acme-internal.test/', settings, uuid)).toBeUndefined();
+    expect(recordAddress(odooPage, odooSettings, found(odooPage, odoo))).toBe(
+      'https://crm.acme-internal.test/web#id=42&cids=1&model=crm.lead&',
+    );
+    // What follows the route in the fragment (a search, a person's details, a token) never goes with it.
+    const searched = `${odooPage}&q=ana@example.com&token=a7f3c9`;
+    expect(recordAddress(searched, odooSettings, found(searched, odoo))).toBe(
+      'https://crm.acme-internal.test/web#id=42&cids=1&model=crm.lead&',
+    );
+    // The route as the content script found it, whatever the address says of its fragment: Chromium
+    // gives the background a content script's address without it.
+    expect(recordAddress('https://crm.acme-internal.test/', settings, found(record))).toBe(record);
+    // A fragment without the record (a list, a search), or no record or route to look for: no address.
+    const list = 'https://crm.acme-internal.test/#/leads/list?q=ana';
+    expect(recordAddress(list, settings, found(list))).toBeUndefined();
     expect(recordAddress(record, settings)).toBeUndefined();
+    expect(recordAddress(record, settings, { recordId: uuid })).toBeUndefined();
+    expect(
+      recordAddress(record, settings, { recordId: '42', route: `#/leads/record/${uuid}` }),
+    ).toBeUndefined();
     const paths = { ...DEFAULT_SETTINGS, customSites: [site()] };
-    expect(recordAddress('https://crm.acme-internal.test/lead/42#x', paths, '42')).toBe(
+    expect(recordAddress('https://crm.acme-internal.test/lead/42#x', paths, { recordId: '42' })).toBe(
       'https://crm.acme-internal.test/lead/42',
     );
   });
