@@ -380,11 +380,19 @@ export const ROUTES: Route[] = [
     response: FeedbackPage,
     access: EVERYONE,
     summary:
-      'mine=1: your own items changed after the cursor. Otherwise (marketers): all items, filtered by campaign, verdict, region, channel, rep, from, to; latest=1 keeps only the latest verdict of each lead within the period filters (the leads a matrix cell counts); format=csv for a spreadsheet.',
+      'mine=1: your own items changed after the cursor. Otherwise (marketers): all items, filtered by campaign, verdict, region, channel, rep, from, to; latest=1 keeps only the latest verdict of each lead within the period filters (the leads a matrix cell counts; not with mine=1, 400 `latest_not_mine`); format=csv for a spreadsheet.',
     query: FeedbackQuery,
     async handle({ c, config, member, query }) {
       const mine = query.mine === '1';
       if (!mine && !MARKETING.includes(member.role)) throw forbidden();
+      // Whether an item is its lead's latest verdict depends on the team's later ones: with mine=1 it
+      // told a rep, lead by lead, which of their verdicts a colleague had judged again.
+      if (mine && query.latest === '1')
+        throw new ApiError(
+          400,
+          'latest_not_mine',
+          'latest=1 filters the team’s list (the leads a matrix cell counts); with mine=1 every item of yours is listed.',
+        );
       const since = parseCursor(query.since);
       if (!since) throw new ApiError(400, 'bad_cursor', 'The cursor is not one this workspace gave out.');
       const filter = {

@@ -451,6 +451,16 @@ describe.each(DATABASES)('the workspace API on %s', (kind) => {
       expect((await ws.call('GET', '/api/v1/feedback', { token: other.token })).status).toBe(403);
       const badCursor = await ws.call('GET', '/api/v1/feedback?mine=1&since=DROP', { token: rep.token });
       expect(badCursor.status).toBe(400);
+      // Nor, lead by lead, which of their verdicts a colleague has judged again since: "latest" is the
+      // team's latest verdict of each lead, a marketer's filter (a matrix cell's leads).
+      const lead = { crm: 'hubspot' as const, objectType: 'contact' as const, recordId: '9117' };
+      await send(rep.token, [
+        item(campaignId, { lead, createdAt: new Date(Date.now() - 60_000).toISOString() }),
+      ]);
+      await send(other.token, [item(campaignId, { lead })]);
+      const latest = await ws.call('GET', '/api/v1/feedback?mine=1&latest=1&since=0', { token: rep.token });
+      expect(latest.status).toBe(400);
+      expect(await latest.json()).toMatchObject({ error: { code: 'latest_not_mine' } });
     });
 
     it('stores a reply sent again with its id once (an answer lost on the way), and refuses that id for other text', async () => {
