@@ -109,6 +109,23 @@ describe.each(DATABASES)('ingest calls shared by waiting requests on %s', (kind)
     // Sent again, alone: every item is answered as a resend, nothing is stored twice.
     const again = await ingest(ws.db, ana, prepareBatch(requests[0]![1]));
     expect(again.map((r) => r.status)).toEqual(['duplicate', 'duplicate', 'duplicate']);
+
+    // Its brief put back to draft meanwhile (the answer lost, so the outbox sends it again): still a
+    // duplicate, not invalid for its campaign, which made it a dead letter that Resend stored twice. The
+    // same id with another member is a conflict; a new item for the draft is refused as before.
+    const moved = await ws.call('PATCH', `/api/v1/campaigns/${active}`, {
+      token: marketer.token,
+      body: { status: 'draft' },
+    });
+    expect(moved.status).toBe(200);
+    const late = [...requests[0]![1], item()];
+    expect((await ingest(ws.db, ana, prepareBatch(late))).map((r) => r.status)).toEqual([
+      'duplicate',
+      'duplicate',
+      'duplicate',
+      'invalid',
+    ]);
+    expect((await ingest(ws.db, ben, prepareBatch([shared]))).map((r) => r.status)).toEqual(['conflict']);
   });
 
   it("does not fail a request for another request's failure in the same call", async () => {

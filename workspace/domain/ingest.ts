@@ -201,8 +201,11 @@ export async function ingest(sql: Sql, member: Member, batch: PreparedBatch): Pr
         );
   // Items not stored now and not refused: their id is stored (before, or earlier in this call), with the
   // same content and member (duplicate) or not (conflict). Ids compare as the database compares UUIDs.
+  // Those refused for their campaign are looked for too: one stored before its brief went back to draft
+  // (or was removed), sent again because the answer was lost, is a duplicate. Answered invalid, it
+  // became a dead letter, and the rep's Resend (a new id) stored the verdict twice.
   const idOf = (entry: Stored) => entry.item.id.toLowerCase();
-  const resentIds = entries.filter((_, index) => placed[index] === undefined).map(idOf);
+  const resentIds = entries.filter((_, index) => placed[index] !== 'stored').map(idOf);
   const existing = new Map(
     (resentIds.length === 0
       ? []
@@ -218,9 +221,9 @@ export async function ingest(sql: Sql, member: Member, batch: PreparedBatch): Pr
     const id = entry.item.id;
     const outcome = placed[index++];
     if (outcome === 'stored') return { id, status: 'created' };
-    if (outcome === 'unknown_campaign')
-      return { id, status: 'invalid', error: 'campaignId: no such campaign in this workspace' };
     const row = existing.get(idOf(entry));
+    if (outcome === 'unknown_campaign' && !row)
+      return { id, status: 'invalid', error: 'campaignId: no such campaign in this workspace' };
     const same = row && row.member_id === member.id && Buffer.from(row.hash).equals(entry.hash);
     return same
       ? { id, status: 'duplicate' }
