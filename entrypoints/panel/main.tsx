@@ -81,6 +81,9 @@ const unkept = new Map<string, Draft>();
 /** Why the last draft could not be kept (the browser's storage full): said under the note. */
 const notKept = signal<string | null>(null);
 const KEEP_RETRY_MS = 3_000;
+/** A failed read of the shown lead's draft is made again after this long, doubling up to the second. */
+const DRAFT_READ_RETRY_MS = 1_000;
+const DRAFT_READ_RETRY_MAX_MS = 10_000;
 /** Whether a retry of the unkept drafts is due. */
 let keepRetrying = false;
 
@@ -111,11 +114,18 @@ function keepDraft(key: string, draft: Draft): void {
  * rep has typed nothing yet, and ahead of what they typed when they have (a frame that just loaded).
  * Asked again when the worker went away with the question, at the next connection.
  */
-async function readDraft(key: string): Promise<void> {
+async function readDraft(key: string, retryMs = DRAFT_READ_RETRY_MS): Promise<void> {
   const answer = await ask<Draft | null>({ kind: 'draft', leadKey: key });
   // Read already: another tab's draft, pushed meanwhile, is newer than this answer (takeDraft).
   if (draftKey !== key || draftRead === key || 'lost' in answer) return;
-  addKept(key, answer.ok ? answer.reply : null);
+  if (!answer.ok) {
+    // A read that failed (the browser's database not open, once, after a restart) says nothing of what
+    // is kept. Taken as "none", the rep's next keystroke was written over the draft kept before. Read
+    // again; what is typed meanwhile stays in the box and goes after it, as with any read.
+    setTimeout(() => void readDraft(key, Math.min(retryMs * 2, DRAFT_READ_RETRY_MAX_MS)), retryMs);
+    return;
+  }
+  addKept(key, answer.reply);
 }
 
 /**

@@ -83,6 +83,8 @@ const closers: Array<() => void> = [];
 const ports = new Map<number, Array<ReturnType<typeof wire>>>();
 /** How many keepDraft requests to refuse next, as a browser with its storage full does. */
 let refuseKeeps = 0;
+/** How many draft reads to fail next, as a database that failed to open once after a restart does. */
+let failReads = 0;
 
 beforeEach(async () => {
   const db = await openSameroomDb();
@@ -92,6 +94,10 @@ beforeEach(async () => {
   panels = new PanelSessions({
     ask: async (message: Message) => {
       if (message.type === 'lead') return { ok: true, reply: MATCHED };
+      if (message.type === 'draft' && failReads > 0) {
+        failReads--;
+        return { ok: false, error: 'The browser’s storage could not be opened.' };
+      }
       if (message.type === 'keepDraft' && refuseKeeps > 0) {
         refuseKeeps--;
         return { ok: false, error: 'This browser has no room left to store it.' };
@@ -105,6 +111,7 @@ beforeEach(async () => {
 
 afterEach(() => {
   refuseKeeps = 0;
+  failReads = 0;
   ports.clear();
   for (const close of closers.splice(0)) close();
   document.body.innerHTML = '';
@@ -262,6 +269,21 @@ describe('one lead open in two tabs', () => {
 });
 
 describe('a draft the browser could not keep', () => {
+  it('is not written over by a view whose read of it failed: read again, and what was typed goes after it', async () => {
+    const a = await openTab(1);
+    a.type('Budget approved.');
+    await vi.waitFor(async () => expect(await kept()).toBe('Budget approved.'));
+    // The browser restarts; the next view's read fails once (its database did not open).
+    failReads = 1;
+    const b = await openTab(2);
+    b.type('Wants a demo in May.');
+    // Before, the failed read counted as "no draft", and this keystroke's write replaced the kept one.
+    await vi.waitFor(async () => expect(await kept()).toBe('Budget approved.\nWants a demo in May.'), {
+      timeout: 6_000,
+    });
+    expect(b.box().value).toBe('Budget approved.\nWants a demo in May.');
+  }, 10_000);
+
   it('is kept once the browser takes it again, without another keystroke', async () => {
     const a = await openTab(1);
     refuseKeeps = 1;

@@ -25,14 +25,19 @@ afterEach(() => {
 });
 
 /** The popup opened, its messages answered by the router; `refuseKeeps` keepDraft requests refused first. */
-async function openPopup(refuseKeeps: number) {
+async function openPopup(refuseKeeps: number, failReads = 0) {
   const db = await openSameroomDb();
   await db.put('link', LINK, 'current');
   const deps = backgroundDeps();
   let refuse = refuseKeeps;
+  let fail = failReads;
   vi.spyOn(browser.runtime, 'sendMessage').mockImplementation((async (message: Message) => {
     // The workspace's campaigns, as cached (the router would ask the workspace for them).
     if (message.type === 'campaigns') return { ok: true, reply: CAMPAIGNS };
+    if (message.type === 'draft' && fail > 0) {
+      fail--;
+      return { ok: false, error: 'The browser’s storage could not be opened.' };
+    }
     if (message.type === 'keepDraft' && refuse > 0) {
       refuse--;
       return { ok: false, error: 'This browser has no room left to store it.' };
@@ -50,6 +55,7 @@ async function openPopup(refuseKeeps: number) {
     return box;
   });
   return {
+    note: () => note.value,
     type(text: string) {
       note.value = text;
       note.dispatchEvent(new Event('input', { bubbles: true }));
@@ -71,5 +77,19 @@ describe('the popup’s quick form', () => {
       timeout: 6_000,
     });
     await vi.waitFor(() => expect(popup.warnings()).not.toContain('Not kept in this browser'));
+  });
+
+  it('opens with what was kept though its first read of it failed, and never writes over it', async () => {
+    const first = await openPopup(0);
+    first.type('Met at the fair, wants pricing.');
+    await vi.waitFor(async () => expect(await kept()).toBe('Met at the fair, wants pricing.'));
+    document.body.innerHTML = '';
+    // Opened again after a browser restart, its first read fails (the database did not open once).
+    const again = await openPopup(0, 1);
+    expect(again.note()).toBe('Met at the fair, wants pricing.');
+    again.type('Met at the fair, wants pricing. Call on Monday.');
+    await vi.waitFor(async () =>
+      expect(await kept()).toBe('Met at the fair, wants pricing. Call on Monday.'),
+    );
   });
 });
