@@ -99,6 +99,11 @@ export function OutboxView(props: {
       {status.otherWorkspace > 0 && (
         <p class="sr-warning">{t('outboxOtherWorkspace', status.otherWorkspace)}</p>
       )}
+      {status.otherReps.map((other) => (
+        <p class="sr-warning" key={other.name}>
+          {t('outboxOtherRep', other.count, other.name)}
+        </p>
+      ))}
       <button
         type="button"
         class="sr-button"

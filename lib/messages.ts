@@ -128,6 +128,8 @@ export interface OutboxStatus {
   dead: DeadLetter[];
   /** Verdicts made for a workspace this browser is no longer linked to: kept, not sent. */
   otherWorkspace: number;
+  /** Verdicts other reps gave in this browser, for this workspace: kept for them, sent under their link. */
+  otherReps: Array<{ name: string; count: number }>;
   lastSyncAt: string | null;
   lastError: string | null;
   paused: boolean;

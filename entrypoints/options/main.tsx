@@ -121,7 +121,12 @@ const failedToAdd = (error: unknown): CustomSiteProblems => ({ '': inWords(error
 
 function Options() {
   const status = link.value.kind === 'ready' ? link.value.status : null;
-  const waiting = outbox.value ? outbox.value.held + outbox.value.pending + outbox.value.otherWorkspace : 0;
+  const waiting = outbox.value
+    ? outbox.value.held +
+      outbox.value.pending +
+      outbox.value.otherWorkspace +
+      outbox.value.otherReps.reduce((sum, other) => sum + other.count, 0)
+    : 0;
   return (
     <main class="sr-page">
       <h1>{t('optionsTitle')}</h1>

@@ -157,6 +157,8 @@ export const en = {
   outboxRetrying: 'Saved, not sent yet: $1 Sameroom tries again at $2.',
   outboxOtherWorkspace:
     '$1 verdicts were made for another workspace. They are kept and sent only if you link to it again.',
+  outboxOtherRep:
+    '$1 verdicts were given by $2 in this browser. They are kept for $2 and sent only once $2 links it again.',
   outboxSyncNow: 'Sync now',
   outboxSyncing: 'Syncing…',
   outboxDeadTitle: 'Not accepted ($1)',

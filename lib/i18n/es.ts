@@ -163,6 +163,8 @@ export const es: Record<MessageKey, string> = {
   outboxRetrying: 'Guardado, aún sin enviar: $1 Sameroom lo intenta de nuevo a las $2.',
   outboxOtherWorkspace:
     '$1 veredictos se hicieron para otro espacio de trabajo. Se conservan y solo se envían si vuelves a vincularte a él.',
+  outboxOtherRep:
+    '$2 dio $1 veredictos en este navegador. Se conservan para $2 y solo se envían cuando $2 vuelva a vincularlo.',
   outboxSyncNow: 'Sincronizar ahora',
   outboxSyncing: 'Sincronizando…',
   outboxDeadTitle: 'No aceptados ($1)',

@@ -89,6 +89,7 @@ export async function saveVerdict(
   const entry: OutboxEntry = {
     item,
     workspaceUrl: link.workspaceUrl,
+    member: { id: link.member.id, name: link.member.name },
     leadKey: leadKeyOf(item.lead),
     campaignName,
     state: 'held',
@@ -185,6 +186,11 @@ function deadLetter(entry: OutboxEntry): DeadLetter {
   };
 }
 
+/** Whether an outbox entry goes under the link of this member (one saved before members were kept does). */
+export function ownedBy(entry: Pick<OutboxEntry, 'member'>, memberId: string): boolean {
+  return !entry.member || entry.member.id === memberId;
+}
+
 /** What the popup shows: what waits, what failed and why, when sync last ran, and new replies. */
 export async function outboxStatus(db: IDBPDatabase<SameroomDb>): Promise<OutboxStatus> {
   const link = await keptLink(db);
@@ -194,7 +200,14 @@ export async function outboxStatus(db: IDBPDatabase<SameroomDb>): Promise<Outbox
     db.get('sync', 'current'),
   ]);
   const here = (entry: { workspaceUrl: string }) => !link || entry.workspaceUrl === link.workspaceUrl;
-  const mine = entries.filter(here);
+  const mine = entries.filter((entry) => here(entry) && (!link || ownedBy(entry, link.member.id)));
+  // Another rep's, given in this browser under their link to this workspace: kept for them.
+  const others = new Map<string, { name: string; count: number }>();
+  for (const entry of entries)
+    if (link && here(entry) && !ownedBy(entry, link.member.id) && entry.member) {
+      const known = others.get(entry.member.id) ?? { name: entry.member.name, count: 0 };
+      others.set(entry.member.id, { ...known, count: known.count + 1 });
+    }
   const newReplies: ReplyNotice[] = sent
     .filter(here)
     .flatMap((entry) =>
@@ -212,7 +225,8 @@ export async function outboxStatus(db: IDBPDatabase<SameroomDb>): Promise<Outbox
     held: mine.filter((entry) => entry.state === 'held').length,
     pending: mine.filter((entry) => entry.state === 'pending').length,
     dead: mine.filter((entry) => entry.state === 'dead').map(deadLetter),
-    otherWorkspace: entries.length - mine.length,
+    otherWorkspace: entries.filter((entry) => !here(entry)).length,
+    otherReps: [...others.values()],
     lastSyncAt: current?.lastSyncAt ?? null,
     lastError: current?.lastError ?? null,
     paused: current?.paused ?? false,

@@ -14,7 +14,7 @@ import {
 import { keepLink, keptLink } from '../store/kept';
 import { MAX_RETRY_AFTER_MS, WorkspaceClient, WorkspaceError } from '../workspace/client';
 import { clockToKeep } from '../workspace/clock';
-import { syncStateFor, UNDO_MS } from './outbox';
+import { ownedBy, syncStateFor, UNDO_MS } from './outbox';
 
 /** Full-jitter exponential backoff: the first retry within 2 s, never more than 5 minutes apart. */
 export const BACKOFF = { baseMs: 2_000, capMs: 5 * 60_000 } as const;
@@ -206,7 +206,7 @@ export async function syncOutbox(db: IDBPDatabase<SameroomDb>, options: SyncOpti
 
   if (!state.paused && !waitingUntil) {
     const client = new WorkspaceClient(link.workspaceUrl, link.token, options.fetchFn);
-    state = await sendDue(db, client, state, report, options, random);
+    state = await sendDue(db, client, link.member.id, state, report, options, random);
     if (!state.paused && !state.retryAt) {
       try {
         state = { ...state, cursor: await pullReplies(db, client, state, options.now()) };
@@ -341,6 +341,7 @@ interface Sending {
 async function sendDue(
   db: IDBPDatabase<SameroomDb>,
   client: WorkspaceClient,
+  memberId: string,
   initial: SyncState,
   report: SyncReport,
   options: SyncOptions,
@@ -350,7 +351,7 @@ async function sendDue(
   while (sending.errors.length === 0) {
     const now = options.now();
     const queue = (await db.getAllFromIndex('outbox', 'by-workspace', initial.workspaceUrl))
-      .filter((entry) => due(entry, now) && !sending.taken.has(entry.item.id))
+      .filter((entry) => due(entry, now) && ownedBy(entry, memberId) && !sending.taken.has(entry.item.id))
       .sort(byQueue);
     if (queue.length === 0) break;
     await markTaken(db, initial.workspaceUrl, queue, now);

@@ -31,6 +31,12 @@ export interface OutboxEntry {
   item: FeedbackItem;
   /** Items go only to the workspace they were made for. */
   workspaceUrl: string;
+  /**
+   * And only under the link of the rep who gave them (the link's member when saved), whoever links
+   * this browser to that workspace next: sent with another rep's token, they were stored as that rep's.
+   * Absent on entries saved before it was kept: those go with the next link to their workspace.
+   */
+  member?: { id: string; name: string };
   leadKey: string;
   campaignName: string | null;
   state: 'held' | 'pending' | 'dead';

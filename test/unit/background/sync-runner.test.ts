@@ -12,6 +12,7 @@ const EMPTY: OutboxStatus = {
   pending: 0,
   dead: [],
   otherWorkspace: 0,
+  otherReps: [],
   lastSyncAt: null,
   lastError: null,
   paused: false,

@@ -351,6 +351,49 @@ describe('sync: the workspace’s answers', () => {
     expect(times).toEqual([...times].sort());
   });
 
+  it('sends another rep’s verdicts only under their own link, whoever links this browser to the workspace', async () => {
+    // Ana's verdict is refused with her token (the admin removed her), and sync pauses.
+    const { db, ws, sync } = await setup();
+    ws.answer(errorResponse(401, 'unauthorized'));
+    expect(await sync()).toMatchObject({ paused: true });
+    // The laptop goes to Ben, who links it to the same workspace.
+    const ben = {
+      ...LINK,
+      token: 'tok_bbbbbbbbbbbbbbbbbbbbbbbb',
+      member: {
+        id: '0d2e4f6a-8b0c-4d2e-9f4a-6b8c0d2e4f6a',
+        name: 'Ben Okafor',
+        role: 'rep' as const,
+        region: null,
+      },
+    };
+    const linkAs = (record: typeof LINK) =>
+      linkWorkspace(
+        db,
+        { joinLink: `${WORKSPACE}/join#AbCdEfGhIjKlMnOpQrStUv` },
+        {
+          now: new Date(),
+          fetchFn: (async (input: RequestInfo | URL, init?: RequestInit) => {
+            if (String(input).endsWith('/api/v1/link')) return Response.json(record);
+            if (String(input).endsWith('/api/v1/campaigns')) return Response.json({ campaigns: [] });
+            return ws.fetchFn(input, init);
+          }) as typeof fetch,
+        },
+      );
+    await linkAs(ben);
+    const bens = await saveVerdict(db, verdictInput(), ben, new Date());
+    vi.advanceTimersByTime(UNDO_MS);
+    // Before, Ana's went out with Ben's token too: stored as his.
+    expect((await sync()).sent).toBe(1);
+    expect(ws.posts.at(-1)!.map((item) => item.id)).toEqual([bens.id]);
+    const status = await outboxStatus(db);
+    expect(status).toMatchObject({ held: 0, pending: 0, otherReps: [{ name: 'Ana Ruiz', count: 1 }] });
+    // Ana links again: hers go, under her token.
+    await linkAs(LINK);
+    expect((await sync()).sent).toBe(1);
+    expect((await outboxStatus(db)).otherReps).toEqual([]);
+  });
+
   it('sends nothing made for another workspace, and keeps it', async () => {
     const { db, ws, sync } = await setup();
     await db.put('link', { ...LINK, workspaceUrl: 'https://other.example.com' }, 'current');

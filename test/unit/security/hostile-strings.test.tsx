@@ -173,6 +173,7 @@ describe('hostile text in the popup', () => {
       pending: 1,
       dead: [dead],
       otherWorkspace: 0,
+      otherReps: [],
       lastSyncAt: null,
       lastError: text,
       paused: false,
