@@ -239,7 +239,10 @@ export const ROUTES: Route[] = [
     async handle({ c, config, body }) {
       await limitCodeAttempts(config, c);
       const publicUrl = config.publicUrl(c);
-      const { session, ...signedIn } = await config.db.transaction((tx) => startSession(tx, body.code));
+      const browser = browserSummary(c.req.header('User-Agent'));
+      const { session, ...signedIn } = await config.db.transaction((tx) =>
+        startSession(tx, body.code, browser),
+      );
       setCookie(c, sessionCookieName(publicUrl), session, {
         httpOnly: true,
         sameSite: 'Strict',
@@ -614,7 +617,8 @@ export const ROUTES: Route[] = [
     path: '/api/v1/members/:id/tokens',
     operationId: 'listLinkedBrowsers',
     access: ADMINS,
-    summary: "A member's linked browsers: when each was linked and last used, and a short browser name.",
+    summary:
+      "A member's linked browsers: the extension's links and the dashboard's sign-ins (`kind`), when each began and was last used, and a short browser name.",
     response: responses.LinkedBrowsers,
     async handle({ c, config }) {
       const browsers = await linkedBrowsers(config.db, idParam(c), config.tokenMaxIdleDays);
@@ -626,7 +630,8 @@ export const ROUTES: Route[] = [
     path: '/api/v1/members/:id/tokens/:tokenId',
     operationId: 'revokeLinkedBrowser',
     access: ADMINS,
-    summary: "Revoke one of a member's linked browsers; that browser must be linked again.",
+    summary:
+      "Revoke one of a member's linked browsers (an extension's link, or a dashboard sign-in, which ends); that browser must be linked or signed in again.",
     status: 204,
     async handle({ c, config }) {
       await revokeMemberToken(config.db, idParam(c), idParam(c, 'tokenId'));

@@ -410,9 +410,13 @@ function defineProtocol(object: typeof z.object) {
     ),
   });
 
-  /** Admins: one browser a member linked (one bearer token), named by the token's id, never its secret. */
+  /**
+   * Admins: one browser a member linked (one bearer token: `extension`) or signed in to the dashboard
+   * with (one session: `dashboard`), named by its id, never its secret.
+   */
   const LinkedBrowser = object({
     id,
+    kind: z.enum(['extension', 'dashboard']),
     /** A short summary of the User-Agent at link time, e.g. "Firefox 128 on Linux". */
     browser: text(LIMITS.short).nullable(),
     createdAt: isoDateTime,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { responses } from '../../lib/protocol';
 import { briefInput, feedbackItem } from '../support/examples';
 import { startTestWorkspace, type TestWorkspace } from './harness';
 
@@ -44,6 +45,34 @@ describe('dashboard sessions', () => {
       headers: { Cookie: cookie, Origin: ws.url, 'Sec-Fetch-Site': 'same-origin' },
     });
     expect(posted.status).toBe(201);
+  });
+
+  it("is among the member's linked browsers, where an admin can end it (a leaked join link's)", async () => {
+    const code = await invite('marketer');
+    const marketer = await ws.call('POST', '/api/v1/session', {
+      body: { code },
+      headers: { 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0' },
+    });
+    const cookie = (marketer.headers.get('Set-Cookie') ?? '').split(';')[0]!;
+    const { member } = (await marketer.json()) as { member: { id: string } };
+    const headers = { Cookie: cookie, 'Sec-Fetch-Site': 'same-origin' };
+    expect((await ws.call('GET', '/api/v1/me', { headers })).status).toBe(200);
+    const listed = responses.LinkedBrowsers.parse(
+      await (await ws.call('GET', `/api/v1/members/${member.id}/tokens`, { token: ws.adminToken })).json(),
+    );
+    expect(listed.browsers).toEqual([
+      expect.objectContaining({ kind: 'dashboard', browser: 'Firefox 128 on Linux', lastUsedAt: null }),
+    ]);
+    const ended = await ws.call('DELETE', `/api/v1/members/${member.id}/tokens/${listed.browsers[0]!.id}`, {
+      token: ws.adminToken,
+    });
+    expect(ended.status).toBe(204);
+    // Before, nothing but removing the member ended it: it worked for its 30 days.
+    expect((await ws.call('GET', '/api/v1/me', { headers })).status).toBe(401);
+    const after = responses.LinkedBrowsers.parse(
+      await (await ws.call('GET', `/api/v1/members/${member.id}/tokens`, { token: ws.adminToken })).json(),
+    );
+    expect(after.browsers).toEqual([]);
   });
 
   it('ignores the cookie on requests from another site or origin', async () => {

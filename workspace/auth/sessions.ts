@@ -6,13 +6,21 @@ import { hashSecret, newSecret } from './secrets';
 
 export const SESSION_DAYS = 30;
 
-/** Trades a marketer's or admin's one-time code for a dashboard session (the cookie's secret). */
-export async function startSession(sql: Sql, code: string): Promise<{ session: string } & Me> {
+/**
+ * Trades a marketer's or admin's one-time code for a dashboard session (the cookie's secret), noting the
+ * browser it was started in ("Firefox 128 on Linux"): an admin sees it among the member's linked browsers
+ * and can end it there (auth/tokens.ts).
+ */
+export async function startSession(
+  sql: Sql,
+  code: string,
+  browser: string | null = null,
+): Promise<{ session: string } & Me> {
   const memberId = await useCode(sql, code, ['marketer', 'admin']);
   const session = newSecret();
   await sql.query(
-    `INSERT INTO sessions (hash, member_id, expires_at) VALUES ($1, $2, now() + interval '${SESSION_DAYS} days')`,
-    [hashSecret(session), memberId],
+    `INSERT INTO sessions (hash, member_id, expires_at, browser) VALUES ($1, $2, now() + interval '${SESSION_DAYS} days', $3)`,
+    [hashSecret(session), memberId, browser],
   );
   return { session, ...(await me(sql, memberId)) };
 }

@@ -107,7 +107,11 @@ export async function revokeToken(sql: Sql, tokenId: string): Promise<void> {
   await sql.query('UPDATE tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [tokenId]);
 }
 
-/** A member's linked browsers that still work: never the hash, only the token's id. */
+/**
+ * A member's linked browsers that still work: the extension's tokens, and the dashboard's sessions
+ * (`kind`), never a hash, only each one's id. A session has no last use kept (it ends 30 days after it
+ * started).
+ */
 export async function linkedBrowsers(
   sql: Sql,
   memberId: string,
@@ -117,31 +121,44 @@ export async function linkedBrowsers(
   if (!member) throw notFound('That member');
   const rows = await sql.query<{
     id: string;
+    kind: LinkedBrowser['kind'];
     browser: string | null;
     created_at: Date;
     last_used_at: Date | null;
   }>(
-    `SELECT id, browser, created_at, last_used_at FROM tokens
+    `SELECT id, 'extension' AS kind, browser, created_at, last_used_at FROM tokens
       WHERE member_id = $1 AND revoked_at IS NULL
         AND coalesce(last_used_at, created_at) > now() - make_interval(days => $2::int)
-      ORDER BY coalesce(last_used_at, created_at) DESC`,
+     UNION ALL
+     SELECT id, 'dashboard', browser, created_at, NULL FROM sessions
+      WHERE member_id = $1 AND expires_at > now()
+      ORDER BY 5 DESC NULLS LAST, 4 DESC`,
     [memberId, maxIdleDays],
   );
   return rows.map((row) => ({
     id: row.id,
+    kind: row.kind,
     browser: row.browser,
     createdAt: new Date(row.created_at).toISOString(),
     lastUsedAt: row.last_used_at ? new Date(row.last_used_at).toISOString() : null,
   }));
 }
 
-/** Revokes one of a member's linked browsers; 404 when that member has no such token. */
+/**
+ * Revokes one of a member's linked browsers, a token or a dashboard session (ended: its cookie signs in
+ * no more); 404 when that member has no such one.
+ */
 export async function revokeMemberToken(sql: Sql, memberId: string, tokenId: string): Promise<void> {
   const revoked = await sql.query(
     'UPDATE tokens SET revoked_at = now() WHERE id = $1 AND member_id = $2 AND revoked_at IS NULL RETURNING id',
     [tokenId, memberId],
   );
-  if (revoked.length === 0) throw notFound('That linked browser');
+  if (revoked.length > 0) return;
+  const ended = await sql.query('DELETE FROM sessions WHERE id = $1 AND member_id = $2 RETURNING id', [
+    tokenId,
+    memberId,
+  ]);
+  if (ended.length === 0) throw notFound('That linked browser');
 }
 
 /** Trades a one-time code for a bearer token. The code is used up whether or not the caller keeps the token. */
