@@ -24,6 +24,7 @@ export function escapeSlack(text: string): string {
 interface Due {
   queue_id: number;
   attempts: number;
+  feedback_id: string;
   webhook_url: string;
   verdict: Verdict;
   note: string | null;
@@ -33,7 +34,7 @@ interface Due {
   answers?: FeedbackItem['answers'] | null;
 }
 
-export function webhookText(due: Omit<Due, 'queue_id' | 'attempts' | 'webhook_url'>): string {
+export function webhookText(due: Omit<Due, 'queue_id' | 'attempts' | 'webhook_url' | 'feedback_id'>): string {
   const parts = [
     `*${escapeSlack(due.rep)}*: ${verdictLabel(due.verdict)}`,
     `on ${due.campaign ? `“${escapeSlack(due.campaign)}”` : 'a lead no campaign matched'}`,
@@ -49,7 +50,7 @@ export function webhookText(due: Omit<Due, 'queue_id' | 'attempts' | 'webhook_ur
  * `answers` ({ question, answer }[]) for a receiver that reads them, only when the item has some: a
  * message without answers is what it always was.
  */
-export function webhookBody(due: Omit<Due, 'queue_id' | 'attempts' | 'webhook_url'>): string {
+export function webhookBody(due: Omit<Due, 'queue_id' | 'attempts' | 'webhook_url' | 'feedback_id'>): string {
   const text = webhookText(due);
   return JSON.stringify(due.answers?.length ? { text, answers: due.answers } : { text });
 }
@@ -61,11 +62,15 @@ export function backoffSeconds(attempts: number): number {
 
 /**
  * Posts `body` as JSON; answers the status, and the wait a 429 or 503 asks for (Retry-After, seconds).
- * Redirects are not followed: a 3xx is a failure.
+ * Redirects are not followed: a 3xx is a failure. `deliveryId` (the verdict's id) goes as the
+ * `X-Sameroom-Delivery` header, the same on every try: a post is tried again when its answer did not
+ * come (a timeout, a lost connection) though the chat server may have taken it, so a message can arrive
+ * twice, and a receiver that keeps the ids drops the repeat.
  */
 export type WebhookPost = (
   url: string,
   body: string,
+  deliveryId?: string,
 ) => Promise<{ status: number; retryAfterSeconds: number | null }>;
 
 /**
@@ -82,7 +87,7 @@ export function retryAfterSeconds(header: string | undefined, now = Date.now()):
  * connection's own DNS lookup, so the address checked is the address connected to.
  */
 export function postToPublicAddress(allowLocal: boolean, timeoutMs = TIMEOUT_MS): WebhookPost {
-  return (url, body) =>
+  return (url, body, deliveryId) =>
     new Promise((resolve, reject) => {
       const target = new URL(url);
       const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
@@ -92,7 +97,11 @@ export function postToPublicAddress(allowLocal: boolean, timeoutMs = TIMEOUT_MS)
         target,
         {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            ...(deliveryId ? { 'x-sameroom-delivery': deliveryId } : {}),
+          },
           agent: false,
           signal: AbortSignal.timeout(timeoutMs),
           ...(allowLocal ? {} : { lookup: publicOnlyLookup as never }),
@@ -135,7 +144,7 @@ export async function deliverWebhooks(
                         AND EXISTS (SELECT 1 FROM workspace WHERE webhook_url IS NOT NULL)
                       ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
         RETURNING id, attempts, feedback_id)
-     SELECT c.id AS queue_id, c.attempts, w.webhook_url, f.verdict, f.note, f.region, m.name AS rep, b.data->>'name' AS campaign,
+     SELECT c.id AS queue_id, c.attempts, c.feedback_id::text, w.webhook_url, f.verdict, f.note, f.region, m.name AS rep, b.data->>'name' AS campaign,
             f.answers
        FROM claimed c
        JOIN feedback f ON f.id = c.feedback_id
@@ -157,7 +166,11 @@ export async function deliverWebhooks(
     if (held.length === 0) continue;
     let error: string | null = null;
     try {
-      const { status, retryAfterSeconds: wait } = await post(message.webhook_url, webhookBody(message));
+      const { status, retryAfterSeconds: wait } = await post(
+        message.webhook_url,
+        webhookBody(message),
+        message.feedback_id,
+      );
       if ((status === 429 || status === 503) && wait !== null) {
         // Given back, this message and the rest of the pass's, as they were before this pass claimed them,
         // due once the wait is over (at most an hour); each only while this pass still holds it.

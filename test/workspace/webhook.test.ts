@@ -10,12 +10,15 @@ let ws: TestWorkspace;
 let chat: Server;
 let chatUrl: string;
 const received: string[] = [];
+/** The X-Sameroom-Delivery header of every post, answered or not. */
+const deliveries: Array<string | undefined> = [];
 let failNext = 0;
 /** Answers 429 with Retry-After: 1 (as Slack does past about a message a second) from the nth post on. */
 let limitFrom = Number.POSITIVE_INFINITY;
 
 beforeAll(async () => {
   chat = createServer((request, response) => {
+    deliveries.push(request.headers['x-sameroom-delivery'] as string | undefined);
     let body = '';
     request.on('data', (chunk) => {
       body += chunk;
@@ -88,6 +91,8 @@ describe('the team webhook', () => {
     expect(received).toEqual([
       '*Ana &lt;b&gt;Ruiz&lt;/b&gt;*: Tire-kicker (price only) on “Spring &amp; &lt;Co&gt;” (DACH)\n> Ping &lt;!channel&gt; &lt;http://evil.example|click&gt;',
     ]);
+    // Each try names the verdict it delivers: a receiver drops a repeat (a post whose answer was lost).
+    expect(deliveries.slice(-2)).toEqual([item.id, item.id]);
   });
 });
 
