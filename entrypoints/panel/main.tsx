@@ -379,6 +379,11 @@ async function sendVerdict(
     return false;
   }
   sending.value = { kind: 'saved', id: answer.reply.id };
+  // The background forgets the sent draft on its disk (forgetSentDraft): what is kept is no longer what
+  // this view last wrote, so the next write is made whatever it holds. Before, a note an Undo put back
+  // within the 150 ms before the emptied box was written equalled the text last kept, was not written,
+  // and the disk held no draft: a crash then lost it.
+  keptText = null;
   // "Saved." first, on its own: the history list (and the undo countdown it feeds) renders a frame
   // later, so the click's answer is not held back by redrawing every verdict on this lead.
   const saved = answer.reply;

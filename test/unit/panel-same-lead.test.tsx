@@ -227,6 +227,20 @@ describe('one lead open in two tabs', () => {
     expect(await everything()).toContain('Ask for Jo, the plant manager.');
   });
 
+  it('keeps a note an Undo gives back at once, before the emptied box was written', async () => {
+    const a = await openTab(1);
+    a.type('Budget approved.');
+    await vi.waitFor(async () => expect(await kept()).toBe('Budget approved.'));
+    a.click('good_fit');
+    await vi.waitFor(() => expect(a.box().value).toBe(''));
+    // Undone within the 150 ms before the emptied box is written (the background forgot the sent draft).
+    await vi.waitFor(() => a.undo(), { interval: 1 });
+    await vi.waitFor(() => expect(a.box().value).toBe('Budget approved.'));
+    expect(await saved()).toEqual([]);
+    // Before, the box equalled the text last kept and was not written: the disk held no draft.
+    await vi.waitFor(async () => expect(await kept()).toBe('Budget approved.'), { timeout: 3_000 });
+  });
+
   it('gives an undone note back without dropping what the other tab typed since', async () => {
     const a = await openTab(1);
     a.type('Budget approved.');
