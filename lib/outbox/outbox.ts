@@ -125,8 +125,9 @@ export async function undoVerdict(db: IDBPDatabase<SameroomDb>, id: string, now:
   const taken =
     entry !== undefined &&
     sync?.workspaceUrl === entry.workspaceUrl &&
-    sync.takenUntil !== undefined &&
-    entry.heldUntil <= sync.takenUntil;
+    (sync.taken
+      ? sync.taken.includes(entry.item.id)
+      : sync.takenUntil !== undefined && entry.heldUntil <= sync.takenUntil);
   const undoable = entry?.state === 'held' && !taken && now.getTime() < Date.parse(entry.heldUntil);
   if (undoable) await tx.objectStore('outbox').delete(id);
   await tx.done;

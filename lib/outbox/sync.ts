@@ -258,8 +258,9 @@ async function keepRunState(
   let relinked: LinkRecord | null = null;
   if (now?.token === link.token && now.workspaceUrl === link.workspaceUrl) {
     // What this run took stays taken: markTaken wrote it to the stored state after the run read its own.
-    const takenUntil = stored?.workspaceUrl === state.workspaceUrl ? stored.takenUntil : state.takenUntil;
-    await tx.objectStore('sync').put({ ...state, takenUntil }, 'current');
+    const same = stored?.workspaceUrl === state.workspaceUrl;
+    const { taken, takenUntil } = same ? stored : state;
+    await tx.objectStore('sync').put({ ...state, taken, takenUntil }, 'current');
     // The workspace's time, as its answers said it: verdicts are dated by it from now on.
     const correction = clockToKeep(now.clockOffsetMs, clockOffsetMs);
     if (correction !== null) {
@@ -354,7 +355,7 @@ async function sendDue(
       .filter((entry) => due(entry, now) && ownedBy(entry, memberId) && !sending.taken.has(entry.item.id))
       .sort(byQueue);
     if (queue.length === 0) break;
-    await markTaken(db, initial.workspaceUrl, queue, now);
+    await markTaken(db, initial.workspaceUrl, queue);
     for (const entry of queue) sending.taken.add(entry.item.id);
     await sendRound(db, client, queue, sending, report, options);
   }
@@ -365,23 +366,27 @@ async function sendDue(
 }
 
 /**
- * Before a round sends verdicts whose undo window is over, sync notes that it has taken every one that
- * ended by now (`takenUntil`, one small write): Undo refuses those, even when the clock steps back while
- * they are on their way.
+ * Before a round sends verdicts whose undo window is over, sync notes which held ones it has taken
+ * (`taken`, by id, one small write): Undo refuses those, even when the clock steps back while they are
+ * on their way. By id, not by an instant: an instant taken from a clock hours ahead stayed hours ahead
+ * once the clock was put right, and Undo refused every new verdict until then.
  */
 async function markTaken(
   db: IDBPDatabase<SameroomDb>,
   workspaceUrl: string,
   queue: OutboxEntry[],
-  now: Date,
 ): Promise<void> {
   const held = queue.filter((entry) => entry.state === 'held');
   if (held.length === 0) return;
-  const tx = db.transaction('sync', 'readwrite', { durability: 'strict' });
-  const state = syncStateFor(await tx.store.get('current'), workspaceUrl);
-  // Now, or the end of a window the clock's step back left ahead (due all the same): Undo refuses both.
-  const at = [now.toISOString(), ...held.map((entry) => entry.heldUntil)].sort().at(-1)!;
-  if (!state.takenUntil || state.takenUntil < at) await tx.store.put({ ...state, takenUntil: at }, 'current');
+  const tx = db.transaction(['sync', 'outbox'], 'readwrite', { durability: 'strict' });
+  const state = syncStateFor(await tx.objectStore('sync').get('current'), workspaceUrl);
+  // Those taken before and still held (not settled yet), and these.
+  const before = state.taken ?? [];
+  const still = await Promise.all(before.map((id) => tx.objectStore('outbox').get(id)));
+  const kept = before.filter((_, index) => still[index]?.state === 'held');
+  const taken = [...new Set([...kept, ...held.map((entry) => entry.item.id)])];
+  const { takenUntil: _older, ...rest } = state;
+  await tx.objectStore('sync').put({ ...rest, taken }, 'current');
   await tx.done;
 }
 

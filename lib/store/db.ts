@@ -81,8 +81,15 @@ export interface SyncState {
   failures: number;
   retryAt: string | null;
   /**
-   * Sync has taken every held verdict whose undo window ended by this instant (it only grows): Undo
-   * refuses them even when the clock has stepped back since, as they may be on their way.
+   * The held verdicts sync has taken to send (their undo window over when it looked), by id: Undo refuses
+   * them whatever the clock says since, as they may be on their way. Pruned of those no longer held each
+   * time sync takes more.
+   */
+  taken?: string[];
+  /**
+   * What versions before `taken` kept instead: every held verdict whose window ended by this instant was
+   * taken. Read only when `taken` is absent. A clock hours ahead left it hours ahead once put right, and
+   * Undo refused every new verdict for those hours.
    */
   takenUntil?: string;
 }

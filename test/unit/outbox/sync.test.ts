@@ -414,6 +414,19 @@ describe("a rep's clock that is off", () => {
       return new Response(response.body, { status: response.status, headers });
     }) as typeof fetch;
 
+  it('lets Undo take back a new verdict at once after a clock hours ahead was put right', async () => {
+    // Three hours ahead: a verdict is given, its window ends, sync takes and sends it.
+    vi.setSystemTime(START.getTime() + 3 * HOUR);
+    const { db, sync } = await setup();
+    expect((await sync()).sent).toBe(1);
+    // The clock put right; the rep gives a verdict and takes it back within its ten seconds.
+    vi.setSystemTime(START);
+    const next = await saveVerdict(db, verdictInput(), LINK, new Date());
+    // Before, sync's mark of what it took was an instant three hours ahead: "too late" for three hours.
+    expect(await undoVerdict(db, next.id, new Date())).toBe(true);
+    expect(await db.count('outbox')).toBe(0);
+  });
+
   it('dates verdicts by the workspace’s time once an answer showed the clock hours off, and by its own again once it is right', async () => {
     const { db, ws } = await setup();
     let offset = -3 * HOUR; // this laptop's clock runs three hours ahead of the workspace's
