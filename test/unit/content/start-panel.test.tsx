@@ -182,27 +182,28 @@ describe('moving between records in a single-page CRM', () => {
     expect(performance.now() - pushed).toBeLessThan(100);
   });
 
-  it('goes from a list back to a record without reading the panel’s width from storage again', async () => {
-    await fakeBrowser.storage.local.set({ panelPrefs: { salesforce: { width: 420, collapsed: false } } });
-    await startPanel(ctx, enabledAdapters);
-    await vi.waitFor(() => expect(visibility()).toBe('visible'));
-    expect((panel() as HTMLElement).style.getPropertyValue('width')).toBe('420px');
-    const get = vi.spyOn(fakeBrowser.storage.local, 'get');
+  /** As Lightning does: to the list view (the panel goes), then back to the lead (it comes again). */
+  const toListAndBack = async () => {
     document.body.prepend(document.createElement('table'));
     history.pushState({}, '', 'https://acme.lightning.force.com/lightning/o/Lead/list?filterName=Recent');
     await vi.waitFor(() => expect(panel()).toBeNull());
     document.body.prepend(document.createElement('main'));
     history.pushState({}, '', LEAD_PAGE);
     await vi.waitFor(() => expect(panel()).not.toBeNull());
+  };
+
+  it('goes from a list back to a record without reading the panel’s width from storage again', async () => {
+    await fakeBrowser.storage.local.set({ panelPrefs: { salesforce: { width: 420, collapsed: false } } });
+    await startPanel(ctx, enabledAdapters);
+    await vi.waitFor(() => expect(visibility()).toBe('visible'));
+    expect((panel() as HTMLElement).style.getPropertyValue('width')).toBe('420px');
+    const get = vi.spyOn(fakeBrowser.storage.local, 'get');
+    await toListAndBack();
     expect((panel() as HTMLElement).style.getPropertyValue('width')).toBe('420px');
     expect(get).not.toHaveBeenCalledWith('panelPrefs');
     // A width changed meanwhile (dragged in another tab) is the one the next mount takes.
     await fakeBrowser.storage.local.set({ panelPrefs: { salesforce: { width: 500, collapsed: false } } });
-    document.body.prepend(document.createElement('table'));
-    history.pushState({}, '', 'https://acme.lightning.force.com/lightning/o/Lead/list?filterName=Recent');
-    await vi.waitFor(() => expect(panel()).toBeNull());
-    document.body.prepend(document.createElement('main'));
-    history.pushState({}, '', LEAD_PAGE);
+    await toListAndBack();
     await vi.waitFor(() =>
       expect((panel() as HTMLElement | null)?.style.getPropertyValue('width')).toBe('500px'),
     );
@@ -215,12 +216,7 @@ describe('moving between records in a single-page CRM', () => {
     await startPanel(ctx, enabledAdapters);
     await vi.waitFor(() => expect(panel()).not.toBeNull());
     for (let n = 0; n < 5; n++) {
-      document.body.prepend(document.createElement('table'));
-      history.pushState({}, '', 'https://acme.lightning.force.com/lightning/o/Lead/list?filterName=Recent');
-      await vi.waitFor(() => expect(panel()).toBeNull());
-      document.body.prepend(document.createElement('main'));
-      history.pushState({}, '', LEAD_PAGE);
-      await vi.waitFor(() => expect(panel()).not.toBeNull());
+      await toListAndBack();
     }
     // The `load` listeners each panel adds (a sheet the page links, the page's own load): still
     // listening, only the panel's on the page now. They ran at every image's load, each holding its
