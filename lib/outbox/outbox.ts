@@ -168,11 +168,14 @@ export async function leadHistory(
 ): Promise<HistoryEntry[]> {
   const key = leadKeyOf(lead);
   const tx = db.transaction(['outbox', 'sent'], 'readonly');
-  const [queued, sent] = await Promise.all([
+  const [queued, sent, link] = await Promise.all([
     tx.objectStore('outbox').index('by-lead').getAll(key),
     tx.objectStore('sent').index('by-lead').getAll(key),
+    keptLink(db),
   ]);
+  // The linked rep's: another rep who gave verdicts in this browser (a laptop passed on) keeps theirs.
   return [...queued, ...sent]
+    .filter((entry) => !link || ownedBy(entry, link.member.id))
     .map(historyEntry)
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
     .slice(0, HISTORY_SHOWN);
@@ -188,7 +191,7 @@ function deadLetter(entry: OutboxEntry): DeadLetter {
 }
 
 /** Whether an outbox entry goes under the link of this member (one saved before members were kept does). */
-export function ownedBy(entry: Pick<OutboxEntry, 'member'>, memberId: string): boolean {
+export function ownedBy(entry: Pick<OutboxEntry | SentEntry, 'member'>, memberId: string): boolean {
   return !entry.member || entry.member.id === memberId;
 }
 
@@ -210,7 +213,7 @@ export async function outboxStatus(db: IDBPDatabase<SameroomDb>): Promise<Outbox
       others.set(entry.member.id, { ...known, count: known.count + 1 });
     }
   const newReplies: ReplyNotice[] = sent
-    .filter(here)
+    .filter((entry) => here(entry) && (!link || ownedBy(entry, link.member.id)))
     .flatMap((entry) =>
       entry.replies.slice(entry.repliesSeen).map((reply) => ({
         feedbackId: entry.item.id,

@@ -117,6 +117,7 @@ async function settle(
       const record: SentEntry = {
         item: entry.item,
         workspaceUrl: entry.workspaceUrl,
+        ...(entry.member ? { member: entry.member } : {}),
         leadKey: entry.leadKey,
         sentAt: now.toISOString(),
         replies: [],
@@ -145,11 +146,12 @@ function sameReplies(a: SentEntry['replies'], b: SentEntry['replies']): boolean 
   return a.length === b.length && (a.length === 0 || JSON.stringify(a) === JSON.stringify(b));
 }
 
-/** Pulls the rep's items changed since the cursor and keeps their replies. */
+/** Pulls the rep's items changed since the cursor (theirs: `member`'s) and keeps their replies. */
 async function pullReplies(
   db: IDBPDatabase<SameroomDb>,
   client: WorkspaceClient,
   state: SyncState,
+  member: { id: string; name: string },
   now: Date,
 ): Promise<string> {
   let cursor = state.cursor;
@@ -171,6 +173,7 @@ async function pullReplies(
               : {
                   item,
                   workspaceUrl: state.workspaceUrl,
+                  member: { id: member.id, name: member.name },
                   leadKey: leadKeyOf(item.lead),
                   sentAt: now.toISOString(),
                   replies,
@@ -209,7 +212,7 @@ export async function syncOutbox(db: IDBPDatabase<SameroomDb>, options: SyncOpti
     state = await sendDue(db, client, link.member.id, state, report, options, random);
     if (!state.paused && !state.retryAt) {
       try {
-        state = { ...state, cursor: await pullReplies(db, client, state, options.now()) };
+        state = { ...state, cursor: await pullReplies(db, client, state, link.member, options.now()) };
       } catch (error) {
         state = failed(state, [error], options.now(), random);
       }

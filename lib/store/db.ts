@@ -51,6 +51,8 @@ export interface OutboxEntry {
 export interface SentEntry {
   item: FeedbackItem;
   workspaceUrl: string;
+  /** The rep whose verdict it is (as OutboxEntry's): shown in their panel and popup, not another's. */
+  member?: { id: string; name: string };
   leadKey: string;
   sentAt: string;
   replies: Reply[];

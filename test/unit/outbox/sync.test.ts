@@ -388,10 +388,16 @@ describe('sync: the workspace’s answers', () => {
     expect(ws.posts.at(-1)!.map((item) => item.id)).toEqual([bens.id]);
     const status = await outboxStatus(db);
     expect(status).toMatchObject({ held: 0, pending: 0, otherReps: [{ name: 'Ana Ruiz', count: 1 }] });
-    // Ana links again: hers go, under her token.
+    // Ben's panel on the lead both judged shows his verdict, not Ana's (nor her note).
+    const lead = verdictInput().lead;
+    expect((await leadHistory(db, lead)).map((entry) => entry.id)).toEqual([bens.id]);
+    // Ana links again: hers go, under her token, and her panel shows hers alone.
     await linkAs(LINK);
     expect((await sync()).sent).toBe(1);
     expect((await outboxStatus(db)).otherReps).toEqual([]);
+    const anas = (await leadHistory(db, lead)).map((entry) => entry.id);
+    expect(anas).toHaveLength(1);
+    expect(anas).not.toContain(bens.id);
   });
 
   it('sends nothing made for another workspace, and keeps it', async () => {
