@@ -358,9 +358,9 @@ async function sendDue(
       .filter((entry) => due(entry, now) && ownedBy(entry, memberId) && !sending.taken.has(entry.item.id))
       .sort(byQueue);
     if (queue.length === 0) break;
-    await markTaken(db, initial.workspaceUrl, queue);
+    const taken = await markTaken(db, initial.workspaceUrl, queue);
     for (const entry of queue) sending.taken.add(entry.item.id);
-    await sendRound(db, client, queue, sending, report, options);
+    if (taken.length > 0) await sendRound(db, client, taken, sending, report, options);
   }
   // Any answer resets the count of failures in a row, as it did when batches went one by one.
   const base = sending.answered ? { ...initial, failures: 0 } : initial;
@@ -372,25 +372,36 @@ async function sendDue(
  * Before a round sends verdicts whose undo window is over, sync notes which held ones it has taken
  * (`taken`, by id, one small write): Undo refuses those, even when the clock steps back while they are
  * on their way. By id, not by an instant: an instant taken from a clock hours ahead stayed hours ahead
- * once the clock was put right, and Undo refused every new verdict until then.
+ * once the clock was put right, and Undo refused every new verdict until then. Answers the queue less
+ * what an Undo took back since it was read (a clock set back meanwhile reopens a window): in the same
+ * transaction as the mark, so nothing Undone is sent.
  */
 async function markTaken(
   db: IDBPDatabase<SameroomDb>,
   workspaceUrl: string,
   queue: OutboxEntry[],
-): Promise<void> {
+): Promise<OutboxEntry[]> {
   const held = queue.filter((entry) => entry.state === 'held');
-  if (held.length === 0) return;
+  if (held.length === 0) return queue;
   const tx = db.transaction(['sync', 'outbox'], 'readwrite', { durability: 'strict' });
+  const outbox = tx.objectStore('outbox');
   const state = syncStateFor(await tx.objectStore('sync').get('current'), workspaceUrl);
-  // Those taken before and still held (not settled yet), and these.
+  // Those taken before and still held (not settled yet), and these, unless undone since the read.
   const before = state.taken ?? [];
-  const still = await Promise.all(before.map((id) => tx.objectStore('outbox').get(id)));
+  const [still, present] = await Promise.all([
+    Promise.all(before.map((id) => outbox.get(id))),
+    Promise.all(held.map((entry) => outbox.getKey(entry.item.id))),
+  ]);
+  const undone = new Set(
+    held.filter((_, index) => present[index] === undefined).map((entry) => entry.item.id),
+  );
   const kept = before.filter((_, index) => still[index]?.state === 'held');
-  const taken = [...new Set([...kept, ...held.map((entry) => entry.item.id)])];
+  const now = held.filter((entry) => !undone.has(entry.item.id)).map((entry) => entry.item.id);
+  const taken = [...new Set([...kept, ...now])];
   const { takenUntil: _older, ...rest } = state;
   await tx.objectStore('sync').put({ ...rest, taken }, 'current');
   await tx.done;
+  return queue.filter((entry) => !undone.has(entry.item.id));
 }
 
 async function sendRound(

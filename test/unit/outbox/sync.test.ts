@@ -321,6 +321,24 @@ describe('sync: the workspace’s answers', () => {
     expect(await db.count('sent')).toBe(1);
   });
 
+  it('sends nothing an Undo took back after sync read the queue, the clock having stepped back between', async () => {
+    const { db, ws, saved } = await setup();
+    let undone: boolean | null = null;
+    const read = db.getAllFromIndex.bind(db) as typeof db.getAllFromIndex;
+    vi.spyOn(db, 'getAllFromIndex').mockImplementation((async (...args: Parameters<typeof read>) => {
+      const found = await read(...args);
+      // Between the read and the mark of what it takes: the clock set back 20 s reopens the window.
+      if (args[0] === 'outbox' && undone === null)
+        undone = await undoVerdict(db, saved.id, new Date(Date.now() - 20_000));
+      return found;
+    }) as never);
+    await syncOutbox(db, { now: () => new Date(), fetchFn: ws.fetchFn, random: () => 1 });
+    expect(undone).toBe(true);
+    // Before, the run sent it from what it had read: stored, though the panel said Undone.
+    expect(ws.posts).toHaveLength(0);
+    expect(await db.count('sent')).toBe(0);
+  });
+
   it('dead-letters a batch the workspace refuses as a whole (400, 413, 422)', async () => {
     const { db, ws, sync } = await setup();
     ws.answer(errorResponse(422, 'invalid_body'));
