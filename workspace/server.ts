@@ -141,6 +141,20 @@ function refusePlainHttpOnNetwork(options: ServeOptions): void {
 }
 
 /**
+ * A proxy trusted by its hops (`--trust-proxy`, `--trusted-proxies 1`), not by its addresses, on a port
+ * the network reaches: anyone who reaches the port without going through the proxy writes
+ * X-Forwarded-For and -Proto and is believed (a new address for every guess at a join code, HTTPS while
+ * on plain HTTP). Said at start, as the operator's choice it may be (a container network only the proxy
+ * reaches); null when nothing is at stake.
+ */
+function spoofableProxyHeaders(options: ServeOptions): string | null {
+  const host = options.host ?? '127.0.0.1';
+  const byHops = options.trustProxy === true || typeof options.trustProxy === 'number';
+  if (!byHops || isLoopback(host)) return null;
+  return `Warning: proxies are trusted by their number on ${host}: whoever reaches this port without going through the proxy can say any address and HTTPS in X-Forwarded-For and X-Forwarded-Proto. Let only the proxy reach the port (a firewall, a private network), or name it with --trusted-proxies <its addresses>.`;
+}
+
+/**
  * The host names a loopback server answers to: a page whose own name was rebound to 127.0.0.1 (DNS
  * rebinding) sends its name in Host and is refused. Any port: the name is what rebinding cannot forge.
  */
@@ -202,6 +216,8 @@ function closeServer(server: Server, drainMs = 0): Promise<void> {
 export async function startWorkspace(options: ServeOptions): Promise<RunningWorkspace> {
   const log = options.log ?? ((line: string) => console.log(line));
   refusePlainHttpOnNetwork(options);
+  const spoofable = spoofableProxyHeaders(options);
+  if (spoofable) log(spoofable);
   refuseUnreachableSocket(options.dataDir);
   // Everything we create (database files, socket, backups) is the owner's alone from the start.
   process.umask(0o077);

@@ -316,6 +316,18 @@ describe('the Host allow-list on a loopback address (DNS rebinding)', () => {
     }
   });
 
+  it('warns at start when proxies are trusted by their number on a port the network reaches, not by their addresses', async () => {
+    const said = (options: Parameters<typeof startTestWorkspace>[1]) => {
+      const lines: string[] = [];
+      return start({ ...options, log: (line) => lines.push(line) }).then(() => lines.join('\n'));
+    };
+    expect(await said({ host: '0.0.0.0', trustProxy: 1 })).toMatch(
+      /^Warning: proxies are trusted by their number on 0\.0\.0\.0: .*--trusted-proxies/m,
+    );
+    expect(await said({ host: '0.0.0.0', trustProxy: ['10.0.0.0/8'] })).not.toContain('Warning');
+    expect(await said({ trustProxy: 1 })).not.toContain('Warning');
+  });
+
   it('does not apply off loopback (behind a proxy on 0.0.0.0)', async () => {
     const ws = await start({ host: '0.0.0.0', trustProxy: 1 });
     const answer = await get(`http://127.0.0.1:${ws.port}/healthz`, { Host: 'sameroom.acme.example' });
