@@ -34,7 +34,10 @@ interface Due {
   answers?: FeedbackItem['answers'] | null;
 }
 
-export function webhookText(due: Omit<Due, 'queue_id' | 'attempts' | 'webhook_url' | 'feedback_id'>): string {
+/** What a message says: a due one without its queue's bookkeeping. */
+type Said = Omit<Due, 'queue_id' | 'attempts' | 'webhook_url' | 'feedback_id'>;
+
+export function webhookText(due: Said): string {
   const parts = [
     `*${escapeSlack(due.rep)}*: ${verdictLabel(due.verdict)}`,
     `on ${due.campaign ? `“${escapeSlack(due.campaign)}”` : 'a lead no campaign matched'}`,
@@ -50,7 +53,7 @@ export function webhookText(due: Omit<Due, 'queue_id' | 'attempts' | 'webhook_ur
  * `answers` ({ question, answer }[]) for a receiver that reads them, only when the item has some: a
  * message without answers is what it always was.
  */
-export function webhookBody(due: Omit<Due, 'queue_id' | 'attempts' | 'webhook_url' | 'feedback_id'>): string {
+export function webhookBody(due: Said): string {
   const text = webhookText(due);
   return JSON.stringify(due.answers?.length ? { text, answers: due.answers } : { text });
 }
@@ -70,7 +73,7 @@ export function backoffSeconds(attempts: number): number {
 export type WebhookPost = (
   url: string,
   body: string,
-  deliveryId?: string,
+  deliveryId: string,
 ) => Promise<{ status: number; retryAfterSeconds: number | null }>;
 
 /**
@@ -100,7 +103,7 @@ export function postToPublicAddress(allowLocal: boolean, timeoutMs = TIMEOUT_MS)
           headers: {
             'content-type': 'application/json',
             'content-length': Buffer.byteLength(body),
-            ...(deliveryId ? { 'x-sameroom-delivery': deliveryId } : {}),
+            'x-sameroom-delivery': deliveryId,
           },
           agent: false,
           signal: AbortSignal.timeout(timeoutMs),

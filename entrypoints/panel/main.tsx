@@ -81,7 +81,7 @@ const unkept = new Map<string, Draft>();
 /** Why the last draft could not be kept (the browser's storage full): said under the note. */
 const notKept = signal<string | null>(null);
 const KEEP_RETRY_MS = 3_000;
-/** A failed read of the shown lead's draft is made again after this long, doubling up to the second. */
+/** A failed read of the shown lead's draft is made again after this long, doubling up to the next. */
 const DRAFT_READ_RETRY_MS = 1_000;
 const DRAFT_READ_RETRY_MAX_MS = 10_000;
 /** Whether a retry of the unkept drafts is due. */

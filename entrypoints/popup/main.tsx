@@ -45,7 +45,6 @@ let quickUnkept: Draft | null = null;
 const KEEP_RETRY_MS = 3_000;
 /** Whether a retry of the unkept form is due. */
 let quickRetrying = false;
-/** Kept as it is typed, not when the popup closes: it closes at any click outside it. */
 /**
  * The quick form's kept draft. A read that failed (the browser's database not open, once, after a
  * restart) says nothing of what is kept: taken as "none", the form opened empty and its first change
@@ -60,6 +59,7 @@ async function readQuickDraft(): Promise<Envelope<Draft | null>> {
   return answer as Envelope<Draft | null>;
 }
 
+/** Kept as it is typed, not when the popup closes: it closes at any click outside it. */
 function keepQuick(draft: Draft): void {
   quickUnkept = draft;
   void askBackground({ type: 'keepDraft', key: 'quick', draft }).then((answer) => {

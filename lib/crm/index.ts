@@ -197,8 +197,8 @@ export function idIn(text: string, id: string): boolean {
  * fragment anything at all, so both go, except where the CRM names its records there: an adapter's
  * `address` rebuilds those from the record (Dynamics 365's main.aspx?appid&pagetype&etn&id,
  * Salesforce's one.app#/sObject/…), and a custom site keeps the query parameters its record pattern
- * reads, each only when its value is an id, or, where its pattern runs on the fragment, the fragment
- * when it holds `recordId` (`fragmentAddress`). A built-in CRM switched off still has its address
+ * reads, each only when its value is an id, or, where its pattern runs on the fragment, the route there
+ * that the content script found with the record (`fragmentAddress`). A built-in CRM switched off still has its address
  * rebuilt (a link pasted in the popup), after the team's custom sites. Undefined for anything but
  * http(s), or past the protocol's length for an address.
  */

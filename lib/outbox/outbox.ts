@@ -175,7 +175,7 @@ export async function leadHistory(
   ]);
   // The linked rep's: another rep who gave verdicts in this browser (a laptop passed on) keeps theirs.
   return [...queued, ...sent]
-    .filter((entry) => !link || ownedBy(entry, link.member.id))
+    .filter((entry) => ownedBy(entry, link?.member.id))
     .map(historyEntry)
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
     .slice(0, HISTORY_SHOWN);
@@ -190,9 +190,15 @@ function deadLetter(entry: OutboxEntry): DeadLetter {
   };
 }
 
-/** Whether an outbox entry goes under the link of this member (one saved before members were kept does). */
-export function ownedBy(entry: Pick<OutboxEntry | SentEntry, 'member'>, memberId: string): boolean {
-  return !entry.member || entry.member.id === memberId;
+/**
+ * Whether an entry is this member's, the one linked (one saved before members were kept is anyone's;
+ * with no one linked, all are).
+ */
+export function ownedBy(
+  entry: Pick<OutboxEntry | SentEntry, 'member'>,
+  memberId: string | undefined,
+): boolean {
+  return !entry.member || memberId === undefined || entry.member.id === memberId;
 }
 
 /** What the popup shows: what waits, what failed and why, when sync last ran, and new replies. */
@@ -204,16 +210,16 @@ export async function outboxStatus(db: IDBPDatabase<SameroomDb>): Promise<Outbox
     db.get('sync', 'current'),
   ]);
   const here = (entry: { workspaceUrl: string }) => !link || entry.workspaceUrl === link.workspaceUrl;
-  const mine = entries.filter((entry) => here(entry) && (!link || ownedBy(entry, link.member.id)));
+  const mine = entries.filter((entry) => here(entry) && ownedBy(entry, link?.member.id));
   // Another rep's, given in this browser under their link to this workspace: kept for them.
   const others = new Map<string, { name: string; count: number }>();
   for (const entry of entries)
-    if (link && here(entry) && !ownedBy(entry, link.member.id) && entry.member) {
+    if (here(entry) && !ownedBy(entry, link?.member.id) && entry.member) {
       const known = others.get(entry.member.id) ?? { name: entry.member.name, count: 0 };
       others.set(entry.member.id, { ...known, count: known.count + 1 });
     }
   const newReplies: ReplyNotice[] = sent
-    .filter((entry) => here(entry) && (!link || ownedBy(entry, link.member.id)))
+    .filter((entry) => here(entry) && ownedBy(entry, link?.member.id))
     .flatMap((entry) =>
       entry.replies.slice(entry.repliesSeen).map((reply) => ({
         feedbackId: entry.item.id,

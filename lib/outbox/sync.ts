@@ -358,9 +358,9 @@ async function sendDue(
       .filter((entry) => due(entry, now) && ownedBy(entry, memberId) && !sending.taken.has(entry.item.id))
       .sort(byQueue);
     if (queue.length === 0) break;
-    const taken = await markTaken(db, initial.workspaceUrl, queue);
+    const going = await markTaken(db, initial.workspaceUrl, queue);
     for (const entry of queue) sending.taken.add(entry.item.id);
-    if (taken.length > 0) await sendRound(db, client, taken, sending, report, options);
+    if (going.length > 0) await sendRound(db, client, going, sending, report, options);
   }
   // Any answer resets the count of failures in a row, as it did when batches went one by one.
   const base = sending.answered ? { ...initial, failures: 0 } : initial;
@@ -396,8 +396,8 @@ async function markTaken(
     held.filter((_, index) => present[index] === undefined).map((entry) => entry.item.id),
   );
   const kept = before.filter((_, index) => still[index]?.state === 'held');
-  const now = held.filter((entry) => !undone.has(entry.item.id)).map((entry) => entry.item.id);
-  const taken = [...new Set([...kept, ...now])];
+  const taking = held.filter((entry) => !undone.has(entry.item.id)).map((entry) => entry.item.id);
+  const taken = [...new Set([...kept, ...taking])];
   const { takenUntil: _older, ...rest } = state;
   await tx.objectStore('sync').put({ ...rest, taken }, 'current');
   await tx.done;

@@ -27,15 +27,6 @@ export function patternProblem(source: string): PatternProblem | null {
   return compiled.ok ? null : compiled.problem;
 }
 
-/** The record id the pattern finds in the page's address, or undefined. */
-export function recordIdIn(
-  pattern: RecordPattern,
-  url: URL,
-  query: readonly string[] = [],
-): string | undefined {
-  return recordIn(pattern, url, query)?.id;
-}
-
 /**
  * The record the pattern finds in the page's address: its id and, for a pattern that runs on the
  * fragment, the route there (what it matched, from the fragment's start), or null.

@@ -83,7 +83,7 @@ export function migrateSettingsV2(old: SettingsV2 | null | undefined): Settings 
  * route by it, as SuiteCRM 8 does (`/#/contacts/record/<id>`, SuiteCRM-Core#822) and Odoo before 17
  * (`/web#id=5&view_type=form&model=crm.lead`, OCA/crm#141). There the fragment is the page's own
  * route, so what it names is the record the page shows. Such a pattern runs on the fragment alone,
- * `#` included (`recordIdIn`), never on `recordSubject`.
+ * `#` included (`recordIn`), never on `recordSubject`.
  */
 export function readsFragment(source: string): boolean {
   return /^\^?#/.test(source);

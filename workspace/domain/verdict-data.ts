@@ -8,9 +8,10 @@ import type { PreparedBatch } from './ingest';
  * fragment, unless a custom site names its records there (SuiteCRM 8's `/#/leads/record/<id>`, Odoo's
  * `/web#id=42&model=crm.lead`): the extension sends the route the site's pattern matched there, and the
  * workspace keeps a fragment only when it holds the record id as a whole token (`7` is not in
- * `#token=a7f`); any other fragment goes (it may carry anything: a search, a token). A createdAt ahead of the server's clock is not refused: it is stored as the time it came
- * (./ingest.ts, prepareBatch). Refused (more than 5 minutes ahead, until this was changed), every
- * verdict of a rep whose clock ran ahead became a dead letter that no resend could cure.
+ * `#token=a7f`); any other fragment goes (it may carry anything: a search, a token). A createdAt ahead
+ * of the server's clock is not refused: it is stored as the time it came (./ingest.ts, prepareBatch).
+ * Refused (more than 5 minutes ahead, until this was changed), every verdict of a rep whose clock ran
+ * ahead became a dead letter that no resend could cure.
  */
 function problem(item: FeedbackItem): { error: string } | { url: string | undefined } {
   if (!item.lead.url) return { url: undefined };
