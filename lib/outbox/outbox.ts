@@ -274,9 +274,13 @@ export async function markRepliesSeen(
 }
 
 /**
- * A dead-lettered verdict the rep corrected goes out again under a new id (the workspace has already
- * judged the old id), straight to pending, dated now by the workspace's time as a new verdict is (the
- * link's clock correction). The old entry is removed in the same transaction.
+ * A dead-lettered verdict goes out again, straight to pending: as it was when the rep changed nothing,
+ * else corrected and dated now by the workspace's time as a new verdict is (the link's clock
+ * correction). Under its own id, unless the workspace holds another item under it (a conflict: then
+ * `newId`, and the old entry is removed in the same transaction). An item refused, alone or in a batch
+ * refused as a whole, may be stored already from an earlier try whose answer was lost (a proxy's 404 or
+ * 413 on the retry): under a new id the workspace stored it twice; as it was, under its own id, it is
+ * a `duplicate`, and changed, a `conflict`, a dead letter whose next Resend goes under a new id.
  */
 export async function resendDead(
   db: IDBPDatabase<SameroomDb>,
@@ -291,24 +295,34 @@ export async function resendDead(
   if (entry?.state !== 'dead') throw new RepError(t('errDeadGone'));
   const link = await tx.objectStore('link').get('current');
   const { note: _note, region: _region, ...rest } = entry.item;
+  const sendAs = entry.conflict ? newId : entry.item.id;
   const note = (fix.note ?? entry.item.note ?? '').trim();
   const region = (fix.region ?? entry.item.region ?? '').trim();
-  const candidate = {
-    ...rest,
-    id: newId,
-    verdict: fix.verdict ?? entry.item.verdict,
-    ...(note ? { note } : {}),
-    ...(region ? { region } : {}),
-    createdAt: workspaceTime(now, link),
-  };
+  const verdict = fix.verdict ?? entry.item.verdict;
+  const unchanged =
+    verdict === entry.item.verdict &&
+    note === (entry.item.note ?? '').trim() &&
+    region === (entry.item.region ?? '').trim();
+  const candidate =
+    unchanged && sendAs === entry.item.id
+      ? entry.item
+      : {
+          ...rest,
+          id: sendAs,
+          verdict,
+          ...(note ? { note } : {}),
+          ...(region ? { region } : {}),
+          createdAt: workspaceTime(now, link),
+        };
   const parsed = requests.FeedbackItem.safeParse(candidate);
   if (!parsed.success) {
     tx.abort();
     await tx.done.catch(() => undefined);
     throw new RepError(t('errVerdictStillInvalid', describeIssues(parsed.error).join('; ')));
   }
+  const { conflict: _conflict, ...kept } = entry;
   const next: OutboxEntry = {
-    ...entry,
+    ...kept,
     item: parsed.data,
     state: 'pending',
     heldUntil: now.toISOString(),

@@ -106,7 +106,14 @@ async function settle(
       delivered.push(entry);
     } else {
       const problem = result.error ?? (result.status === 'conflict' ? t('errConflict') : t('errRefused'));
-      writes.push(outbox.put({ ...entry, state: 'dead', problem }));
+      writes.push(
+        outbox.put({
+          ...entry,
+          state: 'dead',
+          problem,
+          ...(result.status === 'conflict' ? { conflict: true } : {}),
+        }),
+      );
       dead++;
     }
   }

@@ -45,6 +45,13 @@ export interface OutboxEntry {
   attempts: number;
   /** Dead: the workspace's reason. Pending: why the last try failed. */
   problem: string | null;
+  /**
+   * Dead because the workspace holds another item under this id (`conflict`): the only dead letter whose
+   * Resend needs a new id. Any other (refused alone as invalid, or in a batch refused as a whole) keeps
+   * its id, which the workspace may hold already from a try whose answer was lost: a new id stored it
+   * twice.
+   */
+  conflict?: true;
 }
 
 /** A verdict the workspace accepted, with the replies marketing wrote on it. */

@@ -511,7 +511,7 @@ describe("a rep's clock that is off", () => {
     const link = await db.get('link', 'current');
     expect(Math.abs(link!.clockOffsetMs! - offset)).toBeLessThanOrEqual(1_000);
     await resendDead(db, dead!.id, { note: 'Fixed' }, new Date(), '5f0c2a1e-0000-4000-8000-00000000abce');
-    const fixed = await db.get('outbox', '5f0c2a1e-0000-4000-8000-00000000abce');
+    const fixed = await db.get('outbox', dead!.id);
     expect(Date.parse(fixed!.item.createdAt)).toBe(Date.now() + link!.clockOffsetMs!);
   });
 
@@ -548,24 +548,23 @@ describe("a rep's clock that is off", () => {
 });
 
 describe('dead letters', () => {
-  it('a fixed verdict goes out again under a new id; a discarded one is gone', async () => {
-    const { db, ws, sync } = await setup();
+  it('a fixed verdict goes out again under its own id; a discarded one is gone', async () => {
+    const { db, ws, saved, sync } = await setup();
     ws.answer((items) =>
       Response.json({ results: items.map((item) => ({ id: item.id, status: 'invalid', error: 'bad' })) }),
     );
     await sync();
     const [dead] = (await outboxStatus(db)).dead;
-    const newId = '5f0c2a1e-0000-4000-8000-00000000abcd';
     const fixed = await resendDead(
       db,
       dead!.id,
       { note: 'Fixed note', region: 'Nordics' },
       new Date(),
-      newId,
+      '5f0c2a1e-0000-4000-8000-00000000abcd',
     );
-    expect(fixed).toMatchObject({ id: newId, status: 'pending', note: 'Fixed note', region: 'Nordics' });
+    expect(fixed).toMatchObject({ id: saved.id, status: 'pending', note: 'Fixed note', region: 'Nordics' });
     expect((await sync()).sent).toBe(1);
-    expect(ws.posts[1]?.[0]).toMatchObject({ id: newId, note: 'Fixed note' });
+    expect(ws.posts[1]?.[0]).toMatchObject({ id: saved.id, note: 'Fixed note' });
 
     ws.answer((items) =>
       Response.json({ results: items.map((item) => ({ id: item.id, status: 'conflict' })) }),
@@ -576,6 +575,49 @@ describe('dead letters', () => {
     const [second] = (await outboxStatus(db)).dead;
     await discardDead(db, second!.id);
     expect((await outboxStatus(db)).dead).toEqual([]);
+  });
+
+  it('a verdict stored on a try whose answer was lost, then refused as a whole batch, is stored once after Resend', async () => {
+    const { db, ws, saved, sync } = await setup();
+    // The workspace stores the batch, and the answer is lost on the way; the retry meets a proxy's 404.
+    ws.answer((items) => {
+      ws.respond(items);
+      return new TypeError('Failed to fetch');
+    });
+    expect((await sync()).sent).toBe(0);
+    ws.answer(errorResponse(404, 'not_found'));
+    expect((await sync({ force: true })).dead).toBe(1);
+    const [dead] = (await outboxStatus(db)).dead;
+    expect(dead!.id).toBe(saved.id);
+
+    // Resent as it was: the workspace has it (duplicate), and it is sent, stored once.
+    await resendDead(db, dead!.id, {}, new Date(), '5f0c2a1e-0000-4000-8000-00000000abc1');
+    expect((await sync()).sent).toBe(1);
+    expect([...ws.stored.keys()]).toEqual([saved.id]);
+    expect(await db.count('outbox')).toBe(0);
+  });
+
+  it('a refused verdict the rep changed, which the workspace had stored, is a conflict; its next Resend goes under a new id', async () => {
+    const { db, ws, saved, sync } = await setup();
+    ws.answer((items) => {
+      ws.respond(items);
+      return new TypeError('Failed to fetch');
+    });
+    await sync();
+    ws.answer(errorResponse(404, 'not_found'));
+    await sync({ force: true });
+    await resendDead(db, saved.id, { note: 'Changed' }, new Date(), '5f0c2a1e-0000-4000-8000-00000000abc2');
+    expect((await sync()).dead).toBe(1);
+    const [conflict] = (await outboxStatus(db)).dead;
+    expect(conflict!.id).toBe(saved.id);
+
+    const newId = '5f0c2a1e-0000-4000-8000-00000000abc3';
+    expect(await resendDead(db, saved.id, { note: 'Changed' }, new Date(), newId)).toMatchObject({
+      id: newId,
+    });
+    expect((await sync()).sent).toBe(1);
+    expect([...ws.stored.keys()]).toEqual([saved.id, newId]);
+    expect(await db.get('outbox', newId)).toBeUndefined();
   });
 });
 
