@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toSalesforceId18 } from '../../lib/crm/salesforce-id';
 import { type FeedbackItem, LIMITS, readCampaigns, readFeedbackPage, responses } from '../../lib/protocol';
+import { canonicalHash } from '../../workspace/domain/canonical';
 import { briefInput, feedbackItem } from '../support/examples';
 import { DATABASES, startTestWorkspace, type TestWorkspace } from './harness';
 
@@ -365,6 +366,22 @@ describe.each(DATABASES)('the workspace API on %s', (kind) => {
       // A resend of the same item (fragment and all) is a duplicate, not a conflict.
       const again = await send(rep.token, [items[3]]);
       expect(((await again.json()) as { results: Array<{ status: string }> }).results[0]?.status).toBe(
+        'duplicate',
+      );
+      // The hash kept is the item's as sent, not as stored: which fragments are kept is a rule an upgrade
+      // may change, and a resend after a lost answer stays a duplicate across it...
+      const hashOf = async (id: string) =>
+        Buffer.from(
+          (await ws.db.query<{ hash: Uint8Array }>('SELECT hash FROM feedback WHERE id = $1', [id]))[0]!.hash,
+        );
+      expect(await hashOf(items[3]!.id)).toEqual(canonicalHash(items[3]));
+      // ...and one stored as stored (before the hash as sent was kept) is still a duplicate when resent.
+      await ws.db.query('UPDATE feedback SET hash = $2 WHERE id = $1', [
+        items[4]!.id,
+        canonicalHash({ ...items[4]!, lead: { ...items[4]!.lead, url: 'https://crm.acme.example/leads/7' } }),
+      ]);
+      const former = await send(rep.token, [items[4]]);
+      expect(((await former.json()) as { results: Array<{ status: string }> }).results[0]?.status).toBe(
         'duplicate',
       );
     });

@@ -22,6 +22,12 @@ export interface Stored {
   key: string;
   /** Of the item as sent: a resent item compares equal, whatever was stored for it. */
   hash: Buffer;
+  /**
+   * Of the item as stored, when its address was changed to be stored (a fragment dropped): what the
+   * workspace kept as the hash before it kept the one as sent, so that an item stored then and resent
+   * now is still a duplicate.
+   */
+  formerHash?: Buffer;
   /** When the verdict was given, as stored: the item's createdAt, or when it came if that is later. */
   createdAt: string;
 }
@@ -224,7 +230,11 @@ export async function ingest(sql: Sql, member: Member, batch: PreparedBatch): Pr
     const row = existing.get(idOf(entry));
     if (outcome === 'unknown_campaign' && !row)
       return { id, status: 'invalid', error: 'campaignId: no such campaign in this workspace' };
-    const same = row && row.member_id === member.id && Buffer.from(row.hash).equals(entry.hash);
+    const stored = row && Buffer.from(row.hash);
+    const same =
+      stored &&
+      row.member_id === member.id &&
+      (stored.equals(entry.hash) || (entry.formerHash !== undefined && stored.equals(entry.formerHash)));
     return same
       ? { id, status: 'duplicate' }
       : { id, status: 'conflict', error: 'an item with this id and other content is already stored' };

@@ -28,7 +28,10 @@ function problem(item: FeedbackItem): { error: string } | { url: string | undefi
 /**
  * Checks what the schema cannot: a verdict's record address is on its CRM's hosts (the built-in
  * adapters' match patterns; any https address for a custom site). Addresses are stored without their
- * fragment, but for a custom site's that holds the record id (`problem`).
+ * fragment, but for a custom site's that holds the record id (`problem`). The item's hash stays that of
+ * the item as sent: hashed as stored, an upgrade that changed which fragments are kept made the same
+ * item, resent after a lost answer, a `conflict` (a dead letter). The hash as stored is kept beside it,
+ * for items stored before (`formerHash`).
  */
 export function checkVerdictData(batch: PreparedBatch): PreparedBatch {
   return batch.map((entry) => {
@@ -37,6 +40,6 @@ export function checkVerdictData(batch: PreparedBatch): PreparedBatch {
     if ('error' in found) return { id: entry.item.id, status: 'invalid', error: found.error };
     if (found.url === entry.item.lead.url) return entry;
     const item = { ...entry.item, lead: { ...entry.item.lead, url: found.url } };
-    return { ...entry, item, hash: canonicalHash(item) };
+    return { ...entry, item, formerHash: canonicalHash(item) };
   });
 }
