@@ -56,6 +56,11 @@ export type PanelRequest =
   /** The note and answers kept for a lead (null: none), and keeping them as the rep types. */
   | { kind: 'draft'; leadKey: string }
   | { kind: 'keepDraft'; leadKey: string; draft: Draft }
+  /**
+   * A saved verdict's note and answers out of the lead's draft, unless more was written since: the view
+   * had left the record before the verdict was saved.
+   */
+  | { kind: 'forgetSent'; leadKey: string; note: string; answers: Answer[] }
   /** The lead's replies were on screen in its panel: seen (the toolbar badge and the popup stop counting them). */
   | { kind: 'repliesSeen'; leadKey: string };
 

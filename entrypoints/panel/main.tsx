@@ -397,7 +397,11 @@ async function sendVerdict(
 /**
  * Drops what a saved verdict sent from the draft of the record the view has left, unless the rep has
  * written more since: the draft the view keeps for it, or the box itself when the view shows no record
- * now (a list page). What is on disk the background forgets after the save (`forgetSentDraft`).
+ * now (a list page). What is on disk the background forgets after the save (`forgetSentDraft`), and
+ * again after this view's own last write of it (made as it left the record, maybe after that forget),
+ * only if the disk still holds just what was sent: an empty draft written from here went over what
+ * the rep typed on the record in another tab meanwhile, whose push had not reached this view yet, and
+ * that tab's box, shown the empty draft, lost it too.
  */
 function forgetSent(key: string, text: string, given: Answer[]): void {
   const sent = { note: text, answers: given };
@@ -405,8 +409,9 @@ function forgetSent(key: string, text: string, given: Answer[]): void {
   if (cached) {
     if (!draftWasSent(cached.draft, sent)) return;
     drafts.delete(key);
-    // Read, the box was what is on disk; unread, the disk may hold an older note the rep never saw.
-    if (cached.read) keepDraft(key, { note: '', answers: {} });
+    const waiting = unkept.get(key);
+    if (waiting && draftWasSent(waiting, sent)) unkept.delete(key);
+    void ask({ kind: 'forgetSent', leadKey: key, note: text, answers: given });
   } else if (draftKey === key && draftWasSent(shownDraft(), sent)) {
     note.value = '';
     answers.value = {};

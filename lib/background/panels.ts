@@ -318,6 +318,18 @@ export class PanelSessions {
         if (kept.ok) this.pushDraft(ask.leadKey, ask.draft, from);
         return kept;
       }
+      case 'forgetSent': {
+        const kept = await this.deps.ask({
+          type: 'forgetSent',
+          key: leadDraftKey(ask.leadKey),
+          note: ask.note,
+          answers: ask.answers,
+        });
+        // The record open in other tabs: their views show what is kept now.
+        if (kept.ok)
+          this.pushDraft(ask.leadKey, (kept.reply as Draft | null) ?? { note: '', answers: {} }, from);
+        return kept;
+      }
       // Only the tab's own lead: a view marks what it showed, never another record's replies.
       case 'repliesSeen':
         if (!lead || leadKeyOf(lead) !== ask.leadKey) return { ok: false, error: t('errRecordMoved') };

@@ -12,6 +12,7 @@ import {
 } from '../outbox/outbox';
 import { PANEL_COMMANDS } from '../platform/commands';
 import { LIMITS, Verdict } from '../protocol';
+import { DRAFT_NOTE_LIMIT } from '../store/draft-text';
 import { Draft, DraftKey, forgetSentDraft, keepDraft, keptDraft } from '../store/drafts';
 import { keptLink } from '../store/kept';
 import { leadBrief, pickCampaign } from './lead';
@@ -204,6 +205,29 @@ export const REGISTRY = {
     async (message, _s, deps) => {
       await keepDraft(await deps.db(), message.key, message.draft, context(deps).now);
       return { ok: true as const };
+    },
+  ),
+  /**
+   * A saved verdict's note and answers taken out of its lead's draft, unless the rep has written more
+   * since (in any tab): the view that sent it had moved to another record before it was saved.
+   */
+  forgetSent: entry(
+    z.strictObject({
+      type: z.literal('forgetSent'),
+      key: DraftKey,
+      note: z.string().max(DRAFT_NOTE_LIMIT),
+      answers: z.array(z.strictObject({ question: z.string(), answer: z.string() })).max(LIMITS.listItems),
+    }),
+    PAGES,
+    async (message, _s, deps) => {
+      const db = await deps.db();
+      await forgetSentDraft(
+        db,
+        message.key,
+        { note: message.note, answers: message.answers },
+        context(deps).now,
+      );
+      return keptDraft(db, message.key);
     },
   ),
   campaigns: entry(only('campaigns'), PAGES, async (_m, _s, deps) =>

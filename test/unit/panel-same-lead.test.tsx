@@ -11,6 +11,7 @@ import { leadKeyOf } from '../../lib/campaigns/lead-key';
 import type { LeadContext } from '../../lib/crm';
 import type { LeadView, Message, SenderInfo } from '../../lib/messages';
 import { leadHistory } from '../../lib/outbox/outbox';
+import type { PanelPush } from '../../lib/panel-port';
 import { openSameroomDb } from '../../lib/store/db';
 import { keptDraft, leadDraftKey } from '../../lib/store/drafts';
 import { brief } from '../support/examples';
@@ -24,6 +25,8 @@ const LEAD: LeadContext = {
   signals: {},
 };
 const URL_A = 'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2cEAB/view';
+const OTHER: LeadContext = { ...LEAD, recordId: '00Q5g00000Z9y8xEAB' };
+const URL_OTHER = 'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000Z9y8xEAB/view';
 const PANEL_VIEW: SenderInfo = { id: OURS.id, url: `${OURS.origin}panel.html`, hasTab: false };
 const MATCHED: LeadView = {
   state: 'matched',
@@ -279,6 +282,38 @@ describe('one lead open in two tabs', () => {
     b.type(`${b.box().value} Demo in May.`);
     await vi.waitFor(async () => expect(await kept()).toBe('Budget approved. Ask for Jo. Demo in May.'));
     expect(await everything()).toBe('Budget approved. Ask for Jo. Demo in May.');
+  });
+  it('keeps what the other tab typed when a view that left the record hears its verdict was saved', async () => {
+    const a = await openTab(1);
+    const b = await openTab(2);
+    a.type('Budget approved.');
+    await vi.waitFor(() => expect(b.box().value).toBe('Budget approved.'));
+    // Tab 1's answers and drafts pushed to it are late, as on a loaded machine.
+    const toA = ports.get(1)!.at(-1)!.background;
+    const post = toA.postMessage;
+    const held: PanelPush[] = [];
+    toA.postMessage = (push) =>
+      void (push.kind === 'reply' || push.kind === 'draft' ? held.push(push) : post(push));
+    a.click('good_fit');
+    await vi.waitFor(async () => expect(await saved()).toHaveLength(1));
+    // Tab 1 moves to another record before its "Saved" arrives; the rep types more on the lead in tab 2.
+    panels.leadArrived(1, OTHER, URL_OTHER, 'Salesforce Lightning');
+    panels.shown(1, OTHER, { ok: true, reply: MATCHED });
+    b.type('Budget approved. Ask for Jo, the plant manager.');
+    await vi.waitFor(async () =>
+      expect(await kept()).toBe('Budget approved. Ask for Jo, the plant manager.'),
+    );
+    // The answers reach tab 1 first, then the draft pushes.
+    toA.postMessage = post;
+    for (const push of held.filter((p) => p.kind === 'reply').splice(0)) post(push);
+    await switchTabs();
+    for (const push of held.filter((p) => p.kind === 'draft')) post(push);
+    await switchTabs();
+    // Before, tab 1 wrote an empty draft for the lead it left: tab 2's text was gone from the disk, and
+    // from tab 2's box, shown the empty draft.
+    expect(await kept()).toBe('Budget approved. Ask for Jo, the plant manager.');
+    expect(b.box().value).toBe('Budget approved. Ask for Jo, the plant manager.');
+    expect(await everything()).toContain('Ask for Jo, the plant manager.');
   });
 });
 

@@ -31,6 +31,12 @@ const MESSAGES: Record<MessageType, Record<string, unknown>> = {
     key: 'lead:salesforce:lead:00Q5g00000A1b2cEAB',
     draft: { note: 'x', answers: {} },
   },
+  forgetSent: {
+    type: 'forgetSent',
+    key: 'lead:salesforce:lead:00Q5g00000A1b2cEAB',
+    note: 'x',
+    answers: [],
+  },
   unlink: { type: 'unlink' },
   enabledCrms: { type: 'enabledCrms' },
   panelCommand: { type: 'panelCommand', command: 'focus-verdicts' },
@@ -87,6 +93,7 @@ const MAY_SEND: Record<MessageType, SenderName[]> = {
   // What a rep typed is read and kept by the pages they typed it in; a CRM page never sees it.
   draft: PAGES,
   keepDraft: PAGES,
+  forgetSent: PAGES,
   unlink: PAGES,
   enabledCrms: CRM,
   panelCommand: CRM,
