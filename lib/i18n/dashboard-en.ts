@@ -272,6 +272,10 @@ export const dashboardEn = {
   briefSaving: 'Saving…',
   joinTitle: 'Signing in to Sameroom',
   joinChecking: 'Checking your join link…',
+  joinSignedInAs:
+    'This browser is signed in as $1. The join link would sign in whoever it was made for in your place here, and what you did next would be done under their name.',
+  joinStay: 'Stay signed in as $1',
+  joinSwitch: 'Sign in with the link instead',
   joinNoCode: 'This link has no code in it. Ask your workspace admin for a new join link.',
 } as const;
 

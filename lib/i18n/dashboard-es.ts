@@ -281,5 +281,9 @@ export const dashboardEs: Record<DashboardKey, string> = {
   briefSaving: 'Guardando…',
   joinTitle: 'Entrando en Sameroom',
   joinChecking: 'Comprobando tu enlace de acceso…',
+  joinSignedInAs:
+    'Este navegador tiene la sesión iniciada como $1. El enlace de acceso iniciaría aquí la sesión de la persona para quien se creó, en tu lugar, y lo que hicieras después se haría en su nombre.',
+  joinStay: 'Seguir como $1',
+  joinSwitch: 'Entrar con el enlace',
   joinNoCode: 'Este enlace no lleva código. Pide un enlace nuevo al administrador de tu espacio de trabajo.',
 };

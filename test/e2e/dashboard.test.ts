@@ -49,6 +49,39 @@ describe('the marketing dashboard in Chromium', () => {
     });
   });
 
+  it('asks before a join link replaces the session this browser has, and leaves the code unspent when the marketer stays', async () => {
+    // A colleague's link (an insider's login CSRF): its code signs in whoever it was made for.
+    const invite = await ws.call('POST', '/api/v1/invites', {
+      token: ws.adminToken,
+      body: { name: 'Pat Other', role: 'marketer' },
+    });
+    const { joinUrl, member } = (await invite.json()) as { joinUrl: string; member: { id: string } };
+    await page.goto(joinUrl);
+    await page
+      .getByText(/^This browser is signed in as Mara Jensen \(marketer\)\. The join link would sign in/)
+      .waitFor();
+    await page.getByRole('button', { name: 'Stay signed in as Mara Jensen' }).click();
+    await page.getByRole('heading', { name: 'Campaigns' }).waitFor();
+    await page.getByText('Mara Jensen (marketer)').waitFor();
+    // The code is still good for the one it was made for, in a browser of their own.
+    const theirs = await browser.newContext();
+    try {
+      const other = await theirs.newPage();
+      await other.goto(joinUrl);
+      await other.getByText('Pat Other (marketer)').waitFor();
+      // Asked in their browser too, and switching there signs in with the link's next code.
+      const again = await ws.call('POST', `/api/v1/members/${member.id}/codes`, {
+        token: ws.adminToken,
+      });
+      await other.goto(((await again.json()) as { joinUrl: string }).joinUrl);
+      await other.getByRole('button', { name: 'Sign in with the link instead' }).click();
+      await other.getByRole('heading', { name: 'Campaigns' }).waitFor();
+      await other.getByText('Pat Other (marketer)').waitFor();
+    } finally {
+      await theirs.close();
+    }
+  });
+
   it('writes a brief, shows what is missing, keeps what was typed, and derives break-even', async () => {
     await page.getByRole('link', { name: 'New campaign' }).click();
     await page.getByLabel('Name', { exact: true }).fill('Hannover Messe 2026');

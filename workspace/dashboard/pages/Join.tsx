@@ -1,8 +1,9 @@
 import { td } from '../../../lib/i18n/dashboard';
 import { useModel } from '../use-model';
+import { roleLabel } from '../words';
 import { createJoinModel } from './join-model';
 
-/** /join#<code>: signs in with the code in the address, then opens the campaigns. */
+/** /join#<code>: signs in with the code in the address (asking first if signed in), then opens the campaigns. */
 export function Join() {
   const model = useModel(createJoinModel, (m) => {
     const hash = location.hash;
@@ -10,6 +11,7 @@ export function Join() {
     history.replaceState(null, '', '/join');
     return m.join(hash);
   });
+  const current = model.signedInAs.value;
   return (
     <main class="page page--narrow">
       <h1>{td('joinTitle')}</h1>
@@ -17,6 +19,20 @@ export function Join() {
         <p role="alert" class="error">
           {model.error.value}
         </p>
+      ) : current ? (
+        <section aria-labelledby="join-signed-in">
+          <p id="join-signed-in">
+            {td('joinSignedInAs', td('headerWho', current.name, roleLabel(current.role)))}
+          </p>
+          <div class="actions">
+            <button type="button" class="button" onClick={() => model.stay()}>
+              {td('joinStay', current.name)}
+            </button>
+            <button type="button" class="button button--secondary" onClick={() => void model.switchTo()}>
+              {td('joinSwitch')}
+            </button>
+          </div>
+        </section>
       ) : (
         <p role="status">{td('joinChecking')}</p>
       )}

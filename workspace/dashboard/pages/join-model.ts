@@ -1,19 +1,23 @@
 import { signal } from '@preact/signals';
 import { td } from '../../../lib/i18n/dashboard';
+import type { Me } from '../../../lib/protocol';
 import { api } from '../api';
 import { MeAnswer } from '../schemas';
 import { me, navigate } from '../state';
 
-/** /join#<code>: trades the one-time code for a dashboard session, then opens the campaigns. */
+/**
+ * /join#<code>: trades the one-time code for a dashboard session, then opens the campaigns. A browser
+ * already signed in is asked first: a link opened there (sent by a colleague, whose code starts a
+ * session as whoever it was made for) replaced the marketer's session without a word, and what they
+ * did next, replies and briefs, went out under that other name.
+ */
 export function createJoinModel() {
   const error = signal<string | null>(null);
-  /** `hash` is the address's #fragment; the caller has already taken it out of the address bar. */
-  async function join(hash: string): Promise<void> {
-    const code = decodeURIComponent(hash.replace(/^#/, ''));
-    if (!code) {
-      error.value = td('joinNoCode');
-      return;
-    }
+  /** Who this browser is signed in as, while the rep decides whether the link's session replaces theirs. */
+  const signedInAs = signal<Me['member'] | null>(null);
+  let waitingCode = '';
+
+  async function spend(code: string): Promise<void> {
     const answer = await api('POST', '/api/v1/session', MeAnswer, { code });
     if (!answer.ok) {
       error.value = answer.message;
@@ -22,5 +26,38 @@ export function createJoinModel() {
     me.value = answer.data;
     navigate('/');
   }
-  return { error, join };
+
+  /** `hash` is the address's #fragment; the caller has already taken it out of the address bar. */
+  async function join(hash: string): Promise<void> {
+    const code = decodeURIComponent(hash.replace(/^#/, ''));
+    if (!code) {
+      error.value = td('joinNoCode');
+      return;
+    }
+    // Asked without spending the code: staying leaves it good for whoever it was meant for.
+    const current = await api('GET', '/api/v1/me', MeAnswer);
+    if (current.ok) {
+      me.value = current.data;
+      waitingCode = code;
+      signedInAs.value = current.data.member;
+      return;
+    }
+    await spend(code);
+  }
+
+  /** Keeps the session this browser has; the link's code stays unused. */
+  function stay(): void {
+    waitingCode = '';
+    navigate('/');
+  }
+
+  /** Replaces this browser's session with the one the link's code starts. */
+  async function switchTo(): Promise<void> {
+    const code = waitingCode;
+    waitingCode = '';
+    signedInAs.value = null;
+    await spend(code);
+  }
+
+  return { error, signedInAs, join, stay, switchTo };
 }
