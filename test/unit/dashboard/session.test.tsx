@@ -50,12 +50,38 @@ describe('joining', () => {
   });
 
   it('signs in with the code and opens the campaigns', async () => {
-    const { calls } = stubWorkspace({ 'POST /api/v1/session': { json: meAnswer() } });
+    const { calls } = stubWorkspace({
+      'GET /api/v1/me': { status: 401, json: { error: { code: 'unauthorized', message: 'Sign in.' } } },
+      'POST /api/v1/session': { json: meAnswer() },
+    });
     const model = createJoinModel();
     await model.join('#abc%20def');
-    expect(calls[0]?.body).toEqual({ code: 'abc def' });
+    expect(calls.find((call) => call.method === 'POST')?.body).toEqual({ code: 'abc def' });
     expect(me.value?.member.name).toBe('Mara Jensen');
     expect(path.value).toBe('/');
+  });
+
+  it('asks a browser signed in already before the code replaces its session, and spends it only if told to', async () => {
+    const { calls } = stubWorkspace({
+      'GET /api/v1/me': { json: meAnswer('marketer') },
+      'POST /api/v1/session': {
+        json: { ...meAnswer(), member: { ...meAnswer().member, name: 'Pat Other' } },
+      },
+    });
+    const model = createJoinModel();
+    await model.join('#abc');
+    expect(model.signedInAs.value?.name).toBe('Mara Jensen');
+    expect(calls.some((call) => call.method === 'POST')).toBe(false);
+    model.stay();
+    expect(path.value).toBe('/');
+    expect(me.value?.member.name).toBe('Mara Jensen');
+    expect(calls.some((call) => call.method === 'POST')).toBe(false);
+
+    const again = createJoinModel();
+    await again.join('#abc');
+    await again.switchTo();
+    expect(calls.find((call) => call.method === 'POST')?.body).toEqual({ code: 'abc' });
+    expect(me.value?.member.name).toBe('Pat Other');
   });
 
   it('stays on the join page with an error when the session answer is malformed', async () => {
