@@ -256,7 +256,15 @@ export class FrameHost {
     const root = host.attachShadow({ mode: 'closed' });
     leftOutOfPrint(root);
     const frame = document.createElement('iframe');
-    frame.src = browser.runtime.getURL('/panel.html');
+    // The view's page loads once the CRM's DOM is parsed, in a task of its own after the page's
+    // DOMContentLoaded: loaded beside it, the frame's navigation and first render (in the browser's and
+    // the extension's processes) took the cores while the page ran its biggest task of the load, which
+    // on a busy page became a long task (>50 ms) one load in three, where a blank frame made none. On
+    // a single-page CRM the record renders well after that; on a page served whole, the brief comes
+    // tens of ms later, within the 500 ms budget (bench: first lead page after browser start).
+    const src = browser.runtime.getURL('/panel.html');
+    if (document.readyState === 'loading') void domParsed().then(() => setTimeout(() => (frame.src = src)));
+    else frame.src = src;
     frame.title = 'Sameroom';
     // "Report this page" copies its outline from inside the frame.
     frame.allow = 'clipboard-write';
