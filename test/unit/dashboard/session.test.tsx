@@ -84,8 +84,44 @@ describe('joining', () => {
     expect(me.value?.member.name).toBe('Pat Other');
   });
 
+  it.each([
+    ['the network fails', 'offline' as const],
+    [
+      'a proxy answers 502 while the workspace restarts',
+      { status: 502, json: { error: { code: 'bad_gateway', message: 'Bad gateway.' } } },
+    ],
+    [
+      'the workspace is busy (429)',
+      { status: 429, json: { error: { code: 'rate_limited', message: 'Too many requests.' } } },
+    ],
+  ])(
+    'does not spend the code when asking who is signed in fails because %s: it says so, and asks again',
+    async (_, reply) => {
+      const { calls } = stubWorkspace({
+        'GET /api/v1/me': reply,
+        'POST /api/v1/session': { json: meAnswer() },
+      });
+      const model = createJoinModel();
+      await model.join('#abc');
+      expect(calls.some((call) => call.method === 'POST')).toBe(false);
+      expect(model.error.value).not.toBeNull();
+      expect(model.canRetry.value).toBe(true);
+      stubWorkspace({
+        'GET /api/v1/me': { status: 401, json: { error: { code: 'unauthorized', message: 'Sign in.' } } },
+        'POST /api/v1/session': { json: meAnswer() },
+      });
+      await model.retry();
+      expect(model.error.value).toBeNull();
+      expect(me.value?.member.name).toBe('Mara Jensen');
+      expect(path.value).toBe('/');
+    },
+  );
+
   it('stays on the join page with an error when the session answer is malformed', async () => {
-    stubWorkspace({ 'POST /api/v1/session': { json: { ok: true } } });
+    stubWorkspace({
+      'GET /api/v1/me': { status: 401, json: { error: { code: 'unauthorized', message: 'Sign in.' } } },
+      'POST /api/v1/session': { json: { ok: true } },
+    });
     const model = createJoinModel();
     await model.join('#abc');
     expect(me.value).toBeUndefined();

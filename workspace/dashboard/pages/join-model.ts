@@ -15,6 +15,8 @@ export function createJoinModel() {
   const error = signal<string | null>(null);
   /** Who this browser is signed in as, while the rep decides whether the link's session replaces theirs. */
   const signedInAs = signal<Me['member'] | null>(null);
+  /** The check of who is signed in failed for a reason other than a refusal: it can be made again. */
+  const canRetry = signal(false);
   let waitingCode = '';
 
   async function spend(code: string): Promise<void> {
@@ -34,15 +36,38 @@ export function createJoinModel() {
       error.value = td('joinNoCode');
       return;
     }
-    // Asked without spending the code: staying leaves it good for whoever it was meant for.
+    waitingCode = code;
+    await check();
+  }
+
+  /**
+   * Whether this browser is signed in, asked without spending the code: staying leaves it good for
+   * whoever it was meant for. Only a refusal (401, 403) says it is not; any other failure (no network,
+   * a proxy's 5xx or 429 while the workspace restarts) says nothing, and spending the code then would
+   * replace a session the marketer has without asking: the failure is shown, and checked again.
+   */
+  async function check(): Promise<void> {
+    error.value = null;
     const current = await api('GET', '/api/v1/me', MeAnswer);
     if (current.ok) {
       me.value = current.data;
-      waitingCode = code;
       signedInAs.value = current.data.member;
       return;
     }
+    if (current.status !== 401 && current.status !== 403) {
+      error.value = current.message;
+      canRetry.value = true;
+      return;
+    }
+    const code = waitingCode;
+    waitingCode = '';
     await spend(code);
+  }
+
+  /** After a failed check: asked again, the code still unspent. */
+  async function retry(): Promise<void> {
+    canRetry.value = false;
+    await check();
   }
 
   /** Keeps the session this browser has; the link's code stays unused. */
@@ -59,5 +84,5 @@ export function createJoinModel() {
     await spend(code);
   }
 
-  return { error, signedInAs, join, stay, switchTo };
+  return { error, canRetry, signedInAs, join, retry, stay, switchTo };
 }
