@@ -274,13 +274,24 @@ export async function markRepliesSeen(
 }
 
 /**
- * A dead-lettered verdict goes out again, straight to pending: as it was when the rep changed nothing,
- * else corrected and dated now by the workspace's time as a new verdict is (the link's clock
- * correction). Under its own id, unless the workspace holds another item under it (a conflict: then
- * `newId`, and the old entry is removed in the same transaction). An item refused, alone or in a batch
- * refused as a whole, may be stored already from an earlier try whose answer was lost (a proxy's 404 or
- * 413 on the retry): under a new id the workspace stored it twice; as it was, under its own id, it is
- * a `duplicate`, and changed, a `conflict`, a dead letter whose next Resend goes under a new id.
+ * A conflict's reason as dead letters kept it before they were marked (`refused`): the workspace's
+ * words, or ours when it gave none.
+ */
+const CONFLICT_WORDS = new Set([
+  'an item with this id and other content is already stored',
+  t('errConflict'),
+]);
+
+/**
+ * A dead-lettered verdict goes out again, straight to pending, under its own id unless the workspace
+ * holds another item under it (a conflict: then `newId`, and the old entry is removed in the same
+ * transaction). An item in a batch refused as a whole may be stored already from an earlier try whose
+ * answer was lost (a proxy's 404 or 413 on the retry): it goes as it was when the rep changed nothing,
+ * a `duplicate` then (under a new id, or dated anew, the workspace stored it twice), and changed, a
+ * `conflict` if it was stored, a dead letter whose next Resend goes under a new id. Any other goes
+ * corrected and dated now by the workspace's time, as a new verdict is (the link's clock correction):
+ * refused alone, it is not stored, and a date refused (an older workspace's limit on dates ahead) is
+ * put right.
  */
 export async function resendDead(
   db: IDBPDatabase<SameroomDb>,
@@ -295,7 +306,9 @@ export async function resendDead(
   if (entry?.state !== 'dead') throw new RepError(t('errDeadGone'));
   const link = await tx.objectStore('link').get('current');
   const { note: _note, region: _region, ...rest } = entry.item;
-  const sendAs = entry.conflict ? newId : entry.item.id;
+  const refused =
+    entry.refused ?? (entry.problem && CONFLICT_WORDS.has(entry.problem) ? 'conflict' : undefined);
+  const sendAs = refused === 'conflict' ? newId : entry.item.id;
   const note = (fix.note ?? entry.item.note ?? '').trim();
   const region = (fix.region ?? entry.item.region ?? '').trim();
   const verdict = fix.verdict ?? entry.item.verdict;
@@ -304,7 +317,7 @@ export async function resendDead(
     note === (entry.item.note ?? '').trim() &&
     region === (entry.item.region ?? '').trim();
   const candidate =
-    unchanged && sendAs === entry.item.id
+    unchanged && !refused
       ? entry.item
       : {
           ...rest,
@@ -320,7 +333,7 @@ export async function resendDead(
     await tx.done.catch(() => undefined);
     throw new RepError(t('errVerdictStillInvalid', describeIssues(parsed.error).join('; ')));
   }
-  const { conflict: _conflict, ...kept } = entry;
+  const { refused: _refused, ...kept } = entry;
   const next: OutboxEntry = {
     ...kept,
     item: parsed.data,

@@ -106,14 +106,8 @@ async function settle(
       delivered.push(entry);
     } else {
       const problem = result.error ?? (result.status === 'conflict' ? t('errConflict') : t('errRefused'));
-      writes.push(
-        outbox.put({
-          ...entry,
-          state: 'dead',
-          problem,
-          ...(result.status === 'conflict' ? { conflict: true } : {}),
-        }),
-      );
+      const refused = result.status === 'conflict' ? 'conflict' : 'invalid';
+      writes.push(outbox.put({ ...entry, state: 'dead', problem, refused }));
       dead++;
     }
   }

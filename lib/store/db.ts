@@ -46,12 +46,13 @@ export interface OutboxEntry {
   /** Dead: the workspace's reason. Pending: why the last try failed. */
   problem: string | null;
   /**
-   * Dead because the workspace holds another item under this id (`conflict`): the only dead letter whose
-   * Resend needs a new id. Any other (refused alone as invalid, or in a batch refused as a whole) keeps
-   * its id, which the workspace may hold already from a try whose answer was lost: a new id stored it
-   * twice.
+   * Dead by the workspace's answer for this item alone: `conflict` (it holds another item under this
+   * id: the only dead letter whose Resend needs a new id) or `invalid` (not stored: its Resend is dated
+   * anew, as a date the workspace refused may be what was wrong). Absent for an item in a batch refused
+   * as a whole, which the workspace may hold already from a try whose answer was lost: it keeps its id,
+   * and goes as it was when the rep changed nothing (a new id, or a new date, stored it twice).
    */
-  conflict?: true;
+  refused?: 'conflict' | 'invalid';
 }
 
 /** A verdict the workspace accepted, with the replies marketing wrote on it. */

@@ -577,6 +577,32 @@ describe('dead letters', () => {
     expect((await outboxStatus(db)).dead).toEqual([]);
   });
 
+  it('a verdict refused alone is dated anew when resent unchanged: a date refused is put right', async () => {
+    const { db, ws, saved, sync } = await setup();
+    // A workspace from before dates ahead were taken: the rep's clock ran ahead when they clicked.
+    ws.answer((items) =>
+      Response.json({
+        results: items.map((item) => ({ id: item.id, status: 'invalid', error: 'createdAt: in the future' })),
+      }),
+    );
+    await sync();
+    vi.advanceTimersByTime(60_000);
+    await resendDead(db, saved.id, {}, new Date(), '5f0c2a1e-0000-4000-8000-00000000abc4');
+    expect((await db.get('outbox', saved.id))!.item.createdAt).toBe(new Date().toISOString());
+  });
+
+  it('a conflict dead-lettered before conflicts were marked goes under a new id at the first Resend', async () => {
+    const { db, saved } = await setup();
+    const entry = (await db.get('outbox', saved.id))!;
+    await db.put('outbox', {
+      ...entry,
+      state: 'dead',
+      problem: 'an item with this id and other content is already stored',
+    });
+    const newId = '5f0c2a1e-0000-4000-8000-00000000abc5';
+    expect(await resendDead(db, saved.id, {}, new Date(), newId)).toMatchObject({ id: newId });
+  });
+
   it('a verdict stored on a try whose answer was lost, then refused as a whole batch, is stored once after Resend', async () => {
     const { db, ws, saved, sync } = await setup();
     // The workspace stores the batch, and the answer is lost on the way; the retry meets a proxy's 404.
