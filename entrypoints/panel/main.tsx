@@ -87,6 +87,20 @@ const DRAFT_READ_RETRY_MAX_MS = 10_000;
 /** Whether a retry of the unkept drafts is due. */
 let keepRetrying = false;
 
+/**
+ * What saved verdicts sent, to be taken out of the drafts of records this view has left (forgetSent):
+ * asked again at the next connection when the worker went away with the question, as unkept drafts are.
+ */
+const forgets = new Map<string, { note: string; answers: Answer[] }>();
+
+function askForget(key: string): void {
+  const sent = forgets.get(key);
+  if (!sent) return;
+  void ask({ kind: 'forgetSent', leadKey: key, note: sent.note, answers: sent.answers }).then((answer) => {
+    if (!('lost' in answer) && forgets.get(key) === sent) forgets.delete(key);
+  });
+}
+
 /** Kept by the background, in its database: a browser that crashes or closes gives it back. */
 function keepDraft(key: string, draft: Draft): void {
   unkept.set(key, draft);
@@ -324,6 +338,7 @@ function connect(): void {
   connected.onMessage.addListener((message) => pushes.runtime(message as PanelPush));
   // What the last worker took with it: drafts it did not answer for, and the shown lead's kept draft.
   for (const [key, draft] of unkept) keepDraft(key, draft);
+  for (const key of forgets.keys()) askForget(key);
   if (draftKey && draftRead !== draftKey) void readDraft(draftKey);
   else if (draftKey) void rereadDraft(draftKey);
   // The worker stopped (or was updated): what was asked gets an answer, and the view connects again.
@@ -411,7 +426,8 @@ function forgetSent(key: string, text: string, given: Answer[]): void {
     drafts.delete(key);
     const waiting = unkept.get(key);
     if (waiting && draftWasSent(waiting, sent)) unkept.delete(key);
-    void ask({ kind: 'forgetSent', leadKey: key, note: text, answers: given });
+    forgets.set(key, sent);
+    askForget(key);
   } else if (draftKey === key && draftWasSent(shownDraft(), sent)) {
     note.value = '';
     answers.value = {};

@@ -13,7 +13,7 @@ import type { LeadView, Message, SenderInfo } from '../../lib/messages';
 import { leadHistory } from '../../lib/outbox/outbox';
 import type { PanelPush } from '../../lib/panel-port';
 import { openSameroomDb } from '../../lib/store/db';
-import { keptDraft, leadDraftKey } from '../../lib/store/drafts';
+import { keepDraft, keptDraft, leadDraftKey } from '../../lib/store/drafts';
 import { brief } from '../support/examples';
 import { backgroundDeps, OURS } from './background/deps';
 import { LINK } from './outbox/fake-workspace';
@@ -314,6 +314,39 @@ describe('one lead open in two tabs', () => {
     expect(await kept()).toBe('Budget approved. Ask for Jo, the plant manager.');
     expect(b.box().value).toBe('Budget approved. Ask for Jo, the plant manager.');
     expect(await everything()).toContain('Ask for Jo, the plant manager.');
+  });
+  it('takes the sent note out of the lead it left once its worker is back, when the worker went away with the question', async () => {
+    const a = await openTab(1);
+    a.type('Budget approved.');
+    await vi.waitFor(async () => expect(await kept()).toBe('Budget approved.'));
+    const toA = ports.get(1)!.at(-1)!.background;
+    const post = toA.postMessage;
+    const held: PanelPush[] = [];
+    toA.postMessage = (push) => void (push.kind === 'reply' ? held.push(push) : post(push));
+    a.click('good_fit');
+    await vi.waitFor(async () => expect(await saved()).toHaveLength(1));
+    await vi.waitFor(async () => expect(await kept()).toBeUndefined());
+    // The view's write as it left the record, landing after the background forgot the sent draft.
+    await keepDraft(
+      await openSameroomDb(),
+      leadDraftKey(leadKeyOf(LEAD)),
+      { note: 'Budget approved.', answers: {} },
+      new Date(),
+    );
+    panels.leadArrived(1, OTHER, URL_OTHER, 'Salesforce Lightning');
+    panels.shown(1, OTHER, { ok: true, reply: MATCHED });
+    // The worker goes away with the view's question.
+    const fromA = ports.get(1)!.at(-1)!.view;
+    const ask = fromA.postMessage;
+    fromA.postMessage = (message: unknown) =>
+      (message as { kind?: string }).kind === 'forgetSent' ? undefined : ask(message);
+    toA.postMessage = post;
+    for (const push of held.splice(0)) post(push);
+    await switchTabs();
+    expect(await kept()).toBe('Budget approved.');
+    a.restartWorker();
+    // Asked again once connected: the note sent is no draft to be sent again.
+    await vi.waitFor(async () => expect(await kept()).toBeUndefined(), { timeout: 3_000 });
   });
 });
 
