@@ -147,7 +147,23 @@ function sameReplies(a: SentEntry['replies'], b: SentEntry['replies']): boolean 
   return a.length === b.length && (a.length === 0 || JSON.stringify(a) === JSON.stringify(b));
 }
 
-/** Pulls the rep's items changed since the cursor (theirs: `member`'s) and keeps their replies. */
+/**
+ * Whether the outbox's entry is the verdict the workspace holds under its id (the rep's, pulled): the
+ * same judgement, note, region, campaign and answers (its address and date are as the workspace stored
+ * them, which may differ from what was sent).
+ */
+function holds(entry: OutboxEntry, stored: FeedbackItem): boolean {
+  const said = (item: FeedbackItem) =>
+    JSON.stringify([item.verdict, item.note ?? '', item.region ?? '', item.campaignId, item.answers ?? []]);
+  return entry.state !== 'held' && entry.refused !== 'conflict' && said(entry.item) === said(stored);
+}
+
+/**
+ * Pulls the rep's items changed since the cursor (theirs: `member`'s) and keeps their replies. An item
+ * still in the outbox that the workspace turns out to hold (stored by a try whose answer was lost, then
+ * dead-lettered when the retry was refused as a whole, or waiting to be sent again) is sent: it leaves
+ * the outbox, rather than stay "not accepted" until a Resend.
+ */
 async function pullReplies(
   db: IDBPDatabase<SameroomDb>,
   client: WorkspaceClient,
@@ -158,16 +174,23 @@ async function pullReplies(
   let cursor = state.cursor;
   for (let page = 0; page < MAX_REPLY_PAGES; page++) {
     const answer = await client.myFeedbackSince(cursor);
-    const tx = db.transaction('sent', 'readwrite');
-    const known = await Promise.all(answer.items.map((record) => tx.store.get(record.id)));
+    const tx = db.transaction(['sent', 'outbox'], 'readwrite', { durability: 'strict' });
+    const sent = tx.objectStore('sent');
+    const outbox = tx.objectStore('outbox');
+    const [known, waiting] = await Promise.all([
+      Promise.all(answer.items.map((record) => sent.get(record.id))),
+      Promise.all(answer.items.map((record) => outbox.get(record.id))),
+    ]);
     const writes: Array<Promise<unknown>> = [];
     for (const [index, record] of answer.items.entries()) {
       const { rep: _rep, replies, updatedAt: _updatedAt, ...item } = record;
       const before = known[index];
+      const queued = waiting[index];
+      if (queued && holds(queued, item)) writes.push(outbox.delete(record.id));
       // Most of a page is often items this run just sent, with no replies yet: nothing to write.
       if (before && sameReplies(before.replies, replies)) continue;
       writes.push(
-        tx.store.put(
+        sent.put(
           withUnseenMark(
             before
               ? { ...before, replies }

@@ -623,6 +623,36 @@ describe('dead letters', () => {
     expect(await db.count('outbox')).toBe(0);
   });
 
+  it('a dead letter the workspace turns out to hold (its first try stored, the answer lost) leaves the outbox as sent when replies are pulled', async () => {
+    const { db, ws, saved, sync } = await setup();
+    ws.answer((items) => {
+      ws.respond(items);
+      return new TypeError('Failed to fetch');
+    });
+    await sync();
+    ws.answer(errorResponse(404, 'not_found'));
+    expect((await sync({ force: true })).dead).toBe(1);
+    const stored = (await db.get('outbox', saved.id))!.item;
+    // The pull of the rep's items finds it stored (its address as the workspace keeps it).
+    ws.setRecords([
+      {
+        ...stored,
+        lead: {
+          ...stored.lead,
+          url: 'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2cEAB/view',
+        },
+        rep: { id: LINK.member.id, name: 'Ana Ruiz' },
+        replies: [],
+        updatedAt: stored.createdAt,
+      },
+    ]);
+    await sync({ force: true });
+    expect(await db.count('outbox')).toBe(0);
+    expect((await db.get('sent', saved.id))?.item.id).toBe(saved.id);
+    expect((await outboxStatus(db)).dead).toEqual([]);
+    expect([...ws.stored.keys()]).toEqual([saved.id]);
+  });
+
   it('a refused verdict the rep changed, which the workspace had stored, is a conflict; its next Resend goes under a new id', async () => {
     const { db, ws, saved, sync } = await setup();
     ws.answer((items) => {
