@@ -14,6 +14,8 @@ const WIDTH = { min: 260, max: 640, default: 340, folded: 48 } as const;
 /** After a navigation the CRM may still be rendering the record: re-read it on changes for this long. */
 const RENDER_WAIT_MS = 5_000;
 const RENDER_DEBOUNCE_MS = 200;
+/** A view mounted while the page parses loads after its DOMContentLoaded, or this long after, at the latest. */
+const VIEW_LOAD_LATEST_MS = 300;
 /** The panel removed again within this long of being put back is put back later (keepAttached). */
 const PUT_BACK_QUIET_MS = 1_000;
 const PUT_BACK_FIRST_WAIT_MS = 100;
@@ -261,10 +263,16 @@ export class FrameHost {
     // the extension's processes) took the cores while the page ran its biggest task of the load, which
     // on a busy page became a long task (>50 ms) one load in three, where a blank frame made none. On
     // a single-page CRM the record renders well after that; on a page served whole, the brief comes
-    // tens of ms later, within the 500 ms budget (bench: first lead page after browser start).
+    // tens of ms later, within the 500 ms budget (bench: first lead page after browser start). A page
+    // whose HTML streams in slowly does not hold the view longer than VIEW_LOAD_LATEST_MS.
     const src = browser.runtime.getURL('/panel.html');
-    if (document.readyState === 'loading') void domParsed().then(() => setTimeout(() => (frame.src = src)));
-    else frame.src = src;
+    if (document.readyState === 'loading') {
+      const load = () => {
+        if (!frame.hasAttribute('src')) frame.src = src;
+      };
+      void domParsed().then(() => setTimeout(load));
+      setTimeout(load, VIEW_LOAD_LATEST_MS);
+    } else frame.src = src;
     frame.title = 'Sameroom';
     // "Report this page" copies its outline from inside the frame.
     frame.allow = 'clipboard-write';

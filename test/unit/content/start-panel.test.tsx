@@ -302,6 +302,19 @@ describe('the frame starts loading with the page (issue 11)', () => {
     }
   });
 
+  it('loads the view 300 ms after mounting at the latest, on a page whose HTML streams in slowly', async () => {
+    Object.defineProperty(document, 'readyState', { configurable: true, get: () => 'loading' });
+    try {
+      void startPanel(ctx, enabledAdapters);
+      await vi.waitFor(() => expect(frame()).not.toBeNull());
+      expect(frame()!.getAttribute('src')).toBeNull();
+      await vi.waitFor(() => expect(new URL(frame()!.src).pathname).toBe('/panel.html'), { timeout: 1_000 });
+    } finally {
+      delete (document as { readyState?: unknown }).readyState;
+      document.dispatchEvent(new Event('DOMContentLoaded'));
+    }
+  });
+
   it('waits for the parser to make the body when it starts before there is one', async () => {
     const page = document.implementation.createHTMLDocument('');
     page.body.remove();
