@@ -279,16 +279,16 @@ export class PanelSessions {
     return { lead: session.lead, view: session.view };
   }
 
-  /** A lead's draft, to every view but `from` (the record open in other tabs). */
-  private pushDraft(leadKey: string, draft: Draft, from: ViewPort): void {
-    const pushed: PanelPush = { kind: 'draft', leadKey, draft };
+  /** A lead's draft (null: none kept), to every view but `from` (the record open in other tabs). */
+  private pushDraft(leadKey: string, draft: Draft | null, from: ViewPort): void {
+    const pushed: PanelPush = { kind: 'draft', leadKey, draft: draft ?? { note: '', answers: {} } };
     for (const other of this.sessions.values()) this.push(other, pushed, from);
   }
 
   /** The lead's draft as kept now, pushed to every view but `from`. */
   private async showDraftElsewhere(leadKey: string, from: ViewPort): Promise<void> {
     const kept = await this.deps.ask({ type: 'draft', key: leadDraftKey(leadKey) }).catch(() => null);
-    if (kept?.ok) this.pushDraft(leadKey, (kept.reply as Draft | null) ?? { note: '', answers: {} }, from);
+    if (kept?.ok) this.pushDraft(leadKey, kept.reply as Draft | null, from);
   }
 
   private async answer(tabId: number, from: ViewPort, ask: PanelAsk): Promise<Envelope<unknown>> {
@@ -326,8 +326,7 @@ export class PanelSessions {
           answers: ask.answers,
         });
         // The record open in other tabs: their views show what is kept now.
-        if (kept.ok)
-          this.pushDraft(ask.leadKey, (kept.reply as Draft | null) ?? { note: '', answers: {} }, from);
+        if (kept.ok) this.pushDraft(ask.leadKey, kept.reply as Draft | null, from);
         return kept;
       }
       // Only the tab's own lead: a view marks what it showed, never another record's replies.

@@ -35,6 +35,22 @@ async function setup(options: { held?: boolean } = {}) {
   return { db, ws, saved, sync };
 }
 
+/**
+ * A verdict the workspace stored on its first try, whose answer was lost on the way; the retry met a
+ * proxy's 404 for the whole batch, and the verdict became a dead letter.
+ */
+async function deadAfterLostAnswer() {
+  const setUp = await setup();
+  setUp.ws.answer((items) => {
+    setUp.ws.respond(items);
+    return new TypeError('Failed to fetch');
+  });
+  expect((await setUp.sync()).sent).toBe(0);
+  setUp.ws.answer(errorResponse(404, 'not_found'));
+  expect((await setUp.sync({ force: true })).dead).toBe(1);
+  return setUp;
+}
+
 describe('saving a verdict', () => {
   it('keeps exactly what will be sent: the id made at the click, the preset region, the record URL without its query', async () => {
     const { db, saved } = await setup({ held: true });
@@ -604,15 +620,7 @@ describe('dead letters', () => {
   });
 
   it('a verdict stored on a try whose answer was lost, then refused as a whole batch, is stored once after Resend', async () => {
-    const { db, ws, saved, sync } = await setup();
-    // The workspace stores the batch, and the answer is lost on the way; the retry meets a proxy's 404.
-    ws.answer((items) => {
-      ws.respond(items);
-      return new TypeError('Failed to fetch');
-    });
-    expect((await sync()).sent).toBe(0);
-    ws.answer(errorResponse(404, 'not_found'));
-    expect((await sync({ force: true })).dead).toBe(1);
+    const { db, ws, saved, sync } = await deadAfterLostAnswer();
     const [dead] = (await outboxStatus(db)).dead;
     expect(dead!.id).toBe(saved.id);
 
@@ -624,14 +632,7 @@ describe('dead letters', () => {
   });
 
   it('a dead letter the workspace turns out to hold (its first try stored, the answer lost) leaves the outbox as sent when replies are pulled', async () => {
-    const { db, ws, saved, sync } = await setup();
-    ws.answer((items) => {
-      ws.respond(items);
-      return new TypeError('Failed to fetch');
-    });
-    await sync();
-    ws.answer(errorResponse(404, 'not_found'));
-    expect((await sync({ force: true })).dead).toBe(1);
+    const { db, ws, saved, sync } = await deadAfterLostAnswer();
     const stored = (await db.get('outbox', saved.id))!.item;
     // The pull of the rep's items finds it stored (its address as the workspace keeps it).
     ws.setRecords([
@@ -654,14 +655,7 @@ describe('dead letters', () => {
   });
 
   it('a refused verdict the rep changed, which the workspace had stored, is a conflict; its next Resend goes under a new id', async () => {
-    const { db, ws, saved, sync } = await setup();
-    ws.answer((items) => {
-      ws.respond(items);
-      return new TypeError('Failed to fetch');
-    });
-    await sync();
-    ws.answer(errorResponse(404, 'not_found'));
-    await sync({ force: true });
+    const { db, ws, saved, sync } = await deadAfterLostAnswer();
     await resendDead(db, saved.id, { note: 'Changed' }, new Date(), '5f0c2a1e-0000-4000-8000-00000000abc2');
     expect((await sync()).dead).toBe(1);
     const [conflict] = (await outboxStatus(db)).dead;
