@@ -175,11 +175,23 @@ function Scroll(props: { children: ComponentChildren }) {
   return <div class="sr-panel__body">{props.children}</div>;
 }
 
-/** Digits 1–8 click the verdict buttons while focus is in the panel, but not while typing a note. */
+/**
+ * Digits 1–8 click the verdict buttons while focus is in the panel, but not while typing a note. A key
+ * held down gives one verdict: its repeats (about 30 a second) are not clicks, neither of a digit nor of
+ * Enter or Space on a focused verdict button, or each repeat after "Saved" sent the verdict again.
+ */
 function onPanelKey(event: KeyboardEvent): void {
-  if (!/^[1-8]$/.test(event.key) || event.altKey || event.ctrlKey || event.metaKey) return;
   const target = event.target as HTMLElement | null;
+  if (event.repeat && target?.closest('[data-verdict-key]') && /^(Enter| )$/.test(event.key)) {
+    event.preventDefault();
+    return;
+  }
+  if (!/^[1-8]$/.test(event.key) || event.altKey || event.ctrlKey || event.metaKey) return;
   if (target && /^(TEXTAREA|INPUT|SELECT)$/.test(target.tagName)) return;
+  if (event.repeat) {
+    event.preventDefault();
+    return;
+  }
   const panel = event.currentTarget as HTMLElement;
   const button = panel.querySelector<HTMLButtonElement>(`[data-verdict-key="${event.key}"]`);
   if (!button || button.disabled) return;

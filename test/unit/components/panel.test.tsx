@@ -276,6 +276,31 @@ describe('the panel', () => {
       expect(props.onVerdict).toHaveBeenCalledTimes(1);
     });
 
+    it('a digit or Enter held down gives one verdict, not one per repeat', async () => {
+      const { container, props } = mount(matched());
+      const aside = container.querySelector('aside')!;
+      aside.dispatchEvent(new KeyboardEvent('keydown', { key: '3', bubbles: true }));
+      expect(props.onVerdict).toHaveBeenCalledTimes(1);
+      props.history.value = [entry({ verdict: 'tire_kicker' })];
+      props.sending.value = { kind: 'saved', id: 'e1' };
+      await tick();
+      for (let n = 0; n < 5; n++)
+        aside.dispatchEvent(new KeyboardEvent('keydown', { key: '3', repeat: true, bubbles: true }));
+      expect(props.onVerdict).toHaveBeenCalledTimes(1);
+      // Enter's repeats on the focused button: their default (a click) is prevented.
+      const held = new KeyboardEvent('keydown', {
+        key: 'Enter',
+        repeat: true,
+        bubbles: true,
+        cancelable: true,
+      });
+      buttons(container)[2]!.dispatchEvent(held);
+      expect(held.defaultPrevented).toBe(true);
+      const first = new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true });
+      buttons(container)[2]!.dispatchEvent(first);
+      expect(first.defaultPrevented).toBe(false);
+    });
+
     it('keeps the keyboard focus on the verdict pressed while it saves, and on it again after Undo', async () => {
       const { container, props } = mount(matched());
       const tireKicker = buttons(container)[2]!;
