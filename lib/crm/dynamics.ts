@@ -13,6 +13,18 @@ import type { CrmAdapter, RecordRef } from './types';
 const HOST =
   /^[a-z0-9-]+\.(?:crm\d*\.dynamics\.com(?:\.mcas\.ms)?|crm\.microsoftdynamics\.us|crm\.appsplatform\.us|crm\.dynamics\.cn)$/;
 const ENTITIES: Record<string, ObjectType> = { lead: 'lead', contact: 'contact', opportunity: 'deal' };
+/**
+ * Older "Send a link" addresses name the table by its type code (etc=) instead: the system tables'
+ * codes are fixed (lead 4, contact 2, opportunity 3; only custom tables' codes differ between
+ * organisations: Microsoft's "Open forms, views, dialogs, and reports with a URL").
+ */
+const TYPE_CODES: Record<string, string> = { '4': 'lead', '2': 'contact', '3': 'opportunity' };
+/**
+ * main.aspx, at the root or under an app's own address: /Apps/<URL suffix>/ or
+ * /Apps/uniquename/<unique name>/ (Power Apps' "App URL suffix"; public Dynamics tools link
+ * /Apps/uniquename/<name>/main.aspx?pagetype=…). Kept in the address, so a link opens in that app.
+ */
+const PAGE = /^((?:\/apps\/(?:uniquename\/)?[A-Za-z0-9_-]+)?)\/main\.aspx$/i;
 // Ids come bare, in braces, URL-encoded (%7B…%7D, microsoft/EasyRepro Api/Pages/Entity.cs) and in
 // either case.
 const GUID = /^\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$/i;
@@ -80,7 +92,7 @@ export const dynamics: CrmAdapter = {
   id: 'dynamics',
   crm: 'dynamics',
   label: 'Dynamics 365',
-  version: '2',
+  version: '3',
   objectTypes: ['lead', 'contact', 'deal'],
   matches: [
     'https://*.dynamics.com/*',
@@ -91,15 +103,17 @@ export const dynamics: CrmAdapter = {
   ],
 
   recognise(url: URL): RecordRef | null {
-    if (!HOST.test(url.hostname) || url.pathname.toLowerCase() !== '/main.aspx') return null;
+    if (!HOST.test(url.hostname) || !PAGE.test(url.pathname)) return null;
     const params = recordParams(url);
-    const objectType = ENTITIES[params.get('etn')?.toLowerCase() ?? ''];
+    const table = params.get('etn')?.toLowerCase() ?? TYPE_CODES[params.get('etc') ?? ''] ?? '';
+    const objectType = ENTITIES[table];
     const id = params.get('id')?.trim().match(GUID)?.[1];
     if (params.get('pagetype')?.toLowerCase() !== 'entityrecord' || !objectType || !id) return null;
     return { objectType, recordId: id.toLowerCase() };
   },
 
-  /** main.aspx?appid=…&pagetype=entityrecord&etn=…&id=…: the record, in the app it was seen in. */
+  /** main.aspx?appid=…&pagetype=entityrecord&etn=…&id=…: the record, in the app it was seen in (by
+   * its id, or by the app's own address before main.aspx). */
   address(url: URL, record: RecordRef): string {
     const appId = recordParams(url).get('appid')?.match(GUID)?.[1];
     const entity = Object.keys(ENTITIES).find((name) => ENTITIES[name] === record.objectType) ?? 'lead';
@@ -109,7 +123,7 @@ export const dynamics: CrmAdapter = {
       etn: entity,
       id: record.recordId,
     });
-    return `${url.origin}/main.aspx?${params}`;
+    return `${url.origin}${url.pathname.match(PAGE)?.[1] ?? ''}/main.aspx?${params}`;
   },
 
   readSignals(doc: Document): Signals {

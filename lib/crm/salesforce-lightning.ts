@@ -11,9 +11,16 @@ const OBJECTS: Record<string, { objectType: ObjectType; prefix: string }> = {
   Opportunity: { objectType: 'deal', prefix: '006' },
 };
 
-// /lightning/r/<Object>/<id>/view, also /lightning/r/<Object>/<id>/related/<list>/view
+// /lightning/r/<Object>/<id>/view, also /lightning/r/<Object>/<id>/related/<list>/view, and either
+// inside an app: /lightning/app/<app>/r/… (Lightning serves a record navigated to from within an app
+// there, the app named by its durable id 06m… or its developer name: Salesforce's page reference
+// docs, "App" type, /lightning/app/{appTarget}{…pageRef}; a public Lightning page recorder's route
+// table lists both addresses).
 const RECORD_PATH =
-  /^\/lightning\/r\/([A-Za-z]+)\/([A-Za-z0-9]{15,18})\/(?:view|related\/[A-Za-z0-9_]+\/view)\/?$/;
+  /^\/lightning\/(?:app\/[A-Za-z0-9_]+\/)?r\/([A-Za-z]+)\/([A-Za-z0-9]{15,18})\/(?:view|related\/[A-Za-z0-9_]+\/view)\/?$/;
+// The short address Lightning goes to after a record is saved names no object, only the id
+// (/lightning/r/<id>/view; the same recorder, and links in saved Lightning pages): its prefix says which.
+const SHORT_PATH = /^\/lightning\/(?:app\/[A-Za-z0-9_]+\/)?r\/([A-Za-z0-9]{15,18})\/view\/?$/;
 // The older Lightning address /one/one.app#/sObject/<id>/view names no object: the id's prefix does
 // (Salesforce Inspector Reloaded, addon/popup.js).
 const ONE_APP_HASH = /^#\/sObject\/([A-Za-z0-9]{15,18})(?:\/view)?\/?(?:\?.*)?$/;
@@ -66,7 +73,7 @@ export const salesforceLightning: CrmAdapter = {
   id: 'salesforce-lightning',
   crm: 'salesforce',
   label: 'Salesforce Lightning',
-  version: '2',
+  version: '3',
   objectTypes: ['lead', 'contact', 'deal'],
   // Where Lightning records live: commercial, Government Cloud (.mil), Hyperforce China, and behind
   // Microsoft Defender for Cloud Apps (Salesforce Inspector Reloaded addon/manifest.json and
@@ -81,11 +88,14 @@ export const salesforceLightning: CrmAdapter = {
   ],
 
   recognise(url: URL): RecordRef | null {
-    if (url.pathname === '/one/one.app') {
-      const recordId = toSalesforceId18(url.hash.match(ONE_APP_HASH)?.[1] ?? '');
+    const byPrefix = (id: string | undefined): RecordRef | null => {
+      const recordId = toSalesforceId18(id ?? '');
       const object = Object.values(OBJECTS).find((candidate) => recordId?.startsWith(candidate.prefix));
       return recordId && object ? { objectType: object.objectType, recordId } : null;
-    }
+    };
+    if (url.pathname === '/one/one.app') return byPrefix(url.hash.match(ONE_APP_HASH)?.[1]);
+    const short = url.pathname.match(SHORT_PATH);
+    if (short) return byPrefix(short[1]);
     const match = url.pathname.match(RECORD_PATH);
     const object = match?.[1] ? OBJECTS[match[1]] : undefined;
     const recordId = match?.[2] ? toSalesforceId18(match[2]) : null;
@@ -93,7 +103,8 @@ export const salesforceLightning: CrmAdapter = {
     return { objectType: object.objectType, recordId };
   },
 
-  /** /lightning/r/<Object>/<id>/view, also for a one.app#/sObject/<id> page or a related list. */
+  /** /lightning/r/<Object>/<id>/view, also for a one.app#/sObject/<id> page, a short or app-scoped
+   * address, or a related list. */
   address(url: URL, record: RecordRef): string {
     const objectName = objectNameOf(record.objectType);
     return `${url.origin}/lightning/r/${objectName}/${record.recordId}/view`;

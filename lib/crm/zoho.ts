@@ -12,11 +12,15 @@ const MODULES: Record<string, ObjectType> = {
 };
 /**
  * /crm/org<n>/tab/<Module>/<id>, or /crm/tab/<Module>/<id> without the org segment (the same
- * repository builds both); inside Zoho One the same path follows /zohoone/<org>/home/cxapp/ (or
- * cxapp-spaces/<space>/).
+ * repository builds both), or with the organisation's portal name in its place (sandboxes, and
+ * organisations that chose one: public integration code links crmsandbox.zoho.com/crm/<portal>/tab/
+ * Leads/<id> and crm.zoho.eu/crm/<portal>/tab/…). Inside Zoho One the same path follows
+ * /zohoone/<org>/home/cxapp/ (or cxapp-spaces/<space>/); inside Zoho CRM Plus it follows
+ * /<portal>/index.do/cxapp/ (crmplus.zoho.com/<portal>/index.do/cxapp/crm/org<n>/tab/Potentials/<id>,
+ * in public code linking deals and leads there).
  */
 const RECORD =
-  /^(?:\/zohoone\/[A-Za-z0-9_-]+\/home\/cxapp(?:-spaces\/[A-Za-z0-9_-]+)?)?\/crm\/(?:org\d+\/)?tab\/(Leads|Contacts|Deals|Potentials)\/(\d{6,25})\/?$/;
+  /^(?:\/zohoone\/[A-Za-z0-9_-]+\/home\/cxapp(?:-spaces\/[A-Za-z0-9_-]+)?|\/[A-Za-z0-9_-]+\/index\.do\/cxapp)?\/crm\/(?:[A-Za-z0-9_-]+\/)?tab\/(Leads|Contacts|Deals|Potentials)\/(\d{6,25})\/?$/;
 
 // The detail view marks each field's label with data-zcqa="dtVw_lbl_<COLUMN>" (the field's column
 // name, which an admin renaming the label does not change), inside a .cxDvBcInfoFormRow that holds
@@ -42,11 +46,12 @@ export const zoho: CrmAdapter = {
   id: 'zoho',
   crm: 'zoho',
   label: 'Zoho CRM',
-  version: '2',
+  version: '3',
   objectTypes: ['lead', 'contact', 'deal'],
   // Every data centre and its sandbox (better-hotkeys-for-zoho-crm public/manifest.json), and Zoho One;
   // the later centres in Canada, Saudi Arabia and the UK, whose CRM web hosts public integration code
-  // uses and measured (docs/crm-support.md): not zoho.ca but zohocloud.ca for Canada.
+  // uses and measured (docs/crm-support.md): not zoho.ca but zohocloud.ca for Canada. Zoho One and
+  // Zoho CRM Plus where public links show them (one.zoho.eu and .in; crmplus.zoho.com, .eu and .in).
   matches: [
     'https://crm.zoho.com/*',
     'https://crm.zoho.eu/*',
@@ -65,6 +70,11 @@ export const zoho: CrmAdapter = {
     'https://crmsandbox.zoho.jp/*',
     'https://crmsandbox.zoho.com.cn/*',
     'https://one.zoho.com/*',
+    'https://one.zoho.eu/*',
+    'https://one.zoho.in/*',
+    'https://crmplus.zoho.com/*',
+    'https://crmplus.zoho.eu/*',
+    'https://crmplus.zoho.in/*',
   ],
 
   recognise(url: URL): RecordRef | null {

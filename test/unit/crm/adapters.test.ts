@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { MatchPattern } from 'wxt/utils/match-patterns';
-import { ADAPTERS, adapterFor, CRM_MATCHES, detectLead, detectWith } from '../../../lib/crm';
+import { ADAPTERS, adapterFor, CRM_MATCHES, detectLead, detectWith, recordAddress } from '../../../lib/crm';
 import { loadFixtures, parseFixture } from '../../support/fixtures';
 
 const fixtures = loadFixtures();
@@ -234,6 +234,104 @@ describe('record URLs that are not records', () => {
   ])('recognises a Dynamics record with %s, as the same lead', (_, query) => {
     const lead = detectLead(`https://contoso.crm4.dynamics.com/main.aspx?${query}`, doc);
     expect(lead).toMatchObject({ objectType: 'lead', recordId: '7c2b1a0f-3e4d-4c5b-8a69-0f1e2d3c4b5a' });
+  });
+
+  it.each([
+    [
+      'a Salesforce lead opened from within an app (/lightning/app/<app>/r/…)',
+      'https://acme.lightning.force.com/lightning/app/06m5g000003LaxBAAS/r/Lead/00Q5g00000A1b2cEAB/view',
+      { crm: 'salesforce', objectType: 'lead', recordId: '00Q5g00000A1b2cEAB' },
+    ],
+    [
+      'a Salesforce app named by its developer name',
+      'https://acme.lightning.force.com/lightning/app/standard__LightningSales/r/Opportunity/0065g00000Ab3DeAAJ/view',
+      { crm: 'salesforce', objectType: 'deal', recordId: '0065g00000Ab3DeAAJ' },
+    ],
+    [
+      'the short Salesforce address Lightning goes to after Save (/lightning/r/<id>/view)',
+      'https://acme.lightning.force.com/lightning/r/00Q5g00000A1b2c/view',
+      { crm: 'salesforce', objectType: 'lead', recordId: '00Q5g00000A1b2cEAB' },
+    ],
+    [
+      'a Zoho sandbox record under the organisation’s portal name',
+      'https://crmsandbox.zoho.com/crm/zohoplayground/tab/Leads/4876876000001234567',
+      { crm: 'zoho', objectType: 'lead', recordId: '4876876000001234567' },
+    ],
+    [
+      'a Zoho CRM Plus deal',
+      'https://crmplus.zoho.com/acme/index.do/cxapp/crm/org908687475/tab/Potentials/4876876000001234567',
+      { crm: 'zoho', objectType: 'deal', recordId: '4876876000001234567' },
+    ],
+    [
+      'a Zoho CRM Plus lead under a portal name, in the EU',
+      'https://crmplus.zoho.eu/acme/index.do/cxapp/crm/acmecrm/tab/Leads/4876876000001234567',
+      { crm: 'zoho', objectType: 'lead', recordId: '4876876000001234567' },
+    ],
+    [
+      'a Zoho One contact in India',
+      'https://one.zoho.in/zohoone/acme/home/cxapp/crm/org60068319712/tab/Contacts/4876876000001234567',
+      { crm: 'zoho', objectType: 'contact', recordId: '4876876000001234567' },
+    ],
+    [
+      'a Dynamics record under an app’s URL suffix',
+      'https://contoso.crm4.dynamics.com/Apps/SalesHub/main.aspx?pagetype=entityrecord&etn=lead&id=7c2b1a0f-3e4d-4c5b-8a69-0f1e2d3c4b5a',
+      { crm: 'dynamics', objectType: 'lead', recordId: '7c2b1a0f-3e4d-4c5b-8a69-0f1e2d3c4b5a' },
+    ],
+    [
+      'a Dynamics record under an app’s unique name',
+      'https://contoso.crm4.dynamics.com/apps/uniquename/contoso_sales/main.aspx?etn=opportunity&id=7c2b1a0f-3e4d-4c5b-8a69-0f1e2d3c4b5a&pagetype=entityrecord',
+      { crm: 'dynamics', objectType: 'deal', recordId: '7c2b1a0f-3e4d-4c5b-8a69-0f1e2d3c4b5a' },
+    ],
+    [
+      'an older Dynamics "Send a link" address naming the table by its type code',
+      'https://contoso.crm4.dynamics.com/main.aspx?etc=2&id=%7b7C2B1A0F-3E4D-4C5B-8A69-0F1E2D3C4B5A%7d&pagetype=entityrecord',
+      { crm: 'dynamics', objectType: 'contact', recordId: '7c2b1a0f-3e4d-4c5b-8a69-0f1e2d3c4b5a' },
+    ],
+  ])('recognises %s', (_, url, record) => {
+    expect(detectLead(url, doc)).toMatchObject(record);
+    expect(CRM_MATCHES.some((match) => new MatchPattern(match).includes(url))).toBe(true);
+  });
+
+  it.each([
+    [
+      'a short Salesforce address of an Account',
+      'https://acme.lightning.force.com/lightning/r/0015g00000Ab3DeAAJ/view',
+    ],
+    [
+      'a short Salesforce address whose id fails its checksum',
+      'https://acme.lightning.force.com/lightning/r/00Q5g00000A1b2cAAA/view',
+    ],
+    [
+      'a Salesforce app’s home, no record',
+      'https://acme.lightning.force.com/lightning/app/06m5g000003LaxBAAS',
+    ],
+    [
+      'a Dynamics record whose type code is a custom table’s',
+      'https://contoso.crm4.dynamics.com/main.aspx?etc=10012&id=7c2b1a0f-3e4d-4c5b-8a69-0f1e2d3c4b5a&pagetype=entityrecord',
+    ],
+    [
+      'a Dynamics app page that is not main.aspx',
+      'https://contoso.crm4.dynamics.com/Apps/SalesHub/other.aspx?pagetype=entityrecord&etn=lead&id=7c2b1a0f-3e4d-4c5b-8a69-0f1e2d3c4b5a',
+    ],
+    [
+      'a Zoho CRM Plus page outside CRM',
+      'https://crmplus.zoho.com/acme/index.do/cxapp/projects/acme#taskdetail/4030270000030/4030270000037',
+    ],
+  ])('takes no %s', (_, url) => {
+    expect(detectLead(url, doc)).toBeNull();
+  });
+
+  it('keeps a Dynamics app’s own address, and an app-scoped Salesforce record’s plain one, as the lead’s address', () => {
+    const dynamics = recordAddress(
+      'https://contoso.crm4.dynamics.com/Apps/uniquename/contoso_sales/main.aspx?etn=lead&id=7c2b1a0f-3e4d-4c5b-8a69-0f1e2d3c4b5a&pagetype=entityrecord&navbar=off',
+    );
+    expect(dynamics).toBe(
+      'https://contoso.crm4.dynamics.com/Apps/uniquename/contoso_sales/main.aspx?pagetype=entityrecord&etn=lead&id=7c2b1a0f-3e4d-4c5b-8a69-0f1e2d3c4b5a',
+    );
+    const salesforce = recordAddress(
+      'https://acme.lightning.force.com/lightning/app/06m5g000003LaxBAAS/r/00Q5g00000A1b2cEAB/view',
+    );
+    expect(salesforce).toBe('https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2cEAB/view');
   });
 
   it.each([

@@ -63,7 +63,7 @@ describe('the page report', () => {
   it('names the adapter and its version, the record and the signals it read (names only)', () => {
     const fixture = fixtures.find((f) => f.adapterId === 'salesforce-lightning' && f.name === 'lead')!;
     const report = pageReport(fixture.url, parseFixture(fixture.html))!;
-    expect(report).toContain('adapter: salesforce-lightning 2 — Salesforce Lightning');
+    expect(report).toContain('adapter: salesforce-lightning 3 — Salesforce Lightning');
     expect(report).toContain('record: lead');
     expect(report).toContain('signals read: leadSource, utmSource, utmMedium, utmCampaign, region');
     expect(report).toContain('page: https://acme.lightning.force.com/lightning/r/Lead/<id>/view');
