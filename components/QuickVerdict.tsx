@@ -90,7 +90,9 @@ export function QuickVerdict(props: {
   );
   const submit = async (event: Event) => {
     event.preventDefault();
-    if (!campaignId.value) {
+    // A campaign chosen before and hidden by a search since is not sent to unseen: the rep who searched
+    // meant another one, and the list shows none chosen.
+    if (!campaignId.value || !shown.some((choice) => choice.id === campaignId.value)) {
       problem.value = t('quickPickCampaign');
       return;
     }

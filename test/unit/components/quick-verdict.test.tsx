@@ -188,3 +188,52 @@ describe("the popup's verdict form, its storage full", () => {
     );
   });
 });
+
+describe("the popup's verdict form, searched", () => {
+  it('does not send to a campaign the search hides: the rep is asked to choose one', async () => {
+    const container = document.createElement('div');
+    const onSend = vi.fn(async (_: QuickVerdictInput) => null);
+    render(
+      <QuickVerdict
+        campaigns={{
+          linked: true,
+          choices: [
+            { id: 'c1', name: 'Hannover Messe', channel: 'Trade show', status: 'active' },
+            { id: 'c2', name: 'Spring webinar', channel: 'Webinar', status: 'active' },
+          ],
+          setup: { regions: [], region: null },
+          fetchedAt: null,
+        }}
+        onSend={onSend}
+        kept={{
+          note: '',
+          answers: {},
+          quick: { campaignId: 'c1', leadLink: '', verdict: 'good_fit', region: '' },
+        }}
+      />,
+      container,
+    );
+    const type = (input: HTMLInputElement, value: string) => {
+      input.value = value;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    };
+    type(container.querySelector<HTMLInputElement>('input[type="search"]')!, 'webinar');
+    type(container.querySelector<HTMLInputElement>('input[inputmode="url"]')!, 'https://acme.example/lead/2');
+    await Promise.resolve();
+    container.querySelector('form')!.dispatchEvent(new Event('submit', { cancelable: true }));
+    await vi.waitFor(() =>
+      expect(container.querySelector('[role="alert"]')?.textContent).toBe(
+        'Choose the campaign this lead came from.',
+      ),
+    );
+    expect(onSend).not.toHaveBeenCalled();
+    // Chosen in the list, it goes.
+    const campaign = container.querySelector('select')!;
+    campaign.value = 'c2';
+    campaign.dispatchEvent(new Event('change', { bubbles: true }));
+    container.querySelector('form')!.dispatchEvent(new Event('submit', { cancelable: true }));
+    await vi.waitFor(() =>
+      expect(onSend).toHaveBeenCalledWith(expect.objectContaining({ campaignId: 'c2' })),
+    );
+  });
+});
