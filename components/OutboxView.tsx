@@ -1,4 +1,5 @@
-import { useSignal } from '@preact/signals';
+import { useSignal, useSignalEffect } from '@preact/signals';
+import { useRef } from 'preact/hooks';
 import { objectTypeLabel, t, verdictLabel } from '../lib/i18n';
 import { formatClock } from '../lib/i18n/formats';
 import type { DeadLetter, OutboxStatus, VerdictSetup } from '../lib/messages';
@@ -11,18 +12,34 @@ export interface DeadLetterFix {
   region: string;
 }
 
-/** A verdict the workspace refused: the reason, and a form to fix it and resend, or discard it. */
+/**
+ * A verdict the workspace refused: the reason, and a form to fix it and resend, or discard it. The fix
+ * is kept as it is written (the popup closes at any click outside it), and opens as it was left.
+ */
 function DeadLetterItem(props: {
   entry: DeadLetter;
   regions: string[];
   onResend: (id: string, fix: DeadLetterFix) => Promise<string | null>;
   onDiscard: (id: string) => void;
+  onKeep?: (id: string, fix: DeadLetterFix) => Promise<string | null>;
 }) {
   const { entry } = props;
-  const verdict = useSignal<Verdict>(entry.verdict);
-  const note = useSignal(entry.note ?? '');
-  const region = useSignal(entry.region ?? '');
+  const verdict = useSignal<Verdict>(entry.kept?.verdict ?? entry.verdict);
+  const note = useSignal(entry.kept?.note ?? entry.note ?? '');
+  const region = useSignal(entry.kept?.region ?? entry.region ?? '');
   const problem = useSignal<string | null>(null);
+  const notKept = useSignal<string | null>(null);
+  const handed = useRef(JSON.stringify([verdict.peek(), note.peek(), region.peek()]));
+  useSignalEffect(() => {
+    const fix = { verdict: verdict.value, note: note.value, region: region.value };
+    const text = JSON.stringify([fix.verdict, fix.note, fix.region]);
+    if (text === handed.current || !props.onKeep) return;
+    handed.current = text;
+    void props.onKeep(entry.id, fix).then((error) => {
+      // Typed again since: the newer fix's answer says.
+      if (handed.current === text) notKept.value = error;
+    });
+  });
   return (
     <li class="sr-dead">
       <p>
@@ -31,7 +48,7 @@ function DeadLetterItem(props: {
       </p>
       <p class="sr-error">{t('outboxDeadReason', entry.problem ?? '')}</p>
       <VerdictSelect value={verdict} />
-      <NoteField value={note} />
+      <NoteField value={note} notKept={notKept.value} />
       <RegionSelect value={region} regions={props.regions} keep={entry.region} />
       <div class="sr-actions">
         <button
@@ -72,7 +89,10 @@ export function OutboxView(props: {
   onSyncNow: () => void;
   onResend: (id: string, fix: DeadLetterFix) => Promise<string | null>;
   onDiscard: (id: string) => void;
+  onKeepFix?: (id: string, fix: DeadLetterFix) => Promise<string | null>;
   onOpenOptions: () => void;
+  /** A later read of the outbox that failed: said here, with what was read before still shown. */
+  problem?: string | null;
 }) {
   const { status } = props;
   const waiting = status.held + status.pending;
@@ -112,6 +132,11 @@ export function OutboxView(props: {
       >
         {props.syncing ? t('outboxSyncing') : t('outboxSyncNow')}
       </button>
+      {props.problem && (
+        <p class="sr-error" role="alert">
+          {props.problem}
+        </p>
+      )}
       {status.dead.length > 0 && (
         <>
           <h3>{t('outboxDeadTitle', status.dead.length)}</h3>
@@ -123,6 +148,7 @@ export function OutboxView(props: {
                 regions={props.setup.regions}
                 onResend={props.onResend}
                 onDiscard={props.onDiscard}
+                onKeep={props.onKeepFix}
               />
             ))}
           </ul>

@@ -112,6 +112,8 @@ export interface DeadLetter extends HistoryEntry {
   campaignId: string | null;
   campaignName: string | null;
   lead: FeedbackItem['lead'];
+  /** The fix the rep was writing for it in the popup, kept as it was typed (not resent yet). */
+  kept?: { verdict: FeedbackItem['verdict']; note: string; region: string };
 }
 
 export interface ReplyNotice {

@@ -13,7 +13,7 @@ import { VerdictIds } from '../../lib/outbox/verdict-ids';
 import { onOutboxChanged } from '../../lib/platform/announcements';
 import { checkActiveTab } from '../../lib/platform/check-tab';
 import { askBackground, askRepeatable } from '../../lib/platform/messaging';
-import { quickLeadLink } from '../../lib/store/draft-text';
+import { deadDraftKey, quickLeadLink } from '../../lib/store/draft-text';
 import type { Draft } from '../../lib/store/drafts';
 
 /** How long the first render waits for the background's answers before it draws the skeleton. */
@@ -81,10 +81,19 @@ const openOptions = () => void askBackground({ type: 'openOptions' }).then(() =>
 
 /** The outbox as the latest of overlapping asks says (an earlier answer arriving late is dropped). */
 let outboxAsks = 0;
+/** A read of the outbox that failed after one that worked: said beside what that one showed. */
+const outboxProblem = signal<string | null>(null);
 async function showOutbox(asked: Promise<Envelope<OutboxStatus>>): Promise<void> {
   const mine = ++outboxAsks;
   const answer = await asked;
-  if (mine === outboxAsks) outbox.value = answer.ok ? answer.reply : { error: answer.error };
+  if (mine !== outboxAsks) return;
+  if (answer.ok) {
+    outbox.value = answer.reply;
+    outboxProblem.value = null;
+  } else if (outbox.value && !('error' in outbox.value)) {
+    // The refused verdicts' forms (with what the rep wrote in them) and Sync now stay.
+    outboxProblem.value = answer.error;
+  } else outbox.value = { error: answer.error };
 }
 const refreshOutbox = () => showOutbox(askBackground({ type: 'outbox' }));
 
@@ -119,6 +128,16 @@ async function sendVerdict(input: QuickVerdictInput): Promise<string | null> {
   saved.value = { entry: answer.reply, input, undone: false };
   await refreshOutbox();
   return null;
+}
+
+/** A refused verdict's fix, kept as it is written: the popup closes at any click outside it. */
+async function keepFix(id: string, fix: DeadLetterFix): Promise<string | null> {
+  const answer = await askBackground({
+    type: 'keepDraft',
+    key: deadDraftKey(id),
+    draft: { note: fix.note, answers: {}, fix: { verdict: fix.verdict, region: fix.region } },
+  });
+  return answer.ok ? null : answer.error;
 }
 
 async function resend(id: string, fix: DeadLetterFix): Promise<string | null> {
@@ -214,7 +233,9 @@ function Popup() {
           }}
           onResend={resend}
           onDiscard={(id) => showOutbox(askBackground({ type: 'discard', id }))}
+          onKeepFix={keepFix}
           onOpenOptions={openOptions}
+          problem={outboxProblem.value}
         />
       )}
       <TabCheckView onCheck={checkActiveTab} onOpenOptions={openOptions} />

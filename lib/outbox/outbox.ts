@@ -15,6 +15,7 @@ import {
   type SyncState,
   withUnseenMark,
 } from '../store/db';
+import { type Draft, deadDraftKey, keptDraft } from '../store/drafts';
 import { keptCampaigns, keptLink } from '../store/kept';
 import { workspaceTime } from '../workspace/clock';
 import { presetRegion } from './region';
@@ -181,12 +182,13 @@ export async function leadHistory(
     .slice(0, HISTORY_SHOWN);
 }
 
-function deadLetter(entry: OutboxEntry): DeadLetter {
+function deadLetter(entry: OutboxEntry, kept: Draft | null): DeadLetter {
   return {
     ...historyEntry(entry),
     campaignId: entry.item.campaignId,
     campaignName: entry.campaignName,
     lead: entry.item.lead,
+    ...(kept?.fix ? { kept: { verdict: kept.fix.verdict, note: kept.note, region: kept.fix.region } } : {}),
   };
 }
 
@@ -234,7 +236,11 @@ export async function outboxStatus(db: IDBPDatabase<SameroomDb>): Promise<Outbox
     linked: Boolean(link),
     held: mine.filter((entry) => entry.state === 'held').length,
     pending: mine.filter((entry) => entry.state === 'pending').length,
-    dead: mine.filter((entry) => entry.state === 'dead').map(deadLetter),
+    dead: await Promise.all(
+      mine
+        .filter((entry) => entry.state === 'dead')
+        .map(async (entry) => deadLetter(entry, await keptDraft(db, deadDraftKey(entry.item.id)))),
+    ),
     otherWorkspace: entries.filter((entry) => !here(entry)).length,
     otherReps: [...others.values()],
     lastSyncAt: current?.lastSyncAt ?? null,
@@ -300,7 +306,7 @@ export async function resendDead(
   now: Date,
   newId: string,
 ): Promise<HistoryEntry> {
-  const tx = db.transaction(['outbox', 'link'], 'readwrite', { durability: 'strict' });
+  const tx = db.transaction(['outbox', 'link', 'drafts'], 'readwrite', { durability: 'strict' });
   const outbox = tx.objectStore('outbox');
   const entry = await outbox.get(id);
   if (entry?.state !== 'dead') throw new RepError(t('errDeadGone'));
@@ -345,14 +351,19 @@ export async function resendDead(
   };
   await outbox.delete(id);
   await outbox.put(next);
+  // The fix the popup kept while it was written is sent now.
+  await tx.objectStore('drafts').delete(deadDraftKey(id));
   await tx.done;
   return historyEntry(next);
 }
 
 export async function discardDead(db: IDBPDatabase<SameroomDb>, id: string): Promise<void> {
-  const tx = db.transaction('outbox', 'readwrite', { durability: 'strict' });
-  const entry = await tx.store.get(id);
-  if (entry?.state === 'dead') await tx.store.delete(id);
+  const tx = db.transaction(['outbox', 'drafts'], 'readwrite', { durability: 'strict' });
+  const entry = await tx.objectStore('outbox').get(id);
+  if (entry?.state === 'dead') {
+    await tx.objectStore('outbox').delete(id);
+    await tx.objectStore('drafts').delete(deadDraftKey(id));
+  }
   await tx.done;
 }
 

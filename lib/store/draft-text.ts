@@ -2,6 +2,10 @@ import type { Answer } from '../protocol';
 import { LIMITS } from '../protocol/limits';
 import type { Draft } from './drafts';
 
+/** The draft key of a refused verdict's fix (`dead:` and its id; `DraftKey` in ./drafts.ts). Here, not
+ * there: the popup takes it without the schemas. */
+export const deadDraftKey = (id: string) => `dead:${id}` as const;
+
 /*
  * Kept apart from ./drafts.ts (its schema is zod's): the panel view compares drafts too, and zod is
  * 100 KB the view would load before its first render.

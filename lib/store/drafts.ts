@@ -4,13 +4,22 @@ import { LIMITS, Verdict } from '../protocol';
 import type { SameroomDb } from './db';
 import { DRAFT_NOTE_LIMIT, draftWasSent, type SentText } from './draft-text';
 
-/** Where a draft was typed: a lead's panel (`lead:` and the lead's key) or the popup's quick form. */
+export { deadDraftKey } from './draft-text';
+
+/**
+ * Where a draft was typed: a lead's panel (`lead:` and the lead's key), the popup's quick form, or the
+ * popup's form fixing a verdict the workspace refused (`dead:` and the verdict's id).
+ */
 export const DraftKey = z.union([
   z.literal('quick'),
   z
     .string()
     .startsWith('lead:')
     .max(5 + LIMITS.recordId + LIMITS.short),
+  z
+    .string()
+    .startsWith('dead:')
+    .max(5 + LIMITS.recordId),
 ]);
 export type DraftKey = z.infer<typeof DraftKey>;
 
@@ -35,12 +44,20 @@ export const Draft = z.strictObject({
       region: z.string().max(LIMITS.name),
     })
     .optional(),
+  /** A refused verdict's fix: the verdict and region chosen for it (its note is the draft's). */
+  fix: z
+    .strictObject({
+      verdict: Verdict,
+      region: z.string().max(LIMITS.name),
+    })
+    .optional(),
 });
 export type Draft = z.infer<typeof Draft>;
 
 /** Nothing typed: kept as no draft at all. */
 export const isEmptyDraft = (draft: Draft): boolean =>
   draft.note === '' &&
+  !draft.fix &&
   Object.values(draft.answers).every((answer) => answer === '') &&
   (!draft.quick || (draft.quick.leadLink === '' && draft.quick.campaignId === ''));
 

@@ -6,8 +6,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { browser } from 'wxt/browser';
 import { handleMessage } from '../../lib/background/router';
 import type { CampaignList, Message, SenderInfo } from '../../lib/messages';
+import type { OutboxEntry } from '../../lib/store/db';
 import { openSameroomDb } from '../../lib/store/db';
 import { keptDraft } from '../../lib/store/drafts';
+import { feedbackItem } from '../support/examples';
 import { backgroundDeps, OURS } from './background/deps';
 import { LINK } from './outbox/fake-workspace';
 
@@ -24,14 +26,22 @@ afterEach(() => {
   document.body.innerHTML = '';
 });
 
-/** The popup opened, its messages answered by the router; `refuseKeeps` keepDraft requests refused first. */
-async function openPopup(refuseKeeps: number, failReads = 0) {
+/**
+ * The popup opened, its messages answered by the router; `refuseKeeps` keepDraft requests refused first,
+ * `failReads` draft reads failed first, and `failSyncs` Sync now asks failed.
+ */
+async function openPopup(refuseKeeps: number, failReads = 0, failSyncs = 0) {
   const db = await openSameroomDb();
   await db.put('link', LINK, 'current');
   const deps = backgroundDeps();
   let refuse = refuseKeeps;
   let fail = failReads;
+  let failSync = failSyncs;
   vi.spyOn(browser.runtime, 'sendMessage').mockImplementation((async (message: Message) => {
+    if (message.type === 'syncNow' && failSync > 0) {
+      failSync--;
+      return { ok: false, error: 'The browser’s storage could not be opened.' };
+    }
     // The workspace's campaigns, as cached (the router would ask the workspace for them).
     if (message.type === 'campaigns') return { ok: true, reply: CAMPAIGNS };
     if (message.type === 'draft' && fail > 0) {
@@ -90,6 +100,83 @@ describe('the popup’s quick form', () => {
     again.type('Met at the fair, wants pricing. Call on Monday.');
     await vi.waitFor(async () =>
       expect(await kept()).toBe('Met at the fair, wants pricing. Call on Monday.'),
+    );
+  });
+});
+
+describe('the popup’s refused verdicts', () => {
+  const item = feedbackItem({
+    id: '5f0c2a1e-0000-4000-8000-0000000dead1',
+    lead: { crm: 'hubspot', objectType: 'contact', recordId: '512' },
+  });
+  const dead: OutboxEntry = {
+    item,
+    workspaceUrl: LINK.workspaceUrl,
+    member: { id: LINK.member.id, name: LINK.member.name },
+    leadKey: 'hubspot:contact:512',
+    campaignName: 'Spring webinar',
+    state: 'dead',
+    heldUntil: '2026-12-05T09:00:00.000Z',
+    queuedAt: '2026-12-05T09:00:00.000Z',
+    attempts: 3,
+    problem: 'note: too long',
+    refused: 'invalid',
+  };
+  const refusedForm = () =>
+    vi.waitFor(() => {
+      const form = document.querySelector<HTMLElement>('.sr-dead');
+      if (!form) throw new Error('no refused verdict shown yet');
+      return form;
+    });
+  const typeIn = (field: HTMLTextAreaElement | HTMLSelectElement, value: string) => {
+    field.value = value;
+    field.dispatchEvent(
+      new Event(field instanceof HTMLSelectElement ? 'change' : 'input', { bubbles: true }),
+    );
+  };
+  const keptFix = async () => keptDraft(await openSameroomDb(), `dead:${item.id}`);
+
+  it('keep the fix being written when the popup closes, and forget it once resent', async () => {
+    await (await openSameroomDb()).put('outbox', dead);
+    await openPopup(0);
+    let form = await refusedForm();
+    typeIn(form.querySelector('textarea')!, 'Asked for a reseller.');
+    typeIn(form.querySelector('select')!, 'wrong_audience');
+    await vi.waitFor(async () =>
+      expect(await keptFix()).toEqual({
+        note: 'Asked for a reseller.',
+        answers: {},
+        fix: { verdict: 'wrong_audience', region: 'DACH' },
+      }),
+    );
+    // Closed at a click in the page, opened again: the fix is as it was left.
+    document.body.innerHTML = '';
+    await openPopup(0);
+    form = await refusedForm();
+    expect(form.querySelector('textarea')!.value).toBe('Asked for a reseller.');
+    expect(form.querySelector('select')!.value).toBe('wrong_audience');
+    form.querySelector<HTMLButtonElement>('.sr-actions .sr-button')!.click();
+    await vi.waitFor(async () =>
+      expect((await openSameroomDb()).get('outbox', item.id)).resolves.toMatchObject({ state: 'pending' }),
+    );
+    expect(await keptFix()).toBeNull();
+  });
+
+  it('stay with what the rep wrote in them when a later read of the outbox fails', async () => {
+    await (await openSameroomDb()).put('outbox', dead);
+    await openPopup(0, 0, 1);
+    const form = await refusedForm();
+    typeIn(form.querySelector('textarea')!, 'Asked for a reseller.');
+    [...document.querySelectorAll<HTMLButtonElement>('button')]
+      .find((b) => b.textContent === 'Sync now')!
+      .click();
+    await vi.waitFor(() =>
+      expect(document.querySelector('[role="alert"]')?.textContent).toBe(
+        'The browser’s storage could not be opened.',
+      ),
+    );
+    expect(document.querySelector<HTMLTextAreaElement>('.sr-dead textarea')?.value).toBe(
+      'Asked for a reseller.',
     );
   });
 });
