@@ -121,6 +121,13 @@ export function VerdictForm(props: VerdictFormProps) {
   const drafted = note.value !== '' || answered;
   // A note or answer left written on this lead opens the box, so the rep sees it before the next click.
   const more = useSignal(props.moreOpen || drafted);
+  // A note that arrives in an empty box (the lead's kept draft, read after the bar was shown; another
+  // tab's) opens it too; a box the rep folded over a written note stays folded.
+  const wasDrafted = useRef(drafted);
+  useLayoutEffect(() => {
+    if (drafted && !wasDrafted.current && !more.peek()) more.value = true;
+    wasDrafted.current = drafted;
+  }, [drafted]);
   const open = more.value;
   useLayoutEffect(() => {
     if (sending.kind === 'undone') {

@@ -276,6 +276,23 @@ describe('the panel', () => {
       expect(props.onVerdict).toHaveBeenCalledTimes(1);
     });
 
+    it('opens the note box when the kept note arrives after the bar was shown, not after the rep folded it', async () => {
+      const { container, props } = mount(matched());
+      const box = container.querySelector<HTMLElement>('#sr-verdict-more')!;
+      expect(box.hidden).toBe(true);
+      // The lead's kept draft, read over the port after the view showed the lead.
+      props.note.value = 'Asked for the reseller price list.';
+      await tick();
+      expect(box.hidden).toBe(false);
+      // Folded by the rep over the note: another tab's change to it leaves it folded.
+      container.querySelector<HTMLButtonElement>('.sr-verdict__more-toggle')!.click();
+      await tick();
+      expect(box.hidden).toBe(true);
+      props.note.value = 'Asked for the reseller price list, twice.';
+      await tick();
+      expect(box.hidden).toBe(true);
+    });
+
     it('a digit or Enter held down gives one verdict, not one per repeat', async () => {
       const { container, props } = mount(matched());
       const aside = container.querySelector('aside')!;
