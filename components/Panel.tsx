@@ -2,7 +2,7 @@ import { type Signal, useSignal } from '@preact/signals';
 import type { ComponentChildren } from 'preact';
 import type { LeadContext } from '../lib/crm';
 import { objectTypeLabel, t } from '../lib/i18n';
-import { formatTime } from '../lib/i18n/formats';
+import { formatAsOf } from '../lib/i18n/formats';
 import type { CacheInfo, HistoryEntry, LeadView, VerdictSetup } from '../lib/messages';
 import type { Answer, Verdict } from '../lib/protocol';
 import { BriefView } from './BriefView';
@@ -126,7 +126,7 @@ function badgeOf(state: PanelState, history: HistoryEntry[]): { text: string; de
 const Mark = () => <span class="sr-mark" aria-hidden="true" />;
 
 function CacheLine(props: { cache: CacheInfo }) {
-  const asOf = formatTime(props.cache.fetchedAt);
+  const asOf = formatAsOf(props.cache.fetchedAt);
   return (
     <footer class="sr-panel__footer">
       {props.cache.offlineSince ? (

@@ -122,10 +122,11 @@ export function VerdictForm(props: VerdictFormProps) {
   // A note or answer left written on this lead opens the box, so the rep sees it before the next click.
   const more = useSignal(props.moreOpen || drafted);
   // A note that arrives in an empty box (the lead's kept draft, read after the bar was shown; another
-  // tab's) opens it too; a box the rep folded over a written note stays folded.
+  // tab's) opens it too, unless the rep has opened or folded the box since it was shown.
   const wasDrafted = useRef(drafted);
+  const toggled = useRef(false);
   useLayoutEffect(() => {
-    if (drafted && !wasDrafted.current && !more.peek()) more.value = true;
+    if (drafted && !wasDrafted.current && !more.peek() && !toggled.current) more.value = true;
     wasDrafted.current = drafted;
   }, [drafted]);
   const open = more.value;
@@ -168,6 +169,7 @@ export function VerdictForm(props: VerdictFormProps) {
   };
   const toggle = () => {
     // Folding keeps a written note: it stays in the box (and the signal), shown again on opening.
+    toggled.current = true;
     more.value = !open;
     props.onMoreOpen(!open);
     if (!open) setTimeout(() => noteBox.current?.focus(), 0);

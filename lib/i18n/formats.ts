@@ -49,6 +49,15 @@ export function formatTime(iso: string): string {
   return time.format(new Date(iso));
 }
 
+/**
+ * When something was last read: its time of day when that was today, else the day with it (a cache
+ * from Friday read on Monday as "09:12" looked like this morning's).
+ */
+export function formatAsOf(iso: string, now = new Date()): string {
+  const then = new Date(iso);
+  return then.toDateString() === now.toDateString() ? formatTime(iso) : formatWhen(iso);
+}
+
 /** A time to the second: the outbox's last sync and next try, often in the same minute. */
 export function formatClock(iso: string): string {
   clock ??= new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });

@@ -36,6 +36,16 @@ describe('formats', () => {
     );
   });
 
+  it('says the day of a time that was not today, and only the time of one that was', async () => {
+    const { formatAsOf, formatTime, formatWhen } = await import('../../../lib/i18n/formats');
+    const now = new Date(2026, 11, 7, 9, 30);
+    const thisMorning = new Date(2026, 11, 7, 8, 12).toISOString();
+    const friday = new Date(2026, 11, 4, 8, 12).toISOString();
+    expect(formatAsOf(thisMorning, now)).toBe(formatTime(thisMorning));
+    expect(formatAsOf(friday, now)).toBe(formatWhen(friday));
+    expect(formatAsOf(friday, now)).toMatch(/Dec/);
+  });
+
   it('builds each formatter once, however often it is used', async () => {
     const built = countBuilt('NumberFormat');
     const { formatMoney, formatPercent } = await import('../../../lib/i18n/formats');
