@@ -1,5 +1,5 @@
 import type { MatchReason } from '../lib/campaigns';
-import { t, verdictLabel } from '../lib/i18n';
+import { priorityLabel, t, verdictLabel } from '../lib/i18n';
 import { formatMoney, formatPercent } from '../lib/i18n/formats';
 import type { Brief, VerdictCounts } from '../lib/protocol';
 import { GOOD_FIT_VERDICTS, VERDICTS } from '../lib/protocol/constants';
@@ -53,7 +53,7 @@ export function BriefView(props: {
       </h2>
       <p class="sr-brief__meta">
         <span>{brief.channel}</span> ·{' '}
-        <span class={`sr-priority sr-priority--${brief.priority}`}>{t('briefPriority', brief.priority)}</span>
+        <span class={`sr-priority sr-priority--${brief.priority}`}>{priorityLabel(brief.priority)}</span>
       </p>
       {brief.status === 'paused' && <p class="sr-banner">{t('briefPaused')}</p>}
       {brief.status === 'ended' && <p class="sr-banner">{t('briefEnded')}</p>}

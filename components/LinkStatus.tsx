@@ -1,5 +1,5 @@
 import type { Signal } from '@preact/signals';
-import { t } from '../lib/i18n';
+import { roleLabel, t } from '../lib/i18n';
 import type { Envelope, StatusReply } from '../lib/messages';
 import { StatusLine } from './StatusLine';
 
@@ -22,7 +22,7 @@ export function LinkStatus(props: { state: Signal<LinkState>; onOpenOptions?: ()
   if (me) {
     return (
       <p class="sr-status" role="status">
-        {t('linkedAs', me.workspace.name, me.member.name, me.member.role)}
+        {t('linkedAs', me.workspace.name, me.member.name, roleLabel(me.member.role))}
       </p>
     );
   }

@@ -17,6 +17,9 @@ export const en = {
   stateNoAnswer: "Sameroom's background did not answer. Reload the page; if this stays, reinstall Sameroom.",
   actionOpenOptions: 'Open Sameroom options',
   linkedAs: 'Linked to $1 as $2 ($3)',
+  roleRep: 'rep',
+  roleMarketer: 'marketer',
+  roleAdmin: 'admin',
   optionsTitle: 'Sameroom settings',
   optionsWorkspace: 'Workspace',
   optionsCrmSites: 'CRM sites',
@@ -52,7 +55,9 @@ export const en = {
   reasonKeyword: 'Matched by the keyword “$1” in “$2”.',
   briefPaused: 'This campaign is paused.',
   briefEnded: 'This campaign has ended.',
-  briefPriority: '$1 priority',
+  briefPriorityHigh: 'High priority',
+  briefPriorityNormal: 'Normal priority',
+  briefPriorityLow: 'Low priority',
   sectionWhy: 'Why it exists',
   sectionAudience: 'Who it is for',
   sectionNotFor: 'Who it is not for',
@@ -270,6 +275,7 @@ export const en = {
   customSitePatternWholeUrl:
     'runs on the page’s path only: leave out https:// and the host, such as /leads/(?<id>\\d+)',
   customSitePatternLong: 'is too long: 500 characters at most',
+  customSiteTooLong: 'is too long: $1 characters at most',
   customSiteBadQuery: 'name at most 5 query parameters (letters, digits, _ . - [ ]), separated by commas',
   customSiteQuery: 'Query parameters the pattern also reads (optional, such as lid, tab)',
   customSiteHelp:

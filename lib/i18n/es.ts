@@ -22,6 +22,9 @@ export const es: Record<MessageKey, string> = {
     'El proceso de fondo de Sameroom no respondió. Recarga la página; si sigue así, reinstala Sameroom.',
   actionOpenOptions: 'Abrir las opciones de Sameroom',
   linkedAs: 'Vinculado a $1 como $2 ($3)',
+  roleRep: 'comercial',
+  roleMarketer: 'marketing',
+  roleAdmin: 'administrador',
   optionsTitle: 'Ajustes de Sameroom',
   optionsWorkspace: 'Espacio de trabajo',
   optionsCrmSites: 'Sitios de CRM',
@@ -57,7 +60,9 @@ export const es: Record<MessageKey, string> = {
   reasonKeyword: 'Coincide por la palabra clave «$1» en «$2».',
   briefPaused: 'Esta campaña está en pausa.',
   briefEnded: 'Esta campaña ha terminado.',
-  briefPriority: 'prioridad $1',
+  briefPriorityHigh: 'Prioridad alta',
+  briefPriorityNormal: 'Prioridad normal',
+  briefPriorityLow: 'Prioridad baja',
   sectionWhy: 'Por qué existe',
   sectionAudience: 'Para quién es',
   sectionNotFor: 'Para quién no es',
@@ -282,6 +287,7 @@ export const es: Record<MessageKey, string> = {
   customSitePatternWholeUrl:
     'se aplica solo a la ruta de la página: quita https:// y el dominio, como /leads/(?<id>\\d+)',
   customSitePatternLong: 'es demasiado largo: 500 caracteres como máximo',
+  customSiteTooLong: 'es demasiado largo: $1 caracteres como máximo',
   customSiteBadQuery:
     'indica como máximo 5 parámetros de consulta (letras, cifras, _ . - [ ]), separados por comas',
   customSiteQuery: 'Parámetros de consulta que el patrón también lee (opcional, como lid, tab)',

@@ -1,4 +1,4 @@
-import type { ObjectType, Signals, Verdict } from '../protocol';
+import type { ObjectType, Priority, Role, Signals, Verdict } from '../protocol';
 import { en, type MessageKey } from './en';
 import { es } from './es';
 
@@ -39,6 +39,24 @@ export function fill(text: string, substitutions: ReadonlyArray<string | number>
     const value = substitutions[Number(digit) - 1];
     return value === undefined ? placeholder : String(value);
   });
+}
+
+const PRIORITY_KEYS: Record<Priority, MessageKey> = {
+  high: 'briefPriorityHigh',
+  normal: 'briefPriorityNormal',
+  low: 'briefPriorityLow',
+};
+
+/** A brief's priority as the panel shows it ("High priority", "Prioridad alta"). */
+export function priorityLabel(priority: Priority): string {
+  return t(PRIORITY_KEYS[priority]);
+}
+
+const ROLE_KEYS: Record<Role, MessageKey> = { rep: 'roleRep', marketer: 'roleMarketer', admin: 'roleAdmin' };
+
+/** A member's role in the rep's language, as the dashboard names it. */
+export function roleLabel(role: Role): string {
+  return t(ROLE_KEYS[role]);
 }
 
 const OBJECT_KEYS: Record<ObjectType, MessageKey> = {

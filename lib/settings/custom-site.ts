@@ -31,10 +31,10 @@ const rule = z
     selector: z
       .string()
       .trim()
-      .max(300)
+      .max(300, t('customSiteTooLong', 300))
       .refine((v) => !v || isSelector(v), t('customSiteBadSelector'))
       .optional(),
-    label: z.string().trim().max(120).optional(),
+    label: z.string().trim().max(120, t('customSiteTooLong', 120)).optional(),
   })
   .transform((value) => ({
     ...(value.selector ? { selector: value.selector } : {}),
@@ -43,7 +43,7 @@ const rule = z
 
 /** What the options page's form sends; each problem is said in words beside its field. */
 export const CustomSiteInput = z.object({
-  label: z.string().trim().min(1, t('customSiteNeedsName')).max(60),
+  label: z.string().trim().min(1, t('customSiteNeedsName')).max(60, t('customSiteTooLong', 60)),
   match: z
     .string()
     .trim()
@@ -62,7 +62,7 @@ export const CustomSiteInput = z.object({
   /** Names typed in one field, separated by commas or spaces. */
   recordQuery: z
     .string()
-    .max(300)
+    .max(300, t('customSiteTooLong', 300))
     .optional()
     .transform((value) => [...new Set((value ?? '').split(/[\s,]+/).filter(Boolean))])
     .refine(

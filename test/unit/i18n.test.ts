@@ -1,7 +1,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { signal } from '@preact/signals';
+import { h, render } from 'preact';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LANGUAGES, setLanguage, t, uiLanguage, verdictLabel } from '../../lib/i18n';
+import { LinkStatus } from '../../components/LinkStatus';
+import { LANGUAGES, priorityLabel, setLanguage, t, uiLanguage, verdictLabel } from '../../lib/i18n';
 import { DASHBOARD_LANGUAGES } from '../../lib/i18n/dashboard';
 import { dashboardEn } from '../../lib/i18n/dashboard-en';
 import { en } from '../../lib/i18n/en';
@@ -34,6 +37,16 @@ describe('text', () => {
     expect(uiLanguage(['fr-FR', 'de'])).toBe('en');
     setLanguage('es');
     expect(t('linkedAs', 'Acme', 'Ana Ruiz', 'rep')).toBe('Vinculado a Acme como Ana Ruiz (rep)');
+  });
+
+  it('names a priority and a role in the rep’s language, not as the protocol spells them', () => {
+    setLanguage('es');
+    expect(priorityLabel('high')).toBe('Prioridad alta');
+    expect(priorityLabel('low')).toBe('Prioridad baja');
+    const status = document.createElement('div');
+    const me = { workspace: { name: 'Acme' }, member: { name: 'Ana Ruiz', role: 'rep' } };
+    render(h(LinkStatus, { state: signal({ kind: 'ready', status: { me } } as never) }), status);
+    expect(status.textContent).toBe('Vinculado a Acme como Ana Ruiz (comercial)');
   });
 });
 

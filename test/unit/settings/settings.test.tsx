@@ -64,6 +64,32 @@ describe('custom sites', () => {
     if (!checked.ok) expect(Object.keys(checked.problems)).toContain(path);
   });
 
+  it.each([
+    ['a name', { label: 'n'.repeat(61) }, 'label', 'is too long: 60 characters at most'],
+    [
+      'a selector',
+      { fields: { region: { selector: `#${'a'.repeat(300)}`, label: '' } } },
+      'fields.region.selector',
+      'is too long: 300 characters at most',
+    ],
+    [
+      'a label',
+      { fields: { region: { selector: '', label: 'l'.repeat(121) } } },
+      'fields.region.label',
+      'is too long: 120 characters at most',
+    ],
+    [
+      'the query names',
+      { recordQuery: 'q,'.repeat(151) },
+      'recordQuery',
+      'is too long: 300 characters at most',
+    ],
+  ])('says in words how long %s may be', (_name, change, path, words) => {
+    const checked = checkCustomSite({ ...TWENTY, ...change }, 'site-1');
+    expect(checked.ok).toBe(false);
+    if (!checked.ok) expect(checked.problems[path]).toBe(words);
+  });
+
   it('reads the record and its signals from a custom site’s page', () => {
     const checked = checkCustomSite(TWENTY, 'site-1');
     if (!checked.ok) throw new Error('invalid');
