@@ -1,5 +1,5 @@
 import type { MatchReason } from '../lib/campaigns';
-import { priorityLabel, t, verdictLabel } from '../lib/i18n';
+import { priorityLabel, t, tn, verdictLabel } from '../lib/i18n';
 import { formatMoney, formatPercent } from '../lib/i18n/formats';
 import type { Brief, VerdictCounts } from '../lib/protocol';
 import { GOOD_FIT_VERDICTS, VERDICTS } from '../lib/protocol/constants';
@@ -139,7 +139,7 @@ export function BriefView(props: {
           <p>{t('progressNone')}</p>
         ) : (
           <>
-            <p>{t('progressLeads', stats.leads)}</p>
+            <p>{tn('progressLeads', stats.leads)}</p>
             <p class="sr-goodfit">
               {t('progressGoodFit', goodFitRate(stats.verdicts, stats.leads))}
               {props.region &&

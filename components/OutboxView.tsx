@@ -1,6 +1,6 @@
 import { useSignal, useSignalEffect } from '@preact/signals';
 import { useRef } from 'preact/hooks';
-import { objectTypeLabel, t, verdictLabel } from '../lib/i18n';
+import { objectTypeLabel, t, tn, verdictLabel } from '../lib/i18n';
 import { formatClock } from '../lib/i18n/formats';
 import type { DeadLetter, OutboxStatus, VerdictSetup } from '../lib/messages';
 import type { Verdict } from '../lib/protocol';
@@ -117,11 +117,11 @@ export function OutboxView(props: {
         </p>
       )}
       {status.otherWorkspace > 0 && (
-        <p class="sr-warning">{t('outboxOtherWorkspace', status.otherWorkspace)}</p>
+        <p class="sr-warning">{tn('outboxOtherWorkspace', status.otherWorkspace)}</p>
       )}
       {status.otherReps.map((other) => (
         <p class="sr-warning" key={other.name}>
-          {t('outboxOtherRep', other.count, other.name)}
+          {tn('outboxOtherRep', other.count, other.name)}
         </p>
       ))}
       <button

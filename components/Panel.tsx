@@ -1,7 +1,7 @@
 import { type Signal, useSignal } from '@preact/signals';
 import type { ComponentChildren } from 'preact';
 import type { LeadContext } from '../lib/crm';
-import { objectTypeLabel, t } from '../lib/i18n';
+import { objectTypeLabel, t, tn } from '../lib/i18n';
 import { formatAsOf } from '../lib/i18n/formats';
 import type { CacheInfo, HistoryEntry, LeadView, VerdictSetup } from '../lib/messages';
 import type { Answer, Verdict } from '../lib/protocol';
@@ -119,7 +119,7 @@ function badgeOf(state: PanelState, history: HistoryEntry[]): { text: string; de
   if (state.view.cache.offlineSince || history.some((entry) => entry.status === 'dead'))
     return attention('!');
   const unsent = history.filter((entry) => entry.status === 'held' || entry.status === 'pending').length;
-  return unsent > 0 ? { text: String(unsent), description: t('panelUnsent', unsent) } : null;
+  return unsent > 0 ? { text: String(unsent), description: tn('panelUnsent', unsent) } : null;
 }
 
 /** Sameroom's mark, two rooms that overlap, drawn in CSS (page text may hold markup; the panel holds none). */
@@ -136,7 +136,7 @@ function CacheLine(props: { cache: CacheInfo }) {
       ) : (
         <p class="sr-muted">{t('cacheAsOf', asOf)}</p>
       )}
-      {props.cache.skipped > 0 && <p class="sr-warning">{t('cacheSkipped', props.cache.skipped)}</p>}
+      {props.cache.skipped > 0 && <p class="sr-warning">{tn('cacheSkipped', props.cache.skipped)}</p>}
     </footer>
   );
 }

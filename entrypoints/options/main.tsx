@@ -9,7 +9,7 @@ import { type Shortcut, ShortcutsSection } from '../../components/ShortcutsSecti
 import '../../components/page.css';
 import { ADAPTERS } from '../../lib/crm';
 import { inWords } from '../../lib/errors';
-import { currentLanguage, t } from '../../lib/i18n';
+import { currentLanguage, t, tn } from '../../lib/i18n';
 import type { OutboxStatus } from '../../lib/messages';
 import { onLinkChanged } from '../../lib/platform/announcements';
 import { openShortcutSettings, shortcuts } from '../../lib/platform/commands';
@@ -156,7 +156,7 @@ function Options() {
             {t('optionsUnlink')}
           </button>
         )}
-        {waiting > 0 && !status?.linked && <p class="sr-warning">{t('optionsUnsentKept', waiting)}</p>}
+        {waiting > 0 && !status?.linked && <p class="sr-warning">{tn('optionsUnsentKept', waiting)}</p>}
         {status && <LinkForm onLink={linkWith} />}
       </section>
       <SiteNotices sites={settings.value.customSites} />

@@ -10,6 +10,7 @@ export const en = {
   panelExpand: 'Expand the Sameroom panel',
   panelNeedsAttention: 'Needs your attention',
   panelUnsent: '$1 unsent verdicts on this lead',
+  panelUnsentOne: '$1 unsent verdict on this lead',
   panelRecord: '$1 · $2',
   stateLoading: 'Loading…',
   stateNotLinked: 'Not linked to a workspace',
@@ -72,6 +73,7 @@ export const en = {
   economicsBreakEvenPassed: 'Paid for itself: $1 sales won, $2 needed',
   economicsBreakEvenUnknown: 'Break-even not known yet',
   progressLeads: '$1 leads judged',
+  progressLeadsOne: '$1 lead judged',
   progressNone: 'No verdicts yet',
   progressGoodFit: 'Good fit: $1 of leads',
   progressGoodFitRegion: 'in $1: $2 ($3 leads)',
@@ -82,6 +84,7 @@ export const en = {
   cacheAsOf: 'Campaigns as of $1',
   cacheOffline: 'Offline — showing campaigns as of $1. $2',
   cacheSkipped: '$1 campaigns could not be read and are not shown.',
+  cacheSkippedOne: '$1 campaign could not be read and is not shown.',
   resizePanel: 'Resize the Sameroom panel',
   signalLeadSource: 'Lead source',
   signalSourceDetail: 'Source detail',
@@ -162,8 +165,12 @@ export const en = {
   outboxRetrying: 'Saved, not sent yet: $1 Sameroom tries again at $2.',
   outboxOtherWorkspace:
     '$1 verdicts were made for another workspace. They are kept and sent only if you link to it again.',
+  outboxOtherWorkspaceOne:
+    '$1 verdict was made for another workspace. It is kept and sent only if you link to it again.',
   outboxOtherRep:
     '$1 verdicts were given by $2 in this browser. They are kept for $2 and sent only once $2 links it again.',
+  outboxOtherRepOne:
+    '$1 verdict was given by $2 in this browser. It is kept for $2 and sent only once $2 links it again.',
   outboxSyncNow: 'Sync now',
   outboxSyncing: 'Syncing…',
   outboxDeadTitle: 'Not accepted ($1)',
@@ -180,6 +187,8 @@ export const en = {
   optionsUnlink: 'Unlink',
   optionsUnsentKept:
     '$1 unsent verdicts are kept. They are sent when you link to the same workspace again, never to another one.',
+  optionsUnsentKeptOne:
+    '$1 unsent verdict is kept. It is sent when you link to the same workspace again, never to another one.',
   optionsCodeApart: 'Code, if you were sent it apart from the address (optional)',
   customSitesTitle: 'Custom sites',
   customSitesNone: 'No custom sites yet.',

@@ -13,6 +13,7 @@ export const es: Record<MessageKey, string> = {
   panelExpand: 'Desplegar el panel de Sameroom',
   panelNeedsAttention: 'Necesita tu atención',
   panelUnsent: '$1 veredictos sin enviar en este lead',
+  panelUnsentOne: '$1 veredicto sin enviar en este lead',
   panelRecord: '$1 · $2',
   stateLoading: 'Cargando…',
   stateNotLinked: 'Sin vincular a un espacio de trabajo',
@@ -77,6 +78,7 @@ export const es: Record<MessageKey, string> = {
   economicsBreakEvenPassed: 'Ya se ha pagado: $1 ventas ganadas, $2 necesarias',
   economicsBreakEvenUnknown: 'Aún no se sabe el punto de equilibrio',
   progressLeads: '$1 leads valorados',
+  progressLeadsOne: '$1 lead valorado',
   progressNone: 'Aún no hay veredictos',
   progressGoodFit: 'Buen encaje: $1 de los leads',
   progressGoodFitRegion: 'en $1: $2 ($3 leads)',
@@ -87,6 +89,7 @@ export const es: Record<MessageKey, string> = {
   cacheAsOf: 'Campañas a las $1',
   cacheOffline: 'Sin conexión: campañas a las $1. $2',
   cacheSkipped: '$1 campañas no se pudieron leer y no se muestran.',
+  cacheSkippedOne: '$1 campaña no se pudo leer y no se muestra.',
   resizePanel: 'Cambiar el ancho del panel de Sameroom',
   signalLeadSource: 'Origen del lead',
   signalSourceDetail: 'Detalle del origen',
@@ -168,8 +171,12 @@ export const es: Record<MessageKey, string> = {
   outboxRetrying: 'Guardado, aún sin enviar: $1 Sameroom lo intenta de nuevo a las $2.',
   outboxOtherWorkspace:
     '$1 veredictos se hicieron para otro espacio de trabajo. Se conservan y solo se envían si vuelves a vincularte a él.',
+  outboxOtherWorkspaceOne:
+    '$1 veredicto se hizo para otro espacio de trabajo. Se conserva y solo se envía si vuelves a vincularte a él.',
   outboxOtherRep:
     '$2 dio $1 veredictos en este navegador. Se conservan para $2 y solo se envían cuando $2 vuelva a vincularlo.',
+  outboxOtherRepOne:
+    '$2 dio $1 veredicto en este navegador. Se conserva para $2 y solo se envía cuando $2 vuelva a vincularlo.',
   outboxSyncNow: 'Sincronizar ahora',
   outboxSyncing: 'Sincronizando…',
   outboxDeadTitle: 'No aceptados ($1)',
@@ -186,6 +193,8 @@ export const es: Record<MessageKey, string> = {
   optionsUnlink: 'Desvincular',
   optionsUnsentKept:
     'Se conservan $1 veredictos sin enviar. Se enviarán cuando vuelvas a vincularte al mismo espacio de trabajo, nunca a otro.',
+  optionsUnsentKeptOne:
+    'Se conserva $1 veredicto sin enviar. Se enviará cuando vuelvas a vincularte al mismo espacio de trabajo, nunca a otro.',
   optionsCodeApart: 'Código, si te lo enviaron aparte de la dirección (opcional)',
   customSitesTitle: 'Sitios propios',
   customSitesNone: 'Aún no hay sitios propios.',

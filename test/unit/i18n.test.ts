@@ -4,7 +4,7 @@ import { signal } from '@preact/signals';
 import { h, render } from 'preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LinkStatus } from '../../components/LinkStatus';
-import { LANGUAGES, priorityLabel, setLanguage, t, uiLanguage, verdictLabel } from '../../lib/i18n';
+import { LANGUAGES, priorityLabel, setLanguage, t, tn, uiLanguage, verdictLabel } from '../../lib/i18n';
 import { DASHBOARD_LANGUAGES } from '../../lib/i18n/dashboard';
 import { dashboardEn } from '../../lib/i18n/dashboard-en';
 import { en } from '../../lib/i18n/en';
@@ -37,6 +37,17 @@ describe('text', () => {
     expect(uiLanguage(['fr-FR', 'de'])).toBe('en');
     setLanguage('es');
     expect(t('linkedAs', 'Acme', 'Ana Ruiz', 'rep')).toBe('Vinculado a Acme como Ana Ruiz (rep)');
+  });
+
+  it('says one of a thing in the singular, in both languages', () => {
+    expect(tn('panelUnsent', 1)).toBe('1 unsent verdict on this lead');
+    expect(tn('panelUnsent', 2)).toBe('2 unsent verdicts on this lead');
+    expect(tn('outboxOtherRep', 1, 'Ana')).toBe(
+      '1 verdict was given by Ana in this browser. It is kept for Ana and sent only once Ana links it again.',
+    );
+    setLanguage('es');
+    expect(tn('cacheSkipped', 1)).toBe('1 campaña no se pudo leer y no se muestra.');
+    expect(tn('cacheSkipped', 0)).toBe('0 campañas no se pudieron leer y no se muestran.');
   });
 
   it('names a priority and a role in the rep’s language, not as the protocol spells them', () => {
