@@ -143,7 +143,7 @@ export function CustomSiteForm(props: {
           </div>
         ))}
       </fieldset>
-      <button type="submit" class="sr-button" disabled={busy.value}>
+      <button type="submit" class="sr-button" aria-disabled={busy.value}>
         {t('customSiteAddAction')}
       </button>
       {problems.value[''] && (

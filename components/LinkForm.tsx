@@ -15,6 +15,7 @@ export function LinkForm(props: { onLink: (joinLink: string, code: string) => Pr
       aria-labelledby="link-title"
       onSubmit={async (event) => {
         event.preventDefault();
+        if (busy.value) return;
         busy.value = true;
         error.value = null;
         error.value = await props.onLink(joinLink.value.trim(), code.value.trim());
@@ -54,7 +55,12 @@ export function LinkForm(props: { onLink: (joinLink: string, code: string) => Pr
           {error.value}
         </p>
       )}
-      <button type="submit" class="sr-button" disabled={busy.value || joinLink.value.trim() === ''}>
+      <button
+        type="submit"
+        class="sr-button"
+        disabled={joinLink.value.trim() === ''}
+        aria-disabled={busy.value}
+      >
         {busy.value ? t('optionsLinking') : t('optionsLinkAction')}
       </button>
     </form>

@@ -127,8 +127,11 @@ export function OutboxView(props: {
       <button
         type="button"
         class="sr-button"
-        disabled={props.syncing || !status.linked}
-        onClick={props.onSyncNow}
+        disabled={!status.linked}
+        aria-disabled={props.syncing}
+        onClick={() => {
+          if (!props.syncing) props.onSyncNow();
+        }}
       >
         {props.syncing ? t('outboxSyncing') : t('outboxSyncNow')}
       </button>

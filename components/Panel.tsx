@@ -1,5 +1,6 @@
 import { type Signal, useSignal } from '@preact/signals';
 import type { ComponentChildren } from 'preact';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { LeadContext } from '../lib/crm';
 import { objectTypeLabel, t, tn } from '../lib/i18n';
 import { formatAsOf } from '../lib/i18n/formats';
@@ -300,9 +301,21 @@ export function Panel(props: PanelProps) {
   const prefs = props.prefs.value;
   const badge = prefs.collapsed ? badgeOf(props.state.value, props.history.value) : null;
   const setWidth = (width: number) => props.onPrefs({ ...prefs, width: clampWidth(width) });
-  const toggle = () => props.onPrefs({ ...prefs, collapsed: !prefs.collapsed });
+  // The fold button is another element once folded or unfolded: the keyboard's focus goes to it.
+  const aside = useRef<HTMLElement>(null);
+  const refocus = useRef(false);
+  const toggle = (event: Event) => {
+    refocus.current = document.activeElement === event.currentTarget;
+    props.onPrefs({ ...prefs, collapsed: !prefs.collapsed });
+  };
+  useLayoutEffect(() => {
+    if (!refocus.current) return;
+    refocus.current = false;
+    aside.current?.querySelector<HTMLElement>('.sr-panel__toggle')?.focus();
+  }, [prefs.collapsed]);
   return (
     <aside
+      ref={aside}
       class={prefs.collapsed ? 'sr-panel sr-panel--collapsed' : 'sr-panel'}
       aria-label={t('panelLabel')}
       onKeyDown={onPanelKey}

@@ -90,6 +90,7 @@ export function QuickVerdict(props: {
   );
   const submit = async (event: Event) => {
     event.preventDefault();
+    if (busy.value) return;
     // A campaign chosen before and hidden by a search since is not sent to unseen: the rep who searched
     // meant another one, and the list shows none chosen.
     if (!campaignId.value || !shown.some((choice) => choice.id === campaignId.value)) {
@@ -178,7 +179,7 @@ export function QuickVerdict(props: {
           keep={props.campaigns.setup.region}
         />
       )}
-      <button type="submit" class="sr-button" disabled={busy.value}>
+      <button type="submit" class="sr-button" aria-disabled={busy.value}>
         {busy.value ? t('verdictSaving') : t('quickSend')}
       </button>
       {problem.value && (

@@ -150,8 +150,10 @@ function Options() {
           <button
             type="button"
             class="sr-button sr-button--secondary"
-            disabled={unlinking.value}
-            onClick={() => void unlink()}
+            aria-disabled={unlinking.value}
+            onClick={() => {
+              if (!unlinking.value) void unlink();
+            }}
           >
             {t('optionsUnlink')}
           </button>

@@ -194,6 +194,20 @@ describe('the panel', () => {
     expect(container.querySelector('.sr-badge')?.textContent).toBe('?');
   });
 
+  it('keeps the keyboard on the fold button as it folds and unfolds (a new element each time)', async () => {
+    const { container } = mount({ kind: 'loading' });
+    const toggle = () => container.querySelector<HTMLButtonElement>('.sr-panel__toggle')!;
+    toggle().focus();
+    toggle().click();
+    await tick();
+    expect(toggle().getAttribute('aria-expanded')).toBe('false');
+    expect(document.activeElement).toBe(toggle());
+    toggle().click();
+    await tick();
+    expect(toggle().getAttribute('aria-expanded')).toBe('true');
+    expect(document.activeElement).toBe(toggle());
+  });
+
   it('resizes from the keyboard within its bounds', async () => {
     const { container, props } = mount({ kind: 'loading' }, { width: 630, collapsed: false });
     const handle = container.querySelector<HTMLElement>('[role="separator"]')!;

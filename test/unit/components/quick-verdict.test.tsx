@@ -237,3 +237,47 @@ describe("the popup's verdict form, searched", () => {
     );
   });
 });
+
+describe("the popup's Send while it saves", () => {
+  it('keeps the keyboard focus (marked busy, not disabled) and sends once however often it is pressed', async () => {
+    const container = document.createElement('div');
+    document.body.append(container);
+    let answer: (problem: string | null) => void = () => undefined;
+    const onSend = vi.fn(() => new Promise<string | null>((resolve) => (answer = resolve)));
+    render(
+      <QuickVerdict
+        campaigns={{
+          linked: true,
+          choices: [{ id: 'c1', name: 'Spring webinar', channel: 'Webinar', status: 'active' }],
+          setup: { regions: [], region: null },
+          fetchedAt: null,
+        }}
+        onSend={onSend}
+        kept={{
+          note: '',
+          answers: {},
+          quick: {
+            campaignId: 'c1',
+            leadLink: 'https://acme.example/lead/1',
+            verdict: 'good_fit',
+            region: '',
+          },
+        }}
+      />,
+      container,
+    );
+    const send = container.querySelector<HTMLButtonElement>('button[type="submit"]')!;
+    send.focus();
+    const form = container.querySelector('form')!;
+    form.dispatchEvent(new Event('submit', { cancelable: true }));
+    await vi.waitFor(() => expect(send.getAttribute('aria-disabled')).toBe('true'));
+    expect(send.disabled).toBe(false);
+    expect(document.activeElement).toBe(send);
+    form.dispatchEvent(new Event('submit', { cancelable: true }));
+    expect(onSend).toHaveBeenCalledTimes(1);
+    answer(null);
+    await vi.waitFor(() => expect(send.getAttribute('aria-disabled')).toBe('false'));
+    expect(document.activeElement).toBe(send);
+    container.remove();
+  });
+});
