@@ -197,7 +197,9 @@ describe('detectLead on generated documents, fuzzed', () => {
       ),
       { numRuns: 200 },
     );
-    // The generator reaches record pages, so the adapters' readers really ran on the documents.
-    expect(found).toBeGreaterThan(50);
+    // The generator reaches record pages, so the adapters' readers really ran on the documents: about
+    // 70 of the 200 runs (61-89 in ten runs), and once 50 in CI, which a bound of 50 failed; 25 is far
+    // below chance's reach and still fails a generator that no longer reaches records.
+    expect(found).toBeGreaterThan(25);
   });
 });
