@@ -6,6 +6,9 @@ import type { DeadLetter, OutboxStatus, VerdictSetup } from '../lib/messages';
 import type { Verdict } from '../lib/protocol';
 import { NoteField, RegionSelect, VerdictSelect } from './VerdictFields';
 
+/** How soon a fix the browser refused to keep is offered to it again (the quick form's pace). */
+const KEEP_RETRY_MS = 3_000;
+
 export interface DeadLetterFix {
   verdict: Verdict;
   note: string;
@@ -29,16 +32,25 @@ function DeadLetterItem(props: {
   const region = useSignal(entry.kept?.region ?? entry.region ?? '');
   const problem = useSignal<string | null>(null);
   const notKept = useSignal<string | null>(null);
+  const resending = useSignal(false);
   const handed = useRef(JSON.stringify([verdict.peek(), note.peek(), region.peek()]));
+  const keep = (fix: DeadLetterFix, text: string) =>
+    props.onKeep?.(entry.id, fix).then((error) => {
+      // Typed again since: the newer fix's answer says.
+      if (handed.current !== text) return;
+      notKept.value = error;
+      // Refused (the browser's storage full): asked again until kept, as the quick form's draft is.
+      if (error)
+        setTimeout(() => {
+          if (handed.current === text) void keep(fix, text);
+        }, KEEP_RETRY_MS);
+    });
   useSignalEffect(() => {
     const fix = { verdict: verdict.value, note: note.value, region: region.value };
     const text = JSON.stringify([fix.verdict, fix.note, fix.region]);
-    if (text === handed.current || !props.onKeep) return;
+    if (text === handed.current) return;
     handed.current = text;
-    void props.onKeep(entry.id, fix).then((error) => {
-      // Typed again since: the newer fix's answer says.
-      if (handed.current === text) notKept.value = error;
-    });
+    void keep(fix, text);
   });
   return (
     <li class="sr-dead">
@@ -55,12 +67,19 @@ function DeadLetterItem(props: {
           type="button"
           class="sr-button"
           onClick={async () => {
+            if (resending.value) return;
+            resending.value = true;
             problem.value = await props.onResend(entry.id, {
               verdict: verdict.value,
               note: note.value,
               region: region.value,
             });
+            resending.value = false;
+            // Still refused: what the form holds now is kept again (keeps were not made meanwhile).
+            if (problem.value)
+              void keep({ verdict: verdict.value, note: note.value, region: region.value }, handed.current);
           }}
+          aria-disabled={resending.value}
         >
           {t('outboxResend')}
         </button>

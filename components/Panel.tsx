@@ -3,7 +3,7 @@ import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { LeadContext } from '../lib/crm';
 import { objectTypeLabel, t, tn } from '../lib/i18n';
-import { formatAsOf } from '../lib/i18n/formats';
+import { formatAsOf, isToday } from '../lib/i18n/formats';
 import type { CacheInfo, HistoryEntry, LeadView, VerdictSetup } from '../lib/messages';
 import type { Answer, Verdict } from '../lib/protocol';
 import { BriefView } from './BriefView';
@@ -127,15 +127,17 @@ function badgeOf(state: PanelState, history: HistoryEntry[]): { text: string; de
 const Mark = () => <span class="sr-mark" aria-hidden="true" />;
 
 function CacheLine(props: { cache: CacheInfo }) {
+  // Read today: its time ("a las 08:12"); before: its day with it ("del 4 dic, 08:12").
+  const today = isToday(props.cache.fetchedAt);
   const asOf = formatAsOf(props.cache.fetchedAt);
   return (
     <footer class="sr-panel__footer">
       {props.cache.offlineSince ? (
         <p role="status" class="sr-warning">
-          {t('cacheOffline', asOf, props.cache.problem ?? '')}
+          {t(today ? 'cacheOffline' : 'cacheOfflineDay', asOf, props.cache.problem ?? '')}
         </p>
       ) : (
-        <p class="sr-muted">{t('cacheAsOf', asOf)}</p>
+        <p class="sr-muted">{t(today ? 'cacheAsOf' : 'cacheAsOfDay', asOf)}</p>
       )}
       {props.cache.skipped > 0 && <p class="sr-warning">{tn('cacheSkipped', props.cache.skipped)}</p>}
     </footer>
@@ -179,11 +181,12 @@ function Scroll(props: { children: ComponentChildren }) {
 /**
  * Digits 1–8 click the verdict buttons while focus is in the panel, but not while typing a note. A key
  * held down gives one verdict: its repeats (about 30 a second) are not clicks, neither of a digit nor of
- * Enter or Space on a focused verdict button, or each repeat after "Saved" sent the verdict again.
+ * Enter or Space on a focused button, or each repeat after "Saved" sent the verdict again (and the
+ * fold button, which keeps the focus, folded and unfolded the panel 30 times a second).
  */
 function onPanelKey(event: KeyboardEvent): void {
   const target = event.target as HTMLElement | null;
-  if (event.repeat && target?.closest('[data-verdict-key]') && /^(Enter| )$/.test(event.key)) {
+  if (event.repeat && target?.closest('button') && /^(Enter| )$/.test(event.key)) {
     event.preventDefault();
     return;
   }

@@ -132,6 +132,8 @@ async function sendVerdict(input: QuickVerdictInput): Promise<string | null> {
 
 /** A refused verdict's fix, kept as it is written: the popup closes at any click outside it. */
 async function keepFix(id: string, fix: DeadLetterFix): Promise<string | null> {
+  // Resent or discarded: its kept fix is gone with it, and a keystroke meanwhile must not bring it back.
+  if (closedFixes.has(id)) return null;
   const answer = await askBackground({
     type: 'keepDraft',
     key: deadDraftKey(id),
@@ -140,9 +142,17 @@ async function keepFix(id: string, fix: DeadLetterFix): Promise<string | null> {
   return answer.ok ? null : answer.error;
 }
 
+/** Refused verdicts resent or discarded from this popup: their fixes are no longer kept. */
+const closedFixes = new Set<string>();
+
 async function resend(id: string, fix: DeadLetterFix): Promise<string | null> {
+  closedFixes.add(id);
   const answer = await askBackground({ type: 'resend', id, ...fix });
-  if (!answer.ok) return answer.error;
+  if (!answer.ok) {
+    // Still refused: the fix stays the rep's to change (its form keeps it again as it is now).
+    closedFixes.delete(id);
+    return answer.error;
+  }
   await refreshOutbox();
   return null;
 }
@@ -232,7 +242,10 @@ function Popup() {
             syncing.value = false;
           }}
           onResend={resend}
-          onDiscard={(id) => showOutbox(askBackground({ type: 'discard', id }))}
+          onDiscard={(id) => {
+            closedFixes.add(id);
+            void showOutbox(askBackground({ type: 'discard', id }));
+          }}
           onKeepFix={keepFix}
           onOpenOptions={openOptions}
           problem={outboxProblem.value}

@@ -83,6 +83,8 @@ export const en = {
   progressUseful: 'Marketing found this useful: $1 — $2',
   cacheAsOf: 'Campaigns as of $1',
   cacheOffline: 'Offline — showing campaigns as of $1. $2',
+  cacheAsOfDay: 'Campaigns as of $1',
+  cacheOfflineDay: 'Offline — showing campaigns as of $1. $2',
   cacheSkipped: '$1 campaigns could not be read and are not shown.',
   cacheSkippedOne: '$1 campaign could not be read and is not shown.',
   resizePanel: 'Resize the Sameroom panel',

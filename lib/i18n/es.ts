@@ -88,6 +88,8 @@ export const es: Record<MessageKey, string> = {
   progressUseful: 'A marketing le resultó útil: $1 — $2',
   cacheAsOf: 'Campañas a las $1',
   cacheOffline: 'Sin conexión: campañas a las $1. $2',
+  cacheAsOfDay: 'Campañas del $1',
+  cacheOfflineDay: 'Sin conexión: campañas del $1. $2',
   cacheSkipped: '$1 campañas no se pudieron leer y no se muestran.',
   cacheSkippedOne: '$1 campaña no se pudo leer y no se muestra.',
   resizePanel: 'Cambiar el ancho del panel de Sameroom',

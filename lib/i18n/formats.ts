@@ -54,8 +54,12 @@ export function formatTime(iso: string): string {
  * from Friday read on Monday as "09:12" looked like this morning's).
  */
 export function formatAsOf(iso: string, now = new Date()): string {
-  const then = new Date(iso);
-  return then.toDateString() === now.toDateString() ? formatTime(iso) : formatWhen(iso);
+  return isToday(iso, now) ? formatTime(iso) : formatWhen(iso);
+}
+
+/** Whether an ISO time falls on today's date, here. */
+export function isToday(iso: string, now = new Date()): boolean {
+  return new Date(iso).toDateString() === now.toDateString();
 }
 
 /** A time to the second: the outbox's last sync and next try, often in the same minute. */

@@ -11,6 +11,7 @@ import {
   type SyncState,
   withUnseenMark,
 } from '../store/db';
+import { deadDraftKey } from '../store/draft-text';
 import { keepLink, keptLink } from '../store/kept';
 import { MAX_RETRY_AFTER_MS, WorkspaceClient, WorkspaceError } from '../workspace/client';
 import { clockToKeep } from '../workspace/clock';
@@ -174,7 +175,7 @@ async function pullReplies(
   let cursor = state.cursor;
   for (let page = 0; page < MAX_REPLY_PAGES; page++) {
     const answer = await client.myFeedbackSince(cursor);
-    const tx = db.transaction(['sent', 'outbox'], 'readwrite', { durability: 'strict' });
+    const tx = db.transaction(['sent', 'outbox', 'drafts'], 'readwrite', { durability: 'strict' });
     const sent = tx.objectStore('sent');
     const outbox = tx.objectStore('outbox');
     const [known, waiting] = await Promise.all([
@@ -186,7 +187,9 @@ async function pullReplies(
       const { rep: _rep, replies, updatedAt: _updatedAt, ...item } = record;
       const before = known[index];
       const queued = waiting[index];
-      if (queued && holds(queued, item)) writes.push(outbox.delete(record.id));
+      // With it goes a fix the rep was writing for it in the popup, were it a refused verdict.
+      if (queued && holds(queued, item))
+        writes.push(outbox.delete(record.id), tx.objectStore('drafts').delete(deadDraftKey(record.id)));
       // Most of a page is often items this run just sent, with no replies yet: nothing to write.
       if (before && sameReplies(before.replies, replies)) continue;
       writes.push(

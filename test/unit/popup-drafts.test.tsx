@@ -162,6 +162,18 @@ describe('the popup’s refused verdicts', () => {
     expect(await keptFix()).toBeNull();
   });
 
+  it('keep a fix the browser refused at first, without another keystroke', async () => {
+    await (await openSameroomDb()).put('outbox', dead);
+    await openPopup(1);
+    const form = await refusedForm();
+    typeIn(form.querySelector('textarea')!, 'Asked for a reseller.');
+    await vi.waitFor(() => expect(form.textContent).toContain('Not kept in this browser'));
+    await vi.waitFor(async () => expect((await keptFix())?.note).toBe('Asked for a reseller.'), {
+      timeout: 6_000,
+    });
+    await vi.waitFor(() => expect(form.textContent).not.toContain('Not kept in this browser'));
+  });
+
   it('stay with what the rep wrote in them when a later read of the outbox fails', async () => {
     await (await openSameroomDb()).put('outbox', dead);
     await openPopup(0, 0, 1);

@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Panel, type PanelPrefs, type PanelState } from '../../../components/Panel';
 import { afterUndo, type SendState } from '../../../components/VerdictForm';
 import type { LeadContext } from '../../../lib/crm';
+import { setLanguage } from '../../../lib/i18n';
+import { formatWhen } from '../../../lib/i18n/formats';
 import type { CacheInfo, HistoryEntry } from '../../../lib/messages';
 import { brief } from '../../support/examples';
 
@@ -140,6 +142,26 @@ describe('the panel', () => {
     );
   });
 
+  it('names the day of an offline cache not read today, in a sentence that takes a day (Spanish)', () => {
+    setLanguage('es');
+    try {
+      const { container } = mount({
+        kind: 'view',
+        view: {
+          state: 'noMatch',
+          cache: { ...CACHE, offlineSince: '2026-11-22T10:00:00Z', problem: 'Sin red.' },
+          choices: [],
+          ...VERDICT_SETUP,
+        },
+      });
+      const line = container.querySelector('.sr-panel__footer [role="status"]')?.textContent ?? '';
+      expect(line).toContain(`Sin conexión: campañas del ${formatWhen(CACHE.fetchedAt)}.`);
+      expect(line).not.toContain('a las');
+    } finally {
+      setLanguage('en');
+    }
+  });
+
   it('shows the signals seen when nothing matched, and lets the rep pick a campaign', async () => {
     const { container, props } = mount({
       kind: 'view',
@@ -206,6 +228,15 @@ describe('the panel', () => {
     await tick();
     expect(toggle().getAttribute('aria-expanded')).toBe('true');
     expect(document.activeElement).toBe(toggle());
+    // Enter held on it: its repeats do not fold and unfold the panel again and again.
+    const held = new KeyboardEvent('keydown', {
+      key: 'Enter',
+      repeat: true,
+      bubbles: true,
+      cancelable: true,
+    });
+    toggle().dispatchEvent(held);
+    expect(held.defaultPrevented).toBe(true);
   });
 
   it('resizes from the keyboard within its bounds', async () => {

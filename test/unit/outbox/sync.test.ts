@@ -12,6 +12,7 @@ import {
 } from '../../../lib/outbox/outbox';
 import { afterQuiet, BACKOFF, backoffMs, singleFlight, syncOutbox } from '../../../lib/outbox/sync';
 import { openSameroomDb } from '../../../lib/store/db';
+import { keepDraft } from '../../../lib/store/drafts';
 import { errorResponse, fakeWorkspace, LINK, verdictInput, WORKSPACE } from './fake-workspace';
 
 const START = new Date('2026-11-22T09:00:00.000Z');
@@ -634,6 +635,13 @@ describe('dead letters', () => {
   it('a dead letter the workspace turns out to hold (its first try stored, the answer lost) leaves the outbox as sent when replies are pulled', async () => {
     const { db, ws, saved, sync } = await deadAfterLostAnswer();
     const stored = (await db.get('outbox', saved.id))!.item;
+    // The rep had begun a fix for it in the popup.
+    await keepDraft(
+      db,
+      `dead:${saved.id}`,
+      { note: 'Half a fix', answers: {}, fix: { verdict: 'good_fit', region: '' } },
+      new Date(),
+    );
     // The pull of the rep's items finds it stored (its address as the workspace keeps it).
     ws.setRecords([
       {
@@ -652,6 +660,8 @@ describe('dead letters', () => {
     expect((await db.get('sent', saved.id))?.item.id).toBe(saved.id);
     expect((await outboxStatus(db)).dead).toEqual([]);
     expect([...ws.stored.keys()]).toEqual([saved.id]);
+    // The fix went with it, not left on disk for a verdict no longer shown.
+    expect(await db.get('drafts', `dead:${saved.id}`)).toBeUndefined();
   });
 
   it('a refused verdict the rep changed, which the workspace had stored, is a conflict; its next Resend goes under a new id', async () => {
