@@ -285,7 +285,7 @@ describe('Chromium: Options links with clear errors, and sets up CRM sites and p
     await second.getByRole('button', { name: 'Unlink' }).waitFor();
     await options.getByRole('button', { name: 'Unlink' }).click();
     await options.getByText('Not linked to a workspace').waitFor();
-    await options.getByText('1 unsent verdicts are kept').waitFor();
+    await options.getByText('1 unsent verdict is kept').waitFor();
     await second.getByText('Not linked to a workspace').waitFor({ timeout: 5_000 });
     proxy.refuse(false);
     await options.getByLabel('Join link').fill(await invite());
