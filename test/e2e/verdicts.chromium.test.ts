@@ -487,4 +487,31 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
       proxy.shiftDate(0);
     }
   });
+
+  it('gives one verdict for a key held down: a digit, and Enter on the focused verdict button', async () => {
+    await openLead();
+    const before = (await received()).filter((record) => record.verdict === 'not_ready').length;
+    const notReady = (await panel()).getByRole('button', { name: /Not ready/ });
+    await notReady.focus();
+    // About a second held, as the keyboard repeats it (Playwright marks each further keydown a repeat).
+    for (let n = 0; n < 30; n++) {
+      await page.keyboard.down('4');
+      await page.waitForTimeout(33);
+    }
+    await page.keyboard.up('4');
+    await expect
+      .poll(async () => (await status()).textContent(), { timeout: 20_000 })
+      .toBe('Sent to the workspace.');
+    for (let n = 0; n < 30; n++) {
+      await page.keyboard.down('Enter');
+      await page.waitForTimeout(33);
+    }
+    await page.keyboard.up('Enter');
+    await expect
+      .poll(async () => (await status()).textContent(), { timeout: 20_000 })
+      .toBe('Sent to the workspace.');
+    await page.waitForTimeout(1_000);
+    // One verdict for each key held, not one per repeat after "Saved".
+    expect((await received()).filter((record) => record.verdict === 'not_ready')).toHaveLength(before + 2);
+  });
 });
