@@ -225,7 +225,7 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
   it('lists a verdict the workspace refused in the open popup with the reason; fixed and resent, it arrives', async () => {
     await openLead();
     // Open before the verdict: the refusal shows in it without "Sync now" or opening it again.
-    const popup = await chromium.context.newPage();
+    let popup = await chromium.context.newPage();
     await popup.goto(`chrome-extension://${chromium.extensionId}/popup.html`);
     await popup.getByRole('button', { name: 'Sync now' }).waitFor();
     await page.bringToFront();
@@ -252,6 +252,13 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
       .locator('.sr-dead')
       .getByLabel('Note for marketing (optional)')
       .fill('Resent after the campaign came back.');
+    // The popup closes at a click in the page: the fix is there again when it opens.
+    await popup.close();
+    popup = await chromium.context.newPage();
+    await popup.goto(`chrome-extension://${chromium.extensionId}/popup.html`);
+    await expect
+      .poll(() => popup.locator('.sr-dead').getByLabel('Note for marketing (optional)').inputValue())
+      .toBe('Resent after the campaign came back.');
     await popup.getByRole('button', { name: 'Fix and resend' }).click();
     await expect
       .poll(async () => (await received()).filter((item) => item.verdict === 'wrong_audience').length, {
