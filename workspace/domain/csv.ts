@@ -10,12 +10,16 @@ export const CSV_BOM = '\uFEFF';
 
 /**
  * A cell as text a spreadsheet shows and never runs: cells that start like a formula (= + - @, or a
- * tab or carriage return) get a leading apostrophe; quotes are doubled.
+ * tab or carriage return) get a leading apostrophe; quotes are doubled. So does what follows a `;`
+ * inside a cell: an Excel whose list separator is `;` (Spanish, German, French systems) splits every
+ * line of a comma-separated file at each `;`, quotes or not, so `ok;=cmd|…` began a cell there that ran
+ * as a formula.
  */
 export function csvCell(value: string | number | null | undefined): string {
   let text = value === null || value === undefined ? '' : String(value);
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+  text = text.replace(/;(?=[=+\-@\t\r])/g, ";'");
+  return /[",;\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 const COLUMNS: Array<[string, (item: FeedbackRecord) => string | undefined | null]> = [
