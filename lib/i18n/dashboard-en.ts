@@ -221,6 +221,8 @@ export const dashboardEn = {
   briefMissing: 'This campaign does not exist (any more).',
   briefChanged:
     'Someone changed this campaign after you opened it, so your change was not saved. What you typed is still here: open the campaign again in another tab to see their version, then make your change there.',
+  briefNotRead:
+    'This campaign could not be read, so nothing was saved. What you typed is still here: try again in a moment.',
   briefNeedsAttention: 'Some fields need attention before this campaign can be saved.',
   briefLine: '$1 (line $2)',
   briefWhole: 'campaign',

@@ -230,6 +230,8 @@ export const dashboardEs: Record<DashboardKey, string> = {
   briefMissing: 'Esta campaña no existe (o ya no existe).',
   briefChanged:
     'Alguien cambió esta campaña después de que la abrieras, así que tu cambio no se guardó. Lo que escribiste sigue aquí: abre la campaña en otra pestaña para ver su versión y haz allí tu cambio.',
+  briefNotRead:
+    'No se pudo leer esta campaña, así que no se guardó nada. Lo que escribiste sigue aquí: vuelve a intentarlo en un momento.',
   briefNeedsAttention: 'Hay campos que revisar antes de poder guardar esta campaña.',
   briefLine: '$1 (línea $2)',
   briefWhole: 'campaña',

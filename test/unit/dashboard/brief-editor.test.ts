@@ -140,6 +140,40 @@ describe('the brief editor model', () => {
     expect(early.form.value.channel).toBe('Trade show');
   });
 
+  it('after a reload gives back every kept field, also one set back to an empty form’s value', async () => {
+    const opened = { ...brief(), id: CAMPAIGN_ID, priority: 'high', offer: 'Free site assessment.' };
+    campaigns.value = [opened as never];
+    const typing = createBriefEditorModel(CAMPAIGN_ID);
+    typing.set('priority', 'normal');
+    typing.set('offer', '');
+    typing.set('status', 'draft');
+    // Reloaded: the campaigns are read again when the editor loads.
+    campaigns.value = [];
+    stubWorkspace({ 'GET /api/v1/campaigns': { json: { campaigns: [opened] } } });
+    const again = createBriefEditorModel(CAMPAIGN_ID);
+    await again.load();
+    expect(again.form.value.priority).toBe('normal');
+    expect(again.form.value.offer).toBe('');
+    expect(again.form.value.status).toBe('draft');
+    expect(again.form.value.channel).toBe('Trade show');
+  });
+
+  it('sends no edit of a campaign it could not read: it reads it first, and says so when it cannot', async () => {
+    const { calls } = stubWorkspace({
+      'GET /api/v1/campaigns': {
+        status: 503,
+        json: { error: { code: 'unavailable', message: 'Try again.' } },
+      },
+    });
+    const model = createBriefEditorModel(CAMPAIGN_ID);
+    await model.load();
+    for (const [field, value] of Object.entries(toForm(brief()))) model.set(field as never, value);
+    await model.save();
+    expect(calls.some((call) => call.method === 'PATCH')).toBe(false);
+    expect(model.message.value).toBeTruthy();
+    expect(model.form.value.name).toBe('Hannover Messe 2026');
+  });
+
   it("says which regions are none of the workspace's, and the one meant when only the case differs", () => {
     me.value = { ...meAnswer(), workspace: { ...meAnswer().workspace, regions: ['DACH', 'Iberia'] } };
     const model = createBriefEditorModel(null);

@@ -166,14 +166,17 @@ export function createBriefEditorModel(id: string | null) {
     const problem = await loadCampaigns();
     const found = campaigns.value.find((b) => b.id === id);
     if (found) {
-      // The brief's fields, with what was typed before it arrived over them (kept in the tab with the
-      // version it was typed over, or typed meanwhile into the empty form).
+      // The brief's fields, with what was typed before it arrived over them: the form kept in the tab
+      // (with the version it was typed over) whole, as it holds every field, also one set back to an
+      // empty form's value (a priority made normal, an offer cleared), which a field-by-field
+      // comparison with the empty form took for untouched and replaced with the brief's; else what was
+      // typed meanwhile into the empty form.
       const blank = JSON.parse(filled) as Form;
       const typed = Object.entries(form.value).filter(([field, text]) => text !== blank[field as FieldName]);
       filled = JSON.stringify(toForm(found));
       name.value = found.name;
       readAt = kept?.readAt ?? found.updatedAt;
-      form.value = { ...toForm(found), ...Object.fromEntries(typed) };
+      form.value = kept ? form.value : { ...toForm(found), ...Object.fromEntries(typed) };
     } else if (problem) message.value = problem;
     else missing.value = true;
   }
@@ -236,16 +239,34 @@ export function createBriefEditorModel(id: string | null) {
       return;
     }
     issues.value = [];
+    // An edit whose campaign was never read (its list failed to load) names no version, and would have
+    // replaced every field of the brief with this form's, the ones left empty too: it is read first, and
+    // what was typed goes over it with its version, or nothing is sent.
+    if (id && !readAt) {
+      saving.value = true;
+      await load();
+      saving.value = false;
+      if (!readAt) {
+        message.value = message.value ?? td('briefNotRead');
+        return;
+      }
+    }
+    // The form as it is now (read just above, the brief's fields are around what was typed).
+    const sent = requests.BriefInput.safeParse(fromForm(form.value));
+    if (!sent.success) {
+      message.value = td('briefNeedsAttention');
+      return;
+    }
     saving.value = true;
     const answer = id
       ? await api(
           'PATCH',
           `/api/v1/campaigns/${id}`,
           BriefSaved,
-          input.data,
+          sent.data,
           readAt ? { 'If-Match': `"${readAt}"` } : {},
         )
-      : await api('POST', '/api/v1/campaigns', BriefSaved, input.data);
+      : await api('POST', '/api/v1/campaigns', BriefSaved, sent.data);
     saving.value = false;
     if (!answer.ok) {
       issues.value = answer.issues;
