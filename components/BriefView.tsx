@@ -43,7 +43,7 @@ export function BriefView(props: {
   const breakEven =
     needed !== null && stats.won > needed
       ? t('economicsBreakEvenPassed', stats.won, needed)
-      : t('economicsBreakEven', stats.won, needed ?? 0);
+      : t(needed === 1 ? 'economicsBreakEvenOne' : 'economicsBreakEven', stats.won, needed ?? 0);
   const topRegions = stats.byRegion.slice(0, 3);
   const mine = props.region ? stats.byRegion.find((r) => r.region === props.region) : undefined;
   return (

@@ -61,8 +61,10 @@ export const dashboardEn = {
   campaignsColBreakEven: 'Break-even',
   mixNone: 'No verdicts yet',
   mixLabel: 'Verdicts on $1 leads: $2',
+  mixLabelOne: 'Verdict on $1 lead: $2',
   crmCustom: 'Custom CRM site',
   breakEvenOf: '$1 of $2 sales needed',
+  breakEvenOfOne: '$1 of $2 sale needed',
   breakEvenPassed: 'Paid for itself: $1 won, $2 needed',
   breakEvenUnknownShort: 'Break-even unknown (no deal value or margin)',
   filtersLabel: 'Filters',
@@ -106,6 +108,7 @@ export const dashboardEn = {
   insightsTitle: 'Insights',
   insightsLoading: 'Loading insights…',
   insightsIntroLeads: '$1 leads, each counted once by its latest verdict in these filters',
+  insightsIntroLeadsOne: '$1 lead, counted once by its latest verdict in these filters',
   insightsIntroUnmatched: ' ($1 matched no campaign)',
   insightsIntroRest:
     "Good fit: $1. Rates over fewer than $2 leads are marked small sample. Costs and break-even use each campaign's whole spend and every sale to date, whatever the filters.",
@@ -262,6 +265,7 @@ export const dashboardEn = {
   briefBreakEvenHint: 'Leave empty to derive it from the figures above',
   briefDerivedNone: 'Break-even: enter budget, deal value and margin to derive it.',
   briefDerived: 'Derived break-even: ⌈$1 ÷ ($2 × $3 %)⌉ = $4 sales',
+  briefDerivedOne: 'Derived break-even: ⌈$1 ÷ ($2 × $3 %)⌉ = $4 sale',
   briefDerivedTooMany:
     'Derived break-even: more than $1 sales, which Sameroom does not store: check budget, deal value and margin, or enter the break-even.',
   briefCampaignIds: 'CRM campaign ids',

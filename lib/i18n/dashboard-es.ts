@@ -64,8 +64,10 @@ export const dashboardEs: Record<DashboardKey, string> = {
   campaignsColBreakEven: 'Punto de equilibrio',
   mixNone: 'Aún sin veredictos',
   mixLabel: 'Veredictos sobre $1 leads: $2',
+  mixLabelOne: 'Veredicto sobre $1 lead: $2',
   crmCustom: 'CRM propio',
   breakEvenOf: '$1 de $2 ventas necesarias',
+  breakEvenOfOne: '$1 de $2 venta necesaria',
   breakEvenPassed: 'Ya se ha pagado: $1 ganadas, $2 necesarias',
   breakEvenUnknownShort: 'Punto de equilibrio desconocido (sin valor de venta o margen)',
   filtersLabel: 'Filtros',
@@ -111,6 +113,7 @@ export const dashboardEs: Record<DashboardKey, string> = {
   insightsTitle: 'Análisis',
   insightsLoading: 'Cargando análisis…',
   insightsIntroLeads: '$1 leads, cada uno contado una vez por su último veredicto con estos filtros',
+  insightsIntroLeadsOne: '$1 lead, contado una vez por su último veredicto con estos filtros',
   insightsIntroUnmatched: ' ($1 sin campaña)',
   insightsIntroRest:
     'Buen encaje: $1. Las tasas sobre menos de $2 leads se marcan como muestra pequeña. Los costes y el punto de equilibrio usan todo el gasto de cada campaña y todas las ventas hasta hoy, sean cuales sean los filtros.',
@@ -271,6 +274,7 @@ export const dashboardEs: Record<DashboardKey, string> = {
   briefBreakEvenHint: 'Déjalo vacío para calcularlo con las cifras de arriba',
   briefDerivedNone: 'Punto de equilibrio: introduce presupuesto, valor de venta y margen para calcularlo.',
   briefDerived: 'Punto de equilibrio calculado: ⌈$1 ÷ ($2 × $3 %)⌉ = $4 ventas',
+  briefDerivedOne: 'Punto de equilibrio calculado: ⌈$1 ÷ ($2 × $3 %)⌉ = $4 venta',
   briefDerivedTooMany:
     'Punto de equilibrio calculado: más de $1 ventas, que Sameroom no guarda: revisa presupuesto, valor de venta y margen, o introduce el punto de equilibrio.',
   briefCampaignIds: 'Ids de campaña del CRM',

@@ -70,6 +70,7 @@ export const en = {
   sectionProgress: 'How it is going',
   economicsBudget: 'Budget $1, spent $2',
   economicsBreakEven: '$1 of $2 sales needed',
+  economicsBreakEvenOne: '$1 of $2 sale needed',
   economicsBreakEvenPassed: 'Paid for itself: $1 sales won, $2 needed',
   economicsBreakEvenUnknown: 'Break-even not known yet',
   progressLeads: '$1 leads judged',

@@ -75,6 +75,7 @@ export const es: Record<MessageKey, string> = {
   sectionProgress: 'Cómo va',
   economicsBudget: 'Presupuesto $1, gastado $2',
   economicsBreakEven: '$1 de $2 ventas necesarias',
+  economicsBreakEvenOne: '$1 de $2 venta necesaria',
   economicsBreakEvenPassed: 'Ya se ha pagado: $1 ventas ganadas, $2 necesarias',
   economicsBreakEvenUnknown: 'Aún no se sabe el punto de equilibrio',
   progressLeads: '$1 leads valorados',

@@ -16,7 +16,12 @@ export function VerdictMix(props: { stats: Stats }) {
   if (total === 0) return <span class="muted">{td('mixNone')}</span>;
   let x = 0;
   return (
-    <span class="mix-wrap" role="img" aria-label={td('mixLabel', total, summary)} title={summary}>
+    <span
+      class="mix-wrap"
+      role="img"
+      aria-label={td(total === 1 ? 'mixLabelOne' : 'mixLabel', total, summary)}
+      title={summary}
+    >
       <svg class="mix" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">
         {present.map((verdict) => {
           const width = (props.stats.verdicts[verdict] / total) * 100;
@@ -52,7 +57,15 @@ export function BreakEven(props: { won: number; needed: number | null }) {
       </div>
       {/* Past break-even (9 won of 2 needed): said as paid for, not "9 of 2 sales needed". */}
       <span id={words}>
-        {td(props.won > props.needed ? 'breakEvenPassed' : 'breakEvenOf', props.won, props.needed)}
+        {td(
+          props.won > props.needed
+            ? 'breakEvenPassed'
+            : props.needed === 1
+              ? 'breakEvenOfOne'
+              : 'breakEvenOf',
+          props.won,
+          props.needed,
+        )}
       </span>
     </div>
   );

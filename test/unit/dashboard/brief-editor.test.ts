@@ -40,6 +40,9 @@ describe('the brief editor model', () => {
     model.set('avgDealValue', '25000');
     model.set('grossMarginPct', '40');
     expect(model.derived.value).toBe('Derived break-even: ⌈120,000 EUR ÷ (25,000 EUR × 40 %)⌉ = 12 sales');
+    model.set('avgDealValue', '300000');
+    expect(model.derived.value).toBe('Derived break-even: ⌈120,000 EUR ÷ (300,000 EUR × 40 %)⌉ = 1 sale');
+    model.set('avgDealValue', '25000');
     // The currency as it will be saved; and a break-even no brief can hold said as such, not 2e+22.
     model.set('currency', 'usd');
     expect(model.derived.value).toContain('120,000 USD');

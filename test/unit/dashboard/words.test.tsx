@@ -24,6 +24,8 @@ describe('the dashboard’s words', () => {
   it.each([
     [7, 12, '7 of 12 sales needed', '7'],
     [12, 12, '12 of 12 sales needed', '12'],
+    // One sale: said in the singular.
+    [0, 1, '0 of 1 sale needed', '0'],
     // Past it: paid for, not "14 of 12 sales needed"; the bar's value stays within its range.
     [14, 12, 'Paid for itself: 14 won, 12 needed', '12'],
   ])('says break-even at %i won of %i needed', (won, needed, text, valueNow) => {

@@ -1,7 +1,7 @@
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { verdictLabel } from '../../../lib/i18n';
-import { type DashboardKey, td } from '../../../lib/i18n/dashboard';
+import { type DashboardKey, td, tdCount } from '../../../lib/i18n/dashboard';
 import { FilterForm } from '../filters';
 import { Bars, Chart, Progress, Swatch, VerdictLegend, WeeklyColumns } from '../insight-charts';
 import { Problem } from '../problem';
@@ -44,7 +44,7 @@ export function Insights() {
       ) : (
         <>
           <p class="muted">
-            {td('insightsIntroLeads', data.leads)}
+            {tdCount(data.leads, 'insightsIntroLeadsOne', 'insightsIntroLeads')}
             {data.unmatched > 0 && td('insightsIntroUnmatched', data.unmatched)}.{' '}
             {td('insightsIntroRest', goodFitWords(), data.smallSample)}
           </p>

@@ -201,7 +201,7 @@ export function createBriefEditorModel(id: string | null) {
     // As fromForm sends it.
     const currency = f.currency.trim().toUpperCase();
     return td(
-      'briefDerived',
+      deals === 1 ? 'briefDerivedOne' : 'briefDerived',
       amount(budget, currency),
       amount(deal, currency),
       margin,
