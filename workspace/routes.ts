@@ -328,13 +328,16 @@ export const ROUTES: Route[] = [
     path: '/api/v1/campaigns',
     operationId: 'createCampaign',
     access: MARKETING,
-    summary: 'Write a new brief.',
-    request: requests.BriefInput,
+    summary:
+      'Write a new brief. With an id made by the client, a retry of the same brief is stored once (answered as the first was); another brief under that id is a conflict.',
+    request: requests.BriefCreate,
     response: responses.Brief,
+    errors: [409],
     status: 201,
     async handle({ c, config, body }) {
+      const { id: clientId, ...input } = body;
       const brief = await config.db.transaction(async (tx) => {
-        const id = await createBrief(tx, body);
+        const id = await createBrief(tx, input, clientId);
         return getBrief(tx, id, (await loadWorkspace(tx)).showSellers);
       });
       return c.json(brief, 201);

@@ -149,6 +149,14 @@ function defineProtocol(object: typeof z.object) {
   };
 
   const BriefInput = object({ ...briefFields, economics: EconomicsInput }).refine(datesInOrder, datesMessage);
+  /**
+   * A new brief, with an id the client may make when it first sends it and send again with every retry
+   * of it: a brief whose answer was lost (a proxy's 504 after the commit) is stored once, not twice.
+   */
+  const BriefCreate = object({ ...briefFields, economics: EconomicsInput, id: id.optional() }).refine(
+    datesInOrder,
+    datesMessage,
+  );
   const BriefPatch = object({ ...briefFields, economics: EconomicsInput })
     .partial()
     .refine(datesInOrder, datesMessage);
@@ -450,6 +458,7 @@ function defineProtocol(object: typeof z.object) {
     EconomicsInput,
     Economics,
     BriefInput,
+    BriefCreate,
     BriefPatch,
     Brief,
     UsefulAnswer,

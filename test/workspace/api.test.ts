@@ -108,6 +108,25 @@ describe.each(DATABASES)('the workspace API on %s', (kind) => {
       expect(all.ok && all.items.map((b) => b.name)).toContain('Secret draft');
     });
 
+    it('stores a brief sent again under its client-made id once (its first answer lost), and refuses another brief under that id', async () => {
+      const id = '6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+      const body = { ...briefInput({ name: 'Sent twice', status: 'draft' }), id };
+      const first = await ws.call('POST', '/api/v1/campaigns', { token: marketer.token, body });
+      expect(first.status).toBe(201);
+      const again = await ws.call('POST', '/api/v1/campaigns', { token: marketer.token, body });
+      expect(again.status).toBe(201);
+      expect(((await again.json()) as { id: string }).id).toBe(id);
+      const [{ count }] = (await ws.db.query<{ count: string }>(
+        "SELECT count(*)::text AS count FROM briefs WHERE data->>'name' = 'Sent twice'",
+      )) as [{ count: string }];
+      expect(count).toBe('1');
+      const other = await ws.call('POST', '/api/v1/campaigns', {
+        token: marketer.token,
+        body: { ...briefInput({ name: 'Another brief', status: 'draft' }), id },
+      });
+      expect(other.status).toBe(409);
+    });
+
     it('refuses a brief whose derived break-even is out of bounds, and reads one stored before as without one', async () => {
       const economics = { ...briefInput().economics, budget: 1e9, avgDealValue: 1, grossMarginPct: 1 };
       const refused = await ws.call('POST', '/api/v1/campaigns', {

@@ -9,6 +9,7 @@ import {
 } from '../../lib/protocol';
 import type { Sql } from '../db/database';
 import { ApiError, notFound } from '../errors';
+import { canonicalJson } from './canonical';
 import { loadStats } from './stats';
 import { newestUsefulAnswers } from './useful-answers';
 import { nextChange } from './workspace';
@@ -64,13 +65,21 @@ export async function getBrief(sql: Sql, id: string, showSellers: boolean): Prom
   return toBrief(row, (await loadStats(sql, showSellers, [id]))(id), useful.get(id));
 }
 
-export async function createBrief(sql: Sql, input: BriefInput): Promise<string> {
-  const id = randomUUID();
-  await sql.query('INSERT INTO briefs (id, status, data) VALUES ($1, $2, $3)', [
-    id,
-    input.status,
-    JSON.stringify(input),
-  ]);
+/**
+ * Stores a new brief: its id, the client's when it made one (a retry of the same brief, its first
+ * answer lost, is the brief stored then; another brief under that id is a conflict).
+ */
+export async function createBrief(sql: Sql, input: BriefInput, clientId?: string): Promise<string> {
+  const id = clientId?.toLowerCase() ?? randomUUID();
+  const inserted = await sql.query<{ id: string }>(
+    'INSERT INTO briefs (id, status, data) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING RETURNING id',
+    [id, input.status, JSON.stringify(input)],
+  );
+  if (inserted.length === 0) {
+    const [stored] = await sql.query<{ data: unknown }>('SELECT data FROM briefs WHERE id = $1', [id]);
+    if (stored && canonicalJson(stored.data) === canonicalJson(input)) return id;
+    throw new ApiError(409, 'conflict', 'A campaign with this id and other content is already stored.');
+  }
   await nextChange(sql);
   return id;
 }

@@ -94,6 +94,27 @@ describe('the brief editor model', () => {
     expect(location.pathname).toBe('/campaigns/new');
   });
 
+  it('sends a new brief again under the same id after a lost answer, also after a reload', async () => {
+    const { calls } = stubWorkspace({
+      'POST /api/v1/campaigns': {
+        status: 504,
+        json: { error: { code: 'timeout', message: 'Gateway timeout.' } },
+      },
+    });
+    const model = createBriefEditorModel(null);
+    for (const [key, value] of Object.entries(toForm(brief()))) model.set(key as never, value);
+    await model.save();
+    await model.save();
+    const again = createBriefEditorModel(null);
+    await again.save();
+    const ids = calls
+      .filter((call) => call.method === 'POST')
+      .map((call) => (call.body as { id?: string }).id);
+    expect(ids).toHaveLength(3);
+    expect(ids[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(new Set(ids).size).toBe(1);
+  });
+
   it('names the version it edits, and keeps what was typed when someone changed the brief since', async () => {
     const opened = { ...brief(), id: CAMPAIGN_ID, updatedAt: '2026-11-20T08:00:00.000Z' };
     campaigns.value = [opened as never];

@@ -142,14 +142,20 @@ export function createBriefEditorModel(id: string | null) {
    */
   let filled = JSON.stringify(form.value);
   const keptAs = `brief.${id ?? 'new'}`;
-  const kept = readKept<{ form: Form; readAt?: string }>(keptAs);
+  const kept = readKept<{ form: Form; readAt?: string; createId?: string }>(keptAs);
   if (kept) {
     form.value = kept.form;
     readAt = kept.readAt;
   }
+  /**
+   * A new brief's id, made here and sent with every try to save it (kept with the form through a
+   * reload): a save whose answer was lost (a proxy's 504 after the commit), tried again, is the brief
+   * stored then, not a second campaign competing for the same leads.
+   */
+  const createId = id ? undefined : (kept?.createId ?? crypto.randomUUID());
   effect(() => {
     const typed = form.value;
-    writeKept(keptAs, JSON.stringify(typed) === filled ? null : { form: typed, readAt });
+    writeKept(keptAs, JSON.stringify(typed) === filled ? null : { form: typed, readAt, createId });
   });
   const name = signal(existing?.name ?? null);
   const issues = signal<Issue[]>([]);
@@ -266,7 +272,7 @@ export function createBriefEditorModel(id: string | null) {
           sent.data,
           readAt ? { 'If-Match': `"${readAt}"` } : {},
         )
-      : await api('POST', '/api/v1/campaigns', BriefSaved, sent.data);
+      : await api('POST', '/api/v1/campaigns', BriefSaved, { ...sent.data, id: createId });
     saving.value = false;
     if (!answer.ok) {
       issues.value = answer.issues;
