@@ -94,6 +94,25 @@ describe('the brief editor model', () => {
     expect(location.pathname).toBe('/campaigns/new');
   });
 
+  it('opened from an old list, reads the brief again and shows the newer version before anything is typed', async () => {
+    const old = { ...brief(), id: CAMPAIGN_ID, updatedAt: '2026-11-20T08:00:00.000Z' };
+    const newer = { ...old, offer: 'Two site assessments.', updatedAt: '2026-11-21T09:00:00.000Z' };
+    campaigns.value = [old as never];
+    const { calls } = stubWorkspace({
+      'GET /api/v1/campaigns': { json: { campaigns: [newer] } },
+      [`PATCH /api/v1/campaigns/${CAMPAIGN_ID}`]: { json: newer },
+    });
+    const model = createBriefEditorModel(CAMPAIGN_ID);
+    expect(model.form.value.offer).toBe(old.offer);
+    await model.load();
+    expect(model.form.value.offer).toBe('Two site assessments.');
+    model.set('name' as never, 'Hannover Messe 2026, hall 9');
+    await model.save();
+    expect(calls.find((call) => call.method === 'PATCH')?.headers['If-Match']).toBe(
+      '"2026-11-21T09:00:00.000Z"',
+    );
+  });
+
   it('sends a new brief again under the same id after a lost answer, also after a reload', async () => {
     const { calls } = stubWorkspace({
       'POST /api/v1/campaigns': {

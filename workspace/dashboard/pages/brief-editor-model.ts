@@ -166,8 +166,24 @@ export function createBriefEditorModel(id: string | null) {
   const channels = computed(() => [...new Set(campaigns.value.map((b) => b.channel))].sort());
   /** Opened by an address whose campaign is not in the workspace: nothing to edit. */
   const missing = signal(false);
-  /** Opened by its address before the campaigns were read: read them, then fill the form. */
+  /**
+   * Opened by its address before the campaigns were read: read them, then fill the form. Opened from
+   * the list: the list may be hours old (a colleague saved the brief since), so the brief is read again,
+   * and a newer version fills a form nothing was typed into yet (else its save was refused as "changed
+   * after you opened it" when it had changed before).
+   */
   async function load(): Promise<void> {
+    if (id && existing) {
+      if (kept) return;
+      await loadCampaigns();
+      const now = campaigns.value.find((b) => b.id === id);
+      if (!now || now.updatedAt === readAt || JSON.stringify(form.value) !== filled) return;
+      filled = JSON.stringify(toForm(now));
+      name.value = now.name;
+      readAt = now.updatedAt;
+      form.value = toForm(now);
+      return;
+    }
     if (!id || existing) return;
     const problem = await loadCampaigns();
     const found = campaigns.value.find((b) => b.id === id);
