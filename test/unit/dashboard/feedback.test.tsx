@@ -196,6 +196,37 @@ describe('the feedback model', () => {
     expect(reload).toHaveBeenCalledTimes(2);
   });
 
+  it('sends a reply given back to a box opened again while it was sending under the same id (stored once)', async () => {
+    const answers: Array<(reply: Reply) => void> = [];
+    const { calls } = stubWorkspace({
+      'POST /api/v1/feedback/item-4/replies': () => new Promise<Reply>((resolve) => answers.push(resolve)),
+    });
+    const first = createReplyModel(
+      'item-4',
+      vi.fn(async () => {}),
+    );
+    first.text.value = 'Which hall?';
+    const sending = first.send();
+    await vi.waitFor(() => expect(answers).toHaveLength(1));
+    // The drill-down rebuilt while it was on its way: the box gives the text back.
+    const again = createReplyModel(
+      'item-4',
+      vi.fn(async () => {}),
+    );
+    expect(again.text.value).toBe('Which hall?');
+    answers[0]!({ status: 201, json: { id: 'dddddddd-dddd-4ddd-8ddd-dddddddddddd' } });
+    await sending;
+    const resent = again.send();
+    await vi.waitFor(() => expect(answers).toHaveLength(2));
+    answers[1]!({ status: 201, json: { id: 'dddddddd-dddd-4ddd-8ddd-dddddddddddd' } });
+    await resent;
+    const ids = calls
+      .filter((call) => call.method === 'POST')
+      .map((call) => (call.body as { id: string }).id);
+    expect(ids).toHaveLength(2);
+    expect(ids[1]).toBe(ids[0]);
+  });
+
   it('keeps a reply being typed in the tab until it is sent: another cell, page or a reload gives it back', async () => {
     let answer: ((reply: Reply) => void) | undefined;
     stubWorkspace({

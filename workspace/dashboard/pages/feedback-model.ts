@@ -12,7 +12,7 @@ import {
 import { id } from '../../../lib/protocol/text';
 import { api, apiList, newestOnly } from '../api';
 import { type Filters, filtersFromSearch, keepAddress, query } from '../filters-model';
-import { keepTyped } from '../kept-text';
+import { keepTyped, readKept, writeKept } from '../kept-text';
 import {
   AnswersAnswer,
   MatrixAnswer,
@@ -315,6 +315,9 @@ export function createItemsModel(path: string) {
 }
 export type ItemsModel = ReturnType<typeof createItemsModel>;
 
+/** The last reply sent on each item in this page, and by which box: see createReplyModel's attempt. */
+const sentReplies = new Map<string, { text: string; id: string; by: object }>();
+
 /**
  * A reply to one item; on failure the typed reply stays in the box, and until it is sent it is kept in
  * the tab (./kept-text.ts): another cell, filter or page, or a reload, gives it back.
@@ -325,12 +328,26 @@ export function createReplyModel(itemId: string, reload: () => Promise<void>) {
   const problem = signal<string | null>(null);
   const sending = signal(false);
   const canSend = computed(() => !sending.value && text.value.trim() !== '');
-  /** The id of the reply being sent, kept across retries of the same text: the workspace stores it once. */
+  /**
+   * The id of the reply being sent, kept across retries of the same text in the tab (../kept-text.ts),
+   * not in this model: the workspace stores it once. A box opened again for the item while a send was
+   * under way (another filter, the cell clicked again, a reload) gave the text back, and its Send made
+   * a new id: the rep got the reply twice.
+   */
+  const attemptKey = `replyAttempt.${itemId}`;
+  const self = {};
   let attempt: { text: string; id: string } | null = null;
   async function send(): Promise<void> {
     if (!canSend.value) return;
     sending.value = true;
-    if (attempt?.text !== text.value) attempt = { text: text.value, id: crypto.randomUUID() };
+    attempt = readKept<{ text: string; id: string }>(attemptKey) ?? null;
+    // Sent by another box for this item (opened before that send was answered): the same reply.
+    const sent = sentReplies.get(itemId);
+    if (attempt?.text !== text.value && sent?.by !== self && sent?.text === text.value) attempt = sent;
+    if (attempt?.text !== text.value) {
+      attempt = { text: text.value, id: crypto.randomUUID() };
+      writeKept(attemptKey, attempt);
+    }
     const answer = await api('POST', `/api/v1/feedback/${itemId}/replies`, ReplyCreated, {
       text: attempt.text,
       id: attempt.id,
@@ -342,6 +359,8 @@ export function createReplyModel(itemId: string, reload: () => Promise<void>) {
     }
     // What was typed while it was sending is not what was sent: it stays.
     if (text.value === attempt.text) text.value = '';
+    writeKept(attemptKey, null);
+    sentReplies.set(itemId, { ...attempt, by: self });
     attempt = null;
     problem.value = null;
     await reload();
