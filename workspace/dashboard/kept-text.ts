@@ -8,6 +8,8 @@ import { effect, type Signal } from '@preact/signals';
  */
 
 const PREFIX = 'sameroom.typed.';
+/** Kept beside the text, not text itself (a reply's id while it is being sent): not asked about on close. */
+export const ASIDE = 'aside.';
 
 function storage(): Storage | null {
   try {
@@ -44,7 +46,10 @@ export function writeKept<T>(key: string, value: T | null): void {
 export function anyKept(): boolean {
   const kept = storage();
   if (!kept) return false;
-  for (let index = 0; index < kept.length; index++) if (kept.key(index)?.startsWith(PREFIX)) return true;
+  for (let index = 0; index < kept.length; index++) {
+    const key = kept.key(index);
+    if (key?.startsWith(PREFIX) && !key.startsWith(PREFIX + ASIDE)) return true;
+  }
   return false;
 }
 

@@ -3,6 +3,7 @@ import { render } from 'preact';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { QuestionAnswers } from '../../../lib/protocol';
 import { NO_FILTERS } from '../../../workspace/dashboard/filters-model';
+import { anyKept } from '../../../workspace/dashboard/kept-text';
 import { Feedback } from '../../../workspace/dashboard/pages/Feedback';
 import {
   createAnswersModel,
@@ -225,6 +226,17 @@ describe('the feedback model', () => {
       .map((call) => (call.body as { id: string }).id);
     expect(ids).toHaveLength(2);
     expect(ids[1]).toBe(ids[0]);
+    // A failed send's id, kept beside the text, does not make closing the tab ask once the box is emptied.
+    stubWorkspace({
+      'POST /api/v1/feedback/item-4/replies': {
+        status: 503,
+        json: { error: { code: 'unavailable', message: 'Later.' } },
+      },
+    });
+    again.text.value = 'Given up on';
+    await again.send();
+    again.text.value = '';
+    expect(anyKept()).toBe(false);
   });
 
   it('keeps a reply being typed in the tab until it is sent: another cell, page or a reload gives it back', async () => {

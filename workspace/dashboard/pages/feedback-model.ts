@@ -12,7 +12,7 @@ import {
 import { id } from '../../../lib/protocol/text';
 import { api, apiList, newestOnly } from '../api';
 import { type Filters, filtersFromSearch, keepAddress, query } from '../filters-model';
-import { keepTyped, readKept, writeKept } from '../kept-text';
+import { ASIDE, keepTyped, readKept, writeKept } from '../kept-text';
 import {
   AnswersAnswer,
   MatrixAnswer,
@@ -334,7 +334,7 @@ export function createReplyModel(itemId: string, reload: () => Promise<void>) {
    * under way (another filter, the cell clicked again, a reload) gave the text back, and its Send made
    * a new id: the rep got the reply twice.
    */
-  const attemptKey = `replyAttempt.${itemId}`;
+  const attemptKey = `${ASIDE}replyAttempt.${itemId}`;
   const self = {};
   let attempt: { text: string; id: string } | null = null;
   async function send(): Promise<void> {
