@@ -179,7 +179,9 @@ function SavedLine() {
         <button
           type="button"
           class="sr-link"
-          onClick={async () => {
+          onClick={async (event) => {
+            const button = event.currentTarget;
+            const focused = document.activeElement === button;
             const answer = await askBackground({ type: 'undo', id: current.entry.id });
             if (!answer.ok) saved.value = { ...current, error: answer.error };
             else if (!answer.reply.undone) saved.value = { ...current, late: true };
@@ -187,6 +189,12 @@ function SavedLine() {
               saved.value = { ...current, undone: true };
               undone.value = current.input;
             }
+            // Undo's button is gone with the keyboard's focus: to the form's Send (the verdict is back
+            // in the form when it was undone), not to the page's body.
+            setTimeout(() => {
+              if (focused && !button.isConnected)
+                document.querySelector<HTMLElement>('.sr-form button[type="submit"]')?.focus();
+            });
             await refreshOutbox();
           }}
         >

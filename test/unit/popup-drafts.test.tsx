@@ -15,7 +15,14 @@ import { LINK } from './outbox/fake-workspace';
 
 const CAMPAIGNS: CampaignList = {
   linked: true,
-  choices: [{ id: 'c1', name: 'Spring webinar', channel: 'Webinar', status: 'active' }],
+  choices: [
+    {
+      id: '0b7a4c1e-5d2f-4a3b-9c8d-7e6f5a4b3c2d',
+      name: 'Spring webinar',
+      channel: 'Webinar',
+      status: 'active',
+    },
+  ],
   setup: { regions: [], region: null },
   fetchedAt: '2026-12-05T09:00:00Z',
 };
@@ -189,6 +196,33 @@ describe('the popup’s refused verdicts', () => {
     );
     expect(document.querySelector<HTMLTextAreaElement>('.sr-dead textarea')?.value).toBe(
       'Asked for a reseller.',
+    );
+  });
+});
+
+describe('the popup’s Undo', () => {
+  it('gives the keyboard’s focus to Send when it goes, not to the page’s body', async () => {
+    await openPopup(0);
+    const form = document.querySelector<HTMLFormElement>('.sr-form')!;
+    const link = form.querySelector<HTMLInputElement>('input[inputmode="url"]')!;
+    link.value = 'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2cEAB/view';
+    link.dispatchEvent(new Event('input', { bubbles: true }));
+    const campaign = form.querySelector('select')!;
+    campaign.value = '0b7a4c1e-5d2f-4a3b-9c8d-7e6f5a4b3c2d';
+    campaign.dispatchEvent(new Event('change', { bubbles: true }));
+    form.dispatchEvent(new Event('submit', { cancelable: true }));
+    const undo = await vi.waitFor(() => {
+      const button = [...document.querySelectorAll<HTMLButtonElement>('button')].find(
+        (b) => b.textContent === 'Undo',
+      );
+      if (!button) throw new Error(`no Undo yet: ${document.body.textContent}`);
+      return button;
+    });
+    undo.focus();
+    undo.click();
+    await vi.waitFor(() => expect(document.body.textContent).toContain('nothing was sent'));
+    await vi.waitFor(() =>
+      expect(document.activeElement).toBe(document.querySelector('.sr-form button[type="submit"]')),
     );
   });
 });
