@@ -7,11 +7,17 @@ import type { Context } from 'hono';
  */
 export type TrustProxy = boolean | number | readonly string[];
 
-/** ::ffff:127.0.0.1 is 127.0.0.1: one address, one spelling. Zone ids (fe80::1%eth0) are dropped. */
+/**
+ * ::ffff:127.0.0.1 is 127.0.0.1: one address, one spelling. Zone ids (fe80::1%eth0) are dropped, and so
+ * is a port some proxies write after the address in X-Forwarded-For (Azure Application Gateway's
+ * 203.0.113.7:5001, [2001:db8::1]:5001): counted with it, a client that reconnected for each join-code
+ * guess was a new client each time.
+ */
 export function normalizeAddress(address: string): string {
   const bare = address
     .trim()
-    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/^\[(.*)\](?::\d+)?$/, '$1')
+    .replace(/^(\d+\.\d+\.\d+\.\d+):\d+$/, '$1')
     .replace(/%.*$/, '');
   const mapped = bare.match(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i);
   return (mapped ? mapped[1]! : bare).toLowerCase();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { responses } from '../../lib/protocol';
+import { issueCode } from '../../workspace/auth/codes';
 import { authenticate } from '../../workspace/auth/tokens';
 import { DATABASES, startTestWorkspace, type TestWorkspace } from './harness';
 
@@ -41,6 +42,29 @@ describe.each(DATABASES)('tokens and codes on %s', (kind) => {
   }
   const errorCode = async (response: Response) =>
     ((await response.json()) as { error: { code: string } }).error.code;
+
+  it('leaves one code valid when two are issued for a member at the same moment', async () => {
+    const { id } = await invite();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let issued: () => void = () => undefined;
+    const first = ws.db.transaction(async (tx) => {
+      const code = await issueCode(tx, id);
+      issued();
+      await held;
+      return code;
+    });
+    await new Promise<void>((resolve) => (issued = resolve));
+    // The second goes while the first is not committed yet.
+    const second = ws.db.transaction((tx) => issueCode(tx, id));
+    setTimeout(release, 200);
+    await Promise.all([first, second]);
+    const [{ valid }] = (await ws.db.query<{ valid: string }>(
+      'SELECT count(*)::text AS valid FROM codes WHERE member_id = $1 AND used_at IS NULL AND replaced_at IS NULL',
+      [id],
+    )) as [{ valid: string }];
+    expect(valid).toBe('1');
+  });
 
   it('Unlink: DELETE /api/v1/tokens/current revokes the token used (204); it then gets 401, the other browser keeps working', async () => {
     const rep = await invite();
