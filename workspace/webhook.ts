@@ -160,13 +160,26 @@ export async function deliverWebhooks(
   let sent = 0;
   let failed = 0;
   for (const [index, message] of due.entries()) {
-    // Still ours (no other instance took it after an earlier post of this pass ran long): held anew.
+    // Still ours (no other instance took it after an earlier post of this pass ran long): held anew, and
+    // only while the team's webhook is still the address it was claimed for. An admin who cleared or
+    // changed it (it pointed at the wrong channel) stops the rest of a pass that a slow target keeps
+    // going for minutes; the messages wait for the address there is now.
     const held = await db.query(
       `UPDATE webhook_queue SET next_attempt_at = now() + make_interval(secs => $3)
-        WHERE id = $1 AND attempts = $2 RETURNING id`,
-      [message.queue_id, message.attempts, CLAIM_SECONDS],
+        WHERE id = $1 AND attempts = $2
+          AND EXISTS (SELECT 1 FROM workspace WHERE webhook_url = $4)
+        RETURNING id`,
+      [message.queue_id, message.attempts, CLAIM_SECONDS, message.webhook_url],
     );
-    if (held.length === 0) continue;
+    if (held.length === 0) {
+      // Not taken by another instance but kept from an address no longer the team's: given back as it
+      // was before this pass claimed it, due now, for the address there is.
+      await db.query(
+        'UPDATE webhook_queue SET attempts = attempts - 1, next_attempt_at = now() WHERE id = $1 AND attempts = $2',
+        [message.queue_id, message.attempts],
+      );
+      continue;
+    }
     let error: string | null = null;
     try {
       const { status, retryAfterSeconds: wait } = await post(

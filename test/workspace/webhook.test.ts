@@ -262,6 +262,33 @@ describe.each(DATABASES)('the webhook queue on %s', (kind) => {
     }
   });
 
+  it('posts no more of a pass to an address the admin cleared or changed while it ran', async () => {
+    const queueWs = await startTestWorkspace(kind, { webhookIntervalMs: 3_600_000 });
+    try {
+      const rep = await queueWs.join('rep');
+      await queueWs.db.query('UPDATE workspace SET webhook_url = $1', ['https://8.8.8.8/wrong-channel']);
+      const items = Array.from({ length: 3 }, () => feedbackItem({ id: randomUUID(), campaignId: null }));
+      await queueWs.call('POST', '/api/v1/feedback', { token: rep.token, body: { items } });
+      const posted: string[] = [];
+      const post = async (url: string) => {
+        posted.push(url);
+        // While the first post runs (a slow chat server), the admin puts the right channel in.
+        if (posted.length === 1)
+          await queueWs.db.query('UPDATE workspace SET webhook_url = $1', ['https://8.8.8.8/right-channel']);
+        return { status: 200, retryAfterSeconds: null };
+      };
+      await deliverWebhooks(queueWs.db, { post });
+      expect(posted).toEqual(['https://8.8.8.8/wrong-channel']);
+      // The rest were given back untried, due now: the next pass posts them to the address there is.
+      const left = await queueWs.db.query<{ attempts: number }>('SELECT attempts FROM webhook_queue');
+      expect(left.map((row) => row.attempts)).toEqual([0, 0]);
+      await deliverWebhooks(queueWs.db, { post });
+      expect(posted.slice(1)).toEqual(['https://8.8.8.8/right-channel', 'https://8.8.8.8/right-channel']);
+    } finally {
+      await queueWs.destroy();
+    }
+  });
+
   it('sends each message once when a pass runs longer than its claim and another pass takes the rest', async () => {
     const queueWs = await startTestWorkspace(kind, { webhookIntervalMs: 3_600_000 });
     try {
