@@ -286,6 +286,8 @@ export const en = {
     'is not a pattern Sameroom can run safely (RE2 syntax): lookarounds (?=…), backreferences \\1 and repeats over 1000 are not supported',
   customSitePatternWholeUrl:
     'runs on the page’s path only: leave out https:// and the host, such as /leads/(?<id>\\d+)',
+  customSitePatternHashInside:
+    'runs on the part after # only when it starts with #, such as #/leads/record/(?<id>[0-9a-f-]{36}): the page’s path holds no #',
   customSitePatternLong: 'is too long: 500 characters at most',
   customSiteTooLong: 'is too long: $1 characters at most',
   customSiteBadQuery: 'name at most 5 query parameters (letters, digits, _ . - [ ]), separated by commas',

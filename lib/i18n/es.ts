@@ -298,6 +298,8 @@ export const es: Record<MessageKey, string> = {
     'no es un patrón que Sameroom pueda ejecutar con seguridad (sintaxis RE2): no se admiten búsquedas alrededor (?=…), referencias \\1 ni repeticiones de más de 1000',
   customSitePatternWholeUrl:
     'se aplica solo a la ruta de la página: quita https:// y el dominio, como /leads/(?<id>\\d+)',
+  customSitePatternHashInside:
+    'se aplica a la parte tras # solo si empieza por #, como #/leads/record/(?<id>[0-9a-f-]{36}): la ruta de la página no contiene #',
   customSitePatternLong: 'es demasiado largo: 500 caracteres como máximo',
   customSiteTooLong: 'es demasiado largo: $1 caracteres como máximo',
   customSiteBadQuery:

@@ -3,7 +3,13 @@ import { type MessageKey, t } from '../i18n';
 import { ObjectType } from '../protocol';
 import type { CustomSite } from './index';
 import { patternProblem } from './record-pattern';
-import { type MatchProblem, matchProblem, type PatternProblem, QUERY_NAME } from './site-rules';
+import {
+  type MatchProblem,
+  matchProblem,
+  normalizeMatch,
+  type PatternProblem,
+  QUERY_NAME,
+} from './site-rules';
 
 const MATCH_MESSAGES: Record<MatchProblem, MessageKey> = {
   notPattern: 'customSiteBadMatch',
@@ -15,6 +21,7 @@ const PATTERN_MESSAGES: Record<PatternProblem, MessageKey> = {
   syntax: 'customSitePatternSyntax',
   noId: 'customSiteBadRecordUrl',
   wholeUrl: 'customSitePatternWholeUrl',
+  hashInside: 'customSitePatternHashInside',
 };
 
 function isSelector(value: string): boolean {
@@ -47,6 +54,7 @@ export const CustomSiteInput = z.object({
   match: z
     .string()
     .trim()
+    .transform(normalizeMatch)
     .superRefine((value, ctx) => {
       const problem = matchProblem(value);
       if (problem) ctx.addIssue({ code: 'custom', message: t(MATCH_MESSAGES[problem]) });

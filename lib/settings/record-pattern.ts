@@ -1,5 +1,11 @@
 import { RE2JS } from 're2js';
-import { type PatternProblem, readsFragment, readsWholeUrl, recordSubject } from './site-rules';
+import {
+  type PatternProblem,
+  readsFragment,
+  readsHashInside,
+  readsWholeUrl,
+  recordSubject,
+} from './site-rules';
 
 /**
  * A custom site's record pattern, run by RE2 (re2js): matching takes time linear in the address
@@ -23,6 +29,7 @@ export function compileRecordPattern(source: string): PatternCheck {
 /** What is wrong with a record pattern the rep typed, or null when RE2 runs it on the path. */
 export function patternProblem(source: string): PatternProblem | null {
   if (readsWholeUrl(source)) return 'wholeUrl';
+  if (readsHashInside(source)) return 'hashInside';
   const compiled = compileRecordPattern(source);
   return compiled.ok ? null : compiled.problem;
 }

@@ -26,7 +26,33 @@ export function matchProblem(value: string): MatchProblem | null {
   return null;
 }
 
-export type PatternProblem = 'syntax' | 'noId' | 'wholeUrl';
+export type PatternProblem = 'syntax' | 'noId' | 'wholeUrl' | 'hashInside';
+
+/**
+ * A `#` the pattern needs somewhere past its start: it runs on the path (which holds no `#`) unless it
+ * starts with one, so `/#/leads/record/(?<id>…)`, typed for a SuiteCRM 8 page, never matched.
+ */
+export function readsHashInside(source: string): boolean {
+  return !readsFragment(source) && /(^|[^\\])#/.test(source);
+}
+
+/**
+ * A match pattern as the browser compares it: its host in lower case and an international domain in
+ * its ASCII form (a page's hostname is always so), so `https://CRM.acme.com/*` or `https://crm.bücher.de/*`
+ * matches its pages. Anything that is not a pattern is left for matchProblem to refuse.
+ */
+export function normalizeMatch(value: string): string {
+  const parts = value.match(/^([A-Za-z*]+):\/\/([^/]+)(\/.*)$/);
+  if (!parts) return value;
+  const [, scheme, host, path] = parts as unknown as [string, string, string, string];
+  const wildcard = host.startsWith('*.');
+  try {
+    const ascii = new URL(`https://${wildcard ? host.slice(2) : host}`).hostname;
+    return `${scheme.toLowerCase()}://${wildcard ? '*.' : ''}${ascii}${path}`;
+  } catch {
+    return value;
+  }
+}
 
 /** A pattern that names the scheme or host was written for the whole URL; it now runs on the path. */
 export function readsWholeUrl(source: string): boolean {

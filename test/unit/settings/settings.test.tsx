@@ -58,10 +58,26 @@ describe('custom sites', () => {
       'fields.region.selector',
     ],
     ['no name', { label: '  ' }, 'label'],
+    [
+      'a pattern that needs a # past its start (the path holds none)',
+      { recordPattern: '/#/leads/record/(?<id>[0-9a-f-]{36})' },
+      'recordPattern',
+    ],
   ])('refuses %s, saying where', (_name, change, path) => {
     const checked = checkCustomSite({ ...TWENTY, ...change }, 'site-1');
     expect(checked.ok).toBe(false);
     if (!checked.ok) expect(Object.keys(checked.problems)).toContain(path);
+  });
+
+  it('keeps a site’s host as the browser compares it: lower case, an international domain in ASCII', () => {
+    for (const [typed, kept] of [
+      ['https://CRM.Acme.com/*', 'https://crm.acme.com/*'],
+      ['HTTPS://*.Acme.COM/app/*', 'https://*.acme.com/app/*'],
+      ['https://crm.bücher.de/*', 'https://crm.xn--bcher-kva.de/*'],
+    ]) {
+      const checked = checkCustomSite({ ...TWENTY, match: typed }, 'site-1');
+      expect(checked.ok && checked.site.match).toBe(kept);
+    }
   });
 
   it.each([
