@@ -63,8 +63,17 @@ function servesHost(adapter: CrmAdapter, url: URL): boolean {
   return serves;
 }
 
+/**
+ * The adapter for a page: the one that serves its host, or, where several do (two custom sites on one
+ * CRM, its leads and its accounts), the first that recognises the page as a record (the first alone
+ * took every page of the host, and the second site never recognised one).
+ */
 export function adapterFor(url: URL, adapters: readonly CrmAdapter[] = ADAPTERS): CrmAdapter | null {
-  return adapters.find((adapter) => servesHost(adapter, url)) ?? null;
+  const first = adapters.findIndex((adapter) => servesHost(adapter, url));
+  if (first < 0) return null;
+  const others = adapters.slice(first + 1).filter((adapter) => servesHost(adapter, url));
+  if (others.length === 0) return adapters[first]!;
+  return [adapters[first]!, ...others].find((adapter) => adapter.recognise(url)) ?? adapters[first]!;
 }
 
 const enabled = new WeakMap<Settings, CrmAdapter[]>();

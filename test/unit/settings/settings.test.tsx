@@ -123,6 +123,36 @@ describe('custom sites', () => {
     ).toBeNull();
   });
 
+  it('reads a record of a second custom site on the same host (its people and its deals)', () => {
+    const people = checkCustomSite(TWENTY, 'site-1');
+    const deals = checkCustomSite(
+      {
+        ...TWENTY,
+        label: 'Twenty deals',
+        match: 'https://twenty.acme-internal.test/object/*',
+        recordPattern: '/object/opportunity/(?<id>[0-9a-f-]{36})',
+        objectType: 'deal',
+      },
+      'site-2',
+    );
+    if (!people.ok || !deals.ok) throw new Error('invalid');
+    const adapters = [customAdapter(people.site), customAdapter(deals.site)];
+    const id = '8a7b6c5d-4e3f-4a2b-9c1d-0e9f8a7b6c5d';
+    const page = parseFixture('<!doctype html><body></body>');
+    expect(
+      detectLead(`https://twenty.acme-internal.test/object/opportunity/${id}`, page, adapters),
+    ).toMatchObject({
+      objectType: 'deal',
+      recordId: id,
+    });
+    expect(detectLead(`https://twenty.acme-internal.test/object/person/${id}`, page, adapters)).toMatchObject(
+      {
+        objectType: 'person',
+        recordId: id,
+      },
+    );
+  });
+
   it('runs only on the built-in CRMs that are switched on, and on custom sites', () => {
     const checked = checkCustomSite(TWENTY, 'site-1');
     if (!checked.ok) throw new Error('invalid');
