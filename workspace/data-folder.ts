@@ -194,19 +194,40 @@ function unusable(path: string, error: unknown): DataFolderUnusable | null {
   return null;
 }
 
-/** Holds the kernel's lock on this host, or says who does. Linux only: null elsewhere. */
-async function hostLock(dataDir: string): Promise<Server | null> {
+/**
+ * Holds the kernel's lock on this host, or says who does. Linux only: null elsewhere. Two names, both
+ * held: the folder's device and inode, which every path to it shares (a bind mount, a container's
+ * volume: named by its path alone, a second path was a second lock, and the live holder's lock
+ * directory was taken for a dead one's), and its real path, which a version before the inode's name
+ * holds.
+ */
+async function hostLock(dataDir: string): Promise<{ close(): void } | null> {
   if (process.platform !== 'linux') return null;
-  const name = `\0sameroom-data-${createHash('sha256').update(realpathSync(dataDir)).digest('hex').slice(0, 40)}`;
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new DataFolderInUse(dataDir, readOwner(dataDir)) : error),
-    );
-    server.listen({ path: name }, resolve);
-  });
-  server.unref();
-  return server;
+  const { dev, ino } = statSync(dataDir);
+  const names = [`inode:${dev}:${ino}`, realpathSync(dataDir)].map(
+    (key) => `\0sameroom-data-${createHash('sha256').update(key).digest('hex').slice(0, 40)}`,
+  );
+  const servers: Server[] = [];
+  const close = () => {
+    for (const server of servers) server.close();
+  };
+  try {
+    for (const name of names) {
+      const server = createServer();
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', (error: NodeJS.ErrnoException) =>
+          reject(error.code === 'EADDRINUSE' ? new DataFolderInUse(dataDir, readOwner(dataDir)) : error),
+        );
+        server.listen({ path: name }, resolve);
+      });
+      server.unref();
+      servers.push(server);
+    }
+  } catch (error) {
+    close();
+    throw error;
+  }
+  return { close };
 }
 
 /** This process's network namespace ("net:[4026531833]"), or undefined where there is no such thing. */

@@ -166,6 +166,33 @@ describe('one owner per data folder', () => {
     holder.kill('SIGKILL');
   });
 
+  // Named by the folder's real path alone, the kernel's lock was another for the same folder reached by
+  // a bind mount (or a container's volume at another path): the second process found its lock free,
+  // took the live holder's lock directory for a dead one's, and opened the database beside it.
+  it.skipIf(!canUnshare)('refuses a second process reaching the folder through a bind mount', async () => {
+    const dir = folder();
+    const holder = await claimDataFolder(dir, 'workspace server');
+    try {
+      const alias = `${dir}-alias`;
+      mkdirSync(alias);
+      const second = spawnSync(
+        'unshare',
+        [
+          '-m',
+          'sh',
+          '-c',
+          `mount --bind '${dir}' '${alias}' && exec '${process.execPath}' --import tsx -e "import('./workspace/data-folder.ts').then(({ claimDataFolder }) => claimDataFolder('${alias}', 'workspace server')).then(() => { console.log('claimed'); process.exit(0); }, (error) => { console.log(error.constructor.name); process.exit(3); })"`,
+        ],
+        { cwd: ROOT, encoding: 'utf8' },
+      );
+      expect(second.stdout.trim()).toBe('DataFolderInUse');
+      expect(existsSync(join(dir, 'owner.lock'))).toBe(true);
+    } finally {
+      await holder.release();
+      rmSync(`${dir}-alias`, { recursive: true, force: true });
+    }
+  });
+
   it('lets the CLI through a running server’s socket, and refuses when the holder has no socket', async () => {
     const dataDir = folder();
     const ws = await startTestWorkspace('pglite', { dataDir, fromTemplate: true });
