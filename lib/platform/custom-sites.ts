@@ -1,4 +1,6 @@
 import { browser } from 'wxt/browser';
+import { MatchPattern } from 'wxt/utils/match-patterns';
+import { CRM_MATCHES } from '../crm';
 import type { CustomSite } from '../settings';
 
 /**
@@ -31,13 +33,35 @@ export async function registerSite(site: CustomSite): Promise<void> {
   ]);
 }
 
+/** A match pattern's scheme and host: browsers grant host access by these, whatever the path. */
+const originOf = (match: string) => match.replace(/^([^:]+:\/\/[^/]+)\/.*$/, '$1');
+
+/** Whether a built-in CRM's pages are on this pattern's host (a custom site for HubSpot's custom objects). */
+function onBuiltInHost(match: string): boolean {
+  const host = originOf(match)
+    .replace(/^[^:]+:\/\//, '')
+    .replace(/^\*\./, 'sameroom-check.');
+  const page = `https://${host}/`;
+  return CRM_MATCHES.some((pattern) => {
+    try {
+      return new MatchPattern(pattern).includes(page);
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** Stops running on the site and gives its permission back. */
 export async function removeSite(site: CustomSite, others: readonly CustomSite[]): Promise<void> {
   const existing = await browser.scripting.getRegisteredContentScripts({ ids: [scriptId(site)] });
   if (existing.length > 0) await browser.scripting.unregisterContentScripts({ ids: [scriptId(site)] });
-  // The access goes with the last site on its pattern: another site on it (a corrected copy of the one
-  // removed) would stay listed and registered, and never run.
-  if (others.some((other) => other.id !== site.id && other.match === site.match)) return;
+  // The access goes with the last site on its host: another site there (a corrected copy of the one
+  // removed, or one on another path of it, which the same host access covers: browsers grant it by
+  // scheme and host) would stay listed and registered, and never run. A built-in CRM's host keeps its
+  // access: Firefox lets an extension give up a host it asked for in its manifest, and the CRM's
+  // panel would have gone with the custom site.
+  if (others.some((other) => other.id !== site.id && originOf(other.match) === originOf(site.match))) return;
+  if (onBuiltInHost(site.match)) return;
   await browser.permissions.remove({ origins: [site.match] }).catch(() => false);
 }
 

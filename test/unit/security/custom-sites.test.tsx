@@ -299,6 +299,15 @@ describe('removing a custom site', () => {
       expect(removed).toEqual([]);
       await removeSite(corrected, [corrected]);
       expect(removed).toEqual([{ origins: [SITE.match] }]);
+      // Another path of the same host: the host's access (granted by host, whatever the path) stays.
+      removed.length = 0;
+      const app = { ...site({ match: SITE.match.replace(/\/\*$/, '/app/*') }), id: 'site-3' };
+      await removeSite(app, [app, { ...first, id: 'site-4' }]);
+      expect(removed).toEqual([]);
+      // A custom site on a built-in CRM's host: the CRM's own access stays.
+      const hubspot = { ...site({ match: 'https://*.hubspot.com/*' }), id: 'site-5' };
+      await removeSite(hubspot, [hubspot]);
+      expect(removed).toEqual([]);
     } finally {
       permissions.remove = original;
       Object.assign(scripting, saved);
