@@ -189,29 +189,35 @@ describe("the popup's verdict form, its storage full", () => {
   });
 });
 
+/** The form opened with campaign c1 (and a lead's address) kept, as a rep left it. */
+function renderKept(
+  container: HTMLElement,
+  choices: Array<{ id: string; name: string; channel: string; status: 'active' }>,
+  leadLink: string,
+  onSend: (input: QuickVerdictInput) => Promise<string | null>,
+) {
+  render(
+    <QuickVerdict
+      campaigns={{ linked: true, choices, setup: { regions: [], region: null }, fetchedAt: null }}
+      onSend={onSend}
+      kept={{ note: '', answers: {}, quick: { campaignId: 'c1', leadLink, verdict: 'good_fit', region: '' } }}
+    />,
+    container,
+  );
+}
+
 describe("the popup's verdict form, searched", () => {
   it('does not send to a campaign the search hides: the rep is asked to choose one', async () => {
     const container = document.createElement('div');
     const onSend = vi.fn(async (_: QuickVerdictInput) => null);
-    render(
-      <QuickVerdict
-        campaigns={{
-          linked: true,
-          choices: [
-            { id: 'c1', name: 'Hannover Messe', channel: 'Trade show', status: 'active' },
-            { id: 'c2', name: 'Spring webinar', channel: 'Webinar', status: 'active' },
-          ],
-          setup: { regions: [], region: null },
-          fetchedAt: null,
-        }}
-        onSend={onSend}
-        kept={{
-          note: '',
-          answers: {},
-          quick: { campaignId: 'c1', leadLink: '', verdict: 'good_fit', region: '' },
-        }}
-      />,
+    renderKept(
       container,
+      [
+        { id: 'c1', name: 'Hannover Messe', channel: 'Trade show', status: 'active' },
+        { id: 'c2', name: 'Spring webinar', channel: 'Webinar', status: 'active' },
+      ],
+      '',
+      onSend,
     );
     const type = (input: HTMLInputElement, value: string) => {
       input.value = value;
@@ -244,27 +250,11 @@ describe("the popup's Send while it saves", () => {
     document.body.append(container);
     let answer: (problem: string | null) => void = () => undefined;
     const onSend = vi.fn(() => new Promise<string | null>((resolve) => (answer = resolve)));
-    render(
-      <QuickVerdict
-        campaigns={{
-          linked: true,
-          choices: [{ id: 'c1', name: 'Spring webinar', channel: 'Webinar', status: 'active' }],
-          setup: { regions: [], region: null },
-          fetchedAt: null,
-        }}
-        onSend={onSend}
-        kept={{
-          note: '',
-          answers: {},
-          quick: {
-            campaignId: 'c1',
-            leadLink: 'https://acme.example/lead/1',
-            verdict: 'good_fit',
-            region: '',
-          },
-        }}
-      />,
+    renderKept(
       container,
+      [{ id: 'c1', name: 'Spring webinar', channel: 'Webinar', status: 'active' }],
+      'https://acme.example/lead/1',
+      onSend,
     );
     const send = container.querySelector<HTMLButtonElement>('button[type="submit"]')!;
     send.focus();
