@@ -71,6 +71,9 @@ function servesHost(adapter: CrmAdapter, url: URL): boolean {
 export function adapterFor(url: URL, adapters: readonly CrmAdapter[] = ADAPTERS): CrmAdapter | null {
   const first = adapters.findIndex((adapter) => servesHost(adapter, url));
   if (first < 0) return null;
+  // A built-in CRM's host stays the built-in adapter's (a custom site over it runs only while that CRM
+  // is switched off): taken by a custom site's script on one page, the tab had two panels after a move.
+  if (adapters[first]!.crm !== 'custom') return adapters[first]!;
   const others = adapters.slice(first + 1).filter((adapter) => servesHost(adapter, url));
   if (others.length === 0) return adapters[first]!;
   return [adapters[first]!, ...others].find((adapter) => adapter.recognise(url)) ?? adapters[first]!;

@@ -33,7 +33,9 @@ export type PatternProblem = 'syntax' | 'noId' | 'wholeUrl' | 'hashInside';
  * starts with one, so `/#/leads/record/(?<id>…)`, typed for a SuiteCRM 8 page, never matched.
  */
 export function readsHashInside(source: string): boolean {
-  return !readsFragment(source) && /(^|[^\\])#/.test(source);
+  // Not in a character class ([^#/]+ only says what the id is not).
+  const outsideClasses = source.replace(/\[(?:\\.|[^\]\\])*\]/g, '');
+  return !readsFragment(source) && /(^|[^\\])#/.test(outsideClasses);
 }
 
 /**
@@ -45,6 +47,8 @@ export function normalizeMatch(value: string): string {
   const parts = value.match(/^([A-Za-z*]+):\/\/([^/]+)(\/.*)$/);
   if (!parts) return value;
   const [, scheme, host, path] = parts as unknown as [string, string, string, string];
+  // A port is no part of a match pattern: left as typed, for matchProblem to refuse (URL would drop it).
+  if (host.includes(':')) return value;
   const wildcard = host.startsWith('*.');
   try {
     const ascii = new URL(`https://${wildcard ? host.slice(2) : host}`).hostname;

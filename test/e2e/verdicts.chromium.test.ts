@@ -252,7 +252,25 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
       .locator('.sr-dead')
       .getByLabel('Note for marketing (optional)')
       .fill('Resent after the campaign came back.');
-    // The popup closes at a click in the page: the fix is there again when it opens.
+    // Kept in the background's database as it is typed (the popup closes at any click in the page):
+    // there again when it opens.
+    const [worker] = chromium.context.serviceWorkers();
+    await expect
+      .poll(() =>
+        worker!.evaluate(
+          () =>
+            new Promise<string[]>((resolve, reject) => {
+              const open = indexedDB.open('sameroom');
+              open.onerror = () => reject(open.error);
+              open.onsuccess = () => {
+                const read = open.result.transaction('drafts').objectStore('drafts').getAll();
+                read.onsuccess = () =>
+                  resolve((read.result as Array<{ note: string }>).map((draft) => draft.note));
+              };
+            }),
+        ),
+      )
+      .toContain('Resent after the campaign came back.');
     await popup.close();
     popup = await chromium.context.newPage();
     await popup.goto(`chrome-extension://${chromium.extensionId}/popup.html`);

@@ -25,10 +25,12 @@ export function firstAdminLines(publicUrl: string, code: string): string[] {
 export async function issueCode(sql: Sql, memberId: string): Promise<string> {
   // The member's row held to the end of the transaction: two codes issued at once (a double click, two
   // admins, the CLI beside the dashboard) take turns, and the second replaces the first. On a PostgreSQL
-  // server neither saw the other's new code, and both stayed valid.
-  const [member] = await sql.query('SELECT 1 FROM members WHERE id = $1 AND removed_at IS NULL FOR UPDATE', [
-    memberId,
-  ]);
+  // server neither saw the other's new code, and both stayed valid. NO KEY: a code being redeemed meanwhile
+  // checks its token's member by a key-share lock, which FOR UPDATE blocked (a deadlock with this update).
+  const [member] = await sql.query(
+    'SELECT 1 FROM members WHERE id = $1 AND removed_at IS NULL FOR NO KEY UPDATE',
+    [memberId],
+  );
   if (!member) throw notFound('That member');
   await sql.query(
     'UPDATE codes SET replaced_at = now() WHERE member_id = $1 AND used_at IS NULL AND replaced_at IS NULL',

@@ -18,7 +18,7 @@ export const CSV_BOM = '\uFEFF';
 export function csvCell(value: string | number | null | undefined): string {
   let text = value === null || value === undefined ? '' : String(value);
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  text = text.replace(/;(?=[=+\-@\t\r])/g, ";'");
+  text = text.replace(/;(?=["\s]*[=+\-@\t\r])/g, ";'");
   return /[",;\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -201,6 +201,52 @@ describe('the brief editor model', () => {
     expect(again.form.value.channel).toBe('Trade show');
   });
 
+  it('puts what was typed before the campaign could be read over the brief once it is, and saves it as an edit', async () => {
+    stubWorkspace({
+      'GET /api/v1/campaigns': { status: 503, json: { error: { code: 'unavailable', message: 'Later.' } } },
+    });
+    const early = createBriefEditorModel(CAMPAIGN_ID);
+    await early.load();
+    early.set('name' as never, 'Hannover Messe 2026, hall 9');
+    // The list read since (another page), the editor opened again.
+    const opened = { ...brief(), id: CAMPAIGN_ID, updatedAt: '2026-11-20T08:00:00.000Z' };
+    campaigns.value = [opened as never];
+    const { calls } = stubWorkspace({ [`PATCH /api/v1/campaigns/${CAMPAIGN_ID}`]: { json: opened } });
+    const again = createBriefEditorModel(CAMPAIGN_ID);
+    expect(again.form.value.name).toBe('Hannover Messe 2026, hall 9');
+    expect(again.form.value.channel).toBe('Trade show');
+    await again.save();
+    const patch = calls.find((call) => call.method === 'PATCH');
+    expect(patch?.headers['If-Match']).toBe('"2026-11-20T08:00:00.000Z"');
+    expect((patch?.body as { offer: string } | undefined)?.offer).toBe(brief().offer);
+  });
+
+  it('opens a new brief stored by a save whose answer was lost as an edit, when its form changed since', async () => {
+    let stored: Record<string, unknown> | null = null;
+    stubWorkspace({
+      'POST /api/v1/campaigns': (body) => {
+        if (!stored) {
+          stored = { id: (body as { id: string }).id, updatedAt: '2026-11-20T08:00:00.000Z' };
+          return { status: 504, json: { error: { code: 'timeout', message: 'Gateway timeout.' } } };
+        }
+        return {
+          status: 409,
+          json: { error: { code: 'conflict', message: 'Another campaign has this id.' } },
+        };
+      },
+      'GET /api/v1/campaigns': () => ({ json: { campaigns: stored ? [{ ...brief(), ...stored }] : [] } }),
+    });
+    const model = createBriefEditorModel(null);
+    for (const [key, value] of Object.entries(toForm(brief()))) model.set(key as never, value);
+    await model.save();
+    model.set('name' as never, 'Hannover Messe 2026, hall 9');
+    await model.save();
+    const storedId = (stored as unknown as { id: string }).id;
+    expect(location.pathname).toBe(`/campaigns/${storedId}`);
+    const edit = createBriefEditorModel(storedId);
+    expect(edit.form.value.name).toBe('Hannover Messe 2026, hall 9');
+  });
+
   it('sends no edit of a campaign it could not read: it reads it first, and says so when it cannot', async () => {
     const { calls } = stubWorkspace({
       'GET /api/v1/campaigns': {

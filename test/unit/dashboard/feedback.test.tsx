@@ -239,6 +239,59 @@ describe('the feedback model', () => {
     expect(anyKept()).toBe(false);
   });
 
+  it('sends the same words again as a new reply from a box opened after the first was sent', async () => {
+    const { calls } = stubWorkspace({
+      'POST /api/v1/feedback/item-5/replies': {
+        status: 201,
+        json: { id: 'dddddddd-dddd-4ddd-8ddd-dddddddddddd' },
+      },
+    });
+    const first = createReplyModel(
+      'item-5',
+      vi.fn(async () => {}),
+    );
+    first.text.value = 'Thanks!';
+    await first.send();
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    const later = createReplyModel(
+      'item-5',
+      vi.fn(async () => {}),
+    );
+    later.text.value = 'Thanks!';
+    await later.send();
+    const ids = calls
+      .filter((call) => call.method === 'POST')
+      .map((call) => (call.body as { id: string }).id);
+    expect(ids).toHaveLength(2);
+    expect(ids[1]).not.toBe(ids[0]);
+  });
+
+  it('retries a reply under its first id where the tab keeps nothing (storage full)', async () => {
+    const full = vi.spyOn(sessionStorage, 'setItem').mockImplementation(() => {
+      throw new DOMException('full', 'QuotaExceededError');
+    });
+    try {
+      const { calls } = stubWorkspace({
+        'POST /api/v1/feedback/item-6/replies': {
+          status: 504,
+          json: { error: { code: 'timeout', message: 'Later.' } },
+        },
+      });
+      const reply = createReplyModel(
+        'item-6',
+        vi.fn(async () => {}),
+      );
+      reply.text.value = 'Which hall?';
+      await reply.send();
+      await reply.send();
+      const ids = calls.map((call) => (call.body as { id: string }).id);
+      expect(ids).toHaveLength(2);
+      expect(ids[1]).toBe(ids[0]);
+    } finally {
+      full.mockRestore();
+    }
+  });
+
   it('keeps a reply being typed in the tab until it is sent: another cell, page or a reload gives it back', async () => {
     let answer: ((reply: Reply) => void) | undefined;
     stubWorkspace({

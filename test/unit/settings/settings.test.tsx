@@ -3,7 +3,7 @@ import { render } from 'preact';
 import { describe, expect, it, vi } from 'vitest';
 import { CrmSiteList } from '../../../components/CrmSiteList';
 import { PrivacySection } from '../../../components/PrivacySection';
-import { ADAPTERS, detectLead } from '../../../lib/crm';
+import { ADAPTERS, adapterFor, detectLead } from '../../../lib/crm';
 import { activeAdapters, customAdapter } from '../../../lib/crm/custom';
 import { cachedSettings, settingsItem } from '../../../lib/platform/settings';
 import { DEFAULT_SETTINGS, effectiveSettings } from '../../../lib/settings';
@@ -67,6 +67,12 @@ describe('custom sites', () => {
     const checked = checkCustomSite({ ...TWENTY, ...change }, 'site-1');
     expect(checked.ok).toBe(false);
     if (!checked.ok) expect(Object.keys(checked.problems)).toContain(path);
+  });
+
+  it('takes a # in a character class, and refuses a port it cannot keep', () => {
+    expect(checkCustomSite({ ...TWENTY, recordPattern: '/leads/(?<id>[^#/]+)' }, 'site-1').ok).toBe(true);
+    const port = checkCustomSite({ ...TWENTY, match: 'https://crm.acme.com:8443/*' }, 'site-1');
+    expect(port.ok).toBe(false);
   });
 
   it('keeps a site’s host as the browser compares it: lower case, an international domain in ASCII', () => {
@@ -151,6 +157,20 @@ describe('custom sites', () => {
         recordId: id,
       },
     );
+  });
+
+  it('leaves a built-in CRM’s host to the built-in adapter, a custom site over it notwithstanding', () => {
+    const over = checkCustomSite(
+      {
+        ...TWENTY,
+        match: 'https://*.hubspot.com/*',
+        recordPattern: '/contacts/\\d+/record/2-\\d+/(?<id>\\d+)',
+      },
+      'site-9',
+    );
+    if (!over.ok) throw new Error('invalid');
+    const url = new URL('https://app.hubspot.com/contacts/4412345/record/2-7654321/333');
+    expect(adapterFor(url, [...ADAPTERS, customAdapter(over.site)])?.crm).toBe('hubspot');
   });
 
   it('runs only on the built-in CRMs that are switched on, and on custom sites', () => {

@@ -143,9 +143,20 @@ export function createBriefEditorModel(id: string | null) {
   let filled = JSON.stringify(form.value);
   const keptAs = `brief.${id ?? 'new'}`;
   const kept = readKept<{ form: Form; readAt?: string; createId?: string }>(keptAs);
+  /** The fields of `typed` that differ from an empty form: what was typed into one (no version read). */
+  const typedOverBlank = (typed: Form) => {
+    const blank = toForm(undefined);
+    return Object.fromEntries(
+      Object.entries(typed).filter(([field, text]) => text !== blank[field as FieldName]),
+    );
+  };
+  // Typed over a version of the brief: the kept form whole (it holds every field, also one set back to an
+  // empty form's value, which a comparison with the empty form takes for untouched). Typed into an empty
+  // form before the brief was read (no version): those fields, over the brief when it is here.
+  const keptWhole = kept?.readAt !== undefined || !id;
   if (kept) {
-    form.value = kept.form;
-    readAt = kept.readAt;
+    form.value = keptWhole || !existing ? kept.form : { ...toForm(existing), ...typedOverBlank(kept.form) };
+    readAt = keptWhole ? kept.readAt : existing?.updatedAt;
   }
   /**
    * A new brief's id, made here and sent with every try to save it (kept with the form through a
@@ -174,7 +185,7 @@ export function createBriefEditorModel(id: string | null) {
    */
   async function load(): Promise<void> {
     if (id && existing) {
-      if (kept) return;
+      if (kept && readAt !== undefined) return;
       await loadCampaigns();
       const now = campaigns.value.find((b) => b.id === id);
       if (!now || now.updatedAt === readAt || JSON.stringify(form.value) !== filled) return;
@@ -188,17 +199,14 @@ export function createBriefEditorModel(id: string | null) {
     const problem = await loadCampaigns();
     const found = campaigns.value.find((b) => b.id === id);
     if (found) {
-      // The brief's fields, with what was typed before it arrived over them: the form kept in the tab
-      // (with the version it was typed over) whole, as it holds every field, also one set back to an
-      // empty form's value (a priority made normal, an offer cleared), which a field-by-field
-      // comparison with the empty form took for untouched and replaced with the brief's; else what was
-      // typed meanwhile into the empty form.
-      const blank = JSON.parse(filled) as Form;
-      const typed = Object.entries(form.value).filter(([field, text]) => text !== blank[field as FieldName]);
+      // The brief's fields, with what was typed before it arrived over them: the form kept in the tab with
+      // the version it was typed over, whole; else what was typed into the empty form (kept without a
+      // version, or typed meanwhile).
       filled = JSON.stringify(toForm(found));
       name.value = found.name;
-      readAt = kept?.readAt ?? found.updatedAt;
-      form.value = kept ? form.value : { ...toForm(found), ...Object.fromEntries(typed) };
+      const whole = kept?.readAt !== undefined;
+      readAt = whole ? kept.readAt : found.updatedAt;
+      form.value = whole ? form.value : { ...toForm(found), ...typedOverBlank(form.value) };
     } else if (problem) message.value = problem;
     else missing.value = true;
   }
@@ -248,6 +256,22 @@ export function createBriefEditorModel(id: string | null) {
   });
   const title = computed(() => (id ? td('briefEditTitle', name.value ?? '…') : td('briefNewTitle')));
 
+  /**
+   * A new brief refused as another under its id: its first save was stored (its answer lost) and the
+   * form was changed since. The stored brief opens for editing with the form as typed over it, to save
+   * as an edit of it (tried again as a new brief, it was refused every time).
+   */
+  async function openStored(storedId: string): Promise<boolean> {
+    await loadCampaigns();
+    const stored = campaigns.value.find((b) => b.id === storedId);
+    if (!stored) return false;
+    writeKept(`brief.${storedId}`, { form: form.value, readAt: stored.updatedAt });
+    writeKept(keptAs, null);
+    filled = JSON.stringify(form.value);
+    navigate(`/campaigns/${storedId}`);
+    return true;
+  }
+
   async function save(): Promise<void> {
     if (saving.value) return;
     message.value = null;
@@ -290,6 +314,7 @@ export function createBriefEditorModel(id: string | null) {
         )
       : await api('POST', '/api/v1/campaigns', BriefSaved, { ...sent.data, id: createId });
     saving.value = false;
+    if (!answer.ok && !id && answer.status === 409 && createId && (await openStored(createId))) return;
     if (!answer.ok) {
       issues.value = answer.issues;
       message.value = answer.status === 412 ? td('briefChanged') : answer.message;

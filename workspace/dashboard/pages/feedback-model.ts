@@ -316,7 +316,7 @@ export function createItemsModel(path: string) {
 export type ItemsModel = ReturnType<typeof createItemsModel>;
 
 /** The last reply sent on each item in this page, and by which box: see createReplyModel's attempt. */
-const sentReplies = new Map<string, { text: string; id: string; by: object }>();
+const sentReplies = new Map<string, { text: string; id: string; by: object; at: number }>();
 
 /**
  * A reply to one item; on failure the typed reply stays in the box, and until it is sent it is kept in
@@ -336,14 +336,27 @@ export function createReplyModel(itemId: string, reload: () => Promise<void>) {
    */
   const attemptKey = `${ASIDE}replyAttempt.${itemId}`;
   const self = {};
+  const openedAt = Date.now();
   let attempt: { text: string; id: string } | null = null;
   async function send(): Promise<void> {
     if (!canSend.value) return;
     sending.value = true;
-    attempt = readKept<{ text: string; id: string }>(attemptKey) ?? null;
-    // Sent by another box for this item (opened before that send was answered): the same reply.
+    // The tab's copy, or this box's own where the tab keeps nothing (storage off or full).
+    attempt =
+      readKept<{ text: string; id: string }>(attemptKey) ?? (attempt?.text === text.value ? attempt : null);
+    // Sent by another box for this item, this one opened before that send was answered (it gave the
+    // text back): the same reply, once. A box opened later sends the same words as a new reply.
     const sent = sentReplies.get(itemId);
-    if (attempt?.text !== text.value && sent?.by !== self && sent?.text === text.value) attempt = sent;
+    if (
+      attempt?.text !== text.value &&
+      sent &&
+      sent.by !== self &&
+      sent.text === text.value &&
+      openedAt <= sent.at
+    ) {
+      attempt = sent;
+      sentReplies.delete(itemId);
+    }
     if (attempt?.text !== text.value) {
       attempt = { text: text.value, id: crypto.randomUUID() };
       writeKept(attemptKey, attempt);
@@ -360,7 +373,7 @@ export function createReplyModel(itemId: string, reload: () => Promise<void>) {
     // What was typed while it was sending is not what was sent: it stays.
     if (text.value === attempt.text) text.value = '';
     writeKept(attemptKey, null);
-    sentReplies.set(itemId, { ...attempt, by: self });
+    sentReplies.set(itemId, { text: attempt.text, id: attempt.id, by: self, at: Date.now() });
     attempt = null;
     problem.value = null;
     await reload();
