@@ -518,23 +518,20 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
     const before = (await received()).filter((record) => record.verdict === 'not_ready').length;
     const notReady = (await panel()).getByRole('button', { name: /Not ready/ });
     await notReady.focus();
-    // About a second held, as the keyboard repeats it (Playwright marks each further keydown a repeat).
-    for (let n = 0; n < 30; n++) {
-      await page.keyboard.down('4');
-      await page.waitForTimeout(33);
-    }
-    await page.keyboard.up('4');
-    await expect
-      .poll(async () => (await status()).textContent(), { timeout: 20_000 })
-      .toBe('Sent to the workspace.');
-    for (let n = 0; n < 30; n++) {
-      await page.keyboard.down('Enter');
-      await page.waitForTimeout(33);
-    }
-    await page.keyboard.up('Enter');
-    await expect
-      .poll(async () => (await status()).textContent(), { timeout: 20_000 })
-      .toBe('Sent to the workspace.');
+    // About a second held, as the keyboard repeats it (Playwright marks each further keydown a repeat),
+    // then the verdict sent.
+    const hold = async (key: string) => {
+      for (let n = 0; n < 30; n++) {
+        await page.keyboard.down(key);
+        await page.waitForTimeout(33);
+      }
+      await page.keyboard.up(key);
+      await expect
+        .poll(async () => (await status()).textContent(), { timeout: 20_000 })
+        .toBe('Sent to the workspace.');
+    };
+    await hold('4');
+    await hold('Enter');
     await page.waitForTimeout(1_000);
     // One verdict for each key held, not one per repeat after "Saved".
     expect((await received()).filter((record) => record.verdict === 'not_ready')).toHaveLength(before + 2);
