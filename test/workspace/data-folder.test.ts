@@ -171,9 +171,28 @@ describe('one owner per data folder', () => {
   // took the live holder's lock directory for a dead one's, and opened the database beside it.
   it.skipIf(!canUnshare)('refuses a second process reaching the folder through a bind mount', async () => {
     const dir = folder();
-    const holder = await claimDataFolder(dir, 'workspace server');
+    const alias = `${dir}-alias`;
+    // Both in processes of their own: a holder whose lock is lost stops its process at once.
+    const holder = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `import('./workspace/data-folder.ts').then(async ({ claimDataFolder }) => {
+           await claimDataFolder(${JSON.stringify(dir)}, 'workspace server');
+           console.log('held');
+           setInterval(() => undefined, 1000);
+         })`,
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    children.push(holder);
     try {
-      const alias = `${dir}-alias`;
+      await new Promise<void>((resolve, reject) => {
+        holder.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('held') && resolve());
+        holder.on('exit', (code) => reject(new Error(`the holder exited (${code})`)));
+      });
       mkdirSync(alias);
       const second = spawnSync(
         'unshare',
@@ -186,10 +205,11 @@ describe('one owner per data folder', () => {
         { cwd: ROOT, encoding: 'utf8' },
       );
       expect(second.stdout.trim()).toBe('DataFolderInUse');
+      expect(holder.exitCode).toBeNull();
       expect(existsSync(join(dir, 'owner.lock'))).toBe(true);
     } finally {
-      await holder.release();
-      rmSync(`${dir}-alias`, { recursive: true, force: true });
+      holder.kill('SIGKILL');
+      rmSync(alias, { recursive: true, force: true });
     }
   });
 
