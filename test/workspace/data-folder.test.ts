@@ -22,6 +22,29 @@ import { startTestWorkspace } from './harness';
 
 const canUnshare = spawnSync('unshare', ['-n', 'true']).status === 0;
 
+/** A child process holding `dir` (run under `prefix`, such as `unshare -n`), once it says it does. */
+async function holdInChild(dir: string, prefix: string[] = []) {
+  const args = [
+    process.execPath,
+    '--import',
+    'tsx',
+    '-e',
+    `import('./workspace/data-folder.ts').then(async ({ claimDataFolder }) => {
+       await claimDataFolder(${JSON.stringify(dir)}, 'workspace server');
+       console.log('held');
+       setInterval(() => undefined, 1000);
+     })`,
+  ];
+  const [command, ...rest] = [...prefix, ...args] as [string, ...string[]];
+  const holder = spawn(command, rest, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(holder);
+  await new Promise<void>((resolve, reject) => {
+    holder.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('held') && resolve());
+    holder.on('exit', (code) => reject(new Error(`the holder exited (${code})`)));
+  });
+  return holder;
+}
+
 describe('one owner per data folder', () => {
   it('refuses a second server on the same folder, naming the first, and the first keeps serving', async () => {
     const dataDir = folder();
@@ -141,27 +164,7 @@ describe('one owner per data folder', () => {
   // over as a dead process's. Reproduced with unshare(1) where this machine allows it (root).
   it.skipIf(!canUnshare)('refuses a holder in another network namespace on the same host', async () => {
     const dir = folder();
-    const holder = spawn(
-      'unshare',
-      [
-        '-n',
-        process.execPath,
-        '--import',
-        'tsx',
-        '-e',
-        `import('./workspace/data-folder.ts').then(async ({ claimDataFolder }) => {
-           await claimDataFolder(${JSON.stringify(dir)}, 'workspace server');
-           console.log('held');
-           setInterval(() => undefined, 1000);
-         })`,
-      ],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    children.push(holder);
-    await new Promise<void>((resolve, reject) => {
-      holder.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('held') && resolve());
-      holder.on('exit', (code) => reject(new Error(`the holder exited (${code})`)));
-    });
+    const holder = await holdInChild(dir, ['unshare', '-n']);
     await expect(claimDataFolder(dir, 'workspace server')).rejects.toBeInstanceOf(DataFolderInUse);
     holder.kill('SIGKILL');
   });
@@ -173,26 +176,8 @@ describe('one owner per data folder', () => {
     const dir = folder();
     const alias = `${dir}-alias`;
     // Both in processes of their own: a holder whose lock is lost stops its process at once.
-    const holder = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        '-e',
-        `import('./workspace/data-folder.ts').then(async ({ claimDataFolder }) => {
-           await claimDataFolder(${JSON.stringify(dir)}, 'workspace server');
-           console.log('held');
-           setInterval(() => undefined, 1000);
-         })`,
-      ],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    children.push(holder);
+    const holder = await holdInChild(dir);
     try {
-      await new Promise<void>((resolve, reject) => {
-        holder.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('held') && resolve());
-        holder.on('exit', (code) => reject(new Error(`the holder exited (${code})`)));
-      });
       mkdirSync(alias);
       const second = spawnSync(
         'unshare',
