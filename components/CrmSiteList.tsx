@@ -10,10 +10,17 @@ export function CrmSiteList(props: {
   settings: Signal<Settings>;
   /** Set by the admin through managed storage: the switches are shown but cannot be changed. */
   locked: boolean;
-  /** The CRMs whose pages the browser does not let Sameroom read (lib/platform/crm-access.ts). */
+  /**
+   * The CRMs and custom sites whose pages the browser does not let Sameroom read, by id
+   * (lib/platform/crm-access.ts, lib/platform/custom-sites.ts).
+   */
   withheld?: ReadonlySet<string>;
   /** Asks the browser for a withheld CRM's pages: called first thing in the click. */
   onAllow?: (site: CrmAdapter) => void;
+  /** Asks the browser for a withheld custom site's pages: called first thing in the click. */
+  onAllowSite?: (site: CustomSite) => void;
+  /** Why the last change to the custom sites failed, if it did. */
+  problem?: string | null;
   onToggle: (id: string, on: boolean) => void;
   onAdd: (input: unknown) => Promise<CustomSiteProblems | null>;
   /** The rep started on the custom-site form. */
@@ -40,16 +47,7 @@ export function CrmSiteList(props: {
             </label>{' '}
             <code>{site.matches.join(', ')}</code>
             {crmEnabled(settings, site.id) && props.withheld?.has(site.id) && (
-              <p class="sr-warning" role="status">
-                {t('crmAccessWithheld', site.label)}{' '}
-                <button
-                  type="button"
-                  class="sr-button sr-button--secondary"
-                  onClick={() => props.onAllow?.(site)}
-                >
-                  {t('crmAccessAllow', site.label)}
-                </button>
-              </p>
+              <Withheld label={site.label} onAllow={() => props.onAllow?.(site)} />
             )}
           </li>
         ))}
@@ -65,11 +63,31 @@ export function CrmSiteList(props: {
               <button type="button" class="sr-link" onClick={() => props.onRemove(site)}>
                 {t('customSiteRemove', site.label)}
               </button>
+              {props.withheld?.has(site.id) && (
+                <Withheld label={site.label} onAllow={() => props.onAllowSite?.(site)} />
+              )}
             </li>
           ))}
         </ul>
       )}
+      {props.problem && (
+        <p class="sr-status--error" role="alert">
+          {props.problem}
+        </p>
+      )}
       <CustomSiteForm onAdd={props.onAdd} onEdit={props.onEdit} />
     </section>
+  );
+}
+
+/** Pages the browser does not let Sameroom read, and the button that asks for them again. */
+function Withheld(props: { label: string; onAllow: () => void }) {
+  return (
+    <p class="sr-warning" role="status">
+      {t('crmAccessWithheld', props.label)}{' '}
+      <button type="button" class="sr-button sr-button--secondary" onClick={props.onAllow}>
+        {t('crmAccessAllow', props.label)}
+      </button>
+    </p>
   );
 }

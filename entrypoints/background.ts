@@ -13,7 +13,7 @@ import { afterQuiet } from '../lib/outbox/sync';
 import { announceLinkChanged, announceOutboxChanged } from '../lib/platform/announcements';
 import { showBadge } from '../lib/platform/badge';
 import { listenForCommands } from '../lib/platform/commands';
-import { syncSiteScripts } from '../lib/platform/custom-sites';
+import { syncSitesInTurn } from '../lib/platform/custom-sites';
 import { runInAllowedTabs, runInOpenTabs } from '../lib/platform/open-tabs';
 import { listenForPanels } from '../lib/platform/panels';
 import { listenForMessages, openOptionsPage, ourExtension } from '../lib/platform/runtime';
@@ -21,6 +21,7 @@ import {
   cachedSettings,
   loadSettings,
   managedSettings,
+  settingsItem,
   settingsNow,
   watchSettings,
 } from '../lib/platform/settings';
@@ -133,14 +134,19 @@ export default defineBackground({
         .then((current) => runInOpenTabs(reason, current.settings.customSites))
         .catch(() => undefined);
     });
-    // A CRM's pages allowed again: its open tabs get the panel without a reload.
+    // The custom sites as stored when their turn comes: Options may have kept one a moment ago.
+    const storedSites = async () => (await settingsItem.getValue()).customSites;
+    // A CRM's or a custom site's pages allowed again: the site's script registered if it was not, and
+    // its open tabs get the panel without a reload.
     browser.permissions.onAdded.addListener(({ origins }) => {
-      void runInAllowedTabs(origins).catch(() => undefined);
+      void syncSitesInTurn(storedSites)
+        .catch(() => undefined)
+        .then(storedSites)
+        .then((sites) => runInAllowedTabs(origins, sites))
+        .catch(() => undefined);
     });
     // Custom sites' content scripts persist, but are re-checked against the settings at every start.
-    void settings()
-      .then((current) => syncSiteScripts(current.settings.customSites))
-      .catch(() => undefined);
+    void syncSitesInTurn(storedSites).catch(() => undefined);
     // Every start of the worker: alarms re-armed, the outbox drained, the briefs refreshed if stale.
     void triggers.arm();
     void holdToPolicy().then(() => sync.onTrigger());

@@ -14,11 +14,18 @@ import type { OutboxStatus } from '../../lib/messages';
 import { onLinkChanged } from '../../lib/platform/announcements';
 import { openShortcutSettings, shortcuts } from '../../lib/platform/commands';
 import { allowCrm, watchAccess, withheldCrms } from '../../lib/platform/crm-access';
-import { registerSite, removeSite, requestSiteAccess } from '../../lib/platform/custom-sites';
+import {
+  addSiteInTurn,
+  dropSiteInTurn,
+  inSiteTurn,
+  registerSite,
+  requestSiteAccess,
+  withheldSites,
+} from '../../lib/platform/custom-sites';
 import { askBackground } from '../../lib/platform/messaging';
 import { runSiteInOpenTabs } from '../../lib/platform/open-tabs';
-import { loadSettings, saveSettings, watchSettings } from '../../lib/platform/settings';
-import { DEFAULT_SETTINGS, type ManagedSettings, type Settings } from '../../lib/settings';
+import { loadSettings, saveSettings, settingsItem, watchSettings } from '../../lib/platform/settings';
+import { type CustomSite, DEFAULT_SETTINGS, type ManagedSettings, type Settings } from '../../lib/settings';
 import { parseWorkspaceUrl } from '../../lib/workspace/join-link';
 import { SiteNotices } from './SiteNotices';
 
@@ -27,12 +34,18 @@ const settings = signal<Settings>(DEFAULT_SETTINGS);
 const managed = signal<ManagedSettings>({});
 const keys = signal<Shortcut[]>([]);
 const outbox = signal<OutboxStatus | null>(null);
-/** The built-in CRMs whose pages the browser does not let Sameroom read. */
+/** The built-in CRMs and custom sites whose pages the browser does not let Sameroom read. */
 const withheld = signal<ReadonlySet<string>>(new Set());
-const readAccess = () =>
-  withheldCrms(ADAPTERS).then((ids) => {
-    withheld.value = ids;
-  });
+/** Reads which pages are withheld; of reads that overlap, only the latest is shown. */
+let accessReads = 0;
+const readAccess = () => {
+  const read = ++accessReads;
+  return Promise.all([withheldCrms(ADAPTERS), withheldSites(settings.value.customSites)]).then(
+    ([crms, sites]) => {
+      if (read === accessReads) withheld.value = new Set([...crms, ...sites]);
+    },
+  );
+};
 
 /** What Unlink did on the workspace's side: revoked, or why it could not be told. */
 const unlinked = signal<string | null>(null);
@@ -41,6 +54,7 @@ async function refresh(): Promise<void> {
   const loaded = await loadSettings();
   settings.value = loaded.settings;
   managed.value = loaded.managed;
+  await readAccess();
 }
 
 async function linkWith(joinLink: string, code: string): Promise<string | null> {
@@ -103,11 +117,9 @@ function addSite(input: unknown): Promise<CustomSiteProblems | null> {
   return requestSiteAccess(site)
     .then(async (granted): Promise<CustomSiteProblems | null> => {
       if (!granted) return { '': t('customSiteDenied') };
-      await registerSite(site);
-      const next = await saveSettings((current) => ({
-        ...current,
-        customSites: [...current.customSites, site],
-      }));
+      const next = await addSiteInTurn(site, () =>
+        saveSettings((current) => ({ ...current, customSites: [...current.customSites, site] })),
+      );
       settings.value = { ...settings.value, customSites: next.customSites };
       // Kept: the site's tabs open already get the panel (its script reads the site from the settings).
       void runSiteInOpenTabs(site).catch(() => undefined);
@@ -118,6 +130,42 @@ function addSite(input: unknown): Promise<CustomSiteProblems | null> {
 
 /** Why an Add failed (a pattern the browser refused, a register or save error), said on the form. */
 const failedToAdd = (error: unknown): CustomSiteProblems => ({ '': inWords(error) });
+
+/** A site's removal failed: said beside the list of sites. */
+const siteProblem = signal<string | null>(null);
+
+/** Asks the browser for a kept site's pages again (first thing in the click), then runs on them. */
+function allowSite(site: CustomSite): Promise<void> {
+  return requestSiteAccess(site)
+    .then(async (granted) => {
+      if (!granted) return;
+      await inSiteTurn(() => registerSite(site));
+      await runSiteInOpenTabs(site).catch(() => undefined);
+    })
+    .catch((error: unknown) => {
+      siteProblem.value = inWords(error);
+    })
+    .finally(() => void readAccess());
+}
+
+/** Stops running on the site and forgets it, in the custom sites' turn (lib/platform/custom-sites.ts). */
+async function dropSite(site: CustomSite): Promise<void> {
+  siteProblem.value = null;
+  try {
+    await dropSiteInTurn(
+      site,
+      async () => (await settingsItem.getValue()).customSites,
+      () =>
+        saveSettings((current) => ({
+          ...current,
+          customSites: current.customSites.filter((candidate) => candidate.id !== site.id),
+        })),
+    );
+  } catch (error) {
+    siteProblem.value = inWords(error);
+  }
+  await refresh();
+}
 
 function Options() {
   const status = link.value.kind === 'ready' ? link.value.status : null;
@@ -168,6 +216,8 @@ function Options() {
         locked={Boolean(managed.value.enabledCrms)}
         withheld={withheld.value}
         onAllow={(site) => void allowCrm(site)}
+        onAllowSite={(site) => void allowSite(site)}
+        problem={siteProblem.value}
         onToggle={async (id, on) => {
           await saveSettings((current) => ({
             ...current,
@@ -177,14 +227,7 @@ function Options() {
         }}
         onAdd={addSite}
         onEdit={() => void loadValidator()}
-        onRemove={async (site) => {
-          await removeSite(site, settings.value.customSites);
-          await saveSettings((current) => ({
-            ...current,
-            customSites: current.customSites.filter((candidate) => candidate.id !== site.id),
-          }));
-          await refresh();
-        }}
+        onRemove={(site) => void dropSite(site)}
       />
       <PrivacySection
         sendRecordUrl={settings.value.sendRecordUrl}
@@ -203,7 +246,7 @@ document.title = t('optionsTitle');
 document.documentElement.lang = currentLanguage();
 render(<Options />, document.getElementById('app')!);
 void refresh();
-void readAccess();
+void readAccess(); // the built-in CRMs at once; the custom sites again once the settings are read
 // Read again on every grant or withdrawal: the Allow button's, or the browser's own settings page.
 watchAccess(() => void readAccess());
 void shortcuts().then((list) => {

@@ -18,6 +18,20 @@ export function requestSiteAccess(site: CustomSite): Promise<boolean> {
   return browser.permissions.request({ origins: [site.match] });
 }
 
+/**
+ * One change to the custom sites' scripts at a time, across Options and the background. The
+ * background's start read the settings, Options registered a new site's script and saved the site, and
+ * the background then found that script missing from the settings it had read and unregistered it as a
+ * removed site's: the site stayed listed and no panel showed on it until the background's next start.
+ * (Granting a site's access wakes the background: the race met every site added while it slept.) A Web
+ * Lock is shared by every page and worker of the extension's origin, and let go when a page holding it
+ * closes; where there is none (unit tests) the work runs at once.
+ */
+export function inSiteTurn<T>(work: () => Promise<T>): Promise<T> {
+  const locks = (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
+  return locks ? (locks.request('sameroom-custom-sites', work) as Promise<T>) : work();
+}
+
 /** Runs the content script on the site from now on, across browser restarts. */
 export async function registerSite(site: CustomSite): Promise<void> {
   const existing = await browser.scripting.getRegisteredContentScripts({ ids: [scriptId(site)] });
@@ -66,6 +80,21 @@ export async function removeSite(site: CustomSite, others: readonly CustomSite[]
 }
 
 /**
+ * The custom sites whose pages the browser does not let Sameroom read: their access was withdrawn in
+ * the browser's settings (Chrome's site access, Firefox's permissions in about:addons), and their panel
+ * stopped showing with nothing said why. Their ids (a site kept for attention is not running anyway).
+ */
+export async function withheldSites(sites: readonly CustomSite[]): Promise<Set<string>> {
+  const withheld = new Set<string>();
+  for (const site of sites) {
+    if (site.attention) continue;
+    const granted = await browser.permissions.contains({ origins: [site.match] }).catch(() => true);
+    if (!granted) withheld.add(site.id);
+  }
+  return withheld;
+}
+
+/**
  * At every start of the background: each custom site with its permission still granted has its
  * script registered for exactly its pattern, and scripts of removed sites, or of sites an earlier
  * version saved that today's rules refuse (`attention`), are gone.
@@ -91,4 +120,32 @@ export async function syncSiteScripts(sites: CustomSite[]): Promise<void> {
       continue;
     if (await browser.permissions.contains({ origins: [site.match] })) await registerSite(site);
   }
+}
+
+/** syncSiteScripts in its turn (inSiteTurn), on the sites as stored when the turn comes. */
+export function syncSitesInTurn(stored: () => Promise<CustomSite[]>): Promise<void> {
+  return inSiteTurn(async () => syncSiteScripts(await stored()));
+}
+
+/** A new site's script registered, then the site kept (`keep`: saved in the settings), in their turn. */
+export function addSiteInTurn<T>(site: CustomSite, keep: () => Promise<T>): Promise<T> {
+  return inSiteTurn(async () => {
+    await registerSite(site);
+    return keep();
+  });
+}
+
+/**
+ * A site's script unregistered and its access given back unless a site still stored needs it, then
+ * the site forgotten (`forget`), in their turn.
+ */
+export function dropSiteInTurn(
+  site: CustomSite,
+  stored: () => Promise<CustomSite[]>,
+  forget: () => Promise<unknown>,
+): Promise<void> {
+  return inSiteTurn(async () => {
+    await removeSite(site, await stored());
+    await forget();
+  });
 }

@@ -71,12 +71,20 @@ export async function runInOpenTabs(
 /**
  * Pages allowed again (Allow in Options or the popup, the browser's site access turned back on): neither
  * browser runs content scripts in tabs loaded before the grant, so the CRM tab the rep allowed from
- * kept showing no panel until reloaded. The CRM script is run in open CRM tabs that lack it (a custom
- * site's grant comes before the site is kept: runSiteInOpenTabs follows its keeping).
+ * kept showing no panel until reloaded. The CRM script is run in open CRM tabs that lack it, and the
+ * custom sites' script in the kept sites' tabs (a new site's grant comes before the site is kept:
+ * runSiteInOpenTabs follows its keeping).
  */
-export async function runInAllowedTabs(origins: readonly string[] | undefined): Promise<void> {
+export async function runInAllowedTabs(
+  origins: readonly string[] | undefined,
+  customSites: readonly CustomSite[],
+): Promise<void> {
   if (!origins?.length) return;
   await runWhereMissing([...CRM_MATCHES], CRM_SCRIPT);
+  await runWhereMissing(
+    customSites.filter((site) => !site.attention).map((site) => site.match),
+    SITE_SCRIPT,
+  );
 }
 
 /** A custom site just added: its open tabs get the panel without a reload. */

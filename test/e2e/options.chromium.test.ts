@@ -360,17 +360,29 @@ describe('Chromium: Options links with clear errors, and sets up CRM sites and p
 });
 
 describe('Chromium with Sameroom’s site access set to "On click" (chrome://extensions)', () => {
-  it('names the CRMs whose pages it may not read, with an Allow button, and indeed shows no panel there', async () => {
+  it('names the CRMs and custom sites whose pages it may not read, with an Allow button, and indeed shows no panel there', async () => {
     // The browser's own setting, as chrome://extensions writes it into the profile's preferences.
     const profile = mkdtempSync(join(E2E_DIR, 'chromium-on-click-'));
-    const first = await launchChromium({ hosts: server.hosts, port: server.port, profile });
+    // The test build: the custom site's fixture host is granted at install, as a prompt would.
+    const build = { hosts: server.hosts, port: server.port, profile, extension: CHROME_TEST_BUILD };
+    const first = await launchChromium(build);
     const id = first.extensionId;
+    // A custom site added while its pages were readable.
+    const before = await first.context.newPage();
+    await before.goto(`chrome-extension://${id}/options.html`);
+    await before.getByLabel('Name').fill('Twenty');
+    await before.getByLabel('Pages (match pattern)').fill('https://twenty.acme-internal.test/*');
+    await before
+      .getByLabel('Record URL (regular expression with (?<id>…))')
+      .fill('/object/person/(?<id>[0-9a-f-]{36})');
+    await before.getByRole('button', { name: 'Add site' }).click();
+    await before.getByText('Added. Sameroom now runs on this site').waitFor();
     await first.close();
     const file = join(profile, 'Default', 'Preferences');
     const preferences = JSON.parse(readFileSync(file, 'utf8'));
     preferences.extensions.settings[id].withholding_permissions = true;
     writeFileSync(file, JSON.stringify(preferences));
-    const onClick = await launchChromium({ hosts: server.hosts, port: server.port, profile });
+    const onClick = await launchChromium(build);
     try {
       const settings = await onClick.context.newPage();
       await settings.goto(`chrome-extension://${onClick.extensionId}/options.html`);
@@ -378,6 +390,10 @@ describe('Chromium with Sameroom’s site access set to "On click" (chrome://ext
         .poll(() => settings.textContent('body'))
         .toContain('This browser does not let Sameroom read Salesforce Lightning pages');
       await settings.getByRole('button', { name: 'Allow on Salesforce Lightning' }).waitFor();
+      await expect
+        .poll(() => settings.textContent('body'))
+        .toContain('This browser does not let Sameroom read Twenty pages');
+      await settings.getByRole('button', { name: 'Allow on Twenty' }).waitFor();
       const lead = await onClick.context.newPage();
       await lead.goto(server.url('salesforce-lightning/lead'));
       await lead.waitForTimeout(1_500);

@@ -116,15 +116,29 @@ describe('runInAllowedTabs and runSiteInOpenTabs: tabs open before pages were al
   it('runs the CRM script where it is missing once pages are allowed again', async () => {
     const watched = watchBrowser(tabs, [4]);
     restore = watched.restore;
-    await runInAllowedTabs(['https://*.lightning.force.com/*']);
+    await runInAllowedTabs(['https://*.lightning.force.com/*'], []);
     expect(watched.ran).toEqual([{ tabId: 1, file: '/content-scripts/crm.js' }]);
+  });
+
+  it('runs the custom-site script in a kept site’s open tabs once its access is given back', async () => {
+    const watched = watchBrowser(tabs, [4]);
+    restore = watched.restore;
+    await runInAllowedTabs(
+      ['https://twenty.acme-internal.test/*'],
+      [site('https://twenty.acme-internal.test/*'), site('https://old.test/*', true)],
+    );
+    expect(watched.queried[1]).toEqual(['https://twenty.acme-internal.test/*']);
+    expect(watched.ran).toEqual([
+      { tabId: 1, file: '/content-scripts/crm.js' },
+      { tabId: 2, file: '/content-scripts/custom-site.js' },
+    ]);
   });
 
   it('does nothing for a grant without pages', async () => {
     const watched = watchBrowser(tabs);
     restore = watched.restore;
-    await runInAllowedTabs(undefined);
-    await runInAllowedTabs([]);
+    await runInAllowedTabs(undefined, [site('https://twenty.acme-internal.test/*')]);
+    await runInAllowedTabs([], [site('https://twenty.acme-internal.test/*')]);
     expect(watched.queried).toEqual([]);
   });
 

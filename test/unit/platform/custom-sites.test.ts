@@ -1,0 +1,126 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import {
+  addSiteInTurn,
+  dropSiteInTurn,
+  syncSitesInTurn,
+  withheldSites,
+} from '../../../lib/platform/custom-sites';
+import type { CustomSite } from '../../../lib/settings';
+
+const twenty = {
+  id: 'twenty',
+  label: 'Twenty',
+  match: 'https://twenty.acme-internal.test/*',
+} as unknown as CustomSite;
+
+/** A Web Lock manager as browsers share it between an extension's pages and its worker: one holder at a time. */
+function fakeLocks() {
+  const tails = new Map<string, Promise<unknown>>();
+  return {
+    request(name: string, work: () => Promise<unknown>) {
+      const turn = (tails.get(name) ?? Promise.resolve()).then(work);
+      tails.set(
+        name,
+        turn.catch(() => undefined),
+      );
+      return turn;
+    },
+  };
+}
+
+/** The browser's registered content scripts, kept in memory. */
+function fakeScripting() {
+  const registered: Array<{ id: string; matches: string[]; js: string[] }> = [];
+  const fake = fakeBrowser as unknown as {
+    scripting: Record<string, unknown>;
+    permissions: Record<string, unknown>;
+  };
+  fake.scripting.getRegisteredContentScripts = async (filter?: { ids?: string[] }) =>
+    registered.filter((script) => !filter?.ids || filter.ids.includes(script.id));
+  fake.scripting.registerContentScripts = async (
+    scripts: Array<{ id: string; matches: string[]; js: string[] }>,
+  ) => {
+    for (const script of scripts) {
+      if (registered.some((other) => other.id === script.id))
+        throw new Error(`Duplicate script ID '${script.id}'`);
+      registered.push({ id: script.id, matches: script.matches, js: script.js });
+    }
+  };
+  fake.scripting.unregisterContentScripts = async ({ ids }: { ids: string[] }) => {
+    for (const id of ids)
+      registered.splice(
+        registered.findIndex((script) => script.id === id),
+        1,
+      );
+  };
+  vi.spyOn(fakeBrowser.permissions, 'contains').mockResolvedValue(true);
+  vi.spyOn(fakeBrowser.permissions, 'remove').mockResolvedValue(true);
+  return registered;
+}
+
+beforeEach(() => {
+  vi.stubGlobal('navigator', { ...globalThis.navigator, locks: fakeLocks() });
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('custom sites: Options and the background take turns on the sites’ scripts', () => {
+  it('keeps the script of a site added while the background starts (its start read the sites before the add)', async () => {
+    const registered = fakeScripting();
+    let stored: CustomSite[] = [];
+    // The background's start reads the stored sites; the read lands after Options has begun adding.
+    let landRead!: () => void;
+    const readLands = new Promise<void>((resolve) => {
+      landRead = resolve;
+    });
+    const starting = syncSitesInTurn(async () => {
+      const read = [...stored];
+      await readLands;
+      return read;
+    });
+    const adding = addSiteInTurn(twenty, async () => {
+      stored = [...stored, twenty];
+    });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    landRead();
+    await Promise.all([starting, adding]);
+    expect(stored).toEqual([twenty]);
+    expect(registered.map((script) => script.id)).toEqual(['sameroom-custom-twenty']);
+    // And the next start keeps it.
+    await syncSitesInTurn(async () => stored);
+    expect(registered.map((script) => script.id)).toEqual(['sameroom-custom-twenty']);
+  });
+
+  it('unregisters a removed site’s script even when the background starts meanwhile', async () => {
+    const registered = fakeScripting();
+    let stored: CustomSite[] = [];
+    await addSiteInTurn(twenty, async () => {
+      stored = [twenty];
+    });
+    const dropping = dropSiteInTurn(
+      twenty,
+      async () => stored,
+      async () => {
+        stored = [];
+      },
+    );
+    const starting = syncSitesInTurn(async () => stored);
+    await Promise.all([dropping, starting]);
+    expect(stored).toEqual([]);
+    expect(registered).toEqual([]);
+  });
+});
+
+describe('withheldSites: custom sites whose access the browser withdrew', () => {
+  it('names the running sites the browser does not let Sameroom read (a failed question counts as allowed)', async () => {
+    const other = { ...twenty, id: 'other', match: 'https://crm.other.test/*' } as CustomSite;
+    const old = { ...twenty, id: 'old', match: 'https://old.test/*', attention: 'http' } as CustomSite;
+    vi.spyOn(fakeBrowser.permissions, 'contains').mockImplementation(async (asked) => {
+      if (asked.origins?.[0] === other.match) throw new Error('not implemented');
+      return false;
+    });
+    expect(await withheldSites([twenty, other, old])).toEqual(new Set(['twenty']));
+  });
+});
