@@ -178,6 +178,30 @@ describe('the marketing dashboard in Chromium', () => {
     expect(csv).toContain("'=SUM(A1) asked only about price");
   });
 
+  it('says on the page why an export failed (the session ended), and saves no file', async () => {
+    const cookies = await page.context().cookies();
+    await page.context().clearCookies();
+    const downloads: unknown[] = [];
+    const saved = (download: unknown) => downloads.push(download);
+    page.on('download', saved);
+    try {
+      await page.getByRole('link', { name: 'Export CSV' }).click();
+      await page.getByRole('alert').filter({ hasText: 'Your session has ended' }).waitFor();
+      await page.waitForTimeout(500);
+      expect(downloads).toEqual([]);
+    } finally {
+      page.off('download', saved);
+      await page.context().addCookies(cookies);
+    }
+    // Signed in again: the same link saves the file, and the words go.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Export CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('sameroom-feedback.csv');
+    await expect.poll(() => page.getByText('Your session has ended').count()).toBe(0);
+  });
+
   it('signs out, after which the dashboard asks for a join link', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByText('You are not signed in').waitFor();

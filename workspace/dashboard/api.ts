@@ -108,6 +108,11 @@ async function request(
     return json === undefined
       ? unreadable(response.status, [])
       : { ok: true, data: json, status: response.status };
+  return failure(response, json);
+}
+
+/** A failed answer in words: the workspace's own, or what the status says. */
+function failure(response: Response, json: unknown): Answer<never> {
   const envelope = responses.ErrorEnvelope.safeParse(json);
   return {
     ok: false,
@@ -125,6 +130,38 @@ async function request(
             : td('errStatus', response.status),
     issues: envelope.success ? (envelope.data.error.issues ?? []) : [],
   };
+}
+
+/**
+ * GETs a file (a CSV export) whole, to be saved by `saveFile`. Followed as a plain link, a failure was
+ * the browser's alone: an ended session, a workspace restarting, or an export broken off midway gave
+ * a failed entry in the downloads list (or a file of the error's JSON) and nothing on the page.
+ */
+export async function download(path: string): Promise<Answer<{ blob: Blob; name: string | null }>> {
+  let response: Response;
+  try {
+    response = await fetch(path, { credentials: 'same-origin', redirect: 'manual' });
+  } catch {
+    return { ok: false, status: 0, message: td('errUnreachable'), issues: [] };
+  }
+  if (isRedirect(response))
+    return { ok: false, status: response.status, message: td('errRedirected'), issues: [] };
+  if (!response.ok) {
+    const text = await response.text().catch(() => '');
+    if (isWebPage(response, text) && response.status < 500)
+      return { ok: false, status: response.status, message: td('errWebPage', response.status), issues: [] };
+    return failure(response, readJson(text));
+  }
+  if (isWebPage(response, ''))
+    return { ok: false, status: response.status, message: td('errWebPage', response.status), issues: [] };
+  try {
+    const blob = await response.blob();
+    const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? null;
+    return { ok: true, status: response.status, data: { blob, name } };
+  } catch {
+    // The export broke off midway (the workspace stopped, the connection dropped): no half file.
+    return { ok: false, status: response.status, message: td('errDownloadBroken'), issues: [] };
+  }
 }
 
 /** A successful status with a body the dashboard cannot read: said plainly, with what did not fit. */

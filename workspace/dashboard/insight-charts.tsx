@@ -3,6 +3,7 @@ import type { ComponentChildren } from 'preact';
 import { verdictLabel } from '../../lib/i18n';
 import { td } from '../../lib/i18n/dashboard';
 import { VERDICTS, type Verdict } from '../../lib/protocol';
+import { CsvLink } from './csv-link';
 import { percent } from './pages/insights-model';
 
 /*
@@ -38,11 +39,7 @@ export function Chart(props: {
         >
           {shown.value ? td('chartHideTable') : td('chartShowTable')}
         </button>
-        {props.csv && (
-          <a class="button button--secondary" href={props.csv} download>
-            {td('csv')}
-          </a>
-        )}
+        {props.csv && <CsvLink href={props.csv} label={td('csv')} fallbackName="sameroom-insights.csv" />}
       </div>
       <div class="legend">{props.legend}</div>
       <div aria-hidden="true" class="chart__body">

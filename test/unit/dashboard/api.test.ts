@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { setLanguage } from '../../../lib/i18n';
 import { readCampaigns } from '../../../lib/protocol';
-import { api, apiList } from '../../../workspace/dashboard/api';
+import { api, apiList, download } from '../../../workspace/dashboard/api';
 import { MatrixAnswer, NoContent } from '../../../workspace/dashboard/schemas';
 import { brief } from '../../support/examples';
 import { stubWorkspace } from './workspace-double';
@@ -210,6 +210,71 @@ describe("the dashboard's API calls", () => {
     it('takes the workspace’s JSON even when it comes labelled text/html', async () => {
       network(() => new Response('{"cells":[]}', { headers: { 'Content-Type': 'text/html' } }));
       expect(await api('GET', '/api/v1/feedback/matrix', MatrixAnswer)).toMatchObject({ ok: true });
+    });
+  });
+});
+
+describe('download: a CSV export fetched whole, its failure in words', () => {
+  const respond = (response: () => Response) =>
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => response()),
+    );
+
+  it('gives the file and the name the workspace gave it', async () => {
+    respond(
+      () =>
+        new Response('\uFEFFid,verdict\r\n', {
+          headers: {
+            'content-type': 'text/csv; charset=utf-8',
+            'content-disposition': 'attachment; filename="sameroom-feedback.csv"',
+          },
+        }),
+    );
+    const answer = await download('/api/v1/feedback?format=csv');
+    expect(answer.ok && answer.data.name).toBe('sameroom-feedback.csv');
+    expect(answer.ok && (await answer.data.blob.text())).toBe('\uFEFFid,verdict\r\n');
+  });
+
+  it('says an ended session, a proxy’s page and a workspace that is down apart', async () => {
+    respond(() => Response.json({ error: { code: 'unauthorized', message: 'link again' } }, { status: 401 }));
+    expect(await download('/x.csv')).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^Your session has ended/),
+    });
+    respond(() => new Response('<html>sign in</html>', { headers: { 'content-type': 'text/html' } }));
+    expect(await download('/x.csv')).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/answered with a web page \(HTTP 200\)/),
+    });
+    respond(() => new Response('Bad Gateway', { status: 502 }));
+    expect(await download('/x.csv')).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/did not answer \(502\)/),
+    });
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))),
+    );
+    expect(await download('/x.csv')).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/cannot be reached/),
+    });
+  });
+
+  it('saves nothing of an export that broke off midway', async () => {
+    respond(() => {
+      const body = new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('id,verdict\r\n1,good_fit\r\n'));
+          controller.error(new TypeError('terminated'));
+        },
+      });
+      return new Response(body, { headers: { 'content-type': 'text/csv' } });
+    });
+    expect(await download('/x.csv')).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^The export broke off/),
     });
   });
 });

@@ -2,6 +2,7 @@ import { useEffect } from 'preact/hooks';
 import { objectTypeLabel, signalLabel, verdictLabel } from '../../../lib/i18n';
 import { td } from '../../../lib/i18n/dashboard';
 import { type FeedbackRecord, type Signals, VERDICTS } from '../../../lib/protocol';
+import { CsvLink } from '../csv-link';
 import { FilterForm } from '../filters';
 import type { Filters } from '../filters-model';
 import { Problem } from '../problem';
@@ -24,9 +25,7 @@ export function Feedback() {
     <main class="page">
       <div class="page__head">
         <h1>{td('feedbackTitle')}</h1>
-        <a class="button button--secondary" href={model.csvHref.value} download>
-          {td('exportCsv')}
-        </a>
+        <CsvLink href={model.csvHref.value} label={td('exportCsv')} fallbackName="sameroom-feedback.csv" />
       </div>
       <FilterForm filters={model.filters} onChange={model.clearSelection} />
       <Problem message={model.problem.value} />

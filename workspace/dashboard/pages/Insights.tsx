@@ -2,6 +2,7 @@ import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { verdictLabel } from '../../../lib/i18n';
 import { type DashboardKey, td, tdCount } from '../../../lib/i18n/dashboard';
+import { CsvLink } from '../csv-link';
 import { FilterForm } from '../filters';
 import { Bars, Chart, Progress, Swatch, VerdictLegend, WeeklyColumns } from '../insight-charts';
 import { Problem } from '../problem';
@@ -31,9 +32,7 @@ export function Insights() {
     <main class="page">
       <div class="page__head">
         <h1>{td('insightsTitle')}</h1>
-        <a class="button button--secondary" href={model.csv()} download>
-          {td('exportCsv')}
-        </a>
+        <CsvLink href={model.csv()} label={td('exportCsv')} fallbackName="sameroom-insights.csv" />
       </div>
       <FilterForm filters={model.filters} />
       <Problem message={model.problem.value} />
@@ -144,9 +143,7 @@ function HeatMap({ data, csv }: Part) {
     <section class="chart" aria-labelledby="heat-title">
       <div class="chart__head">
         <h2 id="heat-title">{td('heatTitle')}</h2>
-        <a class="button button--secondary" href={csv} download>
-          {td('csv')}
-        </a>
+        <CsvLink href={csv} label={td('csv')} fallbackName="sameroom-insights.csv" />
       </div>
       <div class="legend">
         {HEAT_BANDS.map((band, index) => (
@@ -298,9 +295,7 @@ function BreakEven({ data, csv }: Part) {
     <section class="chart" aria-labelledby="payback-title">
       <div class="chart__head">
         <h2 id="payback-title">{td('paybackTitle')}</h2>
-        <a class="button button--secondary" href={csv} download>
-          {td('csv')}
-        </a>
+        <CsvLink href={csv} label={td('csv')} fallbackName="sameroom-insights.csv" />
       </div>
       <div class="legend">
         <Swatch class="progress--reached">{td('paybackLegendReached')}</Swatch>
