@@ -54,7 +54,7 @@ const ERRORS = {
   422: ['BadInput', 'The body or query string does not match the schema: `error.issues` lists where.'],
   429: [
     'TooManyRequests',
-    'Too many requests (or join-code attempts from this address): wait for Retry-After seconds.',
+    'Too many requests (or refused join codes from this address): wait for Retry-After seconds.',
   ],
 } as const satisfies Record<number, readonly [string, string]>;
 

@@ -5,7 +5,8 @@ const TOO_MANY_ATTEMPTS = 'Too many attempts: wait a little and try again.';
 
 /**
  * Fixed-window counters in the database, so every instance behind a load balancer counts the same.
- * Throws 429 with Retry-After once `key` has been hit `limit` times in the current window.
+ * Throws 429 with Retry-After once `key` has been hit `limit` times in the current window. Answers the
+ * window it counted in (seconds since the epoch at its start), for `giveBack`.
  */
 export async function hit(
   sql: Sql,
@@ -13,15 +14,25 @@ export async function hit(
   limit: number,
   windowSeconds: number,
   message = TOO_MANY_ATTEMPTS,
-): Promise<void> {
-  const [row] = await sql.query<{ count: number; retry_after: number }>(
+): Promise<number> {
+  const [row] = await sql.query<{ count: number; retry_after: number; window: number }>(
     `INSERT INTO rate_limits (key, window_start, count)
      VALUES ($1, to_timestamp(floor(extract(epoch FROM now()) / $2) * $2), 1)
      ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1
-     RETURNING count, ceil(extract(epoch FROM window_start) + $2 - extract(epoch FROM now()))::int AS retry_after`,
+     RETURNING count, ceil(extract(epoch FROM window_start) + $2 - extract(epoch FROM now()))::int AS retry_after,
+               extract(epoch FROM window_start)::float8 AS window`,
     [key, windowSeconds],
   );
   if (row) refuseOver(row, limit, message);
+  return Number(row?.window ?? 0);
+}
+
+/** Takes back one hit of `key` in the window `hit` answered: an attempt that should not count. */
+export async function giveBack(sql: Sql, key: string, window: number): Promise<void> {
+  await sql.query(
+    'UPDATE rate_limits SET count = count - 1 WHERE key = $1 AND window_start = to_timestamp($2) AND count > 0',
+    [key, window],
+  );
 }
 
 /** 429 with Retry-After when a window's count (this hit included) is past the limit. */

@@ -20,7 +20,7 @@ import { markUseful, unmarkUseful } from './domain/useful-answers';
 import { checkVerdictData } from './domain/verdict-data';
 import { createMember, loadWorkspace, me, removeMember, toMember } from './domain/workspace';
 import { ApiError, forbidden } from './errors';
-import { hit } from './rate-limit';
+import { giveBack, hit } from './rate-limit';
 import { INSIGHT_ROUTES } from './routes-insights';
 import { checkWebhookTarget, WebhookTargetRefused } from './webhook-target';
 
@@ -92,11 +92,16 @@ export interface Route<Body = unknown, Query = unknown> {
 const route = <Body, Query = unknown>(definition: Route<Body, Query>): Route => definition as Route;
 
 const uuid = z.uuid();
+/**
+ * An id from the path, as the database writes it (lower case): the database matches a UUID in any
+ * case, and the checks here compare it with ids it gave (an admin's own, the admin removing themself
+ * in capitals got past "you cannot remove yourself" and left the workspace without one).
+ */
 function idParam(c: Context, name = 'id'): string {
   const id = c.req.param(name);
   if (!uuid.safeParse(id).success)
     throw new ApiError(404, 'not_found', 'That does not exist in this workspace.');
-  return id!;
+  return id!.toLowerCase();
 }
 
 const JoinAnswer = z.object({ member: responses.Member, code: z.string(), joinUrl: z.string() });
@@ -139,10 +144,20 @@ const MatrixQuery = z.strictObject({
   rep: z.uuid().optional(),
 });
 
-/** Codes are guessed through link and sign-in alike: both count against one limit per client address. */
-function limitCodeAttempts(config: WorkspaceConfig, c: Context): Promise<void> {
+/**
+ * Codes are guessed through link and sign-in alike: both count against one limit per client address.
+ * A code that works is given back: a team linking its reps on an onboarding call from one office (one
+ * address behind its NAT, or one IPv6 /64) ran out the limit with its 21st rep in ten minutes. Only
+ * refused codes count now: counted before the code is tried, so that guesses sent at once cannot pass
+ * the limit together (and refused codes past the limit still hold good ones from that address).
+ */
+async function withCodeAttempt<T>(config: WorkspaceConfig, c: Context, redeem: () => Promise<T>): Promise<T> {
   const { limit, windowSeconds } = config.linkAttempts;
-  return hit(config.db, `link:${rateLimitSubject(config.clientIp(c))}`, limit, windowSeconds);
+  const key = `link:${rateLimitSubject(config.clientIp(c))}`;
+  const window = await hit(config.db, key, limit, windowSeconds);
+  const redeemed = await redeem();
+  await giveBack(config.db, key, window).catch(() => undefined);
+  return redeemed;
 }
 
 /** Rows per query of a CSV export. */
@@ -219,9 +234,12 @@ export const ROUTES: Route[] = [
     request: requests.LinkRequest,
     response: responses.LinkResponse,
     async handle({ c, config, body }) {
-      await limitCodeAttempts(config, c);
       const browser = browserSummary(c.req.header('User-Agent'));
-      return c.json(await config.db.transaction((tx) => redeemCode(tx, body.code, browser)));
+      return c.json(
+        await withCodeAttempt(config, c, () =>
+          config.db.transaction((tx) => redeemCode(tx, body.code, browser)),
+        ),
+      );
     },
   }),
   route({
@@ -237,11 +255,10 @@ export const ROUTES: Route[] = [
     request: requests.LinkRequest,
     response: responses.Me,
     async handle({ c, config, body }) {
-      await limitCodeAttempts(config, c);
       const publicUrl = config.publicUrl(c);
       const browser = browserSummary(c.req.header('User-Agent'));
-      const { session, ...signedIn } = await config.db.transaction((tx) =>
-        startSession(tx, body.code, browser),
+      const { session, ...signedIn } = await withCodeAttempt(config, c, () =>
+        config.db.transaction((tx) => startSession(tx, body.code, browser)),
       );
       setCookie(c, sessionCookieName(publicUrl), session, {
         httpOnly: true,

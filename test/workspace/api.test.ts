@@ -650,6 +650,18 @@ describe.each(DATABASES)('the workspace API on %s', (kind) => {
       expect(all.ok && all.items.some((i) => i.id === theirs.id)).toBe(true);
     });
 
+    it('refuses an admin removing themselves, their id in any case (the last admin would be gone)', async () => {
+      const me = (await (await ws.call('GET', '/api/v1/me', { token: ws.adminToken })).json()) as {
+        member: { id: string };
+      };
+      for (const id of [me.member.id, me.member.id.toUpperCase()]) {
+        const answer = await ws.call('DELETE', `/api/v1/members/${id}`, { token: ws.adminToken });
+        expect(answer.status).toBe(409);
+        expect(((await answer.json()) as { error: { code: string } }).error.code).toBe('self_removal');
+      }
+      expect((await ws.call('GET', '/api/v1/me', { token: ws.adminToken })).status).toBe(200);
+    });
+
     it("refuses a current member's name in any case, also two invited at once, and frees a removed one's", async () => {
       const invite = (name: string) =>
         ws.call('POST', '/api/v1/invites', { token: ws.adminToken, body: { name, role: 'rep' } });

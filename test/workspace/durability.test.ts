@@ -58,11 +58,13 @@ describe('rate limits', () => {
     await ws?.destroy();
   });
 
-  it('answers 429 with Retry-After once link attempts from one address run out, across a restart', async () => {
-    // The harness links the first admin: that is attempt 1 of 4. A day's window, so that no window
-    // begins anew between the attempts (windows are fixed; the restart takes seconds).
+  it('answers 429 with Retry-After once refused codes from one address run out, across a restart; codes that work never count', async () => {
+    // A day's window, so that no window begins anew between the attempts (windows are fixed; the
+    // restart takes seconds). The harness links the first admin, and a team links six reps from the
+    // same address: none of it counts.
     ws = await startTestWorkspace('pglite', { linkAttempts: { limit: 4, windowSeconds: 86_400 } });
-    for (let i = 0; i < 3; i++)
+    for (let i = 0; i < 6; i++) await ws.join('rep', `Rep ${i}`);
+    for (let i = 0; i < 4; i++)
       expect((await ws.call('POST', '/api/v1/link', { body: { code: `guess-${i}` } })).status).toBe(401);
     ws = await ws.restart();
     const limited = await ws.call('POST', '/api/v1/link', { body: { code: 'guess-4' } });
