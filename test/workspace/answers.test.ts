@@ -199,6 +199,36 @@ describe.each(DATABASES)("the reps' answers on %s", (kind) => {
     expect((await answers(`?campaign=${webinar}`)).filter).toEqual({ campaign: webinar });
   });
 
+  it('keeps the newest 200 answers of a question and the 20 most recently answered questions a brief does not ask, counting all', async () => {
+    const created = await ws.call('POST', '/api/v1/campaigns', {
+      token: marketer.token,
+      body: briefInput({ name: 'Capped', questionsForSales: [BUDGET] }),
+    });
+    const capped = ((await created.json()) as { id: string }).id;
+    // A client sending any question text: 25 made up, then 210 answers to the asked one.
+    const at = (n: number) => new Date(Date.UTC(2026, 4, 1) + n * 60_000).toISOString().slice(0, 10);
+    const madeUp = Array.from({ length: 25 }, (_, n) =>
+      verdict(`m${n}`, capped, `m${n}`, 'good_fit', 'DACH', '2026-05-01', [
+        { question: `Made up ${n}`, answer: 'x' },
+      ]),
+    ).map((item, n) => ({ ...item, createdAt: `2026-05-01T10:${String(n).padStart(2, '0')}:00.000Z` }));
+    expect(await post(ben.token, madeUp)).toEqual(madeUp.map(() => 'created'));
+    for (let batch = 0; batch < 3; batch++) {
+      const items = Array.from({ length: 70 }, (_, n) =>
+        verdict(`q${batch}-${n}`, capped, `q${batch}-${n}`, 'good_fit', 'DACH', at(batch), [
+          { question: BUDGET, answer: `answer ${batch * 70 + n}` },
+        ]),
+      );
+      expect(await post(ben.token, items)).toEqual(items.map(() => 'created'));
+    }
+    const [campaign] = (await answers(`?campaign=${capped}`)).campaigns;
+    const asked = campaign!.questions.filter((q) => q.asked);
+    expect(asked.map((q) => [q.question, q.total, q.answers.length])).toEqual([[BUDGET, 210, 200]]);
+    const unasked = campaign!.questions.filter((q) => !q.asked);
+    expect(unasked.map((q) => q.question)).toEqual(Array.from({ length: 20 }, (_, n) => `Made up ${24 - n}`));
+    expect(unasked.every((q) => q.total === 1 && q.answers.length === 1)).toBe(true);
+  });
+
   it('is for marketing only, and checks its filters', async () => {
     expect((await ws.call('GET', '/api/v1/answers', { token: ana.token })).status).toBe(403);
     expect((await ws.call('GET', '/api/v1/answers?campaign=nope', { token: marketer.token })).status).toBe(
