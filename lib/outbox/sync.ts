@@ -159,6 +159,9 @@ function holds(entry: OutboxEntry, stored: FeedbackItem): boolean {
   return entry.state !== 'held' && entry.refused !== 'conflict' && said(entry.item) === said(stored);
 }
 
+/** Whose items a pull reads: the workspace's id and the member's. */
+const pullerOf = (link: LinkRecord) => `${link.workspace.id}/${link.member.id}`;
+
 /**
  * Pulls the rep's items changed since the cursor (theirs: `member`'s) and keeps their replies. An item
  * still in the outbox that the workspace turns out to hold (stored by a try whose answer was lost, then
@@ -204,8 +207,9 @@ async function pullReplies(
                   leadKey: leadKeyOf(item.lead),
                   sentAt: now.toISOString(),
                   replies,
-                  // Items from before this browser knew them: their replies are not news.
-                  repliesSeen: replies.length,
+                  // Items from before this browser knew them: their replies are not news. One it was
+                  // still trying to send (a refused verdict the workspace turns out to hold): they are.
+                  repliesSeen: queued ? 0 : replies.length,
                 },
           ),
         ),
@@ -239,7 +243,12 @@ export async function syncOutbox(db: IDBPDatabase<SameroomDb>, options: SyncOpti
     state = await sendDue(db, client, link.member.id, state, report, options, random);
     if (!state.paused && !state.retryAt) {
       try {
-        state = { ...state, cursor: await pullReplies(db, client, state, link.member, options.now()) };
+        // Another rep linked here since (the browser passed on), or another workspace at the same address:
+        // their cursor had moved past this member's changes, and a reply to one of them was never pulled.
+        const puller = pullerOf(link);
+        const from = state.cursorOf === puller ? state.cursor : '0';
+        const cursor = await pullReplies(db, client, { ...state, cursor: from }, link.member, options.now());
+        state = { ...state, cursor, cursorOf: puller };
       } catch (error) {
         state = failed(state, [error], options.now(), random);
       }

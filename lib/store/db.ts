@@ -83,6 +83,11 @@ export function withUnseenMark(entry: SentEntry): SentEntry {
 export interface SyncState {
   workspaceUrl: string;
   cursor: string;
+  /**
+   * Whose items `cursor` is a place in: the workspace's id and the member's (`pullerOf`). The
+   * workspace's cursor counts every member's changes, so one rep's pull moved it past another's.
+   */
+  cursorOf?: string;
   lastSyncAt: string | null;
   lastError: string | null;
   /** The workspace refused the token: nothing is sent until the rep links again. */

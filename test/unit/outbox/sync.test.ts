@@ -13,6 +13,7 @@ import {
 import { afterQuiet, BACKOFF, backoffMs, singleFlight, syncOutbox } from '../../../lib/outbox/sync';
 import { openSameroomDb } from '../../../lib/store/db';
 import { keepDraft } from '../../../lib/store/drafts';
+import { keepLink } from '../../../lib/store/kept';
 import { errorResponse, fakeWorkspace, LINK, verdictInput, WORKSPACE } from './fake-workspace';
 
 const START = new Date('2026-11-22T09:00:00.000Z');
@@ -642,7 +643,15 @@ describe('dead letters', () => {
       { note: 'Half a fix', answers: {}, fix: { verdict: 'good_fit', region: '' } },
       new Date(),
     );
-    // The pull of the rep's items finds it stored (its address as the workspace keeps it).
+    // The pull of the rep's items finds it stored (its address as the workspace keeps it), and
+    // marketing has replied to it meanwhile.
+    const reply = {
+      id: '3a3a3a3a-0000-4000-8000-000000000002',
+      feedbackId: saved.id,
+      author: { id: '4b4b4b4b-0000-4000-8000-000000000001', name: 'Mara Jensen' },
+      text: 'Which demo slot suits them?',
+      createdAt: '2026-11-22T09:30:00.000Z',
+    };
     ws.setRecords([
       {
         ...stored,
@@ -651,14 +660,17 @@ describe('dead letters', () => {
           url: 'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2cEAB/view',
         },
         rep: { id: LINK.member.id, name: 'Ana Ruiz' },
-        replies: [],
-        updatedAt: stored.createdAt,
+        replies: [reply],
+        updatedAt: reply.createdAt,
       },
     ]);
     await sync({ force: true });
     expect(await db.count('outbox')).toBe(0);
     expect((await db.get('sent', saved.id))?.item.id).toBe(saved.id);
-    expect((await outboxStatus(db)).dead).toEqual([]);
+    const status = await outboxStatus(db);
+    expect(status.dead).toEqual([]);
+    // The reply is news: the rep never saw this verdict as sent.
+    expect(status.newReplies.map((notice) => notice.reply.text)).toEqual([reply.text]);
     expect([...ws.stored.keys()]).toEqual([saved.id]);
     // The fix went with it, not left on disk for a verdict no longer shown.
     expect(await db.get('drafts', `dead:${saved.id}`)).toBeUndefined();
@@ -711,6 +723,54 @@ describe('replies', () => {
     expect((await outboxStatus(db)).newReplies).toEqual([]);
     await sync();
     expect(ws.pulls.at(-1)).toBe('1');
+  });
+});
+
+describe('replies after another rep linked this browser', () => {
+  /** A link as linkWorkspace keeps it: stored, and in the background's memory. */
+  const relink = async (db: Awaited<ReturnType<typeof openSameroomDb>>, link: typeof LINK) => {
+    await db.put('link', link, 'current');
+    keepLink(db, link);
+  };
+
+  it('pulls a member’s items from the start when the cursor was another member’s (or another workspace’s)', async () => {
+    const { db, ws, sync } = await setup();
+    await sync();
+    const sent = (await db.getAll('sent'))[0]!;
+    ws.setRecords([
+      {
+        ...sent.item,
+        rep: { id: LINK.member.id, name: 'Ana Ruiz' },
+        replies: [],
+        updatedAt: sent.item.createdAt,
+      },
+    ]);
+    await sync();
+    await sync();
+    expect(ws.pulls).toEqual(['0', '0', '1']);
+    // Ben links this browser to the same workspace: the cursor, a place among every member's changes,
+    // had passed changes of his that came before it.
+    const ben = {
+      ...LINK,
+      token: 'tok_bbbbbbbbbbbbbbbbbbbbbbbb',
+      member: { ...LINK.member, id: 'b0b0b0b0-2b4e-4c6d-8e0f-1a2b3c4d5e6f', name: 'Ben Okafor' },
+    };
+    await relink(db, ben);
+    await sync();
+    expect(ws.pulls.at(-1)).toBe('0');
+    await sync();
+    expect(ws.pulls.at(-1)).toBe('1');
+    // And Ana again: hers from the start too.
+    await relink(db, LINK);
+    await sync();
+    expect(ws.pulls.at(-1)).toBe('0');
+    // A new workspace at the same address (its changes counted from the start again).
+    await relink(db, {
+      ...LINK,
+      workspace: { ...LINK.workspace, id: 'c0c0c0c0-2b4e-4c6d-8e0f-1a2b3c4d5e6f' },
+    });
+    await sync();
+    expect(ws.pulls.at(-1)).toBe('0');
   });
 });
 
