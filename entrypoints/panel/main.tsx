@@ -376,7 +376,11 @@ async function sendVerdict(
   if (!current || state.value.kind !== 'view') return false;
   const key = leadKeyOf(current);
   sending.value = { kind: 'saving' };
-  const what = JSON.stringify([key, verdict, text, region, given]);
+  // The campaign too: clicked again under another one picked since, the first id (the background
+  // answers a repeat with its first save) would have said "Saved" for the verdict on the first campaign.
+  const shown = state.value.view;
+  const campaign = shown.state === 'matched' ? shown.brief.id : null;
+  const what = JSON.stringify([key, campaign, verdict, text, region, given]);
   const verdictId = verdictIds.idFor(what);
   const answer = await askVerdict(
     { kind: 'verdict', leadKey: key, verdictId, verdict, note: text, region, answers: given },

@@ -88,6 +88,8 @@ const ports = new Map<number, Array<ReturnType<typeof wire>>>();
 let refuseKeeps = 0;
 /** How many draft reads to fail next, as a database that failed to open once after a restart does. */
 let failReads = 0;
+/** How many verdicts to store but answer with an error, as Firefox with its disk full did. */
+let storedButFailed = 0;
 
 beforeEach(async () => {
   const db = await openSameroomDb();
@@ -105,6 +107,11 @@ beforeEach(async () => {
         refuseKeeps--;
         return { ok: false, error: 'This browser has no room left to store it.' };
       }
+      if (message.type === 'verdict' && storedButFailed > 0) {
+        storedButFailed--;
+        await handleMessage(message, PANEL_VIEW, deps);
+        return { ok: false, error: 'This browser has no room left to store it.' };
+      }
       return handleMessage(message, PANEL_VIEW, deps);
     },
     history: async (lead) => leadHistory(await openSameroomDb(), lead),
@@ -115,6 +122,7 @@ beforeEach(async () => {
 afterEach(() => {
   refuseKeeps = 0;
   failReads = 0;
+  storedButFailed = 0;
   ports.clear();
   for (const close of closers.splice(0)) close();
   document.body.innerHTML = '';
@@ -392,5 +400,29 @@ describe('a draft the browser could not keep', () => {
     await vi.waitFor(async () => expect(await kept()).toBe(`${first}\n\n${since}`));
     expect(a.warnings().join(' ')).toContain('Shorten it to send the verdict');
     expect(await everything()).toBe(`${first}\n\n${since}`);
+  });
+});
+
+describe('a verdict clicked again after an error', () => {
+  it('goes with a new id under another campaign picked meanwhile (the same id stood for the first campaign’s)', async () => {
+    const a = await openTab(1);
+    a.type('Budget approved.');
+    storedButFailed = 1;
+    a.click('good_fit');
+    await vi.waitFor(() => expect(document.body.textContent).toContain('no room left'));
+    // The rep picks another campaign for the lead and clicks the same verdict, note as it was.
+    const webinar = brief({
+      id: '55555555-5555-4555-8555-555555555555',
+      name: 'Webinar Q2',
+      questionsForSales: [],
+    });
+    panels.shown(1, LEAD, { ok: true, reply: { ...MATCHED, brief: webinar } });
+    await vi.waitFor(() => expect(document.body.textContent).toContain('Webinar Q2'));
+    expect(a.box().value).toBe('Budget approved.');
+    a.click('good_fit');
+    const db = await openSameroomDb();
+    await vi.waitFor(async () => expect(await db.count('outbox')).toBe(2));
+    const campaigns = (await db.getAll('outbox')).map((entry) => entry.item.campaignId).sort();
+    expect(campaigns).toEqual([MATCHED.state === 'matched' ? MATCHED.brief.id : '', webinar.id].sort());
   });
 });
