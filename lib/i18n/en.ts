@@ -232,6 +232,8 @@ export const en = {
   errOffline: 'The workspace at $1 cannot be reached. Check the address and your connection.',
   errBusy: 'The workspace is busy ($1). Sameroom will try again.',
   errServer: 'The workspace failed to answer ($1). Try again shortly.',
+  errTooLarge:
+    'The workspace, or a proxy in front of it, refused this as too large (HTTP $1). Tell your workspace admin: the proxy should take requests of at least 1 MB.',
   errNotWorkspace: '$1 answered, but it is not a Sameroom workspace.',
   errNotWorkspaceStatus: '$1 answered $2, but it is not a Sameroom workspace.',
   errWebPage:

@@ -238,6 +238,8 @@ export const es: Record<MessageKey, string> = {
   errOffline: 'No se puede contactar con el espacio de trabajo en $1. Revisa la dirección y tu conexión.',
   errBusy: 'El espacio de trabajo está ocupado ($1). Sameroom lo volverá a intentar.',
   errServer: 'El espacio de trabajo no respondió ($1). Inténtalo de nuevo en un momento.',
+  errTooLarge:
+    'El espacio de trabajo, o un proxy delante de él, lo rechazó por demasiado grande (HTTP $1). Avisa a quien administra el espacio de trabajo: el proxy debería aceptar peticiones de al menos 1 MB.',
   errNotWorkspace: '$1 respondió, pero no es un espacio de trabajo de Sameroom.',
   errNotWorkspaceStatus: '$1 respondió $2, pero no es un espacio de trabajo de Sameroom.',
   errWebPage:

@@ -459,6 +459,21 @@ async function sendRound(
     order.set(entry, index);
   }
   const busy = new Set<string>(); // leads of the batches on their way
+  // What a batch may hold: halved when a batch is refused as too large (a proxy's body limit).
+  let batchItems: number = LIMITS.batch;
+  let batchBytes = BATCH_BYTES;
+  /** Entries taken back into the queue, each lead's in queue order, leads by their oldest item. */
+  const putBack = (entries: OutboxEntry[]) => {
+    const rest = [...byLead.values()].flat().concat(entries);
+    rest.sort((a, b) => order.get(a)! - order.get(b)!);
+    byLead.clear();
+    for (const entry of rest) {
+      const key = orderKey(entry.item.lead);
+      const items = byLead.get(key);
+      if (items) items.push(entry);
+      else byLead.set(key, [entry]);
+    }
+  };
   let active = 0;
   let stopped = false;
   let wake = () => {};
@@ -470,7 +485,7 @@ async function sendRound(
     let bytes = 0;
     let full = false;
     for (const [key, items] of byLead) {
-      if (full || batch.length === LIMITS.batch) break;
+      if (full || batch.length === batchItems) break;
       if (busy.has(key)) continue;
       if (sending.blocked.has(key)) {
         byLead.delete(key);
@@ -479,9 +494,9 @@ async function sendRound(
       // Up to LIMITS.batch items and BATCH_BYTES (at least one item: any one fits); a lead's items
       // left over go in a later batch, after this one's answer.
       let taken = 0;
-      while (taken < items.length && batch.length < LIMITS.batch) {
+      while (taken < items.length && batch.length < batchItems) {
         const size = itemBytes(items[taken]!.item);
-        if (batch.length > 0 && bytes + size > BATCH_BYTES) {
+        if (batch.length > 0 && bytes + size > batchBytes) {
           full = true;
           break;
         }
@@ -508,6 +523,19 @@ async function sendRound(
     try {
       results = await client.postFeedback(batch.map((entry) => entry.item));
     } catch (error) {
+      if (error instanceof WorkspaceError && error.kind === 'tooLarge' && batch.length > 1) {
+        // Too large for the workspace or a proxy in front of it (whose limit may be below ours): the
+        // batch goes again in halves, down to one item, which alone is a dead letter if still refused.
+        // A proxy's 413 was taken for "not the workspace" and tried as it was, every run, for ever.
+        batchItems = Math.max(1, Math.min(batchItems, Math.ceil(batch.length / 2)));
+        batchBytes = Math.min(
+          batchBytes,
+          Math.ceil(batch.reduce((sum, entry) => sum + itemBytes(entry.item), 0) / 2),
+        );
+        putBack(batch);
+        release();
+        return;
+      }
       if (error instanceof WorkspaceError && !error.retryable && error.kind !== 'unauthorized') {
         // 400, 404, 413, 422: the workspace will refuse these again; the rep decides what to do.
         release();

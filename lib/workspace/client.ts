@@ -19,7 +19,16 @@ import {
 /** What went wrong talking to the workspace, in words a rep can act on. */
 export class WorkspaceError extends RepError {
   constructor(
-    readonly kind: 'offline' | 'notWorkspace' | 'unauthorized' | 'badCode' | 'refused' | 'busy' | 'server',
+    readonly kind:
+      | 'offline'
+      | 'notWorkspace'
+      | 'unauthorized'
+      | 'badCode'
+      | 'refused'
+      | 'busy'
+      | 'server'
+      /** 413, from the workspace or a proxy in front of it: a smaller request may pass. */
+      | 'tooLarge',
     message: string,
     /** From `Retry-After` on 429 and 503: how long the workspace asked us to wait. */
     readonly retryAfterMs: number | null = null,
@@ -141,6 +150,12 @@ export class WorkspaceClient {
         wait,
       );
     }
+    // A proxy's limit answers with its own page: not "not the workspace", and not to be tried as it was.
+    if (response.status === 413)
+      throw new WorkspaceError(
+        'tooLarge',
+        envelope.success ? envelope.data.error.message : t('errTooLarge', response.status),
+      );
     if (!envelope.success) {
       throw new WorkspaceError(
         response.status >= 500 ? 'server' : 'notWorkspace',

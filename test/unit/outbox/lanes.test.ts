@@ -343,3 +343,43 @@ describe('the worker dies with batches on their way', () => {
     expect([...times.values()].every((n) => n <= 2)).toBe(true);
   });
 });
+
+describe('a proxy in front of the workspace whose body limit is below a batch', () => {
+  /** nginx's answer past its client_max_body_size: its own page, not the workspace's envelope. */
+  const tooLarge = () =>
+    new Response('<html><body><center><h1>413 Request Entity Too Large</h1></center></body></html>', {
+      status: 413,
+      headers: { 'content-type': 'text/html' },
+    });
+
+  it('sends a refused batch again in halves until it passes: everything stored once', async () => {
+    const { db, ws, sync } = await linked();
+    const ids = await queue(db, 30, 30);
+    vi.advanceTimersByTime(UNDO_MS);
+    // The proxy takes up to 8 items' worth.
+    ws.answer(
+      ...Array.from(
+        { length: 40 },
+        () => (items: FeedbackItem[]) => (items.length > 8 ? tooLarge() : undefined),
+      ),
+    );
+    const report = await sync();
+    expect(report).toMatchObject({ sent: 30, dead: 0 });
+    expect([...ws.stored.keys()].sort()).toEqual([...ids].sort());
+    expect(await db.count('outbox')).toBe(0);
+    expect(ws.posts.at(-1)!.length).toBeLessThanOrEqual(8);
+  });
+
+  it('makes an item refused alone a dead letter that says why, not a retry for ever', async () => {
+    const { db, ws, sync } = await linked();
+    await queue(db, 2, 2);
+    vi.advanceTimersByTime(UNDO_MS);
+    ws.answer(tooLarge, tooLarge, tooLarge);
+    const report = await sync();
+    expect(report).toMatchObject({ sent: 0, dead: 2 });
+    const dead = await db.getAll('outbox');
+    expect(dead.map((entry) => entry.state)).toEqual(['dead', 'dead']);
+    expect(dead[0]!.problem).toMatch(/refused this as too large \(HTTP 413\)/);
+    expect(ws.posts.map((post) => post.length)).toEqual([2, 1, 1]);
+  });
+});
