@@ -254,7 +254,8 @@ export async function outboxStatus(db: IDBPDatabase<SameroomDb>): Promise<Outbox
 /**
  * Marks replies seen: every lead's (the popup) or one lead's (its panel); with `replyIds`, only up to the
  * last of those shown, so a reply pulled after the list was read stays new (a lead's replies are kept in
- * the order they came, and seen is a count of them).
+ * the order they came, and seen is a count of them). The linked rep's only: another rep's who gave
+ * verdicts in this browser (a laptop passed on) are not shown here, and stay new for when they link.
  */
 export async function markRepliesSeen(
   db: IDBPDatabase<SameroomDb>,
@@ -262,9 +263,11 @@ export async function markRepliesSeen(
   replyIds?: readonly string[],
 ): Promise<void> {
   const shown = replyIds && new Set(replyIds);
+  // Read before the transaction: an await on anything but its own requests would end it.
+  const memberId = (await keptLink(db))?.member.id;
   const tx = db.transaction('sent', 'readwrite');
   const unseen = (await tx.store.index('by-unseen').getAll(1)).filter(
-    (entry) => leadKey === undefined || entry.leadKey === leadKey,
+    (entry) => (leadKey === undefined || entry.leadKey === leadKey) && ownedBy(entry, memberId),
   );
   const seenNow = (entry: (typeof unseen)[number]) => {
     if (!shown) return entry.replies.length;

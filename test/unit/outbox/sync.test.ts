@@ -11,7 +11,7 @@ import {
   undoVerdict,
 } from '../../../lib/outbox/outbox';
 import { afterQuiet, BACKOFF, backoffMs, singleFlight, syncOutbox } from '../../../lib/outbox/sync';
-import { openSameroomDb } from '../../../lib/store/db';
+import { openSameroomDb, withUnseenMark } from '../../../lib/store/db';
 import { keepDraft } from '../../../lib/store/drafts';
 import { keepLink } from '../../../lib/store/kept';
 import { errorResponse, fakeWorkspace, LINK, verdictInput, WORKSPACE } from './fake-workspace';
@@ -727,6 +727,51 @@ describe('replies', () => {
 });
 
 describe('replies after another rep linked this browser', () => {
+  it('marks seen only the linked rep’s replies: another rep’s on the same lead stay new for them', async () => {
+    const db = await openSameroomDb();
+    const leadKey = 'hubspot:contact:61230';
+    const ben = { id: 'b0b0b0b0-2b4e-4c6d-8e0f-1a2b3c4d5e6f', name: 'Ben Okafor' };
+    for (const [n, member] of [LINK.member, ben].entries()) {
+      const id = `7d8e2f4a-1b3c-4d5e-8f90-00000000990${n}`;
+      await db.put(
+        'sent',
+        withUnseenMark({
+          item: {
+            id,
+            campaignId: null,
+            lead: { crm: 'hubspot', objectType: 'contact', recordId: '61230' },
+            signals: {},
+            verdict: 'good_fit',
+            createdAt: '2026-11-20T10:00:00.000Z',
+          },
+          workspaceUrl: LINK.workspaceUrl,
+          member: { id: member.id, name: member.name },
+          leadKey,
+          sentAt: '2026-11-20T10:01:00.000Z',
+          replies: [
+            {
+              id: `3a3a3a3a-0000-4000-8000-00000000990${n}`,
+              feedbackId: id,
+              author: { id: '4b4b4b4b-0000-4000-8000-000000000001', name: 'Mara Jensen' },
+              text: `For ${member.name}`,
+              createdAt: '2026-11-22T09:30:00.000Z',
+            },
+          ],
+          repliesSeen: 0,
+        }),
+      );
+    }
+    await relink(db, LINK);
+    // Ana's panel on the lead, then her popup's "seen".
+    await markRepliesSeen(db, leadKey);
+    await markRepliesSeen(db);
+    expect((await outboxStatus(db)).newReplies).toEqual([]);
+    await relink(db, { ...LINK, member: { ...LINK.member, ...ben } });
+    expect((await outboxStatus(db)).newReplies.map((notice) => notice.reply.text)).toEqual([
+      'For Ben Okafor',
+    ]);
+  });
+
   /** A link as linkWorkspace keeps it: stored, and in the background's memory. */
   const relink = async (db: Awaited<ReturnType<typeof openSameroomDb>>, link: typeof LINK) => {
     await db.put('link', link, 'current');
