@@ -260,6 +260,10 @@ export const ROUTES: Route[] = [
       const { session, ...signedIn } = await withCodeAttempt(config, c, () =>
         config.db.transaction((tx) => startSession(tx, body.code, browser)),
       );
+      // The session this browser had ends with it (another member's, whose link was opened here): its
+      // cookie is replaced, and a copy of it elsewhere would have stayed signed in for up to 30 days.
+      const before = getCookie(c, sessionCookieName(publicUrl));
+      if (before) await endSession(config.db, before).catch(() => undefined);
       setCookie(c, sessionCookieName(publicUrl), session, {
         httpOnly: true,
         sameSite: 'Strict',

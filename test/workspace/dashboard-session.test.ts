@@ -162,6 +162,19 @@ describe('dashboard sessions', () => {
     expect(out.headers.get('Set-Cookie')).toMatch(/sameroom_session=;.*Max-Age=0/);
     expect((await ws.call('GET', '/api/v1/me', { headers: { Cookie: cookie } })).status).toBe(401);
   });
+
+  it('ends the session a browser had when it signs in with another join link', async () => {
+    const first = await signIn(await invite('marketer'));
+    const second = await ws.call('POST', '/api/v1/session', {
+      body: { code: await invite('marketer') },
+      headers: { Cookie: first.cookie },
+    });
+    expect(second.status).toBe(200);
+    // A copy of the first cookie (elsewhere) no longer signs anyone in.
+    expect((await ws.call('GET', '/api/v1/me', { headers: { Cookie: first.cookie } })).status).toBe(401);
+    const cookie = (second.headers.get('Set-Cookie') ?? '').split(';')[0]!;
+    expect((await ws.call('GET', '/api/v1/me', { headers: { Cookie: cookie } })).status).toBe(200);
+  });
 });
 
 describe('the feedback matrix', () => {
