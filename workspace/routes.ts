@@ -12,7 +12,15 @@ import type { Database, Sql } from './db/database';
 import type { DiskSpace } from './disk-space';
 import { createBrief, getBrief, listCampaigns, patchBrief } from './domain/briefs';
 import { CSV_BOM, feedbackCsvHeader, feedbackCsvRows } from './domain/csv';
-import { addReply, type Cursor, type FeedbackFilter, listFeedback, parseCursor } from './domain/feed';
+import {
+  addReply,
+  type Cursor,
+  type FeedbackFilter,
+  latestIds,
+  listFeedback,
+  parseCursor,
+  START,
+} from './domain/feed';
 import { ingest, prepareBatch } from './domain/ingest';
 import { setTireKickerThreshold, tireKickerThreshold } from './domain/insights';
 import { feedbackMatrix } from './domain/matrix';
@@ -176,11 +184,25 @@ function feedbackCsvStream(
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let cursor: Cursor | null = since;
+  // Each lead's latest verdict (a matrix cell's leads): chosen once, then read a page of ids at a time.
+  let latest: string[] | null = null;
+  let next = 0;
   return new ReadableStream<Uint8Array>({
     start(controller) {
       controller.enqueue(encoder.encode(CSV_BOM + feedbackCsvHeader()));
     },
     async pull(controller) {
+      if (filter.latest) {
+        latest ??= await latestIds(db, { ...filter, since });
+        const ids = latest.slice(next, next + CSV_PAGE_ROWS);
+        next += ids.length;
+        const page = ids.length
+          ? await listFeedback(db, { ...filter, ids, since: START, limit: ids.length })
+          : null;
+        if (page?.items.length) controller.enqueue(encoder.encode(feedbackCsvRows(page.items)));
+        if (next >= latest.length) controller.close();
+        return;
+      }
       if (!cursor) return;
       const page = await listFeedback(db, { ...filter, since: cursor, limit: CSV_PAGE_ROWS });
       if (page.items.length > 0) controller.enqueue(encoder.encode(feedbackCsvRows(page.items)));

@@ -524,6 +524,24 @@ describe.each(DATABASES)('the workspace API on %s', (kind) => {
       expect(replies?.map((r) => r.text)).toEqual(['Noted, thank you.']);
     });
 
+    it(`gives an item's newest ${LIMITS.replies} replies, oldest first`, async () => {
+      const mine = item(campaignId, { id: randomUUID(), note: 'Much discussed' });
+      await send(rep.token, [mine]);
+      const texts = Array.from({ length: LIMITS.replies + 5 }, (_, n) => `Reply ${n}`);
+      for (const text of texts) {
+        const reply = await ws.call('POST', `/api/v1/feedback/${mine.id}/replies`, {
+          token: marketer.token,
+          body: { text },
+        });
+        expect(reply.status).toBe(201);
+      }
+      const page = readFeedbackPage(
+        await (await ws.call('GET', '/api/v1/feedback?mine=1&since=0', { token: rep.token })).json(),
+      );
+      const replies = page.ok ? page.items.find((i) => i.id === mine.id)?.replies : undefined;
+      expect(replies?.map((r) => r.text)).toEqual(texts.slice(5));
+    });
+
     it('pages through a batch that shares one change number without losing an item', async () => {
       const pager = await ws.join('rep', 'Pager');
       const batch = Array.from({ length: 7 }, () => item(campaignId));
