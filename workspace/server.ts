@@ -40,7 +40,7 @@ import { ApiError } from './errors';
 import { forgetOldWindows } from './rate-limit';
 import { repeatEvery } from './repeat';
 import type { WorkspaceConfig } from './routes';
-import { deliverWebhooks } from './webhook';
+import { deliverWebhooks, forgetGivenUp } from './webhook';
 
 /** How long the requests under way get to finish when the workspace stops. */
 const STOP_DRAIN_MS = 5_000;
@@ -387,7 +387,10 @@ async function serve(
   await listen(control, socket.address);
   chmodSync(socketPath, 0o600);
 
-  const sweep = setInterval(() => void forgetOldWindows(db).catch(() => undefined), 3_600_000);
+  const sweep = setInterval(() => {
+    void forgetOldWindows(db).catch(() => undefined);
+    void forgetGivenUp(db).catch(() => undefined);
+  }, 3_600_000);
   sweep.unref();
   const stopBackups = options.inMemory
     ? async () => undefined

@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import { verdictLabel } from '../lib/i18n';
 import type { FeedbackItem, Verdict } from '../lib/protocol';
 import { retryAfterMs } from '../lib/workspace/client';
-import type { Database } from './db/database';
+import type { Database, Sql } from './db/database';
 import { nonPublicKind, publicOnlyLookup, WebhookTargetRefused } from './webhook-target';
 
 const BATCH = 20;
@@ -215,6 +215,11 @@ export async function deliverWebhooks(
     if (error === null) {
       await db.query('DELETE FROM webhook_queue WHERE id = $1', [message.queue_id]);
       sent++;
+    } else if (message.attempts >= MAX_ATTEMPTS) {
+      // Its last try: given up, and gone from the queue. Kept, every pass's claim looked through all
+      // such rows (thousands, after a few weeks of a chat webhook that no longer exists) for the due ones.
+      await db.query('DELETE FROM webhook_queue WHERE id = $1', [message.queue_id]);
+      failed++;
     } else {
       await db.query(
         `UPDATE webhook_queue SET last_error = $2, next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1`,
@@ -224,4 +229,11 @@ export async function deliverWebhooks(
     }
   }
   return { sent, failed };
+}
+
+/** Messages an earlier version kept after their last try: every pass's claim looked through them. */
+export async function forgetGivenUp(db: Sql): Promise<void> {
+  await db.query('DELETE FROM webhook_queue WHERE attempts >= $1 AND next_attempt_at <= now()', [
+    MAX_ATTEMPTS,
+  ]);
 }

@@ -94,6 +94,17 @@ describe('the team webhook', () => {
     // Each try names the verdict it delivers: a receiver drops a repeat (a post whose answer was lost).
     expect(deliveries.slice(-2)).toEqual([item.id, item.id]);
   });
+
+  it('gives a message up after its last try: nothing of it is left for every pass to look through', async () => {
+    const rep = await ws.join('rep', 'Given Up');
+    const item = feedbackItem({ id: randomUUID(), campaignId: null });
+    await ws.call('POST', '/api/v1/feedback', { token: rep.token, body: { items: [item] } });
+    // Eleven tries failed already (a chat webhook gone for half a day).
+    await ws.db.query('UPDATE webhook_queue SET attempts = 11, next_attempt_at = now()');
+    failNext = 1;
+    expect(await deliverWebhooks(ws.db, { allowLocal: true })).toEqual({ sent: 0, failed: 1 });
+    expect(await ws.db.query('SELECT id FROM webhook_queue')).toEqual([]);
+  });
 });
 
 describe('a chat server that says to wait (429 with Retry-After)', () => {
