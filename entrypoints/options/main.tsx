@@ -17,8 +17,6 @@ import { allowCrm, watchAccess, withheldCrms } from '../../lib/platform/crm-acce
 import {
   addSiteInTurn,
   dropSiteInTurn,
-  inSiteTurn,
-  registerSite,
   requestSiteAccess,
   withheldSites,
 } from '../../lib/platform/custom-sites';
@@ -134,14 +132,14 @@ const failedToAdd = (error: unknown): CustomSiteProblems => ({ '': inWords(error
 /** A site's removal failed: said beside the list of sites. */
 const siteProblem = signal<string | null>(null);
 
-/** Asks the browser for a kept site's pages again (first thing in the click), then runs on them. */
+/**
+ * Asks the browser for a kept site's pages again (first thing in the click). The grant reaches the
+ * background (permissions.onAdded), which registers the site's script if it is not and runs it in the
+ * site's open tabs: run here too, a tab got two copies, the first torn down by the second.
+ */
 function allowSite(site: CustomSite): Promise<void> {
   return requestSiteAccess(site)
-    .then(async (granted) => {
-      if (!granted) return;
-      await inSiteTurn(() => registerSite(site));
-      await runSiteInOpenTabs(site).catch(() => undefined);
-    })
+    .then(() => undefined)
     .catch((error: unknown) => {
       siteProblem.value = inWords(error);
     })

@@ -295,7 +295,7 @@ const CONFLICT_WORDS = new Set([
  * A dead-lettered verdict goes out again, straight to pending, under its own id unless the workspace
  * holds another item under it (a conflict: then `newId`, and the old entry is removed in the same
  * transaction). An item in a batch refused as a whole may be stored already from an earlier try whose
- * answer was lost (a proxy's 404 or 413 on the retry): it goes as it was when the rep changed nothing,
+ * answer was lost (a proxy's 404 on the retry, or its 413 for the item alone): it goes as it was when the rep changed nothing,
  * a `duplicate` then (under a new id, or dated anew, the workspace stored it twice), and changed, a
  * `conflict` if it was stored, a dead letter whose next Resend goes under a new id. Any other goes
  * corrected and dated now by the workspace's time, as a new verdict is (the link's clock correction):

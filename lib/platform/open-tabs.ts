@@ -81,8 +81,9 @@ export async function runInAllowedTabs(
 ): Promise<void> {
   if (!origins?.length) return;
   await runWhereMissing([...CRM_MATCHES], CRM_SCRIPT);
+  // The kept sites among those just allowed (a new site is not kept yet: Options runs its script).
   await runWhereMissing(
-    customSites.filter((site) => !site.attention).map((site) => site.match),
+    customSites.filter((site) => !site.attention && origins.includes(site.match)).map((site) => site.match),
     SITE_SCRIPT,
   );
 }

@@ -1,4 +1,5 @@
 import { useSignal } from '@preact/signals';
+import { td } from '../../lib/i18n/dashboard';
 import { download } from './api';
 import { Problem } from './problem';
 
@@ -11,8 +12,8 @@ function saveFile(blob: Blob, name: string): void {
   document.body.append(link);
   link.click();
   link.remove();
-  // The browser has taken the file by the next task; the URL is not needed after it.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
+  // Some browsers read the file after the click's task: the URL stays a while (as FileSaver.js keeps it).
+  setTimeout(() => URL.revokeObjectURL(url), 30_000);
 }
 
 /**
@@ -47,7 +48,7 @@ export function CsvLink(props: { href: string; label: string; fallbackName: stri
             });
         }}
       >
-        {props.label}
+        {busy.value ? td('exporting') : props.label}
       </a>
       <Problem message={problem.value} inline />
     </>

@@ -76,7 +76,7 @@ export async function questionAnswers(sql: Sql, filter: AnswerFilter): Promise<Q
      ),
      kept AS (
        SELECT r.*,
-              dense_rank() OVER (PARTITION BY r.campaign_id, r.is_asked ORDER BY r.newest DESC, r.question) AS group_rank
+              dense_rank() OVER (PARTITION BY r.campaign_id, r.is_asked ORDER BY r.newest DESC, r.question COLLATE "C") AS group_rank
          FROM ranked r WHERE r.rank <= $${perQuestion}
      )
      SELECT k.id::text AS feedback_id, k.campaign_id::text AS campaign_id, k.campaign_name, k.asked, k.question,

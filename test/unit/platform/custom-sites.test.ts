@@ -93,11 +93,22 @@ describe('custom sites: Options and the background take turns on the sites’ sc
     expect(registered.map((script) => script.id)).toEqual(['sameroom-custom-twenty']);
   });
 
-  it('unregisters a removed site’s script even when the background starts meanwhile', async () => {
+  it('leaves a removed site’s script unregistered when the background starts meanwhile', async () => {
     const registered = fakeScripting();
     let stored: CustomSite[] = [];
     await addSiteInTurn(twenty, async () => {
       stored = [twenty];
+    });
+    // The background's start reads the sites while the removal is under way (the site still there),
+    // and lists the scripts after the removal unregistered it: it would register it again.
+    let landRead!: () => void;
+    const readLands = new Promise<void>((resolve) => {
+      landRead = resolve;
+    });
+    const starting = syncSitesInTurn(async () => {
+      const read = [...stored];
+      await readLands;
+      return read;
     });
     const dropping = dropSiteInTurn(
       twenty,
@@ -106,7 +117,8 @@ describe('custom sites: Options and the background take turns on the sites’ sc
         stored = [];
       },
     );
-    const starting = syncSitesInTurn(async () => stored);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    landRead();
     await Promise.all([dropping, starting]);
     expect(stored).toEqual([]);
     expect(registered).toEqual([]);

@@ -124,9 +124,14 @@ describe('runInAllowedTabs and runSiteInOpenTabs: tabs open before pages were al
     const watched = watchBrowser(tabs, [4]);
     restore = watched.restore;
     await runInAllowedTabs(
-      ['https://twenty.acme-internal.test/*'],
-      [site('https://twenty.acme-internal.test/*'), site('https://old.test/*', true)],
+      ['https://twenty.acme-internal.test/*', 'https://old.test/*'],
+      [
+        site('https://twenty.acme-internal.test/*'),
+        site('https://old.test/*', true),
+        site('https://crm.other.test/*'),
+      ],
     );
+    // A site the rules refuse, or not among those allowed, is not run.
     expect(watched.queried[1]).toEqual(['https://twenty.acme-internal.test/*']);
     expect(watched.ran).toEqual([
       { tabId: 1, file: '/content-scripts/crm.js' },
