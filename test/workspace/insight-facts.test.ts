@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { VERDICTS } from '../../lib/protocol';
 import { type InsightFilter, latest } from '../../workspace/domain/insights';
+import { feedbackMatrix } from '../../workspace/domain/matrix';
 import { rebuildRollups, rollupDifferences } from '../../workspace/domain/rollups';
 import { feedbackItem } from '../support/examples';
 import { DATABASES, startTestWorkspace, type TestWorkspace } from './harness';
@@ -42,6 +43,11 @@ describe.each(DATABASES)('insight facts on %s', (kind) => {
       params,
     };
   };
+  /** Matrix cells in one order: by campaign (Unmatched first), then verdict. */
+  const byCell = (
+    a: { campaign_id: string | null; verdict: string },
+    b: { campaign_id: string | null; verdict: string },
+  ) => (a.campaign_id ?? '').localeCompare(b.campaign_id ?? '') || a.verdict.localeCompare(b.verdict);
   const rows = async (query: { sql: string; params: unknown[] }) =>
     (
       await ws.db.query<Record<string, unknown>>(
@@ -55,6 +61,7 @@ describe.each(DATABASES)('insight facts on %s', (kind) => {
     ws = await startTestWorkspace(kind);
     const { marketer, reps, campaigns } = await seedInsights(ws, 11);
     const filters: InsightFilter[] = [
+      {},
       { from: '2026-05-05', to: '2026-05-12' },
       { to: '2026-05-09' },
       { from: '2026-05-10' },
@@ -68,8 +75,21 @@ describe.each(DATABASES)('insight facts on %s', (kind) => {
     ];
     const check = async () => {
       expect(await ws.db.transaction((tx) => rollupDifferences(tx))).toEqual([]);
-      for (const filter of filters)
+      for (const filter of filters) {
         expect(await rows(latest(filter))).toEqual(await rows(definition(filter)));
+        // The Feedback page's matrix counts the same leads.
+        const expected = definition(filter);
+        const cells = await ws.db.query<{ campaign_id: string | null; verdict: string; leads: number }>(
+          `SELECT campaign_id::text, verdict, count(*)::int AS leads FROM (${expected.sql}) l
+            GROUP BY campaign_id, verdict`,
+          expected.params,
+        );
+        const matrix = (await feedbackMatrix(ws.db, filter))
+          .map((cell) => ({ campaign_id: cell.campaignId, verdict: cell.verdict, leads: cell.leads }))
+          .sort(byCell);
+        const byDatabase = cells.map((cell) => ({ ...cell, leads: Number(cell.leads) })).sort(byCell);
+        expect(matrix).toEqual(byDatabase);
+      }
     };
     await check();
     // Campaign Two leaves the webinars: the channel pointers of its leads move with it.
