@@ -115,11 +115,21 @@ export function OutboxView(props: {
 }) {
   const { status } = props;
   const waiting = status.held + status.pending;
+  // "Every verdict has been sent" only when it is so: not above refused verdicts, or ones kept for
+  // another workspace or another rep, which are not sent either.
+  const unsent =
+    status.dead.length +
+    status.otherWorkspace +
+    status.otherReps.reduce((sum, other) => sum + other.count, 0);
   return (
     <section aria-labelledby="sr-outbox-title">
       <h2 id="sr-outbox-title">{t('outboxTitle')}</h2>
       <p role="status">
-        {waiting === 0 ? t('outboxEmpty') : t('outboxWaiting', waiting)}{' '}
+        {waiting > 0
+          ? t('outboxWaiting', waiting)
+          : unsent > 0
+            ? t('outboxNothingWaiting')
+            : t('outboxEmpty')}{' '}
         {status.lastSyncAt ? t('outboxLastSync', formatClock(status.lastSyncAt)) : t('outboxNeverSynced')}
       </p>
       {status.paused && (

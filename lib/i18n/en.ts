@@ -160,6 +160,7 @@ export const en = {
   quickUndoLate: 'Too late to undo: $1 had already gone to the outbox.',
   outboxTitle: 'Outbox',
   outboxEmpty: 'Every verdict has been sent.',
+  outboxNothingWaiting: 'Nothing is waiting to send.',
   outboxWaiting: '$1 waiting to send.',
   outboxLastSync: 'Last sync $1.',
   outboxNeverSynced: 'Not synced yet.',

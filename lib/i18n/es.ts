@@ -166,6 +166,7 @@ export const es: Record<MessageKey, string> = {
   quickUndoLate: 'Demasiado tarde para deshacer: $1 ya había pasado a la bandeja de salida.',
   outboxTitle: 'Bandeja de salida',
   outboxEmpty: 'Todos los veredictos se han enviado.',
+  outboxNothingWaiting: 'No hay nada pendiente de envío.',
   outboxWaiting: '$1 pendientes de envío.',
   outboxLastSync: 'Última sincronización: $1.',
   outboxNeverSynced: 'Aún sin sincronizar.',
