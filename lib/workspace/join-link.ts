@@ -106,9 +106,17 @@ export function unwrapJoinLink(input: string): string {
   return text;
 }
 
+/**
+ * Whitespace and zero-width characters, which no address and no code holds: a mail client wrapping a
+ * long link at a line's end (the next line indented), a chat app's zero-width space in a long word.
+ * Left in, the code was "not complete", and copying the whole link again gave the same.
+ */
+const NOT_IN_A_LINK = /[\s\u200b-\u200d\u2060\ufeff]+/g;
+
 /** Reads `https://<workspace>/join#<code>`, or the address and the code given apart. */
-export function parseJoinLink(pasted: string, separateCode?: string): JoinLinkResult {
-  const input = unwrapJoinLink(pasted);
+export function parseJoinLink(pasted: string, givenApart?: string): JoinLinkResult {
+  const input = unwrapJoinLink(pasted.replace(NOT_IN_A_LINK, ''));
+  const separateCode = givenApart?.replace(NOT_IN_A_LINK, '');
   const address = parseWorkspaceUrl(input);
   if (!address.ok) return address;
   let code: string;

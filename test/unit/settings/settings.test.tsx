@@ -263,8 +263,17 @@ describe('a join link', () => {
       `https://urldefense.com/v3/__https://sameroom.acme.test/join*${code}__;Iw!!Fjc1LPEtn8I!abcDEF$`,
       // Google's redirect (a link opened from Gmail or Docs).
       `https://www.google.com/url?q=${encodeURIComponent(link)}&sa=D&source=editors&ust=1764900000000&usg=AOvVaw0`,
+      // Wrapped by a mail client at a line's end, the next line indented; a zero-width space a chat
+      // app put in a long word; a quoted-printable soft break (=) turned into a line break and a space.
+      `https://sameroom.acme.test/join#${code.slice(0, 20)}\n    ${code.slice(20)}`,
+      `https://sameroom.acme.test/join#${code.slice(0, 20)}\u200b${code.slice(20)}`,
+      `https://sameroom.acme.\n test/join#${code}`,
     ])
       expect(parseJoinLink(pasted)).toEqual(expected);
+    // The code given apart, with a space or a line break in it (read aloud, or wrapped).
+    expect(parseJoinLink('https://sameroom.acme.test', ` ${code.slice(0, 10)} ${code.slice(10)}\n`)).toEqual(
+      expected,
+    );
     // Proofpoint v3 as its decoder reads it: a real rewritten link (a public sample) and a run (`**B`: 3).
     const { unwrapJoinLink } = await import('../../../lib/workspace/join-link');
     expect(
