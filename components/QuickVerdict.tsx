@@ -127,6 +127,14 @@ export function QuickVerdict(props: {
           onInput={(event) => {
             search.value = event.currentTarget.value;
           }}
+          onKeyDown={(event) => {
+            // Enter narrows the list and goes to it; in the form it would have sent the verdict, to the
+            // campaign chosen before the search. One campaign found is chosen.
+            if (event.key !== 'Enter' || event.isComposing) return;
+            event.preventDefault();
+            if (shown.length === 1) campaignId.value = shown[0]!.id;
+            event.currentTarget.form?.querySelector('select')?.focus();
+          }}
         />
       </label>
       <label>

@@ -244,6 +244,34 @@ describe("the popup's verdict form, searched", () => {
   });
 });
 
+describe("the popup's search box", () => {
+  it('takes Enter to go to the list (choosing the one campaign found), never to send', async () => {
+    const container = document.createElement('div');
+    document.body.append(container);
+    const onSend = vi.fn(async (_: QuickVerdictInput) => null);
+    renderKept(
+      container,
+      [
+        { id: 'c1', name: 'Hannover Messe', channel: 'Trade show', status: 'active' },
+        { id: 'c2', name: 'Spring webinar', channel: 'Webinar', status: 'active' },
+      ],
+      'https://acme.example/lead/2',
+      onSend,
+    );
+    const search = container.querySelector<HTMLInputElement>('input[type="search"]')!;
+    search.value = 'webinar';
+    search.dispatchEvent(new Event('input', { bubbles: true }));
+    await Promise.resolve();
+    const enter = new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true });
+    search.dispatchEvent(enter);
+    // The form's implicit submission does not happen: the browser's default of Enter is prevented.
+    expect(enter.defaultPrevented).toBe(true);
+    await vi.waitFor(() => expect(container.querySelector('select')!.value).toBe('c2'));
+    expect(document.activeElement).toBe(container.querySelector('select'));
+    expect(onSend).not.toHaveBeenCalled();
+  });
+});
+
 describe("the popup's Send while it saves", () => {
   it('keeps the keyboard focus (marked busy, not disabled) and sends once however often it is pressed', async () => {
     const container = document.createElement('div');
