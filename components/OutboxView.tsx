@@ -25,6 +25,8 @@ function DeadLetterItem(props: {
   onResend: (id: string, fix: DeadLetterFix) => Promise<string | null>;
   onDiscard: (id: string) => void;
   onKeep?: (id: string, fix: DeadLetterFix) => Promise<string | null>;
+  /** The item is going (resent, discarded): the keyboard's focus goes somewhere that stays. */
+  onGone: () => void;
 }) {
   const { entry } = props;
   const verdict = useSignal<Verdict>(entry.kept?.verdict ?? entry.verdict);
@@ -33,6 +35,10 @@ function DeadLetterItem(props: {
   const problem = useSignal<string | null>(null);
   const notKept = useSignal<string | null>(null);
   const resending = useSignal(false);
+  /** Discard asked once: it takes the verdict and the fix typed for it, with no Undo, so it is confirmed. */
+  const discarding = useSignal(false);
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  const discardRef = useRef<HTMLButtonElement>(null);
   const handed = useRef(JSON.stringify([verdict.peek(), note.peek(), region.peek()]));
   const keep = (fix: DeadLetterFix, text: string) =>
     props.onKeep?.(entry.id, fix).then((error) => {
@@ -78,19 +84,52 @@ function DeadLetterItem(props: {
             // Still refused: what the form holds now is kept again (keeps were not made meanwhile).
             if (problem.value)
               void keep({ verdict: verdict.value, note: note.value, region: region.value }, handed.current);
+            else props.onGone();
           }}
           aria-disabled={resending.value}
         >
           {t('outboxResend')}
         </button>
-        <button
-          type="button"
-          class="sr-button sr-button--secondary"
-          onClick={() => props.onDiscard(entry.id)}
-        >
-          {t('outboxDiscard')}
-        </button>
+        {!discarding.value && (
+          <button
+            ref={discardRef}
+            type="button"
+            class="sr-button sr-button--secondary"
+            onClick={() => {
+              discarding.value = true;
+              setTimeout(() => confirmRef.current?.focus(), 0);
+            }}
+          >
+            {t('outboxDiscard')}
+          </button>
+        )}
       </div>
+      {discarding.value && (
+        <div class="sr-actions" role="group" aria-label={t('outboxDiscardAsk')}>
+          <p>{t('outboxDiscardAsk')}</p>
+          <button
+            ref={confirmRef}
+            type="button"
+            class="sr-button sr-button--secondary"
+            onClick={() => {
+              props.onGone();
+              props.onDiscard(entry.id);
+            }}
+          >
+            {t('outboxDiscardYes')}
+          </button>
+          <button
+            type="button"
+            class="sr-button"
+            onClick={() => {
+              discarding.value = false;
+              setTimeout(() => discardRef.current?.focus(), 0);
+            }}
+          >
+            {t('outboxDiscardNo')}
+          </button>
+        </div>
+      )}
       {problem.value && (
         <p class="sr-error" role="alert">
           {problem.value}
@@ -114,6 +153,8 @@ export function OutboxView(props: {
   problem?: string | null;
 }) {
   const { status } = props;
+  /** Where the keyboard goes when a refused verdict it was on leaves the list. */
+  const title = useRef<HTMLHeadingElement>(null);
   const waiting = status.held + status.pending;
   // "Every verdict has been sent" only when it is so: not above refused verdicts, or ones kept for
   // another workspace or another rep, which are not sent either.
@@ -123,7 +164,9 @@ export function OutboxView(props: {
     status.otherReps.reduce((sum, other) => sum + other.count, 0);
   return (
     <section aria-labelledby="sr-outbox-title">
-      <h2 id="sr-outbox-title">{t('outboxTitle')}</h2>
+      <h2 id="sr-outbox-title" ref={title} tabIndex={-1}>
+        {t('outboxTitle')}
+      </h2>
       <p role="status">
         {waiting > 0
           ? t('outboxWaiting', waiting)
@@ -181,6 +224,7 @@ export function OutboxView(props: {
                 onResend={props.onResend}
                 onDiscard={props.onDiscard}
                 onKeep={props.onKeepFix}
+                onGone={() => title.current?.focus()}
               />
             ))}
           </ul>

@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { OutboxView } from '../../../components/OutboxView';
 import type { DeadLetter, OutboxStatus } from '../../../lib/messages';
 
@@ -32,7 +32,7 @@ const REFUSED: DeadLetter = {
   lead: { crm: 'hubspot', objectType: 'contact', recordId: '61230' },
 };
 
-function shown(status: OutboxStatus): string {
+function view(status: OutboxStatus, onDiscard: (id: string) => void = () => undefined): HTMLElement {
   const root = document.createElement('div');
   document.body.append(root);
   render(
@@ -42,13 +42,17 @@ function shown(status: OutboxStatus): string {
       syncing={false}
       onSyncNow={() => undefined}
       onResend={async () => null}
-      onDiscard={() => undefined}
+      onDiscard={onDiscard}
       onOpenOptions={() => undefined}
     />,
     root,
   );
-  return root.querySelector('[role="status"]')?.textContent ?? '';
+  return root;
 }
+
+const shown = (status: OutboxStatus) => view(status).querySelector('[role="status"]')?.textContent ?? '';
+const button = (root: HTMLElement, name: string) =>
+  [...root.querySelectorAll('button')].find((candidate) => candidate.textContent === name);
 
 describe('the outbox’s first line', () => {
   it('says every verdict has been sent only when none is left unsent anywhere', () => {
@@ -63,5 +67,54 @@ describe('the outbox’s first line', () => {
       expect(line).toContain('Nothing is waiting to send.');
     }
     expect(shown({ ...STATUS, pending: 3, dead: [REFUSED] })).toContain('3 waiting to send.');
+  });
+});
+
+describe('a refused verdict’s Discard', () => {
+  it('asks first (the verdict and its fix go for good), keeping the keyboard on the question and back', async () => {
+    const onDiscard = vi.fn();
+    const root = view({ ...STATUS, dead: [REFUSED] }, onDiscard);
+    button(root, 'Discard')!.click();
+    await vi.waitFor(() => expect(document.activeElement).toBe(button(root, 'Discard it')));
+    expect(root.textContent).toContain('It cannot be undone.');
+    expect(onDiscard).not.toHaveBeenCalled();
+    button(root, 'Keep it')!.click();
+    await vi.waitFor(() => expect(document.activeElement).toBe(button(root, 'Discard')));
+    expect(onDiscard).not.toHaveBeenCalled();
+    button(root, 'Discard')!.click();
+    await vi.waitFor(() => expect(button(root, 'Discard it')).toBeDefined());
+    button(root, 'Discard it')!.click();
+    expect(onDiscard).toHaveBeenCalledWith(REFUSED.id);
+    // The item goes with the next read of the outbox: the keyboard is on the outbox's title, not lost.
+    expect(document.activeElement).toBe(root.querySelector('#sr-outbox-title'));
+  });
+});
+
+describe('a refused verdict resent', () => {
+  it('leaves the keyboard on the outbox’s title once accepted, and on the form when refused again', async () => {
+    const root = document.createElement('div');
+    document.body.append(root);
+    const answers = ['The campaign has ended.', null];
+    render(
+      <OutboxView
+        status={{ ...STATUS, dead: [REFUSED] }}
+        setup={{ regions: [], region: null }}
+        syncing={false}
+        onSyncNow={() => undefined}
+        onResend={async () => answers.shift() ?? null}
+        onDiscard={() => undefined}
+        onOpenOptions={() => undefined}
+      />,
+      root,
+    );
+    const resend = button(root, 'Fix and resend')!;
+    resend.focus();
+    resend.click();
+    await vi.waitFor(() =>
+      expect(root.querySelector('.sr-dead [role="alert"]')?.textContent).toBe('The campaign has ended.'),
+    );
+    expect(document.activeElement).toBe(resend);
+    resend.click();
+    await vi.waitFor(() => expect(document.activeElement).toBe(root.querySelector('#sr-outbox-title')));
   });
 });
