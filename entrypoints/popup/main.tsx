@@ -13,6 +13,7 @@ import { VerdictIds } from '../../lib/outbox/verdict-ids';
 import { onOutboxChanged } from '../../lib/platform/announcements';
 import { checkActiveTab } from '../../lib/platform/check-tab';
 import { askBackground, askRepeatable } from '../../lib/platform/messaging';
+import { loadRepSettings } from '../../lib/platform/rep-settings';
 import { deadDraftKey, quickLeadLink } from '../../lib/store/draft-text';
 import type { Draft } from '../../lib/store/drafts';
 
@@ -99,6 +100,21 @@ const refreshOutbox = () => showOutbox(askBackground({ type: 'outbox' }));
 
 const verdictIds = new VerdictIds();
 
+/**
+ * The record of a custom site's address (Options → custom sites): their patterns need the RE2 engine,
+ * loaded only when no built-in CRM knows the address. Without it, a rep on the team's own CRM was told
+ * every lead address of theirs was not a CRM lead.
+ */
+async function customSiteRecord(leadLink: string) {
+  const sites = (await loadRepSettings()).customSites.filter((site) => !site.attention);
+  if (sites.length === 0) return null;
+  const [{ recordFromUrl }, { customAdapter }] = await Promise.all([
+    import('../../lib/crm'),
+    import('../../lib/crm/custom'),
+  ]);
+  return recordFromUrl(leadLink, sites.map(customAdapter));
+}
+
 async function sendVerdict(input: QuickVerdictInput): Promise<string | null> {
   // The CRM adapters load when a verdict is sent, not with the popup: its first open waits for less.
   // A new attempt: the last one's "Saved … Undo" line goes, whatever this one's outcome.
@@ -106,7 +122,7 @@ async function sendVerdict(input: QuickVerdictInput): Promise<string | null> {
   const { recordFromUrl } = await import('../../lib/crm');
   // A link copied without its scheme (acme.lightning.force.com/lightning/r/…) is an https one.
   const leadLink = quickLeadLink(input.leadLink);
-  const record = recordFromUrl(leadLink);
+  const record = recordFromUrl(leadLink) ?? (await customSiteRecord(leadLink));
   if (!record) return t('quickLeadUnknown');
   // Sent again with its id if the worker goes away with it, and with the same id when the rep sends
   // it again after no answer came at all: stored once, whatever happened to the first.

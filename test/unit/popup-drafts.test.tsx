@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { browser } from 'wxt/browser';
 import { handleMessage } from '../../lib/background/router';
 import type { CampaignList, Message, SenderInfo } from '../../lib/messages';
+import { SETTINGS_VERSION } from '../../lib/settings';
 import type { OutboxEntry } from '../../lib/store/db';
 import { openSameroomDb } from '../../lib/store/db';
 import { keptDraft } from '../../lib/store/drafts';
@@ -224,5 +225,45 @@ describe('the popup’s Undo', () => {
     await vi.waitFor(() =>
       expect(document.activeElement).toBe(document.querySelector('.sr-form button[type="submit"]')),
     );
+  });
+});
+
+describe('the popup’s quick form on a custom site', () => {
+  it('takes a lead address of a custom site added in Options', async () => {
+    const { checkCustomSite } = await import('../../lib/settings/custom-site');
+    const checked = checkCustomSite(
+      {
+        label: 'Twenty',
+        match: 'https://twenty.acme-internal.test/*',
+        recordPattern: '/object/person/(?<id>[0-9a-f-]{36})',
+        recordQuery: '',
+        objectType: 'person',
+        fields: {},
+      },
+      'site-1',
+    );
+    if (!checked.ok) throw new Error('the site was refused');
+    await browser.storage.local.set({
+      settings: { enabledCrms: {}, sendRecordUrl: true, customSites: [checked.site] },
+      settings$: { v: SETTINGS_VERSION },
+    });
+    await openPopup(0);
+    const form = document.querySelector<HTMLFormElement>('.sr-form')!;
+    const link = form.querySelector<HTMLInputElement>('input[inputmode="url"]')!;
+    link.value = 'https://twenty.acme-internal.test/object/person/3f2b8c1e-5d2f-4a3b-9c8d-7e6f5a4b3c2d';
+    link.dispatchEvent(new Event('input', { bubbles: true }));
+    const campaign = form.querySelector('select')!;
+    campaign.value = '0b7a4c1e-5d2f-4a3b-9c8d-7e6f5a4b3c2d';
+    campaign.dispatchEvent(new Event('change', { bubbles: true }));
+    form.dispatchEvent(new Event('submit', { cancelable: true }));
+    const db = await openSameroomDb();
+    await vi.waitFor(async () => expect(await db.count('outbox')).toBe(1), { timeout: 5_000 });
+    const [entry] = await db.getAll('outbox');
+    expect(entry!.item.lead).toMatchObject({
+      crm: 'custom',
+      objectType: 'person',
+      recordId: '3f2b8c1e-5d2f-4a3b-9c8d-7e6f5a4b3c2d',
+    });
+    expect(document.body.textContent).not.toContain('does not recognise');
   });
 });
