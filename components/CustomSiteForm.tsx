@@ -99,7 +99,7 @@ export function CustomSiteForm(props: {
       <p id="custom-site-help" class="sr-muted">
         {t('customSiteHelp')}
       </p>
-      {text(label, 'label', t('customSiteName'), 'Twenty (self-hosted)')}
+      {text(label, 'label', t('customSiteName'), t('customSiteNameExample'))}
       {text(match, 'match', t('customSiteMatch'), 'https://crm.example.com/*')}
       {text(recordPattern, 'recordPattern', t('customSiteRecordUrl'), '/objects/people/(?<id>[0-9a-f-]{36})')}
       {text(recordQuery, 'recordQuery', t('customSiteQuery'), 'lid')}

@@ -11,7 +11,7 @@ import { ADAPTERS } from '../../lib/crm';
 import { inWords } from '../../lib/errors';
 import { currentLanguage, t, tn } from '../../lib/i18n';
 import type { OutboxStatus } from '../../lib/messages';
-import { onLinkChanged } from '../../lib/platform/announcements';
+import { onLinkChanged, onOutboxChanged } from '../../lib/platform/announcements';
 import { openShortcutSettings, shortcuts } from '../../lib/platform/commands';
 import { allowCrm, watchAccess, withheldCrms } from '../../lib/platform/crm-access';
 import {
@@ -264,6 +264,10 @@ void readStatus();
 // in another tab), so that no stale Unlink button or link form is left on the page.
 watchSettings(() => void refresh());
 onLinkChanged(() => void readStatus());
-askBackground({ type: 'outbox' }).then((answer) => {
-  if (answer.ok) outbox.value = answer.reply;
-});
+/** The unsent verdicts kept, read again whenever the outbox changes (sent, unlinked in another tab). */
+const readOutbox = () =>
+  askBackground({ type: 'outbox' }).then((answer) => {
+    if (answer.ok) outbox.value = answer.reply;
+  });
+void readOutbox();
+onOutboxChanged(() => void readOutbox());

@@ -210,6 +210,7 @@ export const en = {
   customSiteLabel: 'or the label beside it',
   customSiteAddAction: 'Add site',
   customSiteAdded: 'Added. Sameroom now runs on this site; reload its open tabs.',
+  customSiteNameExample: 'Twenty (self-hosted)',
   customSiteDenied: 'The browser did not grant access to this site, so it was not added.',
   customSiteDuplicate: 'A site with this address pattern is already added: remove it first to change it.',
   privacyTitle: 'Privacy',

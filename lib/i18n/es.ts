@@ -216,6 +216,7 @@ export const es: Record<MessageKey, string> = {
   customSiteLabel: 'o la etiqueta que tiene al lado',
   customSiteAddAction: 'Añadir sitio',
   customSiteAdded: 'Añadido. Sameroom ya funciona en este sitio; recarga sus pestañas abiertas.',
+  customSiteNameExample: 'Twenty (autoalojado)',
   customSiteDenied: 'El navegador no concedió acceso a este sitio, así que no se añadió.',
   customSiteDuplicate: 'Ya hay un sitio con este patrón de dirección: quítalo primero para cambiarlo.',
   privacyTitle: 'Privacidad',
