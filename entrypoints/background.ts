@@ -1,7 +1,7 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { enforceWorkspacePolicy } from '../lib/background/link';
-import { PanelSessions } from '../lib/background/panels';
+import { PanelSessions, pageAddress } from '../lib/background/panels';
 import { Message } from '../lib/background/registry';
 import { type BackgroundDeps, handleMessage, handleParsed } from '../lib/background/router';
 import { createSyncRunner } from '../lib/background/sync-runner';
@@ -107,7 +107,12 @@ export default defineBackground({
       const tabId = sender.tabId;
       const fromPage = lead && tabId !== undefined && sender.url && (sender.frameId ?? 0) === 0;
       const asked = fromPage
-        ? sessions.leadArrived(tabId, lead.lead, sender.url!, lead.label ?? lead.lead.crm)
+        ? sessions.leadArrived(
+            tabId,
+            lead.lead,
+            pageAddress(lead.url, sender.url!),
+            lead.label ?? lead.lead.crm,
+          )
         : 0;
       const answer = await handleParsed(parsed.data as Message, sender, deps);
       if (fromPage) {

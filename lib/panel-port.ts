@@ -48,6 +48,11 @@ export type PanelRequest =
       region: string;
       /** The rep's answers to the brief's questions, blank ones included (the outbox leaves them out). */
       answers?: Answer[];
+      /**
+       * The campaign the view showed at the click (null: none): the background saves the verdict with
+       * the view it holds, which a record's late signals may have moved to another campaign meanwhile.
+       */
+      campaignId?: string | null;
     }
   | { kind: 'undo'; verdictId: string }
   | { kind: 'pick'; leadKey: string; campaignId: string | null }

@@ -214,13 +214,13 @@ export class FrameHost {
     }
     this.lead = lead;
     this.label = adapterFor(new URL(url), this.adapters)?.label ?? lead.crm;
-    void this.tell(lead, generation);
+    void this.tell(lead, url, generation);
     this.watchRender(url, generation, lead);
   }
 
-  /** Tells the background the lead; if it says Sameroom is off here, the frame goes. */
-  private async tell(lead: LeadContext, generation: number): Promise<void> {
-    const answer = await sendToBackground({ type: 'lead', lead, label: this.label });
+  /** Tells the background the lead read at `url`; if it says Sameroom is off here, the frame goes. */
+  private async tell(lead: LeadContext, url: string, generation: number): Promise<void> {
+    const answer = await sendToBackground({ type: 'lead', lead, label: this.label, url });
     if (generation !== this.generation || !answer || answer.ok || !answer.off) return;
     this.adapters = [];
     void this.show(location.href);
@@ -376,7 +376,7 @@ export class FrameHost {
       if (lead && leadKeyOf(lead) === leadKeyOf(seen) && JSON.stringify(lead.signals) !== last) {
         last = JSON.stringify(lead.signals);
         this.lead = lead;
-        void this.tell(lead, generation);
+        void this.tell(lead, url, generation);
       }
       watch();
     };

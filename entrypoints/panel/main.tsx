@@ -383,7 +383,16 @@ async function sendVerdict(
   const what = JSON.stringify([key, campaign, verdict, text, region, given]);
   const verdictId = verdictIds.idFor(what);
   const answer = await askVerdict(
-    { kind: 'verdict', leadKey: key, verdictId, verdict, note: text, region, answers: given },
+    {
+      kind: 'verdict',
+      leadKey: key,
+      verdictId,
+      verdict,
+      note: text,
+      region,
+      answers: given,
+      campaignId: campaign,
+    },
     key,
   );
   verdictIds.settle(what, verdictId, answer.ok);

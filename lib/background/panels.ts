@@ -350,12 +350,16 @@ export class PanelSessions {
         const { lead, view } = await this.leadAndView(session);
         if (!lead || !view) return { ok: false, error: t('stateNoAnswer') };
         if (leadKeyOf(lead) !== ask.leadKey) return { ok: false, error: t('errRecordMoved') };
+        const campaignId = view.state === 'matched' ? view.brief.id : null;
+        // The view on its way to the rep's frame names another campaign than the one the rep looked at.
+        if (ask.campaignId !== undefined && ask.campaignId !== campaignId)
+          return { ok: false, error: t('errCampaignMoved') };
         const saved = await this.deps.ask({
           type: 'verdict',
           id: ask.verdictId,
           lead,
           url: session.url,
-          campaignId: view.state === 'matched' ? view.brief.id : null,
+          campaignId,
           verdict: ask.verdict,
           ...(ask.note.trim() ? { note: ask.note } : {}),
           region: ask.region,
@@ -371,5 +375,19 @@ export class PanelSessions {
       default:
         return { ok: false, error: t('errNotUnderstood') };
     }
+  }
+}
+
+/**
+ * The address a content script read its lead from, when it is on the page's own origin (a pushState
+ * cannot leave it); the tab's address otherwise. Told within a single-page CRM's pushState, the lead is
+ * the new record's while the tab still shows the one before, and a verdict carried that one's address.
+ */
+export function pageAddress(told: string | undefined, tab: string): string {
+  if (!told) return tab;
+  try {
+    return new URL(told).origin === new URL(tab).origin ? told : tab;
+  } catch {
+    return tab;
   }
 }

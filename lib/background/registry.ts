@@ -99,6 +99,12 @@ export const REGISTRY = {
       lead: LeadMessage,
       /** The CRM's name as the rep knows it ("Salesforce Lightning"), for the panel's header. */
       label: z.string().max(LIMITS.name).optional(),
+      /**
+       * The address the lead was read from. On a single-page CRM's move the content script tells the
+       * background within the page's pushState, while the tab (and the sender's url) still shows the
+       * record before: a verdict carried that record's address.
+       */
+      url: z.string().max(LIMITS.url).optional(),
     }),
     // The content script reports its lead; the panel view asks through the background's sessions,
     // which push the lead's history after the view (PanelSessions.shown).

@@ -227,10 +227,14 @@ export function recordAddress(
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
   const address = (adapter: CrmAdapter | null) => {
-    const record = adapter?.recognise(url);
-    if (!record) return null;
-    return adapter?.address ? adapter.address(url, record) : `${url.origin}${url.pathname}`;
+    const found = adapter?.recognise(url);
+    if (!found) return null;
+    return adapter?.address ? adapter.address(url, found) : `${url.origin}${url.pathname}`;
   };
+  // The address of another record than the verdict's (a tab's address read a moment before a single-page
+  // CRM moved on): none is better than one that opens the wrong lead.
+  const named = adapterFor(url)?.recognise(url);
+  if (record?.recordId && named && named.recordId !== record.recordId) return undefined;
   const site = settings.customSites.find((s) => !s.attention && servesSiteHost(s, url));
   const builtIn = address(adapterFor(url, enabledAdapters(settings)));
   // A custom site that names its records in the fragment: the route there, or no address at all.

@@ -263,6 +263,8 @@ export const en = {
   errNotUnderstood: 'Sameroom did not understand that request.',
   errRecordMoved:
     'The page moved to another record before this was saved: nothing was saved. Your note is kept with the record you were on.',
+  errCampaignMoved:
+    'The campaign shown for this record changed as its page finished loading: nothing was saved. Look at it again, then choose your verdict.',
   errNotAllowed: 'That request is not allowed from here.',
   errStorageFull:
     'This browser has no room left to store it (the disk is full, or its storage for extensions is used up): nothing was saved. Free some space, then try again.',

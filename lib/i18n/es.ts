@@ -273,6 +273,8 @@ export const es: Record<MessageKey, string> = {
   errNotUnderstood: 'Sameroom no entendió esa petición.',
   errRecordMoved:
     'La página pasó a otro registro antes de guardar: no se guardó nada. Tu nota sigue con el registro en el que estabas.',
+  errCampaignMoved:
+    'La campaña mostrada para esta ficha cambió mientras terminaba de cargarse la página: no se guardó nada. Vuelve a mirarla y elige tu veredicto.',
   errNotAllowed: 'Esa petición no está permitida desde aquí.',
   errStorageFull:
     'Este navegador no tiene espacio para guardarlo (el disco está lleno o su almacenamiento para extensiones se agotó): no se guardó nada. Libera espacio y vuelve a intentarlo.',

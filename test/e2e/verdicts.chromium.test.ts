@@ -204,6 +204,21 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
     await (await note()).fill('');
   });
 
+  it('sends the address of the record moved to within the CRM, not of the one before', async () => {
+    await openLead();
+    // The content script tells the background within the page's pushState, while the tab's address
+    // is still the lead's.
+    const path = '/lightning/r/Opportunity/0065g00000Qr7StAAJ/view';
+    await renderRecordInPlace(page, server.html('salesforce-lightning/opportunity'), path);
+    await expect.poll(async () => (await panel()).textContent()).toContain('Salesforce Lightning · Deal');
+    await (await panel()).getByRole('button', { name: /Good fit/ }).click();
+    await expect
+      .poll(async () => (await status()).textContent(), { timeout: 20_000 })
+      .toBe('Sent to the workspace.');
+    const sent = (await received()).filter((item) => item.lead.recordId === '0065g00000Qr7StAAJ');
+    expect(sent.map((item) => item.lead.url)).toEqual([new URL(path, page.url()).href]);
+  });
+
   it('keeps a half-typed note when the CRM drops the panel and it comes back as a new frame', async () => {
     await openLead();
     await openNote();

@@ -426,3 +426,28 @@ describe('a verdict clicked again after an error', () => {
     expect(campaigns).toEqual([MATCHED.state === 'matched' ? MATCHED.brief.id : '', webinar.id].sort());
   });
 });
+
+describe('a verdict clicked as the record’s campaign changes', () => {
+  it('is not saved under a campaign the view had not shown yet: the rep is told to look again', async () => {
+    const a = await openTab(1);
+    // The record's late signals match it to another campaign: the background has the new view, and
+    // its push to the frame is on its way when the rep clicks.
+    const webinar = brief({
+      id: '66666666-6666-4666-8666-666666666666',
+      name: 'Webinar Q3',
+      questionsForSales: [],
+    });
+    panels.shown(1, LEAD, { ok: true, reply: { ...MATCHED, brief: webinar } });
+    a.click('good_fit');
+    await vi.waitFor(() =>
+      expect(document.body.textContent).toContain('The campaign shown for this record changed'),
+    );
+    expect(await openSameroomDb().then((db) => db.count('outbox'))).toBe(0);
+    // Shown now: the click goes, under the campaign on screen.
+    await vi.waitFor(() => expect(document.body.textContent).toContain('Webinar Q3'));
+    a.click('good_fit');
+    const db = await openSameroomDb();
+    await vi.waitFor(async () => expect(await db.count('outbox')).toBe(1));
+    expect((await db.getAll('outbox'))[0]!.item.campaignId).toBe(webinar.id);
+  });
+});

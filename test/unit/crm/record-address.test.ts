@@ -89,3 +89,22 @@ describe('the record address a verdict carries', () => {
     },
   );
 });
+
+describe('the record address of a verdict given just after a single-page CRM moved on', () => {
+  const before = 'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2cEAB/view';
+  const after = 'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000Z9y8xEAB/view';
+
+  it('is none rather than the address of the record before', () => {
+    expect(recordAddress(before, DEFAULT_SETTINGS, { recordId: '00Q5g00000Z9y8xEAB' })).toBeUndefined();
+    expect(recordAddress(after, DEFAULT_SETTINGS, { recordId: '00Q5g00000Z9y8xEAB' })).toBe(after);
+  });
+
+  it('is the address the content script read the lead from, on the tab’s own origin only', async () => {
+    const { pageAddress } = await import('../../../lib/background/panels');
+    // Told within the page's pushState: the tab's address is still the record before.
+    expect(pageAddress(after, before)).toBe(after);
+    expect(pageAddress(undefined, before)).toBe(before);
+    expect(pageAddress('https://evil.example/lightning/r/Lead/00Q5g00000Z9y8xEAB/view', before)).toBe(before);
+    expect(pageAddress('not a url', before)).toBe(before);
+  });
+});
