@@ -105,10 +105,11 @@ function DeadLetterItem(props: {
         )}
       </div>
       {discarding.value && (
-        <div class="sr-actions" role="group" aria-label={t('outboxDiscardAsk')}>
-          <p>{t('outboxDiscardAsk')}</p>
+        <div class="sr-actions">
+          <p id={`sr-discard-${entry.id}`}>{t('outboxDiscardAsk')}</p>
           <button
             ref={confirmRef}
+            aria-describedby={`sr-discard-${entry.id}`}
             type="button"
             class="sr-button sr-button--secondary"
             onClick={() => {
