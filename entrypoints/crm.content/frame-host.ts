@@ -26,8 +26,23 @@ type Prefs = { width: number; collapsed: boolean };
 
 /** Inline styles through CSSOM: a page's `style-src` CSP governs style attributes and elements, not these. */
 function styled(element: HTMLElement, styles: Record<string, string>): void {
+  const ours = element.localName === HOST ? ourStyle.get(element) : undefined;
+  // What a page's script wrote into the host's style since this script last did goes first.
+  if (ours !== undefined && element.style.cssText !== ours) element.style.cssText = ours;
   for (const [name, value] of Object.entries(styles)) element.style.setProperty(name, value, IMPORTANT);
+  if (element.localName === HOST) ourStyle.set(element, element.style.cssText);
 }
+
+const HOST = 'sameroom-panel';
+
+/** How often a panel asks whether Sameroom is still there (disabled or removed: the panel goes). */
+const ORPHAN_CHECK_MS = 5_000;
+/**
+ * The host's inline style as this script last wrote it. A page's sheet cannot reach the host (its inline
+ * `all: initial` is important), but a page's script can write its inline style: an opacity of 0, a clip
+ * or a transform left the panel invisible but clickable, under the page's own button (clickjacking).
+ */
+const ourStyle = new WeakMap<HTMLElement, string>();
 
 /**
  * A printed CRM page (a rep printing a lead or a deal to take to the customer) carried the panel: the
@@ -129,6 +144,10 @@ export class FrameHost {
     startPrefs?: Promise<AllPrefs>,
   ) {
     this.knownPrefs = startPrefs ?? null;
+    // Chromium tells a content script nothing when its extension is disabled or removed: the panel (an
+    // empty frame by then) stayed over the CRM until a reload, put back whenever the page moved it.
+    // Asked now and then, and whenever the page changes around the panel or moves to another record.
+    ctx.setInterval(() => void ctx.isInvalid, ORPHAN_CHECK_MS);
     // This script is cut off (Sameroom updated or removed): its panel goes, and is not put back.
     ctx.onInvalidated(() => {
       this.stopWatching?.();
@@ -177,6 +196,8 @@ export class FrameHost {
   }
 
   async show(url: string): Promise<void> {
+    // Sameroom disabled or removed since (the panel then goes: see the constructor).
+    if (this.ctx.isInvalid) return;
     const generation = ++this.generation;
     this.stopWatching?.();
     // The address says whether this is a record: the frame goes up on that, and the page is read for
@@ -431,7 +452,7 @@ export class FrameHost {
       lastPutBack = performance.now();
     };
     const putBackSoon = () => {
-      if (stale() || inPlace() || timer !== undefined) return;
+      if (this.ctx.isInvalid || stale() || inPlace() || timer !== undefined) return;
       if (performance.now() - lastPutBack > PUT_BACK_QUIET_MS) {
         wait = 0;
         putBack();
@@ -494,12 +515,20 @@ export class FrameHost {
     };
     // Each host's watchers end with it: an SPA CRM moving record, list, record... mounts a host each
     // time, and their listeners (one runs at every image's load) outlived them until the script stopped.
+    // The host's inline style written by anyone but this script (a page's script making the panel
+    // invisible yet clickable): put back as this script left it, before the next frame is painted.
+    const restyled = new MutationObserver(() => {
+      const ours = ourStyle.get(host);
+      if (ours !== undefined && host.style.cssText !== ours) host.style.cssText = ours;
+    });
+    restyled.observe(host, { attributes: true, attributeFilter: ['style'] });
     const release = () => {
       if (gone.signal.aborted) return;
       gone.abort();
       forget();
       observer.disconnect();
       zoomed.disconnect();
+      restyled.disconnect();
       resized?.disconnect();
       clearTimeout(timer);
       if (zoomFrame !== undefined) cancelAnimationFrame(zoomFrame);

@@ -84,6 +84,35 @@ describe('the panel shows at once (issue 11)', () => {
     await vi.waitFor(() => expect(panel()).toBe(host));
   });
 
+  it('takes the panel down once Sameroom is disabled or removed, at the page’s next change', async () => {
+    await startPanel(ctx, enabledAdapters);
+    const host = panel()!;
+    // Chromium tells the content script nothing: its runtime is simply gone.
+    const runtime = fakeBrowser.runtime as { id?: string };
+    const id = runtime.id;
+    runtime.id = undefined;
+    try {
+      document.body.append(document.createElement('div'));
+      host.remove();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(panel()).toBeNull();
+    } finally {
+      runtime.id = id;
+    }
+  });
+
+  it('keeps its own look when a page script writes the host’s style (invisible but clickable: clickjacking)', async () => {
+    await startPanel(ctx, enabledAdapters);
+    const host = panel() as HTMLElement;
+    await vi.waitFor(() => expect(host.style.getPropertyValue('width')).toBe('340px'));
+    const ours = host.style.cssText;
+    host.setAttribute('style', `${ours} opacity: 0 !important; clip-path: inset(0 0 0 100%) !important;`);
+    await vi.waitFor(() => expect(host.style.cssText).toBe(ours));
+    host.setAttribute('style', 'opacity: 0 !important');
+    await vi.waitFor(() => expect(host.style.cssText).toBe(ours));
+    expect(host.style.getPropertyValue('opacity')).toBe('');
+  });
+
   it('puts the frame back when the page replaces its whole body, as Turbo Drive does on each move', async () => {
     await startPanel(ctx, enabledAdapters);
     const host = panel()!;
