@@ -26,7 +26,7 @@ function DeadLetterItem(props: {
   onDiscard: (id: string) => void;
   onKeep?: (id: string, fix: DeadLetterFix) => Promise<string | null>;
   /** The item is going (resent, discarded): the keyboard's focus goes somewhere that stays. */
-  onGone: () => void;
+  onGone: (item: HTMLElement | null) => void;
 }) {
   const { entry } = props;
   const verdict = useSignal<Verdict>(entry.kept?.verdict ?? entry.verdict);
@@ -39,6 +39,7 @@ function DeadLetterItem(props: {
   const discarding = useSignal(false);
   const confirmRef = useRef<HTMLButtonElement>(null);
   const discardRef = useRef<HTMLButtonElement>(null);
+  const itemRef = useRef<HTMLLIElement>(null);
   const handed = useRef(JSON.stringify([verdict.peek(), note.peek(), region.peek()]));
   const keep = (fix: DeadLetterFix, text: string) =>
     props.onKeep?.(entry.id, fix).then((error) => {
@@ -59,7 +60,7 @@ function DeadLetterItem(props: {
     void keep(fix, text);
   });
   return (
-    <li class="sr-dead">
+    <li class="sr-dead" ref={itemRef}>
       <p>
         <strong>{entry.campaignName ?? t('outboxNoCampaign')}</strong> ·{' '}
         {objectTypeLabel(entry.lead.objectType)} {entry.lead.recordId}
@@ -84,7 +85,7 @@ function DeadLetterItem(props: {
             // Still refused: what the form holds now is kept again (keeps were not made meanwhile).
             if (problem.value)
               void keep({ verdict: verdict.value, note: note.value, region: region.value }, handed.current);
-            else props.onGone();
+            else props.onGone(itemRef.current);
           }}
           aria-disabled={resending.value}
         >
@@ -113,7 +114,7 @@ function DeadLetterItem(props: {
             type="button"
             class="sr-button sr-button--secondary"
             onClick={() => {
-              props.onGone();
+              props.onGone(itemRef.current);
               props.onDiscard(entry.id);
             }}
           >
@@ -225,7 +226,10 @@ export function OutboxView(props: {
                 onResend={props.onResend}
                 onDiscard={props.onDiscard}
                 onKeep={props.onKeepFix}
-                onGone={() => title.current?.focus()}
+                onGone={(item) => {
+                  // Only when the keyboard was on the item going (the rep may have moved on meanwhile).
+                  if (!item || item.contains(document.activeElement)) title.current?.focus();
+                }}
               />
             ))}
           </ul>

@@ -8,6 +8,7 @@ import type { PanelCommand } from '../../lib/platform/commands';
 import { type AllPrefs, allPrefs, savePanelPrefs, watchPanelPrefs } from '../../lib/platform/panel-prefs';
 import { sendToBackground } from '../../lib/platform/send';
 import type { Crm } from '../../lib/protocol';
+import { LIMITS } from '../../lib/protocol/limits';
 
 /** Kept in step with components/Panel.tsx (not imported: the content script carries no UI code). */
 const WIDTH = { min: 260, max: 640, default: 340, folded: 48 } as const;
@@ -34,6 +35,9 @@ function styled(element: HTMLElement, styles: Record<string, string>): void {
 }
 
 const HOST = 'sameroom-panel';
+
+/** How often a page's writes to the host's style are undone in one frame at most. */
+const RESTYLES_A_FRAME = 3;
 
 /** How often a panel asks whether Sameroom is still there (disabled or removed: the panel goes). */
 const ORPHAN_CHECK_MS = 5_000;
@@ -124,6 +128,8 @@ export class FrameHost {
   private frame: HTMLIFrameElement | null = null;
   private handle: HTMLElement | null = null;
   private lead: LeadContext | null = null;
+  /** The address `lead` was read from (on a single-page CRM's move, ahead of the tab's own). */
+  private leadUrl = '';
   /** The CRM the frame is up for (its width and fold are that CRM's). */
   private shownCrm: Crm | null = null;
   private label = '';
@@ -167,7 +173,7 @@ export class FrameHost {
       if (sender.id !== browser.runtime.id || sender.tab) return undefined;
       const question = (message as Partial<PageQuestion> | null)?.sameroom;
       if (question === 'lead')
-        return Promise.resolve(this.lead ? { lead: this.lead, url: location.href, label: this.label } : null);
+        return Promise.resolve(this.lead ? { lead: this.lead, url: this.leadUrl, label: this.label } : null);
       if (question === 'report') return Promise.resolve(pageReport(location.href, document, this.adapters));
       return undefined;
     };
@@ -234,6 +240,7 @@ export class FrameHost {
       return;
     }
     this.lead = lead;
+    this.leadUrl = url;
     this.label = adapterFor(new URL(url), this.adapters)?.label ?? lead.crm;
     void this.tell(lead, url, generation);
     this.watchRender(url, generation, lead);
@@ -241,7 +248,9 @@ export class FrameHost {
 
   /** Tells the background the lead read at `url`; if it says Sameroom is off here, the frame goes. */
   private async tell(lead: LeadContext, url: string, generation: number): Promise<void> {
-    const answer = await sendToBackground({ type: 'lead', lead, label: this.label, url });
+    // An address past the protocol's length would have the whole message refused: the tab's then.
+    const told = url.length <= LIMITS.url ? { url } : {};
+    const answer = await sendToBackground({ type: 'lead', lead, label: this.label, ...told });
     if (generation !== this.generation || !answer || answer.ok || !answer.off) return;
     this.adapters = [];
     void this.show(location.href);
@@ -517,9 +526,16 @@ export class FrameHost {
     // time, and their listeners (one runs at every image's load) outlived them until the script stopped.
     // The host's inline style written by anyone but this script (a page's script making the panel
     // invisible yet clickable): put back as this script left it, before the next frame is painted.
+    // A few times a frame at most: a script (another extension's) that writes it again each time it
+    // changes would otherwise go back and forth with this one in microtasks, the page frozen.
+    let restyledThisFrame = 0;
     const restyled = new MutationObserver(() => {
       const ours = ourStyle.get(host);
-      if (ours !== undefined && host.style.cssText !== ours) host.style.cssText = ours;
+      if (ours === undefined || host.style.cssText === ours || restyledThisFrame >= RESTYLES_A_FRAME) return;
+      if (restyledThisFrame++ === 0) requestAnimationFrame(() => (restyledThisFrame = 0));
+      host.style.cssText = ours;
+      // As the browser reads it back: compared with that from now on.
+      ourStyle.set(host, host.style.cssText);
     });
     restyled.observe(host, { attributes: true, attributeFilter: ['style'] });
     const release = () => {

@@ -265,9 +265,13 @@ void readStatus();
 watchSettings(() => void refresh());
 onLinkChanged(() => void readStatus());
 /** The unsent verdicts kept, read again whenever the outbox changes (sent, unlinked in another tab). */
-const readOutbox = () =>
-  askBackground({ type: 'outbox' }).then((answer) => {
-    if (answer.ok) outbox.value = answer.reply;
+let outboxReads = 0;
+const readOutbox = () => {
+  const read = ++outboxReads;
+  return askBackground({ type: 'outbox' }).then((answer) => {
+    // Of reads that overlap, only the latest is shown.
+    if (answer.ok && read === outboxReads) outbox.value = answer.reply;
   });
+};
 void readOutbox();
 onOutboxChanged(() => void readOutbox());

@@ -14,6 +14,7 @@ import { onOutboxChanged } from '../../lib/platform/announcements';
 import { checkActiveTab } from '../../lib/platform/check-tab';
 import { askBackground, askRepeatable } from '../../lib/platform/messaging';
 import { loadRepSettings } from '../../lib/platform/rep-settings';
+import type { Settings } from '../../lib/settings';
 import { deadDraftKey, quickLeadLink } from '../../lib/store/draft-text';
 import type { Draft } from '../../lib/store/drafts';
 
@@ -105,8 +106,8 @@ const verdictIds = new VerdictIds();
  * loaded only when no built-in CRM knows the address. Without it, a rep on the team's own CRM was told
  * every lead address of theirs was not a CRM lead.
  */
-async function customSiteRecord(leadLink: string) {
-  const sites = (await loadRepSettings()).customSites.filter((site) => !site.attention);
+async function customSiteRecord(leadLink: string, settings: Settings) {
+  const sites = settings.customSites.filter((site) => !site.attention);
   if (sites.length === 0) return null;
   const [{ recordFromUrl }, { customAdapter }] = await Promise.all([
     import('../../lib/crm'),
@@ -119,10 +120,18 @@ async function sendVerdict(input: QuickVerdictInput): Promise<string | null> {
   // The CRM adapters load when a verdict is sent, not with the popup: its first open waits for less.
   // A new attempt: the last one's "Saved … Undo" line goes, whatever this one's outcome.
   saved.value = null;
-  const { recordFromUrl } = await import('../../lib/crm');
+  const [{ recordFromUrl, enabledAdapters }, settings] = await Promise.all([
+    import('../../lib/crm'),
+    loadRepSettings(),
+  ]);
   // A link copied without its scheme (acme.lightning.force.com/lightning/r/…) is an https one.
   const leadLink = quickLeadLink(input.leadLink);
-  const record = recordFromUrl(leadLink) ?? (await customSiteRecord(leadLink));
+  // As the panel reads it: a built-in CRM that is on, then the custom sites (one may stand in for a
+  // built-in CRM switched off on its host), then any built-in CRM (a link pasted from one switched off).
+  const record =
+    recordFromUrl(leadLink, enabledAdapters(settings)) ??
+    (await customSiteRecord(leadLink, settings)) ??
+    recordFromUrl(leadLink);
   if (!record) return t('quickLeadUnknown');
   // Sent again with its id if the worker goes away with it, and with the same id when the rep sends
   // it again after no answer came at all: stored once, whatever happened to the first.

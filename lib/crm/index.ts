@@ -217,7 +217,7 @@ export function idIn(text: string, id: string): boolean {
 export function recordAddress(
   text: string,
   settings: Settings = DEFAULT_SETTINGS,
-  record?: Partial<RecordRef>,
+  record?: Partial<RecordRef> & { crm?: string },
 ): string | undefined {
   let url: URL;
   try {
@@ -233,7 +233,10 @@ export function recordAddress(
   };
   // The address of another record than the verdict's (a tab's address read a moment before a single-page
   // CRM moved on): none is better than one that opens the wrong lead.
-  const named = adapterFor(url)?.recognise(url);
+  // Compared by the verdict's own CRM only: a custom site on a built-in CRM's host reads ids as the
+  // address writes them, the built-in adapter as it normalises them (Salesforce's 18 characters).
+  const builtInHere = adapterFor(url);
+  const named = builtInHere && record?.crm === builtInHere.crm ? builtInHere.recognise(url) : null;
   if (record?.recordId && named && named.recordId !== record.recordId) return undefined;
   const site = settings.customSites.find((s) => !s.attention && servesSiteHost(s, url));
   const builtIn = address(adapterFor(url, enabledAdapters(settings)));

@@ -267,3 +267,42 @@ describe('the popup’s quick form on a custom site', () => {
     expect(document.body.textContent).not.toContain('does not recognise');
   });
 });
+
+describe('the popup’s quick form on a custom site over a built-in CRM switched off', () => {
+  it('reads the address as the custom site’s, as the panel does', async () => {
+    const { checkCustomSite } = await import('../../lib/settings/custom-site');
+    const checked = checkCustomSite(
+      {
+        label: 'Classic, our way',
+        match: 'https://acme.my.salesforce.com/*',
+        recordPattern: '/(?<id>00Q[A-Za-z0-9]{12})',
+        recordQuery: '',
+        objectType: 'lead',
+        fields: {},
+      },
+      'site-2',
+    );
+    if (!checked.ok) throw new Error(`the site was refused: ${JSON.stringify(checked.problems)}`);
+    await browser.storage.local.set({
+      settings: {
+        enabledCrms: { 'salesforce-classic': false },
+        sendRecordUrl: true,
+        customSites: [checked.site],
+      },
+      settings$: { v: SETTINGS_VERSION },
+    });
+    await openPopup(0);
+    const form = document.querySelector<HTMLFormElement>('.sr-form')!;
+    const link = form.querySelector<HTMLInputElement>('input[inputmode="url"]')!;
+    link.value = 'https://acme.my.salesforce.com/00Q5g00000A1b2c';
+    link.dispatchEvent(new Event('input', { bubbles: true }));
+    const campaign = form.querySelector('select')!;
+    campaign.value = '0b7a4c1e-5d2f-4a3b-9c8d-7e6f5a4b3c2d';
+    campaign.dispatchEvent(new Event('change', { bubbles: true }));
+    form.dispatchEvent(new Event('submit', { cancelable: true }));
+    const db = await openSameroomDb();
+    await vi.waitFor(async () => expect(await db.count('outbox')).toBe(1), { timeout: 5_000 });
+    const [entry] = await db.getAll('outbox');
+    expect(entry!.item.lead).toMatchObject({ crm: 'custom', recordId: '00Q5g00000A1b2c' });
+  });
+});

@@ -118,3 +118,30 @@ describe('a refused verdict resent', () => {
     await vi.waitFor(() => expect(document.activeElement).toBe(root.querySelector('#sr-outbox-title')));
   });
 });
+
+describe('a refused verdict resent while the rep works elsewhere', () => {
+  it('leaves the keyboard where the rep took it', async () => {
+    const root = document.createElement('div');
+    document.body.append(root);
+    const elsewhere = document.createElement('input');
+    document.body.append(elsewhere);
+    let accept!: () => void;
+    render(
+      <OutboxView
+        status={{ ...STATUS, dead: [REFUSED] }}
+        setup={{ regions: [], region: null }}
+        syncing={false}
+        onSyncNow={() => undefined}
+        onResend={() => new Promise<null>((resolve) => (accept = () => resolve(null)))}
+        onDiscard={() => undefined}
+        onOpenOptions={() => undefined}
+      />,
+      root,
+    );
+    button(root, 'Fix and resend')!.click();
+    elsewhere.focus();
+    accept();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(document.activeElement).toBe(elsewhere);
+  });
+});

@@ -14,6 +14,8 @@ let ctx: ContentScriptContext;
 /** What the background answers, by message type; a type left out is never answered. */
 let background: Record<string, Envelope<unknown>>;
 const asked: string[] = [];
+/** The messages the content script sent the background, in order. */
+const sent: Array<Record<string, unknown>> = [];
 
 beforeEach(() => {
   (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(LEAD_PAGE);
@@ -22,9 +24,11 @@ beforeEach(() => {
   vi.spyOn(fakeBrowser.storage.managed, 'get').mockReturnValue(new Promise(() => {}));
   background = { lead: { ok: true, reply: { state: 'notLinked' } }, enabledCrms: { ok: true, reply: {} } };
   asked.length = 0;
+  sent.length = 0;
   vi.spyOn(fakeBrowser.runtime, 'sendMessage').mockImplementation(async (message: unknown) => {
     const type = (message as { type: string }).type;
     asked.push(type);
+    sent.push(message as Record<string, unknown>);
     return background[type] ?? new Promise(() => {});
   });
   ctx = new ContentScriptContext('crm', { matches: [], cssInjectionMode: 'manual' });
@@ -99,6 +103,44 @@ describe('the panel shows at once (issue 11)', () => {
     } finally {
       runtime.id = id;
     }
+  });
+
+  it('tells the background the address it read the lead from, but not one past the protocol’s length', async () => {
+    await startPanel(ctx, enabledAdapters);
+    expect(sent.find((message) => message.type === 'lead')?.url).toBe(LEAD_PAGE);
+    ctx.abort();
+    document.querySelector('sameroom-panel')?.remove();
+    sent.length = 0;
+    (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(
+      `${LEAD_PAGE}?ws=${'a'.repeat(2_100)}`,
+    );
+    ctx = new ContentScriptContext('crm', { matches: [], cssInjectionMode: 'manual' });
+    await startPanel(ctx, enabledAdapters);
+    const lead = sent.find((message) => message.type === 'lead');
+    expect(lead).toBeDefined();
+    // The whole message would have been refused for it: the background takes the tab's address.
+    expect(lead).not.toHaveProperty('url');
+  });
+
+  it('undoes a page’s writes to the host’s style a few times a frame at most (another script writing back would freeze the page)', async () => {
+    await startPanel(ctx, enabledAdapters);
+    const host = panel() as HTMLElement;
+    await vi.waitFor(() => expect(host.style.getPropertyValue('width')).toBe('340px'));
+    const ours = host.style.cssText;
+    // Another extension that puts its outline back whenever the style changes: 50 times at most here.
+    let theirs = 0;
+    const other = new MutationObserver(() => {
+      if (theirs < 50 && !host.style.cssText.includes('outline')) {
+        theirs++;
+        host.setAttribute('style', `${host.style.cssText} outline: 1px solid red !important;`);
+      }
+    });
+    other.observe(host, { attributes: true, attributeFilter: ['style'] });
+    host.setAttribute('style', `${ours} outline: 1px solid red !important;`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    other.disconnect();
+    // Undone at most 3 times in the frame, not once for each of the other's 50 writes.
+    expect(theirs).toBeLessThanOrEqual(4);
   });
 
   it('keeps its own look when a page script writes the host’s style (invisible but clickable: clickjacking)', async () => {
