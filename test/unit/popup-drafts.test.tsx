@@ -228,81 +228,67 @@ describe('the popup’s Undo', () => {
   });
 });
 
+/**
+ * A custom site kept in the settings (with the built-in CRMs switched as `enabledCrms` says), and a
+ * verdict sent from the popup's quick form for `leadLink`: the lead it was stored with.
+ */
+async function quickVerdictOnSite(
+  site: Record<string, unknown>,
+  enabledCrms: Record<string, boolean>,
+  leadLink: string,
+) {
+  const { checkCustomSite } = await import('../../lib/settings/custom-site');
+  const checked = checkCustomSite({ recordQuery: '', fields: {}, ...site }, 'site-1');
+  if (!checked.ok) throw new Error(`the site was refused: ${JSON.stringify(checked.problems)}`);
+  await browser.storage.local.set({
+    settings: { enabledCrms, sendRecordUrl: true, customSites: [checked.site] },
+    settings$: { v: SETTINGS_VERSION },
+  });
+  await openPopup(0);
+  const form = document.querySelector<HTMLFormElement>('.sr-form')!;
+  const link = form.querySelector<HTMLInputElement>('input[inputmode="url"]')!;
+  link.value = leadLink;
+  link.dispatchEvent(new Event('input', { bubbles: true }));
+  const campaign = form.querySelector('select')!;
+  campaign.value = '0b7a4c1e-5d2f-4a3b-9c8d-7e6f5a4b3c2d';
+  campaign.dispatchEvent(new Event('change', { bubbles: true }));
+  form.dispatchEvent(new Event('submit', { cancelable: true }));
+  const db = await openSameroomDb();
+  await vi.waitFor(async () => expect(await db.count('outbox')).toBe(1), { timeout: 5_000 });
+  return (await db.getAll('outbox'))[0]!.item.lead;
+}
+
 describe('the popup’s quick form on a custom site', () => {
   it('takes a lead address of a custom site added in Options', async () => {
-    const { checkCustomSite } = await import('../../lib/settings/custom-site');
-    const checked = checkCustomSite(
+    const lead = await quickVerdictOnSite(
       {
         label: 'Twenty',
         match: 'https://twenty.acme-internal.test/*',
         recordPattern: '/object/person/(?<id>[0-9a-f-]{36})',
-        recordQuery: '',
         objectType: 'person',
-        fields: {},
       },
-      'site-1',
+      {},
+      'https://twenty.acme-internal.test/object/person/3f2b8c1e-5d2f-4a3b-9c8d-7e6f5a4b3c2d',
     );
-    if (!checked.ok) throw new Error('the site was refused');
-    await browser.storage.local.set({
-      settings: { enabledCrms: {}, sendRecordUrl: true, customSites: [checked.site] },
-      settings$: { v: SETTINGS_VERSION },
-    });
-    await openPopup(0);
-    const form = document.querySelector<HTMLFormElement>('.sr-form')!;
-    const link = form.querySelector<HTMLInputElement>('input[inputmode="url"]')!;
-    link.value = 'https://twenty.acme-internal.test/object/person/3f2b8c1e-5d2f-4a3b-9c8d-7e6f5a4b3c2d';
-    link.dispatchEvent(new Event('input', { bubbles: true }));
-    const campaign = form.querySelector('select')!;
-    campaign.value = '0b7a4c1e-5d2f-4a3b-9c8d-7e6f5a4b3c2d';
-    campaign.dispatchEvent(new Event('change', { bubbles: true }));
-    form.dispatchEvent(new Event('submit', { cancelable: true }));
-    const db = await openSameroomDb();
-    await vi.waitFor(async () => expect(await db.count('outbox')).toBe(1), { timeout: 5_000 });
-    const [entry] = await db.getAll('outbox');
-    expect(entry!.item.lead).toMatchObject({
+    expect(lead).toMatchObject({
       crm: 'custom',
       objectType: 'person',
       recordId: '3f2b8c1e-5d2f-4a3b-9c8d-7e6f5a4b3c2d',
     });
     expect(document.body.textContent).not.toContain('does not recognise');
   });
-});
 
-describe('the popup’s quick form on a custom site over a built-in CRM switched off', () => {
-  it('reads the address as the custom site’s, as the panel does', async () => {
-    const { checkCustomSite } = await import('../../lib/settings/custom-site');
-    const checked = checkCustomSite(
+  it('reads an address on a built-in CRM switched off as the custom site’s there, as the panel does', async () => {
+    const lead = await quickVerdictOnSite(
       {
         label: 'Classic, our way',
         match: 'https://acme.my.salesforce.com/*',
         recordPattern: '/(?<id>00Q[A-Za-z0-9]{12})',
-        recordQuery: '',
         objectType: 'lead',
-        fields: {},
       },
-      'site-2',
+      { 'salesforce-classic': false },
+      'https://acme.my.salesforce.com/00Q5g00000A1b2c',
     );
-    if (!checked.ok) throw new Error(`the site was refused: ${JSON.stringify(checked.problems)}`);
-    await browser.storage.local.set({
-      settings: {
-        enabledCrms: { 'salesforce-classic': false },
-        sendRecordUrl: true,
-        customSites: [checked.site],
-      },
-      settings$: { v: SETTINGS_VERSION },
-    });
-    await openPopup(0);
-    const form = document.querySelector<HTMLFormElement>('.sr-form')!;
-    const link = form.querySelector<HTMLInputElement>('input[inputmode="url"]')!;
-    link.value = 'https://acme.my.salesforce.com/00Q5g00000A1b2c';
-    link.dispatchEvent(new Event('input', { bubbles: true }));
-    const campaign = form.querySelector('select')!;
-    campaign.value = '0b7a4c1e-5d2f-4a3b-9c8d-7e6f5a4b3c2d';
-    campaign.dispatchEvent(new Event('change', { bubbles: true }));
-    form.dispatchEvent(new Event('submit', { cancelable: true }));
-    const db = await openSameroomDb();
-    await vi.waitFor(async () => expect(await db.count('outbox')).toBe(1), { timeout: 5_000 });
-    const [entry] = await db.getAll('outbox');
-    expect(entry!.item.lead).toMatchObject({ crm: 'custom', recordId: '00Q5g00000A1b2c' });
+    expect(lead).toMatchObject({ crm: 'custom', recordId: '00Q5g00000A1b2c' });
   });
 });

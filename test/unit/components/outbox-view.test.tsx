@@ -32,7 +32,16 @@ const REFUSED: DeadLetter = {
   lead: { crm: 'hubspot', objectType: 'contact', recordId: '61230' },
 };
 
-function view(status: OutboxStatus, onDiscard: (id: string) => void = () => undefined): HTMLElement {
+function view(
+  status: OutboxStatus,
+  {
+    onDiscard = () => undefined,
+    onResend = async () => null,
+  }: {
+    onDiscard?: (id: string) => void;
+    onResend?: () => Promise<string | null>;
+  } = {},
+): HTMLElement {
   const root = document.createElement('div');
   document.body.append(root);
   render(
@@ -41,7 +50,7 @@ function view(status: OutboxStatus, onDiscard: (id: string) => void = () => unde
       setup={{ regions: [], region: null }}
       syncing={false}
       onSyncNow={() => undefined}
-      onResend={async () => null}
+      onResend={onResend}
       onDiscard={onDiscard}
       onOpenOptions={() => undefined}
     />,
@@ -73,7 +82,7 @@ describe('the outbox’s first line', () => {
 describe('a refused verdict’s Discard', () => {
   it('asks first (the verdict and its fix go for good), keeping the keyboard on the question and back', async () => {
     const onDiscard = vi.fn();
-    const root = view({ ...STATUS, dead: [REFUSED] }, onDiscard);
+    const root = view({ ...STATUS, dead: [REFUSED] }, { onDiscard });
     button(root, 'Discard')!.click();
     await vi.waitFor(() => expect(document.activeElement).toBe(button(root, 'Discard it')));
     expect(root.textContent).toContain('It cannot be undone.');
@@ -92,21 +101,8 @@ describe('a refused verdict’s Discard', () => {
 
 describe('a refused verdict resent', () => {
   it('leaves the keyboard on the outbox’s title once accepted, and on the form when refused again', async () => {
-    const root = document.createElement('div');
-    document.body.append(root);
     const answers = ['The campaign has ended.', null];
-    render(
-      <OutboxView
-        status={{ ...STATUS, dead: [REFUSED] }}
-        setup={{ regions: [], region: null }}
-        syncing={false}
-        onSyncNow={() => undefined}
-        onResend={async () => answers.shift() ?? null}
-        onDiscard={() => undefined}
-        onOpenOptions={() => undefined}
-      />,
-      root,
-    );
+    const root = view({ ...STATUS, dead: [REFUSED] }, { onResend: async () => answers.shift() ?? null });
     const resend = button(root, 'Fix and resend')!;
     resend.focus();
     resend.click();
@@ -121,23 +117,13 @@ describe('a refused verdict resent', () => {
 
 describe('a refused verdict resent while the rep works elsewhere', () => {
   it('leaves the keyboard where the rep took it', async () => {
-    const root = document.createElement('div');
-    document.body.append(root);
+    let accept!: () => void;
+    const root = view(
+      { ...STATUS, dead: [REFUSED] },
+      { onResend: () => new Promise<null>((resolve) => (accept = () => resolve(null))) },
+    );
     const elsewhere = document.createElement('input');
     document.body.append(elsewhere);
-    let accept!: () => void;
-    render(
-      <OutboxView
-        status={{ ...STATUS, dead: [REFUSED] }}
-        setup={{ regions: [], region: null }}
-        syncing={false}
-        onSyncNow={() => undefined}
-        onResend={() => new Promise<null>((resolve) => (accept = () => resolve(null)))}
-        onDiscard={() => undefined}
-        onOpenOptions={() => undefined}
-      />,
-      root,
-    );
     button(root, 'Fix and resend')!.click();
     elsewhere.focus();
     accept();

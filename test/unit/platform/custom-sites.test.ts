@@ -59,6 +59,23 @@ function fakeScripting() {
   return registered;
 }
 
+/**
+ * The background's start (syncSitesInTurn), whose read of the stored sites takes what is stored at once
+ * and lands only when `landRead` is called.
+ */
+function startReadingLate(stored: () => CustomSite[]) {
+  let landRead!: () => void;
+  const readLands = new Promise<void>((resolve) => {
+    landRead = resolve;
+  });
+  const starting = syncSitesInTurn(async () => {
+    const read = [...stored()];
+    await readLands;
+    return read;
+  });
+  return { starting, landRead };
+}
+
 beforeEach(() => {
   vi.stubGlobal('navigator', { ...globalThis.navigator, locks: fakeLocks() });
 });
@@ -71,15 +88,7 @@ describe('custom sites: Options and the background take turns on the sites’ sc
     const registered = fakeScripting();
     let stored: CustomSite[] = [];
     // The background's start reads the stored sites; the read lands after Options has begun adding.
-    let landRead!: () => void;
-    const readLands = new Promise<void>((resolve) => {
-      landRead = resolve;
-    });
-    const starting = syncSitesInTurn(async () => {
-      const read = [...stored];
-      await readLands;
-      return read;
-    });
+    const { starting, landRead } = startReadingLate(() => stored);
     const adding = addSiteInTurn(twenty, async () => {
       stored = [...stored, twenty];
     });
@@ -101,15 +110,7 @@ describe('custom sites: Options and the background take turns on the sites’ sc
     });
     // The background's start reads the sites while the removal is under way (the site still there),
     // and lists the scripts after the removal unregistered it: it would register it again.
-    let landRead!: () => void;
-    const readLands = new Promise<void>((resolve) => {
-      landRead = resolve;
-    });
-    const starting = syncSitesInTurn(async () => {
-      const read = [...stored];
-      await readLands;
-      return read;
-    });
+    const { starting, landRead } = startReadingLate(() => stored);
     const dropping = dropSiteInTurn(
       twenty,
       async () => stored,
