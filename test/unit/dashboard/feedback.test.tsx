@@ -170,6 +170,32 @@ describe('the feedback model', () => {
     expect(items.items.value?.[0]?.id).toBe(record(501).id);
   });
 
+  it('lists each item once, and each lead of a cell once, when they change while the pages are read', async () => {
+    const record = (n: number, recordId = `lead-${n}`, createdAt = Date.UTC(2026, 10, 1) + n * 60_000) =>
+      feedbackRecord({
+        id: `aaaaaaaa-aaaa-4aaa-8aaa-${String(n).padStart(12, '0')}`,
+        lead: { crm: 'hubspot', objectType: 'contact', recordId },
+        createdAt: new Date(createdAt).toISOString(),
+      });
+    const { calls } = stubWorkspace({
+      'GET /api/v1/feedback': () =>
+        calls.at(-1)!.path.includes('since=')
+          ? // Item 0 replied to meanwhile (it comes again), and lead 1 judged again (a newer verdict).
+            { json: { items: [record(0), record(900, 'lead-1')], cursor: '3.b' } }
+          : { json: { items: Array.from({ length: 500 }, (_, n) => record(n)), cursor: '2.a' } },
+    });
+    const cell = createItemsModel('/api/v1/feedback?campaign=c&verdict=won&latest=1');
+    await cell.load();
+    expect(cell.items.value).toHaveLength(500);
+    expect(
+      cell.items.value?.filter((item) => item.lead.recordId === 'lead-1').map((item) => item.id),
+    ).toEqual([record(900, 'lead-1').id]);
+    // Outside a cell, every verdict of a lead is listed; an item still once.
+    const all = createItemsModel('/api/v1/feedback?verdict=won');
+    await all.load();
+    expect(all.items.value).toHaveLength(501);
+  });
+
   it('keeps a reply the workspace refused in the box, and empties it once sent', async () => {
     let accept = false;
     stubWorkspace({

@@ -284,6 +284,24 @@ export type AnswersModel = ReturnType<typeof createAnswersModel>;
 const MAX_ITEM_PAGES = 20;
 
 /**
+ * Each item once, as last read: an item replied to while the pages were read moved to the feed's end
+ * and came again. For a cell's leads (`latest`), each lead once too: judged again while the pages were
+ * read, its new latest verdict came on a later page beside the earlier one, and the list held one more
+ * lead than the count it was opened from.
+ */
+function onceEach(read: FeedbackRecord[], latest: boolean): FeedbackRecord[] {
+  const byId = new Map(read.map((item) => [item.id, item]));
+  if (!latest) return [...byId.values()];
+  const byLead = new Map<string, FeedbackRecord>();
+  for (const item of byId.values()) {
+    const lead = `${item.lead.crm}:${item.lead.objectType}:${item.lead.recordId}`;
+    const kept = byLead.get(lead);
+    if (!kept || kept.createdAt <= item.createdAt) byLead.set(lead, item);
+  }
+  return [...byLead.values()];
+}
+
+/**
  * The feedback items behind one cell, newest first. Pages come oldest change first, so every page is
  * read (up to MAX_ITEM_PAGES): the first one alone left out the newest items of a cell over 500, and an
  * item replied to moved to the end, out of the list.
@@ -308,7 +326,9 @@ export function createItemsModel(path: string) {
       cursor = answer.data.cursor;
       if (!cursor || answer.data.items.length + answer.data.skipped < LIMITS.page) break;
     }
-    items.value = read.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    items.value = onceEach(read, path.includes('latest=1')).sort((a, b) =>
+      b.createdAt.localeCompare(a.createdAt),
+    );
     problem.value = skipped ? tdCount(skipped, 'feedbackSkippedOne', 'feedbackSkipped') : null;
   }
   return { items, problem, load };
