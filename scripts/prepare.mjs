@@ -5,8 +5,10 @@
  * (scripts/ensure-system-deps.ts: Debian's packages through apt-get, or the one command to run).
  * Plain JavaScript: it runs before tsx is installed.
  *
- *   node scripts/prepare.mjs start   Chromium and openssl
- *   node scripts/prepare.mjs test    Chromium, Firefox ESR, PostgreSQL and openssl
+ *   node scripts/prepare.mjs start       Chromium and openssl
+ *   node scripts/prepare.mjs test        Chromium, Firefox ESR, PostgreSQL and what else the tests use
+ *   node scripts/prepare.mjs workspace   the dependencies alone (`npm run workspace` on a fresh clone
+ *                                        stopped at Node's "Cannot find package 'tsx'")
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -15,7 +17,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const purpose = process.argv[2] === 'start' ? 'start' : 'test';
+const purpose = ['start', 'workspace'].includes(process.argv[2]) ? process.argv[2] : 'test';
 
 const STAMP = join(ROOT, 'node_modules', '.sameroom-lock-hash');
 const lockHash = () =>
@@ -46,6 +48,7 @@ if (dependenciesStale()) {
   }
   writeFileSync(STAMP, lockHash());
 }
+if (purpose === 'workspace') process.exit(0);
 
 const deps = spawnSync(
   process.execPath,

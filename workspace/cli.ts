@@ -502,6 +502,17 @@ async function main(argv: string[]): Promise<void> {
       .join('; ');
     throw new UsageError(`Usage: npm run workspace -- ${VERBS[verbName]!.usage} (${problems})`);
   }
+  if (parsed.data.command === 'invite') {
+    // The member as the workspace takes one, checked here: its problems said as the flags' (an empty or
+    // over-long name came back as Zod's JSON, after the folder was opened).
+    const { requests } = await import('../lib/protocol');
+    const { command: _command, ...member } = parsed.data;
+    const checked = requests.InviteRequest.safeParse(member);
+    if (!checked.success)
+      throw new UsageError(
+        `${checked.error.issues.map((issue) => `--${String(issue.path[0] ?? 'name')} ${issue.message}`).join('; ')}.`,
+      );
+  }
   let lines = parsed.data.command === 'restore' ? null : await viaSocket(dataDir, parsed.data);
   if (!lines) {
     const newFolder = !existsSync(dataDir);

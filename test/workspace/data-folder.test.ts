@@ -238,10 +238,13 @@ describe('one owner per data folder', () => {
         ['invite', '--name', 'A', '--role', 'rep', '--public-url', 'https://tools.example.com/sameroom/'],
         /^--public-url must be the root/,
       ],
+      // The member's name as the workspace takes it, said as a flag (Zod's JSON dump before).
+      [['invite', '--name', '', '--role', 'rep'], /^--name must not be empty\.$/],
+      [['invite', '--name', 'A'.repeat(200), '--role', 'rep'], /^--name /],
     ] as const) {
       await expect(cli(...args, '--data', dataDir)).rejects.toThrow(message);
     }
     expect(existsSync(dataDir)).toBe(false);
-    expect((Date.now() - started) / 7).toBeLessThan(5_000);
+    expect((Date.now() - started) / 9).toBeLessThan(5_000);
   });
 });
