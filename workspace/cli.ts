@@ -481,6 +481,8 @@ async function main(argv: string[]): Promise<void> {
         `${dataDir} already holds a database: restore into a new folder, e.g. --data ${dataDir}-restored.`,
       );
   }
+  // A running server answers with its own address unless told this one (it was ignored there).
+  const linkAt = values['public-url'] ? { publicUrl: values['public-url'] as string } : {};
   const input =
     verbName === 'invite'
       ? {
@@ -488,9 +490,10 @@ async function main(argv: string[]): Promise<void> {
           name: values.name,
           role: values.role,
           ...(values.region ? { region: values.region } : {}),
+          ...linkAt,
         }
       : verbName === 'code'
-        ? { command: verbName, member: values.member }
+        ? { command: verbName, member: values.member, ...linkAt }
         : verbName === 'backup' || verbName === 'restore'
           ? { command: verbName, file: argument ? resolve(argument) : undefined }
           : { command: verbName };
@@ -506,7 +509,7 @@ async function main(argv: string[]): Promise<void> {
     // The member as the workspace takes one, checked here: its problems said as the flags' (an empty or
     // over-long name came back as Zod's JSON, after the folder was opened).
     const { requests } = await import('../lib/protocol');
-    const { command: _command, ...member } = parsed.data;
+    const { command: _command, publicUrl: _publicUrl, ...member } = parsed.data;
     const checked = requests.InviteRequest.safeParse(member);
     if (!checked.success)
       throw new UsageError(

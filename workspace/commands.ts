@@ -13,8 +13,10 @@ export const Command = z.discriminatedUnion('command', [
     name: z.string(),
     role: Role,
     region: z.string().optional(),
+    /** --public-url given to the command: the join link starts with it, also through a running server. */
+    publicUrl: z.string().optional(),
   }),
-  z.strictObject({ command: z.literal('code'), member: z.uuid() }),
+  z.strictObject({ command: z.literal('code'), member: z.uuid(), publicUrl: z.string().optional() }),
   z.strictObject({ command: z.literal('seed-demo') }),
   z.strictObject({ command: z.literal('verify') }),
   z.strictObject({ command: z.literal('backup'), file: z.string() }),
@@ -24,7 +26,8 @@ export type Command = z.infer<typeof Command>;
 
 /** Runs a command and returns the lines to print; the last line of invite and code is the code alone. */
 export async function runCommand(db: Database, command: Command, publicUrl: string): Promise<string[]> {
-  const join = (code: string) => joinUrl(publicUrl, code);
+  const given = command.command === 'invite' || command.command === 'code' ? command.publicUrl : undefined;
+  const join = (code: string) => joinUrl(given ?? publicUrl, code);
   switch (command.command) {
     case 'invite': {
       const input = requests.InviteRequest.parse({

@@ -205,6 +205,20 @@ describe('one owner per data folder', () => {
     expect(await cli('invite', '--name', 'Ana Ruiz', '--role', 'rep', '--data', dataDir)).toMatch(
       /^Invited Ana Ruiz/,
     );
+    // The join link starts with --public-url through the server too (its own address before).
+    expect(
+      await cli(
+        'invite',
+        '--name',
+        'Ben Okafor',
+        '--role',
+        'rep',
+        '--public-url',
+        'https://sameroom.acme.example',
+        '--data',
+        dataDir,
+      ),
+    ).toContain('https://sameroom.acme.example/join#');
     await ws.close();
     workspaces.length = 0;
 
