@@ -2,6 +2,7 @@ import { browser } from 'wxt/browser';
 import { MatchPattern } from 'wxt/utils/match-patterns';
 import { CRM_MATCHES } from '../crm';
 import type { CustomSite } from '../settings';
+import { mayRead } from './crm-access';
 
 /**
  * The content script WXT builds from entrypoints/custom-site.content: the CRM content script with
@@ -86,11 +87,8 @@ export async function removeSite(site: CustomSite, others: readonly CustomSite[]
  */
 export async function withheldSites(sites: readonly CustomSite[]): Promise<Set<string>> {
   const withheld = new Set<string>();
-  for (const site of sites) {
-    if (site.attention) continue;
-    const granted = await browser.permissions.contains({ origins: [site.match] }).catch(() => true);
-    if (!granted) withheld.add(site.id);
-  }
+  for (const site of sites)
+    if (!site.attention && !(await mayRead({ matches: [site.match] }))) withheld.add(site.id);
   return withheld;
 }
 

@@ -69,6 +69,28 @@ export function newestOnly<T>(load: () => Promise<T>, apply: (answer: T) => void
   };
 }
 
+/**
+ * The workspace's answer with the session cookie (same origin only), or why none came: unreachable, or
+ * sent on to another page.
+ */
+async function reach(path: string, init: RequestInit = {}): Promise<Response | Answer<never>> {
+  let response: Response;
+  try {
+    // A sign-in proxy in front of the workspace sends an ended sign-in to its login page: followed,
+    // that page (another origin, no CORS) failed as "cannot be reached".
+    response = await fetch(path, { ...init, credentials: 'same-origin', redirect: 'manual' });
+  } catch {
+    return { ok: false, status: 0, message: td('errUnreachable'), issues: [] };
+  }
+  if (isRedirect(response))
+    return { ok: false, status: response.status, message: td('errRedirected'), issues: [] };
+  return response;
+}
+
+/** An answer `reach` could not get. */
+const unreached = (reached: Response | Answer<never>): reached is Answer<never> =>
+  'issues' in reached && reached.ok === false;
+
 /** The call itself: JSON (or nothing, for 204) on success, the workspace's own words on failure. */
 async function request(
   method: string,
@@ -76,22 +98,12 @@ async function request(
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<Answer<unknown>> {
-  let response: Response;
-  try {
-    response = await fetch(path, {
-      method,
-      credentials: 'same-origin',
-      headers: body === undefined ? headers : { ...headers, 'Content-Type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      // A sign-in proxy in front of the workspace sends an ended sign-in to its login page: followed,
-      // that page (another origin, no CORS) failed as "cannot be reached".
-      redirect: 'manual',
-    });
-  } catch {
-    return { ok: false, status: 0, message: td('errUnreachable'), issues: [] };
-  }
-  if (isRedirect(response))
-    return { ok: false, status: response.status, message: td('errRedirected'), issues: [] };
+  const response = await reach(path, {
+    method,
+    headers: body === undefined ? headers : { ...headers, 'Content-Type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (unreached(response)) return response;
   if (response.status === 204) return { ok: true, data: undefined, status: 204 };
   let text: string;
   try {
@@ -138,14 +150,8 @@ function failure(response: Response, json: unknown): Answer<never> {
  * a failed entry in the downloads list (or a file of the error's JSON) and nothing on the page.
  */
 export async function download(path: string): Promise<Answer<{ blob: Blob; name: string | null }>> {
-  let response: Response;
-  try {
-    response = await fetch(path, { credentials: 'same-origin', redirect: 'manual' });
-  } catch {
-    return { ok: false, status: 0, message: td('errUnreachable'), issues: [] };
-  }
-  if (isRedirect(response))
-    return { ok: false, status: response.status, message: td('errRedirected'), issues: [] };
+  const response = await reach(path);
+  if (unreached(response)) return response;
   if (!response.ok) {
     const text = await response.text().catch(() => '');
     if (isWebPage(response, text) && response.status < 500)

@@ -1,4 +1,5 @@
 import { computed, signal } from '@preact/signals';
+import { leadKeyOf } from '../../../lib/campaigns/lead-key';
 import { verdictLabel } from '../../../lib/i18n';
 import { td, tdCount } from '../../../lib/i18n/dashboard';
 import {
@@ -294,7 +295,7 @@ function onceEach(read: FeedbackRecord[], latest: boolean): FeedbackRecord[] {
   if (!latest) return [...byId.values()];
   const byLead = new Map<string, FeedbackRecord>();
   for (const item of byId.values()) {
-    const lead = `${item.lead.crm}:${item.lead.objectType}:${item.lead.recordId}`;
+    const lead = leadKeyOf(item.lead);
     const kept = byLead.get(lead);
     if (!kept || kept.createdAt <= item.createdAt) byLead.set(lead, item);
   }
