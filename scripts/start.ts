@@ -9,8 +9,8 @@
  * --debug, --help. Flags are checked, the data folder claimed and the port tried before anything is
  * built; SIGINT and SIGTERM stop the browser, the fixture server and the workspace it started.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs, stripVTControlCharacters } from 'node:util';
@@ -139,13 +139,39 @@ function checkTools(): void {
   }
 }
 
-function build(): void {
+/** Runs `npm run -s script`, what it printed collected; its exit code, or the error that kept it from running. */
+function runScript(script: string): Promise<{ code: number | null; output: string; error?: Error }> {
+  return new Promise((resolve) => {
+    const child = spawn('npm', ['run', '-s', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Stopped by a signal to this script alone (a process manager's SIGTERM): the build goes with it.
+    started.push(async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    });
+    let output = '';
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString();
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.once('error', (error) => resolve({ code: null, output, error }));
+    child.once('close', (code) => resolve({ code, output }));
+  });
+}
+
+/**
+ * Builds the extension and the dashboard. Not in a blocking child: Ctrl+C during the build reached the
+ * builder too, which died of it, and this script, its handler held off until the build returned, said
+ * "npm run build failed" with the builder's half output. Now the stop is heard as it comes, and a build
+ * cut short by it is no failure.
+ */
+async function build(): Promise<void> {
   console.log('Building the extension and the dashboard…');
   for (const script of ['build', 'build:dashboard']) {
     // The builders' progress (a spinner's cursor codes in a log file) is kept out; a failure prints it.
-    const built = spawnSync('npm', ['run', '-s', script], { cwd: ROOT, encoding: 'utf8' });
-    if (built.status === 0) continue;
-    const output = stripVTControlCharacters(`${built.stdout ?? ''}${built.stderr ?? ''}`).trim();
+    const built = await runScript(script);
+    if (stoppingSince !== null) await stopAll(0);
+    if (built.code === 0) continue;
+    const output = stripVTControlCharacters(built.output).trim();
     fail(`npm run ${script} failed${built.error ? ` (${built.error.message})` : ''}:\n${output}`);
   }
 }
@@ -200,6 +226,35 @@ async function startDemoWorkspace(
     workspace.adminJoinUrl ??
     (await runCommand(workspace.db, { command: 'code', member: admin!.id }, workspace.url))[0]!;
   return { workspace, signIn };
+}
+
+/**
+ * Chromium with the extension, for a person to use: it accepts the demo CRM pages' certificate and no
+ * other site's bad one, and keeps its sandbox where it can have one (not as root, where Chromium refuses
+ * it, nor where the system gives it none: then without, and said so).
+ */
+async function launchDemoBrowser(
+  fixtures: FixtureServer,
+  certFile: string,
+  display: boolean,
+): Promise<ChromiumSession> {
+  const launch = (sandbox: boolean) =>
+    launchChromium({
+      hosts: fixtures.hosts,
+      port: fixtures.port,
+      profile: join(dataDir, 'browser'),
+      headless: !display,
+      trustedCertificate: readFileSync(certFile, 'utf8'),
+      sandbox,
+    });
+  if (process.getuid?.() === 0) return launch(false);
+  try {
+    return await launch(true);
+  } catch (error) {
+    if (!/sandbox/i.test(String(error))) throw error;
+    console.log('Chromium has no sandbox on this system (no user namespaces): it runs without one.');
+    return launch(false);
+  }
 }
 
 async function isLinked(session: ChromiumSession): Promise<boolean> {
@@ -353,7 +408,8 @@ async function main(): Promise<void> {
     await folder.release(); // a start that never began leaves the folder as it found it
     fail(message);
   }
-  if (!values['skip-build']) build();
+  if (!values['skip-build']) await build();
+  if (stoppingSince !== null) return;
   ownerOnlyFolder(SCREENSHOTS);
   const certFile = join(dataDir, 'crm-cert.pem');
   const keyFile = join(dataDir, 'crm-key.pem');
@@ -363,12 +419,7 @@ async function main(): Promise<void> {
   const fixtures = await startFixtureServer(0, { certFile, keyFile });
   started.push(() => fixtures.close());
   const display = Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
-  const session = await launchChromium({
-    hosts: fixtures.hosts,
-    port: fixtures.port,
-    profile: join(dataDir, 'browser'),
-    headless: !display,
-  });
+  const session = await launchDemoBrowser(fixtures, certFile, display);
   started.push(() => session.close());
   if (!(await isLinked(session))) {
     // Demo Rep may be a member already (a browser profile deleted, the data kept): a fresh code, then.

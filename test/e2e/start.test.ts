@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { E2E_DIR, ROOT } from './harness/paths';
@@ -28,7 +28,7 @@ afterAll(() => {
 function start(
   env: Record<string, string> = {},
   args = ['--skip-build', '--port', '0', '--data', data],
-  { npm = false } = {},
+  { npm = false, group = npm, path = '' }: { npm?: boolean; group?: boolean; path?: string } = {},
 ) {
   const { DISPLAY: _display, WAYLAND_DISPLAY: _wayland, ...rest } = process.env;
   const [command, commandArgs] = npm
@@ -36,9 +36,9 @@ function start(
     : [process.execPath, ['--import', 'tsx', 'scripts/start.ts', ...args]];
   const spawned = spawn(command, commandArgs, {
     cwd: ROOT,
-    env: { ...rest, ...env },
+    env: { ...rest, ...env, ...(path ? { PATH: `${path}:${rest.PATH}` } : {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
-    detached: npm,
+    detached: group,
   });
   const output = { stdout: '', stderr: '' };
   spawned.stdout.on('data', (chunk: Buffer) => {
@@ -77,6 +77,31 @@ describe('npm start', () => {
       expect(Date.now() - began).toBeLessThan(5_000);
     }
     expect(existsSync(fresh)).toBe(false);
+  });
+
+  it('stopped with Ctrl+C while it builds, says it stopped, not that the build failed', async () => {
+    // A builder that takes its time and dies of Ctrl+C as npm run build does, half its output printed.
+    const bin = mkdtempSync(join(E2E_DIR, 'start-bin-'));
+    try {
+      writeFileSync(
+        join(bin, 'npm'),
+        "#!/bin/sh\necho 'vite v6 building for production...'\ntrap 'echo \"ELIFECYCLE Command failed.\" >&2; exit 130' INT\nwhile :; do sleep 0.1; done\n",
+        { mode: 0o755 },
+      );
+      const run = start({}, ['--port', '0', '--data', join(bin, 'data')], { group: true, path: bin });
+      child = run.spawned;
+      await expect
+        .poll(() => run.output.stdout, { timeout: 30_000, interval: 100 })
+        .toContain('Building the extension and the dashboard…');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      process.kill(-run.spawned.pid!, 'SIGINT');
+      expect(await run.exited).toBe(0);
+      expect(run.output.stdout).toContain('Stopped.');
+      expect(run.output.stderr).not.toContain('failed');
+      expect(existsSync(join(bin, 'data', 'owner.json'))).toBe(false);
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
   });
 
   it('says how to install Chromium when it is missing', async () => {

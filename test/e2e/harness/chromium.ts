@@ -1,3 +1,4 @@
+import { createHash, X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -30,6 +31,12 @@ export async function linkInOptions(session: ChromiumSession, joinUrl: string): 
   await options.close();
 }
 
+/** Chromium's name for a certificate's key: its SubjectPublicKeyInfo's SHA-256, in base64. */
+export function spkiHash(pem: string): string {
+  const key = new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'der' });
+  return createHash('sha256').update(key).digest('base64');
+}
+
 export async function launchChromium(options: {
   hosts: string[];
   port: number;
@@ -39,23 +46,33 @@ export async function launchChromium(options: {
   /** The unpacked extension to load: the release build unless a test needs the test build. */
   extension?: string;
   withoutWorker?: boolean;
+  /**
+   * The certificate (PEM) of the CRM pages' server, the one this browser accepts unsigned: for a window a
+   * person uses (npm start), whose other sites keep the browser's checks. Without it (tests), every
+   * certificate is accepted.
+   */
+  trustedCertificate?: string;
+  /** The browser's sandbox on: npm start's window, unless it runs as root (where Chromium refuses it). */
+  sandbox?: boolean;
 }): Promise<ChromiumSession> {
   const profile = options.profile ?? mkdtempSync(join(E2E_DIR, 'chromium-'));
   const rules = hostResolverRules(options.hosts, options.port);
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: false,
-    ignoreHTTPSErrors: true,
+    ignoreHTTPSErrors: options.trustedCertificate === undefined,
     // Whoever launched the browser decides what Ctrl+C does (npm start closes the workspace too).
     handleSIGINT: false,
     handleSIGTERM: false,
     args: [
       ...(options.headless === false ? [] : ['--headless=new']),
-      '--no-sandbox',
+      ...(options.sandbox ? [] : ['--no-sandbox']),
       `--disable-extensions-except=${options.extension ?? CHROME_BUILD}`,
       `--load-extension=${options.extension ?? CHROME_BUILD}`,
       `--host-resolver-rules=${rules}`,
-      '--ignore-certificate-errors',
+      options.trustedCertificate === undefined
+        ? '--ignore-certificate-errors'
+        : `--ignore-certificate-errors-spki-list=${spkiHash(options.trustedCertificate)}`,
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',

@@ -1,0 +1,52 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeSelfSignedCertificate } from '../support/certificate';
+import { type ChromiumSession, launchChromium } from './harness/chromium';
+import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
+import { CERT_FILE, E2E_DIR } from './harness/paths';
+
+/**
+ * npm start's browser is a window a person may use for anything: it accepts the demo CRM pages'
+ * self-signed certificate, and no other site's bad one (it accepted every certificate before, the
+ * way the tests' headless browsers do).
+ */
+describe('npm start’s browser', () => {
+  const dir = mkdtempSync(join(E2E_DIR, 'demo-browser-'));
+  let fixtures: FixtureServer;
+  let other: Server;
+  let session: ChromiumSession;
+
+  beforeAll(async () => {
+    fixtures = await startFixtureServer();
+    // Another site with a certificate of its own, as a man in the middle would present.
+    makeSelfSignedCertificate(join(dir, 'cert.pem'), join(dir, 'key.pem'), '127.0.0.1');
+    other = createServer(
+      { cert: readFileSync(join(dir, 'cert.pem')), key: readFileSync(join(dir, 'key.pem')) },
+      (_request, response) => response.end('<title>Another site</title>'),
+    );
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    session = await launchChromium({
+      hosts: fixtures.hosts,
+      port: fixtures.port,
+      trustedCertificate: readFileSync(CERT_FILE, 'utf8'),
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await session?.close();
+    await fixtures?.close();
+    other?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('opens the demo CRM pages and refuses another site’s untrusted certificate', async () => {
+    const page = await session.context.newPage();
+    const crm = await page.goto(fixtures.url('salesforce-lightning/lead'));
+    expect(crm?.ok()).toBe(true);
+    const port = (other.address() as { port: number }).port;
+    await expect(page.goto(`https://127.0.0.1:${port}/`)).rejects.toThrow(/ERR_CERT_AUTHORITY_INVALID/);
+    await page.close();
+  });
+});
