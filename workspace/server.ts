@@ -154,6 +154,15 @@ function spoofableProxyHeaders(options: ServeOptions): string | null {
   return `Warning: proxies are trusted by their number on ${host}: whoever reaches this port without going through the proxy can say any address and HTTPS in X-Forwarded-For and X-Forwarded-Proto. Let only the proxy reach the port (a firewall, a private network), or name it with --trusted-proxies <its addresses>.`;
 }
 
+/** Host values that listen on every address of the machine. */
+const EVERY_ADDRESS = new Set(['0.0.0.0', '::', '[::]']);
+
+/** The host a URL names for the address listened on: localhost for every address, an IPv6 one bracketed. */
+function urlHost(host: string | undefined): string {
+  if (!host || EVERY_ADDRESS.has(host)) return 'localhost';
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
 /**
  * The host names a loopback server answers to: a page whose own name was rebound to 127.0.0.1 (DNS
  * rebinding) sends its name in Host and is refused. Any port: the name is what rebinding cannot forge.
@@ -306,8 +315,12 @@ async function serve(
   await listen(server, options.port, options.host ?? '127.0.0.1');
   cleanup.push(() => closeServer(server));
   const port = (server.address() as AddressInfo).port;
-  const ownUrl = `${tls ? 'https' : 'http'}://${options.host && options.host !== '0.0.0.0' ? options.host : 'localhost'}:${port}`;
+  const ownUrl = `${tls ? 'https' : 'http'}://${urlHost(options.host)}:${port}`;
   const publicUrl = options.publicUrl ?? ownUrl;
+  if (!options.publicUrl && options.host && EVERY_ADDRESS.has(options.host))
+    log(
+      `Note: listening on every address (${options.host}), the links this server prints (the first admin's, the CLI's invites and codes) say ${ownUrl}, which only this machine reaches: give --public-url with the address the team reaches it by. Links made in the dashboard take the address it was opened at.`,
+    );
   claim.setUrl(ownUrl);
 
   // On PGlite the data folder's disk is the database's: its free space is watched (./disk-space.ts).

@@ -328,6 +328,30 @@ describe('the Host allow-list on a loopback address (DNS rebinding)', () => {
     expect(await said({ trustProxy: 1 })).not.toContain('Warning');
   });
 
+  it('on an IPv6 address, says its own address in brackets; on every address, says which links need --public-url', async () => {
+    const lines: string[] = [];
+    const v6 = await start({ host: '::1', log: (line) => lines.push(line) });
+    expect(v6.url).toBe(`http://[::1]:${v6.port}`);
+    expect((await get(`${v6.url}/healthz`)).status).toBe(200);
+    expect(lines.join('\n')).toContain(`http://[::1]:${v6.port}/join#`);
+    for (const host of ['0.0.0.0', '::']) {
+      const said: string[] = [];
+      const ws = await start({ host, trustProxy: ['10.0.0.0/8'], log: (line) => said.push(line) });
+      expect(ws.url).toBe(`http://localhost:${ws.port}`);
+      expect(said.join('\n')).toMatch(
+        new RegExp(`^Note: .*on every address.*http://localhost:${ws.port}.*--public-url`, 'm'),
+      );
+      const named: string[] = [];
+      await start({
+        host,
+        trustProxy: ['10.0.0.0/8'],
+        publicUrl: 'https://sameroom.acme.example',
+        log: (line) => named.push(line),
+      });
+      expect(named.join('\n')).not.toContain('--public-url');
+    }
+  });
+
   it('does not apply off loopback (behind a proxy on 0.0.0.0)', async () => {
     const ws = await start({ host: '0.0.0.0', trustProxy: 1 });
     const answer = await get(`http://127.0.0.1:${ws.port}/healthz`, { Host: 'sameroom.acme.example' });
