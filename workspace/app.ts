@@ -7,6 +7,7 @@ import { LIMITS, type Member } from '../lib/protocol';
 import { fromOwnOrigin, sessionCookieName } from './auth/same-origin';
 import { sessionMember } from './auth/sessions';
 import { authenticate, TOO_MANY_REQUESTS } from './auth/tokens';
+import { rateLimitSubject } from './client-address';
 import { serveDashboard } from './dashboard-assets';
 import { DatabaseUnavailable } from './db/database';
 import { ApiError, forbidden, unauthorized } from './errors';
@@ -117,6 +118,9 @@ function readRestOfBody(maxBytes: number): MiddlewareHandler {
   };
 }
 
+const TOO_MANY_FAILED_SIGN_INS =
+  'Too many failed sign-ins from this address: wait a little and try again, with a valid link or token.';
+
 /** Who is calling: by bearer token (with the token's id) or by the dashboard's cookie (no token id). */
 async function signedIn(
   config: WorkspaceConfig,
@@ -126,6 +130,11 @@ async function signedIn(
 ): Promise<{ member: Member; tokenId: string | null }> {
   const token = bearerToken(c.req.header('Authorization'));
   const session = token ? undefined : getCookie(c, sessionCookieName(config.publicUrl(c)));
+  // A client whose tokens or cookies keep failing (guessing, or a script with a revoked token in a loop)
+  // is refused before the database is asked, counted per address in this process's memory.
+  const failures = (token || session) && config.failedSignIns;
+  const from = failures ? `failed-sign-in:${rateLimitSubject(config.clientIp(c))}` : '';
+  if (failures) memory.refuseIfFull(from, failures.limit, failures.windowSeconds, TOO_MANY_FAILED_SIGN_INS);
   // While the disk is nearly full a read writes nothing: neither the token's use nor its count, which
   // this process keeps in memory meanwhile (./rate-limit.ts, MemoryWindows).
   const low = config.disk?.low() ?? false;
@@ -137,7 +146,10 @@ async function signedIn(
     : session && fromOwnOrigin(c, config.publicUrl(c))
       ? { member: await sessionMember(config.db, session), tokenId: null }
       : null;
-  if (!found?.member) throw unauthorized();
+  if (!found?.member) {
+    if (failures) memory.hit(from, failures.limit, failures.windowSeconds, TOO_MANY_FAILED_SIGN_INS);
+    throw unauthorized();
+  }
   if (config.tokenRequests && (low || !found.tokenId)) {
     // Per member for the dashboard, in the database: every instance behind a load balancer counts the same.
     // A token's requests too while the disk is low, counted then in this process's memory.

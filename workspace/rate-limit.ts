@@ -81,4 +81,17 @@ export class MemoryWindows {
     this.windows.set(key, { start, count });
     refuseOver({ count, retry_after: Math.ceil((start + length - now) / 1000) }, limit, message);
   }
+
+  /** 429 with Retry-After if `key` has already been hit `limit` times in the current window; counts nothing. */
+  refuseIfFull(key: string, limit: number, windowSeconds: number, message: string, now = Date.now()): void {
+    const length = windowSeconds * 1000;
+    const start = Math.floor(now / length) * length;
+    const window = this.windows.get(key);
+    if (window?.start !== start) return;
+    refuseOver(
+      { count: window.count + 1, retry_after: Math.ceil((start + length - now) / 1000) },
+      limit,
+      message,
+    );
+  }
 }

@@ -44,6 +44,8 @@ export interface WorkspaceConfig {
   linkAttempts: { limit: number; windowSeconds: number };
   /** API requests per bearer token (or dashboard member) per window. */
   tokenRequests?: { limit: number; windowSeconds: number };
+  /** Failed sign-ins (a wrong token or cookie) per client address, counted in memory; none: no limit. */
+  failedSignIns?: { limit: number; windowSeconds: number };
   /** Webhooks may reach loopback, private and link-local addresses (an operator's choice; default no). */
   allowLocalWebhooks?: boolean;
   /** Tokens unused for this many days stop working (default 90). */

@@ -73,6 +73,8 @@ export interface ServeOptions {
   linkAttempts?: { limit: number; windowSeconds: number };
   /** API requests per bearer token (and per dashboard member) in a window (default 600 a minute). */
   tokenRequests?: { limit: number; windowSeconds: number };
+  /** Failed sign-ins per client address (default 60 a minute). */
+  failedSignIns?: { limit: number; windowSeconds: number };
   /** Open connections at most; more are closed as they come (default 500). */
   maxConnections?: number;
   /** A client must have sent its headers within this many ms (default 10 s) and its whole request within requestTimeoutMs (30 s). */
@@ -357,6 +359,7 @@ async function serve(
     allowedHosts: allowedHosts(options.host ?? '127.0.0.1', options.publicUrl),
     linkAttempts: options.linkAttempts ?? { limit: 20, windowSeconds: 600 },
     tokenRequests: options.tokenRequests ?? { limit: 600, windowSeconds: 60 },
+    failedSignIns: options.failedSignIns ?? { limit: 60, windowSeconds: 60 },
     allowLocalWebhooks: options.allowLocalWebhooks ?? false,
     tokenMaxIdleDays: options.tokenMaxIdleDays ?? 90,
     ...(disk ? { disk } : {}),

@@ -81,6 +81,7 @@ export async function startTestWorkspace(
     port: 0,
     linkAttempts: { limit: 1_000, windowSeconds: 600 },
     tokenRequests: { limit: 100_000, windowSeconds: 60 },
+    failedSignIns: { limit: 100_000, windowSeconds: 60 },
     log: () => undefined,
     // Each of the suite's many starts would spend about 0.3 s of CPU on it; warm-up.test.ts runs it.
     warmUp: false,

@@ -383,3 +383,41 @@ describe('plain HTTP off loopback', () => {
     expect((await start({ host: '0.0.0.0', trustProxy: 1 })).port).toBeGreaterThan(0);
   });
 });
+
+describe('failed sign-ins', () => {
+  it('past the limit from one address are refused with 429 before the database is asked; another address still signs in', async () => {
+    const ws = await startTestWorkspace('pglite', {
+      failedSignIns: { limit: 5, windowSeconds: 600 },
+      trustProxy: 1,
+    });
+    running.push(ws);
+    const member = await ws.join('rep', 'Signs in');
+    // The token lookups the database is asked for.
+    let lookups = 0;
+    const query = ws.db.query.bind(ws.db);
+    ws.db.query = ((text: string, ...rest: unknown[]) => {
+      if (text.includes('token_request')) lookups++;
+      return (query as (...args: unknown[]) => unknown)(text, ...rest);
+    }) as typeof ws.db.query;
+    const from = (address: string, token: string) =>
+      ws.call('GET', '/api/v1/me', { token, headers: { 'X-Forwarded-For': address } });
+    for (let n = 0; n < 5; n++)
+      expect((await from('203.0.113.7', `sr_wrong_but_well_formed_${n}`)).status).toBe(401);
+    expect(lookups).toBe(5);
+    const refused = await from('203.0.113.7', 'sr_wrong_but_well_formed_again');
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('Retry-After'))).toBeGreaterThan(0);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(
+      /failed sign-ins/,
+    );
+    // Refused from then on without a lookup, a valid token from that address too (it cannot be told apart).
+    expect((await from('203.0.113.7', member.token)).status).toBe(429);
+    expect(lookups).toBe(5);
+    // Another address is not held up, nor a request without any credentials.
+    expect((await from('198.51.100.9', member.token)).status).toBe(200);
+    expect(lookups).toBe(6);
+    expect(
+      (await ws.call('GET', '/api/v1/me', { headers: { 'X-Forwarded-For': '203.0.113.7' } })).status,
+    ).toBe(401);
+  });
+});
