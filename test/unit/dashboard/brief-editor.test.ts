@@ -4,6 +4,7 @@ import {
   createBriefEditorModel,
   fieldOf,
   fromForm,
+  number,
   toForm,
 } from '../../../workspace/dashboard/pages/brief-editor-model';
 import { campaigns, me } from '../../../workspace/dashboard/state';
@@ -24,6 +25,40 @@ afterEach(() => {
 describe('the brief editor model', () => {
   it('turns a brief into text fields and back without losing anything', () => {
     expect(fromForm(toForm(brief()))).toEqual(briefInput());
+  });
+
+  it('reads amounts typed in the reader’s way or the other common one, and refuses what is neither', () => {
+    const read = (language: string, cases: Array<[string, number]>) => {
+      for (const [text, value] of cases) expect(number(text, language), `${language} ${text}`).toBe(value);
+    };
+    read('es', [
+      ['15.000', 15_000],
+      ['2.500,50', 2_500.5],
+      ['2,500.50', 2_500.5],
+      ['12,5', 12.5],
+      ['1.000.000', 1_000_000],
+      ['0,125', 0.125],
+      ['1 000', 1_000],
+      ['15000', 15_000],
+    ]);
+    read('en', [
+      ['15,000', 15_000],
+      ['15.000', 15],
+      ['2.500,50', 2_500.5],
+      ['2,500.50', 2_500.5],
+      ['12,5', 12.5],
+      ['12.5', 12.5],
+      ["1'000", 1_000],
+      ['0,125', 0.125],
+    ]);
+    for (const text of ['', 'abc', '1.2.3,4,5', '1.00.000', '12 EUR', '1,2,3.4.5'])
+      expect(number(text, 'en'), text).toBeNaN();
+    // As the form sends it, in the dashboard's language.
+    setLanguage('es');
+    const typed = { ...toForm(brief()), budget: '15.000', avgDealValue: '2.500,50', grossMarginPct: '12,5' };
+    expect(fromForm(typed)).toMatchObject({
+      economics: { budget: 15_000, avgDealValue: 2_500.5, grossMarginPct: 12.5 },
+    });
   });
 
   it('places an issue on its field', () => {

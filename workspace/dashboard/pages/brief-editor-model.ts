@@ -43,8 +43,49 @@ const lines = (text: string) =>
     .split('\n')
     .map((line) => line.trim())
     .filter(Boolean);
-export const number = (text: string) =>
-  text.trim() === '' ? Number.NaN : Number(text.replace(/[\s,]/g, ''));
+/**
+ * An amount as the reader typed it, in their language's way or the other common one: "15.000" is
+ * fifteen thousand in Spanish and fifteen in English; "2.500,50" and "2,500.50" are the same amount in
+ * either; "12,5" is twelve and a half in both (a group of digits is three long, so a separator with
+ * other than three digits after it is the decimal one). Spaces and apostrophes group digits (1 000,
+ * 1'000). Anything else (two decimal separators, letters) is NaN, which the form refuses. The comma was
+ * dropped before whatever it meant: "15.000" from a DACH marketer was saved as 15, and "2.500,50" as 2.5005.
+ */
+export function number(text: string, language: string = currentLanguage()): number {
+  const compact = text.trim().replace(/[\s\u00a0\u202f'’]/g, '');
+  // Pasted from a spreadsheet in scientific notation (1.5E+06).
+  if (/^-?\d+(\.\d+)?e[+-]?\d+$/i.test(compact)) return Number(compact);
+  if (!/^-?[\d.,]*\d[\d.,]*$/.test(compact)) return Number.NaN;
+  const decimal = decimalSeparator(language);
+  const dots = compact.split('.').length - 1;
+  const commas = compact.split(',').length - 1;
+  let point: '.' | ',' | null;
+  if (dots > 0 && commas > 0) point = compact.lastIndexOf('.') > compact.lastIndexOf(',') ? '.' : ',';
+  else if (dots + commas === 0) point = null;
+  else {
+    const mark = dots > 0 ? '.' : ',';
+    const after = compact.length - compact.lastIndexOf(mark) - 1;
+    // Said more than once it groups; once, before other than three digits, it is the decimal point;
+    // once before three digits ("15.000") it is the reader's language's way, unless nothing but a
+    // zero comes before it ("0,125").
+    const zero = /^-?0$/.test(compact.slice(0, compact.indexOf(mark)));
+    point = dots + commas > 1 ? null : after !== 3 || zero || mark === decimal ? mark : null;
+  }
+  const group = point === '.' ? ',' : point === ',' ? '.' : dots > 0 ? '.' : commas > 0 ? ',' : null;
+  const [whole = '', fraction, extra] = compact.split(point ?? '\u0000');
+  if (extra !== undefined) return Number.NaN;
+  const digits = group ? whole.split(group) : [whole];
+  // Grouped digits come in threes after the first group (1.000.000, not 1.00.000).
+  if (digits.length > 1 && digits.slice(1).some((part) => part.length !== 3)) return Number.NaN;
+  const plain = `${digits.join('')}${fraction === undefined ? '' : `.${fraction}`}`;
+  return /^-?\d+(\.\d+)?$/.test(plain) ? Number(plain) : Number.NaN;
+}
+
+function decimalSeparator(language: string): string {
+  return (
+    new Intl.NumberFormat(language).formatToParts(1.5).find((part) => part.type === 'decimal')?.value ?? '.'
+  );
+}
 
 export function toForm(brief?: Brief): Form {
   return {
