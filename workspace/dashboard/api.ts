@@ -129,10 +129,12 @@ function failure(response: Response, json: unknown): Answer<never> {
   return {
     ok: false,
     status: response.status,
-    // The workspace's words for 401 are the extension's ("link the extension again"): here the
-    // session cookie has ended, and the page (and what was typed on it) stays while the user signs in.
+    // The workspace's words for an unknown sign-in are the extension's ("link the extension again"):
+    // here the session cookie has ended, and the page (and what was typed on it) stays while the user
+    // signs in. A join link's refused code says why in its own words (used, expired, replaced), which
+    // the join page showed as "your session has ended".
     message:
-      response.status === 401
+      response.status === 401 && (!envelope.success || envelope.data.error.code === 'unauthorized')
         ? td('errSessionEnded')
         : envelope.success
           ? envelope.data.error.message

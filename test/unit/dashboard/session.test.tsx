@@ -117,6 +117,49 @@ describe('joining', () => {
     },
   );
 
+  it.each([
+    ['the network fails', 'offline' as const],
+    [
+      'a proxy answers 502',
+      { status: 502, json: { error: { code: 'bad_gateway', message: 'Bad gateway.' } } },
+    ],
+    [
+      'too many sign-ins were tried (429)',
+      { status: 429, json: { error: { code: 'rate_limited', message: 'Too many attempts.' } } },
+    ],
+  ])('keeps the code to try again when spending it fails because %s', async (_, reply) => {
+    const signedOut = { status: 401, json: { error: { code: 'unauthorized', message: 'Sign in.' } } };
+    stubWorkspace({ 'GET /api/v1/me': signedOut, 'POST /api/v1/session': reply });
+    const model = createJoinModel();
+    await model.join('#abc');
+    expect(model.error.value).not.toBeNull();
+    expect(model.canRetry.value).toBe(true);
+    const { calls } = stubWorkspace({
+      'GET /api/v1/me': signedOut,
+      'POST /api/v1/session': { json: meAnswer() },
+    });
+    await model.retry();
+    expect(calls.find((call) => call.method === 'POST')?.body).toEqual({ code: 'abc' });
+    expect(model.error.value).toBeNull();
+    expect(path.value).toBe('/');
+  });
+
+  it('says why a refused code is refused, and offers no second try', async () => {
+    const USED = 'This code was already used: ask your workspace admin for a new link.';
+    stubWorkspace({
+      'GET /api/v1/me': { status: 401, json: { error: { code: 'unauthorized', message: 'Sign in.' } } },
+      'POST /api/v1/session': {
+        status: 401,
+        json: { error: { code: 'used_code', message: USED } },
+      },
+    });
+    const model = createJoinModel();
+    await model.join('#abc');
+    // The workspace's own words, not "your session has ended" (what it said before).
+    expect(model.error.value).toBe(USED);
+    expect(model.canRetry.value).toBe(false);
+  });
+
   it('stays on the join page with an error when the session answer is malformed', async () => {
     stubWorkspace({
       'GET /api/v1/me': { status: 401, json: { error: { code: 'unauthorized', message: 'Sign in.' } } },

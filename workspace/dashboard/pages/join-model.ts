@@ -11,6 +11,9 @@ import { me, navigate } from '../state';
  * session as whoever it was made for) replaced the marketer's session without a word, and what they
  * did next, replies and briefs, went out under that other name.
  */
+/** An answer that says nothing of the code: no answer, a timeout, too many attempts, the server's trouble. */
+const transient = (status: number) => status === 0 || status === 408 || status === 429 || status >= 500;
+
 export function createJoinModel() {
   const error = signal<string | null>(null);
   /** Who this browser is signed in as, while the rep decides whether the link's session replaces theirs. */
@@ -23,6 +26,13 @@ export function createJoinModel() {
     const answer = await api('POST', '/api/v1/session', MeAnswer, { code });
     if (!answer.ok) {
       error.value = answer.message;
+      // Not refused, not answered (no network, a proxy's 5xx, too many attempts): the code is likely
+      // unspent, and it is no longer in the address bar. Kept here, to try again: a reload said "this
+      // link has no code in it".
+      if (transient(answer.status)) {
+        waitingCode = code;
+        canRetry.value = true;
+      }
       return;
     }
     me.value = answer.data;
