@@ -55,6 +55,8 @@ export interface PanelProps {
   notKept?: Signal<string | null>;
   /** The unsent answers to the brief's questions for this lead, by question. */
   answers?: Signal<Answers>;
+  /** The region the rep chose for this lead; null: none chosen, the lead's preset applies. */
+  region?: Signal<string | null>;
   onVerdict: (verdict: Verdict, note: string, region: string, answers: Answer[]) => Promise<boolean>;
   onUndo: (id: string) => void;
   /** The redacted report of the page to copy ("Report this page"), as the page's content script makes it. */
@@ -158,6 +160,7 @@ function VerdictBar(props: BodyProps & { setup: VerdictSetup; questions?: readon
       note={props.note}
       notKept={props.notKept?.value ?? null}
       {...(props.answers ? { answers: props.answers } : {})}
+      {...(props.region ? { region: props.region } : {})}
       questions={props.questions ?? []}
       moreOpen={props.layout.value.noteOpen}
       onMoreOpen={(noteOpen) => props.onLayout({ ...props.layout.value, noteOpen })}

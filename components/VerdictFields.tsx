@@ -85,20 +85,25 @@ export function AnswerFields(props: {
  * offered even when the workspace does not list it, so the select shows what will be sent.
  */
 export function RegionSelect(props: {
-  value: Signal<string>;
+  /** The region shown; a signal is set on a change, a plain value leaves the change to `onChange`. */
+  value: Signal<string> | string;
+  onChange?: (region: string) => void;
   regions: readonly string[];
   keep?: string | null;
   class?: string;
 }) {
+  const value = props.value;
   const regions =
     props.keep && !props.regions.includes(props.keep) ? [...props.regions, props.keep] : props.regions;
   return (
     <label class={props.class}>
       <span>{t('verdictRegion')}</span>
       <select
-        value={props.value.value}
+        value={typeof value === 'string' ? value : value.value}
         onChange={(event) => {
-          props.value.value = event.currentTarget.value;
+          const chosen = event.currentTarget.value;
+          if (typeof value !== 'string') value.value = chosen;
+          props.onChange?.(chosen);
         }}
       >
         <option value="">{t('verdictNoRegion')}</option>

@@ -48,6 +48,11 @@ export interface VerdictFormProps {
   questions?: readonly string[];
   /** The answers being typed, by question: kept per lead like the note. */
   answers?: Signal<Answers>;
+  /**
+   * The region the rep chose for this lead, kept per lead like the note; null while they have chosen
+   * none, when the lead's preset applies (it may come with a later reading of the page).
+   */
+  region?: Signal<string | null>;
   /** Whether the rep left the note and region open (remembered by the panel). */
   moreOpen: boolean;
   onMoreOpen: (open: boolean) => void;
@@ -109,7 +114,11 @@ function SentStatus(props: { entry: HistoryEntry | undefined; onUndo: (id: strin
  */
 export function VerdictForm(props: VerdictFormProps) {
   const note = props.note;
-  const region = useSignal(props.setup.region ?? '');
+  // The rep's choice, else the preset of the lead's latest reading: taken once at mount, a region the
+  // page said after the first reading (a CRM still rendering its fields) never reached the verdict.
+  const ownRegion = useSignal<string | null>(null);
+  const chosenRegion = props.region ?? ownRegion;
+  const region = chosenRegion.value ?? props.setup.region ?? '';
   const ownAnswers = useSignal<Answers>({});
   const answers = props.answers ?? ownAnswers;
   const questions = props.questions ?? [];
@@ -130,8 +139,12 @@ export function VerdictForm(props: VerdictFormProps) {
     wasDrafted.current = drafted;
   }, [drafted]);
   const open = more.value;
+  // An Undo is put back once, when it happens: mounted again later (the panel folded and opened, a
+  // worker's restart shown meanwhile) while the state still says "undone", it added the note once more
+  // (or brought back one the rep had deleted since) and reset the region.
+  const undoneAtMount = useRef(sending.kind === 'undone' ? sending : null);
   useLayoutEffect(() => {
-    if (sending.kind === 'undone') {
+    if (sending.kind === 'undone' && sending !== undoneAtMount.current) {
       // Back in the box, before anything the rep has written since "Saved." (which stays).
       const back = withUndone(
         { note: note.value, answers: answers.value },
@@ -139,7 +152,7 @@ export function VerdictForm(props: VerdictFormProps) {
       );
       note.value = back.note;
       answers.value = back.answers;
-      region.value = sending.region;
+      chosenRegion.value = sending.region;
       if (sending.note || sending.answers?.length) more.value = true;
       // The Undo button is gone with the focus it had: back to the verdict that was taken back.
       const active = document.activeElement;
@@ -161,7 +174,7 @@ export function VerdictForm(props: VerdictFormProps) {
       .filter(({ answer }) => answer.trim() !== '');
     const sent = note.value;
     const sentAnswers = answers.value;
-    if (await props.onSend(verdict, sent, region.value, given)) {
+    if (await props.onSend(verdict, sent, region, given)) {
       // What the rep typed while it was saving is not what was sent: it stays.
       if (note.value === sent) note.value = '';
       if (answers.value === sentAnswers) answers.value = {};
@@ -182,6 +195,9 @@ export function VerdictForm(props: VerdictFormProps) {
         {(props.setup.regions.length > 0 || props.setup.region) && (
           <RegionSelect
             value={region}
+            onChange={(chosen) => {
+              chosenRegion.value = chosen;
+            }}
             regions={props.setup.regions}
             keep={props.setup.region}
             class="sr-field"

@@ -45,6 +45,12 @@ const sending = signal<SendState>({ kind: 'idle' });
 /** The note and answers being typed, and those left unsent on other leads of this tab, by lead key. */
 const note = signal('');
 const answers = signal<Answers>({});
+/**
+ * The region the rep chose for the lead shown (null: none, its preset applies), and for the leads this
+ * view showed before: folding the panel or going to another record and back reset it to the preset.
+ */
+const region = signal<string | null>(null);
+const regionsChosen = new Map<string, string | null>();
 /** `read`: the lead's kept draft had been read into the box when the view left it (see draftRead). */
 const drafts = new Map<string, { draft: Draft; read: boolean }>();
 /** The lead whose note and answers are being typed now; they are kept for it as they change. */
@@ -260,6 +266,8 @@ async function onShow(push: Extract<PanelPush, { kind: 'show' }>): Promise<void>
   if (leadKeyOf(next) !== previousKey) {
     history.value = [];
     sending.value = { kind: 'idle' };
+    if (previousKey) regionsChosen.set(previousKey, region.value);
+    region.value = regionsChosen.get(leadKeyOf(next)) ?? null;
     if (previousKey)
       drafts.set(previousKey, {
         draft: shownDraft(),
@@ -570,6 +578,7 @@ render(
     note={note}
     notKept={notKept}
     answers={answers}
+    region={region}
     onVerdict={sendVerdict}
     onUndo={(id) => void undo(id)}
     reportPage={reportPage}

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { signal } from '@preact/signals';
+import { type Signal, signal } from '@preact/signals';
 import { render } from 'preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -35,7 +35,7 @@ const LONG_BRIEF = brief({
   talkingPoints: Array.from({ length: 120 }, (_, i) => `Talking point number ${i + 1}, at some length.`),
   questionsForSales: Array.from({ length: 60 }, (_, i) => `Question ${i + 1}?`),
 });
-const matchedView = (): LeadView => ({
+const matchedView = (): Extract<LeadView, { state: 'matched' }> => ({
   state: 'matched',
   brief: LONG_BRIEF,
   reason: { kind: 'utmCampaign', rule: 'hm26', signal: 'HM26' },
@@ -54,6 +54,7 @@ function mount(
     onLayout?: (layout: PanelLayout) => void;
     note?: string;
     history?: HistoryEntry[];
+    region?: Signal<string | null>;
   } = {},
 ) {
   const container = document.createElement('div');
@@ -76,6 +77,7 @@ function mount(
     note: signal(options.note ?? ''),
     onVerdict: vi.fn(async (_verdict: string, _note: string, _region: string) => true),
     onUndo: vi.fn(),
+    ...(options.region ? { region: options.region } : {}),
   };
   render(<Panel {...props} />, container);
   return { container, props };
@@ -94,6 +96,66 @@ afterEach(() => {
 });
 
 describe('the verdict bar', () => {
+  const button = (root: ParentNode, verdict: string) =>
+    root.querySelector<HTMLButtonElement>(`.sr-verdict__button--${verdict}`)!;
+  const regionSelect = (root: ParentNode) => root.querySelector<HTMLSelectElement>('.sr-verdict select')!;
+  const choose = (select: HTMLSelectElement, value: string) => {
+    select.value = value;
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+  };
+  const foldAndOpen = async (props: ReturnType<typeof mount>['props']) => {
+    props.prefs.value = { width: 340, collapsed: true };
+    await tick();
+    props.prefs.value = { width: 340, collapsed: false };
+    await tick();
+  };
+
+  it('sends the region of the lead’s latest reading until the rep chooses one, and keeps their choice through a fold', async () => {
+    // The first reading of a CRM still rendering its fields has no region; the next says DACH.
+    const first = { ...matchedView(), setup: { regions: ['Iberia', 'DACH'], region: null } };
+    const { container, props } = mount(
+      { kind: 'view', view: first },
+      { region: signal<string | null>(null) },
+    );
+    props.state.value = {
+      kind: 'view',
+      view: { ...first, setup: { regions: ['Iberia', 'DACH'], region: 'DACH' } },
+    };
+    await tick();
+    button(container, 'good_fit').click();
+    await tick();
+    expect(props.onVerdict).toHaveBeenLastCalledWith('good_fit', '', 'DACH', []);
+    // Chosen by the rep, it stays through a fold and a later reading's preset.
+    choose(regionSelect(container), 'Iberia');
+    await foldAndOpen(props);
+    props.state.value = {
+      kind: 'view',
+      view: { ...first, setup: { regions: ['Iberia', 'DACH'], region: 'DACH' } },
+    };
+    await tick();
+    expect(regionSelect(container).value).toBe('Iberia');
+    button(container, 'tire_kicker').click();
+    await tick();
+    expect(props.onVerdict).toHaveBeenLastCalledWith('tire_kicker', '', 'Iberia', []);
+  });
+
+  it('puts an undone verdict’s note back once, not again when the bar is shown again', async () => {
+    const { container, props } = mount(MATCHED, { region: signal<string | null>(null) });
+    props.sending.value = {
+      kind: 'undone',
+      verdict: 'good_fit',
+      note: 'Asked for a demo.',
+      region: 'Iberia',
+    };
+    await tick();
+    expect(props.note.value).toBe('Asked for a demo.');
+    // The rep deletes it, then folds the panel and opens it again.
+    props.note.value = '';
+    await foldAndOpen(props);
+    expect(props.note.value).toBe('');
+    expect(container.querySelector('textarea')?.value).toBe('');
+  });
+
   it('sits outside the one scrolling body, after it, with every verdict and the status, however long the brief', () => {
     const { container } = mount(MATCHED);
     const aside = container.querySelector('aside')!;
@@ -128,6 +190,9 @@ describe('the verdict bar', () => {
     expect(rule('.sr-verdict')).not.toMatch(/overflow/);
     expect(rule('.sr-verdict__button')).toMatch(/white-space:\s*nowrap/);
     expect(rule('.sr-panel')).toContain(`min-width: ${PANEL_WIDTH.min}px`);
+    // A long utm_campaign or reason breaks at the narrowest width instead of overflowing it.
+    expect(rule('.sr-panel')).toMatch(/overflow-wrap:\s*anywhere/);
+    expect(rule('.sr-signals dd')).toMatch(/min-width:\s*0/);
     expect(css).toMatch(/@media \(prefers-color-scheme: dark\)/);
   });
 
