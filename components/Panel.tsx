@@ -187,7 +187,7 @@ function Scroll(props: { children: ComponentChildren }) {
  * Enter or Space on a focused button, or each repeat after "Saved" sent the verdict again (and the
  * fold button, which keeps the focus, folded and unfolded the panel 30 times a second).
  */
-function onPanelKey(event: KeyboardEvent): void {
+function onPanelKey(event: KeyboardEvent, panel = event.currentTarget as HTMLElement): void {
   const target = event.target as HTMLElement | null;
   if (event.repeat && target?.closest('button') && /^(Enter| )$/.test(event.key)) {
     event.preventDefault();
@@ -199,7 +199,6 @@ function onPanelKey(event: KeyboardEvent): void {
     event.preventDefault();
     return;
   }
-  const panel = event.currentTarget as HTMLElement;
   const button = panel.querySelector<HTMLButtonElement>(`[data-verdict-key="${event.key}"]`);
   if (!button || button.disabled) return;
   event.preventDefault();
@@ -319,6 +318,18 @@ export function Panel(props: PanelProps) {
     refocus.current = false;
     aside.current?.querySelector<HTMLElement>('.sr-panel__toggle')?.focus();
   }, [prefs.collapsed]);
+  // With the focus on no element (the one that had it went: the picker once a campaign is picked, Undo
+  // at the end of its countdown; a click on the brief's text), keys go to the frame's body, not through
+  // the panel: 1–8 did nothing until the rep clicked a button.
+  useLayoutEffect(() => {
+    const fromBody = (event: KeyboardEvent) => {
+      const target = event.target;
+      if (aside.current && (target === document.body || target === document.documentElement))
+        onPanelKey(event, aside.current);
+    };
+    document.addEventListener('keydown', fromBody);
+    return () => document.removeEventListener('keydown', fromBody);
+  }, []);
   return (
     <aside
       ref={aside}

@@ -240,6 +240,12 @@ describe('the verdict bar', () => {
     key(container.querySelector('.sr-verdict select')!, '6');
     expect(key(container.querySelector('aside')!, '9')).toBe(true);
     expect(props.onVerdict).toHaveBeenCalledTimes(3);
+    // The focus on no element (the button that had it is gone): the keys reach the frame's body.
+    (document.activeElement as HTMLElement | null)?.blur();
+    await tick();
+    key(document.body, '2');
+    expect(props.onVerdict).toHaveBeenLastCalledWith('wrong_audience', '', 'Iberia', []);
+    expect(props.onVerdict).toHaveBeenCalledTimes(4);
   });
 
   it.each(['en', 'es'] as const)(
