@@ -47,7 +47,15 @@ export default defineBackground({
       .catch(() => undefined);
     // The panel views in CRM tabs: told of every change to their lead's verdicts, after a sync too.
     let panels: PanelSessions | undefined;
+    const refreshViews = () => void panels?.refreshViews();
+    // Linked or unlinked: extension pages are told, and open panels shown what they show now ("Not
+    // linked" stayed over a lead until the rep moved to another record; after Unlink, the brief did).
+    const linkChanged = () => {
+      announceLinkChanged();
+      refreshViews();
+    };
     const sync = createSyncRunner({
+      campaignsRefreshed: refreshViews,
       db: openDb,
       wakeAt,
       // After every sync run and outbox change: the badge, every view's history, an open popup's outbox.
@@ -79,13 +87,13 @@ export default defineBackground({
       settings: async () => (await settings()).settings,
       managedWorkspaceUrl: async () => (await managedSettings()).workspaceUrl,
       panelCommand: (tabId, command) => panels?.command(tabId, command),
-      campaignsRefreshed: () => void panels?.refreshViews(),
+      campaignsRefreshed: refreshViews,
       db: openDb,
       dbFailed: openDb.failed,
       openOptions: openOptionsPage,
       sync: (force) => sync.run(force),
       outboxChanged,
-      linkChanged: announceLinkChanged,
+      linkChanged,
     };
     const handle = (message: unknown, sender: SenderInfo) => handleMessage(message, sender, deps);
     // The view's requests are answered as an extension page's: the port was checked when it connected.
@@ -126,7 +134,7 @@ export default defineBackground({
     const holdToPolicy = () =>
       managedSettings()
         .then(async (managed) =>
-          enforceWorkspacePolicy(await openDb(), managed.workspaceUrl, { unlinked: announceLinkChanged }),
+          enforceWorkspacePolicy(await openDb(), managed.workspaceUrl, { unlinked: linkChanged }),
         )
         .then((notice) => (notice ? sync.changed() : undefined))
         .catch(() => undefined);

@@ -13,6 +13,8 @@ export interface SyncRunnerDeps {
   showBadge(state: BadgeState): Promise<void>;
   now?: () => Date;
   fetchFn?: typeof fetch;
+  /** The briefs were fetched on a trigger: open panels are shown them (and no longer "offline"). */
+  campaignsRefreshed?: () => void;
 }
 
 export function badgeOf(status: OutboxStatus): BadgeState {
@@ -70,12 +72,14 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
     async onTrigger(): Promise<void> {
       const db = await deps.db();
       const link = await keptLink(db);
-      await Promise.allSettled([
+      const [, fetched] = await Promise.allSettled([
         run(),
         link
           ? currentCampaigns(db, link, { now: now(), ...(deps.fetchFn ? { fetchFn: deps.fetchFn } : {}) })
           : null,
       ]);
+      // A panel said "Campaigns are not available" or "offline" until the rep moved to another record.
+      if (link && fetched.status === 'fulfilled') deps.campaignsRefreshed?.();
     },
     /**
      * After a save, an undo or a fix: the badge now, and a run when the undo window closes. Clicks in

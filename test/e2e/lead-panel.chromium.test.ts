@@ -93,6 +93,10 @@ describe('Chromium: a rep links Sameroom and sees the campaign on Salesforce lea
     await options.getByRole('button', { name: 'Link' }).click();
     await options.getByText('Linked to Sameroom workspace as Ana Ruiz (rep)').waitFor();
     await options.close();
+    // The lead page left open since it said "Not linked" shows its campaign, without a reload.
+    await expect
+      .poll(async () => (await panel()).locator('h2').first().textContent(), { timeout: 10_000 })
+      .toBe('Hannover Messe 2026');
   });
 
   it('shows the brief of the campaign the lead came from, and why', async () => {

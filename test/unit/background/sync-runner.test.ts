@@ -4,6 +4,7 @@ import type { OutboxStatus } from '../../../lib/messages';
 import { saveVerdict } from '../../../lib/outbox/outbox';
 import { badgeLook } from '../../../lib/platform/badge';
 import { openSameroomDb } from '../../../lib/store/db';
+import { keepLink } from '../../../lib/store/kept';
 import { fakeWorkspace, LINK, verdictInput } from '../outbox/fake-workspace';
 
 const EMPTY: OutboxStatus = {
@@ -94,5 +95,24 @@ describe('the sync runner', () => {
     await saveVerdict(db, verdictInput(), LINK, new Date());
     expect((await runner.run()).sent).toBe(1);
     expect(showBadge).toHaveBeenLastCalledWith({ unsent: 0, warning: false, replies: 0 });
+  });
+
+  it('on a trigger, asks for the briefs and has the open panels shown what they show now; unlinked, nothing', async () => {
+    const db = await openSameroomDb();
+    const campaignsRefreshed = vi.fn();
+    const ws = fakeWorkspace();
+    const runner = createSyncRunner({
+      db: async () => db,
+      wakeAt: vi.fn(),
+      showBadge: vi.fn(async () => undefined),
+      fetchFn: ws.fetchFn,
+      campaignsRefreshed,
+    });
+    await runner.onTrigger();
+    expect(campaignsRefreshed).not.toHaveBeenCalled();
+    await db.put('link', LINK, 'current');
+    keepLink(db, LINK);
+    await runner.onTrigger();
+    expect(campaignsRefreshed).toHaveBeenCalledTimes(1);
   });
 });
