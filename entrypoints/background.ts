@@ -123,10 +123,7 @@ export default defineBackground({
           )
         : 0;
       const answer = await handleParsed(parsed.data as Message, sender, deps);
-      if (fromPage) {
-        if (answer.ok) sessions.shown(tabId, lead.lead, answer as Envelope<LeadView>, asked);
-        else sessions.gone(tabId);
-      }
+      if (fromPage) sessions.answered(tabId, lead.lead, answer as Envelope<LeadView>, asked);
       return answer;
     });
     listenForPanels(sessions);

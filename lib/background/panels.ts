@@ -172,6 +172,16 @@ export class PanelSessions {
       void this.pushHistory(session).catch(() => undefined);
   }
 
+  /**
+   * The answer to a content script's lead: shown, a failure too (the browser's database unreadable: the
+   * panel stayed an empty strip, and refused verdicts for a tab with no lead on record). Off here (a CRM
+   * switched off, a site removed): the content script takes its frame down, and the view shows nothing.
+   */
+  answered(tabId: number, lead: LeadContext, answer: Envelope<LeadView>, asked: number): void {
+    if (answer.ok || !answer.off) this.shown(tabId, lead, answer, asked);
+    else this.gone(tabId);
+  }
+
   /** The tab left its record, or its page is no longer served: the view shows nothing. */
   gone(tabId: number): void {
     const session = this.sessions.get(tabId);

@@ -97,6 +97,21 @@ const shows = (pushed: PanelPush[]) =>
   pushed.filter((p): p is Extract<PanelPush, { kind: 'show' }> => p.kind === 'show');
 
 describe('the panel views, bound to their tabs', () => {
+  it('says a failed answer to the lead in the panel, and shows nothing where Sameroom is off', () => {
+    const { panels } = sessions();
+    const view = viewPort();
+    panels.connect(1, view.port);
+    const asked = panels.leadArrived(1, LEAD, URL_A, 'Salesforce Lightning');
+    panels.answered(1, LEAD, { ok: false, error: 'The browser’s storage cannot be opened.' }, asked);
+    expect(shows(view.pushed).at(-1)).toMatchObject({
+      lead: LEAD,
+      state: { kind: 'error', message: 'The browser’s storage cannot be opened.' },
+    });
+    const again = panels.leadArrived(1, LEAD, URL_A, 'Salesforce Lightning');
+    panels.answered(1, LEAD, { ok: false, error: 'Not allowed.', off: true }, again);
+    expect(shows(view.pushed).at(-1)).toMatchObject({ lead: null });
+  });
+
   it('shows a new record’s view to that tab only, without a skeleton first when it follows at once', () => {
     const { panels } = sessions();
     const mine = viewPort();
