@@ -9,6 +9,8 @@ export function NoMatch(props: {
   lead: LeadContext;
   choices: CampaignChoice[];
   onPick: (campaignId: string) => void;
+  /** Why the last pick was not taken, until the next. */
+  problem?: string | null;
 }) {
   const choice = useSignal('');
   const signals = Object.entries(props.lead.signals) as Array<[keyof Signals, string]>;
@@ -55,6 +57,11 @@ export function NoMatch(props: {
         <button type="submit" class="sr-button" disabled={!choice.value}>
           {t('pickAction')}
         </button>
+        {props.problem && (
+          <p class="sr-warning" role="alert">
+            {props.problem}
+          </p>
+        )}
       </form>
     </section>
   );

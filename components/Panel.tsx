@@ -44,6 +44,8 @@ export interface PanelProps {
   onLayout?: (layout: PanelLayout) => void;
   onOpenOptions: () => void;
   onPick: (campaignId: string | null) => void;
+  /** Why the last pick (or "forget pick") was not taken, until the next. */
+  pickProblem?: Signal<string | null>;
   /** The lead's replies were shown (its History open): the view tells the background they were seen. */
   onRepliesShown?: () => void;
   /** This lead's verdicts, kept fresh by the content script. */
@@ -258,6 +260,11 @@ function Body(props: BodyProps) {
                 wrongMatch.value = true;
               }}
             />
+            {props.pickProblem?.value && (
+              <p class="sr-warning" role="alert">
+                {props.pickProblem.value}
+              </p>
+            )}
             {wrongMatch.value && <ReportPage intro={t('reportWrongMatchHelp')} reportPage={reportPage} />}
             <HistoryOf history={props.history} onRepliesShown={props.onRepliesShown} />
             <CacheLine cache={view.cache} />
@@ -269,7 +276,12 @@ function Body(props: BodyProps) {
       return (
         <>
           <Scroll>
-            <NoMatch lead={props.lead.value!} choices={view.choices} onPick={props.onPick} />
+            <NoMatch
+              lead={props.lead.value!}
+              choices={view.choices}
+              onPick={props.onPick}
+              problem={props.pickProblem?.value ?? null}
+            />
             {Object.keys(props.lead.value!.signals).length === 0 && (
               <ReportPage intro={t('reportNoSignals')} reportPage={reportPage} />
             )}

@@ -266,6 +266,7 @@ async function onShow(push: Extract<PanelPush, { kind: 'show' }>): Promise<void>
   if (leadKeyOf(next) !== previousKey) {
     history.value = [];
     sending.value = { kind: 'idle' };
+    pickProblem.value = null;
     if (previousKey) regionsChosen.set(previousKey, region.value);
     region.value = regionsChosen.get(leadKeyOf(next)) ?? null;
     if (previousKey)
@@ -455,6 +456,20 @@ function forgetSent(key: string, text: string, given: Answer[]): void {
   }
 }
 
+/** Why the last pick was not taken (refused, or no answer however often asked), until the next. */
+const pickProblem = signal<string | null>(null);
+
+/** The rep's pick of the lead's campaign (null: forgotten), asked again as a verdict is when no answer came. */
+async function pick(key: string, campaignId: string | null): Promise<void> {
+  pickProblem.value = null;
+  const until = Date.now() + RESEND_WITHIN_MS;
+  let answer = await ask<unknown>({ kind: 'pick', leadKey: key, campaignId });
+  while ('lost' in answer && (await briefShownAgain(key, until)))
+    answer = await ask<unknown>({ kind: 'pick', leadKey: key, campaignId });
+  // Answered or not, it was thrown away: a worker gone with it, or a refusal, changed nothing on screen.
+  if (!answer.ok && lead.value && leadKeyOf(lead.value) === key) pickProblem.value = answer.error;
+}
+
 async function undo(id: string): Promise<void> {
   const entry = history.value.find((candidate) => candidate.id === id);
   const key = lead.value && leadKeyOf(lead.value);
@@ -570,8 +585,9 @@ render(
     onOpenOptions={() => void ask({ kind: 'openOptions' })}
     onPick={(campaignId) => {
       const current = lead.value;
-      if (current) void ask({ kind: 'pick', leadKey: leadKeyOf(current), campaignId });
+      if (current) void pick(leadKeyOf(current), campaignId);
     }}
+    pickProblem={pickProblem}
     onRepliesShown={repliesShown}
     history={history}
     sending={sending}

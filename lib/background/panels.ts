@@ -352,7 +352,9 @@ export class PanelSessions {
           lead,
           campaignId: ask.campaignId,
         })) as Envelope<LeadView>;
-        this.shown(tabId, lead, answer, asked);
+        // Refused (the pick could not be stored): the view says so beside the picker, and keeps the
+        // panel it has; shown, the error took the whole panel, verdict bar included, until the next record.
+        if (answer.ok) this.shown(tabId, lead, answer, asked);
         return answer;
       }
       case 'verdict': {

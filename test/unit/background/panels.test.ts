@@ -97,6 +97,18 @@ const shows = (pushed: PanelPush[]) =>
   pushed.filter((p): p is Extract<PanelPush, { kind: 'show' }> => p.kind === 'show');
 
 describe('the panel views, bound to their tabs', () => {
+  it('answers a refused pick to the view, and keeps the panel it shows', async () => {
+    const { panels, ask } = sessions();
+    const view = viewPort();
+    panels.connect(1, view.port);
+    panels.shown(1, LEAD, { ok: true, reply: MATCHED }, panels.leadArrived(1, LEAD, URL_A, 'Salesforce'));
+    const before = shows(view.pushed).length;
+    ask.mockImplementation(async () => ({ ok: false, error: 'The pick could not be kept.' }));
+    const answer = await view.reply({ id: 7, kind: 'pick', leadKey: leadKeyOf(LEAD), campaignId: BRIEF.id });
+    expect(answer).toEqual({ ok: false, error: 'The pick could not be kept.' });
+    expect(shows(view.pushed)).toHaveLength(before);
+  });
+
   it('says a failed answer to the lead in the panel, and shows nothing where Sameroom is off', () => {
     const { panels } = sessions();
     const view = viewPort();

@@ -55,6 +55,7 @@ function mount(
     note?: string;
     history?: HistoryEntry[];
     region?: Signal<string | null>;
+    pickProblem?: Signal<string | null>;
   } = {},
 ) {
   const container = document.createElement('div');
@@ -78,6 +79,7 @@ function mount(
     onVerdict: vi.fn(async (_verdict: string, _note: string, _region: string) => true),
     onUndo: vi.fn(),
     ...(options.region ? { region: options.region } : {}),
+    ...(options.pickProblem ? { pickProblem: options.pickProblem } : {}),
   };
   render(<Panel {...props} />, container);
   return { container, props };
@@ -137,6 +139,23 @@ describe('the verdict bar', () => {
     button(container, 'tire_kicker').click();
     await tick();
     expect(props.onVerdict).toHaveBeenLastCalledWith('tire_kicker', '', 'Iberia', []);
+  });
+
+  it('says beside the picker why a pick was not taken, and nothing once it is', async () => {
+    const pickProblem = signal<string | null>('Sameroom did not answer. Try again.');
+    const noMatch: LeadView = {
+      state: 'noMatch',
+      choices: [{ id: LONG_BRIEF.id, name: 'Hannover Messe 2026', channel: 'Events', status: 'active' }],
+      cache: CACHE,
+      setup: { regions: [], region: null },
+    };
+    const { container } = mount({ kind: 'view', view: noMatch }, { pickProblem });
+    expect(container.querySelector('.sr-pick [role="alert"]')?.textContent).toBe(
+      'Sameroom did not answer. Try again.',
+    );
+    pickProblem.value = null;
+    await tick();
+    expect(container.querySelector('.sr-pick [role="alert"]')).toBeNull();
   });
 
   it('puts an undone verdict’s note back once, not again when the bar is shown again', async () => {
