@@ -34,5 +34,14 @@ export const statusLabel = (status: BriefStatus) => td(STATUS[status]);
 export const priorityLabel = (priority: Priority) => td(PRIORITY[priority]);
 export const roleLabel = (role: Role) => td(ROLE[role]);
 
-/** A date and time in the reader's language. */
-export const dateTimeText = (iso: string) => new Date(iso).toLocaleString(currentLanguage());
+/**
+ * A date and time in the reader's language, in UTC and marked so: the filters' days are UTC days, and a
+ * verdict shown in the browser's zone (unmarked) fell outside the day its shown date said (New York:
+ * "4 May, 9:00 PM" is 5 May in UTC, left out of a filter To 4 May).
+ */
+export const dateTimeText = (iso: string) =>
+  new Date(iso).toLocaleString(currentLanguage(), {
+    timeZone: 'UTC',
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  }) + ' UTC';

@@ -2,11 +2,23 @@ import { render } from 'preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CRMS } from '../../../lib/protocol/constants';
 import { BreakEven } from '../../../workspace/dashboard/charts';
-import { crmName } from '../../../workspace/dashboard/words';
+import { crmName, dateTimeText } from '../../../workspace/dashboard/words';
 
 afterEach(() => render(null, document.body));
 
 describe('the dashboard’s words', () => {
+  it('says a verdict’s time in UTC, marked so, as the filters’ days are: whatever the browser’s zone', () => {
+    const zone = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      // 9 PM on 4 May in New York: 5 May in UTC, the day a filter counts it in.
+      expect(dateTimeText('2026-05-05T01:00:00Z')).toBe('May 5, 2026, 1:00 AM UTC');
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
+
   it('names each CRM as its product is named, a custom site as the team’s own', () => {
     expect(CRMS.map(crmName)).toEqual([
       'Salesforce',
