@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFeedbackPage } from '../../lib/protocol';
+import { VERDICTS } from '../../lib/protocol/constants';
 import { feedbackItem } from '../support/examples';
 import { startTestWorkspace, type TestWorkspace } from '../workspace/harness';
 import { CHROMIUM } from './harness/paths';
@@ -156,6 +157,15 @@ describe('the marketing dashboard in Chromium', () => {
     expect(new URL(page.url()).search).toBe(`?campaign=${campaignId}&verdict=tire_kicker`);
     await page.reload();
     await page.getByText('=SUM(A1) asked only about price').waitFor();
+    // The count's own export: its leads by their latest verdict, not every verdict under the filters.
+    const [cellCsv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Export these leads (CSV)' }).click(),
+    ]);
+    const leads = readFileSync((await cellCsv.path())!, 'utf8');
+    expect(leads).toContain("'=SUM(A1) asked only about price");
+    for (const verdict of VERDICTS.filter((v) => v !== 'tire_kicker'))
+      expect(leads).not.toContain(`,${verdict},`);
     await page.goBack();
     await expect.poll(() => new URL(page.url()).search).toBe('');
     await expect.poll(() => page.getByText('=SUM(A1) asked only about price').count()).toBe(0);
@@ -170,7 +180,7 @@ describe('the marketing dashboard in Chromium', () => {
     await page.getByLabel('Region').selectOption('');
     const [download] = await Promise.all([
       page.waitForEvent('download'),
-      page.getByRole('link', { name: 'Export CSV' }).click(),
+      page.getByRole('link', { name: 'Export all verdicts (CSV)' }).click(),
     ]);
     const csv = readFileSync((await download.path())!, 'utf8');
     // The file starts with the UTF-8 byte order mark, which Excel needs to read it as UTF-8.
@@ -185,7 +195,7 @@ describe('the marketing dashboard in Chromium', () => {
     const saved = (download: unknown) => downloads.push(download);
     page.on('download', saved);
     try {
-      await page.getByRole('link', { name: 'Export CSV' }).click();
+      await page.getByRole('link', { name: 'Export all verdicts (CSV)' }).click();
       await page.getByRole('alert').filter({ hasText: 'Your session has ended' }).waitFor();
       await page.waitForTimeout(500);
       expect(downloads).toEqual([]);
@@ -196,7 +206,7 @@ describe('the marketing dashboard in Chromium', () => {
     // Signed in again: the same link saves the file, and the words go.
     const [download] = await Promise.all([
       page.waitForEvent('download'),
-      page.getByRole('link', { name: 'Export CSV' }).click(),
+      page.getByRole('link', { name: 'Export all verdicts (CSV)' }).click(),
     ]);
     expect(download.suggestedFilename()).toBe('sameroom-feedback.csv');
     await expect.poll(() => page.getByText('Your session has ended').count()).toBe(0);

@@ -176,7 +176,15 @@ function Items(props: { title: string; path: string }) {
   );
   return (
     <section class="items" aria-labelledby="items-title">
-      <h2 id="items-title">{props.title}</h2>
+      <div class="page__head">
+        <h2 id="items-title">{props.title}</h2>
+        {/* The count's leads, each by its latest verdict, as listed: the export above holds every verdict. */}
+        <CsvLink
+          href={`${props.path}&format=csv`}
+          label={td('exportCellCsv')}
+          fallbackName="sameroom-leads.csv"
+        />
+      </div>
       <Problem message={model.problem.value} />
       {model.items.value === null ? (
         model.problem.value ? null : (
