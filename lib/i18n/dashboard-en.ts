@@ -49,6 +49,7 @@ export const dashboardEn = {
   csv: 'CSV',
   exportCsv: 'Export all verdicts (CSV)',
   exportCellCsv: 'Export these leads (CSV)',
+  exportInsightsCsv: 'Export every chart (CSV)',
   smallSample: 'small sample',
   hintOnePerLine: 'One per line',
   campaignsTitle: 'Campaigns',

@@ -51,6 +51,7 @@ export const dashboardEs: Record<DashboardKey, string> = {
   csv: 'CSV',
   exportCsv: 'Exportar todos los veredictos (CSV)',
   exportCellCsv: 'Exportar estos leads (CSV)',
+  exportInsightsCsv: 'Exportar todos los gráficos (CSV)',
   smallSample: 'muestra pequeña',
   hintOnePerLine: 'Uno por línea',
   campaignsTitle: 'Campañas',

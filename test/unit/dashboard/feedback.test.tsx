@@ -115,6 +115,30 @@ describe('the feedback model', () => {
     }
   });
 
+  it('shows no counts of other filters while new ones load, nor after they failed', async () => {
+    const counts = { json: { cells: [{ campaignId: CAMPAIGN_ID, verdict: 'tire_kicker', leads: 3 }] } };
+    stubWorkspace({ 'GET /api/v1/feedback/matrix': counts });
+    const model = createFeedbackModel();
+    await model.refresh();
+    expect(model.count(CAMPAIGN_ID, 'tire_kicker')).toBe(3);
+    // The same filters again (a reload after a reply): the counts stay while it is asked.
+    const again = model.refresh();
+    expect(model.cells.value).not.toBeNull();
+    await again;
+    stubWorkspace({
+      'GET /api/v1/feedback/matrix': {
+        status: 502,
+        json: { error: { code: 'bad_gateway', message: 'Bad gateway.' } },
+      },
+    });
+    model.filters.value = { ...model.filters.value, region: 'DACH' };
+    const asked = model.refresh();
+    expect(model.cells.value).toBeNull();
+    await asked;
+    expect(model.cells.value).toBeNull();
+    expect(model.problem.value).not.toBeNull();
+  });
+
   it('shows an error, not a matrix, when the matrix answer is malformed', async () => {
     stubWorkspace({ 'GET /api/v1/feedback/matrix': { json: { cells: 'lots' } } });
     const model = createFeedbackModel();

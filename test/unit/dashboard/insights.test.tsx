@@ -84,6 +84,25 @@ describe('the insights model', () => {
     expect(model.answer.value?.leads).toBe(14);
   });
 
+  it('shows no figures of other filters while new ones load, nor after they failed', async () => {
+    stubWorkspace({ 'GET /api/v1/insights': { json: insightsAnswer() } });
+    const model = createInsightsModel();
+    await model.refresh();
+    expect(model.answer.value?.leads).toBe(14);
+    stubWorkspace({
+      'GET /api/v1/insights': {
+        status: 502,
+        json: { error: { code: 'bad_gateway', message: 'Bad gateway.' } },
+      },
+    });
+    model.filters.value = { ...model.filters.value, region: 'DACH' };
+    const asked = model.refresh();
+    expect(model.answer.value).toBeNull();
+    await asked;
+    expect(model.answer.value).toBeNull();
+    expect(model.problem.value).not.toBeNull();
+  });
+
   it('keeps the error state, and no half-read answer, when insights are malformed', async () => {
     stubWorkspace({ 'GET /api/v1/insights': { json: { ...insightsAnswer(), tireKickerThreshold: 7 } } });
     const model = createInsightsModel();

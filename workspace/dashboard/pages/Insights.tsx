@@ -32,7 +32,7 @@ export function Insights() {
     <main class="page">
       <div class="page__head">
         <h1>{td('insightsTitle')}</h1>
-        <CsvLink href={model.csv()} label={td('exportCsv')} fallbackName="sameroom-insights.csv" />
+        <CsvLink href={model.csv()} label={td('exportInsightsCsv')} fallbackName="sameroom-insights.csv" />
       </div>
       <FilterForm filters={model.filters} />
       <Problem message={model.problem.value} />

@@ -96,13 +96,27 @@ export function createFeedbackModel(search = globalThis.location?.search ?? '') 
 
   const csvHref = computed(() => `/api/v1/feedback${query(filters.value, { format: 'csv' })}`);
 
+  /**
+   * The filters the counts on screen are for. Counts of other filters are not shown while the new ones
+   * load, nor after they failed: they stayed under the new filters, and a click on one opened the list
+   * of the new filters, which did not hold the number clicked.
+   */
+  let countedFor: string | null = null;
   const refresh = newestOnly(
-    () => api('GET', `/api/v1/feedback/matrix${query(filters.value)}`, MatrixAnswer),
+    () => {
+      if (query(filters.value) !== countedFor) cells.value = null;
+      return api('GET', `/api/v1/feedback/matrix${query(filters.value)}`, MatrixAnswer);
+    },
     (answer) => {
       if (answer.ok) {
         cells.value = answer.data.cells;
+        countedFor = query(filters.value);
         problem.value = null;
-      } else problem.value = answer.message;
+      } else {
+        problem.value = answer.message;
+        cells.value = null;
+        countedFor = null;
+      }
     },
   );
 

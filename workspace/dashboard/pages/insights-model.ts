@@ -22,13 +22,23 @@ export function createInsightsModel(search = globalThis.location?.search ?? '') 
   /** null until the first answer. */
   const answer = signal<Insights | null>(null);
   const problem = signal<string | null>(null);
+  /** The filters the figures on screen are for: others' are not shown while these load, or after they failed. */
+  let shownFor: string | null = null;
   const refresh = newestOnly(
-    () => api('GET', `/api/v1/insights${query(filters.value)}`, InsightsSchema),
+    () => {
+      if (query(filters.value) !== shownFor) answer.value = null;
+      return api('GET', `/api/v1/insights${query(filters.value)}`, InsightsSchema);
+    },
     (got) => {
       if (got.ok) {
         answer.value = got.data;
+        shownFor = query(filters.value);
         problem.value = null;
-      } else problem.value = got.message;
+      } else {
+        problem.value = got.message;
+        answer.value = null;
+        shownFor = null;
+      }
     },
   );
   /** The CSV export of every chart, or of one. */
