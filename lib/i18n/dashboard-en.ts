@@ -93,6 +93,8 @@ export const dashboardEn = {
     '$1 on a campaign the matrix does not show (not in this workspace, or outside the channel filter)',
   feedbackSkippedOne: 'One feedback item could not be read and is not shown.',
   feedbackSkipped: '$1 feedback items could not be read and are not shown.',
+  feedbackListCut:
+    'This list stops after $1 items, read oldest change first, so the newest may be missing: “Export these leads (CSV)” holds them all.',
   feedbackReplies: 'Replies',
   feedbackReplyTo: 'Reply to $1',
   feedbackSend: 'Send reply',

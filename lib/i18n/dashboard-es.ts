@@ -98,6 +98,8 @@ export const dashboardEs: Record<DashboardKey, string> = {
     '$1 en una campaña que la matriz no muestra (no está en este espacio de trabajo o queda fuera del filtro de canal)',
   feedbackSkippedOne: 'No se pudo leer una opinión y no se muestra.',
   feedbackSkipped: 'No se pudieron leer $1 opiniones y no se muestran.',
+  feedbackListCut:
+    'Esta lista se detiene tras $1 elementos, leídos del cambio más antiguo al más reciente, así que pueden faltar los más nuevos: «Exportar estos leads (CSV)» los contiene todos.',
   feedbackReplies: 'Respuestas',
   feedbackReplyTo: 'Responder a $1',
   feedbackSend: 'Enviar respuesta',

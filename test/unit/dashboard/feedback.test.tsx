@@ -192,6 +192,22 @@ describe('the feedback model', () => {
     ]);
     expect(items.items.value).toHaveLength(502);
     expect(items.items.value?.[0]?.id).toBe(record(501).id);
+    expect(items.cut.value).toBe(false);
+  });
+
+  it('says when a list stopped at its last page with more to read, the newest maybe left out', async () => {
+    let n = 0;
+    const page = () =>
+      Array.from({ length: 500 }, () =>
+        feedbackRecord({ id: `bbbbbbbb-bbbb-4bbb-8bbb-${String(n++).padStart(12, '0')}` }),
+      );
+    const { calls } = stubWorkspace({
+      'GET /api/v1/feedback': () => ({ json: { items: page(), cursor: `${n}.x` } }),
+    });
+    const items = createItemsModel('/api/v1/feedback?verdict=won');
+    await items.load();
+    expect(calls).toHaveLength(20);
+    expect(items.cut.value).toBe(true);
   });
 
   it('lists each item once, and each lead of a cell once, when they change while the pages are read', async () => {

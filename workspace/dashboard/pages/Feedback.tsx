@@ -13,6 +13,7 @@ import {
   createFeedbackModel,
   createItemsModel,
   createReplyModel,
+  MAX_ITEMS_LISTED,
 } from './feedback-model';
 
 export function Feedback() {
@@ -186,6 +187,7 @@ function Items(props: { title: string; path: string }) {
         />
       </div>
       <Problem message={model.problem.value} />
+      {model.cut.value && <p class="muted">{td('feedbackListCut', MAX_ITEMS_LISTED)}</p>}
       {model.items.value === null ? (
         model.problem.value ? null : (
           <p role="status">{td('loading')}</p>

@@ -297,6 +297,8 @@ export type AnswersModel = ReturnType<typeof createAnswersModel>;
 
 /** Pages of a cell's items read at most: 10,000 items, more than a cell's list is read for. */
 const MAX_ITEM_PAGES = 20;
+/** The most items a count's list shows. */
+export const MAX_ITEMS_LISTED = MAX_ITEM_PAGES * LIMITS.page;
 
 /**
  * Each item once, as last read: an item replied to while the pages were read moved to the feed's end
@@ -324,10 +326,13 @@ function onceEach(read: FeedbackRecord[], latest: boolean): FeedbackRecord[] {
 export function createItemsModel(path: string) {
   const items = signal<FeedbackRecord[] | null>(null);
   const problem = signal<string | null>(null);
+  /** The list stopped at MAX_ITEM_PAGES with more to read: the newest may be missing, and it says so. */
+  const cut = signal(false);
   async function load(): Promise<void> {
     const read: FeedbackRecord[] = [];
     let skipped = 0;
     let cursor: string | null = null;
+    let more = false;
     const separator = path.includes('?') ? '&' : '?';
     for (let page = 0; page < MAX_ITEM_PAGES; page++) {
       const pagePath: string = cursor ? `${path}${separator}since=${encodeURIComponent(cursor)}` : path;
@@ -339,14 +344,16 @@ export function createItemsModel(path: string) {
       read.push(...answer.data.items);
       skipped += answer.data.skipped;
       cursor = answer.data.cursor;
-      if (!cursor || answer.data.items.length + answer.data.skipped < LIMITS.page) break;
+      more = Boolean(cursor) && answer.data.items.length + answer.data.skipped >= LIMITS.page;
+      if (!more) break;
     }
+    cut.value = more;
     items.value = onceEach(read, path.includes('latest=1')).sort((a, b) =>
       b.createdAt.localeCompare(a.createdAt),
     );
     problem.value = skipped ? tdCount(skipped, 'feedbackSkippedOne', 'feedbackSkipped') : null;
   }
-  return { items, problem, load };
+  return { items, problem, cut, load };
 }
 export type ItemsModel = ReturnType<typeof createItemsModel>;
 
