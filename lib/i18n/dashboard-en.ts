@@ -204,6 +204,7 @@ export const dashboardEn = {
   membersTitle: 'Members',
   membersRegionOf: 'Default region of $1',
   membersNewLink: 'New join link',
+  membersNewLinkConfirm: 'Make a new join link for $1? Links made for them before stop working.',
   membersRemove: 'Remove',
   membersRemoveConfirm: 'Remove $1? Their extension stops working at once; their feedback stays.',
   joinLinkFor: 'Join link for',

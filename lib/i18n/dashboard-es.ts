@@ -212,6 +212,8 @@ export const dashboardEs: Record<DashboardKey, string> = {
   membersTitle: 'Miembros',
   membersRegionOf: 'Región por defecto de $1',
   membersNewLink: 'Nuevo enlace de acceso',
+  membersNewLinkConfirm:
+    '¿Crear un nuevo enlace de acceso para $1? Los enlaces creados antes para esa persona dejan de funcionar.',
   membersRemove: 'Quitar',
   membersRemoveConfirm:
     '¿Quitar a $1? Su extensión deja de funcionar al momento; sus opiniones se conservan.',

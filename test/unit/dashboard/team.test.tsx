@@ -49,6 +49,55 @@ describe('team members', () => {
   });
 });
 
+describe('a member’s row', () => {
+  const workspace = {
+    json: { name: 'Acme', regions: ['DACH'], showSellers: true, webhookUrl: null, tireKickerThreshold: 0.25 },
+  };
+  const button = (name: string) =>
+    [...document.body.querySelectorAll<HTMLButtonElement>('#members-title ~ table button')].find(
+      (candidate) =>
+        candidate.textContent === name && candidate.closest('tr')?.textContent?.includes('Ana Ruiz'),
+    )!;
+
+  it('asks before a new join link ends the ones made before, and shows it once asked', async () => {
+    const { calls } = stubWorkspace({
+      'GET /api/v1/members': { json: { members: [mara, ana] } },
+      'GET /api/v1/workspace': workspace,
+      [`POST /api/v1/members/${REP_ID}/codes`]: { status: 201, json: joined(ana) },
+    });
+    const asked = vi.fn(() => false);
+    vi.stubGlobal('confirm', asked);
+    render(<Team />, document.body);
+    await vi.waitFor(() => expect(button('New join link')).toBeDefined());
+    button('New join link').click();
+    expect(asked).toHaveBeenCalledWith(
+      'Make a new join link for Ana Ruiz? Links made for them before stop working.',
+    );
+    expect(calls.some((call) => call.method === 'POST')).toBe(false);
+    asked.mockReturnValue(true);
+    button('New join link').click();
+    await vi.waitFor(() => expect(document.body.textContent).toContain('Join link for Ana Ruiz'));
+  });
+
+  it('once removed, takes their join link off the page and gives the focus to the members’ title', async () => {
+    stubWorkspace({
+      'GET /api/v1/members': { json: { members: [mara, ana] } },
+      'GET /api/v1/workspace': workspace,
+      [`POST /api/v1/members/${REP_ID}/codes`]: { status: 201, json: joined(ana) },
+      [`DELETE /api/v1/members/${REP_ID}`]: { status: 204 },
+    });
+    vi.stubGlobal('confirm', () => true);
+    render(<Team />, document.body);
+    await vi.waitFor(() => expect(button('New join link')).toBeDefined());
+    button('New join link').click();
+    await vi.waitFor(() => expect(document.body.textContent).toContain('Join link for Ana Ruiz'));
+    button('Remove').focus();
+    button('Remove').click();
+    await vi.waitFor(() => expect(document.activeElement?.id).toBe('members-title'));
+    expect(document.body.textContent).not.toContain('Join link for Ana Ruiz');
+  });
+});
+
 describe('join links just made', () => {
   it('keeps each until the admin is done with it: a second does not replace the first, a newer one for the same member does', () => {
     const shown = createShownLinks();

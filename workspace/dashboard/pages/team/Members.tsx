@@ -1,3 +1,4 @@
+import { useRef } from 'preact/hooks';
 import { td } from '../../../../lib/i18n/dashboard';
 import { Problem } from '../../problem';
 import { roleLabel } from '../../words';
@@ -6,9 +7,12 @@ import type { MembersModel } from './members-model';
 /** The team's members, each with a default region, a new join link, and Remove. */
 export function Members({ model }: { model: MembersModel }) {
   const members = model.members.value;
+  const heading = useRef<HTMLHeadingElement>(null);
   return (
     <section aria-labelledby="members-title">
-      <h2 id="members-title">{td('membersTitle')}</h2>
+      <h2 id="members-title" ref={heading} tabIndex={-1}>
+        {td('membersTitle')}
+      </h2>
       <Problem message={model.problem.value} />
       {members === null ? (
         model.problem.value ? null : (
@@ -49,7 +53,10 @@ export function Members({ model }: { model: MembersModel }) {
                   <button
                     type="button"
                     class="button button--secondary"
-                    onClick={() => void model.newJoinLink(member)}
+                    onClick={() => {
+                      // Their links made before stop working: one already sent says "a newer link was made".
+                      if (confirm(td('membersNewLinkConfirm', member.name))) void model.newJoinLink(member);
+                    }}
                   >
                     {td('membersNewLink')}
                   </button>
@@ -58,7 +65,10 @@ export function Members({ model }: { model: MembersModel }) {
                       type="button"
                       class="button button--danger"
                       onClick={() => {
-                        if (confirm(td('membersRemoveConfirm', member.name))) void model.remove(member);
+                        if (!confirm(td('membersRemoveConfirm', member.name))) return;
+                        // The button goes with its row: the keyboard's focus goes to the list's title,
+                        // not to the top of the page.
+                        void model.remove(member).then(() => heading.current?.focus());
                       }}
                     >
                       {td('membersRemove')}

@@ -23,6 +23,10 @@ export function createShownLinks() {
     done(link: ShownLink): void {
       links.value = links.value.filter((shown) => shown !== link);
     },
+    /** A member removed: their link no longer works, and is not left on screen to be copied and sent. */
+    forget(memberId: string): void {
+      links.value = links.value.filter((shown) => shown.memberId !== memberId);
+    },
   };
 }
 export type ShownLinks = ReturnType<typeof createShownLinks>;

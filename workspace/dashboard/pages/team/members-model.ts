@@ -42,6 +42,7 @@ export function createMembersModel(shown: ShownLinks) {
   async function remove(member: Member): Promise<void> {
     const answer = await api('DELETE', `/api/v1/members/${member.id}`, NoContent);
     problem.value = answer.ok ? null : answer.message;
+    if (answer.ok) shown.forget(member.id);
     await load();
   }
 
