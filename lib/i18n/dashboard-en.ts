@@ -204,6 +204,8 @@ export const dashboardEn = {
   membersTitle: 'Members',
   membersRegionOf: 'Default region of $1',
   membersNewLink: 'New join link',
+  regionsRemoveConfirm:
+    'Remove the region $1? Reps can no longer give it with a verdict; verdicts given with it keep it.',
   membersNewLinkConfirm: 'Make a new join link for $1? Links made for them before stop working.',
   membersRemove: 'Remove',
   membersRemoveConfirm: 'Remove $1? Their extension stops working at once; their feedback stays.',

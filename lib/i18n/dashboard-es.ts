@@ -212,6 +212,8 @@ export const dashboardEs: Record<DashboardKey, string> = {
   membersTitle: 'Miembros',
   membersRegionOf: 'Región por defecto de $1',
   membersNewLink: 'Nuevo enlace de acceso',
+  regionsRemoveConfirm:
+    '¿Quitar la región $1? Los comerciales ya no podrán indicarla con un veredicto; los veredictos que la indicaron la conservan.',
   membersNewLinkConfirm:
     '¿Crear un nuevo enlace de acceso para $1? Los enlaces creados antes para esa persona dejan de funcionar.',
   membersRemove: 'Quitar',

@@ -98,6 +98,37 @@ describe('a member’s row', () => {
   });
 });
 
+describe('a workspace region', () => {
+  it('is removed only once the admin says so, and the focus goes to the new region’s field', async () => {
+    let regions = ['DACH', 'Iberia'];
+    const settings = () => ({
+      json: { name: 'Acme', regions, showSellers: true, webhookUrl: null, tireKickerThreshold: 0.25 },
+    });
+    const { calls } = stubWorkspace({
+      'GET /api/v1/members': { json: { members: [mara] } },
+      'GET /api/v1/workspace': settings,
+      'PATCH /api/v1/workspace': () => {
+        regions = ['Iberia'];
+        return { json: { ...meAnswer().workspace, regions } };
+      },
+    });
+    const asked = vi.fn(() => false);
+    vi.stubGlobal('confirm', asked);
+    render(<Team />, document.body);
+    const remove = () => document.body.querySelector<HTMLButtonElement>('[aria-label="Remove region DACH"]');
+    await vi.waitFor(() => expect(remove()).not.toBeNull());
+    remove()!.click();
+    expect(asked).toHaveBeenCalledTimes(1);
+    expect(calls.some((call) => call.method === 'PATCH')).toBe(false);
+    asked.mockReturnValue(true);
+    remove()!.click();
+    await vi.waitFor(() => expect(remove()).toBeNull());
+    expect((document.activeElement as HTMLInputElement | null)?.closest('label')?.textContent).toContain(
+      'New region',
+    );
+  });
+});
+
 describe('join links just made', () => {
   it('keeps each until the admin is done with it: a second does not replace the first, a newer one for the same member does', () => {
     const shown = createShownLinks();

@@ -1,9 +1,11 @@
+import { useRef } from 'preact/hooks';
 import { td } from '../../../../lib/i18n/dashboard';
 import { Problem } from '../../problem';
 import type { SettingsModel } from './settings-model';
 
 /** The workspace's regions, whether sellers are named, and the team chat webhook. */
 export function Settings({ model }: { model: SettingsModel }) {
+  const newRegion = useRef<HTMLInputElement>(null);
   return (
     <section aria-labelledby="settings-title">
       <h2 id="settings-title">{td('settingsTitle')}</h2>
@@ -17,7 +19,12 @@ export function Settings({ model }: { model: SettingsModel }) {
               type="button"
               class="chip-remove"
               aria-label={td('regionsRemove', region)}
-              onClick={() => void model.removeRegion(region)}
+              onClick={() => {
+                // One click away from the name it sits beside: asked, and the focus (gone with the
+                // button) goes to the new region's field rather than the top of the page.
+                if (!confirm(td('regionsRemoveConfirm', region))) return;
+                void model.removeRegion(region).then(() => newRegion.current?.focus());
+              }}
             >
               ×
             </button>
@@ -34,6 +41,7 @@ export function Settings({ model }: { model: SettingsModel }) {
         <label>
           {td('regionsNew')}{' '}
           <input
+            ref={newRegion}
             value={model.newRegion.value}
             onInput={(e) => {
               model.newRegion.value = e.currentTarget.value;
