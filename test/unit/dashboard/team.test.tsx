@@ -79,6 +79,26 @@ describe('a member’s row', () => {
     await vi.waitFor(() => expect(document.body.textContent).toContain('Join link for Ana Ruiz'));
   });
 
+  it('puts the focus on the page’s title when the admin is done with a link', async () => {
+    stubWorkspace({
+      'GET /api/v1/members': { json: { members: [mara, ana] } },
+      'GET /api/v1/workspace': workspace,
+      [`POST /api/v1/members/${REP_ID}/codes`]: { status: 201, json: joined(ana) },
+    });
+    vi.stubGlobal('confirm', () => true);
+    render(<Team />, document.body);
+    await vi.waitFor(() => expect(button('New join link')).toBeDefined());
+    button('New join link').click();
+    const done = () =>
+      [...document.body.querySelectorAll<HTMLButtonElement>('.joinlink button')].find(
+        (b) => b.textContent === 'Done',
+      );
+    await vi.waitFor(() => expect(done()).toBeDefined());
+    done()!.focus();
+    done()!.click();
+    await vi.waitFor(() => expect(document.activeElement?.tagName).toBe('H1'));
+  });
+
   it('once removed, takes their join link off the page and gives the focus to the members’ title', async () => {
     stubWorkspace({
       'GET /api/v1/members': { json: { members: [mara, ana] } },
