@@ -174,8 +174,21 @@ function VerdictBar(props: BodyProps & { setup: VerdictSetup; questions?: readon
  * The history, read here and not in the body: a click changes it twice ("Saved", then the pushed
  * history), and only this list and the verdict bar should render again, not the whole brief.
  */
-function HistoryOf(props: { history: Signal<HistoryEntry[]>; onRepliesShown?: () => void }) {
-  return <VerdictHistory entries={props.history.value} onRepliesShown={props.onRepliesShown} />;
+function HistoryOf(props: {
+  history: Signal<HistoryEntry[]>;
+  onRepliesShown?: (() => void) | undefined;
+  onUndo: (id: string) => void;
+  sending: Signal<SendState>;
+}) {
+  const sending = props.sending.value;
+  return (
+    <VerdictHistory
+      entries={props.history.value}
+      onRepliesShown={props.onRepliesShown}
+      onUndo={props.onUndo}
+      undoShownFor={sending.kind === 'saved' ? sending.id : null}
+    />
+  );
 }
 
 /** The panel's one scroll container. */
@@ -266,7 +279,12 @@ function Body(props: BodyProps) {
               </p>
             )}
             {wrongMatch.value && <ReportPage intro={t('reportWrongMatchHelp')} reportPage={reportPage} />}
-            <HistoryOf history={props.history} onRepliesShown={props.onRepliesShown} />
+            <HistoryOf
+              history={props.history}
+              onRepliesShown={props.onRepliesShown}
+              onUndo={props.onUndo}
+              sending={props.sending}
+            />
             <CacheLine cache={view.cache} />
           </Scroll>
           <VerdictBar {...props} setup={view.setup} questions={view.brief.questionsForSales} />
@@ -285,7 +303,12 @@ function Body(props: BodyProps) {
             {Object.keys(props.lead.value!.signals).length === 0 && (
               <ReportPage intro={t('reportNoSignals')} reportPage={reportPage} />
             )}
-            <HistoryOf history={props.history} onRepliesShown={props.onRepliesShown} />
+            <HistoryOf
+              history={props.history}
+              onRepliesShown={props.onRepliesShown}
+              onUndo={props.onUndo}
+              sending={props.sending}
+            />
             <CacheLine cache={view.cache} />
           </Scroll>
           <VerdictBar {...props} setup={view.setup} />

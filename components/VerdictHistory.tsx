@@ -1,4 +1,4 @@
-import { useContext, useEffect } from 'preact/hooks';
+import { useContext, useEffect, useState } from 'preact/hooks';
 import { t, verdictLabel } from '../lib/i18n';
 import { formatWhen } from '../lib/i18n/formats';
 import type { HistoryEntry } from '../lib/messages';
@@ -17,9 +17,36 @@ function statusText(entry: HistoryEntry): string {
   }
 }
 
-/** This lead's verdicts, newest first, with where each stands and marketing's replies. */
-export function VerdictHistory(props: { entries: HistoryEntry[]; onRepliesShown?: () => void }) {
+/** The soonest moment one of these verdicts can no longer be undone, in ms from now; null: none can. */
+function nextUndoEnd(entries: HistoryEntry[], now: number): number | null {
+  const ends = entries
+    .filter((entry) => entry.status === 'held' && entry.undoUntil)
+    .map((entry) => Date.parse(entry.undoUntil!) - now)
+    .filter((left) => left > 0);
+  return ends.length > 0 ? Math.min(...ends) : null;
+}
+
+/**
+ * This lead's verdicts, newest first, with where each stands and marketing's replies. A verdict still
+ * held can be undone here: one given before the rep went to another record and came back (or before the
+ * frame was reloaded) had lost its Undo with the verdict bar's status, though held for 10 s.
+ */
+export function VerdictHistory(props: {
+  entries: HistoryEntry[];
+  onRepliesShown?: () => void;
+  onUndo?: (id: string) => void;
+  /** The verdict whose Undo the verdict bar shows already. */
+  undoShownFor?: string | null;
+}) {
   const folds = useContext(FoldContext);
+  // Drawn again when the next held verdict's Undo ends, so that its button goes.
+  const [, setNow] = useState(0);
+  const undoEnd = nextUndoEnd(props.entries, Date.now());
+  useEffect(() => {
+    if (undoEnd === null) return;
+    const timer = setTimeout(() => setNow(Date.now()), undoEnd + 50);
+    return () => clearTimeout(timer);
+  }, [undoEnd === null ? null : Math.round(undoEnd / 1000), props.entries]);
   const open = !folds.closed.includes('history');
   const replies = props.entries.reduce((count, entry) => count + entry.replies.length, 0);
   // Replies in an open History section are in front of the rep: their view marks them seen.
@@ -35,6 +62,23 @@ export function VerdictHistory(props: { entries: HistoryEntry[]; onRepliesShown?
             <p>
               <strong>{verdictLabel(entry.verdict)}</strong> · {formatWhen(entry.createdAt)} ·{' '}
               <span class={entry.status === 'dead' ? 'sr-warning' : 'sr-muted'}>{statusText(entry)}</span>
+              {props.onUndo &&
+                entry.status === 'held' &&
+                entry.undoUntil &&
+                Date.parse(entry.undoUntil) > Date.now() &&
+                entry.id !== props.undoShownFor && (
+                  <>
+                    {' '}
+                    <button
+                      type="button"
+                      class="sr-link"
+                      aria-label={t('historyUndoLabel', verdictLabel(entry.verdict))}
+                      onClick={() => props.onUndo?.(entry.id)}
+                    >
+                      {t('historyUndo')}
+                    </button>
+                  </>
+                )}
             </p>
             {entry.note && <p class="sr-quote">{entry.note}</p>}
             {entry.replies.map((reply) => (

@@ -138,6 +138,8 @@ export const en = {
   verdictDead: 'The workspace did not accept it: $1 Fix or discard it in the Sameroom popup.',
   historyTitle: 'Your verdicts on this lead',
   historyHeld: 'saved',
+  historyUndo: 'Undo',
+  historyUndoLabel: 'Undo $1',
   historyPending: 'waiting to send',
   historyDead: 'not accepted',
   historySent: 'sent',

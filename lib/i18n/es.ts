@@ -143,6 +143,8 @@ export const es: Record<MessageKey, string> = {
   verdictDead: 'El espacio de trabajo no lo aceptó: $1 Corrígelo o descártalo en la ventana de Sameroom.',
   historyTitle: 'Tus veredictos sobre este lead',
   historyHeld: 'guardado',
+  historyUndo: 'Deshacer',
+  historyUndoLabel: 'Deshacer $1',
   historyPending: 'pendiente de envío',
   historyDead: 'no aceptado',
   historySent: 'enviado',

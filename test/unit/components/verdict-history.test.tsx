@@ -52,3 +52,36 @@ describe('the history’s replies', () => {
     expect(none).not.toHaveBeenCalled();
   });
 });
+
+describe('a verdict still held', () => {
+  const held = (id: string, ms: number): HistoryEntry => ({
+    ...ENTRY,
+    id,
+    status: 'held',
+    replies: [],
+    undoUntil: new Date(Date.now() + ms).toISOString(),
+  });
+  const undoButtons = () =>
+    [...document.body.querySelectorAll<HTMLButtonElement>('button')].filter((b) => b.textContent === 'Undo');
+
+  it('can be undone from the history until its window ends, unless the verdict bar offers it already', async () => {
+    const onUndo = vi.fn();
+    render(
+      <FoldContext.Provider value={{ closed: [], onFold: () => undefined }}>
+        <VerdictHistory
+          entries={[held('a', 200), held('b', 10_000), ENTRY]}
+          onUndo={onUndo}
+          undoShownFor="b"
+        />
+      </FoldContext.Provider>,
+      document.body,
+    );
+    // "a" is offered; "b" is the verdict bar's own; a sent verdict has none.
+    expect(undoButtons()).toHaveLength(1);
+    expect(undoButtons()[0]!.getAttribute('aria-label')).toBe('Undo Not ready');
+    undoButtons()[0]!.click();
+    expect(onUndo).toHaveBeenCalledWith('a');
+    // Past its window, the button goes.
+    await vi.waitFor(() => expect(undoButtons()).toHaveLength(0), { timeout: 2_000 });
+  });
+});
