@@ -23,9 +23,9 @@ describe('backups', () => {
     );
   });
 
-  it('take tables of several pages whole, by their keys (one column or two), and restore them as they were', async () => {
+  it('take tables of several pages whole, by their keys (one column or two, a bytea hash too), and restore them as they were', async () => {
     // 12,001 rows each (pages of 5,000): feedback by its id, rate limits by key and window start, the
-    // windows of one key microseconds apart.
+    // windows of one key microseconds apart, codes by their hash.
     await ws.db.exec(`
       INSERT INTO feedback (id, member_id, campaign_id, lead_key, crm, object_type, record_id, signals, verdict, region,
                             created_at, hash, change_seq)
@@ -35,6 +35,10 @@ describe('backups', () => {
         FROM generate_series(1, 12001) AS g;
       INSERT INTO rate_limits (key, window_start, count)
       SELECT 'paged:' || (g % 7), timestamptz '2026-10-01 00:00:00.000001' + g * interval '1 microsecond', g
+        FROM generate_series(1, 12001) AS g;
+      -- Join codes by their hash (bytea): every invite, new link and dashboard sign-in adds one.
+      INSERT INTO codes (hash, member_id, expires_at)
+      SELECT sha256(('code-' || g)::bytea), (SELECT id FROM members ORDER BY created_at LIMIT 1), now()
         FROM generate_series(1, 12001) AS g;
     `);
     const file = join(ws.dataDir, 'paged-backup.jsonl');
@@ -46,6 +50,7 @@ describe('backups', () => {
       for (const [table, key] of [
         ['feedback', 'id'],
         ['rate_limits', 'key, window_start'],
+        ['codes', 'hash'],
       ]) {
         const digest = `SELECT count(*)::int AS rows, md5(string_agg(t::text, '|' ORDER BY ${key})) AS digest
                           FROM ${table} t`;
@@ -111,6 +116,30 @@ describe('backups', () => {
 });
 
 describe('a backup on a PostgreSQL server', () => {
+  it('pages a table by its bytea key too, and restores it whole', async () => {
+    const pg = await startTestWorkspace('postgres');
+    let copy: Database | undefined;
+    try {
+      await pg.db.exec(`
+        INSERT INTO codes (hash, member_id, expires_at)
+        SELECT sha256(('code-' || g)::bytea), (SELECT id FROM members ORDER BY created_at LIMIT 1), now()
+          FROM generate_series(1, 5001) AS g;
+      `);
+      const file = join(pg.dataDir, 'codes-backup.jsonl');
+      await backup(pg.db, file);
+      copy = await openDatabase({ dataDir: null });
+      await restore(copy, file);
+      const digest =
+        "SELECT count(*)::int AS rows, md5(string_agg(encode(hash, 'hex'), '|' ORDER BY hash)) AS digest FROM codes";
+      const [original] = await pg.db.query<{ rows: number; digest: string }>(digest);
+      expect(original!.rows).toBeGreaterThan(5_000);
+      expect(await copy.query(digest)).toEqual([original]);
+    } finally {
+      await copy?.close();
+      await pg.destroy();
+    }
+  });
+
   it('holds its tables against another process’s migration: a table rewritten under it is not read empty', async () => {
     const pg = await startTestWorkspace('postgres');
     const other = await openDatabase({ databaseUrl: pg.databaseUrl!, dataDir: null }); // another process
