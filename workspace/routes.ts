@@ -586,6 +586,8 @@ export const ROUTES: Route[] = [
           await tx.query('UPDATE workspace SET show_sellers = $1', [body.showSellers]);
         if (body.webhookUrl !== undefined)
           await tx.query('UPDATE workspace SET webhook_url = $1', [body.webhookUrl]);
+        // Turned off: what waited for the old address is dropped, not posted to one set later.
+        if (body.webhookUrl === null) await tx.query('DELETE FROM webhook_queue');
         if (body.tireKickerThreshold !== undefined)
           await setTireKickerThreshold(tx, body.tireKickerThreshold);
         await tx.query('UPDATE workspace SET stats_version = stats_version + 1');

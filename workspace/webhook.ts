@@ -9,6 +9,13 @@ import { nonPublicKind, publicOnlyLookup, WebhookTargetRefused } from './webhook
 
 const BATCH = 20;
 const MAX_ATTEMPTS = 12;
+/**
+ * A message is given up this long after it was queued, tried or not: a chat server that keeps saying
+ * "wait" (a retired endpoint's 503 with Retry-After) held the queue's oldest messages, untried, for good,
+ * and a message queued while the webhook was off went, months later, to whatever address was set then.
+ * Twelve tries with backoff take under four hours.
+ */
+const MAX_AGE_HOURS = 24;
 const TIMEOUT_MS = 10_000;
 /**
  * How long a claim holds a message from other instances: renewed just before its post, so it covers
@@ -144,6 +151,7 @@ export async function deliverWebhooks(
        UPDATE webhook_queue SET next_attempt_at = now() + make_interval(secs => $3), attempts = attempts + 1
         WHERE id IN (SELECT id FROM webhook_queue
                       WHERE next_attempt_at <= now() AND attempts < $1
+                        AND created_at > now() - make_interval(hours => $4)
                         AND EXISTS (SELECT 1 FROM workspace WHERE webhook_url IS NOT NULL)
                       ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
         RETURNING id, attempts, feedback_id)
@@ -155,7 +163,7 @@ export async function deliverWebhooks(
        LEFT JOIN briefs b ON b.id = f.campaign_id
        CROSS JOIN workspace w
       ORDER BY c.id`,
-    [MAX_ATTEMPTS, BATCH, CLAIM_SECONDS],
+    [MAX_ATTEMPTS, BATCH, CLAIM_SECONDS, MAX_AGE_HOURS],
   );
   let sent = 0;
   let failed = 0;
@@ -233,7 +241,9 @@ export async function deliverWebhooks(
 
 /** Messages an earlier version kept after their last try: every pass's claim looked through them. */
 export async function forgetGivenUp(db: Sql): Promise<void> {
-  await db.query('DELETE FROM webhook_queue WHERE attempts >= $1 AND next_attempt_at <= now()', [
-    MAX_ATTEMPTS,
-  ]);
+  await db.query(
+    `DELETE FROM webhook_queue
+      WHERE (attempts >= $1 AND next_attempt_at <= now()) OR created_at <= now() - make_interval(hours => $2)`,
+    [MAX_ATTEMPTS, MAX_AGE_HOURS],
+  );
 }

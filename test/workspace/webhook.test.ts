@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliverWebhooks, retryAfterSeconds } from '../../workspace/webhook';
+import { deliverWebhooks, forgetGivenUp, retryAfterSeconds } from '../../workspace/webhook';
 import { briefInput, feedbackItem } from '../support/examples';
 import { DATABASES, startTestWorkspace, type TestWorkspace } from './harness';
 
@@ -103,6 +103,44 @@ describe('the team webhook', () => {
     await ws.db.query('UPDATE webhook_queue SET attempts = 11, next_attempt_at = now()');
     failNext = 1;
     expect(await deliverWebhooks(ws.db, { allowLocal: true })).toEqual({ sent: 0, failed: 1 });
+    expect(await ws.db.query('SELECT id FROM webhook_queue')).toEqual([]);
+  });
+});
+
+describe('messages that cannot go', () => {
+  it('are given up a day after they were queued, tried or not (a chat server that keeps saying wait)', async () => {
+    await ws.db.query('UPDATE workspace SET webhook_url = $1', [chatUrl]);
+    await ws.db.query('DELETE FROM webhook_queue');
+    const rep = await ws.join('rep', 'Day Old');
+    const items = [
+      feedbackItem({ id: randomUUID(), campaignId: null }),
+      feedbackItem({ id: randomUUID(), campaignId: null }),
+    ];
+    await ws.call('POST', '/api/v1/feedback', { token: rep.token, body: { items } });
+    // The first has been told to wait, untried, since yesterday.
+    await ws.db.query(
+      "UPDATE webhook_queue SET created_at = now() - interval '25 hours' WHERE id = (SELECT min(id) FROM webhook_queue)",
+    );
+    received.length = 0;
+    expect(await deliverWebhooks(ws.db, { allowLocal: true })).toEqual({ sent: 1, failed: 0 });
+    await forgetGivenUp(ws.db);
+    expect(await ws.db.query('SELECT id FROM webhook_queue')).toEqual([]);
+  });
+
+  it('are dropped when the admin turns the webhook off, not posted to an address set later', async () => {
+    await ws.db.query('UPDATE workspace SET webhook_url = $1', ['https://8.8.8.8/old-channel']);
+    await ws.db.query('DELETE FROM webhook_queue');
+    const rep = await ws.join('rep', 'Turned Off');
+    await ws.call('POST', '/api/v1/feedback', {
+      token: rep.token,
+      body: { items: [feedbackItem({ id: randomUUID(), campaignId: null })] },
+    });
+    expect(await ws.db.query('SELECT id FROM webhook_queue')).toHaveLength(1);
+    const off = await ws.call('PATCH', '/api/v1/workspace', {
+      token: ws.adminToken,
+      body: { webhookUrl: null },
+    });
+    expect(off.status).toBe(200);
     expect(await ws.db.query('SELECT id FROM webhook_queue')).toEqual([]);
   });
 });
