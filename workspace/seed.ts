@@ -288,10 +288,14 @@ export async function seedDemo(db: Database): Promise<string> {
     // Two seeds at once on one PostgreSQL (two CLI calls, two starts) take turns on the workspace row,
     // so the second sees the first's briefs instead of seeding beside it.
     await tx.query('SELECT 1 FROM workspace FOR UPDATE');
-    const [{ count } = { count: 0 }] = await tx.query<{ count: number }>(
-      'SELECT count(*)::int AS count FROM briefs',
+    // Empty: no campaign, and no verdict either. A team whose reps send verdicts before its marketers
+    // write a brief (all unmatched) got 320 made-up ones mixed into its own, for good (feedback is never
+    // deleted), some on demo record ids that could be its real ones.
+    const [used] = await tx.query<{ briefs: boolean; feedback: boolean }>(
+      'SELECT EXISTS (SELECT 1 FROM briefs) AS briefs, EXISTS (SELECT 1 FROM feedback) AS feedback',
     );
-    if (Number(count) > 0) return null;
+    if (used?.briefs) return 'campaigns';
+    if (used?.feedback) return 'feedback';
     await tx.query("UPDATE workspace SET regions = $1 WHERE regions = '[]'::jsonb", [
       JSON.stringify(DEMO_REGIONS),
     ]);
@@ -355,8 +359,10 @@ export async function seedDemo(db: Database): Promise<string> {
     }
     return `Seeded ${marketers.length} marketers, ${reps.length} reps, ${briefs.length} briefs, ${items} verdicts and ${replies} replies.`;
   });
-  if (summary === null)
+  if (summary === 'campaigns')
     return 'This workspace already has campaigns; seed-demo only fills an empty workspace.';
+  if (summary === 'feedback')
+    return "This workspace already has its reps' verdicts; seed-demo only fills an empty workspace.";
   await loadWorkspace(db);
   return summary;
 }

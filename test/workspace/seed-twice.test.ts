@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../workspace/seed';
+import { feedbackItem } from '../support/examples';
 import { startTestWorkspace, type TestWorkspace } from './harness';
 
 /**
@@ -25,5 +27,28 @@ describe('two seed-demo runs at once on PostgreSQL', () => {
       await once.destroy();
     }
     expect(answers.filter((answer) => answer.includes('already has campaigns'))).toHaveLength(1);
+  });
+});
+
+describe('seed-demo on a workspace in use', () => {
+  it('adds nothing where reps have sent verdicts already, campaigns or not', async () => {
+    const used = await startTestWorkspace('pglite');
+    try {
+      const rep = await used.join('rep', 'Real Rep');
+      const sent = await used.call('POST', '/api/v1/feedback', {
+        token: rep.token,
+        body: { items: [feedbackItem({ id: randomUUID(), campaignId: null })] },
+      });
+      expect(sent.status).toBe(200);
+      expect(await seedDemo(used.db)).toBe(
+        "This workspace already has its reps' verdicts; seed-demo only fills an empty workspace.",
+      );
+      const [counts] = await used.db.query<{ feedback: number; members: number }>(
+        'SELECT (SELECT count(*) FROM feedback)::int AS feedback, (SELECT count(*) FROM members)::int AS members',
+      );
+      expect(counts).toEqual({ feedback: 1, members: 2 });
+    } finally {
+      await used.destroy();
+    }
   });
 });
