@@ -162,8 +162,9 @@ async function openTab(tabId: number) {
       container.querySelector<HTMLButtonElement>(`.sr-verdict__button--${verdict}`)!.click();
     },
     quotes: () => [...container.querySelectorAll('.sr-history .sr-quote')].map((quote) => quote.textContent),
+    /** The verdict bar's Undo, of this view's own last click (the history offers one per held verdict). */
     undo() {
-      [...container.querySelectorAll<HTMLButtonElement>('button')]
+      [...container.querySelectorAll<HTMLButtonElement>('.sr-verdict button')]
         .find((button) => button.textContent?.startsWith('Undo'))!
         .click();
     },
