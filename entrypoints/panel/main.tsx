@@ -255,14 +255,24 @@ async function askVerdict(request: Extract<PanelRequest, { kind: 'verdict' }>, k
   }
 }
 
+/**
+ * The record the note box, history and verdict state were last set up for, as onShow begins: `lead` is
+ * set only after the CRM's prefs are read (awaited on a first show), and a second show of the same record
+ * meanwhile, compared with `lead`, was taken for a move to another record: the history and the note box
+ * were emptied again, and the history (already pushed) never came back.
+ */
+let setUpFor: string | null = null;
+
 async function onShow(push: Extract<PanelPush, { kind: 'show' }>): Promise<void> {
   const previous = lead.value;
   const next = push.lead;
   if (!next) {
     lead.value = null;
+    setUpFor = null;
     return;
   }
-  const previousKey = previous && leadKeyOf(previous);
+  const previousKey = setUpFor;
+  setUpFor = leadKeyOf(next);
   if (leadKeyOf(next) !== previousKey) {
     history.value = [];
     sending.value = { kind: 'idle' };

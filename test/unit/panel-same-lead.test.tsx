@@ -452,3 +452,25 @@ describe('a verdict clicked as the record’s campaign changes', () => {
     expect((await db.getAll('outbox'))[0]!.item.campaignId).toBe(webinar.id);
   });
 });
+
+describe('a view whose first show waits for the panel’s prefs', () => {
+  it('takes a second show of the same record meanwhile for the same record: its history stays', async () => {
+    const a = await openTab(1);
+    a.type('Asked for the retrofit assessment.');
+    a.click('good_fit');
+    await vi.waitFor(() => expect(a.quotes()).toEqual(['Asked for the retrofit assessment.']));
+    // The next view's read of the panel's prefs is slow (a busy browser just started).
+    const get = browser.storage.local.get.bind(browser.storage.local);
+    vi.spyOn(browser.storage.local, 'get').mockImplementation(async (keys) => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return get(keys as never);
+    });
+    const opening = openTab(2);
+    // Meanwhile the page's record is read again (the CRM rendered its fields): the same record, shown again.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    panels.shown(2, LEAD, { ok: true, reply: { ...MATCHED, setup: { regions: ['DACH'], region: 'DACH' } } });
+    const b = await opening;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(b.quotes()).toEqual(['Asked for the retrofit assessment.']);
+  });
+});
