@@ -217,6 +217,19 @@ export const dashboardEs: Record<DashboardKey, string> = {
   membersNewLinkConfirm:
     '¿Crear un nuevo enlace de acceso para $1? Los enlaces creados antes para esa persona dejan de funcionar.',
   membersRemove: 'Quitar',
+  membersBrowsers: 'Navegadores vinculados',
+  membersBrowsersOf: 'Navegadores vinculados de $1',
+  browsersNone: 'Ningún navegador vinculado: nada suyo tiene la sesión iniciada.',
+  browserExtension: 'Extensión Sameroom',
+  browserDashboard: 'Sesión en el panel',
+  browserUnknown: 'un navegador',
+  browserSince: 'desde $1',
+  browserLastUsed: 'último uso $1',
+  browserNotUsed: 'aún sin usar',
+  browserRevoke: 'Revocar',
+  browserRevokeLabel: 'Revocar $1 ($2)',
+  browserRevokeConfirm:
+    '¿Revocar esta $1 de $2? Ese navegador tendrá que vincularse o iniciar sesión de nuevo.',
   membersRemoveConfirm:
     '¿Quitar a $1? Su extensión deja de funcionar al momento; sus opiniones se conservan.',
   joinLinkFor: 'Enlace de acceso para',

@@ -212,6 +212,32 @@ describe('the marketing dashboard in Chromium', () => {
     await expect.poll(() => page.getByText('Your session has ended').count()).toBe(0);
   });
 
+  it('lets an admin revoke one of a rep’s linked browsers, after which that browser’s token is refused', async () => {
+    const admin = await browser.newPage();
+    try {
+      const adminId = (
+        (await (await ws.call('GET', '/api/v1/me', { token: ws.adminToken })).json()) as {
+          member: { id: string };
+        }
+      ).member.id;
+      const code = await ws.call('POST', `/api/v1/members/${adminId}/codes`, { token: ws.adminToken });
+      const { joinUrl } = (await code.json()) as { joinUrl: string };
+      await admin.goto(joinUrl);
+      await admin.getByRole('link', { name: 'Team', exact: true }).click();
+      const row = admin.getByRole('row').filter({ hasText: 'Ana Ruiz' });
+      await row.getByRole('button', { name: 'Linked browsers' }).click();
+      const list = admin.getByRole('region', { name: 'Linked browsers of Ana Ruiz' });
+      await list.getByText('Sameroom extension').waitFor();
+      expect((await ws.call('GET', '/api/v1/me', { token: rep.token })).status).toBe(200);
+      admin.once('dialog', (dialog) => void dialog.accept());
+      await list.getByRole('button', { name: /^Revoke Sameroom extension/ }).click();
+      await list.getByText('No linked browsers').waitFor();
+      expect((await ws.call('GET', '/api/v1/me', { token: rep.token })).status).toBe(401);
+    } finally {
+      await admin.close();
+    }
+  });
+
   it('signs out, after which the dashboard asks for a join link', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByText('You are not signed in').waitFor();

@@ -37,6 +37,7 @@ export const WorkspacePatched = responses.Workspace;
 
 /** GET /api/v1/members */
 export const MembersAnswer = z.object({ members: z.array(responses.Member) });
+export const LinkedBrowsersAnswer = responses.LinkedBrowsers;
 
 /** PATCH /api/v1/members/:id */
 export const MemberPatched = responses.Member;

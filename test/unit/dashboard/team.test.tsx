@@ -118,6 +118,73 @@ describe('a member’s row', () => {
   });
 });
 
+describe('a member’s linked browsers', () => {
+  it('are listed under their row, and one is revoked on its own once the admin says so', async () => {
+    const TOKEN_A = '55555555-5555-4555-8555-555555555555';
+    const TOKEN_B = '66666666-6666-4666-8666-666666666666';
+    let browsers = [
+      {
+        id: TOKEN_A,
+        kind: 'extension',
+        browser: 'Chrome 131 on Windows',
+        createdAt: '2026-11-02T08:00:00.000Z',
+        lastUsedAt: '2026-12-01T09:30:00.000Z',
+      },
+      {
+        id: TOKEN_B,
+        kind: 'dashboard',
+        browser: null,
+        createdAt: '2026-11-20T08:00:00.000Z',
+        lastUsedAt: null,
+      },
+    ];
+    const { calls } = stubWorkspace({
+      'GET /api/v1/members': { json: { members: [mara, ana] } },
+      'GET /api/v1/workspace': {
+        json: {
+          name: 'Acme',
+          regions: ['DACH'],
+          showSellers: true,
+          webhookUrl: null,
+          tireKickerThreshold: 0.25,
+        },
+      },
+      [`GET /api/v1/members/${REP_ID}/tokens`]: () => ({ json: { browsers } }),
+      [`DELETE /api/v1/members/${REP_ID}/tokens/${TOKEN_B}`]: () => {
+        browsers = browsers.filter((browser) => browser.id !== TOKEN_B);
+        return { status: 204 };
+      },
+    });
+    const asked = vi.fn(() => false);
+    vi.stubGlobal('confirm', asked);
+    render(<Team />, document.body);
+    const toggle = () =>
+      [...document.body.querySelectorAll<HTMLButtonElement>('button')].find(
+        (b) => b.textContent === 'Linked browsers' && b.closest('tr')?.textContent?.includes('Ana Ruiz'),
+      );
+    await vi.waitFor(() => expect(toggle()).toBeDefined());
+    toggle()!.click();
+    const list = () => document.body.querySelector('[aria-label="Linked browsers of Ana Ruiz"]');
+    await vi.waitFor(() => expect(list()?.querySelectorAll('li')).toHaveLength(2));
+    expect(toggle()!.getAttribute('aria-expanded')).toBe('true');
+    expect(list()!.textContent).toContain('Sameroom extension · Chrome 131 on Windows');
+    expect(list()!.textContent).toContain('Dashboard sign-in · a browser');
+    const revoke = () =>
+      list()!.querySelector<HTMLButtonElement>('[aria-label="Revoke Dashboard sign-in (a browser)"]')!;
+    revoke().click();
+    expect(asked).toHaveBeenCalledWith(
+      'Revoke this Dashboard sign-in of Ana Ruiz? That browser must be linked or signed in again.',
+    );
+    expect(calls.some((call) => call.method === 'DELETE')).toBe(false);
+    asked.mockReturnValue(true);
+    revoke().click();
+    await vi.waitFor(() => expect(list()?.querySelectorAll('li')).toHaveLength(1));
+    expect(calls.filter((call) => call.method === 'DELETE').map((call) => call.path)).toEqual([
+      `/api/v1/members/${REP_ID}/tokens/${TOKEN_B}`,
+    ]);
+  });
+});
+
 describe('a workspace region', () => {
   it('is removed only once the admin says so, and the focus goes to the new region’s field', async () => {
     let regions = ['DACH', 'Iberia'];
