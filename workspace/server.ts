@@ -417,9 +417,14 @@ async function serve(
         (line) => console.error(line),
         () => disk?.low() ?? false,
       );
+  // A stop ends a pass after the post under way (10 s at most), not after the 20 it claimed.
+  const webhooksStop = new AbortController();
   const stopWebhooks = repeatEvery(
     () =>
-      deliverWebhooks(db, { allowLocal: options.allowLocalWebhooks ?? false }).catch((error: unknown) => {
+      deliverWebhooks(db, {
+        allowLocal: options.allowLocalWebhooks ?? false,
+        stop: webhooksStop.signal,
+      }).catch((error: unknown) => {
         // Said once by the database as it stopped, not every round until it is open again.
         if (!(error instanceof DatabaseUnavailable))
           console.error('workspace: webhook delivery failed', error);
@@ -441,6 +446,7 @@ async function serve(
     adminJoinUrl,
     async close() {
       clearInterval(sweep);
+      webhooksStop.abort();
       await stopWebhooks();
       await stopBackups();
       await stopMaintenance();

@@ -143,7 +143,7 @@ export function postToPublicAddress(allowLocal: boolean, timeoutMs = TIMEOUT_MS)
  */
 export async function deliverWebhooks(
   db: Database,
-  options: { allowLocal?: boolean; post?: WebhookPost } = {},
+  options: { allowLocal?: boolean; post?: WebhookPost; stop?: AbortSignal } = {},
 ): Promise<{ sent: number; failed: number; waiting?: number }> {
   const post = options.post ?? postToPublicAddress(options.allowLocal ?? false);
   const due = await db.query<Due>(
@@ -168,6 +168,19 @@ export async function deliverWebhooks(
   let sent = 0;
   let failed = 0;
   for (const [index, message] of due.entries()) {
+    if (options.stop?.aborted) {
+      // The server is stopping: what this pass claimed and has not posted is given back as it was, due
+      // now. Posted on, a pass of 20 slow posts outlasted a process manager's stop timeout and was
+      // killed mid-way, each claimed message a try down (one at its last try never posted at all).
+      const rest = due.slice(index);
+      await db.query(
+        `UPDATE webhook_queue q SET attempts = q.attempts - 1, next_attempt_at = now()
+           FROM unnest($1::bigint[], $2::int[]) AS held(id, attempts)
+          WHERE q.id = held.id AND q.attempts = held.attempts`,
+        [rest.map((m) => m.queue_id), rest.map((m) => m.attempts)],
+      );
+      return { sent, failed, waiting: rest.length };
+    }
     // Still ours (no other instance took it after an earlier post of this pass ran long): held anew, and
     // only while the team's webhook is still the address it was claimed for. An admin who cleared or
     // changed it (it pointed at the wrong channel) stops the rest of a pass that a slow target keeps

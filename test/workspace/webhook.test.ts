@@ -145,6 +145,37 @@ describe('messages that cannot go', () => {
   });
 });
 
+describe('a server that stops while a pass posts', () => {
+  it('gives back what the pass claimed and has not posted, untried and due now', async () => {
+    await ws.db.query('UPDATE workspace SET webhook_url = $1', ['https://8.8.8.8/hook']);
+    await ws.db.query('DELETE FROM webhook_queue');
+    const rep = await ws.join('rep', 'Stopping');
+    const items = Array.from({ length: 4 }, () => feedbackItem({ id: randomUUID(), campaignId: null }));
+    await ws.call('POST', '/api/v1/feedback', { token: rep.token, body: { items } });
+    const stop = new AbortController();
+    let posts = 0;
+    const post = async () => {
+      posts++;
+      stop.abort(); // the stop comes while the first post is under way
+      return { status: 200, retryAfterSeconds: null };
+    };
+    expect(await deliverWebhooks(ws.db, { post, stop: stop.signal })).toEqual({
+      sent: 1,
+      failed: 0,
+      waiting: 3,
+    });
+    expect(posts).toBe(1);
+    const left = await ws.db.query<{ attempts: number; due: boolean }>(
+      'SELECT attempts, next_attempt_at <= now() AS due FROM webhook_queue ORDER BY id',
+    );
+    expect(left).toEqual([
+      { attempts: 0, due: true },
+      { attempts: 0, due: true },
+      { attempts: 0, due: true },
+    ]);
+  });
+});
+
 describe('a chat server that says to wait (429 with Retry-After)', () => {
   it('reads Retry-After as seconds or as an HTTP date', () => {
     const now = Date.parse('2026-12-05T12:00:00Z');
