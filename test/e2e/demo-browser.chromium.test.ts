@@ -41,6 +41,14 @@ describe('npm start’s browser', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  // As root (CI), Chromium refuses to start with its sandbox: so a launch that asks for it fails, which
+  // shows no --no-sandbox was added behind its back (Playwright adds one unless told otherwise).
+  it.runIf(process.getuid?.() === 0)('asks Chromium for its sandbox when told to', async () => {
+    await expect(
+      launchChromium({ hosts: fixtures.hosts, port: fixtures.port, sandbox: true, withoutWorker: true }),
+    ).rejects.toThrow(/sandbox/i);
+  });
+
   it('opens the demo CRM pages and refuses another site’s untrusted certificate', async () => {
     const page = await session.context.newPage();
     const crm = await page.goto(fixtures.url('salesforce-lightning/lead'));

@@ -61,6 +61,8 @@ export async function launchChromium(options: {
     executablePath: CHROMIUM,
     headless: false,
     ignoreHTTPSErrors: options.trustedCertificate === undefined,
+    // Playwright adds --no-sandbox itself unless told the sandbox is wanted.
+    chromiumSandbox: options.sandbox === true,
     // Whoever launched the browser decides what Ctrl+C does (npm start closes the workspace too).
     handleSIGINT: false,
     handleSIGTERM: false,
