@@ -51,15 +51,42 @@ describe('the brief editor model', () => {
       ["1'000", 1_000],
       ['0,125', 0.125],
     ]);
-    for (const text of ['', 'abc', '1.2.3,4,5', '1.00.000', '12 EUR', '1,2,3.4.5'])
+    read('en', [
+      ['.5', 0.5],
+      ['12.', 12],
+    ]);
+    for (const text of ['', 'abc', '1.2.3,4,5', '1.00.000', '12 EUR', '1,2,3.4.5', '-', '.'])
       expect(number(text, 'en'), text).toBeNaN();
-    // As the form sends it, in the dashboard's language.
-    setLanguage('es');
-    const typed = { ...toForm(brief()), budget: '15.000', avgDealValue: '2.500,50', grossMarginPct: '12,5' };
-    expect(fromForm(typed)).toMatchObject({
-      economics: { budget: 15_000, avgDealValue: 2_500.5, grossMarginPct: 12.5 },
-    });
   });
+
+  it.each(['de-DE', 'es-ES', 'en-US'])(
+    'in a %s browser, reads amounts its way whatever the dashboard’s language, and a brief saved unchanged keeps them',
+    (locale) => {
+      vi.spyOn(navigator, 'language', 'get').mockReturnValue(locale);
+      // The dashboard in English: a German browser's "15.000" is fifteen thousand all the same.
+      setLanguage('en');
+      const european = locale !== 'en-US';
+      const typed = {
+        ...toForm(brief()),
+        budget: european ? '15.000' : '15,000',
+        avgDealValue: european ? '2.500,50' : '2,500.50',
+        grossMarginPct: european ? '12,5' : '12.5',
+      };
+      expect(fromForm(typed)).toMatchObject({
+        economics: { budget: 15_000, avgDealValue: 2_500.5, grossMarginPct: 12.5 },
+      });
+      // Opened and saved without a change: the amounts are what they were (1.125 was read back as 1125).
+      for (const language of ['en', 'es'] as const) {
+        setLanguage(language);
+        const stored = brief({
+          economics: { ...brief().economics, avgDealValue: 1.125, grossMarginPct: 33.333, budget: 120_000 },
+        });
+        expect(fromForm(toForm(stored))).toMatchObject({
+          economics: { avgDealValue: 1.125, grossMarginPct: 33.333, budget: 120_000 },
+        });
+      }
+    },
+  );
 
   it('places an issue on its field', () => {
     expect(fieldOf('economics.budget')).toBe('budget');

@@ -51,7 +51,7 @@ const lines = (text: string) =>
  * 1'000). Anything else (two decimal separators, letters) is NaN, which the form refuses. The comma was
  * dropped before whatever it meant: "15.000" from a DACH marketer was saved as 15, and "2.500,50" as 2.5005.
  */
-export function number(text: string, language: string = currentLanguage()): number {
+export function number(text: string, language: string = numberLocale()): number {
   const compact = text.trim().replace(/[\s\u00a0\u202f'’]/g, '');
   // Pasted from a spreadsheet in scientific notation (1.5E+06).
   if (/^-?\d+(\.\d+)?e[+-]?\d+$/i.test(compact)) return Number(compact);
@@ -72,14 +72,34 @@ export function number(text: string, language: string = currentLanguage()): numb
     point = dots + commas > 1 ? null : after !== 3 || zero || mark === decimal ? mark : null;
   }
   const group = point === '.' ? ',' : point === ',' ? '.' : dots > 0 ? '.' : commas > 0 ? ',' : null;
-  const [whole = '', fraction, extra] = compact.split(point ?? '\u0000');
+  const [whole = '', typedFraction, extra] = compact.split(point ?? '\u0000');
   if (extra !== undefined) return Number.NaN;
+  // ".5" and "12." as a pocket calculator reads them.
+  const fraction = typedFraction === '' ? undefined : typedFraction;
   const digits = group ? whole.split(group) : [whole];
   // Grouped digits come in threes after the first group (1.000.000, not 1.00.000).
   if (digits.length > 1 && digits.slice(1).some((part) => part.length !== 3)) return Number.NaN;
-  const plain = `${digits.join('')}${fraction === undefined ? '' : `.${fraction}`}`;
+  const joined = digits.join('');
+  const integer = joined === '' || joined === '-' ? `${joined}0` : joined;
+  const plain = `${integer}${fraction === undefined ? '' : `.${fraction}`}`;
   return /^-?\d+(\.\d+)?$/.test(plain) ? Number(plain) : Number.NaN;
 }
+
+/**
+ * How the reader writes numbers: their browser's language, not the dashboard's (English or Spanish): a
+ * German browser types 15.000 for fifteen thousand with the dashboard in English. The form shows amounts
+ * the same way, so that a brief opened and saved unchanged keeps them (1.125 shown as typed in Spanish,
+ * "1.125", was read back as 1125).
+ */
+export function numberLocale(): string {
+  return globalThis.navigator?.language || currentLanguage();
+}
+
+/** An amount in the form's field, as the reader writes it (no grouping: what they type back). */
+const formNumber = (value: number | null | undefined): string =>
+  value === null || value === undefined
+    ? ''
+    : new Intl.NumberFormat(numberLocale(), { useGrouping: false, maximumFractionDigits: 20 }).format(value);
 
 function decimalSeparator(language: string): string {
   return (
@@ -105,10 +125,10 @@ export function toForm(brief?: Brief): Form {
     talkingPoints: (brief?.talkingPoints ?? []).join('\n'),
     questionsForSales: (brief?.questionsForSales ?? []).join('\n'),
     currency: brief?.economics.currency ?? 'EUR',
-    budget: String(brief?.economics.budget ?? ''),
-    spendToDate: String(brief?.economics.spendToDate ?? 0),
-    avgDealValue: String(brief?.economics.avgDealValue ?? ''),
-    grossMarginPct: String(brief?.economics.grossMarginPct ?? ''),
+    budget: formNumber(brief?.economics.budget),
+    spendToDate: formNumber(brief?.economics.spendToDate ?? 0),
+    avgDealValue: formNumber(brief?.economics.avgDealValue),
+    grossMarginPct: formNumber(brief?.economics.grossMarginPct),
     breakEvenDeals:
       brief && !brief.economics.breakEvenDerived ? String(brief.economics.breakEvenDeals ?? '') : '',
     campaignIds: (brief?.match.campaignIds ?? []).join('\n'),
