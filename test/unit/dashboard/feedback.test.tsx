@@ -139,6 +139,29 @@ describe('the feedback model', () => {
     expect(model.problem.value).not.toBeNull();
   });
 
+  it('takes counts that land after the filters changed for the filters they were asked with', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const counts = { json: { cells: [{ campaignId: CAMPAIGN_ID, verdict: 'tire_kicker', leads: 3 }] } };
+    stubWorkspace({
+      'GET /api/v1/feedback/matrix': async () => {
+        await held;
+        return counts;
+      },
+    });
+    const model = createFeedbackModel();
+    const first = model.refresh();
+    // The filters change; the page asks again a moment later, after the first answer has landed.
+    model.filters.value = { ...model.filters.value, region: 'DACH' };
+    release();
+    await first;
+    const again = model.refresh();
+    expect(model.cells.value).toBeNull();
+    await again;
+  });
+
   it('shows an error, not a matrix, when the matrix answer is malformed', async () => {
     stubWorkspace({ 'GET /api/v1/feedback/matrix': { json: { cells: 'lots' } } });
     const model = createFeedbackModel();

@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Team } from '../../../workspace/dashboard/pages/Team';
+import { createBrowsersModel } from '../../../workspace/dashboard/pages/team/browsers-model';
 import { createInvitesModel } from '../../../workspace/dashboard/pages/team/invites-model';
 import { createShownLinks } from '../../../workspace/dashboard/pages/team/join-link';
 import { createMembersModel } from '../../../workspace/dashboard/pages/team/members-model';
@@ -348,5 +349,40 @@ describe('the team page', () => {
     stubWorkspace({});
     render(<Team />, document.body);
     expect(document.body.textContent).toContain('Only admins manage the team.');
+  });
+});
+
+describe('revoking a linked browser', () => {
+  it('says why it was refused, after the list is read again', async () => {
+    const TOKEN = '77777777-7777-4777-8777-777777777777';
+    stubWorkspace({
+      [`GET /api/v1/members/${REP_ID}/tokens`]: {
+        json: {
+          browsers: [
+            {
+              id: TOKEN,
+              kind: 'extension',
+              browser: null,
+              createdAt: '2026-11-02T08:00:00.000Z',
+              lastUsedAt: null,
+            },
+          ],
+        },
+      },
+      [`DELETE /api/v1/members/${REP_ID}/tokens/${TOKEN}`]: {
+        status: 429,
+        json: {
+          error: {
+            code: 'rate_limited',
+            message: 'Too many requests with this sign-in: wait a little and try again.',
+          },
+        },
+      },
+    });
+    const model = createBrowsersModel(REP_ID);
+    await model.load();
+    await model.revoke(model.browsers.value![0]!);
+    expect(model.problem.value).toBe('Too many requests with this sign-in: wait a little and try again.');
+    expect(model.browsers.value).toHaveLength(1);
   });
 });

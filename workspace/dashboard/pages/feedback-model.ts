@@ -102,15 +102,18 @@ export function createFeedbackModel(search = globalThis.location?.search ?? '') 
    * of the new filters, which did not hold the number clicked.
    */
   let countedFor: string | null = null;
+  /** The filters of the request under way: an answer to older ones may land after the filters change. */
+  let asked: string | null = null;
   const refresh = newestOnly(
     () => {
-      if (query(filters.value) !== countedFor) cells.value = null;
-      return api('GET', `/api/v1/feedback/matrix${query(filters.value)}`, MatrixAnswer);
+      asked = query(filters.value);
+      if (asked !== countedFor) cells.value = null;
+      return api('GET', `/api/v1/feedback/matrix${asked}`, MatrixAnswer);
     },
     (answer) => {
       if (answer.ok) {
         cells.value = answer.data.cells;
-        countedFor = query(filters.value);
+        countedFor = asked;
         problem.value = null;
       } else {
         problem.value = answer.message;

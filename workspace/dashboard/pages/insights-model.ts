@@ -24,15 +24,18 @@ export function createInsightsModel(search = globalThis.location?.search ?? '') 
   const problem = signal<string | null>(null);
   /** The filters the figures on screen are for: others' are not shown while these load, or after they failed. */
   let shownFor: string | null = null;
+  /** The filters of the request under way: an answer to older ones may land after the filters change. */
+  let asked: string | null = null;
   const refresh = newestOnly(
     () => {
-      if (query(filters.value) !== shownFor) answer.value = null;
-      return api('GET', `/api/v1/insights${query(filters.value)}`, InsightsSchema);
+      asked = query(filters.value);
+      if (asked !== shownFor) answer.value = null;
+      return api('GET', `/api/v1/insights${asked}`, InsightsSchema);
     },
     (got) => {
       if (got.ok) {
         answer.value = got.data;
-        shownFor = query(filters.value);
+        shownFor = asked;
         problem.value = null;
       } else {
         problem.value = got.message;

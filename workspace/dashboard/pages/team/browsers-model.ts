@@ -26,8 +26,9 @@ export function createBrowsersModel(memberId: string) {
     revoking.value = browser.id;
     try {
       const answer = await api('DELETE', `/api/v1/members/${memberId}/tokens/${browser.id}`, NoContent);
-      problem.value = answer.ok ? null : answer.message;
       await load();
+      // After the list's read, which clears what it last said: a refusal stays on screen.
+      if (!answer.ok) problem.value = answer.message;
     } finally {
       revoking.value = null;
     }
