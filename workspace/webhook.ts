@@ -184,7 +184,8 @@ export async function deliverWebhooks(
     // Still ours (no other instance took it after an earlier post of this pass ran long): held anew, and
     // only while the team's webhook is still the address it was claimed for. An admin who cleared or
     // changed it (it pointed at the wrong channel) stops the rest of a pass that a slow target keeps
-    // going for minutes; the messages wait for the address there is now.
+    // going for minutes; the messages wait for the address there is now (cleared, the queue was
+    // emptied with it: none are left to wait).
     const held = await db.query(
       `UPDATE webhook_queue SET next_attempt_at = now() + make_interval(secs => $3)
         WHERE id = $1 AND attempts = $2

@@ -332,7 +332,18 @@ function onPush(push: PanelPush): void {
       void onShow(push);
       return;
     case 'history':
-      if (push.leadKey === shownKey) history.value = push.entries;
+      if (push.leadKey === shownKey) {
+        // The verdict this view's bar says "Saved." for left the history: undone from another tab (its
+        // history offers Undo too). The bar no longer speaks of a verdict that is not there.
+        const bar = sending.value;
+        if (
+          bar.kind === 'saved' &&
+          history.value.some((entry) => entry.id === bar.id) &&
+          !push.entries.some((entry) => entry.id === bar.id)
+        )
+          sending.value = { kind: 'idle' };
+        history.value = push.entries;
+      }
       return;
     case 'draft':
       takeDraft(push.leadKey, push.draft);

@@ -276,6 +276,25 @@ describe('one lead open in two tabs', () => {
     expect(all).toContain('Call again in June.');
   });
 
+  it('takes back the other tab’s “Saved.” when its verdict is undone from this tab’s history', async () => {
+    const a = await openTab(1);
+    a.click('good_fit');
+    await vi.waitFor(async () => expect(await saved()).toHaveLength(1));
+    const barOf = (tab: number) =>
+      document.getElementById(`tab-${tab}`)!.querySelector('.sr-verdict__status')!;
+    await vi.waitFor(() => expect(barOf(1).textContent).toMatch(/Saved/));
+    await openTab(2);
+    const undo = () =>
+      document
+        .getElementById('tab-2')!
+        .querySelector<HTMLButtonElement>('.sr-history button[aria-label^="Undo"]');
+    await vi.waitFor(() => expect(undo()).not.toBeNull());
+    undo()!.click();
+    await vi.waitFor(async () => expect(await saved()).toEqual([]));
+    await vi.waitFor(() => expect(barOf(1).textContent).not.toMatch(/Saved/));
+    expect(barOf(1).querySelector('button')).toBeNull();
+  });
+
   it('takes what the other tab kept while its worker was away, rather than write its older text over it', async () => {
     const a = await openTab(1);
     const b = await openTab(2);
