@@ -11,6 +11,10 @@ import { ADMIN_ID, meAnswer, REP_ID, stubWorkspace } from './workspace-double';
 
 const ana = { id: REP_ID, name: 'Ana Ruiz', role: 'rep' as const, region: 'Nordics' };
 const mara = { id: ADMIN_ID, name: 'Mara Jensen', role: 'admin' as const, region: null };
+/** The workspace's settings as the Team page reads them. */
+const SETTINGS = {
+  json: { name: 'Acme', regions: ['DACH'], showSellers: true, webhookUrl: null, tireKickerThreshold: 0.25 },
+};
 const joined = (member: typeof ana) => ({ member, code: 'c0de', joinUrl: 'https://ws.example/join#c0de' });
 
 beforeEach(() => {
@@ -51,9 +55,6 @@ describe('team members', () => {
 });
 
 describe('a member’s row', () => {
-  const workspace = {
-    json: { name: 'Acme', regions: ['DACH'], showSellers: true, webhookUrl: null, tireKickerThreshold: 0.25 },
-  };
   const button = (name: string) =>
     [...document.body.querySelectorAll<HTMLButtonElement>('#members-title ~ table button')].find(
       (candidate) =>
@@ -63,7 +64,7 @@ describe('a member’s row', () => {
   it('asks before a new join link ends the ones made before, and shows it once asked', async () => {
     const { calls } = stubWorkspace({
       'GET /api/v1/members': { json: { members: [mara, ana] } },
-      'GET /api/v1/workspace': workspace,
+      'GET /api/v1/workspace': SETTINGS,
       [`POST /api/v1/members/${REP_ID}/codes`]: { status: 201, json: joined(ana) },
     });
     const asked = vi.fn(() => false);
@@ -83,7 +84,7 @@ describe('a member’s row', () => {
   it('puts the focus on the page’s title when the admin is done with a link', async () => {
     stubWorkspace({
       'GET /api/v1/members': { json: { members: [mara, ana] } },
-      'GET /api/v1/workspace': workspace,
+      'GET /api/v1/workspace': SETTINGS,
       [`POST /api/v1/members/${REP_ID}/codes`]: { status: 201, json: joined(ana) },
     });
     vi.stubGlobal('confirm', () => true);
@@ -103,7 +104,7 @@ describe('a member’s row', () => {
   it('once removed, takes their join link off the page and gives the focus to the members’ title', async () => {
     stubWorkspace({
       'GET /api/v1/members': { json: { members: [mara, ana] } },
-      'GET /api/v1/workspace': workspace,
+      'GET /api/v1/workspace': SETTINGS,
       [`POST /api/v1/members/${REP_ID}/codes`]: { status: 201, json: joined(ana) },
       [`DELETE /api/v1/members/${REP_ID}`]: { status: 204 },
     });
@@ -141,15 +142,7 @@ describe('a member’s linked browsers', () => {
     ];
     const { calls } = stubWorkspace({
       'GET /api/v1/members': { json: { members: [mara, ana] } },
-      'GET /api/v1/workspace': {
-        json: {
-          name: 'Acme',
-          regions: ['DACH'],
-          showSellers: true,
-          webhookUrl: null,
-          tireKickerThreshold: 0.25,
-        },
-      },
+      'GET /api/v1/workspace': SETTINGS,
       [`GET /api/v1/members/${REP_ID}/tokens`]: () => ({ json: { browsers } }),
       [`DELETE /api/v1/members/${REP_ID}/tokens/${TOKEN_B}`]: () => {
         browsers = browsers.filter((browser) => browser.id !== TOKEN_B);
@@ -322,15 +315,7 @@ describe('the team page', () => {
   it('has three parts (members, invites, settings); a malformed member list is an error in its part only', async () => {
     stubWorkspace({
       'GET /api/v1/members': { json: { members: 'everyone' } },
-      'GET /api/v1/workspace': {
-        json: {
-          name: 'Acme',
-          regions: ['DACH'],
-          showSellers: true,
-          webhookUrl: null,
-          tireKickerThreshold: 0.25,
-        },
-      },
+      'GET /api/v1/workspace': SETTINGS,
     });
     render(<Team />, document.body);
     await vi.waitFor(() => expect(document.body.querySelectorAll('[role="alert"]')).toHaveLength(1));
