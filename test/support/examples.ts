@@ -1,3 +1,4 @@
+import type { OutboxStatus } from '../../lib/messages';
 import type { Brief, BriefInput, FeedbackItem } from '../../lib/protocol';
 import { DEFAULT_SETTINGS, type Settings } from '../../lib/settings';
 import { checkCustomSite } from '../../lib/settings/custom-site';
@@ -105,4 +106,22 @@ export function withCustomSite(change: Record<string, unknown> = {}): Settings {
   );
   if (!checked.ok) throw new Error(`the site was refused: ${JSON.stringify(checked.problems)}`);
   return { ...DEFAULT_SETTINGS, customSites: [checked.site] };
+}
+
+/** A linked outbox with nothing in it, as the popup and the badge are told. */
+export function outboxStatus(overrides: Partial<OutboxStatus> = {}): OutboxStatus {
+  return {
+    linked: true,
+    held: 0,
+    pending: 0,
+    dead: [],
+    otherWorkspace: 0,
+    otherReps: [],
+    lastSyncAt: null,
+    lastError: null,
+    paused: false,
+    retryAt: null,
+    newReplies: [],
+    ...overrides,
+  };
 }

@@ -5,21 +5,10 @@ import { saveVerdict } from '../../../lib/outbox/outbox';
 import { badgeLook } from '../../../lib/platform/badge';
 import { openSameroomDb } from '../../../lib/store/db';
 import { keepLink } from '../../../lib/store/kept';
+import { outboxStatus } from '../../support/examples';
 import { fakeWorkspace, LINK, verdictInput } from '../outbox/fake-workspace';
 
-const EMPTY: OutboxStatus = {
-  linked: true,
-  held: 0,
-  pending: 0,
-  dead: [],
-  otherWorkspace: 0,
-  otherReps: [],
-  lastSyncAt: null,
-  lastError: null,
-  paused: false,
-  retryAt: null,
-  newReplies: [],
-};
+const EMPTY = outboxStatus();
 
 describe('the badge', () => {
   it('counts unsent verdicts, and warns when something needs the rep', () => {

@@ -2,20 +2,9 @@ import { render } from 'preact';
 import { describe, expect, it, vi } from 'vitest';
 import { OutboxView } from '../../../components/OutboxView';
 import type { DeadLetter, OutboxStatus } from '../../../lib/messages';
+import { outboxStatus } from '../../support/examples';
 
-const STATUS: OutboxStatus = {
-  linked: true,
-  held: 0,
-  pending: 0,
-  dead: [],
-  otherWorkspace: 0,
-  otherReps: [],
-  lastSyncAt: null,
-  lastError: null,
-  paused: false,
-  retryAt: null,
-  newReplies: [],
-};
+const STATUS = outboxStatus();
 
 const REFUSED: DeadLetter = {
   id: '7d8e2f4a-1b3c-4d5e-8f90-000000000001',

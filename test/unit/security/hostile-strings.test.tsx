@@ -7,9 +7,9 @@ import { QuickVerdict } from '../../../components/QuickVerdict';
 import type { SendState } from '../../../components/VerdictForm';
 import { VerdictHistory } from '../../../components/VerdictHistory';
 import type { LeadContext } from '../../../lib/crm';
-import type { DeadLetter, HistoryEntry, OutboxStatus } from '../../../lib/messages';
+import type { DeadLetter, HistoryEntry } from '../../../lib/messages';
 import type { Brief } from '../../../lib/protocol';
-import { brief } from '../../support/examples';
+import { brief, outboxStatus } from '../../support/examples';
 import { HOSTILE } from '../../support/hostile-strings';
 
 const CASES = Object.entries(HOSTILE);
@@ -167,19 +167,13 @@ describe('hostile text in the popup', () => {
       campaignName: text,
       lead: { crm: 'salesforce', objectType: 'lead', recordId: '00Q5g00000A1b2cEAB' },
     };
-    const status: OutboxStatus = {
-      linked: true,
+    const status = outboxStatus({
       held: 1,
       pending: 1,
       dead: [dead],
-      otherWorkspace: 0,
-      otherReps: [],
-      lastSyncAt: null,
       lastError: text,
-      paused: false,
-      retryAt: null,
       newReplies: [{ feedbackId: ID, verdict: 'spam', lead: dead.lead, reply: history(text).replies[0]! }],
-    };
+    });
     const container = mount(
       <>
         <OutboxView
