@@ -1,3 +1,4 @@
+import type { Signal } from '@preact/signals';
 import type { z } from 'zod';
 import { td } from '../../lib/i18n/dashboard';
 import {
@@ -67,6 +68,41 @@ export function newestOnly<T>(load: () => Promise<T>, apply: (answer: T) => void
     const answer = await load();
     if (mine === asked) apply(answer);
   };
+}
+
+/**
+ * A page's figures for its filters (`query`, the filters as asked), the newest answer only, into `shown`
+ * and `problem`. The figures on screen are for one set of filters: another set's are not shown while
+ * these load, nor after they failed (they stayed under the new filters, and a click on a count opened a
+ * list that did not hold its number); an answer that lands after the filters changed is kept as the
+ * figures of the filters it was asked with.
+ */
+export function figuresFor<T>(
+  query: () => string,
+  load: (query: string) => Promise<Answer<T>>,
+  shown: Signal<T | null>,
+  problem: Signal<string | null>,
+): () => Promise<void> {
+  let shownFor: string | null = null;
+  let asked: string | null = null;
+  return newestOnly(
+    () => {
+      asked = query();
+      if (asked !== shownFor) shown.value = null;
+      return load(asked);
+    },
+    (answer) => {
+      if (answer.ok) {
+        shown.value = answer.data;
+        shownFor = asked;
+        problem.value = null;
+      } else {
+        problem.value = answer.message;
+        shown.value = null;
+        shownFor = null;
+      }
+    },
+  );
 }
 
 /**

@@ -11,7 +11,7 @@ import {
   type Verdict,
 } from '../../../lib/protocol';
 import { id } from '../../../lib/protocol/text';
-import { api, apiList, newestOnly } from '../api';
+import { api, apiList, figuresFor, newestOnly } from '../api';
 import { type Filters, filtersFromSearch, keepAddress, query } from '../filters-model';
 import { ASIDE, keepTyped, readKept, writeKept } from '../kept-text';
 import {
@@ -96,31 +96,14 @@ export function createFeedbackModel(search = globalThis.location?.search ?? '') 
 
   const csvHref = computed(() => `/api/v1/feedback${query(filters.value, { format: 'csv' })}`);
 
-  /**
-   * The filters the counts on screen are for. Counts of other filters are not shown while the new ones
-   * load, nor after they failed: they stayed under the new filters, and a click on one opened the list
-   * of the new filters, which did not hold the number clicked.
-   */
-  let countedFor: string | null = null;
-  /** The filters of the request under way: an answer to older ones may land after the filters change. */
-  let asked: string | null = null;
-  const refresh = newestOnly(
-    () => {
-      asked = query(filters.value);
-      if (asked !== countedFor) cells.value = null;
-      return api('GET', `/api/v1/feedback/matrix${asked}`, MatrixAnswer);
+  const refresh = figuresFor(
+    () => query(filters.value),
+    async (asked) => {
+      const answer = await api('GET', `/api/v1/feedback/matrix${asked}`, MatrixAnswer);
+      return answer.ok ? { ...answer, data: answer.data.cells } : answer;
     },
-    (answer) => {
-      if (answer.ok) {
-        cells.value = answer.data.cells;
-        countedFor = asked;
-        problem.value = null;
-      } else {
-        problem.value = answer.message;
-        cells.value = null;
-        countedFor = null;
-      }
-    },
+    cells,
+    problem,
   );
 
   function select(campaign: string, verdict: Verdict): void {

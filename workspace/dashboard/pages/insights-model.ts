@@ -7,7 +7,7 @@ import {
   VERDICTS,
   type Verdict,
 } from '../../../lib/protocol';
-import { api, newestOnly } from '../api';
+import { api, figuresFor } from '../api';
 import { type Filters, filtersFromSearch, keepAddress, query } from '../filters-model';
 import type { Bar, WeekMix } from '../insight-charts';
 import { InsightsAnswer as InsightsSchema, WorkspacePatched } from '../schemas';
@@ -22,27 +22,11 @@ export function createInsightsModel(search = globalThis.location?.search ?? '') 
   /** null until the first answer. */
   const answer = signal<Insights | null>(null);
   const problem = signal<string | null>(null);
-  /** The filters the figures on screen are for: others' are not shown while these load, or after they failed. */
-  let shownFor: string | null = null;
-  /** The filters of the request under way: an answer to older ones may land after the filters change. */
-  let asked: string | null = null;
-  const refresh = newestOnly(
-    () => {
-      asked = query(filters.value);
-      if (asked !== shownFor) answer.value = null;
-      return api('GET', `/api/v1/insights${asked}`, InsightsSchema);
-    },
-    (got) => {
-      if (got.ok) {
-        answer.value = got.data;
-        shownFor = asked;
-        problem.value = null;
-      } else {
-        problem.value = got.message;
-        answer.value = null;
-        shownFor = null;
-      }
-    },
+  const refresh = figuresFor(
+    () => query(filters.value),
+    (asked) => api('GET', `/api/v1/insights${asked}`, InsightsSchema),
+    answer,
+    problem,
   );
   /** The CSV export of every chart, or of one. */
   const csv = (insight?: string) => `/api/v1/insights.csv${query(filters.value, insight ? { insight } : {})}`;
