@@ -70,28 +70,28 @@ export class MemoryWindows {
     message = TOO_MANY_ATTEMPTS,
     now = Date.now(),
   ): void {
-    const length = windowSeconds * 1000;
-    const start = Math.floor(now / length) * length;
-    const window = this.windows.get(key);
-    const count = window?.start === start ? window.count + 1 : 1;
-    if (!window && this.windows.size >= MEMORY_KEYS) {
+    const next = this.next(key, windowSeconds, now);
+    if (!this.windows.has(key) && this.windows.size >= MEMORY_KEYS) {
       for (const [other, { start: began }] of this.windows)
-        if (began + length <= now) this.windows.delete(other);
+        if (began + windowSeconds * 1000 <= now) this.windows.delete(other);
     }
-    this.windows.set(key, { start, count });
-    refuseOver({ count, retry_after: Math.ceil((start + length - now) / 1000) }, limit, message);
+    this.windows.set(key, { start: next.start, count: next.count });
+    refuseOver(next, limit, message);
   }
 
   /** 429 with Retry-After if `key` has already been hit `limit` times in the current window; counts nothing. */
   refuseIfFull(key: string, limit: number, windowSeconds: number, message: string, now = Date.now()): void {
+    const next = this.next(key, windowSeconds, now);
+    // Not hit yet in this window: nothing to refuse.
+    if (next.count > 1) refuseOver(next, limit, message);
+  }
+
+  /** The count `key`'s next hit would make in the window `now` is in, and when that window ends. */
+  private next(key: string, windowSeconds: number, now: number) {
     const length = windowSeconds * 1000;
     const start = Math.floor(now / length) * length;
     const window = this.windows.get(key);
-    if (window?.start !== start) return;
-    refuseOver(
-      { count: window.count + 1, retry_after: Math.ceil((start + length - now) / 1000) },
-      limit,
-      message,
-    );
+    const count = window?.start === start ? window.count + 1 : 1;
+    return { start, count, retry_after: Math.ceil((start + length - now) / 1000) };
   }
 }
