@@ -17,12 +17,14 @@ function statusText(entry: HistoryEntry): string {
   }
 }
 
+/** How long this verdict can still be undone, in ms from `now`; 0: it cannot. */
+function undoLeft(entry: HistoryEntry, now: number): number {
+  return entry.status === 'held' && entry.undoUntil ? Math.max(0, Date.parse(entry.undoUntil) - now) : 0;
+}
+
 /** The soonest moment one of these verdicts can no longer be undone, in ms from now; null: none can. */
 function nextUndoEnd(entries: HistoryEntry[], now: number): number | null {
-  const ends = entries
-    .filter((entry) => entry.status === 'held' && entry.undoUntil)
-    .map((entry) => Date.parse(entry.undoUntil!) - now)
-    .filter((left) => left > 0);
+  const ends = entries.map((entry) => undoLeft(entry, now)).filter((left) => left > 0);
   return ends.length > 0 ? Math.min(...ends) : null;
 }
 
@@ -62,23 +64,19 @@ export function VerdictHistory(props: {
             <p>
               <strong>{verdictLabel(entry.verdict)}</strong> · {formatWhen(entry.createdAt)} ·{' '}
               <span class={entry.status === 'dead' ? 'sr-warning' : 'sr-muted'}>{statusText(entry)}</span>
-              {props.onUndo &&
-                entry.status === 'held' &&
-                entry.undoUntil &&
-                Date.parse(entry.undoUntil) > Date.now() &&
-                entry.id !== props.undoShownFor && (
-                  <>
-                    {' '}
-                    <button
-                      type="button"
-                      class="sr-link"
-                      aria-label={t('historyUndoLabel', verdictLabel(entry.verdict))}
-                      onClick={() => props.onUndo?.(entry.id)}
-                    >
-                      {t('historyUndo')}
-                    </button>
-                  </>
-                )}
+              {props.onUndo && undoLeft(entry, Date.now()) > 0 && entry.id !== props.undoShownFor && (
+                <>
+                  {' '}
+                  <button
+                    type="button"
+                    class="sr-link"
+                    aria-label={t('historyUndoLabel', verdictLabel(entry.verdict))}
+                    onClick={() => props.onUndo?.(entry.id)}
+                  >
+                    {t('historyUndo')}
+                  </button>
+                </>
+              )}
             </p>
             {entry.note && <p class="sr-quote">{entry.note}</p>}
             {entry.replies.map((reply) => (
