@@ -29,6 +29,7 @@ export default defineConfig({
           // it imported once: 350 s instead of 450 on two cores, where a process per file spent 80 s
           // of CPU importing the workspace's modules again (and PGlite's) beside the running tests.
           isolate: false,
+          setupFiles: ['test/workspace/setup.ts'],
           globalSetup: ['test/workspace/postgres-setup.ts', 'test/workspace/pglite-template.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,

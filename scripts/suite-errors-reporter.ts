@@ -9,9 +9,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Reporter, SerializedError, TestModule } from 'vitest/node';
 
-const describe = (error: SerializedError) =>
+const describe = (error: SerializedError): string =>
   [
     error.message,
+    // Vitest's "[vitest-pool]: Worker forks emitted error." says what happened only in its cause.
+    ...(error.cause ? [`cause: ${describe(error.cause)}`] : []),
     ...(error.stack ?? '')
       .split('\n')
       .filter((line) => line.includes('/test/'))
@@ -32,7 +34,7 @@ export default class SuiteErrorsReporter implements Reporter {
         for (const error of suite.errors()) lines.push(`${file} > ${suite.fullName}: ${describe(error)}`);
       }
     }
-    for (const error of unhandledErrors) lines.push(`unhandled: ${describe(error)}`);
+    for (const error of unhandledErrors) lines.push(`unhandled (${project}): ${describe(error)}`);
     if (lines.length === 0) return;
     mkdirSync('reports/suite-errors', { recursive: true });
     writeFileSync(`reports/suite-errors/${project}-${process.pid}.txt`, `${lines.join('\n')}\n`);

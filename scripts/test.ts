@@ -19,8 +19,9 @@
  * is started, and the run ends failed.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { buildForEndToEnd } from '../test/e2e/harness/builds';
 import { ensureFixtureCertificate } from '../test/e2e/harness/fixture-server';
 
@@ -59,12 +60,44 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const)
     );
   });
 
+/**
+ * What a test worker says as it dies (V8's fatal errors, a signal, the system's out-of-memory killer):
+ * vitest then reports only "Worker forks emitted error", and CI shows only the output's last lines.
+ */
+const DYING =
+  /FATAL ERROR|Fatal (JavaScript|error)|Segmentation fault|SIGSEGV|SIGABRT|SIGKILL|Aborted|core dumped|out of memory|heap limit|exited unexpectedly|emitted error/i;
+
+/**
+ * Those lines of a failed suite's stderr, kept in reports/suite-errors/ for scripts/test-summary.ts,
+ * with the line before each (a fatal error's first line often names the place).
+ */
+function keepDyingWords(name: string, stderr: string[]): void {
+  const kept = stderr.flatMap((line, index) => (DYING.test(line) ? [stderr[index - 1] ?? '', line] : []));
+  if (kept.length === 0) return;
+  mkdirSync('reports/suite-errors', { recursive: true });
+  const file = `reports/suite-errors/${name.replace(/\W+/g, '-')}-stderr.txt`;
+  writeFileSync(file, `${name}, its stderr:\n    ${kept.slice(-20).join('\n    ')}\n`);
+}
+
 /** Runs `command args` with its output shown; true when it passed. */
 function run(name: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<boolean> {
   const started = Date.now();
   if (stopping) return Promise.resolve(false);
   return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+    const child = spawn(command, args, {
+      stdio: ['inherit', 'inherit', 'pipe'],
+      env: { ...process.env, ...env },
+    });
+    // Shown as it comes, and its last lines kept (the colourless text) for keepDyingWords.
+    const stderr: string[] = [];
+    let partial = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      const lines = stripVTControlCharacters(partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      stderr.push(...lines);
+      if (stderr.length > 4000) stderr.splice(0, stderr.length - 2000);
+    });
     running.add(child);
     child.on('exit', () => running.delete(child));
     child.on('error', (error) => {
@@ -76,6 +109,7 @@ function run(name: string, command: string, args: string[], env: NodeJS.ProcessE
       console.log(
         `\n${name}: ${code === 0 ? 'passed' : `FAILED (${signal ?? `exit ${code}`})`} in ${seconds} s\n`,
       );
+      if (code !== 0) keepDyingWords(name, [...stderr, partial, `exit ${code ?? signal}`]);
       resolve(code === 0);
     });
   });

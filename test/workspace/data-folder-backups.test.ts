@@ -5,8 +5,10 @@ import { BackupExists, backup } from '../../workspace/backup';
 import { listBackups, writeAutomaticBackup } from '../../workspace/backups';
 import { startWorkspace } from '../../workspace/server';
 import { briefInput } from '../support/examples';
-import { cli, folder, workspaces } from './data-folder-support';
+import { cleanUpAfterTests, cli, folder, workspaces } from './data-folder-support';
 import { schemaOneDatabase, startTestWorkspace } from './harness';
+
+cleanUpAfterTests();
 
 describe('backups', () => {
   it('never overwrite a file or follow a link planted in their place, and are owner-only', async () => {

@@ -25,14 +25,24 @@ export const seededFolder = (): string => seedFromTemplate(folder());
 
 export const children: ChildProcess[] = [];
 export const workspaces: TestWorkspace[] = [];
-afterEach(async () => {
-  for (const ws of workspaces) await ws.close().catch(() => undefined);
-  workspaces.length = 0;
-});
-afterAll(() => {
-  for (const child of children) child.kill('SIGKILL');
-  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
-});
+
+/**
+ * Closes the workspaces a test started after it, and kills the children and removes the folders once
+ * the file is done. Each file using this module calls it at its top: in the workspace suite a worker
+ * imports a module once for all its files (vitest.config.ts, isolate: false), so hooks at this module's
+ * top were the first file's alone. The others left their in-process workspaces open: one whose folder
+ * was then unmounted lost its lock and ended the worker (process.exit), and vitest reported only
+ * "Worker forks emitted error".
+ */
+export function cleanUpAfterTests(): void {
+  afterEach(async () => {
+    for (const ws of workspaces.splice(0)) await ws.close().catch(() => undefined);
+  });
+  afterAll(() => {
+    for (const child of children.splice(0)) child.kill('SIGKILL');
+    for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+}
 
 /** `npm run workspace -- …` in its own process; resolves with stdout, or rejects with stderr. */
 export async function cli(...args: string[]): Promise<string> {

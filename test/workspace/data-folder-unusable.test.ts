@@ -3,7 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cli, folder } from './data-folder-support';
+import { cleanUpAfterTests, cli, folder } from './data-folder-support';
+
+cleanUpAfterTests();
 
 /**
  * A data folder the workspace cannot write: on a disk the system remounted read-only after errors (as

@@ -10,6 +10,7 @@ import { linkWithCode } from '../support/link';
 import {
   adminCode,
   children,
+  cleanUpAfterTests,
   cli,
   folder,
   postItems,
@@ -19,6 +20,8 @@ import {
   workspaces,
 } from './data-folder-support';
 import { startTestWorkspace } from './harness';
+
+cleanUpAfterTests();
 
 const canUnshare = spawnSync('unshare', ['-n', 'true']).status === 0;
 

@@ -7,8 +7,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../workspace/db/database';
 import { feedbackItem } from '../support/examples';
 import { linkWithCode } from '../support/link';
-import { adminCode, postItems, serveInChild, workspaces } from './data-folder-support';
+import { adminCode, cleanUpAfterTests, postItems, serveInChild, workspaces } from './data-folder-support';
 import { seedFromTemplate, startTestWorkspace } from './harness';
+
+cleanUpAfterTests();
 
 /**
  * The embedded workspace on a disk that the system remounts read-only while it runs, as Linux does to
@@ -43,9 +45,10 @@ const mounted = (() => {
   }
 })();
 
-afterAll(() => {
+afterAll(async () => {
   if (!device) return rmSync(image, { recursive: true, force: true });
-  for (const ws of workspaces) void ws.close().catch(() => undefined);
+  // Closed before their disk goes: a workspace still open then loses its lock and ends the process.
+  for (const ws of workspaces.splice(0)) await ws.close().catch(() => undefined);
   spawnSync('umount', ['-l', mount]);
   spawnSync('losetup', ['-d', device]);
   rmSync(image, { recursive: true, force: true });
