@@ -13,6 +13,8 @@ export function NoMatch(props: {
   problem?: string | null;
 }) {
   const choice = useSignal('');
+  const optionText = (campaign: CampaignChoice) => `${campaign.name} — ${campaign.channel}`;
+  const chosen = props.choices.find((campaign) => campaign.id === choice.value);
   const signals = Object.entries(props.lead.signals) as Array<[keyof Signals, string]>;
   return (
     <section class="sr-nomatch" aria-labelledby="sr-nomatch-title">
@@ -43,6 +45,8 @@ export function NoMatch(props: {
         <select
           id="sr-pick-select"
           value={choice.value}
+          // A long name is cut in the closed control at the panel's narrower widths: whole on hover.
+          title={chosen ? optionText(chosen) : undefined}
           onChange={(event) => {
             choice.value = (event.currentTarget as HTMLSelectElement).value;
           }}
@@ -50,7 +54,7 @@ export function NoMatch(props: {
           <option value="">{t('pickPlaceholder')}</option>
           {props.choices.map((campaign) => (
             <option key={campaign.id} value={campaign.id}>
-              {campaign.name} — {campaign.channel}
+              {optionText(campaign)}
             </option>
           ))}
         </select>

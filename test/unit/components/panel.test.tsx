@@ -175,9 +175,12 @@ describe('the panel', () => {
     expect(container.textContent).toContain('No campaign matched this lead');
     expect(container.querySelector('dl')?.textContent).toBe('Lead sourceWeb');
     const select = container.querySelector('select')!;
+    expect(select.title).toBe('');
     select.value = 'c1';
     select.dispatchEvent(new Event('change'));
     await tick();
+    // Whole on hover, where the closed control cuts a long name.
+    expect(select.title).toBe('Spring webinar — Webinar');
     container.querySelector<HTMLButtonElement>('.sr-pick button')!.click();
     expect(props.onPick).toHaveBeenCalledWith('c1');
   });
