@@ -4,7 +4,7 @@ import { t } from '../lib/i18n';
 import type { CampaignList } from '../lib/messages';
 import type { Verdict } from '../lib/protocol';
 import { LIMITS } from '../lib/protocol/limits';
-import { noteTooLong, withUndone } from '../lib/store/draft-text';
+import { DRAFT_NOTE_LIMIT, noteTooLong, withUndone } from '../lib/store/draft-text';
 import type { Draft } from '../lib/store/drafts';
 import { NoteField, RegionSelect, VerdictSelect } from './VerdictFields';
 
@@ -43,6 +43,11 @@ export function QuickVerdict(props: {
   const verdict = useSignal<Verdict>(kept?.verdict ?? 'good_fit');
   const note = useSignal(props.kept?.note ?? '');
   const region = useSignal(kept?.region ?? props.campaigns.setup.region ?? '');
+  /**
+   * The note of a verdict undone while the form held the next lead: shown beside the form, and kept with
+   * the draft until the rep dismisses it (closing the popup lost it).
+   */
+  const setAside = useSignal<string | null>(kept?.aside || null);
   const draft = (): Draft => ({
     note: note.value,
     answers: {},
@@ -51,6 +56,7 @@ export function QuickVerdict(props: {
       leadLink: leadLink.value,
       verdict: verdict.value,
       region: region.value,
+      ...(setAside.value ? { aside: setAside.value } : {}),
     },
   });
   // Handed on at every change from what the form opened with (what was kept, or the defaults).
@@ -65,15 +71,18 @@ export function QuickVerdict(props: {
   });
   const problem = useSignal<string | null>(null);
   const busy = useSignal(false);
-  /** The note of a verdict undone while the form held the next lead: shown, so it is not lost. */
-  const setAside = useSignal<string | null>(null);
   useSignalEffect(() => {
     const back = props.undone?.value;
     if (!back) return;
     props.undone!.value = null;
     const link = leadLink.peek().trim();
     if (link && link !== back.leadLink.trim()) {
-      if (back.note.trim()) setAside.value = back.note;
+      // A second one undone meanwhile goes with the first, not over it.
+      if (back.note.trim())
+        setAside.value = (setAside.peek() ? `${setAside.peek()}\n\n${back.note}` : back.note).slice(
+          0,
+          DRAFT_NOTE_LIMIT,
+        );
       return;
     }
     // Back in the form, before anything the rep has written since "Saved" (which stays), as the panel.
@@ -113,7 +122,6 @@ export function QuickVerdict(props: {
       // What the rep typed while it was saving is not what was sent: it stays.
       if (note.value === sent.note) note.value = '';
       if (leadLink.value === sent.leadLink) leadLink.value = '';
-      setAside.value = null;
     }
   };
   return (
@@ -177,7 +185,10 @@ export function QuickVerdict(props: {
       <NoteField value={note} notKept={props.notKept} />
       {setAside.value && (
         <p class="sr-muted" role="status">
-          {t('quickUndoneAside', setAside.value)}
+          {t('quickUndoneAside', setAside.value)}{' '}
+          <button type="button" class="sr-link" onClick={() => (setAside.value = null)}>
+            {t('quickUndoneAsideDismiss')}
+          </button>
         </p>
       )}
       {(props.campaigns.setup.regions.length > 0 || props.campaigns.setup.region) && (

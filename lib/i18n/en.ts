@@ -158,6 +158,7 @@ export const en = {
   quickUndo: 'Undo',
   quickUndone: 'Undone: nothing was sent.',
   quickUndoneAside: 'The verdict you undid had this note (the form holds your next one): $1',
+  quickUndoneAsideDismiss: 'Dismiss',
   quickSavedGone: 'Saved: $1. Past its Undo: the outbox below shows it until it is sent.',
   quickUndoLate: 'Too late to undo: $1 had already gone to the outbox.',
   outboxTitle: 'Outbox',

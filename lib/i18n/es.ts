@@ -163,6 +163,7 @@ export const es: Record<MessageKey, string> = {
   quickUndo: 'Deshacer',
   quickUndone: 'Deshecho: no se envió nada.',
   quickUndoneAside: 'El veredicto que deshiciste tenía esta nota (el formulario tiene el siguiente): $1',
+  quickUndoneAsideDismiss: 'Descartar',
   quickSavedGone:
     'Guardado: $1. Ya no se puede deshacer: la bandeja de salida lo muestra hasta que se envíe.',
   quickUndoLate: 'Demasiado tarde para deshacer: $1 ya había pasado a la bandeja de salida.',

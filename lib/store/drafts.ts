@@ -42,6 +42,11 @@ export const Draft = z.strictObject({
       leadLink: z.string().max(LIMITS.url),
       verdict: Verdict,
       region: z.string().max(LIMITS.name),
+      /**
+       * The note of a verdict undone while the form held the next lead, shown beside the form until the
+       * rep dismisses it: kept with the draft, so closing the popup does not lose it.
+       */
+      aside: z.string().max(DRAFT_NOTE_LIMIT).optional(),
     })
     .optional(),
   /** A refused verdict's fix: the verdict and region chosen for it (its note is the draft's). */
@@ -59,7 +64,7 @@ export const isEmptyDraft = (draft: Draft): boolean =>
   draft.note === '' &&
   !draft.fix &&
   Object.values(draft.answers).every((answer) => answer === '') &&
-  (!draft.quick || (draft.quick.leadLink === '' && draft.quick.campaignId === ''));
+  (!draft.quick || (draft.quick.leadLink === '' && draft.quick.campaignId === '' && !draft.quick.aside));
 
 type Stored = SameroomDb['drafts']['value'];
 type DraftStore = IDBPObjectStore<SameroomDb, ['drafts'], 'drafts', 'readwrite'>;

@@ -170,6 +170,51 @@ describe("the popup's verdict form, sent and undone", () => {
     expect(fields(container).link.value).toBe('https://acme.example/lead/2');
     expect(fields(container).note.value).toBe('About lead 2.');
   });
+
+  it('keeps that note with the draft, after the next send and the popup closed, until the rep dismisses it', async () => {
+    const container = document.createElement('div');
+    const undone = signal<QuickVerdictInput | null>(null);
+    const onDraft = vi.fn();
+    render(
+      <QuickVerdict
+        campaigns={campaigns}
+        onSend={vi.fn(async () => null)}
+        undone={undone}
+        onDraft={onDraft}
+      />,
+      container,
+    );
+    type(fields(container).link, 'https://acme.example/lead/2');
+    type(fields(container).note, 'About lead 2.');
+    undone.value = sent;
+    await vi.waitFor(() =>
+      expect(onDraft).toHaveBeenLastCalledWith(
+        expect.objectContaining({ quick: expect.objectContaining({ aside: 'Asked for a reseller.' }) }),
+      ),
+    );
+    // Lead 2's verdict sent: its note and link leave the form, the undone note stays.
+    container.querySelector('select')!.value = 'c1';
+    container.querySelector('select')!.dispatchEvent(new Event('change', { bubbles: true }));
+    container.querySelector('form')!.dispatchEvent(new Event('submit', { cancelable: true }));
+    await vi.waitFor(() => expect(fields(container).link.value).toBe(''));
+    expect(container.textContent).toContain('Asked for a reseller.');
+    const kept = onDraft.mock.lastCall![0];
+    expect(kept.quick.aside).toBe('Asked for a reseller.');
+
+    // The popup closed and opened again with what was kept.
+    render(null, container);
+    render(
+      <QuickVerdict campaigns={campaigns} onSend={vi.fn(async () => null)} kept={kept} onDraft={onDraft} />,
+      container,
+    );
+    expect(container.textContent).toContain('Asked for a reseller.');
+    const dismiss = [...container.querySelectorAll('button')].find(
+      (button) => button.textContent === 'Dismiss',
+    )!;
+    dismiss.click();
+    await vi.waitFor(() => expect(container.textContent).not.toContain('Asked for a reseller.'));
+    expect(onDraft.mock.lastCall![0].quick).not.toHaveProperty('aside');
+  });
 });
 
 describe("the popup's verdict form, its storage full", () => {

@@ -132,6 +132,24 @@ describe('a draft forgotten once its verdict is saved', () => {
     await forgetSentDraft(db, LEAD, { note: 'Call back.' }, NOW);
     expect(await keptDraft(db, LEAD)).toBeNull();
   });
+
+  it('keeps the note of an undone verdict set beside the popup’s form when the next verdict is sent, and alone', async () => {
+    const db = await openSameroomDb();
+    const quick = {
+      campaignId: '',
+      leadLink: 'https://acme.my.salesforce.com/00Q5g00000A1b2cEAB',
+      verdict: 'good_fit',
+      region: '',
+      aside: 'Asked for a reseller.',
+    } as const;
+    await keepDraft(db, 'quick', { note: 'Call back', answers: {}, quick }, NOW);
+    await forgetSentDraft(db, 'quick', { note: 'Call back', url: quick.leadLink }, NOW);
+    expect(await keptDraft(db, 'quick')).toEqual({
+      note: '',
+      answers: {},
+      quick: { ...quick, leadLink: '' },
+    });
+  });
 });
 
 describe('an undone verdict back in a draft', () => {
