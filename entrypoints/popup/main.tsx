@@ -182,6 +182,15 @@ async function resend(id: string, fix: DeadLetterFix): Promise<string | null> {
   return null;
 }
 
+async function discard(id: string): Promise<void> {
+  closedFixes.add(id);
+  const answer = await askBackground({ type: 'discard', id });
+  // Not discarded (no answer, its storage full): it stays in the outbox, and what the rep writes in its
+  // form from now on is kept again, as after a failed resend.
+  if (!answer.ok) closedFixes.delete(id);
+  await showOutbox(Promise.resolve(answer));
+}
+
 function SavedLine() {
   const current = saved.value;
   const [, redraw] = useState(0);
@@ -275,10 +284,7 @@ function Popup() {
             syncing.value = false;
           }}
           onResend={resend}
-          onDiscard={(id) => {
-            closedFixes.add(id);
-            void showOutbox(askBackground({ type: 'discard', id }));
-          }}
+          onDiscard={(id) => void discard(id)}
           onKeepFix={keepFix}
           onOpenOptions={openOptions}
           problem={outboxProblem.value}

@@ -36,16 +36,21 @@ afterEach(() => {
 
 /**
  * The popup opened, its messages answered by the router; `refuseKeeps` keepDraft requests refused first,
- * `failReads` draft reads failed first, and `failSyncs` Sync now asks failed.
+ * `failReads` draft reads failed first, `failSyncs` Sync now asks failed, and `failDiscards` discards.
  */
-async function openPopup(refuseKeeps: number, failReads = 0, failSyncs = 0) {
+async function openPopup(refuseKeeps: number, failReads = 0, failSyncs = 0, failDiscards = 0) {
   const db = await openSameroomDb();
   await db.put('link', LINK, 'current');
   const deps = backgroundDeps();
   let refuse = refuseKeeps;
   let fail = failReads;
   let failSync = failSyncs;
+  let failDiscard = failDiscards;
   vi.spyOn(browser.runtime, 'sendMessage').mockImplementation((async (message: Message) => {
+    if (message.type === 'discard' && failDiscard > 0) {
+      failDiscard--;
+      return { ok: false, error: 'This browser has no room left to store it.' };
+    }
     if (message.type === 'syncNow' && failSync > 0) {
       failSync--;
       return { ok: false, error: 'The browser’s storage could not be opened.' };
@@ -180,6 +185,26 @@ describe('the popup’s refused verdicts', () => {
       timeout: 6_000,
     });
     await vi.waitFor(() => expect(form.textContent).not.toContain('Not kept in this browser'));
+  });
+
+  it('keep what the rep writes in a fix after its discard failed', async () => {
+    await (await openSameroomDb()).put('outbox', dead);
+    await openPopup(0, 0, 0, 1);
+    const form = await refusedForm();
+    const button = (text: string) =>
+      [...form.querySelectorAll<HTMLButtonElement>('button')].find((b) => b.textContent === text)!;
+    button('Discard').click();
+    await vi.waitFor(() => expect(button('Discard it')).toBeTruthy());
+    button('Discard it').click();
+    await vi.waitFor(() =>
+      expect(document.querySelector('[role="alert"]')?.textContent).toBe(
+        'This browser has no room left to store it.',
+      ),
+    );
+    expect(await (await openSameroomDb()).get('outbox', item.id)).toMatchObject({ state: 'dead' });
+    // Before, the fix was taken for discarded: what the rep wrote in it from then on was kept nowhere.
+    typeIn(form.querySelector('textarea')!, 'Asked for a reseller.');
+    await vi.waitFor(async () => expect((await keptFix())?.note).toBe('Asked for a reseller.'));
   });
 
   it('stay with what the rep wrote in them when a later read of the outbox fails', async () => {
