@@ -41,7 +41,10 @@ export type SenderKind = 'extensionPage' | 'contentScript';
 export const StatusReply = z.object({
   linked: z.boolean(),
   me: responses.Me.nullable(),
-  /** Why Sameroom is not linked when it did not come from the rep (the admin's policy changed). */
+  /**
+   * Why Sameroom is not linked when it did not come from the rep (the admin's policy changed), or why
+   * the workspace no longer takes this browser's link (revoked, the member removed) while it is kept.
+   */
   notice: z.string().nullable().optional(),
 });
 export type StatusReply = z.infer<typeof StatusReply>;

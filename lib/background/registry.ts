@@ -46,10 +46,13 @@ function context(deps: BackgroundDeps): { now: Date; fetchFn?: typeof fetch; onR
 async function status(deps: BackgroundDeps): Promise<StatusReply> {
   const db = await deps.db();
   const link = await keptLink(db);
-  if (link) return { linked: true, me: { member: link.member, workspace: link.workspace } };
-  // A paused sync with words and no link: the admin's policy unlinked it (a rep's Unlink clears them).
+  // A paused sync with words: with a link, the workspace refused it (revoked, or the member removed: the
+  // rep was shown "Linked as …" alone while nothing was sent); without one, the admin's policy unlinked
+  // it (a rep's Unlink clears them).
   const sync = await db.get('sync', 'current');
-  return { linked: false, me: null, ...(sync?.paused && sync.lastError ? { notice: sync.lastError } : {}) };
+  const notice = sync?.paused && sync.lastError ? { notice: sync.lastError } : {};
+  if (link) return { linked: true, me: { member: link.member, workspace: link.workspace }, ...notice };
+  return { linked: false, me: null, ...notice };
 }
 
 const PAGES = ['extensionPage'] as const;

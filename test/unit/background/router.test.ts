@@ -66,6 +66,27 @@ describe('messages to the background', () => {
     const answer = await handleMessage({ type: 'status' }, OPTIONS_PAGE, deps());
     expect(answer).toEqual({ ok: true, reply: { linked: true, me: { member, workspace } } });
     expect(JSON.stringify(answer)).not.toContain('a'.repeat(43));
+
+    // The workspace then refuses the link (revoked by an admin): sync pauses with words (sync.ts), and
+    // the status says them beside "Linked as …", where before it said only that.
+    const refused = 'The workspace no longer accepts this browser’s link: link Sameroom again in Options.';
+    await db.put(
+      'sync',
+      {
+        workspaceUrl: 'https://sameroom.acme.test',
+        cursor: '',
+        lastSyncAt: null,
+        lastError: refused,
+        paused: true,
+        failures: 0,
+        retryAt: null,
+      },
+      'current',
+    );
+    expect(await handleMessage({ type: 'status' }, OPTIONS_PAGE, deps())).toEqual({
+      ok: true,
+      reply: { linked: true, me: { member, workspace }, notice: refused },
+    });
   });
 
   it('opens the options page for the panel view', async () => {
