@@ -4,7 +4,7 @@ import { t } from '../lib/i18n';
 import type { CampaignList } from '../lib/messages';
 import type { Verdict } from '../lib/protocol';
 import { LIMITS } from '../lib/protocol/limits';
-import { DRAFT_NOTE_LIMIT, noteTooLong, withUndone } from '../lib/store/draft-text';
+import { noteTooLong, withAside, withUndone } from '../lib/store/draft-text';
 import type { Draft } from '../lib/store/drafts';
 import { NoteField, RegionSelect, VerdictSelect } from './VerdictFields';
 
@@ -78,11 +78,7 @@ export function QuickVerdict(props: {
     const link = leadLink.peek().trim();
     if (link && link !== back.leadLink.trim()) {
       // A second one undone meanwhile goes with the first, not over it.
-      if (back.note.trim())
-        setAside.value = (setAside.peek() ? `${setAside.peek()}\n\n${back.note}` : back.note).slice(
-          0,
-          DRAFT_NOTE_LIMIT,
-        );
+      if (back.note.trim()) setAside.value = withAside(setAside.peek(), back.note);
       return;
     }
     // Back in the form, before anything the rep has written since "Saved" (which stays), as the panel.

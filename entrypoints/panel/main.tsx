@@ -517,12 +517,15 @@ async function undo(id: string): Promise<void> {
 
 /** An undone verdict's note and answers, back in the draft of the record the view has left. */
 function giveBack(key: string, entry: HistoryEntry): void {
-  const cached = drafts.get(key) ?? { draft: { note: '', answers: {} }, read: false };
+  const cached = drafts.get(key);
+  // Unread, the background has put it in the draft on disk as it answered (keepUndone), and the view
+  // reads it there when it comes back to the record: held here too, it came back twice beside a note
+  // the disk held.
+  if (!cached?.read) return;
+  // Read, the box was what is on disk: written again with it, as the background did.
   const draft = withUndone(cached.draft, { note: entry.note ?? '', answers: entry.answers ?? [] });
-  drafts.set(key, { draft, read: cached.read });
-  // Read, the box was what is on disk; unread, the disk may hold a note the rep never saw (read and
-  // added to this one when the view comes back to the record).
-  if (cached.read) keepDraft(key, draft);
+  drafts.set(key, { draft, read: true });
+  keepDraft(key, draft);
 }
 
 async function reportPage(): Promise<string | null> {

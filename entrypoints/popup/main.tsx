@@ -216,7 +216,7 @@ function SavedLine() {
           onClick={async (event) => {
             const button = event.currentTarget;
             const focused = document.activeElement === button;
-            const answer = await askBackground({ type: 'undo', id: current.entry.id });
+            const answer = await askBackground({ type: 'undo', id: current.entry.id, draft: 'quick' });
             if (!answer.ok) saved.value = { ...current, error: answer.error };
             else if (!answer.reply.undone) saved.value = { ...current, late: true };
             else {

@@ -13,7 +13,15 @@ import {
 import { PANEL_COMMANDS } from '../platform/commands';
 import { LIMITS, Verdict } from '../protocol';
 import { DRAFT_NOTE_LIMIT } from '../store/draft-text';
-import { Draft, DraftKey, forgetSentDraft, keepDraft, keptDraft } from '../store/drafts';
+import {
+  Draft,
+  DraftKey,
+  forgetSentDraft,
+  keepDraft,
+  keepUndone,
+  keptDraft,
+  leadDraftKey,
+} from '../store/drafts';
 import { keptLink } from '../store/kept';
 import { leadBrief, pickCampaign } from './lead';
 import { enforceWorkspacePolicy, linkWorkspace, unlinkWorkspace } from './link';
@@ -138,11 +146,30 @@ export const REGISTRY = {
       ).catch(() => undefined);
     return saved;
   }),
-  undo: entry(z.strictObject({ type: z.literal('undo'), id: z.uuid() }), PAGES, async (message, _s, deps) => {
-    const undone = await undoVerdict(await deps.db(), message.id, context(deps).now);
-    deps.outboxChanged();
-    return { undone };
-  }),
+  undo: entry(
+    z.strictObject({
+      type: z.literal('undo'),
+      id: z.uuid(),
+      /** The popup's form (`quick`); else the draft of the verdict's lead. */
+      draft: z.literal('quick').optional(),
+    }),
+    PAGES,
+    async (message, _s, deps) => {
+      const db = await deps.db();
+      const { now } = context(deps);
+      const taken = await db.get('outbox', message.id);
+      const undone = await undoVerdict(db, message.id, now);
+      deps.outboxChanged();
+      // Its note back in its draft before the page is answered: the page may be gone by then.
+      if (undone && taken) {
+        const { note = '', answers = [] } = taken.item;
+        await keepUndone(db, message.draft ?? leadDraftKey(taken.leadKey), { note, answers }, now).catch(
+          () => undefined,
+        );
+      }
+      return { undone };
+    },
+  ),
   history: entry(
     z.strictObject({ type: z.literal('history'), lead: LeadMessage }),
     PAGES,

@@ -70,3 +70,10 @@ export function withUndone(since: Draft, undone: { note: string; answers: readon
     },
   };
 }
+
+/**
+ * The popup's note set beside its form (`aside`) with an undone verdict's note after it: a second
+ * verdict undone goes with the first, not over it.
+ */
+export const withAside = (aside: string | null | undefined, note: string): string =>
+  (aside ? `${aside}\n\n${note}` : note).slice(0, DRAFT_NOTE_LIMIT);

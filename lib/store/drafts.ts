@@ -1,8 +1,8 @@
 import type { IDBPDatabase, IDBPObjectStore } from 'idb';
 import { z } from 'zod';
-import { LIMITS, Verdict } from '../protocol';
+import { type Answer, LIMITS, Verdict } from '../protocol';
 import type { SameroomDb } from './db';
-import { DRAFT_NOTE_LIMIT, draftWasSent, type SentText } from './draft-text';
+import { DRAFT_NOTE_LIMIT, draftWasSent, type SentText, withAside, withUndone } from './draft-text';
 
 export { deadDraftKey } from './draft-text';
 
@@ -122,5 +122,38 @@ export async function forgetSentDraft(
   const tx = db.transaction('drafts', 'readwrite');
   const draft = asDraft(await tx.store.get(key));
   if (draft && draftWasSent(draft, sent)) await write(tx.store, key, afterSending(draft), now);
+  await tx.done;
+}
+
+/**
+ * An undone verdict's note and answers back in the draft it came from, written by the background as it
+ * answers the Undo. Only the page put them back, once answered: a popup closed (any click outside it)
+ * or a tab closed in between lost the verdict and its note both. The page, still open, then writes its
+ * own draft over this one (the same text). The popup's form gets the note beside it (`aside`), as it
+ * does when it holds the next lead: the background cannot tell which lead's link the form holds.
+ */
+export async function keepUndone(
+  db: IDBPDatabase<SameroomDb>,
+  key: DraftKey,
+  undone: { note: string; answers: readonly Answer[] },
+  now: Date,
+): Promise<void> {
+  const typed = undone.note.trim() !== '' || undone.answers.some(({ answer }) => answer.trim() !== '');
+  if (!typed) return;
+  const tx = db.transaction('drafts', 'readwrite');
+  const draft = asDraft(await tx.store.get(key)) ?? { note: '', answers: {} };
+  const back =
+    key === 'quick'
+      ? undone.note.trim()
+        ? {
+            ...draft,
+            quick: {
+              ...(draft.quick ?? { campaignId: '', leadLink: '', verdict: 'good_fit' as const, region: '' }),
+              aside: withAside(draft.quick?.aside, undone.note),
+            },
+          }
+        : draft
+      : withUndone(draft, undone);
+  await write(tx.store, key, back, now);
   await tx.done;
 }

@@ -5,7 +5,7 @@ import { t } from '../../../lib/i18n';
 import type { SenderInfo } from '../../../lib/messages';
 import { DEFAULT_SETTINGS, type Settings } from '../../../lib/settings';
 import { keptDb, openSameroomDb } from '../../../lib/store/db';
-import { keepDraft, keptDraft } from '../../../lib/store/drafts';
+import { keepDraft, keptDraft, leadDraftKey } from '../../../lib/store/drafts';
 import { brief, withCustomSite } from '../../support/examples';
 
 const OURS = { id: 'sameroom-test-id', origin: 'chrome-extension://sameroom-test-id/' };
@@ -284,6 +284,50 @@ describe('messages to the background', () => {
       );
       await new Promise((resolve) => setTimeout(resolve, 20));
       expect((await keptDraft(db, 'quick'))?.note).toBe('Fake company, and a fake phone');
+    });
+
+    it('puts an undone verdict’s note back in its draft as it answers, for a popup or tab closed before the answer', async () => {
+      const db = await openSameroomDb();
+      await db.put('link', LINK_RECORD, 'current');
+      const url = 'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2cEAB/view';
+      const quick = { campaignId: '', leadLink: url, verdict: 'spam' as const, region: 'Iberia' };
+      await keepDraft(db, 'quick', { note: 'Fake company', answers: {}, quick }, NOW);
+      const at = deps({ now: () => NOW });
+      await handleMessage(verdict({ note: 'Fake company', url, draft: 'quick' }), POPUP, at);
+      await vi.waitFor(async () => expect(await keptDraft(db, 'quick')).toBeNull());
+      // Undone from the popup: its note beside the form (which cannot tell the lead it held), before the
+      // answer reaches a popup that may have closed. Before, only the popup put it back, once answered.
+      const id = verdict().id as string;
+      expect(await handleMessage({ type: 'undo', id, draft: 'quick' }, POPUP, at)).toEqual({
+        ok: true,
+        reply: { undone: true },
+      });
+      expect((await keptDraft(db, 'quick'))?.quick?.aside).toBe('Fake company');
+
+      // Undone from a panel: back in the lead's draft, before what was written there since.
+      const answers = [{ question: 'Budget?', answer: 'Q3' }];
+      const panelVerdict = verdict({
+        id: '8a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+        note: 'Wants a demo',
+        answers,
+      });
+      await handleMessage(panelVerdict, PANEL_VIEW, at);
+      const leadKey = leadDraftKey('salesforce:lead:00Q5g00000A1b2cEAB');
+      await keepDraft(db, leadKey, { note: 'Typed since', answers: {} }, NOW);
+      await handleMessage({ type: 'undo', id: panelVerdict.id as string }, PANEL_VIEW, at);
+      expect(await keptDraft(db, leadKey)).toEqual({
+        note: 'Wants a demo\n\nTyped since',
+        answers: { 'Budget?': 'Q3' },
+      });
+      // Too late to undo: nothing put back.
+      const late = verdict({ id: '9a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', note: 'Sent already' });
+      await handleMessage(late, PANEL_VIEW, at);
+      const later = deps({ now: () => new Date(NOW.getTime() + 11_000) });
+      expect(await handleMessage({ type: 'undo', id: late.id as string }, PANEL_VIEW, later)).toEqual({
+        ok: true,
+        reply: { undone: false },
+      });
+      expect((await keptDraft(db, leadKey))?.note).not.toContain('Sent already');
     });
 
     it('sends the record’s own address, made with the settings in force, or none when Privacy says so', async () => {
