@@ -363,6 +363,12 @@ interface Sending {
   errors: unknown[];
   /** Some batch was answered. */
   answered: boolean;
+  /**
+   * Items an answer left unaccounted for (another id in their place: a proxy that rewrote it). They
+   * stay pending; the run then backs off and says so, where before they waited with no word and went
+   * again every minute for good.
+   */
+  unaccounted: number;
 }
 
 /**
@@ -387,7 +393,13 @@ async function sendDue(
   options: SyncOptions,
   random: () => number,
 ): Promise<SyncState> {
-  const sending: Sending = { taken: new Set(), blocked: new Set(), errors: [], answered: false };
+  const sending: Sending = {
+    taken: new Set(),
+    blocked: new Set(),
+    errors: [],
+    answered: false,
+    unaccounted: 0,
+  };
   while (sending.errors.length === 0) {
     const now = options.now();
     const queue = (await db.getAllFromIndex('outbox', 'by-workspace', initial.workspaceUrl))
@@ -401,6 +413,8 @@ async function sendDue(
   // Any answer resets the count of failures in a row, as it did when batches went one by one.
   const base = sending.answered ? { ...initial, failures: 0 } : initial;
   if (sending.errors.length > 0) return failed(base, sending.errors, options.now(), random);
+  if (sending.unaccounted > 0)
+    return failed(base, [new WorkspaceError('notWorkspace', t('errUnreadable'))], options.now(), random);
   return { ...initial, failures: 0, retryAt: null, lastError: null };
 }
 
@@ -558,11 +572,18 @@ async function sendRound(
       return;
     }
     sending.answered = true;
-    for (const [index, entry] of batch.entries()) {
-      if (results[index]?.id !== entry.item.id) sending.blocked.add(orderKey(entry.item.lead));
-    }
+    const unaccounted = batch.filter((entry, index) => results[index]?.id !== entry.item.id);
+    for (const entry of unaccounted) sending.blocked.add(orderKey(entry.item.lead));
+    sending.unaccounted += unaccounted.length;
     // The workspace has stored this batch: the next one of these leads may go while it is settled.
     release();
+    if (unaccounted.length > 0)
+      await markBatch(db, unaccounted, (entry) => ({
+        ...entry,
+        state: 'pending',
+        attempts: entry.attempts + 1,
+        problem: t('errUnreadable'),
+      }));
     const settled = await settle(db, batch, results, options.now());
     report.sent += settled.sent;
     report.dead += settled.dead;

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { linkWorkspace } from '../../../lib/background/link';
+import { t } from '../../../lib/i18n';
 import {
   discardDead,
   leadHistory,
@@ -364,14 +365,18 @@ describe('sync: the workspace’s answers', () => {
     expect((await outboxStatus(db)).dead[0]?.problem).toBe('The workspace says invalid_body.');
   });
 
-  it('keeps an item the answer does not account for, without spinning', async () => {
+  it('keeps an item the answer does not account for, without spinning, and says so', async () => {
     const { db, ws, sync } = await setup();
     ws.answer(
       Response.json({ results: [{ id: '00000000-0000-4000-8000-000000000000', status: 'created' }] }),
     );
-    await sync();
+    const report = await sync();
     expect(ws.posts).toHaveLength(1);
     expect(await db.count('outbox')).toBe(1);
+    // Before, it waited with no word and went again every minute: now backed off, and the rep is told.
+    expect(report.problem).toBe(t('errUnreadable'));
+    expect((await db.getAll('outbox'))[0]).toMatchObject({ state: 'pending', problem: t('errUnreadable') });
+    expect(Date.parse(report.nextRunAt!)).toBeGreaterThan(Date.now());
   });
 
   it('sends in batches of at most 100, oldest first', async () => {
