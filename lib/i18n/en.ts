@@ -239,6 +239,9 @@ export const en = {
   checkRecord: '$1 · $2 $3',
   errOffline: 'The workspace at $1 cannot be reached. Check the address and your connection.',
   errBusy: 'The workspace is busy ($1). Sameroom will try again.',
+  errBusyWait: 'The workspace asks to wait ($1): try again in $2.',
+  waitSeconds: '$1 s',
+  waitMinutes: '$1 min',
   errServer: 'The workspace failed to answer ($1). Try again shortly.',
   errTooLarge:
     'The workspace, or a proxy in front of it, refused this as too large (HTTP $1). Tell your workspace admin: the proxy should take requests of at least 1 MB.',

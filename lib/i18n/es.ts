@@ -245,6 +245,9 @@ export const es: Record<MessageKey, string> = {
   checkRecord: '$1 · $2 $3',
   errOffline: 'No se puede contactar con el espacio de trabajo en $1. Revisa la dirección y tu conexión.',
   errBusy: 'El espacio de trabajo está ocupado ($1). Sameroom lo volverá a intentar.',
+  errBusyWait: 'El espacio de trabajo pide esperar ($1): inténtalo de nuevo en $2.',
+  waitSeconds: '$1 s',
+  waitMinutes: '$1 min',
   errServer: 'El espacio de trabajo no respondió ($1). Inténtalo de nuevo en un momento.',
   errTooLarge:
     'El espacio de trabajo, o un proxy delante de él, lo rechazó por demasiado grande (HTTP $1). Avisa a quien administra el espacio de trabajo: el proxy debería aceptar peticiones de al menos 1 MB.',

@@ -57,6 +57,12 @@ export const MAX_RETRY_AFTER_MS = 3_600_000;
  * `Retry-After` as seconds or an HTTP date, in milliseconds from `now` (an hour at most); null when absent
  * or unreadable. A date is on the clock of whoever sent it: `now` is then the answer's own `Date`.
  */
+/** A wait as the rep reads it: seconds up to a minute and a half, else whole minutes (rounded up). */
+function waitText(ms: number): string {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  return seconds <= 90 ? t('waitSeconds', seconds) : t('waitMinutes', Math.ceil(seconds / 60));
+}
+
 export function retryAfterMs(header: string | null, now = Date.now()): number | null {
   if (!header) return null;
   const trimmed = header.trim();
@@ -143,19 +149,16 @@ export class WorkspaceClient {
     const wait = retryAfterMs(response.headers.get('Retry-After'), Date.now() + (this.clockOffsetMs ?? 0));
     const text = await response.text().catch(() => '');
     const envelope = responses.ErrorEnvelope.safeParse(readJson(text));
+    // In the rep's words, not the workspace's (English whatever the rep reads), with the wait asked.
     if (response.status === 408 || response.status === 429) {
       throw new WorkspaceError(
         'busy',
-        envelope.success ? envelope.data.error.message : t('errBusy', response.status),
+        wait ? t('errBusyWait', response.status, waitText(wait)) : t('errBusy', response.status),
         wait,
       );
     }
     // A proxy's limit answers with its own page: not "not the workspace", and not to be tried as it was.
-    if (response.status === 413)
-      throw new WorkspaceError(
-        'tooLarge',
-        envelope.success ? envelope.data.error.message : t('errTooLarge', response.status),
-      );
+    if (response.status === 413) throw new WorkspaceError('tooLarge', t('errTooLarge', response.status));
     if (!envelope.success) {
       throw new WorkspaceError(
         response.status >= 500 ? 'server' : 'notWorkspace',

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { linkWorkspace } from '../../../lib/background/link';
-import { t } from '../../../lib/i18n';
+import { setLanguage, t } from '../../../lib/i18n';
 import {
   discardDead,
   leadHistory,
@@ -246,7 +246,20 @@ describe('sync: the workspace’s answers', () => {
   it('honours Retry-After on 429, 503 and 507 when it is longer than the backoff', async () => {
     const { ws, sync } = await setup();
     ws.answer(errorResponse(429, 'rate_limited', { 'Retry-After': '120' }));
-    expect((await sync()).nextRunAt).toBe(new Date(Date.now() + 120_000).toISOString());
+    const limited = await sync();
+    expect(limited.nextRunAt).toBe(new Date(Date.now() + 120_000).toISOString());
+    // In the rep's words with the wait asked, not the workspace's English ("The workspace says …").
+    expect(limited.problem).toBe('The workspace asks to wait (429): try again in 2 min.');
+    setLanguage('es');
+    try {
+      vi.advanceTimersByTime(120_000);
+      ws.answer(errorResponse(429, 'rate_limited', { 'Retry-After': '40' }));
+      expect((await sync()).problem).toBe(
+        'El espacio de trabajo pide esperar (429): inténtalo de nuevo en 40 s.',
+      );
+    } finally {
+      setLanguage('en');
+    }
     vi.advanceTimersByTime(120_000);
     ws.answer(
       errorResponse(503, 'unavailable', { 'Retry-After': new Date(Date.now() + 300_000).toUTCString() }),
