@@ -65,6 +65,7 @@ export function CustomSiteForm(props: {
       onSubmit={(event) => {
         event.preventDefault();
         if (busy.value) return;
+        const form = event.currentTarget;
         busy.value = true;
         added.value = false;
         // No await before onAdd: it asks for the site's permission, which needs this click.
@@ -91,6 +92,11 @@ export function CustomSiteForm(props: {
               recordQuery.value = '';
               objectType.value = DEFAULT_OBJECT_TYPE;
               fields.value = NO_FIELD_RULES();
+            } else {
+              // The Add button sits below the form: a problem beside a box above was out of sight,
+              // and said to no screen reader. The first box to change takes the focus (its problem is
+              // its description); a problem of the whole form is an alert.
+              setTimeout(() => form.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(), 0);
             }
           });
       }}

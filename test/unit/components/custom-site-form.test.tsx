@@ -57,4 +57,25 @@ describe("Options' custom-site form", () => {
     expect(values(container)).toEqual(typed);
     expect(typed.at(-1)).toBe('deal');
   });
+
+  it('takes the keyboard to the first box to change, out of sight above Add', async () => {
+    const container = document.createElement('div');
+    document.body.append(container);
+    render(
+      <CustomSiteForm
+        onAdd={vi.fn(async () => ({
+          recordPattern: 'must name the id',
+          match: 'must be a match pattern for one site',
+        }))}
+      />,
+      container,
+    );
+    fillIn(container);
+    await submit(container);
+    const invalid = [...container.querySelectorAll('input[aria-invalid="true"]')];
+    expect(invalid).toHaveLength(2);
+    await vi.waitFor(() => expect(document.activeElement).toBe(invalid[0]));
+    expect(invalid[0]!.getAttribute('aria-describedby')).toContain('problem-match');
+    container.remove();
+  });
 });
