@@ -239,7 +239,7 @@ export const en = {
   checkRecord: '$1 · $2 $3',
   errOffline: 'The workspace at $1 cannot be reached. Check the address and your connection.',
   errBusy: 'The workspace is busy ($1). Sameroom will try again.',
-  errBusyWait: 'The workspace asks to wait ($1): try again in $2.',
+  errBusyWait: 'The workspace asks to wait $2 ($1).',
   waitSeconds: '$1 s',
   waitMinutes: '$1 min',
   errServer: 'The workspace failed to answer ($1). Try again shortly.',

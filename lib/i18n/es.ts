@@ -163,7 +163,7 @@ export const es: Record<MessageKey, string> = {
   quickUndo: 'Deshacer',
   quickUndone: 'Deshecho: no se envió nada.',
   quickUndoneAside: 'El veredicto que deshiciste tenía esta nota (el formulario tiene el siguiente): $1',
-  quickUndoneAsideDismiss: 'Descartar',
+  quickUndoneAsideDismiss: 'Ocultar',
   quickSavedGone:
     'Guardado: $1. Ya no se puede deshacer: la bandeja de salida lo muestra hasta que se envíe.',
   quickUndoLate: 'Demasiado tarde para deshacer: $1 ya había pasado a la bandeja de salida.',
@@ -245,7 +245,7 @@ export const es: Record<MessageKey, string> = {
   checkRecord: '$1 · $2 $3',
   errOffline: 'No se puede contactar con el espacio de trabajo en $1. Revisa la dirección y tu conexión.',
   errBusy: 'El espacio de trabajo está ocupado ($1). Sameroom lo volverá a intentar.',
-  errBusyWait: 'El espacio de trabajo pide esperar ($1): inténtalo de nuevo en $2.',
+  errBusyWait: 'El espacio de trabajo pide esperar $2 ($1).',
   waitSeconds: '$1 s',
   waitMinutes: '$1 min',
   errServer: 'El espacio de trabajo no respondió ($1). Inténtalo de nuevo en un momento.',

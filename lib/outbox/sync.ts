@@ -413,8 +413,10 @@ async function sendDue(
   // Any answer resets the count of failures in a row, as it did when batches went one by one.
   const base = sending.answered ? { ...initial, failures: 0 } : initial;
   if (sending.errors.length > 0) return failed(base, sending.errors, options.now(), random);
+  // Counted from before this run: these answers were no answer for those items, and a proxy that
+  // keeps rewriting them must meet a growing wait, not one of 2 s for good.
   if (sending.unaccounted > 0)
-    return failed(base, [new WorkspaceError('notWorkspace', t('errUnreadable'))], options.now(), random);
+    return failed(initial, [new WorkspaceError('notWorkspace', t('errUnreadable'))], options.now(), random);
   return { ...initial, failures: 0, retryAt: null, lastError: null };
 }
 

@@ -53,16 +53,16 @@ export class WorkspaceError extends RepError {
  */
 export const MAX_RETRY_AFTER_MS = 3_600_000;
 
-/**
- * `Retry-After` as seconds or an HTTP date, in milliseconds from `now` (an hour at most); null when absent
- * or unreadable. A date is on the clock of whoever sent it: `now` is then the answer's own `Date`.
- */
 /** A wait as the rep reads it: seconds up to a minute and a half, else whole minutes (rounded up). */
 function waitText(ms: number): string {
   const seconds = Math.max(1, Math.ceil(ms / 1000));
   return seconds <= 90 ? t('waitSeconds', seconds) : t('waitMinutes', Math.ceil(seconds / 60));
 }
 
+/**
+ * `Retry-After` as seconds or an HTTP date, in milliseconds from `now` (an hour at most); null when absent
+ * or unreadable. A date is on the clock of whoever sent it: `now` is then the answer's own `Date`.
+ */
 export function retryAfterMs(header: string | null, now = Date.now()): number | null {
   if (!header) return null;
   const trimmed = header.trim();

@@ -249,14 +249,12 @@ describe('sync: the workspace’s answers', () => {
     const limited = await sync();
     expect(limited.nextRunAt).toBe(new Date(Date.now() + 120_000).toISOString());
     // In the rep's words with the wait asked, not the workspace's English ("The workspace says …").
-    expect(limited.problem).toBe('The workspace asks to wait (429): try again in 2 min.');
+    expect(limited.problem).toBe('The workspace asks to wait 2 min (429).');
     setLanguage('es');
     try {
       vi.advanceTimersByTime(120_000);
       ws.answer(errorResponse(429, 'rate_limited', { 'Retry-After': '40' }));
-      expect((await sync()).problem).toBe(
-        'El espacio de trabajo pide esperar (429): inténtalo de nuevo en 40 s.',
-      );
+      expect((await sync()).problem).toBe('El espacio de trabajo pide esperar 40 s (429).');
     } finally {
       setLanguage('en');
     }
@@ -389,7 +387,14 @@ describe('sync: the workspace’s answers', () => {
     // Before, it waited with no word and went again every minute: now backed off, and the rep is told.
     expect(report.problem).toBe(t('errUnreadable'));
     expect((await db.getAll('outbox'))[0]).toMatchObject({ state: 'pending', problem: t('errUnreadable') });
-    expect(Date.parse(report.nextRunAt!)).toBeGreaterThan(Date.now());
+    expect(report.nextRunAt).toBe(new Date(Date.now() + BACKOFF.baseMs).toISOString());
+    // Answered so again: the wait grows, as for any failure, rather than 2 s every time.
+    vi.advanceTimersByTime(BACKOFF.baseMs);
+    ws.answer(
+      Response.json({ results: [{ id: '00000000-0000-4000-8000-000000000000', status: 'created' }] }),
+    );
+    expect((await sync()).nextRunAt).toBe(new Date(Date.now() + 2 * BACKOFF.baseMs).toISOString());
+    expect(ws.posts).toHaveLength(2);
   });
 
   it('sends in batches of at most 100, oldest first', async () => {
