@@ -54,7 +54,8 @@ export type PanelRequest =
        */
       campaignId?: string | null;
     }
-  | { kind: 'undo'; verdictId: string }
+  /** `leadKey`: the record the verdict was for, whose other views are shown its draft once undone. */
+  | { kind: 'undo'; verdictId: string; leadKey?: string }
   | { kind: 'pick'; leadKey: string; campaignId: string | null }
   | { kind: 'report' }
   | { kind: 'openOptions' }

@@ -169,8 +169,12 @@ function addKept(key: string, stored: Draft | null): void {
   keptText = draftText(stored ?? { note: '', answers: {} });
   if (stored) {
     const typed = note.value;
-    if (!typed.includes(stored.note))
-      note.value = (typed === '' ? stored.note : `${stored.note}\n${typed}`).slice(0, DRAFT_NOTE_LIMIT);
+    // What the box holds may head the kept draft already (an undone note the background put back
+    // there, before what it held, as it answered): the kept one then stands for both, or the note came
+    // twice. Only so: a few words typed that happen to be in the kept note are still the rep's own.
+    if (typed === '' || stored.note === typed || stored.note.startsWith(`${typed}\n\n`))
+      note.value = stored.note;
+    else if (!typed.includes(stored.note)) note.value = `${stored.note}\n${typed}`.slice(0, DRAFT_NOTE_LIMIT);
     const typedAnswers = Object.entries(answers.value).filter(([, answer]) => answer !== '');
     answers.value = { ...stored.answers, ...Object.fromEntries(typedAnswers) };
   }
@@ -497,9 +501,10 @@ async function undo(id: string): Promise<void> {
   // Asked again, as a verdict is, when the worker went away with it: a repeat of an Undo that was done
   // is answered "undone", so the note comes back either way.
   const until = Date.now() + RESEND_WITHIN_MS;
-  let answer = await ask<{ undone: boolean }>({ kind: 'undo', verdictId: id });
+  const asked = { kind: 'undo', verdictId: id, ...(key ? { leadKey: key } : {}) } as const;
+  let answer = await ask<{ undone: boolean }>(asked);
   while ('lost' in answer && key && (await briefShownAgain(key, until)))
-    answer = await ask<{ undone: boolean }>({ kind: 'undo', verdictId: id });
+    answer = await ask<{ undone: boolean }>(asked);
   if (key && (!lead.value || leadKeyOf(lead.value) !== key)) {
     // The view moved to another record while Undo was asked: the verdict's note goes back to the draft
     // of the record it was for, not into the box of this one (where the next click would send it).

@@ -312,7 +312,12 @@ export class PanelSessions {
         return { ok: true, reply: typeof report === 'string' ? report : null };
       }
       case 'undo': {
-        return this.deps.ask({ type: 'undo', id: ask.verdictId });
+        const undone = await this.deps.ask({ type: 'undo', id: ask.verdictId });
+        // Its note is back in the record's draft (the background put it there): the record open in
+        // other tabs shows it, or their next keystroke would write their older text over it.
+        if (undone.ok && ask.leadKey && (undone.reply as { undone?: boolean }).undone)
+          void this.showDraftElsewhere(ask.leadKey, from);
+        return undone;
       }
       // Any lead's: the view keeps the drafts of records the tab has moved away from, too.
       case 'draft':

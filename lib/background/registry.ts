@@ -8,7 +8,7 @@ import {
   markRepliesSeen,
   outboxStatus,
   resendDead,
-  undoVerdict,
+  takeBackVerdict,
 } from '../outbox/outbox';
 import { PANEL_COMMANDS } from '../platform/commands';
 import { LIMITS, Verdict } from '../protocol';
@@ -59,7 +59,9 @@ async function status(deps: BackgroundDeps): Promise<StatusReply> {
   // it (a rep's Unlink clears them).
   const sync = await db.get('sync', 'current');
   const notice = sync?.paused && sync.lastError ? { notice: sync.lastError } : {};
-  if (link) return { linked: true, me: { member: link.member, workspace: link.workspace }, ...notice };
+  // Another workspace's refusal (linked elsewhere since, before a sync run wrote this one's state).
+  const mine = sync?.workspaceUrl === link?.workspaceUrl ? notice : {};
+  if (link) return { linked: true, me: { member: link.member, workspace: link.workspace }, ...mine };
   return { linked: false, me: null, ...notice };
 }
 
@@ -157,11 +159,11 @@ export const REGISTRY = {
     async (message, _s, deps) => {
       const db = await deps.db();
       const { now } = context(deps);
-      const taken = await db.get('outbox', message.id);
-      const undone = await undoVerdict(db, message.id, now);
+      const { undone, taken } = await takeBackVerdict(db, message.id, now);
       deps.outboxChanged();
-      // Its note back in its draft before the page is answered: the page may be gone by then.
-      if (undone && taken) {
+      // Its note back in its draft before the page is answered: the page may be gone by then. Only by
+      // the Undo that took it (a repeat, or two tabs at once, would put it back twice).
+      if (taken) {
         const { note = '', answers = [] } = taken.item;
         await keepUndone(db, message.draft ?? leadDraftKey(taken.leadKey), { note, answers }, now).catch(
           () => undefined,

@@ -116,6 +116,18 @@ export async function saveVerdict(
  * neither the outbox nor the sent ones: undone already, and said so.
  */
 export async function undoVerdict(db: IDBPDatabase<SameroomDb>, id: string, now: Date): Promise<boolean> {
+  return (await takeBackVerdict(db, id, now)).undone;
+}
+
+/**
+ * As undoVerdict, with the entry this call took out of the outbox (null for a repeat, or too late):
+ * what is put back in a draft comes from the Undo that deleted it, once, however often it is asked.
+ */
+export async function takeBackVerdict(
+  db: IDBPDatabase<SameroomDb>,
+  id: string,
+  now: Date,
+): Promise<{ undone: boolean; taken: OutboxEntry | null }> {
   const tx = db.transaction(['outbox', 'sent', 'sync'], 'readwrite', { durability: 'strict' });
   const [entry, sentKey, sync] = await Promise.all([
     tx.objectStore('outbox').get(id),
@@ -132,7 +144,7 @@ export async function undoVerdict(db: IDBPDatabase<SameroomDb>, id: string, now:
   const undoable = entry?.state === 'held' && !taken && now.getTime() < Date.parse(entry.heldUntil);
   if (undoable) await tx.objectStore('outbox').delete(id);
   await tx.done;
-  return undoable || (!entry && sentKey === undefined);
+  return { undone: undoable || (!entry && sentKey === undefined), taken: undoable ? entry : null };
 }
 
 function isSent(entry: OutboxEntry | SentEntry): entry is SentEntry {

@@ -394,6 +394,25 @@ describe('a draft the browser could not keep', () => {
     expect(b.box().value).toBe('Budget approved.\nWants a demo in May.');
   }, 10_000);
 
+  it('shows an undone note once when the view’s draft is read after the Undo (the background put it back on disk)', async () => {
+    const a = await openTab(1);
+    a.type('Call again in June.');
+    await vi.waitFor(async () => expect(await kept()).toBe('Call again in June.'));
+    // The next view's read fails (its database did not open): read again a second later.
+    failReads = 1;
+    const b = await openTab(2);
+    b.type('Budget approved.');
+    b.click('good_fit');
+    await vi.waitFor(async () => expect(await saved()).toHaveLength(1));
+    b.undo();
+    await vi.waitFor(async () => expect(await saved()).toEqual([]));
+    // The background put the note back before what the disk held; the view, reading that, shows both
+    // once (before, the note it held came after them again).
+    await vi.waitFor(() => expect(b.box().value).toBe('Budget approved.\n\nCall again in June.'), {
+      timeout: 4_000,
+    });
+  }, 10_000);
+
   it('is kept once the browser takes it again, without another keystroke', async () => {
     const a = await openTab(1);
     refuseKeeps = 1;

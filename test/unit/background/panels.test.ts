@@ -426,6 +426,25 @@ describe('the panel views, bound to their tabs', () => {
     );
     expect(sending.pushed.filter((push) => push.kind === 'draft')).toEqual([]);
   });
+
+  it('shows the lead’s draft with an undone verdict’s note back in it to every other view', async () => {
+    const { panels, ask } = sessions();
+    const undoing = viewPort();
+    const otherTab = viewPort();
+    panels.connect(1, undoing.port);
+    panels.connect(2, otherTab.port);
+    // The background put the note back in the record's draft as it answered the Undo (keepUndone).
+    const back = { note: 'Budget approved.', answers: {} };
+    ask.mockImplementation(async (message: Message) =>
+      message.type === 'undo' ? { ok: true, reply: { undone: true } } : { ok: true, reply: back },
+    );
+    await undoing.reply({ id: 1, kind: 'undo', verdictId: ENTRY.id, leadKey: leadKeyOf(LEAD) });
+    // Before, the other tab kept its older text, and its next keystroke wrote it over the note.
+    await vi.waitFor(() =>
+      expect(otherTab.pushed).toContainEqual({ kind: 'draft', leadKey: leadKeyOf(LEAD), draft: back }),
+    );
+    expect(undoing.pushed.filter((push) => push.kind === 'draft')).toEqual([]);
+  });
 });
 
 describe('what to show, when the briefs change behind the pages', () => {

@@ -87,6 +87,13 @@ describe('messages to the background', () => {
       ok: true,
       reply: { linked: true, me: { member, workspace }, notice: refused },
     });
+    // Linked to another workspace since, before its first sync: the old one's refusal is not its.
+    const link = await db.get('link', 'current');
+    await db.put('link', { ...link!, workspaceUrl: 'https://sameroom.other.test' }, 'current');
+    expect(await handleMessage({ type: 'status' }, OPTIONS_PAGE, deps())).toEqual({
+      ok: true,
+      reply: { linked: true, me: { member, workspace } },
+    });
   });
 
   it('opens the options page for the panel view', async () => {
@@ -303,6 +310,12 @@ describe('messages to the background', () => {
         reply: { undone: true },
       });
       expect((await keptDraft(db, 'quick'))?.quick?.aside).toBe('Fake company');
+      // Asked again (a double click, a worker gone with the answer): undone, and put back once.
+      expect(await handleMessage({ type: 'undo', id, draft: 'quick' }, POPUP, at)).toEqual({
+        ok: true,
+        reply: { undone: true },
+      });
+      expect((await keptDraft(db, 'quick'))?.quick?.aside).toBe('Fake company');
 
       // Undone from a panel: back in the lead's draft, before what was written there since.
       const answers = [{ question: 'Budget?', answer: 'Q3' }];
@@ -314,7 +327,11 @@ describe('messages to the background', () => {
       await handleMessage(panelVerdict, PANEL_VIEW, at);
       const leadKey = leadDraftKey('salesforce:lead:00Q5g00000A1b2cEAB');
       await keepDraft(db, leadKey, { note: 'Typed since', answers: {} }, NOW);
-      await handleMessage({ type: 'undo', id: panelVerdict.id as string }, PANEL_VIEW, at);
+      // Two tabs on the record undoing it at once: put back by the one that took it, once.
+      await Promise.all([
+        handleMessage({ type: 'undo', id: panelVerdict.id as string }, PANEL_VIEW, at),
+        handleMessage({ type: 'undo', id: panelVerdict.id as string }, PANEL_VIEW, at),
+      ]);
       expect(await keptDraft(db, leadKey)).toEqual({
         note: 'Wants a demo\n\nTyped since',
         answers: { 'Budget?': 'Q3' },
