@@ -65,7 +65,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const)
  * vitest then reports only "Worker forks emitted error", and CI shows only the output's last lines.
  */
 const DYING =
-  /FATAL ERROR|Fatal (JavaScript|error)|Segmentation fault|SIGSEGV|SIGABRT|SIGKILL|Aborted|core dumped|out of memory|heap limit|exited unexpectedly|emitted error/i;
+  /FATAL ERROR|Fatal JavaScript|Segmentation fault|SIGSEGV|SIGABRT|SIGKILL|core dumped|JavaScript heap out of memory|Reached heap limit|Worker exited unexpectedly|Worker forks emitted error/;
 
 /**
  * Those lines of a failed suite's stderr, kept in reports/suite-errors/ for scripts/test-summary.ts,
@@ -86,7 +86,8 @@ function run(name: string, command: string, args: string[], env: NodeJS.ProcessE
   return new Promise((resolve) => {
     const child = spawn(command, args, {
       stdio: ['inherit', 'inherit', 'pipe'],
-      env: { ...process.env, ...env },
+      // Its stderr is a pipe now: coloured still where ours is a terminal.
+      env: { ...(process.stderr.isTTY ? { FORCE_COLOR: '1' } : {}), ...process.env, ...env },
     });
     // Shown as it comes, and its last lines kept (the colourless text) for keepDyingWords.
     const stderr: string[] = [];
