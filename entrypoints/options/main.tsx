@@ -69,6 +69,9 @@ const unlinking = signal(false);
 async function unlink(): Promise<void> {
   if (unlinking.value) return;
   unlinking.value = true;
+  // The Unlink button goes as soon as the link does (before the workspace's revoke is answered): the
+  // keyboard's focus, left on the page's body, goes to what is said of it.
+  const focused = document.activeElement?.id === 'unlink';
   const answer = await askBackground({ type: 'unlink' });
   unlinked.value = !answer.ok
     ? answer.error
@@ -80,6 +83,8 @@ async function unlink(): Promise<void> {
   if (answer.ok) outbox.value = answer.reply;
   link.value = linkStateOf(await askBackground({ type: 'status' }));
   unlinking.value = false;
+  if (focused && (document.activeElement === document.body || document.activeElement === null))
+    setTimeout(() => document.getElementById('unlinked')?.focus(), 0);
 }
 
 type SiteValidator = typeof import('../../lib/settings/custom-site');
@@ -191,9 +196,14 @@ function Options() {
             {status.notice}
           </p>
         )}
-        {unlinked.value && <p role="status">{unlinked.value}</p>}
+        {unlinked.value && (
+          <p id="unlinked" role="status" tabIndex={-1}>
+            {unlinked.value}
+          </p>
+        )}
         {status?.linked && (
           <button
+            id="unlink"
             type="button"
             class="sr-button sr-button--secondary"
             aria-disabled={unlinking.value}
@@ -255,7 +265,10 @@ let statusReads = 0;
 const readStatus = () => {
   const read = ++statusReads;
   return askBackground({ type: 'status' }).then((answer) => {
-    if (read === statusReads) link.value = linkStateOf(answer);
+    if (read !== statusReads) return;
+    link.value = linkStateOf(answer);
+    // Linked again since (in another tab): "Unlinked…" beside "Linked as …" is no longer true.
+    if (answer.ok && answer.reply.linked && !unlinking.value) unlinked.value = null;
   });
 };
 void readStatus();

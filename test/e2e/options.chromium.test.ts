@@ -283,15 +283,21 @@ describe('Chromium: Options links with clear errors, and sets up CRM sites and p
     const second = await chromium.context.newPage();
     await second.goto(`chrome-extension://${chromium.extensionId}/options.html`);
     await second.getByRole('button', { name: 'Unlink' }).waitFor();
-    await options.getByRole('button', { name: 'Unlink' }).click();
+    // From the keyboard: the button goes with the link, and the focus to what is said of it (before, it
+    // fell to the page's body).
+    await options.getByRole('button', { name: 'Unlink' }).focus();
+    await options.keyboard.press('Enter');
     await options.getByText('Not linked to a workspace').waitFor();
     await options.getByText('1 unsent verdict is kept').waitFor();
+    await expect.poll(() => options.evaluate(() => document.activeElement?.id)).toBe('unlinked');
     await second.getByText('Not linked to a workspace').waitFor({ timeout: 5_000 });
     proxy.refuse(false);
-    await options.getByLabel('Join link').fill(await invite());
-    await options.getByRole('button', { name: 'Link', exact: true }).click();
-    await options.getByText(/^Linked to /).waitFor();
-    await second.getByText(/^Linked to /).waitFor({ timeout: 5_000 });
+    // Linked again from the other tab: this one follows, and no longer says it was unlinked.
+    await second.getByLabel('Join link').fill(await invite());
+    await second.getByRole('button', { name: 'Link', exact: true }).click();
+    await second.getByText(/^Linked to /).waitFor();
+    await options.getByText(/^Linked to /).waitFor({ timeout: 5_000 });
+    await expect.poll(() => options.locator('#unlinked').count()).toBe(0);
     await second.close();
     await expect
       .poll(async () => (await received()).filter((item) => item.verdict === 'lost').length, {
