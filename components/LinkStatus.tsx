@@ -14,10 +14,25 @@ export function linkStateOf(answer: Envelope<StatusReply>): LinkState {
   return answer.ok ? { kind: 'ready', status: answer.reply } : { kind: 'error', message: answer.error };
 }
 
-export function LinkStatus(props: { state: Signal<LinkState>; onOpenOptions?: () => void }) {
+export function LinkStatus(props: {
+  state: Signal<LinkState>;
+  onOpenOptions?: () => void;
+  /** Ask again after the background gave no answer (Options: else its link form never came). */
+  onRetry?: () => void;
+}) {
   const state = props.state.value;
   if (state.kind === 'loading') return <StatusLine />;
-  if (state.kind === 'error') return <StatusLine error={state.message} />;
+  if (state.kind === 'error')
+    return (
+      <>
+        <StatusLine error={state.message} />
+        {props.onRetry && (
+          <button type="button" class="sr-button" onClick={props.onRetry}>
+            {t('actionTryAgain')}
+          </button>
+        )}
+      </>
+    );
   const { me } = state.status;
   if (me) {
     return (

@@ -183,7 +183,13 @@ function Options() {
       <h1>{t('optionsTitle')}</h1>
       <section aria-labelledby="workspace">
         <h2 id="workspace">{t('optionsWorkspace')}</h2>
-        <LinkStatus state={link} />
+        <LinkStatus
+          state={link}
+          onRetry={() => {
+            link.value = { kind: 'loading' };
+            void readStatus();
+          }}
+        />
         {managed.value.workspaceUrl !== undefined && (
           <p class="sr-locked">
             {parseWorkspaceUrl(managed.value.workspaceUrl).ok

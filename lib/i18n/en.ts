@@ -17,6 +17,7 @@ export const en = {
   stateNotLinkedHelp: "Link Sameroom to your team's workspace to see the campaign behind this lead.",
   stateNoAnswer: "Sameroom's background did not answer. Reload the page; if this stays, reinstall Sameroom.",
   actionOpenOptions: 'Open Sameroom options',
+  actionTryAgain: 'Try again',
   linkedAs: 'Linked to $1 as $2 ($3)',
   roleRep: 'rep',
   roleMarketer: 'marketer',

@@ -22,6 +22,7 @@ export const es: Record<MessageKey, string> = {
   stateNoAnswer:
     'El proceso de fondo de Sameroom no respondió. Recarga la página; si sigue así, reinstala Sameroom.',
   actionOpenOptions: 'Abrir las opciones de Sameroom',
+  actionTryAgain: 'Reintentar',
   linkedAs: 'Vinculado a $1 como $2 ($3)',
   roleRep: 'comercial',
   roleMarketer: 'marketing',
