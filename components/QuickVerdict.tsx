@@ -4,7 +4,7 @@ import { t } from '../lib/i18n';
 import type { CampaignList } from '../lib/messages';
 import type { Verdict } from '../lib/protocol';
 import { LIMITS } from '../lib/protocol/limits';
-import { noteTooLong, withAside, withUndone } from '../lib/store/draft-text';
+import { DRAFT_NOTE_LIMIT, noteTooLong, withAside, withUndone } from '../lib/store/draft-text';
 import type { Draft } from '../lib/store/drafts';
 import { NoteField, RegionSelect, VerdictSelect } from './VerdictFields';
 
@@ -33,6 +33,11 @@ export function QuickVerdict(props: {
   undone?: Signal<QuickVerdictInput | null>;
   /** Why what is typed could not be kept in the browser (its storage full), while it cannot. */
   notKept?: string | null;
+  /**
+   * The kept draft, read only after the form opened (every read before failed): put before what the
+   * rep typed meanwhile, its other fields where the form has none (and emptied once taken).
+   */
+  lateKept?: Signal<Draft | null>;
 }) {
   const kept = props.kept?.quick;
   const search = useSignal('');
@@ -88,6 +93,20 @@ export function QuickVerdict(props: {
     leadLink.value = back.leadLink;
     verdict.value = back.verdict;
     region.value = back.region;
+  });
+  useSignalEffect(() => {
+    const late = props.lateKept?.value;
+    if (!late) return;
+    props.lateKept!.value = null;
+    const typed = note.peek();
+    if (!typed.includes(late.note))
+      note.value = (typed.trim() === '' ? late.note : `${late.note}\n${typed}`).slice(0, DRAFT_NOTE_LIMIT);
+    const quick = late.quick;
+    if (!quick) return;
+    if (!leadLink.peek().trim()) leadLink.value = quick.leadLink;
+    if (!campaignId.peek() && props.campaigns.choices.some((choice) => choice.id === quick.campaignId))
+      campaignId.value = quick.campaignId;
+    if (quick.aside) setAside.value = withAside(setAside.peek(), quick.aside);
   });
   const words = search.value.trim().toLowerCase();
   const shown = props.campaigns.choices.filter(

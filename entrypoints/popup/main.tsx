@@ -61,9 +61,34 @@ async function readQuickDraft(): Promise<Envelope<Draft | null>> {
   return answer as Envelope<Draft | null>;
 }
 
+/**
+ * The kept draft, once read after the form opened without it (every read before failed): the form
+ * puts it before what was typed meanwhile. Until then nothing is written, which would replace it.
+ */
+const lateKept = signal<Draft | null>(null);
+/** The kept draft is not read yet: what is typed waits (`quickUnkept`) rather than be written over it. */
+let quickReadPending = false;
+/** Read again every this long while the kept draft could not be read, for as long as the popup is open. */
+const LATE_READ_MS = 1_000;
+
+async function readQuickDraftLate(): Promise<void> {
+  const answer = await askBackground({ type: 'draft', key: 'quick' });
+  if (!answer.ok) {
+    setTimeout(() => void readQuickDraftLate(), LATE_READ_MS);
+    return;
+  }
+  quickReadPending = false;
+  quickNotKept.value = null;
+  const kept = answer.reply as Draft | null;
+  // The form takes it in (its next change is written, with both); with none kept, what was typed is.
+  if (kept) lateKept.value = kept;
+  else if (quickUnkept) keepQuick(quickUnkept);
+}
+
 /** Kept as it is typed, not when the popup closes: it closes at any click outside it. */
 function keepQuick(draft: Draft): void {
   quickUnkept = draft;
+  if (quickReadPending) return;
   void askBackground({ type: 'keepDraft', key: 'quick', draft }).then((answer) => {
     // Typed again since: the newer form's answer says.
     if (quickUnkept !== draft) return;
@@ -265,6 +290,7 @@ function Popup() {
             kept={keptQuick}
             onDraft={keepQuick}
             undone={undone}
+            lateKept={lateKept}
             notKept={quickNotKept.value}
           />
         ))}
@@ -315,6 +341,12 @@ const shown = status.then(async (answer) => {
   if (!answer.ok || !answer.reply.linked) return;
   const [list, draft] = await Promise.all([asking, draftRead]);
   keptQuick = draft.ok ? draft.reply : null;
+  if (!draft.ok) {
+    // Not read: the form opens empty, says that what is typed is not kept yet, and reads again.
+    quickReadPending = true;
+    quickNotKept.value = draft.error;
+    void readQuickDraftLate();
+  }
   campaigns.value = list.ok ? list.reply : { error: list.error };
 });
 // The first render waits a moment for the answers, so that the popup draws once, with them. Drawn

@@ -72,11 +72,15 @@ async function openPopup(refuseKeeps: number, failReads = 0, failSyncs = 0, fail
   document.body.append(app);
   vi.resetModules();
   await import('../../entrypoints/popup/main');
-  const note = await vi.waitFor(() => {
-    const box = app.querySelector<HTMLTextAreaElement>('.sr-form textarea');
-    if (!box) throw new Error('no quick form yet');
-    return box;
-  });
+  // The form waits for the kept one's read, retried for up to 1.4 s when it fails.
+  const note = await vi.waitFor(
+    () => {
+      const box = app.querySelector<HTMLTextAreaElement>('.sr-form textarea');
+      if (!box) throw new Error('no quick form yet');
+      return box;
+    },
+    { timeout: 3_000 },
+  );
   return {
     note: () => note.value,
     type(text: string) {
@@ -115,6 +119,27 @@ describe('the popup’s quick form', () => {
       expect(await kept()).toBe('Met at the fair, wants pricing. Call on Monday.'),
     );
   });
+
+  it('opens even when the kept form cannot be read, writes nothing over it, and takes it in once read', async () => {
+    const first = await openPopup(0);
+    first.type('Met at the fair, wants pricing.');
+    await vi.waitFor(async () => expect(await kept()).toBe('Met at the fair, wants pricing.'));
+    document.body.innerHTML = '';
+    // Every read before the form opens fails (0.2 + 0.4 + 0.8 s of retries), and the next one too.
+    const again = await openPopup(0, 5);
+    expect(again.note()).toBe('');
+    again.type('Call on Monday.');
+    await vi.waitFor(() => expect(again.warnings()).toContain('Not kept in this browser'));
+    // Before, this keystroke's write replaced the kept form: the note from the fair was gone.
+    expect(await kept()).toBe('Met at the fair, wants pricing.');
+    await vi.waitFor(() => expect(again.note()).toBe('Met at the fair, wants pricing.\nCall on Monday.'), {
+      timeout: 5_000,
+    });
+    await vi.waitFor(async () =>
+      expect(await kept()).toBe('Met at the fair, wants pricing.\nCall on Monday.'),
+    );
+    expect(again.warnings()).not.toContain('Not kept in this browser');
+  }, 10_000);
 });
 
 describe('the popup’s refused verdicts', () => {
