@@ -240,7 +240,8 @@ export async function syncOutbox(db: IDBPDatabase<SameroomDb>, options: SyncOpti
 
   if (!state.paused && !waitingUntil) {
     const client = new WorkspaceClient(link.workspaceUrl, link.token, options.fetchFn);
-    state = await sendDue(db, client, link.member.id, state, report, options, random);
+    const stillLinked = async () => (await keptLink(db))?.token === link.token;
+    state = await sendDue(db, client, link.member.id, state, report, options, random, stillLinked);
     if (!state.paused && !state.retryAt) {
       try {
         // Another rep linked here since (the browser passed on), or another workspace at the same address:
@@ -369,6 +370,10 @@ interface Sending {
    * again every minute for good.
    */
   unaccounted: number;
+  /** Whether the link the run started with is still this browser's: asked before each batch. */
+  stillLinked: () => Promise<boolean>;
+  /** Unlinked (or linked anew) while the run went: no more batches; what is left waits for its link. */
+  unlinked: boolean;
 }
 
 /**
@@ -392,6 +397,7 @@ async function sendDue(
   report: SyncReport,
   options: SyncOptions,
   random: () => number,
+  stillLinked: () => Promise<boolean>,
 ): Promise<SyncState> {
   const sending: Sending = {
     taken: new Set(),
@@ -399,8 +405,10 @@ async function sendDue(
     errors: [],
     answered: false,
     unaccounted: 0,
+    stillLinked,
+    unlinked: false,
   };
-  while (sending.errors.length === 0) {
+  while (sending.errors.length === 0 && !sending.unlinked) {
     const now = options.now();
     const queue = (await db.getAllFromIndex('outbox', 'by-workspace', initial.workspaceUrl))
       .filter((entry) => due(entry, now) && ownedBy(entry, memberId) && !sending.taken.has(entry.item.id))
@@ -535,6 +543,14 @@ async function sendRound(
       for (const key of leads) busy.delete(key);
       wake();
     };
+    // Unlinked meanwhile (the rep's Unlink, the admin's policy): the verdicts not on their way yet wait
+    // for the link, as Unlink promises; before, a run under way sent each batch that became due.
+    if (sending.unlinked || !(await sending.stillLinked())) {
+      sending.unlinked = true;
+      stopped = true;
+      release();
+      return;
+    }
     let results: FeedbackResult[];
     try {
       results = await client.postFeedback(batch.map((entry) => entry.item));

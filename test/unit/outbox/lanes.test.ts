@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { unlinkWorkspace } from '../../../lib/background/link';
 import { leadKeyOf } from '../../../lib/campaigns/lead-key';
 import { saveVerdict, UNDO_MS, undoVerdict } from '../../../lib/outbox/outbox';
 import { BACKOFF, BATCH_BYTES, LANES, syncOutbox } from '../../../lib/outbox/sync';
@@ -177,6 +178,25 @@ describe('an item the workspace leaves unanswered', () => {
     const lead0 = ws.posts.flat().filter((item) => item.lead.recordId === recordId(0));
     expect(lead0.slice(100).map((item) => item.id)).toEqual([ids[0], ...ids.slice(100)]);
     expect(ws.stored.size).toBe(170);
+  });
+});
+
+describe('Unlink with batches on their way', () => {
+  it('sends no batch once unlinked mid-run: what is not on its way waits for the link', async () => {
+    const { db, ws, sync } = await linked();
+    await queue(db, 250, 1);
+    vi.advanceTimersByTime(UNDO_MS);
+    const held = gate();
+    ws.answer(() => held.opened.then(() => undefined));
+    const run = sync();
+    await vi.waitFor(() => expect(ws.posts).toHaveLength(1));
+    // The rep unlinks while the lead's first batch is on its way (the revoke goes nowhere here).
+    await unlinkWorkspace(db, { fetchFn: async () => new Response(null, { status: 204 }) });
+    held.open();
+    await run;
+    // Before, the run went on with the token it started with: the next two batches were posted.
+    expect(ws.posts).toHaveLength(1);
+    expect(await db.count('outbox')).toBe(150);
   });
 });
 
