@@ -80,9 +80,12 @@ async function readQuickDraftLate(): Promise<void> {
   quickReadPending = false;
   quickNotKept.value = null;
   const kept = answer.reply as Draft | null;
-  // The form takes it in (its next change is written, with both); with none kept, what was typed is.
+  // The form takes it in (a change it makes is written, with both). What was typed meanwhile is written
+  // in any case: a note typed that already held the kept one changes nothing in the form.
   if (kept) lateKept.value = kept;
-  else if (quickUnkept) keepQuick(quickUnkept);
+  setTimeout(() => {
+    if (quickUnkept) keepQuick(quickUnkept);
+  }, 0);
 }
 
 /** Kept as it is typed, not when the popup closes: it closes at any click outside it. */

@@ -140,6 +140,19 @@ describe('the popup’s quick form', () => {
     );
     expect(again.warnings()).not.toContain('Not kept in this browser');
   }, 10_000);
+
+  it('keeps what was typed meanwhile when it already held the kept note (the form then changes nothing)', async () => {
+    const first = await openPopup(0);
+    first.type('Met at the fair.');
+    await vi.waitFor(async () => expect(await kept()).toBe('Met at the fair.'));
+    document.body.innerHTML = '';
+    const again = await openPopup(0, 5);
+    again.type('Met at the fair. Call on Monday.');
+    await vi.waitFor(async () => expect(await kept()).toBe('Met at the fair. Call on Monday.'), {
+      timeout: 5_000,
+    });
+    expect(again.note()).toBe('Met at the fair. Call on Monday.');
+  }, 10_000);
 });
 
 describe('the popup’s refused verdicts', () => {
