@@ -404,6 +404,62 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
     }
   });
 
+  it("keeps an undone verdict's note beside the popup's form through its closing, until dismissed", async () => {
+    const note = 'Undone in the popup, its note kept beside the form.';
+    const open = async () => {
+      const popup = await chromium.context.newPage();
+      await popup.goto(`chrome-extension://${chromium.extensionId}/popup.html`);
+      return popup;
+    };
+    const popup = await open();
+    await popup
+      .locator('label', { hasText: /^Campaign/ })
+      .locator('select')
+      .selectOption(hannoverId);
+    await popup.getByLabel("The lead's address in your CRM").fill(server.url('salesforce-lightning/lead'));
+    await popup.getByLabel('Note for marketing (optional)').fill(note);
+    await popup.getByRole('button', { name: 'Send verdict' }).click();
+    await popup.getByText(/^Saved: Good fit\./).waitFor();
+    // The next lead begun, then the first verdict undone: its note goes beside the form, not into it.
+    await popup
+      .getByLabel("The lead's address in your CRM")
+      .fill('https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000Z9y8xEAB/view');
+    await popup.getByRole('button', { name: 'Undo' }).click();
+    const aside = (page: typeof popup) =>
+      page.getByText(`The verdict you undid had this note (the form holds your next one): ${note}`);
+    await aside(popup).waitFor();
+    // Closed (any click outside does it) and opened again: still there. Before, it was gone for good.
+    await popup.close();
+    const again = await open();
+    await aside(again).waitFor();
+    await again.getByRole('button', { name: 'Dismiss' }).click();
+    await expect.poll(() => aside(again).count()).toBe(0);
+    // Dismissed is kept as a keystroke is: once the worker's database has it, the popup may close.
+    const [worker] = chromium.context.serviceWorkers();
+    await expect
+      .poll(() =>
+        worker!.evaluate(
+          () =>
+            new Promise<string>((resolve, reject) => {
+              const opened = indexedDB.open('sameroom');
+              opened.onerror = () => reject(opened.error);
+              opened.onsuccess = () => {
+                const read = opened.result.transaction('drafts').objectStore('drafts').get('quick');
+                read.onsuccess = () => resolve(String(read.result?.quick?.aside ?? 'none'));
+              };
+            }),
+        ),
+      )
+      .toBe('none');
+    await again.close();
+    const third = await open();
+    await third.getByRole('button', { name: 'Send verdict' }).waitFor();
+    expect(await aside(third).count()).toBe(0);
+    await third.getByLabel("The lead's address in your CRM").fill('');
+    await third.close();
+    expect((await received()).filter((item) => item.note === note)).toHaveLength(0);
+  });
+
   it('keeps a verdict through a SIGKILL of the browser right after Saved, and sends it after relaunch', async () => {
     await openLead();
     await (await panel()).getByRole('button', { name: /Spam/ }).click();
