@@ -4,7 +4,7 @@ import { t } from '../lib/i18n';
 import type { CampaignList } from '../lib/messages';
 import type { Verdict } from '../lib/protocol';
 import { LIMITS } from '../lib/protocol/limits';
-import { DRAFT_NOTE_LIMIT, noteTooLong, withAside, withUndone } from '../lib/store/draft-text';
+import { noteTooLong, withAside, withKeptNote, withUndone } from '../lib/store/draft-text';
 import type { Draft } from '../lib/store/drafts';
 import { NoteField, RegionSelect, VerdictSelect } from './VerdictFields';
 
@@ -98,9 +98,7 @@ export function QuickVerdict(props: {
     const late = props.lateKept?.value;
     if (!late) return;
     props.lateKept!.value = null;
-    const typed = note.peek();
-    if (!typed.includes(late.note))
-      note.value = (typed.trim() === '' ? late.note : `${late.note}\n${typed}`).slice(0, DRAFT_NOTE_LIMIT);
+    note.value = withKeptNote(note.peek(), late.note);
     const quick = late.quick;
     if (!quick) return;
     if (!leadLink.peek().trim()) leadLink.value = quick.leadLink;

@@ -22,7 +22,7 @@ import {
 } from '../../lib/platform/panel-prefs';
 import { offerViewChannel, pushesInOrder, viewPortName } from '../../lib/platform/view-channel';
 import type { Answer, Verdict } from '../../lib/protocol';
-import { DRAFT_NOTE_LIMIT, draftWasSent, withUndone } from '../../lib/store/draft-text';
+import { draftWasSent, withKeptNote, withUndone } from '../../lib/store/draft-text';
 import type { Draft } from '../../lib/store/drafts';
 import { type Wakers, wakeAll, wokenWithin } from '../../lib/wakers';
 import './view.css';
@@ -168,13 +168,7 @@ function addKept(key: string, stored: Draft | null): void {
   draftRead = key;
   keptText = draftText(stored ?? { note: '', answers: {} });
   if (stored) {
-    const typed = note.value;
-    // What the box holds may head the kept draft already (an undone note the background put back
-    // there, before what it held, as it answered): the kept one then stands for both, or the note came
-    // twice. Only so: a few words typed that happen to be in the kept note are still the rep's own.
-    if (typed === '' || stored.note === typed || stored.note.startsWith(`${typed}\n\n`))
-      note.value = stored.note;
-    else if (!typed.includes(stored.note)) note.value = `${stored.note}\n${typed}`.slice(0, DRAFT_NOTE_LIMIT);
+    note.value = withKeptNote(note.value, stored.note);
     const typedAnswers = Object.entries(answers.value).filter(([, answer]) => answer !== '');
     answers.value = { ...stored.answers, ...Object.fromEntries(typedAnswers) };
   }

@@ -77,3 +77,16 @@ export function withUndone(since: Draft, undone: { note: string; answers: readon
  */
 export const withAside = (aside: string | null | undefined, note: string): string =>
   (aside ? `${aside}\n\n${note}` : note).slice(0, DRAFT_NOTE_LIMIT);
+
+/**
+ * A note box's text with its kept draft's note read into it after the rep began typing: the kept note
+ * first, what was typed after it. A box holding nothing but blanks, or only the kept note, or the head of
+ * one (an undone note the background put back before what the draft held) takes the kept note alone; a
+ * box that holds the kept note already stays as it is. A few words typed that happen to be in the kept
+ * note are still the rep's own, and go after it.
+ */
+export function withKeptNote(typed: string, kept: string): string {
+  if (typed.trim() === '' || kept === typed || kept.startsWith(`${typed}\n\n`)) return kept;
+  if (typed.includes(kept)) return typed;
+  return `${kept}\n${typed}`.slice(0, DRAFT_NOTE_LIMIT);
+}
