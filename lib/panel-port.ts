@@ -54,8 +54,7 @@ export type PanelRequest =
        */
       campaignId?: string | null;
     }
-  /** `leadKey`: the record the verdict was for, whose other views are shown its draft once undone. */
-  | { kind: 'undo'; verdictId: string; leadKey?: string }
+  | { kind: 'undo'; verdictId: string }
   | { kind: 'pick'; leadKey: string; campaignId: string | null }
   | { kind: 'report' }
   | { kind: 'openOptions' }

@@ -495,10 +495,9 @@ async function undo(id: string): Promise<void> {
   // Asked again, as a verdict is, when the worker went away with it: a repeat of an Undo that was done
   // is answered "undone", so the note comes back either way.
   const until = Date.now() + RESEND_WITHIN_MS;
-  const asked = { kind: 'undo', verdictId: id, ...(key ? { leadKey: key } : {}) } as const;
-  let answer = await ask<{ undone: boolean }>(asked);
+  let answer = await ask<{ undone: boolean }>({ kind: 'undo', verdictId: id });
   while ('lost' in answer && key && (await briefShownAgain(key, until)))
-    answer = await ask<{ undone: boolean }>(asked);
+    answer = await ask<{ undone: boolean }>({ kind: 'undo', verdictId: id });
   if (key && (!lead.value || leadKeyOf(lead.value) !== key)) {
     // The view moved to another record while Undo was asked: the verdict's note goes back to the draft
     // of the record it was for, not into the box of this one (where the next click would send it).

@@ -313,10 +313,10 @@ export class PanelSessions {
       }
       case 'undo': {
         const undone = await this.deps.ask({ type: 'undo', id: ask.verdictId });
-        // Its note is back in the record's draft (the background put it there): the record open in
-        // other tabs shows it, or their next keystroke would write their older text over it.
-        if (undone.ok && ask.leadKey && (undone.reply as { undone?: boolean }).undone)
-          void this.showDraftElsewhere(ask.leadKey, from);
+        // Its note is back in the record's draft (the background put it there, and says whose): the
+        // record open in other tabs shows it, or their next keystroke would write their older text over it.
+        const leadKey = undone.ok ? (undone.reply as { leadKey?: string }).leadKey : undefined;
+        if (leadKey) void this.showDraftElsewhere(leadKey, from);
         return undone;
       }
       // Any lead's: the view keeps the drafts of records the tab has moved away from, too.

@@ -163,13 +163,13 @@ export const REGISTRY = {
       deps.outboxChanged();
       // Its note back in its draft before the page is answered: the page may be gone by then. Only by
       // the Undo that took it (a repeat, or two tabs at once, would put it back twice).
-      if (taken) {
-        const { note = '', answers = [] } = taken.item;
-        await keepUndone(db, message.draft ?? leadDraftKey(taken.leadKey), { note, answers }, now).catch(
-          () => undefined,
-        );
-      }
-      return { undone };
+      if (!taken) return { undone };
+      const { note = '', answers = [] } = taken.item;
+      await keepUndone(db, message.draft ?? leadDraftKey(taken.leadKey), { note, answers }, now).catch(
+        () => undefined,
+      );
+      // Back in its lead's draft: whose, for the panel sessions to show it in the record's other tabs.
+      return message.draft ? { undone } : { undone, leadKey: taken.leadKey };
     },
   ),
   history: entry(

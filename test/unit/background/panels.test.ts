@@ -436,9 +436,11 @@ describe('the panel views, bound to their tabs', () => {
     // The background put the note back in the record's draft as it answered the Undo (keepUndone).
     const back = { note: 'Budget approved.', answers: {} };
     ask.mockImplementation(async (message: Message) =>
-      message.type === 'undo' ? { ok: true, reply: { undone: true } } : { ok: true, reply: back },
+      message.type === 'undo'
+        ? { ok: true, reply: { undone: true, leadKey: leadKeyOf(LEAD) } }
+        : { ok: true, reply: back },
     );
-    await undoing.reply({ id: 1, kind: 'undo', verdictId: ENTRY.id, leadKey: leadKeyOf(LEAD) });
+    await undoing.reply({ id: 1, kind: 'undo', verdictId: ENTRY.id });
     // Before, the other tab kept its older text, and its next keystroke wrote it over the note.
     await vi.waitFor(() =>
       expect(otherTab.pushed).toContainEqual({ kind: 'draft', leadKey: leadKeyOf(LEAD), draft: back }),

@@ -327,11 +327,17 @@ describe('messages to the background', () => {
       await handleMessage(panelVerdict, PANEL_VIEW, at);
       const leadKey = leadDraftKey('salesforce:lead:00Q5g00000A1b2cEAB');
       await keepDraft(db, leadKey, { note: 'Typed since', answers: {} }, NOW);
-      // Two tabs on the record undoing it at once: put back by the one that took it, once.
-      await Promise.all([
+      // Two tabs on the record undoing it at once: put back by the one that took it, once; its answer
+      // names the lead whose draft it went to (the panel sessions show it in the record's other tabs).
+      const both = await Promise.all([
         handleMessage({ type: 'undo', id: panelVerdict.id as string }, PANEL_VIEW, at),
         handleMessage({ type: 'undo', id: panelVerdict.id as string }, PANEL_VIEW, at),
       ]);
+      expect(both).toContainEqual({
+        ok: true,
+        reply: { undone: true, leadKey: 'salesforce:lead:00Q5g00000A1b2cEAB' },
+      });
+      expect(both).toContainEqual({ ok: true, reply: { undone: true } });
       expect(await keptDraft(db, leadKey)).toEqual({
         note: 'Wants a demo\n\nTyped since',
         answers: { 'Budget?': 'Q3' },
