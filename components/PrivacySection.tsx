@@ -5,6 +5,8 @@ export function PrivacySection(props: {
   sendRecordUrl: boolean;
   locked: boolean;
   onChange: (on: boolean) => void;
+  /** Why the last change could not be saved. */
+  problem?: string | null;
 }) {
   return (
     <section aria-labelledby="privacy">
@@ -18,6 +20,11 @@ export function PrivacySection(props: {
         />
         {t('privacySendUrl')}
       </label>
+      {props.problem && (
+        <p class="sr-status--error" role="alert">
+          {props.problem}
+        </p>
+      )}
       {props.locked && <p class="sr-locked">{t('optionsLocked')}</p>}
       <h3>{t('privacyListTitle')}</h3>
       <ul>

@@ -143,12 +143,43 @@ const siteProblem = signal<string | null>(null);
  * site's open tabs: run here too, a tab got two copies, the first torn down by the second.
  */
 function allowSite(site: CustomSite): Promise<void> {
+  siteProblem.value = null;
   return requestSiteAccess(site)
     .then(() => undefined)
     .catch((error: unknown) => {
       siteProblem.value = inWords(error);
     })
     .finally(() => void readAccess());
+}
+
+/** Asks the browser for a built-in CRM's pages again (first thing in the click); a refusal is said. */
+function allowBuiltIn(site: (typeof ADAPTERS)[number]): Promise<void> {
+  siteProblem.value = null;
+  return allowCrm(site)
+    .then(() => undefined)
+    .catch((error: unknown) => {
+      siteProblem.value = inWords(error);
+    });
+}
+
+/** The privacy switch's save failed: said under it. */
+const privacyProblem = signal<string | null>(null);
+
+/**
+ * Saves a switch's change; one the storage refused is said where `problem` shows it, and the page
+ * is read again so that the switch shows what is kept, not what was clicked.
+ */
+async function saveSwitch(
+  change: (current: Settings) => Settings,
+  problem: typeof siteProblem,
+): Promise<void> {
+  problem.value = null;
+  try {
+    await saveSettings(change);
+  } catch (error) {
+    problem.value = inWords(error);
+  }
+  await refresh();
 }
 
 /** Stops running on the site and forgets it, in the custom sites' turn (lib/platform/custom-sites.ts). */
@@ -229,16 +260,15 @@ function Options() {
         settings={settings}
         locked={Boolean(managed.value.enabledCrms)}
         withheld={withheld.value}
-        onAllow={(site) => void allowCrm(site)}
+        onAllow={(site) => void allowBuiltIn(site)}
         onAllowSite={(site) => void allowSite(site)}
         problem={siteProblem.value}
-        onToggle={async (id, on) => {
-          await saveSettings((current) => ({
-            ...current,
-            enabledCrms: { ...current.enabledCrms, [id]: on },
-          }));
-          await refresh();
-        }}
+        onToggle={(id, on) =>
+          void saveSwitch(
+            (current) => ({ ...current, enabledCrms: { ...current.enabledCrms, [id]: on } }),
+            siteProblem,
+          )
+        }
         onAdd={addSite}
         onEdit={() => void loadValidator()}
         onRemove={(site) => void dropSite(site)}
@@ -246,10 +276,8 @@ function Options() {
       <PrivacySection
         sendRecordUrl={settings.value.sendRecordUrl}
         locked={managed.value.sendRecordUrl !== undefined}
-        onChange={async (on) => {
-          await saveSettings((current) => ({ ...current, sendRecordUrl: on }));
-          await refresh();
-        }}
+        problem={privacyProblem.value}
+        onChange={(on) => void saveSwitch((current) => ({ ...current, sendRecordUrl: on }), privacyProblem)}
       />
       <ShortcutsSection shortcuts={keys.value} onChange={() => void openShortcutSettings()} />
     </main>

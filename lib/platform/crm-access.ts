@@ -15,7 +15,10 @@ export async function withheldCrms(sites: readonly CrmAdapter[]): Promise<Set<st
 
 /** Whether the browser lets Sameroom read all of a CRM's pages (a failed question counts as yes). */
 export function mayRead(site: Pick<CrmAdapter, 'matches'>): Promise<boolean> {
-  return browser.permissions.contains({ origins: site.matches }).catch(() => true);
+  // A throw as it is called (an API the browser lacks) is taken as a refusal to tell, as a rejection is.
+  return Promise.resolve()
+    .then(() => browser.permissions.contains({ origins: site.matches }))
+    .catch(() => true);
 }
 
 /**
