@@ -26,8 +26,7 @@ function hostName(header: string | undefined): string | null {
   return match ? match[1]!.toLowerCase() : null;
 }
 
-async function readJson(request: Request): Promise<unknown> {
-  const text = await request.text();
+function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
@@ -162,6 +161,24 @@ async function signedIn(
   return { member: found.member, tokenId: found.tokenId };
 }
 
+/**
+ * Whether the caller of `route` may still call it, asked again without counting the request: for an
+ * answer that goes on after its handler returned (a CSV export read a page at a time as the client
+ * takes it), which a member removed, a token revoked or a session ended meanwhile must stop.
+ */
+function stillSignedIn(config: WorkspaceConfig, c: Context, route: Route): () => Promise<boolean> {
+  return async () => {
+    const token = bearerToken(c.req.header('Authorization'));
+    const session = token ? undefined : getCookie(c, sessionCookieName(config.publicUrl(c)));
+    const member = token
+      ? (await authenticate(config.db, token, config.tokenMaxIdleDays, undefined, { touch: false }))?.member
+      : session
+        ? await sessionMember(config.db, session)
+        : null;
+    return Boolean(member) && (route.access === 'public' || route.access.includes(member!.role));
+  };
+}
+
 /** The workspace's HTTP API: CORS for bearer tokens (never cookies), a body limit, the error envelope. */
 export function createApp(config: WorkspaceConfig): Hono {
   const app = new Hono();
@@ -243,6 +260,10 @@ export function createApp(config: WorkspaceConfig): Hono {
 
   for (const route of ROUTES) {
     app.on(route.method.toUpperCase(), route.path, async (c) => {
+      // The body first, then who calls: the route runs as soon as the headers are in, and a caller
+      // removed (or a token revoked) while their body was held back, up to the server's 30 s, was served
+      // with the access they had when the headers came (an admin removed meanwhile invited a new admin).
+      const text = route.request ? await c.req.raw.text() : undefined;
       const { member, tokenId } =
         route.access === 'public'
           ? { member: null as unknown as Member, tokenId: null }
@@ -261,7 +282,7 @@ export function createApp(config: WorkspaceConfig): Hono {
       }
       let body: unknown;
       if (route.request) {
-        const parsed = route.request.safeParse(await readJson(c.req.raw));
+        const parsed = route.request.safeParse(parseJson(text ?? ''));
         if (!parsed.success) throw ApiError.badInput(parsed.error);
         body = parsed.data;
       }
@@ -271,7 +292,15 @@ export function createApp(config: WorkspaceConfig): Hono {
         if (!parsed.success) throw ApiError.badInput(parsed.error, 'The query string is not valid.');
         query = parsed.data;
       }
-      return route.handle({ c, config, member, tokenId, body, query });
+      return route.handle({
+        c,
+        config,
+        member,
+        tokenId,
+        body,
+        query,
+        stillSignedIn: stillSignedIn(config, c, route),
+      });
     });
   }
   return app;

@@ -27,7 +27,7 @@ import { feedbackMatrix } from './domain/matrix';
 import { markUseful, unmarkUseful } from './domain/useful-answers';
 import { checkVerdictData } from './domain/verdict-data';
 import { createMember, loadWorkspace, me, removeMember, toMember } from './domain/workspace';
-import { ApiError, forbidden } from './errors';
+import { ApiError, forbidden, unauthorized } from './errors';
 import { giveBack, hit } from './rate-limit';
 import { INSIGHT_ROUTES } from './routes-insights';
 import { checkWebhookTarget, WebhookTargetRefused } from './webhook-target';
@@ -65,6 +65,8 @@ export interface RouteContext<Body, Query> {
   body: Body;
   /** The query string, checked against `query`. */
   query: Query;
+  /** Whether the caller may still call the route (asked again, not counted): for a streamed answer. */
+  stillSignedIn: () => Promise<boolean>;
 }
 
 export type Access = 'public' | readonly Role[];
@@ -183,6 +185,7 @@ function feedbackCsvStream(
   db: Database,
   filter: Omit<FeedbackFilter, 'since' | 'limit'>,
   since: Cursor,
+  stillSignedIn: () => Promise<boolean>,
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let cursor: Cursor | null = since;
@@ -194,6 +197,12 @@ function feedbackCsvStream(
       controller.enqueue(encoder.encode(CSV_BOM + feedbackCsvHeader()));
     },
     async pull(controller) {
+      // Each page is for a caller who may still read it: an export read slowly went on, past the
+      // removal of its member or the end of its session, with the verdicts and replies written since.
+      if (!(await stillSignedIn())) {
+        controller.error(unauthorized());
+        return;
+      }
       if (filter.latest) {
         latest ??= await latestIds(db, { ...filter, since });
         const ids = latest.slice(next, next + CSV_PAGE_ROWS);
@@ -433,7 +442,7 @@ export const ROUTES: Route[] = [
     summary:
       'mine=1: your own items changed after the cursor. Otherwise (marketers): all items, filtered by campaign, verdict, region, channel, rep, from, to; latest=1 keeps only the latest verdict of each lead within the period filters (the leads a matrix cell counts; not with mine=1, 400 `latest_not_mine`); format=csv for a spreadsheet.',
     query: FeedbackQuery,
-    async handle({ c, config, member, query }) {
+    async handle({ c, config, member, query, stillSignedIn }) {
       const mine = query.mine === '1';
       if (!mine && !MARKETING.includes(member.role)) throw forbidden();
       // Whether an item is its lead's latest verdict depends on the team's later ones: with mine=1 it
@@ -468,7 +477,7 @@ export const ROUTES: Route[] = [
         );
       c.header('Content-Type', 'text/csv; charset=utf-8');
       c.header('Content-Disposition', 'attachment; filename="sameroom-feedback.csv"');
-      return c.body(feedbackCsvStream(config.db, filter, since));
+      return c.body(feedbackCsvStream(config.db, filter, since, stillSignedIn));
     },
   }),
   route({
