@@ -28,8 +28,21 @@ const fromYearOne = { message: 'must be in year 0001 or later' };
 /** A calendar date, YYYY-MM-DD. */
 export const isoDate = z.iso.date().refine(notYearZero, fromYearOne);
 
-/** An instant with its offset, as JSON.stringify(new Date()) gives it. */
-export const isoDateTime = z.iso.datetime({ offset: true }).refine(notYearZero, fromYearOne);
+/** The first instant PostgreSQL stores as AD, and the widest offset it reads (MAX_TZDISP_HOUR 15). */
+const YEAR_ONE = Date.parse('0001-01-01T00:00:00Z');
+const widestOffset = /[+-](?:0\d|1[0-5]):?\d\d$|Z$/i;
+
+/**
+ * An instant with its offset, as JSON.stringify(new Date()) gives it. Year 1 or later in UTC (written
+ * in year 1 with an offset east of it, it was stored as a BC date that PGlite reads back as an invalid
+ * Date, failing every list holding it), and an offset PostgreSQL reads (one of ±16:00 or more failed
+ * the whole batch).
+ */
+export const isoDateTime = z.iso
+  .datetime({ offset: true })
+  .refine(notYearZero, fromYearOne)
+  .refine((value) => Date.parse(value) >= YEAR_ONE, { message: 'must be in year 0001 or later (UTC)' })
+  .refine((value) => widestOffset.test(value), { message: 'must have an offset within ±15:59' });
 
 /** Workspace-made ids (briefs, members, feedback items) are UUIDs. */
 export const id = z.uuid();

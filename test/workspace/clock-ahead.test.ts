@@ -75,3 +75,54 @@ describe.each(DATABASES)("a rep's clock running ahead (%s)", (kind) => {
     expect(await send(ahead.token, [early])).toEqual(['duplicate']);
   });
 });
+
+/**
+ * Dates the ISO format allows that the database cannot take or give back: an instant before year 1
+ * in UTC (written in year 1 with an offset east of it) was stored as a BC date that PGlite reads back
+ * as an invalid Date, failing every feed page, CSV export and answer list holding it (500); an offset
+ * past ±15:59 failed the whole batch (500), and the extension, which retries a 5xx in order, never got
+ * past it.
+ */
+describe.each(DATABASES)('a verdict dated where the database cannot go (%s)', (kind) => {
+  let ws: TestWorkspace | undefined;
+  afterEach(async () => {
+    await ws?.destroy();
+    ws = undefined;
+  });
+
+  it('is refused as invalid, its batch stored, and every list still read', async () => {
+    ws = await startTestWorkspace(kind);
+    const rep = await ws.join('rep', 'Odd clock');
+    const beforeYearOne = feedbackItem({
+      id: randomUUID(),
+      campaignId: null,
+      createdAt: '0001-01-01T00:30:00+01:00',
+    });
+    const farOffset = feedbackItem({
+      id: randomUUID(),
+      campaignId: null,
+      createdAt: '2024-01-01T00:00:00+20:00',
+    });
+    const eastmost = feedbackItem({
+      id: randomUUID(),
+      campaignId: null,
+      createdAt: '2024-01-01T00:00:00+14:00',
+    });
+    const plain = feedbackItem({ id: randomUUID(), campaignId: null });
+    const response = await ws.call('POST', '/api/v1/feedback', {
+      token: rep.token,
+      body: { items: [beforeYearOne, farOffset, eastmost, plain] },
+    });
+    expect(response.status, await response.clone().text()).toBe(200);
+    const { results } = (await response.json()) as { results: Array<{ status: string }> };
+    expect(results.map((result) => result.status)).toEqual(['invalid', 'invalid', 'created', 'created']);
+    for (const path of ['/api/v1/feedback', '/api/v1/feedback?format=csv', '/api/v1/answers']) {
+      const read = await ws.call('GET', path, { token: ws.adminToken });
+      expect(read.status, `${path}: ${await read.clone().text()}`).toBe(200);
+      await read.text();
+    }
+    const mine = await ws.call('GET', '/api/v1/feedback?mine=1&since=0', { token: rep.token });
+    const { items } = (await mine.json()) as { items: Array<{ id: string; createdAt: string }> };
+    expect(items.find((item) => item.id === eastmost.id)?.createdAt).toBe('2023-12-31T10:00:00.000Z');
+  });
+});
