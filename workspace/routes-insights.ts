@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS, type Role, responses } from '../lib/protocol';
-import { isoDate } from '../lib/protocol/text';
+import { isoDate, text } from '../lib/protocol/text';
 import { questionAnswers } from './domain/answers';
 import { CSV_BOM } from './domain/csv';
 import { type InsightFilter, insights } from './domain/insights';
@@ -12,8 +12,8 @@ const MARKETING: readonly Role[] = ['marketer', 'admin'];
 const InsightsQuery = z.strictObject({
   from: isoDate.optional(),
   to: isoDate.optional(),
-  region: z.string().max(LIMITS.name).optional(),
-  channel: z.string().max(LIMITS.name).optional(),
+  region: text(LIMITS.name).optional(),
+  channel: text(LIMITS.name).optional(),
   rep: z.uuid().optional(),
   format: z.enum(['json', 'csv']).optional(),
   /** CSV only: one chart's rows instead of all of them. */
@@ -25,8 +25,8 @@ const AnswersQuery = z.strictObject({
   campaign: z.uuid().optional(),
   from: isoDate.optional(),
   to: isoDate.optional(),
-  region: z.string().max(LIMITS.name).optional(),
-  channel: z.string().max(LIMITS.name).optional(),
+  region: text(LIMITS.name).optional(),
+  channel: text(LIMITS.name).optional(),
   rep: z.uuid().optional(),
 });
 type AnswersQuery = z.infer<typeof AnswersQuery>;

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { type Brief, LIMITS, type Member, type Role, requests, responses, Verdict } from '../lib/protocol';
-import { isoDate } from '../lib/protocol/text';
+import { isoDate, text } from '../lib/protocol/text';
 import { issueCode, joinUrl } from './auth/codes';
 import { sessionCookieName } from './auth/same-origin';
 import { endSession, SESSION_DAYS, startSession } from './auth/sessions';
@@ -138,8 +138,8 @@ const FeedbackQuery = z.strictObject({
   since: z.string().max(LIMITS.short).optional(),
   campaign: z.union([z.uuid(), z.literal('unmatched')]).optional(),
   verdict: Verdict.optional(),
-  region: z.string().max(LIMITS.name).optional(),
-  channel: z.string().max(LIMITS.name).optional(),
+  region: text(LIMITS.name).optional(),
+  channel: text(LIMITS.name).optional(),
   rep: z.uuid().optional(),
   from: isoDate.optional(),
   to: isoDate.optional(),
@@ -151,8 +151,8 @@ const FeedbackQuery = z.strictObject({
 const MatrixQuery = z.strictObject({
   from: isoDate.optional(),
   to: isoDate.optional(),
-  region: z.string().max(LIMITS.name).optional(),
-  channel: z.string().max(LIMITS.name).optional(),
+  region: text(LIMITS.name).optional(),
+  channel: text(LIMITS.name).optional(),
   rep: z.uuid().optional(),
 });
 

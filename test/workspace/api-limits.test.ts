@@ -76,6 +76,22 @@ describe.each(DATABASES)('on %s', (kind) => {
     expect(chosen).toBe(1);
   });
 
+  it('refuses a filter holding a NUL (422), not a database error (500)', async () => {
+    const rep = await ws.join('rep');
+    const marketer = await ws.join('marketer');
+    const asked = [
+      [rep.token, '/api/v1/feedback?mine=1&region=%00'],
+      [marketer.token, '/api/v1/feedback?channel=Web%00inar'],
+      [marketer.token, '/api/v1/feedback/matrix?region=%00'],
+      [marketer.token, '/api/v1/insights?channel=%00'],
+      [marketer.token, '/api/v1/answers?region=%00'],
+    ] as const;
+    for (const [token, path] of asked) {
+      const response = await ws.call('GET', path, { token });
+      expect(response.status, `${path}: ${await response.clone().text()}`).toBe(422);
+    }
+  });
+
   it('limits requests per token: 429 with Retry-After past the limit, other tokens unaffected', async () => {
     const busy = await ws.join('rep', 'Busy');
     const calm = await ws.join('rep', 'Calm');
