@@ -172,8 +172,13 @@ export class FrameHost {
       // Questions come from our background only (it has no tab); anything else is not answered.
       if (sender.id !== browser.runtime.id || sender.tab) return undefined;
       const question = (message as Partial<PageQuestion> | null)?.sameroom;
+      // No lead here, no answer: the first answer is the only one the background gets, and another
+      // script of ours on the page may have the lead (a custom site on a built-in CRM's host, with that
+      // CRM switched off, runs beside this one). With none, the background hears nothing, as it should.
       if (question === 'lead')
-        return Promise.resolve(this.lead ? { lead: this.lead, url: this.leadUrl, label: this.label } : null);
+        return this.lead
+          ? Promise.resolve({ lead: this.lead, url: this.leadUrl, label: this.label })
+          : undefined;
       if (question === 'report') return Promise.resolve(pageReport(location.href, document, this.adapters));
       return undefined;
     };
@@ -444,7 +449,12 @@ export class FrameHost {
     let lastPutBack = Number.NEGATIVE_INFINITY;
     let wait = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const inPlace = () => host.isConnected && !outOfTopLayer(host);
+    // Right under the CRM document's body, a manual popover shown: moved under an element of the page's
+    // (whose opacity, inertness or position the page controls) or into another document (a same-origin
+    // frame's, where it stayed connected), or made no popover (out of the top layer without a toggle
+    // event), it was left there.
+    const inPlace = () =>
+      host.parentNode === document.body && host.getAttribute('popover') === 'manual' && !outOfTopLayer(host);
     /** Once another host has taken this one's place (or the script is stopped): all of this goes. */
     const gone = new AbortController();
     const stale = () => {
@@ -455,7 +465,8 @@ export class FrameHost {
     const putBack = () => {
       timer = undefined;
       if (stale() || inPlace() || !document.body) return;
-      if (!host.isConnected) document.body.append(host);
+      if (host.parentNode !== document.body) document.body.append(host);
+      if (host.getAttribute('popover') !== 'manual') host.setAttribute('popover', 'manual');
       inTopLayer(host);
       unzoomSoon();
       lastPutBack = performance.now();
@@ -518,6 +529,7 @@ export class FrameHost {
     const watch = () => {
       observer.observe(document.documentElement, { childList: true });
       observer.observe(body, { childList: true });
+      observer.observe(host, { attributes: true, attributeFilter: ['popover'] });
       for (const target of [document.documentElement, body])
         zoomed.observe(target, { attributes: true, attributeFilter: ['style', 'class'] });
       if (document.head) zoomed.observe(document.head, { childList: true });

@@ -321,6 +321,16 @@ let shownKey: string | null = null;
 function onPush(push: PanelPush): void {
   switch (push.kind) {
     case 'show':
+      // A worker started again has forgotten what this view shows, and its skeleton came for the record
+      // on screen: the brief stays until its answer, and so does the note box the rep may be typing in.
+      if (
+        push.state.kind === 'loading' &&
+        push.lead &&
+        state.value.kind === 'view' &&
+        lead.value &&
+        leadKeyOf(push.lead) === leadKeyOf(lead.value)
+      )
+        return;
       shownKey = push.lead && leadKeyOf(push.lead);
       cancelAnimationFrame(skeletonFrame);
       if (push.state.kind === 'loading' && push.lead && lead.value) {

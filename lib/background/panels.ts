@@ -168,8 +168,13 @@ export class PanelSessions {
     // A view without its history (leadBrief) is on screen first; the history, read from the outbox,
     // follows it.
     const view = session.view;
-    if (view && (view.state === 'matched' || view.state === 'noMatch') && !view.history)
+    if (view && (view.state === 'matched' || view.state === 'noMatch') && !view.history) {
+      // Pushed after this show whatever went before it: a badge pass that pushed the record's history
+      // while the view still showed the record before found it dropped there, and the same text was
+      // then not pushed again.
+      session.lastHistory = '';
       void this.pushHistory(session).catch(() => undefined);
+    }
   }
 
   /**
@@ -185,7 +190,10 @@ export class PanelSessions {
   /** The tab left its record, or its page is no longer served: the view shows nothing. */
   gone(tabId: number): void {
     const session = this.sessions.get(tabId);
-    if (!session) return;
+    if (session) this.forget(session);
+  }
+
+  private forget(session: Session): void {
     clearTimeout(session.skeleton);
     session.lead = null;
     session.view = null;
@@ -213,15 +221,27 @@ export class PanelSessions {
     session.ports.add(port);
     port.onDisconnect.addListener(() => session.ports.delete(port));
     port.onMessage.addListener((raw) => void this.request(tabId, port, raw));
-    if (session.lead) this.pushShow(session);
     // A new view has no history yet, whatever earlier views were sent.
     session.lastHistory = '';
-    void this.pushHistory(session).catch(() => undefined);
+    // Nothing is shown before the page names its record: the tab's lead may be the page's before (a full
+    // page load's view connects before its page has read the record, and the view was shown the record
+    // left, a verdict clicked then was saved for it and a note typed went into its draft).
+    const before = session.asked;
     void this.deps.askPage(tabId, { sameroom: 'lead' }).then(async (answer) => {
-      if (!isPageLead(answer)) return;
+      // The page told its record since it was asked: that tell's answer is shown to every view, this one too.
+      if (session.asked !== before) return;
+      // No record on the page (yet): the one kept is a page's before.
+      if (!isPageLead(answer)) {
+        if (session.lead) this.forget(session);
+        return;
+      }
       const known = session.lead && leadKeyOf(session.lead) === leadKeyOf(answer.lead) && session.view;
       const asked = this.leadArrived(tabId, answer.lead, answer.url, answer.label);
-      if (known) return;
+      if (known) {
+        this.pushShow(session);
+        void this.pushHistory(session).catch(() => undefined);
+        return;
+      }
       const view = await this.deps.ask({ type: 'lead', lead: answer.lead });
       this.shown(tabId, answer.lead, view as Envelope<LeadView>, asked);
     });

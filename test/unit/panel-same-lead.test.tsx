@@ -512,3 +512,29 @@ describe('a view whose first show waits for the panel’s prefs', () => {
     expect(b.quotes()).toEqual(['Asked for the retrofit assessment.']);
   });
 });
+
+describe('a worker that starts again under a view', () => {
+  it('keeps the brief and the note box on screen while the new worker is slow to answer for the record shown', async () => {
+    const a = await openTab(1);
+    a.type('Asked about the retrofit, then');
+    const deps = backgroundDeps();
+    // The new worker opens its database and reads the briefs again: longer than the skeleton's wait.
+    panels = new PanelSessions({
+      ask: async (message: Message) => {
+        if (message.type === 'lead') {
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          return { ok: true, reply: MATCHED };
+        }
+        return handleMessage(message, PANEL_VIEW, deps);
+      },
+      history: async (lead) => leadHistory(await openSameroomDb(), lead),
+      askPage: async () => ({ lead: LEAD, url: URL_A, label: 'Salesforce Lightning' }),
+    });
+    a.restartWorker();
+    for (let waited = 0; waited < 800; waited += 40) {
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      expect(document.querySelector('#tab-1 textarea'), `after ${waited} ms`).not.toBeNull();
+    }
+    expect(a.box().value).toBe('Asked about the retrofit, then');
+  });
+});

@@ -14,6 +14,7 @@ const LEAD: LeadContext = {
 };
 const OTHER: LeadContext = { ...LEAD, recordId: '00Q5g00000B9z8yEAB' };
 const URL_A = 'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2cEAB/view';
+const URL_B = 'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000B9z8yEAB/view';
 const BRIEF = brief();
 const MATCHED: LeadView = {
   state: 'matched',
@@ -196,6 +197,48 @@ describe('the panel views, bound to their tabs', () => {
     );
   });
 
+  it('shows a view that connects nothing of the page before until its page names the record (a full page load)', async () => {
+    // The tab showed LEAD; the rep clicked through to another record, whose page loads in full: its view
+    // connects before the new page's content script has read the record.
+    let pageLead: unknown = null;
+    const { panels, askPage } = sessions(null, 50);
+    askPage.mockImplementation(async (_tab: number, _question: { sameroom: string }) => pageLead);
+    panels.leadArrived(1, LEAD, URL_A, 'Salesforce Lightning');
+    panels.shown(1, LEAD, { ok: true, reply: MATCHED });
+    const view = viewPort();
+    panels.connect(1, view.port);
+    await vi.waitFor(() => expect(askPage).toHaveBeenCalled());
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(shows(view.pushed).filter((show) => show.lead !== null)).toEqual([]);
+    expect(view.pushed.filter((push) => push.kind === 'history')).toEqual([]);
+    // A verdict the view sends meanwhile is for no record the tab knows: it waits, then is refused.
+    const refused = await view.reply(GOOD_FIT);
+    expect(refused.ok).toBe(false);
+    // The page tells its record: that one is shown.
+    pageLead = { lead: OTHER, url: URL_B, label: 'Salesforce Lightning' };
+    panels.leadArrived(1, OTHER, URL_B, 'Salesforce Lightning');
+    panels.shown(1, OTHER, { ok: true, reply: MATCHED });
+    expect(shows(view.pushed).at(-1)).toMatchObject({ lead: OTHER, state: { kind: 'view' } });
+  });
+
+  it('pushes a record’s history after its view even when a badge pass pushed it before, while the view showed another', async () => {
+    const { panels } = sessions();
+    const view = viewPort();
+    panels.connect(1, view.port);
+    panels.leadArrived(1, LEAD, URL_A, 'Salesforce Lightning');
+    panels.shown(1, LEAD, { ok: true, reply: MATCHED });
+    panels.leadArrived(1, OTHER, URL_B, 'Salesforce Lightning');
+    await panels.refreshHistory();
+    const { history: _none, ...briefOnly } = MATCHED as Extract<LeadView, { state: 'matched' }>;
+    panels.shown(1, OTHER, { ok: true, reply: briefOnly });
+    const shown = view.pushed.findLastIndex((p) => p.kind === 'show' && p.lead === OTHER);
+    await vi.waitFor(() =>
+      expect(
+        view.pushed.findLastIndex((p) => p.kind === 'history' && p.leadKey === leadKeyOf(OTHER)),
+      ).toBeGreaterThan(shown),
+    );
+  });
+
   it("sends a verdict for the tab's own lead, address and campaign, whatever else the view says", async () => {
     const { panels, asked } = sessions();
     const view = viewPort();
@@ -317,10 +360,12 @@ describe('the panel views, bound to their tabs', () => {
   });
 
   it('sends a view that connects later its lead’s history, whatever earlier views were sent', async () => {
-    const { panels } = sessions();
+    const { panels } = sessions({ lead: LEAD, url: URL_A, label: 'Salesforce Lightning' });
     const first = viewPort();
     panels.connect(1, first.port);
     panels.leadArrived(1, LEAD, URL_A, 'Salesforce Lightning');
+    const { history: _none, ...briefOnly } = MATCHED as Extract<LeadView, { state: 'matched' }>;
+    panels.shown(1, LEAD, { ok: true, reply: briefOnly });
     await panels.refreshHistory();
     expect(first.pushed.filter((p) => p.kind === 'history')).toHaveLength(1);
     first.close();
@@ -450,8 +495,8 @@ describe('the panel views, bound to their tabs', () => {
 });
 
 describe('what to show, when the briefs change behind the pages', () => {
-  it('updates a tab whose view has not connected yet, and never goes back to an older answer', () => {
-    const { panels } = sessions();
+  it('updates a tab whose view has not connected yet, and never goes back to an older answer', async () => {
+    const { panels } = sessions({ lead: LEAD, url: URL_A, label: 'Salesforce Lightning' });
     const asked = panels.leadArrived(1, LEAD, URL_A, 'Salesforce Lightning');
     const newer: LeadView = { ...MATCHED, brief: { ...BRIEF, keyMessage: 'Retrofit over one weekend.' } };
     // The revalidation's answer lands first; the lead message's older answer after it.
@@ -459,9 +504,11 @@ describe('what to show, when the briefs change behind the pages', () => {
     panels.shown(1, LEAD, { ok: true, reply: MATCHED }, asked);
     const view = viewPort();
     panels.connect(1, view.port);
-    expect(shows(view.pushed)[0]).toMatchObject({
-      state: { kind: 'view', view: { brief: { keyMessage: 'Retrofit over one weekend.' } } },
-    });
+    await vi.waitFor(() =>
+      expect(shows(view.pushed)[0]).toMatchObject({
+        state: { kind: 'view', view: { brief: { keyMessage: 'Retrofit over one weekend.' } } },
+      }),
+    );
   });
 
   it('recomputes every tab with a lead when the briefs were revalidated', async () => {

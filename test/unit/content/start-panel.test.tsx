@@ -88,6 +88,27 @@ describe('the panel shows at once (issue 11)', () => {
     await vi.waitFor(() => expect(panel()).toBe(host));
   });
 
+  it('puts the frame back under the body when the page moves it into an element or another document, or makes it no popover', async () => {
+    await startPanel(ctx, enabledAdapters);
+    const host = panel()! as HTMLElement;
+    // Under an element of the page's (whose opacity, inertness or position the page controls).
+    const wrapper = document.createElement('div');
+    document.body.append(wrapper);
+    await new Promise((resolve) => setTimeout(resolve, 1_100)); // past the quiet second
+    wrapper.append(host);
+    await vi.waitFor(() => expect(host.parentNode).toBe(document.body));
+    // Into a document of the page's own (a same-origin frame's): still connected, out of the CRM's.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const other = document.implementation.createHTMLDocument('frame');
+    other.body.append(host);
+    expect(host.isConnected).toBe(true);
+    await vi.waitFor(() => expect(host.parentNode).toBe(document.body));
+    // No longer a popover: out of the top layer without a toggle event.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    host.removeAttribute('popover');
+    await vi.waitFor(() => expect(host.getAttribute('popover')).toBe('manual'));
+  });
+
   it('takes the panel down once Sameroom is disabled or removed, at the page’s next change', async () => {
     await startPanel(ctx, enabledAdapters);
     const host = panel()!;
@@ -195,6 +216,20 @@ describe('the panel shows at once (issue 11)', () => {
     background.enabledCrms = { ok: true, reply: { 'salesforce-lightning': true } };
     await startPanel(ctx, enabledAdapters);
     await vi.waitFor(() => expect(panel()).not.toBeNull());
+  });
+
+  it('leaves the background’s question for the lead to another script of ours when it has none (a custom site on a CRM host)', async () => {
+    (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(
+      'https://acme.lightning.force.com/lightning/o/Lead/list',
+    );
+    await startPanel(ctx, enabledAdapters);
+    // Each listener's return is what it answers with: the first answer given is the only one the
+    // background gets, so a listener with no lead gives none (a promise of null was that first answer).
+    const answers = await fakeBrowser.runtime.onMessage.trigger(
+      { sameroom: 'lead' },
+      { id: fakeBrowser.runtime.id },
+    );
+    expect(answers.filter((answer) => answer !== undefined)).toEqual([]);
   });
 
   it('keeps the panel when there is no background to ask', async () => {
