@@ -709,7 +709,7 @@ export const ROUTES: Route[] = [
       const id = idParam(c);
       if (id === member.id)
         throw new ApiError(409, 'self_removal', 'You cannot remove yourself; ask another admin.');
-      await config.db.transaction((tx) => removeMember(tx, id));
+      await config.db.transaction((tx) => removeMember(tx, id, member.id));
       return c.body(null, 204);
     },
   }),

@@ -26,6 +26,8 @@ const RANGES: Array<[label: string, type: 'ipv4' | 'ipv6', network: string, bits
   // Other ways of spelling an IPv4 address inside IPv6 (mapped, NAT64, 6to4) could reach any of the above.
   ['an IPv4-mapped address', 'ipv6', '::ffff:0:0', 96],
   ['an IPv4-mapped address', 'ipv6', '64:ff9b::', 96],
+  // The local-use NAT64 prefix (RFC 8215): a network's own translator reaches its private IPv4 space.
+  ['an IPv4-mapped address', 'ipv6', '64:ff9b:1::', 48],
   ['an IPv4-mapped address', 'ipv6', '2002::', 16],
 ];
 const LISTS = RANGES.map(([label, type, network, bits]) => {

@@ -246,6 +246,8 @@ describe('webhook targets (SSRF)', () => {
     ['https://localhost/hook', /localhost is at (127\.0\.0\.1|::1), a loopback address/],
     ['https://[::1]/hook', /loopback/],
     ['https://[::ffff:127.0.0.1]/hook', /IPv4-mapped/],
+    ['https://[64:ff9b::a00:1]/hook', /IPv4-mapped/],
+    ['https://[64:ff9b:1::a00:1]/hook', /IPv4-mapped/], // a local NAT64 prefix (RFC 8215) to 10.0.0.1
     ['https://10.1.2.3/hook', /private/],
     ['https://172.16.0.1/hook', /private/],
     ['https://192.168.1.1/hook', /private/],

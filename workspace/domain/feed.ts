@@ -191,6 +191,9 @@ export async function addReply(
 ): Promise<string> {
   const [item] = await tx.query('SELECT id FROM feedback WHERE id = $1 FOR UPDATE', [feedbackId]);
   if (!item) throw notFound('That feedback item');
+  // The workspace row's lock first: the same reply id sent to two items at once (each request locks only
+  // its own item) both found no earlier reply, and the second insert broke the key (500, not 409).
+  const { changeSeq } = await nextChange(tx);
   if (replyId) {
     const [earlier] = await tx.query<{ feedback_id: string; author_id: string; text: string }>(
       'SELECT feedback_id::text, author_id::text, text FROM replies WHERE id = $1',
@@ -202,7 +205,6 @@ export async function addReply(
       throw new ApiError(409, 'conflict', 'A different reply was already sent with this id.');
     }
   }
-  const { changeSeq } = await nextChange(tx);
   const id = replyId ?? randomUUID();
   await tx.query('INSERT INTO replies (id, feedback_id, author_id, text) VALUES ($1, $2, $3, $4)', [
     id,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Me, Member, Role, Workspace } from '../../lib/protocol';
 import { issueCode } from '../auth/codes';
 import { ADVISORY_LOCK, type Database, type Sql } from '../db/database';
-import { ApiError, notFound } from '../errors';
+import { ApiError, notFound, unauthorized } from '../errors';
 
 export { CODE_LIFETIME_DAYS, issueCode, joinUrl } from '../auth/codes';
 
@@ -99,8 +99,20 @@ export async function me(sql: Sql, memberId: string): Promise<Me> {
   return { member: toMember(row), workspace };
 }
 
-/** Removes a member: their tokens, codes and sessions stop working at once; their feedback stays. */
-export async function removeMember(sql: Sql, memberId: string): Promise<void> {
+/**
+ * Removes a member: their tokens, codes and sessions stop working at once; their feedback stays. `by`,
+ * the admin removing them, must still be a member as it is written: two admins removing each other at
+ * the same moment both passed their sign-in and left the workspace without an admin. Both rows are
+ * locked in one order, so the second waits for the first and finds itself removed.
+ */
+export async function removeMember(sql: Sql, memberId: string, by?: string): Promise<void> {
+  if (by) {
+    const rows = await sql.query<{ id: string; removed: boolean }>(
+      'SELECT id, removed_at IS NOT NULL AS removed FROM members WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE',
+      [[memberId, by]],
+    );
+    if (rows.find((row) => row.id === by)?.removed !== false) throw unauthorized();
+  }
   const removed = await sql.query(
     'UPDATE members SET removed_at = now() WHERE id = $1 AND removed_at IS NULL RETURNING id',
     [memberId],
