@@ -1,7 +1,7 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { enforceWorkspacePolicy } from '../lib/background/link';
-import { PanelSessions, pageAddress } from '../lib/background/panels';
+import { PanelSessions, pageAddress, toldPage } from '../lib/background/panels';
 import { Message } from '../lib/background/registry';
 import { type BackgroundDeps, handleMessage, handleParsed } from '../lib/background/router';
 import { createSyncRunner } from '../lib/background/sync-runner';
@@ -124,7 +124,7 @@ export default defineBackground({
         : 0;
       const answer = await handleParsed(parsed.data as Message, sender, deps);
       if (fromPage) sessions.answered(tabId, lead.lead, answer as Envelope<LeadView>, asked);
-      return answer;
+      return lead && sender.hasTab ? toldPage(answer as Envelope<LeadView>) : answer;
     });
     listenForPanels(sessions);
     // A link the admin's policy does not allow is undone at start and at every change of the policy.

@@ -58,6 +58,15 @@ export const SKELETON_AFTER_MS = 100;
  */
 export const VIEW_WAIT_MS = 5_000;
 
+/**
+ * What the content script is answered for its lead: whether Sameroom is on there (the envelope) and the
+ * lead's state, never the brief, its economics or the rep's name. The content script runs in the CRM
+ * page's process, which the isolated view keeps every brief out of; the view is pushed the rest.
+ */
+export function toldPage(answer: Envelope<LeadView>): Envelope<Pick<LeadView, 'state'>> {
+  return answer.ok ? { ok: true, reply: { state: answer.reply.state } } : answer;
+}
+
 const isPageLead = (raw: unknown): raw is { lead: LeadContext; url: string; label: string } =>
   typeof raw === 'object' &&
   raw !== null &&

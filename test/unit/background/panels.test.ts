@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { PanelSessions, SKELETON_AFTER_MS, type ViewPort } from '../../../lib/background/panels';
+import { PanelSessions, SKELETON_AFTER_MS, toldPage, type ViewPort } from '../../../lib/background/panels';
 import { leadKeyOf } from '../../../lib/campaigns/lead-key';
 import type { LeadContext } from '../../../lib/crm';
 import type { Envelope, HistoryEntry, LeadView, Message } from '../../../lib/messages';
@@ -491,6 +491,19 @@ describe('the panel views, bound to their tabs', () => {
       expect(otherTab.pushed).toContainEqual({ kind: 'draft', leadKey: leadKeyOf(LEAD), draft: back }),
     );
     expect(undoing.pushed.filter((push) => push.kind === 'draft')).toEqual([]);
+  });
+});
+
+describe('what the content script is told of its lead', () => {
+  it('is whether Sameroom is on there and the lead’s state: no brief and no rep in the CRM page’s process', () => {
+    const told = toldPage({ ok: true, reply: MATCHED });
+    expect(told).toEqual({ ok: true, reply: { state: 'matched' } });
+    expect(JSON.stringify(told)).not.toContain(BRIEF.name);
+    expect(toldPage({ ok: false, error: 'Off here.', off: true })).toEqual({
+      ok: false,
+      error: 'Off here.',
+      off: true,
+    });
   });
 });
 
