@@ -16,6 +16,7 @@ import { keepLink, keptLink } from '../store/kept';
 import { MAX_RETRY_AFTER_MS, WorkspaceClient, WorkspaceError } from '../workspace/client';
 import { clockToKeep } from '../workspace/clock';
 import { ownedBy, syncStateFor, UNDO_MS } from './outbox';
+import { withheldBoth, withoutRefused } from './withheld';
 
 /** Full-jitter exponential backoff: the first retry within 2 s, never more than 5 minutes apart. */
 export const BACKOFF = { baseMs: 2_000, capMs: 5 * 60_000 } as const;
@@ -105,6 +106,21 @@ async function settle(
     if (!result || result.id !== entry.item.id) continue; // unanswered: stays pending
     if (result.status === 'created' || result.status === 'duplicate') {
       delivered.push(entry);
+      continue;
+    }
+    // Refused for a field it can go without (a workspace older than the field, an address an earlier
+    // version took): sent again without it, which stays here beside it. Not stored, so the same id.
+    const without = result.status === 'invalid' ? withoutRefused(entry.item, result.error) : null;
+    if (without) {
+      writes.push(
+        outbox.put({
+          ...entry,
+          item: without.item,
+          withheld: withheldBoth(entry.withheld, without.withheld),
+          state: 'pending',
+          problem: null,
+        }),
+      );
     } else {
       const problem = result.error ?? (result.status === 'conflict' ? t('errConflict') : t('errRefused'));
       const refused = result.status === 'conflict' ? 'conflict' : 'invalid';
@@ -122,6 +138,7 @@ async function settle(
         ...(entry.member ? { member: entry.member } : {}),
         leadKey: entry.leadKey,
         sentAt: now.toISOString(),
+        ...(entry.withheld ? { withheld: entry.withheld } : {}),
         replies: [],
         repliesSeen: 0,
       };

@@ -66,8 +66,20 @@ export interface SettingsV1 {
 
 export const DEFAULT_SETTINGS: Settings = { enabledCrms: {}, sendRecordUrl: true, customSites: [] };
 
-export function migrateSettingsV1(old: SettingsV1 | null | undefined): SettingsV2 {
-  return { ...DEFAULT_SETTINGS, enabledCrms: { ...(old?.crms ?? {}) }, customSites: [] };
+/**
+ * Version 1 to 2. Settings of a later version whose version mark is missing (WXT writes the value and
+ * the mark in two writes: the browser closed between them) read as version 1: they are kept as they
+ * are, not reset (which dropped the rep's switches and sites and sent record addresses again).
+ */
+export function migrateSettingsV1(old: SettingsV1 | Partial<SettingsV2> | null | undefined): SettingsV2 {
+  if (old && ('enabledCrms' in old || 'customSites' in old || 'sendRecordUrl' in old))
+    return {
+      enabledCrms: { ...(old.enabledCrms ?? {}) },
+      sendRecordUrl: old.sendRecordUrl ?? DEFAULT_SETTINGS.sendRecordUrl,
+      customSites: [...(old.customSites ?? [])],
+    };
+  const crms = old && 'crms' in old ? old.crms : {};
+  return { ...DEFAULT_SETTINGS, enabledCrms: { ...crms }, customSites: [] };
 }
 
 /** What an admin preset through `storage.managed`; each key present is locked in Options. */

@@ -83,7 +83,9 @@ export const QUERY_NAME = /^[A-Za-z0-9_.[\]-]{1,40}$/;
  * A version 2 site in today's rules. `*://` narrows to `https://` (the permission granted for it
  * covers that); anything else that no longer holds is kept with the reason it stopped running.
  */
-export function migrateCustomSite(old: CustomSiteV2): CustomSite {
+export function migrateCustomSite(old: CustomSiteV2 | CustomSite): CustomSite {
+  // Already in today's shape (settings whose version mark was lost: lib/settings/index.ts).
+  if ('recordPattern' in old) return old;
   const match = old.match.replace(/^\*:\/\//, 'https://');
   const site: CustomSite = {
     id: old.id,

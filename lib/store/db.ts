@@ -1,4 +1,5 @@
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
+import type { Withheld } from '../outbox/withheld';
 import type { Brief, FeedbackItem, LinkResponse, Rejected, Reply } from '../protocol';
 import type { Draft } from './drafts';
 
@@ -53,6 +54,8 @@ export interface OutboxEntry {
    * and goes as it was when the rep changed nothing (a new id, or a new date, stored it twice).
    */
   refused?: 'conflict' | 'invalid';
+  /** What a workspace refused that the verdict went without, kept here (lib/outbox/withheld.ts). */
+  withheld?: Withheld;
 }
 
 /** A verdict the workspace accepted, with the replies marketing wrote on it. */
@@ -66,6 +69,8 @@ export interface SentEntry {
   replies: Reply[];
   /** How many of `replies` the rep has seen in the popup. */
   repliesSeen: number;
+  /** What the workspace refused that the verdict went without, kept here (lib/outbox/withheld.ts). */
+  withheld?: Withheld;
   /**
    * 1 while some reply is unseen, absent otherwise (`withUnseenMark`): the `by-unseen` index holds only
    * these, so the badge and the popup read the few with news, not every verdict ever sent.
@@ -127,7 +132,7 @@ export interface SameroomDb extends DBSchema {
 }
 
 export const DB_NAME = 'sameroom';
-export const DB_VERSION = 5;
+export const DB_VERSION = 6;
 
 /**
  * Opens (and upgrades) the database. Each version's step runs once, in order, on whatever it finds.
@@ -168,6 +173,13 @@ export function openSameroomDb(
           if (marked.unseen !== cursor.value.unseen) await cursor.update(marked);
           await mark(await cursor.continue());
         });
+      }
+      if (oldVersion < 6) {
+        // The first build's version 1 made `link` alone; `campaigns` and `picks` joined version 1 later,
+        // without a new version, so a database that build made never got them (every lead page failed
+        // to read the briefs). Made now wherever they are missing.
+        for (const store of ['campaigns', 'picks'] as const)
+          if (!db.objectStoreNames.contains(store)) db.createObjectStore(store);
       }
     },
   });

@@ -1,8 +1,10 @@
+import { rmSync } from 'node:fs';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../workspace/db/database';
 import { migrate, migrationFiles } from '../../workspace/db/migrate';
-import { freshPostgresDatabase } from './harness';
+import { startWorkspace } from '../../workspace/server';
+import { DATABASES, freshPostgresDatabase, startTestWorkspace } from './harness';
 
 /**
  * A rolling upgrade on a PostgreSQL server: one process migrates while another keeps answering, and is
@@ -64,5 +66,24 @@ describe('a migration while another process reads the tables (PostgreSQL)', () =
       "SELECT to_regclass('insight_facts_rep')::text AS name",
     );
     expect(index?.name).toBeNull();
+  });
+});
+
+describe('a database a newer version migrated', () => {
+  it.each(DATABASES)('is refused in words by this version at its start (%s)', async (kind) => {
+    const ws = await startTestWorkspace(kind);
+    await ws.db.query("INSERT INTO schema_migrations (version) VALUES ('999_from_a_newer_version.sql')");
+    await ws.close();
+    await expect(
+      startWorkspace({
+        dataDir: ws.dataDir,
+        ...(ws.databaseUrl ? { databaseUrl: ws.databaseUrl } : {}),
+        port: 0,
+        log: () => undefined,
+      }),
+    ).rejects.toThrow(
+      /upgraded by a newer version of the Sameroom workspace \(migrations 999_from_a_newer_version\.sql\)/,
+    );
+    rmSync(ws.dataDir, { recursive: true, force: true });
   });
 });

@@ -12,6 +12,7 @@ import {
   undoVerdict,
 } from '../../../lib/outbox/outbox';
 import { afterQuiet, BACKOFF, backoffMs, singleFlight, syncOutbox } from '../../../lib/outbox/sync';
+import type { FeedbackItem } from '../../../lib/protocol';
 import { openSameroomDb, withUnseenMark } from '../../../lib/store/db';
 import { keepDraft } from '../../../lib/store/drafts';
 import { keepLink } from '../../../lib/store/kept';
@@ -138,6 +139,85 @@ describe("answers to marketing's questions", () => {
     await saveVerdict(db, verdictInput({ answers: [{ question: BUDGET, answer: '' }] }), LINK, new Date());
     const [entry] = await db.getAll('outbox');
     expect(entry && 'answers' in entry.item).toBe(false);
+  });
+});
+
+describe('a workspace that refuses a field the verdict can go without', () => {
+  /** A workspace that answers as an older (or stricter) one: `invalid` for the first field it refuses. */
+  function olderWorkspace(ws: ReturnType<typeof fakeWorkspace>) {
+    const answer = (items: FeedbackItem[]) =>
+      Response.json({
+        results: items.map((item) => {
+          if (item.answers) return { id: item.id, status: 'invalid', error: 'Unrecognized key: "answers"' };
+          if (item.lead.url?.startsWith('http:'))
+            return { id: item.id, status: 'invalid', error: 'lead.url: must be an https address' };
+          if ('utmMedium' in item.signals)
+            return { id: item.id, status: 'invalid', error: 'signals: Unrecognized key: "utmMedium"' };
+          ws.respond([item]);
+          return { id: item.id, status: ws.stored.has(item.id) ? 'created' : 'invalid' };
+        }),
+      });
+    ws.answer(answer, answer, answer, answer, answer, answer);
+  }
+
+  it('sends it again without the answers a workspace older than answers refuses, and keeps them here', async () => {
+    const db = await openSameroomDb();
+    await db.put('link', LINK, 'current');
+    const ws = fakeWorkspace();
+    olderWorkspace(ws);
+    const saved = await saveVerdict(
+      db,
+      verdictInput({ answers: [{ question: 'Budget for 2027?', answer: 'Yes, 50k' }] }),
+      LINK,
+      new Date(),
+    );
+    vi.advanceTimersByTime(UNDO_MS);
+    for (let run = 0; run < 3 && (await db.count('outbox')) > 0; run++)
+      await syncOutbox(db, { now: () => new Date(), fetchFn: ws.fetchFn, random: () => 1, force: true });
+    expect(await db.count('outbox')).toBe(0);
+    expect(JSON.parse(ws.stored.get(saved.id)!)).not.toHaveProperty('answers');
+    expect((await db.get('sent', saved.id))?.withheld).toEqual({
+      answers: [{ question: 'Budget for 2027?', answer: 'Yes, 50k' }],
+    });
+  });
+
+  it('sends a verdict an earlier version queued with an http address and a signal the workspace refuses, without them', async () => {
+    const db = await openSameroomDb();
+    await db.put('link', LINK, 'current');
+    const ws = fakeWorkspace();
+    olderWorkspace(ws);
+    const saved = await saveVerdict(db, verdictInput(), LINK, new Date());
+    // As a version that took http:// custom sites queued it (a workspace updated since refuses it).
+    const entry = (await db.get('outbox', saved.id))!;
+    await db.put('outbox', {
+      ...entry,
+      item: {
+        ...entry.item,
+        lead: { crm: 'custom', objectType: 'lead', recordId: '7', url: 'http://crm.intranet/lead/7' },
+        signals: { ...entry.item.signals, utmMedium: 'email' },
+      },
+    });
+    vi.advanceTimersByTime(UNDO_MS);
+    for (let run = 0; run < 4 && (await db.count('outbox')) > 0; run++)
+      await syncOutbox(db, { now: () => new Date(), fetchFn: ws.fetchFn, random: () => 1, force: true });
+    expect(await db.count('outbox')).toBe(0);
+    const stored = JSON.parse(ws.stored.get(saved.id)!) as FeedbackItem;
+    expect(stored.lead).toEqual({ crm: 'custom', objectType: 'lead', recordId: '7' });
+    expect(stored.signals).not.toHaveProperty('utmMedium');
+    expect((await db.get('sent', saved.id))?.withheld).toEqual({
+      url: 'http://crm.intranet/lead/7',
+      signals: { utmMedium: 'email' },
+    });
+  });
+
+  it('leaves a verdict refused for the rep’s own words a dead letter, as it was', async () => {
+    const { ws, sync } = await setup();
+    ws.answer((items) =>
+      Response.json({
+        results: items.map((item) => ({ id: item.id, status: 'invalid', error: 'note: Too big' })),
+      }),
+    );
+    expect((await sync()).dead).toBe(1);
   });
 });
 

@@ -5,7 +5,7 @@ import { markRepliesSeen, outboxStatus } from '../../../lib/outbox/outbox';
 import { syncOutbox } from '../../../lib/outbox/sync';
 import { settingsItem } from '../../../lib/platform/settings';
 import { DEFAULT_SETTINGS, SETTINGS_VERSION } from '../../../lib/settings';
-import { DB_NAME, openSameroomDb } from '../../../lib/store/db';
+import { DB_NAME, DB_VERSION, openSameroomDb } from '../../../lib/store/db';
 import { fakeWorkspace, LINK } from '../outbox/fake-workspace';
 
 /** The database as version 1 left it: link, campaign cache and picks. Frozen: never edit. */
@@ -113,7 +113,7 @@ describe('IndexedDB schema upgrades', () => {
   it('marks the sent verdicts of a version 4 database that have unseen replies, and only those', async () => {
     await createV4WithReplies();
     const db = await openSameroomDb();
-    expect(db.version).toBe(5);
+    expect(db.version).toBe(DB_VERSION);
     expect(await db.count('sent')).toBe(2);
     const unseen = await db.getAllFromIndex('sent', 'by-unseen', 1);
     expect(unseen.map((entry) => entry.leadKey)).toEqual(['hubspot:contact:61230']);
@@ -153,7 +153,7 @@ describe('IndexedDB schema upgrades', () => {
   it('keeps the unsent verdicts of a version 3 database and adds an empty drafts store', async () => {
     const ids = await createV3WithUnsent();
     const db = await openSameroomDb();
-    expect(db.version).toBe(5);
+    expect(db.version).toBe(DB_VERSION);
     const kept = await db.getAllFromIndex('outbox', 'by-workspace', LINK.workspaceUrl);
     expect(kept.map((entry) => entry.item.id).sort()).toEqual(ids);
     expect(await db.count('drafts')).toBe(0);
@@ -162,7 +162,7 @@ describe('IndexedDB schema upgrades', () => {
   it('keeps the link and the picks of a version 1 database', async () => {
     await createV1();
     const db = await openSameroomDb();
-    expect(db.version).toBe(5);
+    expect(db.version).toBe(DB_VERSION);
     expect((await db.get('link', 'current'))?.token).toBe(LINK.token);
     expect(await db.count('picks')).toBe(1);
     expect(await db.count('outbox')).toBe(0);
@@ -186,12 +186,48 @@ describe('IndexedDB schema upgrades', () => {
   });
 });
 
+describe('the first build’s version 1 (link alone)', () => {
+  it('gets the campaign cache and the picks it lacked, and keeps its link', async () => {
+    // 0ce8c0e made version 1 with `link` only; campaigns and picks joined version 1 in 2140b00.
+    const first = await openDB(DB_NAME, 1, {
+      upgrade(raw) {
+        raw.createObjectStore('link');
+      },
+    });
+    await first.put('link', LINK, 'current');
+    first.close();
+    const db = await openSameroomDb();
+    expect(await db.count('campaigns')).toBe(0);
+    expect(await db.count('picks')).toBe(0);
+    expect(await db.get('link', 'current')).toEqual(LINK);
+    db.close();
+  });
+});
+
 describe('settings versions', () => {
   it('upgrades a version 1 settings object (CRM switches only) to the current version', async () => {
     await fakeBrowser.storage.local.set({ settings: { crms: { hubspot: false } }, settings$: { v: 1 } });
     await settingsItem.migrate(); // as at the start of any part of the extension after an update
     expect(await settingsItem.getValue()).toEqual({ ...DEFAULT_SETTINGS, enabledCrms: { hubspot: false } });
     expect((await fakeBrowser.storage.local.get('settings$')).settings$).toEqual({ v: SETTINGS_VERSION });
+  });
+
+  it('keeps current settings whose version mark was never written (the browser closed between the two writes)', async () => {
+    // WXT writes the value, then its version mark, in two writes: closed between them, the value is today's
+    // and the mark missing, which reads as version 1. The rep's switches, sites and privacy choice stay.
+    const site = {
+      id: 'site-1',
+      label: 'Twenty',
+      match: 'https://twenty.acme-internal.test/*',
+      recordPattern: '/object/person/(?<id>[0-9a-f-]{36})',
+      recordQuery: [],
+      objectType: 'person',
+      fields: {},
+    };
+    const current = { enabledCrms: { hubspot: false }, sendRecordUrl: false, customSites: [site] };
+    await fakeBrowser.storage.local.set({ settings: current });
+    await settingsItem.migrate();
+    expect(await settingsItem.getValue()).toEqual(current);
   });
 
   it('starts a new install at version 2 with the defaults', async () => {
