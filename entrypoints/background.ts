@@ -1,5 +1,6 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
+import { rereadCampaignsAfterUpdate } from '../lib/background/campaigns';
 import { enforceWorkspacePolicy } from '../lib/background/link';
 import { PanelSessions, pageAddress, toldPage } from '../lib/background/panels';
 import { Message } from '../lib/background/registry';
@@ -140,6 +141,10 @@ export default defineBackground({
     listenForCommands();
     // Installed or updated: CRM tabs open since before get the panel without a reload.
     browser.runtime.onInstalled.addListener(({ reason }) => {
+      if (reason === 'update')
+        void openDb()
+          .then(rereadCampaignsAfterUpdate)
+          .catch(() => undefined);
       void settings()
         .then((current) => runInOpenTabs(reason, current.settings.customSites))
         .catch(() => undefined);

@@ -59,6 +59,20 @@ export async function currentCampaigns(
   }
 }
 
+/**
+ * After the extension is updated: the cached briefs were read by the version before (what it did not
+ * know of a brief it dropped, what it could not read it skipped), and a 304 to their ETag kept that
+ * reading until the workspace next changed, which on a quiet workspace is days. The ETag goes, so the
+ * next revalidation reads them afresh; the cached briefs stay shown meanwhile.
+ */
+export async function rereadCampaignsAfterUpdate(db: IDBPDatabase<SameroomDb>): Promise<void> {
+  const cache = await keptCampaigns(db);
+  if (!cache?.etag) return;
+  const next: CampaignCache = { ...cache, etag: null };
+  await db.put('campaigns', next, 'current');
+  keepCampaigns(db, next);
+}
+
 /** The revalidation behind the pages (one at a time), and how the last one ended. */
 let behind: { running: Promise<CampaignsState> | null; triedAt: number; offline: CacheInfo | null } = {
   running: null,
