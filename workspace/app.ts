@@ -161,12 +161,15 @@ async function signedIn(
   return { member: found.member, tokenId: found.tokenId };
 }
 
+/** A request body that took longer than this to come has who calls checked again (createApp). */
+const HELD_BODY_MS = 100;
+
 /**
  * Whether the caller of `route` may still call it, asked again without counting the request: for an
  * answer that goes on after its handler returned (a CSV export read a page at a time as the client
  * takes it), which a member removed, a token revoked or a session ended meanwhile must stop.
  */
-function stillSignedIn(config: WorkspaceConfig, c: Context, route: Route): () => Promise<boolean> {
+function stillSignedIn(config: WorkspaceConfig, c: Context, route: Route): () => Promise<Member | null> {
   return async () => {
     const token = bearerToken(c.req.header('Authorization'));
     const session = token ? undefined : getCookie(c, sessionCookieName(config.publicUrl(c)));
@@ -175,7 +178,7 @@ function stillSignedIn(config: WorkspaceConfig, c: Context, route: Route): () =>
       : session
         ? await sessionMember(config.db, session)
         : null;
-    return Boolean(member) && (route.access === 'public' || route.access.includes(member!.role));
+    return member && (route.access === 'public' || route.access.includes(member.role)) ? member : null;
   };
 }
 
@@ -260,10 +263,6 @@ export function createApp(config: WorkspaceConfig): Hono {
 
   for (const route of ROUTES) {
     app.on(route.method.toUpperCase(), route.path, async (c) => {
-      // The body first, then who calls: the route runs as soon as the headers are in, and a caller
-      // removed (or a token revoked) while their body was held back, up to the server's 30 s, was served
-      // with the access they had when the headers came (an admin removed meanwhile invited a new admin).
-      const text = route.request ? await c.req.raw.text() : undefined;
       const { member, tokenId } =
         route.access === 'public'
           ? { member: null as unknown as Member, tokenId: null }
@@ -280,9 +279,19 @@ export function createApp(config: WorkspaceConfig): Hono {
         if (!fromOwnOrigin(c, config.publicUrl(c)))
           throw new ApiError(403, 'cross_origin', "Sign in from the dashboard's own address.");
       }
+      const again = stillSignedIn(config, c, route);
       let body: unknown;
       if (route.request) {
-        const parsed = route.request.safeParse(parseJson(text ?? ''));
+        const bodyFrom = performance.now();
+        const text = await c.req.raw.text();
+        // Who calls, once more when the body was slow to come: the route runs as soon as the headers
+        // are in, and a caller removed (or a token revoked) while their body was held back, up to the
+        // server's 30 s, was served with the access they had then (an admin removed meanwhile invited a
+        // new admin). Checked before the body too, so that nobody unknown has the server read and keep
+        // one; a body that came at once (every client's) is as a request made a moment earlier.
+        if (route.access !== 'public' && performance.now() - bodyFrom > HELD_BODY_MS && !(await again()))
+          throw unauthorized();
+        const parsed = route.request.safeParse(parseJson(text));
         if (!parsed.success) throw ApiError.badInput(parsed.error);
         body = parsed.data;
       }
@@ -299,7 +308,7 @@ export function createApp(config: WorkspaceConfig): Hono {
         tokenId,
         body,
         query,
-        stillSignedIn: stillSignedIn(config, c, route),
+        stillSignedIn: again,
       });
     });
   }

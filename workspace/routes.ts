@@ -65,8 +65,11 @@ export interface RouteContext<Body, Query> {
   body: Body;
   /** The query string, checked against `query`. */
   query: Query;
-  /** Whether the caller may still call the route (asked again, not counted): for a streamed answer. */
-  stillSignedIn: () => Promise<boolean>;
+  /**
+   * The caller as they are now, asked again and not counted: null once they may no longer call the
+   * route (removed, signed out, a token revoked, a role it does not allow). For a streamed answer.
+   */
+  stillSignedIn: () => Promise<Member | null>;
 }
 
 export type Access = 'public' | readonly Role[];
@@ -185,7 +188,8 @@ function feedbackCsvStream(
   db: Database,
   filter: Omit<FeedbackFilter, 'since' | 'limit'>,
   since: Cursor,
-  stillSignedIn: () => Promise<boolean>,
+  /** Whether the caller may still read it (a marketer demoted to rep may not read the team's). */
+  stillAllowed: () => Promise<boolean>,
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let cursor: Cursor | null = since;
@@ -199,7 +203,7 @@ function feedbackCsvStream(
     async pull(controller) {
       // Each page is for a caller who may still read it: an export read slowly went on, past the
       // removal of its member or the end of its session, with the verdicts and replies written since.
-      if (!(await stillSignedIn())) {
+      if (!(await stillAllowed())) {
         controller.error(unauthorized());
         return;
       }
@@ -477,7 +481,11 @@ export const ROUTES: Route[] = [
         );
       c.header('Content-Type', 'text/csv; charset=utf-8');
       c.header('Content-Disposition', 'attachment; filename="sameroom-feedback.csv"');
-      return c.body(feedbackCsvStream(config.db, filter, since, stillSignedIn));
+      const stillAllowed = async () => {
+        const now = await stillSignedIn();
+        return now !== null && (mine || MARKETING.includes(now.role));
+      };
+      return c.body(feedbackCsvStream(config.db, filter, since, stillAllowed));
     },
   }),
   route({

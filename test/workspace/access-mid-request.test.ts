@@ -122,6 +122,30 @@ describe('a CSV export read slowly while its caller loses access', () => {
     return ids;
   }
 
+  it('stops at the next page once the marketer is no longer one (a role changed in the database)', async () => {
+    const rep = await ws.join('rep', 'Another busy rep');
+    const marketer = await ws.join('marketer', 'Demoted marketer');
+    await verdicts(rep.token, CSV_PAGE_ROWS * 2 + 100);
+    const app = createApp({
+      db: ws.db,
+      publicUrl: () => ws.url,
+      clientIp: () => '127.0.0.1',
+      linkAttempts: { limit: 20, windowSeconds: 600 },
+    });
+    const response = await app.request('/api/v1/feedback?format=csv', {
+      headers: { authorization: `Bearer ${marketer.token}` },
+    });
+    const reader = response.body!.getReader();
+    let lines = 0;
+    while (lines < CSV_PAGE_ROWS)
+      lines += new TextDecoder().decode((await reader.read()).value).split('\r\n').length;
+    await ws.db.query("UPDATE members SET role = 'rep' WHERE id = $1", [marketer.id]);
+    const rest = (async () => {
+      for (;;) if ((await reader.read()).done) return 'ended';
+    })();
+    await expect(rest).rejects.toMatchObject({ status: 401 });
+  });
+
   it('stops at the next page once the marketer is removed, with nothing written since', async () => {
     const rep = await ws.join('rep', 'Busy rep');
     const marketer = await ws.join('marketer', 'Leaving marketer');

@@ -296,7 +296,7 @@ describe.each(DATABASES)('insights on %s', (kind) => {
           tokenId: null,
           body: undefined,
           query: route.query!.parse(c.req.query()),
-          stillSignedIn: async () => true,
+          stillSignedIn: async () => member,
         }),
       );
     }

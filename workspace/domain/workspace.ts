@@ -108,7 +108,7 @@ export async function me(sql: Sql, memberId: string): Promise<Me> {
 export async function removeMember(sql: Sql, memberId: string, by?: string): Promise<void> {
   if (by) {
     const rows = await sql.query<{ id: string; removed: boolean }>(
-      'SELECT id, removed_at IS NOT NULL AS removed FROM members WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE',
+      'SELECT id, removed_at IS NOT NULL AS removed FROM members WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE',
       [[memberId, by]],
     );
     if (rows.find((row) => row.id === by)?.removed !== false) throw unauthorized();
