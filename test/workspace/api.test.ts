@@ -403,6 +403,16 @@ describe.each(DATABASES)('the workspace API on %s', (kind) => {
       expect(((await former.json()) as { results: Array<{ status: string }> }).results[0]?.status).toBe(
         'duplicate',
       );
+      // A fragment-routed custom site's, stored (and hashed) without its route by the rule before 5
+      // December that kept no custom fragment, and resent after a lost answer: a duplicate too.
+      await ws.db.query('UPDATE feedback SET hash = $2 WHERE id = $1', [
+        items[6]!.id,
+        canonicalHash({ ...items[6]!, lead: { ...items[6]!.lead, url: 'https://crm.acme.example/' } }),
+      ]);
+      const stripped = await send(rep.token, [items[6]]);
+      expect(((await stripped.json()) as { results: Array<{ status: string }> }).results[0]?.status).toBe(
+        'duplicate',
+      );
     });
 
     it('stores SQL metacharacters and unicode as the rep typed them', async () => {

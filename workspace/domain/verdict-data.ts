@@ -38,7 +38,17 @@ export function checkVerdictData(batch: PreparedBatch): PreparedBatch {
     if (!('item' in entry)) return entry;
     const found = problem(entry.item);
     if ('error' in found) return { id: entry.item.id, status: 'invalid', error: found.error };
-    if (found.url === entry.item.lead.url) return entry;
+    if (found.url === entry.item.lead.url) {
+      // A custom site's fragment kept today (its record's route) was dropped by the rule before 5
+      // December, which stored and hashed the item without it: that hash is the former one.
+      const url = found.url ? new URL(found.url) : null;
+      if (entry.item.lead.crm !== 'custom' || !url?.hash) return entry;
+      url.hash = '';
+      return {
+        ...entry,
+        formerHash: canonicalHash({ ...entry.item, lead: { ...entry.item.lead, url: url.href } }),
+      };
+    }
     const item = { ...entry.item, lead: { ...entry.item.lead, url: found.url } };
     return { ...entry, item, formerHash: canonicalHash(item) };
   });
