@@ -32,26 +32,20 @@ export async function pendingMigrations(db: Database): Promise<string[]> {
 }
 
 /**
- * Refuses a database a newer version of the workspace migrated: this version does not know what those
- * migrations changed (a function it calls may be gone: 010 dropped one that 007-009 called), and served
- * every verdict a 500. An older process already running when the newer one migrated keeps running; one
- * started afterwards (a rollback, a pinned image) says why it cannot.
+ * The migrations a newer version of the workspace applied to this database, which this version does
+ * not know (a rollback, a pinned image, an older process restarted during a rolling upgrade). Since
+ * migration 015 each one keeps what the release before it calls, so a release runs on the next one's
+ * schema; further back it may not (010 dropped a function 007-009 called: every verdict a 500).
  */
-export async function refuseNewerSchema(db: Database): Promise<void> {
+export async function newerMigrations(db: Database): Promise<string[]> {
   const [table] = await db.query<{ name: string | null }>(
     "SELECT to_regclass('schema_migrations')::text AS name",
   );
-  if (!table?.name) return;
+  if (!table?.name) return [];
   const known = new Set(migrationFiles());
-  const newer = (
-    await db.query<{ version: string }>('SELECT version FROM schema_migrations ORDER BY version')
-  )
+  return (await db.query<{ version: string }>('SELECT version FROM schema_migrations ORDER BY version'))
     .map((row) => row.version)
     .filter((version) => !known.has(version));
-  if (newer.length > 0)
-    throw new Error(
-      `This database was upgraded by a newer version of the Sameroom workspace (migrations ${newer.join(', ')}), which this version does not know: run that version (or newer), or restore a backup this version made.`,
-    );
 }
 
 /** How a migration waits for a table another connection holds, and what it says meanwhile. */
