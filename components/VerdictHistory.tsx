@@ -79,6 +79,24 @@ export function VerdictHistory(props: {
               )}
             </p>
             {entry.note && <p class="sr-quote">{entry.note}</p>}
+            {entry.withheld && entry.withheld.length > 0 && (
+              <p class="sr-muted">
+                {t(
+                  'historyWithheld',
+                  entry.withheld
+                    .map((name) =>
+                      t(
+                        name === 'answers'
+                          ? 'withheldAnswers'
+                          : name === 'url'
+                            ? 'withheldUrl'
+                            : 'withheldSignals',
+                      ),
+                    )
+                    .join(', '),
+                )}
+              </p>
+            )}
             {entry.replies.map((reply) => (
               <p key={reply.id} class="sr-reply">
                 <span class="sr-reply__author">{t('historyReply', reply.author.name)}</span> {reply.text}

@@ -74,6 +74,8 @@ export interface HistoryEntry {
   region: string | null;
   /** The rep's answers to the brief's questions (absent on entries from before answers existed). */
   answers?: Answer[];
+  /** What the workspace refused that the verdict went without, kept in this browser (withheld.ts). */
+  withheld?: Array<'answers' | 'url' | 'signals'>;
   createdAt: string;
   status: 'held' | 'pending' | 'dead' | 'sent';
   /** While held: until when Undo works. */

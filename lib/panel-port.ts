@@ -72,4 +72,4 @@ export type PanelRequest =
 export type PanelAsk = PanelRequest & { id: number };
 
 /** What the content script answers when the background asks it about its page. */
-export type PageQuestion = { sameroom: 'lead' } | { sameroom: 'report' };
+export type PageQuestion = { sameroom: 'lead' } | { sameroom: 'report' } | { sameroom: 'here' };

@@ -180,6 +180,8 @@ export class FrameHost {
           ? Promise.resolve({ lead: this.lead, url: this.leadUrl, label: this.label })
           : undefined;
       if (question === 'report') return Promise.resolve(pageReport(location.href, document, this.adapters));
+      // Whether a copy of ours runs here (lib/platform/open-tabs.ts): every copy says so.
+      if (question === 'here') return Promise.resolve(true);
       return undefined;
     };
     browser.runtime.onMessage.addListener(answer);

@@ -39,6 +39,8 @@ interface Session {
   /** Each question for what to show is numbered; an answer older than the one shown is dropped. */
   asked: number;
   applied: number;
+  /** How many times the page has told its lead (or been asked it on a view's connection). */
+  told: number;
   /** The skeleton waiting to be pushed for a new record, unless what to show comes first. */
   skeleton?: ReturnType<typeof setTimeout>;
   /** Verdicts waiting for the session's lead and view (a worker just started is asking the page). */
@@ -100,6 +102,7 @@ export class PanelSessions {
         lastHistory: '',
         asked: 0,
         applied: 0,
+        told: 0,
         waiting: new Set(),
       };
       this.sessions.set(tabId, session);
@@ -143,6 +146,7 @@ export class PanelSessions {
   leadArrived(tabId: number, lead: LeadContext, url: string, crmLabel: string): number {
     const session = this.session(tabId);
     const asked = ++session.asked;
+    session.told++;
     const sameRecord = session.lead !== null && leadKeyOf(session.lead) === leadKeyOf(lead);
     session.lead = lead;
     session.url = url;
@@ -235,10 +239,10 @@ export class PanelSessions {
     // Nothing is shown before the page names its record: the tab's lead may be the page's before (a full
     // page load's view connects before its page has read the record, and the view was shown the record
     // left, a verdict clicked then was saved for it and a note typed went into its draft).
-    const before = session.asked;
+    const before = session.told;
     void this.deps.askPage(tabId, { sameroom: 'lead' }).then(async (answer) => {
       // The page told its record since it was asked: that tell's answer is shown to every view, this one too.
-      if (session.asked !== before) return;
+      if (session.told !== before) return;
       // No record on the page (yet): the one kept is a page's before.
       if (!isPageLead(answer)) {
         if (session.lead) this.forget(session);

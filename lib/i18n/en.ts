@@ -144,6 +144,11 @@ export const en = {
   historyPending: 'waiting to send',
   historyDead: 'not accepted',
   historySent: 'sent',
+  historyWithheld:
+    'Your workspace did not take $1 (an older version, or an address it no longer takes): kept in this browser only.',
+  withheldAnswers: 'the answers',
+  withheldUrl: 'the record’s address',
+  withheldSignals: 'some of the page’s details',
   historyReply: '$1:',
   quickTitle: 'A verdict on any campaign',
   quickSearch: 'Find a campaign',

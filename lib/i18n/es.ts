@@ -149,6 +149,11 @@ export const es: Record<MessageKey, string> = {
   historyPending: 'pendiente de envío',
   historyDead: 'no aceptado',
   historySent: 'enviado',
+  historyWithheld:
+    'Tu espacio de trabajo no aceptó $1 (una versión anterior, o una dirección que ya no acepta): se guarda solo en este navegador.',
+  withheldAnswers: 'las respuestas',
+  withheldUrl: 'la dirección del registro',
+  withheldSignals: 'algunos datos de la página',
   historyReply: '$1:',
   quickTitle: 'Un veredicto sobre cualquier campaña',
   quickSearch: 'Buscar una campaña',

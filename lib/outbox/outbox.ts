@@ -19,6 +19,7 @@ import { type Draft, deadDraftKey, keptDraft } from '../store/drafts';
 import { keptCampaigns, keptLink } from '../store/kept';
 import { workspaceTime } from '../workspace/clock';
 import { presetRegion } from './region';
+import { withheldNames } from './withheld';
 
 /** How long a saved verdict is held back from sync, so the rep can undo it. */
 export const UNDO_MS = 10_000;
@@ -159,6 +160,7 @@ export function historyEntry(entry: OutboxEntry | SentEntry): HistoryEntry {
     note: item.note ?? null,
     region: item.region ?? null,
     ...(item.answers ? { answers: item.answers } : {}),
+    ...(entry.withheld ? { withheld: withheldNames(entry.withheld) } : {}),
     createdAt: item.createdAt,
     status: isSent(entry) ? 'sent' : entry.state,
     undoUntil: isSent(entry) || entry.state !== 'held' ? null : entry.heldUntil,

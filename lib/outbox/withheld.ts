@@ -61,6 +61,11 @@ export function withoutRefused(
   return null;
 }
 
+/** Which kinds of field were withheld, for the history to say. */
+export function withheldNames(withheld: Withheld): Array<'answers' | 'url' | 'signals'> {
+  return (['answers', 'url', 'signals'] as const).filter((name) => withheld[name] !== undefined);
+}
+
 /** Two sets of withheld fields as one (a verdict refused for one field, then for another). */
 export function withheldBoth(earlier: Withheld | undefined, now: Withheld): Withheld {
   return {

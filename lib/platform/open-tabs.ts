@@ -15,7 +15,9 @@ const SITE_SCRIPT = `/${CUSTOM_SITE_SCRIPT}` as const;
  * browser killed and relaunched with the extension loaded from the command line).
  */
 async function runsThere(tabId: number): Promise<boolean> {
-  const question: PageQuestion = { sameroom: 'lead' };
+  // Its own question, which every copy answers: one with no lead gives no answer for a lead (another
+  // script of ours on the page may have it), and Chromium rejects a message nobody answers.
+  const question: PageQuestion = { sameroom: 'here' };
   return browser.tabs.sendMessage(tabId, question, { frameId: 0 }).then(
     () => true,
     () => false,

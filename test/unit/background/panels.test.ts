@@ -221,6 +221,21 @@ describe('the panel views, bound to their tabs', () => {
     expect(shows(view.pushed).at(-1)).toMatchObject({ lead: OTHER, state: { kind: 'view' } });
   });
 
+  it('shows a view that connects while the briefs are refreshed behind the pages its record all the same', async () => {
+    const { panels, askPage } = sessions();
+    let answerPage: (answer: unknown) => void = () => undefined;
+    askPage.mockImplementation(() => new Promise((resolve) => (answerPage = resolve)));
+    panels.leadArrived(1, LEAD, URL_A, 'Salesforce Lightning');
+    panels.shown(1, LEAD, { ok: true, reply: MATCHED });
+    const view = viewPort();
+    panels.connect(1, view.port);
+    await panels.refreshViews(); // the same answer: nothing pushed
+    answerPage({ lead: LEAD, url: URL_A, label: 'Salesforce Lightning' });
+    await vi.waitFor(() =>
+      expect(shows(view.pushed).at(-1)).toMatchObject({ lead: LEAD, state: { kind: 'view' } }),
+    );
+  });
+
   it('pushes a record’s history after its view even when a badge pass pushed it before, while the view showed another', async () => {
     const { panels } = sessions();
     const view = viewPort();

@@ -85,3 +85,12 @@ describe('a verdict still held', () => {
     await vi.waitFor(() => expect(undoButtons()).toHaveLength(0), { timeout: 2_000 });
   });
 });
+
+describe('a verdict sent without what the workspace refused', () => {
+  it('says what was kept in this browser only', () => {
+    show([], [{ ...ENTRY, withheld: ['answers', 'url'] }]);
+    expect(document.body.textContent).toContain(
+      'Your workspace did not take the answers, the record’s address (an older version, or an address it no longer takes): kept in this browser only.',
+    );
+  });
+});

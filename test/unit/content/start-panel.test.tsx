@@ -230,6 +230,12 @@ describe('the panel shows at once (issue 11)', () => {
       { id: fakeBrowser.runtime.id },
     );
     expect(answers.filter((answer) => answer !== undefined)).toEqual([]);
+    // Asked whether a copy of ours runs here (before running another in the tab), it says so.
+    const here = await fakeBrowser.runtime.onMessage.trigger(
+      { sameroom: 'here' },
+      { id: fakeBrowser.runtime.id },
+    );
+    expect(here).toContain(true);
   });
 
   it('keeps the panel when there is no background to ask', async () => {

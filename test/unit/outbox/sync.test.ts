@@ -179,6 +179,13 @@ describe('a workspace that refuses a field the verdict can go without', () => {
     expect((await db.get('sent', saved.id))?.withheld).toEqual({
       answers: [{ question: 'Budget for 2027?', answer: 'Yes, 50k' }],
     });
+    // The rep's history says so.
+    const [shown] = await leadHistory(db, {
+      crm: 'salesforce',
+      objectType: 'lead',
+      recordId: '00Q5g00000A1b2cEAB',
+    });
+    expect(shown?.withheld).toEqual(['answers']);
   });
 
   it('sends a verdict an earlier version queued with an http address and a signal the workspace refuses, without them', async () => {
