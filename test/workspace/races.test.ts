@@ -4,6 +4,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueCode, useCode } from '../../workspace/auth/codes';
+import { issueToken } from '../../workspace/auth/tokens';
+import { openDatabase } from '../../workspace/db/database';
+import { removeMember } from '../../workspace/domain/workspace';
 import { feedbackItem } from '../support/examples';
 import { DATABASES, startTestWorkspace, type TestWorkspace } from './harness';
 
@@ -49,6 +53,43 @@ describe.each(DATABASES)('at the same moment on %s', (kind) => {
         ),
       );
       expect(answers.map((answer) => answer.status).sort()).toEqual([201, 409]);
+    }
+  });
+});
+
+describe('a member removed while their join link is being redeemed (PostgreSQL)', () => {
+  it('deadlocks neither: the link takes its token, the removal goes through after it', async () => {
+    const ws = await startTestWorkspace('postgres');
+    const link = await openDatabase({ databaseUrl: ws.databaseUrl!, dataDir: null });
+    try {
+      const admin = await ws.join('admin');
+      const leaving = await ws.join('rep');
+      const code = await ws.db.transaction((tx) => issueCode(tx, leaving.id));
+      let usedCode: () => void = () => undefined;
+      const codeUsed = new Promise<void>((resolve) => (usedCode = resolve));
+      let goOn: () => void = () => undefined;
+      const proceed = new Promise<void>((resolve) => (goOn = resolve));
+      // The link: its code used (that row locked), then its token made (the member's row key-shared).
+      const redeeming = link.transaction(async (tx) => {
+        const member = await useCode(tx, code);
+        usedCode();
+        await proceed;
+        return issueToken(tx, member, null);
+      });
+      await codeUsed;
+      // The removal: the members' rows locked, then the member's codes, which waits for the link's.
+      const removing = ws.db.transaction((tx) => removeMember(tx, leaving.id, admin.id));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      goOn();
+      const [redeemed, removed] = await Promise.allSettled([redeeming, removing]);
+      expect(redeemed.status, String((redeemed as PromiseRejectedResult).reason)).toBe('fulfilled');
+      expect(removed.status, String((removed as PromiseRejectedResult).reason)).toBe('fulfilled');
+      // The token made as the member went works no more than any of theirs.
+      const token = (redeemed as PromiseFulfilledResult<string>).value;
+      expect((await ws.call('GET', '/api/v1/me', { token })).status).toBe(401);
+    } finally {
+      await link.close();
+      await ws.destroy();
     }
   });
 });
