@@ -230,6 +230,7 @@ export const dashboardEn = {
   inviteAction: 'Invite',
   settingsTitle: 'Workspace settings',
   settingsSaved: 'Saved.',
+  briefSavedNotice: 'Saved “$1”.',
   regionsTitle: 'Regions',
   regionsRemove: 'Remove region $1',
   regionsNew: 'New region',

@@ -241,6 +241,7 @@ export const dashboardEs: Record<DashboardKey, string> = {
   inviteAction: 'Invitar',
   settingsTitle: 'Ajustes del espacio de trabajo',
   settingsSaved: 'Guardado.',
+  briefSavedNotice: 'Guardado «$1».',
   regionsTitle: 'Regiones',
   regionsRemove: 'Quitar la región $1',
   regionsNew: 'Nueva región',

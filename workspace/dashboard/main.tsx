@@ -4,6 +4,7 @@ import './dashboard.css';
 import { currentLanguage } from '../../lib/i18n';
 import { td } from '../../lib/i18n/dashboard';
 import logo from './favicon.svg';
+import { usePageMoves } from './page-moves';
 import { BriefEditor, CampaignMissing } from './pages/BriefEditor';
 import { Campaigns, link } from './pages/Campaigns';
 import { Feedback } from './pages/Feedback';
@@ -38,6 +39,7 @@ function Page() {
 }
 
 function App() {
+  usePageMoves(path.value);
   useEffect(() => {
     if (path.value !== '/join') void loadMe();
   }, []);

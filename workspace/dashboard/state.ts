@@ -16,8 +16,11 @@ export const me = signal<Me | null | undefined>(undefined);
 export const sessionProblem = signal<string | null>(null);
 export const campaigns = signal<Brief[]>([]);
 export const path = signal(globalThis.location?.pathname ?? '/');
+/** What the last action did, said on the page it led to ("Saved “Spring fair”."); gone at the next move. */
+export const notice = signal<string | null>(null);
 
-export function navigate(to: string): void {
+export function navigate(to: string, said: string | null = null): void {
+  notice.value = said;
   if (to !== location.pathname + location.search) {
     history.pushState(null, '', to);
     // What follows the address (the page shown, the feedback page's filters) hears of the move as of
@@ -26,7 +29,9 @@ export function navigate(to: string): void {
   }
   path.value = location.pathname;
 }
-globalThis.addEventListener?.('popstate', () => {
+globalThis.addEventListener?.('popstate', (event) => {
+  // Back and Forward (the browser's own event, not navigate's): what an action did is not said again.
+  if (event.isTrusted) notice.value = null;
   path.value = location.pathname;
 });
 

@@ -7,7 +7,7 @@ import {
   number,
   toForm,
 } from '../../../workspace/dashboard/pages/brief-editor-model';
-import { campaigns, me } from '../../../workspace/dashboard/state';
+import { campaigns, me, navigate, notice, path } from '../../../workspace/dashboard/state';
 import { brief, briefInput } from '../../support/examples';
 import { CAMPAIGN_ID, meAnswer, stubWorkspace } from './workspace-double';
 
@@ -194,6 +194,22 @@ describe('the brief editor model', () => {
     expect(ids).toHaveLength(3);
     expect(ids[0]).toMatch(/^[0-9a-f-]{36}$/);
     expect(new Set(ids).size).toBe(1);
+  });
+
+  it('says on the campaigns page it opens that the brief was saved, by its name, until the next move', async () => {
+    stubWorkspace({
+      'POST /api/v1/campaigns': { status: 201, json: { ...brief(), id: CAMPAIGN_ID } },
+      'GET /api/v1/campaigns': { json: { campaigns: [] } },
+    });
+    const model = createBriefEditorModel(null);
+    for (const [key, value] of Object.entries(toForm(brief({ name: 'Spring fair' }))))
+      model.set(key as never, value);
+    await model.save();
+    expect(model.message.value).toBeNull();
+    expect(path.value).toBe('/');
+    expect(notice.value).toBe('Saved “Spring fair”.');
+    navigate('/feedback');
+    expect(notice.value).toBeNull();
   });
 
   it('names the version it edits, and keeps what was typed when someone changed the brief since', async () => {

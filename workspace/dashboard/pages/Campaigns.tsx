@@ -1,7 +1,7 @@
 import { td } from '../../../lib/i18n/dashboard';
 import { BreakEven, VerdictMix } from '../charts';
 import { Problem } from '../problem';
-import { navigate } from '../state';
+import { navigate, notice } from '../state';
 import { useModel } from '../use-model';
 import { createCampaignsModel } from './campaigns-model';
 
@@ -16,6 +16,11 @@ export function Campaigns() {
           {td('campaignsNew')}
         </a>
       </div>
+      {notice.value && (
+        <p id="page-notice" class="notice" tabIndex={-1}>
+          {notice.value}
+        </p>
+      )}
       <Problem message={problem.value} />
       {loading.value ? (
         <p role="status">{td('campaignsLoading')}</p>

@@ -384,7 +384,7 @@ export function createBriefEditorModel(id: string | null) {
     writeKept(keptAs, null);
     filled = JSON.stringify(form.value);
     await loadCampaigns();
-    navigate('/');
+    navigate('/', td('briefSavedNotice', sent.data.name));
   }
 
   /** Cancel: what was typed is given up, as the rep asked. */
