@@ -353,6 +353,36 @@ export function Panel(props: PanelProps) {
     refocus.current = false;
     aside.current?.querySelector<HTMLElement>('.sr-panel__toggle')?.focus();
   }, [prefs.collapsed]);
+  // The element with the keyboard's focus went with a change of what is shown (the picker once a
+  // campaign is picked, Forget pick, Undo's button when its Undo failed): the focus fell to the frame's
+  // body, where a screen reader starts again from the top and the rep's place was lost. It goes to what
+  // took its place: the verdict bar's first button for one that was in the bar, else the brief's name.
+  useLayoutEffect(() => {
+    const panel = aside.current;
+    if (!panel) return;
+    let last: { element: HTMLElement; inBar: boolean } | null = null;
+    const seen = (event: FocusEvent) => {
+      const target = event.target as HTMLElement;
+      last = { element: target, inBar: target.closest('.sr-verdict') !== null };
+    };
+    const gone = new MutationObserver(() => {
+      if (!last || last.element.isConnected || !document.hasFocus()) return;
+      if (document.activeElement && document.activeElement !== document.body) return;
+      const heading = panel.querySelector<HTMLElement>('#sr-brief-name');
+      const bar = panel.querySelector<HTMLElement>('.sr-verdict__button');
+      const next = (last.inBar ? bar : heading) ?? bar ?? heading;
+      last = null;
+      if (!next) return;
+      if (next === heading && !heading.hasAttribute('tabindex')) heading.tabIndex = -1;
+      next.focus();
+    });
+    panel.addEventListener('focusin', seen);
+    gone.observe(panel, { childList: true, subtree: true });
+    return () => {
+      panel.removeEventListener('focusin', seen);
+      gone.disconnect();
+    };
+  }, []);
   // With the focus on no element (the one that had it went: the picker once a campaign is picked, Undo
   // at the end of its countdown; a click on the brief's text), keys go to the frame's body, not through
   // the panel: 1–8 did nothing until the rep clicked a button.

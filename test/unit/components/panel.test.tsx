@@ -185,6 +185,58 @@ describe('the panel', () => {
     expect(props.onPick).toHaveBeenCalledWith('c1');
   });
 
+  it('takes the keyboard’s focus to the brief once a campaign is picked (the picker it was in is gone)', async () => {
+    const { container, props } = mount({
+      kind: 'view',
+      view: {
+        state: 'noMatch',
+        cache: CACHE,
+        ...VERDICT_SETUP,
+        choices: [{ id: 'c1', name: 'Spring webinar', channel: 'Webinar', status: 'active' }],
+      },
+    });
+    const select = container.querySelector('select')!;
+    select.value = 'c1';
+    select.dispatchEvent(new Event('change'));
+    await tick();
+    const pick = container.querySelector<HTMLButtonElement>('.sr-pick button')!;
+    pick.focus();
+    pick.click();
+    props.state.value = {
+      kind: 'view',
+      view: {
+        state: 'matched',
+        brief: brief(),
+        reason: { kind: 'pick' },
+        cache: CACHE,
+        me: ME,
+        ...VERDICT_SETUP,
+      },
+    };
+    await vi.waitFor(() => expect(document.activeElement?.id).toBe('sr-brief-name'));
+  });
+
+  it('leaves the focus on the body when the rep clicked the brief’s text (what had it is still there)', async () => {
+    const { container, props } = mount({
+      kind: 'view',
+      view: {
+        state: 'matched',
+        brief: brief(),
+        reason: { kind: 'pick' },
+        cache: CACHE,
+        me: ME,
+        ...VERDICT_SETUP,
+      },
+    });
+    const button = container.querySelector<HTMLButtonElement>('.sr-verdict__button')!;
+    button.focus();
+    button.blur(); // a click on text: the focus on the body, the button still there
+    props.state.value = { kind: 'view', view: { state: 'notLinked' } };
+    await tick();
+    await tick();
+    expect(document.activeElement).toBe(document.body);
+  });
+
   it('renders page and remote text as text, never as markup', async () => {
     const hostile = brief({ name: '<img src=x onerror=alert(1)>', keyMessage: '<script>alert(1)</script>' });
     const { container, props } = mount({
