@@ -229,7 +229,9 @@ function SavedLine() {
     const timer = setTimeout(() => redraw((n) => n + 1), until - Date.now() + 50);
     return () => clearTimeout(timer);
   }, [until]);
-  if (!current) return null;
+  // Empty but on the page before a save: a status region made with its words in it is not read by
+  // some screen readers, and this one was made again at every save (cleared as the save began).
+  if (!current) return <p role="status" />;
   if (current.undone) return <p role="status">{t('quickUndone')}</p>;
   const label = verdictLabel(current.entry.verdict);
   if (current.late) return <p role="status">{t('quickUndoLate', label)}</p>;

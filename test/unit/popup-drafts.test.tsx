@@ -93,6 +93,29 @@ async function openPopup(refuseKeeps: number, failReads = 0, failSyncs = 0, fail
 
 const kept = async () => (await keptDraft(await openSameroomDb(), 'quick'))?.note;
 
+describe('the popup’s “Saved”', () => {
+  it('is said in a status region that was on the page before the save (one made with its words is not read)', async () => {
+    await openPopup(0);
+    const before = new Set(document.querySelectorAll('[role="status"]'));
+    const form = document.querySelector<HTMLFormElement>('.sr-form')!;
+    const link = form.querySelector<HTMLInputElement>('input[inputmode="url"]')!;
+    link.value = 'https://app.hubspot.com/contacts/4412345/record/0-1/51234';
+    link.dispatchEvent(new Event('input', { bubbles: true }));
+    const campaign = form.querySelector('select')!;
+    campaign.value = '0b7a4c1e-5d2f-4a3b-9c8d-7e6f5a4b3c2d';
+    campaign.dispatchEvent(new Event('change', { bubbles: true }));
+    form.dispatchEvent(new Event('submit', { cancelable: true }));
+    const saying = await vi.waitFor(() => {
+      const found = [...document.querySelectorAll('[role="status"]')].find((node) =>
+        node.textContent?.startsWith('Saved:'),
+      );
+      if (!found) throw new Error('no “Saved” yet');
+      return found;
+    });
+    expect(before.has(saying)).toBe(true);
+  });
+});
+
 describe('the popup’s quick form', () => {
   it('is kept once the browser takes it again, without another keystroke', async () => {
     const popup = await openPopup(1);

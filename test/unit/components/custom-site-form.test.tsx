@@ -78,4 +78,35 @@ describe("Options' custom-site form", () => {
     expect(invalid[0]!.getAttribute('aria-describedby')).toContain('problem-match');
     container.remove();
   });
+
+  it('takes the keyboard to a field rule’s box when its selector is refused, named with its field', async () => {
+    const container = document.createElement('div');
+    document.body.append(container);
+    render(
+      <CustomSiteForm onAdd={vi.fn(async () => ({ 'fields.region.selector': 'Not a CSS selector.' }))} />,
+      container,
+    );
+    fillIn(container);
+    await submit(container);
+    await vi.waitFor(() => expect(document.activeElement?.getAttribute('aria-invalid')).toBe('true'));
+    const box = document.activeElement!;
+    expect(box.getAttribute('aria-label')).toBe('Region: CSS selector');
+    expect(document.getElementById(box.getAttribute('aria-describedby')!)?.textContent).toBe(
+      'Not a CSS selector.',
+    );
+    container.remove();
+  });
+
+  it('says a site was added in a status region that was on the page before', async () => {
+    const container = document.createElement('div');
+    document.body.append(container);
+    render(<CustomSiteForm onAdd={vi.fn(async () => null)} />, container);
+    const region = container.querySelector('[role="status"]');
+    expect(region).not.toBeNull();
+    fillIn(container);
+    await submit(container);
+    await vi.waitFor(() => expect(region!.textContent).not.toBe(''));
+    expect(container.querySelector('[role="status"]')).toBe(region);
+    container.remove();
+  });
 });
