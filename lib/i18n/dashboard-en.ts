@@ -99,6 +99,7 @@ export const dashboardEn = {
   feedbackReplyTo: 'Reply to $1',
   feedbackSend: 'Send reply',
   feedbackSending: 'Sending…',
+  feedbackReplySent: 'Reply sent: $1 sees it in the panel.',
   answersTitle: 'Answers to your questions',
   answersIntro:
     "What reps answered to each campaign's questions for sales, newest first, beside the lead's latest verdict.",
@@ -230,6 +231,7 @@ export const dashboardEn = {
   inviteAction: 'Invite',
   settingsTitle: 'Workspace settings',
   settingsSaved: 'Saved.',
+  browserRevoked: 'Revoked: $1.',
   briefSavedNotice: 'Saved “$1”.',
   regionsTitle: 'Regions',
   regionsRemove: 'Remove region $1',

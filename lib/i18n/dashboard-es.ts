@@ -104,6 +104,7 @@ export const dashboardEs: Record<DashboardKey, string> = {
   feedbackReplyTo: 'Responder a $1',
   feedbackSend: 'Enviar respuesta',
   feedbackSending: 'Enviando…',
+  feedbackReplySent: 'Respuesta enviada: $1 la ve en el panel.',
   answersTitle: 'Respuestas a tus preguntas',
   answersIntro:
     'Lo que los comerciales respondieron a las preguntas de cada campaña, primero lo más reciente, junto al último veredicto del lead.',
@@ -241,6 +242,7 @@ export const dashboardEs: Record<DashboardKey, string> = {
   inviteAction: 'Invitar',
   settingsTitle: 'Ajustes del espacio de trabajo',
   settingsSaved: 'Guardado.',
+  browserRevoked: 'Revocado: $1.',
   briefSavedNotice: 'Guardado «$1».',
   regionsTitle: 'Regiones',
   regionsRemove: 'Quitar la región $1',

@@ -21,7 +21,9 @@ export function Chart(props: {
   legend: ComponentChildren;
   csv?: string;
   table: ComponentChildren;
-  children: ComponentChildren;
+  /** Said instead of the chart when there is nothing to draw: read by everyone, not hidden with it. */
+  empty?: string | null;
+  children?: ComponentChildren;
 }) {
   const shown = useSignal(false);
   return (
@@ -42,9 +44,13 @@ export function Chart(props: {
         {props.csv && <CsvLink href={props.csv} label={td('csv')} fallbackName="sameroom-insights.csv" />}
       </div>
       <div class="legend">{props.legend}</div>
-      <div aria-hidden="true" class="chart__body">
-        {props.children}
-      </div>
+      {props.empty ? (
+        <p>{props.empty}</p>
+      ) : (
+        <div aria-hidden="true" class="chart__body">
+          {props.children}
+        </div>
+      )}
       <div id={`${props.id}-table`} class={shown.value ? 'scroll' : 'visually-hidden'}>
         {props.table}
       </div>

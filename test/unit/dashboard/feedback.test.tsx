@@ -274,9 +274,11 @@ describe('the feedback model', () => {
     await reply.send();
     expect(reply.problem.value).toBe('Too long.');
     expect(reply.text.value).toBe('Thanks');
+    expect(reply.replied.value).toBe(false);
     accept = true;
     await reply.send();
     expect(reply.text.value).toBe('');
+    expect(reply.replied.value).toBe(true);
     expect(reload).toHaveBeenCalledOnce();
     // Its button is never disabled (the keyboard's focus would fall to the page): an empty box, or a
     // second press while one is on its way, sends nothing.

@@ -209,6 +209,23 @@ describe('the insights page', () => {
     expect(document.body.textContent).toContain('Curioso (solo precio)');
   });
 
+  it('says “nothing here” where a screen reader reads it, not inside a chart hidden from it', async () => {
+    stubWorkspace({
+      'GET /api/v1/insights': { json: insightsAnswer({ channels: [], trend: [] }) },
+      'GET /api/v1/campaigns': { json: { campaigns: [] } },
+      'GET /api/v1/members': { json: { members: [] } },
+    });
+    render(<Insights />, document.body);
+    for (const words of ['No campaigns in these filters.', 'No verdicts in these weeks.']) {
+      const said = await vi.waitFor(() => {
+        const found = [...document.body.querySelectorAll('p')].find((p) => p.textContent === words);
+        if (!found) throw new Error(`“${words}” not shown yet`);
+        return found;
+      });
+      expect(said.closest('[aria-hidden="true"]')).toBeNull();
+    }
+  });
+
   it('heads each table with its columns, in order', async () => {
     stubWorkspace({
       'GET /api/v1/insights': { json: insightsAnswer() },

@@ -171,8 +171,13 @@ describe('a member’s linked browsers', () => {
     );
     expect(calls.some((call) => call.method === 'DELETE')).toBe(false);
     asked.mockReturnValue(true);
+    revoke().focus();
     revoke().click();
+    // Pressed from the keyboard: once its row is gone the focus is on what was done, not on the page.
     await vi.waitFor(() => expect(list()?.querySelectorAll('li')).toHaveLength(1));
+    await vi.waitFor(() =>
+      expect(document.activeElement?.textContent).toBe('Revoked: Dashboard sign-in (a browser).'),
+    );
     expect(calls.filter((call) => call.method === 'DELETE').map((call) => call.path)).toEqual([
       `/api/v1/members/${REP_ID}/tokens/${TOKEN_B}`,
     ]);

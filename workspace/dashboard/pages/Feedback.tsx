@@ -64,8 +64,11 @@ export function Feedback() {
                           <button
                             type="button"
                             class="cell"
-                            aria-pressed={
+                            // The cell whose leads are listed below: one of the set, not a toggle.
+                            aria-current={
                               selected.value?.campaign === column.key && selected.value.verdict === verdict
+                                ? 'true'
+                                : undefined
                             }
                             aria-label={model.cellLabel(leads, verdict, column)}
                             onClick={() => model.select(column.key, verdict)}
@@ -257,6 +260,9 @@ function Item(props: { item: FeedbackRecord; reload: () => Promise<void> }) {
         <button type="submit" class="button" aria-disabled={!reply.canSend.value}>
           {reply.sending.value ? td('feedbackSending') : td('feedbackSend')}
         </button>
+        <p role="status" class="muted">
+          {reply.replied.value ? td('feedbackReplySent', item.rep.name) : ''}
+        </p>
       </form>
     </li>
   );

@@ -122,15 +122,12 @@ function Channels({ data, csv }: Part) {
           <Swatch class="bar bar--small">{td('legendSmallSampleUnder', data.smallSample)}</Swatch>
         </>
       }
+      empty={data.channels.length === 0 ? td('channelsEmpty') : null}
     >
-      {data.channels.length === 0 ? (
-        <p>{td('channelsEmpty')}</p>
-      ) : (
-        <div class="chart__pair">
-          <Bars max={1} bars={bars.rate} />
-          <Bars max={bars.maxWon} bars={bars.won} />
-        </div>
-      )}
+      <div class="chart__pair">
+        <Bars max={1} bars={bars.rate} />
+        <Bars max={bars.maxWon} bars={bars.won} />
+      </div>
     </Chart>
   );
 }
@@ -459,8 +456,9 @@ function Trend({ data, csv }: Part) {
           )}
         </>
       }
+      empty={weeks.length === 0 ? td('trendEmpty') : null}
     >
-      {weeks.length === 0 ? <p>{td('trendEmpty')}</p> : <WeeklyColumns weeks={weeks} />}
+      <WeeklyColumns weeks={weeks} />
     </Chart>
   );
 }

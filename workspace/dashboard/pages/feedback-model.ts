@@ -355,6 +355,8 @@ export function createReplyModel(itemId: string, reload: () => Promise<void>) {
   keepTyped(`reply.${itemId}`, text, (typed) => typed.trim() !== '');
   const problem = signal<string | null>(null);
   const sending = signal(false);
+  /** The last reply went: said under the box (the box only emptied, and nothing was read). */
+  const replied = signal(false);
   const canSend = computed(() => !sending.value && text.value.trim() !== '');
   /**
    * The id of the reply being sent, kept across retries of the same text in the tab (../kept-text.ts),
@@ -369,6 +371,7 @@ export function createReplyModel(itemId: string, reload: () => Promise<void>) {
   async function send(): Promise<void> {
     if (!canSend.value) return;
     sending.value = true;
+    replied.value = false;
     // The tab's copy, or this box's own where the tab keeps nothing (storage off or full).
     attempt =
       readKept<{ text: string; id: string }>(attemptKey) ?? (attempt?.text === text.value ? attempt : null);
@@ -404,8 +407,9 @@ export function createReplyModel(itemId: string, reload: () => Promise<void>) {
     sentReplies.set(itemId, { text: attempt.text, id: attempt.id, by: self, at: Date.now() });
     attempt = null;
     problem.value = null;
+    replied.value = true;
     await reload();
   }
-  return { text, problem, sending, canSend, send };
+  return { text, problem, sending, replied, canSend, send };
 }
 export type ReplyModel = ReturnType<typeof createReplyModel>;

@@ -19,9 +19,14 @@ function LinkedBrowsers({ member }: { member: Member }) {
     (m) => m.load(),
   );
   const browsers = model.browsers.value;
+  /** What a Revoke did: said, and the keyboard's focus there (the button it was on goes with its row). */
+  const said = useRef<HTMLParagraphElement>(null);
   return (
     <section class="linked-browsers" aria-label={td('membersBrowsersOf', member.name)}>
       <Problem message={model.problem.value} />
+      <p role="status" tabIndex={-1} ref={said}>
+        {model.revoked.value ? td('browserRevoked', model.revoked.value) : ''}
+      </p>
       {browsers === null ? (
         model.problem.value ? null : (
           <p role="status">{td('loading')}</p>
@@ -45,10 +50,15 @@ function LinkedBrowsers({ member }: { member: Member }) {
                   browserKind(browser),
                   browser.browser ?? td('browserUnknown'),
                 )}
-                disabled={model.revoking.value !== null}
+                // Not `disabled`: disabling the focused button sent the keyboard's focus to the page.
+                aria-disabled={model.revoking.value !== null}
                 onClick={() => {
-                  if (confirm(td('browserRevokeConfirm', browserKind(browser), member.name)))
-                    void model.revoke(browser);
+                  if (model.revoking.value !== null) return;
+                  if (!confirm(td('browserRevokeConfirm', browserKind(browser), member.name))) return;
+                  void model.revoke(browser).then(() => {
+                    const active = document.activeElement;
+                    if (!active || active === document.body || !active.isConnected) said.current?.focus();
+                  });
                 }}
               >
                 {td('browserRevoke')}

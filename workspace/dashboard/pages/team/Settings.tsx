@@ -86,7 +86,8 @@ export function Settings({ model }: { model: SettingsModel }) {
           {td('chatSave')}
         </button>
       </form>
-      {model.saved.value && <p role="status">{td('settingsSaved')}</p>}
+      {/* On the page before the save, so that "Saved." put in it is read. */}
+      <p role="status">{model.saved.value ? td('settingsSaved') : ''}</p>
     </section>
   );
 }

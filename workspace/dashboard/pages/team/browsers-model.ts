@@ -1,7 +1,14 @@
 import { signal } from '@preact/signals';
+import { td } from '../../../../lib/i18n/dashboard';
 import type { LinkedBrowser } from '../../../../lib/protocol';
 import { api } from '../../api';
 import { LinkedBrowsersAnswer, NoContent } from '../../schemas';
+
+/** A linked browser in words, as its Revoke button names it. */
+function describe(browser: LinkedBrowser): string {
+  const kind = browser.kind === 'extension' ? td('browserExtension') : td('browserDashboard');
+  return `${kind} (${browser.browser ?? td('browserUnknown')})`;
+}
 
 /**
  * A member's linked browsers (the extension's links, the dashboard's sign-ins), each revocable on its
@@ -12,6 +19,8 @@ export function createBrowsersModel(memberId: string) {
   const browsers = signal<LinkedBrowser[] | null>(null);
   const problem = signal<string | null>(null);
   const revoking = signal<string | null>(null);
+  /** The browser last revoked, in words ("Dashboard sign-in (Firefox 133 on Linux)"). */
+  const revoked = signal<string | null>(null);
 
   async function load(): Promise<void> {
     const answer = await api('GET', `/api/v1/members/${memberId}/tokens`, LinkedBrowsersAnswer);
@@ -26,6 +35,7 @@ export function createBrowsersModel(memberId: string) {
     revoking.value = browser.id;
     try {
       const answer = await api('DELETE', `/api/v1/members/${memberId}/tokens/${browser.id}`, NoContent);
+      if (answer.ok) revoked.value = describe(browser);
       await load();
       // After the list's read, which clears what it last said: a refusal stays on screen.
       if (!answer.ok) problem.value = answer.message;
@@ -34,6 +44,6 @@ export function createBrowsersModel(memberId: string) {
     }
   }
 
-  return { browsers, problem, revoking, load, revoke };
+  return { browsers, problem, revoking, revoked, load, revoke };
 }
 export type BrowsersModel = ReturnType<typeof createBrowsersModel>;
