@@ -136,13 +136,16 @@ function CacheLine(props: { cache: CacheInfo }) {
   const asOf = formatAsOf(props.cache.fetchedAt);
   return (
     <footer class="sr-panel__footer">
-      {props.cache.offlineSince ? (
-        <p role="status" class="sr-warning">
-          {t(today ? 'cacheOffline' : 'cacheOfflineDay', asOf, props.cache.problem ?? '')}
-        </p>
-      ) : (
-        <p class="sr-muted">{t(today ? 'cacheAsOf' : 'cacheAsOfDay', asOf)}</p>
-      )}
+      {/* The region stays on the page, so that going offline is read (one made with its words is not);
+          the age of a cache that is fine is not announced at every refresh. */}
+      <div role="status">
+        {props.cache.offlineSince && (
+          <p class="sr-warning">
+            {t(today ? 'cacheOffline' : 'cacheOfflineDay', asOf, props.cache.problem ?? '')}
+          </p>
+        )}
+      </div>
+      {!props.cache.offlineSince && <p class="sr-muted">{t(today ? 'cacheAsOf' : 'cacheAsOfDay', asOf)}</p>}
       {props.cache.skipped > 0 && <p class="sr-warning">{tn('cacheSkipped', props.cache.skipped)}</p>}
     </footer>
   );
