@@ -21,6 +21,8 @@ export function CrmSiteList(props: {
   onAllowSite?: (site: CustomSite) => void;
   /** Why the last change to the custom sites failed, if it did. */
   problem?: string | null;
+  /** What the last removal did ("Removed “Twenty”."), said where the removed site's row was. */
+  said?: string | null;
   onToggle: (id: string, on: boolean) => void;
   onAdd: (input: unknown) => Promise<CustomSiteProblems | null>;
   /** The rep started on the custom-site form. */
@@ -70,6 +72,11 @@ export function CrmSiteList(props: {
           ))}
         </ul>
       )}
+      {/* On the page from the start (what is put in it is read), and where the keyboard's focus goes
+          once the row whose Remove had it is gone. */}
+      <p id="sites-said" role="status" tabIndex={-1}>
+        {props.said ?? ''}
+      </p>
       {props.problem && (
         <p class="sr-status--error" role="alert">
           {props.problem}

@@ -199,7 +199,16 @@ export function QuickVerdict(props: {
       {setAside.value && (
         <p class="sr-muted" role="status">
           {t('quickUndoneAside', setAside.value)}{' '}
-          <button type="button" class="sr-link" onClick={() => (setAside.value = null)}>
+          <button
+            type="button"
+            class="sr-link"
+            onClick={(event) => {
+              // The button goes with its line: the keyboard's focus goes to the note box above it.
+              const form = event.currentTarget.closest('form');
+              setAside.value = null;
+              setTimeout(() => form?.querySelector<HTMLTextAreaElement>('textarea')?.focus(), 0);
+            }}
+          >
             {t('quickUndoneAsideDismiss')}
           </button>
         </p>

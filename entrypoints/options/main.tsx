@@ -136,6 +136,8 @@ const failedToAdd = (error: unknown): CustomSiteProblems => ({ '': inWords(error
 
 /** A site's removal failed: said beside the list of sites. */
 const siteProblem = signal<string | null>(null);
+/** What the last removal did, said where the site's row was. */
+const siteSaid = signal<string | null>(null);
 
 /**
  * Asks the browser for a kept site's pages again (first thing in the click). The grant reaches the
@@ -185,6 +187,9 @@ async function saveSwitch(
 /** Stops running on the site and forgets it, in the custom sites' turn (lib/platform/custom-sites.ts). */
 async function dropSite(site: CustomSite): Promise<void> {
   siteProblem.value = null;
+  siteSaid.value = null;
+  // The row's Remove button goes with the row: the keyboard's focus then goes to what was done.
+  const focused = document.activeElement;
   try {
     await dropSiteInTurn(
       site,
@@ -195,10 +200,12 @@ async function dropSite(site: CustomSite): Promise<void> {
           customSites: current.customSites.filter((candidate) => candidate.id !== site.id),
         })),
     );
+    siteSaid.value = t('customSiteRemoved', site.label);
   } catch (error) {
     siteProblem.value = inWords(error);
   }
   await refresh();
+  if (focused && !focused.isConnected) setTimeout(() => document.getElementById('sites-said')?.focus(), 0);
 }
 
 function Options() {
@@ -263,6 +270,7 @@ function Options() {
         onAllow={(site) => void allowBuiltIn(site)}
         onAllowSite={(site) => void allowSite(site)}
         problem={siteProblem.value}
+        said={siteSaid.value}
         onToggle={(id, on) =>
           void saveSwitch(
             (current) => ({ ...current, enabledCrms: { ...current.enabledCrms, [id]: on } }),

@@ -209,6 +209,7 @@ export const en = {
   customSitesTitle: 'Custom sites',
   customSitesNone: 'No custom sites yet.',
   customSiteRemove: 'Remove $1',
+  customSiteRemoved: 'Removed “$1”: Sameroom no longer runs on its pages.',
   customSiteAdd: 'Add a custom site',
   customSiteName: 'Name',
   customSiteMatch: 'Pages (match pattern)',

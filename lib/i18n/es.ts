@@ -215,6 +215,7 @@ export const es: Record<MessageKey, string> = {
   customSitesTitle: 'Sitios propios',
   customSitesNone: 'Aún no hay sitios propios.',
   customSiteRemove: 'Quitar $1',
+  customSiteRemoved: 'Quitado «$1»: Sameroom ya no funciona en sus páginas.',
   customSiteAdd: 'Añadir un sitio propio',
   customSiteName: 'Nombre',
   customSiteMatch: 'Páginas (patrón de coincidencia)',

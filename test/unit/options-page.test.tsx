@@ -84,6 +84,29 @@ describe('Options, when the browser refuses a change', () => {
     await vi.waitFor(() => expect(alerts(app).join()).not.toContain('interrupted'));
   });
 
+  it('takes the keyboard’s focus to what a removal did once the site’s row (and its Remove) is gone', async () => {
+    vi.spyOn(browser.permissions, 'contains').mockResolvedValue(true as never);
+    vi.spyOn(browser.permissions, 'remove').mockResolvedValue(true as never);
+    vi.spyOn(browser.scripting, 'getRegisteredContentScripts').mockResolvedValue([] as never);
+    const app = await openOptions({
+      label: 'Twenty',
+      match: 'https://twenty.acme-internal.test/*',
+      recordPattern: '/object/person/(?<id>[0-9a-f-]{36})',
+      objectType: 'lead',
+    });
+    const remove = await vi.waitFor(() => {
+      const button = [...app.querySelectorAll('button')].find((node) => node.textContent === 'Remove Twenty');
+      if (!button) throw new Error('no Remove yet');
+      return button;
+    });
+    remove.focus();
+    remove.click();
+    await vi.waitFor(() => expect(document.activeElement?.id).toBe('sites-said'));
+    expect(document.activeElement?.textContent).toBe(
+      'Removed “Twenty”: Sameroom no longer runs on its pages.',
+    );
+  });
+
   it('says why a built-in CRM’s Allow failed instead of dropping it', async () => {
     vi.spyOn(browser.permissions, 'contains').mockResolvedValue(false as never);
     vi.spyOn(browser.permissions, 'request').mockRejectedValue(

@@ -211,8 +211,13 @@ describe("the popup's verdict form, sent and undone", () => {
     const dismiss = [...container.querySelectorAll('button')].find(
       (button) => button.textContent === 'Dismiss',
     )!;
+    document.body.append(container);
+    dismiss.focus();
     dismiss.click();
     await vi.waitFor(() => expect(container.textContent).not.toContain('Asked for a reseller.'));
+    // Its button went with its line: the keyboard's focus is on the note box, not on the page.
+    await vi.waitFor(() => expect(document.activeElement?.tagName).toBe('TEXTAREA'));
+    container.remove();
     expect(onDraft.mock.lastCall![0].quick).not.toHaveProperty('aside');
   });
 });
