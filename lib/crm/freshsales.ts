@@ -4,13 +4,15 @@ import { found, labelledLayout } from './layouts';
 import type { CrmAdapter, RecordRef } from './types';
 
 /**
- * Freshsales on myfreshworks.com has no Leads module (a lead is a contact with a lifecycle stage):
- * records are /crm/sales/<contacts|deals>/<id>, and /crm/sales/contacts/view/<viewId> is a list.
- * The classic *.freshsales.io keeps /leads/<id> beside /contacts/<id> and /deals/<id>; its
- * /leads/view/<viewId> is a list (public integration code and Freshsales' API docs).
+ * Freshsales on myfreshworks.com: records are /crm/sales/<contacts|deals>/<id>, and leads at
+ * /crm/sales/leads/<id> where the account has the Leads module (a trial tenant had none, a lead being a
+ * contact with a lifecycle stage; integrations call /crm/sales/api/leads on others), and
+ * /crm/sales/contacts/view/<viewId> is a list. The classic *.freshsales.io keeps /leads/<id> beside
+ * /contacts/<id> and /deals/<id>; its /leads/view/<viewId> is a list (public integration code and
+ * Freshsales' API docs).
  */
 const TYPES: Record<string, ObjectType> = { contacts: 'contact', leads: 'lead', deals: 'deal' };
-const FRESHWORKS_RECORD = /^\/crm\/sales\/(contacts|deals)\/(\d{1,20})\/?$/;
+const FRESHWORKS_RECORD = /^\/crm\/sales\/(leads|contacts|deals)\/(\d{1,20})\/?$/;
 const CLASSIC_RECORD = /^\/(leads|contacts|deals)\/(\d{1,20})\/?$/;
 const CLASSIC_HOST = /\.freshsales\.io$/;
 

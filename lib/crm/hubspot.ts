@@ -7,7 +7,11 @@ const HOST = /^app(?:-[a-z0-9]+)?\.hubspot\.com$/;
 /** HubSpot's object type ids: 0-1 contact, 0-3 deal, 0-136 lead (0-2 company and 0-5 ticket are not leads). */
 const TYPES: Record<string, ObjectType> = { '0-1': 'contact', '0-3': 'deal', '0-136': 'lead' };
 const RECORD = /^\/contacts\/\d+\/record\/(0-1|0-3|0-136)\/(\d{1,20})\/?$/;
-const LEGACY_CONTACT = /^\/contacts\/\d+\/contact\/(\d{1,20})\/?$/;
+/**
+ * The addresses before object type ids, still built by many tools that link into HubSpot (dashboards,
+ * sync tools, chat links: `https://app.hubspot.com/contacts/${portalId}/deal/${dealId}`).
+ */
+const LEGACY = /^\/contacts\/\d+\/(contact|deal)\/(\d{1,20})\/?$/;
 
 // Properties carry their internal name in data-selenium-test: property-label-<name> on the label,
 // property-input-<name> on the value (public extension code); class names are random.
@@ -37,8 +41,8 @@ export const hubspot: CrmAdapter = {
     if (!HOST.test(url.hostname)) return null;
     const record = url.pathname.match(RECORD);
     if (record) return { objectType: TYPES[record[1]!]!, recordId: record[2]! };
-    const legacy = url.pathname.match(LEGACY_CONTACT);
-    return legacy ? { objectType: 'contact', recordId: legacy[1]! } : null;
+    const legacy = url.pathname.match(LEGACY);
+    return legacy ? { objectType: legacy[1] === 'deal' ? 'deal' : 'contact', recordId: legacy[2]! } : null;
   },
 
   readSignals(doc: Document): Signals {

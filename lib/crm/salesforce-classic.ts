@@ -2,6 +2,7 @@ import type { ObjectType, Signals } from '../protocol';
 import { cleanText, type FieldLayout, readField } from './fields';
 import { found, valueText } from './layouts';
 import { toSalesforceId18 } from './salesforce-id';
+import { salesforceLightning } from './salesforce-lightning';
 import type { CrmAdapter, RecordRef } from './types';
 
 /** Classic shows the record at /<id>; the id's prefix says which object it is. */
@@ -45,6 +46,10 @@ export const salesforceClassic: CrmAdapter = {
   ],
 
   recognise(url: URL): RecordRef | null {
+    // A Lightning address on the My Domain host, as tools that link into Salesforce write them (the
+    // browser is sent on to *.lightning.force.com): pasted in the popup, it was refused.
+    if (url.pathname.startsWith('/lightning/') || url.pathname === '/one/one.app')
+      return salesforceLightning.recognise(url);
     const candidate = url.pathname.match(RECORD_PATH)?.[1];
     const recordId = candidate ? toSalesforceId18(candidate) : null;
     const objectType = recordId ? PREFIXES[recordId.slice(0, 3)] : undefined;

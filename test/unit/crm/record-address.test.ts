@@ -34,6 +34,16 @@ describe('the record address a verdict carries', () => {
       'https://app.hubspot.com/contacts/1234567/record/0-1/501',
     ],
     [
+      'Salesforce: a Lightning link on the org’s My Domain host (tools write them; the browser goes on to Lightning)',
+      'https://zuora.my.salesforce.com/lightning/r/Opportunity/006Po00000FavRvIAJ/view',
+      'https://zuora.my.salesforce.com/lightning/r/Opportunity/006Po00000FavRvIAJ/view',
+    ],
+    [
+      'HubSpot: the old deal address many tools still build',
+      'https://app.hubspot.com/contacts/4412345/deal/301724818164/',
+      'https://app.hubspot.com/contacts/4412345/deal/301724818164/',
+    ],
+    [
       'a page no CRM claims: the path alone',
       'https://news.example/article?utm_source=x#top',
       'https://news.example/article',
@@ -88,6 +98,28 @@ describe('the record address a verdict carries', () => {
       expect(recordAddress(page)).toBeUndefined();
     },
   );
+});
+
+describe('record links other tools write', () => {
+  it('are the record they name: a Lightning link on the My Domain host, HubSpot’s old deal address', () => {
+    expect(
+      recordFromUrl('https://zuora.my.salesforce.com/lightning/r/Opportunity/006Po00000FavRvIAJ/view'),
+    ).toMatchObject({
+      crm: 'salesforce',
+      objectType: 'deal',
+      recordId: '006Po00000FavRvIAJ',
+    });
+    expect(
+      recordFromUrl(
+        'https://tucsonbotanical--trainings.sandbox.my.salesforce.com/lightning/r/Contact/003W400000zwP2yIAE/view',
+      ),
+    ).toMatchObject({ crm: 'salesforce', objectType: 'contact', recordId: '003W400000zwP2yIAE' });
+    expect(recordFromUrl('https://app.hubspot.com/contacts/4412345/deal/301724818164/')).toMatchObject({
+      crm: 'hubspot',
+      objectType: 'deal',
+      recordId: '301724818164',
+    });
+  });
 });
 
 describe('the record address of a verdict given just after a single-page CRM moved on', () => {
