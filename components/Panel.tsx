@@ -359,7 +359,8 @@ export function Panel(props: PanelProps) {
   // The element with the keyboard's focus went with a change of what is shown (the picker once a
   // campaign is picked, Forget pick, Undo's button when its Undo failed): the focus fell to the frame's
   // body, where a screen reader starts again from the top and the rep's place was lost. It goes to what
-  // took its place: the verdict bar's first button for one that was in the bar, else the brief's name.
+  // took its place, never to a control that commits anything (Enter on a verdict button sends it): the
+  // verdict bar's title for one that was in the bar; else the brief's name, or the picker.
   useLayoutEffect(() => {
     const panel = aside.current;
     if (!panel) return;
@@ -368,21 +369,32 @@ export function Panel(props: PanelProps) {
       const target = event.target as HTMLElement;
       last = { element: target, inBar: target.closest('.sr-verdict') !== null };
     };
+    // The focus moved on while the element is still there (the rep clicked into the CRM page, or text):
+    // nothing of it is to be put back later.
+    const left = (event: FocusEvent) => {
+      if (last?.element === event.target && (event.target as HTMLElement).isConnected) last = null;
+    };
     const gone = new MutationObserver(() => {
       if (!last || last.element.isConnected || !document.hasFocus()) return;
       if (document.activeElement && document.activeElement !== document.body) return;
-      const heading = panel.querySelector<HTMLElement>('#sr-brief-name');
-      const bar = panel.querySelector<HTMLElement>('.sr-verdict__button');
-      const next = (last.inBar ? bar : heading) ?? bar ?? heading;
+      const inBar = last.inBar;
       last = null;
-      if (!next) return;
-      if (next === heading && !heading.hasAttribute('tabindex')) heading.tabIndex = -1;
-      next.focus();
+      const titled = (selector: string) => {
+        const found = panel.querySelector<HTMLElement>(selector);
+        if (found && !found.hasAttribute('tabindex')) found.tabIndex = -1;
+        return found;
+      };
+      const next = inBar
+        ? titled('#sr-verdict-title')
+        : (titled('#sr-brief-name') ?? panel.querySelector<HTMLElement>('#sr-pick-select'));
+      next?.focus();
     });
     panel.addEventListener('focusin', seen);
+    panel.addEventListener('focusout', left);
     gone.observe(panel, { childList: true, subtree: true });
     return () => {
       panel.removeEventListener('focusin', seen);
+      panel.removeEventListener('focusout', left);
       gone.disconnect();
     };
   }, []);

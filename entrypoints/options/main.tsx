@@ -124,6 +124,7 @@ function addSite(input: unknown): Promise<CustomSiteProblems | null> {
         saveSettings((current) => ({ ...current, customSites: [...current.customSites, site] })),
       );
       settings.value = { ...settings.value, customSites: next.customSites };
+      siteSaid.value = null; // "Removed …" is no longer true of a site added since
       // Kept: the site's tabs open already get the panel (its script reads the site from the settings).
       void runSiteInOpenTabs(site).catch(() => undefined);
       return null;
@@ -205,7 +206,13 @@ async function dropSite(site: CustomSite): Promise<void> {
     siteProblem.value = inWords(error);
   }
   await refresh();
-  if (focused && !focused.isConnected) setTimeout(() => document.getElementById('sites-said')?.focus(), 0);
+  // Only when the focus fell with the row: a rep who went on to another box meanwhile (the removal
+  // waits for the custom sites' turn) keeps it there.
+  setTimeout(() => {
+    const active = document.activeElement;
+    if (focused && !focused.isConnected && (!active || active === document.body))
+      document.getElementById('sites-said')?.focus();
+  }, 0);
 }
 
 function Options() {

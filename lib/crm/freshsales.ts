@@ -25,7 +25,7 @@ export const freshsales: CrmAdapter = {
   id: 'freshsales',
   crm: 'freshsales',
   label: 'Freshsales',
-  version: '2',
+  version: '3',
   objectTypes: ['contact', 'lead', 'deal'],
   matches: ['https://*.myfreshworks.com/*', 'https://*.freshsales.io/*'],
 

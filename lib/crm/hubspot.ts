@@ -33,7 +33,7 @@ export const hubspot: CrmAdapter = {
   id: 'hubspot',
   crm: 'hubspot',
   label: 'HubSpot',
-  version: '2',
+  version: '3',
   objectTypes: ['contact', 'deal', 'lead'],
   matches: ['https://*.hubspot.com/*'],
 

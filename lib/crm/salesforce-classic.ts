@@ -23,11 +23,13 @@ const layout: FieldLayout = {
 
 const field = (...labels: string[]) => ({ anchors: [], labels });
 
+const lightningPath = (url: URL) => url.pathname.startsWith('/lightning/') || url.pathname === '/one/one.app';
+
 export const salesforceClassic: CrmAdapter = {
   id: 'salesforce-classic',
   crm: 'salesforce',
   label: 'Salesforce Classic',
-  version: '2',
+  version: '3',
   objectTypes: ['lead', 'contact', 'deal'],
   // Classic shows records at /<id> on the org's own hosts: commercial, Government Cloud, the
   // cloudforce.com domain, and the My Domain of Hyperforce China (Salesforce Inspector Reloaded
@@ -48,12 +50,18 @@ export const salesforceClassic: CrmAdapter = {
   recognise(url: URL): RecordRef | null {
     // A Lightning address on the My Domain host, as tools that link into Salesforce write them (the
     // browser is sent on to *.lightning.force.com): pasted in the popup, it was refused.
-    if (url.pathname.startsWith('/lightning/') || url.pathname === '/one/one.app')
-      return salesforceLightning.recognise(url);
+    if (lightningPath(url)) return salesforceLightning.recognise(url);
     const candidate = url.pathname.match(RECORD_PATH)?.[1];
     const recordId = candidate ? toSalesforceId18(candidate) : null;
     const objectType = recordId ? PREFIXES[recordId.slice(0, 3)] : undefined;
     return recordId && objectType ? { objectType, recordId } : null;
+  },
+
+  /** Such a Lightning address as the Lightning adapter writes it (`/one/one.app#…` was the home page). */
+  address(url: URL, record: RecordRef): string {
+    return lightningPath(url) && salesforceLightning.address
+      ? salesforceLightning.address(url, record)
+      : `${url.origin}${url.pathname}`;
   },
 
   readSignals(doc: Document): Signals {

@@ -107,6 +107,35 @@ describe('Options, when the browser refuses a change', () => {
     );
   });
 
+  it('leaves the focus in the box the rep went on to while a removal waited for its turn', async () => {
+    vi.spyOn(browser.permissions, 'contains').mockResolvedValue(true as never);
+    vi.spyOn(browser.permissions, 'remove').mockResolvedValue(true as never);
+    let go: (() => void) | null = null;
+    vi.spyOn(browser.scripting, 'getRegisteredContentScripts').mockImplementation(
+      () => new Promise((resolve) => (go = () => resolve([] as never))) as never,
+    );
+    const app = await openOptions({
+      label: 'Twenty',
+      match: 'https://twenty.acme-internal.test/*',
+      recordPattern: '/object/person/(?<id>[0-9a-f-]{36})',
+      objectType: 'lead',
+    });
+    const remove = await vi.waitFor(() => {
+      const button = [...app.querySelectorAll('button')].find((node) => node.textContent === 'Remove Twenty');
+      if (!button) throw new Error('no Remove yet');
+      return button;
+    });
+    remove.focus();
+    remove.click();
+    const name = app.querySelector<HTMLInputElement>('.sr-form input')!;
+    name.focus();
+    await vi.waitFor(() => expect(go).not.toBeNull());
+    go!();
+    await vi.waitFor(() => expect(app.textContent).toContain('Removed “Twenty”'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(document.activeElement).toBe(name);
+  });
+
   it('says why a built-in CRM’s Allow failed instead of dropping it', async () => {
     vi.spyOn(browser.permissions, 'contains').mockResolvedValue(false as never);
     vi.spyOn(browser.permissions, 'request').mockRejectedValue(

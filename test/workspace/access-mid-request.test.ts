@@ -122,37 +122,15 @@ describe('a CSV export read slowly while its caller loses access', () => {
     return ids;
   }
 
-  it('stops at the next page once the marketer is no longer one (a role changed in the database)', async () => {
-    const rep = await ws.join('rep', 'Another busy rep');
-    const marketer = await ws.join('marketer', 'Demoted marketer');
+  /**
+   * A marketer's CSV export over three pages of verdicts, started and read up to its first page. In the
+   * process, so that the export's pages are read only as the test takes them (over a socket, the
+   * kernel's buffers would take them all at once); three pages, as the stream reads one ahead.
+   */
+  async function exportStarted(repName: string, marketerName: string) {
+    const rep = await ws.join('rep', repName);
+    const marketer = await ws.join('marketer', marketerName);
     await verdicts(rep.token, CSV_PAGE_ROWS * 2 + 100);
-    const app = createApp({
-      db: ws.db,
-      publicUrl: () => ws.url,
-      clientIp: () => '127.0.0.1',
-      linkAttempts: { limit: 20, windowSeconds: 600 },
-    });
-    const response = await app.request('/api/v1/feedback?format=csv', {
-      headers: { authorization: `Bearer ${marketer.token}` },
-    });
-    const reader = response.body!.getReader();
-    let lines = 0;
-    while (lines < CSV_PAGE_ROWS)
-      lines += new TextDecoder().decode((await reader.read()).value).split('\r\n').length;
-    await ws.db.query("UPDATE members SET role = 'rep' WHERE id = $1", [marketer.id]);
-    const rest = (async () => {
-      for (;;) if ((await reader.read()).done) return 'ended';
-    })();
-    await expect(rest).rejects.toMatchObject({ status: 401 });
-  });
-
-  it('stops at the next page once the marketer is removed, with nothing written since', async () => {
-    const rep = await ws.join('rep', 'Busy rep');
-    const marketer = await ws.join('marketer', 'Leaving marketer');
-    // Three pages: the stream reads one page ahead of its reader.
-    await verdicts(rep.token, CSV_PAGE_ROWS * 2 + 100);
-    // In the process, so that the export's pages are read only as this test takes them (over a
-    // socket, the kernel's buffers would take them all at once).
     const app = createApp({
       db: ws.db,
       publicUrl: () => ws.url,
@@ -165,23 +143,35 @@ describe('a CSV export read slowly while its caller loses access', () => {
     expect(response.status).toBe(200);
     const reader = response.body!.getReader();
     const decoder = new TextDecoder();
-    let csv = '';
-    while (csv.split('\r\n').length < CSV_PAGE_ROWS) {
+    const read = { csv: '' };
+    while (read.csv.split('\r\n').length < CSV_PAGE_ROWS) {
       const { value, done } = await reader.read();
       expect(done).toBe(false);
-      csv += decoder.decode(value);
+      read.csv += decoder.decode(value);
     }
-    const removed = await ws.call('DELETE', `/api/v1/members/${marketer.id}`, { token: ws.adminToken });
-    expect(removed.status).toBe(204);
-    const later = await verdicts(rep.token, CSV_PAGE_ROWS);
-    const rest = (async () => {
+    /** The rest of the export, read to its end: 'ended', or the error it stopped with. */
+    const rest = async () => {
       for (;;) {
         const { value, done } = await reader.read();
         if (done) return 'ended';
-        csv += decoder.decode(value);
+        read.csv += decoder.decode(value);
       }
-    })();
-    await expect(rest).rejects.toMatchObject({ status: 401 });
-    expect(later.filter((id) => csv.includes(id))).toEqual([]);
+    };
+    return { rep, marketer, read, rest };
+  }
+
+  it('stops at the next page once the marketer is no longer one (a role changed in the database)', async () => {
+    const { marketer, rest } = await exportStarted('Another busy rep', 'Demoted marketer');
+    await ws.db.query("UPDATE members SET role = 'rep' WHERE id = $1", [marketer.id]);
+    await expect(rest()).rejects.toMatchObject({ status: 401 });
+  });
+
+  it('stops at the next page once the marketer is removed, with nothing written since', async () => {
+    const { rep, marketer, read, rest } = await exportStarted('Busy rep', 'Leaving marketer');
+    const removed = await ws.call('DELETE', `/api/v1/members/${marketer.id}`, { token: ws.adminToken });
+    expect(removed.status).toBe(204);
+    const later = await verdicts(rep.token, CSV_PAGE_ROWS);
+    await expect(rest()).rejects.toMatchObject({ status: 401 });
+    expect(later.filter((id) => read.csv.includes(id))).toEqual([]);
   });
 });

@@ -162,16 +162,19 @@ describe('the panel', () => {
     }
   });
 
+  /** A lead no campaign matched, with one campaign to pick. */
+  const NOTHING_MATCHED: PanelState = {
+    kind: 'view',
+    view: {
+      state: 'noMatch',
+      cache: CACHE,
+      ...VERDICT_SETUP,
+      choices: [{ id: 'c1', name: 'Spring webinar', channel: 'Webinar', status: 'active' }],
+    },
+  };
+
   it('shows the signals seen when nothing matched, and lets the rep pick a campaign', async () => {
-    const { container, props } = mount({
-      kind: 'view',
-      view: {
-        state: 'noMatch',
-        cache: CACHE,
-        ...VERDICT_SETUP,
-        choices: [{ id: 'c1', name: 'Spring webinar', channel: 'Webinar', status: 'active' }],
-      },
-    });
+    const { container, props } = mount(NOTHING_MATCHED);
     expect(container.textContent).toContain('No campaign matched this lead');
     expect(container.querySelector('dl')?.textContent).toBe('Lead sourceWeb');
     const select = container.querySelector('select')!;
@@ -186,15 +189,7 @@ describe('the panel', () => {
   });
 
   it('takes the keyboard’s focus to the brief once a campaign is picked (the picker it was in is gone)', async () => {
-    const { container, props } = mount({
-      kind: 'view',
-      view: {
-        state: 'noMatch',
-        cache: CACHE,
-        ...VERDICT_SETUP,
-        choices: [{ id: 'c1', name: 'Spring webinar', channel: 'Webinar', status: 'active' }],
-      },
-    });
+    const { container, props } = mount(NOTHING_MATCHED);
     const select = container.querySelector('select')!;
     select.value = 'c1';
     select.dispatchEvent(new Event('change'));
@@ -216,7 +211,7 @@ describe('the panel', () => {
     await vi.waitFor(() => expect(document.activeElement?.id).toBe('sr-brief-name'));
   });
 
-  it('leaves the focus on the body when the rep clicked the brief’s text (what had it is still there)', async () => {
+  it('takes the focus to the picker after Forget my pick, never to a verdict button (Enter would send it)', async () => {
     const { container, props } = mount({
       kind: 'view',
       view: {
@@ -228,10 +223,30 @@ describe('the panel', () => {
         ...VERDICT_SETUP,
       },
     });
-    const button = container.querySelector<HTMLButtonElement>('.sr-verdict__button')!;
-    button.focus();
-    button.blur(); // a click on text: the focus on the body, the button still there
-    props.state.value = { kind: 'view', view: { state: 'notLinked' } };
+    const forget = [...container.querySelectorAll<HTMLButtonElement>('button')].find(
+      (button) => button.textContent === 'Forget my pick',
+    )!;
+    forget.focus();
+    props.state.value = NOTHING_MATCHED;
+    await vi.waitFor(() => expect(document.activeElement?.id).toBe('sr-pick-select'));
+  });
+
+  it('leaves the focus where the rep took it: a button that went after the rep clicked elsewhere puts nothing back', async () => {
+    const { container, props } = mount(NOTHING_MATCHED);
+    const pick = container.querySelector<HTMLButtonElement>('.sr-pick button')!;
+    pick.focus();
+    pick.blur(); // a click on text, or into the CRM page: the button still there
+    props.state.value = {
+      kind: 'view',
+      view: {
+        state: 'matched',
+        brief: brief(),
+        reason: { kind: 'pick' },
+        cache: CACHE,
+        me: ME,
+        ...VERDICT_SETUP,
+      },
+    };
     await tick();
     await tick();
     expect(document.activeElement).toBe(document.body);

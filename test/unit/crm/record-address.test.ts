@@ -39,6 +39,11 @@ describe('the record address a verdict carries', () => {
       'https://zuora.my.salesforce.com/lightning/r/Opportunity/006Po00000FavRvIAJ/view',
     ],
     [
+      'Salesforce: the older one.app link on the My Domain host, as its Lightning record address',
+      'https://acme.my.salesforce.com/one/one.app#/sObject/00Q5g00000A1b2c/view',
+      'https://acme.my.salesforce.com/lightning/r/Lead/00Q5g00000A1b2cEAB/view',
+    ],
+    [
       'HubSpot: the old deal address many tools still build',
       'https://app.hubspot.com/contacts/4412345/deal/301724818164/',
       'https://app.hubspot.com/contacts/4412345/deal/301724818164/',

@@ -14,7 +14,7 @@ const ME = {
   member: { id: '9c1d3f7a-2b4e-4c6d-8e0f-1a2b3c4d5e6f', name: 'Ana', role: 'rep' as const, region: null },
   workspace: { id: '3f2e1d0c-9b8a-4765-8432-10fedcba9876', name: 'Acme', regions: [] },
 };
-const REPORT = 'Sameroom page report\nadapter: hubspot 2 — HubSpot';
+const REPORT = 'Sameroom page report\nadapter: hubspot 3 — HubSpot';
 
 function mount(lead: LeadContext, state: PanelState, reportPage = vi.fn(() => REPORT)) {
   const container = document.createElement('div');

@@ -1,3 +1,4 @@
+import { signal } from '@preact/signals';
 import { render } from 'preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { usePageMoves } from '../../../workspace/dashboard/page-moves';
@@ -29,5 +30,19 @@ describe('a move to another page of the dashboard', () => {
     await vi.waitFor(() => expect(document.activeElement?.tagName).toBe('H1'));
     expect(document.activeElement?.textContent).toBe('Feedback');
     expect(document.title).toBe('Feedback · Sameroom dashboard');
+  });
+
+  it('names the page once its heading comes, after its data, and follows the heading as it changes', async () => {
+    const heading = signal<string | null>(null);
+    function Late() {
+      usePageMoves('/campaigns/1');
+      return <main>{heading.value && <h1>{heading.value}</h1>}</main>;
+    }
+    render(<Late />, document.body);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    heading.value = 'Edit “…”';
+    await vi.waitFor(() => expect(document.title).toBe('Edit “…” · Sameroom dashboard'));
+    heading.value = 'Edit “Spring fair”';
+    await vi.waitFor(() => expect(document.title).toBe('Edit “Spring fair” · Sameroom dashboard'));
   });
 });
