@@ -33,50 +33,54 @@ export function TabCheckView(props: {
           {current.error}
         </p>
       )}
-      {current && !('error' in current) && (
-        <div role="status" class="sr-check">
-          {current.withheld && (
-            <p class="sr-warning">
-              {t('crmAccessWithheld', current.withheld.label)}{' '}
-              <button type="button" class="sr-button sr-button--secondary" onClick={props.onOpenOptions}>
-                {t('actionOpenOptions')}
-              </button>
-            </p>
-          )}
-          {current.switchedOff ? (
-            <p>{t('checkSwitchedOff', current.switchedOff)}</p>
-          ) : !current.site ? (
-            <p>{t('checkNoSite')}</p>
-          ) : !current.lead ? (
-            <p>{t('checkNoRecord', current.site)}</p>
-          ) : (
-            <>
-              <p>
-                {t(
-                  'checkRecord',
-                  current.site,
-                  objectTypeLabel(current.lead.objectType),
-                  current.lead.recordId,
-                )}
+      {/* On the page before the first check, so that its result is read (a status region made with
+          its words in it is not, by some screen readers). */}
+      <div role="status" class={current && !('error' in current) ? 'sr-check' : undefined}>
+        {current && !('error' in current) && (
+          <>
+            {current.withheld && (
+              <p class="sr-warning">
+                {t('crmAccessWithheld', current.withheld.label)}{' '}
+                <button type="button" class="sr-button sr-button--secondary" onClick={props.onOpenOptions}>
+                  {t('actionOpenOptions')}
+                </button>
               </p>
-              {Object.keys(current.lead.signals).length === 0 ? (
-                <p class="sr-muted">{t('noSignals')}</p>
-              ) : (
-                <dl>
-                  {(Object.entries(current.lead.signals) as Array<[keyof Signals, string]>).map(
-                    ([key, value]) => (
-                      <div key={key}>
-                        <dt>{signalLabel(key)}</dt>
-                        <dd>{value}</dd>
-                      </div>
-                    ),
+            )}
+            {current.switchedOff ? (
+              <p>{t('checkSwitchedOff', current.switchedOff)}</p>
+            ) : !current.site ? (
+              <p>{t('checkNoSite')}</p>
+            ) : !current.lead ? (
+              <p>{t('checkNoRecord', current.site)}</p>
+            ) : (
+              <>
+                <p>
+                  {t(
+                    'checkRecord',
+                    current.site,
+                    objectTypeLabel(current.lead.objectType),
+                    current.lead.recordId,
                   )}
-                </dl>
-              )}
-            </>
-          )}
-        </div>
-      )}
+                </p>
+                {Object.keys(current.lead.signals).length === 0 ? (
+                  <p class="sr-muted">{t('noSignals')}</p>
+                ) : (
+                  <dl>
+                    {(Object.entries(current.lead.signals) as Array<[keyof Signals, string]>).map(
+                      ([key, value]) => (
+                        <div key={key}>
+                          <dt>{signalLabel(key)}</dt>
+                          <dd>{value}</dd>
+                        </div>
+                      ),
+                    )}
+                  </dl>
+                )}
+              </>
+            )}
+          </>
+        )}
+      </div>
     </section>
   );
 }

@@ -97,7 +97,12 @@ describe('TabCheckView', () => {
     const container = document.createElement('div');
     const onOpenOptions = vi.fn();
     render(<TabCheckView onCheck={async () => answer} onOpenOptions={onOpenOptions} />, container);
+    // The result goes into a status region on the page before the check (one made with its words is
+    // not read by some screen readers).
+    const region = container.querySelector('[role="status"]');
+    expect(region).not.toBeNull();
     container.querySelector('button')!.click();
+    await vi.waitFor(() => expect(container.querySelector('[role="status"]')).toBe(region));
     await vi.waitFor(() => expect(container.querySelector('.sr-check')).not.toBeNull());
     return { container, onOpenOptions };
   }
