@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChaosFigures } from '../test/chaos/run-chaos';
@@ -25,9 +26,25 @@ export function chaosRows(): BenchRow[] {
     ChaosFigures,
     'faultsMet' | 'faultsMissed'
   > &
-    Partial<Pick<ChaosFigures, 'faultsMet' | 'faultsMissed'>> & { finishedAt: string };
+    Partial<Pick<ChaosFigures, 'faultsMet' | 'faultsMissed'>> & {
+      finishedAt: string;
+      commit?: string | null;
+    };
   const name = (what: string) => `chaos, seed ${figures.seed} (${figures.finishedAt.slice(0, 10)}): ${what}`;
+  const behind = commitsSince(figures.commit);
   return [
+    {
+      // The figures are the code's at that commit: said, so that a run of older code is not read as
+      // this one's (the CI's short chaos run, 10 rounds, tests every commit).
+      name: name('commits of code since the run'),
+      value: behind ?? -1,
+      unit: 'commits',
+      budget: null,
+      better: 'lower',
+      note: figures.commit
+        ? `run on ${figures.commit.slice(0, 7)}; -1: that commit is not in this checkout's history`
+        : 'the run recorded no commit (before 6 December): -1',
+    },
     { name: name('rounds'), value: figures.rounds, unit: 'rounds', budget: 100, better: 'higher' },
     {
       name: name('verdicts saved'),
@@ -62,4 +79,16 @@ export function chaosRows(): BenchRow[] {
       better: 'lower',
     },
   ];
+}
+
+/** How many commits HEAD is past `commit` (null when it cannot be told). */
+function commitsSince(commit: string | null | undefined): number | null {
+  if (!commit) return null;
+  try {
+    return Number(
+      execFileSync('git', ['rev-list', '--count', `${commit}..HEAD`], { encoding: 'utf8' }).trim(),
+    );
+  } catch {
+    return null;
+  }
 }

@@ -400,6 +400,20 @@ interface MainThread {
 /** The arms of the main-thread rows: ours, the empty content script (the baseline), a blank frame. */
 type Arm = 'ours' | 'empty' | 'frame';
 const ARMS: Arm[] = ['ours', 'empty', 'frame'];
+/**
+ * The arms' orders, a Williams design for three: each arm first, second and last twice, and each
+ * arm right after each other one equally often, so that neither a slow spell of the machine nor the
+ * arm before (its tab still closing, its process's work) falls on one arm more than another. The
+ * rotation used before put ours first in two rounds of four and the empty script never.
+ */
+const ORDERS: ReadonlyArray<readonly number[]> = [
+  [0, 1, 2],
+  [1, 2, 0],
+  [2, 0, 1],
+  [2, 1, 0],
+  [0, 2, 1],
+  [1, 0, 2],
+];
 
 /**
  * A new tab on a busy lead page: its main thread's task time (CDP Performance.getMetrics TaskDuration,
@@ -474,14 +488,13 @@ async function mainThreadRows(env: BenchEnv, rounds: number): Promise<BenchRow[]
     const rows: BenchRow[] = [];
     for (const nodes of BUSY) {
       const samples: Record<Arm, MainThread[]> = { ours: [], empty: [], frame: [] };
-      // The lighter page's task-time ratio is the closer one to its budget, and one tab's task time
-      // varies by 5-15 % from the next one's: twice the tabs there, for a ratio that moves half as much.
-      const tabs = nodes === BUSY[0] ? rounds * 2 : rounds;
+      // One tab's task time varies by 5-15 % from the next one's: on the lighter page, whose ratio is
+      // the closer one to its budget, twice the tabs, for a ratio that moves half as much. Whole sets of
+      // the six orders (below), so that every arm goes first, second and last equally often.
+      const sets = Math.max(1, Math.ceil((nodes === BUSY[0] ? rounds * 2 : rounds) / ORDERS.length));
+      const tabs = sets * ORDERS.length;
       for (let n = 0; n < tabs; n++) {
-        // Each arm first, second and last in turn, and in the reverse order every other round, so a
-        // slow spell of the machine falls on every arm.
-        const order = ARMS.map((_, i) => ARMS[(i + n) % ARMS.length]!);
-        if (n % 2 === 1) order.reverse();
+        const order = ORDERS[n % ORDERS.length]!.map((i) => ARMS[i]!);
         for (const arm of order) samples[arm].push(await mainThreadSample(sessions[arm], url, nodes, arm));
       }
       const sum = (list: MainThread[], key: keyof MainThread) => list.reduce((s, x) => s + x[key], 0);

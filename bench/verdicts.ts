@@ -140,6 +140,11 @@ async function drain(
   env.proxy.refuse(false);
   const started = Date.now();
   await syncNow.click();
+  const posted = () =>
+    env.proxy.requests.filter(
+      (request) =>
+        request.at >= started && request.method === 'POST' && request.path.startsWith('/api/v1/feedback'),
+    );
   for (;;) {
     const count = await feedbackCount(env);
     if (count === expected) break;
@@ -150,6 +155,13 @@ async function drain(
   const stored = Date.now();
   const clicked = await evaluateSource<number | null>(popup, 'window.__syncClickedAt');
   if (clicked === null) throw new Error('the popup saw no click on "Sync now"');
+  // A batch that went before the click (the sync alarm, a retry's backoff, the wake after the last
+  // undo window) was delivered before the clock started: the figure would be too good.
+  const early = posted().filter((request) => request.at < clicked - offset);
+  if (early.length > 0)
+    throw new Error(
+      `${early.length} feedback batch(es) went before the click on "Sync now": not a timing of it`,
+    );
   return stored - (clicked - offset);
 }
 
@@ -171,7 +183,9 @@ export async function verdictRows(options: VerdictOptions = {}): Promise<BenchRo
     const saved: number[] = [];
     for (let n = 0; n < queued; n++) {
       const elapsed = await clickToSaved(frame, (n % 8) + 1);
-      if (n >= WARM_UP && n < WARM_UP + CLICKS) saved.push(elapsed);
+      // Every click after the warm-up, as the queue grows to its full length: the first 60 alone were
+      // the cheapest ones (an outbox of 5-65), and a rep's long offline queue was never sampled.
+      if (n >= WARM_UP) saved.push(elapsed);
     }
     await page.waitForTimeout(UNDO_WINDOW_MS + 1_000); // every undo window closed
     const oneLead = await drain(env, popup, session.extensionId, queued, queued);
@@ -196,15 +210,16 @@ export async function verdictRows(options: VerdictOptions = {}): Promise<BenchRo
 
     return [
       {
-        name: `click → "Saved" in the panel, p95 of ${CLICKS} clicks`,
+        name: `click → "Saved" in the panel, p95 of ${saved.length} clicks`,
         value: quantile(saved, 0.95),
         unit: 'ms',
         budget: 10,
         better: 'lower',
         note:
-          `clicks ${WARM_UP + 1}–${WARM_UP + CLICKS} of ${queued} on one lead, with the workspace unreachable; ` +
-          'timed inside the panel frame, from the click to its status saying "Saved." again; median ' +
-          `${quantile(saved, 0.5)} ms`,
+          `clicks ${WARM_UP + 1}–${queued} of ${queued} on one lead, with the workspace unreachable (the ` +
+          `outbox growing to ${queued}); timed inside the panel frame, from the click to its status saying ` +
+          `"Saved." again (the DOM change, not the next frame); median ${quantile(saved, 0.5)} ms, the ` +
+          `first 60 ${quantile(saved.slice(0, CLICKS), 0.95)} ms and the last 60 ${quantile(saved.slice(-CLICKS), 0.95)} ms at p95`,
       },
       {
         name: `${queued} queued verdicts on one lead delivered to a local workspace after "Sync now"`,

@@ -5,6 +5,7 @@
  * kept after Undo, or left in the outbox, when the rollups drifted, or when a network fault met no
  * feedback batch in a round that had verdicts to send.
  */
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,7 +27,7 @@ const figures = await runChaos({ rounds, seed, log: (line) => console.log(line) 
 console.log(JSON.stringify(figures, null, 2));
 writeFileSync(
   join(import.meta.dirname, '..', 'bench', 'chaos-results.json'),
-  `${JSON.stringify({ ...figures, finishedAt: new Date().toISOString() }, null, 2)}\n`,
+  `${JSON.stringify({ ...figures, finishedAt: new Date().toISOString(), commit: headCommit() }, null, 2)}\n`,
 );
 const clean =
   figures.rounds === rounds &&
@@ -37,3 +38,12 @@ const clean =
   figures.outboxLeft === 0 &&
   figures.faultsMissed === 0;
 process.exit(clean ? 0 : 1);
+
+/** The commit the run tested (the bench says how far behind the code it reports on it is). */
+function headCommit(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return null;
+  }
+}
