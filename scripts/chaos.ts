@@ -23,11 +23,13 @@ if (!Number.isInteger(rounds) || rounds < 1 || !Number.isInteger(seed)) {
 console.log(
   `chaos: ${rounds} rounds, seed ${seed} (replay: npm run chaos -- --rounds ${rounds} --seed ${seed})`,
 );
+// The code under test is the checkout's as the run starts (a commit made during the half hour is not it).
+const commit = headCommit();
 const figures = await runChaos({ rounds, seed, log: (line) => console.log(line) });
 console.log(JSON.stringify(figures, null, 2));
 writeFileSync(
   join(import.meta.dirname, '..', 'bench', 'chaos-results.json'),
-  `${JSON.stringify({ ...figures, finishedAt: new Date().toISOString(), commit: headCommit() }, null, 2)}\n`,
+  `${JSON.stringify({ ...figures, finishedAt: new Date().toISOString(), commit }, null, 2)}\n`,
 );
 const clean =
   figures.rounds === rounds &&
