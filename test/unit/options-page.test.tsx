@@ -48,6 +48,22 @@ async function openOptions(site?: Record<string, unknown>) {
   return app;
 }
 
+/** A custom site the tests keep, its pages not granted until a test says so. */
+const TWENTY = {
+  label: 'Twenty',
+  match: 'https://twenty.acme-internal.test/*',
+  recordPattern: '/object/person/(?<id>[0-9a-f-]{36})',
+  objectType: 'lead',
+};
+
+/** The kept site's Remove button, once the list shows it. */
+const removeButton = (app: HTMLElement) =>
+  vi.waitFor(() => {
+    const button = [...app.querySelectorAll('button')].find((node) => node.textContent === 'Remove Twenty');
+    if (!button) throw new Error('no Remove yet');
+    return button;
+  });
+
 const alerts = (app: HTMLElement) =>
   [...app.querySelectorAll('[role="alert"]')].map((node) => node.textContent);
 
@@ -63,12 +79,7 @@ describe('Options, when the browser refuses a change', () => {
         for (const origin of asked.origins) granted.add(origin);
         return true;
       }) as never);
-    const app = await openOptions({
-      label: 'Twenty',
-      match: 'https://twenty.acme-internal.test/*',
-      recordPattern: '/object/person/(?<id>[0-9a-f-]{36})',
-      objectType: 'lead',
-    });
+    const app = await openOptions(TWENTY);
     const allow = await vi.waitFor(() => {
       const button = [...app.querySelectorAll('button')].find(
         (node) =>
@@ -88,17 +99,8 @@ describe('Options, when the browser refuses a change', () => {
     vi.spyOn(browser.permissions, 'contains').mockResolvedValue(true as never);
     vi.spyOn(browser.permissions, 'remove').mockResolvedValue(true as never);
     vi.spyOn(browser.scripting, 'getRegisteredContentScripts').mockResolvedValue([] as never);
-    const app = await openOptions({
-      label: 'Twenty',
-      match: 'https://twenty.acme-internal.test/*',
-      recordPattern: '/object/person/(?<id>[0-9a-f-]{36})',
-      objectType: 'lead',
-    });
-    const remove = await vi.waitFor(() => {
-      const button = [...app.querySelectorAll('button')].find((node) => node.textContent === 'Remove Twenty');
-      if (!button) throw new Error('no Remove yet');
-      return button;
-    });
+    const app = await openOptions(TWENTY);
+    const remove = await removeButton(app);
     remove.focus();
     remove.click();
     await vi.waitFor(() => expect(document.activeElement?.id).toBe('sites-said'));
@@ -114,17 +116,8 @@ describe('Options, when the browser refuses a change', () => {
     vi.spyOn(browser.scripting, 'getRegisteredContentScripts').mockImplementation(
       () => new Promise((resolve) => (go = () => resolve([] as never))) as never,
     );
-    const app = await openOptions({
-      label: 'Twenty',
-      match: 'https://twenty.acme-internal.test/*',
-      recordPattern: '/object/person/(?<id>[0-9a-f-]{36})',
-      objectType: 'lead',
-    });
-    const remove = await vi.waitFor(() => {
-      const button = [...app.querySelectorAll('button')].find((node) => node.textContent === 'Remove Twenty');
-      if (!button) throw new Error('no Remove yet');
-      return button;
-    });
+    const app = await openOptions(TWENTY);
+    const remove = await removeButton(app);
     remove.focus();
     remove.click();
     const name = app.querySelector<HTMLInputElement>('.sr-form input')!;

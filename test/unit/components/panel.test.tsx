@@ -162,6 +162,19 @@ describe('the panel', () => {
     }
   });
 
+  /** The brief of a campaign the rep picked. */
+  const pickedBrief = (): PanelState => ({
+    kind: 'view',
+    view: {
+      state: 'matched',
+      brief: brief(),
+      reason: { kind: 'pick' },
+      cache: CACHE,
+      me: ME,
+      ...VERDICT_SETUP,
+    },
+  });
+
   /** A lead no campaign matched, with one campaign to pick. */
   const NOTHING_MATCHED: PanelState = {
     kind: 'view',
@@ -197,32 +210,12 @@ describe('the panel', () => {
     const pick = container.querySelector<HTMLButtonElement>('.sr-pick button')!;
     pick.focus();
     pick.click();
-    props.state.value = {
-      kind: 'view',
-      view: {
-        state: 'matched',
-        brief: brief(),
-        reason: { kind: 'pick' },
-        cache: CACHE,
-        me: ME,
-        ...VERDICT_SETUP,
-      },
-    };
+    props.state.value = pickedBrief();
     await vi.waitFor(() => expect(document.activeElement?.id).toBe('sr-brief-name'));
   });
 
   it('takes the focus to the picker after Forget my pick, never to a verdict button (Enter would send it)', async () => {
-    const { container, props } = mount({
-      kind: 'view',
-      view: {
-        state: 'matched',
-        brief: brief(),
-        reason: { kind: 'pick' },
-        cache: CACHE,
-        me: ME,
-        ...VERDICT_SETUP,
-      },
-    });
+    const { container, props } = mount(pickedBrief());
     const forget = [...container.querySelectorAll<HTMLButtonElement>('button')].find(
       (button) => button.textContent === 'Forget my pick',
     )!;
@@ -236,17 +229,7 @@ describe('the panel', () => {
     const pick = container.querySelector<HTMLButtonElement>('.sr-pick button')!;
     pick.focus();
     pick.blur(); // a click on text, or into the CRM page: the button still there
-    props.state.value = {
-      kind: 'view',
-      view: {
-        state: 'matched',
-        brief: brief(),
-        reason: { kind: 'pick' },
-        cache: CACHE,
-        me: ME,
-        ...VERDICT_SETUP,
-      },
-    };
+    props.state.value = pickedBrief();
     await tick();
     await tick();
     expect(document.activeElement).toBe(document.body);
