@@ -120,6 +120,12 @@ function readRestOfBody(maxBytes: number): MiddlewareHandler {
 const TOO_MANY_FAILED_SIGN_INS =
   'Too many failed sign-ins from this address: wait a little and try again, with a valid link or token.';
 
+/** What the caller signs in with: a bearer token, or else the dashboard's session cookie. */
+function credentials(config: WorkspaceConfig, c: Context): { token: string | null; session?: string } {
+  const token = bearerToken(c.req.header('Authorization'));
+  return { token, ...(token ? {} : { session: getCookie(c, sessionCookieName(config.publicUrl(c))) }) };
+}
+
 /** Who is calling: by bearer token (with the token's id) or by the dashboard's cookie (no token id). */
 async function signedIn(
   config: WorkspaceConfig,
@@ -127,8 +133,7 @@ async function signedIn(
   route: Route,
   memory: MemoryWindows,
 ): Promise<{ member: Member; tokenId: string | null }> {
-  const token = bearerToken(c.req.header('Authorization'));
-  const session = token ? undefined : getCookie(c, sessionCookieName(config.publicUrl(c)));
+  const { token, session } = credentials(config, c);
   // A client whose tokens or cookies keep failing (guessing, or a script with a revoked token in a loop)
   // is refused before the database is asked, counted per address in this process's memory.
   const failures = (token || session) && config.failedSignIns;
@@ -171,8 +176,7 @@ const HELD_BODY_MS = 100;
  */
 function stillSignedIn(config: WorkspaceConfig, c: Context, route: Route): () => Promise<Member | null> {
   return async () => {
-    const token = bearerToken(c.req.header('Authorization'));
-    const session = token ? undefined : getCookie(c, sessionCookieName(config.publicUrl(c)));
+    const { token, session } = credentials(config, c);
     const member = token
       ? (await authenticate(config.db, token, config.tokenMaxIdleDays, undefined, { touch: false }))?.member
       : session

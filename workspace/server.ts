@@ -31,7 +31,7 @@ import {
 } from './data-folder';
 import { type Database, DatabaseUnavailable, openDatabase } from './db/database';
 import { MAINTENANCE_EVERY_MS, scheduleMaintenance } from './db/maintenance';
-import { migrate, newerMigrations, pendingMigrations } from './db/migrate';
+import { appliedMigrations, migrate, newerOf, pendingOf } from './db/migrate';
 import { DatabaseServerProblem } from './db/server-problems';
 import { type DiskSpace, diskSpace } from './disk-space';
 import { warmIngest } from './domain/ingest';
@@ -333,12 +333,13 @@ async function serve(
   const db = await openOrExplain(options, disk);
   cleanup.push(() => db.close());
   const backups = options.backups ?? DEFAULT_BACKUP_POLICY;
-  const newer = await newerMigrations(db);
+  const applied = await appliedMigrations(db);
+  const newer = newerOf(applied);
   if (newer.length > 0)
     log(
       `Note: this database was upgraded by a newer version of the Sameroom workspace (migrations ${newer.join(', ')}), which this one does not know. A release keeps working on the next release's schema; if requests fail, run the newer version again, or restore the backup made before that upgrade.`,
     );
-  const pending = options.inMemory ? [] : await pendingMigrations(db);
+  const pending = options.inMemory ? [] : pendingOf(applied);
   if (pending.length > 0) {
     const file = await writeAutomaticBackup(db, options.dataDir, 'before-migration', backups.keep);
     log(`Backed up the workspace to ${file} before migrating (${pending.join(', ')}).`);

@@ -63,6 +63,19 @@ async function linkWith(joinLink: string, code: string): Promise<string | null> 
   return null;
 }
 
+/**
+ * Once `went` (the control that had the keyboard's focus) has left the page, the focus having fallen to
+ * the body with it, the focus goes to `#id`, where what it did is said. A rep who moved on meanwhile
+ * keeps the focus where they put it.
+ */
+function focusWhenGone(went: Element | null, id: string): void {
+  if (!went) return;
+  setTimeout(() => {
+    const active = document.activeElement;
+    if (!went.isConnected && (!active || active === document.body)) document.getElementById(id)?.focus();
+  }, 0);
+}
+
 /** An Unlink under way: the button waits for it (the workspace is given up to 5 s to revoke). */
 const unlinking = signal(false);
 
@@ -71,7 +84,7 @@ async function unlink(): Promise<void> {
   unlinking.value = true;
   // The Unlink button goes as soon as the link does (before the workspace's revoke is answered): the
   // keyboard's focus, left on the page's body, goes to what is said of it.
-  const focused = document.activeElement?.id === 'unlink';
+  const focused = document.activeElement?.id === 'unlink' ? document.activeElement : null;
   const answer = await askBackground({ type: 'unlink' });
   unlinked.value = !answer.ok
     ? answer.error
@@ -83,8 +96,7 @@ async function unlink(): Promise<void> {
   if (answer.ok) outbox.value = answer.reply;
   link.value = linkStateOf(await askBackground({ type: 'status' }));
   unlinking.value = false;
-  if (focused && (document.activeElement === document.body || document.activeElement === null))
-    setTimeout(() => document.getElementById('unlinked')?.focus(), 0);
+  focusWhenGone(focused, 'unlinked');
 }
 
 type SiteValidator = typeof import('../../lib/settings/custom-site');
@@ -208,11 +220,7 @@ async function dropSite(site: CustomSite): Promise<void> {
   await refresh();
   // Only when the focus fell with the row: a rep who went on to another box meanwhile (the removal
   // waits for the custom sites' turn) keeps it there.
-  setTimeout(() => {
-    const active = document.activeElement;
-    if (focused && !focused.isConnected && (!active || active === document.body))
-      document.getElementById('sites-said')?.focus();
-  }, 0);
+  focusWhenGone(focused, 'sites-said');
 }
 
 function Options() {

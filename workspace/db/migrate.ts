@@ -16,36 +16,41 @@ export function migrationText(file: string): string {
   return readFileSync(join(MIGRATIONS, file), 'utf8');
 }
 
+/** The migrations applied to this database, in order; null on a new one (no workspace yet). */
+export async function appliedMigrations(db: Database): Promise<string[] | null> {
+  const [table] = await db.query<{ name: string | null }>(
+    "SELECT to_regclass('schema_migrations')::text AS name",
+  );
+  if (!table?.name) return null;
+  return (await db.query<{ version: string }>('SELECT version FROM schema_migrations ORDER BY version')).map(
+    (row) => row.version,
+  );
+}
+
 /**
  * The migrations `migrate` would apply, on a database that already holds a workspace (empty on a new
  * database): a backup is written before they run.
  */
 export async function pendingMigrations(db: Database): Promise<string[]> {
-  const [table] = await db.query<{ name: string | null }>(
-    "SELECT to_regclass('schema_migrations')::text AS name",
-  );
-  if (!table?.name) return [];
-  const done = new Set(
-    (await db.query<{ version: string }>('SELECT version FROM schema_migrations')).map((r) => r.version),
-  );
+  return pendingOf(await appliedMigrations(db));
+}
+
+/** Of this version's migrations, those not in `applied` (none on a new database). */
+export function pendingOf(applied: readonly string[] | null): string[] {
+  if (!applied) return [];
+  const done = new Set(applied);
   return migrationFiles().filter((file) => !done.has(file));
 }
 
 /**
- * The migrations a newer version of the workspace applied to this database, which this version does
- * not know (a rollback, a pinned image, an older process restarted during a rolling upgrade). Since
+ * Of the migrations `applied` (appliedMigrations), those a newer version of the workspace made, which
+ * this version does not know (a rollback, a pinned image, an older process restarted during a rolling upgrade). Since
  * migration 015 each one keeps what the release before it calls, so a release runs on the next one's
  * schema; further back it may not (010 dropped a function 007-009 called: every verdict a 500).
  */
-export async function newerMigrations(db: Database): Promise<string[]> {
-  const [table] = await db.query<{ name: string | null }>(
-    "SELECT to_regclass('schema_migrations')::text AS name",
-  );
-  if (!table?.name) return [];
+export function newerOf(applied: readonly string[] | null): string[] {
   const known = new Set(migrationFiles());
-  return (await db.query<{ version: string }>('SELECT version FROM schema_migrations ORDER BY version'))
-    .map((row) => row.version)
-    .filter((version) => !known.has(version));
+  return (applied ?? []).filter((version) => !known.has(version));
 }
 
 /** How a migration waits for a table another connection holds, and what it says meanwhile. */

@@ -2,15 +2,12 @@ import { useSignal } from '@preact/signals';
 import { Fragment } from 'preact';
 import { useRef } from 'preact/hooks';
 import { td } from '../../../../lib/i18n/dashboard';
-import type { LinkedBrowser, Member } from '../../../../lib/protocol';
+import type { Member } from '../../../../lib/protocol';
 import { Problem } from '../../problem';
 import { useModel } from '../../use-model';
 import { dateTimeText, roleLabel } from '../../words';
-import { createBrowsersModel } from './browsers-model';
+import { browserKind, createBrowsersModel } from './browsers-model';
 import type { MembersModel } from './members-model';
-
-const browserKind = (browser: LinkedBrowser) =>
-  browser.kind === 'extension' ? td('browserExtension') : td('browserDashboard');
 
 /** A member's linked browsers, each with Revoke: one browser ended without removing the member. */
 function LinkedBrowsers({ member }: { member: Member }) {

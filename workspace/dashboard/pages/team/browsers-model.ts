@@ -4,10 +4,13 @@ import type { LinkedBrowser } from '../../../../lib/protocol';
 import { api } from '../../api';
 import { LinkedBrowsersAnswer, NoContent } from '../../schemas';
 
+/** What kind of link it is: the extension's, or a dashboard sign-in. */
+export const browserKind = (browser: LinkedBrowser) =>
+  browser.kind === 'extension' ? td('browserExtension') : td('browserDashboard');
+
 /** A linked browser in words, as its Revoke button names it. */
 function describe(browser: LinkedBrowser): string {
-  const kind = browser.kind === 'extension' ? td('browserExtension') : td('browserDashboard');
-  return `${kind} (${browser.browser ?? td('browserUnknown')})`;
+  return `${browserKind(browser)} (${browser.browser ?? td('browserUnknown')})`;
 }
 
 /**
