@@ -132,6 +132,13 @@ export async function insightsRows(): Promise<BenchRow[]> {
           better: 'lower',
         });
       }
+      // The answers timed were about the data: unfiltered, every lead filled in is counted once.
+      const [{ leads: filled } = { leads: -1 }] = await ws.db.query<{ leads: number }>(
+        'SELECT count(DISTINCT lead_key)::int AS leads FROM feedback',
+      );
+      const counted = await withInsightSettings(ws.db, (sql) => leadTotals(sql, {}));
+      if (counted.leads !== filled)
+        throw new Error(`insights counted ${counted.leads} leads where the database holds ${filled}`);
       if (process.env.BENCH_FILTERS)
         for (const [filter, ms] of slowest) console.log(`slowest for ${filter}: ${Math.round(ms)} ms`);
       return rows;

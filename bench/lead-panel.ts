@@ -397,22 +397,24 @@ interface MainThread {
   ticks: number;
 }
 
-/** The arms of the main-thread rows: ours, the empty content script (the baseline), a blank frame. */
-type Arm = 'ours' | 'empty' | 'frame';
-const ARMS: Arm[] = ['ours', 'empty', 'frame'];
 /**
- * The arms' orders, a Williams design for three: each arm first, second and last twice, and each
- * arm right after each other one equally often, so that neither a slow spell of the machine nor the
- * arm before (its tab still closing, its process's work) falls on one arm more than another. The
- * rotation used before put ours first in two rounds of four and the empty script never.
+ * The arms of the main-thread rows: ours, the empty content script (the baseline), a blank frame, and
+ * the same empty content script again in a browser of its own (`again`): what two identical arms
+ * differ by in this run, the floor under which no ratio of the run says anything.
+ */
+type Arm = 'ours' | 'empty' | 'frame' | 'again';
+const ARMS: Arm[] = ['ours', 'empty', 'frame', 'again'];
+/**
+ * The arms' orders, a Williams square for four: each arm first, second, third and last once, and each
+ * arm right after each other one once, so that neither a slow spell of the machine nor the arm before
+ * (its tab still closing, its process's work) falls on one arm more than another. The rotation used
+ * before put ours first in two rounds of four and the empty script never.
  */
 const ORDERS: ReadonlyArray<readonly number[]> = [
-  [0, 1, 2],
-  [1, 2, 0],
-  [2, 0, 1],
-  [2, 1, 0],
-  [0, 2, 1],
-  [1, 0, 2],
+  [0, 1, 3, 2],
+  [1, 2, 0, 3],
+  [2, 3, 1, 0],
+  [3, 0, 2, 1],
 ];
 
 /**
@@ -481,17 +483,24 @@ async function mainThreadRows(env: BenchEnv, rounds: number): Promise<BenchRow[]
   const ours = await env.launch();
   const empty = await launchEmptyExtension(env);
   const frame = await launchEmptyExtension(env, 'frame');
-  const sessions: Record<Arm, ChromiumSession> = { ours, empty: empty.session, frame: frame.session };
+  const again = await launchEmptyExtension(env);
+  const sessions: Record<Arm, ChromiumSession> = {
+    ours,
+    empty: empty.session,
+    frame: frame.session,
+    again: again.session,
+  };
   try {
     await afterStartUpSync(env, launchedAt);
     const url = env.server.url(LEAD.fixture);
     const rows: BenchRow[] = [];
     for (const nodes of BUSY) {
-      const samples: Record<Arm, MainThread[]> = { ours: [], empty: [], frame: [] };
+      const samples: Record<Arm, MainThread[]> = { ours: [], empty: [], frame: [], again: [] };
       // One tab's task time varies by 5-15 % from the next one's: on the lighter page, whose ratio is
-      // the closer one to its budget, twice the tabs, for a ratio that moves half as much. Whole sets of
-      // the six orders (below), so that every arm goes first, second and last equally often.
-      const sets = Math.max(1, Math.ceil((nodes === BUSY[0] ? rounds * 2 : rounds) / ORDERS.length));
+      // the closer one to its budget, more tabs, for a ratio that moves less. Whole sets of the four
+      // orders (below), so that every arm goes first, second, third and last equally often.
+      const wanted = nodes === BUSY[0] ? rounds * 3 : Math.ceil(rounds * 1.5);
+      const sets = Math.max(1, Math.ceil(wanted / ORDERS.length));
       const tabs = sets * ORDERS.length;
       for (let n = 0; n < tabs; n++) {
         const order = ORDERS[n % ORDERS.length]!.map((i) => ARMS[i]!);
@@ -516,7 +525,7 @@ async function mainThreadRows(env: BenchEnv, rounds: number): Promise<BenchRow[]
           unit: 'tasks',
           budget: 0,
           better: 'lower',
-          note: `${baseline}; ours ${sum(samples.ours, 'load')}, empty ${sum(samples.empty, 'load')}, a blank extension page framed ${sum(samples.frame, 'load')}`,
+          note: `${baseline}; ours ${sum(samples.ours, 'load')}, empty ${sum(samples.empty, 'load')}, a blank extension page framed ${sum(samples.frame, 'load')}, the empty script again ${sum(samples.again, 'load')}`,
         },
         {
           name: `extra long tasks (>50 ms) while a ${page} churns, ${(WINDOW_MS - LOAD_MS) / 1000} s, ${tabs} loads`,
@@ -524,7 +533,7 @@ async function mainThreadRows(env: BenchEnv, rounds: number): Promise<BenchRow[]
           unit: 'tasks',
           budget: 0,
           better: 'lower',
-          note: `${baseline}; ours ${sum(samples.ours, 'churn')}, empty ${sum(samples.empty, 'churn')}, a blank extension page framed ${sum(samples.frame, 'churn')}`,
+          note: `${baseline}; ours ${sum(samples.ours, 'churn')}, empty ${sum(samples.empty, 'churn')}, a blank extension page framed ${sum(samples.frame, 'churn')}, the empty script again ${sum(samples.again, 'churn')}`,
         },
         {
           name: `page main-thread task time over an empty content script, ${page}, first ${WINDOW_MS / 1000} s`,
@@ -554,6 +563,18 @@ async function mainThreadRows(env: BenchEnv, rounds: number): Promise<BenchRow[]
             `closed shadow root, 360 px wide where ours is 340), no worker; ${round(sum(samples.frame, 'taskMs'))} ms in all`,
         },
         {
+          name: `page main-thread task time of a second, identical empty content script over the first, ${page}, first ${WINDOW_MS / 1000} s`,
+          value: ratio('again', 'taskMs'),
+          unit: '×',
+          budget: null,
+          better: 'lower',
+          note:
+            `${baseline}; the same empty content script in a browser of its own, as a fourth arm: a ratio ` +
+            'the arms differ by for no reason of their own, so what the rows above can tell apart in this ' +
+            `run (the further from 1, the less a ratio that close to 1 says); ${round(sum(samples.again, 'taskMs'))} ms ` +
+            `in all (${spread('again')}), CPU time ${ratio('again', 'cpuMs')}`,
+        },
+        {
           name: `page main-thread CPU time over an empty content script, ${page}, first ${WINDOW_MS / 1000} s`,
           value: ratio('ours', 'cpuMs'),
           unit: '×',
@@ -572,8 +593,10 @@ async function mainThreadRows(env: BenchEnv, rounds: number): Promise<BenchRow[]
     await ours.close();
     await empty.session.close();
     await frame.session.close();
+    await again.session.close();
     empty.dispose();
     frame.dispose();
+    again.dispose();
   }
 }
 

@@ -122,7 +122,14 @@ async function feedbackPoster(ws: RunningWorkspace, token: string) {
     );
     return stored;
   };
-  return { campaignId, run, close: () => agent.destroy() };
+  /** The verdicts the database holds for this campaign: what the answers said was stored, read back. */
+  const storedRows = async () =>
+    (
+      await ws.db.query<{ n: number }>('SELECT count(*)::int AS n FROM feedback WHERE campaign_id = $1', [
+        campaignId,
+      ])
+    )[0]!.n;
+  return { campaignId, run, storedRows, close: () => agent.destroy() };
 }
 
 /**
@@ -132,7 +139,7 @@ async function feedbackPoster(ws: RunningWorkspace, token: string) {
  * the first 20,000 items of a process ran 10-15 % slower.
  */
 export async function ingestRate(ws: RunningWorkspace, token: string): Promise<number> {
-  const { campaignId, run, close } = await feedbackPoster(ws, token);
+  const { campaignId, run, storedRows, close } = await feedbackPoster(ws, token);
   try {
     const warmUp = feedbackBodies(campaignId, WARM_UP_BATCHES, 0);
     if ((await run(warmUp)) !== WARM_UP_BATCHES * 100) throw new Error('ingest warm-up: not all stored');
@@ -141,6 +148,9 @@ export async function ingestRate(ws: RunningWorkspace, token: string): Promise<n
     const stored = await run(bodies);
     const seconds = (performance.now() - started) / 1000;
     if (stored !== BATCHES * 100) throw new Error(`ingest stored ${stored} of ${BATCHES * 100} items`);
+    const rows = await storedRows();
+    if (rows !== (WARM_UP_BATCHES + BATCHES) * 100)
+      throw new Error(`ingest: the database holds ${rows} of ${(WARM_UP_BATCHES + BATCHES) * 100} verdicts`);
     return Math.round(stored / seconds);
   } finally {
     close();
@@ -158,7 +168,7 @@ const REJUDGE_ROUNDS = 4;
  * migration 018).
  */
 export async function rejudgeRates(ws: RunningWorkspace, token: string): Promise<number[]> {
-  const { campaignId, run, close } = await feedbackPoster(ws, token);
+  const { campaignId, run, storedRows, close } = await feedbackPoster(ws, token);
   try {
     const rates: number[] = [];
     for (let round = 0; round < REJUDGE_ROUNDS; round++) {
@@ -169,6 +179,9 @@ export async function rejudgeRates(ws: RunningWorkspace, token: string): Promise
       const seconds = (performance.now() - started) / 1000;
       if (stored !== REJUDGED_LEADS)
         throw new Error(`re-judging stored ${stored} of ${REJUDGED_LEADS} items`);
+      const rows = await storedRows();
+      if (rows !== REJUDGED_LEADS * (round + 1))
+        throw new Error(`re-judging: the database holds ${rows} of ${REJUDGED_LEADS * (round + 1)} verdicts`);
       rates.push(Math.round(stored / seconds));
     }
     return rates;
