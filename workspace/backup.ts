@@ -274,7 +274,7 @@ async function heldAgainstChange<T>(
 }
 
 /** fsync on a folder, where the file system allows it (not every one does; that is not an error). */
-function syncFolder(folder: string): void {
+export function syncFolder(folder: string): void {
   try {
     const fd = openSync(folder, constants.O_RDONLY);
     try {

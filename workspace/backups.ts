@@ -1,6 +1,6 @@
 /**
  * Automatic backups in the data folder's `backups/`: one before every migration and one on a schedule
- * (daily by default), keeping the newest N. `restore` with no file lists them, and a database that
+ * (daily by default), keeping the newest N of each. `restore` with no file lists them, and a database that
  * cannot be opened names the newest one.
  */
 import { readdirSync, rmSync, statSync } from 'node:fs';
@@ -96,8 +96,11 @@ function removeLeftovers(dataDir: string): void {
 }
 
 /**
- * Writes one automatic backup and prunes the oldest past `keep` (none with Infinity: a CLI command does
- * not know how many the folder's server keeps), and what backups killed half-way left. Returns its path.
+ * Writes one automatic backup and prunes the oldest of its kind past `keep` (none with Infinity: a CLI
+ * command does not know how many the folder's server keeps), and what backups killed half-way left.
+ * Returns its path. Each kind is kept apart: a start whose migration fails, restarted by its process
+ * manager, writes a before-migration backup each time, and pruned with the scheduled ones, seven
+ * restarts left seven copies of one state and the week of daily backups gone.
  */
 export async function writeAutomaticBackup(
   db: Database,
@@ -115,7 +118,8 @@ export async function writeAutomaticBackup(
   } finally {
     writing.delete(file);
   }
-  for (const old of listBackups(dataDir).slice(Math.max(keep, 1))) rmSync(old.file, { force: true });
+  const ofItsKind = listBackups(dataDir).filter((kept) => kept.reason === reason);
+  for (const old of ofItsKind.slice(Math.max(keep, 1))) rmSync(old.file, { force: true });
   return file;
 }
 

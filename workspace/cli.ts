@@ -11,6 +11,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, w
 import { request } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { syncFolder } from './backup';
 import { listBackups } from './backups';
 import type { Command } from './commands';
 import { controlSocket, DataFolderInUse, refuseUnreachableSocket, SOCKET_NAME } from './data-folder';
@@ -329,8 +330,13 @@ async function direct(dataDir: string, command: Command, publicUrl: string): Pro
     } finally {
       await db.close();
       if (embeddedRestore) {
-        if (lines) renameSync(dbDir, join(dataDir, 'db'));
-        else rmSync(dbDir, { recursive: true, force: true });
+        if (lines) {
+          renameSync(dbDir, join(dataDir, 'db'));
+          // The move made durable before "Restored" is said: unsynced, a power cut soon after left the
+          // folder without `db` (the restored database still under db.restoring), and the next start
+          // made a new, empty workspace with a new first admin beside it.
+          syncFolder(dataDir);
+        } else rmSync(dbDir, { recursive: true, force: true });
       }
     }
   } finally {
@@ -553,6 +559,8 @@ main(argv).catch((error: unknown) => {
     // Worded for the person at the terminal already: a refusal of the workspace's (a name taken).
     (error as Error).name === 'ApiError' ||
     (error as Error).name === 'PlainHttpRefused' ||
+    (error as Error).name === 'PortUnavailable' ||
+    (error as Error).name === 'DatabaseNotOpened' ||
     (error as Error).name === 'DatabaseServerProblem'
   )
     console.error(message);

@@ -189,7 +189,9 @@ function unusable(path: string, error: unknown): DataFolderUnusable | null {
     return new DataFolderUnusable(`${path} is not a folder: give a folder with --data.`);
   if (code === 'ENOSPC')
     return new DataFolderUnusable(
-      `There is no room to make the data folder ${path}: its disk is full. Free some space, ${elsewhere}.`,
+      existing === path
+        ? `The disk of the data folder ${path} is full: nothing can be stored there, and nothing in it was changed (no restore is needed). Free some space on it, then start again, ${elsewhere}.`
+        : `There is no room to make the data folder ${path}: its disk is full. Free some space, ${elsewhere}.`,
     );
   return null;
 }
@@ -336,7 +338,18 @@ export async function claimDataFolder(dataDir: string, role: string): Promise<Da
     role,
   };
   const write = () => writeFileSync(join(dataDir, OWNER_FILE), `${JSON.stringify(owner)}\n`, { mode: 0o600 });
-  write();
+  try {
+    write();
+  } catch (error) {
+    // A full disk (or one gone read-only) since the lock was taken: the folder is let go, as a start
+    // that fails later lets it go. Held, its lock's next update met the disk's state and stopped the
+    // whole process as if another had taken the folder over, after a raw "ENOSPC" here.
+    released = true;
+    rmSync(join(dataDir, OWNER_FILE), { force: true });
+    await unlock().catch(() => undefined);
+    host?.close();
+    throw unusable(dataDir, error) ?? error;
+  }
   return {
     dataDir,
     owner,

@@ -7,6 +7,7 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import type { Context } from 'hono';
@@ -120,6 +121,46 @@ export class DatabaseUnreadable extends Error {
   }
 }
 
+/**
+ * The database could not be opened for a reason a restore would not cure: a full disk, files this user
+ * may not touch (a command run once with sudo), a disk mounted read-only. Said with what does cure it;
+ * before, every failed opening advised restoring the newest backup into a new folder, which gave up
+ * everything acknowledged since that backup (up to a day's verdicts) for a disk that only needed room.
+ */
+export class DatabaseNotOpened extends Error {
+  override readonly name = 'DatabaseNotOpened';
+}
+
+const ERRNO = /\b(ENOSPC|EACCES|EPERM|EROFS)\b/;
+
+/** A DatabaseNotOpened for what `error` says, or null when it is no cause of that kind. */
+export function openingProblem(
+  error: unknown,
+  dataDir: string,
+  dbPath: string,
+  diskLow = false,
+  user = userInfo().username,
+): DatabaseNotOpened | null {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? ERRNO.exec(firstLine(error))?.[1];
+  const kept = `Nothing in ${dataDir} was changed or removed, and no restore is needed.`;
+  const opened = `The database in ${dbPath} could not be opened`;
+  if (code === 'ENOSPC' || diskLow)
+    return new DatabaseNotOpened(
+      `${opened}: the disk it is on is full (${firstLine(error)}). Free some space on it, then start again. ${kept}`,
+    );
+  if (code === 'EACCES' || code === 'EPERM')
+    return new DatabaseNotOpened(
+      `${opened}: this user (${user}) may not read or write a file in it (${firstLine(error)}); a command run as ` +
+        `another user (with sudo) may have made it. Give the folder back to this user, then start again:\n` +
+        `  sudo chown -R ${user} ${dataDir}\n${kept}`,
+    );
+  if (code === 'EROFS')
+    return new DatabaseNotOpened(
+      `${opened}: the disk it is on is mounted read-only (${firstLine(error)}). Make it writable, then start again. ${kept}`,
+    );
+  return null;
+}
+
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
 
 function isLoopback(host: string): boolean {
@@ -193,9 +234,34 @@ export interface RunningWorkspace {
 
 export { SOCKET_NAME };
 
+/**
+ * The port (or socket) the workspace was told to serve on cannot be had: said as the person at the
+ * terminal can act on it. Before, `npm run workspace` beside a running `npm start` (both on 8787) ended
+ * with Node's "listen EADDRINUSE" and a hint to run again with --debug.
+ */
+export class PortUnavailable extends Error {
+  override readonly name = 'PortUnavailable';
+}
+
+function unavailable(error: NodeJS.ErrnoException, port: number | string, host?: string): Error {
+  if (typeof port === 'string') return error; // the CLI's socket in the data folder, claimed with it
+  const where = `Port ${port} on ${host ?? '127.0.0.1'}`;
+  if (error.code === 'EADDRINUSE')
+    return new PortUnavailable(
+      `${where} is taken by another program (another workspace, or npm start's, which serves on 8787 too?). ` +
+        'Stop it, or serve on another: --port N (0: any free port).',
+    );
+  if (error.code === 'EACCES')
+    return new PortUnavailable(
+      `${where} needs privileges this user does not have (ports below 1024 do). Serve on a port above 1023 ` +
+        '(--port N) behind a reverse proxy (docs/deployment.md), or give Node the right to bind it.',
+    );
+  return error;
+}
+
 function listen(server: Server, port: number | string, host?: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => reject(unavailable(error, port, host)));
     if (typeof port === 'string') server.listen(port, resolve);
     else server.listen(port, host, resolve);
   });
@@ -272,7 +338,10 @@ async function openOrExplain(options: ServeOptions, disk: DiskSpace | undefined)
     if (error instanceof DatabaseServerProblem) throw error;
     if (options.databaseUrl)
       throw new Error(`The PostgreSQL server in DATABASE_URL could not be reached: ${firstLine(error)}`);
-    throw new DatabaseUnreadable(options.dataDir, dbPath, firstLine(error));
+    throw (
+      openingProblem(error, options.dataDir, dbPath, disk?.low() ?? false) ??
+      new DatabaseUnreadable(options.dataDir, dbPath, firstLine(error))
+    );
   }
 }
 

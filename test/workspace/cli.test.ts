@@ -1,5 +1,6 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -220,6 +221,21 @@ describe('the workspace CLI', () => {
       /Usage:[\s\S]*role/,
     );
     expect(await cliError('code', '--member', 'not-an-id', '--data', folder())).toMatch(/Usage:/);
+  });
+
+  it('says, in words, that its port is taken (npm start serves on 8787 too), without a hint to --debug', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = taken.address() as AddressInfo;
+      const said = await cliError('--port', String(port), '--data', seedFromTemplate(folder()));
+      expect(said).toContain(`Port ${port} on 127.0.0.1 is taken by another program`);
+      expect(said).toContain('--port N');
+      expect(said).not.toContain('EADDRINUSE');
+      expect(said).not.toContain('--debug');
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 
   it('says the first admin’s link even when the first command on a new workspace then fails', async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BackupExists, backup } from '../../workspace/backup';
 import { listBackups, writeAutomaticBackup } from '../../workspace/backups';
-import { startWorkspace } from '../../workspace/server';
+import { openingProblem, startWorkspace } from '../../workspace/server';
 import { briefInput } from '../support/examples';
 import { cleanUpAfterTests, cli, folder, workspaces } from './data-folder-support';
 import { schemaOneDatabase, startTestWorkspace } from './harness';
@@ -81,6 +81,30 @@ describe('backups', () => {
       .poll(() => listBackups(dataDir)[0]!.createdAt.getTime(), { timeout: 10_000 })
       .toBeGreaterThan(newest);
     expect(listBackups(dataDir).length).toBe(2);
+  });
+
+  it('keeps the newest N of each kind: before-migration backups written again and again leave the scheduled ones be', async () => {
+    const dataDir = folder();
+    const ws = await startTestWorkspace('pglite', {
+      dataDir,
+      fromTemplate: true,
+      backups: { everyMs: 0, keep: 2 },
+    });
+    workspaces.push(ws);
+    const daily = [
+      await writeAutomaticBackup(ws.db, dataDir, 'scheduled', 2),
+      await writeAutomaticBackup(ws.db, dataDir, 'scheduled', 2),
+    ];
+    // A start whose migration fails, restarted by its process manager, writes one each time.
+    const restarts: string[] = [];
+    for (let n = 0; n < 4; n++)
+      restarts.push(await writeAutomaticBackup(ws.db, dataDir, 'before-migration', 2));
+    const kept = listBackups(dataDir).map((backup) => backup.file);
+    for (const file of daily) expect(kept).toContain(file);
+    expect(kept.filter((file) => file.endsWith('-before-migration.jsonl'))).toEqual(
+      restarts.slice(-2).reverse(),
+    );
+    expect(kept).toHaveLength(4);
   });
 
   it('on a schedule after the clock was set back, pruning the backup dated ahead of it first, and remove what a backup killed half-way left', async () => {
@@ -183,5 +207,41 @@ describe('a database that cannot be opened', () => {
     await expect(startWorkspace({ dataDir, port: 0, log: () => undefined })).rejects.toThrow(
       /could not be opened/,
     );
+  });
+
+  it('names a cause a restore would not cure (a full disk, files this user may not touch, a read-only disk), with its cure and no restore', () => {
+    const errno = (code: string, message: string) => Object.assign(new Error(message), { code });
+    const full = openingProblem(
+      errno('ENOSPC', 'ENOSPC: no space left on device, write'),
+      '/srv/ws',
+      '/srv/ws/db',
+    );
+    expect(full?.message).toMatch(
+      /^The database in \/srv\/ws\/db could not be opened: the disk it is on is full/,
+    );
+    expect(full?.message).toContain('Free some space on it, then start again');
+    // Said by the free space alone, whatever PGlite's own words for the failed write were.
+    expect(
+      openingProblem(new Error('could not write block 7'), '/srv/ws', '/srv/ws/db', true)?.message,
+    ).toContain('the disk it is on is full');
+    // The thread's error reaches here as words, its code within them.
+    const foreign = openingProblem(
+      new Error("EACCES: permission denied, open '/srv/ws/db/base/1/1259'"),
+      '/srv/ws',
+      '/srv/ws/db',
+      false,
+      'sameroom',
+    );
+    expect(foreign?.message).toContain('this user (sameroom) may not read or write a file in it');
+    expect(foreign?.message).toContain('  sudo chown -R sameroom /srv/ws');
+    expect(
+      openingProblem(errno('EROFS', 'EROFS: read-only file system'), '/srv/ws', '/srv/ws/db')?.message,
+    ).toContain('mounted read-only');
+    for (const problem of [full, foreign]) {
+      expect(problem?.message).toContain('no restore is needed');
+      expect(problem?.message).not.toContain('npm run workspace -- restore');
+    }
+    // Damage is not such a cause: the restore advice above stays.
+    expect(openingProblem(new Error('invalid checkpoint record'), '/srv/ws', '/srv/ws/db')).toBeNull();
   });
 });

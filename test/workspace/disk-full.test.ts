@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDatabase, startPostgresServer } from '../../scripts/postgres-server';
+import { startWorkspace } from '../../workspace/server';
 import { briefInput, feedbackItem } from '../support/examples';
 import { startTestWorkspace, type TestWorkspace } from './harness';
 
@@ -239,6 +240,35 @@ describe.skipIf(!mountable)('the embedded workspace on a disk that fills up (a t
     // What was acknowledged before the disk filled survives a restart as well.
     workspace = await workspace.restart();
     expect(await storedCounts()).toEqual([{ times: 1, verdicts: acknowledged.size }]);
+  }, 90_000);
+
+  it('a start on a full disk says the disk is full and that no restore is needed (not "restore the newest backup"), and starts once space is freed', async () => {
+    const disk = smallDisk(160);
+    const dataDir = join(disk, 'data');
+    workspace = await startTestWorkspace('pglite', {
+      dataDir,
+      fromTemplate: true,
+      backups: { everyMs: 100, keep: 1 },
+    });
+    await expect
+      .poll(() => readdirSync(join(dataDir, 'backups')).length, { timeout: 10_000 })
+      .toBeGreaterThan(0);
+    await workspace.close();
+    workspace = undefined;
+    const free = fillDisk(disk, 0);
+    const failed = await startWorkspace({ dataDir, port: 0, log: () => undefined }).then(
+      async (running) => {
+        await running.close();
+        throw new Error('the workspace started on a full disk');
+      },
+      (error: Error) => error,
+    );
+    // Met as the folder is claimed (its owner file) or as the database opens, whichever writes first.
+    expect(failed.message).toMatch(/disk (it is on|of the data folder \S+) is full/);
+    expect(failed.message).toContain('no restore is needed');
+    expect(failed.message).not.toContain('npm run workspace -- restore');
+    free();
+    workspace = await startTestWorkspace('pglite', { dataDir, adminToken: 'unused' });
   }, 90_000);
 
   it('on a PostgreSQL server whose disk fills: 507 in one plain line, and storing goes on once space is freed', async () => {

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { seedFromTemplate } from './harness';
 
 /**
  * A commit of the embedded database reaches the disk before it is answered: watched from outside, in
@@ -53,4 +54,54 @@ describe.skipIf(!strace)('the embedded database on a data folder (strace)', () =
     // One for each commit's log record at least (PostgreSQL may sync more: a new log segment).
     expect(syncs.length).toBeGreaterThanOrEqual(COMMITS);
   }, 60_000);
+
+  it('makes a restore’s move of the database into place durable (the data folder synced) before it says so', () => {
+    const cli = (...args: string[]) =>
+      execFileSync(process.execPath, ['--import', 'tsx', 'workspace/cli.ts', ...args], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, DATABASE_URL: '' },
+      });
+    const source = seedFromTemplate(join(scratch, 'source'));
+    const file = join(scratch, 'restore.jsonl');
+    cli('backup', file, '--data', source);
+    const restored = join(scratch, 'restored');
+    const log = join(scratch, 'restore-strace.log');
+    execFileSync(
+      'strace',
+      [
+        '-f',
+        '-e',
+        'trace=openat,rename,renameat,renameat2,fsync',
+        '-o',
+        log,
+        process.execPath,
+        '--import',
+        'tsx',
+        'workspace/cli.ts',
+        'restore',
+        file,
+        '--data',
+        restored,
+      ],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+        env: { ...process.env, DATABASE_URL: '' },
+      },
+    );
+    const calls = readFileSync(log, 'utf8').split('\n');
+    const moved = calls.findIndex(
+      (line) => /rename/.test(line) && line.includes(`"${join(restored, 'db')}"`),
+    );
+    expect(moved).toBeGreaterThan(-1);
+    // After the move, the folder holding `db` opened and that descriptor synced.
+    const after = calls.slice(moved);
+    const opened = after
+      .map((line) => new RegExp(`openat\\(AT_FDCWD, "${restored}", [^)]*\\) = (\\d+)`).exec(line)?.[1])
+      .filter((fd) => fd !== undefined);
+    expect(opened.length).toBeGreaterThan(0);
+    expect(after.some((line) => opened.some((fd) => new RegExp(`fsync\\(${fd}[) ]`).test(line)))).toBe(true);
+  }, 120_000);
 });
