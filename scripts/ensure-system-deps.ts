@@ -7,6 +7,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 
 interface Requirement {
   what: string;
@@ -23,6 +24,12 @@ function postgresBinaries(): boolean {
   if (!existsSync(root)) return false;
   return readdirSync(root).some((version) => existsSync(`${root}/${version}/bin/initdb`));
 }
+
+/** How to point the scripts at a browser that is not Debian's package, by that package's name. */
+const BROWSER_PATHS: Record<string, string> = {
+  chromium: 'SAMEROOM_CHROMIUM=/path/to/chromium',
+  'firefox-esr': 'SAMEROOM_FIREFOX=/path/to/firefox',
+};
 
 const REQUIREMENTS: Requirement[] = [
   {
@@ -96,10 +103,48 @@ if (needed.length > 0) {
   }
   const still = missing();
   if (!installed || still.length > 0) {
-    const names = (installed ? still : needed).map((requirement) => requirement.what).join(', ');
+    const lacking = installed ? still : needed;
+    const names = lacking.map((requirement) => requirement.what).join(', ');
+    // A browser installed elsewhere (not Debian's package) is named by its path instead.
+    const command = process.argv.length > 2 ? 'npm start' : 'npm test';
+    const elsewhere = lacking
+      .map((requirement) => BROWSER_PATHS[requirement.aptPackage])
+      .filter((path) => path !== undefined)
+      .map((path) => `${path} ${command}`);
     console.error(
       `\nSameroom needs ${names}, which this machine does not have.\n` +
-        `Install them, then run the command again:\n\n    sudo apt-get update && sudo apt-get install -y ${packages.join(' ')}\n`,
+        `Install them, then run the command again:\n\n    sudo apt-get update && sudo apt-get install -y ${packages.join(' ')}\n` +
+        (elsewhere.length > 0
+          ? `\nOr, with a build of your own installed elsewhere, say where it is:\n\n${elsewhere.map((line) => `    ${line}`).join('\n')}\n`
+          : ''),
+    );
+    process.exit(1);
+  }
+}
+
+/**
+ * The tests only (all requirements wanted): Firefox cannot be told to reach a host on another port, so
+ * its end-to-end tests serve the CRM pages on port 443. A user who may not bind it learnt so some 13
+ * minutes into `npm test`, from a bare EACCES in the Firefox lane; it is said here, before anything runs.
+ */
+if (wanted.length === 0) {
+  const problem = await new Promise<string | null>((resolve) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? String(error)));
+    probe.listen(443, '127.0.0.1', () => probe.close(() => resolve(null)));
+  });
+  if (problem === 'EACCES') {
+    console.error(
+      '\nThe Firefox tests serve the saved CRM pages on port 443 of 127.0.0.1, which this user may not bind.\n' +
+        'Run the tests as root (as CI does), or let every user bind it, then run the command again:\n\n' +
+        '    sudo sysctl net.ipv4.ip_unprivileged_port_start=443\n',
+    );
+    process.exit(1);
+  }
+  if (problem === 'EADDRINUSE') {
+    console.error(
+      '\nPort 443 of 127.0.0.1 is taken by another program; the Firefox tests serve the saved CRM pages there.\n' +
+        'Stop it (`sudo ss -ltnp "sport = :443"` names it), then run the command again.\n',
     );
     process.exit(1);
   }

@@ -1,7 +1,8 @@
 /**
  * Runs before `npm start` and `npm test` on any machine, a fresh clone included, so that those two
- * commands are all a new user types: installs the project's dependencies when node_modules is missing
- * or older than package-lock.json (`npm ci`), then the system packages the command needs
+ * commands are all a new user types: checks Node's version, installs the project's dependencies when
+ * node_modules is missing or was installed from another package-lock.json than today's (`npm ci`; see
+ * dependenciesStale), then the system packages the command needs
  * (scripts/ensure-system-deps.ts: Debian's packages through apt-get, or the one command to run).
  * Plain JavaScript: it runs before tsx is installed.
  *
@@ -17,6 +18,17 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+// package.json's `engines`, which npm only warns about: an older Node failed deep inside the scripts
+// (`import.meta.dirname` is Node 20.11's) with an error that named no version.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 20 || (major === 20 && minor < 19)) {
+  console.error(
+    `\nSameroom needs Node 20.19 or newer; this is Node ${process.versions.node}. Install a newer Node ` +
+      '(https://nodejs.org, or your system’s packages), then run the command again.\n',
+  );
+  process.exit(1);
+}
 const purpose = ['start', 'workspace'].includes(process.argv[2]) ? process.argv[2] : 'test';
 
 const STAMP = join(ROOT, 'node_modules', '.sameroom-lock-hash');
@@ -26,6 +38,19 @@ const lockHash = () =>
     .digest('hex');
 
 /**
+ * Notes which package-lock.json node_modules was installed from. A user who may not write node_modules
+ * (docs/deployment.md's service user, after the checkout's owner ran `npm ci`) runs on without the
+ * note: the next command by its owner writes it. Before, that write's error stopped the service.
+ */
+function stamp() {
+  try {
+    writeFileSync(STAMP, lockHash());
+  } catch {
+    // Not ours to write; the dependencies are there.
+  }
+}
+
+/**
  * Stale when the packages are missing, or were installed from another package-lock.json than today's
  * (compared by content: `npm run lockfile` rewrites the file without changing what it installs).
  * node_modules installed by hand or by CI's `npm ci` without our stamp counts as installed from it.
@@ -33,7 +58,7 @@ const lockHash = () =>
 function dependenciesStale() {
   if (!existsSync(join(ROOT, 'node_modules', '.bin', 'tsx'))) return true;
   if (!existsSync(STAMP)) {
-    writeFileSync(STAMP, lockHash());
+    stamp();
     return false;
   }
   return readFileSync(STAMP, 'utf8') !== lockHash();
@@ -46,7 +71,7 @@ if (dependenciesStale()) {
     console.error('\nnpm ci failed (see above). Fix what it says, then run the command again.\n');
     process.exit(1);
   }
-  writeFileSync(STAMP, lockHash());
+  stamp();
 }
 if (purpose === 'workspace') process.exit(0);
 

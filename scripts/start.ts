@@ -18,9 +18,10 @@ import type { Page } from 'playwright-core';
 import { type ChromiumSession, launchChromium, linkInOptions } from '../test/e2e/harness/chromium';
 import { type FixtureServer, startFixtureServer } from '../test/e2e/harness/fixture-server';
 import { panelAside } from '../test/e2e/harness/panel';
-import { CHROMIUM, ROOT } from '../test/e2e/harness/paths';
+import { CHROME_BUILD, CHROMIUM, ROOT } from '../test/e2e/harness/paths';
 import { makeSelfSignedCertificate } from '../test/support/certificate';
 import { runCommand } from '../workspace/commands';
+import { DASHBOARD_DIR } from '../workspace/dashboard-assets';
 import {
   claimDataFolder,
   type DataFolderClaim,
@@ -408,7 +409,20 @@ async function main(): Promise<void> {
     await folder.release(); // a start that never began leaves the folder as it found it
     fail(message);
   }
-  if (!values['skip-build']) await build();
+  if (values['skip-build']) {
+    // Nothing built yet (a fresh clone): Chromium loaded no extension and the start waited 15 s for its
+    // worker, then said only that it timed out.
+    const unbuilt = [
+      ['the extension', join(CHROME_BUILD, 'manifest.json')],
+      ['the dashboard', join(DASHBOARD_DIR, 'index.html')],
+    ].filter(([, file]) => !existsSync(file!));
+    if (unbuilt.length > 0) {
+      await folder.release();
+      fail(
+        `--skip-build uses what was last built, and ${unbuilt.map(([what]) => what).join(' and ')} ${unbuilt.length > 1 ? 'have' : 'has'} not been built here yet. Run npm start without it once.`,
+      );
+    }
+  } else await build();
   if (stoppingSince !== null) return;
   ownerOnlyFolder(SCREENSHOTS);
   const certFile = join(dataDir, 'crm-cert.pem');

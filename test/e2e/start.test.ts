@@ -104,6 +104,28 @@ describe('npm start', () => {
     }
   });
 
+  it('with --skip-build where nothing was built, says so at once and leaves its data folder as it was', async () => {
+    const unbuilt = mkdtempSync(join(E2E_DIR, 'start-unbuilt-'));
+    try {
+      const began = Date.now();
+      const run = start({ SAMEROOM_CHROME_BUILD: unbuilt }, [
+        '--skip-build',
+        '--port',
+        '0',
+        '--data',
+        join(unbuilt, 'data'),
+      ]);
+      expect(await run.exited).toBe(1);
+      expect(run.output.stderr).toContain(
+        '--skip-build uses what was last built, and the extension has not been built here yet. Run npm start without it once.',
+      );
+      expect(Date.now() - began).toBeLessThan(10_000);
+      expect(existsSync(join(unbuilt, 'data', 'owner.json'))).toBe(false);
+    } finally {
+      rmSync(unbuilt, { recursive: true, force: true });
+    }
+  });
+
   it('says how to install Chromium when it is missing', async () => {
     const run = start({ SAMEROOM_CHROMIUM: '/nonexistent/chromium' });
     expect(await run.exited).toBe(1);
