@@ -159,6 +159,8 @@ export async function backup(db: Database, file: string, stop?: AbortSignal): Pr
           const end = page.at(-1)!.row;
           const next = page.length < PAGE ? null : pageAfter(keyOf(end));
           next?.catch(() => undefined); // a write that fails ends the backup; this read is not waited for then
+          // A workspace that stops, or a disk come within its reserve (scheduleBackups), ends it here.
+          stop?.throwIfAborted();
           await write({ table, rows: page.map((r) => r.row) });
           if (!next) break;
           page = await next;

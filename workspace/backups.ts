@@ -3,11 +3,12 @@
  * (daily by default), keeping the newest N of each. `restore` with no file lists them, and a database that
  * cannot be opened names the newest one.
  */
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { backup } from './backup';
 import { ownerOnlyFolder } from './data-folder';
 import type { Database } from './db/database';
+import { MIN_FREE_DISK_BYTES } from './disk-space';
 import { repeatEvery } from './repeat';
 
 export interface BackupPolicy {
@@ -123,9 +124,30 @@ export async function writeAutomaticBackup(
   return file;
 }
 
+/** Free bytes where the data folder is, or Infinity where the system cannot say. */
+function freeBytes(dataDir: string): number {
+  try {
+    const stats = statfsSync(dataDir);
+    return stats.bavail * stats.bsize;
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
+}
+
+const megabytes = (bytes: number) => `${Math.floor(bytes / (1024 * 1024))} MB`;
+
+/** A scheduled backup given up as it came within the reserve of a full disk. */
+class OutOfRoom extends Error {}
+
 /**
  * Writes a backup whenever the newest is older than `everyMs`, checking at most hourly. Returns a
- * function that stops the schedule and waits for a backup under way.
+ * function that stops the schedule and waits for a backup under way (which stops at its next page).
+ *
+ * A backup is only begun where one as big as the last leaves the database its reserve
+ * (MIN_FREE_DISK_BYTES), and one under way is given up, its partial file removed, once the disk comes
+ * within that reserve. Begun whatever the room, on a disk with less free than a backup, each hourly try
+ * wrote until the disk was full, and every write of the database meanwhile failed (507s, and PGlite
+ * stopped to replay its log), after which the try failed, to begin again the next hour.
  */
 export function scheduleBackups(
   db: Database,
@@ -147,13 +169,31 @@ export function scheduleBackups(
       if (!due()) return;
       if (paused())
         return log('workspace: the scheduled backup waits until space is freed: the disk is nearly full.');
-      await writeAutomaticBackup(db, dataDir, 'scheduled', policy.keep, stopping.signal).catch(
-        (error: unknown) =>
-          stopping.signal.aborted ||
-          log(
-            `workspace: the scheduled backup failed: ${error instanceof Error ? error.message : String(error)}`,
-          ),
-      );
+      const last = listBackups(dataDir)[0]?.bytes ?? 0;
+      const free = freeBytes(dataDir);
+      if (free < last + MIN_FREE_DISK_BYTES)
+        return log(
+          `workspace: the scheduled backup waits until space is freed: ${megabytes(free)} free where the data folder is, and a backup as big as the last (${megabytes(last)}) would leave the database less than the ${megabytes(MIN_FREE_DISK_BYTES)} it keeps in hand.`,
+        );
+      const writing = new AbortController();
+      const stop = () => writing.abort(stopping.signal.reason);
+      stopping.signal.addEventListener('abort', stop);
+      const room = setInterval(() => {
+        if (paused() || freeBytes(dataDir) < MIN_FREE_DISK_BYTES) writing.abort(new OutOfRoom());
+      }, 500);
+      try {
+        await writeAutomaticBackup(db, dataDir, 'scheduled', policy.keep, writing.signal);
+      } catch (error) {
+        if (stopping.signal.aborted) return;
+        log(
+          error instanceof OutOfRoom
+            ? `workspace: the scheduled backup was given up: the disk came within ${megabytes(MIN_FREE_DISK_BYTES)} of full, which the database keeps in hand; it waits until space is freed.`
+            : `workspace: the scheduled backup failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      } finally {
+        clearInterval(room);
+        stopping.signal.removeEventListener('abort', stop);
+      }
     },
     Math.min(policy.everyMs, 3_600_000),
   );

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createDatabase, startPostgresServer } from '../../scripts/postgres-server';
 import { startWorkspace } from '../../workspace/server';
 import { briefInput, feedbackItem } from '../support/examples';
@@ -269,6 +269,61 @@ describe.skipIf(!mountable)('the embedded workspace on a disk that fills up (a t
     expect(failed.message).not.toContain('npm run workspace -- restore');
     free();
     workspace = await startTestWorkspace('pglite', { dataDir, adminToken: 'unused' });
+  }, 90_000);
+
+  it('begins no scheduled backup where one as big as the last would leave the database less than its reserve, and writes it once space is freed', async () => {
+    const disk = smallDisk(240);
+    const dataDir = join(disk, 'data');
+    const said = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      workspace = await startTestWorkspace('pglite', {
+        dataDir,
+        fromTemplate: true,
+        backups: { everyMs: 500, keep: 1 },
+      });
+      const { id: memberId } = await workspace.join('rep');
+      // Some 30 MB of verdicts (signals that do not compress), so that a backup is that big.
+      await workspace.db.exec(`
+        INSERT INTO feedback (id, member_id, campaign_id, lead_key, crm, object_type, record_id, signals, verdict,
+                              region, created_at, hash, change_seq)
+        SELECT gen_random_uuid(), '${memberId}', NULL, 'hubspot:contact:' || g, 'hubspot', 'contact', g::text,
+               jsonb_build_object('noise', (SELECT string_agg(md5(g::text || n::text), '') FROM generate_series(1, 300) n)),
+               'good_fit', 'DACH', now(), sha256(g::text::bytea), 1
+          FROM generate_series(1, 3000) g;
+      `);
+      const backups = join(dataDir, 'backups');
+      const big = () =>
+        readdirSync(backups)
+          .filter((name) => name.endsWith('.jsonl'))
+          .map((name) => statSync(join(backups, name)).size);
+      await expect.poll(() => Math.max(0, ...big()), { timeout: 20_000 }).toBeGreaterThan(20 * MB);
+      const last = Math.max(...big());
+      // Room for the database's reserve, not for it and another backup as big.
+      const free = fillDisk(disk, 64 * MB + Math.floor(last / 2));
+      // A backup begun before the disk filled ends (or fails) first.
+      await expect
+        .poll(() => readdirSync(backups).filter((name) => name.includes('.partial-')), { timeout: 20_000 })
+        .toEqual([]);
+      said.mockClear();
+      const seen = new Set<string>();
+      const until = Date.now() + 3_000;
+      while (Date.now() < until) {
+        for (const name of readdirSync(backups)) seen.add(name);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      // Not begun: no partial file at any moment, the newest backup the same, and said why.
+      expect([...seen].filter((name) => name.includes('.partial-'))).toEqual([]);
+      expect(said.mock.calls.map(([line]) => String(line)).join('\n')).toMatch(
+        /the scheduled backup waits until space is freed: \d+ MB free where the data folder is, and a backup as big as the last \(\d+ MB\)/,
+      );
+      const before = readdirSync(backups).sort();
+      free();
+      await expect
+        .poll(() => readdirSync(backups).sort().join(), { timeout: 10_000 })
+        .not.toBe(before.join());
+    } finally {
+      said.mockRestore();
+    }
   }, 90_000);
 
   it('on a PostgreSQL server whose disk fills: 507 in one plain line, and storing goes on once space is freed', async () => {
