@@ -287,7 +287,27 @@ async function direct(dataDir: string, command: Command, publicUrl: string): Pro
     const embeddedRestore = command.command === 'restore' && !process.env.DATABASE_URL;
     const dbDir = join(dataDir, embeddedRestore ? 'db.restoring' : 'db');
     if (embeddedRestore) rmSync(dbDir, { recursive: true, force: true }); // a restore stopped before
-    const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir: dbDir });
+    const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir: dbDir })
+      .then(async (opened) => {
+        await opened.query('SELECT 1').catch(async (error: unknown) => {
+          await opened.close().catch(() => undefined);
+          throw error;
+        });
+        return opened;
+      })
+      .catch(async (error: unknown) => {
+        if (process.env.DATABASE_URL || embeddedRestore) throw error;
+        // Said as a server's start says it (the newest backup and how to restore it, or a full disk's
+        // cure); before, a command on a damaged folder printed PGlite's own words and a hint to --debug.
+        const { DatabaseUnreadable, openingProblem } = await import('./server');
+        const reason = (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).split(
+          '\n',
+        )[0]!;
+        throw (
+          openingProblem(error, dataDir, dbDir) ??
+          new DatabaseUnreadable(dataDir, dbDir, reason.slice(0, 300))
+        );
+      });
     let lines: string[] | null = null;
     try {
       const notes: string[] = [];
@@ -561,6 +581,7 @@ main(argv).catch((error: unknown) => {
     (error as Error).name === 'PlainHttpRefused' ||
     (error as Error).name === 'PortUnavailable' ||
     (error as Error).name === 'DatabaseNotOpened' ||
+    (error as Error).name === 'DatabaseUnreadable' ||
     (error as Error).name === 'DatabaseServerProblem'
   )
     console.error(message);

@@ -207,7 +207,22 @@ describe('a database that cannot be opened', () => {
     await expect(startWorkspace({ dataDir, port: 0, log: () => undefined })).rejects.toThrow(
       /could not be opened/,
     );
-  });
+    // A CLI command with no server running opens the folder itself, and says it the same way, alone.
+    const said = await cli(
+      'code',
+      '--member',
+      '0b7a4c1e-5d2f-4a3b-9c8d-7e6f5a4b3c2d',
+      '--data',
+      dataDir,
+    ).then(
+      () => '',
+      (error: Error) => error.message,
+    );
+    expect(said).toMatch(new RegExp(`^The database in ${join(dataDir, 'db')} could not be opened \\(`));
+    expect(said).toContain(`npm run workspace -- restore ${newest!.file} --data ${dataDir}-restored`);
+    expect(said).not.toContain('--debug');
+    expect(readdirSync(join(dataDir, 'db')).sort()).toEqual(before);
+  }, 60_000);
 
   it('names a cause a restore would not cure (a full disk, files this user may not touch, a read-only disk), with its cure and no restore', () => {
     const errno = (code: string, message: string) => Object.assign(new Error(message), { code });
