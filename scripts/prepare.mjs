@@ -21,11 +21,13 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 // package.json's `engines`, which npm only warns about: an older Node failed deep inside the scripts
 // (`import.meta.dirname` is Node 20.11's) with an error that named no version.
+// The range is that of the locked packages (vite and others): ^20.19.0 || >=22.12.0.
 const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < 20 || (major === 20 && minor < 19)) {
+const supported = (major === 20 && minor >= 19) || (major === 22 && minor >= 12) || major > 22;
+if (!supported) {
   console.error(
-    `\nSameroom needs Node 20.19 or newer; this is Node ${process.versions.node}. Install a newer Node ` +
-      '(https://nodejs.org, or your system’s packages), then run the command again.\n',
+    `\nSameroom needs Node 20.19 or newer within 20, or 22.12 or newer; this is Node ${process.versions.node}. ` +
+      'Install one of those (https://nodejs.org, or your system’s packages), then run the command again.\n',
   );
   process.exit(1);
 }

@@ -99,9 +99,11 @@ function removeLeftovers(dataDir: string): void {
 /**
  * Writes one automatic backup and prunes the oldest of its kind past `keep` (none with Infinity: a CLI
  * command does not know how many the folder's server keeps), and what backups killed half-way left.
- * Returns its path. Each kind is kept apart: a start whose migration fails, restarted by its process
- * manager, writes a before-migration backup each time, and pruned with the scheduled ones, seven
- * restarts left seven copies of one state and the week of daily backups gone.
+ * Returns its path. Each kind is kept to `keep` apart: a start whose migration fails, restarted by its
+ * process manager, writes a before-migration backup each time, and pruned with the scheduled ones,
+ * seven restarts left seven copies of one state and the week of daily backups gone. Every kind is
+ * pruned at each backup, so the before-migration backups a CLI command writes (pruning none) are
+ * pruned by the server's next scheduled one.
  */
 export async function writeAutomaticBackup(
   db: Database,
@@ -119,9 +121,21 @@ export async function writeAutomaticBackup(
   } finally {
     writing.delete(file);
   }
-  const ofItsKind = listBackups(dataDir).filter((kept) => kept.reason === reason);
-  for (const old of ofItsKind.slice(Math.max(keep, 1))) rmSync(old.file, { force: true });
+  const every = listBackups(dataDir);
+  for (const kind of new Set(every.map((kept) => kept.reason)))
+    for (const old of every.filter((kept) => kept.reason === kind).slice(Math.max(keep, 1)))
+      rmSync(old.file, { force: true });
   return file;
+}
+
+/** What a backup file takes on its disk: its blocks (a compressing file system keeps JSON in far fewer). */
+function onDisk(file: string, bytes: number): number {
+  try {
+    const { blocks } = statSync(file);
+    return blocks > 0 ? Math.min(bytes, blocks * 512) : bytes;
+  } catch {
+    return bytes;
+  }
 }
 
 /** Free bytes where the data folder is, or Infinity where the system cannot say. */
@@ -156,6 +170,8 @@ export function scheduleBackups(
   log: (line: string) => void,
   /** True while the disk is nearly full: a backup would take what the database needs, so it waits. */
   paused: () => boolean = () => false,
+  /** The free space the database keeps in hand (the workspace's --min-free-disk, or the default). */
+  reserve = MIN_FREE_DISK_BYTES,
 ): () => Promise<void> {
   if (policy.everyMs <= 0) return async () => undefined;
   const stopping = new AbortController();
@@ -169,17 +185,18 @@ export function scheduleBackups(
       if (!due()) return;
       if (paused())
         return log('workspace: the scheduled backup waits until space is freed: the disk is nearly full.');
-      const last = listBackups(dataDir)[0]?.bytes ?? 0;
+      const newest = listBackups(dataDir)[0];
+      const last = newest ? onDisk(newest.file, newest.bytes) : 0;
       const free = freeBytes(dataDir);
-      if (free < last + MIN_FREE_DISK_BYTES)
+      if (free < last + reserve)
         return log(
-          `workspace: the scheduled backup waits until space is freed: ${megabytes(free)} free where the data folder is, and a backup as big as the last (${megabytes(last)}) would leave the database less than the ${megabytes(MIN_FREE_DISK_BYTES)} it keeps in hand.`,
+          `workspace: the scheduled backup waits until space is freed: ${megabytes(free)} free where the data folder is, and a backup as big as the last (${megabytes(last)}) would leave the database less than the ${megabytes(reserve)} it keeps in hand.`,
         );
       const writing = new AbortController();
       const stop = () => writing.abort(stopping.signal.reason);
       stopping.signal.addEventListener('abort', stop);
       const room = setInterval(() => {
-        if (paused() || freeBytes(dataDir) < MIN_FREE_DISK_BYTES) writing.abort(new OutOfRoom());
+        if (paused() || freeBytes(dataDir) < reserve) writing.abort(new OutOfRoom());
       }, 500);
       try {
         await writeAutomaticBackup(db, dataDir, 'scheduled', policy.keep, writing.signal);
@@ -187,7 +204,7 @@ export function scheduleBackups(
         if (stopping.signal.aborted) return;
         log(
           error instanceof OutOfRoom
-            ? `workspace: the scheduled backup was given up: the disk came within ${megabytes(MIN_FREE_DISK_BYTES)} of full, which the database keeps in hand; it waits until space is freed.`
+            ? `workspace: the scheduled backup was given up: the disk came within ${megabytes(reserve)} of full, which the database keeps in hand; it waits until space is freed.`
             : `workspace: the scheduled backup failed: ${error instanceof Error ? error.message : String(error)}`,
         );
       } finally {

@@ -300,11 +300,12 @@ async function direct(dataDir: string, command: Command, publicUrl: string): Pro
         // Said as a server's start says it (the newest backup and how to restore it, or a full disk's
         // cure); before, a command on a damaged folder printed PGlite's own words and a hint to --debug.
         const { DatabaseUnreadable, openingProblem } = await import('./server');
+        const { diskSpace } = await import('./disk-space');
         const reason = (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).split(
           '\n',
         )[0]!;
         throw (
-          openingProblem(error, dataDir, dbDir) ??
+          openingProblem(error, dataDir, dbDir, diskSpace(dataDir).low()) ??
           new DatabaseUnreadable(dataDir, dbDir, reason.slice(0, 300))
         );
       });

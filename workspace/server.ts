@@ -132,6 +132,18 @@ export class DatabaseNotOpened extends Error {
 }
 
 const ERRNO = /\b(ENOSPC|EACCES|EPERM|EROFS)\b/;
+/** PostgreSQL's own codes for the same causes (PGlite's errors carry these): disk full, permission denied. */
+const SQLSTATE: Record<string, string> = { '53100': 'ENOSPC', '42501': 'EACCES' };
+
+/** Who runs this process, by name where the system has an account entry for it, else by uid. */
+function currentUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    // A uid with no account (docker run --user 1234): userInfo() throws.
+    return String(process.getuid?.() ?? 'this user');
+  }
+}
 
 /** A DatabaseNotOpened for what `error` says, or null when it is no cause of that kind. */
 export function openingProblem(
@@ -139,24 +151,35 @@ export function openingProblem(
   dataDir: string,
   dbPath: string,
   diskLow = false,
-  user = userInfo().username,
+  user?: string,
 ): DatabaseNotOpened | null {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? ERRNO.exec(firstLine(error))?.[1];
+  const given = (error as NodeJS.ErrnoException | undefined)?.code;
+  const code = (given && (SQLSTATE[given] ?? given)) || undefined;
+  const cause = [code, ERRNO.exec(firstLine(error))?.[1]].find((c) => c !== undefined && ERRNO.test(c));
   const kept = `Nothing in ${dataDir} was changed or removed, and no restore is needed.`;
   const opened = `The database in ${dbPath} could not be opened`;
-  if (code === 'ENOSPC' || diskLow)
+  if (cause === 'EACCES' || cause === 'EPERM') {
+    const who = user ?? currentUser();
+    return new DatabaseNotOpened(
+      `${opened}: this user (${who}) may not read or write a file in it (${firstLine(error)}); a command run as ` +
+        `another user (with sudo) may have made it. Give the folder back to this user, then start again:\n` +
+        `  sudo chown -R ${who} ${dataDir}\n${kept}`,
+    );
+  }
+  if (cause === 'EROFS')
+    return new DatabaseNotOpened(
+      `${opened}: the disk it is on is mounted read-only (${firstLine(error)}). Make it writable, then start again. ${kept}`,
+    );
+  if (cause === 'ENOSPC')
     return new DatabaseNotOpened(
       `${opened}: the disk it is on is full (${firstLine(error)}). Free some space on it, then start again. ${kept}`,
     );
-  if (code === 'EACCES' || code === 'EPERM')
+  // Nearly full, and a failure that does not say why: room first, and a restore only if that was not it.
+  if (diskLow)
     return new DatabaseNotOpened(
-      `${opened}: this user (${user}) may not read or write a file in it (${firstLine(error)}); a command run as ` +
-        `another user (with sudo) may have made it. Give the folder back to this user, then start again:\n` +
-        `  sudo chown -R ${user} ${dataDir}\n${kept}`,
-    );
-  if (code === 'EROFS')
-    return new DatabaseNotOpened(
-      `${opened}: the disk it is on is mounted read-only (${firstLine(error)}). Make it writable, then start again. ${kept}`,
+      `${opened} (${firstLine(error)}) while the disk it is on is nearly full. Free some space on it, then start ` +
+        `again: nothing in ${dataDir} was changed or removed. Should it still not open with room to spare, it is ` +
+        `damaged: npm run workspace -- restore --data ${dataDir} lists the backups to restore into a new folder.`,
     );
   return null;
 }
@@ -251,7 +274,7 @@ function unavailable(error: NodeJS.ErrnoException, port: number | string, host?:
       `${where} is taken by another program (another workspace, or npm start's, which serves on 8787 too?). ` +
         'Stop it, or serve on another: --port N (0: any free port).',
     );
-  if (error.code === 'EACCES')
+  if (error.code === 'EACCES' && port < 1024)
     return new PortUnavailable(
       `${where} needs privileges this user does not have (ports below 1024 do). Serve on a port above 1023 ` +
         '(--port N) behind a reverse proxy (docs/deployment.md), or give Node the right to bind it.',
@@ -491,6 +514,7 @@ async function serve(
         backups,
         (line) => console.error(line),
         () => disk?.low() ?? false,
+        options.minFreeDiskBytes,
       );
   // A stop ends a pass after the post under way (10 s at most), not after the 20 it claimed.
   const webhooksStop = new AbortController();

@@ -105,6 +105,18 @@ describe('backups', () => {
       restarts.slice(-2).reverse(),
     );
     expect(kept).toHaveLength(4);
+    // A CLI command's before-migration backups (pruning none) are pruned by the server's next backup.
+    const byCli = [
+      await writeAutomaticBackup(ws.db, dataDir, 'before-migration', Number.POSITIVE_INFINITY),
+      await writeAutomaticBackup(ws.db, dataDir, 'before-migration', Number.POSITIVE_INFINITY),
+    ];
+    expect(listBackups(dataDir)).toHaveLength(6);
+    const next = await writeAutomaticBackup(ws.db, dataDir, 'scheduled', 2);
+    expect(
+      listBackups(dataDir)
+        .map((backup) => backup.file)
+        .sort(),
+    ).toEqual([next, daily[1], byCli[0], byCli[1]].sort());
   });
 
   it('on a schedule after the clock was set back, pruning the backup dated ahead of it first, and remove what a backup killed half-way left', async () => {
@@ -235,10 +247,13 @@ describe('a database that cannot be opened', () => {
       /^The database in \/srv\/ws\/db could not be opened: the disk it is on is full/,
     );
     expect(full?.message).toContain('Free some space on it, then start again');
-    // Said by the free space alone, whatever PGlite's own words for the failed write were.
-    expect(
-      openingProblem(new Error('could not write block 7'), '/srv/ws', '/srv/ws/db', true)?.message,
-    ).toContain('the disk it is on is full');
+    // PostgreSQL's own code for it, as PGlite's errors carry.
+    const sqlstate = Object.assign(new Error('could not extend file "base/5/16384"'), { code: '53100' });
+    expect(openingProblem(sqlstate, '/srv/ws', '/srv/ws/db')?.message).toContain('the disk it is on is full');
+    // Nearly full and a failure that says no cause: room first, a restore only should that not be it.
+    const low = openingProblem(new Error('could not write block 7'), '/srv/ws', '/srv/ws/db', true)?.message;
+    expect(low).toContain('while the disk it is on is nearly full. Free some space on it, then start again');
+    expect(low).toContain('Should it still not open with room to spare, it is damaged');
     // The thread's error reaches here as words, its code within them.
     const foreign = openingProblem(
       new Error("EACCES: permission denied, open '/srv/ws/db/base/1/1259'"),
