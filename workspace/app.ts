@@ -166,7 +166,10 @@ async function signedIn(
   return { member: found.member, tokenId: found.tokenId };
 }
 
-/** A request body that took longer than this to come has who calls checked again (createApp). */
+/**
+ * A request whose body was in later than this after the request came has who calls checked again
+ * (createApp).
+ */
 const HELD_BODY_MS = 100;
 
 /**
@@ -267,6 +270,10 @@ export function createApp(config: WorkspaceConfig): Hono {
 
   for (const route of ROUTES) {
     app.on(route.method.toUpperCase(), route.path, async (c) => {
+      // Timed from here, before who calls is read: that read (a database query) can take longer than
+      // the body's wait on a busy server, and a body that came during it was taken as quick (a CI run
+      // served an admin removed meanwhile).
+      const arrived = performance.now();
       const { member, tokenId } =
         route.access === 'public'
           ? { member: null as unknown as Member, tokenId: null }
@@ -286,14 +293,13 @@ export function createApp(config: WorkspaceConfig): Hono {
       const again = stillSignedIn(config, c, route);
       let body: unknown;
       if (route.request) {
-        const bodyFrom = performance.now();
         const text = await c.req.raw.text();
         // Who calls, once more when the body was slow to come: the route runs as soon as the headers
         // are in, and a caller removed (or a token revoked) while their body was held back, up to the
         // server's 30 s, was served with the access they had then (an admin removed meanwhile invited a
         // new admin). Checked before the body too, so that nobody unknown has the server read and keep
         // one; a body that came at once (every client's) is as a request made a moment earlier.
-        if (route.access !== 'public' && performance.now() - bodyFrom > HELD_BODY_MS && !(await again()))
+        if (route.access !== 'public' && performance.now() - arrived > HELD_BODY_MS && !(await again()))
           throw unauthorized();
         const parsed = route.request.safeParse(parseJson(text));
         if (!parsed.success) throw ApiError.badInput(parsed.error);

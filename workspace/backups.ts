@@ -97,7 +97,7 @@ function removeLeftovers(dataDir: string): void {
 }
 
 /**
- * Writes one automatic backup and prunes the oldest of its kind past `keep` (none with Infinity: a CLI
+ * Writes one automatic backup and prunes the oldest of each kind past `keep` (none with Infinity: a CLI
  * command does not know how many the folder's server keeps), and what backups killed half-way left.
  * Returns its path. Each kind is kept to `keep` apart: a start whose migration fails, restarted by its
  * process manager, writes a before-migration backup each time, and pruned with the scheduled ones,
@@ -170,7 +170,7 @@ export function scheduleBackups(
   log: (line: string) => void,
   /** True while the disk is nearly full: a backup would take what the database needs, so it waits. */
   paused: () => boolean = () => false,
-  /** The free space the database keeps in hand (the workspace's --min-free-disk, or the default). */
+  /** The free space the database keeps in hand (ServeOptions.minFreeDiskBytes, or the default). */
   reserve = MIN_FREE_DISK_BYTES,
 ): () => Promise<void> {
   if (policy.everyMs <= 0) return async () => undefined;
