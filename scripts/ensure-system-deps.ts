@@ -106,7 +106,7 @@ if (needed.length > 0) {
     const lacking = installed ? still : needed;
     const names = lacking.map((requirement) => requirement.what).join(', ');
     // A browser installed elsewhere (not Debian's package) is named by its path instead.
-    const command = process.argv.length > 2 ? 'npm start' : 'npm test';
+    const command = wanted.length > 0 ? 'npm start' : 'npm test';
     const elsewhere = lacking
       .map((requirement) => BROWSER_PATHS[requirement.aptPackage])
       .filter((path) => path !== undefined)

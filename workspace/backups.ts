@@ -3,12 +3,12 @@
  * (daily by default), keeping the newest N of each. `restore` with no file lists them, and a database that
  * cannot be opened names the newest one.
  */
-import { readdirSync, rmSync, statfsSync, statSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { backup } from './backup';
 import { ownerOnlyFolder } from './data-folder';
 import type { Database } from './db/database';
-import { MIN_FREE_DISK_BYTES } from './disk-space';
+import { freeBytes, MIN_FREE_DISK_BYTES, megabytes } from './disk-space';
 import { repeatEvery } from './repeat';
 
 export interface BackupPolicy {
@@ -137,18 +137,6 @@ function onDisk(file: string, bytes: number): number {
     return bytes;
   }
 }
-
-/** Free bytes where the data folder is, or Infinity where the system cannot say. */
-function freeBytes(dataDir: string): number {
-  try {
-    const stats = statfsSync(dataDir);
-    return stats.bavail * stats.bsize;
-  } catch {
-    return Number.POSITIVE_INFINITY;
-  }
-}
-
-const megabytes = (bytes: number) => `${Math.floor(bytes / (1024 * 1024))} MB`;
 
 /** A scheduled backup given up as it came within the reserve of a full disk. */
 class OutOfRoom extends Error {}

@@ -273,7 +273,7 @@ function viaSocket(dataDir: string, command: Command): Promise<string[] | null> 
 
 async function direct(dataDir: string, command: Command, publicUrl: string): Promise<string[]> {
   const { claimDataFolder } = await import('./data-folder');
-  const { openDatabase } = await import('./db/database');
+  const { openAnswering } = await import('./db/database');
   const { migrate, pendingMigrations } = await import('./db/migrate');
   const { writeAutomaticBackup } = await import('./backups');
   const { createWorkspaceIfEmpty } = await import('./domain/workspace');
@@ -287,28 +287,17 @@ async function direct(dataDir: string, command: Command, publicUrl: string): Pro
     const embeddedRestore = command.command === 'restore' && !process.env.DATABASE_URL;
     const dbDir = join(dataDir, embeddedRestore ? 'db.restoring' : 'db');
     if (embeddedRestore) rmSync(dbDir, { recursive: true, force: true }); // a restore stopped before
-    const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir: dbDir })
-      .then(async (opened) => {
-        await opened.query('SELECT 1').catch(async (error: unknown) => {
-          await opened.close().catch(() => undefined);
-          throw error;
-        });
-        return opened;
-      })
-      .catch(async (error: unknown) => {
-        if (process.env.DATABASE_URL || embeddedRestore) throw error;
-        // Said as a server's start says it (the newest backup and how to restore it, or a full disk's
-        // cure); before, a command on a damaged folder printed PGlite's own words and a hint to --debug.
-        const { DatabaseUnreadable, openingProblem } = await import('./server');
-        const { diskSpace } = await import('./disk-space');
-        const reason = (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).split(
-          '\n',
-        )[0]!;
-        throw (
-          openingProblem(error, dataDir, dbDir, diskSpace(dataDir).low()) ??
-          new DatabaseUnreadable(dataDir, dbDir, reason.slice(0, 300))
-        );
-      });
+    const db = await openAnswering({
+      databaseUrl: process.env.DATABASE_URL || undefined,
+      dataDir: dbDir,
+    }).catch(async (error: unknown) => {
+      if (process.env.DATABASE_URL || embeddedRestore) throw error;
+      // Said as a server's start says it (the newest backup and how to restore it, or a full disk's
+      // cure); before, a command on a damaged folder printed PGlite's own words and a hint to --debug.
+      const { notOpened } = await import('./server');
+      const { diskSpace } = await import('./disk-space');
+      throw notOpened(error, dataDir, dbDir, diskSpace(dataDir).low());
+    });
     let lines: string[] | null = null;
     try {
       const notes: string[] = [];

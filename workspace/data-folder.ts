@@ -338,16 +338,20 @@ export async function claimDataFolder(dataDir: string, role: string): Promise<Da
     role,
   };
   const write = () => writeFileSync(join(dataDir, OWNER_FILE), `${JSON.stringify(owner)}\n`, { mode: 0o600 });
+  const release = async () => {
+    if (released) return;
+    released = true;
+    rmSync(join(dataDir, OWNER_FILE), { force: true });
+    await unlock().catch(() => undefined);
+    host?.close();
+  };
   try {
     write();
   } catch (error) {
     // A full disk (or one gone read-only) since the lock was taken: the folder is let go, as a start
     // that fails later lets it go. Held, its lock's next update met the disk's state and stopped the
     // whole process as if another had taken the folder over, after a raw "ENOSPC" here.
-    released = true;
-    rmSync(join(dataDir, OWNER_FILE), { force: true });
-    await unlock().catch(() => undefined);
-    host?.close();
+    await release();
     throw unusable(dataDir, error) ?? error;
   }
   return {
@@ -357,12 +361,6 @@ export async function claimDataFolder(dataDir: string, role: string): Promise<Da
       owner.url = url;
       write();
     },
-    async release() {
-      if (released) return;
-      released = true;
-      rmSync(join(dataDir, OWNER_FILE), { force: true });
-      await unlock().catch(() => undefined);
-      host?.close();
-    },
+    release,
   };
 }

@@ -15,6 +15,19 @@ export const MIN_FREE_DISK_BYTES = 64 * 1024 * 1024;
  */
 export const MIN_FREE_INODES = 1_000;
 
+/** Bytes in whole megabytes, as the workspace says them. */
+export const megabytes = (bytes: number) => `${Math.floor(bytes / (1024 * 1024))} MB`;
+
+/** Free bytes where `path` is, read now, or Infinity where the system cannot say. */
+export function freeBytes(path: string): number {
+  try {
+    const stats = statfsSync(path);
+    return stats.bavail * stats.bsize;
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
+}
+
 /** How long a reading of the free space is used before the file system is asked again. */
 const READ_EVERY_MS = 1_000;
 
@@ -50,7 +63,6 @@ export function diskSpace(
       // Kept as last read: see above.
     }
   };
-  const megabytes = (n: number) => `${Math.floor(n / (1024 * 1024))} MB`;
   return {
     low() {
       take();

@@ -30,7 +30,7 @@ import {
   SOCKET_NAME,
   stopOnFolderLost,
 } from './data-folder';
-import { type Database, DatabaseUnavailable, openDatabase } from './db/database';
+import { type Database, DatabaseUnavailable, openAnswering } from './db/database';
 import { MAINTENANCE_EVERY_MS, scheduleMaintenance } from './db/maintenance';
 import { appliedMigrations, migrate, newerOf, pendingOf } from './db/migrate';
 import { DatabaseServerProblem } from './db/server-problems';
@@ -182,6 +182,14 @@ export function openingProblem(
         `damaged: npm run workspace -- restore --data ${dataDir} lists the backups to restore into a new folder.`,
     );
   return null;
+}
+
+/** What the embedded database in `dbPath` that could not be opened is said as: its cure, or its backups. */
+export function notOpened(error: unknown, dataDir: string, dbPath: string, diskLow: boolean): Error {
+  return (
+    openingProblem(error, dataDir, dbPath, diskLow) ??
+    new DatabaseUnreadable(dataDir, dbPath, firstLine(error))
+  );
 }
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
@@ -340,7 +348,7 @@ export async function startWorkspace(options: ServeOptions): Promise<RunningWork
 async function openOrExplain(options: ServeOptions, disk: DiskSpace | undefined): Promise<Database> {
   const dbPath = join(options.dataDir, 'db');
   try {
-    const db = await openDatabase({
+    return await openAnswering({
       databaseUrl: options.databaseUrl,
       dataDir: options.inMemory ? null : dbPath,
       // A full disk, said once (db/database.ts); PGlite stops and opens again once there is room.
@@ -350,21 +358,11 @@ async function openOrExplain(options: ServeOptions, disk: DiskSpace | undefined)
       diskReadOnly: (error) => stopOnFolderLost(options.dataDir, error),
       ...(options.databaseWaitMs === undefined ? {} : { connectWaitMs: options.databaseWaitMs }),
     });
-    try {
-      await db.query('SELECT 1');
-    } catch (error) {
-      await db.close().catch(() => undefined);
-      throw error;
-    }
-    return db;
   } catch (error) {
     if (error instanceof DatabaseServerProblem) throw error;
     if (options.databaseUrl)
       throw new Error(`The PostgreSQL server in DATABASE_URL could not be reached: ${firstLine(error)}`);
-    throw (
-      openingProblem(error, options.dataDir, dbPath, disk?.low() ?? false) ??
-      new DatabaseUnreadable(options.dataDir, dbPath, firstLine(error))
-    );
+    throw notOpened(error, options.dataDir, dbPath, disk?.low() ?? false);
   }
 }
 

@@ -525,6 +525,23 @@ async function openPostgres(url: string, options: DatabaseOptions = {}): Promise
   };
 }
 
+/**
+ * Opens the database (openDatabase) and asks it once: one that opens but cannot answer is closed
+ * again, and its error thrown. A server's start and a CLI command without a server both open so.
+ */
+export async function openAnswering(
+  options: { databaseUrl?: string | undefined; dataDir: string | null } & DatabaseOptions,
+): Promise<Database> {
+  const db = await openDatabase(options);
+  try {
+    await db.query('SELECT 1');
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw error;
+  }
+  return db;
+}
+
 /** A real server when `databaseUrl` is given, else PGlite in `dataDir` (in memory when null: tests). */
 export function openDatabase(
   options: {

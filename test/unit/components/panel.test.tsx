@@ -304,17 +304,6 @@ describe('the panel', () => {
   });
 
   describe('verdicts', () => {
-    const matched = (): PanelState => ({
-      kind: 'view',
-      view: {
-        state: 'matched',
-        brief: brief(),
-        reason: { kind: 'pick' },
-        cache: CACHE,
-        me: ME,
-        ...VERDICT_SETUP,
-      },
-    });
     const buttons = (container: HTMLElement) => [
       ...container.querySelectorAll<HTMLButtonElement>('.sr-verdict__button'),
     ];
@@ -332,7 +321,7 @@ describe('the panel', () => {
     });
 
     it('shows the eight verdicts in order with their keys, and one click sends the note and the preset region', async () => {
-      const { container, props } = mount(matched());
+      const { container, props } = mount(pickedBrief());
       expect(buttons(container).map((b) => b.getAttribute('aria-label'))).toEqual([
         '1 Good fit',
         '2 Wrong aud.: Wrong audience',
@@ -364,7 +353,7 @@ describe('the panel', () => {
     });
 
     it('digits 1–8 pick a verdict while the panel has focus, but type into the note', async () => {
-      const { container, props } = mount(matched());
+      const { container, props } = mount(pickedBrief());
       const aside = container.querySelector('aside')!;
       aside.dispatchEvent(new KeyboardEvent('keydown', { key: '7', bubbles: true }));
       expect(props.onVerdict).toHaveBeenCalledWith('won', '', 'Iberia', []);
@@ -375,7 +364,7 @@ describe('the panel', () => {
     });
 
     it('opens the note box when the kept note arrives after the bar was shown, not after the rep folded it', async () => {
-      const { container, props } = mount(matched());
+      const { container, props } = mount(pickedBrief());
       const box = container.querySelector<HTMLElement>('#sr-verdict-more')!;
       expect(box.hidden).toBe(true);
       // The lead's kept draft, read over the port after the view showed the lead.
@@ -392,7 +381,7 @@ describe('the panel', () => {
     });
 
     it('a digit or Enter held down gives one verdict, not one per repeat', async () => {
-      const { container, props } = mount(matched());
+      const { container, props } = mount(pickedBrief());
       const aside = container.querySelector('aside')!;
       aside.dispatchEvent(new KeyboardEvent('keydown', { key: '3', bubbles: true }));
       expect(props.onVerdict).toHaveBeenCalledTimes(1);
@@ -417,7 +406,7 @@ describe('the panel', () => {
     });
 
     it('keeps the keyboard focus on the verdict pressed while it saves, and on it again after Undo', async () => {
-      const { container, props } = mount(matched());
+      const { container, props } = mount(pickedBrief());
       const tireKicker = buttons(container)[2]!;
       tireKicker.focus();
       props.sending.value = { kind: 'saving' };
@@ -441,7 +430,7 @@ describe('the panel', () => {
     });
 
     it('keeps the note when saving fails, and says why', async () => {
-      const { container, props } = mount(matched());
+      const { container, props } = mount(pickedBrief());
       props.onVerdict.mockResolvedValueOnce(false);
       const note = container.querySelector('textarea')!;
       note.value = 'Call back in May.';
@@ -456,7 +445,7 @@ describe('the panel', () => {
     });
 
     it('says an Undo came too late, rather than leave the rep to think the verdict was taken back', async () => {
-      const { container, props } = mount(matched());
+      const { container, props } = mount(pickedBrief());
       props.history.value = [entry()];
       props.sending.value = { kind: 'saved', id: 'e1' };
       await tick();
@@ -477,7 +466,7 @@ describe('the panel', () => {
     });
 
     it('says Saved with Undo, then Sent, and lists the history with replies', async () => {
-      const { container, props } = mount(matched());
+      const { container, props } = mount(pickedBrief());
       props.history.value = [entry()];
       props.sending.value = { kind: 'saved', id: 'e1' };
       await tick();
@@ -509,20 +498,20 @@ describe('the panel', () => {
     });
 
     it('keeps the note in the signal the content script holds per lead, through a reload of the view', async () => {
-      const { container, props } = mount(matched());
+      const { container, props } = mount(pickedBrief());
       const note = container.querySelector('textarea')!;
       note.value = 'Half-typed thought';
       note.dispatchEvent(new Event('input'));
       expect(props.note.value).toBe('Half-typed thought');
       props.state.value = { kind: 'loading' };
       await tick();
-      props.state.value = matched();
+      props.state.value = pickedBrief();
       await tick();
       expect(container.querySelector('textarea')!.value).toBe('Half-typed thought');
     });
 
     it('puts the note back after Undo', async () => {
-      const { container, props } = mount(matched());
+      const { container, props } = mount(pickedBrief());
       props.sending.value = { kind: 'undone', verdict: 'spam', note: 'Looked fake.', region: 'DACH' };
       await tick();
       expect(container.querySelector('textarea')!.value).toBe('Looked fake.');
@@ -531,7 +520,7 @@ describe('the panel', () => {
     });
 
     it('puts the note back after Undo before what the rep has written since, which stays', async () => {
-      const { container, props } = mount(matched());
+      const { container, props } = mount(pickedBrief());
       const box = container.querySelector('textarea')!;
       box.value = 'A second thought, typed after Saved.';
       box.dispatchEvent(new Event('input'));
@@ -543,7 +532,7 @@ describe('the panel', () => {
     });
 
     it('keeps every word of a note put back longer than a verdict takes, says how much to shorten, and sends nothing until it fits', async () => {
-      const { container, props } = mount(matched());
+      const { container, props } = mount(pickedBrief());
       const box = () => container.querySelector('textarea')!;
       const since = `Typed after Saved: ${'y'.repeat(1_500)}`;
       box().value = since;
@@ -575,7 +564,7 @@ describe('the panel', () => {
 
     it('keeps what the rep typed while the verdict was saving', async () => {
       let finish: (saved: boolean) => void = () => undefined;
-      const { container, props } = mount(matched());
+      const { container, props } = mount(pickedBrief());
       props.onVerdict.mockImplementation(() => new Promise<boolean>((resolve) => (finish = resolve)));
       const box = container.querySelector('textarea')!;
       box.value = 'Sent with the verdict.';
@@ -591,7 +580,7 @@ describe('the panel', () => {
 
     describe("answers to marketing's questions", () => {
       const QUESTION = 'Did they mention a 2027 budget?';
-      const mountWithAnswers = () => mount(matched());
+      const mountWithAnswers = () => mount(pickedBrief());
       const answerBox = (container: HTMLElement) =>
         [...container.querySelectorAll<HTMLLabelElement>('.sr-answers label')]
           .find((label) => label.textContent?.includes(QUESTION))
@@ -647,7 +636,7 @@ describe('the panel', () => {
         const container = document.createElement('div');
         document.body.append(container);
         const answers = signal<Record<string, string>>({ [QUESTION]: 'Left from before' });
-        const { props } = mount(matched());
+        const { props } = mount(pickedBrief());
         document.body.innerHTML = '';
         document.body.append(container);
         render(<Panel {...props} answers={answers} />, container);
