@@ -1,6 +1,6 @@
 import type { Signal } from '@preact/signals';
-import type { CrmAdapter } from '../lib/crm';
-import { t } from '../lib/i18n';
+import { adapterFor, type CrmAdapter, enabledAdapters } from '../lib/crm';
+import { objectTypeLabel, t } from '../lib/i18n';
 import { type CustomSite, crmEnabled, type Settings } from '../lib/settings';
 import { CustomSiteForm, type CustomSiteProblems } from './CustomSiteForm';
 
@@ -65,9 +65,11 @@ export function CrmSiteList(props: {
               <button type="button" class="sr-link" onClick={() => props.onRemove(site)}>
                 {t('customSiteRemove', site.label)}
               </button>
+              <SiteRules site={site} />
               {props.withheld?.has(site.id) && (
                 <Withheld label={site.label} onAllow={() => props.onAllowSite?.(site)} />
               )}
+              {!site.attention && <BuiltInFirst site={site} settings={settings} />}
             </li>
           ))}
         </ul>
@@ -85,6 +87,37 @@ export function CrmSiteList(props: {
       <CustomSiteForm onAdd={props.onAdd} onEdit={props.onEdit} />
     </section>
   );
+}
+
+/**
+ * How a kept site finds its records: the pattern, the query parameters it reads and the record type. A
+ * site cannot be edited, only removed and added again: without these the rep retyped them from memory.
+ */
+function SiteRules(props: { site: CustomSite }) {
+  const { site } = props;
+  const query = site.recordQuery ?? [];
+  return (
+    <p class="sr-help">
+      {t('customSiteRecordRule', objectTypeLabel(site.objectType))} <code>{site.recordPattern}</code>
+      {query.length > 0 && <> {t('customSiteRecordQueryRule', query.join(', '))}</>}
+    </p>
+  );
+}
+
+/**
+ * A site on the pages of a built-in CRM that is switched on (a custom site for HubSpot's custom
+ * objects): those pages stay the built-in CRM's, and the site serves them only while it is off.
+ * Before, Options said "Added. Sameroom now runs on this site" and no panel of the site ever came.
+ */
+function BuiltInFirst(props: { site: CustomSite; settings: Settings }) {
+  const host = props.site.match.replace(/^[^:]+:\/\/([^/]+)\/.*$/, '$1').replace(/^\*\./, 'sameroom-check.');
+  let builtIn: CrmAdapter | null = null;
+  try {
+    builtIn = adapterFor(new URL(`https://${host}/`), enabledAdapters(props.settings));
+  } catch {
+    return null;
+  }
+  return builtIn ? <p class="sr-warning">{t('customSiteUnderBuiltIn', builtIn.label)}</p> : null;
 }
 
 /** Pages the browser does not let Sameroom read, and the button that asks for them again. */

@@ -48,6 +48,13 @@ export function TabCheckView(props: {
             )}
             {current.switchedOff ? (
               <p>{t('checkSwitchedOff', current.switchedOff)}</p>
+            ) : current.stopped ? (
+              <p>
+                {t('checkSiteStopped', current.stopped)}{' '}
+                <button type="button" class="sr-button sr-button--secondary" onClick={props.onOpenOptions}>
+                  {t('actionOpenOptions')}
+                </button>
+              </p>
             ) : !current.site ? (
               <p>{t('checkNoSite')}</p>
             ) : !current.lead ? (

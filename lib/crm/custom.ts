@@ -1,3 +1,4 @@
+import { MatchPattern } from 'wxt/utils/match-patterns';
 import { LIMITS } from '../protocol/limits';
 import { type CustomSite, customSiteMatches, type FieldRule, type Settings } from '../settings';
 import { compileRecordPattern, type RecordPattern, recordIn } from '../settings/record-pattern';
@@ -102,6 +103,10 @@ export interface PageCheck {
   crm: Pick<CrmAdapter, 'id' | 'label' | 'matches'> | null;
   /** The built-in CRM's name when the rep switched it off in Options: nothing runs here. */
   switchedOff: string | null;
+  /** The custom site whose settings apply here: its id, name and pages (whose access may be withheld). */
+  custom?: Pick<CrmAdapter, 'id' | 'label' | 'matches'>;
+  /** The name of a custom site kept on these pages that stopped under today's rules (Options says why). */
+  stopped?: string;
 }
 
 export function checkPage(href: string, document: Document, settings: Settings): PageCheck {
@@ -109,11 +114,32 @@ export function checkPage(href: string, document: Document, settings: Settings):
   const url = new URL(href);
   const adapter = adapterFor(url, adapters);
   const builtIn = adapterFor(url, ADAPTERS);
+  const custom = adapter?.crm === 'custom' ? adapter : null;
+  // A site an earlier version kept that today's rules refuse serves no page (its adapter has none), and
+  // was said to be "not a site Sameroom runs on: add it as a custom site", which Options then refused
+  // as one already added.
+  const stopped =
+    adapter === null
+      ? settings.customSites.find(
+          (site) =>
+            site.attention &&
+            (() => {
+              // Its pattern as kept (customSiteMatches gives a stopped site none).
+              try {
+                return new MatchPattern(site.match).includes(url.href);
+              } catch {
+                return false;
+              }
+            })(),
+        )
+      : undefined;
   return {
     url: href,
     site: adapter?.label ?? null,
     lead: detectLead(href, document, adapters),
     crm: builtIn ? { id: builtIn.id, label: builtIn.label, matches: builtIn.matches } : null,
     switchedOff: adapter === null && builtIn !== null ? builtIn.label : null,
+    ...(custom ? { custom: { id: custom.id, label: custom.label, matches: custom.matches } } : {}),
+    ...(stopped ? { stopped: stopped.label } : {}),
   };
 }

@@ -238,22 +238,38 @@ export function recordAddress(
   const builtInHere = adapterFor(url);
   const named = builtInHere && record?.crm === builtInHere.crm ? builtInHere.recognise(url) : null;
   if (record?.recordId && named && named.recordId !== record.recordId) return undefined;
-  const site = settings.customSites.find((s) => !s.attention && servesSiteHost(s, url));
   const builtIn = address(adapterFor(url, enabledAdapters(settings)));
+  const site = builtIn ? undefined : siteAddress(url, settings, record);
   // A custom site that names its records in the fragment: the route there, or no address at all.
-  if (!builtIn && site && readsFragment(site.recordPattern)) {
-    const route = fragmentAddress(url, record);
-    return route && route.length <= LIMITS.url ? route : undefined;
-  }
-  const found =
-    builtIn ??
-    (site
-      ? `${url.origin}${recordSubject(
+  if (site?.fragment) return site.address && site.address.length <= LIMITS.url ? site.address : undefined;
+  const found = builtIn ?? site?.address ?? address(adapterFor(url)) ?? `${url.origin}${url.pathname}`;
+  return found.length <= LIMITS.url ? found : undefined;
+}
+
+/**
+ * A custom site's address for the record, where one of the team's sites serves the host: the address
+ * of the site that names the verdict's record in it, as two sites on one host (a CRM's leads by path,
+ * its accounts by a query parameter or a fragment route) each read their own; else the first site's.
+ * Before, the first site serving the host gave every verdict there its address: a record recognised by
+ * the second went with the CRM's home page, or with no address at all.
+ */
+function siteAddress(
+  url: URL,
+  settings: Settings,
+  record: Partial<RecordRef> | undefined,
+): { address: string | undefined; fragment: boolean } | undefined {
+  const sites = settings.customSites.filter((s) => !s.attention && servesSiteHost(s, url));
+  const addressOf = (site: CustomSite) => {
+    const fragment = readsFragment(site.recordPattern);
+    const address = fragment
+      ? fragmentAddress(url, record)
+      : `${url.origin}${recordSubject(
           url,
           (site.recordQuery ?? []).filter((name) => ID_VALUE.test(url.searchParams.get(name) ?? '')),
-        )}`
-      : null) ??
-    address(adapterFor(url)) ??
-    `${url.origin}${url.pathname}`;
-  return found.length <= LIMITS.url ? found : undefined;
+        )}`;
+    return { address, fragment };
+  };
+  const all = sites.map(addressOf);
+  const id = record?.recordId;
+  return (id ? all.find(({ address }) => address !== undefined && idIn(address, id)) : undefined) ?? all[0];
 }

@@ -209,6 +209,10 @@ export const en = {
   customSitesTitle: 'Custom sites',
   customSitesNone: 'No custom sites yet.',
   customSiteRemove: 'Remove $1',
+  customSiteRecordRule: '$1 records, found in the address by',
+  customSiteRecordQueryRule: 'with the query parameters $1',
+  customSiteUnderBuiltIn:
+    'These pages are $1’s, and Sameroom reads them as $1 while it is switched on above: this site shows its panel there only with $1 switched off.',
   customSiteRemoved: 'Removed “$1”: Sameroom no longer runs on its pages.',
   customSiteAdd: 'Add a custom site',
   customSiteName: 'Name',
@@ -240,6 +244,8 @@ export const en = {
   shortcutsChange: 'Change shortcuts',
   checkTitle: 'This tab',
   checkAction: 'Check this tab',
+  checkSiteStopped:
+    '“$1” is kept for these pages but no longer runs under today’s rules: Options says why and what to change.',
   checkNoSite: 'Sameroom does not run on this site. Add it as a custom site in Options.',
   checkNoRecord: '$1, but not a record page Sameroom recognises.',
   checkSwitchedOff: '$1 is switched off in Options: Sameroom does not run on its pages.',

@@ -215,6 +215,10 @@ export const es: Record<MessageKey, string> = {
   customSitesTitle: 'Sitios propios',
   customSitesNone: 'Aún no hay sitios propios.',
   customSiteRemove: 'Quitar $1',
+  customSiteRecordRule: 'Registros de tipo $1, hallados en la dirección por',
+  customSiteRecordQueryRule: 'con los parámetros de consulta $1',
+  customSiteUnderBuiltIn:
+    'Estas páginas son de $1, y Sameroom las lee como $1 mientras esté activado arriba: este sitio muestra su panel allí solo con $1 desactivado.',
   customSiteRemoved: 'Quitado «$1»: Sameroom ya no funciona en sus páginas.',
   customSiteAdd: 'Añadir un sitio propio',
   customSiteName: 'Nombre',
@@ -246,6 +250,8 @@ export const es: Record<MessageKey, string> = {
   shortcutsChange: 'Cambiar atajos',
   checkTitle: 'Esta pestaña',
   checkAction: 'Comprobar esta pestaña',
+  checkSiteStopped:
+    '«$1» está guardado para estas páginas, pero ya no funciona con las reglas actuales: Opciones dice por qué y qué cambiar.',
   checkNoSite: 'Sameroom no funciona en este sitio. Añádelo como sitio propio en las opciones.',
   checkNoRecord: '$1, pero no es una ficha que Sameroom reconozca.',
   checkSwitchedOff: '$1 está desactivado en las opciones: Sameroom no funciona en sus páginas.',

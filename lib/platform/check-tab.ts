@@ -6,8 +6,9 @@ import { mayRead } from './crm-access';
 /** What Sameroom reads on a tab: which site's settings apply there, and the lead they find. */
 export interface TabCheck extends PageCheck {
   /**
-   * The built-in CRM whose pages the browser does not let Sameroom read (site access withheld): the
-   * popup could read the tab only through the toolbar click's one-time access, and no panel shows.
+   * The built-in CRM or custom site whose pages the browser does not let Sameroom read (site access
+   * withheld): the popup could read the tab only through the toolbar click's one-time access, and no
+   * panel shows. (A custom site's was not asked: the check showed its record as if its panel ran.)
    */
   withheld?: NonNullable<PageCheck['crm']>;
 }
@@ -29,8 +30,8 @@ export async function checkActiveTab(): Promise<TabCheck> {
     });
     const check = answer?.result as PageCheck;
     // The CRM's patterns come with the answer: the popup loads no adapter.
-    if (check.crm && !check.switchedOff && !(await mayRead(check.crm)))
-      return { ...check, withheld: check.crm };
+    const reader = check.custom ?? (check.switchedOff ? null : check.crm);
+    if (reader && !(await mayRead(reader))) return { ...check, withheld: reader };
     return check;
   } catch {
     throw new Error(t('checkCannotRead'));

@@ -32,36 +32,59 @@ const GENERIC_SECOND_LEVEL = new Set([
   'sch',
 ]);
 
-/** Multi-label suffixes outside that pattern where anyone can take a subdomain. */
+/**
+ * Multi-label suffixes outside that pattern where anyone can take a subdomain: shared hosting, and the
+ * dynamic DNS, tunnels and platforms self-hosted CRMs are reached through (each in the Public Suffix
+ * List's private section, publicsuffix/list e8c9a2b, August 2026).
+ */
 const SHARED_SUFFIXES = new Set([
-  'amazonaws.com',
   'appspot.com',
   'azurewebsites.net',
   'blogspot.com',
+  'cloudapp.net',
   'cloudfront.net',
+  'ddns.net',
+  'duckdns.org',
+  'dyndns.org',
   'firebaseapp.com',
+  'fly.dev',
   'github.io',
   'gitlab.io',
   'herokuapp.com',
+  'myqnapcloud.com',
   'myshopify.com',
   'netlify.app',
+  'ngrok-free.app',
+  'ngrok.app',
+  'ngrok.io',
+  'no-ip.org',
   'onrender.com',
   'pages.dev',
+  'replit.app',
+  'synology.me',
+  'trycloudflare.com',
+  'ts.net',
+  'up.railway.app',
   'vercel.app',
   'web.app',
   'workers.dev',
 ]);
 
-/** Suffixes with tenants at every depth (`bucket.s3.amazonaws.com`, `x.eu-west-1.compute.amazonaws.com`). */
-const SHARED_AT_ANY_DEPTH = new Set(['amazonaws.com']);
+/**
+ * Suffixes with tenants at every depth (`bucket.s3.amazonaws.com`, `x.eu-west-1.compute.amazonaws.com`,
+ * Azure's `*.azurecontainer.io`, a suffix per region).
+ */
+const SHARED_AT_ANY_DEPTH = ['amazonaws.com', 'azurecontainer.io'];
 
 /** `host` is what follows `*.` in a match pattern, e.g. `co.uk` for `*.co.uk`. */
 export function isPublicSuffix(host: string): boolean {
-  const labels = host.toLowerCase().replace(/\.$/, '').split('.');
+  const name = host.toLowerCase().replace(/\.$/, '');
+  const labels = name.split('.');
   if (labels.length <= 1) return true;
-  const lastTwo = labels.slice(-2).join('.');
-  if (SHARED_AT_ANY_DEPTH.has(lastTwo)) return true;
-  if (SHARED_SUFFIXES.has(lastTwo)) return labels.length === 2;
+  if (SHARED_AT_ANY_DEPTH.some((suffix) => name === suffix || name.endsWith(`.${suffix}`))) return true;
+  // The suffix itself, or a name above one (`*.railway.app` covers every tenant of up.railway.app); a
+  // tenant's own name under it (`acme.duckdns.org`) is theirs.
+  for (const suffix of SHARED_SUFFIXES) if (suffix === name || suffix.endsWith(`.${name}`)) return true;
   if (labels.length === 2 && /^[a-z]{2}$/.test(labels[1]!) && GENERIC_SECOND_LEVEL.has(labels[0]!))
     return true;
   return false;

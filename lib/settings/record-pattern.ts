@@ -36,7 +36,7 @@ export function patternProblem(source: string): PatternProblem | null {
 
 /**
  * The record the pattern finds in the page's address: its id and, for a pattern that runs on the
- * fragment, the route there (what it matched, from the fragment's start), or null.
+ * fragment, the route there (what it matched, which must begin at the fragment's start), or null.
  */
 export function recordIn(
   pattern: RecordPattern,
@@ -48,5 +48,9 @@ export function recordIn(
   const found = pattern.exec(fragment ? url.hash : recordSubject(url, query)) as RegExpExecArray | null;
   const id = found?.groups?.id;
   if (!id) return null;
-  return fragment && found.index === 0 ? { id, route: found[0] } : { id };
+  // A fragment pattern names the page's own route, from the fragment's start: one found further on
+  // (`#/leads/list?back=#/leads/record/<id>`, a link anyone can write) was taken for the record the page
+  // shows, and the rep's verdict went to the record the link chose.
+  if (fragment) return found.index === 0 ? { id, route: found[0] } : null;
+  return { id };
 }

@@ -72,8 +72,21 @@ export function readsWholeUrl(source: string): boolean {
  */
 const NOT_RE2 = /\\[1-9kuc0]|\(\?<?[=!]|\[\^\]|\\\?|#/;
 
+/**
+ * What only a query or a host holds, which a version 2 pattern (run on the whole address) could read
+ * and today's (run on the path) never finds: a `?` or `&` in a class (`[?&]lid=`), a `=`
+ * (`record=(?<id>…)`, SuiteCRM 7's query), or a dotted name before the first `/` (`crm\.acme\.com/…`).
+ * Migrated as they were, such sites silently stopped showing the panel, with nothing said in Options.
+ */
+const READS_QUERY_OR_HOST = /\[[^\]]*[?&][^\]]*\]|=|^[^/]*\\\.[^/]*\//;
+
 function migratesAsIs(source: string): boolean {
-  return !readsWholeUrl(source) && !NOT_RE2.test(source) && /\(\?P?<id>/.test(source);
+  return (
+    !readsWholeUrl(source) &&
+    !NOT_RE2.test(source) &&
+    !READS_QUERY_OR_HOST.test(source) &&
+    /\(\?P?<id>/.test(source)
+  );
 }
 
 /** A query parameter's name as a pattern may name it. */
@@ -86,7 +99,8 @@ export const QUERY_NAME = /^[A-Za-z0-9_.[\]-]{1,40}$/;
 export function migrateCustomSite(old: CustomSiteV2 | CustomSite): CustomSite {
   // Already in today's shape (settings whose version mark was lost: lib/settings/index.ts).
   if ('recordPattern' in old) return old;
-  const match = old.match.replace(/^\*:\/\//, 'https://');
+  // As the browser compares hosts (lower case, ASCII): `https://CRM.Acme.com/*` matched none of its pages.
+  const match = normalizeMatch(old.match.replace(/^\*:\/\//, 'https://'));
   const site: CustomSite = {
     id: old.id,
     label: old.label,

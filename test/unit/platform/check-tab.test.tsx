@@ -6,6 +6,7 @@ import { ADAPTERS } from '../../../lib/crm';
 import { checkPage, type PageCheck } from '../../../lib/crm/custom';
 import { checkActiveTab } from '../../../lib/platform/check-tab';
 import { DEFAULT_SETTINGS } from '../../../lib/settings';
+import { withCustomSite } from '../../support/examples';
 import { loadFixtures, parseFixture } from '../../support/fixtures';
 
 const lightning = loadFixtures().find((f) => f.adapterId === 'salesforce-lightning' && f.expect)!;
@@ -28,6 +29,35 @@ describe('checkPage: what the settings read on a page', () => {
     const check = checkPage(lightning.url, parseFixture(lightning.html), off);
     expect(check).toMatchObject({ site: null, lead: null, crm: { id: 'salesforce-lightning' } });
     expect(check.switchedOff).toBe('Salesforce Lightning');
+  });
+
+  it('names a custom site and its pages, whose access the browser may withhold', () => {
+    const check = checkPage(
+      'https://crm.acme-internal.test/servlet?lid=42',
+      parseFixture('<p>hi</p>'),
+      withCustomSite(),
+    );
+    expect(check).toMatchObject({
+      site: 'Acme CRM',
+      crm: null,
+      custom: { id: 'custom:site-1', label: 'Acme CRM', matches: ['https://crm.acme-internal.test/*'] },
+      lead: { crm: 'custom', recordId: '42' },
+    });
+  });
+
+  it('says a custom site kept but stopped under today’s rules is stopped, not a site to add', () => {
+    const settings = withCustomSite();
+    const stopped = {
+      ...settings,
+      customSites: [{ ...settings.customSites[0]!, attention: 'pattern' as const }],
+    };
+    const check = checkPage(
+      'https://crm.acme-internal.test/servlet?lid=42',
+      parseFixture('<p>hi</p>'),
+      stopped,
+    );
+    expect(check).toMatchObject({ site: null, lead: null, stopped: 'Acme CRM' });
+    expect(check.custom).toBeUndefined();
   });
 
   it('knows no CRM on other sites', () => {
@@ -81,6 +111,13 @@ describe('checkActiveTab: a CRM whose pages the browser withholds', () => {
     expect(asked).toEqual([LIGHTNING.matches]);
   });
 
+  it('names a custom site whose pages are withheld (before: its record shown as if its panel ran)', async () => {
+    const twenty = { id: 'custom:site-1', label: 'Twenty', matches: ['https://twenty.acme-internal.test/*'] };
+    const asked = tabAnswering(page({ site: 'Twenty', crm: null, custom: twenty }), false);
+    expect((await checkActiveTab()).withheld).toEqual(twenty);
+    expect(asked).toEqual([twenty.matches]);
+  });
+
   it('names none when they are granted, or when the CRM is switched off or not a built-in one', async () => {
     tabAnswering(page(), true);
     expect((await checkActiveTab()).withheld).toBeUndefined();
@@ -122,6 +159,22 @@ describe('TabCheckView', () => {
     [...container.querySelectorAll<HTMLButtonElement>('.sr-check button')]
       .find((button) => button.textContent === 'Open Sameroom options')!
       .click();
+    expect(onOpenOptions).toHaveBeenCalledOnce();
+  });
+
+  it('says a custom site that stopped under today’s rules is stopped, with the way to Options', async () => {
+    const { container, onOpenOptions } = await checked({
+      url: 'https://crm.acme-internal.test/servlet?lid=42',
+      site: null,
+      lead: null,
+      crm: null,
+      switchedOff: null,
+      stopped: 'Acme CRM',
+    });
+    const text = container.querySelector('.sr-check')!.textContent!;
+    expect(text).toContain('“Acme CRM” is kept for these pages but no longer runs under today’s rules');
+    expect(text).not.toContain('Add it as a custom site');
+    container.querySelector<HTMLButtonElement>('.sr-check button')!.click();
     expect(onOpenOptions).toHaveBeenCalledOnce();
   });
 

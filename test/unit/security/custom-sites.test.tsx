@@ -93,6 +93,32 @@ describe('a wildcard never covers a public suffix', () => {
       false,
     ]);
   });
+
+  it.each([
+    'duckdns.org',
+    'synology.me',
+    'ddns.net',
+    'fly.dev',
+    'ngrok-free.app',
+    'up.railway.app',
+    'railway.app',
+    'trycloudflare.com',
+    'ts.net',
+    'westeurope.azurecontainer.io',
+  ])(
+    'refuses *.%s: dynamic DNS, tunnels and platforms where self-hosted CRMs live (before: accepted)',
+    (host) => {
+      expect(isPublicSuffix(host)).toBe(true);
+      const checked = checkCustomSite({ ...SITE, match: `https://*.${host}/*` }, 'site-1');
+      expect(checked.ok).toBe(false);
+    },
+  );
+
+  it('keeps a tenant’s own name under them', () => {
+    expect(
+      ['acme.duckdns.org', 'crm.up.railway.app', 'acme-crm.fly.dev', 'tail1234.ts.net'].map(isPublicSuffix),
+    ).toEqual([false, false, false, false]);
+  });
 });
 
 describe('the record pattern runs on the path, never the whole address', () => {
@@ -179,6 +205,17 @@ describe('a pattern that starts with # runs on the fragment alone, for CRMs that
     );
   });
 
+  it('finds the record only as the fragment’s own route, never further on in it (a link anyone writes)', () => {
+    const unanchored = site({ recordPattern: '#/leads/record/(?<id>[0-9a-f-]{36})' });
+    const page = `https://crm.acme-internal.test/#/leads/record/${uuid}`;
+    expect(recordAt(page, unanchored)).toBe(uuid);
+    // A list whose fragment carries another record's route after its own: the page shows no record.
+    const list = `https://crm.acme-internal.test/#/leads/list?back=#/leads/record/${uuid}`;
+    expect(new URL(list).hash).toContain(`#/leads/record/${uuid}`);
+    expect(recordAt(list, unanchored)).toBeUndefined();
+    expect(recordAt(list, suite)).toBeUndefined();
+  });
+
   it('never reads the path or the query for it, nor the fragment for a path pattern', () => {
     expect(recordAt(`https://crm.acme-internal.test/leads/record/${uuid}`, suite)).toBeUndefined();
     expect(recordAt(`https://crm.acme-internal.test/x?h=%23/leads/record/${uuid}`, suite)).toBeUndefined();
@@ -224,10 +261,16 @@ describe('custom sites saved by version 2', () => {
     return settingsItem.getValue();
   }
 
-  it('keep working when they fit today’s rules, *:// narrowed to https://', async () => {
+  it('keep working when they fit today’s rules, *:// narrowed to https://, the host as pages have it', async () => {
     const settings = await migrated([
       V2_SITE,
       { ...V2_SITE, id: 'any', match: '*://other.acme-internal.test/*' },
+      {
+        ...V2_SITE,
+        id: 'upper',
+        match: 'https://CRM.Acme-Internal.test/*',
+        recordUrl: '/lead/(?<id>\\d+)\\.html',
+      },
     ]);
     expect(settings.sendRecordUrl).toBe(false);
     expect(settings.customSites).toEqual([
@@ -238,6 +281,15 @@ describe('custom sites saved by version 2', () => {
         match: 'https://other.acme-internal.test/*',
         recordUrl: undefined,
         recordPattern: '/lead/(?<id>\\d+)',
+        recordQuery: [],
+      },
+      // Before: kept as typed, and the browser's lower-case hostnames never matched it.
+      {
+        ...V2_SITE,
+        id: 'upper',
+        match: 'https://crm.acme-internal.test/*',
+        recordUrl: undefined,
+        recordPattern: '/lead/(?<id>\\d+)\\.html',
         recordQuery: [],
       },
     ]);
@@ -256,6 +308,10 @@ describe('custom sites saved by version 2', () => {
       { ...V2_SITE, id: 'url', recordUrl: '^https://crm\\.acme-internal\\.test/lead/(?<id>\\d+)' },
       { ...V2_SITE, id: 'query', recordUrl: '\\?lead=(?<id>\\d+)' },
       { ...V2_SITE, id: 'backref', recordUrl: '/lead/(?<id>\\d+)/\\1' },
+      // Version 2 ran them on the whole address; on the path they never match (before: kept unmarked).
+      { ...V2_SITE, id: 'suite7', recordUrl: 'record=(?<id>[0-9a-f-]{36})' },
+      { ...V2_SITE, id: 'param', recordUrl: '[?&]lid=(?<id>\\d+)' },
+      { ...V2_SITE, id: 'host', recordUrl: 'crm\\.acme-internal\\.test/lead/(?<id>\\d+)' },
     ]);
     expect(settings.customSites.map((s) => [s.id, s.attention])).toEqual([
       ['http', 'http'],
@@ -263,13 +319,16 @@ describe('custom sites saved by version 2', () => {
       ['url', 'pattern'],
       ['query', 'pattern'],
       ['backref', 'pattern'],
+      ['suite7', 'pattern'],
+      ['param', 'pattern'],
+      ['host', 'pattern'],
     ]);
     for (const kept of settings.customSites) expect(customAdapter(kept).matches).toEqual([]);
     // Options says, for each, that it stopped and what to do.
     const container = document.createElement('div');
     render(<SiteNotices sites={settings.customSites} />, container);
     const notices = [...container.querySelectorAll('li')].map((li) => li.textContent);
-    expect(notices).toHaveLength(5);
+    expect(notices).toHaveLength(8);
     expect(notices[0]).toBe(
       'Old no longer runs: Sameroom now works only on HTTPS pages. Remove it and add it again with an https:// address.',
     );
@@ -312,5 +371,55 @@ describe('removing a custom site', () => {
       permissions.remove = original;
       Object.assign(scripting, saved);
     }
+  });
+});
+
+describe('two custom sites on one host', () => {
+  const uuid = '6f1c0a5e-2b7d-4c1e-9f3a-8d2b1c0e4f5a';
+  const leads = site({ match: 'https://*.acme-internal.test/*', recordPattern: '/lead/(?<id>\\d+)' });
+  const accounts = {
+    ...site({
+      match: 'https://crm.acme-internal.test/*',
+      recordPattern: '^#/accounts/record/(?<id>[0-9a-f-]{36})',
+    }),
+    id: 'site-2',
+  };
+  const deals = {
+    ...site({
+      match: 'https://crm.acme-internal.test/*',
+      recordPattern: '/servlet\\?did=(?<id>\\d+)',
+      recordQuery: 'did',
+    }),
+    id: 'site-3',
+  };
+  const found = (page: string, at: CustomSite) => customAdapter(at).recognise(new URL(page)) ?? undefined;
+
+  it('gives a verdict the address of the site that found its record, whichever was added first', () => {
+    const account = `https://crm.acme-internal.test/#/accounts/record/${uuid}`;
+    for (const customSites of [
+      [leads, accounts],
+      [accounts, leads],
+    ]) {
+      const settings = { ...DEFAULT_SETTINGS, customSites };
+      // Before: the first site's, the CRM's home page (or none at all, the other way round).
+      expect(recordAddress(account, settings, found(account, accounts))).toBe(account);
+      expect(
+        recordAddress(
+          'https://crm.acme-internal.test/lead/42?q=ana',
+          settings,
+          found('https://crm.acme-internal.test/lead/42', leads),
+        ),
+      ).toBe('https://crm.acme-internal.test/lead/42');
+    }
+  });
+
+  it('keeps the query parameter of the site that reads it', () => {
+    const settings = { ...DEFAULT_SETTINGS, customSites: [leads, deals] };
+    const deal = 'https://crm.acme-internal.test/servlet?view=full&did=7&q=ana';
+    expect(found(deal, deals)).toEqual({ objectType: 'lead', recordId: '7' });
+    // Before: the first site's address, which names no query parameter: /servlet alone.
+    expect(recordAddress(deal, settings, found(deal, deals))).toBe(
+      'https://crm.acme-internal.test/servlet?did=7',
+    );
   });
 });

@@ -226,6 +226,57 @@ describe('managed settings', () => {
   });
 });
 
+describe('the custom sites Options lists', () => {
+  const kept = (change: Record<string, unknown>, id: string) => {
+    const checked = checkCustomSite({ ...TWENTY, ...change }, id);
+    if (!checked.ok) throw new Error(JSON.stringify(checked.problems));
+    return checked.site;
+  };
+  const hubspotObjects = kept(
+    {
+      label: 'HubSpot objects',
+      match: 'https://app.hubspot.com/*',
+      recordPattern: '/record/(?<id>2-\\d+/\\d+)',
+    },
+    'site-2',
+  );
+  const rows = (settings: typeof DEFAULT_SETTINGS) => {
+    const container = document.createElement('div');
+    render(
+      <CrmSiteList
+        sites={ADAPTERS}
+        settings={signal(settings)}
+        locked={false}
+        onToggle={vi.fn()}
+        onAdd={vi.fn()}
+        onRemove={vi.fn()}
+      />,
+      container,
+    );
+    return [...container.querySelectorAll('ul')].at(-1)!.querySelectorAll('li');
+  };
+
+  it('say how each finds its records: it cannot be edited, only added again', () => {
+    const twenty = kept({ recordQuery: 'tab' }, 'site-1');
+    const [row] = rows({ ...DEFAULT_SETTINGS, customSites: [twenty] });
+    expect(row!.textContent).toContain(
+      'Person records, found in the address by /object/person/(?<id>[0-9a-f-]{36})',
+    );
+    expect(row!.textContent).toContain('with the query parameters tab');
+  });
+
+  it('say when a built-in CRM switched on takes the site’s pages first, and not once it is off', () => {
+    const twenty = kept({}, 'site-1');
+    const on = rows({ ...DEFAULT_SETTINGS, customSites: [twenty, hubspotObjects] });
+    expect(on[0]!.textContent).not.toContain('switched on above');
+    expect(on[1]!.textContent).toContain(
+      'These pages are HubSpot’s, and Sameroom reads them as HubSpot while it is switched on above',
+    );
+    const off = rows({ ...DEFAULT_SETTINGS, enabledCrms: { hubspot: false }, customSites: [hubspotObjects] });
+    expect(off[0]!.textContent).not.toContain('switched on above');
+  });
+});
+
 describe("the background's settings", () => {
   it('are read once, and read again after the rep changes them', async () => {
     const settings = cachedSettings();
