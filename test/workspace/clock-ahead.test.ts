@@ -74,6 +74,32 @@ describe.each(DATABASES)("a rep's clock running ahead (%s)", (kind) => {
     // Sent again (its answer lost on the way): the item as sent compares equal.
     expect(await send(ahead.token, [early])).toEqual(['duplicate']);
   });
+
+  it('keeps the order of several given ahead in one batch: a lead judged twice offline has its second verdict as its latest', async () => {
+    ws = await startTestWorkspace(kind);
+    const created = await ws.call('POST', '/api/v1/campaigns', { token: ws.adminToken, body: briefInput() });
+    const { id: campaignId } = (await created.json()) as { id: string };
+    const ahead = await ws.join('rep', 'Ahead', 'DACH');
+    // Eight leads, each judged "good fit" and five minutes later "won", three hours ahead, sent in one
+    // batch with the later verdict first. Before, both were stored at the moment the batch came and
+    // their random ids chose the latest: all eight right by chance one run in 256.
+    const base = Date.now() + 3 * HOUR;
+    const items = Array.from({ length: 8 }, (_, n) => {
+      const lead = { crm: 'hubspot' as const, objectType: 'contact' as const, recordId: String(5000 + n) };
+      const at = (minutes: number) => new Date(base + n * 60_000 + minutes * 60_000).toISOString();
+      return [
+        feedbackItem({ id: randomUUID(), campaignId, lead, verdict: 'won', createdAt: at(5) }),
+        feedbackItem({ id: randomUUID(), campaignId, lead, verdict: 'good_fit', createdAt: at(0) }),
+      ];
+    }).flat();
+    const response = await ws.call('POST', '/api/v1/feedback', { token: ahead.token, body: { items } });
+    expect(response.status).toBe(200);
+    const latest = await ws.db.query<{ verdict: string }>('SELECT verdict FROM lead_latest');
+    expect(latest.map((row) => row.verdict)).toEqual(Array(8).fill('won'));
+    const stored = await ws.db.query<{ created_at: Date }>('SELECT created_at FROM feedback');
+    expect(stored.every((row) => row.created_at.getTime() <= Date.now())).toBe(true);
+    expect(await rollupDifferences(ws.db)).toEqual([]);
+  });
 });
 
 /**

@@ -55,16 +55,29 @@ const isStored = (entry: FeedbackResult | Stored): entry is Stored => 'item' in 
  * after it came: a createdAt later than that is a rep's clock running ahead (a dual-boot laptop whose
  * clock keeps local time runs hours off), and stored as it was, it stayed the lead's latest verdict
  * until that moment came, whatever the team said about the lead meanwhile. It is stored as given when
- * it came; its hash stays the item's as sent, so the same item sent again is a duplicate.
+ * it came (several, in the order given: below); its hash stays the item's as sent, so the same item
+ * sent again is a duplicate.
  */
 export function prepareBatch(rawItems: unknown[], receivedAt = new Date()): PreparedBatch {
   const latest = receivedAt.getTime();
-  return rawItems.map((raw) => {
-    const parsed = requests.FeedbackItem.safeParse(raw);
-    if (!parsed.success) return invalid(raw, parsed.error);
-    const createdAt =
-      Date.parse(parsed.data.createdAt) > latest ? receivedAt.toISOString() : parsed.data.createdAt;
-    return { item: parsed.data, key: leadKey(parsed.data.lead), hash: canonicalHash(parsed.data), createdAt };
+  const parsed = rawItems.map((raw) => requests.FeedbackItem.safeParse(raw));
+  // Several dated ahead in one batch keep the order they were given in, a millisecond apart up to the
+  // moment it came: all given that same moment, a lead judged twice offline ("good fit", then "won")
+  // had its latest verdict chosen by the random ids that break the tie.
+  const ahead = parsed
+    .flatMap((result, at) =>
+      result.success && Date.parse(result.data.createdAt) > latest
+        ? [{ at, given: Date.parse(result.data.createdAt) }]
+        : [],
+    )
+    .sort((a, b) => a.given - b.given || a.at - b.at);
+  const clamped = new Map(
+    ahead.map(({ at }, rank) => [at, new Date(latest - (ahead.length - 1 - rank)).toISOString()]),
+  );
+  return parsed.map((result, at) => {
+    if (!result.success) return invalid(rawItems[at], result.error);
+    const createdAt = clamped.get(at) ?? result.data.createdAt;
+    return { item: result.data, key: leadKey(result.data.lead), hash: canonicalHash(result.data), createdAt };
   });
 }
 
