@@ -119,7 +119,7 @@ export const dashboardEn = {
   insightsIntroLeadsOne: '$1 lead, counted once by its latest verdict in these filters',
   insightsIntroUnmatched: ' ($1 matched no campaign)',
   insightsIntroRest:
-    "Good fit: $1. Rates over fewer than $2 leads are marked small sample. Costs and break-even use each campaign's whole spend and every sale to date, whatever the filters.",
+    "Good fit: $1. Rates over fewer than $2 leads are marked small sample. Costs and break-even use each campaign's whole spend and its leads' latest verdicts to date, whatever the filters (a won lead judged again under another campaign counts there).",
   insightsUnknownCampaign: 'Unknown campaign',
   insightsChannelSuffix: '$1 (channel)',
   insightsRateBar: '$1 · $2 of $3',
@@ -191,7 +191,8 @@ export const dashboardEn = {
   sellersTitle: 'Who sells each campaign well',
   sellersHidden:
     'This workspace does not name sellers. An admin can turn naming on in the workspace settings.',
-  sellersCaption: 'Reps × campaign: leads judged, good fit, won',
+  sellersCaption:
+    'Reps × campaign: leads judged, good fit, won (each lead under the rep of its latest verdict)',
   sellersLegend: 'won deals per rep, all campaigns in the filters (the table splits them by campaign)',
   sellersBar: '$1 won · $2 good fit of $3',
   trendTitle: 'Weekly verdict mix',

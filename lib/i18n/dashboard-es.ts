@@ -124,7 +124,7 @@ export const dashboardEs: Record<DashboardKey, string> = {
   insightsIntroLeadsOne: '$1 lead, contado una vez por su último veredicto con estos filtros',
   insightsIntroUnmatched: ' ($1 sin campaña)',
   insightsIntroRest:
-    'Buen encaje: $1. Las tasas sobre menos de $2 leads se marcan como muestra pequeña. Los costes y el punto de equilibrio usan todo el gasto de cada campaña y todas las ventas hasta hoy, sean cuales sean los filtros.',
+    'Buen encaje: $1. Las tasas sobre menos de $2 leads se marcan como muestra pequeña. Los costes y el punto de equilibrio usan todo el gasto de cada campaña y el último veredicto de sus leads hasta hoy, sean cuales sean los filtros (un lead ganado valorado de nuevo en otra campaña cuenta allí).',
   insightsUnknownCampaign: 'Campaña desconocida',
   insightsChannelSuffix: '$1 (canal)',
   insightsRateBar: '$1 · $2 de $3',
@@ -198,7 +198,8 @@ export const dashboardEs: Record<DashboardKey, string> = {
   sellersTitle: 'Quién vende bien cada campaña',
   sellersHidden:
     'Este espacio de trabajo no nombra a los vendedores. Un administrador puede activarlo en los ajustes del espacio de trabajo.',
-  sellersCaption: 'Comerciales × campaña: leads valorados, buen encaje, ganadas',
+  sellersCaption:
+    'Comerciales × campaña: leads valorados, buen encaje, ganadas (cada lead con el comercial de su último veredicto)',
   sellersLegend:
     'ventas ganadas por comercial, todas las campañas de los filtros (la tabla las separa por campaña)',
   sellersBar: '$1 ganadas · $2 de buen encaje de $3',

@@ -5,6 +5,7 @@ import {
   type BriefInput,
   type FeedbackItem,
   type Insights,
+  LIMITS,
   type Member,
   responses,
 } from '../../lib/protocol';
@@ -350,6 +351,22 @@ describe('break-even wording rules', () => {
     expect(
       breakEvenStatus(economics, { startsOn: '2026-01-01', endsOn: '2026-03-31' }, 14, TODAY).status,
     ).toBe('reached');
+  });
+
+  it('is unknown, as the Campaigns page shows it, for a brief saved before a derived break-even was bounded', () => {
+    // 2,500,000 sales derived (before: "Behind: 0 of 2,500,000" here, no break-even on the campaign).
+    const old = {
+      ...economics,
+      breakEvenDeals: null,
+      budget: 2_500_000,
+      avgDealValue: 1,
+      grossMarginPct: 100,
+    };
+    expect(old.budget / old.avgDealValue).toBeGreaterThan(LIMITS.breakEvenDeals);
+    expect(breakEvenStatus(old, { startsOn: '2026-01-01', endsOn: '2026-03-31' }, 0, TODAY)).toMatchObject({
+      status: 'unknown',
+      needed: null,
+    });
   });
 });
 

@@ -3,9 +3,8 @@ import {
   type Brief,
   type BriefInput,
   type BriefPatch,
-  deriveBreakEvenDeals,
-  LIMITS,
   requests,
+  shownBreakEvenDeals,
 } from '../../lib/protocol';
 import type { Sql } from '../db/database';
 import { ApiError, notFound } from '../errors';
@@ -23,7 +22,6 @@ interface BriefRow {
 function toBrief(row: BriefRow, stats: Brief['stats'], usefulAnswer?: Brief['usefulAnswer']): Brief {
   const { economics, ...fields } = row.data;
   const derived = economics.breakEvenDeals === null;
-  const derivedDeals = derived ? deriveBreakEvenDeals(economics) : null;
   return {
     id: row.id,
     ...fields,
@@ -31,11 +29,7 @@ function toBrief(row: BriefRow, stats: Brief['stats'], usefulAnswer?: Brief['use
       ...economics,
       // A brief saved before its derived break-even was bounded (LIMITS.breakEvenDeals) shows none
       // rather than making every campaign list unreadable.
-      breakEvenDeals: derived
-        ? derivedDeals !== null && derivedDeals <= LIMITS.breakEvenDeals
-          ? derivedDeals
-          : null
-        : economics.breakEvenDeals,
+      breakEvenDeals: shownBreakEvenDeals(economics),
       breakEvenDerived: derived,
     },
     updatedAt: row.updated_at.toISOString(),

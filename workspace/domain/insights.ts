@@ -1,10 +1,10 @@
 import {
   type BriefInput,
   type BriefStatus,
-  deriveBreakEvenDeals,
   GOOD_FIT_VERDICTS,
   type Insights,
   SMALL_SAMPLE,
+  shownBreakEvenDeals,
   type Verdict,
 } from '../../lib/protocol';
 import type { Database, Sql } from '../db/database';
@@ -433,8 +433,7 @@ export function breakEvenStatus(
   won: number,
   today: string,
 ): Insights['payback'][number]['breakEven'] {
-  const needed =
-    economics.breakEvenDeals === null ? deriveBreakEvenDeals(economics) : economics.breakEvenDeals;
+  const needed = shownBreakEvenDeals(economics);
   const { startsOn, endsOn } = dates;
   const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
   let projected: number | null = null;
