@@ -359,7 +359,8 @@ export async function workspaceRows(): Promise<BenchRow[]> {
             `rounds a day apart, each ${REJUDGED_LEADS.toLocaleString('en-US')} verdicts as the ingest rows post them: ${rates.join(', ')} items/s ` +
             '(the 1st judges new leads; from the 2nd on, each verdict moves the pointers of the one before); ' +
             'before migration 018 the pace fell as the tables grew (4th against 2nd: 0.38 on PGlite, 0.56 on ' +
-            'PostgreSQL; after it 0.79-1.15)',
+            'PostgreSQL; after it 0.79-1.15); on PostgreSQL, until migration 020 ran ingest without JIT, the round ' +
+            'in which autoanalyze put the pointers past the JIT thresholds ran at half pace (0.56-0.59 when it was the 4th)',
         }),
       ),
       {
