@@ -136,6 +136,7 @@ const WorkspaceAnswer = z.object({
 });
 const MembersAnswer = z.object({ members: z.array(responses.Member) });
 const CampaignsQuery = z.object({ include: z.enum(['drafts']).optional() });
+const MembersQuery = z.object({ include: z.enum(['removed']).optional() });
 const FeedbackQuery = z.strictObject({
   mine: z.literal('1').optional(),
   since: z.string().max(LIMITS.short).optional(),
@@ -637,12 +638,26 @@ export const ROUTES: Route[] = [
     operationId: 'listMembers',
     response: MembersAnswer,
     access: MARKETING,
-    summary: 'The team (marketers see it to filter feedback by rep).',
-    async handle({ c, config }) {
-      const rows = await config.db.query<{ id: string; name: string; role: Role; region: string | null }>(
-        'SELECT id, name, role, region FROM members WHERE removed_at IS NULL ORDER BY name',
+    summary:
+      'The team (marketers see it to filter feedback by rep); with include=removed, removed members too (`removed: true`), whose verdicts stay in the figures.',
+    query: MembersQuery,
+    async handle({ c, config, query }) {
+      const rows = await config.db.query<{
+        id: string;
+        name: string;
+        role: Role;
+        region: string | null;
+        removed: boolean;
+      }>(
+        `SELECT id, name, role, region, removed_at IS NOT NULL AS removed FROM members
+          ${query.include === 'removed' ? '' : 'WHERE removed_at IS NULL'} ORDER BY removed_at IS NOT NULL, name`,
       );
-      return c.json({ members: rows.map(toMember) });
+      return c.json({
+        members: rows.map((row) => ({
+          ...toMember(row),
+          ...(row.removed ? { removed: true as const } : {}),
+        })),
+      });
     },
   }),
   route({

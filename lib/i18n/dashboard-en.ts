@@ -131,6 +131,7 @@ export const dashboardEn = {
   colCampaign: 'Campaign',
   colChannel: 'Channel',
   colLeads: 'Leads',
+  repRemoved: '$1 (removed)',
   colLeadsJudged: 'Leads judged',
   colGoodFit: 'Good fit',
   colWon: 'Won',

@@ -136,6 +136,7 @@ export const dashboardEs: Record<DashboardKey, string> = {
   colCampaign: 'Campaña',
   colChannel: 'Canal',
   colLeads: 'Leads',
+  repRemoved: '$1 (dado de baja)',
   colLeadsJudged: 'Leads valorados',
   colGoodFit: 'Buen encaje',
   colWon: 'Ganadas',

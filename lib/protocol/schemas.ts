@@ -207,6 +207,8 @@ function defineProtocol(object: typeof z.object) {
     name: requiredText(LIMITS.name),
     role: Role,
     region: requiredText(LIMITS.name).nullable(),
+    /** A member removed from the team, listed for the Insights' filter (members?include=removed). */
+    removed: z.literal(true).optional(),
   });
 
   const Workspace = object({
@@ -353,6 +355,8 @@ function defineProtocol(object: typeof z.object) {
       object({
         memberId: id,
         name: z.string(),
+        /** The rep was removed from the team (their name may since be someone else's). */
+        removed: z.literal(true).optional(),
         campaignId: id.nullable(),
         leads: count,
         goodFit: count,

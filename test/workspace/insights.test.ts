@@ -396,4 +396,61 @@ describe('the insight routes in the running workspace', () => {
     const settings = await ws.call('GET', '/api/v1/workspace', { token: ws.adminToken });
     expect(((await settings.json()) as { tireKickerThreshold: number }).tireKickerThreshold).toBe(0.25);
   });
+
+  it('list a removed rep for the filter and in Sellers, told apart from a current rep of the same name', async () => {
+    const ws = await startTestWorkspace('pglite');
+    try {
+      await ws.call('PATCH', '/api/v1/workspace', { token: ws.adminToken, body: { showSellers: true } });
+      const created = await ws.call('POST', '/api/v1/campaigns', {
+        token: ws.adminToken,
+        body: briefInput(),
+      });
+      const campaignId = ((await created.json()) as { id: string }).id;
+      const judge = async (token: string, recordId: string) => {
+        const lead = { crm: 'hubspot' as const, objectType: 'contact' as const, recordId };
+        const items = [feedbackItem({ id: randomUUID(), campaignId, lead, verdict: 'won' })];
+        expect((await ws.call('POST', '/api/v1/feedback', { token, body: { items } })).status).toBe(200);
+      };
+      const former = await ws.join('rep', 'Anna Berg', 'DACH');
+      await judge(former.token, '1');
+      expect((await ws.call('DELETE', `/api/v1/members/${former.id}`, { token: ws.adminToken })).status).toBe(
+        204,
+      );
+      const current = await ws.join('rep', 'Anna Berg', 'DACH');
+      await judge(current.token, '2');
+
+      const members = async (path: string) =>
+        (
+          (await (await ws.call('GET', path, { token: ws.adminToken })).json()) as { members: Member[] }
+        ).members
+          .filter((member) => member.name === 'Anna Berg')
+          .map((member) => [member.id, member.removed ?? false]);
+      expect(await members('/api/v1/members')).toEqual([[current.id, false]]);
+      // Removed ones after the team (before: not listed at all, so their verdicts could not be picked).
+      expect(await members('/api/v1/members?include=removed')).toEqual([
+        [current.id, false],
+        [former.id, true],
+      ]);
+      const insightsAnswer = responses.Insights.parse(
+        await (await ws.call('GET', '/api/v1/insights', { token: ws.adminToken })).json(),
+      );
+      expect(insightsAnswer.sellers?.map((s) => [s.memberId, s.name, s.removed ?? false, s.won])).toEqual(
+        expect.arrayContaining([
+          [current.id, 'Anna Berg', false, 1],
+          [former.id, 'Anna Berg', true, 1],
+        ]),
+      );
+      const csv = await (
+        await ws.call('GET', '/api/v1/insights.csv?insight=sellers', { token: ws.adminToken })
+      ).text();
+      expect(csv).toContain(',Anna Berg (removed),');
+      expect(csv).toMatch(/,Anna Berg,/);
+      const filtered = responses.Insights.parse(
+        await (await ws.call('GET', `/api/v1/insights?rep=${former.id}`, { token: ws.adminToken })).json(),
+      );
+      expect(filtered.leads).toBe(1);
+    } finally {
+      await ws.destroy();
+    }
+  });
 });

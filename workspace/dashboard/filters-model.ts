@@ -82,13 +82,17 @@ export function createFiltersModel(filters: Signal<Filters>, onChange?: () => vo
   async function load(): Promise<void> {
     const [campaignsProblem, answer] = await Promise.all([
       loadCampaigns(),
-      api('GET', '/api/v1/members', MembersAnswer),
+      api('GET', '/api/v1/members?include=removed', MembersAnswer),
     ]);
     // Without the campaigns the matrix has only its Unmatched column: said, not left to be guessed.
     problem.value = campaignsProblem;
     // The rep list only narrows a filter: without it the form still works, so no error is shown. Every
-    // member is offered: marketers and admins can send verdicts too.
-    if (answer.ok) reps.value = [...answer.data.members].sort((a, b) => a.name.localeCompare(b.name));
+    // member is offered: marketers and admins can send verdicts too; removed ones after the team (their
+    // verdicts stay in the figures, and the Sellers chart lists them: before, they could not be picked).
+    if (answer.ok)
+      reps.value = [...answer.data.members].sort(
+        (a, b) => Number(a.removed ?? false) - Number(b.removed ?? false) || a.name.localeCompare(b.name),
+      );
   }
   function set(key: keyof Filters, value: string): void {
     onChange?.();

@@ -45,7 +45,7 @@ export function FilterForm(props: { filters: Signal<Filters>; onChange?: () => v
           <option value="">{td('filtersAllReps')}</option>
           {model.reps.value.map((rep) => (
             <option key={rep.id} value={rep.id}>
-              {rep.name}
+              {rep.removed ? td('repRemoved', rep.name) : rep.name}
             </option>
           ))}
         </select>

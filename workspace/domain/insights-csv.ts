@@ -123,7 +123,8 @@ export function insightsCsv(insights: Insights, only?: InsightName): string {
       lines.push({
         insight: 'sellers',
         campaign: campaign(s.campaignId),
-        rep: s.name,
+        // A removed rep's name may since be a current member's: told apart.
+        rep: s.removed ? `${s.name} (removed)` : s.name,
         leads: s.leads,
         good_fit: s.goodFit,
         won: s.won,

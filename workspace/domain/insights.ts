@@ -242,7 +242,7 @@ const HEAT_MAP: Shape = {
   order: 'campaign_id NULLS LAST, region NULLS LAST',
 };
 const SELLERS: Shape = {
-  select: `SELECT c.member_id, m.name, c.campaign_id, c.leads, c.good_fit, c.won FROM (
+  select: `SELECT c.member_id, m.name, m.removed_at IS NOT NULL AS removed, c.campaign_id, c.leads, c.good_fit, c.won FROM (
              SELECT member_id, campaign_id, ${COUNTS} FROM l GROUP BY member_id, campaign_id) c
              JOIN members m ON m.id = c.member_id`,
   order: 'won DESC, good_fit DESC, name, member_id, campaign_id NULLS LAST',
@@ -374,10 +374,13 @@ function heatMapOf(
   }));
 }
 
-function sellersOf(rows: Array<Row & { member_id: string; name: string; campaign_id: string | null }>) {
+function sellersOf(
+  rows: Array<Row & { member_id: string; name: string; removed?: boolean; campaign_id: string | null }>,
+) {
   return rows.map((r) => ({
     memberId: r.member_id,
     name: r.name,
+    ...(r.removed ? { removed: true as const } : {}),
     campaignId: r.campaign_id,
     leads: int(r.leads),
     goodFit: int(r.good_fit),

@@ -14,7 +14,7 @@ import {
   trendWeeks,
 } from '../../../workspace/dashboard/pages/insights-model';
 import { campaigns, me } from '../../../workspace/dashboard/state';
-import { CAMPAIGN_ID, insightsAnswer, meAnswer, stubWorkspace } from './workspace-double';
+import { ADMIN_ID, CAMPAIGN_ID, insightsAnswer, meAnswer, REP_ID, stubWorkspace } from './workspace-double';
 
 beforeEach(() => {
   me.value = meAnswer();
@@ -265,6 +265,60 @@ describe('the insights page', () => {
       'Per won deal',
     ]);
     expect(heads('Reps × campaign')).toEqual(['Rep', 'Campaign', 'Leads judged', 'Good fit', 'Won']);
+  });
+
+  it('offers removed reps in the filter after the team, and tells one from a current rep of the same name', async () => {
+    const FORMER = '33333333-3333-4333-8333-333333333333';
+    const { calls } = stubWorkspace({
+      'GET /api/v1/insights': {
+        json: insightsAnswer({
+          sellers: [
+            { memberId: REP_ID, name: 'Ana Ruiz', campaignId: CAMPAIGN_ID, leads: 12, goodFit: 6, won: 2 },
+            {
+              memberId: FORMER,
+              name: 'Ana Ruiz',
+              removed: true,
+              campaignId: CAMPAIGN_ID,
+              leads: 5,
+              goodFit: 3,
+              won: 3,
+            },
+          ],
+        }),
+      },
+      'GET /api/v1/campaigns': { json: { campaigns: [] } },
+      'GET /api/v1/members': {
+        json: {
+          members: [
+            { id: REP_ID, name: 'Ana Ruiz', role: 'rep', region: 'DACH' },
+            { id: FORMER, name: 'Ana Ruiz', role: 'rep', region: 'DACH', removed: true },
+            { id: ADMIN_ID, name: 'Zoe Admin', role: 'admin', region: null },
+          ],
+        },
+      },
+    });
+    render(<Insights />, document.body);
+    // Before: removed members were not listed, so their verdicts could not be filtered for.
+    await vi.waitFor(() =>
+      expect(calls.some((call) => call.path === '/api/v1/members?include=removed')).toBe(true),
+    );
+    const reps = await vi.waitFor(() => {
+      const select = [...document.body.querySelectorAll('label')]
+        .find((label) => label.textContent?.startsWith('Rep'))
+        ?.querySelector('select');
+      const options = [...(select?.querySelectorAll('option') ?? [])].map((option) => option.textContent);
+      if (options.length < 4) throw new Error('reps not listed yet');
+      return options;
+    });
+    expect(reps).toEqual(['All reps', 'Ana Ruiz', 'Zoe Admin', 'Ana Ruiz (removed)']);
+    await vi.waitFor(() => expect(document.body.querySelector('table')).not.toBeNull());
+    const table = [...document.body.querySelectorAll('table')].find((t) =>
+      t.caption?.textContent?.startsWith('Reps × campaign'),
+    )!;
+    expect([...table.querySelectorAll('tbody th')].map((th) => th.textContent)).toEqual([
+      'Ana Ruiz',
+      'Ana Ruiz (removed)',
+    ]);
   });
 
   it('shows the error state when the workspace sends malformed insights', async () => {

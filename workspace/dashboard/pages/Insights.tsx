@@ -252,6 +252,10 @@ function TireKickers({ data, csv, onSaved }: Part & { onSaved: () => Promise<voi
   );
 }
 
+/** A rep's name, said to be a removed member's where it is (the name may since be a current member's). */
+const sellerName = (seller: { name: string; removed?: true }) =>
+  seller.removed ? td('repRemoved', seller.name) : seller.name;
+
 /** Admins set the threshold; marketers see it. */
 function ThresholdSetting(props: { threshold: number; onSaved: () => Promise<void> }) {
   const model = useModel(() => createThresholdModel(props.threshold, props.onSaved));
@@ -356,7 +360,7 @@ function Sellers({ data, csv }: Part) {
       <tbody>
         {data.sellers.map((s) => (
           <tr key={`${s.memberId}:${s.campaignId}`}>
-            <th scope="row">{s.name}</th>
+            <th scope="row">{sellerName(s)}</th>
             <td>{nameOf(data, s.campaignId)}</td>
             <td>
               {s.leads}
@@ -388,7 +392,7 @@ function Sellers({ data, csv }: Part) {
         max={Math.max(1, ...totals.map((r) => r.won))}
         bars={totals.map((r) => ({
           key: r.memberId,
-          label: r.name,
+          label: sellerName(r),
           value: r.won,
           text: td('sellersBar', r.won, r.goodFit, r.leads),
           small: r.leads < data.smallSample,

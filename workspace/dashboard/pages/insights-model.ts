@@ -225,15 +225,26 @@ export function tireKickerRows(data: Insights): { rows: TireKickerRow[]; max: nu
 }
 
 /** Won deals per rep over every campaign in the filters, most first. */
-export function sellerTotals(
-  data: Insights,
-): Array<{ memberId: string; name: string; leads: number; goodFit: number; won: number }> {
-  const reps = new Map<
-    string,
-    { memberId: string; name: string; leads: number; goodFit: number; won: number }
-  >();
+type SellerTotal = {
+  memberId: string;
+  name: string;
+  removed?: true;
+  leads: number;
+  goodFit: number;
+  won: number;
+};
+
+export function sellerTotals(data: Insights): SellerTotal[] {
+  const reps = new Map<string, SellerTotal>();
   for (const s of data.sellers ?? []) {
-    const rep = reps.get(s.memberId) ?? { memberId: s.memberId, name: s.name, leads: 0, goodFit: 0, won: 0 };
+    const rep = reps.get(s.memberId) ?? {
+      memberId: s.memberId,
+      name: s.name,
+      ...(s.removed ? { removed: true as const } : {}),
+      leads: 0,
+      goodFit: 0,
+      won: 0,
+    };
     rep.leads += s.leads;
     rep.goodFit += s.goodFit;
     rep.won += s.won;
