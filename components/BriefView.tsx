@@ -144,7 +144,7 @@ export function BriefView(props: {
               {t('progressGoodFit', goodFitRate(stats.verdicts, stats.leads))}
               {props.region &&
                 (mine && mine.leads > 0
-                  ? ` · ${t('progressGoodFitRegion', props.region, goodFitRate(mine.verdicts, mine.leads), mine.leads)}`
+                  ? ` · ${t(mine.leads === 1 ? 'progressGoodFitRegionOne' : 'progressGoodFitRegion', props.region, goodFitRate(mine.verdicts, mine.leads), mine.leads)}`
                   : ` · ${t('progressGoodFitRegionNone', props.region)}`)}
             </p>
             <ul class="sr-verdicts">

@@ -171,7 +171,7 @@ export function OutboxView(props: {
       </h2>
       <p role="status">
         {waiting > 0
-          ? t('outboxWaiting', waiting)
+          ? tn('outboxWaiting', waiting)
           : unsent > 0
             ? t('outboxNothingWaiting')
             : t('outboxEmpty')}{' '}

@@ -79,6 +79,7 @@ export const en = {
   progressNone: 'No verdicts yet',
   progressGoodFit: 'Good fit: $1 of leads',
   progressGoodFitRegion: 'in $1: $2 ($3 leads)',
+  progressGoodFitRegionOne: 'in $1: $2 ($3 lead)',
   progressGoodFitRegionNone: 'none judged in $1 yet',
   progressTopRegions: 'Top regions',
   progressTopSellers: 'Top sellers',
@@ -171,6 +172,7 @@ export const en = {
   outboxEmpty: 'Every verdict has been sent.',
   outboxNothingWaiting: 'Nothing is waiting to send.',
   outboxWaiting: '$1 waiting to send.',
+  outboxWaitingOne: '$1 waiting to send.',
   outboxLastSync: 'Last sync $1.',
   outboxNeverSynced: 'Not synced yet.',
   outboxPaused:

@@ -45,6 +45,7 @@ const ONE: Partial<Record<MessageKey, MessageKey>> = {
   outboxOtherWorkspace: 'outboxOtherWorkspaceOne',
   outboxOtherRep: 'outboxOtherRepOne',
   optionsUnsentKept: 'optionsUnsentKeptOne',
+  outboxWaiting: 'outboxWaitingOne',
 };
 
 /** A message whose $1 is `count`, in its form for one when there is one of it. */

@@ -1,4 +1,5 @@
 import { browser } from 'wxt/browser';
+import { type MessageKey, t } from '../i18n';
 
 /** The manifest's keyboard commands for the panel. */
 export const PANEL_COMMANDS = ['toggle-panel', 'focus-verdicts'] as const;
@@ -30,12 +31,20 @@ export function onPanelCommand(handle: (command: PanelCommand) => void): () => v
   return () => browser.runtime.onMessage.removeListener(listener);
 }
 
+/** Each command's words as the rest of Options says them (the browser's are in its own UI language). */
+const COMMAND_WORDS: Record<PanelCommand, MessageKey> = {
+  'toggle-panel': 'commandTogglePanel',
+  'focus-verdicts': 'commandFocusVerdicts',
+};
+
 export async function shortcuts(): Promise<Array<{ description: string; keys: string }>> {
   const all = await browser.commands.getAll();
   return all
     .filter((command) => (PANEL_COMMANDS as readonly string[]).includes(command.name ?? ''))
     .map((command) => ({
-      description: command.description ?? command.name ?? '',
+      // The browser names a command from _locales in its own UI language, which may not be the one
+      // Sameroom speaks ("Teclado: Show or hide the Sameroom panel").
+      description: t(COMMAND_WORDS[command.name as PanelCommand]),
       keys: command.shortcut ?? '',
     }));
 }

@@ -15,13 +15,19 @@ const counts = (overrides: Partial<Record<string, number>>) => ({
   ...overrides,
 });
 
-function progress(region: string | null): string {
+function progress(region: string | null, leads = 10): string {
   const base = brief();
   const shown = brief({
     stats: {
       ...base.stats,
       // DACH: good fit 4, won 2 of 10 leads judged there (60 %); overall 12 + 5 + 1 of 31 (58 %).
-      byRegion: [{ region: 'DACH', leads: 10, verdicts: counts({ good_fit: 4, won: 2, tire_kicker: 4 }) }],
+      byRegion: [
+        {
+          region: 'DACH',
+          leads,
+          verdicts: leads === 1 ? counts({ good_fit: 1 }) : counts({ good_fit: 4, won: 2, tire_kicker: 4 }),
+        },
+      ],
     },
   });
   render(<BriefView brief={shown} reason={{ kind: 'pick' }} region={region} />, document.body);
@@ -35,6 +41,10 @@ afterEach(() => {
 describe('how the campaign is going', () => {
   it("shows the good-fit rate overall and in the rep's region", () => {
     expect(progress('DACH')).toMatch(/^Good fit: 58\s?% of leads · in DACH: 60\s?% \(10 leads\)$/);
+  });
+
+  it('says one lead as one (before: "(1 leads)")', () => {
+    expect(progress('DACH', 1)).toMatch(/ · in DACH: 100\s?% \(1 lead\)$/);
   });
 
   it('says when nothing was judged in the region yet, and shows the overall rate alone without a region', () => {

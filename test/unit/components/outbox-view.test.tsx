@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { describe, expect, it, vi } from 'vitest';
 import { OutboxView } from '../../../components/OutboxView';
+import { setLanguage } from '../../../lib/i18n';
 import type { DeadLetter, OutboxStatus } from '../../../lib/messages';
 import { outboxStatus } from '../../support/examples';
 
@@ -65,6 +66,14 @@ describe('the outbox’s first line', () => {
       expect(line).toContain('Nothing is waiting to send.');
     }
     expect(shown({ ...STATUS, pending: 3, dead: [REFUSED] })).toContain('3 waiting to send.');
+    // One, in Spanish: "1 pendiente", not "1 pendientes".
+    setLanguage('es');
+    try {
+      expect(shown({ ...STATUS, pending: 1 })).toContain('1 pendiente de envío.');
+      expect(shown({ ...STATUS, pending: 2 })).toContain('2 pendientes de envío.');
+    } finally {
+      setLanguage('en');
+    }
   });
 });
 

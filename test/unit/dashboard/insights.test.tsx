@@ -126,8 +126,15 @@ describe('the insights model', () => {
     setLanguage('es');
     expect(breakEvenWords(payback({ status: 'behind' }))).toEqual({
       label: 'Con retraso',
-      sentence: '2 de 12 ventas necesarias; a este ritmo, 5 para el 30 jun.',
+      sentence: 'Ganadas: 2 · necesarias: 12 ventas; a este ritmo, 5 para el 30 jun.',
     });
+    // A count of one reads in Spanish too (before: "1 venta ganadas", "Hacen falta 1 venta").
+    expect(breakEvenWords(payback({ status: 'reached', won: 1, needed: 1 })).sentence).toBe(
+      'Ganadas: 1 venta; hacían falta 1 para pagarse.',
+    );
+    expect(breakEvenWords(payback({ status: 'not_started', needed: 1 })).sentence).toBe(
+      'Necesarias: 1 venta; aún no hay ritmo.',
+    );
   });
 
   it('derives every chart from the answer', () => {
@@ -207,6 +214,15 @@ describe('the insights page', () => {
       ),
     );
     expect(document.body.textContent).toContain('Curioso (solo precio)');
+    // A list and a week as Spanish writes them (before: "encaja bien, ganado, perdido" and "2026-11-16").
+    expect(document.body.textContent).toMatch(/Buen encaje: encaja bien, ganado y perdido\./);
+    const weeks = [...document.body.querySelectorAll('table')].find((t) =>
+      t.querySelector('thead')?.textContent?.includes('Semana del'),
+    );
+    expect([...(weeks?.querySelectorAll('tbody th') ?? [])].map((th) => th.textContent)).toEqual([
+      '9 nov',
+      '16 nov',
+    ]);
   });
 
   it('says “nothing here” where a screen reader reads it, not inside a chart hidden from it', async () => {

@@ -1,6 +1,7 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { onPanelCommand } from '../../../lib/platform/commands';
+import { setLanguage } from '../../../lib/i18n';
+import { onPanelCommand, shortcuts } from '../../../lib/platform/commands';
 
 describe('keyboard commands reaching the panel', () => {
   it('come only from our own background, never from a page or another extension', async () => {
@@ -21,5 +22,34 @@ describe('keyboard commands reaching the panel', () => {
     stop();
     await fakeBrowser.runtime.onMessage.trigger({ panelCommand: 'toggle-panel' }, { id: ours });
     expect(handle).toHaveBeenCalledOnce();
+  });
+});
+
+describe('the shortcuts Options lists', () => {
+  afterEach(() => setLanguage('en'));
+
+  it('are named in the language Sameroom speaks, not the browser’s', async () => {
+    const commands = fakeBrowser.commands as unknown as { getAll: () => Promise<unknown[]> };
+    const saved = commands.getAll;
+    // The browser names them from _locales in its own UI language (here English).
+    commands.getAll = async () => [
+      { name: 'toggle-panel', description: 'Show or hide the Sameroom panel', shortcut: 'Alt+Shift+S' },
+      {
+        name: 'focus-verdicts',
+        description: 'Jump to the verdict buttons in the Sameroom panel',
+        shortcut: '',
+      },
+      { name: '_execute_action', description: '', shortcut: 'Alt+Shift+O' },
+    ];
+    try {
+      setLanguage('es');
+      const listed = await shortcuts();
+      expect(listed.map((shortcut) => shortcut.keys)).toEqual(['Alt+Shift+S', '']);
+      // Before: "Teclado: Show or hide the Sameroom panel".
+      expect(listed.map((shortcut) => shortcut.description)).not.toContain('Show or hide the Sameroom panel');
+      expect(listed[0]!.description).toMatch(/panel/i);
+    } finally {
+      commands.getAll = saved;
+    }
   });
 });

@@ -12,6 +12,7 @@ import {
   channelBars,
   createInsightsModel,
   createThresholdModel,
+  dateText,
   goodFitWords,
   heatMap,
   type Insights as InsightsData,
@@ -421,7 +422,7 @@ function Trend({ data, csv }: Part) {
       <tbody>
         {weeks.map((w) => (
           <tr key={w.week}>
-            <th scope="row">{w.week}</th>
+            <th scope="row">{dateText(w.week)}</th>
             {present.map((v) => (
               <td key={v}>{w.counts[v] ?? 0}</td>
             ))}
@@ -456,7 +457,9 @@ function Trend({ data, csv }: Part) {
           </label>
           <VerdictLegend verdicts={present} />
           {!data.filter.from && (
-            <span class="legend__item muted">{td('trendWeeksTo', data.filter.to ?? td('trendToday'))}</span>
+            <span class="legend__item muted">
+              {td('trendWeeksTo', data.filter.to ? dateText(data.filter.to) : td('trendToday'))}
+            </span>
           )}
         </>
       }

@@ -78,14 +78,19 @@ export function money(amount: number | null, currency: string | null): string {
 /** The heat-map band of a good-fit rate: 0 (under 20 %) to 4 (80 % and more). */
 export const heatBand = (rate: number) => Math.min(4, Math.floor(rate * 5));
 
-export const goodFitWords = () => GOOD_FIT_VERDICTS.map((v) => verdictLabel(v).toLowerCase()).join(', ');
+/** The verdicts a good fit counts, as a list in the reader's language ("good fit, won and lost"). */
+export const goodFitWords = () =>
+  new Intl.ListFormat(currentLanguage(), { type: 'conjunction' }).format(
+    GOOD_FIT_VERDICTS.map((v) => verdictLabel(v).toLowerCase()),
+  );
 
 export const nameOf = (data: Insights, id: string | null) =>
   id === null
     ? td('feedbackUnmatched')
     : (data.campaigns.find((c) => c.id === id)?.name ?? td('insightsUnknownCampaign'));
 
-const dateText = (iso: string | null) =>
+/** A day (`YYYY-MM-DD`) in the reader's language: "30 Nov", "30 nov". */
+export const dateText = (iso: string | null) =>
   iso
     ? new Date(`${iso}T00:00:00Z`).toLocaleDateString(currentLanguage(), {
         day: 'numeric',
