@@ -253,7 +253,9 @@ export function OutboxView(props: {
                     `${objectTypeLabel(notice.lead.objectType)} ${notice.lead.recordId}`
                   )}
                 </p>
-                <p class="sr-quote">{notice.reply.text}</p>
+                <p class="sr-quote" dir="auto">
+                  {notice.reply.text}
+                </p>
               </li>
             ))}
           </ul>

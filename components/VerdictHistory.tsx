@@ -78,7 +78,11 @@ export function VerdictHistory(props: {
                 </>
               )}
             </p>
-            {entry.note && <p class="sr-quote">{entry.note}</p>}
+            {entry.note && (
+              <p class="sr-quote" dir="auto">
+                {entry.note}
+              </p>
+            )}
             {entry.withheld && entry.withheld.length > 0 && (
               <p class="sr-muted">
                 {t(
@@ -99,7 +103,8 @@ export function VerdictHistory(props: {
             )}
             {entry.replies.map((reply) => (
               <p key={reply.id} class="sr-reply">
-                <span class="sr-reply__author">{t('historyReply', reply.author.name)}</span> {reply.text}
+                <span class="sr-reply__author">{t('historyReply', reply.author.name)}</span>{' '}
+                <bdi>{reply.text}</bdi>
               </p>
             ))}
           </li>

@@ -113,12 +113,23 @@ const openOptions = () => void askBackground({ type: 'openOptions' }).then(() =>
 let outboxAsks = 0;
 /** A read of the outbox that failed after one that worked: said beside what that one showed. */
 const outboxProblem = signal<string | null>(null);
+/**
+ * The replies shown as the popup opened, which it then marks seen: listed until the popup closes. The
+ * seen mark changes the outbox, whose next answer (pushed within a tenth of a second) no longer calls
+ * them new: they vanished as the rep began to read them.
+ */
+let shownAtOpening: OutboxStatus['newReplies'] = [];
+
 async function showOutbox(asked: Promise<Envelope<OutboxStatus>>): Promise<void> {
   const mine = ++outboxAsks;
   const answer = await asked;
   if (mine !== outboxAsks) return;
   if (answer.ok) {
-    outbox.value = answer.reply;
+    const fresh = answer.reply.newReplies;
+    const kept = shownAtOpening.filter(
+      (shown) => !fresh.some((notice) => notice.reply.id === shown.reply.id),
+    );
+    outbox.value = kept.length > 0 ? { ...answer.reply, newReplies: [...fresh, ...kept] } : answer.reply;
     outboxProblem.value = null;
   } else if (outbox.value && !('error' in outbox.value)) {
     // The refused verdicts' forms (with what the rep wrote in them) and Sync now stay.
@@ -367,9 +378,11 @@ firstOutbox.then((answer) => {
   // this first answer itself, and only its replies: a later answer (Sync now, an outbox change) may
   // already have replaced it on screen, and the background may have pulled more since, which the rep
   // was not shown at opening.
-  if (answer.ok && answer.reply.newReplies.length > 0)
+  if (answer.ok && answer.reply.newReplies.length > 0) {
+    shownAtOpening = answer.reply.newReplies;
     void askBackground({
       type: 'repliesSeen',
       replyIds: answer.reply.newReplies.map((notice) => notice.reply.id),
     });
+  }
 });

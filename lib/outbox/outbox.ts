@@ -234,8 +234,10 @@ export async function outboxStatus(db: IDBPDatabase<SameroomDb>): Promise<Outbox
       const known = others.get(entry.member.id) ?? { name: entry.member.name, count: 0 };
       others.set(entry.member.id, { ...known, count: known.count + 1 });
     }
+  // No one linked: no one's replies (before, every rep's who had used this browser were listed, and
+  // the next rep's popup marked them seen).
   const newReplies: ReplyNotice[] = sent
-    .filter((entry) => here(entry) && ownedBy(entry, link?.member.id))
+    .filter((entry) => (link ? here(entry) && ownedBy(entry, link.member.id) : false))
     .flatMap((entry) =>
       entry.replies.slice(entry.repliesSeen).map((reply) => ({
         feedbackId: entry.item.id,

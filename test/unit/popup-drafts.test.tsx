@@ -4,11 +4,12 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { browser } from 'wxt/browser';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { handleMessage } from '../../lib/background/router';
 import type { CampaignList, Message, SenderInfo } from '../../lib/messages';
 import { SETTINGS_VERSION } from '../../lib/settings';
 import type { OutboxEntry } from '../../lib/store/db';
-import { openSameroomDb } from '../../lib/store/db';
+import { openSameroomDb, withUnseenMark } from '../../lib/store/db';
 import { keptDraft } from '../../lib/store/drafts';
 import { feedbackItem } from '../support/examples';
 import { backgroundDeps, OURS } from './background/deps';
@@ -376,5 +377,55 @@ describe('the popup’s quick form on a custom site', () => {
       'https://acme.my.salesforce.com/00Q5g00000A1b2c',
     );
     expect(lead).toMatchObject({ crm: 'custom', recordId: '00Q5g00000A1b2c' });
+  });
+});
+
+describe('the popup’s new replies', () => {
+  it('stay listed while the popup is open, though opening it marked them seen', async () => {
+    const db = await openSameroomDb();
+    const id = '7d8e2f4a-1b3c-4d5e-8f90-000000009921';
+    await db.put(
+      'sent',
+      withUnseenMark({
+        item: feedbackItem({ id, campaignId: null }),
+        workspaceUrl: LINK.workspaceUrl,
+        member: { id: LINK.member.id, name: LINK.member.name },
+        leadKey: 'hubspot:contact:4242',
+        sentAt: '2026-11-20T10:01:00.000Z',
+        replies: [
+          {
+            id: '3a3a3a3a-0000-4000-8000-000000009921',
+            feedbackId: id,
+            author: { id: '4b4b4b4b-0000-4000-8000-000000000001', name: 'Mara Jensen' },
+            text: 'We are dropping the price from the ad.',
+            createdAt: '2026-11-22T09:30:00.000Z',
+          },
+        ],
+        repliesSeen: 0,
+      }),
+    );
+    await openPopup(0);
+    await vi.waitFor(() =>
+      expect(document.body.textContent).toContain('We are dropping the price from the ad.'),
+    );
+    // Opening marked it seen: the badge and the next popup no longer call it new.
+    await vi.waitFor(async () => expect((await db.getAll('sent'))[0]?.repliesSeen).toBe(1));
+    // The background then says the outbox changed (its badge refreshed), and the popup asks again.
+    const asked = vi.mocked(browser.runtime.sendMessage).mock.calls.length;
+    await fakeBrowser.runtime.onMessage.trigger(
+      { 'sameroom-outbox-changed': true },
+      { id: browser.runtime.id },
+    );
+    await vi.waitFor(() =>
+      expect(
+        vi
+          .mocked(browser.runtime.sendMessage)
+          .mock.calls.slice(asked)
+          .some(([message]) => (message as unknown as Message).type === 'outbox'),
+      ).toBe(true),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Before: that answer had no new replies, and the reply vanished as the rep began to read it.
+    expect(document.body.textContent).toContain('We are dropping the price from the ad.');
   });
 });

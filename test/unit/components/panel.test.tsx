@@ -495,6 +495,12 @@ describe('the panel', () => {
       expect(history).toContain('Tire-kicker (price only)');
       expect(history).toContain('Only asked for the price.');
       expect(history).toContain('Mara Jensen: Thanks, we will tighten the targeting.');
+      // What people wrote goes in its own direction (an Arabic or Hebrew reply beside a Latin name was
+      // reordered with it): the reply isolated, the note's direction its own.
+      expect(container.querySelector('.sr-reply bdi')?.textContent).toBe(
+        'Thanks, we will tighten the targeting.',
+      );
+      expect(container.querySelector('.sr-history .sr-quote')?.getAttribute('dir')).toBe('auto');
     });
 
     it('keeps the note in the signal the content script holds per lead, through a reload of the view', async () => {

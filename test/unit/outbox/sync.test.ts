@@ -882,6 +882,43 @@ describe('replies after another rep linked this browser', () => {
     ]);
   });
 
+  it('lists no one’s replies while no one is linked: the laptop handed on shows none, and marks none seen', async () => {
+    const db = await openSameroomDb();
+    const id = '7d8e2f4a-1b3c-4d5e-8f90-000000009911';
+    await db.put(
+      'sent',
+      withUnseenMark({
+        item: {
+          id,
+          campaignId: null,
+          lead: { crm: 'hubspot', objectType: 'contact', recordId: '61231' },
+          signals: {},
+          verdict: 'good_fit',
+          createdAt: '2026-11-20T10:00:00.000Z',
+        },
+        workspaceUrl: LINK.workspaceUrl,
+        member: { id: LINK.member.id, name: LINK.member.name },
+        leadKey: 'hubspot:contact:61231',
+        sentAt: '2026-11-20T10:01:00.000Z',
+        replies: [
+          {
+            id: '3a3a3a3a-0000-4000-8000-000000009911',
+            feedbackId: id,
+            author: { id: '4b4b4b4b-0000-4000-8000-000000000001', name: 'Mara Jensen' },
+            text: 'For Ana alone',
+            createdAt: '2026-11-22T09:30:00.000Z',
+          },
+        ],
+        repliesSeen: 0,
+      }),
+    );
+    // Unlinked (before: every rep's replies were listed, the badge counted them, and opening the popup
+    // marked them seen for their rep).
+    expect((await outboxStatus(db)).newReplies).toEqual([]);
+    await relink(db, LINK);
+    expect((await outboxStatus(db)).newReplies.map((notice) => notice.reply.text)).toEqual(['For Ana alone']);
+  });
+
   /** A link as linkWorkspace keeps it: stored, and in the background's memory. */
   const relink = async (db: Awaited<ReturnType<typeof openSameroomDb>>, link: typeof LINK) => {
     await db.put('link', link, 'current');

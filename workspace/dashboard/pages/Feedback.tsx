@@ -222,7 +222,7 @@ function Item(props: { item: FeedbackRecord; reload: () => Promise<void> }) {
           record
         )}
       </p>
-      {item.note && <blockquote>{item.note}</blockquote>}
+      {item.note && <blockquote dir="auto">{item.note}</blockquote>}
       <dl class="signals">
         {(Object.entries(item.signals) as Array<[keyof Signals, string]>).map(([key, value]) => (
           <div key={key}>
@@ -235,7 +235,10 @@ function Item(props: { item: FeedbackRecord; reload: () => Promise<void> }) {
         <ul class="replies" aria-label={td('feedbackReplies')}>
           {item.replies.map((r) => (
             <li key={r.id}>
-              <strong>{r.author.name}</strong>: {r.text}
+              <strong>
+                <bdi>{r.author.name}</bdi>
+              </strong>
+              : <bdi>{r.text}</bdi>
             </li>
           ))}
         </ul>
