@@ -404,5 +404,17 @@ async function restoreRows(tx: Sql, file: string): Promise<{ rows: number }> {
   await tx.query(
     "SELECT setval(pg_get_serial_sequence('webhook_queue', 'id'), coalesce((SELECT max(id) FROM webhook_queue), 0) + 1, false)",
   );
+  // The counters the reps' browsers and the dashboard hold values of: the feed's cursors (change_seq)
+  // and the briefs' ETags (stats_version). Restored as the backup had them, they were behind what was
+  // handed out after it: a rep whose cursor was ahead never saw a reply given after the restore (its
+  // number was one the cursor had passed), and a browser holding a later ETag was answered 304 for
+  // briefs that had since changed. Far past anything a workspace hands out in the life of a backup.
+  await tx.query(
+    `UPDATE workspace SET change_seq = change_seq + ${RESTORE_COUNTER_JUMP},
+                          stats_version = stats_version + ${RESTORE_COUNTER_JUMP}`,
+  );
   return { rows: total };
 }
+
+/** How far a restore moves the workspace's counters past the backup's (see restoreRows). */
+export const RESTORE_COUNTER_JUMP = 1_000_000_000;

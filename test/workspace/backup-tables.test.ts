@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backup, REMADE_TABLES, restore, TABLES } from '../../workspace/backup';
 import { type Database, openDatabase } from '../../workspace/db/database';
+import { briefInput, feedbackItem } from '../support/examples';
 import { startTestWorkspace, type TestWorkspace } from './harness';
 
 let ws: TestWorkspace;
@@ -207,6 +209,40 @@ describe('a backup on a PostgreSQL server', () => {
     } finally {
       await other.close();
       await pg.destroy();
+    }
+  });
+});
+
+describe('a restore', () => {
+  it('moves the feed’s and the briefs’ counters past anything handed out after the backup', async () => {
+    const created = await ws.call('POST', '/api/v1/campaigns', { token: ws.adminToken, body: briefInput() });
+    const campaignId = ((await created.json()) as { id: string }).id;
+    const rep = await ws.join('rep', 'Ana Ruiz', 'DACH');
+    const item = feedbackItem({ id: randomUUID(), campaignId });
+    await ws.call('POST', '/api/v1/feedback', { token: rep.token, body: { items: [item] } });
+    const file = join(ws.dataDir, 'counters-backup.jsonl');
+    await backup(ws.db, file);
+    // After the backup: a reply the rep pulls (their cursor moves past it), and a brief changed.
+    const reply = async (text: string) =>
+      ws.call('POST', `/api/v1/feedback/${item.id}/replies`, { token: ws.adminToken, body: { text } });
+    expect((await reply('Before the restore')).status).toBe(201);
+    const pulled = await ws.call('GET', '/api/v1/feedback?mine=1&since=0', { token: rep.token });
+    const { cursor } = (await pulled.json()) as { cursor: string };
+    const [held] = await ws.db.query<{ stats_version: string }>('SELECT stats_version FROM workspace');
+    let copy: Database | undefined;
+    try {
+      copy = await openDatabase({ dataDir: null });
+      await restore(copy, file);
+      // The next change after the restore: numbered past the rep's cursor, and past the briefs' version
+      // their browser holds (before: the backup's numbers again, which the cursor had passed).
+      await copy.query('UPDATE workspace SET change_seq = change_seq + 1, stats_version = stats_version + 1');
+      const [after] = await copy.query<{ change_seq: string; stats_version: string }>(
+        'SELECT change_seq, stats_version FROM workspace',
+      );
+      expect(Number(after!.change_seq)).toBeGreaterThan(Number(cursor.split('.')[0]));
+      expect(Number(after!.stats_version)).toBeGreaterThan(Number(held!.stats_version));
+    } finally {
+      await copy?.close();
     }
   });
 });
