@@ -509,7 +509,7 @@ export const ROUTES: Route[] = [
     response: ReplyCreated,
     access: MARKETING,
     summary:
-      "Reply to a rep's feedback; the rep's extension pulls it by cursor. With an id made by the client, a retry of the same reply is stored once.",
+      "Reply to a rep's feedback; the rep's extension pulls it by cursor. With an id made by the client, a retry of the same reply is stored once. A removed rep's feedback takes none (409 `rep_removed`): no one would see it.",
     request: requests.ReplyRequest,
     errors: [404, 409],
     status: 201,

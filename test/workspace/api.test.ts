@@ -534,6 +534,30 @@ describe.each(DATABASES)('the workspace API on %s', (kind) => {
       expect(replies?.map((r) => r.text)).toEqual(['Noted, thank you.']);
     });
 
+    it('refuses a reply to a removed rep’s verdict, which no one would see, and keeps one sent before', async () => {
+      const leaving = await ws.join('rep', 'Leaving Rep');
+      const theirs = item(campaignId, { id: randomUUID() });
+      await send(leaving.token, [theirs]);
+      const before = { text: 'Thanks!', id: randomUUID() };
+      const path = `/api/v1/feedback/${theirs.id}/replies`;
+      expect((await ws.call('POST', path, { token: marketer.token, body: before })).status).toBe(201);
+      expect(
+        (await ws.call('DELETE', `/api/v1/members/${leaving.id}`, { token: ws.adminToken })).status,
+      ).toBe(204);
+      // Before: stored, and the dashboard said the rep sees it in the panel.
+      const after = await ws.call('POST', path, { token: marketer.token, body: { text: 'Are you there?' } });
+      expect(after.status).toBe(409);
+      expect(await after.json()).toMatchObject({
+        error: {
+          code: 'rep_removed',
+          message: 'Leaving Rep was removed from the team, so no one would see this reply.',
+        },
+      });
+      // The retry of the one sent before the removal (its answer lost) is still answered as kept.
+      const retried = await ws.call('POST', path, { token: marketer.token, body: before });
+      expect(retried.status).toBe(201);
+    });
+
     it(`gives an item's newest ${LIMITS.replies} replies, oldest first`, async () => {
       const mine = item(campaignId, { id: randomUUID(), note: 'Much discussed' });
       await send(rep.token, [mine]);

@@ -205,6 +205,20 @@ export async function addReply(
       throw new ApiError(409, 'conflict', 'A different reply was already sent with this id.');
     }
   }
+  // A removed rep's verdict: their links are revoked and a rep invited again is a new member, so the
+  // reply would reach no one (the dashboard said "Ana sees it in the panel"). A retry of a reply kept
+  // before the removal is answered above, as kept.
+  const [rep] = await tx.query<{ name: string; removed: boolean }>(
+    `SELECT m.name, m.removed_at IS NOT NULL AS removed
+       FROM feedback f JOIN members m ON m.id = f.member_id WHERE f.id = $1`,
+    [feedbackId],
+  );
+  if (rep?.removed)
+    throw new ApiError(
+      409,
+      'rep_removed',
+      `${rep.name} was removed from the team, so no one would see this reply.`,
+    );
   const id = replyId ?? randomUUID();
   await tx.query('INSERT INTO replies (id, feedback_id, author_id, text) VALUES ($1, $2, $3, $4)', [
     id,
