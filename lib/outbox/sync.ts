@@ -211,12 +211,21 @@ async function pullReplies(
       if (queued && holds(queued, item))
         writes.push(outbox.delete(record.id), tx.objectStore('drafts').delete(deadDraftKey(record.id)));
       // Most of a page is often items this run just sent, with no replies yet: nothing to write.
-      if (before && sameReplies(before.replies, replies)) continue;
+      if (before && sameReplies(before.replies, replies) && before.workspaceUrl === state.workspaceUrl)
+        continue;
       writes.push(
         sent.put(
           withUnseenMark(
             before
-              ? { ...before, replies }
+              ? // At the workspace's address as linked now: it holds them, wherever it answered before.
+                // Kept at the old one after the workspace moved (a new hostname, linked again), its
+                // replies reached the lead's panel but never the popup or the badge.
+                {
+                  ...before,
+                  replies,
+                  repliesSeen: seenAmong(before, replies),
+                  workspaceUrl: state.workspaceUrl,
+                }
               : {
                   item,
                   workspaceUrl: state.workspaceUrl,
@@ -237,6 +246,22 @@ async function pullReplies(
     if (answer.items.length < LIMITS.page) break;
   }
   return cursor;
+}
+
+/**
+ * How many of `replies` (oldest first) the rep has seen, by the ids of those seen before. The workspace
+ * gives a verdict's newest LIMITS.replies replies, so past that the list slides: counted by position,
+ * the 101st reply to a verdict whose 100 were seen was never new, and with 99 seen of 100, two more
+ * arriving showed one.
+ */
+function seenAmong(
+  before: { replies: ReadonlyArray<{ id: string }>; repliesSeen: number },
+  replies: ReadonlyArray<{ id: string }>,
+): number {
+  const seen = new Set(before.replies.slice(0, before.repliesSeen).map((reply) => reply.id));
+  let count = 0;
+  while (count < replies.length && seen.has(replies[count]!.id)) count++;
+  return count;
 }
 
 /**

@@ -12,7 +12,7 @@ import {
   undoVerdict,
 } from '../../../lib/outbox/outbox';
 import { afterQuiet, BACKOFF, backoffMs, singleFlight, syncOutbox } from '../../../lib/outbox/sync';
-import type { FeedbackItem } from '../../../lib/protocol';
+import { type FeedbackItem, LIMITS } from '../../../lib/protocol';
 import { openSameroomDb, withUnseenMark } from '../../../lib/store/db';
 import { keepDraft } from '../../../lib/store/drafts';
 import { keepLink } from '../../../lib/store/kept';
@@ -804,6 +804,63 @@ describe('dead letters', () => {
 });
 
 describe('replies', () => {
+  it('reach the popup after the workspace moved to another address and the rep linked to it', async () => {
+    const { db, ws, saved, sync } = await setup();
+    await sync();
+    const sent = (await db.getAll('sent'))[0]!;
+    // Sent when the workspace answered at its old address.
+    await db.put('sent', { ...sent, workspaceUrl: 'https://old-sameroom.acme.test' });
+    const reply = {
+      id: '3a3a3a3a-0000-4000-8000-000000000071',
+      feedbackId: saved.id,
+      author: { id: '4b4b4b4b-0000-4000-8000-000000000001', name: 'Mara Jensen' },
+      text: 'Seen on the new address.',
+      createdAt: '2026-11-22T09:30:00.000Z',
+    };
+    ws.setRecords([
+      {
+        ...sent.item,
+        rep: { id: LINK.member.id, name: 'Ana Ruiz' },
+        replies: [reply],
+        updatedAt: reply.createdAt,
+      },
+    ]);
+    await sync();
+    // Before: kept at the old address, the reply was in the lead's panel but never the popup's.
+    expect((await outboxStatus(db)).newReplies.map((notice) => notice.reply.text)).toEqual([reply.text]);
+    expect((await db.get('sent', saved.id))?.workspaceUrl).toBe(LINK.workspaceUrl);
+  });
+
+  it('counts a reply past the workspace’s newest 100 as new, the list having slid', async () => {
+    const { db, ws, saved, sync } = await setup();
+    await sync();
+    const sent = (await db.getAll('sent'))[0]!;
+    const reply = (n: number) => ({
+      id: `3a3a3a3a-0000-4000-8000-${String(n).padStart(12, '0')}`,
+      feedbackId: saved.id,
+      author: { id: '4b4b4b4b-0000-4000-8000-000000000001', name: 'Mara Jensen' },
+      text: `Reply ${n}`,
+      createdAt: new Date(Date.UTC(2026, 10, 22, 9, 0, n)).toISOString(),
+    });
+    const first = Array.from({ length: LIMITS.replies }, (_, n) => reply(n + 1));
+    await db.put('sent', { ...sent, replies: first, repliesSeen: first.length });
+    // The newest 100 now: the first one gone, one more at the end.
+    const slid = [...first.slice(1), reply(LIMITS.replies + 1)];
+    ws.setRecords([
+      {
+        ...sent.item,
+        rep: { id: LINK.member.id, name: 'Ana Ruiz' },
+        replies: slid,
+        updatedAt: slid.at(-1)!.createdAt,
+      },
+    ]);
+    await sync();
+    // Before: 100 seen of 100, so the new one was never new.
+    expect((await outboxStatus(db)).newReplies.map((notice) => notice.reply.text)).toEqual([
+      `Reply ${LIMITS.replies + 1}`,
+    ]);
+  });
+
   it('pulls the rep’s items by cursor and shows new replies once', async () => {
     const { db, ws, saved, sync } = await setup();
     await sync();
