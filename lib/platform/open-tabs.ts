@@ -32,6 +32,26 @@ export type InstalledReason =
   | 'chrome_update'
   | 'shared_module_update';
 
+/** Where no Web Locks are (Node in tests): one context's turns, by tab. */
+const turns = new Map<number, Promise<unknown>>();
+
+/**
+ * One look-and-run per tab at a time, across the extension's pages and its worker (a Web Lock by the
+ * tab's id): a custom site just added is run in its tabs by Options and, through the grant's
+ * permissions.onAdded, by the worker; both looked before either copy answered, and the tab got two
+ * copies, the first torn down by the second (its panel made twice).
+ */
+function inTabTurn(tabId: number, work: () => Promise<void>): Promise<void> {
+  const locks = (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
+  if (locks) return locks.request(`sameroom-run-in-tab-${tabId}`, work).then(() => undefined);
+  const next = (turns.get(tabId) ?? Promise.resolve()).then(work, work);
+  turns.set(tabId, next);
+  void next.finally(() => {
+    if (turns.get(tabId) === next) turns.delete(tabId);
+  });
+  return next;
+}
+
 /** Runs `file` in the open tabs on `matches` where no copy of ours answers. */
 async function runWhereMissing(
   matches: string[],
@@ -41,11 +61,15 @@ async function runWhereMissing(
   const tabs = matches.length === 0 ? [] : await browser.tabs.query({ url: matches }).catch(() => []);
   await Promise.all(
     tabs.map(async (tab) => {
-      if (tab.id === undefined || tab.discarded || (await runsThere(tab.id))) return;
-      await browser.scripting
-        .executeScript({ target: { tabId: tab.id }, files: [file] })
-        // A tab closed or navigated away meanwhile, or an error page: nothing to run in.
-        .catch(() => undefined);
+      const tabId = tab.id;
+      if (tabId === undefined || tab.discarded) return;
+      await inTabTurn(tabId, async () => {
+        if (await runsThere(tabId)) return;
+        await browser.scripting
+          .executeScript({ target: { tabId }, files: [file] })
+          // A tab closed or navigated away meanwhile, or an error page: nothing to run in.
+          .catch(() => undefined);
+      });
     }),
   );
 }

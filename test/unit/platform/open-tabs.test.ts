@@ -158,3 +158,31 @@ describe('runInAllowedTabs and runSiteInOpenTabs: tabs open before pages were al
     expect(watched.ran).toEqual([{ tabId: 2, file: '/content-scripts/custom-site.js' }]);
   });
 });
+
+describe('a custom site just added, run in its tabs by Options and by the worker at once', () => {
+  it('gets one copy: the second looks once the first has run, and finds it answering', async () => {
+    const running: number[] = [];
+    const watched = watchBrowser(
+      [{ id: 4, url: 'https://twenty.acme-internal.test/object/person/1' }],
+      running,
+    );
+    restore = watched.restore;
+    const fake = fakeBrowser as unknown as { scripting: Record<string, unknown> };
+    const ran = fake.scripting.executeScript as (details: {
+      target: { tabId: number };
+      files: string[];
+    }) => Promise<unknown>;
+    // The copy answers once its script has run (a moment after the call).
+    fake.scripting.executeScript = async (details: { target: { tabId: number }; files: string[] }) => {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      running.push(details.target.tabId);
+      return ran(details);
+    };
+    const added = site('https://twenty.acme-internal.test/*');
+    await Promise.all([runSiteInOpenTabs(added), runInAllowedTabs([added.match], [added])]);
+    // Before: both looked before either copy answered, and both ran it.
+    expect(watched.ran.filter((run) => run.file === '/content-scripts/custom-site.js')).toEqual([
+      { tabId: 4, file: '/content-scripts/custom-site.js' },
+    ]);
+  });
+});
