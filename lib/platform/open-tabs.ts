@@ -46,9 +46,11 @@ function inTabTurn(tabId: number, work: () => Promise<void>): Promise<void> {
   if (locks) return locks.request(`sameroom-run-in-tab-${tabId}`, work).then(() => undefined);
   const next = (turns.get(tabId) ?? Promise.resolve()).then(work, work);
   turns.set(tabId, next);
-  void next.finally(() => {
-    if (turns.get(tabId) === next) turns.delete(tabId);
-  });
+  next
+    .finally(() => {
+      if (turns.get(tabId) === next) turns.delete(tabId);
+    })
+    .catch(() => undefined); // the caller hears of a failure through `next`
   return next;
 }
 
