@@ -5,6 +5,8 @@
  * once they have asked the background for what to show, and the cost overlaps the wait for the answer.
  */
 
+import { formatLocale } from './index';
+
 /** By currency; null for a code Intl does not know. */
 const money = new Map<string, Intl.NumberFormat | null>();
 let percent: Intl.NumberFormat | undefined;
@@ -17,7 +19,11 @@ export function formatMoney(amount: number, currency: string): string {
   let format = money.get(currency);
   if (format === undefined) {
     try {
-      format = new Intl.NumberFormat(undefined, { style: 'currency', currency, maximumFractionDigits: 0 });
+      format = new Intl.NumberFormat(formatLocale(), {
+        style: 'currency',
+        currency,
+        maximumFractionDigits: 0,
+      });
     } catch {
       format = null;
     }
@@ -28,13 +34,13 @@ export function formatMoney(amount: number, currency: string): string {
 
 /** A share (0.25) as a whole percentage in the browser's language. */
 export function formatPercent(share: number): string {
-  percent ??= new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 0 });
+  percent ??= new Intl.NumberFormat(formatLocale(), { style: 'percent', maximumFractionDigits: 0 });
   return percent.format(share);
 }
 
 /** An ISO time as a short month, day and time of day. */
 export function formatWhen(iso: string): string {
-  when ??= new Intl.DateTimeFormat([], {
+  when ??= new Intl.DateTimeFormat(formatLocale(), {
     month: 'short',
     day: 'numeric',
     hour: '2-digit',
@@ -45,7 +51,7 @@ export function formatWhen(iso: string): string {
 
 /** An ISO time as its time of day (hours and minutes). */
 export function formatTime(iso: string): string {
-  time ??= new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit' });
+  time ??= new Intl.DateTimeFormat(formatLocale(), { hour: '2-digit', minute: '2-digit' });
   return time.format(new Date(iso));
 }
 
@@ -64,7 +70,11 @@ export function isToday(iso: string, now = new Date()): boolean {
 
 /** A time to the second: the outbox's last sync and next try, often in the same minute. */
 export function formatClock(iso: string): string {
-  clock ??= new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  clock ??= new Intl.DateTimeFormat(formatLocale(), {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
   return clock.format(new Date(iso));
 }
 

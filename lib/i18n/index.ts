@@ -23,6 +23,18 @@ export function currentLanguage(): Language {
   return language;
 }
 
+/**
+ * The locale numbers and dates are written in: the reader's own tag for the language shown (es-MX,
+ * en-GB), so that a reader in Mexico gets 1,500.5 and not Spain's 1.500,5, and one whose browser
+ * speaks English while Sameroom speaks Spanish (a Spanish content language first) gets Spanish dates;
+ * the language alone when none of their tags names it. Before, the extension's formatters took the
+ * browser's own locale, and the dashboard the bare language ('es').
+ */
+export function formatLocale(preferred: readonly string[] = globalThis.navigator?.languages ?? []): string {
+  const shown = currentLanguage();
+  return preferred.find((tag) => tag.toLowerCase().split('-')[0] === shown) ?? shown;
+}
+
 /** For tests and previews: show every string in this language from now on. */
 export function setLanguage(next: Language): void {
   language = next;

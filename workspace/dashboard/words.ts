@@ -1,4 +1,4 @@
-import { currentLanguage } from '../../lib/i18n';
+import { formatLocale } from '../../lib/i18n';
 import type { DashboardKey } from '../../lib/i18n/dashboard';
 import { td } from '../../lib/i18n/dashboard';
 import type { BriefStatus, Crm, Priority, Role } from '../../lib/protocol';
@@ -40,7 +40,7 @@ export const roleLabel = (role: Role) => td(ROLE[role]);
  * "4 May, 9:00 PM" is 5 May in UTC, left out of a filter To 4 May).
  */
 export const dateTimeText = (iso: string) =>
-  new Date(iso).toLocaleString(currentLanguage(), {
+  new Date(iso).toLocaleString(formatLocale(), {
     timeZone: 'UTC',
     dateStyle: 'medium',
     timeStyle: 'short',

@@ -77,3 +77,23 @@ describe('formats', () => {
     expect(built.count).toBe(0);
   });
 });
+
+describe('the locale numbers and dates are written in', () => {
+  it('is the reader’s own tag for the language shown, else that language', async () => {
+    const { formatLocale, setLanguage } = await import('../../../lib/i18n');
+    try {
+      setLanguage('es');
+      // A reader in Mexico: their numbers, not Spain's (before: the bare 'es', 1.500,5).
+      expect(formatLocale(['es-MX', 'en-US'])).toBe('es-MX');
+      expect((1500.5).toLocaleString(formatLocale(['es-MX']))).toBe('1,500.5');
+      // A browser in English with Spanish as a content language: Spanish dates beside Spanish words
+      // (before: the browser's own locale, "Dec 6" beside "Campañas del").
+      expect(formatLocale(['en-US', 'es'])).toBe('es');
+      setLanguage('en');
+      expect(formatLocale(['en-GB', 'es'])).toBe('en-GB');
+      expect(formatLocale(['fr-FR'])).toBe('en');
+    } finally {
+      setLanguage('en');
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { computed, effect, signal } from '@preact/signals';
-import { currentLanguage } from '../../../lib/i18n';
+import { currentLanguage, formatLocale } from '../../../lib/i18n';
 import { td } from '../../../lib/i18n/dashboard';
 import { type Brief, deriveBreakEvenDeals, LIMITS, requests } from '../../../lib/protocol';
 import { api, type Issue } from '../api';
@@ -186,7 +186,7 @@ export function fieldOf(path: string): string {
 }
 
 const amount = (value: number, currency: string) =>
-  Number.isFinite(value) ? `${value.toLocaleString(currentLanguage())} ${currency}` : '…';
+  Number.isFinite(value) ? `${value.toLocaleString(formatLocale())} ${currency}` : '…';
 
 /**
  * Writing or editing a brief: every field as typed text, checked against the protocol's BriefInput
@@ -288,7 +288,7 @@ export function createBriefEditorModel(id: string | null) {
     const deals = deriveBreakEvenDeals({ budget, avgDealValue: deal, grossMarginPct: margin });
     if (deals === null) return td('briefDerivedNone');
     if (!(deals <= LIMITS.breakEvenDeals))
-      return td('briefDerivedTooMany', LIMITS.breakEvenDeals.toLocaleString(currentLanguage()));
+      return td('briefDerivedTooMany', LIMITS.breakEvenDeals.toLocaleString(formatLocale()));
     // As fromForm sends it.
     const currency = f.currency.trim().toUpperCase();
     return td(
@@ -296,7 +296,7 @@ export function createBriefEditorModel(id: string | null) {
       amount(budget, currency),
       amount(deal, currency),
       margin,
-      deals.toLocaleString(currentLanguage()),
+      deals.toLocaleString(formatLocale()),
     );
   });
 

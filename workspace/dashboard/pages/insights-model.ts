@@ -1,5 +1,5 @@
 import { computed, signal } from '@preact/signals';
-import { currentLanguage, verdictLabel } from '../../../lib/i18n';
+import { formatLocale, verdictLabel } from '../../../lib/i18n';
 import { type DashboardKey, td, tdCount } from '../../../lib/i18n/dashboard';
 import {
   GOOD_FIT_VERDICTS,
@@ -68,7 +68,7 @@ export const percent = (rate: number | null) => (rate === null ? '–' : `${Math
 
 export function money(amount: number | null, currency: string | null): string {
   if (amount === null || currency === null) return '–';
-  return new Intl.NumberFormat(currentLanguage(), {
+  return new Intl.NumberFormat(formatLocale(), {
     style: 'currency',
     currency,
     maximumFractionDigits: 0,
@@ -80,7 +80,7 @@ export const heatBand = (rate: number) => Math.min(4, Math.floor(rate * 5));
 
 /** The verdicts a good fit counts, as a list in the reader's language ("good fit, won and lost"). */
 export const goodFitWords = () =>
-  new Intl.ListFormat(currentLanguage(), { type: 'conjunction' }).format(
+  new Intl.ListFormat(formatLocale(), { type: 'conjunction' }).format(
     GOOD_FIT_VERDICTS.map((v) => verdictLabel(v).toLowerCase()),
   );
 
@@ -92,7 +92,7 @@ export const nameOf = (data: Insights, id: string | null) =>
 /** A day (`YYYY-MM-DD`) in the reader's language: "30 Nov", "30 nov". */
 export const dateText = (iso: string | null) =>
   iso
-    ? new Date(`${iso}T00:00:00Z`).toLocaleDateString(currentLanguage(), {
+    ? new Date(`${iso}T00:00:00Z`).toLocaleDateString(formatLocale(), {
         day: 'numeric',
         month: 'short',
         timeZone: 'UTC',
