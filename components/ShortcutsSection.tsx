@@ -1,10 +1,20 @@
-import { t } from '../lib/i18n';
+import { type MessageKey, t } from '../lib/i18n';
+import type { PanelCommand } from '../lib/platform/commands';
 
 export interface Shortcut {
-  description: string;
+  command: PanelCommand;
   /** Empty when the rep (or a clash) left it unset. */
   keys: string;
 }
+
+/**
+ * Each command in Sameroom's words: the browser names commands from _locales in its own UI language
+ * ("Teclado: Show or hide the Sameroom panel" beside Spanish).
+ */
+const COMMAND_WORDS: Record<PanelCommand, MessageKey> = {
+  'toggle-panel': 'commandTogglePanel',
+  'focus-verdicts': 'commandFocusVerdicts',
+};
 
 /** The panel's keyboard commands as the browser has them, and the way to change them. */
 export function ShortcutsSection(props: { shortcuts: Shortcut[]; onChange: () => void }) {
@@ -13,8 +23,8 @@ export function ShortcutsSection(props: { shortcuts: Shortcut[]; onChange: () =>
       <h2 id="shortcuts">{t('shortcutsTitle')}</h2>
       <ul>
         {props.shortcuts.map((shortcut) => (
-          <li key={shortcut.description}>
-            {shortcut.description}: <kbd>{shortcut.keys || t('shortcutsUnset')}</kbd>
+          <li key={shortcut.command}>
+            {t(COMMAND_WORDS[shortcut.command])}: <kbd>{shortcut.keys || t('shortcutsUnset')}</kbd>
           </li>
         ))}
         <li>{t('shortcutsDigits')}</li>

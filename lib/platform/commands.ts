@@ -1,5 +1,4 @@
 import { browser } from 'wxt/browser';
-import { type MessageKey, t } from '../i18n';
 
 /** The manifest's keyboard commands for the panel. */
 export const PANEL_COMMANDS = ['toggle-panel', 'focus-verdicts'] as const;
@@ -31,22 +30,16 @@ export function onPanelCommand(handle: (command: PanelCommand) => void): () => v
   return () => browser.runtime.onMessage.removeListener(listener);
 }
 
-/** Each command's words as the rest of Options says them (the browser's are in its own UI language). */
-const COMMAND_WORDS: Record<PanelCommand, MessageKey> = {
-  'toggle-panel': 'commandTogglePanel',
-  'focus-verdicts': 'commandFocusVerdicts',
-};
-
-export async function shortcuts(): Promise<Array<{ description: string; keys: string }>> {
+/**
+ * The panel's commands and their keys as the browser has them. By name: the browser's description is
+ * in its own UI language, which may not be the one Sameroom speaks, so Options words them itself
+ * (components/ShortcutsSection.tsx). The words stay out of this module, which the content script loads.
+ */
+export async function shortcuts(): Promise<Array<{ command: PanelCommand; keys: string }>> {
   const all = await browser.commands.getAll();
   return all
     .filter((command) => (PANEL_COMMANDS as readonly string[]).includes(command.name ?? ''))
-    .map((command) => ({
-      // The browser names a command from _locales in its own UI language, which may not be the one
-      // Sameroom speaks ("Teclado: Show or hide the Sameroom panel").
-      description: t(COMMAND_WORDS[command.name as PanelCommand]),
-      keys: command.shortcut ?? '',
-    }));
+    .map((command) => ({ command: command.name as PanelCommand, keys: command.shortcut ?? '' }));
 }
 
 /** Opens the browser's own page for changing extension shortcuts. */
