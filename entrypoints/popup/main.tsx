@@ -126,9 +126,10 @@ async function showOutbox(asked: Promise<Envelope<OutboxStatus>>): Promise<void>
   if (mine !== outboxAsks) return;
   if (answer.ok) {
     const fresh = answer.reply.newReplies;
-    const kept = shownAtOpening.filter(
-      (shown) => !fresh.some((notice) => notice.reply.id === shown.reply.id),
-    );
+    // While a rep is linked: unlinked meanwhile, the replies go with the link.
+    const kept = answer.reply.linked
+      ? shownAtOpening.filter((shown) => !fresh.some((notice) => notice.reply.id === shown.reply.id))
+      : [];
     outbox.value = kept.length > 0 ? { ...answer.reply, newReplies: [...fresh, ...kept] } : answer.reply;
     outboxProblem.value = null;
   } else if (outbox.value && !('error' in outbox.value)) {

@@ -185,6 +185,8 @@ export const dashboardEn = {
   breakEvenReachedSentence: '$1 won; $2 needed to pay for itself.',
   breakEvenPaceSentence: '$1 of $2 needed; at this pace $3 by $4.',
   breakEvenNotStartedSentence: '$1 needed; no pace yet.',
+  breakEvenTooMany:
+    'The brief’s budget, deal value and margin need more than $1 sales to break even: check them, or enter the break-even.',
   breakEvenNoFigures: 'No deal value or margin in the brief: break-even cannot be said.',
   breakEvenNoDatesSentence: '$1 of $2 needed; no start and end dates to project a pace.',
   salesOne: '$1 sale',

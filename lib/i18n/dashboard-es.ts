@@ -191,6 +191,8 @@ export const dashboardEs: Record<DashboardKey, string> = {
   breakEvenReachedSentence: 'Ganadas: $1; hacían falta $2 para pagarse.',
   breakEvenPaceSentence: 'Ganadas: $1 · necesarias: $2; a este ritmo, $3 para el $4.',
   breakEvenNotStartedSentence: 'Necesarias: $1; aún no hay ritmo.',
+  breakEvenTooMany:
+    'El presupuesto, el valor de venta y el margen del brief necesitan más de $1 ventas para cubrir costes: revísalos o escribe el punto de equilibrio.',
   breakEvenNoFigures:
     'El brief no tiene valor de venta ni margen: no se puede calcular el punto de equilibrio.',
   breakEvenNoDatesSentence: 'Ganadas: $1 · necesarias: $2; sin fechas de inicio y fin para prever un ritmo.',

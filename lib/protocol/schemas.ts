@@ -342,6 +342,8 @@ function defineProtocol(object: typeof z.object) {
           /** Sales the pace so far projects by endsOn; null without dates. */
           projected: count.nullable(),
           endsOn: isoDate.nullable(),
+          /** No break-even because the brief's figures derive more sales than LIMITS.breakEvenDeals. */
+          tooMany: z.literal(true).optional(),
         }),
       }),
       10_000,

@@ -78,14 +78,19 @@ const NOT_RE2 = /\\[1-9kuc0]|\(\?<?[=!]|\[\^\]|\\\?|#/;
  * (`record=(?<id>…)`, SuiteCRM 7's query), or a dotted name before the first `/` (`crm\.acme\.com/…`).
  * Migrated as they were, such sites silently stopped showing the panel, with nothing said in Options.
  */
-const READS_QUERY_OR_HOST = /\[[^\]]*[?&][^\]]*\]|=|^[^/]*\\\.[^/]*\//;
+function readsQueryOrHost(source: string): boolean {
+  // A class that may match a `?` or `&` (`[?&]`); a negated one only keeps them out (`[^/?]+`, written
+  // so that a version 2 id stopped before the query), and still works on the path.
+  const CLASS = /\[(?:\\.|[^\]\\])*\]/g;
+  const classes = source.match(CLASS) ?? [];
+  if (classes.some((found) => !found.startsWith('[^') && /[?&]/.test(found))) return true;
+  const outsideClasses = source.replace(CLASS, '');
+  return outsideClasses.includes('=') || /^[^/]*\\\.[^/]*\//.test(outsideClasses);
+}
 
 function migratesAsIs(source: string): boolean {
   return (
-    !readsWholeUrl(source) &&
-    !NOT_RE2.test(source) &&
-    !READS_QUERY_OR_HOST.test(source) &&
-    /\(\?P?<id>/.test(source)
+    !readsWholeUrl(source) && !NOT_RE2.test(source) && !readsQueryOrHost(source) && /\(\?P?<id>/.test(source)
   );
 }
 

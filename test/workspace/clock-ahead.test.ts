@@ -96,6 +96,33 @@ describe.each(DATABASES)("a rep's clock running ahead (%s)", (kind) => {
     expect(response.status).toBe(200);
     const latest = await ws.db.query<{ verdict: string }>('SELECT verdict FROM lead_latest');
     expect(latest.map((row) => row.verdict)).toEqual(Array(8).fill('won'));
+    // The next batch, at once: the first lead judged "lost" after all of that, first among 99 more ahead.
+    // Its place was the batch's moment less 99 of the steps, which a step of a millisecond put before
+    // the first batch (sent a few ms earlier); a microsecond keeps it after.
+    const lead0 = { crm: 'hubspot' as const, objectType: 'contact' as const, recordId: '5000' };
+    const next = [
+      feedbackItem({
+        id: randomUUID(),
+        campaignId,
+        lead: lead0,
+        verdict: 'lost',
+        createdAt: new Date(base + 3_600_000).toISOString(),
+      }),
+      ...Array.from({ length: 99 }, (_, n) =>
+        feedbackItem({
+          id: randomUUID(),
+          campaignId,
+          lead: { crm: 'hubspot', objectType: 'contact', recordId: String(7000 + n) },
+          createdAt: new Date(base + 3_600_000 + (n + 1) * 1_000).toISOString(),
+        }),
+      ),
+    ];
+    const again = await ws.call('POST', '/api/v1/feedback', { token: ahead.token, body: { items: next } });
+    expect(again.status).toBe(200);
+    const [first] = await ws.db.query<{ verdict: string }>(
+      "SELECT verdict FROM lead_latest WHERE lead_key = 'hubspot:contact:5000'",
+    );
+    expect(first!.verdict).toBe('lost');
     const stored = await ws.db.query<{ created_at: Date }>('SELECT created_at FROM feedback');
     expect(stored.every((row) => row.created_at.getTime() <= Date.now())).toBe(true);
     expect(await rollupDifferences(ws.db)).toEqual([]);

@@ -366,7 +366,12 @@ describe('break-even wording rules', () => {
     expect(breakEvenStatus(old, { startsOn: '2026-01-01', endsOn: '2026-03-31' }, 0, TODAY)).toMatchObject({
       status: 'unknown',
       needed: null,
+      tooMany: true,
     });
+    // Figures missing from the brief are not "too many".
+    expect(
+      breakEvenStatus({ ...economics, avgDealValue: 0 }, { startsOn: null, endsOn: null }, 3, TODAY).tooMany,
+    ).toBeUndefined();
   });
 });
 

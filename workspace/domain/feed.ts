@@ -207,10 +207,12 @@ export async function addReply(
   }
   // A removed rep's verdict: their links are revoked and a rep invited again is a new member, so the
   // reply would reach no one (the dashboard said "Ana sees it in the panel"). A retry of a reply kept
-  // before the removal is answered above, as kept.
+  // before the removal is answered above, as kept. The member row is held (FOR SHARE) until the reply
+  // commits: a removal meanwhile waits for it, and a reply meanwhile waits for the removal.
   const [rep] = await tx.query<{ name: string; removed: boolean }>(
     `SELECT m.name, m.removed_at IS NOT NULL AS removed
-       FROM feedback f JOIN members m ON m.id = f.member_id WHERE f.id = $1`,
+       FROM feedback f JOIN members m ON m.id = f.member_id WHERE f.id = $1
+        FOR SHARE OF m`,
     [feedbackId],
   );
   if (rep?.removed)

@@ -50,6 +50,14 @@ export type PreparedBatch = Array<FeedbackResult | Stored>;
 
 const isStored = (entry: FeedbackResult | Stored): entry is Stored => 'item' in entry;
 
+/** `ms` (a time in milliseconds) less `micros` microseconds, as an ISO time to the microsecond. */
+function microsBefore(ms: number, micros: number): string {
+  if (micros === 0) return new Date(ms).toISOString();
+  const total = ms * 1000 - micros;
+  const whole = Math.floor(total / 1000);
+  return new Date(whole).toISOString().replace('Z', `${String(total - whole * 1000).padStart(3, '0')}Z`);
+}
+
 /**
  * Checks and hashes each item of a batch received at `receivedAt`. A verdict cannot have been given
  * after it came: a createdAt later than that is a rep's clock running ahead (a dual-boot laptop whose
@@ -61,9 +69,11 @@ const isStored = (entry: FeedbackResult | Stored): entry is Stored => 'item' in 
 export function prepareBatch(rawItems: unknown[], receivedAt = new Date()): PreparedBatch {
   const latest = receivedAt.getTime();
   const parsed = rawItems.map((raw) => requests.FeedbackItem.safeParse(raw));
-  // Several dated ahead in one batch keep the order they were given in, a millisecond apart up to the
+  // Several dated ahead in one batch keep the order they were given in, a microsecond apart up to the
   // moment it came: all given that same moment, a lead judged twice offline ("good fit", then "won")
-  // had its latest verdict chosen by the random ids that break the tie.
+  // had its latest verdict chosen by the random ids that break the tie. Microseconds (the database
+  // keeps them), not milliseconds: a batch's first item then still comes after the batch before it,
+  // which may have come a few milliseconds earlier.
   const ahead = parsed
     .flatMap((result, at) =>
       result.success && Date.parse(result.data.createdAt) > latest
@@ -71,9 +81,7 @@ export function prepareBatch(rawItems: unknown[], receivedAt = new Date()): Prep
         : [],
     )
     .sort((a, b) => a.given - b.given || a.at - b.at);
-  const clamped = new Map(
-    ahead.map(({ at }, rank) => [at, new Date(latest - (ahead.length - 1 - rank)).toISOString()]),
-  );
+  const clamped = new Map(ahead.map(({ at }, rank) => [at, microsBefore(latest, ahead.length - 1 - rank)]));
   return parsed.map((result, at) => {
     if (!result.success) return invalid(rawItems[at], result.error);
     const createdAt = clamped.get(at) ?? result.data.createdAt;

@@ -1,6 +1,7 @@
 import {
   type BriefInput,
   type BriefStatus,
+  deriveBreakEvenDeals,
   GOOD_FIT_VERDICTS,
   type Insights,
   SMALL_SAMPLE,
@@ -446,7 +447,10 @@ export function breakEvenStatus(
     const total = day(endsOn) - day(startsOn) + 1;
     projected = Math.floor((won / elapsed) * total);
   }
-  const base = { needed, won, projected, endsOn };
+  // None shown for figures that derive too many sales: said so, not as figures missing from the brief.
+  const tooMany =
+    needed === null && economics.breakEvenDeals === null && deriveBreakEvenDeals(economics) !== null;
+  const base = { needed, won, projected, endsOn, ...(tooMany ? { tooMany: true as const } : {}) };
   if (needed === null) return { status: 'unknown', ...base };
   if (won >= needed) return { status: 'reached', ...base };
   if (startsOn && today < startsOn) return { status: 'not_started', ...base };

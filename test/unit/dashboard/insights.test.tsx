@@ -8,6 +8,7 @@ import {
   channelBars,
   createInsightsModel,
   createThresholdModel,
+  dateText,
   heatMap,
   sellerTotals,
   tireKickerRows,
@@ -123,6 +124,10 @@ describe('the insights model', () => {
       '1 sale needed; no pace yet.',
     );
     expect(breakEvenWords(payback({ status: 'unknown', needed: null })).sentence).toMatch(/cannot be said/);
+    // Figures that derive too many sales are not figures missing from the brief.
+    expect(breakEvenWords(payback({ status: 'unknown', needed: null, tooMany: true })).sentence).toBe(
+      'The brief’s budget, deal value and margin need more than 1,000,000 sales to break even: check them, or enter the break-even.',
+    );
     setLanguage('es');
     expect(breakEvenWords(payback({ status: 'behind' }))).toEqual({
       label: 'Con retraso',
@@ -135,6 +140,11 @@ describe('the insights model', () => {
     expect(breakEvenWords(payback({ status: 'not_started', needed: 1 })).sentence).toBe(
       'Necesarias: 1 venta; aún no hay ritmo.',
     );
+  });
+
+  it('writes a week with its year only where the weeks span more than one', () => {
+    expect(dateText('2026-01-05')).toBe('Jan 5');
+    expect(dateText('2026-01-05', true)).toBe('Jan 5, 2026');
   });
 
   it('derives every chart from the answer', () => {

@@ -271,6 +271,8 @@ describe('custom sites saved by version 2', () => {
         match: 'https://CRM.Acme-Internal.test/*',
         recordUrl: '/lead/(?<id>\\d+)\\.html',
       },
+      // An id stopped before the query by a negated class still works on the path: kept running.
+      { ...V2_SITE, id: 'negated', recordUrl: '/lead/(?<id>[^/?&=]+)' },
     ]);
     expect(settings.sendRecordUrl).toBe(false);
     expect(settings.customSites).toEqual([
@@ -290,6 +292,13 @@ describe('custom sites saved by version 2', () => {
         match: 'https://crm.acme-internal.test/*',
         recordUrl: undefined,
         recordPattern: '/lead/(?<id>\\d+)\\.html',
+        recordQuery: [],
+      },
+      {
+        ...V2_SITE,
+        id: 'negated',
+        recordUrl: undefined,
+        recordPattern: '/lead/(?<id>[^/?&=]+)',
         recordQuery: [],
       },
     ]);

@@ -406,6 +406,8 @@ function Sellers({ data, csv }: Part) {
 function Trend({ data, csv }: Part) {
   const campaign = useSignal('');
   const { weeks, present, options } = trendWeeks(data, campaign.value);
+  // Weeks of more than one year (a From filter a year back): each with its year, or two are "6 Jan".
+  const years = new Set(weeks.map((w) => w.week.slice(0, 4))).size > 1;
   const table = (
     <table class="table">
       <caption>{td('trendCaption')}</caption>
@@ -422,7 +424,7 @@ function Trend({ data, csv }: Part) {
       <tbody>
         {weeks.map((w) => (
           <tr key={w.week}>
-            <th scope="row">{dateText(w.week)}</th>
+            <th scope="row">{dateText(w.week, years)}</th>
             {present.map((v) => (
               <td key={v}>{w.counts[v] ?? 0}</td>
             ))}

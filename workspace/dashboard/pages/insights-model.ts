@@ -4,6 +4,7 @@ import { type DashboardKey, td, tdCount } from '../../../lib/i18n/dashboard';
 import {
   GOOD_FIT_VERDICTS,
   type Insights as InsightsAnswer,
+  LIMITS,
   VERDICTS,
   type Verdict,
 } from '../../../lib/protocol';
@@ -89,12 +90,13 @@ export const nameOf = (data: Insights, id: string | null) =>
     ? td('feedbackUnmatched')
     : (data.campaigns.find((c) => c.id === id)?.name ?? td('insightsUnknownCampaign'));
 
-/** A day (`YYYY-MM-DD`) in the reader's language: "30 Nov", "30 nov". */
-export const dateText = (iso: string | null) =>
+/** A day (`YYYY-MM-DD`) in the reader's language: "30 Nov", "30 nov"; with its year when asked. */
+export const dateText = (iso: string | null, withYear = false) =>
   iso
     ? new Date(`${iso}T00:00:00Z`).toLocaleDateString(formatLocale(), {
         day: 'numeric',
         month: 'short',
+        ...(withYear ? { year: 'numeric' as const } : {}),
         timeZone: 'UTC',
       })
     : '';
@@ -127,7 +129,11 @@ export function breakEvenWords(p: Payback): { label: string; sentence: string } 
       return {
         label,
         sentence:
-          needed === null ? td('breakEvenNoFigures') : td('breakEvenNoDatesSentence', won, sales(needed)),
+          needed === null
+            ? p.breakEven.tooMany
+              ? td('breakEvenTooMany', LIMITS.breakEvenDeals.toLocaleString(formatLocale()))
+              : td('breakEvenNoFigures')
+            : td('breakEvenNoDatesSentence', won, sales(needed)),
       };
   }
 }
