@@ -804,27 +804,29 @@ describe('dead letters', () => {
 });
 
 describe('replies', () => {
+  /** Mara's reply `n` to a verdict. */
+  const replyTo = (feedbackId: string, n: number, text: string, createdAt = '2026-11-22T09:30:00.000Z') => ({
+    id: `3a3a3a3a-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    feedbackId,
+    author: { id: '4b4b4b4b-0000-4000-8000-000000000001', name: 'Mara Jensen' },
+    text,
+    createdAt,
+  });
+  /** The sent verdict as the workspace's feed gives it back to Ana, with these replies. */
+  const record = (sent: { item: FeedbackItem }, replies: Array<ReturnType<typeof replyTo>>) => ({
+    ...sent.item,
+    rep: { id: LINK.member.id, name: 'Ana Ruiz' },
+    replies,
+    updatedAt: replies.at(-1)!.createdAt,
+  });
   it('reach the popup after the workspace moved to another address and the rep linked to it', async () => {
     const { db, ws, saved, sync } = await setup();
     await sync();
     const sent = (await db.getAll('sent'))[0]!;
     // Sent when the workspace answered at its old address.
     await db.put('sent', { ...sent, workspaceUrl: 'https://old-sameroom.acme.test' });
-    const reply = {
-      id: '3a3a3a3a-0000-4000-8000-000000000071',
-      feedbackId: saved.id,
-      author: { id: '4b4b4b4b-0000-4000-8000-000000000001', name: 'Mara Jensen' },
-      text: 'Seen on the new address.',
-      createdAt: '2026-11-22T09:30:00.000Z',
-    };
-    ws.setRecords([
-      {
-        ...sent.item,
-        rep: { id: LINK.member.id, name: 'Ana Ruiz' },
-        replies: [reply],
-        updatedAt: reply.createdAt,
-      },
-    ]);
+    const reply = replyTo(saved.id, 71, 'Seen on the new address.');
+    ws.setRecords([record(sent, [reply])]);
     await sync();
     // Before: kept at the old address, the reply was in the lead's panel but never the popup's.
     expect((await outboxStatus(db)).newReplies.map((notice) => notice.reply.text)).toEqual([reply.text]);
@@ -835,25 +837,13 @@ describe('replies', () => {
     const { db, ws, saved, sync } = await setup();
     await sync();
     const sent = (await db.getAll('sent'))[0]!;
-    const reply = (n: number) => ({
-      id: `3a3a3a3a-0000-4000-8000-${String(n).padStart(12, '0')}`,
-      feedbackId: saved.id,
-      author: { id: '4b4b4b4b-0000-4000-8000-000000000001', name: 'Mara Jensen' },
-      text: `Reply ${n}`,
-      createdAt: new Date(Date.UTC(2026, 10, 22, 9, 0, n)).toISOString(),
-    });
+    const reply = (n: number) =>
+      replyTo(saved.id, n, `Reply ${n}`, new Date(Date.UTC(2026, 10, 22, 9, 0, n)).toISOString());
     const first = Array.from({ length: LIMITS.replies }, (_, n) => reply(n + 1));
     await db.put('sent', { ...sent, replies: first, repliesSeen: first.length });
     // The newest 100 now: the first one gone, one more at the end.
     const slid = [...first.slice(1), reply(LIMITS.replies + 1)];
-    ws.setRecords([
-      {
-        ...sent.item,
-        rep: { id: LINK.member.id, name: 'Ana Ruiz' },
-        replies: slid,
-        updatedAt: slid.at(-1)!.createdAt,
-      },
-    ]);
+    ws.setRecords([record(sent, slid)]);
     await sync();
     // Before: 100 seen of 100, so the new one was never new.
     expect((await outboxStatus(db)).newReplies.map((notice) => notice.reply.text)).toEqual([
@@ -865,21 +855,8 @@ describe('replies', () => {
     const { db, ws, saved, sync } = await setup();
     await sync();
     const sent = (await db.getAll('sent'))[0]!;
-    const reply = {
-      id: '3a3a3a3a-0000-4000-8000-000000000001',
-      feedbackId: saved.id,
-      author: { id: '4b4b4b4b-0000-4000-8000-000000000001', name: 'Mara Jensen' },
-      text: 'Thanks — we will pass on the demo request.',
-      createdAt: '2026-11-22T09:30:00.000Z',
-    };
-    ws.setRecords([
-      {
-        ...sent.item,
-        rep: { id: LINK.member.id, name: 'Ana Ruiz' },
-        replies: [reply],
-        updatedAt: reply.createdAt,
-      },
-    ]);
+    const reply = replyTo(saved.id, 1, 'Thanks — we will pass on the demo request.');
+    ws.setRecords([record(sent, [reply])]);
     await sync();
     expect(ws.pulls).toEqual(['0', '0']);
     const status = await outboxStatus(db);
@@ -894,40 +871,41 @@ describe('replies', () => {
 });
 
 describe('replies after another rep linked this browser', () => {
+  /** A verdict of `member` on the record, sent, with one reply to them not seen yet. */
+  const sentWithReply = (member: { id: string; name: string }, n: number, recordId: string) => {
+    const id = `7d8e2f4a-1b3c-4d5e-8f90-${String(9900 + n).padStart(12, '0')}`;
+    return withUnseenMark({
+      item: {
+        id,
+        campaignId: null,
+        lead: { crm: 'hubspot', objectType: 'contact', recordId },
+        signals: {},
+        verdict: 'good_fit',
+        createdAt: '2026-11-20T10:00:00.000Z',
+      },
+      workspaceUrl: LINK.workspaceUrl,
+      member: { id: member.id, name: member.name },
+      leadKey: `hubspot:contact:${recordId}`,
+      sentAt: '2026-11-20T10:01:00.000Z',
+      replies: [
+        {
+          id: `3a3a3a3a-0000-4000-8000-${String(9900 + n).padStart(12, '0')}`,
+          feedbackId: id,
+          author: { id: '4b4b4b4b-0000-4000-8000-000000000001', name: 'Mara Jensen' },
+          text: `For ${member.name}`,
+          createdAt: '2026-11-22T09:30:00.000Z',
+        },
+      ],
+      repliesSeen: 0,
+    });
+  };
+
   it('marks seen only the linked rep’s replies: another rep’s on the same lead stay new for them', async () => {
     const db = await openSameroomDb();
     const leadKey = 'hubspot:contact:61230';
     const ben = { id: 'b0b0b0b0-2b4e-4c6d-8e0f-1a2b3c4d5e6f', name: 'Ben Okafor' };
-    for (const [n, member] of [LINK.member, ben].entries()) {
-      const id = `7d8e2f4a-1b3c-4d5e-8f90-00000000990${n}`;
-      await db.put(
-        'sent',
-        withUnseenMark({
-          item: {
-            id,
-            campaignId: null,
-            lead: { crm: 'hubspot', objectType: 'contact', recordId: '61230' },
-            signals: {},
-            verdict: 'good_fit',
-            createdAt: '2026-11-20T10:00:00.000Z',
-          },
-          workspaceUrl: LINK.workspaceUrl,
-          member: { id: member.id, name: member.name },
-          leadKey,
-          sentAt: '2026-11-20T10:01:00.000Z',
-          replies: [
-            {
-              id: `3a3a3a3a-0000-4000-8000-00000000990${n}`,
-              feedbackId: id,
-              author: { id: '4b4b4b4b-0000-4000-8000-000000000001', name: 'Mara Jensen' },
-              text: `For ${member.name}`,
-              createdAt: '2026-11-22T09:30:00.000Z',
-            },
-          ],
-          repliesSeen: 0,
-        }),
-      );
-    }
+    for (const [n, member] of [LINK.member, ben].entries())
+      await db.put('sent', sentWithReply(member, n, '61230'));
     await relink(db, LINK);
     // Ana's panel on the lead, then her popup's "seen".
     await markRepliesSeen(db, leadKey);
@@ -939,41 +917,14 @@ describe('replies after another rep linked this browser', () => {
     ]);
   });
 
-  it('lists no one’s replies while no one is linked: the laptop handed on shows none, and marks none seen', async () => {
+  it('lists no one’s replies while no one is linked: the laptop handed on shows and counts none', async () => {
     const db = await openSameroomDb();
-    const id = '7d8e2f4a-1b3c-4d5e-8f90-000000009911';
-    await db.put(
-      'sent',
-      withUnseenMark({
-        item: {
-          id,
-          campaignId: null,
-          lead: { crm: 'hubspot', objectType: 'contact', recordId: '61231' },
-          signals: {},
-          verdict: 'good_fit',
-          createdAt: '2026-11-20T10:00:00.000Z',
-        },
-        workspaceUrl: LINK.workspaceUrl,
-        member: { id: LINK.member.id, name: LINK.member.name },
-        leadKey: 'hubspot:contact:61231',
-        sentAt: '2026-11-20T10:01:00.000Z',
-        replies: [
-          {
-            id: '3a3a3a3a-0000-4000-8000-000000009911',
-            feedbackId: id,
-            author: { id: '4b4b4b4b-0000-4000-8000-000000000001', name: 'Mara Jensen' },
-            text: 'For Ana alone',
-            createdAt: '2026-11-22T09:30:00.000Z',
-          },
-        ],
-        repliesSeen: 0,
-      }),
-    );
+    await db.put('sent', sentWithReply(LINK.member, 11, '61231'));
     // Unlinked (before: every rep's replies were listed, the badge counted them, and opening the popup
     // marked them seen for their rep).
     expect((await outboxStatus(db)).newReplies).toEqual([]);
     await relink(db, LINK);
-    expect((await outboxStatus(db)).newReplies.map((notice) => notice.reply.text)).toEqual(['For Ana alone']);
+    expect((await outboxStatus(db)).newReplies.map((notice) => notice.reply.text)).toEqual(['For Ana Ruiz']);
   });
 
   /** A link as linkWorkspace keeps it: stored, and in the background's memory. */
