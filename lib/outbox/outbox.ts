@@ -188,10 +188,19 @@ export async function leadHistory(
     tx.objectStore('sent').index('by-lead').getAll(key),
     keptLink(db),
   ]);
+  // A refused verdict (a conflict) whose first version the workspace holds is in both stores under one
+  // id, the pulled copy with marketing's replies: listed once, as the rep's entry that needs them, with
+  // the replies (listed twice, under one key, the view could show one entry's replies under the other).
+  const sentById = new Map(sent.map((entry) => [entry.item.id, entry]));
+  const both = new Set(queued.map((entry) => entry.item.id).filter((id) => sentById.has(id)));
   // The linked rep's: another rep who gave verdicts in this browser (a laptop passed on) keeps theirs.
-  return [...queued, ...sent]
+  return [...queued, ...sent.filter((entry) => !both.has(entry.item.id))]
     .filter((entry) => ownedBy(entry, link?.member.id))
-    .map(historyEntry)
+    .map((entry) => {
+      const shown = historyEntry(entry);
+      const pulled = both.has(shown.id) ? sentById.get(shown.id) : undefined;
+      return pulled ? { ...shown, replies: pulled.replies } : shown;
+    })
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
     .slice(0, HISTORY_SHOWN);
 }

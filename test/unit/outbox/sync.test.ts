@@ -803,6 +803,39 @@ describe('dead letters', () => {
   });
 });
 
+describe('a refused verdict whose first version the workspace holds', () => {
+  it('is listed once in the lead’s history, with the replies to the version held', async () => {
+    const { db, ws, saved, sync } = await deadAfterLostAnswer();
+    await resendDead(db, saved.id, { note: 'Changed' }, new Date(), '5f0c2a1e-0000-4000-8000-00000000abc4');
+    expect((await sync()).dead).toBe(1);
+    // The pull brings the version the workspace holds, with a reply to it.
+    const held = JSON.parse(ws.stored.get(saved.id)!) as FeedbackItem;
+    ws.setRecords([
+      {
+        ...held,
+        rep: { id: LINK.member.id, name: 'Ana Ruiz' },
+        replies: [
+          {
+            id: '3a3a3a3a-0000-4000-8000-000000000abc',
+            feedbackId: saved.id,
+            author: { id: '4b4b4b4b-0000-4000-8000-000000000001', name: 'Mara Jensen' },
+            text: 'On the first version.',
+            createdAt: '2026-11-22T09:30:00.000Z',
+          },
+        ],
+        updatedAt: '2026-11-22T09:30:00.000Z',
+      },
+    ]);
+    await sync({ force: true });
+    expect(await db.get('sent', saved.id)).toBeDefined();
+    const history = await leadHistory(db, held.lead);
+    // Before: twice under one id, the dead letter and the pulled copy.
+    expect(history.filter((entry) => entry.id === saved.id)).toHaveLength(1);
+    expect(history[0]).toMatchObject({ id: saved.id, status: 'dead', note: 'Changed' });
+    expect(history[0]!.replies.map((reply) => reply.text)).toEqual(['On the first version.']);
+  });
+});
+
 describe('replies', () => {
   /** Mara's reply `n` to a verdict. */
   const replyTo = (feedbackId: string, n: number, text: string, createdAt = '2026-11-22T09:30:00.000Z') => ({
