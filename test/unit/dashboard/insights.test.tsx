@@ -152,7 +152,7 @@ describe('the insights model', () => {
     expect(channelBars(data).rate[0]).toMatchObject({
       label: 'Trade show',
       value: 0.5,
-      text: '50 % · 6 of 12',
+      text: '50% · 6 of 12',
     });
     const map = heatMap(data);
     expect(map.regions).toEqual(['DACH', 'Iberia', null]);
@@ -291,6 +291,8 @@ describe('the insights page', () => {
       'Per won deal',
     ]);
     expect(heads('Reps × campaign')).toEqual(['Rep', 'Campaign', 'Leads judged', 'Good fit', 'Won']);
+    // Percentages as the reader writes them (before: "0–19 %" in English as in Spanish).
+    expect(document.body.textContent).toContain('0%–19%');
   });
 
   it('offers removed reps in the filter after the team, and tells one from a current rep of the same name', async () => {

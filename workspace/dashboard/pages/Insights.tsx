@@ -133,7 +133,15 @@ function Channels({ data, csv }: Part) {
   );
 }
 
-const HEAT_BANDS = ['0–19 %', '20–39 %', '40–59 %', '60–79 %', '80–100 %'];
+/** The heat map's bands (heatBand), as the reader writes a range of percentages. */
+const heatBands = () =>
+  [
+    [0, 0.19],
+    [0.2, 0.39],
+    [0.4, 0.59],
+    [0.6, 0.79],
+    [0.8, 1],
+  ].map(([from, to]) => `${percent(from!)}–${percent(to!)}`);
 
 function HeatMap({ data, csv }: Part) {
   const map = heatMap(data);
@@ -144,7 +152,7 @@ function HeatMap({ data, csv }: Part) {
         <CsvLink href={csv} label={td('csv')} fallbackName="sameroom-insights.csv" />
       </div>
       <div class="legend">
-        {HEAT_BANDS.map((band, index) => (
+        {heatBands().map((band, index) => (
           <Swatch key={band} class={`heat--${index}`}>
             {td('heatBand', band)}
           </Swatch>

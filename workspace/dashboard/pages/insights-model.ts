@@ -65,7 +65,11 @@ export function createThresholdModel(threshold: number, onSaved: () => Promise<v
   return { value, problem, canEdit, save };
 }
 
-export const percent = (rate: number | null) => (rate === null ? '–' : `${Math.round(rate * 100)} %`);
+/** A share (0.25) as a whole percentage, as the reader writes one ("25%", "25 %"); a dash for none. */
+export const percent = (rate: number | null) =>
+  rate === null
+    ? '–'
+    : new Intl.NumberFormat(formatLocale(), { style: 'percent', maximumFractionDigits: 0 }).format(rate);
 
 export function money(amount: number | null, currency: string | null): string {
   if (amount === null || currency === null) return '–';
