@@ -1,5 +1,5 @@
 import type { Signal } from '@preact/signals';
-import { adapterFor, type CrmAdapter, enabledAdapters } from '../lib/crm';
+import { builtInOn, type CrmAdapter, enabledAdapters } from '../lib/crm';
 import { objectTypeLabel, t } from '../lib/i18n';
 import { type CustomSite, crmEnabled, type Settings } from '../lib/settings';
 import { CustomSiteForm, type CustomSiteProblems } from './CustomSiteForm';
@@ -110,13 +110,7 @@ function SiteRules(props: { site: CustomSite }) {
  * Before, Options said "Added. Sameroom now runs on this site" and no panel of the site ever came.
  */
 function BuiltInFirst(props: { site: CustomSite; settings: Settings }) {
-  const host = props.site.match.replace(/^[^:]+:\/\/([^/]+)\/.*$/, '$1').replace(/^\*\./, 'sameroom-check.');
-  let builtIn: CrmAdapter | null = null;
-  try {
-    builtIn = adapterFor(new URL(`https://${host}/`), enabledAdapters(props.settings));
-  } catch {
-    return null;
-  }
+  const builtIn = builtInOn(props.site.match, enabledAdapters(props.settings));
   return builtIn ? <p class="sr-warning">{t('customSiteUnderBuiltIn', builtIn.label)}</p> : null;
 }
 

@@ -79,6 +79,20 @@ export function adapterFor(url: URL, adapters: readonly CrmAdapter[] = ADAPTERS)
   return [adapters[first]!, ...others].find((adapter) => adapter.recognise(url)) ?? adapters[first]!;
 }
 
+/**
+ * The built-in CRM (of `adapters`) whose pages are on a match pattern's host, or null: a custom site on
+ * them (for HubSpot's custom objects) serves them only while that CRM is off, and removing it keeps the
+ * CRM's access. A `*.` host is asked about by one name under it.
+ */
+export function builtInOn(match: string, adapters: readonly CrmAdapter[] = ADAPTERS): CrmAdapter | null {
+  const host = match.replace(/^[^:]+:\/\/([^/]+)\/.*$/, '$1').replace(/^\*\./, 'sameroom-check.');
+  try {
+    return adapterFor(new URL(`https://${host}/`), adapters);
+  } catch {
+    return null;
+  }
+}
+
 const enabled = new WeakMap<Settings, CrmAdapter[]>();
 
 /**

@@ -1,8 +1,8 @@
 import { browser } from 'wxt/browser';
-import { MatchPattern } from 'wxt/utils/match-patterns';
-import { CRM_MATCHES } from '../crm';
+import { builtInOn } from '../crm';
 import type { CustomSite } from '../settings';
 import { mayRead } from './crm-access';
+import { inTurn } from './turns';
 
 /**
  * The content script WXT builds from entrypoints/custom-site.content: the CRM content script with
@@ -24,13 +24,10 @@ export function requestSiteAccess(site: CustomSite): Promise<boolean> {
  * background's start read the settings, Options registered a new site's script and saved the site, and
  * the background then found that script missing from the settings it had read and unregistered it as a
  * removed site's: the site stayed listed and no panel showed on it until the background's next start.
- * (Granting a site's access wakes the background: the race met every site added while it slept.) A Web
- * Lock is shared by every page and worker of the extension's origin, and let go when a page holding it
- * closes; where there is none (unit tests) the work runs at once.
+ * (Granting a site's access wakes the background: the race met every site added while it slept.)
  */
 export function inSiteTurn<T>(work: () => Promise<T>): Promise<T> {
-  const locks = (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
-  return locks ? (locks.request('sameroom-custom-sites', work) as Promise<T>) : work();
+  return inTurn('sameroom-custom-sites', work);
 }
 
 /** Runs the content script on the site from now on, across browser restarts. */
@@ -51,21 +48,6 @@ export async function registerSite(site: CustomSite): Promise<void> {
 /** A match pattern's scheme and host: browsers grant host access by these, whatever the path. */
 const originOf = (match: string) => match.replace(/^([^:]+:\/\/[^/]+)\/.*$/, '$1');
 
-/** Whether a built-in CRM's pages are on this pattern's host (a custom site for HubSpot's custom objects). */
-function onBuiltInHost(match: string): boolean {
-  const host = originOf(match)
-    .replace(/^[^:]+:\/\//, '')
-    .replace(/^\*\./, 'sameroom-check.');
-  const page = `https://${host}/`;
-  return CRM_MATCHES.some((pattern) => {
-    try {
-      return new MatchPattern(pattern).includes(page);
-    } catch {
-      return false;
-    }
-  });
-}
-
 /** Stops running on the site and gives its permission back. */
 export async function removeSite(site: CustomSite, others: readonly CustomSite[]): Promise<void> {
   const existing = await browser.scripting.getRegisteredContentScripts({ ids: [scriptId(site)] });
@@ -76,7 +58,7 @@ export async function removeSite(site: CustomSite, others: readonly CustomSite[]
   // access: Firefox lets an extension give up a host it asked for in its manifest, and the CRM's
   // panel would have gone with the custom site.
   if (others.some((other) => other.id !== site.id && originOf(other.match) === originOf(site.match))) return;
-  if (onBuiltInHost(site.match)) return;
+  if (builtInOn(site.match)) return;
   await browser.permissions.remove({ origins: [site.match] }).catch(() => false);
 }
 

@@ -3,6 +3,7 @@ import { CRM_MATCHES } from '../crm';
 import type { PageQuestion } from '../panel-port';
 import type { CustomSite } from '../settings';
 import { CONTENT_SCRIPT as CUSTOM_SITE_SCRIPT } from './custom-sites';
+import { inTurn } from './turns';
 
 /** The built-in CRMs' content script, as WXT builds entrypoints/crm.content, and the custom sites'. */
 const CRM_SCRIPT = '/content-scripts/crm.js';
@@ -32,27 +33,14 @@ export type InstalledReason =
   | 'chrome_update'
   | 'shared_module_update';
 
-/** Where no Web Locks are (Node in tests): one context's turns, by tab. */
-const turns = new Map<number, Promise<unknown>>();
-
 /**
  * One look-and-run per tab at a time, across the extension's pages and its worker (a Web Lock by the
  * tab's id): a custom site just added is run in its tabs by Options and, through the grant's
  * permissions.onAdded, by the worker; both looked before either copy answered, and the tab got two
  * copies, the first torn down by the second (its panel made twice).
  */
-function inTabTurn(tabId: number, work: () => Promise<void>): Promise<void> {
-  const locks = (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
-  if (locks) return locks.request(`sameroom-run-in-tab-${tabId}`, work).then(() => undefined);
-  const next = (turns.get(tabId) ?? Promise.resolve()).then(work, work);
-  turns.set(tabId, next);
-  next
-    .finally(() => {
-      if (turns.get(tabId) === next) turns.delete(tabId);
-    })
-    .catch(() => undefined); // the caller hears of a failure through `next`
-  return next;
-}
+const inTabTurn = (tabId: number, work: () => Promise<void>): Promise<void> =>
+  inTurn(`sameroom-run-in-tab-${tabId}`, work);
 
 /** Runs `file` in the open tabs on `matches` where no copy of ours answers. */
 async function runWhereMissing(
