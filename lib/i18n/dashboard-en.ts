@@ -312,6 +312,50 @@ export const dashboardEn = {
   joinStay: 'Stay signed in as $1',
   joinSwitch: 'Sign in with the link instead',
   joinNoCode: 'This link has no code in it. Ask your workspace admin for a new join link.',
+  refusedBadCode: 'This code is not valid: ask your workspace admin for a new link.',
+  refusedUsedCode: 'This code was already used: ask your workspace admin for a new link.',
+  refusedReplacedCode:
+    'A newer link was made for you since this one: use the newest, or ask your workspace admin for one.',
+  refusedExpiredCode: 'This code has expired: ask your workspace admin for a new link.',
+  refusedDashboardRole:
+    "The dashboard is for marketers and admins: paste this link into Sameroom's options instead.",
+  refusedForbidden: 'Your role in this workspace does not allow this.',
+  refusedNotFound: 'That does not exist in this workspace (any more).',
+  refusedConflict: 'Something different was already stored under this id: reload the page and try again.',
+  refusedNameTaken:
+    'Someone in the team already has this name. Add a surname or an initial, so feedback and filters tell the two apart; for the same person in a new browser, give them a new join link instead.',
+  refusedRepRemoved: 'This rep was removed from the team, so no one would see this reply.',
+  refusedSelfRemoval: 'You cannot remove yourself; ask another admin.',
+  refusedWebhook:
+    'The webhook must reach a public server: this address is not one (a private network, this machine, or a name that could not be found).',
+  refusedBadInput: 'The workspace did not accept what was sent: check the fields and try again.',
+  refusedRateLimited: 'Too many tries in a short time: wait a minute, then try again.',
+  refusedDiskFull:
+    "The workspace's disk is nearly full: it stores nothing until space is freed. Tell whoever runs the workspace; what you typed is still on this page.",
+  refusedNotReady: 'This workspace has not been set up yet: try again in a moment.',
+  refusedTooLarge: 'This is too large for the workspace to accept: shorten it and try again.',
+  refusedWrongHost:
+    'The workspace does not answer at this address: open the dashboard at the address your admin gave you.',
+  refusedCrossOrigin: "Sign in from the dashboard's own address.",
+  issueNameTaken: 'is already a member’s name',
+  issueEmpty: 'must not be empty',
+  issueUnreadable: 'must be readable text (no NUL or broken characters)',
+  issueDatesOrder: 'the end date is before the start date',
+  issueBreakEvenTooMany:
+    'the budget, deal value and margin need too many sales to break even: check them, or enter the break-even',
+  issueYearOne: 'must be in year 0001 or later',
+  issueCurrency: 'must be a three-letter currency code such as EUR',
+  issueWholeNumber: 'must be a whole number',
+  issueNumber: 'must be a number',
+  issueWebAddress: 'must be a web address (http or https)',
+  issueTooLong: 'must be at most $1 characters',
+  issueTooMany: 'must have at most $1 entries',
+  issueTooFew: 'must have at least $1 entries',
+  issueAtMost: 'must be at most $1',
+  issueAtLeast: 'must be at least $1',
+  issueNegative: 'must not be negative',
+  issueChoose: 'must be one of the choices offered',
+  issueInvalid: 'is not valid',
 } as const;
 
 export type DashboardKey = keyof typeof dashboardEn;

@@ -323,4 +323,51 @@ export const dashboardEs: Record<DashboardKey, string> = {
   joinStay: 'Seguir como $1',
   joinSwitch: 'Entrar con el enlace',
   joinNoCode: 'Este enlace no lleva código. Pide un enlace nuevo al administrador de tu espacio de trabajo.',
+  refusedBadCode: 'Este código no es válido: pide un enlace nuevo al administrador de tu espacio de trabajo.',
+  refusedUsedCode: 'Este código ya se usó: pide un enlace nuevo al administrador de tu espacio de trabajo.',
+  refusedReplacedCode:
+    'Después de este enlace se creó otro más reciente para ti: usa el más reciente o pide uno al administrador de tu espacio de trabajo.',
+  refusedExpiredCode:
+    'Este código ha caducado: pide un enlace nuevo al administrador de tu espacio de trabajo.',
+  refusedDashboardRole:
+    'El panel es para marketing y administradores: pega este enlace en las opciones de Sameroom.',
+  refusedForbidden: 'Tu rol en este espacio de trabajo no permite hacer esto.',
+  refusedNotFound: 'Eso no existe (ya) en este espacio de trabajo.',
+  refusedConflict:
+    'Ya había algo distinto guardado con este identificador: recarga la página y vuelve a intentarlo.',
+  refusedNameTaken:
+    'Ya hay alguien en el equipo con este nombre. Añade un apellido o una inicial para que los comentarios y los filtros distingan a los dos; si es la misma persona en otro navegador, dale un enlace de acceso nuevo.',
+  refusedRepRemoved: 'Este comercial ya no está en el equipo, así que nadie vería esta respuesta.',
+  refusedSelfRemoval: 'No puedes eliminarte a ti mismo; pídeselo a otro administrador.',
+  refusedWebhook:
+    'El webhook debe llegar a un servidor público y esta dirección no lo es (una red privada, esta máquina o un nombre que no se encontró).',
+  refusedBadInput: 'El espacio de trabajo no aceptó lo enviado: revisa los campos y vuelve a intentarlo.',
+  refusedRateLimited: 'Demasiados intentos en poco tiempo: espera un minuto y vuelve a intentarlo.',
+  refusedDiskFull:
+    'El disco del espacio de trabajo está casi lleno: no guarda nada hasta que se libere espacio. Avisa a quien administra el espacio de trabajo; lo que escribiste sigue en esta página.',
+  refusedNotReady: 'Este espacio de trabajo aún no está configurado: vuelve a intentarlo en un momento.',
+  refusedTooLarge:
+    'Es demasiado grande para que el espacio de trabajo lo acepte: acórtalo y vuelve a intentarlo.',
+  refusedWrongHost:
+    'El espacio de trabajo no responde en esta dirección: abre el panel en la dirección que te dio el administrador.',
+  refusedCrossOrigin: 'Inicia sesión desde la dirección del propio panel.',
+  issueNameTaken: 'ya es el nombre de un miembro',
+  issueEmpty: 'no puede estar vacío',
+  issueUnreadable: 'debe ser texto legible (sin NUL ni caracteres rotos)',
+  issueDatesOrder: 'la fecha de fin es anterior a la de inicio',
+  issueBreakEvenTooMany:
+    'con este presupuesto, valor por venta y margen harían falta demasiadas ventas para cubrir costes: revísalos o indica el punto de equilibrio',
+  issueYearOne: 'debe ser del año 0001 o posterior',
+  issueCurrency: 'debe ser un código de moneda de tres letras, como EUR',
+  issueWholeNumber: 'debe ser un número entero',
+  issueNumber: 'debe ser un número',
+  issueWebAddress: 'debe ser una dirección web (http o https)',
+  issueTooLong: 'debe tener como máximo $1 caracteres',
+  issueTooMany: 'debe tener como máximo $1 elementos',
+  issueTooFew: 'debe tener al menos $1 elementos',
+  issueAtMost: 'debe ser como máximo $1',
+  issueAtLeast: 'debe ser al menos $1',
+  issueNegative: 'no puede ser negativo',
+  issueChoose: 'debe ser una de las opciones ofrecidas',
+  issueInvalid: 'no es válido',
 };

@@ -9,8 +9,9 @@ import {
   readJson,
   responses,
 } from '../../lib/protocol';
+import { refusalWords, refusedFieldWords } from './refusal-words';
 
-/** An answer the dashboard can show: the workspace's own words on failure. */
+/** An answer the dashboard can show: on failure the workspace's words, or the dashboard's in its reader's language. */
 export type Answer<T> =
   | { ok: true; data: T; status: number }
   | { ok: false; message: string; status: number; issues: Issue[] };
@@ -173,12 +174,17 @@ function failure(response: Response, json: unknown): Answer<never> {
       response.status === 401 && (!envelope.success || envelope.data.error.code === 'unauthorized')
         ? td('errSessionEnded')
         : envelope.success
-          ? envelope.data.error.message
+          ? refusalWords(envelope.data.error.code, envelope.data.error.message)
           : // Not the workspace's own words: a proxy's 502 or 504 while it restarts, a balancer's 503.
             response.status >= 500
             ? td('errServerDown', response.status)
             : td('errStatus', response.status),
-    issues: envelope.success ? (envelope.data.error.issues ?? []) : [],
+    issues: envelope.success
+      ? (envelope.data.error.issues ?? []).map((issue) => ({
+          ...issue,
+          message: refusedFieldWords(envelope.data.error.code, issue.message),
+        }))
+      : [],
   };
 }
 

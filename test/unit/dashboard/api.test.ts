@@ -1,7 +1,10 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { setLanguage } from '../../../lib/i18n';
 import { readCampaigns } from '../../../lib/protocol';
 import { api, apiList, download } from '../../../workspace/dashboard/api';
+import { knowsRefusal } from '../../../workspace/dashboard/refusal-words';
 import { MatrixAnswer, NoContent } from '../../../workspace/dashboard/schemas';
 import { brief } from '../../support/examples';
 import { stubWorkspace } from './workspace-double';
@@ -37,6 +40,55 @@ describe("the dashboard's API calls", () => {
     stubWorkspace({ 'GET /api/v1/feedback/matrix': { json: 'not json we know' } });
     const answer = await api('GET', '/api/v1/feedback/matrix', MatrixAnswer);
     expect(!answer.ok && answer.message).toMatch(/^El espacio de trabajo envió una respuesta/);
+  });
+
+  it("gives a Spanish reader the dashboard's words for a refusal it knows, the workspace's for one it does not", async () => {
+    const taken = {
+      status: 409,
+      json: {
+        error: {
+          code: 'name_taken',
+          message: 'Ana Ruiz is already a member. Add a surname or an initial.',
+          issues: [{ path: 'name', message: 'is already a member’s name' }],
+        },
+      },
+    };
+    const newer = { status: 409, json: { error: { code: 'quota_spent', message: 'The quota is spent.' } } };
+    stubWorkspace({ 'POST /api/v1/invites': taken, 'POST /api/v1/campaigns': newer });
+    const english = await api('POST', '/api/v1/invites', NoContent, {});
+    expect(!english.ok && english.message).toBe('Ana Ruiz is already a member. Add a surname or an initial.');
+    expect(!english.ok && english.issues).toEqual([{ path: 'name', message: 'is already a member’s name' }]);
+    setLanguage('es');
+    const spanish = await api('POST', '/api/v1/invites', NoContent, {});
+    expect(!spanish.ok && spanish.message).toMatch(/^Ya hay alguien en el equipo con este nombre\./);
+    expect(!spanish.ok && spanish.issues).toEqual([
+      { path: 'name', message: 'ya es el nombre de un miembro' },
+    ]);
+    const unknown = await api('POST', '/api/v1/campaigns', NoContent, {});
+    expect(!unknown.ok && unknown.message).toBe('The quota is spent.');
+  });
+
+  it('has its own words for every refusal the workspace can give it', () => {
+    // The extension's alone, or answered otherwise: a token the workspace does not know is the session's
+    // end here; the dashboard revokes no bearer token, sends JSON only, and pages with cursors given.
+    const notMet = new Set([
+      'unauthorized',
+      'no_token',
+      'latest_not_mine',
+      'bad_cursor',
+      'json_only',
+      'bad_json',
+    ]);
+    const codes = new Set<string>();
+    for (const file of readdirSync('workspace', { recursive: true, encoding: 'utf8' })) {
+      if (!file.endsWith('.ts') || file.startsWith('dashboard')) continue;
+      for (const found of readFileSync(join('workspace', file), 'utf8').matchAll(
+        /new ApiError\(\s*\d+,\s*'([a-z_]+)'/g,
+      ))
+        codes.add(found[1]!);
+    }
+    expect(codes.size).toBeGreaterThan(20);
+    expect([...codes].filter((code) => !notMet.has(code) && !knowsRefusal(code))).toEqual([]);
   });
 
   it("gives the workspace's own words and issues on an error, its status when they are unreadable", async () => {

@@ -133,6 +133,38 @@ describe('the brief editor model', () => {
     expect(model.form.value.name).toBe('Hannover Messe 2026');
   });
 
+  it('says what each field needs in Spanish to a Spanish reader, none of the protocol’s English words', async () => {
+    const { calls } = stubWorkspace({});
+    setLanguage('es');
+    const model = createBriefEditorModel(null);
+    for (const [key, value] of Object.entries(toForm(brief()))) model.set(key as never, value);
+    const wrong: Array<[string, string, string]> = [
+      ['name', '  ', 'no puede estar vacío'],
+      ['channel', 'x'.repeat(121), 'debe tener como máximo 120 caracteres'],
+      ['budget', '-5', 'no puede ser negativo'],
+      ['grossMarginPct', '140', 'debe ser como máximo 100'],
+      ['currency', 'euro', 'debe ser un código de moneda de tres letras, como EUR'],
+      ['startsOn', '2026-06-01', ''],
+      ['endsOn', '2026-05-01', 'la fecha de fin es anterior a la de inicio'],
+    ];
+    for (const [field, value] of wrong) model.set(field as never, value);
+    await model.save();
+    expect(calls).toHaveLength(0);
+    expect(model.message.value).toBe('Hay campos que revisar antes de poder guardar esta campaña.');
+    for (const [field, , said] of wrong.filter(([, , said]) => said))
+      expect(model.errorFor(field as never)?.message, field).toBe(said);
+    for (const issue of model.issues.value) expect(issue.message, issue.path).not.toMatch(/\bmust\b|\bthe\b/);
+    model.set('breakEvenDeals', '2.5');
+    await model.save();
+    expect(model.errorFor('breakEvenDeals')?.message).toBe('debe ser un número entero');
+    // A derived break-even past what is stored, named on the break-even.
+    model.set('breakEvenDeals', '');
+    model.set('budget', '1e12');
+    model.set('avgDealValue', '0.0001');
+    await model.save();
+    expect(model.errorFor('breakEvenDeals')?.message).toMatch(/^con este presupuesto/);
+  });
+
   it("shows the workspace's issues, and an unreadable saved brief as an error rather than success", async () => {
     let answer: { status: number; json: unknown } = {
       status: 422,

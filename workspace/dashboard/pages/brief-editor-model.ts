@@ -4,6 +4,7 @@ import { td } from '../../../lib/i18n/dashboard';
 import { type Brief, deriveBreakEvenDeals, LIMITS, requests } from '../../../lib/protocol';
 import { api, type Issue } from '../api';
 import { readKept, writeKept } from '../kept-text';
+import { issueWords } from '../refusal-words';
 import { BriefSaved } from '../schemas';
 import { campaigns, loadCampaigns, me, navigate } from '../state';
 
@@ -340,7 +341,7 @@ export function createBriefEditorModel(id: string | null) {
     if (!input.success) {
       issues.value = input.error.issues.map((issue) => ({
         path: issue.path.map(String).join('.'),
-        message: issue.message,
+        message: issueWords(issue),
       }));
       message.value = td('briefNeedsAttention');
       return;
