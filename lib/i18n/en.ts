@@ -258,6 +258,11 @@ export const en = {
   waitSeconds: '$1 s',
   waitMinutes: '$1 min',
   errServer: 'The workspace failed to answer ($1). Try again shortly.',
+  errWorkspaceDiskFull:
+    "The workspace's disk is nearly full: it stores nothing until space is freed. Your verdicts wait here and go once it does; tell whoever runs the workspace.",
+  errWorkspaceNotReady: 'The workspace has not been set up yet. Sameroom will try again.',
+  errWrongHost:
+    'The workspace does not answer to $1: it was started for another address. Link Sameroom with the join link your workspace admin sends, or ask them to start it with this address.',
   errTooLarge:
     'The workspace, or a proxy in front of it, refused this as too large (HTTP $1). Tell your workspace admin: the proxy should take requests of at least 1 MB.',
   errNotWorkspace: '$1 answered, but it is not a Sameroom workspace.',

@@ -264,6 +264,11 @@ export const es: Record<MessageKey, string> = {
   waitSeconds: '$1 s',
   waitMinutes: '$1 min',
   errServer: 'El espacio de trabajo no respondió ($1). Inténtalo de nuevo en un momento.',
+  errWorkspaceDiskFull:
+    'El disco del espacio de trabajo está casi lleno: no guarda nada hasta que se libere espacio. Tus veredictos esperan aquí y se enviarán cuando lo haya; avisa a quien administra el espacio de trabajo.',
+  errWorkspaceNotReady: 'El espacio de trabajo aún no está configurado. Sameroom lo volverá a intentar.',
+  errWrongHost:
+    'El espacio de trabajo no responde a $1: se inició para otra dirección. Vincula Sameroom con el enlace de acceso que te envíe el administrador, o pídele que lo inicie con esta dirección.',
   errTooLarge:
     'El espacio de trabajo, o un proxy delante de él, lo rechazó por demasiado grande (HTTP $1). Avisa a quien administra el espacio de trabajo: el proxy debería aceptar peticiones de al menos 1 MB.',
   errNotWorkspace: '$1 respondió, pero no es un espacio de trabajo de Sameroom.',

@@ -177,6 +177,9 @@ export class WorkspaceClient {
     if (code.endsWith('_code')) throw new WorkspaceError('badCode', t('errBadCode'));
     if (response.status === 401 || response.status === 403)
       throw new WorkspaceError('unauthorized', t('errUnauthorized'));
+    if (code === 'disk_full') throw new WorkspaceError('server', t('errWorkspaceDiskFull'), wait);
+    if (code === 'not_ready') throw new WorkspaceError('server', t('errWorkspaceNotReady'), wait);
+    if (code === 'wrong_host') throw new WorkspaceError('refused', t('errWrongHost', this.baseUrl));
     if (response.status >= 500) throw new WorkspaceError('server', message, wait);
     throw new WorkspaceError('refused', message);
   }

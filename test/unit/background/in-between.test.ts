@@ -132,6 +132,33 @@ describe('linking (Options) when something in between answers', () => {
     await expect(link(network(answer).fetchFn)).rejects.toThrow(words);
   });
 
+  it.each([
+    [
+      'a full disk (507)',
+      507,
+      'disk_full',
+      /disk is nearly full: it stores nothing/,
+      /disco del espacio de trabajo está casi lleno/,
+    ],
+    ['a workspace not set up (503)', 503, 'not_ready', /has not been set up yet/, /aún no está configurado/],
+    [
+      'a workspace started for another address (421)',
+      421,
+      'wrong_host',
+      /does not answer to https:/,
+      /no responde a https:/,
+    ],
+  ])(
+    "%s: the rep's words, in the rep's language, not the workspace's English",
+    async (_n, status, code, english, spanish) => {
+      const refusal = () =>
+        Response.json({ error: { code, message: 'The workspace’s own English words.' } }, { status });
+      await expect(link(network(refusal).fetchFn)).rejects.toThrow(english);
+      setLanguage('es');
+      await expect(link(network(refusal).fetchFn)).rejects.toThrow(spanish);
+    },
+  );
+
   it('takes the workspace’s JSON even when a proxy labels it text/html', async () => {
     const answer = () =>
       new Response(JSON.stringify({ ...LINK, workspaceUrl: undefined }), {
