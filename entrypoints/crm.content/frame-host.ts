@@ -53,15 +53,25 @@ const ourStyle = new WeakMap<HTMLElement, string>();
  * campaign's brief on paper, its audience, economics and talking points, over the page's right side.
  * A sheet in the shadow root hides the host in print (a `:host` rule marked important there wins over
  * the host's own inline style; a constructed sheet is CSSOM, which no page's `style-src` refuses).
+ * Firefox before 153 refuses a content script's `adoptedStyleSheets` ("Accessing from Xray wrapper is
+ * not supported", Mozilla bugs 1751346 and 1928865), ESR 140 for its whole life: there the host is
+ * hidden inline from the browser's `beforeprint` to its `afterprint` (only the browser's: a page's
+ * script dispatching them would hide the panel at will).
  */
-function leftOutOfPrint(root: ShadowRoot): void {
+function leftOutOfPrint(root: ShadowRoot, host: HTMLElement, signal: AbortSignal): void {
   try {
     const sheet = new CSSStyleSheet();
     sheet.replaceSync('@media print { :host { display: none !important; } }');
     root.adoptedStyleSheets = [sheet];
+    return;
   } catch {
-    // A browser without constructed sheets: the panel prints with the page, as before.
+    // Firefox's content scripts before 153, or a browser without constructed sheets: below.
   }
+  const shown = (display: string) => (event: Event) => {
+    if (event.isTrusted) styled(host, { display });
+  };
+  window.addEventListener('beforeprint', shown('none'), { signal });
+  window.addEventListener('afterprint', shown('block'), { signal });
 }
 
 /**
@@ -293,7 +303,6 @@ export class FrameHost {
     host.setAttribute('popover', 'manual');
     // Closed: the page's scripts get no handle on the frame or the handle through the host.
     const root = host.attachShadow({ mode: 'closed' });
-    leftOutOfPrint(root);
     const frame = document.createElement('iframe');
     // The view's page loads once the CRM's DOM is parsed, in a task of its own after the page's
     // DOMContentLoaded: loaded beside it, the frame's navigation and first render (in the browser's and
@@ -359,7 +368,7 @@ export class FrameHost {
     for (const left of document.querySelectorAll('sameroom-panel')) left.remove();
     (await bodyOf(document)).append(host);
     inTopLayer(host);
-    this.keepAttached(host);
+    this.keepAttached(host, root);
     if (hidden) this.applyPrefs(await prefs);
   }
 
@@ -444,9 +453,9 @@ export class FrameHost {
    * tab froze for good. Put back at once after a quiet second; removed again sooner, it is put back from
    * a timer, waiting twice as long each time (100 ms up to 10 s), so the page's task always ends and the
    * frame's view is not reloaded more than that. The same for a page that takes it out of the top
-   * layer (`hidePopover()`).
+   * layer (`hidePopover()`). And out of print, where the browser needs the host's help (leftOutOfPrint).
    */
-  private keepAttached(host: HTMLElement): void {
+  private keepAttached(host: HTMLElement, root: ShadowRoot): void {
     let body = document.body;
     let lastPutBack = Number.NEGATIVE_INFINITY;
     let wait = 0;
@@ -459,6 +468,7 @@ export class FrameHost {
       host.parentNode === document.body && host.getAttribute('popover') === 'manual' && !outOfTopLayer(host);
     /** Once another host has taken this one's place (or the script is stopped): all of this goes. */
     const gone = new AbortController();
+    leftOutOfPrint(root, host, gone.signal);
     const stale = () => {
       if (this.host === host) return false;
       release();

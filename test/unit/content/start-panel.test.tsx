@@ -176,6 +176,39 @@ describe('the panel shows at once (issue 11)', () => {
     expect(host.style.getPropertyValue('opacity')).toBe('');
   });
 
+  it('leaves the panel out of print where a content script may not adopt a sheet (Firefox before 153), and a page saying it prints hides nothing', async () => {
+    const kept = Object.getOwnPropertyDescriptor(ShadowRoot.prototype, 'adoptedStyleSheets');
+    // As Firefox 140-152 answers a content script (Mozilla bug 1751346).
+    Object.defineProperty(ShadowRoot.prototype, 'adoptedStyleSheets', {
+      configurable: true,
+      get: () => [],
+      set: () => {
+        throw new Error('Accessing from Xray wrapper is not supported.');
+      },
+    });
+    try {
+      await startPanel(ctx, enabledAdapters);
+      const host = panel() as HTMLElement;
+      const display = () => host.style.getPropertyValue('display');
+      /** What the browser fires (trusted), or a page's script (not). */
+      const fire = (type: string, trusted: boolean) => {
+        const event = new Event(type);
+        if (trusted) Object.defineProperty(event, 'isTrusted', { value: true });
+        window.dispatchEvent(event);
+      };
+      expect(display()).toBe('block');
+      fire('beforeprint', false);
+      expect(display()).toBe('block');
+      fire('beforeprint', true);
+      expect(display()).toBe('none');
+      fire('afterprint', true);
+      expect(display()).toBe('block');
+    } finally {
+      if (kept) Object.defineProperty(ShadowRoot.prototype, 'adoptedStyleSheets', kept);
+      else delete (ShadowRoot.prototype as { adoptedStyleSheets?: unknown }).adoptedStyleSheets;
+    }
+  });
+
   it('puts the frame back when the page replaces its whole body, as Turbo Drive does on each move', async () => {
     await startPanel(ctx, enabledAdapters);
     const host = panel()!;
