@@ -69,15 +69,17 @@ async function runWhereMissing(
  * then on: a CRM tab open since before (a rep keeps one open for days, and the store updates extensions
  * in the background) lost its panel at the update, its old script cut off from the new extension, and
  * got none at install, until the rep reloaded it. The scripts are run in those tabs now. Firefox runs
- * a new version's content scripts in open tabs itself, so there this does nothing.
+ * a new version's manifest scripts in open tabs itself, but not the custom sites' (registered at run
+ * time, which it deletes at an update): their tabs kept the old version's panel, its view gone, until
+ * reloaded. Those are run in both browsers.
  */
 export async function runInOpenTabs(
   reason: InstalledReason,
   customSites: readonly CustomSite[],
 ): Promise<void> {
   if (reason !== 'install' && reason !== 'update') return;
-  if (browser.runtime.getURL('/').startsWith('moz-extension:')) return;
-  await runWhereMissing([...CRM_MATCHES], CRM_SCRIPT);
+  if (!browser.runtime.getURL('/').startsWith('moz-extension:'))
+    await runWhereMissing([...CRM_MATCHES], CRM_SCRIPT);
   await runWhereMissing(
     customSites.filter((site) => !site.attention).map((site) => site.match),
     SITE_SCRIPT,

@@ -147,6 +147,51 @@ describe('Firefox: Sameroom updated while CRM tabs are open', () => {
   });
 });
 
+describe('Firefox: Sameroom updated while a custom site’s tab is open', () => {
+  it('puts the panel back in the custom site’s tab too, without a reload', async () => {
+    const tab = await firefox.browser.newPage();
+    await tab.goto(server.url('salesforce-lightning/lead'));
+    await (await inPanel(tab, '.sr-button')).click();
+    const options = await extensionPage(firefox, 'options.html');
+    // Firefox grants the site's permission without a prompt under the test profile's pref.
+    const site = await options.$$('form[aria-labelledby="custom-site-title"] input');
+    await site[0]!.type('Twenty');
+    await site[1]!.type('https://twenty.acme-internal.test/*');
+    await site[2]!.type('/object/person/(?<id>[0-9a-f-]{36})');
+    await options.click('form[aria-labelledby="custom-site-title"] button[type="submit"]');
+    await options.waitForFunction(
+      () => document.body.textContent?.includes('Added. Sameroom now runs on this site'),
+      { timeout: 15_000 },
+    );
+    await tab.close();
+    const twenty = await firefox.browser.newPage();
+    await twenty.goto(server.url('twenty/person'));
+    await expect
+      .poll(() => panelText(twenty, '.sr-status__title'), { timeout: 15_000 })
+      .toBe('Not linked to a workspace');
+    await twenty.evaluate(() => {
+      (window as { sameroomTestMark?: boolean }).sameroomTestMark = true;
+    });
+    const oldFrame = await findPanelFrame(twenty);
+    // Firefox deletes the scripts registered at run time when an add-on is updated, and runs only the
+    // manifest's in open tabs: the custom site's tab is the worker's to run its script in.
+    void options
+      .evaluate(() =>
+        (globalThis as unknown as { browser: { runtime: { reload(): void } } }).browser.runtime.reload(),
+      )
+      .catch(() => undefined);
+    await expect.poll(() => oldFrame?.detached, { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(() => panelText(twenty, '.sr-status__title'), { timeout: 15_000 })
+      .toBe('Not linked to a workspace');
+    expect(await twenty.evaluate(() => (window as { sameroomTestMark?: boolean }).sameroomTestMark)).toBe(
+      true,
+    );
+    expect(await twenty.evaluate(() => document.querySelectorAll('sameroom-panel').length)).toBe(1);
+    await twenty.close();
+  });
+});
+
 describe('Firefox: a rep who turned off Sameroom’s access to a CRM’s pages (about:addons)', () => {
   it('is told in Options which CRM shows no panel and why, and one click on Allow brings the panel back to the open tab', async () => {
     const lightning = ADAPTERS.find((adapter) => adapter.id === 'salesforce-lightning')!;

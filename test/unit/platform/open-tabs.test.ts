@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { runInAllowedTabs, runInOpenTabs, runSiteInOpenTabs } from '../../../lib/platform/open-tabs';
 import type { CustomSite } from '../../../lib/settings';
@@ -83,6 +83,20 @@ describe('runInOpenTabs: CRM tabs open before an install or an update get the co
       expect(watched.queried[1]).toEqual(['https://twenty.acme-internal.test/*']);
       restore();
     }
+  });
+
+  it('in Firefox, which runs the manifest’s script in open tabs itself, runs the custom sites’ script alone', async () => {
+    vi.spyOn(fakeBrowser.runtime, 'getURL').mockImplementation((path) => `moz-extension://a1b2${path}`);
+    const watched = watchBrowser([
+      { id: 1, url: 'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000A1b2cEAB/view' },
+      { id: 2, url: 'https://twenty.acme-internal.test/object/person/1' },
+    ]);
+    restore = () => {
+      watched.restore();
+      vi.restoreAllMocks();
+    };
+    await runInOpenTabs('update', [site('https://twenty.acme-internal.test/*')]);
+    expect(watched.ran).toEqual([{ tabId: 2, file: '/content-scripts/custom-site.js' }]);
   });
 
   it('leaves a tab where a copy of ours already answers (loaded while Sameroom was installed)', async () => {
