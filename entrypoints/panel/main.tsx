@@ -219,8 +219,10 @@ function ask<T>(request: PanelRequest): Promise<Answered<T>> {
     try {
       port.postMessage({ ...request, id });
     } catch {
+      // A port whose other end went without a word (below): this answer is lost, the next one is not.
       waiting.delete(id);
       resolve(lost());
+      connectAgain();
     }
   });
 }
@@ -380,14 +382,39 @@ function connect(): void {
   if (draftKey && draftRead !== draftKey) void readDraft(draftKey);
   else if (draftKey) void rereadDraft(draftKey);
   // The worker stopped (or was updated): what was asked gets an answer, and the view connects again.
-  connected.onDisconnect.addListener(() => {
+  let dropped = false;
+  const drop = (): boolean => {
+    if (dropped) return false;
+    dropped = true;
     channel?.close();
     if (port === connected) port = null;
     for (const resolve of waiting.values()) resolve(lost());
     waiting.clear();
-    setTimeout(connect, RECONNECT_MS);
+    return true;
+  };
+  connected.onDisconnect.addListener(() => {
+    if (drop()) setTimeout(connect, RECONNECT_MS);
   });
+  connectAgain = () => {
+    if (!drop()) return;
+    try {
+      connected.disconnect();
+    } catch {
+      // Already gone.
+    }
+    connect();
+  };
 }
+
+/**
+ * Drops the port and connects at once. Firefox tells a document kept in the back/forward cache nothing
+ * of its port's end (the event page idled out meanwhile: `onDisconnect` fires only in an active
+ * document), so a view brought back found its port dead at the rep's first click, and stayed so.
+ */
+let connectAgain: () => void = () => undefined;
+addEventListener('pageshow', (event) => {
+  if (event.persisted) connectAgain();
+});
 
 function command(name: 'toggle-panel' | 'focus-verdicts'): void {
   const crm = lead.value?.crm;

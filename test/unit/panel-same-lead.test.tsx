@@ -537,4 +537,34 @@ describe('a worker that starts again under a view', () => {
     }
     expect(a.box().value).toBe('Asked about the retrofit, then');
   });
+
+  it('saves the verdict clicked on a port whose end went without a word (Firefox, its worker idled out)', async () => {
+    const a = await openTab(1);
+    a.type('Budget approved.');
+    await vi.waitFor(async () => expect(await kept()).toBe('Budget approved.'));
+    // The worker's end closed; the view is not told (Firefox, a document in the back/forward cache).
+    ports.get(1)!.at(-1)!.close();
+    a.click('good_fit');
+    await vi.waitFor(
+      async () => expect(await saved()).toEqual([{ verdict: 'good_fit', note: 'Budget approved.' }]),
+      {
+        timeout: 5_000,
+      },
+    );
+    expect(ports.get(1)!.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('connects again as soon as its page is back from the back/forward cache, before any click', async () => {
+    await openTab(1);
+    const port = ports.get(1)!.at(-1)!;
+    port.close();
+    const restored = new Event('pageshow');
+    Object.defineProperty(restored, 'persisted', { value: true });
+    dispatchEvent(restored);
+    // This view's new port (views of earlier tests, in this document too, connect as well).
+    await vi.waitFor(() => expect(ports.get(1)!.at(-1)).not.toBe(port));
+    const fresh = ports.get(1)!.at(-1)!;
+    fresh.background.postMessage({ kind: 'command', command: 'focus-verdicts' } satisfies PanelPush);
+    await vi.waitFor(() => expect(document.activeElement?.getAttribute('data-verdict-key')).toBe('1'));
+  });
 });
