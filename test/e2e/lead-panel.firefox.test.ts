@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { t } from '../../lib/i18n';
 import { briefInput } from '../support/examples';
 import { startTestWorkspace, type TestWorkspace } from '../workspace/harness';
-import { extensionPage, type FirefoxSession, launchFirefox } from './harness/firefox';
+import { addTwentyInOptions, extensionPage, type FirefoxSession, launchFirefox } from './harness/firefox';
 import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
 import { inPanel, panelText } from './harness/panel-firefox';
 import { canMount, fillDisk } from './harness/small-disk';
@@ -69,19 +69,8 @@ describe('Firefox: a custom site and a link in Options, the campaign on Salesfor
     // Polled: waitForSelector watches the page's own DOM, not changes inside the panel's shadow root.
     await (await inPanel(page, '.sr-button')).click();
     const options = await extensionPage(firefox, 'options.html');
-    // A custom site first (Firefox grants its permission without a prompt under the test profile's pref).
-    const site = await options.$$('form[aria-labelledby="custom-site-title"] input');
-    await site[0]!.type('Twenty');
-    await site[1]!.type('https://twenty.acme-internal.test/*');
-    await site[2]!.type('/object/person/(?<id>[0-9a-f-]{36})');
-    await site[9]!.type('UTM campaign');
-    await options.click('form[aria-labelledby="custom-site-title"] button[type="submit"]');
-    await options.waitForFunction(
-      () => document.body.textContent?.includes('Added. Sameroom now runs on this site'),
-      {
-        timeout: 15_000,
-      },
-    );
+    // A custom site first.
+    await addTwentyInOptions(options, 'UTM campaign');
     const twenty = await firefox.browser.newPage();
     await twenty.goto(server.url('twenty/person'));
     await expect

@@ -1,7 +1,7 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADAPTERS } from '../../lib/crm';
-import { extensionPage, type FirefoxSession, launchFirefox } from './harness/firefox';
+import { addTwentyInOptions, extensionPage, type FirefoxSession, launchFirefox } from './harness/firefox';
 import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
 import { findPanelFrame, inPanel, panelText } from './harness/panel-firefox';
 
@@ -116,6 +116,30 @@ describe('Firefox without the Navigation API (as 140–146, which the manifest a
   });
 });
 
+/**
+ * An update as Firefox applies one, asked from Options (opened as a rep opens it: WebDriver navigates to
+ * none of our pages): the extension reloaded, its pages and scripts started anew. The tab, open since
+ * before and showing `title` in its panel (at `selector`), shows it again, in its own page (not
+ * reloaded) and once.
+ */
+async function updatedWith(tab: Page, options: Page, selector: string, title: string): Promise<void> {
+  const shown = () => panelText(tab, selector);
+  await expect.poll(shown, { timeout: 15_000 }).toContain(title);
+  await tab.evaluate(() => {
+    (window as { sameroomTestMark?: boolean }).sameroomTestMark = true;
+  });
+  const oldFrame = await findPanelFrame(tab);
+  void options
+    .evaluate(() =>
+      (globalThis as unknown as { browser: { runtime: { reload(): void } } }).browser.runtime.reload(),
+    )
+    .catch(() => undefined);
+  await expect.poll(() => oldFrame?.detached, { timeout: 10_000 }).toBe(true);
+  await expect.poll(shown, { timeout: 15_000 }).toContain(title);
+  expect(await tab.evaluate(() => (window as { sameroomTestMark?: boolean }).sameroomTestMark)).toBe(true);
+  expect(await tab.evaluate(() => document.querySelectorAll('sameroom-panel').length)).toBe(1);
+}
+
 describe('Firefox: Sameroom updated while CRM tabs are open', () => {
   it('puts the panel back in a lead tab opened before the update, without a reload', async () => {
     const tab = await firefox.browser.newPage();
@@ -123,71 +147,24 @@ describe('Firefox: Sameroom updated while CRM tabs are open', () => {
     await expect
       .poll(() => panelText(tab, 'aside'), { timeout: 15_000 })
       .toContain('Salesforce Lightning · Lead');
-    await tab.evaluate(() => {
-      (window as { sameroomTestMark?: boolean }).sameroomTestMark = true;
-    });
-    const oldFrame = await findPanelFrame(tab);
-
-    // An update as Firefox applies one: the extension reloaded, its pages and scripts started anew.
-    // Asked from Options, opened as a rep opens it (WebDriver navigates to none of our pages).
     await (await inPanel(tab, '.sr-button')).click();
     const options = await extensionPage(firefox, 'options.html');
-    void options
-      .evaluate(() =>
-        (globalThis as unknown as { browser: { runtime: { reload(): void } } }).browser.runtime.reload(),
-      )
-      .catch(() => undefined);
-    await expect.poll(() => oldFrame?.detached, { timeout: 10_000 }).toBe(true);
-    await expect
-      .poll(() => panelText(tab, 'aside'), { timeout: 15_000 })
-      .toContain('Salesforce Lightning · Lead');
-    expect(await tab.evaluate(() => (window as { sameroomTestMark?: boolean }).sameroomTestMark)).toBe(true);
-    expect(await tab.evaluate(() => document.querySelectorAll('sameroom-panel').length)).toBe(1);
+    await updatedWith(tab, options, 'aside', 'Salesforce Lightning · Lead');
     await tab.close();
   });
-});
 
-describe('Firefox: Sameroom updated while a custom site’s tab is open', () => {
-  it('puts the panel back in the custom site’s tab too, without a reload', async () => {
+  it('puts the panel back in a custom site’s tab too, whose script Firefox does not run itself', async () => {
     const tab = await firefox.browser.newPage();
     await tab.goto(server.url('salesforce-lightning/lead'));
     await (await inPanel(tab, '.sr-button')).click();
     const options = await extensionPage(firefox, 'options.html');
-    // Firefox grants the site's permission without a prompt under the test profile's pref.
-    const site = await options.$$('form[aria-labelledby="custom-site-title"] input');
-    await site[0]!.type('Twenty');
-    await site[1]!.type('https://twenty.acme-internal.test/*');
-    await site[2]!.type('/object/person/(?<id>[0-9a-f-]{36})');
-    await options.click('form[aria-labelledby="custom-site-title"] button[type="submit"]');
-    await options.waitForFunction(
-      () => document.body.textContent?.includes('Added. Sameroom now runs on this site'),
-      { timeout: 15_000 },
-    );
+    await addTwentyInOptions(options);
     await tab.close();
     const twenty = await firefox.browser.newPage();
     await twenty.goto(server.url('twenty/person'));
-    await expect
-      .poll(() => panelText(twenty, '.sr-status__title'), { timeout: 15_000 })
-      .toBe('Not linked to a workspace');
-    await twenty.evaluate(() => {
-      (window as { sameroomTestMark?: boolean }).sameroomTestMark = true;
-    });
-    const oldFrame = await findPanelFrame(twenty);
     // Firefox deletes the scripts registered at run time when an add-on is updated, and runs only the
     // manifest's in open tabs: the custom site's tab is the worker's to run its script in.
-    void options
-      .evaluate(() =>
-        (globalThis as unknown as { browser: { runtime: { reload(): void } } }).browser.runtime.reload(),
-      )
-      .catch(() => undefined);
-    await expect.poll(() => oldFrame?.detached, { timeout: 10_000 }).toBe(true);
-    await expect
-      .poll(() => panelText(twenty, '.sr-status__title'), { timeout: 15_000 })
-      .toBe('Not linked to a workspace');
-    expect(await twenty.evaluate(() => (window as { sameroomTestMark?: boolean }).sameroomTestMark)).toBe(
-      true,
-    );
-    expect(await twenty.evaluate(() => document.querySelectorAll('sameroom-panel').length)).toBe(1);
+    await updatedWith(twenty, options, '.sr-status__title', 'Not linked to a workspace');
     await twenty.close();
   });
 });

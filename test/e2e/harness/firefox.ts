@@ -57,3 +57,20 @@ export async function extensionPage(firefox: FirefoxSession, path: string): Prom
   }
   throw new Error(`no tab opened ${wanted}`);
 }
+
+/**
+ * The fixtures' Twenty site added in Options as a rep adds it (Firefox grants its permission without a
+ * prompt under the test profile's pref), with a UTM campaign field read by its label when given.
+ */
+export async function addTwentyInOptions(options: Page, utmLabel?: string): Promise<void> {
+  const site = await options.$$('form[aria-labelledby="custom-site-title"] input');
+  await site[0]!.type('Twenty');
+  await site[1]!.type('https://twenty.acme-internal.test/*');
+  await site[2]!.type('/object/person/(?<id>[0-9a-f-]{36})');
+  if (utmLabel) await site[9]!.type(utmLabel);
+  await options.click('form[aria-labelledby="custom-site-title"] button[type="submit"]');
+  await options.waitForFunction(
+    () => document.body.textContent?.includes('Added. Sameroom now runs on this site'),
+    { timeout: 15_000 },
+  );
+}
