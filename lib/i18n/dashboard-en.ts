@@ -329,7 +329,14 @@ export const dashboardEn = {
   refusedWebhook:
     'The webhook must reach a public server: this address is not one (a private network, this machine, or a name that could not be found).',
   refusedBadInput: 'The workspace did not accept what was sent: check the fields and try again.',
-  refusedRateLimited: 'Too many tries in a short time: wait a minute, then try again.',
+  refusedRateLimited: 'Too many tries in a short time: wait a while, then try again.',
+  refusedStarting: 'The workspace is starting: try again in a moment; what you typed is still on this page.',
+  refusedUnavailable:
+    "The workspace's database is not answering: try again in a minute; what you typed is still on this page. If it goes on, tell whoever runs the workspace.",
+  refusedServerError:
+    'The workspace failed to answer: try again shortly; what you typed is still on this page.',
+  refusedBadInputBecause: 'The workspace did not accept what was sent: $1.',
+  refusedRateLimitedWait: 'Too many tries in a short time: try again in $1 min.',
   refusedDiskFull:
     "The workspace's disk is nearly full: it stores nothing until space is freed. Tell whoever runs the workspace; what you typed is still on this page.",
   refusedNotReady: 'This workspace has not been set up yet: try again in a moment.',

@@ -342,7 +342,15 @@ export const dashboardEs: Record<DashboardKey, string> = {
   refusedWebhook:
     'El webhook debe llegar a un servidor público y esta dirección no lo es (una red privada, esta máquina o un nombre que no se encontró).',
   refusedBadInput: 'El espacio de trabajo no aceptó lo enviado: revisa los campos y vuelve a intentarlo.',
-  refusedRateLimited: 'Demasiados intentos en poco tiempo: espera un minuto y vuelve a intentarlo.',
+  refusedRateLimited: 'Demasiados intentos en poco tiempo: espera un rato y vuelve a intentarlo.',
+  refusedStarting:
+    'El espacio de trabajo se está iniciando: vuelve a intentarlo en un momento; lo que escribiste sigue en esta página.',
+  refusedUnavailable:
+    'La base de datos del espacio de trabajo no responde: vuelve a intentarlo en un minuto; lo que escribiste sigue en esta página. Si continúa, avisa a quien administra el espacio de trabajo.',
+  refusedServerError:
+    'El espacio de trabajo no respondió: vuelve a intentarlo en un momento; lo que escribiste sigue en esta página.',
+  refusedBadInputBecause: 'El espacio de trabajo no aceptó lo enviado: $1.',
+  refusedRateLimitedWait: 'Demasiados intentos en poco tiempo: vuelve a intentarlo dentro de $1 min.',
   refusedDiskFull:
     'El disco del espacio de trabajo está casi lleno: no guarda nada hasta que se libere espacio. Avisa a quien administra el espacio de trabajo; lo que escribiste sigue en esta página.',
   refusedNotReady: 'Este espacio de trabajo aún no está configurado: vuelve a intentarlo en un momento.',

@@ -9,7 +9,7 @@ import {
   readJson,
   responses,
 } from '../../lib/protocol';
-import { refusalWords, refusedFieldWords } from './refusal-words';
+import { fieldProblemWords, refusalWords } from './refusal-words';
 
 /** An answer the dashboard can show: on failure the workspace's words, or the dashboard's in its reader's language. */
 export type Answer<T> =
@@ -160,6 +160,12 @@ async function request(
   return failure(response, json);
 }
 
+/** The wait a refusal asks for (Retry-After in seconds; a date is not what the workspace sends). */
+function retryAfterSeconds(response: Response): number | null {
+  const seconds = Number(response.headers.get('Retry-After') ?? Number.NaN);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds : null;
+}
+
 /** A failed answer in words: the workspace's own, or what the status says. */
 function failure(response: Response, json: unknown): Answer<never> {
   const envelope = responses.ErrorEnvelope.safeParse(json);
@@ -174,7 +180,12 @@ function failure(response: Response, json: unknown): Answer<never> {
       response.status === 401 && (!envelope.success || envelope.data.error.code === 'unauthorized')
         ? td('errSessionEnded')
         : envelope.success
-          ? refusalWords(envelope.data.error.code, envelope.data.error.message)
+          ? refusalWords({
+              ...envelope.data.error,
+              issues: envelope.data.error.issues ?? [],
+              status: response.status,
+              retryAfter: retryAfterSeconds(response),
+            })
           : // Not the workspace's own words: a proxy's 502 or 504 while it restarts, a balancer's 503.
             response.status >= 500
             ? td('errServerDown', response.status)
@@ -182,7 +193,7 @@ function failure(response: Response, json: unknown): Answer<never> {
     issues: envelope.success
       ? (envelope.data.error.issues ?? []).map((issue) => ({
           ...issue,
-          message: refusedFieldWords(envelope.data.error.code, issue.message),
+          message: fieldProblemWords(issue.message),
         }))
       : [],
   };

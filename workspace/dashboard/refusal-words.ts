@@ -5,8 +5,8 @@ import { type DashboardKey, td } from '../../lib/i18n/dashboard';
 /**
  * The workspace words its refusals in English, with their particulars (the name taken, the address
  * refused, the disk's free space). An English reader gets those words; a reader in another language
- * gets the dashboard's own words for the refusal's code, and the workspace's only for a code this
- * dashboard does not know (a newer workspace's).
+ * gets the dashboard's own words for the refusal's code, and for a code this dashboard does not know (a
+ * newer workspace's) the words for its status where they say enough (a 5xx), else the workspace's.
  */
 const REFUSALS: Record<string, DashboardKey> = {
   bad_code: 'refusedBadCode',
@@ -22,31 +22,93 @@ const REFUSALS: Record<string, DashboardKey> = {
   rep_removed: 'refusedRepRemoved',
   self_removal: 'refusedSelfRemoval',
   webhook_not_public: 'refusedWebhook',
-  bad_input: 'refusedBadInput',
-  rate_limited: 'refusedRateLimited',
   disk_full: 'refusedDiskFull',
   not_ready: 'refusedNotReady',
   too_large: 'refusedTooLarge',
   wrong_host: 'refusedWrongHost',
   cross_origin: 'refusedCrossOrigin',
+  starting: 'refusedStarting',
+  unavailable: 'refusedUnavailable',
+  server_error: 'refusedServerError',
 };
 
 /** Whether the dashboard has its own words for this refusal. */
-export const knowsRefusal = (code: string): boolean => Object.hasOwn(REFUSALS, code);
+export const knowsRefusal = (code: string): boolean =>
+  Object.hasOwn(REFUSALS, code) || code === 'bad_input' || code === 'rate_limited';
 
-/** The words for a refusal the workspace gave as `{ error: { code, message } }`. */
-export function refusalWords(code: string, message: string): string {
-  const key = REFUSALS[code];
-  return currentLanguage() === 'en' || !key ? message : td(key);
+/** A refusal as the workspace gave it: `{ error: { code, message, issues? } }`, its status and wait. */
+export interface Refusal {
+  code: string;
+  message: string;
+  issues: ReadonlyArray<{ path: string; message: string }>;
+  status: number;
+  /** Retry-After, in seconds, when the workspace gave one. */
+  retryAfter: number | null;
+}
+
+/** The words for a refusal, in the reader's language. */
+export function refusalWords(refusal: Refusal): string {
+  if (currentLanguage() === 'en') return refusal.message;
+  const key = REFUSALS[refusal.code];
+  if (key) return td(key);
+  // Pages that list no field problems (the team's settings, invites) say them here: which field, and why.
+  if (refusal.code === 'bad_input' && refusal.issues.length > 0)
+    return td(
+      'refusedBadInputBecause',
+      refusal.issues
+        .slice(0, 3)
+        .map((issue) =>
+          issue.path
+            ? `${fieldProblemWords(issue.message)} (${issue.path})`
+            : fieldProblemWords(issue.message),
+        )
+        .join('; '),
+    );
+  if (refusal.code === 'bad_input') return td('refusedBadInput');
+  if (refusal.code === 'rate_limited')
+    return refusal.retryAfter
+      ? td('refusedRateLimitedWait', Math.max(1, Math.ceil(refusal.retryAfter / 60)))
+      : td('refusedRateLimited');
+  return refusal.status >= 500 ? td('errServerDown', refusal.status) : refusal.message;
 }
 
 /**
- * One of a refusal's field problems: the workspace's only field problem with words of its own (a
- * member's name already taken) in the reader's language; any other as the workspace gave it (the
- * dashboard checks its forms with the workspace's own schemas first, so these are rare).
+ * The words the workspace gives the zod's English for each of its checks, and a few of its own, read
+ * from its text: a field problem the workspace sent (the dashboard checks its forms with the same schemas
+ * first, so these come from checks only the workspace makes: a name taken, a region past the limit).
  */
-export function refusedFieldWords(code: string, message: string): string {
-  return currentLanguage() !== 'en' && code === 'name_taken' ? td('issueNameTaken') : message;
+const SENT_CHECKS: Array<[RegExp, (found: RegExpExecArray) => string]> = [
+  [/^is already a member’s name$/, () => td('issueNameTaken')],
+  [/^at most (\d+) regions$/, (found) => td('issueTooMany', number(Number(found[1])))],
+  [/^Too big: expected string to have <=?(\d+)/, (found) => td('issueTooLong', number(Number(found[1])))],
+  [
+    /^Too big: expected (?:array|set) to have <=?(\d+)/,
+    (found) => td('issueTooMany', number(Number(found[1]))),
+  ],
+  [/^Too big: expected \w+ to be <=?(\d+)/, (found) => td('issueAtMost', number(Number(found[1])))],
+  [/^Too small: expected string/, () => td('issueEmpty')],
+  [
+    /^Too small: expected (?:array|set) to have >=?(\d+)/,
+    (found) => td('issueTooFew', number(Number(found[1]))),
+  ],
+  [/^Too small: expected \w+ to be >=?0$/, () => td('issueNegative')],
+  [/^Too small: expected \w+ to be >=?(\d+)/, (found) => td('issueAtLeast', number(Number(found[1])))],
+  [/^Invalid input: expected int/, () => td('issueWholeNumber')],
+  [/^Invalid input: expected number/, () => td('issueNumber')],
+  [/^Invalid (?:option|input: expected ")/, () => td('issueChoose')],
+  [/^must be at most ([\d,]+)/, (found) => td('issueAtMost', number(Number(found[1]!.replaceAll(',', ''))))],
+];
+
+/** One field problem the workspace sent, in the reader's language (its own words in English). */
+export function fieldProblemWords(message: string): string {
+  if (currentLanguage() === 'en') return message;
+  const check = CHECKS.find(([said]) => said(message));
+  if (check) return td(check[1]);
+  for (const [pattern, words] of SENT_CHECKS) {
+    const found = pattern.exec(message);
+    if (found) return words(found);
+  }
+  return td('issueInvalid');
 }
 
 /**

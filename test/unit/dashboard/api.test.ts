@@ -82,13 +82,55 @@ describe("the dashboard's API calls", () => {
     const codes = new Set<string>();
     for (const file of readdirSync('workspace', { recursive: true, encoding: 'utf8' })) {
       if (!file.endsWith('.ts') || file.startsWith('dashboard')) continue;
-      for (const found of readFileSync(join('workspace', file), 'utf8').matchAll(
-        /new ApiError\(\s*\d+,\s*'([a-z_]+)'/g,
-      ))
-        codes.add(found[1]!);
+      const source = readFileSync(join('workspace', file), 'utf8');
+      // Thrown as ApiError, or written as the envelope itself (a 5xx from the server's own handlers).
+      for (const found of source.matchAll(/new ApiError\(\s*\d+,\s*'([a-z_]+)'|\bcode: '([a-z_]+)'/g))
+        codes.add((found[1] ?? found[2])!);
     }
+    expect(codes).toContain('starting');
     expect(codes.size).toBeGreaterThan(20);
     expect([...codes].filter((code) => !notMet.has(code) && !knowsRefusal(code))).toEqual([]);
+  });
+
+  it('tells a Spanish reader which field a refusal names and why, and how long to wait', async () => {
+    stubWorkspace({
+      'PATCH /api/v1/workspace': {
+        status: 422,
+        json: {
+          error: {
+            code: 'bad_input',
+            message: 'The request is not valid. A workspace has at most 50 regions; remove one first.',
+            issues: [{ path: 'addRegion', message: 'at most 50 regions' }],
+          },
+        },
+      },
+      'POST /api/v1/session': {
+        status: 429,
+        headers: { 'Retry-After': '600' },
+        json: { error: { code: 'rate_limited', message: 'Too many attempts.' } },
+      },
+      'GET /api/v1/workspace': {
+        status: 503,
+        json: { error: { code: 'starting', message: 'The workspace is starting; try again in a moment.' } },
+      },
+      'GET /api/v1/campaigns': {
+        status: 500,
+        json: { error: { code: 'out_of_beans', message: 'No beans.' } },
+      },
+    });
+    setLanguage('es');
+    const refused = await api('PATCH', '/api/v1/workspace', NoContent, {});
+    expect(!refused.ok && refused.message).toBe(
+      'El espacio de trabajo no aceptó lo enviado: debe tener como máximo 50 elementos (addRegion).',
+    );
+    const limited = await api('POST', '/api/v1/session', NoContent, {});
+    expect(!limited.ok && limited.message).toBe(
+      'Demasiados intentos en poco tiempo: vuelve a intentarlo dentro de 10 min.',
+    );
+    const starting = await api('GET', '/api/v1/workspace', NoContent);
+    expect(!starting.ok && starting.message).toMatch(/^El espacio de trabajo se está iniciando/);
+    const newer = await api('GET', '/api/v1/campaigns', NoContent);
+    expect(!newer.ok && newer.message).toMatch(/^El espacio de trabajo no respondió \(500\)/);
   });
 
   it("gives the workspace's own words and issues on an error, its status when they are unreadable", async () => {

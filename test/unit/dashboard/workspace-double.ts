@@ -8,7 +8,7 @@ import { feedbackItem } from '../../support/examples';
  * Every call is recorded.
  */
 export type Reply =
-  | { status?: number; json?: unknown }
+  | { status?: number; json?: unknown; headers?: Record<string, string> }
   | 'offline'
   | ((body: unknown) => Reply | Promise<Reply>);
 
@@ -25,7 +25,7 @@ export function stubWorkspace(routes: Record<string, Reply>) {
     const status = reply.status ?? 200;
     return new Response(status === 204 ? null : JSON.stringify(reply.json ?? null), {
       status,
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', ...reply.headers },
     });
   });
   vi.stubGlobal('fetch', fetch);
