@@ -196,6 +196,9 @@ export function createApp(config: WorkspaceConfig): Hono {
   const memoryWindows = new MemoryWindows();
 
   app.use('*', readRestOfBody(LIMITS.bodyBytes * 4));
+  // Before the Host check: the extension reads a 421 as the workspace's own answer (and says what to
+  // do), where an answer without CORS headers was a network failure to it ("cannot be reached").
+  app.use('/api/v1/*', crossOrigin());
   const allowed = config.allowedHosts;
   if (allowed) {
     app.use('*', async (c, next) => {
@@ -216,7 +219,6 @@ export function createApp(config: WorkspaceConfig): Hono {
     await next();
   });
 
-  app.use('/api/v1/*', crossOrigin());
   app.use('/api/v1/*', limitBody(LIMITS.bodyBytes));
   const disk = config.disk;
   if (disk) {

@@ -259,8 +259,8 @@ export const en = {
   waitMinutes: '$1 min',
   errServer: 'The workspace failed to answer ($1). Try again shortly.',
   errWorkspaceDiskFull:
-    "The workspace's disk is nearly full: it stores nothing until space is freed. Your verdicts wait here and go once it does; tell whoever runs the workspace.",
-  errWorkspaceNotReady: 'The workspace has not been set up yet. Sameroom will try again.',
+    "The workspace's disk is nearly full, so it stores nothing until space is freed: tell whoever runs the workspace. Nothing you saved here is lost meanwhile.",
+  errWorkspaceNotReady: 'The workspace has not been set up yet: try again in a moment.',
   errWrongHost:
     'The workspace does not answer to $1: it was started for another address. Link Sameroom with the join link your workspace admin sends, or ask them to start it with this address.',
   errTooLarge:

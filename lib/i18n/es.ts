@@ -265,8 +265,8 @@ export const es: Record<MessageKey, string> = {
   waitMinutes: '$1 min',
   errServer: 'El espacio de trabajo no respondió ($1). Inténtalo de nuevo en un momento.',
   errWorkspaceDiskFull:
-    'El disco del espacio de trabajo está casi lleno: no guarda nada hasta que se libere espacio. Tus veredictos esperan aquí y se enviarán cuando lo haya; avisa a quien administra el espacio de trabajo.',
-  errWorkspaceNotReady: 'El espacio de trabajo aún no está configurado. Sameroom lo volverá a intentar.',
+    'El disco del espacio de trabajo está casi lleno, así que no guarda nada hasta que se libere espacio: avisa a quien lo administra. Mientras tanto no se pierde nada de lo que guardaste aquí.',
+  errWorkspaceNotReady: 'El espacio de trabajo aún no está configurado: vuelve a intentarlo en un momento.',
   errWrongHost:
     'El espacio de trabajo no responde a $1: se inició para otra dirección. Vincula Sameroom con el enlace de acceso que te envíe el administrador, o pídele que lo inicie con esta dirección.',
   errTooLarge:

@@ -313,6 +313,9 @@ describe('the Host allow-list on a loopback address (DNS rebinding)', () => {
       const answer = await get(`${ws.url}/api/v1/openapi.json`, { Host: host });
       expect(answer.status, host).toBe(421);
       expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'wrong_host' } });
+      // Readable by the extension (bearer tokens, never cookies), which says what to do rather than
+      // that the workspace cannot be reached.
+      expect(answer.headers['access-control-allow-origin'], host).toBe('*');
     }
   });
 

@@ -137,7 +137,7 @@ describe('linking (Options) when something in between answers', () => {
       'a full disk (507)',
       507,
       'disk_full',
-      /disk is nearly full: it stores nothing/,
+      /disk is nearly full, so it stores nothing/,
       /disco del espacio de trabajo está casi lleno/,
     ],
     ['a workspace not set up (503)', 503, 'not_ready', /has not been set up yet/, /aún no está configurado/],
