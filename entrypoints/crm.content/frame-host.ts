@@ -56,7 +56,7 @@ const ourStyle = new WeakMap<HTMLElement, string>();
  * Firefox before 153 refuses a content script's `adoptedStyleSheets` ("Accessing from Xray wrapper is
  * not supported", Mozilla bugs 1751346 and 1928865), ESR 140 for its whole life: there the host is
  * hidden inline from the browser's `beforeprint` to its `afterprint` (only the browser's: a page's
- * script dispatching them would hide the panel at will).
+ * script dispatching them would hide the panel at will), or the rep's next click or key.
  */
 function leftOutOfPrint(root: ShadowRoot, host: HTMLElement, signal: AbortSignal): void {
   try {
@@ -67,11 +67,25 @@ function leftOutOfPrint(root: ShadowRoot, host: HTMLElement, signal: AbortSignal
   } catch {
     // Firefox's content scripts before 153, or a browser without constructed sheets: below.
   }
-  const shown = (display: string) => (event: Event) => {
-    if (event.isTrusted) styled(host, { display });
+  let printing = false;
+  window.addEventListener(
+    'beforeprint',
+    (event) => {
+      if (!event.isTrusted) return;
+      printing = true;
+      styled(host, { display: 'none' });
+    },
+    { capture: true, signal },
+  );
+  // Shown again at the print's end, or, should a page's listener keep its afterprint from us, at the
+  // rep's next click or key in the page.
+  const printed = (event: Event) => {
+    if (!event.isTrusted || !printing) return;
+    printing = false;
+    styled(host, { display: 'block' });
   };
-  window.addEventListener('beforeprint', shown('none'), { signal });
-  window.addEventListener('afterprint', shown('block'), { signal });
+  for (const type of ['afterprint', 'pointerdown', 'keydown'])
+    window.addEventListener(type, printed, { capture: true, signal });
 }
 
 /**

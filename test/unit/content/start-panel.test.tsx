@@ -186,6 +186,11 @@ describe('the panel shows at once (issue 11)', () => {
         throw new Error('Accessing from Xray wrapper is not supported.');
       },
     });
+    let swallowing = false;
+    const swallow = (event: Event) => {
+      if (swallowing) event.stopImmediatePropagation();
+    };
+    window.addEventListener('afterprint', swallow, { capture: true });
     try {
       await startPanel(ctx, enabledAdapters);
       const host = panel() as HTMLElement;
@@ -203,7 +208,18 @@ describe('the panel shows at once (issue 11)', () => {
       expect(display()).toBe('none');
       fire('afterprint', true);
       expect(display()).toBe('block');
+      // A page that keeps the browser's afterprint from reaching us (its listener came first): back at
+      // the rep's next click.
+      swallowing = true;
+      fire('beforeprint', true);
+      fire('afterprint', true);
+      expect(display()).toBe('none');
+      fire('pointerdown', false);
+      expect(display()).toBe('none');
+      fire('pointerdown', true);
+      expect(display()).toBe('block');
     } finally {
+      window.removeEventListener('afterprint', swallow, { capture: true });
       if (kept) Object.defineProperty(ShadowRoot.prototype, 'adoptedStyleSheets', kept);
       else delete (ShadowRoot.prototype as { adoptedStyleSheets?: unknown }).adoptedStyleSheets;
     }
