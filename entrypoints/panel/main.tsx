@@ -218,11 +218,13 @@ function ask<T>(request: PanelRequest): Promise<Answered<T>> {
     waiting.set(id, resolve as (envelope: Answered<unknown>) => void);
     try {
       port.postMessage({ ...request, id });
-    } catch {
-      // A port whose other end went without a word (below): this answer is lost, the next one is not.
+    } catch (error) {
       waiting.delete(id);
       resolve(lost());
-      connectAgain();
+      // A port whose other end went without a word (below): this answer is lost, the next one is not.
+      // ("Attempting to use a disconnected port object" in Chromium, "Attempt to postMessage on
+      // disconnected port" in Firefox; anything else leaves the port be.)
+      if (/disconnected/i.test(String(error))) connectAgain();
     }
   });
 }
@@ -376,11 +378,6 @@ function connect(): void {
   const connected = browser.runtime.connect({ name: viewPortName(channel?.key ?? null) });
   port = connected;
   connected.onMessage.addListener((message) => pushes.runtime(message as PanelPush));
-  // What the last worker took with it: drafts it did not answer for, and the shown lead's kept draft.
-  for (const [key, draft] of unkept) keepDraft(key, draft);
-  for (const key of forgets.keys()) askForget(key);
-  if (draftKey && draftRead !== draftKey) void readDraft(draftKey);
-  else if (draftKey) void rereadDraft(draftKey);
   // The worker stopped (or was updated): what was asked gets an answer, and the view connects again.
   let dropped = false;
   const drop = (): boolean => {
@@ -402,8 +399,14 @@ function connect(): void {
     } catch {
       // Already gone.
     }
-    connect();
+    // In a task of its own: a port dead from the start cannot make this a loop within one.
+    setTimeout(connect, 0);
   };
+  // What the last worker took with it: drafts it did not answer for, and the shown lead's kept draft.
+  for (const [key, draft] of unkept) keepDraft(key, draft);
+  for (const key of forgets.keys()) askForget(key);
+  if (draftKey && draftRead !== draftKey) void readDraft(draftKey);
+  else if (draftKey) void rereadDraft(draftKey);
 }
 
 /**

@@ -558,13 +558,15 @@ describe('a worker that starts again under a view', () => {
     await openTab(1);
     const port = ports.get(1)!.at(-1)!;
     port.close();
+    // This view's port, let go (views of earlier tests, in this document too, connect again as well).
+    const letGo = vi.spyOn(port.view, 'disconnect');
+    const connects = vi.mocked(browser.runtime.connect).mock.calls.length;
     const restored = new Event('pageshow');
     Object.defineProperty(restored, 'persisted', { value: true });
     dispatchEvent(restored);
-    // This view's new port (views of earlier tests, in this document too, connect as well).
-    await vi.waitFor(() => expect(ports.get(1)!.at(-1)).not.toBe(port));
-    const fresh = ports.get(1)!.at(-1)!;
-    fresh.background.postMessage({ kind: 'command', command: 'focus-verdicts' } satisfies PanelPush);
-    await vi.waitFor(() => expect(document.activeElement?.getAttribute('data-verdict-key')).toBe('1'));
+    expect(letGo).toHaveBeenCalledOnce();
+    await vi.waitFor(() =>
+      expect(vi.mocked(browser.runtime.connect).mock.calls.length).toBeGreaterThan(connects),
+    );
   });
 });
