@@ -47,8 +47,10 @@ function wire() {
   /** The view's listeners: told only when the worker goes (restart), not when a test ends. */
   const viewGone: Array<() => void> = [];
   let open = true;
+  /** Why a message can no longer go: the worker's end went (as a browser says it), or the test ended. */
+  let refusal = 'Attempting to use a disconnected port object';
   const deliver = (to: Array<(m: unknown) => void>, message: unknown) => {
-    if (!open) throw new Error('Attempting to use a disconnected port object');
+    if (!open) throw new Error(refusal);
     const copy = structuredClone(message);
     setTimeout(() => {
       if (open) for (const listener of to) listener(copy);
@@ -77,7 +79,14 @@ function wire() {
     close();
     for (const listener of viewGone) listener();
   };
-  return { background, view, close, restart };
+  /** The worker's end went and the view was not told (Firefox, a page in the back/forward cache). */
+  const die = close;
+  /** The test ended: the view, loaded for good in this document, asks nothing more of it or of a new port. */
+  const end = () => {
+    refusal = 'The test ended.';
+    close();
+  };
+  return { background, view, close: end, die, restart };
 }
 
 let panels: PanelSessions;
@@ -543,7 +552,7 @@ describe('a worker that starts again under a view', () => {
     a.type('Budget approved.');
     await vi.waitFor(async () => expect(await kept()).toBe('Budget approved.'));
     // The worker's end closed; the view is not told (Firefox, a document in the back/forward cache).
-    ports.get(1)!.at(-1)!.close();
+    ports.get(1)!.at(-1)!.die();
     a.click('good_fit');
     await vi.waitFor(
       async () => expect(await saved()).toEqual([{ verdict: 'good_fit', note: 'Budget approved.' }]),
@@ -557,7 +566,7 @@ describe('a worker that starts again under a view', () => {
   it('connects again as soon as its page is back from the back/forward cache, before any click', async () => {
     await openTab(1);
     const port = ports.get(1)!.at(-1)!;
-    port.close();
+    port.die();
     // This view's port, let go (views of earlier tests, in this document too, connect again as well).
     const letGo = vi.spyOn(port.view, 'disconnect');
     const connects = vi.mocked(browser.runtime.connect).mock.calls.length;
