@@ -26,7 +26,7 @@ import {
   settingsNow,
   watchSettings,
 } from '../lib/platform/settings';
-import { listenForSyncTriggers, wakeAt } from '../lib/platform/sync-triggers';
+import { listenForSyncTriggers, SYNC_PERIOD_MINUTES, wakeAt } from '../lib/platform/sync-triggers';
 import { keptDb } from '../lib/store/db';
 import { keepAtStart } from '../lib/store/kept';
 
@@ -164,6 +164,6 @@ export default defineBackground({
     void syncSitesInTurn(storedSites).catch(() => undefined);
     // Every start of the worker: alarms re-armed, the outbox drained, the briefs refreshed if stale.
     void triggers.arm();
-    void holdToPolicy().then(() => sync.onTrigger());
+    void holdToPolicy().then(() => sync.onStart(SYNC_PERIOD_MINUTES * 60_000));
   },
 });

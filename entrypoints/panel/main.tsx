@@ -198,6 +198,8 @@ function takeDraft(key: string, draft: Draft): void {
 let knownPrefs: Promise<AllPrefs> = allPrefs().catch((): AllPrefs => ({}));
 
 let port: ReturnType<typeof browser.runtime.connect> | null = null;
+/** The worker went while this view was out of sight: it connects once seen (or asked: wake). */
+let asleep = false;
 let nextId = 1;
 /** An answer, or none: the worker went away (stopped, crashed, updated) with the request, or before it. */
 type Answered<T> = Envelope<T> | { ok: false; error: string; lost: true };
@@ -210,6 +212,7 @@ const lost = (): { ok: false; error: string; lost: true } => ({
 
 function ask<T>(request: PanelRequest): Promise<Answered<T>> {
   const id = nextId++;
+  wake();
   return new Promise((resolve) => {
     if (!port) {
       resolve(lost());
@@ -390,7 +393,12 @@ function connect(): void {
     return true;
   };
   connected.onDisconnect.addListener(() => {
-    if (drop()) setTimeout(connect, RECONNECT_MS);
+    if (!drop()) return;
+    // Chrome stops a worker idle for 30 s, open ports or not, and each view's new port starts it again:
+    // a CRM tab left in the background kept the worker starting twice a minute all day. A view out of
+    // sight connects once it is seen, or asked something.
+    if (document.visibilityState === 'hidden') asleep = true;
+    else setTimeout(connect, RECONNECT_MS);
   });
   connectAgain = () => {
     if (!drop()) return;
@@ -415,6 +423,15 @@ function connect(): void {
  * document), so a view brought back found its port dead at the rep's first click, and stayed so.
  */
 let connectAgain: () => void = () => undefined;
+function wake(): void {
+  if (!asleep) return;
+  asleep = false;
+  connect();
+}
+/** A view that connects once seen, or asked something (ask). */
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible') wake();
+});
 addEventListener('pageshow', (event) => {
   if (event.persisted) connectAgain();
 });

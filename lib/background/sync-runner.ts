@@ -66,20 +66,34 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
     return flight();
   }
 
+  /** On an alarm or the browser's start: sync, and refresh the briefs if they are stale. */
+  async function onTrigger(): Promise<void> {
+    const db = await deps.db();
+    const link = await keptLink(db);
+    const [, fetched] = await Promise.allSettled([
+      run(),
+      link
+        ? currentCampaigns(db, link, { now: now(), ...(deps.fetchFn ? { fetchFn: deps.fetchFn } : {}) })
+        : null,
+    ]);
+    // A panel said "Campaigns are not available" or "offline" until the rep moved to another record.
+    if (link && fetched.status === 'fulfilled') deps.campaignsRefreshed?.();
+  }
+
   return {
     run,
-    /** On an alarm or the browser's start: sync, and refresh the briefs if they are stale. */
-    async onTrigger(): Promise<void> {
-      const db = await deps.db();
-      const link = await keptLink(db);
-      const [, fetched] = await Promise.allSettled([
-        run(),
-        link
-          ? currentCampaigns(db, link, { now: now(), ...(deps.fetchFn ? { fetchFn: deps.fetchFn } : {}) })
-          : null,
-      ]);
-      // A panel said "Campaigns are not available" or "offline" until the rep moved to another record.
-      if (link && fetched.status === 'fulfilled') deps.campaignsRefreshed?.();
+    onTrigger,
+    /**
+     * At the worker's start: what a trigger does, unless a sync ran without a problem within the
+     * alarm's period. Chrome stops an idle worker after 30 s, and an open panel's port starts it again
+     * at once: with a CRM tab open, every start synced and refreshed the briefs, twice as often as the
+     * alarm asks. What is due is scheduled either way.
+     */
+    async onStart(periodMs: number): Promise<void> {
+      const state = await (await deps.db()).get('sync', 'current');
+      const age = now().getTime() - Date.parse(state?.lastSyncAt ?? '');
+      if (state && !state.lastError && !state.paused && age >= 0 && age < periodMs) return changed();
+      return onTrigger();
     },
     /**
      * After a save, an undo or a fix: the badge now, and a run when the undo window closes. Clicks in

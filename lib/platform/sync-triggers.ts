@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
 
-/** Re-armed at every start (alarms can be lost with the browser's profile state); runs sync and refresh. */
+/** Armed at every start where it is missing (alarms can be lost with the browser's profile state). */
 const PERIODIC = 'sameroom-sync';
 /** One-shot: the end of an undo window or of a backoff, for when the worker sleeps before then. */
 const WAKE = 'sameroom-wake';
@@ -17,6 +17,10 @@ export function listenForSyncTriggers(run: (trigger: 'alarm' | 'startup') => voi
   browser.runtime.onStartup.addListener(() => run('startup'));
   return {
     async arm() {
+      // Created anew at every start, it was put off by a minute each time: Chrome stops an idle worker
+      // after 30 s and an open panel's port starts it again, so with a CRM tab open it never fired.
+      const armed = await browser.alarms.get(PERIODIC).catch(() => undefined);
+      if (armed?.periodInMinutes === SYNC_PERIOD_MINUTES) return;
       await browser.alarms.create(PERIODIC, {
         periodInMinutes: SYNC_PERIOD_MINUTES,
         delayInMinutes: SYNC_PERIOD_MINUTES,

@@ -578,4 +578,20 @@ describe('a worker that starts again under a view', () => {
       expect(vi.mocked(browser.runtime.connect).mock.calls.length).toBeGreaterThan(connects),
     );
   });
+
+  it('out of sight when its worker stops, connects again once seen, not at once (each connection starts the worker again)', async () => {
+    const a = await openTab(1);
+    const connects = () => vi.mocked(browser.runtime.connect).mock.calls.length;
+    const hidden = vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden');
+    const before = connects();
+    a.restartWorker();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(connects()).toBe(before);
+    hidden.mockReturnValue('visible');
+    document.dispatchEvent(new Event('visibilitychange'));
+    await vi.waitFor(() => expect(connects()).toBeGreaterThan(before));
+    // And works: a verdict clicked is saved.
+    a.click('good_fit');
+    await vi.waitFor(async () => expect(await saved()).toHaveLength(1), { timeout: 5_000 });
+  });
 });

@@ -104,4 +104,39 @@ describe('the sync runner', () => {
     await runner.onTrigger();
     expect(campaignsRefreshed).toHaveBeenCalledTimes(1);
   });
+
+  it('at a worker start within the period of a sync that went well, asks the workspace nothing (Chrome restarts an idle worker for an open panel every 30 s)', async () => {
+    const db = await openSameroomDb();
+    await db.put('link', LINK, 'current');
+    keepLink(db, LINK);
+    const asked: string[] = [];
+    const ws = fakeWorkspace();
+    const fetchFn = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      asked.push(new URL(String(input)).pathname);
+      return ws.fetchFn(input, init);
+    }) as typeof fetch;
+    let clock = new Date('2026-11-22T09:00:00.000Z');
+    const wakeAt = vi.fn();
+    const runner = createSyncRunner({
+      db: async () => db,
+      wakeAt,
+      showBadge: vi.fn(async () => undefined),
+      fetchFn,
+      now: () => clock,
+    });
+    await runner.onStart(60_000);
+    expect(asked).toContain('/api/v1/feedback');
+    asked.length = 0;
+    // 30 s later: the worker stopped and a panel's port started it again.
+    clock = new Date(clock.getTime() + 30_000);
+    const saved = await saveVerdict(db, verdictInput(), LINK, clock);
+    await runner.onStart(60_000);
+    expect(asked).toEqual([]);
+    // What is due is still scheduled.
+    expect(wakeAt).toHaveBeenLastCalledWith(new Date(saved.undoUntil!), expect.any(Function));
+    // A minute on, or after a sync that failed, a start syncs again.
+    clock = new Date(clock.getTime() + 31_000);
+    await runner.onStart(60_000);
+    expect(asked).toContain('/api/v1/feedback');
+  });
 });
