@@ -29,9 +29,12 @@ export async function checkActiveTab(): Promise<TabCheck> {
       func: () => (globalThis as { __sameroomCheck?: Promise<unknown> }).__sameroomCheck,
     });
     const check = answer?.result as PageCheck;
-    // The CRM's patterns come with the answer: the popup loads no adapter.
+    // The CRM's patterns come with the answer: the popup loads no adapter. This tab's own pages are
+    // asked about: Chrome's "On specific sites" may allow this org of a CRM and no other, and the panel
+    // runs here (asked for all the CRM's pages, the check said no panel showed on a tab showing one).
     const reader = check.custom ?? (check.switchedOff ? null : check.crm);
-    if (reader && !(await mayRead(reader))) return { ...check, withheld: reader };
+    if (reader && !(await mayRead({ matches: [`${new URL(check.url).origin}/*`] })))
+      return { ...check, withheld: reader };
     return check;
   } catch {
     throw new Error(t('checkCannotRead'));

@@ -104,18 +104,26 @@ describe('checkActiveTab: a CRM whose pages the browser withholds', () => {
     ...over,
   });
 
-  it('names the CRM when its patterns are not granted (the toolbar click let the popup read the tab)', async () => {
+  it('names the CRM when this tab’s pages are not granted (the toolbar click let the popup read the tab)', async () => {
     const asked = tabAnswering(page(), false);
     const check = await checkActiveTab();
     expect(check.withheld?.id).toBe('salesforce-lightning');
-    expect(asked).toEqual([LIGHTNING.matches]);
+    expect(asked).toEqual([[`${new URL(lightning.url).origin}/*`]]);
+  });
+
+  it('names none where the rep allowed this org alone (Chrome’s “On specific sites”): the panel runs here', async () => {
+    const origin = new URL(lightning.url).origin;
+    tabAnswering(page(), false);
+    fake.permissions!.contains = async ({ origins }: { origins: string[] }) =>
+      origins.every((pattern) => pattern === `${origin}/*`);
+    expect((await checkActiveTab()).withheld).toBeUndefined();
   });
 
   it('names a custom site whose pages are withheld (before: its record shown as if its panel ran)', async () => {
     const twenty = { id: 'custom:site-1', label: 'Twenty', matches: ['https://twenty.acme-internal.test/*'] };
     const asked = tabAnswering(page({ site: 'Twenty', crm: null, custom: twenty }), false);
     expect((await checkActiveTab()).withheld).toEqual(twenty);
-    expect(asked).toEqual([twenty.matches]);
+    expect(asked).toEqual([[`${new URL(lightning.url).origin}/*`]]);
   });
 
   it('names none when they are granted, or when the CRM is switched off or not a built-in one', async () => {
