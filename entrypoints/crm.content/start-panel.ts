@@ -10,6 +10,18 @@ import { DEFAULT_SETTINGS, type Settings } from '../../lib/settings';
 import { FrameHost } from './frame-host';
 
 /**
+ * Once the page is shown. Chrome prerenders pages from the address bar with content scripts running,
+ * and a prerendered page is no tab's top frame, whose questions the background does not answer: the
+ * admin's policy was never asked for again, and a CRM the admin turned off showed its panel.
+ */
+function activated(): Promise<void> {
+  if (!(document as { prerendering?: boolean }).prerendering) return Promise.resolve();
+  return new Promise((resolve) =>
+    document.addEventListener('prerenderingchange', () => resolve(), { once: true }),
+  );
+}
+
+/**
  * Runs the panel on this page: detection starts from the rep's settings in `storage.local` alone, and
  * the background's word on the admin's policy is applied whenever it arrives. Nothing on the way from
  * "record recognised" to "panel on screen" waits for managed storage: in Chromium its first read from
@@ -40,6 +52,7 @@ export async function startPanel(
     if (!same) void panel.show(location.href);
   };
   const askPolicy = async () => {
+    await activated();
     const answer = await sendToBackground({ type: 'enabledCrms' });
     if (answer?.ok) policy = answer.reply;
     else if (answer?.off) policy = 'off';

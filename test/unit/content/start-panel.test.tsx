@@ -225,6 +225,21 @@ describe('the panel shows at once (issue 11)', () => {
     }
   });
 
+  it('asks for the admin’s policy once a prerendered page is shown, not while the background cannot answer it', async () => {
+    const prerendering = vi.fn(() => true);
+    Object.defineProperty(document, 'prerendering', { configurable: true, get: prerendering });
+    try {
+      await startPanel(ctx, enabledAdapters);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(asked).not.toContain('enabledCrms');
+      prerendering.mockReturnValue(false);
+      document.dispatchEvent(new Event('prerenderingchange'));
+      await vi.waitFor(() => expect(asked).toContain('enabledCrms'));
+    } finally {
+      delete (document as { prerendering?: boolean }).prerendering;
+    }
+  });
+
   it('puts the frame back when the page replaces its whole body, as Turbo Drive does on each move', async () => {
     await startPanel(ctx, enabledAdapters);
     const host = panel()!;
