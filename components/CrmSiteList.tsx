@@ -15,6 +15,8 @@ export function CrmSiteList(props: {
    * (lib/platform/crm-access.ts, lib/platform/custom-sites.ts).
    */
   withheld?: ReadonlySet<string>;
+  /** Of the withheld CRMs, those some of whose pages the rep allowed (one org): shown on those. */
+  partly?: ReadonlySet<string>;
   /** Asks the browser for a withheld CRM's pages: called first thing in the click. */
   onAllow?: (site: CrmAdapter) => void;
   /** Asks the browser for a withheld custom site's pages: called first thing in the click. */
@@ -49,7 +51,11 @@ export function CrmSiteList(props: {
             </label>{' '}
             <code>{site.matches.join(', ')}</code>
             {crmEnabled(settings, site.id) && props.withheld?.has(site.id) && (
-              <Withheld label={site.label} onAllow={() => props.onAllow?.(site)} />
+              <Withheld
+                label={site.label}
+                partly={props.partly?.has(site.id) ?? false}
+                onAllow={() => props.onAllow?.(site)}
+              />
             )}
           </li>
         ))}
@@ -115,10 +121,10 @@ function BuiltInFirst(props: { site: CustomSite; settings: Settings }) {
 }
 
 /** Pages the browser does not let Sameroom read, and the button that asks for them again. */
-function Withheld(props: { label: string; onAllow: () => void }) {
+function Withheld(props: { label: string; partly?: boolean; onAllow: () => void }) {
   return (
     <p class="sr-warning" role="status">
-      {t('crmAccessWithheld', props.label)}{' '}
+      {t(props.partly ? 'crmAccessPartly' : 'crmAccessWithheld', props.label)}{' '}
       <button type="button" class="sr-button sr-button--secondary" onClick={props.onAllow}>
         {t('crmAccessAllow', props.label)}
       </button>

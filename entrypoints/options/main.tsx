@@ -13,7 +13,7 @@ import { currentLanguage, t, tn } from '../../lib/i18n';
 import type { OutboxStatus } from '../../lib/messages';
 import { onLinkChanged, onOutboxChanged } from '../../lib/platform/announcements';
 import { openShortcutSettings, shortcuts } from '../../lib/platform/commands';
-import { allowCrm, watchAccess, withheldCrms } from '../../lib/platform/crm-access';
+import { allowCrm, partlyAllowed, watchAccess, withheldCrms } from '../../lib/platform/crm-access';
 import {
   addSiteInTurn,
   dropSiteInTurn,
@@ -34,15 +34,20 @@ const keys = signal<Shortcut[]>([]);
 const outbox = signal<OutboxStatus | null>(null);
 /** The built-in CRMs and custom sites whose pages the browser does not let Sameroom read. */
 const withheld = signal<ReadonlySet<string>>(new Set());
+/** Of those, the built-in CRMs some of whose pages the rep allowed (one org). */
+const partly = signal<ReadonlySet<string>>(new Set());
 /** Reads which pages are withheld; of reads that overlap, only the latest is shown. */
 let accessReads = 0;
 const readAccess = () => {
   const read = ++accessReads;
-  return Promise.all([withheldCrms(ADAPTERS), withheldSites(settings.value.customSites)]).then(
-    ([crms, sites]) => {
-      if (read === accessReads) withheld.value = new Set([...crms, ...sites]);
-    },
-  );
+  return Promise.all([
+    withheldCrms(ADAPTERS).then(async (crms) => ({ crms, some: await partlyAllowed(ADAPTERS, crms) })),
+    withheldSites(settings.value.customSites),
+  ]).then(([{ crms, some }, sites]) => {
+    if (read !== accessReads) return;
+    withheld.value = new Set([...crms, ...sites]);
+    partly.value = some;
+  });
 };
 
 /** What Unlink did on the workspace's side: revoked, or why it could not be told. */
@@ -282,6 +287,7 @@ function Options() {
         settings={settings}
         locked={Boolean(managed.value.enabledCrms)}
         withheld={withheld.value}
+        partly={partly.value}
         onAllow={(site) => void allowBuiltIn(site)}
         onAllowSite={(site) => void allowSite(site)}
         problem={siteProblem.value}

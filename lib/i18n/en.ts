@@ -28,6 +28,8 @@ export const en = {
   optionsCrmSitesHelp: 'Sameroom shows its panel on record pages of these CRMs.',
   crmAccessWithheld:
     'This browser does not let Sameroom read $1 pages (its site access for Sameroom leaves them out), so no panel shows there.',
+  crmAccessPartly:
+    'This browser lets Sameroom read only some $1 pages (the sites its site access for Sameroom names), so the panel shows on those alone.',
   crmAccessAllow: 'Allow on $1',
   popupTitle: 'Sameroom',
   stateUnavailable: 'Campaigns are not available',

@@ -33,6 +33,8 @@ export const es: Record<MessageKey, string> = {
   optionsCrmSitesHelp: 'Sameroom muestra su panel en las fichas de estos CRM.',
   crmAccessWithheld:
     'Este navegador no deja a Sameroom leer las páginas de $1 (su acceso a sitios para Sameroom las excluye), así que allí no aparece el panel.',
+  crmAccessPartly:
+    'Este navegador solo deja a Sameroom leer algunas páginas de $1 (los sitios que nombra su acceso a sitios para Sameroom), así que el panel solo aparece en esas.',
   crmAccessAllow: 'Permitir en $1',
   popupTitle: 'Sameroom',
   stateUnavailable: 'Las campañas no están disponibles',

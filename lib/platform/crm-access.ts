@@ -1,4 +1,5 @@
 import { browser } from 'wxt/browser';
+import { MatchPattern } from 'wxt/utils/match-patterns';
 import type { CrmAdapter } from '../crm';
 
 /**
@@ -11,6 +12,37 @@ export async function withheldCrms(sites: readonly CrmAdapter[]): Promise<Set<st
   const withheld = new Set<string>();
   for (const site of sites) if (!(await mayRead(site))) withheld.add(site.id);
   return withheld;
+}
+
+/**
+ * Of the withheld CRMs, those some of whose pages the rep allowed (Chrome's "On specific sites" naming
+ * their org): the panel shows there, and Options said it showed nowhere. Their ids.
+ */
+export async function partlyAllowed(
+  sites: readonly CrmAdapter[],
+  withheld: ReadonlySet<string>,
+): Promise<Set<string>> {
+  const granted = await Promise.resolve()
+    .then(() => browser.permissions.getAll())
+    .then((all) => all.origins ?? [])
+    .catch((): string[] => []);
+  const hosts = granted.flatMap((origin) => {
+    const host = /^(?:\*|https?):\/\/([^/]+)\//.exec(origin)?.[1];
+    return host ? [`https://${host.replace(/^\*\./, '')}/`] : [];
+  });
+  const partly = new Set<string>();
+  for (const site of sites) {
+    if (!withheld.has(site.id)) continue;
+    const patterns = site.matches.flatMap((match) => {
+      try {
+        return [new MatchPattern(match)];
+      } catch {
+        return [];
+      }
+    });
+    if (hosts.some((host) => patterns.some((pattern) => pattern.includes(host)))) partly.add(site.id);
+  }
+  return partly;
 }
 
 /** Whether the browser lets Sameroom read all of a CRM's pages (a failed question counts as yes). */

@@ -95,6 +95,24 @@ describe('Options, when the browser refuses a change', () => {
     await vi.waitFor(() => expect(alerts(app).join()).not.toContain('interrupted'));
   });
 
+  it('says a CRM whose pages the rep allowed for one org shows its panel there alone, not nowhere', async () => {
+    const org = 'https://acme.lightning.force.com/*';
+    vi.spyOn(browser.permissions, 'contains').mockImplementation((async (asked: { origins: string[] }) =>
+      asked.origins.every((origin) => origin === org || !origin.includes('force.com'))) as never);
+    vi.spyOn(browser.permissions, 'getAll').mockResolvedValue({ origins: [org], permissions: [] } as never);
+    const app = await openOptions();
+    const row = await vi.waitFor(() => {
+      const item = [...app.querySelectorAll('li')].find((node) =>
+        node.textContent?.startsWith('Salesforce Lightning'),
+      );
+      if (!item?.querySelector('.sr-warning')) throw new Error('no warning yet');
+      return item;
+    });
+    expect(row.querySelector('.sr-warning')!.textContent).toContain(
+      'This browser lets Sameroom read only some Salesforce Lightning pages',
+    );
+  });
+
   it('takes the keyboard’s focus to what a removal did once the site’s row (and its Remove) is gone', async () => {
     vi.spyOn(browser.permissions, 'contains').mockResolvedValue(true as never);
     vi.spyOn(browser.permissions, 'remove').mockResolvedValue(true as never);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { ADAPTERS } from '../../../lib/crm';
-import { allowCrm, withheldCrms } from '../../../lib/platform/crm-access';
+import { allowCrm, partlyAllowed, withheldCrms } from '../../../lib/platform/crm-access';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -17,6 +17,18 @@ describe('the built-in CRMs whose pages the browser does not let Sameroom read',
       );
     expect([...(await withheldCrms(ADAPTERS))]).toEqual(['salesforce-lightning']);
     expect(contains).toHaveBeenCalledTimes(ADAPTERS.length);
+  });
+
+  it('are told apart where the rep allowed one org of the CRM (Chrome’s “On specific sites”): the panel shows there', async () => {
+    vi.spyOn(fakeBrowser.permissions, 'getAll').mockResolvedValue({
+      origins: ['https://acme.lightning.force.com/*', '*://example.org/*'],
+      permissions: [],
+    });
+    const withheld = new Set(['salesforce-lightning', 'hubspot']);
+    expect([...(await partlyAllowed(ADAPTERS, withheld))]).toEqual(['salesforce-lightning']);
+    // A browser that cannot say: none partly allowed, the plain warning.
+    vi.spyOn(fakeBrowser.permissions, 'getAll').mockRejectedValue(new Error('not implemented'));
+    expect(await partlyAllowed(ADAPTERS, withheld)).toEqual(new Set());
   });
 
   it('count as granted when the browser cannot say: no warning without a cause', async () => {
