@@ -627,14 +627,18 @@ describe.each(DATABASES)('the workspace API on %s', (kind) => {
     });
 
     it('exports no cell that a spreadsheet splitting lines at ";" (its list separator) runs as a formula', async () => {
-      await send(rep.token, [item(campaignId, { note: 'ok;=cmd|\' /C calc\'!A0; -2+3;@SUM(A1);"=1+1"' })]);
+      await send(rep.token, [
+        item(campaignId, { note: 'ok;=cmd|\' /C calc\'!A0; -2+3;@SUM(A1);"=1+1"' }),
+        item(campaignId, { note: 'x\n=cmd|\' /C calc\'!A0;\r\n"@SUM(A1)";\r+1' }),
+      ]);
       const csv = await ws.call('GET', `/api/v1/feedback?campaign=${campaignId}&format=csv`, {
         token: marketer.token,
       });
       const text = (await csv.text()).replace(/^\uFEFF/, '');
-      // Split as such a spreadsheet splits it: no field starts like a formula.
-      for (const line of text.split('\r\n'))
-        for (const field of line.split(';').slice(1)) expect(field).not.toMatch(/^["\s]*[=+\-@]/);
+      // Split as such a spreadsheet splits it, its quoting undone: no field starts like a formula, after
+      // a ";" or at the start of a line a line break inside a cell began.
+      for (const line of text.split(/\r\n|\n|\r/))
+        for (const field of line.split(';')) expect(field).not.toMatch(/^["\s]*[=+\-@]/);
       expect(text).toContain(`"ok;'=cmd|' /C calc'!A0;' -2+3;'@SUM(A1);'""=1+1"""`);
     });
   });

@@ -13,12 +13,13 @@ export const CSV_BOM = '\uFEFF';
  * tab or carriage return) get a leading apostrophe; quotes are doubled. So does what follows a `;`
  * inside a cell: an Excel whose list separator is `;` (Spanish, German, French systems) splits every
  * line of a comma-separated file at each `;`, quotes or not, so `ok;=cmd|…` began a cell there that ran
- * as a formula.
+ * as a formula. And what follows a line break inside a cell: such an Excel, its quoting undone by the
+ * split, began a row there (`x\n=cmd|…;`).
  */
 export function csvCell(value: string | number | null | undefined): string {
   let text = value === null || value === undefined ? '' : String(value);
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  text = text.replace(/;(?=["\s]*[=+\-@\t\r])/g, ";'");
+  text = text.replace(/(;|\r\n|\n|\r)(?=["\s]*[=+\-@\t\r])/g, "$1'");
   return /[",;\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
