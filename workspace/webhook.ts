@@ -8,7 +8,8 @@ import type { Database, Sql } from './db/database';
 import { nonPublicKind, publicOnlyLookup, WebhookTargetRefused } from './webhook-target';
 
 const BATCH = 20;
-const MAX_ATTEMPTS = 12;
+export const WEBHOOK_TRIES = 12;
+const MAX_ATTEMPTS = WEBHOOK_TRIES;
 /**
  * A message is given up this long after it was queued, tried or not: a chat server that keeps saying
  * "wait" (a retired endpoint's 503 with Retry-After) held the queue's oldest messages, untried, for good,
@@ -58,11 +59,14 @@ export function webhookText(due: Said): string {
 /**
  * The JSON posted: Slack-compatible `{ text }`, and the rep's answers to the brief's questions as
  * `answers` ({ question, answer }[]) for a receiver that reads them, only when the item has some: a
- * message without answers is what it always was.
+ * message without answers is what it always was. Not to Google Chat, whose API refuses a message with
+ * a field it does not know (400 "Cannot find field"): every verdict with answers was lost there (the
+ * answers are in the text anyway).
  */
-export function webhookBody(due: Said): string {
+export function webhookBody(due: Said, url = ''): string {
   const text = webhookText(due);
-  return JSON.stringify(due.answers?.length ? { text, answers: due.answers } : { text });
+  const googleChat = /^https:\/\/chat\.googleapis\.com\//i.test(url);
+  return JSON.stringify(due.answers?.length && !googleChat ? { text, answers: due.answers } : { text });
 }
 
 /** Seconds until the next try: 10 s doubling, at most an hour. */
@@ -144,7 +148,7 @@ export function postToPublicAddress(allowLocal: boolean, timeoutMs = TIMEOUT_MS)
 export async function deliverWebhooks(
   db: Database,
   options: { allowLocal?: boolean; post?: WebhookPost; stop?: AbortSignal } = {},
-): Promise<{ sent: number; failed: number; waiting?: number }> {
+): Promise<{ sent: number; failed: number; waiting?: number; givenUp?: string[] }> {
   const post = options.post ?? postToPublicAddress(options.allowLocal ?? false);
   const due = await db.query<Due>(
     `WITH claimed AS (
@@ -167,6 +171,8 @@ export async function deliverWebhooks(
   );
   let sent = 0;
   let failed = 0;
+  /** Why each message given up this pass was refused at its last try. */
+  const givenUp: string[] = [];
   for (const [index, message] of due.entries()) {
     if (options.stop?.aborted) {
       // The server is stopping: what this pass claimed and has not posted is given back as it was, due
@@ -179,7 +185,7 @@ export async function deliverWebhooks(
           WHERE q.id = held.id AND q.attempts = held.attempts`,
         [rest.map((m) => m.queue_id), rest.map((m) => m.attempts)],
       );
-      return { sent, failed, waiting: rest.length };
+      return { sent, failed, waiting: rest.length, ...(givenUp.length > 0 ? { givenUp } : {}) };
     }
     // Still ours (no other instance took it after an earlier post of this pass ran long): held anew, and
     // only while the team's webhook is still the address it was claimed for. An admin who cleared or
@@ -206,7 +212,7 @@ export async function deliverWebhooks(
     try {
       const { status, retryAfterSeconds: wait } = await post(
         message.webhook_url,
-        webhookBody(message),
+        webhookBody(message, message.webhook_url),
         message.feedback_id,
       );
       if ((status === 429 || status === 503) && wait !== null) {
@@ -227,7 +233,7 @@ export async function deliverWebhooks(
             `HTTP ${status}: the chat server asked to wait ${seconds} s`,
           ],
         );
-        return { sent, failed, waiting: rest.length };
+        return { sent, failed, waiting: rest.length, ...(givenUp.length > 0 ? { givenUp } : {}) };
       }
       if (status >= 300 && status < 400) error = `HTTP ${status} (redirects are not followed)`;
       else if (status < 200 || status >= 300) error = `HTTP ${status}`;
@@ -242,6 +248,7 @@ export async function deliverWebhooks(
       // such rows (thousands, after a few weeks of a chat webhook that no longer exists) for the due ones.
       await db.query('DELETE FROM webhook_queue WHERE id = $1', [message.queue_id]);
       failed++;
+      givenUp.push(error.slice(0, 200));
     } else {
       await db.query(
         `UPDATE webhook_queue SET last_error = $2, next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1`,
@@ -250,7 +257,7 @@ export async function deliverWebhooks(
       failed++;
     }
   }
-  return { sent, failed };
+  return givenUp.length > 0 ? { sent, failed, givenUp } : { sent, failed };
 }
 
 /** Messages an earlier version kept after their last try: every pass's claim looked through them. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliverWebhooks, forgetGivenUp, retryAfterSeconds } from '../../workspace/webhook';
+import { deliverWebhooks, forgetGivenUp, retryAfterSeconds, webhookBody } from '../../workspace/webhook';
 import { briefInput, feedbackItem } from '../support/examples';
 import { DATABASES, startTestWorkspace, type TestWorkspace } from './harness';
 
@@ -102,8 +102,31 @@ describe('the team webhook', () => {
     // Eleven tries failed already (a chat webhook gone for half a day).
     await ws.db.query('UPDATE webhook_queue SET attempts = 11, next_attempt_at = now()');
     failNext = 1;
-    expect(await deliverWebhooks(ws.db, { allowLocal: true })).toEqual({ sent: 0, failed: 1 });
+    // And says why, for the server's log (the webhook gone: every verdict's message lost without a word).
+    expect(await deliverWebhooks(ws.db, { allowLocal: true })).toEqual({
+      sent: 0,
+      failed: 1,
+      givenUp: ['HTTP 503'],
+    });
     expect(await ws.db.query('SELECT id FROM webhook_queue')).toEqual([]);
+  });
+
+  it('sends Google Chat the text alone: its API refuses a message with a field it does not know', () => {
+    const said = {
+      rep: 'Ben Okafor',
+      verdict: 'won' as const,
+      note: null,
+      region: null,
+      campaign: null,
+      answers: [{ question: 'Budget?', answer: 'Yes' }],
+    };
+    expect(Object.keys(JSON.parse(webhookBody(said, 'https://hooks.slack.com/services/T/B/x')))).toEqual([
+      'text',
+      'answers',
+    ]);
+    expect(
+      JSON.parse(webhookBody(said, 'https://chat.googleapis.com/v1/spaces/AAA/messages?key=k&token=t')),
+    ).toEqual({ text: '*Ben Okafor*: Won on a lead no campaign matched\n• Budget?: Yes' });
   });
 });
 
