@@ -393,11 +393,14 @@ function connect(): void {
     return true;
   };
   connected.onDisconnect.addListener(() => {
+    // Work the next worker must take: a request under way (a verdict clicked as the rep switched tabs),
+    // drafts it did not answer for, a sent note to take out of a draft, a verdict waiting to go again.
+    const owed = waiting.size > 0 || unkept.size > 0 || forgets.size > 0 || briefShown.size > 0;
     if (!drop()) return;
     // Chrome stops a worker idle for 30 s, open ports or not, and each view's new port starts it again:
     // a CRM tab left in the background kept the worker starting twice a minute all day. A view out of
-    // sight connects once it is seen, or asked something.
-    if (document.visibilityState === 'hidden') asleep = true;
+    // sight and owing nothing connects once it is seen, or asked something.
+    if (document.visibilityState === 'hidden' && !owed) asleep = true;
     else setTimeout(connect, RECONNECT_MS);
   });
   connectAgain = () => {

@@ -336,7 +336,6 @@ export class PanelSessions {
 
   private async answer(tabId: number, from: ViewPort, ask: PanelAsk): Promise<Envelope<unknown>> {
     const session = this.session(tabId);
-    const lead = session.lead;
     switch (ask.kind) {
       case 'openOptions':
         return this.deps.ask({ type: 'openOptions' });
@@ -378,10 +377,15 @@ export class PanelSessions {
         return kept;
       }
       // Only the tab's own lead: a view marks what it showed, never another record's replies.
-      case 'repliesSeen':
+      // A worker that has just started (a view connecting again as its tab is seen) knows the tab's lead
+      // once its content script has answered: both wait for it, as a verdict does.
+      case 'repliesSeen': {
+        const { lead } = await this.leadAndView(session);
         if (!lead || leadKeyOf(lead) !== ask.leadKey) return { ok: false, error: t('errRecordMoved') };
         return this.deps.ask({ type: 'repliesSeen', leadKey: ask.leadKey });
+      }
       case 'pick': {
+        const { lead } = await this.leadAndView(session);
         if (!lead) return { ok: false, error: t('stateNoAnswer') };
         if (leadKeyOf(lead) !== ask.leadKey) return { ok: false, error: t('errRecordMoved') };
         const asked = ++session.asked;

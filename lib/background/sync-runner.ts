@@ -90,9 +90,11 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
      * alarm asks. What is due is scheduled either way.
      */
     async onStart(periodMs: number): Promise<void> {
-      const state = await (await deps.db()).get('sync', 'current');
+      const db = await deps.db();
+      const [state, link] = await Promise.all([db.get('sync', 'current'), keptLink(db)]);
       const age = now().getTime() - Date.parse(state?.lastSyncAt ?? '');
-      if (state && !state.lastError && !state.paused && age >= 0 && age < periodMs) return changed();
+      const recent = state && link && state.workspaceUrl === link.workspaceUrl && age >= 0 && age < periodMs;
+      if (recent && !state.lastError && !state.paused) return changed();
       return onTrigger();
     },
     /**

@@ -26,23 +26,40 @@ export async function partlyAllowed(
     .then(() => browser.permissions.getAll())
     .then((all) => all.origins ?? [])
     .catch((): string[] => []);
-  const hosts = granted.flatMap((origin) => {
-    const host = /^(?:\*|https?):\/\/([^/]+)\//.exec(origin)?.[1];
-    return host ? [`https://${host.replace(/^\*\./, '')}/`] : [];
-  });
+  const grants = patternsOf(granted.filter((origin) => /^(?:\*|https):\/\//.test(origin)));
   const partly = new Set<string>();
   for (const site of sites) {
     if (!withheld.has(site.id)) continue;
-    const patterns = site.matches.flatMap((match) => {
-      try {
-        return [new MatchPattern(match)];
-      } catch {
-        return [];
-      }
-    });
-    if (hosts.some((host) => patterns.some((pattern) => pattern.includes(host)))) partly.add(site.id);
+    const crm = patternsOf(site.matches);
+    // A grant of one org (its host one of the CRM's pages), or of a wider wildcard that covers some of
+    // them (`*.force.com` for Lightning's orgs).
+    const some = grants.some(({ pattern, page }) =>
+      crm.some((own) => covers(own.pattern, page) || covers(pattern, own.page)),
+    );
+    if (some) partly.add(site.id);
   }
   return partly;
+}
+
+/** Each match pattern with an HTTPS page it matches (its wildcard host given a first label). */
+function patternsOf(origins: readonly string[]): Array<{ pattern: MatchPattern; page: string }> {
+  return origins.flatMap((origin) => {
+    const host = /^(?:\*|https?):\/\/([^/]+)\//.exec(origin)?.[1];
+    if (!host || host === '*') return [];
+    try {
+      return [{ pattern: new MatchPattern(origin), page: `https://${host.replace(/^\*\./, 'org.')}/` }];
+    } catch {
+      return [];
+    }
+  });
+}
+
+function covers(pattern: MatchPattern, page: string): boolean {
+  try {
+    return pattern.includes(page);
+  } catch {
+    return false;
+  }
 }
 
 /** Whether the browser lets Sameroom read all of a CRM's pages (a failed question counts as yes). */

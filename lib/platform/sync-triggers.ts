@@ -20,7 +20,10 @@ export function listenForSyncTriggers(run: (trigger: 'alarm' | 'startup') => voi
       // Created anew at every start, it was put off by a minute each time: Chrome stops an idle worker
       // after 30 s and an open panel's port starts it again, so with a CRM tab open it never fired.
       const armed = await browser.alarms.get(PERIODIC).catch(() => undefined);
-      if (armed?.periodInMinutes === SYNC_PERIOD_MINUTES) return;
+      // Kept when it fires within its period: after the clock was set back, one due hours ahead is not.
+      const period = SYNC_PERIOD_MINUTES * 60_000;
+      if (armed?.periodInMinutes === SYNC_PERIOD_MINUTES && armed.scheduledTime <= Date.now() + period)
+        return;
       await browser.alarms.create(PERIODIC, {
         periodInMinutes: SYNC_PERIOD_MINUTES,
         delayInMinutes: SYNC_PERIOD_MINUTES,

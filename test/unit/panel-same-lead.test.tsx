@@ -594,4 +594,18 @@ describe('a worker that starts again under a view', () => {
     a.click('good_fit');
     await vi.waitFor(async () => expect(await saved()).toHaveLength(1), { timeout: 5_000 });
   });
+
+  it('out of sight when its worker stops, connects again at the rep’s click (a shortcut’s verdict), and the verdict is saved', async () => {
+    const a = await openTab(1);
+    const connects = () => vi.mocked(browser.runtime.connect).mock.calls.length;
+    vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden');
+    const before = connects();
+    a.restartWorker();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(connects()).toBe(before);
+    // Asked something (a shortcut's verdict, while the page is still out of sight): connected, and saved.
+    a.click('good_fit');
+    await vi.waitFor(async () => expect(await saved()).toHaveLength(1), { timeout: 5_000 });
+    expect(connects()).toBeGreaterThan(before);
+  });
 });

@@ -630,15 +630,18 @@ describe.each(DATABASES)('the workspace API on %s', (kind) => {
       await send(rep.token, [
         item(campaignId, { note: 'ok;=cmd|\' /C calc\'!A0; -2+3;@SUM(A1);"=1+1"' }),
         item(campaignId, { note: 'x\n=cmd|\' /C calc\'!A0;\r\n"@SUM(A1)";\r+1' }),
+        item(campaignId, { note: 'Next steps:\n- call Monday\n\n+ demo in May' }),
       ]);
       const csv = await ws.call('GET', `/api/v1/feedback?campaign=${campaignId}&format=csv`, {
         token: marketer.token,
       });
       const text = (await csv.text()).replace(/^\uFEFF/, '');
       // Split as such a spreadsheet splits it, its quoting undone: no field starts like a formula, after
-      // a ";" or at the start of a line a line break inside a cell began.
+      // a ";" or at the start of a line a line break inside a cell began (a bullet's sign and space is
+      // none, and a note's bullets stay as the rep wrote them).
       for (const line of text.split(/\r\n|\n|\r/))
-        for (const field of line.split(';')) expect(field).not.toMatch(/^["\s]*[=+\-@]/);
+        for (const field of line.split(';')) expect(field).not.toMatch(/^["\t ]*(?:[=@]|[+-](?![\t ]))/);
+      expect(text).toContain('"Next steps:\n- call Monday\n\n+ demo in May"');
       expect(text).toContain(`"ok;'=cmd|' /C calc'!A0;' -2+3;'@SUM(A1);'""=1+1"""`);
     });
   });

@@ -14,12 +14,15 @@ export const CSV_BOM = '\uFEFF';
  * inside a cell: an Excel whose list separator is `;` (Spanish, German, French systems) splits every
  * line of a comma-separated file at each `;`, quotes or not, so `ok;=cmd|…` began a cell there that ran
  * as a formula. And what follows a line break inside a cell: such an Excel, its quoting undone by the
- * split, began a row there (`x\n=cmd|…;`).
+ * split, began a row there (`x\n=cmd|…;`); a bullet there (a sign and a space) is no formula, and
+ * stays as the rep wrote it.
  */
 export function csvCell(value: string | number | null | undefined): string {
   let text = value === null || value === undefined ? '' : String(value);
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  text = text.replace(/(;|\r\n|\n|\r)(?=["\s]*[=+\-@\t\r])/g, "$1'");
+  text = text.replace(/;(?=["\t ]*[=+\-@\t\r])/g, ";'");
+  // A line's own start: a bullet ("- call Monday", "+ demo") or an indent is left as written.
+  text = text.replace(/(\r\n|\n|\r)(?=["\t ]*(?:[=@]|[+-](?![\t ])))/g, "$1'");
   return /[",;\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

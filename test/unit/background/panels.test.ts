@@ -415,7 +415,7 @@ describe('the panel views, bound to their tabs', () => {
   });
 
   it('marks the replies of its tab’s own lead seen for a view, never another record’s', async () => {
-    const { panels, asked } = sessions();
+    const { panels, asked } = sessions({ lead: LEAD, url: URL_A, label: 'Salesforce Lightning' });
     panels.leadArrived(5, LEAD, URL_A, 'Salesforce Lightning');
     const view = viewPort();
     panels.connect(5, view.port);
@@ -425,6 +425,22 @@ describe('the panel views, bound to their tabs', () => {
       ok: false,
     });
     expect(asked.filter((message) => (message as { type: string }).type === 'repliesSeen')).toHaveLength(1);
+  });
+
+  it('marks them seen for a view that connects to a new worker before the page has named its lead, and picks there too', async () => {
+    const { panels, asked } = sessions({ lead: LEAD, url: URL_A, label: 'Salesforce Lightning' });
+    const view = viewPort();
+    // A view out of sight connects as its tab is seen again, and says at once what it had shown.
+    panels.connect(6, view.port);
+    expect(await view.reply({ id: 1, kind: 'repliesSeen', leadKey: leadKeyOf(LEAD) })).toMatchObject({
+      ok: true,
+    });
+    expect(asked).toContainEqual({ type: 'repliesSeen', leadKey: leadKeyOf(LEAD) });
+    const other = viewPort();
+    panels.connect(7, other.port);
+    expect(
+      await other.reply({ id: 2, kind: 'pick', leadKey: leadKeyOf(LEAD), campaignId: null }),
+    ).toMatchObject({ ok: true });
   });
 
   it('keeps and reads a draft for any lead the view names, as the background keeps drafts', async () => {

@@ -134,9 +134,21 @@ describe('the sync runner', () => {
     expect(asked).toEqual([]);
     // What is due is still scheduled.
     expect(wakeAt).toHaveBeenLastCalledWith(new Date(saved.undoUntil!), expect.any(Function));
-    // A minute on, or after a sync that failed, a start syncs again.
+    // A minute on, a start syncs again.
     clock = new Date(clock.getTime() + 31_000);
     await runner.onStart(60_000);
     expect(asked).toContain('/api/v1/feedback');
+    // So does one within the minute of a sync that failed, or of one with another workspace.
+    const sync = (await db.get('sync', 'current'))!;
+    for (const state of [
+      { ...sync, lastError: 'The workspace failed to answer (502).' },
+      { ...sync, workspaceUrl: 'https://old.sameroom.example' },
+    ]) {
+      await db.put('sync', state, 'current');
+      asked.length = 0;
+      clock = new Date(Date.parse(state.lastSyncAt!) + 10_000);
+      await runner.onStart(60_000);
+      expect(asked, JSON.stringify(state)).toContain('/api/v1/feedback');
+    }
   });
 });

@@ -121,9 +121,10 @@ describe('checkActiveTab: a CRM whose pages the browser withholds', () => {
 
   it('names a custom site whose pages are withheld (before: its record shown as if its panel ran)', async () => {
     const twenty = { id: 'custom:site-1', label: 'Twenty', matches: ['https://twenty.acme-internal.test/*'] };
-    const asked = tabAnswering(page({ site: 'Twenty', crm: null, custom: twenty }), false);
+    const url = 'https://twenty.acme-internal.test/object/person/1';
+    const asked = tabAnswering(page({ url, site: 'Twenty', crm: null, custom: twenty }), false);
     expect((await checkActiveTab()).withheld).toEqual(twenty);
-    expect(asked).toEqual([[`${new URL(lightning.url).origin}/*`]]);
+    expect(asked).toEqual([['https://twenty.acme-internal.test/*']]);
   });
 
   it('names none when they are granted, or when the CRM is switched off or not a built-in one', async () => {

@@ -21,11 +21,18 @@ describe('the built-in CRMs whose pages the browser does not let Sameroom read',
 
   it('are told apart where the rep allowed one org of the CRM (Chrome’s “On specific sites”): the panel shows there', async () => {
     vi.spyOn(fakeBrowser.permissions, 'getAll').mockResolvedValue({
-      origins: ['https://acme.lightning.force.com/*', '*://example.org/*'],
+      origins: ['https://acme.lightning.force.com/*', '*://example.org/*', 'http://app.hubspot.com/*'],
       permissions: [],
     });
-    const withheld = new Set(['salesforce-lightning', 'hubspot']);
+    const withheld = new Set(['salesforce-lightning', 'hubspot', 'zoho']);
+    // HubSpot's grant is for plain HTTP alone: no page of it.
     expect([...(await partlyAllowed(ADAPTERS, withheld))]).toEqual(['salesforce-lightning']);
+    // A wider wildcard covering some of a CRM's pages.
+    vi.spyOn(fakeBrowser.permissions, 'getAll').mockResolvedValue({
+      origins: ['https://*.force.com/*', '*://*.zoho.com/*'],
+      permissions: [],
+    });
+    expect([...(await partlyAllowed(ADAPTERS, withheld))].sort()).toEqual(['salesforce-lightning', 'zoho']);
     // A browser that cannot say: none partly allowed, the plain warning.
     vi.spyOn(fakeBrowser.permissions, 'getAll').mockRejectedValue(new Error('not implemented'));
     expect(await partlyAllowed(ADAPTERS, withheld)).toEqual(new Set());

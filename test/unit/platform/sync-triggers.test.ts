@@ -16,4 +16,18 @@ describe('the periodic sync alarm', () => {
     await later.arm();
     expect((await fakeBrowser.alarms.get('sameroom-sync'))?.scheduledTime).toBe(armed!.scheduledTime);
   });
+
+  it('is armed anew where it has another period, or fires hours ahead (the clock was set back)', async () => {
+    const triggers = listenForSyncTriggers(() => undefined);
+    for (const kept of [
+      { periodInMinutes: 5, delayInMinutes: 5 },
+      { periodInMinutes: SYNC_PERIOD_MINUTES, when: Date.now() + 3 * 3_600_000 },
+    ]) {
+      await fakeBrowser.alarms.create('sameroom-sync', kept);
+      await triggers.arm();
+      const armed = await fakeBrowser.alarms.get('sameroom-sync');
+      expect(armed?.periodInMinutes).toBe(SYNC_PERIOD_MINUTES);
+      expect(armed!.scheduledTime).toBeLessThanOrEqual(Date.now() + SYNC_PERIOD_MINUTES * 60_000);
+    }
+  });
 });
