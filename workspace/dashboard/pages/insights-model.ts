@@ -1,6 +1,7 @@
 import { computed, signal } from '@preact/signals';
 import { formatLocale, verdictLabel } from '../../../lib/i18n';
 import { type DashboardKey, td, tdCount } from '../../../lib/i18n/dashboard';
+import { formatMoney, formatPercent } from '../../../lib/i18n/formats';
 import {
   GOOD_FIT_VERDICTS,
   type Insights as InsightsAnswer,
@@ -66,18 +67,11 @@ export function createThresholdModel(threshold: number, onSaved: () => Promise<v
 }
 
 /** A share (0.25) as a whole percentage, as the reader writes one ("25%", "25 %"); a dash for none. */
-export const percent = (rate: number | null) =>
-  rate === null
-    ? '–'
-    : new Intl.NumberFormat(formatLocale(), { style: 'percent', maximumFractionDigits: 0 }).format(rate);
+export const percent = (rate: number | null) => (rate === null ? '–' : formatPercent(rate));
 
 export function money(amount: number | null, currency: string | null): string {
   if (amount === null || currency === null) return '–';
-  return new Intl.NumberFormat(formatLocale(), {
-    style: 'currency',
-    currency,
-    maximumFractionDigits: 0,
-  }).format(amount);
+  return formatMoney(amount, currency);
 }
 
 /** The heat-map band of a good-fit rate: 0 (under 20 %) to 4 (80 % and more). */
