@@ -9,7 +9,6 @@ import { nonPublicKind, publicOnlyLookup, WebhookTargetRefused } from './webhook
 
 const BATCH = 20;
 export const WEBHOOK_TRIES = 12;
-const MAX_ATTEMPTS = WEBHOOK_TRIES;
 /**
  * A message is given up this long after it was queued, tried or not: a chat server that keeps saying
  * "wait" (a retired endpoint's 503 with Retry-After) held the queue's oldest messages, untried, for good,
@@ -167,7 +166,7 @@ export async function deliverWebhooks(
        LEFT JOIN briefs b ON b.id = f.campaign_id
        CROSS JOIN workspace w
       ORDER BY c.id`,
-    [MAX_ATTEMPTS, BATCH, CLAIM_SECONDS, MAX_AGE_HOURS],
+    [WEBHOOK_TRIES, BATCH, CLAIM_SECONDS, MAX_AGE_HOURS],
   );
   let sent = 0;
   let failed = 0;
@@ -243,7 +242,7 @@ export async function deliverWebhooks(
     if (error === null) {
       await db.query('DELETE FROM webhook_queue WHERE id = $1', [message.queue_id]);
       sent++;
-    } else if (message.attempts >= MAX_ATTEMPTS) {
+    } else if (message.attempts >= WEBHOOK_TRIES) {
       // Its last try: given up, and gone from the queue. Kept, every pass's claim looked through all
       // such rows (thousands, after a few weeks of a chat webhook that no longer exists) for the due ones.
       await db.query('DELETE FROM webhook_queue WHERE id = $1', [message.queue_id]);
@@ -265,6 +264,6 @@ export async function forgetGivenUp(db: Sql): Promise<void> {
   await db.query(
     `DELETE FROM webhook_queue
       WHERE (attempts >= $1 AND next_attempt_at <= now()) OR created_at <= now() - make_interval(hours => $2)`,
-    [MAX_ATTEMPTS, MAX_AGE_HOURS],
+    [WEBHOOK_TRIES, MAX_AGE_HOURS],
   );
 }
