@@ -8,6 +8,7 @@ import { dynamics } from './dynamics';
 import { readingPage } from './fields';
 import { freshsales } from './freshsales';
 import { hubspot } from './hubspot';
+import { pageOnPattern } from './pattern-page';
 import { pipedrive } from './pipedrive';
 import { salesforceClassic } from './salesforce-classic';
 import { salesforceLightning } from './salesforce-lightning';
@@ -85,9 +86,10 @@ export function adapterFor(url: URL, adapters: readonly CrmAdapter[] = ADAPTERS)
  * CRM's access. A `*.` host is asked about by one name under it.
  */
 export function builtInOn(match: string, adapters: readonly CrmAdapter[] = ADAPTERS): CrmAdapter | null {
-  const host = match.replace(/^[^:]+:\/\/([^/]+)\/.*$/, '$1').replace(/^\*\./, 'sameroom-check.');
+  const page = pageOnPattern(match);
+  if (!page) return null;
   try {
-    return adapterFor(new URL(`https://${host}/`), adapters);
+    return adapterFor(new URL(page), adapters);
   } catch {
     return null;
   }

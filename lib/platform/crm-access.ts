@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import { MatchPattern } from 'wxt/utils/match-patterns';
 import type { CrmAdapter } from '../crm';
+import { pageOnPattern } from '../crm/pattern-page';
 
 /**
  * The built-in CRMs whose pages the browser does not let Sameroom read. The manifest asks for them,
@@ -41,13 +42,13 @@ export async function partlyAllowed(
   return partly;
 }
 
-/** Each match pattern with an HTTPS page it matches (its wildcard host given a first label). */
+/** Each match pattern with an HTTPS page it matches. */
 function patternsOf(origins: readonly string[]): Array<{ pattern: MatchPattern; page: string }> {
   return origins.flatMap((origin) => {
-    const host = /^(?:\*|https?):\/\/([^/]+)\//.exec(origin)?.[1];
-    if (!host || host === '*') return [];
+    const page = pageOnPattern(origin);
+    if (!page) return [];
     try {
-      return [{ pattern: new MatchPattern(origin), page: `https://${host.replace(/^\*\./, 'org.')}/` }];
+      return [{ pattern: new MatchPattern(origin), page }];
     } catch {
       return [];
     }
