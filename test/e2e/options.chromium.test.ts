@@ -188,6 +188,9 @@ describe('Chromium: Options links with clear errors, and sets up CRM sites and p
     await options.getByRole('button', { name: 'Add site' }).click();
     await options.getByText('must be a match pattern for one site').waitFor();
     await options.getByText('must be a regular expression with a named group').waitFor();
+    // The refusal puts the focus in the first box to change a moment later (a timer): filled before
+    // it lands, Playwright's fill (focus, then type) may type into that box instead.
+    await options.waitForFunction(() => document.activeElement?.getAttribute('aria-invalid') === 'true');
     await describeTwenty('/object/person/(?<id>[0-9a-f-]{36})');
     const source = options.locator('.sr-field-rule').filter({ hasText: 'Lead source' });
     await source.getByLabel('CSS selector').fill('[data-field="leadSource"] .field-value');
