@@ -41,7 +41,7 @@ import { ApiError } from './errors';
 import { forgetOldWindows } from './rate-limit';
 import { repeatEvery } from './repeat';
 import type { WorkspaceConfig } from './routes';
-import { deliverWebhooks, forgetGivenUp, WEBHOOK_TRIES } from './webhook';
+import { deliverWebhooks, expiredLine, forgetGivenUp, WEBHOOK_TRIES } from './webhook';
 
 /** How long the requests under way get to finish when the workspace stops. */
 const STOP_DRAIN_MS = 5_000;
@@ -522,13 +522,14 @@ async function serve(
         allowLocal: options.allowLocalWebhooks ?? false,
         stop: webhooksStop.signal,
       })
-        .then(({ givenUp }) => {
+        .then(({ givenUp, expired }) => {
           // Said where whoever runs the workspace looks: a webhook that no longer exists (Slack's 404
           // no_service, 410 channel_is_archived) otherwise lost every verdict's message without a word.
           for (const reason of givenUp ?? [])
             console.error(
               `workspace: a verdict's message to the team webhook was given up after ${WEBHOOK_TRIES} tries (${reason}); check the webhook in the dashboard's Team settings`,
             );
+          if (expired) console.error(expiredLine(expired));
         })
         .catch((error: unknown) => {
           // Said once by the database as it stopped, not every round until it is open again.

@@ -133,9 +133,21 @@ export function postToPublicAddress(allowLocal: boolean, timeoutMs = TIMEOUT_MS)
     });
 }
 
+/** What one pass of the webhook queue did. */
+export interface WebhookPass {
+  sent: number;
+  failed: number;
+  /** Claimed and given back untried: the server is stopping, or the chat server said to wait. */
+  waiting?: number;
+  /** Why each message given up at its last try this pass was refused. */
+  givenUp?: string[];
+  /** Each message dropped a day after it was queued: its last refusal, or null where never tried. */
+  expired?: Array<string | null>;
+}
+
 /**
  * One pass of the webhook queue: posts due messages (webhookBody), deletes the delivered,
- * reschedules the failed with backoff, and gives up after 12 tries (kept with the last error). Runs apart
+ * reschedules the failed with backoff, and gives up after 12 tries or a day (each said with its last error). Runs apart
  * from ingest, which only queues, so a slow chat server never slows feedback down. Due rows are claimed
  * in one statement that skips rows another instance holds, so each message goes out from one instance.
  *
@@ -147,8 +159,16 @@ export function postToPublicAddress(allowLocal: boolean, timeoutMs = TIMEOUT_MS)
 export async function deliverWebhooks(
   db: Database,
   options: { allowLocal?: boolean; post?: WebhookPost; stop?: AbortSignal } = {},
-): Promise<{ sent: number; failed: number; waiting?: number; givenUp?: string[] }> {
+): Promise<WebhookPass> {
   const post = options.post ?? postToPublicAddress(options.allowLocal ?? false);
+  // A day in the queue and still not sent (the workspace stopped for longer, or a chat server that
+  // kept saying wait, which counts no try): dropped, and said. Left to the next start's cleanup, they
+  // went without a word, however many verdicts' messages they were.
+  const dropped = await db.query<{ last_error: string | null }>(
+    'DELETE FROM webhook_queue WHERE created_at <= now() - make_interval(hours => $1) RETURNING last_error',
+    [MAX_AGE_HOURS],
+  );
+  const expired = dropped.length > 0 ? { expired: dropped.map((row) => row.last_error) } : {};
   const due = await db.query<Due>(
     `WITH claimed AS (
        UPDATE webhook_queue SET next_attempt_at = now() + make_interval(secs => $3), attempts = attempts + 1
@@ -184,7 +204,7 @@ export async function deliverWebhooks(
           WHERE q.id = held.id AND q.attempts = held.attempts`,
         [rest.map((m) => m.queue_id), rest.map((m) => m.attempts)],
       );
-      return { sent, failed, waiting: rest.length, ...(givenUp.length > 0 ? { givenUp } : {}) };
+      return { sent, failed, waiting: rest.length, ...(givenUp.length > 0 ? { givenUp } : {}), ...expired };
     }
     // Still ours (no other instance took it after an earlier post of this pass ran long): held anew, and
     // only while the team's webhook is still the address it was claimed for. An admin who cleared or
@@ -232,7 +252,7 @@ export async function deliverWebhooks(
             `HTTP ${status}: the chat server asked to wait ${seconds} s`,
           ],
         );
-        return { sent, failed, waiting: rest.length, ...(givenUp.length > 0 ? { givenUp } : {}) };
+        return { sent, failed, waiting: rest.length, ...(givenUp.length > 0 ? { givenUp } : {}), ...expired };
       }
       if (status >= 300 && status < 400) error = `HTTP ${status} (redirects are not followed)`;
       else if (status < 200 || status >= 300) error = `HTTP ${status}`;
@@ -256,14 +276,26 @@ export async function deliverWebhooks(
       failed++;
     }
   }
-  return givenUp.length > 0 ? { sent, failed, givenUp } : { sent, failed };
+  return { sent, failed, ...(givenUp.length > 0 ? { givenUp } : {}), ...expired };
+}
+
+/**
+ * The server's log line for messages dropped a day after they were queued (a pass's `expired`): how
+ * many, and the refusals they last met (a few, each once), or that none was tried.
+ */
+export function expiredLine(expired: ReadonlyArray<string | null>): string {
+  const count = expired.length === 1 ? "a verdict's message" : `${expired.length} verdicts' messages`;
+  const reasons = [...new Set(expired.filter((reason): reason is string => reason !== null))];
+  const why =
+    reasons.length === 0
+      ? 'never tried: the workspace was not running'
+      : `last refused: ${reasons.slice(0, 3).join('; ')}${reasons.length > 3 ? '; …' : ''}`;
+  return `workspace: ${count} to the team webhook ${expired.length === 1 ? 'was' : 'were'} dropped unsent a day after ${expired.length === 1 ? 'it was' : 'they were'} queued (${why}); check the webhook in the dashboard's Team settings`;
 }
 
 /** Messages an earlier version kept after their last try: every pass's claim looked through them. */
 export async function forgetGivenUp(db: Sql): Promise<void> {
-  await db.query(
-    `DELETE FROM webhook_queue
-      WHERE (attempts >= $1 AND next_attempt_at <= now()) OR created_at <= now() - make_interval(hours => $2)`,
-    [WEBHOOK_TRIES, MAX_AGE_HOURS],
-  );
+  await db.query('DELETE FROM webhook_queue WHERE attempts >= $1 AND next_attempt_at <= now()', [
+    WEBHOOK_TRIES,
+  ]);
 }

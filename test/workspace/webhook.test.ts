@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliverWebhooks, forgetGivenUp, retryAfterSeconds, webhookBody } from '../../workspace/webhook';
+import {
+  deliverWebhooks,
+  expiredLine,
+  forgetGivenUp,
+  retryAfterSeconds,
+  webhookBody,
+} from '../../workspace/webhook';
 import { briefInput, feedbackItem } from '../support/examples';
 import { DATABASES, startTestWorkspace, type TestWorkspace } from './harness';
 
@@ -142,12 +148,38 @@ describe('messages that cannot go', () => {
     await ws.call('POST', '/api/v1/feedback', { token: rep.token, body: { items } });
     // The first has been told to wait, untried, since yesterday.
     await ws.db.query(
-      "UPDATE webhook_queue SET created_at = now() - interval '25 hours' WHERE id = (SELECT min(id) FROM webhook_queue)",
+      `UPDATE webhook_queue SET created_at = now() - interval '25 hours', last_error = 'HTTP 429: the chat server asked to wait 1 s'
+        WHERE id = (SELECT min(id) FROM webhook_queue)`,
     );
     received.length = 0;
-    expect(await deliverWebhooks(ws.db, { allowLocal: true })).toEqual({ sent: 1, failed: 0 });
+    // Dropped by the pass, and said with the wait it last met for the server's log (left to the next
+    // start's cleanup, they went without a word).
+    expect(await deliverWebhooks(ws.db, { allowLocal: true })).toEqual({
+      sent: 1,
+      failed: 0,
+      expired: ['HTTP 429: the chat server asked to wait 1 s'],
+    });
+    expect(await ws.db.query('SELECT id FROM webhook_queue')).toEqual([]);
+  });
+
+  it('an earlier version kept after their last try are forgotten at the start', async () => {
+    const rep = await ws.join('rep', 'Kept Given Up');
+    await ws.call('POST', '/api/v1/feedback', {
+      token: rep.token,
+      body: { items: [feedbackItem({ id: randomUUID(), campaignId: null })] },
+    });
+    await ws.db.query('UPDATE webhook_queue SET attempts = 12, next_attempt_at = now()');
     await forgetGivenUp(ws.db);
     expect(await ws.db.query('SELECT id FROM webhook_queue')).toEqual([]);
+  });
+
+  it('says in one line how many were dropped after a day, and why', () => {
+    expect(expiredLine([null])).toBe(
+      "workspace: a verdict's message to the team webhook was dropped unsent a day after it was queued (never tried: the workspace was not running); check the webhook in the dashboard's Team settings",
+    );
+    expect(expiredLine(['HTTP 404', 'HTTP 404', null, 'HTTP 410'])).toBe(
+      "workspace: 4 verdicts' messages to the team webhook were dropped unsent a day after they were queued (last refused: HTTP 404; HTTP 410); check the webhook in the dashboard's Team settings",
+    );
   });
 
   it('are dropped when the admin turns the webhook off, not posted to an address set later', async () => {
