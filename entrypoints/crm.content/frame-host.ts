@@ -12,6 +12,10 @@ import { LIMITS } from '../../lib/protocol/limits';
 
 /** Kept in step with components/Panel.tsx (not imported: the content script carries no UI code). */
 const WIDTH = { min: 260, max: 640, default: 340, folded: 48 } as const;
+/** The host lays out its resize handle and frame side by side. */
+const HOST_DISPLAY = 'flex';
+/** The resize handle's width, at the panel's left edge. */
+const HANDLE_PX = 5;
 /** After a navigation the CRM may still be rendering the record: re-read it on changes for this long. */
 const RENDER_WAIT_MS = 5_000;
 const RENDER_DEBOUNCE_MS = 200;
@@ -82,7 +86,7 @@ function leftOutOfPrint(root: ShadowRoot, host: HTMLElement, signal: AbortSignal
   const printed = (event: Event) => {
     if (!event.isTrusted || !printing) return;
     printing = false;
-    styled(host, { display: 'block' });
+    styled(host, { display: HOST_DISPLAY });
   };
   for (const type of ['afterprint', 'pointerdown', 'keydown'])
     window.addEventListener(type, printed, { capture: true, signal });
@@ -350,7 +354,7 @@ export class FrameHost {
       right: '0',
       height: '100vh',
       'z-index': '2147483000',
-      display: 'block',
+      display: HOST_DISPLAY,
       visibility: hidden ? 'hidden' : 'visible',
       'box-shadow': '-2px 0 8px rgb(0 0 0 / 0.12)',
       // The skeleton: the docked strip in the panel's own colour from the moment the record is
@@ -359,18 +363,21 @@ export class FrameHost {
       'color-scheme': 'light dark',
       background: 'light-dark(#f3f3f3, #181818)',
     });
-    styled(frame, { border: '0', width: '100%', height: '100%', display: 'block', 'color-scheme': 'normal' });
-    styled(handle, {
-      position: 'absolute',
-      left: '-3px',
-      top: '0',
-      bottom: '0',
-      width: '8px',
-      cursor: 'col-resize',
-      'z-index': '1',
+    styled(frame, {
+      border: '0',
+      flex: '1 1 auto',
+      'min-width': '0',
+      height: '100%',
+      display: 'block',
+      'color-scheme': 'normal',
     });
+    // The resize handle: a strip of the host's own beside the frame, not over it. Laid over the frame's
+    // edge (absolutely placed, above it), it cost a page churning 20 nodes a frame about 2.5 % more of its
+    // main thread than a frame alone (bench: page CPU time, arms measured side by side), for as long as
+    // the panel was up.
+    styled(handle, { flex: `0 0 ${HANDLE_PX}px`, height: '100%', cursor: 'col-resize' });
     this.dragToResize(handle, frame);
-    root.append(frame, handle);
+    root.append(handle, frame);
     this.host = host;
     this.frame = frame;
     this.handle = handle;

@@ -117,6 +117,42 @@ describe('Chromium: a rep links Sameroom and sees the campaign on Salesforce lea
     expect(await (await panel()).evaluate((el) => getComputedStyle(el).fontFamily)).toMatch(/system-ui/);
   });
 
+  it('is made wider by dragging its left edge, and keeps that width after a reload', async () => {
+    const host = page.locator('sameroom-panel');
+    const before = (await host.boundingBox())!;
+    // The handle is the panel's leftmost few pixels (in its closed shadow root: reached by the mouse).
+    await page.mouse.move(before.x + 2, 300);
+    await page.mouse.down();
+    await page.mouse.move(before.x - 50, 300, { steps: 5 });
+    await page.mouse.move(before.x - 100, 300, { steps: 5 });
+    await page.mouse.up();
+    await expect
+      .poll(async () => Math.round((await host.boundingBox())!.width))
+      .toBe(Math.round(before.width) + 100);
+    await page.reload();
+    await expect
+      .poll(async () => (await panel()).locator('h2').first().textContent())
+      .toBe('Hannover Messe 2026');
+    expect(Math.round((await host.boundingBox())!.width)).toBe(Math.round(before.width) + 100);
+    // The frame takes the pointer again after the drag: a click in it reaches the view.
+    const fold = (await panel()).locator('button.sr-fold').first();
+    const open = await fold.getAttribute('aria-expanded');
+    const box = (await fold.boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await expect.poll(() => fold.getAttribute('aria-expanded')).not.toBe(open);
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await expect.poll(() => fold.getAttribute('aria-expanded')).toBe(open);
+    // Back to where it was, for the tests after this one.
+    const wide = (await host.boundingBox())!;
+    await page.mouse.move(wide.x + 2, 300);
+    await page.mouse.down();
+    await page.mouse.move(wide.x + 100, 300, { steps: 5 });
+    await page.mouse.up();
+    await expect
+      .poll(async () => Math.round((await host.boundingBox())!.width))
+      .toBe(Math.round(before.width));
+  });
+
   it("keeps keys typed in the panel from the CRM's keyboard shortcuts, and is usable by keyboard", async () => {
     await page.evaluate(() => {
       (window as unknown as { crmKeys: string[] }).crmKeys = [];

@@ -90,11 +90,11 @@ export async function panelLeftOutOfPrint(tab: LeadTab, url: string): Promise<vo
   try {
     await tab.goto(url);
     await expect.poll(() => tab.heading(), { timeout: 15_000 }).toBe(BRIEF);
-    expect(await display()).toBe('block');
+    expect(await display()).toBe('flex');
     await tab.media('print');
     expect(await display()).toBe('none');
     await tab.media('screen');
-    expect(await display()).toBe('block');
+    expect(await display()).toBe('flex');
   } finally {
     await tab.close();
   }

@@ -201,13 +201,13 @@ describe('the panel shows at once (issue 11)', () => {
         if (trusted) Object.defineProperty(event, 'isTrusted', { value: true });
         window.dispatchEvent(event);
       };
-      expect(display()).toBe('block');
+      expect(display()).toBe('flex');
       fire('beforeprint', false);
-      expect(display()).toBe('block');
+      expect(display()).toBe('flex');
       fire('beforeprint', true);
       expect(display()).toBe('none');
       fire('afterprint', true);
-      expect(display()).toBe('block');
+      expect(display()).toBe('flex');
       // A page that keeps the browser's afterprint from reaching us (its listener came first): back at
       // the rep's next click.
       swallowing = true;
@@ -217,7 +217,7 @@ describe('the panel shows at once (issue 11)', () => {
       fire('pointerdown', false);
       expect(display()).toBe('none');
       fire('pointerdown', true);
-      expect(display()).toBe('block');
+      expect(display()).toBe('flex');
     } finally {
       window.removeEventListener('afterprint', swallow, { capture: true });
       if (kept) Object.defineProperty(ShadowRoot.prototype, 'adoptedStyleSheets', kept);
