@@ -595,6 +595,21 @@ describe('a worker that starts again under a view', () => {
     await vi.waitFor(async () => expect(await saved()).toHaveLength(1), { timeout: 5_000 });
   });
 
+  it('out of sight when its worker stops owing it a draft, connects again at once and has it kept', async () => {
+    const a = await openTab(1);
+    const connects = () => vi.mocked(browser.runtime.connect).mock.calls.length;
+    refuseKeeps = 1;
+    a.type('Wants a call on Monday.');
+    await vi.waitFor(() => expect(a.warnings().join(' ')).toContain('Not kept in this browser'));
+    vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden');
+    const before = connects();
+    a.restartWorker();
+    // Before its retry (3 s after the refusal), which would wake it too: the draft the worker did not
+    // answer for must not wait for the rep to look at the tab again.
+    await vi.waitFor(() => expect(connects()).toBeGreaterThan(before), { timeout: 1_500 });
+    await vi.waitFor(async () => expect(await kept()).toBe('Wants a call on Monday.'), { timeout: 6_000 });
+  });
+
   it('out of sight when its worker stops, connects again at the rep’s click (a shortcut’s verdict), and the verdict is saved', async () => {
     const a = await openTab(1);
     const connects = () => vi.mocked(browser.runtime.connect).mock.calls.length;
