@@ -472,6 +472,89 @@ async function mainThreadSample(
   }
 }
 
+/** One arm's tab and the empty script's, loaded at the same moment in their own browsers. */
+interface Pair {
+  arm: Exclude<Arm, 'empty'>;
+  x: MainThread;
+  empty: MainThread;
+}
+
+/**
+ * Each arm's tab loaded at the same moment as one of the empty content script's, `pairs` times per arm.
+ * The machine's pace drifts by up to half within minutes here (a tab's task time 1.1-2.1 s on the same
+ * page), and tabs measured in turn carried that drift into their sums: two identical arms differed by
+ * up to 5 % from run to run, as much as the budget. A pair shares the moment, so its ratio leaves the
+ * drift out; each pair's two tabs share the two cores the same way, first one then the other starting
+ * first. CPU time (ThreadTime), not task time: beside another busy page a task also waits for a core.
+ */
+async function sideBySide(
+  sessions: Record<Arm, ChromiumSession>,
+  url: string,
+  nodes: number,
+  pairs: number,
+): Promise<Pair[]> {
+  const arms: Array<Exclude<Arm, 'empty'>> = ['ours', 'frame', 'again'];
+  const measured: Pair[] = [];
+  for (let n = 0; n < pairs; n++)
+    for (const arm of n % 2 ? arms : [...arms].reverse()) {
+      const first: Arm[] = n % 2 ? [arm, 'empty'] : ['empty', arm];
+      const [a, b] = await Promise.all(first.map((one) => mainThreadSample(sessions[one], url, nodes, one)));
+      measured.push(n % 2 ? { arm, x: a!, empty: b! } : { arm, x: b!, empty: a! });
+    }
+  return measured;
+}
+
+/** The side-by-side ratios: each arm's CPU time over the empty script's, with its standard error. */
+function sideBySideRows(pairs: Pair[], page: string): BenchRow[] {
+  const of = (arm: Pair['arm'], key: 'cpuMs' | 'churnCpuMs') => {
+    const mine = pairs.filter((pair) => pair.arm === arm);
+    const logs = mine.map((pair) => Math.log(pair.x[key] / pair.empty[key]));
+    const mean = logs.reduce((s, x) => s + x, 0) / logs.length;
+    const sd = Math.sqrt(logs.reduce((s, x) => s + (x - mean) ** 2, 0) / Math.max(1, logs.length - 1));
+    const ratio = mine.reduce((s, p) => s + p.x[key], 0) / mine.reduce((s, p) => s + p.empty[key], 0);
+    return {
+      value: Math.round(ratio * 1000) / 1000,
+      said: `${Math.round(ratio * 1000) / 1000} ± ${Math.round((sd / Math.sqrt(logs.length)) * 1000) / 10} %`,
+      count: mine.length,
+    };
+  };
+  const ours = of('ours', 'cpuMs');
+  const baseline =
+    `each tab loaded at the same moment as one of an extension with an empty content script, in browsers ` +
+    `of their own, ${ours.count} pairs per arm; the ratio of the sums, ± the standard error of the pairs' ratios`;
+  return [
+    {
+      name: `page main-thread CPU time over an empty content script, side by side, ${page}, first ${WINDOW_MS / 1000} s`,
+      value: ours.value,
+      unit: '×',
+      budget: 1.02,
+      better: 'lower',
+      note:
+        `${baseline}; CDP ThreadTime of the CRM page's renderer from before the navigation to ` +
+        `${WINDOW_MS / 1000} s after it, the brief checked on screen: ours ${ours.said}; a blank extension ` +
+        `page framed ${of('frame', 'cpuMs').said}, the empty script again ${of('again', 'cpuMs').said} (what ` +
+        `two identical arms differ by here); over the churn part alone (${LOAD_MS / 1000}-${WINDOW_MS / 1000} s) ` +
+        `ours ${of('ours', 'churnCpuMs').said}, the blank frame ${of('frame', 'churnCpuMs').said}`,
+    },
+    {
+      name: `page main-thread CPU time with a blank extension page framed, side by side, ${page}, first ${WINDOW_MS / 1000} s`,
+      value: of('frame', 'cpuMs').value,
+      unit: '×',
+      budget: null,
+      better: 'lower',
+      note: `${baseline}; what any panel made of an extension frame costs the page, measured as the row above`,
+    },
+    {
+      name: `page main-thread CPU time of a second, identical empty content script, side by side, ${page}, first ${WINDOW_MS / 1000} s`,
+      value: of('again', 'cpuMs').value,
+      unit: '×',
+      budget: null,
+      better: 'lower',
+      note: `${baseline}; the floor: two identical arms measured as the rows above`,
+    },
+  ];
+}
+
 /**
  * Until the extension's sync at the browser's start has asked the workspace for the rep's verdicts (a
  * few seconds after the start, once the admin's policy is read), at most 20 s. The bench's workspace runs
@@ -612,6 +695,7 @@ async function mainThreadRows(env: BenchEnv, rounds: number): Promise<BenchRow[]
             `${round(sum(samples.empty, 'cpuMs'))} ms in all; a blank extension page framed ${ratio('frame', 'cpuMs')}`,
         },
       );
+      rows.push(...sideBySideRows(await sideBySide(sessions, url, nodes, wanted), page));
     }
     return rows;
   } finally {
