@@ -163,9 +163,12 @@ export async function deliverWebhooks(
   const post = options.post ?? postToPublicAddress(options.allowLocal ?? false);
   // A day in the queue and still not sent (the workspace stopped for longer, or a chat server that
   // kept saying wait, which counts no try): dropped, and said. Left to the next start's cleanup, they
-  // went without a word, however many verdicts' messages they were.
+  // went without a word, however many verdicts' messages they were. One another instance's pass holds
+  // (claimed just before the day was up, and being posted) is left to that pass.
   const dropped = await db.query<{ last_error: string | null }>(
-    'DELETE FROM webhook_queue WHERE created_at <= now() - make_interval(hours => $1) RETURNING last_error',
+    `DELETE FROM webhook_queue
+      WHERE created_at <= now() - make_interval(hours => $1) AND next_attempt_at <= now()
+      RETURNING last_error`,
     [MAX_AGE_HOURS],
   );
   const expired = dropped.length > 0 ? { expired: dropped.map((row) => row.last_error) } : {};
