@@ -162,6 +162,28 @@ describe('messages that cannot go', () => {
     expect(await ws.db.query('SELECT id FROM webhook_queue')).toEqual([]);
   });
 
+  it('are left to the pass that holds one (claimed just before its day was up, being posted)', async () => {
+    await ws.db.query('DELETE FROM webhook_queue');
+    const rep = await ws.join('rep', 'Held Late');
+    await ws.call('POST', '/api/v1/feedback', {
+      token: rep.token,
+      body: { items: [feedbackItem({ id: randomUUID(), campaignId: null })] },
+    });
+    // Another instance's claim holds it for a few minutes more.
+    await ws.db.query(
+      "UPDATE webhook_queue SET created_at = now() - interval '25 hours', attempts = 1, next_attempt_at = now() + interval '5 minutes'",
+    );
+    expect(await deliverWebhooks(ws.db, { allowLocal: true })).toEqual({ sent: 0, failed: 0 });
+    expect(await ws.db.query('SELECT id FROM webhook_queue')).toHaveLength(1);
+    // Its claim over (that pass failed and went), the next pass drops it and says so.
+    await ws.db.query("UPDATE webhook_queue SET last_error = 'HTTP 500', next_attempt_at = now()");
+    expect(await deliverWebhooks(ws.db, { allowLocal: true })).toEqual({
+      sent: 0,
+      failed: 0,
+      expired: ['HTTP 500'],
+    });
+  });
+
   it('an earlier version kept after their last try are forgotten at the start', async () => {
     const rep = await ws.join('rep', 'Kept Given Up');
     await ws.call('POST', '/api/v1/feedback', {
