@@ -519,6 +519,8 @@ function sideBySideRows(pairs: Pair[], page: string): BenchRow[] {
     };
   };
   const ours = of('ours', 'cpuMs');
+  const frame = of('frame', 'cpuMs');
+  const again = of('again', 'cpuMs');
   const baseline =
     `each tab loaded at the same moment as one of an extension with an empty content script, in browsers ` +
     `of their own, ${ours.count} pairs per arm; the ratio of the sums, ± the standard error of the pairs' ratios`;
@@ -532,13 +534,13 @@ function sideBySideRows(pairs: Pair[], page: string): BenchRow[] {
       note:
         `${baseline}; CDP ThreadTime of the CRM page's renderer from before the navigation to ` +
         `${WINDOW_MS / 1000} s after it, the brief checked on screen: ours ${ours.said}; a blank extension ` +
-        `page framed ${of('frame', 'cpuMs').said}, the empty script again ${of('again', 'cpuMs').said} (what ` +
+        `page framed ${frame.said}, the empty script again ${again.said} (what ` +
         `two identical arms differ by here); over the churn part alone (${LOAD_MS / 1000}-${WINDOW_MS / 1000} s) ` +
         `ours ${of('ours', 'churnCpuMs').said}, the blank frame ${of('frame', 'churnCpuMs').said}`,
     },
     {
       name: `page main-thread CPU time with a blank extension page framed, side by side, ${page}, first ${WINDOW_MS / 1000} s`,
-      value: of('frame', 'cpuMs').value,
+      value: frame.value,
       unit: '×',
       budget: null,
       better: 'lower',
@@ -546,7 +548,7 @@ function sideBySideRows(pairs: Pair[], page: string): BenchRow[] {
     },
     {
       name: `page main-thread CPU time of a second, identical empty content script, side by side, ${page}, first ${WINDOW_MS / 1000} s`,
-      value: of('again', 'cpuMs').value,
+      value: again.value,
       unit: '×',
       budget: null,
       better: 'lower',

@@ -171,7 +171,7 @@ export async function deliverWebhooks(
       RETURNING last_error`,
     [MAX_AGE_HOURS],
   );
-  const expired = dropped.length > 0 ? { expired: dropped.map((row) => row.last_error) } : {};
+  const expired = dropped.map((row) => row.last_error);
   const due = await db.query<Due>(
     `WITH claimed AS (
        UPDATE webhook_queue SET next_attempt_at = now() + make_interval(secs => $3), attempts = attempts + 1
@@ -195,6 +195,11 @@ export async function deliverWebhooks(
   let failed = 0;
   /** Why each message given up this pass was refused at its last try. */
   const givenUp: string[] = [];
+  /** What the pass gave up or dropped, for the server's log (each only when there is some). */
+  const told = () => ({
+    ...(givenUp.length > 0 ? { givenUp } : {}),
+    ...(expired.length > 0 ? { expired } : {}),
+  });
   for (const [index, message] of due.entries()) {
     if (options.stop?.aborted) {
       // The server is stopping: what this pass claimed and has not posted is given back as it was, due
@@ -207,7 +212,7 @@ export async function deliverWebhooks(
           WHERE q.id = held.id AND q.attempts = held.attempts`,
         [rest.map((m) => m.queue_id), rest.map((m) => m.attempts)],
       );
-      return { sent, failed, waiting: rest.length, ...(givenUp.length > 0 ? { givenUp } : {}), ...expired };
+      return { sent, failed, waiting: rest.length, ...told() };
     }
     // Still ours (no other instance took it after an earlier post of this pass ran long): held anew, and
     // only while the team's webhook is still the address it was claimed for. An admin who cleared or
@@ -255,7 +260,7 @@ export async function deliverWebhooks(
             `HTTP ${status}: the chat server asked to wait ${seconds} s`,
           ],
         );
-        return { sent, failed, waiting: rest.length, ...(givenUp.length > 0 ? { givenUp } : {}), ...expired };
+        return { sent, failed, waiting: rest.length, ...told() };
       }
       if (status >= 300 && status < 400) error = `HTTP ${status} (redirects are not followed)`;
       else if (status < 200 || status >= 300) error = `HTTP ${status}`;
@@ -279,7 +284,7 @@ export async function deliverWebhooks(
       failed++;
     }
   }
-  return { sent, failed, ...(givenUp.length > 0 ? { givenUp } : {}), ...expired };
+  return { sent, failed, ...told() };
 }
 
 /**
@@ -287,13 +292,14 @@ export async function deliverWebhooks(
  * many, and the refusals they last met (a few, each once), or that none was tried.
  */
 export function expiredLine(expired: ReadonlyArray<string | null>): string {
-  const count = expired.length === 1 ? "a verdict's message" : `${expired.length} verdicts' messages`;
+  const one = expired.length === 1;
+  const count = one ? "a verdict's message" : `${expired.length} verdicts' messages`;
   const reasons = [...new Set(expired.filter((reason): reason is string => reason !== null))];
   const why =
     reasons.length === 0
       ? 'never tried: the workspace was not running'
       : `last refused: ${reasons.slice(0, 3).join('; ')}${reasons.length > 3 ? '; …' : ''}`;
-  return `workspace: ${count} to the team webhook ${expired.length === 1 ? 'was' : 'were'} dropped unsent a day after ${expired.length === 1 ? 'it was' : 'they were'} queued (${why}); check the webhook in the dashboard's Team settings`;
+  return `workspace: ${count} to the team webhook ${one ? 'was' : 'were'} dropped unsent a day after ${one ? 'it was' : 'they were'} queued (${why}); check the webhook in the dashboard's Team settings`;
 }
 
 /** Messages an earlier version kept after their last try: every pass's claim looked through them. */
