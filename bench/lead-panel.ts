@@ -335,6 +335,26 @@ else new MutationObserver((_, observer) => {
 }).observe(document.documentElement, { childList: true });
 `;
 
+/**
+ * No frame at all: a plain fixed `<div>` docked where the panel is (360 px, the panel's background, in
+ * the page's own DOM, no shadow root, no popover). What putting anything on screen over the busy page
+ * costs it, whatever the thing is made of: measured beside the blank frame, a floor under both.
+ */
+const OVERLAY_SCRIPT = `${EMPTY_SCRIPT}
+const overlay = () => {
+  const panel = document.createElement('div');
+  panel.id = 'plain-overlay';
+  panel.style.cssText = 'position:fixed;top:0;right:0;width:360px;height:100vh;z-index:2147483000;background:#f3f3f3';
+  document.body.append(panel);
+};
+if (document.body) overlay();
+else new MutationObserver((_, observer) => {
+  if (!document.body) return;
+  observer.disconnect();
+  overlay();
+}).observe(document.documentElement, { childList: true });
+`;
+
 const BLANK_PAGE =
   '<!doctype html><meta charset="utf-8"><title>Blank panel</title>' +
   '<style>body{font:13px system-ui,sans-serif;margin:0;padding:12px}</style>' +
@@ -342,20 +362,22 @@ const BLANK_PAGE =
 
 /**
  * The same CRM pages with an extension whose content script only marks that it ran (the baseline), or
- * with one that also frames a blank page of its own (`frame`).
+ * with one that also frames a blank page of its own (`frame`), or puts a plain `<div>` over the page
+ * (`overlay`).
  */
 async function launchEmptyExtension(
   env: BenchEnv,
-  kind: 'empty' | 'frame' = 'empty',
+  kind: 'empty' | 'frame' | 'overlay' = 'empty',
 ): Promise<{ session: ChromiumSession; dispose(): void }> {
   const dir = mkdtempSync(join(tmpdir(), `sameroom-${kind}-extension-`));
-  writeFileSync(join(dir, 'content.js'), kind === 'frame' ? FRAME_SCRIPT : EMPTY_SCRIPT);
+  const script = { empty: EMPTY_SCRIPT, frame: FRAME_SCRIPT, overlay: OVERLAY_SCRIPT }[kind];
+  writeFileSync(join(dir, 'content.js'), script);
   if (kind === 'frame') writeFileSync(join(dir, 'blank.html'), BLANK_PAGE);
   writeFileSync(
     join(dir, 'manifest.json'),
     JSON.stringify({
       manifest_version: 3,
-      name: kind === 'frame' ? 'A blank page framed' : 'Empty content script',
+      name: { empty: 'Empty content script', frame: 'A blank page framed', overlay: 'A plain overlay' }[kind],
       version: '1.0',
       content_scripts: [{ matches: [...CRM_MATCHES], js: ['content.js'], run_at: 'document_start' }],
       ...(kind === 'frame'
@@ -404,9 +426,10 @@ interface MainThread {
 /**
  * The arms of the main-thread rows: ours, the empty content script (the baseline), a blank frame, and
  * the same empty content script again in a browser of its own (`again`): what two identical arms
- * differ by in this run, the floor under which no ratio of the run says anything.
+ * differ by in this run, the floor under which no ratio of the run says anything. The side-by-side rows
+ * add a plain overlay (`overlay`, no frame).
  */
-type Arm = 'ours' | 'empty' | 'frame' | 'again';
+type Arm = 'ours' | 'empty' | 'frame' | 'again' | 'overlay';
 const ARMS: Arm[] = ['ours', 'empty', 'frame', 'again'];
 /**
  * The arms' orders, a Williams square for four: each arm first, second, third and last once, and each
@@ -457,6 +480,11 @@ async function mainThreadSample(
       throw new Error(`the ${arm} content script did not run`);
     if (arm === 'frame' && !page.frames().some((frame) => frame.url().endsWith('/blank.html')))
       throw new Error('the blank page was not framed');
+    if (
+      arm === 'overlay' &&
+      !(await page.evaluate(() => document.getElementById('plain-overlay')?.isConnected))
+    )
+      throw new Error('the plain overlay was not on the page');
     await cdp.detach();
     return {
       load: starts.filter((t) => t < LOAD_MS).length,
@@ -493,7 +521,7 @@ async function sideBySide(
   nodes: number,
   pairs: number,
 ): Promise<Pair[]> {
-  const arms: Array<Exclude<Arm, 'empty'>> = ['ours', 'frame', 'again'];
+  const arms: Array<Exclude<Arm, 'empty'>> = ['ours', 'frame', 'overlay', 'again'];
   const measured: Pair[] = [];
   for (let n = 0; n < pairs; n++)
     for (const arm of n % 2 ? arms : [...arms].reverse()) {
@@ -521,6 +549,7 @@ function sideBySideRows(pairs: Pair[], page: string): BenchRow[] {
   const ours = of('ours', 'cpuMs');
   const frame = of('frame', 'cpuMs');
   const again = of('again', 'cpuMs');
+  const overlay = of('overlay', 'cpuMs');
   const baseline =
     `each tab loaded at the same moment as one of an extension with an empty content script, in browsers ` +
     `of their own, ${ours.count} pairs per arm; the ratio of the sums, ± the standard error of the pairs' ratios`;
@@ -534,9 +563,10 @@ function sideBySideRows(pairs: Pair[], page: string): BenchRow[] {
       note:
         `${baseline}; CDP ThreadTime of the CRM page's renderer from before the navigation to ` +
         `${WINDOW_MS / 1000} s after it, the brief checked on screen: ours ${ours.said}; a blank extension ` +
-        `page framed ${frame.said}, the empty script again ${again.said} (what ` +
-        `two identical arms differ by here); over the churn part alone (${LOAD_MS / 1000}-${WINDOW_MS / 1000} s) ` +
-        `ours ${of('ours', 'churnCpuMs').said}, the blank frame ${of('frame', 'churnCpuMs').said}`,
+        `page framed ${frame.said}, a plain <div> over the page ${overlay.said}, the empty script again ` +
+        `${again.said} (what two identical arms differ by here); over the churn part alone ` +
+        `(${LOAD_MS / 1000}-${WINDOW_MS / 1000} s) ours ${of('ours', 'churnCpuMs').said}, the blank frame ` +
+        `${of('frame', 'churnCpuMs').said}, the plain <div> ${of('overlay', 'churnCpuMs').said}`,
     },
     {
       name: `page main-thread CPU time with a blank extension page framed, side by side, ${page}, first ${WINDOW_MS / 1000} s`,
@@ -545,6 +575,16 @@ function sideBySideRows(pairs: Pair[], page: string): BenchRow[] {
       budget: null,
       better: 'lower',
       note: `${baseline}; what any panel made of an extension frame costs the page, measured as the row above`,
+    },
+    {
+      name: `page main-thread CPU time with a plain overlay, side by side, ${page}, first ${WINDOW_MS / 1000} s`,
+      value: overlay.value,
+      unit: '×',
+      budget: null,
+      better: 'lower',
+      note:
+        `${baseline}; no frame at all: a fixed <div> of the panel's size and colour in the page's own DOM, ` +
+        'what anything docked over the busy page costs it, whatever it is made of',
     },
     {
       name: `page main-thread CPU time of a second, identical empty content script, side by side, ${page}, first ${WINDOW_MS / 1000} s`,
@@ -581,18 +621,20 @@ async function mainThreadRows(env: BenchEnv, rounds: number): Promise<BenchRow[]
   const empty = await launchEmptyExtension(env);
   const frame = await launchEmptyExtension(env, 'frame');
   const again = await launchEmptyExtension(env);
+  const overlay = await launchEmptyExtension(env, 'overlay');
   const sessions: Record<Arm, ChromiumSession> = {
     ours,
     empty: empty.session,
     frame: frame.session,
     again: again.session,
+    overlay: overlay.session,
   };
   try {
     await afterStartUpSync(env, launchedAt);
     const url = env.server.url(LEAD.fixture);
     const rows: BenchRow[] = [];
     for (const nodes of BUSY) {
-      const samples: Record<Arm, MainThread[]> = { ours: [], empty: [], frame: [], again: [] };
+      const samples: Record<Arm, MainThread[]> = { ours: [], empty: [], frame: [], again: [], overlay: [] };
       // One tab's task time varies by 5-15 % from the next one's: on the lighter page, whose ratio is
       // the closer one to its budget, more tabs, for a ratio that moves less. Whole sets of the four
       // orders (below), so that every arm goes first, second, third and last equally often.
@@ -705,9 +747,11 @@ async function mainThreadRows(env: BenchEnv, rounds: number): Promise<BenchRow[]
     await empty.session.close();
     await frame.session.close();
     await again.session.close();
+    await overlay.session.close();
     empty.dispose();
     frame.dispose();
     again.dispose();
+    overlay.dispose();
   }
 }
 
