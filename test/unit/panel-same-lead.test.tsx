@@ -47,9 +47,14 @@ function wire() {
   /** The view's listeners: told only when the worker goes (restart), not when a test ends. */
   const viewGone: Array<() => void> = [];
   let open = true;
-  /** Why a message can no longer go: the worker's end went (as a browser says it), or the test ended. */
-  let refusal = 'Attempting to use a disconnected port object';
+  /** Why a message can no longer go: the worker's end went (as a browser says it). */
+  const refusal = 'Attempting to use a disconnected port object';
+  let ended = false;
   const deliver = (to: Array<(m: unknown) => void>, message: unknown) => {
+    // The test ended: what the view, loaded for good in this document, still posts goes nowhere. A
+    // refusal would have it connect again, in the next file's tests, through the fake browser's
+    // getManifest, which throws there.
+    if (ended) return;
     if (!open) throw new Error(refusal);
     const copy = structuredClone(message);
     setTimeout(() => {
@@ -81,9 +86,9 @@ function wire() {
   };
   /** The worker's end went and the view was not told (Firefox, a page in the back/forward cache). */
   const die = close;
-  /** The test ended: the view, loaded for good in this document, asks nothing more of it or of a new port. */
+  /** The test ended: the view, loaded for good in this document, is heard no more. */
   const end = () => {
-    refusal = 'The test ended.';
+    ended = true;
     close();
   };
   return { background, view, close: end, die, restart };
@@ -91,6 +96,12 @@ function wire() {
 
 let panels: PanelSessions;
 const closers: Array<() => void> = [];
+/**
+ * The views' listeners on the window and the document, taken off as each test ends: a view stays loaded
+ * in this thread's document (a module cannot be unloaded, and files share the thread), and a later
+ * file's `pageshow` had every view left here connect again.
+ */
+const viewListeners: Array<() => void> = [];
 /** The ports of the views opened, by tab: the newest last. */
 const ports = new Map<number, Array<ReturnType<typeof wire>>>();
 /** How many keepDraft requests to refuse next, as a browser with its storage full does. */
@@ -101,6 +112,13 @@ let failReads = 0;
 let storedButFailed = 0;
 
 beforeEach(async () => {
+  for (const target of [window, document] as EventTarget[]) {
+    const add = target.addEventListener.bind(target);
+    vi.spyOn(target, 'addEventListener').mockImplementation((type, listener, options) => {
+      viewListeners.push(() => target.removeEventListener(type, listener, options));
+      add(type, listener, options);
+    });
+  }
   const db = await openSameroomDb();
   await db.put('link', LINK, 'current');
   // As entrypoints/background.ts: every change to the outbox reaches every view's history.
@@ -134,6 +152,7 @@ afterEach(() => {
   storedButFailed = 0;
   ports.clear();
   for (const close of closers.splice(0)) close();
+  for (const off of viewListeners.splice(0)) off();
   document.body.innerHTML = '';
   vi.restoreAllMocks();
 });
