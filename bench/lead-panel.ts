@@ -304,6 +304,15 @@ async function spaRows(env: BenchEnv, navigations: number): Promise<BenchRow[]> 
 /** The baseline's content script: it only marks that it ran. */
 const EMPTY_SCRIPT = "document.documentElement.setAttribute('data-empty-script', '');\n";
 
+/** A content script's call of `put` as soon as the page's body exists (run at document_start, it may not yet). */
+const onBody = (put: string) => `if (document.body) ${put}();
+else new MutationObserver((_, observer) => {
+  if (!document.body) return;
+  observer.disconnect();
+  ${put}();
+}).observe(document.documentElement, { childList: true });
+`;
+
 /**
  * A blank extension page framed into the CRM page as ours is (a manual popover in a closed shadow root,
  * docked right, 360 px wide where ours is 340 by default), as soon as the body exists: what any panel
@@ -327,13 +336,7 @@ const frameIn = () => {
   document.body.append(host);
   host.showPopover();
 };
-if (document.body) frameIn();
-else new MutationObserver((_, observer) => {
-  if (!document.body) return;
-  observer.disconnect();
-  frameIn();
-}).observe(document.documentElement, { childList: true });
-`;
+${onBody('frameIn')}`;
 
 /**
  * No frame at all: a plain fixed `<div>` docked where the panel is (360 px, the panel's background, in
@@ -347,13 +350,7 @@ const overlay = () => {
   panel.style.cssText = 'position:fixed;top:0;right:0;width:360px;height:100vh;z-index:2147483000;background:#f3f3f3';
   document.body.append(panel);
 };
-if (document.body) overlay();
-else new MutationObserver((_, observer) => {
-  if (!document.body) return;
-  observer.disconnect();
-  overlay();
-}).observe(document.documentElement, { childList: true });
-`;
+${onBody('overlay')}`;
 
 const BLANK_PAGE =
   '<!doctype html><meta charset="utf-8"><title>Blank panel</title>' +
