@@ -31,11 +31,8 @@ type Prefs = { width: number; collapsed: boolean };
 
 /** Inline styles through CSSOM: a page's `style-src` CSP governs style attributes and elements, not these. */
 function styled(element: HTMLElement, styles: Record<string, string>): void {
-  const ours = element.localName === HOST ? ourStyle.get(element) : undefined;
-  // What a page's script wrote into the host's style since this script last did goes first.
-  if (ours !== undefined && element.style.cssText !== ours) element.style.cssText = ours;
-  for (const [name, value] of Object.entries(styles)) element.style.setProperty(name, value, IMPORTANT);
-  if (element.localName === HOST) ourStyle.set(element, element.style.cssText);
+  if (element.localName === HOST) guardedStyle(element).set(styles);
+  else for (const [name, value] of Object.entries(styles)) element.style.setProperty(name, value, IMPORTANT);
 }
 
 const HOST = 'sameroom-panel';
@@ -45,12 +42,73 @@ const RESTYLES_A_FRAME = 3;
 
 /** How often a panel asks whether Sameroom is still there (disabled or removed: the panel goes). */
 const ORPHAN_CHECK_MS = 5_000;
+
 /**
- * The host's inline style as this script last wrote it. A page's sheet cannot reach the host (its inline
- * `all: initial` is important), but a page's script can write its inline style: an opacity of 0, a clip
- * or a transform left the panel invisible but clickable, under the page's own button (clickjacking).
+ * The host's inline style as this script wrote it, kept so. A page's sheet cannot reach the host (its
+ * inline `all: initial` is important), but a page's script can write its inline style: an opacity of 0,
+ * a clip or a transform left the panel invisible but clickable, under the page's own button
+ * (clickjacking). Any write but ours is undone before the next frame is painted: put back as this
+ * script left it, the page's own properties gone.
+ *
+ * Kept as the properties written, and others' writes told from ours by the observer's records (ours are
+ * taken off its queue as they are made), not by comparing the style's text: with `all: initial` that
+ * text spells out every longhand, some 10,000 characters, and reading it after each write cost a busy
+ * CRM page ~2 ms of its main thread a load (bench profile of the page's thread, issue 11).
  */
-const ourStyle = new WeakMap<HTMLElement, string>();
+class GuardedStyle {
+  private readonly written = new Map<string, string>();
+  private readonly others: MutationObserver;
+  private restoredThisFrame = 0;
+
+  constructor(private readonly host: HTMLElement) {
+    this.others = new MutationObserver(() => this.restore());
+    this.others.observe(host, { attributes: true, attributeFilter: ['style'] });
+  }
+
+  set(styles: Record<string, string>): void {
+    // Another's write since ours, not yet handed to the observer: undone first.
+    if (this.others.takeRecords().length > 0) this.rewrite();
+    for (const [name, value] of Object.entries(styles)) {
+      this.host.style.setProperty(name, value, IMPORTANT);
+      this.written.set(name, value);
+    }
+    this.others.takeRecords();
+  }
+
+  /** Stops guarding (the host is gone). */
+  disconnect(): void {
+    this.others.disconnect();
+    guards.delete(this.host);
+  }
+
+  /**
+   * A few times a frame at most: a script (another extension's) that writes the style again each time
+   * it changes would otherwise go back and forth with this one in microtasks, the page frozen.
+   */
+  private restore(): void {
+    if (this.restoredThisFrame >= RESTYLES_A_FRAME) return;
+    if (this.restoredThisFrame++ === 0) requestAnimationFrame(() => (this.restoredThisFrame = 0));
+    this.rewrite();
+    this.others.takeRecords();
+  }
+
+  /** In the order first written: `all` first, which would otherwise reset what follows it. */
+  private rewrite(): void {
+    this.host.style.cssText = '';
+    for (const [name, value] of this.written) this.host.style.setProperty(name, value, IMPORTANT);
+  }
+}
+
+const guards = new WeakMap<HTMLElement, GuardedStyle>();
+
+function guardedStyle(host: HTMLElement): GuardedStyle {
+  let guard = guards.get(host);
+  if (!guard) {
+    guard = new GuardedStyle(host);
+    guards.set(host, guard);
+  }
+  return guard;
+}
 
 /**
  * A printed CRM page (a rep printing a lead or a deal to take to the customer) carried the panel: the
@@ -569,27 +627,13 @@ export class FrameHost {
     };
     // Each host's watchers end with it: an SPA CRM moving record, list, record... mounts a host each
     // time, and their listeners (one runs at every image's load) outlived them until the script stopped.
-    // The host's inline style written by anyone but this script (a page's script making the panel
-    // invisible yet clickable): put back as this script left it, before the next frame is painted.
-    // A few times a frame at most: a script (another extension's) that writes it again each time it
-    // changes would otherwise go back and forth with this one in microtasks, the page frozen.
-    let restyledThisFrame = 0;
-    const restyled = new MutationObserver(() => {
-      const ours = ourStyle.get(host);
-      if (ours === undefined || host.style.cssText === ours || restyledThisFrame >= RESTYLES_A_FRAME) return;
-      if (restyledThisFrame++ === 0) requestAnimationFrame(() => (restyledThisFrame = 0));
-      host.style.cssText = ours;
-      // As the browser reads it back: compared with that from now on.
-      ourStyle.set(host, host.style.cssText);
-    });
-    restyled.observe(host, { attributes: true, attributeFilter: ['style'] });
     const release = () => {
       if (gone.signal.aborted) return;
       gone.abort();
       forget();
       observer.disconnect();
       zoomed.disconnect();
-      restyled.disconnect();
+      guards.get(host)?.disconnect();
       resized?.disconnect();
       clearTimeout(timer);
       if (zoomFrame !== undefined) cancelAnimationFrame(zoomFrame);

@@ -237,6 +237,48 @@ async function panelFitsAZoomedPage(tab: Omit<LeadTab, 'media'>, url: string): P
 }
 
 /**
+ * A page's script writing the panel host's inline style, as clickjacking would (the panel invisible or
+ * moved off screen, yet clickable under the page's own button): through the CSSOM, by the style
+ * attribute, and by replacing the whole text. Each time the host looks as before by the next frame.
+ */
+async function panelKeepsItsLook(tab: Omit<LeadTab, 'media'>, url: string): Promise<void> {
+  const look = () =>
+    tab.evaluate(() => {
+      const style = getComputedStyle(document.querySelector('sameroom-panel')!);
+      return `${style.opacity} ${style.transform} ${style.clipPath} ${style.right} ${style.visibility}`;
+    });
+  const afterAFrame = (write: string) =>
+    tab.evaluate(
+      (how) =>
+        new Promise<void>((resolve) => {
+          const host = document.querySelector<HTMLElement>('sameroom-panel')!;
+          if (how === 'cssom') host.style.setProperty('opacity', '0', 'important');
+          else if (how === 'attribute')
+            host.setAttribute(
+              'style',
+              `${host.getAttribute('style')}; transform: translateX(100%) !important`,
+            );
+          else host.style.cssText = 'clip-path: inset(0 0 0 100%) !important; right: -2000px !important';
+          requestAnimationFrame(() => resolve());
+        }),
+      write,
+    );
+  try {
+    await tab.goto(url);
+    await expect.poll(() => tab.heading(), { timeout: 15_000 }).toBe(BRIEF);
+    const before = await look();
+    expect(before).toBe('1 none none 0px visible');
+    for (const write of ['cssom', 'attribute', 'text']) {
+      await afterAFrame(write);
+      expect(await look(), write).toBe(before);
+    }
+    expect(await tab.heading()).toBe(BRIEF);
+  } finally {
+    await tab.close();
+  }
+}
+
+/**
  * The checks of this file that both browsers run the same way, declared as tests of the `describe`
  * they are called in, on Salesforce Lightning's lead page (whose brief is BRIEF) in new tabs from
  * `open`. `server` is asked as each test runs: the fixture server starts in the file's beforeAll.
@@ -261,5 +303,9 @@ export function itChecksWhatBothBrowsersShare(
 
   it('keeps the panel to the window on a page zoomed by CSS (its verdicts in sight)', async () => {
     await panelFitsAZoomedPage(await open(), lead());
+  });
+
+  it('undoes a page script’s writes to the panel host’s style within a frame (invisible but clickable: clickjacking)', async () => {
+    await panelKeepsItsLook(await open(), lead());
   });
 }
