@@ -119,6 +119,9 @@ function idParam(c: Context, name = 'id'): string {
   return id!.toLowerCase();
 }
 
+/** A timestamp column as ISO 8601 in UTC, or null. */
+const isoOrNull = (value: Date | null | undefined) => (value ? new Date(value).toISOString() : null);
+
 const JoinAnswer = z.object({ member: responses.Member, code: z.string(), joinUrl: z.string() });
 // What the routes below answer, for the API description (a client generated from it gets their types).
 const CampaignsAnswer = z.object({ campaigns: z.array(responses.Brief) });
@@ -132,6 +135,7 @@ const WorkspaceAnswer = z.object({
   regions: z.array(z.string()),
   showSellers: z.boolean(),
   webhookUrl: z.string().nullable(),
+  webhookStatus: responses.WebhookStatus,
   tireKickerThreshold: z.number(),
 });
 const MembersAnswer = z.object({ members: z.array(responses.Member) });
@@ -562,12 +566,28 @@ export const ROUTES: Route[] = [
         regions: string[];
         show_sellers: boolean;
         webhook_url: string | null;
-      }>('SELECT name, regions, show_sellers, webhook_url FROM workspace');
+        webhook_delivered_at: Date | null;
+        webhook_refused_at: Date | null;
+        webhook_refusal: string | null;
+        webhook_lost: number;
+        waiting: number;
+      }>(
+        `SELECT name, regions, show_sellers, webhook_url, webhook_delivered_at, webhook_refused_at, webhook_refusal,
+                webhook_lost, (SELECT count(*)::int FROM webhook_queue) AS waiting
+           FROM workspace`,
+      );
       return c.json({
         name: row?.name,
         regions: row?.regions,
         showSellers: row?.show_sellers,
         webhookUrl: row?.webhook_url ?? null,
+        webhookStatus: {
+          deliveredAt: isoOrNull(row?.webhook_delivered_at),
+          refusedAt: isoOrNull(row?.webhook_refused_at),
+          refusal: row?.webhook_refusal ?? null,
+          lost: row?.webhook_lost ?? 0,
+          waiting: row?.waiting ?? 0,
+        },
         tireKickerThreshold: await tireKickerThreshold(config.db),
       });
     },
@@ -602,8 +622,16 @@ export const ROUTES: Route[] = [
           await changeRegions(tx, body.addRegion, body.removeRegion);
         if (body.showSellers !== undefined)
           await tx.query('UPDATE workspace SET show_sellers = $1', [body.showSellers]);
+        // Another address (or none) starts with a clean slate: what the old one met is not its own.
         if (body.webhookUrl !== undefined)
-          await tx.query('UPDATE workspace SET webhook_url = $1', [body.webhookUrl]);
+          await tx.query(
+            `UPDATE workspace SET webhook_url = $1,
+                    webhook_delivered_at = CASE WHEN webhook_url IS NOT DISTINCT FROM $1 THEN webhook_delivered_at END,
+                    webhook_refused_at = CASE WHEN webhook_url IS NOT DISTINCT FROM $1 THEN webhook_refused_at END,
+                    webhook_refusal = CASE WHEN webhook_url IS NOT DISTINCT FROM $1 THEN webhook_refusal END,
+                    webhook_lost = CASE WHEN webhook_url IS NOT DISTINCT FROM $1 THEN webhook_lost ELSE 0 END`,
+            [body.webhookUrl],
+          );
         // Turned off: what waited for the old address is dropped, not posted to one set later.
         if (body.webhookUrl === null) await tx.query('DELETE FROM webhook_queue');
         if (body.tireKickerThreshold !== undefined)

@@ -23,6 +23,26 @@ const TIMEOUT_MS = 10_000;
  */
 const CLAIM_SECONDS = 300;
 
+/**
+ * What became of a message, kept for the dashboard's Team settings (GET /api/v1/workspace): when one was
+ * last delivered, the last refusal, and how many were lost. Only while the team's webhook is still the
+ * address the message went to: one the admin saved meanwhile starts with a clean slate.
+ */
+async function noteOutcome(
+  db: Sql,
+  url: string,
+  outcome: { delivered: true } | { refusal: string; lost: boolean },
+): Promise<void> {
+  if ('delivered' in outcome)
+    await db.query('UPDATE workspace SET webhook_delivered_at = now() WHERE webhook_url = $1', [url]);
+  else
+    await db.query(
+      `UPDATE workspace SET webhook_refused_at = now(), webhook_refusal = $2, webhook_lost = webhook_lost + $3
+        WHERE webhook_url = $1`,
+      [url, outcome.refusal.slice(0, 200), outcome.lost ? 1 : 0],
+    );
+}
+
 /** Slack's mrkdwn control characters as entities: no mentions, links or markup can be smuggled in a note. */
 export function escapeSlack(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -172,6 +192,9 @@ export async function deliverWebhooks(
     [MAX_AGE_HOURS],
   );
   const expired = dropped.map((row) => row.last_error);
+  // Lost to whatever address is the team's now (the queue carries over an address the admin changed).
+  if (expired.length > 0)
+    await db.query('UPDATE workspace SET webhook_lost = webhook_lost + $1', [expired.length]);
   const due = await db.query<Due>(
     `WITH claimed AS (
        UPDATE webhook_queue SET next_attempt_at = now() + make_interval(secs => $3), attempts = attempts + 1
@@ -269,8 +292,12 @@ export async function deliverWebhooks(
     }
     if (error === null) {
       await db.query('DELETE FROM webhook_queue WHERE id = $1', [message.queue_id]);
+      await noteOutcome(db, message.webhook_url, { delivered: true });
       sent++;
-    } else if (message.attempts >= WEBHOOK_TRIES) {
+      continue;
+    }
+    await noteOutcome(db, message.webhook_url, { refusal: error, lost: message.attempts >= WEBHOOK_TRIES });
+    if (message.attempts >= WEBHOOK_TRIES) {
       // Its last try: given up, and gone from the queue. Kept, every pass's claim looked through all
       // such rows (thousands, after a few weeks of a chat webhook that no longer exists) for the due ones.
       await db.query('DELETE FROM webhook_queue WHERE id = $1', [message.queue_id]);

@@ -246,6 +246,16 @@ export const dashboardEn = {
   chatTitle: 'Team chat',
   chatWebhook: 'Slack-compatible webhook for new feedback',
   chatSave: 'Save webhook',
+  chatStatus: 'What became of its messages',
+  chatDelivered: 'Last message delivered: $1.',
+  chatNothingDelivered: 'No message delivered to this address yet.',
+  chatWaitingOne: '1 message waiting to be sent.',
+  chatWaitingOther: '$1 messages waiting to be sent.',
+  chatRefused: 'Last refused ($1): $2',
+  chatLostOne:
+    "1 verdict's message was not delivered since this address was saved: check the address, or the webhook in your chat app.",
+  chatLostOther:
+    "$1 verdicts' messages were not delivered since this address was saved: check the address, or the webhook in your chat app.",
   briefNewTitle: 'New campaign',
   briefEditTitle: 'Edit “$1”',
   briefMissingTitle: 'Campaign not found',

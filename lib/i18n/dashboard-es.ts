@@ -257,6 +257,16 @@ export const dashboardEs: Record<DashboardKey, string> = {
   chatTitle: 'Chat del equipo',
   chatWebhook: 'Webhook compatible con Slack para opiniones nuevas',
   chatSave: 'Guardar webhook',
+  chatStatus: 'Qué fue de sus mensajes',
+  chatDelivered: 'Último mensaje entregado: $1.',
+  chatNothingDelivered: 'Aún no se ha entregado ningún mensaje a esta dirección.',
+  chatWaitingOne: '1 mensaje pendiente de envío.',
+  chatWaitingOther: '$1 mensajes pendientes de envío.',
+  chatRefused: 'Último rechazo ($1): $2',
+  chatLostOne:
+    'El mensaje de 1 veredicto no se entregó desde que se guardó esta dirección: revisa la dirección o el webhook en tu aplicación de chat.',
+  chatLostOther:
+    'Los mensajes de $1 veredictos no se entregaron desde que se guardó esta dirección: revisa la dirección o el webhook en tu aplicación de chat.',
   briefNewTitle: 'Nueva campaña',
   briefEditTitle: 'Editar «$1»',
   briefMissingTitle: 'Campaña no encontrada',

@@ -438,6 +438,20 @@ function defineProtocol(object: typeof z.object) {
   });
   const LinkedBrowsers = object({ browsers: z.array(LinkedBrowser) });
 
+  /**
+   * Admins: what became of the team webhook's messages since its address was saved (all empty for a new
+   * address): when one was last delivered, the last refusal (a chat server's status, a network error),
+   * how many were lost (given up after their last try or dropped a day after they were queued), and how
+   * many wait in the queue now.
+   */
+  const WebhookStatus = object({
+    deliveredAt: isoDateTime.nullable(),
+    refusedAt: isoDateTime.nullable(),
+    refusal: text(LIMITS.short).nullable(),
+    lost: z.number().int().nonnegative(),
+    waiting: z.number().int().nonnegative(),
+  });
+
   /** Admins: a member's default region. */
   const MemberPatch = object({ region: requiredText(LIMITS.name).nullable() });
 
@@ -485,6 +499,7 @@ function defineProtocol(object: typeof z.object) {
     MemberPatch,
     LinkedBrowser,
     LinkedBrowsers,
+    WebhookStatus,
     ErrorEnvelope,
     Insights,
     QuestionAnswers,
@@ -520,6 +535,7 @@ export type LinkResponse = z.infer<typeof responses.LinkResponse>;
 export type FeedbackResult = z.infer<typeof responses.FeedbackResult>;
 export type FeedbackBatchResponse = z.infer<typeof responses.FeedbackBatchResponse>;
 export type LinkedBrowser = z.infer<typeof responses.LinkedBrowser>;
+export type WebhookStatus = z.infer<typeof responses.WebhookStatus>;
 export type ErrorEnvelope = z.infer<typeof responses.ErrorEnvelope>;
 export type WorkspaceSettings = z.infer<typeof requests.WorkspaceSettings>;
 export type Insights = z.infer<typeof responses.Insights>;

@@ -4,6 +4,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFeedbackPage } from '../../lib/protocol';
 import { VERDICTS } from '../../lib/protocol/constants';
+import { deliverWebhooks } from '../../workspace/webhook';
 import { feedbackItem } from '../support/examples';
 import { startTestWorkspace, type TestWorkspace } from '../workspace/harness';
 import { CHROMIUM } from './harness/paths';
@@ -233,6 +234,54 @@ describe('the marketing dashboard in Chromium', () => {
       await list.getByRole('button', { name: /^Revoke Sameroom extension/ }).click();
       await list.getByText('No linked browsers').waitFor();
       expect((await ws.call('GET', '/api/v1/me', { token: rep.token })).status).toBe(401);
+    } finally {
+      await admin.close();
+    }
+  });
+
+  it('tells an admin under the team webhook that its messages are refused and lost, and a new address starts afresh', async () => {
+    const admin = await browser.newPage();
+    try {
+      const adminId = (
+        (await (await ws.call('GET', '/api/v1/me', { token: ws.adminToken })).json()) as {
+          member: { id: string };
+        }
+      ).member.id;
+      const code = await ws.call('POST', `/api/v1/members/${adminId}/codes`, { token: ws.adminToken });
+      await admin.goto(((await code.json()) as { joinUrl: string }).joinUrl);
+      await admin.getByRole('link', { name: 'Team', exact: true }).click();
+      const field = admin.getByLabel('Slack-compatible webhook for new feedback');
+      await field.fill('https://8.8.8.8/services/gone');
+      await admin.getByRole('button', { name: 'Save webhook' }).click();
+      const status = admin.getByRole('list', { name: 'What became of its messages' });
+      await status.getByText('No message delivered to this address yet.').waitFor();
+      // A verdict whose message the chat app refuses at every try (its webhook deleted on its side).
+      const sent = await ws.call('POST', '/api/v1/feedback', {
+        token: (await ws.join('rep', 'Webhook Rep')).token,
+        body: { items: [feedbackItem({ id: randomUUID(), campaignId: null })] },
+      });
+      expect(sent.status).toBe(200);
+      const gone = async () => ({ status: 404, retryAfterSeconds: null });
+      await deliverWebhooks(ws.db, { post: gone });
+      await admin.reload();
+      await status.getByText('1 message waiting to be sent.').waitFor();
+      await status.getByText(/^Last refused \(.+\): HTTP 404$/).waitFor();
+      await ws.db.query('UPDATE webhook_queue SET attempts = 11, next_attempt_at = now()');
+      await deliverWebhooks(ws.db, { post: gone });
+      await admin.reload();
+      await status
+        .getByText("1 verdict's message was not delivered since this address was saved", { exact: false })
+        .waitFor();
+      expect(await status.getByText(/waiting to be sent/).count()).toBe(0);
+      // The admin fixes the address: its status starts afresh.
+      await field.fill('https://8.8.8.8/services/new');
+      await admin.getByRole('button', { name: 'Save webhook' }).click();
+      await expect
+        .poll(() => status.getByRole('listitem').allTextContents())
+        .toEqual(['No message delivered to this address yet.']);
+      await field.fill('');
+      await admin.getByRole('button', { name: 'Save webhook' }).click();
+      await expect.poll(() => status.count()).toBe(0);
     } finally {
       await admin.close();
     }

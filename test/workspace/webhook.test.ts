@@ -316,6 +316,111 @@ describe('workspace settings', () => {
   });
 });
 
+describe('what became of the messages, for the Team settings', () => {
+  const status = async () =>
+    (
+      (await (await ws.call('GET', '/api/v1/workspace', { token: ws.adminToken })).json()) as {
+        webhookStatus: Record<string, unknown>;
+      }
+    ).webhookStatus;
+
+  it('says when one was last delivered, the last refusal, how many were lost and wait; a new address starts afresh', async () => {
+    await ws.db.query('DELETE FROM webhook_queue');
+    await ws.db.query('UPDATE workspace SET webhook_url = $1', [chatUrl]);
+    // As a save of another address leaves it (the test saves this loopback one directly).
+    await ws.db.query(
+      'UPDATE workspace SET webhook_delivered_at = NULL, webhook_refused_at = NULL, webhook_refusal = NULL, webhook_lost = 0',
+    );
+    expect(await status()).toEqual({
+      deliveredAt: null,
+      refusedAt: null,
+      refusal: null,
+      lost: 0,
+      waiting: 0,
+    });
+    const rep = await ws.join('rep', 'Status Rep');
+    const send = (count: number) =>
+      ws.call('POST', '/api/v1/feedback', {
+        token: rep.token,
+        body: {
+          items: Array.from({ length: count }, () => feedbackItem({ id: randomUUID(), campaignId: null })),
+        },
+      });
+    const deliver = () => deliverWebhooks(ws.db, { allowLocal: true });
+
+    await send(2);
+    expect(await status()).toMatchObject({ waiting: 2, deliveredAt: null });
+    const before = Date.now();
+    expect(await deliver()).toMatchObject({ sent: 2 });
+    const delivered = await status();
+    expect(delivered).toMatchObject({ waiting: 0, refusedAt: null, lost: 0 });
+    expect(Date.parse(delivered.deliveredAt as string)).toBeGreaterThanOrEqual(before - 1_000);
+
+    // Refused: a try failed, the message waits for its next.
+    await send(1);
+    failNext = 1;
+    expect(await deliver()).toMatchObject({ failed: 1 });
+    expect(await status()).toMatchObject({ waiting: 1, refusal: 'HTTP 503', lost: 0 });
+    // Its last try refused too: given up, and lost.
+    await ws.db.query('UPDATE webhook_queue SET attempts = 11, next_attempt_at = now()');
+    failNext = 1;
+    expect(await deliver()).toMatchObject({ failed: 1, givenUp: ['HTTP 503'] });
+    // And one a day old, never tried (the workspace was stopped): dropped, and lost too.
+    await send(1);
+    await ws.db.query("UPDATE webhook_queue SET created_at = now() - interval '25 hours'");
+    expect(await deliver()).toMatchObject({ expired: [null] });
+    const lost = await status();
+    expect(lost).toMatchObject({
+      waiting: 0,
+      refusal: 'HTTP 503',
+      lost: 2,
+      deliveredAt: delivered.deliveredAt,
+    });
+    expect(Date.parse(lost.refusedAt as string)).toBeGreaterThan(Date.parse(delivered.deliveredAt as string));
+
+    // The same address saved again keeps what it met; another starts with a clean slate.
+    await ws.call('PATCH', '/api/v1/workspace', { token: ws.adminToken, body: { showSellers: true } });
+    expect(await status()).toEqual(lost);
+    const other = await ws.call('PATCH', '/api/v1/workspace', {
+      token: ws.adminToken,
+      body: { webhookUrl: 'https://8.8.8.8/another-hook' },
+    });
+    expect(other.status).toBe(200);
+    expect(await status()).toEqual({
+      deliveredAt: null,
+      refusedAt: null,
+      refusal: null,
+      lost: 0,
+      waiting: 0,
+    });
+    await ws.call('PATCH', '/api/v1/workspace', { token: ws.adminToken, body: { webhookUrl: null } });
+  });
+
+  it('counts nothing against an address the admin saved while a pass posted to the one before', async () => {
+    await ws.db.query('DELETE FROM webhook_queue');
+    await ws.db.query(
+      'UPDATE workspace SET webhook_url = $1, webhook_delivered_at = NULL, webhook_refused_at = NULL, webhook_refusal = NULL, webhook_lost = 0',
+      [chatUrl],
+    );
+    const rep = await ws.join('rep', 'Switch Rep');
+    await ws.call('POST', '/api/v1/feedback', {
+      token: rep.token,
+      body: { items: [feedbackItem({ id: randomUUID(), campaignId: null })] },
+    });
+    // The admin saves another address while the post to this one is on its way, and it fails.
+    const pass = await deliverWebhooks(ws.db, {
+      allowLocal: true,
+      post: async () => {
+        await ws.db.query("UPDATE workspace SET webhook_url = 'https://8.8.8.8/new', webhook_lost = 0");
+        return { status: 500, retryAfterSeconds: null };
+      },
+    });
+    expect(pass).toMatchObject({ failed: 1 });
+    expect(await status()).toMatchObject({ refusedAt: null, refusal: null, lost: 0 });
+    await ws.call('PATCH', '/api/v1/workspace', { token: ws.adminToken, body: { webhookUrl: null } });
+  });
+});
+
 describe('webhook targets (SSRF)', () => {
   it.each([
     ['https://127.0.0.1/hook', /127\.0\.0\.1 is a loopback address/],

@@ -1,19 +1,30 @@
 import { render } from 'preact';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { WebhookStatus } from '../../../lib/protocol';
 import { Team } from '../../../workspace/dashboard/pages/Team';
 import { createBrowsersModel } from '../../../workspace/dashboard/pages/team/browsers-model';
 import { createInvitesModel } from '../../../workspace/dashboard/pages/team/invites-model';
 import { createShownLinks } from '../../../workspace/dashboard/pages/team/join-link';
 import { createMembersModel } from '../../../workspace/dashboard/pages/team/members-model';
+import { Settings } from '../../../workspace/dashboard/pages/team/Settings';
 import { createSettingsModel } from '../../../workspace/dashboard/pages/team/settings-model';
 import { me } from '../../../workspace/dashboard/state';
 import { ADMIN_ID, meAnswer, REP_ID, stubWorkspace } from './workspace-double';
 
 const ana = { id: REP_ID, name: 'Ana Ruiz', role: 'rep' as const, region: 'Nordics' };
 const mara = { id: ADMIN_ID, name: 'Mara Jensen', role: 'admin' as const, region: null };
+/** A webhook's status with nothing to say (no address, or a new one). */
+const NO_STATUS = { deliveredAt: null, refusedAt: null, refusal: null, lost: 0, waiting: 0 };
 /** The workspace's settings as the Team page reads them. */
 const SETTINGS = {
-  json: { name: 'Acme', regions: ['DACH'], showSellers: true, webhookUrl: null, tireKickerThreshold: 0.25 },
+  json: {
+    name: 'Acme',
+    regions: ['DACH'],
+    showSellers: true,
+    webhookUrl: null,
+    webhookStatus: NO_STATUS,
+    tireKickerThreshold: 0.25,
+  },
 };
 const joined = (member: typeof ana) => ({ member, code: 'c0de', joinUrl: 'https://ws.example/join#c0de' });
 
@@ -188,7 +199,14 @@ describe('a workspace region', () => {
   it('is removed only once the admin says so, and the focus goes to the new region’s field', async () => {
     let regions = ['DACH', 'Iberia'];
     const settings = () => ({
-      json: { name: 'Acme', regions, showSellers: true, webhookUrl: null, tireKickerThreshold: 0.25 },
+      json: {
+        name: 'Acme',
+        regions,
+        showSellers: true,
+        webhookUrl: null,
+        webhookStatus: NO_STATUS,
+        tireKickerThreshold: 0.25,
+      },
     });
     const { calls } = stubWorkspace({
       'GET /api/v1/members': { json: { members: [mara] } },
@@ -277,7 +295,14 @@ describe('workspace settings', () => {
     let regions = ['DACH', 'Iberia', 'Nordics'];
     stubWorkspace({
       'GET /api/v1/workspace': () => ({
-        json: { name: 'Acme', regions, showSellers: false, webhookUrl: null, tireKickerThreshold: 0.25 },
+        json: {
+          name: 'Acme',
+          regions,
+          showSellers: false,
+          webhookUrl: null,
+          webhookStatus: NO_STATUS,
+          tireKickerThreshold: 0.25,
+        },
       }),
       'PATCH /api/v1/workspace': (body) => {
         const { addRegion, removeRegion, ...rest } = body as { addRegion?: string; removeRegion?: string };
@@ -305,6 +330,69 @@ describe('workspace settings', () => {
     expect(patches).toEqual([{ addRegion: 'France' }, { removeRegion: 'DACH' }]);
     await model.setShowSellers(true);
     expect(model.showSellers.value).toBe(true);
+  });
+
+  it('says under the webhook what became of its messages: last delivered, waiting, refused since, lost', async () => {
+    const hook = 'https://hooks.slack.com/services/T0/B0/x';
+    let status: WebhookStatus = {
+      deliveredAt: '2026-12-01T09:12:00.000Z',
+      refusedAt: '2026-12-07T08:00:00.000Z',
+      refusal: 'HTTP 404',
+      lost: 3,
+      waiting: 2,
+    };
+    let saved = hook;
+    stubWorkspace({
+      'GET /api/v1/workspace': () => ({
+        json: { ...SETTINGS.json, webhookUrl: saved, webhookStatus: status },
+      }),
+      'PATCH /api/v1/workspace': (body) => {
+        // As the workspace does: another address starts with a clean slate.
+        saved = (body as { webhookUrl: string }).webhookUrl;
+        status = NO_STATUS;
+        return { json: meAnswer().workspace };
+      },
+    });
+    const model = createSettingsModel();
+    // Until the settings are read, no address can be typed (the saved one, read later, overwrote it).
+    render(<Settings model={model} />, document.body);
+    const field = () => document.body.querySelector<HTMLInputElement>('input[type="url"]')!;
+    expect(field().disabled).toBe(true);
+    await model.load();
+    await new Promise((resolve) => setTimeout(resolve));
+    expect(field().disabled).toBe(false);
+    expect(field().value).toBe(hook);
+    const lines = () =>
+      [...document.body.querySelectorAll('.webhook-status li')].map((line) => [
+        line.textContent,
+        line.className,
+      ]);
+    expect(lines()).toEqual([
+      ['Last message delivered: Dec 1, 2026, 9:12 AM UTC.', ''],
+      ['2 messages waiting to be sent.', ''],
+      ['Last refused (Dec 7, 2026, 8:00 AM UTC): HTTP 404', 'error'],
+      [
+        "3 verdicts' messages were not delivered since this address was saved: check the address, or the webhook in your chat app.",
+        'error',
+      ],
+    ]);
+    // A delivery since the refusal: the address works again, the refusal is not repeated.
+    status = { ...status, deliveredAt: '2026-12-07T08:05:00.000Z', lost: 1, waiting: 0 };
+    await model.load();
+    await new Promise((resolve) => setTimeout(resolve));
+    expect(lines().map(([text]) => text)).toEqual([
+      expect.stringMatching(/^Last message delivered: /),
+      "1 verdict's message was not delivered since this address was saved: check the address, or the webhook in your chat app.",
+    ]);
+    model.webhook.value = 'https://hooks.slack.com/services/T0/B0/y';
+    await model.saveWebhook();
+    await new Promise((resolve) => setTimeout(resolve));
+    expect(lines().map(([text]) => text)).toEqual(['No message delivered to this address yet.']);
+    // No address: nothing said.
+    model.webhook.value = '';
+    await model.saveWebhook();
+    await new Promise((resolve) => setTimeout(resolve));
+    expect(document.body.querySelector('.webhook-status')).toBeNull();
   });
 
   it('says why the settings cannot be shown when their answer is malformed', async () => {

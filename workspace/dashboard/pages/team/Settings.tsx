@@ -1,6 +1,8 @@
 import { useRef } from 'preact/hooks';
-import { td } from '../../../../lib/i18n/dashboard';
+import { td, tdCount } from '../../../../lib/i18n/dashboard';
+import type { WebhookStatus } from '../../../../lib/protocol';
 import { Problem } from '../../problem';
+import { dateTimeText } from '../../words';
 import type { SettingsModel } from './settings-model';
 
 /** The workspace's regions, whether sellers are named, and the team chat webhook. */
@@ -76,6 +78,8 @@ export function Settings({ model }: { model: SettingsModel }) {
           <input
             type="url"
             placeholder="https://hooks.slack.com/services/…"
+            // Until the settings are read: an address typed sooner was overwritten by the saved one.
+            disabled={model.webhook.value === null}
             value={model.webhook.value ?? ''}
             onInput={(e) => {
               model.webhook.value = e.currentTarget.value;
@@ -86,8 +90,30 @@ export function Settings({ model }: { model: SettingsModel }) {
           {td('chatSave')}
         </button>
       </form>
+      {model.savedWebhook.value && model.webhookStatus.value ? (
+        <WebhookState status={model.webhookStatus.value} />
+      ) : null}
       {/* On the page before the save, so that "Saved." put in it is read. */}
       <p role="status">{model.saved.value ? td('settingsSaved') : ''}</p>
     </section>
+  );
+}
+
+/**
+ * What became of the team webhook's messages since its address was saved, under its field: a webhook
+ * deleted on the chat app's side lost every verdict's message with nothing here to say so.
+ */
+function WebhookState({ status }: { status: WebhookStatus }) {
+  const { deliveredAt, refusedAt, refusal, lost, waiting } = status;
+  // A refusal since the last delivery (a delivery after it says the address works again).
+  const refusedSince =
+    refusedAt !== null && refusal !== null && (deliveredAt === null || refusedAt > deliveredAt);
+  return (
+    <ul class="webhook-status" aria-label={td('chatStatus')}>
+      <li>{deliveredAt ? td('chatDelivered', dateTimeText(deliveredAt)) : td('chatNothingDelivered')}</li>
+      {waiting > 0 ? <li>{tdCount(waiting, 'chatWaitingOne', 'chatWaitingOther')}</li> : null}
+      {refusedSince ? <li class="error">{td('chatRefused', dateTimeText(refusedAt), refusal)}</li> : null}
+      {lost > 0 ? <li class="error">{tdCount(lost, 'chatLostOne', 'chatLostOther')}</li> : null}
+    </ul>
   );
 }

@@ -1,5 +1,5 @@
 import { computed, signal } from '@preact/signals';
-import type { WorkspaceSettings } from '../../../../lib/protocol';
+import type { WebhookStatus, WorkspaceSettings } from '../../../../lib/protocol';
 import { api } from '../../api';
 import { WorkspaceAnswer, WorkspacePatched } from '../../schemas';
 import { me } from '../../state';
@@ -8,6 +8,9 @@ import { me } from '../../state';
 export function createSettingsModel() {
   /** null until the settings are read. */
   const webhook = signal<string | null>(null);
+  /** The webhook's address as saved (the field may hold an edit not yet saved), and what its messages met. */
+  const savedWebhook = signal<string | null>(null);
+  const webhookStatus = signal<WebhookStatus | null>(null);
   const showSellers = signal(true);
   const newRegion = signal('');
   const problem = signal<string | null>(null);
@@ -22,6 +25,8 @@ export function createSettingsModel() {
       return;
     }
     webhook.value = answer.data.webhookUrl ?? '';
+    savedWebhook.value = answer.data.webhookUrl;
+    webhookStatus.value = answer.data.webhookStatus;
     showSellers.value = answer.data.showSellers;
   }
 
@@ -51,12 +56,15 @@ export function createSettingsModel() {
   async function setShowSellers(checked: boolean): Promise<void> {
     if (await save({ showSellers: checked })) showSellers.value = checked;
   }
+  // Another address starts with a clean slate: its status is read again.
   const saveWebhook = async () => {
-    if (webhook.value !== null) await save({ webhookUrl: webhook.value.trim() || null });
+    if (webhook.value !== null && (await save({ webhookUrl: webhook.value.trim() || null }))) await load();
   };
 
   return {
     webhook,
+    savedWebhook,
+    webhookStatus,
     showSellers,
     newRegion,
     problem,
