@@ -12,8 +12,17 @@ import { LIMITS } from '../../lib/protocol/limits';
 
 /** Kept in step with components/Panel.tsx (not imported: the content script carries no UI code). */
 const WIDTH = { min: 260, max: 640, default: 340, folded: 48 } as const;
-/** The host lays out its resize handle and frame side by side. */
-const HOST_DISPLAY = 'flex';
+/**
+ * The host's display as this script writes it: a flex box, its resize handle and frame side by side.
+ * In Firefox it is `none`, not important, and the extension's sheet (host.css) shows it, for as long as
+ * Firefox keeps Sameroom's sheets in the page: disabled or removed, Sameroom runs nothing there any more
+ * to take the panel down, but its sheets go. Chromium keeps the host's inline `all: initial !important`
+ * as one declaration, which a longhand written after it with a lower priority does not override (the
+ * sheet could not show the host), and takes the panel down from the script itself (FrameHost).
+ */
+const HOST_DISPLAY: { display: string; priority: string } = import.meta.env.FIREFOX
+  ? { display: 'none', priority: '' }
+  : { display: 'flex', priority: 'important' };
 /** The resize handle's width, at the panel's left edge. */
 const HANDLE_PX = 5;
 /** After a navigation the CRM may still be rendering the record: re-read it on changes for this long. */
@@ -29,10 +38,13 @@ const IMPORTANT = 'important';
 
 type Prefs = { width: number; collapsed: boolean };
 
-/** Inline styles through CSSOM: a page's `style-src` CSP governs style attributes and elements, not these. */
-function styled(element: HTMLElement, styles: Record<string, string>): void {
-  if (element.localName === HOST) guardedStyle(element).set(styles);
-  else for (const [name, value] of Object.entries(styles)) element.style.setProperty(name, value, IMPORTANT);
+/**
+ * Inline styles through CSSOM: a page's `style-src` CSP governs style attributes and elements, not these.
+ * Important unless said otherwise (`priority` ''): the host's display in Firefox, which host.css overrides.
+ */
+function styled(element: HTMLElement, styles: Record<string, string>, priority = IMPORTANT): void {
+  if (element.localName === HOST) guardedStyle(element).set(styles, priority);
+  else for (const [name, value] of Object.entries(styles)) element.style.setProperty(name, value, priority);
 }
 
 const HOST = 'sameroom-panel';
@@ -56,7 +68,8 @@ const ORPHAN_CHECK_MS = 5_000;
  * CRM page ~2 ms of its main thread a load (bench profile of the page's thread, issue 11).
  */
 class GuardedStyle {
-  private readonly written = new Map<string, string>();
+  /** Each property's value and priority, in the order first written. */
+  private readonly written = new Map<string, [value: string, priority: string]>();
   private readonly others: MutationObserver;
   private restoredThisFrame = 0;
 
@@ -65,12 +78,12 @@ class GuardedStyle {
     this.others.observe(host, { attributes: true, attributeFilter: ['style'] });
   }
 
-  set(styles: Record<string, string>): void {
+  set(styles: Record<string, string>, priority: string): void {
     // Another's write since ours, not yet handed to the observer: undone first.
     if (this.others.takeRecords().length > 0) this.rewrite();
     for (const [name, value] of Object.entries(styles)) {
-      this.host.style.setProperty(name, value, IMPORTANT);
-      this.written.set(name, value);
+      this.host.style.setProperty(name, value, priority);
+      this.written.set(name, [value, priority]);
     }
     this.others.takeRecords();
   }
@@ -95,7 +108,7 @@ class GuardedStyle {
   /** In the order first written: `all` first, which would otherwise reset what follows it. */
   private rewrite(): void {
     this.host.style.cssText = '';
-    for (const [name, value] of this.written) this.host.style.setProperty(name, value, IMPORTANT);
+    for (const [name, [value, priority]] of this.written) this.host.style.setProperty(name, value, priority);
   }
 }
 
@@ -144,7 +157,7 @@ function leftOutOfPrint(root: ShadowRoot, host: HTMLElement, signal: AbortSignal
   const printed = (event: Event) => {
     if (!event.isTrusted || !printing) return;
     printing = false;
-    styled(host, { display: HOST_DISPLAY });
+    styled(host, { display: HOST_DISPLAY.display }, HOST_DISPLAY.priority);
   };
   for (const type of ['afterprint', 'pointerdown', 'keydown'])
     window.addEventListener(type, printed, { capture: true, signal });
@@ -412,7 +425,6 @@ export class FrameHost {
       right: '0',
       height: '100vh',
       'z-index': '2147483000',
-      display: HOST_DISPLAY,
       visibility: hidden ? 'hidden' : 'visible',
       'box-shadow': '-2px 0 8px rgb(0 0 0 / 0.12)',
       // The skeleton: the docked strip in the panel's own colour from the moment the record is
@@ -421,6 +433,8 @@ export class FrameHost {
       'color-scheme': 'light dark',
       background: 'light-dark(#f3f3f3, #181818)',
     });
+    // Last, after `all`: in Firefox shown by the extension's sheet (host.css) while it is in the page.
+    styled(host, { display: HOST_DISPLAY.display }, HOST_DISPLAY.priority);
     styled(frame, {
       border: '0',
       flex: '1 1 auto',

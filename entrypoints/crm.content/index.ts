@@ -2,6 +2,8 @@ import { defineContentScript } from 'wxt/utils/define-content-script';
 import { CRM_MATCHES, enabledAdapters } from '../../lib/crm';
 import { markStarting } from '../../lib/platform/script-restarts';
 import { startPanel } from './start-panel';
+// The panel host's display (see host.css): a manifest sheet, which Firefox takes out when Sameroom goes.
+import './host.css';
 
 // Before WXT's context announces this copy: an older copy takes that word from us alone.
 markStarting();

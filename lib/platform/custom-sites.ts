@@ -9,6 +9,12 @@ import { inTurn } from './turns';
  * custom sites' adapters, and the RE2 engine their record patterns need, which built-in CRMs do without.
  */
 export const CONTENT_SCRIPT = 'content-scripts/custom-site.js';
+/**
+ * The panel host's sheet, as WXT builds entrypoints/crm.content/host.css: it alone shows the host, so
+ * that Firefox, which takes an extension's sheets out of open pages when it goes, takes the panel too.
+ * Every way our content script is run goes with it.
+ */
+export const HOST_SHEET = 'content-scripts/crm.css';
 const scriptId = (site: CustomSite) => `sameroom-custom-${site.id}`;
 
 /**
@@ -39,6 +45,7 @@ export async function registerSite(site: CustomSite): Promise<void> {
       id: scriptId(site),
       matches: [site.match],
       js: [CONTENT_SCRIPT],
+      css: [HOST_SHEET],
       runAt: 'document_idle',
       persistAcrossSessions: true,
     },
@@ -90,12 +97,16 @@ export async function syncSiteScripts(sites: CustomSite[]): Promise<void> {
   for (const site of running) {
     const script = registered.find((candidate) => candidate.id === scriptId(site));
     // A site migrated from *:// to https:// keeps its id: its script is registered again, narrower;
-    // one an earlier version registered with the CRM content script gets the custom sites' one.
+    // one an earlier version registered with the CRM content script gets the custom sites' one, and one
+    // registered without the host's sheet (Chromium keeps registrations across updates) gets it: its
+    // panel would not show.
     if (
       script?.matches?.length === 1 &&
       script.matches[0] === site.match &&
       script.js?.length === 1 &&
-      script.js[0]?.endsWith(CONTENT_SCRIPT)
+      script.js[0]?.endsWith(CONTENT_SCRIPT) &&
+      script.css?.length === 1 &&
+      script.css[0]?.endsWith(HOST_SHEET)
     )
       continue;
     if (await browser.permissions.contains({ origins: [site.match] })) await registerSite(site);

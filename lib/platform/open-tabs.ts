@@ -2,7 +2,7 @@ import { browser } from 'wxt/browser';
 import { CRM_MATCHES } from '../crm';
 import type { PageQuestion } from '../panel-port';
 import type { CustomSite } from '../settings';
-import { CONTENT_SCRIPT as CUSTOM_SITE_SCRIPT } from './custom-sites';
+import { CONTENT_SCRIPT as CUSTOM_SITE_SCRIPT, HOST_SHEET } from './custom-sites';
 import { inTurn } from './turns';
 
 /** The built-in CRMs' content script, as WXT builds entrypoints/crm.content, and the custom sites'. */
@@ -55,9 +55,11 @@ async function runWhereMissing(
       if (tabId === undefined || tab.discarded) return;
       await inTabTurn(tabId, async () => {
         if (await runsThere(tabId)) return;
+        // The sheet that shows the panel's host first (custom-sites.ts, HOST_SHEET); a tab closed or
+        // navigated away meanwhile, or an error page: nothing to run in.
         await browser.scripting
-          .executeScript({ target: { tabId }, files: [file] })
-          // A tab closed or navigated away meanwhile, or an error page: nothing to run in.
+          .insertCSS({ target: { tabId }, files: [`/${HOST_SHEET}`] })
+          .then(() => browser.scripting.executeScript({ target: { tabId }, files: [file] }))
           .catch(() => undefined);
       });
     }),

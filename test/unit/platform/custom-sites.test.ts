@@ -31,7 +31,7 @@ function fakeLocks() {
 
 /** The browser's registered content scripts, kept in memory. */
 function fakeScripting() {
-  const registered: Array<{ id: string; matches: string[]; js: string[] }> = [];
+  const registered: Array<{ id: string; matches: string[]; js: string[]; css?: string[] }> = [];
   const fake = fakeBrowser as unknown as {
     scripting: Record<string, unknown>;
     permissions: Record<string, unknown>;
@@ -39,12 +39,12 @@ function fakeScripting() {
   fake.scripting.getRegisteredContentScripts = async (filter?: { ids?: string[] }) =>
     registered.filter((script) => !filter?.ids || filter.ids.includes(script.id));
   fake.scripting.registerContentScripts = async (
-    scripts: Array<{ id: string; matches: string[]; js: string[] }>,
+    scripts: Array<{ id: string; matches: string[]; js: string[]; css?: string[] }>,
   ) => {
     for (const script of scripts) {
       if (registered.some((other) => other.id === script.id))
         throw new Error(`Duplicate script ID '${script.id}'`);
-      registered.push({ id: script.id, matches: script.matches, js: script.js });
+      registered.push({ id: script.id, matches: script.matches, js: script.js, css: script.css });
     }
   };
   fake.scripting.unregisterContentScripts = async ({ ids }: { ids: string[] }) => {
@@ -123,6 +123,25 @@ describe('custom sites: Options and the background take turns on the sites’ sc
     await Promise.all([dropping, starting]);
     expect(stored).toEqual([]);
     expect(registered).toEqual([]);
+  });
+});
+
+describe('custom sites: the panel host’s sheet goes with their script', () => {
+  it('registers it beside the script, and registers again a site an earlier version registered without it', async () => {
+    const registered = fakeScripting();
+    await syncSitesInTurn(async () => [twenty]);
+    expect(registered).toEqual([
+      {
+        id: 'sameroom-custom-twenty',
+        matches: [twenty.match],
+        js: ['content-scripts/custom-site.js'],
+        css: ['content-scripts/crm.css'],
+      },
+    ]);
+    // As Chromium keeps an earlier version's registration across an update: no sheet, so no panel.
+    delete registered[0]!.css;
+    await syncSitesInTurn(async () => [twenty]);
+    expect(registered[0]!.css).toEqual(['content-scripts/crm.css']);
   });
 });
 

@@ -11,6 +11,8 @@ function watchBrowser(
 ) {
   const queried: string[][] = [];
   const ran: Array<{ tabId: number; file: string }> = [];
+  /** The sheets put in each tab, before its script (the host's display: host.css). */
+  const sheets: Array<{ tabId: number; file: string }> = [];
   const fake = fakeBrowser as unknown as {
     tabs: Record<string, unknown>;
     scripting: Record<string, unknown>;
@@ -19,6 +21,11 @@ function watchBrowser(
     query: fake.tabs.query,
     sendMessage: fake.tabs.sendMessage,
     executeScript: fake.scripting.executeScript,
+    insertCSS: fake.scripting.insertCSS,
+  };
+  fake.scripting.insertCSS = async ({ target, files }: { target: { tabId: number }; files: string[] }) => {
+    if (target.tabId === 13) throw new Error('Cannot access contents of the page');
+    sheets.push({ tabId: target.tabId, file: files[0]! });
   };
   fake.tabs.sendMessage = async (tabId: number, question: { sameroom?: string }) => {
     if (!running.includes(tabId))
@@ -48,7 +55,9 @@ function watchBrowser(
   return {
     queried,
     ran,
+    sheets,
     restore: () => {
+      fake.scripting.insertCSS = saved.insertCSS;
       fake.tabs.query = saved.query;
       fake.tabs.sendMessage = saved.sendMessage;
       fake.scripting.executeScript = saved.executeScript;
@@ -78,6 +87,11 @@ describe('runInOpenTabs: CRM tabs open before an install or an update get the co
       expect(watched.ran).toEqual([
         { tabId: 1, file: '/content-scripts/crm.js' },
         { tabId: 2, file: '/content-scripts/custom-site.js' },
+      ]);
+      // Each with the sheet that shows the panel's host (without it the panel never shows).
+      expect(watched.sheets).toEqual([
+        { tabId: 1, file: '/content-scripts/crm.css' },
+        { tabId: 2, file: '/content-scripts/crm.css' },
       ]);
       // A site the rules now refuse is not run.
       expect(watched.queried[1]).toEqual(['https://twenty.acme-internal.test/*']);
