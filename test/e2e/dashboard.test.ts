@@ -33,6 +33,19 @@ afterAll(async () => {
   await ws?.destroy();
 });
 
+/** A new page of the dashboard with the workspace's admin signed in through a join link of theirs. */
+async function adminSignedIn(): Promise<Page> {
+  const admin = await browser.newPage();
+  const adminId = (
+    (await (await ws.call('GET', '/api/v1/me', { token: ws.adminToken })).json()) as {
+      member: { id: string };
+    }
+  ).member.id;
+  const code = await ws.call('POST', `/api/v1/members/${adminId}/codes`, { token: ws.adminToken });
+  await admin.goto(((await code.json()) as { joinUrl: string }).joinUrl);
+  return admin;
+}
+
 describe('the marketing dashboard in Chromium', () => {
   it('signs a marketer in with a join link and shows the campaigns page', async () => {
     const invite = await ws.call('POST', '/api/v1/invites', {
@@ -214,16 +227,8 @@ describe('the marketing dashboard in Chromium', () => {
   });
 
   it('lets an admin revoke one of a rep’s linked browsers, after which that browser’s token is refused', async () => {
-    const admin = await browser.newPage();
+    const admin = await adminSignedIn();
     try {
-      const adminId = (
-        (await (await ws.call('GET', '/api/v1/me', { token: ws.adminToken })).json()) as {
-          member: { id: string };
-        }
-      ).member.id;
-      const code = await ws.call('POST', `/api/v1/members/${adminId}/codes`, { token: ws.adminToken });
-      const { joinUrl } = (await code.json()) as { joinUrl: string };
-      await admin.goto(joinUrl);
       await admin.getByRole('link', { name: 'Team', exact: true }).click();
       const row = admin.getByRole('row').filter({ hasText: 'Ana Ruiz' });
       await row.getByRole('button', { name: 'Linked browsers' }).click();
@@ -240,15 +245,8 @@ describe('the marketing dashboard in Chromium', () => {
   });
 
   it('tells an admin under the team webhook that its messages are refused and lost, and a new address starts afresh', async () => {
-    const admin = await browser.newPage();
+    const admin = await adminSignedIn();
     try {
-      const adminId = (
-        (await (await ws.call('GET', '/api/v1/me', { token: ws.adminToken })).json()) as {
-          member: { id: string };
-        }
-      ).member.id;
-      const code = await ws.call('POST', `/api/v1/members/${adminId}/codes`, { token: ws.adminToken });
-      await admin.goto(((await code.json()) as { joinUrl: string }).joinUrl);
       await admin.getByRole('link', { name: 'Team', exact: true }).click();
       const field = admin.getByLabel('Slack-compatible webhook for new feedback');
       await field.fill('https://8.8.8.8/services/gone');

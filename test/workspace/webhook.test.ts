@@ -317,6 +317,8 @@ describe('workspace settings', () => {
 });
 
 describe('what became of the messages, for the Team settings', () => {
+  /** An address's status before any message went to it. */
+  const CLEAN_SLATE = { deliveredAt: null, refusedAt: null, refusal: null, lost: 0, waiting: 0 };
   const status = async () =>
     (
       (await (await ws.call('GET', '/api/v1/workspace', { token: ws.adminToken })).json()) as {
@@ -331,13 +333,7 @@ describe('what became of the messages, for the Team settings', () => {
     await ws.db.query(
       'UPDATE workspace SET webhook_delivered_at = NULL, webhook_refused_at = NULL, webhook_refusal = NULL, webhook_lost = 0',
     );
-    expect(await status()).toEqual({
-      deliveredAt: null,
-      refusedAt: null,
-      refusal: null,
-      lost: 0,
-      waiting: 0,
-    });
+    expect(await status()).toEqual(CLEAN_SLATE);
     const rep = await ws.join('rep', 'Status Rep');
     const send = (count: number) =>
       ws.call('POST', '/api/v1/feedback', {
@@ -386,13 +382,7 @@ describe('what became of the messages, for the Team settings', () => {
       body: { webhookUrl: 'https://8.8.8.8/another-hook' },
     });
     expect(other.status).toBe(200);
-    expect(await status()).toEqual({
-      deliveredAt: null,
-      refusedAt: null,
-      refusal: null,
-      lost: 0,
-      waiting: 0,
-    });
+    expect(await status()).toEqual(CLEAN_SLATE);
     await ws.call('PATCH', '/api/v1/workspace', { token: ws.adminToken, body: { webhookUrl: null } });
   });
 
