@@ -10,9 +10,9 @@ import { inTurn } from './turns';
  */
 export const CONTENT_SCRIPT = 'content-scripts/custom-site.js';
 /**
- * The panel host's sheet, as WXT builds entrypoints/crm.content/host.css: it alone shows the host, so
- * that Firefox, which takes an extension's sheets out of open pages when it goes, takes the panel too.
- * Every way our content script is run goes with it.
+ * The panel host's sheet, as WXT builds entrypoints/crm.content/host.css: in Firefox it alone shows the
+ * host, so that Firefox, which takes an extension's sheets out of open pages when it goes, takes the
+ * panel too (in Chromium it does nothing). Every way our content script is run puts it in too.
  */
 export const HOST_SHEET = 'content-scripts/crm.css';
 const scriptId = (site: CustomSite) => `sameroom-custom-${site.id}`;
