@@ -30,6 +30,7 @@ import { createMember, loadWorkspace, me, removeMember, toMember } from './domai
 import { ApiError, forbidden, unauthorized } from './errors';
 import { giveBack, hit } from './rate-limit';
 import { INSIGHT_ROUTES } from './routes-insights';
+import { saveWebhookAddress } from './webhook';
 import { checkWebhookTarget, WebhookTargetRefused } from './webhook-target';
 
 export interface WorkspaceConfig {
@@ -622,18 +623,7 @@ export const ROUTES: Route[] = [
           await changeRegions(tx, body.addRegion, body.removeRegion);
         if (body.showSellers !== undefined)
           await tx.query('UPDATE workspace SET show_sellers = $1', [body.showSellers]);
-        // Another address (or none) starts with a clean slate: what the old one met is not its own.
-        if (body.webhookUrl !== undefined)
-          await tx.query(
-            `UPDATE workspace SET webhook_url = $1,
-                    webhook_delivered_at = CASE WHEN webhook_url IS NOT DISTINCT FROM $1 THEN webhook_delivered_at END,
-                    webhook_refused_at = CASE WHEN webhook_url IS NOT DISTINCT FROM $1 THEN webhook_refused_at END,
-                    webhook_refusal = CASE WHEN webhook_url IS NOT DISTINCT FROM $1 THEN webhook_refusal END,
-                    webhook_lost = CASE WHEN webhook_url IS NOT DISTINCT FROM $1 THEN webhook_lost ELSE 0 END`,
-            [body.webhookUrl],
-          );
-        // Turned off: what waited for the old address is dropped, not posted to one set later.
-        if (body.webhookUrl === null) await tx.query('DELETE FROM webhook_queue');
+        if (body.webhookUrl !== undefined) await saveWebhookAddress(tx, body.webhookUrl);
         if (body.tireKickerThreshold !== undefined)
           await setTireKickerThreshold(tx, body.tireKickerThreshold);
         await tx.query('UPDATE workspace SET stats_version = stats_version + 1');

@@ -24,6 +24,22 @@ const TIMEOUT_MS = 10_000;
 const CLAIM_SECONDS = 300;
 
 /**
+ * Saves the team webhook's address. Another address (or none) starts with a clean slate: what the old
+ * one met (noteOutcome) is not its own. Turned off, what waited for the old address is dropped, not
+ * posted to one set later.
+ */
+export async function saveWebhookAddress(sql: Sql, url: string | null): Promise<void> {
+  await sql.query(
+    `UPDATE workspace SET webhook_delivered_at = NULL, webhook_refused_at = NULL, webhook_refusal = NULL,
+            webhook_lost = 0
+      WHERE webhook_url IS DISTINCT FROM $1`,
+    [url],
+  );
+  await sql.query('UPDATE workspace SET webhook_url = $1', [url]);
+  if (url === null) await sql.query('DELETE FROM webhook_queue');
+}
+
+/**
  * What became of a message, kept for the dashboard's Team settings (GET /api/v1/workspace): when one was
  * last delivered, the last refusal, and how many were lost. Only while the team's webhook is still the
  * address the message went to: one the admin saved meanwhile starts with a clean slate.

@@ -23,6 +23,9 @@ const WIDTH = { min: 260, max: 640, default: 340, folded: 48 } as const;
 const HOST_DISPLAY: { display: string; priority: string } = import.meta.env.FIREFOX
   ? { display: 'none', priority: '' }
   : { display: 'flex', priority: 'important' };
+/** Writes the host's display as HOST_DISPLAY says. */
+const displayed = (host: HTMLElement) =>
+  styled(host, { display: HOST_DISPLAY.display }, HOST_DISPLAY.priority);
 /** The resize handle's width, at the panel's left edge. */
 const HANDLE_PX = 5;
 /** After a navigation the CRM may still be rendering the record: re-read it on changes for this long. */
@@ -157,7 +160,7 @@ function leftOutOfPrint(root: ShadowRoot, host: HTMLElement, signal: AbortSignal
   const printed = (event: Event) => {
     if (!event.isTrusted || !printing) return;
     printing = false;
-    styled(host, { display: HOST_DISPLAY.display }, HOST_DISPLAY.priority);
+    displayed(host);
   };
   for (const type of ['afterprint', 'pointerdown', 'keydown'])
     window.addEventListener(type, printed, { capture: true, signal });
@@ -434,7 +437,7 @@ export class FrameHost {
       background: 'light-dark(#f3f3f3, #181818)',
     });
     // Last, after `all`: in Firefox shown by the extension's sheet (host.css) while it is in the page.
-    styled(host, { display: HOST_DISPLAY.display }, HOST_DISPLAY.priority);
+    displayed(host);
     styled(frame, {
       border: '0',
       flex: '1 1 auto',

@@ -7,6 +7,7 @@ import {
   expiredLine,
   forgetGivenUp,
   retryAfterSeconds,
+  saveWebhookAddress,
   webhookBody,
 } from '../../workspace/webhook';
 import { briefInput, feedbackItem } from '../support/examples';
@@ -327,12 +328,9 @@ describe('what became of the messages, for the Team settings', () => {
     ).webhookStatus;
 
   it('says when one was last delivered, the last refusal, how many were lost and wait; a new address starts afresh', async () => {
-    await ws.db.query('DELETE FROM webhook_queue');
-    await ws.db.query('UPDATE workspace SET webhook_url = $1', [chatUrl]);
-    // As a save of another address leaves it (the test saves this loopback one directly).
-    await ws.db.query(
-      'UPDATE workspace SET webhook_delivered_at = NULL, webhook_refused_at = NULL, webhook_refusal = NULL, webhook_lost = 0',
-    );
+    // Saved as the API saves an address (this loopback one only an operator's flag lets through it).
+    await saveWebhookAddress(ws.db, null);
+    await saveWebhookAddress(ws.db, chatUrl);
     expect(await status()).toEqual(CLEAN_SLATE);
     const rep = await ws.join('rep', 'Status Rep');
     const send = (count: number) =>
@@ -387,11 +385,8 @@ describe('what became of the messages, for the Team settings', () => {
   });
 
   it('counts nothing against an address the admin saved while a pass posted to the one before', async () => {
-    await ws.db.query('DELETE FROM webhook_queue');
-    await ws.db.query(
-      'UPDATE workspace SET webhook_url = $1, webhook_delivered_at = NULL, webhook_refused_at = NULL, webhook_refusal = NULL, webhook_lost = 0',
-      [chatUrl],
-    );
+    await saveWebhookAddress(ws.db, null);
+    await saveWebhookAddress(ws.db, chatUrl);
     const rep = await ws.join('rep', 'Switch Rep');
     await ws.call('POST', '/api/v1/feedback', {
       token: rep.token,
@@ -401,7 +396,7 @@ describe('what became of the messages, for the Team settings', () => {
     const pass = await deliverWebhooks(ws.db, {
       allowLocal: true,
       post: async () => {
-        await ws.db.query("UPDATE workspace SET webhook_url = 'https://8.8.8.8/new', webhook_lost = 0");
+        await saveWebhookAddress(ws.db, 'https://8.8.8.8/new');
         return { status: 500, retryAfterSeconds: null };
       },
     });
