@@ -396,21 +396,6 @@ export class FrameHost {
     // Closed: the page's scripts get no handle on the frame or the handle through the host.
     const root = host.attachShadow({ mode: 'closed' });
     const frame = document.createElement('iframe');
-    // The view's page loads once the CRM's DOM is parsed, in a task of its own after the page's
-    // DOMContentLoaded: loaded beside it, the frame's navigation and first render (in the browser's and
-    // the extension's processes) took the cores while the page ran its biggest task of the load, which
-    // on a busy page became a long task (>50 ms) one load in three, where a blank frame made none. On
-    // a single-page CRM the record renders well after that; on a page served whole, the brief comes
-    // tens of ms later, within the 500 ms budget (bench: first lead page after browser start). A page
-    // whose HTML streams in slowly does not hold the view longer than VIEW_LOAD_LATEST_MS.
-    const src = browser.runtime.getURL('/panel.html');
-    if (document.readyState === 'loading') {
-      const load = () => {
-        if (!frame.hasAttribute('src')) frame.src = src;
-      };
-      void domParsed().then(() => setTimeout(load));
-      setTimeout(load, VIEW_LOAD_LATEST_MS);
-    } else frame.src = src;
     frame.title = 'Sameroom';
     // "Report this page" copies its outline from inside the frame.
     frame.allow = 'clipboard-write';
@@ -452,7 +437,28 @@ export class FrameHost {
     // the panel was up.
     styled(handle, { flex: `0 0 ${HANDLE_PX}px`, height: '100%', cursor: 'col-resize' });
     this.dragToResize(handle, frame);
-    root.append(handle, frame);
+    root.append(handle);
+    // The view's page loads once the CRM's DOM is parsed, in a task of its own after the page's
+    // DOMContentLoaded: loaded beside it, the frame's navigation and first render (in the browser's and
+    // the extension's processes) took the cores while the page ran its biggest task of the load, which
+    // on a busy page became a long task (>50 ms) one load in three, where a blank frame made none. On
+    // a single-page CRM the record renders well after that; on a page served whole, the brief comes
+    // tens of ms later, within the 500 ms budget (bench: first lead page after browser start). A page
+    // whose HTML streams in slowly does not hold the view longer than VIEW_LOAD_LATEST_MS.
+    // The frame goes in then, with its address: put in before it had one, Chromium made an empty
+    // document for it on the page's thread and replaced it with the view's when the address came, which
+    // doubled what framing the view costs the page (a CPU profile of the busy page's thread: our
+    // script's frame making 24 ms a load, 14 ms since).
+    const src = browser.runtime.getURL('/panel.html');
+    const load = () => {
+      if (frame.parentNode) return;
+      frame.src = src;
+      root.append(frame);
+    };
+    if (document.readyState === 'loading') {
+      void domParsed().then(() => setTimeout(load));
+      setTimeout(load, VIEW_LOAD_LATEST_MS);
+    } else load();
     this.host = host;
     this.frame = frame;
     this.handle = handle;
