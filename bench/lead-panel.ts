@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CDPSession, Frame, Page } from 'playwright-core';
@@ -93,6 +94,18 @@ const WATCH_BRIEF = `
       requestAnimationFrame(() => { entry.painted = epoch(); });
     };
     new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true });
+  }
+  if (location.protocol === 'chrome-extension:' && location.pathname === '/blank.html') {
+    // The baseline's framed blank page: its static heading, noted the same way once laid out.
+    const seen = (window.__briefSeen = {});
+    const epoch = () => performance.timeOrigin + performance.now();
+    const check = () => {
+      const heading = document.querySelector('h2');
+      if (!heading || heading.getClientRects().length === 0) return requestAnimationFrame(check);
+      const entry = (seen[heading.textContent] = { dom: epoch(), painted: null });
+      requestAnimationFrame(() => { entry.painted = epoch(); });
+    };
+    requestAnimationFrame(check);
   }`;
 
 interface Seen {
@@ -158,21 +171,68 @@ async function firstLeadSample(env: BenchEnv, churnNodes: number | null): Promis
   }
 }
 
+/**
+ * The same, with no Sameroom code: a fresh start of a browser whose only extension frames a blank page
+ * of its own when ours loads the view, after the page's DOMContentLoaded (no worker, nothing read), from the CRM page's
+ * DOMContentLoaded end to the blank page's heading painted. What showing any extension page in a CRM
+ * page takes on this machine at that moment, after a browser start.
+ */
+async function blankFrameFirstSample(
+  env: BenchEnv,
+  churnNodes: number | null,
+  profile: string,
+): Promise<number> {
+  const { session } = await launchEmptyExtension(env, 'parsed', profile);
+  try {
+    await session.context.addInitScript(WATCH_BRIEF);
+    const page = await session.context.newPage();
+    if (churnNodes !== null) await page.addInitScript(churnScript(churnNodes));
+    await page.goto(env.server.url(LEAD.fixture));
+    const deadline = Date.now() + 15_000;
+    let frame = page.frames().find((candidate) => candidate.url().endsWith('/blank.html'));
+    while (!frame) {
+      if (Date.now() > deadline) throw new Error('the blank page was not framed within 15 s');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      frame = page.frames().find((candidate) => candidate.url().endsWith('/blank.html'));
+    }
+    const seen = await briefSeen(frame, LEAD.brief);
+    const rendered = await recordRendered(page);
+    const [pageOffset, frameOffset] = [await clockOffset(page), await clockOffset(frame)];
+    return seen.painted - frameOffset - (rendered - pageOffset);
+  } finally {
+    await session.close();
+  }
+}
+
 async function firstLeadRows(env: BenchEnv, starts: number): Promise<BenchRow[]> {
   const kinds = [
     { label: 'calm page', churn: null },
     ...BUSY.map((nodes) => ({ label: `busy page (${nodes} nodes / 16 ms)`, churn: nodes })),
   ];
   const samples = new Map<string, number[]>(kinds.map((kind) => [kind.label, []]));
-  // Interleaved, so drift on the machine spreads over every page type alike.
-  for (let n = 0; n < starts; n++)
-    for (const kind of kinds) samples.get(kind.label)!.push(await firstLeadSample(env, kind.churn));
+  const floor = new Map<string, number[]>(kinds.map((kind) => [kind.label, []]));
+  // The baseline's profile is made by a first, unmeasured start, as ours was linked before these.
+  const profile = mkdtempSync(join(tmpdir(), 'sameroom-frame-profile-'));
+  try {
+    await blankFrameFirstSample(env, null, profile);
+    // Interleaved, so drift on the machine spreads over every page type and both arms alike.
+    for (let n = 0; n < starts; n++)
+      for (const kind of kinds) {
+        samples.get(kind.label)!.push(await firstLeadSample(env, kind.churn));
+        floor.get(kind.label)!.push(await blankFrameFirstSample(env, kind.churn, profile));
+      }
+  } finally {
+    rmSync(profile, { recursive: true, force: true });
+    rmSync(`${profile}-extension`, { recursive: true, force: true });
+  }
   const note =
     `${starts} fresh starts of Chromium on a profile linked to the workspace; from the CRM page's ` +
     'DOMContentLoaded end to the animation frame after the heading showed the name in the panel frame ' +
     '(MutationObserver in the frame); the two processes’ epoch clocks aligned on Date.now()';
+  const more = (ms: number) => (ms >= 0 ? `${round(ms)} ms more` : `${round(-ms)} ms less`);
   return kinds.flatMap((kind) => {
     const values = samples.get(kind.label)!;
+    const blank = floor.get(kind.label)!;
     return [
       {
         name: `first lead page after browser start, brief visible after the record renders, ${kind.label}, median`,
@@ -180,7 +240,21 @@ async function firstLeadRows(env: BenchEnv, starts: number): Promise<BenchRow[]>
         unit: 'ms',
         budget: 500,
         better: 'lower' as const,
-        note,
+        note:
+          `${note}; a blank extension page framed after fresh starts taken in turn with these (the row ` +
+          `below): median ${quantile(blank, 0.5)} ms, ours ${more(quantile(values, 0.5) - quantile(blank, 0.5))}`,
+      },
+      {
+        name: `first lead page after browser start, a blank extension page framed (no Sameroom code), ${kind.label}, median`,
+        value: quantile(blank, 0.5),
+        unit: 'ms',
+        budget: null,
+        better: 'lower' as const,
+        note:
+          `the baseline of the row above, measured in the same run: ${starts} fresh starts of Chromium ` +
+          "with an extension that only frames a blank page of its own in a task after the page's " +
+          'DOMContentLoaded, as ours loads the view (no worker), ' +
+          `from the CRM page's DOMContentLoaded end to its heading painted; max ${quantile(blank, 1)} ms`,
       },
       {
         name: `first lead page after browser start, brief visible after the record renders, ${kind.label}, max`,
@@ -315,11 +389,9 @@ else new MutationObserver((_, observer) => {
 
 /**
  * A blank extension page framed into the CRM page as ours is (a manual popover in a closed shadow root,
- * docked right, 360 px wide where ours is 340 by default), as soon as the body exists: what any panel
- * made of an extension frame costs the page, with no Sameroom code. Reported beside ours.
+ * docked right, 360 px wide where ours is 340 by default): `frameIn()`, for the two scripts below.
  */
-const FRAME_SCRIPT = `${EMPTY_SCRIPT}
-const frameIn = () => {
+const FRAME_IN = `const frameIn = () => {
   const host = document.createElement('blank-panel');
   host.setAttribute('popover', 'manual');
   const root = host.attachShadow({ mode: 'closed' });
@@ -336,7 +408,22 @@ const frameIn = () => {
   document.body.append(host);
   host.showPopover();
 };
-${onBody('frameIn')}`;
+`;
+/**
+ * The blank page framed as soon as the body exists: what any panel made of an extension frame costs the
+ * page, with no Sameroom code. Reported beside ours.
+ */
+const FRAME_SCRIPT = `${EMPTY_SCRIPT}${FRAME_IN}${onBody('frameIn')}`;
+
+/**
+ * The blank page framed as ours frames the view on a page still parsing: in a task of its own after the
+ * page's DOMContentLoaded. The baseline of the first-lead rows.
+ */
+const PARSED_FRAME_SCRIPT = `${EMPTY_SCRIPT}${FRAME_IN}
+const later = () => setTimeout(frameIn);
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', later, { once: true });
+else later();
+`;
 
 /**
  * No frame at all: a plain fixed `<div>` docked where the panel is (360 px, the panel's background, in
@@ -361,22 +448,27 @@ const BLANK_PAGE =
 const BASELINES = {
   empty: { script: EMPTY_SCRIPT, name: 'Empty content script' },
   frame: { script: FRAME_SCRIPT, name: 'A blank page framed' },
+  parsed: { script: PARSED_FRAME_SCRIPT, name: 'A blank page framed once parsed' },
   overlay: { script: OVERLAY_SCRIPT, name: 'A plain overlay' },
 } as const;
 
 /**
  * The same CRM pages with an extension whose content script only marks that it ran (the baseline), or
- * with one that also frames a blank page of its own (`frame`), or puts a plain `<div>` over the page
+ * with one that also frames a blank page of its own (`frame`; `parsed`: once the page is parsed), or puts a plain `<div>` over the page
  * (`overlay`).
  */
 async function launchEmptyExtension(
   env: BenchEnv,
   kind: keyof typeof BASELINES = 'empty',
+  /** A profile kept from start to start (its extension folder beside it, so the extension stays the same one). */
+  profile?: string,
 ): Promise<{ session: ChromiumSession; dispose(): void }> {
-  const dir = mkdtempSync(join(tmpdir(), `sameroom-${kind}-extension-`));
+  const dir = profile ? `${profile}-extension` : mkdtempSync(join(tmpdir(), `sameroom-${kind}-extension-`));
+  mkdirSync(dir, { recursive: true });
   const { script, name } = BASELINES[kind];
   writeFileSync(join(dir, 'content.js'), script);
-  if (kind === 'frame') writeFileSync(join(dir, 'blank.html'), BLANK_PAGE);
+  const framing = kind === 'frame' || kind === 'parsed';
+  if (framing) writeFileSync(join(dir, 'blank.html'), BLANK_PAGE);
   writeFileSync(
     join(dir, 'manifest.json'),
     JSON.stringify({
@@ -384,7 +476,7 @@ async function launchEmptyExtension(
       name,
       version: '1.0',
       content_scripts: [{ matches: [...CRM_MATCHES], js: ['content.js'], run_at: 'document_start' }],
-      ...(kind === 'frame'
+      ...(framing
         ? { web_accessible_resources: [{ resources: ['blank.html'], matches: [...CRM_MATCHES] }] }
         : {}),
     }),
@@ -394,8 +486,9 @@ async function launchEmptyExtension(
     port: env.server.port,
     extension: dir,
     withoutWorker: true,
+    ...(profile ? { profile } : {}),
   });
-  return { session, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  return { session, dispose: () => (profile ? undefined : rmSync(dir, { recursive: true, force: true })) };
 }
 
 /**
@@ -892,6 +985,18 @@ const WATCH_POPUP = `
       requestAnimationFrame(() => { ready.painted = performance.now(); });
     };
     new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true });
+  }
+  if (location.protocol === 'chrome-extension:' && location.pathname === '/blank.html') {
+    // The baseline: a static page of an extension with no code, opened the same way; ready once its
+    // heading is laid out.
+    window.__popupParts = {};
+    const check = () => {
+      const heading = document.querySelector('h2');
+      if (!heading || heading.getClientRects().length === 0) return requestAnimationFrame(check);
+      const ready = (window.__popupReady = { dom: performance.now(), painted: null });
+      requestAnimationFrame(() => { ready.painted = performance.now(); });
+    };
+    requestAnimationFrame(check);
   }`;
 
 interface PopupSample {
@@ -900,12 +1005,27 @@ interface PopupSample {
   parts: Record<string, number>;
 }
 
-async function popupSample(env: BenchEnv): Promise<PopupSample> {
-  const session = await env.launch();
+/** Chromium's id of an unpacked extension: its folder's path hashed (SHA-256), 32 hex digits as a-p. */
+function unpackedExtensionId(dir: string): string {
+  const hex = createHash('sha256').update(realpathSync(dir)).digest('hex').slice(0, 32);
+  return [...hex].map((digit) => String.fromCharCode(97 + Number.parseInt(digit, 16))).join('');
+}
+
+/**
+ * One fresh browser start, the popup opened in a tab; `baseline`: instead, a browser whose only
+ * extension has no code, its static blank page opened the same way (the kept profile `baseline`).
+ */
+async function popupSample(env: BenchEnv, baseline?: string): Promise<PopupSample> {
+  const empty = baseline ? await launchEmptyExtension(env, 'parsed', baseline) : null;
+  const session = empty ? empty.session : await env.launch();
   try {
     await session.context.addInitScript(WATCH_POPUP);
     const popup = await session.context.newPage();
-    await popup.goto(`chrome-extension://${session.extensionId}/popup.html`);
+    await popup.goto(
+      baseline
+        ? `chrome-extension://${unpackedExtensionId(`${baseline}-extension`)}/blank.html`
+        : `chrome-extension://${session.extensionId}/popup.html`,
+    );
     return await evaluateSource<PopupSample>(
       popup,
       `new Promise((resolve, reject) => {
@@ -926,7 +1046,18 @@ async function popupSample(env: BenchEnv): Promise<PopupSample> {
 
 async function popupRows(env: BenchEnv, starts: number): Promise<BenchRow[]> {
   const all: PopupSample[] = [];
-  for (let n = 0; n < starts; n++) all.push(await popupSample(env));
+  const floor: number[] = [];
+  const profile = mkdtempSync(join(tmpdir(), 'sameroom-static-profile-'));
+  try {
+    await popupSample(env, profile); // the baseline's profile made, unmeasured
+    for (let n = 0; n < starts; n++) {
+      all.push(await popupSample(env));
+      floor.push((await popupSample(env, profile)).ready);
+    }
+  } finally {
+    rmSync(profile, { recursive: true, force: true });
+    rmSync(`${profile}-extension`, { recursive: true, force: true });
+  }
   const samples = all.map((sample) => sample.ready);
   const parts = ['linked', 'campaigns', 'outbox']
     .map(
@@ -940,7 +1071,9 @@ async function popupRows(env: BenchEnv, starts: number): Promise<BenchRow[]> {
   const note =
     `${starts} fresh starts of Chromium on a linked profile; popup.html opened in a tab; from its ` +
     'navigation start to the animation frame after it showed the link status, campaigns and outbox ' +
-    `with no "Loading…" (MutationObserver in the popup); each part first shown, median: ${parts}`;
+    `with no "Loading…" (MutationObserver in the popup); each part first shown, median: ${parts}; ` +
+    `a static page of an extension with no code opened the same way after fresh starts taken in turn ` +
+    `with these (reported below): median ${quantile(floor, 0.5)} ms`;
   return [
     {
       name: 'popup ready, first open after browser start, median',
@@ -957,6 +1090,17 @@ async function popupRows(env: BenchEnv, starts: number): Promise<BenchRow[]> {
       budget: 300,
       better: 'lower',
       note,
+    },
+    {
+      name: 'a static extension page (no code) ready in a tab, first open after browser start, median',
+      value: quantile(floor, 0.5),
+      unit: 'ms',
+      budget: null,
+      better: 'lower',
+      note:
+        `the baseline of the popup's rows, measured in the same run: ${starts} fresh starts of Chromium ` +
+        'with an extension that has a blank page and no code, the page opened in a tab; from its ' +
+        `navigation start to the animation frame after its heading was laid out; max ${quantile(floor, 1)} ms`,
     },
   ];
 }
