@@ -173,9 +173,9 @@ async function firstLeadSample(env: BenchEnv, churnNodes: number | null): Promis
 
 /**
  * The same, with no Sameroom code: a fresh start of a browser whose only extension frames a blank page
- * of its own when ours loads the view, after the page's DOMContentLoaded (no worker, nothing read), from the CRM page's
- * DOMContentLoaded end to the blank page's heading painted. What showing any extension page in a CRM
- * page takes on this machine at that moment, after a browser start.
+ * of its own when ours loads the view, after the page's DOMContentLoaded (no worker, nothing read);
+ * from the CRM page's DOMContentLoaded end to the blank page's heading painted. What showing any
+ * extension page in a CRM page takes on this machine at that moment, after a browser start.
  */
 async function blankFrameFirstSample(
   env: BenchEnv,
@@ -454,13 +454,13 @@ const BASELINES = {
 
 /**
  * The same CRM pages with an extension whose content script only marks that it ran (the baseline), or
- * with one that also frames a blank page of its own (`frame`; `parsed`: once the page is parsed), or puts a plain `<div>` over the page
- * (`overlay`).
+ * with one that also frames a blank page of its own (`frame`; `parsed`: once the page is parsed), or
+ * puts a plain `<div>` over the page (`overlay`).
  */
 async function launchEmptyExtension(
   env: BenchEnv,
   kind: keyof typeof BASELINES = 'empty',
-  /** A profile kept from start to start (its extension folder beside it, so the extension stays the same one). */
+  /** A profile kept from start to start, its extension's folder beside it (the same extension each time). */
   profile?: string,
 ): Promise<{ session: ChromiumSession; dispose(): void }> {
   const dir = profile ? `${profile}-extension` : mkdtempSync(join(tmpdir(), `sameroom-${kind}-extension-`));
