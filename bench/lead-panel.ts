@@ -153,48 +153,34 @@ function recordRendered(page: Page): Promise<number> {
   });
 }
 
-/** One fresh browser start on the linked profile, one lead page: DCL → brief painted in the frame. */
-async function firstLeadSample(env: BenchEnv, churnNodes: number | null): Promise<number> {
-  const session = await env.launch();
-  try {
-    await session.context.addInitScript(WATCH_BRIEF);
-    const page = await session.context.newPage();
-    if (churnNodes !== null) await page.addInitScript(churnScript(churnNodes));
-    await page.goto(env.server.url(LEAD.fixture));
-    const frame = await panelFrameOf(page);
-    const seen = await briefSeen(frame, LEAD.brief);
-    const rendered = await recordRendered(page);
-    const [pageOffset, frameOffset] = [await clockOffset(page), await clockOffset(frame)];
-    return seen.painted - frameOffset - (rendered - pageOffset);
-  } finally {
-    await session.close();
+/** The blank page's frame in this tab, once the baseline's content script has framed it in. */
+async function blankFrameOf(page: Page): Promise<Frame> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const frame = page.frames().find((candidate) => candidate.url().endsWith('/blank.html'));
+    if (frame) return frame;
+    if (Date.now() > deadline) throw new Error('the blank page was not framed within 15 s');
+    await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
 
 /**
- * The same, with no Sameroom code: a fresh start of a browser whose only extension frames a blank page
- * of its own when ours loads the view, after the page's DOMContentLoaded (no worker, nothing read);
- * from the CRM page's DOMContentLoaded end to the blank page's heading painted. What showing any
- * extension page in a CRM page takes on this machine at that moment, after a browser start.
+ * One fresh browser start on the linked profile, one lead page: DCL → brief painted in the frame.
+ * `baseline` (a kept profile): the same with no Sameroom code, a browser whose only extension frames a
+ * blank page of its own when ours loads the view, after the page's DOMContentLoaded (no worker, nothing
+ * read), to that page's heading painted: what showing any extension page in a CRM page takes on this
+ * machine at that moment, after a browser start.
  */
-async function blankFrameFirstSample(
-  env: BenchEnv,
-  churnNodes: number | null,
-  profile: string,
-): Promise<number> {
-  const { session } = await launchEmptyExtension(env, 'parsed', profile);
+async function firstLeadSample(env: BenchEnv, churnNodes: number | null, baseline?: string): Promise<number> {
+  const session = baseline
+    ? (await launchEmptyExtension(env, 'parsed', baseline)).session
+    : await env.launch();
   try {
     await session.context.addInitScript(WATCH_BRIEF);
     const page = await session.context.newPage();
     if (churnNodes !== null) await page.addInitScript(churnScript(churnNodes));
     await page.goto(env.server.url(LEAD.fixture));
-    const deadline = Date.now() + 15_000;
-    let frame = page.frames().find((candidate) => candidate.url().endsWith('/blank.html'));
-    while (!frame) {
-      if (Date.now() > deadline) throw new Error('the blank page was not framed within 15 s');
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      frame = page.frames().find((candidate) => candidate.url().endsWith('/blank.html'));
-    }
+    const frame = baseline ? await blankFrameOf(page) : await panelFrameOf(page);
     const seen = await briefSeen(frame, LEAD.brief);
     const rendered = await recordRendered(page);
     const [pageOffset, frameOffset] = [await clockOffset(page), await clockOffset(frame)];
@@ -214,12 +200,12 @@ async function firstLeadRows(env: BenchEnv, starts: number): Promise<BenchRow[]>
   // The baseline's profile is made by a first, unmeasured start, as ours was linked before these.
   const profile = mkdtempSync(join(tmpdir(), 'sameroom-frame-profile-'));
   try {
-    await blankFrameFirstSample(env, null, profile);
+    await firstLeadSample(env, null, profile);
     // Interleaved, so drift on the machine spreads over every page type and both arms alike.
     for (let n = 0; n < starts; n++)
       for (const kind of kinds) {
         samples.get(kind.label)!.push(await firstLeadSample(env, kind.churn));
-        floor.get(kind.label)!.push(await blankFrameFirstSample(env, kind.churn, profile));
+        floor.get(kind.label)!.push(await firstLeadSample(env, kind.churn, profile));
       }
   } finally {
     rmSync(profile, { recursive: true, force: true });
