@@ -83,8 +83,10 @@ async function badge(): Promise<{ text: string; warning: boolean }> {
 
 async function openLead(): Promise<void> {
   await page.goto(server.url('salesforce-lightning/lead'));
+  // After a test that took the campaign away and brought it back, the panel may first show the cached
+  // "no campaign" until the briefs are read again: 5 s was not always enough on a slow machine.
   await expect
-    .poll(async () => (await panel()).locator('h2').first().textContent())
+    .poll(async () => (await panel()).locator('h2').first().textContent(), { timeout: 15_000 })
     .toBe('Hannover Messe 2026');
 }
 
