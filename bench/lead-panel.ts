@@ -198,8 +198,7 @@ async function firstLeadRows(env: BenchEnv, starts: number): Promise<BenchRow[]>
   const samples = new Map<string, number[]>(kinds.map((kind) => [kind.label, []]));
   const floor = new Map<string, number[]>(kinds.map((kind) => [kind.label, []]));
   // The baseline's profile is made by a first, unmeasured start, as ours was linked before these.
-  const profile = mkdtempSync(join(tmpdir(), 'sameroom-frame-profile-'));
-  try {
+  await withKeptProfile(async (profile) => {
     await firstLeadSample(env, null, profile);
     // Interleaved, so drift on the machine spreads over every page type and both arms alike.
     for (let n = 0; n < starts; n++)
@@ -207,10 +206,7 @@ async function firstLeadRows(env: BenchEnv, starts: number): Promise<BenchRow[]>
         samples.get(kind.label)!.push(await firstLeadSample(env, kind.churn));
         floor.get(kind.label)!.push(await firstLeadSample(env, kind.churn, profile));
       }
-  } finally {
-    rmSync(profile, { recursive: true, force: true });
-    rmSync(`${profile}-extension`, { recursive: true, force: true });
-  }
+  });
   const note =
     `${starts} fresh starts of Chromium on a profile linked to the workspace; from the CRM page's ` +
     'DOMContentLoaded end to the animation frame after the heading showed the name in the panel frame ' +
@@ -438,6 +434,20 @@ const BASELINES = {
   overlay: { script: OVERLAY_SCRIPT, name: 'A plain overlay' },
 } as const;
 
+/** A kept profile's extension folder, beside it: the same folder each start, so the same extension. */
+const extensionDirOf = (profile: string) => `${profile}-extension`;
+
+/** A profile kept over a baseline's fresh starts; it and its extension's folder go after `use`. */
+async function withKeptProfile(use: (profile: string) => Promise<void>): Promise<void> {
+  const profile = mkdtempSync(join(tmpdir(), 'sameroom-baseline-profile-'));
+  try {
+    await use(profile);
+  } finally {
+    rmSync(profile, { recursive: true, force: true });
+    rmSync(extensionDirOf(profile), { recursive: true, force: true });
+  }
+}
+
 /**
  * The same CRM pages with an extension whose content script only marks that it ran (the baseline), or
  * with one that also frames a blank page of its own (`frame`; `parsed`: once the page is parsed), or
@@ -449,7 +459,7 @@ async function launchEmptyExtension(
   /** A profile kept from start to start, its extension's folder beside it (the same extension each time). */
   profile?: string,
 ): Promise<{ session: ChromiumSession; dispose(): void }> {
-  const dir = profile ? `${profile}-extension` : mkdtempSync(join(tmpdir(), `sameroom-${kind}-extension-`));
+  const dir = profile ? extensionDirOf(profile) : mkdtempSync(join(tmpdir(), `sameroom-${kind}-extension-`));
   mkdirSync(dir, { recursive: true });
   const { script, name } = BASELINES[kind];
   writeFileSync(join(dir, 'content.js'), script);
@@ -1009,7 +1019,7 @@ async function popupSample(env: BenchEnv, baseline?: string): Promise<PopupSampl
     const popup = await session.context.newPage();
     await popup.goto(
       baseline
-        ? `chrome-extension://${unpackedExtensionId(`${baseline}-extension`)}/blank.html`
+        ? `chrome-extension://${unpackedExtensionId(extensionDirOf(baseline))}/blank.html`
         : `chrome-extension://${session.extensionId}/popup.html`,
     );
     return await evaluateSource<PopupSample>(
@@ -1033,17 +1043,13 @@ async function popupSample(env: BenchEnv, baseline?: string): Promise<PopupSampl
 async function popupRows(env: BenchEnv, starts: number): Promise<BenchRow[]> {
   const all: PopupSample[] = [];
   const floor: number[] = [];
-  const profile = mkdtempSync(join(tmpdir(), 'sameroom-static-profile-'));
-  try {
+  await withKeptProfile(async (profile) => {
     await popupSample(env, profile); // the baseline's profile made, unmeasured
     for (let n = 0; n < starts; n++) {
       all.push(await popupSample(env));
       floor.push((await popupSample(env, profile)).ready);
     }
-  } finally {
-    rmSync(profile, { recursive: true, force: true });
-    rmSync(`${profile}-extension`, { recursive: true, force: true });
-  }
+  });
   const samples = all.map((sample) => sample.ready);
   const parts = ['linked', 'campaigns', 'outbox']
     .map(
