@@ -270,21 +270,24 @@ export class FrameHost {
         if (mine) this.applyPrefs(mine);
       }),
     );
-    const answer = (message: unknown, sender: { id?: string; tab?: unknown }) => {
+    // Answered through `sendResponse`, at once: the content script uses the browser's own API (not the
+    // polyfill: wxt.config.ts), and Chromium's listeners cannot answer by returning a promise.
+    const answer = (
+      message: unknown,
+      sender: { id?: string; tab?: unknown },
+      sendResponse: (response: unknown) => void,
+    ): undefined => {
       // Questions come from our background only (it has no tab); anything else is not answered.
-      if (sender.id !== browser.runtime.id || sender.tab) return undefined;
+      if (sender.id !== browser.runtime.id || sender.tab) return;
       const question = (message as Partial<PageQuestion> | null)?.sameroom;
       // No lead here, no answer: the first answer is the only one the background gets, and another
       // script of ours on the page may have the lead (a custom site on a built-in CRM's host, with that
       // CRM switched off, runs beside this one). With none, the background hears nothing, as it should.
-      if (question === 'lead')
-        return this.lead
-          ? Promise.resolve({ lead: this.lead, url: this.leadUrl, label: this.label })
-          : undefined;
-      if (question === 'report') return Promise.resolve(pageReport(location.href, document, this.adapters));
+      if (question === 'lead') {
+        if (this.lead) sendResponse({ lead: this.lead, url: this.leadUrl, label: this.label });
+      } else if (question === 'report') sendResponse(pageReport(location.href, document, this.adapters));
       // Whether a copy of ours runs here (lib/platform/open-tabs.ts): every copy says so.
-      if (question === 'here') return Promise.resolve(true);
-      return undefined;
+      else if (question === 'here') sendResponse(true);
     };
     browser.runtime.onMessage.addListener(answer);
     ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(answer));

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundleSizeRows } from '../../bench/bundle-size';
 import { CHROME_BUILD, FIREFOX_BUILD } from './harness/paths';
@@ -13,5 +15,20 @@ describe('the release builds, gzipped', () => {
   it.each(rows.map((row) => [row.name, row] as const))('%s is within its budget', (_, row) => {
     expect(row.value).toBeGreaterThan(0);
     expect(row.value).toBeLessThanOrEqual(row.budget as number);
+  });
+});
+
+/**
+ * The content scripts use the browser's own API object (wxt.config.ts): webextension-polyfill was a
+ * fifth of the CRM content script, loaded on every CRM page. Its text, back in one, is found here.
+ */
+describe('the content scripts', () => {
+  const POLYFILL = 'The message port closed before a response was received';
+  it.each([
+    ['Chrome', CHROME_BUILD],
+    ['Firefox', FIREFOX_BUILD],
+  ])('carry no webextension-polyfill (%s)', (_, build) => {
+    for (const file of ['content-scripts/crm.js', 'content-scripts/custom-site.js'])
+      expect(readFileSync(join(build, file), 'utf8')).not.toContain(POLYFILL);
   });
 });

@@ -50,6 +50,20 @@ afterEach(() => {
 });
 
 const panel = () => document.querySelector('sameroom-panel');
+
+/**
+ * Asks the content script as the background does: the browser hands a listener `sendResponse` third
+ * (the fake's trigger is typed for two). What it said through it, and what its listeners returned.
+ */
+async function askPage(
+  question: string,
+  sender: { id?: string; tab?: unknown } = { id: fakeBrowser.runtime.id },
+): Promise<{ said: unknown[]; returned: unknown[] }> {
+  const said: unknown[] = [];
+  const trigger = fakeBrowser.runtime.onMessage.trigger as (...args: unknown[]) => Promise<unknown[]>;
+  const returned = await trigger({ sameroom: question }, sender, (answer: unknown) => said.push(answer));
+  return { said, returned: returned.filter((answer) => answer !== undefined) };
+}
 /** The shadow roots the content script attached, with how: the page gets no handle on a closed one. */
 let roots: Array<{ root: ShadowRoot; mode: ShadowRootMode }> = [];
 const frame = () => roots.at(-1)?.root.querySelector('iframe') ?? null;
@@ -302,24 +316,31 @@ describe('the panel shows at once (issue 11)', () => {
     await vi.waitFor(() => expect(panel()).not.toBeNull());
   });
 
+  it('answers the background’s question for the lead through sendResponse, at once', async () => {
+    await startPanel(ctx, enabledAdapters);
+    const { said, returned } = await askPage('lead');
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatchObject({ url: LEAD_PAGE, lead: { crm: 'salesforce' } });
+    // Nothing returned: Chromium would take a returned promise for no answer.
+    expect(returned).toEqual([]);
+    // From anyone but our background (a page, another extension, our own content script): no answer.
+    expect(await askPage('lead', { id: fakeBrowser.runtime.id, tab: { id: 1 } })).toEqual({
+      said: [],
+      returned: [],
+    });
+  });
+
   it('leaves the background’s question for the lead to another script of ours when it has none (a custom site on a CRM host)', async () => {
     (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(
       'https://acme.lightning.force.com/lightning/o/Lead/list',
     );
     await startPanel(ctx, enabledAdapters);
-    // Each listener's return is what it answers with: the first answer given is the only one the
-    // background gets, so a listener with no lead gives none (a promise of null was that first answer).
-    const answers = await fakeBrowser.runtime.onMessage.trigger(
-      { sameroom: 'lead' },
-      { id: fakeBrowser.runtime.id },
-    );
-    expect(answers.filter((answer) => answer !== undefined)).toEqual([]);
+    // A listener answers through sendResponse (the content script has the browser's own API, where
+    // Chromium takes no returned promise), and the first answer given is the only one the background
+    // gets: a listener with no lead gives none, and returns nothing that could pass for one.
+    expect(await askPage('lead')).toEqual({ said: [], returned: [] });
     // Asked whether a copy of ours runs here (before running another in the tab), it says so.
-    const here = await fakeBrowser.runtime.onMessage.trigger(
-      { sameroom: 'here' },
-      { id: fakeBrowser.runtime.id },
-    );
-    expect(here).toContain(true);
+    expect(await askPage('here')).toEqual({ said: [true], returned: [] });
   });
 
   it('keeps the panel when there is no background to ask', async () => {
