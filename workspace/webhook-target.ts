@@ -23,14 +23,24 @@ const RANGES: Array<[label: string, type: 'ipv4' | 'ipv6', network: string, bits
   ['a reserved address', 'ipv6', 'ff00::', 8],
   ['a reserved address', 'ipv6', '2001:db8::', 32],
   ['a reserved address', 'ipv6', '100::', 64],
-  // Other ways of spelling an IPv4 address inside IPv6 (mapped, NAT64, 6to4) could reach any of the above.
+  // Other ways of spelling an IPv4 address inside IPv6 (mapped, 6to4) could reach any of the above. The
+  // well-known NAT64 prefix is judged by the IPv4 address it carries (NAT64_TWINS, below).
   ['an IPv4-mapped address', 'ipv6', '::ffff:0:0', 96],
-  ['an IPv4-mapped address', 'ipv6', '64:ff9b::', 96],
   // The local-use NAT64 prefix (RFC 8215): a network's own translator reaches its private IPv4 space.
   ['an IPv4-mapped address', 'ipv6', '64:ff9b:1::', 48],
   ['an IPv4-mapped address', 'ipv6', '2002::', 16],
 ];
-const LISTS = RANGES.map(([label, type, network, bits]) => {
+/**
+ * On an IPv6-only network with DNS64 (some clouds' and ISPs' default), every IPv4-only host, Slack's
+ * and Teams' webhooks among them, resolves to an address in 64:ff9b::/96 carrying its IPv4 address in
+ * the last 32 bits, which the network's NAT64 gateway reaches: refusing the whole prefix refused every
+ * webhook there. It is refused where the IPv4 address it carries would be (RFC 6052 forbids the
+ * prefix for private IPv4 space anyway, and a gateway might still translate it).
+ */
+const NAT64_TWINS: typeof RANGES = RANGES.filter(([, type]) => type === 'ipv4').map(
+  ([label, , network, bits]) => [`${label} through NAT64`, 'ipv6', `64:ff9b::${network}`, 96 + bits],
+);
+const LISTS = [...RANGES, ...NAT64_TWINS].map(([label, type, network, bits]) => {
   const list = new BlockList();
   list.addSubnet(network, bits, type);
   return { label, type, list };

@@ -10,6 +10,7 @@ import {
   saveWebhookAddress,
   webhookBody,
 } from '../../workspace/webhook';
+import { nonPublicKind } from '../../workspace/webhook-target';
 import { briefInput, feedbackItem } from '../support/examples';
 import { DATABASES, startTestWorkspace, type TestWorkspace } from './harness';
 
@@ -413,7 +414,9 @@ describe('webhook targets (SSRF)', () => {
     ['https://localhost/hook', /localhost is at (127\.0\.0\.1|::1), a loopback address/],
     ['https://[::1]/hook', /loopback/],
     ['https://[::ffff:127.0.0.1]/hook', /IPv4-mapped/],
-    ['https://[64:ff9b::a00:1]/hook', /IPv4-mapped/],
+    ['https://[64:ff9b::a00:1]/hook', /64:ff9b::a00:1 is a private address through NAT64/], // 10.0.0.1
+    ['https://[64:ff9b::7f00:1]/hook', /loopback address through NAT64/], // 127.0.0.1
+    ['https://[64:ff9b::a9fe:a9fe]/hook', /link-local address through NAT64/], // 169.254.169.254
     ['https://[64:ff9b:1::a00:1]/hook', /IPv4-mapped/], // a local NAT64 prefix (RFC 8215) to 10.0.0.1
     ['https://10.1.2.3/hook', /private/],
     ['https://172.16.0.1/hook', /private/],
@@ -433,6 +436,22 @@ describe('webhook targets (SSRF)', () => {
     expect(error.message).toMatch(/must reach a public server/);
     expect(error.message).toMatch(why);
     expect(error.message).toMatch(/--allow-local-webhooks/);
+  });
+
+  it('takes a public server reached through NAT64, as DNS64 answers on an IPv6-only network', async () => {
+    // hooks.slack.com's IPv4 address as a DNS64 resolver gives it: 64:ff9b:: and the IPv4 address.
+    for (const address of ['64:ff9b::3425:1', '64:ff9b::52.37.0.1']) {
+      expect(nonPublicKind(address)).toBeNull();
+      const response = await ws.call('PATCH', '/api/v1/workspace', {
+        token: ws.adminToken,
+        body: { webhookUrl: `https://[${address}]/hook` },
+      });
+      expect(response.status).toBe(200);
+    }
+    // Other IPv4 spellings in IPv6 stay refused: mapped, 6to4, a network's own NAT64 prefix.
+    for (const address of ['::ffff:52.37.0.1', '2002:3425:1::1', '64:ff9b:1::3425:1'])
+      expect(nonPublicKind(address)).toBe('an IPv4-mapped address');
+    await ws.call('PATCH', '/api/v1/workspace', { token: ws.adminToken, body: { webhookUrl: null } });
   });
 
   async function queueOne(): Promise<void> {
