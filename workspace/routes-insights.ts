@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { LIMITS, type Role, responses } from '../lib/protocol';
 import { isoDate, text } from '../lib/protocol/text';
 import { questionAnswers } from './domain/answers';
-import { CSV_BOM } from './domain/csv';
+import { CSV_BOM, CSV_DIALECTS } from './domain/csv';
 import { type InsightFilter, insights } from './domain/insights';
 import { INSIGHT_NAMES, insightsCsv } from './domain/insights-csv';
 import type { Route, RouteContext } from './routes';
@@ -18,6 +18,8 @@ const InsightsQuery = z.strictObject({
   format: z.enum(['json', 'csv']).optional(),
   /** CSV only: one chart's rows instead of all of them. */
   insight: z.enum(INSIGHT_NAMES).optional(),
+  /** CSV only: `semicolon` for an Excel whose list separator is `;` (domain/csv.ts). */
+  sep: z.enum(CSV_DIALECTS).optional(),
 });
 type InsightsQuery = z.infer<typeof InsightsQuery>;
 
@@ -37,7 +39,7 @@ function filterOf(query: InsightsQuery): InsightFilter {
 }
 
 async function answerCsv({ c, config, query }: RouteContext<unknown, InsightsQuery>): Promise<Response> {
-  const csv = insightsCsv(await insights(config.db, filterOf(query)), query.insight);
+  const csv = insightsCsv(await insights(config.db, filterOf(query)), query.insight, query.sep);
   c.header('Content-Type', 'text/csv; charset=utf-8');
   c.header(
     'Content-Disposition',
@@ -54,7 +56,7 @@ export const INSIGHT_ROUTES: Route[] = [
     operationId: 'getInsights',
     access: MARKETING,
     summary:
-      'Insights for the filters: channels ranked by good-fit rate and won deals with costs, campaign × region good-fit rates, tire-kicker shares flagged above the threshold, break-even per campaign, reps × campaign, weekly verdict mix. Leads count once, by their latest verdict within the filters; format=csv for a spreadsheet.',
+      'Insights for the filters: channels ranked by good-fit rate and won deals with costs, campaign × region good-fit rates, tire-kicker shares flagged above the threshold, break-even per campaign, reps × campaign, weekly verdict mix. Leads count once, by their latest verdict within the filters; format=csv for a spreadsheet (sep=semicolon: separated by `;`, decimal commas, for an Excel set up for Spanish, German, French…).',
     query: InsightsQuery,
     response: responses.Insights,
     async handle(context: RouteContext<unknown, InsightsQuery>) {

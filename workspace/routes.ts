@@ -11,7 +11,7 @@ import { rateLimitSubject } from './client-address';
 import type { Database, Sql } from './db/database';
 import type { DiskSpace } from './disk-space';
 import { createBrief, getBrief, listCampaigns, patchBrief } from './domain/briefs';
-import { CSV_BOM, feedbackCsvHeader, feedbackCsvRows } from './domain/csv';
+import { CSV_BOM, CSV_DIALECTS, type CsvDialect, feedbackCsvHeader, feedbackCsvRows } from './domain/csv';
 import {
   addReply,
   type Cursor,
@@ -153,6 +153,8 @@ const FeedbackQuery = z.strictObject({
   from: isoDate.optional(),
   to: isoDate.optional(),
   format: z.enum(['json', 'csv']).optional(),
+  /** CSV only: `semicolon` for an Excel whose list separator is `;` (domain/csv.ts). */
+  sep: z.enum(CSV_DIALECTS).optional(),
   limit: z.coerce.number().int().min(1).max(LIMITS.page).optional(),
   latest: z.literal('1').optional(),
 });
@@ -196,6 +198,7 @@ function feedbackCsvStream(
   since: Cursor,
   /** Whether the caller may still read it (a marketer demoted to rep may not read the team's). */
   stillAllowed: () => Promise<boolean>,
+  dialect: CsvDialect,
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let cursor: Cursor | null = since;
@@ -204,7 +207,7 @@ function feedbackCsvStream(
   let next = 0;
   return new ReadableStream<Uint8Array>({
     start(controller) {
-      controller.enqueue(encoder.encode(CSV_BOM + feedbackCsvHeader()));
+      controller.enqueue(encoder.encode(CSV_BOM + feedbackCsvHeader(dialect)));
     },
     async pull(controller) {
       // Each page is for a caller who may still read it: an export read slowly went on, past the
@@ -220,13 +223,13 @@ function feedbackCsvStream(
         const page = ids.length
           ? await listFeedback(db, { ...filter, ids, since: START, limit: ids.length })
           : null;
-        if (page?.items.length) controller.enqueue(encoder.encode(feedbackCsvRows(page.items)));
+        if (page?.items.length) controller.enqueue(encoder.encode(feedbackCsvRows(page.items, dialect)));
         if (next >= latest.length) controller.close();
         return;
       }
       if (!cursor) return;
       const page = await listFeedback(db, { ...filter, since: cursor, limit: CSV_PAGE_ROWS });
-      if (page.items.length > 0) controller.enqueue(encoder.encode(feedbackCsvRows(page.items)));
+      if (page.items.length > 0) controller.enqueue(encoder.encode(feedbackCsvRows(page.items, dialect)));
       cursor = page.items.length < CSV_PAGE_ROWS ? null : parseCursor(page.cursor);
       if (!cursor) controller.close();
     },
@@ -450,7 +453,7 @@ export const ROUTES: Route[] = [
     response: FeedbackPage,
     access: EVERYONE,
     summary:
-      'mine=1: your own items changed after the cursor. Otherwise (marketers): all items, filtered by campaign, verdict, region, channel, rep, from, to; latest=1 keeps only the latest verdict of each lead within the period filters (the leads a matrix cell counts; not with mine=1, 400 `latest_not_mine`); format=csv for a spreadsheet.',
+      'mine=1: your own items changed after the cursor. Otherwise (marketers): all items, filtered by campaign, verdict, region, channel, rep, from, to; latest=1 keeps only the latest verdict of each lead within the period filters (the leads a matrix cell counts; not with mine=1, 400 `latest_not_mine`); format=csv for a spreadsheet (sep=semicolon: separated by `;`, decimal commas, for an Excel set up for Spanish, German, French…).',
     query: FeedbackQuery,
     async handle({ c, config, member, query, stillSignedIn }) {
       const mine = query.mine === '1';
@@ -491,7 +494,7 @@ export const ROUTES: Route[] = [
         const now = await stillSignedIn();
         return now !== null && (mine || MARKETING.includes(now.role));
       };
-      return c.body(feedbackCsvStream(config.db, filter, since, stillAllowed));
+      return c.body(feedbackCsvStream(config.db, filter, since, stillAllowed, query.sep ?? 'comma'));
     },
   }),
   route({

@@ -24,6 +24,9 @@ export const dashboardEn = {
     'The workspace’s address answered with a web page (HTTP $1), not the workspace: a proxy or a sign-in page may be in between. Sign in again in another tab if one asks you to, then try again here; if this stays, tell your workspace admin.',
   errRedirected:
     'The workspace’s address sent this request on to another page: a sign-in in front of the workspace may have ended, so this was not done. Sign in again in another tab, then try again here: what you typed stays on this page.',
+  csvSemicolon:
+    'Cells separated by semicolons, decimals with a comma: as Excel opens a CSV in your language.',
+  csvComma: 'Cells separated by commas, decimals with a point.',
   exporting: 'Exporting…',
   errDownloadBroken:
     'The export broke off before it was complete (the workspace may have restarted), so nothing was saved. Try again in a minute.',

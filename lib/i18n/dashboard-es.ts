@@ -25,6 +25,8 @@ export const dashboardEs: Record<DashboardKey, string> = {
     'La dirección del espacio de trabajo respondió con una página web (HTTP $1) y no el espacio de trabajo: puede haber un proxy o una página de inicio de sesión en medio. Inicia sesión de nuevo en otra pestaña si te lo pide y vuelve a intentarlo aquí; si sigue pasando, avisa al administrador de tu espacio de trabajo.',
   errRedirected:
     'La dirección del espacio de trabajo envió esta petición a otra página: puede que haya terminado un inicio de sesión delante del espacio de trabajo, así que esto no se ha hecho. Inicia sesión de nuevo en otra pestaña y vuelve a intentarlo aquí: lo que has escrito sigue en esta página.',
+  csvSemicolon: 'Celdas separadas por punto y coma, decimales con coma: como Excel abre un CSV en tu idioma.',
+  csvComma: 'Celdas separadas por comas, decimales con punto.',
   exporting: 'Exportando…',
   errDownloadBroken:
     'La exportación se cortó antes de completarse (puede que el espacio de trabajo se haya reiniciado), así que no se guardó nada. Vuelve a intentarlo en un minuto.',

@@ -202,6 +202,24 @@ describe('the marketing dashboard in Chromium', () => {
     expect(csv).toContain("'=SUM(A1) asked only about price");
   });
 
+  it('gives a reader in Spain the file their Excel opens as columns: semicolons, decimal commas', async () => {
+    // The browser speaks Spanish (Spain), as the system's region does: Excel's list separator is ';'.
+    const spanish = await browser.newContext({ locale: 'es-ES' });
+    try {
+      await spanish.addCookies(await page.context().cookies());
+      const reader = await spanish.newPage();
+      await reader.goto(page.url());
+      const link = reader.getByRole('link', { name: 'Exportar todos los veredictos (CSV)' });
+      expect(await link.getAttribute('title')).toMatch(/punto y coma/);
+      const [download] = await Promise.all([reader.waitForEvent('download'), link.click()]);
+      const csv = readFileSync((await download.path())!, 'utf8');
+      expect(csv.split('\r\n')[0]).toMatch(/^\uFEFFid;created_at;campaign_id;verdict;region;rep;crm/);
+      expect(csv).toContain("'=SUM(A1) asked only about price");
+    } finally {
+      await spanish.close();
+    }
+  });
+
   it('says on the page why an export failed (the session ended), and saves no file', async () => {
     const cookies = await page.context().cookies();
     await page.context().clearCookies();

@@ -644,6 +644,36 @@ describe.each(DATABASES)('the workspace API on %s', (kind) => {
       expect(text).toContain('"Next steps:\n- call Monday\n\n+ demo in May"');
       expect(text).toContain(`"ok;'=cmd|' /C calc'!A0;' -2+3;'@SUM(A1);'""=1+1"""`);
     });
+
+    it('exports for an Excel whose list separator is ";" with sep=semicolon: columns there, formulas still refused', async () => {
+      await send(rep.token, [
+        item(campaignId, { note: 'Budget 1.500, 2 sites; =1+1 asked' }),
+        item(campaignId, { note: '=HYPERLINK("http://evil.example","click")' }),
+      ]);
+      const csv = await ws.call('GET', `/api/v1/feedback?campaign=${campaignId}&format=csv&sep=semicolon`, {
+        token: marketer.token,
+      });
+      expect(csv.status).toBe(200);
+      const bytes = Buffer.from(await csv.arrayBuffer());
+      expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      const text = new TextDecoder().decode(bytes);
+      const [header, ...rows] = text.replace(/^\uFEFF/, '').split('\r\n');
+      expect(header).toMatch(
+        /^id;created_at;campaign_id;verdict;region;rep;crm;object_type;record_id;record_url;/,
+      );
+      // A cell with a ';' is quoted; one with a ',' is not split by this Excel and is left as written.
+      expect(text).toContain(`"Budget 1.500, 2 sites;' =1+1 asked"`);
+      expect(text).toContain(`"'=HYPERLINK(""http://evil.example"",""click"")"`);
+      // Each verdict's line (a note's line breaks start others inside its quoted cell): split at ';'.
+      const lines = rows.filter((line) => /^[0-9a-f-]{36};/.test(line));
+      expect(lines.length).toBeGreaterThan(1);
+      for (const line of lines) expect(line.split(';')[2]).toBe(campaignId);
+      // An unknown dialect is refused, not guessed.
+      const wrong = await ws.call('GET', `/api/v1/feedback?campaign=${campaignId}&format=csv&sep=tab`, {
+        token: marketer.token,
+      });
+      expect(wrong.status).toBe(422);
+    });
   });
 
   describe('the team', () => {

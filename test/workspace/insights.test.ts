@@ -313,10 +313,23 @@ describe.each(DATABASES)('insights on %s', (kind) => {
       /^insight,campaign,channel,region,rep,week,verdict,leads,good_fit,good_fit_rate,won/,
     );
     expect(lines.slice(1).map((l) => l.split(',')[2])).toEqual(['Webinar', 'Paid social', 'Trade show']);
-    expect(lines[1]).toContain(',5,3,0.600,2,2,0.400,yes,yes,EUR,5000,3,2,1666.67,2500');
+    expect(lines[1]).toContain(',5,3,0.6,2,2,0.4,yes,yes,EUR,5000,3,2,1666.67,2500');
     const all = await routeAnswer('/api/v1/insights?format=csv');
     expect(all).toMatch(/\r\ncampaigns,Webinar Q2,Webinar,.*,reached,2,/);
     expect(all).toMatch(/\r\nsellers,Hannover Messe,,,Ben Okafor,/);
+    // For an Excel whose list separator is ';' (Spanish, German, French…): the same table in columns
+    // there, its rates and costs numbers with a decimal comma, not 1666.67 read as 166,667.
+    const excel = (await routeAnswer('/api/v1/insights.csv?insight=channels&sep=semicolon'))
+      .trim()
+      .split('\r\n');
+    expect(excel[0]).toMatch(
+      /^insight;campaign;channel;region;rep;week;verdict;leads;good_fit;good_fit_rate;won/,
+    );
+    expect(excel.slice(1).map((l) => l.split(';')[2])).toEqual(['Webinar', 'Paid social', 'Trade show']);
+    expect(excel[1]).toContain(';5;3;0,6;2;2;0,4;yes;yes;EUR;5000;3;2;1666,67;2500');
+    expect(await routeAnswer('/api/v1/insights?format=csv&sep=semicolon')).toMatch(
+      /\r\nsellers;Hannover Messe;;;Ben Okafor;/,
+    );
   });
 });
 

@@ -17,6 +17,29 @@ function saveFile(blob: Blob, name: string): void {
 }
 
 /**
+ * Whether the reader's spreadsheet most likely separates cells with `;`: Excel takes its list separator
+ * from the system's region, which writes decimals with a comma wherever it does (Spain, Germany,
+ * France, Brazil…), and there it opened a comma-separated file with each whole line in one cell. The
+ * browser's first language stands for that region (the dashboard's own language may be another).
+ */
+export function semicolonReader(language: string | undefined = globalThis.navigator?.language): boolean {
+  if (!language) return false;
+  try {
+    const decimal = new Intl.NumberFormat(language)
+      .formatToParts(0.5)
+      .find((part) => part.type === 'decimal');
+    return decimal?.value === ',';
+  } catch {
+    return false; // a tag Intl does not know
+  }
+}
+
+/** The export's address in the reader's dialect (workspace/domain/csv.ts). */
+export function inReadersDialect(href: string, semicolon = semicolonReader()): string {
+  return semicolon ? `${href}${href.includes('?') ? '&' : '?'}sep=semicolon` : href;
+}
+
+/**
  * A CSV export as a button-like link: fetched, then saved, so that a failure (a session ended, the
  * workspace restarting, an export broken off) is said beside it on the page instead of only in the
  * browser's downloads. A click with a modifier, or the context menu's "Save link as", is left to the
@@ -25,11 +48,14 @@ function saveFile(blob: Blob, name: string): void {
 export function CsvLink(props: { href: string; label: string; fallbackName: string }) {
   const busy = useSignal(false);
   const problem = useSignal<string | null>(null);
+  const semicolon = semicolonReader();
+  const href = inReadersDialect(props.href, semicolon);
   return (
     <>
       <a
         class="button button--secondary"
-        href={props.href}
+        href={href}
+        title={semicolon ? td('csvSemicolon') : td('csvComma')}
         download
         aria-disabled={busy.value}
         onClick={(event) => {
@@ -38,7 +64,7 @@ export function CsvLink(props: { href: string; label: string; fallbackName: stri
           if (busy.value) return;
           busy.value = true;
           problem.value = null;
-          void download(props.href)
+          void download(href)
             .then((answer) => {
               if (answer.ok) saveFile(answer.data.blob, answer.data.name ?? props.fallbackName);
               else problem.value = answer.message;

@@ -1,5 +1,5 @@
 import type { Insights } from '../../lib/protocol';
-import { csvCell } from './csv';
+import { type CsvDialect, csvCell, csvSeparator } from './csv';
 
 export const INSIGHT_NAMES = ['channels', 'campaigns', 'heat_map', 'sellers', 'trend'] as const;
 export type InsightName = (typeof INSIGHT_NAMES)[number];
@@ -33,7 +33,8 @@ const COLUMNS = [
 ] as const;
 type Line = Partial<Record<(typeof COLUMNS)[number], string | number | boolean | null>>;
 
-const share = (value: number | null) => (value === null ? null : value.toFixed(3));
+/** A rate or share to three decimals, as a number (written with the dialect's decimal mark). */
+const share = (value: number | null) => (value === null ? null : Math.round(value * 1000) / 1000);
 
 /**
  * What the Insights page shows as one spreadsheet table: one row per bar, cell or point, the
@@ -76,7 +77,7 @@ function outcomeColumns(
   };
 }
 
-export function insightsCsv(insights: Insights, only?: InsightName): string {
+export function insightsCsv(insights: Insights, only?: InsightName, dialect: CsvDialect = 'comma'): string {
   const name = new Map(insights.campaigns.map((c) => [c.id, c.name]));
   const campaign = (id: string | null) => (id === null ? 'Unmatched' : (name.get(id) ?? id));
   const small = (leads: number) => leads < insights.smallSample;
@@ -143,13 +144,14 @@ export function insightsCsv(insights: Insights, only?: InsightName): string {
       });
     }
   }
-  const rows = [COLUMNS.join(',')];
+  const separator = csvSeparator(dialect);
+  const rows = [COLUMNS.join(separator)];
   for (const line of lines) {
     rows.push(
       COLUMNS.map((column) => {
         const value = line[column];
-        return csvCell(typeof value === 'boolean' ? (value ? 'yes' : 'no') : value);
-      }).join(','),
+        return csvCell(typeof value === 'boolean' ? (value ? 'yes' : 'no') : value, dialect);
+      }).join(separator),
     );
   }
   return `${rows.join('\r\n')}\r\n`;
