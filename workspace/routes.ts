@@ -136,6 +136,7 @@ const WorkspaceAnswer = z.object({
   regions: z.array(z.string()),
   showSellers: z.boolean(),
   webhookUrl: z.string().nullable(),
+  webhookLanguage: z.enum(['en', 'es']),
   webhookStatus: responses.WebhookStatus,
   tireKickerThreshold: z.number(),
 });
@@ -563,20 +564,22 @@ export const ROUTES: Route[] = [
     operationId: 'getWorkspace',
     response: WorkspaceAnswer,
     access: ADMINS,
-    summary: "The workspace's settings: name, regions, whether sellers are named in stats, the team webhook.",
+    summary:
+      "The workspace's settings: name, regions, whether sellers are named in stats, the team webhook and the language of its messages.",
     async handle({ c, config }) {
       const [row] = await config.db.query<{
         name: string;
         regions: string[];
         show_sellers: boolean;
         webhook_url: string | null;
+        webhook_language: 'en' | 'es';
         webhook_delivered_at: Date | null;
         webhook_refused_at: Date | null;
         webhook_refusal: string | null;
         webhook_lost: number;
         waiting: number;
       }>(
-        `SELECT name, regions, show_sellers, webhook_url, webhook_delivered_at, webhook_refused_at, webhook_refusal,
+        `SELECT name, regions, show_sellers, webhook_url, webhook_language, webhook_delivered_at, webhook_refused_at, webhook_refusal,
                 webhook_lost, (SELECT count(*)::int FROM webhook_queue) AS waiting
            FROM workspace`,
       );
@@ -585,6 +588,7 @@ export const ROUTES: Route[] = [
         regions: row?.regions,
         showSellers: row?.show_sellers,
         webhookUrl: row?.webhook_url ?? null,
+        webhookLanguage: row?.webhook_language ?? 'en',
         webhookStatus: {
           deliveredAt: isoOrNull(row?.webhook_delivered_at),
           refusedAt: isoOrNull(row?.webhook_refused_at),
@@ -601,7 +605,8 @@ export const ROUTES: Route[] = [
     path: '/api/v1/workspace',
     operationId: 'updateWorkspace',
     access: ADMINS,
-    summary: "The workspace's name, region list, whether sellers are named in stats, and the team webhook.",
+    summary:
+      "The workspace's name, region list, whether sellers are named in stats, and the team webhook and the language of its messages.",
     request: requests.WorkspaceSettings,
     response: responses.Workspace,
     async handle({ c, config, body }) {
@@ -627,6 +632,8 @@ export const ROUTES: Route[] = [
         if (body.showSellers !== undefined)
           await tx.query('UPDATE workspace SET show_sellers = $1', [body.showSellers]);
         if (body.webhookUrl !== undefined) await saveWebhookAddress(tx, body.webhookUrl);
+        if (body.webhookLanguage !== undefined)
+          await tx.query('UPDATE workspace SET webhook_language = $1', [body.webhookLanguage]);
         if (body.tireKickerThreshold !== undefined)
           await setTireKickerThreshold(tx, body.tireKickerThreshold);
         await tx.query('UPDATE workspace SET stats_version = stats_version + 1');

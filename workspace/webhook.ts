@@ -1,7 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
-import { verdictLabel } from '../lib/i18n';
+import { fill, type Language, verdictLabel } from '../lib/i18n';
+import { DASHBOARD_LANGUAGES, type DashboardKey } from '../lib/i18n/dashboard';
 import type { FeedbackItem, Verdict } from '../lib/protocol';
 import { retryAfterMs } from '../lib/workspace/client';
 import type { Database, Sql } from './db/database';
@@ -75,15 +76,19 @@ interface Due {
   rep: string;
   campaign: string | null;
   answers?: FeedbackItem['answers'] | null;
+  /** The workspace's choice for its webhook's messages; English when not said. */
+  language?: Language;
 }
 
 /** What a message says: a due one without its queue's bookkeeping. */
 type Said = Omit<Due, 'queue_id' | 'attempts' | 'webhook_url' | 'feedback_id'>;
 
 export function webhookText(due: Said): string {
+  const language = due.language ?? 'en';
+  const say = (key: DashboardKey, ...values: string[]) => fill(DASHBOARD_LANGUAGES[language][key], values);
   const parts = [
-    `*${escapeSlack(due.rep)}*: ${verdictLabel(due.verdict)}`,
-    `on ${due.campaign ? `“${escapeSlack(due.campaign)}”` : 'a lead no campaign matched'}`,
+    `*${escapeSlack(due.rep)}*: ${verdictLabel(due.verdict, language)}`,
+    due.campaign ? say('webhookOnCampaign', escapeSlack(due.campaign)) : say('webhookNoCampaign'),
     due.region ? `(${escapeSlack(due.region)})` : '',
   ].filter(Boolean);
   const line = (text: string) => escapeSlack(text).replace(/\s*\n\s*/g, ' ');
@@ -220,7 +225,7 @@ export async function deliverWebhooks(
                         AND EXISTS (SELECT 1 FROM workspace WHERE webhook_url IS NOT NULL)
                       ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
         RETURNING id, attempts, feedback_id)
-     SELECT c.id AS queue_id, c.attempts, c.feedback_id::text, w.webhook_url, f.verdict, f.note, f.region, m.name AS rep, b.data->>'name' AS campaign,
+     SELECT c.id AS queue_id, c.attempts, c.feedback_id::text, w.webhook_url, w.webhook_language AS language, f.verdict, f.note, f.region, m.name AS rep, b.data->>'name' AS campaign,
             f.answers
        FROM claimed c
        JOIN feedback f ON f.id = c.feedback_id

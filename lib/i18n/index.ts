@@ -113,8 +113,9 @@ const VERDICT_KEYS: Record<Verdict, MessageKey> = {
   lost: 'verdictLost',
 };
 
-export function verdictLabel(verdict: Verdict): string {
-  return t(VERDICT_KEYS[verdict]);
+/** A verdict's label, in the language shown, or in `inLanguage` (the workspace's webhook writes in its own). */
+export function verdictLabel(verdict: Verdict, inLanguage: Language = language): string {
+  return LANGUAGES[inLanguage][VERDICT_KEYS[verdict]];
 }
 
 const VERDICT_SHORT_KEYS: Record<Verdict, MessageKey> = {

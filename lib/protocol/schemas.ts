@@ -274,6 +274,8 @@ function defineProtocol(object: typeof z.object) {
         'must use HTTPS (plain HTTP only for localhost)',
       )
       .nullable(),
+    /** The language the webhook's messages are written in. */
+    webhookLanguage: z.enum(['en', 'es']),
   })
     .partial()
     .refine((settings) => settings.regions === undefined || (!settings.addRegion && !settings.removeRegion), {

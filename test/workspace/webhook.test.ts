@@ -103,6 +103,68 @@ describe('the team webhook', () => {
     expect(deliveries.slice(-2)).toEqual([item.id, item.id]);
   });
 
+  it('writes the messages in the language the admin chose for them, English until then', async () => {
+    await ws.db.query('UPDATE workspace SET webhook_url = $1', [chatUrl]);
+    await ws.db.query('DELETE FROM webhook_queue');
+    const read = async () =>
+      (
+        (await (await ws.call('GET', '/api/v1/workspace', { token: ws.adminToken })).json()) as {
+          webhookLanguage: string;
+        }
+      ).webhookLanguage;
+    expect(await read()).toBe('en');
+    const chosen = await ws.call('PATCH', '/api/v1/workspace', {
+      token: ws.adminToken,
+      body: { webhookLanguage: 'es' },
+    });
+    expect(chosen.status).toBe(200);
+    expect(await read()).toBe('es');
+    // A language it cannot write in is refused, the choice kept.
+    const wrong = await ws.call('PATCH', '/api/v1/workspace', {
+      token: ws.adminToken,
+      body: { webhookLanguage: 'de' },
+    });
+    expect(wrong.status).toBe(422);
+    expect(await read()).toBe('es');
+    const rep = await ws.join('rep', 'Lucía Gómez');
+    const marketer = await ws.join('marketer');
+    const brief = await ws.call('POST', '/api/v1/campaigns', {
+      token: marketer.token,
+      body: briefInput({ name: 'Feria de Sevilla' }),
+    });
+    const campaignId = ((await brief.json()) as { id: string }).id;
+    await ws.call('POST', '/api/v1/feedback', {
+      token: rep.token,
+      body: {
+        items: [
+          feedbackItem({
+            id: randomUUID(),
+            campaignId,
+            verdict: 'good_fit',
+            region: undefined,
+            note: undefined,
+          }),
+          feedbackItem({
+            id: randomUUID(),
+            campaignId: null,
+            verdict: 'spam',
+            region: undefined,
+            note: undefined,
+          }),
+        ],
+      },
+    });
+    const before = received.length;
+    expect(await deliverWebhooks(ws.db, { allowLocal: true })).toMatchObject({ sent: 2, failed: 0 });
+    expect(received.slice(before).sort()).toEqual(
+      [
+        '*Lucía Gómez*: Encaja bien en «Feria de Sevilla»',
+        '*Lucía Gómez*: Spam / falso en un lead sin campaña',
+      ].sort(),
+    );
+    await ws.call('PATCH', '/api/v1/workspace', { token: ws.adminToken, body: { webhookLanguage: 'en' } });
+  });
+
   it('gives a message up after its last try: nothing of it is left for every pass to look through', async () => {
     const rep = await ws.join('rep', 'Given Up');
     const item = feedbackItem({ id: randomUUID(), campaignId: null });

@@ -29,6 +29,7 @@ export const WorkspaceAnswer = z.object({
   regions: z.array(z.string()),
   showSellers: z.boolean(),
   webhookUrl: z.string().nullable(),
+  webhookLanguage: z.enum(['en', 'es']),
   webhookStatus: responses.WebhookStatus,
   tireKickerThreshold: z.number(),
 });

@@ -22,6 +22,7 @@ const SETTINGS = {
     regions: ['DACH'],
     showSellers: true,
     webhookUrl: null,
+    webhookLanguage: 'en',
     webhookStatus: NO_STATUS,
     tireKickerThreshold: 0.25,
   },
@@ -204,6 +205,7 @@ describe('a workspace region', () => {
         regions,
         showSellers: true,
         webhookUrl: null,
+        webhookLanguage: 'en',
         webhookStatus: NO_STATUS,
         tireKickerThreshold: 0.25,
       },
@@ -300,6 +302,7 @@ describe('workspace settings', () => {
           regions,
           showSellers: false,
           webhookUrl: null,
+          webhookLanguage: 'en',
           webhookStatus: NO_STATUS,
           tireKickerThreshold: 0.25,
         },
@@ -393,6 +396,39 @@ describe('workspace settings', () => {
     await model.saveWebhook();
     await new Promise((resolve) => setTimeout(resolve));
     expect(document.body.querySelector('.webhook-status')).toBeNull();
+  });
+
+  it('lets the admin choose the language of the webhook’s messages, once the settings are read', async () => {
+    let language = 'en';
+    const patches: unknown[] = [];
+    stubWorkspace({
+      'GET /api/v1/workspace': () => ({ json: { ...SETTINGS.json, webhookLanguage: language } }),
+      'PATCH /api/v1/workspace': (body) => {
+        patches.push(body);
+        language = (body as { webhookLanguage: string }).webhookLanguage;
+        return { json: meAnswer().workspace };
+      },
+    });
+    const model = createSettingsModel();
+    render(<Settings model={model} />, document.body);
+    const select = () => document.body.querySelector<HTMLSelectElement>('select')!;
+    expect(select().disabled).toBe(true);
+    await model.load();
+    await new Promise((resolve) => setTimeout(resolve));
+    expect(select().disabled).toBe(false);
+    expect(select().value).toBe('en');
+    // Each language by its own name.
+    expect([...select().options].map((option) => [option.value, option.textContent])).toEqual([
+      ['en', 'English'],
+      ['es', 'Español'],
+    ]);
+    select().value = 'es';
+    select().dispatchEvent(new Event('change', { bubbles: true }));
+    await vi.waitFor(() => expect(patches).toEqual([{ webhookLanguage: 'es' }]));
+    await vi.waitFor(() =>
+      expect(document.body.querySelector('[role="status"]')?.textContent).toBe('Saved.'),
+    );
+    expect(model.webhookLanguage.value).toBe('es');
   });
 
   it('says why the settings cannot be shown when their answer is malformed', async () => {

@@ -90,6 +90,23 @@ export function Settings({ model }: { model: SettingsModel }) {
           {td('chatSave')}
         </button>
       </form>
+      <label>
+        {td('chatLanguage')}{' '}
+        <select
+          // Until the settings are read, as the address.
+          disabled={model.webhookLanguage.value === null}
+          value={model.webhookLanguage.value ?? 'en'}
+          onChange={(e) => void model.setWebhookLanguage(e.currentTarget.value as 'en' | 'es')}
+        >
+          {/* Each language by its own name, as a reader of it looks for it. */}
+          <option value="en" lang="en">
+            English
+          </option>
+          <option value="es" lang="es">
+            Español
+          </option>
+        </select>
+      </label>
       {model.savedWebhook.value && model.webhookStatus.value ? (
         <WebhookState status={model.webhookStatus.value} />
       ) : null}

@@ -11,6 +11,8 @@ export function createSettingsModel() {
   /** The webhook's address as saved (the field may hold an edit not yet saved), and what its messages met. */
   const savedWebhook = signal<string | null>(null);
   const webhookStatus = signal<WebhookStatus | null>(null);
+  /** The language its messages are written in; null until read. */
+  const webhookLanguage = signal<'en' | 'es' | null>(null);
   const showSellers = signal(true);
   const newRegion = signal('');
   const problem = signal<string | null>(null);
@@ -27,6 +29,7 @@ export function createSettingsModel() {
     webhook.value = answer.data.webhookUrl ?? '';
     savedWebhook.value = answer.data.webhookUrl;
     webhookStatus.value = answer.data.webhookStatus;
+    webhookLanguage.value = answer.data.webhookLanguage;
     showSellers.value = answer.data.showSellers;
   }
 
@@ -61,10 +64,16 @@ export function createSettingsModel() {
     if (webhook.value !== null && (await save({ webhookUrl: webhook.value.trim() || null }))) await load();
   };
 
+  async function setWebhookLanguage(language: 'en' | 'es'): Promise<void> {
+    if (await save({ webhookLanguage: language })) webhookLanguage.value = language;
+  }
+
   return {
     webhook,
     savedWebhook,
     webhookStatus,
+    webhookLanguage,
+    setWebhookLanguage,
     showSellers,
     newRegion,
     problem,
