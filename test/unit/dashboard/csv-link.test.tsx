@@ -26,19 +26,20 @@ describe('the CSV exports, in the dialect of the reader’s spreadsheet', () => 
     expect(inReadersDialect('/api/v1/insights.csv', false)).toBe('/api/v1/insights.csv');
   });
 
-  it('links a reader in Spain to the semicolon file, and says so on the link', () => {
-    vi.stubGlobal('navigator', { ...navigator, language: 'es-ES', languages: ['es-ES'] });
-    render(<CsvLink href="/api/v1/feedback?format=csv" label="Export" fallbackName="x.csv" />, document.body);
-    const link = document.querySelector('a')!;
-    expect(link.getAttribute('href')).toBe('/api/v1/feedback?format=csv&sep=semicolon');
-    expect(link.title).toMatch(/semicolons/);
-  });
-
-  it('links a reader in the United States to the comma file', () => {
-    vi.stubGlobal('navigator', { ...navigator, language: 'en-US', languages: ['en-US'] });
-    render(<CsvLink href="/api/v1/feedback?format=csv" label="Export" fallbackName="x.csv" />, document.body);
-    const link = document.querySelector('a')!;
-    expect(link.getAttribute('href')).toBe('/api/v1/feedback?format=csv');
-    expect(link.title).toMatch(/commas/);
-  });
+  it.each([
+    ['Spain', 'es-ES', '/api/v1/feedback?format=csv&sep=semicolon', /semicolons/],
+    ['the United States', 'en-US', '/api/v1/feedback?format=csv', /commas/],
+  ])(
+    'links a reader in %s to the file their Excel opens, and says which on the link',
+    (_, language, href, said) => {
+      vi.stubGlobal('navigator', { ...navigator, language, languages: [language] });
+      render(
+        <CsvLink href="/api/v1/feedback?format=csv" label="Export" fallbackName="x.csv" />,
+        document.body,
+      );
+      const link = document.querySelector('a')!;
+      expect(link.getAttribute('href')).toBe(href);
+      expect(link.title).toMatch(said);
+    },
+  );
 });
