@@ -1,8 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
-import { fill, type Language, verdictLabel } from '../lib/i18n';
-import { DASHBOARD_LANGUAGES, type DashboardKey } from '../lib/i18n/dashboard';
+import { type Language, verdictLabel } from '../lib/i18n';
 import type { FeedbackItem, Verdict } from '../lib/protocol';
 import { retryAfterMs } from '../lib/workspace/client';
 import type { Database, Sql } from './db/database';
@@ -23,6 +22,13 @@ const TIMEOUT_MS = 10_000;
  * that post (10 s at most) with room to spare, however long the pass's earlier posts took.
  */
 const CLAIM_SECONDS = 300;
+/**
+ * A failure the chat server or the network had, not the message: a 5xx, a 429, no answer at all (a
+ * refusal of the message itself, a 4xx or a redirect, is not). SQL over `last_error`, as the pass writes it.
+ */
+const TRANSIENT_SQL = (column: string) =>
+  `(${column} IS NOT NULL AND (${column} ~ '^HTTP (5|429)' OR ${column} !~ '^HTTP '))`;
+const transient = (error: string) => /^HTTP (5|429)/.test(error) || !/^HTTP /.test(error);
 
 /**
  * Saves the team webhook's address. Another address (or none) starts with a clean slate: what the old
@@ -83,12 +89,18 @@ interface Due {
 /** What a message says: a due one without its queue's bookkeeping. */
 type Said = Omit<Due, 'queue_id' | 'attempts' | 'webhook_url' | 'feedback_id'>;
 
+/** The words of a message around the verdict's label (the panel's own), in each language the webhook writes. */
+const WORDS: Record<Language, { onCampaign: (name: string) => string; noCampaign: string }> = {
+  en: { onCampaign: (name) => `on “${name}”`, noCampaign: 'on a lead no campaign matched' },
+  es: { onCampaign: (name) => `en «${name}»`, noCampaign: 'en un lead sin campaña' },
+};
+
 export function webhookText(due: Said): string {
   const language = due.language ?? 'en';
-  const say = (key: DashboardKey, ...values: string[]) => fill(DASHBOARD_LANGUAGES[language][key], values);
+  const words = WORDS[language];
   const parts = [
     `*${escapeSlack(due.rep)}*: ${verdictLabel(due.verdict, language)}`,
-    due.campaign ? say('webhookOnCampaign', escapeSlack(due.campaign)) : say('webhookNoCampaign'),
+    due.campaign ? words.onCampaign(escapeSlack(due.campaign)) : words.noCampaign,
     due.region ? `(${escapeSlack(due.region)})` : '',
   ].filter(Boolean);
   const line = (text: string) => escapeSlack(text).replace(/\s*\n\s*/g, ' ');
@@ -219,11 +231,16 @@ export async function deliverWebhooks(
   const due = await db.query<Due>(
     `WITH claimed AS (
        UPDATE webhook_queue SET next_attempt_at = now() + make_interval(secs => $3), attempts = attempts + 1
-        WHERE id IN (SELECT id FROM webhook_queue
-                      WHERE next_attempt_at <= now() AND attempts < $1
-                        AND created_at > now() - make_interval(hours => $4)
+        WHERE id IN (SELECT q.id FROM webhook_queue q
+                      WHERE q.next_attempt_at <= now() AND q.attempts < $1
+                        AND q.created_at > now() - make_interval(hours => $4)
                         AND EXISTS (SELECT 1 FROM workspace WHERE webhook_url IS NOT NULL)
-                      ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
+                        -- In the order queued: none goes past an earlier one waiting out the chat
+                        -- server's failure (or its 'wait'), which the channel would show out of order.
+                        AND NOT EXISTS (SELECT 1 FROM webhook_queue e
+                                         WHERE e.id < q.id AND e.next_attempt_at > now()
+                                           AND ${TRANSIENT_SQL('e.last_error')})
+                      ORDER BY q.id LIMIT $2 FOR UPDATE SKIP LOCKED)
         RETURNING id, attempts, feedback_id)
      SELECT c.id AS queue_id, c.attempts, c.feedback_id::text, w.webhook_url, w.webhook_language AS language, f.verdict, f.note, f.region, m.name AS rep, b.data->>'name' AS campaign,
             f.answers
@@ -330,6 +347,20 @@ export async function deliverWebhooks(
         [message.queue_id, error.slice(0, 500), backoffSeconds(message.attempts)],
       );
       failed++;
+      if (transient(error)) {
+        // The chat server failing (or out of reach): the rest of the pass would most likely fail too, and
+        // any that got through would reach the channel before this one. Given back as they were before
+        // this pass claimed them, due now; the claim keeps them behind this one until it has gone.
+        const rest = due.slice(index + 1);
+        if (rest.length > 0)
+          await db.query(
+            `UPDATE webhook_queue q SET attempts = q.attempts - 1, next_attempt_at = now()
+               FROM unnest($1::bigint[], $2::int[]) AS held(id, attempts)
+              WHERE q.id = held.id AND q.attempts = held.attempts`,
+            [rest.map((m) => m.queue_id), rest.map((m) => m.attempts)],
+          );
+        return { sent, failed, ...(rest.length > 0 ? { waiting: rest.length } : {}), ...told() };
+      }
     }
   }
   return { sent, failed, ...told() };

@@ -250,8 +250,6 @@ export const dashboardEn = {
   chatWebhook: 'Slack-compatible webhook for new feedback',
   chatSave: 'Save webhook',
   chatLanguage: 'Messages in',
-  webhookOnCampaign: 'on “$1”',
-  webhookNoCampaign: 'on a lead no campaign matched',
   chatStatus: 'What became of its messages',
   chatDelivered: 'Last message delivered: $1.',
   chatNothingDelivered: 'No message delivered to this address yet.',

@@ -260,8 +260,6 @@ export const dashboardEs: Record<DashboardKey, string> = {
   chatWebhook: 'Webhook compatible con Slack para opiniones nuevas',
   chatSave: 'Guardar webhook',
   chatLanguage: 'Mensajes en',
-  webhookOnCampaign: 'en «$1»',
-  webhookNoCampaign: 'en un lead sin campaña',
   chatStatus: 'Qué fue de sus mensajes',
   chatDelivered: 'Último mensaje entregado: $1.',
   chatNothingDelivered: 'Aún no se ha entregado ningún mensaje a esta dirección.',

@@ -21,6 +21,8 @@ const received: string[] = [];
 /** The X-Sameroom-Delivery header of every post, answered or not. */
 const deliveries: Array<string | undefined> = [];
 let failNext = 0;
+/** Answers 400 (the message refused, as Slack's invalid_payload) to the next posts. */
+let refuseNext = 0;
 /** Answers 429 with Retry-After: 1 (as Slack does past about a message a second) from the nth post on. */
 let limitFrom = Number.POSITIVE_INFINITY;
 
@@ -35,6 +37,11 @@ beforeAll(async () => {
       if (failNext > 0) {
         failNext--;
         response.writeHead(503).end();
+        return;
+      }
+      if (refuseNext > 0) {
+        refuseNext--;
+        response.writeHead(400).end('invalid_payload');
         return;
       }
       if (--limitFrom <= 0) {
@@ -163,6 +170,41 @@ describe('the team webhook', () => {
       ].sort(),
     );
     await ws.call('PATCH', '/api/v1/workspace', { token: ws.adminToken, body: { webhookLanguage: 'en' } });
+  });
+
+  it('keeps the channel in the order the verdicts came while the chat server fails, and lets a refused message pass', async () => {
+    await ws.db.query('UPDATE workspace SET webhook_url = $1', [chatUrl]);
+    await ws.db.query('DELETE FROM webhook_queue');
+    const rep = await ws.join('rep', 'In Order');
+    const send = async (...notes: string[]) =>
+      ws.call('POST', '/api/v1/feedback', {
+        token: rep.token,
+        body: { items: notes.map((note) => feedbackItem({ id: randomUUID(), campaignId: null, note })) },
+      });
+    const deliver = () => deliverWebhooks(ws.db, { allowLocal: true });
+    const said = () =>
+      received.filter((text) => text.startsWith('*In Order*')).map((text) => text.split('> ')[1]);
+    await send('first', 'second', 'third');
+    // The chat server fails the first: the pass stops there, the other two untried and not counted.
+    failNext = 1;
+    expect(await deliver()).toEqual({ sent: 0, failed: 1, waiting: 2 });
+    expect(await ws.db.query<{ attempts: number }>('SELECT attempts FROM webhook_queue ORDER BY id')).toEqual(
+      [{ attempts: 1 }, { attempts: 0 }, { attempts: 0 }],
+    );
+    // While the first waits out its backoff, neither they nor a verdict that came since go past it.
+    await send('fourth');
+    expect(await deliver()).toEqual({ sent: 0, failed: 0 });
+    expect(said()).toEqual([]);
+    // Its time come: all four, in the order they came.
+    await ws.db.query('UPDATE webhook_queue SET next_attempt_at = now() WHERE attempts > 0');
+    expect(await deliver()).toEqual({ sent: 4, failed: 0 });
+    expect(said()).toEqual(['first', 'second', 'third', 'fourth']);
+    // A message the chat server refuses (a 4xx: the message, not the server) holds nothing up.
+    await send('refused', 'after it');
+    refuseNext = 1;
+    expect(await deliver()).toEqual({ sent: 1, failed: 1 });
+    expect(said().slice(-1)).toEqual(['after it']);
+    await ws.db.query('DELETE FROM webhook_queue');
   });
 
   it('gives a message up after its last try: nothing of it is left for every pass to look through', async () => {
