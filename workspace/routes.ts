@@ -1,7 +1,16 @@
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
-import { type Brief, LIMITS, type Member, type Role, requests, responses, Verdict } from '../lib/protocol';
+import {
+  type Brief,
+  LIMITS,
+  type Member,
+  type Role,
+  requests,
+  responses,
+  Verdict,
+  type WebhookLanguage,
+} from '../lib/protocol';
 import { isoDate, text } from '../lib/protocol/text';
 import { issueCode, joinUrl } from './auth/codes';
 import { sessionCookieName } from './auth/same-origin';
@@ -136,7 +145,7 @@ const WorkspaceAnswer = z.object({
   regions: z.array(z.string()),
   showSellers: z.boolean(),
   webhookUrl: z.string().nullable(),
-  webhookLanguage: z.enum(['en', 'es']),
+  webhookLanguage: responses.WebhookLanguage,
   webhookStatus: responses.WebhookStatus,
   tireKickerThreshold: z.number(),
 });
@@ -572,7 +581,7 @@ export const ROUTES: Route[] = [
         regions: string[];
         show_sellers: boolean;
         webhook_url: string | null;
-        webhook_language: 'en' | 'es';
+        webhook_language: WebhookLanguage;
         webhook_delivered_at: Date | null;
         webhook_refused_at: Date | null;
         webhook_refusal: string | null;

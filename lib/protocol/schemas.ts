@@ -251,6 +251,8 @@ function defineProtocol(object: typeof z.object) {
     region: requiredText(LIMITS.name).optional(),
   });
 
+  /** The language the team webhook's messages are written in (workspace/webhook.ts). */
+  const WebhookLanguage = z.enum(['en', 'es']);
   /** Admins: the workspace's name, region list, whether sellers are named in stats, the team webhook. */
   const WorkspaceSettings = object({
     name: requiredText(LIMITS.name),
@@ -274,8 +276,7 @@ function defineProtocol(object: typeof z.object) {
         'must use HTTPS (plain HTTP only for localhost)',
       )
       .nullable(),
-    /** The language the webhook's messages are written in. */
-    webhookLanguage: z.enum(['en', 'es']),
+    webhookLanguage: WebhookLanguage,
   })
     .partial()
     .refine((settings) => settings.regions === undefined || (!settings.addRegion && !settings.removeRegion), {
@@ -502,6 +503,7 @@ function defineProtocol(object: typeof z.object) {
     LinkedBrowser,
     LinkedBrowsers,
     WebhookStatus,
+    WebhookLanguage,
     ErrorEnvelope,
     Insights,
     QuestionAnswers,
@@ -538,6 +540,7 @@ export type FeedbackResult = z.infer<typeof responses.FeedbackResult>;
 export type FeedbackBatchResponse = z.infer<typeof responses.FeedbackBatchResponse>;
 export type LinkedBrowser = z.infer<typeof responses.LinkedBrowser>;
 export type WebhookStatus = z.infer<typeof responses.WebhookStatus>;
+export type WebhookLanguage = z.infer<typeof responses.WebhookLanguage>;
 export type ErrorEnvelope = z.infer<typeof responses.ErrorEnvelope>;
 export type WorkspaceSettings = z.infer<typeof requests.WorkspaceSettings>;
 export type Insights = z.infer<typeof responses.Insights>;

@@ -29,7 +29,7 @@ export const WorkspaceAnswer = z.object({
   regions: z.array(z.string()),
   showSellers: z.boolean(),
   webhookUrl: z.string().nullable(),
-  webhookLanguage: z.enum(['en', 'es']),
+  webhookLanguage: responses.WebhookLanguage,
   webhookStatus: responses.WebhookStatus,
   tireKickerThreshold: z.number(),
 });

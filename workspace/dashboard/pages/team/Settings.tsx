@@ -1,6 +1,6 @@
 import { useRef } from 'preact/hooks';
 import { td, tdCount } from '../../../../lib/i18n/dashboard';
-import type { WebhookStatus } from '../../../../lib/protocol';
+import type { WebhookLanguage, WebhookStatus } from '../../../../lib/protocol';
 import { Problem } from '../../problem';
 import { dateTimeText } from '../../words';
 import type { SettingsModel } from './settings-model';
@@ -96,7 +96,7 @@ export function Settings({ model }: { model: SettingsModel }) {
           // Until the settings are read, as the address.
           disabled={model.webhookLanguage.value === null}
           value={model.webhookLanguage.value ?? 'en'}
-          onChange={(e) => void model.setWebhookLanguage(e.currentTarget.value as 'en' | 'es')}
+          onChange={(e) => void model.setWebhookLanguage(e.currentTarget.value as WebhookLanguage)}
         >
           {/* Each language by its own name, as a reader of it looks for it. */}
           <option value="en" lang="en">

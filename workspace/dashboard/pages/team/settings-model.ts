@@ -1,5 +1,5 @@
 import { computed, signal } from '@preact/signals';
-import type { WebhookStatus, WorkspaceSettings } from '../../../../lib/protocol';
+import type { WebhookLanguage, WebhookStatus, WorkspaceSettings } from '../../../../lib/protocol';
 import { api } from '../../api';
 import { WorkspaceAnswer, WorkspacePatched } from '../../schemas';
 import { me } from '../../state';
@@ -12,7 +12,7 @@ export function createSettingsModel() {
   const savedWebhook = signal<string | null>(null);
   const webhookStatus = signal<WebhookStatus | null>(null);
   /** The language its messages are written in; null until read. */
-  const webhookLanguage = signal<'en' | 'es' | null>(null);
+  const webhookLanguage = signal<WebhookLanguage | null>(null);
   const showSellers = signal(true);
   const newRegion = signal('');
   const problem = signal<string | null>(null);
@@ -64,7 +64,7 @@ export function createSettingsModel() {
     if (webhook.value !== null && (await save({ webhookUrl: webhook.value.trim() || null }))) await load();
   };
 
-  async function setWebhookLanguage(language: 'en' | 'es'): Promise<void> {
+  async function setWebhookLanguage(language: WebhookLanguage): Promise<void> {
     if (await save({ webhookLanguage: language })) webhookLanguage.value = language;
   }
 
