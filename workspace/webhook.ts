@@ -24,11 +24,11 @@ const TIMEOUT_MS = 10_000;
 const CLAIM_SECONDS = 300;
 /**
  * A failure the chat server or the network had, not the message: a 5xx, a 429, no answer at all (a
- * refusal of the message itself, a 4xx or a redirect, is not). SQL over `last_error`, as the pass writes it.
+ * refusal of the message itself, a 4xx or a redirect, is not), as the pass writes it in `last_error`.
+ * One pattern for the pass (JavaScript) and the claim (PostgreSQL's regular expressions read it alike).
  */
-const TRANSIENT_SQL = (column: string) =>
-  `(${column} IS NOT NULL AND (${column} ~ '^HTTP (5|429)' OR ${column} !~ '^HTTP '))`;
-const transient = (error: string) => /^HTTP (5|429)/.test(error) || !/^HTTP /.test(error);
+const TRANSIENT = '^(?:HTTP (?:5|429)|(?!HTTP ))';
+const transient = (error: string) => new RegExp(TRANSIENT).test(error);
 
 /**
  * Saves the team webhook's address. Another address (or none) starts with a clean slate: what the old
@@ -199,6 +199,32 @@ export interface WebhookPass {
 }
 
 /**
+ * Gives back messages this pass claimed, as they were before it claimed them (the try not counted), due
+ * in `waitSeconds`; each only while this pass still holds it. `said` notes why on one of them.
+ */
+async function giveBack(
+  db: Database,
+  held: Due[],
+  waitSeconds = 0,
+  said?: { queueId: number; error: string },
+): Promise<void> {
+  if (held.length === 0) return;
+  await db.query(
+    `UPDATE webhook_queue q SET attempts = q.attempts - 1, next_attempt_at = now() + make_interval(secs => $3),
+            last_error = CASE WHEN q.id = $4 THEN $5 ELSE q.last_error END
+       FROM unnest($1::bigint[], $2::int[]) AS held(id, attempts)
+      WHERE q.id = held.id AND q.attempts = held.attempts`,
+    [
+      held.map((m) => m.queue_id),
+      held.map((m) => m.attempts),
+      waitSeconds,
+      said?.queueId ?? null,
+      said?.error ?? null,
+    ],
+  );
+}
+
+/**
  * One pass of the webhook queue: posts due messages (webhookBody), deletes the delivered,
  * reschedules the failed with backoff, and gives up after 12 tries or a day (each said with its last error). Runs apart
  * from ingest, which only queues, so a slow chat server never slows feedback down. Due rows are claimed
@@ -239,7 +265,7 @@ export async function deliverWebhooks(
                         -- server's failure (or its 'wait'), which the channel would show out of order.
                         AND NOT EXISTS (SELECT 1 FROM webhook_queue e
                                          WHERE e.id < q.id AND e.next_attempt_at > now()
-                                           AND ${TRANSIENT_SQL('e.last_error')})
+                                           AND e.last_error ~ '${TRANSIENT}')
                       ORDER BY q.id LIMIT $2 FOR UPDATE SKIP LOCKED)
         RETURNING id, attempts, feedback_id)
      SELECT c.id AS queue_id, c.attempts, c.feedback_id::text, w.webhook_url, w.webhook_language AS language, f.verdict, f.note, f.region, m.name AS rep, b.data->>'name' AS campaign,
@@ -267,12 +293,7 @@ export async function deliverWebhooks(
       // now. Posted on, a pass of 20 slow posts outlasted a process manager's stop timeout and was
       // killed mid-way, each claimed message a try down (one at its last try never posted at all).
       const rest = due.slice(index);
-      await db.query(
-        `UPDATE webhook_queue q SET attempts = q.attempts - 1, next_attempt_at = now()
-           FROM unnest($1::bigint[], $2::int[]) AS held(id, attempts)
-          WHERE q.id = held.id AND q.attempts = held.attempts`,
-        [rest.map((m) => m.queue_id), rest.map((m) => m.attempts)],
-      );
+      await giveBack(db, rest);
       return { sent, failed, waiting: rest.length, ...told() };
     }
     // Still ours (no other instance took it after an earlier post of this pass ran long): held anew, and
@@ -308,19 +329,10 @@ export async function deliverWebhooks(
         // due once the wait is over (at most an hour); each only while this pass still holds it.
         const seconds = Math.min(3_600, Math.max(1, wait));
         const rest = due.slice(index);
-        await db.query(
-          `UPDATE webhook_queue q SET attempts = q.attempts - 1, next_attempt_at = now() + make_interval(secs => $3),
-                  last_error = CASE WHEN q.id = $4 THEN $5 ELSE q.last_error END
-             FROM unnest($1::bigint[], $2::int[]) AS held(id, attempts)
-            WHERE q.id = held.id AND q.attempts = held.attempts`,
-          [
-            rest.map((m) => m.queue_id),
-            rest.map((m) => m.attempts),
-            seconds,
-            message.queue_id,
-            `HTTP ${status}: the chat server asked to wait ${seconds} s`,
-          ],
-        );
+        await giveBack(db, rest, seconds, {
+          queueId: message.queue_id,
+          error: `HTTP ${status}: the chat server asked to wait ${seconds} s`,
+        });
         return { sent, failed, waiting: rest.length, ...told() };
       }
       if (status >= 300 && status < 400) error = `HTTP ${status} (redirects are not followed)`;
@@ -352,13 +364,7 @@ export async function deliverWebhooks(
         // any that got through would reach the channel before this one. Given back as they were before
         // this pass claimed them, due now; the claim keeps them behind this one until it has gone.
         const rest = due.slice(index + 1);
-        if (rest.length > 0)
-          await db.query(
-            `UPDATE webhook_queue q SET attempts = q.attempts - 1, next_attempt_at = now()
-               FROM unnest($1::bigint[], $2::int[]) AS held(id, attempts)
-              WHERE q.id = held.id AND q.attempts = held.attempts`,
-            [rest.map((m) => m.queue_id), rest.map((m) => m.attempts)],
-          );
+        await giveBack(db, rest);
         return { sent, failed, ...(rest.length > 0 ? { waiting: rest.length } : {}), ...told() };
       }
     }
