@@ -3,7 +3,7 @@ import { RepError } from '../errors';
 import { t } from '../i18n';
 import type { StatusReply } from '../messages';
 import { syncStateFor } from '../outbox/outbox';
-import type { LinkRecord, SameroomDb } from '../store/db';
+import { inTransaction, type LinkRecord, type SameroomDb } from '../store/db';
 import { forgetKept, keepLink, keptLink } from '../store/kept';
 import { WorkspaceClient, WorkspaceError } from '../workspace/client';
 import { clockToKeep } from '../workspace/clock';
@@ -41,15 +41,18 @@ export async function linkWorkspace(
   // Strict: "Linked" is said only once the token is on disk. With the default durability a browser
   // closed a moment after linking came back unlinked, the workspace's code already used up.
   const tx = db.transaction(['link', 'sync'], 'readwrite', { durability: 'strict' });
-  const previous = await tx.objectStore('link').get('current');
-  await tx.objectStore('link').put(record, 'current');
-  // Linking again un-pauses sync for this workspace: its waiting verdicts go out with the new token.
-  const sync = await tx.objectStore('sync').get('current');
-  if (sync?.workspaceUrl === record.workspaceUrl)
-    await tx
-      .objectStore('sync')
-      .put({ ...sync, paused: false, failures: 0, retryAt: null, lastError: null }, 'current');
-  await tx.done;
+  const previous = await inTransaction(tx, async () => {
+    const previous = await tx.objectStore('link').get('current');
+    await tx.objectStore('link').put(record, 'current');
+    // Linking again un-pauses sync for this workspace: its waiting verdicts go out with the new token.
+    const sync = await tx.objectStore('sync').get('current');
+    if (sync?.workspaceUrl === record.workspaceUrl)
+      await tx
+        .objectStore('sync')
+        .put({ ...sync, paused: false, failures: 0, retryAt: null, lastError: null }, 'current');
+    await tx.done;
+    return previous;
+  });
   keepLink(db, record);
   // The link this one replaces is revoked, best effort and not waited for: its token would otherwise
   // stay live (in the admin's list of browsers) until its idle days ran out.
@@ -71,21 +74,23 @@ export const REVOKE_TIMEOUT_MS = 5_000;
  */
 async function forgetLink(db: IDBPDatabase<SameroomDb>, notice: string | null) {
   const tx = db.transaction(['link', 'campaigns', 'sync'], 'readwrite', { durability: 'strict' });
-  const link = await tx.objectStore('link').get('current');
-  const stored = await tx.objectStore('sync').get('current');
-  const sync = link ? syncStateFor(stored, link.workspaceUrl) : stored;
-  await Promise.all([
-    tx.objectStore('link').delete('current'),
-    tx.objectStore('campaigns').delete('current'),
-    sync
-      ? tx
-          .objectStore('sync')
-          .put({ ...sync, paused: notice !== null || sync.paused, lastError: notice }, 'current')
-      : null,
-  ]);
-  await tx.done;
-  forgetKept(db, 'link', 'campaigns');
-  return link;
+  return inTransaction(tx, async () => {
+    const link = await tx.objectStore('link').get('current');
+    const stored = await tx.objectStore('sync').get('current');
+    const sync = link ? syncStateFor(stored, link.workspaceUrl) : stored;
+    await Promise.all([
+      tx.objectStore('link').delete('current'),
+      tx.objectStore('campaigns').delete('current'),
+      sync
+        ? tx
+            .objectStore('sync')
+            .put({ ...sync, paused: notice !== null || sync.paused, lastError: notice }, 'current')
+        : null,
+    ]);
+    await tx.done;
+    forgetKept(db, 'link', 'campaigns');
+    return link;
+  });
 }
 
 /**

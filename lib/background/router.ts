@@ -82,23 +82,23 @@ export async function handleParsed(
   const registered = REGISTRY[message.type] as {
     handle(message: Message, sender: SenderInfo, deps: BackgroundDeps): Promise<unknown>;
   };
-  try {
-    return { ok: true, reply: await registered.handle(message, sender, deps) };
-  } catch (error) {
-    deps.dbFailed?.(error);
-    // A connection that went bad (a write failed on a full disk) fails every use until a new one is
-    // opened: the request is made once more on a new one, so that the rep's click after freeing space
-    // works (nothing of the failed attempt was committed). Not a link: its code is used up by then.
-    if (deps.dbFailed && connectionBroken(error) && message.type !== 'link')
-      try {
-        return { ok: true, reply: await registered.handle(message, sender, deps) };
-      } catch (again) {
-        deps.dbFailed(again);
-        // A full disk said by the first attempt is what the rep can act on; the second's error is then
-        // only that the database could not be opened again.
-        return { ok: false, error: inWords(storageFull(error) ? error : again) };
-      }
-    // Already worded for the rep (a bad code, nothing linked, an unreachable workspace): as it is.
-    return { ok: false, error: inWords(error) };
+  // A connection that went bad (a write failed on a full disk, the browser closing it) fails every use
+  // until a new one is opened: the request is made again on a new one, so that the rep's click after
+  // freeing space works (nothing of the failed attempt was committed). Twice: Chromium, closing the
+  // connection, first aborts what runs on it, then refuses it as "closing" until its close is
+  // through. Not a link: its code is used up by then.
+  const failures: unknown[] = [];
+  for (;;) {
+    try {
+      return { ok: true, reply: await registered.handle(message, sender, deps) };
+    } catch (error) {
+      deps.dbFailed?.(error);
+      failures.push(error);
+      if (!deps.dbFailed || !connectionBroken(error) || message.type === 'link' || failures.length > 2) break;
+    }
   }
+  // A full disk said by any attempt is what the rep can act on; a later one's error is then only that
+  // the database could not be opened again. Otherwise the last: already worded for the rep (a bad
+  // code, nothing linked, an unreachable workspace) as it is.
+  return { ok: false, error: inWords(failures.find(storageFull) ?? failures.at(-1)) };
 }

@@ -8,6 +8,7 @@ import { type FeedbackItem, requests } from '../protocol';
 import { describeIssues } from '../protocol/read';
 import { DEFAULT_SETTINGS, type Settings } from '../settings';
 import {
+  inTransaction,
   type LinkRecord,
   type OutboxEntry,
   type SameroomDb,
@@ -83,32 +84,34 @@ export async function saveVerdict(
     (input.campaignId && (await keptCampaigns(db))?.briefs.find((b) => b.id === input.campaignId)?.name) ||
     null;
   const tx = db.transaction(['outbox', 'sent'], 'readwrite', { durability: 'strict' });
-  const [queued, sent] = await Promise.all([
-    tx.objectStore('outbox').get(item.id),
-    tx.objectStore('sent').get(item.id),
-  ]);
-  const earlier = queued ?? sent;
-  const entry: OutboxEntry = {
-    item,
-    workspaceUrl: link.workspaceUrl,
-    member: { id: link.member.id, name: link.member.name },
-    leadKey: leadKeyOf(item.lead),
-    campaignName,
-    state: 'held',
-    heldUntil: new Date(now.getTime() + UNDO_MS).toISOString(),
-    queuedAt: now.toISOString(),
-    attempts: 0,
-    problem: null,
-  };
-  // The commit is asked for with the write, not after its answer: one round trip to the browser's
-  // IndexedDB less before "Saved". A failed write aborts the transaction, and `done` says so.
-  if (!earlier)
-    tx.objectStore('outbox')
-      .put(entry)
-      .catch(() => undefined);
-  tx.commit();
-  await tx.done;
-  return historyEntry(earlier ?? entry);
+  return inTransaction(tx, async () => {
+    const [queued, sent] = await Promise.all([
+      tx.objectStore('outbox').get(item.id),
+      tx.objectStore('sent').get(item.id),
+    ]);
+    const earlier = queued ?? sent;
+    const entry: OutboxEntry = {
+      item,
+      workspaceUrl: link.workspaceUrl,
+      member: { id: link.member.id, name: link.member.name },
+      leadKey: leadKeyOf(item.lead),
+      campaignName,
+      state: 'held',
+      heldUntil: new Date(now.getTime() + UNDO_MS).toISOString(),
+      queuedAt: now.toISOString(),
+      attempts: 0,
+      problem: null,
+    };
+    // The commit is asked for with the write, not after its answer: one round trip to the browser's
+    // IndexedDB less before "Saved". A failed write aborts the transaction, and `done` says so.
+    if (!earlier)
+      tx.objectStore('outbox')
+        .put(entry)
+        .catch(() => undefined);
+    tx.commit();
+    await tx.done;
+    return historyEntry(earlier ?? entry);
+  });
 }
 
 /**
@@ -130,22 +133,24 @@ export async function takeBackVerdict(
   now: Date,
 ): Promise<{ undone: boolean; taken: OutboxEntry | null }> {
   const tx = db.transaction(['outbox', 'sent', 'sync'], 'readwrite', { durability: 'strict' });
-  const [entry, sentKey, sync] = await Promise.all([
-    tx.objectStore('outbox').get(id),
-    tx.objectStore('sent').getKey(id),
-    tx.objectStore('sync').get('current'),
-  ]);
-  // Taken by sync (its window had ended when sync looked), whatever the clock says now.
-  const taken =
-    entry !== undefined &&
-    sync?.workspaceUrl === entry.workspaceUrl &&
-    (sync.taken
-      ? sync.taken.includes(entry.item.id)
-      : sync.takenUntil !== undefined && entry.heldUntil <= sync.takenUntil);
-  const undoable = entry?.state === 'held' && !taken && now.getTime() < Date.parse(entry.heldUntil);
-  if (undoable) await tx.objectStore('outbox').delete(id);
-  await tx.done;
-  return { undone: undoable || (!entry && sentKey === undefined), taken: undoable ? entry : null };
+  return inTransaction(tx, async () => {
+    const [entry, sentKey, sync] = await Promise.all([
+      tx.objectStore('outbox').get(id),
+      tx.objectStore('sent').getKey(id),
+      tx.objectStore('sync').get('current'),
+    ]);
+    // Taken by sync (its window had ended when sync looked), whatever the clock says now.
+    const taken =
+      entry !== undefined &&
+      sync?.workspaceUrl === entry.workspaceUrl &&
+      (sync.taken
+        ? sync.taken.includes(entry.item.id)
+        : sync.takenUntil !== undefined && entry.heldUntil <= sync.takenUntil);
+    const undoable = entry?.state === 'held' && !taken && now.getTime() < Date.parse(entry.heldUntil);
+    if (undoable) await tx.objectStore('outbox').delete(id);
+    await tx.done;
+    return { undone: undoable || (!entry && sentKey === undefined), taken: undoable ? entry : null };
+  });
 }
 
 function isSent(entry: OutboxEntry | SentEntry): entry is SentEntry {
@@ -335,64 +340,68 @@ export async function resendDead(
   newId: string,
 ): Promise<HistoryEntry> {
   const tx = db.transaction(['outbox', 'link', 'drafts'], 'readwrite', { durability: 'strict' });
-  const outbox = tx.objectStore('outbox');
-  const entry = await outbox.get(id);
-  if (entry?.state !== 'dead') throw new RepError(t('errDeadGone'));
-  const link = await tx.objectStore('link').get('current');
-  const { note: _note, region: _region, ...rest } = entry.item;
-  const refused =
-    entry.refused ?? (entry.problem && CONFLICT_WORDS.has(entry.problem) ? 'conflict' : undefined);
-  const sendAs = refused === 'conflict' ? newId : entry.item.id;
-  const note = (fix.note ?? entry.item.note ?? '').trim();
-  const region = (fix.region ?? entry.item.region ?? '').trim();
-  const verdict = fix.verdict ?? entry.item.verdict;
-  const unchanged =
-    verdict === entry.item.verdict &&
-    note === (entry.item.note ?? '').trim() &&
-    region === (entry.item.region ?? '').trim();
-  const candidate =
-    unchanged && !refused
-      ? entry.item
-      : {
-          ...rest,
-          id: sendAs,
-          verdict,
-          ...(note ? { note } : {}),
-          ...(region ? { region } : {}),
-          createdAt: workspaceTime(now, link),
-        };
-  const parsed = requests.FeedbackItem.safeParse(candidate);
-  if (!parsed.success) {
-    tx.abort();
-    await tx.done.catch(() => undefined);
-    throw new RepError(t('errVerdictStillInvalid', describeIssues(parsed.error).join('; ')));
-  }
-  const { refused: _refused, ...kept } = entry;
-  const next: OutboxEntry = {
-    ...kept,
-    item: parsed.data,
-    state: 'pending',
-    heldUntil: now.toISOString(),
-    queuedAt: now.toISOString(),
-    attempts: 0,
-    problem: null,
-  };
-  await outbox.delete(id);
-  await outbox.put(next);
-  // The fix the popup kept while it was written is sent now.
-  await tx.objectStore('drafts').delete(deadDraftKey(id));
-  await tx.done;
-  return historyEntry(next);
+  return inTransaction(tx, async () => {
+    const outbox = tx.objectStore('outbox');
+    const entry = await outbox.get(id);
+    if (entry?.state !== 'dead') throw new RepError(t('errDeadGone'));
+    const link = await tx.objectStore('link').get('current');
+    const { note: _note, region: _region, ...rest } = entry.item;
+    const refused =
+      entry.refused ?? (entry.problem && CONFLICT_WORDS.has(entry.problem) ? 'conflict' : undefined);
+    const sendAs = refused === 'conflict' ? newId : entry.item.id;
+    const note = (fix.note ?? entry.item.note ?? '').trim();
+    const region = (fix.region ?? entry.item.region ?? '').trim();
+    const verdict = fix.verdict ?? entry.item.verdict;
+    const unchanged =
+      verdict === entry.item.verdict &&
+      note === (entry.item.note ?? '').trim() &&
+      region === (entry.item.region ?? '').trim();
+    const candidate =
+      unchanged && !refused
+        ? entry.item
+        : {
+            ...rest,
+            id: sendAs,
+            verdict,
+            ...(note ? { note } : {}),
+            ...(region ? { region } : {}),
+            createdAt: workspaceTime(now, link),
+          };
+    const parsed = requests.FeedbackItem.safeParse(candidate);
+    if (!parsed.success) {
+      tx.abort();
+      await tx.done.catch(() => undefined);
+      throw new RepError(t('errVerdictStillInvalid', describeIssues(parsed.error).join('; ')));
+    }
+    const { refused: _refused, ...kept } = entry;
+    const next: OutboxEntry = {
+      ...kept,
+      item: parsed.data,
+      state: 'pending',
+      heldUntil: now.toISOString(),
+      queuedAt: now.toISOString(),
+      attempts: 0,
+      problem: null,
+    };
+    await outbox.delete(id);
+    await outbox.put(next);
+    // The fix the popup kept while it was written is sent now.
+    await tx.objectStore('drafts').delete(deadDraftKey(id));
+    await tx.done;
+    return historyEntry(next);
+  });
 }
 
 export async function discardDead(db: IDBPDatabase<SameroomDb>, id: string): Promise<void> {
   const tx = db.transaction(['outbox', 'drafts'], 'readwrite', { durability: 'strict' });
-  const entry = await tx.objectStore('outbox').get(id);
-  if (entry?.state === 'dead') {
-    await tx.objectStore('outbox').delete(id);
-    await tx.objectStore('drafts').delete(deadDraftKey(id));
-  }
-  await tx.done;
+  return inTransaction(tx, async () => {
+    const entry = await tx.objectStore('outbox').get(id);
+    if (entry?.state === 'dead') {
+      await tx.objectStore('outbox').delete(id);
+      await tx.objectStore('drafts').delete(deadDraftKey(id));
+    }
+    await tx.done;
+  });
 }
 
 /** The sync state for this link's workspace: a new link to another workspace starts from scratch. */

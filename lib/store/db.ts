@@ -228,12 +228,36 @@ export interface KeptDb {
  * attempted on a database that did not allow mutations", an InvalidStateError: every save failed with
  * it after space was freed, until the browser restarted); a connection closing or closed (Chromium's
  * "Connection is closing because of: IO error …" on a full disk). The same three messages a public
- * IndexedDB wrapper (Google's) treats as one class.
+ * IndexedDB wrapper (Google's) treats as one class. And a request aborted with its transaction, the
+ * transaction saying no other why (an AbortError: see `inTransaction`): the browser closing the
+ * connection aborts what runs on it (Chromium on a full disk, a CI run of
+ * test/e2e/full-disk.chromium.test.ts); our own aborts are caught where they are made.
  */
 export function connectionBroken(error: unknown): boolean {
-  const message = (error as { message?: unknown } | null)?.message;
+  const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
   return (
-    typeof message === 'string' &&
-    /did not allow mutations|connection is closing|closed database|database is closed/i.test(message)
+    name === 'AbortError' ||
+    (typeof message === 'string' &&
+      /did not allow mutations|connection is closing|closed database|database is closed/i.test(message))
   );
+}
+
+/**
+ * Runs `work` on `tx` and, where one of its requests failed only because the transaction aborted (an
+ * AbortError, "The transaction was aborted, so the request cannot be fulfilled"), throws the
+ * transaction's own error, which says why: Chromium, its profile on a full disk, aborts every
+ * transaction of a connection it closes with "Connection is closing because of: IO error: …
+ * FILE_ERROR_NO_SPACE", and a save whose read was still pending then told the rep only "The transaction
+ * was aborted" (a CI run of test/e2e/full-disk.chromium.test.ts), neither a full disk nor a connection
+ * to open again.
+ */
+export async function inTransaction<T>(
+  tx: { readonly error: DOMException | null },
+  work: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw (error as { name?: unknown } | null)?.name === 'AbortError' && tx.error ? tx.error : error;
+  }
 }

@@ -1,7 +1,7 @@
 import type { IDBPDatabase, IDBPObjectStore } from 'idb';
 import { z } from 'zod';
 import { type Answer, LIMITS, Verdict } from '../protocol';
-import type { SameroomDb } from './db';
+import { inTransaction, type SameroomDb } from './db';
 import { DRAFT_NOTE_LIMIT, draftWasSent, type SentText, withAside, withUndone } from './draft-text';
 
 export { deadDraftKey } from './draft-text';
@@ -101,7 +101,9 @@ export async function keepDraft(
   now: Date,
 ): Promise<void> {
   const tx = db.transaction('drafts', 'readwrite');
-  await Promise.all([write(tx.store, key, draft, now), tx.done]);
+  return inTransaction(tx, async () => {
+    await Promise.all([write(tx.store, key, draft, now), tx.done]);
+  });
 }
 
 /** A draft with what was sent taken out: none for a lead; the popup's form keeps its campaign and verdict. */
@@ -120,9 +122,11 @@ export async function forgetSentDraft(
   now: Date,
 ): Promise<void> {
   const tx = db.transaction('drafts', 'readwrite');
-  const draft = asDraft(await tx.store.get(key));
-  if (draft && draftWasSent(draft, sent)) await write(tx.store, key, afterSending(draft), now);
-  await tx.done;
+  return inTransaction(tx, async () => {
+    const draft = asDraft(await tx.store.get(key));
+    if (draft && draftWasSent(draft, sent)) await write(tx.store, key, afterSending(draft), now);
+    await tx.done;
+  });
 }
 
 /**
@@ -141,19 +145,26 @@ export async function keepUndone(
   const typed = undone.note.trim() !== '' || undone.answers.some(({ answer }) => answer.trim() !== '');
   if (!typed) return;
   const tx = db.transaction('drafts', 'readwrite');
-  const draft = asDraft(await tx.store.get(key)) ?? { note: '', answers: {} };
-  const back =
-    key === 'quick'
-      ? undone.note.trim()
-        ? {
-            ...draft,
-            quick: {
-              ...(draft.quick ?? { campaignId: '', leadLink: '', verdict: 'good_fit' as const, region: '' }),
-              aside: withAside(draft.quick?.aside, undone.note),
-            },
-          }
-        : draft
-      : withUndone(draft, undone);
-  await write(tx.store, key, back, now);
-  await tx.done;
+  return inTransaction(tx, async () => {
+    const draft = asDraft(await tx.store.get(key)) ?? { note: '', answers: {} };
+    const back =
+      key === 'quick'
+        ? undone.note.trim()
+          ? {
+              ...draft,
+              quick: {
+                ...(draft.quick ?? {
+                  campaignId: '',
+                  leadLink: '',
+                  verdict: 'good_fit' as const,
+                  region: '',
+                }),
+                aside: withAside(draft.quick?.aside, undone.note),
+              },
+            }
+          : draft
+        : withUndone(draft, undone);
+    await write(tx.store, key, back, now);
+    await tx.done;
+  });
 }

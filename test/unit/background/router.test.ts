@@ -1,10 +1,13 @@
+import { type IDBPDatabase, unwrap } from 'idb';
 import { describe, expect, it, vi } from 'vitest';
 import { type BackgroundDeps, handleMessage } from '../../../lib/background/router';
 import { adapterFor } from '../../../lib/crm';
+import { inWords } from '../../../lib/errors';
 import { t } from '../../../lib/i18n';
-import type { SenderInfo } from '../../../lib/messages';
+import type { SenderInfo, VerdictInput } from '../../../lib/messages';
+import { saveVerdict } from '../../../lib/outbox/outbox';
 import { DEFAULT_SETTINGS, type Settings } from '../../../lib/settings';
-import { keptDb, openSameroomDb } from '../../../lib/store/db';
+import { keptDb, openSameroomDb, type SameroomDb } from '../../../lib/store/db';
 import { keepDraft, keptDraft, leadDraftKey } from '../../../lib/store/drafts';
 import { brief, withCustomSite } from '../../support/examples';
 
@@ -241,6 +244,64 @@ describe('messages to the background', () => {
       deps({ db: () => Promise.reject(new Error('The disk was busy')), dbFailed }),
     );
     expect(refused).toEqual({ ok: false, error: 'Sameroom could not do that: The disk was busy' });
+  });
+
+  it('makes a request again on a new connection when the browser aborted it (Chromium, closing its connection on a full disk)', async () => {
+    // Chromium, its profile on a full disk, aborts what runs on the connection it closes, then refuses
+    // the connection as closing: a CI run of test/e2e/full-disk.chromium.test.ts told the rep only
+    // "The transaction was aborted", where the next use of a new connection says what to do.
+    const real = await openSameroomDb();
+    await real.put('link', LINK_RECORD, 'current');
+    const kept = keptDb(openSameroomDb);
+    const dbFailed = vi.fn((error: unknown) => kept.failed(error));
+    const closing = new DOMException('The database connection is closing.', 'InvalidStateError');
+    const noStore = Object.assign(new Error('Internal error opening backing store for indexedDB.open.'), {
+      name: 'UnknownError',
+    });
+    const uses = (...connections: (() => Promise<IDBPDatabase<SameroomDb>>)[]) => {
+      let use = 0;
+      return () => (connections[use++] ?? kept)();
+    };
+    const refused = await handleMessage(
+      VERDICT,
+      PANEL_VIEW,
+      deps({
+        db: uses(
+          async () => abortingWith(real, null),
+          () => Promise.reject(closing),
+          () => Promise.reject(noStore),
+        ),
+        dbFailed,
+        now: () => NOW,
+      }),
+    );
+    expect(refused).toEqual({ ok: false, error: t('errStorageOpen') });
+    expect(await real.count('outbox')).toBe(0);
+    // Room again: the rep's next click, whose first attempt is aborted too, saves it once.
+    const saved = await handleMessage(
+      VERDICT,
+      PANEL_VIEW,
+      deps({ db: uses(async () => abortingWith(real, null)), dbFailed, now: () => NOW }),
+    );
+    expect(saved).toMatchObject({ ok: true, reply: { status: 'held' } });
+    expect(await real.count('outbox')).toBe(1);
+  });
+
+  it('says a full disk when a save is aborted for it while it still reads', async () => {
+    const full = Object.assign(
+      new Error('Connection is closing because of: IO error: .../000003.log: FILE_ERROR_NO_SPACE'),
+      { name: 'UnknownError' },
+    );
+    const real = await openSameroomDb();
+    await real.put('link', LINK_RECORD, 'current');
+    const saving = saveVerdict(
+      abortingWith(real, full),
+      { ...VERDICT, lead: { ...VERDICT.lead, objectType: 'lead' } } as VerdictInput,
+      LINK_RECORD,
+      NOW,
+    );
+    await expect(saving).rejects.toBe(full);
+    expect(inWords(await saving.catch((error: unknown) => error))).toBe(t('errStorageFull'));
   });
 
   describe('verdicts', () => {
@@ -494,3 +555,35 @@ describe('a lead page never waits for the workspace when it has briefs to show',
     expect(fetchFn).toHaveBeenCalledOnce();
   });
 });
+
+const VERDICT = {
+  type: 'verdict',
+  id: '6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+  lead: { crm: 'salesforce', objectType: 'lead', recordId: '00Q5g00000A1b2cEAB', signals: {} },
+  campaignId: null,
+  verdict: 'good_fit',
+} as const;
+
+/**
+ * `db` as the browser closing it leaves it: every transaction made on it is aborted once its first
+ * requests are on their way, each request failing with a bare AbortError and the transaction holding
+ * `why` (null: none given).
+ */
+function abortingWith(db: IDBPDatabase<SameroomDb>, why: Error | null): IDBPDatabase<SameroomDb> {
+  const aborting: IDBPDatabase<SameroomDb> = new Proxy(db, {
+    get(target, property) {
+      if (property === 'transaction')
+        return (...args: Parameters<typeof db.transaction>) => {
+          const tx = target.transaction(...args);
+          if (why) Object.defineProperty(unwrap(tx), 'error', { value: why });
+          tx.done.catch(() => undefined);
+          queueMicrotask(() => tx.abort());
+          return tx;
+        };
+      const value: unknown = Reflect.get(target, property, target);
+      // idb's shortcuts (get, put, count) make their transaction through `this`: this proxy's.
+      return typeof value === 'function' ? (...args: unknown[]) => value.apply(aborting, args) : value;
+    },
+  });
+  return aborting;
+}

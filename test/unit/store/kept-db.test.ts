@@ -74,6 +74,12 @@ describe('the background’s database after an error of its connection', () => {
       "Can't start a transaction on a closed database",
     ])
       expect(connectionBroken(new Error(message))).toBe(true);
+    // A request aborted with its transaction, which says no other why: the browser closing the connection.
+    expect(
+      connectionBroken(
+        new DOMException('The transaction was aborted, so the request cannot be fulfilled.', 'AbortError'),
+      ),
+    ).toBe(true);
     expect(connectionBroken(new Error('Key already exists in the object store.'))).toBe(false);
     expect(connectionBroken(null)).toBe(false);
   });
