@@ -94,7 +94,9 @@ export function VerdictHistory(props: {
                           ? 'withheldAnswers'
                           : name === 'url'
                             ? 'withheldUrl'
-                            : 'withheldSignals',
+                            : name === 'site'
+                              ? 'withheldSite'
+                              : 'withheldSignals',
                       ),
                     )
                     .join(', '),

@@ -11,6 +11,8 @@ export const LeadMessage = z.strictObject({
   recordId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/),
   /** A fragment-routed custom site's route to the record (lib/crm/types.ts, RecordRef). */
   route: z.string().startsWith('#').max(LIMITS.url).optional(),
+  /** A custom site's host (lib/crm/types.ts, RecordRef). */
+  site: responses.Lead.shape.site,
   signals: responses.Signals,
 });
 
@@ -75,7 +77,7 @@ export interface HistoryEntry {
   /** The rep's answers to the brief's questions (absent on entries from before answers existed). */
   answers?: Answer[];
   /** What the workspace refused that the verdict went without, kept in this browser (withheld.ts). */
-  withheld?: Array<'answers' | 'url' | 'signals'>;
+  withheld?: Array<'answers' | 'url' | 'signals' | 'site'>;
   createdAt: string;
   status: 'held' | 'pending' | 'dead' | 'sent';
   /** While held: until when Undo works. */

@@ -1,6 +1,6 @@
 import type { IDBPDatabase } from 'idb';
 import { matchCampaign } from '../campaigns';
-import { leadKeyOf } from '../campaigns/lead-key';
+import { keyWithoutSite, leadKeyOf } from '../campaigns/lead-key';
 import type { LeadContext } from '../crm';
 import { t } from '../i18n';
 import type { CampaignChoice, LeadView } from '../messages';
@@ -39,7 +39,11 @@ export async function leadBrief(
   if (!campaigns.cache || !campaigns.info) {
     return { state: 'unavailable', message: campaigns.problem ?? t('errNoCampaigns') };
   }
-  const pick = (await keptPicks(db)).get(leadKeyOf(lead));
+  const picks = await keptPicks(db);
+  const key = leadKeyOf(lead);
+  // A custom site's record picked before lead keys carried the site: its pick under the key without it.
+  const before = keyWithoutSite(key);
+  const pick = picks.get(key) ?? (before ? picks.get(before) : undefined);
   const match = matchCampaign(campaigns.cache.briefs, lead.signals, pick?.campaignId);
   const setup = { regions: link.workspace.regions, region: presetRegion(lead.signals.region, link) };
   if (match)
@@ -77,5 +81,11 @@ export async function pickCampaign(
   if (pick) await db.put('picks', pick, key);
   else await db.delete('picks', key);
   keepPick(db, key, pick);
+  // The pick kept under the key without the site (leadBrief reads it) is replaced by this one.
+  const before = keyWithoutSite(key);
+  if (before) {
+    await db.delete('picks', before);
+    keepPick(db, before, null);
+  }
   return leadView(db, lead, options);
 }

@@ -64,7 +64,7 @@ export function customAdapter(site: CustomSite): CrmAdapter {
       if (!pattern || url.protocol !== 'https:') return null;
       const found = recordIn(pattern, url, site.recordQuery ?? []);
       if (!found || !RECORD_ID.test(found.id)) return null;
-      const record = { objectType: site.objectType, recordId: found.id };
+      const record = { objectType: site.objectType, recordId: found.id, site: url.host };
       return found.route && found.route.length <= LIMITS.url ? { ...record, route: found.route } : record;
     },
     readSignals(doc: Document) {

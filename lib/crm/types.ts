@@ -10,6 +10,11 @@ export interface RecordRef {
    * of the fragment (a search, a token) goes with a verdict.
    */
   route?: string;
+  /**
+   * A custom site's host (`url.host`): its record ids are its own, and two custom CRMs' records 1 are
+   * two leads (lib/campaigns/lead-key.ts). Built-in CRMs have none.
+   */
+  site?: string;
 }
 
 /** A recognised lead page: the record and what the page says about where the lead came from. */

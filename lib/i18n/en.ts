@@ -152,6 +152,7 @@ export const en = {
   withheldAnswers: 'the answers',
   withheldUrl: 'the record’s address',
   withheldSignals: 'some of the page’s details',
+  withheldSite: 'the custom site’s host',
   historyReply: '$1:',
   quickTitle: 'A verdict on any campaign',
   quickSearch: 'Find a campaign',
@@ -235,7 +236,7 @@ export const en = {
   privacySendUrl: 'Send the record’s address with each verdict',
   privacyListTitle: 'What each verdict sends to your workspace',
   privacyCampaign: 'The campaign it is about, or none.',
-  privacyRecord: 'Which CRM record it is: the CRM, the record type and its id.',
+  privacyRecord: 'Which CRM record it is: the CRM (for a custom site, its host), the record type and its id.',
   privacyUrl:
     'The record’s address in your CRM: only what names the record, never a search or the rest of its query string.',
   privacySignals:

@@ -157,6 +157,7 @@ export const es: Record<MessageKey, string> = {
   withheldAnswers: 'las respuestas',
   withheldUrl: 'la dirección del registro',
   withheldSignals: 'algunos datos de la página',
+  withheldSite: 'el host del sitio propio',
   historyReply: '$1:',
   quickTitle: 'Un veredicto sobre cualquier campaña',
   quickSearch: 'Buscar una campaña',
@@ -241,7 +242,7 @@ export const es: Record<MessageKey, string> = {
   privacySendUrl: 'Enviar la dirección de la ficha con cada veredicto',
   privacyListTitle: 'Qué envía cada veredicto a tu espacio de trabajo',
   privacyCampaign: 'La campaña a la que se refiere, o ninguna.',
-  privacyRecord: 'Qué ficha del CRM es: el CRM, el tipo de ficha y su id.',
+  privacyRecord: 'Qué ficha del CRM es: el CRM (en un sitio propio, su host), el tipo de ficha y su id.',
   privacyUrl:
     'La dirección de la ficha en tu CRM: solo lo que nombra la ficha, nunca una búsqueda ni el resto de su consulta.',
   privacySignals:

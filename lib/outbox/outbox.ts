@@ -1,5 +1,5 @@
 import type { IDBPDatabase } from 'idb';
-import { leadKeyOf } from '../campaigns/lead-key';
+import { keyWithoutSite, leadKeyOf } from '../campaigns/lead-key';
 import { recordAddress } from '../crm';
 import { RepError } from '../errors';
 import { t } from '../i18n';
@@ -53,6 +53,7 @@ export function buildItem(
       objectType: input.lead.objectType,
       recordId: input.lead.recordId,
       ...(url ? { url } : {}),
+      ...(input.lead.site ? { site: input.lead.site } : {}),
     },
     signals: input.lead.signals,
     verdict: input.verdict,
@@ -157,6 +158,14 @@ function isSent(entry: OutboxEntry | SentEntry): entry is SentEntry {
   return 'sentAt' in entry;
 }
 
+function hostOf(url: string): string | null {
+  try {
+    return new URL(url).host;
+  } catch {
+    return null;
+  }
+}
+
 export function historyEntry(entry: OutboxEntry | SentEntry): HistoryEntry {
   const { item } = entry;
   return {
@@ -184,15 +193,28 @@ export async function leadHistory(
     crm: FeedbackItem['lead']['crm'];
     objectType: FeedbackItem['lead']['objectType'];
     recordId: string;
+    site?: string;
   },
 ): Promise<HistoryEntry[]> {
   const key = leadKeyOf(lead);
+  // A custom site's verdicts from before lead keys carried the site are under the key without it: this
+  // site's, where their address says so or they have none (another site's with the same id cannot be
+  // told from this one's then).
+  const before = keyWithoutSite(key);
   const tx = db.transaction(['outbox', 'sent'], 'readonly');
-  const [queued, sent, link] = await Promise.all([
-    tx.objectStore('outbox').index('by-lead').getAll(key),
-    tx.objectStore('sent').index('by-lead').getAll(key),
+  const outbox = tx.objectStore('outbox').index('by-lead');
+  const sentOnes = tx.objectStore('sent').index('by-lead');
+  const [queuedNow, queuedBefore, sentNow, sentBefore, link] = await Promise.all([
+    outbox.getAll(key),
+    before ? outbox.getAll(before) : [],
+    sentOnes.getAll(key),
+    before ? sentOnes.getAll(before) : [],
     keptLink(db),
   ]);
+  const thisSite = ({ item }: { item: FeedbackItem }) =>
+    !item.lead.url || hostOf(item.lead.url) === lead.site;
+  const queued = [...queuedNow, ...queuedBefore.filter(thisSite)];
+  const sent = [...sentNow, ...sentBefore.filter(thisSite)];
   // A refused verdict (a conflict) whose first version the workspace holds is in both stores under one
   // id, the pulled copy with marketing's replies: listed once, as the rep's entry that needs them, with
   // the replies (listed twice, under one key, the view could show one entry's replies under the other).

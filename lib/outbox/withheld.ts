@@ -4,13 +4,14 @@ import type { FeedbackItem } from '../protocol';
  * What a workspace refused that a verdict can go without, kept in this browser beside the verdict: the
  * answers to the brief's questions (a workspace older than answers refuses the key), the record's
  * address (one an earlier version took, such as a custom site's http:// page, that today's refuses), a
- * signal. Refused for one of these, the verdict was a dead letter its Resend could not put right (the
+ * signal, a custom site's host (a workspace older than sites refuses the key). Refused for one of these, the verdict was a dead letter its Resend could not put right (the
  * same field went again): lost, for something it did not need.
  */
 export interface Withheld {
   answers?: FeedbackItem['answers'];
   url?: string;
   signals?: Partial<FeedbackItem['signals']>;
+  site?: string;
 }
 
 /** The names a refusal of unknown keys gives (zod 4: `Unrecognized keys: "a", "b"`; zod 3: 'a', 'b'). */
@@ -40,6 +41,10 @@ export function withoutRefused(
     const { url, ...lead } = item.lead;
     return { item: { ...item, lead }, withheld: { url } };
   }
+  if ((path === 'lead.site' || (path === 'lead' && keys?.includes('site'))) && item.lead.site) {
+    const { site, ...lead } = item.lead;
+    return { item: { ...item, lead }, withheld: { site } };
+  }
   const signal = path.startsWith('signals.')
     ? [path.slice('signals.'.length)]
     : path === 'signals'
@@ -62,8 +67,8 @@ export function withoutRefused(
 }
 
 /** Which kinds of field were withheld, for the history to say. */
-export function withheldNames(withheld: Withheld): Array<'answers' | 'url' | 'signals'> {
-  return (['answers', 'url', 'signals'] as const).filter((name) => withheld[name] !== undefined);
+export function withheldNames(withheld: Withheld): Array<'answers' | 'url' | 'signals' | 'site'> {
+  return (['answers', 'url', 'signals', 'site'] as const).filter((name) => withheld[name] !== undefined);
 }
 
 /** Two sets of withheld fields as one (a verdict refused for one field, then for another). */

@@ -12,6 +12,8 @@ export const LIMITS = {
   url: 2_048,
   /** CRM record ids, campaign ids in a CRM */
   recordId: 64,
+  /** a custom site's host, with its port */
+  site: 260,
   /** list items of a brief: talking points, questions for sales */
   listItems: 20,
   /** values in one kind of match rule */

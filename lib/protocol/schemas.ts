@@ -15,6 +15,18 @@ const count = z.int({ error: 'must be a whole number' }).min(0, 'must not be neg
 /** CRM record and campaign ids: letters, digits and the few separators CRMs use (Close `lead_…`). */
 const crmId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'must be a CRM id');
 
+/**
+ * A custom site's host, as its pages' addresses give it (lowercase, punycode, a port where it is not
+ * HTTPS's own): its record ids are its own, and the lead counts by both (lib/campaigns/lead-key.ts).
+ */
+const siteHost = z
+  .string()
+  .max(LIMITS.site)
+  .regex(
+    /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*(?::\d{1,5})?$/,
+    'must be a host name, as in an address (crm.example.com)',
+  );
+
 const recordUrl = z
   .url({ protocol: /^https?$/, message: 'must be an http(s) address' })
   .max(LIMITS.url)
@@ -42,6 +54,11 @@ function defineProtocol(object: typeof z.object) {
     objectType: ObjectType,
     recordId: crmId,
     url: recordUrl.optional(),
+    /** A custom site's host (older extensions send none): a built-in CRM's records are its own. */
+    site: siteHost.optional(),
+  }).refine((lead) => lead.site === undefined || lead.crm === 'custom', {
+    message: 'only a custom site’s record names its site',
+    path: ['site'],
   });
 
   /** A rep's answer to one of the brief's questionsForSales, with the question as the rep saw it. */

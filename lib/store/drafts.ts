@@ -1,5 +1,6 @@
 import type { IDBPDatabase, IDBPObjectStore } from 'idb';
 import { z } from 'zod';
+import { keyWithoutSite } from '../campaigns/lead-key';
 import { type Answer, LIMITS, Verdict } from '../protocol';
 import { inTransaction, type SameroomDb } from './db';
 import { DRAFT_NOTE_LIMIT, draftWasSent, type SentText, withAside, withUndone } from './draft-text';
@@ -15,7 +16,7 @@ export const DraftKey = z.union([
   z
     .string()
     .startsWith('lead:')
-    .max(5 + LIMITS.recordId + LIMITS.short),
+    .max(5 + LIMITS.recordId + LIMITS.short + 1 + LIMITS.site),
   z
     .string()
     .startsWith('dead:')
@@ -83,9 +84,23 @@ async function write(store: DraftStore, key: DraftKey, draft: Draft | null, now:
   else await store.put({ ...draft, keptAt: now.toISOString() }, key);
 }
 
-/** The draft kept for `key`, or null. */
+/**
+ * The draft kept for `key`, or null. A custom site's record kept its draft under its key without the
+ * site before lead keys carried it (lib/campaigns/lead-key.ts): found there, it moves to the key the
+ * record has now, so what the rep typed shows on the record, and a verdict sent from it forgets it.
+ */
 export async function keptDraft(db: IDBPDatabase<SameroomDb>, key: DraftKey): Promise<Draft | null> {
-  return asDraft(await db.get('drafts', key));
+  const kept = asDraft(await db.get('drafts', key));
+  const before = key.startsWith('lead:') ? keyWithoutSite(key) : null;
+  if (kept || !before) return kept;
+  const tx = db.transaction('drafts', 'readwrite');
+  return inTransaction(tx, async () => {
+    const [now, then] = await Promise.all([tx.store.get(key), tx.store.get(before)]);
+    const moved = !now && then && asDraft(then) ? then : undefined;
+    if (moved) await Promise.all([tx.store.put(moved, key), tx.store.delete(before)]);
+    await tx.done;
+    return asDraft(now ?? moved);
+  });
 }
 
 /**

@@ -242,6 +242,8 @@ describe('Chromium: Options links with clear errors, and sets up CRM sites and p
     await expect.poll(fromSite, { timeout: 25_000 }).toBeTruthy();
     const shown = new URL(page.url());
     expect((await fromSite())?.lead.url).toBe(`${shown.origin}${shown.pathname}${record}`);
+    // Its lead is the site's own: record ids of two custom CRMs are two leads (the host, with its port).
+    expect((await fromSite())?.lead.site).toBe(shown.host);
     await options.getByRole('button', { name: 'Remove Twenty by fragment' }).click();
     await options.getByText('No custom sites yet.').waitFor();
   });

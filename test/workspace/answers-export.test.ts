@@ -8,7 +8,7 @@ import { DATABASES, startTestWorkspace, type TestWorkspace } from './harness';
 
 // The columns an export had before answers (issue 15): a reader of them by place reads them as it did.
 const OLD_HEADER =
-  'id,created_at,campaign_id,verdict,region,rep,crm,object_type,record_id,record_url,lead_source,source_detail,crm_campaign,utm_source,utm_medium,utm_campaign,note,replies';
+  'id,created_at,campaign_id,verdict,region,rep,crm,object_type,record_id,record_url,site,lead_source,source_detail,crm_campaign,utm_source,utm_medium,utm_campaign,note,replies';
 
 /** The reps' answers to the brief's questions, in the feedback CSV export and in the team webhook. */
 describe.each(DATABASES)("the reps' answers outside the dashboard on %s", (kind) => {

@@ -467,6 +467,53 @@ describe.each(DATABASES)('the workspace API on %s', (kind) => {
       ]);
       expect(stats?.topSellers).toEqual([{ name: 'Ana Ruiz', won: 1 }]);
     });
+
+    it('counts record 1 of two custom sites as two leads, and gives each verdict back with its site', async () => {
+      const brief = await ws.call('POST', '/api/v1/campaigns', {
+        token: marketer.token,
+        body: briefInput({ name: 'Two custom CRMs' }),
+      });
+      const id = ((await brief.json()) as { id: string }).id;
+      const lead = (site?: string) => ({
+        crm: 'custom' as const,
+        objectType: 'lead' as const,
+        recordId: '1',
+        ...(site ? { site } : {}),
+      });
+      const north = item(id, {
+        lead: lead('crm.north.test'),
+        verdict: 'won',
+        createdAt: '2026-11-10T09:00:00Z',
+      });
+      const south = item(id, {
+        lead: lead('crm.south.test:8443'),
+        verdict: 'spam',
+        createdAt: '2026-11-11T09:00:00Z',
+      });
+      expect((await send(rep.token, [north, south])).status).toBe(200);
+      const read = readCampaigns(
+        await (await ws.call('GET', '/api/v1/campaigns', { token: rep.token })).json(),
+      );
+      const stats = read.ok ? read.items.find((b) => b.id === id)?.stats : undefined;
+      // Before: one lead, its latest verdict spam, the won deal gone.
+      expect(stats).toMatchObject({ leads: 2, won: 1, verdicts: { won: 1, spam: 1 } });
+      const feed = (await (
+        await ws.call('GET', `/api/v1/feedback?campaign=${id}`, { token: marketer.token })
+      ).json()) as { items: FeedbackItem[] };
+      expect(feed.items.map((i) => [i.id, i.lead.site]).sort()).toEqual(
+        [
+          [north.id, 'crm.north.test'],
+          [south.id, 'crm.south.test:8443'],
+        ].sort(),
+      );
+      // A resend is the same item; a site on a built-in CRM's record is refused in words.
+      const again = (await (await send(rep.token, [north])).json()) as { results: Array<{ status: string }> };
+      expect(again.results[0]?.status).toBe('duplicate');
+      const hubspot = await send(rep.token, [
+        item(id, { lead: { ...lead('app.hubspot.com'), crm: 'hubspot' } }),
+      ]);
+      expect(JSON.stringify(await hubspot.json())).toContain('only a custom site’s record names its site');
+    });
   });
 
   describe('replies and the change cursor', () => {

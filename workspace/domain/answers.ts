@@ -5,6 +5,7 @@
 import type { FeedbackItem, QuestionAnswers, Verdict } from '../../lib/protocol';
 import type { Sql } from '../db/database';
 import { addPeriodFilter, Conditions, type PeriodFilter } from './feedback-filter';
+import { siteOf } from './ingest';
 
 export interface AnswerFilter extends PeriodFilter {
   campaign?: string | undefined;
@@ -39,6 +40,7 @@ interface AnswerRow {
   object_type: FeedbackItem['lead']['objectType'];
   record_id: string;
   url: string | null;
+  lead_key: string;
   created_at: Date;
 }
 
@@ -83,7 +85,7 @@ export async function questionAnswers(sql: Sql, filter: AnswerFilter): Promise<Q
             k.answer, (k.place - 1)::int AS answer_index, k.total::int AS total,
             EXISTS (SELECT 1 FROM useful_answers u WHERE u.feedback_id = k.id AND u.answer_index = k.place - 1) AS useful,
             k.verdict AS answered_with, latest.verdict, k.region, k.member_id::text AS member_id,
-            m.name AS member_name, k.crm, k.object_type, k.record_id, k.url, k.created_at
+            m.name AS member_name, k.crm, k.object_type, k.record_id, k.url, k.lead_key, k.created_at
        FROM kept k
        JOIN members m ON m.id = k.member_id
        CROSS JOIN LATERAL (SELECT l.verdict FROM feedback l WHERE l.lead_key = k.lead_key
@@ -131,6 +133,7 @@ export async function questionAnswers(sql: Sql, filter: AnswerFilter): Promise<Q
         objectType: row.object_type,
         recordId: row.record_id,
         ...(row.url ? { url: row.url } : {}),
+        ...siteOf(row.lead_key),
       },
       createdAt: new Date(row.created_at).toISOString(),
     });

@@ -54,6 +54,8 @@ const COLUMNS: Array<[string, (item: FeedbackRecord) => string | undefined | nul
   ['object_type', (i) => i.lead.objectType],
   ['record_id', (i) => i.lead.recordId],
   ['record_url', (i) => i.lead.url],
+  // A custom site's host: its record ids are its own.
+  ['site', (i) => i.lead.site],
   ['lead_source', (i) => i.signals.leadSource],
   ['source_detail', (i) => i.signals.sourceDetail],
   ['crm_campaign', (i) => i.signals.campaignName ?? i.signals.campaignId],

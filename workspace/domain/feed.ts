@@ -13,6 +13,7 @@ import {
 import type { Sql } from '../db/database';
 import { ApiError, notFound } from '../errors';
 import { addPeriodFilter, Conditions, latestPerLead, type PeriodFilter } from './feedback-filter';
+import { siteOf } from './ingest';
 import { nextChange } from './workspace';
 
 export interface FeedbackFilter extends PeriodFilter {
@@ -56,6 +57,7 @@ interface FeedbackRow {
   object_type: FeedbackItem['lead']['objectType'];
   record_id: string;
   url: string | null;
+  lead_key: string;
   signals: FeedbackItem['signals'];
   verdict: Verdict;
   region: string | null;
@@ -109,7 +111,7 @@ export async function listFeedback(
   const params = conditions.params;
   params.push(filter.limit);
   const rows = await sql.query<FeedbackRow>(
-    `SELECT f.id, f.campaign_id, f.crm, f.object_type, f.record_id, f.url, f.signals, f.verdict, f.region, f.note,
+    `SELECT f.id, f.campaign_id, f.crm, f.object_type, f.record_id, f.url, f.lead_key, f.signals, f.verdict, f.region, f.note,
             f.answers, f.created_at, f.member_id, m.name AS member_name, f.change_seq,
             greatest(f.received_at, coalesce((SELECT max(r.created_at) FROM replies r WHERE r.feedback_id = f.id), f.received_at)) AS updated_at
        FROM feedback f JOIN members m ON m.id = f.member_id
@@ -155,6 +157,7 @@ export async function listFeedback(
         objectType: row.object_type,
         recordId: row.record_id,
         ...(row.url ? { url: row.url } : {}),
+        ...siteOf(row.lead_key),
       },
       signals: row.signals,
       verdict: row.verdict,

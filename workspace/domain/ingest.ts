@@ -3,7 +3,7 @@
  * with the rollups moved in the same transaction (./rollups.ts keeps them; ./feed.ts reads them back).
  */
 import { randomUUID } from 'node:crypto';
-import { leadKeyOf } from '../../lib/campaigns/lead-key';
+import { leadKeyOf, siteOfKey } from '../../lib/campaigns/lead-key';
 import { toSalesforceId18 } from '../../lib/crm/salesforce-id';
 import { type FeedbackItem, type FeedbackResult, idOf, type Member, requests } from '../../lib/protocol';
 import type { Database, Sql } from '../db/database';
@@ -14,6 +14,12 @@ export function leadKey(lead: FeedbackItem['lead']): string {
   const recordId =
     lead.crm === 'salesforce' ? (toSalesforceId18(lead.recordId) ?? lead.recordId) : lead.recordId;
   return leadKeyOf({ ...lead, recordId });
+}
+
+/** The site a stored lead key names (a custom site's record), as a lead's `site`; none for the rest. */
+export function siteOf(leadKey: string): { site?: string } {
+  const site = siteOfKey(leadKey);
+  return site ? { site } : {};
 }
 
 /** An item that passed its checks: what is stored, its lead and its canonical hash. */

@@ -151,6 +151,8 @@ describe('a workspace that refuses a field the verdict can go without', () => {
           if (item.answers) return { id: item.id, status: 'invalid', error: 'Unrecognized key: "answers"' };
           if (item.lead.url?.startsWith('http:'))
             return { id: item.id, status: 'invalid', error: 'lead.url: must be an https address' };
+          if (item.lead.site)
+            return { id: item.id, status: 'invalid', error: 'lead: Unrecognized key: "site"' };
           if ('utmMedium' in item.signals)
             return { id: item.id, status: 'invalid', error: 'signals: Unrecognized key: "utmMedium"' };
           ws.respond([item]);
@@ -215,6 +217,37 @@ describe('a workspace that refuses a field the verdict can go without', () => {
       url: 'http://crm.intranet/lead/7',
       signals: { utmMedium: 'email' },
     });
+  });
+
+  it('sends a custom site’s verdict without its site to a workspace older than sites, and keeps it on the site’s record', async () => {
+    const db = await openSameroomDb();
+    await db.put('link', LINK, 'current');
+    const ws = fakeWorkspace();
+    olderWorkspace(ws);
+    const lead = {
+      crm: 'custom' as const,
+      objectType: 'lead' as const,
+      recordId: '7',
+      site: 'crm.acme.test',
+    };
+    const saved = await saveVerdict(
+      db,
+      verdictInput({ lead: { ...lead, signals: {} }, url: undefined }),
+      LINK,
+      new Date(),
+    );
+    vi.advanceTimersByTime(UNDO_MS);
+    for (let run = 0; run < 3 && (await db.count('outbox')) > 0; run++)
+      await syncOutbox(db, { now: () => new Date(), fetchFn: ws.fetchFn, random: () => 1, force: true });
+    expect(await db.count('outbox')).toBe(0);
+    expect((JSON.parse(ws.stored.get(saved.id)!) as FeedbackItem).lead).toEqual({
+      crm: 'custom',
+      objectType: 'lead',
+      recordId: '7',
+    });
+    expect((await db.get('sent', saved.id))?.withheld).toEqual({ site: 'crm.acme.test' });
+    const [shown] = await leadHistory(db, lead);
+    expect(shown?.withheld).toEqual(['site']);
   });
 
   it('leaves a verdict refused for the rep’s own words a dead letter, as it was', async () => {

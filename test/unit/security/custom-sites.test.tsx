@@ -175,7 +175,12 @@ describe('a pattern that starts with # runs on the fragment alone, for CRMs that
     const settings = { ...DEFAULT_SETTINGS, customSites: [suite] };
     const found = (page: string, at = suite) => customAdapter(at).recognise(new URL(page)) ?? undefined;
     const record = `https://crm.acme-internal.test/#/leads/record/${uuid}`;
-    expect(found(record)).toEqual({ objectType: 'lead', recordId: uuid, route: `#/leads/record/${uuid}` });
+    expect(found(record)).toEqual({
+      objectType: 'lead',
+      recordId: uuid,
+      route: `#/leads/record/${uuid}`,
+      site: 'crm.acme-internal.test',
+    });
     expect(recordAddress(record, settings, found(record))).toBe(record);
     // Odoo's: the route names the record with its model, as far as the pattern reads it.
     const odooSettings = { ...DEFAULT_SETTINGS, customSites: [odoo] };
@@ -425,7 +430,7 @@ describe('two custom sites on one host', () => {
   it('keeps the query parameter of the site that reads it', () => {
     const settings = { ...DEFAULT_SETTINGS, customSites: [leads, deals] };
     const deal = 'https://crm.acme-internal.test/servlet?view=full&did=7&q=ana';
-    expect(found(deal, deals)).toEqual({ objectType: 'lead', recordId: '7' });
+    expect(found(deal, deals)).toEqual({ objectType: 'lead', recordId: '7', site: 'crm.acme-internal.test' });
     // Before: the first site's address, which names no query parameter: /servlet alone.
     expect(recordAddress(deal, settings, found(deal, deals))).toBe(
       'https://crm.acme-internal.test/servlet?did=7',

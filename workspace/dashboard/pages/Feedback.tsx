@@ -209,7 +209,8 @@ function Items(props: { title: string; path: string }) {
 function Item(props: { item: FeedbackRecord; reload: () => Promise<void> }) {
   const { item } = props;
   const reply = useModel(() => createReplyModel(item.id, props.reload));
-  const record = `${crmName(item.lead.crm)} ${objectTypeLabel(item.lead.objectType)} ${item.lead.recordId}`;
+  // A custom site by its host: two custom CRMs' records with one id are two leads.
+  const record = `${item.lead.site ?? crmName(item.lead.crm)} ${objectTypeLabel(item.lead.objectType)} ${item.lead.recordId}`;
   return (
     <li class="item">
       <p class="item__head">
