@@ -317,9 +317,14 @@ export async function markRepliesSeen(
   const shown = replyIds && new Set(replyIds);
   // Read before the transaction: an await on anything but its own requests would end it.
   const memberId = (await keptLink(db))?.member.id;
+  // A custom site's verdicts from before lead keys carried the site are under the key without it (the
+  // record's history shows them: leadHistory).
+  const before = leadKey === undefined ? null : keyWithoutSite(leadKey);
   const tx = db.transaction('sent', 'readwrite');
   const unseen = (await tx.store.index('by-unseen').getAll(1)).filter(
-    (entry) => (leadKey === undefined || entry.leadKey === leadKey) && ownedBy(entry, memberId),
+    (entry) =>
+      (leadKey === undefined || entry.leadKey === leadKey || entry.leadKey === before) &&
+      ownedBy(entry, memberId),
   );
   const seenNow = (entry: (typeof unseen)[number]) => {
     if (!shown) return entry.replies.length;

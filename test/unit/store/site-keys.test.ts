@@ -3,10 +3,10 @@ import { leadBrief, leadView, pickCampaign } from '../../../lib/background/lead'
 import { linkWorkspace } from '../../../lib/background/link';
 import { keyWithoutSite, leadKeyOf } from '../../../lib/campaigns/lead-key';
 import { customAdapter } from '../../../lib/crm/custom';
-import { leadHistory } from '../../../lib/outbox/outbox';
+import { leadHistory, markRepliesSeen } from '../../../lib/outbox/outbox';
 import { type FeedbackItem, requests } from '../../../lib/protocol';
 import { checkCustomSite } from '../../../lib/settings/custom-site';
-import { type OutboxEntry, openSameroomDb } from '../../../lib/store/db';
+import { type OutboxEntry, openSameroomDb, withUnseenMark } from '../../../lib/store/db';
 import { keepDraft, keptDraft, leadDraftKey } from '../../../lib/store/drafts';
 import { brief, feedbackItem } from '../../support/examples';
 import { LINK, WORKSPACE } from '../outbox/fake-workspace';
@@ -117,6 +117,28 @@ describe('a custom site’s records are its own', () => {
     const shown = async (lead: typeof NORTH) => (await leadHistory(db, lead)).map((e) => e.id).sort();
     expect(await shown(NORTH)).toEqual([ids[0], ids[2], ids[3]]);
     expect(await shown(SOUTH)).toEqual([ids[1], ids[2]]);
+    // A reply to one of them, seen on the record, is marked seen (the badge counts it no more).
+    const reply = {
+      id: '5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f',
+      feedbackId: ids[0]!,
+      author: { id: '2b3c4d5e-6f70-4a1b-8c2d-3e4f5a6b7c8d', name: 'Mara Jensen' },
+      text: 'Thanks: we will call them.',
+      createdAt: NOW.toISOString(),
+    };
+    const {
+      state: _state,
+      heldUntil: _held,
+      queuedAt: _queued,
+      attempts: _attempts,
+      problem: _problem,
+      ...sent
+    } = entry(ids[0]!, { ...before, url: 'https://crm.north.test/leads/1' });
+    await db.put(
+      'sent',
+      withUnseenMark({ ...sent, sentAt: NOW.toISOString(), replies: [reply], repliesSeen: 0 }),
+    );
+    await markRepliesSeen(db, leadKeyOf(NORTH), [reply.id]);
+    expect((await db.get('sent', ids[0]!))?.repliesSeen).toBe(1);
   });
 
   it('keep the campaign picked for them before keys carried the site until it is picked again', async () => {
