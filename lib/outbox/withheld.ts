@@ -4,8 +4,9 @@ import type { FeedbackItem } from '../protocol';
  * What a workspace refused that a verdict can go without, kept in this browser beside the verdict: the
  * answers to the brief's questions (a workspace older than answers refuses the key), the record's
  * address (one an earlier version took, such as a custom site's http:// page, that today's refuses), a
- * signal, a custom site's host (a workspace older than sites refuses the key). Refused for one of these, the verdict was a dead letter its Resend could not put right (the
- * same field went again): lost, for something it did not need.
+ * signal, a custom site's host (a workspace older than sites refuses the key). Refused for one of
+ * these, the verdict was a dead letter its Resend could not put right (the same field went again):
+ * lost, for something it did not need.
  */
 export interface Withheld {
   answers?: FeedbackItem['answers'];
