@@ -13,7 +13,10 @@ const ENTRIES = [
   { name: 'panel view', files: ['panel.html'], budgetKb: 80 },
   // Custom sites only: it carries the RE2 engine for their record patterns.
   { name: 'custom-site content script', files: ['content-scripts/custom-site.js'], budgetKb: 100 },
-  { name: 'background', files: ['background.js'], budgetKb: 80 },
+  // Loaded once a browser session, by the worker (zod, idb, the polyfill and both languages' words make
+  // most of it); its start is in the first-lead rows, timed against a blank frame in the same run. 80 KB
+  // until it reached 80.2 with the full-disk retries and custom sites' keys (7 December).
+  { name: 'background', files: ['background.js'], budgetKb: 90 },
   { name: 'popup', files: ['popup.html'], budgetKb: 80 },
   { name: 'options', files: ['options.html'], budgetKb: 80 },
 ];
