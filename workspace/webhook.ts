@@ -32,7 +32,7 @@ const transient = (error: string) => new RegExp(TRANSIENT).test(error);
 
 /**
  * Saves the team webhook's address. Another address (or none) starts with a clean slate: what the old
- * one met (noteOutcome) is not its own. Turned off, what waited for the old address is dropped, not
+ * one met (passOutcomes) is not its own. Turned off, what waited for the old address is dropped, not
  * posted to one set later.
  */
 export async function saveWebhookAddress(sql: Sql, url: string | null): Promise<void> {
@@ -47,23 +47,40 @@ export async function saveWebhookAddress(sql: Sql, url: string | null): Promise<
 }
 
 /**
- * What became of a message, kept for the dashboard's Team settings (GET /api/v1/workspace): when one was
- * last delivered, the last refusal, and how many were lost. Only while the team's webhook is still the
- * address the message went to: one the admin saved meanwhile starts with a clean slate.
+ * What became of a pass's messages, kept for the dashboard's Team settings (GET /api/v1/workspace): when
+ * one was last delivered, the last refusal, and how many were lost. Written once, as the pass ends:
+ * written for each message, every delivery was a commit on the workspace's one row, which each ingest
+ * transaction updates too (its change counter), so a pass of 20 messages queued 20 commits behind the
+ * verdicts coming in, and them behind it. Each time is its event's own, counted back from the write on
+ * the database's clock (Team settings says the webhook is failing when the refusal came later). Only
+ * while the team's webhook is still the address the messages went to: one the admin saved meanwhile
+ * starts with a clean slate.
  */
-async function noteOutcome(
-  db: Sql,
-  url: string,
-  outcome: { delivered: true } | { refusal: string; lost: boolean },
-): Promise<void> {
-  if ('delivered' in outcome)
-    await db.query('UPDATE workspace SET webhook_delivered_at = now() WHERE webhook_url = $1', [url]);
-  else
-    await db.query(
-      `UPDATE workspace SET webhook_refused_at = now(), webhook_refusal = $2, webhook_lost = webhook_lost + $3
-        WHERE webhook_url = $1`,
-      [url, outcome.refusal.slice(0, 200), outcome.lost ? 1 : 0],
-    );
+function passOutcomes(db: Sql, url: string | undefined) {
+  let deliveredAt: number | null = null;
+  let refused: { at: number; refusal: string } | null = null;
+  let lost = 0;
+  const ago = (at: number | undefined | null) => (at == null ? null : (performance.now() - at) / 1_000);
+  return {
+    delivered() {
+      deliveredAt = performance.now();
+    },
+    refused(refusal: string, given: boolean) {
+      refused = { at: performance.now(), refusal: refusal.slice(0, 200) };
+      if (given) lost++;
+    },
+    async save() {
+      if (url === undefined || (deliveredAt === null && refused === null)) return;
+      await db.query(
+        `UPDATE workspace
+            SET webhook_delivered_at = coalesce(now() - make_interval(secs => $2::float8), webhook_delivered_at),
+                webhook_refused_at = coalesce(now() - make_interval(secs => $3::float8), webhook_refused_at),
+                webhook_refusal = coalesce($4, webhook_refusal), webhook_lost = webhook_lost + $5
+          WHERE webhook_url = $1`,
+        [url, ago(deliveredAt), ago(refused?.at), refused?.refusal ?? null, lost],
+      );
+    },
+  };
 }
 
 /** Slack's mrkdwn control characters as entities: no mentions, links or markup can be smuggled in a note. */
@@ -287,89 +304,94 @@ export async function deliverWebhooks(
     ...(givenUp.length > 0 ? { givenUp } : {}),
     ...(expired.length > 0 ? { expired } : {}),
   });
-  for (const [index, message] of due.entries()) {
-    if (options.stop?.aborted) {
-      // The server is stopping: what this pass claimed and has not posted is given back as it was, due
-      // now. Posted on, a pass of 20 slow posts outlasted a process manager's stop timeout and was
-      // killed mid-way, each claimed message a try down (one at its last try never posted at all).
-      const rest = due.slice(index);
-      await giveBack(db, rest);
-      return { sent, failed, waiting: rest.length, ...told() };
-    }
-    // Still ours (no other instance took it after an earlier post of this pass ran long): held anew, and
-    // only while the team's webhook is still the address it was claimed for. An admin who cleared or
-    // changed it (it pointed at the wrong channel) stops the rest of a pass that a slow target keeps
-    // going for minutes; the messages wait for the address there is now (cleared, the queue was
-    // emptied with it: none are left to wait).
-    const held = await db.query(
-      `UPDATE webhook_queue SET next_attempt_at = now() + make_interval(secs => $3)
-        WHERE id = $1 AND attempts = $2
-          AND EXISTS (SELECT 1 FROM workspace WHERE webhook_url = $4)
-        RETURNING id`,
-      [message.queue_id, message.attempts, CLAIM_SECONDS, message.webhook_url],
-    );
-    if (held.length === 0) {
-      // Not taken by another instance but kept from an address no longer the team's: given back as it
-      // was before this pass claimed it, due now, for the address there is.
-      await db.query(
-        'UPDATE webhook_queue SET attempts = attempts - 1, next_attempt_at = now() WHERE id = $1 AND attempts = $2',
-        [message.queue_id, message.attempts],
-      );
-      continue;
-    }
-    let error: string | null = null;
-    try {
-      const { status, retryAfterSeconds: wait } = await post(
-        message.webhook_url,
-        webhookBody(message, message.webhook_url),
-        message.feedback_id,
-      );
-      if ((status === 429 || status === 503) && wait !== null) {
-        // Given back, this message and the rest of the pass's, as they were before this pass claimed them,
-        // due once the wait is over (at most an hour); each only while this pass still holds it.
-        const seconds = Math.min(3_600, Math.max(1, wait));
+  const outcomes = passOutcomes(db, due[0]?.webhook_url);
+  try {
+    for (const [index, message] of due.entries()) {
+      if (options.stop?.aborted) {
+        // The server is stopping: what this pass claimed and has not posted is given back as it was, due
+        // now. Posted on, a pass of 20 slow posts outlasted a process manager's stop timeout and was
+        // killed mid-way, each claimed message a try down (one at its last try never posted at all).
         const rest = due.slice(index);
-        await giveBack(db, rest, seconds, {
-          queueId: message.queue_id,
-          error: `HTTP ${status}: the chat server asked to wait ${seconds} s`,
-        });
+        await giveBack(db, rest);
         return { sent, failed, waiting: rest.length, ...told() };
       }
-      if (status >= 300 && status < 400) error = `HTTP ${status} (redirects are not followed)`;
-      else if (status < 200 || status >= 300) error = `HTTP ${status}`;
-    } catch (caught) {
-      error = caught instanceof Error ? caught.message : String(caught);
-    }
-    if (error === null) {
-      await db.query('DELETE FROM webhook_queue WHERE id = $1', [message.queue_id]);
-      await noteOutcome(db, message.webhook_url, { delivered: true });
-      sent++;
-      continue;
-    }
-    await noteOutcome(db, message.webhook_url, { refusal: error, lost: message.attempts >= WEBHOOK_TRIES });
-    if (message.attempts >= WEBHOOK_TRIES) {
-      // Its last try: given up, and gone from the queue. Kept, every pass's claim looked through all
-      // such rows (thousands, after a few weeks of a chat webhook that no longer exists) for the due ones.
-      await db.query('DELETE FROM webhook_queue WHERE id = $1', [message.queue_id]);
-      failed++;
-      givenUp.push(error.slice(0, 200));
-    } else {
-      await db.query(
-        `UPDATE webhook_queue SET last_error = $2, next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1`,
-        [message.queue_id, error.slice(0, 500), backoffSeconds(message.attempts)],
+      // Still ours (no other instance took it after an earlier post of this pass ran long): held anew, and
+      // only while the team's webhook is still the address it was claimed for. An admin who cleared or
+      // changed it (it pointed at the wrong channel) stops the rest of a pass that a slow target keeps
+      // going for minutes; the messages wait for the address there is now (cleared, the queue was
+      // emptied with it: none are left to wait).
+      const held = await db.query(
+        `UPDATE webhook_queue SET next_attempt_at = now() + make_interval(secs => $3)
+          WHERE id = $1 AND attempts = $2
+            AND EXISTS (SELECT 1 FROM workspace WHERE webhook_url = $4)
+          RETURNING id`,
+        [message.queue_id, message.attempts, CLAIM_SECONDS, message.webhook_url],
       );
-      failed++;
-      if (transient(error)) {
-        // The chat server failing (or out of reach): the rest of the pass would most likely fail too, and
-        // any that got through would reach the channel before this one. Given back as they were before
-        // this pass claimed them, due now; the claim keeps them behind this one until it has gone.
-        const rest = due.slice(index + 1);
-        await giveBack(db, rest);
-        return { sent, failed, ...(rest.length > 0 ? { waiting: rest.length } : {}), ...told() };
+      if (held.length === 0) {
+        // Not taken by another instance but kept from an address no longer the team's: given back as it
+        // was before this pass claimed it, due now, for the address there is.
+        await db.query(
+          'UPDATE webhook_queue SET attempts = attempts - 1, next_attempt_at = now() WHERE id = $1 AND attempts = $2',
+          [message.queue_id, message.attempts],
+        );
+        continue;
+      }
+      let error: string | null = null;
+      try {
+        const { status, retryAfterSeconds: wait } = await post(
+          message.webhook_url,
+          webhookBody(message, message.webhook_url),
+          message.feedback_id,
+        );
+        if ((status === 429 || status === 503) && wait !== null) {
+          // Given back, this message and the rest of the pass's, as they were before this pass claimed them,
+          // due once the wait is over (at most an hour); each only while this pass still holds it.
+          const seconds = Math.min(3_600, Math.max(1, wait));
+          const rest = due.slice(index);
+          await giveBack(db, rest, seconds, {
+            queueId: message.queue_id,
+            error: `HTTP ${status}: the chat server asked to wait ${seconds} s`,
+          });
+          return { sent, failed, waiting: rest.length, ...told() };
+        }
+        if (status >= 300 && status < 400) error = `HTTP ${status} (redirects are not followed)`;
+        else if (status < 200 || status >= 300) error = `HTTP ${status}`;
+      } catch (caught) {
+        error = caught instanceof Error ? caught.message : String(caught);
+      }
+      if (error === null) {
+        await db.query('DELETE FROM webhook_queue WHERE id = $1', [message.queue_id]);
+        outcomes.delivered();
+        sent++;
+        continue;
+      }
+      outcomes.refused(error, message.attempts >= WEBHOOK_TRIES);
+      if (message.attempts >= WEBHOOK_TRIES) {
+        // Its last try: given up, and gone from the queue. Kept, every pass's claim looked through all
+        // such rows (thousands, after a few weeks of a chat webhook that no longer exists) for the due ones.
+        await db.query('DELETE FROM webhook_queue WHERE id = $1', [message.queue_id]);
+        failed++;
+        givenUp.push(error.slice(0, 200));
+      } else {
+        await db.query(
+          `UPDATE webhook_queue SET last_error = $2, next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1`,
+          [message.queue_id, error.slice(0, 500), backoffSeconds(message.attempts)],
+        );
+        failed++;
+        if (transient(error)) {
+          // The chat server failing (or out of reach): the rest of the pass would most likely fail too, and
+          // any that got through would reach the channel before this one. Given back as they were before
+          // this pass claimed them, due now; the claim keeps them behind this one until it has gone.
+          const rest = due.slice(index + 1);
+          await giveBack(db, rest);
+          return { sent, failed, ...(rest.length > 0 ? { waiting: rest.length } : {}), ...told() };
+        }
       }
     }
+    return { sent, failed, ...told() };
+  } finally {
+    await outcomes.save();
   }
-  return { sent, failed, ...told() };
 }
 
 /**

@@ -489,6 +489,37 @@ describe('what became of the messages, for the Team settings', () => {
     await ws.call('PATCH', '/api/v1/workspace', { token: ws.adminToken, body: { webhookUrl: null } });
   });
 
+  it('writes it to the workspace once a pass, each event at its own time', async () => {
+    // Written for each message, every delivery was a commit on the row each ingest updates too.
+    await saveWebhookAddress(ws.db, null);
+    await saveWebhookAddress(ws.db, chatUrl);
+    const rep = await ws.join('rep', 'Busy Rep');
+    await ws.call('POST', '/api/v1/feedback', {
+      token: rep.token,
+      body: { items: Array.from({ length: 4 }, () => feedbackItem({ id: randomUUID(), campaignId: null })) },
+    });
+    const writes: string[] = [];
+    const counted = new Proxy(ws.db, {
+      get(target, key) {
+        const value: unknown = Reflect.get(target, key, target);
+        if (key === 'query')
+          return (sql: string, params?: unknown[]) => {
+            if (/UPDATE workspace/i.test(sql)) writes.push(sql);
+            return target.query(sql, params);
+          };
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    refuseNext = 1; // the first refused (a 400 holds nothing up), the three after it delivered
+    expect(await deliverWebhooks(counted, { allowLocal: true })).toMatchObject({ sent: 3, failed: 1 });
+    expect(writes).toHaveLength(1);
+    const met = await status();
+    expect(met).toMatchObject({ refusal: 'HTTP 400', lost: 0, waiting: 1 });
+    // Delivered after the refusal: Team settings does not say the webhook is failing.
+    expect(Date.parse(met.deliveredAt as string)).toBeGreaterThan(Date.parse(met.refusedAt as string));
+    await ws.db.query('DELETE FROM webhook_queue');
+  });
+
   it('counts nothing against an address the admin saved while a pass posted to the one before', async () => {
     await saveWebhookAddress(ws.db, null);
     await saveWebhookAddress(ws.db, chatUrl);
