@@ -125,3 +125,12 @@ export function outboxStatus(overrides: Partial<OutboxStatus> = {}): OutboxStatu
     ...overrides,
   };
 }
+
+/** A one-click verdict as the panel view sends it to the background (lib/messages.ts, VerdictMessage). */
+export const VERDICT_MESSAGE = {
+  type: 'verdict',
+  id: '6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+  lead: { crm: 'salesforce', objectType: 'lead', recordId: '00Q5g00000A1b2cEAB', signals: {} },
+  campaignId: null,
+  verdict: 'good_fit',
+} as const;

@@ -5,6 +5,7 @@ import { adapterFor } from '../../../lib/crm';
 import type { SenderInfo } from '../../../lib/messages';
 import { readManaged } from '../../../lib/platform/settings';
 import { openSameroomDb } from '../../../lib/store/db';
+import { VERDICT_MESSAGE as VERDICT } from '../../support/examples';
 
 const OURS = { id: 'sameroom-test-id', origin: 'chrome-extension://sameroom-test-id/' };
 const OPTIONS_PAGE: SenderInfo = { id: OURS.id, url: `${OURS.origin}options.html`, hasTab: true };
@@ -24,14 +25,6 @@ const LINK_RECORD = {
   workspaceUrl: 'https://sameroom.acme.test',
   linkedAt: '2026-11-22T08:00:00Z',
 };
-const VERDICT = {
-  type: 'verdict',
-  id: '6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
-  lead: { crm: 'salesforce', objectType: 'lead', recordId: '00Q5g00000A1b2cEAB', signals: {} },
-  campaignId: null,
-  verdict: 'good_fit',
-};
-
 function deps(overrides: Partial<BackgroundDeps> = {}): BackgroundDeps {
   return {
     ours: OURS,

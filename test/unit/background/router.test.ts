@@ -9,7 +9,7 @@ import { saveVerdict } from '../../../lib/outbox/outbox';
 import { DEFAULT_SETTINGS, type Settings } from '../../../lib/settings';
 import { keptDb, openSameroomDb, type SameroomDb } from '../../../lib/store/db';
 import { keepDraft, keptDraft, leadDraftKey } from '../../../lib/store/drafts';
-import { brief, withCustomSite } from '../../support/examples';
+import { brief, VERDICT_MESSAGE as VERDICT, withCustomSite } from '../../support/examples';
 
 const OURS = { id: 'sameroom-test-id', origin: 'chrome-extension://sameroom-test-id/' };
 const OPTIONS_PAGE: SenderInfo = { id: OURS.id, url: `${OURS.origin}options.html`, hasTab: true };
@@ -555,14 +555,6 @@ describe('a lead page never waits for the workspace when it has briefs to show',
     expect(fetchFn).toHaveBeenCalledOnce();
   });
 });
-
-const VERDICT = {
-  type: 'verdict',
-  id: '6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
-  lead: { crm: 'salesforce', objectType: 'lead', recordId: '00Q5g00000A1b2cEAB', signals: {} },
-  campaignId: null,
-  verdict: 'good_fit',
-} as const;
 
 /**
  * `db` as the browser closing it leaves it: every transaction made on it is aborted once its first

@@ -1,3 +1,4 @@
+import type { IDBPDatabase } from 'idb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { linkWorkspace } from '../../../lib/background/link';
 import { setLanguage, t } from '../../../lib/i18n';
@@ -13,7 +14,7 @@ import {
 } from '../../../lib/outbox/outbox';
 import { afterQuiet, BACKOFF, backoffMs, singleFlight, syncOutbox } from '../../../lib/outbox/sync';
 import { type FeedbackItem, LIMITS } from '../../../lib/protocol';
-import { openSameroomDb, withUnseenMark } from '../../../lib/store/db';
+import { openSameroomDb, type SameroomDb, withUnseenMark } from '../../../lib/store/db';
 import { keepDraft } from '../../../lib/store/drafts';
 import { keepLink } from '../../../lib/store/kept';
 import { errorResponse, fakeWorkspace, LINK, verdictInput, WORKSPACE } from './fake-workspace';
@@ -162,6 +163,14 @@ describe('a workspace that refuses a field the verdict can go without', () => {
     ws.answer(answer, answer, answer, answer, answer, answer);
   }
 
+  /** Past the undo window, syncs until the outbox is empty (at most `runs` runs): every verdict sent. */
+  async function sendAll(db: IDBPDatabase<SameroomDb>, ws: ReturnType<typeof fakeWorkspace>, runs: number) {
+    vi.advanceTimersByTime(UNDO_MS);
+    for (let run = 0; run < runs && (await db.count('outbox')) > 0; run++)
+      await syncOutbox(db, { now: () => new Date(), fetchFn: ws.fetchFn, random: () => 1, force: true });
+    expect(await db.count('outbox')).toBe(0);
+  }
+
   it('sends it again without the answers a workspace older than answers refuses, and keeps them here', async () => {
     const db = await openSameroomDb();
     await db.put('link', LINK, 'current');
@@ -173,10 +182,7 @@ describe('a workspace that refuses a field the verdict can go without', () => {
       LINK,
       new Date(),
     );
-    vi.advanceTimersByTime(UNDO_MS);
-    for (let run = 0; run < 3 && (await db.count('outbox')) > 0; run++)
-      await syncOutbox(db, { now: () => new Date(), fetchFn: ws.fetchFn, random: () => 1, force: true });
-    expect(await db.count('outbox')).toBe(0);
+    await sendAll(db, ws, 3);
     expect(JSON.parse(ws.stored.get(saved.id)!)).not.toHaveProperty('answers');
     expect((await db.get('sent', saved.id))?.withheld).toEqual({
       answers: [{ question: 'Budget for 2027?', answer: 'Yes, 50k' }],
@@ -206,10 +212,7 @@ describe('a workspace that refuses a field the verdict can go without', () => {
         signals: { ...entry.item.signals, utmMedium: 'email' },
       },
     });
-    vi.advanceTimersByTime(UNDO_MS);
-    for (let run = 0; run < 4 && (await db.count('outbox')) > 0; run++)
-      await syncOutbox(db, { now: () => new Date(), fetchFn: ws.fetchFn, random: () => 1, force: true });
-    expect(await db.count('outbox')).toBe(0);
+    await sendAll(db, ws, 4);
     const stored = JSON.parse(ws.stored.get(saved.id)!) as FeedbackItem;
     expect(stored.lead).toEqual({ crm: 'custom', objectType: 'lead', recordId: '7' });
     expect(stored.signals).not.toHaveProperty('utmMedium');
@@ -236,10 +239,7 @@ describe('a workspace that refuses a field the verdict can go without', () => {
       LINK,
       new Date(),
     );
-    vi.advanceTimersByTime(UNDO_MS);
-    for (let run = 0; run < 3 && (await db.count('outbox')) > 0; run++)
-      await syncOutbox(db, { now: () => new Date(), fetchFn: ws.fetchFn, random: () => 1, force: true });
-    expect(await db.count('outbox')).toBe(0);
+    await sendAll(db, ws, 3);
     expect((JSON.parse(ws.stored.get(saved.id)!) as FeedbackItem).lead).toEqual({
       crm: 'custom',
       objectType: 'lead',
