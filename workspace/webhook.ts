@@ -28,7 +28,7 @@ const CLAIM_SECONDS = 300;
  * One pattern for the pass (JavaScript) and the claim (PostgreSQL's regular expressions read it alike).
  */
 const TRANSIENT = '^(?:HTTP (?:5|429)|(?!HTTP ))';
-const transient = (error: string) => new RegExp(TRANSIENT).test(error);
+const TRANSIENT_ERROR = new RegExp(TRANSIENT);
 
 /**
  * Saves the team webhook's address. Another address (or none) starts with a clean slate: what the old
@@ -330,10 +330,7 @@ export async function deliverWebhooks(
       if (held.length === 0) {
         // Not taken by another instance but kept from an address no longer the team's: given back as it
         // was before this pass claimed it, due now, for the address there is.
-        await db.query(
-          'UPDATE webhook_queue SET attempts = attempts - 1, next_attempt_at = now() WHERE id = $1 AND attempts = $2',
-          [message.queue_id, message.attempts],
-        );
+        await giveBack(db, [message]);
         continue;
       }
       let error: string | null = null;
@@ -378,7 +375,7 @@ export async function deliverWebhooks(
           [message.queue_id, error.slice(0, 500), backoffSeconds(message.attempts)],
         );
         failed++;
-        if (transient(error)) {
+        if (TRANSIENT_ERROR.test(error)) {
           // The chat server failing (or out of reach): the rest of the pass would most likely fail too, and
           // any that got through would reach the channel before this one. Given back as they were before
           // this pass claimed them, due now; the claim keeps them behind this one until it has gone.
