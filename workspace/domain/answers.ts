@@ -5,7 +5,7 @@
 import type { FeedbackItem, QuestionAnswers, Verdict } from '../../lib/protocol';
 import type { Sql } from '../db/database';
 import { addPeriodFilter, Conditions, type PeriodFilter } from './feedback-filter';
-import { siteOf } from './ingest';
+import { storedLead } from './ingest';
 
 export interface AnswerFilter extends PeriodFilter {
   campaign?: string | undefined;
@@ -128,13 +128,7 @@ export async function questionAnswers(sql: Sql, filter: AnswerFilter): Promise<Q
       answeredWith: row.answered_with,
       region: row.region,
       rep: { id: row.member_id, name: row.member_name },
-      lead: {
-        crm: row.crm,
-        objectType: row.object_type,
-        recordId: row.record_id,
-        ...(row.url ? { url: row.url } : {}),
-        ...siteOf(row.lead_key),
-      },
+      lead: storedLead(row),
       createdAt: new Date(row.created_at).toISOString(),
     });
   }

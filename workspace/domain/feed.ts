@@ -13,7 +13,7 @@ import {
 import type { Sql } from '../db/database';
 import { ApiError, notFound } from '../errors';
 import { addPeriodFilter, Conditions, latestPerLead, type PeriodFilter } from './feedback-filter';
-import { siteOf } from './ingest';
+import { storedLead } from './ingest';
 import { nextChange } from './workspace';
 
 export interface FeedbackFilter extends PeriodFilter {
@@ -152,13 +152,7 @@ export async function listFeedback(
     (row): FeedbackRecord => ({
       id: row.id,
       campaignId: row.campaign_id,
-      lead: {
-        crm: row.crm,
-        objectType: row.object_type,
-        recordId: row.record_id,
-        ...(row.url ? { url: row.url } : {}),
-        ...siteOf(row.lead_key),
-      },
+      lead: storedLead(row),
       signals: row.signals,
       verdict: row.verdict,
       ...(row.region ? { region: row.region } : {}),

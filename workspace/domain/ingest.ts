@@ -16,10 +16,25 @@ export function leadKey(lead: FeedbackItem['lead']): string {
   return leadKeyOf({ ...lead, recordId });
 }
 
-/** The site a stored lead key names (a custom site's record), as a lead's `site`; none for the rest. */
-export function siteOf(leadKey: string): { site?: string } {
-  const site = siteOfKey(leadKey);
-  return site ? { site } : {};
+/**
+ * A stored verdict's lead, as its row keeps it: the record's columns, and a custom site's host from
+ * the row's lead key (`leadKeyOf`), where it has one.
+ */
+export function storedLead(row: {
+  crm: FeedbackItem['lead']['crm'];
+  object_type: FeedbackItem['lead']['objectType'];
+  record_id: string;
+  url: string | null;
+  lead_key: string;
+}): FeedbackItem['lead'] {
+  const site = siteOfKey(row.lead_key);
+  return {
+    crm: row.crm,
+    objectType: row.object_type,
+    recordId: row.record_id,
+    ...(row.url ? { url: row.url } : {}),
+    ...(site ? { site } : {}),
+  };
 }
 
 /** An item that passed its checks: what is stored, its lead and its canonical hash. */
