@@ -55,6 +55,8 @@ export interface PanelProps {
   note: Signal<string>;
   /** Why the note could not be kept in the browser (its storage full), while it cannot. */
   notKept?: Signal<string | null>;
+  /** The tab is in a private window: the note is kept in the browser's memory alone. */
+  privateWindow?: Signal<boolean>;
   /** The unsent answers to the brief's questions for this lead, by question. */
   answers?: Signal<Answers>;
   /** The region the rep chose for this lead; null: none chosen, the lead's preset applies. */
@@ -164,6 +166,7 @@ function VerdictBar(props: BodyProps & { setup: VerdictSetup; questions?: readon
       onUndo={props.onUndo}
       note={props.note}
       notKept={props.notKept?.value ?? null}
+      inMemoryOnly={props.privateWindow?.value ?? false}
       {...(props.answers ? { answers: props.answers } : {})}
       {...(props.region ? { region: props.region } : {})}
       questions={props.questions ?? []}

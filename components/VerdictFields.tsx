@@ -20,6 +20,8 @@ export function NoteField(props: {
   inputRef?: Ref<HTMLTextAreaElement>;
   /** Why what is typed is not kept in the browser (its storage full): said under the box. */
   notKept?: string | null | undefined;
+  /** A private window's: what is typed is kept in the browser's memory alone, said under the box. */
+  inMemoryOnly?: boolean | undefined;
 }) {
   return (
     <label class={props.class}>
@@ -38,6 +40,7 @@ export function NoteField(props: {
           {t('noteTooLong', formatCount(props.value.value.length), formatCount(LIMITS.note))}
         </span>
       )}
+      {props.inMemoryOnly && !props.notKept && <span class="sr-muted">{t('draftInMemory')}</span>}
       {props.notKept && (
         <span class="sr-warning" role="status">
           {t('draftNotKept', props.notKept)}

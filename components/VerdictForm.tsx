@@ -44,6 +44,8 @@ export interface VerdictFormProps {
   note: Signal<string>;
   /** Why the note being typed could not be kept in the browser, while it cannot. */
   notKept?: string | null;
+  /** A private window's tab: the note is kept in the browser's memory alone (said under it). */
+  inMemoryOnly?: boolean;
   /** The brief's questions for sales: each gets an optional short answer beside the note. */
   questions?: readonly string[];
   /** The answers being typed, by question: kept per lead like the note. */
@@ -190,7 +192,13 @@ export function VerdictForm(props: VerdictFormProps) {
   return (
     <section class="sr-verdict" aria-labelledby="sr-verdict-title" ref={form}>
       <div id="sr-verdict-more" class="sr-verdict__more" hidden={!open}>
-        <NoteField value={note} class="sr-field" inputRef={noteBox} notKept={props.notKept} />
+        <NoteField
+          value={note}
+          class="sr-field"
+          inputRef={noteBox}
+          notKept={props.notKept}
+          inMemoryOnly={props.inMemoryOnly}
+        />
         {questions.length > 0 && <AnswerFields questions={questions} value={answers} class="sr-field" />}
         {(props.setup.regions.length > 0 || props.setup.region) && (
           <RegionSelect

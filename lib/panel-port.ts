@@ -15,7 +15,15 @@ export const PANEL_PORT = 'sameroom-panel';
 /** What the background pushes to the view. */
 export type PanelPush =
   /** The lead on the tab's page (null: none, the frame is about to go), and what to show for it. */
-  | { kind: 'show'; lead: LeadContext | null; url: string; crmLabel: string; state: PanelState }
+  | {
+      kind: 'show';
+      lead: LeadContext | null;
+      url: string;
+      crmLabel: string;
+      state: PanelState;
+      /** The tab is in a private window: its drafts are kept in the browser's memory alone. */
+      privateWindow?: true;
+    }
   /** This lead's verdicts changed (saved, sent, undone, a reply arrived). */
   | { kind: 'history'; leadKey: string; entries: HistoryEntry[] }
   /**

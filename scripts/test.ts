@@ -39,6 +39,7 @@ const BESIDE = [
   'test/e2e/options.chromium.test.ts',
   'test/e2e/crms.chromium.test.ts',
   'test/e2e/smoke.chromium.test.ts',
+  'test/e2e/private-window.chromium.test.ts',
   'test/e2e/hostile-page.chromium.test.ts',
   'test/e2e/dashboard.test.ts',
   'test/e2e/manifest.test.ts',

@@ -86,6 +86,8 @@ const writeDraft = () => {
 const unkept = new Map<string, Draft>();
 /** Why the last draft could not be kept (the browser's storage full): said under the note. */
 const notKept = signal<string | null>(null);
+/** The tab is in a private window (the background says so with what to show). */
+const privateWindow = signal(false);
 const KEEP_RETRY_MS = 3_000;
 /** A failed read of the shown lead's draft is made again after this long, doubling up to the next. */
 const DRAFT_READ_RETRY_MS = 1_000;
@@ -328,6 +330,7 @@ let shownKey: string | null = null;
 function onPush(push: PanelPush): void {
   switch (push.kind) {
     case 'show':
+      privateWindow.value = push.privateWindow === true;
       // A worker started again has forgotten what this view shows, and its skeleton came for the record
       // on screen: the brief stays until its answer, and so does the note box the rep may be typing in.
       if (
@@ -675,6 +678,7 @@ render(
     sending={sending}
     note={note}
     notKept={notKept}
+    privateWindow={privateWindow}
     answers={answers}
     region={region}
     onVerdict={sendVerdict}

@@ -6,7 +6,7 @@ import type { Envelope, HistoryEntry, LeadView, Message } from '../messages';
 import { singleFlight } from '../outbox/sync';
 import type { PageQuestion, PanelAsk, PanelPush } from '../panel-port';
 import type { PanelCommand } from '../platform/commands';
-import { type Draft, leadDraftKey } from '../store/drafts';
+import { type Draft, type DraftKey, leadDraftKey, privateLeadDraftKey } from '../store/drafts';
 import { type Wakers, wakeAll, wokenWithin } from '../wakers';
 
 /** The few things of a `runtime.Port` the sessions use, so tests can hand in their own. */
@@ -45,6 +45,11 @@ interface Session {
   skeleton?: ReturnType<typeof setTimeout>;
   /** Verdicts waiting for the session's lead and view (a worker just started is asking the page). */
   waiting: Wakers;
+  /**
+   * The tab is in a private window (incognito): its drafts are kept in memory alone
+   * (`privateLeadDraftKey`), and shared only with the record's other private tabs.
+   */
+  private: boolean;
 }
 
 /**
@@ -104,6 +109,7 @@ export class PanelSessions {
         applied: 0,
         told: 0,
         waiting: new Set(),
+        private: false,
       };
       this.sessions.set(tabId, session);
     }
@@ -136,6 +142,7 @@ export class PanelSessions {
       url: session.url,
       crmLabel: session.crmLabel,
       state,
+      ...(session.private ? { privateWindow: true as const } : {}),
     });
   }
 
@@ -229,8 +236,9 @@ export class PanelSessions {
    * A view connected from the tab: it is sent what the tab shows now, and the content script is asked
    * for its lead (a worker that was stopped has forgotten it; a page that changed has a new one).
    */
-  connect(tabId: number, port: ViewPort): void {
+  connect(tabId: number, port: ViewPort, inPrivateWindow = false): void {
     const session = this.session(tabId);
+    session.private = inPrivateWindow;
     session.ports.add(port);
     port.onDisconnect.addListener(() => session.ports.delete(port));
     port.onMessage.addListener((raw) => void this.request(tabId, port, raw));
@@ -322,16 +330,26 @@ export class PanelSessions {
     return { lead: session.lead, view: session.view };
   }
 
-  /** A lead's draft (null: none kept), to every view but `from` (the record open in other tabs). */
-  private pushDraft(leadKey: string, draft: Draft | null, from: ViewPort): void {
-    const pushed: PanelPush = { kind: 'draft', leadKey, draft: draft ?? { note: '', answers: {} } };
-    for (const other of this.sessions.values()) this.push(other, pushed, from);
+  /** Where the session's tab keeps a lead's draft: in memory alone in a private window. */
+  private draftKey(session: Session, leadKey: string): DraftKey {
+    return session.private ? privateLeadDraftKey(leadKey) : leadDraftKey(leadKey);
   }
 
-  /** The lead's draft as kept now, pushed to every view but `from`. */
-  private async showDraftElsewhere(leadKey: string, from: ViewPort): Promise<void> {
-    const kept = await this.deps.ask({ type: 'draft', key: leadDraftKey(leadKey) }).catch(() => null);
-    if (kept?.ok) this.pushDraft(leadKey, kept.reply as Draft | null, from);
+  /**
+   * A lead's draft (null: none kept), to every view but `from` that keeps it where `session` does (the
+   * record open in other tabs, private ones for a private tab's, the others for the others').
+   */
+  private pushDraft(session: Session, leadKey: string, draft: Draft | null, from: ViewPort): void {
+    const pushed: PanelPush = { kind: 'draft', leadKey, draft: draft ?? { note: '', answers: {} } };
+    for (const other of this.sessions.values())
+      if (other.private === session.private) this.push(other, pushed, from);
+  }
+
+  /** The lead's draft as kept now for `session`'s tab, pushed to every view but `from` that shares it. */
+  private async showDraftElsewhere(session: Session, leadKey: string, from: ViewPort): Promise<void> {
+    const key = this.draftKey(session, leadKey);
+    const kept = await this.deps.ask({ type: 'draft', key }).catch(() => null);
+    if (kept?.ok) this.pushDraft(session, leadKey, kept.reply as Draft | null, from);
   }
 
   private async answer(tabId: number, from: ViewPort, ask: PanelAsk): Promise<Envelope<unknown>> {
@@ -344,36 +362,40 @@ export class PanelSessions {
         return { ok: true, reply: typeof report === 'string' ? report : null };
       }
       case 'undo': {
-        const undone = await this.deps.ask({ type: 'undo', id: ask.verdictId });
+        const undone = await this.deps.ask({
+          type: 'undo',
+          id: ask.verdictId,
+          ...(session.private ? { draft: 'private' as const } : {}),
+        });
         // Its note is back in the record's draft (the background put it there, and says whose): the
         // record open in other tabs shows it, or their next keystroke would write their older text over it.
         const leadKey = undone.ok ? (undone.reply as { leadKey?: string }).leadKey : undefined;
-        if (leadKey) void this.showDraftElsewhere(leadKey, from);
+        if (leadKey) void this.showDraftElsewhere(session, leadKey, from);
         return undone;
       }
       // Any lead's: the view keeps the drafts of records the tab has moved away from, too.
       case 'draft':
-        return this.deps.ask({ type: 'draft', key: leadDraftKey(ask.leadKey) });
+        return this.deps.ask({ type: 'draft', key: this.draftKey(session, ask.leadKey) });
       case 'keepDraft': {
         const kept = await this.deps.ask({
           type: 'keepDraft',
-          key: leadDraftKey(ask.leadKey),
+          key: this.draftKey(session, ask.leadKey),
           draft: ask.draft,
         });
         // The same record open in other tabs: their views show it too, or they would write their older
         // text back over it, or send again a note this view has sent.
-        if (kept.ok) this.pushDraft(ask.leadKey, ask.draft, from);
+        if (kept.ok) this.pushDraft(session, ask.leadKey, ask.draft, from);
         return kept;
       }
       case 'forgetSent': {
         const kept = await this.deps.ask({
           type: 'forgetSent',
-          key: leadDraftKey(ask.leadKey),
+          key: this.draftKey(session, ask.leadKey),
           note: ask.note,
           answers: ask.answers,
         });
         // The record open in other tabs: their views show what is kept now.
-        if (kept.ok) this.pushDraft(ask.leadKey, kept.reply as Draft | null, from);
+        if (kept.ok) this.pushDraft(session, ask.leadKey, kept.reply as Draft | null, from);
         return kept;
       }
       // Only the tab's own lead: a view marks what it showed, never another record's replies.
@@ -418,12 +440,12 @@ export class PanelSessions {
           ...(ask.note.trim() ? { note: ask.note } : {}),
           region: ask.region,
           ...(ask.answers?.some((a) => a.answer.trim()) ? { answers: ask.answers } : {}),
-          draft: leadDraftKey(ask.leadKey),
+          draft: this.draftKey(session, ask.leadKey),
         });
         // The note is sent and taken out of the lead's draft: the record open in other tabs shows the
         // draft as it is now, so that it is not sent again from there, even when this view goes before
         // it writes its emptied box (its tab closed at the click).
-        if (saved.ok) void this.showDraftElsewhere(ask.leadKey, from);
+        if (saved.ok) void this.showDraftElsewhere(session, ask.leadKey, from);
         return saved;
       }
       default:

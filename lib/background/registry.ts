@@ -21,6 +21,7 @@ import {
   keepUndone,
   keptDraft,
   leadDraftKey,
+  privateLeadDraftKey,
 } from '../store/drafts';
 import { keptLink } from '../store/kept';
 import { leadBrief, pickCampaign } from './lead';
@@ -152,8 +153,11 @@ export const REGISTRY = {
     z.strictObject({
       type: z.literal('undo'),
       id: z.uuid(),
-      /** The popup's form (`quick`); else the draft of the verdict's lead. */
-      draft: z.literal('quick').optional(),
+      /**
+       * The popup's form (`quick`); `private`: the lead's draft kept for a private window's tabs
+       * (`privateLeadDraftKey`); else the draft of the verdict's lead.
+       */
+      draft: z.enum(['quick', 'private']).optional(),
     }),
     PAGES,
     async (message, _s, deps) => {
@@ -165,11 +169,15 @@ export const REGISTRY = {
       // the Undo that took it (a repeat, or two tabs at once, would put it back twice).
       if (!taken) return { undone };
       const { note = '', answers = [] } = taken.item;
-      await keepUndone(db, message.draft ?? leadDraftKey(taken.leadKey), { note, answers }, now).catch(
-        () => undefined,
-      );
+      const key =
+        message.draft === 'quick'
+          ? 'quick'
+          : message.draft === 'private'
+            ? privateLeadDraftKey(taken.leadKey)
+            : leadDraftKey(taken.leadKey);
+      await keepUndone(db, key, { note, answers }, now).catch(() => undefined);
       // Back in its lead's draft: whose, for the panel sessions to show it in the record's other tabs.
-      return message.draft ? { undone } : { undone, leadKey: taken.leadKey };
+      return key === 'quick' ? { undone } : { undone, leadKey: taken.leadKey };
     },
   ),
   history: entry(

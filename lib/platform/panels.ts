@@ -30,7 +30,8 @@ export function listenForPanels(sessions: PanelSessions): void {
       return;
     }
     const view = port as unknown as ViewPort;
-    sessions.connect(tabId, key ? channels.bind(key, view) : view);
+    // A private window's tab (incognito): its drafts are kept in memory alone (lib/store/drafts.ts).
+    sessions.connect(tabId, key ? channels.bind(key, view) : view, port.sender.tab?.incognito === true);
   });
   browser.tabs.onRemoved.addListener((tabId) => sessions.closed(tabId));
 }

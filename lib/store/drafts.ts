@@ -1,4 +1,5 @@
-import type { IDBPDatabase, IDBPObjectStore } from 'idb';
+import type { IDBPDatabase } from 'idb';
+import { browser } from 'wxt/browser';
 import { z } from 'zod';
 import { keyWithoutSite } from '../campaigns/lead-key';
 import { type Answer, LIMITS, Verdict } from '../protocol';
@@ -7,9 +8,13 @@ import { DRAFT_NOTE_LIMIT, draftWasSent, type SentText, withAside, withUndone } 
 
 export { deadDraftKey } from './draft-text';
 
+/** The prefix of a draft key typed in a private window (`privateLeadDraftKey`). */
+const PRIVATE = 'private:';
+
 /**
- * Where a draft was typed: a lead's panel (`lead:` and the lead's key), the popup's quick form, or the
- * popup's form fixing a verdict the workspace refused (`dead:` and the verdict's id).
+ * Where a draft was typed: a lead's panel (`lead:` and the lead's key; `private:lead:` in a private
+ * window's tab), the popup's quick form, or the popup's form fixing a verdict the workspace refused
+ * (`dead:` and the verdict's id).
  */
 export const DraftKey = z.union([
   z.literal('quick'),
@@ -19,12 +24,20 @@ export const DraftKey = z.union([
     .max(5 + LIMITS.recordId + LIMITS.short + 1 + LIMITS.site),
   z
     .string()
+    .startsWith(PRIVATE)
+    .max(PRIVATE.length + 5 + LIMITS.recordId + LIMITS.short + 1 + LIMITS.site)
+    .refine((key) => key.startsWith(`${PRIVATE}lead:`), 'only a lead’s draft is kept for a private window'),
+  z
+    .string()
     .startsWith('dead:')
     .max(5 + LIMITS.recordId),
 ]);
 export type DraftKey = z.infer<typeof DraftKey>;
 
 export const leadDraftKey = (leadKey: string): DraftKey => `lead:${leadKey}`;
+
+/** A lead's draft typed in a private window's tab (an incognito tab in Chromium): kept in memory alone. */
+export const privateLeadDraftKey = (leadKey: string): DraftKey => `${PRIVATE}lead:${leadKey}`;
 
 /**
  * A note and answers typed and not sent yet; the popup's quick form keeps its other fields with them.
@@ -68,7 +81,6 @@ export const isEmptyDraft = (draft: Draft): boolean =>
   (!draft.quick || (draft.quick.leadLink === '' && draft.quick.campaignId === '' && !draft.quick.aside));
 
 type Stored = SameroomDb['drafts']['value'];
-type DraftStore = IDBPObjectStore<SameroomDb, ['drafts'], 'drafts', 'readwrite'>;
 
 /** A stored value as a draft, or null: one that no longer reads as a draft is none. */
 function asDraft(stored: Stored | undefined): Draft | null {
@@ -78,11 +90,64 @@ function asDraft(stored: Stored | undefined): Draft | null {
   return read.success ? read.data : null;
 }
 
-/** Writes `draft` under `key`; an empty one (or none) removes it. */
-async function write(store: DraftStore, key: DraftKey, draft: Draft | null, now: Date): Promise<void> {
-  if (!draft || isEmptyDraft(draft)) await store.delete(key);
-  else await store.put({ ...draft, keptAt: now.toISOString() }, key);
+/** What to keep for a draft: none for an empty one. */
+const stored = (draft: Draft | null, now: Date): Stored | null =>
+  !draft || isEmptyDraft(draft) ? null : { ...draft, keptAt: now.toISOString() };
+
+/**
+ * Where drafts are kept. `change` reads a key's draft and writes what `next` makes of it (null: none;
+ * undefined: as it was) in one step, which no other change to drafts comes between.
+ */
+interface Shelf {
+  change(key: DraftKey, next: (kept: Draft | null) => Stored | null | undefined): Promise<void>;
 }
+
+/** The extension's database, on disk: every draft but a private window's. */
+function diskShelf(db: IDBPDatabase<SameroomDb>): Shelf {
+  return {
+    async change(key, next) {
+      const tx = db.transaction('drafts', 'readwrite');
+      return inTransaction(tx, async () => {
+        const kept = next(asDraft(await tx.store.get(key)));
+        if (kept === null) await tx.store.delete(key);
+        else if (kept) await tx.store.put(kept, key);
+        await tx.done;
+      });
+    },
+  };
+}
+
+/**
+ * A private window's drafts, in the browser's memory (`storage.session`): a private window promises
+ * that what is done in it leaves nothing on the computer once the browser closes, and the database is
+ * on disk, shared with every window. Kept there, a draft outlives the worker's restarts and the
+ * panel's reloads, and goes with the browser. Reads and changes run one after another, as IndexedDB
+ * runs its transactions on one store: `storage.session` has none, and a read and a write of two
+ * changes to one key could otherwise interleave (the second Undo's note written over the first's).
+ */
+const memoryShelf = (() => {
+  let queue: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
+    const turn = queue.then(work);
+    queue = turn.catch(() => undefined);
+    return turn;
+  };
+  const name = (key: DraftKey) => `draft:${key}`;
+  const get = async (key: DraftKey): Promise<Draft | null> =>
+    asDraft((await browser.storage.session.get(name(key)))[name(key)] as Stored | undefined);
+  return {
+    read: (key: DraftKey) => inTurn(() => get(key)),
+    change: (key, next) =>
+      inTurn(async () => {
+        const kept = next(await get(key));
+        if (kept === null) await browser.storage.session.remove(name(key));
+        else if (kept) await browser.storage.session.set({ [name(key)]: kept });
+      }),
+  } satisfies Shelf & { read(key: DraftKey): Promise<Draft | null> };
+})();
+
+const shelfFor = (db: IDBPDatabase<SameroomDb>, key: DraftKey): Shelf =>
+  key.startsWith(PRIVATE) ? memoryShelf : diskShelf(db);
 
 /**
  * The draft kept for `key`, or null. A custom site's record kept its draft under its key without the
@@ -90,6 +155,7 @@ async function write(store: DraftStore, key: DraftKey, draft: Draft | null, now:
  * record has now, so what the rep typed shows on the record, and a verdict sent from it forgets it.
  */
 export async function keptDraft(db: IDBPDatabase<SameroomDb>, key: DraftKey): Promise<Draft | null> {
+  if (key.startsWith(PRIVATE)) return memoryShelf.read(key);
   const kept = asDraft(await db.get('drafts', key));
   const before = key.startsWith('lead:') ? keyWithoutSite(key) : null;
   if (kept || !before) return kept;
@@ -107,7 +173,8 @@ export async function keptDraft(db: IDBPDatabase<SameroomDb>, key: DraftKey): Pr
  * Keeps the draft for `key`; an empty one removes it. The default (relaxed) durability is enough: the
  * write reaches the operating system before it is answered, so a browser that crashes keeps it, and
  * the next keystroke writes it again anyway. Writes for one key are applied in the order they are made
- * (IndexedDB runs read-write transactions on one store in the order they were created).
+ * (IndexedDB runs read-write transactions on one store in the order they were created; a private
+ * window's shelf runs its changes in turn).
  */
 export async function keepDraft(
   db: IDBPDatabase<SameroomDb>,
@@ -115,10 +182,7 @@ export async function keepDraft(
   draft: Draft,
   now: Date,
 ): Promise<void> {
-  const tx = db.transaction('drafts', 'readwrite');
-  return inTransaction(tx, async () => {
-    await Promise.all([write(tx.store, key, draft, now), tx.done]);
-  });
+  await shelfFor(db, key).change(key, () => stored(draft, now));
 }
 
 /** A draft with what was sent taken out: none for a lead; the popup's form keeps its campaign and verdict. */
@@ -136,12 +200,9 @@ export async function forgetSentDraft(
   sent: SentText,
   now: Date,
 ): Promise<void> {
-  const tx = db.transaction('drafts', 'readwrite');
-  return inTransaction(tx, async () => {
-    const draft = asDraft(await tx.store.get(key));
-    if (draft && draftWasSent(draft, sent)) await write(tx.store, key, afterSending(draft), now);
-    await tx.done;
-  });
+  await shelfFor(db, key).change(key, (draft) =>
+    draft && draftWasSent(draft, sent) ? stored(afterSending(draft), now) : undefined,
+  );
 }
 
 /**
@@ -159,9 +220,8 @@ export async function keepUndone(
 ): Promise<void> {
   const typed = undone.note.trim() !== '' || undone.answers.some(({ answer }) => answer.trim() !== '');
   if (!typed) return;
-  const tx = db.transaction('drafts', 'readwrite');
-  return inTransaction(tx, async () => {
-    const draft = asDraft(await tx.store.get(key)) ?? { note: '', answers: {} };
+  await shelfFor(db, key).change(key, (kept) => {
+    const draft = kept ?? { note: '', answers: {} };
     const back =
       key === 'quick'
         ? undone.note.trim()
@@ -179,7 +239,6 @@ export async function keepUndone(
             }
           : draft
         : withUndone(draft, undone);
-    await write(tx.store, key, back, now);
-    await tx.done;
+    return stored(back, now);
   });
 }

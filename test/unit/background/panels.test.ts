@@ -525,6 +525,54 @@ describe('the panel views, bound to their tabs', () => {
   });
 });
 
+describe('a tab in a private window (incognito)', () => {
+  it('keeps, reads, forgets and sends its drafts under the private key, kept in memory alone', async () => {
+    const { panels, asked } = sessions();
+    const view = viewPort();
+    panels.connect(4, view.port, true);
+    panels.leadArrived(4, LEAD, URL_A, 'Salesforce Lightning');
+    panels.shown(4, LEAD, { ok: true, reply: MATCHED });
+    const draft = { note: 'Met at the fair.', answers: {} };
+    const key = `private:lead:${leadKeyOf(LEAD)}`;
+    await view.reply({ id: 1, kind: 'keepDraft', leadKey: leadKeyOf(LEAD), draft });
+    await view.reply({ id: 2, kind: 'draft', leadKey: leadKeyOf(LEAD) });
+    await view.reply({ id: 3, kind: 'forgetSent', leadKey: leadKeyOf(LEAD), note: 'Met', answers: [] });
+    await view.reply({ ...GOOD_FIT, id: 4, note: 'Met at the fair.' });
+    await view.reply({ id: 5, kind: 'undo', verdictId: ENTRY.id });
+    expect(asked).toContainEqual({ type: 'keepDraft', key, draft });
+    expect(asked).toContainEqual({ type: 'draft', key });
+    expect(asked).toContainEqual({ type: 'forgetSent', key, note: 'Met', answers: [] });
+    expect(asked).toContainEqual(expect.objectContaining({ type: 'verdict', draft: key }));
+    expect(asked).toContainEqual({ type: 'undo', id: ENTRY.id, draft: 'private' });
+    expect(JSON.stringify(asked)).not.toContain('"lead:');
+    // The view is told, to say under the note box that it goes with the browser.
+    expect(shows(view.pushed).length).toBeGreaterThan(0);
+    expect(shows(view.pushed).every((push) => push.privateWindow === true)).toBe(true);
+  });
+
+  it('shares a draft with the record’s other private tabs only, and takes none from the others', async () => {
+    const { panels } = sessions();
+    const typing = viewPort();
+    const otherPrivate = viewPort();
+    const otherWindow = viewPort();
+    panels.connect(1, typing.port, true);
+    panels.connect(2, otherPrivate.port, true);
+    panels.connect(3, otherWindow.port);
+    const secret = { note: 'Private: their budget is 40k.', answers: {} };
+    await typing.reply({ id: 1, kind: 'keepDraft', leadKey: leadKeyOf(LEAD), draft: secret });
+    expect(otherPrivate.pushed).toContainEqual({ kind: 'draft', leadKey: leadKeyOf(LEAD), draft: secret });
+    expect(otherWindow.pushed.filter((push) => push.kind === 'draft')).toEqual([]);
+    // The other way: a draft typed in an ordinary window does not reach the private tabs.
+    const plain = { note: 'Call back.', answers: {} };
+    await otherWindow.reply({ id: 1, kind: 'keepDraft', leadKey: leadKeyOf(LEAD), draft: plain });
+    expect(typing.pushed.filter((push) => push.kind === 'draft')).toEqual([]);
+    expect(otherPrivate.pushed.filter((push) => push.kind === 'draft')).toHaveLength(1);
+    panels.leadArrived(3, LEAD, URL_A, 'Salesforce Lightning');
+    panels.shown(3, LEAD, { ok: true, reply: MATCHED });
+    expect(shows(otherWindow.pushed).some((push) => 'privateWindow' in push)).toBe(false);
+  });
+});
+
 describe('what the content script is told of its lead', () => {
   it('is whether Sameroom is on there and the lead’s state: no brief and no rep in the CRM page’s process', () => {
     const told = toldPage({ ok: true, reply: MATCHED });

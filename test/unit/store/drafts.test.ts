@@ -1,10 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { handleMessage } from '../../../lib/background/router';
 import type { SenderInfo } from '../../../lib/messages';
 import { LIMITS } from '../../../lib/protocol';
 import { openSameroomDb } from '../../../lib/store/db';
 import { DRAFT_NOTE_LIMIT, draftWasSent, noteTooLong, withUndone } from '../../../lib/store/draft-text';
-import { Draft, forgetSentDraft, keepDraft, keptDraft, leadDraftKey } from '../../../lib/store/drafts';
+import {
+  Draft,
+  forgetSentDraft,
+  keepDraft,
+  keepUndone,
+  keptDraft,
+  leadDraftKey,
+  privateLeadDraftKey,
+} from '../../../lib/store/drafts';
 import { backgroundDeps, OURS } from '../background/deps';
 
 const LEAD = leadDraftKey('salesforce:lead:00Q5g00000A1b2cEAB');
@@ -54,6 +63,70 @@ describe('what a rep typed and did not send, kept in the background’s database
     const db = await openSameroomDb();
     await db.put('drafts', { note: 42, answers: {}, keptAt: NOW.toISOString() } as never, LEAD);
     expect(await keptDraft(db, LEAD)).toBeNull();
+  });
+});
+
+describe('a draft typed in a private window (incognito), kept in the browser’s memory alone', () => {
+  const PRIVATE = privateLeadDraftKey('salesforce:lead:00Q5g00000A1b2cEAB');
+
+  it('is kept in storage.session, never in the database on disk, and apart from the same record’s draft', async () => {
+    const db = await openSameroomDb();
+    await keepDraft(db, LEAD, { note: 'Call back.', answers: {} }, NOW);
+    await keepDraft(db, PRIVATE, { note: 'Their budget is 40k.', answers: { 'Budget?': '40k' } }, NOW);
+    expect(await keptDraft(db, PRIVATE)).toEqual({
+      note: 'Their budget is 40k.',
+      answers: { 'Budget?': '40k' },
+    });
+    expect(await keptDraft(db, LEAD)).toEqual({ note: 'Call back.', answers: {} });
+    expect(await db.getAllKeys('drafts')).toEqual([LEAD]);
+    expect(JSON.stringify(await db.getAll('drafts'))).not.toContain('40k');
+    expect(await fakeBrowser.storage.session.get(`draft:${PRIVATE}`)).toEqual({
+      [`draft:${PRIVATE}`]: {
+        note: 'Their budget is 40k.',
+        answers: { 'Budget?': '40k' },
+        keptAt: NOW.toISOString(),
+      },
+    });
+    // Emptied, it is gone from memory too.
+    await keepDraft(db, PRIVATE, { note: '', answers: {} }, NOW);
+    expect(await fakeBrowser.storage.session.get(null)).toEqual({});
+  });
+
+  it('is forgotten once sent, unless written on since, and takes an undone verdict’s note back', async () => {
+    const db = await openSameroomDb();
+    await keepDraft(db, PRIVATE, { note: 'Call back.', answers: {} }, NOW);
+    await forgetSentDraft(db, PRIVATE, { note: 'Call' }, NOW);
+    expect(await keptDraft(db, PRIVATE)).not.toBeNull();
+    await forgetSentDraft(db, PRIVATE, { note: 'Call back.' }, NOW);
+    expect(await keptDraft(db, PRIVATE)).toBeNull();
+    await keepUndone(db, PRIVATE, { note: 'Asked for a reseller.', answers: [] }, NOW);
+    expect(await keptDraft(db, PRIVATE)).toEqual({ note: 'Asked for a reseller.', answers: {} });
+    expect(await db.count('drafts')).toBe(0);
+  });
+
+  it('applies changes made at once in the order they were made (storage.session has no transactions)', async () => {
+    const db = await openSameroomDb();
+    await keepDraft(db, PRIVATE, { note: 'Asked for a demo.', answers: {} }, NOW);
+    await Promise.all([
+      keepUndone(db, PRIVATE, { note: 'Asked for a reseller.', answers: [] }, NOW),
+      keepUndone(db, PRIVATE, { note: 'Wants a call.', answers: [] }, NOW),
+      keepDraft(db, PRIVATE, { note: 'Last keystroke.', answers: {} }, NOW),
+    ]);
+    expect(await keptDraft(db, PRIVATE)).toEqual({ note: 'Last keystroke.', answers: {} });
+    await Promise.all([
+      keepUndone(db, PRIVATE, { note: 'One.', answers: [] }, NOW),
+      keepUndone(db, PRIVATE, { note: 'Two.', answers: [] }, NOW),
+    ]);
+    expect((await keptDraft(db, PRIVATE))?.note).toBe('Two.\n\nOne.\n\nLast keystroke.');
+  });
+
+  it('is a lead’s only: the popup’s and a refused verdict’s forms have no private key', async () => {
+    expect(Draft.safeParse({ note: '', answers: {} }).success).toBe(true);
+    const deps = backgroundDeps();
+    const draft = { note: 'x', answers: {} };
+    for (const key of ['private:quick', 'private:dead:6a1b2c3d', PRIVATE.replace('lead:', 'leads:')])
+      expect((await handleMessage({ type: 'keepDraft', key, draft }, POPUP, deps)).ok).toBe(false);
+    expect((await handleMessage({ type: 'keepDraft', key: PRIVATE, draft }, POPUP, deps)).ok).toBe(true);
   });
 });
 
