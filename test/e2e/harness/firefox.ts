@@ -21,6 +21,8 @@ export async function launchFirefox(options: {
   prefs?: Record<string, unknown>;
   /** The profile's folder (a test's own disk); a temporary one by default. */
   profile?: string;
+  /** Sameroom allowed in private windows, as a rep allows it in about:addons. */
+  inPrivateWindows?: boolean;
 }): Promise<FirefoxSession> {
   const manifest = JSON.parse(readFileSync(join(FIREFOX_BUILD, 'manifest.json'), 'utf8'));
   const geckoId: string = manifest.browser_specific_settings.gecko.id;
@@ -38,7 +40,16 @@ export async function launchFirefox(options: {
       ...options.prefs,
     },
   });
-  await browser.installExtension(FIREFOX_BUILD);
+  if (options.inPrivateWindows) {
+    // Puppeteer's installExtension cannot say it; Firefox's WebDriver BiDi takes it as an extension.
+    const bidi = (
+      browser as unknown as { connection: { send(method: string, params: object): Promise<unknown> } }
+    ).connection;
+    await bidi.send('webExtension.install', {
+      extensionData: { type: 'path', path: FIREFOX_BUILD },
+      'moz:allowPrivateBrowsing': true,
+    });
+  } else await browser.installExtension(FIREFOX_BUILD);
   return { browser, extensionOrigin: `moz-extension://${uuid}/`, close: () => browser.close() };
 }
 
