@@ -15,6 +15,7 @@ import { announceLinkChanged, announceOutboxChanged } from '../lib/platform/anno
 import { showBadge } from '../lib/platform/badge';
 import { listenForCommands } from '../lib/platform/commands';
 import { syncSitesInTurn } from '../lib/platform/custom-sites';
+import { openInThisBrowser } from '../lib/platform/open-db';
 import { runInAllowedTabs, runInOpenTabs } from '../lib/platform/open-tabs';
 import { listenForPanels } from '../lib/platform/panels';
 import { listenForMessages, openOptionsPage, ourExtension } from '../lib/platform/runtime';
@@ -40,7 +41,7 @@ export default defineBackground({
     // The panel frame and the popup run in this extension's process, where ICU's locale data loads once:
     // loading it now, as the worker starts, takes 30–140 ms off a view's first render after browser start.
     warmFormats();
-    const openDb = keptDb();
+    const openDb = keptDb(openInThisBrowser);
     // Opened now, with the link and the briefs read into memory, not on the first message: a lead page
     // or the popup after the browser starts should not wait for a cold IndexedDB.
     void openDb()

@@ -303,6 +303,8 @@ export const en = {
     'This note has $1 characters; a verdict’s note holds up to $2. Shorten it to send the verdict (it is kept meanwhile).',
   errStorageOpen:
     'This browser could not use its storage for Sameroom (a full disk does this): nothing was saved. Free some space, then try again; if it goes on, restart the browser.',
+  errStorageNeverRemember:
+    'Firefox is set never to remember history, and then keeps no data for add-ons: Sameroom cannot save verdicts or drafts. In Settings › Privacy & Security › History choose “Remember history” (or custom settings without “Always use private browsing mode”), then restart Firefox.',
   errCouldNot: 'Sameroom could not do that: $1',
   errVerdictInvalid: 'This verdict cannot be sent: $1',
   errVerdictStillInvalid: 'This verdict still cannot be sent: $1',

@@ -313,6 +313,8 @@ export const es: Record<MessageKey, string> = {
     'Esta nota tiene $1 caracteres; la nota de un veredicto admite hasta $2. Acórtala para enviar el veredicto (mientras tanto se guarda).',
   errStorageOpen:
     'Este navegador no pudo usar su almacenamiento para Sameroom (un disco lleno lo provoca): no se guardó nada. Libera espacio y vuelve a intentarlo; si continúa, reinicia el navegador.',
+  errStorageNeverRemember:
+    'Firefox está configurado para no recordar nunca el historial, y entonces no guarda datos de los complementos: Sameroom no puede guardar veredictos ni borradores. En Ajustes › Privacidad & Seguridad › Historial elige “Recordar historial” (o una configuración personalizada sin “Usar siempre el modo de navegación privada”) y reinicia Firefox.',
   errCouldNot: 'Sameroom no pudo hacerlo: $1',
   errVerdictInvalid: 'Este veredicto no se puede enviar: $1',
   errVerdictStillInvalid: 'Este veredicto sigue sin poder enviarse: $1',

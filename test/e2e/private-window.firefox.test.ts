@@ -137,3 +137,23 @@ describe('Firefox: a lead opened in a private window', () => {
     expect((await notesOnDisk()).join('\n')).not.toContain('40k');
   });
 });
+
+describe('Firefox set never to remember history (every window private)', () => {
+  it('says in the panel why Sameroom cannot keep anything there, and what to change', async () => {
+    const always = await launchFirefox({
+      hosts: server.hosts,
+      prefs: { 'browser.privatebrowsing.autostart': true },
+      inPrivateWindows: true,
+    });
+    try {
+      const tab = await always.browser.newPage();
+      await tab.goto(server.url('salesforce-lightning/lead'));
+      // Before, "a full disk does this": the rep was sent to free space in vain.
+      await expect
+        .poll(() => panelText(tab, '.sr-status'), { timeout: 15_000 })
+        .toContain('Firefox is set never to remember history, and then keeps no data for add-ons');
+    } finally {
+      await always.close();
+    }
+  });
+});
