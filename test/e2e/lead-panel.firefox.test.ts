@@ -7,7 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { t } from '../../lib/i18n';
 import { briefInput } from '../support/examples';
 import { startTestWorkspace, type TestWorkspace } from '../workspace/harness';
-import { addTwentyInOptions, extensionPage, type FirefoxSession, launchFirefox } from './harness/firefox';
+import {
+  addTwentyInOptions,
+  extensionPage,
+  type FirefoxSession,
+  launchFirefox,
+  linkInFirefoxOptions,
+} from './harness/firefox';
 import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
 import { inPanel, panelText } from './harness/panel-firefox';
 import { canMount, fillDisk } from './harness/small-disk';
@@ -77,15 +83,7 @@ describe('Firefox: a custom site and a link in Options, the campaign on Salesfor
       .poll(() => panelText(twenty, '.sr-status__title'), { timeout: 15_000 })
       .toBe('Not linked to a workspace');
     await twenty.close();
-    const input = await options.waitForSelector('#join-link');
-    await input?.type(joinUrl);
-    await options.click('form.sr-form button[type="submit"]');
-    await options.waitForFunction(
-      () => document.body.textContent?.includes('Linked to Sameroom workspace as Ana Ruiz (rep)'),
-      {
-        timeout: 15_000,
-      },
-    );
+    await linkInFirefoxOptions(options, joinUrl, 'Ana Ruiz (rep)');
     await options.close();
   });
 

@@ -4,6 +4,7 @@ import type { FeedbackRecord } from '../../lib/protocol';
 import { briefInput } from '../support/examples';
 import { startTestWorkspace, type TestWorkspace } from '../workspace/harness';
 import { type ChromiumSession, closeServiceWorker, launchChromium, linkInOptions } from './harness/chromium';
+import { draftNotesInExtension } from './harness/drafts';
 import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
 import { panelAside } from './harness/panel';
 
@@ -67,20 +68,7 @@ async function inExtension<T, A>(work: (arg: A) => T | Promise<T>, arg: A): Prom
 }
 
 /** What the extension's database keeps as drafts: every draft's note. */
-async function notesOnDisk(): Promise<string[]> {
-  return inExtension(
-    () =>
-      new Promise<string[]>((resolve, reject) => {
-        const open = indexedDB.open('sameroom');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const read = open.result.transaction('drafts').objectStore('drafts').getAll();
-          read.onsuccess = () => resolve((read.result as Array<{ note: string }>).map((draft) => draft.note));
-        };
-      }),
-    null,
-  );
-}
+const notesOnDisk = () => inExtension(draftNotesInExtension, null);
 
 /** The extension's session storage: what it keeps in the browser's memory. */
 async function inMemory(): Promise<string> {

@@ -2,7 +2,8 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { briefInput } from '../support/examples';
 import { startTestWorkspace, type TestWorkspace } from '../workspace/harness';
-import { extensionPage, type FirefoxSession, launchFirefox } from './harness/firefox';
+import { draftNotesInExtension } from './harness/drafts';
+import { extensionPage, type FirefoxSession, launchFirefox, linkInFirefoxOptions } from './harness/firefox';
 import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
 import { inPanel, panelText } from './harness/panel-firefox';
 
@@ -48,18 +49,7 @@ async function openNote(): Promise<void> {
 }
 
 /** What the extension's database on disk keeps as drafts, read in its Options page: every draft's note. */
-const notesOnDisk = () =>
-  options.evaluate(
-    () =>
-      new Promise<string[]>((resolve, reject) => {
-        const open = indexedDB.open('sameroom');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const read = open.result.transaction('drafts').objectStore('drafts').getAll();
-          read.onsuccess = () => resolve((read.result as Array<{ note: string }>).map((draft) => draft.note));
-        };
-      }),
-  );
+const notesOnDisk = () => options.evaluate(draftNotesInExtension);
 
 /** The extension's session storage, read in its Options page: what it keeps in the browser's memory. */
 const inMemory = async () =>
@@ -82,12 +72,7 @@ describe('Firefox: a lead opened in a private window', () => {
     // Firefox's WebDriver will not navigate to moz-extension:// pages: through the panel, as a rep.
     await (await inPanel(page, '.sr-button')).click();
     options = await extensionPage(firefox, 'options.html');
-    await (await options.waitForSelector('#join-link'))?.type(joinUrl);
-    await options.click('form.sr-form button[type="submit"]');
-    await options.waitForFunction(
-      () => document.body.textContent?.includes('Linked to Sameroom workspace as Ana Ruiz (rep)'),
-      { timeout: 15_000 },
-    );
+    await linkInFirefoxOptions(options, joinUrl, 'Ana Ruiz (rep)');
     // A private window with the lead, opened as Sameroom may open one (WebDriver opens none).
     const url = server.url('salesforce-lightning/lead');
     const before = new Set(await firefox.browser.pages());

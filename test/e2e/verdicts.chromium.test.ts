@@ -7,6 +7,7 @@ import type { FeedbackRecord } from '../../lib/protocol';
 import { briefInput } from '../support/examples';
 import { startTestWorkspace, type TestWorkspace } from '../workspace/harness';
 import { type ChromiumSession, closeServiceWorker, launchChromium, linkInOptions } from './harness/chromium';
+import { draftNotesInExtension } from './harness/drafts';
 import { type FixtureServer, startFixtureServer } from './harness/fixture-server';
 import { startHoldProxy } from './harness/hold-proxy';
 import { panelAside, renderRecordInPlace } from './harness/panel';
@@ -284,20 +285,7 @@ describe('Chromium: one-click verdicts reach the workspace, and replies come bac
     // there again when it opens.
     const [worker] = chromium.context.serviceWorkers();
     await expect
-      .poll(() =>
-        worker!.evaluate(
-          () =>
-            new Promise<string[]>((resolve, reject) => {
-              const open = indexedDB.open('sameroom');
-              open.onerror = () => reject(open.error);
-              open.onsuccess = () => {
-                const read = open.result.transaction('drafts').objectStore('drafts').getAll();
-                read.onsuccess = () =>
-                  resolve((read.result as Array<{ note: string }>).map((draft) => draft.note));
-              };
-            }),
-        ),
-      )
+      .poll(() => worker!.evaluate(draftNotesInExtension))
       .toContain('Resent after the campaign came back.');
     await popup.close();
     popup = await chromium.context.newPage();

@@ -85,3 +85,14 @@ export async function addTwentyInOptions(options: Page, utmLabel?: string): Prom
     { timeout: 15_000 },
   );
 }
+
+/** Links Sameroom in its Options page with an invitation's link, as a rep does: once it says so. */
+export async function linkInFirefoxOptions(options: Page, joinUrl: string, rep: string): Promise<void> {
+  await (await options.waitForSelector('#join-link'))?.type(joinUrl);
+  await options.click('form.sr-form button[type="submit"]');
+  await options.waitForFunction(
+    (said) => document.body.textContent?.includes(said),
+    { timeout: 15_000 },
+    `Linked to Sameroom workspace as ${rep}`,
+  );
+}
