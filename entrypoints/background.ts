@@ -18,6 +18,7 @@ import { syncSitesInTurn } from '../lib/platform/custom-sites';
 import { openInThisBrowser } from '../lib/platform/open-db';
 import { runInAllowedTabs, runInOpenTabs } from '../lib/platform/open-tabs';
 import { listenForPanels } from '../lib/platform/panels';
+import { forgetPrivateDraftsWithTheirWindows } from '../lib/platform/private-windows';
 import { listenForMessages, openOptionsPage, ourExtension } from '../lib/platform/runtime';
 import {
   cachedSettings,
@@ -129,6 +130,7 @@ export default defineBackground({
       return lead && sender.hasTab ? toldPage(answer as Envelope<LeadView>) : answer;
     });
     listenForPanels(sessions);
+    forgetPrivateDraftsWithTheirWindows();
     // A link the admin's policy does not allow is undone at start and at every change of the policy.
     const holdToPolicy = () =>
       managedSettings()

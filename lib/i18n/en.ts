@@ -297,7 +297,7 @@ export const en = {
   errNotAllowed: 'That request is not allowed from here.',
   errStorageFull:
     'This browser has no room left to store it (the disk is full, or its storage for extensions is used up): nothing was saved. Free some space, then try again.',
-  draftInMemory: 'Private window: kept in memory only, until sent or the browser closes',
+  draftInMemory: 'Private window: kept in memory only, until sent or the last private window closes',
   draftNotKept: 'Not kept in this browser, only on this page while it stays open: $1',
   noteTooLong:
     'This note has $1 characters; a verdict’s note holds up to $2. Shorten it to send the verdict (it is kept meanwhile).',

@@ -307,7 +307,7 @@ export const es: Record<MessageKey, string> = {
   errNotAllowed: 'Esa petición no está permitida desde aquí.',
   errStorageFull:
     'Este navegador no tiene espacio para guardarlo (el disco está lleno o su almacenamiento para extensiones se agotó): no se guardó nada. Libera espacio y vuelve a intentarlo.',
-  draftInMemory: 'Ventana privada: solo en memoria, hasta enviarla o cerrar el navegador',
+  draftInMemory: 'Ventana privada: solo en memoria, hasta enviarla o cerrar la última ventana privada',
   draftNotKept: 'No se guarda en este navegador, solo en esta página mientras siga abierta: $1',
   noteTooLong:
     'Esta nota tiene $1 caracteres; la nota de un veredicto admite hasta $2. Acórtala para enviar el veredicto (mientras tanto se guarda).',

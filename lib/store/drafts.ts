@@ -107,11 +107,16 @@ function diskShelf(db: IDBPDatabase<SameroomDb>): Shelf {
   return {
     async change(key, next) {
       const tx = db.transaction('drafts', 'readwrite');
+      // Awaited with the writes: a write that fails (a full disk) fails the transaction too, and its
+      // rejection, left alone meanwhile, was reported as uncaught in the worker.
+      const done = tx.done;
       return inTransaction(tx, async () => {
-        const kept = next(asDraft(await tx.store.get(key)));
-        if (kept === null) await tx.store.delete(key);
-        else if (kept) await tx.store.put(kept, key);
-        await tx.done;
+        const write = async () => {
+          const kept = next(asDraft(await tx.store.get(key)));
+          if (kept === null) await tx.store.delete(key);
+          else if (kept) await tx.store.put(kept, key);
+        };
+        await Promise.all([write(), done]);
       });
     },
   };
@@ -143,8 +148,23 @@ const memoryShelf = (() => {
         if (kept === null) await browser.storage.session.remove(name(key));
         else if (kept) await browser.storage.session.set({ [name(key)]: kept });
       }),
-  } satisfies Shelf & { read(key: DraftKey): Promise<Draft | null> };
+    forgetAll: () =>
+      inTurn(async () => {
+        const kept = Object.keys(await browser.storage.session.get(null));
+        const drafts = kept.filter((stored) => stored.startsWith(`draft:${PRIVATE}`));
+        if (drafts.length > 0) await browser.storage.session.remove(drafts);
+      }),
+  } satisfies Shelf & { read(key: DraftKey): Promise<Draft | null>; forgetAll(): Promise<void> };
 })();
+
+/**
+ * Forgets every private window's draft: called once no private window is left (lib/platform/
+ * private-windows.ts), as the browser forgets the rest of what was done in them. In turn with the
+ * shelf's changes, so one made before is forgotten too.
+ */
+export async function forgetPrivateDrafts(): Promise<void> {
+  await memoryShelf.forgetAll();
+}
 
 const shelfFor = (db: IDBPDatabase<SameroomDb>, key: DraftKey): Shelf =>
   key.startsWith(PRIVATE) ? memoryShelf : diskShelf(db);

@@ -93,22 +93,29 @@ describe('Chromium: a lead opened in a private window', () => {
     await settings.goto(`chrome://extensions/?id=${chromium.extensionId}`);
     // Our build is an unpacked extension, which Chromium disables when it is reloaded (as allowing
     // incognito reloads it) outside developer mode ("unsupportedDeveloperExtension"); one from the
-    // store is not. Developer mode on, as for any unpacked extension.
-    await settings.evaluate(() =>
-      (
+    // store is not. Developer mode on, as for any unpacked extension; then "Allow in Incognito" on,
+    // through the API behind the page's switch (a click on the switch was lost while the page wired it).
+    await settings.evaluate(async (extensionId) => {
+      const { developerPrivate } = (
         globalThis as unknown as {
-          chrome: { developerPrivate: { updateProfileConfiguration(o: object): Promise<void> } };
+          chrome: {
+            developerPrivate: {
+              updateProfileConfiguration(o: object): Promise<void>;
+              updateExtensionConfiguration(o: object): Promise<void>;
+            };
+          };
         }
-      ).chrome.developerPrivate.updateProfileConfiguration({ inDeveloperMode: true }),
-    );
-    // The toggle takes a click once the page has wired it (a click at once was lost): one click, once
-    // the page has settled, as a rep's.
-    const toggle = settings.locator('#allow-incognito');
-    await toggle.waitFor();
-    await settings.waitForTimeout(1_500);
-    await toggle.click();
+      ).chrome;
+      await developerPrivate.updateProfileConfiguration({ inDeveloperMode: true });
+      await developerPrivate.updateExtensionConfiguration({ extensionId, incognitoAccess: true });
+    }, chromium.extensionId);
+    // The switch a rep sees says so.
     await expect
-      .poll(() => toggle.evaluate((row) => (row as HTMLElement & { checked: boolean }).checked))
+      .poll(() =>
+        settings
+          .locator('#allow-incognito')
+          .evaluate((row) => (row as HTMLElement & { checked: boolean }).checked),
+      )
       .toBe(true);
     await expect
       .poll(
@@ -155,7 +162,7 @@ describe('Chromium: a lead opened in a private window', () => {
     await expect.poll(inMemory).toContain(NOTE);
     expect((await notesOnDisk()).join('\n')).not.toContain('40k');
     // Said under the box: the rep knows the note goes with the browser.
-    const hint = 'Private window: kept in memory only, until sent or the browser closes';
+    const hint = 'Private window: kept in memory only, until sent or the last private window closes';
     expect(await (await panelAside(privateTab)).textContent()).toContain(hint);
     // The same record in an ordinary window: its own (empty) draft, nothing of the private one.
     const ordinary = await chromium.context.newPage();
@@ -188,5 +195,14 @@ describe('Chromium: a lead opened in a private window', () => {
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ verdict: 'good_fit', note: NOTE, rep: { name: 'Ana Ruiz' } });
     expect((await notesOnDisk()).join('\n')).not.toContain('40k');
+  });
+
+  it('forgets a private draft once the last private window closes, as the browser forgets the rest', async () => {
+    await openNote(privateTab);
+    await (await note(privateTab)).fill('Typed and left.');
+    await expect.poll(inMemory).toContain('Typed and left.');
+    await privateTab.close();
+    await expect.poll(inMemory).not.toContain('Typed and left.');
+    expect((await notesOnDisk()).join('\n')).not.toContain('Typed and left.');
   });
 });

@@ -19,7 +19,7 @@ let page: Page;
 let options: Page;
 
 const NOTE = 'Their budget is 40k, keep it quiet.';
-const HINT = 'Private window: kept in memory only, until sent or the browser closes';
+const HINT = 'Private window: kept in memory only, until sent or the last private window closes';
 
 beforeAll(async () => {
   server = await startFixtureServer(443);
@@ -135,7 +135,7 @@ describe('Firefox set never to remember history (every window private)', () => {
       await tab.goto(server.url('salesforce-lightning/lead'));
       // Before, "a full disk does this": the rep was sent to free space in vain.
       await expect
-        .poll(() => panelText(tab, '.sr-status'), { timeout: 15_000 })
+        .poll(() => panelText(tab, '.sr-status'), { timeout: 30_000 })
         .toContain('Firefox is set never to remember history, and then keeps no data for add-ons');
     } finally {
       await always.close();

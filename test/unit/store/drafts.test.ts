@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { handleMessage } from '../../../lib/background/router';
 import type { SenderInfo } from '../../../lib/messages';
@@ -7,6 +7,7 @@ import { openSameroomDb } from '../../../lib/store/db';
 import { DRAFT_NOTE_LIMIT, draftWasSent, noteTooLong, withUndone } from '../../../lib/store/draft-text';
 import {
   Draft,
+  forgetPrivateDrafts,
   forgetSentDraft,
   keepDraft,
   keepUndone,
@@ -118,6 +119,29 @@ describe('a draft typed in a private window (incognito), kept in the browser’s
       keepUndone(db, PRIVATE, { note: 'Two.', answers: [] }, NOW),
     ]);
     expect((await keptDraft(db, PRIVATE))?.note).toBe('Two.\n\nOne.\n\nLast keystroke.');
+  });
+
+  it('is forgotten with every other private draft once no private window is left, and nothing else is', async () => {
+    const db = await openSameroomDb();
+    const other = privateLeadDraftKey('hubspot:contact:101');
+    await keepDraft(db, PRIVATE, { note: 'Their budget is 40k.', answers: {} }, NOW);
+    await keepDraft(db, other, { note: 'Call back.', answers: {} }, NOW);
+    await keepDraft(db, LEAD, { note: 'On disk.', answers: {} }, NOW);
+    await fakeBrowser.storage.session.set({ somethingElse: 1 });
+    await forgetPrivateDrafts();
+    expect(await keptDraft(db, PRIVATE)).toBeNull();
+    expect(await keptDraft(db, other)).toBeNull();
+    expect(await fakeBrowser.storage.session.get(null)).toEqual({ somethingElse: 1 });
+    expect(await keptDraft(db, LEAD)).toEqual({ note: 'On disk.', answers: {} });
+  });
+
+  it('goes on keeping drafts after a change that failed (the browser refused it)', async () => {
+    const db = await openSameroomDb();
+    const set = vi.spyOn(fakeBrowser.storage.session, 'set').mockRejectedValueOnce(new Error('quota'));
+    await expect(keepDraft(db, PRIVATE, { note: 'Refused.', answers: {} }, NOW)).rejects.toThrow('quota');
+    set.mockRestore();
+    await keepDraft(db, PRIVATE, { note: 'Kept.', answers: {} }, NOW);
+    expect(await keptDraft(db, PRIVATE)).toEqual({ note: 'Kept.', answers: {} });
   });
 
   it('is a lead’s only: the popup’s and a refused verdict’s forms have no private key', async () => {
