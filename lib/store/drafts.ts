@@ -2,6 +2,7 @@ import type { IDBPDatabase } from 'idb';
 import { browser } from 'wxt/browser';
 import { z } from 'zod';
 import { keyWithoutSite } from '../campaigns/lead-key';
+import { inTurn } from '../platform/turns';
 import { type Answer, LIMITS, Verdict } from '../protocol';
 import { inTransaction, type SameroomDb } from './db';
 import { DRAFT_NOTE_LIMIT, draftWasSent, type SentText, withAside, withUndone } from './draft-text';
@@ -124,32 +125,27 @@ function diskShelf(db: IDBPDatabase<SameroomDb>): Shelf {
 
 /**
  * A private window's drafts, in the browser's memory (`storage.session`): a private window promises
- * that what is done in it leaves nothing on the computer once the browser closes, and the database is
- * on disk, shared with every window. Kept there, a draft outlives the worker's restarts and the
- * panel's reloads, and goes with the browser. Reads and changes run one after another, as IndexedDB
- * runs its transactions on one store: `storage.session` has none, and a read and a write of two
- * changes to one key could otherwise interleave (the second Undo's note written over the first's).
+ * that what is done in it leaves nothing on the computer, and the database is on disk, shared with
+ * every window. Kept there, a draft outlives the worker's restarts and the panel's reloads, and is
+ * forgotten with the last private window (`forgetPrivateDrafts`). Reads and changes run in turn, as
+ * IndexedDB runs its transactions on one store: `storage.session` has none, and a read and a write of
+ * two changes to one key could otherwise interleave (the second Undo's note written over the first's).
  */
 const memoryShelf = (() => {
-  let queue: Promise<unknown> = Promise.resolve();
-  const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
-    const turn = queue.then(work);
-    queue = turn.catch(() => undefined);
-    return turn;
-  };
+  const turn = <T>(work: () => Promise<T>): Promise<T> => inTurn('sameroom-private-drafts', work);
   const name = (key: DraftKey) => `draft:${key}`;
   const get = async (key: DraftKey): Promise<Draft | null> =>
     asDraft((await browser.storage.session.get(name(key)))[name(key)] as Stored | undefined);
   return {
-    read: (key: DraftKey) => inTurn(() => get(key)),
+    read: (key: DraftKey) => turn(() => get(key)),
     change: (key, next) =>
-      inTurn(async () => {
+      turn(async () => {
         const kept = next(await get(key));
         if (kept === null) await browser.storage.session.remove(name(key));
         else if (kept) await browser.storage.session.set({ [name(key)]: kept });
       }),
     forgetAll: () =>
-      inTurn(async () => {
+      turn(async () => {
         const kept = Object.keys(await browser.storage.session.get(null));
         const drafts = kept.filter((stored) => stored.startsWith(`draft:${PRIVATE}`));
         if (drafts.length > 0) await browser.storage.session.remove(drafts);
